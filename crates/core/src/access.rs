@@ -1,0 +1,322 @@
+//! Roles, scopes and the one authorization rule every route and object goes through (DESIGN §2).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Commander,
+    StationLead,
+    StationStaff,
+    Medical,
+    Counsellor,
+    Inspector,
+    Enterprise,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 9] = [
+        Role::Admin,
+        Role::Commander,
+        Role::StationLead,
+        Role::StationStaff,
+        Role::Medical,
+        Role::Counsellor,
+        Role::Inspector,
+        Role::Enterprise,
+        Role::Viewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Commander => "commander",
+            Role::StationLead => "station_lead",
+            Role::StationStaff => "station_staff",
+            Role::Medical => "medical",
+            Role::Counsellor => "counsellor",
+            Role::Inspector => "inspector",
+            Role::Enterprise => "enterprise",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The scope kinds that make sense for a role; the first is the default.
+    pub fn allowed_scopes(self) -> &'static [ScopeKind] {
+        use ScopeKind::*;
+        match self {
+            Role::Admin => &[District],
+            Role::Commander | Role::Inspector | Role::Viewer => &[District, Street],
+            Role::StationLead | Role::StationStaff | Role::Medical | Role::Counsellor => &[Station],
+            Role::Enterprise => &[Enterprise],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
+    District,
+    Street,
+    Station,
+    Enterprise,
+}
+
+impl ScopeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeKind::District => "district",
+            ScopeKind::Street => "street",
+            ScopeKind::Station => "station",
+            ScopeKind::Enterprise => "enterprise",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ScopeKind> {
+        [
+            ScopeKind::District,
+            ScopeKind::Street,
+            ScopeKind::Station,
+            ScopeKind::Enterprise,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// Where a grant applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Scope {
+    District,
+    Street(i64),
+    Station(i64),
+    Enterprise(i64),
+}
+
+impl Scope {
+    pub fn kind(self) -> ScopeKind {
+        match self {
+            Scope::District => ScopeKind::District,
+            Scope::Street(_) => ScopeKind::Street,
+            Scope::Station(_) => ScopeKind::Station,
+            Scope::Enterprise(_) => ScopeKind::Enterprise,
+        }
+    }
+
+    pub fn id(self) -> Option<i64> {
+        match self {
+            Scope::District => None,
+            Scope::Street(i) | Scope::Station(i) | Scope::Enterprise(i) => Some(i),
+        }
+    }
+
+    pub fn from_parts(kind: ScopeKind, id: Option<i64>) -> Option<Scope> {
+        match (kind, id) {
+            (ScopeKind::District, None) => Some(Scope::District),
+            (ScopeKind::Street, Some(i)) => Some(Scope::Street(i)),
+            (ScopeKind::Station, Some(i)) => Some(Scope::Station(i)),
+            (ScopeKind::Enterprise, Some(i)) => Some(Scope::Enterprise(i)),
+            _ => None,
+        }
+    }
+
+    /// Does this scope contain the target? A street contains its stations and enterprises.
+    pub fn covers(self, target: Target) -> bool {
+        match (self, target) {
+            (Scope::District, _) => true,
+            (Scope::Street(s), Target::Street(t)) => s == t,
+            (Scope::Street(s), Target::Station { street, .. }) => s == street,
+            (Scope::Street(s), Target::Enterprise { street, .. }) => s == street,
+            (Scope::Station(s), Target::Station { id, .. }) => s == id,
+            (Scope::Enterprise(e), Target::Enterprise { id, .. }) => e == id,
+            _ => false,
+        }
+    }
+}
+
+/// The object an action is about, with the street it belongs to so street scopes can be checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    District,
+    Street(i64),
+    Station { id: i64, street: i64 },
+    Enterprise { id: i64, street: i64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub scope: Scope,
+}
+
+/// What an action needs. Grows as modules land; each is granted to roles in `role_allows`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Read the district's streets and stations (within scope).
+    StationsRead,
+    /// Create and edit stations (within scope).
+    StationsWrite,
+    /// Manage user accounts and their roles.
+    UsersManage,
+    /// Read the audit log.
+    AuditRead,
+}
+
+/// The role → permission table, in one place.
+pub fn role_allows(role: Role, perm: Permission) -> bool {
+    use Permission::*;
+    use Role::*;
+    match perm {
+        StationsRead => matches!(
+            role,
+            Admin
+                | Commander
+                | StationLead
+                | StationStaff
+                | Medical
+                | Counsellor
+                | Inspector
+                | Viewer
+        ),
+        StationsWrite => matches!(role, Admin | Commander),
+        UsersManage | AuditRead => matches!(role, Admin),
+    }
+}
+
+/// A signed-in person and their grants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub grants: Vec<Grant>,
+    pub must_change_password: bool,
+}
+
+impl Principal {
+    /// May this person do `perm` anywhere at all? (Route-level check; objects are checked with `can`.)
+    pub fn has(&self, perm: Permission) -> bool {
+        self.grants.iter().any(|g| role_allows(g.role, perm))
+    }
+
+    /// May this person do `perm` on this object?
+    pub fn can(&self, perm: Permission, target: Target) -> bool {
+        self.grants
+            .iter()
+            .any(|g| role_allows(g.role, perm) && g.scope.covers(target))
+    }
+
+    /// The scopes in which `perm` is held, for filtering lists in the store.
+    pub fn scopes_for(&self, perm: Permission) -> Vec<Scope> {
+        self.grants
+            .iter()
+            .filter(|g| role_allows(g.role, perm))
+            .map(|g| g.scope)
+            .collect()
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+}
+
+/// Who did something, for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+}
+
+impl Actor {
+    pub fn system() -> Actor {
+        Actor {
+            user_id: None,
+            name: "system".into(),
+        }
+    }
+}
+
+impl From<&Principal> for Actor {
+    fn from(p: &Principal) -> Actor {
+        Actor {
+            user_id: Some(p.user_id),
+            name: p.username.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn who(role: Role, scope: Scope) -> Principal {
+        Principal {
+            user_id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            grants: vec![Grant { role, scope }],
+            must_change_password: false,
+        }
+    }
+
+    const ST_1: Target = Target::Station { id: 1, street: 10 };
+    const ST_2: Target = Target::Station { id: 2, street: 20 };
+
+    #[test]
+    fn station_scope_sees_only_its_station() {
+        let p = who(Role::StationStaff, Scope::Station(1));
+        assert!(p.can(Permission::StationsRead, ST_1));
+        assert!(!p.can(Permission::StationsRead, ST_2));
+        assert!(!p.can(Permission::StationsWrite, ST_1));
+    }
+
+    #[test]
+    fn street_commander_covers_stations_of_the_street_only() {
+        let p = who(Role::Commander, Scope::Street(10));
+        assert!(p.can(Permission::StationsWrite, ST_1));
+        assert!(!p.can(Permission::StationsWrite, ST_2));
+        assert!(p.can(Permission::StationsRead, Target::Street(10)));
+        assert!(!p.can(Permission::StationsRead, Target::District));
+    }
+
+    #[test]
+    fn enterprise_users_read_no_stations_and_viewers_write_nothing() {
+        assert!(!who(Role::Enterprise, Scope::Enterprise(5)).has(Permission::StationsRead));
+        let v = who(Role::Viewer, Scope::District);
+        assert!(v.has(Permission::StationsRead));
+        assert!(!v.has(Permission::StationsWrite));
+        assert!(!v.has(Permission::UsersManage));
+    }
+
+    #[test]
+    fn only_admin_manages_users() {
+        for r in Role::ALL {
+            assert_eq!(
+                role_allows(r, Permission::UsersManage),
+                r == Role::Admin,
+                "{r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn scope_parts_roundtrip_and_reject_mismatch() {
+        assert_eq!(
+            Scope::from_parts(ScopeKind::Station, Some(3)),
+            Some(Scope::Station(3))
+        );
+        assert_eq!(Scope::from_parts(ScopeKind::District, Some(3)), None);
+        assert_eq!(Scope::from_parts(ScopeKind::Street, None), None);
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The audit log: append-only (database triggers refuse UPDATE/DELETE) and hash-chained, so an
+//! edit made behind the application's back is found by `verify`.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use yizhan_core::access::Actor;
+
+use crate::db::{Db, Result, Tx, now, q, sqlite_time};
+
+/// Advisory-lock key that serialises audit appends on PostgreSQL.
+const AUDIT_LOCK: i64 = 0x59_5a_41_55; // "YZAU"
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// One entry to append. `detail` is JSON and must never hold ID numbers, phones or passwords.
+pub struct Entry<'a> {
+    pub action: &'a str,
+    pub object_type: &'a str,
+    pub object_id: Option<String>,
+    pub detail: serde_json::Value,
+}
+
+impl<'a> Entry<'a> {
+    pub fn new(action: &'a str, object_type: &'a str, object_id: impl ToString) -> Self {
+        Entry {
+            action,
+            object_type,
+            object_id: Some(object_id.to_string()),
+            detail: serde_json::Value::Null,
+        }
+    }
+    pub fn detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = detail;
+        self
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn chain_hash(
+    prev: &str,
+    seq: i64,
+    at: &DateTime<Utc>,
+    actor_id: Option<i64>,
+    actor: &str,
+    action: &str,
+    object_type: &str,
+    object_id: Option<&str>,
+    detail: &str,
+) -> String {
+    let mut h = Sha256::new();
+    // Fields are separated by a byte that cannot occur in UTF-8 text, so no two rows collide.
+    for part in [
+        prev,
+        &seq.to_string(),
+        &sqlite_time(at),
+        &actor_id.map(|i| i.to_string()).unwrap_or_default(),
+        actor,
+        action,
+        object_type,
+        object_id.unwrap_or(""),
+        detail,
+    ] {
+        h.update(part.as_bytes());
+        h.update([0xff]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// Appends inside the caller's transaction, so the change and its record commit together.
+pub async fn append(tx: &mut Tx, actor: &Actor, e: Entry<'_>) -> Result<i64> {
+    tx.lock(AUDIT_LOCK).await?;
+    let last: Option<(i64, String)> = tx
+        .fetch_optional(q(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+        ))
+        .await?;
+    let (seq, prev) = match last {
+        Some((s, h)) => (s + 1, h),
+        None => (1, GENESIS.to_owned()),
+    };
+    let at = now();
+    let detail = if e.detail.is_null() {
+        "{}".to_owned()
+    } else {
+        e.detail.to_string()
+    };
+    let hash = chain_hash(
+        &prev,
+        seq,
+        &at,
+        actor.user_id,
+        &actor.name,
+        e.action,
+        e.object_type,
+        e.object_id.as_deref(),
+        &detail,
+    );
+    tx.execute(
+        q("INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, object_id, detail, prev_hash, hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .bind(seq)
+        .bind(at)
+        .bind(actor.user_id)
+        .bind(actor.name.as_str())
+        .bind(e.action)
+        .bind(e.object_type)
+        .bind(e.object_id)
+        .bind(detail)
+        .bind(prev)
+        .bind(hash),
+    )
+    .await?;
+    Ok(seq)
+}
+
+/// Appends in a transaction of its own (logins, denials: events with no other write).
+pub async fn record(db: &Db, actor: &Actor, e: Entry<'_>) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let seq = append(&mut tx, actor, e).await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every row checks out.
+    Intact { rows: i64 },
+    /// The first row whose content or link does not match.
+    Broken { seq: i64, reason: String },
+}
+
+/// Walks the whole chain in pages and names the first broken row.
+pub async fn verify(db: &Db) -> Result<Verdict> {
+    let mut prev = GENESIS.to_owned();
+    let mut expected_seq = 1;
+    let mut rows = 0;
+    loop {
+        let page: Vec<AuditRow> = db
+            .fetch_all(
+                q("SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000")
+                    .bind(expected_seq),
+            )
+            .await?;
+        if page.is_empty() {
+            return Ok(Verdict::Intact { rows });
+        }
+        for r in page {
+            if r.seq != expected_seq {
+                return Ok(Verdict::Broken {
+                    seq: expected_seq,
+                    reason: format!("row {expected_seq} is missing (next is {})", r.seq),
+                });
+            }
+            if r.prev_hash != prev {
+                return Ok(Verdict::Broken {
+                    seq: r.seq,
+                    reason: "link to the previous row does not match".into(),
+                });
+            }
+            let h = chain_hash(
+                &r.prev_hash,
+                r.seq,
+                &r.at,
+                r.actor_id,
+                &r.actor,
+                &r.action,
+                &r.object_type,
+                r.object_id.as_deref(),
+                &r.detail,
+            );
+            if h != r.hash {
+                return Ok(Verdict::Broken {
+                    seq: r.seq,
+                    reason: "content does not match its hash".into(),
+                });
+            }
+            prev = r.hash;
+            expected_seq += 1;
+            rows += 1;
+        }
+    }
+}
+
+/// The newest entries, for the admin page.
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRow>> {
+    db.fetch_all(q("SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1").bind(limit))
+        .await
+}

@@ -1,0 +1,442 @@
+//! One query path for both backends.
+//!
+//! Queries are written once in portable SQL with `$1..$n` placeholders (SQLite accepts them too,
+//! sqlx binds them by number) and run on either native pool. We avoid `sqlx::Any`: it cannot
+//! decode booleans, timestamps or NUMERIC (see the README's architecture notes).
+
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, FromRow, Postgres, SqlSafeStr, SqlStr, Sqlite};
+
+use crate::error::StoreError;
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Which SQL dialect a pool speaks; used only where the two genuinely differ (locks, DDL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to either backend.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A row type that decodes from both backends (`#[derive(sqlx::FromRow)]` gives both).
+pub trait BothRow:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> BothRow for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+/// A bind value. Timestamps are the reason this exists: SQLite compares them as text, so we
+/// write every one in a single fixed-width UTC format; PostgreSQL gets a real `timestamptz`.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+    Time(Option<DateTime<Utc>>),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Arg::Int(v)
+    }
+}
+impl From<f64> for Arg {
+    fn from(v: f64) -> Self {
+        Arg::Real(Some(v))
+    }
+}
+impl From<bool> for Arg {
+    fn from(v: bool) -> Self {
+        Arg::Bool(Some(v))
+    }
+}
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(Some(v.to_owned()))
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(Some(v))
+    }
+}
+impl From<&String> for Arg {
+    fn from(v: &String) -> Self {
+        Arg::Text(Some(v.clone()))
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        Arg::Text(v)
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Self {
+        Arg::Text(v.map(str::to_owned))
+    }
+}
+impl From<DateTime<Utc>> for Arg {
+    fn from(v: DateTime<Utc>) -> Self {
+        Arg::Time(Some(v))
+    }
+}
+impl From<Option<DateTime<Utc>>> for Arg {
+    fn from(v: Option<DateTime<Utc>>) -> Self {
+        Arg::Time(v)
+    }
+}
+
+/// The one timestamp format written to SQLite: fixed width, so text order is time order.
+pub fn sqlite_time(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Now, truncated to microseconds so both backends round-trip it exactly.
+pub fn now() -> DateTime<Utc> {
+    use chrono::DurationRound;
+    Utc::now()
+        .duration_trunc(chrono::Duration::microseconds(1))
+        .unwrap_or_else(|_| Utc::now())
+}
+
+/// A statement and its arguments.
+#[derive(Debug, Clone)]
+pub struct Q {
+    sql: Cow<'static, str>,
+    args: Vec<Arg>,
+}
+
+/// Start a statement from static SQL.
+pub fn q(sql: &'static str) -> Q {
+    Q {
+        sql: Cow::Borrowed(sql),
+        args: Vec::new(),
+    }
+}
+
+/// Start a statement from SQL assembled at run time (only ever from constant fragments).
+pub fn q_dynamic(sql: String) -> Q {
+    Q {
+        sql: Cow::Owned(sql),
+        args: Vec::new(),
+    }
+}
+
+impl Q {
+    pub fn bind(mut self, a: impl Into<Arg>) -> Self {
+        self.args.push(a.into());
+        self
+    }
+
+    fn sql(&self) -> SqlStr {
+        match &self.sql {
+            Cow::Borrowed(s) => s.into_sql_str(),
+            Cow::Owned(s) => AssertSqlSafe(s.clone()).into_sql_str(),
+        }
+    }
+}
+
+macro_rules! bind_sqlite {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for a in $args {
+            query = match a {
+                Arg::Int(v) => query.bind(v),
+                Arg::Real(v) => query.bind(v),
+                Arg::Text(v) => query.bind(v),
+                Arg::Bool(v) => query.bind(v),
+                Arg::Time(v) => query.bind(v.as_ref().map(sqlite_time)),
+            };
+        }
+        query
+    }};
+}
+
+macro_rules! bind_pg {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for a in $args {
+            query = match a {
+                Arg::Int(v) => query.bind(v),
+                Arg::Real(v) => query.bind(v),
+                Arg::Text(v) => query.bind(v),
+                Arg::Bool(v) => query.bind(v),
+                Arg::Time(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+
+/// Runs one statement against a SQLite or PostgreSQL executor; shared by pools and transactions.
+macro_rules! run {
+    (sqlite, $ex:expr, $q:expr, execute) => {
+        bind_sqlite!(sqlx::query::<Sqlite>($q.sql()), $q.args)
+            .execute($ex)
+            .await
+            .map(|r| r.rows_affected())
+    };
+    (postgres, $ex:expr, $q:expr, execute) => {
+        bind_pg!(sqlx::query::<Postgres>($q.sql()), $q.args)
+            .execute($ex)
+            .await
+            .map(|r| r.rows_affected())
+    };
+    (sqlite, $ex:expr, $q:expr, $method:ident) => {
+        bind_sqlite!(sqlx::query_as::<Sqlite, T>($q.sql()), $q.args)
+            .$method($ex)
+            .await
+    };
+    (postgres, $ex:expr, $q:expr, $method:ident) => {
+        bind_pg!(sqlx::query_as::<Postgres, T>($q.sql()), $q.args)
+            .$method($ex)
+            .await
+    };
+}
+
+/// The read/write methods, identical for a pool and a transaction.
+macro_rules! query_methods {
+    ($( $variant_s:ident => $ex_s:ident, $variant_p:ident => $ex_p:ident )?) => {
+        pub async fn fetch_all<T: BothRow>(&mut self, q: Q) -> Result<Vec<T>> {
+            Ok(match self.exec() {
+                Exec::Sqlite(ex) => run!(sqlite, ex, q, fetch_all)?,
+                Exec::Postgres(ex) => run!(postgres, ex, q, fetch_all)?,
+            })
+        }
+        pub async fn fetch_optional<T: BothRow>(&mut self, q: Q) -> Result<Option<T>> {
+            Ok(match self.exec() {
+                Exec::Sqlite(ex) => run!(sqlite, ex, q, fetch_optional)?,
+                Exec::Postgres(ex) => run!(postgres, ex, q, fetch_optional)?,
+            })
+        }
+        /// Exactly one row; none is `StoreError::NotFound`.
+        pub async fn fetch_one<T: BothRow>(&mut self, q: Q) -> Result<T> {
+            self.fetch_optional(q).await?.ok_or(StoreError::NotFound)
+        }
+        /// Rows affected.
+        pub async fn execute(&mut self, q: Q) -> Result<u64> {
+            Ok(match self.exec() {
+                Exec::Sqlite(ex) => run!(sqlite, ex, q, execute)?,
+                Exec::Postgres(ex) => run!(postgres, ex, q, execute)?,
+            })
+        }
+    };
+}
+
+enum Exec<'a> {
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    Postgres(&'a mut sqlx::PgConnection),
+}
+
+/// A connection checked out of either pool, for reads.
+pub enum Conn {
+    Sqlite(sqlx::pool::PoolConnection<Sqlite>),
+    Postgres(sqlx::pool::PoolConnection<Postgres>),
+}
+
+impl Conn {
+    fn exec(&mut self) -> Exec<'_> {
+        match self {
+            Conn::Sqlite(c) => Exec::Sqlite(c),
+            Conn::Postgres(c) => Exec::Postgres(c),
+        }
+    }
+    query_methods!();
+}
+
+/// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE` so that two writers queue on
+/// the busy timeout instead of failing when a read lock is upgraded.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    fn exec(&mut self) -> Exec<'_> {
+        match self {
+            Tx::Sqlite(t) => Exec::Sqlite(t),
+            Tx::Postgres(t) => Exec::Postgres(t),
+        }
+    }
+    query_methods!();
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Serialises writers on one key for the rest of the transaction (the audit chain needs a
+    /// single writer). SQLite already holds its one write lock since `BEGIN IMMEDIATE`.
+    pub async fn lock(&mut self, key: i64) -> Result<()> {
+        if let Tx::Postgres(t) = self {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(key)
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Connection settings for the pool.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub url: String,
+    pub max_connections: u32,
+}
+
+impl Db {
+    /// Opens `sqlite:PATH` / `sqlite::memory:` or `postgres://…`. A SQLite file is created when
+    /// missing and runs in WAL mode with `synchronous=FULL`: an acknowledged write survives power loss.
+    pub async fn connect(opts: &ConnectOptions) -> Result<Db> {
+        let url = opts.url.as_str();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(opts.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let memory = url.contains(":memory:");
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(if memory {
+                    SqliteJournalMode::Memory
+                } else {
+                    SqliteJournalMode::Wal
+                })
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                // An in-memory database exists per connection: keep exactly one.
+                .max_connections(if memory { 1 } else { opts.max_connections })
+                .acquire_timeout(Duration::from_secs(15))
+                .connect_with(options)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            Err(StoreError::Config(format!(
+                "unsupported database URL (expected sqlite:PATH or postgres://…): {}",
+                redact_url(url)
+            )))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A pooled connection for reads.
+    pub async fn conn(&self) -> Result<Conn> {
+        Ok(match self {
+            Db::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Db::Postgres(p) => Conn::Postgres(p.acquire().await?),
+        })
+    }
+
+    /// A write transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn fetch_all<T: BothRow>(&self, q: Q) -> Result<Vec<T>> {
+        self.conn().await?.fetch_all(q).await
+    }
+    pub async fn fetch_optional<T: BothRow>(&self, q: Q) -> Result<Option<T>> {
+        self.conn().await?.fetch_optional(q).await
+    }
+    pub async fn fetch_one<T: BothRow>(&self, q: Q) -> Result<T> {
+        self.conn().await?.fetch_one(q).await
+    }
+    pub async fn execute(&self, q: Q) -> Result<u64> {
+        self.conn().await?.execute(q).await
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// Drops a password from a URL before it is shown or logged.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_time_is_fixed_width_so_text_order_is_time_order() {
+        let a: DateTime<Utc> = "2026-01-02T03:04:05Z".parse().unwrap();
+        let b: DateTime<Utc> = "2026-01-02T03:04:05.5Z".parse().unwrap();
+        assert_eq!(sqlite_time(&a), "2026-01-02T03:04:05.000000Z");
+        assert_eq!(sqlite_time(&b), "2026-01-02T03:04:05.500000Z");
+        assert!(sqlite_time(&a) < sqlite_time(&b));
+    }
+
+    #[test]
+    fn redact_url_hides_password_only() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite:yizhan.db"), "sqlite:yizhan.db");
+    }
+}

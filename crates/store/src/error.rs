@@ -1,0 +1,108 @@
+//! The store's one error type. Constraint violations are mapped to the field a user can fix.
+
+use sqlx::error::ErrorKind;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A database constraint refused the write; `field` names the input that caused it.
+    #[error("conflict on {field} ({constraint})")]
+    Conflict { constraint: String, field: String },
+    /// The database cannot take the request now (pool exhausted, disk full, server down).
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+/// Constraint names (PostgreSQL) or `table.column` (SQLite's message) → the field they guard.
+/// Every constraint in the migrations is named so that both backends map to the same field.
+const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
+    ("uq_users_username", "username"),
+    ("users.username", "username"),
+    ("uq_streets_name", "name"),
+    ("streets.district_id, streets.name", "name"),
+    ("uq_stations_name", "name"),
+    ("stations.name", "name"),
+    ("fk_stations_street", "street_id"),
+    ("ck_stations_capacity", "capacity"),
+    ("ck_user_roles_role", "role"),
+    ("ck_user_roles_scope", "scope"),
+];
+
+pub fn field_for_constraint(constraint: &str) -> String {
+    CONSTRAINT_FIELDS
+        .iter()
+        .find(|(c, _)| *c == constraint)
+        .map(|(_, f)| (*f).to_owned())
+        .unwrap_or_else(|| constraint.to_owned())
+}
+
+/// SQLite names the columns ("UNIQUE constraint failed: users.username") or the check
+/// ("CHECK constraint failed: ck_x"); PostgreSQL gives the constraint name directly.
+fn constraint_name(db: &dyn sqlx::error::DatabaseError) -> String {
+    if let Some(c) = db.constraint() {
+        return c.to_owned();
+    }
+    let msg = db.message();
+    msg.split_once(" failed: ")
+        .map(|(_, rest)| rest.trim().to_owned())
+        .unwrap_or_else(|| msg.to_owned())
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(e.to_string())
+            }
+            sqlx::Error::Database(db) => match db.kind() {
+                ErrorKind::UniqueViolation
+                | ErrorKind::ForeignKeyViolation
+                | ErrorKind::CheckViolation
+                | ErrorKind::NotNullViolation => {
+                    let constraint = constraint_name(db.as_ref());
+                    StoreError::Conflict {
+                        field: field_for_constraint(&constraint),
+                        constraint,
+                    }
+                }
+                _ => {
+                    // SQLITE_FULL (13), SQLITE_BUSY (5), SQLITE_IOERR (10); PG 53xxx resources, 57P0x shutdown.
+                    let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+                    if matches!(code.as_str(), "13" | "5" | "10")
+                        || code.starts_with("53")
+                        || code.starts_with("57P")
+                    {
+                        StoreError::Unavailable(db.message().to_owned())
+                    } else {
+                        StoreError::Other(db.message().to_owned())
+                    }
+                }
+            },
+            other => StoreError::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Other(format!("migration failed: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_spellings_of_a_constraint_map_to_one_field() {
+        assert_eq!(field_for_constraint("uq_users_username"), "username");
+        assert_eq!(field_for_constraint("users.username"), "username");
+        assert_eq!(field_for_constraint("unknown_thing"), "unknown_thing");
+    }
+}

@@ -1,0 +1,16 @@
+//! Yizhan storage: one query path for SQLite and PostgreSQL, migrations per dialect, and the
+//! store operations (each one a transaction that also writes its audit record).
+
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod login_attempts;
+pub mod maintenance;
+pub mod migrate;
+pub mod sessions;
+pub mod stations;
+pub mod testing;
+pub mod users;
+
+pub use db::{Backend, ConnectOptions, Db};
+pub use error::StoreError;

@@ -1,0 +1,11 @@
+//! Migrations, one directory per dialect.
+
+use crate::db::{Db, Result};
+
+pub async fn run(db: &Db) -> Result<()> {
+    match db {
+        Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+        Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+    }
+    Ok(())
+}
