@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{DomainError, OnField};
+use crate::validate::Invalid;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -253,6 +256,54 @@ impl From<&Principal> for Actor {
     }
 }
 
+/// Parses a grant from a role name and a scope token (`district`, `street:3`, `station:5`,
+/// `enterprise:9`), refusing scopes that make no sense for the role (a district-wide counsellor).
+pub fn parse_grant(role: &str, scope: &str) -> Result<Grant, DomainError> {
+    let role = Role::parse(role.trim())
+        .ok_or(Invalid::BadFormat {
+            hint: "station_staff",
+        })
+        .on("role")?;
+    let scope = parse_scope(scope).on("scope")?;
+    if !role.allowed_scopes().contains(&scope.kind()) {
+        return Err(DomainError::Rule {
+            field: Some("scope"),
+            key: "error.scope_not_for_role",
+        });
+    }
+    Ok(Grant { role, scope })
+}
+
+pub fn parse_scope(s: &str) -> Result<Scope, Invalid> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(Invalid::Empty);
+    }
+    let (kind, id) = match s.split_once(':') {
+        Some((k, i)) => (
+            k,
+            Some(
+                i.parse::<i64>()
+                    .map_err(|_| Invalid::BadFormat { hint: "station:1" })?,
+            ),
+        ),
+        None => (s, None),
+    };
+    ScopeKind::parse(kind)
+        .and_then(|k| Scope::from_parts(k, id))
+        .ok_or(Invalid::BadFormat { hint: "station:1" })
+}
+
+impl Scope {
+    /// The token `parse_scope` reads back.
+    pub fn token(self) -> String {
+        match self.id() {
+            Some(i) => format!("{}:{i}", self.kind().as_str()),
+            None => self.kind().as_str().to_owned(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,5 +369,37 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
+    }
+
+    #[test]
+    fn grants_parse_and_check_the_scope_fits_the_role() {
+        assert_eq!(
+            parse_grant("station_lead", "station:4"),
+            Ok(Grant {
+                role: Role::StationLead,
+                scope: Scope::Station(4)
+            })
+        );
+        assert_eq!(
+            parse_grant("admin", "district").unwrap().scope,
+            Scope::District
+        );
+        assert_eq!(
+            parse_grant("boss", "district").unwrap_err().field(),
+            Some("role")
+        );
+        assert_eq!(
+            parse_grant("viewer", "street:x").unwrap_err().field(),
+            Some("scope")
+        );
+        assert!(matches!(
+            parse_grant("counsellor", "district"),
+            Err(DomainError::Rule {
+                key: "error.scope_not_for_role",
+                ..
+            })
+        ));
+        assert_eq!(Scope::Street(3).token(), "street:3");
+        assert_eq!(parse_scope(&Scope::Street(3).token()), Ok(Scope::Street(3)));
     }
 }

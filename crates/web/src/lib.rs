@@ -1,1 +1,159 @@
+//! Yizhan's web layer: routes, pages, JSON API, authentication and authorization, i18n, assets.
+//!
+//! Request path: security headers → metrics/log → context (session, language, CSRF) → the
+//! route's policy (`policy::enforce`) → handler → domain (yizhan-core) → store (yizhan-store).
 
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod metrics;
+pub mod ops;
+pub mod pages;
+pub mod policy;
+pub mod render;
+pub mod security;
+pub mod state;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use yizhan_core::access::Permission;
+use yizhan_store::Db;
+
+use crate::error::WebError;
+use crate::policy::{Policy, RouteInfo, Routes};
+pub use crate::state::{AppState, WebConfig};
+
+/// Every route of the application, each with its policy.
+pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
+    use Permission::*;
+    use Policy::*;
+    Routes::new(state)
+        // operations and assets
+        .get("/healthz", Public, ops::healthz)
+        .get("/metrics", Public, ops::metrics)
+        .get("/assets/{name}", Public, assets::serve)
+        // sign-in and account
+        .get("/login", Public, pages::login::form)
+        .post("/login", Public, pages::login::submit)
+        .post("/logout", Pending, pages::login::logout)
+        .post("/lang", Public, pages::login::set_lang)
+        .get("/account/password", Pending, pages::account::form)
+        .post("/account/password", Pending, pages::account::submit)
+        .get("/", Login, pages::home::show)
+        // stations
+        .get("/stations", Perm(StationsRead), pages::stations::list)
+        .get(
+            "/stations/new",
+            Perm(StationsWrite),
+            pages::stations::new_form,
+        )
+        .post("/stations", Perm(StationsWrite), pages::stations::create)
+        .get("/stations/{id}", Perm(StationsRead), pages::stations::show)
+        .get(
+            "/stations/{id}/edit",
+            Perm(StationsWrite),
+            pages::stations::edit_form,
+        )
+        .post(
+            "/stations/{id}",
+            Perm(StationsWrite),
+            pages::stations::update,
+        )
+        // administration
+        .get("/admin/users", Perm(UsersManage), pages::users::list)
+        .get(
+            "/admin/users/new",
+            Perm(UsersManage),
+            pages::users::new_form,
+        )
+        .post("/admin/users", Perm(UsersManage), pages::users::create)
+        .get(
+            "/admin/users/{id}",
+            Perm(UsersManage),
+            pages::users::edit_form,
+        )
+        .post("/admin/users/{id}", Perm(UsersManage), pages::users::update)
+        .post(
+            "/admin/users/{id}/password",
+            Perm(UsersManage),
+            pages::users::reset_password,
+        )
+        .get("/admin/audit", Perm(AuditRead), pages::audit::list)
+        // JSON API
+        .get("/api/v1/openapi.json", Public, api::openapi::serve)
+        .get("/api/v1/session", Public, api::account::session)
+        .post("/api/v1/session", Public, api::account::login)
+        .delete("/api/v1/session", Pending, api::account::logout)
+        .post(
+            "/api/v1/account/password",
+            Pending,
+            api::account::change_password,
+        )
+        .get(
+            "/api/v1/streets",
+            Perm(StationsRead),
+            api::stations::streets,
+        )
+        .get("/api/v1/stations", Perm(StationsRead), api::stations::list)
+        .post(
+            "/api/v1/stations",
+            Perm(StationsWrite),
+            api::stations::create,
+        )
+        .get(
+            "/api/v1/stations/{id}",
+            Perm(StationsRead),
+            api::stations::get,
+        )
+        .put(
+            "/api/v1/stations/{id}",
+            Perm(StationsWrite),
+            api::stations::update,
+        )
+        .get("/api/v1/users", Perm(UsersManage), api::users::list)
+        .post("/api/v1/users", Perm(UsersManage), api::users::create)
+        .get("/api/v1/users/{id}", Perm(UsersManage), api::users::get)
+        .put("/api/v1/users/{id}", Perm(UsersManage), api::users::update)
+        .get("/api/v1/audit", Perm(AuditRead), api::users::audit_log)
+        .finish()
+}
+
+async fn not_found() -> WebError {
+    WebError::NotFound
+}
+
+/// The whole application for a database.
+pub fn app(db: Db, config: WebConfig) -> Router {
+    build(db, config).0
+}
+
+/// The application and its route table (for tests and the OpenAPI document).
+pub fn build(db: Db, config: WebConfig) -> (Router, Arc<Vec<RouteInfo>>) {
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+        hasher: Default::default(),
+        metrics: Default::default(),
+        routes: Arc::new(Vec::new()),
+    };
+    let (router, info) = routes(state.clone());
+    let state = AppState {
+        routes: Arc::new(info),
+        ..state
+    };
+    let table = state.routes.clone();
+    let router = router
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), auth::context::context))
+        .layer(DefaultBodyLimit::max(state.config.body_limit))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(from_fn(security::headers))
+        .with_state(state);
+    (router, table)
+}

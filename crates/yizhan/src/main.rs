@@ -1,1 +1,20 @@
-fn main() {}
+//! `yizhan`: the one binary. `yizhan serve` with no configuration runs on ./yizhan.db.
+
+mod cli;
+mod demo;
+mod serve;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    cli::init_logging(&cli.log_format);
+    match cli::run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The OpenAPI 3.1 document at `/api/v1/openapi.json`, built from the route table so that it
+//! cannot list a route that does not exist; `describe` must know every API route (tested).
+
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Value, json};
+
+use crate::policy::{Policy, RouteInfo};
+use crate::state::AppState;
+
+fn obj(props: Value, required: &[&str]) -> Value {
+    json!({ "type": "object", "properties": props, "required": required })
+}
+
+fn station_body() -> Value {
+    obj(
+        json!({
+            "street_id": { "type": ["integer", "string"] },
+            "name": { "type": "string", "maxLength": 60 },
+            "address": { "type": "string", "maxLength": 200 },
+            "kind": { "type": "string", "enum": ["hotel", "centralized", "other"] },
+            "capacity": { "type": ["integer", "string"] },
+            "contact_name": { "type": "string", "maxLength": 30 },
+            "contact_phone": { "type": "string" },
+            "active": { "type": "boolean" }
+        }),
+        &[
+            "street_id",
+            "name",
+            "address",
+            "kind",
+            "capacity",
+            "contact_name",
+            "contact_phone",
+        ],
+    )
+}
+
+fn grants() -> Value {
+    json!({ "type": "array", "items": obj(json!({
+        "role": { "type": "string", "enum": ["admin","commander","station_lead","station_staff","medical","counsellor","inspector","enterprise","viewer"] },
+        "scope": { "type": "string", "description": "district | street:ID | station:ID | enterprise:ID" }
+    }), &["role", "scope"]) })
+}
+
+/// Summary and request body of each API route; `None` for a route nobody documented.
+pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>)> {
+    Some(match (method, path) {
+        ("GET", "/api/v1/session") => ("Current user and CSRF token", None),
+        ("POST", "/api/v1/session") => (
+            "Log in",
+            Some(obj(
+                json!({ "username": {"type":"string"}, "password": {"type":"string"} }),
+                &["username", "password"],
+            )),
+        ),
+        ("DELETE", "/api/v1/session") => ("Log out", None),
+        ("POST", "/api/v1/account/password") => (
+            "Change own password",
+            Some(obj(
+                json!({ "current": {"type":"string"}, "new": {"type":"string"} }),
+                &["current", "new"],
+            )),
+        ),
+        ("GET", "/api/v1/streets") => ("Streets in scope", None),
+        ("GET", "/api/v1/stations") => ("Stations in scope", None),
+        ("POST", "/api/v1/stations") => ("Create a station", Some(station_body())),
+        ("GET", "/api/v1/stations/{id}") => ("One station", None),
+        ("PUT", "/api/v1/stations/{id}") => ("Update a station", Some(station_body())),
+        ("GET", "/api/v1/users") => ("All accounts (admin)", None),
+        ("POST", "/api/v1/users") => (
+            "Create an account; returns a one-time password",
+            Some(obj(
+                json!({ "username": {"type":"string"}, "display_name": {"type":"string"}, "grants": grants() }),
+                &["username", "display_name", "grants"],
+            )),
+        ),
+        ("GET", "/api/v1/users/{id}") => ("One account (admin)", None),
+        ("PUT", "/api/v1/users/{id}") => (
+            "Update an account's name, status and roles",
+            Some(obj(
+                json!({ "display_name": {"type":"string"}, "active": {"type":"boolean"}, "grants": grants() }),
+                &["display_name", "active", "grants"],
+            )),
+        ),
+        ("GET", "/api/v1/audit") => ("Recent audit entries and chain verdict (admin)", None),
+        ("GET", "/api/v1/openapi.json") => ("This document", None),
+        _ => return None,
+    })
+}
+
+pub fn document(routes: &[RouteInfo]) -> Value {
+    let error = json!({ "description": "Error", "content": { "application/json": { "schema": {
+        "type": "object", "properties": { "error": obj(json!({
+            "code": {"type":"string"}, "message": {"type":"string"}, "field": {"type":"string"}
+        }), &["code", "message"]) }, "required": ["error"] } } } });
+    let mut paths = serde_json::Map::new();
+    for r in routes.iter().filter(|r| r.path.starts_with("/api/v1/")) {
+        let Some((summary, body)) = describe(r.method, r.path) else {
+            continue;
+        };
+        let mut op = json!({
+            "summary": summary,
+            "responses": { "200": { "description": "OK" }, "4XX": error.clone() },
+        });
+        let mut params = Vec::new();
+        if r.path.contains("{id}") {
+            params.push(json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } }));
+        }
+        if r.method != "GET" {
+            params.push(json!({ "name": "X-CSRF-Token", "in": "header", "required": true, "schema": { "type": "string" } }));
+        }
+        if !params.is_empty() {
+            op["parameters"] = Value::Array(params);
+        }
+        if let Some(b) = body {
+            op["requestBody"] =
+                json!({ "required": true, "content": { "application/json": { "schema": b } } });
+        }
+        if r.policy != Policy::Public {
+            op["security"] = json!([{ "session": [] }]);
+        }
+        paths
+            .entry(r.path.to_owned())
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .map(|m| m.insert(r.method.to_lowercase(), op));
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Yizhan API", "version": "1", "description": "驿站 health stations, district command and return-to-work" },
+        "components": { "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": "yz_session" } } },
+        "paths": paths,
+    })
+}
+
+pub async fn serve(State(state): State<AppState>) -> Json<Value> {
+    Json(document(&state.routes))
+}

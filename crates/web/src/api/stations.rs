@@ -1,0 +1,134 @@
+//! Streets and stations.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use yizhan_core::access::{Actor, Permission, Target};
+use yizhan_core::station::{StationInput, validate_station};
+use yizhan_store::stations::{self, Station, Street};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::extract::{Id, JsonBody};
+use crate::pages::stations::visible;
+use crate::state::AppState;
+
+pub async fn streets(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<Street>>, WebError> {
+    let p = ctx.user()?;
+    let all = stations::streets(&state.db).await?;
+    let stations = stations::list(&state.db).await?;
+    // A street is listed when the user sees it or any station in it.
+    Ok(Json(
+        all.into_iter()
+            .filter(|s| {
+                p.can(Permission::StationsRead, Target::Street(s.id))
+                    || stations.iter().any(|st| {
+                        st.street_id == s.id && p.can(Permission::StationsRead, st.target())
+                    })
+            })
+            .collect(),
+    ))
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Vec<Station>>, WebError> {
+    let p = ctx.user()?;
+    Ok(Json(
+        stations::list(&state.db)
+            .await?
+            .into_iter()
+            .filter(|s| p.can(Permission::StationsRead, s.target()))
+            .collect(),
+    ))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<Station>, WebError> {
+    Ok(Json(
+        visible(&state, &ctx, id, Permission::StationsRead).await?,
+    ))
+}
+
+/// JSON numbers and booleans are accepted as well as strings.
+#[derive(Deserialize)]
+pub struct StationBody {
+    street_id: serde_json::Value,
+    name: String,
+    address: String,
+    kind: String,
+    capacity: serde_json::Value,
+    contact_name: String,
+    contact_phone: String,
+    #[serde(default)]
+    active: Option<bool>,
+}
+
+fn scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+impl From<StationBody> for StationInput {
+    fn from(b: StationBody) -> Self {
+        StationInput {
+            street_id: scalar(&b.street_id),
+            name: b.name,
+            address: b.address,
+            kind: b.kind,
+            capacity: scalar(&b.capacity),
+            contact_name: b.contact_name,
+            contact_phone: b.contact_phone,
+            active: b.active.map(|a| a.to_string()),
+        }
+    }
+}
+
+fn in_scope(ctx: &Ctx, street_id: i64) -> Result<(), WebError> {
+    if ctx
+        .user()?
+        .can(Permission::StationsWrite, Target::Street(street_id))
+    {
+        Ok(())
+    } else {
+        Err(WebError::Invalid {
+            field: "street_id".into(),
+            message_zh: "不在您的管辖范围内".into(),
+            message_en: "is outside your scope".into(),
+        })
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    JsonBody(b): JsonBody<StationBody>,
+) -> Result<Response, WebError> {
+    let new = validate_station(&b.into())?;
+    in_scope(&ctx, new.street_id)?;
+    let s = stations::create(&state.db, &Actor::from(ctx.user()?), &new).await?;
+    Ok((StatusCode::CREATED, Json(s)).into_response())
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    JsonBody(b): JsonBody<StationBody>,
+) -> Result<Json<Station>, WebError> {
+    visible(&state, &ctx, id, Permission::StationsWrite).await?;
+    let new = validate_station(&b.into())?;
+    in_scope(&ctx, new.street_id)?;
+    Ok(Json(
+        stations::update(&state.db, &Actor::from(ctx.user()?), id, &new).await?,
+    ))
+}

@@ -1,0 +1,215 @@
+//! The per-request context: the signed-in principal (from the session cookie), the language,
+//! and the CSRF check for every state-changing request, pages and API alike.
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use yizhan_core::access::Principal;
+use yizhan_core::account::{SessionState, session_state};
+use yizhan_store::{sessions, users};
+
+use crate::auth::cookies;
+use crate::auth::password::random_token;
+use crate::error::WebError;
+use crate::i18n::{Lang, Tr};
+use crate::render;
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub principal: Option<Principal>,
+    /// SHA-256 of the session token, when signed in.
+    pub session_hash: Option<String>,
+    /// The token forms and API clients must send back.
+    pub csrf: String,
+    pub lang: Lang,
+    pub path: String,
+}
+
+impl Ctx {
+    pub fn tr(&self) -> Tr {
+        Tr::new(self.lang)
+    }
+
+    /// The signed-in principal; routes with a login policy never reach a handler without one.
+    pub fn user(&self) -> Result<&Principal, WebError> {
+        self.principal.as_ref().ok_or(WebError::Unauthenticated)
+    }
+
+    pub fn is_api(&self) -> bool {
+        self.path.starts_with("/api/")
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = WebError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| WebError::Internal("context middleware missing".into()))
+    }
+}
+
+/// Constant-time comparison, so the token cannot be guessed byte by byte from timing.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+async fn load_session(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<(Principal, String, String)>, WebError> {
+    let Some(s) = sessions::find(&state.db, token).await? else {
+        return Ok(None);
+    };
+    let now = yizhan_store::db::now();
+    if session_state(s.created_at, s.last_seen_at, now) != SessionState::Valid {
+        sessions::delete(&state.db, &s.token_hash).await?;
+        return Ok(None);
+    }
+    let user = users::get(&state.db, s.user_id).await?;
+    if !user.active {
+        sessions::delete(&state.db, &s.token_hash).await?;
+        return Ok(None);
+    }
+    // One write a minute at most: enough precision for a 30-minute idle timeout.
+    if now - s.last_seen_at > chrono::Duration::seconds(60) {
+        sessions::touch(&state.db, &s.token_hash, now).await?;
+    }
+    let p = users::principal(&state.db, &user).await?;
+    Ok(Some((p, s.token_hash, s.csrf_token)))
+}
+
+/// Reads the `_csrf` field of a urlencoded form and hands the body on untouched.
+async fn form_token(req: Request, limit: usize) -> Result<(Option<String>, Request), WebError> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| WebError::TooLarge)?;
+    let token = form_urlencoded_get(&bytes, "_csrf");
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+pub fn form_urlencoded_get(bytes: &[u8], key: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let headers = req.headers().clone();
+    let lang = cookies::get(&headers, cookies::LANG)
+        .and_then(|l| Lang::from_code(&l))
+        .unwrap_or_default();
+    let tr = Tr::new(lang);
+    let is_api = path.starts_with("/api/");
+
+    let mut clear_session = false;
+    let session = match cookies::get(&headers, cookies::SESSION) {
+        Some(token) => match load_session(&state, &token).await {
+            Ok(Some(s)) => Some(s),
+            Ok(None) => {
+                clear_session = true;
+                None
+            }
+            Err(e) => return render::error(&tr, is_api, e),
+        },
+        None => None,
+    };
+    let anon_cookie = cookies::get(&headers, cookies::ANON_CSRF).filter(|t| t.len() == 64);
+    let mut new_anon = None;
+    let (principal, session_hash, csrf) = match session {
+        Some((p, h, c)) => (Some(p), Some(h), c),
+        None => {
+            let t = anon_cookie.clone().unwrap_or_else(|| {
+                let t = random_token();
+                new_anon = Some(t.clone());
+                t
+            });
+            (None, None, t)
+        }
+    };
+
+    let mut req = req;
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        let mut sent = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let is_form = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if sent.is_none() && is_form {
+            match form_token(req, state.config.body_limit).await {
+                Ok((t, r)) => {
+                    sent = t;
+                    req = r;
+                }
+                Err(e) => return render::error(&tr, is_api, e),
+            }
+        }
+        // A freshly minted anonymous token was never given to the client: nothing can match it.
+        let ok = new_anon.is_none() && sent.as_deref().is_some_and(|s| same(s, &csrf));
+        if !ok {
+            tracing::warn!(path = %path, "csrf token missing or wrong");
+            return render::error(&tr, is_api, WebError::Csrf);
+        }
+    }
+
+    let ctx = Ctx {
+        principal,
+        session_hash,
+        csrf,
+        lang,
+        path,
+    };
+    req.extensions_mut().insert(ctx.clone());
+    let mut resp = next.run(req).await;
+
+    if let Some(err) = resp.extensions_mut().remove::<WebError>() {
+        resp = render::error_with_ctx(&state, &ctx, err).await;
+    }
+    let secure = state.config.secure_cookies;
+    if let Some(t) = new_anon {
+        append_cookie(
+            &mut resp,
+            &cookies::set(cookies::ANON_CSRF, &t, None, secure, true),
+        );
+    }
+    if clear_session
+        && !resp
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|s| s.starts_with(cookies::SESSION)))
+    {
+        append_cookie(&mut resp, &cookies::clear(cookies::SESSION, secure));
+    }
+    resp
+}
+
+pub fn append_cookie(resp: &mut Response, cookie: &str) {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+/// A response that carries a `Set-Cookie`.
+pub fn with_cookie(resp: impl IntoResponse, cookie: &str) -> Response {
+    let mut r = resp.into_response();
+    append_cookie(&mut r, cookie);
+    r
+}

@@ -1,0 +1,156 @@
+//! Signing in and out, shared by the login page and the API.
+
+use yizhan_core::access::{Actor, Principal};
+use yizhan_core::account::{THROTTLE_WINDOW, check_password, is_throttled, normalise_username};
+use yizhan_store::audit::{self, Entry};
+use yizhan_store::{login_attempts, sessions, users};
+
+use crate::auth::password::random_token;
+use crate::error::WebError;
+use crate::state::AppState;
+
+pub struct SignedIn {
+    pub token: String,
+    pub csrf: String,
+    pub principal: Principal,
+}
+
+fn attempt_actor(username: &str) -> Actor {
+    Actor {
+        user_id: None,
+        name: username.to_owned(),
+    }
+}
+
+/// Unknown user, wrong password and inactive account all give the same answer; five failures in
+/// 15 minutes lock the name (existing or not) until the window has passed.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<SignedIn, WebError> {
+    let wrong = WebError::Rule {
+        field: None,
+        key: "error.login_failed",
+    };
+    // A malformed name cannot exist; it still costs a hash so that timing says nothing.
+    let name = normalise_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
+    let since = yizhan_store::db::now() - THROTTLE_WINDOW;
+    if is_throttled(login_attempts::failures_since(&state.db, &name, since).await?) {
+        audit::record(
+            &state.db,
+            &attempt_actor(&name),
+            Entry::new("login.throttled", "user", &name),
+        )
+        .await?;
+        return Err(WebError::Throttled);
+    }
+    let user = users::find_by_username(&state.db, &name).await?;
+    let hash = user
+        .as_ref()
+        .filter(|u| u.active)
+        .map(|u| u.password_hash.as_str());
+    let ok = state.hasher.verify(password, hash).await?;
+    login_attempts::record(&state.db, &name, ok).await?;
+    let (true, Some(user)) = (ok, user) else {
+        audit::record(
+            &state.db,
+            &attempt_actor(&name),
+            Entry::new("login.failed", "user", &name),
+        )
+        .await?;
+        return Err(wrong);
+    };
+    // A new token at every login: a token planted before login is worthless (session fixation).
+    let token = random_token();
+    let csrf = random_token();
+    sessions::create(&state.db, &token, user.id, &csrf).await?;
+    let principal = users::principal(&state.db, &user).await?;
+    audit::record(
+        &state.db,
+        &Actor::from(&principal),
+        Entry::new("login.ok", "user", user.id),
+    )
+    .await?;
+    Ok(SignedIn {
+        token,
+        csrf,
+        principal,
+    })
+}
+
+pub async fn sign_out(
+    state: &AppState,
+    principal: &Principal,
+    session_hash: &str,
+) -> Result<(), WebError> {
+    sessions::delete(&state.db, session_hash).await?;
+    audit::record(
+        &state.db,
+        &Actor::from(principal),
+        Entry::new("logout", "user", principal.user_id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Changes the signed-in user's password after checking the current one.
+pub async fn change_password(
+    state: &AppState,
+    principal: &Principal,
+    session_hash: &str,
+    current: &str,
+    new: &str,
+    repeat: &str,
+) -> Result<(), WebError> {
+    let user = users::get(&state.db, principal.user_id).await?;
+    if !state
+        .hasher
+        .verify(current, Some(&user.password_hash))
+        .await?
+    {
+        return Err(WebError::Rule {
+            field: Some("current".into()),
+            key: "error.current_password_wrong",
+        });
+    }
+    if new != repeat {
+        return Err(WebError::Rule {
+            field: Some("repeat".into()),
+            key: "error.passwords_differ",
+        });
+    }
+    if new == current {
+        return Err(WebError::Rule {
+            field: Some("new".into()),
+            key: "error.password_unchanged",
+        });
+    }
+    check_password(new, &user.username).map_err(|e| match WebError::from(e) {
+        WebError::Invalid {
+            message_zh,
+            message_en,
+            ..
+        } => WebError::Invalid {
+            field: "new".into(),
+            message_zh,
+            message_en,
+        },
+        WebError::Rule { key, .. } => WebError::Rule {
+            field: Some("new".into()),
+            key,
+        },
+        other => other,
+    })?;
+    let hash = state.hasher.hash(new).await?;
+    users::set_password(
+        &state.db,
+        &Actor::from(principal),
+        user.id,
+        &hash,
+        false,
+        Some(session_hash),
+    )
+    .await?;
+    Ok(())
+}

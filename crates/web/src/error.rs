@@ -1,0 +1,157 @@
+//! The web layer's one error type. Handlers return it; `render` turns it into JSON for the API
+//! (`{"error": {"code", "message", "field"}}`) or an HTML page, in the user's language.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use yizhan_core::error::DomainError;
+use yizhan_store::StoreError;
+
+use crate::i18n::Tr;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WebError {
+    #[error("invalid {field}")]
+    Invalid {
+        field: String,
+        message_zh: String,
+        message_en: String,
+    },
+    #[error("rule {key}")]
+    Rule {
+        field: Option<String>,
+        key: &'static str,
+    },
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unauthenticated")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("csrf")]
+    Csrf,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict on {field}")]
+    Conflict { field: String },
+    #[error("too large")]
+    TooLarge,
+    #[error("throttled")]
+    Throttled,
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::Invalid { .. } | WebError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Conflict { .. } => StatusCode::CONFLICT,
+            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::Invalid { .. } => "invalid",
+            WebError::Rule { .. } => "rule",
+            WebError::BadRequest(_) => "bad_request",
+            WebError::Unauthenticated => "unauthenticated",
+            WebError::Forbidden => "forbidden",
+            WebError::Csrf => "csrf",
+            WebError::NotFound => "not_found",
+            WebError::Conflict { .. } => "conflict",
+            WebError::TooLarge => "too_large",
+            WebError::Throttled => "throttled",
+            WebError::Unavailable(_) => "unavailable",
+            WebError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            WebError::Invalid { field, .. } | WebError::Conflict { field } => Some(field),
+            WebError::Rule { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The message shown to people: names the field, says what to do; never internals.
+    pub fn message(&self, tr: &Tr) -> String {
+        let field_label = |f: &str| tr.t(&format!("field.{f}")).to_owned();
+        match self {
+            WebError::Invalid {
+                field,
+                message_zh,
+                message_en,
+            } => {
+                let m = if tr.is_zh() { message_zh } else { message_en };
+                format!("{}{}{m}", field_label(field), tr.t("punct.colon"))
+            }
+            WebError::Rule { key, .. } => tr.t(key).to_owned(),
+            WebError::BadRequest(detail) => format!("{}{}", tr.t("error.bad_request"), detail),
+            WebError::Conflict { field } => {
+                tr.f("error.conflict", &[("field", &field_label(field))])
+            }
+            WebError::Unauthenticated => tr.t("error.unauthenticated").to_owned(),
+            WebError::Forbidden => tr.t("error.forbidden").to_owned(),
+            WebError::Csrf => tr.t("error.csrf").to_owned(),
+            WebError::NotFound => tr.t("error.not_found").to_owned(),
+            WebError::TooLarge => tr.t("error.too_large").to_owned(),
+            WebError::Throttled => tr.t("error.throttled").to_owned(),
+            WebError::Unavailable(_) => tr.t("error.unavailable").to_owned(),
+            WebError::Internal(_) => tr.t("error.internal").to_owned(),
+        }
+    }
+}
+
+impl From<DomainError> for WebError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid { field, error } => WebError::Invalid {
+                field: field.to_owned(),
+                message_zh: error.message_zh(),
+                message_en: error.message_en(),
+            },
+            DomainError::Rule { field, key } => WebError::Rule {
+                field: field.map(str::to_owned),
+                key,
+            },
+        }
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => WebError::NotFound,
+            StoreError::Conflict { field, .. } => WebError::Conflict { field },
+            StoreError::Unavailable(m) => WebError::Unavailable(m),
+            StoreError::Config(m) | StoreError::Other(m) => WebError::Internal(m),
+        }
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(format!("template: {e}"))
+    }
+}
+
+/// The error travels in the response's extensions; the `render` middleware, which knows the
+/// path and the language, writes the body.
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let mut r = self.status().into_response();
+        r.extensions_mut().insert(self);
+        r
+    }
+}

@@ -1,0 +1,57 @@
+//! Request extractors whose rejections are our `WebError`, so malformed input gets a clear 4xx in
+//! the API's JSON shape (or an HTML page), never axum's plain-text default.
+
+use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::error::WebError;
+
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = WebError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(JsonBody(v)),
+            Err(JsonRejection::JsonDataError(e)) => Err(WebError::BadRequest(e.body_text())),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(WebError::BadRequest(e.body_text())),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(WebError::BadRequest(
+                "Content-Type: application/json".into(),
+            )),
+            Err(JsonRejection::BytesRejection(_)) => Err(WebError::TooLarge),
+            Err(e) => Err(WebError::BadRequest(e.body_text())),
+        }
+    }
+}
+
+pub struct FormBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
+    type Rejection = WebError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(FormBody(v)),
+            Err(FormRejection::BytesRejection(_)) => Err(WebError::TooLarge),
+            Err(e) => Err(WebError::BadRequest(e.body_text())),
+        }
+    }
+}
+
+/// A numeric id in the path; anything else is simply "not found".
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = WebError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| WebError::NotFound)?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|v| *v > 0)
+            .map(Id)
+            .ok_or(WebError::NotFound)
+    }
+}

@@ -1,0 +1,76 @@
+//! What every page shares: language, the signed-in user, navigation by role, the CSRF token.
+
+use yizhan_core::access::Permission;
+
+use crate::auth::Ctx;
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+pub struct Layout {
+    pub tr: Tr,
+    pub title: String,
+    pub csrf: String,
+    pub user: Option<String>,
+    pub nav: Vec<NavItem>,
+    pub path: String,
+}
+
+/// Navigation entries and the permission each needs (None: any signed-in user).
+const NAV: &[(&str, &str, Option<Permission>)] = &[
+    ("/", "nav.home", None),
+    ("/stations", "nav.stations", Some(Permission::StationsRead)),
+    ("/admin/users", "nav.users", Some(Permission::UsersManage)),
+    ("/admin/audit", "nav.audit", Some(Permission::AuditRead)),
+];
+
+impl Layout {
+    pub fn new(_state: &AppState, ctx: &Ctx, title_key: &str) -> Layout {
+        let tr = ctx.tr();
+        let nav = match &ctx.principal {
+            Some(p) if !p.must_change_password => NAV
+                .iter()
+                .filter(|(_, _, perm)| perm.is_none_or(|perm| p.has(perm)))
+                .map(|(href, label, _)| NavItem {
+                    href,
+                    label: tr.t(label),
+                    active: if *href == "/" {
+                        ctx.path == "/"
+                    } else {
+                        ctx.path.starts_with(href)
+                    },
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Layout {
+            title: tr.t(title_key).to_owned(),
+            csrf: ctx.csrf.clone(),
+            user: ctx.principal.as_ref().map(|p| p.display_name.clone()),
+            nav,
+            path: ctx.path.clone(),
+            tr,
+        }
+    }
+
+    /// For pages rendered before a request context exists.
+    pub fn bare(tr: Tr, title_key: &str) -> Layout {
+        Layout {
+            title: tr.t(title_key).to_owned(),
+            csrf: String::new(),
+            user: None,
+            nav: Vec::new(),
+            path: "/".into(),
+            tr,
+        }
+    }
+
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.tr.t(key)
+    }
+}

@@ -1,0 +1,9 @@
+//! Server-rendered pages.
+
+pub mod account;
+pub mod audit;
+pub mod home;
+pub mod layout;
+pub mod login;
+pub mod stations;
+pub mod users;

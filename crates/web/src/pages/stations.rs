@@ -1,0 +1,282 @@
+//! Stations: list, detail, create and edit, scoped to what the user may see.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use yizhan_core::access::{Actor, Permission, Target};
+use yizhan_core::station::{StationInput, StationKind, validate_station};
+use yizhan_store::stations::{self, Station, Street};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::extract::{FormBody, Id};
+use crate::i18n::Tr;
+use crate::pages::layout::Layout;
+use crate::policy::deny;
+use crate::render;
+use crate::state::AppState;
+
+/// A station the user may see, or 404 (never 403: another station's existence is not disclosed).
+pub async fn visible(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    perm: Permission,
+) -> Result<Station, WebError> {
+    let p = ctx.user()?;
+    let s = stations::get(&state.db, id).await?;
+    if !p.can(perm, s.target()) {
+        return Err(deny(state, ctx, &format!("station {id}"), WebError::NotFound).await);
+    }
+    Ok(s)
+}
+
+/// Streets in which the user may create or move stations.
+pub async fn writable_streets(state: &AppState, ctx: &Ctx) -> Result<Vec<Street>, WebError> {
+    let p = ctx.user()?;
+    Ok(stations::streets(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| p.can(Permission::StationsWrite, Target::Street(s.id)))
+        .collect())
+}
+
+pub fn kind_label(tr: &Tr, kind: &str) -> String {
+    tr.t(&format!("station.kind.{kind}")).to_owned()
+}
+
+#[derive(Template)]
+#[template(path = "stations/list.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Station>,
+    can_create: bool,
+}
+
+impl ListPage {
+    fn kind(&self, k: &str) -> String {
+        kind_label(&self.layout.tr, k)
+    }
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let p = ctx.user()?;
+    let rows = stations::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| p.can(Permission::StationsRead, s.target()))
+        .collect();
+    render::page(&ListPage {
+        can_create: !writable_streets(&state, &ctx).await?.is_empty(),
+        layout: Layout::new(&state, &ctx, "stations.title"),
+        rows,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "stations/show.html")]
+struct ShowPage {
+    layout: Layout,
+    s: Station,
+    kind: String,
+    can_edit: bool,
+    updated: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let s = visible(&state, &ctx, id, Permission::StationsRead).await?;
+    let can_edit = ctx.user()?.can(Permission::StationsWrite, s.target());
+    render::page(&ShowPage {
+        kind: kind_label(&ctx.tr(), &s.kind),
+        updated: yizhan_core::time::local_display(s.updated_at),
+        layout: Layout::new(&state, &ctx, "stations.detail"),
+        can_edit,
+        s,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "stations/form.html")]
+struct FormPage {
+    layout: Layout,
+    action: String,
+    input: StationInput,
+    streets: Vec<Street>,
+    kinds: Vec<(&'static str, String)>,
+    error: Option<String>,
+    error_field: String,
+    active: bool,
+}
+
+impl FormPage {
+    fn selected_street(&self, id: &i64) -> bool {
+        self.input.street_id == id.to_string()
+    }
+    fn invalid(&self, field: &str) -> bool {
+        self.error_field == field
+    }
+}
+
+fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    title: &str,
+    action: String,
+    input: StationInput,
+    streets: Vec<Street>,
+    err: Option<&WebError>,
+) -> FormPage {
+    let tr = ctx.tr();
+    FormPage {
+        layout: Layout::new(state, ctx, title),
+        action,
+        active: input
+            .active
+            .as_deref()
+            .is_none_or(|a| a == "true" || a == "on"),
+        input,
+        streets,
+        kinds: StationKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), kind_label(&tr, k.as_str())))
+            .collect(),
+        error: err.map(|e| e.message(&tr)),
+        error_field: err.and_then(|e| e.field()).unwrap_or("").to_owned(),
+    }
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let streets = writable_streets(&state, &ctx).await?;
+    if streets.is_empty() {
+        return Err(deny(&state, &ctx, "station new", WebError::Forbidden).await);
+    }
+    let input = StationInput {
+        kind: "hotel".into(),
+        ..Default::default()
+    };
+    render::page(&form_page(
+        &state,
+        &ctx,
+        "stations.new",
+        "/stations".into(),
+        input,
+        streets,
+        None,
+    ))
+}
+
+/// Validates, checks the target street is in scope, then stores; errors re-render the form.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(input): FormBody<StationInput>,
+) -> Result<Response, WebError> {
+    let result = async {
+        let new = validate_station(&input)?;
+        let p = ctx.user()?;
+        if !p.can(Permission::StationsWrite, Target::Street(new.street_id)) {
+            return Err(WebError::Invalid {
+                field: "street_id".into(),
+                message_zh: "不在您的管辖范围内".into(),
+                message_en: "is outside your scope".into(),
+            });
+        }
+        Ok(stations::create(&state.db, &Actor::from(p), &new).await?)
+    }
+    .await;
+    match result {
+        Ok(s) => Ok(Redirect::to(&format!("/stations/{}", s.id)).into_response()),
+        Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. } | WebError::Rule { .. })) => {
+            let streets = writable_streets(&state, &ctx).await?;
+            let page = form_page(
+                &state,
+                &ctx,
+                "stations.new",
+                "/stations".into(),
+                input,
+                streets,
+                Some(&e),
+            );
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn input_of(s: &Station) -> StationInput {
+    StationInput {
+        street_id: s.street_id.to_string(),
+        name: s.name.clone(),
+        address: s.address.clone(),
+        kind: s.kind.clone(),
+        capacity: s.capacity.to_string(),
+        contact_name: s.contact_name.clone(),
+        contact_phone: s.contact_phone.clone(),
+        active: Some(s.active.to_string()),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let s = visible(&state, &ctx, id, Permission::StationsWrite).await?;
+    let streets = writable_streets(&state, &ctx).await?;
+    render::page(&form_page(
+        &state,
+        &ctx,
+        "stations.edit",
+        format!("/stations/{id}"),
+        input_of(&s),
+        streets,
+        None,
+    ))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(mut input): FormBody<StationInput>,
+) -> Result<Response, WebError> {
+    visible(&state, &ctx, id, Permission::StationsWrite).await?;
+    // An unticked checkbox sends nothing: on this form that means "inactive".
+    if input.active.is_none() {
+        input.active = Some("false".into());
+    }
+    let result = async {
+        let new = validate_station(&input)?;
+        let p = ctx.user()?;
+        if !p.can(Permission::StationsWrite, Target::Street(new.street_id)) {
+            return Err(WebError::Invalid {
+                field: "street_id".into(),
+                message_zh: "不在您的管辖范围内".into(),
+                message_en: "is outside your scope".into(),
+            });
+        }
+        Ok(stations::update(&state.db, &Actor::from(p), id, &new).await?)
+    }
+    .await;
+    match result {
+        Ok(s) => Ok(Redirect::to(&format!("/stations/{}", s.id)).into_response()),
+        Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. } | WebError::Rule { .. })) => {
+            let streets = writable_streets(&state, &ctx).await?;
+            let page = form_page(
+                &state,
+                &ctx,
+                "stations.edit",
+                format!("/stations/{id}"),
+                input,
+                streets,
+                Some(&e),
+            );
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,35 @@
+//! Shared application state: nothing here is per-node data, so any node can serve any request.
+
+use std::sync::Arc;
+
+use yizhan_store::Db;
+
+use crate::auth::password::Hasher;
+use crate::metrics::Metrics;
+use crate::policy::RouteInfo;
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when served over HTTPS, directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// Largest accepted request body, bytes.
+    pub body_limit: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            body_limit: 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    pub hasher: Hasher,
+    pub metrics: Arc<Metrics>,
+    pub routes: Arc<Vec<RouteInfo>>,
+}

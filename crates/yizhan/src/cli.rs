@@ -1,0 +1,303 @@
+//! Commands and settings. Every setting is a flag with a `YIZHAN_*` environment twin.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use yizhan_core::access::{Actor, parse_grant};
+use yizhan_store::audit::{self, Verdict};
+use yizhan_store::db::redact_url;
+use yizhan_store::{ConnectOptions, Db, maintenance, users};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "yizhan",
+    version,
+    about = "驿站 Yizhan: health stations, district command and return-to-work in one binary"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Log format: `text` for people, `json` for collectors. Logs never contain personal data.
+    #[arg(long, env = "YIZHAN_LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DbArgs {
+    /// Database: `sqlite:PATH` (created if missing) or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "YIZHAN_DATABASE_URL",
+        default_value = "sqlite:yizhan.db",
+        global = true
+    )]
+    pub database_url: String,
+    /// Connection pool size per process.
+    #[arg(long, env = "YIZHAN_DB_POOL", default_value_t = 8, global = true)]
+    pub db_pool: u32,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (migrates first).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Fill the database with a realistic demo district and print the demo accounts.
+    Demo,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Audit log tools.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Online backup of a SQLite database to FILE, then an integrity check of the copy.
+    Backup { file: PathBuf },
+    /// Replace the SQLite database with FILE (stop the server first); the file is checked first.
+    Restore {
+        file: PathBuf,
+        /// Overwrite an existing database.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "YIZHAN_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Mark cookies Secure: set this when users reach Yizhan over HTTPS (directly or via a proxy).
+    #[arg(long, env = "YIZHAN_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Largest request body in bytes.
+    #[arg(long, env = "YIZHAN_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+    /// Load the demo district first when the database is empty.
+    #[arg(long, env = "YIZHAN_DEMO")]
+    pub demo: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// List accounts.
+    List,
+    /// Create an account with a one-time password (printed once).
+    Create {
+        username: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Role, e.g. admin, commander, station_lead.
+        #[arg(long)]
+        role: String,
+        /// Scope: district, street:ID, station:ID or enterprise:ID.
+        #[arg(long, default_value = "district")]
+        scope: String,
+    },
+    /// Issue a new one-time password (printed once); all sessions of the account end.
+    ResetPassword { username: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Check the hash chain and name the first broken row.
+    Verify,
+}
+
+pub fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("YIZHAN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    if format == "json" {
+        b.json().init();
+    } else {
+        b.init();
+    }
+}
+
+pub async fn open(args: &DbArgs) -> anyhow::Result<Db> {
+    let db = Db::connect(&ConnectOptions {
+        url: args.database_url.clone(),
+        max_connections: args.db_pool,
+    })
+    .await
+    .with_context(|| format!("cannot open database {}", redact_url(&args.database_url)))?;
+    yizhan_store::migrate::run(&db).await?;
+    Ok(db)
+}
+
+fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        bail!("this command works on a SQLite database; for PostgreSQL use pg_dump / pg_restore");
+    };
+    let rest = rest.trim_start_matches("//");
+    Ok(PathBuf::from(rest.split('?').next().unwrap_or(rest)))
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => crate::serve::run(&cli.db, args).await,
+        Command::Migrate => {
+            let db = open(&cli.db).await?;
+            println!(
+                "数据库已是最新结构 / migrations applied: {}",
+                redact_url(&cli.db.database_url)
+            );
+            db.close().await;
+            Ok(())
+        }
+        Command::Demo => {
+            let db = open(&cli.db).await?;
+            crate::demo::load(&db).await?;
+            db.close().await;
+            Ok(())
+        }
+        Command::User(cmd) => user(&cli.db, cmd).await,
+        Command::Audit(AuditCmd::Verify) => {
+            let db = open(&cli.db).await?;
+            match audit::verify(&db).await? {
+                Verdict::Intact { rows } => {
+                    println!("审计链完整 / audit chain intact: {rows} rows verified");
+                    Ok(())
+                }
+                Verdict::Broken { seq, reason } => {
+                    bail!("审计链损坏 / audit chain broken at row {seq}: {reason}")
+                }
+            }
+        }
+        Command::Backup { file } => {
+            let db = open(&cli.db).await?;
+            let bytes = maintenance::sqlite_backup(&db, &file).await?;
+            println!(
+                "备份完成 / backup written: {} ({bytes} bytes, integrity ok)",
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Restore { file, force } => {
+            let target = sqlite_path(&cli.db.database_url)?;
+            maintenance::sqlite_integrity_check(&file)
+                .await
+                .with_context(|| format!("{} is not a healthy SQLite database", file.display()))?;
+            if target.exists() && !force {
+                bail!(
+                    "{} exists; stop the server and add --force to replace it",
+                    target.display()
+                );
+            }
+            for suffix in ["-wal", "-shm"] {
+                let side = PathBuf::from(format!("{}{suffix}", target.display()));
+                if side.exists() {
+                    std::fs::remove_file(&side)?;
+                }
+            }
+            std::fs::copy(&file, &target)?;
+            maintenance::sqlite_integrity_check(&target).await?;
+            println!(
+                "恢复完成 / restored {} → {}",
+                file.display(),
+                target.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn user(args: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
+    let db = open(args).await?;
+    let actor = Actor {
+        user_id: None,
+        name: "cli".into(),
+    };
+    match cmd {
+        UserCmd::List => {
+            for u in users::list(&db).await? {
+                let grants = users::grants_of(&db, u.id).await?;
+                let g: Vec<String> = grants
+                    .iter()
+                    .map(|g| format!("{}@{}", g.role.as_str(), g.scope.token()))
+                    .collect();
+                println!(
+                    "{:<20} {:<12} {:<6} {}",
+                    u.username,
+                    u.display_name,
+                    if u.active { "active" } else { "off" },
+                    g.join(", ")
+                );
+            }
+        }
+        UserCmd::Create {
+            username,
+            name,
+            role,
+            scope,
+        } => {
+            let grant = parse_grant(&role, &scope).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let username = yizhan_core::account::normalise_username(&username)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let password = yizhan_web::auth::password::generate_password();
+            let hash = yizhan_web::auth::password::hash_blocking(&password)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            users::create(
+                &db,
+                &actor,
+                &users::NewUser {
+                    username: &username,
+                    display_name: &name,
+                    password_hash: &hash,
+                    must_change_password: true,
+                    grants: &[grant],
+                },
+            )
+            .await?;
+            println!("已创建 / created {username}; 一次性密码 / one-time password: {password}");
+        }
+        UserCmd::ResetPassword { username } => {
+            let u = users::find_by_username(&db, &username.to_lowercase())
+                .await?
+                .with_context(|| format!("no user {username}"))?;
+            let password = yizhan_web::auth::password::generate_password();
+            let hash = yizhan_web::auth::password::hash_blocking(&password)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            users::set_password(&db, &actor, u.id, &hash, true, None).await?;
+            println!(
+                "已重置 / reset {}; 一次性密码 / one-time password: {password}",
+                u.username
+            );
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(
+            sqlite_path("sqlite:yizhan.db").unwrap(),
+            PathBuf::from("yizhan.db")
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///var/lib/y.db?mode=rwc").unwrap(),
+            PathBuf::from("/var/lib/y.db")
+        );
+        assert!(sqlite_path("postgres://x/y").is_err());
+    }
+}

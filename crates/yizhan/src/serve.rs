@@ -1,0 +1,87 @@
+//! `yizhan serve`: migrate, make sure an administrator exists, listen, stop gracefully.
+
+use anyhow::Context;
+use yizhan_core::access::{Actor, Grant, Role, Scope};
+use yizhan_store::users;
+use yizhan_web::WebConfig;
+
+use crate::cli::{DbArgs, ServeArgs, open};
+
+/// On first start (no users at all) creates `admin` with a one-time password printed once.
+async fn ensure_admin(db: &yizhan_store::Db) -> anyhow::Result<()> {
+    if users::count(db).await? > 0 {
+        return Ok(());
+    }
+    let password = yizhan_web::auth::password::generate_password();
+    let hash =
+        yizhan_web::auth::password::hash_blocking(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    users::create(
+        db,
+        &Actor::system(),
+        &users::NewUser {
+            username: "admin",
+            display_name: "系统管理员",
+            password_hash: &hash,
+            must_change_password: true,
+            grants: &[Grant {
+                role: Role::Admin,
+                scope: Scope::District,
+            }],
+        },
+    )
+    .await?;
+    println!(
+        "首次启动：已创建管理员账号 admin，一次性密码 / first start: created user admin, one-time password: {password}"
+    );
+    println!("（首次登录后须修改 / must be changed at first login）");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let db = open(db_args).await?;
+    if args.demo && users::count(&db).await? == 0 {
+        crate::demo::load(&db).await?;
+    }
+    ensure_admin(&db).await?;
+    let app = yizhan_web::app(
+        db.clone(),
+        WebConfig {
+            secure_cookies: args.secure_cookies,
+            body_limit: args.body_limit,
+        },
+    );
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    println!("驿站已启动 / Yizhan is running: http://{addr}/");
+    tracing::info!(%addr, backend = ?db.backend(), "listening");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    db.close().await;
+    println!("已停止 / stopped");
+    Ok(())
+}
