@@ -55,3 +55,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
             .ok_or(WebError::NotFound)
     }
 }
+
+/// Parses a JSON body read earlier as bytes: for handlers that must check object scope before
+/// they say anything about the body.
+pub fn json_from<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
+    serde_json::from_slice(bytes).map_err(|e| WebError::BadRequest(e.to_string()))
+}
+
+/// The raw body, with the size limit answered as our 413.
+pub struct RawBody(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = WebError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::body::Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|_| WebError::TooLarge)
+    }
+}

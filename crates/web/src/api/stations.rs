@@ -11,7 +11,7 @@ use yizhan_store::stations::{self, Station, Street};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::extract::{Id, JsonBody};
+use crate::extract::{Id, JsonBody, RawBody, json_from};
 use crate::pages::stations::visible;
 use crate::state::AppState;
 
@@ -119,13 +119,15 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(s)).into_response())
 }
 
+/// Scope first, body second: someone outside the station's scope learns nothing from the body check.
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    JsonBody(b): JsonBody<StationBody>,
+    RawBody(body): RawBody,
 ) -> Result<Json<Station>, WebError> {
     visible(&state, &ctx, id, Permission::StationsWrite).await?;
+    let b: StationBody = json_from(&body)?;
     let new = validate_station(&b.into())?;
     in_scope(&ctx, new.street_id)?;
     Ok(Json(

@@ -1,0 +1,217 @@
+//! The role × route matrix, built from the router's own table: a route added without a row here
+//! fails this test. Each cell is a real request with a real session on SQLite and PostgreSQL.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::http::{Method, StatusCode};
+use common::{App, Resp, district};
+use yizhan_core::access::{Role, Scope};
+use yizhan_store::both_backends;
+use yizhan_store::testing::TestDb;
+
+/// Who asks. Station-scoped users belong to station A; `other_lead` to station B; `street_cmd`
+/// commands street B, so station A is outside every one of their scopes.
+const WHO: [&str; 12] = [
+    "anon",
+    "admin",
+    "commander",
+    "street_cmd",
+    "lead",
+    "staff",
+    "other_lead",
+    "medical",
+    "counsellor",
+    "inspector",
+    "enterprise",
+    "viewer",
+];
+
+const ALL: &[&str] = &WHO;
+const SIGNED_IN: &[&str] = &[
+    "admin",
+    "commander",
+    "street_cmd",
+    "lead",
+    "staff",
+    "other_lead",
+    "medical",
+    "counsellor",
+    "inspector",
+    "enterprise",
+    "viewer",
+];
+/// Everyone who may list stations (not enterprise contacts).
+const READERS: &[&str] = &[
+    "admin",
+    "commander",
+    "street_cmd",
+    "lead",
+    "staff",
+    "other_lead",
+    "medical",
+    "counsellor",
+    "inspector",
+    "viewer",
+];
+/// Readers whose scope contains station A.
+const READERS_OF_A: &[&str] = &[
+    "admin",
+    "commander",
+    "lead",
+    "staff",
+    "medical",
+    "counsellor",
+    "inspector",
+    "viewer",
+];
+const WRITERS: &[&str] = &["admin", "commander", "street_cmd"];
+const WRITERS_OF_A: &[&str] = &["admin", "commander"];
+const ADMIN: &[&str] = &["admin"];
+
+/// (method, path) → who is let through. `{id}` is station A, or the target user for user routes.
+fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
+    vec![
+        ("GET", "/healthz", ALL),
+        ("GET", "/metrics", ALL),
+        ("GET", "/assets/{name}", ALL),
+        ("GET", "/login", ALL),
+        ("POST", "/login", ALL),
+        ("POST", "/logout", SIGNED_IN),
+        ("POST", "/lang", ALL),
+        ("GET", "/account/password", SIGNED_IN),
+        ("POST", "/account/password", SIGNED_IN),
+        ("GET", "/", SIGNED_IN),
+        ("GET", "/stations", READERS),
+        ("GET", "/stations/new", WRITERS),
+        ("POST", "/stations", WRITERS),
+        ("GET", "/stations/{id}", READERS_OF_A),
+        ("GET", "/stations/{id}/edit", WRITERS_OF_A),
+        ("POST", "/stations/{id}", WRITERS_OF_A),
+        ("GET", "/admin/users", ADMIN),
+        ("GET", "/admin/users/new", ADMIN),
+        ("POST", "/admin/users", ADMIN),
+        ("GET", "/admin/users/{id}", ADMIN),
+        ("POST", "/admin/users/{id}", ADMIN),
+        ("POST", "/admin/users/{id}/password", ADMIN),
+        ("GET", "/admin/audit", ADMIN),
+        ("GET", "/api/v1/openapi.json", ALL),
+        ("GET", "/api/v1/session", ALL),
+        ("POST", "/api/v1/session", ALL),
+        ("DELETE", "/api/v1/session", SIGNED_IN),
+        ("POST", "/api/v1/account/password", SIGNED_IN),
+        ("GET", "/api/v1/streets", READERS),
+        ("GET", "/api/v1/stations", READERS),
+        ("POST", "/api/v1/stations", WRITERS),
+        ("GET", "/api/v1/stations/{id}", READERS_OF_A),
+        ("PUT", "/api/v1/stations/{id}", WRITERS_OF_A),
+        ("GET", "/api/v1/users", ADMIN),
+        ("POST", "/api/v1/users", ADMIN),
+        ("GET", "/api/v1/users/{id}", ADMIN),
+        ("PUT", "/api/v1/users/{id}", ADMIN),
+        ("GET", "/api/v1/audit", ADMIN),
+    ]
+}
+
+/// Refused: 401/403/404, or a page's redirect to the login form.
+fn refused(r: &Resp) -> bool {
+    matches!(
+        r.status,
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+    ) || (r.status == StatusCode::SEE_OTHER && r.location().starts_with("/login?next="))
+}
+
+both_backends!(role_route_matrix, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let table = matrix();
+
+    // Every route the router serves has a row, and every row is a real route.
+    let served: BTreeSet<(String, String)> = app
+        .routes
+        .iter()
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect();
+    let expected: BTreeSet<(String, String)> = table
+        .iter()
+        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    let missing: Vec<_> = served.difference(&expected).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an authorization-matrix row: {missing:?}"
+    );
+    let stale: Vec<_> = expected.difference(&served).collect();
+    assert!(
+        stale.is_empty(),
+        "matrix rows for routes that do not exist: {stale:?}"
+    );
+
+    let (_, street_b, st_a, st_b) = district(app.db()).await;
+    let target = app
+        .user("target", Role::Viewer, Scope::District, false)
+        .await;
+    let mut ids = std::collections::HashMap::new();
+    for who in WHO.iter().skip(1) {
+        let (role, scope) = match *who {
+            "admin" => (Role::Admin, Scope::District),
+            "commander" => (Role::Commander, Scope::District),
+            "street_cmd" => (Role::Commander, Scope::Street(street_b)),
+            "lead" => (Role::StationLead, Scope::Station(st_a)),
+            "staff" => (Role::StationStaff, Scope::Station(st_a)),
+            "other_lead" => (Role::StationLead, Scope::Station(st_b)),
+            "medical" => (Role::Medical, Scope::Station(st_a)),
+            "counsellor" => (Role::Counsellor, Scope::Station(st_a)),
+            "inspector" => (Role::Inspector, Scope::District),
+            "enterprise" => (Role::Enterprise, Scope::Enterprise(1)),
+            "viewer" => (Role::Viewer, Scope::District),
+            _ => unreachable!(),
+        };
+        ids.insert(*who, app.user(who, role, scope, false).await);
+    }
+
+    let mut cells = 0;
+    let mut failures = Vec::new();
+    for (method, path, allowed) in &table {
+        let id = if path.contains("/users/") {
+            target
+        } else {
+            st_a
+        };
+        let concrete = path
+            .replace("{id}", &id.to_string())
+            .replace("{name}", "app.css");
+        for who in WHO {
+            // A fresh session per cell: some cells log out or reset passwords.
+            let mut c = match ids.get(who) {
+                Some(uid) => app.session_for(*uid).await,
+                None => app.anon().await,
+            };
+            let m: Method = method.parse().unwrap();
+            let r = if m == Method::GET {
+                app.get(&mut c, &concrete).await
+            } else if concrete.starts_with("/api/") {
+                app.json(&mut c, m, &concrete, serde_json::json!({})).await
+            } else {
+                app.form(&mut c, &concrete, &[]).await
+            };
+            let allow = allowed.contains(&who);
+            cells += 1;
+            if allow == refused(&r) {
+                failures.push(format!(
+                    "{who:<11} {method} {concrete} → {} (expected {}) {}",
+                    r.status,
+                    if allow { "allow" } else { "deny" },
+                    r.body.chars().take(200).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    eprintln!("authorization matrix: {cells} cells checked");
+});

@@ -1,0 +1,249 @@
+//! An in-process client for the whole application: real router, real database, a cookie jar.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use yizhan_core::access::{Actor, Grant, Role, Scope};
+use yizhan_core::station::{NewStation, StationKind};
+use yizhan_store::testing::TestDb;
+use yizhan_store::{Db, sessions, stations, users};
+use yizhan_web::policy::RouteInfo;
+use yizhan_web::{WebConfig, build};
+
+pub struct App {
+    pub t: TestDb,
+    pub router: Router,
+    pub routes: Arc<Vec<RouteInfo>>,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+    pub fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// A browser-like client: keeps cookies, knows its CSRF token.
+#[derive(Clone, Default)]
+pub struct Client {
+    pub cookies: HashMap<String, String>,
+    pub csrf: Option<String>,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+impl App {
+    pub async fn new(t: TestDb) -> App {
+        let (router, routes) = build(t.db.clone(), WebConfig::default());
+        App { t, router, routes }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.t.db
+    }
+
+    pub async fn send(
+        &self,
+        c: &mut Client,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        csrf: bool,
+    ) -> Resp {
+        let mut b = Request::builder().method(method).uri(path);
+        if !c.cookies.is_empty() {
+            let cookie = c
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            b = b.header(header::COOKIE, cookie);
+        }
+        if let Some(ct) = content_type {
+            b = b.header(header::CONTENT_TYPE, ct);
+        }
+        if csrf && let Some(t) = &c.csrf {
+            b = b.header("x-csrf-token", t);
+        }
+        let resp = self
+            .router
+            .clone()
+            .oneshot(b.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        for v in headers.get_all(header::SET_COOKIE) {
+            let s = v.to_str().unwrap();
+            let (kv, attrs) = s.split_once(';').unwrap_or((s, ""));
+            let (k, val) = kv.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") {
+                c.cookies.remove(k);
+            } else {
+                c.cookies.insert(k.to_owned(), val.to_owned());
+            }
+        }
+        let body = String::from_utf8(
+            resp.into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap();
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, c: &mut Client, path: &str) -> Resp {
+        self.send(c, Method::GET, path, None, vec![], false).await
+    }
+
+    /// JSON with the client's CSRF token.
+    pub async fn json(
+        &self,
+        c: &mut Client,
+        method: Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> Resp {
+        self.send(
+            c,
+            method,
+            path,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+            true,
+        )
+        .await
+    }
+
+    /// A urlencoded form with `_csrf` from the client's token.
+    pub async fn form(&self, c: &mut Client, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut f: Vec<(&str, &str)> = fields.to_vec();
+        let token = c.csrf.clone().unwrap_or_default();
+        f.push(("_csrf", &token));
+        let body = serde_urlencoded::to_string(&f).unwrap();
+        self.send(
+            c,
+            Method::POST,
+            path,
+            Some("application/x-www-form-urlencoded"),
+            body.into_bytes(),
+            false,
+        )
+        .await
+    }
+
+    /// A fresh anonymous client holding the anonymous CSRF cookie and token.
+    pub async fn anon(&self) -> Client {
+        let mut c = Client::default();
+        let r = self.get(&mut c, "/api/v1/session").await;
+        c.csrf = r.json()["csrf_token"].as_str().map(str::to_owned);
+        c
+    }
+
+    /// Logs in through the API (the real path, with argon2).
+    pub async fn login(&self, username: &str, password: &str) -> (Client, Resp) {
+        let mut c = self.anon().await;
+        let r = self
+            .json(
+                &mut c,
+                Method::POST,
+                "/api/v1/session",
+                serde_json::json!({"username": username, "password": password}),
+            )
+            .await;
+        if r.status == StatusCode::OK {
+            c.csrf = r.json()["csrf_token"].as_str().map(str::to_owned);
+        }
+        (c, r)
+    }
+
+    /// A signed-in client without a login round trip: a session written straight to the store.
+    pub async fn session_for(&self, user_id: i64) -> Client {
+        let token = yizhan_web::auth::password::random_token();
+        let csrf = yizhan_web::auth::password::random_token();
+        sessions::create(self.db(), &token, user_id, &csrf)
+            .await
+            .unwrap();
+        let mut c = Client::default();
+        c.cookies.insert("yz_session".into(), token);
+        c.csrf = Some(csrf);
+        c
+    }
+
+    pub async fn user(&self, username: &str, role: Role, scope: Scope, must_change: bool) -> i64 {
+        let hash = yizhan_web::auth::password::hash_blocking(PASSWORD).unwrap();
+        users::create(
+            self.db(),
+            &Actor::system(),
+            &users::NewUser {
+                username,
+                display_name: username,
+                password_hash: &hash,
+                must_change_password: must_change,
+                grants: &[Grant { role, scope }],
+            },
+        )
+        .await
+        .unwrap()
+        .id
+    }
+}
+
+/// Two streets, a station in each. Returns (street_a, street_b, station_a, station_b).
+pub async fn district(db: &Db) -> (i64, i64, i64, i64) {
+    let a = Actor::system();
+    stations::ensure_district(db, &a, "龙岗区", "440307", &["吉华街道", "平湖街道"])
+        .await
+        .unwrap();
+    let s = stations::streets(db).await.unwrap();
+    let mk = |street_id: i64, name: &str| NewStation {
+        street_id,
+        name: name.into(),
+        address: "深圳市龙岗区".into(),
+        kind: StationKind::Hotel,
+        capacity: 100,
+        contact_name: "联系人".into(),
+        contact_phone: "13800138000".into(),
+        active: true,
+    };
+    let st_a = stations::create(db, &a, &mk(s[0].id, "卓汇健康驿站"))
+        .await
+        .unwrap();
+    let st_b = stations::create(db, &a, &mk(s[1].id, "平湖健康驿站"))
+        .await
+        .unwrap();
+    (s[0].id, s[1].id, st_a.id, st_b.id)
+}

@@ -1,0 +1,133 @@
+//! Every string comes from the locale files: both locales have the same keys, and every key that a
+//! template or the code asks for exists.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use yizhan_web::i18n::{EN_SOURCE, ZH_SOURCE, parse_catalog};
+
+fn keys(src: &str) -> BTreeSet<String> {
+    parse_catalog(src).into_keys().collect()
+}
+
+/// String literals passed to `t("…")`, `f("…"` or `tr.t(&format!("prefix.{…}"))` prefixes.
+fn used_keys(dir: &Path, out: &mut BTreeSet<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            used_keys(&p, out);
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        for marker in [
+            "t(\"",
+            "f(\"",
+            "key: \"",
+            "title: \"",
+            "\"nav.",
+            "label: \"",
+        ] {
+            let mut rest = text.as_str();
+            while let Some(i) = rest.find(marker) {
+                rest = &rest[i + marker.len()..];
+                let start = if marker == "\"nav." { "nav." } else { "" };
+                let end = rest.find('"').unwrap_or(0);
+                let k = format!("{start}{}", &rest[..end]);
+                if k.contains('.')
+                    && !k.starts_with('/')
+                    && !k.contains(' ')
+                    && !k.contains('{')
+                    && !k.ends_with('.')
+                {
+                    out.insert(k);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn both_locales_have_the_same_keys() {
+    let zh = keys(ZH_SOURCE);
+    let en = keys(EN_SOURCE);
+    let only_zh: Vec<_> = zh.difference(&en).collect();
+    let only_en: Vec<_> = en.difference(&zh).collect();
+    assert!(only_zh.is_empty(), "missing in en.ftl: {only_zh:?}");
+    assert!(only_en.is_empty(), "missing in zh-CN.ftl: {only_en:?}");
+    assert!(zh.len() > 100, "catalog parsed: {}", zh.len());
+}
+
+#[test]
+fn every_key_used_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut used = BTreeSet::new();
+    used_keys(&root.join("templates"), &mut used);
+    used_keys(&root.join("src"), &mut used);
+    let zh = keys(ZH_SOURCE);
+    let missing: Vec<_> = used.iter().filter(|k| !zh.contains(*k)).collect();
+    assert!(
+        missing.is_empty(),
+        "keys used but not in the locale files: {missing:?}"
+    );
+    assert!(used.len() > 40, "scan found {} keys", used.len());
+}
+
+/// Keys built at run time from enums: every variant has its label.
+#[test]
+fn generated_keys_exist() {
+    let zh = keys(ZH_SOURCE);
+    for r in yizhan_core::access::Role::ALL {
+        assert!(zh.contains(&format!("role.{}", r.as_str())), "{r:?}");
+    }
+    for k in yizhan_core::station::StationKind::ALL {
+        assert!(
+            zh.contains(&format!("station.kind.{}", k.as_str())),
+            "{k:?}"
+        );
+    }
+    for f in [
+        "street_id",
+        "name",
+        "address",
+        "kind",
+        "capacity",
+        "contact_name",
+        "contact_phone",
+        "active",
+        "username",
+        "display_name",
+        "role",
+        "scope",
+        "password",
+        "current",
+        "new",
+        "repeat",
+    ] {
+        assert!(zh.contains(&format!("field.{f}")), "field.{f}");
+    }
+}
+
+#[test]
+fn openapi_documents_every_api_route() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let t = yizhan_store::testing::TestDb::new(yizhan_store::Backend::Sqlite).await;
+        let (_, routes) = yizhan_web::build(t.db.clone(), Default::default());
+        let doc = yizhan_web::api::openapi::document(&routes);
+        for r in routes.iter().filter(|r| r.path.starts_with("/api/v1/")) {
+            assert!(
+                yizhan_web::api::openapi::describe(r.method, r.path).is_some(),
+                "undocumented API route {} {}",
+                r.method,
+                r.path
+            );
+            assert!(
+                doc["paths"][r.path][r.method.to_lowercase()].is_object(),
+                "{} {}",
+                r.method,
+                r.path
+            );
+        }
+        assert_eq!(doc["openapi"], "3.1.0");
+    });
+}
