@@ -1,0 +1,275 @@
+//! Browser tests in headless Chromium (Debian's chromium + chromium-driver), against the real
+//! server on a real port. Screenshots go to target/screenshots/ (always; on failure too).
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{App, PASSWORD, district};
+use thirtyfour::prelude::*;
+use yizhan_core::access::{Role, Scope};
+use yizhan_store::both_backends;
+use yizhan_store::testing::TestDb;
+
+struct Driver(tokio::process::Child);
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.start_kill();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub fn shots_dir() -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Starts the app on a free port and Chromium under chromedriver; runs `body`; screenshots on failure.
+async fn with_browser<F, Fut>(t: TestDb, name: &str, body: F)
+where
+    F: FnOnce(WebDriver, String, App) -> Fut,
+    Fut: std::future::Future<Output = WebDriverResult<()>>,
+{
+    let app = App::new(t).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = app.router.clone();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+    let port = free_port();
+    let child = tokio::process::Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("chromedriver not found: apt-get install chromium chromium-driver (see README)");
+    let _guard = Driver(child);
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let profile = std::env::temp_dir().join(format!("yizhan-e2e-{}-{port}", std::process::id()));
+    let mut caps = DesiredCapabilities::chrome();
+    for a in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        "--lang=zh-CN",
+        &format!("--user-data-dir={}", profile.display()),
+    ] {
+        caps.add_arg(a).unwrap();
+    }
+    let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+        .await
+        .expect("start chromium");
+    let result = body(driver.clone(), base, app).await;
+    if result.is_err() {
+        let _ = driver
+            .screenshot(&shots_dir().join(format!("FAILED-{name}.png")))
+            .await;
+    }
+    let _ = driver.quit().await;
+    let _ = std::fs::remove_dir_all(&profile);
+    if let Err(e) = result {
+        panic!("browser test {name} failed: {e} (screenshot in target/screenshots/)");
+    }
+}
+
+/// Sets the viewport exactly (the window size would include browser chrome).
+async fn viewport(d: &WebDriver, w: u32, h: u32, mobile: bool) -> WebDriverResult<()> {
+    d.cdp()
+        .send_raw(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({ "width": w, "height": h, "deviceScaleFactor": 1, "mobile": mobile }),
+        )
+        .await?;
+    Ok(())
+}
+
+async fn text_of(d: &WebDriver, css: &str) -> WebDriverResult<String> {
+    d.query(By::Css(css))
+        .wait(Duration::from_secs(5), Duration::from_millis(50))
+        .first()
+        .await?
+        .text()
+        .await
+}
+
+async fn fill(d: &WebDriver, css: &str, value: &str) -> WebDriverResult<()> {
+    let e = d.find(By::Css(css)).await?;
+    e.clear().await?;
+    e.send_keys(value).await
+}
+
+async fn wait_url(d: &WebDriver, suffix: &str) -> WebDriverResult<String> {
+    for _ in 0..100 {
+        let u = d.current_url().await?.to_string();
+        if u.ends_with(suffix) {
+            return Ok(u);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(WebDriverError::FatalError(format!(
+        "never reached {suffix}, at {}",
+        d.current_url().await?
+    )))
+}
+
+both_backends!(login_language_station_logout, |t: TestDb| async move {
+    with_browser(
+        t,
+        "login_language_station_logout",
+        |d, base, app| async move {
+            district(app.db()).await;
+            app.user("admin", Role::Admin, Scope::District, false).await;
+            let backend = format!("{:?}", app.db().backend()).to_lowercase();
+
+            // A wrong password shows the clear message and keeps the user name.
+            d.goto(format!("{base}/login")).await?;
+            assert_eq!(text_of(&d, "h1").await?, "登录");
+            fill(&d, "[data-testid=username]", "admin").await?;
+            fill(&d, "[data-testid=password]", "not my password").await?;
+            d.find(By::Css("[data-testid=login-submit]"))
+                .await?
+                .click()
+                .await?;
+            assert_eq!(
+                text_of(&d, "[data-testid=login-error]").await?,
+                "用户名或密码错误。"
+            );
+            assert_eq!(
+                d.find(By::Css("[data-testid=username]"))
+                    .await?
+                    .value()
+                    .await?
+                    .as_deref(),
+                Some("admin")
+            );
+            d.screenshot(&shots_dir().join(format!("login-error-{backend}.png")))
+                .await?;
+
+            // The right password lands on the home page.
+            fill(&d, "[data-testid=password]", PASSWORD).await?;
+            d.find(By::Css("[data-testid=login-submit]"))
+                .await?
+                .click()
+                .await?;
+            assert_eq!(text_of(&d, "[data-testid=home-title]").await?, "工作台");
+
+            // English and back.
+            d.find(By::Css("[data-testid=lang-switch]"))
+                .await?
+                .click()
+                .await?;
+            assert_eq!(text_of(&d, "[data-testid=home-title]").await?, "Workspace");
+            assert_eq!(text_of(&d, "[data-testid=logout]").await?, "Log out");
+            d.find(By::Css("[data-testid=lang-switch]"))
+                .await?
+                .click()
+                .await?;
+            assert_eq!(text_of(&d, "[data-testid=home-title]").await?, "工作台");
+
+            // Create a station through the form and find it in the list.
+            d.find(By::LinkText("驿站")).await?.click().await?;
+            d.find(By::Css("[data-testid=station-new]"))
+                .await?
+                .click()
+                .await?;
+            fill(&d, "[data-testid=f-name]", "布吉健康驿站").await?;
+            fill(&d, "[data-testid=f-address]", "深圳市龙岗区布吉街道").await?;
+            fill(&d, "[data-testid=f-capacity]", "88").await?;
+            fill(&d, "[data-testid=f-contact-name]", "郭主任").await?;
+            // A bad phone first: the form says which field and keeps what was typed.
+            fill(&d, "[data-testid=f-contact-phone]", "12345").await?;
+            d.find(By::Css("[data-testid=station-save]"))
+                .await?
+                .click()
+                .await?;
+            let err = text_of(&d, "[data-testid=form-error]").await?;
+            assert!(err.starts_with("联系电话："), "{err}");
+            assert_eq!(
+                d.find(By::Css("[data-testid=f-name]"))
+                    .await?
+                    .value()
+                    .await?
+                    .as_deref(),
+                Some("布吉健康驿站")
+            );
+            fill(&d, "[data-testid=f-contact-phone]", "13800138009").await?;
+            d.find(By::Css("[data-testid=station-save]"))
+                .await?
+                .click()
+                .await?;
+            assert_eq!(
+                text_of(&d, "[data-testid=station-name]").await?,
+                "布吉健康驿站"
+            );
+            d.goto(format!("{base}/stations")).await?;
+            let table = text_of(&d, "[data-testid=stations-table]").await?;
+            assert!(
+                table.contains("布吉健康驿站") && table.contains("88"),
+                "{table}"
+            );
+
+            // Look at it: desktop 1080p and a 375 px phone.
+            viewport(&d, 1920, 1080, false).await?;
+            d.screenshot(&shots_dir().join(format!("stations-1080p-{backend}.png")))
+                .await?;
+            viewport(&d, 375, 812, true).await?;
+            d.goto(format!("{base}/stations")).await?;
+            d.screenshot(&shots_dir().join(format!("stations-375-{backend}.png")))
+                .await?;
+            // No sideways scrolling on a phone.
+            let overflow = d
+                .execute("return document.documentElement.scrollWidth", vec![])
+                .await?
+                .json()
+                .as_i64()
+                .unwrap_or(0);
+            assert!(overflow <= 375, "page is {overflow}px wide at 375px");
+            d.goto(format!("{base}/stations/new")).await?;
+            d.screenshot(&shots_dir().join(format!("station-form-375-{backend}.png")))
+                .await?;
+            viewport(&d, 1280, 900, false).await?;
+
+            // Log out: back at the login page, and the home page needs a login again.
+            d.goto(format!("{base}/")).await?;
+            d.find(By::Css("[data-testid=logout]"))
+                .await?
+                .click()
+                .await?;
+            wait_url(&d, "/login").await?;
+            d.goto(format!("{base}/stations")).await?;
+            assert!(
+                wait_url(&d, "/login?next=%2Fstations")
+                    .await?
+                    .contains("/login")
+            );
+            Ok(())
+        },
+    )
+    .await;
+});
