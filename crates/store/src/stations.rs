@@ -6,7 +6,7 @@ use yizhan_core::access::{Actor, Target};
 use yizhan_core::station::{NewStation, StationKind};
 
 use crate::audit::{self, Entry};
-use crate::db::{Db, Result, now, q};
+use crate::db::{Db, Q, Result, now, q};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct District {
@@ -119,21 +119,27 @@ pub async fn get(db: &Db, id: i64) -> Result<Station> {
         .await
 }
 
+/// Binds a station's fields as $1..$8, the order both statements below use.
+fn station_fields(q: Q, s: &NewStation) -> Q {
+    q.bind(s.street_id)
+        .bind(s.name.as_str())
+        .bind(s.address.as_str())
+        .bind(s.kind.as_str())
+        .bind(s.capacity)
+        .bind(s.contact_name.as_str())
+        .bind(s.contact_phone.as_str())
+        .bind(s.active)
+}
+
 pub async fn create(db: &Db, actor: &Actor, s: &NewStation) -> Result<Station> {
     let mut tx = db.begin().await?;
     let t = now();
     let (id,): (i64,) = tx
         .fetch_one(
-            q("INSERT INTO stations (street_id, name, address, kind, capacity, contact_name, contact_phone, active, created_at, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
-            .bind(s.street_id)
-            .bind(s.name.as_str())
-            .bind(s.address.as_str())
-            .bind(s.kind.as_str())
-            .bind(s.capacity)
-            .bind(s.contact_name.as_str())
-            .bind(s.contact_phone.as_str())
-            .bind(s.active)
+            station_fields(q("INSERT INTO stations (street_id, name, address, kind, capacity, contact_name, contact_phone, active, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id"),
+            s,
+        )
             .bind(t),
         )
         .await?;
@@ -153,16 +159,10 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, s: &NewStation) -> Result<S
     let mut tx = db.begin().await?;
     let n = tx
         .execute(
-            q("UPDATE stations SET street_id = $1, name = $2, address = $3, kind = $4, capacity = $5,
-                    contact_name = $6, contact_phone = $7, active = $8, updated_at = $9 WHERE id = $10")
-            .bind(s.street_id)
-            .bind(s.name.as_str())
-            .bind(s.address.as_str())
-            .bind(s.kind.as_str())
-            .bind(s.capacity)
-            .bind(s.contact_name.as_str())
-            .bind(s.contact_phone.as_str())
-            .bind(s.active)
+            station_fields(q("UPDATE stations SET street_id = $1, name = $2, address = $3, kind = $4, capacity = $5,
+                    contact_name = $6, contact_phone = $7, active = $8, updated_at = $9 WHERE id = $10"),
+            s,
+        )
             .bind(now())
             .bind(id),
         )

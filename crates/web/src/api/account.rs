@@ -28,13 +28,7 @@ pub async fn login(
     JsonBody(c): JsonBody<Credentials>,
 ) -> Result<Response, WebError> {
     let s = login::sign_in(&state, &c.username, &c.password).await?;
-    let cookie = cookies::set(
-        cookies::SESSION,
-        &s.token,
-        None,
-        state.config.secure_cookies,
-        false,
-    );
+    let cookie = cookies::session(&s.token, state.config.secure_cookies);
     Ok(with_cookie(
         Json(json!({ "user": s.principal, "csrf_token": s.csrf })),
         &cookie,

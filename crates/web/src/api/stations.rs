@@ -5,14 +5,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use yizhan_core::access::{Actor, Permission, Target};
-use yizhan_core::station::{StationInput, validate_station};
+use yizhan_core::access::{Permission, Target};
+use yizhan_core::station::StationInput;
 use yizhan_store::stations::{self, Station, Street};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::extract::{Id, JsonBody, RawBody, json_from};
-use crate::pages::stations::visible;
+use crate::pages::stations::{save, visible};
 use crate::state::AppState;
 
 pub async fn streets(
@@ -93,29 +93,12 @@ impl From<StationBody> for StationInput {
     }
 }
 
-fn in_scope(ctx: &Ctx, street_id: i64) -> Result<(), WebError> {
-    if ctx
-        .user()?
-        .can(Permission::StationsWrite, Target::Street(street_id))
-    {
-        Ok(())
-    } else {
-        Err(WebError::Invalid {
-            field: "street_id".into(),
-            message_zh: "不在您的管辖范围内".into(),
-            message_en: "is outside your scope".into(),
-        })
-    }
-}
-
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     JsonBody(b): JsonBody<StationBody>,
 ) -> Result<Response, WebError> {
-    let new = validate_station(&b.into())?;
-    in_scope(&ctx, new.street_id)?;
-    let s = stations::create(&state.db, &Actor::from(ctx.user()?), &new).await?;
+    let s = save(&state, &ctx, None, &b.into()).await?;
     Ok((StatusCode::CREATED, Json(s)).into_response())
 }
 
@@ -128,9 +111,5 @@ pub async fn update(
 ) -> Result<Json<Station>, WebError> {
     visible(&state, &ctx, id, Permission::StationsWrite).await?;
     let b: StationBody = json_from(&body)?;
-    let new = validate_station(&b.into())?;
-    in_scope(&ctx, new.street_id)?;
-    Ok(Json(
-        stations::update(&state.db, &Actor::from(ctx.user()?), id, &new).await?,
-    ))
+    Ok(Json(save(&state, &ctx, Some(id), &b.into()).await?))
 }

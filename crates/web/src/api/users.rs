@@ -6,16 +6,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use yizhan_core::access::{Actor, Grant, Role};
-use yizhan_core::error::OnField;
-use yizhan_core::validate::required_text;
+use yizhan_core::access::{Actor, Grant};
 use yizhan_store::audit::{self, AuditRow, Verdict};
 use yizhan_store::users::{self, User};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::extract::{Id, JsonBody};
-use crate::pages::users::{create_user, validate_grants};
+use crate::pages::users::{create_user, update_user, validate_grants};
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -99,21 +97,13 @@ pub async fn update(
     JsonBody(b): JsonBody<UpdateUserBody>,
 ) -> Result<Json<UserView>, WebError> {
     users::get(&state.db, id).await?;
-    let display_name = required_text(&b.display_name, 30).on("display_name")?;
-    let grants = validate_grants(&state, &pairs(&b.grants)).await?;
-    if id == ctx.user()?.user_id && (!b.active || !grants.iter().any(|g| g.role == Role::Admin)) {
-        return Err(WebError::Rule {
-            field: Some("active".into()),
-            key: "error.cannot_demote_self",
-        });
-    }
-    let u = users::update(
-        &state.db,
-        &Actor::from(ctx.user()?),
+    let u = update_user(
+        &state,
+        &ctx,
         id,
-        &display_name,
+        &b.display_name,
         b.active,
-        &grants,
+        &pairs(&b.grants),
     )
     .await?;
     Ok(Json(view(&state, u).await?))

@@ -40,6 +40,11 @@ pub fn set(
     c
 }
 
+/// The session cookie: a browser-session cookie (no Max-Age), the server enforces expiry.
+pub fn session(token: &str, secure: bool) -> String {
+    set(SESSION, token, None, secure, false)
+}
+
 pub fn clear(name: &str, secure: bool) -> String {
     set(name, "", Some(0), secure, false)
 }

@@ -68,13 +68,7 @@ pub async fn submit(
             } else {
                 next
             };
-            let cookie = cookies::set(
-                cookies::SESSION,
-                &s.token,
-                None,
-                state.config.secure_cookies,
-                false,
-            );
+            let cookie = cookies::session(&s.token, state.config.secure_cookies);
             Ok(with_cookie(Redirect::to(&target), &cookie))
         }
         Err(e @ (WebError::Rule { .. } | WebError::Throttled)) => {

@@ -169,42 +169,70 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
     ))
 }
 
-/// Validates, checks the target street is in scope, then stores; errors re-render the form.
+/// The street a station is put in must be inside the user's scope.
+pub fn check_street_scope(ctx: &Ctx, street_id: i64) -> Result<(), WebError> {
+    if ctx
+        .user()?
+        .can(Permission::StationsWrite, Target::Street(street_id))
+    {
+        Ok(())
+    } else {
+        Err(WebError::Invalid {
+            field: "street_id".into(),
+            message_zh: "不在您的管辖范围内".into(),
+            message_en: "is outside your scope".into(),
+        })
+    }
+}
+
+/// Validates, checks scope, stores: creates when `id` is None, else updates. Shared with the API.
+pub async fn save(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    input: &StationInput,
+) -> Result<Station, WebError> {
+    let new = validate_station(input)?;
+    check_street_scope(ctx, new.street_id)?;
+    let actor = Actor::from(ctx.user()?);
+    Ok(match id {
+        None => stations::create(&state.db, &actor, &new).await?,
+        Some(id) => stations::update(&state.db, &actor, id, &new).await?,
+    })
+}
+
+/// Saves a submitted form; a user error re-renders the form with the message and what was typed.
+async fn submit(
+    state: AppState,
+    ctx: Ctx,
+    id: Option<i64>,
+    mut input: StationInput,
+) -> Result<Response, WebError> {
+    // An unticked checkbox sends nothing: on this form that means "inactive".
+    if input.active.is_none() {
+        input.active = Some("false".into());
+    }
+    match save(&state, &ctx, id, &input).await {
+        Ok(s) => Ok(Redirect::to(&format!("/stations/{}", s.id)).into_response()),
+        Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. } | WebError::Rule { .. })) => {
+            let streets = writable_streets(&state, &ctx).await?;
+            let (title, action) = match id {
+                None => ("stations.new", "/stations".to_owned()),
+                Some(id) => ("stations.edit", format!("/stations/{id}")),
+            };
+            let page = form_page(&state, &ctx, title, action, input, streets, Some(&e));
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     FormBody(input): FormBody<StationInput>,
 ) -> Result<Response, WebError> {
-    let result = async {
-        let new = validate_station(&input)?;
-        let p = ctx.user()?;
-        if !p.can(Permission::StationsWrite, Target::Street(new.street_id)) {
-            return Err(WebError::Invalid {
-                field: "street_id".into(),
-                message_zh: "不在您的管辖范围内".into(),
-                message_en: "is outside your scope".into(),
-            });
-        }
-        Ok(stations::create(&state.db, &Actor::from(p), &new).await?)
-    }
-    .await;
-    match result {
-        Ok(s) => Ok(Redirect::to(&format!("/stations/{}", s.id)).into_response()),
-        Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. } | WebError::Rule { .. })) => {
-            let streets = writable_streets(&state, &ctx).await?;
-            let page = form_page(
-                &state,
-                &ctx,
-                "stations.new",
-                "/stations".into(),
-                input,
-                streets,
-                Some(&e),
-            );
-            Ok((e.status(), render::page(&page)?).into_response())
-        }
-        Err(e) => Err(e),
-    }
+    submit(state, ctx, None, input).await
 }
 
 pub fn input_of(s: &Station) -> StationInput {
@@ -242,41 +270,8 @@ pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    FormBody(mut input): FormBody<StationInput>,
+    FormBody(input): FormBody<StationInput>,
 ) -> Result<Response, WebError> {
     visible(&state, &ctx, id, Permission::StationsWrite).await?;
-    // An unticked checkbox sends nothing: on this form that means "inactive".
-    if input.active.is_none() {
-        input.active = Some("false".into());
-    }
-    let result = async {
-        let new = validate_station(&input)?;
-        let p = ctx.user()?;
-        if !p.can(Permission::StationsWrite, Target::Street(new.street_id)) {
-            return Err(WebError::Invalid {
-                field: "street_id".into(),
-                message_zh: "不在您的管辖范围内".into(),
-                message_en: "is outside your scope".into(),
-            });
-        }
-        Ok(stations::update(&state.db, &Actor::from(p), id, &new).await?)
-    }
-    .await;
-    match result {
-        Ok(s) => Ok(Redirect::to(&format!("/stations/{}", s.id)).into_response()),
-        Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. } | WebError::Rule { .. })) => {
-            let streets = writable_streets(&state, &ctx).await?;
-            let page = form_page(
-                &state,
-                &ctx,
-                "stations.edit",
-                format!("/stations/{id}"),
-                input,
-                streets,
-                Some(&e),
-            );
-            Ok((e.status(), render::page(&page)?).into_response())
-        }
-        Err(e) => Err(e),
-    }
+    submit(state, ctx, Some(id), input).await
 }

@@ -269,20 +269,7 @@ pub async fn create(
     }
     .await;
     match result {
-        Ok((user, password)) => {
-            let fields = fields_of(&state, &user).await?;
-            let page = form_page(
-                &state,
-                &ctx,
-                "users.edit",
-                format!("/admin/users/{}", user.id),
-                fields,
-                None,
-                Some(password),
-            )
-            .await?;
-            render::page(&page)
-        }
+        Ok((user, password)) => saved_page(&state, &ctx, &user, Some(password)).await,
         Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. } | WebError::Rule { .. })) => {
             let page = form_page(
                 &state,
@@ -313,25 +300,66 @@ async fn fields_of(state: &AppState, u: &User) -> Result<UserFields, WebError> {
     })
 }
 
+/// The edit page of a saved user, optionally with the one-time password just issued.
+async fn saved_page(
+    state: &AppState,
+    ctx: &Ctx,
+    u: &User,
+    one_time_password: Option<String>,
+) -> Result<Response, WebError> {
+    let fields = fields_of(state, u).await?;
+    let action = format!("/admin/users/{}", u.id);
+    render::page(
+        &form_page(
+            state,
+            ctx,
+            "users.edit",
+            action,
+            fields,
+            None,
+            one_time_password,
+        )
+        .await?,
+    )
+}
+
 pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
 ) -> Result<Response, WebError> {
     let u = users::get(&state.db, id).await?;
-    let fields = fields_of(&state, &u).await?;
-    render::page(
-        &form_page(
-            &state,
-            &ctx,
-            "users.edit",
-            format!("/admin/users/{id}"),
-            fields,
-            None,
-            None,
-        )
-        .await?,
+    saved_page(&state, &ctx, &u, None).await
+}
+
+/// Updates name, status and grants; shared with the API.
+pub async fn update_user(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    display_name: &str,
+    active: bool,
+    grant_rows: &[(String, String)],
+) -> Result<User, WebError> {
+    let p = ctx.user()?;
+    let display_name = required_text(display_name, 30).on("display_name")?;
+    let grants = validate_grants(state, grant_rows).await?;
+    if id == p.user_id && (!active || !grants.iter().any(|g| g.role == Role::Admin)) {
+        // Locking yourself out of administration is never what was meant.
+        return Err(WebError::Rule {
+            field: Some("active".into()),
+            key: "error.cannot_demote_self",
+        });
+    }
+    Ok(users::update(
+        &state.db,
+        &Actor::from(p),
+        id,
+        &display_name,
+        active,
+        &grants,
     )
+    .await?)
 }
 
 pub async fn update(
@@ -343,38 +371,17 @@ pub async fn update(
     let existing = users::get(&state.db, id).await?;
     let mut fields = UserFields::from_pairs(pairs);
     fields.username = existing.username.clone();
-    let actor = Actor::from(ctx.user()?);
-    let result = async {
-        let display_name = required_text(&fields.display_name, 30).on("display_name")?;
-        let grants = validate_grants(&state, &fields.grants).await?;
-        if id == ctx.user()?.user_id
-            && (!fields.active || !grants.iter().any(|g| g.role == Role::Admin))
-        {
-            // Locking yourself out of administration is never what was meant.
-            return Err(WebError::Rule {
-                field: Some("active".into()),
-                key: "error.cannot_demote_self",
-            });
-        }
-        Ok(users::update(&state.db, &actor, id, &display_name, fields.active, &grants).await?)
-    }
+    let result = update_user(
+        &state,
+        &ctx,
+        id,
+        &fields.display_name,
+        fields.active,
+        &fields.grants,
+    )
     .await;
     match result {
-        Ok(u) => {
-            let fields = fields_of(&state, &u).await?;
-            render::page(
-                &form_page(
-                    &state,
-                    &ctx,
-                    "users.edit",
-                    format!("/admin/users/{id}"),
-                    fields,
-                    None,
-                    None,
-                )
-                .await?,
-            )
-        }
+        Ok(u) => saved_page(&state, &ctx, &u, None).await,
         Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. } | WebError::Rule { .. })) => {
             let page = form_page(
                 &state,
@@ -402,17 +409,5 @@ pub async fn reset_password(
     let password = generate_password();
     let hash = state.hasher.hash(&password).await?;
     users::set_password(&state.db, &Actor::from(ctx.user()?), id, &hash, true, None).await?;
-    let fields = fields_of(&state, &u).await?;
-    render::page(
-        &form_page(
-            &state,
-            &ctx,
-            "users.edit",
-            format!("/admin/users/{id}"),
-            fields,
-            None,
-            Some(password),
-        )
-        .await?,
-    )
+    saved_page(&state, &ctx, &u, Some(password)).await
 }
