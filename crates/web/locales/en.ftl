@@ -32,6 +32,8 @@ stations.edit = Edit station
 stations.detail = Station
 stations.empty = No stations to show.
 stations.back = Back to stations
+stations.all_streets = All streets
+stations.summary = {count} stations, {beds} beds
 station.kind.hotel = Hotel health station
 station.kind.centralized = Centralized quarantine site
 station.kind.other = Other
@@ -91,6 +93,8 @@ common.no = No
 common.edit = Edit
 common.save = Save
 common.cancel = Cancel
+common.filter = Filter
+common.export_xlsx = Export to Excel
 common.updated_at = Last updated
 
 error.title = Something went wrong

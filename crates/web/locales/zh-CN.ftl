@@ -32,6 +32,8 @@ stations.edit = 编辑驿站
 stations.detail = 驿站详情
 stations.empty = 暂无可查看的驿站。
 stations.back = 返回驿站列表
+stations.all_streets = 全部街道
+stations.summary = 共 {count} 个驿站，{beds} 张床位
 station.kind.hotel = 酒店式健康驿站
 station.kind.centralized = 集中隔离点
 station.kind.other = 其他
@@ -91,6 +93,8 @@ common.no = 否
 common.edit = 编辑
 common.save = 保存
 common.cancel = 取消
+common.filter = 筛选
+common.export_xlsx = 导出 Excel
 common.updated_at = 最后更新
 
 error.title = 出错了

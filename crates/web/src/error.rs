@@ -76,6 +76,14 @@ impl WebError {
         }
     }
 
+    /// Errors the person can fix by changing what they typed: forms re-render with the message.
+    pub fn is_correctable(&self) -> bool {
+        matches!(
+            self,
+            WebError::Invalid { .. } | WebError::Conflict { .. } | WebError::Rule { .. }
+        )
+    }
+
     pub fn field(&self) -> Option<&str> {
         match self {
             WebError::Invalid { field, .. } | WebError::Conflict { field } => Some(field),

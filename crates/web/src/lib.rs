@@ -7,6 +7,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod i18n;
 pub mod metrics;
@@ -53,6 +54,11 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Perm(StationsWrite),
             pages::stations::new_form,
         )
+        .get(
+            "/stations/export.xlsx",
+            Perm(StationsRead),
+            pages::stations::export,
+        )
         .post("/stations", Perm(StationsWrite), pages::stations::create)
         .get("/stations/{id}", Perm(StationsRead), pages::stations::show)
         .get(
@@ -71,6 +77,11 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             "/admin/users/new",
             Perm(UsersManage),
             pages::users::new_form,
+        )
+        .get(
+            "/admin/users/export.xlsx",
+            Perm(UsersManage),
+            pages::users::export,
         )
         .post("/admin/users", Perm(UsersManage), pages::users::create)
         .get(

@@ -578,3 +578,74 @@ both_backends!(
         assert_eq!(r.location(), "/");
     }
 );
+
+async fn district_ids(app: &App) -> (i64, i64) {
+    let s = yizhan_store::stations::streets(app.db()).await.unwrap();
+    (s[0].id, s[1].id)
+}
+
+fn xlsx_rows(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let mut wb: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx file");
+    let range = wb.worksheet_range(sheet).expect("sheet");
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+both_backends!(lists_export_to_xlsx_within_scope, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, st_a, _) = district(app.db()).await;
+    let admin = app.user("admin", Role::Admin, Scope::District, false).await;
+    let mut c = app.session_for(admin).await;
+    let r = app.get(&mut c, "/stations/export.xlsx").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("content-type").contains("spreadsheetml"));
+    assert!(
+        r.header("content-disposition")
+            .contains("filename*=UTF-8''%E9%A9%BF%E7%AB%99.xlsx"),
+        "{}",
+        r.header("content-disposition")
+    );
+    let rows = xlsx_rows(&r.bytes, "驿站");
+    assert_eq!(rows[0][..3], ["名称", "所属街道", "类型"]);
+    assert_eq!(rows.len(), 3, "header + 2 stations");
+    assert_eq!(rows[1][0], "卓汇健康驿站");
+    assert_eq!(rows[1][4], "100");
+    // The list page filters by street and sums the beds.
+    let (street_a, ..) = district_ids(&app).await;
+    let page = app
+        .get(&mut c, &format!("/stations?street={street_a}"))
+        .await
+        .body;
+    assert!(
+        page.contains("卓汇健康驿站") && !page.contains("平湖健康驿站"),
+        "filtered by street"
+    );
+    assert!(page.contains("共 1 个驿站，100 张床位"), "summary");
+    // A station lead exports only their own station.
+    let lead = app
+        .user("lead", Role::StationLead, Scope::Station(st_a), false)
+        .await;
+    let mut c2 = app.session_for(lead).await;
+    let rows = xlsx_rows(
+        &app.get(&mut c2, "/stations/export.xlsx").await.bytes,
+        "驿站",
+    );
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][1], "吉华街道");
+    // Accounts, in English when the user chose English; never a password hash.
+    c.cookies.insert("yz_lang".into(), "en".into());
+    let r = app.get(&mut c, "/admin/users/export.xlsx").await;
+    let rows = xlsx_rows(&r.bytes, "Users");
+    assert_eq!(rows[0], ["User name", "Name", "Role", "Active"]);
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().flatten().all(|c| !c.contains("argon2")));
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "lead" && r[2].starts_with("Station lead")),
+        "{rows:?}"
+    );
+});

@@ -253,6 +253,16 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
             d.goto(format!("{base}/stations/new")).await?;
             d.screenshot(&shots_dir().join(format!("station-form-375-{backend}.png")))
                 .await?;
+            for page in ["admin/users", "admin/audit", ""] {
+                d.goto(format!("{base}/{page}")).await?;
+                let name = if page.is_empty() {
+                    "home"
+                } else {
+                    page.trim_start_matches("admin/")
+                };
+                d.screenshot(&shots_dir().join(format!("{name}-375-{backend}.png")))
+                    .await?;
+            }
             viewport(&d, 1280, 900, false).await?;
 
             // Log out: back at the login page, and the home page needs a login again.

@@ -60,33 +60,34 @@ impl Default for Hasher {
 }
 
 impl Hasher {
-    pub async fn hash(&self, password: &str) -> Result<String, WebError> {
+    /// Runs argon2 work on the blocking pool once a permit is free.
+    async fn limited<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, WebError> {
         let _permit = self
             .permits
             .acquire()
             .await
             .map_err(|e| WebError::Internal(e.to_string()))?;
-        let pw = password.to_owned();
-        tokio::task::spawn_blocking(move || hash_blocking(&pw))
+        tokio::task::spawn_blocking(work)
             .await
-            .map_err(|e| WebError::Internal(e.to_string()))?
+            .map_err(|e| WebError::Internal(e.to_string()))
+    }
+
+    pub async fn hash(&self, password: &str) -> Result<String, WebError> {
+        let pw = password.to_owned();
+        self.limited(move || hash_blocking(&pw)).await?
     }
 
     /// `None` for the hash means "no such user": the dummy hash is checked and `false` returned.
     pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, WebError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?;
         let pw = password.to_owned();
         let (hash, real) = match hash {
             Some(h) => (h.to_owned(), true),
             None => (DUMMY.clone(), false),
         };
-        let ok = tokio::task::spawn_blocking(move || verify_blocking(&pw, &hash))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let ok = self.limited(move || verify_blocking(&pw, &hash)).await?;
         Ok(ok && real)
     }
 }

@@ -60,7 +60,7 @@ pub async fn submit(
                 error: None,
             })
         }
-        Err(e @ (WebError::Rule { .. } | WebError::Invalid { .. })) => {
+        Err(e) if e.is_correctable() => {
             let page = PasswordPage {
                 must_change: p.must_change_password,
                 layout: Layout::new(&state, &ctx, "password.title"),

@@ -9,6 +9,7 @@ use yizhan_store::stations::{self, Station, Street};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
+use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id};
 use crate::i18n::Tr;
 use crate::pages::layout::Layout;
@@ -51,26 +52,109 @@ struct ListPage {
     layout: Layout,
     rows: Vec<Station>,
     can_create: bool,
+    /// Streets with at least one visible station, and how many.
+    streets: Vec<(Street, usize)>,
+    street: Option<i64>,
+    total_beds: i64,
 }
 
 impl ListPage {
     fn kind(&self, k: &str) -> String {
         kind_label(&self.layout.tr, k)
     }
+    fn summary(&self) -> String {
+        self.layout.tr.f(
+            "stations.summary",
+            &[
+                ("count", &self.rows.len().to_string()),
+                ("beds", &self.total_beds.to_string()),
+            ],
+        )
+    }
+    fn is_street(&self, id: &i64) -> bool {
+        self.street == Some(*id)
+    }
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+#[derive(serde::Deserialize)]
+pub struct ListQuery {
+    street: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<ListQuery>,
+) -> Result<Response, WebError> {
     let p = ctx.user()?;
-    let rows = stations::list(&state.db)
+    let visible: Vec<Station> = stations::list(&state.db)
         .await?
         .into_iter()
         .filter(|s| p.can(Permission::StationsRead, s.target()))
         .collect();
+    let streets = stations::streets(&state.db)
+        .await?
+        .into_iter()
+        .map(|st| {
+            let n = visible.iter().filter(|s| s.street_id == st.id).count();
+            (st, n)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let street = q.street.and_then(|s| s.parse::<i64>().ok());
+    let rows: Vec<Station> = visible
+        .into_iter()
+        .filter(|s| street.is_none_or(|id| s.street_id == id))
+        .collect();
     render::page(&ListPage {
         can_create: !writable_streets(&state, &ctx).await?.is_empty(),
         layout: Layout::new(&state, &ctx, "stations.title"),
+        total_beds: rows.iter().map(|s| s.capacity).sum(),
         rows,
+        streets,
+        street,
     })
+}
+
+/// The stations the user may see, as .xlsx.
+pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let p = ctx.user()?;
+    let tr = ctx.tr();
+    let rows: Vec<Vec<Cell>> = stations::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| p.can(Permission::StationsRead, s.target()))
+        .map(|s| {
+            vec![
+                s.name.clone().into(),
+                s.street_name.clone().into(),
+                kind_label(&tr, &s.kind).into(),
+                s.address.clone().into(),
+                s.capacity.into(),
+                s.contact_name.clone().into(),
+                s.contact_phone.clone().into(),
+                tr.t(if s.active { "common.yes" } else { "common.no" })
+                    .into(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "field.name",
+        "field.street_id",
+        "field.kind",
+        "field.address",
+        "field.capacity",
+        "field.contact_name",
+        "field.contact_phone",
+        "field.active",
+    ]
+    .map(|k| tr.t(k));
+    export::xlsx(
+        tr.t("stations.title"),
+        tr.t("stations.title"),
+        &headers,
+        &rows,
+    )
 }
 
 #[derive(Template)]
@@ -214,7 +298,7 @@ async fn submit(
     }
     match save(&state, &ctx, id, &input).await {
         Ok(s) => Ok(Redirect::to(&format!("/stations/{}", s.id)).into_response()),
-        Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. } | WebError::Rule { .. })) => {
+        Err(e) if e.is_correctable() => {
             let streets = writable_streets(&state, &ctx).await?;
             let (title, action) = match id {
                 None => ("stations.new", "/stations".to_owned()),

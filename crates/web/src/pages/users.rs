@@ -14,6 +14,7 @@ use yizhan_store::users::{self, NewUser, User};
 use crate::auth::Ctx;
 use crate::auth::password::generate_password;
 use crate::error::WebError;
+use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id};
 use crate::i18n::Tr;
 use crate::pages::layout::Layout;
@@ -101,6 +102,35 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
         layout: Layout::new(&state, &ctx, "users.title"),
         rows,
     })
+}
+
+/// All accounts with their roles, as .xlsx (no password material, ever).
+pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let tr = ctx.tr();
+    let options = scope_options(&state, &tr).await?;
+    let mut rows = Vec::new();
+    for u in users::list(&state.db).await? {
+        let grants: Vec<String> = users::grants_of(&state.db, u.id)
+            .await?
+            .iter()
+            .map(|g| grant_label(&tr, g, &options))
+            .collect();
+        rows.push(vec![
+            Cell::from(u.username.as_str()),
+            u.display_name.as_str().into(),
+            grants.join("；").into(),
+            tr.t(if u.active { "common.yes" } else { "common.no" })
+                .into(),
+        ]);
+    }
+    let headers = [
+        "field.username",
+        "field.display_name",
+        "field.role",
+        "field.active",
+    ]
+    .map(|k| tr.t(k));
+    export::xlsx(tr.t("users.title"), tr.t("users.title"), &headers, &rows)
 }
 
 #[derive(Template)]
@@ -270,7 +300,7 @@ pub async fn create(
     .await;
     match result {
         Ok((user, password)) => saved_page(&state, &ctx, &user, Some(password)).await,
-        Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. } | WebError::Rule { .. })) => {
+        Err(e) if e.is_correctable() => {
             let page = form_page(
                 &state,
                 &ctx,
@@ -382,7 +412,7 @@ pub async fn update(
     .await;
     match result {
         Ok(u) => saved_page(&state, &ctx, &u, None).await,
-        Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. } | WebError::Rule { .. })) => {
+        Err(e) if e.is_correctable() => {
             let page = form_page(
                 &state,
                 &ctx,
