@@ -171,6 +171,16 @@ pub enum Permission {
     UsersManage,
     /// Read the audit log.
     AuditRead,
+    /// Create rooms, edit them, bulk-create ranges.
+    RoomsManage,
+    /// Change a room's state (maintenance, disinfected, ready, sealed).
+    RoomsOperate,
+    /// See guests and stays (names and documents masked).
+    GuestsRead,
+    /// Register and edit guests; check in, move and check out.
+    GuestsWrite,
+    /// Unmask an ID number or phone (audited each time).
+    PiiReveal,
 }
 
 /// The role → permission table, in one place.
@@ -191,6 +201,14 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         ),
         StationsWrite => matches!(role, Admin | Commander),
         UsersManage | AuditRead => matches!(role, Admin),
+        RoomsManage => matches!(role, StationLead),
+        RoomsOperate => matches!(role, StationLead | StationStaff | Medical),
+        GuestsRead => matches!(
+            role,
+            Commander | StationLead | StationStaff | Medical | Counsellor | Inspector | Viewer
+        ),
+        GuestsWrite => matches!(role, StationLead | StationStaff),
+        PiiReveal => matches!(role, Commander | StationLead | StationStaff | Medical),
     }
 }
 
@@ -345,6 +363,18 @@ mod tests {
         assert!(v.has(Permission::StationsRead));
         assert!(!v.has(Permission::StationsWrite));
         assert!(!v.has(Permission::UsersManage));
+    }
+
+    #[test]
+    fn admins_see_no_guests_and_viewers_never_unmask() {
+        assert!(!role_allows(Role::Admin, Permission::GuestsRead));
+        assert!(!role_allows(Role::Viewer, Permission::PiiReveal));
+        assert!(!role_allows(Role::Enterprise, Permission::GuestsRead));
+        let staff = who(Role::StationStaff, Scope::Station(1));
+        assert!(staff.can(Permission::GuestsWrite, ST_1));
+        assert!(!staff.can(Permission::GuestsWrite, ST_2));
+        assert!(!staff.can(Permission::RoomsManage, ST_1));
+        assert!(who(Role::StationLead, Scope::Station(1)).can(Permission::RoomsManage, ST_1));
     }
 
     #[test]

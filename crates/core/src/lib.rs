@@ -2,8 +2,15 @@
 
 pub mod access;
 pub mod account;
+pub mod attention;
 pub mod error;
+pub mod guest;
+pub mod health;
 pub mod mask;
+pub mod quarantine;
+pub mod release;
+pub mod room;
 pub mod station;
+pub mod stay;
 pub mod time;
 pub mod validate;

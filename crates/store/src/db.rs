@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
@@ -53,6 +53,19 @@ pub enum Arg {
     Text(Option<String>),
     Bool(Option<bool>),
     Time(Option<DateTime<Utc>>),
+    /// A calendar date: `DATE` on PostgreSQL, `YYYY-MM-DD` text on SQLite (sorts as it should).
+    Date(Option<NaiveDate>),
+}
+
+impl From<NaiveDate> for Arg {
+    fn from(v: NaiveDate) -> Self {
+        Arg::Date(Some(v))
+    }
+}
+impl From<Option<NaiveDate>> for Arg {
+    fn from(v: Option<NaiveDate>) -> Self {
+        Arg::Date(v)
+    }
 }
 
 impl From<i64> for Arg {
@@ -171,6 +184,7 @@ macro_rules! bind_sqlite {
                 Arg::Text(v) => query.bind(v),
                 Arg::Bool(v) => query.bind(v),
                 Arg::Time(v) => query.bind(v.as_ref().map(sqlite_time)),
+                Arg::Date(v) => query.bind(v),
             };
         }
         query
@@ -187,6 +201,7 @@ macro_rules! bind_pg {
                 Arg::Text(v) => query.bind(v),
                 Arg::Bool(v) => query.bind(v),
                 Arg::Time(v) => query.bind(v),
+                Arg::Date(v) => query.bind(v),
             };
         }
         query

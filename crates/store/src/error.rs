@@ -12,6 +12,9 @@ pub enum StoreError {
     /// The database cannot take the request now (pool exhausted, disk full, server down).
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// A domain rule, checked against data read inside the transaction, refused the change.
+    #[error("refused: {0}")]
+    Refused(yizhan_core::error::DomainError),
     #[error("configuration: {0}")]
     Config(String),
     #[error("database error: {0}")]
@@ -31,6 +34,25 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ("ck_stations_capacity", "capacity"),
     ("ck_user_roles_role", "role"),
     ("ck_user_roles_scope", "scope"),
+    ("uq_rooms_number", "number"),
+    ("rooms.station_id, rooms.number", "number"),
+    ("ck_rooms_beds", "beds"),
+    ("fk_stays_bed", "beds"),
+    ("uq_guests_document", "doc_number"),
+    (
+        "guests.station_id, guests.doc_type, guests.doc_number",
+        "doc_number",
+    ),
+    ("uq_stays_open_guest", "guest_id"),
+    ("stays.guest_id", "guest_id"),
+    ("uq_stays_open_bed", "room_id"),
+    ("stays.room_id, stays.bed_no", "room_id"),
+    ("uq_policies_code_from", "code"),
+    (
+        "quarantine_policies.code, quarantine_policies.valid_from",
+        "code",
+    ),
+    ("uq_stay_tests_day", "day"),
 ];
 
 pub fn field_for_constraint(constraint: &str) -> String {
@@ -86,6 +108,12 @@ impl From<sqlx::Error> for StoreError {
             },
             other => StoreError::Other(other.to_string()),
         }
+    }
+}
+
+impl From<yizhan_core::error::DomainError> for StoreError {
+    fn from(e: yizhan_core::error::DomainError) -> Self {
+        StoreError::Refused(e)
     }
 }
 

@@ -4,11 +4,15 @@
 pub mod audit;
 pub mod db;
 pub mod error;
+pub mod guests;
 pub mod login_attempts;
 pub mod maintenance;
 pub mod migrate;
+pub mod policies;
+pub mod rooms;
 pub mod sessions;
 pub mod stations;
+pub mod stays;
 pub mod testing;
 pub mod users;
 

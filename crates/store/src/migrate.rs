@@ -7,5 +7,6 @@ pub async fn run(db: &Db) -> Result<()> {
         Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
         Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
     }
-    Ok(())
+    // Reference data every station needs from the first minute.
+    crate::policies::ensure_seeded(db).await
 }

@@ -143,6 +143,7 @@ impl From<StoreError> for WebError {
             StoreError::NotFound => WebError::NotFound,
             StoreError::Conflict { field, .. } => WebError::Conflict { field },
             StoreError::Unavailable(m) => WebError::Unavailable(m),
+            StoreError::Refused(e) => WebError::from(e),
             StoreError::Config(m) | StoreError::Other(m) => WebError::Internal(m),
         }
     }

@@ -71,6 +71,45 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Perm(StationsWrite),
             pages::stations::update,
         )
+        // rooms
+        .get(
+            "/stations/{id}/rooms",
+            Perm(StationsRead),
+            pages::rooms::grid,
+        )
+        .get(
+            "/stations/{id}/rooms/export.xlsx",
+            Perm(StationsRead),
+            pages::rooms::export,
+        )
+        .get(
+            "/stations/{id}/rooms/new",
+            Perm(RoomsManage),
+            pages::rooms::new_form,
+        )
+        .post(
+            "/stations/{id}/rooms",
+            Perm(RoomsManage),
+            pages::rooms::create,
+        )
+        .post(
+            "/stations/{id}/rooms/bulk",
+            Perm(RoomsManage),
+            pages::rooms::create_bulk,
+        )
+        .get("/rooms/{id}", Perm(StationsRead), pages::rooms::show)
+        .get("/rooms/{id}/qr.svg", Perm(StationsRead), pages::rooms::qr)
+        .get(
+            "/rooms/{id}/edit",
+            Perm(RoomsManage),
+            pages::rooms::edit_form,
+        )
+        .post("/rooms/{id}", Perm(RoomsManage), pages::rooms::update)
+        .post(
+            "/rooms/{id}/state",
+            Perm(RoomsOperate),
+            pages::rooms::set_state,
+        )
         // administration
         .get("/admin/users", Perm(UsersManage), pages::users::list)
         .get(
@@ -126,6 +165,23 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             "/api/v1/stations/{id}",
             Perm(StationsWrite),
             api::stations::update,
+        )
+        .get(
+            "/api/v1/stations/{id}/rooms",
+            Perm(StationsRead),
+            api::rooms::list,
+        )
+        .post(
+            "/api/v1/stations/{id}/rooms",
+            Perm(RoomsManage),
+            api::rooms::create,
+        )
+        .get("/api/v1/rooms/{id}", Perm(StationsRead), api::rooms::get)
+        .put("/api/v1/rooms/{id}", Perm(RoomsManage), api::rooms::update)
+        .post(
+            "/api/v1/rooms/{id}/state",
+            Perm(RoomsOperate),
+            api::rooms::set_state,
         )
         .get("/api/v1/users", Perm(UsersManage), api::users::list)
         .post("/api/v1/users", Perm(UsersManage), api::users::create)

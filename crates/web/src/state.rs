@@ -14,6 +14,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Largest accepted request body, bytes.
     pub body_limit: usize,
+    /// The address people reach Yizhan at (for QR codes); when unset, the request's Host.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -21,6 +23,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             body_limit: 1024 * 1024,
+            public_url: None,
         }
     }
 }

@@ -649,3 +649,121 @@ both_backends!(lists_export_to_xlsx_within_scope, |t: TestDb| async move {
         "{rows:?}"
     );
 });
+
+both_backends!(rooms_through_the_api_and_pages, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, st_a, st_b) = district(app.db()).await;
+    let lead = app
+        .user("lead", Role::StationLead, Scope::Station(st_a), false)
+        .await;
+    let mut c = app.session_for(lead).await;
+    // A range of rooms in one request.
+    let r = app
+        .json(
+            &mut c,
+            Method::POST,
+            &format!("/api/v1/stations/{st_a}/rooms"),
+            json!({"floor": 3, "from": 301, "to": 310, "beds": 2, "kind": "single"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json().as_array().unwrap().len(), 10);
+    // Overlapping numbers are named.
+    let r = app
+        .json(
+            &mut c,
+            Method::POST,
+            &format!("/api/v1/stations/{st_a}/rooms"),
+            json!({"floor": 3, "from": 309, "to": 312, "beds": 2, "kind": "single"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "number");
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("309、310"),
+        "{}",
+        r.body
+    );
+    // Bad input names the field.
+    let r = app
+        .json(
+            &mut c,
+            Method::POST,
+            &format!("/api/v1/stations/{st_a}/rooms"),
+            json!({"number": "3 01!", "floor": 3, "beds": 9, "kind": "single"}),
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "number", "{}", r.body);
+    // Another station's rooms are out of reach.
+    let r = app
+        .json(
+            &mut c,
+            Method::POST,
+            &format!("/api/v1/stations/{st_b}/rooms"),
+            json!({"number": "101", "floor": 1, "beds": 1, "kind": "single"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // State changes: reason required; an illegal one says what to do first.
+    let rooms = app
+        .get(&mut c, &format!("/api/v1/stations/{st_a}/rooms"))
+        .await
+        .json();
+    let id = rooms[0]["id"].as_i64().unwrap();
+    let r = app
+        .json(
+            &mut c,
+            Method::POST,
+            &format!("/api/v1/rooms/{id}/state"),
+            json!({"state": "maintenance", "reason": ""}),
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "reason");
+    let r = app
+        .json(
+            &mut c,
+            Method::POST,
+            &format!("/api/v1/rooms/{id}/state"),
+            json!({"state": "maintenance", "reason": "漏水"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["state"], "maintenance");
+    let r = app
+        .json(
+            &mut c,
+            Method::POST,
+            &format!("/api/v1/rooms/{id}/state"),
+            json!({"state": "occupied", "reason": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["message"], "“在住”只能通过入住登记产生。");
+    // The grid page colours each room and counts states; the QR code is an SVG for the room page.
+    let page = app
+        .get(&mut c, &format!("/stations/{st_a}/rooms"))
+        .await
+        .body;
+    assert!(
+        page.contains("data-testid=\"room-301\" data-state=\"maintenance\""),
+        "grid shows the state"
+    );
+    assert!(
+        page.contains("data-testid=\"count-ready\">空闲可用 <strong>9</strong>"),
+        "counts"
+    );
+    let filtered = app
+        .get(&mut c, &format!("/stations/{st_a}/rooms?state=maintenance"))
+        .await
+        .body;
+    assert!(filtered.contains("room-301") && !filtered.contains("room-302"));
+    let qr = app.get(&mut c, &format!("/rooms/{id}/qr.svg")).await;
+    assert_eq!(qr.header("content-type"), "image/svg+xml");
+    assert!(qr.body.starts_with("<?xml") && qr.body.contains("<svg"));
+    // The room page lists its history with the reason.
+    let page = app.get(&mut c, &format!("/rooms/{id}")).await.body;
+    assert!(page.contains("漏水") && page.contains("停用"));
+});

@@ -69,6 +69,9 @@ const READERS_OF_A: &[&str] = &[
 const WRITERS: &[&str] = &["admin", "commander", "street_cmd"];
 const WRITERS_OF_A: &[&str] = &["admin", "commander"];
 const ADMIN: &[&str] = &["admin"];
+/// Station A's lead manages its rooms; lead, staff and medical change room states.
+const ROOM_MANAGERS_OF_A: &[&str] = &["lead"];
+const ROOM_OPERATORS_OF_A: &[&str] = &["lead", "staff", "medical"];
 
 /// (method, path) → who is let through. `{id}` is station A, or the target user for user routes.
 fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
@@ -90,6 +93,16 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/stations/{id}", READERS_OF_A),
         ("GET", "/stations/{id}/edit", WRITERS_OF_A),
         ("POST", "/stations/{id}", WRITERS_OF_A),
+        ("GET", "/stations/{id}/rooms", READERS_OF_A),
+        ("GET", "/stations/{id}/rooms/export.xlsx", READERS_OF_A),
+        ("GET", "/stations/{id}/rooms/new", ROOM_MANAGERS_OF_A),
+        ("POST", "/stations/{id}/rooms", ROOM_MANAGERS_OF_A),
+        ("POST", "/stations/{id}/rooms/bulk", ROOM_MANAGERS_OF_A),
+        ("GET", "/rooms/{id}", READERS_OF_A),
+        ("GET", "/rooms/{id}/qr.svg", READERS_OF_A),
+        ("GET", "/rooms/{id}/edit", ROOM_MANAGERS_OF_A),
+        ("POST", "/rooms/{id}", ROOM_MANAGERS_OF_A),
+        ("POST", "/rooms/{id}/state", ROOM_OPERATORS_OF_A),
         ("GET", "/admin/users", ADMIN),
         ("GET", "/admin/users/new", ADMIN),
         ("GET", "/admin/users/export.xlsx", ADMIN),
@@ -108,6 +121,11 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/api/v1/stations", WRITERS),
         ("GET", "/api/v1/stations/{id}", READERS_OF_A),
         ("PUT", "/api/v1/stations/{id}", WRITERS_OF_A),
+        ("GET", "/api/v1/stations/{id}/rooms", READERS_OF_A),
+        ("POST", "/api/v1/stations/{id}/rooms", ROOM_MANAGERS_OF_A),
+        ("GET", "/api/v1/rooms/{id}", READERS_OF_A),
+        ("PUT", "/api/v1/rooms/{id}", ROOM_MANAGERS_OF_A),
+        ("POST", "/api/v1/rooms/{id}/state", ROOM_OPERATORS_OF_A),
         ("GET", "/api/v1/users", ADMIN),
         ("POST", "/api/v1/users", ADMIN),
         ("GET", "/api/v1/users/{id}", ADMIN),
@@ -153,6 +171,7 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     let target = app
         .user("target", Role::Viewer, Scope::District, false)
         .await;
+    let room_a = common::room(app.db(), st_a, "301", 2).await;
     let mut ids = std::collections::HashMap::new();
     for who in WHO.iter().skip(1) {
         let (role, scope) = match *who {
@@ -177,9 +196,12 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     for (method, path, allowed) in &table {
         let id = if path.contains("/users/") {
             target
+        } else if path.starts_with("/rooms/") || path.starts_with("/api/v1/rooms/") {
+            room_a
         } else {
             st_a
         };
+
         let concrete = path
             .replace("{id}", &id.to_string())
             .replace("{name}", "app.css");

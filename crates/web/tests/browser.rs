@@ -118,6 +118,26 @@ async fn text_of(d: &WebDriver, css: &str) -> WebDriverResult<String> {
         .await
 }
 
+/// Waits until `css` shows exactly `want`: after a click the old page may still be there, and its
+/// elements go stale as the new one loads.
+async fn wait_text(d: &WebDriver, css: &str, want: &str) -> WebDriverResult<()> {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = d.find(By::Css(css)).await
+            && let Ok(t) = e.text().await
+        {
+            if t == want {
+                return Ok(());
+            }
+            last = t;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(WebDriverError::FatalError(format!(
+        "{css} shows {last:?}, expected {want:?}"
+    )))
+}
+
 async fn fill(d: &WebDriver, css: &str, value: &str) -> WebDriverResult<()> {
     let e = d.find(By::Css(css)).await?;
     e.clear().await?;
@@ -149,17 +169,14 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
 
             // A wrong password shows the clear message and keeps the user name.
             d.goto(format!("{base}/login")).await?;
-            assert_eq!(text_of(&d, "h1").await?, "登录");
+            wait_text(&d, "h1", "登录").await?;
             fill(&d, "[data-testid=username]", "admin").await?;
             fill(&d, "[data-testid=password]", "not my password").await?;
             d.find(By::Css("[data-testid=login-submit]"))
                 .await?
                 .click()
                 .await?;
-            assert_eq!(
-                text_of(&d, "[data-testid=login-error]").await?,
-                "用户名或密码错误。"
-            );
+            wait_text(&d, "[data-testid=login-error]", "用户名或密码错误。").await?;
             assert_eq!(
                 d.find(By::Css("[data-testid=username]"))
                     .await?
@@ -177,20 +194,20 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
                 .await?
                 .click()
                 .await?;
-            assert_eq!(text_of(&d, "[data-testid=home-title]").await?, "工作台");
+            wait_text(&d, "[data-testid=home-title]", "工作台").await?;
 
             // English and back.
             d.find(By::Css("[data-testid=lang-switch]"))
                 .await?
                 .click()
                 .await?;
-            assert_eq!(text_of(&d, "[data-testid=home-title]").await?, "Workspace");
-            assert_eq!(text_of(&d, "[data-testid=logout]").await?, "Log out");
+            wait_text(&d, "[data-testid=home-title]", "Workspace").await?;
+            wait_text(&d, "[data-testid=logout]", "Log out").await?;
             d.find(By::Css("[data-testid=lang-switch]"))
                 .await?
                 .click()
                 .await?;
-            assert_eq!(text_of(&d, "[data-testid=home-title]").await?, "工作台");
+            wait_text(&d, "[data-testid=home-title]", "工作台").await?;
 
             // Create a station through the form and find it in the list.
             d.find(By::LinkText("驿站")).await?.click().await?;
@@ -208,7 +225,7 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
                 .await?
                 .click()
                 .await?;
-            let err = text_of(&d, "[data-testid=form-error]").await?;
+            let err = text_of(&d, "[data-testid=form-error]").await?; // a new element: query waits for it
             assert!(err.starts_with("联系电话："), "{err}");
             assert_eq!(
                 d.find(By::Css("[data-testid=f-name]"))
@@ -223,10 +240,7 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
                 .await?
                 .click()
                 .await?;
-            assert_eq!(
-                text_of(&d, "[data-testid=station-name]").await?,
-                "布吉健康驿站"
-            );
+            wait_text(&d, "[data-testid=station-name]", "布吉健康驿站").await?;
             d.goto(format!("{base}/stations")).await?;
             let table = text_of(&d, "[data-testid=stations-table]").await?;
             assert!(
@@ -253,6 +267,36 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
             d.goto(format!("{base}/stations/new")).await?;
             d.screenshot(&shots_dir().join(format!("station-form-375-{backend}.png")))
                 .await?;
+            // The room grid of a station with 40 rooms in mixed states.
+            let st = yizhan_store::stations::list(app.db()).await.unwrap()[0].id;
+            for n in 0..40 {
+                let id = common::room(app.db(), st, &format!("{}{:02}", 3 + n / 20, n % 20 + 1), 2)
+                    .await;
+                let to = match n % 7 {
+                    1 => Some(yizhan_core::room::RoomState::Maintenance),
+                    2 => Some(yizhan_core::room::RoomState::Sealed),
+                    _ => None,
+                };
+                if let Some(to) = to {
+                    yizhan_store::rooms::set_state(
+                        app.db(),
+                        &yizhan_core::access::Actor::system(),
+                        id,
+                        to,
+                        Some("演示"),
+                    )
+                    .await
+                    .unwrap();
+                }
+            }
+            d.goto(format!("{base}/stations/{st}/rooms")).await?;
+            d.screenshot(&shots_dir().join(format!("rooms-375-{backend}.png")))
+                .await?;
+            viewport(&d, 1920, 1080, false).await?;
+            d.goto(format!("{base}/stations/{st}/rooms")).await?;
+            d.screenshot(&shots_dir().join(format!("rooms-1080p-{backend}.png")))
+                .await?;
+            viewport(&d, 375, 812, true).await?;
             for page in ["admin/users", "admin/audit", ""] {
                 d.goto(format!("{base}/{page}")).await?;
                 let name = if page.is_empty() {

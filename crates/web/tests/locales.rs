@@ -79,6 +79,22 @@ fn generated_keys_exist() {
     for r in yizhan_core::access::Role::ALL {
         assert!(zh.contains(&format!("role.{}", r.as_str())), "{r:?}");
     }
+    for s in yizhan_core::room::RoomState::ALL {
+        assert!(zh.contains(s.label_key()), "{s:?}");
+    }
+    for k in yizhan_core::room::Cause::ALL {
+        assert!(zh.contains(k.label_key()), "{k:?}");
+    }
+    for k in [
+        yizhan_core::room::RoomKind::Single,
+        yizhan_core::room::RoomKind::Family,
+        yizhan_core::room::RoomKind::BarrierFree,
+    ] {
+        assert!(zh.contains(k.label_key()), "{k:?}");
+    }
+    for k in yizhan_core::room::RULE_KEYS {
+        assert!(zh.contains(*k), "{k}");
+    }
     for k in yizhan_core::station::StationKind::ALL {
         assert!(
             zh.contains(&format!("station.kind.{}", k.as_str())),

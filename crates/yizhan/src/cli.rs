@@ -76,6 +76,10 @@ pub struct ServeArgs {
     /// Largest request body in bytes.
     #[arg(long, env = "YIZHAN_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
+    /// The address people reach Yizhan at, e.g. https://yizhan.example.cn (QR codes on room doors
+    /// and certificates point there). Default: the host each request came to.
+    #[arg(long, env = "YIZHAN_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Load the demo district first when the database is empty.
     #[arg(long, env = "YIZHAN_DEMO")]
     pub demo: bool,

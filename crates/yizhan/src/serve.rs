@@ -70,6 +70,7 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         WebConfig {
             secure_cookies: args.secure_cookies,
             body_limit: args.body_limit,
+            public_url: args.public_url.clone(),
         },
     );
     let listener = tokio::net::TcpListener::bind(&args.listen)

@@ -3,5 +3,6 @@
 
 pub mod account;
 pub mod openapi;
+pub mod rooms;
 pub mod stations;
 pub mod users;

@@ -67,6 +67,29 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
         ("POST", "/api/v1/stations") => ("Create a station", Some(station_body())),
         ("GET", "/api/v1/stations/{id}") => ("One station", None),
         ("PUT", "/api/v1/stations/{id}") => ("Update a station", Some(station_body())),
+        ("GET", "/api/v1/stations/{id}/rooms") => ("Rooms of a station with occupancy", None),
+        ("POST", "/api/v1/stations/{id}/rooms") => (
+            "Create one room, or a range (floor, from, to)",
+            Some(json!({ "oneOf": [
+                obj(json!({ "number": {"type": ["string","integer"]}, "floor": {"type": ["string","integer"]}, "beds": {"type": ["string","integer"]}, "kind": {"type":"string","enum":["single","family","barrier_free"]}, "note": {"type":"string"} }), &["number", "floor", "beds", "kind"]),
+                obj(json!({ "floor": {"type": ["string","integer"]}, "from": {"type": ["string","integer"]}, "to": {"type": ["string","integer"]}, "beds": {"type": ["string","integer"]}, "kind": {"type":"string"}, "prefix": {"type":"string"} }), &["floor", "from", "to", "beds", "kind"]),
+            ]})),
+        ),
+        ("GET", "/api/v1/rooms/{id}") => ("One room", None),
+        ("PUT", "/api/v1/rooms/{id}") => (
+            "Edit a room",
+            Some(obj(
+                json!({ "number": {"type": ["string","integer"]}, "floor": {"type": ["string","integer"]}, "beds": {"type": ["string","integer"]}, "kind": {"type":"string"}, "note": {"type":"string"} }),
+                &["number", "floor", "beds", "kind"],
+            )),
+        ),
+        ("POST", "/api/v1/rooms/{id}/state") => (
+            "Change a room's state by hand, with a reason",
+            Some(obj(
+                json!({ "state": {"type":"string","enum":["ready","occupied","awaiting_disinfection","disinfected","maintenance","sealed"]}, "reason": {"type":"string"} }),
+                &["state", "reason"],
+            )),
+        ),
         ("GET", "/api/v1/users") => ("All accounts (admin)", None),
         ("POST", "/api/v1/users") => (
             "Create an account; returns a one-time password",

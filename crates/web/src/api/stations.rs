@@ -9,6 +9,7 @@ use yizhan_core::access::{Permission, Target};
 use yizhan_core::station::StationInput;
 use yizhan_store::stations::{self, Station, Street};
 
+use crate::api::rooms::text;
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::extract::{Id, JsonBody, RawBody, json_from};
@@ -70,22 +71,14 @@ pub struct StationBody {
     active: Option<bool>,
 }
 
-fn scalar(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
 impl From<StationBody> for StationInput {
     fn from(b: StationBody) -> Self {
         StationInput {
-            street_id: scalar(&b.street_id),
+            street_id: text(&b.street_id),
             name: b.name,
             address: b.address,
             kind: b.kind,
-            capacity: scalar(&b.capacity),
+            capacity: text(&b.capacity),
             contact_name: b.contact_name,
             contact_phone: b.contact_phone,
             active: b.active.map(|a| a.to_string()),

@@ -5,5 +5,6 @@ pub mod audit;
 pub mod home;
 pub mod layout;
 pub mod login;
+pub mod rooms;
 pub mod stations;
 pub mod users;

@@ -248,3 +248,18 @@ pub async fn district(db: &Db) -> (i64, i64, i64, i64) {
         .unwrap();
     (s[0].id, s[1].id, st_a.id, st_b.id)
 }
+
+/// A room in a station, ready.
+pub async fn room(db: &Db, station_id: i64, number: &str, beds: i64) -> i64 {
+    let r = yizhan_core::room::validate_room(&yizhan_core::room::RoomInput {
+        number: number.into(),
+        floor: "3".into(),
+        beds: beds.to_string(),
+        kind: "single".into(),
+        note: String::new(),
+    })
+    .unwrap();
+    yizhan_store::rooms::create_many(db, &Actor::system(), station_id, &[r])
+        .await
+        .unwrap()[0]
+}

@@ -1,0 +1,935 @@
+//! Rooms and room states (房态), with the state machine of DESIGN §3.
+//!
+//! ```text
+//! ready ──check-in──▶ occupied ──last check-out──▶ awaiting_disinfection
+//!   ▲  ▲                                                 │ disinfection record / manual
+//!   │  └──────── manual (evaluation passed) ── disinfected ◀┘
+//!   └─▶ maintenance (manual, empty rooms only)
+//! any ──positive / manual──▶ sealed ──manual, case transferred──▶ awaiting_disinfection
+//! ```
+//!
+//! `occupied_beds` in this module always means the number of open stays in the
+//! room **after** the event the cause describes: after a check-in it includes
+//! the new guest, after a check-out it is the count remaining, and for the other
+//! causes it is simply the current count.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DomainError, OnField};
+use crate::validate::{Invalid, fold_fullwidth, normalise_code, optional_text, required_text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoomState {
+    /// 空闲可用: clean, evaluated, may receive guests.
+    Ready,
+    /// 在住: at least one open stay.
+    Occupied,
+    /// 待终末消毒: empty after the last guest left; terminal disinfection pending.
+    AwaitingDisinfection,
+    /// 消毒完成待评估: disinfected, waiting for the evaluation before reuse.
+    Disinfected,
+    /// 停用: out of service.
+    Maintenance,
+    /// 阳性封存: sealed after a positive result.
+    Sealed,
+}
+
+impl RoomState {
+    pub const ALL: [RoomState; 6] = [
+        RoomState::Ready,
+        RoomState::Occupied,
+        RoomState::AwaitingDisinfection,
+        RoomState::Disinfected,
+        RoomState::Maintenance,
+        RoomState::Sealed,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoomState::Ready => "ready",
+            RoomState::Occupied => "occupied",
+            RoomState::AwaitingDisinfection => "awaiting_disinfection",
+            RoomState::Disinfected => "disinfected",
+            RoomState::Maintenance => "maintenance",
+            RoomState::Sealed => "sealed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RoomState> {
+        RoomState::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    /// Locale key, e.g. "room.state.awaiting_disinfection".
+    pub fn label_key(self) -> &'static str {
+        match self {
+            RoomState::Ready => "room.state.ready",
+            RoomState::Occupied => "room.state.occupied",
+            RoomState::AwaitingDisinfection => "room.state.awaiting_disinfection",
+            RoomState::Disinfected => "room.state.disinfected",
+            RoomState::Maintenance => "room.state.maintenance",
+            RoomState::Sealed => "room.state.sealed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoomKind {
+    Single,
+    Family,
+    /// 无障碍房.
+    BarrierFree,
+}
+
+impl RoomKind {
+    pub const ALL: [RoomKind; 3] = [RoomKind::Single, RoomKind::Family, RoomKind::BarrierFree];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoomKind::Single => "single",
+            RoomKind::Family => "family",
+            RoomKind::BarrierFree => "barrier_free",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RoomKind> {
+        RoomKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    /// Locale key, e.g. "room.kind.barrier_free".
+    pub fn label_key(self) -> &'static str {
+        match self {
+            RoomKind::Single => "room.kind.single",
+            RoomKind::Family => "room.kind.family",
+            RoomKind::BarrierFree => "room.kind.barrier_free",
+        }
+    }
+}
+
+/// Why a room changes state; stored with every room event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// A person chose the new state (the reason is recorded with the event).
+    Manual,
+    /// A guest was checked in.
+    CheckIn,
+    /// A guest was checked out or transferred out.
+    CheckOut,
+    /// A positive test result.
+    Positive,
+    /// A terminal-disinfection record was filed.
+    Disinfected,
+}
+
+impl Cause {
+    pub const ALL: [Cause; 5] = [
+        Cause::Manual,
+        Cause::CheckIn,
+        Cause::CheckOut,
+        Cause::Positive,
+        Cause::Disinfected,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cause::Manual => "manual",
+            Cause::CheckIn => "check_in",
+            Cause::CheckOut => "check_out",
+            Cause::Positive => "positive",
+            Cause::Disinfected => "disinfected",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Cause> {
+        Cause::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    /// Locale key, e.g. "room.cause.check_in".
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Cause::Manual => "room.cause.manual",
+            Cause::CheckIn => "room.cause.check_in",
+            Cause::CheckOut => "room.cause.check_out",
+            Cause::Positive => "room.cause.positive",
+            Cause::Disinfected => "room.cause.disinfected",
+        }
+    }
+}
+
+/// Occupied → ready/maintenance/awaiting/disinfected: the guests must be checked out first.
+pub const KEY_OCCUPIED: &str = "error.room_occupied_checkout_first";
+/// Awaiting disinfection → ready/maintenance: terminal disinfection first.
+pub const KEY_NEEDS_DISINFECTION: &str = "error.room_needs_disinfection";
+/// Skipping the evaluation (disinfection filed straight to ready, or disinfected → maintenance).
+pub const KEY_NEEDS_EVALUATION: &str = "error.room_needs_evaluation";
+/// Check-in into a room that is not ready (and not occupied with a free bed).
+pub const KEY_NOT_READY: &str = "error.room_not_ready";
+/// Check-in into an occupied room whose beds are all taken.
+pub const KEY_FULL: &str = "error.room_full";
+/// Sealed → anything but awaiting disinfection.
+pub const KEY_SEALED: &str = "error.room_sealed";
+/// Sealed → awaiting disinfection while guests are still in the room: transfer them first.
+pub const KEY_SEALED_TRANSFER_FIRST: &str = "error.room_sealed_transfer_first";
+/// A room becomes occupied only by checking a guest in, never by hand.
+pub const KEY_OCCUPY_BY_CHECK_IN: &str = "error.room_occupy_by_check_in";
+/// The room is already in that state.
+pub const KEY_SAME_STATE: &str = "error.room_same_state";
+/// Any other refused transition.
+pub const KEY_TRANSITION: &str = "error.room_transition";
+
+/// Every message key this module can produce; the web layer's locale test checks them.
+pub const RULE_KEYS: &[&str] = &[
+    KEY_OCCUPIED,
+    KEY_NEEDS_DISINFECTION,
+    KEY_NEEDS_EVALUATION,
+    KEY_NOT_READY,
+    KEY_FULL,
+    KEY_SEALED,
+    KEY_SEALED_TRANSFER_FIRST,
+    KEY_OCCUPY_BY_CHECK_IN,
+    KEY_SAME_STATE,
+    KEY_TRANSITION,
+];
+
+fn refuse(key: &'static str) -> Result<(), DomainError> {
+    Err(DomainError::Rule {
+        field: Some("state"),
+        key,
+    })
+}
+
+/// Whether `from → to` is allowed for `cause`. `occupied_beds` is the number of
+/// open stays after the event (see the module documentation).
+///
+/// Capacity is not known here: a check-in into an occupied room is accepted by
+/// this function, and [`check_check_in`] adds the free-bed check.
+pub fn check_transition(
+    from: RoomState,
+    to: RoomState,
+    cause: Cause,
+    occupied_beds: i64,
+) -> Result<(), DomainError> {
+    use RoomState::*;
+    if from == to {
+        return match (cause, from) {
+            // Another guest in a room with free beds.
+            (Cause::CheckIn, Occupied) => Ok(()),
+            // A guest leaves, others remain.
+            (Cause::CheckOut, Occupied) if occupied_beds > 0 => Ok(()),
+            (Cause::CheckOut, Occupied) => refuse(KEY_TRANSITION),
+            // Roommates leave a sealed room; it stays sealed until released by hand.
+            (Cause::CheckOut, Sealed) => Ok(()),
+            // A second positive in an already sealed room changes nothing.
+            (Cause::Positive, Sealed) => Ok(()),
+            _ => refuse(KEY_SAME_STATE),
+        };
+    }
+    match cause {
+        Cause::CheckIn => match (from, to) {
+            (Ready, Occupied) => Ok(()),
+            (Sealed, _) => refuse(KEY_SEALED),
+            (_, Occupied) => refuse(KEY_NOT_READY),
+            _ => refuse(KEY_TRANSITION),
+        },
+        Cause::CheckOut => match (from, to) {
+            (Occupied, AwaitingDisinfection) if occupied_beds == 0 => Ok(()),
+            (Occupied, _) => refuse(KEY_OCCUPIED),
+            (Sealed, _) => refuse(KEY_SEALED),
+            _ => refuse(KEY_TRANSITION),
+        },
+        Cause::Positive => match to {
+            Sealed => Ok(()),
+            _ => refuse(KEY_TRANSITION),
+        },
+        Cause::Disinfected => match (from, to) {
+            (AwaitingDisinfection, Disinfected) => Ok(()),
+            (AwaitingDisinfection, Ready) => refuse(KEY_NEEDS_EVALUATION),
+            (Sealed, _) => refuse(KEY_SEALED),
+            _ => refuse(KEY_TRANSITION),
+        },
+        Cause::Manual => check_manual(from, to, occupied_beds),
+    }
+}
+
+/// Manual transitions, `from != to`.
+fn check_manual(from: RoomState, to: RoomState, occupied_beds: i64) -> Result<(), DomainError> {
+    use RoomState::*;
+    match (from, to) {
+        (_, Sealed) => Ok(()),
+        (Sealed, AwaitingDisinfection) if occupied_beds == 0 => Ok(()),
+        (Sealed, AwaitingDisinfection) => refuse(KEY_SEALED_TRANSFER_FIRST),
+        (Sealed, _) => refuse(KEY_SEALED),
+        (_, Occupied) => refuse(KEY_OCCUPY_BY_CHECK_IN),
+        (Occupied, _) => refuse(KEY_OCCUPIED),
+        (Ready, Maintenance) | (Maintenance, Ready) if occupied_beds == 0 => Ok(()),
+        (Ready, Maintenance) | (Maintenance, Ready) => refuse(KEY_OCCUPIED),
+        (AwaitingDisinfection, Disinfected) => Ok(()),
+        (Disinfected, Ready) => Ok(()),
+        (AwaitingDisinfection, Ready | Maintenance) => refuse(KEY_NEEDS_DISINFECTION),
+        (Disinfected, Maintenance) => refuse(KEY_NEEDS_EVALUATION),
+        _ => refuse(KEY_TRANSITION),
+    }
+}
+
+/// The states a person may move a room to by hand, in [`RoomState::ALL`] order.
+pub fn allowed_manual_targets(from: RoomState, occupied_beds: i64) -> Vec<RoomState> {
+    RoomState::ALL
+        .into_iter()
+        .filter(|&to| check_transition(from, to, Cause::Manual, occupied_beds).is_ok())
+        .collect()
+}
+
+/// Checks a check-in into a room in `state` with `beds` beds of which
+/// `occupied_before` are taken, and returns the room's new state (occupied).
+pub fn check_check_in(
+    state: RoomState,
+    beds: i64,
+    occupied_before: i64,
+) -> Result<RoomState, DomainError> {
+    check_transition(
+        state,
+        RoomState::Occupied,
+        Cause::CheckIn,
+        occupied_before + 1,
+    )?;
+    if occupied_before >= beds {
+        refuse(KEY_FULL)?;
+    }
+    Ok(RoomState::Occupied)
+}
+
+/// The state a room moves to when a guest leaves and `remaining` stays are
+/// still open: awaiting disinfection once empty, otherwise unchanged (a sealed
+/// room stays sealed until a person releases it).
+pub fn state_after_check_out(from: RoomState, remaining: i64) -> Result<RoomState, DomainError> {
+    let to = match from {
+        RoomState::Occupied if remaining == 0 => RoomState::AwaitingDisinfection,
+        other => other,
+    };
+    check_transition(from, to, Cause::CheckOut, remaining)?;
+    Ok(to)
+}
+
+pub const MIN_BEDS: i64 = 1;
+pub const MAX_BEDS: i64 = 6;
+pub const MAX_NUMBER_CHARS: usize = 10;
+pub const MIN_FLOOR: i64 = -5;
+pub const MAX_FLOOR: i64 = 200;
+/// Most rooms created by one bulk request.
+pub const MAX_BULK: i64 = 500;
+
+/// Raw input from a form or the API, all text so that every error can name its field.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RoomInput {
+    #[serde(default)]
+    pub number: String,
+    #[serde(default)]
+    pub floor: String,
+    #[serde(default)]
+    pub beds: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A validated room (its state starts as ready).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRoom {
+    pub number: String,
+    pub floor: i64,
+    pub beds: i64,
+    pub kind: RoomKind,
+    pub note: Option<String>,
+}
+
+fn room_number_chars(s: &str) -> Result<String, Invalid> {
+    let n = normalise_code(s);
+    if let Some(c) = n
+        .chars()
+        .find(|c| !(c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Err(Invalid::BadChars { found: c });
+    }
+    Ok(n)
+}
+
+/// A room number: 1–10 characters of A–Z, 0–9 and '-', starting with a letter
+/// or digit. Full-width characters are folded, spaces dropped, letters upper-cased.
+pub fn parse_room_number(s: &str) -> Result<String, Invalid> {
+    let n = room_number_chars(s)?;
+    if n.is_empty() {
+        return Err(Invalid::Empty);
+    }
+    if n.chars().count() > MAX_NUMBER_CHARS {
+        return Err(Invalid::TooLong {
+            max: MAX_NUMBER_CHARS,
+        });
+    }
+    if n.starts_with('-') {
+        return Err(Invalid::BadFormat { hint: "301" });
+    }
+    Ok(n)
+}
+
+/// A whole number, possibly negative, within `min..=max`.
+fn parse_int(s: &str, min: i64, max: i64, hint: &'static str) -> Result<i64, Invalid> {
+    let t: String = s.trim().chars().map(fold_fullwidth).collect();
+    let t = t.trim();
+    if t.is_empty() {
+        return Err(Invalid::Empty);
+    }
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if let Some(c) = digits.chars().find(|c| !c.is_ascii_digit()) {
+        return Err(Invalid::BadChars { found: c });
+    }
+    let range = || Invalid::OutOfRange {
+        min: min.to_string(),
+        max: max.to_string(),
+    };
+    if digits.is_empty() {
+        return Err(Invalid::BadFormat { hint });
+    }
+    let v: i64 = t.parse().map_err(|_| range())?;
+    if !(min..=max).contains(&v) {
+        return Err(range());
+    }
+    Ok(v)
+}
+
+pub fn parse_floor(s: &str) -> Result<i64, Invalid> {
+    parse_int(s, MIN_FLOOR, MAX_FLOOR, "3")
+}
+
+pub fn parse_beds(s: &str) -> Result<i64, Invalid> {
+    parse_int(s, MIN_BEDS, MAX_BEDS, "1")
+}
+
+fn parse_kind(s: &str) -> Result<RoomKind, Invalid> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(Invalid::Empty);
+    }
+    RoomKind::parse(t).ok_or(Invalid::BadFormat { hint: "single" })
+}
+
+pub fn validate_room(i: &RoomInput) -> Result<NewRoom, DomainError> {
+    let number = parse_room_number(&i.number).on("number")?;
+    let floor = parse_floor(&i.floor).on("floor")?;
+    let beds = parse_beds(&i.beds).on("beds")?;
+    let kind = parse_kind(&i.kind).on("kind")?;
+    let note = optional_text(&i.note, 200).on("note")?;
+    Ok(NewRoom {
+        number,
+        floor,
+        beds,
+        kind,
+        note,
+    })
+}
+
+/// Many rooms of one floor at once: numbers `prefix + n` for n in `from..=to`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BulkRoomsInput {
+    #[serde(default)]
+    pub floor: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub beds: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub prefix: String,
+}
+
+/// Validates a bulk request and lists the rooms it creates. If `from` is typed
+/// with leading zeros ("01"), every number is zero-padded to that width.
+pub fn validate_bulk(i: &BulkRoomsInput) -> Result<Vec<NewRoom>, DomainError> {
+    let floor = parse_floor(&i.floor).on("floor")?;
+    let from_text = normalise_code(&i.from);
+    let from = parse_int(&from_text, 0, 9_999_999_999, "301").on("from")?;
+    let to = parse_int(&i.to, 0, 9_999_999_999, "330").on("to")?;
+    let last = from.saturating_add(MAX_BULK - 1);
+    if !(from..=last).contains(&to) {
+        return Err(DomainError::Invalid {
+            field: "to",
+            error: Invalid::OutOfRange {
+                min: from.to_string(),
+                max: last.to_string(),
+            },
+        });
+    }
+    let beds = parse_beds(&i.beds).on("beds")?;
+    let kind = parse_kind(&i.kind).on("kind")?;
+    let prefix = room_number_chars(&i.prefix).on("prefix")?;
+    if prefix.starts_with('-') {
+        return Err(DomainError::Invalid {
+            field: "prefix",
+            error: Invalid::BadFormat { hint: "A" },
+        });
+    }
+    let width = if from_text.starts_with('0') {
+        from_text.len()
+    } else {
+        0
+    };
+    let length_field = if prefix.is_empty() { "to" } else { "prefix" };
+    (from..=to)
+        .map(|n| {
+            let number = format!("{prefix}{n:0width$}");
+            if number.chars().count() > MAX_NUMBER_CHARS {
+                return Err(DomainError::Invalid {
+                    field: length_field,
+                    error: Invalid::TooLong {
+                        max: MAX_NUMBER_CHARS,
+                    },
+                });
+            }
+            Ok(NewRoom {
+                number,
+                floor,
+                beds,
+                kind,
+                note: None,
+            })
+        })
+        .collect()
+}
+
+/// A person's request to move a room to another state.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StateChangeInput {
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStateChange {
+    pub to: RoomState,
+    pub reason: String,
+}
+
+/// Validates a manual state change of a room currently in `from` holding
+/// `occupied_beds` open stays. A reason (≤ 200 characters) is required.
+pub fn validate_state_change(
+    i: &StateChangeInput,
+    from: RoomState,
+    occupied_beds: i64,
+) -> Result<NewStateChange, DomainError> {
+    let to = RoomState::parse(i.state.trim())
+        .ok_or(Invalid::BadFormat { hint: "ready" })
+        .on("state")?;
+    let reason = required_text(&i.reason, 200).on("reason")?;
+    check_transition(from, to, Cause::Manual, occupied_beds)?;
+    Ok(NewStateChange { to, reason })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RoomState::*;
+    use super::*;
+
+    fn key_of(r: Result<(), DomainError>) -> Result<(), &'static str> {
+        r.map_err(|e| match e {
+            DomainError::Rule {
+                field: Some("state"),
+                key,
+            } => key,
+            other => panic!("unexpected error {other:?}"),
+        })
+    }
+
+    #[test]
+    fn every_manual_pair() {
+        type Row = (RoomState, RoomState, i64, Result<(), &'static str>);
+        let t: &[Row] = &[
+            (Ready, Ready, 0, Err(KEY_SAME_STATE)),
+            (Ready, Occupied, 0, Err(KEY_OCCUPY_BY_CHECK_IN)),
+            (Ready, AwaitingDisinfection, 0, Err(KEY_TRANSITION)),
+            (Ready, Disinfected, 0, Err(KEY_TRANSITION)),
+            (Ready, Maintenance, 0, Ok(())),
+            (Ready, Maintenance, 1, Err(KEY_OCCUPIED)),
+            (Ready, Sealed, 0, Ok(())),
+            (Occupied, Ready, 2, Err(KEY_OCCUPIED)),
+            (Occupied, Occupied, 2, Err(KEY_SAME_STATE)),
+            (Occupied, AwaitingDisinfection, 2, Err(KEY_OCCUPIED)),
+            (Occupied, AwaitingDisinfection, 0, Err(KEY_OCCUPIED)),
+            (Occupied, Disinfected, 2, Err(KEY_OCCUPIED)),
+            (Occupied, Maintenance, 2, Err(KEY_OCCUPIED)),
+            (Occupied, Sealed, 2, Ok(())),
+            (AwaitingDisinfection, Ready, 0, Err(KEY_NEEDS_DISINFECTION)),
+            (
+                AwaitingDisinfection,
+                Occupied,
+                0,
+                Err(KEY_OCCUPY_BY_CHECK_IN),
+            ),
+            (
+                AwaitingDisinfection,
+                AwaitingDisinfection,
+                0,
+                Err(KEY_SAME_STATE),
+            ),
+            (AwaitingDisinfection, Disinfected, 0, Ok(())),
+            (
+                AwaitingDisinfection,
+                Maintenance,
+                0,
+                Err(KEY_NEEDS_DISINFECTION),
+            ),
+            (AwaitingDisinfection, Sealed, 0, Ok(())),
+            (Disinfected, Ready, 0, Ok(())),
+            (Disinfected, Occupied, 0, Err(KEY_OCCUPY_BY_CHECK_IN)),
+            (Disinfected, AwaitingDisinfection, 0, Err(KEY_TRANSITION)),
+            (Disinfected, Disinfected, 0, Err(KEY_SAME_STATE)),
+            (Disinfected, Maintenance, 0, Err(KEY_NEEDS_EVALUATION)),
+            (Disinfected, Sealed, 0, Ok(())),
+            (Maintenance, Ready, 0, Ok(())),
+            (Maintenance, Ready, 1, Err(KEY_OCCUPIED)),
+            (Maintenance, Occupied, 0, Err(KEY_OCCUPY_BY_CHECK_IN)),
+            (Maintenance, AwaitingDisinfection, 0, Err(KEY_TRANSITION)),
+            (Maintenance, Disinfected, 0, Err(KEY_TRANSITION)),
+            (Maintenance, Maintenance, 0, Err(KEY_SAME_STATE)),
+            (Maintenance, Sealed, 0, Ok(())),
+            (Sealed, Ready, 0, Err(KEY_SEALED)),
+            (Sealed, Occupied, 0, Err(KEY_SEALED)),
+            (Sealed, AwaitingDisinfection, 0, Ok(())),
+            (
+                Sealed,
+                AwaitingDisinfection,
+                1,
+                Err(KEY_SEALED_TRANSFER_FIRST),
+            ),
+            (Sealed, Disinfected, 0, Err(KEY_SEALED)),
+            (Sealed, Maintenance, 0, Err(KEY_SEALED)),
+            (Sealed, Sealed, 0, Err(KEY_SAME_STATE)),
+        ];
+        // Every (from, to) pair appears at least once.
+        for from in RoomState::ALL {
+            for to in RoomState::ALL {
+                assert!(
+                    t.iter().any(|r| r.0 == from && r.1 == to),
+                    "{from:?} → {to:?} missing"
+                );
+            }
+        }
+        for &(from, to, beds, want) in t {
+            let got = key_of(check_transition(from, to, Cause::Manual, beds));
+            assert_eq!(got, want, "{from:?} → {to:?} with {beds} beds");
+        }
+    }
+
+    #[test]
+    fn automatic_causes() {
+        type Row = (RoomState, RoomState, Cause, i64, Result<(), &'static str>);
+        let t: &[Row] = &[
+            (Ready, Occupied, Cause::CheckIn, 1, Ok(())),
+            (Occupied, Occupied, Cause::CheckIn, 2, Ok(())),
+            (
+                AwaitingDisinfection,
+                Occupied,
+                Cause::CheckIn,
+                1,
+                Err(KEY_NOT_READY),
+            ),
+            (Disinfected, Occupied, Cause::CheckIn, 1, Err(KEY_NOT_READY)),
+            (Maintenance, Occupied, Cause::CheckIn, 1, Err(KEY_NOT_READY)),
+            (Sealed, Occupied, Cause::CheckIn, 1, Err(KEY_SEALED)),
+            (Ready, Sealed, Cause::CheckIn, 1, Err(KEY_TRANSITION)),
+            (Ready, Ready, Cause::CheckIn, 1, Err(KEY_SAME_STATE)),
+            (Occupied, AwaitingDisinfection, Cause::CheckOut, 0, Ok(())),
+            (
+                Occupied,
+                AwaitingDisinfection,
+                Cause::CheckOut,
+                1,
+                Err(KEY_OCCUPIED),
+            ),
+            (Occupied, Occupied, Cause::CheckOut, 1, Ok(())),
+            (Occupied, Occupied, Cause::CheckOut, 0, Err(KEY_TRANSITION)),
+            (Occupied, Ready, Cause::CheckOut, 0, Err(KEY_OCCUPIED)),
+            (Sealed, Sealed, Cause::CheckOut, 0, Ok(())),
+            (
+                Sealed,
+                AwaitingDisinfection,
+                Cause::CheckOut,
+                0,
+                Err(KEY_SEALED),
+            ),
+            (
+                Ready,
+                AwaitingDisinfection,
+                Cause::CheckOut,
+                0,
+                Err(KEY_TRANSITION),
+            ),
+            (Ready, Sealed, Cause::Positive, 0, Ok(())),
+            (Occupied, Sealed, Cause::Positive, 2, Ok(())),
+            (Sealed, Sealed, Cause::Positive, 2, Ok(())),
+            (Occupied, Ready, Cause::Positive, 2, Err(KEY_TRANSITION)),
+            (
+                AwaitingDisinfection,
+                Disinfected,
+                Cause::Disinfected,
+                0,
+                Ok(()),
+            ),
+            (
+                AwaitingDisinfection,
+                Ready,
+                Cause::Disinfected,
+                0,
+                Err(KEY_NEEDS_EVALUATION),
+            ),
+            (Sealed, Disinfected, Cause::Disinfected, 0, Err(KEY_SEALED)),
+            (
+                Occupied,
+                Disinfected,
+                Cause::Disinfected,
+                1,
+                Err(KEY_TRANSITION),
+            ),
+            (
+                Disinfected,
+                Disinfected,
+                Cause::Disinfected,
+                0,
+                Err(KEY_SAME_STATE),
+            ),
+        ];
+        for &(from, to, cause, beds, want) in t {
+            let got = key_of(check_transition(from, to, cause, beds));
+            assert_eq!(got, want, "{from:?} → {to:?} by {cause:?} with {beds}");
+        }
+    }
+
+    #[test]
+    fn every_produced_key_is_listed() {
+        for from in RoomState::ALL {
+            for to in RoomState::ALL {
+                for cause in Cause::ALL {
+                    for beds in 0..3 {
+                        if let Err(DomainError::Rule { key, .. }) =
+                            check_transition(from, to, cause, beds)
+                        {
+                            assert!(RULE_KEYS.contains(&key), "{key}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(RULE_KEYS.contains(&KEY_FULL));
+    }
+
+    #[test]
+    fn manual_targets_for_the_ui() {
+        assert_eq!(allowed_manual_targets(Ready, 0), vec![Maintenance, Sealed]);
+        assert_eq!(allowed_manual_targets(Occupied, 1), vec![Sealed]);
+        assert_eq!(
+            allowed_manual_targets(AwaitingDisinfection, 0),
+            vec![Disinfected, Sealed]
+        );
+        assert_eq!(allowed_manual_targets(Disinfected, 0), vec![Ready, Sealed]);
+        assert_eq!(allowed_manual_targets(Maintenance, 0), vec![Ready, Sealed]);
+        assert_eq!(
+            allowed_manual_targets(Sealed, 0),
+            vec![AwaitingDisinfection]
+        );
+        assert!(allowed_manual_targets(Sealed, 1).is_empty());
+    }
+
+    #[test]
+    fn check_in_and_out_helpers() {
+        assert_eq!(check_check_in(Ready, 2, 0), Ok(Occupied));
+        assert_eq!(check_check_in(Occupied, 2, 1), Ok(Occupied));
+        let full = check_check_in(Occupied, 2, 2).unwrap_err();
+        assert_eq!(
+            full,
+            DomainError::Rule {
+                field: Some("state"),
+                key: KEY_FULL
+            }
+        );
+        assert!(check_check_in(Maintenance, 2, 0).is_err());
+        assert!(check_check_in(Sealed, 2, 0).is_err());
+
+        assert_eq!(state_after_check_out(Occupied, 0), Ok(AwaitingDisinfection));
+        assert_eq!(state_after_check_out(Occupied, 1), Ok(Occupied));
+        assert_eq!(state_after_check_out(Sealed, 0), Ok(Sealed));
+        assert!(state_after_check_out(Ready, 0).is_err());
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for s in RoomState::ALL {
+            assert_eq!(RoomState::parse(s.as_str()), Some(s));
+            assert_eq!(s.label_key(), format!("room.state.{}", s.as_str()));
+        }
+        for k in RoomKind::ALL {
+            assert_eq!(RoomKind::parse(k.as_str()), Some(k));
+            assert_eq!(k.label_key(), format!("room.kind.{}", k.as_str()));
+        }
+        for c in Cause::ALL {
+            assert_eq!(Cause::parse(c.as_str()), Some(c));
+            assert_eq!(c.label_key(), format!("room.cause.{}", c.as_str()));
+        }
+        assert_eq!(RoomState::parse("Ready"), None);
+    }
+
+    fn good() -> RoomInput {
+        RoomInput {
+            number: " ３０１a ".into(),
+            floor: "3".into(),
+            beds: "2".into(),
+            kind: "family".into(),
+            note: "".into(),
+        }
+    }
+
+    #[test]
+    fn a_good_room_is_normalised() {
+        let r = validate_room(&good()).unwrap();
+        assert_eq!(r.number, "301A");
+        assert_eq!(r.floor, 3);
+        assert_eq!(r.beds, 2);
+        assert_eq!(r.kind, RoomKind::Family);
+        assert_eq!(r.note, None);
+        let mut i = good();
+        i.floor = "-2".into();
+        i.number = "B2-01".into();
+        i.note = " 靠近电梯 ".into();
+        let r = validate_room(&i).unwrap();
+        assert_eq!((r.floor, r.number.as_str()), (-2, "B2-01"));
+        assert_eq!(r.note.as_deref(), Some("靠近电梯"));
+    }
+
+    #[test]
+    fn each_bad_room_field_is_named() {
+        type Spoil = fn(&mut RoomInput);
+        let cases: [(&str, Spoil); 13] = [
+            ("number", |i| i.number = " ".into()),
+            ("number", |i| i.number = "3#1".into()),
+            ("number", |i| i.number = "ABCDEFGHIJK".into()),
+            ("number", |i| i.number = "-301".into()),
+            ("floor", |i| i.floor = "".into()),
+            ("floor", |i| i.floor = "-6".into()),
+            ("floor", |i| i.floor = "201".into()),
+            ("floor", |i| i.floor = "3.5".into()),
+            ("beds", |i| i.beds = "0".into()),
+            ("beds", |i| i.beds = "7".into()),
+            ("kind", |i| i.kind = "suite".into()),
+            ("kind", |i| i.kind = "".into()),
+            ("note", |i| i.note = "字".repeat(201)),
+        ];
+        for (field, spoil) in cases {
+            let mut i = good();
+            spoil(&mut i);
+            let e = validate_room(&i).unwrap_err();
+            assert_eq!(e.field(), Some(field), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn number_and_int_edges() {
+        assert_eq!(parse_room_number("ABCDEFGHIJ").as_deref(), Ok("ABCDEFGHIJ"));
+        assert_eq!(parse_floor("-5"), Ok(-5));
+        assert_eq!(parse_floor("200"), Ok(200));
+        assert_eq!(parse_floor("-"), Err(Invalid::BadFormat { hint: "3" }));
+        assert_eq!(parse_beds("６"), Ok(6));
+        assert!(parse_floor("99999999999999999999999").is_err());
+    }
+
+    fn bulk() -> BulkRoomsInput {
+        BulkRoomsInput {
+            floor: "3".into(),
+            from: "301".into(),
+            to: "330".into(),
+            beds: "1".into(),
+            kind: "single".into(),
+            prefix: "".into(),
+        }
+    }
+
+    #[test]
+    fn bulk_creates_numbered_rooms() {
+        let rooms = validate_bulk(&bulk()).unwrap();
+        assert_eq!(rooms.len(), 30);
+        assert_eq!(rooms[0].number, "301");
+        assert_eq!(rooms[29].number, "330");
+        assert!(rooms.iter().all(|r| r.floor == 3 && r.beds == 1));
+
+        let mut i = bulk();
+        i.prefix = "b-".into();
+        i.from = "01".into();
+        i.to = "12".into();
+        let rooms = validate_bulk(&i).unwrap();
+        assert_eq!(rooms.len(), 12);
+        assert_eq!(rooms[0].number, "B-01");
+        assert_eq!(rooms[11].number, "B-12");
+
+        let mut i = bulk();
+        i.to = "301".into();
+        assert_eq!(validate_bulk(&i).unwrap().len(), 1);
+        i.to = "800".into();
+        assert_eq!(validate_bulk(&i).unwrap().len(), 500);
+    }
+
+    #[test]
+    fn each_bad_bulk_field_is_named() {
+        type Spoil = fn(&mut BulkRoomsInput);
+        let cases: [(&str, Spoil); 10] = [
+            ("floor", |i| i.floor = "x".into()),
+            ("from", |i| i.from = "".into()),
+            ("from", |i| i.from = "-1".into()),
+            ("to", |i| i.to = "300".into()),
+            ("to", |i| i.to = "801".into()),
+            ("beds", |i| i.beds = "9".into()),
+            ("kind", |i| i.kind = "x".into()),
+            ("prefix", |i| i.prefix = "楼".into()),
+            ("prefix", |i| i.prefix = "-A".into()),
+            ("prefix", |i| i.prefix = "ABCDEFGH".into()),
+        ];
+        for (field, spoil) in cases {
+            let mut i = bulk();
+            spoil(&mut i);
+            let e = validate_bulk(&i).unwrap_err();
+            assert_eq!(e.field(), Some(field), "{e:?}");
+        }
+        let mut i = bulk();
+        i.from = "12345678901".into();
+        i.to = "12345678901".into();
+        assert_eq!(validate_bulk(&i).unwrap_err().field(), Some("from"));
+        i.from = "1234567890".into();
+        i.to = "1234567890".into();
+        assert_eq!(validate_bulk(&i).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn manual_change_needs_a_reason() {
+        let ok = StateChangeInput {
+            state: "maintenance".into(),
+            reason: "空调维修".into(),
+        };
+        assert_eq!(
+            validate_state_change(&ok, Ready, 0),
+            Ok(NewStateChange {
+                to: Maintenance,
+                reason: "空调维修".into()
+            })
+        );
+        let e = validate_state_change(&ok, Occupied, 1).unwrap_err();
+        assert_eq!(e.field(), Some("state"));
+        let mut no_reason = ok.clone();
+        no_reason.reason = " ".into();
+        assert_eq!(
+            validate_state_change(&no_reason, Ready, 0)
+                .unwrap_err()
+                .field(),
+            Some("reason")
+        );
+        let mut bad = ok;
+        bad.state = "clean".into();
+        assert_eq!(
+            validate_state_change(&bad, Ready, 0).unwrap_err().field(),
+            Some("state")
+        );
+    }
+}

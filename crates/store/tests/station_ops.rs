@@ -1,0 +1,502 @@
+//! Rooms, guests and stays on SQLite and PostgreSQL, including real concurrency against the
+//! database constraints (one open stay per guest, one open stay per bed).
+
+use chrono::NaiveDate;
+use yizhan_core::access::Actor;
+use yizhan_core::guest::{GuestInput, validate_guest};
+use yizhan_core::room::{BulkRoomsInput, RoomInput, RoomState, validate_bulk, validate_room};
+use yizhan_core::station::{NewStation, StationKind};
+use yizhan_core::stay::Outcome;
+use yizhan_store::db::Db;
+use yizhan_store::stays::{self, CheckIn};
+use yizhan_store::testing::TestDb;
+use yizhan_store::{StoreError, both_backends, guests, policies, rooms, stations};
+
+fn actor() -> Actor {
+    Actor::system()
+}
+
+async fn station(db: &Db) -> i64 {
+    stations::ensure_district(db, &actor(), "龙岗区", "440307", &["吉华街道"])
+        .await
+        .unwrap();
+    let street = stations::streets(db).await.unwrap()[0].id;
+    stations::create(
+        db,
+        &actor(),
+        &NewStation {
+            street_id: street,
+            name: "卓汇健康驿站".into(),
+            address: "吉华".into(),
+            kind: StationKind::Hotel,
+            capacity: 100,
+            contact_name: "陈".into(),
+            contact_phone: "13800138000".into(),
+            active: true,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+async fn room(db: &Db, station_id: i64, number: &str, beds: i64) -> i64 {
+    let r = validate_room(&RoomInput {
+        number: number.into(),
+        floor: "3".into(),
+        beds: beds.to_string(),
+        kind: "single".into(),
+        note: String::new(),
+    })
+    .unwrap();
+    rooms::create_many(db, &actor(), station_id, &[r])
+        .await
+        .unwrap()[0]
+}
+
+/// A driver with a valid HK permit; `n` makes the document unique.
+async fn guest(db: &Db, station_id: i64, n: u32) -> i64 {
+    let g = validate_guest(
+        &GuestInput {
+            doc_type: "hk_macau_permit".into(),
+            doc_number: format!("H{:08}", 10_000_000 + n),
+            name: format!("陈大文{n}"),
+            sex: Some("male".into()),
+            birth_date: Some("1980-05-06".into()),
+            phone: "91234567".into(),
+            region: "香港".into(),
+            category: "cross_border_driver".into(),
+            employer: Some("港深物流".into()),
+            plate_cn: Some("粤ZAB12港".into()),
+            exemption_status: Some("valid".into()),
+            ..Default::default()
+        },
+        NaiveDate::from_ymd_opt(2021, 1, 10).unwrap(),
+    )
+    .unwrap();
+    guests::create(db, &actor(), station_id, &g)
+        .await
+        .unwrap()
+        .id
+}
+
+async fn policy(db: &Db, code: &str) -> i64 {
+    policies::list(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.code == code)
+        .unwrap()
+        .id
+}
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    s.parse().unwrap()
+}
+
+both_backends!(bulk_rooms_and_the_state_machine, |t: TestDb| async move {
+    let db = &t.db;
+    let st = station(db).await;
+    let new = validate_bulk(&BulkRoomsInput {
+        floor: "3".into(),
+        from: "301".into(),
+        to: "330".into(),
+        beds: "2".into(),
+        kind: "family".into(),
+        prefix: String::new(),
+    })
+    .unwrap();
+    let ids = rooms::create_many(db, &actor(), st, &new).await.unwrap();
+    assert_eq!(ids.len(), 30);
+    let list = rooms::list(db, st).await.unwrap();
+    assert_eq!(list.len(), 30);
+    assert_eq!(
+        (list[0].number.as_str(), list[29].number.as_str()),
+        ("301", "330")
+    );
+    assert!(
+        list.iter()
+            .all(|r| r.state == "ready" && r.beds == 2 && r.occupied == 0)
+    );
+    // A duplicate number anywhere in a batch: nothing of the batch is saved.
+    let again = validate_bulk(&BulkRoomsInput {
+        floor: "3".into(),
+        from: "329".into(),
+        to: "331".into(),
+        beds: "1".into(),
+        kind: "single".into(),
+        prefix: String::new(),
+    })
+    .unwrap();
+    match rooms::create_many(db, &actor(), st, &again).await {
+        Err(StoreError::Conflict { field, .. }) => assert_eq!(field, "number"),
+        other => panic!("expected a conflict on number, got {other:?}"),
+    }
+    assert_eq!(
+        rooms::list(db, st).await.unwrap().len(),
+        30,
+        "all or nothing"
+    );
+
+    // ready → maintenance → ready by hand, each with an event.
+    let r = ids[0];
+    rooms::set_state(db, &actor(), r, RoomState::Maintenance, Some("空调维修"))
+        .await
+        .unwrap();
+    let back = rooms::set_state(db, &actor(), r, RoomState::Ready, Some("修好了"))
+        .await
+        .unwrap();
+    assert_eq!(back.state, "ready");
+    let ev = rooms::events(db, r, 10).await.unwrap();
+    assert_eq!(ev.len(), 2);
+    assert_eq!(
+        (ev[0].from_state.as_str(), ev[0].to_state.as_str()),
+        ("maintenance", "ready")
+    );
+    assert_eq!(ev[1].reason.as_deref(), Some("空调维修"));
+    // Occupied only by check-in: refused with the key that says what to do.
+    match rooms::set_state(db, &actor(), r, RoomState::Occupied, Some("x")).await {
+        Err(StoreError::Refused(e)) => assert_eq!(e.to_string(), "error.room_occupy_by_check_in"),
+        other => panic!("{other:?}"),
+    }
+    // Bed count can grow, and shrink while no stay used the beds.
+    let mut edit = validate_room(&RoomInput {
+        number: "301".into(),
+        floor: "3".into(),
+        beds: "4".into(),
+        kind: "family".into(),
+        note: "".into(),
+    })
+    .unwrap();
+    assert_eq!(rooms::update(db, &actor(), r, &edit).await.unwrap().beds, 4);
+    edit.beds = 1;
+    assert_eq!(rooms::update(db, &actor(), r, &edit).await.unwrap().beds, 1);
+});
+
+both_backends!(
+    check_in_move_and_check_out_drive_the_room_states,
+    |t: TestDb| async move {
+        let db = &t.db;
+        let st = station(db).await;
+        let r1 = room(db, st, "501", 2).await;
+        let r2 = room(db, st, "502", 1).await;
+        let g1 = guest(db, st, 1).await;
+        let g2 = guest(db, st, 2).await;
+        let p = policy(db, "14+7").await;
+        let s1 = stays::check_in(
+            db,
+            &actor(),
+            &CheckIn {
+                station_id: st,
+                guest_id: g1,
+                room_id: r1,
+                policy_id: p,
+                at: at("2021-01-10T17:30:00Z"),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(s1.bed_no, 1);
+        assert_eq!(
+            s1.planned_release,
+            NaiveDate::from_ymd_opt(2021, 1, 25).unwrap(),
+            "day 1 is 11 Jan in Shanghai"
+        );
+        let cal = stays::tests(db, s1.id).await.unwrap();
+        assert_eq!(
+            cal.iter().map(|t| t.day).collect::<Vec<_>>(),
+            vec![1, 4, 7, 14]
+        );
+        assert_eq!(
+            cal[0].due_date,
+            NaiveDate::from_ymd_opt(2021, 1, 11).unwrap()
+        );
+        assert_eq!(rooms::get(db, r1).await.unwrap().state, "occupied");
+        // A second open stay for the same guest is refused by the database.
+        let dup = stays::check_in(
+            db,
+            &actor(),
+            &CheckIn {
+                station_id: st,
+                guest_id: g1,
+                room_id: r2,
+                policy_id: p,
+                at: at("2021-01-10T18:00:00Z"),
+            },
+        )
+        .await;
+        match dup {
+            Err(StoreError::Conflict { field, .. }) => assert_eq!(field, "guest_id"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            rooms::get(db, r2).await.unwrap().state,
+            "ready",
+            "the refused check-in left nothing behind"
+        );
+        // The second bed of 501.
+        let s2 = stays::check_in(
+            db,
+            &actor(),
+            &CheckIn {
+                station_id: st,
+                guest_id: g2,
+                room_id: r1,
+                policy_id: policy(db, "driver").await,
+                at: at("2021-01-10T18:00:00Z"),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(s2.bed_no, 2);
+        assert_eq!(
+            stays::tests(db, s2.id).await.unwrap().len(),
+            14,
+            "drivers: a test every day"
+        );
+        // Move guest 1 to 502: 501 stays occupied (guest 2 is there), 502 becomes occupied.
+        let moved = stays::change_room(db, &actor(), s1.id, r2, Some("家属要求"))
+            .await
+            .unwrap();
+        assert_eq!((moved.room_number.as_str(), moved.bed_no), ("502", 1));
+        assert_eq!(rooms::get(db, r1).await.unwrap().occupied, 1);
+        // Check guest 2 out of 501: the empty room goes to terminal disinfection.
+        let out = stays::check_out(db, &actor(), s2.id, Outcome::TurnedBack, Some("劝返"))
+            .await
+            .unwrap();
+        assert_eq!(out.outcome.as_deref(), Some("turned_back"));
+        assert_eq!(
+            rooms::get(db, r1).await.unwrap().state,
+            "awaiting_disinfection"
+        );
+        // Checking out twice is refused.
+        assert!(matches!(
+            stays::check_out(db, &actor(), s2.id, Outcome::Other, Some("x")).await,
+            Err(StoreError::Refused(_))
+        ));
+        // 501 cannot take a guest until it is disinfected and evaluated.
+        let g3 = guest(db, st, 3).await;
+        match stays::check_in(
+            db,
+            &actor(),
+            &CheckIn {
+                station_id: st,
+                guest_id: g3,
+                room_id: r1,
+                policy_id: p,
+                at: at("2021-01-12T08:00:00Z"),
+            },
+        )
+        .await
+        {
+            Err(StoreError::Refused(e)) => assert_eq!(e.to_string(), "error.room_not_ready"),
+            other => panic!("{other:?}"),
+        }
+        rooms::set_state(
+            db,
+            &actor(),
+            r1,
+            RoomState::Disinfected,
+            Some("终末消毒完成"),
+        )
+        .await
+        .unwrap();
+        rooms::set_state(db, &actor(), r1, RoomState::Ready, Some("评估合格"))
+            .await
+            .unwrap();
+        assert!(
+            stays::check_in(
+                db,
+                &actor(),
+                &CheckIn {
+                    station_id: st,
+                    guest_id: g3,
+                    room_id: r1,
+                    policy_id: p,
+                    at: at("2021-01-12T09:00:00Z")
+                }
+            )
+            .await
+            .is_ok()
+        );
+        // Movements feed, newest first.
+        let ev = stays::events(db, st, 10).await.unwrap();
+        let kinds: Vec<&str> = ev.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                "check_in",
+                "check_out",
+                "room_change",
+                "check_in",
+                "check_in"
+            ]
+        );
+        // A bed that a stay used cannot be removed.
+        let shrink = validate_room(&RoomInput {
+            number: "501".into(),
+            floor: "3".into(),
+            beds: "1".into(),
+            kind: "single".into(),
+            note: "".into(),
+        })
+        .unwrap();
+        assert!(matches!(
+            rooms::update(db, &actor(), r1, &shrink).await,
+            Err(StoreError::Conflict { .. })
+        ));
+    }
+);
+
+both_backends!(
+    two_clerks_one_last_bed_exactly_one_wins,
+    |t: TestDb| async move {
+        let db = t.db.clone();
+        let st = station(&db).await;
+        let p = policy(&db, "7+3").await;
+        // 20 rounds: each round a fresh 1-bed room and two guests checked in at the same instant.
+        for round in 0..20u32 {
+            let r = room(&db, st, &format!("9{round:02}"), 1).await;
+            let ga = guest(&db, st, 1000 + round * 2).await;
+            let gb = guest(&db, st, 1001 + round * 2).await;
+            let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+            let mut tasks = Vec::new();
+            for g in [ga, gb] {
+                let (db, barrier) = (db.clone(), barrier.clone());
+                tasks.push(tokio::spawn(async move {
+                    barrier.wait().await;
+                    stays::check_in(
+                        &db,
+                        &Actor::system(),
+                        &CheckIn {
+                            station_id: st,
+                            guest_id: g,
+                            room_id: r,
+                            policy_id: p,
+                            at: at("2021-02-01T02:00:00Z"),
+                        },
+                    )
+                    .await
+                }));
+            }
+            let mut ok = 0;
+            for task in tasks {
+                match task.await.unwrap() {
+                    Ok(_) => ok += 1,
+                    Err(StoreError::Refused(e)) => assert_eq!(e.to_string(), "error.room_full"),
+                    Err(StoreError::Conflict { field, .. }) => assert_eq!(field, "room_id"),
+                    Err(e) => panic!("round {round}: unexpected {e:?}"),
+                }
+            }
+            assert_eq!(
+                ok, 1,
+                "round {round}: exactly one check-in wins the last bed"
+            );
+            assert_eq!(stays::open_in_room(&db, r).await.unwrap().len(), 1);
+        }
+    }
+);
+
+both_backends!(a_crowd_never_overfills_a_room, |t: TestDb| async move {
+    let db = t.db.clone();
+    let st = station(&db).await;
+    let p = policy(&db, "5+3").await;
+    let r = room(&db, st, "601", 3).await;
+    let mut guests_ids = Vec::new();
+    for n in 0..12 {
+        guests_ids.push(guest(&db, st, 2000 + n).await);
+    }
+    let mut tasks = Vec::new();
+    for g in guests_ids {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            stays::check_in(
+                &db,
+                &Actor::system(),
+                &CheckIn {
+                    station_id: st,
+                    guest_id: g,
+                    room_id: r,
+                    policy_id: p,
+                    at: at("2021-02-01T02:00:00Z"),
+                },
+            )
+            .await
+            .is_ok()
+        }));
+    }
+    let mut ok = 0;
+    for task in tasks {
+        if task.await.unwrap() {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 3, "three beds, three guests");
+    let open = stays::open_in_room(&db, r).await.unwrap();
+    let mut beds: Vec<i64> = open.iter().map(|s| s.bed_no).collect();
+    beds.sort();
+    assert_eq!(beds, vec![1, 2, 3]);
+});
+
+both_backends!(
+    guests_are_unique_per_station_and_searchable,
+    |t: TestDb| async move {
+        let db = &t.db;
+        let st = station(db).await;
+        let g = guest(db, st, 7).await;
+        let found = guests::find_by_document(db, st, "hk_macau_permit", "H10000007")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.id, g);
+        assert_eq!(found.plate_cn.as_deref(), Some("粤ZAB12港"));
+        let dup = validate_guest(
+            &GuestInput {
+                doc_type: "hk_macau_permit".into(),
+                doc_number: "H10000007".into(),
+                name: "别人".into(),
+                sex: Some("female".into()),
+                birth_date: Some("1990-01-01".into()),
+                phone: "13800138000".into(),
+                region: "深圳".into(),
+                category: "other".into(),
+                ..Default::default()
+            },
+            NaiveDate::from_ymd_opt(2021, 1, 10).unwrap(),
+        )
+        .unwrap();
+        match guests::create(db, &actor(), st, &dup).await {
+            Err(StoreError::Conflict { field, .. }) => assert_eq!(field, "doc_number"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            guests::list(db, st, Some("大文"), false, 50)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            guests::list(db, st, Some("h10000007"), false, 50)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            guests::list(db, st, Some("nobody"), false, 50)
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
+        // The audit record of a guest holds no name, document or phone.
+        let rows = yizhan_store::audit::recent(db, 5).await.unwrap();
+        let created = rows.iter().find(|r| r.action == "guest.create").unwrap();
+        assert!(
+            !created.detail.contains("陈大文")
+                && !created.detail.contains("H1000")
+                && !created.detail.contains("9123")
+        );
+    }
+);
