@@ -33,6 +33,9 @@ pub enum WebError {
     NotFound,
     #[error("conflict on {field}")]
     Conflict { field: String },
+    /// Someone else got there first (the last bed, a guest already checked in): 409, explained.
+    #[error("taken: {key}")]
+    Taken { field: String, key: &'static str },
     #[error("too large")]
     TooLarge,
     #[error("throttled")]
@@ -51,7 +54,7 @@ impl WebError {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::Conflict { .. } => StatusCode::CONFLICT,
+            WebError::Conflict { .. } | WebError::Taken { .. } => StatusCode::CONFLICT,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -68,7 +71,7 @@ impl WebError {
             WebError::Forbidden => "forbidden",
             WebError::Csrf => "csrf",
             WebError::NotFound => "not_found",
-            WebError::Conflict { .. } => "conflict",
+            WebError::Conflict { .. } | WebError::Taken { .. } => "conflict",
             WebError::TooLarge => "too_large",
             WebError::Throttled => "throttled",
             WebError::Unavailable(_) => "unavailable",
@@ -80,13 +83,18 @@ impl WebError {
     pub fn is_correctable(&self) -> bool {
         matches!(
             self,
-            WebError::Invalid { .. } | WebError::Conflict { .. } | WebError::Rule { .. }
+            WebError::Invalid { .. }
+                | WebError::Conflict { .. }
+                | WebError::Rule { .. }
+                | WebError::Taken { .. }
         )
     }
 
     pub fn field(&self) -> Option<&str> {
         match self {
-            WebError::Invalid { field, .. } | WebError::Conflict { field } => Some(field),
+            WebError::Invalid { field, .. }
+            | WebError::Conflict { field }
+            | WebError::Taken { field, .. } => Some(field),
             WebError::Rule { field, .. } => field.as_deref(),
             _ => None,
         }
@@ -104,7 +112,7 @@ impl WebError {
                 let m = if tr.is_zh() { message_zh } else { message_en };
                 format!("{}{}{m}", field_label(field), tr.t("punct.colon"))
             }
-            WebError::Rule { key, .. } => tr.t(key).to_owned(),
+            WebError::Rule { key, .. } | WebError::Taken { key, .. } => tr.t(key).to_owned(),
             WebError::BadRequest(detail) => format!("{}{}", tr.t("error.bad_request"), detail),
             WebError::Conflict { field } => {
                 tr.f("error.conflict", &[("field", &field_label(field))])

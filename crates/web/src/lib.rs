@@ -110,6 +110,64 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Perm(RoomsOperate),
             pages::rooms::set_state,
         )
+        // guests and stays
+        .get(
+            "/stations/{id}/guests",
+            Perm(GuestsRead),
+            pages::guests::list,
+        )
+        .get(
+            "/stations/{id}/guests/export.xlsx",
+            Perm(GuestsRead),
+            pages::guests::export,
+        )
+        .get(
+            "/stations/{id}/guests/new",
+            Perm(GuestsWrite),
+            pages::guests::new_form,
+        )
+        .post(
+            "/stations/{id}/guests",
+            Perm(GuestsWrite),
+            pages::guests::create,
+        )
+        .get("/guests/{id}", Perm(GuestsRead), pages::guests::show)
+        .get(
+            "/guests/{id}/edit",
+            Perm(GuestsWrite),
+            pages::guests::edit_form,
+        )
+        .post("/guests/{id}", Perm(GuestsWrite), pages::guests::update)
+        .post(
+            "/guests/{id}/reveal",
+            Perm(PiiReveal),
+            pages::guests::reveal,
+        )
+        .post(
+            "/guests/{id}/relatives",
+            Perm(GuestsWrite),
+            pages::guests::add_relative,
+        )
+        .post(
+            "/guests/{id}/relatives/delete",
+            Perm(GuestsWrite),
+            pages::guests::remove_relative,
+        )
+        .post(
+            "/guests/{id}/check-in",
+            Perm(GuestsWrite),
+            pages::stays::check_in,
+        )
+        .post(
+            "/stays/{id}/move",
+            Perm(GuestsWrite),
+            pages::stays::move_room,
+        )
+        .post(
+            "/stays/{id}/check-out",
+            Perm(GuestsWrite),
+            pages::stays::check_out,
+        )
         // administration
         .get("/admin/users", Perm(UsersManage), pages::users::list)
         .get(
@@ -182,6 +240,48 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             "/api/v1/rooms/{id}/state",
             Perm(RoomsOperate),
             api::rooms::set_state,
+        )
+        .get("/api/v1/policies", Login, api::guests::policies)
+        .get(
+            "/api/v1/stations/{id}/guests",
+            Perm(GuestsRead),
+            api::guests::list,
+        )
+        .post(
+            "/api/v1/stations/{id}/guests",
+            Perm(GuestsWrite),
+            api::guests::create,
+        )
+        .get("/api/v1/guests/{id}", Perm(GuestsRead), api::guests::get)
+        .put(
+            "/api/v1/guests/{id}",
+            Perm(GuestsWrite),
+            api::guests::update,
+        )
+        .post(
+            "/api/v1/guests/{id}/reveal",
+            Perm(PiiReveal),
+            api::guests::reveal,
+        )
+        .post(
+            "/api/v1/guests/{id}/check-in",
+            Perm(GuestsWrite),
+            api::guests::check_in,
+        )
+        .get(
+            "/api/v1/stays/{id}",
+            Perm(GuestsRead),
+            api::guests::get_stay,
+        )
+        .post(
+            "/api/v1/stays/{id}/move",
+            Perm(GuestsWrite),
+            api::guests::move_room,
+        )
+        .post(
+            "/api/v1/stays/{id}/check-out",
+            Perm(GuestsWrite),
+            api::guests::check_out,
         )
         .get("/api/v1/users", Perm(UsersManage), api::users::list)
         .post("/api/v1/users", Perm(UsersManage), api::users::create)

@@ -767,3 +767,258 @@ both_backends!(rooms_through_the_api_and_pages, |t: TestDb| async move {
     let page = app.get(&mut c, &format!("/rooms/{id}")).await.body;
     assert!(page.contains("漏水") && page.contains("停用"));
 });
+
+both_backends!(
+    register_check_in_move_and_release_a_guest,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (_, _, st_a, st_b) = district(app.db()).await;
+        let r1 = common::room(app.db(), st_a, "301", 1).await;
+        let r2 = common::room(app.db(), st_a, "302", 2).await;
+        let staff = app
+            .user("staff", Role::StationStaff, Scope::Station(st_a), false)
+            .await;
+        let mut c = app.session_for(staff).await;
+        // An ID card: birth date and sex come from the number.
+        let body = json!({"doc_type": "id_card", "doc_number": "11010519491231002x", "name": "张三卫", "phone": "13800138000",
+                      "region": "北京", "category": "inbound_traveller"});
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/stations/{st_a}/guests"),
+                body.clone(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let g = r.json();
+        assert_eq!(g["name"], "张*卫", "masked by default");
+        assert_eq!(g["doc_number"], "110105********002X");
+        assert_eq!(g["phone"], "138****8000");
+        assert_eq!(g["sex"], "female");
+        let gid = g["id"].as_i64().unwrap();
+        // The same document again: 409 and the existing guest, no second record.
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/stations/{st_a}/guests"),
+                body,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert_eq!(r.json()["existing"]["id"], gid);
+        assert_eq!(
+            app.get(&mut c, &format!("/api/v1/stations/{st_a}/guests?all=true"))
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        // A wrong check digit names the field in Chinese.
+        let r = app.json(&mut c, Method::POST, &format!("/api/v1/stations/{st_a}/guests"), json!({"doc_type": "id_card", "doc_number": "110105194912310021", "name": "李四", "phone": "13800138000", "region": "北京", "category": "other"})).await;
+        assert_eq!(r.json()["error"]["field"], "doc_number");
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("证件号码：校验位错误"),
+            "{}",
+            r.body
+        );
+        // Reveal: full values, and an audit row naming who looked.
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/guests/{gid}/reveal"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.json()["doc_number"], "11010519491231002X");
+        let reveals = yizhan_store::audit::recent(app.db(), 20)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.action == "guest.reveal")
+            .count();
+        assert_eq!(reveals, 1);
+        // Check in to 301 under 14+7.
+        let policies = app.get(&mut c, "/api/v1/policies").await.json();
+        let p147 = policies
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == "14+7")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/guests/{gid}/check-in"),
+                json!({"room_id": r1, "policy_id": p147}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let stay = r.json();
+        assert_eq!(stay["tests"].as_array().unwrap().len(), 4);
+        let sid = stay["id"].as_i64().unwrap();
+        // Checking the same guest in again is a 409 that says why.
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/guests/{gid}/check-in"),
+                json!({"room_id": r2, "policy_id": p147}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert_eq!(
+            r.json()["error"]["message"],
+            "该住客已在入住中，请先办理离开或调换房间。"
+        );
+        // Another station's room cannot be used.
+        let foreign = common::room(app.db(), st_b, "101", 1).await;
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/stays/{sid}/move"),
+                json!({"room_id": foreign, "reason": "x"}),
+            )
+            .await;
+        assert_eq!(r.json()["error"]["field"], "room_id");
+        // Move to 302; 301 goes to terminal disinfection.
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/stays/{sid}/move"),
+                json!({"room_id": r2, "reason": "空调坏了"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["room_number"], "302");
+        assert_eq!(
+            app.get(&mut c, &format!("/api/v1/rooms/{r1}")).await.json()["state"],
+            "awaiting_disinfection"
+        );
+        // A release now is refused with every blocker listed.
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/stays/{sid}/check-out"),
+                json!({"outcome": "released"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let msg = r.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(
+            msg.contains("隔离期未满") && msg.contains("还有 4 次核酸未出阴性结果"),
+            "{msg}"
+        );
+        // Turned back needs a reason; with one it ends the stay.
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/stays/{sid}/check-out"),
+                json!({"outcome": "turned_back"}),
+            )
+            .await;
+        assert_eq!(r.json()["error"]["field"], "reason");
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/stays/{sid}/check-out"),
+                json!({"outcome": "turned_back", "reason": "不符合入住条件"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.json()["outcome"], "turned_back");
+        // A viewer sees the guest masked, cannot unmask and cannot check in.
+        let viewer = app
+            .user("viewer", Role::Viewer, Scope::District, false)
+            .await;
+        let mut v = app.session_for(viewer).await;
+        assert_eq!(
+            app.get(&mut v, &format!("/api/v1/guests/{gid}"))
+                .await
+                .json()["name"],
+            "张*卫"
+        );
+        assert_eq!(
+            app.json(
+                &mut v,
+                Method::POST,
+                &format!("/api/v1/guests/{gid}/reveal"),
+                json!({})
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        // No ID number or phone anywhere in the masked list, page or export.
+        let page = app
+            .get(&mut c, &format!("/stations/{st_a}/guests?all=1"))
+            .await
+            .body;
+        assert!(
+            page.contains("张*卫")
+                && !page.contains("11010519491231002X")
+                && !page.contains("13800138000")
+        );
+    }
+);
+
+both_backends!(
+    two_clerks_last_bed_over_http_one_gets_409,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (_, _, st_a, _) = district(app.db()).await;
+        let staff = app
+            .user("staff", Role::StationStaff, Scope::Station(st_a), false)
+            .await;
+        let policy = yizhan_store::policies::list(app.db()).await.unwrap()[0].id;
+        for round in 0..10u32 {
+            let room = common::room(app.db(), st_a, &format!("8{round:02}"), 1).await;
+            let ga = common::guest(app.db(), st_a, 100 + 2 * round).await;
+            let gb = common::guest(app.db(), st_a, 101 + 2 * round).await;
+            let (mut ca, mut cb) = (app.session_for(staff).await, app.session_for(staff).await);
+            let body = json!({"room_id": room, "policy_id": policy});
+            let (pa, pb) = (
+                format!("/api/v1/guests/{ga}/check-in"),
+                format!("/api/v1/guests/{gb}/check-in"),
+            );
+            let (ra, rb) = tokio::join!(
+                app.json(&mut ca, Method::POST, &pa, body.clone()),
+                app.json(&mut cb, Method::POST, &pb, body.clone()),
+            );
+
+            let mut statuses = [ra.status.as_u16(), rb.status.as_u16()];
+            statuses.sort();
+            assert_eq!(
+                statuses,
+                [201, 409],
+                "round {round}: {} / {}",
+                ra.body,
+                rb.body
+            );
+            let loser = if ra.status == StatusCode::CONFLICT {
+                &ra
+            } else {
+                &rb
+            };
+            assert_eq!(
+                loser.json()["error"]["message"],
+                "该房间已无空床位，请选择其他房间。"
+            );
+        }
+    }
+);

@@ -72,6 +72,18 @@ const ADMIN: &[&str] = &["admin"];
 /// Station A's lead manages its rooms; lead, staff and medical change room states.
 const ROOM_MANAGERS_OF_A: &[&str] = &["lead"];
 const ROOM_OPERATORS_OF_A: &[&str] = &["lead", "staff", "medical"];
+/// Who sees station A's guests (masked), who registers and moves them, who may unmask.
+const GUEST_READERS_OF_A: &[&str] = &[
+    "commander",
+    "lead",
+    "staff",
+    "medical",
+    "counsellor",
+    "inspector",
+    "viewer",
+];
+const GUEST_WRITERS_OF_A: &[&str] = &["lead", "staff"];
+const REVEALERS_OF_A: &[&str] = &["commander", "lead", "staff", "medical"];
 
 /// (method, path) → who is let through. `{id}` is station A, or the target user for user routes.
 fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
@@ -103,6 +115,23 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/rooms/{id}/edit", ROOM_MANAGERS_OF_A),
         ("POST", "/rooms/{id}", ROOM_MANAGERS_OF_A),
         ("POST", "/rooms/{id}/state", ROOM_OPERATORS_OF_A),
+        ("GET", "/stations/{id}/guests", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/guests/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("GET", "/stations/{id}/guests/new", GUEST_WRITERS_OF_A),
+        ("POST", "/stations/{id}/guests", GUEST_WRITERS_OF_A),
+        ("GET", "/guests/{id}", GUEST_READERS_OF_A),
+        ("GET", "/guests/{id}/edit", GUEST_WRITERS_OF_A),
+        ("POST", "/guests/{id}", GUEST_WRITERS_OF_A),
+        ("POST", "/guests/{id}/reveal", REVEALERS_OF_A),
+        ("POST", "/guests/{id}/relatives", GUEST_WRITERS_OF_A),
+        ("POST", "/guests/{id}/relatives/delete", GUEST_WRITERS_OF_A),
+        ("POST", "/guests/{id}/check-in", GUEST_WRITERS_OF_A),
+        ("POST", "/stays/{id}/move", GUEST_WRITERS_OF_A),
+        ("POST", "/stays/{id}/check-out", GUEST_WRITERS_OF_A),
         ("GET", "/admin/users", ADMIN),
         ("GET", "/admin/users/new", ADMIN),
         ("GET", "/admin/users/export.xlsx", ADMIN),
@@ -126,6 +155,16 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/rooms/{id}", READERS_OF_A),
         ("PUT", "/api/v1/rooms/{id}", ROOM_MANAGERS_OF_A),
         ("POST", "/api/v1/rooms/{id}/state", ROOM_OPERATORS_OF_A),
+        ("GET", "/api/v1/policies", SIGNED_IN),
+        ("GET", "/api/v1/stations/{id}/guests", GUEST_READERS_OF_A),
+        ("POST", "/api/v1/stations/{id}/guests", GUEST_WRITERS_OF_A),
+        ("GET", "/api/v1/guests/{id}", GUEST_READERS_OF_A),
+        ("PUT", "/api/v1/guests/{id}", GUEST_WRITERS_OF_A),
+        ("POST", "/api/v1/guests/{id}/reveal", REVEALERS_OF_A),
+        ("POST", "/api/v1/guests/{id}/check-in", GUEST_WRITERS_OF_A),
+        ("GET", "/api/v1/stays/{id}", GUEST_READERS_OF_A),
+        ("POST", "/api/v1/stays/{id}/move", GUEST_WRITERS_OF_A),
+        ("POST", "/api/v1/stays/{id}/check-out", GUEST_WRITERS_OF_A),
         ("GET", "/api/v1/users", ADMIN),
         ("POST", "/api/v1/users", ADMIN),
         ("GET", "/api/v1/users/{id}", ADMIN),
@@ -172,6 +211,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
         .user("target", Role::Viewer, Scope::District, false)
         .await;
     let room_a = common::room(app.db(), st_a, "301", 2).await;
+    let guest_a = common::guest(app.db(), st_a, 1).await;
+    let stay_a = common::check_in(app.db(), st_a, guest_a, room_a).await;
     let mut ids = std::collections::HashMap::new();
     for who in WHO.iter().skip(1) {
         let (role, scope) = match *who {
@@ -198,6 +239,10 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             target
         } else if path.starts_with("/rooms/") || path.starts_with("/api/v1/rooms/") {
             room_a
+        } else if path.starts_with("/guests/") || path.starts_with("/api/v1/guests/") {
+            guest_a
+        } else if path.starts_with("/stays/") || path.starts_with("/api/v1/stays/") {
+            stay_a
         } else {
             st_a
         };

@@ -327,3 +327,59 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
     )
     .await;
 });
+
+both_backends!(
+    staff_registers_checks_in_and_moves_a_guest,
+    |t: TestDb| async move {
+        with_browser(t, "staff_registers_checks_in_and_moves_a_guest", |d, base, app| async move {
+        let (_, _, st_a, _) = district(app.db()).await;
+        common::room(app.db(), st_a, "301", 1).await;
+        common::room(app.db(), st_a, "302", 2).await;
+        app.user("staff", Role::StationStaff, Scope::Station(st_a), false).await;
+        let backend = format!("{:?}", app.db().backend()).to_lowercase();
+        viewport(&d, 375, 812, true).await?;
+        d.goto(format!("{base}/login")).await?;
+        fill(&d, "[data-testid=username]", "staff").await?;
+        fill(&d, "[data-testid=password]", PASSWORD).await?;
+        d.find(By::Css("[data-testid=login-submit]")).await?.click().await?;
+        wait_text(&d, "[data-testid=home-title]", "工作台").await?;
+        // Register a cross-border driver on a phone.
+        d.goto(format!("{base}/stations/{st_a}/guests/new")).await?;
+        d.find(By::Css("[data-testid=f-doc-type] option[value=hk_macau_permit]")).await?.click().await?;
+        fill(&d, "[data-testid=f-doc-number]", "h12345678").await?;
+        fill(&d, "[data-testid=f-name]", "陈大文").await?;
+        fill(&d, "[data-testid=f-phone]", "+852 9123 4567").await?;
+        fill(&d, "[data-testid=f-region]", "香港").await?;
+        fill(&d, "[data-testid=f-employer]", "港深物流").await?;
+        // Forgot the birth date and sex: the form says which field.
+        d.find(By::Css("[data-testid=guest-save]")).await?.click().await?;
+        let err = text_of(&d, "[data-testid=form-error]").await?;
+        assert!(err.contains("性别") || err.contains("出生日期"), "{err}");
+        d.execute("document.querySelector('select[name=sex]').value='male'; document.querySelector('input[name=birth_date]').value='1980-05-06';", vec![]).await?;
+        fill(&d, "[data-testid=f-plate-cn]", "粤ZAB12港").await?;
+        d.find(By::Css("[data-testid=guest-save]")).await?.click().await?;
+        wait_text(&d, "[data-testid=guest-name]", "陈*文").await?;
+        let doc = text_of(&d, "[data-testid=doc-number]").await?;
+        assert!(doc.contains('*') && !doc.contains("12345678"), "masked: {doc}");
+        d.screenshot(&shots_dir().join(format!("guest-375-{backend}.png"))).await?;
+        // Check in to 301 (the driver policy is preselected for drivers).
+        d.find(By::Css("[data-testid=checkin-save]")).await?.click().await?;
+        let stay = text_of(&d, "[data-testid=current-stay]").await?;
+        assert!(stay.contains("301") && stay.contains("每日一检"), "{stay}");
+        // The room grid shows 301 occupied.
+        d.goto(format!("{base}/stations/{st_a}/rooms")).await?;
+        let state = d.find(By::Css("[data-testid=room-301]")).await?.attr("data-state").await?;
+        assert_eq!(state.as_deref(), Some("occupied"));
+        // Reveal shows the full number once.
+        d.back().await?;
+        d.find(By::Css("[data-testid=reveal]")).await?.click().await?;
+        wait_text(&d, "[data-testid=doc-number]", "H12345678").await?;
+        viewport(&d, 1920, 1080, false).await?;
+        d.screenshot(&shots_dir().join(format!("guest-1080p-{backend}.png"))).await?;
+        d.goto(format!("{base}/stations/{st_a}/guests")).await?;
+        d.screenshot(&shots_dir().join(format!("guests-1080p-{backend}.png"))).await?;
+        Ok(())
+    })
+    .await;
+    }
+);

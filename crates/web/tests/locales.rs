@@ -95,6 +95,21 @@ fn generated_keys_exist() {
     for k in yizhan_core::room::RULE_KEYS {
         assert!(zh.contains(*k), "{k}");
     }
+    for c in yizhan_core::guest::GuestCategory::ALL {
+        assert!(
+            zh.contains(&format!("guest.category.{}", c.as_str())),
+            "{c:?}"
+        );
+    }
+    for d in yizhan_core::validate::DocType::ALL {
+        assert!(zh.contains(&format!("guest.doc.{}", d.as_str())), "{d:?}");
+    }
+    for o in yizhan_core::stay::Outcome::ALL {
+        assert!(zh.contains(&format!("outcome.{}", o.as_str())), "{o:?}");
+    }
+    for k in yizhan_core::release::BLOCKER_KEYS {
+        assert!(zh.contains(*k), "{k}");
+    }
     for k in yizhan_core::station::StationKind::ALL {
         assert!(
             zh.contains(&format!("station.kind.{}", k.as_str())),

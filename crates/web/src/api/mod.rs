@@ -2,6 +2,7 @@
 //! the store writes. Errors are `{"error": {"code", "message", "field"?}}`.
 
 pub mod account;
+pub mod guests;
 pub mod openapi;
 pub mod rooms;
 pub mod stations;

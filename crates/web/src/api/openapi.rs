@@ -36,6 +36,29 @@ fn station_body() -> Value {
     )
 }
 
+fn guest_body() -> Value {
+    let s = json!({"type": "string"});
+    obj(
+        json!({
+            "doc_type": {"type":"string","enum":["id_card","hk_macau_permit","taiwan_permit","passport","hk_id","other"]},
+            "doc_number": s, "name": s, "sex": {"type":"string","enum":["male","female",""]}, "birth_date": {"type":"string","description":"YYYY-MM-DD"},
+            "phone": s, "phone2": s, "region": s,
+            "category": {"type":"string","enum":["cross_border_driver","inbound_traveller","close_contact","secondary_contact","other"]},
+            "chronic_disease": s, "pregnant": {"type":"string","enum":["true","false",""]}, "medical_notes": s,
+            "employer": s, "plate_cn": s, "plate_hk": s, "exemption_status": {"type":"string","enum":["valid","suspended","revoked",""]},
+            "exemption_date": s, "exemption_reason": s
+        }),
+        &[
+            "doc_type",
+            "doc_number",
+            "name",
+            "phone",
+            "region",
+            "category",
+        ],
+    )
+}
+
 fn grants() -> Value {
     json!({ "type": "array", "items": obj(json!({
         "role": { "type": "string", "enum": ["admin","commander","station_lead","station_staff","medical","counsellor","inspector","enterprise","viewer"] },
@@ -88,6 +111,39 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             Some(obj(
                 json!({ "state": {"type":"string","enum":["ready","occupied","awaiting_disinfection","disinfected","maintenance","sealed"]}, "reason": {"type":"string"} }),
                 &["state", "reason"],
+            )),
+        ),
+        ("GET", "/api/v1/policies") => ("Quarantine policies (all versions)", None),
+        ("GET", "/api/v1/stations/{id}/guests") => {
+            ("Guests of a station, masked (?q=search&all=true)", None)
+        }
+        ("POST", "/api/v1/stations/{id}/guests") => (
+            "Register a guest; 409 with the existing guest when the document is known",
+            Some(guest_body()),
+        ),
+        ("GET", "/api/v1/guests/{id}") => ("One guest, masked", None),
+        ("PUT", "/api/v1/guests/{id}") => ("Edit a guest", Some(guest_body())),
+        ("POST", "/api/v1/guests/{id}/reveal") => ("The guest unmasked (audited)", None),
+        ("POST", "/api/v1/guests/{id}/check-in") => (
+            "Check the guest in: a ready room (or occupied with a free bed) and a policy",
+            Some(obj(
+                json!({ "room_id": {"type": ["integer","string"]}, "policy_id": {"type": ["integer","string"]} }),
+                &["room_id", "policy_id"],
+            )),
+        ),
+        ("GET", "/api/v1/stays/{id}") => ("A stay with its test calendar", None),
+        ("POST", "/api/v1/stays/{id}/move") => (
+            "Move to another room",
+            Some(obj(
+                json!({ "room_id": {"type": ["integer","string"]}, "reason": {"type":"string"} }),
+                &["room_id", "reason"],
+            )),
+        ),
+        ("POST", "/api/v1/stays/{id}/check-out") => (
+            "End the stay; `released` only when the period is complete and every test negative",
+            Some(obj(
+                json!({ "outcome": {"type":"string","enum":["released","transferred_hospital","turned_back","exemption_revoked","transferred_other","other"]}, "reason": {"type":"string"} }),
+                &["outcome"],
             )),
         ),
         ("GET", "/api/v1/users") => ("All accounts (admin)", None),

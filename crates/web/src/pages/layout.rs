@@ -7,7 +7,8 @@ use crate::i18n::Tr;
 use crate::state::AppState;
 
 pub struct NavItem {
-    pub href: &'static str,
+    pub href: String,
+
     pub label: &'static str,
     pub active: bool,
 }
@@ -32,20 +33,48 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
 impl Layout {
     pub fn new(_state: &AppState, ctx: &Ctx, title_key: &str) -> Layout {
         let tr = ctx.tr();
+        let active = |href: &str| {
+            if href == "/" {
+                ctx.path == "/"
+            } else {
+                ctx.path.starts_with(href)
+            }
+        };
         let nav = match &ctx.principal {
-            Some(p) if !p.must_change_password => NAV
-                .iter()
-                .filter(|(_, _, perm)| perm.is_none_or(|perm| p.has(perm)))
-                .map(|(href, label, _)| NavItem {
-                    href,
-                    label: tr.t(label),
-                    active: if *href == "/" {
-                        ctx.path == "/"
-                    } else {
-                        ctx.path.starts_with(href)
-                    },
-                })
-                .collect(),
+            Some(p) if !p.must_change_password => {
+                let mut items: Vec<NavItem> = NAV
+                    .iter()
+                    .filter(|(_, _, perm)| perm.is_none_or(|perm| p.has(perm)))
+                    .map(|(href, label, _)| NavItem {
+                        href: (*href).to_owned(),
+                        label: tr.t(label),
+                        active: active(href),
+                    })
+                    .collect();
+                // Station staff work in one station: its guests and rooms are one tap away.
+                if let Some(station) = p.grants.iter().find_map(|g| match g.scope {
+                    yizhan_core::access::Scope::Station(id) => Some(id),
+                    _ => None,
+                }) {
+                    for (suffix, label, perm) in [
+                        ("guests", "nav.guests", Permission::GuestsRead),
+                        ("rooms", "nav.rooms", Permission::StationsRead),
+                    ] {
+                        if p.has(perm) {
+                            let href = format!("/stations/{station}/{suffix}");
+                            items.insert(
+                                1,
+                                NavItem {
+                                    active: active(&href),
+                                    href,
+                                    label: tr.t(label),
+                                },
+                            );
+                        }
+                    }
+                }
+                items
+            }
             _ => Vec::new(),
         };
         Layout {

@@ -263,3 +263,54 @@ pub async fn room(db: &Db, station_id: i64, number: &str, beds: i64) -> i64 {
         .await
         .unwrap()[0]
 }
+
+/// A cross-border driver registered at the station; `n` makes the document unique.
+pub async fn guest(db: &Db, station_id: i64, n: u32) -> i64 {
+    let g = yizhan_core::guest::validate_guest(
+        &yizhan_core::guest::GuestInput {
+            doc_type: "hk_macau_permit".into(),
+            doc_number: format!("H{:08}", 10_000_000 + n),
+            name: format!("陈大文{n}"),
+            sex: Some("male".into()),
+            birth_date: Some("1980-05-06".into()),
+            phone: "91234567".into(),
+            region: "香港".into(),
+            category: "cross_border_driver".into(),
+            employer: Some("港深物流".into()),
+            plate_cn: Some("粤ZAB12港".into()),
+            exemption_status: Some("valid".into()),
+            ..Default::default()
+        },
+        chrono::NaiveDate::from_ymd_opt(2021, 1, 10).unwrap(),
+    )
+    .unwrap();
+    yizhan_store::guests::create(db, &Actor::system(), station_id, &g)
+        .await
+        .unwrap()
+        .id
+}
+
+/// Checks a guest in now under the driver policy; returns the stay id.
+pub async fn check_in(db: &Db, station_id: i64, guest_id: i64, room_id: i64) -> i64 {
+    let policy = yizhan_store::policies::list(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.code == "driver")
+        .unwrap()
+        .id;
+    yizhan_store::stays::check_in(
+        db,
+        &Actor::system(),
+        &yizhan_store::stays::CheckIn {
+            station_id,
+            guest_id,
+            room_id,
+            policy_id: policy,
+            at: yizhan_store::db::now(),
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
