@@ -326,7 +326,56 @@ pub async fn change_room(
     get(db, stay_id).await
 }
 
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Certificate {
+    pub id: i64,
+    pub stay_id: i64,
+    pub number: String,
+    pub code: String,
+    pub issued_at: DateTime<Utc>,
+    pub issued_by: String,
+}
+
+/// Numbers certificates per station and day: `S001-20210125-0007`.
+async fn issue_certificate(tx: &mut Tx, actor: &Actor, stay: &Stay) -> Result<()> {
+    let t = now();
+    let day = yizhan_core::time::local_date(t);
+    let prefix = format!("S{:03}-{}-", stay.station_id, day.format("%Y%m%d"));
+    let (n,): (i64,) = tx
+        .fetch_one(
+            q("SELECT COUNT(*) FROM certificates WHERE number LIKE $1").bind(format!("{prefix}%")),
+        )
+        .await?;
+    let number = yizhan_core::release::certificate_number(&format!("S{:03}", stay.station_id), day, n + 1);
+    let code = yizhan_core::release::verify_code(&number, CERTIFICATE_SECRET);
+    tx.execute(
+        q("INSERT INTO certificates (stay_id, number, code, issued_at, issued_by) VALUES ($1, $2, $3, $4, $5)")
+            .bind(stay.id)
+            .bind(number.as_str())
+            .bind(code)
+            .bind(t)
+            .bind(actor.name.as_str()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The check code printed next to the QR link guards against typos; the number is looked up in
+/// the database, so the code does not need to be secret.
+pub const CERTIFICATE_SECRET: &[u8] = b"yizhan-certificate";
+
+pub async fn certificate_of(db: &Db, stay_id: i64) -> Result<Option<Certificate>> {
+    db.fetch_optional(q("SELECT * FROM certificates WHERE stay_id = $1").bind(stay_id))
+        .await
+}
+
+pub async fn certificate_by_number(db: &Db, number: &str) -> Result<Option<Certificate>> {
+    db.fetch_optional(q("SELECT * FROM certificates WHERE number = $1").bind(number))
+        .await
+}
+
 /// Ends a stay with an outcome. The caller has checked release rules for `released`.
+
 pub async fn check_out(
     db: &Db,
     actor: &Actor,
@@ -353,6 +402,9 @@ pub async fn check_out(
         .into());
     }
     vacate(&mut tx, actor, stay.room_id).await?;
+    if outcome == Outcome::Released {
+        issue_certificate(&mut tx, actor, &stay).await?;
+    }
     event(
         &mut tx,
         actor,
