@@ -181,6 +181,14 @@ pub enum Permission {
     GuestsWrite,
     /// Unmask an ID number or phone (audited each time).
     PiiReveal,
+    /// Record temperatures and symptoms (the round).
+    HealthRecord,
+    /// Record samples and results of nucleic-acid tests.
+    TestsRecord,
+    /// Flag a guest for attention, write follow-ups, close flags.
+    AttentionManage,
+    /// Close a fever, symptom or positive alert.
+    AlertsClose,
 }
 
 /// The role → permission table, in one place.
@@ -209,6 +217,9 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         ),
         GuestsWrite => matches!(role, StationLead | StationStaff),
         PiiReveal => matches!(role, Commander | StationLead | StationStaff | Medical),
+        HealthRecord => matches!(role, StationLead | StationStaff | Medical),
+        TestsRecord | AlertsClose => matches!(role, StationLead | Medical),
+        AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }
 }
 

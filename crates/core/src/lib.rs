@@ -9,6 +9,7 @@ pub mod health;
 pub mod mask;
 pub mod quarantine;
 pub mod release;
+pub mod results_import;
 pub mod room;
 pub mod station;
 pub mod stay;

@@ -83,13 +83,19 @@ pub async fn flag(db: &Db, actor: &Actor, stay_id: i64, reason: &str) -> Result<
                 .bind(now()),
         )
         .await?;
-    audit::append(&mut tx, actor, Entry::new("attention.flag", "stay", stay_id)).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("attention.flag", "stay", stay_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 pub async fn get_flag(db: &Db, id: i64) -> Result<Flag> {
-    db.fetch_one(q("SELECT * FROM attention_flags WHERE id = $1").bind(id)).await
+    db.fetch_one(q("SELECT * FROM attention_flags WHERE id = $1").bind(id))
+        .await
 }
 
 /// A person closes a flag, saying what was done.
@@ -112,8 +118,11 @@ pub async fn close_flag(db: &Db, actor: &Actor, id: i64, note: &str) -> Result<(
 }
 
 pub async fn flags(db: &Db, stay_id: i64) -> Result<Vec<Flag>> {
-    db.fetch_all(q("SELECT * FROM attention_flags WHERE stay_id = $1 ORDER BY flagged_at DESC").bind(stay_id))
-        .await
+    db.fetch_all(
+        q("SELECT * FROM attention_flags WHERE stay_id = $1 ORDER BY flagged_at DESC")
+            .bind(stay_id),
+    )
+    .await
 }
 
 pub async fn add_note(db: &Db, actor: &Actor, stay_id: i64, note: &str) -> Result<()> {
@@ -126,11 +135,18 @@ pub async fn add_note(db: &Db, actor: &Actor, stay_id: i64, note: &str) -> Resul
             .bind(now()),
     )
     .await?;
-    audit::append(&mut tx, actor, Entry::new("attention.note", "stay", stay_id)).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("attention.note", "stay", stay_id),
+    )
+    .await?;
     tx.commit().await
 }
 
 pub async fn notes(db: &Db, stay_id: i64) -> Result<Vec<Note>> {
-    db.fetch_all(q("SELECT * FROM attention_notes WHERE stay_id = $1 ORDER BY at DESC").bind(stay_id))
-        .await
+    db.fetch_all(
+        q("SELECT * FROM attention_notes WHERE stay_id = $1 ORDER BY at DESC").bind(stay_id),
+    )
+    .await
 }

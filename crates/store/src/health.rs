@@ -38,7 +38,13 @@ pub struct Alert {
 }
 
 /// Opens an alert of `kind` for the stay unless one of that kind is already open.
-pub async fn raise(tx: &mut Tx, station_id: i64, stay_id: i64, kind: &str, detail: &str) -> Result<Option<i64>> {
+pub async fn raise(
+    tx: &mut Tx,
+    station_id: i64,
+    stay_id: i64,
+    kind: &str,
+    detail: &str,
+) -> Result<Option<i64>> {
     let open: Option<(i64,)> = tx
         .fetch_optional(
             q("SELECT id FROM alerts WHERE stay_id = $1 AND kind = $2 AND closed_at IS NULL")
@@ -78,7 +84,11 @@ pub async fn record(
     let station_id = match open {
         Some((sid, None)) => sid,
         Some((_, Some(_))) => {
-            return Err(yizhan_core::error::DomainError::Rule { field: None, key: "error.stay_closed" }.into());
+            return Err(yizhan_core::error::DomainError::Rule {
+                field: None,
+                key: "error.stay_closed",
+            }
+            .into());
         }
         None => return Err(StoreError::NotFound),
     };
@@ -133,7 +143,8 @@ pub async fn of_station_day(db: &Db, station_id: i64, day: NaiveDate) -> Result<
 
 pub async fn of_stay(db: &Db, stay_id: i64) -> Result<Vec<HealthCheck>> {
     db.fetch_all(
-        q("SELECT * FROM health_checks WHERE stay_id = $1 ORDER BY day DESC, slot DESC").bind(stay_id),
+        q("SELECT * FROM health_checks WHERE stay_id = $1 ORDER BY day DESC, slot DESC")
+            .bind(stay_id),
     )
     .await
 }
@@ -152,7 +163,8 @@ pub async fn alerts_of_stay(db: &Db, stay_id: i64) -> Result<Vec<Alert>> {
 }
 
 pub async fn get_alert(db: &Db, id: i64) -> Result<Alert> {
-    db.fetch_one(q("SELECT * FROM alerts WHERE id = $1").bind(id)).await
+    db.fetch_one(q("SELECT * FROM alerts WHERE id = $1").bind(id))
+        .await
 }
 
 /// Closes an alert with what was done about it.

@@ -45,7 +45,8 @@ pub async fn due(db: &Db, station_id: i64, day: NaiveDate) -> Result<Vec<DueTest
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<StayTest> {
-    db.fetch_one(q("SELECT * FROM stay_tests WHERE id = $1").bind(id)).await
+    db.fetch_one(q("SELECT * FROM stay_tests WHERE id = $1").bind(id))
+        .await
 }
 
 /// Records the tube barcode of a sample. Barcodes are unique among open tests of the station.
@@ -58,15 +59,20 @@ pub async fn sample(db: &Db, actor: &Actor, test_id: i64, barcode: &str) -> Resu
         .await?;
     let clash: Option<(i64,)> = tx
         .fetch_optional(
-            q("SELECT t.id FROM stay_tests t JOIN stays s ON s.id = t.stay_id
-               WHERE s.station_id = $1 AND t.barcode = $2 AND t.id <> $3")
+            q(
+                "SELECT t.id FROM stay_tests t JOIN stays s ON s.id = t.stay_id
+               WHERE s.station_id = $1 AND t.barcode = $2 AND t.id <> $3",
+            )
             .bind(station_id)
             .bind(barcode)
             .bind(test_id),
         )
         .await?;
     if clash.is_some() {
-        return Err(StoreError::Conflict { constraint: "barcode".into(), field: "barcode".into() });
+        return Err(StoreError::Conflict {
+            constraint: "barcode".into(),
+            field: "barcode".into(),
+        });
     }
     tx.execute(
         q("UPDATE stay_tests SET barcode = $1, sampled_at = $2, sampled_by = $3 WHERE id = $4")
@@ -105,7 +111,11 @@ async fn apply_result(tx: &mut Tx, actor: &Actor, test_id: i64, result: &str) ->
         return Err(StoreError::NotFound);
     };
     if barcode.is_none() {
-        return Err(yizhan_core::error::DomainError::Rule { field: Some("result"), key: "error.not_sampled" }.into());
+        return Err(yizhan_core::error::DomainError::Rule {
+            field: Some("result"),
+            key: "error.not_sampled",
+        }
+        .into());
     }
     tx.execute(
         q("UPDATE stay_tests SET result = $1, result_at = $2 WHERE id = $3")
@@ -118,7 +128,15 @@ async fn apply_result(tx: &mut Tx, actor: &Actor, test_id: i64, result: &str) ->
         health::raise(tx, station_id, stay_id, "positive", "nucleic acid positive").await?;
         let room = rooms::get_in_tx(tx, room_id).await?;
         if room.state() != RoomState::Sealed {
-            rooms::transition(tx, actor, room_id, RoomState::Sealed, Cause::Positive, Some("阳性结果")).await?;
+            rooms::transition(
+                tx,
+                actor,
+                room_id,
+                RoomState::Sealed,
+                Cause::Positive,
+                Some("阳性结果"),
+            )
+            .await?;
         }
     }
     audit::append(

@@ -346,7 +346,8 @@ async fn issue_certificate(tx: &mut Tx, actor: &Actor, stay: &Stay) -> Result<()
             q("SELECT COUNT(*) FROM certificates WHERE number LIKE $1").bind(format!("{prefix}%")),
         )
         .await?;
-    let number = yizhan_core::release::certificate_number(&format!("S{:03}", stay.station_id), day, n + 1);
+    let number =
+        yizhan_core::release::certificate_number(&format!("S{:03}", stay.station_id), day, n + 1);
     let code = yizhan_core::release::verify_code(&number, CERTIFICATE_SECRET);
     tx.execute(
         q("INSERT INTO certificates (stay_id, number, code, issued_at, issued_by) VALUES ($1, $2, $3, $4, $5)")
@@ -375,8 +376,8 @@ pub async fn certificate_by_number(db: &Db, number: &str) -> Result<Option<Certi
 }
 
 /// Ends a stay with an outcome. The caller has checked release rules for `released`.
-
 pub async fn check_out(
+
     db: &Db,
     actor: &Actor,
     stay_id: i64,

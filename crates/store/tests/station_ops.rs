@@ -501,54 +501,145 @@ both_backends!(
     }
 );
 
-both_backends!(health_checks_tests_attention_and_release, |t: TestDb| async move {
-    use yizhan_core::health::{HealthCheckInput, Slot, validate_health_check};
-    use yizhan_store::{attention, health, sampling};
-    let db = &t.db;
-    let st = station(db).await;
-    let r = room(db, st, "701", 1).await;
-    let g = guest(db, st, 70).await;
-    let p = policy(db, "5+3").await;
-    let s = stays::check_in(db, &actor(), &CheckIn { station_id: st, guest_id: g, room_id: r, policy_id: p, at: at("2021-01-10T02:00:00Z") }).await.unwrap();
-    let day = NaiveDate::from_ymd_opt(2021, 1, 10).unwrap();
-    // Normal reading: no alert. Correcting the same slot replaces it.
-    let ok = validate_health_check(&HealthCheckInput { temperature: "36.5".into(), symptoms: vec![], note: String::new() }).unwrap();
-    let (_, alert) = health::record(db, &actor(), s.id, day, Slot::Am, &ok).await.unwrap();
-    assert!(alert.is_none());
-    let fever = validate_health_check(&HealthCheckInput { temperature: "37.3".into(), symptoms: vec![], note: String::new() }).unwrap();
-    let (hc, alert) = health::record(db, &actor(), s.id, day, Slot::Am, &fever).await.unwrap();
-    assert_eq!(hc.temperature, 373);
-    assert!(alert.is_some(), "37.3 raises an alert");
-    assert_eq!(health::of_station_day(db, st, day).await.unwrap().len(), 1, "one row per slot");
-    // The same alert kind is not raised twice while open.
-    let (_, again) = health::record(db, &actor(), s.id, day, Slot::Pm, &fever).await.unwrap();
-    assert!(again.is_none());
-    let open = health::open_alerts(db, st).await.unwrap();
-    assert_eq!(open.len(), 1);
-    // Facts: fever alert open, tests on days 1,2,3,5 (10th–12th, 14th) none sampled: 3 overdue on the 13th.
-    let f = attention::facts(db, st, NaiveDate::from_ymd_opt(2021, 1, 13).unwrap()).await.unwrap();
-    assert_eq!(f.len(), 1);
-    assert_eq!((f[0].open_fever_alerts, f[0].overdue_tests, f[0].latest_temperature), (1, 3, Some(373)));
-    // Sample and a positive result: alert and sealed room, in one go.
-    let tests = stays::tests(db, s.id).await.unwrap();
-    sampling::sample(db, &actor(), tests[0].id, "TUBE-0001").await.unwrap();
-    assert!(matches!(sampling::sample(db, &actor(), tests[1].id, "TUBE-0001").await, Err(StoreError::Conflict { .. })), "barcodes are unique");
-    assert!(matches!(sampling::set_result(db, &actor(), tests[1].id, "negative").await, Err(StoreError::Refused(_))), "no result before a sample");
-    sampling::set_result(db, &actor(), tests[0].id, "positive").await.unwrap();
-    assert_eq!(rooms::get(db, r).await.unwrap().state, "sealed");
-    let kinds: Vec<String> = health::open_alerts(db, st).await.unwrap().into_iter().map(|a| a.kind).collect();
-    assert!(kinds.contains(&"positive".to_string()));
-    // A manual flag and its closing.
-    let fid = attention::flag(db, &actor(), s.id, "情绪低落").await.unwrap();
-    assert_eq!(attention::facts(db, st, day).await.unwrap()[0].manual_flags, 1);
-    attention::close_flag(db, &actor(), fid, "已心理疏导").await.unwrap();
-    assert_eq!(attention::facts(db, st, day).await.unwrap()[0].manual_flags, 0);
-    assert!(matches!(attention::close_flag(db, &actor(), fid, "x").await, Err(StoreError::NotFound)));
-    // Release produces a numbered certificate.
-    let out = stays::check_out(db, &actor(), s.id, Outcome::Released, None).await.unwrap();
-    assert_eq!(out.outcome.as_deref(), Some("released"));
-    let cert = stays::certificate_of(db, s.id).await.unwrap().unwrap();
-    assert!(cert.number.starts_with(&format!("S{st:03}-")) && cert.number.ends_with("-0001"), "{}", cert.number);
-    assert_eq!(cert.code.len(), 12);
-    assert_eq!(stays::certificate_by_number(db, &cert.number).await.unwrap().unwrap().stay_id, s.id);
-});
+both_backends!(
+    health_checks_tests_attention_and_release,
+    |t: TestDb| async move {
+        use yizhan_core::health::{HealthCheckInput, Slot, validate_health_check};
+        use yizhan_store::{attention, health, sampling};
+        let db = &t.db;
+        let st = station(db).await;
+        let r = room(db, st, "701", 1).await;
+        let g = guest(db, st, 70).await;
+        let p = policy(db, "5+3").await;
+        let s = stays::check_in(
+            db,
+            &actor(),
+            &CheckIn {
+                station_id: st,
+                guest_id: g,
+                room_id: r,
+                policy_id: p,
+                at: at("2021-01-10T02:00:00Z"),
+            },
+        )
+        .await
+        .unwrap();
+        let day = NaiveDate::from_ymd_opt(2021, 1, 10).unwrap();
+        // Normal reading: no alert. Correcting the same slot replaces it.
+        let ok = validate_health_check(&HealthCheckInput {
+            temperature: "36.5".into(),
+            symptoms: vec![],
+            note: String::new(),
+        })
+        .unwrap();
+        let (_, alert) = health::record(db, &actor(), s.id, day, Slot::Am, &ok)
+            .await
+            .unwrap();
+        assert!(alert.is_none());
+        let fever = validate_health_check(&HealthCheckInput {
+            temperature: "37.3".into(),
+            symptoms: vec![],
+            note: String::new(),
+        })
+        .unwrap();
+        let (hc, alert) = health::record(db, &actor(), s.id, day, Slot::Am, &fever)
+            .await
+            .unwrap();
+        assert_eq!(hc.temperature, 373);
+        assert!(alert.is_some(), "37.3 raises an alert");
+        assert_eq!(
+            health::of_station_day(db, st, day).await.unwrap().len(),
+            1,
+            "one row per slot"
+        );
+        // The same alert kind is not raised twice while open.
+        let (_, again) = health::record(db, &actor(), s.id, day, Slot::Pm, &fever)
+            .await
+            .unwrap();
+        assert!(again.is_none());
+        let open = health::open_alerts(db, st).await.unwrap();
+        assert_eq!(open.len(), 1);
+        // Facts: fever alert open, tests on days 1,2,3,5 (10th–12th, 14th) none sampled: 3 overdue on the 13th.
+        let f = attention::facts(db, st, NaiveDate::from_ymd_opt(2021, 1, 13).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (
+                f[0].open_fever_alerts,
+                f[0].overdue_tests,
+                f[0].latest_temperature
+            ),
+            (1, 3, Some(373))
+        );
+        // Sample and a positive result: alert and sealed room, in one go.
+        let tests = stays::tests(db, s.id).await.unwrap();
+        sampling::sample(db, &actor(), tests[0].id, "TUBE-0001")
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                sampling::sample(db, &actor(), tests[1].id, "TUBE-0001").await,
+                Err(StoreError::Conflict { .. })
+            ),
+            "barcodes are unique"
+        );
+        assert!(
+            matches!(
+                sampling::set_result(db, &actor(), tests[1].id, "negative").await,
+                Err(StoreError::Refused(_))
+            ),
+            "no result before a sample"
+        );
+        sampling::set_result(db, &actor(), tests[0].id, "positive")
+            .await
+            .unwrap();
+        assert_eq!(rooms::get(db, r).await.unwrap().state, "sealed");
+        let kinds: Vec<String> = health::open_alerts(db, st)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.kind)
+            .collect();
+        assert!(kinds.contains(&"positive".to_string()));
+        // A manual flag and its closing.
+        let fid = attention::flag(db, &actor(), s.id, "情绪低落")
+            .await
+            .unwrap();
+        assert_eq!(
+            attention::facts(db, st, day).await.unwrap()[0].manual_flags,
+            1
+        );
+        attention::close_flag(db, &actor(), fid, "已心理疏导")
+            .await
+            .unwrap();
+        assert_eq!(
+            attention::facts(db, st, day).await.unwrap()[0].manual_flags,
+            0
+        );
+        assert!(matches!(
+            attention::close_flag(db, &actor(), fid, "x").await,
+            Err(StoreError::NotFound)
+        ));
+        // Release produces a numbered certificate.
+        let out = stays::check_out(db, &actor(), s.id, Outcome::Released, None)
+            .await
+            .unwrap();
+        assert_eq!(out.outcome.as_deref(), Some("released"));
+        let cert = stays::certificate_of(db, s.id).await.unwrap().unwrap();
+        assert!(
+            cert.number.starts_with(&format!("S{st:03}-")) && cert.number.ends_with("-0001"),
+            "{}",
+            cert.number
+        );
+        assert_eq!(cert.code.len(), 12);
+        assert_eq!(
+            stays::certificate_by_number(db, &cert.number)
+                .await
+                .unwrap()
+                .unwrap()
+                .stay_id,
+            s.id
+        );
+    }
+);

@@ -12,3 +12,18 @@
     if (t && !window.confirm(t.getAttribute("data-confirm"))) { e.preventDefault(); }
   });
 })();
+// The round: after a row is saved, the next row's temperature input takes the focus, so a nurse
+// types 36.5 ⏎ 36.7 ⏎ … down the corridor without touching the screen.
+document.addEventListener("htmx:afterSettle", function (e) {
+  var row = e.detail && e.detail.target;
+  if (!row || row.tagName !== "TR") { return; }
+  if (row.querySelector("[role=alert]")) { var own = row.querySelector("input.temp"); if (own) { own.focus(); } return; }
+
+  var next = row.nextElementSibling;
+  var input = next && next.querySelector("input.temp");
+  if (input) { input.focus(); }
+});
+document.addEventListener("click", function (e) {
+  var t = e.target.closest ? e.target.closest("[data-print]") : null;
+  if (t) { e.preventDefault(); window.print(); }
+});

@@ -168,6 +168,56 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Perm(GuestsWrite),
             pages::stays::check_out,
         )
+        // health round, tests, key attention, certificates
+        .get(
+            "/stations/{id}/round",
+            Perm(HealthRecord),
+            pages::health::round,
+        )
+        .post(
+            "/stays/{id}/health",
+            Perm(HealthRecord),
+            pages::health::record,
+        )
+        .get("/stations/{id}/tests", Perm(GuestsRead), pages::nat::due)
+        .post(
+            "/stations/{id}/tests/import",
+            Perm(TestsRecord),
+            pages::nat::import,
+        )
+        .post("/tests/{id}/sample", Perm(TestsRecord), pages::nat::sample)
+        .post("/tests/{id}/result", Perm(TestsRecord), pages::nat::result)
+        .get(
+            "/stations/{id}/attention",
+            Perm(GuestsRead),
+            pages::attention::list,
+        )
+        .post(
+            "/alerts/{id}/close",
+            Perm(AlertsClose),
+            pages::attention::close_alert,
+        )
+        .post(
+            "/stays/{id}/flags",
+            Perm(AttentionManage),
+            pages::attention::flag,
+        )
+        .post(
+            "/flags/{id}/close",
+            Perm(AttentionManage),
+            pages::attention::close_flag,
+        )
+        .post(
+            "/stays/{id}/notes",
+            Perm(AttentionManage),
+            pages::attention::add_note,
+        )
+        .get(
+            "/stays/{id}/certificate",
+            Perm(GuestsRead),
+            pages::certificates::show,
+        )
+        .get("/verify/{number}", Public, pages::certificates::verify)
         // administration
         .get("/admin/users", Perm(UsersManage), pages::users::list)
         .get(
@@ -282,6 +332,41 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             "/api/v1/stays/{id}/check-out",
             Perm(GuestsWrite),
             api::guests::check_out,
+        )
+        .post(
+            "/api/v1/stays/{id}/health",
+            Perm(HealthRecord),
+            api::health::record,
+        )
+        .get(
+            "/api/v1/stations/{id}/tests",
+            Perm(GuestsRead),
+            api::health::due,
+        )
+        .post(
+            "/api/v1/stations/{id}/tests/results",
+            Perm(TestsRecord),
+            api::health::results,
+        )
+        .post(
+            "/api/v1/tests/{id}/sample",
+            Perm(TestsRecord),
+            api::health::sample,
+        )
+        .post(
+            "/api/v1/tests/{id}/result",
+            Perm(TestsRecord),
+            api::health::result,
+        )
+        .get(
+            "/api/v1/stations/{id}/attention",
+            Perm(GuestsRead),
+            api::health::attention,
+        )
+        .post(
+            "/api/v1/alerts/{id}/close",
+            Perm(AlertsClose),
+            api::health::close_alert,
         )
         .get("/api/v1/users", Perm(UsersManage), api::users::list)
         .post("/api/v1/users", Perm(UsersManage), api::users::create)

@@ -5,6 +5,7 @@ mod common;
 use axum::http::{Method, StatusCode};
 use common::{App, PASSWORD, district};
 use serde_json::json;
+use tower::ServiceExt;
 use yizhan_core::access::{Role, Scope};
 use yizhan_store::audit::{self, Verdict};
 use yizhan_store::testing::TestDb;
@@ -1020,5 +1021,313 @@ both_backends!(
                 "该房间已无空床位，请选择其他房间。"
             );
         }
+    }
+);
+
+both_backends!(
+    round_tests_attention_and_certificate,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (_, _, st_a, _) = district(app.db()).await;
+        let room = common::room(app.db(), st_a, "301", 1).await;
+        let gid = common::guest(app.db(), st_a, 1).await;
+        let medical = app
+            .user("medical", Role::Medical, Scope::Station(st_a), false)
+            .await;
+        let mut c = app.session_for(medical).await;
+        // Checked in 15 days ago under 14+7 (tests on days 1, 4, 7, 14).
+        let p147 = yizhan_store::policies::list(app.db())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.code == "14+7")
+            .unwrap()
+            .id;
+        let sid = yizhan_store::stays::check_in(
+            app.db(),
+            &yizhan_core::access::Actor::system(),
+            &yizhan_store::stays::CheckIn {
+                station_id: st_a,
+                guest_id: gid,
+                room_id: room,
+                policy_id: p147,
+                at: yizhan_store::db::now() - chrono::Duration::days(15),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        // A fever in the round: saved, alert raised, on the attention list.
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/stays/{sid}/health"),
+                json!({"temperature": 38.1}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.json()["alert_id"].is_i64());
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/stays/{sid}/health"),
+                json!({"temperature": "36.55"}),
+            )
+            .await;
+        assert_eq!(r.json()["error"]["field"], "temperature");
+        let att = app
+            .get(&mut c, &format!("/api/v1/stations/{st_a}/attention"))
+            .await
+            .json();
+        assert_eq!(att[0]["stay_id"], sid);
+        assert_eq!(att[0]["reasons"][0], "attention.fever");
+        // The round page, htmx style: the row comes back saved.
+        let mut hx = c.clone();
+        let form = format!(
+            "temperature=36.6&symptom=&day=&slot=&_csrf={}",
+            hx.csrf.clone().unwrap()
+        );
+        let resp = app
+            .router
+            .clone()
+            .oneshot(
+                axum::http::Request::post(format!("/stays/{sid}/health"))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("hx-request", "true")
+                    .header("cookie", format!("yz_session={}", hx.cookies["yz_session"]))
+                    .body(axum::body::Body::from(form))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let frag = String::from_utf8(
+            http_body_util::BodyExt::collect(resp.into_body())
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap();
+        assert!(
+            frag.contains("✓ 36.6℃") && !frag.contains("<html"),
+            "{frag}"
+        );
+        let _ = &mut hx;
+        // Sample all four tests; two tubes share a barcode: refused.
+        let due = app
+            .get(&mut c, &format!("/api/v1/stations/{st_a}/tests"))
+            .await
+            .json();
+        let ids: Vec<i64> = due
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 4, "all four are overdue or due: {due}");
+        assert!(
+            due[0]["guest_name"].as_str().unwrap().contains('*'),
+            "masked"
+        );
+        for (i, id) in ids.iter().enumerate() {
+            let r = app
+                .json(
+                    &mut c,
+                    Method::POST,
+                    &format!("/api/v1/tests/{id}/sample"),
+                    json!({"barcode": format!("t-{i}")}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/tests/{}/sample", ids[1]),
+                json!({"barcode": "T-0"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        // Results in bulk: one unknown barcode and one bad value → nothing saved, both rows named.
+        let r = app.json(&mut c, Method::POST, &format!("/api/v1/stations/{st_a}/tests/results"), json!({"rows": [
+        {"barcode": "T-0", "result": "阴性"}, {"barcode": "T-9", "result": "阴性"}, {"barcode": "T-1", "result": "可疑"}]})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let rows: Vec<i64> = r.json()["report"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["row"].as_i64().unwrap())
+            .collect();
+        assert_eq!(rows, vec![3, 4]);
+        assert!(
+            yizhan_store::stays::tests(app.db(), sid)
+                .await
+                .unwrap()
+                .iter()
+                .all(|t| t.result.is_none()),
+            "nothing half-imported"
+        );
+        // The same through an uploaded .xlsx on the page: all four negative.
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, row) in [
+            ["条码", "结果"],
+            ["T-0", "阴性"],
+            ["T-1", "阴性"],
+            ["T-2", "阴性"],
+            ["T-3", "阴性"],
+        ]
+        .iter()
+        .enumerate()
+        {
+            for (col, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, col as u16, *v).unwrap();
+            }
+        }
+        let xlsx = wb.save_to_buffer().unwrap();
+        let boundary = "yizhanboundary";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"results.xlsx\"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n").into_bytes();
+        body.extend_from_slice(&xlsx);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let token = c.csrf.clone().unwrap();
+        let r = app
+            .send(
+                &mut c,
+                Method::POST,
+                &format!("/stations/{st_a}/tests/import?_csrf={token}"),
+                Some(&format!("multipart/form-data; boundary={boundary}")),
+                body,
+                false,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(
+            r.body.contains("已导入结果条数： 4")
+                || r.body.contains("已导入结果条数：4")
+                || r.body.contains("data-testid=\"import-ok\""),
+            "{}",
+            r.body
+        );
+        assert!(
+            yizhan_store::stays::tests(app.db(), sid)
+                .await
+                .unwrap()
+                .iter()
+                .all(|t| t.result.as_deref() == Some("negative"))
+        );
+        // The open fever alert still blocks release; closing it (with a note) clears the way.
+        let staff = app
+            .user("staff", Role::StationStaff, Scope::Station(st_a), false)
+            .await;
+        let mut s = app.session_for(staff).await;
+        let r = app
+            .json(
+                &mut s,
+                Method::POST,
+                &format!("/api/v1/stays/{sid}/check-out"),
+                json!({"outcome": "released"}),
+            )
+            .await;
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("未关闭的异常提醒"),
+            "{}",
+            r.body
+        );
+        let alerts = yizhan_store::health::open_alerts(app.db(), st_a)
+            .await
+            .unwrap();
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/alerts/{}/close", alerts[0].id),
+                json!({"note": "复测36.6℃，正常"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let r = app
+            .json(
+                &mut s,
+                Method::POST,
+                &format!("/api/v1/stays/{sid}/check-out"),
+                json!({"outcome": "released"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        // A certificate with a QR link that anyone can check.
+        let cert = yizhan_store::stays::certificate_of(app.db(), sid)
+            .await
+            .unwrap()
+            .unwrap();
+        let page = app
+            .get(&mut s, &format!("/stays/{sid}/certificate"))
+            .await
+            .body;
+        assert!(
+            page.contains(&cert.number) && page.contains("<svg") && page.contains("陈**1"),
+            "{page}"
+        );
+        let mut anon = app.anon().await;
+        let ok = app
+            .get(
+                &mut anon,
+                &format!("/verify/{}?c={}", cert.number, cert.code),
+            )
+            .await
+            .body;
+        assert!(
+            ok.contains("data-testid=\"verify-valid\"") && ok.contains("陈**1"),
+            "{ok}"
+        );
+        let bad = app
+            .get(
+                &mut anon,
+                &format!("/verify/{}?c=000000000000", cert.number),
+            )
+            .await
+            .body;
+        assert!(bad.contains("data-testid=\"verify-invalid\"") && !bad.contains("陈**1"));
+        // A positive result in another stay seals its room at once.
+        let room2 = common::room(app.db(), st_a, "302", 1).await;
+        let g2 = common::guest(app.db(), st_a, 2).await;
+        let s2 = common::check_in(app.db(), st_a, g2, room2).await;
+        let t2 = yizhan_store::stays::tests(app.db(), s2).await.unwrap()[0].id;
+        app.json(
+            &mut c,
+            Method::POST,
+            &format!("/api/v1/tests/{t2}/sample"),
+            json!({"barcode": "P-1"}),
+        )
+        .await;
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/tests/{t2}/result"),
+                json!({"result": "positive"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(
+            app.get(&mut c, &format!("/api/v1/rooms/{room2}"))
+                .await
+                .json()["state"],
+            "sealed"
+        );
+        let att = app
+            .get(&mut c, &format!("/api/v1/stations/{st_a}/attention"))
+            .await
+            .json();
+        assert_eq!(
+            att[0]["reasons"][0], "attention.test_positive",
+            "most urgent first: {att}"
+        );
     }
 );

@@ -84,6 +84,9 @@ const GUEST_READERS_OF_A: &[&str] = &[
 ];
 const GUEST_WRITERS_OF_A: &[&str] = &["lead", "staff"];
 const REVEALERS_OF_A: &[&str] = &["commander", "lead", "staff", "medical"];
+const HEALTH_OF_A: &[&str] = &["lead", "staff", "medical"];
+const TESTERS_OF_A: &[&str] = &["lead", "medical"];
+const ATTENTION_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
 
 /// (method, path) → who is let through. `{id}` is station A, or the target user for user routes.
 fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
@@ -132,6 +135,19 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/guests/{id}/check-in", GUEST_WRITERS_OF_A),
         ("POST", "/stays/{id}/move", GUEST_WRITERS_OF_A),
         ("POST", "/stays/{id}/check-out", GUEST_WRITERS_OF_A),
+        ("GET", "/stations/{id}/round", HEALTH_OF_A),
+        ("POST", "/stays/{id}/health", HEALTH_OF_A),
+        ("GET", "/stations/{id}/tests", GUEST_READERS_OF_A),
+        ("POST", "/stations/{id}/tests/import", TESTERS_OF_A),
+        ("POST", "/tests/{id}/sample", TESTERS_OF_A),
+        ("POST", "/tests/{id}/result", TESTERS_OF_A),
+        ("GET", "/stations/{id}/attention", GUEST_READERS_OF_A),
+        ("POST", "/alerts/{id}/close", TESTERS_OF_A),
+        ("POST", "/stays/{id}/flags", ATTENTION_OF_A),
+        ("POST", "/flags/{id}/close", ATTENTION_OF_A),
+        ("POST", "/stays/{id}/notes", ATTENTION_OF_A),
+        ("GET", "/stays/{id}/certificate", GUEST_READERS_OF_A),
+        ("GET", "/verify/{number}", ALL),
         ("GET", "/admin/users", ADMIN),
         ("GET", "/admin/users/new", ADMIN),
         ("GET", "/admin/users/export.xlsx", ADMIN),
@@ -165,6 +181,13 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/stays/{id}", GUEST_READERS_OF_A),
         ("POST", "/api/v1/stays/{id}/move", GUEST_WRITERS_OF_A),
         ("POST", "/api/v1/stays/{id}/check-out", GUEST_WRITERS_OF_A),
+        ("POST", "/api/v1/stays/{id}/health", HEALTH_OF_A),
+        ("GET", "/api/v1/stations/{id}/tests", GUEST_READERS_OF_A),
+        ("POST", "/api/v1/stations/{id}/tests/results", TESTERS_OF_A),
+        ("POST", "/api/v1/tests/{id}/sample", TESTERS_OF_A),
+        ("POST", "/api/v1/tests/{id}/result", TESTERS_OF_A),
+        ("GET", "/api/v1/stations/{id}/attention", GUEST_READERS_OF_A),
+        ("POST", "/api/v1/alerts/{id}/close", TESTERS_OF_A),
         ("GET", "/api/v1/users", ADMIN),
         ("POST", "/api/v1/users", ADMIN),
         ("GET", "/api/v1/users/{id}", ADMIN),
@@ -213,6 +236,46 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     let room_a = common::room(app.db(), st_a, "301", 2).await;
     let guest_a = common::guest(app.db(), st_a, 1).await;
     let stay_a = common::check_in(app.db(), st_a, guest_a, room_a).await;
+    // A released stay with its certificate, an alert, a flag and a test on station A.
+    let room_r = common::room(app.db(), st_a, "399", 1).await;
+    let guest_r = common::guest(app.db(), st_a, 2).await;
+    let stay_r = common::check_in(app.db(), st_a, guest_r, room_r).await;
+    let sys = yizhan_core::access::Actor::system();
+    yizhan_store::stays::check_out(
+        app.db(),
+        &sys,
+        stay_r,
+        yizhan_core::stay::Outcome::Released,
+        None,
+    )
+    .await
+    .unwrap();
+    let cert = yizhan_store::stays::certificate_of(app.db(), stay_r)
+        .await
+        .unwrap()
+        .unwrap();
+    let fever =
+        yizhan_core::health::validate_health_check(&yizhan_core::health::HealthCheckInput {
+            temperature: "38.0".into(),
+            symptoms: vec![],
+            note: String::new(),
+        })
+        .unwrap();
+    let (_, alert_a) = yizhan_store::health::record(
+        app.db(),
+        &sys,
+        stay_a,
+        yizhan_core::time::local_date(yizhan_store::db::now()),
+        yizhan_core::health::Slot::Am,
+        &fever,
+    )
+    .await
+    .unwrap();
+    let alert_a = alert_a.unwrap();
+    let flag_a = yizhan_store::attention::flag(app.db(), &sys, stay_a, "观察")
+        .await
+        .unwrap();
+    let test_a = yizhan_store::stays::tests(app.db(), stay_a).await.unwrap()[0].id;
     let mut ids = std::collections::HashMap::new();
     for who in WHO.iter().skip(1) {
         let (role, scope) = match *who {
@@ -241,15 +304,24 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             room_a
         } else if path.starts_with("/guests/") || path.starts_with("/api/v1/guests/") {
             guest_a
+        } else if path.ends_with("/certificate") {
+            stay_r
         } else if path.starts_with("/stays/") || path.starts_with("/api/v1/stays/") {
             stay_a
+        } else if path.starts_with("/tests/") || path.starts_with("/api/v1/tests/") {
+            test_a
+        } else if path.starts_with("/alerts/") || path.starts_with("/api/v1/alerts/") {
+            alert_a
+        } else if path.starts_with("/flags/") {
+            flag_a
         } else {
             st_a
         };
 
         let concrete = path
             .replace("{id}", &id.to_string())
-            .replace("{name}", "app.css");
+            .replace("{name}", "app.css")
+            .replace("{number}", &format!("{}?c={}", cert.number, cert.code));
         for who in WHO {
             // A fresh session per cell: some cells log out or reset passwords.
             let mut c = match ids.get(who) {

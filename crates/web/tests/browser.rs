@@ -378,7 +378,40 @@ both_backends!(
         d.screenshot(&shots_dir().join(format!("guest-1080p-{backend}.png"))).await?;
         d.goto(format!("{base}/stations/{st_a}/guests")).await?;
         d.screenshot(&shots_dir().join(format!("guests-1080p-{backend}.png"))).await?;
+        // The round, keyboard only: type, Enter, and the cursor is already in the next row.
+        let g2 = common::guest(app.db(), st_a, 2).await;
+        let r302 = yizhan_store::rooms::list(app.db(), st_a).await.unwrap().into_iter().find(|r| r.number == "302").unwrap().id;
+        common::check_in(app.db(), st_a, g2, r302).await;
+        viewport(&d, 375, 812, true).await?;
+        d.goto(format!("{base}/stations/{st_a}/round")).await?;
+        let first = d.find(By::Css("[data-testid=temp-301-1]")).await?;
+        first.click().await?;
+        first.send_keys("36.5\u{E007}").await?; // U+E007 is WebDriver's Enter key
+        for _ in 0..100 {
+            if d.find(By::Css("tr[data-stay] .ok-mark")).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let saved = text_of(&d, "tr[data-stay] .ok-mark").await?;
+        assert_eq!(saved, "✓ 36.5℃");
+        let focused = d.execute("return document.activeElement.getAttribute('data-testid')", vec![]).await?.json().as_str().unwrap_or("").to_owned();
+        assert_eq!(focused, "temp-302-1", "the next room takes the cursor");
+        d.active_element().await?.send_keys("37.6\u{E007}").await?;
+        for _ in 0..100 {
+            if d.find_all(By::Css(".ok-mark")).await?.len() == 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(d.find_all(By::Css(".ok-mark")).await?.len(), 2);
+        d.screenshot(&shots_dir().join(format!("round-375-{backend}.png"))).await?;
+        d.goto(format!("{base}/stations/{st_a}/attention")).await?;
+        let list = text_of(&d, "[data-testid=attention-list]").await?;
+        assert!(list.contains("302") && list.contains("发热"), "{list}");
+        d.screenshot(&shots_dir().join(format!("attention-375-{backend}.png"))).await?;
         Ok(())
+
     })
     .await;
     }

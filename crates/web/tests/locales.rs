@@ -47,6 +47,22 @@ fn used_keys(dir: &Path, out: &mut BTreeSet<String>) {
 }
 
 #[test]
+fn no_key_is_defined_twice() {
+    for (name, src) in [("zh-CN", ZH_SOURCE), ("en", EN_SOURCE)] {
+        let mut seen = BTreeSet::new();
+        for line in src.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            if let Some((k, _)) = line.split_once(" = ") {
+                assert!(
+                    seen.insert(k.trim()),
+                    "{name}: {} is defined twice",
+                    k.trim()
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn both_locales_have_the_same_keys() {
     let zh = keys(ZH_SOURCE);
     let en = keys(EN_SOURCE);
@@ -109,6 +125,19 @@ fn generated_keys_exist() {
     }
     for k in yizhan_core::release::BLOCKER_KEYS {
         assert!(zh.contains(*k), "{k}");
+    }
+    for s in yizhan_core::health::Symptom::ALL {
+        assert!(zh.contains(s.label_key()), "{s:?}");
+    }
+    for a in yizhan_core::health::AlertReason::ALL {
+        assert!(zh.contains(a.label_key()), "{a:?}");
+    }
+    assert!(zh.contains("alert.positive"));
+    for r in yizhan_core::attention::Reason::ALL {
+        assert!(zh.contains(r.label_key()), "{r:?}");
+    }
+    for k in ["slot.am", "slot.pm"] {
+        assert!(zh.contains(k), "{k}");
     }
     for k in yizhan_core::station::StationKind::ALL {
         assert!(

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod guests;
+pub mod health;
 pub mod openapi;
 pub mod rooms;
 pub mod stations;

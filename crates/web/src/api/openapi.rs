@@ -146,7 +146,44 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
                 &["outcome"],
             )),
         ),
+        ("POST", "/api/v1/stays/{id}/health") => (
+            "Record a temperature (and symptoms) for a slot; ≥37.3 °C or a symptom opens an alert",
+            Some(obj(
+                json!({ "temperature": {"type": ["string","number"]}, "symptoms": {"type":"array","items":{"type":"string","enum":["fever_feeling","cough","sore_throat","fatigue","loss_of_smell_taste","diarrhoea","shortness_of_breath","other"]}}, "day": {"type":"string"}, "slot": {"type":"string","enum":["am","pm",""]}, "note": {"type":"string"} }),
+                &["temperature"],
+            )),
+        ),
+        ("GET", "/api/v1/stations/{id}/tests") => (
+            "Tests due on a day (?day=YYYY-MM-DD) and overdue ones",
+            None,
+        ),
+        ("POST", "/api/v1/stations/{id}/tests/results") => (
+            "Results by barcode, all or none; 422 with a per-row report",
+            Some(obj(
+                json!({ "rows": {"type":"array","items": obj(json!({ "barcode": {"type":"string"}, "result": {"type":"string"} }), &["barcode", "result"]) } }),
+                &["rows"],
+            )),
+        ),
+        ("POST", "/api/v1/tests/{id}/sample") => (
+            "Record the tube barcode of a sample",
+            Some(obj(json!({ "barcode": {"type":"string"} }), &["barcode"])),
+        ),
+        ("POST", "/api/v1/tests/{id}/result") => (
+            "Record a result; positive seals the room and opens an alert",
+            Some(obj(
+                json!({ "result": {"type":"string","enum":["negative","positive","invalid"]} }),
+                &["result"],
+            )),
+        ),
+        ("GET", "/api/v1/stations/{id}/attention") => {
+            ("Key-attention list, most urgent first", None)
+        }
+        ("POST", "/api/v1/alerts/{id}/close") => (
+            "Close an alert with a note",
+            Some(obj(json!({ "note": {"type":"string"} }), &["note"])),
+        ),
         ("GET", "/api/v1/users") => ("All accounts (admin)", None),
+
         ("POST", "/api/v1/users") => (
             "Create an account; returns a one-time password",
             Some(obj(

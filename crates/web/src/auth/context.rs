@@ -152,6 +152,18 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        // File uploads (multipart) carry the token in the query string: the body is a stream
+        // the handler reads, and the token is not personal data.
+        let is_multipart = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if sent.is_none() && is_multipart {
+            sent = req
+                .uri()
+                .query()
+                .and_then(|q| form_urlencoded_get(q.as_bytes(), "_csrf"));
+        }
         if sent.is_none() && is_form {
             match form_token(req, state.config.body_limit).await {
                 Ok((t, r)) => {

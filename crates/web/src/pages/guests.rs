@@ -539,6 +539,14 @@ struct ShowPage {
     can_write: bool,
     can_reveal: bool,
     error: Option<String>,
+    checks: Vec<(String, String, String)>,
+    alerts: Vec<(String, String, bool)>,
+    flags: Vec<yizhan_store::attention::Flag>,
+    notes: Vec<(String, String, String)>,
+    can_record_health: bool,
+    can_manage_attention: bool,
+    certificate_stays: Vec<i64>,
+    symptoms: Vec<(&'static str, String)>,
 }
 
 impl ShowPage {
@@ -655,8 +663,21 @@ pub async fn show_page(
             (r, phone)
         })
         .collect();
+    let m = monitoring(state, &tr, &all_stays).await?;
     let page = ShowPage {
+        checks: m.checks,
+        alerts: m.alerts,
+        flags: m.flags,
+        notes: m.notes,
+        certificate_stays: m.certificate_stays,
+        symptoms: yizhan_core::health::Symptom::ALL
+            .iter()
+            .map(|s| (s.as_str(), tr.t(s.label_key()).to_owned()))
+            .collect(),
+        can_record_health: p.can(Permission::HealthRecord, g.target()),
+        can_manage_attention: p.can(Permission::AttentionManage, g.target()),
         layout: Layout::new(state, ctx, "guests.guest"),
+
         station_id: g.station_id,
         doc_label: doc_label(&tr, &g.doc_type),
         category: category_label(&tr, &g.category),
@@ -690,6 +711,71 @@ pub async fn show_page(
         .map(|e| e.status())
         .unwrap_or(axum::http::StatusCode::OK);
     Ok((status, render::page(&page)?).into_response())
+}
+
+/// Health readings, alerts, flags and notes of the open stay; certificates of past ones.
+struct Monitoring {
+    checks: Vec<(String, String, String)>,
+    alerts: Vec<(String, String, bool)>,
+    flags: Vec<yizhan_store::attention::Flag>,
+    notes: Vec<(String, String, String)>,
+    certificate_stays: Vec<i64>,
+}
+
+async fn monitoring(
+    state: &AppState,
+    tr: &Tr,
+    all: &[stays::Stay],
+) -> Result<Monitoring, WebError> {
+    let mut m = Monitoring {
+        checks: vec![],
+        alerts: vec![],
+        flags: vec![],
+        notes: vec![],
+        certificate_stays: vec![],
+    };
+    for s in all {
+        if yizhan_store::stays::certificate_of(&state.db, s.id)
+            .await?
+            .is_some()
+        {
+            m.certificate_stays.push(s.id);
+        }
+    }
+    let Some(open) = all.iter().find(|s| s.is_open()) else {
+        return Ok(m);
+    };
+    for h in yizhan_store::health::of_stay(&state.db, open.id)
+        .await?
+        .into_iter()
+        .take(14)
+    {
+        let symptoms: Vec<&str> = h
+            .symptoms
+            .split(',')
+            .filter_map(yizhan_core::health::Symptom::parse)
+            .map(|s| tr.t(s.label_key()))
+            .collect();
+        m.checks.push((
+            format!("{} {}", h.day, tr.t(&format!("slot.{}", h.slot))),
+            format!("{}.{}℃", h.temperature / 10, h.temperature % 10),
+            symptoms.join("、"),
+        ));
+    }
+    for a in yizhan_store::health::alerts_of_stay(&state.db, open.id).await? {
+        m.alerts.push((
+            tr.t(&format!("alert.{}", a.kind)).to_owned(),
+            local_display(a.raised_at),
+            a.closed_at.is_none(),
+        ));
+    }
+    m.flags = yizhan_store::attention::flags(&state.db, open.id).await?;
+    m.notes = yizhan_store::attention::notes(&state.db, open.id)
+        .await?
+        .into_iter()
+        .map(|n| (local_display(n.at), n.author, n.note))
+        .collect();
+    Ok(m)
 }
 
 pub async fn show(

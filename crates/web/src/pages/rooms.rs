@@ -587,12 +587,16 @@ pub async fn qr(
 ) -> Result<Response, WebError> {
     let room = visible_room(&state, &ctx, id, Permission::StationsRead).await?;
     let url = format!("{}/rooms/{}", origin(&state, &headers), room.id);
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], qr_svg(&url)?).into_response())
+}
+
+/// A QR code for `url` as an SVG document.
+pub fn qr_svg(url: &str) -> Result<String, WebError> {
     let code =
         qrcode::QrCode::new(url.as_bytes()).map_err(|e| WebError::Internal(e.to_string()))?;
-    let svg = code
+    Ok(code
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(200, 200)
         .quiet_zone(true)
-        .build();
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+        .build())
 }

@@ -179,7 +179,11 @@ pub async fn release_facts(state: &AppState, s: &Stay) -> Result<ReleaseFacts, W
             .filter(|t| t.result.is_none() || t.result.as_deref() == Some("invalid"))
             .count() as i64,
         positive_tests: count("positive"),
-        open_alerts: 0,
+        open_alerts: yizhan_store::health::alerts_of_stay(&state.db, s.id)
+            .await?
+            .iter()
+            .filter(|a| a.closed_at.is_none())
+            .count() as i64,
     })
 }
 
