@@ -189,6 +189,8 @@ pub enum Permission {
     AttentionManage,
     /// Close a fever, symptom or positive alert.
     AlertsClose,
+    /// Publish a new quarantine policy (or a new dated version of one).
+    PoliciesManage,
 }
 
 /// The role → permission table, in one place.
@@ -219,6 +221,8 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         PiiReveal => matches!(role, Commander | StationLead | StationStaff | Medical),
         HealthRecord => matches!(role, StationLead | StationStaff | Medical),
         TestsRecord | AlertsClose => matches!(role, StationLead | Medical),
+        PoliciesManage => matches!(role, Admin | Commander),
+
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }
 }

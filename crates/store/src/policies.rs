@@ -45,6 +45,26 @@ impl PolicyRow {
     }
 }
 
+/// Publishes a policy (a new code, or a new dated version of an existing one), audited.
+pub async fn create(
+    db: &Db,
+    actor: &yizhan_core::access::Actor,
+    p: &QuarantinePolicy,
+) -> Result<PolicyRow> {
+    let mut tx = db.begin().await?;
+    let id = insert(&mut tx, p).await?;
+    crate::audit::append(
+        &mut tx,
+        actor,
+        crate::audit::Entry::new("policy.create", "policy", id).detail(serde_json::json!({
+            "code": p.code, "valid_from": p.valid_from, "centralized_days": p.centralized_days,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
 pub async fn insert(tx: &mut Tx, p: &QuarantinePolicy) -> Result<i64> {
     let days: Vec<String> = p.test_days.iter().map(|d| d.to_string()).collect();
     let (id,): (i64,) = tx

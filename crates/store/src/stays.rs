@@ -377,7 +377,6 @@ pub async fn certificate_by_number(db: &Db, number: &str) -> Result<Option<Certi
 
 /// Ends a stay with an outcome. The caller has checked release rules for `released`.
 pub async fn check_out(
-
     db: &Db,
     actor: &Actor,
     stay_id: i64,

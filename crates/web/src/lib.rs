@@ -218,6 +218,8 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             pages::certificates::show,
         )
         .get("/verify/{number}", Public, pages::certificates::verify)
+        .get("/policies", Login, pages::policies::list)
+        .post("/policies", Perm(PoliciesManage), pages::policies::create)
         // administration
         .get("/admin/users", Perm(UsersManage), pages::users::list)
         .get(

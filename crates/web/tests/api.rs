@@ -1331,3 +1331,74 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    commanders_publish_dated_policy_versions,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let cmd = app
+            .user("cmd", Role::Commander, Scope::District, false)
+            .await;
+        let mut c = app.session_for(cmd).await;
+        let today = yizhan_core::time::local_date(yizhan_store::db::now()).to_string();
+        let r = app
+            .form(
+                &mut c,
+                "/policies",
+                &[
+                    ("code", "7+3"),
+                    ("name_zh", "7+3（新版）"),
+                    ("centralized_days", "7"),
+                    ("home_days", "3"),
+                    ("test_days", "1，3、7"),
+                    ("sample_type", "throat"),
+                    ("valid_from", &today),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let now = yizhan_core::time::local_date(yizhan_store::db::now());
+        let live = yizhan_store::policies::in_force(app.db(), "7+3", now)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (live.name_zh.as_str(), live.test_days.as_str()),
+            ("7+3（新版）", "1,3,7")
+        );
+        let old =
+            yizhan_store::policies::in_force(app.db(), "7+3", now - chrono::Duration::days(1))
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(
+            old.test_days, "1,2,3,5,7",
+            "yesterday the seeded version was in force"
+        );
+        // A test day outside the period names the field.
+        let r = app
+            .form(
+                &mut c,
+                "/policies",
+                &[
+                    ("code", "x"),
+                    ("name_zh", "x"),
+                    ("centralized_days", "5"),
+                    ("home_days", "0"),
+                    ("test_days", "1,9"),
+                    ("sample_type", "throat"),
+                    ("valid_from", &today),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("核酸检测日"), "field named");
+        // A street commander cannot publish district-wide policies.
+        let street = app
+            .user("street", Role::Commander, Scope::Street(1), false)
+            .await;
+        let mut s = app.session_for(street).await;
+        let r = app.form(&mut s, "/policies", &[("code", "y")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+);

@@ -148,6 +148,8 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/stays/{id}/notes", ATTENTION_OF_A),
         ("GET", "/stays/{id}/certificate", GUEST_READERS_OF_A),
         ("GET", "/verify/{number}", ALL),
+        ("GET", "/policies", SIGNED_IN),
+        ("POST", "/policies", &["admin", "commander"]),
         ("GET", "/admin/users", ADMIN),
         ("GET", "/admin/users/new", ADMIN),
         ("GET", "/admin/users/export.xlsx", ADMIN),

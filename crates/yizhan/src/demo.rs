@@ -2,8 +2,11 @@
 //! a few others, and one account per role (passwords printed once). Later modules extend it.
 
 use yizhan_core::access::{Actor, Grant, Role, Scope};
+use yizhan_core::guest::{GuestInput, validate_guest};
+use yizhan_core::health::{HealthCheckInput, Slot, validate_health_check};
+use yizhan_core::room::{BulkRoomsInput, RoomState, validate_bulk};
 use yizhan_core::station::{NewStation, StationKind};
-use yizhan_store::{Db, stations, users};
+use yizhan_store::{Db, guests, health, policies, rooms, sampling, stations, stays, users};
 
 pub const STREETS: [&str; 11] = [
     "平湖街道",
@@ -174,10 +177,15 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             ),
         ),
     ];
+    let guests_loaded = station_life(db, &actor, zhuohui).await?;
+    for s in all.iter().filter(|s| s.id != zhuohui) {
+        rooms_for(db, &actor, s.id, &[(2, 15, 1)]).await?;
+    }
     println!(
-        "演示数据 / demo data: 龙岗区 11 个街道, {} 个驿站",
+        "演示数据 / demo data: 龙岗区 11 个街道, {} 个驿站; 卓汇健康驿站 {guests_loaded} 名在住人员",
         all.len()
     );
+
     println!("演示账号 / demo accounts (密码仅显示一次 / passwords shown once):");
     for (username, name, role, scope) in accounts {
         if users::find_by_username(db, username).await?.is_some() {
@@ -202,4 +210,211 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         println!("  {username:<11} {password}  {}", name);
     }
     Ok(())
+}
+
+/// Rooms for a station: (floor, count, beds) per floor, numbered 301, 302, … Skipped when the
+/// station already has rooms.
+async fn rooms_for(
+    db: &Db,
+    actor: &Actor,
+    station_id: i64,
+    floors: &[(i64, i64, i64)],
+) -> anyhow::Result<()> {
+    if !rooms::list(db, station_id).await?.is_empty() {
+        return Ok(());
+    }
+    for (floor, count, beds) in floors {
+        let new = validate_bulk(&BulkRoomsInput {
+            floor: floor.to_string(),
+            from: (floor * 100 + 1).to_string(),
+            to: (floor * 100 + count).to_string(),
+            beds: beds.to_string(),
+            kind: if *beds > 1 {
+                "family".into()
+            } else {
+                "single".into()
+            },
+            prefix: String::new(),
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        rooms::create_many(db, actor, station_id, &new).await?;
+    }
+    Ok(())
+}
+
+/// A deterministic pseudo-random sequence, so every demo looks the same.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+const SURNAMES: [&str; 16] = [
+    "陈", "李", "黄", "张", "梁", "何", "林", "郭", "罗", "吴", "周", "郑", "谢", "冯", "邓", "曾",
+];
+const GIVEN: [&str; 16] = [
+    "志明", "家辉", "伟强", "国华", "建文", "子健", "永康", "俊杰", "嘉欣", "文杰", "德明", "锦荣",
+    "少华", "振邦", "启光", "耀祖",
+];
+
+/// The Zhuohui station at work: four floors of rooms, about 40 cross-border drivers and a few
+/// inbound travellers checked in over the last two weeks, readings, tests and one alert.
+async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result<usize> {
+    rooms_for(
+        db,
+        actor,
+        station_id,
+        &[(3, 20, 1), (4, 20, 1), (5, 20, 1), (6, 10, 2)],
+    )
+    .await?;
+    if !guests::list(db, station_id, None, false, 1)
+        .await?
+        .is_empty()
+    {
+        return Ok(guests::list(db, station_id, None, false, 5000).await?.len());
+    }
+    let mut rng = Lcg(20210115);
+    let now = yizhan_store::db::now();
+    let today = yizhan_core::time::local_date(now);
+    let policies = policies::list(db).await?;
+    let policy = |code: &str| {
+        policies
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.id)
+            .unwrap_or(1)
+    };
+    let all_rooms = rooms::list(db, station_id).await?;
+    let mut loaded = 0;
+    for i in 0..44u64 {
+        let driver = i < 38;
+        let name = format!(
+            "{}{}",
+            SURNAMES[rng.next(16) as usize],
+            GIVEN[rng.next(16) as usize]
+        );
+        let input = GuestInput {
+            doc_type: if driver {
+                "hk_macau_permit".into()
+            } else {
+                "passport".into()
+            },
+            doc_number: if driver {
+                format!("H{:08}", 60_000_000 + i * 7919)
+            } else {
+                format!("E{:08}", 30_000_000 + i * 104729)
+            },
+            name,
+            sex: Some(if rng.next(10) < 9 {
+                "male".into()
+            } else {
+                "female".into()
+            }),
+            birth_date: Some(format!(
+                "{}-{:02}-{:02}",
+                1965 + rng.next(35),
+                1 + rng.next(12),
+                1 + rng.next(28)
+            )),
+            phone: format!("9{:07}", 1_000_000 + rng.next(8_000_000)),
+            region: if driver {
+                "香港".into()
+            } else {
+                "广东省深圳市".into()
+            },
+            category: if driver {
+                "cross_border_driver".into()
+            } else {
+                "inbound_traveller".into()
+            },
+            employer: driver.then(|| {
+                ["港深物流", "粤港货运", "华南冷链", "大湾区快运"][rng.next(4) as usize].to_owned()
+            }),
+            plate_cn: driver.then(|| {
+                format!(
+                    "粤Z{}{:03}港",
+                    ["A", "B", "C", "D", "E", "F"][rng.next(6) as usize],
+                    rng.next(1000)
+                )
+            }),
+            plate_hk: driver.then(|| {
+                format!(
+                    "{}{}{:04}",
+                    ["K", "L", "M", "N"][rng.next(4) as usize],
+                    ["V", "W", "X"][rng.next(3) as usize],
+                    rng.next(10_000)
+                )
+            }),
+            exemption_status: driver.then(|| "valid".to_owned()),
+            chronic_disease: (rng.next(10) == 0).then(|| "高血压".to_owned()),
+            ..Default::default()
+        };
+        let new =
+            validate_guest(&input, today).map_err(|e| anyhow::anyhow!("demo guest {i}: {e}"))?;
+        let g = guests::create(db, actor, station_id, &new).await?;
+        let Some(room) = all_rooms.get(i as usize) else {
+            break;
+        };
+        let days_ago = rng.next(13) as i64;
+        let at =
+            now - chrono::Duration::days(days_ago) - chrono::Duration::hours(rng.next(10) as i64);
+        let stay = stays::check_in(
+            db,
+            actor,
+            &stays::CheckIn {
+                station_id,
+                guest_id: g.id,
+                room_id: room.id,
+                policy_id: policy(if driver { "driver" } else { "14+7" }),
+                at,
+            },
+        )
+        .await?;
+        loaded += 1;
+        // Tests due before today: sampled; results back for all but the most recent.
+        let mut results = Vec::new();
+        for t in stays::tests(db, stay.id)
+            .await?
+            .into_iter()
+            .filter(|t| t.due_date < today)
+        {
+            sampling::sample(db, actor, t.id, &format!("ZH{:06}", t.id)).await?;
+            results.push((t.id, "negative".to_owned()));
+        }
+        results.pop();
+        sampling::set_results(db, actor, &results).await?;
+        // Yesterday's and this morning's temperatures; one guest runs a fever.
+        for (day, slot) in [
+            (today - chrono::Duration::days(1), Slot::Am),
+            (today - chrono::Duration::days(1), Slot::Pm),
+            (today, Slot::Am),
+        ] {
+            if yizhan_core::time::local_date(at) > day {
+                continue;
+            }
+            let t = if i == 7 && day == today {
+                "37.8".to_owned()
+            } else {
+                format!("36.{}", rng.next(8))
+            };
+            let check = validate_health_check(&HealthCheckInput {
+                temperature: t,
+                symptoms: vec![],
+                note: String::new(),
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            health::record(db, actor, stay.id, day, slot, &check).await?;
+        }
+    }
+    // A room under repair and two waiting for terminal disinfection, as on any real day.
+    let spare: Vec<_> = all_rooms.iter().skip(loaded).collect();
+    if let Some(r) = spare.first() {
+        rooms::set_state(db, actor, r.id, RoomState::Maintenance, Some("空调维修")).await?;
+    }
+    Ok(loaded)
 }

@@ -35,13 +35,46 @@ pub struct AttentionRow {
     pub score: i64,
 }
 
+/// Slots of today and yesterday whose deadline has passed with no reading, for one stay.
+fn overdue_slots(
+    checked_in: chrono::DateTime<chrono::Utc>,
+    readings: &[health::HealthCheck],
+    stay_id: i64,
+    today: chrono::NaiveDate,
+) -> i64 {
+    use yizhan_core::health::{Slot, SlotConfig, is_overdue, slot_deadline};
+    let cfg = SlotConfig::default();
+    let now = yizhan_store::db::now();
+    let mut n = 0;
+    for day in [today - chrono::Duration::days(1), today] {
+        for slot in [Slot::Am, Slot::Pm] {
+            // A slot that closed before the guest arrived was never theirs to miss.
+            if slot_deadline(day, slot, &cfg) < checked_in {
+                continue;
+            }
+            let recorded = readings
+                .iter()
+                .any(|h| h.stay_id == stay_id && h.day == day && h.slot == slot.as_str());
+            if is_overdue(day, slot, recorded, now, &cfg) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
 /// The ordered list, computed from the records by the pure rules in `yizhan_core::attention`.
 pub async fn list_rows(state: &AppState, station_id: i64) -> Result<Vec<AttentionRow>, WebError> {
     let today = today();
+    let mut readings = health::of_station_day(&state.db, station_id, today).await?;
+    readings.extend(
+        health::of_station_day(&state.db, station_id, today - chrono::Duration::days(1)).await?,
+    );
     let mut rows: Vec<AttentionRow> = attention::facts(&state.db, station_id, today)
         .await?
         .into_iter()
         .filter_map(|f| {
+            let overdue_checks = overdue_slots(f.checked_in_at, &readings, f.stay_id, today);
             let reasons = derive(&Facts {
                 age: age_on(f.birth_date, today),
                 pregnant: f.pregnant,
@@ -51,7 +84,8 @@ pub async fn list_rows(state: &AppState, station_id: i64) -> Result<Vec<Attentio
                 open_fever_alert: f.open_fever_alerts > 0,
                 pending_tests: f.pending_tests,
                 positive_test: f.positive_tests > 0,
-                overdue_checks: 0,
+                overdue_checks,
+
                 overdue_tests: f.overdue_tests,
                 psych_risk_high: false,
                 open_complaints: 0,

@@ -26,6 +26,11 @@ pub struct Layout {
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "nav.home", None),
     ("/stations", "nav.stations", Some(Permission::StationsRead)),
+    (
+        "/policies",
+        "nav.policies",
+        Some(Permission::PoliciesManage),
+    ),
     ("/admin/users", "nav.users", Some(Permission::UsersManage)),
     ("/admin/audit", "nav.audit", Some(Permission::AuditRead)),
 ];

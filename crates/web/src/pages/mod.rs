@@ -10,6 +10,7 @@ pub mod home;
 pub mod layout;
 pub mod login;
 pub mod nat;
+pub mod policies;
 pub mod rooms;
 pub mod stations;
 pub mod stays;
