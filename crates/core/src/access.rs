@@ -191,6 +191,8 @@ pub enum Permission {
     AlertsClose,
     /// Publish a new quarantine policy (or a new dated version of one).
     PoliciesManage,
+    /// Create and revoke wall-board display tokens.
+    BoardsManage,
 }
 
 /// The role → permission table, in one place.
@@ -222,6 +224,7 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         HealthRecord => matches!(role, StationLead | StationStaff | Medical),
         TestsRecord | AlertsClose => matches!(role, StationLead | Medical),
         PoliciesManage => matches!(role, Admin | Commander),
+        BoardsManage => matches!(role, StationLead | Commander),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

@@ -8,6 +8,21 @@ pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&Shanghai).date_naive()
 }
 
+/// The instant a China Standard Time calendar day begins.
+pub fn day_start_utc(day: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    Shanghai
+        .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+/// An instant formatted in China Standard Time with a chrono format string.
+pub fn local_format(t: DateTime<Utc>, fmt: &str) -> String {
+    t.with_timezone(&Shanghai).format(fmt).to_string()
+}
+
 /// "2026-01-02 08:30" in China Standard Time, for display.
 pub fn local_display(t: DateTime<Utc>) -> String {
     t.with_timezone(&Shanghai)
@@ -18,6 +33,13 @@ pub fn local_display(t: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_start_at_shanghai_midnight() {
+        let d = NaiveDate::from_ymd_opt(2021, 1, 11).unwrap();
+        assert_eq!(day_start_utc(d).to_rfc3339(), "2021-01-10T16:00:00+00:00");
+        assert_eq!(local_date(day_start_utc(d)), d);
+    }
 
     #[test]
     fn utc_evening_is_next_day_in_china() {

@@ -53,6 +53,7 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
         "code",
     ),
     ("uq_stay_tests_day", "day"),
+    ("uq_board_tokens_hash", "token"),
 ];
 
 pub fn field_for_constraint(constraint: &str) -> String {

@@ -3,6 +3,7 @@
 
 pub mod attention;
 pub mod audit;
+pub mod board;
 
 pub mod db;
 pub mod error;

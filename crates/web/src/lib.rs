@@ -6,6 +6,8 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod board;
+
 pub mod error;
 pub mod export;
 pub mod extract;
@@ -220,6 +222,24 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .get("/verify/{number}", Public, pages::certificates::verify)
         .get("/policies", Login, pages::policies::list)
         .post("/policies", Perm(PoliciesManage), pages::policies::create)
+        // wall board
+        .get("/board/{id}", Board, board::page::show)
+        .get("/board/{id}/events", Board, board::live::events)
+        .get(
+            "/stations/{id}/boards",
+            Perm(BoardsManage),
+            board::tokens::list,
+        )
+        .post(
+            "/stations/{id}/boards",
+            Perm(BoardsManage),
+            board::tokens::create,
+        )
+        .post(
+            "/boards/{id}/revoke",
+            Perm(BoardsManage),
+            board::tokens::revoke,
+        )
         // administration
         .get("/admin/users", Perm(UsersManage), pages::users::list)
         .get(
@@ -370,6 +390,7 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Perm(AlertsClose),
             api::health::close_alert,
         )
+        .get("/api/v1/stations/{id}/board", Board, board::snapshot::json)
         .get("/api/v1/users", Perm(UsersManage), api::users::list)
         .post("/api/v1/users", Perm(UsersManage), api::users::create)
         .get("/api/v1/users/{id}", Perm(UsersManage), api::users::get)
@@ -389,12 +410,14 @@ pub fn app(db: Db, config: WebConfig) -> Router {
 
 /// The application and its route table (for tests and the OpenAPI document).
 pub fn build(db: Db, config: WebConfig) -> (Router, Arc<Vec<RouteInfo>>) {
+    let changes = board::watch_changes(db.clone());
     let state = AppState {
         db,
         config: Arc::new(config),
         hasher: Default::default(),
         metrics: Default::default(),
         routes: Arc::new(Vec::new()),
+        changes,
     };
     let (router, info) = routes(state.clone());
     let state = AppState {

@@ -27,6 +27,9 @@ pub enum Policy {
     Login,
     /// Signed in and holding the permission somewhere; object scope is checked in the handler.
     Perm(Permission),
+    /// A wall board: a signed-in reader of stations, or a TV holding a display-token cookie
+    /// (the handler checks the token belongs to this station and is not revoked).
+    Board,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -155,6 +158,17 @@ async fn enforce(
     if policy == Policy::Public {
         return next.run(req).await;
     }
+    if policy == Policy::Board
+        && (crate::auth::cookies::get(req.headers(), crate::auth::cookies::BOARD).is_some()
+            || req.uri().query().is_some_and(|q| q.contains("token="))
+            || ctx
+                .principal
+                .as_ref()
+                .is_some_and(|p| p.has(Permission::StationsRead)))
+    {
+        return next.run(req).await;
+    }
+
     let Some(p) = &ctx.principal else {
         if ctx.is_api() {
             return WebError::Unauthenticated.into_response();

@@ -35,4 +35,6 @@ pub struct AppState {
     pub hasher: Hasher,
     pub metrics: Arc<Metrics>,
     pub routes: Arc<Vec<RouteInfo>>,
+    /// The newest audit sequence number seen by this node's poller; boards wake on changes.
+    pub changes: tokio::sync::watch::Receiver<i64>,
 }

@@ -87,6 +87,7 @@ const REVEALERS_OF_A: &[&str] = &["commander", "lead", "staff", "medical"];
 const HEALTH_OF_A: &[&str] = &["lead", "staff", "medical"];
 const TESTERS_OF_A: &[&str] = &["lead", "medical"];
 const ATTENTION_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
+const BOARD_MANAGERS_OF_A: &[&str] = &["commander", "lead"];
 
 /// (method, path) → who is let through. `{id}` is station A, or the target user for user routes.
 fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
@@ -150,6 +151,11 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/verify/{number}", ALL),
         ("GET", "/policies", SIGNED_IN),
         ("POST", "/policies", &["admin", "commander"]),
+        ("GET", "/board/{id}", READERS_OF_A),
+        ("GET", "/board/{id}/events", READERS_OF_A),
+        ("GET", "/stations/{id}/boards", BOARD_MANAGERS_OF_A),
+        ("POST", "/stations/{id}/boards", BOARD_MANAGERS_OF_A),
+        ("POST", "/boards/{id}/revoke", BOARD_MANAGERS_OF_A),
         ("GET", "/admin/users", ADMIN),
         ("GET", "/admin/users/new", ADMIN),
         ("GET", "/admin/users/export.xlsx", ADMIN),
@@ -190,6 +196,7 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/api/v1/tests/{id}/result", TESTERS_OF_A),
         ("GET", "/api/v1/stations/{id}/attention", GUEST_READERS_OF_A),
         ("POST", "/api/v1/alerts/{id}/close", TESTERS_OF_A),
+        ("GET", "/api/v1/stations/{id}/board", READERS_OF_A),
         ("GET", "/api/v1/users", ADMIN),
         ("POST", "/api/v1/users", ADMIN),
         ("GET", "/api/v1/users/{id}", ADMIN),
@@ -278,6 +285,10 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
         .await
         .unwrap();
     let test_a = yizhan_store::stays::tests(app.db(), stay_a).await.unwrap()[0].id;
+    let token_a =
+        yizhan_store::board::create_token(app.db(), &sys, Some(st_a), "TV", &"a".repeat(64))
+            .await
+            .unwrap();
     let mut ids = std::collections::HashMap::new();
     for who in WHO.iter().skip(1) {
         let (role, scope) = match *who {
@@ -316,6 +327,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             alert_a
         } else if path.starts_with("/flags/") {
             flag_a
+        } else if path.starts_with("/boards/") {
+            token_a
         } else {
             st_a
         };
@@ -331,7 +344,16 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
                 None => app.anon().await,
             };
             let m: Method = method.parse().unwrap();
-            let r = if m == Method::GET {
+            let r = if concrete.ends_with("/events") {
+                // An event stream never ends: judge it by its head.
+                let (status, headers) = app.get_head(&c, &concrete).await;
+                Resp {
+                    status,
+                    headers,
+                    body: String::new(),
+                    bytes: vec![],
+                }
+            } else if m == Method::GET {
                 app.get(&mut c, &concrete).await
             } else if concrete.starts_with("/api/") {
                 app.json(&mut c, m, &concrete, serde_json::json!({})).await

@@ -416,3 +416,104 @@ both_backends!(
     .await;
     }
 );
+
+both_backends!(
+    the_board_changes_live_without_reload,
+    |t: TestDb| async move {
+        with_browser(
+            t,
+            "the_board_changes_live_without_reload",
+            |d, base, app| async move {
+                let (_, _, st_a, _) = district(app.db()).await;
+                for n in 1..=12 {
+                    common::room(app.db(), st_a, &format!("3{n:02}"), 1).await;
+                }
+                let backend = format!("{:?}", app.db().backend()).to_lowercase();
+                let sys = yizhan_core::access::Actor::system();
+                let token = "b".repeat(64);
+                yizhan_store::board::create_token(app.db(), &sys, Some(st_a), "大厅", &token)
+                    .await
+                    .unwrap();
+                viewport(&d, 1920, 1080, false).await?;
+                d.goto(format!("{base}/board/{st_a}?token={token}")).await?;
+                wait_text(&d, "[data-testid=f-checkins]", "0").await?;
+                assert!(
+                    !d.current_url().await?.as_str().contains("token="),
+                    "the token left the address bar"
+                );
+                d.query(By::Css("#chart-occupancy[data-ready='1'] canvas"))
+                    .wait(Duration::from_secs(5), Duration::from_millis(50))
+                    .first()
+                    .await?;
+                // A clerk checks a guest in through the API; the board changes with no reload.
+                let staff = app
+                    .user("staff", Role::StationStaff, Scope::Station(st_a), false)
+                    .await;
+                let mut c = app.session_for(staff).await;
+                let gid = common::guest(app.db(), st_a, 1).await;
+                let room = yizhan_store::rooms::list(app.db(), st_a).await.unwrap()[0].id;
+                let policy = yizhan_store::policies::list(app.db()).await.unwrap()[0].id;
+                d.execute("window.__notReloaded = true;", vec![]).await?;
+                let started = std::time::Instant::now();
+                let r = app
+                    .json(
+                        &mut c,
+                        axum::http::Method::POST,
+                        &format!("/api/v1/guests/{gid}/check-in"),
+                        serde_json::json!({"room_id": room, "policy_id": policy}),
+                    )
+                    .await;
+                assert_eq!(r.status, axum::http::StatusCode::CREATED);
+                wait_text(&d, "[data-testid=f-checkins]", "1").await?;
+                let seen = started.elapsed();
+                eprintln!("board showed the check-in after {seen:?}");
+                let state = d
+                    .find(By::Css("[data-room='301']"))
+                    .await?
+                    .attr("data-state")
+                    .await?;
+                assert_eq!(state.as_deref(), Some("occupied"));
+                let feed = text_of(&d, "[data-testid=board-feed]").await?;
+                assert!(
+                    feed.contains("陈**1") && feed.contains("入住") && !feed.contains("H1000"),
+                    "{feed}"
+                );
+                let kept = d
+                    .execute("return window.__notReloaded === true", vec![])
+                    .await?
+                    .json()
+                    .as_bool();
+                assert_eq!(kept, Some(true), "no reload happened");
+                d.screenshot(&shots_dir().join(format!("board-1080p-{backend}.png")))
+                    .await?;
+                // Revoked: the TV says so.
+                let id = yizhan_store::board::tokens(app.db(), st_a).await.unwrap()[0].id;
+                yizhan_store::board::revoke_token(app.db(), &sys, id)
+                    .await
+                    .unwrap();
+                for _ in 0..100 {
+                    if d.find(By::Css("[data-testid=board-revoked]"))
+                        .await?
+                        .is_displayed()
+                        .await?
+                    {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                assert!(
+                    d.find(By::Css("[data-testid=board-revoked]"))
+                        .await?
+                        .is_displayed()
+                        .await?
+                );
+                assert_eq!(
+                    text_of(&d, "[data-testid=board-revoked]").await?,
+                    "大屏授权已撤销，请联系驿站负责人。"
+                );
+                Ok(())
+            },
+        )
+        .await;
+    }
+);

@@ -182,6 +182,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "Close an alert with a note",
             Some(obj(json!({ "note": {"type":"string"} }), &["note"])),
         ),
+        ("GET", "/api/v1/stations/{id}/board") => (
+            "Wall-board snapshot (masked): today's figures, room grid, movements, attention, tests, KPIs, 14-day charts",
+            None,
+        ),
         ("GET", "/api/v1/users") => ("All accounts (admin)", None),
 
         ("POST", "/api/v1/users") => (
@@ -233,7 +237,7 @@ pub fn document(routes: &[RouteInfo]) -> Value {
             op["requestBody"] =
                 json!({ "required": true, "content": { "application/json": { "schema": b } } });
         }
-        if r.policy != Policy::Public {
+        if !matches!(r.policy, Policy::Public | Policy::Board) {
             op["security"] = json!([{ "session": [] }]);
         }
         paths

@@ -7,6 +7,8 @@ pub const SESSION: &str = "yz_session";
 /// Anti-CSRF token for requests made before login (the login form itself).
 pub const ANON_CSRF: &str = "yz_csrf";
 pub const LANG: &str = "yz_lang";
+/// A wall board's display token (a TV has no login).
+pub const BOARD: &str = "yz_board";
 
 pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

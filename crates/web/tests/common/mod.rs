@@ -126,6 +126,27 @@ impl App {
         }
     }
 
+    /// Status and headers only: for endless responses (server-sent events).
+    pub async fn get_head(&self, c: &Client, path: &str) -> (StatusCode, axum::http::HeaderMap) {
+        let mut b = Request::builder().method(Method::GET).uri(path);
+        if !c.cookies.is_empty() {
+            let cookie = c
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            b = b.header(header::COOKIE, cookie);
+        }
+        let resp = self
+            .router
+            .clone()
+            .oneshot(b.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        (resp.status(), resp.headers().clone())
+    }
+
     pub async fn get(&self, c: &mut Client, path: &str) -> Resp {
         self.send(c, Method::GET, path, None, vec![], false).await
     }

@@ -1,0 +1,149 @@
+// The wall board: fetch the snapshot, draw it, and fetch again whenever the server says that
+// something changed. After a dropped connection it reconnects and resyncs from a fresh snapshot,
+// so nothing is missed. All text goes in through textContent: nothing from the data is HTML.
+(function () {
+  "use strict";
+  var body = document.body;
+  var station = body.getAttribute("data-station");
+  var snapshotUrl = "/api/v1/stations/" + station + "/board";
+  var lastMessage = Date.now();
+  var labels = {};
+  var charts = {};
+  var pending = false, again = false;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+  function set(id, text) { var e = document.getElementById(id); if (e) { e.textContent = text; } }
+  function clear(e) { while (e.firstChild) { e.removeChild(e.firstChild); } }
+
+  function draw(s) {
+    labels = s.labels || {};
+    set("f-checkins", s.today.check_ins);
+    set("f-checkouts", s.today.check_outs);
+    set("f-releases", s.today.releases);
+    set("f-occupancy", s.occupancy.used + "/" + s.occupancy.total);
+    set("f-alerts", s.open_alerts);
+    set("f-tests", s.tests.sampled + "/" + s.tests.due);
+    document.getElementById("f-alerts").parentNode.classList.toggle("hot", s.open_alerts > 0);
+
+    var legend = document.getElementById("legend"); clear(legend);
+    var counts = {};
+    s.rooms.forEach(function (r) { counts[r.state] = (counts[r.state] || 0) + 1; });
+    var stateLabel = {};
+    s.state_labels.forEach(function (pair) {
+      stateLabel[pair[0]] = pair[1];
+      legend.appendChild(el("span", "chip state-" + pair[0], pair[1] + " " + (counts[pair[0]] || 0)));
+    });
+    var grid = document.getElementById("grid"); clear(grid);
+    var floors = {};
+    s.rooms.forEach(function (r) { (floors[r.floor] = floors[r.floor] || []).push(r); });
+    Object.keys(floors).sort(function (a, b) { return b - a; }).forEach(function (f) {
+      var row = el("div", "board-floor");
+      row.appendChild(el("span", "board-floor-no", f));
+      floors[f].forEach(function (r) {
+        var cell = el("span", "board-room state-" + r.state, r.number);
+        cell.setAttribute("data-room", r.number);
+        cell.setAttribute("data-state", r.state);
+        cell.title = stateLabel[r.state] + " " + r.occupied + "/" + r.beds;
+        row.appendChild(cell);
+      });
+      grid.appendChild(row);
+    });
+
+    var feed = document.getElementById("feed"); clear(feed);
+    if (!s.feed.length) { feed.appendChild(el("li", "muted", labels["board.no_movements"])); }
+    s.feed.forEach(function (m) {
+      var li = el("li", "kind-" + m.kind);
+      li.appendChild(el("time", null, m.time));
+      li.appendChild(el("strong", null, m.room));
+      li.appendChild(el("span", null, m.name));
+      li.appendChild(el("em", null, m.label));
+      feed.appendChild(li);
+    });
+    var att = document.getElementById("attention"); clear(att);
+    if (!s.attention.length) { att.appendChild(el("li", "muted", labels["board.nobody"])); }
+    s.attention.forEach(function (a) {
+      var li = el("li");
+      li.appendChild(el("strong", null, a.room));
+      li.appendChild(el("span", null, a.name));
+      a.reasons.forEach(function (r) { li.appendChild(el("em", "reason", r)); });
+      att.appendChild(li);
+    });
+    var kpis = document.getElementById("kpis"); clear(kpis);
+    s.kpis.forEach(function (k) {
+      var box = el("div", "kpi" + (k.count > 0 ? " hot" : ""));
+      box.setAttribute("data-kpi", k.key);
+      box.appendChild(el("b", null, k.count));
+      box.appendChild(el("span", null, k.label));
+      box.appendChild(el("small", null, k.days_since === null ? labels["board.never"] : labels["board.days_since"].replace("{days}", k.days_since)));
+      kpis.appendChild(box);
+    });
+    chart("chart-occupancy", s.charts.days, s.charts.occupancy, "line", "#1f5fbf");
+    chart("chart-alerts", s.charts.days, s.charts.alerts, "bar", "#b3261e");
+    body.setAttribute("data-seq", s.seq);
+    set("updated", (labels["board.updated"] || "") + " " + s.generated_at.slice(11));
+  }
+
+  function chart(id, x, y, type, color) {
+    if (!window.echarts) { return; }
+    var node = document.getElementById(id);
+    var c = charts[id] || (charts[id] = window.echarts.init(node, null, { renderer: "canvas" }));
+    c.setOption({
+      animation: false,
+      grid: { left: 40, right: 16, top: 16, bottom: 28 },
+      xAxis: { type: "category", data: x, axisLabel: { color: "#ccd6e0", fontSize: 14 } },
+      yAxis: { type: "value", minInterval: 1, axisLabel: { color: "#ccd6e0", fontSize: 14 }, splitLine: { lineStyle: { color: "#2a3946" } } },
+      series: [{ type: type, data: y, itemStyle: { color: color }, lineStyle: { width: 3, color: color }, symbolSize: 6 }]
+    });
+    node.setAttribute("data-ready", "1");
+  }
+
+  function revoked() {
+    document.getElementById("revoked").hidden = false;
+    body.classList.add("is-revoked");
+  }
+
+  function refresh() {
+    if (pending) { again = true; return; }
+    pending = true;
+    fetch(snapshotUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) {
+        if (r.status === 422 || r.status === 401 || r.status === 404 || r.status === 403) { revoked(); throw new Error("no access"); }
+        return r.json();
+      })
+      .then(function (s) { lastMessage = Date.now(); draw(s); })
+      .catch(function () {})
+      .then(function () { pending = false; if (again) { again = false; refresh(); } });
+  }
+
+  var source = null;
+  function connect() {
+    source = new EventSource("/board/" + station + "/events");
+    source.addEventListener("change", function () { lastMessage = Date.now(); refresh(); });
+    source.onmessage = function () { lastMessage = Date.now(); };
+    source.onopen = function () { lastMessage = Date.now(); refresh(); };
+    source.onerror = function () {
+      if (source.readyState === 2) { source.close(); refresh(); setTimeout(connect, 3000); }
+    };
+  }
+
+  function tick() {
+    var now = new Date();
+    // Station time is China Standard Time, whatever the TV's own clock is set to.
+    set("clock", now.toLocaleString(body.getAttribute("data-lang") === "en" ? "en-GB" : "zh-CN", { hour12: false, timeZone: "Asia/Shanghai" }));
+
+    var stale = Date.now() - lastMessage > 30000;
+    document.getElementById("updated").classList.toggle("stale", stale);
+    if (stale) { set("updated", labels["board.offline"] || "offline"); }
+  }
+
+  setInterval(tick, 1000);
+  window.addEventListener("resize", function () { Object.keys(charts).forEach(function (k) { charts[k].resize(); }); });
+  tick();
+  refresh();
+  connect();
+})();

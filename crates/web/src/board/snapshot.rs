@@ -1,0 +1,261 @@
+//! The board's data in one JSON document: also served at `/api/v1/stations/{id}/board`. Names are
+//! masked here, and no document number or phone is ever part of it.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+use yizhan_core::mask::mask_name;
+use yizhan_core::room::RoomState;
+use yizhan_core::time::{day_start_utc, local_date};
+use yizhan_store::board::{self, GridRoom};
+use yizhan_store::stations;
+
+use crate::auth::Ctx;
+use crate::board::tokens::board_access;
+use crate::error::WebError;
+use crate::extract::Id;
+use crate::i18n::Tr;
+use crate::pages::attention::list_rows;
+use crate::pages::guests::today;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize)]
+pub struct Today {
+    pub check_ins: i64,
+    pub check_outs: i64,
+    pub releases: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Occupancy {
+    pub used: i64,
+    pub total: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FeedItem {
+    pub id: i64,
+    pub time: String,
+    pub room: String,
+    pub name: String,
+    pub kind: String,
+    pub label: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AttentionItem {
+    pub room: String,
+    pub name: String,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tests {
+    pub due: i64,
+    pub sampled: i64,
+    pub pending: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Kpi {
+    pub key: &'static str,
+    pub label: String,
+    pub count: i64,
+    /// Whole days since the last one; `None` when there never was one (or no ledger yet).
+    pub days_since: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Charts {
+    pub days: Vec<String>,
+    pub occupancy: Vec<i64>,
+    pub alerts: Vec<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Snapshot {
+    pub station_id: i64,
+    pub station: String,
+    pub seq: i64,
+    pub generated_at: String,
+    pub today: Today,
+    pub occupancy: Occupancy,
+    pub rooms: Vec<GridRoom>,
+    /// In the order of the state machine, for the legend.
+    pub state_labels: Vec<(&'static str, String)>,
+    pub feed: Vec<FeedItem>,
+    pub attention: Vec<AttentionItem>,
+    pub open_alerts: i64,
+    pub tests: Tests,
+    pub kpis: Vec<Kpi>,
+    pub charts: Charts,
+    pub labels: BTreeMap<&'static str, String>,
+}
+
+/// Text the board's script shows, in the viewer's language.
+const LABEL_KEYS: &[&str] = &[
+    "board.check_ins",
+    "board.check_outs",
+    "board.releases",
+    "board.occupancy",
+    "board.rooms",
+    "board.feed",
+    "board.attention",
+    "board.tests",
+    "board.tests_due",
+    "board.tests_sampled",
+    "board.tests_pending",
+    "board.kpis",
+    "board.days_since",
+    "board.never",
+    "board.updated",
+    "board.offline",
+    "board.revoked",
+    "board.chart_occupancy",
+    "board.chart_alerts",
+    "board.alerts",
+    "board.nobody",
+    "board.no_movements",
+];
+
+fn days_since(last: Option<chrono::DateTime<chrono::Utc>>, today: NaiveDate) -> Option<i64> {
+    last.map(|t| (today - local_date(t)).num_days())
+}
+
+pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapshot, WebError> {
+    let station = stations::get(&state.db, station_id).await?;
+    let today = today();
+    let seq = *state.changes.borrow();
+    let (c, last) = board::counts(&state.db, station_id, today).await?;
+    let feed = board::movements(&state.db, station_id, 15)
+        .await?
+        .into_iter()
+        .map(|m| FeedItem {
+            id: m.id,
+            time: yizhan_core::time::local_format(m.at, "%m-%d %H:%M"),
+            room: m.room_number,
+            name: mask_name(&m.guest_name),
+            label: tr.t(&format!("board.kind.{}", m.kind)).to_owned(),
+            kind: m.kind,
+        })
+        .collect();
+    let attention = list_rows(state, station_id)
+        .await?
+        .into_iter()
+        .take(12)
+        .map(|r| AttentionItem {
+            room: r.room,
+            name: r.name,
+            reasons: r.reasons.iter().map(|k| tr.t(k).to_owned()).collect(),
+        })
+        .collect();
+    // 14 days of occupancy (guests in stay at the end of each day) and alerts raised per day.
+    let first = today - Duration::days(13);
+    let since = day_start_utc(first);
+    let spans = board::stay_spans(&state.db, station_id, since).await?;
+    let alert_times = board::alert_times(&state.db, station_id, since).await?;
+    let mut charts = Charts {
+        days: vec![],
+        occupancy: vec![],
+        alerts: vec![],
+    };
+    for i in 0..14 {
+        let day = first + Duration::days(i);
+        let end = day_start_utc(day + Duration::days(1));
+        charts.days.push(day.format("%m-%d").to_string());
+        charts.occupancy.push(
+            spans
+                .iter()
+                .filter(|(a, b)| *a < end && b.is_none_or(|b| b >= end))
+                .count() as i64,
+        );
+        charts.alerts.push(
+            alert_times
+                .iter()
+                .filter(|(t,)| local_date(*t) == day)
+                .count() as i64,
+        );
+    }
+    let kpis = vec![
+        Kpi {
+            key: "infected",
+            label: tr.t("board.kpi.infected").into(),
+            count: c.positives,
+            days_since: days_since(last.last_positive, today),
+        },
+        Kpi {
+            key: "turned_back",
+            label: tr.t("board.kpi.turned_back").into(),
+            count: c.turned_back,
+            days_since: days_since(last.last_turned_back, today),
+        },
+        Kpi {
+            key: "exemption_revoked",
+            label: tr.t("board.kpi.exemption_revoked").into(),
+            count: c.exemption_revoked,
+            days_since: days_since(last.last_exemption_revoked, today),
+        },
+        Kpi {
+            key: "accidents",
+            label: tr.t("board.kpi.accidents").into(),
+            count: 0,
+            days_since: None,
+        },
+        Kpi {
+            key: "complaints",
+            label: tr.t("board.kpi.complaints").into(),
+            count: 0,
+            days_since: None,
+        },
+    ];
+    Ok(Snapshot {
+        station_id,
+        station: station.name,
+        seq,
+        generated_at: yizhan_core::time::local_display(yizhan_store::db::now()),
+        today: Today {
+            check_ins: c.check_ins_today,
+            check_outs: c.check_outs_today,
+            releases: c.releases_today,
+        },
+        occupancy: Occupancy {
+            used: c.in_stay,
+            total: c.beds_total,
+        },
+        rooms: board::grid(&state.db, station_id).await?,
+        state_labels: RoomState::ALL
+            .iter()
+            .map(|s| (s.as_str(), tr.t(s.label_key()).to_owned()))
+            .collect(),
+
+        feed,
+        attention,
+        open_alerts: c.open_alerts,
+        tests: Tests {
+            due: c.tests_due_today,
+            sampled: c.tests_sampled_today,
+            pending: c.tests_pending,
+        },
+        kpis,
+        charts,
+        labels: LABEL_KEYS
+            .iter()
+            .map(|k| (*k, tr.t(k).to_owned()))
+            .collect(),
+    })
+}
+
+/// The snapshot for a TV (token cookie) or a signed-in reader; also `/api/v1/stations/{id}/board`.
+pub async fn json(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Id(id): Id,
+) -> Result<Json<Snapshot>, WebError> {
+    board_access(&state, &ctx, &headers, Some(id)).await?;
+    Ok(Json(build(&state, &ctx.tr(), id).await?))
+}
