@@ -255,3 +255,48 @@ pub async fn change_marker(db: &Db) -> Result<i64> {
     let (n,): (Option<i64>,) = db.fetch_one(q("SELECT MAX(seq) FROM audit_log")).await?;
     Ok(n.unwrap_or(0))
 }
+
+/// One station's line on the district board.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StationLine {
+    pub station_id: i64,
+    pub station: String,
+    pub street_id: i64,
+    pub street: String,
+    pub beds_total: i64,
+    pub in_stay: i64,
+    pub check_ins_today: i64,
+    pub open_alerts: i64,
+    pub positives: i64,
+    pub awaiting_disinfection: i64,
+    pub turned_back: i64,
+    pub exemption_revoked: i64,
+}
+
+/// Every active station's figures in one query, for the district board.
+pub async fn district_lines(db: &Db, today: NaiveDate) -> Result<Vec<StationLine>> {
+    db.fetch_all(
+        q("SELECT st.id AS station_id, st.name AS station, t.id AS street_id, t.name AS street,
+                  (SELECT CAST(COALESCE(SUM(r.beds), 0) AS BIGINT) FROM rooms r WHERE r.station_id = st.id AND r.state NOT IN ('maintenance', 'sealed')) AS beds_total,
+                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.ended_at IS NULL) AS in_stay,
+                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.checked_in_at >= $1) AS check_ins_today,
+                  (SELECT COUNT(*) FROM alerts a WHERE a.station_id = st.id AND a.closed_at IS NULL) AS open_alerts,
+                  (SELECT COUNT(*) FROM stay_tests x JOIN stays s ON s.id = x.stay_id WHERE s.station_id = st.id AND x.result = 'positive') AS positives,
+                  (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id AND r.state = 'awaiting_disinfection') AS awaiting_disinfection,
+                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.outcome = 'turned_back') AS turned_back,
+                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.outcome = 'exemption_revoked') AS exemption_revoked
+             FROM stations st JOIN streets t ON t.id = st.street_id
+            WHERE st.active = TRUE
+            ORDER BY t.id, st.name")
+        .bind(day_start_utc(today)),
+    )
+    .await
+}
+
+pub async fn district_tokens(db: &Db) -> Result<Vec<BoardToken>> {
+    db.fetch_all(
+        q("SELECT id, station_id, label, created_by, created_at, revoked_at, last_used_at FROM board_tokens
+           WHERE station_id IS NULL ORDER BY created_at DESC"),
+    )
+    .await
+}

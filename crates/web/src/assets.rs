@@ -18,6 +18,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/app.js"),
     ),
     (
+        "district.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/district.js"),
+    ),
+    (
         "board.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/board.js"),

@@ -223,6 +223,8 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .get("/policies", Login, pages::policies::list)
         .post("/policies", Perm(PoliciesManage), pages::policies::create)
         // wall board
+        .get("/board/district", Board, board::district::show)
+        .get("/board/district/events", Board, board::district::events)
         .get("/board/{id}", Board, board::page::show)
         .get("/board/{id}/events", Board, board::live::events)
         .get(
@@ -391,6 +393,7 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             api::health::close_alert,
         )
         .get("/api/v1/stations/{id}/board", Board, board::snapshot::json)
+        .get("/api/v1/district/board", Board, board::district::json)
         .get("/api/v1/users", Perm(UsersManage), api::users::list)
         .post("/api/v1/users", Perm(UsersManage), api::users::create)
         .get("/api/v1/users/{id}", Perm(UsersManage), api::users::get)

@@ -1528,3 +1528,70 @@ both_backends!(
         assert!(list.contains("大厅电视") && list.contains("已撤销"));
     }
 );
+
+both_backends!(district_board_rolls_up_by_street, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, st_a, st_b) = district(app.db()).await;
+    let ra = common::room(app.db(), st_a, "301", 2).await;
+    common::room(app.db(), st_b, "101", 1).await;
+    let g = common::guest(app.db(), st_a, 1).await;
+    common::check_in(app.db(), st_a, g, ra).await;
+    let cmd = app
+        .user("cmd", Role::Commander, Scope::District, false)
+        .await;
+    let mut c = app.session_for(cmd).await;
+    let s = app.get(&mut c, "/api/v1/district/board").await.json();
+    assert_eq!(s["total"]["stations"], 2);
+    assert_eq!(s["total"]["beds_total"], 3);
+    assert_eq!(s["total"]["in_stay"], 1);
+    assert_eq!(s["links"], true);
+    assert_eq!(s["streets"].as_array().unwrap().len(), 2);
+    assert_eq!(s["streets"][0]["street"], "吉华街道");
+    assert_eq!(s["streets"][0]["stations"][0]["in_stay"], 1);
+    // A station-scoped lead cannot see the district roll-up; a district TV token can, without links.
+    let lead = app
+        .user("lead", Role::StationLead, Scope::Station(st_a), false)
+        .await;
+    let mut l = app.session_for(lead).await;
+    assert_eq!(
+        app.get(&mut l, "/api/v1/district/board").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let token = "d".repeat(64);
+    yizhan_store::board::create_token(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        None,
+        "指挥部大屏",
+        &token,
+    )
+    .await
+    .unwrap();
+    let mut tv = common::Client::default();
+    let r = app
+        .get(&mut tv, &format!("/board/district?token={token}"))
+        .await;
+    assert_eq!(r.location(), "/board/district");
+    let s = app.get(&mut tv, "/api/v1/district/board").await.json();
+    assert_eq!(
+        (s["total"]["in_stay"].as_i64(), s["links"].as_bool()),
+        (Some(1), Some(false))
+    );
+    // A station token does not open the district board.
+    let st_token = "e".repeat(64);
+    yizhan_store::board::create_token(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        Some(st_a),
+        "TV",
+        &st_token,
+    )
+    .await
+    .unwrap();
+    let mut tv2 = common::Client::default();
+    tv2.cookies.insert("yz_board".into(), st_token);
+    assert_eq!(
+        app.get(&mut tv2, "/api/v1/district/board").await.status,
+        StatusCode::NOT_FOUND
+    );
+});

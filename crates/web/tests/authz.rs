@@ -151,6 +151,16 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/verify/{number}", ALL),
         ("GET", "/policies", SIGNED_IN),
         ("POST", "/policies", &["admin", "commander"]),
+        (
+            "GET",
+            "/board/district",
+            &["admin", "commander", "inspector", "viewer"],
+        ),
+        (
+            "GET",
+            "/board/district/events",
+            &["admin", "commander", "inspector", "viewer"],
+        ),
         ("GET", "/board/{id}", READERS_OF_A),
         ("GET", "/board/{id}/events", READERS_OF_A),
         ("GET", "/stations/{id}/boards", BOARD_MANAGERS_OF_A),
@@ -197,6 +207,11 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/stations/{id}/attention", GUEST_READERS_OF_A),
         ("POST", "/api/v1/alerts/{id}/close", TESTERS_OF_A),
         ("GET", "/api/v1/stations/{id}/board", READERS_OF_A),
+        (
+            "GET",
+            "/api/v1/district/board",
+            &["admin", "commander", "inspector", "viewer"],
+        ),
         ("GET", "/api/v1/users", ADMIN),
         ("POST", "/api/v1/users", ADMIN),
         ("GET", "/api/v1/users/{id}", ADMIN),

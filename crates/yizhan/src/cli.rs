@@ -54,6 +54,15 @@ pub enum Command {
     /// Audit log tools.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Create a wall-board display token and print the path a TV opens once.
+    BoardToken {
+        /// What the TV is, e.g. "一楼大厅电视".
+        #[arg(long)]
+        label: String,
+        /// The station; without it, the token opens the district board.
+        #[arg(long)]
+        station: Option<i64>,
+    },
     /// Online backup of a SQLite database to FILE, then an integrity check of the copy.
     Backup { file: PathBuf },
     /// Replace the SQLite database with FILE (stop the server first); the file is checked first.
@@ -176,6 +185,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     bail!("审计链损坏 / audit chain broken at row {seq}: {reason}")
                 }
             }
+        }
+        Command::BoardToken { label, station } => {
+            let db = open(&cli.db).await?;
+            if let Some(id) = station {
+                yizhan_store::stations::get(&db, id)
+                    .await
+                    .with_context(|| format!("no station {id}"))?;
+            }
+            let token = yizhan_web::auth::password::random_token();
+            let actor = Actor {
+                user_id: None,
+                name: "cli".into(),
+            };
+            yizhan_store::board::create_token(&db, &actor, station, &label, &token).await?;
+            let path = match station {
+                Some(id) => format!("/board/{id}?token={token}"),
+                None => format!("/board/district?token={token}"),
+            };
+            println!("大屏授权 / board token for {label}: {path}");
+            Ok(())
         }
         Command::Backup { file } => {
             let db = open(&cli.db).await?;

@@ -59,6 +59,9 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
+/// How long open connections (board event streams) may hold up a shutdown.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
 pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let db = open(db_args).await?;
     if args.demo && users::count(&db).await? == 0 {
@@ -79,9 +82,24 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("驿站已启动 / Yizhan is running: http://{addr}/");
     tracing::info!(%addr, backend = ?db.backend(), "listening");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // Requests in flight finish; wall boards hold their event streams open forever, so after
+    // a grace period the server stops anyway (the boards reconnect to another node).
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown_signal().await;
+        let _ = stopping_tx.send(());
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(signal);
+    tokio::select! {
+        r = server.into_future() => r?,
+        _ = async {
+            if stopping_rx.await.is_ok() {
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => tracing::info!("grace period over: closing open event streams"),
+    }
     db.close().await;
     println!("已停止 / stopped");
     Ok(())

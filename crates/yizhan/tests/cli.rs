@@ -179,3 +179,302 @@ async fn migrate_and_serve_on_postgres() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A tiny HTTP/1.1 client: enough to drive two nodes without pulling in a client library.
+mod http {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    pub struct Resp {
+        pub status: u16,
+        pub headers: Vec<(String, String)>,
+        pub body: String,
+    }
+
+    impl Resp {
+        pub fn cookie(&self, name: &str) -> Option<String> {
+            self.headers
+                .iter()
+                .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+                .filter_map(|(_, v)| v.split(';').next()?.split_once('='))
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_owned())
+        }
+    }
+
+    pub fn request(
+        addr: &str,
+        method: &str,
+        path: &str,
+        headers: &[(&str, String)],
+        body: &str,
+    ) -> Resp {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        req.push_str(body);
+        s.write_all(req.as_bytes()).unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(": "))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        Resp {
+            status,
+            headers,
+            body: body.to_owned(),
+        }
+    }
+
+    /// Opens an event stream and returns a reader positioned after the headers.
+    pub fn open_stream(addr: &str, path: &str, cookie: &str) -> BufReader<TcpStream> {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n").as_bytes()).unwrap();
+        let mut r = BufReader::new(s);
+        let mut line = String::new();
+        loop {
+            line.clear();
+            r.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                return r;
+            }
+        }
+    }
+
+    /// The next `event: change` line's data, skipping keep-alives and chunk sizes.
+    pub fn next_change(r: &mut BufReader<TcpStream>) -> Option<i64> {
+        let mut line = String::new();
+        let mut saw_event = false;
+        loop {
+            line.clear();
+            if r.read_line(&mut line).ok()? == 0 {
+                return None;
+            }
+            let l = line.trim();
+            if l == "event: change" {
+                saw_event = true;
+            } else if saw_event && let Some(d) = l.strip_prefix("data: ") {
+                return d.parse().ok();
+            }
+        }
+    }
+}
+
+fn spawn_node(url: &str, dir: &Path) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yizhan"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("YIZHAN_DATABASE_URL", url)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("node exited").unwrap();
+        if let Some(i) = line.find("http://") {
+            break line[i + 7..].trim_end_matches('/').to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
+}
+
+/// Two `yizhan serve` processes on one PostgreSQL database: a check-in made through node A
+/// appears on a board connected to node B, within a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_through_one_node_reaches_a_board_on_the_other() {
+    use yizhan_core::access::{Actor, Grant, Role, Scope};
+    let t = TestDb::new(Backend::Postgres).await;
+    let db = t.db.clone();
+    let sys = Actor::system();
+    yizhan_store::stations::ensure_district(&db, &sys, "龙岗区", "440307", &["吉华街道"])
+        .await
+        .unwrap();
+    let street = yizhan_store::stations::streets(&db).await.unwrap()[0].id;
+    let st = yizhan_store::stations::create(
+        &db,
+        &sys,
+        &yizhan_core::station::NewStation {
+            street_id: street,
+            name: "卓汇健康驿站".into(),
+            address: "吉华".into(),
+            kind: yizhan_core::station::StationKind::Hotel,
+            capacity: 10,
+            contact_name: "陈".into(),
+            contact_phone: "13800138000".into(),
+            active: true,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let room = yizhan_store::rooms::create_many(
+        &db,
+        &sys,
+        st,
+        &[
+            yizhan_core::room::validate_room(&yizhan_core::room::RoomInput {
+                number: "301".into(),
+                floor: "3".into(),
+                beds: "1".into(),
+                kind: "single".into(),
+                note: String::new(),
+            })
+            .unwrap(),
+        ],
+    )
+    .await
+    .unwrap()[0];
+    let hash = yizhan_web::auth::password::hash_blocking("correct horse battery").unwrap();
+    yizhan_store::users::create(
+        &db,
+        &sys,
+        &yizhan_store::users::NewUser {
+            username: "staff",
+            display_name: "前台",
+            password_hash: &hash,
+            must_change_password: false,
+            grants: &[Grant {
+                role: Role::StationStaff,
+                scope: Scope::Station(st),
+            }],
+        },
+    )
+    .await
+    .unwrap();
+    let guest = yizhan_store::guests::create(
+        &db,
+        &sys,
+        st,
+        &yizhan_core::guest::validate_guest(
+            &yizhan_core::guest::GuestInput {
+                doc_type: "passport".into(),
+                doc_number: "E12345678".into(),
+                name: "李四".into(),
+                sex: Some("male".into()),
+                birth_date: Some("1980-01-01".into()),
+                phone: "13800138000".into(),
+                region: "深圳".into(),
+                category: "other".into(),
+                ..Default::default()
+            },
+            chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap()
+    .id;
+    let policy = yizhan_store::policies::list(&db).await.unwrap()[0].id;
+    let token = "c".repeat(64);
+    yizhan_store::board::create_token(&db, &sys, Some(st), "TV", &token)
+        .await
+        .unwrap();
+
+    let dir = tempdir("nodes");
+    let url = t.url.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let (mut a, addr_a) = spawn_node(&url, &dir);
+        let (mut b, addr_b) = spawn_node(&url, &dir);
+        // The board on node B.
+        let mut stream = http::open_stream(
+            &addr_b,
+            &format!("/board/{st}/events"),
+            &format!("yz_board={token}"),
+        );
+        let first = http::next_change(&mut stream).expect("first event");
+        // Log in and check the guest in on node A.
+        let s = http::request(&addr_a, "GET", "/api/v1/session", &[], "");
+        let anon = s.cookie("yz_csrf").unwrap();
+        let login = http::request(
+            &addr_a,
+            "POST",
+            "/api/v1/session",
+            &[
+                ("Content-Type", "application/json".into()),
+                ("Cookie", format!("yz_csrf={anon}")),
+                ("X-CSRF-Token", anon.clone()),
+            ],
+            r#"{"username":"staff","password":"correct horse battery"}"#,
+        );
+        assert_eq!(login.status, 200, "{}", login.body);
+        let session = login.cookie("yz_session").unwrap();
+        let csrf = login.body.split("\"csrf_token\":\"").nth(1).unwrap()[..64].to_owned();
+        // Skip the event the login itself caused, then time the check-in.
+        let started = std::time::Instant::now();
+        let check_in = http::request(
+            &addr_a,
+            "POST",
+            &format!("/api/v1/guests/{guest}/check-in"),
+            &[
+                ("Content-Type", "application/json".into()),
+                ("Cookie", format!("yz_session={session}")),
+                ("X-CSRF-Token", csrf),
+            ],
+            &format!(r#"{{"room_id":{room},"policy_id":{policy}}}"#),
+        );
+        assert_eq!(check_in.status, 201, "{}", check_in.body);
+        let mut seen = first;
+        let mut latency = None;
+        while started.elapsed() < std::time::Duration::from_secs(3) {
+            let Some(seq) = http::next_change(&mut stream) else {
+                break;
+            };
+            seen = seq;
+            let snap = http::request(
+                &addr_b,
+                "GET",
+                &format!("/api/v1/stations/{st}/board"),
+                &[("Cookie", format!("yz_board={token}"))],
+                "",
+            );
+            if snap.body.contains("\"check_ins\":1") {
+                latency = Some(started.elapsed());
+                break;
+            }
+        }
+        drop(stream);
+        let _ = Command::new("kill")
+            .args(["-TERM", &a.id().to_string()])
+            .status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &b.id().to_string()])
+            .status();
+        let _ = a.wait();
+        let _ = b.wait();
+        let _ = std::fs::remove_dir_all(&dir);
+        (first, seen, latency)
+    })
+    .await
+    .unwrap();
+    let (first, seen, latency) = result;
+    assert!(
+        seen > first,
+        "node B saw the audit sequence move ({first} → {seen})"
+    );
+    let latency = latency.expect("node B's board showed the check-in made on node A");
+    eprintln!("cross-node: check-in on A visible on B's board after {latency:?}");
+    assert!(latency < std::time::Duration::from_secs(1), "{latency:?}");
+}

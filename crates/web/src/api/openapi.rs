@@ -186,6 +186,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "Wall-board snapshot (masked): today's figures, room grid, movements, attention, tests, KPIs, 14-day charts",
             None,
         ),
+        ("GET", "/api/v1/district/board") => (
+            "District board: every station's figures grouped by street, with totals",
+            None,
+        ),
         ("GET", "/api/v1/users") => ("All accounts (admin)", None),
 
         ("POST", "/api/v1/users") => (

@@ -64,8 +64,12 @@ pub async fn events(
     Id(id): Id,
 ) -> Result<Response, WebError> {
     board_access(&state, &ctx, &headers, Some(id)).await?;
-    let rx = state.changes.clone();
-    let mut resp = Sse::new(changes(rx))
+    Ok(stream(&state))
+}
+
+/// The change stream as a response.
+pub fn stream(state: &AppState) -> Response {
+    let mut resp = Sse::new(changes(state.changes.clone()))
         .keep_alive(
             KeepAlive::new()
                 .interval(Duration::from_secs(10))
@@ -77,5 +81,5 @@ pub async fn events(
         "x-accel-buffering",
         axum::http::HeaderValue::from_static("no"),
     );
-    Ok(resp)
+    resp
 }

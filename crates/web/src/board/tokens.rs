@@ -59,6 +59,10 @@ pub struct TokenQuery {
 
 /// `/board/{id}?token=…` stores the token as a cookie and comes back without it.
 pub fn token_handoff(state: &AppState, id: i64, q: &TokenQuery) -> Option<Response> {
+    token_handoff_to(state, &format!("/board/{id}"), q)
+}
+
+pub fn token_handoff_to(state: &AppState, back: &str, q: &TokenQuery) -> Option<Response> {
     let token = q.token.as_deref()?.trim();
     if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
         return None;
@@ -73,7 +77,7 @@ pub fn token_handoff(state: &AppState, id: i64, q: &TokenQuery) -> Option<Respon
             false
         )
     );
-    Some(with_cookie(Redirect::to(&format!("/board/{id}")), &cookie))
+    Some(with_cookie(Redirect::to(back), &cookie))
 }
 
 pub struct TokenRow {
