@@ -54,6 +54,9 @@ pub enum Command {
     /// Audit log tools.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Benchmarks that print figures and their ratio to a baseline measured in the same run.
+    #[command(subcommand)]
+    Bench(BenchCmd),
     /// Create a wall-board display token and print the path a TV opens once.
     BoardToken {
         /// What the TV is, e.g. "一楼大厅电视".
@@ -116,14 +119,32 @@ pub enum UserCmd {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum BenchCmd {
+    /// The station board: snapshot throughput and latency vs bare SQL, and event-to-client
+    /// latency with many open streams. Uses a fresh SQLite file unless --bench-database-url.
+    Board {
+        #[arg(long, default_value_t = 500)]
+        rooms: i64,
+        #[arg(long, default_value_t = 1000)]
+        clients: usize,
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+        /// An empty PostgreSQL database to run on instead (it is filled, not cleaned).
+        #[arg(long)]
+        bench_database_url: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum AuditCmd {
     /// Check the hash chain and name the first broken row.
     Verify,
 }
 
-pub fn init_logging(format: &str) {
+pub fn init_logging(format: &str, quiet: bool) {
+    let default = if quiet { "warn" } else { "info,sqlx=warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("YIZHAN_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let b = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
@@ -185,6 +206,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     bail!("审计链损坏 / audit chain broken at row {seq}: {reason}")
                 }
             }
+        }
+        Command::Bench(BenchCmd::Board {
+            rooms,
+            clients,
+            iterations,
+            bench_database_url,
+        }) => {
+            crate::bench::board(crate::bench::Options {
+                rooms,
+                clients,
+                iterations,
+                database_url: bench_database_url,
+            })
+            .await
         }
         Command::BoardToken { label, station } => {
             let db = open(&cli.db).await?;

@@ -1,5 +1,6 @@
 //! `yizhan`: the one binary. `yizhan serve` with no configuration runs on ./yizhan.db.
 
+mod bench;
 mod cli;
 mod demo;
 mod serve;
@@ -9,7 +10,9 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    cli::init_logging(&cli.log_format);
+    // Benchmarks log warnings only: a line per request would be the thing measured.
+    let quiet = matches!(cli.command, cli::Command::Bench(_));
+    cli::init_logging(&cli.log_format, quiet);
     match cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

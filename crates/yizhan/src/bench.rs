@@ -1,0 +1,301 @@
+//! `yizhan bench board`: the wall board's cost on a 500-room station, measured against the bare
+//! SQL it runs, in the same process and the same run. Prints figures; never asserts on time.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::body::Body;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use yizhan_core::access::Actor;
+use yizhan_core::guest::{GuestInput, validate_guest};
+use yizhan_core::room::{BulkRoomsInput, validate_bulk};
+use yizhan_core::station::{NewStation, StationKind};
+use yizhan_store::{ConnectOptions, Db, board, guests, policies, rooms, stations, stays};
+
+pub struct Options {
+    pub rooms: i64,
+    pub clients: usize,
+    pub iterations: usize,
+    pub database_url: Option<String>,
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// A station with `n` rooms (floors of 50), 90 % occupied, spread over two weeks.
+async fn dataset(db: &Db, n: i64) -> anyhow::Result<i64> {
+    let sys = Actor::system();
+    stations::ensure_district(db, &sys, "龙岗区", "440307", &["吉华街道"]).await?;
+    let street = stations::streets(db).await?[0].id;
+    let st = stations::create(
+        db,
+        &sys,
+        &NewStation {
+            street_id: street,
+            name: format!("基准驿站{n}"),
+            address: "吉华".into(),
+            kind: StationKind::Hotel,
+            capacity: n,
+            contact_name: "基准".into(),
+            contact_phone: "13800138000".into(),
+            active: true,
+        },
+    )
+    .await?
+    .id;
+    let floors = (n + 49) / 50;
+    for f in 0..floors {
+        let count = (n - f * 50).min(50);
+        let floor = f + 2;
+        let new = validate_bulk(&BulkRoomsInput {
+            floor: floor.to_string(),
+            from: (floor * 100 + 1).to_string(),
+            to: (floor * 100 + count).to_string(),
+            beds: "1".into(),
+            kind: "single".into(),
+            prefix: String::new(),
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        rooms::create_many(db, &sys, st, &new).await?;
+    }
+    let all = rooms::list(db, st).await?;
+    let policy = policies::list(db)
+        .await?
+        .into_iter()
+        .find(|p| p.code == "driver")
+        .map(|p| p.id)
+        .unwrap_or(1);
+    let now = yizhan_store::db::now();
+    let today = yizhan_core::time::local_date(now);
+    let occupied = (n * 9 / 10) as usize;
+    for (i, room) in all.iter().take(occupied).enumerate() {
+        let g = validate_guest(
+            &GuestInput {
+                doc_type: "hk_macau_permit".into(),
+                doc_number: format!("H{:08}", 20_000_000 + i),
+                name: format!("基准{i}"),
+                sex: Some("male".into()),
+                birth_date: Some("1980-01-01".into()),
+                phone: "91234567".into(),
+                region: "香港".into(),
+                category: "cross_border_driver".into(),
+                employer: Some("基准物流".into()),
+                plate_cn: Some("粤ZAB12港".into()),
+                exemption_status: Some("valid".into()),
+                ..Default::default()
+            },
+            today,
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let gid = guests::create(db, &sys, st, &g).await?.id;
+        let at = now - chrono::Duration::hours((i % 14 * 24) as i64 + 1);
+        stays::check_in(
+            db,
+            &sys,
+            &stays::CheckIn {
+                station_id: st,
+                guest_id: gid,
+                room_id: room.id,
+                policy_id: policy,
+                at,
+            },
+        )
+        .await?;
+    }
+    Ok(st)
+}
+
+pub async fn board(o: Options) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("yizhan-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = o
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite:{}", dir.join("bench.db").display()));
+    let db = Db::connect(&ConnectOptions {
+        url: url.clone(),
+        max_connections: 8,
+    })
+    .await
+    .context("open the bench database")?;
+    yizhan_store::migrate::run(&db).await?;
+    let t0 = Instant::now();
+    let st = dataset(&db, o.rooms).await?;
+    let gen_time = t0.elapsed();
+    let backend = format!("{:?}", db.backend());
+    println!(
+        "dataset: {} rooms, {} guests in stay, built in {:.1} s ({backend})",
+        o.rooms,
+        o.rooms * 9 / 10,
+        gen_time.as_secs_f64()
+    );
+
+    // Baseline: the bare SQL of a snapshot (counts, grid, movements), no rendering, no HTTP.
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    let mut bare = Vec::with_capacity(o.iterations);
+    for _ in 0..o.iterations {
+        let t = Instant::now();
+        board::counts(&db, st, today).await?;
+        board::grid(&db, st).await?;
+        board::movements(&db, st, 15).await?;
+        bare.push(t.elapsed());
+    }
+    bare.sort();
+
+    // The snapshot through the whole application: router, middleware, policy, JSON.
+    let (app, _) = yizhan_web::build(db.clone(), Default::default());
+    let token = "f".repeat(64);
+    board::create_token(&db, &Actor::system(), Some(st), "bench", &token).await?;
+    let request = || {
+        axum::http::Request::get(format!("/api/v1/stations/{st}/board"))
+            .header("cookie", format!("yz_board={token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let mut full = Vec::with_capacity(o.iterations);
+    let started = Instant::now();
+    for _ in 0..o.iterations {
+        let t = Instant::now();
+        let resp = app.clone().oneshot(request()).await?;
+        anyhow::ensure!(
+            resp.status().is_success(),
+            "snapshot answered {}",
+            resp.status()
+        );
+        let _ = resp.into_body().collect().await?;
+        full.push(t.elapsed());
+    }
+    let wall = started.elapsed();
+    full.sort();
+    let rps = o.iterations as f64 / wall.as_secs_f64();
+    let bare_rps = o.iterations as f64 / bare.iter().sum::<Duration>().as_secs_f64();
+
+    // Event to screen: `clients` open event streams; one write; time until each stream delivers.
+    let mut streams = Vec::with_capacity(o.clients);
+    for _ in 0..o.clients {
+        let req = axum::http::Request::get(format!("/board/{st}/events"))
+            .header("cookie", format!("yz_board={token}"))
+            .body(Body::empty())
+            .unwrap();
+        let mut body = app.clone().oneshot(req).await?.into_body();
+        let _first = body.frame().await; // the "connected" event
+        streams.push(body);
+    }
+    let rooms_list = rooms::list(&db, st).await?;
+    let spare = rooms_list
+        .iter()
+        .find(|r| r.occupied == 0)
+        .map(|r| r.id)
+        .unwrap_or(rooms_list[0].id);
+    let write_at = Instant::now();
+    rooms::set_state(
+        &db,
+        &Actor::system(),
+        spare,
+        yizhan_core::room::RoomState::Maintenance,
+        Some("bench"),
+    )
+    .await?;
+    let mut waits = Vec::with_capacity(o.clients);
+    let handles: Vec<_> = streams
+        .into_iter()
+        .map(|mut body| {
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(Duration::from_secs(10), body.frame()).await;
+                Instant::now()
+            })
+        })
+        .collect();
+    for h in handles {
+        waits.push(h.await?.duration_since(write_at));
+    }
+    waits.sort();
+
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_owned())
+        })
+        .unwrap_or_default();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_default();
+    let table = format!(
+        "| figure | value | baseline (bare SQL, same run) | ratio |\n|---|---|---|---|\n\
+         | station snapshot, sequential req/s | {rps:.0} | {bare_rps:.0} | {:.2} |\n\
+         | station snapshot p50 | {} | {} | {:.2} |\n\
+         | station snapshot p99 | {} | {} | {:.2} |\n\
+         | event to client, {} streams, p50 | {} | poll interval {} | {:.2} |\n\
+         | event to client, {} streams, p99 | {} | poll interval {} | {:.2} |\n\
+         | peak RSS of the bench process | {} MiB | | |\n",
+        rps / bare_rps,
+        ms(pct(&full, 0.5)),
+        ms(pct(&bare, 0.5)),
+        pct(&full, 0.5).as_secs_f64() / pct(&bare, 0.5).as_secs_f64().max(1e-9),
+        ms(pct(&full, 0.99)),
+        ms(pct(&bare, 0.99)),
+        pct(&full, 0.99).as_secs_f64() / pct(&bare, 0.99).as_secs_f64().max(1e-9),
+        o.clients,
+        ms(pct(&waits, 0.5)),
+        ms(yizhan_web::board::live::POLL),
+        pct(&waits, 0.5).as_secs_f64() / yizhan_web::board::live::POLL.as_secs_f64(),
+        o.clients,
+        ms(pct(&waits, 0.99)),
+        ms(yizhan_web::board::live::POLL),
+        pct(&waits, 0.99).as_secs_f64() / yizhan_web::board::live::POLL.as_secs_f64(),
+        rss.parse::<u64>().unwrap_or(0) / 1024,
+    );
+    println!("\n{table}");
+    let header = format!(
+        "## Wall board ({backend}, {} rooms, {} iterations, {} event streams)\n\nMachine: {} cores, {cpu}. Command: `cargo run --release -p yizhan -- bench board`. \
+         The snapshot goes through the whole router in-process (middleware, token check, JSON), without sockets; \
+         the baseline runs the snapshot's three main queries directly. Event-to-client is from the write's commit to each \
+         stream's next frame; the change poll runs every {} ms.\n\n",
+        o.rooms,
+        o.iterations,
+        o.clients,
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+        ms(yizhan_web::board::live::POLL),
+    );
+    let doc = std::path::Path::new("docs/benchmarks.md");
+    if doc.parent().is_some_and(|p| p.exists()) {
+        let mut text = std::fs::read_to_string(doc).unwrap_or_else(|_| "# Benchmarks\n\nFigures printed by the bench commands; each run replaces its own section.\n\n".into());
+        let marker = format!("## Wall board ({backend},");
+        if let Some(start) = text.find(&marker) {
+            let end = text[start + 3..]
+                .find("\n## ")
+                .map(|e| start + 3 + e + 1)
+                .unwrap_or(text.len());
+            text.replace_range(start..end, "");
+        }
+        text.push_str(&header);
+        text.push_str(&table);
+        text.push('\n');
+        std::fs::write(doc, text)?;
+        println!("written to docs/benchmarks.md");
+    }
+    db.close().await;
+    if o.database_url.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(())
+}
