@@ -193,6 +193,8 @@ pub enum Permission {
     PoliciesManage,
     /// Create and revoke wall-board display tokens.
     BoardsManage,
+    /// Approve a release from quarantine (解除): a medical user or the lead.
+    ReleaseApprove,
 }
 
 /// The role → permission table, in one place.
@@ -225,6 +227,7 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         TestsRecord | AlertsClose => matches!(role, StationLead | Medical),
         PoliciesManage => matches!(role, Admin | Commander),
         BoardsManage => matches!(role, StationLead | Commander),
+        ReleaseApprove => matches!(role, StationLead | Medical),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

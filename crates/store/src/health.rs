@@ -55,6 +55,17 @@ pub async fn raise(
     if open.is_some() {
         return Ok(None);
     }
+    // The alert is also a movement on the station's timeline (the wall board's feed).
+    tx.execute(
+        q(
+            "INSERT INTO stay_events (stay_id, station_id, kind, room_id, detail, actor, at)
+           SELECT id, station_id, 'alert', room_id, $2, 'system', $3 FROM stays WHERE id = $1",
+        )
+        .bind(stay_id)
+        .bind(serde_json::json!({ "kind": kind }).to_string())
+        .bind(now()),
+    )
+    .await?;
     let (id,): (i64,) = tx
         .fetch_one(
             q("INSERT INTO alerts (station_id, stay_id, kind, detail, raised_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
@@ -184,4 +195,32 @@ pub async fn close_alert(db: &Db, actor: &Actor, id: i64, note: &str) -> Result<
     }
     audit::append(&mut tx, actor, Entry::new("alert.close", "alert", id)).await?;
     tx.commit().await
+}
+
+/// A reading with where and whom, for exports.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CheckLine {
+    pub day: NaiveDate,
+    pub slot: String,
+    pub room_number: String,
+    pub guest_name: String,
+    pub temperature: i64,
+    pub symptoms: String,
+    pub recorded_by: String,
+}
+
+pub async fn lines_of_station(
+    db: &Db,
+    station_id: i64,
+    since: NaiveDate,
+) -> Result<Vec<CheckLine>> {
+    db.fetch_all(
+        q("SELECT h.day, h.slot, r.number AS room_number, g.name AS guest_name, h.temperature, h.symptoms, h.recorded_by
+             FROM health_checks h JOIN stays s ON s.id = h.stay_id JOIN guests g ON g.id = s.guest_id
+             JOIN rooms r ON r.id = s.room_id
+            WHERE h.station_id = $1 AND h.day >= $2 ORDER BY h.day DESC, h.slot DESC, r.number")
+        .bind(station_id)
+        .bind(since),
+    )
+    .await
 }

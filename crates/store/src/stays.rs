@@ -425,3 +425,29 @@ pub async fn check_out(
     tx.commit().await?;
     get(db, stay_id).await
 }
+
+/// A stay with who it was, for exports (unmasked: the web layer masks).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StayLine {
+    pub id: i64,
+    pub guest_name: String,
+    pub doc_number: String,
+    pub room_number: String,
+    pub policy_code: String,
+    pub checked_in_at: DateTime<Utc>,
+    pub planned_release: NaiveDate,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub outcome: Option<String>,
+}
+
+pub async fn lines_of_station(db: &Db, station_id: i64) -> Result<Vec<StayLine>> {
+    db.fetch_all(
+        q("SELECT s.id, g.name AS guest_name, g.doc_number, r.number AS room_number, p.code AS policy_code,
+                  s.checked_in_at, s.planned_release, s.ended_at, s.outcome
+             FROM stays s JOIN guests g ON g.id = s.guest_id JOIN rooms r ON r.id = s.room_id
+             JOIN quarantine_policies p ON p.id = s.policy_id
+            WHERE s.station_id = $1 ORDER BY s.checked_in_at DESC")
+        .bind(station_id),
+    )
+    .await
+}

@@ -167,10 +167,20 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         )
         .post(
             "/stays/{id}/check-out",
-            Perm(GuestsWrite),
+            Perm(GuestsRead),
             pages::stays::check_out,
         )
         // health round, tests, key attention, certificates
+        .get(
+            "/stations/{id}/stays/export.xlsx",
+            Perm(GuestsRead),
+            pages::exports::stays_xlsx,
+        )
+        .get(
+            "/stations/{id}/health/export.xlsx",
+            Perm(GuestsRead),
+            pages::exports::health_xlsx,
+        )
         .get(
             "/stations/{id}/round",
             Perm(HealthRecord),
@@ -354,7 +364,7 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         )
         .post(
             "/api/v1/stays/{id}/check-out",
-            Perm(GuestsWrite),
+            Perm(GuestsRead),
             api::guests::check_out,
         )
         .post(
@@ -413,6 +423,12 @@ pub fn app(db: Db, config: WebConfig) -> Router {
 
 /// The application and its route table (for tests and the OpenAPI document).
 pub fn build(db: Db, config: WebConfig) -> (Router, Arc<Vec<RouteInfo>>) {
+    let (router, table, _) = build_with_state(db, config);
+    (router, table)
+}
+
+/// The application and the state it runs on (benchmarks call domain functions beside it).
+pub fn build_with_state(db: Db, config: WebConfig) -> (Router, Arc<Vec<RouteInfo>>, AppState) {
     let changes = board::watch_changes(db.clone());
     let state = AppState {
         db,
@@ -421,6 +437,7 @@ pub fn build(db: Db, config: WebConfig) -> (Router, Arc<Vec<RouteInfo>>) {
         metrics: Default::default(),
         routes: Arc::new(Vec::new()),
         changes,
+        snapshots: Default::default(),
     };
     let (router, info) = routes(state.clone());
     let state = AppState {
@@ -434,6 +451,6 @@ pub fn build(db: Db, config: WebConfig) -> (Router, Arc<Vec<RouteInfo>>) {
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(from_fn(security::headers))
-        .with_state(state);
-    (router, table)
+        .with_state(state.clone());
+    (router, table, state)
 }

@@ -908,10 +908,23 @@ both_backends!(
             app.get(&mut c, &format!("/api/v1/rooms/{r1}")).await.json()["state"],
             "awaiting_disinfection"
         );
-        // A release now is refused with every blocker listed.
+        // Staff cannot approve a release; the lead is refused with every blocker listed.
         let r = app
             .json(
                 &mut c,
+                Method::POST,
+                &format!("/api/v1/stays/{sid}/check-out"),
+                json!({"outcome": "released"}),
+            )
+            .await;
+        assert_eq!(r.json()["error"]["field"], "outcome");
+        let lead = app
+            .user("lead", Role::StationLead, Scope::Station(st_a), false)
+            .await;
+        let mut ld = app.session_for(lead).await;
+        let r = app
+            .json(
+                &mut ld,
                 Method::POST,
                 &format!("/api/v1/stays/{sid}/check-out"),
                 json!({"outcome": "released"}),
@@ -1226,7 +1239,7 @@ both_backends!(
         let mut s = app.session_for(staff).await;
         let r = app
             .json(
-                &mut s,
+                &mut c,
                 Method::POST,
                 &format!("/api/v1/stays/{sid}/check-out"),
                 json!({"outcome": "released"}),
@@ -1255,6 +1268,19 @@ both_backends!(
         let r = app
             .json(
                 &mut s,
+                Method::POST,
+                &format!("/api/v1/stays/{sid}/check-out"),
+                json!({"outcome": "released"}),
+            )
+            .await;
+        assert_eq!(
+            r.json()["error"]["message"],
+            "解除隔离须由医护人员或专班负责人确认。",
+            "staff cannot approve a release"
+        );
+        let r = app
+            .json(
+                &mut c,
                 Method::POST,
                 &format!("/api/v1/stays/{sid}/check-out"),
                 json!({"outcome": "released"}),
@@ -1595,3 +1621,90 @@ both_backends!(district_board_rolls_up_by_street, |t: TestDb| async move {
         StatusCode::NOT_FOUND
     );
 });
+
+both_backends!(
+    stay_and_health_exports_are_masked_unless_allowed_and_audited,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (_, _, st_a, _) = district(app.db()).await;
+        let room = common::room(app.db(), st_a, "301", 1).await;
+        let g = common::guest(app.db(), st_a, 1).await;
+        let sid = common::check_in(app.db(), st_a, g, room).await;
+        let check =
+            yizhan_core::health::validate_health_check(&yizhan_core::health::HealthCheckInput {
+                temperature: "36.8".into(),
+                symptoms: vec!["cough".into()],
+                note: String::new(),
+            })
+            .unwrap();
+        yizhan_store::health::record(
+            app.db(),
+            &yizhan_core::access::Actor::system(),
+            sid,
+            yizhan_core::time::local_date(yizhan_store::db::now()),
+            yizhan_core::health::Slot::Am,
+            &check,
+        )
+        .await
+        .unwrap();
+        let viewer = app
+            .user("viewer", Role::Viewer, Scope::District, false)
+            .await;
+        let mut v = app.session_for(viewer).await;
+        let rows = xlsx_rows(
+            &app.get(&mut v, &format!("/stations/{st_a}/stays/export.xlsx"))
+                .await
+                .bytes,
+            "入住记录",
+        );
+        assert_eq!(rows[1][0], "陈**1");
+        assert_eq!(rows[1][1], "H*******1");
+        let rows = xlsx_rows(
+            &app.get(&mut v, &format!("/stations/{st_a}/health/export.xlsx"))
+                .await
+                .bytes,
+            "体温记录",
+        );
+        assert_eq!(
+            (
+                rows[1][3].as_str(),
+                rows[1][4].as_str(),
+                rows[1][5].as_str()
+            ),
+            ("陈**1", "36.8", "咳嗽")
+        );
+        // A viewer may not unmask; the lead may, and it is audited.
+        assert_eq!(
+            app.get(
+                &mut v,
+                &format!("/stations/{st_a}/stays/export.xlsx?unmasked=1")
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        let lead = app
+            .user("lead", Role::StationLead, Scope::Station(st_a), false)
+            .await;
+        let mut l = app.session_for(lead).await;
+        let rows = xlsx_rows(
+            &app.get(
+                &mut l,
+                &format!("/stations/{st_a}/stays/export.xlsx?unmasked=1"),
+            )
+            .await
+            .bytes,
+            "入住记录",
+        );
+        assert_eq!(
+            (rows[1][0].as_str(), rows[1][1].as_str()),
+            ("陈大文1", "H10000001")
+        );
+        let audited = yizhan_store::audit::recent(app.db(), 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .any(|a| a.action == "export.unmasked");
+        assert!(audited);
+    }
+);

@@ -517,3 +517,98 @@ both_backends!(
         .await;
     }
 );
+
+both_backends!(
+    medical_releases_a_guest_and_opens_the_certificate,
+    |t: TestDb| async move {
+        with_browser(
+            t,
+            "medical_releases_a_guest_and_opens_the_certificate",
+            |d, base, app| async move {
+                let (_, _, st_a, _) = district(app.db()).await;
+                let room = common::room(app.db(), st_a, "501", 1).await;
+                let gid = common::guest(app.db(), st_a, 5).await;
+                let sys = yizhan_core::access::Actor::system();
+                let p147 = yizhan_store::policies::list(app.db())
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|p| p.code == "14+7")
+                    .unwrap()
+                    .id;
+                let stay = yizhan_store::stays::check_in(
+                    app.db(),
+                    &sys,
+                    &yizhan_store::stays::CheckIn {
+                        station_id: st_a,
+                        guest_id: gid,
+                        room_id: room,
+                        policy_id: p147,
+                        at: yizhan_store::db::now() - chrono::Duration::days(15),
+                    },
+                )
+                .await
+                .unwrap();
+                let mut results = Vec::new();
+                for t in yizhan_store::stays::tests(app.db(), stay.id).await.unwrap() {
+                    yizhan_store::sampling::sample(app.db(), &sys, t.id, &format!("R-{}", t.id))
+                        .await
+                        .unwrap();
+                    results.push((t.id, "negative".to_owned()));
+                }
+                yizhan_store::sampling::set_results(app.db(), &sys, &results)
+                    .await
+                    .unwrap();
+                app.user("doctor", Role::Medical, Scope::Station(st_a), false)
+                    .await;
+                let backend = format!("{:?}", app.db().backend()).to_lowercase();
+                d.goto(format!("{base}/login")).await?;
+                fill(&d, "[data-testid=username]", "doctor").await?;
+                fill(&d, "[data-testid=password]", PASSWORD).await?;
+                d.find(By::Css("[data-testid=login-submit]"))
+                    .await?
+                    .click()
+                    .await?;
+                wait_text(&d, "[data-testid=home-title]", "工作台").await?;
+                d.goto(format!("{base}/guests/{gid}")).await?;
+                d.find(By::Css("[data-testid=checkout-box] summary"))
+                    .await?
+                    .click()
+                    .await?;
+                let options = d
+                    .find_all(By::Css("[data-testid=checkout-outcome] option"))
+                    .await?;
+                assert_eq!(options.len(), 1, "a medical user only releases");
+                d.find(By::Css("[data-testid=checkout-save]"))
+                    .await?
+                    .click()
+                    .await?;
+                d.query(By::Css("[data-testid=certificate-link]"))
+                    .wait(Duration::from_secs(5), Duration::from_millis(50))
+                    .first()
+                    .await?
+                    .click()
+                    .await?;
+                let number = text_of(&d, "[data-testid=certificate-number]").await?;
+                assert!(number.starts_with(&format!("S{st_a:03}-")), "{number}");
+                assert!(
+                    d.find(By::Css("[data-testid=certificate] svg"))
+                        .await
+                        .is_ok(),
+                    "QR code on the certificate"
+                );
+                d.screenshot(&shots_dir().join(format!("certificate-{backend}.png")))
+                    .await?;
+                let cert = yizhan_store::stays::certificate_of(app.db(), stay.id)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                d.goto(format!("{base}/verify/{}?c={}", cert.number, cert.code))
+                    .await?;
+                wait_text(&d, "[data-testid=verify-valid]", "该证明真实有效。").await?;
+                Ok(())
+            },
+        )
+        .await;
+    }
+);

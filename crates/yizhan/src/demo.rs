@@ -262,17 +262,13 @@ const GIVEN: [&str; 16] = [
     "少华", "振邦", "启光", "耀祖",
 ];
 
-/// The Zhuohui station at work: four floors of rooms, about 40 cross-border drivers and a few
-/// inbound travellers checked in over the last two weeks, readings, tests and one alert.
+/// The Zhuohui station at work: 200 rooms on ten floors, about 150 guests (mostly cross-border
+/// drivers) checked in over the last two weeks, a week of temperatures and tests, a few fevers,
+/// one room sealed after a positive result, and some guests already released.
 async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result<usize> {
-    rooms_for(
-        db,
-        actor,
-        station_id,
-        &[(3, 20, 1), (4, 20, 1), (5, 20, 1), (6, 10, 2)],
-    )
-    .await?;
-    if !guests::list(db, station_id, None, false, 1)
+    let floors: Vec<(i64, i64, i64)> = (3..=12).map(|f| (f, 20, 1)).collect();
+    rooms_for(db, actor, station_id, &floors).await?;
+    if !guests::list(db, station_id, None, true, 1)
         .await?
         .is_empty()
     {
@@ -290,9 +286,10 @@ async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result
             .unwrap_or(1)
     };
     let all_rooms = rooms::list(db, station_id).await?;
-    let mut loaded = 0;
-    for i in 0..44u64 {
-        let driver = i < 38;
+    let mut in_stay = 0;
+    for i in 0..158u64 {
+        let driver = i % 8 != 7;
+        let released = i >= 150;
         let name = format!(
             "{}{}",
             SURNAMES[rng.next(16) as usize],
@@ -317,7 +314,7 @@ async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result
             }),
             birth_date: Some(format!(
                 "{}-{:02}-{:02}",
-                1965 + rng.next(35),
+                1962 + rng.next(38),
                 1 + rng.next(12),
                 1 + rng.next(28)
             )),
@@ -360,9 +357,15 @@ async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result
         let Some(room) = all_rooms.get(i as usize) else {
             break;
         };
-        let days_ago = rng.next(13) as i64;
+        // Released guests arrived 15 days ago under 14+7; the others over the last 13 days.
+        let days_ago = if released { 15 } else { rng.next(13) as i64 };
         let at =
             now - chrono::Duration::days(days_ago) - chrono::Duration::hours(rng.next(10) as i64);
+        let code = if released || !driver {
+            "14+7"
+        } else {
+            "driver"
+        };
         let stay = stays::check_in(
             db,
             actor,
@@ -370,12 +373,11 @@ async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result
                 station_id,
                 guest_id: g.id,
                 room_id: room.id,
-                policy_id: policy(if driver { "driver" } else { "14+7" }),
+                policy_id: policy(code),
                 at,
             },
         )
         .await?;
-        loaded += 1;
         // Tests due before today: sampled; results back for all but the most recent.
         let mut results = Vec::new();
         for t in stays::tests(db, stay.id)
@@ -386,35 +388,56 @@ async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result
             sampling::sample(db, actor, t.id, &format!("ZH{:06}", t.id)).await?;
             results.push((t.id, "negative".to_owned()));
         }
-        results.pop();
+        if !released {
+            results.pop();
+        }
+        if i == 20
+            && let Some(last) = results.last_mut()
+        {
+            last.1 = "positive".into();
+        }
         sampling::set_results(db, actor, &results).await?;
-        // Yesterday's and this morning's temperatures; one guest runs a fever.
-        for (day, slot) in [
-            (today - chrono::Duration::days(1), Slot::Am),
-            (today - chrono::Duration::days(1), Slot::Pm),
-            (today, Slot::Am),
-        ] {
+        if released {
+            stays::check_out(
+                db,
+                actor,
+                stay.id,
+                yizhan_core::stay::Outcome::Released,
+                None,
+            )
+            .await?;
+            continue;
+        }
+        in_stay += 1;
+        // A week of temperatures, twice a day, since arrival; three guests run a fever today.
+        for back in (0..7i64).rev() {
+            let day = today - chrono::Duration::days(back);
             if yizhan_core::time::local_date(at) > day {
                 continue;
             }
-            let t = if i == 7 && day == today {
-                "37.8".to_owned()
-            } else {
-                format!("36.{}", rng.next(8))
-            };
-            let check = validate_health_check(&HealthCheckInput {
-                temperature: t,
-                symptoms: vec![],
-                note: String::new(),
-            })
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-            health::record(db, actor, stay.id, day, slot, &check).await?;
+            for slot in [Slot::Am, Slot::Pm] {
+                if back == 0 && slot == Slot::Pm {
+                    continue;
+                }
+                let fever = back == 0 && [7, 42, 99].contains(&i);
+                let t = if fever {
+                    format!("37.{}", 5 + rng.next(4))
+                } else {
+                    format!("36.{}", rng.next(8))
+                };
+                let check = validate_health_check(&HealthCheckInput {
+                    temperature: t,
+                    symptoms: vec![],
+                    note: String::new(),
+                })
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                health::record(db, actor, stay.id, day, slot, &check).await?;
+            }
         }
     }
-    // A room under repair and two waiting for terminal disinfection, as on any real day.
-    let spare: Vec<_> = all_rooms.iter().skip(loaded).collect();
-    if let Some(r) = spare.first() {
+    // A room under repair, as on any real day.
+    if let Some(r) = all_rooms.get(158) {
         rooms::set_state(db, actor, r.id, RoomState::Maintenance, Some("空调维修")).await?;
     }
-    Ok(loaded)
+    Ok(in_stay)
 }

@@ -194,7 +194,7 @@ pub async fn check_out(
     Id(id): Id,
     RawBody(body): RawBody,
 ) -> Result<Json<StayView>, WebError> {
-    let s = visible_stay(&state, &ctx, id, Permission::GuestsWrite).await?;
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
     let i: CheckOutInput = json_from(&body)?;
     let s = do_check_out(&state, &ctx, &s, &i).await?;
     Ok(Json(stay_view(&state, s).await?))

@@ -250,12 +250,34 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
 }
 
 /// The snapshot for a TV (token cookie) or a signed-in reader; also `/api/v1/stations/{id}/board`.
+/// Served from a cache while nothing has changed since it was built.
 pub async fn json(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
     Id(id): Id,
-) -> Result<Json<Snapshot>, WebError> {
+) -> Result<Json<std::sync::Arc<serde_json::Value>>, WebError> {
     board_access(&state, &ctx, &headers, Some(id)).await?;
-    Ok(Json(build(&state, &ctx.tr(), id).await?))
+    let tr = ctx.tr();
+    let key = (id, tr.code());
+    let seq = *state.changes.borrow();
+    if let Some((at, cached)) = state
+        .snapshots
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&key)
+        && *at == seq
+    {
+        return Ok(Json(cached.clone()));
+    }
+    let snap = build(&state, &tr, id).await?;
+    let value = std::sync::Arc::new(
+        serde_json::to_value(&snap).map_err(|e| WebError::Internal(e.to_string()))?,
+    );
+    state
+        .snapshots
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key, (snap.seq, value.clone()));
+    Ok(Json(value))
 }

@@ -75,6 +75,7 @@ struct VerifyPage {
     number: String,
     name: String,
     station: String,
+    checked_in: String,
     released: String,
 }
 
@@ -100,6 +101,7 @@ pub async fn verify(
         number: number.chars().take(40).collect(),
         name: String::new(),
         station: String::new(),
+        checked_in: String::new(),
         released: String::new(),
     };
     if let Some(c) = found {

@@ -547,6 +547,7 @@ struct ShowPage {
     can_manage_attention: bool,
     certificate_stays: Vec<i64>,
     symptoms: Vec<(&'static str, String)>,
+    can_release: bool,
 }
 
 impl ShowPage {
@@ -674,6 +675,7 @@ pub async fn show_page(
             .iter()
             .map(|s| (s.as_str(), tr.t(s.label_key()).to_owned()))
             .collect(),
+        can_release: p.can(Permission::ReleaseApprove, g.target()),
         can_record_health: p.can(Permission::HealthRecord, g.target()),
         can_manage_attention: p.can(Permission::AttentionManage, g.target()),
         layout: Layout::new(state, ctx, "guests.guest"),

@@ -4,6 +4,7 @@ pub mod account;
 pub mod attention;
 pub mod audit;
 pub mod certificates;
+pub mod exports;
 pub mod guests;
 pub mod health;
 pub mod home;

@@ -195,7 +195,34 @@ pub async fn do_check_out(
     s: &Stay,
     i: &CheckOutInput,
 ) -> Result<Stay, WebError> {
+    // Staff end stays; a medical user or the lead approves releases. Anyone else: no.
+    let p = ctx.user()?;
+    let (may_end, may_release) = (
+        p.can(Permission::GuestsWrite, s.target()),
+        p.can(Permission::ReleaseApprove, s.target()),
+    );
+    if !may_end && !may_release {
+        return Err(deny(
+            state,
+            ctx,
+            &format!("stay {} check-out", s.id),
+            WebError::Forbidden,
+        )
+        .await);
+    }
     let (outcome, reason) = validate_check_out(i)?;
+    if outcome == Outcome::Released && !may_release {
+        return Err(WebError::Rule {
+            field: Some("outcome".into()),
+            key: "error.release_needs_medical",
+        });
+    }
+    if outcome != Outcome::Released && !may_end {
+        return Err(WebError::Rule {
+            field: Some("outcome".into()),
+            key: "error.medical_releases_only",
+        });
+    }
     if outcome == Outcome::Released
         && let Err(blockers) = check_release(&release_facts(state, s).await?)
     {
@@ -231,7 +258,7 @@ pub async fn check_out(
     Id(id): Id,
     FormBody(i): FormBody<CheckOutInput>,
 ) -> Result<Response, WebError> {
-    let s = visible_stay(&state, &ctx, id, Permission::GuestsWrite).await?;
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
     match do_check_out(&state, &ctx, &s, &i).await {
         Ok(_) => Ok(Redirect::to(&format!("/guests/{}", s.guest_id)).into_response()),
         Err(e) if e.is_correctable() => {
