@@ -284,9 +284,11 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
     println!("\n{table}");
     let header = format!(
         "## Wall board ({backend}, {} rooms, {} iterations, {} event streams)\n\nMachine: {} cores, {cpu}. Command: `cargo run --release -p yizhan -- bench board`. \
-         The snapshot goes through the whole router in-process (middleware, token check, JSON), without sockets; \
-         the baseline runs the snapshot's three main queries directly. Event-to-client is from the write's commit to each \
-         stream's next frame; the change poll runs every {} ms.\n\n",
+         \"From scratch\" runs every query of a snapshot (as after each change); \"through the router\" is the whole \
+         application in-process (middleware, token check, JSON, no sockets) where TVs after the first get the snapshot \
+         cached until the next change; the baseline runs the snapshot's three main queries directly. Event-to-client \
+         is from a write's commit to each open stream's next frame; the change poll runs every {}, so it lands \
+         anywhere between 0 and one interval.\n\n",
         o.rooms,
         o.iterations,
         o.clients,
