@@ -300,3 +300,33 @@ pub async fn district_tokens(db: &Db) -> Result<Vec<BoardToken>> {
     )
     .await
 }
+
+/// KPI counts of a station between two instants (the board shows all time; this is per period).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PeriodCounts {
+    pub positives: i64,
+    pub turned_back: i64,
+    pub exemption_revoked: i64,
+    pub check_ins: i64,
+    pub releases: i64,
+}
+
+pub async fn period_counts(
+    db: &Db,
+    station_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<PeriodCounts> {
+    db.fetch_one(
+        q("SELECT
+             (SELECT COUNT(*) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND t.result = 'positive' AND t.result_at >= $2 AND t.result_at < $3) AS positives,
+             (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'turned_back' AND ended_at >= $2 AND ended_at < $3) AS turned_back,
+             (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'exemption_revoked' AND ended_at >= $2 AND ended_at < $3) AS exemption_revoked,
+             (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND checked_in_at >= $2 AND checked_in_at < $3) AS check_ins,
+             (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'released' AND ended_at >= $2 AND ended_at < $3) AS releases")
+        .bind(station_id)
+        .bind(from)
+        .bind(to),
+    )
+    .await
+}

@@ -446,3 +446,5 @@ error.release_needs_medical = A release must be approved by a medical user or th
 guests.export_stays = Export stays
 guests.export_health = Export temperatures
 error.medical_releases_only = Medical users approve releases only; other outcomes are recorded by station staff.
+field.period_from = From
+field.period_to = To

@@ -446,3 +446,5 @@ error.release_needs_medical = 解除隔离须由医护人员或专班负责人�
 guests.export_stays = 导出入住记录
 guests.export_health = 导出体温记录
 error.medical_releases_only = 医护人员只能办理解除隔离，其他离开方式请由驿站工作人员办理。
+field.period_from = 开始日期
+field.period_to = 结束日期

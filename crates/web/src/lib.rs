@@ -404,6 +404,11 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         )
         .get("/api/v1/stations/{id}/board", Board, board::snapshot::json)
         .get("/api/v1/district/board", Board, board::district::json)
+        .get(
+            "/api/v1/stations/{id}/kpis",
+            Perm(StationsRead),
+            pages::kpis::api,
+        )
         .get("/api/v1/users", Perm(UsersManage), api::users::list)
         .post("/api/v1/users", Perm(UsersManage), api::users::create)
         .get("/api/v1/users/{id}", Perm(UsersManage), api::users::get)

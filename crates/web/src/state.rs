@@ -16,6 +16,8 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// The address people reach Yizhan at (for QR codes); when unset, the request's Host.
     pub public_url: Option<String>,
+    /// When the morning and afternoon temperature slots fall due (China Standard Time).
+    pub slots: yizhan_core::health::SlotConfig,
 }
 
 impl Default for WebConfig {
@@ -24,6 +26,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             body_limit: 1024 * 1024,
             public_url: None,
+            slots: Default::default(),
         }
     }
 }

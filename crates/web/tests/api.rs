@@ -1708,3 +1708,63 @@ both_backends!(
         assert!(audited);
     }
 );
+
+both_backends!(kpis_per_period_with_days_since, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, st_a, _) = district(app.db()).await;
+    let room = common::room(app.db(), st_a, "301", 1).await;
+    let g = common::guest(app.db(), st_a, 1).await;
+    let sid = common::check_in(app.db(), st_a, g, room).await;
+    yizhan_store::stays::check_out(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        sid,
+        yizhan_core::stay::Outcome::TurnedBack,
+        Some("劝返"),
+    )
+    .await
+    .unwrap();
+    let lead = app
+        .user("lead", Role::StationLead, Scope::Station(st_a), false)
+        .await;
+    let mut c = app.session_for(lead).await;
+    let k = app
+        .get(&mut c, &format!("/api/v1/stations/{st_a}/kpis"))
+        .await
+        .json();
+    assert_eq!(
+        (
+            k["counts"]["turned_back"].as_i64(),
+            k["counts"]["check_ins"].as_i64(),
+            k["counts"]["positives"].as_i64()
+        ),
+        (Some(1), Some(1), Some(0))
+    );
+    assert_eq!(k["days_since_turned_back"], 0);
+    assert!(k["days_since_positive"].is_null());
+    let k = app
+        .get(
+            &mut c,
+            &format!("/api/v1/stations/{st_a}/kpis?from=2021-01-01&to=2021-01-31"),
+        )
+        .await
+        .json();
+    assert_eq!(
+        k["counts"]["turned_back"], 0,
+        "a past period counts nothing"
+    );
+    let r = app
+        .get(
+            &mut c,
+            &format!("/api/v1/stations/{st_a}/kpis?from=2021-02-01&to=2021-01-01"),
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "period_to");
+    let r = app
+        .get(
+            &mut c,
+            &format!("/api/v1/stations/{st_a}/kpis?from=2021-02-30"),
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "period_from");
+});

@@ -225,6 +225,7 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/stations/{id}/attention", GUEST_READERS_OF_A),
         ("POST", "/api/v1/alerts/{id}/close", TESTERS_OF_A),
         ("GET", "/api/v1/stations/{id}/board", READERS_OF_A),
+        ("GET", "/api/v1/stations/{id}/kpis", READERS_OF_A),
         (
             "GET",
             "/api/v1/district/board",

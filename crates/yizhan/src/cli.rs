@@ -92,6 +92,12 @@ pub struct ServeArgs {
     /// and certificates point there). Default: the host each request came to.
     #[arg(long, env = "YIZHAN_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// When the morning temperature slot is due (China Standard Time, HH:MM).
+    #[arg(long, env = "YIZHAN_AM_DEADLINE", default_value = "10:00", value_parser = parse_hm)]
+    pub am_deadline: chrono::NaiveTime,
+    /// When the afternoon temperature slot is due (China Standard Time, HH:MM).
+    #[arg(long, env = "YIZHAN_PM_DEADLINE", default_value = "18:00", value_parser = parse_hm)]
+    pub pm_deadline: chrono::NaiveTime,
     /// Load the demo district first when the database is empty.
     #[arg(long, env = "YIZHAN_DEMO")]
     pub demo: bool,
@@ -139,6 +145,11 @@ pub enum BenchCmd {
 pub enum AuditCmd {
     /// Check the hash chain and name the first broken row.
     Verify,
+}
+
+fn parse_hm(s: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(s, "%H:%M")
+        .map_err(|_| format!("{s}: expected HH:MM, e.g. 10:00"))
 }
 
 pub fn init_logging(format: &str, quiet: bool) {

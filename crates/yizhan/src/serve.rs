@@ -68,12 +68,22 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         crate::demo::load(&db).await?;
     }
     ensure_admin(&db).await?;
+    anyhow::ensure!(
+        args.am_deadline < chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()
+            && args.pm_deadline > chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default(),
+        "--am-deadline must be before 12:00 and --pm-deadline after it"
+    );
     let app = yizhan_web::app(
         db.clone(),
         WebConfig {
             secure_cookies: args.secure_cookies,
             body_limit: args.body_limit,
             public_url: args.public_url.clone(),
+            slots: yizhan_core::health::SlotConfig {
+                am_deadline: args.am_deadline,
+                pm_deadline: args.pm_deadline,
+                ..Default::default()
+            },
         },
     );
     let listener = tokio::net::TcpListener::bind(&args.listen)

@@ -190,6 +190,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "District board: every station's figures grouped by street, with totals",
             None,
         ),
+        ("GET", "/api/v1/stations/{id}/kpis") => (
+            "KPI counts for a period (?from=&to=, default the last 30 days) and days since the last of each",
+            None,
+        ),
         ("GET", "/api/v1/users") => ("All accounts (admin)", None),
 
         ("POST", "/api/v1/users") => (

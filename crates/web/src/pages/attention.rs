@@ -37,13 +37,14 @@ pub struct AttentionRow {
 
 /// Slots of today and yesterday whose deadline has passed with no reading, for one stay.
 fn overdue_slots(
+    slots: yizhan_core::health::SlotConfig,
     checked_in: chrono::DateTime<chrono::Utc>,
     readings: &[health::HealthCheck],
     stay_id: i64,
     today: chrono::NaiveDate,
 ) -> i64 {
-    use yizhan_core::health::{Slot, SlotConfig, is_overdue, slot_deadline};
-    let cfg = SlotConfig::default();
+    use yizhan_core::health::{Slot, is_overdue, slot_deadline};
+    let cfg = slots;
     let now = yizhan_store::db::now();
     let mut n = 0;
     for day in [today - chrono::Duration::days(1), today] {
@@ -74,7 +75,13 @@ pub async fn list_rows(state: &AppState, station_id: i64) -> Result<Vec<Attentio
         .await?
         .into_iter()
         .filter_map(|f| {
-            let overdue_checks = overdue_slots(f.checked_in_at, &readings, f.stay_id, today);
+            let overdue_checks = overdue_slots(
+                state.config.slots,
+                f.checked_in_at,
+                &readings,
+                f.stay_id,
+                today,
+            );
             let reasons = derive(&Facts {
                 age: age_on(f.birth_date, today),
                 pregnant: f.pregnant,

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::health::{
-    HealthCheckInput, Slot, SlotConfig, Symptom, is_overdue, slot_at, validate_health_check,
+    HealthCheckInput, Slot, Symptom, is_overdue, slot_at, validate_health_check,
 };
 use yizhan_core::mask::mask_name;
 use yizhan_store::stations::Station;
@@ -98,7 +98,7 @@ async fn round_rows(
     let readings = health::of_station_day(&state.db, station_id, day).await?;
     let alerts = health::open_alerts(&state.db, station_id).await?;
     let now = yizhan_store::db::now();
-    let cfg = SlotConfig::default();
+    let cfg = state.config.slots;
     let mut rows = Vec::new();
     for room in yizhan_store::rooms::list(&state.db, station_id).await? {
         if room.occupied == 0 || floor.is_some_and(|f| f != room.floor) {
@@ -125,8 +125,8 @@ async fn round_rows(
     Ok(rows)
 }
 
-fn pick_slot(q: &RoundQuery) -> (NaiveDate, Slot) {
-    let (today, now_slot) = slot_at(yizhan_store::db::now(), &SlotConfig::default());
+fn pick_slot(state: &AppState, q: &RoundQuery) -> (NaiveDate, Slot) {
+    let (today, now_slot) = slot_at(yizhan_store::db::now(), &state.config.slots);
     let day = q
         .day
         .as_deref()
@@ -144,7 +144,7 @@ pub async fn round(
 ) -> Result<Response, WebError> {
     let station = visible(&state, &ctx, id, Permission::HealthRecord).await?;
     let tr = ctx.tr();
-    let (day, slot) = pick_slot(&q);
+    let (day, slot) = pick_slot(&state, &q);
     let floor = q.floor.as_deref().and_then(|f| f.parse::<i64>().ok());
     let all = round_rows(&state, &tr, id, None, day, slot).await?;
     let mut floors: Vec<(i64, bool)> = Vec::new();
@@ -194,7 +194,7 @@ pub async fn record_reading(
     input: &HealthCheckInput,
 ) -> Result<(health::HealthCheck, Option<i64>), WebError> {
     use yizhan_core::error::OnField;
-    let (today, now_slot) = slot_at(yizhan_store::db::now(), &SlotConfig::default());
+    let (today, now_slot) = slot_at(yizhan_store::db::now(), &state.config.slots);
     let day = if day.trim().is_empty() {
         today
     } else {
@@ -260,7 +260,7 @@ pub async fn record(
         slot: Some(f.slot.clone()),
         day: Some(f.day.clone()),
     };
-    let (day, slot) = pick_slot(&q);
+    let (day, slot) = pick_slot(&state, &q);
     let mut row = round_rows(&state, &tr, s.station_id, None, day, slot)
         .await?
         .into_iter()

@@ -8,6 +8,7 @@ pub mod exports;
 pub mod guests;
 pub mod health;
 pub mod home;
+pub mod kpis;
 pub mod layout;
 pub mod login;
 pub mod nat;
