@@ -15,6 +15,7 @@ use yizhan_store::{ConnectOptions, Db, board, guests, policies, rooms, stations,
 
 pub struct Options {
     pub rooms: i64,
+    pub stations: i64,
     pub clients: usize,
     pub iterations: usize,
     pub database_url: Option<String>,
@@ -32,6 +33,11 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
+fn rand_suffix() -> u64 {
+    use rand::Rng;
+    rand::rng().random::<u32>() as u64
+}
+
 /// A station with `n` rooms (floors of 50), 90 % occupied, spread over two weeks.
 async fn dataset(db: &Db, n: i64) -> anyhow::Result<i64> {
     let sys = Actor::system();
@@ -42,7 +48,7 @@ async fn dataset(db: &Db, n: i64) -> anyhow::Result<i64> {
         &sys,
         &NewStation {
             street_id: street,
-            name: format!("基准驿站{n}"),
+            name: format!("基准驿站{n}-{}", rand_suffix()),
             address: "吉华".into(),
             kind: StationKind::Hotel,
             capacity: n,
@@ -233,6 +239,40 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
     }
     waits.sort();
 
+    // A 30-station district: 29 more stations of 50 rooms, 45 guests each, then the roll-up.
+    for _ in 1..o.stations {
+        dataset(&db, 50).await?;
+    }
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    let mut bare_d = Vec::with_capacity(o.iterations);
+    for _ in 0..o.iterations {
+        let t = Instant::now();
+        board::district_lines(&db, today).await?;
+        bare_d.push(t.elapsed());
+    }
+    bare_d.sort();
+    let dtoken = "9".repeat(64);
+    board::create_token(&db, &Actor::system(), None, "bench district", &dtoken).await?;
+    let mut full_d = Vec::with_capacity(o.iterations);
+    for _ in 0..o.iterations {
+        let req = axum::http::Request::get("/api/v1/district/board")
+            .header("cookie", format!("yz_board={dtoken}"))
+            .body(Body::empty())
+            .unwrap();
+        let t = Instant::now();
+        let resp = app.clone().oneshot(req).await?;
+        anyhow::ensure!(
+            resp.status().is_success(),
+            "district board answered {}",
+            resp.status()
+        );
+        let _ = resp.into_body().collect().await?;
+        full_d.push(t.elapsed());
+    }
+    full_d.sort();
+    let d_rps = o.iterations as f64 / full_d.iter().sum::<Duration>().as_secs_f64();
+    let d_bare_rps = o.iterations as f64 / bare_d.iter().sum::<Duration>().as_secs_f64();
+
     let rss = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -258,6 +298,8 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
          | snapshot through the router (cached until a change), req/s | {rps:.0} | {bare_rps:.0} | {:.2} |\n\
          | snapshot through the router, p50 / p99 | {} / {} | {} / {} | {:.2} / {:.2} |\n\
          | event to client, {} open streams, p50 / p99 | {} / {} | poll interval {} | {:.2} / {:.2} |\n\
+         | district roll-up ({} stations) through the router, req/s | {d_rps:.0} | {d_bare_rps:.0} | {:.2} |\n\
+         | district roll-up through the router, p50 / p99 | {} / {} | {} / {} | {:.2} / {:.2} |\n\
          | peak RSS of the bench process | {} MiB | | |\n",
         cold_rps / bare_rps,
         ms(pct(&cold, 0.5)),
@@ -279,6 +321,14 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
         ms(poll),
         ratio(pct(&waits, 0.5), poll),
         ratio(pct(&waits, 0.99), poll),
+        o.stations,
+        d_rps / d_bare_rps,
+        ms(pct(&full_d, 0.5)),
+        ms(pct(&full_d, 0.99)),
+        ms(pct(&bare_d, 0.5)),
+        ms(pct(&bare_d, 0.99)),
+        ratio(pct(&full_d, 0.5), pct(&bare_d, 0.5)),
+        ratio(pct(&full_d, 0.99), pct(&bare_d, 0.99)),
         rss.parse::<u64>().unwrap_or(0) / 1024,
     );
     println!("\n{table}");

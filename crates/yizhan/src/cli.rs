@@ -131,6 +131,9 @@ pub enum BenchCmd {
     Board {
         #[arg(long, default_value_t = 500)]
         rooms: i64,
+        /// Stations in the district roll-up (the first one has --rooms, the others 50).
+        #[arg(long, default_value_t = 30)]
+        stations: i64,
         #[arg(long, default_value_t = 1000)]
         clients: usize,
         #[arg(long, default_value_t = 200)]
@@ -220,12 +223,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench(BenchCmd::Board {
             rooms,
+            stations,
             clients,
             iterations,
             bench_database_url,
         }) => {
             crate::bench::board(crate::bench::Options {
                 rooms,
+                stations,
                 clients,
                 iterations,
                 database_url: bench_database_url,
