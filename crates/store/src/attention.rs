@@ -100,10 +100,34 @@ pub async fn get_flag(db: &Db, id: i64) -> Result<Flag> {
 
 /// A person closes a flag, saying what was done.
 pub async fn close_flag(db: &Db, actor: &Actor, id: i64, note: &str) -> Result<()> {
+    close(db, actor, Closable::Flag, id, note).await
+}
+
+/// Things a person closes with a note: a key-attention flag, an alert.
+#[derive(Debug, Clone, Copy)]
+pub enum Closable {
+    Flag,
+    Alert,
+}
+
+/// Closes an open flag or alert once (a second close is "not found"), audited.
+pub async fn close(db: &Db, actor: &Actor, what: Closable, id: i64, note: &str) -> Result<()> {
+    let (sql, action, object) = match what {
+        Closable::Flag => (
+            "UPDATE attention_flags SET closed_at = $1, closed_by = $2, close_note = $3 WHERE id = $4 AND closed_at IS NULL",
+            "attention.close",
+            "flag",
+        ),
+        Closable::Alert => (
+            "UPDATE alerts SET closed_at = $1, closed_by = $2, close_note = $3 WHERE id = $4 AND closed_at IS NULL",
+            "alert.close",
+            "alert",
+        ),
+    };
     let mut tx = db.begin().await?;
     let n = tx
         .execute(
-            q("UPDATE attention_flags SET closed_at = $1, closed_by = $2, close_note = $3 WHERE id = $4 AND closed_at IS NULL")
+            q(sql)
                 .bind(now())
                 .bind(actor.name.as_str())
                 .bind(note)
@@ -113,7 +137,7 @@ pub async fn close_flag(db: &Db, actor: &Actor, id: i64, note: &str) -> Result<(
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    audit::append(&mut tx, actor, Entry::new("attention.close", "flag", id)).await?;
+    audit::append(&mut tx, actor, Entry::new(action, object, id)).await?;
     tx.commit().await
 }
 

@@ -180,21 +180,7 @@ pub async fn get_alert(db: &Db, id: i64) -> Result<Alert> {
 
 /// Closes an alert with what was done about it.
 pub async fn close_alert(db: &Db, actor: &Actor, id: i64, note: &str) -> Result<()> {
-    let mut tx = db.begin().await?;
-    let n = tx
-        .execute(
-            q("UPDATE alerts SET closed_at = $1, closed_by = $2, close_note = $3 WHERE id = $4 AND closed_at IS NULL")
-                .bind(now())
-                .bind(actor.name.as_str())
-                .bind(note)
-                .bind(id),
-        )
-        .await?;
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
-    audit::append(&mut tx, actor, Entry::new("alert.close", "alert", id)).await?;
-    tx.commit().await
+    crate::attention::close(db, actor, crate::attention::Closable::Alert, id, note).await
 }
 
 /// A reading with where and whom, for exports.

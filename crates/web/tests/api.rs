@@ -1768,3 +1768,38 @@ both_backends!(kpis_per_period_with_days_since, |t: TestDb| async move {
         .await;
     assert_eq!(r.json()["error"]["field"], "period_from");
 });
+
+both_backends!(
+    the_guest_page_records_a_symptom_checklist,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (_, _, st_a, _) = district(app.db()).await;
+        let room = common::room(app.db(), st_a, "301", 1).await;
+        let g = common::guest(app.db(), st_a, 1).await;
+        let sid = common::check_in(app.db(), st_a, g, room).await;
+        let nurse = app
+            .user("nurse", Role::Medical, Scope::Station(st_a), false)
+            .await;
+        let mut c = app.session_for(nurse).await;
+        let r = app
+            .form(
+                &mut c,
+                &format!("/stays/{sid}/health"),
+                &[
+                    ("temperature", "36.9"),
+                    ("symptom", "cough"),
+                    ("symptom", "sore_throat"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let checks = yizhan_store::health::of_stay(app.db(), sid).await.unwrap();
+        assert_eq!(checks[0].symptoms, "cough,sore_throat");
+        let alerts = yizhan_store::health::alerts_of_stay(app.db(), sid)
+            .await
+            .unwrap();
+        assert_eq!(alerts[0].kind, "symptoms");
+        let page = app.get(&mut c, &format!("/guests/{g}")).await.body;
+        assert!(page.contains("咳嗽、咽痛"), "both symptoms shown");
+    }
+);

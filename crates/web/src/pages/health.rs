@@ -170,18 +170,32 @@ pub async fn round(
     })
 }
 
-#[derive(Deserialize, Default)]
+/// A reading from the round (one symptom select) or the guest page (a checklist): `symptom` may
+/// repeat, so the form is read as pairs.
+#[derive(Default)]
 pub struct RecordForm {
-    #[serde(default)]
     temperature: String,
-    #[serde(default)]
-    symptom: String,
-    #[serde(default)]
+    symptoms: Vec<String>,
     day: String,
-    #[serde(default)]
     slot: String,
-    #[serde(default)]
     note: String,
+}
+
+impl RecordForm {
+    fn from_pairs(pairs: Vec<(String, String)>) -> RecordForm {
+        let mut f = RecordForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "temperature" => f.temperature = v,
+                "symptom" if !v.is_empty() => f.symptoms.push(v),
+                "day" => f.day = v,
+                "slot" => f.slot = v,
+                "note" => f.note = v,
+                _ => {}
+            }
+        }
+        f
+    }
 }
 
 /// Saves one reading; shared with the API. A fever or a symptom opens an alert.
@@ -229,16 +243,13 @@ pub async fn record(
     ctx: Ctx,
     headers: HeaderMap,
     Id(id): Id,
-    FormBody(f): FormBody<RecordForm>,
+    FormBody(pairs): FormBody<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let f = RecordForm::from_pairs(pairs);
     let s = visible_stay(&state, &ctx, id, Permission::HealthRecord).await?;
     let input = HealthCheckInput {
         temperature: f.temperature.clone(),
-        symptoms: if f.symptom.is_empty() {
-            vec![]
-        } else {
-            vec![f.symptom.clone()]
-        },
+        symptoms: f.symptoms.clone(),
         note: f.note.clone(),
     };
     let result = record_reading(&state, &ctx, id, &f.day, &f.slot, &input).await;
