@@ -335,3 +335,19 @@ pub async fn check_in(db: &Db, station_id: i64, guest_id: i64, room_id: i64) -> 
     .unwrap()
     .id
 }
+
+pub async fn district_ids(app: &App) -> (i64, i64) {
+    let s = yizhan_store::stations::streets(app.db()).await.unwrap();
+    (s[0].id, s[1].id)
+}
+
+pub fn xlsx_rows(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let mut wb: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx file");
+    let range = wb.worksheet_range(sheet).expect("sheet");
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
