@@ -21,7 +21,6 @@ use crate::pages::guests::today;
 use crate::pages::layout::Layout;
 use crate::pages::stations::visible;
 use crate::pages::stays::visible_stay;
-use crate::policy::deny;
 use crate::render;
 use crate::state::AppState;
 
@@ -205,10 +204,7 @@ pub async fn close_flag(
     FormBody(f): FormBody<NoteForm>,
 ) -> Result<Response, WebError> {
     let flag = attention::get_flag(&state.db, id).await?;
-    let s = yizhan_store::stays::get(&state.db, flag.stay_id).await?;
-    if !ctx.user()?.can(Permission::AttentionManage, s.target()) {
-        return Err(deny(&state, &ctx, &format!("flag {id}"), WebError::NotFound).await);
-    }
+    let s = visible_stay(&state, &ctx, flag.stay_id, Permission::AttentionManage).await?;
     let note = note_text(&f)?;
     attention::close_flag(&state.db, &Actor::from(ctx.user()?), id, &note).await?;
     Ok(Redirect::to(&format!("/guests/{}", s.guest_id)).into_response())
