@@ -195,6 +195,18 @@ pub enum Permission {
     BoardsManage,
     /// Approve a release from quarantine (解除): a medical user or the lead.
     ReleaseApprove,
+    /// See working groups, staff (phones masked), the roster and who is on duty.
+    StaffRead,
+    /// Create groups and staff, generate and change the roster.
+    StaffManage,
+    /// Write counselling sessions and read their notes: counsellors only (DESIGN §2).
+    CounselNotes,
+    /// Record incidents and complaints, and move complaints along.
+    IncidentsRecord,
+    /// Close an incident after review: the lead.
+    IncidentsClose,
+    /// The daily records of people on duty: handovers and their items.
+    DutyRecord,
 }
 
 /// The role → permission table, in one place.
@@ -228,6 +240,15 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         PoliciesManage => matches!(role, Admin | Commander),
         BoardsManage => matches!(role, StationLead | Commander),
         ReleaseApprove => matches!(role, StationLead | Medical),
+        StaffRead => matches!(
+            role,
+            Commander | StationLead | StationStaff | Medical | Counsellor | Inspector | Viewer
+        ),
+        StaffManage => matches!(role, StationLead),
+        CounselNotes => matches!(role, Counsellor),
+        IncidentsRecord => matches!(role, StationLead | StationStaff | Medical | Counsellor),
+        IncidentsClose => matches!(role, StationLead),
+        DutyRecord => matches!(role, StationLead | StationStaff | Medical | Counsellor),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

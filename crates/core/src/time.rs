@@ -23,6 +23,11 @@ pub fn local_format(t: DateTime<Utc>, fmt: &str) -> String {
     t.with_timezone(&Shanghai).format(fmt).to_string()
 }
 
+/// The wall-clock time in China for an instant (what a roster's shifts are written in).
+pub fn local_naive(t: DateTime<Utc>) -> chrono::NaiveDateTime {
+    t.with_timezone(&Shanghai).naive_local()
+}
+
 /// "2026-01-02 08:30" in China Standard Time, for display.
 pub fn local_display(t: DateTime<Utc>) -> String {
     t.with_timezone(&Shanghai)

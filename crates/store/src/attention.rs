@@ -26,6 +26,9 @@ pub struct StayFacts {
     pub overdue_tests: i64,
     pub manual_flags: i64,
     pub latest_temperature: Option<i64>,
+    /// The risk judged at the latest counselling session, if any.
+    pub psych_risk: Option<String>,
+    pub open_complaints: i64,
 }
 
 /// Facts of every open stay of a station, as of `today` (Shanghai date).
@@ -39,7 +42,9 @@ pub async fn facts(db: &Db, station_id: i64, today: NaiveDate) -> Result<Vec<Sta
                   (SELECT COUNT(*) FROM stay_tests t WHERE t.stay_id = s.id AND t.sampled_at IS NOT NULL AND t.result IS NULL) AS pending_tests,
                   (SELECT COUNT(*) FROM stay_tests t WHERE t.stay_id = s.id AND t.sampled_at IS NULL AND t.due_date < $2) AS overdue_tests,
                   (SELECT COUNT(*) FROM attention_flags f WHERE f.stay_id = s.id AND f.closed_at IS NULL) AS manual_flags,
-                  (SELECT h.temperature FROM health_checks h WHERE h.stay_id = s.id ORDER BY h.day DESC, h.slot DESC LIMIT 1) AS latest_temperature
+                  (SELECT h.temperature FROM health_checks h WHERE h.stay_id = s.id ORDER BY h.day DESC, h.slot DESC LIMIT 1) AS latest_temperature,
+                  (SELECT c.risk FROM counselling_sessions c WHERE c.stay_id = s.id ORDER BY c.held_at DESC, c.id DESC LIMIT 1) AS psych_risk,
+                  (SELECT COUNT(*) FROM complaints c WHERE c.stay_id = s.id AND c.status <> 'resolved') AS open_complaints
              FROM stays s
              JOIN guests g ON g.id = s.guest_id
              JOIN rooms r ON r.id = s.room_id

@@ -152,6 +152,8 @@ pub struct Counts {
     pub positives: i64,
     pub turned_back: i64,
     pub exemption_revoked: i64,
+    pub accidents: i64,
+    pub complaints: i64,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -159,6 +161,8 @@ pub struct LastEvents {
     pub last_positive: Option<DateTime<Utc>>,
     pub last_turned_back: Option<DateTime<Utc>>,
     pub last_exemption_revoked: Option<DateTime<Utc>>,
+    pub last_accident: Option<DateTime<Utc>>,
+    pub last_complaint: Option<DateTime<Utc>>,
 }
 
 /// The numbers on a station board for `today` (Shanghai). Names come back unmasked: the web
@@ -179,7 +183,9 @@ pub async fn counts(db: &Db, station_id: i64, today: NaiveDate) -> Result<(Count
                  (SELECT COUNT(*) FROM alerts WHERE station_id = $1 AND closed_at IS NULL) AS open_alerts,
                  (SELECT COUNT(*) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND t.result = 'positive') AS positives,
                  (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'turned_back') AS turned_back,
-                 (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'exemption_revoked') AS exemption_revoked")
+                 (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'exemption_revoked') AS exemption_revoked,
+                 (SELECT COUNT(*) FROM incidents WHERE station_id = $1 AND kind = 'accident') AS accidents,
+                 (SELECT COUNT(*) FROM complaints WHERE station_id = $1) AS complaints")
             .bind(station_id)
             .bind(start)
             .bind(today),
@@ -190,7 +196,9 @@ pub async fn counts(db: &Db, station_id: i64, today: NaiveDate) -> Result<(Count
             q("SELECT
                  (SELECT MAX(t.result_at) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND t.result = 'positive') AS last_positive,
                  (SELECT MAX(ended_at) FROM stays WHERE station_id = $1 AND outcome = 'turned_back') AS last_turned_back,
-                 (SELECT MAX(ended_at) FROM stays WHERE station_id = $1 AND outcome = 'exemption_revoked') AS last_exemption_revoked")
+                 (SELECT MAX(ended_at) FROM stays WHERE station_id = $1 AND outcome = 'exemption_revoked') AS last_exemption_revoked,
+                 (SELECT MAX(occurred_at) FROM incidents WHERE station_id = $1 AND kind = 'accident') AS last_accident,
+                 (SELECT MAX(received_at) FROM complaints WHERE station_id = $1) AS last_complaint")
             .bind(station_id),
         )
         .await?;
@@ -309,6 +317,8 @@ pub struct PeriodCounts {
     pub exemption_revoked: i64,
     pub check_ins: i64,
     pub releases: i64,
+    pub accidents: i64,
+    pub complaints: i64,
 }
 
 pub async fn period_counts(
@@ -323,7 +333,9 @@ pub async fn period_counts(
              (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'turned_back' AND ended_at >= $2 AND ended_at < $3) AS turned_back,
              (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'exemption_revoked' AND ended_at >= $2 AND ended_at < $3) AS exemption_revoked,
              (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND checked_in_at >= $2 AND checked_in_at < $3) AS check_ins,
-             (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'released' AND ended_at >= $2 AND ended_at < $3) AS releases")
+             (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'released' AND ended_at >= $2 AND ended_at < $3) AS releases,
+             (SELECT COUNT(*) FROM incidents WHERE station_id = $1 AND kind = 'accident' AND occurred_at >= $2 AND occurred_at < $3) AS accidents,
+             (SELECT COUNT(*) FROM complaints WHERE station_id = $1 AND received_at >= $2 AND received_at < $3) AS complaints")
         .bind(station_id)
         .bind(from)
         .bind(to),

@@ -54,6 +54,20 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ),
     ("uq_stay_tests_day", "day"),
     ("uq_board_tokens_hash", "token"),
+    ("uq_working_groups_name", "name"),
+    ("working_groups.station_id, working_groups.name", "name"),
+    ("uq_staff_phone", "phone"),
+    ("staff.station_id, staff.phone", "phone"),
+    ("uq_roster_shifts_person", "shift"),
+    (
+        "roster_shifts.staff_id, roster_shifts.day, roster_shifts.shift",
+        "shift",
+    ),
+    ("uq_handovers_shift", "shift"),
+    (
+        "handovers.group_id, handovers.day, handovers.shift",
+        "shift",
+    ),
 ];
 
 pub fn field_for_constraint(constraint: &str) -> String {

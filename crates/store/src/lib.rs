@@ -4,19 +4,24 @@
 pub mod attention;
 pub mod audit;
 pub mod board;
+pub mod counselling;
 
 pub mod db;
 pub mod error;
 pub mod guests;
+pub mod handovers;
 pub mod health;
+pub mod incidents;
 pub mod login_attempts;
 pub mod maintenance;
 pub mod migrate;
 pub mod policies;
 pub mod rooms;
+pub mod roster;
 pub mod sampling;
 
 pub mod sessions;
+pub mod staff;
 pub mod stations;
 pub mod stays;
 pub mod testing;

@@ -73,6 +73,14 @@
       a.reasons.forEach(function (r) { li.appendChild(el("em", "reason", r)); });
       att.appendChild(li);
     });
+    var duty = document.getElementById("on-duty"); clear(duty);
+    if (!s.on_duty.length) { duty.appendChild(el("li", "muted", labels["board.nobody_on_duty"])); }
+    s.on_duty.forEach(function (d) {
+      var li = el("li");
+      li.appendChild(el("strong", null, d.group));
+      li.appendChild(el("span", d.names.length ? null : "muted", d.names.length ? d.names.join("、") : labels["board.nobody_on_duty"]));
+      duty.appendChild(li);
+    });
     var kpis = document.getElementById("kpis"); clear(kpis);
     s.kpis.forEach(function (k) {
       var box = el("div", "kpi" + (k.count > 0 ? " hot" : ""));
@@ -136,6 +144,8 @@
     // Station time is China Standard Time, whatever the TV's own clock is set to.
     set("clock", now.toLocaleString(body.getAttribute("data-lang") === "en" ? "en-GB" : "zh-CN", { hour12: false, timeZone: "Asia/Shanghai" }));
 
+    // Shifts change on the hour with no write to announce it: fetch the new duty list then.
+    if (now.getMinutes() === 0 && now.getSeconds() === 2) { refresh(); }
     var stale = Date.now() - lastMessage > 30000;
     document.getElementById("updated").classList.toggle("stale", stale);
     if (stale) { set("updated", labels["board.offline"] || "offline"); }

@@ -62,6 +62,30 @@ pub fn json_from<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
     serde_json::from_slice(bytes).map_err(|e| WebError::BadRequest(e.to_string()))
 }
 
+/// A JSON object read into one of the domain's all-text input structs (the same ones forms
+/// fill): numbers and booleans become their text, null becomes empty, so `"minutes": 45` and
+/// `"minutes": "45"` are the same request and every error still names its field.
+pub fn json_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
+    use serde_json::Value;
+    let v: Value = json_from(bytes)?;
+    let Value::Object(map) = v else {
+        return Err(WebError::BadRequest("expected a JSON object".into()));
+    };
+    let map = map
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Value::Null => Value::String(String::new()),
+                Value::Number(n) => Value::String(n.to_string()),
+                Value::Bool(b) => Value::String(b.to_string()),
+                other => other,
+            };
+            (k, v)
+        })
+        .collect();
+    serde_json::from_value(Value::Object(map)).map_err(|e| WebError::BadRequest(e.to_string()))
+}
+
 /// The raw body, with the size limit answered as our 413.
 pub struct RawBody(pub axum::body::Bytes);
 

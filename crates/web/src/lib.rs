@@ -7,6 +7,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod board;
+mod care_routes;
 
 pub mod error;
 pub mod export;
@@ -414,6 +415,7 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .get("/api/v1/users/{id}", Perm(UsersManage), api::users::get)
         .put("/api/v1/users/{id}", Perm(UsersManage), api::users::update)
         .get("/api/v1/audit", Perm(AuditRead), api::users::audit_log)
+        .then(care_routes::add)
         .finish()
 }
 

@@ -115,6 +115,11 @@ impl Routes {
         self.add(Method::DELETE, path, p, h)
     }
 
+    /// Adds a group of routes declared in another file.
+    pub fn then(self, add: fn(Routes) -> Routes) -> Routes {
+        add(self)
+    }
+
     pub fn finish(self) -> (Router<AppState>, Vec<RouteInfo>) {
         (self.router, self.info)
     }
@@ -144,6 +149,21 @@ pub async fn deny(state: &AppState, ctx: &Ctx, what: &str, err: WebError) -> Web
         }
     }
     err
+}
+
+/// Object scope: may the signed-in person do `perm` on `target`? If not, the refusal is audited
+/// and answered as 404, so ids of other stations reveal nothing.
+pub async fn require(
+    state: &AppState,
+    ctx: &Ctx,
+    perm: yizhan_core::access::Permission,
+    target: yizhan_core::access::Target,
+    what: String,
+) -> Result<(), WebError> {
+    if ctx.user()?.can(perm, target) {
+        return Ok(());
+    }
+    Err(deny(state, ctx, &what, WebError::NotFound).await)
 }
 
 /// The one authorization gate every route goes through.

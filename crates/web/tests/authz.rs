@@ -88,6 +88,12 @@ const HEALTH_OF_A: &[&str] = &["lead", "staff", "medical"];
 const TESTERS_OF_A: &[&str] = &["lead", "medical"];
 const ATTENTION_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
 const BOARD_MANAGERS_OF_A: &[&str] = &["commander", "lead"];
+/// Staff lists and ledgers are read by the same people as guests; only the lead manages staff.
+const STAFF_MANAGERS_OF_A: &[&str] = &["lead"];
+/// Counselling notes: counsellors only, not even the admin or the lead (DESIGN §2).
+const COUNSELLORS_OF_A: &[&str] = &["counsellor"];
+const INCIDENT_RECORDERS_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
+const ON_DUTY_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
 
 /// (method, path) → who is let through. `{id}` is station A, or the target user for user routes.
 fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
@@ -231,6 +237,61 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/district/board",
             &["admin", "commander", "inspector", "viewer"],
         ),
+        ("GET", "/stations/{id}/staff", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/staff/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/staff", STAFF_MANAGERS_OF_A),
+        ("POST", "/stations/{id}/groups", STAFF_MANAGERS_OF_A),
+        ("GET", "/staff/{id}/edit", STAFF_MANAGERS_OF_A),
+        ("POST", "/staff/{id}", STAFF_MANAGERS_OF_A),
+        ("POST", "/staff/{id}/leader", STAFF_MANAGERS_OF_A),
+        ("GET", "/stations/{id}/roster", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/roster/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("GET", "/api/v1/stations/{id}/roster", GUEST_READERS_OF_A),
+        ("POST", "/stations/{id}/days-off", STAFF_MANAGERS_OF_A),
+        ("POST", "/groups/{id}/roster", STAFF_MANAGERS_OF_A),
+        ("POST", "/groups/{id}/roster/swap", STAFF_MANAGERS_OF_A),
+        ("POST", "/api/v1/groups/{id}/roster", STAFF_MANAGERS_OF_A),
+        ("POST", "/groups/{id}/handovers", ON_DUTY_OF_A),
+        ("POST", "/handovers/{id}/ack", ON_DUTY_OF_A),
+        ("POST", "/handover-items/{id}/done", ON_DUTY_OF_A),
+        ("GET", "/stays/{id}/counselling", COUNSELLORS_OF_A),
+        ("POST", "/stays/{id}/counselling", COUNSELLORS_OF_A),
+        ("GET", "/api/v1/stays/{id}/counselling", COUNSELLORS_OF_A),
+        ("POST", "/api/v1/stays/{id}/counselling", COUNSELLORS_OF_A),
+        ("GET", "/stations/{id}/incidents", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/incidents/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        (
+            "GET",
+            "/stations/{id}/complaints/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/incidents", INCIDENT_RECORDERS_OF_A),
+        ("POST", "/stations/{id}/complaints", INCIDENT_RECORDERS_OF_A),
+        ("POST", "/incidents/{id}/close", STAFF_MANAGERS_OF_A),
+        ("POST", "/complaints/{id}/status", INCIDENT_RECORDERS_OF_A),
+        ("GET", "/api/v1/stations/{id}/incidents", GUEST_READERS_OF_A),
+        (
+            "POST",
+            "/api/v1/stations/{id}/incidents",
+            INCIDENT_RECORDERS_OF_A,
+        ),
+        (
+            "POST",
+            "/api/v1/stations/{id}/complaints",
+            INCIDENT_RECORDERS_OF_A,
+        ),
         ("GET", "/api/v1/users", ADMIN),
         ("POST", "/api/v1/users", ADMIN),
         ("GET", "/api/v1/users/{id}", ADMIN),
@@ -323,6 +384,7 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
         yizhan_store::board::create_token(app.db(), &sys, Some(st_a), "TV", &"a".repeat(64))
             .await
             .unwrap();
+    let care = common::care_fixtures(app.db(), st_a, stay_a).await;
     let mut ids = std::collections::HashMap::new();
     for who in WHO.iter().skip(1) {
         let (role, scope) = match *who {
@@ -363,6 +425,18 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             flag_a
         } else if path.starts_with("/boards/") {
             token_a
+        } else if path.starts_with("/groups/") || path.starts_with("/api/v1/groups/") {
+            care.group
+        } else if path.starts_with("/handovers/") {
+            care.handover
+        } else if path.starts_with("/handover-items/") {
+            care.handover_item
+        } else if path.starts_with("/staff/") {
+            care.staff
+        } else if path.starts_with("/incidents/") {
+            care.incident
+        } else if path.starts_with("/complaints/") {
+            care.complaint
         } else {
             st_a
         };

@@ -612,3 +612,90 @@ both_backends!(
         .await;
     }
 );
+
+both_backends!(
+    a_lead_generates_a_roster_and_sees_who_is_on_duty,
+    |t: TestDb| async move {
+        with_browser(
+            t,
+            "a_lead_generates_a_roster_and_sees_who_is_on_duty",
+            |d, base, app| async move {
+                let (_, _, st_a, _) = district(app.db()).await;
+                let care = common::care_fixtures(app.db(), st_a, 0).await;
+                // The fixture's group works three shifts of 8 h with one person a shift: the
+                // rules need four people; it has one, so generation must say so first.
+                app.user("lead", Role::StationLead, Scope::Station(st_a), false)
+                    .await;
+                let backend = format!("{:?}", app.db().backend()).to_lowercase();
+                viewport(&d, 375, 812, true).await?;
+                d.goto(format!("{base}/login")).await?;
+                fill(&d, "[data-testid=username]", "lead").await?;
+                fill(&d, "[data-testid=password]", PASSWORD).await?;
+                d.find(By::Css("[data-testid=login-submit]"))
+                    .await?
+                    .click()
+                    .await?;
+                wait_text(&d, "[data-testid=home-title]", "工作台").await?;
+                d.goto(format!("{base}/stations/{st_a}/roster")).await?;
+                let generate = format!("[data-testid=generate-{}] button", care.group);
+                d.find(By::Css(&generate)).await?.click().await?;
+                let conflicts = text_of(&d, "[data-testid=roster-conflicts]").await?;
+                assert!(conflicts.contains("至少需要 4 人"), "{conflicts}");
+                // Three more people on the staff page, then the roster generates.
+                for (name, phone) in [
+                    ("李护士", "13900139001"),
+                    ("张医生", "13900139002"),
+                    ("赵护士", "13900139003"),
+                ] {
+                    d.goto(format!("{base}/stations/{st_a}/staff")).await?;
+                    fill(&d, "[data-testid=s-name]", name).await?;
+                    fill(&d, "[data-testid=s-phone]", phone).await?;
+                    fill(&d, "[data-testid=s-org]", "区人民医院").await?;
+                    d.find(By::Css(format!(
+                        "[data-testid=s-group] option[value='{}']",
+                        care.group
+                    )))
+                    .await?
+                    .click()
+                    .await?;
+                    d.find(By::Css("[data-testid=staff-save]"))
+                        .await?
+                        .click()
+                        .await?;
+                    wait_url(&d, &format!("/stations/{st_a}/staff")).await?;
+                }
+                d.goto(format!("{base}/stations/{st_a}/roster")).await?;
+                d.find(By::Css(&generate)).await?.click().await?;
+                let on_duty = text_of(&d, &format!("[data-testid=on-duty-{}]", care.group)).await?;
+                let names = ["王医生", "李护士", "张医生", "赵护士"];
+                assert!(names.contains(&on_duty.as_str()), "on duty: {on_duty:?}");
+                d.screenshot(&shots_dir().join(format!("roster-phone-{backend}.png")))
+                    .await?;
+                // The wall board shows the same person on duty.
+                viewport(&d, 1920, 1080, false).await?;
+                d.goto(format!("{base}/board/{st_a}")).await?;
+                let board = text_of(&d, "[data-testid=board-on-duty]").await?;
+                for _ in 0..50 {
+                    if d.find(By::Css("[data-testid=board-on-duty]"))
+                        .await?
+                        .text()
+                        .await?
+                        .contains(&on_duty)
+                    {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                let board2 = text_of(&d, "[data-testid=board-on-duty]").await?;
+                assert!(
+                    board2.contains(&on_duty),
+                    "board on duty: {board:?} / {board2:?}"
+                );
+                d.screenshot(&shots_dir().join(format!("board-on-duty-{backend}.png")))
+                    .await?;
+                Ok(())
+            },
+        )
+        .await;
+    }
+);

@@ -168,6 +168,61 @@ fn generated_keys_exist() {
 }
 
 #[test]
+fn staff_and_care_keys_exist() {
+    use yizhan_core::{counselling, incident, roster, staff};
+    let zh = keys(ZH_SOURCE);
+    let mut want: Vec<&str> = Vec::new();
+    want.extend(staff::PostRisk::ALL.map(|v| v.label_key()));
+    want.extend(staff::LoopStatus::ALL.map(|v| v.label_key()));
+    want.extend(roster::Pattern::ALL.map(|v| v.label_key()));
+    want.extend(counselling::Risk::ALL.map(|v| v.label_key()));
+    want.extend(incident::IncidentKind::ALL.map(|v| v.label_key()));
+    want.extend(incident::ComplaintSource::ALL.map(|v| v.label_key()));
+    want.extend(incident::ComplaintStatus::ALL.map(|v| v.label_key()));
+    want.extend(staff::RULE_KEYS);
+    want.extend(incident::RULE_KEYS);
+    for k in want {
+        assert!(zh.contains(k), "{k}");
+    }
+    // Every field a staff-and-care validator can name has a label.
+    for f in [
+        "name",
+        "phone",
+        "group_id",
+        "post",
+        "organisation",
+        "post_risk",
+        "loop_status",
+        "loop_start",
+        "loop_end",
+        "monitor_until",
+        "pattern",
+        "min_per_shift",
+        "duties",
+        "held_at",
+        "minutes",
+        "risk",
+        "notes",
+        "kind",
+        "occurred_at",
+        "place",
+        "description",
+        "injured",
+        "action_taken",
+        "source",
+        "complainant",
+        "topic",
+        "detail",
+        "stay_id",
+        "status",
+        "resolution",
+        "note",
+    ] {
+        assert!(zh.contains(&format!("field.{f}")), "field.{f}");
+    }
+}
+
+#[test]
 fn openapi_documents_every_api_route() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {

@@ -1,6 +1,7 @@
 //! What people type to create, edit and change rooms: validated into domain values.
 
 use super::*;
+use crate::validate::parse_int;
 
 pub const MIN_BEDS: i64 = 1;
 pub const MAX_BEDS: i64 = 6;
@@ -62,31 +63,6 @@ pub fn parse_room_number(s: &str) -> Result<String, Invalid> {
         return Err(Invalid::BadFormat { hint: "301" });
     }
     Ok(n)
-}
-
-/// A whole number, possibly negative, within `min..=max`.
-fn parse_int(s: &str, min: i64, max: i64, hint: &'static str) -> Result<i64, Invalid> {
-    let t: String = s.trim().chars().map(fold_fullwidth).collect();
-    let t = t.trim();
-    if t.is_empty() {
-        return Err(Invalid::Empty);
-    }
-    let digits = t.strip_prefix('-').unwrap_or(t);
-    if let Some(c) = digits.chars().find(|c| !c.is_ascii_digit()) {
-        return Err(Invalid::BadChars { found: c });
-    }
-    let range = || Invalid::OutOfRange {
-        min: min.to_string(),
-        max: max.to_string(),
-    };
-    if digits.is_empty() {
-        return Err(Invalid::BadFormat { hint });
-    }
-    let v: i64 = t.parse().map_err(|_| range())?;
-    if !(min..=max).contains(&v) {
-        return Err(range());
-    }
-    Ok(v)
 }
 
 pub fn parse_floor(s: &str) -> Result<i64, Invalid> {

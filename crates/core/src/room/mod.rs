@@ -16,7 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, OnField};
-use crate::validate::{Invalid, fold_fullwidth, normalise_code, optional_text, required_text};
+use crate::validate::{Invalid, normalise_code, optional_text, required_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -9,6 +9,7 @@
 use std::fmt;
 
 pub mod id_card;
+pub mod number;
 pub mod phone;
 pub mod plate;
 pub mod temperature;
@@ -17,6 +18,7 @@ pub mod travel_doc;
 pub mod uscc;
 
 pub use id_card::{IdCard, Sex, parse_id_card};
+pub use number::{parse_choice, parse_int, parse_local_datetime, parse_optional_date};
 pub use phone::{Phone, PhoneRegion, parse_phone};
 pub use plate::{parse_hk_plate, parse_plate};
 pub use temperature::{Tenths, parse_temperature, temperature_from_f64};

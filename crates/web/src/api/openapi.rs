@@ -194,6 +194,46 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "KPI counts for a period (?from=&to=, default the last 30 days) and days since the last of each",
             None,
         ),
+        ("GET", "/api/v1/stations/{id}/roster") => (
+            "The roster of every working group for a week (?from=YYYY-MM-DD) and who is on duty now",
+            None,
+        ),
+        ("POST", "/api/v1/groups/{id}/roster") => (
+            "Generate a group's roster; 422 lists every conflict (short-staffed shifts) and saves nothing",
+            Some(obj(
+                json!({ "from": {"type":"string","format":"date"}, "days": {"type": ["string","integer"]} }),
+                &["days"],
+            )),
+        ),
+        ("GET", "/api/v1/stays/{id}/counselling") => (
+            "Counselling sessions of a stay with their notes (counsellors only)",
+            None,
+        ),
+        ("POST", "/api/v1/stays/{id}/counselling") => (
+            "Record a counselling session; a high risk puts the guest in key attention",
+            Some(obj(
+                json!({ "held_at": {"type":"string","example":"2026-01-02 09:00"}, "minutes": {"type": ["string","integer"]}, "risk": {"type":"string","enum":["low","medium","high"]}, "notes": {"type":"string"} }),
+                &["held_at", "minutes", "risk", "notes"],
+            )),
+        ),
+        ("GET", "/api/v1/stations/{id}/incidents") => (
+            "Incidents and complaints of a station (complainants masked)",
+            None,
+        ),
+        ("POST", "/api/v1/stations/{id}/incidents") => (
+            "Record an incident (accident, security, fire, escape attempt, other)",
+            Some(obj(
+                json!({ "kind": {"type":"string","enum":["accident","security","fire","escape_attempt","other"]}, "occurred_at": {"type":"string"}, "place": {"type":"string"}, "description": {"type":"string"}, "injured": {"type": ["string","integer"]}, "action_taken": {"type":"string"} }),
+                &["kind", "occurred_at", "place", "description"],
+            )),
+        ),
+        ("POST", "/api/v1/stations/{id}/complaints") => (
+            "Record a complaint from a guest or relative",
+            Some(obj(
+                json!({ "source": {"type":"string","enum":["guest","relative","other"]}, "complainant": {"type":"string"}, "topic": {"type":"string"}, "detail": {"type":"string"}, "stay_id": {"type": ["string","integer"]} }),
+                &["source", "complainant", "topic", "detail"],
+            )),
+        ),
         ("GET", "/api/v1/users") => ("All accounts (admin)", None),
 
         ("POST", "/api/v1/users") => (

@@ -53,6 +53,13 @@ pub struct AttentionItem {
     pub reasons: Vec<String>,
 }
 
+/// Who of each working group is on duty now (the roster's current shift).
+#[derive(Debug, Serialize)]
+pub struct OnDuty {
+    pub group: String,
+    pub names: Vec<String>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Tests {
     pub due: i64,
@@ -89,6 +96,7 @@ pub struct Snapshot {
     pub state_labels: Vec<(&'static str, String)>,
     pub feed: Vec<FeedItem>,
     pub attention: Vec<AttentionItem>,
+    pub on_duty: Vec<OnDuty>,
     pub open_alerts: i64,
     pub tests: Tests,
     pub kpis: Vec<Kpi>,
@@ -105,6 +113,8 @@ const LABEL_KEYS: &[&str] = &[
     "board.rooms",
     "board.feed",
     "board.attention",
+    "board.on_duty",
+    "board.nobody_on_duty",
     "board.tests",
     "board.tests_due",
     "board.tests_sampled",
@@ -202,14 +212,14 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
         Kpi {
             key: "accidents",
             label: tr.t("board.kpi.accidents").into(),
-            count: 0,
-            days_since: None,
+            count: c.accidents,
+            days_since: days_since(last.last_accident, today),
         },
         Kpi {
             key: "complaints",
             label: tr.t("board.kpi.complaints").into(),
-            count: 0,
-            days_since: None,
+            count: c.complaints,
+            days_since: days_since(last.last_complaint, today),
         },
     ];
     Ok(Snapshot {
@@ -234,6 +244,14 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
 
         feed,
         attention,
+        on_duty: crate::pages::roster::group_views(state, tr, station_id, today)
+            .await?
+            .into_iter()
+            .map(|g| OnDuty {
+                group: g.g.name,
+                names: g.on_duty,
+            })
+            .collect(),
         open_alerts: c.open_alerts,
         tests: Tests {
             due: c.tests_due_today,
@@ -260,13 +278,17 @@ pub async fn json(
     board_access(&state, &ctx, &headers, Some(id)).await?;
     let tr = ctx.tr();
     let key = (id, tr.code());
+    // Shifts change on the hour without any write, so the hour is part of what the cached
+    // snapshot is valid for.
+    let hour = i64::from(chrono::Timelike::hour(&crate::pages::roster::local_now()));
     let seq = *state.changes.borrow();
+    let version = seq * 24 + hour;
     if let Some((at, cached)) = state
         .snapshots
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .get(&key)
-        && *at == seq
+        && *at == version
     {
         return Ok(Json(cached.clone()));
     }
@@ -278,6 +300,6 @@ pub async fn json(
         .snapshots
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(key, (snap.seq, value.clone()));
+        .insert(key, (snap.seq * 24 + hour, value.clone()));
     Ok(Json(value))
 }

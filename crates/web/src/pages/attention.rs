@@ -93,8 +93,8 @@ pub async fn list_rows(state: &AppState, station_id: i64) -> Result<Vec<Attentio
                 overdue_checks,
 
                 overdue_tests: f.overdue_tests,
-                psych_risk_high: false,
-                open_complaints: 0,
+                psych_risk_high: f.psych_risk.as_deref() == Some("high"),
+                open_complaints: f.open_complaints,
                 manual_flags: f.manual_flags,
             });
             (!reasons.is_empty()).then(|| AttentionRow {

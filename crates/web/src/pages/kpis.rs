@@ -1,5 +1,5 @@
 //! KPI counters of a station for a period (default: the last 30 days), with days since the last
-//! one: infected, turned back, exemption revoked. Accidents and complaints join with their ledgers.
+//! one: infected, turned back, exemption revoked, accidents (incidents of kind accident), complaints.
 
 use axum::Json;
 use axum::extract::{Query, State};
@@ -31,6 +31,8 @@ pub struct Kpis {
     pub days_since_positive: Option<i64>,
     pub days_since_turned_back: Option<i64>,
     pub days_since_exemption_revoked: Option<i64>,
+    pub days_since_accident: Option<i64>,
+    pub days_since_complaint: Option<i64>,
 }
 
 /// Both dates inclusive, Shanghai days; `to` before `from` names the field.
@@ -83,5 +85,7 @@ pub async fn api(
         days_since_positive: since(last.last_positive),
         days_since_turned_back: since(last.last_turned_back),
         days_since_exemption_revoked: since(last.last_exemption_revoked),
+        days_since_accident: since(last.last_accident),
+        days_since_complaint: since(last.last_complaint),
     }))
 }

@@ -336,6 +336,94 @@ pub async fn check_in(db: &Db, station_id: i64, guest_id: i64, room_id: i64) -> 
     .id
 }
 
+/// Objects of staff and care on a station, for tests that need one of each.
+pub struct CareFixtures {
+    pub group: i64,
+    pub staff: i64,
+    pub incident: i64,
+    pub complaint: i64,
+    pub handover: i64,
+    pub handover_item: i64,
+}
+
+pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtures {
+    let sys = Actor::system();
+    let g = yizhan_core::staff::validate_group(&yizhan_core::staff::GroupInput {
+        name: "医疗组".into(),
+        pattern: "three_eights".into(),
+        min_per_shift: "1".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let group = yizhan_store::staff::create_group(db, &sys, station_id, &g)
+        .await
+        .unwrap();
+    let s = yizhan_core::staff::validate_staff(&yizhan_core::staff::StaffInput {
+        name: "王医生".into(),
+        phone: "13800138000".into(),
+        group_id: group.to_string(),
+        organisation: "区人民医院".into(),
+        post_risk: "high".into(),
+        loop_status: "in_loop".into(),
+        loop_start: "2026-01-01".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let staff = yizhan_store::staff::create(db, &sys, station_id, &s)
+        .await
+        .unwrap();
+    let now = yizhan_store::db::now();
+    let i = yizhan_core::incident::validate_incident(
+        &yizhan_core::incident::IncidentInput {
+            kind: "accident".into(),
+            occurred_at: yizhan_core::time::local_format(now, "%Y-%m-%d %H:%M"),
+            place: "大堂".into(),
+            description: "地滑摔倒".into(),
+            ..Default::default()
+        },
+        now,
+    )
+    .unwrap();
+    let incident = yizhan_store::incidents::record_incident(db, &sys, station_id, &i)
+        .await
+        .unwrap();
+    let c = yizhan_core::incident::validate_complaint(&yizhan_core::incident::ComplaintInput {
+        source: "guest".into(),
+        complainant: "陈先生".into(),
+        topic: "饭菜".into(),
+        detail: "太咸".into(),
+        stay_id: if stay_id > 0 {
+            stay_id.to_string()
+        } else {
+            String::new()
+        },
+    })
+    .unwrap();
+    let complaint = yizhan_store::incidents::record_complaint(db, &sys, station_id, &c)
+        .await
+        .unwrap();
+    let handover = yizhan_store::handovers::write(
+        db,
+        &sys,
+        group,
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        0,
+        "平稳",
+        &["302 房送药".to_owned()],
+    )
+    .await
+    .unwrap();
+    let handover_item = yizhan_store::handovers::items(db, handover).await.unwrap()[0].id;
+    CareFixtures {
+        group,
+        staff,
+        incident,
+        complaint,
+        handover,
+        handover_item,
+    }
+}
+
 pub async fn district_ids(app: &App) -> (i64, i64) {
     let s = yizhan_store::stations::streets(app.db()).await.unwrap();
     (s[0].id, s[1].id)

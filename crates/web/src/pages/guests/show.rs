@@ -51,6 +51,9 @@ struct ShowPage {
     can_record_health: bool,
     can_manage_attention: bool,
     certificate_stays: Vec<i64>,
+    /// Counselling sessions of the open stay without their notes: (time, counsellor, risk code, risk label).
+    counselling: Vec<(String, String, String, String)>,
+    can_counsel: bool,
     symptoms: Vec<(&'static str, String)>,
     can_release: bool,
 }
@@ -176,6 +179,8 @@ pub async fn show_page(
         flags: m.flags,
         notes: m.notes,
         certificate_stays: m.certificate_stays,
+        counselling: m.counselling,
+        can_counsel: p.can(Permission::CounselNotes, g.target()),
         symptoms: yizhan_core::health::Symptom::ALL
             .iter()
             .map(|s| (s.as_str(), tr.t(s.label_key()).to_owned()))
@@ -227,6 +232,7 @@ struct Monitoring {
     flags: Vec<yizhan_store::attention::Flag>,
     notes: Vec<(String, String, String)>,
     certificate_stays: Vec<i64>,
+    counselling: Vec<(String, String, String, String)>,
 }
 
 async fn monitoring(
@@ -240,6 +246,7 @@ async fn monitoring(
         flags: vec![],
         notes: vec![],
         certificate_stays: vec![],
+        counselling: vec![],
     };
     for s in all {
         if yizhan_store::stays::certificate_of(&state.db, s.id)
@@ -281,6 +288,16 @@ async fn monitoring(
         .await?
         .into_iter()
         .map(|n| (local_display(n.at), n.author, n.note))
+        .collect();
+    m.counselling = yizhan_store::counselling::summaries(&state.db, open.id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let label = yizhan_core::counselling::Risk::parse(&c.risk)
+                .map(|r| tr.t(r.label_key()).to_owned())
+                .unwrap_or_default();
+            (local_display(c.held_at), c.counsellor, c.risk, label)
+        })
         .collect();
     Ok(m)
 }
