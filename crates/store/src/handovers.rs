@@ -200,7 +200,7 @@ pub async fn item_done(db: &Db, actor: &Actor, item_id: i64) -> Result<i64> {
     Ok(handover_id)
 }
 
-/// The station a handover item belongs to (for the object-scope check).
+/// The handover an item belongs to (its station is what the object-scope check needs).
 pub async fn item_handover(db: &Db, item_id: i64) -> Result<i64> {
     let (h,): (i64,) = db
         .fetch_one(q("SELECT handover_id FROM handover_items WHERE id = $1").bind(item_id))

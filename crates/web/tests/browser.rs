@@ -138,6 +138,18 @@ async fn wait_text(d: &WebDriver, css: &str, want: &str) -> WebDriverResult<()> 
     )))
 }
 
+/// Signs in with the test password and waits for the home page.
+async fn sign_in(d: &WebDriver, base: &str, username: &str) -> WebDriverResult<()> {
+    d.goto(format!("{base}/login")).await?;
+    fill(d, "[data-testid=username]", username).await?;
+    fill(d, "[data-testid=password]", PASSWORD).await?;
+    d.find(By::Css("[data-testid=login-submit]"))
+        .await?
+        .click()
+        .await?;
+    wait_text(d, "[data-testid=home-title]", "工作台").await
+}
+
 async fn fill(d: &WebDriver, css: &str, value: &str) -> WebDriverResult<()> {
     let e = d.find(By::Css(css)).await?;
     e.clear().await?;
@@ -338,11 +350,7 @@ both_backends!(
         app.user("staff", Role::StationStaff, Scope::Station(st_a), false).await;
         let backend = format!("{:?}", app.db().backend()).to_lowercase();
         viewport(&d, 375, 812, true).await?;
-        d.goto(format!("{base}/login")).await?;
-        fill(&d, "[data-testid=username]", "staff").await?;
-        fill(&d, "[data-testid=password]", PASSWORD).await?;
-        d.find(By::Css("[data-testid=login-submit]")).await?.click().await?;
-        wait_text(&d, "[data-testid=home-title]", "工作台").await?;
+        sign_in(&d, &base, "staff").await?;
         // Register a cross-border driver on a phone.
         d.goto(format!("{base}/stations/{st_a}/guests/new")).await?;
         d.find(By::Css("[data-testid=f-doc-type] option[value=hk_macau_permit]")).await?.click().await?;
@@ -562,14 +570,7 @@ both_backends!(
                 app.user("doctor", Role::Medical, Scope::Station(st_a), false)
                     .await;
                 let backend = format!("{:?}", app.db().backend()).to_lowercase();
-                d.goto(format!("{base}/login")).await?;
-                fill(&d, "[data-testid=username]", "doctor").await?;
-                fill(&d, "[data-testid=password]", PASSWORD).await?;
-                d.find(By::Css("[data-testid=login-submit]"))
-                    .await?
-                    .click()
-                    .await?;
-                wait_text(&d, "[data-testid=home-title]", "工作台").await?;
+                sign_in(&d, &base, "doctor").await?;
                 d.goto(format!("{base}/guests/{gid}")).await?;
                 d.find(By::Css("[data-testid=checkout-box] summary"))
                     .await?
@@ -628,14 +629,7 @@ both_backends!(
                     .await;
                 let backend = format!("{:?}", app.db().backend()).to_lowercase();
                 viewport(&d, 375, 812, true).await?;
-                d.goto(format!("{base}/login")).await?;
-                fill(&d, "[data-testid=username]", "lead").await?;
-                fill(&d, "[data-testid=password]", PASSWORD).await?;
-                d.find(By::Css("[data-testid=login-submit]"))
-                    .await?
-                    .click()
-                    .await?;
-                wait_text(&d, "[data-testid=home-title]", "工作台").await?;
+                sign_in(&d, &base, "lead").await?;
                 d.goto(format!("{base}/stations/{st_a}/roster")).await?;
                 let generate = format!("[data-testid=generate-{}] button", care.group);
                 d.find(By::Css(&generate)).await?.click().await?;

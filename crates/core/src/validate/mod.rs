@@ -17,8 +17,9 @@ pub mod text;
 pub mod travel_doc;
 pub mod uscc;
 
+pub use crate::guest::parse_optional_date;
 pub use id_card::{IdCard, Sex, parse_id_card};
-pub use number::{parse_choice, parse_int, parse_local_datetime, parse_optional_date};
+pub use number::{parse_choice, parse_int, parse_local_datetime};
 pub use phone::{Phone, PhoneRegion, parse_phone};
 pub use plate::{parse_hk_plate, parse_plate};
 pub use temperature::{Tenths, parse_temperature, temperature_from_f64};

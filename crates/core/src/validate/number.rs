@@ -1,6 +1,6 @@
 //! Whole numbers, choices from a list, and local date-times, as typed into forms.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 
 use super::{Invalid, fold_fullwidth};
@@ -69,14 +69,6 @@ pub fn parse_local_datetime(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>
     Ok(at)
 }
 
-/// An optional date ("" is none), e.g. the end of a closed loop.
-pub fn parse_optional_date(s: &str) -> Result<Option<NaiveDate>, Invalid> {
-    if s.trim().is_empty() {
-        return Ok(None);
-    }
-    crate::guest::parse_date(s).map(Some)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,15 +129,5 @@ mod tests {
             Err(Invalid::FutureDate)
         );
         assert!(parse_local_datetime("2026-01-02 20:04", now).is_ok());
-    }
-
-    #[test]
-    fn optional_dates() {
-        assert_eq!(parse_optional_date("  "), Ok(None));
-        assert_eq!(
-            parse_optional_date("2026-01-02"),
-            Ok(NaiveDate::from_ymd_opt(2026, 1, 2))
-        );
-        assert_eq!(parse_optional_date("2026-13-02"), Err(Invalid::BadDate));
     }
 }
