@@ -207,6 +207,10 @@ pub enum Permission {
     IncidentsClose,
     /// The daily records of people on duty: handovers and their items.
     DutyRecord,
+    /// Record disinfection (routine and terminal) and medical-waste hand-overs.
+    HygieneRecord,
+    /// Verify a terminal disinfection so the room can be used again (效果评估).
+    HygieneVerify,
 }
 
 /// The role → permission table, in one place.
@@ -249,6 +253,8 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         IncidentsRecord => matches!(role, StationLead | StationStaff | Medical | Counsellor),
         IncidentsClose => matches!(role, StationLead),
         DutyRecord => matches!(role, StationLead | StationStaff | Medical | Counsellor),
+        HygieneRecord => matches!(role, StationLead | StationStaff | Medical),
+        HygieneVerify => matches!(role, StationLead | Medical),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

@@ -4,6 +4,7 @@ pub mod access;
 pub mod account;
 pub mod attention;
 pub mod counselling;
+pub mod disinfection;
 pub mod error;
 pub mod guest;
 pub mod health;

@@ -63,6 +63,13 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
         "roster_shifts.staff_id, roster_shifts.day, roster_shifts.shift",
         "shift",
     ),
+    ("uq_disinfection_areas_name", "name"),
+    (
+        "disinfection_areas.station_id, disinfection_areas.name",
+        "name",
+    ),
+    ("ck_disinfection_second_person", "verifier"),
+    ("ck_waste_two_signatures", "received_by"),
     ("uq_handovers_shift", "shift"),
     (
         "handovers.group_id, handovers.day, handovers.shift",

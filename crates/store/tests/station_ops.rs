@@ -292,18 +292,46 @@ both_backends!(
             Err(StoreError::Refused(e)) => assert_eq!(e.to_string(), "error.room_not_ready"),
             other => panic!("{other:?}"),
         }
-        rooms::set_state(
+        // Terminal disinfection: by hand it is refused; the record moves the room on, and a
+        // second person (not the recorder) verifies it before the room is ready again.
+        match rooms::set_state(db, &actor(), r1, RoomState::Disinfected, Some("已消毒")).await {
+            Err(StoreError::Refused(e)) => {
+                assert_eq!(e.to_string(), "error.room_needs_disinfection_record")
+            }
+            other => panic!("{other:?}"),
+        }
+        let recorder = yizhan_core::access::Actor {
+            user_id: Some(9_998),
+            name: "李护士".into(),
+        };
+        let rec = yizhan_store::disinfection::record(
             db,
-            &actor(),
-            r1,
-            RoomState::Disinfected,
-            Some("终末消毒完成"),
+            &recorder,
+            st,
+            &yizhan_core::disinfection::NewRecord {
+                place: yizhan_core::disinfection::Place::Room(r1),
+                agent: "含氯消毒剂".into(),
+                concentration: 1000,
+                minutes: 30,
+                operator: "刘师傅".into(),
+                done_at: at("2021-01-12T08:30:00Z"),
+            },
         )
         .await
         .unwrap();
-        rooms::set_state(db, &actor(), r1, RoomState::Ready, Some("评估合格"))
+        assert_eq!(rooms::get(db, r1).await.unwrap().state, "disinfected");
+        match yizhan_store::disinfection::verify(db, &recorder, rec).await {
+            Err(StoreError::Refused(e)) => assert_eq!(e.to_string(), "error.verifier_is_operator"),
+            other => panic!("{other:?}"),
+        }
+        let checker = yizhan_core::access::Actor {
+            user_id: Some(9_999),
+            name: "王医生".into(),
+        };
+        yizhan_store::disinfection::verify(db, &checker, rec)
             .await
             .unwrap();
+        assert_eq!(rooms::get(db, r1).await.unwrap().state, "ready");
         assert!(
             stays::check_in(
                 db,

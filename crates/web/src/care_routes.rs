@@ -89,6 +89,57 @@ pub fn add(r: Routes) -> Routes {
             Perm(StaffManage),
             pages::roster::api_generate,
         )
+        // disinfection and medical waste
+        .get(
+            "/stations/{id}/disinfection",
+            Perm(StaffRead),
+            pages::disinfection::show,
+        )
+        .get(
+            "/stations/{id}/disinfection/export.xlsx",
+            Perm(StaffRead),
+            pages::disinfection::export_records,
+        )
+        .get(
+            "/stations/{id}/waste/export.xlsx",
+            Perm(StaffRead),
+            pages::disinfection::export_waste,
+        )
+        .post(
+            "/stations/{id}/disinfection",
+            Perm(HygieneRecord),
+            pages::disinfection::record,
+        )
+        .post(
+            "/stations/{id}/disinfection/areas",
+            Perm(StaffManage),
+            pages::disinfection::create_area,
+        )
+        .post(
+            "/stations/{id}/waste",
+            Perm(HygieneRecord),
+            pages::disinfection::record_waste,
+        )
+        .post(
+            "/disinfection/{id}/verify",
+            Perm(HygieneVerify),
+            pages::disinfection::verify,
+        )
+        .get(
+            "/api/v1/stations/{id}/disinfection",
+            Perm(StaffRead),
+            pages::disinfection::api_show,
+        )
+        .post(
+            "/api/v1/stations/{id}/disinfection",
+            Perm(HygieneRecord),
+            pages::disinfection::api_record,
+        )
+        .post(
+            "/api/v1/disinfection/{id}/verify",
+            Perm(HygieneVerify),
+            pages::disinfection::api_verify,
+        )
         // counselling: counsellors only
         .get(
             "/stays/{id}/counselling",

@@ -94,6 +94,8 @@ const STAFF_MANAGERS_OF_A: &[&str] = &["lead"];
 const COUNSELLORS_OF_A: &[&str] = &["counsellor"];
 const INCIDENT_RECORDERS_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
 const ON_DUTY_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
+const HYGIENE_OF_A: &[&str] = &["lead", "staff", "medical"];
+const VERIFIERS_OF_A: &[&str] = &["lead", "medical"];
 
 /// (method, path) → who is let through. `{id}` is station A, or the target user for user routes.
 fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
@@ -262,6 +264,32 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/groups/{id}/handovers", ON_DUTY_OF_A),
         ("POST", "/handovers/{id}/ack", ON_DUTY_OF_A),
         ("POST", "/handover-items/{id}/done", ON_DUTY_OF_A),
+        ("GET", "/stations/{id}/disinfection", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/disinfection/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        (
+            "GET",
+            "/stations/{id}/waste/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/disinfection", HYGIENE_OF_A),
+        (
+            "POST",
+            "/stations/{id}/disinfection/areas",
+            STAFF_MANAGERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/waste", HYGIENE_OF_A),
+        ("POST", "/disinfection/{id}/verify", VERIFIERS_OF_A),
+        (
+            "GET",
+            "/api/v1/stations/{id}/disinfection",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/api/v1/stations/{id}/disinfection", HYGIENE_OF_A),
+        ("POST", "/api/v1/disinfection/{id}/verify", VERIFIERS_OF_A),
         ("GET", "/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("POST", "/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("GET", "/api/v1/stays/{id}/counselling", COUNSELLORS_OF_A),
@@ -427,6 +455,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             token_a
         } else if path.starts_with("/groups/") || path.starts_with("/api/v1/groups/") {
             care.group
+        } else if path.starts_with("/disinfection/") || path.starts_with("/api/v1/disinfection/") {
+            care.disinfection
         } else if path.starts_with("/handovers/") {
             care.handover
         } else if path.starts_with("/handover-items/") {

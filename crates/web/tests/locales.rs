@@ -181,6 +181,8 @@ fn staff_and_care_keys_exist() {
     want.extend(incident::ComplaintStatus::ALL.map(|v| v.label_key()));
     want.extend(staff::RULE_KEYS);
     want.extend(incident::RULE_KEYS);
+    want.extend(yizhan_core::disinfection::AreaKind::ALL.map(|v| v.label_key()));
+    want.extend(yizhan_core::disinfection::RULE_KEYS);
     for k in want {
         assert!(zh.contains(k), "{k}");
     }

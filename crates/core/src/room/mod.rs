@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! ready ──check-in──▶ occupied ──last check-out──▶ awaiting_disinfection
-//!   ▲  ▲                                                 │ disinfection record / manual
-//!   │  └──────── manual (evaluation passed) ── disinfected ◀┘
+//!   ▲  ▲                                                 │ terminal-disinfection record only
+//!   │  └──── verified by a second person ───── disinfected ◀┘
 //!   └─▶ maintenance (manual, empty rooms only)
 //! any ──positive / manual──▶ sealed ──manual, case transferred──▶ awaiting_disinfection
 //! ```
@@ -115,15 +115,18 @@ pub enum Cause {
     Positive,
     /// A terminal-disinfection record was filed.
     Disinfected,
+    /// A second person verified the terminal disinfection (效果评估).
+    Verified,
 }
 
 impl Cause {
-    pub const ALL: [Cause; 5] = [
+    pub const ALL: [Cause; 6] = [
         Cause::Manual,
         Cause::CheckIn,
         Cause::CheckOut,
         Cause::Positive,
         Cause::Disinfected,
+        Cause::Verified,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -132,6 +135,7 @@ impl Cause {
             Cause::CheckOut => "check_out",
             Cause::Positive => "positive",
             Cause::Disinfected => "disinfected",
+            Cause::Verified => "verified",
         }
     }
     pub fn parse(s: &str) -> Option<Cause> {
@@ -145,6 +149,7 @@ impl Cause {
             Cause::CheckOut => "room.cause.check_out",
             Cause::Positive => "room.cause.positive",
             Cause::Disinfected => "room.cause.disinfected",
+            Cause::Verified => "room.cause.verified",
         }
     }
 }
@@ -155,6 +160,10 @@ pub const KEY_OCCUPIED: &str = "error.room_occupied_checkout_first";
 pub const KEY_NEEDS_DISINFECTION: &str = "error.room_needs_disinfection";
 /// Skipping the evaluation (disinfection filed straight to ready, or disinfected → maintenance).
 pub const KEY_NEEDS_EVALUATION: &str = "error.room_needs_evaluation";
+/// Awaiting → disinfected by hand: only a terminal-disinfection record does that.
+pub const KEY_NEEDS_DISINFECTION_RECORD: &str = "error.room_needs_disinfection_record";
+/// Disinfected → ready by hand: a second person verifies the disinfection record instead.
+pub const KEY_NEEDS_VERIFICATION: &str = "error.room_needs_verification";
 /// Check-in into a room that is not ready (and not occupied with a free bed).
 pub const KEY_NOT_READY: &str = "error.room_not_ready";
 /// Check-in into an occupied room whose beds are all taken.
@@ -175,6 +184,8 @@ pub const RULE_KEYS: &[&str] = &[
     KEY_OCCUPIED,
     KEY_NEEDS_DISINFECTION,
     KEY_NEEDS_EVALUATION,
+    KEY_NEEDS_DISINFECTION_RECORD,
+    KEY_NEEDS_VERIFICATION,
     KEY_NOT_READY,
     KEY_FULL,
     KEY_SEALED,
@@ -240,6 +251,10 @@ pub fn check_transition(
             (Sealed, _) => refuse(KEY_SEALED),
             _ => refuse(KEY_TRANSITION),
         },
+        Cause::Verified => match (from, to) {
+            (Disinfected, Ready) => Ok(()),
+            _ => refuse(KEY_TRANSITION),
+        },
         Cause::Manual => check_manual(from, to, occupied_beds),
     }
 }
@@ -256,8 +271,8 @@ fn check_manual(from: RoomState, to: RoomState, occupied_beds: i64) -> Result<()
         (Occupied, _) => refuse(KEY_OCCUPIED),
         (Ready, Maintenance) | (Maintenance, Ready) if occupied_beds == 0 => Ok(()),
         (Ready, Maintenance) | (Maintenance, Ready) => refuse(KEY_OCCUPIED),
-        (AwaitingDisinfection, Disinfected) => Ok(()),
-        (Disinfected, Ready) => Ok(()),
+        (AwaitingDisinfection, Disinfected) => refuse(KEY_NEEDS_DISINFECTION_RECORD),
+        (Disinfected, Ready) => refuse(KEY_NEEDS_VERIFICATION),
         (AwaitingDisinfection, Ready | Maintenance) => refuse(KEY_NEEDS_DISINFECTION),
         (Disinfected, Maintenance) => refuse(KEY_NEEDS_EVALUATION),
         _ => refuse(KEY_TRANSITION),
@@ -352,7 +367,12 @@ mod tests {
                 0,
                 Err(KEY_SAME_STATE),
             ),
-            (AwaitingDisinfection, Disinfected, 0, Ok(())),
+            (
+                AwaitingDisinfection,
+                Disinfected,
+                0,
+                Err(KEY_NEEDS_DISINFECTION_RECORD),
+            ),
             (
                 AwaitingDisinfection,
                 Maintenance,
@@ -360,7 +380,7 @@ mod tests {
                 Err(KEY_NEEDS_DISINFECTION),
             ),
             (AwaitingDisinfection, Sealed, 0, Ok(())),
-            (Disinfected, Ready, 0, Ok(())),
+            (Disinfected, Ready, 0, Err(KEY_NEEDS_VERIFICATION)),
             (Disinfected, Occupied, 0, Err(KEY_OCCUPY_BY_CHECK_IN)),
             (Disinfected, AwaitingDisinfection, 0, Err(KEY_TRANSITION)),
             (Disinfected, Disinfected, 0, Err(KEY_SAME_STATE)),
@@ -507,11 +527,12 @@ mod tests {
     fn manual_targets_for_the_ui() {
         assert_eq!(allowed_manual_targets(Ready, 0), vec![Maintenance, Sealed]);
         assert_eq!(allowed_manual_targets(Occupied, 1), vec![Sealed]);
+        // Terminal disinfection moves on only through its record and a second person's check.
         assert_eq!(
             allowed_manual_targets(AwaitingDisinfection, 0),
-            vec![Disinfected, Sealed]
+            vec![Sealed]
         );
-        assert_eq!(allowed_manual_targets(Disinfected, 0), vec![Ready, Sealed]);
+        assert_eq!(allowed_manual_targets(Disinfected, 0), vec![Sealed]);
         assert_eq!(allowed_manual_targets(Maintenance, 0), vec![Ready, Sealed]);
         assert_eq!(
             allowed_manual_targets(Sealed, 0),

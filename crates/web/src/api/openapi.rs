@@ -205,6 +205,28 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
                 &["days"],
             )),
         ),
+        ("GET", "/api/v1/stations/{id}/disinfection") => (
+            "Routine areas (next due, overdue) and the latest disinfection records",
+            None,
+        ),
+        ("POST", "/api/v1/stations/{id}/disinfection") => (
+            "Record a disinfection: target area:ID (routine) or room:ID (terminal; the room must await it and becomes disinfected)",
+            Some(obj(
+                json!({ "target": {"type":"string","example":"room:12"}, "agent": {"type":"string"}, "concentration": {"type": ["string","integer"], "description": "mg/L"}, "minutes": {"type": ["string","integer"]}, "operator": {"type":"string"}, "done_at": {"type":"string","example":"2026-01-02 08:30"} }),
+                &[
+                    "target",
+                    "agent",
+                    "concentration",
+                    "minutes",
+                    "operator",
+                    "done_at",
+                ],
+            )),
+        ),
+        ("POST", "/api/v1/disinfection/{id}/verify") => (
+            "Evaluate a terminal disinfection (someone other than the operator and recorder); the room becomes ready",
+            None,
+        ),
         ("GET", "/api/v1/stays/{id}/counselling") => (
             "Counselling sessions of a stay with their notes (counsellors only)",
             None,

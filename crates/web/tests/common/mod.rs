@@ -344,6 +344,8 @@ pub struct CareFixtures {
     pub complaint: i64,
     pub handover: i64,
     pub handover_item: i64,
+    /// A routine record: verifying it is refused as "not terminal", after the policy let it in.
+    pub disinfection: i64,
 }
 
 pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtures {
@@ -414,7 +416,35 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
     .await
     .unwrap();
     let handover_item = yizhan_store::handovers::items(db, handover).await.unwrap()[0].id;
+    let area = yizhan_store::disinfection::create_area(
+        db,
+        &sys,
+        station_id,
+        &yizhan_core::disinfection::NewArea {
+            name: "三楼走廊".into(),
+            kind: yizhan_core::disinfection::AreaKind::Corridor,
+            every_hours: 4,
+        },
+    )
+    .await
+    .unwrap();
+    let disinfection = yizhan_store::disinfection::record(
+        db,
+        &sys,
+        station_id,
+        &yizhan_core::disinfection::NewRecord {
+            place: yizhan_core::disinfection::Place::Area(area),
+            agent: "含氯消毒剂".into(),
+            concentration: 500,
+            minutes: 30,
+            operator: "刘师傅".into(),
+            done_at: now,
+        },
+    )
+    .await
+    .unwrap();
     CareFixtures {
+        disinfection,
         group,
         staff,
         incident,
