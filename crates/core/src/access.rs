@@ -211,6 +211,10 @@ pub enum Permission {
     HygieneRecord,
     /// Verify a terminal disinfection so the room can be used again (效果评估).
     HygieneVerify,
+    /// Create supply items and move stock in and out.
+    SuppliesManage,
+    /// Care records: meals and diets, relatives' contacts and deliveries.
+    CareRecord,
 }
 
 /// The role → permission table, in one place.
@@ -255,6 +259,8 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         DutyRecord => matches!(role, StationLead | StationStaff | Medical | Counsellor),
         HygieneRecord => matches!(role, StationLead | StationStaff | Medical),
         HygieneVerify => matches!(role, StationLead | Medical),
+        SuppliesManage => matches!(role, StationLead | StationStaff),
+        CareRecord => matches!(role, StationLead | StationStaff | Medical | Counsellor),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

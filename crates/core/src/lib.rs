@@ -18,5 +18,6 @@ pub mod roster;
 pub mod staff;
 pub mod station;
 pub mod stay;
+pub mod supplies;
 pub mod time;
 pub mod validate;

@@ -63,6 +63,11 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
         "roster_shifts.staff_id, roster_shifts.day, roster_shifts.shift",
         "shift",
     ),
+    ("uq_supply_items_name", "name"),
+    ("supply_items.station_id, supply_items.name", "name"),
+    ("ck_supply_items_stock", "quantity"),
+    ("uq_meals_day_meal", "meal"),
+    ("meals.station_id, meals.day, meals.meal", "meal"),
     ("uq_disinfection_areas_name", "name"),
     (
         "disinfection_areas.station_id, disinfection_areas.name",

@@ -25,6 +25,7 @@ pub mod sessions;
 pub mod staff;
 pub mod stations;
 pub mod stays;
+pub mod supplies;
 pub mod testing;
 pub mod users;
 

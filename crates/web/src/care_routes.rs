@@ -140,6 +140,57 @@ pub fn add(r: Routes) -> Routes {
             Perm(HygieneVerify),
             pages::disinfection::api_verify,
         )
+        // supplies, meals and diets
+        .get(
+            "/stations/{id}/supplies",
+            Perm(StaffRead),
+            pages::supplies::show,
+        )
+        .get(
+            "/stations/{id}/supplies/export.xlsx",
+            Perm(StaffRead),
+            pages::supplies::export,
+        )
+        .post(
+            "/stations/{id}/supplies",
+            Perm(SuppliesManage),
+            pages::supplies::create_item,
+        )
+        .post(
+            "/supplies/{id}/movements",
+            Perm(SuppliesManage),
+            pages::supplies::move_stock,
+        )
+        .get(
+            "/api/v1/stations/{id}/supplies",
+            Perm(StaffRead),
+            pages::supplies::api_list,
+        )
+        .post(
+            "/api/v1/supplies/{id}/movements",
+            Perm(SuppliesManage),
+            pages::supplies::api_move,
+        )
+        .get(
+            "/stations/{id}/meals",
+            Perm(StaffRead),
+            pages::supplies::meals,
+        )
+        .get(
+            "/stations/{id}/meals/export.xlsx",
+            Perm(StaffRead),
+            pages::supplies::export_meals,
+        )
+        .post(
+            "/stations/{id}/meals",
+            Perm(CareRecord),
+            pages::supplies::record_meal,
+        )
+        .post(
+            "/stays/{id}/diet",
+            Perm(CareRecord),
+            pages::supplies::set_diet,
+        )
         // counselling: counsellors only
         .get(
             "/stays/{id}/counselling",

@@ -351,3 +351,203 @@ both_backends!(
         assert_eq!(rows[1][2], "常态化消杀");
     }
 );
+
+both_backends!(
+    low_stock_alerts_and_stock_never_below_zero,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (_, _, st_a, st_b) = district(app.db()).await;
+        let clerk = app
+            .user("neiqin", Role::StationStaff, Scope::Station(st_a), false)
+            .await;
+        let mut c = app.session_for(clerk).await;
+        let r = app
+            .form(
+                &mut c,
+                &format!("/stations/{st_a}/supplies"),
+                &[
+                    ("name", "防护服"),
+                    ("category", "ppe"),
+                    ("unit", "套"),
+                    ("stock", "120"),
+                    ("low_threshold", "100"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = app
+            .form(
+                &mut c,
+                &format!("/stations/{st_a}/supplies"),
+                &[("name", "x"), ("category", "ppe"), ("unit", "")],
+            )
+            .await;
+        assert!(r.body.contains("单位"), "{}", r.body);
+        let items = app
+            .get(&mut c, &format!("/api/v1/stations/{st_a}/supplies"))
+            .await
+            .json();
+        let id = items[0]["id"].as_i64().unwrap();
+        assert_eq!(
+            (items[0]["stock"].as_i64(), items[0]["low"].as_bool()),
+            (Some(120), Some(false))
+        );
+        // Issuing 20 leaves exactly the threshold: low, on the page and in the API.
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/supplies/{id}/movements"),
+                json!({"direction": "out", "quantity": 20, "reason": "3楼发放"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            (r.json()["stock"].as_i64(), r.json()["low"].as_bool()),
+            (Some(100), Some(true))
+        );
+        let page = app.get(&mut c, &format!("/stations/{st_a}/supplies")).await;
+        assert!(
+            page.body.contains(&format!("data-testid=\"low-{id}\""))
+                && page.body.contains("库存不足的物资")
+        );
+        // More than there is: refused by field; the stock is unchanged.
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/supplies/{id}/movements"),
+                json!({"direction": "out", "quantity": 101}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], "quantity");
+        // Ten clerks issue 15 each at once from 100: exactly six succeed, stock ends at 10, never below.
+        let mut tasks = Vec::new();
+        for _ in 0..10 {
+            let db = app.db().clone();
+            tasks.push(tokio::spawn(async move {
+                yizhan_store::supplies::move_stock(
+                    &db,
+                    &yizhan_core::access::Actor::system(),
+                    id,
+                    &yizhan_core::supplies::NewMovement {
+                        delta: -15,
+                        reason: None,
+                    },
+                )
+                .await
+                .is_ok()
+            }));
+        }
+        let mut ok = 0;
+        for t in tasks {
+            if t.await.unwrap() {
+                ok += 1;
+            }
+        }
+        assert_eq!(ok, 6);
+        let items = app
+            .get(&mut c, &format!("/api/v1/stations/{st_a}/supplies"))
+            .await
+            .json();
+        assert_eq!(items[0]["stock"], 10);
+        let moves = yizhan_store::supplies::movements(app.db(), st_a, 100)
+            .await
+            .unwrap();
+        assert_eq!(
+            moves.iter().map(|m| m.delta).sum::<i64>(),
+            10,
+            "movements add up to the stock"
+        );
+        // Another station's lead cannot move this item.
+        let other = app
+            .user("other", Role::StationLead, Scope::Station(st_b), false)
+            .await;
+        let mut o = app.session_for(other).await;
+        let r = app
+            .json(
+                &mut o,
+                Method::POST,
+                &format!("/api/v1/supplies/{id}/movements"),
+                json!({"direction": "in", "quantity": 1}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let x = app
+            .get(&mut c, &format!("/stations/{st_a}/supplies/export.xlsx"))
+            .await;
+        let rows = xlsx_rows(&x.bytes, "物资");
+        assert_eq!(rows[1][..3].to_vec(), ["防护服", "防护用品", "10"]);
+        assert_eq!(rows[1][5], "库存不足");
+    }
+);
+
+both_backends!(meals_and_special_diets, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, st_a, _) = district(app.db()).await;
+    let room = common::room(app.db(), st_a, "701", 1).await;
+    let guest = common::guest(app.db(), st_a, 21).await;
+    let stay = common::check_in(app.db(), st_a, guest, room).await;
+    let clerk = app
+        .user("neiqin", Role::StationStaff, Scope::Station(st_a), false)
+        .await;
+    let mut c = app.session_for(clerk).await;
+    let r = app
+        .form(
+            &mut c,
+            &format!("/stays/{stay}/diet"),
+            &[("diet", "halal"), ("note", "不吃猪肉")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app
+        .form(&mut c, &format!("/stays/{stay}/diet"), &[("diet", "keto")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let today = yizhan_core::time::local_date(yizhan_store::db::now()).to_string();
+    let r = app
+        .form(
+            &mut c,
+            &format!("/stations/{st_a}/meals"),
+            &[
+                ("day", &today),
+                ("meal", "lunch"),
+                ("portions", "150"),
+                ("special", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app
+        .form(
+            &mut c,
+            &format!("/stations/{st_a}/meals"),
+            &[("day", &today), ("meal", "lunch"), ("portions", "150")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let r = app
+        .form(
+            &mut c,
+            &format!("/stations/{st_a}/meals"),
+            &[
+                ("day", &today),
+                ("meal", "dinner"),
+                ("portions", "10"),
+                ("special", "11"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("其中特殊饮食"), "{}", r.body);
+    let page = app.get(&mut c, &format!("/stations/{st_a}/meals")).await;
+    assert!(
+        page.body.contains("清真") && page.body.contains("不吃猪肉") && page.body.contains("701")
+    );
+    let x = app
+        .get(&mut c, &format!("/stations/{st_a}/meals/export.xlsx"))
+        .await;
+    let rows = xlsx_rows(&x.bytes, "送餐");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][1..4].to_vec(), ["午餐", "150", "4"]);
+});

@@ -96,6 +96,7 @@ const INCIDENT_RECORDERS_OF_A: &[&str] = &["lead", "staff", "medical", "counsell
 const ON_DUTY_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
 const HYGIENE_OF_A: &[&str] = &["lead", "staff", "medical"];
 const VERIFIERS_OF_A: &[&str] = &["lead", "medical"];
+const STOCK_KEEPERS_OF_A: &[&str] = &["lead", "staff"];
 
 /// (method, path) → who is let through. `{id}` is station A, or the target user for user routes.
 fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
@@ -290,6 +291,28 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ),
         ("POST", "/api/v1/stations/{id}/disinfection", HYGIENE_OF_A),
         ("POST", "/api/v1/disinfection/{id}/verify", VERIFIERS_OF_A),
+        ("GET", "/stations/{id}/supplies", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/supplies/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/supplies", STOCK_KEEPERS_OF_A),
+        ("POST", "/supplies/{id}/movements", STOCK_KEEPERS_OF_A),
+        ("GET", "/api/v1/stations/{id}/supplies", GUEST_READERS_OF_A),
+        (
+            "POST",
+            "/api/v1/supplies/{id}/movements",
+            STOCK_KEEPERS_OF_A,
+        ),
+        ("GET", "/stations/{id}/meals", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/meals/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/meals", ON_DUTY_OF_A),
+        ("POST", "/stays/{id}/diet", ON_DUTY_OF_A),
         ("GET", "/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("POST", "/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("GET", "/api/v1/stays/{id}/counselling", COUNSELLORS_OF_A),
@@ -457,6 +480,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             care.group
         } else if path.starts_with("/disinfection/") || path.starts_with("/api/v1/disinfection/") {
             care.disinfection
+        } else if path.starts_with("/supplies/") || path.starts_with("/api/v1/supplies/") {
+            care.supply
         } else if path.starts_with("/handovers/") {
             care.handover
         } else if path.starts_with("/handover-items/") {

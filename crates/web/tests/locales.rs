@@ -183,6 +183,11 @@ fn staff_and_care_keys_exist() {
     want.extend(incident::RULE_KEYS);
     want.extend(yizhan_core::disinfection::AreaKind::ALL.map(|v| v.label_key()));
     want.extend(yizhan_core::disinfection::RULE_KEYS);
+    use yizhan_core::supplies::{Category, Diet, Meal};
+    want.extend(Category::ALL.iter().map(|v| v.label_key()));
+    want.extend(Meal::ALL.iter().map(|v| v.label_key()));
+    want.extend(Diet::ALL.iter().map(|v| v.label_key()));
+    want.extend(yizhan_core::supplies::RULE_KEYS);
     for k in want {
         assert!(zh.contains(k), "{k}");
     }
@@ -219,6 +224,36 @@ fn staff_and_care_keys_exist() {
         "status",
         "resolution",
         "note",
+        "target",
+        "agent",
+        "concentration",
+        "operator",
+        "done_at",
+        "verifier",
+        "every_hours",
+        "bags",
+        "weight_kg",
+        "contractor",
+        "handed_by",
+        "received_by",
+        "day",
+        "days",
+        "shift",
+        "out",
+        "in",
+        "items",
+        "staff_id",
+        "supply_category",
+        "unit",
+        "stock",
+        "low_threshold",
+        "direction",
+        "quantity",
+        "reason",
+        "meal",
+        "portions",
+        "special",
+        "diet",
     ] {
         assert!(zh.contains(&format!("field.{f}")), "field.{f}");
     }

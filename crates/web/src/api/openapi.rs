@@ -227,6 +227,17 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "Evaluate a terminal disinfection (someone other than the operator and recorder); the room becomes ready",
             None,
         ),
+        ("GET", "/api/v1/stations/{id}/supplies") => (
+            "Supply items with stock; low is true at or below the item's threshold",
+            None,
+        ),
+        ("POST", "/api/v1/supplies/{id}/movements") => (
+            "Move stock in or out; 422 (field quantity) if it would go below zero",
+            Some(obj(
+                json!({ "direction": {"type":"string","enum":["in","out"]}, "quantity": {"type": ["string","integer"]}, "reason": {"type":"string"} }),
+                &["direction", "quantity"],
+            )),
+        ),
         ("GET", "/api/v1/stays/{id}/counselling") => (
             "Counselling sessions of a stay with their notes (counsellors only)",
             None,

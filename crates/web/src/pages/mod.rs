@@ -22,4 +22,5 @@ pub mod roster;
 pub mod staff;
 pub mod stations;
 pub mod stays;
+pub mod supplies;
 pub mod users;

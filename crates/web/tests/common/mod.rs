@@ -346,6 +346,7 @@ pub struct CareFixtures {
     pub handover_item: i64,
     /// A routine record: verifying it is refused as "not terminal", after the policy let it in.
     pub disinfection: i64,
+    pub supply: i64,
 }
 
 pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtures {
@@ -443,7 +444,22 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
     )
     .await
     .unwrap();
+    let supply = yizhan_store::supplies::create_item(
+        db,
+        &sys,
+        station_id,
+        &yizhan_core::supplies::NewItem {
+            name: "N95口罩".into(),
+            category: yizhan_core::supplies::Category::Ppe,
+            unit: "个".into(),
+            low_threshold: 100,
+            stock: 1000,
+        },
+    )
+    .await
+    .unwrap();
     CareFixtures {
+        supply,
         disinfection,
         group,
         staff,
