@@ -1,5 +1,28 @@
 //! Yizhan's domain: types, validation and rules. Pure functions, no I/O.
 
+/// A closed list of codes stored as text (`as_str`/`parse`) with a locale key per code
+/// (`label_key` = prefix + code). Declared before the modules so each of them can use it.
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident, $prefix:literal, [$($v:ident => $s:literal),+ $(,)?]) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($v),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$v => $s),+ }
+            }
+            pub fn parse(s: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|k| k.as_str() == s)
+            }
+            pub fn label_key(self) -> &'static str {
+                match self { $($name::$v => concat!($prefix, $s)),+ }
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod account;
 pub mod attention;
@@ -10,7 +33,9 @@ pub mod guest;
 pub mod health;
 pub mod incident;
 pub mod mask;
+pub mod plans;
 pub mod quarantine;
+pub mod relatives;
 pub mod release;
 pub mod results_import;
 pub mod room;

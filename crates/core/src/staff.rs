@@ -245,6 +245,50 @@ pub fn test_due(
     }
 }
 
+/// Where a person's test of one day stands on the schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestState {
+    /// Not due that day (out of the loop, monitoring over).
+    NotDue,
+    Done,
+    /// Recorded as not taken.
+    Missed,
+    /// Due today, not recorded yet.
+    Pending,
+    /// Due on a past day and never recorded.
+    Overdue,
+}
+
+impl TestState {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            TestState::NotDue => "staff_tests.state.not_due",
+            TestState::Done => "staff_tests.state.done",
+            TestState::Missed => "staff_tests.state.missed",
+            TestState::Pending => "staff_tests.state.pending",
+            TestState::Overdue => "staff_tests.state.overdue",
+        }
+    }
+}
+
+/// The state of a day's test from whether it was due and what was recorded (`Some(true)` taken,
+/// `Some(false)` recorded as missed).
+pub fn test_state(
+    due: bool,
+    recorded: Option<bool>,
+    day: NaiveDate,
+    today: NaiveDate,
+) -> TestState {
+    match (recorded, due) {
+        (Some(true), _) => TestState::Done,
+        (Some(false), _) => TestState::Missed,
+        (None, false) => TestState::NotDue,
+        (None, true) if day < today => TestState::Overdue,
+        (None, true) => TestState::Pending,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,6 +381,23 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(bad.unwrap_err().field(), Some("min_per_shift"));
+    }
+
+    #[test]
+    fn test_states() {
+        let today = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
+        let yesterday = today - chrono::Duration::days(1);
+        assert_eq!(test_state(true, None, today, today), TestState::Pending);
+        assert_eq!(test_state(true, None, yesterday, today), TestState::Overdue);
+        assert_eq!(
+            test_state(true, Some(true), yesterday, today),
+            TestState::Done
+        );
+        assert_eq!(
+            test_state(true, Some(false), today, today),
+            TestState::Missed
+        );
+        assert_eq!(test_state(false, None, yesterday, today), TestState::NotDue);
     }
 
     #[test]

@@ -2,31 +2,10 @@
 //! meal log with special diets.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::error::{DomainError, OnField};
 use crate::validate::{optional_text, parse_choice, parse_int, required_text};
-
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident, $prefix:literal, [$($v:ident => $s:literal),+ $(,)?]) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($v),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$v => $s),+ }
-            }
-            pub fn parse(s: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|k| k.as_str() == s)
-            }
-            pub fn label_key(self) -> &'static str {
-                match self { $($name::$v => concat!($prefix, $s)),+ }
-            }
-        }
-    };
-}
 
 code_enum!(
     /// What kind of supply an item is.

@@ -63,6 +63,8 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
         "roster_shifts.staff_id, roster_shifts.day, roster_shifts.shift",
         "shift",
     ),
+    ("uq_emergency_plans_version", "kind"),
+    ("ck_deliveries_disinfected_first", "status"),
     ("uq_supply_items_name", "name"),
     ("supply_items.station_id, supply_items.name", "name"),
     ("ck_supply_items_stock", "quantity"),

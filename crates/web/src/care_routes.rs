@@ -191,6 +191,71 @@ pub fn add(r: Routes) -> Routes {
             Perm(CareRecord),
             pages::supplies::set_diet,
         )
+        // relatives: contacts and deliveries
+        .get(
+            "/stations/{id}/relatives",
+            Perm(StaffRead),
+            pages::relatives::show,
+        )
+        .get(
+            "/stations/{id}/contacts/export.xlsx",
+            Perm(StaffRead),
+            pages::relatives::export_contacts,
+        )
+        .get(
+            "/stations/{id}/deliveries/export.xlsx",
+            Perm(StaffRead),
+            pages::relatives::export_deliveries,
+        )
+        .post(
+            "/stations/{id}/contacts",
+            Perm(CareRecord),
+            pages::relatives::record_contact,
+        )
+        .post(
+            "/stations/{id}/deliveries",
+            Perm(CareRecord),
+            pages::relatives::receive,
+        )
+        .post(
+            "/deliveries/{id}/step",
+            Perm(CareRecord),
+            pages::relatives::step,
+        )
+        // staff tests of the closed loop
+        .get(
+            "/stations/{id}/staff-tests",
+            Perm(StaffRead),
+            pages::staff_tests::show,
+        )
+        .get(
+            "/stations/{id}/staff-tests/export.xlsx",
+            Perm(StaffRead),
+            pages::staff_tests::export,
+        )
+        .post(
+            "/staff/{id}/tests",
+            Perm(TestsRecord),
+            pages::staff_tests::record,
+        )
+        // emergency plans and drills
+        .get("/stations/{id}/plans", Perm(StaffRead), pages::plans::list)
+        .get(
+            "/stations/{id}/plans/export.xlsx",
+            Perm(StaffRead),
+            pages::plans::export,
+        )
+        .post(
+            "/stations/{id}/plans",
+            Perm(StaffManage),
+            pages::plans::publish,
+        )
+        .get("/plans/{id}", Perm(StaffRead), pages::plans::show)
+        .post(
+            "/plans/{id}/drills",
+            Perm(StaffManage),
+            pages::plans::record_drill,
+        )
         // counselling: counsellors only
         .get(
             "/stays/{id}/counselling",

@@ -313,6 +313,36 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ),
         ("POST", "/stations/{id}/meals", ON_DUTY_OF_A),
         ("POST", "/stays/{id}/diet", ON_DUTY_OF_A),
+        ("GET", "/stations/{id}/relatives", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/contacts/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        (
+            "GET",
+            "/stations/{id}/deliveries/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/contacts", ON_DUTY_OF_A),
+        ("POST", "/stations/{id}/deliveries", ON_DUTY_OF_A),
+        ("POST", "/deliveries/{id}/step", ON_DUTY_OF_A),
+        ("GET", "/stations/{id}/staff-tests", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/staff-tests/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/staff/{id}/tests", TESTERS_OF_A),
+        ("GET", "/stations/{id}/plans", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/plans/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/plans", STAFF_MANAGERS_OF_A),
+        ("GET", "/plans/{id}", GUEST_READERS_OF_A),
+        ("POST", "/plans/{id}/drills", STAFF_MANAGERS_OF_A),
         ("GET", "/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("POST", "/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("GET", "/api/v1/stays/{id}/counselling", COUNSELLORS_OF_A),
@@ -482,6 +512,10 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             care.disinfection
         } else if path.starts_with("/supplies/") || path.starts_with("/api/v1/supplies/") {
             care.supply
+        } else if path.starts_with("/deliveries/") {
+            care.delivery
+        } else if path.starts_with("/plans/") {
+            care.plan
         } else if path.starts_with("/handovers/") {
             care.handover
         } else if path.starts_with("/handover-items/") {

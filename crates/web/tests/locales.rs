@@ -188,6 +188,27 @@ fn staff_and_care_keys_exist() {
     want.extend(Meal::ALL.iter().map(|v| v.label_key()));
     want.extend(Diet::ALL.iter().map(|v| v.label_key()));
     want.extend(yizhan_core::supplies::RULE_KEYS);
+    use yizhan_core::relatives::{Channel, DeliveryStatus, Direction};
+    want.extend(Channel::ALL.iter().map(|v| v.label_key()));
+    want.extend(Direction::ALL.iter().map(|v| v.label_key()));
+    want.extend(DeliveryStatus::ALL.iter().map(|v| v.label_key()));
+    want.extend(yizhan_core::relatives::RULE_KEYS);
+    want.extend(
+        yizhan_core::plans::PlanKind::ALL
+            .iter()
+            .map(|v| v.label_key()),
+    );
+    use yizhan_core::staff::TestState;
+    want.extend(
+        [
+            TestState::NotDue,
+            TestState::Done,
+            TestState::Missed,
+            TestState::Pending,
+            TestState::Overdue,
+        ]
+        .map(|s| s.label_key()),
+    );
     for k in want {
         assert!(zh.contains(k), "{k}");
     }
@@ -254,6 +275,17 @@ fn staff_and_care_keys_exist() {
         "portions",
         "special",
         "diet",
+        "relative_name",
+        "channel",
+        "contact_outcome",
+        "sender",
+        "item",
+        "title",
+        "steps",
+        "held_on",
+        "participants",
+        "gaps",
+        "result",
     ] {
         assert!(zh.contains(&format!("field.{f}")), "field.{f}");
     }

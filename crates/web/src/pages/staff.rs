@@ -105,9 +105,10 @@ struct ListPage {
     in_loop: usize,
 }
 
-fn choices<T: Copy, const N: usize>(
+/// (code, label) pairs for a select, from an enum's list of values.
+pub fn options<T: Copy>(
     tr: &Tr,
-    all: [T; N],
+    all: &[T],
     code: fn(T) -> &'static str,
     key: fn(T) -> &'static str,
 ) -> Vec<(&'static str, String)> {
@@ -153,11 +154,11 @@ async fn list_page(
         group_form,
         staff_form,
         error: error.map(|e| e.message(&tr)),
-        patterns: choices(&tr, Pattern::ALL, Pattern::as_str, Pattern::label_key),
-        risks: choices(&tr, PostRisk::ALL, PostRisk::as_str, PostRisk::label_key),
-        loops: choices(
+        patterns: options(&tr, &Pattern::ALL, Pattern::as_str, Pattern::label_key),
+        risks: options(&tr, &PostRisk::ALL, PostRisk::as_str, PostRisk::label_key),
+        loops: options(
             &tr,
-            LoopStatus::ALL,
+            &LoopStatus::ALL,
             LoopStatus::as_str,
             LoopStatus::label_key,
         ),
@@ -312,10 +313,10 @@ async fn edit_page(
     Ok(EditPage {
         layout: Layout::new(state, ctx, "staff.edit"),
         groups: staff::groups(&state.db, s.station_id).await?,
-        risks: choices(&tr, PostRisk::ALL, PostRisk::as_str, PostRisk::label_key),
-        loops: choices(
+        risks: options(&tr, &PostRisk::ALL, PostRisk::as_str, PostRisk::label_key),
+        loops: options(
             &tr,
-            LoopStatus::ALL,
+            &LoopStatus::ALL,
             LoopStatus::as_str,
             LoopStatus::label_key,
         ),

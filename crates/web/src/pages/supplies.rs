@@ -22,26 +22,14 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id, RawBody, json_form};
-use crate::i18n::Tr;
 use crate::pages::guests::today;
 use crate::pages::layout::Layout;
-use crate::pages::staff::label_of;
+use crate::pages::staff::{label_of, options};
 use crate::pages::stations::visible;
 use crate::pages::stays::visible_stay;
 use crate::policy::require;
 use crate::render;
 use crate::state::AppState;
-
-fn options<T: Copy>(
-    tr: &Tr,
-    all: &[T],
-    code: fn(T) -> &'static str,
-    key: fn(T) -> &'static str,
-) -> Vec<(&'static str, String)> {
-    all.iter()
-        .map(|v| (code(*v), tr.t(key(*v)).to_owned()))
-        .collect()
-}
 
 #[derive(Template)]
 #[template(path = "supplies/show.html")]

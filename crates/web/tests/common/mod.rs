@@ -347,6 +347,9 @@ pub struct CareFixtures {
     /// A routine record: verifying it is refused as "not terminal", after the policy let it in.
     pub disinfection: i64,
     pub supply: i64,
+    /// A delivery for the stay (none when the fixture has no stay).
+    pub delivery: i64,
+    pub plan: i64,
 }
 
 pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtures {
@@ -458,7 +461,37 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
     )
     .await
     .unwrap();
+    let delivery = if stay_id > 0 {
+        yizhan_store::relatives::receive(
+            db,
+            &sys,
+            station_id,
+            &yizhan_core::relatives::NewDelivery {
+                stay_id,
+                sender: "李女士".into(),
+                item: "降压药".into(),
+            },
+        )
+        .await
+        .unwrap()
+    } else {
+        0
+    };
+    let plan = yizhan_store::plans::publish(
+        db,
+        &sys,
+        station_id,
+        &yizhan_core::plans::NewPlan {
+            kind: yizhan_core::plans::PlanKind::Fire,
+            title: "火灾疏散预案".into(),
+            steps: vec!["报警".into(), "疏散".into(), "清点".into()],
+        },
+    )
+    .await
+    .unwrap();
     CareFixtures {
+        delivery,
+        plan,
         supply,
         disinfection,
         group,
