@@ -687,6 +687,35 @@ both_backends!(
                 );
                 d.screenshot(&shots_dir().join(format!("board-on-duty-{backend}.png")))
                     .await?;
+                // Every staff-and-care page renders on a phone and on a desktop screen, with its
+                // title, and without a page wider than the phone.
+                for (path, title) in [
+                    ("disinfection", "消杀"),
+                    ("supplies", "物资"),
+                    ("meals", "送餐"),
+                    ("relatives", "亲友沟通"),
+                    ("staff-tests", "工作人员核酸"),
+                    ("plans", "应急预案"),
+                    ("incidents", "事故与投诉"),
+                    ("staff", "人员与工作组"),
+                ] {
+                    for (w, h, mobile) in [(375, 812, true), (1920, 1080, false)] {
+                        viewport(&d, w, h, mobile).await?;
+                        d.goto(format!("{base}/stations/{st_a}/{path}")).await?;
+                        let h1 = text_of(&d, "h1").await?;
+                        assert!(h1.contains(title), "{path}: {h1}");
+                        let width: i64 = d
+                            .execute("return document.documentElement.scrollWidth;", vec![])
+                            .await?
+                            .convert()?;
+                        assert!(
+                            width <= i64::from(w),
+                            "{path} is {width}px wide on a {w}px screen"
+                        );
+                        d.screenshot(&shots_dir().join(format!("{path}-{w}-{backend}.png")))
+                            .await?;
+                    }
+                }
                 Ok(())
             },
         )

@@ -178,11 +178,12 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         ),
     ];
     let guests_loaded = station_life(db, &actor, zhuohui).await?;
+    let (groups, people) = crate::demo_care::load(db, &actor, zhuohui).await?;
     for s in all.iter().filter(|s| s.id != zhuohui) {
         rooms_for(db, &actor, s.id, &[(2, 15, 1)]).await?;
     }
     println!(
-        "演示数据 / demo data: 龙岗区 11 个街道, {} 个驿站; 卓汇健康驿站 {guests_loaded} 名在住人员",
+        "演示数据 / demo data: 龙岗区 11 个街道, {} 个驿站; 卓汇健康驿站 {guests_loaded} 名在住人员, {groups} 个工作组 {people} 名工作人员",
         all.len()
     );
 

@@ -3,6 +3,7 @@
 mod bench;
 mod cli;
 mod demo;
+mod demo_care;
 mod serve;
 
 use clap::Parser;
