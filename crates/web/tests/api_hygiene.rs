@@ -280,6 +280,8 @@ both_backends!(
             .json();
         assert_eq!(v["areas"][0]["overdue"], true, "{v}");
         let area = v["areas"][0]["id"].as_i64().unwrap();
+    let station = app.get(&mut l, &format!("/stations/{st_a}")).await;
+    assert!(station.body.contains("超时未消杀区域 <strong>1</strong>"), "{}", station.body);
         let page = app
             .get(&mut l, &format!("/stations/{st_a}/disinfection"))
             .await;
@@ -411,7 +413,10 @@ both_backends!(
             page.body.contains(&format!("data-testid=\"low-{id}\""))
                 && page.body.contains("库存不足的物资")
         );
-        // More than there is: refused by field; the stock is unchanged.
+        // The station page raises it among the things to do.
+    let station = app.get(&mut c, &format!("/stations/{st_a}")).await;
+    assert!(station.body.contains("库存不足物资 <strong>1</strong>"), "{}", station.body);
+    // More than there is: refused by field; the stock is unchanged.
         let r = app
             .json(
                 &mut c,

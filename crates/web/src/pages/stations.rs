@@ -165,6 +165,80 @@ struct ShowPage {
     kind: String,
     can_edit: bool,
     updated: String,
+    to_do: Vec<ToDo>,
+}
+
+/// Something at a station that needs a person, beyond the guests: a count and where to act.
+pub struct ToDo {
+    pub key: &'static str,
+    pub count: usize,
+    pub href: String,
+}
+
+/// Overdue disinfection, rooms waiting for terminal disinfection or its evaluation, supplies
+/// at or below their threshold, deliveries not yet handed over, plans never or not recently
+/// drilled. Only what is non-zero.
+pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebError> {
+    use yizhan_core::plans::{Readiness, readiness};
+    let db = &state.db;
+    let now = yizhan_store::db::now();
+    let today = yizhan_core::time::local_date(now);
+    let rooms = yizhan_store::rooms::list(db, station_id).await?;
+    let room_count = |st: &str| rooms.iter().filter(|r| r.state == st).count();
+    let at = |page: &str| format!("/stations/{station_id}/{page}");
+    let all = [
+        (
+            "todo.disinfection_overdue",
+            yizhan_store::disinfection::areas(db, station_id)
+                .await?
+                .iter()
+                .filter(|a| yizhan_core::disinfection::is_overdue(a.last_done, a.every_hours, now))
+                .count(),
+            at("disinfection"),
+        ),
+        (
+            "todo.awaiting_disinfection",
+            room_count("awaiting_disinfection"),
+            at("disinfection"),
+        ),
+        (
+            "todo.awaiting_evaluation",
+            room_count("disinfected"),
+            at("disinfection"),
+        ),
+        (
+            "todo.low_stock",
+            yizhan_store::supplies::items(db, station_id)
+                .await?
+                .iter()
+                .filter(|i| i.is_low())
+                .count(),
+            at("supplies"),
+        ),
+        (
+            "todo.deliveries",
+            yizhan_store::relatives::deliveries(db, station_id, 500)
+                .await?
+                .iter()
+                .filter(|d| d.status == "received" || d.status == "disinfected")
+                .count(),
+            at("relatives"),
+        ),
+        (
+            "todo.drills_due",
+            yizhan_store::plans::current(db, station_id)
+                .await?
+                .iter()
+                .filter(|p| !matches!(readiness(p.last_drill, today), Readiness::Ready { .. }))
+                .count(),
+            at("plans"),
+        ),
+    ];
+    Ok(all
+        .into_iter()
+        .filter(|(_, n, _)| *n > 0)
+        .map(|(key, count, href)| ToDo { key, count, href })
+        .collect())
 }
 
 pub async fn show(
@@ -174,7 +248,13 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let s = visible(&state, &ctx, id, Permission::StationsRead).await?;
     let can_edit = ctx.user()?.can(Permission::StationsWrite, s.target());
+    let to_do = if ctx.user()?.can(Permission::StaffRead, s.target()) {
+        to_do(&state, s.id).await?
+    } else {
+        Vec::new()
+    };
     render::page(&ShowPage {
+        to_do,
         kind: kind_label(&ctx.tr(), &s.kind),
         updated: yizhan_core::time::local_display(s.updated_at),
         layout: Layout::new(&state, &ctx, "stations.detail"),
