@@ -49,6 +49,19 @@ fn build(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, X
     wb.save_to_buffer()
 }
 
+/// A station's list as .xlsx named "<station>-<title>", headers given as locale keys.
+pub fn station_list(
+    tr: &crate::i18n::Tr,
+    station: &str,
+    title_key: &str,
+    header_keys: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<Response, WebError> {
+    let headers: Vec<&str> = header_keys.iter().map(|k| tr.t(k)).collect();
+    let title = tr.t(title_key);
+    xlsx(&format!("{station}-{title}"), title, &headers, rows)
+}
+
 /// An .xlsx download named `file_stem` (a Chinese name is fine: RFC 5987 encoding).
 pub fn xlsx(
     file_stem: &str,

@@ -280,8 +280,12 @@ both_backends!(
             .json();
         assert_eq!(v["areas"][0]["overdue"], true, "{v}");
         let area = v["areas"][0]["id"].as_i64().unwrap();
-    let station = app.get(&mut l, &format!("/stations/{st_a}")).await;
-    assert!(station.body.contains("超时未消杀区域 <strong>1</strong>"), "{}", station.body);
+        let station = app.get(&mut l, &format!("/stations/{st_a}")).await;
+        assert!(
+            station.body.contains("超时未消杀区域 <strong>1</strong>"),
+            "{}",
+            station.body
+        );
         let page = app
             .get(&mut l, &format!("/stations/{st_a}/disinfection"))
             .await;
@@ -414,9 +418,13 @@ both_backends!(
                 && page.body.contains("库存不足的物资")
         );
         // The station page raises it among the things to do.
-    let station = app.get(&mut c, &format!("/stations/{st_a}")).await;
-    assert!(station.body.contains("库存不足物资 <strong>1</strong>"), "{}", station.body);
-    // More than there is: refused by field; the stock is unchanged.
+        let station = app.get(&mut c, &format!("/stations/{st_a}")).await;
+        assert!(
+            station.body.contains("库存不足物资 <strong>1</strong>"),
+            "{}",
+            station.body
+        );
+        // More than there is: refused by field; the stock is unchanged.
         let r = app
             .json(
                 &mut c,

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Serialize;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::counselling::{Risk, SessionInput, validate_session};
 use yizhan_core::mask::mask_name;
@@ -126,11 +125,6 @@ pub async fn record(
     }
 }
 
-#[derive(Serialize)]
-pub struct Created {
-    pub id: i64,
-}
-
 /// `GET /api/v1/stays/{id}/counselling`: sessions with notes, counsellors only.
 pub async fn api_list(
     State(state): State<AppState>,
@@ -151,5 +145,5 @@ pub async fn api_record(
     let stay = visible_stay(&state, &ctx, id, Permission::CounselNotes).await?;
     let f: SessionInput = json_form(&body)?;
     let id = record_for(&state, &ctx, &stay, &f).await?;
-    Ok((axum::http::StatusCode::CREATED, Json(Created { id })).into_response())
+    Ok(crate::api::created(id))
 }

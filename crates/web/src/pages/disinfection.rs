@@ -347,21 +347,20 @@ pub async fn export_records(
             ]
         })
         .collect();
-    let headers = [
-        "field.done_at",
-        "disinfection.place",
-        "disinfection.kind",
-        "field.agent",
-        "field.concentration",
-        "field.minutes",
-        "field.operator",
-        "field.verifier",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("disinfection.records")),
-        tr.t("disinfection.records"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "disinfection.records",
+        &[
+            "field.done_at",
+            "disinfection.place",
+            "disinfection.kind",
+            "field.agent",
+            "field.concentration",
+            "field.minutes",
+            "field.operator",
+            "field.verifier",
+        ],
         &rows,
     )
 }
@@ -387,19 +386,18 @@ pub async fn export_waste(
             ]
         })
         .collect();
-    let headers = [
-        "field.day",
-        "field.bags",
-        "field.weight_kg",
-        "field.contractor",
-        "field.handed_by",
-        "field.received_by",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("waste.title")),
-        tr.t("waste.title"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "waste.title",
+        &[
+            "field.day",
+            "field.bags",
+            "field.weight_kg",
+            "field.contractor",
+            "field.handed_by",
+            "field.received_by",
+        ],
         &rows,
     )
 }
@@ -423,11 +421,6 @@ pub async fn api_show(
     }))
 }
 
-#[derive(Serialize)]
-pub struct Created {
-    pub id: i64,
-}
-
 pub async fn api_record(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -437,7 +430,7 @@ pub async fn api_record(
     visible(&state, &ctx, id, Permission::HygieneRecord).await?;
     let f: RecordInput = json_form(&body)?;
     let id = record_for(&state, &ctx, id, &f).await?;
-    Ok((axum::http::StatusCode::CREATED, Json(Created { id })).into_response())
+    Ok(crate::api::created(id))
 }
 
 pub async fn api_verify(

@@ -86,21 +86,20 @@ pub async fn stays_xlsx(
             ]
         })
         .collect();
-    let headers = [
-        "field.name",
-        "field.doc_number",
-        "field.room_id",
-        "field.policy_id",
-        "stays.checked_in",
-        "guests.release",
-        "stays.ended",
-        "field.outcome",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("stays.history")),
-        tr.t("stays.history"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "stays.history",
+        &[
+            "field.name",
+            "field.doc_number",
+            "field.room_id",
+            "field.policy_id",
+            "stays.checked_in",
+            "guests.release",
+            "stays.ended",
+            "field.outcome",
+        ],
         &rows,
     )
 }
@@ -141,20 +140,19 @@ pub async fn health_xlsx(
             ]
         })
         .collect();
-    let headers = [
-        "field.day",
-        "field.slot",
-        "field.room_id",
-        "field.name",
-        "field.temperature",
-        "field.symptoms",
-        "audit.actor",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("health.readings")),
-        tr.t("health.readings"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "health.readings",
+        &[
+            "field.day",
+            "field.slot",
+            "field.room_id",
+            "field.name",
+            "field.temperature",
+            "field.symptoms",
+            "audit.actor",
+        ],
         &rows,
     )
 }

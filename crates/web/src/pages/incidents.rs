@@ -321,22 +321,21 @@ pub async fn export_incidents(
             ]
         })
         .collect();
-    let headers = [
-        "incidents.occurred_at",
-        "incidents.kind",
-        "incidents.place",
-        "incidents.description",
-        "incidents.injured",
-        "incidents.action_taken",
-        "incidents.reported_by",
-        "incidents.closed_at",
-        "incidents.close_note",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("incidents.incidents")),
-        tr.t("incidents.incidents"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "incidents.incidents",
+        &[
+            "incidents.occurred_at",
+            "incidents.kind",
+            "incidents.place",
+            "incidents.description",
+            "incidents.injured",
+            "incidents.action_taken",
+            "incidents.reported_by",
+            "incidents.closed_at",
+            "incidents.close_note",
+        ],
         &rows,
     )
 }
@@ -364,22 +363,21 @@ pub async fn export_complaints(
             ]
         })
         .collect();
-    let headers = [
-        "complaints.received_at",
-        "complaints.source",
-        "complaints.complainant",
-        "field.room_id",
-        "complaints.topic",
-        "complaints.detail",
-        "complaints.status",
-        "complaints.resolution",
-        "complaints.resolved_at",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("complaints.title")),
-        tr.t("complaints.title"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "complaints.title",
+        &[
+            "complaints.received_at",
+            "complaints.source",
+            "complaints.complainant",
+            "field.room_id",
+            "complaints.topic",
+            "complaints.detail",
+            "complaints.status",
+            "complaints.resolution",
+            "complaints.resolved_at",
+        ],
         &rows,
     )
 }
@@ -407,11 +405,6 @@ pub async fn api_list(
     }))
 }
 
-#[derive(Serialize)]
-pub struct Created {
-    pub id: i64,
-}
-
 pub async fn api_record_incident(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -421,7 +414,7 @@ pub async fn api_record_incident(
     visible(&state, &ctx, id, Permission::IncidentsRecord).await?;
     let f: IncidentInput = json_form(&body)?;
     let id = record_incident_for(&state, &ctx, id, &f).await?;
-    Ok((axum::http::StatusCode::CREATED, Json(Created { id })).into_response())
+    Ok(crate::api::created(id))
 }
 
 pub async fn api_record_complaint(
@@ -433,5 +426,5 @@ pub async fn api_record_complaint(
     visible(&state, &ctx, id, Permission::IncidentsRecord).await?;
     let f: ComplaintInput = json_form(&body)?;
     let id = record_complaint_for(&state, &ctx, id, &f).await?;
-    Ok((axum::http::StatusCode::CREATED, Json(Created { id })).into_response())
+    Ok(crate::api::created(id))
 }

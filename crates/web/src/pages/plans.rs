@@ -238,19 +238,18 @@ pub async fn export(
             ]
         })
         .collect();
-    let headers = [
-        "field.kind",
-        "field.title",
-        "plans.version",
-        "plans.steps",
-        "plans.last_drill",
-        "plans.readiness",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("plans.title")),
-        tr.t("plans.title"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "plans.title",
+        &[
+            "field.kind",
+            "field.title",
+            "plans.version",
+            "plans.steps",
+            "plans.last_drill",
+            "plans.readiness",
+        ],
         &rows,
     )
 }

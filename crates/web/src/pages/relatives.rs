@@ -267,22 +267,21 @@ pub async fn export_contacts(
                 ]
             })
             .collect();
-    let headers = [
-        "audit.at",
-        "field.room_id",
-        "field.name",
-        "field.relative_name",
-        "field.channel",
-        "field.direction",
-        "field.topic",
-        "field.contact_outcome",
-        "relatives.staff",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("relatives.contacts")),
-        tr.t("relatives.contacts"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "relatives.contacts",
+        &[
+            "audit.at",
+            "field.room_id",
+            "field.name",
+            "field.relative_name",
+            "field.channel",
+            "field.direction",
+            "field.topic",
+            "field.contact_outcome",
+            "relatives.staff",
+        ],
         &rows,
     )
 }
@@ -311,22 +310,21 @@ pub async fn export_deliveries(
                 ]
             })
             .collect();
-    let headers = [
-        "deliveries.received_at",
-        "field.room_id",
-        "field.name",
-        "field.sender",
-        "field.item",
-        "field.status",
-        "deliveries.disinfected_at",
-        "deliveries.delivered_at",
-        "field.note",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("deliveries.title")),
-        tr.t("deliveries.title"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "deliveries.title",
+        &[
+            "deliveries.received_at",
+            "field.room_id",
+            "field.name",
+            "field.sender",
+            "field.item",
+            "field.status",
+            "deliveries.disinfected_at",
+            "deliveries.delivered_at",
+            "field.note",
+        ],
         &rows,
     )
 }

@@ -175,20 +175,19 @@ pub async fn export(
             ]
         })
         .collect();
-    let headers = [
-        "field.number",
-        "field.floor",
-        "field.room_kind",
-        "field.beds",
-        "rooms.occupied",
-        "field.state",
-        "field.note",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("rooms.title")),
-        tr.t("rooms.title"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "rooms.title",
+        &[
+            "field.number",
+            "field.floor",
+            "field.room_kind",
+            "field.beds",
+            "rooms.occupied",
+            "field.state",
+            "field.note",
+        ],
         &rows,
     )
 }

@@ -409,24 +409,23 @@ pub async fn export(
             ]
         })
         .collect();
-    let headers = [
-        "field.name",
-        "field.phone",
-        "staff.group",
-        "staff.leader",
-        "staff.post",
-        "staff.organisation",
-        "staff.post_risk",
-        "staff.loop_status",
-        "staff.loop_start",
-        "staff.loop_end",
-        "staff.monitor_until",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("staff.title")),
-        tr.t("staff.title"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "staff.title",
+        &[
+            "field.name",
+            "field.phone",
+            "staff.group",
+            "staff.leader",
+            "staff.post",
+            "staff.organisation",
+            "staff.post_risk",
+            "staff.loop_status",
+            "staff.loop_start",
+            "staff.loop_end",
+            "staff.monitor_until",
+        ],
         &data,
     )
 }

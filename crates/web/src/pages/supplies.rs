@@ -197,19 +197,18 @@ pub async fn export(
             ]
         })
         .collect();
-    let headers = [
-        "field.name",
-        "field.supply_category",
-        "field.stock",
-        "field.unit",
-        "field.low_threshold",
-        "supplies.status",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("supplies.title")),
-        tr.t("supplies.title"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "supplies.title",
+        &[
+            "field.name",
+            "field.supply_category",
+            "field.stock",
+            "field.unit",
+            "field.low_threshold",
+            "supplies.status",
+        ],
         &rows,
     )
 }
@@ -408,19 +407,18 @@ pub async fn export_meals(
             ]
         })
         .collect();
-    let headers = [
-        "field.day",
-        "field.meal",
-        "field.portions",
-        "field.special",
-        "field.note",
-        "meals.recorded_by",
-    ]
-    .map(|k| tr.t(k));
-    export::xlsx(
-        &format!("{}-{}", station.name, tr.t("meals.title")),
-        tr.t("meals.title"),
-        &headers,
+    export::station_list(
+        &tr,
+        &station.name,
+        "meals.title",
+        &[
+            "field.day",
+            "field.meal",
+            "field.portions",
+            "field.special",
+            "field.note",
+            "meals.recorded_by",
+        ],
         &rows,
     )
 }
