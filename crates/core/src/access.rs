@@ -215,6 +215,10 @@ pub enum Permission {
     SuppliesManage,
     /// Care records: meals and diets, relatives' contacts and deliveries.
     CareRecord,
+    /// See inspections (a station sees its own, and an unannounced one only once started).
+    InspectionsRead,
+    /// Write checklists, plan and carry out inspections.
+    InspectionsManage,
 }
 
 /// The role → permission table, in one place.
@@ -261,6 +265,11 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         HygieneVerify => matches!(role, StationLead | Medical),
         SuppliesManage => matches!(role, StationLead | StationStaff),
         CareRecord => matches!(role, StationLead | StationStaff | Medical | Counsellor),
+        InspectionsRead => matches!(
+            role,
+            Commander | Inspector | Viewer | StationLead | StationStaff
+        ),
+        InspectionsManage => matches!(role, Commander | Inspector),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

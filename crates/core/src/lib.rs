@@ -32,6 +32,7 @@ pub mod error;
 pub mod guest;
 pub mod health;
 pub mod incident;
+pub mod inspection;
 pub mod mask;
 pub mod plans;
 pub mod quarantine;

@@ -13,6 +13,7 @@ pub mod guests;
 pub mod handovers;
 pub mod health;
 pub mod incidents;
+pub mod inspections;
 pub mod login_attempts;
 pub mod maintenance;
 pub mod migrate;

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub mod board;
 mod care_routes;
+mod command_routes;
 
 pub mod error;
 pub mod export;
@@ -416,6 +417,7 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .put("/api/v1/users/{id}", Perm(UsersManage), api::users::update)
         .get("/api/v1/audit", Perm(AuditRead), api::users::audit_log)
         .then(care_routes::add)
+        .then(command_routes::add)
         .finish()
 }
 

@@ -97,6 +97,9 @@ const ON_DUTY_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
 const HYGIENE_OF_A: &[&str] = &["lead", "staff", "medical"];
 const VERIFIERS_OF_A: &[&str] = &["lead", "medical"];
 const STOCK_KEEPERS_OF_A: &[&str] = &["lead", "staff"];
+/// A planned inspection of station A: its station sees it; so do the command roles in scope.
+const INSPECTION_READERS_OF_A: &[&str] = &["commander", "lead", "staff", "inspector", "viewer"];
+const INSPECTORS_OF_A: &[&str] = &["commander", "inspector"];
 
 /// (method, path) → who is let through. `{id}` is station A, or the target user for user routes.
 fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
@@ -343,6 +346,39 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/stations/{id}/plans", STAFF_MANAGERS_OF_A),
         ("GET", "/plans/{id}", GUEST_READERS_OF_A),
         ("POST", "/plans/{id}/drills", STAFF_MANAGERS_OF_A),
+        (
+            "GET",
+            "/inspections",
+            &[
+                "commander",
+                "street_cmd",
+                "lead",
+                "staff",
+                "other_lead",
+                "inspector",
+                "viewer",
+            ],
+        ),
+        (
+            "POST",
+            "/inspections",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        (
+            "GET",
+            "/inspections/templates",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        (
+            "POST",
+            "/inspections/templates",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        ("GET", "/inspections/{id}", INSPECTION_READERS_OF_A),
+        ("POST", "/inspections/{id}/start", INSPECTORS_OF_A),
+        ("POST", "/inspections/{id}/results", INSPECTORS_OF_A),
+        ("POST", "/inspections/{id}/finish", INSPECTORS_OF_A),
+        ("GET", "/api/v1/inspections/{id}", INSPECTION_READERS_OF_A),
         ("GET", "/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("POST", "/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("GET", "/api/v1/stays/{id}/counselling", COUNSELLORS_OF_A),
@@ -516,6 +552,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             care.delivery
         } else if path.starts_with("/plans/") {
             care.plan
+        } else if path.starts_with("/inspections/") || path.starts_with("/api/v1/inspections/") {
+            care.inspection
         } else if path.starts_with("/handovers/") {
             care.handover
         } else if path.starts_with("/handover-items/") {

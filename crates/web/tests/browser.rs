@@ -716,6 +716,17 @@ both_backends!(
                             .await?;
                     }
                 }
+                // The station sees its announced inspection, read-only, on a phone.
+                viewport(&d, 375, 812, true).await?;
+                d.goto(format!("{base}/inspections/{}", care.inspection))
+                    .await?;
+                let head = text_of(&d, "[data-testid=inspection-head]").await?;
+                assert!(
+                    head.contains("计划检查") && head.contains("待检查"),
+                    "{head}"
+                );
+                d.screenshot(&shots_dir().join(format!("inspection-375-{backend}.png")))
+                    .await?;
                 Ok(())
             },
         )

@@ -286,6 +286,11 @@ fn staff_and_care_keys_exist() {
         "participants",
         "gaps",
         "result",
+        "station_id",
+        "team",
+        "planned_on",
+        "template_id",
+        "item_id",
     ] {
         assert!(zh.contains(&format!("field.{f}")), "field.{f}");
     }

@@ -238,6 +238,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
                 &["direction", "quantity"],
             )),
         ),
+        ("GET", "/api/v1/inspections/{id}") => (
+            "An inspection with its checklist and results; 404 to the inspected station before an unannounced one starts",
+            None,
+        ),
         ("GET", "/api/v1/stays/{id}/counselling") => (
             "Counselling sessions of a stay with their notes (counsellors only)",
             None,

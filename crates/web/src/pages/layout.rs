@@ -27,6 +27,11 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "nav.home", None),
     ("/stations", "nav.stations", Some(Permission::StationsRead)),
     (
+        "/inspections",
+        "nav.inspections",
+        Some(Permission::InspectionsRead),
+    ),
+    (
         "/policies",
         "nav.policies",
         Some(Permission::PoliciesManage),

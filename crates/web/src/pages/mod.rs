@@ -12,6 +12,7 @@ pub mod handovers;
 pub mod health;
 pub mod home;
 pub mod incidents;
+pub mod inspections;
 pub mod kpis;
 pub mod layout;
 pub mod login;

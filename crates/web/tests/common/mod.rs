@@ -350,6 +350,8 @@ pub struct CareFixtures {
     /// A delivery for the stay (none when the fixture has no stay).
     pub delivery: i64,
     pub plan: i64,
+    /// A planned (announced) inspection of the station.
+    pub inspection: i64,
 }
 
 pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtures {
@@ -489,7 +491,35 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
     )
     .await
     .unwrap();
+    let checklist = yizhan_store::inspections::create_template(
+        db,
+        &sys,
+        &yizhan_core::inspection::NewTemplate {
+            name: "健康驿站督导检查表".into(),
+            items: vec![yizhan_core::inspection::Item {
+                topic: "消杀".into(),
+                text: "终末消毒记录".into(),
+                standard: "每间退房后有记录".into(),
+            }],
+        },
+    )
+    .await
+    .unwrap();
+    let inspection = yizhan_store::inspections::create(
+        db,
+        &sys,
+        &yizhan_core::inspection::NewInspection {
+            template_id: checklist,
+            station_id,
+            kind: yizhan_core::inspection::InspectionKind::Planned,
+            planned_on: yizhan_core::time::local_date(now),
+            team: "区督导组".into(),
+        },
+    )
+    .await
+    .unwrap();
     CareFixtures {
+        inspection,
         delivery,
         plan,
         supply,

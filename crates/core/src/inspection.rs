@@ -1,0 +1,300 @@
+//! Inspections (督导检查): versioned checklist templates, planned or unannounced visits (四不两直)
+//! and a result per item. An unannounced inspection stays hidden from the inspected unit until
+//! the team starts it on site.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::error::{DomainError, OnField};
+use crate::validate::{Invalid, optional_text, parse_choice, required_text};
+
+code_enum!(
+    /// Announced ahead, or unannounced (四不两直: no notice, no greeting, straight to the site).
+    InspectionKind, "inspection.kind.", [
+        Planned => "planned",
+        Unannounced => "unannounced",
+    ]
+);
+
+code_enum!(
+    /// The result of one checklist item.
+    Outcome, "inspection.result.", [
+        Pass => "pass",
+        Fail => "fail",
+        NotApplicable => "na",
+    ]
+);
+
+/// One checklist item: its topic (e.g. 三区两通道), what is checked and the standard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub topic: String,
+    pub text: String,
+    pub standard: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TemplateInput {
+    #[serde(default)]
+    pub name: String,
+    /// One item per line: `topic | item | standard`.
+    #[serde(default)]
+    pub items: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTemplate {
+    pub name: String,
+    pub items: Vec<Item>,
+}
+
+pub const MAX_ITEMS: usize = 200;
+
+/// Reads the checklist, one `topic | item | standard` per line (full-width ｜ too). A bad line
+/// is named by its number so the inspector can find it.
+pub fn validate_template(i: &TemplateInput) -> Result<NewTemplate, DomainError> {
+    let name = required_text(&i.name, 60).on("name")?;
+    let mut items = Vec::new();
+    for line in i.items.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let parts: Vec<&str> = line.split(['|', '｜']).map(str::trim).collect();
+        if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
+            // The web layer names the line with `bad_line`.
+            return Err(DomainError::Rule {
+                field: Some("items"),
+                key: KEY_ITEM_LINE,
+            });
+        }
+        items.push(Item {
+            topic: required_text(parts[0], 30).on("items")?,
+            text: required_text(parts[1], 200).on("items")?,
+            standard: required_text(parts[2], 300).on("items")?,
+        });
+    }
+    if items.is_empty() {
+        return Err(Invalid::Empty).on("items");
+    }
+    if items.len() > MAX_ITEMS {
+        return Err(Invalid::OutOfRange {
+            min: "1".into(),
+            max: MAX_ITEMS.to_string(),
+        })
+        .on("items");
+    }
+    Ok(NewTemplate { name, items })
+}
+
+/// The first malformed checklist line, 1-based, if any (for the message).
+pub fn bad_line(items: &str) -> Option<usize> {
+    items.lines().enumerate().find_map(|(n, l)| {
+        let l = l.trim();
+        if l.is_empty() {
+            return None;
+        }
+        let parts: Vec<&str> = l.split(['|', '｜']).map(str::trim).collect();
+        (parts.len() != 3 || parts.iter().any(|p| p.is_empty())).then_some(n + 1)
+    })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct InspectionInput {
+    #[serde(default)]
+    pub template_id: String,
+    #[serde(default)]
+    pub station_id: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub planned_on: String,
+    #[serde(default)]
+    pub team: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInspection {
+    pub template_id: i64,
+    pub station_id: i64,
+    pub kind: InspectionKind,
+    pub planned_on: NaiveDate,
+    pub team: String,
+}
+
+pub fn validate_inspection(
+    i: &InspectionInput,
+    today: NaiveDate,
+) -> Result<NewInspection, DomainError> {
+    let planned_on = crate::guest::parse_date(&i.planned_on).on("planned_on")?;
+    if planned_on < today {
+        return Err(DomainError::Rule {
+            field: Some("planned_on"),
+            key: KEY_PLANNED_IN_PAST,
+        });
+    }
+    Ok(NewInspection {
+        template_id: crate::validate::parse_int(&i.template_id, 1, i64::MAX, "1")
+            .on("template_id")?,
+        station_id: crate::validate::parse_int(&i.station_id, 1, i64::MAX, "1").on("station_id")?,
+        kind: parse_choice(&i.kind, InspectionKind::parse, "unannounced").on("kind")?,
+        planned_on,
+        team: required_text(&i.team, 100).on("team")?,
+    })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ResultInput {
+    #[serde(default)]
+    pub result: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A failed item needs a note saying what was wrong: it becomes the finding.
+pub fn validate_result(i: &ResultInput) -> Result<(Outcome, Option<String>), DomainError> {
+    let outcome = parse_choice(&i.result, Outcome::parse, "pass").on("result")?;
+    let note = optional_text(&i.note, 500).on("note")?;
+    if outcome == Outcome::Fail && note.is_none() {
+        return Err(DomainError::Rule {
+            field: Some("note"),
+            key: KEY_FAIL_NEEDS_NOTE,
+        });
+    }
+    Ok((outcome, note))
+}
+
+pub const KEY_ITEM_LINE: &str = "error.inspection_item_line";
+pub const KEY_PLANNED_IN_PAST: &str = "error.inspection_planned_in_past";
+pub const KEY_FAIL_NEEDS_NOTE: &str = "error.inspection_fail_needs_note";
+pub const KEY_NOT_STARTED: &str = "error.inspection_not_started";
+pub const KEY_FINISHED: &str = "error.inspection_finished";
+pub const KEY_INCOMPLETE: &str = "error.inspection_incomplete";
+pub const RULE_KEYS: &[&str] = &[
+    KEY_ITEM_LINE,
+    KEY_PLANNED_IN_PAST,
+    KEY_FAIL_NEEDS_NOTE,
+    KEY_NOT_STARTED,
+    KEY_FINISHED,
+    KEY_INCOMPLETE,
+];
+
+/// Whether the inspected unit may see an inspection: a planned one always (it was announced),
+/// an unannounced one only once the team has started it on site.
+pub fn visible_to_inspected(kind: InspectionKind, started: bool) -> bool {
+    kind == InspectionKind::Planned || started
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checklists_read_line_by_line() {
+        let t = validate_template(&TemplateInput {
+            name: "健康驿站督导检查表".into(),
+            items: "三区两通道 | 污染区、缓冲区、清洁区划分 | 标识清楚、物理隔断\n\n消杀｜终末消毒记录｜每间退房后有记录".into(),
+        })
+        .unwrap();
+        assert_eq!(t.items.len(), 2);
+        assert_eq!(t.items[1].topic, "消杀");
+        assert_eq!(t.items[1].standard, "每间退房后有记录");
+        let bad = TemplateInput {
+            name: "x".into(),
+            items: "a | b | c\nonly two | parts".into(),
+        };
+        assert_eq!(validate_template(&bad).unwrap_err().field(), Some("items"));
+        assert_eq!(bad_line(&bad.items), Some(2));
+        assert_eq!(bad_line("a|b|c"), None);
+        let empty = TemplateInput {
+            name: "x".into(),
+            items: "  \n".into(),
+        };
+        assert_eq!(
+            validate_template(&empty).unwrap_err().field(),
+            Some("items")
+        );
+    }
+
+    #[test]
+    fn inspections_and_results() {
+        let today = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+        let good = InspectionInput {
+            template_id: "1".into(),
+            station_id: "2".into(),
+            kind: "unannounced".into(),
+            planned_on: "2026-01-02".into(),
+            team: "区督导组 孙督导、李干事".into(),
+        };
+        assert_eq!(
+            validate_inspection(&good, today).unwrap().kind,
+            InspectionKind::Unannounced
+        );
+        for (bad, field) in [
+            (
+                InspectionInput {
+                    planned_on: "2026-01-01".into(),
+                    ..good.clone()
+                },
+                "planned_on",
+            ),
+            (
+                InspectionInput {
+                    kind: "secret".into(),
+                    ..good.clone()
+                },
+                "kind",
+            ),
+            (
+                InspectionInput {
+                    team: String::new(),
+                    ..good.clone()
+                },
+                "team",
+            ),
+            (
+                InspectionInput {
+                    station_id: "x".into(),
+                    ..good.clone()
+                },
+                "station_id",
+            ),
+        ] {
+            assert_eq!(
+                validate_inspection(&bad, today).unwrap_err().field(),
+                Some(field)
+            );
+        }
+        assert_eq!(
+            validate_result(&ResultInput {
+                result: "pass".into(),
+                note: String::new()
+            })
+            .unwrap(),
+            (Outcome::Pass, None)
+        );
+        assert_eq!(
+            validate_result(&ResultInput {
+                result: "fail".into(),
+                note: String::new()
+            })
+            .unwrap_err()
+            .field(),
+            Some("note")
+        );
+        assert!(
+            validate_result(&ResultInput {
+                result: "na".into(),
+                note: String::new()
+            })
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn unannounced_is_hidden_until_started() {
+        assert!(visible_to_inspected(InspectionKind::Planned, false));
+        assert!(!visible_to_inspected(InspectionKind::Unannounced, false));
+        assert!(visible_to_inspected(InspectionKind::Unannounced, true));
+    }
+}

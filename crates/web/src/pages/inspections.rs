@@ -1,0 +1,388 @@
+//! Inspections (督导检查): checklists, planning (announced or unannounced), carrying one out
+//! item by item on a phone, and what the inspected station may see. An unannounced inspection
+//! is invisible to the station — list, page and API — until the team starts it on site.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use yizhan_core::access::{Actor, Permission, Scope};
+use yizhan_core::error::OnField;
+use yizhan_core::inspection::{
+    InspectionInput, InspectionKind, Outcome, ResultInput, TemplateInput, bad_line,
+    validate_inspection, validate_result, validate_template, visible_to_inspected,
+};
+use yizhan_core::time::local_display;
+use yizhan_store::inspections::{self, Inspection, Item, ResultRow, Template as Checklist};
+use yizhan_store::stations::Station;
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::extract::{FormBody, Id};
+use crate::pages::guests::today;
+use crate::pages::layout::Layout;
+use crate::pages::staff::{label_of, options};
+use crate::policy::deny;
+use crate::render;
+use crate::state::AppState;
+
+/// May this person see this inspection? Command roles by scope; the inspected station only
+/// what `visible_to_inspected` allows.
+fn may_see(ctx: &Ctx, i: &Inspection) -> Result<bool, WebError> {
+    let p = ctx.user()?;
+    if p.can(Permission::InspectionsManage, i.target()) {
+        return Ok(true);
+    }
+    let station_side = p
+        .grants
+        .iter()
+        .any(|g| matches!(g.scope, Scope::Station(_)));
+    let sees = p.can(Permission::InspectionsRead, i.target());
+    Ok(sees && (!station_side || visible_to_inspected(i.kind(), i.started_at.is_some())))
+}
+
+async fn visible_inspection(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    manage: bool,
+) -> Result<Inspection, WebError> {
+    let i = inspections::get(&state.db, id).await?;
+    let ok = if manage {
+        ctx.user()?.can(Permission::InspectionsManage, i.target())
+    } else {
+        may_see(ctx, &i)?
+    };
+    if !ok {
+        return Err(deny(state, ctx, &format!("inspection {id}"), WebError::NotFound).await);
+    }
+    Ok(i)
+}
+
+pub struct Row {
+    pub i: Inspection,
+    pub kind: String,
+    pub status: String,
+}
+
+fn row(ctx: &Ctx, i: Inspection) -> Row {
+    let tr = ctx.tr();
+    let status = match (&i.started_at, &i.finished_at) {
+        (_, Some(_)) => "inspection.status.finished",
+        (Some(_), None) => "inspection.status.under_way",
+        (None, None) => "inspection.status.planned",
+    };
+    Row {
+        kind: label_of(
+            &tr,
+            &i.kind,
+            InspectionKind::parse,
+            InspectionKind::label_key,
+        ),
+        status: tr.t(status).to_owned(),
+        i,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "inspections/list.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    can_manage: bool,
+    templates: Vec<Checklist>,
+    stations: Vec<Station>,
+    kinds: Vec<(&'static str, String)>,
+    f: InspectionInput,
+    error: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    f: InspectionInput,
+    e: Option<&WebError>,
+) -> Result<ListPage, WebError> {
+    let tr = ctx.tr();
+    let p = ctx.user()?;
+    let mut rows = Vec::new();
+    for i in inspections::list(&state.db).await? {
+        if may_see(ctx, &i)? {
+            rows.push(row(ctx, i));
+        }
+    }
+    let can_manage = p.has(Permission::InspectionsManage);
+    let stations = if can_manage {
+        yizhan_store::stations::list(&state.db)
+            .await?
+            .into_iter()
+            .filter(|s| p.can(Permission::InspectionsManage, s.target()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ListPage {
+        layout: Layout::new(state, ctx, "inspection.title"),
+        rows,
+        can_manage,
+        templates: if can_manage {
+            inspections::templates(&state.db).await?
+        } else {
+            Vec::new()
+        },
+        stations,
+        kinds: options(
+            &tr,
+            InspectionKind::ALL,
+            InspectionKind::as_str,
+            InspectionKind::label_key,
+        ),
+        f,
+        error: e.map(|e| e.message(&tr)),
+    })
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let f = InspectionInput {
+        kind: "unannounced".into(),
+        planned_on: today().to_string(),
+        ..Default::default()
+    };
+    render::page(&list_page(&state, &ctx, f, None).await?)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(f): FormBody<InspectionInput>,
+) -> Result<Response, WebError> {
+    let result = async {
+        let n = validate_inspection(&f, today())?;
+        let station = yizhan_store::stations::get(&state.db, n.station_id)
+            .await
+            .map_err(|_| WebError::Rule {
+                field: Some("station_id".into()),
+                key: "error.station_out_of_scope",
+            })?;
+        if !ctx
+            .user()?
+            .can(Permission::InspectionsManage, station.target())
+        {
+            return Err(WebError::Rule {
+                field: Some("station_id".into()),
+                key: "error.station_out_of_scope",
+            });
+        }
+        Ok(inspections::create(&state.db, &Actor::from(ctx.user()?), &n).await?)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/inspections/{id}")).into_response()),
+        Err(e) if e.is_correctable() => {
+            let page = list_page(&state, &ctx, f, Some(&e)).await?;
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "inspections/templates.html")]
+struct TemplatesPage {
+    layout: Layout,
+    templates: Vec<Checklist>,
+    f: TemplateInput,
+    error: Option<String>,
+}
+
+pub async fn templates(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    render::page(&TemplatesPage {
+        layout: Layout::new(&state, &ctx, "inspection.templates"),
+        templates: inspections::templates(&state.db).await?,
+        f: TemplateInput::default(),
+        error: None,
+    })
+}
+
+pub async fn create_template(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(f): FormBody<TemplateInput>,
+) -> Result<Response, WebError> {
+    let result = async {
+        let t = validate_template(&f)?;
+        Ok::<_, WebError>(
+            inspections::create_template(&state.db, &Actor::from(ctx.user()?), &t).await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/inspections/templates").into_response()),
+        Err(e) if e.is_correctable() => {
+            let tr = ctx.tr();
+            let mut message = e.message(&tr);
+            if let Some(line) = bad_line(&f.items) {
+                message = tr.f("inspection.bad_line", &[("line", &line.to_string())]);
+            }
+            let page = TemplatesPage {
+                layout: Layout::new(&state, &ctx, "inspection.templates"),
+                templates: inspections::templates(&state.db).await?,
+                f,
+                error: Some(message),
+            };
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub struct ItemRow {
+    pub item: Item,
+    pub result: Option<ResultRow>,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "inspections/show.html")]
+struct ShowPage {
+    layout: Layout,
+    r: Row,
+    items: Vec<ItemRow>,
+    outcomes: Vec<(&'static str, String)>,
+    can_manage: bool,
+    started: String,
+    error: Option<String>,
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    i: Inspection,
+    e: Option<&WebError>,
+) -> Result<ShowPage, WebError> {
+    let tr = ctx.tr();
+    let results = inspections::results(&state.db, i.id).await?;
+    let items = inspections::items(&state.db, i.template_id)
+        .await?
+        .into_iter()
+        .map(|item| {
+            let result = results.iter().find(|r| r.item_id == item.id).cloned();
+            let label = result
+                .as_ref()
+                .map(|r| label_of(&tr, &r.result, Outcome::parse, Outcome::label_key))
+                .unwrap_or_default();
+            ItemRow {
+                item,
+                result,
+                label,
+            }
+        })
+        .collect();
+    Ok(ShowPage {
+        layout: Layout::new(state, ctx, "inspection.title"),
+        can_manage: ctx.user()?.can(Permission::InspectionsManage, i.target()),
+        started: i.started_at.map(local_display).unwrap_or_default(),
+        outcomes: options(&tr, Outcome::ALL, Outcome::as_str, Outcome::label_key),
+        error: e.map(|e| e.message(&tr)),
+        r: row(ctx, i),
+        items,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let i = visible_inspection(&state, &ctx, id, false).await?;
+    render::page(&show_page(&state, &ctx, i, None).await?)
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    visible_inspection(&state, &ctx, id, true).await?;
+    inspections::start(&state.db, &Actor::from(ctx.user()?), id).await?;
+    Ok(Redirect::to(&format!("/inspections/{id}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct RecordForm {
+    #[serde(default)]
+    item_id: String,
+    #[serde(default)]
+    result: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<RecordForm>,
+) -> Result<Response, WebError> {
+    let i = visible_inspection(&state, &ctx, id, true).await?;
+    let result = async {
+        let item = yizhan_core::validate::parse_int(&f.item_id, 1, i64::MAX, "1").on("item_id")?;
+        let (outcome, note) = validate_result(&ResultInput {
+            result: f.result.clone(),
+            note: f.note.clone(),
+        })?;
+        inspections::record(
+            &state.db,
+            &Actor::from(ctx.user()?),
+            &i,
+            item,
+            outcome,
+            note.as_deref(),
+        )
+        .await?;
+        Ok::<_, WebError>(item)
+    }
+    .await;
+    match result {
+        Ok(item) => Ok(Redirect::to(&format!("/inspections/{id}#item-{item}")).into_response()),
+        Err(e) if e.is_correctable() => {
+            let page = show_page(&state, &ctx, i, Some(&e)).await?;
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn finish(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let i = visible_inspection(&state, &ctx, id, true).await?;
+    inspections::finish(&state.db, &Actor::from(ctx.user()?), &i).await?;
+    Ok(Redirect::to(&format!("/inspections/{id}")).into_response())
+}
+
+#[derive(Serialize)]
+pub struct ApiInspection {
+    #[serde(flatten)]
+    pub inspection: Inspection,
+    pub items: Vec<Item>,
+    pub results: Vec<ResultRow>,
+}
+
+/// `GET /api/v1/inspections/{id}`: the inspection with its checklist and results (404 to the
+/// station before an unannounced one starts).
+pub async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<ApiInspection>, WebError> {
+    let i = visible_inspection(&state, &ctx, id, false).await?;
+    Ok(Json(ApiInspection {
+        items: inspections::items(&state.db, i.template_id).await?,
+        results: inspections::results(&state.db, id).await?,
+        inspection: i,
+    }))
+}
