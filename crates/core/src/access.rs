@@ -217,8 +217,10 @@ pub enum Permission {
     CareRecord,
     /// See inspections (a station sees its own, and an unannounced one only once started).
     InspectionsRead,
-    /// Write checklists, plan and carry out inspections.
+    /// Write checklists, plan and carry out inspections, order and verify rectifications.
     InspectionsManage,
+    /// Report a rectification as done, with evidence: the responsible station's lead.
+    RectificationsSubmit,
 }
 
 /// The role → permission table, in one place.
@@ -270,6 +272,7 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
             Commander | Inspector | Viewer | StationLead | StationStaff
         ),
         InspectionsManage => matches!(role, Commander | Inspector),
+        RectificationsSubmit => matches!(role, StationLead),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

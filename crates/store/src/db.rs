@@ -55,6 +55,14 @@ pub enum Arg {
     Time(Option<DateTime<Utc>>),
     /// A calendar date: `DATE` on PostgreSQL, `YYYY-MM-DD` text on SQLite (sorts as it should).
     Date(Option<NaiveDate>),
+    /// A file's bytes: `BYTEA` on PostgreSQL, `BLOB` on SQLite.
+    Bytes(Vec<u8>),
+}
+
+impl From<&[u8]> for Arg {
+    fn from(v: &[u8]) -> Self {
+        Arg::Bytes(v.to_vec())
+    }
 }
 
 impl From<NaiveDate> for Arg {
@@ -185,6 +193,7 @@ macro_rules! bind_sqlite {
                 Arg::Bool(v) => query.bind(v),
                 Arg::Time(v) => query.bind(v.as_ref().map(sqlite_time)),
                 Arg::Date(v) => query.bind(v),
+                Arg::Bytes(v) => query.bind(v),
             };
         }
         query
@@ -202,6 +211,7 @@ macro_rules! bind_pg {
                 Arg::Bool(v) => query.bind(v),
                 Arg::Time(v) => query.bind(v),
                 Arg::Date(v) => query.bind(v),
+                Arg::Bytes(v) => query.bind(v),
             };
         }
         query

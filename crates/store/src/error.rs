@@ -78,6 +78,11 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ("ck_disinfection_second_person", "verifier"),
     ("ck_waste_two_signatures", "received_by"),
     ("uq_handovers_shift", "shift"),
+    ("uq_rectifications_item", "item_id"),
+    (
+        "rectifications.inspection_id, rectifications.item_id",
+        "item_id",
+    ),
     (
         "handovers.group_id, handovers.day, handovers.shift",
         "shift",

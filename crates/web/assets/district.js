@@ -8,7 +8,10 @@
   var COLS = [["in_stay", "district.in_stay", "guests"], ["beds_total", "district.beds", "rooms"], ["check_ins_today", "district.check_ins", "guests"],
     ["open_alerts", "district.alerts", "attention"], ["positives", "district.positives", "attention"],
     ["awaiting_disinfection", "district.awaiting", "rooms?state=awaiting_disinfection"], ["turned_back", "district.turned_back", "guests?all=1"],
-    ["exemption_revoked", "district.exemption_revoked", "guests?all=1"]];
+    ["exemption_revoked", "district.exemption_revoked", "guests?all=1"],
+    ["overdue_rectifications", "district.overdue_rectifications", "/rectifications?overdue=1&station="]];
+  var HOT = ["open_alerts", "overdue_rectifications"];
+  function link(c, id) { return c[2].charAt(0) === "/" ? c[2] + id : "/stations/" + id + "/" + c[2]; }
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) { e.className = cls; } if (text !== undefined) { e.textContent = String(text); } return e; }
   function clear(e) { while (e.firstChild) { e.removeChild(e.firstChild); } }
   function cell(value, href) {
@@ -21,7 +24,7 @@
     labels = s.labels;
     var totals = document.getElementById("totals"); clear(totals);
     COLS.forEach(function (c) {
-      var f = el("div", "figure" + (c[0] === "open_alerts" && s.total.open_alerts > 0 ? " hot" : ""));
+      var f = el("div", "figure" + (HOT.indexOf(c[0]) >= 0 && s.total[c[0]] > 0 ? " hot" : ""));
       f.setAttribute("data-total", c[0]);
       f.appendChild(el("b", null, s.total[c[0]])); f.appendChild(el("span", null, labels[c[1]])); totals.appendChild(f);
     });
@@ -37,7 +40,11 @@
         var name = el("td");
         if (s.links) { var a = el("a", null, l.station); a.href = "/board/" + l.station_id; name.appendChild(a); } else { name.textContent = l.station; }
         tr.appendChild(name);
-        COLS.forEach(function (c) { tr.appendChild(cell(l[c[0]], s.links ? "/stations/" + l.station_id + "/" + c[2] : null)); });
+        COLS.forEach(function (c) {
+          var td = cell(l[c[0]], s.links ? link(c, l.station_id) : null);
+          if (HOT.indexOf(c[0]) >= 0 && l[c[0]] > 0) { td.classList.add("hot"); }
+          tr.appendChild(td);
+        });
         tb.appendChild(tr);
       });
     });

@@ -4,6 +4,7 @@
 use yizhan_core::access::Permission;
 
 use crate::pages;
+use crate::pages::photos::UPLOAD_LIMIT;
 use crate::policy::{Policy, Routes};
 
 pub fn add(r: Routes) -> Routes {
@@ -55,5 +56,60 @@ pub fn add(r: Routes) -> Routes {
             "/api/v1/inspections/{id}",
             Perm(InspectionsRead),
             pages::inspections::api_show,
+        )
+        // evidence photos (现场照片)
+        .upload(
+            "/inspections/{id}/photos",
+            Perm(InspectionsManage),
+            pages::photos::upload_for_item,
+            UPLOAD_LIMIT,
+        )
+        .upload(
+            "/rectifications/{id}/photos",
+            Perm(RectificationsSubmit),
+            pages::photos::upload_for_rectification,
+            UPLOAD_LIMIT,
+        )
+        .get("/photos/{id}", Perm(InspectionsRead), pages::photos::show)
+        .get(
+            "/photos/{id}/thumb",
+            Perm(InspectionsRead),
+            pages::photos::thumb,
+        )
+        // rectifications (整改)
+        .post(
+            "/inspections/{id}/rectifications",
+            Perm(InspectionsManage),
+            pages::rectifications::create,
+        )
+        .get(
+            "/rectifications",
+            Perm(InspectionsRead),
+            pages::rectifications::list,
+        )
+        .get(
+            "/rectifications.xlsx",
+            Perm(InspectionsRead),
+            pages::rectifications::export,
+        )
+        .get(
+            "/rectifications/{id}",
+            Perm(InspectionsRead),
+            pages::rectifications::show,
+        )
+        .post(
+            "/rectifications/{id}/submit",
+            Perm(RectificationsSubmit),
+            pages::rectifications::submit,
+        )
+        .post(
+            "/rectifications/{id}/verify",
+            Perm(InspectionsManage),
+            pages::rectifications::verify,
+        )
+        .get(
+            "/api/v1/rectifications/{id}",
+            Perm(InspectionsRead),
+            pages::rectifications::api_show,
         )
 }

@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod metrics;
 pub mod ops;
 pub mod pages;
+pub mod photo;
 pub mod policy;
 pub mod render;
 pub mod security;

@@ -115,6 +115,26 @@ impl Routes {
         self.add(Method::DELETE, path, p, h)
     }
 
+    /// A POST that receives a file: its own body limit instead of the default one.
+    pub fn upload<H: Handler<T, AppState>, T: 'static>(
+        mut self,
+        path: &'static str,
+        p: Policy,
+        h: H,
+        limit: usize,
+    ) -> Self {
+        let mr: MethodRouter<AppState> = post(h)
+            .route_layer(from_fn_with_state((self.state.clone(), p), enforce))
+            .layer(axum::extract::DefaultBodyLimit::max(limit));
+        self.router = self.router.route(path, mr);
+        self.info.push(RouteInfo {
+            method: "POST",
+            path,
+            policy: p,
+        });
+        self
+    }
+
     /// Adds a group of routes declared in another file.
     pub fn then(self, add: fn(Routes) -> Routes) -> Routes {
         add(self)

@@ -12,8 +12,14 @@ connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-ac
 pub async fn headers(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    // A handler may set a stricter policy of its own (served photos: `sandbox`).
+    if !h.contains_key("content-security-policy") {
+        h.insert(
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static(CSP),
+        );
+    }
     for (k, v) in [
-        ("content-security-policy", CSP),
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
         ("referrer-policy", "no-referrer"),

@@ -100,6 +100,8 @@ const STOCK_KEEPERS_OF_A: &[&str] = &["lead", "staff"];
 /// A planned inspection of station A: its station sees it; so do the command roles in scope.
 const INSPECTION_READERS_OF_A: &[&str] = &["commander", "lead", "staff", "inspector", "viewer"];
 const INSPECTORS_OF_A: &[&str] = &["commander", "inspector"];
+/// The responsible station's lead reports a rectification done.
+const RECTIFIERS_OF_A: &[&str] = &["lead"];
 
 /// (method, path) → who is let through. `{id}` is station A, or the target user for user routes.
 fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
@@ -379,6 +381,45 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/inspections/{id}/results", INSPECTORS_OF_A),
         ("POST", "/inspections/{id}/finish", INSPECTORS_OF_A),
         ("GET", "/api/v1/inspections/{id}", INSPECTION_READERS_OF_A),
+        ("POST", "/inspections/{id}/photos", INSPECTORS_OF_A),
+        ("POST", "/inspections/{id}/rectifications", INSPECTORS_OF_A),
+        ("GET", "/photos/{id}", INSPECTION_READERS_OF_A),
+        ("GET", "/photos/{id}/thumb", INSPECTION_READERS_OF_A),
+        (
+            "GET",
+            "/rectifications",
+            &[
+                "commander",
+                "street_cmd",
+                "lead",
+                "staff",
+                "other_lead",
+                "inspector",
+                "viewer",
+            ],
+        ),
+        (
+            "GET",
+            "/rectifications.xlsx",
+            &[
+                "commander",
+                "street_cmd",
+                "lead",
+                "staff",
+                "other_lead",
+                "inspector",
+                "viewer",
+            ],
+        ),
+        ("GET", "/rectifications/{id}", INSPECTION_READERS_OF_A),
+        ("POST", "/rectifications/{id}/submit", RECTIFIERS_OF_A),
+        ("POST", "/rectifications/{id}/photos", RECTIFIERS_OF_A),
+        ("POST", "/rectifications/{id}/verify", INSPECTORS_OF_A),
+        (
+            "GET",
+            "/api/v1/rectifications/{id}",
+            INSPECTION_READERS_OF_A,
+        ),
         ("GET", "/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("POST", "/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("GET", "/api/v1/stays/{id}/counselling", COUNSELLORS_OF_A),
@@ -554,6 +595,12 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             care.plan
         } else if path.starts_with("/inspections/") || path.starts_with("/api/v1/inspections/") {
             care.inspection
+        } else if path.starts_with("/rectifications/")
+            || path.starts_with("/api/v1/rectifications/")
+        {
+            care.rectification
+        } else if path.starts_with("/photos/") {
+            care.photo
         } else if path.starts_with("/handovers/") {
             care.handover
         } else if path.starts_with("/handover-items/") {

@@ -1,174 +1,17 @@
 //! Browser tests in headless Chromium (Debian's chromium + chromium-driver), against the real
 //! server on a real port. Screenshots go to target/screenshots/ (always; on failure too).
 
+mod browser_support;
 mod common;
 
-use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
-use common::{App, PASSWORD, district};
+use browser_support::*;
+use common::{PASSWORD, district};
 use thirtyfour::prelude::*;
 use yizhan_core::access::{Role, Scope};
 use yizhan_store::both_backends;
 use yizhan_store::testing::TestDb;
-
-struct Driver(tokio::process::Child);
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.start_kill();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-pub fn shots_dir() -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// Starts the app on a free port and Chromium under chromedriver; runs `body`; screenshots on failure.
-async fn with_browser<F, Fut>(t: TestDb, name: &str, body: F)
-where
-    F: FnOnce(WebDriver, String, App) -> Fut,
-    Fut: std::future::Future<Output = WebDriverResult<()>>,
-{
-    let app = App::new(t).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = app.router.clone();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-
-    let port = free_port();
-    let child = tokio::process::Command::new("/usr/bin/chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("chromedriver not found: apt-get install chromium chromium-driver (see README)");
-    let _guard = Driver(child);
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    let profile = std::env::temp_dir().join(format!("yizhan-e2e-{}-{port}", std::process::id()));
-    let mut caps = DesiredCapabilities::chrome();
-    for a in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,900",
-        "--lang=zh-CN",
-        &format!("--user-data-dir={}", profile.display()),
-    ] {
-        caps.add_arg(a).unwrap();
-    }
-    let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
-        .await
-        .expect("start chromium");
-    let result = body(driver.clone(), base, app).await;
-    if result.is_err() {
-        let _ = driver
-            .screenshot(&shots_dir().join(format!("FAILED-{name}.png")))
-            .await;
-    }
-    let _ = driver.quit().await;
-    let _ = std::fs::remove_dir_all(&profile);
-    if let Err(e) = result {
-        panic!("browser test {name} failed: {e} (screenshot in target/screenshots/)");
-    }
-}
-
-/// Sets the viewport exactly (the window size would include browser chrome).
-async fn viewport(d: &WebDriver, w: u32, h: u32, mobile: bool) -> WebDriverResult<()> {
-    d.cdp()
-        .send_raw(
-            "Emulation.setDeviceMetricsOverride",
-            serde_json::json!({ "width": w, "height": h, "deviceScaleFactor": 1, "mobile": mobile }),
-        )
-        .await?;
-    Ok(())
-}
-
-async fn text_of(d: &WebDriver, css: &str) -> WebDriverResult<String> {
-    d.query(By::Css(css))
-        .wait(Duration::from_secs(5), Duration::from_millis(50))
-        .first()
-        .await?
-        .text()
-        .await
-}
-
-/// Waits until `css` shows exactly `want`: after a click the old page may still be there, and its
-/// elements go stale as the new one loads.
-async fn wait_text(d: &WebDriver, css: &str, want: &str) -> WebDriverResult<()> {
-    let mut last = String::new();
-    for _ in 0..100 {
-        if let Ok(e) = d.find(By::Css(css)).await
-            && let Ok(t) = e.text().await
-        {
-            if t == want {
-                return Ok(());
-            }
-            last = t;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Err(WebDriverError::FatalError(format!(
-        "{css} shows {last:?}, expected {want:?}"
-    )))
-}
-
-/// Signs in with the test password and waits for the home page.
-async fn sign_in(d: &WebDriver, base: &str, username: &str) -> WebDriverResult<()> {
-    d.goto(format!("{base}/login")).await?;
-    fill(d, "[data-testid=username]", username).await?;
-    fill(d, "[data-testid=password]", PASSWORD).await?;
-    d.find(By::Css("[data-testid=login-submit]"))
-        .await?
-        .click()
-        .await?;
-    wait_text(d, "[data-testid=home-title]", "工作台").await
-}
-
-async fn fill(d: &WebDriver, css: &str, value: &str) -> WebDriverResult<()> {
-    let e = d.find(By::Css(css)).await?;
-    e.clear().await?;
-    e.send_keys(value).await
-}
-
-async fn wait_url(d: &WebDriver, suffix: &str) -> WebDriverResult<String> {
-    for _ in 0..100 {
-        let u = d.current_url().await?.to_string();
-        if u.ends_with(suffix) {
-            return Ok(u);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Err(WebDriverError::FatalError(format!(
-        "never reached {suffix}, at {}",
-        d.current_url().await?
-    )))
-}
 
 both_backends!(login_language_station_logout, |t: TestDb| async move {
     with_browser(

@@ -242,6 +242,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "An inspection with its checklist and results; 404 to the inspected station before an unannounced one starts",
             None,
         ),
+        ("GET", "/api/v1/rectifications/{id}") => (
+            "A rectification order with its status, whether it is overdue, and its photos",
+            None,
+        ),
         ("GET", "/api/v1/stays/{id}/counselling") => (
             "Counselling sessions of a stay with their notes (counsellors only)",
             None,

@@ -36,6 +36,7 @@ pub struct StationTotals {
     pub awaiting_disinfection: i64,
     pub turned_back: i64,
     pub exemption_revoked: i64,
+    pub overdue_rectifications: i64,
 }
 
 impl StationTotals {
@@ -49,6 +50,7 @@ impl StationTotals {
         self.awaiting_disinfection += l.awaiting_disinfection;
         self.turned_back += l.turned_back;
         self.exemption_revoked += l.exemption_revoked;
+        self.overdue_rectifications += l.overdue_rectifications;
     }
 }
 
@@ -73,6 +75,7 @@ const LABELS: &[&str] = &[
     "district.awaiting",
     "district.turned_back",
     "district.exemption_revoked",
+    "district.overdue_rectifications",
     "district.total",
     "board.updated",
     "board.offline",

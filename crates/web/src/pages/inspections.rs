@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
-use yizhan_core::access::{Actor, Permission, Scope};
+use yizhan_core::access::{Actor, Permission, Scope, Target};
 use yizhan_core::error::OnField;
 use yizhan_core::inspection::{
     InspectionInput, InspectionKind, Outcome, ResultInput, TemplateInput, bad_line,
@@ -29,20 +29,31 @@ use crate::state::AppState;
 
 /// May this person see this inspection? Command roles by scope; the inspected station only
 /// what `visible_to_inspected` allows.
-fn may_see(ctx: &Ctx, i: &Inspection) -> Result<bool, WebError> {
+pub(crate) fn may_see(ctx: &Ctx, i: &Inspection) -> Result<bool, WebError> {
+    may_see_parts(ctx, i.target(), &i.kind, i.started_at.is_some())
+}
+
+/// `may_see` from the parts a rectification or photo carries of its inspection.
+pub(crate) fn may_see_parts(
+    ctx: &Ctx,
+    target: Target,
+    kind: &str,
+    started: bool,
+) -> Result<bool, WebError> {
     let p = ctx.user()?;
-    if p.can(Permission::InspectionsManage, i.target()) {
+    if p.can(Permission::InspectionsManage, target) {
         return Ok(true);
     }
     let station_side = p
         .grants
         .iter()
         .any(|g| matches!(g.scope, Scope::Station(_)));
-    let sees = p.can(Permission::InspectionsRead, i.target());
-    Ok(sees && (!station_side || visible_to_inspected(i.kind(), i.started_at.is_some())))
+    let kind = InspectionKind::parse(kind).unwrap_or(InspectionKind::Unannounced);
+    let sees = p.can(Permission::InspectionsRead, target);
+    Ok(sees && (!station_side || visible_to_inspected(kind, started)))
 }
 
-async fn visible_inspection(
+pub(crate) async fn visible_inspection(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
@@ -241,6 +252,12 @@ pub struct ItemRow {
     pub item: Item,
     pub result: Option<ResultRow>,
     pub label: String,
+    /// Photo ids of this item's finding.
+    pub photos: Vec<i64>,
+    /// The result is a fail: a rectification may be ordered.
+    pub failed: bool,
+    /// The rectification ordered for this item, if any.
+    pub order: Option<crate::pages::rectifications::Row>,
 }
 
 #[derive(Template)]
@@ -250,8 +267,11 @@ struct ShowPage {
     r: Row,
     items: Vec<ItemRow>,
     outcomes: Vec<(&'static str, String)>,
+    severities: Vec<(&'static str, String)>,
     can_manage: bool,
     started: String,
+    /// Default deadline offered for a new order: a week from today.
+    deadline: String,
     error: Option<String>,
 }
 
@@ -263,6 +283,8 @@ async fn show_page(
 ) -> Result<ShowPage, WebError> {
     let tr = ctx.tr();
     let results = inspections::results(&state.db, i.id).await?;
+    let photos = yizhan_store::photos::of_inspection(&state.db, i.id).await?;
+    let mut orders = yizhan_store::rectifications::for_inspection(&state.db, i.id).await?;
     let items = inspections::items(&state.db, i.template_id)
         .await?
         .into_iter()
@@ -272,10 +294,23 @@ async fn show_page(
                 .as_ref()
                 .map(|r| label_of(&tr, &r.result, Outcome::parse, Outcome::label_key))
                 .unwrap_or_default();
+            let order = orders
+                .iter()
+                .position(|o| o.item_id == item.id)
+                .map(|n| crate::pages::rectifications::row(&tr, orders.swap_remove(n)));
             ItemRow {
+                failed: result
+                    .as_ref()
+                    .is_some_and(|r| r.result == Outcome::Fail.as_str()),
+                photos: photos
+                    .iter()
+                    .filter(|p| p.item_id == Some(item.id))
+                    .map(|p| p.id)
+                    .collect(),
                 item,
                 result,
                 label,
+                order,
             }
         })
         .collect();
@@ -284,6 +319,13 @@ async fn show_page(
         can_manage: ctx.user()?.can(Permission::InspectionsManage, i.target()),
         started: i.started_at.map(local_display).unwrap_or_default(),
         outcomes: options(&tr, Outcome::ALL, Outcome::as_str, Outcome::label_key),
+        severities: options(
+            &tr,
+            yizhan_core::rectification::Severity::ALL,
+            yizhan_core::rectification::Severity::as_str,
+            yizhan_core::rectification::Severity::label_key,
+        ),
+        deadline: (today() + chrono::Duration::days(7)).to_string(),
         error: e.map(|e| e.message(&tr)),
         r: row(ctx, i),
         items,
@@ -297,6 +339,17 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let i = visible_inspection(&state, &ctx, id, false).await?;
     render::page(&show_page(&state, &ctx, i, None).await?)
+}
+
+/// The inspection page again, with a correctable error from one of its forms.
+pub(crate) async fn show_with_error(
+    state: &AppState,
+    ctx: &Ctx,
+    i: Inspection,
+    e: WebError,
+) -> Result<Response, WebError> {
+    let page = show_page(state, ctx, i, Some(&e)).await?;
+    Ok((e.status(), render::page(&page)?).into_response())
 }
 
 pub async fn start(
@@ -346,10 +399,7 @@ pub async fn record(
     .await;
     match result {
         Ok(item) => Ok(Redirect::to(&format!("/inspections/{id}#item-{item}")).into_response()),
-        Err(e) if e.is_correctable() => {
-            let page = show_page(&state, &ctx, i, Some(&e)).await?;
-            Ok((e.status(), render::page(&page)?).into_response())
-        }
+        Err(e) if e.is_correctable() => show_with_error(&state, &ctx, i, e).await,
         Err(e) => Err(e),
     }
 }

@@ -32,6 +32,11 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
         Some(Permission::InspectionsRead),
     ),
     (
+        "/rectifications",
+        "nav.rectifications",
+        Some(Permission::InspectionsRead),
+    ),
+    (
         "/policies",
         "nav.policies",
         Some(Permission::PoliciesManage),

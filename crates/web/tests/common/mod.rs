@@ -352,6 +352,10 @@ pub struct CareFixtures {
     pub plan: i64,
     /// A planned (announced) inspection of the station.
     pub inspection: i64,
+    /// A rectification ordered from a second inspection's failed item (that inspection started).
+    pub rectification: i64,
+    /// A photo of that failed item.
+    pub photo: i64,
 }
 
 pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtures {
@@ -518,7 +522,10 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
     )
     .await
     .unwrap();
+    let (rectification, photo) = rectification_fixture(db, station_id, checklist).await;
     CareFixtures {
+        rectification,
+        photo,
         inspection,
         delivery,
         plan,
@@ -547,4 +554,73 @@ pub fn xlsx_rows(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
         .rows()
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect()
+}
+
+/// A started inspection of the station with its one item failed, a photo of the finding and a
+/// rectification ordered (deadline a week away): (rectification id, photo id).
+pub async fn rectification_fixture(db: &Db, station_id: i64, checklist: i64) -> (i64, i64) {
+    let sys = Actor::system();
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    let id = yizhan_store::inspections::create(
+        db,
+        &sys,
+        &yizhan_core::inspection::NewInspection {
+            template_id: checklist,
+            station_id,
+            kind: yizhan_core::inspection::InspectionKind::Unannounced,
+            planned_on: today,
+            team: "区督导组".into(),
+        },
+    )
+    .await
+    .unwrap();
+    yizhan_store::inspections::start(db, &sys, id)
+        .await
+        .unwrap();
+    let insp = yizhan_store::inspections::get(db, id).await.unwrap();
+    let item = yizhan_store::inspections::items(db, checklist)
+        .await
+        .unwrap()[0]
+        .id;
+    yizhan_store::inspections::record(
+        db,
+        &sys,
+        &insp,
+        item,
+        yizhan_core::inspection::Outcome::Fail,
+        Some("302房退房后无终末消毒记录"),
+    )
+    .await
+    .unwrap();
+    let photo = yizhan_store::photos::add(
+        db,
+        &sys,
+        &yizhan_store::photos::NewPhoto {
+            subject: yizhan_store::photos::Subject::Item {
+                inspection_id: id,
+                item_id: item,
+            },
+            width: 1,
+            height: 1,
+            sha256: "0".repeat(64),
+            jpeg: vec![0xFF, 0xD8, 0xFF, 0xD9],
+            thumb: vec![0xFF, 0xD8, 0xFF, 0xD9],
+        },
+    )
+    .await
+    .unwrap();
+    let rect = yizhan_store::rectifications::create(
+        db,
+        &sys,
+        &insp,
+        &yizhan_core::rectification::NewOrder {
+            item_id: item,
+            severity: yizhan_core::rectification::Severity::Major,
+            responsible: "卓悦驿站".into(),
+            deadline: today + chrono::Duration::days(7),
+        },
+    )
+    .await
+    .unwrap();
+    (rect, photo)
 }

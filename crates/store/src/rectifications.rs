@@ -1,0 +1,193 @@
+//! Rectification orders (整改) from failed inspection items, through submission, verification
+//! (销号) or reopening. Each step is a conditional update on the status it started from, so two
+//! people acting at once cannot both succeed.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use yizhan_core::access::{Actor, Target};
+use yizhan_core::error::DomainError;
+use yizhan_core::rectification::{
+    Action, KEY_NOT_FAILED, KEY_WRONG_STATE, NewOrder, Status, is_overdue, next,
+};
+
+use crate::audit::{self, Entry};
+use crate::db::{Db, Result, now, q, q_dynamic};
+use crate::error::StoreError;
+use crate::inspections::Inspection;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Rectification {
+    pub id: i64,
+    pub inspection_id: i64,
+    pub inspection_kind: String,
+    pub inspection_started: bool,
+    pub item_id: i64,
+    pub topic: String,
+    pub item: String,
+    pub station_id: i64,
+    pub station_name: String,
+    pub street_id: i64,
+    pub severity: String,
+    pub finding: String,
+    pub responsible: String,
+    pub deadline: NaiveDate,
+    pub status: String,
+    pub reply: Option<String>,
+    pub submitted_by: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub verdict: Option<String>,
+    pub verified_by: Option<String>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub reopened: i64,
+    pub created_by: String,
+}
+
+impl Rectification {
+    pub fn target(&self) -> Target {
+        Target::Station {
+            id: self.station_id,
+            street: self.street_id,
+        }
+    }
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Open)
+    }
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        is_overdue(self.status(), self.deadline, today)
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.inspection_id, i.kind AS inspection_kind,
+        (i.started_at IS NOT NULL) AS inspection_started, r.item_id, it.topic, it.text AS item,
+        r.station_id, st.name AS station_name, st.street_id, r.severity, r.finding, r.responsible,
+        r.deadline, r.status, r.reply, r.submitted_by, r.submitted_at, r.verdict, r.verified_by,
+        r.verified_at, r.reopened, r.created_by
+   FROM rectifications r JOIN inspections i ON i.id = r.inspection_id
+   JOIN inspection_items it ON it.id = r.item_id JOIN stations st ON st.id = r.station_id";
+
+pub async fn get(db: &Db, id: i64) -> Result<Rectification> {
+    db.fetch_one(q_dynamic(format!("{SELECT} WHERE r.id = $1")).bind(id))
+        .await
+}
+
+/// Every order, the nearest deadline first (the web layer keeps those in the reader's scope).
+pub async fn list(db: &Db) -> Result<Vec<Rectification>> {
+    db.fetch_all(q_dynamic(format!(
+        "{SELECT} ORDER BY CASE WHEN r.status = 'closed' THEN 1 ELSE 0 END, r.deadline, r.id"
+    )))
+    .await
+}
+
+pub async fn for_inspection(db: &Db, inspection_id: i64) -> Result<Vec<Rectification>> {
+    db.fetch_all(
+        q_dynamic(format!("{SELECT} WHERE r.inspection_id = $1 ORDER BY r.id")).bind(inspection_id),
+    )
+    .await
+}
+
+/// Open orders past their deadline, per station: what escalates to the command's views.
+pub async fn overdue_by_station(db: &Db, today: NaiveDate) -> Result<Vec<(i64, i64)>> {
+    db.fetch_all(
+        q("SELECT station_id, COUNT(*) FROM rectifications
+            WHERE status <> 'closed' AND deadline < $1 GROUP BY station_id")
+        .bind(today),
+    )
+    .await
+}
+
+fn refuse(key: &'static str) -> StoreError {
+    StoreError::Refused(DomainError::Rule { field: None, key })
+}
+
+/// Orders the fix of one failed item; the finding is the inspector's note on that item.
+pub async fn create(db: &Db, actor: &Actor, insp: &Inspection, o: &NewOrder) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let finding: Option<(Option<String>,)> = tx
+        .fetch_optional(
+            q("SELECT note FROM inspection_results WHERE inspection_id = $1 AND item_id = $2 AND result = 'fail'")
+                .bind(insp.id)
+                .bind(o.item_id),
+        )
+        .await?;
+    let Some((Some(finding),)) = finding else {
+        return Err(StoreError::Refused(DomainError::Rule {
+            field: Some("item_id"),
+            key: KEY_NOT_FAILED,
+        }));
+    };
+    let (id,): (i64,) = tx
+        .fetch_one(
+            q("INSERT INTO rectifications (inspection_id, item_id, station_id, severity, finding, responsible,
+                   deadline, created_by, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+            .bind(insp.id)
+            .bind(o.item_id)
+            .bind(insp.station_id)
+            .bind(o.severity.as_str())
+            .bind(finding.as_str())
+            .bind(o.responsible.as_str())
+            .bind(o.deadline)
+            .bind(actor.name.as_str())
+            .bind(now()),
+        )
+        .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("rectification.order", "rectification", id)
+            .detail(serde_json::json!({ "inspection_id": insp.id, "item_id": o.item_id })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Moves an order one step. `text` is the report (submit), the remark (close) or the reason
+/// (reopen).
+pub async fn act(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    action: Action,
+    text: Option<&str>,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let (status,): (String,) = tx
+        .fetch_one(q("SELECT status FROM rectifications WHERE id = $1").bind(id))
+        .await?;
+    let from = Status::parse(&status).ok_or_else(|| refuse(KEY_WRONG_STATE))?;
+    let to = next(from, action).map_err(StoreError::Refused)?;
+    let sql = match action {
+        Action::Submit => {
+            "UPDATE rectifications SET status = $1, reply = $2, submitted_by = $3, submitted_at = $4
+              WHERE id = $5 AND status = $6"
+        }
+        Action::Close | Action::Reopen => {
+            "UPDATE rectifications SET status = $1, verdict = $2, verified_by = $3, verified_at = $4,
+                    reopened = reopened + CASE WHEN $1 = 'reopened' THEN 1 ELSE 0 END
+              WHERE id = $5 AND status = $6"
+        }
+    };
+    let n = tx
+        .execute(
+            q_dynamic(sql.to_owned())
+                .bind(to.as_str())
+                .bind(text)
+                .bind(actor.name.as_str())
+                .bind(now())
+                .bind(id)
+                .bind(from.as_str()),
+        )
+        .await?;
+    if n == 0 {
+        return Err(refuse(KEY_WRONG_STATE));
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("rectification.step", "rectification", id)
+            .detail(serde_json::json!({ "from": from.as_str(), "to": to.as_str() })),
+    )
+    .await?;
+    tx.commit().await
+}

@@ -1,0 +1,154 @@
+//! The district command in headless Chromium at phone size: an inspector on site records a
+//! failed item with a photo taken on the phone and orders its rectification; the station's
+//! lead reports the fix with a photo of their own.
+
+mod browser_support;
+mod common;
+
+use std::time::Duration;
+
+use browser_support::*;
+use common::district;
+use thirtyfour::prelude::*;
+use yizhan_core::access::{Actor, Role, Scope};
+use yizhan_store::both_backends;
+use yizhan_store::testing::TestDb;
+
+/// A picture file as a phone would hand it over (a PNG here: what matters is a real image).
+fn photo_file(name: &str) -> std::path::PathBuf {
+    let img = image::RgbImage::from_fn(1200, 900, |x, y| {
+        image::Rgb([(x / 5 % 256) as u8, (y / 4 % 256) as u8, 120])
+    });
+    let path = std::env::temp_dir().join(format!("yizhan-{}-{name}", std::process::id()));
+    img.save_with_format(&path, image::ImageFormat::Png)
+        .unwrap();
+    path
+}
+
+/// Waits for an image to have loaded and returns its natural width (0 if it never did).
+async fn loaded_width(d: &WebDriver, css: &str) -> WebDriverResult<i64> {
+    for _ in 0..100 {
+        let w: i64 = d
+            .execute(
+                &format!("var i = document.querySelector('{css}'); return i && i.complete ? i.naturalWidth : 0;"),
+                vec![],
+            )
+            .await?
+            .convert()?;
+        if w > 0 {
+            return Ok(w);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(0)
+}
+
+async fn page_width(d: &WebDriver) -> WebDriverResult<i64> {
+    d.execute("return document.documentElement.scrollWidth;", vec![])
+        .await?
+        .convert()
+}
+
+both_backends!(
+    an_inspection_on_a_phone_with_a_photo_and_a_rectification,
+    |t: TestDb| async move {
+        with_browser(
+            t,
+            "an_inspection_on_a_phone_with_a_photo_and_a_rectification",
+            |d, base, app| async move {
+                let (_, _, st_a, _) = district(app.db()).await;
+                let sys = Actor::system();
+                let checklist = yizhan_store::inspections::create_template(
+                    app.db(),
+                    &sys,
+                    &yizhan_core::inspection::validate_template(
+                        &yizhan_core::inspection::TemplateInput {
+                            name: "健康驿站督导检查表".into(),
+                            items: "消杀 | 终末消毒记录 | 每间退房后有记录\n台账 | 健康监测台账 | 每日两次".into(),
+                        },
+                    )
+                    .unwrap(),
+                )
+                .await
+                .unwrap();
+                let id = yizhan_store::inspections::create(
+                    app.db(),
+                    &sys,
+                    &yizhan_core::inspection::NewInspection {
+                        template_id: checklist,
+                        station_id: st_a,
+                        kind: yizhan_core::inspection::InspectionKind::Unannounced,
+                        planned_on: yizhan_core::time::local_date(yizhan_store::db::now()),
+                        team: "区督导组 孙督导".into(),
+                    },
+                )
+                .await
+                .unwrap();
+                app.user("ducha", Role::Inspector, Scope::District, false).await;
+                app.user("lead", Role::StationLead, Scope::Station(st_a), false).await;
+                let backend = format!("{:?}", app.db().backend()).to_lowercase();
+                let shot = |n: &str| shots_dir().join(format!("{n}-375-{backend}.png"));
+
+                viewport(&d, 375, 812, true).await?;
+                sign_in(&d, &base, "ducha").await?;
+                d.goto(format!("{base}/inspections/{id}")).await?;
+                d.find(By::Css("[data-testid=inspection-start]")).await?.click().await?;
+                // The first item fails, with the finding written on the phone.
+                let form = d
+                    .query(By::Css("[data-testid=result-1]"))
+                    .wait(Duration::from_secs(5), Duration::from_millis(50))
+                    .first()
+                    .await?;
+                form.find(By::Css("option[value=fail]")).await?.click().await?;
+                let note = form.find(By::Css("input[name=note]")).await?;
+                note.send_keys("302房退房后无终末消毒记录").await?;
+                form.find(By::Css("button")).await?.click().await?;
+                wait_text(
+                    &d,
+                    "[data-testid=inspection-items] li:first-child .badge",
+                    "不合格",
+                )
+                .await?;
+                // The photo: chosen in the file input (the phone's camera), then uploaded.
+                let file = photo_file("finding.png");
+                let input = d
+                    .query(By::Css("[data-testid=photo-form-1] input[type=file]"))
+                    .wait(Duration::from_secs(5), Duration::from_millis(50))
+                    .first()
+                    .await?;
+                input.send_keys(file.display().to_string()).await?;
+                d.find(By::Css("[data-testid=photo-form-1] button")).await?.click().await?;
+                let w = loaded_width(&d, "[data-testid=photos-1] img").await?;
+                assert!(w > 0 && w <= 240, "thumbnail width {w}");
+                assert!(page_width(&d).await? <= 375, "the inspection page is wider than the phone");
+                d.screenshot(&shot("inspection-photo")).await?;
+                // The rectification order from the failed item, with the offered deadline.
+                d.find(By::Css(".order-form summary")).await?.click().await?;
+                d.find(By::Css("[data-testid=order-form-1] button")).await?.click().await?;
+                let order = text_of(&d, "[data-testid=order-1]").await?;
+                assert!(order.contains("待整改"), "{order}");
+
+                // The station's lead reports the fix with a photo.
+                d.delete_all_cookies().await?;
+                sign_in(&d, &base, "lead").await?;
+                d.goto(format!("{base}/rectifications")).await?;
+                d.find(By::Css("[data-testid=rectifications-table] a")).await?.click().await?;
+                let input = d
+                    .query(By::Css("[data-testid=rectification-photo-form] input[type=file]"))
+                    .wait(Duration::from_secs(5), Duration::from_millis(50))
+                    .first()
+                    .await?;
+                input.send_keys(photo_file("fix.png").display().to_string()).await?;
+                d.find(By::Css("[data-testid=rectification-photo-form] button")).await?.click().await?;
+                assert!(loaded_width(&d, "[data-testid=rectification-photos] img").await? > 0);
+                fill(&d, "[data-testid=rectification-submit] textarea", "已补齐记录并培训保洁组").await?;
+                d.find(By::Css("[data-testid=rectification-submit] button")).await?.click().await?;
+                wait_text(&d, "[data-testid=rectification-status]", "待核查").await?;
+                assert!(page_width(&d).await? <= 375);
+                d.screenshot(&shot("rectification")).await?;
+                Ok(())
+            },
+        )
+        .await;
+    }
+);
