@@ -221,6 +221,10 @@ pub enum Permission {
     InspectionsManage,
     /// Report a rectification as done, with evidence: the responsible station's lead.
     RectificationsSubmit,
+    /// Read the daily situation reports (日报) and their archive.
+    ReportsRead,
+    /// Produce (or reproduce) a day's report by hand.
+    ReportsGenerate,
 }
 
 /// The role → permission table, in one place.
@@ -273,6 +277,8 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         ),
         InspectionsManage => matches!(role, Commander | Inspector),
         RectificationsSubmit => matches!(role, StationLead),
+        ReportsRead => matches!(role, Commander | Inspector | Viewer),
+        ReportsGenerate => matches!(role, Commander),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

@@ -40,6 +40,7 @@ pub mod quarantine;
 pub mod rectification;
 pub mod relatives;
 pub mod release;
+pub mod report;
 pub mod results_import;
 pub mod room;
 pub mod roster;

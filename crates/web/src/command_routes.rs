@@ -112,4 +112,23 @@ pub fn add(r: Routes) -> Routes {
             Perm(InspectionsRead),
             pages::rectifications::api_show,
         )
+        // daily situation report (日报)
+        .get("/reports", Perm(ReportsRead), pages::reports::list)
+        .post("/reports", Perm(ReportsGenerate), pages::reports::generate)
+        .get("/reports/{day}", Perm(ReportsRead), pages::reports::show)
+        .get(
+            "/reports/{day}/export.xlsx",
+            Perm(ReportsRead),
+            pages::reports::export_xlsx,
+        )
+        .get(
+            "/reports/{day}/export.docx",
+            Perm(ReportsRead),
+            pages::reports::export_docx,
+        )
+        .get(
+            "/api/v1/reports/{day}",
+            Perm(ReportsRead),
+            pages::reports::api_show,
+        )
 }

@@ -9,6 +9,8 @@ pub mod auth;
 pub mod board;
 mod care_routes;
 mod command_routes;
+pub mod daily_report;
+pub mod docx;
 
 pub mod error;
 pub mod export;

@@ -18,6 +18,8 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// When the morning and afternoon temperature slots fall due (China Standard Time).
     pub slots: yizhan_core::health::SlotConfig,
+    /// When yesterday's daily report (日报) is produced each morning (China Standard Time).
+    pub report_at: chrono::NaiveTime,
 }
 
 impl Default for WebConfig {
@@ -27,6 +29,7 @@ impl Default for WebConfig {
             body_limit: 1024 * 1024,
             public_url: None,
             slots: Default::default(),
+            report_at: chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
         }
     }
 }

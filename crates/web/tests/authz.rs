@@ -100,8 +100,13 @@ const STOCK_KEEPERS_OF_A: &[&str] = &["lead", "staff"];
 /// A planned inspection of station A: its station sees it; so do the command roles in scope.
 const INSPECTION_READERS_OF_A: &[&str] = &["commander", "lead", "staff", "inspector", "viewer"];
 const INSPECTORS_OF_A: &[&str] = &["commander", "inspector"];
+/// The district's daily report: district-wide command roles only (not a street's commander).
+const REPORT_READERS: &[&str] = &["commander", "inspector", "viewer"];
 /// The responsible station's lead reports a rectification done.
 const RECTIFIERS_OF_A: &[&str] = &["lead"];
+
+/// The day of the archived report the `{day}` routes are tried on.
+const REPORT_DAY: &str = "2026-01-01";
 
 /// (method, path) → who is let through. `{id}` is station A, or the target user for user routes.
 fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
@@ -420,6 +425,12 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/rectifications/{id}",
             INSPECTION_READERS_OF_A,
         ),
+        ("GET", "/reports", REPORT_READERS),
+        ("POST", "/reports", &["commander"]),
+        ("GET", "/reports/{day}", REPORT_READERS),
+        ("GET", "/reports/{day}/export.xlsx", REPORT_READERS),
+        ("GET", "/reports/{day}/export.docx", REPORT_READERS),
+        ("GET", "/api/v1/reports/{day}", REPORT_READERS),
         ("GET", "/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("POST", "/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("GET", "/api/v1/stays/{id}/counselling", COUNSELLORS_OF_A),
@@ -543,6 +554,20 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             .await
             .unwrap();
     let care = common::care_fixtures(app.db(), st_a, stay_a).await;
+    let empty = yizhan_web::daily_report::Report {
+        day: REPORT_DAY.parse().unwrap(),
+        stations: vec![],
+        district: Default::default(),
+    };
+    yizhan_store::reports::save(
+        app.db(),
+        &sys,
+        empty.day,
+        true,
+        &serde_json::to_string(&empty).unwrap(),
+    )
+    .await
+    .unwrap();
     let mut ids = std::collections::HashMap::new();
     for who in WHO.iter().skip(1) {
         let (role, scope) = match *who {
@@ -618,6 +643,7 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
         let concrete = path
             .replace("{id}", &id.to_string())
             .replace("{name}", "app.css")
+            .replace("{day}", REPORT_DAY)
             .replace("{number}", &format!("{}?c={}", cert.number, cert.code));
         for who in WHO {
             // A fresh session per cell: some cells log out or reset passwords.

@@ -499,7 +499,12 @@ both_backends!(
                         .await?
                         .click()
                         .await?;
-                    wait_url(&d, &format!("/stations/{st_a}/staff")).await?;
+                    // The form posts to the page it is on: wait for the saved name in the list,
+                    // not for the address, or the next navigation races the answer.
+                    d.query(By::XPath(format!("//td[contains(text(), '{name}')]")))
+                        .wait(Duration::from_secs(10), Duration::from_millis(50))
+                        .first()
+                        .await?;
                 }
                 d.goto(format!("{base}/stations/{st_a}/roster")).await?;
                 d.find(By::Css(&generate)).await?.click().await?;

@@ -146,6 +146,24 @@ both_backends!(
                 wait_text(&d, "[data-testid=rectification-status]", "待核查").await?;
                 assert!(page_width(&d).await? <= 375);
                 d.screenshot(&shot("rectification")).await?;
+
+                // The commander makes yesterday's daily report and reads it on a phone and on
+                // the big screen.
+                app.user("zhihui", Role::Commander, Scope::District, false).await;
+                d.delete_all_cookies().await?;
+                sign_in(&d, &base, "zhihui").await?;
+                d.goto(format!("{base}/reports")).await?;
+                d.find(By::Css("[data-testid=report-generate] button")).await?.click().await?;
+                let title = text_of(&d, "[data-testid=report-title]").await?;
+                assert!(title.contains("疫情防控日报"), "{title}");
+                let total = text_of(&d, "[data-testid=report-district]").await?;
+                assert!(total.contains("全区合计"), "{total}");
+                assert!(page_width(&d).await? <= 375, "the report is wider than the phone");
+                d.screenshot(&shot("report")).await?;
+                viewport(&d, 1920, 1080, false).await?;
+                d.refresh().await?;
+                assert!(page_width(&d).await? <= 1920);
+                d.screenshot(&shots_dir().join(format!("report-1920-{backend}.png"))).await?;
                 Ok(())
             },
         )

@@ -98,6 +98,10 @@ pub struct ServeArgs {
     /// When the afternoon temperature slot is due (China Standard Time, HH:MM).
     #[arg(long, env = "YIZHAN_PM_DEADLINE", default_value = "18:00", value_parser = parse_hm)]
     pub pm_deadline: chrono::NaiveTime,
+    /// When yesterday's daily report is produced (China Standard Time, HH:MM). Every node
+    /// ticks; exactly one makes the report.
+    #[arg(long, env = "YIZHAN_REPORT_AT", default_value = "07:00", value_parser = parse_hm)]
+    pub report_at: chrono::NaiveTime,
     /// Load the demo district first when the database is empty.
     #[arg(long, env = "YIZHAN_DEMO")]
     pub demo: bool,

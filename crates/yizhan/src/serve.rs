@@ -73,7 +73,7 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             && args.pm_deadline > chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default(),
         "--am-deadline must be before 12:00 and --pm-deadline after it"
     );
-    let app = yizhan_web::app(
+    let (app, _, state) = yizhan_web::build_with_state(
         db.clone(),
         WebConfig {
             secure_cookies: args.secure_cookies,
@@ -84,8 +84,16 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
                 pm_deadline: args.pm_deadline,
                 ..Default::default()
             },
+            report_at: args.report_at,
         },
     );
+    // Each node ticks the scheduled jobs; the database lets exactly one run each.
+    let node = format!(
+        "{}-{}",
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into()),
+        std::process::id()
+    );
+    tokio::spawn(yizhan_web::daily_report::schedule(state, node));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

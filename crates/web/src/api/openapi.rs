@@ -246,6 +246,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "A rectification order with its status, whether it is overdue, and its photos",
             None,
         ),
+        ("GET", "/api/v1/reports/{day}") => (
+            "The archived daily report of a day (YYYY-MM-DD): per-station figures and the district's sum, with what is missing; 404 if none was made",
+            None,
+        ),
         ("GET", "/api/v1/stays/{id}/counselling") => (
             "Counselling sessions of a stay with their notes (counsellors only)",
             None,

@@ -36,6 +36,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
         "nav.rectifications",
         Some(Permission::InspectionsRead),
     ),
+    ("/reports", "nav.reports", Some(Permission::ReportsRead)),
     (
         "/policies",
         "nav.policies",

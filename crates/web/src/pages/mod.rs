@@ -22,6 +22,7 @@ pub mod plans;
 pub mod policies;
 pub mod rectifications;
 pub mod relatives;
+pub mod reports;
 pub mod rooms;
 pub mod roster;
 pub mod staff;
