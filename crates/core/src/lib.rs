@@ -35,6 +35,7 @@ pub mod health;
 pub mod incident;
 pub mod inspection;
 pub mod mask;
+pub mod notice;
 pub mod plans;
 pub mod quarantine;
 pub mod rectification;

@@ -17,6 +17,7 @@ pub mod inspections;
 pub mod login_attempts;
 pub mod maintenance;
 pub mod migrate;
+pub mod notices;
 pub mod photos;
 pub mod plans;
 pub mod policies;

@@ -131,4 +131,23 @@ pub fn add(r: Routes) -> Routes {
             Perm(ReportsRead),
             pages::reports::api_show,
         )
+        // notices (通报)
+        .get("/notices", Perm(InspectionsRead), pages::notices::list)
+        .post("/notices", Perm(InspectionsManage), pages::notices::create)
+        .get("/notices/{id}", Perm(InspectionsRead), pages::notices::show)
+        .post(
+            "/notices/{id}/publish",
+            Perm(InspectionsManage),
+            pages::notices::publish,
+        )
+        .get(
+            "/notices/{id}/export.docx",
+            Perm(InspectionsRead),
+            pages::notices::export_docx,
+        )
+        .get(
+            "/api/v1/notices/{id}",
+            Perm(InspectionsRead),
+            pages::notices::api_show,
+        )
 }

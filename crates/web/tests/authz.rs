@@ -425,6 +425,29 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/rectifications/{id}",
             INSPECTION_READERS_OF_A,
         ),
+        (
+            "GET",
+            "/notices",
+            &[
+                "commander",
+                "street_cmd",
+                "lead",
+                "staff",
+                "other_lead",
+                "inspector",
+                "viewer",
+            ],
+        ),
+        (
+            "POST",
+            "/notices",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        // The fixture notice is a district-wide draft: the district's command only.
+        ("GET", "/notices/{id}", INSPECTORS_OF_A),
+        ("GET", "/notices/{id}/export.docx", INSPECTORS_OF_A),
+        ("GET", "/api/v1/notices/{id}", INSPECTORS_OF_A),
+        ("POST", "/notices/{id}/publish", INSPECTORS_OF_A),
         ("GET", "/reports", REPORT_READERS),
         ("POST", "/reports", &["commander"]),
         ("GET", "/reports/{day}", REPORT_READERS),
@@ -554,6 +577,19 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             .await
             .unwrap();
     let care = common::care_fixtures(app.db(), st_a, stay_a).await;
+    let notice = yizhan_store::notices::create(
+        app.db(),
+        &sys,
+        &yizhan_core::notice::NewNotice {
+            title: "通报".into(),
+            period_from: REPORT_DAY.parse().unwrap(),
+            period_to: REPORT_DAY.parse().unwrap(),
+            street_id: None,
+            summary: None,
+        },
+    )
+    .await
+    .unwrap();
     let empty = yizhan_web::daily_report::Report {
         day: REPORT_DAY.parse().unwrap(),
         stations: vec![],
@@ -624,6 +660,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             || path.starts_with("/api/v1/rectifications/")
         {
             care.rectification
+        } else if path.starts_with("/notices/") || path.starts_with("/api/v1/notices/") {
+            notice
         } else if path.starts_with("/photos/") {
             care.photo
         } else if path.starts_with("/handovers/") {

@@ -164,6 +164,22 @@ both_backends!(
                 d.refresh().await?;
                 assert!(page_width(&d).await? <= 1920);
                 d.screenshot(&shots_dir().join(format!("report-1920-{backend}.png"))).await?;
+
+                // A notice of the week's findings, drafted and published; printable on both sizes.
+                d.goto(format!("{base}/notices")).await?;
+                fill(&d, "[data-testid=notice-form] input[name=title]", "关于本周健康驿站督导检查情况的通报").await?;
+                fill(&d, "[data-testid=notice-form] textarea", "各驿站要举一反三。").await?;
+                d.find(By::Css("[data-testid=notice-form] button")).await?.click().await?;
+                d.find(By::Css("[data-testid=notice-publish]")).await?.click().await?;
+                wait_text(&d, "[data-testid=notice-title]", "关于本周健康驿站督导检查情况的通报").await?;
+                let units = text_of(&d, "[data-testid=notice-units]").await?;
+                assert!(units.contains("卓汇健康驿站"), "{units}");
+                assert!(page_width(&d).await? <= 1920);
+                d.screenshot(&shots_dir().join(format!("notice-1920-{backend}.png"))).await?;
+                viewport(&d, 375, 812, true).await?;
+                d.refresh().await?;
+                assert!(page_width(&d).await? <= 375, "the notice is wider than the phone");
+                d.screenshot(&shot("notice")).await?;
                 Ok(())
             },
         )

@@ -246,6 +246,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "A rectification order with its status, whether it is overdue, and its photos",
             None,
         ),
+        ("GET", "/api/v1/notices/{id}") => (
+            "A notice (通报) with its content: units by severity and the findings; frozen once published, live while a draft (command only)",
+            None,
+        ),
         ("GET", "/api/v1/reports/{day}") => (
             "The archived daily report of a day (YYYY-MM-DD): per-station figures and the district's sum, with what is missing; 404 if none was made",
             None,

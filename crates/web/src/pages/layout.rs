@@ -37,6 +37,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
         Some(Permission::InspectionsRead),
     ),
     ("/reports", "nav.reports", Some(Permission::ReportsRead)),
+    ("/notices", "nav.notices", Some(Permission::InspectionsRead)),
     (
         "/policies",
         "nav.policies",

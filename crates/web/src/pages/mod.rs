@@ -17,6 +17,7 @@ pub mod kpis;
 pub mod layout;
 pub mod login;
 pub mod nat;
+pub mod notices;
 pub mod photos;
 pub mod plans;
 pub mod policies;

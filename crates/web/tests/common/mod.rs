@@ -561,37 +561,9 @@ pub fn xlsx_rows(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
 pub async fn rectification_fixture(db: &Db, station_id: i64, checklist: i64) -> (i64, i64) {
     let sys = Actor::system();
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
-    let id = yizhan_store::inspections::create(
-        db,
-        &sys,
-        &yizhan_core::inspection::NewInspection {
-            template_id: checklist,
-            station_id,
-            kind: yizhan_core::inspection::InspectionKind::Unannounced,
-            planned_on: today,
-            team: "区督导组".into(),
-        },
-    )
-    .await
-    .unwrap();
-    yizhan_store::inspections::start(db, &sys, id)
-        .await
-        .unwrap();
-    let insp = yizhan_store::inspections::get(db, id).await.unwrap();
-    let item = yizhan_store::inspections::items(db, checklist)
-        .await
-        .unwrap()[0]
-        .id;
-    yizhan_store::inspections::record(
-        db,
-        &sys,
-        &insp,
-        item,
-        yizhan_core::inspection::Outcome::Fail,
-        Some("302房退房后无终末消毒记录"),
-    )
-    .await
-    .unwrap();
+    let (insp, item) =
+        failed_inspection(db, station_id, checklist, "302房退房后无终末消毒记录").await;
+    let id = insp.id;
     let photo = yizhan_store::photos::add(
         db,
         &sys,
@@ -623,4 +595,48 @@ pub async fn rectification_fixture(db: &Db, station_id: i64, checklist: i64) -> 
     .await
     .unwrap();
     (rect, photo)
+}
+
+/// An inspection of the station started today with the checklist's first item failed for
+/// `finding`: (the inspection, the item id).
+pub async fn failed_inspection(
+    db: &Db,
+    station_id: i64,
+    checklist: i64,
+    finding: &str,
+) -> (yizhan_store::inspections::Inspection, i64) {
+    let sys = Actor::system();
+    let id = yizhan_store::inspections::create(
+        db,
+        &sys,
+        &yizhan_core::inspection::NewInspection {
+            template_id: checklist,
+            station_id,
+            kind: yizhan_core::inspection::InspectionKind::Unannounced,
+            planned_on: yizhan_core::time::local_date(yizhan_store::db::now()),
+            team: "区督导组".into(),
+        },
+    )
+    .await
+    .unwrap();
+    yizhan_store::inspections::start(db, &sys, id)
+        .await
+        .unwrap();
+    let insp = yizhan_store::inspections::get(db, id).await.unwrap();
+    let item = yizhan_store::inspections::items(db, checklist)
+        .await
+        .unwrap()[0]
+        .id;
+    yizhan_store::inspections::record(
+        db,
+        &sys,
+        &insp,
+        item,
+        yizhan_core::inspection::Outcome::Fail,
+        Some(finding),
+    )
+    .await
+    .unwrap();
+    let insp = yizhan_store::inspections::get(db, id).await.unwrap();
+    (insp, item)
 }
