@@ -282,9 +282,10 @@ mod http {
     }
 }
 
-fn spawn_node(url: &str, dir: &Path) -> (std::process::Child, String) {
+fn spawn_node(url: &str, dir: &Path, extra: &[&str]) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_yizhan"))
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
         .env("YIZHAN_DATABASE_URL", url)
         .current_dir(dir)
         .stdout(Stdio::piped())
@@ -397,8 +398,8 @@ async fn a_change_through_one_node_reaches_a_board_on_the_other() {
     let dir = tempdir("nodes");
     let url = t.url.clone();
     let result = tokio::task::spawn_blocking(move || {
-        let (mut a, addr_a) = spawn_node(&url, &dir);
-        let (mut b, addr_b) = spawn_node(&url, &dir);
+        let (mut a, addr_a) = spawn_node(&url, &dir, &[]);
+        let (mut b, addr_b) = spawn_node(&url, &dir, &[]);
         // The board on node B.
         let mut stream = http::open_stream(
             &addr_b,
@@ -478,4 +479,69 @@ async fn a_change_through_one_node_reaches_a_board_on_the_other() {
     let latency = latency.expect("node B's board showed the check-in made on node A");
     eprintln!("cross-node: check-in on A visible on B's board after {latency:?}");
     assert!(latency < std::time::Duration::from_secs(1), "{latency:?}");
+}
+
+/// Three `yizhan serve` processes on one PostgreSQL database, each ticking the daily-report job
+/// as it starts (the report time is already past): exactly one report is made, by one node.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_make_the_daily_report_once() {
+    use yizhan_core::access::{Actor, Grant, Role, Scope};
+    let t = TestDb::new(Backend::Postgres).await;
+    let db = t.db.clone();
+    let sys = Actor::system();
+    yizhan_store::stations::ensure_district(&db, &sys, "龙岗区", "440307", &["吉华街道"])
+        .await
+        .unwrap();
+    // An account exists, so no node creates the first admin.
+    let hash = yizhan_web::auth::password::hash_blocking("correct horse battery").unwrap();
+    yizhan_store::users::create(
+        &db,
+        &sys,
+        &yizhan_store::users::NewUser {
+            username: "commander",
+            display_name: "指挥部",
+            password_hash: &hash,
+            must_change_password: false,
+            grants: &[Grant {
+                role: Role::Commander,
+                scope: Scope::District,
+            }],
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempdir("report-nodes");
+    let url = t.url.clone();
+    let nodes = tokio::task::spawn_blocking(move || {
+        (0..3)
+            .map(|_| spawn_node(&url, &dir, &["--report-at", "00:00"]).0)
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            let (n,): (i64,) = db.fetch_one(yizhan_store::db::q(sql)).await.unwrap();
+            n
+        }
+    };
+    let mut reports = 0;
+    for _ in 0..200 {
+        reports = count("SELECT COUNT(*) FROM daily_reports").await;
+        if reports > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // Give the slower nodes time to have tried too.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let claims = count("SELECT COUNT(*) FROM job_runs WHERE job = 'daily_report'").await;
+    let reports_after = count("SELECT COUNT(*) FROM daily_reports").await;
+    let audit = count("SELECT COUNT(*) FROM audit_log WHERE action = 'report.generate'").await;
+    for mut n in nodes {
+        let _ = n.kill();
+        let _ = n.wait();
+    }
+    assert_eq!((reports, reports_after, claims, audit), (1, 1, 1, 1));
 }
