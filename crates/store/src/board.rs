@@ -279,6 +279,8 @@ pub struct StationLine {
     pub awaiting_disinfection: i64,
     pub turned_back: i64,
     pub exemption_revoked: i64,
+    /// Rectification orders not yet closed (销号).
+    pub open_rectifications: i64,
     /// Rectification orders past their deadline and not closed: escalated in red.
     pub overdue_rectifications: i64,
 }
@@ -295,6 +297,7 @@ pub async fn district_lines(db: &Db, today: NaiveDate) -> Result<Vec<StationLine
                   (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id AND r.state = 'awaiting_disinfection') AS awaiting_disinfection,
                   (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.outcome = 'turned_back') AS turned_back,
                   (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.outcome = 'exemption_revoked') AS exemption_revoked,
+                  (SELECT COUNT(*) FROM rectifications x WHERE x.station_id = st.id AND x.status <> 'closed') AS open_rectifications,
                   (SELECT COUNT(*) FROM rectifications x WHERE x.station_id = st.id AND x.status <> 'closed' AND x.deadline < $2) AS overdue_rectifications
              FROM stations st JOIN streets t ON t.id = st.street_id
             WHERE st.active = TRUE

@@ -150,4 +150,6 @@ pub fn add(r: Routes) -> Routes {
             Perm(InspectionsRead),
             pages::notices::api_show,
         )
+        // the district overview (指挥总览)
+        .get("/command", Perm(ReportsRead), pages::overview::show)
 }

@@ -205,3 +205,82 @@ both_backends!(a_notice_from_draft_to_published, |t: TestDb| async move {
         assert!(text.contains(want), "{want} missing in {text}");
     }
 });
+
+both_backends!(
+    the_overview_counts_link_to_their_lists,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let db = app.db();
+        let (_, street_b, st_a, st_b) = district(db).await;
+        let sys = Actor::system();
+        let r1 = common::room(db, st_a, "301", 2).await;
+        let g = common::guest(db, st_a, 1).await;
+        common::check_in(db, st_a, g, r1).await;
+        let checklist = yizhan_store::inspections::create_template(
+            db,
+            &sys,
+            &yizhan_core::inspection::validate_template(&yizhan_core::inspection::TemplateInput {
+                name: "督导检查表".into(),
+                items: "消杀 | 终末消毒记录 | 每间退房后有记录".into(),
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+        let (rect, _) = common::rectification_fixture(db, st_a, checklist).await;
+        let today = yizhan_core::time::local_date(now());
+        db.execute(
+            q("UPDATE rectifications SET deadline = $1 WHERE id = $2")
+                .bind(today - chrono::Duration::days(3))
+                .bind(rect),
+        )
+        .await
+        .unwrap();
+        let cmd = app
+            .user("zhihui", Role::Commander, Scope::District, false)
+            .await;
+        let mut c = app.session_for(cmd).await;
+        let page = app.get(&mut c, "/command").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let b = &page.body;
+        assert!(b.contains("data-testid=\"tile-in-stay\">1 / 2</b>"), "{b}");
+        assert!(b.contains("入住率 50%"), "{b}");
+        assert!(b.contains("data-testid=\"tile-overdue-rect\">1</b>"), "{b}");
+        let link = format!("/rectifications?overdue=1&amp;station={st_a}");
+        assert!(b.contains(&link), "{b}");
+        // The link opens the list behind the number.
+        let list = app
+            .get(&mut c, &format!("/rectifications?overdue=1&station={st_a}"))
+            .await;
+        assert!(
+            list.body.contains("302房退房后无终末消毒记录"),
+            "{}",
+            list.body
+        );
+        // A street's commander sees the street's stations only.
+        let sc = app
+            .user("jiedao", Role::Commander, Scope::Street(street_b), false)
+            .await;
+        let mut s = app.session_for(sc).await;
+        let page = app.get(&mut s, "/command").await;
+        assert!(page.body.contains(&format!("data-station=\"{st_b}\"")));
+        assert!(
+            !page.body.contains(&format!("data-station=\"{st_a}\"")),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("data-testid=\"tile-overdue-rect\">0</b>")
+        );
+        // Station staff have their own pages, not the command's.
+        let lead = app
+            .user("lead", Role::StationLead, Scope::Station(st_a), false)
+            .await;
+        let mut l = app.session_for(lead).await;
+        assert_eq!(
+            app.get(&mut l, "/command").await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+);

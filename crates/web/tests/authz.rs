@@ -448,6 +448,11 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/notices/{id}/export.docx", INSPECTORS_OF_A),
         ("GET", "/api/v1/notices/{id}", INSPECTORS_OF_A),
         ("POST", "/notices/{id}/publish", INSPECTORS_OF_A),
+        (
+            "GET",
+            "/command",
+            &["commander", "street_cmd", "inspector", "viewer"],
+        ),
         ("GET", "/reports", REPORT_READERS),
         ("POST", "/reports", &["commander"]),
         ("GET", "/reports/{day}", REPORT_READERS),

@@ -15,11 +15,15 @@ use yizhan_store::both_backends;
 use yizhan_store::testing::TestDb;
 
 /// A picture file as a phone would hand it over (a PNG here: what matters is a real image).
+/// Each call writes its own file: the two backends' runs share this process, and a file
+/// rewritten while the other browser reads it would arrive truncated.
 fn photo_file(name: &str) -> std::path::PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let img = image::RgbImage::from_fn(1200, 900, |x, y| {
         image::Rgb([(x / 5 % 256) as u8, (y / 4 % 256) as u8, 120])
     });
-    let path = std::env::temp_dir().join(format!("yizhan-{}-{name}", std::process::id()));
+    let path = std::env::temp_dir().join(format!("yizhan-{}-{n}-{name}", std::process::id()));
     img.save_with_format(&path, image::ImageFormat::Png)
         .unwrap();
     path
@@ -27,7 +31,7 @@ fn photo_file(name: &str) -> std::path::PathBuf {
 
 /// Waits for an image to have loaded and returns its natural width (0 if it never did).
 async fn loaded_width(d: &WebDriver, css: &str) -> WebDriverResult<i64> {
-    for _ in 0..100 {
+    for _ in 0..300 {
         let w: i64 = d
             .execute(
                 &format!("var i = document.querySelector('{css}'); return i && i.complete ? i.naturalWidth : 0;"),
@@ -170,7 +174,12 @@ both_backends!(
                 fill(&d, "[data-testid=notice-form] input[name=title]", "关于本周健康驿站督导检查情况的通报").await?;
                 fill(&d, "[data-testid=notice-form] textarea", "各驿站要举一反三。").await?;
                 d.find(By::Css("[data-testid=notice-form] button")).await?.click().await?;
-                d.find(By::Css("[data-testid=notice-publish]")).await?.click().await?;
+                d.query(By::Css("[data-testid=notice-publish]"))
+                    .wait(Duration::from_secs(5), Duration::from_millis(50))
+                    .first()
+                    .await?
+                    .click()
+                    .await?;
                 wait_text(&d, "[data-testid=notice-title]", "关于本周健康驿站督导检查情况的通报").await?;
                 let units = text_of(&d, "[data-testid=notice-units]").await?;
                 assert!(units.contains("卓汇健康驿站"), "{units}");
@@ -180,6 +189,18 @@ both_backends!(
                 d.refresh().await?;
                 assert!(page_width(&d).await? <= 375, "the notice is wider than the phone");
                 d.screenshot(&shot("notice")).await?;
+                // The overview: the numbers that open their lists, on a phone and a big screen.
+                d.goto(format!("{base}/command")).await?;
+                let tiles = text_of(&d, "[data-testid=overview-tiles]").await?;
+                assert!(tiles.contains("未销号整改"), "{tiles}");
+                assert!(page_width(&d).await? <= 375, "the overview is wider than the phone");
+                d.screenshot(&shot("overview")).await?;
+                viewport(&d, 1920, 1080, false).await?;
+                d.refresh().await?;
+                assert!(page_width(&d).await? <= 1920);
+                d.screenshot(&shots_dir().join(format!("overview-1920-{backend}.png"))).await?;
+                d.find(By::Css("[data-testid=tile-open-rect]")).await?.click().await?;
+                wait_url(&d, "/rectifications").await?;
                 Ok(())
             },
         )

@@ -36,11 +36,12 @@ pub struct StationTotals {
     pub awaiting_disinfection: i64,
     pub turned_back: i64,
     pub exemption_revoked: i64,
+    pub open_rectifications: i64,
     pub overdue_rectifications: i64,
 }
 
 impl StationTotals {
-    fn add(&mut self, l: &StationLine) {
+    pub fn add(&mut self, l: &StationLine) {
         self.stations += 1;
         self.beds_total += l.beds_total;
         self.in_stay += l.in_stay;
@@ -50,6 +51,7 @@ impl StationTotals {
         self.awaiting_disinfection += l.awaiting_disinfection;
         self.turned_back += l.turned_back;
         self.exemption_revoked += l.exemption_revoked;
+        self.open_rectifications += l.open_rectifications;
         self.overdue_rectifications += l.overdue_rectifications;
     }
 }

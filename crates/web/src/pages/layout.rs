@@ -25,6 +25,7 @@ pub struct Layout {
 /// Navigation entries and the permission each needs (None: any signed-in user).
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "nav.home", None),
+    ("/command", "nav.overview", Some(Permission::ReportsRead)),
     ("/stations", "nav.stations", Some(Permission::StationsRead)),
     (
         "/inspections",

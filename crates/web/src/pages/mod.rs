@@ -18,6 +18,7 @@ pub mod layout;
 pub mod login;
 pub mod nat;
 pub mod notices;
+pub mod overview;
 pub mod photos;
 pub mod plans;
 pub mod policies;
