@@ -225,6 +225,8 @@ pub enum Permission {
     ReportsRead,
     /// Produce (or reproduce) a day's report by hand.
     ReportsGenerate,
+    /// Create special task groups and their tasks, and move tasks along.
+    TaskGroupsManage,
 }
 
 /// The role → permission table, in one place.
@@ -279,6 +281,7 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         RectificationsSubmit => matches!(role, StationLead),
         ReportsRead => matches!(role, Commander | Inspector | Viewer),
         ReportsGenerate => matches!(role, Commander),
+        TaskGroupsManage => matches!(role, Commander | Inspector),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

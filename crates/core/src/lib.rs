@@ -49,5 +49,6 @@ pub mod staff;
 pub mod station;
 pub mod stay;
 pub mod supplies;
+pub mod task_group;
 pub mod time;
 pub mod validate;

@@ -79,6 +79,8 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ("ck_waste_two_signatures", "received_by"),
     ("uq_handovers_shift", "shift"),
     ("uq_rectifications_item", "item_id"),
+    ("uq_task_groups_name", "name"),
+    ("task_groups.name", "name"),
     (
         "rectifications.inspection_id, rectifications.item_id",
         "item_id",

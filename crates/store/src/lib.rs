@@ -33,6 +33,7 @@ pub mod staff;
 pub mod stations;
 pub mod stays;
 pub mod supplies;
+pub mod task_groups;
 pub mod testing;
 pub mod users;
 

@@ -152,4 +152,31 @@ pub fn add(r: Routes) -> Routes {
         )
         // the district overview (指挥总览)
         .get("/command", Perm(ReportsRead), pages::overview::show)
+        // special task groups (专责小组)
+        .get("/task-groups", Perm(ReportsRead), pages::task_groups::list)
+        .post(
+            "/task-groups",
+            Perm(TaskGroupsManage),
+            pages::task_groups::create,
+        )
+        .get(
+            "/task-groups/{id}",
+            Perm(ReportsRead),
+            pages::task_groups::show,
+        )
+        .get(
+            "/task-groups/{id}/export.xlsx",
+            Perm(ReportsRead),
+            pages::task_groups::export,
+        )
+        .post(
+            "/task-groups/{id}/tasks",
+            Perm(TaskGroupsManage),
+            pages::task_groups::add_task,
+        )
+        .post(
+            "/tasks/{id}/status",
+            Perm(TaskGroupsManage),
+            pages::task_groups::set_status,
+        )
 }

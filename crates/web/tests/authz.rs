@@ -100,6 +100,8 @@ const STOCK_KEEPERS_OF_A: &[&str] = &["lead", "staff"];
 /// A planned inspection of station A: its station sees it; so do the command roles in scope.
 const INSPECTION_READERS_OF_A: &[&str] = &["commander", "lead", "staff", "inspector", "viewer"];
 const INSPECTORS_OF_A: &[&str] = &["commander", "inspector"];
+/// The command's own pages (overview, task groups): every command role, any scope.
+const COMMAND_READERS: &[&str] = &["commander", "street_cmd", "inspector", "viewer"];
 /// The district's daily report: district-wide command roles only (not a street's commander).
 const REPORT_READERS: &[&str] = &["commander", "inspector", "viewer"];
 /// The responsible station's lead reports a rectification done.
@@ -448,10 +450,24 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/notices/{id}/export.docx", INSPECTORS_OF_A),
         ("GET", "/api/v1/notices/{id}", INSPECTORS_OF_A),
         ("POST", "/notices/{id}/publish", INSPECTORS_OF_A),
+        ("GET", "/command", COMMAND_READERS),
+        ("GET", "/task-groups", COMMAND_READERS),
         (
-            "GET",
-            "/command",
-            &["commander", "street_cmd", "inspector", "viewer"],
+            "POST",
+            "/task-groups",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        ("GET", "/task-groups/{id}", COMMAND_READERS),
+        ("GET", "/task-groups/{id}/export.xlsx", COMMAND_READERS),
+        (
+            "POST",
+            "/task-groups/{id}/tasks",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        (
+            "POST",
+            "/tasks/{id}/status",
+            &["commander", "street_cmd", "inspector"],
         ),
         ("GET", "/reports", REPORT_READERS),
         ("POST", "/reports", &["commander"]),
@@ -595,6 +611,29 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
+    let task_group = yizhan_store::task_groups::create(
+        app.db(),
+        &sys,
+        &yizhan_core::task_group::NewGroup {
+            name: "督导检查组".into(),
+            leader: "孙科长".into(),
+            duties: None,
+        },
+    )
+    .await
+    .unwrap();
+    let task = yizhan_store::task_groups::add_task(
+        app.db(),
+        &sys,
+        task_group,
+        &yizhan_core::task_group::NewTask {
+            title: "排查".into(),
+            owner: "孙科长".into(),
+            due_on: None,
+        },
+    )
+    .await
+    .unwrap();
     let empty = yizhan_web::daily_report::Report {
         day: REPORT_DAY.parse().unwrap(),
         stations: vec![],
@@ -667,6 +706,10 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             care.rectification
         } else if path.starts_with("/notices/") || path.starts_with("/api/v1/notices/") {
             notice
+        } else if path.starts_with("/task-groups/") {
+            task_group
+        } else if path.starts_with("/tasks/") {
+            task
         } else if path.starts_with("/photos/") {
             care.photo
         } else if path.starts_with("/handovers/") {

@@ -40,6 +40,11 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/reports", "nav.reports", Some(Permission::ReportsRead)),
     ("/notices", "nav.notices", Some(Permission::InspectionsRead)),
     (
+        "/task-groups",
+        "nav.task_groups",
+        Some(Permission::ReportsRead),
+    ),
+    (
         "/policies",
         "nav.policies",
         Some(Permission::PoliciesManage),

@@ -32,4 +32,5 @@ pub mod staff_tests;
 pub mod stations;
 pub mod stays;
 pub mod supplies;
+pub mod task_groups;
 pub mod users;
