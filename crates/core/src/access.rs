@@ -227,6 +227,12 @@ pub enum Permission {
     ReportsGenerate,
     /// Create special task groups and their tasks, and move tasks along.
     TaskGroupsManage,
+    /// Write, publish and follow up directives (district-wide commanders; checked in scope).
+    DirectivesIssue,
+    /// Read directives: the command's, and a unit's own.
+    DirectivesRead,
+    /// Confirm a directive on behalf of the unit it was sent to.
+    DirectivesAcknowledge,
 }
 
 /// The role → permission table, in one place.
@@ -282,6 +288,12 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         ReportsRead => matches!(role, Commander | Inspector | Viewer),
         ReportsGenerate => matches!(role, Commander),
         TaskGroupsManage => matches!(role, Commander | Inspector),
+        DirectivesIssue => matches!(role, Commander),
+        DirectivesRead => matches!(
+            role,
+            Commander | Inspector | Viewer | StationLead | StationStaff | Enterprise
+        ),
+        DirectivesAcknowledge => matches!(role, Commander | StationLead | Enterprise),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

@@ -179,4 +179,52 @@ pub fn add(r: Routes) -> Routes {
             Perm(TaskGroupsManage),
             pages::task_groups::set_status,
         )
+        // directives (通知、工作方案) and their receipts
+        .get("/directives", Perm(DirectivesRead), pages::directives::list)
+        .post(
+            "/directives",
+            Perm(DirectivesIssue),
+            pages::directives::create,
+        )
+        .get(
+            "/directives/{id}",
+            Perm(DirectivesRead),
+            pages::directives::show,
+        )
+        .upload(
+            "/directives/{id}/files",
+            Perm(DirectivesIssue),
+            pages::directives::attach,
+            pages::directives::UPLOAD_LIMIT,
+        )
+        .post(
+            "/directives/{id}/publish",
+            Perm(DirectivesIssue),
+            pages::directives::publish,
+        )
+        .post(
+            "/directives/{id}/remind",
+            Perm(DirectivesIssue),
+            pages::directives::remind,
+        )
+        .post(
+            "/directives/{id}/acknowledge",
+            Perm(DirectivesAcknowledge),
+            pages::directives::acknowledge,
+        )
+        .get(
+            "/directives/{id}/export.xlsx",
+            Perm(DirectivesRead),
+            pages::directives::export,
+        )
+        .get(
+            "/directive-files/{id}",
+            Perm(DirectivesRead),
+            pages::directives::download,
+        )
+        .get(
+            "/api/v1/directives/{id}",
+            Perm(DirectivesRead),
+            pages::directives::api_show,
+        )
 }

@@ -175,3 +175,241 @@ both_backends!(task_groups_and_their_tasks, |t: TestDb| async move {
         StatusCode::FORBIDDEN
     );
 });
+
+both_backends!(
+    directives_reach_their_units_and_are_confirmed,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (street_a, _street_b, st_a, st_b) = district(app.db()).await;
+        let cmd = app
+            .user("zhihui", Role::Commander, Scope::District, false)
+            .await;
+        let street_cmd = app
+            .user("jiedao", Role::Commander, Scope::Street(street_a), false)
+            .await;
+        let lead_a = app
+            .user("lead_a", Role::StationLead, Scope::Station(st_a), false)
+            .await;
+        let staff_a = app
+            .user("staff_a", Role::StationStaff, Scope::Station(st_a), false)
+            .await;
+        let lead_b = app
+            .user("lead_b", Role::StationLead, Scope::Station(st_b), false)
+            .await;
+        let mut c = app.session_for(cmd).await;
+        let today = yizhan_core::time::local_date(now());
+        let deadline = (today + chrono::Duration::days(2)).to_string();
+        let form = |recipients: &[String]| {
+            let mut f = vec![
+                ("title", "关于做好企业复工复产疫情防控工作的通知".to_owned()),
+                ("kind", "work_plan".to_owned()),
+                ("deadline", deadline.clone()),
+                (
+                    "body",
+                    "各街道、各驿站：请按附件方案落实闭环管理。".to_owned(),
+                ),
+            ];
+            f.extend(recipients.iter().map(|r| ("recipient", r.clone())));
+            f
+        };
+        let send = async |c: &mut common::Client, f: Vec<(&'static str, String)>| {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.form(c, "/directives", &f).await
+        };
+        let r = send(&mut c, form(&[])).await;
+        assert!(r.body.contains("请至少选择一个接收单位"), "{}", r.body);
+        let r = send(&mut c, form(&["station:99999".into()])).await;
+        assert!(r.body.contains("接收单位不存在"), "{}", r.body);
+        let mut sc = app.session_for(street_cmd).await;
+        assert_eq!(
+            send(&mut sc, form(&[format!("station:{st_a}")]))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let everyone = [
+            format!("street:{street_a}"),
+            format!("station:{st_a}"),
+            format!("station:{st_b}"),
+        ];
+        let r = send(&mut c, form(&everyone)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let id: i64 = r
+            .location()
+            .trim_start_matches("/directives/")
+            .parse()
+            .unwrap();
+        let r = send(&mut c, form(&[format!("station:{st_a}")])).await;
+        let only_a: i64 = r
+            .location()
+            .trim_start_matches("/directives/")
+            .parse()
+            .unwrap();
+
+        // Attachments: judged by their bytes; only while a draft.
+        let files = format!("/directives/{id}/files");
+        let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+        assert_eq!(
+            app.upload(&mut c, &files, &[], "工作方案.pdf", &pdf)
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let docx = yizhan_web::docx::Docx::new()
+            .title("企业对抵深员工管理指引")
+            .finish()
+            .unwrap();
+        assert_eq!(
+            app.upload(&mut c, &files, &[], "管理指引.docx", &docx)
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let r = app
+            .upload(&mut c, &files, &[], "setup.pdf", b"MZ\x90\x00 not a pdf")
+            .await;
+        assert!(r.body.contains("附件只能是"), "{}", r.body);
+        // A draft is the command's alone.
+        let mut la = app.session_for(lead_a).await;
+        assert_eq!(
+            app.get(&mut la, &format!("/directives/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        for d in [id, only_a] {
+            assert_eq!(
+                app.form(&mut c, &format!("/directives/{d}/publish"), &[])
+                    .await
+                    .status,
+                StatusCode::SEE_OTHER
+            );
+        }
+        let r = app.upload(&mut c, &files, &[], "late.pdf", &pdf).await;
+        assert!(r.body.contains("已发布"), "{}", r.body);
+
+        // The station lead is told on the home page, reads it (recorded), downloads the plan.
+        assert!(
+            app.get(&mut la, "/")
+                .await
+                .body
+                .contains("您有 2 份通知待确认")
+        );
+        let page = app.get(&mut la, &format!("/directives/{id}")).await;
+        assert!(
+            page.body.contains("已读未确认") && page.body.contains("工作方案.pdf"),
+            "{}",
+            page.body
+        );
+        let f = yizhan_store::directives::files(app.db(), id).await.unwrap();
+        let dl = app
+            .get(&mut la, &format!("/directive-files/{}", f[0].id))
+            .await;
+        assert_eq!(dl.bytes, pdf);
+        assert!(dl.header("content-disposition").starts_with("attachment"));
+        assert!(dl.header("content-security-policy").contains("sandbox"));
+        assert_eq!(dl.header("content-type"), "application/pdf");
+        // Station B's lead cannot open what was sent to station A only, nor its files.
+        let mut lb = app.session_for(lead_b).await;
+        assert_eq!(
+            app.get(&mut lb, &format!("/directives/{only_a}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        // Staff read but do not confirm for the station; the lead and the street do.
+        let mut sa = app.session_for(staff_a).await;
+        assert_eq!(
+            app.get(&mut sa, &format!("/directives/{id}")).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.form(&mut sa, &format!("/directives/{id}/acknowledge"), &[])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.form(&mut la, &format!("/directives/{id}/acknowledge"), &[])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            app.form(&mut la, &format!("/directives/{id}/acknowledge"), &[])
+                .await
+                .status,
+            StatusCode::SEE_OTHER,
+            "twice is once"
+        );
+        assert_eq!(
+            app.form(&mut sc, &format!("/directives/{id}/acknowledge"), &[])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let mine = app
+            .get(&mut la, &format!("/api/v1/directives/{id}"))
+            .await
+            .json();
+        assert_eq!(
+            mine["recipients"].as_array().unwrap().len(),
+            1,
+            "a unit sees its own receipt only"
+        );
+        assert_eq!(mine["recipients"][0]["acknowledged_by"], "lead_a");
+
+        // The command sees who has confirmed and reminds the one that has not.
+        let r = app
+            .form(&mut c, &format!("/directives/{id}/remind"), &[])
+            .await;
+        assert_eq!(r.location(), format!("/directives/{id}?reminded=1"));
+        let page = app.get(&mut c, &r.location()).await;
+        assert!(
+            page.body.contains("已向 1 个未确认单位催办") && page.body.contains("2 / 3"),
+            "{}",
+            page.body
+        );
+        let all = app
+            .get(&mut c, &format!("/api/v1/directives/{id}"))
+            .await
+            .json();
+        let b = all["recipients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == "station" && r["target_id"] == st_b)
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (
+                b["reminders"].as_i64(),
+                b["acknowledged_at"].is_null(),
+                b["read_at"].is_null()
+            ),
+            (Some(1), true, true)
+        );
+        assert!(
+            app.get(&mut lb, "/directives")
+                .await
+                .body
+                .contains("催办 1")
+        );
+        // Past the deadline it is overdue; the receipts sheet says the same.
+        app.db()
+            .execute(
+                q("UPDATE directives SET deadline = $1 WHERE id = $2")
+                    .bind(today - chrono::Duration::days(1))
+                    .bind(id),
+            )
+            .await
+            .unwrap();
+        let list = app.get(&mut c, "/directives").await;
+        assert!(list.body.contains("class=\"overdue\""), "{}", list.body);
+        let x = app
+            .get(&mut c, &format!("/directives/{id}/export.xlsx"))
+            .await;
+        let rows = common::xlsx_rows(&x.bytes, "签收情况");
+        assert_eq!(rows.len(), 4, "{rows:?}");
+        let row_b = rows.iter().find(|r| r[1] == "平湖健康驿站").unwrap();
+        assert_eq!((row_b[2].as_str(), row_b[6].as_str()), ("未读", "1"));
+    }
+);

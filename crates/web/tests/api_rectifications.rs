@@ -4,8 +4,8 @@
 
 mod common;
 
-use axum::http::{Method, StatusCode};
-use common::{App, Client, Resp, district};
+use axum::http::StatusCode;
+use common::{App, Client, district};
 use yizhan_core::access::{Actor, Role, Scope};
 use yizhan_store::both_backends;
 use yizhan_store::testing::TestDb;
@@ -20,39 +20,6 @@ fn png(w: u32, h: u32) -> Vec<u8> {
         .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
         .unwrap();
     out
-}
-
-async fn upload(
-    app: &App,
-    c: &mut Client,
-    path: &str,
-    fields: &[(&str, &str)],
-    file: &[u8],
-    name: &str,
-) -> Resp {
-    let boundary = "yizhanphotoboundary";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let token = c.csrf.clone().unwrap();
-    app.send(
-        c,
-        Method::POST,
-        &format!("{path}?_csrf={token}"),
-        Some(&format!("multipart/form-data; boundary={boundary}")),
-        body,
-        false,
-    )
-    .await
 }
 
 both_backends!(
@@ -109,15 +76,15 @@ both_backends!(
         let item0 = items[0].id.to_string();
 
         // Not yet started: no photos.
-        let r = upload(
-            &app,
-            &mut i,
-            &photo_path,
-            &[("item_id", &item0)],
-            &png(40, 30),
-            "a.png",
-        )
-        .await;
+        let r = app
+            .upload(
+                &mut i,
+                &photo_path,
+                &[("item_id", &item0)],
+                "a.png",
+                &png(40, 30),
+            )
+            .await;
         assert!(r.body.contains("请先开始检查"), "{}", r.body);
         app.form(&mut i, &format!("/inspections/{id}/start"), &[])
             .await;
@@ -141,15 +108,15 @@ both_backends!(
         }
 
         // A camera-sized picture is scaled down, re-encoded and thumbnailed.
-        let r = upload(
-            &app,
-            &mut i,
-            &photo_path,
-            &[("item_id", &item0)],
-            &png(2400, 1800),
-            "IMG_0001.png",
-        )
-        .await;
+        let r = app
+            .upload(
+                &mut i,
+                &photo_path,
+                &[("item_id", &item0)],
+                "IMG_0001.png",
+                &png(2400, 1800),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let photos = yizhan_store::photos::of_inspection(app.db(), id)
             .await
@@ -190,15 +157,9 @@ both_backends!(
                 "broken.jpg",
             ),
         ] {
-            let r = upload(
-                &app,
-                &mut i,
-                &photo_path,
-                &[("item_id", &item0)],
-                &bytes,
-                name,
-            )
-            .await;
+            let r = app
+                .upload(&mut i, &photo_path, &[("item_id", &item0)], name, &bytes)
+                .await;
             assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
             assert!(
                 r.body.contains("只能上传 JPEG、PNG 或 WebP 照片"),
@@ -206,15 +167,15 @@ both_backends!(
                 r.body
             );
         }
-        let r = upload(
-            &app,
-            &mut i,
-            &photo_path,
-            &[("item_id", "999999")],
-            &png(10, 10),
-            "a.png",
-        )
-        .await;
+        let r = app
+            .upload(
+                &mut i,
+                &photo_path,
+                &[("item_id", "999999")],
+                "a.png",
+                &png(10, 10),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         assert_eq!(
             yizhan_store::photos::of_inspection(app.db(), id)
@@ -341,15 +302,15 @@ both_backends!(
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let r = upload(
-            &app,
-            &mut l,
-            &format!("/rectifications/{rid}/photos"),
-            &[],
-            &png(800, 600),
-            "fix.png",
-        )
-        .await;
+        let r = app
+            .upload(
+                &mut l,
+                &format!("/rectifications/{rid}/photos"),
+                &[],
+                "fix.png",
+                &png(800, 600),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let r = app
             .form(
@@ -418,15 +379,15 @@ both_backends!(
             )
             .await;
         assert!(r.body.contains("当前状态不能进行此操作"), "{}", r.body);
-        let r = upload(
-            &app,
-            &mut l,
-            &format!("/rectifications/{rid}/photos"),
-            &[],
-            &png(10, 10),
-            "late.png",
-        )
-        .await;
+        let r = app
+            .upload(
+                &mut l,
+                &format!("/rectifications/{rid}/photos"),
+                &[],
+                "late.png",
+                &png(10, 10),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
         // Past its deadline, the second order is overdue: red in the list, flagged in the API.

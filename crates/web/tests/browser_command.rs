@@ -201,6 +201,42 @@ both_backends!(
                 d.screenshot(&shots_dir().join(format!("overview-1920-{backend}.png"))).await?;
                 d.find(By::Css("[data-testid=tile-open-rect]")).await?.click().await?;
                 wait_url(&d, "/rectifications").await?;
+
+                // A directive to the station, confirmed by its lead on a phone.
+                viewport(&d, 375, 812, true).await?;
+                d.goto(format!("{base}/directives")).await?;
+                fill(&d, "[data-testid=directive-form] input[name=title]", "关于加强驿站闭环管理的通知").await?;
+                fill(&d, "[data-testid=directive-form] textarea", "请各驿站对照检查，立行立改。").await?;
+                d.find(By::Css(format!("input[value='station:{st_a}']"))).await?.click().await?;
+                d.find(By::Css("[data-testid=directive-form] button")).await?.click().await?;
+                d.query(By::Css("[data-testid=directive-publish]"))
+                    .wait(Duration::from_secs(5), Duration::from_millis(50))
+                    .first()
+                    .await?
+                    .click()
+                    .await?;
+                d.query(By::Css("[data-testid=directive-recipients]"))
+                    .wait(Duration::from_secs(5), Duration::from_millis(50))
+                    .first()
+                    .await?;
+                d.delete_all_cookies().await?;
+                sign_in(&d, &base, "lead").await?;
+                d.find(By::Css("[data-testid=directives-pending]")).await?.click().await?;
+                d.query(By::Css("[data-testid=directives-table] a"))
+                    .wait(Duration::from_secs(5), Duration::from_millis(50))
+                    .first()
+                    .await?
+                    .click()
+                    .await?;
+                d.query(By::Css("[data-testid=directive-ack]"))
+                    .wait(Duration::from_secs(5), Duration::from_millis(50))
+                    .first()
+                    .await?
+                    .click()
+                    .await?;
+                wait_text(&d, "[data-testid=mine-state]", "已确认").await?;
+                assert!(page_width(&d).await? <= 375, "the directive is wider than the phone");
+                d.screenshot(&shot("directive")).await?;
                 Ok(())
             },
         )

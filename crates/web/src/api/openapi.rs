@@ -246,6 +246,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "A rectification order with its status, whether it is overdue, and its photos",
             None,
         ),
+        ("GET", "/api/v1/directives/{id}") => (
+            "A directive with its attachments and receipts: every recipient for the command, the reader's own row for a unit (reading it records the reading)",
+            None,
+        ),
         ("GET", "/api/v1/notices/{id}") => (
             "A notice (通报) with its content: units by severity and the findings; frozen once published, live while a draft (command only)",
             None,

@@ -25,6 +25,8 @@ struct HomePage {
     greeting: String,
     tiles: Vec<Tile>,
     grants: Vec<String>,
+    /// "N directives to confirm", when the person's unit has any.
+    pending: Option<String>,
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
@@ -73,7 +75,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
             format!("{} · {scope}", tr.t(&format!("role.{}", g.role.as_str())))
         })
         .collect();
+    let pending = match crate::pages::directives::pending_for(&state, p).await? {
+        0 => None,
+        n => Some(tr.f("directive.pending", &[("n", &n.to_string())])),
+    };
     render::page(&HomePage {
+        pending,
         greeting: tr.f("home.greeting", &[("name", &p.display_name)]),
         layout: Layout::new(&state, &ctx, "home.title"),
         tiles,

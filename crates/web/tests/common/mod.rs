@@ -126,6 +126,44 @@ impl App {
         }
     }
 
+    /// A multipart form with text `fields` and one `file`, as a page's upload form sends it
+    /// (the CSRF token in the query string).
+    pub async fn upload(
+        &self,
+        c: &mut Client,
+        path: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        bytes: &[u8],
+    ) -> Resp {
+        let boundary = "yizhanuploadboundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let token = c.csrf.clone().unwrap_or_default();
+        self.send(
+            c,
+            Method::POST,
+            &format!("{path}?_csrf={token}"),
+            Some(&format!("multipart/form-data; boundary={boundary}")),
+            body,
+            false,
+        )
+        .await
+    }
+
     /// Status and headers only: for endless responses (server-sent events).
     pub async fn get_head(&self, c: &Client, path: &str) -> (StatusCode, axum::http::HeaderMap) {
         let mut b = Request::builder().method(Method::GET).uri(path);

@@ -1,0 +1,534 @@
+//! The authorization matrix: every route of the router × who may use it, with station A,
+//! station B and street B as the scopes (see `authz.rs` for how each cell is tried).
+
+/// Who asks. Station-scoped users belong to station A; `other_lead` to station B; `street_cmd`
+/// commands street B, so station A is outside every one of their scopes.
+pub const WHO: [&str; 12] = [
+    "anon",
+    "admin",
+    "commander",
+    "street_cmd",
+    "lead",
+    "staff",
+    "other_lead",
+    "medical",
+    "counsellor",
+    "inspector",
+    "enterprise",
+    "viewer",
+];
+
+pub const ALL: &[&str] = &WHO;
+pub const SIGNED_IN: &[&str] = &[
+    "admin",
+    "commander",
+    "street_cmd",
+    "lead",
+    "staff",
+    "other_lead",
+    "medical",
+    "counsellor",
+    "inspector",
+    "enterprise",
+    "viewer",
+];
+/// Everyone who may list stations (not enterprise contacts).
+pub const READERS: &[&str] = &[
+    "admin",
+    "commander",
+    "street_cmd",
+    "lead",
+    "staff",
+    "other_lead",
+    "medical",
+    "counsellor",
+    "inspector",
+    "viewer",
+];
+/// Readers whose scope contains station A.
+pub const READERS_OF_A: &[&str] = &[
+    "admin",
+    "commander",
+    "lead",
+    "staff",
+    "medical",
+    "counsellor",
+    "inspector",
+    "viewer",
+];
+pub const WRITERS: &[&str] = &["admin", "commander", "street_cmd"];
+pub const WRITERS_OF_A: &[&str] = &["admin", "commander"];
+pub const ADMIN: &[&str] = &["admin"];
+/// Station A's lead manages its rooms; lead, staff and medical change room states.
+pub const ROOM_MANAGERS_OF_A: &[&str] = &["lead"];
+pub const ROOM_OPERATORS_OF_A: &[&str] = &["lead", "staff", "medical"];
+/// Who sees station A's guests (masked), who registers and moves them, who may unmask.
+pub const GUEST_READERS_OF_A: &[&str] = &[
+    "commander",
+    "lead",
+    "staff",
+    "medical",
+    "counsellor",
+    "inspector",
+    "viewer",
+];
+pub const GUEST_WRITERS_OF_A: &[&str] = &["lead", "staff"];
+pub const REVEALERS_OF_A: &[&str] = &["commander", "lead", "staff", "medical"];
+pub const HEALTH_OF_A: &[&str] = &["lead", "staff", "medical"];
+pub const TESTERS_OF_A: &[&str] = &["lead", "medical"];
+pub const ATTENTION_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
+pub const BOARD_MANAGERS_OF_A: &[&str] = &["commander", "lead"];
+/// Staff lists and ledgers are read by the same people as guests; only the lead manages staff.
+pub const STAFF_MANAGERS_OF_A: &[&str] = &["lead"];
+/// Counselling notes: counsellors only, not even the admin or the lead (DESIGN §2).
+pub const COUNSELLORS_OF_A: &[&str] = &["counsellor"];
+pub const INCIDENT_RECORDERS_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
+pub const ON_DUTY_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
+pub const HYGIENE_OF_A: &[&str] = &["lead", "staff", "medical"];
+pub const VERIFIERS_OF_A: &[&str] = &["lead", "medical"];
+pub const STOCK_KEEPERS_OF_A: &[&str] = &["lead", "staff"];
+/// A planned inspection of station A: its station sees it; so do the command roles in scope.
+pub const INSPECTION_READERS_OF_A: &[&str] = &["commander", "lead", "staff", "inspector", "viewer"];
+pub const INSPECTORS_OF_A: &[&str] = &["commander", "inspector"];
+/// A directive published to station A: the district command and the station's own people.
+pub const DIRECTIVE_READERS_OF_A: &[&str] = &["commander", "lead", "staff", "inspector", "viewer"];
+/// The command's own pages (overview, task groups): every command role, any scope.
+pub const COMMAND_READERS: &[&str] = &["commander", "street_cmd", "inspector", "viewer"];
+/// The district's daily report: district-wide command roles only (not a street's commander).
+pub const REPORT_READERS: &[&str] = &["commander", "inspector", "viewer"];
+/// The responsible station's lead reports a rectification done.
+pub const RECTIFIERS_OF_A: &[&str] = &["lead"];
+
+/// The day of the archived report the `{day}` routes are tried on.
+pub const REPORT_DAY: &str = "2026-01-01";
+
+/// (method, path) → who is let through. `{id}` is station A, or the target user for user routes.
+pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
+    vec![
+        ("GET", "/healthz", ALL),
+        ("GET", "/metrics", ALL),
+        ("GET", "/assets/{name}", ALL),
+        ("GET", "/login", ALL),
+        ("POST", "/login", ALL),
+        ("POST", "/logout", SIGNED_IN),
+        ("POST", "/lang", ALL),
+        ("GET", "/account/password", SIGNED_IN),
+        ("POST", "/account/password", SIGNED_IN),
+        ("GET", "/", SIGNED_IN),
+        ("GET", "/stations", READERS),
+        ("GET", "/stations/new", WRITERS),
+        ("GET", "/stations/export.xlsx", READERS),
+        ("POST", "/stations", WRITERS),
+        ("GET", "/stations/{id}", READERS_OF_A),
+        ("GET", "/stations/{id}/edit", WRITERS_OF_A),
+        ("POST", "/stations/{id}", WRITERS_OF_A),
+        ("GET", "/stations/{id}/rooms", READERS_OF_A),
+        ("GET", "/stations/{id}/rooms/export.xlsx", READERS_OF_A),
+        ("GET", "/stations/{id}/rooms/new", ROOM_MANAGERS_OF_A),
+        ("POST", "/stations/{id}/rooms", ROOM_MANAGERS_OF_A),
+        ("POST", "/stations/{id}/rooms/bulk", ROOM_MANAGERS_OF_A),
+        ("GET", "/rooms/{id}", READERS_OF_A),
+        ("GET", "/rooms/{id}/qr.svg", READERS_OF_A),
+        ("GET", "/rooms/{id}/edit", ROOM_MANAGERS_OF_A),
+        ("POST", "/rooms/{id}", ROOM_MANAGERS_OF_A),
+        ("POST", "/rooms/{id}/state", ROOM_OPERATORS_OF_A),
+        ("GET", "/stations/{id}/guests", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/guests/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("GET", "/stations/{id}/guests/new", GUEST_WRITERS_OF_A),
+        ("POST", "/stations/{id}/guests", GUEST_WRITERS_OF_A),
+        ("GET", "/guests/{id}", GUEST_READERS_OF_A),
+        ("GET", "/guests/{id}/edit", GUEST_WRITERS_OF_A),
+        ("POST", "/guests/{id}", GUEST_WRITERS_OF_A),
+        ("POST", "/guests/{id}/reveal", REVEALERS_OF_A),
+        ("POST", "/guests/{id}/relatives", GUEST_WRITERS_OF_A),
+        ("POST", "/guests/{id}/relatives/delete", GUEST_WRITERS_OF_A),
+        ("POST", "/guests/{id}/check-in", GUEST_WRITERS_OF_A),
+        ("POST", "/stays/{id}/move", GUEST_WRITERS_OF_A),
+        (
+            "POST",
+            "/stays/{id}/check-out",
+            &["lead", "staff", "medical"],
+        ),
+        (
+            "GET",
+            "/stations/{id}/stays/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        (
+            "GET",
+            "/stations/{id}/health/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("GET", "/stations/{id}/round", HEALTH_OF_A),
+        ("POST", "/stays/{id}/health", HEALTH_OF_A),
+        ("GET", "/stations/{id}/tests", GUEST_READERS_OF_A),
+        ("POST", "/stations/{id}/tests/import", TESTERS_OF_A),
+        ("POST", "/tests/{id}/sample", TESTERS_OF_A),
+        ("POST", "/tests/{id}/result", TESTERS_OF_A),
+        ("GET", "/stations/{id}/attention", GUEST_READERS_OF_A),
+        ("POST", "/alerts/{id}/close", TESTERS_OF_A),
+        ("POST", "/stays/{id}/flags", ATTENTION_OF_A),
+        ("POST", "/flags/{id}/close", ATTENTION_OF_A),
+        ("POST", "/stays/{id}/notes", ATTENTION_OF_A),
+        ("GET", "/stays/{id}/certificate", GUEST_READERS_OF_A),
+        ("GET", "/verify/{number}", ALL),
+        ("GET", "/policies", SIGNED_IN),
+        ("POST", "/policies", &["admin", "commander"]),
+        (
+            "GET",
+            "/board/district",
+            &["admin", "commander", "inspector", "viewer"],
+        ),
+        (
+            "GET",
+            "/board/district/events",
+            &["admin", "commander", "inspector", "viewer"],
+        ),
+        ("GET", "/board/{id}", READERS_OF_A),
+        ("GET", "/board/{id}/events", READERS_OF_A),
+        ("GET", "/stations/{id}/boards", BOARD_MANAGERS_OF_A),
+        ("POST", "/stations/{id}/boards", BOARD_MANAGERS_OF_A),
+        ("POST", "/boards/{id}/revoke", BOARD_MANAGERS_OF_A),
+        ("GET", "/admin/users", ADMIN),
+        ("GET", "/admin/users/new", ADMIN),
+        ("GET", "/admin/users/export.xlsx", ADMIN),
+        ("POST", "/admin/users", ADMIN),
+        ("GET", "/admin/users/{id}", ADMIN),
+        ("POST", "/admin/users/{id}", ADMIN),
+        ("POST", "/admin/users/{id}/password", ADMIN),
+        ("GET", "/admin/audit", ADMIN),
+        ("GET", "/api/v1/openapi.json", ALL),
+        ("GET", "/api/v1/session", ALL),
+        ("POST", "/api/v1/session", ALL),
+        ("DELETE", "/api/v1/session", SIGNED_IN),
+        ("POST", "/api/v1/account/password", SIGNED_IN),
+        ("GET", "/api/v1/streets", READERS),
+        ("GET", "/api/v1/stations", READERS),
+        ("POST", "/api/v1/stations", WRITERS),
+        ("GET", "/api/v1/stations/{id}", READERS_OF_A),
+        ("PUT", "/api/v1/stations/{id}", WRITERS_OF_A),
+        ("GET", "/api/v1/stations/{id}/rooms", READERS_OF_A),
+        ("POST", "/api/v1/stations/{id}/rooms", ROOM_MANAGERS_OF_A),
+        ("GET", "/api/v1/rooms/{id}", READERS_OF_A),
+        ("PUT", "/api/v1/rooms/{id}", ROOM_MANAGERS_OF_A),
+        ("POST", "/api/v1/rooms/{id}/state", ROOM_OPERATORS_OF_A),
+        ("GET", "/api/v1/policies", SIGNED_IN),
+        ("GET", "/api/v1/stations/{id}/guests", GUEST_READERS_OF_A),
+        ("POST", "/api/v1/stations/{id}/guests", GUEST_WRITERS_OF_A),
+        ("GET", "/api/v1/guests/{id}", GUEST_READERS_OF_A),
+        ("PUT", "/api/v1/guests/{id}", GUEST_WRITERS_OF_A),
+        ("POST", "/api/v1/guests/{id}/reveal", REVEALERS_OF_A),
+        ("POST", "/api/v1/guests/{id}/check-in", GUEST_WRITERS_OF_A),
+        ("GET", "/api/v1/stays/{id}", GUEST_READERS_OF_A),
+        ("POST", "/api/v1/stays/{id}/move", GUEST_WRITERS_OF_A),
+        (
+            "POST",
+            "/api/v1/stays/{id}/check-out",
+            &["lead", "staff", "medical"],
+        ),
+        ("POST", "/api/v1/stays/{id}/health", HEALTH_OF_A),
+        ("GET", "/api/v1/stations/{id}/tests", GUEST_READERS_OF_A),
+        ("POST", "/api/v1/stations/{id}/tests/results", TESTERS_OF_A),
+        ("POST", "/api/v1/tests/{id}/sample", TESTERS_OF_A),
+        ("POST", "/api/v1/tests/{id}/result", TESTERS_OF_A),
+        ("GET", "/api/v1/stations/{id}/attention", GUEST_READERS_OF_A),
+        ("POST", "/api/v1/alerts/{id}/close", TESTERS_OF_A),
+        ("GET", "/api/v1/stations/{id}/board", READERS_OF_A),
+        ("GET", "/api/v1/stations/{id}/kpis", READERS_OF_A),
+        (
+            "GET",
+            "/api/v1/district/board",
+            &["admin", "commander", "inspector", "viewer"],
+        ),
+        ("GET", "/stations/{id}/staff", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/staff/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/staff", STAFF_MANAGERS_OF_A),
+        ("POST", "/stations/{id}/groups", STAFF_MANAGERS_OF_A),
+        ("GET", "/staff/{id}/edit", STAFF_MANAGERS_OF_A),
+        ("POST", "/staff/{id}", STAFF_MANAGERS_OF_A),
+        ("POST", "/staff/{id}/leader", STAFF_MANAGERS_OF_A),
+        ("GET", "/stations/{id}/roster", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/roster/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("GET", "/api/v1/stations/{id}/roster", GUEST_READERS_OF_A),
+        ("POST", "/stations/{id}/days-off", STAFF_MANAGERS_OF_A),
+        ("POST", "/groups/{id}/roster", STAFF_MANAGERS_OF_A),
+        ("POST", "/groups/{id}/roster/swap", STAFF_MANAGERS_OF_A),
+        ("POST", "/api/v1/groups/{id}/roster", STAFF_MANAGERS_OF_A),
+        ("POST", "/groups/{id}/handovers", ON_DUTY_OF_A),
+        ("POST", "/handovers/{id}/ack", ON_DUTY_OF_A),
+        ("POST", "/handover-items/{id}/done", ON_DUTY_OF_A),
+        ("GET", "/stations/{id}/disinfection", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/disinfection/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        (
+            "GET",
+            "/stations/{id}/waste/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/disinfection", HYGIENE_OF_A),
+        (
+            "POST",
+            "/stations/{id}/disinfection/areas",
+            STAFF_MANAGERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/waste", HYGIENE_OF_A),
+        ("POST", "/disinfection/{id}/verify", VERIFIERS_OF_A),
+        (
+            "GET",
+            "/api/v1/stations/{id}/disinfection",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/api/v1/stations/{id}/disinfection", HYGIENE_OF_A),
+        ("POST", "/api/v1/disinfection/{id}/verify", VERIFIERS_OF_A),
+        ("GET", "/stations/{id}/supplies", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/supplies/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/supplies", STOCK_KEEPERS_OF_A),
+        ("POST", "/supplies/{id}/movements", STOCK_KEEPERS_OF_A),
+        ("GET", "/api/v1/stations/{id}/supplies", GUEST_READERS_OF_A),
+        (
+            "POST",
+            "/api/v1/supplies/{id}/movements",
+            STOCK_KEEPERS_OF_A,
+        ),
+        ("GET", "/stations/{id}/meals", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/meals/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/meals", ON_DUTY_OF_A),
+        ("POST", "/stays/{id}/diet", ON_DUTY_OF_A),
+        ("GET", "/stations/{id}/relatives", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/contacts/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        (
+            "GET",
+            "/stations/{id}/deliveries/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/contacts", ON_DUTY_OF_A),
+        ("POST", "/stations/{id}/deliveries", ON_DUTY_OF_A),
+        ("POST", "/deliveries/{id}/step", ON_DUTY_OF_A),
+        ("GET", "/stations/{id}/staff-tests", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/staff-tests/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/staff/{id}/tests", TESTERS_OF_A),
+        ("GET", "/stations/{id}/plans", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/plans/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/plans", STAFF_MANAGERS_OF_A),
+        ("GET", "/plans/{id}", GUEST_READERS_OF_A),
+        ("POST", "/plans/{id}/drills", STAFF_MANAGERS_OF_A),
+        (
+            "GET",
+            "/inspections",
+            &[
+                "commander",
+                "street_cmd",
+                "lead",
+                "staff",
+                "other_lead",
+                "inspector",
+                "viewer",
+            ],
+        ),
+        (
+            "POST",
+            "/inspections",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        (
+            "GET",
+            "/inspections/templates",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        (
+            "POST",
+            "/inspections/templates",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        ("GET", "/inspections/{id}", INSPECTION_READERS_OF_A),
+        ("POST", "/inspections/{id}/start", INSPECTORS_OF_A),
+        ("POST", "/inspections/{id}/results", INSPECTORS_OF_A),
+        ("POST", "/inspections/{id}/finish", INSPECTORS_OF_A),
+        ("GET", "/api/v1/inspections/{id}", INSPECTION_READERS_OF_A),
+        ("POST", "/inspections/{id}/photos", INSPECTORS_OF_A),
+        ("POST", "/inspections/{id}/rectifications", INSPECTORS_OF_A),
+        ("GET", "/photos/{id}", INSPECTION_READERS_OF_A),
+        ("GET", "/photos/{id}/thumb", INSPECTION_READERS_OF_A),
+        (
+            "GET",
+            "/rectifications",
+            &[
+                "commander",
+                "street_cmd",
+                "lead",
+                "staff",
+                "other_lead",
+                "inspector",
+                "viewer",
+            ],
+        ),
+        (
+            "GET",
+            "/rectifications.xlsx",
+            &[
+                "commander",
+                "street_cmd",
+                "lead",
+                "staff",
+                "other_lead",
+                "inspector",
+                "viewer",
+            ],
+        ),
+        ("GET", "/rectifications/{id}", INSPECTION_READERS_OF_A),
+        ("POST", "/rectifications/{id}/submit", RECTIFIERS_OF_A),
+        ("POST", "/rectifications/{id}/photos", RECTIFIERS_OF_A),
+        ("POST", "/rectifications/{id}/verify", INSPECTORS_OF_A),
+        (
+            "GET",
+            "/api/v1/rectifications/{id}",
+            INSPECTION_READERS_OF_A,
+        ),
+        (
+            "GET",
+            "/notices",
+            &[
+                "commander",
+                "street_cmd",
+                "lead",
+                "staff",
+                "other_lead",
+                "inspector",
+                "viewer",
+            ],
+        ),
+        (
+            "POST",
+            "/notices",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        // The fixture notice is a district-wide draft: the district's command only.
+        ("GET", "/notices/{id}", INSPECTORS_OF_A),
+        ("GET", "/notices/{id}/export.docx", INSPECTORS_OF_A),
+        ("GET", "/api/v1/notices/{id}", INSPECTORS_OF_A),
+        ("POST", "/notices/{id}/publish", INSPECTORS_OF_A),
+        ("GET", "/command", COMMAND_READERS),
+        (
+            "GET",
+            "/directives",
+            &[
+                "commander",
+                "street_cmd",
+                "lead",
+                "staff",
+                "other_lead",
+                "inspector",
+                "enterprise",
+                "viewer",
+            ],
+        ),
+        ("POST", "/directives", &["commander"]),
+        // The fixture directive is published to station A.
+        ("GET", "/directives/{id}", DIRECTIVE_READERS_OF_A),
+        ("GET", "/api/v1/directives/{id}", DIRECTIVE_READERS_OF_A),
+        ("GET", "/directive-files/{id}", DIRECTIVE_READERS_OF_A),
+        (
+            "GET",
+            "/directives/{id}/export.xlsx",
+            &["commander", "inspector", "viewer"],
+        ),
+        ("POST", "/directives/{id}/files", &["commander"]),
+        ("POST", "/directives/{id}/publish", &["commander"]),
+        ("POST", "/directives/{id}/remind", &["commander"]),
+        ("POST", "/directives/{id}/acknowledge", &["lead"]),
+        ("GET", "/task-groups", COMMAND_READERS),
+        (
+            "POST",
+            "/task-groups",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        ("GET", "/task-groups/{id}", COMMAND_READERS),
+        ("GET", "/task-groups/{id}/export.xlsx", COMMAND_READERS),
+        (
+            "POST",
+            "/task-groups/{id}/tasks",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        (
+            "POST",
+            "/tasks/{id}/status",
+            &["commander", "street_cmd", "inspector"],
+        ),
+        ("GET", "/reports", REPORT_READERS),
+        ("POST", "/reports", &["commander"]),
+        ("GET", "/reports/{day}", REPORT_READERS),
+        ("GET", "/reports/{day}/export.xlsx", REPORT_READERS),
+        ("GET", "/reports/{day}/export.docx", REPORT_READERS),
+        ("GET", "/api/v1/reports/{day}", REPORT_READERS),
+        ("GET", "/stays/{id}/counselling", COUNSELLORS_OF_A),
+        ("POST", "/stays/{id}/counselling", COUNSELLORS_OF_A),
+        ("GET", "/api/v1/stays/{id}/counselling", COUNSELLORS_OF_A),
+        ("POST", "/api/v1/stays/{id}/counselling", COUNSELLORS_OF_A),
+        ("GET", "/stations/{id}/incidents", GUEST_READERS_OF_A),
+        (
+            "GET",
+            "/stations/{id}/incidents/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        (
+            "GET",
+            "/stations/{id}/complaints/export.xlsx",
+            GUEST_READERS_OF_A,
+        ),
+        ("POST", "/stations/{id}/incidents", INCIDENT_RECORDERS_OF_A),
+        ("POST", "/stations/{id}/complaints", INCIDENT_RECORDERS_OF_A),
+        ("POST", "/incidents/{id}/close", STAFF_MANAGERS_OF_A),
+        ("POST", "/complaints/{id}/status", INCIDENT_RECORDERS_OF_A),
+        ("GET", "/api/v1/stations/{id}/incidents", GUEST_READERS_OF_A),
+        (
+            "POST",
+            "/api/v1/stations/{id}/incidents",
+            INCIDENT_RECORDERS_OF_A,
+        ),
+        (
+            "POST",
+            "/api/v1/stations/{id}/complaints",
+            INCIDENT_RECORDERS_OF_A,
+        ),
+        ("GET", "/api/v1/users", ADMIN),
+        ("POST", "/api/v1/users", ADMIN),
+        ("GET", "/api/v1/users/{id}", ADMIN),
+        ("PUT", "/api/v1/users/{id}", ADMIN),
+        ("GET", "/api/v1/audit", ADMIN),
+    ]
+}
