@@ -233,6 +233,10 @@ pub enum Permission {
     DirectivesRead,
     /// Confirm a directive on behalf of the unit it was sent to.
     DirectivesAcknowledge,
+    /// See enterprises (an enterprise user: its own only; a street: its own).
+    EnterprisesRead,
+    /// Register and edit enterprises, resumption status and the prevention plan.
+    EnterprisesWrite,
 }
 
 /// The role → permission table, in one place.
@@ -294,6 +298,8 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
             Commander | Inspector | Viewer | StationLead | StationStaff | Enterprise
         ),
         DirectivesAcknowledge => matches!(role, Commander | StationLead | Enterprise),
+        EnterprisesRead => matches!(role, Commander | Inspector | Viewer | Enterprise),
+        EnterprisesWrite => matches!(role, Commander | Enterprise),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

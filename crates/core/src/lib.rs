@@ -29,6 +29,7 @@ pub mod attention;
 pub mod counselling;
 pub mod directive;
 pub mod disinfection;
+pub mod enterprise;
 pub mod error;
 pub mod evidence;
 pub mod guest;

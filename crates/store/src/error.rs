@@ -80,6 +80,8 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ("uq_handovers_shift", "shift"),
     ("uq_rectifications_item", "item_id"),
     ("uq_task_groups_name", "name"),
+    ("uq_enterprises_uscc", "uscc"),
+    ("enterprises.uscc", "uscc"),
     ("task_groups.name", "name"),
     (
         "rectifications.inspection_id, rectifications.item_id",

@@ -9,6 +9,7 @@ pub mod counselling;
 pub mod db;
 pub mod directives;
 pub mod disinfection;
+pub mod enterprises;
 pub mod error;
 pub mod guests;
 pub mod handovers;

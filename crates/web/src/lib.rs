@@ -11,6 +11,7 @@ mod care_routes;
 mod command_routes;
 pub mod daily_report;
 pub mod docx;
+mod work_routes;
 
 pub mod error;
 pub mod export;
@@ -421,6 +422,7 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .get("/api/v1/audit", Perm(AuditRead), api::users::audit_log)
         .then(care_routes::add)
         .then(command_routes::add)
+        .then(work_routes::add)
         .finish()
 }
 

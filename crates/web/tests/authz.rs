@@ -47,7 +47,41 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
         "matrix rows for routes that do not exist: {stale:?}"
     );
 
-    let (_, street_b, st_a, st_b) = district(app.db()).await;
+    let (street_a, street_b, st_a, st_b) = district(app.db()).await;
+    // The first enterprise, in street A: the `enterprise` account (scope enterprise 1) is its own.
+    let enterprise = yizhan_store::enterprises::create(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        &yizhan_core::enterprise::validate_enterprise(
+            &yizhan_core::enterprise::EnterpriseInput {
+                uscc: "91350100M000100Y43".into(),
+                name: "深圳市甲电子有限公司".into(),
+                street_id: street_a.to_string(),
+                industry: "manufacturing".into(),
+                headcount: "100".into(),
+                contact_name: "王经理".into(),
+                contact_phone: "13800138000".into(),
+                resumption: "not_started".into(),
+                ..Default::default()
+            },
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(enterprise, 1);
+    yizhan_store::enterprises::file_plan(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        enterprise,
+        "方案.pdf",
+        "application/pdf",
+        "0",
+        b"%PDF-1.4",
+    )
+    .await
+    .unwrap();
     let target = app
         .user("target", Role::Viewer, Scope::District, false)
         .await;
@@ -241,6 +275,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             directive
         } else if path.starts_with("/directive-files/") {
             directive_file
+        } else if path.starts_with("/enterprises/") || path.starts_with("/api/v1/enterprises/") {
+            enterprise
         } else if path.starts_with("/task-groups/") {
             task_group
         } else if path.starts_with("/tasks/") {

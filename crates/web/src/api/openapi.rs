@@ -250,6 +250,14 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "A directive with its attachments and receipts: every recipient for the command, the reader's own row for a unit (reading it records the reading)",
             None,
         ),
+        ("GET", "/api/v1/enterprises") => (
+            "Enterprises in the reader's scope (an enterprise account: its own), contact phones masked; filters street, resumption, above_scale=1",
+            None,
+        ),
+        ("GET", "/api/v1/enterprises/{id}") => (
+            "One enterprise with its resumption status and dates; 404 outside the reader's scope",
+            None,
+        ),
         ("GET", "/api/v1/notices/{id}") => (
             "A notice (通报) with its content: units by severity and the findings; frozen once published, live while a draft (command only)",
             None,

@@ -40,6 +40,11 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/reports", "nav.reports", Some(Permission::ReportsRead)),
     ("/notices", "nav.notices", Some(Permission::InspectionsRead)),
     (
+        "/enterprises",
+        "nav.enterprises",
+        Some(Permission::EnterprisesRead),
+    ),
+    (
         "/directives",
         "nav.directives",
         Some(Permission::DirectivesRead),

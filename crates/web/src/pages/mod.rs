@@ -7,6 +7,7 @@ pub mod certificates;
 pub mod counselling;
 pub mod directives;
 pub mod disinfection;
+pub mod enterprises;
 pub mod exports;
 pub mod guests;
 pub mod handovers;

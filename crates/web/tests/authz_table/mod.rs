@@ -92,6 +92,16 @@ pub const INSPECTION_READERS_OF_A: &[&str] = &["commander", "lead", "staff", "in
 pub const INSPECTORS_OF_A: &[&str] = &["commander", "inspector"];
 /// A directive published to station A: the district command and the station's own people.
 pub const DIRECTIVE_READERS_OF_A: &[&str] = &["commander", "lead", "staff", "inspector", "viewer"];
+/// Enterprises: the command, and an enterprise's own account (enterprise 1, in street A).
+pub const ENTERPRISE_READERS: &[&str] = &[
+    "commander",
+    "street_cmd",
+    "inspector",
+    "enterprise",
+    "viewer",
+];
+pub const ENTERPRISE_1_READERS: &[&str] = &["commander", "inspector", "enterprise", "viewer"];
+pub const ENTERPRISE_1_WRITERS: &[&str] = &["commander", "enterprise"];
 /// The command's own pages (overview, task groups): every command role, any scope.
 pub const COMMAND_READERS: &[&str] = &["commander", "street_cmd", "inspector", "viewer"];
 /// The district's daily report: district-wide command roles only (not a street's commander).
@@ -471,6 +481,17 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/directives/{id}/publish", &["commander"]),
         ("POST", "/directives/{id}/remind", &["commander"]),
         ("POST", "/directives/{id}/acknowledge", &["lead"]),
+        ("GET", "/enterprises", ENTERPRISE_READERS),
+        ("GET", "/enterprises/export.xlsx", ENTERPRISE_READERS),
+        ("GET", "/api/v1/enterprises", ENTERPRISE_READERS),
+        ("GET", "/enterprises/new", &["commander", "street_cmd"]),
+        ("POST", "/enterprises", &["commander", "street_cmd"]),
+        ("GET", "/enterprises/{id}", ENTERPRISE_1_READERS),
+        ("GET", "/api/v1/enterprises/{id}", ENTERPRISE_1_READERS),
+        ("GET", "/enterprises/{id}/plan", ENTERPRISE_1_READERS),
+        ("GET", "/enterprises/{id}/edit", ENTERPRISE_1_WRITERS),
+        ("POST", "/enterprises/{id}", ENTERPRISE_1_WRITERS),
+        ("POST", "/enterprises/{id}/plan", ENTERPRISE_1_WRITERS),
         ("GET", "/task-groups", COMMAND_READERS),
         (
             "POST",

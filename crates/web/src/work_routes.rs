@@ -1,0 +1,69 @@
+//! Routes of return to work (复工复产): enterprises so far; workers, transport, difficulties and
+//! relief come next. Each with its policy.
+
+use yizhan_core::access::Permission;
+
+use crate::pages;
+use crate::pages::enterprises::UPLOAD_LIMIT;
+use crate::policy::{Policy, Routes};
+
+pub fn add(r: Routes) -> Routes {
+    use Permission::*;
+    use Policy::*;
+    r.get(
+        "/enterprises",
+        Perm(EnterprisesRead),
+        pages::enterprises::list,
+    )
+    .get(
+        "/enterprises/export.xlsx",
+        Perm(EnterprisesRead),
+        pages::enterprises::export,
+    )
+    .get(
+        "/enterprises/new",
+        Perm(EnterprisesWrite),
+        pages::enterprises::new,
+    )
+    .post(
+        "/enterprises",
+        Perm(EnterprisesWrite),
+        pages::enterprises::create,
+    )
+    .get(
+        "/enterprises/{id}",
+        Perm(EnterprisesRead),
+        pages::enterprises::show,
+    )
+    .get(
+        "/enterprises/{id}/edit",
+        Perm(EnterprisesWrite),
+        pages::enterprises::edit,
+    )
+    .post(
+        "/enterprises/{id}",
+        Perm(EnterprisesWrite),
+        pages::enterprises::update,
+    )
+    .upload(
+        "/enterprises/{id}/plan",
+        Perm(EnterprisesWrite),
+        pages::enterprises::upload_plan,
+        UPLOAD_LIMIT,
+    )
+    .get(
+        "/enterprises/{id}/plan",
+        Perm(EnterprisesRead),
+        pages::enterprises::download_plan,
+    )
+    .get(
+        "/api/v1/enterprises",
+        Perm(EnterprisesRead),
+        pages::enterprises::api_list,
+    )
+    .get(
+        "/api/v1/enterprises/{id}",
+        Perm(EnterprisesRead),
+        pages::enterprises::api_show,
+    )
+}

@@ -1,0 +1,245 @@
+//! Enterprises on SQLite and PostgreSQL: the USCC and the resumption dates validated, a code
+//! registered once, and isolation — an enterprise's own account sees and changes only itself,
+//! a street only its own; phones masked; the prevention plan filed and downloaded.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{App, district};
+use yizhan_core::access::{Role, Scope};
+use yizhan_store::both_backends;
+use yizhan_store::testing::TestDb;
+
+/// A valid unified social credit code from 17 characters (GB 32100 check character).
+fn uscc(body17: &str) -> String {
+    const CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const W: [usize; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
+    let sum: usize = body17
+        .chars()
+        .zip(W)
+        .map(|(c, w)| CHARSET.find(c).unwrap() * w)
+        .sum();
+    let check = CHARSET.as_bytes()[(31 - sum % 31) % 31] as char;
+    format!("{body17}{check}")
+}
+
+fn form(code: &str, name: &str, street: i64) -> Vec<(&'static str, String)> {
+    vec![
+        ("uscc", code.to_owned()),
+        ("name", name.to_owned()),
+        ("street_id", street.to_string()),
+        ("industry", "manufacturing".into()),
+        ("above_scale", "on".into()),
+        ("headcount", "860".into()),
+        ("contact_name", "王经理".into()),
+        ("contact_phone", "13800138000".into()),
+        ("resumption", "applied".into()),
+        ("applied_on", "2020-02-10".into()),
+    ]
+}
+
+both_backends!(
+    enterprises_are_validated_and_kept_apart,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (street_a, street_b, _, _) = district(app.db()).await;
+        let cmd = app
+            .user("zhihui", Role::Commander, Scope::District, false)
+            .await;
+        let mut c = app.session_for(cmd).await;
+        let send = async |c: &mut common::Client, path: &str, f: Vec<(&'static str, String)>| {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.form(c, path, &f).await
+        };
+        let code_a = "91350100M000100Y43".to_owned();
+        let code_b = uscc("91440307MA5F00000");
+        let mut bad = form(&code_a, "甲电子", street_a);
+        bad[0].1 = "91350100M000100Y44".into();
+        let r = send(&mut c, "/enterprises", bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("统一社会信用代码"), "{}", r.body);
+        let mut bad = form(&code_a, "甲电子", street_a);
+        bad[8].1 = "resumed".into();
+        let r = send(&mut c, "/enterprises", bad).await;
+        assert!(r.body.contains("该状态需要填写这一步的日期"), "{}", r.body);
+        let r = send(
+            &mut c,
+            "/enterprises",
+            form(&code_a, "深圳市甲电子有限公司", street_a),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let ent_a: i64 = r
+            .location()
+            .trim_start_matches("/enterprises/")
+            .parse()
+            .unwrap();
+        let r = send(
+            &mut c,
+            "/enterprises",
+            form(&code_a.to_lowercase(), "重复", street_a),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::CONFLICT,
+            "the same code twice: {}",
+            r.body
+        );
+        let r = send(
+            &mut c,
+            "/enterprises",
+            form(&code_b, "深圳市乙物流有限公司", street_b),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let ent_b: i64 = r
+            .location()
+            .trim_start_matches("/enterprises/")
+            .parse()
+            .unwrap();
+
+        // The enterprise's own account: itself only, by list, id, API and export.
+        let own = app
+            .user("jia", Role::Enterprise, Scope::Enterprise(ent_a), false)
+            .await;
+        let mut e = app.session_for(own).await;
+        let list = app.get(&mut e, "/enterprises").await;
+        assert!(
+            list.body.contains("深圳市甲电子有限公司") && !list.body.contains("乙物流"),
+            "{}",
+            list.body
+        );
+        assert_eq!(
+            app.get(&mut e, &format!("/enterprises/{ent_b}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get(&mut e, &format!("/api/v1/enterprises/{ent_b}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let api = app.get(&mut e, "/api/v1/enterprises").await.json();
+        assert_eq!(api.as_array().unwrap().len(), 1);
+        assert_eq!(api[0]["contact_phone"], "138****8000", "phones are masked");
+        let rows = common::xlsx_rows(
+            &app.get(&mut e, "/enterprises/export.xlsx").await.bytes,
+            "复工复产企业",
+        );
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[1][7], "138****8000");
+        // It reports its own resumption; it cannot touch another, nor register a new one.
+        let mut resumed = form(&code_a, "深圳市甲电子有限公司", street_a);
+        resumed[8].1 = "resumed".into();
+        resumed.push(("approved_on", "2020-02-12".into()));
+        resumed.push(("resumed_on", "2020-02-17".into()));
+        let r = send(&mut e, &format!("/enterprises/{ent_a}"), resumed.clone()).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(
+            app.get(&mut e, &format!("/api/v1/enterprises/{ent_a}"))
+                .await
+                .json()["resumption"],
+            "resumed"
+        );
+        assert_eq!(
+            send(
+                &mut e,
+                &format!("/enterprises/{ent_b}"),
+                form(&code_b, "乙", street_b)
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            send(
+                &mut e,
+                "/enterprises",
+                form(&uscc("91440307MA5F00001"), "丙", street_a)
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.get(&mut e, "/enterprises/new").await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        // A street sees its own enterprises only and cannot move one out of its street.
+        let sc = app
+            .user("jiedao", Role::Commander, Scope::Street(street_b), false)
+            .await;
+        let mut s = app.session_for(sc).await;
+        assert_eq!(
+            app.get(&mut s, &format!("/enterprises/{ent_a}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get(&mut s, &format!("/enterprises/{ent_b}"))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let r = send(
+            &mut s,
+            &format!("/enterprises/{ent_b}"),
+            form(&code_b, "深圳市乙物流有限公司", street_a),
+        )
+        .await;
+        assert!(r.body.contains("不在您的管辖范围内"), "{}", r.body);
+
+        // The prevention plan: filed by the enterprise, downloaded as filed, never rendered.
+        let pdf = b"%PDF-1.4\n% plan\n%%EOF\n".to_vec();
+        let r = app
+            .upload(
+                &mut e,
+                &format!("/enterprises/{ent_a}/plan"),
+                &[],
+                "防控方案.pdf",
+                &pdf,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = app
+            .upload(
+                &mut e,
+                &format!("/enterprises/{ent_a}/plan"),
+                &[],
+                "x.pdf",
+                b"<script>alert(1)</script>",
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let dl = app.get(&mut c, &format!("/enterprises/{ent_a}/plan")).await;
+        assert_eq!(dl.bytes, pdf);
+        assert!(dl.header("content-disposition").starts_with("attachment"));
+        assert!(
+            app.get(&mut c, &format!("/enterprises/{ent_a}"))
+                .await
+                .body
+                .contains("防控方案.pdf")
+        );
+        // Filters: above scale, resumption, street.
+        let f = app
+            .get(
+                &mut c,
+                &format!("/api/v1/enterprises?resumption=resumed&street={street_a}"),
+            )
+            .await
+            .json();
+        assert_eq!(f.as_array().unwrap().len(), 1);
+        let f = app
+            .get(&mut c, "/api/v1/enterprises?resumption=not_started")
+            .await
+            .json();
+        assert_eq!(f.as_array().unwrap().len(), 0);
+    }
+);
