@@ -103,7 +103,7 @@ pub struct Recipient {
     pub directive_id: i64,
     pub kind: String,
     pub target_id: i64,
-    /// The street's or station's name (an enterprise's once enterprises exist).
+    /// The street's, station's or enterprise's name.
     pub name: Option<String>,
     pub read_at: Option<DateTime<Utc>>,
     pub read_by: Option<String>,
@@ -115,7 +115,8 @@ pub struct Recipient {
 
 const RECIPIENTS: &str = "SELECT r.directive_id, r.kind, r.target_id,
         CASE r.kind WHEN 'street' THEN (SELECT name FROM streets WHERE id = r.target_id)
-                    WHEN 'station' THEN (SELECT name FROM stations WHERE id = r.target_id) END AS name,
+                    WHEN 'station' THEN (SELECT name FROM stations WHERE id = r.target_id)
+                    WHEN 'enterprise' THEN (SELECT name FROM enterprises WHERE id = r.target_id) END AS name,
         r.read_at, r.read_by, r.acknowledged_at, r.acknowledged_by, r.reminders, r.reminded_at
    FROM directive_recipients r";
 

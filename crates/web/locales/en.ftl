@@ -1062,3 +1062,4 @@ field.resumption = Resumption
 field.applied_on = Applied on
 field.approved_on = Approved on
 field.resumed_on = Resumed on
+directive.multi_hint = Choose several: hold Ctrl on a computer; tick them on a phone.

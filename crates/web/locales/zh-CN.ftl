@@ -1062,3 +1062,4 @@ field.resumption = 复工状态
 field.applied_on = 申请日期
 field.approved_on = 批准日期
 field.resumed_on = 复工日期
+directive.multi_hint = 可多选：电脑按住 Ctrl 点选，手机直接勾选。

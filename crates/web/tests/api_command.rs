@@ -413,3 +413,86 @@ both_backends!(
         assert_eq!((row_b[2].as_str(), row_b[6].as_str()), ("未读", "1"));
     }
 );
+
+both_backends!(
+    an_enterprise_confirms_a_directive_sent_to_it,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (street_a, _, _, _) = district(app.db()).await;
+        let sys = yizhan_core::access::Actor::system();
+        let ent = |code: &str, name: &str| yizhan_core::enterprise::EnterpriseInput {
+            uscc: code.into(),
+            name: name.into(),
+            street_id: street_a.to_string(),
+            industry: "logistics".into(),
+            headcount: "40".into(),
+            contact_name: "王经理".into(),
+            contact_phone: "13800138000".into(),
+            resumption: "not_started".into(),
+            ..Default::default()
+        };
+        let a = yizhan_store::enterprises::create(
+            app.db(),
+            &sys,
+            &yizhan_core::enterprise::validate_enterprise(
+                &ent("91350100M000100Y43", "甲物流"),
+                today_of(),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+        let cmd = app
+            .user("zhihui", Role::Commander, Scope::District, false)
+            .await;
+        let boss = app
+            .user("jia", Role::Enterprise, Scope::Enterprise(a), false)
+            .await;
+        let mut c = app.session_for(cmd).await;
+        let deadline = (today_of() + chrono::Duration::days(3)).to_string();
+        let r = app
+            .form(
+                &mut c,
+                "/directives",
+                &[
+                    ("title", "企业对抵深员工管理指引"),
+                    ("kind", "guideline"),
+                    ("deadline", &deadline),
+                    ("body", "请各企业落实返岗员工健康管理。"),
+                    ("recipient", &format!("enterprise:{a}")),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let id: i64 = r
+            .location()
+            .trim_start_matches("/directives/")
+            .parse()
+            .unwrap();
+        app.form(&mut c, &format!("/directives/{id}/publish"), &[])
+            .await;
+        let mut b = app.session_for(boss).await;
+        assert!(
+            app.get(&mut b, "/")
+                .await
+                .body
+                .contains("您有 1 份通知待确认")
+        );
+        assert_eq!(
+            app.form(&mut b, &format!("/directives/{id}/acknowledge"), &[])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let all = app
+            .get(&mut c, &format!("/api/v1/directives/{id}"))
+            .await
+            .json();
+        assert_eq!(all["recipients"][0]["name"], "甲物流");
+        assert_eq!(all["recipients"][0]["acknowledged_by"], "jia");
+    }
+);
+
+fn today_of() -> chrono::NaiveDate {
+    yizhan_core::time::local_date(now())
+}

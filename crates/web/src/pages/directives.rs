@@ -132,6 +132,7 @@ struct ListPage {
     kinds: Vec<(&'static str, String)>,
     streets: Vec<Street>,
     stations: Vec<Station>,
+    enterprises: Vec<yizhan_store::enterprises::Enterprise>,
     f: DirectiveInput,
     error: Option<String>,
 }
@@ -206,6 +207,11 @@ async fn list_page(
         } else {
             Vec::new()
         },
+        enterprises: if can_issue {
+            yizhan_store::enterprises::list(&state.db).await?
+        } else {
+            Vec::new()
+        },
         f,
         error: e.map(|e| e.message(&tr)),
     })
@@ -234,11 +240,12 @@ pub async fn create(
         // Every recipient must exist.
         let streets = yizhan_store::stations::streets(&state.db).await?;
         let stations = yizhan_store::stations::list(&state.db).await?;
+        let enterprises = yizhan_store::enterprises::list(&state.db).await?;
         for (kind, id) in &d.recipients {
             let known = match kind {
                 RecipientKind::Street => streets.iter().any(|s| s.id == *id),
                 RecipientKind::Station => stations.iter().any(|s| s.id == *id),
-                RecipientKind::Enterprise => false,
+                RecipientKind::Enterprise => enterprises.iter().any(|e| e.id == *id),
             };
             if !known {
                 return Err(WebError::Rule {
