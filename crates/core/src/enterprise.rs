@@ -237,3 +237,133 @@ mod tests {
         assert!(!validate_enterprise(&small, today()).unwrap().above_scale);
     }
 }
+
+/// What resumption statistics need of one enterprise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatFacts {
+    pub group: String,
+    pub above_scale: bool,
+    pub resumed_on: Option<NaiveDate>,
+}
+
+/// Resumption in one group (a street, an industry, or all), as of a day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Rate {
+    pub group: String,
+    pub total: i64,
+    pub resumed: i64,
+    pub above_total: i64,
+    pub above_resumed: i64,
+}
+
+impl Rate {
+    /// Per mille (‰): 1000 = all resumed; 0 when the group is empty.
+    pub fn permille(resumed: i64, total: i64) -> i64 {
+        if total <= 0 {
+            0
+        } else {
+            (resumed * 1000 + total / 2) / total
+        }
+    }
+    pub fn rate(&self) -> i64 {
+        Rate::permille(self.resumed, self.total)
+    }
+    pub fn above_rate(&self) -> i64 {
+        Rate::permille(self.above_resumed, self.above_total)
+    }
+}
+
+/// Resumption per group as of `day` (resumed on or before it), groups in first-seen order,
+/// and the sum of all as the last line (group "").
+pub fn rates(facts: &[StatFacts], day: NaiveDate) -> Vec<Rate> {
+    let mut out: Vec<Rate> = Vec::new();
+    let mut all = Rate::default();
+    for f in facts {
+        let done = f.resumed_on.is_some_and(|d| d <= day);
+        let idx = match out.iter().position(|r| r.group == f.group) {
+            Some(i) => i,
+            None => {
+                out.push(Rate {
+                    group: f.group.clone(),
+                    ..Default::default()
+                });
+                out.len() - 1
+            }
+        };
+        for r in [&mut out[idx], &mut all] {
+            r.total += 1;
+            r.resumed += i64::from(done);
+            if f.above_scale {
+                r.above_total += 1;
+                r.above_resumed += i64::from(done);
+            }
+        }
+    }
+    out.push(all);
+    out
+}
+
+/// The district's rate, all and above-scale, for each day from `from` to `to` (‰).
+pub fn over_time(
+    facts: &[StatFacts],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(NaiveDate, i64, i64)> {
+    from.iter_days()
+        .take_while(|d| *d <= to)
+        .map(|d| {
+            let all = rates(facts, d).pop().unwrap_or_default();
+            (d, all.rate(), all.above_rate())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod stat_tests {
+    use super::*;
+
+    fn f(group: &str, above: bool, day: Option<&str>) -> StatFacts {
+        StatFacts {
+            group: group.into(),
+            above_scale: above,
+            resumed_on: day.map(|d| d.parse().unwrap()),
+        }
+    }
+
+    #[test]
+    fn rates_per_group_and_over_time() {
+        let facts = [
+            f("吉华街道", true, Some("2020-02-10")),
+            f("吉华街道", false, None),
+            f("平湖街道", true, Some("2020-02-20")),
+            f("吉华街道", true, Some("2020-03-01")),
+        ];
+        let r = rates(&facts, "2020-02-29".parse().unwrap());
+        assert_eq!(r.len(), 3);
+        assert_eq!(
+            (r[0].group.as_str(), r[0].total, r[0].resumed),
+            ("吉华街道", 3, 1)
+        );
+        assert_eq!(r[0].rate(), 333);
+        assert_eq!(
+            (r[0].above_total, r[0].above_resumed, r[0].above_rate()),
+            (2, 1, 500)
+        );
+        let all = &r[2];
+        assert_eq!(
+            (all.group.as_str(), all.total, all.resumed, all.above_rate()),
+            ("", 4, 2, 667)
+        );
+        let t = over_time(
+            &facts,
+            "2020-02-09".parse().unwrap(),
+            "2020-03-01".parse().unwrap(),
+        );
+        assert_eq!(t.len(), 22);
+        assert_eq!(t[0].1, 0);
+        assert_eq!(t[1].1, 250);
+        assert_eq!(t.last().unwrap().1, 750);
+        assert_eq!(t.last().unwrap().2, 1000);
+        assert_eq!(Rate::permille(0, 0), 0);
+    }
+}

@@ -66,4 +66,10 @@ pub fn add(r: Routes) -> Routes {
         Perm(EnterprisesRead),
         pages::enterprises::api_show,
     )
+    .get("/resumption", Perm(ReportsRead), pages::resumption::show)
+    .get(
+        "/resumption/export.xlsx",
+        Perm(ReportsRead),
+        pages::resumption::export,
+    )
 }

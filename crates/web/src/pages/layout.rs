@@ -45,6 +45,11 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
         Some(Permission::EnterprisesRead),
     ),
     (
+        "/resumption",
+        "nav.resumption",
+        Some(Permission::ReportsRead),
+    ),
+    (
         "/directives",
         "nav.directives",
         Some(Permission::DirectivesRead),

@@ -27,6 +27,7 @@ pub mod policies;
 pub mod rectifications;
 pub mod relatives;
 pub mod reports;
+pub mod resumption;
 pub mod rooms;
 pub mod roster;
 pub mod staff;

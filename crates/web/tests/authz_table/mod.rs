@@ -492,6 +492,8 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/enterprises/{id}/edit", ENTERPRISE_1_WRITERS),
         ("POST", "/enterprises/{id}", ENTERPRISE_1_WRITERS),
         ("POST", "/enterprises/{id}/plan", ENTERPRISE_1_WRITERS),
+        ("GET", "/resumption", COMMAND_READERS),
+        ("GET", "/resumption/export.xlsx", COMMAND_READERS),
         ("GET", "/task-groups", COMMAND_READERS),
         (
             "POST",

@@ -1,0 +1,91 @@
+//! Return to work in headless Chromium: the enterprise register and the resumption statistics
+//! with their chart, on a phone and on a big screen.
+
+mod browser_support;
+mod common;
+
+use browser_support::*;
+use common::district;
+use thirtyfour::prelude::*;
+use yizhan_core::access::{Actor, Role, Scope};
+use yizhan_store::both_backends;
+use yizhan_store::testing::TestDb;
+
+both_backends!(
+    the_register_and_the_resumption_chart,
+    |t: TestDb| async move {
+        with_browser(
+            t,
+            "the_register_and_the_resumption_chart",
+            |d, base, app| async move {
+                let (street_a, _, _, _) = district(app.db()).await;
+                let today = yizhan_core::time::local_date(yizhan_store::db::now());
+                let ago = |n: i64| (today - chrono::Duration::days(n)).to_string();
+                for (code, name, resumed) in [
+                    ("91350100M000100Y43", "深圳市甲电子有限公司", true),
+                    ("91440300MA5DC7RF9T", "深圳市乙物流有限公司", false),
+                ] {
+                    let mut i = yizhan_core::enterprise::EnterpriseInput {
+                        uscc: code.into(),
+                        name: name.into(),
+                        street_id: street_a.to_string(),
+                        industry: "manufacturing".into(),
+                        above_scale: "on".into(),
+                        headcount: "300".into(),
+                        contact_name: "王经理".into(),
+                        contact_phone: "13800138000".into(),
+                        resumption: "not_started".into(),
+                        ..Default::default()
+                    };
+                    if resumed {
+                        i.resumption = "resumed".into();
+                        i.applied_on = ago(9);
+                        i.approved_on = ago(8);
+                        i.resumed_on = ago(7);
+                    }
+                    if let Ok(e) = yizhan_core::enterprise::validate_enterprise(&i, today) {
+                        yizhan_store::enterprises::create(app.db(), &Actor::system(), &e)
+                            .await
+                            .unwrap();
+                    }
+                }
+                app.user("zhihui", Role::Commander, Scope::District, false)
+                    .await;
+                let backend = format!("{:?}", app.db().backend()).to_lowercase();
+                sign_in(&d, &base, "zhihui").await?;
+                for (w, h, mobile) in [(375, 812, true), (1920, 1080, false)] {
+                    viewport(&d, w, h, mobile).await?;
+                    for (path, name) in
+                        [("enterprises", "enterprises"), ("resumption", "resumption")]
+                    {
+                        d.goto(format!("{base}/{path}")).await?;
+                        let width: i64 = d
+                            .execute("return document.documentElement.scrollWidth;", vec![])
+                            .await?
+                            .convert()?;
+                        assert!(
+                            width <= i64::from(w),
+                            "{path} is {width}px wide on a {w}px screen"
+                        );
+                        if path == "resumption" {
+                            // ECharts draws into a canvas inside the chart box.
+                            d.query(By::Css("[data-testid=resumption-chart] canvas"))
+                                .wait(
+                                    std::time::Duration::from_secs(5),
+                                    std::time::Duration::from_millis(50),
+                                )
+                                .first()
+                                .await?;
+                            let rate = text_of(&d, "[data-testid=resumption-rate]").await?;
+                            assert!(rate.ends_with('%'), "{rate}");
+                        }
+                        d.screenshot(&shots_dir().join(format!("{name}-{w}-{backend}.png")))
+                            .await?;
+                    }
+                }
+                Ok(())
+            },
+        )
+        .await;
+    }
+);
