@@ -10,19 +10,9 @@ use yizhan_core::access::{Role, Scope};
 use yizhan_store::both_backends;
 use yizhan_store::testing::TestDb;
 
-/// A valid unified social credit code from 17 characters (GB 32100 check character).
+/// A valid unified social credit code from 17 characters.
 fn uscc(body17: &str) -> String {
-    const CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const W: [usize; 17] = [
-        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-    ];
-    let sum: usize = body17
-        .chars()
-        .zip(W)
-        .map(|(c, w)| CHARSET.find(c).unwrap() * w)
-        .sum();
-    let check = CHARSET.as_bytes()[(31 - sum % 31) % 31] as char;
-    format!("{body17}{check}")
+    yizhan_core::validate::with_check_char(body17).unwrap()
 }
 
 fn form(code: &str, name: &str, street: i64) -> Vec<(&'static str, String)> {

@@ -177,6 +177,8 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             ),
         ),
     ];
+    // Enterprises first: the demo `enterprise` account is enterprise 1.
+    let (firms, above, resumed) = crate::demo_work::load(db, &actor, &streets).await?;
     let guests_loaded = station_life(db, &actor, zhuohui).await?;
     let (groups, people) = crate::demo_care::load(db, &actor, zhuohui).await?;
     for s in all.iter().filter(|s| s.id != zhuohui) {
@@ -187,6 +189,9 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         all.len()
     );
 
+    if firms > 0 {
+        println!("复工复产 / return to work: {firms} 家企业, 规上 {above} 家, 已复工 {resumed} 家");
+    }
     println!("演示账号 / demo accounts (密码仅显示一次 / passwords shown once):");
     for (username, name, role, scope) in accounts {
         if users::find_by_username(db, username).await?.is_some() {
@@ -244,9 +249,9 @@ async fn rooms_for(
 }
 
 /// A deterministic pseudo-random sequence, so every demo looks the same.
-struct Lcg(u64);
+pub struct Lcg(pub u64);
 impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
+    pub fn next(&mut self, n: u64) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)

@@ -4,6 +4,7 @@ mod bench;
 mod cli;
 mod demo;
 mod demo_care;
+mod demo_work;
 mod serve;
 
 use clap::Parser;

@@ -25,7 +25,7 @@ pub use plate::{parse_hk_plate, parse_plate};
 pub use temperature::{Tenths, parse_temperature, temperature_from_f64};
 pub use text::{optional_text, required_text};
 pub use travel_doc::{DocType, parse_document};
-pub use uscc::parse_uscc;
+pub use uscc::{parse_uscc, with_check_char};
 
 /// Why a value was rejected. Field-agnostic on purpose: the caller knows the
 /// field ("证件号码", "联系电话", …) and prefixes it to the message.

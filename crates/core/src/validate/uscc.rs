@@ -51,9 +51,39 @@ pub fn parse_uscc(s: &str) -> Result<String, Invalid> {
     Ok(code)
 }
 
+/// The full code for 17 code characters (their check character appended), or `None` when a
+/// character is outside the code set. For demo data and test fixtures.
+pub fn with_check_char(first17: &str) -> Option<String> {
+    let chars: Vec<char> = first17.chars().collect();
+    if chars.len() != 17 {
+        return None;
+    }
+    let mut values = [0u32; 17];
+    for (slot, &c) in values.iter_mut().zip(&chars) {
+        *slot = value(c)?;
+    }
+    Some(format!("{first17}{}", check_char(&values)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_completed_code_validates() {
+        assert_eq!(
+            with_check_char("91350100M000100Y4").as_deref(),
+            Some("91350100M000100Y43")
+        );
+        let made = with_check_char("91440307MA5F00001").unwrap();
+        assert_eq!(parse_uscc(&made), Ok(made.clone()));
+        assert_eq!(
+            with_check_char("91440307MA5F0000I"),
+            None,
+            "I is not a code character"
+        );
+        assert_eq!(with_check_char("123"), None);
+    }
 
     #[test]
     fn good_vectors() {
