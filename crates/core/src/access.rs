@@ -285,10 +285,12 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         CareRecord => matches!(role, StationLead | StationStaff | Medical | Counsellor),
         InspectionsRead => matches!(
             role,
-            Commander | Inspector | Viewer | StationLead | StationStaff
+            Commander | Inspector | Viewer | StationLead | StationStaff | Enterprise
         ),
         InspectionsManage => matches!(role, Commander | Inspector),
-        RectificationsSubmit => matches!(role, StationLead),
+        // The unit itself reports: a station's lead, an enterprise, a street's commander (the
+        // handler checks the grant is for that very unit).
+        RectificationsSubmit => matches!(role, StationLead | Enterprise | Commander),
         ReportsRead => matches!(role, Commander | Inspector | Viewer),
         ReportsGenerate => matches!(role, Commander),
         TaskGroupsManage => matches!(role, Commander | Inspector),

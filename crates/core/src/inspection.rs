@@ -99,10 +99,60 @@ pub fn bad_line(items: &str) -> Option<usize> {
     })
 }
 
+/// The inspected unit: a station, a street (its office) or an enterprise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Station(i64),
+    Street(i64),
+    Enterprise(i64),
+}
+
+impl Unit {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Unit::Station(_) => "station",
+            Unit::Street(_) => "street",
+            Unit::Enterprise(_) => "enterprise",
+        }
+    }
+    pub fn id(self) -> i64 {
+        match self {
+            Unit::Station(id) | Unit::Street(id) | Unit::Enterprise(id) => id,
+        }
+    }
+    /// From the stored columns: the kind and the one id it names.
+    pub fn from_parts(
+        kind: &str,
+        station: Option<i64>,
+        street: Option<i64>,
+        enterprise: Option<i64>,
+    ) -> Option<Unit> {
+        match kind {
+            "station" => station.map(Unit::Station),
+            "street" => street.map(Unit::Street),
+            "enterprise" => enterprise.map(Unit::Enterprise),
+            _ => None,
+        }
+    }
+    /// `station:3`, `street:1`, `enterprise:12` (a form's choice).
+    pub fn parse(s: &str) -> Result<Unit, Invalid> {
+        use crate::directive::{RecipientKind, parse_recipient};
+        let (kind, id) = parse_recipient(s)?;
+        Ok(match kind {
+            RecipientKind::Station => Unit::Station(id),
+            RecipientKind::Street => Unit::Street(id),
+            RecipientKind::Enterprise => Unit::Enterprise(id),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct InspectionInput {
     #[serde(default)]
     pub template_id: String,
+    /// The unit as `kind:id`; older clients send `station_id` instead.
+    #[serde(default)]
+    pub unit: String,
     #[serde(default)]
     pub station_id: String,
     #[serde(default)]
@@ -116,7 +166,7 @@ pub struct InspectionInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewInspection {
     pub template_id: i64,
-    pub station_id: i64,
+    pub unit: Unit,
     pub kind: InspectionKind,
     pub planned_on: NaiveDate,
     pub team: String,
@@ -136,7 +186,13 @@ pub fn validate_inspection(
     Ok(NewInspection {
         template_id: crate::validate::parse_int(&i.template_id, 1, i64::MAX, "1")
             .on("template_id")?,
-        station_id: crate::validate::parse_int(&i.station_id, 1, i64::MAX, "1").on("station_id")?,
+        unit: if i.unit.trim().is_empty() {
+            Unit::Station(
+                crate::validate::parse_int(&i.station_id, 1, i64::MAX, "1").on("station_id")?,
+            )
+        } else {
+            Unit::parse(i.unit.trim()).on("unit")?
+        },
         kind: parse_choice(&i.kind, InspectionKind::parse, "unannounced").on("kind")?,
         planned_on,
         team: required_text(&i.team, 100).on("team")?,
@@ -225,11 +281,34 @@ mod tests {
             kind: "unannounced".into(),
             planned_on: "2026-01-02".into(),
             team: "区督导组 孙督导、李干事".into(),
+            ..Default::default()
+        };
+        let n = validate_inspection(&good, today).unwrap();
+        assert_eq!(
+            (n.kind, n.unit),
+            (InspectionKind::Unannounced, Unit::Station(2))
+        );
+        let enterprise = InspectionInput {
+            unit: "enterprise:7".into(),
+            ..good.clone()
         };
         assert_eq!(
-            validate_inspection(&good, today).unwrap().kind,
-            InspectionKind::Unannounced
+            validate_inspection(&enterprise, today).unwrap().unit,
+            Unit::Enterprise(7)
         );
+        let street = InspectionInput {
+            unit: "street:3".into(),
+            ..good.clone()
+        };
+        assert_eq!(
+            validate_inspection(&street, today).unwrap().unit,
+            Unit::Street(3)
+        );
+        assert_eq!(
+            Unit::from_parts("enterprise", None, None, Some(7)),
+            Some(Unit::Enterprise(7))
+        );
+        assert_eq!(Unit::from_parts("street", Some(1), None, None), None);
         for (bad, field) in [
             (
                 InspectionInput {
@@ -258,6 +337,13 @@ mod tests {
                     ..good.clone()
                 },
                 "station_id",
+            ),
+            (
+                InspectionInput {
+                    unit: "town:1".into(),
+                    ..good.clone()
+                },
+                "unit",
             ),
         ] {
             assert_eq!(

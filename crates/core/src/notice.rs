@@ -80,6 +80,10 @@ pub fn validate_notice(i: &NoticeInput) -> Result<NewNotice, DomainError> {
 /// One inspected unit's line in a notice.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitLine {
+    /// station, street or enterprise (older published notices: stations only).
+    #[serde(default)]
+    pub kind: String,
+    /// The unit's id (a station's, street's or enterprise's, by `kind`).
     pub station_id: i64,
     pub station: String,
     pub street: String,

@@ -5,7 +5,7 @@ use serde::Serialize;
 use yizhan_core::access::{Actor, Target};
 use yizhan_core::error::DomainError;
 use yizhan_core::inspection::{
-    KEY_FINISHED, KEY_INCOMPLETE, KEY_NOT_STARTED, NewInspection, NewTemplate, Outcome,
+    KEY_FINISHED, KEY_INCOMPLETE, KEY_NOT_STARTED, NewInspection, NewTemplate, Outcome, Unit,
 };
 
 use crate::audit::{self, Entry};
@@ -84,8 +84,13 @@ pub struct Inspection {
     pub id: i64,
     pub template_id: i64,
     pub template_name: String,
-    pub station_id: i64,
+    /// station, street or enterprise.
+    pub unit_kind: String,
+    pub station_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    /// The inspected unit's name (a station's, a street's or an enterprise's).
     pub station_name: String,
+    /// The street the unit is in (or is).
     pub street_id: i64,
     pub kind: String,
     pub planned_on: NaiveDate,
@@ -98,11 +103,17 @@ pub struct Inspection {
 }
 
 impl Inspection {
+    pub fn unit(&self) -> Unit {
+        Unit::from_parts(
+            &self.unit_kind,
+            self.station_id,
+            Some(self.street_id),
+            self.enterprise_id,
+        )
+        .unwrap_or(Unit::Street(self.street_id))
+    }
     pub fn target(&self) -> Target {
-        Target::Station {
-            id: self.station_id,
-            street: self.street_id,
-        }
+        unit_target(self.unit(), self.street_id)
     }
     pub fn kind(&self) -> yizhan_core::inspection::InspectionKind {
         yizhan_core::inspection::InspectionKind::parse(&self.kind)
@@ -110,11 +121,25 @@ impl Inspection {
     }
 }
 
-const SELECT: &str = "SELECT i.id, i.template_id, t.name AS template_name, i.station_id, st.name AS station_name,
-        st.street_id, i.kind, i.planned_on, i.team, i.created_by, i.started_at, i.finished_at,
+/// Whom an inspected unit belongs to, for scope checks.
+pub fn unit_target(unit: Unit, street: i64) -> Target {
+    match unit {
+        Unit::Station(id) => Target::Station { id, street },
+        Unit::Enterprise(id) => Target::Enterprise { id, street },
+        Unit::Street(id) => Target::Street(id),
+    }
+}
+
+const SELECT: &str = "SELECT i.id, i.template_id, t.name AS template_name, i.unit_kind, i.station_id, i.enterprise_id,
+        COALESCE(st.name, e.name, sr.name) AS station_name,
+        COALESCE(st.street_id, e.street_id, i.street_id) AS street_id,
+        i.kind, i.planned_on, i.team, i.created_by, i.started_at, i.finished_at,
         (SELECT COUNT(*) FROM inspection_results r WHERE r.inspection_id = i.id AND r.result = 'fail') AS failed,
         (SELECT COUNT(*) FROM inspection_results r WHERE r.inspection_id = i.id) AS recorded
-   FROM inspections i JOIN inspection_templates t ON t.id = i.template_id JOIN stations st ON st.id = i.station_id";
+   FROM inspections i JOIN inspection_templates t ON t.id = i.template_id
+   LEFT JOIN stations st ON st.id = i.station_id
+   LEFT JOIN enterprises e ON e.id = i.enterprise_id
+   LEFT JOIN streets sr ON sr.id = i.street_id";
 
 pub async fn get(db: &Db, id: i64) -> Result<Inspection> {
     db.fetch_one(crate::db::q_dynamic(format!("{SELECT} WHERE i.id = $1")).bind(id))
@@ -146,15 +171,27 @@ pub async fn create(db: &Db, actor: &Actor, i: &NewInspection) -> Result<i64> {
     let mut tx = db.begin().await?;
     let (id,): (i64,) = tx
         .fetch_one(
-            q("INSERT INTO inspections (template_id, station_id, kind, planned_on, team, created_by, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            q("INSERT INTO inspections (template_id, unit_kind, station_id, street_id, enterprise_id, kind, planned_on, team, created_by, created_at)
+               VALUES ($1, $8, $2, $9, $10, $3, $4, $5, $6, $7) RETURNING id")
             .bind(i.template_id)
-            .bind(i.station_id)
+            .bind(match i.unit {
+                Unit::Station(id) => Some(id),
+                _ => None,
+            })
             .bind(i.kind.as_str())
             .bind(i.planned_on)
             .bind(i.team.as_str())
             .bind(actor.name.as_str())
-            .bind(now()),
+            .bind(now())
+            .bind(i.unit.kind())
+            .bind(match i.unit {
+                Unit::Street(id) => Some(id),
+                _ => None,
+            })
+            .bind(match i.unit {
+                Unit::Enterprise(id) => Some(id),
+                _ => None,
+            }),
         )
         .await?;
     // The audit entry is read by admins only; it names the station so an unannounced plan is
@@ -163,7 +200,7 @@ pub async fn create(db: &Db, actor: &Actor, i: &NewInspection) -> Result<i64> {
         &mut tx,
         actor,
         Entry::new("inspection.plan", "inspection", id)
-            .detail(serde_json::json!({ "station_id": i.station_id, "kind": i.kind.as_str() })),
+            .detail(serde_json::json!({ "unit": i.unit.kind(), "unit_id": i.unit.id(), "kind": i.kind.as_str() })),
     )
     .await?;
     tx.commit().await?;

@@ -104,6 +104,7 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64, body: &str) -> Result<()> 
 
 #[derive(sqlx::FromRow)]
 struct UnitRow {
+    kind: String,
     station_id: i64,
     station: String,
     street: String,
@@ -128,23 +129,32 @@ pub async fn units(
 ) -> Result<Vec<UnitLine>> {
     let rows: Vec<UnitRow> = db
         .fetch_all(
-            q("WITH i AS (SELECT id, station_id FROM inspections WHERE started_at >= $1 AND started_at < $2),
-                    f AS (SELECT i.station_id, x.severity, x.status, x.deadline, x.id AS rect
+            q("WITH i AS (SELECT ins.id, ins.unit_kind AS kind,
+                             COALESCE(ins.station_id, ins.enterprise_id, ins.street_id) AS unit_id,
+                             COALESCE(st.name, e.name, sr.name) AS name,
+                             COALESCE(st.street_id, e.street_id, ins.street_id) AS street_id
+                        FROM inspections ins
+                        LEFT JOIN stations st ON st.id = ins.station_id
+                        LEFT JOIN enterprises e ON e.id = ins.enterprise_id
+                        LEFT JOIN streets sr ON sr.id = ins.street_id
+                       WHERE ins.started_at >= $1 AND ins.started_at < $2),
+                    f AS (SELECT i.kind, i.unit_id, x.severity, x.status, x.deadline, x.id AS rect
                             FROM inspection_results r JOIN i ON i.id = r.inspection_id
                             LEFT JOIN rectifications x ON x.inspection_id = r.inspection_id AND x.item_id = r.item_id
-                           WHERE r.result = 'fail')
-               SELECT st.id AS station_id, st.name AS station, t.name AS street,
-                      (SELECT COUNT(*) FROM i WHERE i.station_id = st.id) AS inspections,
-                      (SELECT COUNT(*) FROM f WHERE f.station_id = st.id) AS findings,
-                      (SELECT COUNT(*) FROM f WHERE f.station_id = st.id AND f.severity = 'minor') AS minor,
-                      (SELECT COUNT(*) FROM f WHERE f.station_id = st.id AND f.severity = 'major') AS major,
-                      (SELECT COUNT(*) FROM f WHERE f.station_id = st.id AND f.severity = 'critical') AS critical,
-                      (SELECT COUNT(*) FROM f WHERE f.station_id = st.id AND f.rect IS NULL) AS unordered,
-                      (SELECT COUNT(*) FROM f WHERE f.station_id = st.id AND f.status = 'closed') AS closed,
-                      (SELECT COUNT(*) FROM f WHERE f.station_id = st.id AND f.status <> 'closed' AND f.deadline < $3) AS overdue
-                 FROM stations st JOIN streets t ON t.id = st.street_id
-                WHERE ($4 = 0 OR st.street_id = $4)
-                ORDER BY st.name")
+                           WHERE r.result = 'fail'),
+                    u AS (SELECT DISTINCT kind, unit_id, name, street_id FROM i)
+               SELECT u.kind, u.unit_id AS station_id, u.name AS station, t.name AS street,
+                      (SELECT COUNT(*) FROM i WHERE i.kind = u.kind AND i.unit_id = u.unit_id) AS inspections,
+                      (SELECT COUNT(*) FROM f WHERE f.kind = u.kind AND f.unit_id = u.unit_id) AS findings,
+                      (SELECT COUNT(*) FROM f WHERE f.kind = u.kind AND f.unit_id = u.unit_id AND f.severity = 'minor') AS minor,
+                      (SELECT COUNT(*) FROM f WHERE f.kind = u.kind AND f.unit_id = u.unit_id AND f.severity = 'major') AS major,
+                      (SELECT COUNT(*) FROM f WHERE f.kind = u.kind AND f.unit_id = u.unit_id AND f.severity = 'critical') AS critical,
+                      (SELECT COUNT(*) FROM f WHERE f.kind = u.kind AND f.unit_id = u.unit_id AND f.rect IS NULL) AS unordered,
+                      (SELECT COUNT(*) FROM f WHERE f.kind = u.kind AND f.unit_id = u.unit_id AND f.status = 'closed') AS closed,
+                      (SELECT COUNT(*) FROM f WHERE f.kind = u.kind AND f.unit_id = u.unit_id AND f.status <> 'closed' AND f.deadline < $3) AS overdue
+                 FROM u JOIN streets t ON t.id = u.street_id
+                WHERE ($4 = 0 OR u.street_id = $4)
+                ORDER BY u.name")
             .bind(day_start_utc(from))
             .bind(day_start_utc(to + chrono::Duration::days(1)))
             .bind(today)
@@ -154,6 +164,7 @@ pub async fn units(
     Ok(rows
         .into_iter()
         .map(|r| UnitLine {
+            kind: r.kind,
             station_id: r.station_id,
             station: r.station,
             street: r.street,
@@ -190,15 +201,18 @@ pub async fn findings(
 ) -> Result<Vec<FindingLine>> {
     let rows: Vec<FindingRow> = db
         .fetch_all(
-            q("SELECT st.name AS station, it.topic, it.text AS item, r.note AS finding, x.severity, x.status, x.deadline
+            q("SELECT COALESCE(st.name, e.name, sr.name) AS station, it.topic, it.text AS item, r.note AS finding,
+                      x.severity, x.status, x.deadline
                  FROM inspection_results r
                  JOIN inspections i ON i.id = r.inspection_id
                  JOIN inspection_items it ON it.id = r.item_id
-                 JOIN stations st ON st.id = i.station_id
+                 LEFT JOIN stations st ON st.id = i.station_id
+                 LEFT JOIN enterprises e ON e.id = i.enterprise_id
+                 LEFT JOIN streets sr ON sr.id = i.street_id
                  LEFT JOIN rectifications x ON x.inspection_id = r.inspection_id AND x.item_id = r.item_id
                 WHERE r.result = 'fail' AND i.started_at >= $1 AND i.started_at < $2
-                  AND ($3 = 0 OR st.street_id = $3)
-                ORDER BY st.name, i.started_at, it.position")
+                  AND ($3 = 0 OR COALESCE(st.street_id, e.street_id, i.street_id) = $3)
+                ORDER BY 1, i.started_at, it.position")
             .bind(day_start_utc(from))
             .bind(day_start_utc(to + chrono::Duration::days(1)))
             .bind(street.unwrap_or(0)),

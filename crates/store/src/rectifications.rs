@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Target};
 use yizhan_core::error::DomainError;
+use yizhan_core::inspection::Unit;
 use yizhan_core::rectification::{
     Action, KEY_NOT_FAILED, KEY_WRONG_STATE, NewOrder, Status, is_overdue, next,
 };
@@ -24,7 +25,11 @@ pub struct Rectification {
     pub item_id: i64,
     pub topic: String,
     pub item: String,
-    pub station_id: i64,
+    /// station, street or enterprise: the unit that must fix it.
+    pub unit_kind: String,
+    pub station_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    /// The responsible unit's name.
     pub station_name: String,
     pub street_id: i64,
     pub severity: String,
@@ -43,11 +48,17 @@ pub struct Rectification {
 }
 
 impl Rectification {
+    pub fn unit(&self) -> Unit {
+        Unit::from_parts(
+            &self.unit_kind,
+            self.station_id,
+            Some(self.street_id),
+            self.enterprise_id,
+        )
+        .unwrap_or(Unit::Street(self.street_id))
+    }
     pub fn target(&self) -> Target {
-        Target::Station {
-            id: self.station_id,
-            street: self.street_id,
-        }
+        crate::inspections::unit_target(self.unit(), self.street_id)
     }
     pub fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Open)
@@ -59,11 +70,15 @@ impl Rectification {
 
 const SELECT: &str = "SELECT r.id, r.inspection_id, i.kind AS inspection_kind,
         (i.started_at IS NOT NULL) AS inspection_started, r.item_id, it.topic, it.text AS item,
-        r.station_id, st.name AS station_name, st.street_id, r.severity, r.finding, r.responsible,
+        r.unit_kind, r.station_id, r.enterprise_id, COALESCE(st.name, e.name, sr.name) AS station_name,
+        COALESCE(st.street_id, e.street_id, r.street_id) AS street_id, r.severity, r.finding, r.responsible,
         r.deadline, r.status, r.reply, r.submitted_by, r.submitted_at, r.verdict, r.verified_by,
         r.verified_at, r.reopened, r.created_by
    FROM rectifications r JOIN inspections i ON i.id = r.inspection_id
-   JOIN inspection_items it ON it.id = r.item_id JOIN stations st ON st.id = r.station_id";
+   JOIN inspection_items it ON it.id = r.item_id
+   LEFT JOIN stations st ON st.id = r.station_id
+   LEFT JOIN enterprises e ON e.id = r.enterprise_id
+   LEFT JOIN streets sr ON sr.id = r.street_id";
 
 pub async fn get(db: &Db, id: i64) -> Result<Rectification> {
     db.fetch_one(q_dynamic(format!("{SELECT} WHERE r.id = $1")).bind(id))
@@ -81,16 +96,6 @@ pub async fn list(db: &Db) -> Result<Vec<Rectification>> {
 pub async fn for_inspection(db: &Db, inspection_id: i64) -> Result<Vec<Rectification>> {
     db.fetch_all(
         q_dynamic(format!("{SELECT} WHERE r.inspection_id = $1 ORDER BY r.id")).bind(inspection_id),
-    )
-    .await
-}
-
-/// Open orders past their deadline, per station: what escalates to the command's views.
-pub async fn overdue_by_station(db: &Db, today: NaiveDate) -> Result<Vec<(i64, i64)>> {
-    db.fetch_all(
-        q("SELECT station_id, COUNT(*) FROM rectifications
-            WHERE status <> 'closed' AND deadline < $1 GROUP BY station_id")
-        .bind(today),
     )
     .await
 }
@@ -118,8 +123,8 @@ pub async fn create(db: &Db, actor: &Actor, insp: &Inspection, o: &NewOrder) -> 
     let (id,): (i64,) = tx
         .fetch_one(
             q("INSERT INTO rectifications (inspection_id, item_id, station_id, severity, finding, responsible,
-                   deadline, created_by, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+                   deadline, created_by, created_at, unit_kind, street_id, enterprise_id)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id")
             .bind(insp.id)
             .bind(o.item_id)
             .bind(insp.station_id)
@@ -128,7 +133,13 @@ pub async fn create(db: &Db, actor: &Actor, insp: &Inspection, o: &NewOrder) -> 
             .bind(o.responsible.as_str())
             .bind(o.deadline)
             .bind(actor.name.as_str())
-            .bind(now()),
+            .bind(now())
+            .bind(insp.unit_kind.as_str())
+            .bind(match insp.unit() {
+                Unit::Street(id) => Some(id),
+                _ => None,
+            })
+            .bind(insp.enterprise_id),
         )
         .await?;
     audit::append(

@@ -1072,3 +1072,4 @@ resumption.above_resumed = Above scale resumed
 resumption.above_rate = Above-scale rate
 resumption.grouping = Grouped by
 resumption.chart = Resumption rate over time
+field.unit = Inspected unit

@@ -1072,3 +1072,4 @@ resumption.above_resumed = 规上已复工
 resumption.above_rate = 规上复工率
 resumption.grouping = 分组
 resumption.chart = 复工率走势
+field.unit = 被检查单位

@@ -212,7 +212,7 @@ both_backends!(
             .await
             .unwrap()
             .into_iter()
-            .find(|x| x.station_id == st_b)
+            .find(|x| x.station_id == Some(st_b))
             .unwrap();
         assert_eq!(
             app.get(&mut l, &format!("/inspections/{}", other.id))
@@ -220,5 +220,303 @@ both_backends!(
                 .status,
             StatusCode::NOT_FOUND
         );
+    }
+);
+
+both_backends!(
+    enterprises_and_streets_are_inspected_too,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (street_a, _, st_a, _) = district(app.db()).await;
+        let sys = yizhan_core::access::Actor::system();
+        let today = yizhan_core::time::local_date(yizhan_store::db::now());
+        let mk = |code: &str, name: &str| yizhan_core::enterprise::EnterpriseInput {
+            uscc: code.into(),
+            name: name.into(),
+            street_id: street_a.to_string(),
+            industry: "manufacturing".into(),
+            headcount: "200".into(),
+            contact_name: "王经理".into(),
+            contact_phone: "13800138000".into(),
+            resumption: "not_started".into(),
+            ..Default::default()
+        };
+        let mut ents = Vec::new();
+        for (code, name) in [
+            ("91350100M000100Y43", "甲电子"),
+            ("91440300MA5DC7RF9T", "乙物流"),
+        ] {
+            let e = yizhan_core::enterprise::validate_enterprise(&mk(code, name), today).unwrap();
+            ents.push(
+                yizhan_store::enterprises::create(app.db(), &sys, &e)
+                    .await
+                    .unwrap(),
+            );
+        }
+        let checklist = yizhan_store::inspections::create_template(
+            app.db(),
+            &sys,
+            &yizhan_core::inspection::validate_template(&yizhan_core::inspection::TemplateInput {
+                name: "企业复工防疫检查表".into(),
+                items: "员工管理 | 返岗员工健康登记 | 一人一档".into(),
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+        let item = yizhan_store::inspections::items(app.db(), checklist)
+            .await
+            .unwrap()[0]
+            .id;
+        let inspector = app
+            .user("ducha", Role::Inspector, Scope::District, false)
+            .await;
+        let cmd = app
+            .user("zhihui", Role::Commander, Scope::District, false)
+            .await;
+        let jia = app
+            .user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false)
+            .await;
+        let yi = app
+            .user("yi", Role::Enterprise, Scope::Enterprise(ents[1]), false)
+            .await;
+        let street = app
+            .user("jihua", Role::Commander, Scope::Street(street_a), false)
+            .await;
+        let lead = app
+            .user("lead", Role::StationLead, Scope::Station(st_a), false)
+            .await;
+        let mut i = app.session_for(inspector).await;
+        let plan = async |i: &mut common::Client, unit: String, kind: &str| {
+            let r = app
+                .form(
+                    i,
+                    "/inspections",
+                    &[
+                        ("template_id", &checklist.to_string()),
+                        ("unit", &unit),
+                        ("kind", kind),
+                        ("planned_on", &today.to_string()),
+                        ("team", "区复工复产督导组"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+            r.location()
+                .trim_start_matches("/inspections/")
+                .parse::<i64>()
+                .unwrap()
+        };
+        let r = app
+            .form(
+                &mut i,
+                "/inspections",
+                &[
+                    ("template_id", &checklist.to_string()),
+                    ("unit", "enterprise:99999"),
+                    ("kind", "planned"),
+                    ("planned_on", &today.to_string()),
+                    ("team", "x"),
+                ],
+            )
+            .await;
+        assert!(r.body.contains("不在您的管辖范围内"), "{}", r.body);
+        let on_ent = plan(&mut i, format!("enterprise:{}", ents[0]), "unannounced").await;
+        // Unannounced: the enterprise sees nothing until the start.
+        let mut j = app.session_for(jia).await;
+        assert!(
+            app.get(&mut j, "/inspections")
+                .await
+                .body
+                .contains("inspections-empty")
+        );
+        assert_eq!(
+            app.get(&mut j, &format!("/inspections/{on_ent}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get(&mut j, &format!("/api/v1/inspections/{on_ent}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        app.form(&mut i, &format!("/inspections/{on_ent}/start"), &[])
+            .await;
+        let page = app.get(&mut j, &format!("/inspections/{on_ent}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("甲电子"), "{}", page.body);
+        let mut y = app.session_for(yi).await;
+        assert_eq!(
+            app.get(&mut y, &format!("/inspections/{on_ent}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        // A failed item, a rectification for the enterprise, reported by the enterprise itself.
+        app.form(
+            &mut i,
+            &format!("/inspections/{on_ent}/results"),
+            &[
+                ("item_id", &item.to_string()),
+                ("result", "fail"),
+                ("note", "返岗员工未建健康档案"),
+            ],
+        )
+        .await;
+        let week = (today + chrono::Duration::days(7)).to_string();
+        let order = [
+            ("item_id", item.to_string()),
+            ("severity", "major".into()),
+            ("responsible", "甲电子 行政部".into()),
+            ("deadline", week.clone()),
+        ];
+        let f: Vec<(&str, &str)> = order.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            app.form(&mut i, &format!("/inspections/{on_ent}/rectifications"), &f)
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let rect = yizhan_store::rectifications::for_inspection(app.db(), on_ent)
+            .await
+            .unwrap()[0]
+            .clone();
+        assert_eq!(
+            (
+                rect.unit_kind.as_str(),
+                rect.enterprise_id,
+                rect.station_name.as_str()
+            ),
+            ("enterprise", Some(ents[0]), "甲电子")
+        );
+        let mut c = app.session_for(cmd).await;
+        let r = app
+            .form(
+                &mut c,
+                &format!("/rectifications/{}/submit", rect.id),
+                &[("text", "代报")],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "the command does not report for the unit"
+        );
+        let r = app
+            .form(
+                &mut y,
+                &format!("/rectifications/{}/submit", rect.id),
+                &[("text", "x")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = app
+            .form(
+                &mut j,
+                &format!("/rectifications/{}/submit", rect.id),
+                &[("text", "已为 86 名返岗员工建档")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(
+            app.form(
+                &mut i,
+                &format!("/rectifications/{}/verify", rect.id),
+                &[("decision", "close")]
+            )
+            .await
+            .status,
+            StatusCode::SEE_OTHER
+        );
+
+        // A street office inspected: its commander reports the fix; a station in it cannot.
+        let on_street = plan(&mut i, format!("street:{street_a}"), "planned").await;
+        app.form(&mut i, &format!("/inspections/{on_street}/start"), &[])
+            .await;
+        app.form(
+            &mut i,
+            &format!("/inspections/{on_street}/results"),
+            &[
+                ("item_id", &item.to_string()),
+                ("result", "fail"),
+                ("note", "街道未汇总企业返岗名单"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            app.form(
+                &mut i,
+                &format!("/inspections/{on_street}/rectifications"),
+                &f
+            )
+            .await
+            .status,
+            StatusCode::SEE_OTHER
+        );
+        let rect = yizhan_store::rectifications::for_inspection(app.db(), on_street)
+            .await
+            .unwrap()[0]
+            .clone();
+        assert_eq!(
+            (rect.unit_kind.as_str(), rect.station_name.as_str()),
+            ("street", "吉华街道")
+        );
+        let mut l = app.session_for(lead).await;
+        assert_eq!(
+            app.form(
+                &mut l,
+                &format!("/rectifications/{}/submit", rect.id),
+                &[("text", "x")]
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
+        );
+        let mut s = app.session_for(street).await;
+        let r = app
+            .form(
+                &mut s,
+                &format!("/rectifications/{}/submit", rect.id),
+                &[("text", "已汇总并上报")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        // A notice of the period lists both units with their findings.
+        let r = app
+            .form(
+                &mut i,
+                "/notices",
+                &[
+                    ("title", "复工复产督导通报"),
+                    ("period_from", &today.to_string()),
+                    ("period_to", &today.to_string()),
+                ],
+            )
+            .await;
+        let nid: i64 = r
+            .location()
+            .trim_start_matches("/notices/")
+            .parse()
+            .unwrap();
+        let n = app
+            .get(&mut i, &format!("/api/v1/notices/{nid}"))
+            .await
+            .json();
+        let kinds: Vec<&str> = n["content"]["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds.len(), 2, "{n}");
+        assert!(
+            kinds.contains(&"enterprise") && kinds.contains(&"street"),
+            "{kinds:?}"
+        );
+        assert_eq!(n["content"]["total"]["findings"], 2);
+        assert_eq!(n["content"]["total"]["closed"], 1);
     }
 );

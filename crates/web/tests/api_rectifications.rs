@@ -63,7 +63,7 @@ both_backends!(
             &sys,
             &yizhan_core::inspection::NewInspection {
                 template_id: checklist,
-                station_id: st_a,
+                unit: yizhan_core::inspection::Unit::Station(st_a),
                 kind: yizhan_core::inspection::InspectionKind::Unannounced,
                 planned_on: today,
                 team: "区督导组".into(),

@@ -80,7 +80,7 @@ both_backends!(
                     &sys,
                     &yizhan_core::inspection::NewInspection {
                         template_id: checklist,
-                        station_id: st_a,
+                        unit: yizhan_core::inspection::Unit::Station(st_a),
                         kind: yizhan_core::inspection::InspectionKind::Unannounced,
                         planned_on: yizhan_core::time::local_date(yizhan_store::db::now()),
                         team: "区督导组 孙督导".into(),

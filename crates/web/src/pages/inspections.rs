@@ -10,12 +10,11 @@ use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Scope, Target};
 use yizhan_core::error::OnField;
 use yizhan_core::inspection::{
-    InspectionInput, InspectionKind, Outcome, ResultInput, TemplateInput, bad_line,
+    InspectionInput, InspectionKind, Outcome, ResultInput, TemplateInput, Unit, bad_line,
     validate_inspection, validate_result, validate_template, visible_to_inspected,
 };
 use yizhan_core::time::local_display;
 use yizhan_store::inspections::{self, Inspection, Item, ResultRow, Template as Checklist};
-use yizhan_store::stations::Station;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -44,10 +43,12 @@ pub(crate) fn may_see_parts(
     if p.can(Permission::InspectionsManage, target) {
         return Ok(true);
     }
+    // The inspected side (a station's or an enterprise's own people) is kept from an
+    // unannounced inspection until it starts.
     let station_side = p
         .grants
         .iter()
-        .any(|g| matches!(g.scope, Scope::Station(_)));
+        .any(|g| matches!(g.scope, Scope::Station(_) | Scope::Enterprise(_)));
     let kind = InspectionKind::parse(kind).unwrap_or(InspectionKind::Unannounced);
     let sees = p.can(Permission::InspectionsRead, target);
     Ok(sees && (!station_side || visible_to_inspected(kind, started)))
@@ -103,7 +104,8 @@ struct ListPage {
     rows: Vec<Row>,
     can_manage: bool,
     templates: Vec<Checklist>,
-    stations: Vec<Station>,
+    /// (group label, [(value `kind:id`, name)]) of the units this person may inspect.
+    units: Vec<(String, Vec<(String, String)>)>,
     kinds: Vec<(&'static str, String)>,
     f: InspectionInput,
     error: Option<String>,
@@ -124,12 +126,8 @@ async fn list_page(
         }
     }
     let can_manage = p.has(Permission::InspectionsManage);
-    let stations = if can_manage {
-        yizhan_store::stations::list(&state.db)
-            .await?
-            .into_iter()
-            .filter(|s| p.can(Permission::InspectionsManage, s.target()))
-            .collect()
+    let units = if can_manage {
+        inspectable_units(state, p, &tr).await?
     } else {
         Vec::new()
     };
@@ -142,7 +140,7 @@ async fn list_page(
         } else {
             Vec::new()
         },
-        stations,
+        units,
         kinds: options(
             &tr,
             InspectionKind::ALL,
@@ -151,6 +149,70 @@ async fn list_page(
         ),
         f,
         error: e.map(|e| e.message(&tr)),
+    })
+}
+
+/// Stations, streets and enterprises this person may inspect, grouped for the form's select.
+async fn inspectable_units(
+    state: &AppState,
+    p: &yizhan_core::access::Principal,
+    tr: &crate::i18n::Tr,
+) -> Result<Vec<(String, Vec<(String, String)>)>, WebError> {
+    let may = |t: Target| p.can(Permission::InspectionsManage, t);
+    let stations = yizhan_store::stations::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| may(s.target()))
+        .map(|s| (format!("station:{}", s.id), s.name))
+        .collect();
+    let streets = yizhan_store::stations::streets(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| may(Target::Street(s.id)))
+        .map(|s| (format!("street:{}", s.id), s.name))
+        .collect();
+    let enterprises = yizhan_store::enterprises::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|e| may(e.target()))
+        .map(|e| {
+            (
+                format!("enterprise:{}", e.id),
+                format!("{} · {}", e.street, e.name),
+            )
+        })
+        .collect();
+    Ok(vec![
+        (tr.t("directive.recipient.station").to_owned(), stations),
+        (tr.t("directive.recipient.street").to_owned(), streets),
+        (
+            tr.t("directive.recipient.enterprise").to_owned(),
+            enterprises,
+        ),
+    ])
+}
+
+/// Whom the unit belongs to, or a field error when it does not exist.
+async fn unit_target(state: &AppState, unit: Unit) -> Result<Target, WebError> {
+    let missing = || WebError::Rule {
+        field: Some("unit".into()),
+        key: "error.station_out_of_scope",
+    };
+    Ok(match unit {
+        Unit::Station(id) => yizhan_store::stations::get(&state.db, id)
+            .await
+            .map_err(|_| missing())?
+            .target(),
+        Unit::Street(id) => {
+            yizhan_store::stations::street(&state.db, id)
+                .await
+                .map_err(|_| missing())?;
+            Target::Street(id)
+        }
+        Unit::Enterprise(id) => yizhan_store::enterprises::get(&state.db, id)
+            .await
+            .map_err(|_| missing())?
+            .target(),
     })
 }
 
@@ -170,18 +232,10 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     let result = async {
         let n = validate_inspection(&f, today())?;
-        let station = yizhan_store::stations::get(&state.db, n.station_id)
-            .await
-            .map_err(|_| WebError::Rule {
-                field: Some("station_id".into()),
-                key: "error.station_out_of_scope",
-            })?;
-        if !ctx
-            .user()?
-            .can(Permission::InspectionsManage, station.target())
-        {
+        let target = unit_target(&state, n.unit).await?;
+        if !ctx.user()?.can(Permission::InspectionsManage, target) {
             return Err(WebError::Rule {
-                field: Some("station_id".into()),
+                field: Some("unit".into()),
                 key: "error.station_out_of_scope",
             });
         }

@@ -42,10 +42,19 @@ async fn may_read(state: &AppState, ctx: &Ctx, n: &Notice) -> Result<bool, WebEr
         return Ok(true);
     }
     for g in &p.grants {
-        if let Scope::Station(id) = g.scope
-            && yizhan_core::access::role_allows(g.role, Permission::InspectionsRead)
-            && yizhan_store::stations::get(&state.db, id).await?.street_id == street
-        {
+        if !yizhan_core::access::role_allows(g.role, Permission::InspectionsRead) {
+            continue;
+        }
+        let unit_street = match g.scope {
+            Scope::Station(id) => Some(yizhan_store::stations::get(&state.db, id).await?.street_id),
+            Scope::Enterprise(id) => Some(
+                yizhan_store::enterprises::get(&state.db, id)
+                    .await?
+                    .street_id,
+            ),
+            _ => None,
+        };
+        if unit_street == Some(street) {
             return Ok(true);
         }
     }

@@ -7,7 +7,8 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
-use yizhan_core::access::{Actor, Permission};
+use yizhan_core::access::{Actor, Permission, Principal, Role, Scope, role_allows};
+use yizhan_core::inspection::Unit;
 use yizhan_core::rectification::{
     Action, OrderInput, ReplyInput, Severity, Status, validate_order, validate_submission,
     validate_verdict,
@@ -28,7 +29,22 @@ use crate::policy::deny;
 use crate::render;
 use crate::state::AppState;
 
+/// Does this person act for the unit itself — the station's lead, the enterprise's own
+/// account, the street's commander — and not merely hold it in scope from above?
+pub(crate) fn acts_for_unit(p: &Principal, unit: Unit) -> bool {
+    p.grants.iter().any(|g| {
+        let allowed = role_allows(g.role, Permission::RectificationsSubmit);
+        match (unit, g.scope) {
+            (Unit::Station(id), Scope::Station(s)) => allowed && s == id,
+            (Unit::Enterprise(id), Scope::Enterprise(e)) => allowed && e == id,
+            (Unit::Street(id), Scope::Street(s)) => allowed && g.role == Role::Commander && s == id,
+            _ => false,
+        }
+    })
+}
+
 /// The order if this person may see it (as its inspection) and, for `need`, act on it.
+/// Reporting a fix (`RectificationsSubmit`) is for the responsible unit itself.
 pub(crate) async fn visible_rectification(
     state: &AppState,
     ctx: &Ctx,
@@ -38,7 +54,8 @@ pub(crate) async fn visible_rectification(
     let r = rectifications::get(&state.db, id).await?;
     let p = ctx.user()?;
     let sees = may_see_parts(ctx, r.target(), &r.inspection_kind, r.inspection_started)?;
-    if !sees || !p.can(need, r.target()) {
+    let unit_side = need != Permission::RectificationsSubmit || acts_for_unit(p, r.unit());
+    if !sees || !p.can(need, r.target()) || !unit_side {
         return Err(deny(
             state,
             ctx,
@@ -84,7 +101,8 @@ async fn rows(state: &AppState, ctx: &Ctx, f: &Filter) -> Result<Vec<Row>, WebEr
     let mut out = Vec::new();
     for r in rectifications::list(&state.db).await? {
         if !may_see_parts(ctx, r.target(), &r.inspection_kind, r.inspection_started)?
-            || (!f.station.is_empty() && f.station != r.station_id.to_string())
+            || (!f.station.is_empty()
+                && Some(f.station.as_str()) != r.station_id.map(|s| s.to_string()).as_deref())
         {
             continue;
         }
@@ -199,8 +217,7 @@ async fn show_page(
         .collect();
     Ok(ShowPage {
         layout: Layout::new(state, ctx, "rectification.title"),
-        can_submit: p.can(Permission::RectificationsSubmit, r.target())
-            && matches!(status, Status::Open | Status::Reopened),
+        can_submit: acts_for_unit(p, r.unit()) && matches!(status, Status::Open | Status::Reopened),
         can_verify: p.can(Permission::InspectionsManage, r.target()) && status == Status::Submitted,
         photos,
         f,

@@ -552,7 +552,7 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
         &sys,
         &yizhan_core::inspection::NewInspection {
             template_id: checklist,
-            station_id,
+            unit: yizhan_core::inspection::Unit::Station(station_id),
             kind: yizhan_core::inspection::InspectionKind::Planned,
             planned_on: yizhan_core::time::local_date(now),
             team: "区督导组".into(),
@@ -649,7 +649,7 @@ pub async fn failed_inspection(
         &sys,
         &yizhan_core::inspection::NewInspection {
             template_id: checklist,
-            station_id,
+            unit: yizhan_core::inspection::Unit::Station(station_id),
             kind: yizhan_core::inspection::InspectionKind::Unannounced,
             planned_on: yizhan_core::time::local_date(yizhan_store::db::now()),
             team: "区督导组".into(),
