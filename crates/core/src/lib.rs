@@ -45,6 +45,7 @@ pub mod relatives;
 pub mod release;
 pub mod report;
 pub mod results_import;
+pub mod returning_worker;
 pub mod room;
 pub mod roster;
 pub mod staff;

@@ -81,6 +81,9 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ("uq_rectifications_item", "item_id"),
     ("uq_task_groups_name", "name"),
     ("uq_enterprises_uscc", "uscc"),
+    ("uq_returning_workers_id_number", "id_number"),
+    ("returning_workers.id_number", "id_number"),
+    ("ck_returning_workers_arrival", "arrival_date"),
     ("enterprises.uscc", "uscc"),
     ("task_groups.name", "name"),
     (

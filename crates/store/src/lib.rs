@@ -26,6 +26,7 @@ pub mod policies;
 pub mod rectifications;
 pub mod relatives;
 pub mod reports;
+pub mod returning_workers;
 pub mod rooms;
 pub mod roster;
 pub mod sampling;

@@ -72,4 +72,45 @@ pub fn add(r: Routes) -> Routes {
         Perm(ReportsRead),
         pages::resumption::export,
     )
+    // returning workers (返岗人员)
+    .get(
+        "/workers",
+        Perm(EnterprisesRead),
+        pages::returning_workers::list,
+    )
+    .get(
+        "/workers/export.xlsx",
+        Perm(EnterprisesRead),
+        pages::returning_workers::export,
+    )
+    .get(
+        "/workers/new",
+        Perm(EnterprisesWrite),
+        pages::returning_workers::new,
+    )
+    .post(
+        "/workers",
+        Perm(EnterprisesWrite),
+        pages::returning_workers::create,
+    )
+    .get(
+        "/workers/{id}",
+        Perm(EnterprisesRead),
+        pages::returning_workers::show,
+    )
+    .post(
+        "/workers/{id}/status",
+        Perm(EnterprisesWrite),
+        pages::returning_workers::set_status,
+    )
+    .get(
+        "/api/v1/workers",
+        Perm(EnterprisesRead),
+        pages::returning_workers::api_list,
+    )
+    .get(
+        "/api/v1/workers/{id}",
+        Perm(EnterprisesRead),
+        pages::returning_workers::api_show,
+    )
 }

@@ -71,6 +71,27 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     .await
     .unwrap();
     assert_eq!(enterprise, 1);
+    let worker = yizhan_store::returning_workers::create(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        &yizhan_core::returning_worker::validate_worker(
+            &yizhan_core::returning_worker::WorkerInput {
+                name: "李春花".into(),
+                id_number: "11010519491231002X".into(),
+                phone: "13800138000".into(),
+                province: "云南".into(),
+                city: "昭通".into(),
+                enterprise_id: enterprise.to_string(),
+                transport: "train".into(),
+                status: "registered".into(),
+                ..Default::default()
+            },
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
     yizhan_store::enterprises::file_plan(
         app.db(),
         &yizhan_core::access::Actor::system(),
@@ -275,6 +296,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             directive
         } else if path.starts_with("/directive-files/") {
             directive_file
+        } else if path.starts_with("/workers/") || path.starts_with("/api/v1/workers/") {
+            worker
         } else if path.starts_with("/enterprises/") || path.starts_with("/api/v1/enterprises/") {
             enterprise
         } else if path.starts_with("/task-groups/") {

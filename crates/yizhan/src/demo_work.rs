@@ -122,3 +122,74 @@ pub async fn load(
     }
     Ok((n, above, resumed))
 }
+
+/// The 738 workers brought back on the 13 free special trains (seed: "13趟免费返岗专列",
+/// "738名务工人员返岗名单"), from 云南, 广西, 四川 and 湖南, to the resumed enterprises.
+pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    let employers: Vec<i64> = yizhan_store::enterprises::list(db)
+        .await?
+        .into_iter()
+        .filter(|e| e.resumption == "resumed")
+        .map(|e| e.id)
+        .collect();
+    if employers.is_empty() {
+        return Ok(0);
+    }
+    let origins = [
+        ("云南", "530602", "昭通"),
+        ("广西", "451002", "百色"),
+        ("四川", "511302", "南充"),
+        ("湖南", "430502", "邵阳"),
+    ];
+    let mut rng = Lcg(738);
+    let mut n = 0;
+    for k in 0..738u32 {
+        let (province, region, city) = origins[(k % 4) as usize];
+        let birth = chrono::NaiveDate::from_ymd_opt(1970 + (k % 30) as i32, 1 + k % 12, 1 + k % 28)
+            .unwrap_or_default();
+        let Some(id_number) = yizhan_core::validate::with_check_digit(&format!(
+            "{region}{}{:03}",
+            birth.format("%Y%m%d"),
+            k % 1000
+        )) else {
+            continue;
+        };
+        // 13 trains, one every three days, the last a week ago; most are at work by now.
+        let train = k % 13;
+        let arrived = today - chrono::Duration::days(7 + 3 * i64::from(12 - train));
+        let input = yizhan_core::returning_worker::WorkerInput {
+            name: format!(
+                "{}{}",
+                ["陈", "李", "黄", "张", "杨", "王", "刘", "罗", "赵", "周"][rng.next(10) as usize],
+                [
+                    "春花", "建国", "志强", "秀英", "小军", "桂兰", "德福", "海燕", "明", "丽"
+                ][rng.next(10) as usize]
+            ),
+            id_number,
+            phone: format!(
+                "1{}{:09}",
+                [3, 5, 7, 8][rng.next(4) as usize],
+                100_000_000 + u64::from(k) * 7
+            ),
+            province: province.into(),
+            city: city.into(),
+            enterprise_id: employers[(k as usize) % employers.len()].to_string(),
+            transport: "train".into(),
+            arrival_date: arrived.to_string(),
+            status: if rng.next(10) < 8 {
+                "at_work".into()
+            } else {
+                "arrived".into()
+            },
+            health: Some("无发热、咳嗽，持健康码绿码".to_owned())
+                .filter(|_| rng.next(20) > 0)
+                .unwrap_or_default(),
+        };
+        let w = yizhan_core::returning_worker::validate_worker(&input, today)
+            .map_err(|e| anyhow::anyhow!("demo worker {k}: {e:?}"))?;
+        yizhan_store::returning_workers::create(db, actor, &w).await?;
+        n += 1;
+    }
+    Ok(n)
+}

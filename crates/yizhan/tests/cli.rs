@@ -39,6 +39,7 @@ fn demo_backup_restore_and_audit_verify_on_sqlite() {
     assert!(out.contains("龙岗区 11 个街道, 5 个驿站"), "{out}");
     assert!(out.contains("12 个工作组 86 名工作人员"), "{out}");
     assert!(out.contains("341 家企业"), "{out}");
+    assert!(out.contains("返岗人员 738 名"), "{out}");
     assert_eq!(
         out.lines().filter(|l| l.starts_with("  ")).count(),
         11,

@@ -50,6 +50,17 @@ fn min_birth_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN)
 }
 
+/// The full number for 17 digits (their check character appended), or `None` when they are not
+/// 17 digits. For demo data and test fixtures.
+pub fn with_check_digit(first17: &str) -> Option<String> {
+    let digits: Vec<u32> = first17
+        .chars()
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()?;
+    let body: [u32; 17] = digits.try_into().ok()?;
+    Some(format!("{first17}{}", check_char(&body)))
+}
+
 /// Validate an 18-character identity number.
 ///
 /// Whitespace is removed, full-width characters are folded and a trailing `x`
@@ -115,6 +126,16 @@ pub fn parse_id_card(s: &str, today: NaiveDate) -> Result<IdCard, Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_completed_number_validates() {
+        let n = with_check_digit("11010519491231002").unwrap();
+        assert_eq!(n, "11010519491231002X");
+        let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        assert!(parse_id_card(&n, today).is_ok());
+        assert_eq!(with_check_digit("1101051949123100"), None);
+        assert_eq!(with_check_digit("1101051949123100A"), None);
+    }
     use serde::de::IntoDeserializer;
     use serde::de::value::{Error as DeError, StrDeserializer};
 

@@ -258,6 +258,14 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "One enterprise with its resumption status and dates; 404 outside the reader's scope",
             None,
         ),
+        ("GET", "/api/v1/workers") => (
+            "Returning workers in the reader's scope, 100 a page (page=), filters status and province; ID numbers and phones masked",
+            None,
+        ),
+        ("GET", "/api/v1/workers/{id}") => (
+            "One returning worker (masked); 404 outside the reader's scope",
+            None,
+        ),
         ("GET", "/api/v1/notices/{id}") => (
             "A notice (通报) with its content: units by severity and the findings; frozen once published, live while a draft (command only)",
             None,

@@ -39,9 +39,7 @@ async fn visible(
     perm: Permission,
 ) -> Result<Enterprise, WebError> {
     let e = enterprises::get(&state.db, id).await?;
-    if !ctx.user()?.can(perm, e.target()) {
-        return Err(deny(state, ctx, &format!("enterprise {id}"), WebError::NotFound).await);
-    }
+    crate::policy::require(state, ctx, perm, e.target(), format!("enterprise {id}")).await?;
     Ok(e)
 }
 

@@ -44,6 +44,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
         "nav.enterprises",
         Some(Permission::EnterprisesRead),
     ),
+    ("/workers", "nav.workers", Some(Permission::EnterprisesRead)),
     (
         "/resumption",
         "nav.resumption",

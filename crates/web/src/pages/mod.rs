@@ -28,6 +28,7 @@ pub mod rectifications;
 pub mod relatives;
 pub mod reports;
 pub mod resumption;
+pub mod returning_workers;
 pub mod rooms;
 pub mod roster;
 pub mod staff;

@@ -498,6 +498,23 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/enterprises/{id}/plan", ENTERPRISE_1_WRITERS),
         ("GET", "/resumption", COMMAND_READERS),
         ("GET", "/resumption/export.xlsx", COMMAND_READERS),
+        ("GET", "/workers", ENTERPRISE_READERS),
+        ("GET", "/workers/export.xlsx", ENTERPRISE_READERS),
+        ("GET", "/api/v1/workers", ENTERPRISE_READERS),
+        (
+            "GET",
+            "/workers/new",
+            &["commander", "street_cmd", "enterprise"],
+        ),
+        (
+            "POST",
+            "/workers",
+            &["commander", "street_cmd", "enterprise"],
+        ),
+        // The fixture worker works for enterprise 1, in street A.
+        ("GET", "/workers/{id}", ENTERPRISE_1_READERS),
+        ("GET", "/api/v1/workers/{id}", ENTERPRISE_1_READERS),
+        ("POST", "/workers/{id}/status", ENTERPRISE_1_WRITERS),
         ("GET", "/task-groups", COMMAND_READERS),
         (
             "POST",

@@ -1,0 +1,178 @@
+//! Returning workers: the register, filtered and paged in SQL (a district's list runs to a
+//! million rows), scoped to an enterprise or a street where the reader is.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use yizhan_core::access::{Actor, Target};
+use yizhan_core::returning_worker::NewWorker;
+
+use crate::audit::{self, Entry};
+use crate::db::{Db, Result, now, q, q_dynamic};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Worker {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub enterprise: String,
+    pub street_id: i64,
+    pub name: String,
+    /// Unmasked: the web layer masks it.
+    pub id_number: String,
+    pub phone: String,
+    pub province: String,
+    pub city: String,
+    pub transport: String,
+    pub arrival_date: Option<NaiveDate>,
+    pub status: String,
+    pub health: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Worker {
+    pub fn target(&self) -> Target {
+        Target::Enterprise {
+            id: self.enterprise_id,
+            street: self.street_id,
+        }
+    }
+}
+
+/// Whose workers a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within {
+    District,
+    Street(i64),
+    Enterprise(i64),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub province: Option<String>,
+}
+
+const SELECT: &str =
+    "SELECT w.id, w.enterprise_id, e.name AS enterprise, e.street_id, w.name, w.id_number, w.phone,
+        w.province, w.city, w.transport, w.arrival_date, w.status, w.health, w.updated_at
+   FROM returning_workers w JOIN enterprises e ON e.id = w.enterprise_id";
+
+/// `$1` the scope id (0: none), `$2` status or '', `$3` province or ''.
+fn conditions(within: Within) -> &'static str {
+    match within {
+        Within::District => {
+            "WHERE $1 = 0 AND ($2 = '' OR w.status = $2) AND ($3 = '' OR w.province = $3)"
+        }
+        Within::Street(_) => {
+            "WHERE e.street_id = $1 AND ($2 = '' OR w.status = $2) AND ($3 = '' OR w.province = $3)"
+        }
+        Within::Enterprise(_) => {
+            "WHERE w.enterprise_id = $1 AND ($2 = '' OR w.status = $2) AND ($3 = '' OR w.province = $3)"
+        }
+    }
+}
+
+fn scope_id(within: Within) -> i64 {
+    match within {
+        Within::District => 0,
+        Within::Street(id) | Within::Enterprise(id) => id,
+    }
+}
+
+pub async fn list(
+    db: &Db,
+    within: Within,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Worker>> {
+    db.fetch_all(
+        q_dynamic(format!(
+            "{SELECT} {} ORDER BY w.id LIMIT $4 OFFSET $5",
+            conditions(within)
+        ))
+        .bind(scope_id(within))
+        .bind(f.status.clone().unwrap_or_default())
+        .bind(f.province.clone().unwrap_or_default())
+        .bind(limit)
+        .bind(offset),
+    )
+    .await
+}
+
+pub async fn count(db: &Db, within: Within, f: &Filter) -> Result<i64> {
+    let (n,): (i64,) = db
+        .fetch_one(
+            q_dynamic(format!(
+                "SELECT COUNT(*) FROM returning_workers w JOIN enterprises e ON e.id = w.enterprise_id {}",
+                conditions(within)
+            ))
+            .bind(scope_id(within))
+            .bind(f.status.clone().unwrap_or_default())
+            .bind(f.province.clone().unwrap_or_default()),
+        )
+        .await?;
+    Ok(n)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Worker> {
+    db.fetch_one(q_dynamic(format!("{SELECT} WHERE w.id = $1")).bind(id))
+        .await
+}
+
+pub async fn create(db: &Db, actor: &Actor, w: &NewWorker) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let (id,): (i64,) = tx
+        .fetch_one(
+            q("INSERT INTO returning_workers (enterprise_id, name, id_number, phone, province, city, transport,
+                   arrival_date, status, health, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id")
+            .bind(w.enterprise_id)
+            .bind(w.name.as_str())
+            .bind(w.id_number.as_str())
+            .bind(w.phone.as_str())
+            .bind(w.province)
+            .bind(w.city.as_str())
+            .bind(w.transport.as_str())
+            .bind(w.arrival_date)
+            .bind(w.status.as_str())
+            .bind(w.health.as_deref())
+            .bind(now()),
+        )
+        .await?;
+    // The audit entry names the record, never the person.
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("worker.create", "returning_worker", id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Moves a worker along (booked, arrived with the date, at work).
+pub async fn set_status(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    status: yizhan_core::returning_worker::WorkerStatus,
+    arrival: Option<NaiveDate>,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    tx.execute(
+        q("UPDATE returning_workers SET status = $1, arrival_date = COALESCE($2, arrival_date), updated_at = $3 WHERE id = $4")
+            .bind(status.as_str())
+            .bind(arrival)
+            .bind(now())
+            .bind(id),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("worker.status", "returning_worker", id)
+            .detail(serde_json::json!({ "status": status.as_str() })),
+    )
+    .await?;
+    tx.commit().await
+}

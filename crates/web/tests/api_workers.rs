@@ -1,0 +1,246 @@
+//! Returning workers on SQLite and PostgreSQL: identity and province checked, one ID number
+//! once, arrival rules, masking, paging, and isolation (an enterprise sees its own workers, a
+//! street its enterprises', nobody registers for an employer outside their scope).
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{App, district};
+use yizhan_core::access::{Actor, Role, Scope};
+use yizhan_store::both_backends;
+use yizhan_store::testing::TestDb;
+
+/// A valid 18-digit ID number for a serial (region 110105, born 1990-01-01).
+fn id_number(n: u32) -> String {
+    yizhan_core::validate::with_check_digit(&format!("11010519900101{:03}", n % 1000)).unwrap()
+}
+
+both_backends!(
+    workers_are_checked_masked_paged_and_kept_apart,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (street_a, street_b, _, _) = district(app.db()).await;
+        let sys = Actor::system();
+        let today = yizhan_core::time::local_date(yizhan_store::db::now());
+        let mut ents = Vec::new();
+        for (code, name, street) in [
+            ("91350100M000100Y43", "甲电子", street_a),
+            ("91440300MA5DC7RF9T", "乙物流", street_b),
+        ] {
+            let e = yizhan_core::enterprise::validate_enterprise(
+                &yizhan_core::enterprise::EnterpriseInput {
+                    uscc: code.into(),
+                    name: name.into(),
+                    street_id: street.to_string(),
+                    industry: "manufacturing".into(),
+                    headcount: "500".into(),
+                    contact_name: "王".into(),
+                    contact_phone: "13800138000".into(),
+                    resumption: "not_started".into(),
+                    ..Default::default()
+                },
+                today,
+            )
+            .unwrap();
+            ents.push(
+                yizhan_store::enterprises::create(app.db(), &sys, &e)
+                    .await
+                    .unwrap(),
+            );
+        }
+        let cmd = app
+            .user("zhihui", Role::Commander, Scope::District, false)
+            .await;
+        let mut c = app.session_for(cmd).await;
+        let form = |id: &str, province: &str, status: &str, arrival: &str, ent: i64| {
+            vec![
+                ("name", "李春花".to_owned()),
+                ("id_number", id.to_owned()),
+                ("phone", "13912345678".to_owned()),
+                ("province", province.to_owned()),
+                ("city", "昭通".to_owned()),
+                ("enterprise_id", ent.to_string()),
+                ("transport", "train".to_owned()),
+                ("arrival_date", arrival.to_owned()),
+                ("status", status.to_owned()),
+                ("health", "无发热、咳嗽".to_owned()),
+            ]
+        };
+        let send = async |c: &mut common::Client, f: Vec<(&'static str, String)>| {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.form(c, "/workers", &f).await
+        };
+        let yesterday = (today - chrono::Duration::days(1)).to_string();
+        for (f, want) in [
+            (
+                form("110105199001010011", "云南", "registered", "", ents[0]),
+                "身份证号",
+            ),
+            (
+                form(&id_number(1), "火星", "registered", "", ents[0]),
+                "户籍省份",
+            ),
+            (
+                form(&id_number(1), "云南", "arrived", "", ents[0]),
+                "已抵深或已上岗需要填写抵达日期",
+            ),
+        ] {
+            let r = send(&mut c, f).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.body.contains(want), "{want}: {}", r.body);
+        }
+        let r = send(
+            &mut c,
+            form(&id_number(1), "云南省", "arrived", &yesterday, ents[0]),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let wid: i64 = r
+            .location()
+            .trim_start_matches("/workers/")
+            .parse()
+            .unwrap();
+        let r = send(
+            &mut c,
+            form(&id_number(1), "四川", "registered", "", ents[1]),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::CONFLICT,
+            "one ID number once: {}",
+            r.body
+        );
+        // 150 more for 甲, 5 for 乙.
+        for n in 2..157u32 {
+            let ent = if n < 152 { ents[0] } else { ents[1] };
+            let w = yizhan_core::returning_worker::validate_worker(
+                &yizhan_core::returning_worker::WorkerInput {
+                    name: format!("工人{n}"),
+                    id_number: id_number(n),
+                    phone: "13912345678".into(),
+                    province: if n % 2 == 0 {
+                        "广西".into()
+                    } else {
+                        "湖南".into()
+                    },
+                    city: "桂林".into(),
+                    enterprise_id: ent.to_string(),
+                    transport: "train".into(),
+                    status: "booked".into(),
+                    ..Default::default()
+                },
+                today,
+            )
+            .unwrap();
+            yizhan_store::returning_workers::create(app.db(), &sys, &w)
+                .await
+                .unwrap();
+        }
+        // The command: everyone, 100 a page, masked.
+        let api = app.get(&mut c, "/api/v1/workers").await.json();
+        assert_eq!(
+            (
+                api["total"].as_i64(),
+                api["workers"].as_array().unwrap().len()
+            ),
+            (Some(156), 100)
+        );
+        let second = app.get(&mut c, "/api/v1/workers?page=2").await.json();
+        assert_eq!(second["workers"].as_array().unwrap().len(), 56);
+        let first = &api["workers"][0];
+        assert_eq!(first["province"], "云南");
+        assert_eq!(first["phone"], "139****5678");
+        assert!(
+            first["id_number"].as_str().unwrap().contains("****"),
+            "{first}"
+        );
+        assert!(first.get("health").is_none() && first["health_declared"] == true);
+        let page = app.get(&mut c, "/workers?province=湖南").await;
+        assert!(
+            page.body.contains("data-testid=\"workers-total\">人数 77"),
+            "{}",
+            page.body
+        );
+        assert!(
+            !page.body.contains(&id_number(1)),
+            "full ID numbers never in the list"
+        );
+
+        // The enterprise: its own workers only; it cannot register for another employer.
+        let jia = app
+            .user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false)
+            .await;
+        let mut j = app.session_for(jia).await;
+        assert_eq!(
+            app.get(&mut j, "/api/v1/workers").await.json()["total"],
+            151
+        );
+        let other = yizhan_store::returning_workers::list(
+            app.db(),
+            yizhan_store::returning_workers::Within::Enterprise(ents[1]),
+            &Default::default(),
+            1,
+            0,
+        )
+        .await
+        .unwrap()[0]
+            .id;
+        assert_eq!(
+            app.get(&mut j, &format!("/workers/{other}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get(&mut j, &format!("/api/v1/workers/{other}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let r = send(
+            &mut j,
+            form(&id_number(900), "云南", "registered", "", ents[1]),
+        )
+        .await;
+        assert!(r.body.contains("不在您的管辖范围内"), "{}", r.body);
+        // It moves its own worker along.
+        let r = app
+            .form(
+                &mut j,
+                &format!("/workers/{wid}/status"),
+                &[("status", "at_work")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(
+            app.get(&mut j, &format!("/api/v1/workers/{wid}"))
+                .await
+                .json()["status_code"],
+            "at_work"
+        );
+        let r = app
+            .form(
+                &mut j,
+                &format!("/workers/{other}/status"),
+                &[("status", "arrived"), ("arrival_date", &yesterday)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+        // A street: its enterprises' workers.
+        let sb = app
+            .user("pinghu", Role::Commander, Scope::Street(street_b), false)
+            .await;
+        let mut s = app.session_for(sb).await;
+        assert_eq!(app.get(&mut s, "/api/v1/workers").await.json()["total"], 5);
+        let rows = common::xlsx_rows(
+            &app.get(&mut s, "/workers/export.xlsx").await.bytes,
+            "返岗人员",
+        );
+        assert_eq!(rows.len(), 6, "{rows:?}");
+        assert!(
+            rows[1][1].contains("****") && rows[1][2].contains("****"),
+            "{:?}",
+            rows[1]
+        );
+    }
+);
