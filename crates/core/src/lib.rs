@@ -55,3 +55,4 @@ pub mod supplies;
 pub mod task_group;
 pub mod time;
 pub mod validate;
+pub mod worker_import;

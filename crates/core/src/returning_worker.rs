@@ -135,34 +135,93 @@ pub struct NewWorker {
 }
 
 pub fn validate_worker(i: &WorkerInput, today: NaiveDate) -> Result<NewWorker, DomainError> {
-    let status = parse_choice(&i.status, WorkerStatus::parse, "registered").on("status")?;
-    let arrival_date = crate::guest::parse_optional_date(&i.arrival_date).on("arrival_date")?;
-    let arrived = matches!(status, WorkerStatus::Arrived | WorkerStatus::AtWork);
-    if arrived && arrival_date.is_none() {
-        return Err(DomainError::Rule {
-            field: Some("arrival_date"),
-            key: KEY_ARRIVAL_NEEDED,
-        });
+    validate_worker_fields(i, today).map_err(|mut errors| errors.remove(0))
+}
+
+/// Every field checked, every problem reported (an import's error report lists them all);
+/// `Err` holds at least one error.
+pub fn validate_worker_fields(
+    i: &WorkerInput,
+    today: NaiveDate,
+) -> Result<NewWorker, Vec<DomainError>> {
+    let mut errors = Vec::new();
+    macro_rules! keep {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            }
+        };
     }
-    if arrived && arrival_date.is_some_and(|d| d > today) {
-        return Err(DomainError::Rule {
-            field: Some("arrival_date"),
-            key: KEY_ARRIVAL_FUTURE,
-        });
+    let name = keep!(required_text(&i.name, 40).on("name"));
+    let id_number = keep!(
+        parse_id_card(&i.id_number, today)
+            .on("id_number")
+            .map(|c| c.number)
+    );
+    let phone = keep!(parse_phone(&i.phone).on("phone").map(|p| p.display()));
+    let province = keep!(parse_province(&i.province).on("province"));
+    let city = keep!(required_text(&i.city, 30).on("city"));
+    let enterprise_id =
+        keep!(crate::validate::parse_int(&i.enterprise_id, 1, i64::MAX, "1").on("enterprise_id"));
+    let transport = keep!(parse_choice(&i.transport, Transport::parse, "train").on("transport"));
+    let status = keep!(parse_choice(&i.status, WorkerStatus::parse, "registered").on("status"));
+    let arrival_date = keep!(crate::guest::parse_optional_date(&i.arrival_date).on("arrival_date"));
+    let health = keep!(optional_text(&i.health, 200).on("health"));
+    if let (Some(status), Some(arrival)) = (status, arrival_date) {
+        let arrived = matches!(status, WorkerStatus::Arrived | WorkerStatus::AtWork);
+        if arrived && arrival.is_none() {
+            errors.push(DomainError::Rule {
+                field: Some("arrival_date"),
+                key: KEY_ARRIVAL_NEEDED,
+            });
+        } else if arrived && arrival.is_some_and(|d| d > today) {
+            errors.push(DomainError::Rule {
+                field: Some("arrival_date"),
+                key: KEY_ARRIVAL_FUTURE,
+            });
+        }
     }
-    Ok(NewWorker {
-        name: required_text(&i.name, 40).on("name")?,
-        id_number: parse_id_card(&i.id_number, today).on("id_number")?.number,
-        phone: parse_phone(&i.phone).on("phone")?.display(),
-        province: parse_province(&i.province).on("province")?,
-        city: required_text(&i.city, 30).on("city")?,
-        enterprise_id: crate::validate::parse_int(&i.enterprise_id, 1, i64::MAX, "1")
-            .on("enterprise_id")?,
-        transport: parse_choice(&i.transport, Transport::parse, "train").on("transport")?,
-        arrival_date,
+    match (
+        name,
+        id_number,
+        phone,
+        province,
+        city,
+        enterprise_id,
+        transport,
         status,
-        health: optional_text(&i.health, 200).on("health")?,
-    })
+        arrival_date,
+        health,
+    ) {
+        (
+            Some(name),
+            Some(id_number),
+            Some(phone),
+            Some(province),
+            Some(city),
+            Some(enterprise_id),
+            Some(transport),
+            Some(status),
+            Some(arrival_date),
+            Some(health),
+        ) if errors.is_empty() => Ok(NewWorker {
+            name,
+            id_number,
+            phone,
+            province,
+            city,
+            enterprise_id,
+            transport,
+            arrival_date,
+            status,
+            health,
+        }),
+        _ => Err(errors),
+    }
 }
 
 #[cfg(test)]

@@ -176,3 +176,125 @@ pub async fn set_status(
     .await?;
     tx.commit().await
 }
+
+/// Which of these ID numbers are registered already.
+pub async fn existing_ids(db: &Db, ids: &[String]) -> Result<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let mut query = q_dynamic(format!(
+            "SELECT id_number FROM returning_workers WHERE id_number IN ({})",
+            marks.join(", ")
+        ));
+        for id in chunk {
+            query = query.bind(id.as_str());
+        }
+        let rows: Vec<(String,)> = db.fetch_all(query).await?;
+        found.extend(rows.into_iter().map(|(id,)| id));
+    }
+    Ok(found)
+}
+
+/// Inserts checked workers in one transaction, 200 rows a statement, with one audit entry;
+/// the unique ID number still guards a race with another import.
+pub async fn import(db: &Db, actor: &Actor, workers: &[NewWorker]) -> Result<usize> {
+    let mut tx = db.begin().await?;
+    let at = now();
+    for chunk in workers.chunks(200) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let b = r * 11;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9,
+                    b + 10,
+                    b + 11,
+                    b + 11
+                )
+            })
+            .collect();
+        let mut query = q_dynamic(format!(
+            "INSERT INTO returning_workers (enterprise_id, name, id_number, phone, province, city, transport,
+                 arrival_date, status, health, created_at, updated_at) VALUES {}",
+            values.join(", ")
+        ));
+        for w in chunk {
+            query = query
+                .bind(w.enterprise_id)
+                .bind(w.name.as_str())
+                .bind(w.id_number.as_str())
+                .bind(w.phone.as_str())
+                .bind(w.province)
+                .bind(w.city.as_str())
+                .bind(w.transport.as_str())
+                .bind(w.arrival_date)
+                .bind(w.status.as_str())
+                .bind(w.health.as_deref())
+                .bind(at);
+        }
+        tx.execute(query).await?;
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("worker.import", "returning_worker", 0)
+            .detail(serde_json::json!({ "rows": workers.len() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(workers.len())
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ImportRun {
+    pub id: i64,
+    pub mode: String,
+    pub file_name: String,
+    pub rows_read: i64,
+    pub imported: i64,
+    /// JSON: [[row, column, message], …]
+    pub report: String,
+    pub user_id: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn record_run(
+    db: &Db,
+    user_id: i64,
+    mode: &str,
+    file_name: &str,
+    rows_read: i64,
+    imported: i64,
+    report: &str,
+) -> Result<i64> {
+    let (id,): (i64,) = db
+        .fetch_one(
+            q("INSERT INTO import_runs (kind, mode, file_name, rows_read, imported, report, user_id, created_at)
+               VALUES ('workers', $1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            .bind(mode)
+            .bind(file_name)
+            .bind(rows_read)
+            .bind(imported)
+            .bind(report)
+            .bind(user_id)
+            .bind(now()),
+        )
+        .await?;
+    Ok(id)
+}
+
+pub async fn run(db: &Db, id: i64) -> Result<ImportRun> {
+    db.fetch_one(
+        q("SELECT id, mode, file_name, rows_read, imported, report, user_id, created_at FROM import_runs WHERE id = $1")
+            .bind(id),
+    )
+    .await
+}

@@ -88,6 +88,27 @@ pub fn add(r: Routes) -> Routes {
         Perm(EnterprisesWrite),
         pages::returning_workers::new,
     )
+    .get(
+        "/workers/import",
+        Perm(EnterprisesWrite),
+        pages::worker_import::form,
+    )
+    .get(
+        "/workers/import/template.xlsx",
+        Perm(EnterprisesWrite),
+        pages::worker_import::template,
+    )
+    .upload(
+        "/workers/import",
+        Perm(EnterprisesWrite),
+        pages::worker_import::upload,
+        pages::worker_import::UPLOAD_LIMIT,
+    )
+    .get(
+        "/imports/{id}/report.xlsx",
+        Perm(EnterprisesWrite),
+        pages::worker_import::report,
+    )
     .post(
         "/workers",
         Perm(EnterprisesWrite),

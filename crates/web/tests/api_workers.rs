@@ -244,3 +244,323 @@ both_backends!(
         );
     }
 );
+
+/// An .xlsx of `rows` (the first is the header row), as an enterprise clerk would save it.
+fn sheet(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+both_backends!(
+    an_import_with_good_and_bad_rows_reports_each_problem,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (street_a, street_b, _, _) = district(app.db()).await;
+        let sys = Actor::system();
+        let today = yizhan_core::time::local_date(yizhan_store::db::now());
+        let mut ents = Vec::new();
+        for (code, name, street) in [
+            ("91350100M000100Y43", "甲电子", street_a),
+            ("91440300MA5DC7RF9T", "乙物流", street_b),
+        ] {
+            let e = yizhan_core::enterprise::validate_enterprise(
+                &yizhan_core::enterprise::EnterpriseInput {
+                    uscc: code.into(),
+                    name: name.into(),
+                    street_id: street.to_string(),
+                    industry: "manufacturing".into(),
+                    headcount: "500".into(),
+                    contact_name: "王".into(),
+                    contact_phone: "13800138000".into(),
+                    resumption: "not_started".into(),
+                    ..Default::default()
+                },
+                today,
+            )
+            .unwrap();
+            ents.push(
+                yizhan_store::enterprises::create(app.db(), &sys, &e)
+                    .await
+                    .unwrap(),
+            );
+        }
+        // One worker registered before the import.
+        let before = yizhan_core::returning_worker::validate_worker(
+            &yizhan_core::returning_worker::WorkerInput {
+                name: "老员工".into(),
+                id_number: id_number(900),
+                phone: "13800138000".into(),
+                province: "湖南".into(),
+                city: "邵阳".into(),
+                enterprise_id: ents[0].to_string(),
+                transport: "bus".into(),
+                status: "registered".into(),
+                ..Default::default()
+            },
+            today,
+        )
+        .unwrap();
+        yizhan_store::returning_workers::create(app.db(), &sys, &before)
+            .await
+            .unwrap();
+        let jia = app
+            .user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false)
+            .await;
+        let mut j = app.session_for(jia).await;
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let mut bad_id = id_number(3);
+        bad_id.replace_range(17.., if bad_id.ends_with('1') { "2" } else { "1" });
+        let yesterday = (today - chrono::Duration::days(1))
+            .format("%Y/%m/%d")
+            .to_string();
+        let rows = vec![
+            s(&[
+                "姓名",
+                "身份证号",
+                "手机号",
+                "户籍省份",
+                "户籍城市",
+                "用工企业",
+                "返岗方式",
+                "抵达日期",
+                "状态",
+                "健康申报",
+            ]),
+            s(&[
+                "李春花",
+                &id_number(1),
+                "13800138000",
+                "云南省",
+                "昭通",
+                "甲电子",
+                "专列",
+                &yesterday,
+                "已上岗",
+                "无发热",
+            ]),
+            s(&[
+                "王建国",
+                &id_number(2),
+                "13900139000",
+                "广西",
+                "百色",
+                "91350100M000100Y43",
+                "包车",
+                "",
+                "已登记",
+                "",
+            ]),
+            s(&[
+                "",
+                &bad_id,
+                "1380013",
+                "火星",
+                "南充",
+                "甲电子",
+                "专列",
+                "",
+                "已登记",
+                "",
+            ]),
+            s(&[
+                "赵六",
+                &id_number(4),
+                "13700137000",
+                "四川",
+                "南充",
+                "乙物流",
+                "专列",
+                "",
+                "已登记",
+                "",
+            ]),
+            s(&[
+                "钱七",
+                &id_number(1),
+                "13600136000",
+                "湖南",
+                "邵阳",
+                "甲电子",
+                "专列",
+                "",
+                "已登记",
+                "",
+            ]),
+            s(&[
+                "孙八",
+                &id_number(900),
+                "13500135000",
+                "湖南",
+                "邵阳",
+                "甲电子",
+                "专列",
+                "",
+                "已登记",
+                "",
+            ]),
+        ];
+        let file = sheet(&rows);
+        // The exact report; the ID number's line ends with the check digit it should have had.
+        let want = [
+            (4, "姓名", "名称：不能为空"),
+            (4, "身份证号", "身份证号：校验位错误，按前面各位计算应为 "),
+            (
+                4,
+                "手机号",
+                "手机号码：格式不正确，正确示例：13800138000 / +852 91234567 / +853 61234567",
+            ),
+            (4, "户籍省份", "户籍省份：格式不正确，正确示例：云南"),
+            (5, "用工企业", "用工企业不存在，或不在您的管辖范围内。"),
+            (6, "身份证号", "身份证号与第 2 行重复。"),
+            (7, "身份证号", "该身份证号已登记。"),
+        ];
+        let check = |body: &str| {
+            let doc: Vec<(usize, String, String)> = body
+                .split("<tr>")
+                .skip(2)
+                .map(|tr| {
+                    let cells: Vec<String> = tr
+                        .split("</td>")
+                        .filter_map(|c| c.rsplit('>').next().map(|t| t.trim().to_owned()))
+                        .collect();
+                    (
+                        cells[0].parse().unwrap_or(0),
+                        cells[1].clone(),
+                        cells[2].clone(),
+                    )
+                })
+                .collect();
+            assert_eq!(doc.len(), want.len(), "{doc:?}");
+            for ((row, col, msg), (wr, wc, wm)) in doc.iter().zip(want) {
+                assert_eq!((*row, col.as_str()), (wr, wc), "{doc:?}");
+                assert!(
+                    msg == wm || (wm.ends_with(' ') && msg.starts_with(wm)),
+                    "row {row} {col}: {msg}"
+                );
+            }
+        };
+        // All or nothing: the report, and not one row imported.
+        let r = app
+            .upload(
+                &mut j,
+                "/workers/import",
+                &[("mode", "all")],
+                "返岗名单.xlsx",
+                &file,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body
+                .contains("读取 6 行，有问题 4 行，按“全部不导入”未导入任何一行。"),
+            "{}",
+            r.body
+        );
+        check(&r.body);
+        let count = async || {
+            yizhan_store::returning_workers::count(
+                app.db(),
+                yizhan_store::returning_workers::Within::District,
+                &Default::default(),
+            )
+            .await
+            .unwrap()
+        };
+        assert_eq!(count().await, 1);
+        // The report downloads as .xlsx with the same lines; another person cannot fetch it.
+        let run: i64 = r
+            .body
+            .split("/imports/")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let x = app
+            .get(&mut j, &format!("/imports/{run}/report.xlsx"))
+            .await;
+        let report = common::xlsx_rows(&x.bytes, "导入错误报告");
+        assert_eq!(report[0], ["行号", "列", "问题"]);
+        assert_eq!(report.len(), 8);
+        assert_eq!(
+            (report[5][0].as_str(), report[5][1].as_str()),
+            ("5", "用工企业")
+        );
+        let other = app
+            .user("zhihui", Role::Commander, Scope::District, false)
+            .await;
+        let mut o = app.session_for(other).await;
+        assert_eq!(
+            app.get(&mut o, &format!("/imports/{run}/report.xlsx"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        // The valid rows only: the same report, two rows in (by name and by code).
+        let r = app
+            .upload(
+                &mut j,
+                "/workers/import",
+                &[("mode", "valid")],
+                "返岗名单.xlsx",
+                &file,
+            )
+            .await;
+        assert!(
+            r.body.contains("读取 6 行，导入 2 行，有问题 4 行。"),
+            "{}",
+            r.body
+        );
+        check(&r.body);
+        assert_eq!(count().await, 3);
+        let api = app
+            .get(&mut j, "/api/v1/workers?province=云南")
+            .await
+            .json();
+        assert_eq!(api["workers"][0]["status_code"], "at_work");
+        assert_eq!(
+            api["workers"][0]["arrival_date"],
+            (today - chrono::Duration::days(1)).to_string()
+        );
+        // A .csv (UTF-8 with a BOM) imports the same way; a sheet without the required columns is
+        // refused by name.
+        let csv = format!(
+            "\u{feff}姓名,身份证号,手机号,户籍省份,户籍城市,用工企业\n周九,{},13800138000,四川,成都,甲电子\n",
+            id_number(5)
+        );
+        let r = app
+            .upload(
+                &mut j,
+                "/workers/import",
+                &[("mode", "all")],
+                "list.csv",
+                csv.as_bytes(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(count().await, 4);
+        let r = app
+            .upload(
+                &mut j,
+                "/workers/import",
+                &[],
+                "bad.csv",
+                "姓名,手机号\n周九,13800138000\n".as_bytes(),
+            )
+            .await;
+        assert!(
+            r.body
+                .contains("缺少必需的列：身份证号、户籍省份、户籍城市、用工企业"),
+            "{}",
+            r.body
+        );
+    }
+);

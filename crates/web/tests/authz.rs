@@ -252,6 +252,17 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
         };
         ids.insert(*who, app.user(who, role, scope, false).await);
     }
+    let import_run = yizhan_store::returning_workers::record_run(
+        app.db(),
+        ids["commander"],
+        "all",
+        "名单.xlsx",
+        1,
+        0,
+        "[]",
+    )
+    .await
+    .unwrap();
 
     let mut cells = 0;
     let mut failures = Vec::new();
@@ -296,6 +307,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             directive
         } else if path.starts_with("/directive-files/") {
             directive_file
+        } else if path.starts_with("/imports/") {
+            import_run
         } else if path.starts_with("/workers/") || path.starts_with("/api/v1/workers/") {
             worker
         } else if path.starts_with("/enterprises/") || path.starts_with("/api/v1/enterprises/") {

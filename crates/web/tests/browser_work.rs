@@ -83,6 +83,84 @@ both_backends!(
                             .await?;
                     }
                 }
+                // The enterprise's clerk imports a sheet on a phone and reads the error report.
+                app.user("jia", Role::Enterprise, Scope::Enterprise(1), false)
+                    .await;
+                d.delete_all_cookies().await?;
+                viewport(&d, 375, 812, true).await?;
+                sign_in(&d, &base, "jia").await?;
+                let mut wb = rust_xlsxwriter::Workbook::new();
+                let ws = wb.add_worksheet();
+                let good = yizhan_core::validate::with_check_digit("53060219900101001").unwrap();
+                for (r, row) in [
+                    [
+                        "姓名",
+                        "身份证号",
+                        "手机号",
+                        "户籍省份",
+                        "户籍城市",
+                        "用工企业",
+                    ],
+                    [
+                        "李春花",
+                        good.as_str(),
+                        "13800138000",
+                        "云南省",
+                        "昭通",
+                        "深圳市甲电子有限公司",
+                    ],
+                    [
+                        "王建国",
+                        "530602199001010010",
+                        "13800138000",
+                        "广西",
+                        "百色",
+                        "不存在的公司",
+                    ],
+                ]
+                .iter()
+                .enumerate()
+                {
+                    for (c, v) in row.iter().enumerate() {
+                        ws.write_string(r as u32, c as u16, *v).unwrap();
+                    }
+                }
+                let path = std::env::temp_dir().join(format!(
+                    "yizhan-import-{}-{backend}.xlsx",
+                    std::process::id()
+                ));
+                std::fs::write(&path, wb.save_to_buffer().unwrap()).unwrap();
+                d.goto(format!("{base}/workers/import")).await?;
+                d.find(By::Css("[data-testid=import-form] input[type=file]"))
+                    .await?
+                    .send_keys(path.display().to_string())
+                    .await?;
+                d.find(By::Css("input[name=mode][value=valid]"))
+                    .await?
+                    .click()
+                    .await?;
+                d.find(By::Css("[data-testid=import-form] button"))
+                    .await?
+                    .click()
+                    .await?;
+                let outcome = text_of(&d, "[data-testid=import-outcome]").await?;
+                assert!(
+                    outcome.contains("导入 1 行") && outcome.contains("有问题 1 行"),
+                    "{outcome}"
+                );
+                let errors = text_of(&d, "[data-testid=import-errors]").await?;
+                assert!(
+                    errors.contains("用工企业不存在") && errors.contains("身份证号"),
+                    "{errors}"
+                );
+                let width: i64 = d
+                    .execute("return document.documentElement.scrollWidth;", vec![])
+                    .await?
+                    .convert()?;
+                assert!(width <= 375, "the import page is {width}px wide");
+                d.screenshot(&shots_dir().join(format!("import-375-{backend}.png")))
+                    .await?;
+                let _ = std::fs::remove_file(&path);
                 Ok(())
             },
         )

@@ -38,3 +38,4 @@ pub mod stays;
 pub mod supplies;
 pub mod task_groups;
 pub mod users;
+pub mod worker_import;

@@ -515,6 +515,23 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/workers/{id}", ENTERPRISE_1_READERS),
         ("GET", "/api/v1/workers/{id}", ENTERPRISE_1_READERS),
         ("POST", "/workers/{id}/status", ENTERPRISE_1_WRITERS),
+        (
+            "GET",
+            "/workers/import",
+            &["commander", "street_cmd", "enterprise"],
+        ),
+        (
+            "GET",
+            "/workers/import/template.xlsx",
+            &["commander", "street_cmd", "enterprise"],
+        ),
+        (
+            "POST",
+            "/workers/import",
+            &["commander", "street_cmd", "enterprise"],
+        ),
+        // The fixture run is the commander's own.
+        ("GET", "/imports/{id}/report.xlsx", &["commander"]),
         ("GET", "/task-groups", COMMAND_READERS),
         (
             "POST",
