@@ -237,6 +237,8 @@ pub enum Permission {
     EnterprisesRead,
     /// Register and edit enterprises, resumption status and the prevention plan.
     EnterprisesWrite,
+    /// Organise special trains and chartered buses and their manifests.
+    TransportManage,
 }
 
 /// The role → permission table, in one place.
@@ -302,6 +304,7 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         DirectivesAcknowledge => matches!(role, Commander | StationLead | Enterprise),
         EnterprisesRead => matches!(role, Commander | Inspector | Viewer | Enterprise),
         EnterprisesWrite => matches!(role, Commander | Enterprise),
+        TransportManage => matches!(role, Commander),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

@@ -54,5 +54,6 @@ pub mod stay;
 pub mod supplies;
 pub mod task_group;
 pub mod time;
+pub mod transport;
 pub mod validate;
 pub mod worker_import;

@@ -82,6 +82,8 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ("uq_task_groups_name", "name"),
     ("uq_enterprises_uscc", "uscc"),
     ("uq_returning_workers_id_number", "id_number"),
+    ("uq_manifest_worker", "worker_id"),
+    ("manifest.worker_id", "worker_id"),
     ("returning_workers.id_number", "id_number"),
     ("ck_returning_workers_arrival", "arrival_date"),
     ("enterprises.uscc", "uscc"),

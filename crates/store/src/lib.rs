@@ -38,6 +38,7 @@ pub mod stays;
 pub mod supplies;
 pub mod task_groups;
 pub mod testing;
+pub mod transports;
 pub mod users;
 
 pub use db::{Backend, ConnectOptions, Db};

@@ -298,3 +298,9 @@ pub async fn run(db: &Db, id: i64) -> Result<ImportRun> {
     )
     .await
 }
+
+/// The worker with this ID number, if registered.
+pub async fn by_id_number(db: &Db, id_number: &str) -> Result<Option<Worker>> {
+    db.fetch_optional(q_dynamic(format!("{SELECT} WHERE w.id_number = $1")).bind(id_number))
+        .await
+}

@@ -134,4 +134,26 @@ pub fn add(r: Routes) -> Routes {
         Perm(EnterprisesRead),
         pages::returning_workers::api_show,
     )
+    // special trains and chartered buses (专列、包车)
+    .get("/transports", Perm(ReportsRead), pages::transports::list)
+    .post(
+        "/transports",
+        Perm(TransportManage),
+        pages::transports::create,
+    )
+    .get(
+        "/transports/{id}",
+        Perm(ReportsRead),
+        pages::transports::show,
+    )
+    .post(
+        "/transports/{id}/manifest",
+        Perm(TransportManage),
+        pages::transports::board,
+    )
+    .post(
+        "/api/v1/transports/{id}/manifest",
+        Perm(TransportManage),
+        pages::transports::api_board,
+    )
 }

@@ -71,6 +71,25 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     .await
     .unwrap();
     assert_eq!(enterprise, 1);
+    let transport = yizhan_store::transports::create(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        &yizhan_core::transport::validate_transport(
+            &yizhan_core::transport::TransportInput {
+                kind: "train".into(),
+                name: "K4158".into(),
+                origin: "云南".into(),
+                departs_on: REPORT_DAY.into(),
+                capacity: "10".into(),
+                carriages: "1".into(),
+                ..Default::default()
+            },
+            yizhan_store::db::now(),
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
     let worker = yizhan_store::returning_workers::create(
         app.db(),
         &yizhan_core::access::Actor::system(),
@@ -307,6 +326,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             directive
         } else if path.starts_with("/directive-files/") {
             directive_file
+        } else if path.starts_with("/transports/") || path.starts_with("/api/v1/transports/") {
+            transport
         } else if path.starts_with("/imports/") {
             import_run
         } else if path.starts_with("/workers/") || path.starts_with("/api/v1/workers/") {

@@ -266,6 +266,13 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "One returning worker (masked); 404 outside the reader's scope",
             None,
         ),
+        ("POST", "/api/v1/transports/{id}/manifest") => (
+            "Put a returning worker on the lowest free seat of a train or bus; 201 with the seat, 422 (field worker_id) when full or already on board",
+            Some(obj(
+                json!({ "worker_id": {"type": ["string","integer"]} }),
+                &["worker_id"],
+            )),
+        ),
         ("GET", "/api/v1/notices/{id}") => (
             "A notice (通报) with its content: units by severity and the findings; frozen once published, live while a draft (command only)",
             None,

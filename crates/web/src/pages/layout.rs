@@ -46,6 +46,11 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ),
     ("/workers", "nav.workers", Some(Permission::EnterprisesRead)),
     (
+        "/transports",
+        "nav.transports",
+        Some(Permission::ReportsRead),
+    ),
+    (
         "/resumption",
         "nav.resumption",
         Some(Permission::ReportsRead),

@@ -37,5 +37,6 @@ pub mod stations;
 pub mod stays;
 pub mod supplies;
 pub mod task_groups;
+pub mod transports;
 pub mod users;
 pub mod worker_import;

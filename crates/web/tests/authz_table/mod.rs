@@ -532,6 +532,19 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ),
         // The fixture run is the commander's own.
         ("GET", "/imports/{id}/report.xlsx", &["commander"]),
+        ("GET", "/transports", COMMAND_READERS),
+        ("POST", "/transports", &["commander", "street_cmd"]),
+        ("GET", "/transports/{id}", COMMAND_READERS),
+        (
+            "POST",
+            "/transports/{id}/manifest",
+            &["commander", "street_cmd"],
+        ),
+        (
+            "POST",
+            "/api/v1/transports/{id}/manifest",
+            &["commander", "street_cmd"],
+        ),
         ("GET", "/task-groups", COMMAND_READERS),
         (
             "POST",
