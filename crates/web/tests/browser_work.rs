@@ -83,6 +83,64 @@ both_backends!(
                             .await?;
                     }
                 }
+                // A special train with a passenger: the manifest and pickup plan on both sizes.
+                let train = yizhan_core::transport::validate_transport(
+                    &yizhan_core::transport::TransportInput {
+                        kind: "train".into(),
+                        name: "返岗专列第1趟".into(),
+                        origin: "云南 昭通".into(),
+                        departs_on: ago(8),
+                        capacity: "60".into(),
+                        carriages: "4".into(),
+                        arrival_place: "深圳东站".into(),
+                        arrives_at: format!("{} 08:30", ago(7)),
+                        ..Default::default()
+                    },
+                    yizhan_store::db::now(),
+                )
+                .unwrap();
+                let tid = yizhan_store::transports::create(app.db(), &Actor::system(), &train)
+                    .await
+                    .unwrap();
+                let w = yizhan_core::returning_worker::validate_worker(
+                    &yizhan_core::returning_worker::WorkerInput {
+                        name: "李春花".into(),
+                        id_number: yizhan_core::validate::with_check_digit("53060219900101002")
+                            .unwrap(),
+                        phone: "13800138000".into(),
+                        province: "云南".into(),
+                        city: "昭通".into(),
+                        enterprise_id: "1".into(),
+                        transport: "train".into(),
+                        status: "registered".into(),
+                        ..Default::default()
+                    },
+                    today,
+                )
+                .unwrap();
+                let wid = yizhan_store::returning_workers::create(app.db(), &Actor::system(), &w)
+                    .await
+                    .unwrap();
+                yizhan_store::transports::board(app.db(), &Actor::system(), tid, wid)
+                    .await
+                    .unwrap();
+                for (w, h, mobile) in [(1920, 1080, false), (375, 812, true)] {
+                    viewport(&d, w, h, mobile).await?;
+                    d.goto(format!("{base}/transports/{tid}")).await?;
+                    let booked = text_of(&d, "[data-testid=transport-booked]").await?;
+                    assert_eq!(booked, "1 / 60");
+                    let width: i64 = d
+                        .execute("return document.documentElement.scrollWidth;", vec![])
+                        .await?
+                        .convert()?;
+                    assert!(
+                        width <= i64::from(w),
+                        "the manifest is {width}px wide on {w}px"
+                    );
+                    d.screenshot(&shots_dir().join(format!("transport-{w}-{backend}.png")))
+                        .await?;
+                }
+
                 // The enterprise's clerk imports a sheet on a phone and reads the error report.
                 app.user("jia", Role::Enterprise, Scope::Enterprise(1), false)
                     .await;

@@ -144,6 +144,30 @@ pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
     ];
     let mut rng = Lcg(738);
     let mut n = 0;
+    // The 13 trains: from the four provinces in turn, every three days, 60 seats each.
+    let mut trains = Vec::new();
+    for t in 0..13u32 {
+        let (province, _, city) = origins[(t % 4) as usize];
+        let departs = today - chrono::Duration::days(8 + 3 * i64::from(12 - t));
+        let input = yizhan_core::transport::TransportInput {
+            kind: "train".into(),
+            name: format!("返岗专列第{}趟", t + 1),
+            origin: format!("{province} {city}"),
+            departs_on: departs.to_string(),
+            capacity: "60".into(),
+            carriages: "4".into(),
+            arrival_place: if t % 2 == 0 {
+                "深圳东站".into()
+            } else {
+                "深圳北站".into()
+            },
+            arrives_at: format!("{} 08:30", departs + chrono::Duration::days(1)),
+            ..Default::default()
+        };
+        let v = yizhan_core::transport::validate_transport(&input, yizhan_store::db::now())
+            .map_err(|e| anyhow::anyhow!("demo train: {e:?}"))?;
+        trains.push(yizhan_store::transports::create(db, actor, &v).await?);
+    }
     for k in 0..738u32 {
         let (province, region, city) = origins[(k % 4) as usize];
         let birth = chrono::NaiveDate::from_ymd_opt(1970 + (k % 30) as i32, 1 + k % 12, 1 + k % 28)
@@ -188,7 +212,8 @@ pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
         };
         let w = yizhan_core::returning_worker::validate_worker(&input, today)
             .map_err(|e| anyhow::anyhow!("demo worker {k}: {e:?}"))?;
-        yizhan_store::returning_workers::create(db, actor, &w).await?;
+        let id = yizhan_store::returning_workers::create(db, actor, &w).await?;
+        yizhan_store::transports::board(db, actor, trains[train as usize], id).await?;
         n += 1;
     }
     Ok(n)
