@@ -239,6 +239,8 @@ pub enum Permission {
     EnterprisesWrite,
     /// Organise special trains and chartered buses and their manifests.
     TransportManage,
+    /// Route enterprises' difficulty tickets to departments and record their resolution.
+    DifficultiesHandle,
 }
 
 /// The role → permission table, in one place.
@@ -304,7 +306,7 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         DirectivesAcknowledge => matches!(role, Commander | StationLead | Enterprise),
         EnterprisesRead => matches!(role, Commander | Inspector | Viewer | Enterprise),
         EnterprisesWrite => matches!(role, Commander | Enterprise),
-        TransportManage => matches!(role, Commander),
+        TransportManage | DifficultiesHandle => matches!(role, Commander),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

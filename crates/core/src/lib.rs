@@ -27,6 +27,7 @@ pub mod access;
 pub mod account;
 pub mod attention;
 pub mod counselling;
+pub mod difficulty;
 pub mod directive;
 pub mod disinfection;
 pub mod enterprise;

@@ -7,6 +7,7 @@ pub mod board;
 pub mod counselling;
 
 pub mod db;
+pub mod difficulties;
 pub mod directives;
 pub mod disinfection;
 pub mod enterprises;

@@ -156,4 +156,30 @@ pub fn add(r: Routes) -> Routes {
         Perm(TransportManage),
         pages::transports::api_board,
     )
+    // difficulty tickets (困难诉求)
+    .get(
+        "/difficulties",
+        Perm(EnterprisesRead),
+        pages::difficulties::list,
+    )
+    .get(
+        "/difficulties/export.xlsx",
+        Perm(EnterprisesRead),
+        pages::difficulties::export,
+    )
+    .post(
+        "/difficulties",
+        Perm(EnterprisesWrite),
+        pages::difficulties::raise,
+    )
+    .get(
+        "/difficulties/{id}",
+        Perm(EnterprisesRead),
+        pages::difficulties::show,
+    )
+    .post(
+        "/difficulties/{id}/step",
+        Perm(DifficultiesHandle),
+        pages::difficulties::step,
+    )
 }

@@ -323,3 +323,159 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    a_difficulty_is_routed_and_resolved,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (street_a, street_b, _, _) = district(app.db()).await;
+        let sys = yizhan_core::access::Actor::system();
+        let today = yizhan_core::time::local_date(yizhan_store::db::now());
+        let mut ents = Vec::new();
+        for (code, name, street) in [
+            ("91350100M000100Y43", "甲电子", street_a),
+            ("91440300MA5DC7RF9T", "乙物流", street_b),
+        ] {
+            let e = yizhan_core::enterprise::validate_enterprise(
+                &yizhan_core::enterprise::EnterpriseInput {
+                    uscc: code.into(),
+                    name: name.into(),
+                    street_id: street.to_string(),
+                    industry: "manufacturing".into(),
+                    headcount: "50".into(),
+                    contact_name: "王".into(),
+                    contact_phone: "13800138000".into(),
+                    resumption: "not_started".into(),
+                    ..Default::default()
+                },
+                today,
+            )
+            .unwrap();
+            ents.push(
+                yizhan_store::enterprises::create(app.db(), &sys, &e)
+                    .await
+                    .unwrap(),
+            );
+        }
+        let jia = app
+            .user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false)
+            .await;
+        let yi = app
+            .user("yi", Role::Enterprise, Scope::Enterprise(ents[1]), false)
+            .await;
+        let cmd = app
+            .user("zhihui", Role::Commander, Scope::District, false)
+            .await;
+        let mut j = app.session_for(jia).await;
+        // An enterprise reports for itself only.
+        let r = app
+            .form(
+                &mut j,
+                "/difficulties",
+                &[
+                    ("enterprise_id", &ents[1].to_string()),
+                    ("category", "labour"),
+                    ("description", "x"),
+                ],
+            )
+            .await;
+        assert!(r.body.contains("不在您的管辖范围内"), "{}", r.body);
+        let r = app
+            .form(
+                &mut j,
+                "/difficulties",
+                &[
+                    ("enterprise_id", &ents[0].to_string()),
+                    ("category", "materials"),
+                    ("description", "芯片原料断供，库存仅够三天"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let id: i64 = r
+            .location()
+            .trim_start_matches("/difficulties/")
+            .parse()
+            .unwrap();
+        let mut y = app.session_for(yi).await;
+        assert_eq!(
+            app.get(&mut y, &format!("/difficulties/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert!(
+            app.get(&mut y, "/difficulties")
+                .await
+                .body
+                .contains("difficulties-empty")
+        );
+        // Only the command moves it: resolving before routing is refused; then routed, resolved.
+        assert_eq!(
+            app.form(
+                &mut j,
+                &format!("/difficulties/{id}/step"),
+                &[("to", "routed"), ("text", "x")]
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        let mut c = app.session_for(cmd).await;
+        let r = app
+            .form(
+                &mut c,
+                &format!("/difficulties/{id}/step"),
+                &[("to", "resolved"), ("text", "已解决")],
+            )
+            .await;
+        assert!(
+            r.body.contains("该诉求当前状态不能进行此操作"),
+            "{}",
+            r.body
+        );
+        let r = app
+            .form(
+                &mut c,
+                &format!("/difficulties/{id}/step"),
+                &[("to", "routed"), ("text", "区工业和信息化局")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let r = app
+            .form(
+                &mut c,
+                &format!("/difficulties/{id}/step"),
+                &[("to", "resolved"), ("text", "协调上游供应商恢复供货")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let t = yizhan_store::difficulties::get(app.db(), id).await.unwrap();
+        assert_eq!(
+            (
+                t.status.as_str(),
+                t.department.as_deref(),
+                t.hours_to_resolve()
+            ),
+            ("resolved", Some("区工业和信息化局"), Some(0))
+        );
+        let page = app.get(&mut j, &format!("/difficulties/{id}")).await;
+        assert!(
+            page.body.contains("已办结") && page.body.contains("协调上游供应商恢复供货"),
+            "{}",
+            page.body
+        );
+        let rows = common::xlsx_rows(
+            &app.get(&mut c, "/difficulties/export.xlsx").await.bytes,
+            "企业困难诉求",
+        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (
+                rows[1][0].as_str(),
+                rows[1][1].as_str(),
+                rows[1][3].as_str(),
+                rows[1][7].as_str()
+            ),
+            ("甲电子", "原材料短缺", "已办结", "0")
+        );
+    }
+);

@@ -90,6 +90,17 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
+    let difficulty = yizhan_store::difficulties::raise(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        enterprise,
+        &yizhan_core::difficulty::NewTicket {
+            category: yizhan_core::difficulty::Category::Labour,
+            description: "缺工".into(),
+        },
+    )
+    .await
+    .unwrap();
     let worker = yizhan_store::returning_workers::create(
         app.db(),
         &yizhan_core::access::Actor::system(),
@@ -328,6 +339,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             directive_file
         } else if path.starts_with("/transports/") || path.starts_with("/api/v1/transports/") {
             transport
+        } else if path.starts_with("/difficulties/") {
+            difficulty
         } else if path.starts_with("/imports/") {
             import_run
         } else if path.starts_with("/workers/") || path.starts_with("/api/v1/workers/") {

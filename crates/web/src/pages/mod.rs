@@ -5,6 +5,7 @@ pub mod attention;
 pub mod audit;
 pub mod certificates;
 pub mod counselling;
+pub mod difficulties;
 pub mod directives;
 pub mod disinfection;
 pub mod enterprises;

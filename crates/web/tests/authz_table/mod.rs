@@ -545,6 +545,16 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/transports/{id}/manifest",
             &["commander", "street_cmd"],
         ),
+        ("GET", "/difficulties", ENTERPRISE_READERS),
+        ("GET", "/difficulties/export.xlsx", ENTERPRISE_READERS),
+        (
+            "POST",
+            "/difficulties",
+            &["commander", "street_cmd", "enterprise"],
+        ),
+        // The fixture ticket is enterprise 1's (street A).
+        ("GET", "/difficulties/{id}", ENTERPRISE_1_READERS),
+        ("POST", "/difficulties/{id}/step", &["commander"]),
         ("GET", "/task-groups", COMMAND_READERS),
         (
             "POST",
