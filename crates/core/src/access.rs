@@ -241,6 +241,8 @@ pub enum Permission {
     TransportManage,
     /// Route enterprises' difficulty tickets to departments and record their resolution.
     DifficultiesHandle,
+    /// Approve or reject relief applications (rent reduction and other measures).
+    ReliefDecide,
 }
 
 /// The role → permission table, in one place.
@@ -306,7 +308,7 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         DirectivesAcknowledge => matches!(role, Commander | StationLead | Enterprise),
         EnterprisesRead => matches!(role, Commander | Inspector | Viewer | Enterprise),
         EnterprisesWrite => matches!(role, Commander | Enterprise),
-        TransportManage | DifficultiesHandle => matches!(role, Commander),
+        TransportManage | DifficultiesHandle | ReliefDecide => matches!(role, Commander),
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

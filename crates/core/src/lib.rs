@@ -44,6 +44,7 @@ pub mod quarantine;
 pub mod rectification;
 pub mod relatives;
 pub mod release;
+pub mod relief;
 pub mod report;
 pub mod results_import;
 pub mod returning_worker;

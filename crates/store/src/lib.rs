@@ -26,6 +26,7 @@ pub mod plans;
 pub mod policies;
 pub mod rectifications;
 pub mod relatives;
+pub mod relief;
 pub mod reports;
 pub mod returning_workers;
 pub mod rooms;

@@ -182,4 +182,17 @@ pub fn add(r: Routes) -> Routes {
         Perm(DifficultiesHandle),
         pages::difficulties::step,
     )
+    // relief (惠企政策: 减免租金 and other measures)
+    .get("/relief", Perm(EnterprisesRead), pages::relief::list)
+    .get(
+        "/relief/export.xlsx",
+        Perm(EnterprisesRead),
+        pages::relief::export,
+    )
+    .post("/relief", Perm(EnterprisesWrite), pages::relief::apply)
+    .post(
+        "/relief/{id}/decide",
+        Perm(ReliefDecide),
+        pages::relief::decide,
+    )
 }

@@ -479,3 +479,166 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    relief_is_applied_for_and_decided_once,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (street_a, street_b, _, _) = district(app.db()).await;
+        let sys = yizhan_core::access::Actor::system();
+        let today = yizhan_core::time::local_date(yizhan_store::db::now());
+        let mut ents = Vec::new();
+        for (code, name, street) in [
+            ("91350100M000100Y43", "甲电子", street_a),
+            ("91440300MA5DC7RF9T", "乙物流", street_b),
+        ] {
+            let e = yizhan_core::enterprise::validate_enterprise(
+                &yizhan_core::enterprise::EnterpriseInput {
+                    uscc: code.into(),
+                    name: name.into(),
+                    street_id: street.to_string(),
+                    industry: "manufacturing".into(),
+                    headcount: "50".into(),
+                    contact_name: "王".into(),
+                    contact_phone: "13800138000".into(),
+                    resumption: "not_started".into(),
+                    ..Default::default()
+                },
+                today,
+            )
+            .unwrap();
+            ents.push(
+                yizhan_store::enterprises::create(app.db(), &sys, &e)
+                    .await
+                    .unwrap(),
+            );
+        }
+        let jia = app
+            .user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false)
+            .await;
+        let yi = app
+            .user("yi", Role::Enterprise, Scope::Enterprise(ents[1]), false)
+            .await;
+        let cmd = app
+            .user("zhihui", Role::Commander, Scope::District, false)
+            .await;
+        let mut j = app.session_for(jia).await;
+        let rent = |ent: i64, months: &str| {
+            vec![
+                ("enterprise_id", ent.to_string()),
+                ("kind", "rent".to_owned()),
+                ("property", "龙岗区某工业园 3 栋 2 楼".to_owned()),
+                ("landlord", "state_owned".to_owned()),
+                ("months", months.to_owned()),
+                ("monthly_rent", "25000".to_owned()),
+            ]
+        };
+        let send = async |c: &mut common::Client, f: Vec<(&'static str, String)>| {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.form(c, "/relief", &f).await
+        };
+        assert!(
+            send(&mut j, rent(ents[0], "13"))
+                .await
+                .body
+                .contains("data-testid=\"form-error\"")
+        );
+        assert!(
+            send(&mut j, rent(ents[1], "3"))
+                .await
+                .body
+                .contains("不在您的管辖范围内")
+        );
+        assert_eq!(
+            send(&mut j, rent(ents[0], "3")).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let other = vec![
+            ("enterprise_id", ents[0].to_string()),
+            ("kind", "other".to_owned()),
+            ("measure", "稳岗补贴".to_owned()),
+            ("amount", "50000".to_owned()),
+        ];
+        assert_eq!(send(&mut j, other).await.status, StatusCode::SEE_OTHER);
+        let apps = yizhan_store::relief::list(app.db()).await.unwrap();
+        let rent_app = apps.iter().find(|a| a.kind == "rent").unwrap().clone();
+        let other_app = apps.iter().find(|a| a.kind == "other").unwrap().clone();
+        assert_eq!(rent_app.amount, 75_000, "3 months × 25,000");
+        // 乙 sees none of 甲's; 甲 cannot decide its own.
+        let mut y = app.session_for(yi).await;
+        assert!(
+            app.get(&mut y, "/relief")
+                .await
+                .body
+                .contains("relief-empty")
+        );
+        assert_eq!(
+            app.form(
+                &mut j,
+                &format!("/relief/{}/decide", rent_app.id),
+                &[("decision", "approve")]
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        let mut c = app.session_for(cmd).await;
+        let r = app
+            .form(
+                &mut c,
+                &format!("/relief/{}/decide", other_app.id),
+                &[("decision", "reject")],
+            )
+            .await;
+        assert!(r.body.contains("不予批准需写明理由"), "{}", r.body);
+        assert_eq!(
+            app.form(
+                &mut c,
+                &format!("/relief/{}/decide", other_app.id),
+                &[("decision", "reject"), ("note", "不符合申报条件")]
+            )
+            .await
+            .status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            app.form(
+                &mut c,
+                &format!("/relief/{}/decide", rent_app.id),
+                &[("decision", "approve")]
+            )
+            .await
+            .status,
+            StatusCode::SEE_OTHER
+        );
+        let r = app
+            .form(
+                &mut c,
+                &format!("/relief/{}/decide", rent_app.id),
+                &[("decision", "reject"), ("note", "x")],
+            )
+            .await;
+        assert!(r.body.contains("该申请已审核"), "{}", r.body);
+        let page = app.get(&mut j, "/relief").await;
+        assert!(
+            page.body.contains("已批准金额合计 75000 元"),
+            "{}",
+            page.body
+        );
+        let rows = common::xlsx_rows(
+            &app.get(&mut c, "/relief/export.xlsx").await.bytes,
+            "惠企政策申请",
+        );
+        assert_eq!(rows.len(), 3);
+        let rent_row = rows.iter().find(|r| r[1] == "减免租金").unwrap();
+        assert_eq!(
+            (
+                rent_row[3].as_str(),
+                rent_row[4].as_str(),
+                rent_row[6].as_str(),
+                rent_row[7].as_str()
+            ),
+            ("区属国有企业", "3", "75000", "已批准")
+        );
+    }
+);

@@ -101,6 +101,20 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
+    let relief_app = yizhan_store::relief::apply(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        &yizhan_core::relief::validate_relief(&yizhan_core::relief::ReliefInput {
+            enterprise_id: enterprise.to_string(),
+            kind: "other".into(),
+            measure: "稳岗补贴".into(),
+            amount: "1000".into(),
+            ..Default::default()
+        })
+        .unwrap(),
+    )
+    .await
+    .unwrap();
     let worker = yizhan_store::returning_workers::create(
         app.db(),
         &yizhan_core::access::Actor::system(),
@@ -339,6 +353,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             directive_file
         } else if path.starts_with("/transports/") || path.starts_with("/api/v1/transports/") {
             transport
+        } else if path.starts_with("/relief/") {
+            relief_app
         } else if path.starts_with("/difficulties/") {
             difficulty
         } else if path.starts_with("/imports/") {

@@ -27,6 +27,7 @@ pub mod plans;
 pub mod policies;
 pub mod rectifications;
 pub mod relatives;
+pub mod relief;
 pub mod reports;
 pub mod resumption;
 pub mod returning_workers;

@@ -555,6 +555,14 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         // The fixture ticket is enterprise 1's (street A).
         ("GET", "/difficulties/{id}", ENTERPRISE_1_READERS),
         ("POST", "/difficulties/{id}/step", &["commander"]),
+        ("GET", "/relief", ENTERPRISE_READERS),
+        ("GET", "/relief/export.xlsx", ENTERPRISE_READERS),
+        (
+            "POST",
+            "/relief",
+            &["commander", "street_cmd", "enterprise"],
+        ),
+        ("POST", "/relief/{id}/decide", &["commander"]),
         ("GET", "/task-groups", COMMAND_READERS),
         (
             "POST",
