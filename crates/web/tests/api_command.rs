@@ -419,29 +419,7 @@ both_backends!(
     |t: TestDb| async move {
         let app = App::new(t).await;
         let (street_a, _, _, _) = district(app.db()).await;
-        let sys = yizhan_core::access::Actor::system();
-        let ent = |code: &str, name: &str| yizhan_core::enterprise::EnterpriseInput {
-            uscc: code.into(),
-            name: name.into(),
-            street_id: street_a.to_string(),
-            industry: "logistics".into(),
-            headcount: "40".into(),
-            contact_name: "王经理".into(),
-            contact_phone: "13800138000".into(),
-            resumption: "not_started".into(),
-            ..Default::default()
-        };
-        let a = yizhan_store::enterprises::create(
-            app.db(),
-            &sys,
-            &yizhan_core::enterprise::validate_enterprise(
-                &ent("91350100M000100Y43", "甲物流"),
-                today_of(),
-            )
-            .unwrap(),
-        )
-        .await
-        .unwrap();
+        let a = common::enterprise(app.db(), "91350100M000100Y43", "甲物流", street_a).await;
         let cmd = app
             .user("zhihui", Role::Commander, Scope::District, false)
             .await;

@@ -329,34 +329,7 @@ both_backends!(
     |t: TestDb| async move {
         let app = App::new(t).await;
         let (street_a, street_b, _, _) = district(app.db()).await;
-        let sys = yizhan_core::access::Actor::system();
-        let today = yizhan_core::time::local_date(yizhan_store::db::now());
-        let mut ents = Vec::new();
-        for (code, name, street) in [
-            ("91350100M000100Y43", "甲电子", street_a),
-            ("91440300MA5DC7RF9T", "乙物流", street_b),
-        ] {
-            let e = yizhan_core::enterprise::validate_enterprise(
-                &yizhan_core::enterprise::EnterpriseInput {
-                    uscc: code.into(),
-                    name: name.into(),
-                    street_id: street.to_string(),
-                    industry: "manufacturing".into(),
-                    headcount: "50".into(),
-                    contact_name: "王".into(),
-                    contact_phone: "13800138000".into(),
-                    resumption: "not_started".into(),
-                    ..Default::default()
-                },
-                today,
-            )
-            .unwrap();
-            ents.push(
-                yizhan_store::enterprises::create(app.db(), &sys, &e)
-                    .await
-                    .unwrap(),
-            );
-        }
+        let ents = common::two_enterprises(app.db(), street_a, street_b).await;
         let jia = app
             .user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false)
             .await;
@@ -485,34 +458,7 @@ both_backends!(
     |t: TestDb| async move {
         let app = App::new(t).await;
         let (street_a, street_b, _, _) = district(app.db()).await;
-        let sys = yizhan_core::access::Actor::system();
-        let today = yizhan_core::time::local_date(yizhan_store::db::now());
-        let mut ents = Vec::new();
-        for (code, name, street) in [
-            ("91350100M000100Y43", "甲电子", street_a),
-            ("91440300MA5DC7RF9T", "乙物流", street_b),
-        ] {
-            let e = yizhan_core::enterprise::validate_enterprise(
-                &yizhan_core::enterprise::EnterpriseInput {
-                    uscc: code.into(),
-                    name: name.into(),
-                    street_id: street.to_string(),
-                    industry: "manufacturing".into(),
-                    headcount: "50".into(),
-                    contact_name: "王".into(),
-                    contact_phone: "13800138000".into(),
-                    resumption: "not_started".into(),
-                    ..Default::default()
-                },
-                today,
-            )
-            .unwrap();
-            ents.push(
-                yizhan_store::enterprises::create(app.db(), &sys, &e)
-                    .await
-                    .unwrap(),
-            );
-        }
+        let ents = common::two_enterprises(app.db(), street_a, street_b).await;
         let jia = app
             .user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false)
             .await;

@@ -230,29 +230,10 @@ both_backends!(
         let (street_a, _, st_a, _) = district(app.db()).await;
         let sys = yizhan_core::access::Actor::system();
         let today = yizhan_core::time::local_date(yizhan_store::db::now());
-        let mk = |code: &str, name: &str| yizhan_core::enterprise::EnterpriseInput {
-            uscc: code.into(),
-            name: name.into(),
-            street_id: street_a.to_string(),
-            industry: "manufacturing".into(),
-            headcount: "200".into(),
-            contact_name: "王经理".into(),
-            contact_phone: "13800138000".into(),
-            resumption: "not_started".into(),
-            ..Default::default()
-        };
-        let mut ents = Vec::new();
-        for (code, name) in [
-            ("91350100M000100Y43", "甲电子"),
-            ("91440300MA5DC7RF9T", "乙物流"),
-        ] {
-            let e = yizhan_core::enterprise::validate_enterprise(&mk(code, name), today).unwrap();
-            ents.push(
-                yizhan_store::enterprises::create(app.db(), &sys, &e)
-                    .await
-                    .unwrap(),
-            );
-        }
+        let ents = [
+            common::enterprise(app.db(), "91350100M000100Y43", "甲电子", street_a).await,
+            common::enterprise(app.db(), "91440300MA5DC7RF9T", "乙物流", street_a).await,
+        ];
         let checklist = yizhan_store::inspections::create_template(
             app.db(),
             &sys,

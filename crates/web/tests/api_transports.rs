@@ -17,24 +17,7 @@ both_backends!(
         let (street_a, _, _, _) = district(app.db()).await;
         let sys = Actor::system();
         let today = yizhan_core::time::local_date(yizhan_store::db::now());
-        let e = yizhan_core::enterprise::validate_enterprise(
-            &yizhan_core::enterprise::EnterpriseInput {
-                uscc: "91350100M000100Y43".into(),
-                name: "甲电子".into(),
-                street_id: street_a.to_string(),
-                industry: "manufacturing".into(),
-                headcount: "500".into(),
-                contact_name: "王".into(),
-                contact_phone: "13800138000".into(),
-                resumption: "not_started".into(),
-                ..Default::default()
-            },
-            today,
-        )
-        .unwrap();
-        let ent = yizhan_store::enterprises::create(app.db(), &sys, &e)
-            .await
-            .unwrap();
+        let ent = common::enterprise(app.db(), "91350100M000100Y43", "甲电子", street_a).await;
         let workers: Vec<_> = (0..30u32)
             .map(|n| {
                 yizhan_core::returning_worker::validate_worker(

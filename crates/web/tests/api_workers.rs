@@ -15,38 +15,6 @@ fn id_number(n: u32) -> String {
     yizhan_core::validate::with_check_digit(&format!("11010519900101{:03}", n % 1000)).unwrap()
 }
 
-/// 甲电子 in street A and 乙物流 in street B: their ids.
-async fn two_enterprises(db: &yizhan_store::Db, street_a: i64, street_b: i64) -> Vec<i64> {
-    let today = yizhan_core::time::local_date(yizhan_store::db::now());
-    let mut ents = Vec::new();
-    for (code, name, street) in [
-        ("91350100M000100Y43", "甲电子", street_a),
-        ("91440300MA5DC7RF9T", "乙物流", street_b),
-    ] {
-        let e = yizhan_core::enterprise::validate_enterprise(
-            &yizhan_core::enterprise::EnterpriseInput {
-                uscc: code.into(),
-                name: name.into(),
-                street_id: street.to_string(),
-                industry: "manufacturing".into(),
-                headcount: "500".into(),
-                contact_name: "王".into(),
-                contact_phone: "13800138000".into(),
-                resumption: "not_started".into(),
-                ..Default::default()
-            },
-            today,
-        )
-        .unwrap();
-        ents.push(
-            yizhan_store::enterprises::create(db, &Actor::system(), &e)
-                .await
-                .unwrap(),
-        );
-    }
-    ents
-}
-
 both_backends!(
     workers_are_checked_masked_paged_and_kept_apart,
     |t: TestDb| async move {
@@ -54,7 +22,7 @@ both_backends!(
         let (street_a, street_b, _, _) = district(app.db()).await;
         let sys = Actor::system();
         let today = yizhan_core::time::local_date(yizhan_store::db::now());
-        let ents = two_enterprises(app.db(), street_a, street_b).await;
+        let ents = common::two_enterprises(app.db(), street_a, street_b).await;
         let cmd = app
             .user("zhihui", Role::Commander, Scope::District, false)
             .await;
@@ -271,7 +239,7 @@ both_backends!(
         let (street_a, street_b, _, _) = district(app.db()).await;
         let sys = Actor::system();
         let today = yizhan_core::time::local_date(yizhan_store::db::now());
-        let ents = two_enterprises(app.db(), street_a, street_b).await;
+        let ents = common::two_enterprises(app.db(), street_a, street_b).await;
         // One worker registered before the import.
         let before = yizhan_core::returning_worker::validate_worker(
             &yizhan_core::returning_worker::WorkerInput {

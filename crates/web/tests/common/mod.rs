@@ -678,3 +678,33 @@ pub async fn failed_inspection(
     let insp = yizhan_store::inspections::get(db, id).await.unwrap();
     (insp, item)
 }
+
+/// An enterprise registered as not yet resumed, in `street`: its id.
+pub async fn enterprise(db: &Db, uscc: &str, name: &str, street: i64) -> i64 {
+    let e = yizhan_core::enterprise::validate_enterprise(
+        &yizhan_core::enterprise::EnterpriseInput {
+            uscc: uscc.into(),
+            name: name.into(),
+            street_id: street.to_string(),
+            industry: "manufacturing".into(),
+            headcount: "500".into(),
+            contact_name: "王经理".into(),
+            contact_phone: "13800138000".into(),
+            resumption: "not_started".into(),
+            ..Default::default()
+        },
+        yizhan_core::time::local_date(yizhan_store::db::now()),
+    )
+    .unwrap();
+    yizhan_store::enterprises::create(db, &Actor::system(), &e)
+        .await
+        .unwrap()
+}
+
+/// 甲电子 in street A and 乙物流 in street B: their ids.
+pub async fn two_enterprises(db: &Db, street_a: i64, street_b: i64) -> Vec<i64> {
+    vec![
+        enterprise(db, "91350100M000100Y43", "甲电子", street_a).await,
+        enterprise(db, "91440300MA5DC7RF9T", "乙物流", street_b).await,
+    ]
+}
