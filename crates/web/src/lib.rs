@@ -25,6 +25,7 @@ pub mod policy;
 pub mod render;
 pub mod security;
 pub mod state;
+pub mod upload;
 
 use std::sync::Arc;
 

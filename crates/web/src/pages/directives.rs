@@ -4,15 +4,13 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use yizhan_core::access::{Actor, Permission, Principal, Role, Scope, Target, role_allows};
 use yizhan_core::directive::{
-    DirectiveInput, DirectiveKind, KEY_FILE_TOO_LARGE, KEY_FILE_TYPE, MAX_ATTACHMENT,
-    RecipientKind, attachment_type, clean_file_name, is_overdue, validate_directive,
+    DirectiveInput, DirectiveKind, MAX_ATTACHMENT, RecipientKind, is_overdue, validate_directive,
 };
 use yizhan_store::directives::{self, Directive, File, Recipient};
 use yizhan_store::stations::{Station, Street};
@@ -405,42 +403,19 @@ pub async fn attach(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    form: crate::upload::Form,
 ) -> Result<Response, WebError> {
     let d = issued(&state, &ctx, id).await?;
-    let mut form = form.map_err(|_| WebError::BadRequest("multipart/form-data".into()))?;
-    let mut file = None;
-    while let Some(field) = form.next_field().await.map_err(|_| WebError::TooLarge)? {
-        if field.name() == Some("file") {
-            let name = clean_file_name(field.file_name().unwrap_or_default());
-            let bytes = field.bytes().await.map_err(|_| WebError::TooLarge)?;
-            file = Some((name, bytes));
-        }
-    }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(WebError::Invalid {
-            field: "file".into(),
-            message_zh: "请选择文件".into(),
-            message_en: "choose a file".into(),
-        });
-    };
-    let refuse = |key| WebError::Rule {
-        field: Some("file".into()),
-        key,
-    };
-    if bytes.len() > MAX_ATTACHMENT {
-        return Err(refuse(KEY_FILE_TOO_LARGE));
-    }
-    let content_type = attachment_type(&bytes, &name).ok_or_else(|| refuse(KEY_FILE_TYPE))?;
-    let sha = hex::encode(Sha256::digest(&bytes));
+    let upload = crate::upload::read(form).await?;
+    let (content_type, sha) = crate::upload::document(&upload)?;
     directives::add_file(
         &state.db,
         &Actor::from(ctx.user()?),
         &d,
-        &name,
+        &upload.name,
         content_type,
         &sha,
-        &bytes,
+        &upload.bytes,
     )
     .await?;
     Ok(Redirect::to(&format!("/directives/{id}")).into_response())

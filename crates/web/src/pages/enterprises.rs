@@ -4,15 +4,12 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use yizhan_core::access::{Actor, Permission, Target};
-use yizhan_core::directive::{
-    KEY_FILE_TOO_LARGE, KEY_FILE_TYPE, MAX_ATTACHMENT, attachment_type, clean_file_name,
-};
+use yizhan_core::directive::MAX_ATTACHMENT;
 use yizhan_core::enterprise::{EnterpriseInput, Industry, Resumption, validate_enterprise};
 use yizhan_core::mask::mask_phone;
 use yizhan_store::enterprises::{self, Enterprise, Plan};
@@ -390,37 +387,19 @@ pub async fn upload_plan(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    form: crate::upload::Form,
 ) -> Result<Response, WebError> {
     visible(&state, &ctx, id, Permission::EnterprisesWrite).await?;
-    let mut form = form.map_err(|_| WebError::BadRequest("multipart/form-data".into()))?;
-    let mut file = None;
-    while let Some(field) = form.next_field().await.map_err(|_| WebError::TooLarge)? {
-        if field.name() == Some("file") {
-            let name = clean_file_name(field.file_name().unwrap_or_default());
-            file = Some((name, field.bytes().await.map_err(|_| WebError::TooLarge)?));
-        }
-    }
-    let refuse = |key| WebError::Rule {
-        field: Some("file".into()),
-        key,
-    };
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(refuse(KEY_FILE_TYPE));
-    };
-    if bytes.len() > MAX_ATTACHMENT {
-        return Err(refuse(KEY_FILE_TOO_LARGE));
-    }
-    let content_type = attachment_type(&bytes, &name).ok_or_else(|| refuse(KEY_FILE_TYPE))?;
-    let sha = hex::encode(Sha256::digest(&bytes));
+    let upload = crate::upload::read(form).await?;
+    let (content_type, sha) = crate::upload::document(&upload)?;
     enterprises::file_plan(
         &state.db,
         &Actor::from(ctx.user()?),
         id,
-        &name,
+        &upload.name,
         content_type,
         &sha,
-        &bytes,
+        &upload.bytes,
     )
     .await?;
     Ok(Redirect::to(&format!("/enterprises/{id}")).into_response())

@@ -2,7 +2,7 @@
 //! (the finding) or to a rectification (the fix), shown as thumbnails. What is served is always
 //! our own re-encoded JPEG with headers that forbid running anything.
 
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use yizhan_core::access::{Actor, Permission};
@@ -21,38 +21,6 @@ use crate::state::AppState;
 
 /// A photo upload may be this large on the wire (the photo plus the form's other fields).
 pub const UPLOAD_LIMIT: usize = yizhan_core::evidence::MAX_BYTES + 64 * 1024;
-
-/// Reads the `file` field and any text fields of a multipart form.
-async fn read_form(
-    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<(Vec<u8>, Vec<(String, String)>), WebError> {
-    let mut form = form.map_err(|_| WebError::BadRequest("multipart/form-data".into()))?;
-    let mut file = None;
-    let mut fields = Vec::new();
-    while let Some(field) = form.next_field().await.map_err(|_| WebError::TooLarge)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            file = Some(
-                field
-                    .bytes()
-                    .await
-                    .map_err(|_| WebError::TooLarge)?
-                    .to_vec(),
-            );
-        } else {
-            let value = field.text().await.map_err(|_| WebError::TooLarge)?;
-            fields.push((name, value));
-        }
-    }
-    match file {
-        Some(f) if !f.is_empty() => Ok((f, fields)),
-        _ => Err(WebError::Invalid {
-            field: "file".into(),
-            message_zh: "请选择照片".into(),
-            message_en: "choose a photo".into(),
-        }),
-    }
-}
 
 async fn store(
     state: &AppState,
@@ -84,10 +52,10 @@ pub async fn upload_for_item(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    form: crate::upload::Form,
 ) -> Result<Response, WebError> {
     let i = visible_inspection(&state, &ctx, id, true).await?;
-    let (bytes, fields) = read_form(form).await?;
+    let upload = crate::upload::read(form).await?;
     if i.started_at.is_none() || i.finished_at.is_some() {
         return Err(WebError::Rule {
             field: None,
@@ -98,12 +66,8 @@ pub async fn upload_for_item(
             },
         });
     }
-    let item = fields
-        .iter()
-        .find(|(k, _)| k == "item_id")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default();
-    let item_id = yizhan_core::validate::parse_int(item, 1, i64::MAX, "1").on("item_id")?;
+    let item_id = yizhan_core::validate::parse_int(upload.field("item_id"), 1, i64::MAX, "1")
+        .on("item_id")?;
     if !yizhan_store::inspections::items(&state.db, i.template_id)
         .await?
         .iter()
@@ -118,7 +82,7 @@ pub async fn upload_for_item(
             inspection_id: id,
             item_id,
         },
-        bytes,
+        upload.bytes,
     )
     .await?;
     Ok(Redirect::to(&format!("/inspections/{id}#item-{item_id}")).into_response())
@@ -129,10 +93,10 @@ pub async fn upload_for_rectification(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    form: crate::upload::Form,
 ) -> Result<Response, WebError> {
     let r = visible_rectification(&state, &ctx, id, Permission::RectificationsSubmit).await?;
-    let (bytes, _) = read_form(form).await?;
+    let upload = crate::upload::read(form).await?;
     if r.status() == yizhan_core::rectification::Status::Closed {
         return Err(WebError::Rule {
             field: None,
@@ -146,7 +110,7 @@ pub async fn upload_for_rectification(
             inspection_id: r.inspection_id,
             id,
         },
-        bytes,
+        upload.bytes,
     )
     .await?;
     Ok(Redirect::to(&format!("/rectifications/{id}")).into_response())
