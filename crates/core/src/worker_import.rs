@@ -139,45 +139,86 @@ pub fn sheet_date(v: &str) -> String {
     }
 }
 
-/// Checks every data row. `employers` maps an enterprise's name and code to its id (only the
-/// importer's own); `registered` holds ID numbers already in the register. Returns the rows
-/// that pass (with their sheet row) and every problem found.
-pub fn check_rows(
-    mapping: &Mapping,
-    rows: &[Vec<String>],
-    employers: &HashMap<String, i64>,
-    registered: &HashSet<String>,
-    today: NaiveDate,
-) -> (Vec<(usize, NewWorker)>, Vec<RowError>) {
-    let column_of = |field: &str| {
-        mapping
-            .fields
-            .iter()
-            .position(|f| *f == Some(field))
-            .map(|i| mapping.headers[i].trim().to_owned())
-            .unwrap_or_else(|| field.to_owned())
+/// What one data row came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checked {
+    /// Every cell empty: skipped, not counted.
+    Blank,
+    Good(NewWorker),
+    Bad(Vec<RowError>),
+}
+
+/// An ID number that passed its check digit, packed into a number (17 digits, then the check
+/// character as 0–10), so remembering a million of them for duplicates takes 16 bytes each
+/// instead of a string.
+fn id_key(id: &str) -> Option<u64> {
+    let (body, check) = id.split_at_checked(17)?;
+    let body: u64 = body.parse().ok()?;
+    let check = match check {
+        "X" | "x" => 10,
+        c => c.parse::<u64>().ok().filter(|d| *d < 10)?,
     };
-    let mut good = Vec::new();
-    let mut errors = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (n, cells) in rows.iter().enumerate() {
-        let row = n + 2;
+    Some(body * 11 + check)
+}
+
+/// Checks a sheet's rows one at a time, remembering what it has seen (the ID numbers, for
+/// duplicates within the file), so a file of any length can stream through it.
+pub struct Checker {
+    mapping: Mapping,
+    /// An enterprise's name and code to its id (only the importer's own).
+    employers: HashMap<String, i64>,
+    today: NaiveDate,
+    seen: HashMap<u64, u32>,
+}
+
+impl Checker {
+    pub fn new(mapping: Mapping, employers: HashMap<String, i64>, today: NaiveDate) -> Checker {
+        Checker {
+            mapping,
+            employers,
+            today,
+            seen: HashMap::new(),
+        }
+    }
+
+    fn index(&self, field: &str) -> Option<usize> {
+        self.mapping.fields.iter().position(|f| *f == Some(field))
+    }
+
+    /// The header text of the column that fills `field`.
+    pub fn column_of(&self, field: &str) -> String {
+        self.index(field)
+            .map(|i| self.mapping.headers[i].trim().to_owned())
+            .unwrap_or_else(|| field.to_owned())
+    }
+
+    /// The row's ID number as the register keeps it (trimmed, upper case), to look up in bulk
+    /// before the rows are checked.
+    pub fn id_number(&self, cells: &[String]) -> Option<String> {
+        self.index("id_number")
+            .and_then(|i| cells.get(i))
+            .map(|v| v.trim().to_uppercase())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Checks one data row (`row` is its number in the sheet, 1 = the header row);
+    /// `registered` holds those of its ID numbers that are in the register already.
+    pub fn check(&mut self, row: usize, cells: &[String], registered: &HashSet<String>) -> Checked {
         if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
+            return Checked::Blank;
         }
         let get = |field: &str| {
-            mapping
-                .fields
-                .iter()
-                .position(|f| *f == Some(field))
+            self.index(field)
                 .and_then(|i| cells.get(i))
                 .map(|v| v.trim().to_owned())
                 .unwrap_or_default()
         };
         let employer = get("employer");
-        let enterprise_id = employers
+        let enterprise_id = self
+            .employers
             .get(&employer)
-            .or_else(|| employers.get(&employer.to_uppercase()));
+            .or_else(|| self.employers.get(&employer.to_uppercase()))
+            .copied();
         let input = WorkerInput {
             name: get("name"),
             id_number: get("id_number"),
@@ -211,35 +252,62 @@ pub fn check_rows(
         let mut push = |field: &str, error: Problem| {
             problems.push(RowError {
                 row,
-                column: column_of(field),
+                column: self.column_of(field),
                 error,
             })
         };
         if enterprise_id.is_none() {
             push("employer", Problem::UnknownEmployer);
         }
-        let checked = validate_worker_fields(&input, today);
-        if let Err(field_errors) = &checked {
-            for e in field_errors {
-                // The employer is reported once, as unknown, not as a bad id.
-                if e.field() != Some("enterprise_id") {
-                    push(e.field().unwrap_or("name"), Problem::Field(e.clone()));
+        let checked = validate_worker_fields(&input, self.today);
+        let mut key = None;
+        match &checked {
+            Err(field_errors) => {
+                for e in field_errors {
+                    // The employer is reported once, as unknown, not as a bad id.
+                    if e.field() != Some("enterprise_id") {
+                        push(e.field().unwrap_or("name"), Problem::Field(e.clone()));
+                    }
                 }
             }
-        }
-        if let Ok(w) = &checked {
-            if let Some(first) = seen.get(&w.id_number) {
-                push("id_number", Problem::DuplicateInFile(*first));
-            } else if registered.contains(&w.id_number) {
-                push("id_number", Problem::AlreadyRegistered);
+            Ok(w) => {
+                key = id_key(&w.id_number);
+                if let Some(first) = key.and_then(|k| self.seen.get(&k)) {
+                    push("id_number", Problem::DuplicateInFile(*first as usize));
+                } else if registered.contains(&w.id_number) {
+                    push("id_number", Problem::AlreadyRegistered);
+                }
             }
         }
         match checked {
             Ok(w) if problems.is_empty() => {
-                seen.insert(w.id_number.clone(), row);
-                good.push((row, w));
+                if let Some(k) = key {
+                    self.seen.insert(k, row as u32);
+                }
+                Checked::Good(w)
             }
-            _ => errors.extend(problems),
+            _ => Checked::Bad(problems),
+        }
+    }
+}
+
+/// Checks a whole sheet held in memory (small files and tests): the rows that pass (with their
+/// sheet row) and every problem found.
+pub fn check_rows(
+    mapping: &Mapping,
+    rows: &[Vec<String>],
+    employers: &HashMap<String, i64>,
+    registered: &HashSet<String>,
+    today: NaiveDate,
+) -> (Vec<(usize, NewWorker)>, Vec<RowError>) {
+    let mut checker = Checker::new(mapping.clone(), employers.clone(), today);
+    let mut good = Vec::new();
+    let mut errors = Vec::new();
+    for (n, cells) in rows.iter().enumerate() {
+        match checker.check(n + 2, cells, registered) {
+            Checked::Blank => {}
+            Checked::Good(w) => good.push((n + 2, w)),
+            Checked::Bad(e) => errors.extend(e),
         }
     }
     (good, errors)
@@ -271,6 +339,23 @@ mod tests {
             map_headers(&s(&["姓名", "手机号"])).unwrap_err(),
             vec!["身份证号", "户籍省份", "户籍城市", "用工企业"]
         );
+    }
+
+    #[test]
+    fn id_numbers_pack_into_distinct_keys() {
+        assert_eq!(
+            id_key("11010519491231002X"),
+            Some(11010519491231002 * 11 + 10)
+        );
+        assert_eq!(
+            id_key("110105194912310021"),
+            Some(11010519491231002 * 11 + 1)
+        );
+        assert_ne!(id_key("110105194912310021"), id_key("110105194912310012"));
+        assert_eq!(id_key("11010519491231002"), None);
+        assert_eq!(id_key("1101051949123100AX"), None);
+        assert_eq!(id_key("11010519491231002Y"), None);
+        assert_eq!(id_key("身份证号码身份证号"), None);
     }
 
     #[test]

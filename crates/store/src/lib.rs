@@ -15,6 +15,7 @@ pub mod error;
 pub mod guests;
 pub mod handovers;
 pub mod health;
+pub mod import_runs;
 pub mod incidents;
 pub mod inspections;
 pub mod login_attempts;

@@ -1,12 +1,20 @@
 //! Upgrading a SQLite database that already holds inspections, rectifications and photos to the
 //! migration that rebuilds those tables (0017): every row and every link survives, and the
-//! foreign keys and the file check clean. (PostgreSQL alters the tables in place.)
+//! foreign keys and the file check clean (PostgreSQL alters the tables in place); and the import
+//! reports kept as one JSON text per run becoming a row per problem (0023), on both backends.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
-#[tokio::test]
-async fn the_inspection_rebuild_keeps_every_row_and_link() {
-    let dir = std::env::temp_dir().join(format!("yizhan-migrate-{}", std::process::id()));
+/// A SQLite file migrated up to (not including) `version`, and the migrator with them all.
+async fn sqlite_before(
+    name: &str,
+    version: i64,
+) -> (
+    std::path::PathBuf,
+    sqlx::SqlitePool,
+    sqlx::migrate::Migrator,
+) {
+    let dir = std::env::temp_dir().join(format!("yizhan-migrate-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let opts = SqliteConnectOptions::new()
@@ -19,16 +27,32 @@ async fn the_inspection_rebuild_keeps_every_row_and_link() {
         .await
         .unwrap();
     let all = sqlx::migrate!("./migrations/sqlite");
+    before(&all, version).run(&pool).await.unwrap();
+    (dir, pool, all)
+}
+
+/// The migrations before `version`.
+fn before(all: &sqlx::migrate::Migrator, version: i64) -> sqlx::migrate::Migrator {
+    sqlx::migrate::Migrator {
+        migrations: all
+            .migrations
+            .iter()
+            .filter(|m| m.version < version)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into(),
+        ignore_missing: all.ignore_missing,
+        locking: all.locking,
+        no_tx: all.no_tx,
+        table_name: all.table_name.clone(),
+        create_schemas: all.create_schemas.clone(),
+    }
+}
+
+#[tokio::test]
+async fn the_inspection_rebuild_keeps_every_row_and_link() {
     // The database as the release before 0017 left it.
-    let mut before = sqlx::migrate!("./migrations/sqlite");
-    before.migrations = all
-        .migrations
-        .iter()
-        .filter(|m| m.version < 17)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    before.run(&pool).await.unwrap();
+    let (dir, pool, all) = sqlite_before("0017", 17).await;
     for sql in [
         "INSERT INTO district (id, name, code) VALUES (1, '龙岗区', '440307')",
         "INSERT INTO streets (id, district_id, name) VALUES (1, 1, '吉华街道')",
@@ -105,4 +129,105 @@ async fn the_inspection_rebuild_keeps_every_row_and_link() {
     assert!(bad.unwrap_err().to_string().contains("ck_inspections_unit"));
     pool.close().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The import report as the release before 0023 kept it (one JSON text per run) and what 0023
+/// must make of it: a row per problem, the counts, the run done.
+const OLD_REPORT: &str =
+    r#"[[3,"手机号","手机号应为 11 位"],[3,"姓名","必填"],[5,"身份证号","该身份证号已登记。"]]"#;
+
+async fn check_moved_report(url: &str) {
+    let db = yizhan_store::Db::connect(&yizhan_store::ConnectOptions {
+        url: url.into(),
+        max_connections: 1,
+    })
+    .await
+    .unwrap();
+    let lines: Vec<(i64, String, String)> = yizhan_store::import_runs::problems(&db, 7, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.row_no, l.column_name, l.message))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (3, "手机号".into(), "手机号应为 11 位".into()),
+            (3, "姓名".into(), "必填".into()),
+            (5, "身份证号".into(), "该身份证号已登记。".into()),
+        ]
+    );
+    let run = yizhan_store::import_runs::get(&db, 7).await.unwrap();
+    assert_eq!(
+        (
+            run.status.as_str(),
+            run.problems,
+            run.rows_bad,
+            run.permille
+        ),
+        ("done", 3, 2, 1000)
+    );
+    db.close().await;
+}
+
+#[tokio::test]
+async fn the_import_reports_move_to_a_row_per_problem_on_sqlite() {
+    let (dir, pool, all) = sqlite_before("0023", 23).await;
+    let t = "2026-01-01T01:00:00.000000Z";
+    sqlx::query("INSERT INTO users (id, username, display_name, password_hash, created_at, updated_at) VALUES (1, 'jia', '甲', '-', ?1, ?1)")
+        .bind(t)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO import_runs (id, kind, mode, file_name, rows_read, imported, report, user_id, created_at) VALUES (7, 'workers', 'all', 'a.xlsx', 6, 0, ?1, 1, ?2)")
+        .bind(OLD_REPORT)
+        .bind(t)
+        .execute(&pool)
+        .await
+        .unwrap();
+    all.run(&pool).await.unwrap();
+    pool.close().await;
+    check_moved_report(&format!("sqlite:{}", dir.join("old.db").display())).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_import_reports_move_to_a_row_per_problem_on_postgres() {
+    let admin = std::env::var("YIZHAN_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("yizhan_migrate_0023_{}", std::process::id());
+    let server = sqlx::PgPool::connect(&admin)
+        .await
+        .expect("PostgreSQL for tests is unreachable (set YIZHAN_TEST_PG)");
+    let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    sqlx::query(sqlx::AssertSqlSafe(drop.clone()))
+        .execute(&server)
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&server)
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    let pool = sqlx::PgPool::connect(&format!("{base}/{name}"))
+        .await
+        .unwrap();
+    let all = sqlx::migrate!("./migrations/postgres");
+    before(&all, 23).run(&pool).await.unwrap();
+    sqlx::query("INSERT INTO users (id, username, display_name, password_hash, created_at, updated_at) VALUES (1, 'jia', '甲', '-', now(), now())")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO import_runs (id, kind, mode, file_name, rows_read, imported, report, user_id, created_at) VALUES (7, 'workers', 'all', 'a.xlsx', 6, 0, $1, 1, now())")
+        .bind(OLD_REPORT)
+        .execute(&pool)
+        .await
+        .unwrap();
+    all.run(&pool).await.unwrap();
+    pool.close().await;
+    check_moved_report(&format!("{base}/{name}")).await;
+    sqlx::query(sqlx::AssertSqlSafe(drop))
+        .execute(&server)
+        .await
+        .unwrap();
 }

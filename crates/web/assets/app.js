@@ -27,3 +27,23 @@ document.addEventListener("click", function (e) {
   var t = e.target.closest ? e.target.closest("[data-print]") : null;
   if (t) { e.preventDefault(); window.print(); }
 });
+// An import running as a job: poll its progress every second, move the bar, and show the
+// outcome (the same page, reloaded) once it is over.
+(function () {
+  var box = document.querySelector("[data-import-progress]");
+  if (!box) { return; }
+  var url = box.getAttribute("data-import-progress");
+  var bar = box.querySelector("[data-bar]");
+  var read = box.querySelector("[data-read]");
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (p) {
+        if (bar) { bar.value = p.permille; bar.textContent = Math.floor(p.permille / 10) + "%"; }
+        if (read) { read.textContent = p.rows_read; }
+        if (p.status === "running") { setTimeout(poll, 1000); } else { window.location.reload(); }
+      })
+      .catch(function () { setTimeout(poll, 3000); });
+  }
+  setTimeout(poll, 1000);
+})();

@@ -71,19 +71,119 @@ pub fn xlsx(
 ) -> Result<Response, WebError> {
     let bytes =
         build(sheet, headers, rows).map_err(|e| WebError::Internal(format!("xlsx: {e}")))?;
+    Ok((download(file_stem), bytes).into_response())
+}
+
+/// The headers of an .xlsx download named `<file_stem>.xlsx` (any script in the name).
+fn download(file_stem: &str) -> [(header::HeaderName, String); 2] {
     let encoded = crate::policy::urlencode(&format!("{file_stem}.xlsx")).replace('+', "%20");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    [
+        (
+            header::CONTENT_TYPE,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}"),
+        ),
+    ]
+}
+
+/// The most data rows a worksheet holds (Excel's limit, less the header).
+pub const MAX_ROWS: usize = 1_048_575;
+
+/// A long list written to .xlsx without holding it: pages of rows go over a bounded channel to a
+/// thread that owns the workbook, whose worksheet keeps only the row being written in memory
+/// (rust_xlsxwriter's constant-memory mode); the file is put together on disk and sent in
+/// chunks. A page is written while the next one is read from the database.
+pub struct StreamedSheet {
+    pages: tokio::sync::mpsc::Sender<Vec<Vec<Cell>>>,
+    done: tokio::sync::oneshot::Receiver<Result<std::fs::File, String>>,
+    written: usize,
+}
+
+impl StreamedSheet {
+    pub fn start(sheet: &str, headers: &[&str]) -> StreamedSheet {
+        let (pages, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(2);
+        let (finish, done) = tokio::sync::oneshot::channel();
+        let sheet = sheet.to_owned();
+        let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+        std::thread::spawn(move || {
+            let made = (|| -> Result<std::fs::File, XlsxError> {
+                let mut wb = Workbook::new();
+                let ws = wb.add_worksheet_with_constant_memory()?;
+                ws.set_name(&sheet)?;
+                let bold = Format::new().set_bold();
+                for (c, h) in headers.iter().enumerate() {
+                    ws.write_string_with_format(0, c as u16, h, &bold)?;
+                    ws.set_column_width(c as u16, 16)?;
+                }
+                ws.set_freeze_panes(1, 0)?;
+                let mut r = 0u32;
+                while let Some(page) = rx.blocking_recv() {
+                    for row in page {
+                        r += 1;
+                        for (c, cell) in row.iter().enumerate() {
+                            match cell {
+                                Cell::Text(s) => ws.write_string(r, c as u16, s)?,
+                                Cell::Int(v) => ws.write_number(r, c as u16, *v as f64)?,
+                            };
+                        }
+                    }
+                }
+                let path = std::env::temp_dir()
+                    .join(format!("yizhan-export-{}.xlsx", rand::random::<u64>()));
+                wb.save(&path)?;
+                let file = std::fs::File::open(&path).map_err(XlsxError::IoError);
+                // Unlinked at once: the open handle is all that is left, gone when it closes.
+                let _ = std::fs::remove_file(&path);
+                file
+            })();
+            let _ = finish.send(made.map_err(|e| e.to_string()));
+        });
+        StreamedSheet {
+            pages,
+            done,
+            written: 0,
+        }
+    }
+
+    /// Adds rows (beyond `MAX_ROWS`, they are dropped: callers say so in the page).
+    pub async fn write(&mut self, mut rows: Vec<Vec<Cell>>) -> Result<(), WebError> {
+        rows.truncate(MAX_ROWS.saturating_sub(self.written));
+        self.written += rows.len();
+        self.pages
+            .send(rows)
+            .await
+            .map_err(|_| WebError::Internal("xlsx writer stopped".into()))
+    }
+
+    /// Ends the sheet and answers with the file, read from disk in chunks.
+    pub async fn finish(self, file_stem: &str) -> Result<Response, WebError> {
+        drop(self.pages);
+        let file = self
+            .done
+            .await
+            .map_err(|_| WebError::Internal("xlsx writer stopped".into()))?
+            .map_err(|e| WebError::Internal(format!("xlsx: {e}")))?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let chunks = futures_util::stream::unfold(tokio::fs::File::from_std(file), |mut f| async {
+            use tokio::io::AsyncReadExt;
+            let mut buf = vec![0u8; 64 * 1024];
+            match f.read(&mut buf).await {
+                Ok(0) => None,
+                Ok(n) => {
+                    buf.truncate(n);
+                    Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(buf)), f))
+                }
+                Err(e) => Some((Err(e), f)),
+            }
+        });
+        Ok((
+            download(file_stem),
+            [(header::CONTENT_LENGTH, len.to_string())],
+            axum::body::Body::from_stream(chunks),
+        )
+            .into_response())
+    }
 }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod i18n;
+pub mod import_job;
 pub mod metrics;
 pub mod ops;
 pub mod pages;
@@ -24,6 +25,7 @@ pub mod photo;
 pub mod policy;
 pub mod render;
 pub mod security;
+pub mod sheet;
 pub mod state;
 pub mod upload;
 

@@ -109,6 +109,16 @@ pub fn add(r: Routes) -> Routes {
         Perm(EnterprisesWrite),
         pages::worker_import::report,
     )
+    .get(
+        "/imports/{id}",
+        Perm(EnterprisesWrite),
+        pages::worker_import::show,
+    )
+    .get(
+        "/imports/{id}/progress",
+        Perm(EnterprisesWrite),
+        pages::worker_import::progress,
+    )
     .post(
         "/workers",
         Perm(EnterprisesWrite),

@@ -296,17 +296,10 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
         };
         ids.insert(*who, app.user(who, role, scope, false).await);
     }
-    let import_run = yizhan_store::returning_workers::record_run(
-        app.db(),
-        ids["commander"],
-        "all",
-        "名单.xlsx",
-        1,
-        0,
-        "[]",
-    )
-    .await
-    .unwrap();
+    let import_run =
+        yizhan_store::import_runs::start(app.db(), ids["commander"], "workers", "all", "名单.xlsx")
+            .await
+            .unwrap();
 
     let mut cells = 0;
     let mut failures = Vec::new();

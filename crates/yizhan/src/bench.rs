@@ -273,22 +273,8 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
     let d_rps = o.iterations as f64 / full_d.iter().sum::<Duration>().as_secs_f64();
     let d_bare_rps = o.iterations as f64 / bare_d.iter().sum::<Duration>().as_secs_f64();
 
-    let rss = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_owned())
-        })
-        .unwrap_or_default();
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
-        })
-        .unwrap_or_default();
+    let rss = memory_kib().0;
+    let cpu = cpu_model();
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     let poll = yizhan_web::board::live::POLL;
     let table = format!(
@@ -329,7 +315,7 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
         ms(pct(&bare_d, 0.99)),
         ratio(pct(&full_d, 0.5), pct(&bare_d, 0.5)),
         ratio(pct(&full_d, 0.99), pct(&bare_d, 0.99)),
-        rss.parse::<u64>().unwrap_or(0) / 1024,
+        rss / 1024,
     );
     println!("\n{table}");
     let header = format!(
@@ -347,26 +333,68 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
             .unwrap_or(1),
         ms(yizhan_web::board::live::POLL),
     );
-    let doc = std::path::Path::new("docs/benchmarks.md");
-    if doc.parent().is_some_and(|p| p.exists()) {
-        let mut text = std::fs::read_to_string(doc).unwrap_or_else(|_| "# Benchmarks\n\nFigures printed by the bench commands; each run replaces its own section.\n\n".into());
-        let marker = format!("## Wall board ({backend},");
-        if let Some(start) = text.find(&marker) {
-            let end = text[start + 3..]
-                .find("\n## ")
-                .map(|e| start + 3 + e + 1)
-                .unwrap_or(text.len());
-            text.replace_range(start..end, "");
-        }
-        text.push_str(&header);
-        text.push_str(&table);
-        text.push('\n');
-        std::fs::write(doc, text)?;
-        println!("written to docs/benchmarks.md");
-    }
+    write_section(
+        &format!("## Wall board ({backend},"),
+        &format!("{header}{table}\n"),
+    )?;
     db.close().await;
     if o.database_url.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
     Ok(())
+}
+
+/// Replaces the section of `docs/benchmarks.md` that starts with `marker` (each bench run keeps
+/// one section per backend) with `body`, when run from the repository.
+pub fn write_section(marker: &str, body: &str) -> anyhow::Result<()> {
+    let doc = std::path::Path::new("docs/benchmarks.md");
+    if !doc.parent().is_some_and(|p| p.exists()) {
+        return Ok(());
+    }
+    let mut text = std::fs::read_to_string(doc).unwrap_or_else(|_| {
+        "# Benchmarks\n\nFigures printed by the bench commands; each run replaces its own section.\n\n".into()
+    });
+    if let Some(start) = text.find(marker) {
+        let end = text[start + 3..]
+            .find("\n## ")
+            .map(|e| start + 3 + e + 1)
+            .unwrap_or(text.len());
+        text.replace_range(start..end, "");
+    }
+    text.push_str(body);
+    std::fs::write(doc, text)?;
+    println!("written to docs/benchmarks.md");
+    Ok(())
+}
+
+/// Peak and current resident memory of this process, in KiB (VmHWM, VmRSS).
+pub fn memory_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// Starts a new peak-memory measurement (Linux: the high-water mark falls back to the current
+/// resident size).
+pub fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The processor's model name, for the machine line of a bench section.
+pub fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_default()
 }

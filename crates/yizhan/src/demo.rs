@@ -179,10 +179,13 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     ];
     // Enterprises first: the demo `enterprise` account is enterprise 1.
     let (firms, above, resumed) = crate::demo_work::load(db, &actor, &streets).await?;
-    let workers = if firms > 0 {
-        crate::demo_work::load_workers(db, &actor).await?
+    let (workers, (buses, tickets, applications)) = if firms > 0 {
+        (
+            crate::demo_work::load_workers(db, &actor).await?,
+            crate::demo_work::load_support(db, &actor).await?,
+        )
     } else {
-        0
+        (0, (0, 0, 0))
     };
     let guests_loaded = station_life(db, &actor, zhuohui).await?;
     let (groups, people) = crate::demo_care::load(db, &actor, zhuohui).await?;
@@ -197,6 +200,9 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     if firms > 0 {
         println!(
             "复工复产 / return to work: {firms} 家企业, 规上 {above} 家, 已复工 {resumed} 家; 返岗人员 {workers} 名"
+        );
+        println!(
+            "复工服务 / support: 包车 {buses} 辆, 企业困难 {tickets} 件, 惠企申请 {applications} 份"
         );
     }
     println!("演示账号 / demo accounts (密码仅显示一次 / passwords shown once):");

@@ -218,3 +218,170 @@ pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
     }
     Ok(n)
 }
+
+/// Chartered buses (点对点包车) for workers from nearby provinces, difficulty tickets at each
+/// stage (seed: "用工紧张、运输不便、原材料短缺") and relief applications, some decided (seed:
+/// "减免租金", "惠企七条"). Returns (buses, tickets, applications).
+pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usize, usize)> {
+    use yizhan_core::difficulty::{TicketInput, TicketStatus, validate_ticket};
+    use yizhan_core::relief::{ReliefInput, ReliefStatus, validate_relief};
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    let firms: Vec<(i64, String)> = yizhan_store::enterprises::list(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect();
+    if firms.is_empty() || !yizhan_store::difficulties::list(db).await?.is_empty() {
+        return Ok((0, 0, 0));
+    }
+    let routes = [
+        (
+            "湖南邵阳—龙岗 点对点包车",
+            "湖南 邵阳",
+            "粤B·D12345",
+            "黄师傅",
+        ),
+        (
+            "广西百色—龙岗 点对点包车",
+            "广西 百色",
+            "粤B·D67890",
+            "莫师傅",
+        ),
+        (
+            "江西赣州—龙岗 点对点包车",
+            "江西 赣州",
+            "粤B·C24680",
+            "刘师傅",
+        ),
+        (
+            "广东河源—龙岗 点对点包车",
+            "广东 河源",
+            "粤B·A13579",
+            "钟师傅",
+        ),
+    ];
+    for (k, (name, origin, plate, driver)) in routes.iter().enumerate() {
+        let departs = today - chrono::Duration::days(5 + 4 * k as i64);
+        let input = yizhan_core::transport::TransportInput {
+            kind: "bus".into(),
+            name: (*name).into(),
+            origin: (*origin).into(),
+            departs_on: departs.to_string(),
+            capacity: "45".into(),
+            plate: (*plate).into(),
+            driver: format!("{driver} 13{:09}", 812_345_670 + k),
+            arrival_place: "龙岗大运中心停车场".into(),
+            arrives_at: format!("{departs} 18:00"),
+            ..Default::default()
+        };
+        let v = yizhan_core::transport::validate_transport(&input, yizhan_store::db::now())
+            .map_err(|e| anyhow::anyhow!("demo bus: {e:?}"))?;
+        yizhan_store::transports::create(db, actor, &v).await?;
+    }
+    let tickets = [
+        (
+            "labour",
+            "普工缺口约 80 人，外地员工尚未返岗，请协调返岗专列或本地招聘。",
+        ),
+        (
+            "transport",
+            "湖南籍员工 36 人无法买到车票，申请点对点包车接返。",
+        ),
+        (
+            "materials",
+            "上游供应商在湖北尚未复工，芯片与线材库存仅够一周。",
+        ),
+        ("labour", "防疫物资不足：口罩、测温枪各缺 200 个、5 把。"),
+        ("transport", "货车司机跨市通行证办理慢，成品无法按期出货。"),
+        ("materials", "包装纸箱供应中断，请协助对接区内供应商。"),
+        ("other", "员工宿舍不足以落实单人单间隔离，请协调临时住所。"),
+        ("labour", "招工难，希望街道组织线上招聘会。"),
+        ("transport", "员工通勤公交线路未恢复，早晚班无法到岗。"),
+        ("other", "申请复工备案审批加快办理。"),
+        ("materials", "进口原料清关延误，请协调海关。"),
+        ("labour", "缺少持证电工 6 名。"),
+    ];
+    let departments = [
+        "区人力资源局",
+        "区交通运输局",
+        "区工业和信息化局",
+        "区商务局",
+    ];
+    for (k, (category, text)) in tickets.iter().enumerate() {
+        let (firm, _) = &firms[(k * 29) % firms.len()];
+        let t = validate_ticket(&TicketInput {
+            category: (*category).into(),
+            description: (*text).into(),
+        })
+        .map_err(|e| anyhow::anyhow!("demo ticket: {e:?}"))?;
+        let id = yizhan_store::difficulties::raise(db, actor, *firm, &t).await?;
+        // A third open, a third routed, a third resolved.
+        if k % 3 >= 1 {
+            yizhan_store::difficulties::step(
+                db,
+                actor,
+                id,
+                TicketStatus::Routed,
+                departments[k % departments.len()],
+            )
+            .await?;
+        }
+        if k % 3 == 2 {
+            yizhan_store::difficulties::step(
+                db,
+                actor,
+                id,
+                TicketStatus::Resolved,
+                "已协调解决，企业确认。",
+            )
+            .await?;
+        }
+    }
+    let mut applications = 0;
+    for k in 0..10usize {
+        let (firm, name) = &firms[(k * 31 + 7) % firms.len()];
+        let input = if k % 4 == 3 {
+            ReliefInput {
+                enterprise_id: firm.to_string(),
+                kind: "other".into(),
+                measure: "稳岗补贴（惠企七条）".into(),
+                amount: (20_000 + 5_000 * k).to_string(),
+                ..Default::default()
+            }
+        } else {
+            ReliefInput {
+                enterprise_id: firm.to_string(),
+                kind: "rent".into(),
+                property: format!(
+                    "{}厂房 {} 平方米",
+                    name.trim_end_matches("有限公司"),
+                    800 + 100 * k
+                ),
+                landlord: if k % 2 == 0 { "state_owned" } else { "other" }.into(),
+                months: if k % 2 == 0 { "3" } else { "2" }.into(),
+                monthly_rent: (18_000 + 2_500 * k).to_string(),
+                ..Default::default()
+            }
+        };
+        let r = validate_relief(&input).map_err(|e| anyhow::anyhow!("demo relief: {e:?}"))?;
+        let id = yizhan_store::relief::apply(db, actor, &r).await?;
+        match k % 5 {
+            0..=2 => {
+                yizhan_store::relief::decide(db, actor, id, ReliefStatus::Approved, None).await?
+            }
+            3 => {
+                yizhan_store::relief::decide(
+                    db,
+                    actor,
+                    id,
+                    ReliefStatus::Rejected,
+                    Some("租赁合同未备案，请补充材料后再申请。"),
+                )
+                .await?
+            }
+            _ => {}
+        }
+        applications += 1;
+    }
+    Ok((routes.len(), tickets.len(), applications))
+}

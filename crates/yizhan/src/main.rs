@@ -1,10 +1,12 @@
 //! `yizhan`: the one binary. `yizhan serve` with no configuration runs on ./yizhan.db.
 
 mod bench;
+mod bench_import;
 mod cli;
 mod demo;
 mod demo_care;
 mod demo_work;
+mod import;
 mod serve;
 
 use clap::Parser;
@@ -12,8 +14,12 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    // Benchmarks log warnings only: a line per request would be the thing measured.
-    let quiet = matches!(cli.command, cli::Command::Bench(_));
+    // Benchmarks and imports log warnings only: a line per request would be the thing measured,
+    // and an import draws its own progress bar.
+    let quiet = matches!(
+        cli.command,
+        cli::Command::Bench(_) | cli::Command::Import(_)
+    );
     cli::init_logging(&cli.log_format, quiet);
     match cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

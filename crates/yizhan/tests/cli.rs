@@ -40,6 +40,10 @@ fn demo_backup_restore_and_audit_verify_on_sqlite() {
     assert!(out.contains("12 个工作组 86 名工作人员"), "{out}");
     assert!(out.contains("341 家企业"), "{out}");
     assert!(out.contains("返岗人员 738 名"), "{out}");
+    assert!(
+        out.contains("包车 4 辆, 企业困难 12 件, 惠企申请 10 份"),
+        "{out}"
+    );
     assert_eq!(
         out.lines().filter(|l| l.starts_with("  ")).count(),
         11,
@@ -48,6 +52,54 @@ fn demo_backup_restore_and_audit_verify_on_sqlite() {
     // Running it again adds nothing.
     let (ok, again) = yizhan(url, &["demo"], &dir);
     assert!(ok && again.contains("已存在"), "{again}");
+
+    // `yizhan import workers`: the page's import from the command line, with a progress bar.
+    let employer = yizhan_core::validate::with_check_char("91440307000000000").unwrap();
+    let id =
+        |n: u32| yizhan_core::validate::with_check_digit(&format!("53060219850101{n:03}")).unwrap();
+    std::fs::write(
+        dir.join("名单.csv"),
+        format!(
+            "姓名,身份证号,手机号,户籍省份,户籍城市,用工企业\n\
+             赵一,{},13800138000,云南,昭通,{employer}\n\
+             钱二,{},13800138001,广西,百色,{employer}\n\
+             孙三,{},1380013,四川,南充,{employer}\n",
+            id(101),
+            id(102),
+            id(103)
+        ),
+    )
+    .unwrap();
+    let (ok, out) = yizhan(
+        url,
+        &["import", "workers", "名单.csv", "--user", "commander"],
+        &dir,
+    );
+    assert!(!ok, "all or nothing with a bad row fails: {out}");
+    assert!(out.contains("读取 3 行，导入 0 行，有问题 1 行"), "{out}");
+    assert!(out.contains("第 4 行 · 手机号"), "{out}");
+    let (ok, out) = yizhan(
+        url,
+        &[
+            "import",
+            "workers",
+            "名单.csv",
+            "--user",
+            "commander",
+            "--mode",
+            "valid",
+        ],
+        &dir,
+    );
+    assert!(ok, "{out}");
+    assert!(out.contains("[####################] 100.0%  3 行"), "{out}");
+    assert!(out.contains("读取 3 行，导入 2 行，有问题 1 行"), "{out}");
+    let (ok, out) = yizhan(
+        url,
+        &["import", "workers", "名单.csv", "--user", "viewer"],
+        &dir,
+    );
+    assert!(!ok && out.contains("may not register"), "{out}");
 
     let (ok, out) = yizhan(url, &["audit", "verify"], &dir);
     assert!(ok && out.contains("audit chain intact"), "{out}");

@@ -20,6 +20,7 @@ use crate::pages::layout::Layout;
 use crate::pages::stations::visible;
 use crate::policy::deny;
 use crate::render;
+use crate::sheet::read_sheet;
 use crate::state::AppState;
 
 /// A test the user may act on with `perm`, or 404.
@@ -180,48 +181,6 @@ pub async fn result(
     let s = visible_test(&state, &ctx, id, Permission::TestsRecord).await?;
     record_result(&state, &ctx, id, &f.result).await?;
     Ok(Redirect::to(&format!("/stations/{}/tests", s.station_id)).into_response())
-}
-
-/// Reads an uploaded .xlsx or .csv into rows of text.
-pub fn read_sheet(name: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, WebError> {
-    let bad = |m: String| WebError::Invalid {
-        field: "file".into(),
-        message_zh: format!("无法读取文件：{m}"),
-        message_en: format!("cannot read the file: {m}"),
-    };
-    if name.to_lowercase().ends_with(".csv") {
-        let text = String::from_utf8(
-            bytes
-                .strip_prefix(b"\xEF\xBB\xBF")
-                .unwrap_or(bytes)
-                .to_vec(),
-        )
-        .map_err(|_| bad("UTF-8".into()))?;
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        rdr.records()
-            .map(|r| {
-                r.map(|rec| rec.iter().map(str::to_owned).collect())
-                    .map_err(|e| bad(e.to_string()))
-            })
-            .collect()
-    } else {
-        use calamine::{Reader, Xlsx, open_workbook_from_rs};
-        let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
-            .map_err(|e: calamine::XlsxError| bad(e.to_string()))?;
-        let sheet = wb
-            .sheet_names()
-            .first()
-            .cloned()
-            .ok_or_else(|| bad("no sheet".into()))?;
-        let range = wb.worksheet_range(&sheet).map_err(|e| bad(e.to_string()))?;
-        Ok(range
-            .rows()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect())
-    }
 }
 
 /// Applies a results sheet: every row must match a sampled tube of this station, else nothing is

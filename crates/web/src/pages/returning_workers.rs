@@ -161,57 +161,73 @@ pub async fn list(
     })
 }
 
+/// `GET /workers/export.xlsx`: the list as filtered, streamed page by page (a district's register
+/// runs to a million rows).
 pub async fn export(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
+    const PAGE: i64 = 1000;
     let tr = ctx.tr();
     let within = scope_of(&ctx)?;
     let f = q.filter();
-    let total = returning_workers::count(&state.db, within, &f).await?;
     let yes = tr.t("worker.declared").to_owned();
-    let rows: Vec<Vec<Cell>> = returning_workers::list(&state.db, within, &f, total.max(1), 0)
-        .await?
-        .into_iter()
-        .map(|w| {
-            let v = view(&tr, w);
-            vec![
-                Cell::from(v.name),
-                Cell::from(v.id_number),
-                Cell::from(v.phone),
-                Cell::from(v.province),
-                Cell::from(v.city),
-                Cell::from(v.enterprise),
-                Cell::from(v.transport),
-                Cell::from(v.arrival_date.map(|d| d.to_string()).unwrap_or_default()),
-                Cell::from(v.status),
-                Cell::from(if v.health_declared {
-                    yes.clone()
-                } else {
-                    String::new()
-                }),
-            ]
-        })
-        .collect();
-    export::station_list(
-        &tr,
-        tr.t("rectification.district"),
-        "worker.title",
-        &[
-            "field.name",
-            "field.id_number",
-            "field.phone",
-            "field.province",
-            "field.city",
-            "field.enterprise_id",
-            "field.transport",
-            "field.arrival_date",
-            "field.status",
-            "field.health",
-        ],
-        &rows,
-    )
+    let headers: Vec<&str> = [
+        "worker.name",
+        "field.id_number",
+        "field.phone",
+        "field.province",
+        "field.city",
+        "field.enterprise_id",
+        "field.transport",
+        "field.arrival_date",
+        "field.status",
+        "field.health",
+    ]
+    .iter()
+    .map(|k| tr.t(k))
+    .collect();
+    let title = tr.t("worker.title");
+    let mut sheet = export::StreamedSheet::start(title, &headers);
+    let mut after = 0;
+    loop {
+        let page = returning_workers::list_after(&state.db, within, &f, after, PAGE).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = last.id;
+        let full = page.len() as i64 == PAGE;
+        let rows = page
+            .into_iter()
+            .map(|w| {
+                let v = view(&tr, w);
+                vec![
+                    Cell::from(v.name),
+                    Cell::from(v.id_number),
+                    Cell::from(v.phone),
+                    Cell::from(v.province),
+                    Cell::from(v.city),
+                    Cell::from(v.enterprise),
+                    Cell::from(v.transport),
+                    Cell::from(v.arrival_date.map(|d| d.to_string()).unwrap_or_default()),
+                    Cell::from(v.status),
+                    Cell::from(if v.health_declared {
+                        yes.clone()
+                    } else {
+                        String::new()
+                    }),
+                ]
+            })
+            .collect();
+        sheet.write(rows).await?;
+        if !full {
+            break;
+        }
+    }
+    sheet
+        .finish(&format!("{}-{title}", tr.t("rectification.district")))
+        .await
 }
 
 async fn writable_enterprises(state: &AppState, ctx: &Ctx) -> Result<Vec<Enterprise>, WebError> {

@@ -532,6 +532,8 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ),
         // The fixture run is the commander's own.
         ("GET", "/imports/{id}/report.xlsx", &["commander"]),
+        ("GET", "/imports/{id}", &["commander"]),
+        ("GET", "/imports/{id}/progress", &["commander"]),
         ("GET", "/transports", COMMAND_READERS),
         ("POST", "/transports", &["commander", "street_cmd"]),
         ("GET", "/transports/{id}", COMMAND_READERS),

@@ -702,6 +702,18 @@ pub async fn enterprise(db: &Db, uscc: &str, name: &str, street: i64) -> i64 {
 }
 
 /// 甲电子 in street A and 乙物流 in street B: their ids.
+/// A district with two enterprises (甲电子 in one street, 乙物流 in another) and the first one's
+/// clerk `jia`: the enterprises, jia's user id and a session.
+pub async fn enterprise_clerk(app: &App) -> (Vec<i64>, i64, Client) {
+    let (street_a, street_b, _, _) = district(app.db()).await;
+    let ents = two_enterprises(app.db(), street_a, street_b).await;
+    let jia = app
+        .user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false)
+        .await;
+    let session = app.session_for(jia).await;
+    (ents, jia, session)
+}
+
 pub async fn two_enterprises(db: &Db, street_a: i64, street_b: i64) -> Vec<i64> {
     vec![
         enterprise(db, "91350100M000100Y43", "甲电子", street_a).await,

@@ -1,0 +1,40 @@
+-- Imports run as jobs: progress and outcome on the run, its problems one row each (a report of a
+-- million-row file no longer fits in one text value), and each imported worker tagged with the
+-- run that brought it, so an all-or-nothing run that fails can take its rows back (SQLite dialect).
+
+ALTER TABLE import_runs ADD COLUMN status TEXT NOT NULL DEFAULT 'done'
+    CONSTRAINT ck_import_runs_status CHECK (status IN ('running', 'done', 'failed', 'interrupted'));
+ALTER TABLE import_runs ADD COLUMN permille INTEGER NOT NULL DEFAULT 1000
+    CONSTRAINT ck_import_runs_permille CHECK (permille BETWEEN 0 AND 1000);
+ALTER TABLE import_runs ADD COLUMN rows_bad INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE import_runs ADD COLUMN problems INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE import_runs ADD COLUMN failure TEXT;
+ALTER TABLE import_runs ADD COLUMN updated_at TEXT;
+ALTER TABLE import_runs ADD COLUMN finished_at TEXT;
+
+CREATE TABLE import_problems (
+    run_id INTEGER NOT NULL REFERENCES import_runs (id),
+    seq INTEGER NOT NULL,
+    row_no INTEGER NOT NULL,
+    column_name TEXT NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+);
+
+INSERT INTO import_problems (run_id, seq, row_no, column_name, message)
+SELECT r.id, CAST(j.key AS INTEGER), json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'),
+       json_extract(j.value, '$[2]')
+FROM import_runs r, json_each(r.report) j
+WHERE r.report <> '';
+
+UPDATE import_runs SET
+    problems = (SELECT COUNT(*) FROM import_problems p WHERE p.run_id = import_runs.id),
+    rows_bad = (SELECT COUNT(DISTINCT row_no) FROM import_problems p WHERE p.run_id = import_runs.id),
+    updated_at = created_at,
+    finished_at = created_at;
+
+ALTER TABLE import_runs DROP COLUMN report;
+
+ALTER TABLE returning_workers ADD COLUMN import_run_id INTEGER REFERENCES import_runs (id);
+CREATE INDEX ix_returning_workers_import_run ON returning_workers (import_run_id)
+    WHERE import_run_id IS NOT NULL;
