@@ -16,6 +16,7 @@ pub mod guests;
 pub mod handovers;
 pub mod health;
 pub mod incidents;
+pub mod indicators;
 pub mod inspections;
 pub mod login_attempts;
 pub mod maintenance;

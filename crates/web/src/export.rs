@@ -9,6 +9,8 @@ use crate::error::WebError;
 pub enum Cell {
     Text(String),
     Int(i64),
+    /// A number with decimals (amounts in 亿元).
+    Real(f64),
 }
 
 impl From<&str> for Cell {
@@ -19,6 +21,11 @@ impl From<&str> for Cell {
 impl From<String> for Cell {
     fn from(s: String) -> Cell {
         Cell::Text(s)
+    }
+}
+impl From<f64> for Cell {
+    fn from(v: f64) -> Cell {
+        Cell::Real(v)
     }
 }
 impl From<i64> for Cell {
@@ -41,6 +48,7 @@ fn build(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, X
             match cell {
                 Cell::Text(s) => ws.write_string(r, c, s)?,
                 Cell::Int(v) => ws.write_number(r, c, *v as f64)?,
+                Cell::Real(v) => ws.write_number(r, c, *v)?,
             };
         }
     }

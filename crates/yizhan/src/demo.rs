@@ -184,6 +184,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     } else {
         0
     };
+    let indicator_figures = crate::demo_work::load_indicators(db, &actor).await?;
     let guests_loaded = station_life(db, &actor, zhuohui).await?;
     let (groups, people) = crate::demo_care::load(db, &actor, zhuohui).await?;
     for s in all.iter().filter(|s| s.id != zhuohui) {
@@ -198,6 +199,9 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         println!(
             "复工复产 / return to work: {firms} 家企业, 规上 {above} 家, 已复工 {resumed} 家; 返岗人员 {workers} 名"
         );
+    }
+    if indicator_figures > 0 {
+        println!("经济指标 / economic indicators: {indicator_figures} 个月度数据 (2019–2020)");
     }
     println!("演示账号 / demo accounts (密码仅显示一次 / passwords shown once):");
     for (username, name, role, scope) in accounts {

@@ -40,6 +40,10 @@ fn demo_backup_restore_and_audit_verify_on_sqlite() {
     assert!(out.contains("12 个工作组 86 名工作人员"), "{out}");
     assert!(out.contains("341 家企业"), "{out}");
     assert!(out.contains("返岗人员 738 名"), "{out}");
+    assert!(
+        out.contains("经济指标 / economic indicators: 120 个月度数据 (2019–2020)"),
+        "{out}"
+    );
     assert_eq!(
         out.lines().filter(|l| l.starts_with("  ")).count(),
         11,

@@ -32,6 +32,24 @@ pub struct ReportLine {
     pub message: String,
 }
 
+impl ReportLine {
+    /// The report of an import: each problem with its row and column, put in words.
+    pub fn all(
+        tr: &Tr,
+        errors: &[RowError],
+        words: fn(&Tr, &RowError) -> String,
+    ) -> Vec<ReportLine> {
+        errors
+            .iter()
+            .map(|e| ReportLine {
+                row: e.row,
+                column: e.column.clone(),
+                message: words(tr, e),
+            })
+            .collect()
+    }
+}
+
 fn words(tr: &Tr, e: &RowError) -> String {
     match &e.error {
         Problem::Field(d) => WebError::from(d.clone()).message(tr),
@@ -180,14 +198,7 @@ pub async fn upload(
     } else {
         0
     };
-    let lines: Vec<ReportLine> = errors
-        .iter()
-        .map(|e| ReportLine {
-            row: e.row,
-            column: e.column.clone(),
-            message: words(&tr, e),
-        })
-        .collect();
+    let lines = ReportLine::all(&tr, &errors, words);
     let report = serde_json::to_string(
         &lines
             .iter()
