@@ -243,6 +243,10 @@ pub enum Permission {
     DifficultiesHandle,
     /// Approve or reject relief applications (rent reduction and other measures).
     ReliefDecide,
+    /// Enter and import the district's monthly economic indicators (经济指标); the figures are
+    /// the district's, so the handler also requires the grant to be district-wide. Reading them
+    /// needs `ReportsRead`.
+    IndicatorsWrite,
 }
 
 /// The role → permission table, in one place.
@@ -308,7 +312,9 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         DirectivesAcknowledge => matches!(role, Commander | StationLead | Enterprise),
         EnterprisesRead => matches!(role, Commander | Inspector | Viewer | Enterprise),
         EnterprisesWrite => matches!(role, Commander | Enterprise),
-        TransportManage | DifficultiesHandle | ReliefDecide => matches!(role, Commander),
+        TransportManage | DifficultiesHandle | ReliefDecide | IndicatorsWrite => {
+            matches!(role, Commander)
+        }
 
         AttentionManage => matches!(role, StationLead | StationStaff | Medical | Counsellor),
     }

@@ -36,6 +36,7 @@ pub mod evidence;
 pub mod guest;
 pub mod health;
 pub mod incident;
+pub mod indicator;
 pub mod inspection;
 pub mod mask;
 pub mod notice;

@@ -70,24 +70,55 @@ pub struct Mapping {
     pub headers: Vec<String>,
 }
 
+impl Mapping {
+    /// The header text of the column that fills `field` (the field's name if none does).
+    pub fn column(&self, field: &str) -> String {
+        self.fields
+            .iter()
+            .position(|f| *f == Some(field))
+            .map(|i| self.headers[i].trim().to_owned())
+            .unwrap_or_else(|| field.to_owned())
+    }
+
+    /// The trimmed cell of `cells` that fills `field` (empty if none does).
+    pub fn cell(&self, cells: &[String], field: &str) -> String {
+        self.fields
+            .iter()
+            .position(|f| *f == Some(field))
+            .and_then(|i| cells.get(i))
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    }
+}
+
 /// Maps the header row; `Err` lists the required fields no column fills (by their template
 /// header, e.g. "身份证号").
 pub fn map_headers(headers: &[String]) -> Result<Mapping, Vec<&'static str>> {
+    map_columns(COLUMNS, REQUIRED, headers)
+}
+
+/// Maps a header row onto `columns` (field, header texts; the first text is the template's);
+/// `Err` lists the `required` fields no column fills, by their template header.
+pub fn map_columns(
+    columns: &[(&'static str, &[&'static str])],
+    required: &[&'static str],
+    headers: &[String],
+) -> Result<Mapping, Vec<&'static str>> {
     let fields: Vec<Option<&'static str>> = headers
         .iter()
         .map(|h| {
             let h = h.trim().trim_start_matches('\u{feff}');
-            COLUMNS
+            columns
                 .iter()
                 .find(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(h)))
                 .map(|(f, _)| *f)
         })
         .collect();
-    let missing: Vec<&'static str> = REQUIRED
+    let missing: Vec<&'static str> = required
         .iter()
         .filter(|r| !fields.contains(&Some(**r)))
         .map(|r| {
-            COLUMNS
+            columns
                 .iter()
                 .find(|(f, _)| f == r)
                 .map(|(_, n)| n[0])
@@ -187,9 +218,7 @@ impl Checker {
 
     /// The header text of the column that fills `field`.
     pub fn column_of(&self, field: &str) -> String {
-        self.index(field)
-            .map(|i| self.mapping.headers[i].trim().to_owned())
-            .unwrap_or_else(|| field.to_owned())
+        self.mapping.column(field)
     }
 
     /// The row's ID number as the register keeps it (trimmed, upper case), to look up in bulk
@@ -207,12 +236,7 @@ impl Checker {
         if cells.iter().all(|c| c.trim().is_empty()) {
             return Checked::Blank;
         }
-        let get = |field: &str| {
-            self.index(field)
-                .and_then(|i| cells.get(i))
-                .map(|v| v.trim().to_owned())
-                .unwrap_or_default()
-        };
+        let get = |field: &str| self.mapping.cell(cells, field);
         let employer = get("employer");
         let enterprise_id = self
             .employers

@@ -86,6 +86,10 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ("manifest.worker_id", "worker_id"),
     ("returning_workers.id_number", "id_number"),
     ("ck_returning_workers_arrival", "arrival_date"),
+    ("ck_indicator_figures_indicator", "indicator"),
+    ("ck_indicator_figures_month", "month"),
+    ("ck_indicator_figures_value", "value"),
+    ("ck_indicator_figures_target", "target_value"),
     ("enterprises.uscc", "uscc"),
     ("task_groups.name", "name"),
     (

@@ -17,6 +17,7 @@ pub mod handovers;
 pub mod health;
 pub mod import_runs;
 pub mod incidents;
+pub mod indicators;
 pub mod inspections;
 pub mod login_attempts;
 pub mod maintenance;

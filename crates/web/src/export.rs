@@ -2,13 +2,15 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use crate::error::WebError;
 
 pub enum Cell {
     Text(String),
     Int(i64),
+    /// A number with decimals (amounts in 亿元).
+    Real(f64),
 }
 
 impl From<&str> for Cell {
@@ -21,6 +23,11 @@ impl From<String> for Cell {
         Cell::Text(s)
     }
 }
+impl From<f64> for Cell {
+    fn from(v: f64) -> Cell {
+        Cell::Real(v)
+    }
+}
 impl From<i64> for Cell {
     fn from(v: i64) -> Cell {
         Cell::Int(v)
@@ -30,23 +37,35 @@ impl From<i64> for Cell {
 fn build(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
+    head(ws, sheet, headers)?;
+    for (r, row) in rows.iter().enumerate() {
+        write_row(ws, r as u32 + 1, row)?;
+    }
+    ws.autofit();
+    wb.save_to_buffer()
+}
+
+/// The sheet's name, its bold header row, frozen.
+fn head(ws: &mut Worksheet, sheet: &str, headers: &[&str]) -> Result<(), XlsxError> {
     ws.set_name(sheet)?;
     let bold = Format::new().set_bold();
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &bold)?;
     }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let (r, c) = (r as u32 + 1, c as u16);
-            match cell {
-                Cell::Text(s) => ws.write_string(r, c, s)?,
-                Cell::Int(v) => ws.write_number(r, c, *v as f64)?,
-            };
-        }
-    }
     ws.set_freeze_panes(1, 0)?;
-    ws.autofit();
-    wb.save_to_buffer()
+    Ok(())
+}
+
+fn write_row(ws: &mut Worksheet, r: u32, row: &[Cell]) -> Result<(), XlsxError> {
+    for (c, cell) in row.iter().enumerate() {
+        let c = c as u16;
+        match cell {
+            Cell::Text(s) => ws.write_string(r, c, s)?,
+            Cell::Int(v) => ws.write_number(r, c, *v as f64)?,
+            Cell::Real(v) => ws.write_number(r, c, *v)?,
+        };
+    }
+    Ok(())
 }
 
 /// A station's list as .xlsx named "<station>-<title>", headers given as locale keys.
@@ -112,23 +131,16 @@ impl StreamedSheet {
             let made = (|| -> Result<std::fs::File, XlsxError> {
                 let mut wb = Workbook::new();
                 let ws = wb.add_worksheet_with_constant_memory()?;
-                ws.set_name(&sheet)?;
-                let bold = Format::new().set_bold();
-                for (c, h) in headers.iter().enumerate() {
-                    ws.write_string_with_format(0, c as u16, h, &bold)?;
+                let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+                head(ws, &sheet, &headers)?;
+                for c in 0..headers.len() {
                     ws.set_column_width(c as u16, 16)?;
                 }
-                ws.set_freeze_panes(1, 0)?;
                 let mut r = 0u32;
                 while let Some(page) = rx.blocking_recv() {
                     for row in page {
                         r += 1;
-                        for (c, cell) in row.iter().enumerate() {
-                            match cell {
-                                Cell::Text(s) => ws.write_string(r, c as u16, s)?,
-                                Cell::Int(v) => ws.write_number(r, c as u16, *v as f64)?,
-                            };
-                        }
+                        write_row(ws, r, &row)?;
                     }
                 }
                 let path = std::env::temp_dir()

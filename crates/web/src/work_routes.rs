@@ -205,4 +205,28 @@ pub fn add(r: Routes) -> Routes {
         Perm(ReliefDecide),
         pages::relief::decide,
     )
+    // economic indicators (经济指标): read by the command, written district-wide
+    .get("/indicators", Perm(ReportsRead), pages::indicators::show)
+    .get(
+        "/indicators/export.xlsx",
+        Perm(ReportsRead),
+        pages::indicators::export,
+    )
+    .post("/indicators", Perm(IndicatorsWrite), pages::indicators::set)
+    .get(
+        "/indicators/import/template.xlsx",
+        Perm(IndicatorsWrite),
+        pages::indicators::template,
+    )
+    .upload(
+        "/indicators/import",
+        Perm(IndicatorsWrite),
+        pages::indicators::import,
+        pages::indicators::UPLOAD_LIMIT,
+    )
+    .get(
+        "/api/v1/indicators",
+        Perm(ReportsRead),
+        pages::indicators::api,
+    )
 }

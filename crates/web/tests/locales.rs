@@ -133,6 +133,10 @@ fn generated_keys_exist() {
         assert!(zh.contains(a.label_key()), "{a:?}");
     }
     assert!(zh.contains("alert.positive"));
+    for i in yizhan_core::indicator::Indicator::ALL {
+        assert!(zh.contains(i.label_key()), "{i:?}");
+        assert!(zh.contains(i.unit().label_key()), "{i:?}");
+    }
     for r in yizhan_core::attention::Reason::ALL {
         assert!(zh.contains(r.label_key()), "{r:?}");
     }

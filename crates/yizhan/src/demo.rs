@@ -187,6 +187,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     } else {
         (0, (0, 0, 0))
     };
+    let indicator_figures = crate::demo_work::load_indicators(db, &actor).await?;
     let guests_loaded = station_life(db, &actor, zhuohui).await?;
     let (groups, people) = crate::demo_care::load(db, &actor, zhuohui).await?;
     for s in all.iter().filter(|s| s.id != zhuohui) {
@@ -204,6 +205,9 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         println!(
             "复工服务 / support: 包车 {buses} 辆, 企业困难 {tickets} 件, 惠企申请 {applications} 份"
         );
+    }
+    if indicator_figures > 0 {
+        println!("经济指标 / economic indicators: {indicator_figures} 个月度数据 (2019–2020)");
     }
     println!("演示账号 / demo accounts (密码仅显示一次 / passwords shown once):");
     for (username, name, role, scope) in accounts {

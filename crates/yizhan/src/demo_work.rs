@@ -385,3 +385,92 @@ pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usiz
     }
     Ok((routes.len(), tickets.len(), applications))
 }
+
+/// The district's monthly economic indicators for 2019 and 2020, shaped like the seed ("规上工业
+/// 增加值达预期目标, 进出口总额增速触底反弹"): the epidemic's dip in January and February 2020,
+/// above-scale industrial added value meeting its target from March, and import/export growth
+/// bottoming out in February and rebounding after. Skipped when figures exist.
+pub async fn load_indicators(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
+    use yizhan_core::indicator::{Indicator, Month, NewFigure};
+    if !yizhan_store::indicators::years(db, Indicator::IndustrialAddedValue)
+        .await?
+        .is_empty()
+    {
+        return Ok(0);
+    }
+    // (indicator, 2019 by month in 亿元, 2020 as permille of the same month of 2019, target
+    // as permille of the same month of 2019).
+    type Shape = (Indicator, [i64; 12], [i64; 12], [i64; 12]);
+    let shapes: [Shape; 5] = [
+        (
+            Indicator::IndustrialAddedValue,
+            [170, 150, 210, 205, 212, 220, 215, 218, 222, 225, 230, 245],
+            [
+                880, 640, 1040, 1085, 1075, 1070, 1072, 1080, 1082, 1085, 1088, 1090,
+            ],
+            [
+                1030, 930, 1000, 1050, 1048, 1040, 1035, 1035, 1036, 1036, 1035, 1040,
+            ],
+        ),
+        (
+            Indicator::ImportExport,
+            [300, 220, 310, 305, 315, 320, 330, 335, 330, 340, 345, 360],
+            [
+                920, 750, 880, 950, 1010, 1030, 1050, 1060, 1070, 1080, 1090, 1100,
+            ],
+            [
+                1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000,
+            ],
+        ),
+        (
+            Indicator::Exports,
+            [180, 130, 186, 183, 190, 192, 198, 201, 198, 204, 207, 216],
+            [
+                930, 760, 890, 960, 1015, 1035, 1055, 1065, 1072, 1082, 1092, 1105,
+            ],
+            [
+                1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000,
+            ],
+        ),
+        (
+            Indicator::RetailSales,
+            [105, 98, 96, 97, 101, 103, 102, 104, 106, 110, 112, 120],
+            [
+                900, 620, 810, 880, 930, 960, 985, 1000, 1020, 1035, 1040, 1050,
+            ],
+            [
+                1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050,
+            ],
+        ),
+        (
+            Indicator::FixedInvestment,
+            [60, 55, 88, 90, 95, 110, 92, 95, 100, 98, 102, 140],
+            [
+                850, 560, 940, 1060, 1090, 1100, 1110, 1110, 1115, 1120, 1120, 1125,
+            ],
+            [
+                1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080,
+            ],
+        ),
+    ];
+    let mut figures = Vec::new();
+    for (indicator, base, growth, target) in shapes {
+        for m in 0..12 {
+            let month = |year| Month::new(year, m as u32 + 1).unwrap_or(Month { year, month: 1 });
+            let last = base[m] * 100;
+            figures.push(NewFigure {
+                indicator,
+                month: month(2019),
+                value: last,
+                target: None,
+            });
+            figures.push(NewFigure {
+                indicator,
+                month: month(2020),
+                value: last * growth[m] / 1000,
+                target: Some(last * target[m] / 1000),
+            });
+        }
+    }
+    Ok(yizhan_store::indicators::import(db, actor, &figures).await?)
+}

@@ -44,6 +44,10 @@ fn demo_backup_restore_and_audit_verify_on_sqlite() {
         out.contains("包车 4 辆, 企业困难 12 件, 惠企申请 10 份"),
         "{out}"
     );
+    assert!(
+        out.contains("经济指标 / economic indicators: 120 个月度数据 (2019–2020)"),
+        "{out}"
+    );
     assert_eq!(
         out.lines().filter(|l| l.starts_with("  ")).count(),
         11,

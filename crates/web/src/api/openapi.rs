@@ -262,6 +262,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "Returning workers in the reader's scope, 100 a page (page=), filters status and province; ID numbers and phones masked",
             None,
         ),
+        ("GET", "/api/v1/indicators") => (
+            "An economic indicator's twelve months of a year (indicator=, year=; default the first indicator and its newest year): value, target, % of target, same month last year, YoY %, year to date and its YoY, the trough where growth turns up; amounts in the unit (亿元)",
+            None,
+        ),
         ("GET", "/api/v1/workers/{id}") => (
             "One returning worker (masked); 404 outside the reader's scope",
             None,

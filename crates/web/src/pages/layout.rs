@@ -56,6 +56,11 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
         Some(Permission::ReportsRead),
     ),
     (
+        "/indicators",
+        "nav.indicators",
+        Some(Permission::ReportsRead),
+    ),
+    (
         "/directives",
         "nav.directives",
         Some(Permission::DirectivesRead),

@@ -15,6 +15,7 @@ pub mod handovers;
 pub mod health;
 pub mod home;
 pub mod incidents;
+pub mod indicators;
 pub mod inspections;
 pub mod kpis;
 pub mod layout;

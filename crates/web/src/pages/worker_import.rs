@@ -7,13 +7,14 @@ use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use tokio::io::AsyncWriteExt;
 use yizhan_core::access::Actor;
-use yizhan_core::worker_import::COLUMNS;
+use yizhan_core::worker_import::{COLUMNS, RowError};
 use yizhan_store::import_runs::{self, ImportRun};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::extract::Id;
+use crate::i18n::Tr;
 use crate::import_job::{self, Job, KEPT_PROBLEMS, employers_of};
 use crate::pages::guests::today;
 use crate::pages::layout::Layout;
@@ -35,6 +36,24 @@ pub struct ReportLine {
     pub row: i64,
     pub column: String,
     pub message: String,
+}
+
+impl ReportLine {
+    /// The report of an import: each problem with its row and column, put in words.
+    pub fn all(
+        tr: &Tr,
+        errors: &[RowError],
+        words: fn(&Tr, &RowError) -> String,
+    ) -> Vec<ReportLine> {
+        errors
+            .iter()
+            .map(|e| ReportLine {
+                row: e.row as i64,
+                column: e.column.clone(),
+                message: words(tr, e),
+            })
+            .collect()
+    }
 }
 
 #[derive(Template)]

@@ -565,6 +565,13 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             &["commander", "street_cmd", "enterprise"],
         ),
         ("POST", "/relief/{id}/decide", &["commander"]),
+        // Economic indicators: read by the command in any scope, written district-wide only.
+        ("GET", "/indicators", COMMAND_READERS),
+        ("GET", "/indicators/export.xlsx", COMMAND_READERS),
+        ("GET", "/api/v1/indicators", COMMAND_READERS),
+        ("POST", "/indicators", &["commander"]),
+        ("GET", "/indicators/import/template.xlsx", &["commander"]),
+        ("POST", "/indicators/import", &["commander"]),
         ("GET", "/task-groups", COMMAND_READERS),
         (
             "POST",
