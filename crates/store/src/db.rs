@@ -372,6 +372,13 @@ impl Db {
             let pool = SqlitePoolOptions::new()
                 // An in-memory database exists per connection: keep exactly one.
                 .max_connections(if memory { 1 } else { opts.max_connections })
+                // A COMMIT that fails (disk full) leaves sqlx counting a transaction that
+                // SQLite has already rolled back, and every later BEGIN on that connection
+                // fails. A connection that comes back still "in a transaction" is closed and
+                // replaced instead of reused.
+                .after_release(|conn, _| {
+                    Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+                })
                 .acquire_timeout(Duration::from_secs(15))
                 .connect_with(options)
                 .await?;

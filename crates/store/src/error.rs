@@ -12,6 +12,9 @@ pub enum StoreError {
     /// The database cannot take the request now (pool exhausted, disk full, server down).
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The disk under the database is full: nothing of the request was saved.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     /// A domain rule, checked against data read inside the transaction, refused the change.
     #[error("refused: {0}")]
     Refused(yizhan_core::error::DomainError),
@@ -141,9 +144,17 @@ impl From<sqlx::Error> for StoreError {
                     }
                 }
                 _ => {
-                    // SQLITE_FULL (13), SQLITE_BUSY (5), SQLITE_IOERR (10); PG 53xxx resources, 57P0x shutdown.
+                    // SQLite: FULL (13), BUSY (5), IOERR (10), also as extended codes (the low
+                    // byte is the primary code, e.g. IOERR_WRITE 778). PostgreSQL: 53100
+                    // disk_full, 53xxx resources, 57P0x shutdown.
                     let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
-                    if matches!(code.as_str(), "13" | "5" | "10")
+                    let sqlite = (code.len() <= 4)
+                        .then(|| code.parse::<u32>().ok())
+                        .flatten()
+                        .map(|n| n & 0xff);
+                    if sqlite == Some(13) || code == "53100" {
+                        StoreError::StorageFull(db.message().to_owned())
+                    } else if matches!(sqlite, Some(5 | 10))
                         || code.starts_with("53")
                         || code.starts_with("57P")
                     {

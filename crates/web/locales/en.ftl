@@ -110,6 +110,7 @@ error.not_found = Not found, or you are not allowed to see it.
 error.too_large = The request is too large.
 error.throttled = Too many failed logins: try again in 15 minutes.
 error.unavailable = The database is unavailable right now; try again shortly. Saved data is not affected.
+error.storage_full = The server's disk is full, so this was not saved. Ask the administrator to free disk space, then try again; saved data is not affected.
 error.internal = Internal error; it has been logged. Try again later or contact the administrator.
 error.login_failed = Wrong user name or password.
 error.password_common = That password is too common; choose one that is harder to guess.

@@ -110,6 +110,7 @@ error.not_found = 找不到该记录，或您无权查看。
 error.too_large = 提交的内容过大。
 error.throttled = 登录失败次数过多，请 15 分钟后再试。
 error.unavailable = 数据库暂时不可用，请稍后重试；已保存的数据不受影响。
+error.storage_full = 服务器存储空间已满，本次操作未保存。请联系系统管理员释放磁盘空间后重试；已保存的数据不受影响。
 error.internal = 系统内部错误，已记录，请稍后重试或联系管理员。
 error.login_failed = 用户名或密码错误。
 error.password_common = 新密码过于常见，请换一个更难猜的密码。

@@ -42,6 +42,9 @@ pub enum WebError {
     Throttled,
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// The disk under the database is full: 503, and the operator is told what to free.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -57,7 +60,7 @@ impl WebError {
             WebError::Conflict { .. } | WebError::Taken { .. } => StatusCode::CONFLICT,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Throttled => StatusCode::TOO_MANY_REQUESTS,
-            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Unavailable(_) | WebError::StorageFull(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -75,6 +78,7 @@ impl WebError {
             WebError::TooLarge => "too_large",
             WebError::Throttled => "throttled",
             WebError::Unavailable(_) => "unavailable",
+            WebError::StorageFull(_) => "storage_full",
             WebError::Internal(_) => "internal",
         }
     }
@@ -124,6 +128,7 @@ impl WebError {
             WebError::TooLarge => tr.t("error.too_large").to_owned(),
             WebError::Throttled => tr.t("error.throttled").to_owned(),
             WebError::Unavailable(_) => tr.t("error.unavailable").to_owned(),
+            WebError::StorageFull(_) => tr.t("error.storage_full").to_owned(),
             WebError::Internal(_) => tr.t("error.internal").to_owned(),
         }
     }
@@ -151,6 +156,7 @@ impl From<StoreError> for WebError {
             StoreError::NotFound => WebError::NotFound,
             StoreError::Conflict { field, .. } => WebError::Conflict { field },
             StoreError::Unavailable(m) => WebError::Unavailable(m),
+            StoreError::StorageFull(m) => WebError::StorageFull(m),
             StoreError::Refused(e) => WebError::from(e),
             StoreError::Config(m) | StoreError::Other(m) => WebError::Internal(m),
         }

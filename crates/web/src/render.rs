@@ -23,6 +23,9 @@ fn log(e: &WebError) {
     match e {
         WebError::Internal(m) => tracing::error!(error = %m, "internal error"),
         WebError::Unavailable(m) => tracing::warn!(error = %m, "database unavailable"),
+        WebError::StorageFull(m) => {
+            tracing::error!(error = %m, "the database's disk is full: writes fail until space is freed")
+        }
         _ => {}
     }
 }

@@ -5,6 +5,9 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+mod common;
+
+use common::{http, spawn_node, tempdir};
 use yizhan_store::Backend;
 use yizhan_store::testing::TestDb;
 
@@ -21,13 +24,6 @@ fn yizhan(db_url: &str, args: &[&str], cwd: &Path) -> (bool, String) {
         String::from_utf8_lossy(&out.stderr)
     );
     (out.status.success(), text)
-}
-
-fn tempdir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("yizhan-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 #[test]
@@ -237,128 +233,6 @@ async fn migrate_and_serve_on_postgres() {
         "no SQLite file when PostgreSQL is configured"
     );
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// A tiny HTTP/1.1 client: enough to drive two nodes without pulling in a client library.
-mod http {
-    use std::io::{BufRead, BufReader, Read, Write};
-    use std::net::TcpStream;
-    use std::time::Duration;
-
-    pub struct Resp {
-        pub status: u16,
-        pub headers: Vec<(String, String)>,
-        pub body: String,
-    }
-
-    impl Resp {
-        pub fn cookie(&self, name: &str) -> Option<String> {
-            self.headers
-                .iter()
-                .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-                .filter_map(|(_, v)| v.split(';').next()?.split_once('='))
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_owned())
-        }
-    }
-
-    pub fn request(
-        addr: &str,
-        method: &str,
-        path: &str,
-        headers: &[(&str, String)],
-        body: &str,
-    ) -> Resp {
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str("\r\n");
-        req.push_str(body);
-        s.write_all(req.as_bytes()).unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let headers = lines
-            .filter_map(|l| l.split_once(": "))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        Resp {
-            status,
-            headers,
-            body: body.to_owned(),
-        }
-    }
-
-    /// Opens an event stream and returns a reader positioned after the headers.
-    pub fn open_stream(addr: &str, path: &str, cookie: &str) -> BufReader<TcpStream> {
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n").as_bytes()).unwrap();
-        let mut r = BufReader::new(s);
-        let mut line = String::new();
-        loop {
-            line.clear();
-            r.read_line(&mut line).unwrap();
-            if line == "\r\n" {
-                return r;
-            }
-        }
-    }
-
-    /// The next `event: change` line's data, skipping keep-alives and chunk sizes.
-    pub fn next_change(r: &mut BufReader<TcpStream>) -> Option<i64> {
-        let mut line = String::new();
-        let mut saw_event = false;
-        loop {
-            line.clear();
-            if r.read_line(&mut line).ok()? == 0 {
-                return None;
-            }
-            let l = line.trim();
-            if l == "event: change" {
-                saw_event = true;
-            } else if saw_event && let Some(d) = l.strip_prefix("data: ") {
-                return d.parse().ok();
-            }
-        }
-    }
-}
-
-fn spawn_node(url: &str, dir: &Path, extra: &[&str]) -> (std::process::Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_yizhan"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .env("YIZHAN_DATABASE_URL", url)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("node exited").unwrap();
-        if let Some(i) = line.find("http://") {
-            break line[i + 7..].trim_end_matches('/').to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
 }
 
 /// Two `yizhan serve` processes on one PostgreSQL database: a check-in made through node A
