@@ -239,65 +239,12 @@ async fn migrate_and_serve_on_postgres() {
 /// appears on a board connected to node B, within a second.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_through_one_node_reaches_a_board_on_the_other() {
-    use yizhan_core::access::{Actor, Grant, Role, Scope};
+    use yizhan_core::access::Actor;
     let t = TestDb::new(Backend::Postgres).await;
     let db = t.db.clone();
     let sys = Actor::system();
-    yizhan_store::stations::ensure_district(&db, &sys, "龙岗区", "440307", &["吉华街道"])
-        .await
-        .unwrap();
-    let street = yizhan_store::stations::streets(&db).await.unwrap()[0].id;
-    let st = yizhan_store::stations::create(
-        &db,
-        &sys,
-        &yizhan_core::station::NewStation {
-            street_id: street,
-            name: "卓汇健康驿站".into(),
-            address: "吉华".into(),
-            kind: yizhan_core::station::StationKind::Hotel,
-            capacity: 10,
-            contact_name: "陈".into(),
-            contact_phone: "13800138000".into(),
-            active: true,
-        },
-    )
-    .await
-    .unwrap()
-    .id;
-    let room = yizhan_store::rooms::create_many(
-        &db,
-        &sys,
-        st,
-        &[
-            yizhan_core::room::validate_room(&yizhan_core::room::RoomInput {
-                number: "301".into(),
-                floor: "3".into(),
-                beds: "1".into(),
-                kind: "single".into(),
-                note: String::new(),
-            })
-            .unwrap(),
-        ],
-    )
-    .await
-    .unwrap()[0];
-    let hash = yizhan_web::auth::password::hash_blocking("correct horse battery").unwrap();
-    yizhan_store::users::create(
-        &db,
-        &sys,
-        &yizhan_store::users::NewUser {
-            username: "staff",
-            display_name: "前台",
-            password_hash: &hash,
-            must_change_password: false,
-            grants: &[Grant {
-                role: Role::StationStaff,
-                scope: Scope::Station(st),
-            }],
-        },
-    )
-    .await
-    .unwrap();
+    let (st, rooms, policy) = common::prepare(&t.url, 1).await;
+    let room = rooms[0];
     let guest = yizhan_store::guests::create(
         &db,
         &sys,
@@ -321,7 +268,6 @@ async fn a_change_through_one_node_reaches_a_board_on_the_other() {
     .await
     .unwrap()
     .id;
-    let policy = yizhan_store::policies::list(&db).await.unwrap()[0].id;
     let token = "c".repeat(64);
     yizhan_store::board::create_token(&db, &sys, Some(st), "TV", &token)
         .await
@@ -340,33 +286,14 @@ async fn a_change_through_one_node_reaches_a_board_on_the_other() {
         );
         let first = http::next_change(&mut stream).expect("first event");
         // Log in and check the guest in on node A.
-        let s = http::request(&addr_a, "GET", "/api/v1/session", &[], "");
-        let anon = s.cookie("yz_csrf").unwrap();
-        let login = http::request(
-            &addr_a,
-            "POST",
-            "/api/v1/session",
-            &[
-                ("Content-Type", "application/json".into()),
-                ("Cookie", format!("yz_csrf={anon}")),
-                ("X-CSRF-Token", anon.clone()),
-            ],
-            r#"{"username":"staff","password":"correct horse battery"}"#,
-        );
-        assert_eq!(login.status, 200, "{}", login.body);
-        let session = login.cookie("yz_session").unwrap();
-        let csrf = login.body.split("\"csrf_token\":\"").nth(1).unwrap()[..64].to_owned();
+        let auth = common::login(&addr_a, "staff", common::PASSWORD);
         // Skip the event the login itself caused, then time the check-in.
         let started = std::time::Instant::now();
         let check_in = http::request(
             &addr_a,
             "POST",
             &format!("/api/v1/guests/{guest}/check-in"),
-            &[
-                ("Content-Type", "application/json".into()),
-                ("Cookie", format!("yz_session={session}")),
-                ("X-CSRF-Token", csrf),
-            ],
+            &auth,
             &format!(r#"{{"room_id":{room},"policy_id":{policy}}}"#),
         );
         assert_eq!(check_in.status, 201, "{}", check_in.body);
