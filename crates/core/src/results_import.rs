@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::worker_import::header_text;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResultRow {
     /// 1-based row number in the sheet (the header is row 1).
@@ -19,7 +21,8 @@ pub struct RowError {
     pub message_en: String,
 }
 
-const BARCODE_HEADERS: &[&str] = &[
+/// The header texts of the barcode column.
+pub const BARCODE_HEADERS: &[&str] = &[
     "条码",
     "条码号",
     "管号",
@@ -28,7 +31,8 @@ const BARCODE_HEADERS: &[&str] = &[
     "barcode",
     "tube",
 ];
-const RESULT_HEADERS: &[&str] = &["结果", "检测结果", "核酸结果", "result"];
+/// The header texts of the result column.
+pub const RESULT_HEADERS: &[&str] = &["结果", "检测结果", "核酸结果", "result"];
 
 /// 阴性/阳性/无效 and their English names; anything else is an error.
 pub fn parse_result(s: &str) -> Option<&'static str> {
@@ -43,7 +47,7 @@ pub fn parse_result(s: &str) -> Option<&'static str> {
 fn find(headers: &[String], names: &[&str]) -> Option<usize> {
     headers
         .iter()
-        .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+        .position(|h| names.iter().any(|n| header_text(h).eq_ignore_ascii_case(n)))
 }
 
 /// Splits a sheet (header row first) into good rows and errors. Blank rows are skipped; a
@@ -120,6 +124,14 @@ mod tests {
         rows.iter()
             .map(|r| r.iter().map(|c| c.to_string()).collect())
             .collect()
+    }
+
+    /// Found by `tests/fuzz_imports.rs`: a byte order mark before a padded header hid the column.
+    #[test]
+    fn a_header_after_a_byte_order_mark_and_spaces_is_found() {
+        let s = sheet(&[&["\u{feff} 条码", "结果 "], &["T001", "阴性"]]);
+        let (good, bad) = parse_results(&s).unwrap();
+        assert_eq!((good.len(), bad.len()), (1, 0));
     }
 
     #[test]

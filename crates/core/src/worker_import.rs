@@ -68,15 +68,24 @@ pub enum Problem {
 pub struct Mapping {
     pub fields: Vec<Option<&'static str>>,
     pub headers: Vec<String>,
+    /// Each field's template header, to name a column the sheet lacks.
+    pub templates: Vec<(&'static str, &'static str)>,
 }
 
 impl Mapping {
-    /// The header text of the column that fills `field` (the field's name if none does).
+    /// The header text of the column that fills `field`; if none does, the template's header
+    /// for it (a column the person can add), never the field's code.
     pub fn column(&self, field: &str) -> String {
         self.fields
             .iter()
             .position(|f| *f == Some(field))
             .map(|i| self.headers[i].trim().to_owned())
+            .or_else(|| {
+                self.templates
+                    .iter()
+                    .find(|(f, _)| *f == field)
+                    .map(|(_, h)| (*h).to_owned())
+            })
             .unwrap_or_else(|| field.to_owned())
     }
 
@@ -89,6 +98,12 @@ impl Mapping {
             .map(|v| v.trim().to_owned())
             .unwrap_or_default()
     }
+}
+
+/// A header cell as it names a column: without spaces around it or a byte order mark before or
+/// after them.
+pub fn header_text(h: &str) -> &str {
+    h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 
 /// Maps the header row; `Err` lists the required fields no column fills (by their template
@@ -107,7 +122,7 @@ pub fn map_columns(
     let fields: Vec<Option<&'static str>> = headers
         .iter()
         .map(|h| {
-            let h = h.trim().trim_start_matches('\u{feff}');
+            let h = header_text(h);
             columns
                 .iter()
                 .find(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(h)))
@@ -129,6 +144,7 @@ pub fn map_columns(
         Ok(Mapping {
             fields,
             headers: headers.to_vec(),
+            templates: columns.iter().map(|(f, names)| (*f, names[0])).collect(),
         })
     } else {
         Err(missing)
@@ -388,6 +404,51 @@ mod tests {
         assert_eq!(sheet_date("2020-02-20 00:00:00"), "2020-02-20");
         assert_eq!(sheet_date("43881"), "2020-02-20");
         assert_eq!(sheet_date("昨天"), "昨天");
+    }
+
+    /// Found by `tests/fuzz_imports.rs`: a sheet without the arrival column whose row says 已抵深
+    /// was reported under the column “arrival_date”, a code the person never sees.
+    #[test]
+    fn a_column_the_sheet_lacks_is_named_by_the_template_header() {
+        let headers = s(&[
+            "姓名",
+            "身份证号",
+            "手机号",
+            "户籍省份",
+            "户籍城市",
+            "用工企业",
+            "状态",
+        ]);
+        let m = map_headers(&headers).unwrap();
+        let id = crate::validate::with_check_digit("11010519900101001").unwrap();
+        let row = s(&[
+            "李春花",
+            &id,
+            "13800138000",
+            "云南",
+            "昭通",
+            "甲电子",
+            "已抵深",
+        ]);
+        let employers: HashMap<String, i64> = [("甲电子".to_owned(), 1)].into();
+        let today: NaiveDate = "2020-03-01".parse().unwrap();
+        let (good, errors) = check_rows(&m, &[row], &employers, &HashSet::new(), today);
+        assert!(good.is_empty());
+        let summary: Vec<(usize, &str)> =
+            errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+        assert_eq!(summary, vec![(2, "抵达日期")]);
+        assert_eq!(m.column("name"), "姓名");
+        assert_eq!(m.column("no_such_field"), "no_such_field");
+        // Also found by the fuzzer: a byte order mark before a padded header hid the column.
+        let padded = s(&[
+            "\u{feff} 姓名",
+            "身份证号 ",
+            "手机号",
+            "户籍省份",
+            "户籍城市",
+            "用工企业",
+        ]);
+        assert_eq!(map_headers(&padded).unwrap().fields[0], Some("name"));
     }
 
     #[test]

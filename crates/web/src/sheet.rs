@@ -8,6 +8,10 @@ use std::path::PathBuf;
 
 use crate::error::WebError;
 
+/// Excel's last row: a cell placed below it is a forged file (and would make a small upload
+/// claim billions of rows).
+const MAX_ROWS: u32 = 1 << 20;
+
 /// Rows handed over at a time.
 pub const BATCH: usize = 1000;
 
@@ -121,6 +125,12 @@ fn read_rows<R: Read + Seek>(
     };
     while let Some(cell) = cells.next_cell().map_err(Unreadable::detail)? {
         let (r, c) = cell.get_position();
+        if r >= MAX_ROWS {
+            return Err(Unreadable::new(
+                format!("第 {} 行超出了 Excel 的行数上限", u64::from(r) + 1),
+                format!("row {} is beyond Excel's last row", u64::from(r) + 1),
+            ));
+        }
         if row != Some(r) {
             if let Some(prev) = row
                 && flush(prev, &mut current).is_break()
@@ -146,20 +156,38 @@ fn read_rows<R: Read + Seek>(
 
 /// Reads a whole (small) sheet into memory: rows from the first non-empty one, blank rows kept
 /// as empty so an index still points at its row.
+///
+/// An .xlsx may hold its rows in any order, and one row in several pieces: each row goes to its
+/// own place, the pieces laid over each other.
 pub fn read_sheet(name: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, WebError> {
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut first = None;
+    let mut numbered: Vec<(usize, Vec<String>)> = Vec::new();
     read_rows(
         std::io::Cursor::new(bytes),
         bytes.len() as u64,
         is_csv(name),
         |row, cells, _| {
-            let first = *first.get_or_insert(row);
-            rows.resize(row - first, Vec::new());
-            rows.push(cells);
+            numbered.push((row, cells));
             ControlFlow::Continue(())
         },
     )?;
+    numbered.sort_by_key(|(row, _)| *row);
+    let first = numbered.first().map_or(0, |(row, _)| *row);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (row, cells) in numbered {
+        let at = row - first;
+        if rows.len() <= at {
+            rows.resize(at + 1, Vec::new());
+        }
+        let place = &mut rows[at];
+        if place.len() < cells.len() {
+            place.resize(cells.len(), String::new());
+        }
+        for (slot, cell) in place.iter_mut().zip(cells) {
+            if !cell.is_empty() {
+                *slot = cell;
+            }
+        }
+    }
     Ok(rows)
 }
 
@@ -202,6 +230,10 @@ pub fn stream(path: PathBuf, name: &str) -> tokio::sync::mpsc::Receiver<Result<B
     });
     rx
 }
+
+#[cfg(test)]
+#[path = "sheet_fuzz.rs"]
+mod fuzz;
 
 #[cfg(test)]
 mod tests {
