@@ -147,17 +147,30 @@ async fn event(
 /// Takes a bed in `room_id` inside the transaction: the room must be in the station and ready (or
 /// occupied with a free bed). The room row is written first: on PostgreSQL that row lock makes a
 /// second clerk wait, then see the first clerk's stay and take the next bed or be refused.
+/// Takes the rooms' row locks, in id order (two clerks moving guests between the same two rooms
+/// in opposite directions must not deadlock). Until the transaction ends, no one else checks in
+/// to, moves into or vacates these rooms; what is read after this is current.
+async fn lock_rooms(tx: &mut Tx, room_ids: &[i64]) -> Result<()> {
+    let mut ids = room_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        tx.execute(
+            q("UPDATE rooms SET updated_at = $1 WHERE id = $2")
+                .bind(now())
+                .bind(id),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 async fn take_bed(tx: &mut Tx, actor: &Actor, station_id: i64, room_id: i64) -> Result<i64> {
     let room = rooms::get_in_tx(tx, room_id).await?;
     if room.station_id != station_id {
         return Err(StoreError::NotFound);
     }
-    tx.execute(
-        q("UPDATE rooms SET updated_at = $1 WHERE id = $2")
-            .bind(now())
-            .bind(room_id),
-    )
-    .await?;
+    lock_rooms(tx, &[room_id]).await?;
     // Re-read after the lock: another check-in may have committed meanwhile.
     let room = rooms::get_in_tx(tx, room_id).await?;
     check_check_in(room.state(), room.beds, room.occupied)?;
@@ -191,6 +204,9 @@ async fn take_bed(tx: &mut Tx, actor: &Actor, station_id: i64, room_id: i64) -> 
 
 /// After a guest leaves a room: an empty room goes to terminal disinfection.
 async fn vacate(tx: &mut Tx, actor: &Actor, room_id: i64) -> Result<()> {
+    // Counted under the room's lock: a check-in committing meanwhile is seen, not overwritten
+    // (found by the randomized concurrency test on PostgreSQL).
+    lock_rooms(tx, &[room_id]).await?;
     let room = rooms::get_in_tx(tx, room_id).await?;
     if room.occupied == 0 && room.state() == RoomState::Occupied {
         rooms::transition(
@@ -225,6 +241,13 @@ pub async fn check_in(db: &Db, actor: &Actor, c: &CheckIn) -> Result<Stay> {
     if guest_station != c.station_id {
         return Err(StoreError::NotFound);
     }
+    // Locks in one order everywhere, stays before rooms: a check-in waits here for a guest's
+    // open stay being closed or moved, rather than holding the room against it.
+    tx.execute(
+        q("UPDATE stays SET ended_at = ended_at WHERE guest_id = $1 AND ended_at IS NULL")
+            .bind(c.guest_id),
+    )
+    .await?;
     let bed = take_bed(&mut tx, actor, c.station_id, c.room_id).await?;
     let release = planned_release(&policy, c.at);
     let (id,): (i64,) = tx
@@ -280,6 +303,9 @@ pub async fn change_room(
     reason: Option<&str>,
 ) -> Result<Stay> {
     let mut tx = db.begin().await?;
+    // The stay's row first, then the rooms (the order check-in and check-out keep too).
+    tx.execute(q("UPDATE stays SET room_id = room_id WHERE id = $1").bind(stay_id))
+        .await?;
     let stay = get_tx(&mut tx, stay_id).await?;
     if !stay.is_open() {
         return Err(DomainError::Rule {
@@ -295,6 +321,7 @@ pub async fn change_room(
         }
         .into());
     }
+    lock_rooms(&mut tx, &[stay.room_id, to_room]).await?;
     let bed = take_bed(&mut tx, actor, stay.station_id, to_room).await?;
     tx.execute(
         q("UPDATE stays SET room_id = $1, bed_no = $2 WHERE id = $3 AND ended_at IS NULL")

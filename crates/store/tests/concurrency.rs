@@ -1,0 +1,275 @@
+//! Randomized concurrency on SQLite and PostgreSQL: eight clerks at once check guests in, move
+//! them between rooms and check them out, while housekeeping readies the rooms that await
+//! disinfection. Afterwards no bed holds two guests, no room more guests than beds, no guest two
+//! open stays, and every room's state agrees with its stays. 2,000 operations here; a long run:
+//! `YIZHAN_CONCURRENCY_OPS=100000 cargo test --release -p yizhan-store --test concurrency -- --nocapture`.
+
+use chrono::NaiveDate;
+use rand::Rng;
+use yizhan_core::access::Actor;
+use yizhan_core::guest::{GuestInput, validate_guest};
+use yizhan_core::room::{RoomInput, validate_room};
+use yizhan_core::station::{NewStation, StationKind};
+use yizhan_core::stay::Outcome;
+use yizhan_store::db::{Db, q};
+use yizhan_store::stays::{self, CheckIn};
+use yizhan_store::testing::TestDb;
+use yizhan_store::{StoreError, both_backends, guests, policies, rooms, stations};
+
+const CLERKS: usize = 8;
+
+fn actor() -> Actor {
+    Actor::system()
+}
+
+async fn station(db: &Db) -> i64 {
+    stations::ensure_district(db, &actor(), "龙岗区", "440307", &["吉华街道"])
+        .await
+        .unwrap();
+    let street = stations::streets(db).await.unwrap()[0].id;
+    stations::create(
+        db,
+        &actor(),
+        &NewStation {
+            street_id: street,
+            name: "卓汇健康驿站".into(),
+            address: "吉华".into(),
+            kind: StationKind::Hotel,
+            capacity: 100,
+            contact_name: "陈".into(),
+            contact_phone: "13800138000".into(),
+            active: true,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+async fn room(db: &Db, station_id: i64, number: &str, beds: i64) -> i64 {
+    let r = validate_room(&RoomInput {
+        number: number.into(),
+        floor: "3".into(),
+        beds: beds.to_string(),
+        kind: "single".into(),
+        note: String::new(),
+    })
+    .unwrap();
+    rooms::create_many(db, &actor(), station_id, &[r])
+        .await
+        .unwrap()[0]
+}
+
+/// A driver with a valid HK permit; `n` makes the document unique.
+async fn guest(db: &Db, station_id: i64, n: u32) -> i64 {
+    let g = validate_guest(
+        &GuestInput {
+            doc_type: "hk_macau_permit".into(),
+            doc_number: format!("H{:08}", 10_000_000 + n),
+            name: format!("陈大文{n}"),
+            sex: Some("male".into()),
+            birth_date: Some("1980-05-06".into()),
+            phone: "91234567".into(),
+            region: "香港".into(),
+            category: "cross_border_driver".into(),
+            employer: Some("港深物流".into()),
+            plate_cn: Some("粤ZAB12港".into()),
+            exemption_status: Some("valid".into()),
+            ..Default::default()
+        },
+        NaiveDate::from_ymd_opt(2021, 1, 10).unwrap(),
+    )
+    .unwrap();
+    guests::create(db, &actor(), station_id, &g)
+        .await
+        .unwrap()
+        .id
+}
+
+async fn policy(db: &Db, code: &str) -> i64 {
+    policies::list(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.code == code)
+        .unwrap()
+        .id
+}
+
+/// What a refusal may be: the rules and constraints saying no (room full, room not ready, guest
+/// already in, stay already closed, lost the race). Anything else fails the test.
+fn refused(e: &StoreError) -> bool {
+    matches!(
+        e,
+        StoreError::Refused(_) | StoreError::Conflict { .. } | StoreError::NotFound
+    )
+}
+
+both_backends!(
+    random_check_ins_moves_and_check_outs_keep_every_invariant,
+    |t: TestDb| async move {
+        let ops: usize = std::env::var("YIZHAN_CONCURRENCY_OPS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2_000);
+        let db = t.db.clone();
+        let st = station(&db).await;
+        let p = policy(&db, "5+3").await;
+        let mut room_ids = Vec::new();
+        for n in 0..30 {
+            room_ids.push(room(&db, st, &format!("{}", 301 + n), 1 + n % 3).await);
+        }
+        let mut guest_ids = Vec::new();
+        for n in 0..60 {
+            guest_ids.push(guest(&db, st, 5000 + n).await);
+        }
+        let started = std::time::Instant::now();
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // Housekeeping: a room awaiting disinfection with nobody in it is made ready again.
+        let housekeeping = {
+            let (db, done) = (db.clone(), done.clone());
+            tokio::spawn(async move {
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    let waiting: Vec<(i64,)> = db
+                        .fetch_all(q(
+                            "SELECT id FROM rooms WHERE state = 'awaiting_disinfection' ORDER BY id",
+                        ))
+                        .await
+                        .unwrap();
+                    // One room a statement, as a cleaner goes door to door.
+                    for (id,) in waiting {
+                        db.execute(
+                            q("UPDATE rooms SET state = 'ready' WHERE id = $1 AND state = 'awaiting_disinfection'
+                                 AND NOT EXISTS (SELECT 1 FROM stays s WHERE s.room_id = rooms.id AND s.ended_at IS NULL)")
+                            .bind(id),
+                        )
+                        .await
+                        .unwrap();
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+            })
+        };
+        let mut clerks = Vec::new();
+        for c in 0..CLERKS {
+            let (db, room_ids, guest_ids) = (db.clone(), room_ids.clone(), guest_ids.clone());
+            clerks.push(tokio::spawn(async move {
+                let mut counts = [0usize; 6]; // in, moved, out, refused in, refused move, refused out
+                for _ in 0..ops / CLERKS {
+                    let (kind, g, r) = {
+                        let mut rng = rand::rng();
+                        (
+                            rng.random_range(0..10),
+                            guest_ids[rng.random_range(0..guest_ids.len())],
+                            room_ids[rng.random_range(0..room_ids.len())],
+                        )
+                    };
+                    let open = stays::of_guest(&db, g)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .find(|s| s.is_open());
+                    let (slot, result) = match (kind, open) {
+                        (_, None) => (
+                            0,
+                            stays::check_in(
+                                &db,
+                                &Actor::system(),
+                                &CheckIn {
+                                    station_id: st,
+                                    guest_id: g,
+                                    room_id: r,
+                                    policy_id: p,
+                                    at: yizhan_store::db::now(),
+                                },
+                            )
+                            .await
+                            .map(|_| ()),
+                        ),
+                        (0..=5, Some(s)) => (
+                            1,
+                            stays::change_room(&db, &Actor::system(), s.id, r, Some("调房"))
+                                .await
+                                .map(|_| ()),
+                        ),
+                        (_, Some(s)) => (
+                            2,
+                            stays::check_out(
+                                &db,
+                                &Actor::system(),
+                                s.id,
+                                Outcome::TransferredOther,
+                                Some("转运"),
+                            )
+                            .await
+                            .map(|_| ()),
+                        ),
+                    };
+                    match result {
+                        Ok(()) => counts[slot] += 1,
+                        Err(e) if refused(&e) => counts[slot + 3] += 1,
+                        Err(e) => panic!("clerk {c}: an operation failed, not refused: {e:?}"),
+                    }
+                }
+                counts
+            }));
+        }
+        let mut totals = [0usize; 6];
+        for clerk in clerks {
+            for (t, n) in totals.iter_mut().zip(clerk.await.unwrap()) {
+                *t += n;
+            }
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        housekeeping.await.unwrap();
+        let took = started.elapsed();
+
+        let over: Vec<(i64, i64, i64)> = db
+            .fetch_all(q(
+                "SELECT r.id, r.beds, COUNT(s.id) FROM rooms r JOIN stays s ON s.room_id = r.id AND s.ended_at IS NULL
+                  GROUP BY r.id, r.beds HAVING COUNT(s.id) > r.beds",
+            ))
+            .await
+            .unwrap();
+        assert!(over.is_empty(), "rooms over their beds: {over:?}");
+        let beds: Vec<(i64, i64, i64)> = db
+            .fetch_all(q(
+                "SELECT room_id, bed_no, COUNT(*) FROM stays WHERE ended_at IS NULL
+                  GROUP BY room_id, bed_no HAVING COUNT(*) > 1",
+            ))
+            .await
+            .unwrap();
+        assert!(beds.is_empty(), "beds with two guests: {beds:?}");
+        let twice: Vec<(i64, i64)> = db
+            .fetch_all(q(
+                "SELECT guest_id, COUNT(*) FROM stays WHERE ended_at IS NULL GROUP BY guest_id HAVING COUNT(*) > 1",
+            ))
+            .await
+            .unwrap();
+        assert!(twice.is_empty(), "guests with two open stays: {twice:?}");
+        let states: Vec<(i64, String, i64)> = db
+            .fetch_all(q(
+                "SELECT r.id, r.state, (SELECT COUNT(*) FROM stays s WHERE s.room_id = r.id AND s.ended_at IS NULL)
+                   FROM rooms r WHERE r.station_id = $1",
+            )
+            .bind(st))
+            .await
+            .unwrap();
+        for (id, state, open) in &states {
+            assert_eq!(
+                *open > 0,
+                state == "occupied",
+                "room {id} is {state} with {open} open stays"
+            );
+        }
+        let [ins, moves, outs, no_in, no_move, no_out] = totals;
+        assert!(ins > 0 && moves > 0 && outs > 0, "{totals:?}");
+        println!(
+            "concurrency ({:?}): {} operations by {CLERKS} clerks in {:.1} s: {ins} check-ins, {moves} moves, \
+             {outs} check-outs done; {no_in}, {no_move}, {no_out} refused; every invariant holds",
+            db.backend(),
+            ins + moves + outs + no_in + no_move + no_out,
+            took.as_secs_f64()
+        );
+    }
+);
