@@ -147,6 +147,13 @@ async fn event(
 /// Takes a bed in `room_id` inside the transaction: the room must be in the station and ready (or
 /// occupied with a free bed). The room row is written first: on PostgreSQL that row lock makes a
 /// second clerk wait, then see the first clerk's stay and take the next bed or be refused.
+/// Takes the stay's row lock: every stay operation locks the stay before its rooms.
+async fn lock_stay(tx: &mut Tx, stay_id: i64) -> Result<()> {
+    tx.execute(q("UPDATE stays SET room_id = room_id WHERE id = $1").bind(stay_id))
+        .await?;
+    Ok(())
+}
+
 /// Takes the rooms' row locks, in id order (two clerks moving guests between the same two rooms
 /// in opposite directions must not deadlock). Until the transaction ends, no one else checks in
 /// to, moves into or vacates these rooms; what is read after this is current.
@@ -304,8 +311,7 @@ pub async fn change_room(
 ) -> Result<Stay> {
     let mut tx = db.begin().await?;
     // The stay's row first, then the rooms (the order check-in and check-out keep too).
-    tx.execute(q("UPDATE stays SET room_id = room_id WHERE id = $1").bind(stay_id))
-        .await?;
+    lock_stay(&mut tx, stay_id).await?;
     let stay = get_tx(&mut tx, stay_id).await?;
     if !stay.is_open() {
         return Err(DomainError::Rule {
@@ -411,6 +417,8 @@ pub async fn check_out(
     reason: Option<&str>,
 ) -> Result<Stay> {
     let mut tx = db.begin().await?;
+    // Lock, then read: a move committed meanwhile has changed the room this stay leaves.
+    lock_stay(&mut tx, stay_id).await?;
     let stay = get_tx(&mut tx, stay_id).await?;
     let n = tx
         .execute(
