@@ -78,6 +78,14 @@ fn scope_id(within: Within) -> i64 {
     }
 }
 
+/// The workers within the scope and filter (`$1`–`$3` bound), then `tail` (order, paging).
+fn scoped(tail: &str, within: Within, f: &Filter) -> crate::db::Q {
+    q_dynamic(format!("{SELECT} {} {tail}", conditions(within)))
+        .bind(scope_id(within))
+        .bind(f.status.clone().unwrap_or_default())
+        .bind(f.province.clone().unwrap_or_default())
+}
+
 pub async fn list(
     db: &Db,
     within: Within,
@@ -86,15 +94,9 @@ pub async fn list(
     offset: i64,
 ) -> Result<Vec<Worker>> {
     db.fetch_all(
-        q_dynamic(format!(
-            "{SELECT} {} ORDER BY w.id LIMIT $4 OFFSET $5",
-            conditions(within)
-        ))
-        .bind(scope_id(within))
-        .bind(f.status.clone().unwrap_or_default())
-        .bind(f.province.clone().unwrap_or_default())
-        .bind(limit)
-        .bind(offset),
+        scoped("ORDER BY w.id LIMIT $4 OFFSET $5", within, f)
+            .bind(limit)
+            .bind(offset),
     )
     .await
 }
@@ -109,15 +111,9 @@ pub async fn list_after(
     limit: i64,
 ) -> Result<Vec<Worker>> {
     db.fetch_all(
-        q_dynamic(format!(
-            "{SELECT} {} AND w.id > $4 ORDER BY w.id LIMIT $5",
-            conditions(within)
-        ))
-        .bind(scope_id(within))
-        .bind(f.status.clone().unwrap_or_default())
-        .bind(f.province.clone().unwrap_or_default())
-        .bind(after)
-        .bind(limit),
+        scoped("AND w.id > $4 ORDER BY w.id LIMIT $5", within, f)
+            .bind(after)
+            .bind(limit),
     )
     .await
 }

@@ -5,27 +5,29 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{App, district};
+use common::App;
 use yizhan_core::access::{Role, Scope};
 use yizhan_store::both_backends;
 use yizhan_store::testing::TestDb;
+
+/// Two enterprises, the second one's clerk `yi` and the district commander (their ids), and a
+/// session of the first one's clerk `jia`.
+async fn parties(app: &App) -> (Vec<i64>, i64, i64, common::Client) {
+    let (ents, _, j) = common::enterprise_clerk(app).await;
+    let yi = app
+        .user("yi", Role::Enterprise, Scope::Enterprise(ents[1]), false)
+        .await;
+    let cmd = app
+        .user("zhihui", Role::Commander, Scope::District, false)
+        .await;
+    (ents, yi, cmd, j)
+}
 
 both_backends!(
     a_difficulty_is_routed_and_resolved,
     |t: TestDb| async move {
         let app = App::new(t).await;
-        let (street_a, street_b, _, _) = district(app.db()).await;
-        let ents = common::two_enterprises(app.db(), street_a, street_b).await;
-        let jia = app
-            .user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false)
-            .await;
-        let yi = app
-            .user("yi", Role::Enterprise, Scope::Enterprise(ents[1]), false)
-            .await;
-        let cmd = app
-            .user("zhihui", Role::Commander, Scope::District, false)
-            .await;
-        let mut j = app.session_for(jia).await;
+        let (ents, yi, cmd, mut j) = parties(&app).await;
         // An enterprise reports for itself only.
         let r = app
             .form(
@@ -143,18 +145,7 @@ both_backends!(
     relief_is_applied_for_and_decided_once,
     |t: TestDb| async move {
         let app = App::new(t).await;
-        let (street_a, street_b, _, _) = district(app.db()).await;
-        let ents = common::two_enterprises(app.db(), street_a, street_b).await;
-        let jia = app
-            .user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false)
-            .await;
-        let yi = app
-            .user("yi", Role::Enterprise, Scope::Enterprise(ents[1]), false)
-            .await;
-        let cmd = app
-            .user("zhihui", Role::Commander, Scope::District, false)
-            .await;
-        let mut j = app.session_for(jia).await;
+        let (ents, yi, cmd, mut j) = parties(&app).await;
         let rent = |ent: i64, months: &str| {
             vec![
                 ("enterprise_id", ent.to_string()),
