@@ -79,9 +79,8 @@ both_backends!(
                 fill(&d, "[data-testid=relief-form] input[name=months]", "3").await?;
                 fill(&d, "[data-testid=relief-form] input[name=monthly_rent]", "20000").await?;
                 click(&d, "[data-testid=relief-form] button").await?;
-                wait_url(&d, "/relief").await?;
-                let table = text_of(&d, "[data-testid=relief-table]").await?;
-                assert!(table.contains("60000"), "3 × 20000: {table}");
+                // The form posts back to /relief: wait for the new page's row (3 × 20000).
+                wait_contains(&d, "[data-testid=relief-table]", "60000").await?;
                 no_sideways_scroll(&d, 375, "the relief page").await?;
                 d.screenshot(&shot("relief", 375)).await?;
 
@@ -94,15 +93,7 @@ both_backends!(
                 d.screenshot(&shot("difficulties", 1920)).await?;
                 d.goto(format!("{base}/relief")).await?;
                 click(&d, "[data-testid=relief-table] button[value=approve]").await?;
-                let total = text_of(&d, "[data-testid=relief-total]").await?;
-                for _ in 0..50 {
-                    if text_of(&d, "[data-testid=relief-total]").await?.contains("60000") {
-                        break;
-                    }
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                }
-                let after = text_of(&d, "[data-testid=relief-total]").await?;
-                assert!(after.contains("60000"), "{total} → {after}");
+                wait_contains(&d, "[data-testid=relief-total]", "60000").await?;
                 no_sideways_scroll(&d, 1920, "the relief page").await?;
                 d.screenshot(&shot("relief", 1920)).await?;
 
@@ -115,7 +106,7 @@ both_backends!(
                 fill(&d, "[data-testid=indicator-form] input[name=value]", "96.5").await?;
                 fill(&d, "[data-testid=indicator-form] input[name=target_value]", "95").await?;
                 click(&d, "[data-testid=indicator-form] button").await?;
-                let row = text_of(&d, "[data-testid=indicator-2020-03]").await?;
+                let row = wait_contains(&d, "[data-testid=indicator-2020-03]", "96.5").await?;
                 // 96.50 against 95.00 and March 2019's 94.50.
                 assert!(row.contains("96.5") && row.contains("94.5"), "{row}");
                 d.query(By::Css("[data-testid=indicator-chart] canvas"))

@@ -108,13 +108,41 @@ pub async fn viewport(d: &WebDriver, w: u32, h: u32, mobile: bool) -> WebDriverR
     Ok(())
 }
 
+/// The text of the first `css`, waiting up to 5 s for it; a page that is being replaced (its
+/// elements go stale between the find and the read) is read again.
 pub async fn text_of(d: &WebDriver, css: &str) -> WebDriverResult<String> {
-    d.query(By::Css(css))
-        .wait(Duration::from_secs(5), Duration::from_millis(50))
-        .first()
-        .await?
-        .text()
-        .await
+    let mut last = None;
+    for _ in 0..100 {
+        match d.find(By::Css(css)).await {
+            Ok(e) => match e.text().await {
+                Ok(t) => return Ok(t),
+                Err(err) => last = Some(err),
+            },
+            Err(err) => last = Some(err),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(last.unwrap_or_else(|| WebDriverError::FatalError(format!("{css} never appeared"))))
+}
+
+/// Waits until `css` contains `needle` and returns its whole text: after a form posts back to the
+/// same address, the old page is still there for a moment and would be read instead.
+pub async fn wait_contains(d: &WebDriver, css: &str, needle: &str) -> WebDriverResult<String> {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = d.find(By::Css(css)).await
+            && let Ok(t) = e.text().await
+        {
+            if t.contains(needle) {
+                return Ok(t);
+            }
+            last = t;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(WebDriverError::FatalError(format!(
+        "{css} shows {last:?}, expected it to contain {needle:?}"
+    )))
 }
 
 /// Waits until `css` shows exactly `want`: after a click the old page may still be there, and its
