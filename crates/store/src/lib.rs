@@ -34,6 +34,7 @@ pub mod returning_workers;
 pub mod rooms;
 pub mod roster;
 pub mod sampling;
+pub mod scale;
 
 pub mod sessions;
 pub mod staff;

@@ -21,7 +21,7 @@ pub struct Options {
     pub database_url: Option<String>,
 }
 
-fn pct(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn pct(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -29,8 +29,45 @@ fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn ms(d: Duration) -> String {
+pub(crate) fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// A table row comparing two sorted latency samples: `| label | p50 / p99 | p50 / p99 | ratios |`.
+pub(crate) fn latency_row(label: &str, value: &[Duration], baseline: &[Duration]) -> String {
+    let ratio = |p: f64| pct(value, p).as_secs_f64() / pct(baseline, p).as_secs_f64().max(1e-9);
+    format!(
+        "| {label}, p50 / p99 | {} / {} | {} / {} | {:.2} / {:.2} |\n",
+        ms(pct(value, 0.5)),
+        ms(pct(value, 0.99)),
+        ms(pct(baseline, 0.5)),
+        ms(pct(baseline, 0.99)),
+        ratio(0.5),
+        ratio(0.99)
+    )
+}
+
+/// `n` single rooms on floors of 50 from the 2nd up, as the bulk form makes them; their ids.
+pub(crate) async fn single_rooms(db: &Db, station: i64, n: usize) -> anyhow::Result<Vec<i64>> {
+    let sys = Actor::system();
+    for f in 0..n.div_ceil(50) {
+        let floor = f + 2;
+        let new = validate_bulk(&BulkRoomsInput {
+            floor: floor.to_string(),
+            from: (floor * 100 + 1).to_string(),
+            to: (floor * 100 + (n - f * 50).min(50)).to_string(),
+            beds: "1".into(),
+            kind: "single".into(),
+            prefix: String::new(),
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        rooms::create_many(db, &sys, station, &new).await?;
+    }
+    Ok(rooms::list(db, station)
+        .await?
+        .iter()
+        .map(|r| r.id)
+        .collect())
 }
 
 fn rand_suffix() -> u64 {
@@ -59,21 +96,7 @@ async fn dataset(db: &Db, n: i64) -> anyhow::Result<i64> {
     )
     .await?
     .id;
-    let floors = (n + 49) / 50;
-    for f in 0..floors {
-        let count = (n - f * 50).min(50);
-        let floor = f + 2;
-        let new = validate_bulk(&BulkRoomsInput {
-            floor: floor.to_string(),
-            from: (floor * 100 + 1).to_string(),
-            to: (floor * 100 + count).to_string(),
-            beds: "1".into(),
-            kind: "single".into(),
-            prefix: String::new(),
-        })
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-        rooms::create_many(db, &sys, st, &new).await?;
-    }
+    single_rooms(db, st, n as usize).await?;
     let all = rooms::list(db, st).await?;
     let policy = policies::list(db)
         .await?
@@ -277,46 +300,36 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
     let cpu = cpu_model();
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     let poll = yizhan_web::board::live::POLL;
-    let table = format!(
-        "| figure | value | baseline (bare SQL, same run) | ratio |\n|---|---|---|---|\n\
-         | snapshot built from scratch, req/s | {cold_rps:.0} | {bare_rps:.0} | {:.2} |\n\
-         | snapshot built from scratch, p50 / p99 | {} / {} | {} / {} | {:.2} / {:.2} |\n\
-         | snapshot through the router (cached until a change), req/s | {rps:.0} | {bare_rps:.0} | {:.2} |\n\
-         | snapshot through the router, p50 / p99 | {} / {} | {} / {} | {:.2} / {:.2} |\n\
-         | event to client, {} open streams, p50 / p99 | {} / {} | poll interval {} | {:.2} / {:.2} |\n\
-         | district roll-up ({} stations) through the router, req/s | {d_rps:.0} | {d_bare_rps:.0} | {:.2} |\n\
-         | district roll-up through the router, p50 / p99 | {} / {} | {} / {} | {:.2} / {:.2} |\n\
-         | peak RSS of the bench process | {} MiB | | |\n",
-        cold_rps / bare_rps,
-        ms(pct(&cold, 0.5)),
-        ms(pct(&cold, 0.99)),
-        ms(pct(&bare, 0.5)),
-        ms(pct(&bare, 0.99)),
-        ratio(pct(&cold, 0.5), pct(&bare, 0.5)),
-        ratio(pct(&cold, 0.99), pct(&bare, 0.99)),
-        rps / bare_rps,
-        ms(pct(&full, 0.5)),
-        ms(pct(&full, 0.99)),
-        ms(pct(&bare, 0.5)),
-        ms(pct(&bare, 0.99)),
-        ratio(pct(&full, 0.5), pct(&bare, 0.5)),
-        ratio(pct(&full, 0.99), pct(&bare, 0.99)),
-        o.clients,
-        ms(pct(&waits, 0.5)),
-        ms(pct(&waits, 0.99)),
-        ms(poll),
-        ratio(pct(&waits, 0.5), poll),
-        ratio(pct(&waits, 0.99), poll),
-        o.stations,
-        d_rps / d_bare_rps,
-        ms(pct(&full_d, 0.5)),
-        ms(pct(&full_d, 0.99)),
-        ms(pct(&bare_d, 0.5)),
-        ms(pct(&bare_d, 0.99)),
-        ratio(pct(&full_d, 0.5), pct(&bare_d, 0.5)),
-        ratio(pct(&full_d, 0.99), pct(&bare_d, 0.99)),
-        rss / 1024,
-    );
+    let table = [
+        "| figure | value | baseline (bare SQL, same run) | ratio |\n|---|---|---|---|\n".to_owned(),
+        format!(
+            "| snapshot built from scratch, req/s | {cold_rps:.0} | {bare_rps:.0} | {:.2} |\n",
+            cold_rps / bare_rps
+        ),
+        latency_row("snapshot built from scratch", &cold, &bare),
+        format!(
+            "| snapshot through the router (cached until a change), req/s | {rps:.0} | {bare_rps:.0} | {:.2} |\n",
+            rps / bare_rps
+        ),
+        latency_row("snapshot through the router", &full, &bare),
+        format!(
+            "| event to client, {} open streams, p50 / p99 | {} / {} | poll interval {} | {:.2} / {:.2} |\n",
+            o.clients,
+            ms(pct(&waits, 0.5)),
+            ms(pct(&waits, 0.99)),
+            ms(poll),
+            ratio(pct(&waits, 0.5), poll),
+            ratio(pct(&waits, 0.99), poll),
+        ),
+        format!(
+            "| district roll-up ({} stations) through the router, req/s | {d_rps:.0} | {d_bare_rps:.0} | {:.2} |\n",
+            o.stations,
+            d_rps / d_bare_rps
+        ),
+        latency_row("district roll-up through the router", &full_d, &bare_d),
+        format!("| peak RSS of the bench process | {} MiB | | |\n", rss / 1024),
+    ]
+    .concat();
     println!("\n{table}");
     let header = format!(
         "## Wall board ({backend}, {} rooms, {} iterations, {} event streams)\n\nMachine: {} cores, {cpu}. Command: `cargo run --release -p yizhan -- bench board`. \
@@ -361,7 +374,11 @@ pub fn write_section(marker: &str, body: &str) -> anyhow::Result<()> {
             .unwrap_or(text.len());
         text.replace_range(start..end, "");
     }
-    text.push_str(body);
+    // Figures first, the findings drawn from them last.
+    match text.find("## Findings") {
+        Some(at) => text.insert_str(at, body),
+        None => text.push_str(body),
+    }
     std::fs::write(doc, text)?;
     println!("written to docs/benchmarks.md");
     Ok(())

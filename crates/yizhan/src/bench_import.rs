@@ -26,7 +26,7 @@ const PROVINCES: [(&str, &str); 4] = [
 ];
 
 /// The `i`-th generated ID number: distinct for every `i` below ten million, valid check digit.
-fn id_number(i: usize) -> String {
+pub(crate) fn id_number(i: usize) -> String {
     let birth = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
         + chrono::Duration::days((i / 900) as i64 % 12_000);
     let seq = 100 + i % 900;

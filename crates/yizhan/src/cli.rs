@@ -40,14 +40,26 @@ pub struct DbArgs {
     pub db_pool: u32,
 }
 
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// `district` (30 stations, 6,000 rooms, 200,000 stays, 3,000,000 temperature checks,
+    /// 20,000 enterprises, 1,000,000 returning workers) or `city` (ten times that).
+    #[arg(long)]
+    pub scale: Option<String>,
+    /// With `--scale`: generate only this part of it (0 < f ≤ 1), for a quick look.
+    #[arg(long, requires = "scale")]
+    pub fraction: Option<f64>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the web server (migrates first).
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
-    /// Fill the database with a realistic demo district and print the demo accounts.
-    Demo,
+    /// Fill the database with a realistic demo district and print the demo accounts; or, with
+    /// `--scale`, a generated history to measure against.
+    Demo(DemoArgs),
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCmd),
@@ -151,6 +163,26 @@ pub enum BenchCmd {
     },
     /// The worker import: rows/s and peak memory importing a generated .csv, vs the bare
     /// batched INSERT of the same rows.
+    /// Check-ins per second through HTTP vs bare transactions writing the same rows, and
+    /// latency at half that rate.
+    Checkin {
+        #[arg(long, default_value_t = 2_000)]
+        checkins: usize,
+        /// Concurrent HTTP clients (keep-alive connections).
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// An empty PostgreSQL database to run on instead (it is filled, not cleaned).
+        #[arg(long)]
+        bench_database_url: Option<String>,
+    },
+    /// A `yizhan serve` process on the database given (a `demo --scale` dataset): time to
+    /// start, memory idle and with open event streams, the district roll-up over HTTP.
+    Node {
+        #[arg(long, default_value_t = 1_000)]
+        clients: usize,
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
+    },
     Import {
         #[arg(long, default_value_t = 1_000_000)]
         rows: usize,
@@ -234,9 +266,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo(DemoArgs { scale: None, .. }) => {
             let db = open(&cli.db).await?;
             crate::demo::load(&db).await?;
+            db.close().await;
+            Ok(())
+        }
+        Command::Demo(DemoArgs {
+            scale: Some(scale),
+            fraction,
+        }) => {
+            let mut size = crate::demo_scale::Size::parse(&scale)?;
+            if let Some(f) = fraction {
+                size = size.fraction(f)?;
+            }
+            let db = open(&cli.db).await?;
+            let started = std::time::Instant::now();
+            let census = crate::demo_scale::generate(&db, size).await?;
+            let took = started.elapsed();
+            let bytes = yizhan_store::scale::database_bytes(&db).await?;
+            for (table, rows) in census {
+                println!("{table:<18} {rows:>10}");
+            }
+            println!(
+                "generated in {:.1} s; database {:.0} MiB",
+                took.as_secs_f64(),
+                bytes as f64 / 1_048_576.0
+            );
             db.close().await;
             Ok(())
         }
@@ -268,6 +324,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 database_url: bench_database_url,
             })
             .await
+        }
+        Command::Bench(BenchCmd::Checkin {
+            checkins,
+            clients,
+            bench_database_url,
+        }) => {
+            crate::bench_checkin::checkin(crate::bench_checkin::Options {
+                checkins,
+                clients,
+                database_url: bench_database_url,
+            })
+            .await
+        }
+        Command::Bench(BenchCmd::Node {
+            clients,
+            iterations,
+        }) => {
+            let db = open(&cli.db).await?;
+            let result = crate::bench_node::node(
+                &db,
+                crate::bench_node::Options {
+                    database_url: cli.db.database_url.clone(),
+                    clients,
+                    iterations,
+                },
+            )
+            .await;
+            db.close().await;
+            result
         }
         Command::Bench(BenchCmd::Import {
             rows,

@@ -1,10 +1,13 @@
 //! `yizhan`: the one binary. `yizhan serve` with no configuration runs on ./yizhan.db.
 
 mod bench;
+mod bench_checkin;
 mod bench_import;
+mod bench_node;
 mod cli;
 mod demo;
 mod demo_care;
+mod demo_scale;
 mod demo_work;
 mod import;
 mod serve;

@@ -1,0 +1,237 @@
+//! `yizhan bench node`: a real `yizhan serve` process on the database given (a scale dataset from
+//! `yizhan demo --scale`): how long it takes to answer, its resident memory idle and with 1,000
+//! wall boards streaming events, and the district roll-up over HTTP against the bare query on
+//! the same database in the same run. Prints figures; asserts nothing on time.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use yizhan_core::access::Actor;
+use yizhan_store::{Db, board, scale};
+
+use crate::bench::{cpu_model, latency_row, ms, pct, write_section};
+
+pub struct Options {
+    pub database_url: String,
+    pub clients: usize,
+    pub iterations: usize,
+}
+
+/// The child's resident memory, KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// One GET on a fresh connection; the status and the body's length.
+fn get(addr: &str, path: &str, cookie: &str) -> anyhow::Result<(u16, usize)> {
+    use std::io::Read;
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(60)))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {cookie}\r\n\r\n"
+    )?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .context("no status line")?;
+    Ok((status, raw.len()))
+}
+
+/// Opens an event stream and reads until its first event; the connection stays open.
+fn stream(addr: &str, path: &str, cookie: &str) -> anyhow::Result<BufReader<TcpStream>> {
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(30)))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n"
+    )?;
+    let mut r = BufReader::new(s);
+    let mut line = String::new();
+    r.read_line(&mut line)?;
+    if !line.contains(" 200") {
+        bail!("event stream answered {line:?}");
+    }
+    loop {
+        line.clear();
+        if r.read_line(&mut line)? == 0 || line.starts_with("data:") {
+            return Ok(r);
+        }
+    }
+}
+
+struct Node(Child);
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
+    }
+}
+
+pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
+    let backend = format!("{:?}", db.backend());
+    let census = scale::census(db).await?;
+    let n = |t: &str| {
+        census
+            .iter()
+            .find(|(k, _)| *k == t)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    let bytes = scale::database_bytes(db).await?;
+    let station = yizhan_store::stations::list(db)
+        .await?
+        .first()
+        .map(|s| s.id)
+        .context("the database has no station: fill it with `yizhan demo --scale district`")?;
+    let suffix: u64 = rand::random();
+    let (st_token, d_token) = (format!("{suffix:064x}"), format!("{:064x}", suffix ^ 0xd15));
+    board::create_token(db, &Actor::system(), Some(station), "bench node", &st_token).await?;
+    board::create_token(db, &Actor::system(), None, "bench node district", &d_token).await?;
+
+    // The bare roll-up, on this process's connection.
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    let mut bare = Vec::with_capacity(o.iterations);
+    for _ in 0..o.iterations {
+        let t = Instant::now();
+        board::district_lines(db, today).await?;
+        bare.push(t.elapsed());
+    }
+    bare.sort();
+
+    // The node: from spawn to the first answer.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    let child = Command::new(std::env::current_exe()?)
+        .args(["serve", "--listen", &addr])
+        .env("YIZHAN_DATABASE_URL", &o.database_url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("start yizhan serve")?;
+    let node = Node(child);
+    let pid = node.0.id();
+    let a = addr.clone();
+    let start_time = tokio::task::spawn_blocking(move || -> anyhow::Result<Duration> {
+        while started.elapsed() < Duration::from_secs(120) {
+            if matches!(get(&a, "/healthz", ""), Ok((200, _))) {
+                return Ok(started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        bail!("the node did not answer within two minutes")
+    })
+    .await??;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let idle = rss_kib(pid);
+
+    // The roll-up through the node.
+    let (a, cookie, iterations) = (addr.clone(), format!("yz_board={d_token}"), o.iterations);
+    let (first, mut http, size) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let t = Instant::now();
+        let (status, size) = get(&a, "/api/v1/district/board", &cookie)?;
+        anyhow::ensure!(status == 200, "district board answered {status}");
+        let first = t.elapsed();
+        let mut times = Vec::with_capacity(iterations);
+        for _ in 0..iterations {
+            let t = Instant::now();
+            get(&a, "/api/v1/district/board", &cookie)?;
+            times.push(t.elapsed());
+        }
+        Ok((first, times, size))
+    })
+    .await??;
+    http.sort();
+    let after_rollup = rss_kib(pid);
+
+    // 1,000 TVs on the station's event stream.
+    let (a, cookie, clients) = (addr.clone(), format!("yz_board={st_token}"), o.clients);
+    let streams =
+        tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<BufReader<TcpStream>>> {
+            (0..clients)
+                .map(|_| stream(&a, &format!("/board/{station}/events"), &cookie))
+                .collect()
+        })
+        .await??;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let with_streams = rss_kib(pid);
+    drop(streams);
+    drop(node);
+
+    let mib = |k: u64| format!("{:.1} MiB", k as f64 / 1024.0);
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
+    let table = format!(
+        "| figure | value | baseline (same run) | ratio |\n|---|---|---|---|\n\
+         | time to start (spawn to first answer, migrations checked) | {} | | |\n\
+         | resident memory, idle | {} | | |\n\
+         | district roll-up over HTTP, first request | {} | bare query p50 {} | {:.2} |\n\
+         {}\
+         | resident memory after the roll-ups | {} | | |\n\
+         | resident memory with {} event streams open | {} | idle {} | {:.2} |\n",
+        ms(start_time),
+        mib(idle),
+        ms(first),
+        ms(pct(&bare, 0.5)),
+        ratio(first, pct(&bare, 0.5)),
+        latency_row(
+            &format!("district roll-up over HTTP ({size} bytes)"),
+            &http,
+            &bare
+        ),
+        mib(after_rollup),
+        o.clients,
+        mib(with_streams),
+        mib(idle),
+        with_streams as f64 / idle.max(1) as f64,
+    );
+    println!("\n{table}");
+    let dataset = format!(
+        "{} stations, {} rooms, {} stays, {} health checks, {} enterprises, {} returning workers; {:.0} MiB",
+        n("stations"),
+        n("rooms"),
+        n("stays"),
+        n("health_checks"),
+        n("enterprises"),
+        n("returning_workers"),
+        bytes as f64 / 1_048_576.0
+    );
+    let label = if n("stays") >= 1_000_000 {
+        "city"
+    } else {
+        "district"
+    };
+    let header = format!(
+        "## Node ({backend}, {label} dataset)\n\nMachine: {} cores, {cpu}. Dataset: {dataset} \
+         (`yizhan demo --scale {label}`). Command: `cargo run --release -p yizhan -- --database-url URL bench node`. \
+         A `yizhan serve` process on that database: time from spawn to the first answer of `/healthz`; its \
+         resident memory (VmRSS) 3 s after starting, after the roll-ups and with {} wall boards holding an \
+         event stream each. The roll-up is `GET /api/v1/district/board` (a district display token; a new \
+         connection each time); the baseline is its query run bare in the bench process, {} times each.\n\n",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+        o.clients,
+        o.iterations,
+        cpu = cpu_model(),
+    );
+    write_section(
+        &format!("## Node ({backend}, {label} dataset"),
+        &format!("{header}{table}\n"),
+    )?;
+    Ok(())
+}
