@@ -71,6 +71,28 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     .await
     .unwrap();
     assert_eq!(enterprise, 1);
+    // Enterprise 2, in street B: its clerk is the "other enterprise".
+    let other_enterprise = yizhan_store::enterprises::create(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        &yizhan_core::enterprise::validate_enterprise(
+            &yizhan_core::enterprise::EnterpriseInput {
+                uscc: yizhan_core::validate::with_check_char("91440307000000002").unwrap(),
+                name: "深圳市乙物流有限公司".into(),
+                street_id: street_b.to_string(),
+                industry: "logistics".into(),
+                headcount: "40".into(),
+                contact_name: "赵经理".into(),
+                contact_phone: "13800138001".into(),
+                resumption: "not_started".into(),
+                ..Default::default()
+            },
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
     let transport = yizhan_store::transports::create(
         app.db(),
         &yizhan_core::access::Actor::system(),
@@ -291,6 +313,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             "counsellor" => (Role::Counsellor, Scope::Station(st_a)),
             "inspector" => (Role::Inspector, Scope::District),
             "enterprise" => (Role::Enterprise, Scope::Enterprise(1)),
+            "street_a_cmd" => (Role::Commander, Scope::Street(street_a)),
+            "other_enterprise" => (Role::Enterprise, Scope::Enterprise(other_enterprise)),
             "viewer" => (Role::Viewer, Scope::District),
             _ => unreachable!(),
         };
@@ -404,7 +428,7 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             } else {
                 app.form(&mut c, &concrete, &[]).await
             };
-            let allow = allowed.contains(&who);
+            let allow = authz_table::expected(who, method, path, allowed);
             cells += 1;
             if allow == refused(&r) {
                 failures.push(format!(

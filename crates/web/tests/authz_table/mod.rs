@@ -1,13 +1,17 @@
-//! The authorization matrix: every route of the router × who may use it, with station A,
-//! station B and street B as the scopes (see `authz.rs` for how each cell is tried).
+//! The authorization matrix: every route of the router × who may use it, with the scopes own and
+//! other station (A, B), own and other street (A, B), own and other enterprise (1, 2); see
+//! `authz.rs` for how each cell is tried.
 
 /// Who asks. Station-scoped users belong to station A; `other_lead` to station B; `street_cmd`
-/// commands street B, so station A is outside every one of their scopes.
-pub const WHO: [&str; 12] = [
+/// commands street B, so station A is outside every one of their scopes; `street_a_cmd` commands
+/// street A (station A's and enterprise 1's); `other_enterprise` is enterprise 2's clerk (street B).
+pub const WHO: [&str; 14] = [
     "anon",
     "admin",
     "commander",
     "street_cmd",
+    "street_a_cmd",
+    "other_enterprise",
     "lead",
     "staff",
     "other_lead",
@@ -108,6 +112,58 @@ pub const COMMAND_READERS: &[&str] = &["commander", "street_cmd", "inspector", "
 pub const REPORT_READERS: &[&str] = &["commander", "inspector", "viewer"];
 /// The responsible station's lead reports a rectification done.
 pub const RECTIFIERS_OF_A: &[&str] = &["lead"];
+
+/// Routes only the district-wide command may use: a street's commander may not, even the one
+/// whose street holds station A and enterprise 1.
+pub const DISTRICT_WIDE: &[(&str, &str)] = &[
+    // Quarantine policies hold for the whole district.
+    ("POST", "/policies"),
+    // The district board and its feed show every street.
+    ("GET", "/board/district"),
+    ("GET", "/board/district/events"),
+    ("GET", "/api/v1/district/board"),
+    // Notice 1 is a district-wide draft: only the district's authors see drafts.
+    ("GET", "/notices/{id}"),
+    ("GET", "/notices/{id}/export.docx"),
+    ("GET", "/api/v1/notices/{id}"),
+    ("POST", "/notices/{id}/publish"),
+    // Directives are the district's, to their recipients (directive 1 goes to station A itself).
+    ("POST", "/directives"),
+    ("GET", "/directives/{id}"),
+    ("GET", "/api/v1/directives/{id}"),
+    ("GET", "/directive-files/{id}"),
+    ("GET", "/directives/{id}/export.xlsx"),
+    ("POST", "/directives/{id}/files"),
+    ("POST", "/directives/{id}/publish"),
+    ("POST", "/directives/{id}/remind"),
+    // Import run 1 is the district commander's own: only whoever started a run follows it.
+    ("GET", "/imports/{id}"),
+    ("GET", "/imports/{id}/progress"),
+    ("GET", "/imports/{id}/report.xlsx"),
+    // Economic indicators are written district-wide only.
+    ("POST", "/indicators"),
+    ("GET", "/indicators/import/template.xlsx"),
+    ("POST", "/indicators/import"),
+    // The daily report covers the district.
+    ("GET", "/reports"),
+    ("POST", "/reports"),
+    ("GET", "/reports/{day}"),
+    ("GET", "/reports/{day}/export.xlsx"),
+    ("GET", "/reports/{day}/export.docx"),
+    ("GET", "/api/v1/reports/{day}"),
+];
+
+/// The two scope variants follow from the table's rows. A commander of street A may do on
+/// station A and enterprise 1 what the district's commander may, except the district-wide
+/// routes. Enterprise 2's clerk may use what enterprise 1's clerk may, except enterprise 1's
+/// own records (the routes with an `{id}`, which the matrix points at enterprise 1's).
+pub fn expected(who: &str, method: &str, path: &str, listed: &[&str]) -> bool {
+    match who {
+        "street_a_cmd" => listed.contains(&"commander") && !DISTRICT_WIDE.contains(&(method, path)),
+        "other_enterprise" => listed.contains(&"enterprise") && !path.contains("{id}"),
+        _ => listed.contains(&who),
+    }
+}
 
 /// The day of the archived report the `{day}` routes are tried on.
 pub const REPORT_DAY: &str = "2026-01-01";
