@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -30,9 +31,29 @@ pub enum Backend {
 /// A connection pool to either backend.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqliteDb),
     Postgres(PgPool),
 }
+
+/// A SQLite pool and its writers' queue. SQLite has one write lock; a writer that finds it taken
+/// sleeps in SQLite's busy handler, whose naps grow, so under a burst the unlucky wait hundreds
+/// of milliseconds while the lock sits free (check-in p99 340 ms against a p50 of 4 ms). Writers
+/// of this process queue here first, in order; other processes still meet the busy timeout.
+#[derive(Debug, Clone)]
+pub struct SqliteDb {
+    pub pool: SqlitePool,
+    writers: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl std::ops::Deref for SqliteDb {
+    type Target = SqlitePool;
+    fn deref(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+/// As long as SQLite's busy timeout: a writer waits this long for its turn, then gives up.
+const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 /// A row type that decodes from both backends (`#[derive(sqlx::FromRow)]` gives both).
 pub trait BothRow:
@@ -297,14 +318,18 @@ impl Conn {
 /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE` so that two writers queue on
 /// the busy timeout instead of failing when a read lock is upgraded.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    /// The transaction, and this process's turn to write (released when the transaction ends).
+    Sqlite(
+        sqlx::Transaction<'static, Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
 impl Tx {
     fn exec(&mut self) -> Exec<'_> {
         match self {
-            Tx::Sqlite(t) => Exec::Sqlite(t),
+            Tx::Sqlite(t, _) => Exec::Sqlite(t),
             Tx::Postgres(t) => Exec::Postgres(t),
         }
     }
@@ -312,7 +337,7 @@ impl Tx {
 
     pub fn backend(&self) -> Backend {
         match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Sqlite(..) => Backend::Sqlite,
             Tx::Postgres(_) => Backend::Postgres,
         }
     }
@@ -331,7 +356,7 @@ impl Tx {
 
     pub async fn commit(self) -> Result<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t, _turn) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -382,7 +407,10 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(15))
                 .connect_with(options)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(SqliteDb {
+                pool,
+                writers: Default::default(),
+            }))
         } else {
             Err(StoreError::Config(format!(
                 "unsupported database URL (expected sqlite:PATH or postgres://…): {}",
@@ -409,7 +437,14 @@ impl Db {
     /// A write transaction.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(p) => {
+                let turn = tokio::time::timeout(WRITE_WAIT, p.writers.clone().lock_owned())
+                    .await
+                    .map_err(|_| {
+                        StoreError::Unavailable("no turn to write within 10 s".to_owned())
+                    })?;
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
