@@ -1078,6 +1078,7 @@ resumption.above_rate = Above-scale rate
 resumption.grouping = Grouped by
 resumption.chart = Resumption rate over time
 worker.title = Returning workers
+field.page = Page
 worker.name = Name
 worker.new = Register a returning worker
 worker.none = No returning workers

@@ -1078,6 +1078,7 @@ resumption.above_rate = 规上复工率
 resumption.grouping = 分组
 resumption.chart = 复工率走势
 worker.title = 返岗人员
+field.page = 页码
 worker.name = 姓名
 worker.new = 登记返岗人员
 worker.none = 暂无返岗人员

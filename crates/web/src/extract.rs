@@ -39,6 +39,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
     }
 }
 
+/// The query string. A malformed one (`?all=maybe`, a parameter given twice) is our 400 naming
+/// the parameter, in the API's JSON shape or as a page: axum's own rejection is plain text.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = WebError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| Query(v))
+            .map_err(|e| WebError::BadRequest(e.body_text()))
+    }
+}
+
 /// A numeric id in the path; anything else is simply "not found".
 pub struct Id(pub i64);
 

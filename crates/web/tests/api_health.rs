@@ -103,11 +103,25 @@ both_backends!(
             "{frag}"
         );
         let _ = &mut hx;
+        // A day that is not a date was silently today (the document says `format: date`).
+        let r = app
+            .get(
+                &mut c,
+                &format!("/api/v1/stations/{st_a}/tests?day=31.12.2026"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], "day");
+        let blank = app
+            .get(&mut c, &format!("/api/v1/stations/{st_a}/tests?day="))
+            .await
+            .json();
         // Sample all four tests; two tubes share a barcode: refused.
         let due = app
             .get(&mut c, &format!("/api/v1/stations/{st_a}/tests"))
             .await
             .json();
+        assert_eq!(blank, due, "a blank day is today");
         let ids: Vec<i64> = due
             .as_array()
             .unwrap()
