@@ -194,6 +194,18 @@ both_backends!(
             "{}",
             r.body
         );
+        // A NUL in the search was a 500 on PostgreSQL (found by API fuzzing): now a 422 on q.
+        let r = app.get(&mut c, &format!("{list}?q=a%00b")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], "q");
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("搜索词"),
+            "{}",
+            r.body
+        );
         for on in ["1", "on", "true"] {
             let r = app.get(&mut c, &format!("{list}?all={on}")).await;
             assert_eq!(r.json().as_array().unwrap().len(), 1, "{on}");

@@ -139,6 +139,12 @@ both_backends!(
             let page = app.get(&mut c, &format!("/workers?page={bad}")).await;
             assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         }
+        // So is a filter with a control character (a NUL was a 500 on PostgreSQL).
+        let r = app
+            .get(&mut c, "/api/v1/workers?province=%E4%BA%91%00")
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], "province", "{}", r.body);
         let far = app.get(&mut c, "/api/v1/workers?page=1000000").await;
         assert_eq!(far.status, StatusCode::OK, "{}", far.body);
         assert_eq!(far.json()["workers"].as_array().unwrap().len(), 0);

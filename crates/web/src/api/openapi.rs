@@ -452,14 +452,14 @@ pub fn document(routes: &[RouteInfo]) -> Value {
             op["requestBody"] =
                 json!({ "required": true, "content": { "application/json": { "schema": b } } });
         }
-        // The session cookie, and on every state-changing request the CSRF token (from
-        // `GET /api/v1/session`; before login, the anonymous one that goes with its cookie).
+        // The session cookie, and on every state-changing request the CSRF token of the session;
+        // before login (the login itself), the anonymous token and the cookie it goes with.
         let signed_in = !matches!(r.policy, Policy::Public | Policy::Board);
         let writes = r.method != "GET";
         match (signed_in, writes) {
             (true, true) => op["security"] = json!([{ "session": [], "csrf": [] }]),
             (true, false) => op["security"] = json!([{ "session": [] }]),
-            (false, true) => op["security"] = json!([{ "csrf": [] }]),
+            (false, true) => op["security"] = json!([{ "anonymous": [], "login_csrf": [] }]),
             (false, false) => {}
         }
         paths
@@ -472,8 +472,10 @@ pub fn document(routes: &[RouteInfo]) -> Value {
         "openapi": "3.1.0",
         "info": { "title": "Yizhan API", "version": "1", "description": "驿站 health stations, district command and return-to-work" },
         "components": { "securitySchemes": {
-            "session": { "type": "apiKey", "in": "cookie", "name": "yz_session" },
-            "csrf": { "type": "apiKey", "in": "header", "name": "X-CSRF-Token" },
+            "session": { "type": "apiKey", "in": "cookie", "name": "yz_session", "description": "Set by the login" },
+            "csrf": { "type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "The session's token: `csrf_token` of the login or of GET /api/v1/session" },
+            "anonymous": { "type": "apiKey", "in": "cookie", "name": "yz_csrf", "description": "Set by GET /api/v1/session without a session" },
+            "login_csrf": { "type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "The anonymous token: `csrf_token` of GET /api/v1/session without a session" },
         } },
         "paths": paths,
     })
