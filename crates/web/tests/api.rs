@@ -267,6 +267,16 @@ both_backends!(
         );
         assert_eq!(names("get", "/api/v1/stations/{id}/guests"), ["q", "all"]);
         assert_eq!(names("get", "/api/v1/indicators"), ["indicator", "year"]);
+        // Each may be left blank (the default), as `?indicator=&year=` is answered.
+        for p in op("get", "/api/v1/indicators")["parameters"]
+            .as_array()
+            .unwrap()
+        {
+            assert_eq!(
+                p["schema"]["anyOf"][1],
+                json!({"type": "string", "maxLength": 0})
+            );
+        }
         // The CSRF token is a security scheme (a header) on every state change; the login needs
         // the anonymous one with its cookie; reads need only the session.
         assert_eq!(

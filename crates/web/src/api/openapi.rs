@@ -357,18 +357,19 @@ fn success(method: &str, path: &str) -> &'static str {
 
 /// The query parameters an API route reads (all optional), with what the server accepts.
 fn query(method: &str, path: &str) -> Vec<Value> {
-    // Empty is the default, as a form's blank field.
-    let date = json!({ "anyOf": [
-        { "type": "string", "format": "date" },
-        { "type": "string", "maxLength": 0 },
-    ] });
+    // Every one may also be empty: blank is the default, as a form's blank field.
+    let blank_or =
+        |schema: Value| json!({ "anyOf": [schema, { "type": "string", "maxLength": 0 }] });
+    let date = blank_or(json!({ "type": "string", "format": "date" }));
     let text = json!({ "type": "string" });
     let list: Vec<(&str, Value, &str)> = match (method, path) {
         ("GET", "/api/v1/stations/{id}/guests") => vec![
             ("q", text, "name, document or room number"),
             (
                 "all",
-                json!({ "type": "string", "enum": ["", "true", "false", "1", "0", "on", "off"] }),
+                blank_or(
+                    json!({ "type": "string", "enum": ["true", "false", "1", "0", "on", "off"] }),
+                ),
                 "also guests who have left",
             ),
         ],
@@ -388,7 +389,7 @@ fn query(method: &str, path: &str) -> Vec<Value> {
         ("GET", "/api/v1/workers") => vec![
             (
                 "page",
-                json!({ "type": "integer", "minimum": 1, "maximum": 1_000_000 }),
+                blank_or(json!({ "type": "integer", "minimum": 1, "maximum": 1_000_000 })),
                 "100 workers a page",
             ),
             ("status", text.clone(), "a worker status"),
@@ -397,12 +398,14 @@ fn query(method: &str, path: &str) -> Vec<Value> {
         ("GET", "/api/v1/indicators") => vec![
             (
                 "indicator",
-                json!({ "type": "string", "enum": ["industrial_added_value", "import_export", "exports", "retail_sales", "fixed_investment"] }),
+                blank_or(
+                    json!({ "type": "string", "enum": ["industrial_added_value", "import_export", "exports", "retail_sales", "fixed_investment"] }),
+                ),
                 "default the first",
             ),
             (
                 "year",
-                json!({ "type": "integer", "minimum": 2000 }),
+                blank_or(json!({ "type": "integer", "minimum": 2000 })),
                 "up to this year; default the newest with figures",
             ),
         ],
