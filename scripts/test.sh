@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test Yizhan has: format, lints, unit tests, store and API tests on SQLite AND
-# PostgreSQL, and browser tests in headless Chromium. Installs what it needs (Debian).
+# PostgreSQL, browser tests in headless Chromium, and API fuzzing with schemathesis. Installs what
+# it needs (Debian).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +36,10 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test (SQLite + PostgreSQL + Chromium)"
 cargo test --workspace --locked 2>&1 | tee target/test-output.txt
+# schemathesis against /api/v1/openapi.json of a real server, logged in: no 5xx, no panic, the
+# document kept true (installs python3-venv and schemathesis itself when missing).
+echo "== API fuzzing (schemathesis)"
+scripts/api_fuzz.sh
 # A closing summary line for whoever reads the log.
 passed=$(grep -Eo '[0-9]+ passed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')

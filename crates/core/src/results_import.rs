@@ -90,6 +90,17 @@ pub fn parse_results(sheet: &[Vec<String>]) -> Result<(Vec<ResultRow>, Vec<RowEr
             });
             continue;
         }
+        // The rule a barcode is recorded under (`sample`): no control character, so none can
+        // match, and PostgreSQL cannot even look up a NUL (a 500 there; found by API fuzzing).
+        if let Err(e) = crate::validate::required_text(&barcode, 40) {
+            bad.push(RowError {
+                row: n,
+                column: headers[bc].clone(),
+                message_zh: format!("条码：{}", e.message_zh()),
+                message_en: format!("barcode: {}", e.message_en()),
+            });
+            continue;
+        }
         if good.iter().any(|g| g.barcode == barcode) {
             bad.push(RowError {
                 row: n,
@@ -132,6 +143,16 @@ mod tests {
         let s = sheet(&[&["\u{feff} 条码", "结果 "], &["T001", "阴性"]]);
         let (good, bad) = parse_results(&s).unwrap();
         assert_eq!((good.len(), bad.len()), (1, 0));
+    }
+
+    /// Found by API fuzzing: a NUL in a barcode reached the lookup (a 500 on PostgreSQL).
+    #[test]
+    fn a_barcode_with_a_control_character_is_a_row_error() {
+        let s = sheet(&[&["条码", "结果"], &["T0\u{0}1", "阴性"], &["T002", "阴性"]]);
+        let (good, bad) = parse_results(&s).unwrap();
+        assert_eq!(good.len(), 1);
+        assert_eq!((bad[0].row, bad[0].column.as_str()), (2, "条码"));
+        assert_eq!(bad[0].message_zh, "条码：包含不允许的字符：U+0000");
     }
 
     #[test]

@@ -39,6 +39,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
     }
 }
 
+/// The query string. A malformed one (a parameter given twice, a value of the wrong type) is
+/// our 400, in the API's JSON shape or as a page: axum's own rejection is plain text. A value
+/// holding a control character is a 422 naming the parameter: no stored text has one, and
+/// PostgreSQL cannot even compare with a NUL (`?q=%00` was a 500 there; found by API fuzzing).
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = WebError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(parts.uri.query().unwrap_or_default()).unwrap_or_default();
+        for (name, value) in pairs {
+            if let Some(found) = value.chars().find(|c| c.is_control()) {
+                let e = yizhan_core::validate::Invalid::BadChars { found };
+                return Err(WebError::Invalid {
+                    field: name,
+                    message_zh: e.message_zh(),
+                    message_en: e.message_en(),
+                });
+            }
+        }
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| Query(v))
+            .map_err(|e| WebError::BadRequest(e.body_text()))
+    }
+}
+
 /// A numeric id in the path; anything else is simply "not found".
 pub struct Id(pub i64);
 

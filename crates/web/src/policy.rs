@@ -195,6 +195,12 @@ async fn enforce(
     let Some(ctx) = req.extensions().get::<Ctx>().cloned() else {
         return WebError::Internal("no request context".into()).into_response();
     };
+    // Here rather than in the context middleware, which runs before routing: a method that no
+    // route takes is the router's 405, not a CSRF refusal.
+    if !ctx.csrf_ok {
+        tracing::warn!(path = %ctx.path, "csrf token missing or wrong");
+        return WebError::Csrf.into_response();
+    }
     if policy == Policy::Public {
         return next.run(req).await;
     }

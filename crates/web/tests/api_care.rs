@@ -477,6 +477,8 @@ both_backends!(roster_rules_hold_through_the_api, |t: TestDb| async move {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // The error shape the OpenAPI document promises (code and message), plus the conflicts.
+    assert_eq!(r.json()["error"]["code"], "rule", "{}", r.body);
     let conflicts = r.json()["error"]["conflicts"].clone();
     assert!(
         conflicts[0].as_str().unwrap().contains("至少需要 4 人"),

@@ -103,11 +103,25 @@ both_backends!(
             "{frag}"
         );
         let _ = &mut hx;
+        // A day that is not a date was silently today (the document says `format: date`).
+        let r = app
+            .get(
+                &mut c,
+                &format!("/api/v1/stations/{st_a}/tests?day=31.12.2026"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], "day");
+        let blank = app
+            .get(&mut c, &format!("/api/v1/stations/{st_a}/tests?day="))
+            .await
+            .json();
         // Sample all four tests; two tubes share a barcode: refused.
         let due = app
             .get(&mut c, &format!("/api/v1/stations/{st_a}/tests"))
             .await
             .json();
+        assert_eq!(blank, due, "a blank day is today");
         let ids: Vec<i64> = due
             .as_array()
             .unwrap()
@@ -150,6 +164,20 @@ both_backends!(
             .map(|e| e["row"].as_i64().unwrap())
             .collect();
         assert_eq!(rows, vec![3, 4]);
+        // A NUL in a barcode was a 500 on PostgreSQL (found by API fuzzing): a row of the report.
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/stations/{st_a}/tests/results"),
+                json!({"rows": [
+        {"barcode": "T-0", "result": "阴性"}, {"barcode": "T-\u{0}1", "result": "阴性"}]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], "rows");
+        assert_eq!(r.json()["report"][0]["row"], 3, "{}", r.body);
+        assert_eq!(r.json()["report"][0]["column"], "barcode", "{}", r.body);
         assert!(
             yizhan_store::stays::tests(app.db(), sid)
                 .await

@@ -1,13 +1,14 @@
 //! Guests and stays. Guests are masked unless revealed (and every reveal is audited).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::guest::GuestInput;
+use yizhan_core::error::OnField;
+use yizhan_core::guest::{GuestInput, parse_flag};
 use yizhan_core::stay::{CheckInInput, CheckOutInput};
 use yizhan_store::audit::{self, Entry};
 use yizhan_store::guests;
@@ -17,7 +18,7 @@ use yizhan_store::stays::{self, Stay, StayTest};
 use crate::api::rooms::text;
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::extract::{Id, RawBody, json_from};
+use crate::extract::{Id, Query, RawBody, json_from};
 use crate::pages::guests::{GuestView, register, save, today, visible_guest};
 use crate::pages::stations::visible;
 use crate::pages::stays::{MoveInput, do_check_in, do_check_out, do_move, visible_stay};
@@ -26,7 +27,10 @@ use crate::state::AppState;
 #[derive(Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
-    all: Option<bool>,
+    /// A flag as forms send it (`true`/`false`, `1`/`0`, `on`/`off`); anything else is a 422 on
+    /// `all`.
+    #[serde(default)]
+    all: String,
 }
 
 pub async fn list(
@@ -37,7 +41,8 @@ pub async fn list(
 ) -> Result<Json<Vec<GuestView>>, WebError> {
     visible(&state, &ctx, id, Permission::GuestsRead).await?;
     let p = ctx.user()?;
-    let list = guests::list(&state.db, id, q.q.as_deref(), !q.all.unwrap_or(false), 1000).await?;
+    let all = parse_flag(&q.all).on("all")?;
+    let list = guests::list(&state.db, id, q.q.as_deref(), !all, 1000).await?;
     Ok(Json(
         list.iter()
             .map(|g| GuestView::of(g, p, false, today()))

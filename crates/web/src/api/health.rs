@@ -1,18 +1,20 @@
 //! Health readings, tests (核酸), key attention and alerts.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use yizhan_core::access::{Actor, Permission};
+use yizhan_core::error::OnField;
 use yizhan_core::health::HealthCheckInput;
+use yizhan_core::validate::parse_optional_date;
 use yizhan_store::health;
 use yizhan_store::sampling::{self, DueTest};
 
 use crate::api::rooms::text;
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::extract::{Id, RawBody, json_from};
+use crate::extract::{Id, Query, RawBody, json_from};
 use crate::pages::attention::{AttentionRow, list_rows};
 use crate::pages::guests::today;
 use crate::pages::health::record_reading;
@@ -64,10 +66,9 @@ pub async fn due(
     Query(q): Query<DueQuery>,
 ) -> Result<Json<Vec<DueTest>>, WebError> {
     visible(&state, &ctx, id, Permission::GuestsRead).await?;
-    let day = q
-        .day
-        .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    // No day is today; a day that is not a date is refused, not silently taken for today.
+    let day = parse_optional_date(q.day.as_deref().unwrap_or_default())
+        .on("day")?
         .unwrap_or_else(today);
     let mut rows = sampling::due(&state.db, id, day).await?;
     for r in &mut rows {
@@ -166,7 +167,6 @@ pub async fn close_alert(
     Id(id): Id,
     RawBody(body): RawBody,
 ) -> Result<Json<Value>, WebError> {
-    use yizhan_core::error::OnField;
     let a = health::get_alert(&state.db, id).await?;
     visible_stay(&state, &ctx, a.stay_id, Permission::AlertsClose)
         .await

@@ -337,6 +337,96 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
     })
 }
 
+/// The status of a success: 201 where something is recorded, 204 where nothing is returned.
+fn success(method: &str, path: &str) -> &'static str {
+    match (method, path) {
+        ("DELETE", "/api/v1/session") | ("POST", "/api/v1/account/password") => "204",
+        ("POST", "/api/v1/stations")
+        | ("POST", "/api/v1/users")
+        | ("POST", "/api/v1/stations/{id}/rooms")
+        | ("POST", "/api/v1/stations/{id}/guests")
+        | ("POST", "/api/v1/guests/{id}/check-in")
+        | ("POST", "/api/v1/transports/{id}/manifest")
+        | ("POST", "/api/v1/stays/{id}/counselling")
+        | ("POST", "/api/v1/stations/{id}/incidents")
+        | ("POST", "/api/v1/stations/{id}/complaints")
+        | ("POST", "/api/v1/stations/{id}/disinfection") => "201",
+        _ => "200",
+    }
+}
+
+/// The query parameters an API route reads (all optional), with what the server accepts.
+fn query(method: &str, path: &str) -> Vec<Value> {
+    // Every one may also be empty: blank is the default, as a form's blank field.
+    let blank_or =
+        |schema: Value| json!({ "anyOf": [schema, { "type": "string", "maxLength": 0 }] });
+    let date = blank_or(json!({ "type": "string", "format": "date" }));
+    let text = json!({ "type": "string" });
+    let list: Vec<(&str, Value, &str)> = match (method, path) {
+        ("GET", "/api/v1/stations/{id}/guests") => vec![
+            ("q", text, "name, document or room number"),
+            (
+                "all",
+                blank_or(
+                    json!({ "type": "string", "enum": ["true", "false", "1", "0", "on", "off"] }),
+                ),
+                "also guests who have left",
+            ),
+        ],
+        ("GET", "/api/v1/stations/{id}/tests") => vec![("day", date, "default today")],
+        ("GET", "/api/v1/stations/{id}/kpis") => vec![
+            ("from", date.clone(), "default 30 days ago"),
+            ("to", date, "default today"),
+        ],
+        ("GET", "/api/v1/stations/{id}/roster") => {
+            vec![("from", date, "first of the seven days shown, default today")]
+        }
+        ("GET", "/api/v1/enterprises") => vec![
+            ("street", text.clone(), "a street id"),
+            ("resumption", text.clone(), "a resumption status"),
+            ("above_scale", text, "1: above-scale (规上) only"),
+        ],
+        ("GET", "/api/v1/workers") => vec![
+            (
+                "page",
+                blank_or(json!({ "type": "integer", "minimum": 1, "maximum": 1_000_000 })),
+                "100 workers a page",
+            ),
+            ("status", text.clone(), "a worker status"),
+            ("province", text, "a home province"),
+        ],
+        ("GET", "/api/v1/indicators") => vec![
+            (
+                "indicator",
+                blank_or(
+                    json!({ "type": "string", "enum": ["industrial_added_value", "import_export", "exports", "retail_sales", "fixed_investment"] }),
+                ),
+                "default the first",
+            ),
+            (
+                "year",
+                blank_or(json!({ "type": "integer", "minimum": 2000 })),
+                "up to this year; default the newest with figures",
+            ),
+        ],
+        _ => vec![],
+    };
+    list.into_iter()
+        .map(|(name, schema, description)| {
+            json!({ "name": name, "in": "query", "required": false, "schema": schema, "description": description })
+        })
+        .collect()
+}
+
+/// A path parameter: `{id}` is a positive integer, `{day}` a date.
+fn path_param(name: &str) -> Value {
+    let schema = match name {
+        "day" => json!({ "type": "string", "format": "date" }),
+        _ => json!({ "type": "integer", "minimum": 1 }),
+    };
+    json!({ "name": name, "in": "path", "required": true, "schema": schema })
+}
+
 pub fn document(routes: &[RouteInfo]) -> Value {
     let error = json!({ "description": "Error", "content": { "application/json": { "schema": {
         "type": "object", "properties": { "error": obj(json!({
@@ -349,15 +439,15 @@ pub fn document(routes: &[RouteInfo]) -> Value {
         };
         let mut op = json!({
             "summary": summary,
-            "responses": { "200": { "description": "OK" }, "4XX": error.clone() },
+            "responses": { success(r.method, r.path): { "description": "OK" }, "4XX": error.clone() },
         });
-        let mut params = Vec::new();
-        if r.path.contains("{id}") {
-            params.push(json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } }));
-        }
-        if r.method != "GET" {
-            params.push(json!({ "name": "X-CSRF-Token", "in": "header", "required": true, "schema": { "type": "string" } }));
-        }
+        let params: Vec<Value> = r
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+            .map(path_param)
+            .chain(query(r.method, r.path))
+            .collect();
         if !params.is_empty() {
             op["parameters"] = Value::Array(params);
         }
@@ -365,8 +455,15 @@ pub fn document(routes: &[RouteInfo]) -> Value {
             op["requestBody"] =
                 json!({ "required": true, "content": { "application/json": { "schema": b } } });
         }
-        if !matches!(r.policy, Policy::Public | Policy::Board) {
-            op["security"] = json!([{ "session": [] }]);
+        // The session cookie, and on every state-changing request the CSRF token of the session;
+        // before login (the login itself), the anonymous token and the cookie it goes with.
+        let signed_in = !matches!(r.policy, Policy::Public | Policy::Board);
+        let writes = r.method != "GET";
+        match (signed_in, writes) {
+            (true, true) => op["security"] = json!([{ "session": [], "csrf": [] }]),
+            (true, false) => op["security"] = json!([{ "session": [] }]),
+            (false, true) => op["security"] = json!([{ "anonymous": [], "login_csrf": [] }]),
+            (false, false) => {}
         }
         paths
             .entry(r.path.to_owned())
@@ -377,7 +474,12 @@ pub fn document(routes: &[RouteInfo]) -> Value {
     json!({
         "openapi": "3.1.0",
         "info": { "title": "Yizhan API", "version": "1", "description": "驿站 health stations, district command and return-to-work" },
-        "components": { "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": "yz_session" } } },
+        "components": { "securitySchemes": {
+            "session": { "type": "apiKey", "in": "cookie", "name": "yz_session", "description": "Set by the login" },
+            "csrf": { "type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "The session's token: `csrf_token` of the login or of GET /api/v1/session" },
+            "anonymous": { "type": "apiKey", "in": "cookie", "name": "yz_csrf", "description": "Set by GET /api/v1/session without a session" },
+            "login_csrf": { "type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "The anonymous token: `csrf_token` of GET /api/v1/session without a session" },
+        } },
         "paths": paths,
     })
 }

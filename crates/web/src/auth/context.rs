@@ -1,5 +1,6 @@
 //! The per-request context: the signed-in principal (from the session cookie), the language,
-//! and the CSRF check for every state-changing request, pages and API alike.
+//! and the CSRF token check of every state-changing request, pages and API alike (refused by
+//! the route's policy layer, `policy::enforce`).
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
@@ -25,6 +26,9 @@ pub struct Ctx {
     pub session_hash: Option<String>,
     /// The token forms and API clients must send back.
     pub csrf: String,
+    /// False when a POST/PUT/PATCH/DELETE came without the right token. The route's policy
+    /// layer refuses it, so a method no route takes still gets the router's 405.
+    pub csrf_ok: bool,
     pub lang: Lang,
     pub path: String,
 }
@@ -143,7 +147,11 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     };
 
     let mut req = req;
-    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    let mut csrf_ok = true;
+    if matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    ) {
         let mut sent = headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
@@ -174,17 +182,14 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             }
         }
         // A freshly minted anonymous token was never given to the client: nothing can match it.
-        let ok = new_anon.is_none() && sent.as_deref().is_some_and(|s| same(s, &csrf));
-        if !ok {
-            tracing::warn!(path = %path, "csrf token missing or wrong");
-            return render::error(&tr, is_api, WebError::Csrf);
-        }
+        csrf_ok = new_anon.is_none() && sent.as_deref().is_some_and(|s| same(s, &csrf));
     }
 
     let ctx = Ctx {
         principal,
         session_hash,
         csrf,
+        csrf_ok,
         lang,
         path,
     };

@@ -33,8 +33,16 @@ pub async fn sign_in(
         field: None,
         key: "error.login_failed",
     };
-    // A malformed name cannot exist; it still costs a hash so that timing says nothing.
-    let name = normalise_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
+    // A malformed name cannot exist; it still costs a hash so that timing says nothing, and is
+    // throttled like any other. Its control characters are replaced before it reaches the
+    // attempts table and the audit log: PostgreSQL cannot hold a NUL (a 500 there; found by API
+    // fuzzing).
+    let name = normalise_username(username).unwrap_or_else(|_| {
+        let t = username.trim().to_lowercase();
+        t.chars()
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect()
+    });
     let since = yizhan_store::db::now() - THROTTLE_WINDOW;
     if is_throttled(login_attempts::failures_since(&state.db, &name, since).await?) {
         audit::record(

@@ -1,9 +1,10 @@
 //! The district board: every station's figures grouped by street, rolled up. Signed-in readers
 //! get links from each number to the list behind it; a TV gets the same figures without links.
 
+use crate::extract::Query;
 use askama::Template;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;

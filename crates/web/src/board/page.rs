@@ -1,7 +1,7 @@
 //! The board page: static HTML; `board.js` fills it from the snapshot and the event stream.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use yizhan_store::stations;
@@ -9,7 +9,7 @@ use yizhan_store::stations;
 use crate::auth::Ctx;
 use crate::board::tokens::{TokenQuery, board_access, token_handoff};
 use crate::error::WebError;
-use crate::extract::Id;
+use crate::extract::{Id, Query};
 use crate::i18n::Tr;
 use crate::render;
 use crate::state::AppState;

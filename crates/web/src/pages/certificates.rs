@@ -2,7 +2,7 @@
 //! check that the number is real (the public page shows no personal data beyond a masked name).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use yizhan_store::{guests, stations, stays};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::extract::Id;
+use crate::extract::{Id, Query};
 use crate::pages::layout::Layout;
 use crate::pages::rooms::{origin, qr_svg};
 use crate::pages::stays::visible_stay;

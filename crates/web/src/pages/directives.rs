@@ -310,7 +310,7 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    axum::extract::Query(q): axum::extract::Query<ShowQuery>,
+    crate::extract::Query(q): crate::extract::Query<ShowQuery>,
 ) -> Result<Response, WebError> {
     let (d, view) = visible(&state, &ctx, id).await?;
     let tr = ctx.tr();

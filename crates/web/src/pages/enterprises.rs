@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,7 @@ use yizhan_store::stations::Street;
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
-use crate::extract::{FormBody, Id};
+use crate::extract::{FormBody, Id, Query};
 use crate::i18n::Tr;
 use crate::pages::guests::today;
 use crate::pages::layout::Layout;

@@ -1,7 +1,7 @@
 //! Station exports to .xlsx: stays and health checks, masked by default. `?unmasked=1` gives full
 //! names and document numbers to those allowed to unmask, and the export is audited.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
@@ -13,7 +13,7 @@ use yizhan_store::{health, stays};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
-use crate::extract::Id;
+use crate::extract::{Id, Query};
 use crate::pages::guests::today;
 use crate::pages::stations::visible;
 use crate::state::AppState;

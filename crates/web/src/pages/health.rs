@@ -2,7 +2,7 @@
 //! as it is entered (htmx swaps the row; without JavaScript the form posts and comes back).
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -17,7 +17,7 @@ use yizhan_store::{guests, health, stays};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::extract::{FormBody, Id};
+use crate::extract::{FormBody, Id, Query};
 use crate::i18n::Tr;
 use crate::pages::layout::Layout;
 use crate::pages::stations::visible;

@@ -4,8 +4,9 @@
 //! rows or none) by the district-wide command. Reading needs `ReportsRead`, writing
 //! `IndicatorsWrite` held district-wide (the figures are the district's, not a street's).
 
+use crate::extract::Query;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 //! one: infected, turned back, exemption revoked, accidents (incidents of kind accident), complaints.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::Permission;
@@ -11,7 +11,7 @@ use yizhan_store::board;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::extract::Id;
+use crate::extract::{Id, Query};
 use crate::pages::guests::today;
 use crate::pages::stations::visible;
 use crate::state::AppState;

@@ -1,7 +1,7 @@
 //! Login, logout and the language switch.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::auth::context::with_cookie;
 use crate::auth::{Ctx, cookies, login};
 use crate::error::WebError;
-use crate::extract::FormBody;
+use crate::extract::{FormBody, Query};
 use crate::i18n::Lang;
 use crate::pages::layout::Layout;
 use crate::policy::safe_next;

@@ -2,7 +2,7 @@
 //! imported from the lab's .xlsx/.csv with a per-row report (all rows or none).
 
 use askama::Template;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -14,7 +14,7 @@ use yizhan_store::stations::Station;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::extract::{FormBody, Id};
+use crate::extract::{FormBody, Id, Query};
 use crate::pages::guests::today;
 use crate::pages::layout::Layout;
 use crate::pages::stations::visible;

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Principal, Role, Scope, role_allows};
@@ -19,7 +19,7 @@ use yizhan_store::rectifications::{self, Rectification};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
-use crate::extract::{FormBody, Id};
+use crate::extract::{FormBody, Id, Query};
 use crate::i18n::Tr;
 use crate::pages::guests::today;
 use crate::pages::inspections::{may_see_parts, visible_inspection};

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Principal, Scope, Target, role_allows};
@@ -17,7 +17,7 @@ use yizhan_store::returning_workers::{self, Filter, Within, Worker};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
-use crate::extract::{FormBody, Id};
+use crate::extract::{FormBody, Id, Query};
 use crate::i18n::Tr;
 use crate::pages::guests::today;
 use crate::pages::layout::Layout;
@@ -26,6 +26,8 @@ use crate::render;
 use crate::state::AppState;
 
 const PAGE: i64 = 100;
+/// A hundred million workers; past it `?page=` is refused rather than overflowing the offset.
+const MAX_PAGE: i64 = 1_000_000;
 
 /// The widest register this person reads: the district, a street, or one enterprise.
 fn within(p: &Principal) -> Option<Within> {
@@ -104,8 +106,13 @@ impl ListQuery {
             province: (!self.province.is_empty()).then(|| self.province.clone()),
         }
     }
-    fn page(&self) -> i64 {
-        self.page.parse::<i64>().unwrap_or(1).max(1)
+    /// The page asked for, 1 when none. Bounded so that its offset fits (an unbounded one
+    /// overflowed: `?page=9223372036854775807` panicked the handler; found by API fuzzing).
+    fn page(&self) -> Result<i64, WebError> {
+        if self.page.trim().is_empty() {
+            return Ok(1);
+        }
+        Ok(yizhan_core::validate::parse_int(&self.page, 1, MAX_PAGE, "2").on("page")?)
     }
 }
 
@@ -136,7 +143,7 @@ pub async fn list(
     let within = scope_of(&ctx)?;
     let f = q.filter();
     let total = returning_workers::count(&state.db, within, &f).await?;
-    let page = q.page();
+    let page = q.page()?;
     let rows = returning_workers::list(&state.db, within, &f, PAGE, (page - 1) * PAGE)
         .await?
         .into_iter()
@@ -423,7 +430,7 @@ pub async fn api_list(
     let tr = ctx.tr();
     let within = scope_of(&ctx)?;
     let f = q.filter();
-    let page = q.page();
+    let page = q.page()?;
     Ok(Json(ApiPage {
         total: returning_workers::count(&state.db, within, &f).await?,
         page,

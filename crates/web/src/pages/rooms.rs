@@ -2,7 +2,7 @@
 //! changes, history, QR code), single and bulk creation, editing.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use yizhan_store::{guests, stays};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
-use crate::extract::{FormBody, Id};
+use crate::extract::{FormBody, Id, Query};
 use crate::i18n::Tr;
 use crate::pages::layout::Layout;
 use crate::pages::stations::visible;

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ use yizhan_store::stations::Station;
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
-use crate::extract::{FormBody, Id, RawBody, json_form};
+use crate::extract::{FormBody, Id, Query, RawBody, json_form};
 use crate::i18n::Tr;
 use crate::pages::guests::today;
 use crate::pages::layout::Layout;
@@ -603,7 +603,7 @@ pub async fn api_generate(
         Outcome::Done => Ok(Json(serde_json::json!({ "ok": true })).into_response()),
         Outcome::Refused(list) => Ok((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            Json(serde_json::json!({ "error": { "key": "roster.refused", "message": ctx.tr().t("roster.refused"), "conflicts": list } })),
+            Json(serde_json::json!({ "error": { "code": "rule", "key": "roster.refused", "message": ctx.tr().t("roster.refused"), "conflicts": list } })),
         )
             .into_response()),
     }

@@ -2,7 +2,7 @@
 //! missed it and whose test is overdue; loop and post-loop monitoring dates alongside.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use yizhan_store::stations::Station;
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
-use crate::extract::{FormBody, Id};
+use crate::extract::{FormBody, Id, Query};
 use crate::pages::guests::today;
 use crate::pages::layout::Layout;
 use crate::pages::staff::{label_of, visible_staff};

@@ -84,7 +84,7 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    axum::extract::Query(q): axum::extract::Query<ListQuery>,
+    crate::extract::Query(q): crate::extract::Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let p = ctx.user()?;
     let visible: Vec<Station> = stations::list(&state.db)

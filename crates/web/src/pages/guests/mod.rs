@@ -2,7 +2,7 @@
 //! record instead), the guest's page with stays, relatives and audited PII reveal.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Principal};
@@ -23,7 +23,7 @@ use yizhan_store::{policies, rooms, stays};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
-use crate::extract::{FormBody, Id};
+use crate::extract::{FormBody, Id, Query};
 use crate::i18n::Tr;
 use crate::pages::layout::Layout;
 use crate::pages::stations::visible;
