@@ -84,6 +84,8 @@ start=$(date +%s)
 for account in $ACCOUNTS; do
   login "$account" "$WORK/$account.toml"
   echo "== schemathesis as $account (${EXAMPLES} examples an operation, seed $SEED)"
+  # One worker: with two threads, Hypothesis reading lambda sources hit CPython 3.11's "AST
+  # constructor recursion depth mismatch" once in 44,000 cases (a tool error, a failed run).
   # Left out: DELETE /api/v1/session, the logout, which would end the session under test (every
   # later request a 401). Kept: the login (fuzzed names are never the demo accounts, so no
   # account is locked; five failures lock only the fuzzed name) and the password change (the
@@ -92,7 +94,7 @@ for account in $ACCOUNTS; do
       --checks "$CHECKS" \
       --exclude-name 'DELETE /api/v1/session' \
       --max-examples "$EXAMPLES" --seed "$SEED" \
-      --generation-database none --workers 2 --request-timeout 30 \
+      --generation-database none --workers 1 --request-timeout 30 \
       --report junit --report-junit-path "target/api-fuzz/$account.xml" \
       --no-color; then
     failed=1
