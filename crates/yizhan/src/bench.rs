@@ -297,7 +297,6 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
     let d_bare_rps = o.iterations as f64 / bare_d.iter().sum::<Duration>().as_secs_f64();
 
     let rss = memory_kib().0;
-    let cpu = cpu_model();
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     let poll = yizhan_web::board::live::POLL;
     let table = [
@@ -332,7 +331,7 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
     .concat();
     println!("\n{table}");
     let header = format!(
-        "## Wall board ({backend}, {} rooms, {} iterations, {} event streams)\n\nMachine: {} cores, {cpu}. Command: `cargo run --release -p yizhan -- bench board`. \
+        "## Wall board ({backend}, {} rooms, {} iterations, {} event streams)\n\nMachine: {}. Command: `cargo run --release -p yizhan -- bench board`. \
          \"From scratch\" runs every query of a snapshot (as after each change); \"through the router\" is the whole \
          application in-process (middleware, token check, JSON, no sockets) where TVs after the first get the snapshot \
          cached until the next change; the baseline runs the snapshot's three main queries directly. Event-to-client \
@@ -341,9 +340,7 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
         o.rooms,
         o.iterations,
         o.clients,
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
+        machine(),
         ms(yizhan_web::board::live::POLL),
     );
     write_section(
@@ -404,8 +401,16 @@ pub fn reset_peak_memory() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-/// The processor's model name, for the machine line of a bench section.
-pub fn cpu_model() -> String {
+/// The machine line of a bench section: "2 cores, AMD EPYC".
+pub fn machine() -> String {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    format!("{cores} cores, {}", cpu_model())
+}
+
+/// The processor's model name.
+fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {

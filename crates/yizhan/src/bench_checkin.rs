@@ -18,7 +18,7 @@ use yizhan_store::db::{now, q};
 use yizhan_store::scale::GuestRow;
 use yizhan_store::{ConnectOptions, Db, policies, scale, stations, users};
 
-use crate::bench::{cpu_model, latency_row, single_rooms, write_section};
+use crate::bench::{latency_row, machine, single_rooms, write_section};
 
 pub struct Options {
     pub checkins: usize,
@@ -384,7 +384,6 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
     })
     .await??;
 
-    let cpu = cpu_model();
     let table = [
         "| figure | value | baseline (bare transactions, same run) | ratio |\n|---|---|---|---|\n".to_owned(),
         format!(
@@ -401,16 +400,14 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
     .concat();
     println!("\n{table}");
     let header = format!(
-        "## Check-in ({backend}, {n} check-ins, {clients} clients)\n\nMachine: {} cores, {cpu}. Command: \
+        "## Check-in ({backend}, {n} check-ins, {clients} clients)\n\nMachine: {}. Command: \
          `cargo run --release -p yizhan -- bench checkin`. Through HTTP: real sockets, keep-alive, a staff \
          session with its CSRF token, `POST /api/v1/guests/{{id}}/check-in` (the whole router: session, \
          scope check, validation, the check-in transaction, the answer). The baseline writes the same rows \
          (stay, its test days, movement, room state and its event, audit entry) as bare statements, one \
          transaction after another on one connection{}. Half load is paced open-loop at half the measured \
          rate; latency counts from each check-in's planned start.\n\n",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
+        machine(),
         if backend == "Sqlite" {
             ", WAL, `synchronous=FULL`"
         } else {

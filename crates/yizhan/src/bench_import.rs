@@ -15,7 +15,7 @@ use yizhan_store::{ConnectOptions, Db, enterprises, returning_workers, stations,
 use yizhan_web::i18n::Lang;
 use yizhan_web::import_job::{self, Job, employers_of};
 
-use crate::bench::{cpu_model, memory_kib, reset_peak_memory, write_section};
+use crate::bench::{machine, memory_kib, reset_peak_memory, write_section};
 
 const EMPLOYERS: usize = 50;
 const PROVINCES: [(&str, &str); 4] = [
@@ -237,16 +237,13 @@ pub async fn import(rows: usize, database_url: Option<String>) -> anyhow::Result
     );
     println!("\n{table}");
     let header = format!(
-        "## Worker import ({backend}, {rows} rows)\n\nMachine: {} cores, {}. Command: `cargo run --release -p yizhan -- bench import --rows {rows}`. \
+        "## Worker import ({backend}, {rows} rows)\n\nMachine: {}. Command: `cargo run --release -p yizhan -- bench import --rows {rows}`. \
          The import is the job the page and `yizhan import` run: the file streamed a thousand rows at a time, every row \
          checked (ID number, phone, province, employer, duplicates in the file, the register looked up once a batch), \
          inserted in batches, progress written. The baseline inserts the same rows, checked beforehand and not timed, \
          with the same batched INSERT and nothing else. Peak RSS is the process's high-water mark, reset just before the \
          import.\n\n",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
-        cpu_model(),
+        machine(),
     );
     write_section(
         &format!("## Worker import ({backend},"),

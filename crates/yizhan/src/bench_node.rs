@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 use yizhan_core::access::Actor;
 use yizhan_store::{Db, board, scale};
 
-use crate::bench::{cpu_model, latency_row, ms, pct, write_section};
+use crate::bench::{latency_row, machine, ms, pct, write_section};
 
 pub struct Options {
     pub database_url: String,
@@ -216,18 +216,15 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
         "district"
     };
     let header = format!(
-        "## Node ({backend}, {label} dataset)\n\nMachine: {} cores, {cpu}. Dataset: {dataset} \
+        "## Node ({backend}, {label} dataset)\n\nMachine: {}. Dataset: {dataset} \
          (`yizhan demo --scale {label}`). Command: `cargo run --release -p yizhan -- --database-url URL bench node`. \
          A `yizhan serve` process on that database: time from spawn to the first answer of `/healthz`; its \
          resident memory (VmRSS) 3 s after starting, after the roll-ups and with {} wall boards holding an \
          event stream each. The roll-up is `GET /api/v1/district/board` (a district display token; a new \
          connection each time); the baseline is its query run bare in the bench process, {} times each.\n\n",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
+        machine(),
         o.clients,
         o.iterations,
-        cpu = cpu_model(),
     );
     write_section(
         &format!("## Node ({backend}, {label} dataset"),
