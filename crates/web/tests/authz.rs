@@ -22,6 +22,31 @@ fn refused(r: &Resp) -> bool {
     ) || (r.status == StatusCode::SEE_OTHER && r.location().starts_with("/login?next="))
 }
 
+/// An enterprise in `street`, not yet resuming; its id.
+async fn enterprise_in(app: &App, uscc: &str, name: &str, street: i64) -> i64 {
+    yizhan_store::enterprises::create(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        &yizhan_core::enterprise::validate_enterprise(
+            &yizhan_core::enterprise::EnterpriseInput {
+                uscc: uscc.into(),
+                name: name.into(),
+                street_id: street.to_string(),
+                industry: "manufacturing".into(),
+                headcount: "100".into(),
+                contact_name: "王经理".into(),
+                contact_phone: "13800138000".into(),
+                resumption: "not_started".into(),
+                ..Default::default()
+            },
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap()
+}
+
 both_backends!(role_route_matrix, |t: TestDb| async move {
     let app = App::new(t).await;
     let table = matrix();
@@ -49,50 +74,12 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
 
     let (street_a, street_b, st_a, st_b) = district(app.db()).await;
     // The first enterprise, in street A: the `enterprise` account (scope enterprise 1) is its own.
-    let enterprise = yizhan_store::enterprises::create(
-        app.db(),
-        &yizhan_core::access::Actor::system(),
-        &yizhan_core::enterprise::validate_enterprise(
-            &yizhan_core::enterprise::EnterpriseInput {
-                uscc: "91350100M000100Y43".into(),
-                name: "深圳市甲电子有限公司".into(),
-                street_id: street_a.to_string(),
-                industry: "manufacturing".into(),
-                headcount: "100".into(),
-                contact_name: "王经理".into(),
-                contact_phone: "13800138000".into(),
-                resumption: "not_started".into(),
-                ..Default::default()
-            },
-            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-        )
-        .unwrap(),
-    )
-    .await
-    .unwrap();
+    let enterprise =
+        enterprise_in(&app, "91350100M000100Y43", "深圳市甲电子有限公司", street_a).await;
     assert_eq!(enterprise, 1);
     // Enterprise 2, in street B: its clerk is the "other enterprise".
-    let other_enterprise = yizhan_store::enterprises::create(
-        app.db(),
-        &yizhan_core::access::Actor::system(),
-        &yizhan_core::enterprise::validate_enterprise(
-            &yizhan_core::enterprise::EnterpriseInput {
-                uscc: yizhan_core::validate::with_check_char("91440307000000002").unwrap(),
-                name: "深圳市乙物流有限公司".into(),
-                street_id: street_b.to_string(),
-                industry: "logistics".into(),
-                headcount: "40".into(),
-                contact_name: "赵经理".into(),
-                contact_phone: "13800138001".into(),
-                resumption: "not_started".into(),
-                ..Default::default()
-            },
-            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-        )
-        .unwrap(),
-    )
-    .await
-    .unwrap();
+    let uscc_2 = yizhan_core::validate::with_check_char("91440307000000002").unwrap();
+    let other_enterprise = enterprise_in(&app, &uscc_2, "深圳市乙物流有限公司", street_b).await;
     let transport = yizhan_store::transports::create(
         app.db(),
         &yizhan_core::access::Actor::system(),
