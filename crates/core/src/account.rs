@@ -9,9 +9,12 @@ use crate::validate::Invalid;
 pub const SESSION_IDLE: Duration = Duration::minutes(30);
 /// …and 12 hours after login, whatever happens.
 pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);
-/// Five failures within this window lock the user name until the window has passed.
+/// Failed logins are counted over this window, per user name and per client address.
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+/// Five failures on a name lock it, but only for clients that have themselves been failing.
 pub const THROTTLE_MAX_FAILURES: i64 = 5;
+/// Failures one client may make in the window, over all names (password spraying).
+pub const CLIENT_MAX_FAILURES: i64 = 20;
 
 pub const PASSWORD_MIN: usize = 10;
 pub const PASSWORD_MAX: usize = 128;
@@ -71,9 +74,14 @@ pub fn session_state(
     }
 }
 
-/// Throttled when the recent failures reach the limit.
-pub fn is_throttled(recent_failures: i64) -> bool {
-    recent_failures >= THROTTLE_MAX_FAILURES
+/// Whether a login attempt may be tried, from the window's failures on the name (since its
+/// last success) and from the client (over every name). A client spraying names is stopped
+/// by its own count. A name under attack is locked only for clients that have been failing:
+/// a stranger's five wrong passwords must not lock the owner out, who comes from a client
+/// with no failures and still gets in with the right password.
+pub fn is_throttled(name_failures: i64, client_failures: i64) -> bool {
+    client_failures >= CLIENT_MAX_FAILURES
+        || (name_failures >= THROTTLE_MAX_FAILURES && client_failures > 0)
 }
 
 /// User names are compared case-insensitively, so they are stored lower-case.
@@ -119,6 +127,17 @@ pub fn check_password(password: &str, username: &str) -> Result<(), DomainError>
     Ok(())
 }
 
+/// Compares a secret (a token, a check code) with what a client sent in constant time over
+/// the secret's length, so timing does not tell how many leading characters were right.
+pub fn same_secret(secret: &str, sent: &str) -> bool {
+    secret.len() == sent.len()
+        && secret
+            .bytes()
+            .zip(sent.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,9 +164,18 @@ mod tests {
     }
 
     #[test]
-    fn throttle_after_five_failures() {
-        assert!(!is_throttled(4));
-        assert!(is_throttled(5));
+    fn throttle_per_name_and_per_client() {
+        // The attacker's client, after five failures on the name: locked.
+        assert!(!is_throttled(4, 4));
+        assert!(is_throttled(5, 5));
+        assert!(is_throttled(5, 1));
+        // The owner, from a client that has not been failing: let through.
+        assert!(!is_throttled(5, 0));
+        assert!(!is_throttled(500, 0));
+        // One client spraying many names, none of them five times: stopped by its count.
+        assert!(!is_throttled(1, 19));
+        assert!(is_throttled(1, 20));
+        assert!(is_throttled(0, 20));
     }
 
     #[test]

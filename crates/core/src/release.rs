@@ -111,33 +111,25 @@ pub fn certificate_number(station_code: &str, date: NaiveDate, seq: i64) -> Stri
     )
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+/// Random bytes in a certificate's check code: 128 bits, so that knowing every other
+/// certificate (numbers are sequential) says nothing about this one's code.
+pub const CODE_BYTES: usize = 16;
 
-fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(hash, |h, &b| (h ^ u64::from(b)).wrapping_mul(FNV_PRIME))
+/// The check code printed in the QR verification link: the random bytes as lowercase hex.
+/// It is drawn fresh for each certificate and stored with it; nothing derives it from the
+/// number (an earlier FNV-1a over the number and a constant in the source could be computed
+/// by anyone).
+pub fn certificate_code(random: &[u8; CODE_BYTES]) -> String {
+    random.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A 12-hex-character check code printed next to the certificate number in
-/// the QR verification link: the first 48 bits of 64-bit FNV-1a over
-/// `secret`, a 0xFF separator byte (never part of UTF-8 text), and `number`.
-///
-/// **This is a typo guard and lookup aid, not a signature.** FNV-1a is not a
-/// cryptographic hash and the secret can be recovered from a few codes; a
-/// certificate is genuine only if the web layer finds its number in the
-/// database (with matching guest and dates). The code merely stops a
-/// mistyped or guessed number from landing on someone else's certificate.
-pub fn verify_code(number: &str, secret: &[u8]) -> String {
-    let h = fnv1a(fnv1a(fnv1a(FNV_OFFSET, secret), &[0xFF]), number.as_bytes());
-    format!("{:016x}", h)[..12].to_owned()
-}
-
-/// Whether `code` (any case, surrounding spaces ignored) matches [`verify_code`].
-pub fn code_matches(number: &str, secret: &[u8], code: &str) -> bool {
-    code.trim()
-        .eq_ignore_ascii_case(&verify_code(number, secret))
+/// Whether `given` is the stored code. Constant time over the stored code's length, so
+/// timing does not reveal how many leading characters were right; any case, spaces trimmed.
+pub fn code_matches(stored: &str, given: &str) -> bool {
+    crate::account::same_secret(
+        &stored.to_ascii_lowercase(),
+        &given.trim().to_ascii_lowercase(),
+    )
 }
 
 #[cfg(test)]
@@ -262,32 +254,21 @@ mod tests {
     }
 
     #[test]
-    fn fnv_reference_vectors() {
-        // Published FNV-1a 64-bit test vectors.
-        assert_eq!(fnv1a(FNV_OFFSET, b""), 0xcbf29ce484222325);
-        assert_eq!(fnv1a(FNV_OFFSET, b"a"), 0xaf63dc4c8601ec8c);
-        assert_eq!(fnv1a(FNV_OFFSET, b"foobar"), 0x85944171f73967e8);
-    }
-
-    #[test]
-    fn verify_codes() {
-        let n = "JH-20210125-0007";
-        let c = verify_code(n, b"secret");
-        assert_eq!(c.len(), 12);
-        assert!(
-            c.chars()
-                .all(|ch| ch.is_ascii_hexdigit() && !ch.is_ascii_uppercase())
-        );
-        assert_eq!(c, verify_code(n, b"secret"));
-        assert_ne!(c, verify_code("JH-20210125-0008", b"secret"));
-        assert_ne!(c, verify_code(n, b"other"));
-        // The separator keeps (secret, number) pairs from running together.
-        assert_ne!(verify_code("bc", b"a"), verify_code("c", b"ab"));
-        assert!(code_matches(
-            n,
-            b"secret",
-            &format!(" {} ", c.to_uppercase())
-        ));
-        assert!(!code_matches(n, b"secret", "000000000000"));
+    fn certificate_codes() {
+        let c = certificate_code(&[0xAB; CODE_BYTES]);
+        assert_eq!(c.len(), 32);
+        assert_eq!(c, "ab".repeat(16));
+        assert_ne!(c, certificate_code(&[0xAC; CODE_BYTES]));
+        let mut one = [0u8; CODE_BYTES];
+        one[15] = 1;
+        assert_eq!(certificate_code(&one), format!("{}01", "0".repeat(30)));
+        assert!(code_matches(&c, &c));
+        assert!(code_matches(&c, &format!("  {}  ", c.to_uppercase())));
+        assert!(!code_matches(&c, &c[..31]));
+        assert!(!code_matches(&c, &format!("{c}0")));
+        assert!(!code_matches(&c, &format!("{}ac", &c[..30])));
+        assert!(!code_matches(&c, ""));
+        // A 12-character code of the old kind matches nothing of the new kind.
+        assert!(!code_matches(&c, &c[..12]));
     }
 }

@@ -1,13 +1,15 @@
-//! Login attempts, counted per user name (existing or not) for throttling.
+//! Login attempts, counted per user name (existing or not) and per client address for
+//! throttling.
 
 use chrono::{DateTime, Utc};
 
 use crate::db::{Db, Result, now, q};
 
-pub async fn record(db: &Db, username: &str, ok: bool) -> Result<()> {
+pub async fn record(db: &Db, username: &str, client: &str, ok: bool) -> Result<()> {
     db.execute(
-        q("INSERT INTO login_attempts (username, at, ok) VALUES ($1, $2, $3)")
+        q("INSERT INTO login_attempts (username, client, at, ok) VALUES ($1, $2, $3, $4)")
             .bind(username)
+            .bind(client)
             .bind(now())
             .bind(ok),
     )
@@ -15,7 +17,7 @@ pub async fn record(db: &Db, username: &str, ok: bool) -> Result<()> {
     Ok(())
 }
 
-/// Failures since `since`, counting only those after the last success.
+/// Failures on a name since `since`, counting only those after its last success.
 pub async fn failures_since(db: &Db, username: &str, since: DateTime<Utc>) -> Result<i64> {
     let (n,): (i64,) = db
         .fetch_one(
@@ -24,6 +26,18 @@ pub async fn failures_since(db: &Db, username: &str, since: DateTime<Utc>) -> Re
                  AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = $1 AND ok = TRUE), $2)")
             .bind(username)
             .bind(since),
+        )
+        .await?;
+    Ok(n)
+}
+
+/// Failures from a client since `since`, over every name.
+pub async fn client_failures_since(db: &Db, client: &str, since: DateTime<Utc>) -> Result<i64> {
+    let (n,): (i64,) = db
+        .fetch_one(
+            q("SELECT COUNT(*) FROM login_attempts WHERE client = $1 AND ok = FALSE AND at >= $2")
+                .bind(client)
+                .bind(since),
         )
         .await?;
     Ok(n)

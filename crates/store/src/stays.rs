@@ -381,7 +381,9 @@ async fn issue_certificate(tx: &mut Tx, actor: &Actor, stay: &Stay) -> Result<()
         .await?;
     let number =
         yizhan_core::release::certificate_number(&format!("S{:03}", stay.station_id), day, n + 1);
-    let code = yizhan_core::release::verify_code(&number, CERTIFICATE_SECRET);
+    let mut random = [0u8; yizhan_core::release::CODE_BYTES];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
+    let code = yizhan_core::release::certificate_code(&random);
     tx.execute(
         q("INSERT INTO certificates (stay_id, number, code, issued_at, issued_by) VALUES ($1, $2, $3, $4, $5)")
             .bind(stay.id)
@@ -393,10 +395,6 @@ async fn issue_certificate(tx: &mut Tx, actor: &Actor, stay: &Stay) -> Result<()
     .await?;
     Ok(())
 }
-
-/// The check code printed next to the QR link guards against typos; the number is looked up in
-/// the database, so the code does not need to be secret.
-pub const CERTIFICATE_SECRET: &[u8] = b"yizhan-certificate";
 
 pub async fn certificate_of(db: &Db, stay_id: i64) -> Result<Option<Certificate>> {
     db.fetch_optional(q("SELECT * FROM certificates WHERE stay_id = $1").bind(stay_id))

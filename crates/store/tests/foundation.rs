@@ -178,8 +178,26 @@ both_backends!(login_failures_count_until_success, |t: TestDb| async move {
     let db = &t.db;
     let since = yizhan_store::db::now() - chrono::Duration::minutes(15);
     for _ in 0..3 {
-        login_attempts::record(db, "ghost", false).await.unwrap();
+        login_attempts::record(db, "ghost", "198.51.100.7", false)
+            .await
+            .unwrap();
     }
+    login_attempts::record(db, "other", "198.51.100.7", false)
+        .await
+        .unwrap();
+    // Per client: every name's failures from it, nobody else's.
+    assert_eq!(
+        login_attempts::client_failures_since(db, "198.51.100.7", since)
+            .await
+            .unwrap(),
+        4
+    );
+    assert_eq!(
+        login_attempts::client_failures_since(db, "203.0.113.9", since)
+            .await
+            .unwrap(),
+        0
+    );
     assert_eq!(
         login_attempts::failures_since(db, "ghost", since)
             .await
@@ -187,13 +205,15 @@ both_backends!(login_failures_count_until_success, |t: TestDb| async move {
         3
     );
     assert_eq!(
-        login_attempts::failures_since(db, "other", since)
+        login_attempts::failures_since(db, "nobody", since)
             .await
             .unwrap(),
         0
     );
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    login_attempts::record(db, "ghost", true).await.unwrap();
+    login_attempts::record(db, "ghost", "203.0.113.9", true)
+        .await
+        .unwrap();
     assert_eq!(
         login_attempts::failures_since(db, "ghost", since)
             .await
@@ -201,7 +221,9 @@ both_backends!(login_failures_count_until_success, |t: TestDb| async move {
         0
     );
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    login_attempts::record(db, "ghost", false).await.unwrap();
+    login_attempts::record(db, "ghost", "203.0.113.9", false)
+        .await
+        .unwrap();
     assert_eq!(
         login_attempts::failures_since(db, "ghost", since)
             .await

@@ -1,7 +1,8 @@
 //! Upgrading a SQLite database that already holds inspections, rectifications and photos to the
 //! migration that rebuilds those tables (0017): every row and every link survives, and the
 //! foreign keys and the file check clean (PostgreSQL alters the tables in place); and the import
-//! reports kept as one JSON text per run becoming a row per problem (0023), on both backends.
+//! reports kept as one JSON text per run becoming a row per problem (0023), on both backends;
+//! and certificates' computable check codes replaced by random ones (0026), on both.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
@@ -46,6 +47,59 @@ fn before(all: &sqlx::migrate::Migrator, version: i64) -> sqlx::migrate::Migrato
         no_tx: all.no_tx,
         table_name: all.table_name.clone(),
         create_schemas: all.create_schemas.clone(),
+    }
+}
+
+/// A PostgreSQL database of its own, migrated up to (not including) `version`.
+struct FreshPg {
+    server: sqlx::PgPool,
+    name: String,
+    url: String,
+}
+
+impl FreshPg {
+    async fn before(tag: &str, version: i64) -> (FreshPg, sqlx::PgPool, sqlx::migrate::Migrator) {
+        let admin = std::env::var("YIZHAN_TEST_PG")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("yizhan_migrate_{tag}_{}", std::process::id());
+        let server = sqlx::PgPool::connect(&admin)
+            .await
+            .expect("PostgreSQL for tests is unreachable (set YIZHAN_TEST_PG)");
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        let fresh = FreshPg {
+            server,
+            url: format!("{base}/{name}"),
+            name,
+        };
+        fresh.drop_query().await;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE \"{}\"",
+            fresh.name
+        )))
+        .execute(&fresh.server)
+        .await
+        .unwrap();
+        // One connection: session settings made by a test hold for its every statement.
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&fresh.url)
+            .await
+            .unwrap();
+        let all = sqlx::migrate!("./migrations/postgres");
+        before(&all, version).run(&pool).await.unwrap();
+        (fresh, pool, all)
+    }
+
+    async fn drop_query(&self) {
+        let drop = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+        sqlx::query(sqlx::AssertSqlSafe(drop))
+            .execute(&self.server)
+            .await
+            .unwrap();
+    }
+
+    async fn drop(self) {
+        self.drop_query().await;
     }
 }
 
@@ -193,27 +247,7 @@ async fn the_import_reports_move_to_a_row_per_problem_on_sqlite() {
 
 #[tokio::test]
 async fn the_import_reports_move_to_a_row_per_problem_on_postgres() {
-    let admin = std::env::var("YIZHAN_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("yizhan_migrate_0023_{}", std::process::id());
-    let server = sqlx::PgPool::connect(&admin)
-        .await
-        .expect("PostgreSQL for tests is unreachable (set YIZHAN_TEST_PG)");
-    let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-    sqlx::query(sqlx::AssertSqlSafe(drop.clone()))
-        .execute(&server)
-        .await
-        .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&server)
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    let pool = sqlx::PgPool::connect(&format!("{base}/{name}"))
-        .await
-        .unwrap();
-    let all = sqlx::migrate!("./migrations/postgres");
-    before(&all, 23).run(&pool).await.unwrap();
+    let (fresh, pool, all) = FreshPg::before("0023", 23).await;
     sqlx::query("INSERT INTO users (id, username, display_name, password_hash, created_at, updated_at) VALUES (1, 'jia', '甲', '-', now(), now())")
         .execute(&pool)
         .await
@@ -225,9 +259,85 @@ async fn the_import_reports_move_to_a_row_per_problem_on_postgres() {
         .unwrap();
     all.run(&pool).await.unwrap();
     pool.close().await;
-    check_moved_report(&format!("{base}/{name}")).await;
-    sqlx::query(sqlx::AssertSqlSafe(drop))
-        .execute(&server)
+    check_moved_report(&fresh.url).await;
+    fresh.drop().await;
+}
+
+/// Certificates as the release before 0026 issued them: a code anyone could compute.
+const OLD_CODES: [(i64, &str, &str); 2] = [
+    (1, "S001-20210125-0001", "3f2a9c0d1e4b"),
+    (2, "S001-20210125-0002", "9b1c7e2d4a60"),
+];
+
+/// What 0026 must make of them: 32 lowercase hex digits each, new and different.
+fn check_new_codes(codes: Vec<(i64, String)>) {
+    assert_eq!(codes.len(), 2);
+    for ((id, code), (old_id, _, old)) in codes.iter().zip(OLD_CODES) {
+        assert_eq!(*id, old_id);
+        assert_eq!(code.len(), 32, "{code}");
+        assert!(
+            code.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        assert!(!code.starts_with(old));
+    }
+    assert_ne!(codes[0].1, codes[1].1);
+}
+
+#[tokio::test]
+async fn old_certificate_codes_are_replaced_by_random_ones_on_sqlite() {
+    let (dir, pool, all) = sqlite_before("0026", 26).await;
+    // Only the certificates matter here: their stays are not needed to prove the codes move.
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&pool)
         .await
         .unwrap();
+    for (id, number, code) in OLD_CODES {
+        sqlx::query("INSERT INTO certificates (id, stay_id, number, code, issued_at, issued_by) VALUES (?1, ?1, ?2, ?3, '2021-01-25T02:00:00.000000Z', 'lead')")
+            .bind(id)
+            .bind(number)
+            .bind(code)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    all.run(&pool).await.unwrap();
+    let codes: Vec<(i64, String)> = sqlx::query_as("SELECT id, code FROM certificates ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    check_new_codes(codes);
+    pool.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn old_certificate_codes_are_replaced_by_random_ones_on_postgres() {
+    let (fresh, pool, all) = FreshPg::before("0026", 26).await;
+    // Foreign-key triggers off for this session: the certificates' stays are not needed here.
+    sqlx::query("SET session_replication_role = replica")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for (id, number, code) in OLD_CODES {
+        sqlx::query("INSERT INTO certificates (id, stay_id, number, code, issued_at, issued_by) VALUES ($1, $1, $2, $3, now(), 'lead')")
+            .bind(id)
+            .bind(number)
+            .bind(code)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query("SET session_replication_role = DEFAULT")
+        .execute(&pool)
+        .await
+        .unwrap();
+    all.run(&pool).await.unwrap();
+    let codes: Vec<(i64, String)> = sqlx::query_as("SELECT id, code FROM certificates ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    check_new_codes(codes);
+    pool.close().await;
+    fresh.drop().await;
 }

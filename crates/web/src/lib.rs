@@ -455,6 +455,8 @@ pub fn build_with_state(db: Db, config: WebConfig) -> (Router, Arc<Vec<RouteInfo
         routes: Arc::new(Vec::new()),
         changes,
         snapshots: Default::default(),
+        limits: Default::default(),
+        refusals: Default::default(),
     };
     let (router, info) = routes(state.clone());
     let state = AppState {

@@ -14,6 +14,7 @@ use yizhan_core::access::{Actor, Permission};
 use yizhan_store::audit::{self, Entry};
 
 use crate::auth::Ctx;
+use crate::auth::refusals::Refusal;
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -199,6 +200,12 @@ async fn enforce(
     // route takes is the router's 405, not a CSRF refusal.
     if !ctx.csrf_ok {
         tracing::warn!(path = %ctx.path, "csrf token missing or wrong");
+        state.refusals.note(
+            Refusal::Csrf,
+            ctx.client,
+            &format!("{} {}", req.method(), ctx.path),
+            yizhan_store::db::now(),
+        );
         return WebError::Csrf.into_response();
     }
     if policy == Policy::Public {
@@ -216,6 +223,12 @@ async fn enforce(
     }
 
     let Some(p) = &ctx.principal else {
+        state.refusals.note(
+            Refusal::Anonymous,
+            ctx.client,
+            &format!("{} {}", req.method(), ctx.path),
+            yizhan_store::db::now(),
+        );
         if ctx.is_api() {
             return WebError::Unauthenticated.into_response();
         }

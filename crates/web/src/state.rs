@@ -20,6 +20,12 @@ pub struct WebConfig {
     pub slots: yizhan_core::health::SlotConfig,
     /// When yesterday's daily report (日报) is produced each morning (China Standard Time).
     pub report_at: chrono::NaiveTime,
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); nobody else's is
+    /// believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The bearer token `/metrics` asks for on the application's address (`--metrics-token`);
+    /// unset, it answers 404 there (use `--metrics-listen`).
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -30,6 +36,8 @@ impl Default for WebConfig {
             public_url: None,
             slots: Default::default(),
             report_at: chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }
@@ -46,6 +54,10 @@ pub struct AppState {
     /// Board snapshots by (station, language), valid while the change sequence has not moved:
     /// a thousand TVs waking on one change cost one snapshot, not a thousand.
     pub snapshots: SnapshotCache,
+    /// Per-client request budgets of this node (certificate checks).
+    pub limits: Arc<crate::auth::limits::Limits>,
+    /// Anonymous refusals of this node, audited as one entry per client and window.
+    pub refusals: Arc<crate::auth::refusals::Refusals>,
 }
 
 /// (station, language) → (change sequence it was built at, the JSON).

@@ -322,6 +322,36 @@ both_backends!(
             .await
             .body;
         assert!(bad.contains("data-testid=\"verify-invalid\"") && !bad.contains("陈**1"));
+        // The code is 128 random bits, nothing computed from the number; a wrong code and a
+        // number that does not exist get the same page.
+        assert_eq!(cert.code.len(), 32);
+        assert!(cert.code.chars().all(|c| c.is_ascii_hexdigit()));
+        let missing_number = format!("{}9", cert.number);
+        let missing = app
+            .get(
+                &mut anon,
+                &format!("/verify/{missing_number}?c={}", cert.code),
+            )
+            .await
+            .body;
+        assert_eq!(
+            missing.replace(&missing_number, "N"),
+            bad.replace(&cert.number, "N")
+        );
+        let no_code = app
+            .get(&mut anon, &format!("/verify/{}", cert.number))
+            .await
+            .body;
+        assert_eq!(no_code, bad);
+        // Any case, as a person might type it from the paper.
+        let upper = app
+            .get(
+                &mut anon,
+                &format!("/verify/{}?c={}", cert.number, cert.code.to_uppercase()),
+            )
+            .await
+            .body;
+        assert!(upper.contains("data-testid=\"verify-valid\""));
         // A positive result in another stay seals its room at once.
         let room2 = common::room(app.db(), st_a, "302", 1).await;
         let g2 = common::guest(app.db(), st_a, 2).await;
@@ -610,5 +640,30 @@ both_backends!(
         assert_eq!(alerts[0].kind, "symptoms");
         let page = app.get(&mut c, &format!("/guests/{g}")).await.body;
         assert!(page.contains("咳嗽、咽痛"), "both symptoms shown");
+    }
+);
+
+both_backends!(
+    certificate_checks_are_limited_per_client,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let mut script = app.anon_from("198.51.100.7").await;
+        for i in 0..30 {
+            let r = app
+                .get(&mut script, &format!("/verify/S001-20210125-{i:04}?c=00"))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "check {i}");
+            assert!(r.body.contains("data-testid=\"verify-invalid\""));
+        }
+        let r = app
+            .get(&mut script, "/verify/S001-20210125-0031?c=00")
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        // A person at another address is not slowed by the script.
+        let mut person = app.anon_from("203.0.113.9").await;
+        let r = app
+            .get(&mut person, "/verify/S001-20210125-0001?c=00")
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
     }
 );

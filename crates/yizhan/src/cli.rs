@@ -120,6 +120,18 @@ pub struct ServeArgs {
     /// Load the demo district first when the database is empty.
     #[arg(long, env = "YIZHAN_DEMO")]
     pub demo: bool,
+    /// Addresses of reverse proxies whose X-Forwarded-For names the client (comma-separated).
+    /// Per-client limits (logins, certificate checks) count by that address; without this the
+    /// header is ignored, since anyone can write it.
+    #[arg(long, env = "YIZHAN_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
+    /// Serve /metrics (unauthenticated) on this separate address only, e.g. 127.0.0.1:9090.
+    #[arg(long, env = "YIZHAN_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
+    /// Or serve /metrics on the main address to `Authorization: Bearer <this token>`.
+    /// With neither, /metrics is not served.
+    #[arg(long, env = "YIZHAN_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -85,8 +85,31 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
                 ..Default::default()
             },
             report_at: args.report_at,
+            trusted_proxies: args.trusted_proxy.clone(),
+            metrics_token: args.metrics_token.clone(),
         },
     );
+    if args.public_url.is_none() {
+        tracing::warn!(
+            "--public-url is not set: QR codes on doors and certificates point at the host each \
+             request names; set it to the address people reach Yizhan at"
+        );
+        eprintln!(
+            "注意：未设置 --public-url，门牌和证明上的二维码将指向请求中的主机名 / warning: --public-url is unset; QR codes use the request's Host"
+        );
+    }
+    tokio::spawn(yizhan_web::auth::refusals::flush_every_half_minute(
+        state.db.clone(),
+        state.refusals.clone(),
+    ));
+    if let Some(m) = &args.metrics_listen {
+        let listener = tokio::net::TcpListener::bind(m)
+            .await
+            .with_context(|| format!("cannot listen on {m} for metrics"))?;
+        println!("指标 / metrics: http://{}/metrics", listener.local_addr()?);
+        let router = yizhan_web::ops::metrics_router(state.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+    }
     // Each node ticks the scheduled jobs; the database lets exactly one run each.
     let node = format!(
         "{}-{}",
@@ -94,6 +117,7 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         std::process::id()
     );
     tokio::spawn(yizhan_web::import_job::sweep_every_minute(state.db.clone()));
+    let refusals = (state.db.clone(), state.refusals.clone());
     tokio::spawn(yizhan_web::daily_report::schedule(state, node));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -110,7 +134,12 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     };
     // `into_make_service`: handing `serve` the router itself rebuilds the whole route table for
     // every connection (`with_state` per accept), 330 KiB each; 1,000 wall boards took 387 MiB.
-    let server = axum::serve(listener, app.into_make_service()).with_graceful_shutdown(signal);
+    // With the peer's address, which per-client limits count by (`auth::client`).
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(signal);
     tokio::select! {
         r = server.into_future() => r?,
         _ = async {
@@ -121,6 +150,8 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             }
         } => tracing::info!("grace period over: closing open event streams"),
     }
+    // The refusals of the windows still open are audited before the process goes.
+    refusals.1.flush(&refusals.0, true).await;
     db.close().await;
     println!("已停止 / stopped");
     Ok(())

@@ -25,9 +25,10 @@ pub struct Credentials {
 
 pub async fn login(
     State(state): State<AppState>,
+    ctx: Ctx,
     JsonBody(c): JsonBody<Credentials>,
 ) -> Result<Response, WebError> {
-    let s = login::sign_in(&state, &c.username, &c.password).await?;
+    let s = login::sign_in(&state, ctx.client, &c.username, &c.password).await?;
     let cookie = cookies::session(&s.token, state.config.secure_cookies);
     Ok(with_cookie(
         Json(json!({ "user": s.principal, "csrf_token": s.csrf })),

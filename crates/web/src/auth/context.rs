@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use yizhan_core::access::Principal;
-use yizhan_core::account::{SessionState, session_state};
+use yizhan_core::account::{SessionState, same_secret, session_state};
 use yizhan_store::{sessions, users};
 
 use crate::auth::cookies;
@@ -31,6 +31,8 @@ pub struct Ctx {
     pub csrf_ok: bool,
     pub lang: Lang,
     pub path: String,
+    /// The client's address (see `auth::client`), for per-client limits and audit summaries.
+    pub client: std::net::IpAddr,
 }
 
 impl Ctx {
@@ -57,15 +59,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             .cloned()
             .ok_or_else(|| WebError::Internal("context middleware missing".into()))
     }
-}
-
-/// Constant-time comparison, so the token cannot be guessed byte by byte from timing.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 async fn load_session(
@@ -114,6 +107,11 @@ pub fn form_urlencoded_get(bytes: &[u8], key: &str) -> Option<String> {
 pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let headers = req.headers().clone();
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    let client = crate::auth::client::client_of(peer, &headers, &state.config.trusted_proxies);
     let lang = cookies::get(&headers, cookies::LANG)
         .and_then(|l| Lang::from_code(&l))
         .unwrap_or_default();
@@ -182,7 +180,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             }
         }
         // A freshly minted anonymous token was never given to the client: nothing can match it.
-        csrf_ok = new_anon.is_none() && sent.as_deref().is_some_and(|s| same(s, &csrf));
+        csrf_ok = new_anon.is_none() && sent.as_deref().is_some_and(|s| same_secret(&csrf, s));
     }
 
     let ctx = Ctx {
@@ -192,6 +190,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         csrf_ok,
         lang,
         path,
+        client,
     };
     req.extensions_mut().insert(ctx.clone());
     let mut resp = next.run(req).await;

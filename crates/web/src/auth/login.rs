@@ -6,6 +6,7 @@ use yizhan_store::audit::{self, Entry};
 use yizhan_store::{login_attempts, sessions, users};
 
 use crate::auth::password::random_token;
+use crate::auth::refusals::Refusal;
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -15,17 +16,12 @@ pub struct SignedIn {
     pub principal: Principal,
 }
 
-fn attempt_actor(username: &str) -> Actor {
-    Actor {
-        user_id: None,
-        name: username.to_owned(),
-    }
-}
-
-/// Unknown user, wrong password and inactive account all give the same answer; five failures in
-/// 15 minutes lock the name (existing or not) until the window has passed.
+/// Unknown user, wrong password and inactive account all give the same answer. Failures are
+/// counted per name and per client (`account::is_throttled` decides); each refusal is tallied
+/// for the client's summarised audit entry instead of a row of its own.
 pub async fn sign_in(
     state: &AppState,
+    client: std::net::IpAddr,
     username: &str,
     password: &str,
 ) -> Result<SignedIn, WebError> {
@@ -43,14 +39,16 @@ pub async fn sign_in(
             .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
             .collect()
     });
-    let since = yizhan_store::db::now() - THROTTLE_WINDOW;
-    if is_throttled(login_attempts::failures_since(&state.db, &name, since).await?) {
-        audit::record(
-            &state.db,
-            &attempt_actor(&name),
-            Entry::new("login.throttled", "user", &name),
-        )
-        .await?;
+    let now = yizhan_store::db::now();
+    let since = now - THROTTLE_WINDOW;
+    let client_key = client.to_string();
+    let name_failures = login_attempts::failures_since(&state.db, &name, since).await?;
+    let client_failures =
+        login_attempts::client_failures_since(&state.db, &client_key, since).await?;
+    if is_throttled(name_failures, client_failures) {
+        state
+            .refusals
+            .note(Refusal::LoginThrottled, client, &name, now);
         return Err(WebError::Throttled);
     }
     let user = users::find_by_username(&state.db, &name).await?;
@@ -59,14 +57,11 @@ pub async fn sign_in(
         .filter(|u| u.active)
         .map(|u| u.password_hash.as_str());
     let ok = state.hasher.verify(password, hash).await?;
-    login_attempts::record(&state.db, &name, ok).await?;
+    login_attempts::record(&state.db, &name, &client_key, ok).await?;
     let (true, Some(user)) = (ok, user) else {
-        audit::record(
-            &state.db,
-            &attempt_actor(&name),
-            Entry::new("login.failed", "user", &name),
-        )
-        .await?;
+        state
+            .refusals
+            .note(Refusal::LoginFailed, client, &name, now);
         return Err(wrong);
     };
     // A new token at every login: a token planted before login is worthless (session fixation).

@@ -8,9 +8,11 @@ use axum::response::Response;
 use serde::Deserialize;
 use yizhan_core::access::Permission;
 use yizhan_core::mask::mask_name;
+use yizhan_core::release::code_matches;
 use yizhan_store::{guests, stations, stays};
 
 use crate::auth::Ctx;
+use crate::auth::limits::Purpose;
 use crate::error::WebError;
 use crate::extract::{Id, Query};
 use crate::pages::layout::Layout;
@@ -84,15 +86,26 @@ pub struct VerifyQuery {
     c: Option<String>,
 }
 
-/// Public: is this certificate number real? Answers with as little as proves it.
+/// Public: is this certificate real? Answers with as little as proves it. The number and its
+/// random code must both match; a wrong code and an unknown number get the same page, and a
+/// client checking more than a person would is slowed (`Purpose::Verify`).
 pub async fn verify(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(number): Path<String>,
     Query(q): Query<VerifyQuery>,
 ) -> Result<Response, WebError> {
+    if !state.limits.allow(Purpose::Verify, ctx.client) {
+        return Err(WebError::Throttled);
+    }
     let found = match stays::certificate_by_number(&state.db, &number).await? {
-        Some(c) if q.c.as_deref() == Some(c.code.as_str()) => Some(c),
+        Some(c)
+            if q.c
+                .as_deref()
+                .is_some_and(|given| code_matches(&c.code, given)) =>
+        {
+            Some(c)
+        }
         _ => None,
     };
     let mut page = VerifyPage {

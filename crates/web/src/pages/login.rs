@@ -61,7 +61,7 @@ pub async fn submit(
     FormBody(f): FormBody<LoginForm>,
 ) -> Result<Response, WebError> {
     let next = safe_next(f.next.as_deref());
-    match login::sign_in(&state, &f.username, &f.password).await {
+    match login::sign_in(&state, ctx.client, &f.username, &f.password).await {
         Ok(s) => {
             let target = if s.principal.must_change_password {
                 "/account/password".to_owned()

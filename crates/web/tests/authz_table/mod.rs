@@ -172,7 +172,8 @@ pub const REPORT_DAY: &str = "2026-01-01";
 pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
     vec![
         ("GET", "/healthz", ALL),
-        ("GET", "/metrics", ALL),
+        // Only with the configured bearer token (none here), or on --metrics-listen.
+        ("GET", "/metrics", &[]),
         ("GET", "/assets/{name}", ALL),
         ("GET", "/login", ALL),
         ("POST", "/login", ALL),

@@ -15,12 +15,13 @@ use yizhan_core::station::{NewStation, StationKind};
 use yizhan_store::testing::TestDb;
 use yizhan_store::{Db, sessions, stations, users};
 use yizhan_web::policy::RouteInfo;
-use yizhan_web::{WebConfig, build};
+use yizhan_web::{AppState, WebConfig, build_with_state};
 
 pub struct App {
     pub t: TestDb,
     pub router: Router,
     pub routes: Arc<Vec<RouteInfo>>,
+    pub state: AppState,
 }
 
 pub struct Resp {
@@ -53,14 +54,52 @@ impl Resp {
 pub struct Client {
     pub cookies: HashMap<String, String>,
     pub csrf: Option<String>,
+    /// The peer address the request comes from (none: an in-process request, 0.0.0.0).
+    pub addr: Option<std::net::SocketAddr>,
 }
 
 pub const PASSWORD: &str = "correct horse battery";
 
 impl App {
     pub async fn new(t: TestDb) -> App {
-        let (router, routes) = build(t.db.clone(), WebConfig::default());
-        App { t, router, routes }
+        App::with_config(t, WebConfig::default()).await
+    }
+
+    pub async fn with_config(t: TestDb, config: WebConfig) -> App {
+        let (router, routes, state) = build_with_state(t.db.clone(), config);
+        App {
+            t,
+            router,
+            routes,
+            state,
+        }
+    }
+
+    /// A fresh anonymous client connecting from `ip`.
+    pub async fn anon_from(&self, ip: &str) -> Client {
+        let mut c = Client {
+            addr: Some(std::net::SocketAddr::new(ip.parse().unwrap(), 40000)),
+            ..Client::default()
+        };
+        let r = self.get(&mut c, "/api/v1/session").await;
+        c.csrf = r.json()["csrf_token"].as_str().map(str::to_owned);
+        c
+    }
+
+    /// Logs in through the API from the client `c` (its address and cookies).
+    pub async fn login_as(&self, c: &mut Client, username: &str, password: &str) -> Resp {
+        let r = self
+            .json(
+                c,
+                Method::POST,
+                "/api/v1/session",
+                serde_json::json!({"username": username, "password": password}),
+            )
+            .await;
+        if r.status == StatusCode::OK {
+            c.csrf = r.json()["csrf_token"].as_str().map(str::to_owned);
+        }
+        r
     }
 
     pub fn db(&self) -> &Db {
@@ -91,6 +130,9 @@ impl App {
         }
         if csrf && let Some(t) = &c.csrf {
             b = b.header("x-csrf-token", t);
+        }
+        if let Some(addr) = c.addr {
+            b = b.extension(axum::extract::ConnectInfo(addr));
         }
         let resp = self
             .router
@@ -236,17 +278,7 @@ impl App {
     /// Logs in through the API (the real path, with argon2).
     pub async fn login(&self, username: &str, password: &str) -> (Client, Resp) {
         let mut c = self.anon().await;
-        let r = self
-            .json(
-                &mut c,
-                Method::POST,
-                "/api/v1/session",
-                serde_json::json!({"username": username, "password": password}),
-            )
-            .await;
-        if r.status == StatusCode::OK {
-            c.csrf = r.json()["csrf_token"].as_str().map(str::to_owned);
-        }
+        let r = self.login_as(&mut c, username, password).await;
         (c, r)
     }
 

@@ -1,0 +1,79 @@
+//! Per-client request limits kept in this node's memory: a fixed window a client and purpose.
+//! Each node counts what it serves, so behind a balancer of n nodes a client gets at most n
+//! times the limit; that bounds enumeration (certificate checks) without a database write per
+//! request. Login failures are counted in the database instead (`login_attempts`), cluster-wide.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// What a limit guards, each with its own budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Purpose {
+    /// `/verify/{number}`: a person scans a few certificates, a script thousands.
+    Verify,
+}
+
+impl Purpose {
+    /// Requests a client may make per window.
+    fn budget(self) -> (u32, Duration) {
+        match self {
+            Purpose::Verify => (30, Duration::from_secs(60)),
+        }
+    }
+}
+
+/// Above this many tracked clients the oldest windows are dropped first: a flood from many
+/// addresses cannot grow the map without bound.
+const MAX_CLIENTS: usize = 100_000;
+
+#[derive(Default)]
+pub struct Limits {
+    windows: Mutex<HashMap<(Purpose, IpAddr), (Instant, u32)>>,
+}
+
+impl Limits {
+    /// Counts a request; false when the client has used up its window's budget.
+    pub fn allow(&self, purpose: Purpose, client: IpAddr) -> bool {
+        self.allow_at(purpose, client, Instant::now())
+    }
+
+    fn allow_at(&self, purpose: Purpose, client: IpAddr, now: Instant) -> bool {
+        let (limit, window) = purpose.budget();
+        let Ok(mut map) = self.windows.lock() else {
+            return true;
+        };
+        if map.len() >= MAX_CLIENTS {
+            map.retain(|_, (start, _)| now.duration_since(*start) < window);
+        }
+        let entry = map.entry((purpose, client)).or_insert((now, 0));
+        if now.duration_since(entry.0) >= window {
+            *entry = (now, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        entry.1 <= limit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_budget_per_client_and_window() {
+        let l = Limits::default();
+        let a: IpAddr = "198.51.100.7".parse().unwrap();
+        let b: IpAddr = "203.0.113.9".parse().unwrap();
+        let t0 = Instant::now();
+        for _ in 0..30 {
+            assert!(l.allow_at(Purpose::Verify, a, t0));
+        }
+        assert!(!l.allow_at(Purpose::Verify, a, t0));
+        assert!(!l.allow_at(Purpose::Verify, a, t0 + Duration::from_secs(59)));
+        // Another client is not slowed by the first.
+        assert!(l.allow_at(Purpose::Verify, b, t0));
+        // The next window starts afresh.
+        assert!(l.allow_at(Purpose::Verify, a, t0 + Duration::from_secs(60)));
+    }
+}
