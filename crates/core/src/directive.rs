@@ -2,6 +2,7 @@
 //! enterprises: a text with attachments and a deadline; each recipient unit reads and confirms
 //! it, and the command sees who has not and reminds them.
 
+use crate::validate::date::planned_for;
 use chrono::NaiveDate;
 
 use crate::error::{DomainError, OnField};
@@ -87,7 +88,9 @@ pub fn validate_directive(
     i: &DirectiveInput,
     today: NaiveDate,
 ) -> Result<NewDirective, DomainError> {
-    let deadline = crate::guest::parse_date(&i.deadline).on("deadline")?;
+    let deadline = crate::guest::parse_date(&i.deadline)
+        .and_then(|d| planned_for(d, today))
+        .on("deadline")?;
     if deadline < today {
         return Err(DomainError::Rule {
             field: Some("deadline"),

@@ -2,6 +2,7 @@
 //! duration, terminal disinfection of rooms (终末消毒) checked by a second person, and the
 //! medical-waste hand-over ledger (医疗废物交接) with two signatures.
 
+use crate::validate::date::happened_on;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -228,10 +229,9 @@ fn parse_kg(s: &str) -> Result<i64, crate::validate::Invalid> {
 }
 
 pub fn validate_waste(i: &WasteInput, today: NaiveDate) -> Result<NewWaste, DomainError> {
-    let day = crate::guest::parse_date(&i.day).on("day")?;
-    if day > today {
-        return Err(crate::validate::Invalid::FutureDate).on("day");
-    }
+    let day = crate::guest::parse_date(&i.day)
+        .and_then(|d| happened_on(d, today))
+        .on("day")?;
     let w = NewWaste {
         day,
         bags: parse_int(&i.bags, 0, 10_000, "6").on("bags")?,

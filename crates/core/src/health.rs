@@ -184,6 +184,23 @@ pub struct NewHealthCheck {
     pub note: Option<String>,
 }
 
+/// The day a reading is for: blank is the current slot's day (`today`); otherwise a day of the
+/// stay, from its check-in day (China Standard Time) to today.
+pub fn reading_day(
+    raw: &str,
+    today: NaiveDate,
+    checked_in_on: NaiveDate,
+) -> Result<NaiveDate, Invalid> {
+    if raw.trim().is_empty() {
+        return Ok(today);
+    }
+    let d = crate::guest::parse_date(raw)?;
+    if d > today {
+        return Err(Invalid::FutureDate);
+    }
+    crate::validate::date::within(d, checked_in_on, today)
+}
+
 /// Validates a reading. Blank symptom entries are ignored and duplicates merged.
 pub fn validate_health_check(i: &HealthCheckInput) -> Result<NewHealthCheck, DomainError> {
     let temperature = parse_temperature(&i.temperature).on("temperature")?;
@@ -416,5 +433,29 @@ mod tests {
             assert_eq!(AlertReason::parse(a.as_str()), Some(a));
             assert_eq!(a.label_key(), format!("alert.{}", a.as_str()));
         }
+    }
+
+    #[test]
+    fn a_reading_is_for_a_day_of_the_stay() {
+        let (today, checked_in) = (day(2026, 3, 10), day(2026, 3, 1));
+        assert_eq!(reading_day("", today, checked_in), Ok(today));
+        assert_eq!(reading_day("2026-03-01", today, checked_in), Ok(checked_in));
+        assert_eq!(reading_day(" 2026-03-10 ", today, checked_in), Ok(today));
+        assert_eq!(
+            reading_day("2026-02-28", today, checked_in),
+            Err(Invalid::OutOfRange {
+                min: "2026-03-01".into(),
+                max: "2026-03-10".into()
+            })
+        );
+        assert!(reading_day("0001-01-01", today, checked_in).is_err());
+        assert_eq!(
+            reading_day("9999-12-31", today, checked_in),
+            Err(Invalid::FutureDate)
+        );
+        assert_eq!(
+            reading_day("2026-02-30", today, checked_in),
+            Err(Invalid::BadDate)
+        );
     }
 }

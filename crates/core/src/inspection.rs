@@ -2,6 +2,7 @@
 //! and a result per item. An unannounced inspection stays hidden from the inspected unit until
 //! the team starts it on site.
 
+use crate::validate::date::planned_for;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -176,7 +177,9 @@ pub fn validate_inspection(
     i: &InspectionInput,
     today: NaiveDate,
 ) -> Result<NewInspection, DomainError> {
-    let planned_on = crate::guest::parse_date(&i.planned_on).on("planned_on")?;
+    let planned_on = crate::guest::parse_date(&i.planned_on)
+        .and_then(|d| planned_for(d, today))
+        .on("planned_on")?;
     if planned_on < today {
         return Err(DomainError::Rule {
             field: Some("planned_on"),

@@ -2,6 +2,7 @@
 //! found, unit by unit and by severity, with the state of the rectifications. A draft shows the
 //! records as they are; publishing freezes the content, and a published notice never changes.
 
+use crate::validate::date::{happened_on, planned_for};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -47,10 +48,15 @@ pub struct NewNotice {
     pub summary: Option<String>,
 }
 
-pub fn validate_notice(i: &NoticeInput) -> Result<NewNotice, DomainError> {
+/// A notice reports a period that has begun (it may run to the end of a week still under way).
+pub fn validate_notice(i: &NoticeInput, today: NaiveDate) -> Result<NewNotice, DomainError> {
     let title = required_text(&i.title, 100).on("title")?;
-    let from = crate::guest::parse_date(&i.period_from).on("period_from")?;
-    let to = crate::guest::parse_date(&i.period_to).on("period_to")?;
+    let from = crate::guest::parse_date(&i.period_from)
+        .and_then(|d| happened_on(d, today))
+        .on("period_from")?;
+    let to = crate::guest::parse_date(&i.period_to)
+        .and_then(|d| planned_for(d, today))
+        .on("period_to")?;
     if to < from {
         return Err(DomainError::Rule {
             field: Some("period_to"),
@@ -153,6 +159,26 @@ pub fn compose(mut units: Vec<UnitLine>, findings: Vec<FindingLine>) -> Content 
 mod tests {
     use super::*;
 
+    fn today() -> NaiveDate {
+        "2026-03-10".parse().unwrap()
+    }
+
+    #[test]
+    fn a_period_has_begun_and_ends_within_a_year() {
+        let mut i = input();
+        i.period_from = "2026-03-11".into();
+        i.period_to = "2026-03-12".into();
+        assert_eq!(
+            validate_notice(&i, today()).unwrap_err().field(),
+            Some("period_from")
+        );
+        i.period_from = "0001-01-01".into();
+        assert_eq!(
+            validate_notice(&i, today()).unwrap_err().field(),
+            Some("period_from")
+        );
+    }
+
     fn input() -> NoticeInput {
         NoticeInput {
             title: "关于3月上旬健康驿站督导检查情况的通报".into(),
@@ -165,32 +191,38 @@ mod tests {
 
     #[test]
     fn a_notice_needs_a_title_and_an_ordered_period() {
-        let n = validate_notice(&input()).unwrap();
+        let n = validate_notice(&input(), today()).unwrap();
         assert_eq!(n.street_id, None);
         assert_eq!((n.period_to - n.period_from).num_days(), 9);
         let mut bad = input();
         bad.period_to = "2026-02-28".into();
         assert_eq!(
-            validate_notice(&bad).unwrap_err().field(),
+            validate_notice(&bad, today()).unwrap_err().field(),
             Some("period_to")
         );
         bad.period_to = "2027-03-02".into();
         assert_eq!(
-            validate_notice(&bad).unwrap_err().field(),
+            validate_notice(&bad, today()).unwrap_err().field(),
             Some("period_to")
         );
         let mut bad = input();
         bad.title = "  ".into();
-        assert_eq!(validate_notice(&bad).unwrap_err().field(), Some("title"));
+        assert_eq!(
+            validate_notice(&bad, today()).unwrap_err().field(),
+            Some("title")
+        );
         let mut bad = input();
         bad.street_id = "x".into();
         assert_eq!(
-            validate_notice(&bad).unwrap_err().field(),
+            validate_notice(&bad, today()).unwrap_err().field(),
             Some("street_id")
         );
         let mut street = input();
         street.street_id = "3".into();
-        assert_eq!(validate_notice(&street).unwrap().street_id, Some(3));
+        assert_eq!(
+            validate_notice(&street, today()).unwrap().street_id,
+            Some(3)
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Emergency plans (应急预案), versioned per station and kind, each a checklist of steps; drills
 //! (演练) against them; and readiness: how long ago each kind was last drilled.
 
+use crate::validate::date::happened_on;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -86,10 +87,9 @@ pub struct NewDrill {
 }
 
 pub fn validate_drill(i: &DrillInput, today: NaiveDate) -> Result<NewDrill, DomainError> {
-    let held_on = crate::guest::parse_date(&i.held_on).on("held_on")?;
-    if held_on > today {
-        return Err(crate::validate::Invalid::FutureDate).on("held_on");
-    }
+    let held_on = crate::guest::parse_date(&i.held_on)
+        .and_then(|d| happened_on(d, today))
+        .on("held_on")?;
     Ok(NewDrill {
         held_on,
         participants: parse_int(&i.participants, 1, 1000, "20").on("participants")?,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{DomainError, OnField};
 use crate::guest::{parse_date, parse_flag, parse_optional_date};
 use crate::time::local_date;
+use crate::validate::date::{optional, planned_for};
 use crate::validate::{Invalid, optional_text, required_text};
 
 /// How test samples are taken.
@@ -271,7 +272,10 @@ fn parse_test_days(s: &str, centralized_days: i64) -> Result<Vec<i64>, Invalid> 
     Ok(days)
 }
 
-pub fn validate_policy(input: &PolicyInput) -> Result<QuarantinePolicy, DomainError> {
+pub fn validate_policy(
+    input: &PolicyInput,
+    today: NaiveDate,
+) -> Result<QuarantinePolicy, DomainError> {
     let i = input;
     let code = parse_code(&i.code).on("code")?;
     let name_zh = required_text(&i.name_zh, POLICY_NAME_MAX).on("name_zh")?;
@@ -296,8 +300,12 @@ pub fn validate_policy(input: &PolicyInput) -> Result<QuarantinePolicy, DomainEr
     .on("sample_type")?;
     let double_sampling =
         parse_flag(i.double_sampling.as_deref().unwrap_or("")).on("double_sampling")?;
-    let valid_from = parse_date(&i.valid_from).on("valid_from")?;
-    let valid_to = parse_optional_date(i.valid_to.as_deref().unwrap_or("")).on("valid_to")?;
+    let valid_from = parse_date(&i.valid_from)
+        .and_then(|d| planned_for(d, today))
+        .on("valid_from")?;
+    let valid_to = parse_optional_date(i.valid_to.as_deref().unwrap_or(""))
+        .and_then(|d| optional(d, today, planned_for))
+        .on("valid_to")?;
     if valid_to.is_some_and(|to| to < valid_from) {
         return Err(DomainError::Rule {
             field: Some("valid_to"),
@@ -377,6 +385,31 @@ pub fn stay_day(checked_in: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn today() -> NaiveDate {
+        "2022-06-20".parse().unwrap()
+    }
+
+    #[test]
+    fn a_policy_takes_effect_within_a_year() {
+        let mut i = good();
+        i.valid_from = "2023-06-22".into();
+        assert_eq!(
+            validate_policy(&i, today()).unwrap_err().field(),
+            Some("valid_from")
+        );
+        i.valid_from = "1970-01-01".into();
+        assert_eq!(
+            validate_policy(&i, today()).unwrap_err().field(),
+            Some("valid_from")
+        );
+        i.valid_from = "2022-06-28".into();
+        i.valid_to = Some("9999-12-31".into());
+        assert_eq!(
+            validate_policy(&i, today()).unwrap_err().field(),
+            Some("valid_to")
+        );
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -496,7 +529,10 @@ mod tests {
         let all = seeded_policies();
         assert_eq!(all.len(), 4);
         for p in &all {
-            assert_eq!(validate_policy(&PolicyInput::from(p)).as_ref(), Ok(p));
+            assert_eq!(
+                validate_policy(&PolicyInput::from(p), today()).as_ref(),
+                Ok(p)
+            );
             assert_eq!(p.valid_from, date(2020, 1, 1));
         }
         let p = seeded("14+7");
@@ -542,7 +578,7 @@ mod tests {
 
     #[test]
     fn a_good_policy_is_normalised() {
-        let p = validate_policy(&good()).unwrap();
+        let p = validate_policy(&good(), today()).unwrap();
         assert_eq!(p.code, "7+3");
         assert_eq!(p.name_en, p.name_zh);
         assert_eq!(p.test_days, vec![1, 2, 3, 5, 7]);
@@ -556,7 +592,7 @@ mod tests {
         i.daily_test = Some("true".into());
         i.test_days = String::new();
         i.valid_to = Some("2022-06-28".into());
-        let p = validate_policy(&i).unwrap();
+        let p = validate_policy(&i, today()).unwrap();
         assert!(p.daily_test && p.test_days.is_empty());
         assert_eq!(test_calendar(&p, check_in()).len(), 7);
         assert_eq!(p.valid_to, Some(date(2022, 6, 28)));
@@ -594,7 +630,7 @@ mod tests {
         for (field, spoil) in cases {
             let mut i = good();
             spoil(&mut i);
-            let e = validate_policy(&i).unwrap_err();
+            let e = validate_policy(&i, today()).unwrap_err();
             assert_eq!(e.field(), Some(*field), "{e:?}");
         }
     }
@@ -612,7 +648,7 @@ mod tests {
         let mut i = good();
         i.valid_to = Some("2022-06-27".into());
         assert_eq!(
-            validate_policy(&i),
+            validate_policy(&i, today()),
             Err(DomainError::Rule {
                 field: Some("valid_to"),
                 key: "error.valid_to_before_valid_from"

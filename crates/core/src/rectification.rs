@@ -2,6 +2,7 @@
 //! fixes the finding by a deadline and submits evidence; the inspectors verify and close it
 //! (销号) or reopen it. An order past its deadline and not closed is overdue and escalates.
 
+use crate::validate::date::planned_for;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -84,7 +85,9 @@ pub struct NewOrder {
 }
 
 pub fn validate_order(i: &OrderInput, today: NaiveDate) -> Result<NewOrder, DomainError> {
-    let deadline = crate::guest::parse_date(&i.deadline).on("deadline")?;
+    let deadline = crate::guest::parse_date(&i.deadline)
+        .and_then(|d| planned_for(d, today))
+        .on("deadline")?;
     if deadline < today {
         return Err(DomainError::Rule {
             field: Some("deadline"),

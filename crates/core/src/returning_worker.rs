@@ -2,6 +2,7 @@
 //! where they stand (registered → booked → arrived → at work). The same rules check one person
 //! typed in a form and each row of a bulk import.
 
+use crate::validate::date::{optional, planned_for};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -169,7 +170,11 @@ pub fn validate_worker_fields(
         keep!(crate::validate::parse_int(&i.enterprise_id, 1, i64::MAX, "1").on("enterprise_id"));
     let transport = keep!(parse_choice(&i.transport, Transport::parse, "train").on("transport"));
     let status = keep!(parse_choice(&i.status, WorkerStatus::parse, "registered").on("status"));
-    let arrival_date = keep!(crate::guest::parse_optional_date(&i.arrival_date).on("arrival_date"));
+    let arrival_date = keep!(
+        crate::guest::parse_optional_date(&i.arrival_date)
+            .and_then(|d| optional(d, today, planned_for))
+            .on("arrival_date")
+    );
     let health = keep!(optional_text(&i.health, 200).on("health"));
     if let (Some(status), Some(arrival)) = (status, arrival_date) {
         let arrived = matches!(status, WorkerStatus::Arrived | WorkerStatus::AtWork);

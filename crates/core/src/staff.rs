@@ -2,6 +2,7 @@
 //! their closed-loop status (闭环管理): staff who live inside the loop are tested daily and
 //! monitored for a while after they leave it.
 
+use crate::validate::date::{optional, planned_for};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -186,7 +187,12 @@ fn rule(field: &'static str, key: &'static str) -> DomainError {
     }
 }
 
-pub fn validate_staff(i: &StaffInput) -> Result<NewStaff, DomainError> {
+pub fn validate_staff(i: &StaffInput, today: NaiveDate) -> Result<NewStaff, DomainError> {
+    let day = |raw: &str, field: &'static str| {
+        parse_optional_date(raw)
+            .and_then(|d| optional(d, today, planned_for))
+            .on(field)
+    };
     let group_id = if i.group_id.trim().is_empty() {
         None
     } else {
@@ -201,9 +207,9 @@ pub fn validate_staff(i: &StaffInput) -> Result<NewStaff, DomainError> {
         post_risk: parse_choice(&i.post_risk, PostRisk::parse, "high").on("post_risk")?,
         loop_status: parse_choice(&i.loop_status, LoopStatus::parse, "in_loop")
             .on("loop_status")?,
-        loop_start: parse_optional_date(&i.loop_start).on("loop_start")?,
-        loop_end: parse_optional_date(&i.loop_end).on("loop_end")?,
-        monitor_until: parse_optional_date(&i.monitor_until).on("monitor_until")?,
+        loop_start: day(&i.loop_start, "loop_start")?,
+        loop_end: day(&i.loop_end, "loop_end")?,
+        monitor_until: day(&i.monitor_until, "monitor_until")?,
     };
     if s.loop_status != LoopStatus::NotInLoop && s.loop_start.is_none() {
         return Err(rule("loop_start", KEY_LOOP_START_NEEDED));
@@ -293,6 +299,27 @@ pub fn test_state(
 mod tests {
     use super::*;
 
+    fn today() -> NaiveDate {
+        "2026-01-05".parse().unwrap()
+    }
+
+    #[test]
+    fn closed_loop_dates_are_plausible() {
+        for (field, bad) in [
+            ("loop_start", "1999-12-31"),
+            ("loop_end", "9999-12-31"),
+            ("monitor_until", "2027-01-07"),
+        ] {
+            let mut i = good();
+            match field {
+                "loop_start" => i.loop_start = bad.into(),
+                "loop_end" => i.loop_end = bad.into(),
+                _ => i.monitor_until = bad.into(),
+            }
+            assert_eq!(field_of(validate_staff(&i, today())), Some(field), "{bad}");
+        }
+    }
+
     fn good() -> StaffInput {
         StaffInput {
             name: "王医生".into(),
@@ -313,7 +340,7 @@ mod tests {
 
     #[test]
     fn a_good_person() {
-        let s = validate_staff(&good()).unwrap();
+        let s = validate_staff(&good(), today()).unwrap();
         assert_eq!(s.group_id, Some(3));
         assert_eq!(s.post_risk, PostRisk::High);
         assert_eq!(s.loop_status, LoopStatus::InLoop);
@@ -343,7 +370,7 @@ mod tests {
         for (change, field) in cases {
             let mut i = good();
             change(&mut i);
-            assert_eq!(field_of(validate_staff(&i)), Some(field), "{i:?}");
+            assert_eq!(field_of(validate_staff(&i, today())), Some(field), "{i:?}");
         }
     }
 
@@ -352,7 +379,7 @@ mod tests {
         let mut i = good();
         i.loop_status = "not_in_loop".into();
         i.loop_start = String::new();
-        assert!(validate_staff(&i).is_ok());
+        assert!(validate_staff(&i, today()).is_ok());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Supplies (物资): items with a stock and a low-stock threshold, movements in and out, and the
 //! meal log with special diets.
 
+use crate::validate::date::happened_on;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -154,10 +155,9 @@ pub struct NewMeal {
 }
 
 pub fn validate_meal(i: &MealInput, today: NaiveDate) -> Result<NewMeal, DomainError> {
-    let day = crate::guest::parse_date(&i.day).on("day")?;
-    if day > today {
-        return Err(crate::validate::Invalid::FutureDate).on("day");
-    }
+    let day = crate::guest::parse_date(&i.day)
+        .and_then(|d| happened_on(d, today))
+        .on("day")?;
     let portions = parse_int(&i.portions, 0, 100_000, "150").on("portions")?;
     let special = if i.special.trim().is_empty() {
         0

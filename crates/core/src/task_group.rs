@@ -1,6 +1,7 @@
 //! Special task groups (专责小组) of the district command — e.g. 督导检查组, 物资保障组,
 //! 复工复产组 — each with its tasks, their owners, due dates and status.
 
+use crate::validate::date::{optional, planned_for};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -68,7 +69,9 @@ pub struct NewTask {
 }
 
 pub fn validate_task(i: &TaskInput, today: NaiveDate) -> Result<NewTask, DomainError> {
-    let due_on = crate::guest::parse_optional_date(&i.due_on).on("due_on")?;
+    let due_on = crate::guest::parse_optional_date(&i.due_on)
+        .and_then(|d| optional(d, today, planned_for))
+        .on("due_on")?;
     if due_on.is_some_and(|d| d < today) {
         return Err(DomainError::Rule {
             field: Some("due_on"),

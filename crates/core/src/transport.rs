@@ -2,6 +2,7 @@
 //! its seats, a manifest that never holds more people than seats, and the pickup plan at
 //! arrival (which employer collects whom, where, when).
 
+use crate::validate::date::planned_for;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
@@ -92,7 +93,9 @@ pub fn validate_transport(
         kind,
         name: required_text(&i.name, 60).on("name")?,
         origin: required_text(&i.origin, 40).on("origin")?,
-        departs_on: crate::guest::parse_date(&i.departs_on).on("departs_on")?,
+        departs_on: crate::guest::parse_date(&i.departs_on)
+            .and_then(|d| planned_for(d, crate::time::local_date(now)))
+            .on("departs_on")?,
         capacity: parse_int(
             &i.capacity,
             1,
@@ -114,9 +117,37 @@ pub fn validate_transport(
     })
 }
 
+/// A seat can be taken up to the day the vehicle leaves (China Standard Time); after that its
+/// manifest is a record of who travelled, not a booking.
+pub fn check_boarding(departs_on: NaiveDate, today: NaiveDate) -> Result<(), DomainError> {
+    if departs_on < today {
+        return Err(DomainError::Rule {
+            field: None,
+            key: KEY_DEPARTED,
+        });
+    }
+    Ok(())
+}
+
+pub const KEY_DEPARTED: &str = "error.transport_departed";
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn boarding_closes_when_the_vehicle_has_left() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert!(check_boarding(d("2020-02-20"), d("2020-02-19")).is_ok());
+        assert!(check_boarding(d("2020-02-20"), d("2020-02-20")).is_ok());
+        assert_eq!(
+            check_boarding(d("2020-02-20"), d("2020-04-02")),
+            Err(DomainError::Rule {
+                field: None,
+                key: KEY_DEPARTED
+            })
+        );
+    }
 
     #[test]
     fn a_train_needs_carriages_a_bus_a_plate_and_a_driver() {

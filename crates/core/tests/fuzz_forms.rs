@@ -160,7 +160,7 @@ fn all_forms(v: &[String]) {
         inspection::TemplateInput => inspection::validate_template;
         inspection::InspectionInput => |i| inspection::validate_inspection(i, day);
         inspection::ResultInput => inspection::validate_result;
-        notice::NoticeInput => notice::validate_notice;
+        notice::NoticeInput => |i| notice::validate_notice(i, day);
         health::HealthCheckInput => health::validate_health_check;
         // Named by its label key, as "category" is the guest's.
         supplies::ItemInput => supplies::validate_item, extra "supply_category";
@@ -176,7 +176,7 @@ fn all_forms(v: &[String]) {
         task_group::GroupInput => task_group::validate_group;
         task_group::TaskInput => |i| task_group::validate_task(i, day);
         task_group::StatusInput => task_group::validate_status;
-        quarantine::PolicyInput => quarantine::validate_policy;
+        quarantine::PolicyInput => |i| quarantine::validate_policy(i, day);
         station::StationInput => station::validate_station;
         incident::IncidentInput => |i| incident::validate_incident(i, at);
         incident::ComplaintInput => incident::validate_complaint;
@@ -184,7 +184,7 @@ fn all_forms(v: &[String]) {
         rectification::ReplyInput => rectification::validate_submission;
         rectification::ReplyInput => rectification::validate_verdict;
         staff::GroupInput => staff::validate_group;
-        staff::StaffInput => staff::validate_staff;
+        staff::StaffInput => |i| staff::validate_staff(i, day);
         disinfection::AreaInput => disinfection::validate_area;
         disinfection::RecordInput => |i| disinfection::validate_record(i, at);
         disinfection::WasteInput => |i| disinfection::validate_waste(i, day);

@@ -1155,6 +1155,7 @@ transport.seat = Seat
 error.transport_full = Full: no seat left.
 error.transport_worker_booked = This worker is on another train or bus already.
 error.transport_unknown_worker = No returning worker with this ID number; register them first.
+error.transport_departed = This train or bus has already left: nobody can be put on its manifest any more.
 difficulty.title = Enterprise difficulties
 difficulty.none = No difficulties reported
 difficulty.raise = Report a difficulty

@@ -1155,6 +1155,7 @@ transport.seat = 座号
 error.transport_full = 已满员，不能再安排。
 error.transport_worker_booked = 该人员已安排在其他车次。
 error.transport_unknown_worker = 未找到该身份证号的返岗人员，请先登记。
+error.transport_departed = 该专列（包车）已发车，不能再加入乘车名单。
 difficulty.title = 企业困难诉求
 difficulty.none = 暂无困难诉求
 difficulty.raise = 反映困难

@@ -161,7 +161,7 @@ both_backends!(district_board_rolls_up_by_street, |t: TestDb| async move {
     let mut l = app.session_for(lead).await;
     assert_eq!(
         app.get(&mut l, "/api/v1/district/board").await.status,
-        StatusCode::UNAUTHORIZED
+        StatusCode::FORBIDDEN
     );
     let token = "d".repeat(64);
     yizhan_store::board::create_token(
@@ -201,3 +201,44 @@ both_backends!(district_board_rolls_up_by_street, |t: TestDb| async move {
         StatusCode::NOT_FOUND
     );
 });
+
+both_backends!(
+    another_stations_board_and_a_missing_one_get_the_same_answer,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (_, _, st_a, st_b) = district(app.db()).await;
+        let lead = app
+            .user("zhuanban", Role::StationLead, Scope::Station(st_a), false)
+            .await;
+        let mut c = app.session_for(lead).await;
+        assert_eq!(
+            app.get(&mut c, &format!("/board/{st_a}")).await.status,
+            StatusCode::OK
+        );
+        for path in ["/board/{}", "/api/v1/stations/{}/board"] {
+            let other = app
+                .get(&mut c, &path.replace("{}", &st_b.to_string()))
+                .await;
+            let missing = app.get(&mut c, &path.replace("{}", "999999")).await;
+            assert_eq!(
+                other.status,
+                StatusCode::NOT_FOUND,
+                "{path}: {}",
+                other.body
+            );
+            // The same page but for the address it was asked at (the language switch's `next`).
+            assert_eq!(
+                (missing.status, missing.body.replace("999999", "N")),
+                (other.status, other.body.replace(&format!("/{st_b}"), "/N")),
+                "{path}"
+            );
+        }
+        // Signed out, both send the browser to the login page alike.
+        let mut anon = app.anon().await;
+        let other = app.get(&mut anon, &format!("/board/{st_b}")).await;
+        let missing = app.get(&mut anon, "/board/999999").await;
+        assert_eq!(other.status, missing.status);
+        assert_eq!(other.location(), format!("/login?next=%2Fboard%2F{st_b}"));
+        assert_eq!(missing.location(), "/login?next=%2Fboard%2F999999");
+    }
+);

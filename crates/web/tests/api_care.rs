@@ -502,16 +502,19 @@ both_backends!(roster_rules_hold_through_the_api, |t: TestDb| async move {
     assert_eq!(r.json()["error"]["field"], "days", "{}", r.body);
     // Three more: now the week is staffed, one a shift, and the rules hold for every shift.
     for (i, name) in ["李护士", "张医生", "赵护士"].iter().enumerate() {
-        let s = yizhan_core::staff::validate_staff(&yizhan_core::staff::StaffInput {
-            name: (*name).into(),
-            phone: format!("1390013900{i}"),
-            group_id: care.group.to_string(),
-            organisation: "区人民医院".into(),
-            post_risk: "high".into(),
-            loop_status: "in_loop".into(),
-            loop_start: "2026-01-01".into(),
-            ..Default::default()
-        })
+        let s = yizhan_core::staff::validate_staff(
+            &yizhan_core::staff::StaffInput {
+                name: (*name).into(),
+                phone: format!("1390013900{i}"),
+                group_id: care.group.to_string(),
+                organisation: "区人民医院".into(),
+                post_risk: "high".into(),
+                loop_status: "in_loop".into(),
+                loop_start: "2026-01-01".into(),
+                ..Default::default()
+            },
+            yizhan_core::time::local_date(yizhan_store::db::now()),
+        )
         .unwrap();
         yizhan_store::staff::create(app.db(), &yizhan_core::access::Actor::system(), st_a, &s)
             .await

@@ -70,9 +70,14 @@ both_backends!(a_notice_from_draft_to_published, |t: TestDb| async move {
         ]
     };
     let mut bad = week(String::new());
-    bad[1].1 = (today + chrono::Duration::days(1)).to_string();
+    bad[2].1 = (today - chrono::Duration::days(7)).to_string();
     let r = app.form(&mut i, "/notices", &fields(&bad)).await;
     assert!(r.body.contains("结束日期不能早于开始日期"), "{}", r.body);
+    // A period that has not begun is nothing to report on.
+    let mut bad = week(String::new());
+    bad[1].1 = (today + chrono::Duration::days(1)).to_string();
+    let r = app.form(&mut i, "/notices", &fields(&bad)).await;
+    assert!(r.body.contains("日期不能晚于今天"), "{}", r.body);
     let r = app
         .form(&mut i, "/notices", &fields(&week(String::new())))
         .await;

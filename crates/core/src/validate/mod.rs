@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+pub mod date;
 pub mod id_card;
 pub mod number;
 pub mod phone;

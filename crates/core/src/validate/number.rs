@@ -45,7 +45,8 @@ pub fn parse_choice<T>(
 
 /// A China Standard Time date-time as a browser's datetime-local input or a person writes it
 /// ("2026-01-02T08:30", "2026-01-02 08:30", seconds optional), as UTC. Not later than `now`
-/// plus five minutes: records are of things that happened, and clocks drift.
+/// plus five minutes: records are of things that happened, and clocks drift; not before 2020
+/// (`date::first_day`).
 pub fn parse_local_datetime(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Invalid> {
     let t: String = s.trim().chars().map(fold_fullwidth).collect();
     if t.is_empty() {
@@ -65,6 +66,12 @@ pub fn parse_local_datetime(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>
         .with_timezone(&Utc);
     if at > now + chrono::Duration::minutes(5) {
         return Err(Invalid::FutureDate);
+    }
+    if crate::time::local_date(at) < super::date::first_day() {
+        return Err(Invalid::OutOfRange {
+            min: super::date::first_day().to_string(),
+            max: crate::time::local_display(now),
+        });
     }
     Ok(at)
 }

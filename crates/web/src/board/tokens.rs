@@ -31,15 +31,28 @@ pub async fn board_access(
     id: Option<i64>,
 ) -> Result<(), WebError> {
     if let Some(p) = &ctx.principal {
+        // A station that does not exist and one the person may not read get the same 404.
         let target = match id {
-            Some(id) => stations::get(&state.db, id).await?.target(),
-            None => yizhan_core::access::Target::District,
+            Some(id) => match stations::get(&state.db, id).await {
+                Ok(s) => Some(s.target()),
+                Err(yizhan_store::StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
+            None => Some(yizhan_core::access::Target::District),
         };
-        if p.can(Permission::StationsRead, target) {
+        if target.is_some_and(|t| p.can(Permission::StationsRead, t)) {
             return Ok(());
         }
     }
     let Some(token) = cookies::get(headers, cookies::BOARD) else {
+        // Signed in without the right: another station's board is as absent as a missing
+        // one (404); the district board simply is not theirs (403).
+        if ctx.principal.is_some() {
+            return Err(match id {
+                Some(id) => deny(state, ctx, &format!("board {id}"), WebError::NotFound).await,
+                None => deny(state, ctx, "board district", WebError::Forbidden).await,
+            });
+        }
         return Err(WebError::Unauthenticated);
     };
     match board::find_token(&state.db, &token).await? {

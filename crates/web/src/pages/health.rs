@@ -209,16 +209,13 @@ pub async fn record_reading(
 ) -> Result<(health::HealthCheck, Option<i64>), WebError> {
     use yizhan_core::error::OnField;
     let (today, now_slot) = slot_at(yizhan_store::db::now(), &state.config.slots);
-    let day = if day.trim().is_empty() {
-        today
-    } else {
-        yizhan_core::guest::parse_date(day).on("day")?
-    };
-    if day > today {
-        return Err(yizhan_core::validate::Invalid::FutureDate)
-            .on("day")
-            .map_err(Into::into);
-    }
+    let stay = yizhan_store::stays::get(&state.db, stay_id).await?;
+    let day = yizhan_core::health::reading_day(
+        day,
+        today,
+        yizhan_core::time::local_date(stay.checked_in_at),
+    )
+    .on("day")?;
     let slot = if slot.trim().is_empty() {
         now_slot
     } else {

@@ -155,7 +155,7 @@ pub async fn create(
     FormBody(f): FormBody<NoticeInput>,
 ) -> Result<Response, WebError> {
     let result = async {
-        let n = validate_notice(&f)?;
+        let n = validate_notice(&f, today())?;
         let target = n.street_id.map_or(Target::District, Target::Street);
         if !ctx.user()?.can(Permission::InspectionsManage, target) {
             return Err(WebError::Rule {

@@ -86,7 +86,7 @@ pub async fn publish(
     ) {
         return Err(crate::policy::deny(state, ctx, "policy publish", WebError::Forbidden).await);
     }
-    let p = validate_policy(input)?;
+    let p = validate_policy(input, today())?;
 
     Ok(policies::create(&state.db, &Actor::from(ctx.user()?), &p).await?)
 }

@@ -18,6 +18,7 @@ use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id};
 use crate::i18n::Tr;
+use crate::pages::guests::today;
 use crate::pages::layout::Layout;
 use crate::pages::stations::visible;
 use crate::policy::require;
@@ -263,7 +264,7 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     let station = visible(&state, &ctx, id, Permission::StaffManage).await?;
     let result = async {
-        let s = validate_staff(&f)?;
+        let s = validate_staff(&f, today())?;
         check_group(&state, id, s.group_id).await?;
         Ok::<_, WebError>(staff::create(&state.db, &Actor::from(ctx.user()?), id, &s).await?)
     }
@@ -344,7 +345,7 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     let s = visible_staff(&state, &ctx, id, Permission::StaffManage).await?;
     let result = async {
-        let new = validate_staff(&f)?;
+        let new = validate_staff(&f, today())?;
         check_group(&state, s.station_id, new.group_id).await?;
         Ok::<_, WebError>(staff::update(&state.db, &Actor::from(ctx.user()?), id, &new).await?)
     }

@@ -164,7 +164,7 @@ pub struct BoardForm {
 }
 
 async fn board_one(state: &AppState, ctx: &Ctx, id: i64, f: &BoardForm) -> Result<i64, WebError> {
-    transports::get(&state.db, id).await?;
+    let transport = transports::get(&state.db, id).await?;
     let worker = if f.worker_id.trim().is_empty() {
         let number = yizhan_core::validate::parse_id_card(
             &f.id_number,
@@ -195,6 +195,10 @@ async fn board_one(state: &AppState, ctx: &Ctx, id: i64, f: &BoardForm) -> Resul
         )
         .await);
     }
+    yizhan_core::transport::check_boarding(
+        transport.departs_on,
+        yizhan_core::time::local_date(yizhan_store::db::now()),
+    )?;
     Ok(transports::board(&state.db, &Actor::from(ctx.user()?), id, worker.id).await?)
 }
 

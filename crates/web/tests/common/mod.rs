@@ -440,16 +440,19 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
     let group = yizhan_store::staff::create_group(db, &sys, station_id, &g)
         .await
         .unwrap();
-    let s = yizhan_core::staff::validate_staff(&yizhan_core::staff::StaffInput {
-        name: "王医生".into(),
-        phone: "13800138000".into(),
-        group_id: group.to_string(),
-        organisation: "区人民医院".into(),
-        post_risk: "high".into(),
-        loop_status: "in_loop".into(),
-        loop_start: "2026-01-01".into(),
-        ..Default::default()
-    })
+    let s = yizhan_core::staff::validate_staff(
+        &yizhan_core::staff::StaffInput {
+            name: "王医生".into(),
+            phone: "13800138000".into(),
+            group_id: group.to_string(),
+            organisation: "区人民医院".into(),
+            post_risk: "high".into(),
+            loop_status: "in_loop".into(),
+            loop_start: "2026-01-01".into(),
+            ..Default::default()
+        },
+        yizhan_core::time::local_date(yizhan_store::db::now()),
+    )
     .unwrap();
     let staff = yizhan_store::staff::create(db, &sys, station_id, &s)
         .await
