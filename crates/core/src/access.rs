@@ -215,7 +215,8 @@ pub enum Permission {
     SuppliesManage,
     /// Care records: meals and diets, relatives' contacts and deliveries.
     CareRecord,
-    /// See inspections (a station sees its own, and an unannounced one only once started).
+    /// See inspections (a station sees its own; an unannounced one not yet started only the
+    /// inspecting side sees: `inspection::may_see`).
     InspectionsRead,
     /// Write checklists, plan and carry out inspections, order and verify rectifications.
     InspectionsManage,

@@ -263,7 +263,7 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             )),
         ),
         ("GET", "/api/v1/inspections/{id}") => (
-            "An inspection with its checklist and results; 404 to the inspected station before an unannounced one starts",
+            "An inspection with its checklist and results; before an unannounced one starts, 404 to all but the inspecting side (the district's command, or the street that planned it): the inspected unit, its street's accounts and every viewer",
             None,
         ),
         ("GET", "/api/v1/rectifications/{id}") => (
