@@ -215,7 +215,8 @@ pub enum Permission {
     SuppliesManage,
     /// Care records: meals and diets, relatives' contacts and deliveries.
     CareRecord,
-    /// See inspections (a station sees its own, and an unannounced one only once started).
+    /// See inspections (a station sees its own; an unannounced one not yet started only the
+    /// inspecting side sees: `inspection::may_see`).
     InspectionsRead,
     /// Write checklists, plan and carry out inspections, order and verify rectifications.
     InspectionsManage,
@@ -235,8 +236,14 @@ pub enum Permission {
     DirectivesAcknowledge,
     /// See enterprises (an enterprise user: its own only; a street: its own).
     EnterprisesRead,
-    /// Register and edit enterprises, resumption status and the prevention plan.
+    /// Register and edit enterprises and file the prevention plan. The resumption status is
+    /// moved by the steps below (an enterprise's own account cannot set it in the edit form).
     EnterprisesWrite,
+    /// Apply for resumption (复工申请) and report having resumed: the enterprise's own account.
+    ResumptionApply,
+    /// Approve or reject a resumption application, with a reason: a commander of the
+    /// enterprise's street or of the district.
+    ResumptionReview,
     /// Organise special trains and chartered buses and their manifests.
     TransportManage,
     /// Route enterprises' difficulty tickets to departments and record their resolution.
@@ -312,6 +319,8 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         DirectivesAcknowledge => matches!(role, Commander | StationLead | Enterprise),
         EnterprisesRead => matches!(role, Commander | Inspector | Viewer | Enterprise),
         EnterprisesWrite => matches!(role, Commander | Enterprise),
+        ResumptionApply => matches!(role, Enterprise),
+        ResumptionReview => matches!(role, Commander),
         TransportManage | DifficultiesHandle | ReliefDecide | IndicatorsWrite => {
             matches!(role, Commander)
         }

@@ -1,11 +1,13 @@
 //! Inspections (督导检查): versioned checklist templates, planned or unannounced visits (四不两直)
-//! and a result per item. An unannounced inspection stays hidden from the inspected unit until
-//! the team starts it on site.
+//! and a result per item. An unannounced inspection stays hidden until the team starts it on
+//! site from everyone but the inspecting side (`may_see`): not only the inspected unit, but
+//! every account of its street — unless that street is the one inspecting — and the viewers.
 
 use crate::validate::date::planned_for;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::access::{Grant, Permission, Role, Scope, Target, role_allows};
 use crate::error::{DomainError, OnField};
 use crate::validate::{Invalid, optional_text, parse_choice, required_text};
 
@@ -171,6 +173,9 @@ pub struct NewInspection {
     pub kind: InspectionKind,
     pub planned_on: NaiveDate,
     pub team: String,
+    /// The street inspecting, when a street's command plans it (`inspecting_street`); `None`
+    /// for the district. Not read from the form: the handler sets it from the planner's grants.
+    pub inspector_street: Option<i64>,
 }
 
 pub fn validate_inspection(
@@ -199,6 +204,7 @@ pub fn validate_inspection(
         kind: parse_choice(&i.kind, InspectionKind::parse, "unannounced").on("kind")?,
         planned_on,
         team: required_text(&i.team, 100).on("team")?,
+        inspector_street: None,
     })
 }
 
@@ -242,6 +248,60 @@ pub const RULE_KEYS: &[&str] = &[
 /// an unannounced one only once the team has started it on site.
 pub fn visible_to_inspected(kind: InspectionKind, started: bool) -> bool {
     kind == InspectionKind::Planned || started
+}
+
+/// Who inspects, when someone holding `grants` plans an inspection of `target`: the district
+/// (`None`) if they inspect district-wide, else the street whose command they are and which
+/// holds the target. The street is what `may_see` lets in before an unannounced visit starts.
+pub fn inspecting_street(grants: &[Grant], target: Target) -> Option<i64> {
+    let inspects =
+        |g: &&Grant| role_allows(g.role, Permission::InspectionsManage) && g.scope.covers(target);
+    if grants
+        .iter()
+        .filter(inspects)
+        .any(|g| g.scope == Scope::District)
+    {
+        return None;
+    }
+    grants.iter().filter(inspects).find_map(|g| match g.scope {
+        Scope::Street(s) => Some(s),
+        _ => None,
+    })
+}
+
+/// May someone holding `grants` see this inspection (by id, in a list, in a count, its photos
+/// and orders)? Each grant must cover the inspected unit (`target`) and let its role read
+/// inspections. A planned inspection, or one started, is then visible as before. An unannounced
+/// one not yet started (四不两直) is known only to the inspecting side: the district's
+/// commanders and inspectors, and — when a street inspects (`inspector_street`) — that
+/// street's. Everyone else is kept out until the team arrives: the inspected station or
+/// enterprise, every account of the unit's street (its office would warn the unit), and the
+/// viewers, whatever their scope.
+pub fn may_see(
+    grants: &[Grant],
+    target: Target,
+    kind: InspectionKind,
+    started: bool,
+    inspector_street: Option<i64>,
+) -> bool {
+    grants.iter().any(|g| {
+        let reads = role_allows(g.role, Permission::InspectionsRead)
+            || role_allows(g.role, Permission::InspectionsManage);
+        if !reads || !g.scope.covers(target) {
+            return false;
+        }
+        if visible_to_inspected(kind, started) {
+            return true;
+        }
+        let inspecting_side = match g.scope {
+            Scope::District => true,
+            Scope::Street(s) => inspector_street == Some(s),
+            Scope::Station(_) | Scope::Enterprise(_) => false,
+        };
+        inspecting_side
+            && g.role != Role::Viewer
+            && role_allows(g.role, Permission::InspectionsManage)
+    })
 }
 
 #[cfg(test)]
@@ -385,5 +445,119 @@ mod tests {
         assert!(visible_to_inspected(InspectionKind::Planned, false));
         assert!(!visible_to_inspected(InspectionKind::Unannounced, false));
         assert!(visible_to_inspected(InspectionKind::Unannounced, true));
+    }
+
+    fn g(role: Role, scope: Scope) -> Grant {
+        Grant { role, scope }
+    }
+
+    /// Station 1 and enterprise 7 in street 10; street 20 is elsewhere.
+    const STATION: Target = Target::Station { id: 1, street: 10 };
+    const ENTERPRISE: Target = Target::Enterprise { id: 7, street: 10 };
+
+    #[test]
+    fn the_inspecting_street_is_the_planners_unless_they_inspect_district_wide() {
+        let street = [g(Role::Commander, Scope::Street(10))];
+        assert_eq!(inspecting_street(&street, STATION), Some(10));
+        assert_eq!(
+            inspecting_street(&[g(Role::Inspector, Scope::Street(10))], ENTERPRISE),
+            Some(10)
+        );
+        assert_eq!(
+            inspecting_street(&[g(Role::Commander, Scope::District)], STATION),
+            None
+        );
+        // Both: the district's grant wins (the district inspects).
+        let both = [
+            g(Role::Commander, Scope::Street(10)),
+            g(Role::Inspector, Scope::District),
+        ];
+        assert_eq!(inspecting_street(&both, STATION), None);
+        assert_eq!(
+            inspecting_street(&[g(Role::Commander, Scope::Street(10))], Target::Street(10)),
+            Some(10)
+        );
+        // A street's grant elsewhere, or a role that does not inspect, is no inspector.
+        assert_eq!(
+            inspecting_street(&[g(Role::Commander, Scope::Street(20))], STATION),
+            None
+        );
+        assert_eq!(
+            inspecting_street(&[g(Role::Viewer, Scope::Street(10))], STATION),
+            None
+        );
+    }
+
+    #[test]
+    fn an_unannounced_inspection_is_known_only_to_the_inspecting_side_until_it_starts() {
+        use InspectionKind::{Planned, Unannounced};
+        let district_cmd = [g(Role::Commander, Scope::District)];
+        let district_insp = [g(Role::Inspector, Scope::District)];
+        let street_cmd = [g(Role::Commander, Scope::Street(10))];
+        let street_insp = [g(Role::Inspector, Scope::Street(10))];
+        let street_viewer = [g(Role::Viewer, Scope::Street(10))];
+        let district_viewer = [g(Role::Viewer, Scope::District)];
+        let lead = [g(Role::StationLead, Scope::Station(1))];
+        let clerk = [g(Role::Enterprise, Scope::Enterprise(7))];
+        let other_street = [g(Role::Commander, Scope::Street(20))];
+        let admin = [g(Role::Admin, Scope::District)];
+        // (who, target, inspecting street) → sees it before the start?
+        let before: &[(&[Grant], Target, Option<i64>, bool)] = &[
+            // The district inspects: its command sees it; the unit's street does not.
+            (&district_cmd, STATION, None, true),
+            (&district_insp, STATION, None, true),
+            (&street_cmd, STATION, None, false),
+            (&street_insp, STATION, None, false),
+            (&street_cmd, ENTERPRISE, None, false),
+            (&street_cmd, Target::Street(10), None, false),
+            (&lead, STATION, None, false),
+            (&clerk, ENTERPRISE, None, false),
+            (&district_viewer, STATION, None, false),
+            (&street_viewer, STATION, None, false),
+            (&other_street, STATION, None, false),
+            (&admin, STATION, None, false),
+            // Street 10 inspects: its command sees it, and so does the district's.
+            (&street_cmd, STATION, Some(10), true),
+            (&street_insp, ENTERPRISE, Some(10), true),
+            (&street_cmd, Target::Street(10), Some(10), true),
+            (&district_cmd, STATION, Some(10), true),
+            // Still not the unit, nor any viewer, nor another street.
+            (&lead, STATION, Some(10), false),
+            (&clerk, ENTERPRISE, Some(10), false),
+            (&street_viewer, STATION, Some(10), false),
+            (&district_viewer, STATION, Some(10), false),
+            (&other_street, STATION, Some(10), false),
+            // A street's own inspection of a unit elsewhere does not let it see others'.
+            (&street_cmd, STATION, Some(20), false),
+        ];
+        for (n, (who, target, by, expected)) in before.iter().enumerate() {
+            assert_eq!(
+                may_see(who, *target, Unannounced, false, *by),
+                *expected,
+                "vector {n}: {who:?}"
+            );
+        }
+        // Once started, or when planned, everyone who reads inspections of the unit sees it.
+        for who in [
+            &district_cmd[..],
+            &street_cmd,
+            &street_insp,
+            &street_viewer,
+            &district_viewer,
+            &lead,
+        ] {
+            assert!(may_see(who, STATION, Unannounced, true, None), "{who:?}");
+            assert!(may_see(who, STATION, Planned, false, None), "{who:?}");
+        }
+        assert!(may_see(&clerk, ENTERPRISE, Unannounced, true, Some(10)));
+        // Scope still holds: never another street's or station's, never for the admin.
+        for (who, target) in [
+            (&other_street[..], STATION),
+            (&admin, STATION),
+            (&lead, Target::Station { id: 2, street: 10 }),
+            (&clerk, Target::Enterprise { id: 8, street: 10 }),
+        ] {
+            assert!(!may_see(who, target, Planned, true, None), "{who:?}");
+        }
     }
 }

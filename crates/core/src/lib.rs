@@ -48,6 +48,7 @@ pub mod release;
 pub mod relief;
 pub mod report;
 pub mod results_import;
+pub mod resumption;
 pub mod returning_worker;
 pub mod room;
 pub mod roster;

@@ -3,7 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Target};
-use yizhan_core::enterprise::NewEnterprise;
+use yizhan_core::enterprise::{NewEnterprise, Resumption};
+use yizhan_core::error::DomainError;
+use yizhan_core::resumption::{KEY_MOVED, Move, Progress, Step};
 
 use crate::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q, q_dynamic};
@@ -27,6 +29,12 @@ pub struct Enterprise {
     pub approved_on: Option<NaiveDate>,
     pub resumed_on: Option<NaiveDate>,
     pub has_plan: bool,
+    /// The command's last decision on an application (`approved`, `rejected`), its reason,
+    /// who and when; kept after a rejection so the enterprise sees why.
+    pub review_decision: Option<String>,
+    pub review_reason: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -37,12 +45,26 @@ impl Enterprise {
             street: self.street_id,
         }
     }
+
+    /// The status as the domain reads it (a stored code is always one of the four).
+    pub fn status(&self) -> Resumption {
+        Resumption::parse(&self.resumption).unwrap_or(Resumption::NotStarted)
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            status: self.status(),
+            applied_on: self.applied_on,
+            approved_on: self.approved_on,
+            resumed_on: self.resumed_on,
+        }
+    }
 }
 
 const SELECT: &str = "SELECT e.id, e.uscc, e.name, e.street_id, t.name AS street, e.industry, e.above_scale,
         e.headcount, e.contact_name, e.contact_phone, e.resumption, e.applied_on, e.approved_on,
         e.resumed_on, EXISTS (SELECT 1 FROM enterprise_plans p WHERE p.enterprise_id = e.id) AS has_plan,
-        e.updated_at
+        e.review_decision, e.review_reason, e.reviewed_by, e.reviewed_at, e.updated_at
    FROM enterprises e JOIN streets t ON t.id = e.street_id";
 
 pub async fn get(db: &Db, id: i64) -> Result<Enterprise> {
@@ -86,23 +108,20 @@ async fn insert(tx: &mut Tx, e: &NewEnterprise) -> Result<i64> {
     Ok(id)
 }
 
-async fn replace(tx: &mut Tx, id: i64, e: &NewEnterprise) -> Result<()> {
-    let n = tx
-        .execute(
-            values(
-                "UPDATE enterprises SET uscc = $1, name = $2, street_id = $3, industry = $4, above_scale = $5,
-                     headcount = $6, contact_name = $7, contact_phone = $8, resumption = $9, applied_on = $10,
-                     approved_on = $11, resumed_on = $12, updated_at = $13
-                 WHERE id = $14",
-                e,
-            )
-            .bind(id),
+/// Rewrites the record if its status is still `from`; the number of rows written.
+async fn replace(tx: &mut Tx, id: i64, from: Resumption, e: &NewEnterprise) -> Result<u64> {
+    tx.execute(
+        values(
+            "UPDATE enterprises SET uscc = $1, name = $2, street_id = $3, industry = $4, above_scale = $5,
+                 headcount = $6, contact_name = $7, contact_phone = $8, resumption = $9, applied_on = $10,
+                 approved_on = $11, resumed_on = $12, updated_at = $13
+             WHERE id = $14 AND resumption = $15",
+            e,
         )
-        .await?;
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+        .bind(id)
+        .bind(from.as_str()),
+    )
+    .await
 }
 
 pub async fn create(db: &Db, actor: &Actor, e: &NewEnterprise) -> Result<i64> {
@@ -118,17 +137,134 @@ pub async fn create(db: &Db, actor: &Actor, e: &NewEnterprise) -> Result<i64> {
     Ok(id)
 }
 
-pub async fn update(db: &Db, actor: &Actor, id: i64, e: &NewEnterprise) -> Result<()> {
+/// Saves the edit form. `from` is the status the form was checked against: the write lands
+/// only if it is still the stored one, so a review committed meanwhile is never overwritten.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    from: Resumption,
+    e: &NewEnterprise,
+) -> Result<()> {
     let mut tx = db.begin().await?;
-    replace(&mut tx, id, e).await?;
+    if replace(&mut tx, id, from, e).await? == 0 {
+        return Err(missing_or_moved(&mut tx, id).await);
+    }
     audit::append(
         &mut tx,
         actor,
-        Entry::new("enterprise.update", "enterprise", id)
-            .detail(serde_json::json!({ "resumption": e.resumption.as_str() })),
+        Entry::new("enterprise.update", "enterprise", id).detail(serde_json::json!({
+            "from": from.as_str(),
+            "resumption": e.resumption.as_str(),
+        })),
     )
     .await?;
     tx.commit().await
+}
+
+/// Why a conditional write touched nothing: no such enterprise, or its status moved on.
+async fn missing_or_moved(tx: &mut Tx, id: i64) -> StoreError {
+    match tx
+        .fetch_optional::<(i64,)>(q("SELECT id FROM enterprises WHERE id = $1").bind(id))
+        .await
+    {
+        Ok(None) => StoreError::NotFound,
+        Ok(Some(_)) => moved(),
+        Err(e) => e,
+    }
+}
+
+fn moved() -> StoreError {
+    StoreError::Refused(DomainError::Rule {
+        field: Some("resumption"),
+        key: KEY_MOVED,
+    })
+}
+
+/// One step of the resumption review, as the domain decided it (`yizhan_core::resumption::next`).
+/// The update is conditional on the status still being `m.from`: of two reviewers deciding at
+/// once exactly one lands, the other is refused (`KEY_MOVED`) and nothing of theirs is saved.
+/// `day` is the step's date; `reason` the review's.
+pub async fn take_step(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    m: Move,
+    reason: Option<&str>,
+    day: NaiveDate,
+) -> Result<()> {
+    let Move { step, from, to } = m;
+    let at = now();
+    // Each statement sets what its step changes; all end in `WHERE id = $1 AND resumption = $2`.
+    let cond = "WHERE id = $1 AND resumption = $2";
+    let query = match step {
+        Step::Apply => q_dynamic(format!(
+            "UPDATE enterprises SET resumption = $3, applied_on = $4, approved_on = NULL, resumed_on = NULL,
+                 updated_at = $5 {cond}"
+        ))
+        .bind(id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(day)
+        .bind(at),
+        Step::Approve | Step::Reject => q_dynamic(format!(
+            "UPDATE enterprises SET resumption = $3, approved_on = $4,
+                 applied_on = CASE WHEN $3 = 'not_started' THEN NULL ELSE applied_on END, resumed_on = NULL,
+                 review_decision = $5, review_reason = $6, reviewed_by = $7, reviewed_at = $8, updated_at = $8
+             {cond}"
+        ))
+        .bind(id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind((step == Step::Approve).then_some(day))
+        .bind(step.decision().map(|d| d.as_str()))
+        .bind(reason)
+        .bind(actor.name.as_str())
+        .bind(at),
+        Step::Resume => q_dynamic(format!(
+            "UPDATE enterprises SET resumption = $3, resumed_on = $4, updated_at = $5 {cond}"
+        ))
+        .bind(id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(day)
+        .bind(at),
+    };
+    let mut tx = db.begin().await?;
+    let n = tx.execute(query).await?;
+    if n == 0 {
+        return Err(missing_or_moved(&mut tx, id).await);
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new(
+            match step {
+                Step::Apply => "enterprise.apply",
+                Step::Approve => "enterprise.approve",
+                Step::Reject => "enterprise.reject",
+                Step::Resume => "enterprise.resume",
+            },
+            "enterprise",
+            id,
+        )
+        .detail(serde_json::json!({
+            "from": from.as_str(),
+            "to": to.as_str(),
+            "reason": reason,
+        })),
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// The applications waiting for review, oldest first (the web layer keeps those in the
+/// reviewer's scope).
+pub async fn applied(db: &Db) -> Result<Vec<Enterprise>> {
+    db.fetch_all(q_dynamic(format!(
+        "{SELECT} WHERE e.resumption = 'applied' ORDER BY e.applied_on, e.id"
+    )))
+    .await
 }
 
 /// Files (or replaces) the enterprise's prevention plan (防控方案).

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use yizhan_core::access::{Actor, Target};
+use yizhan_core::access::{Actor, Grant, Target};
 use yizhan_core::error::DomainError;
 use yizhan_core::inspection::{
     KEY_FINISHED, KEY_INCOMPLETE, KEY_NOT_STARTED, NewInspection, NewTemplate, Outcome, Unit,
@@ -96,6 +96,8 @@ pub struct Inspection {
     pub planned_on: NaiveDate,
     pub team: String,
     pub created_by: String,
+    /// The street inspecting (its command planned it); `None` for the district.
+    pub inspector_street_id: Option<i64>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub failed: i64,
@@ -119,6 +121,16 @@ impl Inspection {
         yizhan_core::inspection::InspectionKind::parse(&self.kind)
             .unwrap_or(yizhan_core::inspection::InspectionKind::Unannounced)
     }
+    /// May someone holding `grants` see it (`yizhan_core::inspection::may_see`)?
+    pub fn seen_by(&self, grants: &[Grant]) -> bool {
+        yizhan_core::inspection::may_see(
+            grants,
+            self.target(),
+            self.kind(),
+            self.started_at.is_some(),
+            self.inspector_street_id,
+        )
+    }
 }
 
 /// Whom an inspected unit belongs to, for scope checks.
@@ -133,7 +145,7 @@ pub fn unit_target(unit: Unit, street: i64) -> Target {
 const SELECT: &str = "SELECT i.id, i.template_id, t.name AS template_name, i.unit_kind, i.station_id, i.enterprise_id,
         COALESCE(st.name, e.name, sr.name) AS station_name,
         COALESCE(st.street_id, e.street_id, i.street_id) AS street_id,
-        i.kind, i.planned_on, i.team, i.created_by, i.started_at, i.finished_at,
+        i.kind, i.planned_on, i.team, i.created_by, i.inspector_street_id, i.started_at, i.finished_at,
         (SELECT COUNT(*) FROM inspection_results r WHERE r.inspection_id = i.id AND r.result = 'fail') AS failed,
         (SELECT COUNT(*) FROM inspection_results r WHERE r.inspection_id = i.id) AS recorded
    FROM inspections i JOIN inspection_templates t ON t.id = i.template_id
@@ -171,8 +183,8 @@ pub async fn create(db: &Db, actor: &Actor, i: &NewInspection) -> Result<i64> {
     let mut tx = db.begin().await?;
     let (id,): (i64,) = tx
         .fetch_one(
-            q("INSERT INTO inspections (template_id, unit_kind, station_id, street_id, enterprise_id, kind, planned_on, team, created_by, created_at)
-               VALUES ($1, $8, $2, $9, $10, $3, $4, $5, $6, $7) RETURNING id")
+            q("INSERT INTO inspections (template_id, unit_kind, station_id, street_id, enterprise_id, kind, planned_on, team, created_by, created_at, inspector_street_id)
+               VALUES ($1, $8, $2, $9, $10, $3, $4, $5, $6, $7, $11) RETURNING id")
             .bind(i.template_id)
             .bind(match i.unit {
                 Unit::Station(id) => Some(id),
@@ -191,7 +203,8 @@ pub async fn create(db: &Db, actor: &Actor, i: &NewInspection) -> Result<i64> {
             .bind(match i.unit {
                 Unit::Enterprise(id) => Some(id),
                 _ => None,
-            }),
+            })
+            .bind(i.inspector_street),
         )
         .await?;
     // The audit entry is read by admins only; it names the station so an unannounced plan is
@@ -200,7 +213,7 @@ pub async fn create(db: &Db, actor: &Actor, i: &NewInspection) -> Result<i64> {
         &mut tx,
         actor,
         Entry::new("inspection.plan", "inspection", id)
-            .detail(serde_json::json!({ "unit": i.unit.kind(), "unit_id": i.unit.id(), "kind": i.kind.as_str() })),
+            .detail(serde_json::json!({ "unit": i.unit.kind(), "unit_id": i.unit.id(), "kind": i.kind.as_str(), "inspector_street": i.inspector_street })),
     )
     .await?;
     tx.commit().await?;

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use yizhan_core::access::{Actor, Target};
+use yizhan_core::access::{Actor, Grant, Target};
 use yizhan_core::error::DomainError;
 use yizhan_core::inspection::Unit;
 use yizhan_core::rectification::{
@@ -22,6 +22,8 @@ pub struct Rectification {
     pub inspection_id: i64,
     pub inspection_kind: String,
     pub inspection_started: bool,
+    /// The street that inspected (`None`: the district), for `seen_by`.
+    pub inspector_street_id: Option<i64>,
     pub item_id: i64,
     pub topic: String,
     pub item: String,
@@ -57,6 +59,17 @@ impl Rectification {
         )
         .unwrap_or(Unit::Street(self.street_id))
     }
+    /// May someone holding `grants` see it? As its inspection (`inspection::may_see`).
+    pub fn seen_by(&self, grants: &[Grant]) -> bool {
+        yizhan_core::inspection::may_see(
+            grants,
+            self.target(),
+            yizhan_core::inspection::InspectionKind::parse(&self.inspection_kind)
+                .unwrap_or(yizhan_core::inspection::InspectionKind::Unannounced),
+            self.inspection_started,
+            self.inspector_street_id,
+        )
+    }
     pub fn target(&self) -> Target {
         crate::inspections::unit_target(self.unit(), self.street_id)
     }
@@ -69,7 +82,7 @@ impl Rectification {
 }
 
 const SELECT: &str = "SELECT r.id, r.inspection_id, i.kind AS inspection_kind,
-        (i.started_at IS NOT NULL) AS inspection_started, r.item_id, it.topic, it.text AS item,
+        (i.started_at IS NOT NULL) AS inspection_started, i.inspector_street_id, r.item_id, it.topic, it.text AS item,
         r.unit_kind, r.station_id, r.enterprise_id, COALESCE(st.name, e.name, sr.name) AS station_name,
         COALESCE(st.street_id, e.street_id, r.street_id) AS street_id, r.severity, r.finding, r.responsible,
         r.deadline, r.status, r.reply, r.submitted_by, r.submitted_at, r.verdict, r.verified_by,

@@ -1,8 +1,9 @@
 //! Upgrading a SQLite database that already holds inspections, rectifications and photos to the
 //! migration that rebuilds those tables (0017): every row and every link survives, and the
-//! foreign keys and the file check clean (PostgreSQL alters the tables in place); and the import
-//! reports kept as one JSON text per run becoming a row per problem (0023), on both backends;
-//! and certificates' computable check codes replaced by random ones (0026), on both.
+//! foreign keys and the file check clean (PostgreSQL alters the tables in place); the import
+//! reports kept as one JSON text per run becoming a row per problem (0023); certificates'
+//! computable check codes replaced by random ones (0026); and the inspecting street of the
+//! inspections already planned (0027), each on both backends.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
@@ -338,6 +339,82 @@ async fn old_certificate_codes_are_replaced_by_random_ones_on_postgres() {
         .await
         .unwrap();
     check_new_codes(codes);
+    pool.close().await;
+    fresh.drop().await;
+}
+
+/// Inspections planned before 0027, by whom, and the inspecting street 0027 must find: a
+/// street's commander → that street; the district's inspector, someone holding both, an
+/// account since deleted, a street's commander inspecting outside the street → the district.
+fn inspections_before_0027(t: &str) -> Vec<String> {
+    let mut sql = vec![
+        "INSERT INTO district (id, name, code) VALUES (1, '龙岗区', '440307')".to_owned(),
+        "INSERT INTO streets (id, district_id, name) VALUES (1, 1, '吉华街道'), (2, 1, '平湖街道')".to_owned(),
+        format!("INSERT INTO stations (id, street_id, name, address, kind, capacity, contact_name, contact_phone, active, created_at, updated_at)
+                 VALUES (1, 1, '卓汇健康驿站', '吉华', 'hotel', 10, '陈', '13800138000', TRUE, {t}, {t})"),
+        format!("INSERT INTO users (id, username, display_name, password_hash, created_at, updated_at)
+                 VALUES (1, 'jiedao', '街道', '-', {t}, {t}), (2, 'ducha', '督导', '-', {t}, {t}), (3, 'both', '兼', '-', {t}, {t})"),
+        "INSERT INTO user_roles (user_id, role, scope_kind, scope_id) VALUES (1, 'commander', 'street', 1), (2, 'inspector', 'district', NULL), (3, 'commander', 'street', 1), (3, 'inspector', 'district', NULL)".to_owned(),
+        format!("INSERT INTO inspection_templates (id, name, version, created_by, created_at) VALUES (1, '检查表', 1, 'x', {t})"),
+    ];
+    for (id, unit, by) in [
+        (1, "station", "jiedao"),
+        (2, "station", "ducha"),
+        (3, "station", "both"),
+        (4, "station", "gone"),
+        (5, "street2", "jiedao"),
+    ] {
+        let (kind, station, street) = match unit {
+            "station" => ("station", "1", "NULL"),
+            _ => ("street", "NULL", "2"),
+        };
+        sql.push(format!(
+            "INSERT INTO inspections (id, template_id, unit_kind, station_id, street_id, kind, planned_on, team, created_by, created_at)
+             VALUES ({id}, 1, '{kind}', {station}, {street}, 'unannounced', '2026-01-01', '组', '{by}', {t})"
+        ));
+    }
+    sql
+}
+
+const INSPECTORS_AFTER_0027: [(i64, Option<i64>); 5] =
+    [(1, Some(1)), (2, None), (3, None), (4, None), (5, None)];
+
+#[tokio::test]
+async fn planned_inspections_get_their_inspecting_street_on_sqlite() {
+    let (dir, pool, all) = sqlite_before("0027", 27).await;
+    for sql in inspections_before_0027("'2026-01-01T01:00:00.000000Z'") {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    all.run(&pool).await.unwrap();
+    let got: Vec<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, inspector_street_id FROM inspections ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(got, INSPECTORS_AFTER_0027);
+    pool.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn planned_inspections_get_their_inspecting_street_on_postgres() {
+    let (fresh, pool, all) = FreshPg::before("0027", 27).await;
+    for sql in inspections_before_0027("now()") {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    all.run(&pool).await.unwrap();
+    let got: Vec<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, inspector_street_id FROM inspections ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(got, INSPECTORS_AFTER_0027);
     pool.close().await;
     fresh.drop().await;
 }

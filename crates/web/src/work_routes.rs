@@ -31,6 +31,11 @@ pub fn add(r: Routes) -> Routes {
         pages::enterprises::create,
     )
     .get(
+        "/enterprises/review",
+        Perm(ResumptionReview),
+        pages::enterprises::queue,
+    )
+    .get(
         "/enterprises/{id}",
         Perm(EnterprisesRead),
         pages::enterprises::show,
@@ -56,6 +61,37 @@ pub fn add(r: Routes) -> Routes {
         Perm(EnterprisesRead),
         pages::enterprises::download_plan,
     )
+    // resumption review: the enterprise applies and reports resumed, the command reviews
+    .post(
+        "/enterprises/{id}/apply",
+        Perm(ResumptionApply),
+        pages::enterprises::apply,
+    )
+    .post(
+        "/enterprises/{id}/review",
+        Perm(ResumptionReview),
+        pages::enterprises::review,
+    )
+    .post(
+        "/enterprises/{id}/resumed",
+        Perm(EnterprisesWrite),
+        pages::enterprises::resumed,
+    )
+    .post(
+        "/api/v1/enterprises/{id}/apply",
+        Perm(ResumptionApply),
+        pages::enterprises::api_apply,
+    )
+    .post(
+        "/api/v1/enterprises/{id}/review",
+        Perm(ResumptionReview),
+        pages::enterprises::api_review,
+    )
+    .post(
+        "/api/v1/enterprises/{id}/resumed",
+        Perm(EnterprisesWrite),
+        pages::enterprises::api_resumed,
+    )
     .get(
         "/api/v1/enterprises",
         Perm(EnterprisesRead),
@@ -65,6 +101,11 @@ pub fn add(r: Routes) -> Routes {
         "/api/v1/enterprises/{id}",
         Perm(EnterprisesRead),
         pages::enterprises::api_show,
+    )
+    .put(
+        "/api/v1/enterprises/{id}",
+        Perm(EnterprisesWrite),
+        pages::enterprises::api_update,
     )
     .get("/resumption", Perm(ReportsRead), pages::resumption::show)
     .get(

@@ -1,5 +1,6 @@
 //! Inspections through the real router on SQLite and PostgreSQL: checklists, planning, an
-//! unannounced inspection kept from the station until it starts (四不两直), results and finish.
+//! unannounced inspection kept from the station — and from its street and every viewer,
+//! unless the street inspects — until it starts (四不两直), results and finish.
 
 mod common;
 
@@ -499,5 +500,303 @@ both_backends!(
         );
         assert_eq!(n["content"]["total"]["findings"], 2);
         assert_eq!(n["content"]["total"]["closed"], 1);
+    }
+);
+
+both_backends!(
+    an_unannounced_inspection_is_hidden_from_the_units_street_until_it_starts,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (street_a, street_b, st_a, _) = district(app.db()).await;
+        let sys = yizhan_core::access::Actor::system();
+        let ent = common::enterprise(app.db(), "91350100M000100Y43", "甲电子", street_a).await;
+        let checklist = yizhan_store::inspections::create_template(
+            app.db(),
+            &sys,
+            &yizhan_core::inspection::validate_template(&yizhan_core::inspection::TemplateInput {
+                name: "暗访检查表".into(),
+                items: "三区两通道 | 分区 | 标识清楚".into(),
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+        .to_string();
+        let today = yizhan_core::time::local_date(yizhan_store::db::now()).to_string();
+        let user = async |name: &str, role: Role, scope: Scope| {
+            app.session_for(app.user(name, role, scope, false).await)
+                .await
+        };
+        let mut ducha = user("ducha", Role::Inspector, Scope::District).await;
+        let mut zhihui = user("zhihui", Role::Commander, Scope::District).await;
+        let mut jihua = user("jihua", Role::Commander, Scope::Street(street_a)).await;
+        let mut jihua_ducha = user("jihua_ducha", Role::Inspector, Scope::Street(street_a)).await;
+        let mut jihua_view = user("jihua_view", Role::Viewer, Scope::Street(street_a)).await;
+        let mut guancha = user("guancha", Role::Viewer, Scope::District).await;
+        let mut pinghu = user("pinghu", Role::Commander, Scope::Street(street_b)).await;
+        let mut lead = user("lead", Role::StationLead, Scope::Station(st_a)).await;
+        let plan = async |c: &mut common::Client, unit: String, kind: &str, team: &str| {
+            let r = app
+                .form(
+                    c,
+                    "/inspections",
+                    &[
+                        ("template_id", &checklist),
+                        ("unit", &unit),
+                        ("kind", kind),
+                        ("planned_on", &today),
+                        ("team", team),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+            r.location()
+                .trim_start_matches("/inspections/")
+                .parse::<i64>()
+                .unwrap()
+        };
+        // The district plans three unannounced visits in street A (its station, an enterprise,
+        // the street office itself) and one announced; street A plans one of its own.
+        let secret = [
+            plan(
+                &mut ducha,
+                format!("station:{st_a}"),
+                "unannounced",
+                "区暗访组 周督导",
+            )
+            .await,
+            plan(
+                &mut ducha,
+                format!("enterprise:{ent}"),
+                "unannounced",
+                "区暗访组 周督导",
+            )
+            .await,
+            plan(
+                &mut ducha,
+                format!("street:{street_a}"),
+                "unannounced",
+                "区暗访组 周督导",
+            )
+            .await,
+        ];
+        let announced = plan(
+            &mut ducha,
+            format!("station:{st_a}"),
+            "planned",
+            "区督导组 明查",
+        )
+        .await;
+        let own = plan(
+            &mut jihua,
+            format!("station:{st_a}"),
+            "unannounced",
+            "吉华街道自查组",
+        )
+        .await;
+        assert_eq!(
+            yizhan_store::inspections::get(app.db(), own)
+                .await
+                .unwrap()
+                .inspector_street_id,
+            Some(street_a)
+        );
+        assert_eq!(
+            yizhan_store::inspections::get(app.db(), secret[0])
+                .await
+                .unwrap()
+                .inspector_street_id,
+            None
+        );
+        // A photo on file for the station visit (the store takes it; the read path must hide it).
+        let item = yizhan_store::inspections::items(app.db(), checklist.parse().unwrap())
+            .await
+            .unwrap()[0]
+            .id;
+        let photo = yizhan_store::photos::add(
+            app.db(),
+            &sys,
+            &yizhan_store::photos::NewPhoto {
+                subject: yizhan_store::photos::Subject::Item {
+                    inspection_id: secret[0],
+                    item_id: item,
+                },
+                width: 1,
+                height: 1,
+                sha256: "0".repeat(64),
+                jpeg: vec![0xFF, 0xD8, 0xFF, 0xD9],
+                thumb: vec![0xFF, 0xD8, 0xFF, 0xD9],
+            },
+        )
+        .await
+        .unwrap();
+
+        let planned_tile = async |c: &mut common::Client| {
+            let b = app.get(c, "/command").await.body;
+            let at = b.find("data-testid=\"tile-planned\">").expect("the tile") + 27;
+            b[at..at + b[at..].find('<').unwrap()].to_owned()
+        };
+        // Before the start: the unit's street (commander, inspector, viewer) and every viewer
+        // see none of the district's unannounced visits — list, id, API, photo, count.
+        for (who, c) in [
+            ("street A commander", &mut jihua),
+            ("street A inspector", &mut jihua_ducha),
+            ("street A viewer", &mut jihua_view),
+            ("district viewer", &mut guancha),
+        ] {
+            let list = app.get(c, "/inspections").await;
+            assert_eq!(list.status, StatusCode::OK, "{who}");
+            assert!(
+                !list.body.contains("周督导") && list.body.contains("明查"),
+                "{who}: {}",
+                list.body
+            );
+            for id in secret {
+                for path in [
+                    format!("/inspections/{id}"),
+                    format!("/api/v1/inspections/{id}"),
+                ] {
+                    let r = app.get(c, &path).await;
+                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} {path}");
+                    assert!(!r.body.contains("周督导"), "{who} {path}");
+                }
+            }
+            for path in [format!("/photos/{photo}"), format!("/photos/{photo}/thumb")] {
+                assert_eq!(
+                    app.get(c, &path).await.status,
+                    StatusCode::NOT_FOUND,
+                    "{who} {path}"
+                );
+            }
+            assert_eq!(
+                app.get(c, &format!("/inspections/{announced}"))
+                    .await
+                    .status,
+                StatusCode::OK,
+                "{who}: an announced one is seen as before"
+            );
+        }
+        // Nor can the street's commander start (or record on) one it cannot see.
+        assert_eq!(
+            app.form(
+                &mut jihua,
+                &format!("/inspections/{}/start", secret[0]),
+                &[]
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
+        );
+        // The street's own unannounced visit: its commander and inspector see it; its viewer,
+        // the district's viewer, the station and another street do not.
+        for c in [&mut jihua, &mut jihua_ducha, &mut zhihui, &mut ducha] {
+            assert_eq!(
+                app.get(c, &format!("/inspections/{own}")).await.status,
+                StatusCode::OK
+            );
+        }
+        for c in [&mut jihua_view, &mut guancha, &mut lead, &mut pinghu] {
+            assert_eq!(
+                app.get(c, &format!("/api/v1/inspections/{own}"))
+                    .await
+                    .status,
+                StatusCode::NOT_FOUND
+            );
+        }
+        // The counts on the overview follow: planned visits not yet started that each may see.
+        for (c, n) in [
+            (&mut zhihui, "5"),
+            (&mut ducha, "5"),
+            (&mut jihua, "2"),
+            (&mut jihua_ducha, "2"),
+            (&mut jihua_view, "1"),
+            (&mut guancha, "1"),
+            (&mut pinghu, "0"),
+        ] {
+            assert_eq!(planned_tile(c).await, n);
+        }
+        // The district's command sees everything it planned.
+        let list = app.get(&mut zhihui, "/inspections").await.body;
+        assert!(list.contains("周督导") && list.contains("吉华街道自查组"));
+        assert_eq!(
+            app.get(&mut zhihui, &format!("/photos/{photo}"))
+                .await
+                .status,
+            StatusCode::OK
+        );
+
+        // On site: once started, the street and the viewers see it as before.
+        for id in secret {
+            app.form(&mut ducha, &format!("/inspections/{id}/start"), &[])
+                .await;
+        }
+        for c in [&mut jihua, &mut jihua_view, &mut guancha] {
+            assert!(app.get(c, "/inspections").await.body.contains("周督导"));
+            for id in secret {
+                assert_eq!(
+                    app.get(c, &format!("/api/v1/inspections/{id}"))
+                        .await
+                        .status,
+                    StatusCode::OK
+                );
+            }
+            assert_eq!(
+                app.get(c, &format!("/photos/{photo}")).await.status,
+                StatusCode::OK
+            );
+        }
+        assert_eq!(planned_tile(&mut jihua).await, "2");
+
+        // A rectification order by id and in the list follows its inspection: were it not yet
+        // started, the street would not see it (the database set back by hand to test the
+        // read path), and sees it again once started.
+        let (rect, _) =
+            common::rectification_fixture(app.db(), st_a, checklist.parse().unwrap()).await;
+        let of = yizhan_store::rectifications::get(app.db(), rect)
+            .await
+            .unwrap()
+            .inspection_id;
+        app.db()
+            .execute(
+                yizhan_store::db::q("UPDATE inspections SET started_at = NULL WHERE id = $1")
+                    .bind(of),
+            )
+            .await
+            .unwrap();
+        for c in [&mut jihua, &mut guancha] {
+            assert_eq!(
+                app.get(c, &format!("/rectifications/{rect}")).await.status,
+                StatusCode::NOT_FOUND
+            );
+            assert!(!app.get(c, "/rectifications").await.body.contains("302房"));
+            assert_eq!(
+                app.get(c, &format!("/api/v1/rectifications/{rect}"))
+                    .await
+                    .status,
+                StatusCode::NOT_FOUND
+            );
+        }
+        assert_eq!(
+            app.get(&mut zhihui, &format!("/rectifications/{rect}"))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        assert!(
+            app.get(&mut zhihui, "/rectifications")
+                .await
+                .body
+                .contains("302房")
+        );
+        yizhan_store::inspections::start(app.db(), &sys, of)
+            .await
+            .unwrap();
+        for c in [&mut jihua, &mut guancha] {
+            assert_eq!(
+                app.get(c, &format!("/rectifications/{rect}")).await.status,
+                StatusCode::OK
+            );
+            assert!(app.get(c, "/rectifications").await.body.contains("302房"));
+        }
     }
 );

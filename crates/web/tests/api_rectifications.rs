@@ -67,6 +67,7 @@ both_backends!(
                 kind: yizhan_core::inspection::InspectionKind::Unannounced,
                 planned_on: today,
                 team: "区督导组".into(),
+                inspector_street: None,
             },
         )
         .await

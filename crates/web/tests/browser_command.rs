@@ -84,6 +84,7 @@ both_backends!(
                         kind: yizhan_core::inspection::InspectionKind::Unannounced,
                         planned_on: yizhan_core::time::local_date(yizhan_store::db::now()),
                         team: "区督导组 孙督导".into(),
+                        inspector_street: None,
                     },
                 )
                 .await

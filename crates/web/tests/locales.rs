@@ -140,6 +140,18 @@ fn generated_keys_exist() {
     for r in yizhan_core::attention::Reason::ALL {
         assert!(zh.contains(r.label_key()), "{r:?}");
     }
+    for s in yizhan_core::resumption::Step::ALL {
+        assert!(zh.contains(s.label_key()), "{s:?}");
+    }
+    for d in yizhan_core::resumption::Decision::ALL {
+        assert!(zh.contains(d.label_key()), "{d:?}");
+    }
+    for k in yizhan_core::resumption::RULE_KEYS {
+        assert!(zh.contains(*k), "{k}");
+    }
+    for f in ["plan", "reason", "decision", "resumption"] {
+        assert!(zh.contains(&format!("field.{f}")), "field.{f}");
+    }
     for k in ["slot.am", "slot.pm"] {
         assert!(zh.contains(k), "{k}");
     }

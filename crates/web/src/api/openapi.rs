@@ -59,6 +59,30 @@ fn guest_body() -> Value {
     )
 }
 
+fn enterprise_body() -> Value {
+    let s = json!({"type": "string"});
+    let date = json!({"type": "string", "description": "YYYY-MM-DD or blank"});
+    obj(
+        json!({
+            "uscc": s, "name": s, "street_id": {"type": ["integer", "string"]},
+            "industry": {"type":"string","enum":["manufacturing","logistics","construction","trade","catering","technology","services","other"]},
+            "above_scale": {"type": ["boolean", "string"]}, "headcount": {"type": ["integer", "string"]},
+            "contact_name": s, "contact_phone": s,
+            "resumption": {"type":"string","enum":["not_started","applied","approved","resumed",""]},
+            "applied_on": date, "approved_on": date, "resumed_on": date
+        }),
+        &[
+            "uscc",
+            "name",
+            "street_id",
+            "industry",
+            "headcount",
+            "contact_name",
+            "contact_phone",
+        ],
+    )
+}
+
 fn grants() -> Value {
     json!({ "type": "array", "items": obj(json!({
         "role": { "type": "string", "enum": ["admin","commander","station_lead","station_staff","medical","counsellor","inspector","enterprise","viewer"] },
@@ -239,7 +263,7 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             )),
         ),
         ("GET", "/api/v1/inspections/{id}") => (
-            "An inspection with its checklist and results; 404 to the inspected station before an unannounced one starts",
+            "An inspection with its checklist and results; before an unannounced one starts, 404 to all but the inspecting side (the district's command, or the street that planned it): the inspected unit, its street's accounts and every viewer",
             None,
         ),
         ("GET", "/api/v1/rectifications/{id}") => (
@@ -255,7 +279,26 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             None,
         ),
         ("GET", "/api/v1/enterprises/{id}") => (
-            "One enterprise with its resumption status and dates; 404 outside the reader's scope",
+            "One enterprise with its resumption status and dates and the command's last review (decision, reason, who, when); 404 outside the reader's scope",
+            None,
+        ),
+        ("PUT", "/api/v1/enterprises/{id}") => (
+            "Edit an enterprise. The command may also correct the resumption status and dates; an enterprise's own account may not change them (blank keeps them, another value is a 422 naming the field and nothing is saved)",
+            Some(enterprise_body()),
+        ),
+        ("POST", "/api/v1/enterprises/{id}/apply") => (
+            "The enterprise's own account applies to resume (not_started → applied); 422 (field plan) until the prevention plan is filed, 409 (field resumption) from any other status",
+            None,
+        ),
+        ("POST", "/api/v1/enterprises/{id}/review") => (
+            "A commander of the enterprise's street or the district approves (applied → approved) or rejects (applied → not_started, the reason kept and shown to the enterprise); the reason is required; of two reviews at once one lands, the other is a 409 (field resumption)",
+            Some(obj(
+                json!({ "decision": {"type":"string","enum":["approve","reject"]}, "reason": {"type":"string","maxLength":500} }),
+                &["decision", "reason"],
+            )),
+        ),
+        ("POST", "/api/v1/enterprises/{id}/resumed") => (
+            "Approved → resumed: reported by the enterprise's own account or recorded by its command; 409 (field resumption) from any other status",
             None,
         ),
         ("GET", "/api/v1/workers") => (

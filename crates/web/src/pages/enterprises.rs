@@ -1,6 +1,8 @@
 //! Enterprises (企业) resuming work: the register with resumption status and dates, the filed
 //! prevention plan, .xlsx. An enterprise's own account sees and changes only that enterprise;
-//! a street sees its own; contact phones are masked.
+//! a street sees its own; contact phones are masked. Resumption moves by review
+//! (`yizhan_core::resumption`): the enterprise applies and reports resumed, the command of its
+//! street or the district approves or rejects with a reason; pages and API share `take_step`.
 
 use askama::Template;
 use axum::Json;
@@ -12,13 +14,17 @@ use yizhan_core::access::{Actor, Permission, Target};
 use yizhan_core::directive::MAX_ATTACHMENT;
 use yizhan_core::enterprise::{EnterpriseInput, Industry, Resumption, validate_enterprise};
 use yizhan_core::mask::mask_phone;
+use yizhan_core::resumption::{
+    self, Decision, KEY_MOVED, KEY_WRONG_STEP, Party, ReviewInput, Step, lock_form, validate_review,
+};
+use yizhan_core::time::local_display;
 use yizhan_store::enterprises::{self, Enterprise, Plan};
 use yizhan_store::stations::Street;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
-use crate::extract::{FormBody, Id, Query};
+use crate::extract::{FormBody, Id, Query, RawBody, json_form};
 use crate::i18n::Tr;
 use crate::pages::guests::today;
 use crate::pages::layout::Layout;
@@ -47,6 +53,10 @@ pub struct View {
     pub e: Enterprise,
     pub industry_label: String,
     pub resumption_label: String,
+    /// The last review's decision, translated ("" when never reviewed).
+    pub review_label: String,
+    /// Rejected and not applied again since: the reason is what the enterprise has to fix.
+    pub rejected: bool,
 }
 
 fn view(tr: &Tr, mut e: Enterprise) -> View {
@@ -54,7 +64,21 @@ fn view(tr: &Tr, mut e: Enterprise) -> View {
     View {
         industry_label: label_of(tr, &e.industry, Industry::parse, Industry::label_key),
         resumption_label: label_of(tr, &e.resumption, Resumption::parse, Resumption::label_key),
+        review_label: e
+            .review_decision
+            .as_deref()
+            .map(|d| label_of(tr, d, Decision::parse, Decision::label_key))
+            .unwrap_or_default(),
+        rejected: e.status() == Resumption::NotStarted
+            && e.review_decision.as_deref() == Some(Decision::Rejected.as_str()),
         e,
+    }
+}
+
+/// When the last review happened, as shown (local time).
+impl View {
+    pub fn reviewed_at(&self) -> String {
+        self.e.reviewed_at.map(local_display).unwrap_or_default()
     }
 }
 
@@ -94,6 +118,8 @@ struct ListPage {
     f: Filter,
     can_create: bool,
     query: String,
+    /// Applications waiting for this reviewer, when the person reviews.
+    pending: Option<usize>,
 }
 
 pub async fn list(
@@ -104,8 +130,14 @@ pub async fn list(
     let tr = ctx.tr();
     let rows = rows(&state, &ctx, &f).await?;
     let streets = writable_or_readable_streets(&state, &ctx, Permission::EnterprisesRead).await?;
+    let pending = if ctx.user()?.has(Permission::ResumptionReview) {
+        Some(queue_rows(&state, &ctx).await?.len())
+    } else {
+        None
+    };
     render::page(&ListPage {
         layout: Layout::new(&state, &ctx, "enterprise.title"),
+        pending,
         resumed: rows.iter().filter(|r| r.e.resumption == "resumed").count(),
         can_create: !writable_or_readable_streets(&state, &ctx, Permission::EnterprisesWrite)
             .await?
@@ -212,6 +244,9 @@ struct FormPage {
     industries: Vec<(&'static str, String)>,
     statuses: Vec<(&'static str, String)>,
     error: Option<String>,
+    /// The status is not this person's to set here (the enterprise's own account): shown, not
+    /// editable; it moves by applying and by the command's review.
+    locked: Option<String>,
 }
 
 async fn form_page(
@@ -222,13 +257,26 @@ async fn form_page(
     e: Option<&WebError>,
 ) -> Result<FormPage, WebError> {
     let tr = ctx.tr();
+    let p = ctx.user()?;
     let mut streets = yizhan_store::stations::streets(&state.db).await?;
-    if id.is_none() {
-        let p = ctx.user()?;
-        streets.retain(|s| p.can(Permission::EnterprisesWrite, Target::Street(s.id)));
+    let mut locked = None;
+    match id {
+        None => streets.retain(|s| p.can(Permission::EnterprisesWrite, Target::Street(s.id))),
+        Some(id) => {
+            let stored = enterprises::get(&state.db, id).await?;
+            if !resumption::parties(p, stored.target()).contains(&Party::Command) {
+                locked = Some(label_of(
+                    &tr,
+                    &stored.resumption,
+                    Resumption::parse,
+                    Resumption::label_key,
+                ));
+            }
+        }
     }
     Ok(FormPage {
         layout: Layout::new(state, ctx, "enterprise.title"),
+        locked,
         id,
         f,
         streets,
@@ -296,40 +344,70 @@ pub async fn edit(
     render::page(&form_page(&state, &ctx, Some(id), input_of(&e), None).await?)
 }
 
-/// `POST /enterprises` (new) and `POST /enterprises/{id}` (edit) share the checks: valid input,
-/// and the (new) street in the writer's scope.
+/// Someone else moved the status first (or it never allowed the step): 409, explained.
+fn conflict(e: WebError) -> WebError {
+    match e {
+        WebError::Rule { field, key } if key == KEY_MOVED || key == KEY_WRONG_STEP => {
+            WebError::Taken {
+                field: field.unwrap_or_else(|| "resumption".into()),
+                key,
+            }
+        }
+        other => other,
+    }
+}
+
+/// `POST /enterprises` (new), `POST /enterprises/{id}` and `PUT /api/v1/enterprises/{id}` (edit)
+/// share the checks: the status locked for whoever is not the command (blanks take the stored
+/// values, a change is refused naming the field), valid input, the (new) street in the writer's
+/// scope, and the status still the one checked when the write lands.
+async fn save_op(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    f: &mut EnterpriseInput,
+) -> Result<i64, WebError> {
+    let p = ctx.user()?;
+    let stored = match id {
+        Some(id) => Some(enterprises::get(&state.db, id).await?),
+        None => None,
+    };
+    if let Some(e) = &stored {
+        lock_form(&resumption::parties(p, e.target()), &e.progress(), f)?;
+    }
+    let n = validate_enterprise(f, today())?;
+    let target = match id {
+        Some(id) => Target::Enterprise {
+            id,
+            street: n.street_id,
+        },
+        None => Target::Street(n.street_id),
+    };
+    if !p.can(Permission::EnterprisesWrite, target) {
+        return Err(WebError::Rule {
+            field: Some("street_id".into()),
+            key: "error.station_out_of_scope",
+        });
+    }
+    let actor = Actor::from(p);
+    Ok(match stored {
+        Some(e) => {
+            enterprises::update(&state.db, &actor, e.id, e.status(), &n)
+                .await
+                .map_err(|e| conflict(e.into()))?;
+            e.id
+        }
+        None => enterprises::create(&state.db, &actor, &n).await?,
+    })
+}
+
 async fn save(
     state: &AppState,
     ctx: &Ctx,
     id: Option<i64>,
-    f: EnterpriseInput,
+    mut f: EnterpriseInput,
 ) -> Result<Response, WebError> {
-    let result = async {
-        let n = validate_enterprise(&f, today())?;
-        let target = match id {
-            Some(id) => Target::Enterprise {
-                id,
-                street: n.street_id,
-            },
-            None => Target::Street(n.street_id),
-        };
-        if !ctx.user()?.can(Permission::EnterprisesWrite, target) {
-            return Err(WebError::Rule {
-                field: Some("street_id".into()),
-                key: "error.station_out_of_scope",
-            });
-        }
-        let actor = Actor::from(ctx.user()?);
-        Ok(match id {
-            Some(id) => {
-                enterprises::update(&state.db, &actor, id, &n).await?;
-                id
-            }
-            None => enterprises::create(&state.db, &actor, &n).await?,
-        })
-    }
-    .await;
-    match result {
+    match save_op(state, ctx, id, &mut f).await {
         Ok(id) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
             let page = form_page(state, ctx, id, f, Some(&e)).await?;
@@ -365,6 +443,47 @@ struct ShowPage {
     v: View,
     plan: Option<Plan>,
     can_write: bool,
+    /// The steps this person may take now (buttons): apply, approve/reject, resume.
+    may_apply: bool,
+    may_review: bool,
+    may_resume: bool,
+    /// The status is the enterprise's to report (its own account), or the command's to record.
+    as_enterprise: bool,
+    error: Option<String>,
+    /// The reason typed with a refused review, offered again.
+    reason: String,
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    e: Enterprise,
+    error: Option<&WebError>,
+    reason: String,
+) -> Result<ShowPage, WebError> {
+    let p = ctx.user()?;
+    let tr = ctx.tr();
+    let parties = resumption::parties(p, e.target());
+    // A button is offered where the step is this person's and the status allows it; a missing
+    // plan is said next to the apply button rather than hiding it.
+    let offered = |step: Step| {
+        parties
+            .iter()
+            .any(|party| resumption::may_take(*party, step))
+            && resumption::transition(e.status(), step).is_some()
+    };
+    Ok(ShowPage {
+        layout: Layout::new(state, ctx, "enterprise.title"),
+        plan: enterprises::plan(&state.db, e.id).await?,
+        can_write: p.can(Permission::EnterprisesWrite, e.target()),
+        may_apply: offered(Step::Apply),
+        may_review: offered(Step::Approve),
+        may_resume: offered(Step::Resume),
+        as_enterprise: parties.contains(&Party::Enterprise),
+        error: error.map(|e| e.message(&tr)),
+        reason,
+        v: view(&tr, e),
+    })
 }
 
 pub async fn show(
@@ -373,13 +492,216 @@ pub async fn show(
     Id(id): Id,
 ) -> Result<Response, WebError> {
     let e = visible(&state, &ctx, id, Permission::EnterprisesRead).await?;
-    let can_write = ctx.user()?.can(Permission::EnterprisesWrite, e.target());
-    render::page(&ShowPage {
-        layout: Layout::new(&state, &ctx, "enterprise.title"),
-        plan: enterprises::plan(&state.db, id).await?,
-        v: view(&ctx.tr(), e),
-        can_write,
+    render::page(&show_page(&state, &ctx, e, None, String::new()).await?)
+}
+
+/// The enterprise and the parties this person acts as on it; 404 (audited) when none — the
+/// enterprise is not theirs, whatever the route's permission.
+async fn acting(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(Enterprise, Vec<Party>), WebError> {
+    let e = enterprises::get(&state.db, id).await?;
+    let parties = resumption::parties(ctx.user()?, e.target());
+    if parties.is_empty() {
+        return Err(deny(state, ctx, &format!("enterprise {id}"), WebError::NotFound).await);
+    }
+    Ok((e, parties))
+}
+
+/// The one operation behind the step pages and their API twins: the domain's decision for the
+/// caller's parties, then the conditional write. Returns the enterprise as it now stands.
+async fn take_step(
+    state: &AppState,
+    ctx: &Ctx,
+    (e, parties): (Enterprise, Vec<Party>),
+    step: Step,
+    reason: Option<&str>,
+) -> Result<Enterprise, WebError> {
+    let m =
+        resumption::next(&parties, e.status(), step, e.has_plan).map_err(|e| conflict(e.into()))?;
+    enterprises::take_step(
+        &state.db,
+        &Actor::from(ctx.user()?),
+        e.id,
+        m,
+        reason,
+        today(),
+    )
+    .await
+    .map_err(|e| conflict(e.into()))?;
+    Ok(enterprises::get(&state.db, e.id).await?)
+}
+
+/// A step from a page: back to the enterprise (or the review queue), or the page again with
+/// the refusal. `review` is the command's form, when the step is a review.
+async fn step_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    step: Option<Step>,
+    review: Option<&ReviewForm>,
+) -> Result<Response, WebError> {
+    let acting = acting(state, ctx, id).await?;
+    let to_queue = review.is_some_and(|f| f.back == "queue");
+    let result = match (step, review) {
+        (Some(step), None) => take_step(state, ctx, acting, step, None).await,
+        (_, Some(f)) => match review_of(f) {
+            Ok((step, reason)) => take_step(state, ctx, acting, step, Some(&reason)).await,
+            Err(e) => Err(e),
+        },
+        (None, None) => Err(WebError::BadRequest(String::new())),
+    };
+    match result {
+        Ok(_) if to_queue => Ok(Redirect::to("/enterprises/review").into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
+        Err(e) if e.is_correctable() => {
+            let page = if to_queue {
+                render::page(&queue_page(state, ctx, Some(&e)).await?)?
+            } else {
+                let typed = review.map(|f| f.reason.clone()).unwrap_or_default();
+                let ent = enterprises::get(&state.db, id).await?;
+                render::page(&show_page(state, ctx, ent, Some(&e), typed).await?)?
+            };
+            Ok((e.status(), page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /enterprises/{id}/apply`: the enterprise applies to resume (its plan filed).
+pub async fn apply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    step_page(&state, &ctx, id, Some(Step::Apply), None).await
+}
+
+/// `POST /enterprises/{id}/resumed`: the enterprise reports (or the command records) that it
+/// has resumed, once approved.
+pub async fn resumed(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    step_page(&state, &ctx, id, Some(Step::Resume), None).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReviewForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    /// `queue`: the form was sent from the review queue, go back there.
+    #[serde(default)]
+    back: String,
+}
+
+fn review_of(f: &ReviewForm) -> Result<(Step, String), WebError> {
+    Ok(validate_review(&ReviewInput {
+        decision: f.decision.clone(),
+        reason: f.reason.clone(),
+    })?)
+}
+
+/// `POST /enterprises/{id}/review`: the command approves or rejects, with a reason.
+pub async fn review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<ReviewForm>,
+) -> Result<Response, WebError> {
+    step_page(&state, &ctx, id, None, Some(&f)).await
+}
+
+/// Applications waiting for this reviewer, oldest first.
+async fn queue_rows(state: &AppState, ctx: &Ctx) -> Result<Vec<View>, WebError> {
+    let p = ctx.user()?;
+    let tr = ctx.tr();
+    Ok(enterprises::applied(&state.db)
+        .await?
+        .into_iter()
+        .filter(|e| p.can(Permission::ResumptionReview, e.target()))
+        .map(|e| view(&tr, e))
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "enterprises/review.html")]
+struct QueuePage {
+    layout: Layout,
+    rows: Vec<View>,
+    error: Option<String>,
+}
+
+async fn queue_page(
+    state: &AppState,
+    ctx: &Ctx,
+    e: Option<&WebError>,
+) -> Result<QueuePage, WebError> {
+    Ok(QueuePage {
+        layout: Layout::new(state, ctx, "resumption.queue"),
+        rows: queue_rows(state, ctx).await?,
+        error: e.map(|e| e.message(&ctx.tr())),
     })
+}
+
+/// `GET /enterprises/review`: the review queue (复工申请待审核) of the street or the district.
+pub async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    render::page(&queue_page(&state, &ctx, None).await?)
+}
+
+/// `POST /api/v1/enterprises/{id}/apply`.
+pub async fn api_apply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<View>, WebError> {
+    let acting = acting(&state, &ctx, id).await?;
+    let e = take_step(&state, &ctx, acting, Step::Apply, None).await?;
+    Ok(Json(view(&ctx.tr(), e)))
+}
+
+/// `POST /api/v1/enterprises/{id}/resumed`.
+pub async fn api_resumed(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<View>, WebError> {
+    let acting = acting(&state, &ctx, id).await?;
+    let e = take_step(&state, &ctx, acting, Step::Resume, None).await?;
+    Ok(Json(view(&ctx.tr(), e)))
+}
+
+/// `POST /api/v1/enterprises/{id}/review` with `{"decision": "approve"|"reject", "reason"}`.
+pub async fn api_review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Json<View>, WebError> {
+    let acting = acting(&state, &ctx, id).await?;
+    let f: ReviewInput = json_form(&body)?;
+    let (step, reason) = validate_review(&f)?;
+    let e = take_step(&state, &ctx, acting, step, Some(&reason)).await?;
+    Ok(Json(view(&ctx.tr(), e)))
+}
+
+/// `PUT /api/v1/enterprises/{id}`: the edit form's twin, with the same checks.
+pub async fn api_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Json<View>, WebError> {
+    visible(&state, &ctx, id, Permission::EnterprisesWrite).await?;
+    let mut f: EnterpriseInput = json_form(&body)?;
+    save_op(&state, &ctx, Some(id), &mut f).await?;
+    let e = enterprises::get(&state.db, id).await?;
+    Ok(Json(view(&ctx.tr(), e)))
 }
 
 /// `POST /enterprises/{id}/plan?_csrf=…`: files the prevention plan (PDF, Word, picture).

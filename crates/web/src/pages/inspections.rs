@@ -1,17 +1,18 @@
 //! Inspections (督导检查): checklists, planning (announced or unannounced), carrying one out
-//! item by item on a phone, and what the inspected station may see. An unannounced inspection
-//! is invisible to the station — list, page and API — until the team starts it on site.
+//! item by item on a phone, and who may see what. An unannounced inspection is invisible —
+//! list, page, API, photos, orders, counts — to everyone but the inspecting side (the
+//! district's command, or the street that planned it) until the team starts it on site.
 
 use askama::Template;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
-use yizhan_core::access::{Actor, Permission, Scope, Target};
+use yizhan_core::access::{Actor, Permission, Target};
 use yizhan_core::error::OnField;
 use yizhan_core::inspection::{
-    InspectionInput, InspectionKind, Outcome, ResultInput, TemplateInput, Unit, bad_line,
-    validate_inspection, validate_result, validate_template, visible_to_inspected,
+    InspectionInput, InspectionKind, NewInspection, Outcome, ResultInput, TemplateInput, Unit,
+    bad_line, inspecting_street, validate_inspection, validate_result, validate_template,
 };
 use yizhan_core::time::local_display;
 use yizhan_store::inspections::{self, Inspection, Item, ResultRow, Template as Checklist};
@@ -26,34 +27,14 @@ use crate::policy::deny;
 use crate::render;
 use crate::state::AppState;
 
-/// May this person see this inspection? Command roles by scope; the inspected station only
-/// what `visible_to_inspected` allows.
+/// May this person see this inspection? `yizhan_core::inspection::may_see`: by scope, and an
+/// unannounced one before it starts only by the inspecting side.
 pub(crate) fn may_see(ctx: &Ctx, i: &Inspection) -> Result<bool, WebError> {
-    may_see_parts(ctx, i.target(), &i.kind, i.started_at.is_some())
+    Ok(i.seen_by(&ctx.user()?.grants))
 }
 
-/// `may_see` from the parts a rectification or photo carries of its inspection.
-pub(crate) fn may_see_parts(
-    ctx: &Ctx,
-    target: Target,
-    kind: &str,
-    started: bool,
-) -> Result<bool, WebError> {
-    let p = ctx.user()?;
-    if p.can(Permission::InspectionsManage, target) {
-        return Ok(true);
-    }
-    // The inspected side (a station's or an enterprise's own people) is kept from an
-    // unannounced inspection until it starts.
-    let station_side = p
-        .grants
-        .iter()
-        .any(|g| matches!(g.scope, Scope::Station(_) | Scope::Enterprise(_)));
-    let kind = InspectionKind::parse(kind).unwrap_or(InspectionKind::Unannounced);
-    let sees = p.can(Permission::InspectionsRead, target);
-    Ok(sees && (!station_side || visible_to_inspected(kind, started)))
-}
-
+/// The inspection if this person may see it and, for `manage`, carry it out (start, record,
+/// finish, photos, orders); 404 otherwise (audited), so a hidden one does not exist for them.
 pub(crate) async fn visible_inspection(
     state: &AppState,
     ctx: &Ctx,
@@ -61,11 +42,8 @@ pub(crate) async fn visible_inspection(
     manage: bool,
 ) -> Result<Inspection, WebError> {
     let i = inspections::get(&state.db, id).await?;
-    let ok = if manage {
-        ctx.user()?.can(Permission::InspectionsManage, i.target())
-    } else {
-        may_see(ctx, &i)?
-    };
+    let ok = may_see(ctx, &i)?
+        && (!manage || ctx.user()?.can(Permission::InspectionsManage, i.target()));
     if !ok {
         return Err(deny(state, ctx, &format!("inspection {id}"), WebError::NotFound).await);
     }
@@ -239,6 +217,10 @@ pub async fn create(
                 key: "error.station_out_of_scope",
             });
         }
+        let n = NewInspection {
+            inspector_street: inspecting_street(&ctx.user()?.grants, target),
+            ..n
+        };
         Ok(inspections::create(&state.db, &Actor::from(ctx.user()?), &n).await?)
     }
     .await;

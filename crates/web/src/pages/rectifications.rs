@@ -22,7 +22,7 @@ use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id, Query};
 use crate::i18n::Tr;
 use crate::pages::guests::today;
-use crate::pages::inspections::{may_see_parts, visible_inspection};
+use crate::pages::inspections::visible_inspection;
 use crate::pages::layout::Layout;
 use crate::pages::staff::label_of;
 use crate::policy::deny;
@@ -53,7 +53,7 @@ pub(crate) async fn visible_rectification(
 ) -> Result<Rectification, WebError> {
     let r = rectifications::get(&state.db, id).await?;
     let p = ctx.user()?;
-    let sees = may_see_parts(ctx, r.target(), &r.inspection_kind, r.inspection_started)?;
+    let sees = r.seen_by(&p.grants);
     let unit_side = need != Permission::RectificationsSubmit || acts_for_unit(p, r.unit());
     if !sees || !p.can(need, r.target()) || !unit_side {
         return Err(deny(
@@ -100,7 +100,7 @@ async fn rows(state: &AppState, ctx: &Ctx, f: &Filter) -> Result<Vec<Row>, WebEr
     let tr = ctx.tr();
     let mut out = Vec::new();
     for r in rectifications::list(&state.db).await? {
-        if !may_see_parts(ctx, r.target(), &r.inspection_kind, r.inspection_started)?
+        if !r.seen_by(&ctx.user()?.grants)
             || (!f.station.is_empty()
                 && Some(f.station.as_str()) != r.station_id.map(|s| s.to_string()).as_deref())
         {

@@ -553,6 +553,21 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/enterprises/{id}/edit", ENTERPRISE_1_WRITERS),
         ("POST", "/enterprises/{id}", ENTERPRISE_1_WRITERS),
         ("POST", "/enterprises/{id}/plan", ENTERPRISE_1_WRITERS),
+        // Resumption review: enterprise 1's own account applies (its plan is filed, so the first
+        // try lands and later ones are 409s); a commander whose scope holds it reviews (the empty
+        // form is a 422 naming the reason); either records resumed (409 until approved).
+        ("GET", "/enterprises/review", &["commander", "street_cmd"]),
+        ("POST", "/enterprises/{id}/apply", &["enterprise"]),
+        ("POST", "/api/v1/enterprises/{id}/apply", &["enterprise"]),
+        ("POST", "/enterprises/{id}/review", &["commander"]),
+        ("POST", "/api/v1/enterprises/{id}/review", &["commander"]),
+        ("POST", "/enterprises/{id}/resumed", ENTERPRISE_1_WRITERS),
+        (
+            "POST",
+            "/api/v1/enterprises/{id}/resumed",
+            ENTERPRISE_1_WRITERS,
+        ),
+        ("PUT", "/api/v1/enterprises/{id}", ENTERPRISE_1_WRITERS),
         ("GET", "/resumption", COMMAND_READERS),
         ("GET", "/resumption/export.xlsx", COMMAND_READERS),
         ("GET", "/workers", ENTERPRISE_READERS),

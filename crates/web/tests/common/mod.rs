@@ -591,6 +591,7 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
             kind: yizhan_core::inspection::InspectionKind::Planned,
             planned_on: yizhan_core::time::local_date(now),
             team: "区督导组".into(),
+            inspector_street: None,
         },
     )
     .await
@@ -688,6 +689,7 @@ pub async fn failed_inspection(
             kind: yizhan_core::inspection::InspectionKind::Unannounced,
             planned_on: yizhan_core::time::local_date(yizhan_store::db::now()),
             team: "区督导组".into(),
+            inspector_street: None,
         },
     )
     .await
