@@ -95,9 +95,8 @@ fn check_dates(e: &NewEnterprise, today: NaiveDate) -> Result<(), DomainError> {
     let mut last: Option<NaiveDate> = None;
     for (field, date, step) in need {
         let reached = rank(e.resumption) >= rank(step);
-        if date.is_some_and(|d| d > today) {
-            return Err(Invalid::FutureDate).on(field);
-        }
+        crate::validate::date::optional(date, today, crate::validate::date::happened_on)
+            .on(field)?;
         match (reached, date) {
             (true, None) => {
                 return Err(DomainError::Rule {
@@ -180,6 +179,17 @@ mod tests {
 
     fn today() -> NaiveDate {
         "2020-03-01".parse().unwrap()
+    }
+
+    #[test]
+    fn step_dates_lie_between_2020_and_today() {
+        for (bad, field) in [("0001-01-01", "applied_on"), ("2019-12-31", "applied_on")] {
+            let mut e = input();
+            e.resumption = "applied".into();
+            e.applied_on = bad.into();
+            let err = validate_enterprise(&e, today()).unwrap_err();
+            assert_eq!(err.field(), Some(field), "{bad}");
+        }
     }
 
     #[test]

@@ -419,10 +419,7 @@ fn validate_driver(i: &GuestInput, today: NaiveDate) -> Result<DriverInfo, Domai
             .on("exemption_status")?,
     };
     let exemption_date = parse_optional_date(opt(&i.exemption_date))
-        .and_then(|d| match d {
-            Some(d) if d > today => Err(Invalid::FutureDate),
-            d => Ok(d),
-        })
+        .and_then(|d| crate::validate::date::optional(d, today, crate::validate::date::happened_on))
         .on("exemption_date")?;
     let exemption_reason =
         optional_text(opt(&i.exemption_reason), EXEMPTION_REASON_MAX).on("exemption_reason")?;
