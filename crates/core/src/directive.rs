@@ -153,6 +153,29 @@ pub fn attachment_type(bytes: &[u8], name: &str) -> Option<&'static str> {
     }
 }
 
+/// The name a document is kept and offered under: its own name with the extension of the type
+/// its bytes were judged to be, so a PDF uploaded as `plan.html` downloads as `plan.pdf` and is
+/// never opened as a page.
+pub fn stored_name(name: &str, content_type: &str) -> String {
+    let ext = match content_type {
+        "application/pdf" => "pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        _ => return name.to_owned(),
+    };
+    let lower = name.to_lowercase();
+    if lower.ends_with(&format!(".{ext}")) || (ext == "jpg" && lower.ends_with(".jpeg")) {
+        return name.to_owned();
+    }
+    let stem = match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => name,
+    };
+    format!("{stem}.{ext}")
+}
+
 /// A file name safe to show and to put in a header: no path, no control or quote characters.
 pub fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
@@ -263,5 +286,23 @@ mod tests {
             "2026-03-09".parse().unwrap(),
             "2026-03-10".parse().unwrap()
         ));
+    }
+
+    #[test]
+    fn a_document_keeps_the_extension_of_its_type() {
+        let pdf = "application/pdf";
+        assert_eq!(stored_name("防控方案.html", pdf), "防控方案.pdf");
+        assert_eq!(stored_name("防控方案.PDF", pdf), "防控方案.PDF");
+        assert_eq!(stored_name("plan", pdf), "plan.pdf");
+        assert_eq!(stored_name(".htaccess", pdf), ".htaccess.pdf");
+        assert_eq!(stored_name("a.b.svg", "image/png"), "a.b.png");
+        assert_eq!(stored_name("photo.JPEG", "image/jpeg"), "photo.JPEG");
+        assert_eq!(
+            stored_name(
+                "名单.xlsx.exe",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ),
+            "名单.xlsx.xlsx"
+        );
     }
 }

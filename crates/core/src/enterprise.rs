@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::error::{DomainError, OnField};
 use crate::validate::{
-    Invalid, parse_choice, parse_int, parse_optional_date, parse_phone, parse_uscc, required_text,
+    parse_choice, parse_int, parse_optional_date, parse_phone, parse_uscc, required_text,
 };
 
 code_enum!(

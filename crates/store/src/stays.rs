@@ -240,7 +240,17 @@ pub struct CheckIn {
 /// Checks a guest in. Two clerks putting two guests into the last bed at the same instant:
 /// exactly one succeeds; the other gets `error.room_full` or a conflict on the bed.
 pub async fn check_in(db: &Db, actor: &Actor, c: &CheckIn) -> Result<Stay> {
-    let policy = policies::get(db, c.policy_id).await?.policy();
+    // A policy that does not exist is the clerk's choice of policy, not a missing room.
+    let policy = match policies::get(db, c.policy_id).await {
+        Err(StoreError::NotFound) => {
+            return Err(yizhan_core::error::DomainError::Rule {
+                field: Some("policy_id"),
+                key: "error.policy_unknown",
+            }
+            .into());
+        }
+        other => other?.policy(),
+    };
     let mut tx = db.begin().await?;
     let (guest_station,): (i64,) = tx
         .fetch_one(q("SELECT station_id FROM guests WHERE id = $1").bind(c.guest_id))

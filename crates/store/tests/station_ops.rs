@@ -22,8 +22,8 @@ both_backends!(bulk_rooms_and_the_state_machine, |t: TestDb| async move {
     let st = station(db).await;
     let new = validate_bulk(&BulkRoomsInput {
         floor: "3".into(),
-        from: "301".into(),
-        to: "330".into(),
+        first: "301".into(),
+        last: "330".into(),
         beds: "2".into(),
         kind: "family".into(),
         prefix: String::new(),
@@ -44,8 +44,8 @@ both_backends!(bulk_rooms_and_the_state_machine, |t: TestDb| async move {
     // A duplicate number anywhere in a batch: nothing of the batch is saved.
     let again = validate_bulk(&BulkRoomsInput {
         floor: "3".into(),
-        from: "329".into(),
-        to: "331".into(),
+        first: "329".into(),
+        last: "331".into(),
         beds: "1".into(),
         kind: "single".into(),
         prefix: String::new(),

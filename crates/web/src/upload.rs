@@ -6,6 +6,7 @@ use axum::extract::multipart::MultipartRejection;
 use sha2::{Digest, Sha256};
 use yizhan_core::directive::{
     KEY_FILE_TOO_LARGE, KEY_FILE_TYPE, MAX_ATTACHMENT, attachment_type, clean_file_name,
+    stored_name,
 };
 
 use crate::error::WebError;
@@ -64,9 +65,9 @@ pub async fn read(form: Form) -> Result<Upload, WebError> {
     }
 }
 
-/// A document attachment (PDF, .docx, .xlsx, picture) within the size limit: its content type
-/// and SHA-256.
-pub fn document(u: &Upload) -> Result<(&'static str, String), WebError> {
+/// A document attachment (PDF, .docx, .xlsx, picture) within the size limit: its content type,
+/// SHA-256 and the name to keep it under (with the extension of its type).
+pub fn document(u: &Upload) -> Result<(&'static str, String, String), WebError> {
     let refuse = |key| WebError::Rule {
         field: Some("file".into()),
         key,
@@ -75,5 +76,9 @@ pub fn document(u: &Upload) -> Result<(&'static str, String), WebError> {
         return Err(refuse(KEY_FILE_TOO_LARGE));
     }
     let content_type = attachment_type(&u.bytes, &u.name).ok_or_else(|| refuse(KEY_FILE_TYPE))?;
-    Ok((content_type, hex::encode(Sha256::digest(&u.bytes))))
+    Ok((
+        content_type,
+        hex::encode(Sha256::digest(&u.bytes)),
+        stored_name(&u.name, content_type),
+    ))
 }

@@ -222,6 +222,22 @@ both_backends!(
                 .body
                 .contains("防控方案.pdf")
         );
+        // A PDF named like a page is kept and offered under the extension of what it is.
+        let r = app
+            .upload(
+                &mut e,
+                &format!("/enterprises/{ent_a}/plan"),
+                &[],
+                "防控方案.html",
+                &pdf,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let dl = app.get(&mut c, &format!("/enterprises/{ent_a}/plan")).await;
+        let disposition = dl.header("content-disposition");
+        assert!(disposition.ends_with(".pdf"), "{disposition}");
+        assert!(!disposition.contains(".html"), "{disposition}");
+        assert_eq!(dl.header("content-type"), "application/pdf");
         // Filters: above scale, resumption, street.
         let f = app
             .get(

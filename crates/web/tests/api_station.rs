@@ -274,6 +274,18 @@ both_backends!(
             .unwrap()["id"]
             .as_i64()
             .unwrap();
+        // A policy that does not exist is named as the policy, not as the room.
+        let r = app
+            .json(
+                &mut c,
+                Method::POST,
+                &format!("/api/v1/guests/{gid}/check-in"),
+                json!({"room_id": r1, "policy_id": 999_999}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], "policy_id");
+        assert_eq!(r.json()["error"]["message"], "请选择一项有效的隔离政策。");
         let r = app
             .json(
                 &mut c,

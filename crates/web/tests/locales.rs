@@ -336,3 +336,49 @@ fn openapi_documents_every_api_route() {
         assert_eq!(doc["openapi"], "3.1.0");
     });
 }
+
+/// Field names an error can carry (`.on("…")`, `field: "…"`, `field: Some("…")`) in the domain
+/// and the web layer: each has its `field.…` label, so no raw key (`field.worker_id`) reaches a
+/// person.
+#[test]
+fn every_field_an_error_names_has_a_label() {
+    fn scan(dir: &Path, out: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                scan(&p, out);
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for marker in [
+                ".on(\"",
+                "field: \"",
+                "field: Some(\"",
+                "field: Some(\"",
+                "field(\"",
+            ] {
+                let mut rest = text.as_str();
+                while let Some(i) = rest.find(marker) {
+                    rest = &rest[i + marker.len()..];
+                    let end = rest.find('"').unwrap_or(0);
+                    let f = &rest[..end];
+                    if !f.is_empty() && f.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                        out.insert(f.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    let web = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut fields = BTreeSet::new();
+    scan(&web.join("src"), &mut fields);
+    scan(&web.join("../core/src"), &mut fields);
+    scan(&web.join("../store/src"), &mut fields);
+    let zh = keys(ZH_SOURCE);
+    let missing: Vec<_> = fields
+        .iter()
+        .filter(|f| !zh.contains(&format!("field.{f}")))
+        .collect();
+    assert!(missing.is_empty(), "fields without a label: {missing:?}");
+    assert!(fields.len() > 80, "scan found {} fields", fields.len());
+}

@@ -54,8 +54,8 @@ pub(crate) async fn single_rooms(db: &Db, station: i64, n: usize) -> anyhow::Res
         let floor = f + 2;
         let new = validate_bulk(&BulkRoomsInput {
             floor: floor.to_string(),
-            from: (floor * 100 + 1).to_string(),
-            to: (floor * 100 + (n - f * 50).min(50)).to_string(),
+            first: (floor * 100 + 1).to_string(),
+            last: (floor * 100 + (n - f * 50).min(50)).to_string(),
             beds: "1".into(),
             kind: "single".into(),
             prefix: String::new(),

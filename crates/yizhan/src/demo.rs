@@ -249,8 +249,8 @@ async fn rooms_for(
     for (floor, count, beds) in floors {
         let new = validate_bulk(&BulkRoomsInput {
             floor: floor.to_string(),
-            from: (floor * 100 + 1).to_string(),
-            to: (floor * 100 + count).to_string(),
+            first: (floor * 100 + 1).to_string(),
+            last: (floor * 100 + count).to_string(),
             beds: beds.to_string(),
             kind: if *beds > 1 {
                 "family".into()

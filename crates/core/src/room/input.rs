@@ -101,10 +101,12 @@ pub fn validate_room(i: &RoomInput) -> Result<NewRoom, DomainError> {
 pub struct BulkRoomsInput {
     #[serde(default)]
     pub floor: String,
-    #[serde(default)]
-    pub from: String,
-    #[serde(default)]
-    pub to: String,
+    /// The first room number (`from` is accepted too: the name the API first had). Its own
+    /// name, so that an error on it is not labelled like a `from` date elsewhere.
+    #[serde(default, alias = "from")]
+    pub first: String,
+    #[serde(default, alias = "to")]
+    pub last: String,
     #[serde(default)]
     pub beds: String,
     #[serde(default)]
@@ -117,13 +119,13 @@ pub struct BulkRoomsInput {
 /// with leading zeros ("01"), every number is zero-padded to that width.
 pub fn validate_bulk(i: &BulkRoomsInput) -> Result<Vec<NewRoom>, DomainError> {
     let floor = parse_floor(&i.floor).on("floor")?;
-    let from_text = normalise_code(&i.from);
-    let from = parse_int(&from_text, 0, 9_999_999_999, "301").on("from")?;
-    let to = parse_int(&i.to, 0, 9_999_999_999, "330").on("to")?;
+    let from_text = normalise_code(&i.first);
+    let from = parse_int(&from_text, 0, 9_999_999_999, "301").on("first")?;
+    let to = parse_int(&i.last, 0, 9_999_999_999, "330").on("last")?;
     let last = from.saturating_add(MAX_BULK - 1);
     if !(from..=last).contains(&to) {
         return Err(DomainError::Invalid {
-            field: "to",
+            field: "last",
             error: Invalid::OutOfRange {
                 min: from.to_string(),
                 max: last.to_string(),
@@ -144,7 +146,7 @@ pub fn validate_bulk(i: &BulkRoomsInput) -> Result<Vec<NewRoom>, DomainError> {
     } else {
         0
     };
-    let length_field = if prefix.is_empty() { "to" } else { "prefix" };
+    let length_field = if prefix.is_empty() { "last" } else { "prefix" };
     (from..=to)
         .map(|n| {
             let number = format!("{prefix}{n:0width$}");

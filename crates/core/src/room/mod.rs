@@ -645,8 +645,8 @@ mod tests {
     fn bulk() -> BulkRoomsInput {
         BulkRoomsInput {
             floor: "3".into(),
-            from: "301".into(),
-            to: "330".into(),
+            first: "301".into(),
+            last: "330".into(),
             beds: "1".into(),
             kind: "single".into(),
             prefix: "".into(),
@@ -663,17 +663,17 @@ mod tests {
 
         let mut i = bulk();
         i.prefix = "b-".into();
-        i.from = "01".into();
-        i.to = "12".into();
+        i.first = "01".into();
+        i.last = "12".into();
         let rooms = validate_bulk(&i).unwrap();
         assert_eq!(rooms.len(), 12);
         assert_eq!(rooms[0].number, "B-01");
         assert_eq!(rooms[11].number, "B-12");
 
         let mut i = bulk();
-        i.to = "301".into();
+        i.last = "301".into();
         assert_eq!(validate_bulk(&i).unwrap().len(), 1);
-        i.to = "800".into();
+        i.last = "800".into();
         assert_eq!(validate_bulk(&i).unwrap().len(), 500);
     }
 
@@ -682,10 +682,10 @@ mod tests {
         type Spoil = fn(&mut BulkRoomsInput);
         let cases: [(&str, Spoil); 10] = [
             ("floor", |i| i.floor = "x".into()),
-            ("from", |i| i.from = "".into()),
-            ("from", |i| i.from = "-1".into()),
-            ("to", |i| i.to = "300".into()),
-            ("to", |i| i.to = "801".into()),
+            ("first", |i| i.first = "".into()),
+            ("first", |i| i.first = "-1".into()),
+            ("last", |i| i.last = "300".into()),
+            ("last", |i| i.last = "801".into()),
             ("beds", |i| i.beds = "9".into()),
             ("kind", |i| i.kind = "x".into()),
             ("prefix", |i| i.prefix = "楼".into()),
@@ -699,11 +699,11 @@ mod tests {
             assert_eq!(e.field(), Some(field), "{e:?}");
         }
         let mut i = bulk();
-        i.from = "12345678901".into();
-        i.to = "12345678901".into();
-        assert_eq!(validate_bulk(&i).unwrap_err().field(), Some("from"));
-        i.from = "1234567890".into();
-        i.to = "1234567890".into();
+        i.first = "12345678901".into();
+        i.last = "12345678901".into();
+        assert_eq!(validate_bulk(&i).unwrap_err().field(), Some("first"));
+        i.first = "1234567890".into();
+        i.last = "1234567890".into();
         assert_eq!(validate_bulk(&i).unwrap().len(), 1);
     }
 

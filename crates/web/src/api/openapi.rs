@@ -119,7 +119,7 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "Create one room, or a range (floor, from, to)",
             Some(json!({ "oneOf": [
                 obj(json!({ "number": {"type": ["string","integer"]}, "floor": {"type": ["string","integer"]}, "beds": {"type": ["string","integer"]}, "kind": {"type":"string","enum":["single","family","barrier_free"]}, "note": {"type":"string"} }), &["number", "floor", "beds", "kind"]),
-                obj(json!({ "floor": {"type": ["string","integer"]}, "from": {"type": ["string","integer"]}, "to": {"type": ["string","integer"]}, "beds": {"type": ["string","integer"]}, "kind": {"type":"string"}, "prefix": {"type":"string"} }), &["floor", "from", "to", "beds", "kind"]),
+                obj(json!({ "floor": {"type": ["string","integer"]}, "first": {"type": ["string","integer"]}, "last": {"type": ["string","integer"]}, "beds": {"type": ["string","integer"]}, "kind": {"type":"string"}, "prefix": {"type":"string"} }), &["floor", "first", "last", "beds", "kind"]),
             ]})),
         ),
         ("GET", "/api/v1/rooms/{id}") => ("One room", None),

@@ -34,8 +34,10 @@ pub async fn list(
 pub enum CreateBody {
     Bulk {
         floor: serde_json::Value,
-        from: serde_json::Value,
-        to: serde_json::Value,
+        #[serde(alias = "from")]
+        first: serde_json::Value,
+        #[serde(alias = "to")]
+        last: serde_json::Value,
         beds: serde_json::Value,
         kind: String,
         #[serde(default)]
@@ -69,15 +71,15 @@ pub async fn create(
     let new = match json_from::<CreateBody>(&body)? {
         CreateBody::Bulk {
             floor,
-            from,
-            to,
+            first,
+            last,
             beds,
             kind,
             prefix,
         } => validate_bulk(&BulkRoomsInput {
             floor: text(&floor),
-            from: text(&from),
-            to: text(&to),
+            first: text(&first),
+            last: text(&last),
             beds: text(&beds),
             kind,
             prefix,

@@ -118,7 +118,7 @@ pub async fn raise(
         {
             return Err(WebError::Rule {
                 field: Some("enterprise_id".into()),
-                key: "error.station_out_of_scope",
+                key: "error.enterprise_out_of_scope",
             });
         }
         Ok(difficulties::raise(&state.db, &Actor::from(ctx.user()?), id, &t).await?)

@@ -407,12 +407,12 @@ pub async fn attach(
 ) -> Result<Response, WebError> {
     let d = issued(&state, &ctx, id).await?;
     let upload = crate::upload::read(form).await?;
-    let (content_type, sha) = crate::upload::document(&upload)?;
+    let (content_type, sha, name) = crate::upload::document(&upload)?;
     directives::add_file(
         &state.db,
         &Actor::from(ctx.user()?),
         &d,
-        &upload.name,
+        &name,
         content_type,
         &sha,
         &upload.bytes,

@@ -386,7 +386,7 @@ async fn save_op(
     if !p.can(Permission::EnterprisesWrite, target) {
         return Err(WebError::Rule {
             field: Some("street_id".into()),
-            key: "error.station_out_of_scope",
+            key: "error.street_out_of_scope",
         });
     }
     let actor = Actor::from(p);
@@ -713,12 +713,12 @@ pub async fn upload_plan(
 ) -> Result<Response, WebError> {
     visible(&state, &ctx, id, Permission::EnterprisesWrite).await?;
     let upload = crate::upload::read(form).await?;
-    let (content_type, sha) = crate::upload::document(&upload)?;
+    let (content_type, sha, name) = crate::upload::document(&upload)?;
     enterprises::file_plan(
         &state.db,
         &Actor::from(ctx.user()?),
         id,
-        &upload.name,
+        &name,
         content_type,
         &sha,
         &upload.bytes,

@@ -174,7 +174,7 @@ async fn inspectable_units(
 async fn unit_target(state: &AppState, unit: Unit) -> Result<Target, WebError> {
     let missing = || WebError::Rule {
         field: Some("unit".into()),
-        key: "error.station_out_of_scope",
+        key: "error.unit_out_of_scope",
     };
     Ok(match unit {
         Unit::Station(id) => yizhan_store::stations::get(&state.db, id)
@@ -214,7 +214,7 @@ pub async fn create(
         if !ctx.user()?.can(Permission::InspectionsManage, target) {
             return Err(WebError::Rule {
                 field: Some("unit".into()),
-                key: "error.station_out_of_scope",
+                key: "error.unit_out_of_scope",
             });
         }
         let n = NewInspection {

@@ -160,7 +160,7 @@ pub async fn create(
         if !ctx.user()?.can(Permission::InspectionsManage, target) {
             return Err(WebError::Rule {
                 field: Some("street_id".into()),
-                key: "error.station_out_of_scope",
+                key: "error.street_out_of_scope",
             });
         }
         Ok(notices::create(&state.db, &Actor::from(ctx.user()?), &n).await?)

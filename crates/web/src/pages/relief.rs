@@ -122,12 +122,12 @@ pub async fn apply(
             .await
             .map_err(|_| WebError::Rule {
                 field: Some("enterprise_id".into()),
-                key: "error.station_out_of_scope",
+                key: "error.enterprise_out_of_scope",
             })?;
         if !ctx.user()?.can(Permission::EnterprisesWrite, e.target()) {
             return Err(WebError::Rule {
                 field: Some("enterprise_id".into()),
-                key: "error.station_out_of_scope",
+                key: "error.enterprise_out_of_scope",
             });
         }
         Ok(relief::apply(&state.db, &Actor::from(ctx.user()?), &r).await?)

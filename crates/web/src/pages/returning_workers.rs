@@ -301,7 +301,7 @@ pub async fn create(
             .await
             .map_err(|_| WebError::Rule {
                 field: Some("enterprise_id".into()),
-                key: "error.station_out_of_scope",
+                key: "error.enterprise_out_of_scope",
             })?;
         if !ctx
             .user()?
@@ -309,7 +309,7 @@ pub async fn create(
         {
             return Err(WebError::Rule {
                 field: Some("enterprise_id".into()),
-                key: "error.station_out_of_scope",
+                key: "error.enterprise_out_of_scope",
             });
         }
         Ok(returning_workers::create(&state.db, &Actor::from(ctx.user()?), &w).await?)

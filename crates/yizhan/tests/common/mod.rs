@@ -194,8 +194,8 @@ pub async fn prepare(url: &str, rooms: i64) -> (i64, Vec<i64>, i64) {
         let f = floor + 2;
         let new = yizhan_core::room::validate_bulk(&yizhan_core::room::BulkRoomsInput {
             floor: f.to_string(),
-            from: (f * 100 + 1).to_string(),
-            to: (f * 100 + 50).to_string(),
+            first: (f * 100 + 1).to_string(),
+            last: (f * 100 + 50).to_string(),
             beds: "1".into(),
             kind: "single".into(),
             prefix: String::new(),
