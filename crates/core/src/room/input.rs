@@ -101,11 +101,11 @@ pub fn validate_room(i: &RoomInput) -> Result<NewRoom, DomainError> {
 pub struct BulkRoomsInput {
     #[serde(default)]
     pub floor: String,
-    /// The first room number (`from` is accepted too: the name the API first had). Its own
-    /// name, so that an error on it is not labelled like a `from` date elsewhere.
-    #[serde(default, alias = "from")]
+    /// The first room number: its own name, so that an error on it is not labelled like a
+    /// `from` date elsewhere (the JSON API still takes `from`/`to` too).
+    #[serde(default)]
     pub first: String,
-    #[serde(default, alias = "to")]
+    #[serde(default)]
     pub last: String,
     #[serde(default)]
     pub beds: String,
