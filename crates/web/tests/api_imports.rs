@@ -31,30 +31,9 @@ async fn workers(app: &App) -> i64 {
         .unwrap()
 }
 
-/// Uploads a .csv and returns the outcome page: if the run outlasted the upload's wait, follows
-/// it to the end through the progress the page polls.
 async fn import(app: &App, c: &mut Client, mode: &str, csv: &str) -> Resp {
-    let r = app
-        .upload(
-            c,
-            "/workers/import",
-            &[("mode", mode)],
-            "名单.csv",
-            csv.as_bytes(),
-        )
-        .await;
-    if r.status != StatusCode::SEE_OTHER {
-        return r;
-    }
-    let page = r.header("location");
-    for _ in 0..600 {
-        let p = app.get(c, &format!("{page}/progress")).await.json();
-        if p["status"] != "running" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    app.get(c, &page).await
+    app.import_workers(c, mode, "名单.csv", csv.as_bytes())
+        .await
 }
 
 both_backends!(

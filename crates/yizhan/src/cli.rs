@@ -173,8 +173,6 @@ pub enum BenchCmd {
         #[arg(long)]
         bench_database_url: Option<String>,
     },
-    /// The worker import: rows/s and peak memory importing a generated .csv, vs the bare
-    /// batched INSERT of the same rows.
     /// Check-ins per second through HTTP vs bare transactions writing the same rows, and
     /// latency at half that rate.
     Checkin {
@@ -195,6 +193,8 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 50)]
         iterations: usize,
     },
+    /// The worker import: rows/s and peak memory importing a generated .csv, vs the bare
+    /// batched INSERT of the same rows.
     Import {
         #[arg(long, default_value_t = 1_000_000)]
         rows: usize,
@@ -202,13 +202,16 @@ pub enum BenchCmd {
         #[arg(long)]
         bench_database_url: Option<String>,
     },
+    /// Hostile spreadsheets (zip bombs of cells and shared strings, an open quote) through the
+    /// upload readers: time and peak memory vs a legitimate sheet.
+    Bombs,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCmd {
     /// Returning workers (返岗人员): first row 姓名, 身份证号, 手机号, 户籍省份, 户籍城市, 用工企业
-    /// (name or credit code), optionally 返岗方式, 抵达日期, 状态, 健康申报. Any length: the file
-    /// is streamed.
+    /// (name or credit code), optionally 返岗方式, 抵达日期, 状态, 健康申报. A .csv of any length,
+    /// an .xlsx up to Excel's row limit: the file is streamed.
     Workers {
         file: PathBuf,
         /// The account the import is made for: its enterprises, its name in the audit log.
@@ -370,6 +373,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             rows,
             bench_database_url,
         }) => crate::bench_import::import(rows, bench_database_url).await,
+        Command::Bench(BenchCmd::Bombs) => crate::bench_bombs::bombs().await,
         Command::Import(ImportCmd::Workers { file, user, mode }) => {
             let db = open(&cli.db).await?;
             crate::import::workers(&db, &file, &user, mode == "valid").await?;

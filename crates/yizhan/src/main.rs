@@ -1,6 +1,7 @@
 //! `yizhan`: the one binary. `yizhan serve` with no configuration runs on ./yizhan.db.
 
 mod bench;
+mod bench_bombs;
 mod bench_checkin;
 mod bench_import;
 mod bench_node;

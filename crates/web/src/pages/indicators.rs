@@ -29,7 +29,7 @@ use crate::pages::layout::Layout;
 use crate::pages::staff::options;
 use crate::pages::worker_import::ReportLine;
 use crate::render;
-use crate::sheet::read_sheet;
+use crate::sheet::read_upload;
 use crate::state::AppState;
 
 /// An import file may be this large (years of monthly figures fit in a few kilobytes).
@@ -349,7 +349,7 @@ pub async fn import(
         Err(e) if e.is_correctable() => return refuse(e).await,
         Err(e) => return Err(e),
     };
-    let sheet = match read_sheet(&upload.name, &upload.bytes) {
+    let sheet = match read_upload(upload.name.clone(), upload.bytes).await {
         Ok(s) => s,
         Err(e) => return refuse(e).await,
     };

@@ -20,7 +20,7 @@ use crate::pages::layout::Layout;
 use crate::pages::stations::visible;
 use crate::policy::deny;
 use crate::render;
-use crate::sheet::read_sheet;
+use crate::sheet::read_upload;
 use crate::state::AppState;
 
 /// A test the user may act on with `perm`, or 404.
@@ -238,7 +238,7 @@ pub async fn import(
         message_zh: "请选择文件".into(),
         message_en: "choose a file".into(),
     })?;
-    let sheet = read_sheet(&name, &bytes)?;
+    let sheet = read_upload(name, bytes).await?;
     let (report, imported) = match import_results(&state, &ctx, id, &sheet).await? {
         Ok(n) => (Vec::new(), Some(n)),
         Err(report) => (report, None),

@@ -21,9 +21,9 @@ use crate::pages::layout::Layout;
 use crate::render;
 use crate::state::AppState;
 
-/// An import file may be this large: a million rows of .csv is about 110 MB. The file goes to a
-/// temporary file as it arrives, never into memory.
-pub const UPLOAD_LIMIT: usize = 512 * 1024 * 1024;
+/// An import file may be this large: a million rows of .csv is about 110 MB, an .xlsx of them
+/// less. The file goes to a temporary file as it arrives, never into memory.
+pub const UPLOAD_LIMIT: usize = 256 * 1024 * 1024;
 
 /// Lines of the report shown in the page (the .xlsx has them all).
 const SHOWN: i64 = 500;

@@ -61,6 +61,34 @@ pub struct Client {
 pub const PASSWORD: &str = "correct horse battery";
 
 impl App {
+    /// Uploads a worker file to the import and returns the outcome page: if the run outlasted
+    /// the upload's wait, follows it to the end through the progress the page polls, the node
+    /// answering `/healthz` all the while.
+    pub async fn import_workers(
+        &self,
+        c: &mut Client,
+        mode: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Resp {
+        let r = self
+            .upload(c, "/workers/import", &[("mode", mode)], name, bytes)
+            .await;
+        if r.status != StatusCode::SEE_OTHER {
+            return r;
+        }
+        let page = r.header("location");
+        for _ in 0..600 {
+            assert_eq!(self.get(c, "/healthz").await.status, StatusCode::OK);
+            let p = self.get(c, &format!("{page}/progress")).await.json();
+            if p["status"] != "running" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        self.get(c, &page).await
+    }
+
     pub async fn new(t: TestDb) -> App {
         App::with_config(t, WebConfig::default()).await
     }
