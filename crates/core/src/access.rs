@@ -1,4 +1,4 @@
-//! Roles, scopes and the one authorization rule every route and object goes through (DESIGN §2).
+//! Roles, scopes and the one authorization rule every route and object goes through (docs/design.md §2).
 
 use serde::{Deserialize, Serialize};
 
@@ -199,7 +199,7 @@ pub enum Permission {
     StaffRead,
     /// Create groups and staff, generate and change the roster.
     StaffManage,
-    /// Write counselling sessions and read their notes: counsellors only (DESIGN §2).
+    /// Write counselling sessions and read their notes: counsellors only (docs/design.md §2).
     CounselNotes,
     /// Record incidents and complaints, and move complaints along.
     IncidentsRecord,

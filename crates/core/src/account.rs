@@ -1,4 +1,4 @@
-//! Account rules: user names, password policy, session lifetime, login throttling (DESIGN §7).
+//! Account rules: user names, password policy, session lifetime, login throttling (docs/design.md §7).
 
 use chrono::{DateTime, Duration, Utc};
 

@@ -1,4 +1,4 @@
-//! Key attention (重点关注): reasons derived from a guest's records, DESIGN §3.
+//! Key attention (重点关注): reasons derived from a guest's records, docs/design.md §3.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Twice-daily health checks (temperature + symptoms), DESIGN §3.
+//! Twice-daily health checks (temperature + symptoms), docs/design.md §3.
 //!
 //! Slots and deadlines are China Standard Time (Asia/Shanghai); instants are UTC.
 

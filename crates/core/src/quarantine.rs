@@ -1,5 +1,5 @@
 //! Quarantine policies as dated data, and the day arithmetic of a stay
-//! (DESIGN §3). Days are Asia/Shanghai calendar days: the day of check-in is
+//! (docs/design.md §3). Days are Asia/Shanghai calendar days: the day of check-in is
 //! day 1, whatever the hour.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};

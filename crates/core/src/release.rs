@@ -1,4 +1,4 @@
-//! Release from quarantine (解除隔离) and its certificate, DESIGN §3.
+//! Release from quarantine (解除隔离) and its certificate, docs/design.md §3.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

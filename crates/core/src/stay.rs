@@ -6,7 +6,7 @@ use crate::error::{DomainError, OnField};
 use crate::station::parse_id;
 use crate::validate::{Invalid, optional_text};
 
-/// How a stay ended (DESIGN §3).
+/// How a stay ended (docs/design.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {

@@ -1,4 +1,4 @@
-//! Day boundaries are Asia/Shanghai; timestamps are stored in UTC (DESIGN §3).
+//! Day boundaries are Asia/Shanghai; timestamps are stored in UTC (docs/design.md §3).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Asia::Shanghai;

@@ -1,5 +1,5 @@
 //! Guests (住客/纳管人员), their relatives (亲友), and the validation of the
-//! registration form (DESIGN §3, §8).
+//! registration form (docs/design.md §3, §8).
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};

@@ -16,7 +16,7 @@ fn s(v: &str) -> Option<String> {
 
 /// A valid male identity card: 1985-06-15, sequence 001 (odd = male).
 const MALE_ID: &str = "440304198506150015";
-/// The example from DESIGN §8: 1949-12-31, female.
+/// The example from docs/design.md §8: 1949-12-31, female.
 const FEMALE_ID: &str = "11010519491231002X";
 
 fn driver() -> GuestInput {

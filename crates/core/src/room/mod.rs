@@ -1,4 +1,4 @@
-//! Rooms and room states (房态), with the state machine of DESIGN §3.
+//! Rooms and room states (房态), with the state machine of docs/design.md §3.
 //!
 //! ```text
 //! ready ──check-in──▶ occupied ──last check-out──▶ awaiting_disinfection

@@ -1,4 +1,4 @@
-//! The wall board (DESIGN §4): a page for a 1920×1080 TV, its JSON snapshot, and a server-sent
+//! The wall board (docs/design.md §4): a page for a 1920×1080 TV, its JSON snapshot, and a server-sent
 //! event stream that says "something changed" within a fraction of a second, on any node.
 
 pub mod district;

@@ -84,7 +84,7 @@ pub const ATTENTION_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
 pub const BOARD_MANAGERS_OF_A: &[&str] = &["commander", "lead"];
 /// Staff lists and ledgers are read by the same people as guests; only the lead manages staff.
 pub const STAFF_MANAGERS_OF_A: &[&str] = &["lead"];
-/// Counselling notes: counsellors only, not even the admin or the lead (DESIGN §2).
+/// Counselling notes: counsellors only, not even the admin or the lead (docs/design.md §2).
 pub const COUNSELLORS_OF_A: &[&str] = &["counsellor"];
 pub const INCIDENT_RECORDERS_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
 pub const ON_DUTY_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
