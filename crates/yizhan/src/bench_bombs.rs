@@ -76,94 +76,125 @@ fn mb(bytes: usize) -> String {
     format!("{:.2} MB", bytes as f64 / 1e6)
 }
 
-pub async fn bombs() -> anyhow::Result<()> {
-    const XLSX: &str = "bomb.xlsx";
-    const CSV: &str = "bomb.csv";
-    let small_base = bombs::texts(1_000);
-    let import_base = bombs::texts(100_000);
-    let mut open_quote = b"a,\"".to_vec();
-    open_quote.resize(200 << 20, b'x');
-    let cases: Vec<(&str, &str, Vec<u8>, bool)> = vec![
-        ("baseline: 1,000 rows of text", XLSX, small_base, false),
+/// The files measured: (what it is, its name, whether it goes to the import, how to make it).
+type Case = (&'static str, &'static str, bool, fn() -> Vec<u8>);
+
+const XLSX: &str = "bomb.xlsx";
+const CSV: &str = "bomb.csv";
+
+fn cases() -> Vec<Case> {
+    vec![
+        ("baseline: 1,000 rows of text", XLSX, false, || {
+            bombs::texts(1_000)
+        }),
         (
             "20,000 rows × 256 cells (the review's file)",
             XLSX,
-            bombs::cells(20_000, 256),
             false,
+            || bombs::cells(20_000, 256),
         ),
-        (
-            "200,000 shared strings (the cap)",
-            XLSX,
-            bombs::shared_strings(200_000),
-            false,
-        ),
-        (
-            "10,000,000 shared strings",
-            XLSX,
-            bombs::shared_strings(10_000_000),
-            false,
-        ),
-        (
-            "import baseline: 100,000 rows of text",
-            XLSX,
-            import_base,
-            true,
-        ),
+        ("200,000 shared strings (the cap)", XLSX, false, || {
+            bombs::shared_strings(200_000)
+        }),
+        ("10,000,000 shared strings", XLSX, false, || {
+            bombs::shared_strings(10_000_000)
+        }),
+        ("import baseline: 100,000 rows of text", XLSX, true, || {
+            bombs::texts(100_000)
+        }),
         (
             "import: 10,000,000 shared strings (the review's file)",
             XLSX,
-            bombs::shared_strings(10_000_000),
             true,
+            || bombs::shared_strings(10_000_000),
         ),
         (
             "import: 1,000,000 shared strings (the cap)",
             XLSX,
-            bombs::shared_strings(1_000_000),
             true,
+            || bombs::shared_strings(1_000_000),
         ),
         (
             "import: 1,048,576 rows × 19 cells (under the cell cap)",
             XLSX,
-            bombs::cells(1 << 20, 19),
             true,
+            || bombs::cells(1 << 20, 19),
         ),
         (
             "import: 1,048,576 rows × 20 cells (past the cell cap)",
             XLSX,
-            bombs::cells(1 << 20, 20),
             true,
+            || bombs::cells(1 << 20, 20),
         ),
         (
             "import: .csv of 200 MB with a quote left open",
             CSV,
-            open_quote,
             true,
+            || {
+                let mut b = b"a,\"".to_vec();
+                b.resize(200 << 20, b'x');
+                b
+            },
         ),
-    ];
+    ]
+}
+
+/// One case, measured in this process: a line of `seconds\tpeak MiB\tsize\toutcome`.
+async fn one(case: usize) -> anyhow::Result<()> {
+    let (_, name, import, make) = *cases()
+        .get(case)
+        .ok_or_else(|| anyhow::anyhow!("no case {case}"))?;
+    let bytes = make();
+    let cost = if import {
+        measure_import(name, &bytes).await?
+    } else {
+        measure_small(name, &bytes)
+    };
+    println!(
+        "{}\t{}\t{}\t{}",
+        cost.took.as_secs_f64(),
+        cost.peak_mib,
+        bytes.len(),
+        cost.outcome
+    );
+    Ok(())
+}
+
+pub async fn bombs(case: Option<usize>) -> anyhow::Result<()> {
+    if let Some(case) = case {
+        return one(case).await;
+    }
+    let exe = std::env::current_exe()?;
     let mut table = String::from(
         "| file | size | reader | time | ratio to its baseline | peak memory above start | outcome |\n|---|---|---|---|---|---|---|\n",
     );
-    let mut base: [Option<Duration>; 2] = [None, None];
-    for (label, name, bytes, import) in &cases {
-        let cost = if *import {
-            measure_import(name, bytes).await?
-        } else {
-            measure_small(name, bytes)
-        };
-        let slot = &mut base[usize::from(*import)];
-        let baseline = *slot.get_or_insert(cost.took);
-        let ratio = cost.took.as_secs_f64() / baseline.as_secs_f64().max(1e-6);
+    let mut base: [Option<f64>; 2] = [None, None];
+    for (i, (label, _, import, _)) in cases().into_iter().enumerate() {
+        let out = std::process::Command::new(&exe)
+            .args(["bench", "bombs", "--case", &i.to_string()])
+            .output()?;
+        anyhow::ensure!(
+            out.status.success(),
+            "case {i}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout)?;
+        let mut f = text.trim_end().splitn(4, '\t');
+        let mut next = || f.next().unwrap_or_default().to_owned();
+        let (took, peak, size, outcome) = (next(), next(), next(), next());
+        let took: f64 = took.parse()?;
+        let peak: f64 = peak.parse()?;
+        let size: usize = size.parse()?;
+        let baseline = *base[usize::from(import)].get_or_insert(took);
         let line = format!(
-            "| {label} | {} | {} | {:.3} s | {ratio:.1} | {:.1} MiB | {} |",
-            mb(bytes.len()),
-            if *import {
+            "| {label} | {} | {} | {took:.3} s | {:.1} | {peak:.1} MiB | {outcome} |",
+            mb(size),
+            if import {
                 "import (streamed)"
             } else {
                 "whole (results, indicators)"
             },
-            cost.took.as_secs_f64(),
-            cost.peak_mib,
-            cost.outcome,
+            took / baseline.max(1e-6),
         );
         println!("{line}");
         table.push_str(&line);
@@ -175,8 +206,8 @@ pub async fn bombs() -> anyhow::Result<()> {
             "## Spreadsheet bombs\n\nMachine: {}. Command: `cargo run --release -p yizhan -- bench bombs`. \
              Each file goes through the reader its upload uses: results and indicator sheets are read whole \
              (`sheet::read_sheet`), a worker import is streamed from a temporary file (`sheet::stream`). \
-             Peak memory is the process's high-water mark above what it held before the file, reset before \
-             each one; the ratio is to the baseline of the same reader in the same run.\n\n{table}\n",
+             Each file is made and read in a process of its own; peak memory is that process's high-water \
+             mark above what it held once the file was made; the ratio is to the baseline of the same reader.\n\n{table}\n",
             machine()
         ),
     )

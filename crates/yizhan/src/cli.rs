@@ -204,7 +204,12 @@ pub enum BenchCmd {
     },
     /// Hostile spreadsheets (zip bombs of cells and shared strings, an open quote) through the
     /// upload readers: time and peak memory vs a legitimate sheet.
-    Bombs,
+    Bombs {
+        /// Measure only this case, in this process (the command runs each case in a process of
+        /// its own, so that one case's freed memory does not hide the next one's peak).
+        #[arg(long, hide = true)]
+        case: Option<usize>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -373,7 +378,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             rows,
             bench_database_url,
         }) => crate::bench_import::import(rows, bench_database_url).await,
-        Command::Bench(BenchCmd::Bombs) => crate::bench_bombs::bombs().await,
+        Command::Bench(BenchCmd::Bombs { case }) => crate::bench_bombs::bombs(case).await,
         Command::Import(ImportCmd::Workers { file, user, mode }) => {
             let db = open(&cli.db).await?;
             crate::import::workers(&db, &file, &user, mode == "valid").await?;
