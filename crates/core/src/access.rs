@@ -61,6 +61,7 @@ impl Role {
         }
     }
 }
+stored_code!(Role);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -92,6 +93,7 @@ impl ScopeKind {
         .find(|k| k.as_str() == s)
     }
 }
+stored_code!(ScopeKind);
 
 /// Where a grant applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

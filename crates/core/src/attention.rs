@@ -103,6 +103,7 @@ impl Reason {
         }
     }
 }
+stored_code!(Reason);
 
 /// What the records say about one guest in an open stay.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

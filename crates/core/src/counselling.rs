@@ -35,6 +35,7 @@ impl Risk {
         }
     }
 }
+stored_code!(Risk);
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SessionInput {

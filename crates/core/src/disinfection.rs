@@ -45,6 +45,7 @@ impl AreaKind {
         }
     }
 }
+stored_code!(AreaKind);
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct AreaInput {

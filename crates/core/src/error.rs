@@ -1,4 +1,4 @@
-//! The domain layer's one error type.
+//! The domain layer's error type, and the error of decoding a stored code.
 
 use crate::validate::Invalid;
 
@@ -32,5 +32,45 @@ pub trait OnField<T> {
 impl<T> OnField<T> for Result<T, Invalid> {
     fn on(self, field: &'static str) -> Result<T, DomainError> {
         self.map_err(|error| DomainError::Invalid { field, error })
+    }
+}
+
+/// A stored code that its enum does not know (a row written by a newer version, or edited by
+/// hand): reading the row fails rather than guessing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} code {code:?} in the database")]
+pub struct UnknownCode {
+    pub kind: &'static str,
+    pub code: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UnknownCode;
+    use crate::room::RoomState;
+    use crate::task_group::TaskStatus;
+
+    #[test]
+    fn a_stored_code_decodes_to_its_variant_and_an_unknown_one_is_an_error() {
+        assert_eq!(
+            RoomState::try_from("awaiting_disinfection".to_owned()),
+            Ok(RoomState::AwaitingDisinfection)
+        );
+        assert_eq!(
+            RoomState::try_from("Maintenance".to_owned()),
+            Err(UnknownCode {
+                kind: "RoomState",
+                code: "Maintenance".into()
+            })
+        );
+        assert_eq!(
+            TaskStatus::try_from("open".to_owned()),
+            Ok(TaskStatus::Open)
+        );
+        let e = TaskStatus::try_from(String::new()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown TaskStatus code \"\" in the database"
+        );
     }
 }

@@ -35,6 +35,7 @@ impl Slot {
         }
     }
 }
+stored_code!(Slot);
 
 /// When the slots close and when the afternoon slot opens, in Shanghai local time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,6 +165,7 @@ impl Symptom {
         }
     }
 }
+stored_code!(Symptom);
 
 /// Raw input: the temperature as typed and the ticked symptom names.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -258,6 +260,7 @@ impl AlertReason {
         }
     }
 }
+stored_code!(AlertReason);
 
 /// ≥ 37.3 °C or any symptom raises an alert.
 pub fn raises_alert(t: Tenths, symptoms: &[Symptom]) -> Option<AlertReason> {

@@ -49,6 +49,7 @@ impl IncidentKind {
         }
     }
 }
+stored_code!(IncidentKind);
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct IncidentInput {
@@ -127,6 +128,7 @@ impl ComplaintSource {
         }
     }
 }
+stored_code!(ComplaintSource);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -160,6 +162,7 @@ impl ComplaintStatus {
         }
     }
 }
+stored_code!(ComplaintStatus);
 
 pub const KEY_COMPLAINT_RESOLVED: &str = "error.complaint_already_resolved";
 pub const KEY_COMPLAINT_SAME: &str = "error.complaint_same_status";

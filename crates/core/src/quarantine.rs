@@ -40,6 +40,7 @@ impl SampleType {
         SampleType::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
+stored_code!(SampleType);
 
 /// One version of a quarantine policy. Several versions may share a `code`;
 /// the one in force on a date is chosen by [`policy_in_force`].

@@ -57,6 +57,7 @@ impl PostRisk {
         }
     }
 }
+stored_code!(PostRisk);
 
 /// Where a person stands in the closed loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -99,6 +100,7 @@ impl LoopStatus {
         }
     }
 }
+stored_code!(LoopStatus);
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct GroupInput {

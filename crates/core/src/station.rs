@@ -32,6 +32,7 @@ impl StationKind {
         StationKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
+stored_code!(StationKind);
 
 /// Raw input from a form or the API, all text so that every error can name its field.
 #[derive(Debug, Clone, Default, Deserialize)]

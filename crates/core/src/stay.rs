@@ -50,6 +50,7 @@ impl Outcome {
         self != Outcome::Released
     }
 }
+stored_code!(Outcome);
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct CheckOutInput {

@@ -2,7 +2,7 @@
 //!
 //! Queries are written once in portable SQL with `$1..$n` placeholders (SQLite accepts them too,
 //! sqlx binds them by number) and run on either native pool. We avoid `sqlx::Any`: it cannot
-//! decode booleans, timestamps or NUMERIC (see the README's architecture notes).
+//! decode booleans, timestamps or NUMERIC (see docs/architecture.md).
 
 use std::borrow::Cow;
 use std::str::FromStr;

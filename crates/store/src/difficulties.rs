@@ -83,7 +83,7 @@ pub async fn step(db: &Db, actor: &Actor, id: i64, to: TicketStatus, text: &str)
     let (status,): (String,) = tx
         .fetch_one(q("SELECT status FROM difficulties WHERE id = $1").bind(id))
         .await?;
-    let from = TicketStatus::parse(&status).unwrap_or(TicketStatus::Open);
+    let from = TicketStatus::try_from(status)?;
     next(from, to).map_err(StoreError::Refused)?;
     let sql = match to {
         TicketStatus::Resolved => {

@@ -101,7 +101,8 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64) -> Result<()> {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Recipient {
     pub directive_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: yizhan_core::directive::RecipientKind,
     pub target_id: i64,
     /// The street's, station's or enterprise's name.
     pub name: Option<String>,

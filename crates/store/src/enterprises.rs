@@ -24,7 +24,8 @@ pub struct Enterprise {
     pub contact_name: String,
     /// Unmasked: the web layer masks it before it leaves the server.
     pub contact_phone: String,
-    pub resumption: String,
+    #[sqlx(try_from = "String")]
+    pub resumption: Resumption,
     pub applied_on: Option<NaiveDate>,
     pub approved_on: Option<NaiveDate>,
     pub resumed_on: Option<NaiveDate>,
@@ -46,9 +47,8 @@ impl Enterprise {
         }
     }
 
-    /// The status as the domain reads it (a stored code is always one of the four).
     pub fn status(&self) -> Resumption {
-        Resumption::parse(&self.resumption).unwrap_or(Resumption::NotStarted)
+        self.resumption
     }
 
     pub fn progress(&self) -> Progress {

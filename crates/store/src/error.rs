@@ -24,6 +24,14 @@ pub enum StoreError {
     Other(String),
 }
 
+/// A coded column holding a code its enum does not know: the data is not what this version
+/// wrote, and nothing is guessed.
+impl From<yizhan_core::error::UnknownCode> for StoreError {
+    fn from(e: yizhan_core::error::UnknownCode) -> StoreError {
+        StoreError::Other(e.to_string())
+    }
+}
+
 /// Constraint names (PostgreSQL) or `table.column` (SQLite's message) → the field they guard.
 /// Every constraint in the migrations is named so that both backends map to the same field.
 const CONSTRAINT_FIELDS: &[(&str, &str)] = &[

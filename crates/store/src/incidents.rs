@@ -110,7 +110,8 @@ pub struct Complaint {
     pub complainant: String,
     pub topic: String,
     pub detail: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ComplaintStatus,
     pub received_at: DateTime<Utc>,
     pub received_by: String,
     pub resolution: Option<String>,
@@ -120,7 +121,7 @@ pub struct Complaint {
 
 impl Complaint {
     pub fn status(&self) -> ComplaintStatus {
-        ComplaintStatus::parse(&self.status).unwrap_or(ComplaintStatus::Open)
+        self.status
     }
 }
 
@@ -188,7 +189,7 @@ pub async fn step_complaint(
     let (from,): (String,) = tx
         .fetch_one(q("SELECT status FROM complaints WHERE id = $1").bind(id))
         .await?;
-    let from = ComplaintStatus::parse(&from).unwrap_or(ComplaintStatus::Open);
+    let from = ComplaintStatus::try_from(from)?;
     check_complaint_step(from, to, resolution)?;
     let resolved = to == ComplaintStatus::Resolved;
     let n = tx

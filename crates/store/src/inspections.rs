@@ -92,7 +92,8 @@ pub struct Inspection {
     pub station_name: String,
     /// The street the unit is in (or is).
     pub street_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: yizhan_core::inspection::InspectionKind,
     pub planned_on: NaiveDate,
     pub team: String,
     pub created_by: String,
@@ -118,8 +119,7 @@ impl Inspection {
         unit_target(self.unit(), self.street_id)
     }
     pub fn kind(&self) -> yizhan_core::inspection::InspectionKind {
-        yizhan_core::inspection::InspectionKind::parse(&self.kind)
-            .unwrap_or(yizhan_core::inspection::InspectionKind::Unannounced)
+        self.kind
     }
     /// May someone holding `grants` see it (`yizhan_core::inspection::may_see`)?
     pub fn seen_by(&self, grants: &[Grant]) -> bool {

@@ -16,7 +16,8 @@ pub struct PolicyRow {
     pub home_days: i64,
     pub test_days: String,
     pub daily_test: bool,
-    pub sample_type: String,
+    #[sqlx(try_from = "String")]
+    pub sample_type: SampleType,
     pub double_sampling: bool,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
@@ -37,7 +38,7 @@ impl PolicyRow {
                 .filter_map(|d| d.trim().parse().ok())
                 .collect(),
             daily_test: self.daily_test,
-            sample_type: SampleType::parse(&self.sample_type).unwrap_or(SampleType::Throat),
+            sample_type: self.sample_type,
             double_sampling: self.double_sampling,
             valid_from: self.valid_from,
             valid_to: self.valid_to,

@@ -20,7 +20,8 @@ use crate::inspections::Inspection;
 pub struct Rectification {
     pub id: i64,
     pub inspection_id: i64,
-    pub inspection_kind: String,
+    #[sqlx(try_from = "String")]
+    pub inspection_kind: yizhan_core::inspection::InspectionKind,
     pub inspection_started: bool,
     /// The street that inspected (`None`: the district), for `seen_by`.
     pub inspector_street_id: Option<i64>,
@@ -38,7 +39,8 @@ pub struct Rectification {
     pub finding: String,
     pub responsible: String,
     pub deadline: NaiveDate,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub reply: Option<String>,
     pub submitted_by: Option<String>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -64,8 +66,7 @@ impl Rectification {
         yizhan_core::inspection::may_see(
             grants,
             self.target(),
-            yizhan_core::inspection::InspectionKind::parse(&self.inspection_kind)
-                .unwrap_or(yizhan_core::inspection::InspectionKind::Unannounced),
+            self.inspection_kind,
             self.inspection_started,
             self.inspector_street_id,
         )
@@ -74,7 +75,7 @@ impl Rectification {
         crate::inspections::unit_target(self.unit(), self.street_id)
     }
     pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Open)
+        self.status
     }
     pub fn overdue(&self, today: NaiveDate) -> bool {
         is_overdue(self.status(), self.deadline, today)

@@ -78,7 +78,8 @@ pub struct Delivery {
     pub guest_name: String,
     pub sender: String,
     pub item: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: DeliveryStatus,
     pub received_by: String,
     pub received_at: DateTime<Utc>,
     pub disinfected_by: Option<String>,
@@ -144,7 +145,7 @@ pub async fn step(
     note: Option<&str>,
 ) -> Result<()> {
     let d = delivery(db, id).await?;
-    let from = DeliveryStatus::parse(&d.status).unwrap_or(DeliveryStatus::Received);
+    let from = d.status;
     check_delivery_step(from, to, note)?;
     let t = now();
     let sql = match to {

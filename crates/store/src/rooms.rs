@@ -18,7 +18,8 @@ pub struct Room {
     pub floor: i64,
     pub beds: i64,
     pub kind: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: RoomState,
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -34,7 +35,7 @@ impl Room {
         }
     }
     pub fn state(&self) -> RoomState {
-        RoomState::parse(&self.state).unwrap_or(RoomState::Maintenance)
+        self.state
     }
     pub fn free_beds(&self) -> i64 {
         (self.beds - self.occupied).max(0)
@@ -45,9 +46,12 @@ impl Room {
 pub struct RoomEvent {
     pub id: i64,
     pub room_id: i64,
-    pub from_state: String,
-    pub to_state: String,
-    pub cause: String,
+    #[sqlx(try_from = "String")]
+    pub from_state: RoomState,
+    #[sqlx(try_from = "String")]
+    pub to_state: RoomState,
+    #[sqlx(try_from = "String")]
+    pub cause: Cause,
     pub reason: Option<String>,
     pub actor: String,
     pub at: DateTime<Utc>,

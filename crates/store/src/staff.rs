@@ -15,7 +15,8 @@ pub struct Group {
     pub street_id: i64,
     pub name: String,
     pub is_command: bool,
-    pub pattern: String,
+    #[sqlx(try_from = "String")]
+    pub pattern: yizhan_core::roster::Pattern,
     pub min_per_shift: i64,
     pub duties: Option<String>,
     pub leader_id: Option<i64>,
@@ -30,8 +31,7 @@ impl Group {
         }
     }
     pub fn pattern(&self) -> yizhan_core::roster::Pattern {
-        yizhan_core::roster::Pattern::parse(&self.pattern)
-            .unwrap_or(yizhan_core::roster::Pattern::TwoTwelves)
+        self.pattern
     }
 }
 

@@ -66,7 +66,8 @@ pub struct Task {
     pub title: String,
     pub owner: String,
     pub due_on: Option<NaiveDate>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: yizhan_core::task_group::TaskStatus,
     pub note: Option<String>,
     pub updated_by: Option<String>,
     pub updated_at: Option<DateTime<Utc>>,

@@ -130,7 +130,7 @@ pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
     let employers: Vec<i64> = yizhan_store::enterprises::list(db)
         .await?
         .into_iter()
-        .filter(|e| e.resumption == "resumed")
+        .filter(|e| e.resumption == yizhan_core::enterprise::Resumption::Resumed)
         .map(|e| e.id)
         .collect();
     if employers.is_empty() {

@@ -46,6 +46,7 @@ impl GuestCategory {
         GuestCategory::ALL.into_iter().find(|c| c.as_str() == s)
     }
 }
+stored_code!(GuestCategory);
 
 /// A cross-border driver's exemption (豁免) status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -73,6 +74,7 @@ impl ExemptionStatus {
         ExemptionStatus::ALL.into_iter().find(|c| c.as_str() == s)
     }
 }
+stored_code!(ExemptionStatus);
 
 // `as_str`/`parse` for the document and sex enums of `validate`. They live
 // here only because `validate/` was outside this change; moving them next to
@@ -101,6 +103,7 @@ impl DocType {
         DocType::ALL.into_iter().find(|d| d.as_str() == s)
     }
 }
+stored_code!(DocType);
 
 impl Sex {
     pub const ALL: [Sex; 2] = [Sex::Male, Sex::Female];
@@ -115,6 +118,7 @@ impl Sex {
         Sex::ALL.into_iter().find(|x| x.as_str() == s)
     }
 }
+stored_code!(Sex);
 
 /// A `DocType` typed in a form, by its serde name.
 pub fn parse_doc_type(s: &str) -> Result<DocType, Invalid> {

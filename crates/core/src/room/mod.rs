@@ -69,6 +69,7 @@ impl RoomState {
         }
     }
 }
+stored_code!(RoomState);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -100,6 +101,7 @@ impl RoomKind {
         }
     }
 }
+stored_code!(RoomKind);
 
 /// Why a room changes state; stored with every room event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -153,6 +155,7 @@ impl Cause {
         }
     }
 }
+stored_code!(Cause);
 
 /// Occupied → ready/maintenance/awaiting/disinfected: the guests must be checked out first.
 pub const KEY_OCCUPIED: &str = "error.room_occupied_checkout_first";

@@ -102,6 +102,7 @@ impl Pattern {
         self.shifts().get(usize::from(shift)).copied()
     }
 }
+stored_code!(Pattern);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rules {

@@ -74,10 +74,7 @@ async fn view_of(state: &AppState, ctx: &Ctx, d: &Directive) -> Result<Option<Vi
     }
     let rows = directives::recipients(&state.db, d.id).await?;
     for (kind, id, ack) in units(p) {
-        if let Some(r) = rows
-            .iter()
-            .find(|r| r.kind == kind.as_str() && r.target_id == id)
-        {
+        if let Some(r) = rows.iter().find(|r| r.kind == kind && r.target_id == id) {
             return Ok(Some(View::Recipient(r.clone(), ack)));
         }
     }
@@ -292,7 +289,7 @@ struct ShowPage {
 
 fn recipient_row(tr: &Tr, d: &Directive, r: Recipient) -> RecipientRow {
     RecipientRow {
-        kind: label_of(tr, &r.kind, RecipientKind::parse, RecipientKind::label_key),
+        kind: tr.t(r.kind.label_key()).to_owned(),
         state: recipient_state(tr, &r),
         overdue: d.published() && is_overdue(r.acknowledged_at.is_some(), d.deadline, today()),
         r,
@@ -327,7 +324,7 @@ pub async fn show(
         ),
         View::Recipient(r, ack) => {
             // Opening it is reading it: the command sees who has.
-            let kind = RecipientKind::parse(&r.kind).unwrap_or(RecipientKind::Station);
+            let kind = r.kind;
             directives::mark_read(&state.db, &Actor::from(p), id, kind, r.target_id).await?;
             let fresh = directives::recipients(&state.db, id)
                 .await?
@@ -393,7 +390,7 @@ pub async fn acknowledge(
         )
         .await);
     };
-    let kind = RecipientKind::parse(&r.kind).unwrap_or(RecipientKind::Station);
+    let kind = r.kind;
     directives::acknowledge(&state.db, &Actor::from(ctx.user()?), &d, kind, r.target_id).await?;
     Ok(Redirect::to(&format!("/directives/{id}")).into_response())
 }
@@ -520,7 +517,7 @@ pub async fn api_show(
     let recipients = match view {
         View::Command => directives::recipients(&state.db, id).await?,
         View::Recipient(r, _) => {
-            let kind = RecipientKind::parse(&r.kind).unwrap_or(RecipientKind::Station);
+            let kind = r.kind;
             directives::mark_read(&state.db, &Actor::from(ctx.user()?), id, kind, r.target_id)
                 .await?;
             directives::recipients(&state.db, id)

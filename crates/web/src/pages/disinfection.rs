@@ -12,6 +12,7 @@ use yizhan_core::disinfection::{
     AreaInput, AreaKind, Place, RecordInput, WasteInput, is_overdue, next_due, validate_area,
     validate_record, validate_waste,
 };
+use yizhan_core::room::RoomState;
 use yizhan_core::time::local_display;
 use yizhan_store::disinfection::{self, Area, Record, Waste};
 use yizhan_store::rooms::Room;
@@ -133,7 +134,7 @@ async fn show_page(
         .collect();
     let disinfected: Vec<i64> = rooms
         .iter()
-        .filter(|r| r.state == "disinfected")
+        .filter(|r| r.state == RoomState::Disinfected)
         .map(|r| r.id)
         .collect();
     let to_verify = disinfection::recent(&state.db, station.id, 500)
@@ -151,7 +152,7 @@ async fn show_page(
         areas,
         awaiting: rooms
             .into_iter()
-            .filter(|r| r.state == "awaiting_disinfection")
+            .filter(|r| r.state == RoomState::AwaitingDisinfection)
             .collect(),
         to_verify,
         records,

@@ -63,7 +63,7 @@ fn view(tr: &Tr, mut e: Enterprise) -> View {
     e.contact_phone = mask_phone(&e.contact_phone);
     View {
         industry_label: label_of(tr, &e.industry, Industry::parse, Industry::label_key),
-        resumption_label: label_of(tr, &e.resumption, Resumption::parse, Resumption::label_key),
+        resumption_label: tr.t(e.resumption.label_key()).to_owned(),
         review_label: e
             .review_decision
             .as_deref()
@@ -101,7 +101,7 @@ async fn rows(state: &AppState, ctx: &Ctx, f: &Filter) -> Result<Vec<View>, WebE
         .into_iter()
         .filter(|e| p.can(Permission::EnterprisesRead, e.target()))
         .filter(|e| f.street.is_empty() || f.street == e.street_id.to_string())
-        .filter(|e| f.resumption.is_empty() || f.resumption == e.resumption)
+        .filter(|e| f.resumption.is_empty() || f.resumption == e.resumption.as_str())
         .filter(|e| f.above_scale != "1" || e.above_scale)
         .map(|e| view(&tr, e))
         .collect())
@@ -138,7 +138,10 @@ pub async fn list(
     render::page(&ListPage {
         layout: Layout::new(&state, &ctx, "enterprise.title"),
         pending,
-        resumed: rows.iter().filter(|r| r.e.resumption == "resumed").count(),
+        resumed: rows
+            .iter()
+            .filter(|r| r.e.resumption == Resumption::Resumed)
+            .count(),
         can_create: !writable_or_readable_streets(&state, &ctx, Permission::EnterprisesWrite)
             .await?
             .is_empty(),
@@ -265,12 +268,7 @@ async fn form_page(
         Some(id) => {
             let stored = enterprises::get(&state.db, id).await?;
             if !resumption::parties(p, stored.target()).contains(&Party::Command) {
-                locked = Some(label_of(
-                    &tr,
-                    &stored.resumption,
-                    Resumption::parse,
-                    Resumption::label_key,
-                ));
+                locked = Some(tr.t(stored.resumption.label_key()).to_owned());
             }
         }
     }
@@ -328,7 +326,7 @@ fn input_of(e: &Enterprise) -> EnterpriseInput {
         headcount: e.headcount.to_string(),
         contact_name: e.contact_name.clone(),
         contact_phone: e.contact_phone.clone(),
-        resumption: e.resumption.clone(),
+        resumption: e.resumption.as_str().to_owned(),
         applied_on: date(e.applied_on),
         approved_on: date(e.approved_on),
         resumed_on: date(e.resumed_on),

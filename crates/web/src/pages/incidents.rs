@@ -61,12 +61,7 @@ fn complaint_rows(tr: &Tr, list: Vec<Complaint>) -> Vec<ComplaintRow> {
                 ComplaintSource::parse,
                 ComplaintSource::label_key,
             ),
-            status: label_of(
-                tr,
-                &c.status,
-                ComplaintStatus::parse,
-                ComplaintStatus::label_key,
-            ),
+            status: tr.t(c.status.label_key()).to_owned(),
             at: local_display(c.received_at),
             c,
         })

@@ -64,12 +64,7 @@ fn row(ctx: &Ctx, i: Inspection) -> Row {
         (None, None) => "inspection.status.planned",
     };
     Row {
-        kind: label_of(
-            &tr,
-            &i.kind,
-            InspectionKind::parse,
-            InspectionKind::label_key,
-        ),
+        kind: tr.t(i.kind.label_key()).to_owned(),
         status: tr.t(status).to_owned(),
         i,
     }

@@ -77,7 +77,7 @@ pub struct Row {
 pub fn row(tr: &Tr, r: Rectification) -> Row {
     Row {
         severity: label_of(tr, &r.severity, Severity::parse, Severity::label_key),
-        status: label_of(tr, &r.status, Status::parse, Status::label_key),
+        status: tr.t(r.status.label_key()).to_owned(),
         overdue: r.overdue(today()),
         r,
     }

@@ -114,12 +114,7 @@ fn delivery_rows(ctx: &Ctx, list: Vec<Delivery>) -> Vec<DeliveryRow> {
     list.into_iter()
         .map(|d| DeliveryRow {
             guest: mask_name(&d.guest_name),
-            status: label_of(
-                &tr,
-                &d.status,
-                DeliveryStatus::parse,
-                DeliveryStatus::label_key,
-            ),
+            status: tr.t(d.status.label_key()).to_owned(),
             at: local_display(d.received_at),
             d,
         })

@@ -40,10 +40,8 @@ pub async fn visible_room(
     Ok(r)
 }
 
-pub fn state_label(tr: &Tr, s: &str) -> String {
-    RoomState::parse(s)
-        .map(|s| tr.t(s.label_key()).to_owned())
-        .unwrap_or_else(|| s.to_owned())
+pub fn state_label(tr: &Tr, s: RoomState) -> String {
+    tr.t(s.label_key()).to_owned()
 }
 
 fn kind_label(tr: &Tr, k: &str) -> String {
@@ -109,7 +107,7 @@ pub async fn grid(
         .map(|s| StateCount {
             state: s.as_str(),
             label: tr.t(s.label_key()).to_owned(),
-            count: all.iter().filter(|r| r.state == s.as_str()).count(),
+            count: all.iter().filter(|r| r.state == *s).count(),
             selected: want_state == Some(*s),
         })
         .collect();
@@ -121,13 +119,13 @@ pub async fn grid(
     }
     let mut floors: Vec<Floor> = Vec::new();
     for r in all.iter().filter(|r| {
-        want_state.is_none_or(|s| r.state == s.as_str()) && want_floor.is_none_or(|f| r.floor == f)
+        want_state.is_none_or(|s| r.state == s) && want_floor.is_none_or(|f| r.floor == f)
     }) {
         let cell = Cell2 {
             id: r.id,
             number: r.number.clone(),
-            label: state_label(&tr, &r.state),
-            state: r.state.clone(),
+            label: state_label(&tr, r.state),
+            state: r.state.as_str().to_owned(),
             occupied: r.occupied,
             beds: r.beds,
         };
@@ -170,7 +168,7 @@ pub async fn export(
                 kind_label(&tr, &r.kind).into(),
                 r.beds.into(),
                 r.occupied.into(),
-                state_label(&tr, &r.state).into(),
+                state_label(&tr, r.state).into(),
                 r.note.clone().unwrap_or_default().into(),
             ]
         })
@@ -227,11 +225,9 @@ fn event_rows(tr: &Tr, events: Vec<RoomEvent>) -> Vec<EventRow> {
         .into_iter()
         .map(|e| EventRow {
             at: yizhan_core::time::local_display(e.at),
-            from: state_label(tr, &e.from_state),
-            to: state_label(tr, &e.to_state),
-            cause: yizhan_core::room::Cause::parse(&e.cause)
-                .map(|c| tr.t(c.label_key()).to_owned())
-                .unwrap_or(e.cause),
+            from: state_label(tr, e.from_state),
+            to: state_label(tr, e.to_state),
+            cause: tr.t(e.cause.label_key()).to_owned(),
             reason: e.reason.unwrap_or_default(),
             actor: e.actor,
         })
@@ -266,7 +262,7 @@ async fn show_page(
     let page = ShowPage {
         layout: Layout::new(state, ctx, "rooms.room"),
         station_name: station.name,
-        state_label: state_label(&tr, &room.state),
+        state_label: state_label(&tr, room.state),
         kind_label: kind_label(&tr, &room.kind),
         beds,
         targets,

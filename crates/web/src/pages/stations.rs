@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use yizhan_core::access::{Actor, Permission, Target};
+use yizhan_core::room::RoomState;
 use yizhan_core::station::{StationInput, StationKind, validate_station};
 use yizhan_store::stations::{self, Station, Street};
 
@@ -184,7 +185,7 @@ pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebEr
     let now = yizhan_store::db::now();
     let today = yizhan_core::time::local_date(now);
     let rooms = yizhan_store::rooms::list(db, station_id).await?;
-    let room_count = |st: &str| rooms.iter().filter(|r| r.state == st).count();
+    let room_count = |st: RoomState| rooms.iter().filter(|r| r.state == st).count();
     let at = |page: &str| format!("/stations/{station_id}/{page}");
     let all = [
         (
@@ -198,12 +199,12 @@ pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebEr
         ),
         (
             "todo.awaiting_disinfection",
-            room_count("awaiting_disinfection"),
+            room_count(RoomState::AwaitingDisinfection),
             at("disinfection"),
         ),
         (
             "todo.awaiting_evaluation",
-            room_count("disinfected"),
+            room_count(RoomState::Disinfected),
             at("disinfection"),
         ),
         (
@@ -220,7 +221,13 @@ pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebEr
             yizhan_store::relatives::deliveries(db, station_id, 500)
                 .await?
                 .iter()
-                .filter(|d| d.status == "received" || d.status == "disinfected")
+                .filter(|d| {
+                    matches!(
+                        d.status,
+                        yizhan_core::relatives::DeliveryStatus::Received
+                            | yizhan_core::relatives::DeliveryStatus::Disinfected
+                    )
+                })
                 .count(),
             at("relatives"),
         ),

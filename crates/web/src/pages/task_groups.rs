@@ -17,7 +17,7 @@ use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id};
 use crate::pages::guests::today;
 use crate::pages::layout::Layout;
-use crate::pages::staff::{label_of, options};
+use crate::pages::staff::options;
 use crate::render;
 use crate::state::AppState;
 
@@ -95,9 +95,9 @@ async fn rows(state: &AppState, ctx: &Ctx, group: i64) -> Result<Vec<TaskRow>, W
         .await?
         .into_iter()
         .map(|t| {
-            let s = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Open);
+            let s = t.status;
             TaskRow {
-                status: label_of(&tr, &t.status, TaskStatus::parse, TaskStatus::label_key),
+                status: tr.t(s.label_key()).to_owned(),
                 overdue: is_overdue(s, t.due_on, today),
                 t,
             }

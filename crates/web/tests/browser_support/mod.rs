@@ -52,7 +52,7 @@ where
         .stderr(Stdio::null())
         .kill_on_drop(true)
         .spawn()
-        .expect("chromedriver not found: apt-get install chromium chromium-driver (see README)");
+        .expect("chromedriver not found: apt-get install chromium chromium-driver (scripts/test.sh does)");
     let _guard = Driver(child);
     for _ in 0..200 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))

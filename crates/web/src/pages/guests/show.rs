@@ -2,6 +2,7 @@
 //! health readings, alerts, flags and notes, relatives, past stays; reveal and relatives.
 
 use super::*;
+use yizhan_core::room::RoomState;
 
 pub struct StayRow {
     pub id: i64,
@@ -129,13 +130,15 @@ pub async fn show_page(
         .await?
         .into_iter()
         .filter(|r| open.is_none_or(|s| s.room_id != r.id))
-        .filter(|r| r.state == "ready" || (r.state == "occupied" && r.free_beds() > 0))
+        .filter(|r| {
+            r.state == RoomState::Ready || (r.state == RoomState::Occupied && r.free_beds() > 0)
+        })
         .map(|r| Option2 {
             value: r.id.to_string(),
             label: format!(
                 "{}（{} {}/{}）",
                 r.number,
-                crate::pages::rooms::state_label(&tr, &r.state),
+                crate::pages::rooms::state_label(&tr, r.state),
                 r.occupied,
                 r.beds
             ),
