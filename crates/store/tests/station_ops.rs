@@ -596,3 +596,27 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    an_unknown_stored_code_is_an_error_not_a_default,
+    |t: TestDb| async move {
+        use yizhan_store::db::{now, q};
+        let db = &t.db;
+        let st = station(db).await;
+        let r = room(db, st, "101", 1).await;
+        // A room event whose state no version of Yizhan wrote (the column has no CHECK).
+        db.execute(
+            q("INSERT INTO room_events (room_id, from_state, to_state, cause, reason, actor_id, actor, at)
+               VALUES ($1, 'ready', 'flooded', 'manual', NULL, NULL, 'x', $2)")
+            .bind(r)
+            .bind(now()),
+        )
+        .await
+        .unwrap();
+        // Before, it read as 停用 (maintenance); now reading it fails, naming the column.
+        let e = rooms::events(db, r, 10).await.unwrap_err();
+        assert!(e.to_string().contains("decoding column to_state"), "{e}");
+        // The room itself still reads: only the row with the unknown code fails.
+        assert_eq!(rooms::get(db, r).await.unwrap().state, RoomState::Ready);
+    }
+);
