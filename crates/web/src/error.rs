@@ -49,7 +49,28 @@ pub enum WebError {
     Internal(String),
 }
 
+/// A person's name is the field `name` in forms and the API like a thing's, but its label is 姓名
+/// (a thing's is 名称): its error carries this field inside, and `field()` gives `name` out.
+const PERSON_NAME: &str = "person_name";
+
 impl WebError {
+    /// The error of a person's form (guest, relative, staff, worker): a refused name is
+    /// labelled 姓名.
+    pub fn of_person(e: DomainError) -> WebError {
+        match WebError::from(e) {
+            WebError::Invalid {
+                field,
+                message_zh,
+                message_en,
+            } if field == "name" => WebError::Invalid {
+                field: PERSON_NAME.into(),
+                message_zh,
+                message_en,
+            },
+            other => other,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::Invalid { .. } | WebError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -96,6 +117,7 @@ impl WebError {
 
     pub fn field(&self) -> Option<&str> {
         match self {
+            WebError::Invalid { field, .. } if field == PERSON_NAME => Some("name"),
             WebError::Invalid { field, .. }
             | WebError::Conflict { field }
             | WebError::Taken { field, .. } => Some(field),

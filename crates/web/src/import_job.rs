@@ -60,7 +60,7 @@ pub async fn employers_of(db: &Db, p: &Principal) -> Result<HashMap<String, i64>
 /// A problem in the importer's words.
 pub fn words(tr: &Tr, e: &RowError) -> String {
     match &e.error {
-        Problem::Field(d) => WebError::from(d.clone()).message(tr),
+        Problem::Field(d) => WebError::of_person(d.clone()).message(tr),
         Problem::UnknownEmployer => tr.t("import.unknown_employer").to_owned(),
         Problem::DuplicateInFile(first) => {
             tr.f("import.duplicate_in_file", &[("row", &first.to_string())])

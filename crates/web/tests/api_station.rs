@@ -247,6 +247,26 @@ both_backends!(
             "{}",
             r.body
         );
+        // A person's name is 姓名, not 名称 (a thing's name); the field is still `name`.
+        let r = app.json(&mut c, Method::POST, &format!("/api/v1/stations/{st_a}/guests"), json!({"doc_type": "id_card", "doc_number": "11010519491231002X", "name": " ", "phone": "13800138000", "region": "北京", "category": "other"})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], "name");
+        assert_eq!(r.json()["error"]["message"], "姓名：不能为空");
+        let r = app
+            .form(
+                &mut c,
+                &format!("/stations/{st_a}/guests"),
+                &[
+                    ("doc_type", "id_card"),
+                    ("doc_number", "11010519491231002X"),
+                    ("name", ""),
+                    ("phone", "13800138000"),
+                    ("region", "北京"),
+                    ("category", "other"),
+                ],
+            )
+            .await;
+        assert!(r.body.contains("姓名：不能为空"), "{}", r.body);
         // Reveal: full values, and an audit row naming who looked.
         let r = app
             .json(

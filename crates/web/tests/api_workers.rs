@@ -383,7 +383,7 @@ both_backends!(
         let file = sheet(&rows);
         // The exact report; the ID number's line ends with the check digit it should have had.
         let want = [
-            (4, "姓名", "名称：不能为空"),
+            (4, "姓名", "姓名：不能为空"),
             (4, "身份证号", "身份证号：校验位错误，按前面各位计算应为 "),
             (
                 4,

@@ -296,7 +296,7 @@ pub async fn create(
     FormBody(f): FormBody<WorkerInput>,
 ) -> Result<Response, WebError> {
     let result = async {
-        let w = validate_worker(&f, today())?;
+        let w = validate_worker(&f, today()).map_err(WebError::of_person)?;
         let employer = yizhan_store::enterprises::get(&state.db, w.enterprise_id)
             .await
             .map_err(|_| WebError::Rule {

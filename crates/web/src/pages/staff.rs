@@ -264,7 +264,7 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     let station = visible(&state, &ctx, id, Permission::StaffManage).await?;
     let result = async {
-        let s = validate_staff(&f, today())?;
+        let s = validate_staff(&f, today()).map_err(WebError::of_person)?;
         check_group(&state, id, s.group_id).await?;
         Ok::<_, WebError>(staff::create(&state.db, &Actor::from(ctx.user()?), id, &s).await?)
     }
@@ -345,7 +345,7 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     let s = visible_staff(&state, &ctx, id, Permission::StaffManage).await?;
     let result = async {
-        let new = validate_staff(&f, today())?;
+        let new = validate_staff(&f, today()).map_err(WebError::of_person)?;
         check_group(&state, s.station_id, new.group_id).await?;
         Ok::<_, WebError>(staff::update(&state.db, &Actor::from(ctx.user()?), id, &new).await?)
     }

@@ -353,7 +353,7 @@ pub async fn register(
     station_id: i64,
     i: &GuestInput,
 ) -> Result<Result<Guest, Guest>, WebError> {
-    let new = validate_guest(i, today())?;
+    let new = validate_guest(i, today()).map_err(WebError::of_person)?;
     if let Some(existing) = guests::find_by_document(
         &state.db,
         station_id,
@@ -468,7 +468,7 @@ pub async fn save(
     g: &Guest,
     i: &GuestInput,
 ) -> Result<Guest, WebError> {
-    let new = validate_guest(i, today())?;
+    let new = validate_guest(i, today()).map_err(WebError::of_person)?;
     Ok(guests::update(&state.db, &Actor::from(ctx.user()?), g.id, &new).await?)
 }
 

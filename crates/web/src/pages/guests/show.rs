@@ -342,7 +342,7 @@ pub async fn add_relative(
             guests::add_relative(&state.db, &Actor::from(ctx.user()?), id, &r).await?;
             Ok(Redirect::to(&format!("/guests/{id}")).into_response())
         }
-        Err(e) => show_page(&state, &ctx, g, false, Some(&e.into())).await,
+        Err(e) => show_page(&state, &ctx, g, false, Some(&WebError::of_person(e))).await,
     }
 }
 
