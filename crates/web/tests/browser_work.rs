@@ -55,9 +55,11 @@ both_backends!(
                 sign_in(&d, &base, "zhihui").await?;
                 for (w, h, mobile) in [(375, 812, true), (1920, 1080, false)] {
                     viewport(&d, w, h, mobile).await?;
-                    for (path, name) in
-                        [("enterprises", "enterprises"), ("resumption", "resumption")]
-                    {
+                    for (path, name) in [
+                        ("enterprises", "enterprises"),
+                        ("resumption", "resumption"),
+                        ("enterprises/review", "enterprises-review"),
+                    ] {
                         d.goto(format!("{base}/{path}")).await?;
                         let width: i64 = d
                             .execute("return document.documentElement.scrollWidth;", vec![])

@@ -115,6 +115,12 @@ fn cases() -> Vec<Case> {
             || bombs::shared_strings(1_000_000),
         ),
         (
+            "import: 1,000,000 shared strings of 45 characters (at both caps)",
+            XLSX,
+            true,
+            || bombs::long_shared_strings(1_000_000, 45),
+        ),
+        (
             "import: 1,048,576 rows × 19 cells (under the cell cap)",
             XLSX,
             true,

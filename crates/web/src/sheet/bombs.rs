@@ -84,6 +84,13 @@ pub fn cells(rows: usize, columns: usize) -> Vec<u8> {
 
 /// A sheet of one cell that uses the last of `strings` shared strings.
 pub fn shared_strings(strings: usize) -> Vec<u8> {
+    long_shared_strings(strings, 1)
+}
+
+/// A sheet of one cell that uses the last of `strings` shared strings of `chars` characters
+/// each (the last one its number).
+pub fn long_shared_strings(strings: usize, chars: usize) -> Vec<u8> {
+    let text = "x".repeat(chars);
     workbook(
         &mut |w| {
             w.write_all(SHEET_START.as_bytes())?;
@@ -98,7 +105,7 @@ pub fn shared_strings(strings: usize) -> Vec<u8> {
             )?;
             // The same text over and over (a table need not be distinct), then the one used.
             for _ in 1..strings {
-                w.write_all(b"<si><t>x</t></si>")?;
+                write!(w, "<si><t>{text}</t></si>")?;
             }
             write!(w, "<si><t>{:08}</t></si></sst>", strings.saturating_sub(1))
         }),
