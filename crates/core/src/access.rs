@@ -83,14 +83,9 @@ impl ScopeKind {
     }
 
     pub fn parse(s: &str) -> Option<ScopeKind> {
-        [
-            ScopeKind::District,
-            ScopeKind::Street,
-            ScopeKind::Station,
-            ScopeKind::Enterprise,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        [ScopeKind::District, ScopeKind::Street, ScopeKind::Station, ScopeKind::Enterprise]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 }
 stored_code!(ScopeKind);
@@ -302,10 +297,9 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         HygieneVerify => matches!(role, StationLead | Medical),
         SuppliesManage => matches!(role, StationLead | StationStaff),
         CareRecord => matches!(role, StationLead | StationStaff | Medical | Counsellor),
-        InspectionsRead => matches!(
-            role,
-            Commander | Inspector | Viewer | StationLead | StationStaff | Enterprise
-        ),
+        InspectionsRead => {
+            matches!(role, Commander | Inspector | Viewer | StationLead | StationStaff | Enterprise)
+        }
         InspectionsManage => matches!(role, Commander | Inspector),
         // The unit itself reports: a station's lead, an enterprise, a street's commander (the
         // handler checks the grant is for that very unit).
@@ -314,10 +308,9 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         ReportsGenerate => matches!(role, Commander),
         TaskGroupsManage => matches!(role, Commander | Inspector),
         DirectivesIssue => matches!(role, Commander),
-        DirectivesRead => matches!(
-            role,
-            Commander | Inspector | Viewer | StationLead | StationStaff | Enterprise
-        ),
+        DirectivesRead => {
+            matches!(role, Commander | Inspector | Viewer | StationLead | StationStaff | Enterprise)
+        }
         DirectivesAcknowledge => matches!(role, Commander | StationLead | Enterprise),
         EnterprisesRead => matches!(role, Commander | Inspector | Viewer | Enterprise),
         EnterprisesWrite => matches!(role, Commander | Enterprise),
@@ -349,18 +342,12 @@ impl Principal {
 
     /// May this person do `perm` on this object?
     pub fn can(&self, perm: Permission, target: Target) -> bool {
-        self.grants
-            .iter()
-            .any(|g| role_allows(g.role, perm) && g.scope.covers(target))
+        self.grants.iter().any(|g| role_allows(g.role, perm) && g.scope.covers(target))
     }
 
     /// The scopes in which `perm` is held, for filtering lists in the store.
     pub fn scopes_for(&self, perm: Permission) -> Vec<Scope> {
-        self.grants
-            .iter()
-            .filter(|g| role_allows(g.role, perm))
-            .map(|g| g.scope)
-            .collect()
+        self.grants.iter().filter(|g| role_allows(g.role, perm)).map(|g| g.scope).collect()
     }
 
     pub fn has_role(&self, role: Role) -> bool {
@@ -377,36 +364,24 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Actor {
-        Actor {
-            user_id: None,
-            name: "system".into(),
-        }
+        Actor { user_id: None, name: "system".into() }
     }
 }
 
 impl From<&Principal> for Actor {
     fn from(p: &Principal) -> Actor {
-        Actor {
-            user_id: Some(p.user_id),
-            name: p.username.clone(),
-        }
+        Actor { user_id: Some(p.user_id), name: p.username.clone() }
     }
 }
 
 /// Parses a grant from a role name and a scope token (`district`, `street:3`, `station:5`,
 /// `enterprise:9`), refusing scopes that make no sense for the role (a district-wide counsellor).
 pub fn parse_grant(role: &str, scope: &str) -> Result<Grant, DomainError> {
-    let role = Role::parse(role.trim())
-        .ok_or(Invalid::BadFormat {
-            hint: "station_staff",
-        })
-        .on("role")?;
+    let role =
+        Role::parse(role.trim()).ok_or(Invalid::BadFormat { hint: "station_staff" }).on("role")?;
     let scope = parse_scope(scope).on("scope")?;
     if !role.allowed_scopes().contains(&scope.kind()) {
-        return Err(DomainError::Rule {
-            field: Some("scope"),
-            key: "error.scope_not_for_role",
-        });
+        return Err(DomainError::Rule { field: Some("scope"), key: "error.scope_not_for_role" });
     }
     Ok(Grant { role, scope })
 }
@@ -417,13 +392,9 @@ pub fn parse_scope(s: &str) -> Result<Scope, Invalid> {
         return Err(Invalid::Empty);
     }
     let (kind, id) = match s.split_once(':') {
-        Some((k, i)) => (
-            k,
-            Some(
-                i.parse::<i64>()
-                    .map_err(|_| Invalid::BadFormat { hint: "station:1" })?,
-            ),
-        ),
+        Some((k, i)) => {
+            (k, Some(i.parse::<i64>().map_err(|_| Invalid::BadFormat { hint: "station:1" })?))
+        }
         None => (s, None),
     };
     ScopeKind::parse(kind)
@@ -499,20 +470,13 @@ mod tests {
     #[test]
     fn only_admin_manages_users() {
         for r in Role::ALL {
-            assert_eq!(
-                role_allows(r, Permission::UsersManage),
-                r == Role::Admin,
-                "{r:?}"
-            );
+            assert_eq!(role_allows(r, Permission::UsersManage), r == Role::Admin, "{r:?}");
         }
     }
 
     #[test]
     fn scope_parts_roundtrip_and_reject_mismatch() {
-        assert_eq!(
-            Scope::from_parts(ScopeKind::Station, Some(3)),
-            Some(Scope::Station(3))
-        );
+        assert_eq!(Scope::from_parts(ScopeKind::Station, Some(3)), Some(Scope::Station(3)));
         assert_eq!(Scope::from_parts(ScopeKind::District, Some(3)), None);
         assert_eq!(Scope::from_parts(ScopeKind::Street, None), None);
         for r in Role::ALL {
@@ -524,29 +488,14 @@ mod tests {
     fn grants_parse_and_check_the_scope_fits_the_role() {
         assert_eq!(
             parse_grant("station_lead", "station:4"),
-            Ok(Grant {
-                role: Role::StationLead,
-                scope: Scope::Station(4)
-            })
+            Ok(Grant { role: Role::StationLead, scope: Scope::Station(4) })
         );
-        assert_eq!(
-            parse_grant("admin", "district").unwrap().scope,
-            Scope::District
-        );
-        assert_eq!(
-            parse_grant("boss", "district").unwrap_err().field(),
-            Some("role")
-        );
-        assert_eq!(
-            parse_grant("viewer", "street:x").unwrap_err().field(),
-            Some("scope")
-        );
+        assert_eq!(parse_grant("admin", "district").unwrap().scope, Scope::District);
+        assert_eq!(parse_grant("boss", "district").unwrap_err().field(), Some("role"));
+        assert_eq!(parse_grant("viewer", "street:x").unwrap_err().field(), Some("scope"));
         assert!(matches!(
             parse_grant("counsellor", "district"),
-            Err(DomainError::Rule {
-                key: "error.scope_not_for_role",
-                ..
-            })
+            Err(DomainError::Rule { key: "error.scope_not_for_role", .. })
         ));
         assert_eq!(Scope::Street(3).token(), "street:3");
         assert_eq!(parse_scope(&Scope::Street(3).token()), Ok(Scope::Street(3)));

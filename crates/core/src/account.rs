@@ -93,9 +93,8 @@ pub fn normalise_username(s: &str) -> Result<String, DomainError> {
     if t.chars().count() > 32 {
         return Err(Invalid::TooLong { max: 32 }).on("username");
     }
-    if let Some(c) = t
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+    if let Some(c) =
+        t.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
     {
         return Err(Invalid::BadChars { found: c }).on("username");
     }
@@ -113,10 +112,7 @@ pub fn check_password(password: &str, username: &str) -> Result<(), DomainError>
     }
     let lower = password.to_lowercase();
     if WEAK.contains(&lower.as_str()) {
-        return Err(DomainError::Rule {
-            field: Some("password"),
-            key: "error.password_common",
-        });
+        return Err(DomainError::Rule { field: Some("password"), key: "error.password_common" });
     }
     if !username.is_empty() && lower.contains(&username.to_lowercase()) {
         return Err(DomainError::Rule {
@@ -131,11 +127,7 @@ pub fn check_password(password: &str, username: &str) -> Result<(), DomainError>
 /// the secret's length, so timing does not tell how many leading characters were right.
 pub fn same_secret(secret: &str, sent: &str) -> bool {
     secret.len() == sent.len()
-        && secret
-            .bytes()
-            .zip(sent.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+        && secret.bytes().zip(sent.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
@@ -181,10 +173,7 @@ mod tests {
     #[test]
     fn usernames() {
         assert_eq!(normalise_username(" Zhang.San ").unwrap(), "zhang.san");
-        assert_eq!(
-            normalise_username("").unwrap_err().field(),
-            Some("username")
-        );
+        assert_eq!(normalise_username("").unwrap_err().field(), Some("username"));
         assert!(normalise_username("张三").is_err());
         assert!(normalise_username("a b").is_err());
         assert!(normalise_username(&"a".repeat(33)).is_err());
@@ -198,17 +187,11 @@ mod tests {
         assert!(check_password("长城长城长城长城长城", "u").is_ok());
         assert!(matches!(
             check_password("Password123", "u"),
-            Err(DomainError::Rule {
-                key: "error.password_common",
-                ..
-            })
+            Err(DomainError::Rule { key: "error.password_common", .. })
         ));
         assert!(matches!(
             check_password("my-lead01-pass", "lead01"),
-            Err(DomainError::Rule {
-                key: "error.password_has_username",
-                ..
-            })
+            Err(DomainError::Rule { key: "error.password_has_username", .. })
         ));
     }
 }

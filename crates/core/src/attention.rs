@@ -163,11 +163,7 @@ mod tests {
     use super::*;
 
     fn adult() -> Facts {
-        Facts {
-            age: 35,
-            latest_temperature: Some(Tenths(365)),
-            ..Facts::default()
-        }
+        Facts { age: 35, latest_temperature: Some(Tenths(365)), ..Facts::default() }
     }
 
     #[test]
@@ -212,10 +208,7 @@ mod tests {
             let f = Facts { age, ..adult() };
             assert_eq!(derive(&f).is_empty(), none, "age {age}");
         }
-        let f = Facts {
-            latest_temperature: Some(Tenths(372)),
-            ..adult()
-        };
+        let f = Facts { latest_temperature: Some(Tenths(372)), ..adult() };
         assert!(derive(&f).is_empty());
     }
 

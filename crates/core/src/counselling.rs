@@ -71,10 +71,7 @@ pub fn validate_session(i: &SessionInput, now: DateTime<Utc>) -> Result<NewSessi
 pub fn current_risk<'a>(
     sessions: impl IntoIterator<Item = (&'a DateTime<Utc>, Risk)>,
 ) -> Option<Risk> {
-    sessions
-        .into_iter()
-        .max_by_key(|(at, _)| **at)
-        .map(|(_, r)| r)
+    sessions.into_iter().max_by_key(|(at, _)| **at).map(|(_, r)| r)
 }
 
 #[cfg(test)]
@@ -94,41 +91,11 @@ mod tests {
         assert_eq!(s.risk, Risk::High);
         assert_eq!(s.minutes, 45);
         for (f, field) in [
-            (
-                SessionInput {
-                    held_at: "昨天".into(),
-                    ..good.clone()
-                },
-                "held_at",
-            ),
-            (
-                SessionInput {
-                    minutes: "0".into(),
-                    ..good.clone()
-                },
-                "minutes",
-            ),
-            (
-                SessionInput {
-                    minutes: "481".into(),
-                    ..good.clone()
-                },
-                "minutes",
-            ),
-            (
-                SessionInput {
-                    risk: "severe".into(),
-                    ..good.clone()
-                },
-                "risk",
-            ),
-            (
-                SessionInput {
-                    notes: " ".into(),
-                    ..good.clone()
-                },
-                "notes",
-            ),
+            (SessionInput { held_at: "昨天".into(), ..good.clone() }, "held_at"),
+            (SessionInput { minutes: "0".into(), ..good.clone() }, "minutes"),
+            (SessionInput { minutes: "481".into(), ..good.clone() }, "minutes"),
+            (SessionInput { risk: "severe".into(), ..good.clone() }, "risk"),
+            (SessionInput { notes: " ".into(), ..good.clone() }, "notes"),
         ] {
             assert_eq!(validate_session(&f, now).unwrap_err().field(), Some(field));
         }
@@ -138,14 +105,8 @@ mod tests {
     fn the_latest_session_decides() {
         let a: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
         let b: DateTime<Utc> = "2026-01-02T00:00:00Z".parse().unwrap();
-        assert_eq!(
-            current_risk([(&b, Risk::Low), (&a, Risk::High)]),
-            Some(Risk::Low)
-        );
-        assert_eq!(
-            current_risk([(&a, Risk::Low), (&b, Risk::High)]),
-            Some(Risk::High)
-        );
+        assert_eq!(current_risk([(&b, Risk::Low), (&a, Risk::High)]), Some(Risk::Low));
+        assert_eq!(current_risk([(&a, Risk::Low), (&b, Risk::High)]), Some(Risk::High));
         assert_eq!(current_risk([]), None);
     }
 }

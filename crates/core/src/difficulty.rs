@@ -55,10 +55,7 @@ pub fn next(status: TicketStatus, to: TicketStatus) -> Result<(), DomainError> {
     use TicketStatus::*;
     match (status, to) {
         (Open | Routed, Routed) | (Routed, Resolved) => Ok(()),
-        _ => Err(DomainError::Rule {
-            field: None,
-            key: KEY_WRONG_STEP,
-        }),
+        _ => Err(DomainError::Rule { field: None, key: KEY_WRONG_STEP }),
     }
 }
 
@@ -75,21 +72,15 @@ mod tests {
         assert!(next(Open, Resolved).is_err());
         assert!(next(Resolved, Routed).is_err());
         assert_eq!(
-            validate_ticket(&TicketInput {
-                category: "materials".into(),
-                description: " ".into()
-            })
-            .unwrap_err()
-            .field(),
+            validate_ticket(&TicketInput { category: "materials".into(), description: " ".into() })
+                .unwrap_err()
+                .field(),
             Some("description")
         );
         assert_eq!(
-            validate_ticket(&TicketInput {
-                category: "luck".into(),
-                description: "x".into()
-            })
-            .unwrap_err()
-            .field(),
+            validate_ticket(&TicketInput { category: "luck".into(), description: "x".into() })
+                .unwrap_err()
+                .field(),
             Some("category")
         );
     }

@@ -75,9 +75,7 @@ pub struct NewDirective {
 
 /// `street:3` → (Street, 3).
 pub fn parse_recipient(s: &str) -> Result<(RecipientKind, i64), Invalid> {
-    let (kind, id) = s
-        .split_once(':')
-        .ok_or(Invalid::BadFormat { hint: "station:1" })?;
+    let (kind, id) = s.split_once(':').ok_or(Invalid::BadFormat { hint: "station:1" })?;
     Ok((
         RecipientKind::parse(kind).ok_or(Invalid::BadFormat { hint: "station:1" })?,
         parse_int(id, 1, i64::MAX, "1")?,
@@ -88,14 +86,10 @@ pub fn validate_directive(
     i: &DirectiveInput,
     today: NaiveDate,
 ) -> Result<NewDirective, DomainError> {
-    let deadline = crate::guest::parse_date(&i.deadline)
-        .and_then(|d| planned_for(d, today))
-        .on("deadline")?;
+    let deadline =
+        crate::guest::parse_date(&i.deadline).and_then(|d| planned_for(d, today)).on("deadline")?;
     if deadline < today {
-        return Err(DomainError::Rule {
-            field: Some("deadline"),
-            key: KEY_DEADLINE_PAST,
-        });
+        return Err(DomainError::Rule { field: Some("deadline"), key: KEY_DEADLINE_PAST });
     }
     let mut recipients = Vec::new();
     for r in &i.recipients {
@@ -105,17 +99,11 @@ pub fn validate_directive(
         }
     }
     if recipients.is_empty() {
-        return Err(DomainError::Rule {
-            field: Some("recipient"),
-            key: KEY_NO_RECIPIENTS,
-        });
+        return Err(DomainError::Rule { field: Some("recipient"), key: KEY_NO_RECIPIENTS });
     }
     if recipients.len() > MAX_RECIPIENTS {
-        return Err(Invalid::OutOfRange {
-            min: "1".into(),
-            max: MAX_RECIPIENTS.to_string(),
-        })
-        .on("recipient");
+        return Err(Invalid::OutOfRange { min: "1".into(), max: MAX_RECIPIENTS.to_string() })
+            .on("recipient");
     }
     Ok(NewDirective {
         title: required_text(&i.title, 100).on("title")?,
@@ -185,11 +173,7 @@ pub fn clean_file_name(name: &str) -> String {
         .take(100)
         .collect();
     let cleaned = cleaned.trim().to_owned();
-    if cleaned.is_empty() {
-        "附件".to_owned()
-    } else {
-        cleaned
-    }
+    if cleaned.is_empty() { "附件".to_owned() } else { cleaned }
 }
 
 #[cfg(test)]
@@ -218,74 +202,40 @@ mod tests {
     fn a_directive_names_its_recipients_once_and_has_a_future_deadline() {
         let today: NaiveDate = "2026-03-10".parse().unwrap();
         let d = validate_directive(&input(), today).unwrap();
-        assert_eq!(
-            d.recipients,
-            vec![(RecipientKind::Street, 1), (RecipientKind::Station, 7)]
-        );
+        assert_eq!(d.recipients, vec![(RecipientKind::Street, 1), (RecipientKind::Station, 7)]);
         let mut none = input();
         none.recipients.clear();
-        assert_eq!(
-            validate_directive(&none, today).unwrap_err().field(),
-            Some("recipient")
-        );
+        assert_eq!(validate_directive(&none, today).unwrap_err().field(), Some("recipient"));
         let mut bad = input();
         bad.recipients = vec!["town:3".into()];
-        assert_eq!(
-            validate_directive(&bad, today).unwrap_err().field(),
-            Some("recipient")
-        );
+        assert_eq!(validate_directive(&bad, today).unwrap_err().field(), Some("recipient"));
         let mut late = input();
         late.deadline = "2026-03-09".into();
-        assert_eq!(
-            validate_directive(&late, today).unwrap_err().field(),
-            Some("deadline")
-        );
+        assert_eq!(validate_directive(&late, today).unwrap_err().field(), Some("deadline"));
         let mut empty = input();
         empty.body = " ".into();
-        assert_eq!(
-            validate_directive(&empty, today).unwrap_err().field(),
-            Some("body")
-        );
+        assert_eq!(validate_directive(&empty, today).unwrap_err().field(), Some("body"));
     }
 
     #[test]
     fn attachments_are_judged_by_their_bytes() {
-        assert_eq!(
-            attachment_type(b"%PDF-1.7 ...", "plan.pdf"),
-            Some("application/pdf")
-        );
+        assert_eq!(attachment_type(b"%PDF-1.7 ...", "plan.pdf"), Some("application/pdf"));
         assert!(
-            attachment_type(b"PK\x03\x04....", "方案.DOCX")
-                .unwrap()
-                .contains("wordprocessingml")
+            attachment_type(b"PK\x03\x04....", "方案.DOCX").unwrap().contains("wordprocessingml")
         );
         assert_eq!(attachment_type(b"PK\x03\x04....", "x.zip"), None);
         assert_eq!(attachment_type(b"<html><script>", "plan.pdf"), None);
         assert_eq!(attachment_type(b"MZ\x90\x00", "setup.exe"), None);
-        assert_eq!(
-            attachment_type(&[0xFF, 0xD8, 0xFF, 0xE0], "a.jpg"),
-            Some("image/jpeg")
-        );
+        assert_eq!(attachment_type(&[0xFF, 0xD8, 0xFF, 0xE0], "a.jpg"), Some("image/jpeg"));
     }
 
     #[test]
     fn file_names_lose_paths_and_quotes() {
-        assert_eq!(
-            clean_file_name("C:\\Users\\x\\工作方案.docx"),
-            "工作方案.docx"
-        );
+        assert_eq!(clean_file_name("C:\\Users\\x\\工作方案.docx"), "工作方案.docx");
         assert_eq!(clean_file_name("../../etc/\"passwd\";"), "passwd");
         assert_eq!(clean_file_name("\u{0007}"), "附件");
-        assert!(is_overdue(
-            false,
-            "2026-03-09".parse().unwrap(),
-            "2026-03-10".parse().unwrap()
-        ));
-        assert!(!is_overdue(
-            true,
-            "2026-03-09".parse().unwrap(),
-            "2026-03-10".parse().unwrap()
-        ));
+        assert!(is_overdue(false, "2026-03-09".parse().unwrap(), "2026-03-10".parse().unwrap()));
+        assert!(!is_overdue(true, "2026-03-09".parse().unwrap(), "2026-03-10".parse().unwrap()));
     }
 
     #[test]

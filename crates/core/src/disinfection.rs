@@ -19,12 +19,8 @@ pub enum AreaKind {
 }
 
 impl AreaKind {
-    pub const ALL: [AreaKind; 4] = [
-        AreaKind::Corridor,
-        AreaKind::Lift,
-        AreaKind::Public,
-        AreaKind::Other,
-    ];
+    pub const ALL: [AreaKind; 4] =
+        [AreaKind::Corridor, AreaKind::Lift, AreaKind::Public, AreaKind::Other];
     pub fn as_str(self) -> &'static str {
         match self {
             AreaKind::Corridor => "corridor",
@@ -136,12 +132,8 @@ pub const KEY_VERIFIER_IS_OPERATOR: &str = "error.verifier_is_operator";
 pub const KEY_NOT_TERMINAL: &str = "error.disinfection_not_terminal";
 pub const KEY_ALREADY_VERIFIED: &str = "error.disinfection_already_verified";
 pub const KEY_SAME_SIGNATURE: &str = "error.waste_same_signature";
-pub const RULE_KEYS: &[&str] = &[
-    KEY_VERIFIER_IS_OPERATOR,
-    KEY_NOT_TERMINAL,
-    KEY_ALREADY_VERIFIED,
-    KEY_SAME_SIGNATURE,
-];
+pub const RULE_KEYS: &[&str] =
+    &[KEY_VERIFIER_IS_OPERATOR, KEY_NOT_TERMINAL, KEY_ALREADY_VERIFIED, KEY_SAME_SIGNATURE];
 
 fn same_person(a: &str, b: &str) -> bool {
     let norm = |s: &str| s.split_whitespace().collect::<String>();
@@ -158,10 +150,7 @@ pub fn check_verifier(
 ) -> Result<(), DomainError> {
     let own_record = recorded_by_id.is_some() && recorded_by_id == verifier_id;
     if own_record || same_person(operator, verifier) {
-        return Err(DomainError::Rule {
-            field: Some("verifier"),
-            key: KEY_VERIFIER_IS_OPERATOR,
-        });
+        return Err(DomainError::Rule { field: Some("verifier"), key: KEY_VERIFIER_IS_OPERATOR });
     }
     Ok(())
 }
@@ -172,8 +161,7 @@ pub fn next_due(
     every_hours: i64,
     now: DateTime<Utc>,
 ) -> DateTime<Utc> {
-    last.map(|t| t + chrono::Duration::hours(every_hours))
-        .unwrap_or(now)
+    last.map(|t| t + chrono::Duration::hours(every_hours)).unwrap_or(now)
 }
 
 pub fn is_overdue(last: Option<DateTime<Utc>>, every_hours: i64, now: DateTime<Utc>) -> bool {
@@ -221,18 +209,13 @@ fn parse_kg(s: &str) -> Result<i64, crate::validate::Invalid> {
     }
     let tenths = parse_int(whole, 0, 10_000, "12.5")? * 10 + parse_int(frac, 0, 9, "12.5")?;
     if tenths > 100_000 {
-        return Err(Invalid::OutOfRange {
-            min: "0".into(),
-            max: "10000".into(),
-        });
+        return Err(Invalid::OutOfRange { min: "0".into(), max: "10000".into() });
     }
     Ok(tenths)
 }
 
 pub fn validate_waste(i: &WasteInput, today: NaiveDate) -> Result<NewWaste, DomainError> {
-    let day = crate::guest::parse_date(&i.day)
-        .and_then(|d| happened_on(d, today))
-        .on("day")?;
+    let day = crate::guest::parse_date(&i.day).and_then(|d| happened_on(d, today)).on("day")?;
     let w = NewWaste {
         day,
         bags: parse_int(&i.bags, 0, 10_000, "6").on("bags")?,
@@ -242,10 +225,7 @@ pub fn validate_waste(i: &WasteInput, today: NaiveDate) -> Result<NewWaste, Doma
         received_by: required_text(&i.received_by, 30).on("received_by")?,
     };
     if same_person(&w.handed_by, &w.received_by) {
-        return Err(DomainError::Rule {
-            field: Some("received_by"),
-            key: KEY_SAME_SIGNATURE,
-        });
+        return Err(DomainError::Rule { field: Some("received_by"), key: KEY_SAME_SIGNATURE });
     }
     Ok(w)
 }
@@ -274,92 +254,22 @@ mod tests {
         let r = validate_record(&good(), now()).unwrap();
         assert_eq!(r.place, Place::Room(12));
         assert_eq!(r.concentration, 1000);
-        let area = validate_record(
-            &RecordInput {
-                target: "area:3".into(),
-                ..good()
-            },
-            now(),
-        )
-        .unwrap();
+        let area =
+            validate_record(&RecordInput { target: "area:3".into(), ..good() }, now()).unwrap();
         assert_eq!(area.place, Place::Area(3));
         for (i, field) in [
-            (
-                RecordInput {
-                    target: String::new(),
-                    ..good()
-                },
-                "target",
-            ),
-            (
-                RecordInput {
-                    target: "room:x".into(),
-                    ..good()
-                },
-                "target",
-            ),
-            (
-                RecordInput {
-                    target: "floor:3".into(),
-                    ..good()
-                },
-                "target",
-            ),
-            (
-                RecordInput {
-                    target: "room:0".into(),
-                    ..good()
-                },
-                "target",
-            ),
-            (
-                RecordInput {
-                    agent: String::new(),
-                    ..good()
-                },
-                "agent",
-            ),
-            (
-                RecordInput {
-                    concentration: "0".into(),
-                    ..good()
-                },
-                "concentration",
-            ),
-            (
-                RecordInput {
-                    concentration: "20001".into(),
-                    ..good()
-                },
-                "concentration",
-            ),
-            (
-                RecordInput {
-                    minutes: "1441".into(),
-                    ..good()
-                },
-                "minutes",
-            ),
-            (
-                RecordInput {
-                    operator: " ".into(),
-                    ..good()
-                },
-                "operator",
-            ),
-            (
-                RecordInput {
-                    done_at: "2026-01-03 10:00".into(),
-                    ..good()
-                },
-                "done_at",
-            ),
+            (RecordInput { target: String::new(), ..good() }, "target"),
+            (RecordInput { target: "room:x".into(), ..good() }, "target"),
+            (RecordInput { target: "floor:3".into(), ..good() }, "target"),
+            (RecordInput { target: "room:0".into(), ..good() }, "target"),
+            (RecordInput { agent: String::new(), ..good() }, "agent"),
+            (RecordInput { concentration: "0".into(), ..good() }, "concentration"),
+            (RecordInput { concentration: "20001".into(), ..good() }, "concentration"),
+            (RecordInput { minutes: "1441".into(), ..good() }, "minutes"),
+            (RecordInput { operator: " ".into(), ..good() }, "operator"),
+            (RecordInput { done_at: "2026-01-03 10:00".into(), ..good() }, "done_at"),
         ] {
-            assert_eq!(
-                validate_record(&i, now()).unwrap_err().field(),
-                Some(field),
-                "{i:?}"
-            );
+            assert_eq!(validate_record(&i, now()).unwrap_err().field(), Some(field), "{i:?}");
         }
     }
 
@@ -372,10 +282,7 @@ mod tests {
         assert!(check_verifier("刘师傅", None, "王医生", None).is_ok());
         assert_eq!(
             check_verifier("刘师傅", Some(1), "刘师傅", Some(2)).unwrap_err(),
-            DomainError::Rule {
-                field: Some("verifier"),
-                key: KEY_VERIFIER_IS_OPERATOR
-            }
+            DomainError::Rule { field: Some("verifier"), key: KEY_VERIFIER_IS_OPERATOR }
         );
     }
 
@@ -420,66 +327,20 @@ mod tests {
         let w = validate_waste(&good, today).unwrap();
         assert_eq!((w.bags, w.weight_tenths), (6, 125));
         assert_eq!(
-            validate_waste(
-                &WasteInput {
-                    weight_kg: "3".into(),
-                    ..good.clone()
-                },
-                today
-            )
-            .unwrap()
-            .weight_tenths,
+            validate_waste(&WasteInput { weight_kg: "3".into(), ..good.clone() }, today)
+                .unwrap()
+                .weight_tenths,
             30
         );
         for (i, field) in [
-            (
-                WasteInput {
-                    day: "2026-01-03".into(),
-                    ..good.clone()
-                },
-                "day",
-            ),
-            (
-                WasteInput {
-                    bags: "-1".into(),
-                    ..good.clone()
-                },
-                "bags",
-            ),
-            (
-                WasteInput {
-                    weight_kg: "1.25".into(),
-                    ..good.clone()
-                },
-                "weight_kg",
-            ),
-            (
-                WasteInput {
-                    weight_kg: "abc".into(),
-                    ..good.clone()
-                },
-                "weight_kg",
-            ),
-            (
-                WasteInput {
-                    contractor: String::new(),
-                    ..good.clone()
-                },
-                "contractor",
-            ),
-            (
-                WasteInput {
-                    received_by: "刘 师傅".into(),
-                    ..good.clone()
-                },
-                "received_by",
-            ),
+            (WasteInput { day: "2026-01-03".into(), ..good.clone() }, "day"),
+            (WasteInput { bags: "-1".into(), ..good.clone() }, "bags"),
+            (WasteInput { weight_kg: "1.25".into(), ..good.clone() }, "weight_kg"),
+            (WasteInput { weight_kg: "abc".into(), ..good.clone() }, "weight_kg"),
+            (WasteInput { contractor: String::new(), ..good.clone() }, "contractor"),
+            (WasteInput { received_by: "刘 师傅".into(), ..good.clone() }, "received_by"),
         ] {
-            assert_eq!(
-                validate_waste(&i, today).unwrap_err().field(),
-                Some(field),
-                "{i:?}"
-            );
+            assert_eq!(validate_waste(&i, today).unwrap_err().field(), Some(field), "{i:?}");
         }
     }
 }

@@ -99,17 +99,11 @@ fn check_dates(e: &NewEnterprise, today: NaiveDate) -> Result<(), DomainError> {
             .on(field)?;
         match (reached, date) {
             (true, None) => {
-                return Err(DomainError::Rule {
-                    field: Some(field),
-                    key: KEY_DATE_MISSING,
-                });
+                return Err(DomainError::Rule { field: Some(field), key: KEY_DATE_MISSING });
             }
             (true, Some(d)) => {
                 if last.is_some_and(|l| d < l) {
-                    return Err(DomainError::Rule {
-                        field: Some(field),
-                        key: KEY_DATES,
-                    });
+                    return Err(DomainError::Rule { field: Some(field), key: KEY_DATES });
                 }
                 last = Some(d);
             }
@@ -142,11 +136,7 @@ pub fn validate_enterprise(
     // Dates of steps not reached are dropped rather than kept half-true.
     let rank = |r: Resumption| Resumption::ALL.iter().position(|x| *x == r).unwrap_or(0);
     let keep = |step: Resumption, d: Option<NaiveDate>| {
-        if rank(e.resumption) >= rank(step) {
-            d
-        } else {
-            None
-        }
+        if rank(e.resumption) >= rank(step) { d } else { None }
     };
     Ok(NewEnterprise {
         applied_on: keep(Resumption::Applied, e.applied_on),
@@ -200,10 +190,7 @@ mod tests {
         assert_eq!(e.resumed_on, Some("2020-02-17".parse().unwrap()));
         let mut bad = input();
         bad.approved_on = "2020-02-20".into();
-        assert_eq!(
-            validate_enterprise(&bad, today()).unwrap_err().field(),
-            Some("resumed_on")
-        );
+        assert_eq!(validate_enterprise(&bad, today()).unwrap_err().field(), Some("resumed_on"));
         let mut missing = input();
         missing.approved_on = String::new();
         assert_eq!(
@@ -212,10 +199,7 @@ mod tests {
         );
         let mut future = input();
         future.resumed_on = "2020-03-02".into();
-        assert_eq!(
-            validate_enterprise(&future, today()).unwrap_err().field(),
-            Some("resumed_on")
-        );
+        assert_eq!(validate_enterprise(&future, today()).unwrap_err().field(), Some("resumed_on"));
     }
 
     #[test]
@@ -226,22 +210,13 @@ mod tests {
         assert_eq!((e.approved_on, e.resumed_on), (None, None));
         let mut bad = input();
         bad.uscc = "91350100M000100Y44".into();
-        assert_eq!(
-            validate_enterprise(&bad, today()).unwrap_err().field(),
-            Some("uscc")
-        );
+        assert_eq!(validate_enterprise(&bad, today()).unwrap_err().field(), Some("uscc"));
         let mut bad = input();
         bad.contact_phone = "12345".into();
-        assert_eq!(
-            validate_enterprise(&bad, today()).unwrap_err().field(),
-            Some("contact_phone")
-        );
+        assert_eq!(validate_enterprise(&bad, today()).unwrap_err().field(), Some("contact_phone"));
         let mut bad = input();
         bad.industry = "mining".into();
-        assert_eq!(
-            validate_enterprise(&bad, today()).unwrap_err().field(),
-            Some("industry")
-        );
+        assert_eq!(validate_enterprise(&bad, today()).unwrap_err().field(), Some("industry"));
         let mut small = input();
         small.above_scale = String::new();
         assert!(!validate_enterprise(&small, today()).unwrap().above_scale);
@@ -269,11 +244,7 @@ pub struct Rate {
 impl Rate {
     /// Per mille (‰): 1000 = all resumed; 0 when the group is empty.
     pub fn permille(resumed: i64, total: i64) -> i64 {
-        if total <= 0 {
-            0
-        } else {
-            (resumed * 1000 + total / 2) / total
-        }
+        if total <= 0 { 0 } else { (resumed * 1000 + total / 2) / total }
     }
     pub fn rate(&self) -> i64 {
         Rate::permille(self.resumed, self.total)
@@ -293,10 +264,7 @@ pub fn rates(facts: &[StatFacts], day: NaiveDate) -> Vec<Rate> {
         let idx = match out.iter().position(|r| r.group == f.group) {
             Some(i) => i,
             None => {
-                out.push(Rate {
-                    group: f.group.clone(),
-                    ..Default::default()
-                });
+                out.push(Rate { group: f.group.clone(), ..Default::default() });
                 out.len() - 1
             }
         };
@@ -350,25 +318,12 @@ mod stat_tests {
         ];
         let r = rates(&facts, "2020-02-29".parse().unwrap());
         assert_eq!(r.len(), 3);
-        assert_eq!(
-            (r[0].group.as_str(), r[0].total, r[0].resumed),
-            ("吉华街道", 3, 1)
-        );
+        assert_eq!((r[0].group.as_str(), r[0].total, r[0].resumed), ("吉华街道", 3, 1));
         assert_eq!(r[0].rate(), 333);
-        assert_eq!(
-            (r[0].above_total, r[0].above_resumed, r[0].above_rate()),
-            (2, 1, 500)
-        );
+        assert_eq!((r[0].above_total, r[0].above_resumed, r[0].above_rate()), (2, 1, 500));
         let all = &r[2];
-        assert_eq!(
-            (all.group.as_str(), all.total, all.resumed, all.above_rate()),
-            ("", 4, 2, 667)
-        );
-        let t = over_time(
-            &facts,
-            "2020-02-09".parse().unwrap(),
-            "2020-03-01".parse().unwrap(),
-        );
+        assert_eq!((all.group.as_str(), all.total, all.resumed, all.above_rate()), ("", 4, 2, 667));
+        let t = over_time(&facts, "2020-02-09".parse().unwrap(), "2020-03-01".parse().unwrap());
         assert_eq!(t.len(), 22);
         assert_eq!(t[0].1, 0);
         assert_eq!(t[1].1, 250);

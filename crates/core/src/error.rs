@@ -9,10 +9,7 @@ pub enum DomainError {
     Invalid { field: &'static str, error: Invalid },
     /// A business rule refused the request; `key` is a message key in the locale files.
     #[error("{key}")]
-    Rule {
-        field: Option<&'static str>,
-        key: &'static str,
-    },
+    Rule { field: Option<&'static str>, key: &'static str },
 }
 
 impl DomainError {
@@ -58,19 +55,10 @@ mod tests {
         );
         assert_eq!(
             RoomState::try_from("Maintenance".to_owned()),
-            Err(UnknownCode {
-                kind: "RoomState",
-                code: "Maintenance".into()
-            })
+            Err(UnknownCode { kind: "RoomState", code: "Maintenance".into() })
         );
-        assert_eq!(
-            TaskStatus::try_from("open".to_owned()),
-            Ok(TaskStatus::Open)
-        );
+        assert_eq!(TaskStatus::try_from("open".to_owned()), Ok(TaskStatus::Open));
         let e = TaskStatus::try_from(String::new()).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "unknown TaskStatus code \"\" in the database"
-        );
+        assert_eq!(e.to_string(), "unknown TaskStatus code \"\" in the database");
     }
 }

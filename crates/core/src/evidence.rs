@@ -53,14 +53,8 @@ mod tests {
 
     #[test]
     fn formats_come_from_the_bytes() {
-        assert_eq!(
-            sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
-            Some(PhotoFormat::Jpeg)
-        );
-        assert_eq!(
-            sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
-            Some(PhotoFormat::Png)
-        );
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some(PhotoFormat::Jpeg));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some(PhotoFormat::Png));
         assert_eq!(sniff(b"RIFF\x10\0\0\0WEBPVP8 "), Some(PhotoFormat::Webp));
         for bad in [
             &b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>"[..],

@@ -52,11 +52,7 @@ fn hm(h: u32, m: u32) -> NaiveTime {
 impl Default for SlotConfig {
     /// AM due by 10:00, PM opens at 12:00 and is due by 18:00.
     fn default() -> Self {
-        SlotConfig {
-            am_deadline: hm(10, 0),
-            pm_deadline: hm(18, 0),
-            pm_opens: hm(12, 0),
-        }
+        SlotConfig { am_deadline: hm(10, 0), pm_deadline: hm(18, 0), pm_opens: hm(12, 0) }
     }
 }
 
@@ -79,11 +75,7 @@ impl SlotConfig {
 /// before `pm_opens` it is the morning slot, from then on the afternoon slot.
 pub fn slot_at(now: DateTime<Utc>, cfg: &SlotConfig) -> (NaiveDate, Slot) {
     let local = now.with_timezone(&Shanghai);
-    let slot = if local.time() < cfg.pm_opens {
-        Slot::Am
-    } else {
-        Slot::Pm
-    };
+    let slot = if local.time() < cfg.pm_opens { Slot::Am } else { Slot::Pm };
     (local.date_naive(), slot)
 }
 
@@ -212,19 +204,13 @@ pub fn validate_health_check(i: &HealthCheckInput) -> Result<NewHealthCheck, Dom
         if t.is_empty() {
             continue;
         }
-        let s = Symptom::parse(t)
-            .ok_or(Invalid::BadFormat { hint: "cough" })
-            .on("symptoms")?;
+        let s = Symptom::parse(t).ok_or(Invalid::BadFormat { hint: "cough" }).on("symptoms")?;
         symptoms.push(s);
     }
     symptoms.sort();
     symptoms.dedup();
     let note = optional_text(&i.note, 200).on("note")?;
-    Ok(NewHealthCheck {
-        temperature,
-        symptoms,
-        note,
-    })
+    Ok(NewHealthCheck { temperature, symptoms, note })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -236,11 +222,8 @@ pub enum AlertReason {
 }
 
 impl AlertReason {
-    pub const ALL: [AlertReason; 3] = [
-        AlertReason::Fever,
-        AlertReason::Symptoms,
-        AlertReason::FeverAndSymptoms,
-    ];
+    pub const ALL: [AlertReason; 3] =
+        [AlertReason::Fever, AlertReason::Symptoms, AlertReason::FeverAndSymptoms];
     pub fn as_str(self) -> &'static str {
         match self {
             AlertReason::Fever => "fever",
@@ -311,61 +294,16 @@ mod tests {
         let d = day(2021, 1, 11);
         assert_eq!(slot_deadline(d, Slot::Am, &c), at("2021-01-11T02:00:00Z"));
         assert_eq!(slot_deadline(d, Slot::Pm, &c), at("2021-01-11T10:00:00Z"));
-        assert!(!is_overdue(
-            d,
-            Slot::Am,
-            false,
-            at("2021-01-11T02:00:00Z"),
-            &c
-        ));
-        assert!(is_overdue(
-            d,
-            Slot::Am,
-            false,
-            at("2021-01-11T02:00:01Z"),
-            &c
-        ));
-        assert!(!is_overdue(
-            d,
-            Slot::Am,
-            true,
-            at("2021-01-11T09:00:00Z"),
-            &c
-        ));
-        assert!(!is_overdue(
-            d,
-            Slot::Pm,
-            false,
-            at("2021-01-11T09:59:00Z"),
-            &c
-        ));
-        assert!(is_overdue(
-            d,
-            Slot::Pm,
-            false,
-            at("2021-01-11T10:01:00Z"),
-            &c
-        ));
+        assert!(!is_overdue(d, Slot::Am, false, at("2021-01-11T02:00:00Z"), &c));
+        assert!(is_overdue(d, Slot::Am, false, at("2021-01-11T02:00:01Z"), &c));
+        assert!(!is_overdue(d, Slot::Am, true, at("2021-01-11T09:00:00Z"), &c));
+        assert!(!is_overdue(d, Slot::Pm, false, at("2021-01-11T09:59:00Z"), &c));
+        assert!(is_overdue(d, Slot::Pm, false, at("2021-01-11T10:01:00Z"), &c));
         // Yesterday's unrecorded slot stays overdue.
-        assert!(is_overdue(
-            day(2021, 1, 10),
-            Slot::Pm,
-            false,
-            at("2021-01-11T01:00:00Z"),
-            &c
-        ));
-        let custom = SlotConfig {
-            am_deadline: hm(9, 30),
-            ..c
-        };
-        assert_eq!(
-            slot_deadline(d, Slot::Am, &custom),
-            at("2021-01-11T01:30:00Z")
-        );
-        let bad = SlotConfig {
-            pm_opens: hm(19, 0),
-            ..c
-        };
+        assert!(is_overdue(day(2021, 1, 10), Slot::Pm, false, at("2021-01-11T01:00:00Z"), &c));
+        let custom = SlotConfig { am_deadline: hm(9, 30), ..c };
+        assert_eq!(slot_deadline(d, Slot::Am, &custom), at("2021-01-11T01:30:00Z"));
+        let bad = SlotConfig { pm_opens: hm(19, 0), ..c };
         assert!(!bad.is_valid());
     }
 
@@ -373,10 +311,7 @@ mod tests {
     fn alert_rules() {
         assert_eq!(raises_alert(Tenths(372), &[]), None);
         assert_eq!(raises_alert(Tenths(373), &[]), Some(AlertReason::Fever));
-        assert_eq!(
-            raises_alert(Tenths(365), &[Symptom::Cough]),
-            Some(AlertReason::Symptoms)
-        );
+        assert_eq!(raises_alert(Tenths(365), &[Symptom::Cough]), Some(AlertReason::Symptoms));
         assert_eq!(
             raises_alert(Tenths(385), &[Symptom::Other]),
             Some(AlertReason::FeverAndSymptoms)
@@ -387,12 +322,7 @@ mod tests {
     fn a_good_check_is_normalised() {
         let i = HealthCheckInput {
             temperature: " 36.6℃ ".into(),
-            symptoms: vec![
-                "sore_throat".into(),
-                " cough ".into(),
-                "".into(),
-                "cough".into(),
-            ],
+            symptoms: vec!["sore_throat".into(), " cough ".into(), "".into(), "cough".into()],
             note: " ".into(),
         };
         let c = validate_health_check(&i).unwrap();
@@ -446,19 +376,10 @@ mod tests {
         assert_eq!(reading_day(" 2026-03-10 ", today, checked_in), Ok(today));
         assert_eq!(
             reading_day("2026-02-28", today, checked_in),
-            Err(Invalid::OutOfRange {
-                min: "2026-03-01".into(),
-                max: "2026-03-10".into()
-            })
+            Err(Invalid::OutOfRange { min: "2026-03-01".into(), max: "2026-03-10".into() })
         );
         assert!(reading_day("0001-01-01", today, checked_in).is_err());
-        assert_eq!(
-            reading_day("9999-12-31", today, checked_in),
-            Err(Invalid::FutureDate)
-        );
-        assert_eq!(
-            reading_day("2026-02-30", today, checked_in),
-            Err(Invalid::BadDate)
-        );
+        assert_eq!(reading_day("9999-12-31", today, checked_in), Err(Invalid::FutureDate));
+        assert_eq!(reading_day("2026-02-30", today, checked_in), Err(Invalid::BadDate));
     }
 }

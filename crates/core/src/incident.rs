@@ -105,11 +105,8 @@ pub enum ComplaintSource {
 }
 
 impl ComplaintSource {
-    pub const ALL: [ComplaintSource; 3] = [
-        ComplaintSource::Guest,
-        ComplaintSource::Relative,
-        ComplaintSource::Other,
-    ];
+    pub const ALL: [ComplaintSource; 3] =
+        [ComplaintSource::Guest, ComplaintSource::Relative, ComplaintSource::Other];
     pub fn as_str(self) -> &'static str {
         match self {
             ComplaintSource::Guest => "guest",
@@ -139,11 +136,8 @@ pub enum ComplaintStatus {
 }
 
 impl ComplaintStatus {
-    pub const ALL: [ComplaintStatus; 3] = [
-        ComplaintStatus::Open,
-        ComplaintStatus::InProgress,
-        ComplaintStatus::Resolved,
-    ];
+    pub const ALL: [ComplaintStatus; 3] =
+        [ComplaintStatus::Open, ComplaintStatus::InProgress, ComplaintStatus::Resolved];
     pub fn as_str(self) -> &'static str {
         match self {
             ComplaintStatus::Open => "open",
@@ -168,12 +162,8 @@ pub const KEY_COMPLAINT_RESOLVED: &str = "error.complaint_already_resolved";
 pub const KEY_COMPLAINT_SAME: &str = "error.complaint_same_status";
 pub const KEY_RESOLUTION_NEEDED: &str = "error.complaint_resolution_needed";
 pub const KEY_INCIDENT_CLOSED: &str = "error.incident_already_closed";
-pub const RULE_KEYS: &[&str] = &[
-    KEY_COMPLAINT_RESOLVED,
-    KEY_COMPLAINT_SAME,
-    KEY_RESOLUTION_NEEDED,
-    KEY_INCIDENT_CLOSED,
-];
+pub const RULE_KEYS: &[&str] =
+    &[KEY_COMPLAINT_RESOLVED, KEY_COMPLAINT_SAME, KEY_RESOLUTION_NEEDED, KEY_INCIDENT_CLOSED];
 
 /// open → in progress → resolved (or open → resolved); a resolved complaint stays resolved, and
 /// resolving needs the resolution written down.
@@ -182,10 +172,7 @@ pub fn check_complaint_step(
     to: ComplaintStatus,
     resolution: Option<&str>,
 ) -> Result<(), DomainError> {
-    let rule = |key| DomainError::Rule {
-        field: Some("status"),
-        key,
-    };
+    let rule = |key| DomainError::Rule { field: Some("status"), key };
     if from == ComplaintStatus::Resolved {
         return Err(rule(KEY_COMPLAINT_RESOLVED));
     }
@@ -196,10 +183,7 @@ pub fn check_complaint_step(
         return Err(rule(KEY_COMPLAINT_SAME));
     }
     if to == ComplaintStatus::Resolved && resolution.is_none_or(|r| r.trim().is_empty()) {
-        return Err(DomainError::Rule {
-            field: Some("resolution"),
-            key: KEY_RESOLUTION_NEEDED,
-        });
+        return Err(DomainError::Rule { field: Some("resolution"), key: KEY_RESOLUTION_NEEDED });
     }
     Ok(())
 }
@@ -257,26 +241,12 @@ mod tests {
             DomainError::Rule { key, .. } => key,
             e => panic!("{e:?}"),
         };
+        assert_eq!(key(check_complaint_step(Resolved, InProgress, None)), KEY_COMPLAINT_RESOLVED);
+        assert_eq!(key(check_complaint_step(Open, Open, None)), KEY_COMPLAINT_SAME);
+        assert_eq!(key(check_complaint_step(InProgress, Open, None)), KEY_COMPLAINT_SAME);
+        assert_eq!(key(check_complaint_step(Open, Resolved, Some("  "))), KEY_RESOLUTION_NEEDED);
         assert_eq!(
-            key(check_complaint_step(Resolved, InProgress, None)),
-            KEY_COMPLAINT_RESOLVED
-        );
-        assert_eq!(
-            key(check_complaint_step(Open, Open, None)),
-            KEY_COMPLAINT_SAME
-        );
-        assert_eq!(
-            key(check_complaint_step(InProgress, Open, None)),
-            KEY_COMPLAINT_SAME
-        );
-        assert_eq!(
-            key(check_complaint_step(Open, Resolved, Some("  "))),
-            KEY_RESOLUTION_NEEDED
-        );
-        assert_eq!(
-            check_complaint_step(Open, Resolved, None)
-                .unwrap_err()
-                .field(),
+            check_complaint_step(Open, Resolved, None).unwrap_err().field(),
             Some("resolution")
         );
     }
@@ -295,53 +265,20 @@ mod tests {
         let n = validate_incident(&good, now).unwrap();
         assert_eq!((n.kind, n.injured), (IncidentKind::Accident, 1));
         assert_eq!(
-            validate_incident(
-                &IncidentInput {
-                    injured: String::new(),
-                    ..good.clone()
-                },
-                now
-            )
-            .unwrap()
-            .injured,
+            validate_incident(&IncidentInput { injured: String::new(), ..good.clone() }, now)
+                .unwrap()
+                .injured,
             0
         );
         for (f, field) in [
+            (IncidentInput { kind: "flood".into(), ..good.clone() }, "kind"),
             (
-                IncidentInput {
-                    kind: "flood".into(),
-                    ..good.clone()
-                },
-                "kind",
-            ),
-            (
-                IncidentInput {
-                    occurred_at: "2026-01-03 09:10".into(),
-                    ..good.clone()
-                },
+                IncidentInput { occurred_at: "2026-01-03 09:10".into(), ..good.clone() },
                 "occurred_at",
             ),
-            (
-                IncidentInput {
-                    place: String::new(),
-                    ..good.clone()
-                },
-                "place",
-            ),
-            (
-                IncidentInput {
-                    description: String::new(),
-                    ..good.clone()
-                },
-                "description",
-            ),
-            (
-                IncidentInput {
-                    injured: "-1".into(),
-                    ..good.clone()
-                },
-                "injured",
-            ),
+            (IncidentInput { place: String::new(), ..good.clone() }, "place"),
+            (IncidentInput { description: String::new(), ..good.clone() }, "description"),
+            (IncidentInput { injured: "-1".into(), ..good.clone() }, "injured"),
         ] {
             assert_eq!(validate_incident(&f, now).unwrap_err().field(), Some(field));
         }
@@ -358,41 +295,11 @@ mod tests {
         };
         assert_eq!(validate_complaint(&good).unwrap().stay_id, Some(12));
         for (f, field) in [
-            (
-                ComplaintInput {
-                    source: "boss".into(),
-                    ..good.clone()
-                },
-                "source",
-            ),
-            (
-                ComplaintInput {
-                    complainant: String::new(),
-                    ..good.clone()
-                },
-                "complainant",
-            ),
-            (
-                ComplaintInput {
-                    topic: String::new(),
-                    ..good.clone()
-                },
-                "topic",
-            ),
-            (
-                ComplaintInput {
-                    detail: String::new(),
-                    ..good.clone()
-                },
-                "detail",
-            ),
-            (
-                ComplaintInput {
-                    stay_id: "x".into(),
-                    ..good.clone()
-                },
-                "stay_id",
-            ),
+            (ComplaintInput { source: "boss".into(), ..good.clone() }, "source"),
+            (ComplaintInput { complainant: String::new(), ..good.clone() }, "complainant"),
+            (ComplaintInput { topic: String::new(), ..good.clone() }, "topic"),
+            (ComplaintInput { detail: String::new(), ..good.clone() }, "detail"),
+            (ComplaintInput { stay_id: "x".into(), ..good.clone() }, "stay_id"),
         ] {
             assert_eq!(validate_complaint(&f).unwrap_err().field(), Some(field));
         }

@@ -66,10 +66,7 @@ pub fn validate_template(i: &TemplateInput) -> Result<NewTemplate, DomainError> 
         let parts: Vec<&str> = line.split(['|', '｜']).map(str::trim).collect();
         if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
             // The web layer names the line with `bad_line`.
-            return Err(DomainError::Rule {
-                field: Some("items"),
-                key: KEY_ITEM_LINE,
-            });
+            return Err(DomainError::Rule { field: Some("items"), key: KEY_ITEM_LINE });
         }
         items.push(Item {
             topic: required_text(parts[0], 30).on("items")?,
@@ -81,11 +78,8 @@ pub fn validate_template(i: &TemplateInput) -> Result<NewTemplate, DomainError> 
         return Err(Invalid::Empty).on("items");
     }
     if items.len() > MAX_ITEMS {
-        return Err(Invalid::OutOfRange {
-            min: "1".into(),
-            max: MAX_ITEMS.to_string(),
-        })
-        .on("items");
+        return Err(Invalid::OutOfRange { min: "1".into(), max: MAX_ITEMS.to_string() })
+            .on("items");
     }
     Ok(NewTemplate { name, items })
 }
@@ -186,10 +180,7 @@ pub fn validate_inspection(
         .and_then(|d| planned_for(d, today))
         .on("planned_on")?;
     if planned_on < today {
-        return Err(DomainError::Rule {
-            field: Some("planned_on"),
-            key: KEY_PLANNED_IN_PAST,
-        });
+        return Err(DomainError::Rule { field: Some("planned_on"), key: KEY_PLANNED_IN_PAST });
     }
     Ok(NewInspection {
         template_id: crate::validate::parse_int(&i.template_id, 1, i64::MAX, "1")
@@ -221,10 +212,7 @@ pub fn validate_result(i: &ResultInput) -> Result<(Outcome, Option<String>), Dom
     let outcome = parse_choice(&i.result, Outcome::parse, "pass").on("result")?;
     let note = optional_text(&i.note, 500).on("note")?;
     if outcome == Outcome::Fail && note.is_none() {
-        return Err(DomainError::Rule {
-            field: Some("note"),
-            key: KEY_FAIL_NEEDS_NOTE,
-        });
+        return Err(DomainError::Rule { field: Some("note"), key: KEY_FAIL_NEEDS_NOTE });
     }
     Ok((outcome, note))
 }
@@ -256,11 +244,7 @@ pub fn visible_to_inspected(kind: InspectionKind, started: bool) -> bool {
 pub fn inspecting_street(grants: &[Grant], target: Target) -> Option<i64> {
     let inspects =
         |g: &&Grant| role_allows(g.role, Permission::InspectionsManage) && g.scope.covers(target);
-    if grants
-        .iter()
-        .filter(inspects)
-        .any(|g| g.scope == Scope::District)
-    {
+    if grants.iter().filter(inspects).any(|g| g.scope == Scope::District) {
         return None;
     }
     grants.iter().filter(inspects).find_map(|g| match g.scope {
@@ -318,21 +302,12 @@ mod tests {
         assert_eq!(t.items.len(), 2);
         assert_eq!(t.items[1].topic, "消杀");
         assert_eq!(t.items[1].standard, "每间退房后有记录");
-        let bad = TemplateInput {
-            name: "x".into(),
-            items: "a | b | c\nonly two | parts".into(),
-        };
+        let bad = TemplateInput { name: "x".into(), items: "a | b | c\nonly two | parts".into() };
         assert_eq!(validate_template(&bad).unwrap_err().field(), Some("items"));
         assert_eq!(bad_line(&bad.items), Some(2));
         assert_eq!(bad_line("a|b|c"), None);
-        let empty = TemplateInput {
-            name: "x".into(),
-            items: "  \n".into(),
-        };
-        assert_eq!(
-            validate_template(&empty).unwrap_err().field(),
-            Some("items")
-        );
+        let empty = TemplateInput { name: "x".into(), items: "  \n".into() };
+        assert_eq!(validate_template(&empty).unwrap_err().field(), Some("items"));
     }
 
     #[test]
@@ -347,97 +322,33 @@ mod tests {
             ..Default::default()
         };
         let n = validate_inspection(&good, today).unwrap();
-        assert_eq!(
-            (n.kind, n.unit),
-            (InspectionKind::Unannounced, Unit::Station(2))
-        );
-        let enterprise = InspectionInput {
-            unit: "enterprise:7".into(),
-            ..good.clone()
-        };
-        assert_eq!(
-            validate_inspection(&enterprise, today).unwrap().unit,
-            Unit::Enterprise(7)
-        );
-        let street = InspectionInput {
-            unit: "street:3".into(),
-            ..good.clone()
-        };
-        assert_eq!(
-            validate_inspection(&street, today).unwrap().unit,
-            Unit::Street(3)
-        );
-        assert_eq!(
-            Unit::from_parts("enterprise", None, None, Some(7)),
-            Some(Unit::Enterprise(7))
-        );
+        assert_eq!((n.kind, n.unit), (InspectionKind::Unannounced, Unit::Station(2)));
+        let enterprise = InspectionInput { unit: "enterprise:7".into(), ..good.clone() };
+        assert_eq!(validate_inspection(&enterprise, today).unwrap().unit, Unit::Enterprise(7));
+        let street = InspectionInput { unit: "street:3".into(), ..good.clone() };
+        assert_eq!(validate_inspection(&street, today).unwrap().unit, Unit::Street(3));
+        assert_eq!(Unit::from_parts("enterprise", None, None, Some(7)), Some(Unit::Enterprise(7)));
         assert_eq!(Unit::from_parts("street", Some(1), None, None), None);
         for (bad, field) in [
-            (
-                InspectionInput {
-                    planned_on: "2026-01-01".into(),
-                    ..good.clone()
-                },
-                "planned_on",
-            ),
-            (
-                InspectionInput {
-                    kind: "secret".into(),
-                    ..good.clone()
-                },
-                "kind",
-            ),
-            (
-                InspectionInput {
-                    team: String::new(),
-                    ..good.clone()
-                },
-                "team",
-            ),
-            (
-                InspectionInput {
-                    station_id: "x".into(),
-                    ..good.clone()
-                },
-                "station_id",
-            ),
-            (
-                InspectionInput {
-                    unit: "town:1".into(),
-                    ..good.clone()
-                },
-                "unit",
-            ),
+            (InspectionInput { planned_on: "2026-01-01".into(), ..good.clone() }, "planned_on"),
+            (InspectionInput { kind: "secret".into(), ..good.clone() }, "kind"),
+            (InspectionInput { team: String::new(), ..good.clone() }, "team"),
+            (InspectionInput { station_id: "x".into(), ..good.clone() }, "station_id"),
+            (InspectionInput { unit: "town:1".into(), ..good.clone() }, "unit"),
         ] {
-            assert_eq!(
-                validate_inspection(&bad, today).unwrap_err().field(),
-                Some(field)
-            );
+            assert_eq!(validate_inspection(&bad, today).unwrap_err().field(), Some(field));
         }
         assert_eq!(
-            validate_result(&ResultInput {
-                result: "pass".into(),
-                note: String::new()
-            })
-            .unwrap(),
+            validate_result(&ResultInput { result: "pass".into(), note: String::new() }).unwrap(),
             (Outcome::Pass, None)
         );
         assert_eq!(
-            validate_result(&ResultInput {
-                result: "fail".into(),
-                note: String::new()
-            })
-            .unwrap_err()
-            .field(),
+            validate_result(&ResultInput { result: "fail".into(), note: String::new() })
+                .unwrap_err()
+                .field(),
             Some("note")
         );
-        assert!(
-            validate_result(&ResultInput {
-                result: "na".into(),
-                note: String::new()
-            })
-            .is_ok()
-        );
+        assert!(validate_result(&ResultInput { result: "na".into(), note: String::new() }).is_ok());
     }
 
     #[test]
@@ -463,29 +374,17 @@ mod tests {
             inspecting_street(&[g(Role::Inspector, Scope::Street(10))], ENTERPRISE),
             Some(10)
         );
-        assert_eq!(
-            inspecting_street(&[g(Role::Commander, Scope::District)], STATION),
-            None
-        );
+        assert_eq!(inspecting_street(&[g(Role::Commander, Scope::District)], STATION), None);
         // Both: the district's grant wins (the district inspects).
-        let both = [
-            g(Role::Commander, Scope::Street(10)),
-            g(Role::Inspector, Scope::District),
-        ];
+        let both = [g(Role::Commander, Scope::Street(10)), g(Role::Inspector, Scope::District)];
         assert_eq!(inspecting_street(&both, STATION), None);
         assert_eq!(
             inspecting_street(&[g(Role::Commander, Scope::Street(10))], Target::Street(10)),
             Some(10)
         );
         // A street's grant elsewhere, or a role that does not inspect, is no inspector.
-        assert_eq!(
-            inspecting_street(&[g(Role::Commander, Scope::Street(20))], STATION),
-            None
-        );
-        assert_eq!(
-            inspecting_street(&[g(Role::Viewer, Scope::Street(10))], STATION),
-            None
-        );
+        assert_eq!(inspecting_street(&[g(Role::Commander, Scope::Street(20))], STATION), None);
+        assert_eq!(inspecting_street(&[g(Role::Viewer, Scope::Street(10))], STATION), None);
     }
 
     #[test]
@@ -538,14 +437,9 @@ mod tests {
             );
         }
         // Once started, or when planned, everyone who reads inspections of the unit sees it.
-        for who in [
-            &district_cmd[..],
-            &street_cmd,
-            &street_insp,
-            &street_viewer,
-            &district_viewer,
-            &lead,
-        ] {
+        for who in
+            [&district_cmd[..], &street_cmd, &street_insp, &street_viewer, &district_viewer, &lead]
+        {
             assert!(may_see(who, STATION, Unannounced, true, None), "{who:?}");
             assert!(may_see(who, STATION, Planned, false, None), "{who:?}");
         }

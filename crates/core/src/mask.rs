@@ -21,11 +21,7 @@ fn keep_ends(chars: &[char], head: usize, tail: usize) -> String {
 /// 3 or more characters, otherwise everything hidden (showing 1 of 2
 /// characters would reveal half the value).
 fn mask_short(chars: &[char]) -> String {
-    if chars.len() >= 3 {
-        keep_ends(chars, 1, 1)
-    } else {
-        chars.iter().map(|_| MASK).collect()
-    }
+    if chars.len() >= 3 { keep_ends(chars, 1, 1) } else { chars.iter().map(|_| MASK).collect() }
 }
 
 /// Length from which [`mask_id_number`] keeps 6 + 4 characters. Below it
@@ -40,11 +36,7 @@ const ID_LONG_FROM: usize = 15;
 /// everything is hidden.
 pub fn mask_id_number(s: &str) -> String {
     let chars: Vec<char> = s.trim().chars().collect();
-    if chars.len() >= ID_LONG_FROM {
-        keep_ends(&chars, 6, 4)
-    } else {
-        mask_short(&chars)
-    }
+    if chars.len() >= ID_LONG_FROM { keep_ends(&chars, 6, 4) } else { mask_short(&chars) }
 }
 
 /// Mask a phone number: 11 digits (mainland) keep 3 + 4, "13800138000" →
@@ -149,12 +141,7 @@ mod tests {
 
     #[test]
     fn masks_preserve_char_count() {
-        for s in [
-            "440307199001011234",
-            "欧阳娜娜",
-            "Chan Tai Man",
-            "13800138000",
-        ] {
+        for s in ["440307199001011234", "欧阳娜娜", "Chan Tai Man", "13800138000"] {
             let n = s.chars().count();
             assert_eq!(mask_id_number(s).chars().count(), n);
             assert_eq!(mask_name(s).chars().count(), n);

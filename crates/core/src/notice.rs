@@ -58,16 +58,10 @@ pub fn validate_notice(i: &NoticeInput, today: NaiveDate) -> Result<NewNotice, D
         .and_then(|d| planned_for(d, today))
         .on("period_to")?;
     if to < from {
-        return Err(DomainError::Rule {
-            field: Some("period_to"),
-            key: KEY_PERIOD_ORDER,
-        });
+        return Err(DomainError::Rule { field: Some("period_to"), key: KEY_PERIOD_ORDER });
     }
     if (to - from).num_days() >= MAX_DAYS {
-        return Err(DomainError::Rule {
-            field: Some("period_to"),
-            key: KEY_PERIOD_LONG,
-        });
+        return Err(DomainError::Rule { field: Some("period_to"), key: KEY_PERIOD_LONG });
     }
     let street_id = if i.street_id.trim().is_empty() {
         None
@@ -148,11 +142,7 @@ pub fn compose(mut units: Vec<UnitLine>, findings: Vec<FindingLine>) -> Content 
         total.closed += u.closed;
         total.overdue += u.overdue;
     }
-    Content {
-        units,
-        total,
-        findings,
-    }
+    Content { units, total, findings }
 }
 
 #[cfg(test)]
@@ -168,15 +158,9 @@ mod tests {
         let mut i = input();
         i.period_from = "2026-03-11".into();
         i.period_to = "2026-03-12".into();
-        assert_eq!(
-            validate_notice(&i, today()).unwrap_err().field(),
-            Some("period_from")
-        );
+        assert_eq!(validate_notice(&i, today()).unwrap_err().field(), Some("period_from"));
         i.period_from = "0001-01-01".into();
-        assert_eq!(
-            validate_notice(&i, today()).unwrap_err().field(),
-            Some("period_from")
-        );
+        assert_eq!(validate_notice(&i, today()).unwrap_err().field(), Some("period_from"));
     }
 
     fn input() -> NoticeInput {
@@ -196,33 +180,18 @@ mod tests {
         assert_eq!((n.period_to - n.period_from).num_days(), 9);
         let mut bad = input();
         bad.period_to = "2026-02-28".into();
-        assert_eq!(
-            validate_notice(&bad, today()).unwrap_err().field(),
-            Some("period_to")
-        );
+        assert_eq!(validate_notice(&bad, today()).unwrap_err().field(), Some("period_to"));
         bad.period_to = "2027-03-02".into();
-        assert_eq!(
-            validate_notice(&bad, today()).unwrap_err().field(),
-            Some("period_to")
-        );
+        assert_eq!(validate_notice(&bad, today()).unwrap_err().field(), Some("period_to"));
         let mut bad = input();
         bad.title = "  ".into();
-        assert_eq!(
-            validate_notice(&bad, today()).unwrap_err().field(),
-            Some("title")
-        );
+        assert_eq!(validate_notice(&bad, today()).unwrap_err().field(), Some("title"));
         let mut bad = input();
         bad.street_id = "x".into();
-        assert_eq!(
-            validate_notice(&bad, today()).unwrap_err().field(),
-            Some("street_id")
-        );
+        assert_eq!(validate_notice(&bad, today()).unwrap_err().field(), Some("street_id"));
         let mut street = input();
         street.street_id = "3".into();
-        assert_eq!(
-            validate_notice(&street, today()).unwrap().street_id,
-            Some(3)
-        );
+        assert_eq!(validate_notice(&street, today()).unwrap().street_id, Some(3));
     }
 
     #[test]
@@ -247,9 +216,6 @@ mod tests {
         );
         let names: Vec<&str> = c.units.iter().map(|u| u.station.as_str()).collect();
         assert_eq!(names, ["乙", "丁", "甲"]);
-        assert_eq!(
-            (c.total.inspections, c.total.findings, c.total.overdue),
-            (4, 5, 1)
-        );
+        assert_eq!((c.total.inspections, c.total.findings, c.total.overdue), (4, 5, 1));
     }
 }

@@ -53,11 +53,8 @@ pub fn validate_plan(i: &PlanInput) -> Result<NewPlan, DomainError> {
         return Err(crate::validate::Invalid::Empty).on("steps");
     }
     if steps.len() > 50 {
-        return Err(crate::validate::Invalid::OutOfRange {
-            min: "1".into(),
-            max: "50".into(),
-        })
-        .on("steps");
+        return Err(crate::validate::Invalid::OutOfRange { min: "1".into(), max: "50".into() })
+            .on("steps");
     }
     Ok(NewPlan {
         kind: parse_choice(&i.kind, PlanKind::parse, "fire").on("kind")?,
@@ -87,9 +84,8 @@ pub struct NewDrill {
 }
 
 pub fn validate_drill(i: &DrillInput, today: NaiveDate) -> Result<NewDrill, DomainError> {
-    let held_on = crate::guest::parse_date(&i.held_on)
-        .and_then(|d| happened_on(d, today))
-        .on("held_on")?;
+    let held_on =
+        crate::guest::parse_date(&i.held_on).and_then(|d| happened_on(d, today)).on("held_on")?;
     Ok(NewDrill {
         held_on,
         participants: parse_int(&i.participants, 1, 1000, "20").on("participants")?,

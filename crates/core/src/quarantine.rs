@@ -24,11 +24,8 @@ pub enum SampleType {
 }
 
 impl SampleType {
-    pub const ALL: [SampleType; 3] = [
-        SampleType::Nasal,
-        SampleType::Throat,
-        SampleType::NasalThroat,
-    ];
+    pub const ALL: [SampleType; 3] =
+        [SampleType::Nasal, SampleType::Throat, SampleType::NasalThroat];
     pub fn as_str(self) -> &'static str {
         match self {
             SampleType::Nasal => "nasal",
@@ -71,11 +68,7 @@ pub struct QuarantinePolicy {
 impl QuarantinePolicy {
     /// `test_days` as typed in a form: `1,4,7,14`.
     pub fn test_days_text(&self) -> String {
-        self.test_days
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
+        self.test_days.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
     }
 
     /// Whether the policy is in force on `on` (both ends inclusive).
@@ -214,9 +207,8 @@ fn parse_code(s: &str) -> Result<String, Invalid> {
     if t.is_empty() {
         return Err(Invalid::Empty);
     }
-    if let Some(c) = t
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '_')))
+    if let Some(c) =
+        t.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '_')))
     {
         return Err(Invalid::BadChars { found: c });
     }
@@ -234,10 +226,7 @@ fn parse_days(s: &str, min: i64, max: i64) -> Result<i64, Invalid> {
     }
     let v: i64 = t.parse().map_err(|_| Invalid::BadFormat { hint: "14" })?;
     if !(min..=max).contains(&v) {
-        return Err(Invalid::OutOfRange {
-            min: min.to_string(),
-            max: max.to_string(),
-        });
+        return Err(Invalid::OutOfRange { min: min.to_string(), max: max.to_string() });
     }
     Ok(v)
 }
@@ -253,18 +242,10 @@ fn parse_test_days(s: &str, centralized_days: i64) -> Result<Vec<i64>, Invalid> 
         })
         .collect();
     let mut days = Vec::new();
-    for token in folded
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|t| !t.is_empty())
-    {
-        let d: i64 = token.parse().map_err(|_| Invalid::BadFormat {
-            hint: TEST_DAYS_HINT,
-        })?;
+    for token in folded.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()) {
+        let d: i64 = token.parse().map_err(|_| Invalid::BadFormat { hint: TEST_DAYS_HINT })?;
         if !(1..=centralized_days).contains(&d) {
-            return Err(Invalid::OutOfRange {
-                min: "1".into(),
-                max: centralized_days.to_string(),
-            });
+            return Err(Invalid::OutOfRange { min: "1".into(), max: centralized_days.to_string() });
         }
         days.push(d);
     }
@@ -289,10 +270,7 @@ pub fn validate_policy(
     let daily_test = parse_flag(i.daily_test.as_deref().unwrap_or("")).on("daily_test")?;
     let test_days = parse_test_days(&i.test_days, centralized_days).on("test_days")?;
     if test_days.is_empty() && !daily_test {
-        return Err(DomainError::Invalid {
-            field: "test_days",
-            error: Invalid::Empty,
-        });
+        return Err(DomainError::Invalid { field: "test_days", error: Invalid::Empty });
     }
     let sample_type = match i.sample_type.trim() {
         "" => Err(Invalid::Empty),
@@ -301,9 +279,8 @@ pub fn validate_policy(
     .on("sample_type")?;
     let double_sampling =
         parse_flag(i.double_sampling.as_deref().unwrap_or("")).on("double_sampling")?;
-    let valid_from = parse_date(&i.valid_from)
-        .and_then(|d| planned_for(d, today))
-        .on("valid_from")?;
+    let valid_from =
+        parse_date(&i.valid_from).and_then(|d| planned_for(d, today)).on("valid_from")?;
     let valid_to = parse_optional_date(i.valid_to.as_deref().unwrap_or(""))
         .and_then(|d| optional(d, today, planned_for))
         .on("valid_to")?;
@@ -335,10 +312,7 @@ pub fn policy_in_force<'a>(
     code: &str,
     on: NaiveDate,
 ) -> Option<&'a QuarantinePolicy> {
-    policies
-        .iter()
-        .filter(|p| p.code == code && p.in_force_on(on))
-        .max_by_key(|p| p.valid_from)
+    policies.iter().filter(|p| p.code == code && p.in_force_on(on)).max_by_key(|p| p.valid_from)
 }
 
 /// A test due on day `day` (1-based) of a stay, which is `date` in Shanghai.
@@ -351,8 +325,7 @@ pub struct TestDue {
 /// The Shanghai date of day `day` (1-based) of a stay that began on `day1`.
 fn nth_day(day1: NaiveDate, day: i64) -> NaiveDate {
     let offset = u64::try_from(day - 1).unwrap_or(0);
-    day1.checked_add_days(Days::new(offset))
-        .unwrap_or(NaiveDate::MAX)
+    day1.checked_add_days(Days::new(offset)).unwrap_or(NaiveDate::MAX)
 }
 
 /// The date the person may leave: the day after the last centralized day
@@ -369,12 +342,7 @@ pub fn test_calendar(policy: &QuarantinePolicy, checked_in: DateTime<Utc>) -> Ve
     } else {
         policy.test_days.clone()
     };
-    days.into_iter()
-        .map(|day| TestDue {
-            day,
-            date: nth_day(day1, day),
-        })
-        .collect()
+    days.into_iter().map(|day| TestDue { day, date: nth_day(day1, day) }).collect()
 }
 
 /// Which day of the stay `now` falls on (1 = the check-in date, Shanghai).
@@ -395,21 +363,12 @@ mod tests {
     fn a_policy_takes_effect_within_a_year() {
         let mut i = good();
         i.valid_from = "2023-06-22".into();
-        assert_eq!(
-            validate_policy(&i, today()).unwrap_err().field(),
-            Some("valid_from")
-        );
+        assert_eq!(validate_policy(&i, today()).unwrap_err().field(), Some("valid_from"));
         i.valid_from = "1970-01-01".into();
-        assert_eq!(
-            validate_policy(&i, today()).unwrap_err().field(),
-            Some("valid_from")
-        );
+        assert_eq!(validate_policy(&i, today()).unwrap_err().field(), Some("valid_from"));
         i.valid_from = "2022-06-28".into();
         i.valid_to = Some("9999-12-31".into());
-        assert_eq!(
-            validate_policy(&i, today()).unwrap_err().field(),
-            Some("valid_to")
-        );
+        assert_eq!(validate_policy(&i, today()).unwrap_err().field(), Some("valid_to"));
     }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -421,10 +380,7 @@ mod tests {
     }
 
     fn seeded(code: &str) -> QuarantinePolicy {
-        seeded_policies()
-            .into_iter()
-            .find(|p| p.code == code)
-            .unwrap()
+        seeded_policies().into_iter().find(|p| p.code == code).unwrap()
     }
 
     /// 01:30 on 11 January in Shanghai.
@@ -466,22 +422,10 @@ mod tests {
         assert_eq!(
             cal,
             vec![
-                TestDue {
-                    day: 1,
-                    date: date(2021, 1, 11)
-                },
-                TestDue {
-                    day: 4,
-                    date: date(2021, 1, 14)
-                },
-                TestDue {
-                    day: 7,
-                    date: date(2021, 1, 17)
-                },
-                TestDue {
-                    day: 14,
-                    date: date(2021, 1, 24)
-                },
+                TestDue { day: 1, date: date(2021, 1, 11) },
+                TestDue { day: 4, date: date(2021, 1, 14) },
+                TestDue { day: 7, date: date(2021, 1, 17) },
+                TestDue { day: 14, date: date(2021, 1, 24) },
             ]
         );
         assert_eq!(planned_release(&p, check_in()), date(2021, 1, 25));
@@ -499,10 +443,7 @@ mod tests {
         for (n, t) in cal.iter().enumerate() {
             let n = i64::try_from(n).unwrap();
             assert_eq!(t.day, n + 1);
-            assert_eq!(
-                stay_day(check_in(), at(&format!("{}T04:00:00Z", t.date))),
-                t.day
-            );
+            assert_eq!(stay_day(check_in(), at(&format!("{}T04:00:00Z", t.date))), t.day);
         }
         assert_eq!(cal[13].date, date(2021, 1, 24));
         assert_eq!(planned_release(&p, check_in()), date(2021, 1, 25));
@@ -511,14 +452,9 @@ mod tests {
     #[test]
     fn shorter_policies() {
         let p = seeded("7+3");
-        let days: Vec<NaiveDate> = test_calendar(&p, check_in())
-            .into_iter()
-            .map(|t| t.date)
-            .collect();
-        assert_eq!(
-            days,
-            [11, 12, 13, 15, 17].map(|d| date(2021, 1, d)).to_vec()
-        );
+        let days: Vec<NaiveDate> =
+            test_calendar(&p, check_in()).into_iter().map(|t| t.date).collect();
+        assert_eq!(days, [11, 12, 13, 15, 17].map(|d| date(2021, 1, d)).to_vec());
         assert_eq!(planned_release(&p, check_in()), date(2021, 1, 18));
         let p = seeded("5+3");
         assert_eq!(test_calendar(&p, check_in()).len(), 4);
@@ -530,10 +466,7 @@ mod tests {
         let all = seeded_policies();
         assert_eq!(all.len(), 4);
         for p in &all {
-            assert_eq!(
-                validate_policy(&PolicyInput::from(p), today()).as_ref(),
-                Ok(p)
-            );
+            assert_eq!(validate_policy(&PolicyInput::from(p), today()).as_ref(), Ok(p));
             assert_eq!(p.valid_from, date(2020, 1, 1));
         }
         let p = seeded("14+7");
@@ -567,14 +500,8 @@ mod tests {
         let mut overlap = old.clone();
         overlap.valid_to = None;
         let policies = vec![overlap.clone(), new.clone()];
-        assert_eq!(
-            policy_in_force(&policies, "14+7", date(2023, 1, 1)),
-            Some(&new)
-        );
-        assert_eq!(
-            policy_in_force(&policies, "14+7", date(2021, 1, 1)),
-            Some(&overlap)
-        );
+        assert_eq!(policy_in_force(&policies, "14+7", date(2023, 1, 1)), Some(&new));
+        assert_eq!(policy_in_force(&policies, "14+7", date(2021, 1, 1)), Some(&overlap));
     }
 
     #[test]
@@ -640,10 +567,7 @@ mod tests {
     fn test_day_errors() {
         assert_eq!(
             parse_test_days("1,15", 14),
-            Err(Invalid::OutOfRange {
-                min: "1".into(),
-                max: "14".into()
-            })
+            Err(Invalid::OutOfRange { min: "1".into(), max: "14".into() })
         );
         assert_eq!(parse_test_days("１４，１", 14), Ok(vec![1, 14]));
         let mut i = good();

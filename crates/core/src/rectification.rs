@@ -52,10 +52,7 @@ pub fn next(status: Status, action: Action) -> Result<Status, DomainError> {
         (Open | Reopened, Submit) => Ok(Submitted),
         (Submitted, Close) => Ok(Closed),
         (Submitted, Reopen) => Ok(Reopened),
-        _ => Err(DomainError::Rule {
-            field: None,
-            key: KEY_WRONG_STATE,
-        }),
+        _ => Err(DomainError::Rule { field: None, key: KEY_WRONG_STATE }),
     }
 }
 
@@ -85,14 +82,10 @@ pub struct NewOrder {
 }
 
 pub fn validate_order(i: &OrderInput, today: NaiveDate) -> Result<NewOrder, DomainError> {
-    let deadline = crate::guest::parse_date(&i.deadline)
-        .and_then(|d| planned_for(d, today))
-        .on("deadline")?;
+    let deadline =
+        crate::guest::parse_date(&i.deadline).and_then(|d| planned_for(d, today)).on("deadline")?;
     if deadline < today {
-        return Err(DomainError::Rule {
-            field: Some("deadline"),
-            key: KEY_DEADLINE_PAST,
-        });
+        return Err(DomainError::Rule { field: Some("deadline"), key: KEY_DEADLINE_PAST });
     }
     Ok(NewOrder {
         item_id: parse_int(&i.item_id, 1, i64::MAX, "1").on("item_id")?,
@@ -128,10 +121,7 @@ pub fn validate_verdict(i: &ReplyInput) -> Result<(Action, Option<String>), Doma
     };
     let text = optional_text(&i.text, 1000).on("text")?;
     if action == Action::Reopen && text.is_none() {
-        return Err(DomainError::Rule {
-            field: Some("text"),
-            key: KEY_REOPEN_REASON,
-        });
+        return Err(DomainError::Rule { field: Some("text"), key: KEY_REOPEN_REASON });
     }
     Ok((action, text))
 }
@@ -186,52 +176,22 @@ mod tests {
         };
         let o = validate_order(&good, today).unwrap();
         assert_eq!((o.item_id, o.severity), (3, Severity::Major));
-        let past = OrderInput {
-            deadline: "2026-03-09".into(),
-            ..good.clone()
-        };
-        assert_eq!(
-            validate_order(&past, today).unwrap_err().field(),
-            Some("deadline")
-        );
-        let nobody = OrderInput {
-            responsible: " ".into(),
-            ..good.clone()
-        };
-        assert_eq!(
-            validate_order(&nobody, today).unwrap_err().field(),
-            Some("responsible")
-        );
-        let severity = OrderInput {
-            severity: "huge".into(),
-            ..good
-        };
-        assert_eq!(
-            validate_order(&severity, today).unwrap_err().field(),
-            Some("severity")
-        );
+        let past = OrderInput { deadline: "2026-03-09".into(), ..good.clone() };
+        assert_eq!(validate_order(&past, today).unwrap_err().field(), Some("deadline"));
+        let nobody = OrderInput { responsible: " ".into(), ..good.clone() };
+        assert_eq!(validate_order(&nobody, today).unwrap_err().field(), Some("responsible"));
+        let severity = OrderInput { severity: "huge".into(), ..good };
+        assert_eq!(validate_order(&severity, today).unwrap_err().field(), Some("severity"));
     }
 
     #[test]
     fn reopening_needs_a_reason_closing_does_not() {
-        let close = ReplyInput {
-            decision: "close".into(),
-            text: String::new(),
-        };
+        let close = ReplyInput { decision: "close".into(), text: String::new() };
         assert_eq!(validate_verdict(&close), Ok((Action::Close, None)));
-        let reopen = ReplyInput {
-            decision: "reopen".into(),
-            text: String::new(),
-        };
+        let reopen = ReplyInput { decision: "reopen".into(), text: String::new() };
         assert_eq!(validate_verdict(&reopen).unwrap_err().field(), Some("text"));
-        let bad = ReplyInput {
-            decision: "maybe".into(),
-            text: "x".into(),
-        };
-        assert_eq!(
-            validate_verdict(&bad).unwrap_err().field(),
-            Some("decision")
-        );
+        let bad = ReplyInput { decision: "maybe".into(), text: "x".into() };
+        assert_eq!(validate_verdict(&bad).unwrap_err().field(), Some("decision"));
         assert!(validate_submission(&ReplyInput::default()).is_err());
     }
 }

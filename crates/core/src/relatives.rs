@@ -101,12 +101,8 @@ pub const KEY_DISINFECT_FIRST: &str = "error.delivery_disinfect_first";
 pub const KEY_DELIVERY_CLOSED: &str = "error.delivery_closed";
 pub const KEY_DELIVERY_STEP: &str = "error.delivery_step";
 pub const KEY_REFUSAL_REASON: &str = "error.delivery_refusal_reason";
-pub const RULE_KEYS: &[&str] = &[
-    KEY_DISINFECT_FIRST,
-    KEY_DELIVERY_CLOSED,
-    KEY_DELIVERY_STEP,
-    KEY_REFUSAL_REASON,
-];
+pub const RULE_KEYS: &[&str] =
+    &[KEY_DISINFECT_FIRST, KEY_DELIVERY_CLOSED, KEY_DELIVERY_STEP, KEY_REFUSAL_REASON];
 
 /// received → disinfected → delivered; refused (with a reason) from either open step.
 pub fn check_delivery_step(
@@ -115,19 +111,15 @@ pub fn check_delivery_step(
     note: Option<&str>,
 ) -> Result<(), DomainError> {
     use DeliveryStatus::*;
-    let rule = |key| DomainError::Rule {
-        field: Some("status"),
-        key,
-    };
+    let rule = |key| DomainError::Rule { field: Some("status"), key };
     match (from, to) {
         (Delivered | Refused, _) => Err(rule(KEY_DELIVERY_CLOSED)),
         (Received, Disinfected) | (Disinfected, Delivered) => Ok(()),
         (Received, Delivered) => Err(rule(KEY_DISINFECT_FIRST)),
         (Received | Disinfected, Refused) if note.is_some_and(|n| !n.trim().is_empty()) => Ok(()),
-        (Received | Disinfected, Refused) => Err(DomainError::Rule {
-            field: Some("note"),
-            key: KEY_REFUSAL_REASON,
-        }),
+        (Received | Disinfected, Refused) => {
+            Err(DomainError::Rule { field: Some("note"), key: KEY_REFUSAL_REASON })
+        }
         _ => Err(rule(KEY_DELIVERY_STEP)),
     }
 }
@@ -146,26 +138,11 @@ mod tests {
             DomainError::Rule { key, .. } => key,
             e => panic!("{e:?}"),
         };
-        assert_eq!(
-            key(check_delivery_step(Received, Delivered, None)),
-            KEY_DISINFECT_FIRST
-        );
-        assert_eq!(
-            key(check_delivery_step(Delivered, Refused, Some("x"))),
-            KEY_DELIVERY_CLOSED
-        );
-        assert_eq!(
-            key(check_delivery_step(Refused, Disinfected, None)),
-            KEY_DELIVERY_CLOSED
-        );
-        assert_eq!(
-            key(check_delivery_step(Disinfected, Received, None)),
-            KEY_DELIVERY_STEP
-        );
-        assert_eq!(
-            key(check_delivery_step(Received, Refused, Some(" "))),
-            KEY_REFUSAL_REASON
-        );
+        assert_eq!(key(check_delivery_step(Received, Delivered, None)), KEY_DISINFECT_FIRST);
+        assert_eq!(key(check_delivery_step(Delivered, Refused, Some("x"))), KEY_DELIVERY_CLOSED);
+        assert_eq!(key(check_delivery_step(Refused, Disinfected, None)), KEY_DELIVERY_CLOSED);
+        assert_eq!(key(check_delivery_step(Disinfected, Received, None)), KEY_DELIVERY_STEP);
+        assert_eq!(key(check_delivery_step(Received, Refused, Some(" "))), KEY_REFUSAL_REASON);
     }
 
     #[test]
@@ -180,41 +157,11 @@ mod tests {
         };
         assert_eq!(validate_contact(&good).unwrap().channel, Channel::Phone);
         for (bad, field) in [
-            (
-                ContactInput {
-                    stay_id: String::new(),
-                    ..good.clone()
-                },
-                "stay_id",
-            ),
-            (
-                ContactInput {
-                    relative_name: String::new(),
-                    ..good.clone()
-                },
-                "relative_name",
-            ),
-            (
-                ContactInput {
-                    channel: "fax".into(),
-                    ..good.clone()
-                },
-                "channel",
-            ),
-            (
-                ContactInput {
-                    direction: "up".into(),
-                    ..good.clone()
-                },
-                "direction",
-            ),
-            (
-                ContactInput {
-                    topic: String::new(),
-                    ..good.clone()
-                },
-                "topic",
-            ),
+            (ContactInput { stay_id: String::new(), ..good.clone() }, "stay_id"),
+            (ContactInput { relative_name: String::new(), ..good.clone() }, "relative_name"),
+            (ContactInput { channel: "fax".into(), ..good.clone() }, "channel"),
+            (ContactInput { direction: "up".into(), ..good.clone() }, "direction"),
+            (ContactInput { topic: String::new(), ..good.clone() }, "topic"),
         ] {
             assert_eq!(validate_contact(&bad).unwrap_err().field(), Some(field));
         }
@@ -225,12 +172,7 @@ mod tests {
         };
         assert_eq!(validate_delivery(&d).unwrap().item, "降压药一盒");
         assert_eq!(
-            validate_delivery(&DeliveryInput {
-                item: String::new(),
-                ..d
-            })
-            .unwrap_err()
-            .field(),
+            validate_delivery(&DeliveryInput { item: String::new(), ..d }).unwrap_err().field(),
             Some("item")
         );
     }

@@ -94,9 +94,7 @@ pub fn check_release(f: &ReleaseFacts) -> Result<(), Vec<Blocker>> {
         out.push(Blocker::PositiveResult);
     }
     if f.open_alerts > 0 {
-        out.push(Blocker::OpenAlerts {
-            count: f.open_alerts,
-        });
+        out.push(Blocker::OpenAlerts { count: f.open_alerts });
     }
     if out.is_empty() { Ok(()) } else { Err(out) }
 }
@@ -104,11 +102,7 @@ pub fn check_release(f: &ReleaseFacts) -> Result<(), Vec<Blocker>> {
 /// A certificate number such as "JH-20210125-0007": station code, issue date
 /// (Shanghai), and the day's sequence number, zero-padded to four digits.
 pub fn certificate_number(station_code: &str, date: NaiveDate, seq: i64) -> String {
-    format!(
-        "{}-{}-{seq:04}",
-        station_code.trim().to_ascii_uppercase(),
-        date.format("%Y%m%d")
-    )
+    format!("{}-{}-{seq:04}", station_code.trim().to_ascii_uppercase(), date.format("%Y%m%d"))
 }
 
 /// Random bytes in a certificate's check code: 128 bits, so that knowing every other
@@ -126,10 +120,7 @@ pub fn certificate_code(random: &[u8; CODE_BYTES]) -> String {
 /// Whether `given` is the stored code. Constant time over the stored code's length, so
 /// timing does not reveal how many leading characters were right; any case, spaces trimmed.
 pub fn code_matches(stored: &str, given: &str) -> bool {
-    crate::account::same_secret(
-        &stored.to_ascii_lowercase(),
-        &given.trim().to_ascii_lowercase(),
-    )
+    crate::account::same_secret(&stored.to_ascii_lowercase(), &given.trim().to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -155,61 +146,28 @@ mod tests {
     #[test]
     fn release_allowed_on_and_after_the_planned_day() {
         assert_eq!(check_release(&ready()), Ok(()));
-        let later = ReleaseFacts {
-            today: day(2021, 1, 27),
-            ..ready()
-        };
+        let later = ReleaseFacts { today: day(2021, 1, 27), ..ready() };
         assert_eq!(check_release(&later), Ok(()));
-        let no_tests = ReleaseFacts {
-            scheduled_tests: 0,
-            negative_tests: 0,
-            ..ready()
-        };
+        let no_tests = ReleaseFacts { scheduled_tests: 0, negative_tests: 0, ..ready() };
         assert_eq!(check_release(&no_tests), Ok(()));
     }
 
     #[test]
     fn each_blocker_alone() {
-        let early = ReleaseFacts {
-            today: day(2021, 1, 22),
-            ..ready()
-        };
-        assert_eq!(
-            check_release(&early),
-            Err(vec![Blocker::PeriodNotComplete { days_left: 3 }])
-        );
-        let pending = ReleaseFacts {
-            negative_tests: 3,
-            pending_or_missing_tests: 1,
-            ..ready()
-        };
-        assert_eq!(
-            check_release(&pending),
-            Err(vec![Blocker::TestsNotAllNegative { missing: 1 }])
-        );
+        let early = ReleaseFacts { today: day(2021, 1, 22), ..ready() };
+        assert_eq!(check_release(&early), Err(vec![Blocker::PeriodNotComplete { days_left: 3 }]));
+        let pending = ReleaseFacts { negative_tests: 3, pending_or_missing_tests: 1, ..ready() };
+        assert_eq!(check_release(&pending), Err(vec![Blocker::TestsNotAllNegative { missing: 1 }]));
         // Counted from the calendar even if nothing is flagged pending.
-        let unaccounted = ReleaseFacts {
-            negative_tests: 2,
-            ..ready()
-        };
+        let unaccounted = ReleaseFacts { negative_tests: 2, ..ready() };
         assert_eq!(
             check_release(&unaccounted),
             Err(vec![Blocker::TestsNotAllNegative { missing: 2 }])
         );
-        let positive = ReleaseFacts {
-            negative_tests: 3,
-            positive_tests: 1,
-            ..ready()
-        };
+        let positive = ReleaseFacts { negative_tests: 3, positive_tests: 1, ..ready() };
         assert_eq!(check_release(&positive), Err(vec![Blocker::PositiveResult]));
-        let alerts = ReleaseFacts {
-            open_alerts: 2,
-            ..ready()
-        };
-        assert_eq!(
-            check_release(&alerts),
-            Err(vec![Blocker::OpenAlerts { count: 2 }])
-        );
+        let alerts = ReleaseFacts { open_alerts: 2, ..ready() };
+        assert_eq!(check_release(&alerts), Err(vec![Blocker::OpenAlerts { count: 2 }]));
     }
 
     #[test]
@@ -243,14 +201,8 @@ mod tests {
 
     #[test]
     fn certificate_numbers() {
-        assert_eq!(
-            certificate_number("JH", day(2021, 1, 25), 7),
-            "JH-20210125-0007"
-        );
-        assert_eq!(
-            certificate_number(" jh ", day(2021, 1, 5), 12345),
-            "JH-20210105-12345"
-        );
+        assert_eq!(certificate_number("JH", day(2021, 1, 25), 7), "JH-20210125-0007");
+        assert_eq!(certificate_number(" jh ", day(2021, 1, 5), 12345), "JH-20210105-12345");
     }
 
     #[test]

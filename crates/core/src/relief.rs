@@ -116,10 +116,7 @@ pub fn validate_decision(
     };
     let note = crate::validate::optional_text(note, 500).on("note")?;
     if status == ReliefStatus::Rejected && note.is_none() {
-        return Err(DomainError::Rule {
-            field: Some("note"),
-            key: KEY_REJECT_REASON,
-        });
+        return Err(DomainError::Rule { field: Some("note"), key: KEY_REJECT_REASON });
     }
     Ok((status, note))
 }
@@ -140,14 +137,8 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(validate_relief(&rent).unwrap().amount, 75_000);
-        let too_long = ReliefInput {
-            months: "13".into(),
-            ..rent.clone()
-        };
-        assert_eq!(
-            validate_relief(&too_long).unwrap_err().field(),
-            Some("months")
-        );
+        let too_long = ReliefInput { months: "13".into(), ..rent.clone() };
+        assert_eq!(validate_relief(&too_long).unwrap_err().field(), Some("months"));
         let other = ReliefInput {
             kind: "other".into(),
             measure: "稳岗补贴".into(),
@@ -155,25 +146,11 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            validate_relief(&ReliefInput {
-                enterprise_id: "1".into(),
-                ..other
-            })
-            .unwrap()
-            .amount,
+            validate_relief(&ReliefInput { enterprise_id: "1".into(), ..other }).unwrap().amount,
             50_000
         );
-        assert_eq!(
-            validate_decision("reject", " ").unwrap_err().field(),
-            Some("note")
-        );
-        assert_eq!(
-            validate_decision("approve", "").unwrap(),
-            (ReliefStatus::Approved, None)
-        );
-        assert_eq!(
-            validate_decision("maybe", "").unwrap_err().field(),
-            Some("decision")
-        );
+        assert_eq!(validate_decision("reject", " ").unwrap_err().field(), Some("note"));
+        assert_eq!(validate_decision("approve", "").unwrap(), (ReliefStatus::Approved, None));
+        assert_eq!(validate_decision("maybe", "").unwrap_err().field(), Some("decision"));
     }
 }

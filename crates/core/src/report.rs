@@ -145,16 +145,10 @@ mod tests {
     fn missing_records_are_named_not_zeroed() {
         assert!(missing(&line("a", 10, 3, 4, 8)).is_empty());
         assert_eq!(missing(&line("b", 0, 3, 0, 0)), vec![MISSING_ROOMS]);
-        assert_eq!(
-            missing(&line("c", 10, 0, 4, 0)),
-            vec![MISSING_ROSTER, MISSING_HEALTH]
-        );
+        assert_eq!(missing(&line("c", 10, 0, 4, 0)), vec![MISSING_ROSTER, MISSING_HEALTH]);
         // No guests: no readings expected.
         assert!(missing(&line("d", 10, 3, 0, 0)).is_empty());
-        let tests = Figures {
-            tests_due: 2,
-            ..line("e", 10, 3, 0, 0)
-        };
+        let tests = Figures { tests_due: 2, ..line("e", 10, 3, 0, 0) };
         assert_eq!(missing(&tests), vec![MISSING_TESTS]);
     }
 
@@ -165,10 +159,7 @@ mod tests {
         a.missing = missing(&a);
         b.missing = missing(&b);
         let t = total(&[a, b]);
-        assert_eq!(
-            (t.rooms_total, t.guests_in_stay, t.health_checks),
-            (30, 9, 8)
-        );
+        assert_eq!((t.rooms_total, t.guests_in_stay, t.health_checks), (30, 9, 8));
         assert_eq!(t.by_category["cross_border_driver"], 9);
         assert_eq!(t.missing, vec!["龙城".to_owned()]);
     }
@@ -177,10 +168,7 @@ mod tests {
     fn the_report_is_due_from_the_configured_time_for_yesterday() {
         let d: NaiveDate = "2026-03-10".parse().unwrap();
         let at = NaiveTime::from_hms_opt(7, 0, 0).unwrap();
-        assert_eq!(
-            due_day(d, NaiveTime::from_hms_opt(6, 59, 59).unwrap(), at),
-            None
-        );
+        assert_eq!(due_day(d, NaiveTime::from_hms_opt(6, 59, 59).unwrap(), at), None);
         assert_eq!(
             due_day(d, NaiveTime::from_hms_opt(7, 0, 30).unwrap(), at),
             Some("2026-03-09".parse().unwrap())

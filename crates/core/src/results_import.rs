@@ -22,15 +22,8 @@ pub struct RowError {
 }
 
 /// The header texts of the barcode column.
-pub const BARCODE_HEADERS: &[&str] = &[
-    "条码",
-    "条码号",
-    "管号",
-    "采样管号",
-    "样本编号",
-    "barcode",
-    "tube",
-];
+pub const BARCODE_HEADERS: &[&str] =
+    &["条码", "条码号", "管号", "采样管号", "样本编号", "barcode", "tube"];
 /// The header texts of the result column.
 pub const RESULT_HEADERS: &[&str] = &["结果", "检测结果", "核酸结果", "result"];
 
@@ -45,9 +38,7 @@ pub fn parse_result(s: &str) -> Option<&'static str> {
 }
 
 fn find(headers: &[String], names: &[&str]) -> Option<usize> {
-    headers
-        .iter()
-        .position(|h| names.iter().any(|n| header_text(h).eq_ignore_ascii_case(n)))
+    headers.iter().position(|h| names.iter().any(|n| header_text(h).eq_ignore_ascii_case(n)))
 }
 
 /// Splits a sheet (header row first) into good rows and errors. Blank rows are skipped; a
@@ -61,10 +52,8 @@ pub fn parse_results(sheet: &[Vec<String>]) -> Result<(Vec<ResultRow>, Vec<RowEr
             message_en: "the file is empty".into(),
         });
     };
-    let (Some(bc), Some(rc)) = (
-        find(headers, BARCODE_HEADERS),
-        find(headers, RESULT_HEADERS),
-    ) else {
+    let (Some(bc), Some(rc)) = (find(headers, BARCODE_HEADERS), find(headers, RESULT_HEADERS))
+    else {
         return Err(RowError {
             row: 1,
             column: headers.join(","),
@@ -111,11 +100,7 @@ pub fn parse_results(sheet: &[Vec<String>]) -> Result<(Vec<ResultRow>, Vec<RowEr
             continue;
         }
         match parse_result(&result) {
-            Some(r) => good.push(ResultRow {
-                row: n,
-                barcode,
-                result: r,
-            }),
+            Some(r) => good.push(ResultRow { row: n, barcode, result: r }),
             None => bad.push(RowError {
                 row: n,
                 column: headers[rc].clone(),
@@ -132,9 +117,7 @@ mod tests {
     use super::*;
 
     fn sheet(rows: &[&[&str]]) -> Vec<Vec<String>> {
-        rows.iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect()
+        rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
     }
 
     /// Found by `tests/fuzz_imports.rs`: a byte order mark before a padded header hid the column.
@@ -169,19 +152,11 @@ mod tests {
         ]);
         let (good, bad) = parse_results(&s).unwrap();
         assert_eq!(
-            good.iter()
-                .map(|g| (g.row, g.barcode.as_str(), g.result))
-                .collect::<Vec<_>>(),
-            vec![
-                (2, "T001", "negative"),
-                (3, "T002", "positive"),
-                (8, "T007", "negative")
-            ]
+            good.iter().map(|g| (g.row, g.barcode.as_str(), g.result)).collect::<Vec<_>>(),
+            vec![(2, "T001", "negative"), (3, "T002", "positive"), (8, "T007", "negative")]
         );
         assert_eq!(
-            bad.iter()
-                .map(|b| (b.row, b.column.as_str()))
-                .collect::<Vec<_>>(),
+            bad.iter().map(|b| (b.row, b.column.as_str())).collect::<Vec<_>>(),
             vec![(4, "条码"), (5, "结果"), (6, "条码")]
         );
     }
@@ -190,11 +165,6 @@ mod tests {
     fn missing_columns_or_empty_file() {
         assert!(parse_results(&[]).is_err());
         assert_eq!(parse_results(&sheet(&[&["name", "x"]])).unwrap_err().row, 1);
-        assert!(
-            parse_results(&sheet(&[&["Barcode", "Result"]]))
-                .unwrap()
-                .0
-                .is_empty()
-        );
+        assert!(parse_results(&sheet(&[&["Barcode", "Result"]])).unwrap().0.is_empty());
     }
 }

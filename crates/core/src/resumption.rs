@@ -71,19 +71,11 @@ pub const KEY_MOVED: &str = "error.resumption_moved";
 pub const KEY_PLAN_FIRST: &str = "error.resumption_plan_first";
 /// The enterprise's own account cannot change the status or its dates in the edit form.
 pub const KEY_FORM_LOCKED: &str = "error.resumption_form_locked";
-pub const RULE_KEYS: &[&str] = &[
-    KEY_NOT_YOURS,
-    KEY_WRONG_STEP,
-    KEY_MOVED,
-    KEY_PLAN_FIRST,
-    KEY_FORM_LOCKED,
-];
+pub const RULE_KEYS: &[&str] =
+    &[KEY_NOT_YOURS, KEY_WRONG_STEP, KEY_MOVED, KEY_PLAN_FIRST, KEY_FORM_LOCKED];
 
 fn rule(field: &'static str, key: &'static str) -> DomainError {
-    DomainError::Rule {
-        field: Some(field),
-        key,
-    }
+    DomainError::Rule { field: Some(field), key }
 }
 
 /// Who may take a step: the enterprise applies and reports resumed; the command approves,
@@ -235,10 +227,7 @@ mod tests {
         }
         // A rejected enterprise is back at not_started and applies again.
         let back = next(&[Command], Applied, Step::Reject, true).unwrap().to;
-        assert_eq!(
-            next(&[Enterprise], back, Step::Apply, true).map(|m| m.to),
-            Ok(Applied)
-        );
+        assert_eq!(next(&[Enterprise], back, Step::Apply, true).map(|m| m.to), Ok(Applied));
     }
 
     #[test]
@@ -258,10 +247,7 @@ mod tests {
             );
             // Nobody in particular (a viewer) takes no step at all.
             for step in Step::ALL.iter().copied() {
-                assert_eq!(
-                    next(&[], from, step, true),
-                    Err(rule("resumption", KEY_NOT_YOURS))
-                );
+                assert_eq!(next(&[], from, step, true), Err(rule("resumption", KEY_NOT_YOURS)));
             }
         }
     }
@@ -296,10 +282,7 @@ mod tests {
             Err(rule("plan", KEY_PLAN_FIRST))
         );
         // The plan matters only to an application.
-        assert_eq!(
-            next(&[Command], Applied, Step::Approve, false).map(|m| m.to),
-            Ok(Approved)
-        );
+        assert_eq!(next(&[Command], Applied, Step::Approve, false).map(|m| m.to), Ok(Approved));
     }
 
     #[test]
@@ -338,10 +321,7 @@ mod tests {
         let street = who(Role::Commander, Scope::Street(10));
         assert_eq!(parties(&street, e1), vec![Command]);
         assert_eq!(parties(&street, e2), vec![]);
-        assert_eq!(
-            parties(&who(Role::Commander, Scope::District), e2),
-            vec![Command]
-        );
+        assert_eq!(parties(&who(Role::Commander, Scope::District), e2), vec![Command]);
         for role in [Role::Viewer, Role::Inspector, Role::Admin] {
             assert_eq!(parties(&who(role, Scope::District), e1), vec![], "{role:?}");
         }
@@ -350,10 +330,7 @@ mod tests {
     #[test]
     fn reviews_need_a_decision_and_a_reason() {
         let ok = |d: &str, r: &str| {
-            validate_review(&ReviewInput {
-                decision: d.into(),
-                reason: r.into(),
-            })
+            validate_review(&ReviewInput { decision: d.into(), reason: r.into() })
         };
         assert_eq!(
             ok("approve", " 方案齐全，同意复工 "),
@@ -367,10 +344,7 @@ mod tests {
         assert_eq!(ok("approve", "").unwrap_err().field(), Some("reason"));
         assert_eq!(ok("approved", "x").unwrap_err().field(), Some("decision"));
         assert_eq!(ok("", "x").unwrap_err().field(), Some("decision"));
-        assert_eq!(
-            ok("reject", &"长".repeat(501)).unwrap_err().field(),
-            Some("reason")
-        );
+        assert_eq!(ok("reject", &"长".repeat(501)).unwrap_err().field(), Some("reason"));
     }
 
     fn stored() -> Progress {
@@ -388,11 +362,7 @@ mod tests {
         let mut i = EnterpriseInput::default();
         lock_form(&[Enterprise], &stored(), &mut i).unwrap();
         assert_eq!(
-            (
-                i.resumption.as_str(),
-                i.applied_on.as_str(),
-                i.approved_on.as_str()
-            ),
+            (i.resumption.as_str(), i.applied_on.as_str(), i.approved_on.as_str()),
             ("applied", "2020-02-10", "")
         );
         // The same values again: fine.
@@ -425,19 +395,10 @@ mod tests {
             lock_form(&[Enterprise], &stored(), &mut i),
             Err(rule("approved_on", KEY_FORM_LOCKED))
         );
-        let mut i = EnterpriseInput {
-            applied_on: "2020-02-09".into(),
-            ..Default::default()
-        };
-        assert_eq!(
-            lock_form(&[], &stored(), &mut i),
-            Err(rule("applied_on", KEY_FORM_LOCKED))
-        );
+        let mut i = EnterpriseInput { applied_on: "2020-02-09".into(), ..Default::default() };
+        assert_eq!(lock_form(&[], &stored(), &mut i), Err(rule("applied_on", KEY_FORM_LOCKED)));
         // The command corrects freely (the form validates the dates as before).
-        let mut i = EnterpriseInput {
-            resumption: "resumed".into(),
-            ..Default::default()
-        };
+        let mut i = EnterpriseInput { resumption: "resumed".into(), ..Default::default() };
         assert_eq!(lock_form(&[Command], &stored(), &mut i), Ok(()));
         assert_eq!(i.resumption, "resumed");
     }

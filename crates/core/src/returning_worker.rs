@@ -75,22 +75,10 @@ pub fn parse_province(s: &str) -> Result<&'static str, Invalid> {
     if t.is_empty() {
         return Err(Invalid::Empty);
     }
-    let short = [
-        "壮族自治区",
-        "回族自治区",
-        "维吾尔自治区",
-        "自治区",
-        "特别行政区",
-        "省",
-        "市",
-    ]
-    .iter()
-    .fold(t, |acc, suffix| acc.strip_suffix(suffix).unwrap_or(acc));
-    PROVINCES
+    let short = ["壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市"]
         .iter()
-        .copied()
-        .find(|p| *p == short)
-        .ok_or(Invalid::BadFormat { hint: "云南" })
+        .fold(t, |acc, suffix| acc.strip_suffix(suffix).unwrap_or(acc));
+    PROVINCES.iter().copied().find(|p| *p == short).ok_or(Invalid::BadFormat { hint: "云南" })
 }
 
 pub const KEY_ARRIVAL_NEEDED: &str = "error.worker_arrival_needed";
@@ -158,11 +146,7 @@ pub fn validate_worker_fields(
         };
     }
     let name = keep!(required_text(&i.name, 40).on("name"));
-    let id_number = keep!(
-        parse_id_card(&i.id_number, today)
-            .on("id_number")
-            .map(|c| c.number)
-    );
+    let id_number = keep!(parse_id_card(&i.id_number, today).on("id_number").map(|c| c.number));
     let phone = keep!(parse_phone(&i.phone).on("phone").map(|p| p.display()));
     let province = keep!(parse_province(&i.province).on("province"));
     let city = keep!(required_text(&i.city, 30).on("city"));
@@ -179,15 +163,9 @@ pub fn validate_worker_fields(
     if let (Some(status), Some(arrival)) = (status, arrival_date) {
         let arrived = matches!(status, WorkerStatus::Arrived | WorkerStatus::AtWork);
         if arrived && arrival.is_none() {
-            errors.push(DomainError::Rule {
-                field: Some("arrival_date"),
-                key: KEY_ARRIVAL_NEEDED,
-            });
+            errors.push(DomainError::Rule { field: Some("arrival_date"), key: KEY_ARRIVAL_NEEDED });
         } else if arrived && arrival.is_some_and(|d| d > today) {
-            errors.push(DomainError::Rule {
-                field: Some("arrival_date"),
-                key: KEY_ARRIVAL_FUTURE,
-            });
+            errors.push(DomainError::Rule { field: Some("arrival_date"), key: KEY_ARRIVAL_FUTURE });
         }
     }
     match (
@@ -268,75 +246,20 @@ mod tests {
         let w = validate_worker(&input(), today()).unwrap();
         assert_eq!((w.province, w.status), ("云南", WorkerStatus::AtWork));
         for (field, bad) in [
-            (
-                "id_number",
-                WorkerInput {
-                    id_number: "110105194912310021".into(),
-                    ..input()
-                },
-            ),
-            (
-                "phone",
-                WorkerInput {
-                    phone: "1380013".into(),
-                    ..input()
-                },
-            ),
-            (
-                "province",
-                WorkerInput {
-                    province: "火星".into(),
-                    ..input()
-                },
-            ),
-            (
-                "transport",
-                WorkerInput {
-                    transport: "plane".into(),
-                    ..input()
-                },
-            ),
-            (
-                "arrival_date",
-                WorkerInput {
-                    arrival_date: String::new(),
-                    ..input()
-                },
-            ),
-            (
-                "arrival_date",
-                WorkerInput {
-                    arrival_date: "2020-03-05".into(),
-                    ..input()
-                },
-            ),
-            (
-                "enterprise_id",
-                WorkerInput {
-                    enterprise_id: "x".into(),
-                    ..input()
-                },
-            ),
-            (
-                "name",
-                WorkerInput {
-                    name: " ".into(),
-                    ..input()
-                },
-            ),
+            ("id_number", WorkerInput { id_number: "110105194912310021".into(), ..input() }),
+            ("phone", WorkerInput { phone: "1380013".into(), ..input() }),
+            ("province", WorkerInput { province: "火星".into(), ..input() }),
+            ("transport", WorkerInput { transport: "plane".into(), ..input() }),
+            ("arrival_date", WorkerInput { arrival_date: String::new(), ..input() }),
+            ("arrival_date", WorkerInput { arrival_date: "2020-03-05".into(), ..input() }),
+            ("enterprise_id", WorkerInput { enterprise_id: "x".into(), ..input() }),
+            ("name", WorkerInput { name: " ".into(), ..input() }),
         ] {
-            assert_eq!(
-                validate_worker(&bad, today()).unwrap_err().field(),
-                Some(field),
-                "{field}"
-            );
+            assert_eq!(validate_worker(&bad, today()).unwrap_err().field(), Some(field), "{field}");
         }
         // Registered and booked workers may have a planned arrival in the future.
-        let planned = WorkerInput {
-            status: "booked".into(),
-            arrival_date: "2020-03-05".into(),
-            ..input()
-        };
+        let planned =
+            WorkerInput { status: "booked".into(), arrival_date: "2020-03-05".into(), ..input() };
         assert!(validate_worker(&planned, today()).is_ok());
     }
 }

@@ -74,12 +74,8 @@ pub enum LoopStatus {
 }
 
 impl LoopStatus {
-    pub const ALL: [LoopStatus; 4] = [
-        LoopStatus::NotInLoop,
-        LoopStatus::InLoop,
-        LoopStatus::Monitoring,
-        LoopStatus::Ended,
-    ];
+    pub const ALL: [LoopStatus; 4] =
+        [LoopStatus::NotInLoop, LoopStatus::InLoop, LoopStatus::Monitoring, LoopStatus::Ended];
     pub fn as_str(self) -> &'static str {
         match self {
             LoopStatus::NotInLoop => "not_in_loop",
@@ -176,24 +172,16 @@ pub struct NewStaff {
 pub const KEY_LOOP_END_BEFORE_START: &str = "error.loop_end_before_start";
 pub const KEY_LOOP_START_NEEDED: &str = "error.loop_start_needed";
 pub const KEY_MONITOR_BEFORE_END: &str = "error.monitor_before_loop_end";
-pub const RULE_KEYS: &[&str] = &[
-    KEY_LOOP_END_BEFORE_START,
-    KEY_LOOP_START_NEEDED,
-    KEY_MONITOR_BEFORE_END,
-];
+pub const RULE_KEYS: &[&str] =
+    &[KEY_LOOP_END_BEFORE_START, KEY_LOOP_START_NEEDED, KEY_MONITOR_BEFORE_END];
 
 fn rule(field: &'static str, key: &'static str) -> DomainError {
-    DomainError::Rule {
-        field: Some(field),
-        key,
-    }
+    DomainError::Rule { field: Some(field), key }
 }
 
 pub fn validate_staff(i: &StaffInput, today: NaiveDate) -> Result<NewStaff, DomainError> {
     let day = |raw: &str, field: &'static str| {
-        parse_optional_date(raw)
-            .and_then(|d| optional(d, today, planned_for))
-            .on(field)
+        parse_optional_date(raw).and_then(|d| optional(d, today, planned_for)).on(field)
     };
     let group_id = if i.group_id.trim().is_empty() {
         None
@@ -418,14 +406,8 @@ mod tests {
         let yesterday = today - chrono::Duration::days(1);
         assert_eq!(test_state(true, None, today, today), TestState::Pending);
         assert_eq!(test_state(true, None, yesterday, today), TestState::Overdue);
-        assert_eq!(
-            test_state(true, Some(true), yesterday, today),
-            TestState::Done
-        );
-        assert_eq!(
-            test_state(true, Some(false), today, today),
-            TestState::Missed
-        );
+        assert_eq!(test_state(true, Some(true), yesterday, today), TestState::Done);
+        assert_eq!(test_state(true, Some(false), today, today), TestState::Missed);
         assert_eq!(test_state(false, None, yesterday, today), TestState::NotDue);
     }
 
@@ -443,9 +425,6 @@ mod tests {
         assert!(test_due(LoopStatus::NotInLoop, PostRisk::High, None, d));
         assert!(!test_due(LoopStatus::NotInLoop, PostRisk::Medium, None, d));
         assert!(!test_due(LoopStatus::Ended, PostRisk::High, None, d));
-        assert_eq!(
-            default_monitor_until(d),
-            NaiveDate::from_ymd_opt(2026, 1, 17).unwrap()
-        );
+        assert_eq!(default_monitor_until(d), NaiveDate::from_ymd_opt(2026, 1, 17).unwrap());
     }
 }

@@ -16,11 +16,8 @@ pub enum StationKind {
 }
 
 impl StationKind {
-    pub const ALL: [StationKind; 3] = [
-        StationKind::Hotel,
-        StationKind::Centralized,
-        StationKind::Other,
-    ];
+    pub const ALL: [StationKind; 3] =
+        [StationKind::Hotel, StationKind::Centralized, StationKind::Other];
     pub fn as_str(self) -> &'static str {
         match self {
             StationKind::Hotel => "hotel",
@@ -77,19 +74,15 @@ pub fn parse_id(s: &str) -> Result<i64, Invalid> {
     if t.is_empty() {
         return Err(Invalid::Empty);
     }
-    t.parse::<i64>()
-        .ok()
-        .filter(|v| *v > 0)
-        .ok_or(Invalid::BadFormat { hint: "1" })
+    t.parse::<i64>().ok().filter(|v| *v > 0).ok_or(Invalid::BadFormat { hint: "1" })
 }
 
 pub fn validate_station(i: &StationInput) -> Result<NewStation, DomainError> {
     let street_id = parse_id(&i.street_id).on("street_id")?;
     let name = required_text(&i.name, 60).on("name")?;
     let address = required_text(&i.address, 200).on("address")?;
-    let kind = StationKind::parse(i.kind.trim())
-        .ok_or(Invalid::BadFormat { hint: "hotel" })
-        .on("kind")?;
+    let kind =
+        StationKind::parse(i.kind.trim()).ok_or(Invalid::BadFormat { hint: "hotel" }).on("kind")?;
     let capacity = parse_count(&i.capacity, MAX_CAPACITY).on("capacity")?;
     let contact_name = required_text(&i.contact_name, 30).on("contact_name")?;
     let contact_phone = parse_phone(&i.contact_phone).on("contact_phone")?.display();
@@ -103,16 +96,7 @@ pub fn validate_station(i: &StationInput) -> Result<NewStation, DomainError> {
             });
         }
     };
-    Ok(NewStation {
-        street_id,
-        name,
-        address,
-        kind,
-        capacity,
-        contact_name,
-        contact_phone,
-        active,
-    })
+    Ok(NewStation { street_id, name, address, kind, capacity, contact_name, contact_phone, active })
 }
 
 /// A whole number in 0..=max.
@@ -123,10 +107,7 @@ pub fn parse_count(s: &str, max: i64) -> Result<i64, Invalid> {
     }
     let v: i64 = t.parse().map_err(|_| Invalid::BadFormat { hint: "120" })?;
     if !(0..=max).contains(&v) {
-        return Err(Invalid::OutOfRange {
-            min: "0".into(),
-            max: max.to_string(),
-        });
+        return Err(Invalid::OutOfRange { min: "0".into(), max: max.to_string() });
     }
     Ok(v)
 }

@@ -80,10 +80,7 @@ pub struct CheckInInput {
 }
 
 pub fn validate_check_in(i: &CheckInInput) -> Result<(i64, i64), DomainError> {
-    Ok((
-        parse_id(&i.room_id).on("room_id")?,
-        parse_id(&i.policy_id).on("policy_id")?,
-    ))
+    Ok((parse_id(&i.room_id).on("room_id")?, parse_id(&i.policy_id).on("policy_id")?))
 }
 
 #[cfg(test)]
@@ -95,10 +92,8 @@ mod tests {
         for o in Outcome::ALL {
             assert_eq!(Outcome::parse(o.as_str()), Some(o));
         }
-        let ok = validate_check_out(&CheckOutInput {
-            outcome: "released".into(),
-            reason: "".into(),
-        });
+        let ok =
+            validate_check_out(&CheckOutInput { outcome: "released".into(), reason: "".into() });
         assert_eq!(ok, Ok((Outcome::Released, None)));
         let e = validate_check_out(&CheckOutInput {
             outcome: "turned_back".into(),
@@ -106,39 +101,28 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(e.field(), Some("reason"));
-        let e = validate_check_out(&CheckOutInput {
-            outcome: "escaped".into(),
-            reason: "x".into(),
-        })
-        .unwrap_err();
+        let e =
+            validate_check_out(&CheckOutInput { outcome: "escaped".into(), reason: "x".into() })
+                .unwrap_err();
         assert_eq!(e.field(), Some("outcome"));
     }
 
     #[test]
     fn check_in_needs_a_room_and_a_policy() {
         assert_eq!(
-            validate_check_in(&CheckInInput {
-                room_id: "3".into(),
-                policy_id: "1".into()
-            }),
+            validate_check_in(&CheckInInput { room_id: "3".into(), policy_id: "1".into() }),
             Ok((3, 1))
         );
         assert_eq!(
-            validate_check_in(&CheckInInput {
-                room_id: "".into(),
-                policy_id: "1".into()
-            })
-            .unwrap_err()
-            .field(),
+            validate_check_in(&CheckInInput { room_id: "".into(), policy_id: "1".into() })
+                .unwrap_err()
+                .field(),
             Some("room_id")
         );
         assert_eq!(
-            validate_check_in(&CheckInInput {
-                room_id: "2".into(),
-                policy_id: "x".into()
-            })
-            .unwrap_err()
-            .field(),
+            validate_check_in(&CheckInInput { room_id: "2".into(), policy_id: "x".into() })
+                .unwrap_err()
+                .field(),
             Some("policy_id")
         );
     }

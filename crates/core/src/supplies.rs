@@ -117,10 +117,7 @@ pub const RULE_KEYS: &[&str] = &[KEY_INSUFFICIENT];
 pub fn apply(stock: i64, delta: i64) -> Result<i64, DomainError> {
     let after = stock.saturating_add(delta);
     if after < 0 {
-        return Err(DomainError::Rule {
-            field: Some("quantity"),
-            key: KEY_INSUFFICIENT,
-        });
+        return Err(DomainError::Rule { field: Some("quantity"), key: KEY_INSUFFICIENT });
     }
     Ok(after)
 }
@@ -155,9 +152,7 @@ pub struct NewMeal {
 }
 
 pub fn validate_meal(i: &MealInput, today: NaiveDate) -> Result<NewMeal, DomainError> {
-    let day = crate::guest::parse_date(&i.day)
-        .and_then(|d| happened_on(d, today))
-        .on("day")?;
+    let day = crate::guest::parse_date(&i.day).and_then(|d| happened_on(d, today)).on("day")?;
     let portions = parse_int(&i.portions, 0, 100_000, "150").on("portions")?;
     let special = if i.special.trim().is_empty() {
         0
@@ -187,46 +182,13 @@ mod tests {
             stock: "1000".into(),
         };
         let i = validate_item(&good).unwrap();
-        assert_eq!(
-            (i.category, i.stock, i.low_threshold),
-            (Category::Ppe, 1000, 200)
-        );
+        assert_eq!((i.category, i.stock, i.low_threshold), (Category::Ppe, 1000, 200));
         for (bad, field) in [
-            (
-                ItemInput {
-                    name: String::new(),
-                    ..good.clone()
-                },
-                "name",
-            ),
-            (
-                ItemInput {
-                    category: "toys".into(),
-                    ..good.clone()
-                },
-                "supply_category",
-            ),
-            (
-                ItemInput {
-                    unit: String::new(),
-                    ..good.clone()
-                },
-                "unit",
-            ),
-            (
-                ItemInput {
-                    low_threshold: "-1".into(),
-                    ..good.clone()
-                },
-                "low_threshold",
-            ),
-            (
-                ItemInput {
-                    stock: "1.5".into(),
-                    ..good.clone()
-                },
-                "stock",
-            ),
+            (ItemInput { name: String::new(), ..good.clone() }, "name"),
+            (ItemInput { category: "toys".into(), ..good.clone() }, "supply_category"),
+            (ItemInput { unit: String::new(), ..good.clone() }, "unit"),
+            (ItemInput { low_threshold: "-1".into(), ..good.clone() }, "low_threshold"),
+            (ItemInput { stock: "1.5".into(), ..good.clone() }, "stock"),
         ] {
             assert_eq!(validate_item(&bad).unwrap_err().field(), Some(field));
         }
@@ -289,34 +251,10 @@ mod tests {
         let m = validate_meal(&good, today).unwrap();
         assert_eq!((m.meal, m.portions, m.special), (Meal::Lunch, 150, 4));
         for (bad, field) in [
-            (
-                MealInput {
-                    day: "2026-01-03".into(),
-                    ..good.clone()
-                },
-                "day",
-            ),
-            (
-                MealInput {
-                    meal: "tea".into(),
-                    ..good.clone()
-                },
-                "meal",
-            ),
-            (
-                MealInput {
-                    portions: "x".into(),
-                    ..good.clone()
-                },
-                "portions",
-            ),
-            (
-                MealInput {
-                    special: "151".into(),
-                    ..good.clone()
-                },
-                "special",
-            ),
+            (MealInput { day: "2026-01-03".into(), ..good.clone() }, "day"),
+            (MealInput { meal: "tea".into(), ..good.clone() }, "meal"),
+            (MealInput { portions: "x".into(), ..good.clone() }, "portions"),
+            (MealInput { special: "151".into(), ..good.clone() }, "special"),
         ] {
             assert_eq!(validate_meal(&bad, today).unwrap_err().field(), Some(field));
         }

@@ -73,10 +73,7 @@ pub fn validate_task(i: &TaskInput, today: NaiveDate) -> Result<NewTask, DomainE
         .and_then(|d| optional(d, today, planned_for))
         .on("due_on")?;
     if due_on.is_some_and(|d| d < today) {
-        return Err(DomainError::Rule {
-            field: Some("due_on"),
-            key: KEY_DUE_PAST,
-        });
+        return Err(DomainError::Rule { field: Some("due_on"), key: KEY_DUE_PAST });
     }
     Ok(NewTask {
         title: required_text(&i.title, 200).on("title")?,
@@ -98,10 +95,7 @@ pub fn validate_status(i: &StatusInput) -> Result<(TaskStatus, Option<String>), 
     let status = parse_choice(&i.status, TaskStatus::parse, "in_progress").on("status")?;
     let note = optional_text(&i.note, 500).on("note")?;
     if status == TaskStatus::Blocked && note.is_none() {
-        return Err(DomainError::Rule {
-            field: Some("note"),
-            key: KEY_BLOCKED_NOTE,
-        });
+        return Err(DomainError::Rule { field: Some("note"), key: KEY_BLOCKED_NOTE });
     }
     Ok((status, note))
 }
@@ -122,44 +116,20 @@ mod tests {
             owner: "督导组 孙科长".into(),
             due_on: "2026-03-12".into(),
         };
-        assert_eq!(
-            validate_task(&ok, today).unwrap().due_on,
-            Some(d("2026-03-12"))
-        );
-        let open_ended = TaskInput {
-            due_on: String::new(),
-            ..ok.clone()
-        };
+        assert_eq!(validate_task(&ok, today).unwrap().due_on, Some(d("2026-03-12")));
+        let open_ended = TaskInput { due_on: String::new(), ..ok.clone() };
         assert_eq!(validate_task(&open_ended, today).unwrap().due_on, None);
-        let past = TaskInput {
-            due_on: "2026-03-09".into(),
-            ..ok.clone()
-        };
-        assert_eq!(
-            validate_task(&past, today).unwrap_err().field(),
-            Some("due_on")
-        );
-        let nobody = TaskInput {
-            owner: "".into(),
-            ..ok
-        };
-        assert_eq!(
-            validate_task(&nobody, today).unwrap_err().field(),
-            Some("owner")
-        );
+        let past = TaskInput { due_on: "2026-03-09".into(), ..ok.clone() };
+        assert_eq!(validate_task(&past, today).unwrap_err().field(), Some("due_on"));
+        let nobody = TaskInput { owner: "".into(), ..ok };
+        assert_eq!(validate_task(&nobody, today).unwrap_err().field(), Some("owner"));
     }
 
     #[test]
     fn blocked_needs_a_reason_and_overdue_ignores_done() {
-        let blocked = StatusInput {
-            status: "blocked".into(),
-            note: String::new(),
-        };
+        let blocked = StatusInput { status: "blocked".into(), note: String::new() };
         assert_eq!(validate_status(&blocked).unwrap_err().field(), Some("note"));
-        let done = StatusInput {
-            status: "done".into(),
-            note: String::new(),
-        };
+        let done = StatusInput { status: "done".into(), note: String::new() };
         assert_eq!(validate_status(&done).unwrap(), (TaskStatus::Done, None));
         let today = d("2026-03-10");
         assert!(is_overdue(TaskStatus::Open, Some(d("2026-03-09")), today));

@@ -30,9 +30,7 @@ pub fn local_naive(t: DateTime<Utc>) -> chrono::NaiveDateTime {
 
 /// "2026-01-02 08:30" in China Standard Time, for display.
 pub fn local_display(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Shanghai)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    t.with_timezone(&Shanghai).format("%Y-%m-%d %H:%M").to_string()
 }
 
 #[cfg(test)]

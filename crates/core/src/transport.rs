@@ -71,11 +71,9 @@ pub fn validate_transport(
 ) -> Result<NewTransport, DomainError> {
     let kind = parse_choice(&i.kind, TransportKind::parse, "train").on("kind")?;
     let (carriages, plate, driver) = match kind {
-        TransportKind::Train => (
-            Some(parse_int(&i.carriages, 1, 30, "12").on("carriages")?),
-            None,
-            None,
-        ),
+        TransportKind::Train => {
+            (Some(parse_int(&i.carriages, 1, 30, "12").on("carriages")?), None, None)
+        }
         TransportKind::Bus => (
             None,
             Some(parse_plate(&i.plate).on("plate")?),
@@ -99,20 +97,14 @@ pub fn validate_transport(
         capacity: parse_int(
             &i.capacity,
             1,
-            if kind == TransportKind::Bus {
-                70
-            } else {
-                MAX_CAPACITY
-            },
+            if kind == TransportKind::Bus { 70 } else { MAX_CAPACITY },
             "50",
         )
         .on("capacity")?,
         carriages,
         plate,
         driver,
-        arrival_place: optional_text(&i.arrival_place, 60)
-            .on("arrival_place")?
-            .unwrap_or_default(),
+        arrival_place: optional_text(&i.arrival_place, 60).on("arrival_place")?.unwrap_or_default(),
         arrives_at,
     })
 }
@@ -121,10 +113,7 @@ pub fn validate_transport(
 /// manifest is a record of who travelled, not a booking.
 pub fn check_boarding(departs_on: NaiveDate, today: NaiveDate) -> Result<(), DomainError> {
     if departs_on < today {
-        return Err(DomainError::Rule {
-            field: None,
-            key: KEY_DEPARTED,
-        });
+        return Err(DomainError::Rule { field: None, key: KEY_DEPARTED });
     }
     Ok(())
 }
@@ -142,10 +131,7 @@ mod tests {
         assert!(check_boarding(d("2020-02-20"), d("2020-02-20")).is_ok());
         assert_eq!(
             check_boarding(d("2020-02-20"), d("2020-04-02")),
-            Err(DomainError::Rule {
-                field: None,
-                key: KEY_DEPARTED
-            })
+            Err(DomainError::Rule { field: None, key: KEY_DEPARTED })
         );
     }
 
@@ -165,14 +151,8 @@ mod tests {
         };
         let t = validate_transport(&train, now).unwrap();
         assert_eq!((t.capacity, t.carriages, t.plate), (600, Some(12), None));
-        let no_carriages = TransportInput {
-            carriages: String::new(),
-            ..train.clone()
-        };
-        assert_eq!(
-            validate_transport(&no_carriages, now).unwrap_err().field(),
-            Some("carriages")
-        );
+        let no_carriages = TransportInput { carriages: String::new(), ..train.clone() };
+        assert_eq!(validate_transport(&no_carriages, now).unwrap_err().field(), Some("carriages"));
         let bus = TransportInput {
             kind: "bus".into(),
             capacity: "45".into(),
@@ -181,25 +161,10 @@ mod tests {
             carriages: String::new(),
             ..train.clone()
         };
-        assert_eq!(
-            validate_transport(&bus, now).unwrap().plate.as_deref(),
-            Some("粤B12345")
-        );
-        let big_bus = TransportInput {
-            capacity: "80".into(),
-            ..bus.clone()
-        };
-        assert_eq!(
-            validate_transport(&big_bus, now).unwrap_err().field(),
-            Some("capacity")
-        );
-        let no_plate = TransportInput {
-            plate: "ABC".into(),
-            ..bus
-        };
-        assert_eq!(
-            validate_transport(&no_plate, now).unwrap_err().field(),
-            Some("plate")
-        );
+        assert_eq!(validate_transport(&bus, now).unwrap().plate.as_deref(), Some("粤B12345"));
+        let big_bus = TransportInput { capacity: "80".into(), ..bus.clone() };
+        assert_eq!(validate_transport(&big_bus, now).unwrap_err().field(), Some("capacity"));
+        let no_plate = TransportInput { plate: "ABC".into(), ..bus };
+        assert_eq!(validate_transport(&no_plate, now).unwrap_err().field(), Some("plate"));
     }
 }

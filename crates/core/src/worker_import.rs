@@ -13,28 +13,13 @@ use crate::returning_worker::{NewWorker, WorkerInput, validate_worker_fields};
 /// template uses).
 pub const COLUMNS: &[(&str, &[&str])] = &[
     ("name", &["姓名", "name"]),
-    (
-        "id_number",
-        &["身份证号", "身份证号码", "公民身份号码", "id_number"],
-    ),
+    ("id_number", &["身份证号", "身份证号码", "公民身份号码", "id_number"]),
     ("phone", &["手机号", "手机号码", "联系电话", "phone"]),
     ("province", &["户籍省份", "省份", "户籍省", "province"]),
     ("city", &["户籍城市", "户籍地市", "城市", "city"]),
-    (
-        "employer",
-        &[
-            "用工企业",
-            "企业名称",
-            "用工单位",
-            "统一社会信用代码",
-            "employer",
-        ],
-    ),
+    ("employer", &["用工企业", "企业名称", "用工单位", "统一社会信用代码", "employer"]),
     ("transport", &["返岗方式", "交通方式", "transport"]),
-    (
-        "arrival_date",
-        &["抵达日期", "到深日期", "抵深日期", "arrival_date"],
-    ),
+    ("arrival_date", &["抵达日期", "到深日期", "抵深日期", "arrival_date"]),
     ("status", &["状态", "返岗状态", "status"]),
     ("health", &["健康申报", "健康状况", "health"]),
 ];
@@ -81,10 +66,7 @@ impl Mapping {
             .position(|f| *f == Some(field))
             .map(|i| self.headers[i].trim().to_owned())
             .or_else(|| {
-                self.templates
-                    .iter()
-                    .find(|(f, _)| *f == field)
-                    .map(|(_, h)| (*h).to_owned())
+                self.templates.iter().find(|(f, _)| *f == field).map(|(_, h)| (*h).to_owned())
             })
             .unwrap_or_else(|| field.to_owned())
     }
@@ -132,13 +114,7 @@ pub fn map_columns(
     let missing: Vec<&'static str> = required
         .iter()
         .filter(|r| !fields.contains(&Some(**r)))
-        .map(|r| {
-            columns
-                .iter()
-                .find(|(f, _)| f == r)
-                .map(|(_, n)| n[0])
-                .unwrap_or(r)
-        })
+        .map(|r| columns.iter().find(|(f, _)| f == r).map(|(_, n)| n[0]).unwrap_or(r))
         .collect();
     if missing.is_empty() {
         Ok(Mapping {
@@ -220,12 +196,7 @@ pub struct Checker {
 
 impl Checker {
     pub fn new(mapping: Mapping, employers: HashMap<String, i64>, today: NaiveDate) -> Checker {
-        Checker {
-            mapping,
-            employers,
-            today,
-            seen: HashMap::new(),
-        }
+        Checker { mapping, employers, today, seen: HashMap::new() }
     }
 
     fn index(&self, field: &str) -> Option<usize> {
@@ -265,9 +236,7 @@ impl Checker {
             phone: get("phone"),
             province: get("province"),
             city: get("city"),
-            enterprise_id: enterprise_id
-                .map(|id| id.to_string())
-                .unwrap_or_else(|| "0".into()),
+            enterprise_id: enterprise_id.map(|id| id.to_string()).unwrap_or_else(|| "0".into()),
             transport: code_for(
                 "transport",
                 &match get("transport") {
@@ -290,11 +259,7 @@ impl Checker {
         };
         let mut problems: Vec<RowError> = Vec::new();
         let mut push = |field: &str, error: Problem| {
-            problems.push(RowError {
-                row,
-                column: self.column_of(field),
-                error,
-            })
+            problems.push(RowError { row, column: self.column_of(field), error })
         };
         if enterprise_id.is_none() {
             push("employer", Problem::UnknownEmployer);
@@ -383,14 +348,8 @@ mod tests {
 
     #[test]
     fn id_numbers_pack_into_distinct_keys() {
-        assert_eq!(
-            id_key("11010519491231002X"),
-            Some(11010519491231002 * 11 + 10)
-        );
-        assert_eq!(
-            id_key("110105194912310021"),
-            Some(11010519491231002 * 11 + 1)
-        );
+        assert_eq!(id_key("11010519491231002X"), Some(11010519491231002 * 11 + 10));
+        assert_eq!(id_key("110105194912310021"), Some(11010519491231002 * 11 + 1));
         assert_ne!(id_key("110105194912310021"), id_key("110105194912310012"));
         assert_eq!(id_key("11010519491231002"), None);
         assert_eq!(id_key("1101051949123100AX"), None);
@@ -410,26 +369,11 @@ mod tests {
     /// was reported under the column “arrival_date”, a code the person never sees.
     #[test]
     fn a_column_the_sheet_lacks_is_named_by_the_template_header() {
-        let headers = s(&[
-            "姓名",
-            "身份证号",
-            "手机号",
-            "户籍省份",
-            "户籍城市",
-            "用工企业",
-            "状态",
-        ]);
+        let headers =
+            s(&["姓名", "身份证号", "手机号", "户籍省份", "户籍城市", "用工企业", "状态"]);
         let m = map_headers(&headers).unwrap();
         let id = crate::validate::with_check_digit("11010519900101001").unwrap();
-        let row = s(&[
-            "李春花",
-            &id,
-            "13800138000",
-            "云南",
-            "昭通",
-            "甲电子",
-            "已抵深",
-        ]);
+        let row = s(&["李春花", &id, "13800138000", "云南", "昭通", "甲电子", "已抵深"]);
         let employers: HashMap<String, i64> = [("甲电子".to_owned(), 1)].into();
         let today: NaiveDate = "2020-03-01".parse().unwrap();
         let (good, errors) = check_rows(&m, &[row], &employers, &HashSet::new(), today);
@@ -440,14 +384,8 @@ mod tests {
         assert_eq!(m.column("name"), "姓名");
         assert_eq!(m.column("no_such_field"), "no_such_field");
         // Also found by the fuzzer: a byte order mark before a padded header hid the column.
-        let padded = s(&[
-            "\u{feff} 姓名",
-            "身份证号 ",
-            "手机号",
-            "户籍省份",
-            "户籍城市",
-            "用工企业",
-        ]);
+        let padded =
+            s(&["\u{feff} 姓名", "身份证号 ", "手机号", "户籍省份", "户籍城市", "用工企业"]);
         assert_eq!(map_headers(&padded).unwrap().fields[0], Some("name"));
     }
 
@@ -465,11 +403,8 @@ mod tests {
             "状态",
         ]))
         .unwrap();
-        let employers: HashMap<String, i64> = [
-            ("甲电子".to_owned(), 1),
-            ("91350100M000100Y43".to_owned(), 1),
-        ]
-        .into();
+        let employers: HashMap<String, i64> =
+            [("甲电子".to_owned(), 1), ("91350100M000100Y43".to_owned(), 1)].into();
         let registered: HashSet<String> = ["11010519491231002X".to_owned()].into();
         let today: NaiveDate = "2020-03-01".parse().unwrap();
         let good_id = crate::validate::with_check_digit("11010519900101001").unwrap();
@@ -489,28 +424,8 @@ mod tests {
                 "2020/2/20",
                 "已上岗",
             ]),
-            s(&[
-                "",
-                &bad_id,
-                "1380013",
-                "火星",
-                "昭通",
-                "乙物流",
-                "飞机",
-                "",
-                "已抵深",
-            ]),
-            s(&[
-                "王五",
-                &good_id,
-                "13800138000",
-                "四川",
-                "南充",
-                "91350100m000100y43",
-                "",
-                "",
-                "",
-            ]),
+            s(&["", &bad_id, "1380013", "火星", "昭通", "乙物流", "飞机", "", "已抵深"]),
+            s(&["王五", &good_id, "13800138000", "四川", "南充", "91350100m000100y43", "", "", ""]),
             s(&[
                 "赵六",
                 "11010519491231002X",

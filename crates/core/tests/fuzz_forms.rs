@@ -80,15 +80,9 @@ impl<'de> Deserializer<'de> for Cell {
 /// A form of type `T` with `values` in its fields (cycled).
 fn fill<T: DeserializeOwned>(values: &[String]) -> T {
     let fields = fields_of::<T>();
-    assert!(
-        !fields.is_empty(),
-        "{} has no fields",
-        std::any::type_name::<T>()
-    );
-    let pairs = fields
-        .iter()
-        .zip(values.iter().cycle())
-        .map(|(f, v)| (f.to_string(), Cell(v.clone())));
+    assert!(!fields.is_empty(), "{} has no fields", std::any::type_name::<T>());
+    let pairs =
+        fields.iter().zip(values.iter().cycle()).map(|(f, v)| (f.to_string(), Cell(v.clone())));
     T::deserialize(MapDeserializer::<_, Error>::new(pairs)).expect("every field fills")
 }
 
@@ -206,15 +200,7 @@ fn all_forms(v: &[String]) {
     if let Err(e) = directive::validate_directive(&input, day) {
         let f = e.field().unwrap_or("title");
         assert!(
-            [
-                "title",
-                "kind",
-                "body",
-                "deadline",
-                "recipient",
-                "recipients"
-            ]
-            .contains(&f),
+            ["title", "kind", "body", "deadline", "recipient", "recipients"].contains(&f),
             "{e:?}"
         );
     }

@@ -30,18 +30,9 @@ fn employers() -> HashMap<String, i64> {
 
 /// A header as a sheet may spell it: any of the names, odd case, spaces, a BOM.
 fn header_of(names: &'static [&'static str]) -> impl Strategy<Value = String> {
-    (
-        prop::sample::select(names),
-        any::<bool>(),
-        "[ \u{3000}]{0,2}",
-        prop::bool::weighted(0.1),
-    )
+    (prop::sample::select(names), any::<bool>(), "[ \u{3000}]{0,2}", prop::bool::weighted(0.1))
         .prop_map(|(n, upper, pad, bom)| {
-            let n = if upper {
-                n.to_uppercase()
-            } else {
-                n.to_owned()
-            };
+            let n = if upper { n.to_uppercase() } else { n.to_owned() };
             format!("{}{pad}{n}{pad}", if bom { "\u{feff}" } else { "" })
         })
 }
@@ -99,11 +90,7 @@ fn is_blank(cells: &[String]) -> bool {
 /// template header of a field no column fills.
 fn nameable(columns: Columns, headers: &[String]) -> HashSet<String> {
     let mut ok: HashSet<String> = headers.iter().map(|h| h.trim().to_owned()).collect();
-    ok.extend(
-        headers
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned()),
-    );
+    ok.extend(headers.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_owned()));
     ok.extend(columns.iter().map(|(_, names)| names[0].to_owned()));
     ok
 }
@@ -115,16 +102,9 @@ fn check_report<'a>(
     ok: &HashSet<String>,
 ) {
     for (row, column) in errors {
-        assert!(
-            (2..rows.len() + 2).contains(&row),
-            "row {row} of {} rows",
-            rows.len()
-        );
+        assert!((2..rows.len() + 2).contains(&row), "row {row} of {} rows", rows.len());
         assert!(!is_blank(&rows[row - 2]), "blank row {row} reported");
-        assert!(
-            ok.contains(column),
-            "row {row}: column “{column}” not among {ok:?}"
-        );
+        assert!(ok.contains(column), "row {row}: column “{column}” not among {ok:?}");
     }
 }
 
@@ -163,17 +143,9 @@ fn results_sheet(sheet: &[Vec<String>]) {
     };
     let headers = &sheet[0];
     let ok: HashSet<String> = headers.iter().cloned().collect();
-    check_report(
-        bad.iter().map(|b| (b.row, b.column.as_str())),
-        &sheet[1..],
-        &ok,
-    );
+    check_report(bad.iter().map(|b| (b.row, b.column.as_str())), &sheet[1..], &ok);
     let barcodes: HashSet<&str> = good.iter().map(|g| g.barcode.as_str()).collect();
-    assert_eq!(
-        barcodes.len(),
-        good.len(),
-        "a barcode twice among the good rows"
-    );
+    assert_eq!(barcodes.len(), good.len(), "a barcode twice among the good rows");
     for g in &good {
         assert!(!g.barcode.is_empty() && g.barcode.trim() == g.barcode);
         assert!(["negative", "positive", "invalid"].contains(&g.result));
@@ -185,11 +157,7 @@ fn indicator_sheet(headers: &[String], rows: &[Vec<String>]) -> usize {
         return usize::MAX;
     };
     let (good, errors) = indicator::check_rows(&mapping, rows, today());
-    check_report(
-        places(&errors),
-        rows,
-        &nameable(indicator::COLUMNS, headers),
-    );
+    check_report(places(&errors), rows, &nameable(indicator::COLUMNS, headers));
     assert!(errors.is_empty() || good.len() < rows.len());
     errors.len()
 }
@@ -201,15 +169,9 @@ fn the_corpus_never_panics() {
         let row = vec![s.clone(); all.len()];
         worker_sheet(&all, &[row.clone(), vec![s.clone()]]);
         worker_sheet(&vec![s.clone(); 12], std::slice::from_ref(&row));
-        results_sheet(&[
-            vec!["条码".into(), "结果".into()],
-            vec![s.clone(), s.clone()],
-        ]);
+        results_sheet(&[vec!["条码".into(), "结果".into()], vec![s.clone(), s.clone()]]);
         results_sheet(&[vec![s.clone()], vec![s.clone()]]);
-        let ind: Vec<String> = indicator::COLUMNS
-            .iter()
-            .map(|(_, n)| n[0].to_owned())
-            .collect();
+        let ind: Vec<String> = indicator::COLUMNS.iter().map(|(_, n)| n[0].to_owned()).collect();
         indicator_sheet(&ind, &[vec![s.clone(); 4]]);
         worker_import::sheet_date(&s);
     }
@@ -269,21 +231,10 @@ fn worker_values() -> impl Strategy<Value = WorkerValues> {
         "1[3-9][0-9]{9}",
         prop::sample::select(PROVINCES.to_vec()),
         "[\\p{Han}]{1,6}",
-        prop::sample::select(vec![
-            "深圳市某某电子有限公司",
-            "91350100m000100y43",
-            "宝安制衣厂",
-        ]),
+        prop::sample::select(vec!["深圳市某某电子有限公司", "91350100m000100y43", "宝安制衣厂"]),
         prop::sample::select(vec!["", "专列", "包车", "自驾", "train", "other"]),
         0u64..60,
-        prop::sample::select(vec![
-            "",
-            "已登记",
-            "registered",
-            "已安排",
-            "已抵深",
-            "at_work",
-        ]),
+        prop::sample::select(vec!["", "已登记", "registered", "已安排", "已抵深", "at_work"]),
     )
         .prop_map(
             move |(p, b, name, phone, province, city, employer, transport, ago, status)| {
@@ -410,7 +361,5 @@ const RESULT_COLUMNS: Columns = &[("barcode", BARCODE_HEADERS), ("result", RESUL
 
 /// The first column whose header is one of `names` (as `parse_results` finds it).
 fn position(headers: &[String], names: &[&str]) -> Option<usize> {
-    headers
-        .iter()
-        .position(|h| names.iter().any(|n| header_text(h).eq_ignore_ascii_case(n)))
+    headers.iter().position(|h| names.iter().any(|n| header_text(h).eq_ignore_ascii_case(n)))
 }

@@ -30,25 +30,18 @@ fn now() -> DateTime<Utc> {
 fn id_number() -> impl Strategy<Value = (String, NaiveDate)> {
     let first = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
     let span = (today() - first).num_days() as u64;
-    (
-        prop::sample::select(PROVINCES),
-        0u32..10_000,
-        0..=span,
-        0u32..1000,
-    )
-        .prop_map(move |(p, district, d, seq)| {
+    (prop::sample::select(PROVINCES), 0u32..10_000, 0..=span, 0u32..1000).prop_map(
+        move |(p, district, d, seq)| {
             let birth = first + Days::new(d);
             let body = format!("{p:02}{district:04}{}{seq:03}", birth.format("%Y%m%d"));
             (with_check_digit(&body).unwrap(), birth)
-        })
+        },
+    )
 }
 
 fn uscc() -> impl Strategy<Value = String> {
-    prop::collection::vec(
-        prop::sample::select(USCC_CHARS.chars().collect::<Vec<_>>()),
-        17,
-    )
-    .prop_map(|cs| with_check_char(&cs.into_iter().collect::<String>()).unwrap())
+    prop::collection::vec(prop::sample::select(USCC_CHARS.chars().collect::<Vec<_>>()), 17)
+        .prop_map(|cs| with_check_char(&cs.into_iter().collect::<String>()).unwrap())
 }
 
 /// Full-width forms of the ASCII letters and digits in `s`, as a Chinese input method types them.

@@ -88,19 +88,13 @@ pub async fn flag(db: &Db, actor: &Actor, stay_id: i64, reason: &str) -> Result<
                 .bind(now()),
         )
         .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("attention.flag", "stay", stay_id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("attention.flag", "stay", stay_id)).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 pub async fn get_flag(db: &Db, id: i64) -> Result<Flag> {
-    db.fetch_one(q("SELECT * FROM attention_flags WHERE id = $1").bind(id))
-        .await
+    db.fetch_one(q("SELECT * FROM attention_flags WHERE id = $1").bind(id)).await
 }
 
 /// A person closes a flag, saying what was done.
@@ -130,15 +124,7 @@ pub async fn close(db: &Db, actor: &Actor, what: Closable, id: i64, note: &str) 
         ),
     };
     let mut tx = db.begin().await?;
-    let n = tx
-        .execute(
-            q(sql)
-                .bind(now())
-                .bind(actor.name.as_str())
-                .bind(note)
-                .bind(id),
-        )
-        .await?;
+    let n = tx.execute(q(sql).bind(now()).bind(actor.name.as_str()).bind(note).bind(id)).await?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -164,12 +150,7 @@ pub async fn add_note(db: &Db, actor: &Actor, stay_id: i64, note: &str) -> Resul
             .bind(now()),
     )
     .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("attention.note", "stay", stay_id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("attention.note", "stay", stay_id)).await?;
     tx.commit().await
 }
 

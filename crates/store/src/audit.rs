@@ -83,21 +83,14 @@ fn chain_hash(
 /// Appends inside the caller's transaction, so the change and its record commit together.
 pub async fn append(tx: &mut Tx, actor: &Actor, e: Entry<'_>) -> Result<i64> {
     tx.lock(AUDIT_LOCK).await?;
-    let last: Option<(i64, String)> = tx
-        .fetch_optional(q(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-        ))
-        .await?;
+    let last: Option<(i64, String)> =
+        tx.fetch_optional(q("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")).await?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_owned()),
     };
     let at = now();
-    let detail = if e.detail.is_null() {
-        "{}".to_owned()
-    } else {
-        e.detail.to_string()
-    };
+    let detail = if e.detail.is_null() { "{}".to_owned() } else { e.detail.to_string() };
     let hash = chain_hash(
         &prev,
         seq,
@@ -197,6 +190,5 @@ pub async fn verify(db: &Db) -> Result<Verdict> {
 
 /// The newest entries, for the admin page.
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRow>> {
-    db.fetch_all(q("SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1").bind(limit))
-        .await
+    db.fetch_all(q("SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1").bind(limit)).await
 }

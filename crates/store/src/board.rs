@@ -39,12 +39,7 @@ pub async fn create_token(
                 .bind(now()),
         )
         .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("board.token_create", "board_token", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("board.token_create", "board_token", id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -77,21 +72,11 @@ pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> Result<()> {
         .await?;
     if n == 0 {
         // Revoking twice is not an error; revoking nothing is.
-        let exists: Option<(i64,)> = tx
-            .fetch_optional(q("SELECT id FROM board_tokens WHERE id = $1").bind(id))
-            .await?;
-        return if exists.is_some() {
-            Ok(())
-        } else {
-            Err(StoreError::NotFound)
-        };
+        let exists: Option<(i64,)> =
+            tx.fetch_optional(q("SELECT id FROM board_tokens WHERE id = $1").bind(id)).await?;
+        return if exists.is_some() { Ok(()) } else { Err(StoreError::NotFound) };
     }
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("board.token_revoke", "board_token", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("board.token_revoke", "board_token", id)).await?;
 
     tx.commit().await
 }
@@ -106,13 +91,10 @@ pub async fn find_token(db: &Db, token: &str) -> Result<Option<BoardToken>> {
         .await?;
     if let Some(t) = &t
         && t.revoked_at.is_none()
-        && t.last_used_at
-            .is_none_or(|u| now() - u > chrono::Duration::seconds(60))
+        && t.last_used_at.is_none_or(|u| now() - u > chrono::Duration::seconds(60))
     {
         db.execute(
-            q("UPDATE board_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(now())
-                .bind(t.id),
+            q("UPDATE board_tokens SET last_used_at = $1 WHERE id = $2").bind(now()).bind(t.id),
         )
         .await?;
     }
@@ -217,14 +199,12 @@ pub async fn grid(db: &Db, station_id: i64) -> Result<Vec<GridRoom>> {
 
 pub async fn movements(db: &Db, station_id: i64, limit: i64) -> Result<Vec<Movement>> {
     db.fetch_all(
-        q(
-            "SELECT e.id, e.kind, e.at, r.number AS room_number, g.name AS guest_name, e.detail
+        q("SELECT e.id, e.kind, e.at, r.number AS room_number, g.name AS guest_name, e.detail
              FROM stay_events e
              JOIN stays s ON s.id = e.stay_id
              JOIN guests g ON g.id = s.guest_id
              JOIN rooms r ON r.id = e.room_id
-            WHERE e.station_id = $1 ORDER BY e.at DESC, e.id DESC LIMIT $2",
-        )
+            WHERE e.station_id = $1 ORDER BY e.at DESC, e.id DESC LIMIT $2")
         .bind(station_id)
         .bind(limit),
     )

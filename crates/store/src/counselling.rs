@@ -68,10 +68,8 @@ pub async fn record(
 /// Sessions of a stay without their notes, newest first.
 pub async fn summaries(db: &Db, stay_id: i64) -> Result<Vec<Summary>> {
     db.fetch_all(
-        q(
-            "SELECT id, stay_id, counsellor, held_at, minutes, risk FROM counselling_sessions
-            WHERE stay_id = $1 ORDER BY held_at DESC, id DESC",
-        )
+        q("SELECT id, stay_id, counsellor, held_at, minutes, risk FROM counselling_sessions
+            WHERE stay_id = $1 ORDER BY held_at DESC, id DESC")
         .bind(stay_id),
     )
     .await

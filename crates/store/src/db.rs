@@ -161,9 +161,7 @@ pub fn sqlite_time(t: &DateTime<Utc>) -> String {
 /// Now, truncated to microseconds so both backends round-trip it exactly.
 pub fn now() -> DateTime<Utc> {
     use chrono::DurationRound;
-    Utc::now()
-        .duration_trunc(chrono::Duration::microseconds(1))
-        .unwrap_or_else(|_| Utc::now())
+    Utc::now().duration_trunc(chrono::Duration::microseconds(1)).unwrap_or_else(|_| Utc::now())
 }
 
 /// A statement and its arguments.
@@ -175,18 +173,12 @@ pub struct Q {
 
 /// Start a statement from static SQL.
 pub fn q(sql: &'static str) -> Q {
-    Q {
-        sql: Cow::Borrowed(sql),
-        args: Vec::new(),
-    }
+    Q { sql: Cow::Borrowed(sql), args: Vec::new() }
 }
 
 /// Start a statement from SQL assembled at run time (only ever from constant fragments).
 pub fn q_dynamic(sql: String) -> Q {
-    Q {
-        sql: Cow::Owned(sql),
-        args: Vec::new(),
-    }
+    Q { sql: Cow::Owned(sql), args: Vec::new() }
 }
 
 impl Q {
@@ -254,14 +246,10 @@ macro_rules! run {
             .map(|r| r.rows_affected())
     };
     (sqlite, $ex:expr, $q:expr, $method:ident) => {
-        bind_sqlite!(sqlx::query_as::<Sqlite, T>($q.sql()), $q.args)
-            .$method($ex)
-            .await
+        bind_sqlite!(sqlx::query_as::<Sqlite, T>($q.sql()), $q.args).$method($ex).await
     };
     (postgres, $ex:expr, $q:expr, $method:ident) => {
-        bind_pg!(sqlx::query_as::<Postgres, T>($q.sql()), $q.args)
-            .$method($ex)
-            .await
+        bind_pg!(sqlx::query_as::<Postgres, T>($q.sql()), $q.args).$method($ex).await
     };
 }
 
@@ -319,10 +307,7 @@ impl Conn {
 /// the busy timeout instead of failing when a read lock is upgraded.
 pub enum Tx {
     /// The transaction, and this process's turn to write (released when the transaction ends).
-    Sqlite(
-        sqlx::Transaction<'static, Sqlite>,
-        tokio::sync::OwnedMutexGuard<()>,
-    ),
+    Sqlite(sqlx::Transaction<'static, Sqlite>, tokio::sync::OwnedMutexGuard<()>),
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
@@ -346,10 +331,7 @@ impl Tx {
     /// single writer). SQLite already holds its one write lock since `BEGIN IMMEDIATE`.
     pub async fn lock(&mut self, key: i64) -> Result<()> {
         if let Tx::Postgres(t) = self {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(key)
-                .execute(&mut **t)
-                .await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(key).execute(&mut **t).await?;
         }
         Ok(())
     }
@@ -407,10 +389,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(15))
                 .connect_with(options)
                 .await?;
-            Ok(Db::Sqlite(SqliteDb {
-                pool,
-                writers: Default::default(),
-            }))
+            Ok(Db::Sqlite(SqliteDb { pool, writers: Default::default() }))
         } else {
             Err(StoreError::Config(format!(
                 "unsupported database URL (expected sqlite:PATH or postgres://…): {}",
@@ -441,8 +420,8 @@ impl Db {
                 let turn = tokio::time::timeout(WRITE_WAIT, p.writers.clone().lock_owned())
                     .await
                     .map_err(|_| {
-                        StoreError::Unavailable("no turn to write within 10 s".to_owned())
-                    })?;
+                    StoreError::Unavailable("no turn to write within 10 s".to_owned())
+                })?;
                 Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
             }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
@@ -499,10 +478,7 @@ mod tests {
 
     #[test]
     fn redact_url_hides_password_only() {
-        assert_eq!(
-            redact_url("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
+        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("sqlite:yizhan.db"), "sqlite:yizhan.db");
     }

@@ -28,10 +28,7 @@ pub struct Ticket {
 
 impl Ticket {
     pub fn target(&self) -> Target {
-        Target::Enterprise {
-            id: self.enterprise_id,
-            street: self.street_id,
-        }
+        Target::Enterprise { id: self.enterprise_id, street: self.street_id }
     }
     /// Hours from raising to resolving.
     pub fn hours_to_resolve(&self) -> Option<i64> {
@@ -51,8 +48,7 @@ pub async fn list(db: &Db) -> Result<Vec<Ticket>> {
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Ticket> {
-    db.fetch_one(q_dynamic(format!("{SELECT} WHERE d.id = $1")).bind(id))
-        .await
+    db.fetch_one(q_dynamic(format!("{SELECT} WHERE d.id = $1")).bind(id)).await
 }
 
 pub async fn raise(db: &Db, actor: &Actor, enterprise_id: i64, t: &NewTicket) -> Result<i64> {
@@ -67,12 +63,7 @@ pub async fn raise(db: &Db, actor: &Actor, enterprise_id: i64, t: &NewTicket) ->
                 .bind(now()),
         )
         .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("difficulty.raise", "difficulty", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("difficulty.raise", "difficulty", id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -80,9 +71,8 @@ pub async fn raise(db: &Db, actor: &Actor, enterprise_id: i64, t: &NewTicket) ->
 /// Routes to `department` (again, if need be) or resolves with `text`.
 pub async fn step(db: &Db, actor: &Actor, id: i64, to: TicketStatus, text: &str) -> Result<()> {
     let mut tx = db.begin().await?;
-    let (status,): (String,) = tx
-        .fetch_one(q("SELECT status FROM difficulties WHERE id = $1").bind(id))
-        .await?;
+    let (status,): (String,) =
+        tx.fetch_one(q("SELECT status FROM difficulties WHERE id = $1").bind(id)).await?;
     let from = TicketStatus::try_from(status)?;
     next(from, to).map_err(StoreError::Refused)?;
     let sql = match to {

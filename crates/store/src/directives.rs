@@ -54,12 +54,7 @@ pub async fn create(db: &Db, actor: &Actor, d: &NewDirective) -> Result<i64> {
         )
         .await?;
     }
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("directive.draft", "directive", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("directive.draft", "directive", id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -68,13 +63,11 @@ const SELECT: &str =
     "SELECT id, title, kind, body, deadline, status, created_by, published_at FROM directives";
 
 pub async fn get(db: &Db, id: i64) -> Result<Directive> {
-    db.fetch_one(q_dynamic(format!("{SELECT} WHERE id = $1")).bind(id))
-        .await
+    db.fetch_one(q_dynamic(format!("{SELECT} WHERE id = $1")).bind(id)).await
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Directive>> {
-    db.fetch_all(q_dynamic(format!("{SELECT} ORDER BY id DESC")))
-        .await
+    db.fetch_all(q_dynamic(format!("{SELECT} ORDER BY id DESC"))).await
 }
 
 pub async fn publish(db: &Db, actor: &Actor, id: i64) -> Result<()> {
@@ -89,12 +82,7 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     if n == 0 {
         return Err(refuse(KEY_PUBLISHED));
     }
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("directive.publish", "directive", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("directive.publish", "directive", id)).await?;
     tx.commit().await
 }
 
@@ -212,10 +200,8 @@ pub async fn remind(db: &Db, actor: &Actor, d: &Directive) -> Result<u64> {
     let mut tx = db.begin().await?;
     let n = tx
         .execute(
-            q(
-                "UPDATE directive_recipients SET reminders = reminders + 1, reminded_at = $1
-                WHERE directive_id = $2 AND acknowledged_at IS NULL",
-            )
+            q("UPDATE directive_recipients SET reminders = reminders + 1, reminded_at = $1
+                WHERE directive_id = $2 AND acknowledged_at IS NULL")
             .bind(now())
             .bind(d.id),
         )
@@ -293,8 +279,7 @@ pub async fn file(db: &Db, id: i64) -> Result<(File, Vec<u8>)> {
             q("SELECT id, directive_id, name, content_type, bytes, sha256 FROM directive_files WHERE id = $1").bind(id),
         )
         .await?;
-    let (data,): (Vec<u8>,) = db
-        .fetch_one(q("SELECT data FROM directive_files WHERE id = $1").bind(id))
-        .await?;
+    let (data,): (Vec<u8>,) =
+        db.fetch_one(q("SELECT data FROM directive_files WHERE id = $1").bind(id)).await?;
     Ok((f, data))
 }

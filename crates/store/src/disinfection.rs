@@ -39,10 +39,8 @@ pub async fn create_area(db: &Db, actor: &Actor, station_id: i64, a: &NewArea) -
     let mut tx = db.begin().await?;
     let (id,): (i64,) = tx
         .fetch_one(
-            q(
-                "INSERT INTO disinfection_areas (station_id, name, kind, every_hours, created_at)
-               VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            )
+            q("INSERT INTO disinfection_areas (station_id, name, kind, every_hours, created_at)
+               VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(station_id)
             .bind(a.name.as_str())
             .bind(a.kind.as_str())
@@ -50,12 +48,7 @@ pub async fn create_area(db: &Db, actor: &Actor, station_id: i64, a: &NewArea) -
             .bind(now()),
         )
         .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("disinfection.area", "disinfection_area", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("disinfection.area", "disinfection_area", id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -88,8 +81,7 @@ const RECORD_SELECT: &str =
    LEFT JOIN rooms r ON r.id = d.room_id";
 
 pub async fn get(db: &Db, id: i64) -> Result<Record> {
-    db.fetch_one(crate::db::q_dynamic(format!("{RECORD_SELECT} WHERE d.id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{RECORD_SELECT} WHERE d.id = $1")).bind(id)).await
 }
 
 /// The station's latest records, newest first.
@@ -157,31 +149,19 @@ pub async fn record(db: &Db, actor: &Actor, station_id: i64, r: &NewRecord) -> R
 /// transaction.
 pub async fn verify(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     let rec = get(db, id).await?;
-    let refuse = |key| {
-        StoreError::Refused(DomainError::Rule {
-            field: Some("verifier"),
-            key,
-        })
-    };
+    let refuse = |key| StoreError::Refused(DomainError::Rule { field: Some("verifier"), key });
     let Some(room) = rec.room_id else {
         return Err(refuse(KEY_NOT_TERMINAL));
     };
     if rec.verified_at.is_some() {
         return Err(refuse(KEY_ALREADY_VERIFIED));
     }
-    check_verifier(
-        &rec.operator,
-        rec.recorded_by_id,
-        &actor.name,
-        actor.user_id,
-    )?;
+    check_verifier(&rec.operator, rec.recorded_by_id, &actor.name, actor.user_id)?;
     let mut tx = db.begin().await?;
     let n = tx
         .execute(
-            q(
-                "UPDATE disinfection_records SET verifier_id = $1, verifier = $2, verified_at = $3
-                WHERE id = $4 AND verified_at IS NULL",
-            )
+            q("UPDATE disinfection_records SET verifier_id = $1, verifier = $2, verified_at = $3
+                WHERE id = $4 AND verified_at IS NULL")
             .bind(actor.user_id)
             .bind(actor.name.as_str())
             .bind(now())
@@ -192,21 +172,9 @@ pub async fn verify(db: &Db, actor: &Actor, id: i64) -> Result<()> {
         return Err(refuse(KEY_ALREADY_VERIFIED));
     }
     let reason = format!("#{id}");
-    rooms::transition(
-        &mut tx,
-        actor,
-        room,
-        RoomState::Ready,
-        Cause::Verified,
-        Some(&reason),
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("disinfection.verify", "disinfection", id),
-    )
-    .await?;
+    rooms::transition(&mut tx, actor, room, RoomState::Ready, Cause::Verified, Some(&reason))
+        .await?;
+    audit::append(&mut tx, actor, Entry::new("disinfection.verify", "disinfection", id)).await?;
     tx.commit().await
 }
 
@@ -247,10 +215,8 @@ pub async fn record_waste(db: &Db, actor: &Actor, station_id: i64, w: &NewWaste)
 
 pub async fn waste(db: &Db, station_id: i64, limit: i64) -> Result<Vec<Waste>> {
     db.fetch_all(
-        q(
-            "SELECT id, day, bags, weight_tenths, contractor, handed_by, received_by, recorded_by
-             FROM waste_handovers WHERE station_id = $1 ORDER BY day DESC, id DESC LIMIT $2",
-        )
+        q("SELECT id, day, bags, weight_tenths, contractor, handed_by, received_by, recorded_by
+             FROM waste_handovers WHERE station_id = $1 ORDER BY day DESC, id DESC LIMIT $2")
         .bind(station_id)
         .bind(limit),
     )

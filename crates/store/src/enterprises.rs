@@ -41,10 +41,7 @@ pub struct Enterprise {
 
 impl Enterprise {
     pub fn target(&self) -> Target {
-        Target::Enterprise {
-            id: self.id,
-            street: self.street_id,
-        }
+        Target::Enterprise { id: self.id, street: self.street_id }
     }
 
     pub fn status(&self) -> Resumption {
@@ -68,14 +65,12 @@ const SELECT: &str = "SELECT e.id, e.uscc, e.name, e.street_id, t.name AS street
    FROM enterprises e JOIN streets t ON t.id = e.street_id";
 
 pub async fn get(db: &Db, id: i64) -> Result<Enterprise> {
-    db.fetch_one(q_dynamic(format!("{SELECT} WHERE e.id = $1")).bind(id))
-        .await
+    db.fetch_one(q_dynamic(format!("{SELECT} WHERE e.id = $1")).bind(id)).await
 }
 
 /// Every enterprise, by street then name (the web layer keeps those in the reader's scope).
 pub async fn list(db: &Db) -> Result<Vec<Enterprise>> {
-    db.fetch_all(q_dynamic(format!("{SELECT} ORDER BY e.street_id, e.name")))
-        .await
+    db.fetch_all(q_dynamic(format!("{SELECT} ORDER BY e.street_id, e.name"))).await
 }
 
 /// The thirteen values both statements write, in order `$1…$13`.
@@ -127,12 +122,7 @@ async fn replace(tx: &mut Tx, id: i64, from: Resumption, e: &NewEnterprise) -> R
 pub async fn create(db: &Db, actor: &Actor, e: &NewEnterprise) -> Result<i64> {
     let mut tx = db.begin().await?;
     let id = insert(&mut tx, e).await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("enterprise.create", "enterprise", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("enterprise.create", "enterprise", id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -164,9 +154,7 @@ pub async fn update(
 
 /// Why a conditional write touched nothing: no such enterprise, or its status moved on.
 async fn missing_or_moved(tx: &mut Tx, id: i64) -> StoreError {
-    match tx
-        .fetch_optional::<(i64,)>(q("SELECT id FROM enterprises WHERE id = $1").bind(id))
-        .await
+    match tx.fetch_optional::<(i64,)>(q("SELECT id FROM enterprises WHERE id = $1").bind(id)).await
     {
         Ok(None) => StoreError::NotFound,
         Ok(Some(_)) => moved(),
@@ -175,10 +163,7 @@ async fn missing_or_moved(tx: &mut Tx, id: i64) -> StoreError {
 }
 
 fn moved() -> StoreError {
-    StoreError::Refused(DomainError::Rule {
-        field: Some("resumption"),
-        key: KEY_MOVED,
-    })
+    StoreError::Refused(DomainError::Rule { field: Some("resumption"), key: KEY_MOVED })
 }
 
 /// One step of the resumption review, as the domain decided it (`yizhan_core::resumption::next`).

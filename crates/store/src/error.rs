@@ -50,19 +50,13 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ("ck_rooms_beds", "beds"),
     ("fk_stays_bed", "beds"),
     ("uq_guests_document", "doc_number"),
-    (
-        "guests.station_id, guests.doc_type, guests.doc_number",
-        "doc_number",
-    ),
+    ("guests.station_id, guests.doc_type, guests.doc_number", "doc_number"),
     ("uq_stays_open_guest", "guest_id"),
     ("stays.guest_id", "guest_id"),
     ("uq_stays_open_bed", "room_id"),
     ("stays.room_id, stays.bed_no", "room_id"),
     ("uq_policies_code_from", "code"),
-    (
-        "quarantine_policies.code, quarantine_policies.valid_from",
-        "code",
-    ),
+    ("quarantine_policies.code, quarantine_policies.valid_from", "code"),
     ("uq_stay_tests_day", "day"),
     ("uq_board_tokens_hash", "token"),
     ("uq_working_groups_name", "name"),
@@ -70,10 +64,7 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ("uq_staff_phone", "phone"),
     ("staff.station_id, staff.phone", "phone"),
     ("uq_roster_shifts_person", "shift"),
-    (
-        "roster_shifts.staff_id, roster_shifts.day, roster_shifts.shift",
-        "shift",
-    ),
+    ("roster_shifts.staff_id, roster_shifts.day, roster_shifts.shift", "shift"),
     ("uq_emergency_plans_version", "kind"),
     ("ck_deliveries_disinfected_first", "status"),
     ("uq_supply_items_name", "name"),
@@ -82,10 +73,7 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ("uq_meals_day_meal", "meal"),
     ("meals.station_id, meals.day, meals.meal", "meal"),
     ("uq_disinfection_areas_name", "name"),
-    (
-        "disinfection_areas.station_id, disinfection_areas.name",
-        "name",
-    ),
+    ("disinfection_areas.station_id, disinfection_areas.name", "name"),
     ("ck_disinfection_second_person", "verifier"),
     ("ck_waste_two_signatures", "received_by"),
     ("uq_handovers_shift", "shift"),
@@ -103,14 +91,8 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ("ck_indicator_figures_target", "target_value"),
     ("enterprises.uscc", "uscc"),
     ("task_groups.name", "name"),
-    (
-        "rectifications.inspection_id, rectifications.item_id",
-        "item_id",
-    ),
-    (
-        "handovers.group_id, handovers.day, handovers.shift",
-        "shift",
-    ),
+    ("rectifications.inspection_id, rectifications.item_id", "item_id"),
+    ("handovers.group_id, handovers.day, handovers.shift", "shift"),
 ];
 
 pub fn field_for_constraint(constraint: &str) -> String {
@@ -146,10 +128,7 @@ impl From<sqlx::Error> for StoreError {
                 | ErrorKind::CheckViolation
                 | ErrorKind::NotNullViolation => {
                     let constraint = constraint_name(db.as_ref());
-                    StoreError::Conflict {
-                        field: field_for_constraint(&constraint),
-                        constraint,
-                    }
+                    StoreError::Conflict { field: field_for_constraint(&constraint), constraint }
                 }
                 _ => {
                     // SQLite: FULL (13), BUSY (5), IOERR (10), also as extended codes (the low

@@ -42,10 +42,7 @@ pub struct Guest {
 
 impl Guest {
     pub fn target(&self) -> Target {
-        Target::Station {
-            id: self.station_id,
-            street: self.street_id,
-        }
+        Target::Station { id: self.station_id, street: self.street_id }
     }
 }
 
@@ -148,8 +145,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, g: &NewGuest) -> Result<Gue
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Guest> {
-    db.fetch_one(q_dynamic(format!("{GUEST_SELECT} WHERE g.id = $1")).bind(id))
-        .await
+    db.fetch_one(q_dynamic(format!("{GUEST_SELECT} WHERE g.id = $1")).bind(id)).await
 }
 
 pub async fn find_by_document(
@@ -192,16 +188,13 @@ pub async fn list(
     sql.push_str(&limit.clamp(1, 5000).to_string());
     let mut query = q_dynamic(sql).bind(station_id);
     if let Some(t) = term {
-        query = query
-            .bind(format!("%{}%", t.replace(['%', '_'], "")))
-            .bind(t);
+        query = query.bind(format!("%{}%", t.replace(['%', '_'], ""))).bind(t);
     }
     db.fetch_all(query).await
 }
 
 pub async fn relatives(db: &Db, guest_id: i64) -> Result<Vec<Relative>> {
-    db.fetch_all(q("SELECT * FROM relatives WHERE guest_id = $1 ORDER BY id").bind(guest_id))
-        .await
+    db.fetch_all(q("SELECT * FROM relatives WHERE guest_id = $1 ORDER BY id").bind(guest_id)).await
 }
 
 pub async fn add_relative(
@@ -221,12 +214,7 @@ pub async fn add_relative(
                 .bind(now()),
         )
         .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("relative.create", "guest", guest_id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("relative.create", "guest", guest_id)).await?;
     tx.commit().await?;
     Ok(rel)
 }
@@ -248,11 +236,6 @@ pub async fn remove_relative(
     if n == 0 {
         return Err(crate::StoreError::NotFound);
     }
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("relative.delete", "guest", guest_id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("relative.delete", "guest", guest_id)).await?;
     tx.commit().await
 }

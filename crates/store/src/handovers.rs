@@ -41,8 +41,7 @@ const SELECT: &str =
    FROM handovers h JOIN working_groups g ON g.id = h.group_id";
 
 pub async fn get(db: &Db, id: i64) -> Result<Handover> {
-    db.fetch_one(crate::db::q_dynamic(format!("{SELECT} WHERE h.id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{SELECT} WHERE h.id = $1")).bind(id)).await
 }
 
 /// The latest handovers of a station, newest first.
@@ -59,10 +58,8 @@ pub async fn recent(db: &Db, station_id: i64, limit: i64) -> Result<Vec<Handover
 
 pub async fn items(db: &Db, handover_id: i64) -> Result<Vec<Item>> {
     db.fetch_all(
-        q(
-            "SELECT id, handover_id, text, carried_from, done_at, done_by FROM handover_items
-            WHERE handover_id = $1 ORDER BY id",
-        )
+        q("SELECT id, handover_id, text, carried_from, done_at, done_by FROM handover_items
+            WHERE handover_id = $1 ORDER BY id")
         .bind(handover_id),
     )
     .await
@@ -97,10 +94,8 @@ pub async fn write(
         .await?;
     let open: Vec<(i64, String)> = tx
         .fetch_all(
-            q(
-                "SELECT i.id, i.text FROM handover_items i JOIN handovers h ON h.id = i.handover_id
-                WHERE h.group_id = $1 AND h.id <> $2 AND i.done_at IS NULL ORDER BY i.id",
-            )
+            q("SELECT i.id, i.text FROM handover_items i JOIN handovers h ON h.id = i.handover_id
+                WHERE h.group_id = $1 AND h.id <> $2 AND i.done_at IS NULL ORDER BY i.id")
             .bind(group_id)
             .bind(id),
         )
@@ -164,12 +159,7 @@ pub async fn acknowledge(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     if n == 0 {
         return Err(rule("error.handover_already_acknowledged"));
     }
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("handover.acknowledge", "handover", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("handover.acknowledge", "handover", id)).await?;
     tx.commit().await
 }
 
@@ -190,12 +180,8 @@ pub async fn item_done(db: &Db, actor: &Actor, item_id: i64) -> Result<i64> {
             .bind(item_id),
     )
     .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("handover.item_done", "handover_item", item_id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("handover.item_done", "handover_item", item_id))
+        .await?;
     tx.commit().await?;
     Ok(handover_id)
 }

@@ -57,10 +57,8 @@ pub async fn raise(
     }
     // The alert is also a movement on the station's timeline (the wall board's feed).
     tx.execute(
-        q(
-            "INSERT INTO stay_events (stay_id, station_id, kind, room_id, detail, actor, at)
-           SELECT id, station_id, 'alert', room_id, $2, 'system', $3 FROM stays WHERE id = $1",
-        )
+        q("INSERT INTO stay_events (stay_id, station_id, kind, room_id, detail, actor, at)
+           SELECT id, station_id, 'alert', room_id, $2, 'system', $3 FROM stays WHERE id = $1")
         .bind(stay_id)
         .bind(serde_json::json!({ "kind": kind }).to_string())
         .bind(now()),
@@ -174,8 +172,7 @@ pub async fn alerts_of_stay(db: &Db, stay_id: i64) -> Result<Vec<Alert>> {
 }
 
 pub async fn get_alert(db: &Db, id: i64) -> Result<Alert> {
-    db.fetch_one(q("SELECT * FROM alerts WHERE id = $1").bind(id))
-        .await
+    db.fetch_one(q("SELECT * FROM alerts WHERE id = $1").bind(id)).await
 }
 
 /// Closes an alert with what was done about it.

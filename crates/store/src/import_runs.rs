@@ -76,10 +76,8 @@ pub async fn start(db: &Db, user_id: i64, kind: &str, mode: &str, file_name: &st
 /// Progress of a running run; also its heartbeat (a run that stops beating was on a dead node).
 pub async fn progress(db: &Db, id: i64, c: Counts, permille: i64) -> Result<()> {
     db.execute(
-        q(
-            "UPDATE import_runs SET rows_read = $1, imported = $2, rows_bad = $3, problems = $4,
-               permille = $5, updated_at = $6 WHERE id = $7 AND status = 'running'",
-        )
+        q("UPDATE import_runs SET rows_read = $1, imported = $2, rows_bad = $3, problems = $4,
+               permille = $5, updated_at = $6 WHERE id = $7 AND status = 'running'")
         .bind(c.rows_read)
         .bind(c.imported)
         .bind(c.rows_bad)
@@ -131,11 +129,9 @@ pub async fn finish(
     let at = now();
     let n = db
         .execute(
-            q(
-                "UPDATE import_runs SET status = $1, rows_read = $2, imported = $3, rows_bad = $4,
+            q("UPDATE import_runs SET status = $1, rows_read = $2, imported = $3, rows_bad = $4,
                    problems = $5, failure = $6, permille = 1000, updated_at = $7, finished_at = $7
-               WHERE id = $8 AND status = 'running'",
-            )
+               WHERE id = $8 AND status = 'running'")
             .bind(status)
             .bind(c.rows_read)
             .bind(c.imported)
@@ -150,17 +146,14 @@ pub async fn finish(
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<ImportRun> {
-    db.fetch_one(q_dynamic(format!("{SELECT} WHERE id = $1")).bind(id))
-        .await
+    db.fetch_one(q_dynamic(format!("{SELECT} WHERE id = $1")).bind(id)).await
 }
 
 /// The first `limit` problems of a run, in the order found.
 pub async fn problems(db: &Db, id: i64, limit: i64) -> Result<Vec<ProblemLine>> {
     db.fetch_all(
-        q(
-            "SELECT row_no, column_name, message FROM import_problems WHERE run_id = $1
-           ORDER BY seq LIMIT $2",
-        )
+        q("SELECT row_no, column_name, message FROM import_problems WHERE run_id = $1
+           ORDER BY seq LIMIT $2")
         .bind(id)
         .bind(limit),
     )
@@ -172,21 +165,17 @@ pub async fn problems(db: &Db, id: i64, limit: i64) -> Result<Vec<ProblemLine>> 
 pub async fn claim_stale(db: &Db, cutoff: DateTime<Utc>) -> Result<Vec<ImportRun>> {
     let stale: Vec<ImportRun> = db
         .fetch_all(
-            q_dynamic(format!(
-                "{SELECT} WHERE status = 'running' AND updated_at < $1"
-            ))
-            .bind(cutoff),
+            q_dynamic(format!("{SELECT} WHERE status = 'running' AND updated_at < $1"))
+                .bind(cutoff),
         )
         .await?;
     let mut claimed = Vec::new();
     for run in stale {
         let n = db
             .execute(
-                q(
-                    "UPDATE import_runs SET status = 'interrupted', finished_at = $1,
+                q("UPDATE import_runs SET status = 'interrupted', finished_at = $1,
                        imported = CASE WHEN mode = 'all' THEN 0 ELSE imported END
-                   WHERE id = $2 AND status = 'running' AND updated_at < $3",
-                )
+                   WHERE id = $2 AND status = 'running' AND updated_at < $3")
                 .bind(now())
                 .bind(run.id)
                 .bind(cutoff),

@@ -172,8 +172,7 @@ pub async fn complaints(db: &Db, station_id: i64) -> Result<Vec<Complaint>> {
 }
 
 pub async fn complaint(db: &Db, id: i64) -> Result<Complaint> {
-    db.fetch_one(crate::db::q_dynamic(format!("{COMPLAINT_SELECT} WHERE c.id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{COMPLAINT_SELECT} WHERE c.id = $1")).bind(id)).await
 }
 
 /// Moves a complaint along (in progress, resolved with a resolution). The update is conditional
@@ -186,9 +185,8 @@ pub async fn step_complaint(
     resolution: Option<&str>,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
-    let (from,): (String,) = tx
-        .fetch_one(q("SELECT status FROM complaints WHERE id = $1").bind(id))
-        .await?;
+    let (from,): (String,) =
+        tx.fetch_one(q("SELECT status FROM complaints WHERE id = $1").bind(id)).await?;
     let from = ComplaintStatus::try_from(from)?;
     check_complaint_step(from, to, resolution)?;
     let resolved = to == ComplaintStatus::Resolved;

@@ -53,12 +53,8 @@ pub async fn create_template(db: &Db, actor: &Actor, t: &NewTemplate) -> Result<
         )
         .await?;
     }
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("inspection.template", "inspection_template", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("inspection.template", "inspection_template", id))
+        .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -107,13 +103,8 @@ pub struct Inspection {
 
 impl Inspection {
     pub fn unit(&self) -> Unit {
-        Unit::from_parts(
-            &self.unit_kind,
-            self.station_id,
-            Some(self.street_id),
-            self.enterprise_id,
-        )
-        .unwrap_or(Unit::Street(self.street_id))
+        Unit::from_parts(&self.unit_kind, self.station_id, Some(self.street_id), self.enterprise_id)
+            .unwrap_or(Unit::Street(self.street_id))
     }
     pub fn target(&self) -> Target {
         unit_target(self.unit(), self.street_id)
@@ -154,16 +145,13 @@ const SELECT: &str = "SELECT i.id, i.template_id, t.name AS template_name, i.uni
    LEFT JOIN streets sr ON sr.id = i.street_id";
 
 pub async fn get(db: &Db, id: i64) -> Result<Inspection> {
-    db.fetch_one(crate::db::q_dynamic(format!("{SELECT} WHERE i.id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{SELECT} WHERE i.id = $1")).bind(id)).await
 }
 
 /// Every inspection, newest planned date first (the web layer keeps those in the reader's scope).
 pub async fn list(db: &Db) -> Result<Vec<Inspection>> {
-    db.fetch_all(crate::db::q_dynamic(format!(
-        "{SELECT} ORDER BY i.planned_on DESC, i.id DESC"
-    )))
-    .await
+    db.fetch_all(crate::db::q_dynamic(format!("{SELECT} ORDER BY i.planned_on DESC, i.id DESC")))
+        .await
 }
 
 /// A station's inspections as the station may see them: planned ones, and unannounced ones
@@ -238,12 +226,7 @@ pub async fn start(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     if n == 0 {
         return Err(refuse("error.inspection_already_started"));
     }
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("inspection.start", "inspection", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("inspection.start", "inspection", id)).await?;
     tx.commit().await
 }
 
@@ -286,12 +269,7 @@ pub async fn record(
         .bind(now()),
     )
     .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("inspection.result", "inspection", insp.id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("inspection.result", "inspection", insp.id)).await?;
     tx.commit().await
 }
 
@@ -315,12 +293,7 @@ pub async fn finish(db: &Db, actor: &Actor, insp: &Inspection) -> Result<()> {
     if n == 0 {
         return Err(refuse(KEY_FINISHED));
     }
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("inspection.finish", "inspection", insp.id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("inspection.finish", "inspection", insp.id)).await?;
     tx.commit().await
 }
 

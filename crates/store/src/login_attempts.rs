@@ -45,6 +45,5 @@ pub async fn client_failures_since(db: &Db, client: &str, since: DateTime<Utc>) 
 
 /// Attempts older than `before` carry no information any more.
 pub async fn purge(db: &Db, before: DateTime<Utc>) -> Result<u64> {
-    db.execute(q("DELETE FROM login_attempts WHERE at < $1").bind(before))
-        .await
+    db.execute(q("DELETE FROM login_attempts WHERE at < $1").bind(before)).await
 }

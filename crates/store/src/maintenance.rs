@@ -14,10 +14,7 @@ pub async fn ping(db: &Db) -> Result<()> {
 /// `PRAGMA integrity_check` on a SQLite database; `Ok(())` only when it answers "ok".
 pub async fn sqlite_integrity_check(path: &Path) -> Result<()> {
     if !path.exists() {
-        return Err(StoreError::Config(format!(
-            "{} does not exist",
-            path.display()
-        )));
+        return Err(StoreError::Config(format!("{} does not exist", path.display())));
     }
     let db = Db::connect(&ConnectOptions {
         url: format!("sqlite:{}", path.display()),
@@ -31,10 +28,7 @@ pub async fn sqlite_integrity_check(path: &Path) -> Result<()> {
         _ => Err(StoreError::Other(format!(
             "integrity check of {} failed: {}",
             path.display(),
-            rows.iter()
-                .map(|r| r.0.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
+            rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>().join("; ")
         ))),
     }
 }
@@ -52,8 +46,7 @@ pub async fn sqlite_backup(db: &Db, dest: &Path) -> Result<u64> {
             dest.display()
         )));
     }
-    db.execute(q("VACUUM INTO $1").bind(dest.display().to_string()))
-        .await?;
+    db.execute(q("VACUUM INTO $1").bind(dest.display().to_string())).await?;
     sqlite_integrity_check(dest).await?;
     Ok(std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0))
 }

@@ -47,16 +47,13 @@ const SELECT: &str =
    FROM notices n LEFT JOIN streets t ON t.id = n.street_id";
 
 pub async fn get(db: &Db, id: i64) -> Result<Notice> {
-    db.fetch_one(crate::db::q_dynamic(format!("{SELECT} WHERE n.id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{SELECT} WHERE n.id = $1")).bind(id)).await
 }
 
 /// Every notice, newest period first (the web layer keeps those the reader may see).
 pub async fn list(db: &Db) -> Result<Vec<Notice>> {
-    db.fetch_all(crate::db::q_dynamic(format!(
-        "{SELECT} ORDER BY n.period_to DESC, n.id DESC"
-    )))
-    .await
+    db.fetch_all(crate::db::q_dynamic(format!("{SELECT} ORDER BY n.period_to DESC, n.id DESC")))
+        .await
 }
 
 pub async fn create(db: &Db, actor: &Actor, n: &NewNotice) -> Result<i64> {
@@ -93,10 +90,7 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64, body: &str) -> Result<()> 
         )
         .await?;
     if n == 0 {
-        return Err(StoreError::Refused(DomainError::Rule {
-            field: None,
-            key: KEY_PUBLISHED,
-        }));
+        return Err(StoreError::Refused(DomainError::Rule { field: None, key: KEY_PUBLISHED }));
     }
     audit::append(&mut tx, actor, Entry::new("notice.publish", "notice", id)).await?;
     tx.commit().await

@@ -46,10 +46,7 @@ const SELECT: &str = "SELECT id, inspection_id, item_id, rectification_id, width
 
 pub async fn add(db: &Db, actor: &Actor, p: &NewPhoto) -> Result<i64> {
     let (inspection_id, item_id, rect_id) = match p.subject {
-        Subject::Item {
-            inspection_id,
-            item_id,
-        } => (inspection_id, Some(item_id), None),
+        Subject::Item { inspection_id, item_id } => (inspection_id, Some(item_id), None),
         Subject::Rectification { inspection_id, id } => (inspection_id, None, Some(id)),
     };
     let mut tx = db.begin().await?;
@@ -106,8 +103,7 @@ pub async fn add(db: &Db, actor: &Actor, p: &NewPhoto) -> Result<i64> {
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Photo> {
-    db.fetch_one(crate::db::q_dynamic(format!("{SELECT} WHERE id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{SELECT} WHERE id = $1")).bind(id)).await
 }
 
 /// Every photo of an inspection: its findings' and its rectifications'.
@@ -126,8 +122,6 @@ pub async fn data(db: &Db, id: i64, thumb: bool) -> Result<Vec<u8>> {
     } else {
         "SELECT jpeg FROM photo_data WHERE photo_id = $1"
     };
-    let (bytes,): (Vec<u8>,) = db
-        .fetch_one(crate::db::q_dynamic(sql.to_owned()).bind(id))
-        .await?;
+    let (bytes,): (Vec<u8>,) = db.fetch_one(crate::db::q_dynamic(sql.to_owned()).bind(id)).await?;
     Ok(bytes)
 }

@@ -48,8 +48,7 @@ pub async fn current(db: &Db, station_id: i64) -> Result<Vec<Plan>> {
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Plan> {
-    db.fetch_one(crate::db::q_dynamic(format!("{PLAN_SELECT} WHERE p.id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{PLAN_SELECT} WHERE p.id = $1")).bind(id)).await
 }
 
 /// Every version of a kind, newest first.
@@ -119,23 +118,16 @@ pub async fn record_drill(db: &Db, actor: &Actor, plan_id: i64, d: &NewDrill) ->
             .bind(now()),
         )
         .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("plan.drill", "emergency_plan", plan_id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("plan.drill", "emergency_plan", plan_id)).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 pub async fn drills(db: &Db, station_id: i64, kind: &str) -> Result<Vec<Drill>> {
     db.fetch_all(
-        q(
-            "SELECT d.id, d.plan_id, d.held_on, d.participants, d.minutes, d.gaps, d.recorded_by
+        q("SELECT d.id, d.plan_id, d.held_on, d.participants, d.minutes, d.gaps, d.recorded_by
              FROM drills d JOIN emergency_plans p ON p.id = d.plan_id
-            WHERE p.station_id = $1 AND p.kind = $2 ORDER BY d.held_on DESC, d.id DESC",
-        )
+            WHERE p.station_id = $1 AND p.kind = $2 ORDER BY d.held_on DESC, d.id DESC")
         .bind(station_id)
         .bind(kind),
     )

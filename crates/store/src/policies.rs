@@ -32,11 +32,7 @@ impl PolicyRow {
             name_en: self.name_en.clone(),
             centralized_days: self.centralized_days,
             home_days: self.home_days,
-            test_days: self
-                .test_days
-                .split(',')
-                .filter_map(|d| d.trim().parse().ok())
-                .collect(),
+            test_days: self.test_days.split(',').filter_map(|d| d.trim().parse().ok()).collect(),
             daily_test: self.daily_test,
             sample_type: self.sample_type,
             double_sampling: self.double_sampling,
@@ -92,9 +88,7 @@ pub async fn insert(tx: &mut Tx, p: &QuarantinePolicy) -> Result<i64> {
 /// The seeded policies, once, on a new database.
 pub async fn ensure_seeded(db: &Db) -> Result<()> {
     let mut tx = db.begin().await?;
-    let (n,): (i64,) = tx
-        .fetch_one(q("SELECT COUNT(*) FROM quarantine_policies"))
-        .await?;
+    let (n,): (i64,) = tx.fetch_one(q("SELECT COUNT(*) FROM quarantine_policies")).await?;
     if n == 0 {
         for p in seeded_policies() {
             insert(&mut tx, &p).await?;
@@ -104,15 +98,11 @@ pub async fn ensure_seeded(db: &Db) -> Result<()> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<PolicyRow>> {
-    db.fetch_all(q(
-        "SELECT * FROM quarantine_policies ORDER BY code, valid_from",
-    ))
-    .await
+    db.fetch_all(q("SELECT * FROM quarantine_policies ORDER BY code, valid_from")).await
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<PolicyRow> {
-    db.fetch_one(q("SELECT * FROM quarantine_policies WHERE id = $1").bind(id))
-        .await
+    db.fetch_one(q("SELECT * FROM quarantine_policies WHERE id = $1").bind(id)).await
 }
 
 /// The version of `code` in force on `day` (the latest `valid_from` not after it).

@@ -53,13 +53,8 @@ pub struct Rectification {
 
 impl Rectification {
     pub fn unit(&self) -> Unit {
-        Unit::from_parts(
-            &self.unit_kind,
-            self.station_id,
-            Some(self.street_id),
-            self.enterprise_id,
-        )
-        .unwrap_or(Unit::Street(self.street_id))
+        Unit::from_parts(&self.unit_kind, self.station_id, Some(self.street_id), self.enterprise_id)
+            .unwrap_or(Unit::Street(self.street_id))
     }
     /// May someone holding `grants` see it? As its inspection (`inspection::may_see`).
     pub fn seen_by(&self, grants: &[Grant]) -> bool {
@@ -95,8 +90,7 @@ const SELECT: &str = "SELECT r.id, r.inspection_id, i.kind AS inspection_kind,
    LEFT JOIN streets sr ON sr.id = r.street_id";
 
 pub async fn get(db: &Db, id: i64) -> Result<Rectification> {
-    db.fetch_one(q_dynamic(format!("{SELECT} WHERE r.id = $1")).bind(id))
-        .await
+    db.fetch_one(q_dynamic(format!("{SELECT} WHERE r.id = $1")).bind(id)).await
 }
 
 /// Every order, the nearest deadline first (the web layer keeps those in the reader's scope).
@@ -177,9 +171,8 @@ pub async fn act(
     text: Option<&str>,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
-    let (status,): (String,) = tx
-        .fetch_one(q("SELECT status FROM rectifications WHERE id = $1").bind(id))
-        .await?;
+    let (status,): (String,) =
+        tx.fetch_one(q("SELECT status FROM rectifications WHERE id = $1").bind(id)).await?;
     let from = Status::parse(&status).ok_or_else(|| refuse(KEY_WRONG_STATE))?;
     let to = next(from, action).map_err(StoreError::Refused)?;
     let sql = match action {

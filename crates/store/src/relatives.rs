@@ -46,12 +46,7 @@ pub async fn record_contact(
             .bind(now()),
         )
         .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("relatives.contact", "stay", c.stay_id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("relatives.contact", "stay", c.stay_id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -109,12 +104,7 @@ pub async fn receive(db: &Db, actor: &Actor, station_id: i64, d: &NewDelivery) -
             .bind(now()),
         )
         .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("delivery.receive", "delivery", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("delivery.receive", "delivery", id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -132,8 +122,7 @@ pub async fn deliveries(db: &Db, station_id: i64, limit: i64) -> Result<Vec<Deli
 }
 
 pub async fn delivery(db: &Db, id: i64) -> Result<Delivery> {
-    db.fetch_one(crate::db::q_dynamic(format!("{DELIVERY_SELECT} WHERE d.id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{DELIVERY_SELECT} WHERE d.id = $1")).bind(id)).await
 }
 
 /// Moves a delivery one step, conditional on the status read (two people cannot both deliver).

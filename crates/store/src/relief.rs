@@ -31,10 +31,7 @@ pub struct Application {
 
 impl Application {
     pub fn target(&self) -> Target {
-        Target::Enterprise {
-            id: self.enterprise_id,
-            street: self.street_id,
-        }
+        Target::Enterprise { id: self.enterprise_id, street: self.street_id }
     }
 }
 
@@ -50,8 +47,7 @@ pub async fn list(db: &Db) -> Result<Vec<Application>> {
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Application> {
-    db.fetch_one(q_dynamic(format!("{SELECT} WHERE a.id = $1")).bind(id))
-        .await
+    db.fetch_one(q_dynamic(format!("{SELECT} WHERE a.id = $1")).bind(id)).await
 }
 
 pub async fn apply(db: &Db, actor: &Actor, r: &NewRelief) -> Result<i64> {
@@ -98,10 +94,7 @@ pub async fn decide(
         )
         .await?;
     if n == 0 {
-        return Err(StoreError::Refused(DomainError::Rule {
-            field: None,
-            key: KEY_DECIDED,
-        }));
+        return Err(StoreError::Refused(DomainError::Rule { field: None, key: KEY_DECIDED }));
     }
     audit::append(
         &mut tx,

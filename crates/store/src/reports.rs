@@ -196,10 +196,8 @@ pub async fn archive(db: &Db, limit: i64) -> Result<Vec<Entry>> {
 pub async fn claim(db: &Db, job: &str, key: &str, node: &str) -> Result<bool> {
     let n = db
         .execute(
-            q(
-                "INSERT INTO job_runs (job, run_key, node, claimed_at) VALUES ($1, $2, $3, $4)
-               ON CONFLICT (job, run_key) DO NOTHING",
-            )
+            q("INSERT INTO job_runs (job, run_key, node, claimed_at) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (job, run_key) DO NOTHING")
             .bind(job)
             .bind(key)
             .bind(node)
@@ -220,12 +218,8 @@ pub async fn finish_claim(db: &Db, job: &str, key: &str, ok: bool) -> Result<()>
         )
         .await?;
     } else {
-        db.execute(
-            q("DELETE FROM job_runs WHERE job = $1 AND run_key = $2")
-                .bind(job)
-                .bind(key),
-        )
-        .await?;
+        db.execute(q("DELETE FROM job_runs WHERE job = $1 AND run_key = $2").bind(job).bind(key))
+            .await?;
     }
     Ok(())
 }

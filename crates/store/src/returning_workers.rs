@@ -30,10 +30,7 @@ pub struct Worker {
 
 impl Worker {
     pub fn target(&self) -> Target {
-        Target::Enterprise {
-            id: self.enterprise_id,
-            street: self.street_id,
-        }
+        Target::Enterprise { id: self.enterprise_id, street: self.street_id }
     }
 }
 
@@ -93,12 +90,8 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Worker>> {
-    db.fetch_all(
-        scoped("ORDER BY w.id LIMIT $4 OFFSET $5", within, f)
-            .bind(limit)
-            .bind(offset),
-    )
-    .await
+    db.fetch_all(scoped("ORDER BY w.id LIMIT $4 OFFSET $5", within, f).bind(limit).bind(offset))
+        .await
 }
 
 /// The next `limit` workers after id `after`, in id order: a list of any length read page by
@@ -110,12 +103,8 @@ pub async fn list_after(
     after: i64,
     limit: i64,
 ) -> Result<Vec<Worker>> {
-    db.fetch_all(
-        scoped("AND w.id > $4 ORDER BY w.id LIMIT $5", within, f)
-            .bind(after)
-            .bind(limit),
-    )
-    .await
+    db.fetch_all(scoped("AND w.id > $4 ORDER BY w.id LIMIT $5", within, f).bind(after).bind(limit))
+        .await
 }
 
 pub async fn count(db: &Db, within: Within, f: &Filter) -> Result<i64> {
@@ -134,8 +123,7 @@ pub async fn count(db: &Db, within: Within, f: &Filter) -> Result<i64> {
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Worker> {
-    db.fetch_one(q_dynamic(format!("{SELECT} WHERE w.id = $1")).bind(id))
-        .await
+    db.fetch_one(q_dynamic(format!("{SELECT} WHERE w.id = $1")).bind(id)).await
 }
 
 pub async fn create(db: &Db, actor: &Actor, w: &NewWorker) -> Result<i64> {
@@ -159,12 +147,7 @@ pub async fn create(db: &Db, actor: &Actor, w: &NewWorker) -> Result<i64> {
         )
         .await?;
     // The audit entry names the record, never the person.
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("worker.create", "returning_worker", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("worker.create", "returning_worker", id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -304,12 +287,10 @@ pub async fn import(db: &Db, actor: &Actor, workers: &[NewWorker]) -> Result<usi
 
 /// Takes back the rows an import run brought in (an all-or-nothing run that did not finish).
 pub async fn remove_run_rows(db: &Db, run: i64) -> Result<u64> {
-    db.execute(q("DELETE FROM returning_workers WHERE import_run_id = $1").bind(run))
-        .await
+    db.execute(q("DELETE FROM returning_workers WHERE import_run_id = $1").bind(run)).await
 }
 
 /// The worker with this ID number, if registered.
 pub async fn by_id_number(db: &Db, id_number: &str) -> Result<Option<Worker>> {
-    db.fetch_optional(q_dynamic(format!("{SELECT} WHERE w.id_number = $1")).bind(id_number))
-        .await
+    db.fetch_optional(q_dynamic(format!("{SELECT} WHERE w.id_number = $1")).bind(id_number)).await
 }

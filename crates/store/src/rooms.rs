@@ -29,10 +29,7 @@ pub struct Room {
 
 impl Room {
     pub fn target(&self) -> Target {
-        Target::Station {
-            id: self.station_id,
-            street: self.street_id,
-        }
+        Target::Station { id: self.station_id, street: self.street_id }
     }
     pub fn state(&self) -> RoomState {
         self.state
@@ -65,30 +62,24 @@ const ROOM_SELECT: &str =
 
 pub async fn list(db: &Db, station_id: i64) -> Result<Vec<Room>> {
     db.fetch_all(
-        q_dynamic(format!(
-            "{ROOM_SELECT} WHERE r.station_id = $1 ORDER BY r.floor, r.number"
-        ))
-        .bind(station_id),
+        q_dynamic(format!("{ROOM_SELECT} WHERE r.station_id = $1 ORDER BY r.floor, r.number"))
+            .bind(station_id),
     )
     .await
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Room> {
-    db.fetch_one(q_dynamic(format!("{ROOM_SELECT} WHERE r.id = $1")).bind(id))
-        .await
+    db.fetch_one(q_dynamic(format!("{ROOM_SELECT} WHERE r.id = $1")).bind(id)).await
 }
 
 pub async fn get_in_tx(tx: &mut Tx, id: i64) -> Result<Room> {
-    tx.fetch_one(q_dynamic(format!("{ROOM_SELECT} WHERE r.id = $1")).bind(id))
-        .await
+    tx.fetch_one(q_dynamic(format!("{ROOM_SELECT} WHERE r.id = $1")).bind(id)).await
 }
 
 pub async fn events(db: &Db, room_id: i64, limit: i64) -> Result<Vec<RoomEvent>> {
     db.fetch_all(
-        q(
-            "SELECT id, room_id, from_state, to_state, cause, reason, actor, at FROM room_events
-           WHERE room_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
-        )
+        q("SELECT id, room_id, from_state, to_state, cause, reason, actor, at FROM room_events
+           WHERE room_id = $1 ORDER BY at DESC, id DESC LIMIT $2")
         .bind(room_id)
         .bind(limit),
     )
@@ -97,14 +88,9 @@ pub async fn events(db: &Db, room_id: i64, limit: i64) -> Result<Vec<RoomEvent>>
 
 /// Room numbers of the station that are already taken, among `numbers`.
 pub async fn taken_numbers(db: &Db, station_id: i64, numbers: &[String]) -> Result<Vec<String>> {
-    let existing: Vec<(String,)> = db
-        .fetch_all(q("SELECT number FROM rooms WHERE station_id = $1").bind(station_id))
-        .await?;
-    Ok(existing
-        .into_iter()
-        .map(|(n,)| n)
-        .filter(|n| numbers.contains(n))
-        .collect())
+    let existing: Vec<(String,)> =
+        db.fetch_all(q("SELECT number FROM rooms WHERE station_id = $1").bind(station_id)).await?;
+    Ok(existing.into_iter().map(|(n,)| n).filter(|n| numbers.contains(n)).collect())
 }
 
 async fn insert(tx: &mut Tx, station_id: i64, r: &NewRoom) -> Result<i64> {
@@ -123,12 +109,8 @@ async fn insert(tx: &mut Tx, station_id: i64, r: &NewRoom) -> Result<i64> {
         )
         .await?;
     for bed in 1..=r.beds {
-        tx.execute(
-            q("INSERT INTO beds (room_id, bed_no) VALUES ($1, $2)")
-                .bind(id)
-                .bind(bed),
-        )
-        .await?;
+        tx.execute(q("INSERT INTO beds (room_id, bed_no) VALUES ($1, $2)").bind(id).bind(bed))
+            .await?;
     }
     Ok(id)
 }
@@ -175,20 +157,12 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, r: &NewRoom) -> Result<Room
                 field: "beds".into(),
             });
         }
-        tx.execute(
-            q("DELETE FROM beds WHERE room_id = $1 AND bed_no > $2")
-                .bind(id)
-                .bind(r.beds),
-        )
-        .await?;
+        tx.execute(q("DELETE FROM beds WHERE room_id = $1 AND bed_no > $2").bind(id).bind(r.beds))
+            .await?;
     }
     for bed in before.beds + 1..=r.beds {
-        tx.execute(
-            q("INSERT INTO beds (room_id, bed_no) VALUES ($1, $2)")
-                .bind(id)
-                .bind(bed),
-        )
-        .await?;
+        tx.execute(q("INSERT INTO beds (room_id, bed_no) VALUES ($1, $2)").bind(id).bind(bed))
+            .await?;
     }
     tx.execute(
         q("UPDATE rooms SET number = $1, floor = $2, beds = $3, kind = $4, note = $5, updated_at = $6 WHERE id = $7")
@@ -227,11 +201,7 @@ pub async fn transition(
     let from = room.state();
     // The rule counts the guests the room holds once the change is done; a check-in is not
     // written yet when we get here, every other cause already is.
-    let occupied = if cause == Cause::CheckIn {
-        room.occupied + 1
-    } else {
-        room.occupied
-    };
+    let occupied = if cause == Cause::CheckIn { room.occupied + 1 } else { room.occupied };
     check_transition(from, to, cause, occupied)?;
     if from == to {
         return Ok(from);

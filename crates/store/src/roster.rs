@@ -112,13 +112,7 @@ pub async fn regenerate(
     tx.lock(LOCK_BASE + group.id).await?;
     let members = members(&mut tx, group.id).await?;
     let days_off = days_off_of_group(&mut tx, group.id).await?;
-    let before = of_group(
-        &mut tx,
-        group.id,
-        from - Duration::days(LOOK_BACK_DAYS),
-        from,
-    )
-    .await?;
+    let before = of_group(&mut tx, group.id, from - Duration::days(LOOK_BACK_DAYS), from).await?;
     let demand = Demand {
         pattern: group.pattern(),
         rules: Rules::default(),
@@ -180,13 +174,7 @@ pub async fn swap(
     let days_off = days_off_of_group(&mut tx, group.id).await?;
     let from = out.date - Duration::days(LOOK_BACK_DAYS);
     let to = out.date + Duration::days(LOOK_BACK_DAYS + 1);
-    let before = of_group(
-        &mut tx,
-        group.id,
-        from - Duration::days(LOOK_BACK_DAYS),
-        from,
-    )
-    .await?;
+    let before = of_group(&mut tx, group.id, from - Duration::days(LOOK_BACK_DAYS), from).await?;
     let roster = of_group(&mut tx, group.id, from, to).await?;
     let demand = Demand {
         pattern: group.pattern(),

@@ -45,8 +45,7 @@ pub async fn due(db: &Db, station_id: i64, day: NaiveDate) -> Result<Vec<DueTest
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<StayTest> {
-    db.fetch_one(q("SELECT * FROM stay_tests WHERE id = $1").bind(id))
-        .await
+    db.fetch_one(q("SELECT * FROM stay_tests WHERE id = $1").bind(id)).await
 }
 
 /// Records the tube barcode of a sample. Barcodes are unique among open tests of the station.
@@ -59,20 +58,15 @@ pub async fn sample(db: &Db, actor: &Actor, test_id: i64, barcode: &str) -> Resu
         .await?;
     let clash: Option<(i64,)> = tx
         .fetch_optional(
-            q(
-                "SELECT t.id FROM stay_tests t JOIN stays s ON s.id = t.stay_id
-               WHERE s.station_id = $1 AND t.barcode = $2 AND t.id <> $3",
-            )
+            q("SELECT t.id FROM stay_tests t JOIN stays s ON s.id = t.stay_id
+               WHERE s.station_id = $1 AND t.barcode = $2 AND t.id <> $3")
             .bind(station_id)
             .bind(barcode)
             .bind(test_id),
         )
         .await?;
     if clash.is_some() {
-        return Err(StoreError::Conflict {
-            constraint: "barcode".into(),
-            field: "barcode".into(),
-        });
+        return Err(StoreError::Conflict { constraint: "barcode".into(), field: "barcode".into() });
     }
     tx.execute(
         q("UPDATE stay_tests SET barcode = $1, sampled_at = $2, sampled_by = $3 WHERE id = $4")

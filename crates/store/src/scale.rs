@@ -99,9 +99,7 @@ async fn insert_rows<R>(
 /// Inserts one station's guests and returns their ids in the order given.
 pub async fn guests(db: &Db, station_id: i64, rows: &[GuestRow]) -> Result<Vec<i64>> {
     let mut tx = db.begin().await?;
-    let (before,): (i64,) = tx
-        .fetch_one(q("SELECT COALESCE(MAX(id), 0) FROM guests"))
-        .await?;
+    let (before,): (i64,) = tx.fetch_one(q("SELECT COALESCE(MAX(id), 0) FROM guests")).await?;
     insert_rows(
         &mut tx,
         "guests (station_id, doc_type, doc_number, name, sex, birth_date, phone, region, category,
@@ -142,9 +140,7 @@ pub async fn guests(db: &Db, station_id: i64, rows: &[GuestRow]) -> Result<Vec<i
 /// Inserts stays (single-bed rooms: bed 1) and returns their ids in the order given.
 pub async fn stays(db: &Db, rows: &[StayRow]) -> Result<Vec<i64>> {
     let mut tx = db.begin().await?;
-    let (before,): (i64,) = tx
-        .fetch_one(q("SELECT COALESCE(MAX(id), 0) FROM stays"))
-        .await?;
+    let (before,): (i64,) = tx.fetch_one(q("SELECT COALESCE(MAX(id), 0) FROM stays")).await?;
     insert_rows(
         &mut tx,
         "stays (station_id, guest_id, room_id, bed_no, policy_id, checked_in_at, planned_release,
@@ -165,9 +161,8 @@ pub async fn stays(db: &Db, rows: &[StayRow]) -> Result<Vec<i64>> {
         },
     )
     .await?;
-    let ids: Vec<(i64,)> = tx
-        .fetch_all(q("SELECT id FROM stays WHERE id > $1 ORDER BY id").bind(before))
-        .await?;
+    let ids: Vec<(i64,)> =
+        tx.fetch_all(q("SELECT id FROM stays WHERE id > $1 ORDER BY id").bind(before)).await?;
     tx.commit().await?;
     Ok(ids.into_iter().map(|(id,)| id).collect())
 }
@@ -250,9 +245,7 @@ pub async fn enterprises(db: &Db, rows: &[EnterpriseRow]) -> Result<()> {
 
 /// Ids of the enterprises of a street, oldest first (workers are spread over them).
 pub async fn enterprise_ids(db: &Db) -> Result<Vec<i64>> {
-    let ids: Vec<(i64,)> = db
-        .fetch_all(q("SELECT id FROM enterprises ORDER BY id"))
-        .await?;
+    let ids: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM enterprises ORDER BY id")).await?;
     Ok(ids.into_iter().map(|(id,)| id).collect())
 }
 
@@ -285,10 +278,7 @@ pub async fn census(db: &Db) -> Result<Vec<(&'static str, i64)>> {
         ("health_checks", "SELECT COUNT(*) FROM health_checks"),
         ("stay_tests", "SELECT COUNT(*) FROM stay_tests"),
         ("enterprises", "SELECT COUNT(*) FROM enterprises"),
-        (
-            "returning_workers",
-            "SELECT COUNT(*) FROM returning_workers",
-        ),
+        ("returning_workers", "SELECT COUNT(*) FROM returning_workers"),
     ] {
         let (n,): (i64,) = db.fetch_one(q_dynamic(sql.to_owned())).await?;
         out.push((table, n));

@@ -39,17 +39,14 @@ pub async fn find(db: &Db, token: &str) -> Result<Option<Session>> {
 
 pub async fn touch(db: &Db, token_hash: &str, at: DateTime<Utc>) -> Result<()> {
     db.execute(
-        q("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(at)
-            .bind(token_hash),
+        q("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(token_hash),
     )
     .await?;
     Ok(())
 }
 
 pub async fn delete(db: &Db, token_hash: &str) -> Result<()> {
-    db.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash))
-        .await?;
+    db.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash)).await?;
     Ok(())
 }
 

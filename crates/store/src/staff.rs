@@ -25,10 +25,7 @@ pub struct Group {
 
 impl Group {
     pub fn target(&self) -> Target {
-        Target::Station {
-            id: self.station_id,
-            street: self.street_id,
-        }
+        Target::Station { id: self.station_id, street: self.street_id }
     }
     pub fn pattern(&self) -> yizhan_core::roster::Pattern {
         self.pattern
@@ -52,8 +49,7 @@ pub async fn groups(db: &Db, station_id: i64) -> Result<Vec<Group>> {
 }
 
 pub async fn group(db: &Db, id: i64) -> Result<Group> {
-    db.fetch_one(crate::db::q_dynamic(format!("{GROUP_SELECT} WHERE g.id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{GROUP_SELECT} WHERE g.id = $1")).bind(id)).await
 }
 
 pub async fn create_group(db: &Db, actor: &Actor, station_id: i64, g: &NewGroup) -> Result<i64> {
@@ -95,12 +91,7 @@ pub async fn update_group(db: &Db, actor: &Actor, id: i64, g: &NewGroup) -> Resu
         .bind(id),
     )
     .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("group.update", "working_group", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("group.update", "working_group", id)).await?;
     tx.commit().await
 }
 
@@ -109,9 +100,7 @@ pub async fn update_group(db: &Db, actor: &Actor, id: i64, g: &NewGroup) -> Resu
 pub async fn set_leader(db: &Db, actor: &Actor, group_id: i64, staff_id: i64) -> Result<()> {
     let mut tx = db.begin().await?;
     tx.execute(
-        q("UPDATE working_groups SET leader_id = $1 WHERE id = $2")
-            .bind(staff_id)
-            .bind(group_id),
+        q("UPDATE working_groups SET leader_id = $1 WHERE id = $2").bind(staff_id).bind(group_id),
     )
     .await?;
     audit::append(
@@ -146,10 +135,7 @@ pub struct Staff {
 
 impl Staff {
     pub fn target(&self) -> Target {
-        Target::Station {
-            id: self.station_id,
-            street: self.street_id,
-        }
+        Target::Station { id: self.station_id, street: self.street_id }
     }
 }
 
@@ -171,8 +157,7 @@ pub async fn list(db: &Db, station_id: i64) -> Result<Vec<Staff>> {
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Staff> {
-    db.fetch_one(crate::db::q_dynamic(format!("{STAFF_SELECT} WHERE p.id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{STAFF_SELECT} WHERE p.id = $1")).bind(id)).await
 }
 
 pub async fn create(db: &Db, actor: &Actor, station_id: i64, s: &NewStaff) -> Result<i64> {

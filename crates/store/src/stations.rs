@@ -40,10 +40,7 @@ pub struct Station {
 
 impl Station {
     pub fn target(&self) -> Target {
-        Target::Station {
-            id: self.id,
-            street: self.street_id,
-        }
+        Target::Station { id: self.id, street: self.street_id }
     }
     pub fn kind(&self) -> Option<StationKind> {
         StationKind::parse(&self.kind)
@@ -56,8 +53,7 @@ const STATION_SELECT: &str =
    FROM stations s JOIN streets t ON t.id = s.street_id";
 
 pub async fn district(db: &Db) -> Result<Option<District>> {
-    db.fetch_optional(q("SELECT * FROM district ORDER BY id LIMIT 1"))
-        .await
+    db.fetch_optional(q("SELECT * FROM district ORDER BY id LIMIT 1")).await
 }
 
 /// Creates the district and its streets if the district does not exist yet; returns it.
@@ -81,9 +77,7 @@ pub async fn ensure_district(
         .await?;
     for s in streets {
         tx.execute(
-            q("INSERT INTO streets (district_id, name) VALUES ($1, $2)")
-                .bind(d.id)
-                .bind(*s),
+            q("INSERT INTO streets (district_id, name) VALUES ($1, $2)").bind(d.id).bind(*s),
         )
         .await?;
     }
@@ -103,20 +97,16 @@ pub async fn streets(db: &Db) -> Result<Vec<Street>> {
 }
 
 pub async fn street(db: &Db, id: i64) -> Result<Street> {
-    db.fetch_one(q("SELECT * FROM streets WHERE id = $1").bind(id))
-        .await
+    db.fetch_one(q("SELECT * FROM streets WHERE id = $1").bind(id)).await
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Station>> {
-    db.fetch_all(crate::db::q_dynamic(format!(
-        "{STATION_SELECT} ORDER BY s.street_id, s.name"
-    )))
-    .await
+    db.fetch_all(crate::db::q_dynamic(format!("{STATION_SELECT} ORDER BY s.street_id, s.name")))
+        .await
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Station> {
-    db.fetch_one(crate::db::q_dynamic(format!("{STATION_SELECT} WHERE s.id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{STATION_SELECT} WHERE s.id = $1")).bind(id)).await
 }
 
 /// Binds a station's fields as $1..$8, the order both statements below use.

@@ -35,10 +35,7 @@ pub struct Stay {
 
 impl Stay {
     pub fn target(&self) -> Target {
-        Target::Station {
-            id: self.station_id,
-            street: self.street_id,
-        }
+        Target::Station { id: self.station_id, street: self.street_id }
     }
     pub fn is_open(&self) -> bool {
         self.ended_at.is_none()
@@ -78,21 +75,17 @@ const STAY_SELECT: &str = "SELECT s.id, s.station_id, st.street_id, s.guest_id, 
    JOIN quarantine_policies p ON p.id = s.policy_id";
 
 pub async fn get(db: &Db, id: i64) -> Result<Stay> {
-    db.fetch_one(q_dynamic(format!("{STAY_SELECT} WHERE s.id = $1")).bind(id))
-        .await
+    db.fetch_one(q_dynamic(format!("{STAY_SELECT} WHERE s.id = $1")).bind(id)).await
 }
 
 async fn get_tx(tx: &mut Tx, id: i64) -> Result<Stay> {
-    tx.fetch_one(q_dynamic(format!("{STAY_SELECT} WHERE s.id = $1")).bind(id))
-        .await
+    tx.fetch_one(q_dynamic(format!("{STAY_SELECT} WHERE s.id = $1")).bind(id)).await
 }
 
 pub async fn of_guest(db: &Db, guest_id: i64) -> Result<Vec<Stay>> {
     db.fetch_all(
-        q_dynamic(format!(
-            "{STAY_SELECT} WHERE s.guest_id = $1 ORDER BY s.checked_in_at DESC"
-        ))
-        .bind(guest_id),
+        q_dynamic(format!("{STAY_SELECT} WHERE s.guest_id = $1 ORDER BY s.checked_in_at DESC"))
+            .bind(guest_id),
     )
     .await
 }
@@ -108,8 +101,7 @@ pub async fn open_in_room(db: &Db, room_id: i64) -> Result<Vec<Stay>> {
 }
 
 pub async fn tests(db: &Db, stay_id: i64) -> Result<Vec<StayTest>> {
-    db.fetch_all(q("SELECT * FROM stay_tests WHERE stay_id = $1 ORDER BY day").bind(stay_id))
-        .await
+    db.fetch_all(q("SELECT * FROM stay_tests WHERE stay_id = $1 ORDER BY day").bind(stay_id)).await
 }
 
 pub async fn events(db: &Db, station_id: i64, limit: i64) -> Result<Vec<StayEvent>> {
@@ -149,8 +141,7 @@ async fn event(
 /// second clerk wait, then see the first clerk's stay and take the next bed or be refused.
 /// Takes the stay's row lock: every stay operation locks the stay before its rooms.
 async fn lock_stay(tx: &mut Tx, stay_id: i64) -> Result<()> {
-    tx.execute(q("UPDATE stays SET room_id = room_id WHERE id = $1").bind(stay_id))
-        .await?;
+    tx.execute(q("UPDATE stays SET room_id = room_id WHERE id = $1").bind(stay_id)).await?;
     Ok(())
 }
 
@@ -162,12 +153,8 @@ async fn lock_rooms(tx: &mut Tx, room_ids: &[i64]) -> Result<()> {
     ids.sort_unstable();
     ids.dedup();
     for id in ids {
-        tx.execute(
-            q("UPDATE rooms SET updated_at = $1 WHERE id = $2")
-                .bind(now())
-                .bind(id),
-        )
-        .await?;
+        tx.execute(q("UPDATE rooms SET updated_at = $1 WHERE id = $2").bind(now()).bind(id))
+            .await?;
     }
     Ok(())
 }
@@ -181,15 +168,7 @@ async fn take_bed(tx: &mut Tx, actor: &Actor, station_id: i64, room_id: i64) -> 
     // Re-read after the lock: another check-in may have committed meanwhile.
     let room = rooms::get_in_tx(tx, room_id).await?;
     check_check_in(room.state(), room.beds, room.occupied)?;
-    rooms::transition(
-        tx,
-        actor,
-        room_id,
-        RoomState::Occupied,
-        Cause::CheckIn,
-        None,
-    )
-    .await?;
+    rooms::transition(tx, actor, room_id, RoomState::Occupied, Cause::CheckIn, None).await?;
     let free: Option<(i64,)> = tx
         .fetch_optional(
             q("SELECT b.bed_no FROM beds b WHERE b.room_id = $1 AND b.bed_no <= $2
@@ -201,11 +180,7 @@ async fn take_bed(tx: &mut Tx, actor: &Actor, station_id: i64, room_id: i64) -> 
         .await?;
     match free {
         Some((bed,)) => Ok(bed),
-        None => Err(DomainError::Rule {
-            field: Some("room_id"),
-            key: "error.room_full",
-        }
-        .into()),
+        None => Err(DomainError::Rule { field: Some("room_id"), key: "error.room_full" }.into()),
     }
 }
 
@@ -252,9 +227,8 @@ pub async fn check_in(db: &Db, actor: &Actor, c: &CheckIn) -> Result<Stay> {
         other => other?.policy(),
     };
     let mut tx = db.begin().await?;
-    let (guest_station,): (i64,) = tx
-        .fetch_one(q("SELECT station_id FROM guests WHERE id = $1").bind(c.guest_id))
-        .await?;
+    let (guest_station,): (i64,) =
+        tx.fetch_one(q("SELECT station_id FROM guests WHERE id = $1").bind(c.guest_id)).await?;
     if guest_station != c.station_id {
         return Err(StoreError::NotFound);
     }
@@ -324,18 +298,10 @@ pub async fn change_room(
     lock_stay(&mut tx, stay_id).await?;
     let stay = get_tx(&mut tx, stay_id).await?;
     if !stay.is_open() {
-        return Err(DomainError::Rule {
-            field: None,
-            key: "error.stay_closed",
-        }
-        .into());
+        return Err(DomainError::Rule { field: None, key: "error.stay_closed" }.into());
     }
     if stay.room_id == to_room {
-        return Err(DomainError::Rule {
-            field: Some("room_id"),
-            key: "error.same_room",
-        }
-        .into());
+        return Err(DomainError::Rule { field: Some("room_id"), key: "error.same_room" }.into());
     }
     lock_rooms(&mut tx, &[stay.room_id, to_room]).await?;
     let bed = take_bed(&mut tx, actor, stay.station_id, to_room).await?;
@@ -407,13 +373,11 @@ async fn issue_certificate(tx: &mut Tx, actor: &Actor, stay: &Stay) -> Result<()
 }
 
 pub async fn certificate_of(db: &Db, stay_id: i64) -> Result<Option<Certificate>> {
-    db.fetch_optional(q("SELECT * FROM certificates WHERE stay_id = $1").bind(stay_id))
-        .await
+    db.fetch_optional(q("SELECT * FROM certificates WHERE stay_id = $1").bind(stay_id)).await
 }
 
 pub async fn certificate_by_number(db: &Db, number: &str) -> Result<Option<Certificate>> {
-    db.fetch_optional(q("SELECT * FROM certificates WHERE number = $1").bind(number))
-        .await
+    db.fetch_optional(q("SELECT * FROM certificates WHERE number = $1").bind(number)).await
 }
 
 /// Ends a stay with an outcome. The caller has checked release rules for `released`.
@@ -438,11 +402,7 @@ pub async fn check_out(
         )
         .await?;
     if n == 0 {
-        return Err(DomainError::Rule {
-            field: None,
-            key: "error.stay_closed",
-        }
-        .into());
+        return Err(DomainError::Rule { field: None, key: "error.stay_closed" }.into());
     }
     vacate(&mut tx, actor, stay.room_id).await?;
     if outcome == Outcome::Released {

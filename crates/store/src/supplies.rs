@@ -25,10 +25,7 @@ pub struct Item {
 
 impl Item {
     pub fn target(&self) -> yizhan_core::access::Target {
-        yizhan_core::access::Target::Station {
-            id: self.station_id,
-            street: self.street_id,
-        }
+        yizhan_core::access::Target::Station { id: self.station_id, street: self.street_id }
     }
     pub fn is_low(&self) -> bool {
         yizhan_core::supplies::is_low(self.stock, self.low_threshold)
@@ -51,8 +48,7 @@ pub async fn items(db: &Db, station_id: i64) -> Result<Vec<Item>> {
 }
 
 pub async fn item(db: &Db, id: i64) -> Result<Item> {
-    db.fetch_one(crate::db::q_dynamic(format!("{ITEM_SELECT} WHERE i.id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{ITEM_SELECT} WHERE i.id = $1")).bind(id)).await
 }
 
 pub async fn create_item(db: &Db, actor: &Actor, station_id: i64, i: &NewItem) -> Result<i64> {
@@ -82,12 +78,7 @@ pub async fn create_item(db: &Db, actor: &Actor, station_id: i64, i: &NewItem) -
         )
         .await?;
     }
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("supplies.item", "supply_item", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("supplies.item", "supply_item", id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -241,12 +232,10 @@ pub struct DietRow {
 /// Special diets of the guests staying now, by room.
 pub async fn diets(db: &Db, station_id: i64) -> Result<Vec<DietRow>> {
     db.fetch_all(
-        q(
-            "SELECT d.stay_id, r.number AS room_number, g.name AS guest_name, d.diet, d.note
+        q("SELECT d.stay_id, r.number AS room_number, g.name AS guest_name, d.diet, d.note
              FROM stay_diets d JOIN stays s ON s.id = d.stay_id JOIN rooms r ON r.id = s.room_id
              JOIN guests g ON g.id = s.guest_id
-            WHERE s.station_id = $1 AND s.ended_at IS NULL ORDER BY r.number",
-        )
+            WHERE s.station_id = $1 AND s.ended_at IS NULL ORDER BY r.number")
         .bind(station_id),
     )
     .await

@@ -49,12 +49,7 @@ pub async fn create(db: &Db, actor: &Actor, g: &NewGroup) -> Result<i64> {
                 .bind(now()),
         )
         .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("task_group.create", "task_group", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("task_group.create", "task_group", id)).await?;
     tx.commit().await?;
     Ok(id)
 }

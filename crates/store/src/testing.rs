@@ -54,24 +54,13 @@ impl TestDb {
                     .expect("create test database");
                 pool.close().await;
                 let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-                (
-                    format!("{base}/{name}"),
-                    Cleanup::Postgres {
-                        admin_url: admin,
-                        name,
-                    },
-                )
+                (format!("{base}/{name}"), Cleanup::Postgres { admin_url: admin, name })
             }
         };
-        let db = Db::connect(&ConnectOptions {
-            url: url.clone(),
-            max_connections: 8,
-        })
-        .await
-        .expect("connect test database");
-        crate::migrate::run(&db)
+        let db = Db::connect(&ConnectOptions { url: url.clone(), max_connections: 8 })
             .await
-            .expect("migrate test database");
+            .expect("connect test database");
+        crate::migrate::run(&db).await.expect("migrate test database");
         TestDb { db, url, cleanup }
     }
 }

@@ -33,15 +33,12 @@ const SELECT: &str = "SELECT t.id, t.kind, t.name, t.origin, t.departs_on, t.cap
    FROM transports t";
 
 pub async fn list(db: &Db) -> Result<Vec<Transport>> {
-    db.fetch_all(crate::db::q_dynamic(format!(
-        "{SELECT} ORDER BY t.departs_on DESC, t.id DESC"
-    )))
-    .await
+    db.fetch_all(crate::db::q_dynamic(format!("{SELECT} ORDER BY t.departs_on DESC, t.id DESC")))
+        .await
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Transport> {
-    db.fetch_one(crate::db::q_dynamic(format!("{SELECT} WHERE t.id = $1")).bind(id))
-        .await
+    db.fetch_one(crate::db::q_dynamic(format!("{SELECT} WHERE t.id = $1")).bind(id)).await
 }
 
 /// Creates the vehicle and one row per seat.
@@ -67,9 +64,7 @@ pub async fn create(db: &Db, actor: &Actor, t: &NewTransport) -> Result<i64> {
         )
         .await?;
     for chunk in (1..=t.capacity).collect::<Vec<_>>().chunks(400) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("($1, ${})", i + 2))
-            .collect();
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("($1, ${})", i + 2)).collect();
         let mut query = crate::db::q_dynamic(format!(
             "INSERT INTO transport_seats (transport_id, seat_no) VALUES {}",
             values.join(", ")
@@ -80,21 +75,13 @@ pub async fn create(db: &Db, actor: &Actor, t: &NewTransport) -> Result<i64> {
         }
         tx.execute(query).await?;
     }
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("transport.create", "transport", id),
-    )
-    .await?;
+    audit::append(&mut tx, actor, Entry::new("transport.create", "transport", id)).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 fn refuse(key: &'static str) -> StoreError {
-    StoreError::Refused(DomainError::Rule {
-        field: Some("worker_id"),
-        key,
-    })
+    StoreError::Refused(DomainError::Rule { field: Some("worker_id"), key })
 }
 
 /// Puts a worker on the lowest free seat and marks them booked; returns the seat. Refused when
@@ -156,9 +143,7 @@ pub async fn board(db: &Db, actor: &Actor, transport_id: i64, worker_id: i64) ->
             Err(e) => return Err(e),
         }
     }
-    Err(StoreError::Unavailable(
-        "too many clerks on one vehicle at once; try again".into(),
-    ))
+    Err(StoreError::Unavailable("too many clerks on one vehicle at once; try again".into()))
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

@@ -84,18 +84,15 @@ async fn insert_grants(tx: &mut Tx, user_id: i64, grants: &[Grant]) -> Result<()
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<User> {
-    db.fetch_one(q("SELECT * FROM users WHERE id = $1").bind(id))
-        .await
+    db.fetch_one(q("SELECT * FROM users WHERE id = $1").bind(id)).await
 }
 
 pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<User>> {
-    db.fetch_optional(q("SELECT * FROM users WHERE username = $1").bind(username))
-        .await
+    db.fetch_optional(q("SELECT * FROM users WHERE username = $1").bind(username)).await
 }
 
 pub async fn list(db: &Db) -> Result<Vec<User>> {
-    db.fetch_all(q("SELECT * FROM users ORDER BY username"))
-        .await
+    db.fetch_all(q("SELECT * FROM users ORDER BY username")).await
 }
 
 pub async fn grants(conn: &mut Conn, user_id: i64) -> Result<Vec<Grant>> {
@@ -154,12 +151,10 @@ pub async fn update(
                 .bind(id),
         )
         .await?;
-    tx.execute(q("DELETE FROM user_roles WHERE user_id = $1").bind(id))
-        .await?;
+    tx.execute(q("DELETE FROM user_roles WHERE user_id = $1").bind(id)).await?;
     insert_grants(&mut tx, id, grants).await?;
     if !active {
-        tx.execute(q("DELETE FROM sessions WHERE user_id = $1").bind(id))
-            .await?;
+        tx.execute(q("DELETE FROM sessions WHERE user_id = $1").bind(id)).await?;
     }
     audit::append(
         &mut tx,

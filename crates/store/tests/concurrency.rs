@@ -20,10 +20,7 @@ const CLERKS: usize = 8;
 /// What a refusal may be: the rules and constraints saying no (room full, room not ready, guest
 /// already in, stay already closed, lost the race). Anything else fails the test.
 fn refused(e: &StoreError) -> bool {
-    matches!(
-        e,
-        StoreError::Refused(_) | StoreError::Conflict { .. } | StoreError::NotFound
-    )
+    matches!(e, StoreError::Refused(_) | StoreError::Conflict { .. } | StoreError::NotFound)
 }
 
 both_backends!(
@@ -85,11 +82,8 @@ both_backends!(
                             room_ids[rng.random_range(0..room_ids.len())],
                         )
                     };
-                    let open = stays::of_guest(&db, g)
-                        .await
-                        .unwrap()
-                        .into_iter()
-                        .find(|s| s.is_open());
+                    let open =
+                        stays::of_guest(&db, g).await.unwrap().into_iter().find(|s| s.is_open());
                     let (slot, result) = match (kind, open) {
                         (_, None) => (
                             0,
@@ -154,10 +148,8 @@ both_backends!(
             .unwrap();
         assert!(over.is_empty(), "rooms over their beds: {over:?}");
         let beds: Vec<(i64, i64, i64)> = db
-            .fetch_all(q(
-                "SELECT room_id, bed_no, COUNT(*) FROM stays WHERE ended_at IS NULL
-                  GROUP BY room_id, bed_no HAVING COUNT(*) > 1",
-            ))
+            .fetch_all(q("SELECT room_id, bed_no, COUNT(*) FROM stays WHERE ended_at IS NULL
+                  GROUP BY room_id, bed_no HAVING COUNT(*) > 1"))
             .await
             .unwrap();
         assert!(beds.is_empty(), "beds with two guests: {beds:?}");

@@ -39,9 +39,7 @@ both_backends!(stations_crud_and_conflicts, |t: TestDb| async move {
     // ensure_district is idempotent
     assert_eq!(district(db).await.len(), 2);
 
-    let s = stations::create(db, &actor(), &station(streets[1].id, "卓汇健康驿站"))
-        .await
-        .unwrap();
+    let s = stations::create(db, &actor(), &station(streets[1].id, "卓汇健康驿站")).await.unwrap();
     assert_eq!(s.street_name, "吉华街道");
     assert_eq!(s.capacity, 120);
     assert!(s.active);
@@ -52,39 +50,25 @@ both_backends!(stations_crud_and_conflicts, |t: TestDb| async move {
         other => panic!("expected conflict on name, got {other:?}"),
     }
     let bad_street = stations::create(db, &actor(), &station(9999, "不存在街道驿站")).await;
-    assert!(
-        matches!(bad_street, Err(StoreError::Conflict { .. })),
-        "{bad_street:?}"
-    );
+    assert!(matches!(bad_street, Err(StoreError::Conflict { .. })), "{bad_street:?}");
 
     let mut changed = station(streets[0].id, "卓汇健康驿站");
     changed.capacity = 150;
     changed.active = false;
-    let u = stations::update(db, &actor(), s.id, &changed)
-        .await
-        .unwrap();
-    assert_eq!(
-        (u.capacity, u.active, u.street_name.as_str()),
-        (150, false, "平湖街道")
-    );
+    let u = stations::update(db, &actor(), s.id, &changed).await.unwrap();
+    assert_eq!((u.capacity, u.active, u.street_name.as_str()), (150, false, "平湖街道"));
     assert!(u.updated_at >= s.updated_at);
     assert!(matches!(
         stations::update(db, &actor(), 424242, &changed).await,
         Err(StoreError::NotFound)
     ));
-    assert!(matches!(
-        stations::get(db, 424242).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(stations::get(db, 424242).await, Err(StoreError::NotFound)));
     assert_eq!(stations::list(db).await.unwrap().len(), 1);
 });
 
 both_backends!(users_grants_and_unique_names, |t: TestDb| async move {
     let db = &t.db;
-    let grants = [Grant {
-        role: Role::StationLead,
-        scope: Scope::Station(7),
-    }];
+    let grants = [Grant { role: Role::StationLead, scope: Scope::Station(7) }];
     let u = users::create(
         db,
         &actor(),
@@ -121,122 +105,63 @@ both_backends!(users_grants_and_unique_names, |t: TestDb| async move {
 
     // Deactivation replaces grants and ends sessions.
     sessions::create(db, "tok-1", u.id, "csrf").await.unwrap();
-    let new_grants = [Grant {
-        role: Role::Viewer,
-        scope: Scope::District,
-    }];
-    let u2 = users::update(db, &actor(), u.id, "李四", false, &new_grants)
-        .await
-        .unwrap();
+    let new_grants = [Grant { role: Role::Viewer, scope: Scope::District }];
+    let u2 = users::update(db, &actor(), u.id, "李四", false, &new_grants).await.unwrap();
     assert!(!u2.active);
-    assert_eq!(
-        users::grants_of(db, u.id).await.unwrap(),
-        new_grants.to_vec()
-    );
+    assert_eq!(users::grants_of(db, u.id).await.unwrap(), new_grants.to_vec());
     assert!(sessions::find(db, "tok-1").await.unwrap().is_none());
     assert_eq!(users::count(db).await.unwrap(), 1);
 });
 
-both_backends!(
-    password_change_keeps_only_current_session,
-    |t: TestDb| async move {
-        let db = &t.db;
-        let u = users::create(
-            db,
-            &actor(),
-            &users::NewUser {
-                username: "nurse",
-                display_name: "护士",
-                password_hash: "h1",
-                must_change_password: true,
-                grants: &[],
-            },
-        )
-        .await
-        .unwrap();
-        sessions::create(db, "keep", u.id, "c1").await.unwrap();
-        sessions::create(db, "other", u.id, "c2").await.unwrap();
-        let keep_hash = sessions::hash_token("keep");
-        users::set_password(db, &actor(), u.id, "h2", false, Some(&keep_hash))
-            .await
-            .unwrap();
-        assert!(sessions::find(db, "keep").await.unwrap().is_some());
-        assert!(sessions::find(db, "other").await.unwrap().is_none());
-        let u = users::get(db, u.id).await.unwrap();
-        assert_eq!(
-            (u.password_hash.as_str(), u.must_change_password),
-            ("h2", false)
-        );
-        // The stored value is a hash, never the token itself.
-        let s = sessions::find(db, "keep").await.unwrap().unwrap();
-        assert_ne!(s.token_hash, "keep");
-        assert_eq!(s.token_hash.len(), 64);
-    }
-);
+both_backends!(password_change_keeps_only_current_session, |t: TestDb| async move {
+    let db = &t.db;
+    let u = users::create(
+        db,
+        &actor(),
+        &users::NewUser {
+            username: "nurse",
+            display_name: "护士",
+            password_hash: "h1",
+            must_change_password: true,
+            grants: &[],
+        },
+    )
+    .await
+    .unwrap();
+    sessions::create(db, "keep", u.id, "c1").await.unwrap();
+    sessions::create(db, "other", u.id, "c2").await.unwrap();
+    let keep_hash = sessions::hash_token("keep");
+    users::set_password(db, &actor(), u.id, "h2", false, Some(&keep_hash)).await.unwrap();
+    assert!(sessions::find(db, "keep").await.unwrap().is_some());
+    assert!(sessions::find(db, "other").await.unwrap().is_none());
+    let u = users::get(db, u.id).await.unwrap();
+    assert_eq!((u.password_hash.as_str(), u.must_change_password), ("h2", false));
+    // The stored value is a hash, never the token itself.
+    let s = sessions::find(db, "keep").await.unwrap().unwrap();
+    assert_ne!(s.token_hash, "keep");
+    assert_eq!(s.token_hash.len(), 64);
+});
 
 both_backends!(login_failures_count_until_success, |t: TestDb| async move {
     let db = &t.db;
     let since = yizhan_store::db::now() - chrono::Duration::minutes(15);
     for _ in 0..3 {
-        login_attempts::record(db, "ghost", "198.51.100.7", false)
-            .await
-            .unwrap();
+        login_attempts::record(db, "ghost", "198.51.100.7", false).await.unwrap();
     }
-    login_attempts::record(db, "other", "198.51.100.7", false)
-        .await
-        .unwrap();
+    login_attempts::record(db, "other", "198.51.100.7", false).await.unwrap();
     // Per client: every name's failures from it, nobody else's.
-    assert_eq!(
-        login_attempts::client_failures_since(db, "198.51.100.7", since)
-            .await
-            .unwrap(),
-        4
-    );
-    assert_eq!(
-        login_attempts::client_failures_since(db, "203.0.113.9", since)
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        login_attempts::failures_since(db, "ghost", since)
-            .await
-            .unwrap(),
-        3
-    );
-    assert_eq!(
-        login_attempts::failures_since(db, "nobody", since)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(login_attempts::client_failures_since(db, "198.51.100.7", since).await.unwrap(), 4);
+    assert_eq!(login_attempts::client_failures_since(db, "203.0.113.9", since).await.unwrap(), 0);
+    assert_eq!(login_attempts::failures_since(db, "ghost", since).await.unwrap(), 3);
+    assert_eq!(login_attempts::failures_since(db, "nobody", since).await.unwrap(), 0);
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    login_attempts::record(db, "ghost", "203.0.113.9", true)
-        .await
-        .unwrap();
-    assert_eq!(
-        login_attempts::failures_since(db, "ghost", since)
-            .await
-            .unwrap(),
-        0
-    );
+    login_attempts::record(db, "ghost", "203.0.113.9", true).await.unwrap();
+    assert_eq!(login_attempts::failures_since(db, "ghost", since).await.unwrap(), 0);
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    login_attempts::record(db, "ghost", "203.0.113.9", false)
-        .await
-        .unwrap();
-    assert_eq!(
-        login_attempts::failures_since(db, "ghost", since)
-            .await
-            .unwrap(),
-        1
-    );
+    login_attempts::record(db, "ghost", "203.0.113.9", false).await.unwrap();
+    assert_eq!(login_attempts::failures_since(db, "ghost", since).await.unwrap(), 1);
     let future = yizhan_store::db::now() + chrono::Duration::minutes(1);
-    assert_eq!(
-        login_attempts::failures_since(db, "ghost", future)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(login_attempts::failures_since(db, "ghost", future).await.unwrap(), 0);
 });
 
 both_backends!(audit_chain_detects_tampering, |t: TestDb| async move {
@@ -250,71 +175,47 @@ both_backends!(audit_chain_detects_tampering, |t: TestDb| async move {
         .await
         .unwrap();
     }
-    assert_eq!(
-        audit::verify(db).await.unwrap(),
-        Verdict::Intact { rows: 5 }
-    );
+    assert_eq!(audit::verify(db).await.unwrap(), Verdict::Intact { rows: 5 });
 
     // The application cannot rewrite history: the database refuses.
-    let upd = db
-        .execute(q("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3"))
-        .await;
+    let upd = db.execute(q("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3")).await;
     assert!(upd.is_err(), "update of audit_log must be refused");
     let del = db.execute(q("DELETE FROM audit_log WHERE seq = 5")).await;
     assert!(del.is_err(), "delete from audit_log must be refused");
 
     // Someone with raw database access drops the guard and edits row 3: verify names row 3.
     match db {
-        Db::Sqlite(_) => db
-            .execute(q("DROP TRIGGER audit_log_no_update"))
-            .await
-            .unwrap(),
+        Db::Sqlite(_) => db.execute(q("DROP TRIGGER audit_log_no_update")).await.unwrap(),
         Db::Postgres(_) => db
-            .execute(q(
-                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
-            ))
+            .execute(q("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update"))
             .await
             .unwrap(),
     };
-    db.execute(q(
-        "UPDATE audit_log SET detail = '{\"n\":99}' WHERE seq = 3",
-    ))
-    .await
-    .unwrap();
+    db.execute(q("UPDATE audit_log SET detail = '{\"n\":99}' WHERE seq = 3")).await.unwrap();
     match audit::verify(db).await.unwrap() {
         Verdict::Broken { seq, .. } => assert_eq!(seq, 3),
         v => panic!("tampering not detected: {v:?}"),
     }
 });
 
-both_backends!(
-    audit_appends_stay_chained_under_concurrency,
-    |t: TestDb| async move {
-        let db = t.db.clone();
-        let mut tasks = Vec::new();
-        for w in 0..8 {
-            let db = db.clone();
-            tasks.push(tokio::spawn(async move {
-                for i in 0..10 {
-                    audit::record(
-                        &db,
-                        &Actor::system(),
-                        Entry::new("concurrent", "w", w * 100 + i),
-                    )
+both_backends!(audit_appends_stay_chained_under_concurrency, |t: TestDb| async move {
+    let db = t.db.clone();
+    let mut tasks = Vec::new();
+    for w in 0..8 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..10 {
+                audit::record(&db, &Actor::system(), Entry::new("concurrent", "w", w * 100 + i))
                     .await
                     .unwrap();
-                }
-            }));
-        }
-        for task in tasks {
-            task.await.unwrap();
-        }
-        assert_eq!(
-            audit::verify(&db).await.unwrap(),
-            Verdict::Intact { rows: 80 }
-        );
+            }
+        }));
     }
-);
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_eq!(audit::verify(&db).await.unwrap(), Verdict::Intact { rows: 80 });
+});
 
 both_backends!(sessions_roundtrip_and_purge, |t: TestDb| async move {
     let db = &t.db;
@@ -334,9 +235,7 @@ both_backends!(sessions_roundtrip_and_purge, |t: TestDb| async move {
     sessions::create(db, "a", u.id, "csrf-a").await.unwrap();
     sessions::create(db, "b", u.id, "csrf-b").await.unwrap();
     let now = yizhan_store::db::now();
-    sessions::backdate(db, "a", now - chrono::Duration::hours(13), now)
-        .await
-        .unwrap();
+    sessions::backdate(db, "a", now - chrono::Duration::hours(13), now).await.unwrap();
     let removed = sessions::purge_expired(
         db,
         now - chrono::Duration::minutes(30),
@@ -346,8 +245,5 @@ both_backends!(sessions_roundtrip_and_purge, |t: TestDb| async move {
     .unwrap();
     assert_eq!(removed, 1);
     assert!(sessions::find(db, "a").await.unwrap().is_none());
-    assert_eq!(
-        sessions::find(db, "b").await.unwrap().unwrap().csrf_token,
-        "csrf-b"
-    );
+    assert_eq!(sessions::find(db, "b").await.unwrap().unwrap().csrf_token, "csrf-b");
 });

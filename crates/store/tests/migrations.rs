@@ -11,11 +11,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 async fn sqlite_before(
     name: &str,
     version: i64,
-) -> (
-    std::path::PathBuf,
-    sqlx::SqlitePool,
-    sqlx::migrate::Migrator,
-) {
+) -> (std::path::PathBuf, sqlx::SqlitePool, sqlx::migrate::Migrator) {
     let dir = std::env::temp_dir().join(format!("yizhan-migrate-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -23,11 +19,7 @@ async fn sqlite_before(
         .filename(dir.join("old.db"))
         .create_if_missing(true)
         .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(opts)
-        .await
-        .unwrap();
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await.unwrap();
     let all = sqlx::migrate!("./migrations/sqlite");
     before(&all, version).run(&pool).await.unwrap();
     (dir, pool, all)
@@ -67,19 +59,12 @@ impl FreshPg {
             .await
             .expect("PostgreSQL for tests is unreachable (set YIZHAN_TEST_PG)");
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        let fresh = FreshPg {
-            server,
-            url: format!("{base}/{name}"),
-            name,
-        };
+        let fresh = FreshPg { server, url: format!("{base}/{name}"), name };
         fresh.drop_query().await;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "CREATE DATABASE \"{}\"",
-            fresh.name
-        )))
-        .execute(&fresh.server)
-        .await
-        .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{}\"", fresh.name)))
+            .execute(&fresh.server)
+            .await
+            .unwrap();
         // One connection: session settings made by a test hold for its every statement.
         let pool = sqlx::postgres::PgPoolOptions::new()
             .max_connections(1)
@@ -93,10 +78,7 @@ impl FreshPg {
 
     async fn drop_query(&self) {
         let drop = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
-        sqlx::query(sqlx::AssertSqlSafe(drop))
-            .execute(&self.server)
-            .await
-            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(drop)).execute(&self.server).await.unwrap();
     }
 
     async fn drop(self) {
@@ -139,19 +121,13 @@ async fn the_inspection_rebuild_keeps_every_row_and_link() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(
-        (kind.as_str(), station, street, enterprise),
-        ("station", Some(1), None, None)
-    );
+    assert_eq!((kind.as_str(), station, street, enterprise), ("station", Some(1), None, None));
     let (status, reply, unit): (String, String, String) =
         sqlx::query_as("SELECT status, reply, unit_kind FROM rectifications WHERE id = 9")
             .fetch_one(&pool)
             .await
             .unwrap();
-    assert_eq!(
-        (status.as_str(), reply.as_str(), unit.as_str()),
-        ("submitted", "已补", "station")
-    );
+    assert_eq!((status.as_str(), reply.as_str(), unit.as_str()), ("submitted", "已补", "station"));
     let (linked,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM photos p JOIN rectifications r ON r.id = p.rectification_id JOIN inspections i ON i.id = p.inspection_id",
     )
@@ -159,20 +135,12 @@ async fn the_inspection_rebuild_keeps_every_row_and_link() {
     .await
     .unwrap();
     assert_eq!(linked, 1);
-    let broken: Vec<(String, i64, String, i64)> = sqlx::query_as("PRAGMA foreign_key_check")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    let broken: Vec<(String, i64, String, i64)> =
+        sqlx::query_as("PRAGMA foreign_key_check").fetch_all(&pool).await.unwrap();
     assert!(broken.is_empty(), "{broken:?}");
-    let (ok,): (String,) = sqlx::query_as("PRAGMA integrity_check")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let (ok,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&pool).await.unwrap();
     assert_eq!(ok, "ok");
-    let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(&pool).await.unwrap();
     assert_eq!(fk, 1, "foreign keys are back on after the rebuild");
     // The new rule holds: a unit of one kind only.
     let bad = sqlx::query(
@@ -214,12 +182,7 @@ async fn check_moved_report(url: &str) {
     );
     let run = yizhan_store::import_runs::get(&db, 7).await.unwrap();
     assert_eq!(
-        (
-            run.status.as_str(),
-            run.problems,
-            run.rows_bad,
-            run.permille
-        ),
+        (run.status.as_str(), run.problems, run.rows_bad, run.permille),
         ("done", 3, 2, 1000)
     );
     db.close().await;
@@ -265,10 +228,8 @@ async fn the_import_reports_move_to_a_row_per_problem_on_postgres() {
 }
 
 /// Certificates as the release before 0026 issued them: a code anyone could compute.
-const OLD_CODES: [(i64, &str, &str); 2] = [
-    (1, "S001-20210125-0001", "3f2a9c0d1e4b"),
-    (2, "S001-20210125-0002", "9b1c7e2d4a60"),
-];
+const OLD_CODES: [(i64, &str, &str); 2] =
+    [(1, "S001-20210125-0001", "3f2a9c0d1e4b"), (2, "S001-20210125-0002", "9b1c7e2d4a60")];
 
 /// What 0026 must make of them: 32 lowercase hex digits each, new and different.
 fn check_new_codes(codes: Vec<(i64, String)>) {
@@ -276,10 +237,7 @@ fn check_new_codes(codes: Vec<(i64, String)>) {
     for ((id, code), (old_id, _, old)) in codes.iter().zip(OLD_CODES) {
         assert_eq!(*id, old_id);
         assert_eq!(code.len(), 32, "{code}");
-        assert!(
-            code.chars()
-                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-        );
+        assert!(code.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert!(!code.starts_with(old));
     }
     assert_ne!(codes[0].1, codes[1].1);
@@ -289,10 +247,7 @@ fn check_new_codes(codes: Vec<(i64, String)>) {
 async fn old_certificate_codes_are_replaced_by_random_ones_on_sqlite() {
     let (dir, pool, all) = sqlite_before("0026", 26).await;
     // Only the certificates matter here: their stays are not needed to prove the codes move.
-    sqlx::query("PRAGMA foreign_keys = OFF")
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query("PRAGMA foreign_keys = OFF").execute(&pool).await.unwrap();
     for (id, number, code) in OLD_CODES {
         sqlx::query("INSERT INTO certificates (id, stay_id, number, code, issued_at, issued_by) VALUES (?1, ?1, ?2, ?3, '2021-01-25T02:00:00.000000Z', 'lead')")
             .bind(id)
@@ -316,10 +271,7 @@ async fn old_certificate_codes_are_replaced_by_random_ones_on_sqlite() {
 async fn old_certificate_codes_are_replaced_by_random_ones_on_postgres() {
     let (fresh, pool, all) = FreshPg::before("0026", 26).await;
     // Foreign-key triggers off for this session: the certificates' stays are not needed here.
-    sqlx::query("SET session_replication_role = replica")
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query("SET session_replication_role = replica").execute(&pool).await.unwrap();
     for (id, number, code) in OLD_CODES {
         sqlx::query("INSERT INTO certificates (id, stay_id, number, code, issued_at, issued_by) VALUES ($1, $1, $2, $3, now(), 'lead')")
             .bind(id)
@@ -329,10 +281,7 @@ async fn old_certificate_codes_are_replaced_by_random_ones_on_postgres() {
             .await
             .unwrap();
     }
-    sqlx::query("SET session_replication_role = DEFAULT")
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query("SET session_replication_role = DEFAULT").execute(&pool).await.unwrap();
     all.run(&pool).await.unwrap();
     let codes: Vec<(i64, String)> = sqlx::query_as("SELECT id, code FROM certificates ORDER BY id")
         .fetch_all(&pool)
@@ -383,10 +332,7 @@ const INSPECTORS_AFTER_0027: [(i64, Option<i64>); 5] =
 async fn planned_inspections_get_their_inspecting_street_on_sqlite() {
     let (dir, pool, all) = sqlite_before("0027", 27).await;
     for sql in inspections_before_0027("'2026-01-01T01:00:00.000000Z'") {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&pool)
-            .await
-            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
     }
     all.run(&pool).await.unwrap();
     let got: Vec<(i64, Option<i64>)> =
@@ -403,10 +349,7 @@ async fn planned_inspections_get_their_inspecting_street_on_sqlite() {
 async fn planned_inspections_get_their_inspecting_street_on_postgres() {
     let (fresh, pool, all) = FreshPg::before("0027", 27).await;
     for sql in inspections_before_0027("now()") {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&pool)
-            .await
-            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
     }
     all.run(&pool).await.unwrap();
     let got: Vec<(i64, Option<i64>)> =

@@ -7,31 +7,11 @@ use axum::response::{IntoResponse, Response};
 use crate::error::WebError;
 
 const FILES: &[(&str, &str, &[u8])] = &[
-    (
-        "app.css",
-        "text/css; charset=utf-8",
-        include_bytes!("../assets/app.css"),
-    ),
-    (
-        "app.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../assets/app.js"),
-    ),
-    (
-        "district.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../assets/district.js"),
-    ),
-    (
-        "chart.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../assets/chart.js"),
-    ),
-    (
-        "board.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../assets/board.js"),
-    ),
+    ("app.css", "text/css; charset=utf-8", include_bytes!("../assets/app.css")),
+    ("app.js", "text/javascript; charset=utf-8", include_bytes!("../assets/app.js")),
+    ("district.js", "text/javascript; charset=utf-8", include_bytes!("../assets/district.js")),
+    ("chart.js", "text/javascript; charset=utf-8", include_bytes!("../assets/chart.js")),
+    ("board.js", "text/javascript; charset=utf-8", include_bytes!("../assets/board.js")),
     (
         "htmx.min.js",
         "text/javascript; charset=utf-8",
@@ -42,24 +22,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/vendor/echarts.min.js"),
     ),
-    (
-        "favicon.svg",
-        "image/svg+xml",
-        include_bytes!("../assets/favicon.svg"),
-    ),
+    ("favicon.svg", "image/svg+xml", include_bytes!("../assets/favicon.svg")),
 ];
 
 pub async fn serve(Path(name): Path<String>) -> Result<Response, WebError> {
-    let (_, mime, body) = FILES
-        .iter()
-        .find(|(n, _, _)| *n == name)
-        .ok_or(WebError::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, *mime),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        *body,
-    )
+    let (_, mime, body) = FILES.iter().find(|(n, _, _)| *n == name).ok_or(WebError::NotFound)?;
+    Ok(([(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")], *body)
         .into_response())
 }

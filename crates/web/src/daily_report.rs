@@ -30,18 +30,13 @@ impl Report {
 pub async fn build(state: &AppState, day: NaiveDate) -> Result<Report, WebError> {
     let mut stations = reports::figures(&state.db, day).await?;
     for f in &mut stations {
-        f.key_attention = crate::pages::attention::list_rows(state, f.station_id)
-            .await?
-            .len() as i64;
+        f.key_attention =
+            crate::pages::attention::list_rows(state, f.station_id).await?.len() as i64;
         f.missing = missing(f);
     }
     let mut district = total(&stations);
     district.station = String::new();
-    Ok(Report {
-        day,
-        district,
-        stations,
-    })
+    Ok(Report { day, district, stations })
 }
 
 /// Builds and archives the report for `day` (replacing an earlier one of that day).

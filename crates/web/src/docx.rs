@@ -13,10 +13,7 @@ pub struct Docx {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn run(text: &str, bold: bool, size_half_points: u32) -> String {
@@ -42,14 +39,12 @@ impl Docx {
     }
 
     pub fn heading(mut self, text: &str) -> Docx {
-        self.body
-            .push_str(&format!("<w:p>{}</w:p>", run(text, true, 28)));
+        self.body.push_str(&format!("<w:p>{}</w:p>", run(text, true, 28)));
         self
     }
 
     pub fn para(mut self, text: &str) -> Docx {
-        self.body
-            .push_str(&format!("<w:p>{}</w:p>", run(text, false, 24)));
+        self.body.push_str(&format!("<w:p>{}</w:p>", run(text, false, 24)));
         self
     }
 
@@ -105,8 +100,7 @@ impl Docx {
         let fail = |e: &dyn std::fmt::Display| WebError::Internal(format!("docx: {e}"));
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         for (name, text) in parts {
-            zip.start_file(name, SimpleFileOptions::default())
-                .map_err(|e| fail(&e))?;
+            zip.start_file(name, SimpleFileOptions::default()).map_err(|e| fail(&e))?;
             zip.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
         }
         Ok(zip.finish().map_err(|e| fail(&e))?.into_inner())
@@ -118,9 +112,7 @@ pub fn text_of(bytes: &[u8]) -> Result<String, String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut xml = String::new();
     std::io::Read::read_to_string(
-        &mut zip
-            .by_name("word/document.xml")
-            .map_err(|e| e.to_string())?,
+        &mut zip.by_name("word/document.xml").map_err(|e| e.to_string())?,
         &mut xml,
     )
     .map_err(|e| e.to_string())?;

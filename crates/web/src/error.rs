@@ -11,16 +11,9 @@ use crate::i18n::Tr;
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum WebError {
     #[error("invalid {field}")]
-    Invalid {
-        field: String,
-        message_zh: String,
-        message_en: String,
-    },
+    Invalid { field: String, message_zh: String, message_en: String },
     #[error("rule {key}")]
-    Rule {
-        field: Option<String>,
-        key: &'static str,
-    },
+    Rule { field: Option<String>, key: &'static str },
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("unauthenticated")]
@@ -58,15 +51,9 @@ impl WebError {
     /// labelled 姓名.
     pub fn of_person(e: DomainError) -> WebError {
         match WebError::from(e) {
-            WebError::Invalid {
-                field,
-                message_zh,
-                message_en,
-            } if field == "name" => WebError::Invalid {
-                field: PERSON_NAME.into(),
-                message_zh,
-                message_en,
-            },
+            WebError::Invalid { field, message_zh, message_en } if field == "name" => {
+                WebError::Invalid { field: PERSON_NAME.into(), message_zh, message_en }
+            }
             other => other,
         }
     }
@@ -130,11 +117,7 @@ impl WebError {
     pub fn message(&self, tr: &Tr) -> String {
         let field_label = |f: &str| tr.t(&format!("field.{f}")).to_owned();
         match self {
-            WebError::Invalid {
-                field,
-                message_zh,
-                message_en,
-            } => {
+            WebError::Invalid { field, message_zh, message_en } => {
                 let m = if tr.is_zh() { message_zh } else { message_en };
                 format!("{}{}{m}", field_label(field), tr.t("punct.colon"))
             }
@@ -164,10 +147,9 @@ impl From<DomainError> for WebError {
                 message_zh: error.message_zh(),
                 message_en: error.message_en(),
             },
-            DomainError::Rule { field, key } => WebError::Rule {
-                field: field.map(str::to_owned),
-                key,
-            },
+            DomainError::Rule { field, key } => {
+                WebError::Rule { field: field.map(str::to_owned), key }
+            }
         }
     }
 }

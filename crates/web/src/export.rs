@@ -41,8 +41,7 @@ impl From<i64> for Cell {
 pub fn neutralised(s: &str) -> std::borrow::Cow<'_, str> {
     let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let number = s.parse::<f64>().is_ok_and(f64::is_finite)
-        && s.chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+        && s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-');
     if risky && !number {
         std::borrow::Cow::Owned(format!("'{s}"))
     } else {
@@ -169,21 +168,14 @@ impl StreamedSheet {
             })();
             let _ = finish.send(made.map_err(|e| e.to_string()));
         });
-        StreamedSheet {
-            pages,
-            done,
-            written: 0,
-        }
+        StreamedSheet { pages, done, written: 0 }
     }
 
     /// Adds rows (beyond `MAX_ROWS`, they are dropped: callers say so in the page).
     pub async fn write(&mut self, mut rows: Vec<Vec<Cell>>) -> Result<(), WebError> {
         rows.truncate(MAX_ROWS.saturating_sub(self.written));
         self.written += rows.len();
-        self.pages
-            .send(rows)
-            .await
-            .map_err(|_| WebError::Internal("xlsx writer stopped".into()))
+        self.pages.send(rows).await.map_err(|_| WebError::Internal("xlsx writer stopped".into()))
     }
 
     /// Ends the sheet and answers with the file, read from disk in chunks.
@@ -233,16 +225,7 @@ mod tests {
         ] {
             assert_eq!(neutralised(hostile), format!("'{hostile}"), "{hostile:?}");
         }
-        for harmless in [
-            "李春花",
-            "138****8000",
-            "-3.5",
-            "-12",
-            "0",
-            "1=1",
-            "a@b.cn",
-            "",
-        ] {
+        for harmless in ["李春花", "138****8000", "-3.5", "-12", "0", "1=1", "a@b.cn", ""] {
             assert_eq!(neutralised(harmless), harmless, "{harmless:?}");
         }
     }
@@ -270,12 +253,6 @@ mod tests {
             ]
         );
         // No cell of the file holds a formula.
-        assert!(
-            wb.worksheet_formula("名单")
-                .unwrap()
-                .used_cells()
-                .next()
-                .is_none()
-        );
+        assert!(wb.worksheet_formula("名单").unwrap().used_cells().next().is_none());
     }
 }

@@ -19,9 +19,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             Ok(axum::Json(v)) => Ok(JsonBody(v)),
             Err(JsonRejection::JsonDataError(e)) => Err(WebError::BadRequest(e.body_text())),
             Err(JsonRejection::JsonSyntaxError(e)) => Err(WebError::BadRequest(e.body_text())),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(WebError::BadRequest(
-                "Content-Type: application/json".into(),
-            )),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(WebError::BadRequest("Content-Type: application/json".into()))
+            }
             Err(JsonRejection::BytesRejection(_)) => Err(WebError::TooLarge),
             Err(e) => Err(WebError::BadRequest(e.body_text())),
         }
@@ -61,9 +61,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
             let bad = if let Some(found) = value.chars().find(|c| c.is_control()) {
                 Some(Invalid::BadChars { found })
             } else if value.chars().count() > MAX_QUERY_VALUE {
-                Some(Invalid::TooLong {
-                    max: MAX_QUERY_VALUE,
-                })
+                Some(Invalid::TooLong { max: MAX_QUERY_VALUE })
             } else {
                 None
             };
@@ -91,11 +89,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|_| WebError::NotFound)?;
-        raw.parse::<i64>()
-            .ok()
-            .filter(|v| *v > 0)
-            .map(Id)
-            .ok_or(WebError::NotFound)
+        raw.parse::<i64>().ok().filter(|v| *v > 0).map(Id).ok_or(WebError::NotFound)
     }
 }
 

@@ -131,10 +131,7 @@ async fn go(
                 continue;
             };
             let mapping = map_headers(&header).map_err(|missing| {
-                file_error(
-                    "import.missing_columns",
-                    &[("columns", &missing.join("、"))],
-                )
+                file_error("import.missing_columns", &[("columns", &missing.join("、"))])
             })?;
             checker = Some(Checker::new(mapping, job.employers.clone(), job.today));
         }

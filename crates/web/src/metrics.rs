@@ -28,9 +28,7 @@ pub struct Metrics {
 impl Metrics {
     pub fn observe(&self, method: &str, route: &str, status: u16, secs: f64) {
         let mut m = self.series.lock().unwrap_or_else(|p| p.into_inner());
-        let s = m
-            .entry((method.to_owned(), route.to_owned(), status))
-            .or_default();
+        let s = m.entry((method.to_owned(), route.to_owned(), status)).or_default();
         s.count += 1;
         s.sum += secs;
         for (i, b) in BUCKETS.iter().enumerate() {
@@ -77,10 +75,7 @@ impl Metrics {
                 "yizhan_http_request_duration_seconds_bucket{{{l},le=\"+Inf\"}} {}\n",
                 s.count
             ));
-            out.push_str(&format!(
-                "yizhan_http_request_duration_seconds_sum{{{l}}} {}\n",
-                s.sum
-            ));
+            out.push_str(&format!("yizhan_http_request_duration_seconds_sum{{{l}}} {}\n", s.sum));
             out.push_str(&format!(
                 "yizhan_http_request_duration_seconds_count{{{l}}} {}\n",
                 s.count

@@ -25,10 +25,7 @@ pub struct Processed {
 }
 
 fn refuse(key: &'static str) -> WebError {
-    WebError::Rule {
-        field: Some("file".into()),
-        key,
-    }
+    WebError::Rule { field: Some("file".into()), key }
 }
 
 pub fn process(bytes: &[u8]) -> Result<Processed, WebError> {

@@ -48,11 +48,7 @@ pub struct Routes {
 
 impl Routes {
     pub fn new(state: AppState) -> Routes {
-        Routes {
-            state,
-            router: Router::new(),
-            info: Vec::new(),
-        }
+        Routes { state, router: Router::new(), info: Vec::new() }
     }
 
     pub fn add<H, T>(
@@ -75,11 +71,7 @@ impl Routes {
         };
         let mr = mr.route_layer(from_fn_with_state((self.state.clone(), policy), enforce));
         self.router = self.router.route(path, mr);
-        self.info.push(RouteInfo {
-            method: method_name(&method),
-            path,
-            policy,
-        });
+        self.info.push(RouteInfo { method: method_name(&method), path, policy });
         self
     }
 
@@ -128,11 +120,7 @@ impl Routes {
             .route_layer(from_fn_with_state((self.state.clone(), p), enforce))
             .layer(axum::extract::DefaultBodyLimit::max(limit));
         self.router = self.router.route(path, mr);
-        self.info.push(RouteInfo {
-            method: "POST",
-            path,
-            policy: p,
-        });
+        self.info.push(RouteInfo { method: "POST", path, policy: p });
         self
     }
 
@@ -214,10 +202,7 @@ async fn enforce(
     if policy == Policy::Board
         && (crate::auth::cookies::get(req.headers(), crate::auth::cookies::BOARD).is_some()
             || req.uri().query().is_some_and(|q| q.contains("token="))
-            || ctx
-                .principal
-                .as_ref()
-                .is_some_and(|p| p.has(Permission::StationsRead)))
+            || ctx.principal.as_ref().is_some_and(|p| p.has(Permission::StationsRead)))
     {
         return next.run(req).await;
     }
@@ -248,9 +233,7 @@ async fn enforce(
         && !p.has(perm)
     {
         let what = format!("{} {}", req.method(), ctx.path);
-        return deny(&state, &ctx, &what, WebError::Forbidden)
-            .await
-            .into_response();
+        return deny(&state, &ctx, &what, WebError::Forbidden).await.into_response();
     }
     next.run(req).await
 }

@@ -14,28 +14,19 @@ pub async fn headers(req: Request, next: Next) -> Response {
     let h = resp.headers_mut();
     // A handler may set a stricter policy of its own (served photos: `sandbox`).
     if !h.contains_key("content-security-policy") {
-        h.insert(
-            HeaderName::from_static("content-security-policy"),
-            HeaderValue::from_static(CSP),
-        );
+        h.insert(HeaderName::from_static("content-security-policy"), HeaderValue::from_static(CSP));
     }
     for (k, v) in [
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
         ("referrer-policy", "no-referrer"),
-        (
-            "permissions-policy",
-            "camera=(self), geolocation=(), microphone=()",
-        ),
+        ("permissions-policy", "camera=(self), geolocation=(), microphone=()"),
         ("cross-origin-opener-policy", "same-origin"),
     ] {
         h.insert(HeaderName::from_static(k), HeaderValue::from_static(v));
     }
     if !h.contains_key("cache-control") {
-        h.insert(
-            HeaderName::from_static("cache-control"),
-            HeaderValue::from_static("no-store"),
-        );
+        h.insert(HeaderName::from_static("cache-control"), HeaderValue::from_static("no-store"));
     }
     resp
 }

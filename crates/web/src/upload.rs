@@ -24,11 +24,7 @@ pub struct Upload {
 
 impl Upload {
     pub fn field(&self, name: &str) -> &str {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default()
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_default()
     }
 }
 
@@ -41,22 +37,14 @@ pub async fn read(form: Form) -> Result<Upload, WebError> {
         let key = field.name().unwrap_or_default().to_owned();
         if key == "file" {
             let name = clean_file_name(field.file_name().unwrap_or_default());
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| WebError::TooLarge)?
-                .to_vec();
+            let bytes = field.bytes().await.map_err(|_| WebError::TooLarge)?.to_vec();
             file = Some((name, bytes));
         } else {
             fields.push((key, field.text().await.map_err(|_| WebError::TooLarge)?));
         }
     }
     match file {
-        Some((name, bytes)) if !bytes.is_empty() => Ok(Upload {
-            name,
-            bytes,
-            fields,
-        }),
+        Some((name, bytes)) if !bytes.is_empty() => Ok(Upload { name, bytes, fields }),
         _ => Err(WebError::Invalid {
             field: "file".into(),
             message_zh: "请选择文件".into(),
@@ -68,17 +56,10 @@ pub async fn read(form: Form) -> Result<Upload, WebError> {
 /// A document attachment (PDF, .docx, .xlsx, picture) within the size limit: its content type,
 /// SHA-256 and the name to keep it under (with the extension of its type).
 pub fn document(u: &Upload) -> Result<(&'static str, String, String), WebError> {
-    let refuse = |key| WebError::Rule {
-        field: Some("file".into()),
-        key,
-    };
+    let refuse = |key| WebError::Rule { field: Some("file".into()), key };
     if u.bytes.len() > MAX_ATTACHMENT {
         return Err(refuse(KEY_FILE_TOO_LARGE));
     }
     let content_type = attachment_type(&u.bytes, &u.name).ok_or_else(|| refuse(KEY_FILE_TYPE))?;
-    Ok((
-        content_type,
-        hex::encode(Sha256::digest(&u.bytes)),
-        stored_name(&u.name, content_type),
-    ))
+    Ok((content_type, hex::encode(Sha256::digest(&u.bytes)), stored_name(&u.name, content_type)))
 }

@@ -14,85 +14,64 @@ fn today() -> chrono::NaiveDate {
     yizhan_core::time::local_date(yizhan_store::db::now())
 }
 
-both_backends!(
-    readings_and_sessions_are_dated_within_the_stay,
-    |t: TestDb| async move {
-        let app = App::new(t).await;
-        let (_, _, st_a, _) = district(app.db()).await;
-        let room = common::room(app.db(), st_a, "501", 1).await;
-        let guest = common::guest(app.db(), st_a, 7).await;
-        let stay = common::check_in(app.db(), st_a, guest, room).await;
-        let nurse = app
-            .user("hushi", Role::Medical, Scope::Station(st_a), false)
-            .await;
-        let mut c = app.session_for(nurse).await;
-        let path = format!("/api/v1/stays/{stay}/health");
-        let yesterday = (today() - chrono::Duration::days(1)).to_string();
-        for (day, expect) in [
-            ("0001-01-01", "应在"),
-            ("9999-12-31", "日期不能晚于今天"),
-            (yesterday.as_str(), "应在"),
-        ] {
-            let r = app
-                .json(
-                    &mut c,
-                    Method::POST,
-                    &path,
-                    json!({"temperature": 36.5, "day": day, "slot": "am"}),
-                )
-                .await;
-            assert_eq!(
-                r.status,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{day}: {}",
-                r.body
-            );
-            assert_eq!(r.json()["error"]["field"], "day", "{day}");
-            let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
-            assert!(message.contains(expect), "{day}: {message}");
-        }
-        // Nothing of it was saved; today's reading is.
-        assert!(
-            yizhan_store::health::of_stay(app.db(), stay)
-                .await
-                .unwrap()
-                .is_empty()
-        );
+both_backends!(readings_and_sessions_are_dated_within_the_stay, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, st_a, _) = district(app.db()).await;
+    let room = common::room(app.db(), st_a, "501", 1).await;
+    let guest = common::guest(app.db(), st_a, 7).await;
+    let stay = common::check_in(app.db(), st_a, guest, room).await;
+    let nurse = app.user("hushi", Role::Medical, Scope::Station(st_a), false).await;
+    let mut c = app.session_for(nurse).await;
+    let path = format!("/api/v1/stays/{stay}/health");
+    let yesterday = (today() - chrono::Duration::days(1)).to_string();
+    for (day, expect) in
+        [("0001-01-01", "应在"), ("9999-12-31", "日期不能晚于今天"), (yesterday.as_str(), "应在")]
+    {
         let r = app
             .json(
                 &mut c,
                 Method::POST,
                 &path,
-                json!({"temperature": 36.5, "day": today().to_string(), "slot": "am"}),
+                json!({"temperature": 36.5, "day": day, "slot": "am"}),
             )
             .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        // A counselling session in 2019 did not happen in any stay of ours.
-        let counsellor = app
-            .user("xinli", Role::Counsellor, Scope::Station(st_a), false)
-            .await;
-        let mut k = app.session_for(counsellor).await;
-        let r = app
-            .json(
-                &mut k,
-                Method::POST,
-                &format!("/api/v1/stays/{stay}/counselling"),
-                json!({"held_at": "2019-12-31 09:00", "minutes": 30, "risk": "low", "notes": "-"}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-        assert_eq!(r.json()["error"]["field"], "held_at");
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{day}: {}", r.body);
+        assert_eq!(r.json()["error"]["field"], "day", "{day}");
+        let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.contains(expect), "{day}: {message}");
     }
-);
+    // Nothing of it was saved; today's reading is.
+    assert!(yizhan_store::health::of_stay(app.db(), stay).await.unwrap().is_empty());
+    let r = app
+        .json(
+            &mut c,
+            Method::POST,
+            &path,
+            json!({"temperature": 36.5, "day": today().to_string(), "slot": "am"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A counselling session in 2019 did not happen in any stay of ours.
+    let counsellor = app.user("xinli", Role::Counsellor, Scope::Station(st_a), false).await;
+    let mut k = app.session_for(counsellor).await;
+    let r = app
+        .json(
+            &mut k,
+            Method::POST,
+            &format!("/api/v1/stays/{stay}/counselling"),
+            json!({"held_at": "2019-12-31 09:00", "minutes": 30, "risk": "low", "notes": "-"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "held_at");
+});
 
 both_backends!(
     plans_reach_a_year_ahead_and_departed_vehicles_take_nobody,
     |t: TestDb| async move {
         let app = App::new(t).await;
         let (street_a, _, st_a, _) = district(app.db()).await;
-        let cmd = app
-            .user("zhihui", Role::Commander, Scope::District, false)
-            .await;
+        let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
         let mut c = app.session_for(cmd).await;
         // An inspection planned on 9999-12-31.
         let template = yizhan_store::inspections::create_template(
@@ -117,10 +96,7 @@ both_backends!(
                 &*(today() + chrono::Duration::days(367)).to_string(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
-            (
-                &*(today() + chrono::Duration::days(30)).to_string(),
-                StatusCode::SEE_OTHER,
-            ),
+            (&*(today() + chrono::Duration::days(30)).to_string(), StatusCode::SEE_OTHER),
         ] {
             let r = app
                 .form(
@@ -141,21 +117,14 @@ both_backends!(
             }
         }
         // A worker arriving in year 1.
-        let ent = common::enterprise(
-            app.db(),
-            "91350100M000100Y43",
-            "深圳市甲电子有限公司",
-            street_a,
-        )
-        .await;
+        let ent =
+            common::enterprise(app.db(), "91350100M000100Y43", "深圳市甲电子有限公司", street_a)
+                .await;
         let ent = ent.to_string();
         let worker = |arrival: &'static str, id: &'static str| {
             vec![
                 ("name", "李春花".to_owned()),
-                (
-                    "id_number",
-                    yizhan_core::validate::with_check_digit(id).unwrap(),
-                ),
+                ("id_number", yizhan_core::validate::with_check_digit(id).unwrap()),
                 ("phone", "13800138000".to_owned()),
                 ("province", "云南".to_owned()),
                 ("city", "昭通".to_owned()),
@@ -174,11 +143,7 @@ both_backends!(
         assert!(r.body.contains("应在 2020-01-01 至"), "{}", r.body);
         let r = send(&mut c, worker("", "53060219900101002")).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let wid: i64 = r
-            .location()
-            .trim_start_matches("/workers/")
-            .parse()
-            .unwrap();
+        let wid: i64 = r.location().trim_start_matches("/workers/").parse().unwrap();
         // A train that left six weeks ago takes nobody; one leaving today does.
         let train = |departs: chrono::NaiveDate| yizhan_core::transport::NewTransport {
             kind: yizhan_core::transport::TransportKind::Train,
@@ -208,10 +173,7 @@ both_backends!(
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-        assert_eq!(
-            r.json()["error"]["message"],
-            "该专列（包车）已发车，不能再加入乘车名单。"
-        );
+        assert_eq!(r.json()["error"]["message"], "该专列（包车）已发车，不能再加入乘车名单。");
         let leaving = yizhan_store::transports::create(app.db(), &Actor::system(), &train(today()))
             .await
             .unwrap();

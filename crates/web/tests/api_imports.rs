@@ -26,14 +26,11 @@ fn id_number(n: usize) -> String {
 }
 
 async fn workers(app: &App) -> i64 {
-    returning_workers::count(app.db(), Within::District, &Default::default())
-        .await
-        .unwrap()
+    returning_workers::count(app.db(), Within::District, &Default::default()).await.unwrap()
 }
 
 async fn import(app: &App, c: &mut Client, mode: &str, csv: &str) -> Resp {
-    app.import_workers(c, mode, "名单.csv", csv.as_bytes())
-        .await
+    app.import_workers(c, mode, "名单.csv", csv.as_bytes()).await
 }
 
 both_backends!(
@@ -45,19 +42,14 @@ both_backends!(
         // repeats the ID number of sheet row 12 (in the first batch).
         let mut csv = String::from("姓名,身份证号,手机号,户籍省份,户籍城市,用工企业\n");
         for i in 0..2500 {
-            let id = if i == 2450 {
-                id_number(10)
-            } else {
-                id_number(i)
-            };
+            let id = if i == 2450 { id_number(10) } else { id_number(i) };
             let phone = if i == 2300 { "1380013" } else { "13800138000" };
             csv.push_str(&format!("工人{i},{id},{phone},云南,昭通,甲电子\n"));
         }
         let r = import(&app, &mut j, "all", &csv).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(
-            r.body
-                .contains("读取 2500 行，有问题 2 行，按“全部不导入”未导入任何一行。"),
+            r.body.contains("读取 2500 行，有问题 2 行，按“全部不导入”未导入任何一行。"),
             "{}",
             r.body
         );
@@ -74,28 +66,17 @@ both_backends!(
             .unwrap();
         let got = import_runs::get(app.db(), run).await.unwrap();
         assert_eq!(
-            (
-                got.status.as_str(),
-                got.permille,
-                got.rows_read,
-                got.imported
-            ),
+            (got.status.as_str(), got.permille, got.rows_read, got.imported),
             ("done", 1000, 2500, 0)
         );
         let lines = import_runs::problems(app.db(), run, 10).await.unwrap();
-        let lines: Vec<(i64, &str)> = lines
-            .iter()
-            .map(|l| (l.row_no, l.column_name.as_str()))
-            .collect();
+        let lines: Vec<(i64, &str)> =
+            lines.iter().map(|l| (l.row_no, l.column_name.as_str())).collect();
         assert_eq!(lines, vec![(2302, "手机号"), (2452, "身份证号")]);
 
         // The valid rows: 2,498 in, the same two problems.
         let r = import(&app, &mut j, "valid", &csv).await;
-        assert!(
-            r.body.contains("读取 2500 行，导入 2498 行，有问题 2 行。"),
-            "{}",
-            r.body
-        );
+        assert!(r.body.contains("读取 2500 行，导入 2498 行，有问题 2 行。"), "{}", r.body);
         assert_eq!(workers(&app).await, 2498);
         // The register exports page by page (three pages here) into one sheet, in id order.
         let x = app.get(&mut j, "/workers/export.xlsx").await;
@@ -105,18 +86,10 @@ both_backends!(
         assert_eq!(sheet[0][0], "姓名");
         assert_eq!(sheet[1][0], "工人0");
         assert_eq!(sheet[2498][0], "工人2499");
-        assert!(
-            !sheet[1][1].contains(&id_number(0)),
-            "masked: {}",
-            sheet[1][1]
-        );
+        assert!(!sheet[1][1].contains(&id_number(0)), "masked: {}", sheet[1][1]);
         // The same file again: every row is registered already; nothing changes.
         let r = import(&app, &mut j, "valid", &csv).await;
-        assert!(
-            r.body.contains("读取 2500 行，导入 0 行，有问题 2500 行。"),
-            "{}",
-            r.body
-        );
+        assert!(r.body.contains("读取 2500 行，导入 0 行，有问题 2500 行。"), "{}", r.body);
         assert!(r.body.contains("该身份证号已登记。"));
         assert_eq!(workers(&app).await, 2498);
     }
@@ -146,52 +119,29 @@ both_backends!(
             .unwrap()
         };
         // Two runs part way through, as a node left them: all or nothing, and valid rows.
-        let all = import_runs::start(app.db(), jia, "workers", "all", "a.xlsx")
-            .await
-            .unwrap();
-        let valid = import_runs::start(app.db(), jia, "workers", "valid", "b.xlsx")
-            .await
-            .unwrap();
+        let all = import_runs::start(app.db(), jia, "workers", "all", "a.xlsx").await.unwrap();
+        let valid = import_runs::start(app.db(), jia, "workers", "valid", "b.xlsx").await.unwrap();
         returning_workers::insert_batch(app.db(), Some(all), &[worker(1), worker(2)])
             .await
             .unwrap();
-        returning_workers::insert_batch(app.db(), Some(valid), &[worker(3)])
-            .await
-            .unwrap();
-        let counts = Counts {
-            rows_read: 2,
-            imported: 2,
-            ..Default::default()
-        };
-        import_runs::progress(app.db(), all, counts, 420)
-            .await
-            .unwrap();
+        returning_workers::insert_batch(app.db(), Some(valid), &[worker(3)]).await.unwrap();
+        let counts = Counts { rows_read: 2, imported: 2, ..Default::default() };
+        import_runs::progress(app.db(), all, counts, 420).await.unwrap();
         // The importer watches it run: a bar and the rows read; the page polls the figures.
         let page = app.get(&mut j, &format!("/imports/{all}")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("data-testid=\"import-progress\""));
         assert!(page.body.contains("value=\"420\""), "{}", page.body);
-        let p = app
-            .get(&mut j, &format!("/imports/{all}/progress"))
-            .await
-            .json();
+        let p = app.get(&mut j, &format!("/imports/{all}/progress")).await.json();
         assert_eq!(
-            (
-                p["status"].as_str(),
-                p["permille"].as_i64(),
-                p["rows_read"].as_i64()
-            ),
+            (p["status"].as_str(), p["permille"].as_i64(), p["rows_read"].as_i64()),
             (Some("running"), Some(420), Some(2))
         );
         // Not somebody else's to watch.
-        let yi = app
-            .user("yi", Role::Enterprise, Scope::Enterprise(ents[1]), false)
-            .await;
+        let yi = app.user("yi", Role::Enterprise, Scope::Enterprise(ents[1]), false).await;
         let mut y = app.session_for(yi).await;
         assert_eq!(
-            app.get(&mut y, &format!("/imports/{all}/progress"))
-                .await
-                .status,
+            app.get(&mut y, &format!("/imports/{all}/progress")).await.status,
             StatusCode::NOT_FOUND
         );
         // A beating run is left alone.
@@ -206,28 +156,15 @@ both_backends!(
         assert_eq!(yizhan_web::import_job::sweep(app.db()).await.unwrap(), 0);
         // All or nothing: its rows are gone; the valid rows stay.
         assert_eq!(workers(&app).await, 1);
-        assert!(
-            returning_workers::by_id_number(app.db(), &id_number(3))
-                .await
-                .unwrap()
-                .is_some()
-        );
+        assert!(returning_workers::by_id_number(app.db(), &id_number(3)).await.unwrap().is_some());
         let page = app.get(&mut j, &format!("/imports/{all}")).await;
         assert!(
-            page.body
-                .contains("导入中断（服务重启）：读取 2 行，导入 0 行，有问题 0 行。"),
+            page.body.contains("导入中断（服务重启）：读取 2 行，导入 0 行，有问题 0 行。"),
             "{}",
             page.body
         );
-        assert_eq!(
-            import_runs::get(app.db(), valid).await.unwrap().status,
-            "interrupted"
-        );
+        assert_eq!(import_runs::get(app.db(), valid).await.unwrap().status, "interrupted");
         // A run that was swept cannot be finished afterwards by a node that comes back.
-        assert!(
-            !import_runs::finish(app.db(), all, "done", counts, None)
-                .await
-                .unwrap()
-        );
+        assert!(!import_runs::finish(app.db(), all, "done", counts, None).await.unwrap());
     }
 );

@@ -16,10 +16,8 @@ use authz_table::{REPORT_DAY, WHO, matrix};
 
 /// Refused: 401/403/404, or a page's redirect to the login form.
 fn refused(r: &Resp) -> bool {
-    matches!(
-        r.status,
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
-    ) || (r.status == StatusCode::SEE_OTHER && r.location().starts_with("/login?next="))
+    matches!(r.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
+        || (r.status == StatusCode::SEE_OTHER && r.location().starts_with("/login?next="))
 }
 
 /// An enterprise in `street`, not yet resuming; its id.
@@ -52,25 +50,14 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     let table = matrix();
 
     // Every route the router serves has a row, and every row is a real route.
-    let served: BTreeSet<(String, String)> = app
-        .routes
-        .iter()
-        .map(|r| (r.method.to_owned(), r.path.to_owned()))
-        .collect();
-    let expected: BTreeSet<(String, String)> = table
-        .iter()
-        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
-        .collect();
+    let served: BTreeSet<(String, String)> =
+        app.routes.iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
+    let expected: BTreeSet<(String, String)> =
+        table.iter().map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned())).collect();
     let missing: Vec<_> = served.difference(&expected).collect();
-    assert!(
-        missing.is_empty(),
-        "routes without an authorization-matrix row: {missing:?}"
-    );
+    assert!(missing.is_empty(), "routes without an authorization-matrix row: {missing:?}");
     let stale: Vec<_> = expected.difference(&served).collect();
-    assert!(
-        stale.is_empty(),
-        "matrix rows for routes that do not exist: {stale:?}"
-    );
+    assert!(stale.is_empty(), "matrix rows for routes that do not exist: {stale:?}");
 
     let (street_a, street_b, st_a, st_b) = district(app.db()).await;
     // The first enterprise, in street A: the `enterprise` account (scope enterprise 1) is its own.
@@ -156,9 +143,7 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
-    let target = app
-        .user("target", Role::Viewer, Scope::District, false)
-        .await;
+    let target = app.user("target", Role::Viewer, Scope::District, false).await;
     let room_a = common::room(app.db(), st_a, "301", 2).await;
     let guest_a = common::guest(app.db(), st_a, 1).await;
     let stay_a = common::check_in(app.db(), st_a, guest_a, room_a).await;
@@ -176,10 +161,7 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
-    let cert = yizhan_store::stays::certificate_of(app.db(), stay_r)
-        .await
-        .unwrap()
-        .unwrap();
+    let cert = yizhan_store::stays::certificate_of(app.db(), stay_r).await.unwrap().unwrap();
     let fever =
         yizhan_core::health::validate_health_check(&yizhan_core::health::HealthCheckInput {
             temperature: "38.0".into(),
@@ -198,9 +180,7 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     .await
     .unwrap();
     let alert_a = alert_a.unwrap();
-    let flag_a = yizhan_store::attention::flag(app.db(), &sys, stay_a, "观察")
-        .await
-        .unwrap();
+    let flag_a = yizhan_store::attention::flag(app.db(), &sys, stay_a, "观察").await.unwrap();
     let test_a = yizhan_store::stays::tests(app.db(), stay_a).await.unwrap()[0].id;
     let token_a =
         yizhan_store::board::create_token(app.db(), &sys, Some(st_a), "TV", &"a".repeat(64))
@@ -233,9 +213,7 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
-    let d = yizhan_store::directives::get(app.db(), directive)
-        .await
-        .unwrap();
+    let d = yizhan_store::directives::get(app.db(), directive).await.unwrap();
     let directive_file = yizhan_store::directives::add_file(
         app.db(),
         &sys,
@@ -247,9 +225,7 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
-    yizhan_store::directives::publish(app.db(), &sys, directive)
-        .await
-        .unwrap();
+    yizhan_store::directives::publish(app.db(), &sys, directive).await.unwrap();
     let task_group = yizhan_store::task_groups::create(
         app.db(),
         &sys,
@@ -402,12 +378,7 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
             let r = if concrete.ends_with("/events") {
                 // An event stream never ends: judge it by its head.
                 let (status, headers) = app.get_head(&c, &concrete).await;
-                Resp {
-                    status,
-                    headers,
-                    body: String::new(),
-                    bytes: vec![],
-                }
+                Resp { status, headers, body: String::new(), bytes: vec![] }
             } else if m == Method::GET {
                 app.get(&mut c, &concrete).await
             } else if concrete.starts_with("/api/") {

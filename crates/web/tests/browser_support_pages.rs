@@ -14,10 +14,8 @@ use yizhan_store::both_backends;
 use yizhan_store::testing::TestDb;
 
 async fn no_sideways_scroll(d: &WebDriver, w: u32, what: &str) -> WebDriverResult<()> {
-    let width: i64 = d
-        .execute("return document.documentElement.scrollWidth;", vec![])
-        .await?
-        .convert()?;
+    let width: i64 =
+        d.execute("return document.documentElement.scrollWidth;", vec![]).await?.convert()?;
     assert!(width <= i64::from(w), "{what} is {width}px wide on {w}px");
     Ok(())
 }
@@ -26,10 +24,8 @@ async fn click(d: &WebDriver, css: &str) -> WebDriverResult<()> {
     d.find(By::Css(css)).await?.click().await
 }
 
-both_backends!(
-    difficulties_relief_and_indicators_on_phone_and_screen,
-    |t: TestDb| async move {
-        with_browser(
+both_backends!(difficulties_relief_and_indicators_on_phone_and_screen, |t: TestDb| async move {
+    with_browser(
             t,
             "difficulties_relief_and_indicators_on_phone_and_screen",
             |d, base, app| async move {
@@ -134,69 +130,52 @@ both_backends!(
             },
         )
         .await;
-    }
-);
+});
 
-both_backends!(
-    the_import_page_follows_a_running_run_to_its_outcome,
-    |t: TestDb| async move {
-        with_browser(
-            t,
-            "the_import_page_follows_a_running_run_to_its_outcome",
-            |d, base, app| async move {
-                let (_, jia, _) = common::enterprise_clerk(&app).await;
-                let run = yizhan_store::import_runs::start(
-                    app.db(),
-                    jia,
-                    "workers",
-                    "valid",
-                    "名单.xlsx",
-                )
-                .await
-                .unwrap();
-                let mut counts = yizhan_store::import_runs::Counts {
-                    rows_read: 40_000,
-                    imported: 39_998,
-                    rows_bad: 2,
-                    problems: 2,
-                };
-                yizhan_store::import_runs::progress(app.db(), run, counts, 400)
+both_backends!(the_import_page_follows_a_running_run_to_its_outcome, |t: TestDb| async move {
+    with_browser(
+        t,
+        "the_import_page_follows_a_running_run_to_its_outcome",
+        |d, base, app| async move {
+            let (_, jia, _) = common::enterprise_clerk(&app).await;
+            let run =
+                yizhan_store::import_runs::start(app.db(), jia, "workers", "valid", "名单.xlsx")
                     .await
                     .unwrap();
-                viewport(&d, 375, 812, true).await?;
-                sign_in(&d, &base, "jia").await?;
-                d.goto(format!("{base}/imports/{run}")).await?;
-                let bar = d
-                    .find(By::Css("[data-testid=import-progress] progress"))
-                    .await?;
-                assert_eq!(bar.attr("value").await?.as_deref(), Some("400"));
-                // The job moves on: the page's poll moves the bar without a reload.
-                counts.rows_read = 80_000;
-                counts.imported = 79_998;
-                yizhan_store::import_runs::progress(app.db(), run, counts, 800)
-                    .await
-                    .unwrap();
-                wait_text(&d, "[data-testid=import-progress] [data-read]", "80000").await?;
-                d.screenshot(&shots_dir().join(format!(
-                    "import-progress-375-{}.png",
-                    format!("{:?}", app.db().backend()).to_lowercase()
-                )))
-                .await?;
-                // It ends: the page shows the outcome by itself.
-                counts.rows_read = 100_000;
-                counts.imported = 99_998;
-                yizhan_store::import_runs::finish(app.db(), run, "done", counts, None)
-                    .await
-                    .unwrap();
-                wait_text(
-                    &d,
-                    "[data-testid=import-outcome]",
-                    "读取 100000 行，导入 99998 行，有问题 2 行。",
-                )
-                .await?;
-                Ok(())
-            },
-        )
-        .await;
-    }
-);
+            let mut counts = yizhan_store::import_runs::Counts {
+                rows_read: 40_000,
+                imported: 39_998,
+                rows_bad: 2,
+                problems: 2,
+            };
+            yizhan_store::import_runs::progress(app.db(), run, counts, 400).await.unwrap();
+            viewport(&d, 375, 812, true).await?;
+            sign_in(&d, &base, "jia").await?;
+            d.goto(format!("{base}/imports/{run}")).await?;
+            let bar = d.find(By::Css("[data-testid=import-progress] progress")).await?;
+            assert_eq!(bar.attr("value").await?.as_deref(), Some("400"));
+            // The job moves on: the page's poll moves the bar without a reload.
+            counts.rows_read = 80_000;
+            counts.imported = 79_998;
+            yizhan_store::import_runs::progress(app.db(), run, counts, 800).await.unwrap();
+            wait_text(&d, "[data-testid=import-progress] [data-read]", "80000").await?;
+            d.screenshot(&shots_dir().join(format!(
+                "import-progress-375-{}.png",
+                format!("{:?}", app.db().backend()).to_lowercase()
+            )))
+            .await?;
+            // It ends: the page shows the outcome by itself.
+            counts.rows_read = 100_000;
+            counts.imported = 99_998;
+            yizhan_store::import_runs::finish(app.db(), run, "done", counts, None).await.unwrap();
+            wait_text(
+                &d,
+                "[data-testid=import-outcome]",
+                "读取 100000 行，导入 99998 行，有问题 2 行。",
+            )
+            .await?;
+            Ok(())
+        },
+    )
+    .await;
+});

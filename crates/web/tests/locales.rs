@@ -19,14 +19,7 @@ fn used_keys(dir: &Path, out: &mut BTreeSet<String>) {
             continue;
         }
         let text = std::fs::read_to_string(&p).unwrap();
-        for marker in [
-            "t(\"",
-            "f(\"",
-            "key: \"",
-            "title: \"",
-            "\"nav.",
-            "label: \"",
-        ] {
+        for marker in ["t(\"", "f(\"", "key: \"", "title: \"", "\"nav.", "label: \""] {
             let mut rest = text.as_str();
             while let Some(i) = rest.find(marker) {
                 rest = &rest[i + marker.len()..];
@@ -52,11 +45,7 @@ fn no_key_is_defined_twice() {
         let mut seen = BTreeSet::new();
         for line in src.lines().filter(|l| !l.trim_start().starts_with('#')) {
             if let Some((k, _)) = line.split_once(" = ") {
-                assert!(
-                    seen.insert(k.trim()),
-                    "{name}: {} is defined twice",
-                    k.trim()
-                );
+                assert!(seen.insert(k.trim()), "{name}: {} is defined twice", k.trim());
             }
         }
     }
@@ -81,10 +70,7 @@ fn every_key_used_exists() {
     used_keys(&root.join("src"), &mut used);
     let zh = keys(ZH_SOURCE);
     let missing: Vec<_> = used.iter().filter(|k| !zh.contains(*k)).collect();
-    assert!(
-        missing.is_empty(),
-        "keys used but not in the locale files: {missing:?}"
-    );
+    assert!(missing.is_empty(), "keys used but not in the locale files: {missing:?}");
     assert!(used.len() > 40, "scan found {} keys", used.len());
 }
 
@@ -112,10 +98,7 @@ fn generated_keys_exist() {
         assert!(zh.contains(*k), "{k}");
     }
     for c in yizhan_core::guest::GuestCategory::ALL {
-        assert!(
-            zh.contains(&format!("guest.category.{}", c.as_str())),
-            "{c:?}"
-        );
+        assert!(zh.contains(&format!("guest.category.{}", c.as_str())), "{c:?}");
     }
     for d in yizhan_core::validate::DocType::ALL {
         assert!(zh.contains(&format!("guest.doc.{}", d.as_str())), "{d:?}");
@@ -156,10 +139,7 @@ fn generated_keys_exist() {
         assert!(zh.contains(k), "{k}");
     }
     for k in yizhan_core::station::StationKind::ALL {
-        assert!(
-            zh.contains(&format!("station.kind.{}", k.as_str())),
-            "{k:?}"
-        );
+        assert!(zh.contains(&format!("station.kind.{}", k.as_str())), "{k:?}");
     }
     for f in [
         "street_id",
@@ -209,11 +189,7 @@ fn staff_and_care_keys_exist() {
     want.extend(Direction::ALL.iter().map(|v| v.label_key()));
     want.extend(DeliveryStatus::ALL.iter().map(|v| v.label_key()));
     want.extend(yizhan_core::relatives::RULE_KEYS);
-    want.extend(
-        yizhan_core::plans::PlanKind::ALL
-            .iter()
-            .map(|v| v.label_key()),
-    );
+    want.extend(yizhan_core::plans::PlanKind::ALL.iter().map(|v| v.label_key()));
     use yizhan_core::staff::TestState;
     want.extend(
         [
@@ -350,13 +326,7 @@ fn every_field_an_error_names_has_a_label() {
                 continue;
             }
             let text = std::fs::read_to_string(&p).unwrap();
-            for marker in [
-                ".on(\"",
-                "field: \"",
-                "field: Some(\"",
-                "field: Some(\"",
-                "field(\"",
-            ] {
+            for marker in [".on(\"", "field: \"", "field: Some(\"", "field: Some(\"", "field(\""] {
                 let mut rest = text.as_str();
                 while let Some(i) = rest.find(marker) {
                     rest = &rest[i + marker.len()..];
@@ -375,10 +345,7 @@ fn every_field_an_error_names_has_a_label() {
     scan(&web.join("../core/src"), &mut fields);
     scan(&web.join("../store/src"), &mut fields);
     let zh = keys(ZH_SOURCE);
-    let missing: Vec<_> = fields
-        .iter()
-        .filter(|f| !zh.contains(&format!("field.{f}")))
-        .collect();
+    let missing: Vec<_> = fields.iter().filter(|f| !zh.contains(&format!("field.{f}"))).collect();
     assert!(missing.is_empty(), "fields without a label: {missing:?}");
     assert!(fields.len() > 80, "scan found {} fields", fields.len());
 }

@@ -63,11 +63,7 @@ pub(crate) async fn single_rooms(db: &Db, station: i64, n: usize) -> anyhow::Res
         .map_err(|e| anyhow::anyhow!("{e}"))?;
         rooms::create_many(db, &sys, station, &new).await?;
     }
-    Ok(rooms::list(db, station)
-        .await?
-        .iter()
-        .map(|r| r.id)
-        .collect())
+    Ok(rooms::list(db, station).await?.iter().map(|r| r.id).collect())
 }
 
 fn rand_suffix() -> u64 {
@@ -151,12 +147,9 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
         .database_url
         .clone()
         .unwrap_or_else(|| format!("sqlite:{}", dir.join("bench.db").display()));
-    let db = Db::connect(&ConnectOptions {
-        url: url.clone(),
-        max_connections: 8,
-    })
-    .await
-    .context("open the bench database")?;
+    let db = Db::connect(&ConnectOptions { url: url.clone(), max_connections: 8 })
+        .await
+        .context("open the bench database")?;
     yizhan_store::migrate::run(&db).await?;
     let t0 = Instant::now();
     let st = dataset(&db, o.rooms).await?;
@@ -207,11 +200,7 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
     for _ in 0..o.iterations {
         let t = Instant::now();
         let resp = app.clone().oneshot(request()).await?;
-        anyhow::ensure!(
-            resp.status().is_success(),
-            "snapshot answered {}",
-            resp.status()
-        );
+        anyhow::ensure!(resp.status().is_success(), "snapshot answered {}", resp.status());
         let _ = resp.into_body().collect().await?;
         full.push(t.elapsed());
     }
@@ -233,11 +222,8 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
         streams.push(body);
     }
     let rooms_list = rooms::list(&db, st).await?;
-    let spare = rooms_list
-        .iter()
-        .find(|r| r.occupied == 0)
-        .map(|r| r.id)
-        .unwrap_or(rooms_list[0].id);
+    let spare =
+        rooms_list.iter().find(|r| r.occupied == 0).map(|r| r.id).unwrap_or(rooms_list[0].id);
     let write_at = Instant::now();
     rooms::set_state(
         &db,
@@ -284,11 +270,7 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
             .unwrap();
         let t = Instant::now();
         let resp = app.clone().oneshot(req).await?;
-        anyhow::ensure!(
-            resp.status().is_success(),
-            "district board answered {}",
-            resp.status()
-        );
+        anyhow::ensure!(resp.status().is_success(), "district board answered {}", resp.status());
         let _ = resp.into_body().collect().await?;
         full_d.push(t.elapsed());
     }
@@ -343,10 +325,7 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
         machine(),
         ms(yizhan_web::board::live::POLL),
     );
-    write_section(
-        &format!("## Wall board ({backend},"),
-        &format!("{header}{table}\n"),
-    )?;
+    write_section(&format!("## Wall board ({backend},"), &format!("{header}{table}\n"))?;
     db.close().await;
     if o.database_url.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
@@ -365,10 +344,7 @@ pub fn write_section(marker: &str, body: &str) -> anyhow::Result<()> {
         "# Benchmarks\n\nFigures printed by the bench commands; each run replaces its own section.\n\n".into()
     });
     if let Some(start) = text.find(marker) {
-        let end = text[start + 3..]
-            .find("\n## ")
-            .map(|e| start + 3 + e + 1)
-            .unwrap_or(text.len());
+        let end = text[start + 3..].find("\n## ").map(|e| start + 3 + e + 1).unwrap_or(text.len());
         text.replace_range(start..end, "");
     }
     // Figures first, the findings drawn from them last.
@@ -403,9 +379,7 @@ pub fn reset_peak_memory() {
 
 /// The machine line of a bench section: "2 cores, AMD EPYC".
 pub fn machine() -> String {
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     format!("{cores} cores, {}", cpu_model())
 }
 

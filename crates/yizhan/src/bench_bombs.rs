@@ -84,85 +84,42 @@ const CSV: &str = "bomb.csv";
 
 fn cases() -> Vec<Case> {
     vec![
-        ("baseline: 1,000 rows of text", XLSX, false, || {
-            bombs::texts(1_000)
-        }),
-        (
-            "20,000 rows × 256 cells (the review's file)",
-            XLSX,
-            false,
-            || bombs::cells(20_000, 256),
-        ),
-        ("200,000 shared strings (the cap)", XLSX, false, || {
-            bombs::shared_strings(200_000)
-        }),
-        ("10,000,000 shared strings", XLSX, false, || {
+        ("baseline: 1,000 rows of text", XLSX, false, || bombs::texts(1_000)),
+        ("20,000 rows × 256 cells (the review's file)", XLSX, false, || bombs::cells(20_000, 256)),
+        ("200,000 shared strings (the cap)", XLSX, false, || bombs::shared_strings(200_000)),
+        ("10,000,000 shared strings", XLSX, false, || bombs::shared_strings(10_000_000)),
+        ("import baseline: 100,000 rows of text", XLSX, true, || bombs::texts(100_000)),
+        ("import: 10,000,000 shared strings (the review's file)", XLSX, true, || {
             bombs::shared_strings(10_000_000)
         }),
-        ("import baseline: 100,000 rows of text", XLSX, true, || {
-            bombs::texts(100_000)
+        ("import: 1,000,000 shared strings (the cap)", XLSX, true, || {
+            bombs::shared_strings(1_000_000)
         }),
-        (
-            "import: 10,000,000 shared strings (the review's file)",
-            XLSX,
-            true,
-            || bombs::shared_strings(10_000_000),
-        ),
-        (
-            "import: 1,000,000 shared strings (the cap)",
-            XLSX,
-            true,
-            || bombs::shared_strings(1_000_000),
-        ),
-        (
-            "import: 1,000,000 shared strings of 45 characters (at both caps)",
-            XLSX,
-            true,
-            || bombs::long_shared_strings(1_000_000, 45),
-        ),
-        (
-            "import: 1,048,576 rows × 19 cells (under the cell cap)",
-            XLSX,
-            true,
-            || bombs::cells(1 << 20, 19),
-        ),
-        (
-            "import: 1,048,576 rows × 20 cells (past the cell cap)",
-            XLSX,
-            true,
-            || bombs::cells(1 << 20, 20),
-        ),
-        (
-            "import: .csv of 200 MB with a quote left open",
-            CSV,
-            true,
-            || {
-                let mut b = b"a,\"".to_vec();
-                b.resize(200 << 20, b'x');
-                b
-            },
-        ),
+        ("import: 1,000,000 shared strings of 45 characters (at both caps)", XLSX, true, || {
+            bombs::long_shared_strings(1_000_000, 45)
+        }),
+        ("import: 1,048,576 rows × 19 cells (under the cell cap)", XLSX, true, || {
+            bombs::cells(1 << 20, 19)
+        }),
+        ("import: 1,048,576 rows × 20 cells (past the cell cap)", XLSX, true, || {
+            bombs::cells(1 << 20, 20)
+        }),
+        ("import: .csv of 200 MB with a quote left open", CSV, true, || {
+            let mut b = b"a,\"".to_vec();
+            b.resize(200 << 20, b'x');
+            b
+        }),
     ]
 }
 
 /// One case, measured in this process: a line of `seconds\tpeak MiB\tsize\toutcome`.
 async fn one(case: usize) -> anyhow::Result<()> {
-    let (_, name, import, make) = *cases()
-        .get(case)
-        .ok_or_else(|| anyhow::anyhow!("no case {case}"))?;
+    let (_, name, import, make) =
+        *cases().get(case).ok_or_else(|| anyhow::anyhow!("no case {case}"))?;
     let bytes = make();
-    let cost = if import {
-        measure_import(name, &bytes).await?
-    } else {
-        measure_small(name, &bytes)
-    };
-    println!(
-        "{}\t{}\t{}\t{}",
-        cost.took.as_secs_f64(),
-        cost.peak_mib,
-        bytes.len(),
-        cost.outcome
-    );
+    let cost =
+        if import { measure_import(name, &bytes).await? } else { measure_small(name, &bytes) };
+    println!("{}\t{}\t{}\t{}", cost.took.as_secs_f64(), cost.peak_mib, bytes.len(), cost.outcome);
     Ok(())
 }
 
@@ -179,11 +136,7 @@ pub async fn bombs(case: Option<usize>) -> anyhow::Result<()> {
         let out = std::process::Command::new(&exe)
             .args(["bench", "bombs", "--case", &i.to_string()])
             .output()?;
-        anyhow::ensure!(
-            out.status.success(),
-            "case {i}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        anyhow::ensure!(out.status.success(), "case {i}: {}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8(out.stdout)?;
         let mut f = text.trim_end().splitn(4, '\t');
         let mut next = || f.next().unwrap_or_default().to_owned();
@@ -195,11 +148,7 @@ pub async fn bombs(case: Option<usize>) -> anyhow::Result<()> {
         let line = format!(
             "| {label} | {} | {} | {took:.3} s | {:.1} | {peak:.1} MiB | {outcome} |",
             mb(size),
-            if import {
-                "import (streamed)"
-            } else {
-                "whole (results, indicators)"
-            },
+            if import { "import (streamed)" } else { "whole (results, indicators)" },
             took / baseline.max(1e-6),
         );
         println!("{line}");

@@ -39,10 +39,7 @@ impl Conn {
         let s = TcpStream::connect(addr)?;
         s.set_nodelay(true)?;
         s.set_read_timeout(Some(Duration::from_secs(30)))?;
-        Ok(Conn {
-            addr: addr.to_owned(),
-            reader: BufReader::new(s),
-        })
+        Ok(Conn { addr: addr.to_owned(), reader: BufReader::new(s) })
     }
 
     /// Returns the status, the `Set-Cookie` values and the body.
@@ -122,13 +119,7 @@ fn login(addr: &str, username: &str) -> anyhow::Result<Vec<(&'static str, String
     Ok(vec![
         ("Content-Type", "application/json".to_owned()),
         ("Cookie", format!("yz_session={session}")),
-        (
-            "X-CSRF-Token",
-            csrf["csrf_token"]
-                .as_str()
-                .context("no csrf_token")?
-                .to_owned(),
-        ),
+        ("X-CSRF-Token", csrf["csrf_token"].as_str().context("no csrf_token")?.to_owned()),
     ])
 }
 
@@ -180,10 +171,7 @@ async fn station(db: &Db, label: &str, n: usize) -> anyhow::Result<(i64, Vec<i64
             display_name: "基准前台",
             password_hash: &hash,
             must_change_password: false,
-            grants: &[Grant {
-                role: Role::StationStaff,
-                scope: Scope::Station(st),
-            }],
+            grants: &[Grant { role: Role::StationStaff, scope: Scope::Station(st) }],
         },
     )
     .await?;
@@ -226,10 +214,8 @@ async fn bare(
             .await?;
         }
         tx.execute(
-            q(
-                "INSERT INTO stay_events (stay_id, station_id, kind, room_id, detail, actor, at)
-               VALUES ($1, $2, 'check_in', $3, '{\"bed\":1}', 'bench', $4)",
-            )
+            q("INSERT INTO stay_events (stay_id, station_id, kind, room_id, detail, actor, at)
+               VALUES ($1, $2, 'check_in', $3, '{\"bed\":1}', 'bench', $4)")
             .bind(id)
             .bind(st)
             .bind(room)
@@ -243,10 +229,8 @@ async fn bare(
         )
         .await?;
         tx.execute(
-            q(
-                "INSERT INTO room_events (room_id, from_state, to_state, cause, actor, at)
-               VALUES ($1, 'ready', 'occupied', 'check_in', 'bench', $2)",
-            )
+            q("INSERT INTO room_events (room_id, from_state, to_state, cause, actor, at)
+               VALUES ($1, 'ready', 'occupied', 'check_in', 'bench', $2)")
             .bind(room)
             .bind(at),
         )
@@ -311,10 +295,7 @@ fn over_http(
         .collect();
     let mut all = Vec::new();
     for h in handles {
-        all.extend(
-            h.join()
-                .map_err(|_| anyhow::anyhow!("a client thread panicked"))??,
-        );
+        all.extend(h.join().map_err(|_| anyhow::anyhow!("a client thread panicked"))??);
     }
     let wall = started.elapsed();
     all.sort();
@@ -328,12 +309,9 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
         .database_url
         .clone()
         .unwrap_or_else(|| format!("sqlite:{}", dir.join("checkin.db").display()));
-    let db = Db::connect(&ConnectOptions {
-        url,
-        max_connections: 8,
-    })
-    .await
-    .context("open the bench database")?;
+    let db = Db::connect(&ConnectOptions { url, max_connections: 8 })
+        .await
+        .context("open the bench database")?;
     yizhan_store::migrate::run(&db).await?;
     let backend = format!("{:?}", db.backend());
     let n = o.checkins;
@@ -347,10 +325,7 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
     let (st_bare, rooms_bare, guests_bare) = station(&db, &format!("{tag}a"), n).await?;
     let (_, rooms_max, guests_max) = station(&db, &format!("{tag}b"), n).await?;
     let (_, rooms_half, guests_half) = station(&db, &format!("{tag}c"), n / 2).await?;
-    println!(
-        "dataset: 3 stations, {} rooms and guests ({backend})",
-        n * 5 / 2
-    );
+    println!("dataset: 3 stations, {} rooms and guests ({backend})", n * 5 / 2);
 
     let mut bare_times = bare(&db, st_bare, &rooms_bare, &guests_bare, (policy, &rules)).await?;
     let bare_rate = n as f64 / bare_times.iter().sum::<Duration>().as_secs_f64();
@@ -408,16 +383,9 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
          transaction after another on one connection{}. Half load is paced open-loop at half the measured \
          rate; latency counts from each check-in's planned start.\n\n",
         machine(),
-        if backend == "Sqlite" {
-            ", WAL, `synchronous=FULL`"
-        } else {
-            ""
-        },
+        if backend == "Sqlite" { ", WAL, `synchronous=FULL`" } else { "" },
     );
-    write_section(
-        &format!("## Check-in ({backend},"),
-        &format!("{header}{table}\n"),
-    )?;
+    write_section(&format!("## Check-in ({backend},"), &format!("{header}{table}\n"))?;
     db.close().await;
     if o.database_url.is_none() {
         let _ = std::fs::remove_dir_all(&dir);

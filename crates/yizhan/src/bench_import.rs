@@ -18,12 +18,8 @@ use yizhan_web::import_job::{self, Job, employers_of};
 use crate::bench::{machine, memory_kib, reset_peak_memory, write_section};
 
 const EMPLOYERS: usize = 50;
-const PROVINCES: [(&str, &str); 4] = [
-    ("云南", "昭通"),
-    ("广西", "百色"),
-    ("四川", "南充"),
-    ("湖南", "邵阳"),
-];
+const PROVINCES: [(&str, &str); 4] =
+    [("云南", "昭通"), ("广西", "百色"), ("四川", "南充"), ("湖南", "邵阳")];
 
 /// The `i`-th generated ID number: distinct for every `i` below ten million, valid check digit.
 pub(crate) fn id_number(i: usize) -> String {
@@ -73,10 +69,7 @@ async fn prepare(db: &Db) -> anyhow::Result<String> {
             display_name: "基准",
             password_hash: "-",
             must_change_password: false,
-            grants: &[Grant {
-                role: Role::Commander,
-                scope: Scope::District,
-            }],
+            grants: &[Grant { role: Role::Commander, scope: Scope::District }],
         },
     )
     .await?;
@@ -101,10 +94,7 @@ fn row(i: usize) -> [String; 9] {
 /// Writes the .csv a row at a time (never held whole in memory).
 fn write_csv(path: &std::path::Path, rows: usize) -> anyhow::Result<u64> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    writeln!(
-        out,
-        "姓名,身份证号,手机号,户籍省份,户籍城市,用工企业,返岗方式,抵达日期,状态"
-    )?;
+    writeln!(out, "姓名,身份证号,手机号,户籍省份,户籍城市,用工企业,返岗方式,抵达日期,状态")?;
     for i in 0..rows {
         writeln!(out, "{}", row(i).join(","))?;
     }
@@ -116,12 +106,9 @@ pub async fn import(rows: usize, database_url: Option<String>) -> anyhow::Result
     let dir = std::env::temp_dir().join(format!("yizhan-bench-import-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let open = |url: String| async move {
-        Db::connect(&ConnectOptions {
-            url,
-            max_connections: 8,
-        })
-        .await
-        .context("open the bench database")
+        Db::connect(&ConnectOptions { url, max_connections: 8 })
+            .await
+            .context("open the bench database")
     };
     let url = database_url
         .clone()
@@ -139,9 +126,7 @@ pub async fn import(rows: usize, database_url: Option<String>) -> anyhow::Result
     );
 
     // The import, as `yizhan import` runs it.
-    let user = users::find_by_username(&db, &who)
-        .await?
-        .context("bench account")?;
+    let user = users::find_by_username(&db, &who).await?.context("bench account")?;
     let p = users::principal(&db, &user).await?;
     let run_id = import_runs::start(&db, p.user_id, "workers", "all", "workers.csv").await?;
     let job = Job {
@@ -188,11 +173,8 @@ pub async fn import(rows: usize, database_url: Option<String>) -> anyhow::Result
             b
         }
     };
-    let ids: std::collections::HashMap<String, i64> = enterprises::list(&base_db)
-        .await?
-        .into_iter()
-        .map(|e| (e.name, e.id))
-        .collect();
+    let ids: std::collections::HashMap<String, i64> =
+        enterprises::list(&base_db).await?.into_iter().map(|e| (e.name, e.id)).collect();
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
     let mut base_took = std::time::Duration::ZERO;
     for start in (0..rows).step_by(sheet_batch()) {
@@ -245,10 +227,7 @@ pub async fn import(rows: usize, database_url: Option<String>) -> anyhow::Result
          import.\n\n",
         machine(),
     );
-    write_section(
-        &format!("## Worker import ({backend},"),
-        &format!("{header}{table}\n"),
-    )?;
+    write_section(&format!("## Worker import ({backend},"), &format!("{header}{table}\n"))?;
     db.close().await;
     base_db.close().await;
     if database_url.is_none() {
@@ -271,10 +250,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for i in (0..2_000_000).step_by(997).chain([899, 900, 10_799_999]) {
             let id = id_number(i);
-            assert!(
-                yizhan_core::validate::parse_id_card(&id, today).is_ok(),
-                "{i}: {id}"
-            );
+            assert!(yizhan_core::validate::parse_id_card(&id, today).is_ok(), "{i}: {id}");
             assert!(seen.insert(id), "{i}");
         }
     }

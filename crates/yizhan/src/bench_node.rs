@@ -42,11 +42,7 @@ fn get(addr: &str, path: &str, cookie: &str) -> anyhow::Result<(u16, usize)> {
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;
     let text = String::from_utf8_lossy(&raw);
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .context("no status line")?;
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).context("no status line")?;
     Ok((status, raw.len()))
 }
 
@@ -83,13 +79,7 @@ impl Drop for Node {
 pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
     let backend = format!("{:?}", db.backend());
     let census = scale::census(db).await?;
-    let n = |t: &str| {
-        census
-            .iter()
-            .find(|(k, _)| *k == t)
-            .map(|(_, n)| *n)
-            .unwrap_or(0)
-    };
+    let n = |t: &str| census.iter().find(|(k, _)| *k == t).map(|(_, n)| *n).unwrap_or(0);
     let bytes = scale::database_bytes(db).await?;
     let station = yizhan_store::stations::list(db)
         .await?
@@ -112,9 +102,7 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
     bare.sort();
 
     // The node: from spawn to the first answer.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let addr = format!("127.0.0.1:{port}");
     let started = Instant::now();
     let child = Command::new(std::env::current_exe()?)
@@ -163,9 +151,7 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
     let (a, cookie, clients) = (addr.clone(), format!("yz_board={st_token}"), o.clients);
     let streams =
         tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<BufReader<TcpStream>>> {
-            (0..clients)
-                .map(|_| stream(&a, &format!("/board/{station}/events"), &cookie))
-                .collect()
+            (0..clients).map(|_| stream(&a, &format!("/board/{station}/events"), &cookie)).collect()
         })
         .await??;
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -188,11 +174,7 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
         ms(first),
         ms(pct(&bare, 0.5)),
         ratio(first, pct(&bare, 0.5)),
-        latency_row(
-            &format!("district roll-up over HTTP ({size} bytes)"),
-            &http,
-            &bare
-        ),
+        latency_row(&format!("district roll-up over HTTP ({size} bytes)"), &http, &bare),
         mib(after_rollup),
         o.clients,
         mib(with_streams),
@@ -210,11 +192,7 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
         n("returning_workers"),
         bytes as f64 / 1_048_576.0
     );
-    let label = if n("stays") >= 1_000_000 {
-        "city"
-    } else {
-        "district"
-    };
+    let label = if n("stays") >= 1_000_000 { "city" } else { "district" };
     let header = format!(
         "## Node ({backend}, {label} dataset)\n\nMachine: {}. Dataset: {dataset} \
          (`yizhan demo --scale {label}`). Command: `cargo run --release -p yizhan -- --database-url URL bench node`. \
@@ -226,9 +204,6 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
         o.clients,
         o.iterations,
     );
-    write_section(
-        &format!("## Node ({backend}, {label} dataset"),
-        &format!("{header}{table}\n"),
-    )?;
+    write_section(&format!("## Node ({backend}, {label} dataset"), &format!("{header}{table}\n"))?;
     Ok(())
 }

@@ -28,12 +28,7 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct DbArgs {
     /// Database: `sqlite:PATH` (created if missing) or `postgres://USER@HOST/DB`.
-    #[arg(
-        long,
-        env = "YIZHAN_DATABASE_URL",
-        default_value = "sqlite:yizhan.db",
-        global = true
-    )]
+    #[arg(long, env = "YIZHAN_DATABASE_URL", default_value = "sqlite:yizhan.db", global = true)]
     pub database_url: String,
     /// Connection pool size per process.
     #[arg(long, env = "YIZHAN_DB_POOL", default_value_t = 8, global = true)]
@@ -292,10 +287,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
-        Command::Demo(DemoArgs {
-            scale: Some(scale),
-            fraction,
-        }) => {
+        Command::Demo(DemoArgs { scale: Some(scale), fraction }) => {
             let mut size = crate::demo_scale::Size::parse(&scale)?;
             if let Some(f) = fraction {
                 size = size.fraction(f)?;
@@ -345,11 +337,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await
         }
-        Command::Bench(BenchCmd::Checkin {
-            checkins,
-            clients,
-            bench_database_url,
-        }) => {
+        Command::Bench(BenchCmd::Checkin { checkins, clients, bench_database_url }) => {
             crate::bench_checkin::checkin(crate::bench_checkin::Options {
                 checkins,
                 clients,
@@ -357,10 +345,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await
         }
-        Command::Bench(BenchCmd::Node {
-            clients,
-            iterations,
-        }) => {
+        Command::Bench(BenchCmd::Node { clients, iterations }) => {
             let db = open(&cli.db).await?;
             let result = crate::bench_node::node(
                 &db,
@@ -374,10 +359,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             result
         }
-        Command::Bench(BenchCmd::Import {
-            rows,
-            bench_database_url,
-        }) => crate::bench_import::import(rows, bench_database_url).await,
+        Command::Bench(BenchCmd::Import { rows, bench_database_url }) => {
+            crate::bench_import::import(rows, bench_database_url).await
+        }
         Command::Bench(BenchCmd::Bombs { case }) => crate::bench_bombs::bombs(case).await,
         Command::Import(ImportCmd::Workers { file, user, mode }) => {
             let db = open(&cli.db).await?;
@@ -392,10 +376,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .with_context(|| format!("no station {id}"))?;
             }
             let token = yizhan_web::auth::password::random_token();
-            let actor = Actor {
-                user_id: None,
-                name: "cli".into(),
-            };
+            let actor = Actor { user_id: None, name: "cli".into() };
             yizhan_store::board::create_token(&db, &actor, station, &label, &token).await?;
             let path = match station {
                 Some(id) => format!("/board/{id}?token={token}"),
@@ -407,10 +388,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { file } => {
             let db = open(&cli.db).await?;
             let bytes = maintenance::sqlite_backup(&db, &file).await?;
-            println!(
-                "备份完成 / backup written: {} ({bytes} bytes, integrity ok)",
-                file.display()
-            );
+            println!("备份完成 / backup written: {} ({bytes} bytes, integrity ok)", file.display());
             Ok(())
         }
         Command::Restore { file, force } => {
@@ -419,10 +397,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("{} is not a healthy SQLite database", file.display()))?;
             if target.exists() && !force {
-                bail!(
-                    "{} exists; stop the server and add --force to replace it",
-                    target.display()
-                );
+                bail!("{} exists; stop the server and add --force to replace it", target.display());
             }
             for suffix in ["-wal", "-shm"] {
                 let side = PathBuf::from(format!("{}{suffix}", target.display()));
@@ -432,11 +407,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             std::fs::copy(&file, &target)?;
             maintenance::sqlite_integrity_check(&target).await?;
-            println!(
-                "恢复完成 / restored {} → {}",
-                file.display(),
-                target.display()
-            );
+            println!("恢复完成 / restored {} → {}", file.display(), target.display());
             Ok(())
         }
     }
@@ -444,10 +415,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn user(args: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
     let db = open(args).await?;
-    let actor = Actor {
-        user_id: None,
-        name: "cli".into(),
-    };
+    let actor = Actor { user_id: None, name: "cli".into() };
     match cmd {
         UserCmd::List => {
             for u in users::list(&db).await? {
@@ -465,12 +433,7 @@ async fn user(args: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
                 );
             }
         }
-        UserCmd::Create {
-            username,
-            name,
-            role,
-            scope,
-        } => {
+        UserCmd::Create { username, name, role, scope } => {
             let grant = parse_grant(&role, &scope).map_err(|e| anyhow::anyhow!("{e}"))?;
             let username = yizhan_core::account::normalise_username(&username)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -499,10 +462,7 @@ async fn user(args: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
             let hash = yizhan_web::auth::password::hash_blocking(&password)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             users::set_password(&db, &actor, u.id, &hash, true, None).await?;
-            println!(
-                "已重置 / reset {}; 一次性密码 / one-time password: {password}",
-                u.username
-            );
+            println!("已重置 / reset {}; 一次性密码 / one-time password: {password}", u.username);
         }
     }
     db.close().await;
@@ -521,10 +481,7 @@ mod tests {
 
     #[test]
     fn sqlite_paths() {
-        assert_eq!(
-            sqlite_path("sqlite:yizhan.db").unwrap(),
-            PathBuf::from("yizhan.db")
-        );
+        assert_eq!(sqlite_path("sqlite:yizhan.db").unwrap(), PathBuf::from("yizhan.db"));
         assert_eq!(
             sqlite_path("sqlite:///var/lib/y.db?mode=rwc").unwrap(),
             PathBuf::from("/var/lib/y.db")

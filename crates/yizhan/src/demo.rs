@@ -72,19 +72,10 @@ const STATIONS: [(&str, &str, &str, StationKind, i64, &str, &str); 5] = [
 ];
 
 pub async fn load(db: &Db) -> anyhow::Result<()> {
-    let actor = Actor {
-        user_id: None,
-        name: "demo".into(),
-    };
+    let actor = Actor { user_id: None, name: "demo".into() };
     stations::ensure_district(db, &actor, "龙岗区", "440307", &STREETS).await?;
     let streets = stations::streets(db).await?;
-    let street_id = |name: &str| {
-        streets
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| s.id)
-            .unwrap_or(0)
-    };
+    let street_id = |name: &str| streets.iter().find(|s| s.name == name).map(|s| s.id).unwrap_or(0);
     let existing = stations::list(db).await?;
     for (name, street, address, kind, capacity, contact, phone) in STATIONS {
         if existing.iter().any(|s| s.name == name) {
@@ -107,73 +98,26 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         .await?;
     }
     let all = stations::list(db).await?;
-    let zhuohui = all
-        .iter()
-        .find(|s| s.name == "卓汇健康驿站")
-        .map(|s| s.id)
-        .unwrap_or(1);
+    let zhuohui = all.iter().find(|s| s.name == "卓汇健康驿站").map(|s| s.id).unwrap_or(1);
     let jihua = street_id("吉华街道");
 
     let accounts: [(&str, &str, Role, Scope); 11] = [
         ("admin", "系统管理员", Role::Admin, Scope::District),
-        (
-            "commander",
-            "区指挥部 林指挥",
-            Role::Commander,
-            Scope::District,
-        ),
-        (
-            "jihua",
-            "吉华街道 何书记",
-            Role::Commander,
-            Scope::Street(jihua),
-        ),
-        (
-            "lead",
-            "卓汇专班 陈组长",
-            Role::StationLead,
-            Scope::Station(zhuohui),
-        ),
-        (
-            "staff",
-            "卓汇前台 刘晓",
-            Role::StationStaff,
-            Scope::Station(zhuohui),
-        ),
-        (
-            "medical",
-            "卓汇医疗组 吴医生",
-            Role::Medical,
-            Scope::Station(zhuohui),
-        ),
-        (
-            "counsellor",
-            "卓汇心理组 郑老师",
-            Role::Counsellor,
-            Scope::Station(zhuohui),
-        ),
-        (
-            "inspector",
-            "区督导组 孙督导",
-            Role::Inspector,
-            Scope::District,
-        ),
-        (
-            "enterprise",
-            "企业联络员 钱经理",
-            Role::Enterprise,
-            Scope::Enterprise(1),
-        ),
+        ("commander", "区指挥部 林指挥", Role::Commander, Scope::District),
+        ("jihua", "吉华街道 何书记", Role::Commander, Scope::Street(jihua)),
+        ("lead", "卓汇专班 陈组长", Role::StationLead, Scope::Station(zhuohui)),
+        ("staff", "卓汇前台 刘晓", Role::StationStaff, Scope::Station(zhuohui)),
+        ("medical", "卓汇医疗组 吴医生", Role::Medical, Scope::Station(zhuohui)),
+        ("counsellor", "卓汇心理组 郑老师", Role::Counsellor, Scope::Station(zhuohui)),
+        ("inspector", "区督导组 孙督导", Role::Inspector, Scope::District),
+        ("enterprise", "企业联络员 钱经理", Role::Enterprise, Scope::Enterprise(1)),
         ("viewer", "只读 冯观察", Role::Viewer, Scope::District),
         (
             "pinghu",
             "平湖驿站 黄组长",
             Role::StationLead,
             Scope::Station(
-                all.iter()
-                    .find(|s| s.name == "平湖健康驿站")
-                    .map(|s| s.id)
-                    .unwrap_or(2),
+                all.iter().find(|s| s.name == "平湖健康驿站").map(|s| s.id).unwrap_or(2),
             ),
         ),
     ];
@@ -252,11 +196,7 @@ async fn rooms_for(
             first: (floor * 100 + 1).to_string(),
             last: (floor * 100 + count).to_string(),
             beds: beds.to_string(),
-            kind: if *beds > 1 {
-                "family".into()
-            } else {
-                "single".into()
-            },
+            kind: if *beds > 1 { "family".into() } else { "single".into() },
             prefix: String::new(),
         })
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -269,10 +209,7 @@ async fn rooms_for(
 pub struct Lcg(pub u64);
 impl Lcg {
     pub fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -291,50 +228,29 @@ const GIVEN: [&str; 16] = [
 async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result<usize> {
     let floors: Vec<(i64, i64, i64)> = (3..=12).map(|f| (f, 20, 1)).collect();
     rooms_for(db, actor, station_id, &floors).await?;
-    if !guests::list(db, station_id, None, true, 1)
-        .await?
-        .is_empty()
-    {
+    if !guests::list(db, station_id, None, true, 1).await?.is_empty() {
         return Ok(guests::list(db, station_id, None, false, 5000).await?.len());
     }
     let mut rng = Lcg(20210115);
     let now = yizhan_store::db::now();
     let today = yizhan_core::time::local_date(now);
     let policies = policies::list(db).await?;
-    let policy = |code: &str| {
-        policies
-            .iter()
-            .find(|p| p.code == code)
-            .map(|p| p.id)
-            .unwrap_or(1)
-    };
+    let policy = |code: &str| policies.iter().find(|p| p.code == code).map(|p| p.id).unwrap_or(1);
     let all_rooms = rooms::list(db, station_id).await?;
     let mut in_stay = 0;
     for i in 0..158u64 {
         let driver = i % 8 != 7;
         let released = i >= 150;
-        let name = format!(
-            "{}{}",
-            SURNAMES[rng.next(16) as usize],
-            GIVEN[rng.next(16) as usize]
-        );
+        let name = format!("{}{}", SURNAMES[rng.next(16) as usize], GIVEN[rng.next(16) as usize]);
         let input = GuestInput {
-            doc_type: if driver {
-                "hk_macau_permit".into()
-            } else {
-                "passport".into()
-            },
+            doc_type: if driver { "hk_macau_permit".into() } else { "passport".into() },
             doc_number: if driver {
                 format!("H{:08}", 60_000_000 + i * 7919)
             } else {
                 format!("E{:08}", 30_000_000 + i * 104729)
             },
             name,
-            sex: Some(if rng.next(10) < 9 {
-                "male".into()
-            } else {
-                "female".into()
-            }),
+            sex: Some(if rng.next(10) < 9 { "male".into() } else { "female".into() }),
             birth_date: Some(format!(
                 "{}-{:02}-{:02}",
                 1962 + rng.next(38),
@@ -342,11 +258,7 @@ async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result
                 1 + rng.next(28)
             )),
             phone: format!("9{:07}", 1_000_000 + rng.next(8_000_000)),
-            region: if driver {
-                "香港".into()
-            } else {
-                "广东省深圳市".into()
-            },
+            region: if driver { "香港".into() } else { "广东省深圳市".into() },
             category: if driver {
                 "cross_border_driver".into()
             } else {
@@ -384,11 +296,7 @@ async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result
         let days_ago = if released { 15 } else { rng.next(13) as i64 };
         let at =
             now - chrono::Duration::days(days_ago) - chrono::Duration::hours(rng.next(10) as i64);
-        let code = if released || !driver {
-            "14+7"
-        } else {
-            "driver"
-        };
+        let code = if released || !driver { "14+7" } else { "driver" };
         let stay = stays::check_in(
             db,
             actor,
@@ -403,11 +311,7 @@ async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result
         .await?;
         // Tests due before today: sampled; results back for all but the most recent.
         let mut results = Vec::new();
-        for t in stays::tests(db, stay.id)
-            .await?
-            .into_iter()
-            .filter(|t| t.due_date < today)
-        {
+        for t in stays::tests(db, stay.id).await?.into_iter().filter(|t| t.due_date < today) {
             sampling::sample(db, actor, t.id, &format!("ZH{:06}", t.id)).await?;
             results.push((t.id, "negative".to_owned()));
         }
@@ -421,14 +325,8 @@ async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result
         }
         sampling::set_results(db, actor, &results).await?;
         if released {
-            stays::check_out(
-                db,
-                actor,
-                stay.id,
-                yizhan_core::stay::Outcome::Released,
-                None,
-            )
-            .await?;
+            stays::check_out(db, actor, stay.id, yizhan_core::stay::Outcome::Released, None)
+                .await?;
             continue;
         }
         in_stay += 1;

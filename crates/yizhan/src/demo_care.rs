@@ -34,13 +34,8 @@ pub async fn load(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result<(us
     }
     let now = yizhan_store::db::now();
     let today = yizhan_core::time::local_date(now);
-    let mut groups: Vec<(String, Pattern, i64, usize, bool)> = vec![(
-        "现场协调指挥专班".into(),
-        Pattern::TwoTwelves,
-        2,
-        COMMAND_SIZE,
-        true,
-    )];
+    let mut groups: Vec<(String, Pattern, i64, usize, bool)> =
+        vec![("现场协调指挥专班".into(), Pattern::TwoTwelves, 2, COMMAND_SIZE, true)];
     for ((name, pattern, min), size) in USUAL_GROUPS.iter().zip(GROUP_SIZES) {
         groups.push(((*name).into(), *pattern, *min, size, false));
     }
@@ -126,11 +121,7 @@ pub async fn load(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result<(us
             db,
             actor,
             station_id,
-            &NewArea {
-                name: name.into(),
-                kind,
-                every_hours: every,
-            },
+            &NewArea { name: name.into(), kind, every_hours: every },
         )
         .await?;
         disinfection::record(
@@ -162,13 +153,7 @@ pub async fn load(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result<(us
             db,
             actor,
             station_id,
-            &NewItem {
-                name: name.into(),
-                category,
-                unit: unit.into(),
-                low_threshold: low,
-                stock,
-            },
+            &NewItem { name: name.into(), category, unit: unit.into(), low_threshold: low, stock },
         )
         .await?;
     }
@@ -189,34 +174,19 @@ pub async fn load(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result<(us
         (
             PlanKind::Fever,
             "发热人员处置预案",
-            &[
-                "复测体温并记录",
-                "医疗组评估",
-                "采样送检",
-                "必要时转运发热门诊",
-            ],
+            &["复测体温并记录", "医疗组评估", "采样送检", "必要时转运发热门诊"],
             Some(45),
         ),
         (
             PlanKind::Fire,
             "火灾应急疏散预案",
-            &[
-                "发现火情立即报警",
-                "切断电源",
-                "按楼层组织疏散",
-                "清点人数并上报",
-            ],
+            &["发现火情立即报警", "切断电源", "按楼层组织疏散", "清点人数并上报"],
             Some(120),
         ),
         (
             PlanKind::Escape,
             "人员擅自外出处置预案",
-            &[
-                "立即报告警务组",
-                "调取监控确定去向",
-                "联系属地派出所",
-                "追回后重新评估管控",
-            ],
+            &["立即报告警务组", "调取监控确定去向", "联系属地派出所", "追回后重新评估管控"],
             None,
         ),
     ];

@@ -104,14 +104,8 @@ const GIVEN: [&str; 16] = [
     "伟", "志强", "家豪", "俊杰", "国华", "永明", "建军", "文辉", "嘉欣", "丽华", "子轩", "振华",
     "海峰", "锦荣", "德明", "晓东",
 ];
-const HAULIERS: [&str; 6] = [
-    "港深物流",
-    "粤港运输",
-    "鹏城货运",
-    "香江速运",
-    "湾区供应链",
-    "中港冷链",
-];
+const HAULIERS: [&str; 6] =
+    ["港深物流", "粤港运输", "鹏城货运", "香江速运", "湾区供应链", "中港冷链"];
 const INDUSTRIES: [&str; 8] = [
     "manufacturing",
     "logistics",
@@ -124,11 +118,7 @@ const INDUSTRIES: [&str; 8] = [
 ];
 
 fn name(i: usize) -> String {
-    format!(
-        "{}{}",
-        SURNAMES[i % SURNAMES.len()],
-        GIVEN[(i / SURNAMES.len()) % GIVEN.len()]
-    )
+    format!("{}{}", SURNAMES[i % SURNAMES.len()], GIVEN[(i / SURNAMES.len()) % GIVEN.len()])
 }
 
 /// The streets: Longgang's eleven for a district; for a city, eleven in each of ten districts.
@@ -139,11 +129,7 @@ fn streets(districts: usize) -> Vec<String> {
     SHENZHEN
         .iter()
         .take(districts)
-        .flat_map(|district| {
-            crate::demo::STREETS
-                .iter()
-                .map(move |s| format!("{district}{s}"))
-        })
+        .flat_map(|district| crate::demo::STREETS.iter().map(move |s| format!("{district}{s}")))
         .collect()
 }
 
@@ -157,12 +143,7 @@ struct Phase {
 
 impl Phase {
     fn new(name: &'static str, total: usize) -> Phase {
-        Phase {
-            name,
-            total: total.max(1),
-            started: Instant::now(),
-            tenth: 0,
-        }
+        Phase { name, total: total.max(1), started: Instant::now(), tenth: 0 }
     }
     fn at(&mut self, done: usize) {
         let tenth = done * 10 / self.total;
@@ -217,22 +198,14 @@ async fn station_history(
             let mainland = i.is_multiple_of(3);
             GuestRow {
                 station_id: station,
-                doc_type: if mainland {
-                    "id_card"
-                } else {
-                    "hk_macau_permit"
-                },
+                doc_type: if mainland { "id_card" } else { "hk_macau_permit" },
                 doc_number: if mainland {
                     crate::bench_import::id_number(i)
                 } else {
                     format!("H{:08}", 10_000_000 + i)
                 },
                 name: name(i),
-                sex: if i.is_multiple_of(17) {
-                    "female"
-                } else {
-                    "male"
-                },
+                sex: if i.is_multiple_of(17) { "female" } else { "male" },
                 birth_date: NaiveDate::from_ymd_opt(
                     1965 + (i % 35) as i32,
                     1 + (i % 12) as u32,
@@ -399,11 +372,7 @@ pub async fn generate(db: &Db, size: Size) -> anyhow::Result<Vec<(&'static str, 
 
     let mut phase = Phase::new("驿站", size.stations);
     let mut serial = 0usize;
-    let common = Common {
-        policy_id: row.id,
-        policy: &policy,
-        now,
-    };
+    let common = Common { policy_id: row.id, policy: &policy, now };
     for s in 0..size.stations {
         let street = &streets[s % streets.len()];
         let st = stations::create(
@@ -438,10 +407,7 @@ pub async fn generate(db: &Db, size: Size) -> anyhow::Result<Vec<(&'static str, 
         phase.at(from + rows.len());
     }
     let enterprise_ids = scale::enterprise_ids(db).await?;
-    anyhow::ensure!(
-        !enterprise_ids.is_empty(),
-        "no enterprises to employ the workers"
-    );
+    anyhow::ensure!(!enterprise_ids.is_empty(), "no enterprises to employ the workers");
 
     let mut phase = Phase::new("返岗人员", size.workers);
     let batch = 5_000;
@@ -450,11 +416,7 @@ pub async fn generate(db: &Db, size: Size) -> anyhow::Result<Vec<(&'static str, 
             .map(|i| worker(i, enterprise_ids[i % enterprise_ids.len()], today))
             .collect();
         let left_out = returning_workers::insert_batch(db, None, &rows).await?;
-        anyhow::ensure!(
-            left_out.is_empty(),
-            "{} workers already registered",
-            left_out.len()
-        );
+        anyhow::ensure!(left_out.is_empty(), "{} workers already registered", left_out.len());
         phase.at(from + rows.len());
     }
     scale::analyze(db).await?;
@@ -468,23 +430,14 @@ mod tests {
     #[test]
     fn a_city_is_ten_districts() {
         let (d, c) = (Size::district(), Size::city());
-        assert_eq!(
-            (d.stations * d.rooms_per_station, d.stays),
-            (6_000, 200_000)
-        );
+        assert_eq!((d.stations * d.rooms_per_station, d.stays), (6_000, 200_000));
         assert_eq!((d.enterprises, d.workers), (20_000, 1_000_000));
-        assert_eq!(
-            (c.stations * c.rooms_per_station, c.stays),
-            (60_000, 2_000_000)
-        );
+        assert_eq!((c.stations * c.rooms_per_station, c.stays), (60_000, 2_000_000));
         assert_eq!((c.enterprises, c.workers), (200_000, 10_000_000));
         assert_eq!(streets(1).len(), 11);
         let city = streets(10);
         assert_eq!(city.len(), 110);
-        assert_eq!(
-            city.iter().collect::<std::collections::HashSet<_>>().len(),
-            110
-        );
+        assert_eq!(city.iter().collect::<std::collections::HashSet<_>>().len(), 110);
         assert!(Size::parse("town").is_err());
     }
 
@@ -502,11 +455,7 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         for i in [0, 1, 999, 123_456, 9_999_999] {
             let e = enterprise(i, 1, today, Utc::now());
-            assert!(
-                yizhan_core::validate::parse_uscc(&e.uscc).is_ok(),
-                "{}",
-                e.uscc
-            );
+            assert!(yizhan_core::validate::parse_uscc(&e.uscc).is_ok(), "{}", e.uscc);
             let w = worker(i, 1, today);
             assert!(
                 yizhan_core::validate::parse_id_card(&w.id_number, today).is_ok(),

@@ -84,12 +84,8 @@ pub async fn load(
                 street_id: street.id.to_string(),
                 industry: industry.as_str().into(),
                 above_scale: if is_above { "on".into() } else { String::new() },
-                headcount: (if is_above {
-                    300 + rng.next(2000)
-                } else {
-                    12 + rng.next(180)
-                })
-                .to_string(),
+                headcount: (if is_above { 300 + rng.next(2000) } else { 12 + rng.next(180) })
+                    .to_string(),
                 contact_name: format!(
                     "{}经理",
                     ["陈", "李", "黄", "张", "梁", "何", "林", "郭"][rng.next(8) as usize]
@@ -106,11 +102,7 @@ pub async fn load(
                 } else {
                     String::new()
                 },
-                resumed_on: if status == "resumed" {
-                    ago(resumed_ago)
-                } else {
-                    String::new()
-                },
+                resumed_on: if status == "resumed" { ago(resumed_ago) } else { String::new() },
             };
             let e = validate_enterprise(&input, today)
                 .map_err(|e| anyhow::anyhow!("demo enterprise: {e:?}"))?;
@@ -156,11 +148,7 @@ pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
             departs_on: departs.to_string(),
             capacity: "60".into(),
             carriages: "4".into(),
-            arrival_place: if t % 2 == 0 {
-                "深圳东站".into()
-            } else {
-                "深圳北站".into()
-            },
+            arrival_place: if t % 2 == 0 { "深圳东站".into() } else { "深圳北站".into() },
             arrives_at: format!("{} 08:30", departs + chrono::Duration::days(1)),
             ..Default::default()
         };
@@ -186,9 +174,8 @@ pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
             name: format!(
                 "{}{}",
                 ["陈", "李", "黄", "张", "杨", "王", "刘", "罗", "赵", "周"][rng.next(10) as usize],
-                [
-                    "春花", "建国", "志强", "秀英", "小军", "桂兰", "德福", "海燕", "明", "丽"
-                ][rng.next(10) as usize]
+                ["春花", "建国", "志强", "秀英", "小军", "桂兰", "德福", "海燕", "明", "丽"]
+                    [rng.next(10) as usize]
             ),
             id_number,
             phone: format!(
@@ -201,11 +188,7 @@ pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
             enterprise_id: employers[(k as usize) % employers.len()].to_string(),
             transport: "train".into(),
             arrival_date: arrived.to_string(),
-            status: if rng.next(10) < 8 {
-                "at_work".into()
-            } else {
-                "arrived".into()
-            },
+            status: if rng.next(10) < 8 { "at_work".into() } else { "arrived".into() },
             health: Some("无发热、咳嗽，持健康码绿码".to_owned())
                 .filter(|_| rng.next(20) > 0)
                 .unwrap_or_default(),
@@ -226,39 +209,16 @@ pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usiz
     use yizhan_core::difficulty::{TicketInput, TicketStatus, validate_ticket};
     use yizhan_core::relief::{ReliefInput, ReliefStatus, validate_relief};
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
-    let firms: Vec<(i64, String)> = yizhan_store::enterprises::list(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e.name))
-        .collect();
+    let firms: Vec<(i64, String)> =
+        yizhan_store::enterprises::list(db).await?.into_iter().map(|e| (e.id, e.name)).collect();
     if firms.is_empty() || !yizhan_store::difficulties::list(db).await?.is_empty() {
         return Ok((0, 0, 0));
     }
     let routes = [
-        (
-            "湖南邵阳—龙岗 点对点包车",
-            "湖南 邵阳",
-            "粤B·D12345",
-            "黄师傅",
-        ),
-        (
-            "广西百色—龙岗 点对点包车",
-            "广西 百色",
-            "粤B·D67890",
-            "莫师傅",
-        ),
-        (
-            "江西赣州—龙岗 点对点包车",
-            "江西 赣州",
-            "粤B·C24680",
-            "刘师傅",
-        ),
-        (
-            "广东河源—龙岗 点对点包车",
-            "广东 河源",
-            "粤B·A13579",
-            "钟师傅",
-        ),
+        ("湖南邵阳—龙岗 点对点包车", "湖南 邵阳", "粤B·D12345", "黄师傅"),
+        ("广西百色—龙岗 点对点包车", "广西 百色", "粤B·D67890", "莫师傅"),
+        ("江西赣州—龙岗 点对点包车", "江西 赣州", "粤B·C24680", "刘师傅"),
+        ("广东河源—龙岗 点对点包车", "广东 河源", "粤B·A13579", "钟师傅"),
     ];
     for (k, (name, origin, plate, driver)) in routes.iter().enumerate() {
         let departs = today - chrono::Duration::days(5 + 4 * k as i64);
@@ -279,18 +239,9 @@ pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usiz
         yizhan_store::transports::create(db, actor, &v).await?;
     }
     let tickets = [
-        (
-            "labour",
-            "普工缺口约 80 人，外地员工尚未返岗，请协调返岗专列或本地招聘。",
-        ),
-        (
-            "transport",
-            "湖南籍员工 36 人无法买到车票，申请点对点包车接返。",
-        ),
-        (
-            "materials",
-            "上游供应商在湖北尚未复工，芯片与线材库存仅够一周。",
-        ),
+        ("labour", "普工缺口约 80 人，外地员工尚未返岗，请协调返岗专列或本地招聘。"),
+        ("transport", "湖南籍员工 36 人无法买到车票，申请点对点包车接返。"),
+        ("materials", "上游供应商在湖北尚未复工，芯片与线材库存仅够一周。"),
         ("labour", "防疫物资不足：口罩、测温枪各缺 200 个、5 把。"),
         ("transport", "货车司机跨市通行证办理慢，成品无法按期出货。"),
         ("materials", "包装纸箱供应中断，请协助对接区内供应商。"),
@@ -301,12 +252,7 @@ pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usiz
         ("materials", "进口原料清关延误，请协调海关。"),
         ("labour", "缺少持证电工 6 名。"),
     ];
-    let departments = [
-        "区人力资源局",
-        "区交通运输局",
-        "区工业和信息化局",
-        "区商务局",
-    ];
+    let departments = ["区人力资源局", "区交通运输局", "区工业和信息化局", "区商务局"];
     for (k, (category, text)) in tickets.iter().enumerate() {
         let (firm, _) = &firms[(k * 29) % firms.len()];
         let t = validate_ticket(&TicketInput {
@@ -392,10 +338,7 @@ pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usiz
 /// bottoming out in February and rebounding after. Skipped when figures exist.
 pub async fn load_indicators(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
     use yizhan_core::indicator::{Indicator, Month, NewFigure};
-    if !yizhan_store::indicators::years(db, Indicator::IndustrialAddedValue)
-        .await?
-        .is_empty()
-    {
+    if !yizhan_store::indicators::years(db, Indicator::IndustrialAddedValue).await?.is_empty() {
         return Ok(0);
     }
     // (indicator, 2019 by month in 亿元, 2020 as permille of the same month of 2019, target
@@ -405,52 +348,32 @@ pub async fn load_indicators(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
         (
             Indicator::IndustrialAddedValue,
             [170, 150, 210, 205, 212, 220, 215, 218, 222, 225, 230, 245],
-            [
-                880, 640, 1040, 1085, 1075, 1070, 1072, 1080, 1082, 1085, 1088, 1090,
-            ],
-            [
-                1030, 930, 1000, 1050, 1048, 1040, 1035, 1035, 1036, 1036, 1035, 1040,
-            ],
+            [880, 640, 1040, 1085, 1075, 1070, 1072, 1080, 1082, 1085, 1088, 1090],
+            [1030, 930, 1000, 1050, 1048, 1040, 1035, 1035, 1036, 1036, 1035, 1040],
         ),
         (
             Indicator::ImportExport,
             [300, 220, 310, 305, 315, 320, 330, 335, 330, 340, 345, 360],
-            [
-                920, 750, 880, 950, 1010, 1030, 1050, 1060, 1070, 1080, 1090, 1100,
-            ],
-            [
-                1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000,
-            ],
+            [920, 750, 880, 950, 1010, 1030, 1050, 1060, 1070, 1080, 1090, 1100],
+            [1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000],
         ),
         (
             Indicator::Exports,
             [180, 130, 186, 183, 190, 192, 198, 201, 198, 204, 207, 216],
-            [
-                930, 760, 890, 960, 1015, 1035, 1055, 1065, 1072, 1082, 1092, 1105,
-            ],
-            [
-                1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000,
-            ],
+            [930, 760, 890, 960, 1015, 1035, 1055, 1065, 1072, 1082, 1092, 1105],
+            [1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000],
         ),
         (
             Indicator::RetailSales,
             [105, 98, 96, 97, 101, 103, 102, 104, 106, 110, 112, 120],
-            [
-                900, 620, 810, 880, 930, 960, 985, 1000, 1020, 1035, 1040, 1050,
-            ],
-            [
-                1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050,
-            ],
+            [900, 620, 810, 880, 930, 960, 985, 1000, 1020, 1035, 1040, 1050],
+            [1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050, 1050],
         ),
         (
             Indicator::FixedInvestment,
             [60, 55, 88, 90, 95, 110, 92, 95, 100, 98, 102, 140],
-            [
-                850, 560, 940, 1060, 1090, 1100, 1110, 1110, 1115, 1120, 1120, 1125,
-            ],
-            [
-                1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080,
-            ],
+            [850, 560, 940, 1060, 1090, 1100, 1110, 1110, 1115, 1120, 1120, 1125],
+            [1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080, 1080],
         ),
     ];
     let mut figures = Vec::new();
@@ -458,12 +381,7 @@ pub async fn load_indicators(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
         for m in 0..12 {
             let month = |year| Month::new(year, m as u32 + 1).unwrap_or(Month { year, month: 1 });
             let last = base[m] * 100;
-            figures.push(NewFigure {
-                indicator,
-                month: month(2019),
-                value: last,
-                target: None,
-            });
+            figures.push(NewFigure { indicator, month: month(2019), value: last, target: None });
             figures.push(NewFigure {
                 indicator,
                 month: month(2020),

@@ -145,12 +145,7 @@ mod tests {
 
     #[test]
     fn the_bar_shows_share_rows_rate_and_problems() {
-        let c = Counts {
-            rows_read: 450_000,
-            imported: 449_997,
-            rows_bad: 3,
-            problems: 4,
-        };
+        let c = Counts { rows_read: 450_000, imported: 449_997, rows_bad: 3, problems: 4 };
         assert_eq!(
             Bar::line(c, 450, Duration::from_secs(10)),
             "[#########-----------]  45.0%  450000 行  45000 行/秒  有问题 3 行"

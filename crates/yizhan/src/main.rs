@@ -20,10 +20,7 @@ async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     // Benchmarks and imports log warnings only: a line per request would be the thing measured,
     // and an import draws its own progress bar.
-    let quiet = matches!(
-        cli.command,
-        cli::Command::Bench(_) | cli::Command::Import(_)
-    );
+    let quiet = matches!(cli.command, cli::Command::Bench(_) | cli::Command::Import(_));
     cli::init_logging(&cli.log_format, quiet);
     match cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

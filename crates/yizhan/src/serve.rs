@@ -23,10 +23,7 @@ async fn ensure_admin(db: &yizhan_store::Db) -> anyhow::Result<()> {
             display_name: "系统管理员",
             password_hash: &hash,
             must_change_password: true,
-            grants: &[Grant {
-                role: Role::Admin,
-                scope: Scope::District,
-            }],
+            grants: &[Grant { role: Role::Admin, scope: Scope::District }],
         },
     )
     .await?;
@@ -135,11 +132,9 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     // `into_make_service`: handing `serve` the router itself rebuilds the whole route table for
     // every connection (`with_state` per accept), 330 KiB each; 1,000 wall boards took 387 MiB.
     // With the peer's address, which per-client limits count by (`auth::client`).
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(signal);
+    let server =
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown(signal);
     tokio::select! {
         r = server.into_future() => r?,
         _ = async {

@@ -18,11 +18,8 @@ fn yizhan(db_url: &str, args: &[&str], cwd: &Path) -> (bool, String) {
         .current_dir(cwd)
         .output()
         .expect("run yizhan");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.success(), text)
 }
 
@@ -36,14 +33,8 @@ fn demo_backup_restore_and_audit_verify_on_sqlite() {
     assert!(out.contains("12 个工作组 86 名工作人员"), "{out}");
     assert!(out.contains("341 家企业"), "{out}");
     assert!(out.contains("返岗人员 738 名"), "{out}");
-    assert!(
-        out.contains("包车 4 辆, 企业困难 12 件, 惠企申请 10 份"),
-        "{out}"
-    );
-    assert!(
-        out.contains("经济指标 / economic indicators: 120 个月度数据 (2019–2020)"),
-        "{out}"
-    );
+    assert!(out.contains("包车 4 辆, 企业困难 12 件, 惠企申请 10 份"), "{out}");
+    assert!(out.contains("经济指标 / economic indicators: 120 个月度数据 (2019–2020)"), "{out}");
     assert_eq!(
         out.lines().filter(|l| l.starts_with("  ")).count(),
         11,
@@ -70,35 +61,19 @@ fn demo_backup_restore_and_audit_verify_on_sqlite() {
         ),
     )
     .unwrap();
-    let (ok, out) = yizhan(
-        url,
-        &["import", "workers", "名单.csv", "--user", "commander"],
-        &dir,
-    );
+    let (ok, out) = yizhan(url, &["import", "workers", "名单.csv", "--user", "commander"], &dir);
     assert!(!ok, "all or nothing with a bad row fails: {out}");
     assert!(out.contains("读取 3 行，导入 0 行，有问题 1 行"), "{out}");
     assert!(out.contains("第 4 行 · 手机号"), "{out}");
     let (ok, out) = yizhan(
         url,
-        &[
-            "import",
-            "workers",
-            "名单.csv",
-            "--user",
-            "commander",
-            "--mode",
-            "valid",
-        ],
+        &["import", "workers", "名单.csv", "--user", "commander", "--mode", "valid"],
         &dir,
     );
     assert!(ok, "{out}");
     assert!(out.contains("[####################] 100.0%  3 行"), "{out}");
     assert!(out.contains("读取 3 行，导入 2 行，有问题 1 行"), "{out}");
-    let (ok, out) = yizhan(
-        url,
-        &["import", "workers", "名单.csv", "--user", "viewer"],
-        &dir,
-    );
+    let (ok, out) = yizhan(url, &["import", "workers", "名单.csv", "--user", "viewer"], &dir);
     assert!(!ok && out.contains("may not register"), "{out}");
 
     let (ok, out) = yizhan(url, &["audit", "verify"], &dir);
@@ -108,32 +83,18 @@ fn demo_backup_restore_and_audit_verify_on_sqlite() {
     assert!(ok && out.contains("integrity ok"), "{out}");
     assert!(dir.join("copy.db").metadata().unwrap().len() > 10_000);
     let (ok, out) = yizhan(url, &["backup", "copy.db"], &dir);
-    assert!(
-        !ok && out.contains("already exists"),
-        "never overwrites: {out}"
-    );
+    assert!(!ok && out.contains("already exists"), "never overwrites: {out}");
 
     // Restore into a new location and read it back.
     let (ok, out) = yizhan("sqlite:restored.db", &["restore", "copy.db"], &dir);
     assert!(ok, "{out}");
     let (ok, out) = yizhan("sqlite:restored.db", &["user", "list"], &dir);
-    assert!(
-        ok && out.contains("commander") && out.contains("station_lead@station:1"),
-        "{out}"
-    );
+    assert!(ok && out.contains("commander") && out.contains("station_lead@station:1"), "{out}");
     // Restoring over an existing database needs --force; a broken file is refused.
     let (ok, out) = yizhan("sqlite:restored.db", &["restore", "copy.db"], &dir);
     assert!(!ok && out.contains("--force"), "{out}");
-    std::fs::write(
-        dir.join("junk.db"),
-        b"this is not a database at all, not even close",
-    )
-    .unwrap();
-    let (ok, out) = yizhan(
-        "sqlite:restored.db",
-        &["restore", "junk.db", "--force"],
-        &dir,
-    );
+    std::fs::write(dir.join("junk.db"), b"this is not a database at all, not even close").unwrap();
+    let (ok, out) = yizhan("sqlite:restored.db", &["restore", "junk.db", "--force"], &dir);
     assert!(!ok, "{out}");
 
     // Someone edits row 3 behind the application's back: verify fails and names the row.
@@ -147,12 +108,8 @@ fn demo_backup_restore_and_audit_verify_on_sqlite() {
         .await
         .unwrap();
         use yizhan_store::db::q;
-        db.execute(q("DROP TRIGGER audit_log_no_update"))
-            .await
-            .unwrap();
-        db.execute(q("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3"))
-            .await
-            .unwrap();
+        db.execute(q("DROP TRIGGER audit_log_no_update")).await.unwrap();
+        db.execute(q("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3")).await.unwrap();
         db.close().await;
     });
     let (ok, out) = yizhan(url, &["audit", "verify"], &dir);
@@ -180,25 +137,16 @@ fn serve_and_stop(url: &str, dir: &Path) {
         }
     };
     assert!(
-        printed
-            .iter()
-            .any(|l| l.contains("admin") && l.contains("one-time password")),
+        printed.iter().any(|l| l.contains("admin") && l.contains("one-time password")),
         "{printed:?}"
     );
     let mut s = std::net::TcpStream::connect(&addr).unwrap();
     use std::io::{Read, Write};
-    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
-    assert!(
-        resp.starts_with("HTTP/1.1 200") && resp.ends_with("ok\n"),
-        "{resp}"
-    );
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    assert!(resp.starts_with("HTTP/1.1 200") && resp.ends_with("ok\n"), "{resp}");
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     let code = child.wait().unwrap();
@@ -228,10 +176,7 @@ async fn migrate_and_serve_on_postgres() {
     })
     .await
     .unwrap();
-    assert!(
-        !dir.join("yizhan.db").exists(),
-        "no SQLite file when PostgreSQL is configured"
-    );
+    assert!(!dir.join("yizhan.db").exists(), "no SQLite file when PostgreSQL is configured");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -269,9 +214,7 @@ async fn a_change_through_one_node_reaches_a_board_on_the_other() {
     .unwrap()
     .id;
     let token = "c".repeat(64);
-    yizhan_store::board::create_token(&db, &sys, Some(st), "TV", &token)
-        .await
-        .unwrap();
+    yizhan_store::board::create_token(&db, &sys, Some(st), "TV", &token).await.unwrap();
 
     let dir = tempdir("nodes");
     let url = t.url.clone();
@@ -317,12 +260,8 @@ async fn a_change_through_one_node_reaches_a_board_on_the_other() {
             }
         }
         drop(stream);
-        let _ = Command::new("kill")
-            .args(["-TERM", &a.id().to_string()])
-            .status();
-        let _ = Command::new("kill")
-            .args(["-TERM", &b.id().to_string()])
-            .status();
+        let _ = Command::new("kill").args(["-TERM", &a.id().to_string()]).status();
+        let _ = Command::new("kill").args(["-TERM", &b.id().to_string()]).status();
         let _ = a.wait();
         let _ = b.wait();
         let _ = std::fs::remove_dir_all(&dir);
@@ -331,10 +270,7 @@ async fn a_change_through_one_node_reaches_a_board_on_the_other() {
     .await
     .unwrap();
     let (first, seen, latency) = result;
-    assert!(
-        seen > first,
-        "node B saw the audit sequence move ({first} → {seen})"
-    );
+    assert!(seen > first, "node B saw the audit sequence move ({first} → {seen})");
     let latency = latency.expect("node B's board showed the check-in made on node A");
     eprintln!("cross-node: check-in on A visible on B's board after {latency:?}");
     assert!(latency < std::time::Duration::from_secs(1), "{latency:?}");
@@ -361,10 +297,7 @@ async fn three_nodes_make_the_daily_report_once() {
             display_name: "指挥部",
             password_hash: &hash,
             must_change_password: false,
-            grants: &[Grant {
-                role: Role::Commander,
-                scope: Scope::District,
-            }],
+            grants: &[Grant { role: Role::Commander, scope: Scope::District }],
         },
     )
     .await
@@ -372,9 +305,7 @@ async fn three_nodes_make_the_daily_report_once() {
     let dir = tempdir("report-nodes");
     let url = t.url.clone();
     let nodes = tokio::task::spawn_blocking(move || {
-        (0..3)
-            .map(|_| spawn_node(&url, &dir, &["--report-at", "00:00"]).0)
-            .collect::<Vec<_>>()
+        (0..3).map(|_| spawn_node(&url, &dir, &["--report-at", "00:00"]).0).collect::<Vec<_>>()
     })
     .await
     .unwrap();

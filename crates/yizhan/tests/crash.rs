@@ -27,12 +27,7 @@ struct Acked {
 
 fn id_in(body: &str) -> Option<i64> {
     let rest = body.split("\"id\":").nth(1)?;
-    rest.trim_start()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .ok()
+    rest.trim_start().chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
 }
 
 /// Checks the file after a kill; returns the number of open stays.
@@ -48,9 +43,7 @@ async fn check(url: &str, acked: &Acked) -> i64 {
                 _ => q("SELECT id FROM stays"),
             };
             let rows: Vec<(i64,)> = db.fetch_all(sql).await.unwrap();
-            rows.into_iter()
-                .map(|(id,)| id)
-                .collect::<std::collections::HashSet<i64>>()
+            rows.into_iter().map(|(id,)| id).collect::<std::collections::HashSet<i64>>()
         }
     };
     let guests = ids("guests").await;
@@ -61,16 +54,11 @@ async fn check(url: &str, acked: &Acked) -> i64 {
     for (s, _) in &acked.stays {
         assert!(stays.contains(s), "acknowledged stay {s} lost");
     }
-    let open_ids: Vec<(i64,)> = db
-        .fetch_all(q("SELECT id FROM stays WHERE ended_at IS NULL"))
-        .await
-        .unwrap();
+    let open_ids: Vec<(i64,)> =
+        db.fetch_all(q("SELECT id FROM stays WHERE ended_at IS NULL")).await.unwrap();
     let open_ids: std::collections::HashSet<i64> = open_ids.into_iter().map(|(i,)| i).collect();
     for s in &acked.checked_out {
-        assert!(
-            !open_ids.contains(s),
-            "acknowledged check-out of stay {s} lost"
-        );
+        assert!(!open_ids.contains(s), "acknowledged check-out of stay {s} lost");
     }
     let doubled: Vec<(i64, i64)> = db
         .fetch_all(q(
@@ -111,13 +99,9 @@ fn write_load(
         let guest = format!(
             r#"{{"doc_type":"passport","doc_number":"{doc}","name":"压测{i}","sex":"male","birth_date":"1980-01-01","phone":"13800138000","region":"深圳","category":"other"}}"#
         );
-        let Some(r) = http::try_request(
-            addr,
-            "POST",
-            &format!("/api/v1/stations/{st}/guests"),
-            auth,
-            &guest,
-        ) else {
+        let Some(r) =
+            http::try_request(addr, "POST", &format!("/api/v1/stations/{st}/guests"), auth, &guest)
+        else {
             acked.lock().unwrap().cut += 1;
             return;
         };
@@ -165,10 +149,8 @@ fn write_load(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_acknowledged_write_survives_a_kill() {
-    let cycles: usize = std::env::var("YIZHAN_CRASH_CYCLES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50);
+    let cycles: usize =
+        std::env::var("YIZHAN_CRASH_CYCLES").ok().and_then(|v| v.parse().ok()).unwrap_or(50);
     let dir = tempdir("crash");
     let url = format!("sqlite:{}", dir.join("crash.db").display());
     let (st, rooms, policy) = prepare(&url, cycles as i64 * 8).await;
@@ -192,23 +174,13 @@ async fn every_acknowledged_write_survives_a_kill() {
                 let (addr, auth, rooms, acked) =
                     (addr.clone(), auth.clone(), rooms.clone(), acked.clone());
                 std::thread::spawn(move || {
-                    write_load(
-                        &addr,
-                        &auth,
-                        &rooms,
-                        st,
-                        policy,
-                        cycle as u64 * 2 + w,
-                        &acked,
-                    )
+                    write_load(&addr, &auth, &rooms, st, policy, cycle as u64 * 2 + w, &acked)
                 })
             })
             .collect();
         let wait = rand::rng().random_range(150..700);
         std::thread::sleep(Duration::from_millis(wait));
-        let _ = std::process::Command::new("kill")
-            .args(["-KILL", &node.id().to_string()])
-            .status();
+        let _ = std::process::Command::new("kill").args(["-KILL", &node.id().to_string()]).status();
         let _ = node.wait();
         for w in writers {
             w.join().expect("a writer saw a wrong answer");

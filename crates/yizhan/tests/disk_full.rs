@@ -84,31 +84,21 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers_without_a_restart() {
                 }
             }
             let (at, body) = refused.expect("writes were refused once the disk was full");
-            assert!(
-                body.contains("storage_full") && body.contains("存储空间已满"),
-                "{body}"
-            );
+            assert!(body.contains("storage_full") && body.contains("存储空间已满"), "{body}");
             // More writes keep failing the same clean way; reads go on.
             for n in at + 1..at + 4 {
                 let r = post(n);
                 assert_eq!(r.status, 503, "{}", r.body);
             }
-            let list = http::request(
-                &addr,
-                "GET",
-                &format!("/api/v1/stations/{st}/guests"),
-                &auth,
-                "",
-            );
+            let list =
+                http::request(&addr, "GET", &format!("/api/v1/stations/{st}/guests"), &auth, "");
             assert_eq!(list.status, 200, "reads work on a full disk: {}", list.body);
             // Space returns: the same process takes writes again.
             std::fs::remove_file(&ballast).unwrap();
             let again = post(at + 10);
             assert_eq!(again.status, 201, "after space returned: {}", again.body);
             acked.push(at + 10);
-            let _ = Command::new("kill")
-                .args(["-TERM", &node.id().to_string()])
-                .status();
+            let _ = Command::new("kill").args(["-TERM", &node.id().to_string()]).status();
             let _ = node.wait();
             (acked, at, taken)
         }
@@ -118,10 +108,7 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers_without_a_restart() {
         let (acked, at, taken) = result.as_ref().map_err(|e| format!("{e}"))?.clone();
         let db = open(&url).await;
         let (ok,): (String,) = db.fetch_one(q("PRAGMA integrity_check")).await.unwrap();
-        let docs: Vec<(String,)> = db
-            .fetch_all(q("SELECT doc_number FROM guests"))
-            .await
-            .unwrap();
+        let docs: Vec<(String,)> = db.fetch_all(q("SELECT doc_number FROM guests")).await.unwrap();
         db.close().await;
         Ok::<_, String>((acked, at, taken, ok, docs))
     }

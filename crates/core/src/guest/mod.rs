@@ -58,11 +58,8 @@ pub enum ExemptionStatus {
 }
 
 impl ExemptionStatus {
-    pub const ALL: [ExemptionStatus; 3] = [
-        ExemptionStatus::Valid,
-        ExemptionStatus::Suspended,
-        ExemptionStatus::Revoked,
-    ];
+    pub const ALL: [ExemptionStatus; 3] =
+        [ExemptionStatus::Valid, ExemptionStatus::Suspended, ExemptionStatus::Revoked];
     pub fn as_str(self) -> &'static str {
         match self {
             ExemptionStatus::Valid => "valid",
@@ -182,9 +179,7 @@ pub fn parse_flag(s: &str) -> Result<bool, Invalid> {
 fn parse_sex(s: &str) -> Result<Option<Sex>, Invalid> {
     match s.trim() {
         "" => Ok(None),
-        t => Sex::parse(t)
-            .map(Some)
-            .ok_or(Invalid::BadFormat { hint: "male" }),
+        t => Sex::parse(t).map(Some).ok_or(Invalid::BadFormat { hint: "male" }),
     }
 }
 
@@ -199,10 +194,7 @@ fn check_birth_date(d: NaiveDate, today: NaiveDate) -> Result<NaiveDate, Invalid
     }
     let min = min_birth_date();
     if d < min {
-        return Err(Invalid::OutOfRange {
-            min: min.to_string(),
-            max: today.to_string(),
-        });
+        return Err(Invalid::OutOfRange { min: min.to_string(), max: today.to_string() });
     }
     Ok(d)
 }
@@ -360,19 +352,14 @@ pub fn validate_guest(i: &GuestInput, today: NaiveDate) -> Result<NewGuest, Doma
     let region = required_text(&i.region, REGION_MAX).on("region")?;
     let category = match i.category.trim() {
         "" => Err(Invalid::Empty),
-        c => GuestCategory::parse(c).ok_or(Invalid::BadFormat {
-            hint: "close_contact",
-        }),
+        c => GuestCategory::parse(c).ok_or(Invalid::BadFormat { hint: "close_contact" }),
     }
     .on("category")?;
     let chronic_disease =
         optional_text(opt(&i.chronic_disease), CHRONIC_MAX).on("chronic_disease")?;
     let pregnant = parse_flag(opt(&i.pregnant)).on("pregnant")?;
     if pregnant && sex == Sex::Male {
-        return Err(DomainError::Rule {
-            field: Some("pregnant"),
-            key: "error.pregnant_male",
-        });
+        return Err(DomainError::Rule { field: Some("pregnant"), key: "error.pregnant_male" });
     }
     let medical_notes =
         optional_text(opt(&i.medical_notes), MEDICAL_NOTES_MAX).on("medical_notes")?;
@@ -429,16 +416,10 @@ fn validate_driver(i: &GuestInput, today: NaiveDate) -> Result<DriverInfo, Domai
         optional_text(opt(&i.exemption_reason), EXEMPTION_REASON_MAX).on("exemption_reason")?;
     if exemption_status != ExemptionStatus::Valid {
         if exemption_date.is_none() {
-            return Err(DomainError::Invalid {
-                field: "exemption_date",
-                error: Invalid::Empty,
-            });
+            return Err(DomainError::Invalid { field: "exemption_date", error: Invalid::Empty });
         }
         if exemption_reason.is_none() {
-            return Err(DomainError::Invalid {
-                field: "exemption_reason",
-                error: Invalid::Empty,
-            });
+            return Err(DomainError::Invalid { field: "exemption_reason", error: Invalid::Empty });
         }
     }
     Ok(DriverInfo {

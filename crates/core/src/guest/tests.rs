@@ -140,9 +140,7 @@ fn each_bad_field_is_named() {
         ("region", |i| i.region = "区".repeat(61)),
         ("category", |i| i.category = String::new()),
         ("category", |i| i.category = "tourist".into()),
-        ("chronic_disease", |i| {
-            i.chronic_disease = s(&"病".repeat(201))
-        }),
+        ("chronic_disease", |i| i.chronic_disease = s(&"病".repeat(201))),
         ("pregnant", |i| i.pregnant = s("maybe")),
         ("pregnant", |i| i.pregnant = s("on")),
         ("medical_notes", |i| i.medical_notes = s("a\u{0}b")),
@@ -184,19 +182,13 @@ fn rule_keys() {
     i.plate_hk = None;
     assert_eq!(
         validate_guest(&i, today()),
-        Err(DomainError::Rule {
-            field: Some("plate_cn"),
-            key: "error.driver_plate_required"
-        })
+        Err(DomainError::Rule { field: Some("plate_cn"), key: "error.driver_plate_required" })
     );
     let mut i = driver();
     i.pregnant = s("true");
     assert_eq!(
         validate_guest(&i, today()),
-        Err(DomainError::Rule {
-            field: Some("pregnant"),
-            key: "error.pregnant_male"
-        })
+        Err(DomainError::Rule { field: Some("pregnant"), key: "error.pregnant_male" })
     );
     i.sex = s("female");
     assert!(validate_guest(&i, today()).unwrap().pregnant);
@@ -234,28 +226,19 @@ fn id_card_mismatches_are_refused() {
     i.birth_date = None;
     assert_eq!(
         validate_guest(&i, today()),
-        Err(DomainError::Rule {
-            field: Some("sex"),
-            key: "error.id_card_sex_mismatch"
-        })
+        Err(DomainError::Rule { field: Some("sex"), key: "error.id_card_sex_mismatch" })
     );
     i.sex = s("female");
     i.birth_date = s("1949-12-30");
     assert_eq!(
         validate_guest(&i, today()),
-        Err(DomainError::Rule {
-            field: Some("birth_date"),
-            key: "error.id_card_birth_mismatch"
-        })
+        Err(DomainError::Rule { field: Some("birth_date"), key: "error.id_card_birth_mismatch" })
     );
     // A malformed typed date is reported as malformed, not as a mismatch.
     i.birth_date = s("1949-12-32");
     assert_eq!(
         validate_guest(&i, today()),
-        Err(DomainError::Invalid {
-            field: "birth_date",
-            error: Invalid::BadDate
-        })
+        Err(DomainError::Invalid { field: "birth_date", error: Invalid::BadDate })
     );
     // A bad card number is the number's fault.
     i.birth_date = None;
@@ -287,14 +270,8 @@ fn dates_and_flags() {
     assert_eq!(parse_date("２０２１－０１－０５"), Ok(date(2021, 1, 5)));
     assert_eq!(parse_date(""), Err(Invalid::Empty));
     assert_eq!(parse_date("2021-02-29"), Err(Invalid::BadDate));
-    assert_eq!(
-        parse_date("21-01-05"),
-        Err(Invalid::BadFormat { hint: DATE_HINT })
-    );
-    assert_eq!(
-        parse_date("2021-01-05T00:00"),
-        Err(Invalid::BadFormat { hint: DATE_HINT })
-    );
+    assert_eq!(parse_date("21-01-05"), Err(Invalid::BadFormat { hint: DATE_HINT }));
+    assert_eq!(parse_date("2021-01-05T00:00"), Err(Invalid::BadFormat { hint: DATE_HINT }));
     assert_eq!(parse_optional_date(" "), Ok(None));
     assert_eq!(parse_flag("on"), Ok(true));
     assert_eq!(parse_flag(""), Ok(false));
@@ -325,10 +302,7 @@ fn enum_names_round_trip() {
     for x in Sex::ALL {
         assert_eq!(Sex::parse(x.as_str()), Some(x));
     }
-    assert_eq!(
-        parse_doc_type("IdCard"),
-        Err(Invalid::BadFormat { hint: "id_card" })
-    );
+    assert_eq!(parse_doc_type("IdCard"), Err(Invalid::BadFormat { hint: "id_card" }));
 }
 
 #[test]

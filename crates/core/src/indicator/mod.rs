@@ -62,12 +62,8 @@ impl Indicator {
     /// An indicator by its code or one of its Chinese names.
     pub fn from_sheet(s: &str) -> Option<Indicator> {
         let s = s.trim();
-        Indicator::parse(s).or_else(|| {
-            Indicator::ALL
-                .iter()
-                .copied()
-                .find(|i| i.sheet_names().contains(&s))
-        })
+        Indicator::parse(s)
+            .or_else(|| Indicator::ALL.iter().copied().find(|i| i.sheet_names().contains(&s)))
     }
 }
 
@@ -85,18 +81,12 @@ impl Month {
     }
 
     pub fn of(day: NaiveDate) -> Month {
-        Month {
-            year: day.year(),
-            month: day.month(),
-        }
+        Month { year: day.year(), month: day.month() }
     }
 
     /// The same month a year earlier.
     pub fn last_year(self) -> Month {
-        Month {
-            year: self.year - 1,
-            month: self.month,
-        }
+        Month { year: self.year - 1, month: self.month }
     }
 }
 
@@ -117,20 +107,14 @@ const AMOUNT_HINT: &str = "1234.56";
 /// `2020-03`, `2020-3`, `2020/03`, `2020.3`, `2020年3月`; full-width digits folded. Not before
 /// [`FIRST_YEAR`], not after the month of `today`.
 pub fn parse_month(s: &str, today: NaiveDate) -> Result<Month, Invalid> {
-    let t: String = s
-        .trim()
-        .chars()
-        .map(crate::validate::fold_fullwidth)
-        .collect();
+    let t: String = s.trim().chars().map(crate::validate::fold_fullwidth).collect();
     let t = t.trim();
     if t.is_empty() {
         return Err(Invalid::Empty);
     }
     let bad = Invalid::BadFormat { hint: MONTH_HINT };
     let t = t.strip_suffix('月').unwrap_or(t);
-    let (y, m) = t
-        .split_once(['-', '/', '.', '年'])
-        .ok_or_else(|| bad.clone())?;
+    let (y, m) = t.split_once(['-', '/', '.', '年']).ok_or_else(|| bad.clone())?;
     if y.len() != 4
         || !(1..=2).contains(&m.len())
         || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
@@ -138,11 +122,7 @@ pub fn parse_month(s: &str, today: NaiveDate) -> Result<Month, Invalid> {
         return Err(bad);
     }
     let year: i32 = y.parse().map_err(|_| bad.clone())?;
-    let month = m
-        .parse::<u32>()
-        .ok()
-        .and_then(|m| Month::new(year, m))
-        .ok_or(Invalid::BadDate)?;
+    let month = m.parse::<u32>().ok().and_then(|m| Month::new(year, m)).ok_or(Invalid::BadDate)?;
     if year < FIRST_YEAR {
         return Err(Invalid::OutOfRange {
             min: format!("{FIRST_YEAR}-01"),
@@ -158,20 +138,13 @@ pub fn parse_month(s: &str, today: NaiveDate) -> Result<Month, Invalid> {
 /// "1234.56" (亿元) → 123456 hundredths: not negative, at most two decimals, thousands
 /// separators and full-width digits tolerated.
 pub fn parse_amount(s: &str) -> Result<i64, Invalid> {
-    let t: String = s
-        .trim()
-        .chars()
-        .map(crate::validate::fold_fullwidth)
-        .filter(|c| *c != ',')
-        .collect();
+    let t: String =
+        s.trim().chars().map(crate::validate::fold_fullwidth).filter(|c| *c != ',').collect();
     let t = t.trim();
     if t.is_empty() {
         return Err(Invalid::Empty);
     }
-    let range = || Invalid::OutOfRange {
-        min: "0".into(),
-        max: format_amount(MAX_AMOUNT),
-    };
+    let range = || Invalid::OutOfRange { min: "0".into(), max: format_amount(MAX_AMOUNT) };
     if t.starts_with('-') {
         return Err(range());
     }
@@ -191,11 +164,7 @@ pub fn parse_amount(s: &str) -> Result<i64, Invalid> {
     if whole.len() > 7 {
         return Err(range());
     }
-    let whole: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().map_err(|_| range())?
-    };
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| range())? };
     let cents: i64 = format!("{frac:0<2}").parse().map_err(|_| range())?;
     let v = whole * 100 + cents;
     if v > MAX_AMOUNT {
@@ -244,12 +213,7 @@ pub struct NewFigure {
 
 pub fn validate_figure(i: &FigureInput, today: NaiveDate) -> Result<NewFigure, DomainError> {
     let (indicator, month, value, target) = figure_fields(i, today);
-    Ok(NewFigure {
-        indicator: indicator?,
-        month: month?,
-        value: value?,
-        target: target?,
-    })
+    Ok(NewFigure { indicator: indicator?, month: month?, value: value?, target: target? })
 }
 
 type Checked<T> = Result<T, DomainError>;
@@ -258,19 +222,9 @@ type Checked<T> = Result<T, DomainError>;
 fn figure_fields(
     i: &FigureInput,
     today: NaiveDate,
-) -> (
-    Checked<Indicator>,
-    Checked<Month>,
-    Checked<i64>,
-    Checked<Option<i64>>,
-) {
+) -> (Checked<Indicator>, Checked<Month>, Checked<i64>, Checked<Option<i64>>) {
     (
-        parse_choice(
-            &i.indicator,
-            Indicator::from_sheet,
-            "industrial_added_value",
-        )
-        .on("indicator"),
+        parse_choice(&i.indicator, Indicator::from_sheet, "industrial_added_value").on("indicator"),
         parse_month(&i.month, today).on("month"),
         parse_amount(&i.value).on("value"),
         if i.target_value.trim().is_empty() {
@@ -336,12 +290,9 @@ pub fn check_rows(
         };
         let (indicator, month, value, target) = figure_fields(&input, today);
         let figure = match (indicator, month, value, target) {
-            (Ok(indicator), Ok(month), Ok(value), Ok(target)) => Some(NewFigure {
-                indicator,
-                month,
-                value,
-                target,
-            }),
+            (Ok(indicator), Ok(month), Ok(value), Ok(target)) => {
+                Some(NewFigure { indicator, month, value, target })
+            }
             (i, m, v, t) => {
                 for e in [i.err(), m.err(), v.err(), t.err()].into_iter().flatten() {
                     problem(e);
@@ -380,8 +331,7 @@ pub fn pct_of_target(value: i64, target: Option<i64>) -> Option<i64> {
 
 /// Growth of `value` over `base` in permille: None when there is no base (or it is zero).
 pub fn growth(value: i64, base: Option<i64>) -> Option<i64> {
-    base.filter(|b| *b > 0)
-        .map(|b| ratio_permille(value - b, b))
+    base.filter(|b| *b > 0).map(|b| ratio_permille(value - b, b))
 }
 
 fn ratio_permille(num: i64, den: i64) -> i64 {
@@ -434,11 +384,8 @@ pub fn year_table(year: i32, figures: &[Figure]) -> Vec<MonthRow> {
     let this: Vec<Option<i64>> = months.iter().map(|m| value(*m)).collect();
     let last: Vec<Option<i64>> = months.iter().map(|m| value(m.last_year())).collect();
     let (ytd, ytd_last) = (year_to_date(&this), year_to_date(&last));
-    let yoy: Vec<Option<i64>> = this
-        .iter()
-        .zip(&last)
-        .map(|(v, l)| v.and_then(|v| growth(v, *l)))
-        .collect();
+    let yoy: Vec<Option<i64>> =
+        this.iter().zip(&last).map(|(v, l)| v.and_then(|v| growth(v, *l))).collect();
     let troughs = troughs(&yoy);
     months
         .iter()

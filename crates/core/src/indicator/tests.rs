@@ -21,10 +21,7 @@ fn months_are_parsed_in_the_usual_spellings_and_never_in_the_future() {
         let m = parse_month(s, today).unwrap_or_else(|e| panic!("{s}: {e}"));
         assert_eq!((m.year, m.month), want, "{s}");
     }
-    assert_eq!(
-        parse_month("2020-03", today).unwrap().to_string(),
-        "2020-03"
-    );
+    assert_eq!(parse_month("2020-03", today).unwrap().to_string(), "2020-03");
     for (s, e) in [
         ("", Invalid::Empty),
         ("2020", Invalid::BadFormat { hint: MONTH_HINT }),
@@ -34,13 +31,7 @@ fn months_are_parsed_in_the_usual_spellings_and_never_in_the_future() {
         ("2020-13", Invalid::BadDate),
         ("2020-00", Invalid::BadDate),
         ("2021-02", Invalid::FutureDate),
-        (
-            "1999-12",
-            Invalid::OutOfRange {
-                min: "2000-01".into(),
-                max: "2021-01".into(),
-            },
-        ),
+        ("1999-12", Invalid::OutOfRange { min: "2000-01".into(), max: "2021-01".into() }),
     ] {
         assert_eq!(parse_month(s, today), Err(e), "{s:?}");
     }
@@ -64,27 +55,9 @@ fn amounts_are_exact_hundredths() {
     for (s, e) in [
         ("", Invalid::Empty),
         ("12.345", Invalid::TooManyDecimals { max: 2 }),
-        (
-            "-1",
-            Invalid::OutOfRange {
-                min: "0".into(),
-                max: "1000000.00".into(),
-            },
-        ),
-        (
-            "1000000.01",
-            Invalid::OutOfRange {
-                min: "0".into(),
-                max: "1000000.00".into(),
-            },
-        ),
-        (
-            "99999999999999999999",
-            Invalid::OutOfRange {
-                min: "0".into(),
-                max: "1000000.00".into(),
-            },
-        ),
+        ("-1", Invalid::OutOfRange { min: "0".into(), max: "1000000.00".into() }),
+        ("1000000.01", Invalid::OutOfRange { min: "0".into(), max: "1000000.00".into() }),
+        ("99999999999999999999", Invalid::OutOfRange { min: "0".into(), max: "1000000.00".into() }),
         ("12a", Invalid::BadChars { found: 'a' }),
         ("1.2.3", Invalid::BadFormat { hint: AMOUNT_HINT }),
         (".5", Invalid::BadFormat { hint: AMOUNT_HINT }),
@@ -123,51 +96,15 @@ fn a_figure_is_checked_field_by_field() {
         ..good.clone()
     };
     let f = validate_figure(&with_target, today).unwrap();
-    assert_eq!(
-        (f.indicator, f.target),
-        (Indicator::ImportExport, Some(20_000))
-    );
+    assert_eq!((f.indicator, f.target), (Indicator::ImportExport, Some(20_000)));
     for (bad, field) in [
-        (
-            FigureInput {
-                indicator: "GDP".into(),
-                ..good.clone()
-            },
-            "indicator",
-        ),
-        (
-            FigureInput {
-                month: "2021-01".into(),
-                ..good.clone()
-            },
-            "month",
-        ),
-        (
-            FigureInput {
-                value: "-3".into(),
-                ..good.clone()
-            },
-            "value",
-        ),
-        (
-            FigureInput {
-                value: "".into(),
-                ..good.clone()
-            },
-            "value",
-        ),
-        (
-            FigureInput {
-                target_value: "1.234".into(),
-                ..good.clone()
-            },
-            "target_value",
-        ),
+        (FigureInput { indicator: "GDP".into(), ..good.clone() }, "indicator"),
+        (FigureInput { month: "2021-01".into(), ..good.clone() }, "month"),
+        (FigureInput { value: "-3".into(), ..good.clone() }, "value"),
+        (FigureInput { value: "".into(), ..good.clone() }, "value"),
+        (FigureInput { target_value: "1.234".into(), ..good.clone() }, "target_value"),
     ] {
-        assert_eq!(
-            validate_figure(&bad, today).unwrap_err().field(),
-            Some(field)
-        );
+        assert_eq!(validate_figure(&bad, today).unwrap_err().field(), Some(field));
     }
     for i in Indicator::ALL {
         assert_eq!(Indicator::from_sheet(i.sheet_names()[0]), Some(*i));
@@ -179,11 +116,7 @@ fn a_figure_is_checked_field_by_field() {
 #[test]
 fn shares_and_growth_are_rounded_half_away_from_zero() {
     assert_eq!(pct_of_target(10_450, Some(10_000)), Some(1045));
-    assert_eq!(
-        pct_of_target(9_999, Some(10_000)),
-        Some(1000),
-        "99.99% shows as 100.0%"
-    );
+    assert_eq!(pct_of_target(9_999, Some(10_000)), Some(1000), "99.99% shows as 100.0%");
     assert_eq!(pct_of_target(5, Some(0)), None);
     assert_eq!(pct_of_target(5, None), None);
     assert_eq!(growth(11_000, Some(10_000)), Some(100));
@@ -197,55 +130,22 @@ fn shares_and_growth_are_rounded_half_away_from_zero() {
 #[test]
 fn troughs_are_where_falling_growth_turns_up() {
     let s = |v: &[Option<i64>]| {
-        troughs(v)
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| **t)
-            .map(|(i, _)| i)
-            .collect::<Vec<_>>()
+        troughs(v).iter().enumerate().filter(|(_, t)| **t).map(|(i, _)| i).collect::<Vec<_>>()
     };
     assert_eq!(s(&[Some(50), Some(30), Some(10), Some(20)]), [2]);
     assert_eq!(s(&[Some(-100), Some(-300), Some(-200), Some(-50)]), [1]);
-    assert_eq!(
-        s(&[Some(50), Some(30), Some(30), Some(40)]),
-        [2],
-        "flat bottom"
-    );
-    assert_eq!(
-        s(&[Some(1), Some(2), Some(3)]),
-        Vec::<usize>::new(),
-        "rising only"
-    );
-    assert_eq!(
-        s(&[Some(3), Some(2), Some(1)]),
-        Vec::<usize>::new(),
-        "still falling"
-    );
-    assert_eq!(
-        s(&[Some(30), Some(10), None, Some(20)]),
-        Vec::<usize>::new(),
-        "gap"
-    );
-    assert_eq!(
-        s(&[None, Some(10), Some(20)]),
-        Vec::<usize>::new(),
-        "no fall seen"
-    );
-    assert_eq!(
-        s(&[Some(5), Some(1), Some(4), Some(2), Some(6)]),
-        [1, 3],
-        "W: two troughs"
-    );
+    assert_eq!(s(&[Some(50), Some(30), Some(30), Some(40)]), [2], "flat bottom");
+    assert_eq!(s(&[Some(1), Some(2), Some(3)]), Vec::<usize>::new(), "rising only");
+    assert_eq!(s(&[Some(3), Some(2), Some(1)]), Vec::<usize>::new(), "still falling");
+    assert_eq!(s(&[Some(30), Some(10), None, Some(20)]), Vec::<usize>::new(), "gap");
+    assert_eq!(s(&[None, Some(10), Some(20)]), Vec::<usize>::new(), "no fall seen");
+    assert_eq!(s(&[Some(5), Some(1), Some(4), Some(2), Some(6)]), [1, 3], "W: two troughs");
     assert!(troughs(&[]).is_empty());
 }
 
 #[test]
 fn the_year_table_compares_with_target_and_last_year() {
-    let f = |y, m, value, target| Figure {
-        month: Month::new(y, m).unwrap(),
-        value,
-        target,
-    };
+    let f = |y, m, value, target| Figure { month: Month::new(y, m).unwrap(), value, target };
     let figures = [
         f(2019, 1, 10_000, None),
         f(2019, 2, 10_000, None),
@@ -264,26 +164,14 @@ fn the_year_table_compares_with_target_and_last_year() {
         (t[0].pct_of_target, t[0].met, t[0].yoy, t[0].ytd),
         (Some(900), Some(false), Some(-100), Some(9_000))
     );
+    assert_eq!((t[1].yoy, t[1].ytd, t[1].ytd_yoy), (Some(-400), Some(15_000), Some(-250)));
     assert_eq!(
-        (t[1].yoy, t[1].ytd, t[1].ytd_yoy),
-        (Some(-400), Some(15_000), Some(-250))
-    );
-    assert_eq!(
-        (
-            t[2].met,
-            t[2].yoy,
-            t[2].ytd,
-            t[2].ytd_last_year,
-            t[2].ytd_yoy
-        ),
+        (t[2].met, t[2].yoy, t[2].ytd, t[2].ytd_last_year, t[2].ytd_yoy),
         (Some(true), Some(50), Some(25_500), Some(30_000), Some(-150))
     );
     assert!(t[1].trough && !t[0].trough && !t[2].trough);
     // April missing: no year to date from there on; May has no last year.
-    assert_eq!(
-        (t[3].value, t[3].ytd, t[3].last_year),
-        (None, None, Some(10_000))
-    );
+    assert_eq!((t[3].value, t[3].ytd, t[3].last_year), (None, None, Some(10_000)));
     assert_eq!((t[4].ytd, t[4].yoy, t[4].met), (None, None, Some(true)));
     assert_eq!(t[11].value, None);
 }
@@ -292,10 +180,7 @@ fn the_year_table_compares_with_target_and_last_year() {
 fn an_import_reports_every_problem_of_every_row() {
     let today = day("2020-12-31");
     let text = |v: &[&str]| v.iter().map(|c| (*c).to_owned()).collect::<Vec<String>>();
-    assert_eq!(
-        map_headers(&text(&["指标", "本月值"])).unwrap_err(),
-        ["月份"]
-    );
+    assert_eq!(map_headers(&text(&["指标", "本月值"])).unwrap_err(), ["月份"]);
     let mapping = map_headers(&text(&["指标", "月份", "完成值", "目标值", "备注"])).unwrap();
     let rows = vec![
         text(&["规上工业增加值", "2020-03", "212.5", "200", "x"]),
@@ -307,13 +192,8 @@ fn an_import_reports_every_problem_of_every_row() {
     ];
     let (good, errors) = check_rows(&mapping, &rows, today);
     assert_eq!(
-        good.iter()
-            .map(|(r, f)| (*r, f.month.to_string(), f.value))
-            .collect::<Vec<_>>(),
-        [
-            (2, "2020-03".to_owned(), 21_250),
-            (5, "2020-03".to_owned(), 30_000)
-        ]
+        good.iter().map(|(r, f)| (*r, f.month.to_string(), f.value)).collect::<Vec<_>>(),
+        [(2, "2020-03".to_owned(), 21_250), (5, "2020-03".to_owned(), 30_000)]
     );
     let got: Vec<(usize, &str, Option<&str>)> = errors
         .iter()

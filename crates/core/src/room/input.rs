@@ -38,9 +38,8 @@ pub struct NewRoom {
 
 fn room_number_chars(s: &str) -> Result<String, Invalid> {
     let n = normalise_code(s);
-    if let Some(c) = n
-        .chars()
-        .find(|c| !(c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '-'))
+    if let Some(c) =
+        n.chars().find(|c| !(c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '-'))
     {
         return Err(Invalid::BadChars { found: c });
     }
@@ -55,9 +54,7 @@ pub fn parse_room_number(s: &str) -> Result<String, Invalid> {
         return Err(Invalid::Empty);
     }
     if n.chars().count() > MAX_NUMBER_CHARS {
-        return Err(Invalid::TooLong {
-            max: MAX_NUMBER_CHARS,
-        });
+        return Err(Invalid::TooLong { max: MAX_NUMBER_CHARS });
     }
     if n.starts_with('-') {
         return Err(Invalid::BadFormat { hint: "301" });
@@ -87,13 +84,7 @@ pub fn validate_room(i: &RoomInput) -> Result<NewRoom, DomainError> {
     let beds = parse_beds(&i.beds).on("beds")?;
     let kind = parse_kind(&i.kind).on("kind")?;
     let note = optional_text(&i.note, 200).on("note")?;
-    Ok(NewRoom {
-        number,
-        floor,
-        beds,
-        kind,
-        note,
-    })
+    Ok(NewRoom { number, floor, beds, kind, note })
 }
 
 /// Many rooms of one floor at once: numbers `prefix + n` for n in `from..=to`.
@@ -126,10 +117,7 @@ pub fn validate_bulk(i: &BulkRoomsInput) -> Result<Vec<NewRoom>, DomainError> {
     if !(from..=last).contains(&to) {
         return Err(DomainError::Invalid {
             field: "last",
-            error: Invalid::OutOfRange {
-                min: from.to_string(),
-                max: last.to_string(),
-            },
+            error: Invalid::OutOfRange { min: from.to_string(), max: last.to_string() },
         });
     }
     let beds = parse_beds(&i.beds).on("beds")?;
@@ -141,11 +129,7 @@ pub fn validate_bulk(i: &BulkRoomsInput) -> Result<Vec<NewRoom>, DomainError> {
             error: Invalid::BadFormat { hint: "A" },
         });
     }
-    let width = if from_text.starts_with('0') {
-        from_text.len()
-    } else {
-        0
-    };
+    let width = if from_text.starts_with('0') { from_text.len() } else { 0 };
     let length_field = if prefix.is_empty() { "last" } else { "prefix" };
     (from..=to)
         .map(|n| {
@@ -153,18 +137,10 @@ pub fn validate_bulk(i: &BulkRoomsInput) -> Result<Vec<NewRoom>, DomainError> {
             if number.chars().count() > MAX_NUMBER_CHARS {
                 return Err(DomainError::Invalid {
                     field: length_field,
-                    error: Invalid::TooLong {
-                        max: MAX_NUMBER_CHARS,
-                    },
+                    error: Invalid::TooLong { max: MAX_NUMBER_CHARS },
                 });
             }
-            Ok(NewRoom {
-                number,
-                floor,
-                beds,
-                kind,
-                note: None,
-            })
+            Ok(NewRoom { number, floor, beds, kind, note: None })
         })
         .collect()
 }
@@ -191,9 +167,8 @@ pub fn validate_state_change(
     from: RoomState,
     occupied_beds: i64,
 ) -> Result<NewStateChange, DomainError> {
-    let to = RoomState::parse(i.state.trim())
-        .ok_or(Invalid::BadFormat { hint: "ready" })
-        .on("state")?;
+    let to =
+        RoomState::parse(i.state.trim()).ok_or(Invalid::BadFormat { hint: "ready" }).on("state")?;
     let reason = required_text(&i.reason, 200).on("reason")?;
     check_transition(from, to, Cause::Manual, occupied_beds)?;
     Ok(NewStateChange { to, reason })

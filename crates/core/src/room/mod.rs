@@ -199,10 +199,7 @@ pub const RULE_KEYS: &[&str] = &[
 ];
 
 fn refuse(key: &'static str) -> Result<(), DomainError> {
-    Err(DomainError::Rule {
-        field: Some("state"),
-        key,
-    })
+    Err(DomainError::Rule { field: Some("state"), key })
 }
 
 /// Whether `from → to` is allowed for `cause`. `occupied_beds` is the number of
@@ -297,12 +294,7 @@ pub fn check_check_in(
     beds: i64,
     occupied_before: i64,
 ) -> Result<RoomState, DomainError> {
-    check_transition(
-        state,
-        RoomState::Occupied,
-        Cause::CheckIn,
-        occupied_before + 1,
-    )?;
+    check_transition(state, RoomState::Occupied, Cause::CheckIn, occupied_before + 1)?;
     if occupied_before >= beds {
         refuse(KEY_FULL)?;
     }
@@ -331,10 +323,7 @@ mod tests {
 
     fn key_of(r: Result<(), DomainError>) -> Result<(), &'static str> {
         r.map_err(|e| match e {
-            DomainError::Rule {
-                field: Some("state"),
-                key,
-            } => key,
+            DomainError::Rule { field: Some("state"), key } => key,
             other => panic!("unexpected error {other:?}"),
         })
     }
@@ -358,30 +347,10 @@ mod tests {
             (Occupied, Maintenance, 2, Err(KEY_OCCUPIED)),
             (Occupied, Sealed, 2, Ok(())),
             (AwaitingDisinfection, Ready, 0, Err(KEY_NEEDS_DISINFECTION)),
-            (
-                AwaitingDisinfection,
-                Occupied,
-                0,
-                Err(KEY_OCCUPY_BY_CHECK_IN),
-            ),
-            (
-                AwaitingDisinfection,
-                AwaitingDisinfection,
-                0,
-                Err(KEY_SAME_STATE),
-            ),
-            (
-                AwaitingDisinfection,
-                Disinfected,
-                0,
-                Err(KEY_NEEDS_DISINFECTION_RECORD),
-            ),
-            (
-                AwaitingDisinfection,
-                Maintenance,
-                0,
-                Err(KEY_NEEDS_DISINFECTION),
-            ),
+            (AwaitingDisinfection, Occupied, 0, Err(KEY_OCCUPY_BY_CHECK_IN)),
+            (AwaitingDisinfection, AwaitingDisinfection, 0, Err(KEY_SAME_STATE)),
+            (AwaitingDisinfection, Disinfected, 0, Err(KEY_NEEDS_DISINFECTION_RECORD)),
+            (AwaitingDisinfection, Maintenance, 0, Err(KEY_NEEDS_DISINFECTION)),
             (AwaitingDisinfection, Sealed, 0, Ok(())),
             (Disinfected, Ready, 0, Err(KEY_NEEDS_VERIFICATION)),
             (Disinfected, Occupied, 0, Err(KEY_OCCUPY_BY_CHECK_IN)),
@@ -399,12 +368,7 @@ mod tests {
             (Sealed, Ready, 0, Err(KEY_SEALED)),
             (Sealed, Occupied, 0, Err(KEY_SEALED)),
             (Sealed, AwaitingDisinfection, 0, Ok(())),
-            (
-                Sealed,
-                AwaitingDisinfection,
-                1,
-                Err(KEY_SEALED_TRANSFER_FIRST),
-            ),
+            (Sealed, AwaitingDisinfection, 1, Err(KEY_SEALED_TRANSFER_FIRST)),
             (Sealed, Disinfected, 0, Err(KEY_SEALED)),
             (Sealed, Maintenance, 0, Err(KEY_SEALED)),
             (Sealed, Sealed, 0, Err(KEY_SAME_STATE)),
@@ -412,10 +376,7 @@ mod tests {
         // Every (from, to) pair appears at least once.
         for from in RoomState::ALL {
             for to in RoomState::ALL {
-                assert!(
-                    t.iter().any(|r| r.0 == from && r.1 == to),
-                    "{from:?} → {to:?} missing"
-                );
+                assert!(t.iter().any(|r| r.0 == from && r.1 == to), "{from:?} → {to:?} missing");
             }
         }
         for &(from, to, beds, want) in t {
@@ -430,77 +391,29 @@ mod tests {
         let t: &[Row] = &[
             (Ready, Occupied, Cause::CheckIn, 1, Ok(())),
             (Occupied, Occupied, Cause::CheckIn, 2, Ok(())),
-            (
-                AwaitingDisinfection,
-                Occupied,
-                Cause::CheckIn,
-                1,
-                Err(KEY_NOT_READY),
-            ),
+            (AwaitingDisinfection, Occupied, Cause::CheckIn, 1, Err(KEY_NOT_READY)),
             (Disinfected, Occupied, Cause::CheckIn, 1, Err(KEY_NOT_READY)),
             (Maintenance, Occupied, Cause::CheckIn, 1, Err(KEY_NOT_READY)),
             (Sealed, Occupied, Cause::CheckIn, 1, Err(KEY_SEALED)),
             (Ready, Sealed, Cause::CheckIn, 1, Err(KEY_TRANSITION)),
             (Ready, Ready, Cause::CheckIn, 1, Err(KEY_SAME_STATE)),
             (Occupied, AwaitingDisinfection, Cause::CheckOut, 0, Ok(())),
-            (
-                Occupied,
-                AwaitingDisinfection,
-                Cause::CheckOut,
-                1,
-                Err(KEY_OCCUPIED),
-            ),
+            (Occupied, AwaitingDisinfection, Cause::CheckOut, 1, Err(KEY_OCCUPIED)),
             (Occupied, Occupied, Cause::CheckOut, 1, Ok(())),
             (Occupied, Occupied, Cause::CheckOut, 0, Err(KEY_TRANSITION)),
             (Occupied, Ready, Cause::CheckOut, 0, Err(KEY_OCCUPIED)),
             (Sealed, Sealed, Cause::CheckOut, 0, Ok(())),
-            (
-                Sealed,
-                AwaitingDisinfection,
-                Cause::CheckOut,
-                0,
-                Err(KEY_SEALED),
-            ),
-            (
-                Ready,
-                AwaitingDisinfection,
-                Cause::CheckOut,
-                0,
-                Err(KEY_TRANSITION),
-            ),
+            (Sealed, AwaitingDisinfection, Cause::CheckOut, 0, Err(KEY_SEALED)),
+            (Ready, AwaitingDisinfection, Cause::CheckOut, 0, Err(KEY_TRANSITION)),
             (Ready, Sealed, Cause::Positive, 0, Ok(())),
             (Occupied, Sealed, Cause::Positive, 2, Ok(())),
             (Sealed, Sealed, Cause::Positive, 2, Ok(())),
             (Occupied, Ready, Cause::Positive, 2, Err(KEY_TRANSITION)),
-            (
-                AwaitingDisinfection,
-                Disinfected,
-                Cause::Disinfected,
-                0,
-                Ok(()),
-            ),
-            (
-                AwaitingDisinfection,
-                Ready,
-                Cause::Disinfected,
-                0,
-                Err(KEY_NEEDS_EVALUATION),
-            ),
+            (AwaitingDisinfection, Disinfected, Cause::Disinfected, 0, Ok(())),
+            (AwaitingDisinfection, Ready, Cause::Disinfected, 0, Err(KEY_NEEDS_EVALUATION)),
             (Sealed, Disinfected, Cause::Disinfected, 0, Err(KEY_SEALED)),
-            (
-                Occupied,
-                Disinfected,
-                Cause::Disinfected,
-                1,
-                Err(KEY_TRANSITION),
-            ),
-            (
-                Disinfected,
-                Disinfected,
-                Cause::Disinfected,
-                0,
-                Err(KEY_SAME_STATE),
-            ),
+            (Occupied, Disinfected, Cause::Disinfected, 1, Err(KEY_TRANSITION)),
+            (Disinfected, Disinfected, Cause::Disinfected, 0, Err(KEY_SAME_STATE)),
         ];
         for &(from, to, cause, beds, want) in t {
             let got = key_of(check_transition(from, to, cause, beds));
@@ -531,16 +444,10 @@ mod tests {
         assert_eq!(allowed_manual_targets(Ready, 0), vec![Maintenance, Sealed]);
         assert_eq!(allowed_manual_targets(Occupied, 1), vec![Sealed]);
         // Terminal disinfection moves on only through its record and a second person's check.
-        assert_eq!(
-            allowed_manual_targets(AwaitingDisinfection, 0),
-            vec![Sealed]
-        );
+        assert_eq!(allowed_manual_targets(AwaitingDisinfection, 0), vec![Sealed]);
         assert_eq!(allowed_manual_targets(Disinfected, 0), vec![Sealed]);
         assert_eq!(allowed_manual_targets(Maintenance, 0), vec![Ready, Sealed]);
-        assert_eq!(
-            allowed_manual_targets(Sealed, 0),
-            vec![AwaitingDisinfection]
-        );
+        assert_eq!(allowed_manual_targets(Sealed, 0), vec![AwaitingDisinfection]);
         assert!(allowed_manual_targets(Sealed, 1).is_empty());
     }
 
@@ -549,13 +456,7 @@ mod tests {
         assert_eq!(check_check_in(Ready, 2, 0), Ok(Occupied));
         assert_eq!(check_check_in(Occupied, 2, 1), Ok(Occupied));
         let full = check_check_in(Occupied, 2, 2).unwrap_err();
-        assert_eq!(
-            full,
-            DomainError::Rule {
-                field: Some("state"),
-                key: KEY_FULL
-            }
-        );
+        assert_eq!(full, DomainError::Rule { field: Some("state"), key: KEY_FULL });
         assert!(check_check_in(Maintenance, 2, 0).is_err());
         assert!(check_check_in(Sealed, 2, 0).is_err());
 
@@ -712,32 +613,21 @@ mod tests {
 
     #[test]
     fn manual_change_needs_a_reason() {
-        let ok = StateChangeInput {
-            state: "maintenance".into(),
-            reason: "空调维修".into(),
-        };
+        let ok = StateChangeInput { state: "maintenance".into(), reason: "空调维修".into() };
         assert_eq!(
             validate_state_change(&ok, Ready, 0),
-            Ok(NewStateChange {
-                to: Maintenance,
-                reason: "空调维修".into()
-            })
+            Ok(NewStateChange { to: Maintenance, reason: "空调维修".into() })
         );
         let e = validate_state_change(&ok, Occupied, 1).unwrap_err();
         assert_eq!(e.field(), Some("state"));
         let mut no_reason = ok.clone();
         no_reason.reason = " ".into();
         assert_eq!(
-            validate_state_change(&no_reason, Ready, 0)
-                .unwrap_err()
-                .field(),
+            validate_state_change(&no_reason, Ready, 0).unwrap_err().field(),
             Some("reason")
         );
         let mut bad = ok;
         bad.state = "clean".into();
-        assert_eq!(
-            validate_state_change(&bad, Ready, 0).unwrap_err().field(),
-            Some("state")
-        );
+        assert_eq!(validate_state_change(&bad, Ready, 0).unwrap_err().field(), Some("state"));
     }
 }

@@ -18,38 +18,24 @@ pub fn check(demand: &Demand, assignments: &[Assignment]) -> Vec<Conflict> {
 
     for a in assignments {
         if !members.contains(&a.member) {
-            conflicts.push(Conflict::NotMember {
-                member: a.member,
-                date: a.date,
-                shift: a.shift,
-            });
+            conflicts.push(Conflict::NotMember { member: a.member, date: a.date, shift: a.shift });
         }
         if days_off.contains(&(a.member, a.date)) {
-            conflicts.push(Conflict::OnDayOff {
-                member: a.member,
-                date: a.date,
-            });
+            conflicts.push(Conflict::OnDayOff { member: a.member, date: a.date });
         }
     }
 
     // (member, date, shift) → (copies, whether the roster holds one).
     let mut seen: BTreeMap<(i64, NaiveDate, u8), (u32, bool)> = BTreeMap::new();
     let context = demand.before.iter().filter(|a| a.date < demand.from);
-    for (a, in_roster) in context
-        .map(|a| (a, false))
-        .chain(assignments.iter().map(|a| (a, true)))
-    {
+    for (a, in_roster) in context.map(|a| (a, false)).chain(assignments.iter().map(|a| (a, true))) {
         let e = seen.entry((a.member, a.date, a.shift)).or_default();
         e.0 += 1;
         e.1 |= in_roster;
     }
     for (&(member, date, shift), &(copies, in_roster)) in &seen {
         if copies > 1 && in_roster {
-            conflicts.push(Conflict::DoubleBooked {
-                member,
-                date,
-                shift,
-            });
+            conflicts.push(Conflict::DoubleBooked { member, date, shift });
         }
     }
 
@@ -81,12 +67,7 @@ pub fn check(demand: &Demand, assignments: &[Assignment]) -> Vec<Conflict> {
             let shift = shift as u8;
             let have = headcount.get(&(date, shift)).copied().unwrap_or(0);
             if have < need {
-                conflicts.push(Conflict::Understaffed {
-                    date,
-                    shift,
-                    have,
-                    need,
-                });
+                conflicts.push(Conflict::Understaffed { date, shift, have, need });
             }
         }
     }
@@ -114,11 +95,7 @@ fn person_rules(demand: &Demand, member: i64, shifts: &mut [Placed], out: &mut V
     for p in shifts.iter() {
         if let (Some(end), true) = (latest_end, p.in_roster) {
             if p.start < end {
-                out.push(Conflict::DoubleBooked {
-                    member,
-                    date: p.date,
-                    shift: p.shift,
-                });
+                out.push(Conflict::DoubleBooked { member, date: p.date, shift: p.shift });
             } else if p.start - end < min_rest {
                 out.push(Conflict::ShortRest {
                     member,
@@ -141,11 +118,7 @@ fn person_rules(demand: &Demand, member: i64, shifts: &mut [Placed], out: &mut V
         }
     }
     over_limit(&nights, rules.max_consecutive_nights, |date, nights| {
-        out.push(Conflict::TooManyNights {
-            member,
-            date,
-            nights,
-        })
+        out.push(Conflict::TooManyNights { member, date, nights })
     });
     over_limit(&work, rules.max_consecutive_work_days, |date, days| {
         out.push(Conflict::TooManyWorkDays { member, date, days })
@@ -158,11 +131,7 @@ fn over_limit(dates: &BTreeMap<NaiveDate, bool>, limit: u32, mut f: impl FnMut(N
     let mut previous: Option<i64> = None;
     for (&date, &in_roster) in dates {
         let day = day_number(date);
-        run = if previous == Some(day - 1) {
-            run.saturating_add(1)
-        } else {
-            1
-        };
+        run = if previous == Some(day - 1) { run.saturating_add(1) } else { 1 };
         previous = Some(day);
         if run > limit && in_roster {
             f(date, run);

@@ -36,11 +36,8 @@ pub fn generate(demand: &Demand) -> Plan {
         }
     }
 
-    let days_off: HashSet<(i64, i64)> = demand
-        .days_off
-        .iter()
-        .map(|&(m, d)| (m, day_number(d)))
-        .collect();
+    let days_off: HashSet<(i64, i64)> =
+        demand.days_off.iter().map(|&(m, d)| (m, day_number(d))).collect();
     let need = demand.min_per_shift as usize;
     let mut assignments = Vec::new();
     let mut conflicts = Vec::new();
@@ -64,11 +61,7 @@ pub fn generate(demand: &Demand) -> Plan {
             for &i in &eligible {
                 people[i].take(day, end, def.night);
                 people[i].shifts += 1;
-                assignments.push(Assignment {
-                    member: people[i].id,
-                    date,
-                    shift,
-                });
+                assignments.push(Assignment { member: people[i].id, date, shift });
             }
             if eligible.len() < need {
                 conflicts.push(Conflict::Understaffed {
@@ -82,10 +75,7 @@ pub fn generate(demand: &Demand) -> Plan {
     }
     assignments.sort_by_key(|a| (a.date, a.shift, a.member));
     sort_conflicts(&mut conflicts);
-    Plan {
-        assignments,
-        conflicts,
-    }
+    Plan { assignments, conflicts }
 }
 
 /// What the rules need to know about one member's past, as of the slot being filled.
@@ -121,18 +111,13 @@ impl Person {
             Some(d) if d == day - 1 => run.saturating_add(1),
             _ => 1,
         };
-        let nights = if night {
-            extend(self.last_night, self.nights)
-        } else {
-            0
-        };
+        let nights = if night { extend(self.last_night, self.nights) } else { 0 };
         (nights, extend(self.last_work, self.work_days))
     }
 
     fn may_take(&self, rules: &Rules, day: i64, start: i64, night: bool) -> bool {
-        let rested = self
-            .last_end
-            .is_none_or(|end| start - end >= i64::from(rules.min_rest_hours) * 60);
+        let rested =
+            self.last_end.is_none_or(|end| start - end >= i64::from(rules.min_rest_hours) * 60);
         let (nights, work_days) = self.runs_with(day, night);
         rested
             && nights <= rules.max_consecutive_nights

@@ -38,39 +38,14 @@ pub struct ShiftDef {
 }
 
 const THREE_EIGHTS: [ShiftDef; 3] = [
-    ShiftDef {
-        key: "night",
-        start_minute: 0,
-        minutes: 8 * 60,
-        night: true,
-    },
-    ShiftDef {
-        key: "day",
-        start_minute: 8 * 60,
-        minutes: 8 * 60,
-        night: false,
-    },
-    ShiftDef {
-        key: "evening",
-        start_minute: 16 * 60,
-        minutes: 8 * 60,
-        night: false,
-    },
+    ShiftDef { key: "night", start_minute: 0, minutes: 8 * 60, night: true },
+    ShiftDef { key: "day", start_minute: 8 * 60, minutes: 8 * 60, night: false },
+    ShiftDef { key: "evening", start_minute: 16 * 60, minutes: 8 * 60, night: false },
 ];
 
 const TWO_TWELVES: [ShiftDef; 2] = [
-    ShiftDef {
-        key: "day",
-        start_minute: 8 * 60,
-        minutes: 12 * 60,
-        night: false,
-    },
-    ShiftDef {
-        key: "night",
-        start_minute: 20 * 60,
-        minutes: 12 * 60,
-        night: true,
-    },
+    ShiftDef { key: "day", start_minute: 8 * 60, minutes: 12 * 60, night: false },
+    ShiftDef { key: "night", start_minute: 20 * 60, minutes: 12 * 60, night: true },
 ];
 
 impl Pattern {
@@ -115,11 +90,7 @@ pub struct Rules {
 
 impl Default for Rules {
     fn default() -> Self {
-        Rules {
-            min_rest_hours: 12,
-            max_consecutive_nights: 3,
-            max_consecutive_work_days: 6,
-        }
+        Rules { min_rest_hours: 12, max_consecutive_nights: 3, max_consecutive_work_days: 6 }
     }
 }
 
@@ -278,13 +249,7 @@ impl Conflict {
     }
     /// By date, shift (date-level conflicts first), member (shift-level first), then kind.
     fn sort_key(&self) -> (NaiveDate, Option<u8>, Option<i64>, u8, i64) {
-        (
-            self.date(),
-            self.shift(),
-            self.member(),
-            self.ordinal(),
-            self.severity(),
-        )
+        (self.date(), self.shift(), self.member(), self.ordinal(), self.severity())
     }
 }
 
@@ -303,12 +268,7 @@ pub struct Plan {
 
 /// Bad input to [`generate`]; the first problem found, in form order.
 pub fn validate(demand: &Demand) -> Result<(), DomainError> {
-    let rule = |field, key| {
-        Err(DomainError::Rule {
-            field: Some(field),
-            key,
-        })
-    };
+    let rule = |field, key| Err(DomainError::Rule { field: Some(field), key });
     if demand.days == 0 || demand.days > MAX_DAYS {
         return rule("days", "error.roster_days_range");
     }
@@ -335,10 +295,7 @@ pub fn validate_assignments(pattern: Pattern, roster: &[Assignment]) -> Result<(
     if roster.iter().all(|a| pattern.shift(a.shift).is_some()) {
         Ok(())
     } else {
-        Err(DomainError::Rule {
-            field: Some("shift"),
-            key: "error.roster_unknown_shift",
-        })
+        Err(DomainError::Rule { field: Some("shift"), key: "error.roster_unknown_shift" })
     }
 }
 
@@ -392,16 +349,9 @@ pub fn swap(
     let was = check(demand, roster);
     let introduced: Vec<Conflict> = check(demand, &next)
         .into_iter()
-        .filter(|c| {
-            !was.iter()
-                .any(|w| w.same_place(c) && w.severity() >= c.severity())
-        })
+        .filter(|c| !was.iter().any(|w| w.same_place(c) && w.severity() >= c.severity()))
         .collect();
-    if introduced.is_empty() {
-        Ok(next)
-    } else {
-        Err(introduced)
-    }
+    if introduced.is_empty() { Ok(next) } else { Err(introduced) }
 }
 
 /// The smallest group size for which [`generate`] is guaranteed a roster without conflicts

@@ -20,11 +20,7 @@ pub(super) fn at(day: u32, hour: u32) -> NaiveDateTime {
 }
 
 pub(super) fn a(member: i64, day: u32, shift: u8) -> Assignment {
-    Assignment {
-        member,
-        date: d(day),
-        shift,
-    }
+    Assignment { member, date: d(day), shift }
 }
 
 pub(super) fn demand(pattern: Pattern, members: &[i64], from: u32, days: u32) -> Demand<'_> {
@@ -56,9 +52,7 @@ fn shifts_tile_the_day() {
         assert_eq!(s.iter().map(|d| d.minutes).sum::<u32>(), 24 * 60, "{p:?}");
         for (i, def) in s.iter().enumerate() {
             assert!(def.start_minute < 24 * 60, "{p:?} {}", def.key);
-            let next = s
-                .get(i + 1)
-                .map_or(s[0].start_minute + 24 * 60, |n| n.start_minute);
+            let next = s.get(i + 1).map_or(s[0].start_minute + 24 * 60, |n| n.start_minute);
             assert_eq!(def.start_minute + def.minutes, next, "{p:?} {}", def.key);
             // min_members assumes equal slots.
             assert_eq!(def.minutes, s[0].minutes, "{p:?}");
@@ -86,10 +80,7 @@ fn pattern_names_round_trip() {
 #[test]
 fn intervals() {
     assert_eq!(interval(ThreeEights, &a(1, 5, NIGHT)), (at(5, 0), at(5, 8)));
-    assert_eq!(
-        interval(ThreeEights, &a(1, 5, EVENING)),
-        (at(5, 16), at(6, 0))
-    );
+    assert_eq!(interval(ThreeEights, &a(1, 5, EVENING)), (at(5, 16), at(6, 0)));
     assert_eq!(interval(TwoTwelves, &a(1, 5, D12)), (at(5, 8), at(5, 20)));
     assert_eq!(interval(TwoTwelves, &a(1, 5, N12)), (at(5, 20), at(6, 8)));
     let (s, e) = interval(TwoTwelves, &a(1, 5, 7));
@@ -109,23 +100,13 @@ fn on_duty_is_half_open() {
     assert_eq!(on_duty(TwoTwelves, &roster, at(4, 3)), []);
 
     let roster = [a(1, 5, NIGHT), a(2, 5, NIGHT), a(3, 4, EVENING)];
-    assert_eq!(
-        on_duty(ThreeEights, &roster, at(5, 0)),
-        [a(1, 5, NIGHT), a(2, 5, NIGHT)]
-    );
+    assert_eq!(on_duty(ThreeEights, &roster, at(5, 0)), [a(1, 5, NIGHT), a(2, 5, NIGHT)]);
     assert_eq!(on_duty(ThreeEights, &roster, at(4, 23)), [a(3, 4, EVENING)]);
 }
 
 /// 3 people, 3 days of two-twelves, one a shift, a full day apart each time.
 pub(super) fn clean_two_twelves() -> Vec<Assignment> {
-    vec![
-        a(1, 1, D12),
-        a(2, 1, N12),
-        a(3, 2, D12),
-        a(1, 2, N12),
-        a(2, 3, D12),
-        a(3, 3, N12),
-    ]
+    vec![a(1, 1, D12), a(2, 1, N12), a(3, 2, D12), a(1, 2, N12), a(2, 3, D12), a(3, 3, N12)]
 }
 
 #[test]
@@ -141,27 +122,12 @@ fn understaffed() {
     let dm = demand(TwoTwelves, &[1, 2, 3], 1, 3);
     assert_eq!(
         check(&dm, &roster),
-        [Conflict::Understaffed {
-            date: d(2),
-            shift: N12,
-            have: 0,
-            need: 1
-        }]
+        [Conflict::Understaffed { date: d(2), shift: N12, have: 0, need: 1 }]
     );
-    let dm = Demand {
-        min_per_shift: 2,
-        ..dm
-    };
+    let dm = Demand { min_per_shift: 2, ..dm };
     let c = check(&dm, &clean_two_twelves());
     assert_eq!(c.len(), 6);
-    assert!(c.iter().all(|c| matches!(
-        c,
-        Conflict::Understaffed {
-            have: 1,
-            need: 2,
-            ..
-        }
-    )));
+    assert!(c.iter().all(|c| matches!(c, Conflict::Understaffed { have: 1, need: 2, .. })));
 }
 
 #[test]
@@ -171,57 +137,24 @@ fn rest_at_the_minimum_is_enough() {
     let dm = demand(TwoTwelves, &[1], 1, 2);
     assert_eq!(person_conflicts(&dm, &roster), []);
     // Shifts are whole hours apart, so "11 h" is the same as requiring one hour more.
-    let dm = Demand {
-        rules: Rules {
-            min_rest_hours: 13,
-            ..Rules::default()
-        },
-        ..dm
-    };
+    let dm = Demand { rules: Rules { min_rest_hours: 13, ..Rules::default() }, ..dm };
     assert_eq!(
         person_conflicts(&dm, &roster),
-        [Conflict::ShortRest {
-            member: 1,
-            date: d(2),
-            shift: D12,
-            rest_hours: 12
-        }]
+        [Conflict::ShortRest { member: 1, date: d(2), shift: D12, rest_hours: 12 }]
     );
 }
 
 #[test]
 fn three_eights_evening_then_morning_is_short() {
     let dm = demand(ThreeEights, &[1], 1, 2);
-    let short = |shift, rest_hours| Conflict::ShortRest {
-        member: 1,
-        date: d(2),
-        shift,
-        rest_hours,
-    };
-    assert_eq!(
-        person_conflicts(&dm, &[a(1, 1, EVENING), a(1, 2, NIGHT)]),
-        [short(NIGHT, 0)]
-    );
-    assert_eq!(
-        person_conflicts(&dm, &[a(1, 1, EVENING), a(1, 2, DAY)]),
-        [short(DAY, 8)]
-    );
-    assert_eq!(
-        person_conflicts(&dm, &[a(1, 1, EVENING), a(1, 2, EVENING)]),
-        []
-    );
+    let short =
+        |shift, rest_hours| Conflict::ShortRest { member: 1, date: d(2), shift, rest_hours };
+    assert_eq!(person_conflicts(&dm, &[a(1, 1, EVENING), a(1, 2, NIGHT)]), [short(NIGHT, 0)]);
+    assert_eq!(person_conflicts(&dm, &[a(1, 1, EVENING), a(1, 2, DAY)]), [short(DAY, 8)]);
+    assert_eq!(person_conflicts(&dm, &[a(1, 1, EVENING), a(1, 2, EVENING)]), []);
     // Rest 0 allows back-to-back shifts but never the same hours twice.
-    let lax = Demand {
-        rules: Rules {
-            min_rest_hours: 0,
-            ..Rules::default()
-        },
-        ..dm
-    };
-    assert_eq!(
-        person_conflicts(&lax, &[a(1, 1, EVENING), a(1, 2, NIGHT)]),
-        []
-    );
+    let lax = Demand { rules: Rules { min_rest_hours: 0, ..Rules::default() }, ..dm };
+    assert_eq!(person_conflicts(&lax, &[a(1, 1, EVENING), a(1, 2, NIGHT)]), []);
 }
 
 #[test]
@@ -233,23 +166,12 @@ fn three_nights_ok_four_not() {
     assert_eq!(
         person_conflicts(&dm, &nights),
         [
-            Conflict::TooManyNights {
-                member: 1,
-                date: d(4),
-                nights: 4
-            },
-            Conflict::TooManyNights {
-                member: 1,
-                date: d(5),
-                nights: 5
-            },
+            Conflict::TooManyNights { member: 1, date: d(4), nights: 4 },
+            Conflict::TooManyNights { member: 1, date: d(5), nights: 5 },
         ]
     );
     // A break resets the run.
-    let nights: Vec<_> = [1, 2, 3, 5, 6, 7]
-        .into_iter()
-        .map(|day| a(1, day, NIGHT))
-        .collect();
+    let nights: Vec<_> = [1, 2, 3, 5, 6, 7].into_iter().map(|day| a(1, day, NIGHT)).collect();
     let dm = demand(ThreeEights, &[1], 1, 7);
     assert_eq!(person_conflicts(&dm, &nights), []);
     // Two-twelves nights cross midnight but still count by the date they start.
@@ -257,11 +179,7 @@ fn three_nights_ok_four_not() {
     let nights: Vec<_> = (1..=4).map(|day| a(1, day, N12)).collect();
     assert_eq!(
         person_conflicts(&dm, &nights),
-        [Conflict::TooManyNights {
-            member: 1,
-            date: d(4),
-            nights: 4
-        }]
+        [Conflict::TooManyNights { member: 1, date: d(4), nights: 4 }]
     );
 }
 
@@ -273,52 +191,23 @@ fn six_work_days_ok_seven_not() {
     let days: Vec<_> = (1..=7).map(|day| a(1, day, D12)).collect();
     assert_eq!(
         person_conflicts(&dm, &days),
-        [Conflict::TooManyWorkDays {
-            member: 1,
-            date: d(7),
-            days: 7
-        }]
+        [Conflict::TooManyWorkDays { member: 1, date: d(7), days: 7 }]
     );
 }
 
 #[test]
 fn day_off_double_booking_and_outsiders() {
     let off = [(1, d(2))];
-    let dm = Demand {
-        days_off: &off,
-        ..demand(TwoTwelves, &[1, 2], 1, 2)
-    };
-    let roster = [
-        a(1, 1, D12),
-        a(1, 2, N12),
-        a(2, 1, N12),
-        a(2, 1, N12),
-        a(9, 2, D12),
-    ];
+    let dm = Demand { days_off: &off, ..demand(TwoTwelves, &[1, 2], 1, 2) };
+    let roster = [a(1, 1, D12), a(1, 2, N12), a(2, 1, N12), a(2, 1, N12), a(9, 2, D12)];
     assert_eq!(
         check(&dm, &roster),
         [
-            Conflict::DoubleBooked {
-                member: 2,
-                date: d(1),
-                shift: N12
-            },
-            Conflict::OnDayOff {
-                member: 1,
-                date: d(2)
-            },
+            Conflict::DoubleBooked { member: 2, date: d(1), shift: N12 },
+            Conflict::OnDayOff { member: 1, date: d(2) },
             // The outsider does not count towards the headcount.
-            Conflict::Understaffed {
-                date: d(2),
-                shift: D12,
-                have: 0,
-                need: 1
-            },
-            Conflict::NotMember {
-                member: 9,
-                date: d(2),
-                shift: D12
-            },
+            Conflict::Understaffed { date: d(2), shift: D12, have: 0, need: 1 },
+            Conflict::NotMember { member: 9, date: d(2), shift: D12 },
         ]
     );
 }
@@ -326,17 +215,9 @@ fn day_off_double_booking_and_outsiders() {
 #[test]
 fn sorted_by_date_shift_member() {
     let dm = demand(ThreeEights, &[1, 2], 1, 2);
-    let roster = [
-        a(2, 2, NIGHT),
-        a(1, 2, DAY),
-        a(1, 1, EVENING),
-        a(2, 1, EVENING),
-    ];
+    let roster = [a(2, 2, NIGHT), a(1, 2, DAY), a(1, 1, EVENING), a(2, 1, EVENING)];
     let c = check(&dm, &roster);
-    let keys: Vec<_> = c
-        .iter()
-        .map(|c| (c.date(), c.shift(), c.member()))
-        .collect();
+    let keys: Vec<_> = c.iter().map(|c| (c.date(), c.shift(), c.member())).collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
@@ -360,61 +241,31 @@ fn rules_hold_across_the_start_of_the_period() {
         // On or after `from`: ignored as context.
         a(4, 5, NIGHT),
     ];
-    let dm = Demand {
-        before: &before,
-        ..demand(ThreeEights, &[1, 2, 3, 4], 5, 1)
-    };
+    let dm = Demand { before: &before, ..demand(ThreeEights, &[1, 2, 3, 4], 5, 1) };
     let roster = [a(1, 5, NIGHT), a(2, 5, NIGHT), a(4, 5, DAY)];
     assert_eq!(
         person_conflicts(&dm, &roster),
         [
-            Conflict::TooManyNights {
-                member: 2,
-                date: d(5),
-                nights: 4
-            },
-            Conflict::ShortRest {
-                member: 1,
-                date: d(5),
-                shift: NIGHT,
-                rest_hours: 0
-            },
+            Conflict::TooManyNights { member: 2, date: d(5), nights: 4 },
+            Conflict::ShortRest { member: 1, date: d(5), shift: NIGHT, rest_hours: 0 },
         ]
     );
 
     let before: Vec<_> = (1..=6).map(|day| a(1, day, D12)).collect();
-    let dm = Demand {
-        before: &before,
-        ..demand(TwoTwelves, &[1], 7, 1)
-    };
+    let dm = Demand { before: &before, ..demand(TwoTwelves, &[1], 7, 1) };
     assert_eq!(
         person_conflicts(&dm, &[a(1, 7, N12)]),
-        [Conflict::TooManyWorkDays {
-            member: 1,
-            date: d(7),
-            days: 7
-        }]
+        [Conflict::TooManyWorkDays { member: 1, date: d(7), days: 7 }]
     );
 
     // A two-twelves night before `from` ends at 08:00 on `from`.
     let before = [a(1, 6, N12)];
-    let dm = Demand {
-        before: &before,
-        ..demand(TwoTwelves, &[1], 7, 1)
-    };
+    let dm = Demand { before: &before, ..demand(TwoTwelves, &[1], 7, 1) };
     assert_eq!(
         person_conflicts(&dm, &[a(1, 7, D12)]),
-        [Conflict::ShortRest {
-            member: 1,
-            date: d(7),
-            shift: D12,
-            rest_hours: 0
-        }]
+        [Conflict::ShortRest { member: 1, date: d(7), shift: D12, rest_hours: 0 }]
     );
-    let plan = generate(&Demand {
-        min_per_shift: 1,
-        ..dm
-    });
+    let plan = generate(&Demand { min_per_shift: 1, ..dm });
     assert!(!plan.assignments.contains(&a(1, 7, D12)));
     assert!(plan.assignments.contains(&a(1, 7, N12)));
 }

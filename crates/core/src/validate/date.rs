@@ -29,10 +29,7 @@ pub fn horizon(today: NaiveDate) -> NaiveDate {
 /// `d` if it lies in `min..=max`; otherwise the range, for the message.
 pub fn within(d: NaiveDate, min: NaiveDate, max: NaiveDate) -> Result<NaiveDate, Invalid> {
     if d < min || d > max {
-        return Err(Invalid::OutOfRange {
-            min: min.to_string(),
-            max: max.to_string(),
-        });
+        return Err(Invalid::OutOfRange { min: min.to_string(), max: max.to_string() });
     }
     Ok(d)
 }
@@ -77,20 +74,11 @@ mod tests {
         let today = d("2026-03-10");
         assert_eq!(happened_on(d("2026-03-10"), today), Ok(d("2026-03-10")));
         assert_eq!(happened_on(d("2020-01-01"), today), Ok(d("2020-01-01")));
-        assert_eq!(
-            happened_on(d("2026-03-11"), today),
-            Err(Invalid::FutureDate)
-        );
-        assert_eq!(
-            happened_on(d("9999-12-31"), today),
-            Err(Invalid::FutureDate)
-        );
+        assert_eq!(happened_on(d("2026-03-11"), today), Err(Invalid::FutureDate));
+        assert_eq!(happened_on(d("9999-12-31"), today), Err(Invalid::FutureDate));
         assert_eq!(
             happened_on(d("2019-12-31"), today),
-            Err(Invalid::OutOfRange {
-                min: "2020-01-01".into(),
-                max: "2026-03-10".into()
-            })
+            Err(Invalid::OutOfRange { min: "2020-01-01".into(), max: "2026-03-10".into() })
         );
         assert!(happened_on(d("0001-01-01"), today).is_err());
     }
@@ -102,10 +90,7 @@ mod tests {
         assert_eq!(planned_for(d("2021-01-25"), today), Ok(d("2021-01-25")));
         assert_eq!(
             planned_for(d("2027-03-12"), today),
-            Err(Invalid::OutOfRange {
-                min: "2020-01-01".into(),
-                max: "2027-03-11".into()
-            })
+            Err(Invalid::OutOfRange { min: "2020-01-01".into(), max: "2027-03-11".into() })
         );
         assert!(planned_for(d("9999-12-31"), today).is_err());
         assert!(planned_for(d("0001-01-01"), today).is_err());

@@ -92,10 +92,7 @@ impl Invalid {
             Invalid::TooShort { min } => format!("must be at least {min} characters"),
             Invalid::BadLength { expected } => format!("must be exactly {expected} characters"),
             Invalid::BadChars { found } => {
-                format!(
-                    "contains a character that is not allowed: {}",
-                    show_char(*found)
-                )
+                format!("contains a character that is not allowed: {}", show_char(*found))
             }
             Invalid::BadFormat { hint } => {
                 format!("invalid format, expected something like {hint}")
@@ -178,10 +175,7 @@ mod tests {
             Invalid::BadDate,
             Invalid::FutureDate,
             Invalid::BadRegion,
-            Invalid::OutOfRange {
-                min: "34.0".into(),
-                max: "43.0".into(),
-            },
+            Invalid::OutOfRange { min: "34.0".into(), max: "43.0".into() },
             Invalid::TooManyDecimals { max: 1 },
         ];
         for e in all {
@@ -195,16 +189,9 @@ mod tests {
         let e = Invalid::BadChecksum { expected: 'X' };
         assert!(e.message_zh().contains("应为 X"));
         assert!(e.message_en().contains('X'));
+        assert_eq!(Invalid::TooLong { max: 20 }.message_zh(), "不能超过 20 个字符");
         assert_eq!(
-            Invalid::TooLong { max: 20 }.message_zh(),
-            "不能超过 20 个字符"
-        );
-        assert_eq!(
-            Invalid::OutOfRange {
-                min: "34.0".into(),
-                max: "43.0".into()
-            }
-            .message_en(),
+            Invalid::OutOfRange { min: "34.0".into(), max: "43.0".into() }.message_en(),
             "must be between 34.0 and 43.0"
         );
         assert_eq!(
@@ -215,38 +202,19 @@ mod tests {
             Invalid::TooManyDecimals { max: 2 }.message_en(),
             "at most 2 decimal places allowed"
         );
-        assert!(
-            Invalid::BadFormat { hint: "H12345678" }
-                .message_zh()
-                .contains("H12345678")
-        );
+        assert!(Invalid::BadFormat { hint: "H12345678" }.message_zh().contains("H12345678"));
     }
 
     #[test]
     fn invisible_chars_are_shown_as_code_points() {
-        assert!(
-            Invalid::BadChars { found: '\u{7}' }
-                .message_en()
-                .ends_with("U+0007")
-        );
-        assert!(
-            Invalid::BadChars { found: '\u{202E}' }
-                .message_zh()
-                .ends_with("U+202E")
-        );
-        assert!(
-            Invalid::BadChars { found: '#' }
-                .message_zh()
-                .ends_with("“#”")
-        );
+        assert!(Invalid::BadChars { found: '\u{7}' }.message_en().ends_with("U+0007"));
+        assert!(Invalid::BadChars { found: '\u{202E}' }.message_zh().ends_with("U+202E"));
+        assert!(Invalid::BadChars { found: '#' }.message_zh().ends_with("“#”"));
     }
 
     #[test]
     fn fullwidth_folding() {
-        assert_eq!(
-            normalise_code("１３８ ００１３\u{3000}８０００"),
-            "13800138000"
-        );
+        assert_eq!(normalise_code("１３８ ００１３\u{3000}８０００"), "13800138000");
         assert_eq!(normalise_code("ａ１２３４５６（３）"), "A123456(3)");
         assert_eq!(normalise_code(" x "), "X");
         assert_eq!(fold_fullwidth('张'), '张');

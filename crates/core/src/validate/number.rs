@@ -16,10 +16,7 @@ pub fn parse_int(s: &str, min: i64, max: i64, hint: &'static str) -> Result<i64,
     if let Some(c) = digits.chars().find(|c| !c.is_ascii_digit()) {
         return Err(Invalid::BadChars { found: c });
     }
-    let range = || Invalid::OutOfRange {
-        min: min.to_string(),
-        max: max.to_string(),
-    };
+    let range = || Invalid::OutOfRange { min: min.to_string(), max: max.to_string() };
     if digits.is_empty() {
         return Err(Invalid::BadFormat { hint });
     }
@@ -56,14 +53,9 @@ pub fn parse_local_datetime(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>
     let naive = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(&t, f).ok())
-        .ok_or(Invalid::BadFormat {
-            hint: "2026-01-02 08:30",
-        })?;
-    let at = Shanghai
-        .from_local_datetime(&naive)
-        .single()
-        .ok_or(Invalid::BadDate)?
-        .with_timezone(&Utc);
+        .ok_or(Invalid::BadFormat { hint: "2026-01-02 08:30" })?;
+    let at =
+        Shanghai.from_local_datetime(&naive).single().ok_or(Invalid::BadDate)?.with_timezone(&Utc);
     if at > now + chrono::Duration::minutes(5) {
         return Err(Invalid::FutureDate);
     }
@@ -85,14 +77,8 @@ mod tests {
         assert_eq!(parse_int(" １２ ", 0, 20, "3"), Ok(12));
         assert_eq!(parse_int("-3", -5, 5, "3"), Ok(-3));
         assert_eq!(parse_int("", 0, 5, "3"), Err(Invalid::Empty));
-        assert_eq!(
-            parse_int("1.5", 0, 5, "3"),
-            Err(Invalid::BadChars { found: '.' })
-        );
-        assert!(matches!(
-            parse_int("6", 0, 5, "3"),
-            Err(Invalid::OutOfRange { .. })
-        ));
+        assert_eq!(parse_int("1.5", 0, 5, "3"), Err(Invalid::BadChars { found: '.' }));
+        assert!(matches!(parse_int("6", 0, 5, "3"), Err(Invalid::OutOfRange { .. })));
         assert!(matches!(
             parse_int("99999999999999999999", 0, 5, "3"),
             Err(Invalid::OutOfRange { .. })
@@ -104,10 +90,7 @@ mod tests {
         let p = |s: &str| (s == "a").then_some(1);
         assert_eq!(parse_choice(" a ", p, "a"), Ok(1));
         assert_eq!(parse_choice("", p, "a"), Err(Invalid::Empty));
-        assert_eq!(
-            parse_choice("b", p, "a"),
-            Err(Invalid::BadFormat { hint: "a" })
-        );
+        assert_eq!(parse_choice("b", p, "a"), Err(Invalid::BadFormat { hint: "a" }));
     }
 
     #[test]
@@ -116,9 +99,7 @@ mod tests {
         let at = parse_local_datetime("2026-01-02T08:30", now).unwrap();
         assert_eq!(at.to_rfc3339(), "2026-01-02T00:30:00+00:00");
         assert_eq!(
-            parse_local_datetime("2026-01-02 08:30:15", now)
-                .unwrap()
-                .to_rfc3339(),
+            parse_local_datetime("2026-01-02 08:30:15", now).unwrap().to_rfc3339(),
             "2026-01-02T00:30:15+00:00"
         );
         assert_eq!(parse_local_datetime("", now), Err(Invalid::Empty));
@@ -131,10 +112,7 @@ mod tests {
             Err(Invalid::BadFormat { .. })
         ));
         // 20:06 China time is 12:06 UTC: six minutes ahead of the clock.
-        assert_eq!(
-            parse_local_datetime("2026-01-02 20:06", now),
-            Err(Invalid::FutureDate)
-        );
+        assert_eq!(parse_local_datetime("2026-01-02 20:06", now), Err(Invalid::FutureDate));
         assert!(parse_local_datetime("2026-01-02 20:04", now).is_ok());
     }
 }

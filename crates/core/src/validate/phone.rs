@@ -131,10 +131,7 @@ mod tests {
     use serde::de::value::{Error as DeError, StrDeserializer};
 
     fn phone(region: PhoneRegion, digits: &str) -> Phone {
-        Phone {
-            region,
-            digits: digits.to_owned(),
-        }
+        Phone { region, digits: digits.to_owned() }
     }
 
     #[test]
@@ -196,15 +193,9 @@ mod tests {
 
     #[test]
     fn display() {
-        assert_eq!(
-            parse_phone("+86 13800138000").unwrap().display(),
-            "13800138000"
-        );
+        assert_eq!(parse_phone("+86 13800138000").unwrap().display(), "13800138000");
         assert_eq!(parse_phone("91234567").unwrap().display(), "+852 91234567");
-        assert_eq!(
-            parse_phone("+853 61234567").unwrap().display(),
-            "+853 61234567"
-        );
+        assert_eq!(parse_phone("+853 61234567").unwrap().display(), "+853 61234567");
     }
 
     #[test]

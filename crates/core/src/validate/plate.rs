@@ -62,11 +62,7 @@ pub fn parse_plate(s: &str) -> Result<String, Invalid> {
     if let Some(&c) = serial.iter().find(|&&c| !is_plate_alnum(c)) {
         // A stray I/O or letter-like character is a format problem; anything
         // else (punctuation, other Chinese characters) is simply not allowed.
-        return if c.is_ascii_alphanumeric() {
-            bad
-        } else {
-            Err(Invalid::BadChars { found: c })
-        };
+        return if c.is_ascii_alphanumeric() { bad } else { Err(Invalid::BadChars { found: c }) };
     }
     if !(cross_border || serial.len() == 5 || serial.len() == 6) {
         return bad;

@@ -37,18 +37,11 @@ impl fmt::Display for Tenths {
 }
 
 fn out_of_range() -> Invalid {
-    Invalid::OutOfRange {
-        min: MIN.to_string(),
-        max: MAX.to_string(),
-    }
+    Invalid::OutOfRange { min: MIN.to_string(), max: MAX.to_string() }
 }
 
 fn check_range(t: Tenths) -> Result<Tenths, Invalid> {
-    if (MIN..=MAX).contains(&t) {
-        Ok(t)
-    } else {
-        Err(out_of_range())
-    }
+    if (MIN..=MAX).contains(&t) { Ok(t) } else { Err(out_of_range()) }
 }
 
 /// Parse a typed reading such as "36.5", "36", " 36.5 " or "36.5℃".
@@ -89,9 +82,7 @@ pub fn parse_temperature(s: &str) -> Result<Tenths, Invalid> {
     if significant.len() > 3 {
         return Err(out_of_range());
     }
-    let whole = significant
-        .bytes()
-        .fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
+    let whole = significant.bytes().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
 
     let tenth = match frac_part {
         None => 0,
@@ -189,37 +180,19 @@ mod tests {
 
     #[test]
     fn from_f64() {
-        for (v, t) in [
-            (36.5, 365),
-            (36.6, 366),
-            (37.3, 373),
-            (34.0, 340),
-            (43.0, 430),
-            (36.0, 360),
-        ] {
+        for (v, t) in [(36.5, 365), (36.6, 366), (37.3, 373), (34.0, 340), (43.0, 430), (36.0, 360)]
+        {
             assert_eq!(temperature_from_f64(v), Ok(Tenths(t)), "{v}");
         }
         // 0.1 + 0.2 style noise must not be treated as a second decimal.
-        assert_eq!(
-            temperature_from_f64(36.4 + 0.1 + 0.1 - 0.1),
-            Ok(Tenths(365))
-        );
-        assert_eq!(
-            temperature_from_f64(36.55),
-            Err(Invalid::TooManyDecimals { max: 1 })
-        );
+        assert_eq!(temperature_from_f64(36.4 + 0.1 + 0.1 - 0.1), Ok(Tenths(365)));
+        assert_eq!(temperature_from_f64(36.55), Err(Invalid::TooManyDecimals { max: 1 }));
         assert_eq!(temperature_from_f64(33.9), Err(out_of_range()));
         assert_eq!(temperature_from_f64(43.1), Err(out_of_range()));
         assert_eq!(temperature_from_f64(1e300), Err(out_of_range()));
         assert_eq!(temperature_from_f64(-1e300), Err(out_of_range()));
-        assert_eq!(
-            temperature_from_f64(f64::NAN),
-            Err(Invalid::BadFormat { hint: HINT })
-        );
-        assert_eq!(
-            temperature_from_f64(f64::INFINITY),
-            Err(Invalid::BadFormat { hint: HINT })
-        );
+        assert_eq!(temperature_from_f64(f64::NAN), Err(Invalid::BadFormat { hint: HINT }));
+        assert_eq!(temperature_from_f64(f64::INFINITY), Err(Invalid::BadFormat { hint: HINT }));
     }
 
     #[test]

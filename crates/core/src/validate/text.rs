@@ -45,20 +45,14 @@ mod tests {
     #[test]
     fn required_good() {
         assert_eq!(required_text("  张三  ", 2).as_deref(), Ok("张三"));
-        assert_eq!(
-            required_text("Chan Tai Man", 12).as_deref(),
-            Ok("Chan Tai Man")
-        );
+        assert_eq!(required_text("Chan Tai Man", 12).as_deref(), Ok("Chan Tai Man"));
         assert_eq!(
             required_text("\u{3000}深圳市福田区\u{3000}", 10).as_deref(),
             Ok("深圳市福田区")
         );
         assert_eq!(required_text("a", 1).as_deref(), Ok("a"));
         // Emoji with ZWJ are allowed (zero-width joiner is not a control).
-        assert_eq!(
-            required_text("👩\u{200D}⚕️", 10).as_deref(),
-            Ok("👩\u{200D}⚕️")
-        );
+        assert_eq!(required_text("👩\u{200D}⚕️", 10).as_deref(), Ok("👩\u{200D}⚕️"));
     }
 
     #[test]
@@ -74,11 +68,7 @@ mod tests {
             ("a\u{0}b", 20, Invalid::BadChars { found: '\u{0}' }),
             ("a\u{7f}b", 20, Invalid::BadChars { found: '\u{7f}' }),
             ("a\u{85}b", 20, Invalid::BadChars { found: '\u{85}' }),
-            (
-                "abc\u{202E}def",
-                20,
-                Invalid::BadChars { found: '\u{202E}' },
-            ),
+            ("abc\u{202E}def", 20, Invalid::BadChars { found: '\u{202E}' }),
         ];
         for (input, max, want) in cases {
             assert_eq!(required_text(input, max), Err(want), "{input:?}");
@@ -97,13 +87,7 @@ mod tests {
         assert_eq!(optional_text("", 5), Ok(None));
         assert_eq!(optional_text("   ", 5), Ok(None));
         assert_eq!(optional_text(" hi ", 5), Ok(Some("hi".to_owned())));
-        assert_eq!(
-            optional_text("toolong", 5),
-            Err(Invalid::TooLong { max: 5 })
-        );
-        assert_eq!(
-            optional_text("a\u{1b}b", 5),
-            Err(Invalid::BadChars { found: '\u{1b}' })
-        );
+        assert_eq!(optional_text("toolong", 5), Err(Invalid::TooLong { max: 5 }));
+        assert_eq!(optional_text("a\u{1b}b", 5), Err(Invalid::BadChars { found: '\u{1b}' }));
     }
 }

@@ -60,9 +60,7 @@ fn parse_hk_macau_permit(s: &str) -> Result<String, Invalid> {
     let Some(rest) = n.strip_prefix(['H', 'M']) else {
         return match n.chars().next() {
             None => Err(Invalid::Empty),
-            Some(c) if c.is_ascii_alphanumeric() => Err(Invalid::BadFormat {
-                hint: HK_MACAU_HINT,
-            }),
+            Some(c) if c.is_ascii_alphanumeric() => Err(Invalid::BadFormat { hint: HK_MACAU_HINT }),
             Some(c) => Err(Invalid::BadChars { found: c }),
         };
     };
@@ -71,9 +69,7 @@ fn parse_hk_macau_permit(s: &str) -> Result<String, Invalid> {
     }
     // `rest` is ASCII digits only, so byte length equals char count.
     if rest.len() != 8 && rest.len() != 10 {
-        return Err(Invalid::BadFormat {
-            hint: HK_MACAU_HINT,
-        });
+        return Err(Invalid::BadFormat { hint: HK_MACAU_HINT });
     }
     Ok(n)
 }
@@ -101,10 +97,7 @@ fn parse_passport(s: &str) -> Result<String, Invalid> {
     if n.is_empty() {
         return Err(Invalid::Empty);
     }
-    if let Some(c) = n
-        .chars()
-        .find(|c| !(c.is_ascii_uppercase() || c.is_ascii_digit()))
-    {
+    if let Some(c) = n.chars().find(|c| !(c.is_ascii_uppercase() || c.is_ascii_digit())) {
         return Err(Invalid::BadChars { found: c });
     }
     if n.len() < PASSPORT_MIN {
@@ -114,9 +107,7 @@ fn parse_passport(s: &str) -> Result<String, Invalid> {
         return Err(Invalid::TooLong { max: PASSPORT_MAX });
     }
     if !n.bytes().any(|b| b.is_ascii_digit()) {
-        return Err(Invalid::BadFormat {
-            hint: PASSPORT_HINT,
-        });
+        return Err(Invalid::BadFormat { hint: PASSPORT_HINT });
     }
     Ok(n)
 }
@@ -133,11 +124,7 @@ fn hkid_check(letters: &[u8], digits: &[u8]) -> char {
     }
     values.extend(letters.iter().map(|&b| letter_value(b)));
     values.extend(digits.iter().map(|&b| u32::from(b - b'0')));
-    let sum: u32 = values
-        .iter()
-        .zip((2..=9u32).rev())
-        .map(|(v, w)| v * w)
-        .sum();
+    let sum: u32 = values.iter().zip((2..=9u32).rev()).map(|(v, w)| v * w).sum();
     match 11 - sum % 11 {
         10 => 'A',
         11 => '0',
@@ -207,11 +194,7 @@ mod tests {
             );
         }
         for (input, want) in bad {
-            assert_eq!(
-                parse_document(doc, input, today()),
-                Err(want.clone()),
-                "{doc:?} {input:?}"
-            );
+            assert_eq!(parse_document(doc, input, today()), Err(want.clone()), "{doc:?} {input:?}");
         }
     }
 
@@ -220,18 +203,13 @@ mod tests {
         check(
             DocType::IdCard,
             &[("11010519491231002x", "11010519491231002X")],
-            &[
-                ("110105194912310021", Invalid::BadChecksum { expected: 'X' }),
-                ("", Invalid::Empty),
-            ],
+            &[("110105194912310021", Invalid::BadChecksum { expected: 'X' }), ("", Invalid::Empty)],
         );
     }
 
     #[test]
     fn hk_macau_permit() {
-        let fmt = Invalid::BadFormat {
-            hint: HK_MACAU_HINT,
-        };
+        let fmt = Invalid::BadFormat { hint: HK_MACAU_HINT };
         check(
             DocType::HkMacauPermit,
             &[
@@ -284,12 +262,7 @@ mod tests {
                 ("", Invalid::Empty),
                 ("E123", Invalid::TooShort { min: 5 }),
                 ("AB1234567890CDEFGH", Invalid::TooLong { max: 17 }),
-                (
-                    "ABCDEFGH",
-                    Invalid::BadFormat {
-                        hint: PASSPORT_HINT,
-                    },
-                ),
+                ("ABCDEFGH", Invalid::BadFormat { hint: PASSPORT_HINT }),
                 ("E1234-5678", Invalid::BadChars { found: '-' }),
                 ("E1234567Ä", Invalid::BadChars { found: 'Ä' }),
             ],

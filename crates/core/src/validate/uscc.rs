@@ -6,9 +6,7 @@ const LEN: usize = 18;
 /// The 31 code characters; I, O, S, V and Z are left out to avoid confusion
 /// with 1, 0, 5, U and 2.
 const CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// Value of a code character (its index in [`CHARSET`]), or `None`.
 fn value(c: char) -> Option<u32> {
@@ -71,17 +69,10 @@ mod tests {
 
     #[test]
     fn a_completed_code_validates() {
-        assert_eq!(
-            with_check_char("91350100M000100Y4").as_deref(),
-            Some("91350100M000100Y43")
-        );
+        assert_eq!(with_check_char("91350100M000100Y4").as_deref(), Some("91350100M000100Y43"));
         let made = with_check_char("91440307MA5F00001").unwrap();
         assert_eq!(parse_uscc(&made), Ok(made.clone()));
-        assert_eq!(
-            with_check_char("91440307MA5F0000I"),
-            None,
-            "I is not a code character"
-        );
+        assert_eq!(with_check_char("91440307MA5F0000I"), None, "I is not a code character");
         assert_eq!(with_check_char("123"), None);
     }
 

@@ -14,9 +14,7 @@ pub fn actor() -> Actor {
 }
 
 pub async fn station(db: &Db) -> i64 {
-    stations::ensure_district(db, &actor(), "龙岗区", "440307", &["吉华街道"])
-        .await
-        .unwrap();
+    stations::ensure_district(db, &actor(), "龙岗区", "440307", &["吉华街道"]).await.unwrap();
     let street = stations::streets(db).await.unwrap()[0].id;
     stations::create(
         db,
@@ -46,9 +44,7 @@ pub async fn room(db: &Db, station_id: i64, number: &str, beds: i64) -> i64 {
         note: String::new(),
     })
     .unwrap();
-    rooms::create_many(db, &actor(), station_id, &[r])
-        .await
-        .unwrap()[0]
+    rooms::create_many(db, &actor(), station_id, &[r]).await.unwrap()[0]
 }
 
 /// A driver with a valid HK permit; `n` makes the document unique.
@@ -71,18 +67,9 @@ pub async fn guest(db: &Db, station_id: i64, n: u32) -> i64 {
         NaiveDate::from_ymd_opt(2021, 1, 10).unwrap(),
     )
     .unwrap();
-    guests::create(db, &actor(), station_id, &g)
-        .await
-        .unwrap()
-        .id
+    guests::create(db, &actor(), station_id, &g).await.unwrap().id
 }
 
 pub async fn policy(db: &Db, code: &str) -> i64 {
-    policies::list(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.code == code)
-        .unwrap()
-        .id
+    policies::list(db).await.unwrap().into_iter().find(|p| p.code == code).unwrap().id
 }

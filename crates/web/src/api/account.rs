@@ -30,10 +30,7 @@ pub async fn login(
 ) -> Result<Response, WebError> {
     let s = login::sign_in(&state, ctx.client, &c.username, &c.password).await?;
     let cookie = cookies::session(&s.token, state.config.secure_cookies);
-    Ok(with_cookie(
-        Json(json!({ "user": s.principal, "csrf_token": s.csrf })),
-        &cookie,
-    ))
+    Ok(with_cookie(Json(json!({ "user": s.principal, "csrf_token": s.csrf })), &cookie))
 }
 
 pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {

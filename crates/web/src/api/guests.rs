@@ -43,11 +43,7 @@ pub async fn list(
     let p = ctx.user()?;
     let all = parse_flag(&q.all).on("all")?;
     let list = guests::list(&state.db, id, q.q.as_deref(), !all, 1000).await?;
-    Ok(Json(
-        list.iter()
-            .map(|g| GuestView::of(g, p, false, today()))
-            .collect(),
-    ))
+    Ok(Json(list.iter().map(|g| GuestView::of(g, p, false, today())).collect()))
 }
 
 /// 201 with the new guest, or 409 naming the existing guest with that document.
@@ -61,16 +57,11 @@ pub async fn create(
     let i: GuestInput = json_from(&body)?;
     let p = ctx.user()?;
     match register(&state, &ctx, id, &i).await? {
-        Ok(g) => Ok((
-            StatusCode::CREATED,
-            Json(GuestView::of(&g, p, false, today())),
-        )
-            .into_response()),
+        Ok(g) => {
+            Ok((StatusCode::CREATED, Json(GuestView::of(&g, p, false, today()))).into_response())
+        }
         Err(existing) => {
-            let e = WebError::Rule {
-                field: Some("doc_number".into()),
-                key: "error.guest_exists",
-            };
+            let e = WebError::Rule { field: Some("doc_number".into()), key: "error.guest_exists" };
             let body = json!({
                 "error": { "code": "conflict", "message": e.message(&ctx.tr()), "field": "doc_number" },
                 "existing": GuestView::of(&existing, p, false, today()),
@@ -108,12 +99,8 @@ pub async fn reveal(
     Id(id): Id,
 ) -> Result<Json<GuestView>, WebError> {
     let g = visible_guest(&state, &ctx, id, Permission::PiiReveal).await?;
-    audit::record(
-        &state.db,
-        &Actor::from(ctx.user()?),
-        Entry::new("guest.reveal", "guest", id),
-    )
-    .await?;
+    audit::record(&state.db, &Actor::from(ctx.user()?), Entry::new("guest.reveal", "guest", id))
+        .await?;
     Ok(Json(GuestView::of(&g, ctx.user()?, true, today())))
 }
 
@@ -147,10 +134,7 @@ pub async fn check_in(
         &state,
         &ctx,
         &g,
-        &CheckInInput {
-            room_id: text(&b.room_id),
-            policy_id: text(&b.policy_id),
-        },
+        &CheckInInput { room_id: text(&b.room_id), policy_id: text(&b.policy_id) },
     )
     .await?;
     Ok((StatusCode::CREATED, Json(stay_view(&state, stay).await?)).into_response())
@@ -180,16 +164,8 @@ pub async fn move_room(
 ) -> Result<Json<StayView>, WebError> {
     let s = visible_stay(&state, &ctx, id, Permission::GuestsWrite).await?;
     let b: MoveBody = json_from(&body)?;
-    let s = do_move(
-        &state,
-        &ctx,
-        &s,
-        &MoveInput {
-            room_id: text(&b.room_id),
-            reason: b.reason,
-        },
-    )
-    .await?;
+    let s = do_move(&state, &ctx, &s, &MoveInput { room_id: text(&b.room_id), reason: b.reason })
+        .await?;
     Ok(Json(stay_view(&state, s).await?))
 }
 

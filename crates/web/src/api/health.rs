@@ -44,11 +44,8 @@ pub async fn record(
 ) -> Result<Json<Value>, WebError> {
     visible_stay(&state, &ctx, id, Permission::HealthRecord).await?;
     let b: ReadingBody = json_from(&body)?;
-    let input = HealthCheckInput {
-        temperature: text(&b.temperature),
-        symptoms: b.symptoms,
-        note: b.note,
-    };
+    let input =
+        HealthCheckInput { temperature: text(&b.temperature), symptoms: b.symptoms, note: b.note };
     let (check, alert) = record_reading(&state, &ctx, id, &b.day, &b.slot, &input).await?;
     Ok(Json(json!({ "check": check, "alert_id": alert })))
 }
@@ -67,9 +64,8 @@ pub async fn due(
 ) -> Result<Json<Vec<DueTest>>, WebError> {
     visible(&state, &ctx, id, Permission::GuestsRead).await?;
     // No day is today; a day that is not a date is refused, not silently taken for today.
-    let day = parse_optional_date(q.day.as_deref().unwrap_or_default())
-        .on("day")?
-        .unwrap_or_else(today);
+    let day =
+        parse_optional_date(q.day.as_deref().unwrap_or_default()).on("day")?.unwrap_or_else(today);
     let mut rows = sampling::due(&state.db, id, day).await?;
     for r in &mut rows {
         r.guest_name = yizhan_core::mask::mask_name(&r.guest_name);

@@ -12,9 +12,5 @@ pub mod users;
 /// `201 Created` with the new record's id, for the API routes that record something.
 pub fn created(id: i64) -> axum::response::Response {
     use axum::response::IntoResponse;
-    (
-        axum::http::StatusCode::CREATED,
-        axum::Json(serde_json::json!({ "id": id })),
-    )
-        .into_response()
+    (axum::http::StatusCode::CREATED, axum::Json(serde_json::json!({ "id": id }))).into_response()
 }

@@ -24,15 +24,7 @@ fn station_body() -> Value {
             "contact_phone": { "type": "string" },
             "active": { "type": "boolean" }
         }),
-        &[
-            "street_id",
-            "name",
-            "address",
-            "kind",
-            "capacity",
-            "contact_name",
-            "contact_phone",
-        ],
+        &["street_id", "name", "address", "kind", "capacity", "contact_name", "contact_phone"],
     )
 }
 
@@ -48,14 +40,7 @@ fn guest_body() -> Value {
             "employer": s, "plate_cn": s, "plate_hk": s, "exemption_status": {"type":"string","enum":["valid","suspended","revoked",""]},
             "exemption_date": s, "exemption_reason": s
         }),
-        &[
-            "doc_type",
-            "doc_number",
-            "name",
-            "phone",
-            "region",
-            "category",
-        ],
+        &["doc_type", "doc_number", "name", "phone", "region", "category"],
     )
 }
 
@@ -71,15 +56,7 @@ fn enterprise_body() -> Value {
             "resumption": {"type":"string","enum":["not_started","applied","approved","resumed",""]},
             "applied_on": date, "approved_on": date, "resumed_on": date
         }),
-        &[
-            "uscc",
-            "name",
-            "street_id",
-            "industry",
-            "headcount",
-            "contact_name",
-            "contact_phone",
-        ],
+        &["uscc", "name", "street_id", "industry", "headcount", "contact_name", "contact_phone"],
     )
 }
 
@@ -177,10 +154,9 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
                 &["temperature"],
             )),
         ),
-        ("GET", "/api/v1/stations/{id}/tests") => (
-            "Tests due on a day (?day=YYYY-MM-DD) and overdue ones",
-            None,
-        ),
+        ("GET", "/api/v1/stations/{id}/tests") => {
+            ("Tests due on a day (?day=YYYY-MM-DD) and overdue ones", None)
+        }
         ("POST", "/api/v1/stations/{id}/tests/results") => (
             "Results by barcode, all or none; 422 with a per-row report",
             Some(obj(
@@ -210,10 +186,9 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "Wall-board snapshot (masked): today's figures, room grid, movements, attention, tests, KPIs, 14-day charts",
             None,
         ),
-        ("GET", "/api/v1/district/board") => (
-            "District board: every station's figures grouped by street, with totals",
-            None,
-        ),
+        ("GET", "/api/v1/district/board") => {
+            ("District board: every station's figures grouped by street, with totals", None)
+        }
         ("GET", "/api/v1/stations/{id}/kpis") => (
             "KPI counts for a period (?from=&to=, default the last 30 days) and days since the last of each",
             None,
@@ -229,32 +204,23 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
                 &["days"],
             )),
         ),
-        ("GET", "/api/v1/stations/{id}/disinfection") => (
-            "Routine areas (next due, overdue) and the latest disinfection records",
-            None,
-        ),
+        ("GET", "/api/v1/stations/{id}/disinfection") => {
+            ("Routine areas (next due, overdue) and the latest disinfection records", None)
+        }
         ("POST", "/api/v1/stations/{id}/disinfection") => (
             "Record a disinfection: target area:ID (routine) or room:ID (terminal; the room must await it and becomes disinfected)",
             Some(obj(
                 json!({ "target": {"type":"string","example":"room:12"}, "agent": {"type":"string"}, "concentration": {"type": ["string","integer"], "description": "mg/L"}, "minutes": {"type": ["string","integer"]}, "operator": {"type":"string"}, "done_at": {"type":"string","example":"2026-01-02 08:30"} }),
-                &[
-                    "target",
-                    "agent",
-                    "concentration",
-                    "minutes",
-                    "operator",
-                    "done_at",
-                ],
+                &["target", "agent", "concentration", "minutes", "operator", "done_at"],
             )),
         ),
         ("POST", "/api/v1/disinfection/{id}/verify") => (
             "Evaluate a terminal disinfection (someone other than the operator and recorder); the room becomes ready",
             None,
         ),
-        ("GET", "/api/v1/stations/{id}/supplies") => (
-            "Supply items with stock; low is true at or below the item's threshold",
-            None,
-        ),
+        ("GET", "/api/v1/stations/{id}/supplies") => {
+            ("Supply items with stock; low is true at or below the item's threshold", None)
+        }
         ("POST", "/api/v1/supplies/{id}/movements") => (
             "Move stock in or out; 422 (field quantity) if it would go below zero",
             Some(obj(
@@ -266,10 +232,9 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "An inspection with its checklist and results; before an unannounced one starts, 404 to all but the inspecting side (the district's command, or the street that planned it): the inspected unit, its street's accounts and every viewer",
             None,
         ),
-        ("GET", "/api/v1/rectifications/{id}") => (
-            "A rectification order with its status, whether it is overdue, and its photos",
-            None,
-        ),
+        ("GET", "/api/v1/rectifications/{id}") => {
+            ("A rectification order with its status, whether it is overdue, and its photos", None)
+        }
         ("GET", "/api/v1/directives/{id}") => (
             "A directive with its attachments and receipts: every recipient for the command, the reader's own row for a unit (reading it records the reading)",
             None,
@@ -309,16 +274,12 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "An economic indicator's twelve months of a year (indicator=, year=; default the first indicator and its newest year): value, target, % of target, same month last year, YoY %, year to date and its YoY, the trough where growth turns up; amounts in the unit (亿元)",
             None,
         ),
-        ("GET", "/api/v1/workers/{id}") => (
-            "One returning worker (masked); 404 outside the reader's scope",
-            None,
-        ),
+        ("GET", "/api/v1/workers/{id}") => {
+            ("One returning worker (masked); 404 outside the reader's scope", None)
+        }
         ("POST", "/api/v1/transports/{id}/manifest") => (
             "Put a returning worker on the lowest free seat of a train or bus; 201 with the seat, 422 (field worker_id) when full or already on board",
-            Some(obj(
-                json!({ "worker_id": {"type": ["string","integer"]} }),
-                &["worker_id"],
-            )),
+            Some(obj(json!({ "worker_id": {"type": ["string","integer"]} }), &["worker_id"])),
         ),
         ("GET", "/api/v1/notices/{id}") => (
             "A notice (通报) with its content: units by severity and the findings; frozen once published, live while a draft (command only)",
@@ -328,10 +289,9 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "The archived daily report of a day (YYYY-MM-DD): per-station figures and the district's sum, with what is missing; 404 if none was made",
             None,
         ),
-        ("GET", "/api/v1/stays/{id}/counselling") => (
-            "Counselling sessions of a stay with their notes (counsellors only)",
-            None,
-        ),
+        ("GET", "/api/v1/stays/{id}/counselling") => {
+            ("Counselling sessions of a stay with their notes (counsellors only)", None)
+        }
         ("POST", "/api/v1/stays/{id}/counselling") => (
             "Record a counselling session; a high risk puts the guest in key attention",
             Some(obj(
@@ -339,10 +299,9 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
                 &["held_at", "minutes", "risk", "notes"],
             )),
         ),
-        ("GET", "/api/v1/stations/{id}/incidents") => (
-            "Incidents and complaints of a station (complainants masked)",
-            None,
-        ),
+        ("GET", "/api/v1/stations/{id}/incidents") => {
+            ("Incidents and complaints of a station (complainants masked)", None)
+        }
         ("POST", "/api/v1/stations/{id}/incidents") => (
             "Record an incident (accident, security, fire, escape attempt, other)",
             Some(obj(
@@ -417,10 +376,9 @@ fn query(method: &str, path: &str) -> Vec<Value> {
             ),
         ],
         ("GET", "/api/v1/stations/{id}/tests") => vec![("day", date, "default today")],
-        ("GET", "/api/v1/stations/{id}/kpis") => vec![
-            ("from", date.clone(), "default 30 days ago"),
-            ("to", date, "default today"),
-        ],
+        ("GET", "/api/v1/stations/{id}/kpis") => {
+            vec![("from", date.clone(), "default 30 days ago"), ("to", date, "default today")]
+        }
         ("GET", "/api/v1/stations/{id}/roster") => {
             vec![("from", date, "first of the seven days shown, default today")]
         }

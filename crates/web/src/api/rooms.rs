@@ -69,28 +69,17 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     visible(&state, &ctx, id, Permission::RoomsManage).await?;
     let new = match json_from::<CreateBody>(&body)? {
-        CreateBody::Bulk {
-            floor,
-            first,
-            last,
-            beds,
-            kind,
-            prefix,
-        } => validate_bulk(&BulkRoomsInput {
-            floor: text(&floor),
-            first: text(&first),
-            last: text(&last),
-            beds: text(&beds),
-            kind,
-            prefix,
-        })?,
-        CreateBody::One {
-            number,
-            floor,
-            beds,
-            kind,
-            note,
-        } => vec![validate_room(&RoomInput {
+        CreateBody::Bulk { floor, first, last, beds, kind, prefix } => {
+            validate_bulk(&BulkRoomsInput {
+                floor: text(&floor),
+                first: text(&first),
+                last: text(&last),
+                beds: text(&beds),
+                kind,
+                prefix,
+            })?
+        }
+        CreateBody::One { number, floor, beds, kind, note } => vec![validate_room(&RoomInput {
             number: text(&number),
             floor: text(&floor),
             beds: text(&beds),
@@ -107,9 +96,7 @@ pub async fn get(
     ctx: Ctx,
     Id(id): Id,
 ) -> Result<Json<Room>, WebError> {
-    Ok(Json(
-        visible_room(&state, &ctx, id, Permission::StationsRead).await?,
-    ))
+    Ok(Json(visible_room(&state, &ctx, id, Permission::StationsRead).await?))
 }
 
 #[derive(Deserialize)]

@@ -52,9 +52,7 @@ pub async fn get(
     ctx: Ctx,
     Id(id): Id,
 ) -> Result<Json<Station>, WebError> {
-    Ok(Json(
-        visible(&state, &ctx, id, Permission::StationsRead).await?,
-    ))
+    Ok(Json(visible(&state, &ctx, id, Permission::StationsRead).await?))
 }
 
 /// JSON numbers and booleans are accepted as well as strings.

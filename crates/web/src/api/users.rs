@@ -55,9 +55,7 @@ pub struct NewUserBody {
 }
 
 fn pairs(g: &[GrantBody]) -> Vec<(String, String)> {
-    g.iter()
-        .map(|g| (g.role.clone(), g.scope.clone()))
-        .collect()
+    g.iter().map(|g| (g.role.clone(), g.scope.clone())).collect()
 }
 
 /// Returns the one-time password once; it is never stored or shown again.
@@ -67,19 +65,11 @@ pub async fn create(
     JsonBody(b): JsonBody<NewUserBody>,
 ) -> Result<Response, WebError> {
     let grants = validate_grants(&state, &pairs(&b.grants)).await?;
-    let (user, password) = create_user(
-        &state,
-        &Actor::from(ctx.user()?),
-        &b.username,
-        &b.display_name,
-        &grants,
-    )
-    .await?;
+    let (user, password) =
+        create_user(&state, &Actor::from(ctx.user()?), &b.username, &b.display_name, &grants)
+            .await?;
     let v = view(&state, user).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "user": v, "one_time_password": password })),
-    )
+    Ok((StatusCode::CREATED, Json(json!({ "user": v, "one_time_password": password })))
         .into_response())
 }
 
@@ -97,15 +87,7 @@ pub async fn update(
     JsonBody(b): JsonBody<UpdateUserBody>,
 ) -> Result<Json<UserView>, WebError> {
     users::get(&state.db, id).await?;
-    let u = update_user(
-        &state,
-        &ctx,
-        id,
-        &b.display_name,
-        b.active,
-        &pairs(&b.grants),
-    )
-    .await?;
+    let u = update_user(&state, &ctx, id, &b.display_name, b.active, &pairs(&b.grants)).await?;
     Ok(Json(view(&state, u).await?))
 }
 
@@ -122,8 +104,5 @@ pub async fn audit_log(State(state): State<AppState>) -> Result<Json<AuditPage>,
             json!({ "intact": false, "first_broken_seq": seq, "reason": reason })
         }
     };
-    Ok(Json(AuditPage {
-        verdict,
-        rows: audit::recent(&state.db, 200).await?,
-    }))
+    Ok(Json(AuditPage { verdict, rows: audit::recent(&state.db, 200).await? }))
 }

@@ -70,15 +70,9 @@ mod tests {
         // Not configured: the header is anyone's words.
         assert_eq!(client_of(peer("198.51.100.7"), &h, &[]), ip("198.51.100.7"));
         // Configured, but this peer is not the proxy.
-        assert_eq!(
-            client_of(peer("198.51.100.7"), &h, &[ip("10.0.0.1")]),
-            ip("198.51.100.7")
-        );
+        assert_eq!(client_of(peer("198.51.100.7"), &h, &[ip("10.0.0.1")]), ip("198.51.100.7"));
         // From the proxy: its forwarded address.
-        assert_eq!(
-            client_of(peer("10.0.0.1"), &h, &[ip("10.0.0.1")]),
-            ip("203.0.113.9")
-        );
+        assert_eq!(client_of(peer("10.0.0.1"), &h, &[ip("10.0.0.1")]), ip("203.0.113.9"));
         assert_eq!(client_of(None, &h, &[]), ip("0.0.0.0"));
     }
 
@@ -89,10 +83,7 @@ mod tests {
         let h = xff(&["1.2.3.4, 203.0.113.9", "10.0.0.2"]);
         assert_eq!(client_of(peer("10.0.0.1"), &h, &trusted), ip("203.0.113.9"));
         // Nothing forwarded: the proxy itself.
-        assert_eq!(
-            client_of(peer("10.0.0.1"), &HeaderMap::new(), &trusted),
-            ip("10.0.0.1")
-        );
+        assert_eq!(client_of(peer("10.0.0.1"), &HeaderMap::new(), &trusted), ip("10.0.0.1"));
         // Garbage in the chain: the proxy, not a guess.
         let h = xff(&["203.0.113.9, not-an-ip"]);
         assert_eq!(client_of(peer("10.0.0.1"), &h, &trusted), ip("10.0.0.1"));
@@ -107,9 +98,6 @@ mod tests {
             client_of(peer("::ffff:198.51.100.7"), &HeaderMap::new(), &[]),
             ip("198.51.100.7")
         );
-        assert_eq!(
-            client_of(peer("2001:db8::1"), &HeaderMap::new(), &[]),
-            ip("2001:db8::1")
-        );
+        assert_eq!(client_of(peer("2001:db8::1"), &HeaderMap::new(), &[]), ip("2001:db8::1"));
     }
 }

@@ -89,9 +89,7 @@ async fn load_session(
 /// Reads the `_csrf` field of a urlencoded form and hands the body on untouched.
 async fn form_token(req: Request, limit: usize) -> Result<(Option<String>, Request), WebError> {
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| WebError::TooLarge)?;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| WebError::TooLarge)?;
     let token = form_urlencoded_get(&bytes, "_csrf");
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
 }
@@ -107,14 +105,11 @@ pub fn form_urlencoded_get(bytes: &[u8], key: &str) -> Option<String> {
 pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let headers = req.headers().clone();
-    let peer = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0);
+    let peer =
+        req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
     let client = crate::auth::client::client_of(peer, &headers, &state.config.trusted_proxies);
-    let lang = cookies::get(&headers, cookies::LANG)
-        .and_then(|l| Lang::from_code(&l))
-        .unwrap_or_default();
+    let lang =
+        cookies::get(&headers, cookies::LANG).and_then(|l| Lang::from_code(&l)).unwrap_or_default();
     let tr = Tr::new(lang);
     let is_api = path.starts_with("/api/");
 
@@ -146,14 +141,8 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
 
     let mut req = req;
     let mut csrf_ok = true;
-    if matches!(
-        *req.method(),
-        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    ) {
-        let mut sent = headers
-            .get("x-csrf-token")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+    if matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
+        let mut sent = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let is_form = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -165,10 +154,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("multipart/form-data"));
         if sent.is_none() && is_multipart {
-            sent = req
-                .uri()
-                .query()
-                .and_then(|q| form_urlencoded_get(q.as_bytes(), "_csrf"));
+            sent = req.uri().query().and_then(|q| form_urlencoded_get(q.as_bytes(), "_csrf"));
         }
         if sent.is_none() && is_form {
             match form_token(req, state.config.body_limit).await {
@@ -183,15 +169,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         csrf_ok = new_anon.is_none() && sent.as_deref().is_some_and(|s| same_secret(&csrf, s));
     }
 
-    let ctx = Ctx {
-        principal,
-        session_hash,
-        csrf,
-        csrf_ok,
-        lang,
-        path,
-        client,
-    };
+    let ctx = Ctx { principal, session_hash, csrf, csrf_ok, lang, path, client };
     req.extensions_mut().insert(ctx.clone());
     let mut resp = next.run(req).await;
 
@@ -200,10 +178,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     }
     let secure = state.config.secure_cookies;
     if let Some(t) = new_anon {
-        append_cookie(
-            &mut resp,
-            &cookies::set(cookies::ANON_CSRF, &t, None, secure, true),
-        );
+        append_cookie(&mut resp, &cookies::set(cookies::ANON_CSRF, &t, None, secure, true));
     }
     if clear_session
         && !resp

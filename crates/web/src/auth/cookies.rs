@@ -59,17 +59,11 @@ mod tests {
     #[test]
     fn parses_and_formats() {
         let mut h = HeaderMap::new();
-        h.insert(
-            COOKIE,
-            HeaderValue::from_static("a=1; yz_session=abc; yz_lang=en"),
-        );
+        h.insert(COOKIE, HeaderValue::from_static("a=1; yz_session=abc; yz_lang=en"));
         assert_eq!(get(&h, SESSION).as_deref(), Some("abc"));
         assert_eq!(get(&h, LANG).as_deref(), Some("en"));
         assert_eq!(get(&h, "none"), None);
         let c = set(SESSION, "t", Some(60), true, false);
-        assert_eq!(
-            c,
-            "yz_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure"
-        );
+        assert_eq!(c, "yz_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure");
     }
 }

@@ -25,19 +25,14 @@ pub async fn sign_in(
     username: &str,
     password: &str,
 ) -> Result<SignedIn, WebError> {
-    let wrong = WebError::Rule {
-        field: None,
-        key: "error.login_failed",
-    };
+    let wrong = WebError::Rule { field: None, key: "error.login_failed" };
     // A malformed name cannot exist; it still costs a hash so that timing says nothing, and is
     // throttled like any other. Its control characters are replaced before it reaches the
     // attempts table and the audit log: PostgreSQL cannot hold a NUL (a 500 there; found by API
     // fuzzing).
     let name = normalise_username(username).unwrap_or_else(|_| {
         let t = username.trim().to_lowercase();
-        t.chars()
-            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-            .collect()
+        t.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect()
     });
     let now = yizhan_store::db::now();
     let since = now - THROTTLE_WINDOW;
@@ -46,22 +41,15 @@ pub async fn sign_in(
     let client_failures =
         login_attempts::client_failures_since(&state.db, &client_key, since).await?;
     if is_throttled(name_failures, client_failures) {
-        state
-            .refusals
-            .note(Refusal::LoginThrottled, client, &name, now);
+        state.refusals.note(Refusal::LoginThrottled, client, &name, now);
         return Err(WebError::Throttled);
     }
     let user = users::find_by_username(&state.db, &name).await?;
-    let hash = user
-        .as_ref()
-        .filter(|u| u.active)
-        .map(|u| u.password_hash.as_str());
+    let hash = user.as_ref().filter(|u| u.active).map(|u| u.password_hash.as_str());
     let ok = state.hasher.verify(password, hash).await?;
     login_attempts::record(&state.db, &name, &client_key, ok).await?;
     let (true, Some(user)) = (ok, user) else {
-        state
-            .refusals
-            .note(Refusal::LoginFailed, client, &name, now);
+        state.refusals.note(Refusal::LoginFailed, client, &name, now);
         return Err(wrong);
     };
     // A new token at every login: a token planted before login is worthless (session fixation).
@@ -69,17 +57,9 @@ pub async fn sign_in(
     let csrf = random_token();
     sessions::create(&state.db, &token, user.id, &csrf).await?;
     let principal = users::principal(&state.db, &user).await?;
-    audit::record(
-        &state.db,
-        &Actor::from(&principal),
-        Entry::new("login.ok", "user", user.id),
-    )
-    .await?;
-    Ok(SignedIn {
-        token,
-        csrf,
-        principal,
-    })
+    audit::record(&state.db, &Actor::from(&principal), Entry::new("login.ok", "user", user.id))
+        .await?;
+    Ok(SignedIn { token, csrf, principal })
 }
 
 pub async fn sign_out(
@@ -107,42 +87,23 @@ pub async fn change_password(
     repeat: &str,
 ) -> Result<(), WebError> {
     let user = users::get(&state.db, principal.user_id).await?;
-    if !state
-        .hasher
-        .verify(current, Some(&user.password_hash))
-        .await?
-    {
+    if !state.hasher.verify(current, Some(&user.password_hash)).await? {
         return Err(WebError::Rule {
             field: Some("current".into()),
             key: "error.current_password_wrong",
         });
     }
     if new != repeat {
-        return Err(WebError::Rule {
-            field: Some("repeat".into()),
-            key: "error.passwords_differ",
-        });
+        return Err(WebError::Rule { field: Some("repeat".into()), key: "error.passwords_differ" });
     }
     if new == current {
-        return Err(WebError::Rule {
-            field: Some("new".into()),
-            key: "error.password_unchanged",
-        });
+        return Err(WebError::Rule { field: Some("new".into()), key: "error.password_unchanged" });
     }
     check_password(new, &user.username).map_err(|e| match WebError::from(e) {
-        WebError::Invalid {
-            message_zh,
-            message_en,
-            ..
-        } => WebError::Invalid {
-            field: "new".into(),
-            message_zh,
-            message_en,
-        },
-        WebError::Rule { key, .. } => WebError::Rule {
-            field: Some("new".into()),
-            key,
-        },
+        WebError::Invalid { message_zh, message_en, .. } => {
+            WebError::Invalid { field: "new".into(), message_zh, message_en }
+        }
+        WebError::Rule { key, .. } => WebError::Rule { field: Some("new".into()), key },
         other => other,
     })?;
     let hash = state.hasher.hash(new).await?;

@@ -32,11 +32,7 @@ pub fn hash_blocking(password: &str) -> Result<String, WebError> {
 /// Verifies a password against a stored PHC string (blocking).
 pub fn verify_blocking(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| {
-            argon2()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
 }
 
@@ -53,9 +49,7 @@ pub struct Hasher {
 
 impl Default for Hasher {
     fn default() -> Self {
-        Hasher {
-            permits: Arc::new(Semaphore::new(2)),
-        }
+        Hasher { permits: Arc::new(Semaphore::new(2)) }
     }
 }
 
@@ -65,14 +59,9 @@ impl Hasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, WebError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))
+        let _permit =
+            self.permits.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(work).await.map_err(|e| WebError::Internal(e.to_string()))
     }
 
     pub async fn hash(&self, password: &str) -> Result<String, WebError> {
@@ -96,9 +85,7 @@ impl Hasher {
 pub fn generate_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    (0..16)
-        .map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char)
-        .collect()
+    (0..16).map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char).collect()
 }
 
 /// 32 random bytes as hex: session tokens and CSRF tokens (256 bits from the OS CSPRNG).
@@ -126,10 +113,7 @@ mod tests {
     fn generated_secrets_have_the_right_shape() {
         let p = generate_password();
         assert_eq!(p.len(), 16);
-        assert!(
-            p.chars()
-                .all(|c| c.is_ascii_alphanumeric() && !"0O1lI".contains(c))
-        );
+        assert!(p.chars().all(|c| c.is_ascii_alphanumeric() && !"0O1lI".contains(c)));
         let t = random_token();
         assert_eq!(t.len(), 64);
         assert_ne!(t, random_token());

@@ -89,15 +89,10 @@ impl Refusals {
             return Vec::new();
         };
         let window = chrono::Duration::from_std(WINDOW).unwrap_or_default();
-        let ended: Vec<_> = open
-            .iter()
-            .filter(|(_, t)| all || now - t.first >= window)
-            .map(|(k, _)| *k)
-            .collect();
-        let mut out: Vec<_> = ended
-            .into_iter()
-            .filter_map(|k| open.remove(&k).map(|t| (k.0, k.1, t)))
-            .collect();
+        let ended: Vec<_> =
+            open.iter().filter(|(_, t)| all || now - t.first >= window).map(|(k, _)| *k).collect();
+        let mut out: Vec<_> =
+            ended.into_iter().filter_map(|k| open.remove(&k).map(|t| (k.0, k.1, t))).collect();
         out.sort_by_key(|(k, c, t)| (t.first, *k, *c));
         out
     }
@@ -142,12 +137,7 @@ mod tests {
         let a: IpAddr = "198.51.100.7".parse().unwrap();
         let b: IpAddr = "203.0.113.9".parse().unwrap();
         for (i, name) in ["admin", "root", "admin"].iter().enumerate() {
-            r.note(
-                Refusal::LoginFailed,
-                a,
-                name,
-                t(&format!("2026-01-01T00:00:0{i}Z")),
-            );
+            r.note(Refusal::LoginFailed, a, name, t(&format!("2026-01-01T00:00:0{i}Z")));
         }
         r.note(Refusal::Csrf, a, "/logout", t("2026-01-01T00:00:01Z"));
         r.note(Refusal::LoginFailed, b, "lead", t("2026-01-01T00:03:00Z"));
@@ -175,12 +165,7 @@ mod tests {
         let r = Refusals::default();
         let a: IpAddr = "198.51.100.7".parse().unwrap();
         for i in 0..100 {
-            r.note(
-                Refusal::Anonymous,
-                a,
-                &format!("/p/{i}"),
-                t("2026-01-01T00:00:00Z"),
-            );
+            r.note(Refusal::Anonymous, a, &format!("/p/{i}"), t("2026-01-01T00:00:00Z"));
         }
         let ended = r.take_ended(t("2026-01-01T00:00:00Z"), true);
         assert_eq!(ended[0].2.count, 100);

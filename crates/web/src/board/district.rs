@@ -98,11 +98,7 @@ pub async fn build(state: &AppState, tr: &Tr, links: bool) -> Result<DistrictSna
             None => {
                 let mut t = StationTotals::default();
                 t.add(&l);
-                streets.push(Street {
-                    street: l.street.clone(),
-                    stations: vec![l],
-                    total: t,
-                });
+                streets.push(Street { street: l.street.clone(), stations: vec![l], total: t });
             }
         }
     }
@@ -117,9 +113,7 @@ pub async fn build(state: &AppState, tr: &Tr, links: bool) -> Result<DistrictSna
 }
 
 fn signed_in_reader(ctx: &Ctx) -> bool {
-    ctx.principal
-        .as_ref()
-        .is_some_and(|p| p.can(Permission::StationsRead, Target::District))
+    ctx.principal.as_ref().is_some_and(|p| p.can(Permission::StationsRead, Target::District))
 }
 
 pub async fn json(
@@ -128,9 +122,7 @@ pub async fn json(
     headers: HeaderMap,
 ) -> Result<Json<DistrictSnapshot>, WebError> {
     board_access(&state, &ctx, &headers, None).await?;
-    Ok(Json(
-        build(&state, &ctx.tr(), signed_in_reader(&ctx)).await?,
-    ))
+    Ok(Json(build(&state, &ctx.tr(), signed_in_reader(&ctx)).await?))
 }
 
 #[derive(Template)]

@@ -70,16 +70,9 @@ pub async fn events(
 /// The change stream as a response.
 pub fn stream(state: &AppState) -> Response {
     let mut resp = Sse::new(changes(state.changes.clone()))
-        .keep_alive(
-            KeepAlive::new()
-                .interval(Duration::from_secs(10))
-                .text("ping"),
-        )
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(10)).text("ping"))
         .into_response();
     // Proxies must not buffer the stream.
-    resp.headers_mut().insert(
-        "x-accel-buffering",
-        axum::http::HeaderValue::from_static("no"),
-    );
+    resp.headers_mut().insert("x-accel-buffering", axum::http::HeaderValue::from_static("no"));
     resp
 }

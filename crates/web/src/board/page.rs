@@ -40,9 +40,5 @@ pub async fn show(
     }
     board_access(&state, &ctx, &headers, Some(id)).await?;
     let station = stations::get(&state.db, id).await?;
-    render::page(&BoardPage {
-        tr: ctx.tr(),
-        station_id: id,
-        station: station.name,
-    })
+    render::page(&BoardPage { tr: ctx.tr(), station_id: id, station: station.name })
 }

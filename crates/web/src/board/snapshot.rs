@@ -168,27 +168,15 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
     let since = day_start_utc(first);
     let spans = board::stay_spans(&state.db, station_id, since).await?;
     let alert_times = board::alert_times(&state.db, station_id, since).await?;
-    let mut charts = Charts {
-        days: vec![],
-        occupancy: vec![],
-        alerts: vec![],
-    };
+    let mut charts = Charts { days: vec![], occupancy: vec![], alerts: vec![] };
     for i in 0..14 {
         let day = first + Duration::days(i);
         let end = day_start_utc(day + Duration::days(1));
         charts.days.push(day.format("%m-%d").to_string());
         charts.occupancy.push(
-            spans
-                .iter()
-                .filter(|(a, b)| *a < end && b.is_none_or(|b| b >= end))
-                .count() as i64,
+            spans.iter().filter(|(a, b)| *a < end && b.is_none_or(|b| b >= end)).count() as i64,
         );
-        charts.alerts.push(
-            alert_times
-                .iter()
-                .filter(|(t,)| local_date(*t) == day)
-                .count() as i64,
-        );
+        charts.alerts.push(alert_times.iter().filter(|(t,)| local_date(*t) == day).count() as i64);
     }
     let kpis = vec![
         Kpi {
@@ -232,10 +220,7 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
             check_outs: c.check_outs_today,
             releases: c.releases_today,
         },
-        occupancy: Occupancy {
-            used: c.in_stay,
-            total: c.beds_total,
-        },
+        occupancy: Occupancy { used: c.in_stay, total: c.beds_total },
         rooms: board::grid(&state.db, station_id).await?,
         state_labels: RoomState::ALL
             .iter()
@@ -247,10 +232,7 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
         on_duty: crate::pages::roster::group_views(state, tr, station_id, today)
             .await?
             .into_iter()
-            .map(|g| OnDuty {
-                group: g.g.name,
-                names: g.on_duty,
-            })
+            .map(|g| OnDuty { group: g.g.name, names: g.on_duty })
             .collect(),
         open_alerts: c.open_alerts,
         tests: Tests {
@@ -260,10 +242,7 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
         },
         kpis,
         charts,
-        labels: LABEL_KEYS
-            .iter()
-            .map(|k| (*k, tr.t(k).to_owned()))
-            .collect(),
+        labels: LABEL_KEYS.iter().map(|k| (*k, tr.t(k).to_owned())).collect(),
     })
 }
 
@@ -283,11 +262,7 @@ pub async fn json(
     let hour = i64::from(chrono::Timelike::hour(&crate::pages::roster::local_now()));
     let seq = *state.changes.borrow();
     let version = seq * 24 + hour;
-    if let Some((at, cached)) = state
-        .snapshots
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&key)
+    if let Some((at, cached)) = state.snapshots.lock().unwrap_or_else(|p| p.into_inner()).get(&key)
         && *at == version
     {
         return Ok(Json(cached.clone()));

@@ -56,10 +56,9 @@ pub async fn board_access(
         return Err(WebError::Unauthenticated);
     };
     match board::find_token(&state.db, &token).await? {
-        Some(t) if t.revoked_at.is_some() => Err(WebError::Rule {
-            field: None,
-            key: "board.revoked",
-        }),
+        Some(t) if t.revoked_at.is_some() => {
+            Err(WebError::Rule { field: None, key: "board.revoked" })
+        }
         Some(t) if t.station_id == id => Ok(()),
         _ => Err(WebError::NotFound),
     }
@@ -82,13 +81,7 @@ pub fn token_handoff_to(state: &AppState, back: &str, q: &TokenQuery) -> Option<
     }
     let cookie = format!(
         "{}; Max-Age=31536000",
-        cookies::set(
-            cookies::BOARD,
-            token,
-            None,
-            state.config.secure_cookies,
-            false
-        )
+        cookies::set(cookies::BOARD, token, None, state.config.secure_cookies, false)
     );
     Some(with_cookie(Redirect::to(back), &cookie))
 }
@@ -119,10 +112,7 @@ async fn tokens_page(
         .into_iter()
         .map(|t| TokenRow {
             created: yizhan_core::time::local_display(t.created_at),
-            used: t
-                .last_used_at
-                .map(yizhan_core::time::local_display)
-                .unwrap_or_default(),
+            used: t.last_used_at.map(yizhan_core::time::local_display).unwrap_or_default(),
             t,
         })
         .collect();
@@ -161,14 +151,7 @@ pub async fn create(
     let station = visible(&state, &ctx, id, Permission::BoardsManage).await?;
     let label = yizhan_core::validate::required_text(&f.label, 40).on("label")?;
     let token = random_token();
-    board::create_token(
-        &state.db,
-        &Actor::from(ctx.user()?),
-        Some(id),
-        &label,
-        &token,
-    )
-    .await?;
+    board::create_token(&state.db, &Actor::from(ctx.user()?), Some(id), &label, &token).await?;
     let url = format!("{}/board/{id}?token={token}", origin(&state, &headers));
     tokens_page(&state, &ctx, station, Some(url)).await
 }
@@ -182,13 +165,7 @@ pub async fn revoke(
     let station_id = t.station_id.ok_or(WebError::NotFound)?;
     let station = stations::get(&state.db, station_id).await?;
     if !ctx.user()?.can(Permission::BoardsManage, station.target()) {
-        return Err(deny(
-            &state,
-            &ctx,
-            &format!("board token {id}"),
-            WebError::NotFound,
-        )
-        .await);
+        return Err(deny(&state, &ctx, &format!("board token {id}"), WebError::NotFound).await);
     }
     board::revoke_token(&state.db, &Actor::from(ctx.user()?), id).await?;
     Ok(Redirect::to(&format!("/stations/{station_id}/boards")).into_response())

@@ -74,13 +74,8 @@ pub async fn list_rows(state: &AppState, station_id: i64) -> Result<Vec<Attentio
         .await?
         .into_iter()
         .filter_map(|f| {
-            let overdue_checks = overdue_slots(
-                state.config.slots,
-                f.checked_in_at,
-                &readings,
-                f.stay_id,
-                today,
-            );
+            let overdue_checks =
+                overdue_slots(state.config.slots, f.checked_in_at, &readings, f.stay_id, today);
             let reasons = derive(&Facts {
                 age: age_on(f.birth_date, today),
                 pregnant: f.pregnant,

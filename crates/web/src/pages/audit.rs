@@ -29,21 +29,14 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
     let tr = ctx.tr();
     let (verdict, intact) = match audit::verify(&state.db).await? {
         Verdict::Intact { rows } => (tr.f("audit.intact", &[("rows", &rows.to_string())]), true),
-        Verdict::Broken { seq, reason } => (
-            tr.f(
-                "audit.broken",
-                &[("seq", &seq.to_string()), ("reason", &reason)],
-            ),
-            false,
-        ),
+        Verdict::Broken { seq, reason } => {
+            (tr.f("audit.broken", &[("seq", &seq.to_string()), ("reason", &reason)]), false)
+        }
     };
     let rows = audit::recent(&state.db, 200)
         .await?
         .into_iter()
-        .map(|r| Row {
-            at: yizhan_core::time::local_display(r.at),
-            r,
-        })
+        .map(|r| Row { at: yizhan_core::time::local_display(r.at), r })
         .collect();
     render::page(&AuditPage {
         layout: Layout::new(&state, &ctx, "audit.title"),

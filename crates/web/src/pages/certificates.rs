@@ -42,27 +42,17 @@ pub async fn show(
     Id(id): Id,
 ) -> Result<Response, WebError> {
     let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
-    let c = stays::certificate_of(&state.db, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let c = stays::certificate_of(&state.db, id).await?.ok_or(WebError::NotFound)?;
     let g = guests::get(&state.db, s.guest_id).await?;
     let station = stations::get(&state.db, s.station_id).await?;
-    let url = format!(
-        "{}/verify/{}?c={}",
-        origin(&state, &headers),
-        c.number,
-        c.code
-    );
+    let url = format!("{}/verify/{}?c={}", origin(&state, &headers), c.number, c.code);
     render::page(&CertificatePage {
         layout: Layout::new(&state, &ctx, "certificate.title"),
         name: mask_name(&g.name),
         doc: yizhan_core::mask::mask_id_number(&g.doc_number),
         station: station.name,
         checked_in: yizhan_core::time::local_display(s.checked_in_at),
-        released: s
-            .ended_at
-            .map(yizhan_core::time::local_display)
-            .unwrap_or_default(),
+        released: s.ended_at.map(yizhan_core::time::local_display).unwrap_or_default(),
         qr: qr_svg(&url)?,
         number: c.number,
         code: c.code,
@@ -99,13 +89,7 @@ pub async fn verify(
         return Err(WebError::Throttled);
     }
     let found = match stays::certificate_by_number(&state.db, &number).await? {
-        Some(c)
-            if q.c
-                .as_deref()
-                .is_some_and(|given| code_matches(&c.code, given)) =>
-        {
-            Some(c)
-        }
+        Some(c) if q.c.as_deref().is_some_and(|given| code_matches(&c.code, given)) => Some(c),
         _ => None,
     };
     let mut page = VerifyPage {
@@ -123,10 +107,7 @@ pub async fn verify(
         page.valid = true;
         page.name = mask_name(&g.name);
         page.station = stations::get(&state.db, s.station_id).await?.name;
-        page.released = s
-            .ended_at
-            .map(yizhan_core::time::local_display)
-            .unwrap_or_default();
+        page.released = s.ended_at.map(yizhan_core::time::local_display).unwrap_or_default();
     }
     render::page(&page)
 }

@@ -53,9 +53,7 @@ async fn show_page(
         .into_iter()
         .map(|s| SessionRow {
             at: local_display(s.held_at),
-            risk: Risk::parse(&s.risk)
-                .map(|r| tr.t(r.label_key()).to_owned())
-                .unwrap_or_default(),
+            risk: Risk::parse(&s.risk).map(|r| tr.t(r.label_key()).to_owned()).unwrap_or_default(),
             s,
         })
         .collect();
@@ -65,10 +63,7 @@ async fn show_page(
         stay,
         sessions,
         f,
-        risks: Risk::ALL
-            .iter()
-            .map(|r| (r.as_str(), tr.t(r.label_key()).to_owned()))
-            .collect(),
+        risks: Risk::ALL.iter().map(|r| (r.as_str(), tr.t(r.label_key()).to_owned())).collect(),
         error: e.map(|e| e.message(&tr)),
     })
 }
@@ -98,14 +93,8 @@ async fn record_for(
     f: &SessionInput,
 ) -> Result<i64, WebError> {
     let s = validate_session(f, yizhan_store::db::now())?;
-    Ok(counselling::record(
-        &state.db,
-        &Actor::from(ctx.user()?),
-        stay.station_id,
-        stay.id,
-        &s,
-    )
-    .await?)
+    Ok(counselling::record(&state.db, &Actor::from(ctx.user()?), stay.station_id, stay.id, &s)
+        .await?)
 }
 
 pub async fn record(

@@ -111,11 +111,7 @@ pub async fn raise(
         })?;
         let id = yizhan_core::validate::parse_int(&f.enterprise_id, 1, i64::MAX, "1")
             .on("enterprise_id")?;
-        if !own_enterprises(&state, &ctx)
-            .await?
-            .iter()
-            .any(|e| e.id == id)
-        {
+        if !own_enterprises(&state, &ctx).await?.iter().any(|e| e.id == id) {
             return Err(WebError::Rule {
                 field: Some("enterprise_id".into()),
                 key: "error.enterprise_out_of_scope",

@@ -186,12 +186,7 @@ async fn list_page(
         layout: Layout::new(state, ctx, "directive.title"),
         rows,
         can_issue,
-        kinds: options(
-            &tr,
-            DirectiveKind::ALL,
-            DirectiveKind::as_str,
-            DirectiveKind::label_key,
-        ),
+        kinds: options(&tr, DirectiveKind::ALL, DirectiveKind::as_str, DirectiveKind::label_key),
         streets: if can_issue {
             yizhan_store::stations::streets(&state.db).await?
         } else {
@@ -339,15 +334,10 @@ pub async fn show(
         layout: Layout::new(&state, &ctx, "directive.title"),
         kind: label_of(&tr, &d.kind, DirectiveKind::parse, DirectiveKind::label_key),
         files: directives::files(&state.db, id).await?,
-        confirmed: recipients
-            .iter()
-            .filter(|r| r.r.acknowledged_at.is_some())
-            .count(),
+        confirmed: recipients.iter().filter(|r| r.r.acknowledged_at.is_some()).count(),
         is_command: mine.is_none(),
         can_issue: is_issuer(p),
-        reminded: q
-            .reminded
-            .map(|n| tr.f("directive.reminded", &[("n", &n.to_string())])),
+        reminded: q.reminded.map(|n| tr.f("directive.reminded", &[("n", &n.to_string())])),
         recipients,
         mine,
         can_ack,
@@ -382,13 +372,7 @@ pub async fn acknowledge(
 ) -> Result<Response, WebError> {
     let (d, view) = visible(&state, &ctx, id).await?;
     let View::Recipient(r, true) = view else {
-        return Err(deny(
-            &state,
-            &ctx,
-            &format!("directive {id} ack"),
-            WebError::Forbidden,
-        )
-        .await);
+        return Err(deny(&state, &ctx, &format!("directive {id} ack"), WebError::Forbidden).await);
     };
     let kind = r.kind;
     directives::acknowledge(&state.db, &Actor::from(ctx.user()?), &d, kind, r.target_id).await?;
@@ -434,10 +418,7 @@ pub async fn download(
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"attachment\"; filename*=UTF-8''{encoded}"),
             ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox".to_owned(),
-            ),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox".to_owned()),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         data,
@@ -453,13 +434,7 @@ pub async fn export(
 ) -> Result<Response, WebError> {
     let (d, view) = visible(&state, &ctx, id).await?;
     if !matches!(view, View::Command) {
-        return Err(deny(
-            &state,
-            &ctx,
-            &format!("directive {id} export"),
-            WebError::NotFound,
-        )
-        .await);
+        return Err(deny(&state, &ctx, &format!("directive {id} export"), WebError::NotFound).await);
     }
     let tr = ctx.tr();
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| {

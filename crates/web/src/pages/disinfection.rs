@@ -98,18 +98,11 @@ fn blank_record() -> RecordInput {
 }
 
 fn blank_waste() -> WasteInput {
-    WasteInput {
-        day: today().to_string(),
-        ..Default::default()
-    }
+    WasteInput { day: today().to_string(), ..Default::default() }
 }
 
 fn blank_area() -> AreaInput {
-    AreaInput {
-        kind: "corridor".into(),
-        every_hours: "4".into(),
-        ..Default::default()
-    }
+    AreaInput { kind: "corridor".into(), every_hours: "4".into(), ..Default::default() }
 }
 
 async fn show_page(
@@ -127,16 +120,10 @@ async fn show_page(
         verified: r.verified_at.map(local_display).unwrap_or_default(),
         r,
     };
-    let records: Vec<RecordRow> = disinfection::recent(&state.db, station.id, 50)
-        .await?
-        .into_iter()
-        .map(row)
-        .collect();
-    let disinfected: Vec<i64> = rooms
-        .iter()
-        .filter(|r| r.state == RoomState::Disinfected)
-        .map(|r| r.id)
-        .collect();
+    let records: Vec<RecordRow> =
+        disinfection::recent(&state.db, station.id, 50).await?.into_iter().map(row).collect();
+    let disinfected: Vec<i64> =
+        rooms.iter().filter(|r| r.state == RoomState::Disinfected).map(|r| r.id).collect();
     let to_verify = disinfection::recent(&state.db, station.id, 500)
         .await?
         .into_iter()
@@ -157,10 +144,7 @@ async fn show_page(
         to_verify,
         records,
         waste: disinfection::waste(&state.db, station.id, 50).await?,
-        kinds: AreaKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), tr.t(k.label_key()).to_owned()))
-            .collect(),
+        kinds: AreaKind::ALL.iter().map(|k| (k.as_str(), tr.t(k.label_key()).to_owned())).collect(),
         f: forms.0,
         fw: forms.1,
         fa: forms.2,
@@ -216,10 +200,9 @@ async fn record_for(
         Place::Room(id) => yizhan_store::rooms::get(&state.db, id)
             .await
             .is_ok_and(|room| room.station_id == station_id),
-        Place::Area(id) => disinfection::areas(&state.db, station_id)
-            .await?
-            .iter()
-            .any(|a| a.id == id),
+        Place::Area(id) => {
+            disinfection::areas(&state.db, station_id).await?.iter().any(|a| a.id == id)
+        }
     };
     if !ours {
         return Err(WebError::Rule {
@@ -238,14 +221,7 @@ pub async fn record(
 ) -> Result<Response, WebError> {
     let station = visible(&state, &ctx, id, Permission::HygieneRecord).await?;
     let result = record_for(&state, &ctx, id, &f).await.map(|_| ());
-    redisplay(
-        &state,
-        &ctx,
-        station,
-        (f, blank_waste(), blank_area()),
-        result,
-    )
-    .await
+    redisplay(&state, &ctx, station, (f, blank_waste(), blank_area()), result).await
 }
 
 pub async fn create_area(
@@ -261,14 +237,7 @@ pub async fn create_area(
         Ok(())
     }
     .await;
-    redisplay(
-        &state,
-        &ctx,
-        station,
-        (blank_record(), blank_waste(), f),
-        result,
-    )
-    .await
+    redisplay(&state, &ctx, station, (blank_record(), blank_waste(), f), result).await
 }
 
 pub async fn record_waste(
@@ -284,27 +253,14 @@ pub async fn record_waste(
         Ok(())
     }
     .await;
-    redisplay(
-        &state,
-        &ctx,
-        station,
-        (blank_record(), f, blank_area()),
-        result,
-    )
-    .await
+    redisplay(&state, &ctx, station, (blank_record(), f, blank_area()), result).await
 }
 
 async fn verify_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<Record, WebError> {
     let rec = disinfection::get(&state.db, id).await?;
     let station = yizhan_store::stations::get(&state.db, rec.station_id).await?;
-    require(
-        state,
-        ctx,
-        Permission::HygieneVerify,
-        station.target(),
-        format!("disinfection {id}"),
-    )
-    .await?;
+    require(state, ctx, Permission::HygieneVerify, station.target(), format!("disinfection {id}"))
+        .await?;
     disinfection::verify(&state.db, &Actor::from(ctx.user()?), id).await?;
     Ok(rec)
 }

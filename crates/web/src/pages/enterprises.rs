@@ -138,19 +138,11 @@ pub async fn list(
     render::page(&ListPage {
         layout: Layout::new(&state, &ctx, "enterprise.title"),
         pending,
-        resumed: rows
-            .iter()
-            .filter(|r| r.e.resumption == Resumption::Resumed)
-            .count(),
+        resumed: rows.iter().filter(|r| r.e.resumption == Resumption::Resumed).count(),
         can_create: !writable_or_readable_streets(&state, &ctx, Permission::EnterprisesWrite)
             .await?
             .is_empty(),
-        statuses: options(
-            &tr,
-            Resumption::ALL,
-            Resumption::as_str,
-            Resumption::label_key,
-        ),
+        statuses: options(&tr, Resumption::ALL, Resumption::as_str, Resumption::label_key),
         query: serde_urlencoded::to_string([
             ("street", &f.street),
             ("resumption", &f.resumption),
@@ -194,11 +186,7 @@ pub async fn export(
                 Cell::from(v.e.name.clone()),
                 Cell::from(v.e.street.clone()),
                 Cell::from(v.industry_label),
-                Cell::from(if v.e.above_scale {
-                    yes.clone()
-                } else {
-                    String::new()
-                }),
+                Cell::from(if v.e.above_scale { yes.clone() } else { String::new() }),
                 Cell::from(v.e.headcount),
                 Cell::from(v.e.contact_name.clone()),
                 Cell::from(v.e.contact_phone.clone()),
@@ -206,11 +194,7 @@ pub async fn export(
                 Cell::from(date(v.e.applied_on)),
                 Cell::from(date(v.e.approved_on)),
                 Cell::from(date(v.e.resumed_on)),
-                Cell::from(if v.e.has_plan {
-                    yes.clone()
-                } else {
-                    String::new()
-                }),
+                Cell::from(if v.e.has_plan { yes.clone() } else { String::new() }),
             ]
         })
         .collect();
@@ -279,12 +263,7 @@ async fn form_page(
         f,
         streets,
         industries: options(&tr, Industry::ALL, Industry::as_str, Industry::label_key),
-        statuses: options(
-            &tr,
-            Resumption::ALL,
-            Resumption::as_str,
-            Resumption::label_key,
-        ),
+        statuses: options(&tr, Resumption::ALL, Resumption::as_str, Resumption::label_key),
         error: e.map(|e| e.message(&tr)),
     })
 }
@@ -292,10 +271,7 @@ async fn form_page(
 /// Registering a new enterprise is for the district and the streets; an enterprise's own
 /// account edits itself only.
 async fn may_register(state: &AppState, ctx: &Ctx) -> Result<(), WebError> {
-    if writable_or_readable_streets(state, ctx, Permission::EnterprisesWrite)
-        .await?
-        .is_empty()
-    {
+    if writable_or_readable_streets(state, ctx, Permission::EnterprisesWrite).await?.is_empty() {
         return Err(deny(state, ctx, "enterprise register", WebError::Forbidden).await);
     }
     Ok(())
@@ -318,11 +294,7 @@ fn input_of(e: &Enterprise) -> EnterpriseInput {
         name: e.name.clone(),
         street_id: e.street_id.to_string(),
         industry: e.industry.clone(),
-        above_scale: if e.above_scale {
-            "on".into()
-        } else {
-            String::new()
-        },
+        above_scale: if e.above_scale { "on".into() } else { String::new() },
         headcount: e.headcount.to_string(),
         contact_name: e.contact_name.clone(),
         contact_phone: e.contact_phone.clone(),
@@ -346,10 +318,7 @@ pub async fn edit(
 fn conflict(e: WebError) -> WebError {
     match e {
         WebError::Rule { field, key } if key == KEY_MOVED || key == KEY_WRONG_STEP => {
-            WebError::Taken {
-                field: field.unwrap_or_else(|| "resumption".into()),
-                key,
-            }
+            WebError::Taken { field: field.unwrap_or_else(|| "resumption".into()), key }
         }
         other => other,
     }
@@ -375,10 +344,7 @@ async fn save_op(
     }
     let n = validate_enterprise(f, today())?;
     let target = match id {
-        Some(id) => Target::Enterprise {
-            id,
-            street: n.street_id,
-        },
+        Some(id) => Target::Enterprise { id, street: n.street_id },
         None => Target::Street(n.street_id),
     };
     if !p.can(Permission::EnterprisesWrite, target) {
@@ -465,9 +431,7 @@ async fn show_page(
     // A button is offered where the step is this person's and the status allows it; a missing
     // plan is said next to the apply button rather than hiding it.
     let offered = |step: Step| {
-        parties
-            .iter()
-            .any(|party| resumption::may_take(*party, step))
+        parties.iter().any(|party| resumption::may_take(*party, step))
             && resumption::transition(e.status(), step).is_some()
     };
     Ok(ShowPage {
@@ -519,16 +483,9 @@ async fn take_step(
 ) -> Result<Enterprise, WebError> {
     let m =
         resumption::next(&parties, e.status(), step, e.has_plan).map_err(|e| conflict(e.into()))?;
-    enterprises::take_step(
-        &state.db,
-        &Actor::from(ctx.user()?),
-        e.id,
-        m,
-        reason,
-        today(),
-    )
-    .await
-    .map_err(|e| conflict(e.into()))?;
+    enterprises::take_step(&state.db, &Actor::from(ctx.user()?), e.id, m, reason, today())
+        .await
+        .map_err(|e| conflict(e.into()))?;
     Ok(enterprises::get(&state.db, e.id).await?)
 }
 
@@ -599,10 +556,7 @@ pub struct ReviewForm {
 }
 
 fn review_of(f: &ReviewForm) -> Result<(Step, String), WebError> {
-    Ok(validate_review(&ReviewInput {
-        decision: f.decision.clone(),
-        reason: f.reason.clone(),
-    })?)
+    Ok(validate_review(&ReviewInput { decision: f.decision.clone(), reason: f.reason.clone() })?)
 }
 
 /// `POST /enterprises/{id}/review`: the command approves or rejects, with a reason.
@@ -732,9 +686,7 @@ pub async fn download_plan(
     Id(id): Id,
 ) -> Result<Response, WebError> {
     visible(&state, &ctx, id, Permission::EnterprisesRead).await?;
-    let plan = enterprises::plan(&state.db, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let plan = enterprises::plan(&state.db, id).await?.ok_or(WebError::NotFound)?;
     let data = enterprises::plan_data(&state.db, id).await?;
     let encoded = crate::policy::urlencode(&plan.name).replace('+', "%20");
     Ok((
@@ -744,10 +696,7 @@ pub async fn download_plan(
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"plan\"; filename*=UTF-8''{encoded}"),
             ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox".to_owned(),
-            ),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox".to_owned()),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         data,

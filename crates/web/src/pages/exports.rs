@@ -62,18 +62,8 @@ pub async fn stays_xlsx(
         .into_iter()
         .map(|s| {
             vec![
-                (if full {
-                    s.guest_name.clone()
-                } else {
-                    mask_name(&s.guest_name)
-                })
-                .into(),
-                (if full {
-                    s.doc_number.clone()
-                } else {
-                    mask_id_number(&s.doc_number)
-                })
-                .into(),
+                (if full { s.guest_name.clone() } else { mask_name(&s.guest_name) }).into(),
+                (if full { s.doc_number.clone() } else { mask_id_number(&s.doc_number) }).into(),
                 s.room_number.into(),
                 s.policy_code.into(),
                 local_display(s.checked_in_at).into(),
@@ -128,12 +118,7 @@ pub async fn health_xlsx(
                 h.day.to_string().into(),
                 tr.t(&format!("slot.{}", h.slot)).to_owned().into(),
                 h.room_number.into(),
-                (if full {
-                    h.guest_name.clone()
-                } else {
-                    mask_name(&h.guest_name)
-                })
-                .into(),
+                (if full { h.guest_name.clone() } else { mask_name(&h.guest_name) }).into(),
                 format!("{}.{}", h.temperature / 10, h.temperature % 10).into(),
                 symptoms.join("、").into(),
                 h.recorded_by.into(),

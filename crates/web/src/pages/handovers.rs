@@ -84,29 +84,14 @@ pub async fn write(
         .filter(|l| !l.is_empty())
         .map(|l| required_text(l, 200).on("items"))
         .collect::<Result<_, _>>()?;
-    handovers::write(
-        &state.db,
-        &Actor::from(ctx.user()?),
-        g.id,
-        day,
-        shift,
-        &notes,
-        &items,
-    )
-    .await?;
+    handovers::write(&state.db, &Actor::from(ctx.user()?), g.id, day, shift, &notes, &items)
+        .await?;
     Ok(Redirect::to(&format!("/stations/{}/roster#handovers", g.station_id)).into_response())
 }
 
 async fn station_of(state: &AppState, ctx: &Ctx, h: &Handover) -> Result<(), WebError> {
     let st = yizhan_store::stations::get(&state.db, h.station_id).await?;
-    require(
-        state,
-        ctx,
-        Permission::DutyRecord,
-        st.target(),
-        format!("handover {}", h.id),
-    )
-    .await
+    require(state, ctx, Permission::DutyRecord, st.target(), format!("handover {}", h.id)).await
 }
 
 pub async fn acknowledge(

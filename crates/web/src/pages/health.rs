@@ -69,10 +69,7 @@ pub struct RoundQuery {
 }
 
 fn symptom_options(tr: &Tr) -> Vec<(&'static str, String)> {
-    Symptom::ALL
-        .iter()
-        .map(|s| (s.as_str(), tr.t(s.label_key()).to_owned()))
-        .collect()
+    Symptom::ALL.iter().map(|s| (s.as_str(), tr.t(s.label_key()).to_owned())).collect()
 }
 
 fn reading(t: i64, symptoms: &str, tr: &Tr) -> String {
@@ -106,9 +103,7 @@ async fn round_rows(
         }
         for s in stays::open_in_room(&state.db, room.id).await? {
             let g = guests::get(&state.db, s.guest_id).await?;
-            let r = readings
-                .iter()
-                .find(|h| h.stay_id == s.id && h.slot == slot.as_str());
+            let r = readings.iter().find(|h| h.stay_id == s.id && h.slot == slot.as_str());
             rows.push(RoundRow {
                 stay_id: s.id,
                 room: room.number.clone(),
@@ -153,10 +148,8 @@ pub async fn round(
             floors.push((r.floor, floor == Some(r.floor)));
         }
     }
-    let rows: Vec<RoundRow> = all
-        .into_iter()
-        .filter(|r| floor.is_none_or(|f| r.floor == f))
-        .collect();
+    let rows: Vec<RoundRow> =
+        all.into_iter().filter(|r| floor.is_none_or(|f| r.floor == f)).collect();
     render::page(&RoundPage {
         done: rows.iter().filter(|r| r.reading.is_some()).count(),
         layout: Layout::new(&state, &ctx, "health.round"),
@@ -224,15 +217,7 @@ pub async fn record_reading(
             .on("slot")?
     };
     let check = validate_health_check(input)?;
-    Ok(health::record(
-        &state.db,
-        &Actor::from(ctx.user()?),
-        stay_id,
-        day,
-        slot,
-        &check,
-    )
-    .await?)
+    Ok(health::record(&state.db, &Actor::from(ctx.user()?), stay_id, day, slot, &check).await?)
 }
 
 pub async fn record(
@@ -263,11 +248,7 @@ pub async fn record(
     }
     // htmx: answer with the row itself, saved or showing what is wrong.
     let tr = ctx.tr();
-    let q = RoundQuery {
-        floor: None,
-        slot: Some(f.slot.clone()),
-        day: Some(f.day.clone()),
-    };
+    let q = RoundQuery { floor: None, slot: Some(f.slot.clone()), day: Some(f.day.clone()) };
     let (day, slot) = pick_slot(&state, &q);
     let mut row = round_rows(&state, &tr, s.station_id, None, day, slot)
         .await?

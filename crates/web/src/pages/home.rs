@@ -35,10 +35,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
     let mut tiles = Vec::new();
     if p.has(Permission::StationsRead) {
         let all = stations::list(&state.db).await?;
-        let visible = all
-            .iter()
-            .filter(|s| p.can(Permission::StationsRead, s.target()))
-            .count();
+        let visible = all.iter().filter(|s| p.can(Permission::StationsRead, s.target())).count();
         tiles.push(Tile {
             href: "/stations",
             value: visible.to_string(),

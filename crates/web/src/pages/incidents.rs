@@ -55,12 +55,7 @@ fn incident_rows(tr: &Tr, list: Vec<Incident>) -> Vec<IncidentRow> {
 fn complaint_rows(tr: &Tr, list: Vec<Complaint>) -> Vec<ComplaintRow> {
     list.into_iter()
         .map(|c| ComplaintRow {
-            source: label_of(
-                tr,
-                &c.source,
-                ComplaintSource::parse,
-                ComplaintSource::label_key,
-            ),
+            source: label_of(tr, &c.source, ComplaintSource::parse, ComplaintSource::label_key),
             status: tr.t(c.status.label_key()).to_owned(),
             at: local_display(c.received_at),
             c,
@@ -99,12 +94,7 @@ async fn list_page(
         yizhan_store::attention::facts(&state.db, station.id, crate::pages::guests::today())
             .await?
             .into_iter()
-            .map(|f| {
-                (
-                    f.stay_id,
-                    format!("{} {}", f.room_number, mask_name(&f.guest_name)),
-                )
-            })
+            .map(|f| (f.stay_id, format!("{} {}", f.room_number, mask_name(&f.guest_name))))
             .collect();
     Ok(ListPage {
         layout: Layout::new(state, ctx, "incidents.title"),
@@ -138,10 +128,7 @@ fn blank_incident() -> IncidentInput {
 }
 
 fn blank_complaint() -> ComplaintInput {
-    ComplaintInput {
-        source: "guest".into(),
-        ..Default::default()
-    }
+    ComplaintInput { source: "guest".into(), ..Default::default() }
 }
 
 pub async fn list(
@@ -151,15 +138,7 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     let station = visible(&state, &ctx, id, Permission::StaffRead).await?;
     render::page(
-        &list_page(
-            &state,
-            &ctx,
-            station,
-            blank_incident(),
-            blank_complaint(),
-            None,
-        )
-        .await?,
+        &list_page(&state, &ctx, station, blank_incident(), blank_complaint(), None).await?,
     )
 }
 
@@ -276,14 +255,7 @@ pub async fn step_complaint(
     let c = incidents::complaint(&state.db, id).await?;
     let station = yizhan_store::stations::get(&state.db, c.station_id).await?;
     let perm = Permission::IncidentsRecord;
-    require(
-        &state,
-        &ctx,
-        perm,
-        station.target(),
-        format!("complaint {id}"),
-    )
-    .await?;
+    require(&state, &ctx, perm, station.target(), format!("complaint {id}")).await?;
     let p = ctx.user()?;
     use yizhan_core::error::OnField;
     let to = yizhan_core::validate::parse_choice(&f.status, ComplaintStatus::parse, "resolved")
@@ -394,10 +366,7 @@ pub async fn api_list(
     for c in &mut complaints {
         c.complainant = mask_name(&c.complainant);
     }
-    Ok(Json(Ledgers {
-        incidents: incidents::incidents(&state.db, id).await?,
-        complaints,
-    }))
+    Ok(Json(Ledgers { incidents: incidents::incidents(&state.db, id).await?, complaints }))
 }
 
 pub async fn api_record_incident(

@@ -59,13 +59,8 @@ async fn pick(state: &AppState, p: &Pick) -> Result<(Indicator, i32), WebError> 
             None => this_year as i32,
         }
     } else {
-        parse_int(
-            &p.year,
-            i64::from(yizhan_core::indicator::FIRST_YEAR),
-            this_year,
-            "2020",
-        )
-        .on("year")? as i32
+        parse_int(&p.year, i64::from(yizhan_core::indicator::FIRST_YEAR), this_year, "2020")
+            .on("year")? as i32
     };
     Ok((indicator, year))
 }
@@ -85,10 +80,7 @@ async fn table(
 
 /// Writing is for the district-wide command: a street's commander is refused, and audited.
 async fn district_wide(state: &AppState, ctx: &Ctx) -> Result<(), WebError> {
-    if ctx
-        .user()?
-        .can(Permission::IndicatorsWrite, Target::District)
-    {
+    if ctx.user()?.can(Permission::IndicatorsWrite, Target::District) {
         return Ok(());
     }
     Err(crate::policy::deny(state, ctx, "indicators", WebError::Forbidden).await)
@@ -248,18 +240,7 @@ pub async fn show(
     Query(q): Query<Pick>,
 ) -> Result<Response, WebError> {
     let picked = pick(&state, &q).await?;
-    render::page(
-        &page(
-            &state,
-            &ctx,
-            picked,
-            blank(picked.0),
-            None,
-            None,
-            Vec::new(),
-        )
-        .await?,
-    )
+    render::page(&page(&state, &ctx, picked, blank(picked.0), None, None, Vec::new()).await?)
 }
 
 /// `POST /indicators`: one month's figure, replacing the one entered before.
@@ -285,25 +266,11 @@ pub async fn set(
         Err(e) if e.is_correctable() => {
             let indicator =
                 Indicator::parse(f.indicator.trim()).unwrap_or(Indicator::IndustrialAddedValue);
-            let year = pick(
-                &state,
-                &Pick {
-                    indicator: indicator.as_str().into(),
-                    year: String::new(),
-                },
-            )
-            .await?
-            .1;
-            let page = page(
-                &state,
-                &ctx,
-                (indicator, year),
-                f,
-                Some(&e),
-                None,
-                Vec::new(),
-            )
-            .await?;
+            let year =
+                pick(&state, &Pick { indicator: indicator.as_str().into(), year: String::new() })
+                    .await?
+                    .1;
+            let page = page(&state, &ctx, (indicator, year), f, Some(&e), None, Vec::new()).await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),
@@ -313,10 +280,9 @@ pub async fn set(
 fn words(tr: &Tr, e: &RowError) -> String {
     match &e.error {
         Problem::Field(d) => WebError::from(d.clone()).message(tr),
-        Problem::DuplicateInFile(first) => tr.f(
-            "indicator.duplicate_in_file",
-            &[("row", &first.to_string())],
-        ),
+        Problem::DuplicateInFile(first) => {
+            tr.f("indicator.duplicate_in_file", &[("row", &first.to_string())])
+        }
         Problem::UnknownEmployer | Problem::AlreadyRegistered => String::new(),
     }
 }
@@ -332,16 +298,8 @@ pub async fn import(
     let tr = ctx.tr();
     let default = pick(&state, &Pick::default()).await?;
     let refuse = async |e: WebError| -> Result<Response, WebError> {
-        let page = page(
-            &state,
-            &ctx,
-            default,
-            blank(default.0),
-            Some(&e),
-            None,
-            Vec::new(),
-        )
-        .await?;
+        let page =
+            page(&state, &ctx, default, blank(default.0), Some(&e), None, Vec::new()).await?;
         Ok((e.status(), render::page(&page)?).into_response())
     };
     let upload = match crate::upload::read(form).await {
@@ -354,11 +312,7 @@ pub async fn import(
         Err(e) => return refuse(e).await,
     };
     let Some((header, rows)) = sheet.split_first() else {
-        return refuse(WebError::Rule {
-            field: Some("file".into()),
-            key: "import.empty",
-        })
-        .await;
+        return refuse(WebError::Rule { field: Some("file".into()), key: "import.empty" }).await;
     };
     let mapping = match map_headers(header) {
         Ok(m) => m,
@@ -373,11 +327,7 @@ pub async fn import(
     };
     let (good, errors) = check_rows(&mapping, rows, today());
     if good.is_empty() && errors.is_empty() {
-        return refuse(WebError::Rule {
-            field: Some("file".into()),
-            key: "import.empty",
-        })
-        .await;
+        return refuse(WebError::Rule { field: Some("file".into()), key: "import.empty" }).await;
     }
     let read = good.len() + {
         let mut bad: Vec<usize> = errors.iter().map(|e| e.row).collect();
@@ -388,11 +338,7 @@ pub async fn import(
         let figures: Vec<_> = good.iter().map(|(_, f)| *f).collect();
         indicators::import(&state.db, &Actor::from(ctx.user()?), &figures).await?;
         let first = figures[0];
-        let year = figures
-            .iter()
-            .map(|f| f.month.year)
-            .max()
-            .unwrap_or(first.month.year);
+        let year = figures.iter().map(|f| f.month.year).max().unwrap_or(first.month.year);
         let outcome = tr.f("indicator.import_done", &[("read", &read.to_string())]);
         let page = page(
             &state,
@@ -408,20 +354,9 @@ pub async fn import(
     }
     let report = ReportLine::all(&tr, &errors, words);
     let bad = read - good.len();
-    let outcome = tr.f(
-        "indicator.import_refused",
-        &[("read", &read.to_string()), ("bad", &bad.to_string())],
-    );
-    let page = page(
-        &state,
-        &ctx,
-        default,
-        blank(default.0),
-        None,
-        Some(outcome),
-        report,
-    )
-    .await?;
+    let outcome =
+        tr.f("indicator.import_refused", &[("read", &read.to_string()), ("bad", &bad.to_string())]);
+    let page = page(&state, &ctx, default, blank(default.0), None, Some(outcome), report).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render::page(&page)?).into_response())
 }
 
@@ -437,19 +372,9 @@ pub async fn template(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
             Cell::from(212.35),
             Cell::from(205.0),
         ],
-        vec![
-            Cell::from("进出口总额"),
-            Cell::from("2020-03"),
-            Cell::from(318.6),
-            Cell::from(""),
-        ],
+        vec![Cell::from("进出口总额"), Cell::from("2020-03"), Cell::from(318.6), Cell::from("")],
     ];
-    export::xlsx(
-        tr.t("indicator.template"),
-        tr.t("indicator.title"),
-        &headers,
-        &rows,
-    )
+    export::xlsx(tr.t("indicator.template"), tr.t("indicator.title"), &headers, &rows)
 }
 
 /// `GET /indicators/export.xlsx?indicator=…&year=…`: the table as shown.
@@ -463,8 +388,7 @@ pub async fn export(
     let rows = table(&state, indicator, year).await?;
     let real = |v: Option<i64>| number(v).map(Cell::from).unwrap_or_else(|| Cell::from(""));
     let text = |v: Option<i64>| {
-        v.map(|v| Cell::from(format_permille(v)))
-            .unwrap_or_else(|| Cell::from(""))
+        v.map(|v| Cell::from(format_permille(v))).unwrap_or_else(|| Cell::from(""))
     };
     let data: Vec<Vec<Cell>> = rows
         .iter()
@@ -478,11 +402,7 @@ pub async fn export(
                 text(r.yoy),
                 real(r.ytd),
                 text(r.ytd_yoy),
-                Cell::from(if r.trough {
-                    tr.t("indicator.trough")
-                } else {
-                    ""
-                }),
+                Cell::from(if r.trough { tr.t("indicator.trough") } else { "" }),
             ]
         })
         .collect();

@@ -63,11 +63,7 @@ fn row(ctx: &Ctx, i: Inspection) -> Row {
         (Some(_), None) => "inspection.status.under_way",
         (None, None) => "inspection.status.planned",
     };
-    Row {
-        kind: tr.t(i.kind.label_key()).to_owned(),
-        status: tr.t(status).to_owned(),
-        i,
-    }
+    Row { kind: tr.t(i.kind.label_key()).to_owned(), status: tr.t(status).to_owned(), i }
 }
 
 #[derive(Template)]
@@ -99,27 +95,14 @@ async fn list_page(
         }
     }
     let can_manage = p.has(Permission::InspectionsManage);
-    let units = if can_manage {
-        inspectable_units(state, p, &tr).await?
-    } else {
-        Vec::new()
-    };
+    let units = if can_manage { inspectable_units(state, p, &tr).await? } else { Vec::new() };
     Ok(ListPage {
         layout: Layout::new(state, ctx, "inspection.title"),
         rows,
         can_manage,
-        templates: if can_manage {
-            inspections::templates(&state.db).await?
-        } else {
-            Vec::new()
-        },
+        templates: if can_manage { inspections::templates(&state.db).await? } else { Vec::new() },
         units,
-        kinds: options(
-            &tr,
-            InspectionKind::ALL,
-            InspectionKind::as_str,
-            InspectionKind::label_key,
-        ),
+        kinds: options(&tr, InspectionKind::ALL, InspectionKind::as_str, InspectionKind::label_key),
         f,
         error: e.map(|e| e.message(&tr)),
     })
@@ -148,44 +131,29 @@ async fn inspectable_units(
         .await?
         .into_iter()
         .filter(|e| may(e.target()))
-        .map(|e| {
-            (
-                format!("enterprise:{}", e.id),
-                format!("{} · {}", e.street, e.name),
-            )
-        })
+        .map(|e| (format!("enterprise:{}", e.id), format!("{} · {}", e.street, e.name)))
         .collect();
     Ok(vec![
         (tr.t("directive.recipient.station").to_owned(), stations),
         (tr.t("directive.recipient.street").to_owned(), streets),
-        (
-            tr.t("directive.recipient.enterprise").to_owned(),
-            enterprises,
-        ),
+        (tr.t("directive.recipient.enterprise").to_owned(), enterprises),
     ])
 }
 
 /// Whom the unit belongs to, or a field error when it does not exist.
 async fn unit_target(state: &AppState, unit: Unit) -> Result<Target, WebError> {
-    let missing = || WebError::Rule {
-        field: Some("unit".into()),
-        key: "error.unit_out_of_scope",
-    };
+    let missing = || WebError::Rule { field: Some("unit".into()), key: "error.unit_out_of_scope" };
     Ok(match unit {
-        Unit::Station(id) => yizhan_store::stations::get(&state.db, id)
-            .await
-            .map_err(|_| missing())?
-            .target(),
+        Unit::Station(id) => {
+            yizhan_store::stations::get(&state.db, id).await.map_err(|_| missing())?.target()
+        }
         Unit::Street(id) => {
-            yizhan_store::stations::street(&state.db, id)
-                .await
-                .map_err(|_| missing())?;
+            yizhan_store::stations::street(&state.db, id).await.map_err(|_| missing())?;
             Target::Street(id)
         }
-        Unit::Enterprise(id) => yizhan_store::enterprises::get(&state.db, id)
-            .await
-            .map_err(|_| missing())?
-            .target(),
+        Unit::Enterprise(id) => {
+            yizhan_store::enterprises::get(&state.db, id).await.map_err(|_| missing())?.target()
+        }
     })
 }
 
@@ -212,10 +180,8 @@ pub async fn create(
                 key: "error.unit_out_of_scope",
             });
         }
-        let n = NewInspection {
-            inspector_street: inspecting_street(&ctx.user()?.grants, target),
-            ..n
-        };
+        let n =
+            NewInspection { inspector_street: inspecting_street(&ctx.user()?.grants, target), ..n };
         Ok(inspections::create(&state.db, &Actor::from(ctx.user()?), &n).await?)
     }
     .await;
@@ -330,9 +296,7 @@ async fn show_page(
                 .position(|o| o.item_id == item.id)
                 .map(|n| crate::pages::rectifications::row(&tr, orders.swap_remove(n)));
             ItemRow {
-                failed: result
-                    .as_ref()
-                    .is_some_and(|r| r.result == Outcome::Fail.as_str()),
+                failed: result.as_ref().is_some_and(|r| r.result == Outcome::Fail.as_str()),
                 photos: photos
                     .iter()
                     .filter(|p| p.item_id == Some(item.id))
@@ -412,10 +376,8 @@ pub async fn record(
     let i = visible_inspection(&state, &ctx, id, true).await?;
     let result = async {
         let item = yizhan_core::validate::parse_int(&f.item_id, 1, i64::MAX, "1").on("item_id")?;
-        let (outcome, note) = validate_result(&ResultInput {
-            result: f.result.clone(),
-            note: f.note.clone(),
-        })?;
+        let (outcome, note) =
+            validate_result(&ResultInput { result: f.result.clone(), note: f.note.clone() })?;
         inspections::record(
             &state.db,
             &Actor::from(ctx.user()?),

@@ -27,54 +27,18 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "nav.home", None),
     ("/command", "nav.overview", Some(Permission::ReportsRead)),
     ("/stations", "nav.stations", Some(Permission::StationsRead)),
-    (
-        "/inspections",
-        "nav.inspections",
-        Some(Permission::InspectionsRead),
-    ),
-    (
-        "/rectifications",
-        "nav.rectifications",
-        Some(Permission::InspectionsRead),
-    ),
+    ("/inspections", "nav.inspections", Some(Permission::InspectionsRead)),
+    ("/rectifications", "nav.rectifications", Some(Permission::InspectionsRead)),
     ("/reports", "nav.reports", Some(Permission::ReportsRead)),
     ("/notices", "nav.notices", Some(Permission::InspectionsRead)),
-    (
-        "/enterprises",
-        "nav.enterprises",
-        Some(Permission::EnterprisesRead),
-    ),
+    ("/enterprises", "nav.enterprises", Some(Permission::EnterprisesRead)),
     ("/workers", "nav.workers", Some(Permission::EnterprisesRead)),
-    (
-        "/transports",
-        "nav.transports",
-        Some(Permission::ReportsRead),
-    ),
-    (
-        "/resumption",
-        "nav.resumption",
-        Some(Permission::ReportsRead),
-    ),
-    (
-        "/indicators",
-        "nav.indicators",
-        Some(Permission::ReportsRead),
-    ),
-    (
-        "/directives",
-        "nav.directives",
-        Some(Permission::DirectivesRead),
-    ),
-    (
-        "/task-groups",
-        "nav.task_groups",
-        Some(Permission::ReportsRead),
-    ),
-    (
-        "/policies",
-        "nav.policies",
-        Some(Permission::PoliciesManage),
-    ),
+    ("/transports", "nav.transports", Some(Permission::ReportsRead)),
+    ("/resumption", "nav.resumption", Some(Permission::ReportsRead)),
+    ("/indicators", "nav.indicators", Some(Permission::ReportsRead)),
+    ("/directives", "nav.directives", Some(Permission::DirectivesRead)),
+    ("/task-groups", "nav.task_groups", Some(Permission::ReportsRead)),
+    ("/policies", "nav.policies", Some(Permission::PoliciesManage)),
     ("/admin/users", "nav.users", Some(Permission::UsersManage)),
     ("/admin/audit", "nav.audit", Some(Permission::AuditRead)),
 ];
@@ -83,11 +47,7 @@ impl Layout {
     pub fn new(_state: &AppState, ctx: &Ctx, title_key: &str) -> Layout {
         let tr = ctx.tr();
         let active = |href: &str| {
-            if href == "/" {
-                ctx.path == "/"
-            } else {
-                ctx.path.starts_with(href)
-            }
+            if href == "/" { ctx.path == "/" } else { ctx.path.starts_with(href) }
         };
         let nav = match &ctx.principal {
             Some(p) if !p.must_change_password => {
@@ -113,11 +73,7 @@ impl Layout {
                             let href = format!("/stations/{station}/{suffix}");
                             items.insert(
                                 1,
-                                NavItem {
-                                    active: active(&href),
-                                    href,
-                                    label: tr.t(label),
-                                },
+                                NavItem { active: active(&href), href, label: tr.t(label) },
                             );
                         }
                     }

@@ -112,11 +112,5 @@ pub async fn set_lang(
         state.config.secure_cookies,
         false,
     );
-    Ok(with_cookie(
-        (
-            StatusCode::SEE_OTHER,
-            [("location", safe_next(f.next.as_deref()))],
-        ),
-        &cookie,
-    ))
+    Ok(with_cookie((StatusCode::SEE_OTHER, [("location", safe_next(f.next.as_deref()))]), &cookie))
 }

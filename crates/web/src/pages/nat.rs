@@ -128,18 +128,15 @@ pub async fn sample_test(
     barcode: &str,
 ) -> Result<(), WebError> {
     use yizhan_core::error::OnField;
-    let barcode = yizhan_core::validate::required_text(barcode, 40)
-        .on("barcode")?
-        .to_uppercase();
-    sampling::sample(&state.db, &Actor::from(ctx.user()?), id, &barcode)
-        .await
-        .map_err(|e| match WebError::from(e) {
-            WebError::Conflict { .. } => WebError::Taken {
-                field: "barcode".into(),
-                key: "error.barcode_used",
-            },
+    let barcode = yizhan_core::validate::required_text(barcode, 40).on("barcode")?.to_uppercase();
+    sampling::sample(&state.db, &Actor::from(ctx.user()?), id, &barcode).await.map_err(|e| {
+        match WebError::from(e) {
+            WebError::Conflict { .. } => {
+                WebError::Taken { field: "barcode".into(), key: "error.barcode_used" }
+            }
             other => other,
-        })
+        }
+    })
 }
 
 pub async fn sample(

@@ -47,11 +47,9 @@ async fn may_read(state: &AppState, ctx: &Ctx, n: &Notice) -> Result<bool, WebEr
         }
         let unit_street = match g.scope {
             Scope::Station(id) => Some(yizhan_store::stations::get(&state.db, id).await?.street_id),
-            Scope::Enterprise(id) => Some(
-                yizhan_store::enterprises::get(&state.db, id)
-                    .await?
-                    .street_id,
-            ),
+            Scope::Enterprise(id) => {
+                Some(yizhan_store::enterprises::get(&state.db, id).await?.street_id)
+            }
             _ => None,
         };
         if unit_street == Some(street) {
@@ -88,9 +86,7 @@ async fn content(state: &AppState, n: &Notice) -> Result<Content, WebError> {
 }
 
 fn scope_name(tr: &Tr, n: &Notice) -> String {
-    n.street
-        .clone()
-        .unwrap_or_else(|| tr.t("rectification.district").to_owned())
+    n.street.clone().unwrap_or_else(|| tr.t("rectification.district").to_owned())
 }
 
 #[derive(Template)]
@@ -227,10 +223,7 @@ pub async fn show(
         scope: scope_name(&tr, &n),
         findings: views(&tr, &c),
         can_publish: !n.published() && ctx.user()?.can(Permission::InspectionsManage, n.target()),
-        published: n
-            .published_at
-            .map(yizhan_core::time::local_display)
-            .unwrap_or_default(),
+        published: n.published_at.map(yizhan_core::time::local_display).unwrap_or_default(),
         c,
         n,
     })

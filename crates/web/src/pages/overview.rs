@@ -25,11 +25,7 @@ pub struct StreetLine {
 
 /// Beds in use as a whole percentage (0 when there are no beds).
 pub fn occupancy(in_stay: i64, beds: i64) -> i64 {
-    if beds <= 0 {
-        0
-    } else {
-        (in_stay * 100 + beds / 2) / beds
-    }
+    if beds <= 0 { 0 } else { (in_stay * 100 + beds / 2) / beds }
 }
 
 #[derive(Template)]
@@ -59,10 +55,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
         .filter(|l| {
             p.can(
                 Permission::StationsRead,
-                Target::Station {
-                    id: l.station_id,
-                    street: l.street_id,
-                },
+                Target::Station { id: l.station_id, street: l.street_id },
             )
         })
         .collect();
@@ -75,11 +68,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
             None => {
                 let mut t = StationTotals::default();
                 t.add(l);
-                streets.push(StreetLine {
-                    id: l.street_id,
-                    name: l.street.clone(),
-                    total: t,
-                });
+                streets.push(StreetLine { id: l.street_id, name: l.street.clone(), total: t });
             }
         }
     }
@@ -90,10 +79,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
         .filter(|i| i.seen_by(&p.grants))
         .count();
     let report = if p.can(Permission::ReportsRead, Target::District) {
-        yizhan_store::reports::archive(&state.db, 1)
-            .await?
-            .into_iter()
-            .next()
+        yizhan_store::reports::archive(&state.db, 1).await?.into_iter().next()
     } else {
         None
     };

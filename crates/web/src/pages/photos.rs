@@ -75,16 +75,7 @@ pub async fn upload_for_item(
     {
         return Err(WebError::NotFound);
     }
-    store(
-        &state,
-        &ctx,
-        Subject::Item {
-            inspection_id: id,
-            item_id,
-        },
-        upload.bytes,
-    )
-    .await?;
+    store(&state, &ctx, Subject::Item { inspection_id: id, item_id }, upload.bytes).await?;
     Ok(Redirect::to(&format!("/inspections/{id}#item-{item_id}")).into_response())
 }
 
@@ -106,10 +97,7 @@ pub async fn upload_for_rectification(
     store(
         &state,
         &ctx,
-        Subject::Rectification {
-            inspection_id: r.inspection_id,
-            id,
-        },
+        Subject::Rectification { inspection_id: r.inspection_id, id },
         upload.bytes,
     )
     .await?;
@@ -119,10 +107,7 @@ pub async fn upload_for_rectification(
 async fn serve(state: &AppState, ctx: &Ctx, id: i64, thumb: bool) -> Result<Response, WebError> {
     let p = photos::get(&state.db, id).await?;
     // A photo is seen by whoever may see its inspection (so never before an unannounced one starts).
-    if visible_inspection(state, ctx, p.inspection_id, false)
-        .await
-        .is_err()
-    {
+    if visible_inspection(state, ctx, p.inspection_id, false).await.is_err() {
         return Err(deny(state, ctx, &format!("photo {id}"), WebError::NotFound).await);
     }
     let bytes = photos::data(&state.db, id, thumb).await?;
@@ -130,15 +115,9 @@ async fn serve(state: &AppState, ctx: &Ctx, id: i64, thumb: bool) -> Result<Resp
         [
             (header::CONTENT_TYPE, "image/jpeg".to_owned()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox".to_owned(),
-            ),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox".to_owned()),
             (header::CACHE_CONTROL, "private, max-age=86400".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"photo-{id}.jpg\""),
-            ),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"photo-{id}.jpg\"")),
         ],
         bytes,
     )

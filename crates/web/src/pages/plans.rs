@@ -36,14 +36,12 @@ pub struct ReadyRow {
 fn ready_label(tr: &Tr, r: Readiness) -> (&'static str, String) {
     match r {
         Readiness::Never => ("never", tr.t("plans.never_drilled").to_owned()),
-        Readiness::Ready { days_since } => (
-            "ready",
-            tr.f("plans.days_since", &[("days", &days_since.to_string())]),
-        ),
-        Readiness::Due { days_since } => (
-            "due",
-            tr.f("plans.due", &[("days", &days_since.to_string())]),
-        ),
+        Readiness::Ready { days_since } => {
+            ("ready", tr.f("plans.days_since", &[("days", &days_since.to_string())]))
+        }
+        Readiness::Due { days_since } => {
+            ("due", tr.f("plans.due", &[("days", &days_since.to_string())]))
+        }
     }
 }
 
@@ -100,10 +98,7 @@ pub async fn list(
     Id(id): Id,
 ) -> Result<Response, WebError> {
     let station = visible(&state, &ctx, id, Permission::StaffRead).await?;
-    let f = PlanInput {
-        kind: "positive_case".into(),
-        ..Default::default()
-    };
+    let f = PlanInput { kind: "positive_case".into(), ..Default::default() };
     render::page(&list_page(&state, &ctx, station, f, None).await?)
 }
 
@@ -187,10 +182,7 @@ pub async fn show(
     Id(id): Id,
 ) -> Result<Response, WebError> {
     let (p, station) = visible_plan(&state, &ctx, id, Permission::StaffRead).await?;
-    let f = DrillInput {
-        held_on: today().to_string(),
-        ..Default::default()
-    };
+    let f = DrillInput { held_on: today().to_string(), ..Default::default() };
     render::page(&show_page(&state, &ctx, p, station, f, None).await?)
 }
 

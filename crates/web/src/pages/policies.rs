@@ -49,18 +49,11 @@ async fn page(
         input,
         samples: SampleType::ALL
             .iter()
-            .map(|s| {
-                (
-                    s.as_str(),
-                    tr.t(&format!("sample.{}", s.as_str())).to_owned(),
-                )
-            })
+            .map(|s| (s.as_str(), tr.t(&format!("sample.{}", s.as_str())).to_owned()))
             .collect(),
         error: err.map(|e| e.message(&tr)),
     };
-    let status = err
-        .map(|e| e.status())
-        .unwrap_or(axum::http::StatusCode::OK);
+    let status = err.map(|e| e.status()).unwrap_or(axum::http::StatusCode::OK);
     Ok((status, render::page(&page)?).into_response())
 }
 
@@ -80,10 +73,7 @@ pub async fn publish(
     input: &PolicyInput,
 ) -> Result<PolicyRow, WebError> {
     // Policies apply district-wide: a street-scoped commander cannot publish one.
-    if !ctx.user()?.can(
-        Permission::PoliciesManage,
-        yizhan_core::access::Target::District,
-    ) {
+    if !ctx.user()?.can(Permission::PoliciesManage, yizhan_core::access::Target::District) {
         return Err(crate::policy::deny(state, ctx, "policy publish", WebError::Forbidden).await);
     }
     let p = validate_policy(input, today())?;

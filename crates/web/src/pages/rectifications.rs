@@ -56,13 +56,7 @@ pub(crate) async fn visible_rectification(
     let sees = r.seen_by(&p.grants);
     let unit_side = need != Permission::RectificationsSubmit || acts_for_unit(p, r.unit());
     if !sees || !p.can(need, r.target()) || !unit_side {
-        return Err(deny(
-            state,
-            ctx,
-            &format!("rectification {id}"),
-            WebError::NotFound,
-        )
-        .await);
+        return Err(deny(state, ctx, &format!("rectification {id}"), WebError::NotFound).await);
     }
     Ok(r)
 }
@@ -160,11 +154,7 @@ pub async fn export(
                 Cell::from(r.r.responsible.clone()),
                 Cell::from(r.r.deadline.to_string()),
                 Cell::from(r.status),
-                Cell::from(if r.overdue {
-                    yes.clone()
-                } else {
-                    String::new()
-                }),
+                Cell::from(if r.overdue { yes.clone() } else { String::new() }),
                 Cell::from(r.r.reopened),
             ]
         })
@@ -274,14 +264,8 @@ async fn step(
     let r = visible_rectification(state, ctx, id, need).await?;
     let result = async {
         let (action, text) = parse(&f)?;
-        rectifications::act(
-            &state.db,
-            &Actor::from(ctx.user()?),
-            id,
-            action,
-            text.as_deref(),
-        )
-        .await?;
+        rectifications::act(&state.db, &Actor::from(ctx.user()?), id, action, text.as_deref())
+            .await?;
         Ok::<_, WebError>(())
     }
     .await;
@@ -315,15 +299,7 @@ pub async fn verify(
     Id(id): Id,
     FormBody(f): FormBody<ReplyInput>,
 ) -> Result<Response, WebError> {
-    step(
-        &state,
-        &ctx,
-        id,
-        Permission::InspectionsManage,
-        f,
-        validate_verdict,
-    )
-    .await
+    step(&state, &ctx, id, Permission::InspectionsManage, f, validate_verdict).await
 }
 
 #[derive(Serialize)]
@@ -346,9 +322,5 @@ pub async fn api_show(
         .into_iter()
         .filter(|ph| ph.rectification_id == Some(id))
         .collect();
-    Ok(Json(ApiRectification {
-        overdue: r.overdue(today()),
-        rectification: r,
-        photos,
-    }))
+    Ok(Json(ApiRectification { overdue: r.overdue(today()), rectification: r, photos }))
 }

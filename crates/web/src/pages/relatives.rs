@@ -72,19 +72,11 @@ async fn show_page(
     Ok(ShowPage {
         layout: Layout::new(state, ctx, "relatives.title"),
         contacts: contact_rows(ctx, relatives::contacts(&state.db, station.id, 100).await?),
-        deliveries: delivery_rows(
-            ctx,
-            relatives::deliveries(&state.db, station.id, 100).await?,
-        ),
+        deliveries: delivery_rows(ctx, relatives::deliveries(&state.db, station.id, 100).await?),
         stays: yizhan_store::attention::facts(&state.db, station.id, today())
             .await?
             .into_iter()
-            .map(|f| {
-                (
-                    f.stay_id,
-                    format!("{} {}", f.room_number, mask_name(&f.guest_name)),
-                )
-            })
+            .map(|f| (f.stay_id, format!("{} {}", f.room_number, mask_name(&f.guest_name))))
             .collect(),
         channels: options(&tr, Channel::ALL, Channel::as_str, Channel::label_key),
         directions: options(&tr, Direction::ALL, Direction::as_str, Direction::label_key),
@@ -143,10 +135,7 @@ async fn check_stay(state: &AppState, station_id: i64, stay_id: i64) -> Result<(
     if ours {
         Ok(())
     } else {
-        Err(WebError::Rule {
-            field: Some("stay_id".into()),
-            key: "error.stay_not_in_station",
-        })
+        Err(WebError::Rule { field: Some("stay_id".into()), key: "error.stay_not_in_station" })
     }
 }
 
@@ -217,24 +206,11 @@ pub async fn step(
 ) -> Result<Response, WebError> {
     let d = relatives::delivery(&state.db, id).await?;
     let station = yizhan_store::stations::get(&state.db, d.station_id).await?;
-    require(
-        &state,
-        &ctx,
-        Permission::CareRecord,
-        station.target(),
-        format!("delivery {id}"),
-    )
-    .await?;
+    require(&state, &ctx, Permission::CareRecord, station.target(), format!("delivery {id}"))
+        .await?;
     let to = parse_choice(&f.status, DeliveryStatus::parse, "disinfected").on("status")?;
     let note = optional_text(&f.note, 200).on("note")?;
-    relatives::step(
-        &state.db,
-        &Actor::from(ctx.user()?),
-        id,
-        to,
-        note.as_deref(),
-    )
-    .await?;
+    relatives::step(&state.db, &Actor::from(ctx.user()?), id, to, note.as_deref()).await?;
     Ok(Redirect::to(&format!("/stations/{}/relatives", d.station_id)).into_response())
 }
 

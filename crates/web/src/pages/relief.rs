@@ -79,23 +79,14 @@ async fn list_page(
     Ok(ListPage {
         layout: Layout::new(state, ctx, "relief.title"),
         can_decide: p.has(Permission::ReliefDecide),
-        approved_total: rows
-            .iter()
-            .filter(|r| r.a.status == "approved")
-            .map(|r| r.a.amount)
-            .sum(),
+        approved_total: rows.iter().filter(|r| r.a.status == "approved").map(|r| r.a.amount).sum(),
         rows,
         enterprises: yizhan_store::enterprises::list(&state.db)
             .await?
             .into_iter()
             .filter(|e| p.can(Permission::EnterprisesWrite, e.target()))
             .collect(),
-        kinds: options(
-            &tr,
-            ReliefKind::ALL,
-            ReliefKind::as_str,
-            ReliefKind::label_key,
-        ),
+        kinds: options(&tr, ReliefKind::ALL, ReliefKind::as_str, ReliefKind::label_key),
         landlords: options(&tr, Landlord::ALL, Landlord::as_str, Landlord::label_key),
         f,
         error: e.map(|e| e.message(&tr)),
@@ -103,11 +94,8 @@ async fn list_page(
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    let f = ReliefInput {
-        kind: "rent".into(),
-        landlord: "state_owned".into(),
-        ..Default::default()
-    };
+    let f =
+        ReliefInput { kind: "rent".into(), landlord: "state_owned".into(), ..Default::default() };
     render::page(&list_page(&state, &ctx, f, None).await?)
 }
 
@@ -118,12 +106,12 @@ pub async fn apply(
 ) -> Result<Response, WebError> {
     let result = async {
         let r = validate_relief(&f)?;
-        let e = yizhan_store::enterprises::get(&state.db, r.enterprise_id)
-            .await
-            .map_err(|_| WebError::Rule {
+        let e = yizhan_store::enterprises::get(&state.db, r.enterprise_id).await.map_err(|_| {
+            WebError::Rule {
                 field: Some("enterprise_id".into()),
                 key: "error.enterprise_out_of_scope",
-            })?;
+            }
+        })?;
         if !ctx.user()?.can(Permission::EnterprisesWrite, e.target()) {
             return Err(WebError::Rule {
                 field: Some("enterprise_id".into()),
@@ -169,14 +157,7 @@ pub async fn decide(
     .await?;
     let result = async {
         let (status, note) = validate_decision(&f.decision, &f.note)?;
-        relief::decide(
-            &state.db,
-            &Actor::from(ctx.user()?),
-            id,
-            status,
-            note.as_deref(),
-        )
-        .await?;
+        relief::decide(&state.db, &Actor::from(ctx.user()?), id, status, note.as_deref()).await?;
         Ok::<_, WebError>(())
     }
     .await;
@@ -199,12 +180,7 @@ pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
             vec![
                 Cell::from(r.a.enterprise.clone()),
                 Cell::from(r.kind),
-                Cell::from(
-                    r.a.property
-                        .clone()
-                        .or(r.a.measure.clone())
-                        .unwrap_or_default(),
-                ),
+                Cell::from(r.a.property.clone().or(r.a.measure.clone()).unwrap_or_default()),
                 Cell::from(r.landlord),
                 Cell::from(r.a.months.unwrap_or_default()),
                 Cell::from(r.a.monthly_rent.unwrap_or_default()),

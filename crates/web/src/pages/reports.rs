@@ -52,9 +52,7 @@ pub const COLUMNS: &[Column] = &[
     ("report.counselling", |f| f.counselling),
     ("report.supplies_low", |f| f.supplies_low),
     ("report.inspections", |f| f.inspections),
-    ("report.overdue_rectifications", |f| {
-        f.overdue_rectifications
-    }),
+    ("report.overdue_rectifications", |f| f.overdue_rectifications),
 ];
 
 /// The report covers the whole district: only district-wide holders of `perm` (a street's
@@ -74,9 +72,7 @@ fn parse_day(s: &str) -> Result<NaiveDate, WebError> {
 async fn load(state: &AppState, ctx: &Ctx, day: &str) -> Result<(Report, Archived), WebError> {
     district_wide(state, ctx, Permission::ReportsRead).await?;
     let day = parse_day(day).map_err(|_| WebError::NotFound)?;
-    daily_report::archived(state, day)
-        .await?
-        .ok_or(WebError::NotFound)
+    daily_report::archived(state, day).await?.ok_or(WebError::NotFound)
 }
 
 pub struct Line {
@@ -104,11 +100,7 @@ fn line(tr: &Tr, f: &Figures, name: String) -> Line {
 }
 
 fn lines(tr: &Tr, r: &Report) -> (Vec<Line>, Line) {
-    let stations = r
-        .stations
-        .iter()
-        .map(|f| line(tr, f, f.station.clone()))
-        .collect();
+    let stations = r.stations.iter().map(|f| line(tr, f, f.station.clone())).collect();
     let mut district = line(tr, &r.district, tr.t("report.district").to_owned());
     // The district's "missing" lists incomplete stations by name, not by key.
     district.missing = r.district.missing.clone();
@@ -116,10 +108,7 @@ fn lines(tr: &Tr, r: &Report) -> (Vec<Line>, Line) {
 }
 
 fn title(tr: &Tr, day: NaiveDate) -> String {
-    tr.f(
-        "report.title_of",
-        &[("day", &day.format("%Y-%m-%d").to_string())],
-    )
+    tr.f("report.title_of", &[("day", &day.format("%Y-%m-%d").to_string())])
 }
 
 #[derive(Template)]
@@ -140,9 +129,7 @@ async fn list_page(
     Ok(ListPage {
         layout: Layout::new(state, ctx, "report.title"),
         entries: reports::archive(&state.db, 366).await?,
-        can_generate: ctx
-            .user()?
-            .can(Permission::ReportsGenerate, Target::District),
+        can_generate: ctx.user()?.can(Permission::ReportsGenerate, Target::District),
         yesterday: (today() - chrono::Duration::days(1)).to_string(),
         error: e.map(|e| e.message(&ctx.tr())),
     })
@@ -224,10 +211,7 @@ pub async fn show(
 }
 
 fn table(tr: &Tr, r: &Report) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut headers = vec![
-        tr.t("field.street_id").to_owned(),
-        tr.t("field.station_id").to_owned(),
-    ];
+    let mut headers = vec![tr.t("field.street_id").to_owned(), tr.t("field.station_id").to_owned()];
     headers.extend(COLUMNS.iter().map(|(k, _)| tr.t(k).to_owned()));
     headers.push(tr.t("report.categories").to_owned());
     headers.push(tr.t("report.missing").to_owned());
@@ -286,11 +270,8 @@ pub async fn export_docx(
         ],
     ));
     if !r.complete() {
-        doc = doc.para(&format!(
-            "{}：{}",
-            tr.t("report.incomplete"),
-            r.district.missing.join("、")
-        ));
+        doc =
+            doc.para(&format!("{}：{}", tr.t("report.incomplete"), r.district.missing.join("、")));
     }
     let bytes = doc.table(&headers, &rows).finish()?;
     Ok(docx::download(&title(&tr, r.day), bytes))

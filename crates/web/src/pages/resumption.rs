@@ -42,12 +42,7 @@ fn facts(list: &[Enterprise], group: impl Fn(&Enterprise) -> String) -> Vec<Stat
 }
 
 fn by_industry(tr: &Tr, list: &[Enterprise], day: NaiveDate) -> Vec<Rate> {
-    rates(
-        &facts(list, |e| {
-            label_of(tr, &e.industry, Industry::parse, Industry::label_key)
-        }),
-        day,
-    )
+    rates(&facts(list, |e| label_of(tr, &e.industry, Industry::parse, Industry::label_key)), day)
 }
 
 /// "95.2%" from per mille.
@@ -129,10 +124,7 @@ pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
     };
     let street_kind = tr.t("field.street_id");
     let industry_kind = tr.t("field.industry");
-    let mut rows: Vec<Vec<Cell>> = streets
-        .iter()
-        .map(|r| line(street_kind, r, &r.group))
-        .collect();
+    let mut rows: Vec<Vec<Cell>> = streets.iter().map(|r| line(street_kind, r, &r.group)).collect();
     rows.extend(industries.iter().map(|r| line(industry_kind, r, &r.group)));
     rows.push(line("", &total, tr.t("report.district")));
     export::station_list(

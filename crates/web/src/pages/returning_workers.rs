@@ -34,14 +34,13 @@ fn within(p: &Principal) -> Option<Within> {
     if p.can(Permission::EnterprisesRead, Target::District) {
         return Some(Within::District);
     }
-    p.grants
-        .iter()
-        .filter(|g| role_allows(g.role, Permission::EnterprisesRead))
-        .find_map(|g| match g.scope {
+    p.grants.iter().filter(|g| role_allows(g.role, Permission::EnterprisesRead)).find_map(|g| {
+        match g.scope {
             Scope::Street(id) => Some(Within::Street(id)),
             Scope::Enterprise(id) => Some(Within::Enterprise(id)),
             _ => None,
-        })
+        }
+    })
 }
 
 async fn visible(
@@ -155,12 +154,7 @@ pub async fn list(
         total,
         page,
         pages: (total + PAGE - 1) / PAGE,
-        statuses: options(
-            &tr,
-            WorkerStatus::ALL,
-            WorkerStatus::as_str,
-            WorkerStatus::label_key,
-        ),
+        statuses: options(&tr, WorkerStatus::ALL, WorkerStatus::as_str, WorkerStatus::label_key),
         query: serde_urlencoded::to_string([("status", &q.status), ("province", &q.province)])
             .unwrap_or_default(),
         can_write: ctx.user()?.has(Permission::EnterprisesWrite),
@@ -219,11 +213,7 @@ pub async fn export(
                     Cell::from(v.transport),
                     Cell::from(v.arrival_date.map(|d| d.to_string()).unwrap_or_default()),
                     Cell::from(v.status),
-                    Cell::from(if v.health_declared {
-                        yes.clone()
-                    } else {
-                        String::new()
-                    }),
+                    Cell::from(if v.health_declared { yes.clone() } else { String::new() }),
                 ]
             })
             .collect();
@@ -232,9 +222,7 @@ pub async fn export(
             break;
         }
     }
-    sheet
-        .finish(&format!("{}-{title}", tr.t("rectification.district")))
-        .await
+    sheet.finish(&format!("{}-{title}", tr.t("rectification.district"))).await
 }
 
 async fn writable_enterprises(state: &AppState, ctx: &Ctx) -> Result<Vec<Enterprise>, WebError> {
@@ -270,12 +258,7 @@ async fn form_page(
         f,
         enterprises: writable_enterprises(state, ctx).await?,
         transports: options(&tr, Transport::ALL, Transport::as_str, Transport::label_key),
-        statuses: options(
-            &tr,
-            WorkerStatus::ALL,
-            WorkerStatus::as_str,
-            WorkerStatus::label_key,
-        ),
+        statuses: options(&tr, WorkerStatus::ALL, WorkerStatus::as_str, WorkerStatus::label_key),
         provinces: &yizhan_core::returning_worker::PROVINCES,
         error: e.map(|e| e.message(&tr)),
     })
@@ -297,16 +280,14 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     let result = async {
         let w = validate_worker(&f, today()).map_err(WebError::of_person)?;
-        let employer = yizhan_store::enterprises::get(&state.db, w.enterprise_id)
-            .await
-            .map_err(|_| WebError::Rule {
-                field: Some("enterprise_id".into()),
-                key: "error.enterprise_out_of_scope",
+        let employer =
+            yizhan_store::enterprises::get(&state.db, w.enterprise_id).await.map_err(|_| {
+                WebError::Rule {
+                    field: Some("enterprise_id".into()),
+                    key: "error.enterprise_out_of_scope",
+                }
             })?;
-        if !ctx
-            .user()?
-            .can(Permission::EnterprisesWrite, employer.target())
-        {
+        if !ctx.user()?.can(Permission::EnterprisesWrite, employer.target()) {
             return Err(WebError::Rule {
                 field: Some("enterprise_id".into()),
                 key: "error.enterprise_out_of_scope",
@@ -345,12 +326,7 @@ async fn show_page(
     Ok(ShowPage {
         layout: Layout::new(state, ctx, "worker.title"),
         can_write: ctx.user()?.can(Permission::EnterprisesWrite, w.target()),
-        statuses: options(
-            &tr,
-            WorkerStatus::ALL,
-            WorkerStatus::as_str,
-            WorkerStatus::label_key,
-        ),
+        statuses: options(&tr, WorkerStatus::ALL, WorkerStatus::as_str, WorkerStatus::label_key),
         error: e.map(|e| e.message(&tr)),
         v: view(&tr, w),
     })

@@ -45,9 +45,7 @@ pub fn state_label(tr: &Tr, s: RoomState) -> String {
 }
 
 fn kind_label(tr: &Tr, k: &str) -> String {
-    RoomKind::parse(k)
-        .map(|k| tr.t(k.label_key()).to_owned())
-        .unwrap_or_else(|| k.to_owned())
+    RoomKind::parse(k).map(|k| tr.t(k.label_key()).to_owned()).unwrap_or_else(|| k.to_owned())
 }
 
 pub struct Cell2 {
@@ -131,10 +129,7 @@ pub async fn grid(
         };
         match floors.iter_mut().find(|f| f.floor == r.floor) {
             Some(f) => f.rooms.push(cell),
-            None => floors.push(Floor {
-                floor: r.floor,
-                rooms: vec![cell],
-            }),
+            None => floors.push(Floor { floor: r.floor, rooms: vec![cell] }),
         }
     }
     floors.sort_by_key(|f| std::cmp::Reverse(f.floor));
@@ -272,9 +267,7 @@ async fn show_page(
         error: error.map(|e| e.message(&tr)),
         room,
     };
-    let status = error
-        .map(|e| e.status())
-        .unwrap_or(axum::http::StatusCode::OK);
+    let status = error.map(|e| e.status()).unwrap_or(axum::http::StatusCode::OK);
     Ok((status, render::page(&page)?).into_response())
 }
 
@@ -361,16 +354,8 @@ fn form_page(
 
 fn defaults() -> (RoomInput, BulkRoomsInput) {
     (
-        RoomInput {
-            beds: "1".into(),
-            kind: "single".into(),
-            ..Default::default()
-        },
-        BulkRoomsInput {
-            beds: "1".into(),
-            kind: "single".into(),
-            ..Default::default()
-        },
+        RoomInput { beds: "1".into(), kind: "single".into(), ..Default::default() },
+        BulkRoomsInput { beds: "1".into(), kind: "single".into(), ..Default::default() },
     )
 }
 
@@ -507,27 +492,21 @@ pub async fn save_room(
 ) -> Result<Room, WebError> {
     let new = validate_room(input)?;
     if new.number != room.number {
-        let taken = rooms::taken_numbers(
-            &state.db,
-            room.station_id,
-            std::slice::from_ref(&new.number),
-        )
-        .await?;
+        let taken =
+            rooms::taken_numbers(&state.db, room.station_id, std::slice::from_ref(&new.number))
+                .await?;
         if !taken.is_empty() {
-            return Err(WebError::Conflict {
-                field: "number".into(),
-            });
+            return Err(WebError::Conflict { field: "number".into() });
         }
     }
-    rooms::update(&state.db, &Actor::from(ctx.user()?), room.id, &new)
-        .await
-        .map_err(|e| match WebError::from(e) {
-            WebError::Conflict { field } if field == "beds" => WebError::Rule {
-                field: Some("beds".into()),
-                key: "error.beds_in_use",
-            },
+    rooms::update(&state.db, &Actor::from(ctx.user()?), room.id, &new).await.map_err(|e| {
+        match WebError::from(e) {
+            WebError::Conflict { field } if field == "beds" => {
+                WebError::Rule { field: Some("beds".into()), key: "error.beds_in_use" }
+            }
             other => other,
-        })
+        }
+    })
 }
 
 pub async fn update(
@@ -561,15 +540,8 @@ pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(u) = &state.config.public_url {
         return u.trim_end_matches('/').to_owned();
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8080");
+    let scheme = if state.config.secure_cookies { "https" } else { "http" };
     format!("{scheme}://{host}")
 }
 

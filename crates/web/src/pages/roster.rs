@@ -54,36 +54,25 @@ pub fn shift_label(tr: &Tr, pattern: Pattern, shift: u8) -> String {
 /// One sentence per conflict, naming the date, shift and person.
 pub fn describe(tr: &Tr, pattern: Pattern, names: &[Staff], c: &Conflict) -> String {
     let name = |id: i64| {
-        names
-            .iter()
-            .find(|s| s.id == id)
-            .map(|s| s.name.clone())
-            .unwrap_or_else(|| id.to_string())
+        names.iter().find(|s| s.id == id).map(|s| s.name.clone()).unwrap_or_else(|| id.to_string())
     };
     let date = c.date().format("%m-%d").to_string();
-    let shift = c
-        .shift()
-        .map(|s| shift_label(tr, pattern, s))
-        .unwrap_or_default();
+    let shift = c.shift().map(|s| shift_label(tr, pattern, s)).unwrap_or_default();
     let person = c.member().map(name).unwrap_or_default();
     let n = |v: u32| v.to_string();
     let (key, extra): (&str, Vec<(&str, String)>) = match c {
-        Conflict::Understaffed { have, need, .. } => (
-            "roster.conflict.understaffed",
-            vec![("have", n(*have)), ("need", n(*need))],
-        ),
-        Conflict::ShortRest { rest_hours, .. } => (
-            "roster.conflict.short_rest",
-            vec![("hours", n(*rest_hours))],
-        ),
-        Conflict::TooManyNights { nights, .. } => (
-            "roster.conflict.too_many_nights",
-            vec![("count", n(*nights))],
-        ),
-        Conflict::TooManyWorkDays { days, .. } => (
-            "roster.conflict.too_many_work_days",
-            vec![("count", n(*days))],
-        ),
+        Conflict::Understaffed { have, need, .. } => {
+            ("roster.conflict.understaffed", vec![("have", n(*have)), ("need", n(*need))])
+        }
+        Conflict::ShortRest { rest_hours, .. } => {
+            ("roster.conflict.short_rest", vec![("hours", n(*rest_hours))])
+        }
+        Conflict::TooManyNights { nights, .. } => {
+            ("roster.conflict.too_many_nights", vec![("count", n(*nights))])
+        }
+        Conflict::TooManyWorkDays { days, .. } => {
+            ("roster.conflict.too_many_work_days", vec![("count", n(*days))])
+        }
         Conflict::OnDayOff { .. } => ("roster.conflict.on_day_off", vec![]),
         Conflict::DoubleBooked { .. } => ("roster.conflict.double_booked", vec![]),
         Conflict::NotMember { .. } => ("roster.conflict.not_member", vec![]),
@@ -196,11 +185,7 @@ pub async fn group_views(
                 shift_labels: (0..pattern.shifts().len() as u8)
                     .map(|s| (s, shift_label(tr, pattern, s)))
                     .collect(),
-                members: people
-                    .iter()
-                    .filter(|p| p.group_id == Some(g.id))
-                    .cloned()
-                    .collect(),
+                members: people.iter().filter(|p| p.group_id == Some(g.id)).cloned().collect(),
                 needed: yizhan_core::roster::min_members(
                     pattern,
                     yizhan_core::roster::Rules::default(),
@@ -216,9 +201,7 @@ pub async fn group_views(
 }
 
 fn week_start(q: &WeekQuery) -> Result<NaiveDate, WebError> {
-    Ok(parse_optional_date(q.from.as_deref().unwrap_or(""))
-        .on("from")?
-        .unwrap_or_else(today))
+    Ok(parse_optional_date(q.from.as_deref().unwrap_or("")).on("from")?.unwrap_or_else(today))
 }
 
 async fn show_page(
@@ -284,9 +267,7 @@ async fn generate_for(
     g: &Group,
     f: &GenerateForm,
 ) -> Result<Outcome, WebError> {
-    let from = parse_optional_date(&f.from)
-        .on("from")?
-        .unwrap_or_else(today);
+    let from = parse_optional_date(&f.from).on("from")?.unwrap_or_else(today);
     let days = parse_int(&f.days, 1, i64::from(yizhan_core::roster::MAX_DAYS), "7").on("days")?;
     let plan =
         roster::regenerate(&state.db, &Actor::from(ctx.user()?), g, from, days as u32).await?;
@@ -313,17 +294,14 @@ async fn generate_for(
                     ],
                 ),
             ];
-            list.extend(
-                conflicts
-                    .iter()
-                    .take(20)
-                    .map(|c| describe(&tr, g.pattern(), &names, c)),
-            );
+            list.extend(conflicts.iter().take(20).map(|c| describe(&tr, g.pattern(), &names, c)));
             if conflicts.len() > 20 {
-                list.push(tr.f(
-                    "roster.more_conflicts",
-                    &[("count", &(conflicts.len() - 20).to_string())],
-                ));
+                list.push(
+                    tr.f(
+                        "roster.more_conflicts",
+                        &[("count", &(conflicts.len() - 20).to_string())],
+                    ),
+                );
             }
             Outcome::Refused(list)
         }
@@ -339,16 +317,12 @@ async fn answer(
 ) -> Result<Response, WebError> {
     let station = yizhan_store::stations::get(&state.db, g.station_id).await?;
     match outcome {
-        Ok(Outcome::Done) => Ok(Redirect::to(&format!(
-            "/stations/{}/roster?from={from}",
-            g.station_id
-        ))
-        .into_response()),
+        Ok(Outcome::Done) => {
+            Ok(Redirect::to(&format!("/stations/{}/roster?from={from}", g.station_id))
+                .into_response())
+        }
         Ok(Outcome::Refused(list)) => {
-            let e = WebError::Rule {
-                field: None,
-                key: "roster.refused",
-            };
+            let e = WebError::Rule { field: None, key: "roster.refused" };
             let page = show_page(state, ctx, station, from, Some((g.id, list)), Some(&e)).await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
@@ -367,10 +341,7 @@ pub async fn generate(
     FormBody(f): FormBody<GenerateForm>,
 ) -> Result<Response, WebError> {
     let g = visible_group(&state, &ctx, id, Permission::StaffManage).await?;
-    let from = parse_optional_date(&f.from)
-        .ok()
-        .flatten()
-        .unwrap_or_else(today);
+    let from = parse_optional_date(&f.from).ok().flatten().unwrap_or_else(today);
     let outcome = generate_for(&state, &ctx, &g, &f).await;
     answer(&state, &ctx, &g, from, outcome).await
 }
@@ -395,39 +366,24 @@ async fn swap_for(
 ) -> Result<Outcome, WebError> {
     let day = parse_optional_date(&f.day)
         .on("day")?
-        .ok_or(WebError::Rule {
-            field: Some("day".into()),
-            key: "error.required",
-        })?;
+        .ok_or(WebError::Rule { field: Some("day".into()), key: "error.required" })?;
     let shift = parse_int(&f.shift, 0, g.pattern().shifts().len() as i64 - 1, "0").on("shift")?;
     let out = parse_int(&f.out, 1, i64::MAX, "1").on("out")?;
     let member_in = parse_int(&f.member_in, 1, i64::MAX, "1").on("in")?;
-    let a = Assignment {
-        member: out,
-        date: day,
-        shift: shift as u8,
-    };
-    Ok(
-        match roster::swap(&state.db, &Actor::from(ctx.user()?), g, a, member_in).await? {
-            Ok(()) => Outcome::Done,
-            Err(conflicts) if conflicts.is_empty() => {
-                return Err(WebError::Rule {
-                    field: Some("out".into()),
-                    key: "roster.not_on_shift",
-                });
-            }
-            Err(conflicts) => {
-                let tr = ctx.tr();
-                let names = staff::list(&state.db, g.station_id).await?;
-                Outcome::Refused(
-                    conflicts
-                        .iter()
-                        .map(|c| describe(&tr, g.pattern(), &names, c))
-                        .collect(),
-                )
-            }
-        },
-    )
+    let a = Assignment { member: out, date: day, shift: shift as u8 };
+    Ok(match roster::swap(&state.db, &Actor::from(ctx.user()?), g, a, member_in).await? {
+        Ok(()) => Outcome::Done,
+        Err(conflicts) if conflicts.is_empty() => {
+            return Err(WebError::Rule { field: Some("out".into()), key: "roster.not_on_shift" });
+        }
+        Err(conflicts) => {
+            let tr = ctx.tr();
+            let names = staff::list(&state.db, g.station_id).await?;
+            Outcome::Refused(
+                conflicts.iter().map(|c| describe(&tr, g.pattern(), &names, c)).collect(),
+            )
+        }
+    })
 }
 
 pub async fn swap(
@@ -437,10 +393,7 @@ pub async fn swap(
     FormBody(f): FormBody<SwapForm>,
 ) -> Result<Response, WebError> {
     let g = visible_group(&state, &ctx, id, Permission::StaffManage).await?;
-    let from = parse_optional_date(&f.day)
-        .ok()
-        .flatten()
-        .unwrap_or_else(today);
+    let from = parse_optional_date(&f.day).ok().flatten().unwrap_or_else(today);
     let outcome = swap_for(&state, &ctx, &g, &f).await;
     answer(&state, &ctx, &g, from, outcome).await
 }
@@ -464,16 +417,11 @@ pub async fn add_day_off(
         let staff_id = parse_int(&f.staff_id, 1, i64::MAX, "1").on("staff_id")?;
         let day = parse_optional_date(&f.day)
             .on("day")?
-            .ok_or(WebError::Rule {
-                field: Some("day".into()),
-                key: "error.required",
-            })?;
-        let s = staff::get(&state.db, staff_id)
-            .await
-            .map_err(|_| WebError::Rule {
-                field: Some("staff_id".into()),
-                key: "error.staff_not_in_station",
-            })?;
+            .ok_or(WebError::Rule { field: Some("day".into()), key: "error.required" })?;
+        let s = staff::get(&state.db, staff_id).await.map_err(|_| WebError::Rule {
+            field: Some("staff_id".into()),
+            key: "error.staff_not_in_station",
+        })?;
         if s.station_id != id {
             return Err(WebError::Rule {
                 field: Some("staff_id".into()),
@@ -517,13 +465,7 @@ pub async fn export(
             }
         }
     }
-    let headers = [
-        "staff.group",
-        "roster.date",
-        "roster.shift",
-        "roster.people",
-    ]
-    .map(|k| tr.t(k));
+    let headers = ["staff.group", "roster.date", "roster.shift", "roster.people"].map(|k| tr.t(k));
     export::xlsx(
         &format!("{}-{}-{from}", station.name, tr.t("roster.title")),
         tr.t("roster.title"),

@@ -64,9 +64,7 @@ pub fn label_of<T: Copy>(
     parse: fn(&str) -> Option<T>,
     key: fn(T) -> &'static str,
 ) -> String {
-    parse(s)
-        .map(|v| tr.t(key(v)).to_owned())
-        .unwrap_or_else(|| s.to_owned())
+    parse(s).map(|v| tr.t(key(v)).to_owned()).unwrap_or_else(|| s.to_owned())
 }
 
 fn rows(tr: &Tr, groups: &[Group], people: Vec<Staff>) -> Vec<StaffRow> {
@@ -113,9 +111,7 @@ pub fn options<T: Copy>(
     code: fn(T) -> &'static str,
     key: fn(T) -> &'static str,
 ) -> Vec<(&'static str, String)> {
-    all.iter()
-        .map(|v| (code(*v), tr.t(key(*v)).to_owned()))
-        .collect()
+    all.iter().map(|v| (code(*v), tr.t(key(*v)).to_owned())).collect()
 }
 
 async fn list_page(
@@ -145,10 +141,7 @@ async fn list_page(
     Ok(ListPage {
         layout: Layout::new(state, ctx, "staff.title"),
         can_manage: ctx.user()?.can(Permission::StaffManage, station.target()),
-        in_loop: staff
-            .iter()
-            .filter(|r| r.s.loop_status == "in_loop")
-            .count(),
+        in_loop: staff.iter().filter(|r| r.s.loop_status == "in_loop").count(),
         station,
         groups,
         staff,
@@ -157,12 +150,7 @@ async fn list_page(
         error: error.map(|e| e.message(&tr)),
         patterns: options(&tr, &Pattern::ALL, Pattern::as_str, Pattern::label_key),
         risks: options(&tr, &PostRisk::ALL, PostRisk::as_str, PostRisk::label_key),
-        loops: options(
-            &tr,
-            &LoopStatus::ALL,
-            LoopStatus::as_str,
-            LoopStatus::label_key,
-        ),
+        loops: options(&tr, &LoopStatus::ALL, LoopStatus::as_str, LoopStatus::label_key),
     })
 }
 
@@ -176,11 +164,7 @@ fn new_staff_defaults() -> StaffInput {
 }
 
 fn new_group_defaults() -> GroupInput {
-    GroupInput {
-        pattern: "two_twelves".into(),
-        min_per_shift: "1".into(),
-        ..Default::default()
-    }
+    GroupInput { pattern: "two_twelves".into(), min_per_shift: "1".into(), ..Default::default() }
 }
 
 pub async fn list(
@@ -189,15 +173,8 @@ pub async fn list(
     Id(id): Id,
 ) -> Result<Response, WebError> {
     let station = visible(&state, &ctx, id, Permission::StaffRead).await?;
-    let page = list_page(
-        &state,
-        &ctx,
-        station,
-        new_group_defaults(),
-        new_staff_defaults(),
-        None,
-    )
-    .await?;
+    let page =
+        list_page(&state, &ctx, station, new_group_defaults(), new_staff_defaults(), None).await?;
     render::page(&page)
 }
 
@@ -242,10 +219,8 @@ async fn check_group(
     group_id: Option<i64>,
 ) -> Result<(), WebError> {
     if let Some(g) = group_id {
-        let ok = staff::group(&state.db, g)
-            .await
-            .map(|g| g.station_id == station_id)
-            .unwrap_or(false);
+        let ok =
+            staff::group(&state.db, g).await.map(|g| g.station_id == station_id).unwrap_or(false);
         if !ok {
             return Err(WebError::Rule {
                 field: Some("group_id".into()),
@@ -315,12 +290,7 @@ async fn edit_page(
         layout: Layout::new(state, ctx, "staff.edit"),
         groups: staff::groups(&state.db, s.station_id).await?,
         risks: options(&tr, &PostRisk::ALL, PostRisk::as_str, PostRisk::label_key),
-        loops: options(
-            &tr,
-            &LoopStatus::ALL,
-            LoopStatus::as_str,
-            LoopStatus::label_key,
-        ),
+        loops: options(&tr, &LoopStatus::ALL, LoopStatus::as_str, LoopStatus::label_key),
         error: e.map(|e| e.message(&tr)),
         s,
         f,

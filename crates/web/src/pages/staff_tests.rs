@@ -62,12 +62,7 @@ async fn rows(
                     TestState::Overdue => "overdue",
                 },
                 state_label: tr.t(st.label_key()).to_owned(),
-                loop_label: label_of(
-                    &tr,
-                    &s.loop_status,
-                    LoopStatus::parse,
-                    LoopStatus::label_key,
-                ),
+                loop_label: label_of(&tr, &s.loop_status, LoopStatus::parse, LoopStatus::label_key),
                 result: t
                     .and_then(|t| t.result.as_deref())
                     .map(|r| tr.t(&format!("test.result.{r}")).to_owned())
@@ -95,9 +90,7 @@ pub struct DayQuery {
 }
 
 fn day_of(q: &DayQuery) -> Result<NaiveDate, WebError> {
-    Ok(parse_optional_date(q.day.as_deref().unwrap_or(""))
-        .on("day")?
-        .unwrap_or_else(today))
+    Ok(parse_optional_date(q.day.as_deref().unwrap_or("")).on("day")?.unwrap_or_else(today))
 }
 
 pub async fn show(
@@ -110,20 +103,10 @@ pub async fn show(
     let day = day_of(&q)?;
     let rows = rows(&state, &ctx, id, day).await?;
     let tr = ctx.tr();
-    let counts = [
-        TestState::Done,
-        TestState::Pending,
-        TestState::Overdue,
-        TestState::Missed,
-    ]
-    .iter()
-    .map(|s| {
-        (
-            tr.t(s.label_key()).to_owned(),
-            rows.iter().filter(|r| r.state == *s).count(),
-        )
-    })
-    .collect();
+    let counts = [TestState::Done, TestState::Pending, TestState::Overdue, TestState::Missed]
+        .iter()
+        .map(|s| (tr.t(s.label_key()).to_owned(), rows.iter().filter(|r| r.state == *s).count()))
+        .collect();
     render::page(&Page {
         layout: Layout::new(&state, &ctx, "staff_tests.title"),
         can_record: ctx.user()?.can(Permission::TestsRecord, station.target()),
@@ -154,9 +137,7 @@ pub async fn record(
     let s = visible_staff(&state, &ctx, id, Permission::TestsRecord).await?;
     let day = yizhan_core::guest::parse_date(&f.day).on("day")?;
     if day > today() {
-        return Err(yizhan_core::validate::Invalid::FutureDate)
-            .on("day")
-            .map_err(Into::into);
+        return Err(yizhan_core::validate::Invalid::FutureDate).on("day").map_err(Into::into);
     }
     let taken = match f.status.as_str() {
         "done" => true,

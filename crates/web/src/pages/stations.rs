@@ -66,10 +66,7 @@ impl ListPage {
     fn summary(&self) -> String {
         self.layout.tr.f(
             "stations.summary",
-            &[
-                ("count", &self.rows.len().to_string()),
-                ("beds", &self.total_beds.to_string()),
-            ],
+            &[("count", &self.rows.len().to_string()), ("beds", &self.total_beds.to_string())],
         )
     }
     fn is_street(&self, id: &i64) -> bool {
@@ -103,10 +100,8 @@ pub async fn list(
         .filter(|(_, n)| *n > 0)
         .collect();
     let street = q.street.and_then(|s| s.parse::<i64>().ok());
-    let rows: Vec<Station> = visible
-        .into_iter()
-        .filter(|s| street.is_none_or(|id| s.street_id == id))
-        .collect();
+    let rows: Vec<Station> =
+        visible.into_iter().filter(|s| street.is_none_or(|id| s.street_id == id)).collect();
     render::page(&ListPage {
         can_create: !writable_streets(&state, &ctx).await?.is_empty(),
         layout: Layout::new(&state, &ctx, "stations.title"),
@@ -134,8 +129,7 @@ pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
                 s.capacity.into(),
                 s.contact_name.clone().into(),
                 s.contact_phone.clone().into(),
-                tr.t(if s.active { "common.yes" } else { "common.no" })
-                    .into(),
+                tr.t(if s.active { "common.yes" } else { "common.no" }).into(),
             ]
         })
         .collect();
@@ -150,12 +144,7 @@ pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
         "field.active",
     ]
     .map(|k| tr.t(k));
-    export::xlsx(
-        tr.t("stations.title"),
-        tr.t("stations.title"),
-        &headers,
-        &rows,
-    )
+    export::xlsx(tr.t("stations.title"), tr.t("stations.title"), &headers, &rows)
 }
 
 #[derive(Template)]
@@ -202,11 +191,7 @@ pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebEr
             room_count(RoomState::AwaitingDisinfection),
             at("disinfection"),
         ),
-        (
-            "todo.awaiting_evaluation",
-            room_count(RoomState::Disinfected),
-            at("disinfection"),
-        ),
+        ("todo.awaiting_evaluation", room_count(RoomState::Disinfected), at("disinfection")),
         (
             "todo.low_stock",
             yizhan_store::supplies::items(db, station_id)
@@ -305,16 +290,10 @@ fn form_page(
     FormPage {
         layout: Layout::new(state, ctx, title),
         action,
-        active: input
-            .active
-            .as_deref()
-            .is_none_or(|a| a == "true" || a == "on"),
+        active: input.active.as_deref().is_none_or(|a| a == "true" || a == "on"),
         input,
         streets,
-        kinds: StationKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), kind_label(&tr, k.as_str())))
-            .collect(),
+        kinds: StationKind::ALL.iter().map(|k| (k.as_str(), kind_label(&tr, k.as_str()))).collect(),
         error: err.map(|e| e.message(&tr)),
         error_field: err.and_then(|e| e.field()).unwrap_or("").to_owned(),
     }
@@ -325,27 +304,13 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
     if streets.is_empty() {
         return Err(deny(&state, &ctx, "station new", WebError::Forbidden).await);
     }
-    let input = StationInput {
-        kind: "hotel".into(),
-        ..Default::default()
-    };
-    render::page(&form_page(
-        &state,
-        &ctx,
-        "stations.new",
-        "/stations".into(),
-        input,
-        streets,
-        None,
-    ))
+    let input = StationInput { kind: "hotel".into(), ..Default::default() };
+    render::page(&form_page(&state, &ctx, "stations.new", "/stations".into(), input, streets, None))
 }
 
 /// The street a station is put in must be inside the user's scope.
 pub fn check_street_scope(ctx: &Ctx, street_id: i64) -> Result<(), WebError> {
-    if ctx
-        .user()?
-        .can(Permission::StationsWrite, Target::Street(street_id))
-    {
+    if ctx.user()?.can(Permission::StationsWrite, Target::Street(street_id)) {
         Ok(())
     } else {
         Err(WebError::Invalid {

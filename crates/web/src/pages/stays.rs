@@ -53,26 +53,19 @@ pub async fn do_check_in(
     .await
     .map_err(|e| match WebError::from(e) {
         // The database's unique indexes speak in columns; say it the way a clerk would.
-        WebError::Conflict { field } if field == "guest_id" => WebError::Taken {
-            field: "guest_id".into(),
-            key: "error.guest_in_stay",
-        },
-        WebError::Conflict { field } if field == "room_id" => WebError::Taken {
-            field: "room_id".into(),
-            key: "error.room_full",
-        },
-        WebError::Rule {
-            key: "error.room_full",
-            ..
-        } => WebError::Taken {
-            field: "room_id".into(),
-            key: "error.room_full",
-        },
+        WebError::Conflict { field } if field == "guest_id" => {
+            WebError::Taken { field: "guest_id".into(), key: "error.guest_in_stay" }
+        }
+        WebError::Conflict { field } if field == "room_id" => {
+            WebError::Taken { field: "room_id".into(), key: "error.room_full" }
+        }
+        WebError::Rule { key: "error.room_full", .. } => {
+            WebError::Taken { field: "room_id".into(), key: "error.room_full" }
+        }
         // Another station's room id looks like no room at all.
-        WebError::NotFound => WebError::Rule {
-            field: Some("room_id".into()),
-            key: "error.room_not_ready",
-        },
+        WebError::NotFound => {
+            WebError::Rule { field: Some("room_id".into()), key: "error.room_not_ready" }
+        }
         other => other,
     })?;
     Ok(stay)
@@ -109,38 +102,22 @@ pub async fn do_move(
     use yizhan_core::error::OnField;
     let room_id = yizhan_core::station::parse_id(&i.room_id).on("room_id")?;
     let reason = yizhan_core::validate::required_text(&i.reason, 200).on("reason")?;
-    let room = yizhan_store::rooms::get(&state.db, room_id)
-        .await
-        .map_err(|_| WebError::Rule {
-            field: Some("room_id".into()),
-            key: "error.room_not_ready",
-        })?;
+    let room = yizhan_store::rooms::get(&state.db, room_id).await.map_err(|_| WebError::Rule {
+        field: Some("room_id".into()),
+        key: "error.room_not_ready",
+    })?;
     if room.station_id != s.station_id {
-        return Err(WebError::Rule {
-            field: Some("room_id".into()),
-            key: "error.room_not_ready",
-        });
+        return Err(WebError::Rule { field: Some("room_id".into()), key: "error.room_not_ready" });
     }
-    stays::change_room(
-        &state.db,
-        &Actor::from(ctx.user()?),
-        s.id,
-        room_id,
-        Some(&reason),
-    )
-    .await
-    .map_err(|e| match WebError::from(e) {
-        WebError::Conflict { .. }
-        | WebError::Rule {
-            key: "error.room_full",
-            ..
-        } => WebError::Taken {
-            field: "room_id".into(),
-            key: "error.room_full",
-        },
+    stays::change_room(&state.db, &Actor::from(ctx.user()?), s.id, room_id, Some(&reason))
+        .await
+        .map_err(|e| match WebError::from(e) {
+            WebError::Conflict { .. } | WebError::Rule { key: "error.room_full", .. } => {
+                WebError::Taken { field: "room_id".into(), key: "error.room_full" }
+            }
 
-        other => other,
-    })
+            other => other,
+        })
 }
 
 pub async fn move_room(
@@ -163,12 +140,7 @@ pub async fn move_room(
 /// The facts a release is judged on, read from the stay's test calendar.
 pub async fn release_facts(state: &AppState, s: &Stay) -> Result<ReleaseFacts, WebError> {
     let tests = stays::tests(&state.db, s.id).await?;
-    let count = |r: &str| {
-        tests
-            .iter()
-            .filter(|t| t.result.as_deref() == Some(r))
-            .count() as i64
-    };
+    let count = |r: &str| tests.iter().filter(|t| t.result.as_deref() == Some(r)).count() as i64;
     Ok(ReleaseFacts {
         today: today(),
         planned_release: s.planned_release,
@@ -197,18 +169,12 @@ pub async fn do_check_out(
 ) -> Result<Stay, WebError> {
     // Staff end stays; a medical user or the lead approves releases. Anyone else: no.
     let p = ctx.user()?;
-    let (may_end, may_release) = (
-        p.can(Permission::GuestsWrite, s.target()),
-        p.can(Permission::ReleaseApprove, s.target()),
-    );
+    let (may_end, may_release) =
+        (p.can(Permission::GuestsWrite, s.target()), p.can(Permission::ReleaseApprove, s.target()));
     if !may_end && !may_release {
-        return Err(deny(
-            state,
-            ctx,
-            &format!("stay {} check-out", s.id),
-            WebError::Forbidden,
-        )
-        .await);
+        return Err(
+            deny(state, ctx, &format!("stay {} check-out", s.id), WebError::Forbidden).await
+        );
     }
     let (outcome, reason) = validate_check_out(i)?;
     if outcome == Outcome::Released && !may_release {
@@ -242,14 +208,8 @@ pub async fn do_check_out(
             message_en: list(&en),
         });
     }
-    Ok(stays::check_out(
-        &state.db,
-        &Actor::from(ctx.user()?),
-        s.id,
-        outcome,
-        reason.as_deref(),
-    )
-    .await?)
+    Ok(stays::check_out(&state.db, &Actor::from(ctx.user()?), s.id, outcome, reason.as_deref())
+        .await?)
 }
 
 pub async fn check_out(

@@ -74,9 +74,7 @@ async fn show_page(
             })
             .collect(),
         categories: options(&tr, Category::ALL, Category::as_str, Category::label_key),
-        can_manage: ctx
-            .user()?
-            .can(Permission::SuppliesManage, station.target()),
+        can_manage: ctx.user()?.can(Permission::SuppliesManage, station.target()),
         error: e.map(|e| e.message(&tr)),
         station,
         fi,
@@ -84,10 +82,7 @@ async fn show_page(
 }
 
 fn blank_item() -> ItemInput {
-    ItemInput {
-        category: "ppe".into(),
-        ..Default::default()
-    }
+    ItemInput { category: "ppe".into(), ..Default::default() }
 }
 
 pub async fn show(
@@ -144,14 +139,8 @@ async fn move_for(
 
 async fn visible_item(state: &AppState, ctx: &Ctx, id: i64) -> Result<Item, WebError> {
     let item = supplies::item(&state.db, id).await?;
-    require(
-        state,
-        ctx,
-        Permission::SuppliesManage,
-        item.target(),
-        format!("supply item {id}"),
-    )
-    .await?;
+    require(state, ctx, Permission::SuppliesManage, item.target(), format!("supply item {id}"))
+        .await?;
     Ok(item)
 }
 
@@ -180,12 +169,7 @@ pub async fn export(
         .map(|i| {
             vec![
                 Cell::from(i.name.clone()),
-                Cell::from(label_of(
-                    &tr,
-                    &i.category,
-                    Category::parse,
-                    Category::label_key,
-                )),
+                Cell::from(label_of(&tr, &i.category, Category::parse, Category::label_key)),
                 Cell::from(i.stock),
                 Cell::from(i.unit.clone()),
                 Cell::from(i.low_threshold),
@@ -231,10 +215,7 @@ pub async fn api_list(
         supplies::items(&state.db, id)
             .await?
             .into_iter()
-            .map(|item| ApiItem {
-                low: item.is_low(),
-                item,
-            })
+            .map(|item| ApiItem { low: item.is_low(), item })
             .collect(),
     ))
 }
@@ -250,11 +231,7 @@ pub async fn api_move(
     let f: MovementInput = json_form(&body)?;
     let stock = move_for(&state, &ctx, &item, &f).await?;
     let item = supplies::item(&state.db, id).await?;
-    Ok(Json(ApiItem {
-        low: item.is_low(),
-        item: Item { stock, ..item },
-    })
-    .into_response())
+    Ok(Json(ApiItem { low: item.is_low(), item: Item { stock, ..item } }).into_response())
 }
 
 #[derive(Template)]
@@ -302,12 +279,7 @@ async fn meals_page(
         stays: yizhan_store::attention::facts(&state.db, station.id, today())
             .await?
             .into_iter()
-            .map(|f| {
-                (
-                    f.stay_id,
-                    format!("{} {}", f.room_number, mask_name(&f.guest_name)),
-                )
-            })
+            .map(|f| (f.stay_id, format!("{} {}", f.room_number, mask_name(&f.guest_name))))
             .collect(),
         meal_options: options(&tr, Meal::ALL, Meal::as_str, Meal::label_key),
         diet_options: options(&tr, Diet::ALL, Diet::as_str, Diet::label_key),
@@ -319,11 +291,7 @@ async fn meals_page(
 }
 
 fn blank_meal() -> MealInput {
-    MealInput {
-        day: today().to_string(),
-        meal: "lunch".into(),
-        ..Default::default()
-    }
+    MealInput { day: today().to_string(), meal: "lunch".into(), ..Default::default() }
 }
 
 pub async fn meals(
@@ -375,14 +343,7 @@ pub async fn set_diet(
     let stay = visible_stay(&state, &ctx, id, Permission::CareRecord).await?;
     let diet = parse_choice(&f.diet, Diet::parse, "halal").on("diet")?;
     let note = optional_text(&f.note, 100).on("note")?;
-    supplies::set_diet(
-        &state.db,
-        &Actor::from(ctx.user()?),
-        id,
-        diet,
-        note.as_deref(),
-    )
-    .await?;
+    supplies::set_diet(&state.db, &Actor::from(ctx.user()?), id, diet, note.as_deref()).await?;
     Ok(Redirect::to(&format!("/stations/{}/meals", stay.station_id)).into_response())
 }
 

@@ -117,12 +117,7 @@ async fn show_page(
         layout: Layout::new(state, ctx, "task_group.title"),
         g: task_groups::get(&state.db, id).await?,
         rows: rows(state, ctx, id).await?,
-        statuses: options(
-            &tr,
-            TaskStatus::ALL,
-            TaskStatus::as_str,
-            TaskStatus::label_key,
-        ),
+        statuses: options(&tr, TaskStatus::ALL, TaskStatus::as_str, TaskStatus::label_key),
         can_manage: ctx.user()?.has(Permission::TaskGroupsManage),
         f,
         error: e.map(|e| e.message(&tr)),
@@ -170,14 +165,8 @@ pub async fn set_status(
     let task = task_groups::get_task(&state.db, id).await?;
     let result = async {
         let (status, note) = validate_status(&f)?;
-        task_groups::set_status(
-            &state.db,
-            &Actor::from(ctx.user()?),
-            id,
-            status,
-            note.as_deref(),
-        )
-        .await?;
+        task_groups::set_status(&state.db, &Actor::from(ctx.user()?), id, status, note.as_deref())
+            .await?;
         Ok::<_, WebError>(())
     }
     .await;
@@ -211,11 +200,7 @@ pub async fn export(
                 Cell::from(r.t.owner.clone()),
                 Cell::from(r.t.due_on.map(|d| d.to_string()).unwrap_or_default()),
                 Cell::from(r.status),
-                Cell::from(if r.overdue {
-                    yes.clone()
-                } else {
-                    String::new()
-                }),
+                Cell::from(if r.overdue { yes.clone() } else { String::new() }),
                 Cell::from(r.t.note.clone().unwrap_or_default()),
             ]
         })

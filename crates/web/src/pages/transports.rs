@@ -49,22 +49,14 @@ async fn list_page(
             })
             .collect(),
         can_manage: ctx.user()?.has(Permission::TransportManage),
-        kinds: options(
-            &tr,
-            TransportKind::ALL,
-            TransportKind::as_str,
-            TransportKind::label_key,
-        ),
+        kinds: options(&tr, TransportKind::ALL, TransportKind::as_str, TransportKind::label_key),
         f,
         error: e.map(|e| e.message(&tr)),
     })
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    let f = TransportInput {
-        kind: "train".into(),
-        ..Default::default()
-    };
+    let f = TransportInput { kind: "train".into(), ..Default::default() };
     render::page(&list_page(&state, &ctx, f, None).await?)
 }
 
@@ -124,19 +116,15 @@ async fn show_page(
     for p in &passengers {
         match pickups.iter_mut().find(|x| x.enterprise == p.enterprise) {
             Some(x) => x.seats.push(p.seat_no),
-            None => pickups.push(Pickup {
-                enterprise: p.enterprise.clone(),
-                seats: vec![p.seat_no],
-            }),
+            None => {
+                pickups.push(Pickup { enterprise: p.enterprise.clone(), seats: vec![p.seat_no] })
+            }
         }
     }
     Ok(ShowPage {
         layout: Layout::new(state, ctx, "transport.title"),
         kind: label_of(&tr, &t.kind, TransportKind::parse, TransportKind::label_key),
-        arrives: t
-            .arrives_at
-            .map(yizhan_core::time::local_display)
-            .unwrap_or_default(),
+        arrives: t.arrives_at.map(yizhan_core::time::local_display).unwrap_or_default(),
         can_manage: ctx.user()?.has(Permission::TransportManage),
         error: e.map(|e| e.message(&tr)),
         passengers,
@@ -172,28 +160,19 @@ async fn board_one(state: &AppState, ctx: &Ctx, id: i64, f: &BoardForm) -> Resul
         )
         .on("id_number")?
         .number;
-        yizhan_store::returning_workers::by_id_number(&state.db, &number)
-            .await?
-            .ok_or(WebError::Rule {
+        yizhan_store::returning_workers::by_id_number(&state.db, &number).await?.ok_or(
+            WebError::Rule {
                 field: Some("id_number".into()),
                 key: "error.transport_unknown_worker",
-            })?
+            },
+        )?
     } else {
         let wid =
             yizhan_core::validate::parse_int(&f.worker_id, 1, i64::MAX, "1").on("worker_id")?;
         yizhan_store::returning_workers::get(&state.db, wid).await?
     };
-    if !ctx
-        .user()?
-        .can(Permission::TransportManage, worker.target())
-    {
-        return Err(deny(
-            state,
-            ctx,
-            &format!("worker {}", worker.id),
-            WebError::NotFound,
-        )
-        .await);
+    if !ctx.user()?.can(Permission::TransportManage, worker.target()) {
+        return Err(deny(state, ctx, &format!("worker {}", worker.id), WebError::NotFound).await);
     }
     yizhan_core::transport::check_boarding(
         transport.departs_on,

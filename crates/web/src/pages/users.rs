@@ -98,10 +98,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
             .collect();
         rows.push(UserRow { user: u, grants });
     }
-    render::page(&ListPage {
-        layout: Layout::new(&state, &ctx, "users.title"),
-        rows,
-    })
+    render::page(&ListPage { layout: Layout::new(&state, &ctx, "users.title"), rows })
 }
 
 /// All accounts with their roles, as .xlsx (no password material, ever).
@@ -119,17 +116,11 @@ pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
             Cell::from(u.username.as_str()),
             u.display_name.as_str().into(),
             grants.join("；").into(),
-            tr.t(if u.active { "common.yes" } else { "common.no" })
-                .into(),
+            tr.t(if u.active { "common.yes" } else { "common.no" }).into(),
         ]);
     }
-    let headers = [
-        "field.username",
-        "field.display_name",
-        "field.role",
-        "field.active",
-    ]
-    .map(|k| tr.t(k));
+    let headers =
+        ["field.username", "field.display_name", "field.role", "field.active"].map(|k| tr.t(k));
     export::xlsx(tr.t("users.title"), tr.t("users.title"), &headers, &rows)
 }
 
@@ -225,30 +216,15 @@ pub async fn validate_grants(
         }
     }
     if out.is_empty() {
-        return Err(WebError::Rule {
-            field: Some("role".into()),
-            key: "error.role_required",
-        });
+        return Err(WebError::Rule { field: Some("role".into()), key: "error.role_required" });
     }
     Ok(out)
 }
 
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    let fields = UserFields {
-        active: true,
-        ..Default::default()
-    };
+    let fields = UserFields { active: true, ..Default::default() };
     render::page(
-        &form_page(
-            &state,
-            &ctx,
-            "users.new",
-            "/admin/users".into(),
-            fields,
-            None,
-            None,
-        )
-        .await?,
+        &form_page(&state, &ctx, "users.new", "/admin/users".into(), fields, None, None).await?,
     )
 }
 
@@ -288,29 +264,15 @@ pub async fn create(
     let actor = Actor::from(ctx.user()?);
     let result = async {
         let grants = validate_grants(&state, &fields.grants).await?;
-        create_user(
-            &state,
-            &actor,
-            &fields.username,
-            &fields.display_name,
-            &grants,
-        )
-        .await
+        create_user(&state, &actor, &fields.username, &fields.display_name, &grants).await
     }
     .await;
     match result {
         Ok((user, password)) => saved_page(&state, &ctx, &user, Some(password)).await,
         Err(e) if e.is_correctable() => {
-            let page = form_page(
-                &state,
-                &ctx,
-                "users.new",
-                "/admin/users".into(),
-                fields,
-                Some(&e),
-                None,
-            )
-            .await?;
+            let page =
+                form_page(&state, &ctx, "users.new", "/admin/users".into(), fields, Some(&e), None)
+                    .await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),
@@ -340,16 +302,7 @@ async fn saved_page(
     let fields = fields_of(state, u).await?;
     let action = format!("/admin/users/{}", u.id);
     render::page(
-        &form_page(
-            state,
-            ctx,
-            "users.edit",
-            action,
-            fields,
-            None,
-            one_time_password,
-        )
-        .await?,
+        &form_page(state, ctx, "users.edit", action, fields, None, one_time_password).await?,
     )
 }
 
@@ -381,15 +334,7 @@ pub async fn update_user(
             key: "error.cannot_demote_self",
         });
     }
-    Ok(users::update(
-        &state.db,
-        &Actor::from(p),
-        id,
-        &display_name,
-        active,
-        &grants,
-    )
-    .await?)
+    Ok(users::update(&state.db, &Actor::from(p), id, &display_name, active, &grants).await?)
 }
 
 pub async fn update(
@@ -401,15 +346,8 @@ pub async fn update(
     let existing = users::get(&state.db, id).await?;
     let mut fields = UserFields::from_pairs(pairs);
     fields.username = existing.username.clone();
-    let result = update_user(
-        &state,
-        &ctx,
-        id,
-        &fields.display_name,
-        fields.active,
-        &fields.grants,
-    )
-    .await;
+    let result =
+        update_user(&state, &ctx, id, &fields.display_name, fields.active, &fields.grants).await;
     match result {
         Ok(u) => saved_page(&state, &ctx, &u, None).await,
         Err(e) if e.is_correctable() => {

@@ -99,12 +99,7 @@ pub async fn template(ctx: Ctx) -> Result<Response, WebError> {
         "无发热、咳嗽",
     ];
     let rows = vec![example.iter().map(|v| Cell::from(*v)).collect()];
-    export::xlsx(
-        tr.t("import.template"),
-        tr.t("worker.title"),
-        &headers,
-        &rows,
-    )
+    export::xlsx(tr.t("import.template"), tr.t("worker.title"), &headers, &rows)
 }
 
 /// `POST /workers/import?_csrf=…` with `file` and `mode` (`all` or `valid`): the file is written
@@ -204,11 +199,7 @@ struct Spool {
 
 impl Spool {
     fn new(name: &str) -> Spool {
-        let ext = if name.to_lowercase().ends_with(".csv") {
-            "csv"
-        } else {
-            "xlsx"
-        };
+        let ext = if name.to_lowercase().ends_with(".csv") { "csv" } else { "xlsx" };
         let path =
             std::env::temp_dir().join(format!("yizhan-import-{}.{ext}", rand::random::<u64>()));
         Spool { path }
@@ -236,7 +227,7 @@ async fn own_run(state: &AppState, ctx: &Ctx, id: i64) -> Result<ImportRun, WebE
     let run = import_runs::get(&state.db, id).await?;
     if run.user_id != ctx.user()?.user_id {
         return Err(
-            crate::policy::deny(state, ctx, &format!("import {id}"), WebError::NotFound).await,
+            crate::policy::deny(state, ctx, &format!("import {id}"), WebError::NotFound).await
         );
     }
     Ok(run)
@@ -248,11 +239,7 @@ async fn run_page(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, WebE
     let lines: Vec<ReportLine> = import_runs::problems(&state.db, id, SHOWN)
         .await?
         .into_iter()
-        .map(|l| ReportLine {
-            row: l.row_no,
-            column: l.column_name,
-            message: l.message,
-        })
+        .map(|l| ReportLine { row: l.row_no, column: l.column_name, message: l.message })
         .collect();
     let figures = [
         ("read", run.rows_read.to_string()),
@@ -320,22 +307,12 @@ pub async fn report(
     let rows: Vec<Vec<Cell>> = import_runs::problems(&state.db, id, KEPT_PROBLEMS)
         .await?
         .into_iter()
-        .map(|l| {
-            vec![
-                Cell::from(l.row_no),
-                Cell::from(l.column_name),
-                Cell::from(l.message),
-            ]
-        })
+        .map(|l| vec![Cell::from(l.row_no), Cell::from(l.column_name), Cell::from(l.message)])
         .collect();
     export::xlsx(
         &format!("{}-{}", tr.t("import.report"), run.file_name),
         tr.t("import.report"),
-        &[
-            tr.t("import.row"),
-            tr.t("import.column"),
-            tr.t("import.problem"),
-        ],
+        &[tr.t("import.row"), tr.t("import.column"), tr.t("import.problem")],
         &rows,
     )
 }

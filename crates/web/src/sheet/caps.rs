@@ -84,10 +84,7 @@ impl Over {
                 format!("其中一个部件解压后超过 {} MB", mib(n)),
                 format!("one of its parts is more than {} MB once unpacked", mib(n)),
             ),
-            Over::Parts(n) => (
-                format!("包含超过 {n} 个部件"),
-                format!("more than {n} parts"),
-            ),
+            Over::Parts(n) => (format!("包含超过 {n} 个部件"), format!("more than {n} parts")),
             Over::Cells(n) => (format!("超过 {n} 个单元格"), format!("more than {n} cells")),
             Over::Rows(n) => (format!("超过 {n} 行"), format!("more than {n} rows")),
             Over::SharedStrings(n) => (
@@ -119,11 +116,7 @@ struct Tags {
 
 impl Tags {
     fn new(name: &'static [u8]) -> Tags {
-        Tags {
-            name,
-            current: None,
-            count: 0,
-        }
+        Tags { name, current: None, count: 0 }
     }
 
     fn feed(&mut self, bytes: &[u8]) {
@@ -241,15 +234,8 @@ mod tests {
             assert_eq!(count(b"c", xml, piece), 3, "piece {piece}");
             assert_eq!(count(b"row", xml, piece), 2, "piece {piece}");
         }
-        assert_eq!(
-            count(b"si", "<sst><si><t>a</t></si><si\n/><sis/></sst>", 2),
-            2
-        );
-        assert_eq!(
-            count(b"c", "<c", 1),
-            0,
-            "a tag cut off at the end is not a cell"
-        );
+        assert_eq!(count(b"si", "<sst><si><t>a</t></si><si\n/><sis/></sst>", 2), 2);
+        assert_eq!(count(b"c", "<c", 1), 0, "a tag cut off at the end is not a cell");
     }
 
     /// A zip of the given parts, deflated.
@@ -289,15 +275,9 @@ mod tests {
         };
         assert_eq!(check(&[(sheet, rows(3, 3).as_bytes())]), Ok(()));
         assert_eq!(check(&[(sheet, rows(4, 1).as_bytes())]), Err(Over::Rows(3)));
-        assert_eq!(
-            check(&[(sheet, rows(2, 6).as_bytes())]),
-            Err(Over::Cells(10))
-        );
+        assert_eq!(check(&[(sheet, rows(2, 6).as_bytes())]), Err(Over::Cells(10)));
         let sst = |n: usize| format!("<sst>{}</sst>", "<si><t>x</t></si>".repeat(n));
-        assert_eq!(
-            check(&[("xl/sharedStrings.xml", sst(5).as_bytes())]),
-            Ok(())
-        );
+        assert_eq!(check(&[("xl/sharedStrings.xml", sst(5).as_bytes())]), Ok(()));
         assert_eq!(
             check(&[("xl/sharedStrings.xml", sst(6).as_bytes())]),
             Err(Over::SharedStrings(5))

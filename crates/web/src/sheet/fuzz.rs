@@ -54,18 +54,15 @@ fn is_blank(cells: &[String]) -> bool {
 fn expected(grid: &[Vec<String>]) -> Vec<Vec<String>> {
     let kept: Vec<usize> = (0..grid.len()).filter(|&i| !is_blank(&grid[i])).collect();
     match (kept.first(), kept.last()) {
-        (Some(&a), Some(&b)) => grid[a..=b]
-            .iter()
-            .map(|r| if is_blank(r) { Vec::new() } else { r.clone() })
-            .collect(),
+        (Some(&a), Some(&b)) => {
+            grid[a..=b].iter().map(|r| if is_blank(r) { Vec::new() } else { r.clone() }).collect()
+        }
         _ => Vec::new(),
     }
 }
 
 fn csv_bytes(grid: &[Vec<String>]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     for row in grid {
         w.write_record(row).unwrap();
     }
@@ -158,11 +155,7 @@ fn cells_out_of_row_order_are_read_without_panicking() {
     let rows = read(XLSX, &xlsx_with_sheet(&sheet_xml(&cells))).unwrap();
     assert_eq!(rows, vec![vec!["", "前"], vec![], vec![], vec!["后"]]);
     // One row in two pieces, apart: laid over each other, not the second replacing the first.
-    let cells = [
-        (1, 0, "甲".to_owned()),
-        (2, 0, "乙".to_owned()),
-        (1, 2, "丙".to_owned()),
-    ];
+    let cells = [(1, 0, "甲".to_owned()), (2, 0, "乙".to_owned()), (1, 2, "丙".to_owned())];
     let rows = read(XLSX, &xlsx_with_sheet(&sheet_xml(&cells))).unwrap();
     assert_eq!(rows, vec![vec!["甲", "", "丙"], vec!["乙"]]);
 }

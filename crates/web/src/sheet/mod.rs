@@ -42,27 +42,17 @@ pub struct Unreadable {
 
 impl Unreadable {
     fn new(zh: impl Into<String>, en: impl Into<String>) -> Unreadable {
-        Unreadable {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        Unreadable { zh: zh.into(), en: en.into() }
     }
 
     fn detail(e: impl std::fmt::Display) -> Unreadable {
-        Unreadable::new(
-            format!("无法读取文件：{e}"),
-            format!("cannot read the file: {e}"),
-        )
+        Unreadable::new(format!("无法读取文件：{e}"), format!("cannot read the file: {e}"))
     }
 }
 
 impl From<Unreadable> for WebError {
     fn from(u: Unreadable) -> WebError {
-        WebError::Invalid {
-            field: "file".into(),
-            message_zh: u.zh,
-            message_en: u.en,
-        }
+        WebError::Invalid { field: "file".into(), message_zh: u.zh, message_en: u.en }
     }
 }
 
@@ -123,10 +113,7 @@ fn read_rows<R: Read + Seek>(
                 Err(_) if since.get() > caps.record => return Err(over(Over::Record(caps.record))),
                 Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
                     return Err(Unreadable::new(
-                        format!(
-                            "第 {} 行不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”",
-                            row + 1
-                        ),
+                        format!("第 {} 行不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”", row + 1),
                         format!("row {} is not UTF-8: save as \"CSV UTF-8\"", row + 1),
                     ));
                 }
@@ -163,9 +150,7 @@ fn read_rows<R: Read + Seek>(
         .first()
         .cloned()
         .ok_or_else(|| Unreadable::new("文件里没有工作表", "the file has no sheet"))?;
-    let mut cells = wb
-        .worksheet_cells_reader(&sheet)
-        .map_err(Unreadable::detail)?;
+    let mut cells = wb.worksheet_cells_reader(&sheet).map_err(Unreadable::detail)?;
     let last = u64::from(cells.dimensions().end.0);
     let (mut row, mut current): (Option<u32>, Vec<String>) = (None, Vec::new());
     let mut flush = |row: u32, current: &mut Vec<String>| {
@@ -285,10 +270,7 @@ pub fn stream(path: PathBuf, name: &str) -> tokio::sync::mpsc::Receiver<Result<B
                     }
                 });
                 if r.is_ok() && !batch.is_empty() {
-                    let _ = tx.blocking_send(Ok(Batch {
-                        rows: batch,
-                        permille: last,
-                    }));
+                    let _ = tx.blocking_send(Ok(Batch { rows: batch, permille: last }));
                 }
                 r
             });
@@ -346,33 +328,19 @@ mod tests {
 
     fn read_csv(bytes: &[u8], caps: &Caps) -> Result<usize, Unreadable> {
         let mut rows = 0;
-        read_rows(
-            std::io::Cursor::new(bytes),
-            bytes.len() as u64,
-            CSV,
-            caps,
-            |_, _, _| {
-                rows += 1;
-                ControlFlow::Continue(())
-            },
-        )
+        read_rows(std::io::Cursor::new(bytes), bytes.len() as u64, CSV, caps, |_, _, _| {
+            rows += 1;
+            ControlFlow::Continue(())
+        })
         .map(|()| rows)
     }
 
     #[test]
     fn a_csv_is_held_to_its_caps() {
-        let caps = Caps {
-            cells: 12,
-            rows: 4,
-            record: 20_000,
-            ..caps::SMALL
-        };
+        let caps = Caps { cells: 12, rows: 4, record: 20_000, ..caps::SMALL };
         assert_eq!(read_csv(b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n", &caps), Ok(4));
         let e = read_csv(b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n0,0,0\n", &caps).unwrap_err();
-        assert!(
-            e.zh.starts_with("表格过大：x.csv") && e.zh.contains("超过 4 行"),
-            "{e:?}"
-        );
+        assert!(e.zh.starts_with("表格过大：x.csv") && e.zh.contains("超过 4 行"), "{e:?}");
         let e = read_csv(b"a,b,c,d\n1,2,3,4\n4,5,6,7\n1\n", &caps).unwrap_err();
         assert!(e.zh.contains("超过 12 个单元格"), "{e:?}");
         // A quote left open: the rest of the file is one field, refused as it grows, not
@@ -389,9 +357,7 @@ mod tests {
     /// The message of a refusal on the field `file`.
     fn refusal(r: Result<Vec<Vec<String>>, WebError>) -> String {
         match r {
-            Err(WebError::Invalid {
-                field, message_zh, ..
-            }) if field == "file" => message_zh,
+            Err(WebError::Invalid { field, message_zh, .. }) if field == "file" => message_zh,
             other => panic!("not a refusal on file: {other:?}"),
         }
     }
@@ -402,10 +368,7 @@ mod tests {
         let bomb = bombs::cells(20_000, 256);
         assert!(bomb.len() < 600_000, "{} bytes", bomb.len());
         let m = refusal(read_sheet(XLSX, &bomb));
-        assert!(
-            m.starts_with("表格过大：x.xlsx") && m.contains("200000 个单元格"),
-            "{m}"
-        );
+        assert!(m.starts_with("表格过大：x.xlsx") && m.contains("200000 个单元格"), "{m}");
         let m = refusal(read_sheet(XLSX, &bombs::shared_strings(200_001)));
         assert!(m.contains("200000 个文本（共享字符串）"), "{m}");
         // At the cap exactly, the file is read.
@@ -416,10 +379,7 @@ mod tests {
         // The last row a small sheet may use.
         let m = refusal(read_sheet(XLSX, &bombs::cells(20_001, 1)));
         assert!(m.contains("超过 20000 行"), "{m}");
-        assert_eq!(
-            read_sheet(XLSX, &bombs::cells(20_000, 1)).unwrap().len(),
-            20_000
-        );
+        assert_eq!(read_sheet(XLSX, &bombs::cells(20_000, 1)).unwrap().len(), 20_000);
     }
 
     /// A constant, not a literal in the calls: the locale scan reads a call with a dotted literal

@@ -50,16 +50,8 @@ pub const READERS: &[&str] = &[
     "viewer",
 ];
 /// Readers whose scope contains station A.
-pub const READERS_OF_A: &[&str] = &[
-    "admin",
-    "commander",
-    "lead",
-    "staff",
-    "medical",
-    "counsellor",
-    "inspector",
-    "viewer",
-];
+pub const READERS_OF_A: &[&str] =
+    &["admin", "commander", "lead", "staff", "medical", "counsellor", "inspector", "viewer"];
 pub const WRITERS: &[&str] = &["admin", "commander", "street_cmd"];
 pub const WRITERS_OF_A: &[&str] = &["admin", "commander"];
 pub const ADMIN: &[&str] = &["admin"];
@@ -67,15 +59,8 @@ pub const ADMIN: &[&str] = &["admin"];
 pub const ROOM_MANAGERS_OF_A: &[&str] = &["lead"];
 pub const ROOM_OPERATORS_OF_A: &[&str] = &["lead", "staff", "medical"];
 /// Who sees station A's guests (masked), who registers and moves them, who may unmask.
-pub const GUEST_READERS_OF_A: &[&str] = &[
-    "commander",
-    "lead",
-    "staff",
-    "medical",
-    "counsellor",
-    "inspector",
-    "viewer",
-];
+pub const GUEST_READERS_OF_A: &[&str] =
+    &["commander", "lead", "staff", "medical", "counsellor", "inspector", "viewer"];
 pub const GUEST_WRITERS_OF_A: &[&str] = &["lead", "staff"];
 pub const REVEALERS_OF_A: &[&str] = &["commander", "lead", "staff", "medical"];
 pub const HEALTH_OF_A: &[&str] = &["lead", "staff", "medical"];
@@ -97,13 +82,8 @@ pub const INSPECTORS_OF_A: &[&str] = &["commander", "inspector"];
 /// A directive published to station A: the district command and the station's own people.
 pub const DIRECTIVE_READERS_OF_A: &[&str] = &["commander", "lead", "staff", "inspector", "viewer"];
 /// Enterprises: the command, and an enterprise's own account (enterprise 1, in street A).
-pub const ENTERPRISE_READERS: &[&str] = &[
-    "commander",
-    "street_cmd",
-    "inspector",
-    "enterprise",
-    "viewer",
-];
+pub const ENTERPRISE_READERS: &[&str] =
+    &["commander", "street_cmd", "inspector", "enterprise", "viewer"];
 pub const ENTERPRISE_1_READERS: &[&str] = &["commander", "inspector", "enterprise", "viewer"];
 pub const ENTERPRISE_1_WRITERS: &[&str] = &["commander", "enterprise"];
 /// The command's own pages (overview, task groups): every command role, any scope.
@@ -200,11 +180,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/rooms/{id}", ROOM_MANAGERS_OF_A),
         ("POST", "/rooms/{id}/state", ROOM_OPERATORS_OF_A),
         ("GET", "/stations/{id}/guests", GUEST_READERS_OF_A),
-        (
-            "GET",
-            "/stations/{id}/guests/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
+        ("GET", "/stations/{id}/guests/export.xlsx", GUEST_READERS_OF_A),
         ("GET", "/stations/{id}/guests/new", GUEST_WRITERS_OF_A),
         ("POST", "/stations/{id}/guests", GUEST_WRITERS_OF_A),
         ("GET", "/guests/{id}", GUEST_READERS_OF_A),
@@ -215,21 +191,9 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/guests/{id}/relatives/delete", GUEST_WRITERS_OF_A),
         ("POST", "/guests/{id}/check-in", GUEST_WRITERS_OF_A),
         ("POST", "/stays/{id}/move", GUEST_WRITERS_OF_A),
-        (
-            "POST",
-            "/stays/{id}/check-out",
-            &["lead", "staff", "medical"],
-        ),
-        (
-            "GET",
-            "/stations/{id}/stays/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
-        (
-            "GET",
-            "/stations/{id}/health/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
+        ("POST", "/stays/{id}/check-out", &["lead", "staff", "medical"]),
+        ("GET", "/stations/{id}/stays/export.xlsx", GUEST_READERS_OF_A),
+        ("GET", "/stations/{id}/health/export.xlsx", GUEST_READERS_OF_A),
         ("GET", "/stations/{id}/round", HEALTH_OF_A),
         ("POST", "/stays/{id}/health", HEALTH_OF_A),
         ("GET", "/stations/{id}/tests", GUEST_READERS_OF_A),
@@ -245,16 +209,8 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/verify/{number}", ALL),
         ("GET", "/policies", SIGNED_IN),
         ("POST", "/policies", &["admin", "commander"]),
-        (
-            "GET",
-            "/board/district",
-            &["admin", "commander", "inspector", "viewer"],
-        ),
-        (
-            "GET",
-            "/board/district/events",
-            &["admin", "commander", "inspector", "viewer"],
-        ),
+        ("GET", "/board/district", &["admin", "commander", "inspector", "viewer"]),
+        ("GET", "/board/district/events", &["admin", "commander", "inspector", "viewer"]),
         ("GET", "/board/{id}", READERS_OF_A),
         ("GET", "/board/{id}/events", READERS_OF_A),
         ("GET", "/stations/{id}/boards", BOARD_MANAGERS_OF_A),
@@ -292,11 +248,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/api/v1/guests/{id}/check-in", GUEST_WRITERS_OF_A),
         ("GET", "/api/v1/stays/{id}", GUEST_READERS_OF_A),
         ("POST", "/api/v1/stays/{id}/move", GUEST_WRITERS_OF_A),
-        (
-            "POST",
-            "/api/v1/stays/{id}/check-out",
-            &["lead", "staff", "medical"],
-        ),
+        ("POST", "/api/v1/stays/{id}/check-out", &["lead", "staff", "medical"]),
         ("POST", "/api/v1/stays/{id}/health", HEALTH_OF_A),
         ("GET", "/api/v1/stations/{id}/tests", GUEST_READERS_OF_A),
         ("POST", "/api/v1/stations/{id}/tests/results", TESTERS_OF_A),
@@ -306,28 +258,16 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/api/v1/alerts/{id}/close", TESTERS_OF_A),
         ("GET", "/api/v1/stations/{id}/board", READERS_OF_A),
         ("GET", "/api/v1/stations/{id}/kpis", READERS_OF_A),
-        (
-            "GET",
-            "/api/v1/district/board",
-            &["admin", "commander", "inspector", "viewer"],
-        ),
+        ("GET", "/api/v1/district/board", &["admin", "commander", "inspector", "viewer"]),
         ("GET", "/stations/{id}/staff", GUEST_READERS_OF_A),
-        (
-            "GET",
-            "/stations/{id}/staff/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
+        ("GET", "/stations/{id}/staff/export.xlsx", GUEST_READERS_OF_A),
         ("POST", "/stations/{id}/staff", STAFF_MANAGERS_OF_A),
         ("POST", "/stations/{id}/groups", STAFF_MANAGERS_OF_A),
         ("GET", "/staff/{id}/edit", STAFF_MANAGERS_OF_A),
         ("POST", "/staff/{id}", STAFF_MANAGERS_OF_A),
         ("POST", "/staff/{id}/leader", STAFF_MANAGERS_OF_A),
         ("GET", "/stations/{id}/roster", GUEST_READERS_OF_A),
-        (
-            "GET",
-            "/stations/{id}/roster/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
+        ("GET", "/stations/{id}/roster/export.xlsx", GUEST_READERS_OF_A),
         ("GET", "/api/v1/stations/{id}/roster", GUEST_READERS_OF_A),
         ("POST", "/stations/{id}/days-off", STAFF_MANAGERS_OF_A),
         ("POST", "/groups/{id}/roster", STAFF_MANAGERS_OF_A),
@@ -337,80 +277,36 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/handovers/{id}/ack", ON_DUTY_OF_A),
         ("POST", "/handover-items/{id}/done", ON_DUTY_OF_A),
         ("GET", "/stations/{id}/disinfection", GUEST_READERS_OF_A),
-        (
-            "GET",
-            "/stations/{id}/disinfection/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
-        (
-            "GET",
-            "/stations/{id}/waste/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
+        ("GET", "/stations/{id}/disinfection/export.xlsx", GUEST_READERS_OF_A),
+        ("GET", "/stations/{id}/waste/export.xlsx", GUEST_READERS_OF_A),
         ("POST", "/stations/{id}/disinfection", HYGIENE_OF_A),
-        (
-            "POST",
-            "/stations/{id}/disinfection/areas",
-            STAFF_MANAGERS_OF_A,
-        ),
+        ("POST", "/stations/{id}/disinfection/areas", STAFF_MANAGERS_OF_A),
         ("POST", "/stations/{id}/waste", HYGIENE_OF_A),
         ("POST", "/disinfection/{id}/verify", VERIFIERS_OF_A),
-        (
-            "GET",
-            "/api/v1/stations/{id}/disinfection",
-            GUEST_READERS_OF_A,
-        ),
+        ("GET", "/api/v1/stations/{id}/disinfection", GUEST_READERS_OF_A),
         ("POST", "/api/v1/stations/{id}/disinfection", HYGIENE_OF_A),
         ("POST", "/api/v1/disinfection/{id}/verify", VERIFIERS_OF_A),
         ("GET", "/stations/{id}/supplies", GUEST_READERS_OF_A),
-        (
-            "GET",
-            "/stations/{id}/supplies/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
+        ("GET", "/stations/{id}/supplies/export.xlsx", GUEST_READERS_OF_A),
         ("POST", "/stations/{id}/supplies", STOCK_KEEPERS_OF_A),
         ("POST", "/supplies/{id}/movements", STOCK_KEEPERS_OF_A),
         ("GET", "/api/v1/stations/{id}/supplies", GUEST_READERS_OF_A),
-        (
-            "POST",
-            "/api/v1/supplies/{id}/movements",
-            STOCK_KEEPERS_OF_A,
-        ),
+        ("POST", "/api/v1/supplies/{id}/movements", STOCK_KEEPERS_OF_A),
         ("GET", "/stations/{id}/meals", GUEST_READERS_OF_A),
-        (
-            "GET",
-            "/stations/{id}/meals/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
+        ("GET", "/stations/{id}/meals/export.xlsx", GUEST_READERS_OF_A),
         ("POST", "/stations/{id}/meals", ON_DUTY_OF_A),
         ("POST", "/stays/{id}/diet", ON_DUTY_OF_A),
         ("GET", "/stations/{id}/relatives", GUEST_READERS_OF_A),
-        (
-            "GET",
-            "/stations/{id}/contacts/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
-        (
-            "GET",
-            "/stations/{id}/deliveries/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
+        ("GET", "/stations/{id}/contacts/export.xlsx", GUEST_READERS_OF_A),
+        ("GET", "/stations/{id}/deliveries/export.xlsx", GUEST_READERS_OF_A),
         ("POST", "/stations/{id}/contacts", ON_DUTY_OF_A),
         ("POST", "/stations/{id}/deliveries", ON_DUTY_OF_A),
         ("POST", "/deliveries/{id}/step", ON_DUTY_OF_A),
         ("GET", "/stations/{id}/staff-tests", GUEST_READERS_OF_A),
-        (
-            "GET",
-            "/stations/{id}/staff-tests/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
+        ("GET", "/stations/{id}/staff-tests/export.xlsx", GUEST_READERS_OF_A),
         ("POST", "/staff/{id}/tests", TESTERS_OF_A),
         ("GET", "/stations/{id}/plans", GUEST_READERS_OF_A),
-        (
-            "GET",
-            "/stations/{id}/plans/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
+        ("GET", "/stations/{id}/plans/export.xlsx", GUEST_READERS_OF_A),
         ("POST", "/stations/{id}/plans", STAFF_MANAGERS_OF_A),
         ("GET", "/plans/{id}", GUEST_READERS_OF_A),
         ("POST", "/plans/{id}/drills", STAFF_MANAGERS_OF_A),
@@ -428,21 +324,9 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
                 "viewer",
             ],
         ),
-        (
-            "POST",
-            "/inspections",
-            &["commander", "street_cmd", "inspector"],
-        ),
-        (
-            "GET",
-            "/inspections/templates",
-            &["commander", "street_cmd", "inspector"],
-        ),
-        (
-            "POST",
-            "/inspections/templates",
-            &["commander", "street_cmd", "inspector"],
-        ),
+        ("POST", "/inspections", &["commander", "street_cmd", "inspector"]),
+        ("GET", "/inspections/templates", &["commander", "street_cmd", "inspector"]),
+        ("POST", "/inspections/templates", &["commander", "street_cmd", "inspector"]),
         ("GET", "/inspections/{id}", INSPECTION_READERS_OF_A),
         ("POST", "/inspections/{id}/start", INSPECTORS_OF_A),
         ("POST", "/inspections/{id}/results", INSPECTORS_OF_A),
@@ -484,11 +368,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/rectifications/{id}/submit", RECTIFIERS_OF_A),
         ("POST", "/rectifications/{id}/photos", RECTIFIERS_OF_A),
         ("POST", "/rectifications/{id}/verify", INSPECTORS_OF_A),
-        (
-            "GET",
-            "/api/v1/rectifications/{id}",
-            INSPECTION_READERS_OF_A,
-        ),
+        ("GET", "/api/v1/rectifications/{id}", INSPECTION_READERS_OF_A),
         (
             "GET",
             "/notices",
@@ -503,11 +383,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
                 "viewer",
             ],
         ),
-        (
-            "POST",
-            "/notices",
-            &["commander", "street_cmd", "inspector"],
-        ),
+        ("POST", "/notices", &["commander", "street_cmd", "inspector"]),
         // The fixture notice is a district-wide draft: the district's command only.
         ("GET", "/notices/{id}", INSPECTORS_OF_A),
         ("GET", "/notices/{id}/export.docx", INSPECTORS_OF_A),
@@ -533,11 +409,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/directives/{id}", DIRECTIVE_READERS_OF_A),
         ("GET", "/api/v1/directives/{id}", DIRECTIVE_READERS_OF_A),
         ("GET", "/directive-files/{id}", DIRECTIVE_READERS_OF_A),
-        (
-            "GET",
-            "/directives/{id}/export.xlsx",
-            &["commander", "inspector", "viewer"],
-        ),
+        ("GET", "/directives/{id}/export.xlsx", &["commander", "inspector", "viewer"]),
         ("POST", "/directives/{id}/files", &["commander"]),
         ("POST", "/directives/{id}/publish", &["commander"]),
         ("POST", "/directives/{id}/remind", &["commander"]),
@@ -562,46 +434,22 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/enterprises/{id}/review", &["commander"]),
         ("POST", "/api/v1/enterprises/{id}/review", &["commander"]),
         ("POST", "/enterprises/{id}/resumed", ENTERPRISE_1_WRITERS),
-        (
-            "POST",
-            "/api/v1/enterprises/{id}/resumed",
-            ENTERPRISE_1_WRITERS,
-        ),
+        ("POST", "/api/v1/enterprises/{id}/resumed", ENTERPRISE_1_WRITERS),
         ("PUT", "/api/v1/enterprises/{id}", ENTERPRISE_1_WRITERS),
         ("GET", "/resumption", COMMAND_READERS),
         ("GET", "/resumption/export.xlsx", COMMAND_READERS),
         ("GET", "/workers", ENTERPRISE_READERS),
         ("GET", "/workers/export.xlsx", ENTERPRISE_READERS),
         ("GET", "/api/v1/workers", ENTERPRISE_READERS),
-        (
-            "GET",
-            "/workers/new",
-            &["commander", "street_cmd", "enterprise"],
-        ),
-        (
-            "POST",
-            "/workers",
-            &["commander", "street_cmd", "enterprise"],
-        ),
+        ("GET", "/workers/new", &["commander", "street_cmd", "enterprise"]),
+        ("POST", "/workers", &["commander", "street_cmd", "enterprise"]),
         // The fixture worker works for enterprise 1, in street A.
         ("GET", "/workers/{id}", ENTERPRISE_1_READERS),
         ("GET", "/api/v1/workers/{id}", ENTERPRISE_1_READERS),
         ("POST", "/workers/{id}/status", ENTERPRISE_1_WRITERS),
-        (
-            "GET",
-            "/workers/import",
-            &["commander", "street_cmd", "enterprise"],
-        ),
-        (
-            "GET",
-            "/workers/import/template.xlsx",
-            &["commander", "street_cmd", "enterprise"],
-        ),
-        (
-            "POST",
-            "/workers/import",
-            &["commander", "street_cmd", "enterprise"],
-        ),
+        ("GET", "/workers/import", &["commander", "street_cmd", "enterprise"]),
+        ("GET", "/workers/import/template.xlsx", &["commander", "street_cmd", "enterprise"]),
+        ("POST", "/workers/import", &["commander", "street_cmd", "enterprise"]),
         // The fixture run is the commander's own.
         ("GET", "/imports/{id}/report.xlsx", &["commander"]),
         ("GET", "/imports/{id}", &["commander"]),
@@ -609,33 +457,17 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/transports", COMMAND_READERS),
         ("POST", "/transports", &["commander", "street_cmd"]),
         ("GET", "/transports/{id}", COMMAND_READERS),
-        (
-            "POST",
-            "/transports/{id}/manifest",
-            &["commander", "street_cmd"],
-        ),
-        (
-            "POST",
-            "/api/v1/transports/{id}/manifest",
-            &["commander", "street_cmd"],
-        ),
+        ("POST", "/transports/{id}/manifest", &["commander", "street_cmd"]),
+        ("POST", "/api/v1/transports/{id}/manifest", &["commander", "street_cmd"]),
         ("GET", "/difficulties", ENTERPRISE_READERS),
         ("GET", "/difficulties/export.xlsx", ENTERPRISE_READERS),
-        (
-            "POST",
-            "/difficulties",
-            &["commander", "street_cmd", "enterprise"],
-        ),
+        ("POST", "/difficulties", &["commander", "street_cmd", "enterprise"]),
         // The fixture ticket is enterprise 1's (street A).
         ("GET", "/difficulties/{id}", ENTERPRISE_1_READERS),
         ("POST", "/difficulties/{id}/step", &["commander"]),
         ("GET", "/relief", ENTERPRISE_READERS),
         ("GET", "/relief/export.xlsx", ENTERPRISE_READERS),
-        (
-            "POST",
-            "/relief",
-            &["commander", "street_cmd", "enterprise"],
-        ),
+        ("POST", "/relief", &["commander", "street_cmd", "enterprise"]),
         ("POST", "/relief/{id}/decide", &["commander"]),
         // Economic indicators: read by the command in any scope, written district-wide only.
         ("GET", "/indicators", COMMAND_READERS),
@@ -645,23 +477,11 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/indicators/import/template.xlsx", &["commander"]),
         ("POST", "/indicators/import", &["commander"]),
         ("GET", "/task-groups", COMMAND_READERS),
-        (
-            "POST",
-            "/task-groups",
-            &["commander", "street_cmd", "inspector"],
-        ),
+        ("POST", "/task-groups", &["commander", "street_cmd", "inspector"]),
         ("GET", "/task-groups/{id}", COMMAND_READERS),
         ("GET", "/task-groups/{id}/export.xlsx", COMMAND_READERS),
-        (
-            "POST",
-            "/task-groups/{id}/tasks",
-            &["commander", "street_cmd", "inspector"],
-        ),
-        (
-            "POST",
-            "/tasks/{id}/status",
-            &["commander", "street_cmd", "inspector"],
-        ),
+        ("POST", "/task-groups/{id}/tasks", &["commander", "street_cmd", "inspector"]),
+        ("POST", "/tasks/{id}/status", &["commander", "street_cmd", "inspector"]),
         ("GET", "/reports", REPORT_READERS),
         ("POST", "/reports", &["commander"]),
         ("GET", "/reports/{day}", REPORT_READERS),
@@ -673,31 +493,15 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("POST", "/api/v1/stays/{id}/counselling", COUNSELLORS_OF_A),
         ("GET", "/stations/{id}/incidents", GUEST_READERS_OF_A),
-        (
-            "GET",
-            "/stations/{id}/incidents/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
-        (
-            "GET",
-            "/stations/{id}/complaints/export.xlsx",
-            GUEST_READERS_OF_A,
-        ),
+        ("GET", "/stations/{id}/incidents/export.xlsx", GUEST_READERS_OF_A),
+        ("GET", "/stations/{id}/complaints/export.xlsx", GUEST_READERS_OF_A),
         ("POST", "/stations/{id}/incidents", INCIDENT_RECORDERS_OF_A),
         ("POST", "/stations/{id}/complaints", INCIDENT_RECORDERS_OF_A),
         ("POST", "/incidents/{id}/close", STAFF_MANAGERS_OF_A),
         ("POST", "/complaints/{id}/status", INCIDENT_RECORDERS_OF_A),
         ("GET", "/api/v1/stations/{id}/incidents", GUEST_READERS_OF_A),
-        (
-            "POST",
-            "/api/v1/stations/{id}/incidents",
-            INCIDENT_RECORDERS_OF_A,
-        ),
-        (
-            "POST",
-            "/api/v1/stations/{id}/complaints",
-            INCIDENT_RECORDERS_OF_A,
-        ),
+        ("POST", "/api/v1/stations/{id}/incidents", INCIDENT_RECORDERS_OF_A),
+        ("POST", "/api/v1/stations/{id}/complaints", INCIDENT_RECORDERS_OF_A),
         ("GET", "/api/v1/users", ADMIN),
         ("POST", "/api/v1/users", ADMIN),
         ("GET", "/api/v1/users/{id}", ADMIN),

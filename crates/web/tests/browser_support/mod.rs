@@ -20,11 +20,7 @@ impl Drop for Driver {
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 pub fn shots_dir() -> PathBuf {
@@ -55,10 +51,7 @@ where
         .expect("chromedriver not found: apt-get install chromium chromium-driver (scripts/test.sh does)");
     let _guard = Driver(child);
     for _ in 0..200 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
@@ -81,14 +74,11 @@ where
     ] {
         caps.add_arg(a).unwrap();
     }
-    let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
-        .await
-        .expect("start chromium");
+    let driver =
+        WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await.expect("start chromium");
     let result = body(driver.clone(), base, app).await;
     if result.is_err() {
-        let _ = driver
-            .screenshot(&shots_dir().join(format!("FAILED-{name}.png")))
-            .await;
+        let _ = driver.screenshot(&shots_dir().join(format!("FAILED-{name}.png"))).await;
     }
     let _ = driver.quit().await;
     let _ = std::fs::remove_dir_all(&profile);
@@ -160,9 +150,7 @@ pub async fn wait_text(d: &WebDriver, css: &str, want: &str) -> WebDriverResult<
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    Err(WebDriverError::FatalError(format!(
-        "{css} shows {last:?}, expected {want:?}"
-    )))
+    Err(WebDriverError::FatalError(format!("{css} shows {last:?}, expected {want:?}")))
 }
 
 /// Signs in with the test password and waits for the home page.
@@ -170,10 +158,7 @@ pub async fn sign_in(d: &WebDriver, base: &str, username: &str) -> WebDriverResu
     d.goto(format!("{base}/login")).await?;
     fill(d, "[data-testid=username]", username).await?;
     fill(d, "[data-testid=password]", PASSWORD).await?;
-    d.find(By::Css("[data-testid=login-submit]"))
-        .await?
-        .click()
-        .await?;
+    d.find(By::Css("[data-testid=login-submit]")).await?.click().await?;
     wait_text(d, "[data-testid=home-title]", "工作台").await
 }
 

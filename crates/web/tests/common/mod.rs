@@ -42,10 +42,7 @@ impl Resp {
             .unwrap_or_default()
     }
     pub fn header(&self, name: &str) -> String {
-        self.headers
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default()
+        self.headers.get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
     }
 }
 
@@ -71,9 +68,7 @@ impl App {
         name: &str,
         bytes: &[u8],
     ) -> Resp {
-        let r = self
-            .upload(c, "/workers/import", &[("mode", mode)], name, bytes)
-            .await;
+        let r = self.upload(c, "/workers/import", &[("mode", mode)], name, bytes).await;
         if r.status != StatusCode::SEE_OTHER {
             return r;
         }
@@ -95,12 +90,7 @@ impl App {
 
     pub async fn with_config(t: TestDb, config: WebConfig) -> App {
         let (router, routes, state) = build_with_state(t.db.clone(), config);
-        App {
-            t,
-            router,
-            routes,
-            state,
-        }
+        App { t, router, routes, state }
     }
 
     /// A fresh anonymous client connecting from `ip`.
@@ -145,12 +135,8 @@ impl App {
     ) -> Resp {
         let mut b = Request::builder().method(method).uri(path);
         if !c.cookies.is_empty() {
-            let cookie = c
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
+            let cookie =
+                c.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
             b = b.header(header::COOKIE, cookie);
         }
         if let Some(ct) = content_type {
@@ -162,12 +148,7 @@ impl App {
         if let Some(addr) = c.addr {
             b = b.extension(axum::extract::ConnectInfo(addr));
         }
-        let resp = self
-            .router
-            .clone()
-            .oneshot(b.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
+        let resp = self.router.clone().oneshot(b.body(Body::from(body)).unwrap()).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
         for v in headers.get_all(header::SET_COOKIE) {
@@ -180,20 +161,9 @@ impl App {
                 c.cookies.insert(k.to_owned(), val.to_owned());
             }
         }
-        let bytes = resp
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
         let body = String::from_utf8_lossy(&bytes).into_owned();
-        Resp {
-            status,
-            headers,
-            body,
-            bytes,
-        }
+        Resp { status, headers, body, bytes }
     }
 
     /// A multipart form with text `fields` and one `file`, as a page's upload form sends it
@@ -238,20 +208,11 @@ impl App {
     pub async fn get_head(&self, c: &Client, path: &str) -> (StatusCode, axum::http::HeaderMap) {
         let mut b = Request::builder().method(Method::GET).uri(path);
         if !c.cookies.is_empty() {
-            let cookie = c
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
+            let cookie =
+                c.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
             b = b.header(header::COOKIE, cookie);
         }
-        let resp = self
-            .router
-            .clone()
-            .oneshot(b.body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let resp = self.router.clone().oneshot(b.body(Body::empty()).unwrap()).await.unwrap();
         (resp.status(), resp.headers().clone())
     }
 
@@ -267,15 +228,8 @@ impl App {
         path: &str,
         body: serde_json::Value,
     ) -> Resp {
-        self.send(
-            c,
-            method,
-            path,
-            Some("application/json"),
-            body.to_string().into_bytes(),
-            true,
-        )
-        .await
+        self.send(c, method, path, Some("application/json"), body.to_string().into_bytes(), true)
+            .await
     }
 
     /// A urlencoded form with `_csrf` from the client's token.
@@ -314,9 +268,7 @@ impl App {
     pub async fn session_for(&self, user_id: i64) -> Client {
         let token = yizhan_web::auth::password::random_token();
         let csrf = yizhan_web::auth::password::random_token();
-        sessions::create(self.db(), &token, user_id, &csrf)
-            .await
-            .unwrap();
+        sessions::create(self.db(), &token, user_id, &csrf).await.unwrap();
         let mut c = Client::default();
         c.cookies.insert("yz_session".into(), token);
         c.csrf = Some(csrf);
@@ -345,9 +297,7 @@ impl App {
 /// Two streets, a station in each. Returns (street_a, street_b, station_a, station_b).
 pub async fn district(db: &Db) -> (i64, i64, i64, i64) {
     let a = Actor::system();
-    stations::ensure_district(db, &a, "龙岗区", "440307", &["吉华街道", "平湖街道"])
-        .await
-        .unwrap();
+    stations::ensure_district(db, &a, "龙岗区", "440307", &["吉华街道", "平湖街道"]).await.unwrap();
     let s = stations::streets(db).await.unwrap();
     let mk = |street_id: i64, name: &str| NewStation {
         street_id,
@@ -359,12 +309,8 @@ pub async fn district(db: &Db) -> (i64, i64, i64, i64) {
         contact_phone: "13800138000".into(),
         active: true,
     };
-    let st_a = stations::create(db, &a, &mk(s[0].id, "卓汇健康驿站"))
-        .await
-        .unwrap();
-    let st_b = stations::create(db, &a, &mk(s[1].id, "平湖健康驿站"))
-        .await
-        .unwrap();
+    let st_a = stations::create(db, &a, &mk(s[0].id, "卓汇健康驿站")).await.unwrap();
+    let st_b = stations::create(db, &a, &mk(s[1].id, "平湖健康驿站")).await.unwrap();
     (s[0].id, s[1].id, st_a.id, st_b.id)
 }
 
@@ -378,9 +324,7 @@ pub async fn room(db: &Db, station_id: i64, number: &str, beds: i64) -> i64 {
         note: String::new(),
     })
     .unwrap();
-    yizhan_store::rooms::create_many(db, &Actor::system(), station_id, &[r])
-        .await
-        .unwrap()[0]
+    yizhan_store::rooms::create_many(db, &Actor::system(), station_id, &[r]).await.unwrap()[0]
 }
 
 /// A cross-border driver registered at the station; `n` makes the document unique.
@@ -403,10 +347,7 @@ pub async fn guest(db: &Db, station_id: i64, n: u32) -> i64 {
         chrono::NaiveDate::from_ymd_opt(2021, 1, 10).unwrap(),
     )
     .unwrap();
-    yizhan_store::guests::create(db, &Actor::system(), station_id, &g)
-        .await
-        .unwrap()
-        .id
+    yizhan_store::guests::create(db, &Actor::system(), station_id, &g).await.unwrap().id
 }
 
 /// Checks a guest in now under the driver policy; returns the stay id.
@@ -465,9 +406,7 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
         ..Default::default()
     })
     .unwrap();
-    let group = yizhan_store::staff::create_group(db, &sys, station_id, &g)
-        .await
-        .unwrap();
+    let group = yizhan_store::staff::create_group(db, &sys, station_id, &g).await.unwrap();
     let s = yizhan_core::staff::validate_staff(
         &yizhan_core::staff::StaffInput {
             name: "王医生".into(),
@@ -482,9 +421,7 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
         yizhan_core::time::local_date(yizhan_store::db::now()),
     )
     .unwrap();
-    let staff = yizhan_store::staff::create(db, &sys, station_id, &s)
-        .await
-        .unwrap();
+    let staff = yizhan_store::staff::create(db, &sys, station_id, &s).await.unwrap();
     let now = yizhan_store::db::now();
     let i = yizhan_core::incident::validate_incident(
         &yizhan_core::incident::IncidentInput {
@@ -497,24 +434,18 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
         now,
     )
     .unwrap();
-    let incident = yizhan_store::incidents::record_incident(db, &sys, station_id, &i)
-        .await
-        .unwrap();
+    let incident =
+        yizhan_store::incidents::record_incident(db, &sys, station_id, &i).await.unwrap();
     let c = yizhan_core::incident::validate_complaint(&yizhan_core::incident::ComplaintInput {
         source: "guest".into(),
         complainant: "陈先生".into(),
         topic: "饭菜".into(),
         detail: "太咸".into(),
-        stay_id: if stay_id > 0 {
-            stay_id.to_string()
-        } else {
-            String::new()
-        },
+        stay_id: if stay_id > 0 { stay_id.to_string() } else { String::new() },
     })
     .unwrap();
-    let complaint = yizhan_store::incidents::record_complaint(db, &sys, station_id, &c)
-        .await
-        .unwrap();
+    let complaint =
+        yizhan_store::incidents::record_complaint(db, &sys, station_id, &c).await.unwrap();
     let handover = yizhan_store::handovers::write(
         db,
         &sys,
@@ -652,10 +583,7 @@ pub fn xlsx_rows(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
     let mut wb: Xlsx<_> =
         open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx file");
     let range = wb.worksheet_range(sheet).expect("sheet");
-    range
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect()
+    range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
 }
 
 /// A started inspection of the station with its one item failed, a photo of the finding and a
@@ -670,10 +598,7 @@ pub async fn rectification_fixture(db: &Db, station_id: i64, checklist: i64) -> 
         db,
         &sys,
         &yizhan_store::photos::NewPhoto {
-            subject: yizhan_store::photos::Subject::Item {
-                inspection_id: id,
-                item_id: item,
-            },
+            subject: yizhan_store::photos::Subject::Item { inspection_id: id, item_id: item },
             width: 1,
             height: 1,
             sha256: "0".repeat(64),
@@ -722,14 +647,9 @@ pub async fn failed_inspection(
     )
     .await
     .unwrap();
-    yizhan_store::inspections::start(db, &sys, id)
-        .await
-        .unwrap();
+    yizhan_store::inspections::start(db, &sys, id).await.unwrap();
     let insp = yizhan_store::inspections::get(db, id).await.unwrap();
-    let item = yizhan_store::inspections::items(db, checklist)
-        .await
-        .unwrap()[0]
-        .id;
+    let item = yizhan_store::inspections::items(db, checklist).await.unwrap()[0].id;
     yizhan_store::inspections::record(
         db,
         &sys,
@@ -761,9 +681,7 @@ pub async fn enterprise(db: &Db, uscc: &str, name: &str, street: i64) -> i64 {
         yizhan_core::time::local_date(yizhan_store::db::now()),
     )
     .unwrap();
-    yizhan_store::enterprises::create(db, &Actor::system(), &e)
-        .await
-        .unwrap()
+    yizhan_store::enterprises::create(db, &Actor::system(), &e).await.unwrap()
 }
 
 /// 甲电子 in street A and 乙物流 in street B: their ids.
@@ -772,9 +690,7 @@ pub async fn enterprise(db: &Db, uscc: &str, name: &str, street: i64) -> i64 {
 pub async fn enterprise_clerk(app: &App) -> (Vec<i64>, i64, Client) {
     let (street_a, street_b, _, _) = district(app.db()).await;
     let ents = two_enterprises(app.db(), street_a, street_b).await;
-    let jia = app
-        .user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false)
-        .await;
+    let jia = app.user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false).await;
     let session = app.session_for(jia).await;
     (ents, jia, session)
 }

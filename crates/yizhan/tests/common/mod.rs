@@ -26,9 +26,7 @@ pub fn spawn_node(url: &str, dir: &Path, extra: &[&str]) -> (std::process::Child
         .stdout(Stdio::piped())
         // The node's log, when a test needs reading: YIZHAN_TEST_NODE_LOG=/path.
         .stderr(match std::env::var("YIZHAN_TEST_NODE_LOG") {
-            Ok(path) => std::fs::File::create(path)
-                .map(Stdio::from)
-                .unwrap_or(Stdio::null()),
+            Ok(path) => std::fs::File::create(path).map(Stdio::from).unwrap_or(Stdio::null()),
             Err(_) => Stdio::null(),
         })
         .spawn()
@@ -107,11 +105,7 @@ pub mod http {
             .filter_map(|l| l.split_once(": "))
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
-        Some(Resp {
-            status,
-            headers,
-            body: body.to_owned(),
-        })
+        Some(Resp { status, headers, body: body.to_owned() })
     }
 
     /// Opens an event stream and returns a reader positioned after the headers.
@@ -153,12 +147,7 @@ use yizhan_core::access::{Actor, Grant, Role, Scope};
 use yizhan_store::{ConnectOptions, Db};
 
 pub async fn open(url: &str) -> Db {
-    Db::connect(&ConnectOptions {
-        url: url.into(),
-        max_connections: 1,
-    })
-    .await
-    .unwrap()
+    Db::connect(&ConnectOptions { url: url.into(), max_connections: 1 }).await.unwrap()
 }
 
 /// A station with `rooms` single rooms (a checked-out room awaits disinfection, so every cycle
@@ -201,11 +190,7 @@ pub async fn prepare(url: &str, rooms: i64) -> (i64, Vec<i64>, i64) {
             prefix: String::new(),
         })
         .unwrap();
-        rooms.extend(
-            yizhan_store::rooms::create_many(&db, &sys, st, &new)
-                .await
-                .unwrap(),
-        );
+        rooms.extend(yizhan_store::rooms::create_many(&db, &sys, st, &new).await.unwrap());
     }
     let hash = yizhan_web::auth::password::hash_blocking(PASSWORD).unwrap();
     yizhan_store::users::create(
@@ -216,10 +201,7 @@ pub async fn prepare(url: &str, rooms: i64) -> (i64, Vec<i64>, i64) {
             display_name: "前台",
             password_hash: &hash,
             must_change_password: false,
-            grants: &[Grant {
-                role: Role::StationStaff,
-                scope: Scope::Station(st),
-            }],
+            grants: &[Grant { role: Role::StationStaff, scope: Scope::Station(st) }],
         },
     )
     .await

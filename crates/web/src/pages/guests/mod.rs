@@ -78,41 +78,18 @@ impl GuestView {
         GuestView {
             id: g.id,
             station_id: g.station_id,
-            name: if revealed {
-                g.name.clone()
-            } else {
-                mask_name(&g.name)
-            },
+            name: if revealed { g.name.clone() } else { mask_name(&g.name) },
             doc_type: g.doc_type.clone(),
-            doc_number: if revealed {
-                g.doc_number.clone()
-            } else {
-                mask_id_number(&g.doc_number)
-            },
-            phone: if revealed {
-                g.phone.clone()
-            } else {
-                mask_phone(&g.phone)
-            },
-            phone2: g
-                .phone2
-                .as_ref()
-                .map(|p| if revealed { p.clone() } else { mask_phone(p) }),
+            doc_number: if revealed { g.doc_number.clone() } else { mask_id_number(&g.doc_number) },
+            phone: if revealed { g.phone.clone() } else { mask_phone(&g.phone) },
+            phone2: g.phone2.as_ref().map(|p| if revealed { p.clone() } else { mask_phone(p) }),
             sex: g.sex.clone(),
             age: age_on(g.birth_date, today),
             region: g.region.clone(),
             category: g.category.clone(),
             pregnant: health && g.pregnant,
-            chronic_disease: if health {
-                g.chronic_disease.clone()
-            } else {
-                None
-            },
-            medical_notes: if health {
-                g.medical_notes.clone()
-            } else {
-                None
-            },
+            chronic_disease: if health { g.chronic_disease.clone() } else { None },
+            medical_notes: if health { g.medical_notes.clone() } else { None },
             employer: g.employer.clone(),
             plate_cn: g.plate_cn.clone(),
             plate_hk: g.plate_hk.clone(),
@@ -176,10 +153,7 @@ async fn rows(
         let (day, release) = match g.stay_id {
             Some(sid) => {
                 let s = stays::get(&state.db, sid).await?;
-                (
-                    Some(stay_day(s.checked_in_at, now)),
-                    Some(s.planned_release.to_string()),
-                )
+                (Some(stay_day(s.checked_in_at, now)), Some(s.planned_release.to_string()))
             }
             None => (None, None),
         };
@@ -292,31 +266,19 @@ fn form_page(
         layout: Layout::new(
             state,
             ctx,
-            if action.ends_with("/guests") {
-                "guests.new"
-            } else {
-                "guests.edit"
-            },
+            if action.ends_with("/guests") { "guests.new" } else { "guests.edit" },
         ),
         station,
         action,
         i,
-        doc_types: DocType::ALL
-            .iter()
-            .map(|d| (d.as_str(), doc_label(&tr, d.as_str())))
-            .collect(),
+        doc_types: DocType::ALL.iter().map(|d| (d.as_str(), doc_label(&tr, d.as_str()))).collect(),
         categories: GuestCategory::ALL
             .iter()
             .map(|c| (c.as_str(), category_label(&tr, c.as_str())))
             .collect(),
         exemptions: ExemptionStatus::ALL
             .iter()
-            .map(|s| {
-                (
-                    s.as_str(),
-                    tr.t(&format!("exemption.{}", s.as_str())).to_owned(),
-                )
-            })
+            .map(|s| (s.as_str(), tr.t(&format!("exemption.{}", s.as_str())).to_owned()))
             .collect(),
         error: err.map(|e| e.message(&tr)),
         existing,
@@ -334,15 +296,7 @@ pub async fn new_form(
         category: "cross_border_driver".into(),
         ..Default::default()
     };
-    render::page(&form_page(
-        &state,
-        &ctx,
-        station,
-        format!("/stations/{id}/guests"),
-        i,
-        None,
-        None,
-    ))
+    render::page(&form_page(&state, &ctx, station, format!("/stations/{id}/guests"), i, None, None))
 }
 
 /// Registers a guest; a document already registered here returns the existing record's id as a
@@ -354,23 +308,13 @@ pub async fn register(
     i: &GuestInput,
 ) -> Result<Result<Guest, Guest>, WebError> {
     let new = validate_guest(i, today()).map_err(WebError::of_person)?;
-    if let Some(existing) = guests::find_by_document(
-        &state.db,
-        station_id,
-        new.doc_type.as_str(),
-        &new.doc_number,
-    )
-    .await?
+    if let Some(existing) =
+        guests::find_by_document(&state.db, station_id, new.doc_type.as_str(), &new.doc_number)
+            .await?
     {
         return Ok(Err(existing));
     }
-    Ok(Ok(guests::create(
-        &state.db,
-        &Actor::from(ctx.user()?),
-        station_id,
-        &new,
-    )
-    .await?))
+    Ok(Ok(guests::create(&state.db, &Actor::from(ctx.user()?), station_id, &new).await?))
 }
 
 pub async fn create(
@@ -383,10 +327,7 @@ pub async fn create(
     match register(&state, &ctx, id, &i).await {
         Ok(Ok(g)) => Ok(Redirect::to(&format!("/guests/{}", g.id)).into_response()),
         Ok(Err(existing)) => {
-            let e = WebError::Rule {
-                field: Some("doc_number".into()),
-                key: "error.guest_exists",
-            };
+            let e = WebError::Rule { field: Some("doc_number".into()), key: "error.guest_exists" };
             let page = form_page(
                 &state,
                 &ctx,
@@ -483,15 +424,7 @@ pub async fn update(
         Ok(_) => Ok(Redirect::to(&format!("/guests/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
             let station = yizhan_store::stations::get(&state.db, g.station_id).await?;
-            let page = form_page(
-                &state,
-                &ctx,
-                station,
-                format!("/guests/{id}"),
-                i,
-                Some(&e),
-                None,
-            );
+            let page = form_page(&state, &ctx, station, format!("/guests/{id}"), i, Some(&e), None);
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),

@@ -95,19 +95,10 @@ pub async fn show_page(
             .iter()
             .rev()
             .find(|p| p.code == code)
-            .map(|p| {
-                if tr.is_zh() {
-                    p.name_zh.clone()
-                } else {
-                    p.name_en.clone()
-                }
-            })
+            .map(|p| if tr.is_zh() { p.name_zh.clone() } else { p.name_en.clone() })
             .unwrap_or_else(|| code.to_owned())
     };
-    let stay_row = |s: &stays::Stay| StayRow {
-        policy: policy_name(&s.policy_code),
-        ..stay_row(s)
-    };
+    let stay_row = |s: &stays::Stay| StayRow { policy: policy_name(&s.policy_code), ..stay_row(s) };
     let open = all_stays.iter().find(|s| s.is_open());
     let tests = match open {
         Some(s) => stays::tests(&state.db, s.id)
@@ -145,21 +136,13 @@ pub async fn show_page(
             selected: false,
         })
         .collect();
-    let default_policy = if g.category == "cross_border_driver" {
-        "driver"
-    } else {
-        "14+7"
-    };
+    let default_policy = if g.category == "cross_border_driver" { "driver" } else { "14+7" };
     let policy_options = policy_rows
         .iter()
         .filter(|pol| pol.valid_from <= today() && pol.valid_to.is_none_or(|t| t >= today()))
         .map(|pol| Option2 {
             value: pol.id.to_string(),
-            label: if tr.is_zh() {
-                pol.name_zh.clone()
-            } else {
-                pol.name_en.clone()
-            },
+            label: if tr.is_zh() { pol.name_zh.clone() } else { pol.name_en.clone() },
             selected: pol.code == default_policy,
         })
         .collect();
@@ -167,11 +150,7 @@ pub async fn show_page(
         .await?
         .into_iter()
         .map(|r| {
-            let phone = if revealed {
-                r.phone.clone()
-            } else {
-                mask_phone(&r.phone)
-            };
+            let phone = if revealed { r.phone.clone() } else { mask_phone(&r.phone) };
             (r, phone)
         })
         .collect();
@@ -198,11 +177,7 @@ pub async fn show_page(
         category: category_label(&tr, &g.category),
         sex: tr.t(&format!("sex.{}", g.sex)).to_owned(),
         relatives,
-        stays: all_stays
-            .iter()
-            .filter(|s| !s.is_open())
-            .map(stay_row)
-            .collect(),
+        stays: all_stays.iter().filter(|s| !s.is_open()).map(stay_row).collect(),
         stay_day: open.map(|s| stay_day(s.checked_in_at, now)).unwrap_or(0),
         open_stay: open.map(stay_row),
         tests,
@@ -210,21 +185,14 @@ pub async fn show_page(
         policies: policy_options,
         outcomes: Outcome::ALL
             .iter()
-            .map(|o| {
-                (
-                    o.as_str(),
-                    tr.t(&format!("outcome.{}", o.as_str())).to_owned(),
-                )
-            })
+            .map(|o| (o.as_str(), tr.t(&format!("outcome.{}", o.as_str())).to_owned()))
             .collect(),
         can_write: p.can(Permission::GuestsWrite, g.target()),
         can_reveal: p.can(Permission::PiiReveal, g.target()),
         error: error.map(|e| e.message(&tr)),
         v: GuestView::of(&g, p, revealed, today()),
     };
-    let status = error
-        .map(|e| e.status())
-        .unwrap_or(axum::http::StatusCode::OK);
+    let status = error.map(|e| e.status()).unwrap_or(axum::http::StatusCode::OK);
     Ok((status, render::page(&page)?).into_response())
 }
 
@@ -252,21 +220,14 @@ async fn monitoring(
         counselling: vec![],
     };
     for s in all {
-        if yizhan_store::stays::certificate_of(&state.db, s.id)
-            .await?
-            .is_some()
-        {
+        if yizhan_store::stays::certificate_of(&state.db, s.id).await?.is_some() {
             m.certificate_stays.push(s.id);
         }
     }
     let Some(open) = all.iter().find(|s| s.is_open()) else {
         return Ok(m);
     };
-    for h in yizhan_store::health::of_stay(&state.db, open.id)
-        .await?
-        .into_iter()
-        .take(14)
-    {
+    for h in yizhan_store::health::of_stay(&state.db, open.id).await?.into_iter().take(14) {
         let symptoms: Vec<&str> = h
             .symptoms
             .split(',')
@@ -321,12 +282,8 @@ pub async fn reveal(
     Id(id): Id,
 ) -> Result<Response, WebError> {
     let g = visible_guest(&state, &ctx, id, Permission::PiiReveal).await?;
-    audit::record(
-        &state.db,
-        &Actor::from(ctx.user()?),
-        Entry::new("guest.reveal", "guest", id),
-    )
-    .await?;
+    audit::record(&state.db, &Actor::from(ctx.user()?), Entry::new("guest.reveal", "guest", id))
+        .await?;
     show_page(&state, &ctx, g, true, None).await
 }
 
