@@ -18,6 +18,7 @@ pub mod export;
 pub mod extract;
 pub mod i18n;
 pub mod import_job;
+pub mod kit;
 pub mod metrics;
 pub mod ops;
 pub mod pages;

@@ -15,7 +15,7 @@ use crate::auth::Ctx;
 use crate::board::tokens::{TokenQuery, board_access};
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::pages::guests::today;
+use crate::kit::today;
 use crate::render;
 use crate::state::AppState;
 

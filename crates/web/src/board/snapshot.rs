@@ -19,8 +19,8 @@ use crate::board::tokens::board_access;
 use crate::error::WebError;
 use crate::extract::Id;
 use crate::i18n::Tr;
+use crate::kit::today;
 use crate::pages::attention::list_rows;
-use crate::pages::guests::today;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize)]

@@ -17,7 +17,7 @@ use yizhan_store::stations::Station;
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::extract::{FormBody, Id};
-use crate::pages::guests::today;
+use crate::kit::today;
 use crate::pages::layout::Layout;
 use crate::pages::stations::visible;
 use crate::pages::stays::visible_stay;

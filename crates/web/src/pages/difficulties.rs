@@ -16,8 +16,8 @@ use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id};
 use crate::i18n::Tr;
+use crate::kit::{label_of, options};
 use crate::pages::layout::Layout;
-use crate::pages::staff::{label_of, options};
 use crate::render;
 use crate::state::AppState;
 

@@ -14,7 +14,7 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::extract::{Id, Query};
-use crate::pages::guests::today;
+use crate::kit::today;
 use crate::pages::stations::visible;
 use crate::state::AppState;
 

@@ -15,7 +15,7 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::extract::{FormBody, Id};
 use crate::i18n::Tr;
-use crate::pages::guests::today;
+use crate::kit::today;
 use crate::pages::roster::shift_label;
 use crate::pages::staff::visible_group;
 use crate::policy::require;

@@ -22,8 +22,8 @@ use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id, RawBody, json_form};
 use crate::i18n::Tr;
+use crate::kit::label_of;
 use crate::pages::layout::Layout;
-use crate::pages::staff::label_of;
 use crate::pages::stations::visible;
 use crate::policy::require;
 use crate::render;
@@ -90,12 +90,11 @@ async fn list_page(
 ) -> Result<ListPage, WebError> {
     let tr = ctx.tr();
     let p = ctx.user()?;
-    let stays =
-        yizhan_store::attention::facts(&state.db, station.id, crate::pages::guests::today())
-            .await?
-            .into_iter()
-            .map(|f| (f.stay_id, format!("{} {}", f.room_number, mask_name(&f.guest_name))))
-            .collect();
+    let stays = yizhan_store::attention::facts(&state.db, station.id, crate::kit::today())
+        .await?
+        .into_iter()
+        .map(|f| (f.stay_id, format!("{} {}", f.room_number, mask_name(&f.guest_name))))
+        .collect();
     Ok(ListPage {
         layout: Layout::new(state, ctx, "incidents.title"),
         incidents: incident_rows(&tr, incidents::incidents(&state.db, station.id).await?),

@@ -20,9 +20,9 @@ use yizhan_store::inspections::{self, Inspection, Item, ResultRow, Template as C
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::extract::{FormBody, Id};
-use crate::pages::guests::today;
+use crate::kit::today;
+use crate::kit::{label_of, options};
 use crate::pages::layout::Layout;
-use crate::pages::staff::{label_of, options};
 use crate::policy::deny;
 use crate::render;
 use crate::state::AppState;

@@ -12,7 +12,7 @@ use yizhan_store::board;
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::extract::{Id, Query};
-use crate::pages::guests::today;
+use crate::kit::today;
 use crate::pages::stations::visible;
 use crate::state::AppState;
 

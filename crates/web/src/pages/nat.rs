@@ -15,7 +15,7 @@ use yizhan_store::stations::Station;
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::extract::{FormBody, Id, Query};
-use crate::pages::guests::today;
+use crate::kit::today;
 use crate::pages::layout::Layout;
 use crate::pages::stations::visible;
 use crate::policy::deny;

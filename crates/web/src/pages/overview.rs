@@ -12,7 +12,7 @@ use yizhan_store::reports::Entry;
 use crate::auth::Ctx;
 use crate::board::district::StationTotals;
 use crate::error::WebError;
-use crate::pages::guests::today;
+use crate::kit::today;
 use crate::pages::layout::Layout;
 use crate::render;
 use crate::state::AppState;

@@ -10,7 +10,7 @@ use yizhan_store::policies::{self, PolicyRow};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::extract::FormBody;
-use crate::pages::guests::today;
+use crate::kit::today;
 use crate::pages::layout::Layout;
 use crate::render;
 use crate::state::AppState;

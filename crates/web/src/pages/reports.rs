@@ -19,7 +19,7 @@ use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::extract::FormBody;
 use crate::i18n::Tr;
-use crate::pages::guests::today;
+use crate::kit::today;
 use crate::pages::layout::Layout;
 use crate::policy::deny;
 use crate::render;

@@ -13,9 +13,9 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::i18n::Tr;
-use crate::pages::guests::today;
+use crate::kit::label_of;
+use crate::kit::today;
 use crate::pages::layout::Layout;
-use crate::pages::staff::label_of;
 use crate::render;
 use crate::state::AppState;
 

@@ -19,9 +19,9 @@ use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id, Query};
 use crate::i18n::Tr;
-use crate::pages::guests::today;
+use crate::kit::today;
+use crate::kit::{label_of, options};
 use crate::pages::layout::Layout;
-use crate::pages::staff::{label_of, options};
 use crate::render;
 use crate::state::AppState;
 

@@ -21,7 +21,7 @@ use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id, Query, RawBody, json_form};
 use crate::i18n::Tr;
-use crate::pages::guests::today;
+use crate::kit::today;
 use crate::pages::layout::Layout;
 use crate::pages::staff::visible_group;
 use crate::pages::stations::visible;

@@ -18,7 +18,8 @@ use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id};
 use crate::i18n::Tr;
-use crate::pages::guests::today;
+use crate::kit::today;
+use crate::kit::{label_of, options};
 use crate::pages::layout::Layout;
 use crate::pages::stations::visible;
 use crate::policy::require;
@@ -58,15 +59,6 @@ pub struct StaffRow {
     pub is_leader: bool,
 }
 
-pub fn label_of<T: Copy>(
-    tr: &Tr,
-    s: &str,
-    parse: fn(&str) -> Option<T>,
-    key: fn(T) -> &'static str,
-) -> String {
-    parse(s).map(|v| tr.t(key(v)).to_owned()).unwrap_or_else(|| s.to_owned())
-}
-
 fn rows(tr: &Tr, groups: &[Group], people: Vec<Staff>) -> Vec<StaffRow> {
     people
         .into_iter()
@@ -102,16 +94,6 @@ struct ListPage {
     risks: Vec<(&'static str, String)>,
     loops: Vec<(&'static str, String)>,
     in_loop: usize,
-}
-
-/// (code, label) pairs for a select, from an enum's list of values.
-pub fn options<T: Copy>(
-    tr: &Tr,
-    all: &[T],
-    code: fn(T) -> &'static str,
-    key: fn(T) -> &'static str,
-) -> Vec<(&'static str, String)> {
-    all.iter().map(|v| (code(*v), tr.t(key(*v)).to_owned())).collect()
 }
 
 async fn list_page(
@@ -158,7 +140,7 @@ fn new_staff_defaults() -> StaffInput {
     StaffInput {
         post_risk: "high".into(),
         loop_status: "in_loop".into(),
-        loop_start: crate::pages::guests::today().to_string(),
+        loop_start: crate::kit::today().to_string(),
         ..Default::default()
     }
 }

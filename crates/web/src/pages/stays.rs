@@ -14,7 +14,8 @@ use yizhan_store::stays::{self, CheckIn, Stay};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::extract::{FormBody, Id};
-use crate::pages::guests::{show_page, today, visible_guest};
+use crate::kit::today;
+use crate::pages::guests::{show_page, visible_guest};
 use crate::policy::deny;
 use crate::state::AppState;
 

@@ -15,9 +15,9 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id};
-use crate::pages::guests::today;
+use crate::kit::options;
+use crate::kit::today;
 use crate::pages::layout::Layout;
-use crate::pages::staff::options;
 use crate::render;
 use crate::state::AppState;
 

@@ -16,7 +16,7 @@ use crate::export::{self, Cell};
 use crate::extract::Id;
 use crate::i18n::Tr;
 use crate::import_job::{self, Job, KEPT_PROBLEMS, employers_of};
-use crate::pages::guests::today;
+use crate::kit::today;
 use crate::pages::layout::Layout;
 use crate::render;
 use crate::state::AppState;

@@ -13,7 +13,7 @@ use yizhan_core::guest::{
 use yizhan_core::mask::{mask_id_number, mask_name, mask_phone};
 use yizhan_core::quarantine::stay_day;
 use yizhan_core::stay::Outcome;
-use yizhan_core::time::{local_date, local_display};
+use yizhan_core::time::local_display;
 use yizhan_core::validate::DocType;
 use yizhan_store::audit::{self, Entry};
 use yizhan_store::guests::{self, Guest, Relative};
@@ -25,6 +25,7 @@ use crate::error::WebError;
 use crate::export::{self, Cell};
 use crate::extract::{FormBody, Id, Query};
 use crate::i18n::Tr;
+use crate::kit::today;
 use crate::pages::layout::Layout;
 use crate::pages::stations::visible;
 use crate::policy::deny;
@@ -99,10 +100,6 @@ impl GuestView {
             revealed,
         }
     }
-}
-
-pub fn today() -> chrono::NaiveDate {
-    local_date(yizhan_store::db::now())
 }
 
 pub fn category_label(tr: &Tr, c: &str) -> String {
