@@ -73,8 +73,13 @@ impl QuarantinePolicy {
 
     /// Whether the policy is in force on `on` (both ends inclusive).
     pub fn in_force_on(&self, on: NaiveDate) -> bool {
-        self.valid_from <= on && self.valid_to.is_none_or(|to| on <= to)
+        in_force(self.valid_from, self.valid_to, on)
     }
+}
+
+/// Is a version valid from `from` (to `to`, both days included) in force on `on`?
+pub fn in_force(from: NaiveDate, to: Option<NaiveDate>, on: NaiveDate) -> bool {
+    from <= on && to.is_none_or(|to| on <= to)
 }
 
 /// The policies a fresh installation starts with.
@@ -354,6 +359,17 @@ pub fn stay_day(checked_in: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_is_in_force_from_its_first_day_to_its_last() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let (from, to) = (d("2021-01-10"), Some(d("2021-01-20")));
+        assert!(!in_force(from, to, d("2021-01-09")));
+        assert!(in_force(from, to, d("2021-01-10")));
+        assert!(in_force(from, to, d("2021-01-20")));
+        assert!(!in_force(from, to, d("2021-01-21")));
+        assert!(in_force(from, None, d("2099-12-31")));
+    }
 
     fn today() -> NaiveDate {
         "2022-06-20".parse().unwrap()

@@ -38,7 +38,7 @@ async fn page(
         .await?
         .into_iter()
         .map(|p| {
-            let live = p.valid_from <= today && p.valid_to.is_none_or(|t| t >= today);
+            let live = yizhan_core::quarantine::in_force(p.valid_from, p.valid_to, today);
             (p, live)
         })
         .collect();

@@ -139,7 +139,7 @@ pub async fn show_page(
     let default_policy = if g.category == "cross_border_driver" { "driver" } else { "14+7" };
     let policy_options = policy_rows
         .iter()
-        .filter(|pol| pol.valid_from <= today() && pol.valid_to.is_none_or(|t| t >= today()))
+        .filter(|pol| yizhan_core::quarantine::in_force(pol.valid_from, pol.valid_to, today()))
         .map(|pol| Option2 {
             value: pol.id.to_string(),
             label: if tr.is_zh() { pol.name_zh.clone() } else { pol.name_en.clone() },
