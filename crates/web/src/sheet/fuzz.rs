@@ -5,7 +5,6 @@
 //! breaks, CJK) reads back as the same cells. `PROPTEST_CASES=100000` runs the long form.
 
 use std::io::{Cursor, Read, Write};
-use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 
@@ -15,17 +14,10 @@ const CSV: &str = "sheet.csv";
 /// A constant, not a literal in the calls (see the note in `tests`).
 const XLSX: &str = "sheet.xlsx";
 
-/// Reads `bytes` as `name`: rows, or an error on the field `file`; in under two seconds.
+/// Reads `bytes` as `name`: rows, or an error on the field `file`. (How long a hostile file
+/// costs is measured by `yizhan bench bombs`, not asserted here.)
 fn read(name: &str, bytes: &[u8]) -> Option<Vec<Vec<String>>> {
-    let start = Instant::now();
-    let r = read_sheet(name, bytes);
-    assert!(
-        start.elapsed() < Duration::from_secs(2),
-        "{} bytes took {:?}",
-        bytes.len(),
-        start.elapsed()
-    );
-    match r {
+    match read_sheet(name, bytes) {
         Ok(rows) => Some(rows),
         Err(WebError::Invalid { field, .. }) if field == "file" => None,
         Err(e) => panic!("not a clean refusal: {e:?}"),
@@ -224,7 +216,8 @@ proptest! {
         ),
     ) {
         let Some(rows) = read(XLSX, &xlsx_with_sheet(&sheet_xml(&cells))) else {
-            prop_assert!(cells.iter().any(|(r, ..)| *r >= 1 << 20));
+            // Refused only for a cell past the last row a sheet read whole may reach.
+            prop_assert!(cells.iter().any(|(r, ..)| u64::from(*r) >= caps::SMALL.rows));
             return Ok(());
         };
         // Every cell at its place, the last written of a place winning (a column past 256 is
