@@ -28,6 +28,9 @@ pub enum Policy {
     Login,
     /// Signed in and holding the permission somewhere; object scope is checked in the handler.
     Perm(Permission),
+    /// Signed in and holding either permission somewhere (check-out: staff end stays, the
+    /// medical officer releases); which outcome each may record is decided in the handler.
+    Either(Permission, Permission),
     /// A wall board: a signed-in reader of stations, or a TV holding a display-token cookie
     /// (the handler checks the token belongs to this station and is not revoked).
     Board,
@@ -229,9 +232,12 @@ async fn enforce(
         }
         return Redirect::to("/account/password").into_response();
     }
-    if let Policy::Perm(perm) = policy
-        && !p.has(perm)
-    {
+    let held = match policy {
+        Policy::Perm(perm) => p.has(perm),
+        Policy::Either(a, b) => p.has(a) || p.has(b),
+        _ => true,
+    };
+    if !held {
         let what = format!("{} {}", req.method(), ctx.path);
         return deny(&state, &ctx, &what, WebError::Forbidden).await.into_response();
     }

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use yizhan_web::sheet::{self, bombs};
+use yizhan_web::kit::sheet::{self, bombs};
 
 use crate::bench::{machine, memory_kib, reset_peak_memory, write_section};
 

@@ -13,7 +13,7 @@ use yizhan_core::returning_worker::{WorkerInput, validate_worker};
 use yizhan_store::import_runs::{self, Counts};
 use yizhan_store::{ConnectOptions, Db, enterprises, returning_workers, stations, users};
 use yizhan_web::i18n::Lang;
-use yizhan_web::import_job::{self, Job, employers_of};
+use yizhan_web::jobs::import_job::{self, Job, employers_of};
 
 use crate::bench::{machine, memory_kib, reset_peak_memory, write_section};
 
@@ -237,7 +237,7 @@ pub async fn import(rows: usize, database_url: Option<String>) -> anyhow::Result
 }
 
 fn sheet_batch() -> usize {
-    yizhan_web::sheet::BATCH
+    yizhan_web::kit::sheet::BATCH
 }
 
 #[cfg(test)]

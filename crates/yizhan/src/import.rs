@@ -11,7 +11,7 @@ use yizhan_core::access::{Actor, Permission};
 use yizhan_store::import_runs::{self, Counts, ImportRun};
 use yizhan_store::{Db, users};
 use yizhan_web::i18n::Lang;
-use yizhan_web::import_job::{self, Job, employers_of};
+use yizhan_web::jobs::import_job::{self, Job, employers_of};
 
 /// A progress bar: redrawn in place on a terminal (at most ten times a second), a line every
 /// tenth of the way in a log.

@@ -113,9 +113,9 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into()),
         std::process::id()
     );
-    tokio::spawn(yizhan_web::import_job::sweep_every_minute(state.db.clone()));
+    tokio::spawn(yizhan_web::jobs::import_job::sweep_every_minute(state.db.clone()));
     let refusals = (state.db.clone(), state.refusals.clone());
-    tokio::spawn(yizhan_web::daily_report::schedule(state, node));
+    tokio::spawn(yizhan_web::jobs::daily_report::schedule(state, node));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

@@ -363,7 +363,7 @@ fn query(method: &str, path: &str) -> Vec<Value> {
     let blank_or =
         |schema: Value| json!({ "anyOf": [schema, { "type": "string", "maxLength": 0 }] });
     let date = blank_or(json!({ "type": "string", "format": "date" }));
-    let text = json!({ "type": "string", "maxLength": crate::extract::MAX_QUERY_VALUE });
+    let text = json!({ "type": "string", "maxLength": crate::kit::extract::MAX_QUERY_VALUE });
     let list: Vec<(&str, Value, &str)> = match (method, path) {
         ("GET", "/api/v1/stations/{id}/guests") => vec![
             ("q", text, "name, document or room number"),

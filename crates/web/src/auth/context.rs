@@ -16,7 +16,7 @@ use crate::auth::cookies;
 use crate::auth::password::random_token;
 use crate::error::WebError;
 use crate::i18n::{Lang, Tr};
-use crate::render;
+use crate::kit::render;
 use crate::state::AppState;
 
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! The district board: every station's figures grouped by street, rolled up. Signed-in readers
 //! get links from each number to the list behind it; a TV gets the same figures without links.
 
-use crate::extract::Query;
+use crate::kit::extract::Query;
 use askama::Template;
 use axum::Json;
 use axum::extract::State;
@@ -15,8 +15,8 @@ use crate::auth::Ctx;
 use crate::board::tokens::{TokenQuery, board_access};
 use crate::error::WebError;
 use crate::i18n::Tr;
+use crate::kit::render;
 use crate::kit::today;
-use crate::render;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize)]

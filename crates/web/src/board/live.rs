@@ -16,7 +16,7 @@ use yizhan_store::Db;
 use crate::auth::Ctx;
 use crate::board::tokens::board_access;
 use crate::error::WebError;
-use crate::extract::Id;
+use crate::kit::extract::Id;
 use crate::state::AppState;
 
 pub const POLL: Duration = Duration::from_millis(250);

@@ -4,6 +4,7 @@
 pub mod district;
 pub mod live;
 pub mod page;
+pub mod routes;
 pub mod snapshot;
 pub mod tokens;
 

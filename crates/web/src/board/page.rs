@@ -9,9 +9,9 @@ use yizhan_store::stations;
 use crate::auth::Ctx;
 use crate::board::tokens::{TokenQuery, board_access, token_handoff};
 use crate::error::WebError;
-use crate::extract::{Id, Query};
 use crate::i18n::Tr;
-use crate::render;
+use crate::kit::extract::{Id, Query};
+use crate::kit::render;
 use crate::state::AppState;
 
 #[derive(Template)]

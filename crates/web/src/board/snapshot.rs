@@ -17,11 +17,11 @@ use yizhan_store::stations;
 use crate::auth::Ctx;
 use crate::board::tokens::board_access;
 use crate::error::WebError;
-use crate::extract::Id;
 use crate::i18n::Tr;
+use crate::kit::extract::Id;
 use crate::kit::today;
-use crate::pages::attention::list_rows;
 use crate::state::AppState;
+use crate::station::attention::list_rows;
 
 #[derive(Debug, Serialize)]
 pub struct Today {
@@ -229,7 +229,7 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
 
         feed,
         attention,
-        on_duty: crate::pages::roster::group_views(state, tr, station_id, today)
+        on_duty: crate::care::roster::group_views(state, tr, station_id, today)
             .await?
             .into_iter()
             .map(|g| OnDuty { group: g.g.name, names: g.on_duty })
@@ -259,7 +259,7 @@ pub async fn json(
     let key = (id, tr.code());
     // Shifts change on the hour without any write, so the hour is part of what the cached
     // snapshot is valid for.
-    let hour = i64::from(chrono::Timelike::hour(&crate::pages::roster::local_now()));
+    let hour = i64::from(chrono::Timelike::hour(&crate::care::roster::local_now()));
     let seq = *state.changes.borrow();
     let version = seq * 24 + hour;
     if let Some((at, cached)) = state.snapshots.lock().unwrap_or_else(|p| p.into_inner()).get(&key)

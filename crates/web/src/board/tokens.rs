@@ -14,13 +14,13 @@ use crate::auth::context::with_cookie;
 use crate::auth::password::random_token;
 use crate::auth::{Ctx, cookies};
 use crate::error::WebError;
-use crate::extract::{FormBody, Id};
-use crate::pages::layout::Layout;
-use crate::pages::rooms::origin;
-use crate::pages::stations::visible;
+use crate::kit::extract::{FormBody, Id};
+use crate::kit::layout::Layout;
+use crate::kit::render;
 use crate::policy::deny;
-use crate::render;
 use crate::state::AppState;
+use crate::station::rooms::origin;
+use crate::station::stations::visible;
 
 /// May this request see station `id`'s board? A signed-in reader of the station, or a TV whose
 /// token is for this station and not revoked. A revoked token gets its own answer.

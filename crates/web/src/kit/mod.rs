@@ -1,5 +1,14 @@
-//! What the pages of every area share: the day it is at the station, and the words for coded
-//! values (a label for one, the choices of a select).
+//! What every area shares: the page layout and rendering, forms, .xlsx exports, reading sheets,
+//! .docx, photos and uploads; the day it is at the station, and the words for coded values.
+
+pub mod docx;
+pub mod export;
+pub mod extract;
+pub mod layout;
+pub mod photo;
+pub mod render;
+pub mod sheet;
+pub mod upload;
 
 use crate::i18n::Tr;
 
@@ -27,4 +36,10 @@ pub fn options<T: Copy>(
     key: fn(T) -> &'static str,
 ) -> Vec<(&'static str, String)> {
     all.iter().map(|v| (code(*v), tr.t(key(*v)).to_owned())).collect()
+}
+
+/// `201 Created` with the new record's id, for the API routes that record something.
+pub fn created(id: i64) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (axum::http::StatusCode::CREATED, axum::Json(serde_json::json!({ "id": id }))).into_response()
 }

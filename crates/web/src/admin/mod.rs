@@ -1,0 +1,8 @@
+//! Sign-in, the account, the start page, users and the audit log.
+
+pub mod account;
+pub mod audit;
+pub mod home;
+pub mod login;
+pub mod routes;
+pub mod users;

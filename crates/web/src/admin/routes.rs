@@ -1,0 +1,35 @@
+//! Routes of sign-in, the account, the start page, users and the audit log, each with its policy.
+
+use yizhan_core::access::Permission;
+
+use super::{account, audit, home, login, users};
+use crate::policy::{Policy, Routes};
+
+pub fn add(r: Routes) -> Routes {
+    use Permission::*;
+    use Policy::*;
+    r.get("/login", Public, login::form)
+        .post("/login", Public, login::submit)
+        .post("/logout", Pending, login::logout)
+        .post("/lang", Public, login::set_lang)
+        .get("/account/password", Pending, account::form)
+        .post("/account/password", Pending, account::submit)
+        .get("/", Login, home::show)
+        .get("/admin/users", Perm(UsersManage), users::list)
+        .get("/admin/users/new", Perm(UsersManage), users::new_form)
+        .get("/admin/users/export.xlsx", Perm(UsersManage), users::export)
+        .post("/admin/users", Perm(UsersManage), users::create)
+        .get("/admin/users/{id}", Perm(UsersManage), users::edit_form)
+        .post("/admin/users/{id}", Perm(UsersManage), users::update)
+        .post("/admin/users/{id}/password", Perm(UsersManage), users::reset_password)
+        .get("/admin/audit", Perm(AuditRead), audit::list)
+        .get("/api/v1/session", Public, account::json::session)
+        .post("/api/v1/session", Public, account::json::login)
+        .delete("/api/v1/session", Pending, account::json::logout)
+        .post("/api/v1/account/password", Pending, account::json::change_password)
+        .get("/api/v1/users", Perm(UsersManage), users::json::list)
+        .post("/api/v1/users", Perm(UsersManage), users::json::create)
+        .get("/api/v1/users/{id}", Perm(UsersManage), users::json::get)
+        .put("/api/v1/users/{id}", Perm(UsersManage), users::json::update)
+        .get("/api/v1/audit", Perm(AuditRead), users::json::audit_log)
+}

@@ -1,0 +1,108 @@
+//! Accounts (admin) and the audit log.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use yizhan_core::access::{Actor, Grant};
+use yizhan_store::audit::{self, AuditRow, Verdict};
+use yizhan_store::users::{self, User};
+
+use crate::admin::users::{create_user, update_user, validate_grants};
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::kit::extract::{Id, JsonBody};
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub struct UserView {
+    #[serde(flatten)]
+    user: User,
+    grants: Vec<Grant>,
+}
+
+async fn view(state: &AppState, user: User) -> Result<UserView, WebError> {
+    let grants = users::grants_of(&state.db, user.id).await?;
+    Ok(UserView { user, grants })
+}
+
+pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<UserView>>, WebError> {
+    let mut out = Vec::new();
+    for u in users::list(&state.db).await? {
+        out.push(view(&state, u).await?);
+    }
+    Ok(Json(out))
+}
+
+pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Json<UserView>, WebError> {
+    let u = users::get(&state.db, id).await?;
+    Ok(Json(view(&state, u).await?))
+}
+
+#[derive(Deserialize)]
+pub struct GrantBody {
+    role: String,
+    scope: String,
+}
+
+#[derive(Deserialize)]
+pub struct NewUserBody {
+    username: String,
+    display_name: String,
+    grants: Vec<GrantBody>,
+}
+
+fn pairs(g: &[GrantBody]) -> Vec<(String, String)> {
+    g.iter().map(|g| (g.role.clone(), g.scope.clone())).collect()
+}
+
+/// Returns the one-time password once; it is never stored or shown again.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    JsonBody(b): JsonBody<NewUserBody>,
+) -> Result<Response, WebError> {
+    let grants = validate_grants(&state, &pairs(&b.grants)).await?;
+    let (user, password) =
+        create_user(&state, &Actor::from(ctx.user()?), &b.username, &b.display_name, &grants)
+            .await?;
+    let v = view(&state, user).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "user": v, "one_time_password": password })))
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct UpdateUserBody {
+    display_name: String,
+    active: bool,
+    grants: Vec<GrantBody>,
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    JsonBody(b): JsonBody<UpdateUserBody>,
+) -> Result<Json<UserView>, WebError> {
+    users::get(&state.db, id).await?;
+    let u = update_user(&state, &ctx, id, &b.display_name, b.active, &pairs(&b.grants)).await?;
+    Ok(Json(view(&state, u).await?))
+}
+
+#[derive(Serialize)]
+pub struct AuditPage {
+    verdict: serde_json::Value,
+    rows: Vec<AuditRow>,
+}
+
+pub async fn audit_log(State(state): State<AppState>) -> Result<Json<AuditPage>, WebError> {
+    let verdict = match audit::verify(&state.db).await? {
+        Verdict::Intact { rows } => json!({ "intact": true, "rows": rows }),
+        Verdict::Broken { seq, reason } => {
+            json!({ "intact": false, "first_broken_seq": seq, "reason": reason })
+        }
+    };
+    Ok(Json(AuditPage { verdict, rows: audit::recent(&state.db, 200).await? }))
+}

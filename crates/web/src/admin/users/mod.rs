@@ -1,0 +1,383 @@
+//! Account administration (admin only): list, create with a one-time password, edit roles,
+//! deactivate, reset a password.
+
+pub mod json;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use yizhan_core::access::{Actor, Grant, Role, Scope, parse_grant};
+use yizhan_core::account::normalise_username;
+use yizhan_core::error::OnField;
+use yizhan_core::validate::required_text;
+use yizhan_store::stations;
+use yizhan_store::users::{self, NewUser, User};
+
+use crate::auth::Ctx;
+use crate::auth::password::generate_password;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::kit::export::{self, Cell};
+use crate::kit::extract::{FormBody, Id};
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::state::AppState;
+
+/// One choice in the scope selector.
+pub struct ScopeOption {
+    pub token: String,
+    pub label: String,
+}
+
+pub async fn scope_options(state: &AppState, tr: &Tr) -> Result<Vec<ScopeOption>, WebError> {
+    let mut v = vec![ScopeOption {
+        token: Scope::District.token(),
+        label: tr.t("scope.district").to_owned(),
+    }];
+    for s in stations::streets(&state.db).await? {
+        v.push(ScopeOption {
+            token: Scope::Street(s.id).token(),
+            label: format!("{} · {}", tr.t("scope.street"), s.name),
+        });
+    }
+    for s in stations::list(&state.db).await? {
+        v.push(ScopeOption {
+            token: Scope::Station(s.id).token(),
+            label: format!("{} · {}", tr.t("scope.station"), s.name),
+        });
+    }
+    Ok(v)
+}
+
+/// Checks that a grant's street or station exists, so a typo cannot create a dead account.
+pub async fn check_scope_exists(state: &AppState, g: &Grant) -> Result<(), WebError> {
+    let missing = WebError::Invalid {
+        field: "scope".into(),
+        message_zh: "所选范围不存在".into(),
+        message_en: "does not exist".into(),
+    };
+    let found = match g.scope {
+        Scope::Street(id) => stations::street(&state.db, id).await.map(|_| ()),
+        Scope::Station(id) => stations::get(&state.db, id).await.map(|_| ()),
+        Scope::District | Scope::Enterprise(_) => Ok(()),
+    };
+    match found {
+        Err(yizhan_store::StoreError::NotFound) => Err(missing),
+        other => Ok(other?),
+    }
+}
+
+pub struct UserRow {
+    pub user: User,
+    pub grants: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<UserRow>,
+}
+
+pub fn grant_label(tr: &Tr, g: &Grant, options: &[ScopeOption]) -> String {
+    let scope = options
+        .iter()
+        .find(|o| o.token == g.scope.token())
+        .map(|o| o.label.clone())
+        .unwrap_or_else(|| g.scope.token());
+    format!("{} @ {scope}", tr.t(&format!("role.{}", g.role.as_str())))
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let tr = ctx.tr();
+    let options = scope_options(&state, &tr).await?;
+    let mut rows = Vec::new();
+    for u in users::list(&state.db).await? {
+        let grants = users::grants_of(&state.db, u.id)
+            .await?
+            .iter()
+            .map(|g| grant_label(&tr, g, &options))
+            .collect();
+        rows.push(UserRow { user: u, grants });
+    }
+    render::page(&ListPage { layout: Layout::new(&state, &ctx, "users.title"), rows })
+}
+
+/// All accounts with their roles, as .xlsx (no password material, ever).
+pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let tr = ctx.tr();
+    let options = scope_options(&state, &tr).await?;
+    let mut rows = Vec::new();
+    for u in users::list(&state.db).await? {
+        let grants: Vec<String> = users::grants_of(&state.db, u.id)
+            .await?
+            .iter()
+            .map(|g| grant_label(&tr, g, &options))
+            .collect();
+        rows.push(vec![
+            Cell::from(u.username.as_str()),
+            u.display_name.as_str().into(),
+            grants.join("；").into(),
+            tr.t(if u.active { "common.yes" } else { "common.no" }).into(),
+        ]);
+    }
+    let headers =
+        ["field.username", "field.display_name", "field.role", "field.active"].map(|k| tr.t(k));
+    export::xlsx(tr.t("users.title"), tr.t("users.title"), &headers, &rows)
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_form.html")]
+struct FormPage {
+    layout: Layout,
+    action: String,
+    is_new: bool,
+    username: String,
+    display_name: String,
+    active: bool,
+    /// (role, scope token) per row; blank rows let the admin add grants.
+    grants: Vec<(String, String)>,
+    roles: Vec<(&'static str, String)>,
+    scopes: Vec<ScopeOption>,
+    error: Option<String>,
+    one_time_password: Option<String>,
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    title: &str,
+    action: String,
+    fields: UserFields,
+    error: Option<&WebError>,
+    one_time_password: Option<String>,
+) -> Result<FormPage, WebError> {
+    let tr = ctx.tr();
+    let mut grants = fields.grants;
+    while grants.len() < 3 {
+        grants.push((String::new(), String::new()));
+    }
+    Ok(FormPage {
+        layout: Layout::new(state, ctx, title),
+        is_new: action == "/admin/users",
+        action,
+        username: fields.username,
+        display_name: fields.display_name,
+        active: fields.active,
+        grants,
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.as_str(), tr.t(&format!("role.{}", r.as_str())).to_owned()))
+            .collect(),
+        scopes: scope_options(state, &tr).await?,
+        error: error.map(|e| e.message(&tr)),
+        one_time_password,
+    })
+}
+
+/// The user form, read from repeated `role`/`scope` pairs.
+#[derive(Default)]
+pub struct UserFields {
+    pub username: String,
+    pub display_name: String,
+    pub active: bool,
+    pub grants: Vec<(String, String)>,
+}
+
+impl UserFields {
+    fn from_pairs(pairs: Vec<(String, String)>) -> UserFields {
+        let mut f = UserFields::default();
+        let mut roles = Vec::new();
+        let mut scopes = Vec::new();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "username" => f.username = v,
+                "display_name" => f.display_name = v,
+                "active" => f.active = v == "true" || v == "on",
+                "role" => roles.push(v),
+                "scope" => scopes.push(v),
+                _ => {}
+            }
+        }
+        f.grants = roles.into_iter().zip(scopes).collect();
+        f
+    }
+}
+
+/// Validates the grants and checks each scope exists; blank rows are skipped.
+pub async fn validate_grants(
+    state: &AppState,
+    rows: &[(String, String)],
+) -> Result<Vec<Grant>, WebError> {
+    let mut out = Vec::new();
+    for (role, scope) in rows.iter().filter(|(r, _)| !r.trim().is_empty()) {
+        let g = parse_grant(role, scope)?;
+        check_scope_exists(state, &g).await?;
+        if !out.contains(&g) {
+            out.push(g);
+        }
+    }
+    if out.is_empty() {
+        return Err(WebError::Rule { field: Some("role".into()), key: "error.role_required" });
+    }
+    Ok(out)
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let fields = UserFields { active: true, ..Default::default() };
+    render::page(
+        &form_page(&state, &ctx, "users.new", "/admin/users".into(), fields, None, None).await?,
+    )
+}
+
+/// Creates an account with a one-time password the user must change at first login.
+pub async fn create_user(
+    state: &AppState,
+    actor: &Actor,
+    username: &str,
+    display_name: &str,
+    grants: &[Grant],
+) -> Result<(User, String), WebError> {
+    let username = normalise_username(username)?;
+    let display_name = required_text(display_name, 30).on("display_name")?;
+    let password = generate_password();
+    let hash = state.hasher.hash(&password).await?;
+    let user = users::create(
+        &state.db,
+        actor,
+        &NewUser {
+            username: &username,
+            display_name: &display_name,
+            password_hash: &hash,
+            must_change_password: true,
+            grants,
+        },
+    )
+    .await?;
+    Ok((user, password))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(pairs): FormBody<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let fields = UserFields::from_pairs(pairs);
+    let actor = Actor::from(ctx.user()?);
+    let result = async {
+        let grants = validate_grants(&state, &fields.grants).await?;
+        create_user(&state, &actor, &fields.username, &fields.display_name, &grants).await
+    }
+    .await;
+    match result {
+        Ok((user, password)) => saved_page(&state, &ctx, &user, Some(password)).await,
+        Err(e) if e.is_correctable() => {
+            let page =
+                form_page(&state, &ctx, "users.new", "/admin/users".into(), fields, Some(&e), None)
+                    .await?;
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn fields_of(state: &AppState, u: &User) -> Result<UserFields, WebError> {
+    Ok(UserFields {
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        active: u.active,
+        grants: users::grants_of(&state.db, u.id)
+            .await?
+            .iter()
+            .map(|g| (g.role.as_str().to_owned(), g.scope.token()))
+            .collect(),
+    })
+}
+
+/// The edit page of a saved user, optionally with the one-time password just issued.
+async fn saved_page(
+    state: &AppState,
+    ctx: &Ctx,
+    u: &User,
+    one_time_password: Option<String>,
+) -> Result<Response, WebError> {
+    let fields = fields_of(state, u).await?;
+    let action = format!("/admin/users/{}", u.id);
+    render::page(
+        &form_page(state, ctx, "users.edit", action, fields, None, one_time_password).await?,
+    )
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let u = users::get(&state.db, id).await?;
+    saved_page(&state, &ctx, &u, None).await
+}
+
+/// Updates name, status and grants; shared with the API.
+pub async fn update_user(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    display_name: &str,
+    active: bool,
+    grant_rows: &[(String, String)],
+) -> Result<User, WebError> {
+    let p = ctx.user()?;
+    let display_name = required_text(display_name, 30).on("display_name")?;
+    let grants = validate_grants(state, grant_rows).await?;
+    if id == p.user_id && (!active || !grants.iter().any(|g| g.role == Role::Admin)) {
+        // Locking yourself out of administration is never what was meant.
+        return Err(WebError::Rule {
+            field: Some("active".into()),
+            key: "error.cannot_demote_self",
+        });
+    }
+    Ok(users::update(&state.db, &Actor::from(p), id, &display_name, active, &grants).await?)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(pairs): FormBody<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let existing = users::get(&state.db, id).await?;
+    let mut fields = UserFields::from_pairs(pairs);
+    fields.username = existing.username.clone();
+    let result =
+        update_user(&state, &ctx, id, &fields.display_name, fields.active, &fields.grants).await;
+    match result {
+        Ok(u) => saved_page(&state, &ctx, &u, None).await,
+        Err(e) if e.is_correctable() => {
+            let page = form_page(
+                &state,
+                &ctx,
+                "users.edit",
+                format!("/admin/users/{id}"),
+                fields,
+                Some(&e),
+                None,
+            )
+            .await?;
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Issues a new one-time password; all the user's sessions end.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let u = users::get(&state.db, id).await?;
+    let password = generate_password();
+    let hash = state.hasher.hash(&password).await?;
+    users::set_password(&state.db, &Actor::from(ctx.user()?), id, &hash, true, None).await?;
+    saved_page(&state, &ctx, &u, Some(password)).await
+}

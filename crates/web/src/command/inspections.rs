@@ -1,0 +1,431 @@
+//! Inspections (督导检查): checklists, planning (announced or unannounced), carrying one out
+//! item by item on a phone, and who may see what. An unannounced inspection is invisible —
+//! list, page, API, photos, orders, counts — to everyone but the inspecting side (the
+//! district's command, or the street that planned it) until the team starts it on site.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use yizhan_core::access::{Actor, Permission, Target};
+use yizhan_core::error::OnField;
+use yizhan_core::inspection::{
+    InspectionInput, InspectionKind, NewInspection, Outcome, ResultInput, TemplateInput, Unit,
+    bad_line, inspecting_street, validate_inspection, validate_result, validate_template,
+};
+use yizhan_core::time::local_display;
+use yizhan_store::inspections::{self, Inspection, Item, ResultRow, Template as Checklist};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::kit::extract::{FormBody, Id};
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::kit::today;
+use crate::kit::{label_of, options};
+use crate::policy::deny;
+use crate::state::AppState;
+
+/// May this person see this inspection? `yizhan_core::inspection::may_see`: by scope, and an
+/// unannounced one before it starts only by the inspecting side.
+pub(crate) fn may_see(ctx: &Ctx, i: &Inspection) -> Result<bool, WebError> {
+    Ok(i.seen_by(&ctx.user()?.grants))
+}
+
+/// The inspection if this person may see it and, for `manage`, carry it out (start, record,
+/// finish, photos, orders); 404 otherwise (audited), so a hidden one does not exist for them.
+pub(crate) async fn visible_inspection(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    manage: bool,
+) -> Result<Inspection, WebError> {
+    let i = inspections::get(&state.db, id).await?;
+    let ok = may_see(ctx, &i)?
+        && (!manage || ctx.user()?.can(Permission::InspectionsManage, i.target()));
+    if !ok {
+        return Err(deny(state, ctx, &format!("inspection {id}"), WebError::NotFound).await);
+    }
+    Ok(i)
+}
+
+pub struct Row {
+    pub i: Inspection,
+    pub kind: String,
+    pub status: String,
+}
+
+fn row(ctx: &Ctx, i: Inspection) -> Row {
+    let tr = ctx.tr();
+    let status = match (&i.started_at, &i.finished_at) {
+        (_, Some(_)) => "inspection.status.finished",
+        (Some(_), None) => "inspection.status.under_way",
+        (None, None) => "inspection.status.planned",
+    };
+    Row { kind: tr.t(i.kind.label_key()).to_owned(), status: tr.t(status).to_owned(), i }
+}
+
+#[derive(Template)]
+#[template(path = "inspections/list.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    can_manage: bool,
+    templates: Vec<Checklist>,
+    /// (group label, [(value `kind:id`, name)]) of the units this person may inspect.
+    units: Vec<(String, Vec<(String, String)>)>,
+    kinds: Vec<(&'static str, String)>,
+    f: InspectionInput,
+    error: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    f: InspectionInput,
+    e: Option<&WebError>,
+) -> Result<ListPage, WebError> {
+    let tr = ctx.tr();
+    let p = ctx.user()?;
+    let mut rows = Vec::new();
+    for i in inspections::list(&state.db).await? {
+        if may_see(ctx, &i)? {
+            rows.push(row(ctx, i));
+        }
+    }
+    let can_manage = p.has(Permission::InspectionsManage);
+    let units = if can_manage { inspectable_units(state, p, &tr).await? } else { Vec::new() };
+    Ok(ListPage {
+        layout: Layout::new(state, ctx, "inspection.title"),
+        rows,
+        can_manage,
+        templates: if can_manage { inspections::templates(&state.db).await? } else { Vec::new() },
+        units,
+        kinds: options(&tr, InspectionKind::ALL, InspectionKind::as_str, InspectionKind::label_key),
+        f,
+        error: e.map(|e| e.message(&tr)),
+    })
+}
+
+/// Stations, streets and enterprises this person may inspect, grouped for the form's select.
+async fn inspectable_units(
+    state: &AppState,
+    p: &yizhan_core::access::Principal,
+    tr: &crate::i18n::Tr,
+) -> Result<Vec<(String, Vec<(String, String)>)>, WebError> {
+    let may = |t: Target| p.can(Permission::InspectionsManage, t);
+    let stations = yizhan_store::stations::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| may(s.target()))
+        .map(|s| (format!("station:{}", s.id), s.name))
+        .collect();
+    let streets = yizhan_store::stations::streets(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| may(Target::Street(s.id)))
+        .map(|s| (format!("street:{}", s.id), s.name))
+        .collect();
+    let enterprises = yizhan_store::enterprises::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|e| may(e.target()))
+        .map(|e| (format!("enterprise:{}", e.id), format!("{} · {}", e.street, e.name)))
+        .collect();
+    Ok(vec![
+        (tr.t("directive.recipient.station").to_owned(), stations),
+        (tr.t("directive.recipient.street").to_owned(), streets),
+        (tr.t("directive.recipient.enterprise").to_owned(), enterprises),
+    ])
+}
+
+/// Whom the unit belongs to, or a field error when it does not exist.
+async fn unit_target(state: &AppState, unit: Unit) -> Result<Target, WebError> {
+    let missing = || WebError::Rule { field: Some("unit".into()), key: "error.unit_out_of_scope" };
+    Ok(match unit {
+        Unit::Station(id) => {
+            yizhan_store::stations::get(&state.db, id).await.map_err(|_| missing())?.target()
+        }
+        Unit::Street(id) => {
+            yizhan_store::stations::street(&state.db, id).await.map_err(|_| missing())?;
+            Target::Street(id)
+        }
+        Unit::Enterprise(id) => {
+            yizhan_store::enterprises::get(&state.db, id).await.map_err(|_| missing())?.target()
+        }
+    })
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let f = InspectionInput {
+        kind: "unannounced".into(),
+        planned_on: today().to_string(),
+        ..Default::default()
+    };
+    render::page(&list_page(&state, &ctx, f, None).await?)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(f): FormBody<InspectionInput>,
+) -> Result<Response, WebError> {
+    let result = async {
+        let n = validate_inspection(&f, today())?;
+        let target = unit_target(&state, n.unit).await?;
+        if !ctx.user()?.can(Permission::InspectionsManage, target) {
+            return Err(WebError::Rule {
+                field: Some("unit".into()),
+                key: "error.unit_out_of_scope",
+            });
+        }
+        let n =
+            NewInspection { inspector_street: inspecting_street(&ctx.user()?.grants, target), ..n };
+        Ok(inspections::create(&state.db, &Actor::from(ctx.user()?), &n).await?)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/inspections/{id}")).into_response()),
+        Err(e) if e.is_correctable() => {
+            let page = list_page(&state, &ctx, f, Some(&e)).await?;
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "inspections/templates.html")]
+struct TemplatesPage {
+    layout: Layout,
+    templates: Vec<Checklist>,
+    f: TemplateInput,
+    error: Option<String>,
+}
+
+pub async fn templates(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    render::page(&TemplatesPage {
+        layout: Layout::new(&state, &ctx, "inspection.templates"),
+        templates: inspections::templates(&state.db).await?,
+        f: TemplateInput::default(),
+        error: None,
+    })
+}
+
+pub async fn create_template(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(f): FormBody<TemplateInput>,
+) -> Result<Response, WebError> {
+    let result = async {
+        let t = validate_template(&f)?;
+        Ok::<_, WebError>(
+            inspections::create_template(&state.db, &Actor::from(ctx.user()?), &t).await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/inspections/templates").into_response()),
+        Err(e) if e.is_correctable() => {
+            let tr = ctx.tr();
+            let mut message = e.message(&tr);
+            if let Some(line) = bad_line(&f.items) {
+                message = tr.f("inspection.bad_line", &[("line", &line.to_string())]);
+            }
+            let page = TemplatesPage {
+                layout: Layout::new(&state, &ctx, "inspection.templates"),
+                templates: inspections::templates(&state.db).await?,
+                f,
+                error: Some(message),
+            };
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub struct ItemRow {
+    pub item: Item,
+    pub result: Option<ResultRow>,
+    pub label: String,
+    /// Photo ids of this item's finding.
+    pub photos: Vec<i64>,
+    /// The result is a fail: a rectification may be ordered.
+    pub failed: bool,
+    /// The rectification ordered for this item, if any.
+    pub order: Option<crate::command::rectifications::Row>,
+}
+
+#[derive(Template)]
+#[template(path = "inspections/show.html")]
+struct ShowPage {
+    layout: Layout,
+    r: Row,
+    items: Vec<ItemRow>,
+    outcomes: Vec<(&'static str, String)>,
+    severities: Vec<(&'static str, String)>,
+    can_manage: bool,
+    started: String,
+    /// Default deadline offered for a new order: a week from today.
+    deadline: String,
+    error: Option<String>,
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    i: Inspection,
+    e: Option<&WebError>,
+) -> Result<ShowPage, WebError> {
+    let tr = ctx.tr();
+    let results = inspections::results(&state.db, i.id).await?;
+    let photos = yizhan_store::photos::of_inspection(&state.db, i.id).await?;
+    let mut orders = yizhan_store::rectifications::for_inspection(&state.db, i.id).await?;
+    let items = inspections::items(&state.db, i.template_id)
+        .await?
+        .into_iter()
+        .map(|item| {
+            let result = results.iter().find(|r| r.item_id == item.id).cloned();
+            let label = result
+                .as_ref()
+                .map(|r| label_of(&tr, &r.result, Outcome::parse, Outcome::label_key))
+                .unwrap_or_default();
+            let order = orders
+                .iter()
+                .position(|o| o.item_id == item.id)
+                .map(|n| crate::command::rectifications::row(&tr, orders.swap_remove(n)));
+            ItemRow {
+                failed: result.as_ref().is_some_and(|r| r.result == Outcome::Fail.as_str()),
+                photos: photos
+                    .iter()
+                    .filter(|p| p.item_id == Some(item.id))
+                    .map(|p| p.id)
+                    .collect(),
+                item,
+                result,
+                label,
+                order,
+            }
+        })
+        .collect();
+    Ok(ShowPage {
+        layout: Layout::new(state, ctx, "inspection.title"),
+        can_manage: ctx.user()?.can(Permission::InspectionsManage, i.target()),
+        started: i.started_at.map(local_display).unwrap_or_default(),
+        outcomes: options(&tr, Outcome::ALL, Outcome::as_str, Outcome::label_key),
+        severities: options(
+            &tr,
+            yizhan_core::rectification::Severity::ALL,
+            yizhan_core::rectification::Severity::as_str,
+            yizhan_core::rectification::Severity::label_key,
+        ),
+        deadline: (today() + chrono::Duration::days(7)).to_string(),
+        error: e.map(|e| e.message(&tr)),
+        r: row(ctx, i),
+        items,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let i = visible_inspection(&state, &ctx, id, false).await?;
+    render::page(&show_page(&state, &ctx, i, None).await?)
+}
+
+/// The inspection page again, with a correctable error from one of its forms.
+pub(crate) async fn show_with_error(
+    state: &AppState,
+    ctx: &Ctx,
+    i: Inspection,
+    e: WebError,
+) -> Result<Response, WebError> {
+    let page = show_page(state, ctx, i, Some(&e)).await?;
+    Ok((e.status(), render::page(&page)?).into_response())
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    visible_inspection(&state, &ctx, id, true).await?;
+    inspections::start(&state.db, &Actor::from(ctx.user()?), id).await?;
+    Ok(Redirect::to(&format!("/inspections/{id}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct RecordForm {
+    #[serde(default)]
+    item_id: String,
+    #[serde(default)]
+    result: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<RecordForm>,
+) -> Result<Response, WebError> {
+    let i = visible_inspection(&state, &ctx, id, true).await?;
+    let result = async {
+        let item = yizhan_core::validate::parse_int(&f.item_id, 1, i64::MAX, "1").on("item_id")?;
+        let (outcome, note) =
+            validate_result(&ResultInput { result: f.result.clone(), note: f.note.clone() })?;
+        inspections::record(
+            &state.db,
+            &Actor::from(ctx.user()?),
+            &i,
+            item,
+            outcome,
+            note.as_deref(),
+        )
+        .await?;
+        Ok::<_, WebError>(item)
+    }
+    .await;
+    match result {
+        Ok(item) => Ok(Redirect::to(&format!("/inspections/{id}#item-{item}")).into_response()),
+        Err(e) if e.is_correctable() => show_with_error(&state, &ctx, i, e).await,
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn finish(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let i = visible_inspection(&state, &ctx, id, true).await?;
+    inspections::finish(&state.db, &Actor::from(ctx.user()?), &i).await?;
+    Ok(Redirect::to(&format!("/inspections/{id}")).into_response())
+}
+
+#[derive(Serialize)]
+pub struct ApiInspection {
+    #[serde(flatten)]
+    pub inspection: Inspection,
+    pub items: Vec<Item>,
+    pub results: Vec<ResultRow>,
+}
+
+/// `GET /api/v1/inspections/{id}`: the inspection with its checklist and results (404 to the
+/// station before an unannounced one starts).
+pub async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<ApiInspection>, WebError> {
+    let i = visible_inspection(&state, &ctx, id, false).await?;
+    Ok(Json(ApiInspection {
+        items: inspections::items(&state.db, i.template_id).await?,
+        results: inspections::results(&state.db, id).await?,
+        inspection: i,
+    }))
+}

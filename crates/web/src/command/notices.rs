@@ -1,0 +1,363 @@
+//! Notices (通报): the command drafts a notice for a period and scope, reads it with the
+//! records as they are, and publishes it; the content is then frozen and the units in scope
+//! can read it. Printable page, .docx and JSON.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Serialize;
+use yizhan_core::access::{Actor, Permission, Scope, Target};
+use yizhan_core::notice::{Content, NoticeInput, NoticeStatus, compose, validate_notice};
+use yizhan_core::rectification::{Severity, Status};
+use yizhan_store::notices::{self, Notice};
+use yizhan_store::stations::Street;
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::kit::docx::{self, Docx};
+use crate::kit::extract::{FormBody, Id};
+use crate::kit::label_of;
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::kit::today;
+use crate::policy::deny;
+use crate::state::AppState;
+
+/// Drafts: the command in scope. Published: a district-wide notice to everyone who reads
+/// inspections; a street's notice to the readers of that street and the stations in it.
+async fn may_read(state: &AppState, ctx: &Ctx, n: &Notice) -> Result<bool, WebError> {
+    let p = ctx.user()?;
+    if p.can(Permission::InspectionsManage, n.target()) {
+        return Ok(true);
+    }
+    if !n.published() {
+        return Ok(false);
+    }
+    let Some(street) = n.street_id else {
+        return Ok(p.has(Permission::InspectionsRead));
+    };
+    if p.can(Permission::InspectionsRead, Target::Street(street)) {
+        return Ok(true);
+    }
+    for g in &p.grants {
+        if !yizhan_core::access::role_allows(g.role, Permission::InspectionsRead) {
+            continue;
+        }
+        let unit_street = match g.scope {
+            Scope::Station(id) => Some(yizhan_store::stations::get(&state.db, id).await?.street_id),
+            Scope::Enterprise(id) => {
+                Some(yizhan_store::enterprises::get(&state.db, id).await?.street_id)
+            }
+            _ => None,
+        };
+        if unit_street == Some(street) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+async fn visible(state: &AppState, ctx: &Ctx, id: i64, manage: bool) -> Result<Notice, WebError> {
+    let n = notices::get(&state.db, id).await?;
+    let ok = if manage {
+        ctx.user()?.can(Permission::InspectionsManage, n.target())
+    } else {
+        may_read(state, ctx, &n).await?
+    };
+    if !ok {
+        return Err(deny(state, ctx, &format!("notice {id}"), WebError::NotFound).await);
+    }
+    Ok(n)
+}
+
+/// The notice's content: frozen when published, from the records while a draft.
+async fn content(state: &AppState, n: &Notice) -> Result<Content, WebError> {
+    if let Some(body) = n.body.as_deref().filter(|_| n.published()) {
+        return serde_json::from_str(body)
+            .map_err(|e| WebError::Internal(format!("notice {} body: {e}", n.id)));
+    }
+    let today = today();
+    Ok(compose(
+        notices::units(&state.db, n.period_from, n.period_to, n.street_id, today).await?,
+        notices::findings(&state.db, n.period_from, n.period_to, n.street_id, today).await?,
+    ))
+}
+
+fn scope_name(tr: &Tr, n: &Notice) -> String {
+    n.street.clone().unwrap_or_else(|| tr.t("rectification.district").to_owned())
+}
+
+#[derive(Template)]
+#[template(path = "notices/list.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<(Notice, String, String)>,
+    can_manage: bool,
+    streets: Vec<Street>,
+    f: NoticeInput,
+    error: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    f: NoticeInput,
+    e: Option<&WebError>,
+) -> Result<ListPage, WebError> {
+    let tr = ctx.tr();
+    let p = ctx.user()?;
+    let mut rows = Vec::new();
+    for n in notices::list(&state.db).await? {
+        if may_read(state, ctx, &n).await? {
+            let status = label_of(&tr, &n.status, NoticeStatus::parse, NoticeStatus::label_key);
+            let scope = scope_name(&tr, &n);
+            rows.push((n, scope, status));
+        }
+    }
+    let can_manage = p.has(Permission::InspectionsManage);
+    Ok(ListPage {
+        layout: Layout::new(state, ctx, "notice.title"),
+        rows,
+        can_manage,
+        streets: if can_manage {
+            yizhan_store::stations::streets(&state.db)
+                .await?
+                .into_iter()
+                .filter(|s| p.can(Permission::InspectionsManage, Target::Street(s.id)))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        f,
+        error: e.map(|e| e.message(&tr)),
+    })
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let today = today();
+    let f = NoticeInput {
+        period_from: (today - chrono::Duration::days(6)).to_string(),
+        period_to: today.to_string(),
+        ..Default::default()
+    };
+    render::page(&list_page(&state, &ctx, f, None).await?)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(f): FormBody<NoticeInput>,
+) -> Result<Response, WebError> {
+    let result = async {
+        let n = validate_notice(&f, today())?;
+        let target = n.street_id.map_or(Target::District, Target::Street);
+        if !ctx.user()?.can(Permission::InspectionsManage, target) {
+            return Err(WebError::Rule {
+                field: Some("street_id".into()),
+                key: "error.street_out_of_scope",
+            });
+        }
+        Ok(notices::create(&state.db, &Actor::from(ctx.user()?), &n).await?)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/notices/{id}")).into_response()),
+        Err(e) if e.is_correctable() => {
+            let page = list_page(&state, &ctx, f, Some(&e)).await?;
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A finding as shown: its labels translated.
+pub struct FindingView {
+    pub f: yizhan_core::notice::FindingLine,
+    pub severity: String,
+    pub status: String,
+}
+
+fn views(tr: &Tr, c: &Content) -> Vec<FindingView> {
+    c.findings
+        .iter()
+        .map(|f| FindingView {
+            severity: if f.severity.is_empty() {
+                tr.t("notice.unordered").to_owned()
+            } else {
+                label_of(tr, &f.severity, Severity::parse, Severity::label_key)
+            },
+            status: if f.status.is_empty() {
+                String::new()
+            } else {
+                label_of(tr, &f.status, Status::parse, Status::label_key)
+            },
+            f: f.clone(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "notices/show.html")]
+struct ShowPage {
+    layout: Layout,
+    n: Notice,
+    scope: String,
+    c: Content,
+    findings: Vec<FindingView>,
+    can_publish: bool,
+    published: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let n = visible(&state, &ctx, id, false).await?;
+    let tr = ctx.tr();
+    let c = content(&state, &n).await?;
+    render::page(&ShowPage {
+        layout: Layout::new(&state, &ctx, "notice.title"),
+        scope: scope_name(&tr, &n),
+        findings: views(&tr, &c),
+        can_publish: !n.published() && ctx.user()?.can(Permission::InspectionsManage, n.target()),
+        published: n.published_at.map(yizhan_core::time::local_display).unwrap_or_default(),
+        c,
+        n,
+    })
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let n = visible(&state, &ctx, id, true).await?;
+    let c = content(&state, &n).await?;
+    let body =
+        serde_json::to_string(&c).map_err(|e| WebError::Internal(format!("notice json: {e}")))?;
+    notices::publish(&state.db, &Actor::from(ctx.user()?), id, &body).await?;
+    Ok(Redirect::to(&format!("/notices/{id}")).into_response())
+}
+
+pub async fn export_docx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let n = visible(&state, &ctx, id, false).await?;
+    let tr = ctx.tr();
+    let c = content(&state, &n).await?;
+    let period = format!("{} — {}", n.period_from, n.period_to);
+    let mut doc = Docx::new().title(&n.title).para(&tr.f(
+        "notice.lead",
+        &[
+            ("period", &period),
+            ("scope", &scope_name(&tr, &n)),
+            ("inspections", &c.total.inspections.to_string()),
+            ("findings", &c.total.findings.to_string()),
+            ("overdue", &c.total.overdue.to_string()),
+        ],
+    ));
+    if !n.published() {
+        doc = doc.para(tr.t("notice.draft_mark"));
+    }
+    if let Some(s) = &n.summary {
+        doc = doc.para(s);
+    }
+    let unit_headers: Vec<String> = [
+        "field.station_id",
+        "field.street_id",
+        "notice.inspections",
+        "notice.findings",
+        "rectification.severity.critical",
+        "rectification.severity.major",
+        "rectification.severity.minor",
+        "notice.unordered",
+        "rectification.status.closed",
+        "rectification.overdue",
+    ]
+    .iter()
+    .map(|k| tr.t(k).to_owned())
+    .collect();
+    let unit_rows: Vec<Vec<String>> = c
+        .units
+        .iter()
+        .chain(std::iter::once(&c.total))
+        .map(|u| {
+            let name = if u.station.is_empty() {
+                tr.t("report.district").to_owned()
+            } else {
+                u.station.clone()
+            };
+            vec![
+                name,
+                u.street.clone(),
+                u.inspections.to_string(),
+                u.findings.to_string(),
+                u.critical.to_string(),
+                u.major.to_string(),
+                u.minor.to_string(),
+                u.unordered.to_string(),
+                u.closed.to_string(),
+                u.overdue.to_string(),
+            ]
+        })
+        .collect();
+    let finding_headers: Vec<String> = [
+        "field.station_id",
+        "field.item_id",
+        "rectification.finding",
+        "field.severity",
+        "field.status",
+        "field.deadline",
+    ]
+    .iter()
+    .map(|k| tr.t(k).to_owned())
+    .collect();
+    let finding_rows: Vec<Vec<String>> = views(&tr, &c)
+        .into_iter()
+        .map(|v| {
+            vec![
+                v.f.station,
+                format!("{} · {}", v.f.topic, v.f.item),
+                v.f.finding,
+                v.severity,
+                if v.f.overdue {
+                    format!("{}（{}）", v.status, tr.t("rectification.overdue"))
+                } else {
+                    v.status
+                },
+                v.f.deadline.map(|d| d.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let bytes = doc
+        .heading(tr.t("notice.by_unit"))
+        .table(&unit_headers, &unit_rows)
+        .heading(tr.t("notice.finding_list"))
+        .table(&finding_headers, &finding_rows)
+        .finish()?;
+    Ok(docx::download(&n.title, bytes))
+}
+
+#[derive(Serialize)]
+pub struct ApiNotice {
+    #[serde(flatten)]
+    pub notice: Notice,
+    pub content: Content,
+}
+
+/// `GET /api/v1/notices/{id}`.
+pub async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<ApiNotice>, WebError> {
+    let mut n = visible(&state, &ctx, id, false).await?;
+    let content = content(&state, &n).await?;
+    n.body = None;
+    Ok(Json(ApiNotice { notice: n, content }))
+}

@@ -1,0 +1,326 @@
+//! Rectification orders (整改): ordered from an inspection's failed items, reported fixed by
+//! the responsible station with photos, verified and closed (销号) or reopened by the
+//! inspectors. Past its deadline and not closed, an order is overdue and shows red.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use yizhan_core::access::{Actor, Permission, Principal, Role, Scope, role_allows};
+use yizhan_core::inspection::Unit;
+use yizhan_core::rectification::{
+    Action, OrderInput, ReplyInput, Severity, Status, validate_order, validate_submission,
+    validate_verdict,
+};
+use yizhan_store::photos::{self, Photo};
+use yizhan_store::rectifications::{self, Rectification};
+
+use crate::auth::Ctx;
+use crate::command::inspections::visible_inspection;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::kit::export::{self, Cell};
+use crate::kit::extract::{FormBody, Id, Query};
+use crate::kit::label_of;
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::kit::today;
+use crate::policy::deny;
+use crate::state::AppState;
+
+/// Does this person act for the unit itself — the station's lead, the enterprise's own
+/// account, the street's commander — and not merely hold it in scope from above?
+pub(crate) fn acts_for_unit(p: &Principal, unit: Unit) -> bool {
+    p.grants.iter().any(|g| {
+        let allowed = role_allows(g.role, Permission::RectificationsSubmit);
+        match (unit, g.scope) {
+            (Unit::Station(id), Scope::Station(s)) => allowed && s == id,
+            (Unit::Enterprise(id), Scope::Enterprise(e)) => allowed && e == id,
+            (Unit::Street(id), Scope::Street(s)) => allowed && g.role == Role::Commander && s == id,
+            _ => false,
+        }
+    })
+}
+
+/// The order if this person may see it (as its inspection) and, for `need`, act on it.
+/// Reporting a fix (`RectificationsSubmit`) is for the responsible unit itself.
+pub(crate) async fn visible_rectification(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    need: Permission,
+) -> Result<Rectification, WebError> {
+    let r = rectifications::get(&state.db, id).await?;
+    let p = ctx.user()?;
+    let sees = r.seen_by(&p.grants);
+    let unit_side = need != Permission::RectificationsSubmit || acts_for_unit(p, r.unit());
+    if !sees || !p.can(need, r.target()) || !unit_side {
+        return Err(deny(state, ctx, &format!("rectification {id}"), WebError::NotFound).await);
+    }
+    Ok(r)
+}
+
+pub struct Row {
+    pub r: Rectification,
+    pub severity: String,
+    pub status: String,
+    pub overdue: bool,
+}
+
+pub fn row(tr: &Tr, r: Rectification) -> Row {
+    Row {
+        severity: label_of(tr, &r.severity, Severity::parse, Severity::label_key),
+        status: tr.t(r.status.label_key()).to_owned(),
+        overdue: r.overdue(today()),
+        r,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct Filter {
+    /// `1`: only the overdue ones (the link behind the red count).
+    #[serde(default)]
+    overdue: String,
+    /// `1`: include closed orders.
+    #[serde(default)]
+    all: String,
+    /// Only this station's orders (the link from a station's line on the district board).
+    #[serde(default)]
+    station: String,
+}
+
+async fn rows(state: &AppState, ctx: &Ctx, f: &Filter) -> Result<Vec<Row>, WebError> {
+    let tr = ctx.tr();
+    let mut out = Vec::new();
+    for r in rectifications::list(&state.db).await? {
+        if !r.seen_by(&ctx.user()?.grants)
+            || (!f.station.is_empty()
+                && Some(f.station.as_str()) != r.station_id.map(|s| s.to_string()).as_deref())
+        {
+            continue;
+        }
+        let row = row(&tr, r);
+        let closed = row.r.status() == Status::Closed;
+        if (f.overdue == "1" && !row.overdue) || (closed && f.all != "1" && f.overdue != "1") {
+            continue;
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "rectifications/list.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    overdue: usize,
+    only_overdue: bool,
+    all: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<Filter>,
+) -> Result<Response, WebError> {
+    let rows = rows(&state, &ctx, &f).await?;
+    render::page(&ListPage {
+        layout: Layout::new(&state, &ctx, "rectification.title"),
+        overdue: rows.iter().filter(|r| r.overdue).count(),
+        only_overdue: f.overdue == "1",
+        all: f.all == "1",
+        rows,
+    })
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<Filter>,
+) -> Result<Response, WebError> {
+    let tr = ctx.tr();
+    let yes = tr.t("common.yes").to_owned();
+    let data: Vec<Vec<Cell>> = rows(&state, &ctx, &f)
+        .await?
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::from(r.r.station_name.clone()),
+                Cell::from(format!("{} · {}", r.r.topic, r.r.item)),
+                Cell::from(r.r.finding.clone()),
+                Cell::from(r.severity),
+                Cell::from(r.r.responsible.clone()),
+                Cell::from(r.r.deadline.to_string()),
+                Cell::from(r.status),
+                Cell::from(if r.overdue { yes.clone() } else { String::new() }),
+                Cell::from(r.r.reopened),
+            ]
+        })
+        .collect();
+    export::station_list(
+        &tr,
+        tr.t("rectification.district"),
+        "rectification.title",
+        &[
+            "field.station_id",
+            "field.item_id",
+            "rectification.finding",
+            "field.severity",
+            "field.responsible",
+            "field.deadline",
+            "field.status",
+            "rectification.overdue",
+            "rectification.reopened",
+        ],
+        &data,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "rectifications/show.html")]
+struct ShowPage {
+    layout: Layout,
+    r: Row,
+    photos: Vec<Photo>,
+    can_submit: bool,
+    can_verify: bool,
+    f: ReplyInput,
+    error: Option<String>,
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    r: Rectification,
+    f: ReplyInput,
+    e: Option<&WebError>,
+) -> Result<ShowPage, WebError> {
+    let tr = ctx.tr();
+    let p = ctx.user()?;
+    let status = r.status();
+    let photos = photos::of_inspection(&state.db, r.inspection_id)
+        .await?
+        .into_iter()
+        .filter(|ph| ph.rectification_id == Some(r.id))
+        .collect();
+    Ok(ShowPage {
+        layout: Layout::new(state, ctx, "rectification.title"),
+        can_submit: acts_for_unit(p, r.unit()) && matches!(status, Status::Open | Status::Reopened),
+        can_verify: p.can(Permission::InspectionsManage, r.target()) && status == Status::Submitted,
+        photos,
+        f,
+        error: e.map(|e| e.message(&tr)),
+        r: row(&tr, r),
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let r = visible_rectification(&state, &ctx, id, Permission::InspectionsRead).await?;
+    render::page(&show_page(&state, &ctx, r, ReplyInput::default(), None).await?)
+}
+
+/// `POST /inspections/{id}/rectifications`: orders the fix of a failed item.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<OrderInput>,
+) -> Result<Response, WebError> {
+    let i = visible_inspection(&state, &ctx, id, true).await?;
+    let result = async {
+        let o = validate_order(&f, today())?;
+        Ok::<_, WebError>(
+            rectifications::create(&state.db, &Actor::from(ctx.user()?), &i, &o).await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/inspections/{id}#rectifications")).into_response()),
+        Err(e) if e.is_correctable() => {
+            crate::command::inspections::show_with_error(&state, &ctx, i, e).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Reads a form into the step it asks for and its text.
+type ParseStep =
+    fn(&ReplyInput) -> Result<(Action, Option<String>), yizhan_core::error::DomainError>;
+
+async fn step(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    need: Permission,
+    f: ReplyInput,
+    parse: ParseStep,
+) -> Result<Response, WebError> {
+    let r = visible_rectification(state, ctx, id, need).await?;
+    let result = async {
+        let (action, text) = parse(&f)?;
+        rectifications::act(&state.db, &Actor::from(ctx.user()?), id, action, text.as_deref())
+            .await?;
+        Ok::<_, WebError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/rectifications/{id}")).into_response()),
+        Err(e) if e.is_correctable() => {
+            let page = show_page(state, ctx, r, f, Some(&e)).await?;
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /rectifications/{id}/submit`: the station reports the fix.
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<ReplyInput>,
+) -> Result<Response, WebError> {
+    step(&state, &ctx, id, Permission::RectificationsSubmit, f, |f| {
+        Ok((Action::Submit, Some(validate_submission(f)?)))
+    })
+    .await
+}
+
+/// `POST /rectifications/{id}/verify`: the inspectors close it (销号) or reopen it.
+pub async fn verify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<ReplyInput>,
+) -> Result<Response, WebError> {
+    step(&state, &ctx, id, Permission::InspectionsManage, f, validate_verdict).await
+}
+
+#[derive(Serialize)]
+pub struct ApiRectification {
+    #[serde(flatten)]
+    pub rectification: Rectification,
+    pub overdue: bool,
+    pub photos: Vec<Photo>,
+}
+
+/// `GET /api/v1/rectifications/{id}`.
+pub async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<ApiRectification>, WebError> {
+    let r = visible_rectification(&state, &ctx, id, Permission::InspectionsRead).await?;
+    let photos = photos::of_inspection(&state.db, r.inspection_id)
+        .await?
+        .into_iter()
+        .filter(|ph| ph.rectification_id == Some(id))
+        .collect();
+    Ok(Json(ApiRectification { overdue: r.overdue(today()), rectification: r, photos }))
+}

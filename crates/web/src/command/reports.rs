@@ -1,0 +1,287 @@
+//! The daily situation report (日报) pages: the archive, one day's report (page, .xlsx, .docx,
+//! JSON), and producing a day's report by hand.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use yizhan_core::access::{Actor, Permission, Target};
+use yizhan_core::error::OnField;
+use yizhan_core::report::Figures;
+use yizhan_store::reports::{self, Archived, Entry};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::jobs::daily_report::{self, Report};
+use crate::kit::docx::{self, Docx};
+use crate::kit::export::{self, Cell};
+use crate::kit::extract::FormBody;
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::kit::today;
+use crate::policy::deny;
+use crate::state::AppState;
+
+type Column = (&'static str, fn(&Figures) -> i64);
+
+/// The report's columns, in the order of the page, the sheet and the document.
+pub const COLUMNS: &[Column] = &[
+    ("report.rooms_total", |f| f.rooms_total),
+    ("report.rooms_occupied", |f| f.rooms_occupied),
+    ("report.rooms_free", |f| f.rooms_free),
+    ("report.rooms_awaiting", |f| f.rooms_awaiting),
+    ("report.rooms_out_of_service", |f| f.rooms_out_of_service),
+    ("report.guests_in_stay", |f| f.guests_in_stay),
+    ("report.guests_new", |f| f.guests_new),
+    ("report.guests_released", |f| f.guests_released),
+    ("report.guests_transferred", |f| f.guests_transferred),
+    ("report.tests_due", |f| f.tests_due),
+    ("report.tests_done", |f| f.tests_done),
+    ("report.tests_pending", |f| f.tests_pending),
+    ("report.tests_positive", |f| f.tests_positive),
+    ("report.abnormal_temperatures", |f| f.abnormal_temperatures),
+    ("report.key_attention", |f| f.key_attention),
+    ("report.staff_on_duty", |f| f.staff_on_duty),
+    ("report.staff_tests_done", |f| f.staff_tests_done),
+    ("report.staff_tests_missed", |f| f.staff_tests_missed),
+    ("report.incidents", |f| f.incidents),
+    ("report.complaints", |f| f.complaints),
+    ("report.counselling", |f| f.counselling),
+    ("report.supplies_low", |f| f.supplies_low),
+    ("report.inspections", |f| f.inspections),
+    ("report.overdue_rectifications", |f| f.overdue_rectifications),
+];
+
+/// The report covers the whole district: only district-wide holders of `perm` (a street's
+/// commander is refused, and the refusal is audited).
+async fn district_wide(state: &AppState, ctx: &Ctx, perm: Permission) -> Result<(), WebError> {
+    if ctx.user()?.can(perm, Target::District) {
+        return Ok(());
+    }
+    Err(deny(state, ctx, "daily report", WebError::Forbidden).await)
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, WebError> {
+    Ok(yizhan_core::guest::parse_date(s).on("day")?)
+}
+
+/// The day's archived report for a district-wide reader, or 404.
+async fn load(state: &AppState, ctx: &Ctx, day: &str) -> Result<(Report, Archived), WebError> {
+    district_wide(state, ctx, Permission::ReportsRead).await?;
+    let day = parse_day(day).map_err(|_| WebError::NotFound)?;
+    daily_report::archived(state, day).await?.ok_or(WebError::NotFound)
+}
+
+pub struct Line {
+    pub name: String,
+    pub street: String,
+    pub values: Vec<i64>,
+    /// Translated names of what is missing (empty: complete).
+    pub missing: Vec<String>,
+    pub categories: String,
+}
+
+fn line(tr: &Tr, f: &Figures, name: String) -> Line {
+    Line {
+        name,
+        street: f.street.clone(),
+        values: COLUMNS.iter().map(|(_, get)| get(f)).collect(),
+        missing: f.missing.iter().map(|k| tr.t(k).to_owned()).collect(),
+        categories: f
+            .by_category
+            .iter()
+            .map(|(k, n)| format!("{} {n}", tr.t(&format!("guest.category.{k}"))))
+            .collect::<Vec<_>>()
+            .join("、"),
+    }
+}
+
+fn lines(tr: &Tr, r: &Report) -> (Vec<Line>, Line) {
+    let stations = r.stations.iter().map(|f| line(tr, f, f.station.clone())).collect();
+    let mut district = line(tr, &r.district, tr.t("report.district").to_owned());
+    // The district's "missing" lists incomplete stations by name, not by key.
+    district.missing = r.district.missing.clone();
+    (stations, district)
+}
+
+fn title(tr: &Tr, day: NaiveDate) -> String {
+    tr.f("report.title_of", &[("day", &day.format("%Y-%m-%d").to_string())])
+}
+
+#[derive(Template)]
+#[template(path = "reports/list.html")]
+struct ListPage {
+    layout: Layout,
+    entries: Vec<Entry>,
+    can_generate: bool,
+    yesterday: String,
+    error: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    e: Option<&WebError>,
+) -> Result<ListPage, WebError> {
+    Ok(ListPage {
+        layout: Layout::new(state, ctx, "report.title"),
+        entries: reports::archive(&state.db, 366).await?,
+        can_generate: ctx.user()?.can(Permission::ReportsGenerate, Target::District),
+        yesterday: (today() - chrono::Duration::days(1)).to_string(),
+        error: e.map(|e| e.message(&ctx.tr())),
+    })
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    district_wide(&state, &ctx, Permission::ReportsRead).await?;
+    render::page(&list_page(&state, &ctx, None).await?)
+}
+
+#[derive(Deserialize, Default)]
+pub struct GenerateForm {
+    #[serde(default)]
+    day: String,
+}
+
+/// `POST /reports`: produce (or reproduce) a day's report now; today's is "so far".
+pub async fn generate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(f): FormBody<GenerateForm>,
+) -> Result<Response, WebError> {
+    district_wide(&state, &ctx, Permission::ReportsGenerate).await?;
+    let result = async {
+        let day = parse_day(&f.day)?;
+        if day > today() {
+            return Err(WebError::Rule {
+                field: Some("day".into()),
+                key: "error.report_future_day",
+            });
+        }
+        daily_report::generate(&state, &Actor::from(ctx.user()?), day).await?;
+        Ok(day)
+    }
+    .await;
+    match result {
+        Ok(day) => Ok(Redirect::to(&format!("/reports/{day}")).into_response()),
+        Err(e) if e.is_correctable() => {
+            let page = list_page(&state, &ctx, Some(&e)).await?;
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reports/show.html")]
+struct ShowPage {
+    layout: Layout,
+    heading: String,
+    day: NaiveDate,
+    headers: Vec<&'static str>,
+    stations: Vec<Line>,
+    district: Line,
+    generated: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(day): Path<String>,
+) -> Result<Response, WebError> {
+    let (r, a) = load(&state, &ctx, &day).await?;
+    let tr = ctx.tr();
+    let (stations, district) = lines(&tr, &r);
+    render::page(&ShowPage {
+        layout: Layout::new(&state, &ctx, "report.title"),
+        heading: title(&tr, r.day),
+        day: r.day,
+        headers: COLUMNS.iter().map(|(k, _)| *k).collect(),
+        stations,
+        district,
+        generated: format!(
+            "{} {}",
+            yizhan_core::time::local_display(a.generated_at),
+            a.generated_by
+        ),
+    })
+}
+
+fn table(tr: &Tr, r: &Report) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut headers = vec![tr.t("field.street_id").to_owned(), tr.t("field.station_id").to_owned()];
+    headers.extend(COLUMNS.iter().map(|(k, _)| tr.t(k).to_owned()));
+    headers.push(tr.t("report.categories").to_owned());
+    headers.push(tr.t("report.missing").to_owned());
+    let (stations, district) = lines(tr, r);
+    let rows = stations
+        .iter()
+        .chain(std::iter::once(&district))
+        .map(|l| {
+            let mut row = vec![l.street.clone(), l.name.clone()];
+            row.extend(l.values.iter().map(i64::to_string));
+            row.push(l.categories.clone());
+            row.push(l.missing.join("、"));
+            row
+        })
+        .collect();
+    (headers, rows)
+}
+
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(day): Path<String>,
+) -> Result<Response, WebError> {
+    let (r, _) = load(&state, &ctx, &day).await?;
+    let tr = ctx.tr();
+    let (headers, rows) = table(&tr, &r);
+    let rows: Vec<Vec<Cell>> = rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .enumerate()
+                .map(|(i, v)| match v.parse::<i64>() {
+                    Ok(n) if (2..2 + COLUMNS.len()).contains(&i) => Cell::Int(n),
+                    _ => Cell::Text(v),
+                })
+                .collect()
+        })
+        .collect();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    export::xlsx(&title(&tr, r.day), tr.t("report.title"), &headers, &rows)
+}
+
+pub async fn export_docx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(day): Path<String>,
+) -> Result<Response, WebError> {
+    let (r, a) = load(&state, &ctx, &day).await?;
+    let tr = ctx.tr();
+    let (headers, rows) = table(&tr, &r);
+    let mut doc = Docx::new().title(&title(&tr, r.day)).para(&tr.f(
+        "report.as_of",
+        &[
+            ("day", &r.day.format("%Y-%m-%d").to_string()),
+            ("at", &yizhan_core::time::local_display(a.generated_at)),
+        ],
+    ));
+    if !r.complete() {
+        doc =
+            doc.para(&format!("{}：{}", tr.t("report.incomplete"), r.district.missing.join("、")));
+    }
+    let bytes = doc.table(&headers, &rows).finish()?;
+    Ok(docx::download(&title(&tr, r.day), bytes))
+}
+
+/// `GET /api/v1/reports/{day}`: the archived report's figures.
+pub async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(day): Path<String>,
+) -> Result<Json<Report>, WebError> {
+    Ok(Json(load(&state, &ctx, &day).await?.0))
+}

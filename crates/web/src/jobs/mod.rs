@@ -1,0 +1,4 @@
+//! Work that runs beside the requests: the daily report at its hour and the worker imports.
+
+pub mod daily_report;
+pub mod import_job;

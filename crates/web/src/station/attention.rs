@@ -1,0 +1,218 @@
+//! Key attention (重点关注): every open stay judged by the rules, most urgent first, with open
+//! alerts, manual flags and follow-up notes.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use yizhan_core::access::{Actor, Permission};
+use yizhan_core::attention::{Facts, Reason, derive, urgency_score};
+use yizhan_core::guest::age_on;
+use yizhan_core::mask::mask_name;
+use yizhan_core::validate::Tenths;
+use yizhan_store::attention;
+use yizhan_store::health::{self, Alert};
+use yizhan_store::stations::Station;
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::kit::extract::{FormBody, Id};
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::kit::today;
+use crate::state::AppState;
+use crate::station::stations::visible;
+use crate::station::stays::visible_stay;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttentionRow {
+    pub stay_id: i64,
+    pub guest_id: i64,
+    pub name: String,
+    pub room: String,
+    pub reasons: Vec<&'static str>,
+    pub score: i64,
+}
+
+/// Slots of today and yesterday whose deadline has passed with no reading, for one stay.
+fn overdue_slots(
+    slots: yizhan_core::health::SlotConfig,
+    checked_in: chrono::DateTime<chrono::Utc>,
+    readings: &[health::HealthCheck],
+    stay_id: i64,
+    today: chrono::NaiveDate,
+) -> i64 {
+    use yizhan_core::health::{Slot, is_overdue, slot_deadline};
+    let cfg = slots;
+    let now = yizhan_store::db::now();
+    let mut n = 0;
+    for day in [today - chrono::Duration::days(1), today] {
+        for slot in [Slot::Am, Slot::Pm] {
+            // A slot that closed before the guest arrived was never theirs to miss.
+            if slot_deadline(day, slot, &cfg) < checked_in {
+                continue;
+            }
+            let recorded = readings
+                .iter()
+                .any(|h| h.stay_id == stay_id && h.day == day && h.slot == slot.as_str());
+            if is_overdue(day, slot, recorded, now, &cfg) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// The ordered list, computed from the records by the pure rules in `yizhan_core::attention`.
+pub async fn list_rows(state: &AppState, station_id: i64) -> Result<Vec<AttentionRow>, WebError> {
+    let today = today();
+    let mut readings = health::of_station_day(&state.db, station_id, today).await?;
+    readings.extend(
+        health::of_station_day(&state.db, station_id, today - chrono::Duration::days(1)).await?,
+    );
+    let mut rows: Vec<AttentionRow> = attention::facts(&state.db, station_id, today)
+        .await?
+        .into_iter()
+        .filter_map(|f| {
+            let overdue_checks =
+                overdue_slots(state.config.slots, f.checked_in_at, &readings, f.stay_id, today);
+            let reasons = derive(&Facts {
+                age: age_on(f.birth_date, today),
+                pregnant: f.pregnant,
+                chronic: f.chronic_disease.is_some(),
+                latest_temperature: f.latest_temperature.map(Tenths),
+                open_symptom_alert: f.open_symptom_alerts > 0,
+                open_fever_alert: f.open_fever_alerts > 0,
+                pending_tests: f.pending_tests,
+                positive_test: f.positive_tests > 0,
+                overdue_checks,
+
+                overdue_tests: f.overdue_tests,
+                psych_risk_high: f.psych_risk.as_deref() == Some("high"),
+                open_complaints: f.open_complaints,
+                manual_flags: f.manual_flags,
+            });
+            (!reasons.is_empty()).then(|| AttentionRow {
+                stay_id: f.stay_id,
+                guest_id: f.guest_id,
+                name: mask_name(&f.guest_name),
+                room: f.room_number,
+                score: urgency_score(&reasons),
+                reasons: reasons.iter().map(|r: &Reason| r.label_key()).collect(),
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.score));
+    Ok(rows)
+}
+
+pub struct AlertRow {
+    pub a: Alert,
+    pub label: String,
+    pub at: String,
+    pub room: String,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "attention/list.html")]
+struct ListPage {
+    layout: Layout,
+    station: Station,
+    rows: Vec<AttentionRow>,
+    alerts: Vec<AlertRow>,
+    can_close_alerts: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let station = visible(&state, &ctx, id, Permission::GuestsRead).await?;
+    let tr = ctx.tr();
+    let mut alerts = Vec::new();
+    for a in health::open_alerts(&state.db, id).await? {
+        let s = yizhan_store::stays::get(&state.db, a.stay_id).await?;
+        let g = yizhan_store::guests::get(&state.db, s.guest_id).await?;
+        alerts.push(AlertRow {
+            label: tr.t(&format!("alert.{}", a.kind)).to_owned(),
+            at: yizhan_core::time::local_display(a.raised_at),
+            room: s.room_number,
+            name: mask_name(&g.name),
+            a,
+        });
+    }
+    let p = ctx.user()?;
+    render::page(&ListPage {
+        can_close_alerts: p.can(Permission::AlertsClose, station.target()),
+        rows: list_rows(&state, id).await?,
+        layout: Layout::new(&state, &ctx, "attention.title"),
+        station,
+        alerts,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
+fn note_text(f: &NoteForm) -> Result<String, WebError> {
+    use yizhan_core::error::OnField;
+    Ok(yizhan_core::validate::required_text(&f.note, 500).on("note")?)
+}
+
+/// Closes an alert, saying what was done; the station page is where it came from.
+pub async fn close_alert(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<NoteForm>,
+) -> Result<Response, WebError> {
+    let a = health::get_alert(&state.db, id).await?;
+    let s = visible_stay(&state, &ctx, a.stay_id, Permission::AlertsClose)
+        .await
+        .map_err(|_| WebError::NotFound)?;
+    let note = note_text(&f)?;
+    health::close_alert(&state.db, &Actor::from(ctx.user()?), id, &note).await?;
+    Ok(Redirect::to(&format!("/stations/{}/attention", s.station_id)).into_response())
+}
+
+pub async fn flag(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<NoteForm>,
+) -> Result<Response, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::AttentionManage).await?;
+    let reason = note_text(&f)?;
+    attention::flag(&state.db, &Actor::from(ctx.user()?), id, &reason).await?;
+    Ok(Redirect::to(&format!("/guests/{}", s.guest_id)).into_response())
+}
+
+pub async fn close_flag(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<NoteForm>,
+) -> Result<Response, WebError> {
+    let flag = attention::get_flag(&state.db, id).await?;
+    let s = visible_stay(&state, &ctx, flag.stay_id, Permission::AttentionManage).await?;
+    let note = note_text(&f)?;
+    attention::close_flag(&state.db, &Actor::from(ctx.user()?), id, &note).await?;
+    Ok(Redirect::to(&format!("/guests/{}", s.guest_id)).into_response())
+}
+
+pub async fn add_note(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<NoteForm>,
+) -> Result<Response, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::AttentionManage).await?;
+    let note = note_text(&f)?;
+    attention::add_note(&state.db, &Actor::from(ctx.user()?), id, &note).await?;
+    Ok(Redirect::to(&format!("/guests/{}", s.guest_id)).into_response())
+}

@@ -1,0 +1,113 @@
+//! Release certificates (解除隔离证明): printable, numbered, with a QR link anyone can open to
+//! check that the number is real (the public page shows no personal data beyond a masked name).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Deserialize;
+use yizhan_core::access::Permission;
+use yizhan_core::mask::mask_name;
+use yizhan_core::release::code_matches;
+use yizhan_store::{guests, stations, stays};
+
+use crate::auth::Ctx;
+use crate::auth::limits::Purpose;
+use crate::error::WebError;
+use crate::kit::extract::{Id, Query};
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::state::AppState;
+use crate::station::rooms::{origin, qr_svg};
+use crate::station::stays::visible_stay;
+
+#[derive(Template)]
+#[template(path = "certificates/show.html")]
+struct CertificatePage {
+    layout: Layout,
+    number: String,
+    code: String,
+    name: String,
+    doc: String,
+    station: String,
+    checked_in: String,
+    released: String,
+    qr: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
+    let c = stays::certificate_of(&state.db, id).await?.ok_or(WebError::NotFound)?;
+    let g = guests::get(&state.db, s.guest_id).await?;
+    let station = stations::get(&state.db, s.station_id).await?;
+    let url = format!("{}/verify/{}?c={}", origin(&state, &headers), c.number, c.code);
+    render::page(&CertificatePage {
+        layout: Layout::new(&state, &ctx, "certificate.title"),
+        name: mask_name(&g.name),
+        doc: yizhan_core::mask::mask_id_number(&g.doc_number),
+        station: station.name,
+        checked_in: yizhan_core::time::local_display(s.checked_in_at),
+        released: s.ended_at.map(yizhan_core::time::local_display).unwrap_or_default(),
+        qr: qr_svg(&url)?,
+        number: c.number,
+        code: c.code,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "certificates/verify.html")]
+struct VerifyPage {
+    layout: Layout,
+    valid: bool,
+    number: String,
+    name: String,
+    station: String,
+    checked_in: String,
+    released: String,
+}
+
+#[derive(Deserialize)]
+pub struct VerifyQuery {
+    c: Option<String>,
+}
+
+/// Public: is this certificate real? Answers with as little as proves it. The number and its
+/// random code must both match; a wrong code and an unknown number get the same page, and a
+/// client checking more than a person would is slowed (`Purpose::Verify`).
+pub async fn verify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Query(q): Query<VerifyQuery>,
+) -> Result<Response, WebError> {
+    if !state.limits.allow(Purpose::Verify, ctx.client) {
+        return Err(WebError::Throttled);
+    }
+    let found = match stays::certificate_by_number(&state.db, &number).await? {
+        Some(c) if q.c.as_deref().is_some_and(|given| code_matches(&c.code, given)) => Some(c),
+        _ => None,
+    };
+    let mut page = VerifyPage {
+        layout: Layout::new(&state, &ctx, "certificate.verify"),
+        valid: false,
+        number: number.chars().take(40).collect(),
+        name: String::new(),
+        station: String::new(),
+        checked_in: String::new(),
+        released: String::new(),
+    };
+    if let Some(c) = found {
+        let s = stays::get(&state.db, c.stay_id).await?;
+        let g = guests::get(&state.db, s.guest_id).await?;
+        page.valid = true;
+        page.name = mask_name(&g.name);
+        page.station = stations::get(&state.db, s.station_id).await?.name;
+        page.released = s.ended_at.map(yizhan_core::time::local_display).unwrap_or_default();
+    }
+    render::page(&page)
+}

@@ -1,0 +1,187 @@
+//! Guests and stays. Guests are masked unless revealed (and every reveal is audited).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use yizhan_core::access::{Actor, Permission};
+use yizhan_core::error::OnField;
+use yizhan_core::guest::{GuestInput, parse_flag};
+use yizhan_core::stay::{CheckInInput, CheckOutInput};
+use yizhan_store::audit::{self, Entry};
+use yizhan_store::guests;
+use yizhan_store::policies::{self, PolicyRow};
+use yizhan_store::stays::{self, Stay, StayTest};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::kit::extract::{Id, Query, RawBody, json_from};
+use crate::kit::today;
+use crate::state::AppState;
+use crate::station::guests::{GuestView, register, save, visible_guest};
+use crate::station::rooms::json::text;
+use crate::station::stations::visible;
+use crate::station::stays::{MoveInput, do_check_in, do_check_out, do_move, visible_stay};
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    /// A flag as forms send it (`true`/`false`, `1`/`0`, `on`/`off`); anything else is a 422 on
+    /// `all`.
+    #[serde(default)]
+    all: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<GuestView>>, WebError> {
+    visible(&state, &ctx, id, Permission::GuestsRead).await?;
+    let p = ctx.user()?;
+    let all = parse_flag(&q.all).on("all")?;
+    let list = guests::list(&state.db, id, q.q.as_deref(), !all, 1000).await?;
+    Ok(Json(list.iter().map(|g| GuestView::of(g, p, false, today())).collect()))
+}
+
+/// 201 with the new guest, or 409 naming the existing guest with that document.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Response, WebError> {
+    visible(&state, &ctx, id, Permission::GuestsWrite).await?;
+    let i: GuestInput = json_from(&body)?;
+    let p = ctx.user()?;
+    match register(&state, &ctx, id, &i).await? {
+        Ok(g) => {
+            Ok((StatusCode::CREATED, Json(GuestView::of(&g, p, false, today()))).into_response())
+        }
+        Err(existing) => {
+            let e = WebError::Rule { field: Some("doc_number".into()), key: "error.guest_exists" };
+            let body = json!({
+                "error": { "code": "conflict", "message": e.message(&ctx.tr()), "field": "doc_number" },
+                "existing": GuestView::of(&existing, p, false, today()),
+            });
+            Ok((StatusCode::CONFLICT, Json(body)).into_response())
+        }
+    }
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<GuestView>, WebError> {
+    let g = visible_guest(&state, &ctx, id, Permission::GuestsRead).await?;
+    Ok(Json(GuestView::of(&g, ctx.user()?, false, today())))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Json<GuestView>, WebError> {
+    let g = visible_guest(&state, &ctx, id, Permission::GuestsWrite).await?;
+    let i: GuestInput = json_from(&body)?;
+    let g = save(&state, &ctx, &g, &i).await?;
+    Ok(Json(GuestView::of(&g, ctx.user()?, false, today())))
+}
+
+/// The full document number and phones, once; the reveal is in the audit log.
+pub async fn reveal(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<GuestView>, WebError> {
+    let g = visible_guest(&state, &ctx, id, Permission::PiiReveal).await?;
+    audit::record(&state.db, &Actor::from(ctx.user()?), Entry::new("guest.reveal", "guest", id))
+        .await?;
+    Ok(Json(GuestView::of(&g, ctx.user()?, true, today())))
+}
+
+#[derive(Serialize)]
+pub struct StayView {
+    #[serde(flatten)]
+    stay: Stay,
+    tests: Vec<StayTest>,
+}
+
+async fn stay_view(state: &AppState, stay: Stay) -> Result<StayView, WebError> {
+    let tests = stays::tests(&state.db, stay.id).await?;
+    Ok(StayView { stay, tests })
+}
+
+#[derive(Deserialize)]
+pub struct CheckInBody {
+    room_id: serde_json::Value,
+    policy_id: serde_json::Value,
+}
+
+pub async fn check_in(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Response, WebError> {
+    let g = visible_guest(&state, &ctx, id, Permission::GuestsWrite).await?;
+    let b: CheckInBody = json_from(&body)?;
+    let stay = do_check_in(
+        &state,
+        &ctx,
+        &g,
+        &CheckInInput { room_id: text(&b.room_id), policy_id: text(&b.policy_id) },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(stay_view(&state, stay).await?)).into_response())
+}
+
+pub async fn get_stay(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<StayView>, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
+    Ok(Json(stay_view(&state, s).await?))
+}
+
+#[derive(Deserialize)]
+pub struct MoveBody {
+    room_id: serde_json::Value,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn move_room(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Json<StayView>, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsWrite).await?;
+    let b: MoveBody = json_from(&body)?;
+    let s = do_move(&state, &ctx, &s, &MoveInput { room_id: text(&b.room_id), reason: b.reason })
+        .await?;
+    Ok(Json(stay_view(&state, s).await?))
+}
+
+pub async fn check_out(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Json<StayView>, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
+    let i: CheckOutInput = json_from(&body)?;
+    let s = do_check_out(&state, &ctx, &s, &i).await?;
+    Ok(Json(stay_view(&state, s).await?))
+}
+
+pub async fn policies(State(state): State<AppState>) -> Result<Json<Vec<PolicyRow>>, WebError> {
+    Ok(Json(policies::list(&state.db).await?))
+}

@@ -1,0 +1,434 @@
+//! Guests of a station: the list (masked), registration (a known document opens the existing
+//! record instead), the guest's page with stays, relatives and audited PII reveal.
+
+pub mod json;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use yizhan_core::access::{Actor, Permission, Principal};
+use yizhan_core::guest::{
+    ExemptionStatus, GuestCategory, GuestInput, RelativeInput, age_on, validate_guest,
+    validate_relative,
+};
+use yizhan_core::mask::{mask_id_number, mask_name, mask_phone};
+use yizhan_core::quarantine::stay_day;
+use yizhan_core::stay::Outcome;
+use yizhan_core::time::local_display;
+use yizhan_core::validate::DocType;
+use yizhan_store::audit::{self, Entry};
+use yizhan_store::guests::{self, Guest, Relative};
+use yizhan_store::stations::Station;
+use yizhan_store::{policies, rooms, stays};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::kit::export::{self, Cell};
+use crate::kit::extract::{FormBody, Id, Query};
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::kit::today;
+use crate::policy::deny;
+use crate::state::AppState;
+use crate::station::stations::visible;
+
+/// A guest the user may act on with `perm`, or 404.
+pub async fn visible_guest(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    perm: Permission,
+) -> Result<Guest, WebError> {
+    let g = guests::get(&state.db, id).await?;
+    if !ctx.user()?.can(perm, g.target()) {
+        return Err(deny(state, ctx, &format!("guest {id}"), WebError::NotFound).await);
+    }
+    Ok(g)
+}
+
+/// What a guest looks like on screen and in the API: masked unless `revealed`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuestView {
+    pub id: i64,
+    pub station_id: i64,
+    pub name: String,
+    pub doc_type: String,
+    pub doc_number: String,
+    pub phone: String,
+    pub phone2: Option<String>,
+    pub sex: String,
+    pub age: i64,
+    pub region: String,
+    pub category: String,
+    pub pregnant: bool,
+    pub chronic_disease: Option<String>,
+    pub medical_notes: Option<String>,
+    pub employer: Option<String>,
+    pub plate_cn: Option<String>,
+    pub plate_hk: Option<String>,
+    pub exemption_status: Option<String>,
+    pub stay_id: Option<i64>,
+    pub room_number: Option<String>,
+    pub revealed: bool,
+}
+
+impl GuestView {
+    /// Health details are shown only to those who may unmask (not to viewers or inspectors).
+    pub fn of(g: &Guest, p: &Principal, revealed: bool, today: chrono::NaiveDate) -> GuestView {
+        let health = p.can(Permission::PiiReveal, g.target());
+        GuestView {
+            id: g.id,
+            station_id: g.station_id,
+            name: if revealed { g.name.clone() } else { mask_name(&g.name) },
+            doc_type: g.doc_type.clone(),
+            doc_number: if revealed { g.doc_number.clone() } else { mask_id_number(&g.doc_number) },
+            phone: if revealed { g.phone.clone() } else { mask_phone(&g.phone) },
+            phone2: g.phone2.as_ref().map(|p| if revealed { p.clone() } else { mask_phone(p) }),
+            sex: g.sex.clone(),
+            age: age_on(g.birth_date, today),
+            region: g.region.clone(),
+            category: g.category.clone(),
+            pregnant: health && g.pregnant,
+            chronic_disease: if health { g.chronic_disease.clone() } else { None },
+            medical_notes: if health { g.medical_notes.clone() } else { None },
+            employer: g.employer.clone(),
+            plate_cn: g.plate_cn.clone(),
+            plate_hk: g.plate_hk.clone(),
+            exemption_status: g.exemption_status.clone(),
+            stay_id: g.stay_id,
+            room_number: g.room_number.clone(),
+            revealed,
+        }
+    }
+}
+
+pub fn category_label(tr: &Tr, c: &str) -> String {
+    tr.t(&format!("guest.category.{c}")).to_owned()
+}
+
+pub fn doc_label(tr: &Tr, d: &str) -> String {
+    tr.t(&format!("guest.doc.{d}")).to_owned()
+}
+
+pub struct Row {
+    pub v: GuestView,
+    pub category: String,
+    pub day: Option<i64>,
+    pub release: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "guests/list.html")]
+struct ListPage {
+    layout: Layout,
+    station: Station,
+    rows: Vec<Row>,
+    q: String,
+    all: bool,
+    can_write: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    all: Option<String>,
+}
+
+async fn rows(
+    state: &AppState,
+    ctx: &Ctx,
+    station_id: i64,
+    q: Option<&str>,
+    all: bool,
+) -> Result<Vec<Row>, WebError> {
+    let p = ctx.user()?;
+    let tr = ctx.tr();
+    let today = today();
+    let now = yizhan_store::db::now();
+    let mut out = Vec::new();
+    for g in guests::list(&state.db, station_id, q, !all, 500).await? {
+        let (day, release) = match g.stay_id {
+            Some(sid) => {
+                let s = stays::get(&state.db, sid).await?;
+                (Some(stay_day(s.checked_in_at, now)), Some(s.planned_release.to_string()))
+            }
+            None => (None, None),
+        };
+        out.push(Row {
+            category: category_label(&tr, &g.category),
+            v: GuestView::of(&g, p, false, today),
+            day,
+            release,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let station = visible(&state, &ctx, id, Permission::GuestsRead).await?;
+    let all = q.all.is_some();
+    let rows = rows(&state, &ctx, id, q.q.as_deref(), all).await?;
+    render::page(&ListPage {
+        can_write: ctx.user()?.can(Permission::GuestsWrite, station.target()),
+        layout: Layout::new(&state, &ctx, "guests.title"),
+        station,
+        rows,
+        q: q.q.unwrap_or_default(),
+        all,
+    })
+}
+
+/// The guest list as .xlsx: masked, like the screen.
+pub async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let station = visible(&state, &ctx, id, Permission::GuestsRead).await?;
+    let tr = ctx.tr();
+    let data: Vec<Vec<Cell>> = rows(&state, &ctx, id, None, true)
+        .await?
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.v.name.into(),
+                doc_label(&tr, &r.v.doc_type).into(),
+                r.v.doc_number.into(),
+                r.v.phone.into(),
+                r.category.into(),
+                r.v.room_number.unwrap_or_default().into(),
+                r.day.unwrap_or(0).into(),
+                r.release.unwrap_or_default().into(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "field.name",
+        "field.doc_type",
+        "field.doc_number",
+        "field.phone",
+        "field.category",
+        "field.room_id",
+        "guests.day",
+        "guests.release",
+    ]
+    .map(|k| tr.t(k));
+    export::xlsx(
+        &format!("{}-{}", station.name, tr.t("guests.title")),
+        tr.t("guests.title"),
+        &headers,
+        &data,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "guests/form.html")]
+struct FormPage {
+    layout: Layout,
+    station: Station,
+    action: String,
+    i: GuestInput,
+    doc_types: Vec<(&'static str, String)>,
+    categories: Vec<(&'static str, String)>,
+    exemptions: Vec<(&'static str, String)>,
+    error: Option<String>,
+    existing: Option<i64>,
+}
+
+impl FormPage {
+    fn opt<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+    fn is(&self, v: &Option<String>, want: &str) -> bool {
+        v.as_deref() == Some(want)
+    }
+}
+
+fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    station: Station,
+    action: String,
+    i: GuestInput,
+    err: Option<&WebError>,
+    existing: Option<i64>,
+) -> FormPage {
+    let tr = ctx.tr();
+    FormPage {
+        layout: Layout::new(
+            state,
+            ctx,
+            if action.ends_with("/guests") { "guests.new" } else { "guests.edit" },
+        ),
+        station,
+        action,
+        i,
+        doc_types: DocType::ALL.iter().map(|d| (d.as_str(), doc_label(&tr, d.as_str()))).collect(),
+        categories: GuestCategory::ALL
+            .iter()
+            .map(|c| (c.as_str(), category_label(&tr, c.as_str())))
+            .collect(),
+        exemptions: ExemptionStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), tr.t(&format!("exemption.{}", s.as_str())).to_owned()))
+            .collect(),
+        error: err.map(|e| e.message(&tr)),
+        existing,
+    }
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let station = visible(&state, &ctx, id, Permission::GuestsWrite).await?;
+    let i = GuestInput {
+        doc_type: "id_card".into(),
+        category: "cross_border_driver".into(),
+        ..Default::default()
+    };
+    render::page(&form_page(&state, &ctx, station, format!("/stations/{id}/guests"), i, None, None))
+}
+
+/// Registers a guest; a document already registered here returns the existing record's id as a
+/// conflict, so the page can offer it instead of creating a second one.
+pub async fn register(
+    state: &AppState,
+    ctx: &Ctx,
+    station_id: i64,
+    i: &GuestInput,
+) -> Result<Result<Guest, Guest>, WebError> {
+    let new = validate_guest(i, today()).map_err(WebError::of_person)?;
+    if let Some(existing) =
+        guests::find_by_document(&state.db, station_id, new.doc_type.as_str(), &new.doc_number)
+            .await?
+    {
+        return Ok(Err(existing));
+    }
+    Ok(Ok(guests::create(&state.db, &Actor::from(ctx.user()?), station_id, &new).await?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(i): FormBody<GuestInput>,
+) -> Result<Response, WebError> {
+    let station = visible(&state, &ctx, id, Permission::GuestsWrite).await?;
+    match register(&state, &ctx, id, &i).await {
+        Ok(Ok(g)) => Ok(Redirect::to(&format!("/guests/{}", g.id)).into_response()),
+        Ok(Err(existing)) => {
+            let e = WebError::Rule { field: Some("doc_number".into()), key: "error.guest_exists" };
+            let page = form_page(
+                &state,
+                &ctx,
+                station,
+                format!("/stations/{id}/guests"),
+                i,
+                Some(&e),
+                Some(existing.id),
+            );
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) if e.is_correctable() => {
+            let page = form_page(
+                &state,
+                &ctx,
+                station,
+                format!("/stations/{id}/guests"),
+                i,
+                Some(&e),
+                None,
+            );
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn input_of(g: &Guest) -> GuestInput {
+    GuestInput {
+        doc_type: g.doc_type.clone(),
+        doc_number: g.doc_number.clone(),
+        name: g.name.clone(),
+        sex: Some(g.sex.clone()),
+        birth_date: Some(g.birth_date.to_string()),
+        phone: g.phone.clone(),
+        phone2: g.phone2.clone(),
+        region: g.region.clone(),
+        category: g.category.clone(),
+        chronic_disease: g.chronic_disease.clone(),
+        pregnant: Some(g.pregnant.to_string()),
+        medical_notes: g.medical_notes.clone(),
+        employer: g.employer.clone(),
+        plate_cn: g.plate_cn.clone(),
+        plate_hk: g.plate_hk.clone(),
+        exemption_status: g.exemption_status.clone(),
+        exemption_date: g.exemption_date.map(|d| d.to_string()),
+        exemption_reason: g.exemption_reason.clone(),
+    }
+}
+
+/// Editing shows the full values (the editor needs them): that is a reveal, and it is audited.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let g = visible_guest(&state, &ctx, id, Permission::GuestsWrite).await?;
+    audit::record(
+        &state.db,
+        &Actor::from(ctx.user()?),
+        Entry::new("guest.reveal", "guest", id).detail(serde_json::json!({"why": "edit"})),
+    )
+    .await?;
+    let station = yizhan_store::stations::get(&state.db, g.station_id).await?;
+    render::page(&form_page(
+        &state,
+        &ctx,
+        station,
+        format!("/guests/{id}"),
+        input_of(&g),
+        None,
+        None,
+    ))
+}
+
+pub async fn save(
+    state: &AppState,
+    ctx: &Ctx,
+    g: &Guest,
+    i: &GuestInput,
+) -> Result<Guest, WebError> {
+    let new = validate_guest(i, today()).map_err(WebError::of_person)?;
+    Ok(guests::update(&state.db, &Actor::from(ctx.user()?), g.id, &new).await?)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(i): FormBody<GuestInput>,
+) -> Result<Response, WebError> {
+    let g = visible_guest(&state, &ctx, id, Permission::GuestsWrite).await?;
+    match save(&state, &ctx, &g, &i).await {
+        Ok(_) => Ok(Redirect::to(&format!("/guests/{id}")).into_response()),
+        Err(e) if e.is_correctable() => {
+            let station = yizhan_store::stations::get(&state.db, g.station_id).await?;
+            let page = form_page(&state, &ctx, station, format!("/guests/{id}"), i, Some(&e), None);
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+mod show;
+pub use show::*;

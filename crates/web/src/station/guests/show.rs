@@ -1,0 +1,327 @@
+//! One guest's page: details (masked unless revealed), the open stay with its test calendar,
+//! health readings, alerts, flags and notes, relatives, past stays; reveal and relatives.
+
+use super::*;
+use yizhan_core::room::RoomState;
+
+pub struct StayRow {
+    pub id: i64,
+    pub room: String,
+    pub checked_in: String,
+    pub ended: String,
+    pub outcome: String,
+    pub policy: String,
+}
+
+pub struct TestRow {
+    pub day: i64,
+    pub due: String,
+    pub result: String,
+}
+
+pub struct Option2 {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "guests/show.html")]
+struct ShowPage {
+    layout: Layout,
+    v: GuestView,
+    station_id: i64,
+    doc_label: String,
+    category: String,
+    sex: String,
+    relatives: Vec<(Relative, String)>,
+    stays: Vec<StayRow>,
+    open_stay: Option<StayRow>,
+    stay_day: i64,
+    tests: Vec<TestRow>,
+    rooms: Vec<Option2>,
+    policies: Vec<Option2>,
+    outcomes: Vec<(&'static str, String)>,
+    can_write: bool,
+    can_reveal: bool,
+    error: Option<String>,
+    checks: Vec<(String, String, String)>,
+    alerts: Vec<(String, String, bool)>,
+    flags: Vec<yizhan_store::attention::Flag>,
+    notes: Vec<(String, String, String)>,
+    can_record_health: bool,
+    can_manage_attention: bool,
+    certificate_stays: Vec<i64>,
+    /// Counselling sessions of the open stay without their notes: (time, counsellor, risk code, risk label).
+    counselling: Vec<(String, String, String, String)>,
+    can_counsel: bool,
+    symptoms: Vec<(&'static str, String)>,
+    can_release: bool,
+}
+
+impl ShowPage {
+    fn exemption(&self, s: &str) -> String {
+        self.layout.tr.t(&format!("exemption.{s}")).to_owned()
+    }
+}
+
+/// The guest's page; `revealed` shows the full document and phones (already audited by the caller).
+pub async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    g: Guest,
+    revealed: bool,
+    error: Option<&WebError>,
+) -> Result<Response, WebError> {
+    let p = ctx.user()?;
+    let tr = ctx.tr();
+    let now = yizhan_store::db::now();
+    let all_stays = stays::of_guest(&state.db, g.id).await?;
+    let stay_row = |s: &stays::Stay| StayRow {
+        id: s.id,
+        room: s.room_number.clone(),
+        checked_in: local_display(s.checked_in_at),
+        ended: s.ended_at.map(local_display).unwrap_or_default(),
+        outcome: s
+            .outcome
+            .as_deref()
+            .map(|o| tr.t(&format!("outcome.{o}")).to_owned())
+            .unwrap_or_default(),
+        policy: s.policy_code.clone(),
+    };
+    let policy_rows = policies::list(&state.db).await?;
+    let policy_name = |code: &str| {
+        policy_rows
+            .iter()
+            .rev()
+            .find(|p| p.code == code)
+            .map(|p| if tr.is_zh() { p.name_zh.clone() } else { p.name_en.clone() })
+            .unwrap_or_else(|| code.to_owned())
+    };
+    let stay_row = |s: &stays::Stay| StayRow { policy: policy_name(&s.policy_code), ..stay_row(s) };
+    let open = all_stays.iter().find(|s| s.is_open());
+    let tests = match open {
+        Some(s) => stays::tests(&state.db, s.id)
+            .await?
+            .into_iter()
+            .map(|t| TestRow {
+                day: t.day,
+                due: t.due_date.to_string(),
+                result: match (&t.result, &t.sampled_at) {
+                    (Some(r), _) => tr.t(&format!("test.result.{r}")).to_owned(),
+                    (None, Some(_)) => tr.t("test.sampled").to_owned(),
+                    (None, None) => tr.t("test.not_sampled").to_owned(),
+                },
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    // Rooms a guest can go to: ready, or occupied with a free bed.
+    let room_options = rooms::list(&state.db, g.station_id)
+        .await?
+        .into_iter()
+        .filter(|r| open.is_none_or(|s| s.room_id != r.id))
+        .filter(|r| {
+            r.state == RoomState::Ready || (r.state == RoomState::Occupied && r.free_beds() > 0)
+        })
+        .map(|r| Option2 {
+            value: r.id.to_string(),
+            label: format!(
+                "{}（{} {}/{}）",
+                r.number,
+                crate::station::rooms::state_label(&tr, r.state),
+                r.occupied,
+                r.beds
+            ),
+            selected: false,
+        })
+        .collect();
+    let default_policy = if g.category == "cross_border_driver" { "driver" } else { "14+7" };
+    let policy_options = policy_rows
+        .iter()
+        .filter(|pol| yizhan_core::quarantine::in_force(pol.valid_from, pol.valid_to, today()))
+        .map(|pol| Option2 {
+            value: pol.id.to_string(),
+            label: if tr.is_zh() { pol.name_zh.clone() } else { pol.name_en.clone() },
+            selected: pol.code == default_policy,
+        })
+        .collect();
+    let relatives = guests::relatives(&state.db, g.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let phone = if revealed { r.phone.clone() } else { mask_phone(&r.phone) };
+            (r, phone)
+        })
+        .collect();
+    let m = monitoring(state, &tr, &all_stays).await?;
+    let page = ShowPage {
+        checks: m.checks,
+        alerts: m.alerts,
+        flags: m.flags,
+        notes: m.notes,
+        certificate_stays: m.certificate_stays,
+        counselling: m.counselling,
+        can_counsel: p.can(Permission::CounselNotes, g.target()),
+        symptoms: yizhan_core::health::Symptom::ALL
+            .iter()
+            .map(|s| (s.as_str(), tr.t(s.label_key()).to_owned()))
+            .collect(),
+        can_release: p.can(Permission::ReleaseApprove, g.target()),
+        can_record_health: p.can(Permission::HealthRecord, g.target()),
+        can_manage_attention: p.can(Permission::AttentionManage, g.target()),
+        layout: Layout::new(state, ctx, "guests.guest"),
+
+        station_id: g.station_id,
+        doc_label: doc_label(&tr, &g.doc_type),
+        category: category_label(&tr, &g.category),
+        sex: tr.t(&format!("sex.{}", g.sex)).to_owned(),
+        relatives,
+        stays: all_stays.iter().filter(|s| !s.is_open()).map(stay_row).collect(),
+        stay_day: open.map(|s| stay_day(s.checked_in_at, now)).unwrap_or(0),
+        open_stay: open.map(stay_row),
+        tests,
+        rooms: room_options,
+        policies: policy_options,
+        outcomes: Outcome::ALL
+            .iter()
+            .map(|o| (o.as_str(), tr.t(&format!("outcome.{}", o.as_str())).to_owned()))
+            .collect(),
+        can_write: p.can(Permission::GuestsWrite, g.target()),
+        can_reveal: p.can(Permission::PiiReveal, g.target()),
+        error: error.map(|e| e.message(&tr)),
+        v: GuestView::of(&g, p, revealed, today()),
+    };
+    let status = error.map(|e| e.status()).unwrap_or(axum::http::StatusCode::OK);
+    Ok((status, render::page(&page)?).into_response())
+}
+
+/// Health readings, alerts, flags and notes of the open stay; certificates of past ones.
+struct Monitoring {
+    checks: Vec<(String, String, String)>,
+    alerts: Vec<(String, String, bool)>,
+    flags: Vec<yizhan_store::attention::Flag>,
+    notes: Vec<(String, String, String)>,
+    certificate_stays: Vec<i64>,
+    counselling: Vec<(String, String, String, String)>,
+}
+
+async fn monitoring(
+    state: &AppState,
+    tr: &Tr,
+    all: &[stays::Stay],
+) -> Result<Monitoring, WebError> {
+    let mut m = Monitoring {
+        checks: vec![],
+        alerts: vec![],
+        flags: vec![],
+        notes: vec![],
+        certificate_stays: vec![],
+        counselling: vec![],
+    };
+    for s in all {
+        if yizhan_store::stays::certificate_of(&state.db, s.id).await?.is_some() {
+            m.certificate_stays.push(s.id);
+        }
+    }
+    let Some(open) = all.iter().find(|s| s.is_open()) else {
+        return Ok(m);
+    };
+    for h in yizhan_store::health::of_stay(&state.db, open.id).await?.into_iter().take(14) {
+        let symptoms: Vec<&str> = h
+            .symptoms
+            .split(',')
+            .filter_map(yizhan_core::health::Symptom::parse)
+            .map(|s| tr.t(s.label_key()))
+            .collect();
+        m.checks.push((
+            format!("{} {}", h.day, tr.t(&format!("slot.{}", h.slot))),
+            format!("{}.{}℃", h.temperature / 10, h.temperature % 10),
+            symptoms.join("、"),
+        ));
+    }
+    for a in yizhan_store::health::alerts_of_stay(&state.db, open.id).await? {
+        m.alerts.push((
+            tr.t(&format!("alert.{}", a.kind)).to_owned(),
+            local_display(a.raised_at),
+            a.closed_at.is_none(),
+        ));
+    }
+    m.flags = yizhan_store::attention::flags(&state.db, open.id).await?;
+    m.notes = yizhan_store::attention::notes(&state.db, open.id)
+        .await?
+        .into_iter()
+        .map(|n| (local_display(n.at), n.author, n.note))
+        .collect();
+    m.counselling = yizhan_store::counselling::summaries(&state.db, open.id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let label = yizhan_core::counselling::Risk::parse(&c.risk)
+                .map(|r| tr.t(r.label_key()).to_owned())
+                .unwrap_or_default();
+            (local_display(c.held_at), c.counsellor, c.risk, label)
+        })
+        .collect();
+    Ok(m)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let g = visible_guest(&state, &ctx, id, Permission::GuestsRead).await?;
+    show_page(&state, &ctx, g, false, None).await
+}
+
+/// Shows the unmasked document and phones once, and writes who looked into the audit log.
+pub async fn reveal(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let g = visible_guest(&state, &ctx, id, Permission::PiiReveal).await?;
+    audit::record(&state.db, &Actor::from(ctx.user()?), Entry::new("guest.reveal", "guest", id))
+        .await?;
+    show_page(&state, &ctx, g, true, None).await
+}
+
+pub async fn add_relative(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(i): FormBody<RelativeInput>,
+) -> Result<Response, WebError> {
+    let g = visible_guest(&state, &ctx, id, Permission::GuestsWrite).await?;
+    match validate_relative(&i) {
+        Ok(r) => {
+            guests::add_relative(&state.db, &Actor::from(ctx.user()?), id, &r).await?;
+            Ok(Redirect::to(&format!("/guests/{id}")).into_response())
+        }
+        Err(e) => show_page(&state, &ctx, g, false, Some(&WebError::of_person(e))).await,
+    }
+}
+
+/// Every field defaults: a malformed form must not answer before the scope check does.
+#[derive(Deserialize)]
+pub struct RelativeRef {
+    #[serde(default)]
+    relative_id: String,
+}
+
+pub async fn remove_relative(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<RelativeRef>,
+) -> Result<Response, WebError> {
+    visible_guest(&state, &ctx, id, Permission::GuestsWrite).await?;
+    let rid = {
+        use yizhan_core::error::OnField;
+        yizhan_core::station::parse_id(&f.relative_id).on("relative_id")?
+    };
+
+    guests::remove_relative(&state.db, &Actor::from(ctx.user()?), id, rid).await?;
+    Ok(Redirect::to(&format!("/guests/{id}")).into_response())
+}

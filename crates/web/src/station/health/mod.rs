@@ -1,0 +1,274 @@
+//! The health round: every occupied bed of a floor with one input, keyboard only, each row saved
+//! as it is entered (htmx swaps the row; without JavaScript the form posts and comes back).
+
+pub mod json;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use yizhan_core::access::{Actor, Permission};
+use yizhan_core::health::{
+    HealthCheckInput, Slot, Symptom, is_overdue, slot_at, validate_health_check,
+};
+use yizhan_core::mask::mask_name;
+use yizhan_store::stations::Station;
+use yizhan_store::{guests, health, stays};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::kit::extract::{FormBody, Id, Query};
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::state::AppState;
+use crate::station::stations::visible;
+use crate::station::stays::visible_stay;
+
+pub struct RoundRow {
+    pub stay_id: i64,
+    pub room: String,
+    pub floor: i64,
+    pub bed: i64,
+    pub name: String,
+    pub reading: Option<String>,
+    pub alert: bool,
+    pub overdue: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "health/round.html")]
+struct RoundPage {
+    layout: Layout,
+    station: Station,
+    rows: Vec<RoundRow>,
+    floors: Vec<(i64, bool)>,
+    day: NaiveDate,
+    slot: &'static str,
+    slot_label: String,
+    symptoms: Vec<(&'static str, String)>,
+    done: usize,
+}
+
+#[derive(Template)]
+#[template(path = "health/row.html")]
+struct RowFragment {
+    layout: Layout,
+    r: RoundRow,
+    day: NaiveDate,
+    slot: &'static str,
+    symptoms: Vec<(&'static str, String)>,
+}
+
+#[derive(Deserialize)]
+pub struct RoundQuery {
+    floor: Option<String>,
+    slot: Option<String>,
+    day: Option<String>,
+}
+
+fn symptom_options(tr: &Tr) -> Vec<(&'static str, String)> {
+    Symptom::ALL.iter().map(|s| (s.as_str(), tr.t(s.label_key()).to_owned())).collect()
+}
+
+fn reading(t: i64, symptoms: &str, tr: &Tr) -> String {
+    let mut s = format!("{}.{}℃", t / 10, t % 10);
+    for code in symptoms.split(',').filter(|c| !c.is_empty()) {
+        if let Some(sym) = Symptom::parse(code) {
+            s.push(' ');
+            s.push_str(tr.t(sym.label_key()));
+        }
+    }
+    s
+}
+
+/// The rows of a round: open stays of the station (one floor or all), with this slot's reading.
+async fn round_rows(
+    state: &AppState,
+    tr: &Tr,
+    station_id: i64,
+    floor: Option<i64>,
+    day: NaiveDate,
+    slot: Slot,
+) -> Result<Vec<RoundRow>, WebError> {
+    let readings = health::of_station_day(&state.db, station_id, day).await?;
+    let alerts = health::open_alerts(&state.db, station_id).await?;
+    let now = yizhan_store::db::now();
+    let cfg = state.config.slots;
+    let mut rows = Vec::new();
+    for room in yizhan_store::rooms::list(&state.db, station_id).await? {
+        if room.occupied == 0 || floor.is_some_and(|f| f != room.floor) {
+            continue;
+        }
+        for s in stays::open_in_room(&state.db, room.id).await? {
+            let g = guests::get(&state.db, s.guest_id).await?;
+            let r = readings.iter().find(|h| h.stay_id == s.id && h.slot == slot.as_str());
+            rows.push(RoundRow {
+                stay_id: s.id,
+                room: room.number.clone(),
+                floor: room.floor,
+                bed: s.bed_no,
+                name: mask_name(&g.name),
+                reading: r.map(|h| reading(h.temperature, &h.symptoms, tr)),
+                alert: alerts.iter().any(|a| a.stay_id == s.id),
+                overdue: is_overdue(day, slot, r.is_some(), now, &cfg),
+                error: None,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+fn pick_slot(state: &AppState, q: &RoundQuery) -> (NaiveDate, Slot) {
+    let (today, now_slot) = slot_at(yizhan_store::db::now(), &state.config.slots);
+    let day = q
+        .day
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or(today);
+    let slot = q.slot.as_deref().and_then(Slot::parse).unwrap_or(now_slot);
+    (day, slot)
+}
+
+pub async fn round(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    Query(q): Query<RoundQuery>,
+) -> Result<Response, WebError> {
+    let station = visible(&state, &ctx, id, Permission::HealthRecord).await?;
+    let tr = ctx.tr();
+    let (day, slot) = pick_slot(&state, &q);
+    let floor = q.floor.as_deref().and_then(|f| f.parse::<i64>().ok());
+    let all = round_rows(&state, &tr, id, None, day, slot).await?;
+    let mut floors: Vec<(i64, bool)> = Vec::new();
+    for r in &all {
+        if !floors.iter().any(|(f, _)| *f == r.floor) {
+            floors.push((r.floor, floor == Some(r.floor)));
+        }
+    }
+    let rows: Vec<RoundRow> =
+        all.into_iter().filter(|r| floor.is_none_or(|f| r.floor == f)).collect();
+    render::page(&RoundPage {
+        done: rows.iter().filter(|r| r.reading.is_some()).count(),
+        layout: Layout::new(&state, &ctx, "health.round"),
+        station,
+        rows,
+        floors,
+        day,
+        slot: slot.as_str(),
+        slot_label: tr.t(slot.label_key()).to_owned(),
+        symptoms: symptom_options(&tr),
+    })
+}
+
+/// A reading from the round (one symptom select) or the guest page (a checklist): `symptom` may
+/// repeat, so the form is read as pairs.
+#[derive(Default)]
+pub struct RecordForm {
+    temperature: String,
+    symptoms: Vec<String>,
+    day: String,
+    slot: String,
+    note: String,
+}
+
+impl RecordForm {
+    fn from_pairs(pairs: Vec<(String, String)>) -> RecordForm {
+        let mut f = RecordForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "temperature" => f.temperature = v,
+                "symptom" if !v.is_empty() => f.symptoms.push(v),
+                "day" => f.day = v,
+                "slot" => f.slot = v,
+                "note" => f.note = v,
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+/// Saves one reading; shared with the API. A fever or a symptom opens an alert.
+pub async fn record_reading(
+    state: &AppState,
+    ctx: &Ctx,
+    stay_id: i64,
+    day: &str,
+    slot: &str,
+    input: &HealthCheckInput,
+) -> Result<(health::HealthCheck, Option<i64>), WebError> {
+    use yizhan_core::error::OnField;
+    let (today, now_slot) = slot_at(yizhan_store::db::now(), &state.config.slots);
+    let stay = yizhan_store::stays::get(&state.db, stay_id).await?;
+    let day = yizhan_core::health::reading_day(
+        day,
+        today,
+        yizhan_core::time::local_date(stay.checked_in_at),
+    )
+    .on("day")?;
+    let slot = if slot.trim().is_empty() {
+        now_slot
+    } else {
+        Slot::parse(slot.trim())
+            .ok_or(yizhan_core::validate::Invalid::BadFormat { hint: "am" })
+            .on("slot")?
+    };
+    let check = validate_health_check(input)?;
+    Ok(health::record(&state.db, &Actor::from(ctx.user()?), stay_id, day, slot, &check).await?)
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Id(id): Id,
+    FormBody(pairs): FormBody<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let f = RecordForm::from_pairs(pairs);
+    let s = visible_stay(&state, &ctx, id, Permission::HealthRecord).await?;
+    let input = HealthCheckInput {
+        temperature: f.temperature.clone(),
+        symptoms: f.symptoms.clone(),
+        note: f.note.clone(),
+    };
+    let result = record_reading(&state, &ctx, id, &f.day, &f.slot, &input).await;
+    let htmx = headers.contains_key("hx-request");
+    if !htmx {
+        return match result {
+            Ok(_) => Ok(Redirect::to(&format!(
+                "/stations/{}/round?day={}&slot={}",
+                s.station_id, f.day, f.slot
+            ))
+            .into_response()),
+            Err(e) => Err(e),
+        };
+    }
+    // htmx: answer with the row itself, saved or showing what is wrong.
+    let tr = ctx.tr();
+    let q = RoundQuery { floor: None, slot: Some(f.slot.clone()), day: Some(f.day.clone()) };
+    let (day, slot) = pick_slot(&state, &q);
+    let mut row = round_rows(&state, &tr, s.station_id, None, day, slot)
+        .await?
+        .into_iter()
+        .find(|r| r.stay_id == id)
+        .ok_or(WebError::NotFound)?;
+    if let Err(e) = result {
+        if !e.is_correctable() {
+            return Err(e);
+        }
+        row.error = Some(e.message(&tr));
+    }
+    let frag = RowFragment {
+        layout: Layout::new(&state, &ctx, "health.round"),
+        r: row,
+        day,
+        slot: slot.as_str(),
+        symptoms: symptom_options(&tr),
+    };
+    Ok(Html(frag.render()?).into_response())
+}

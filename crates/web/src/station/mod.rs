@@ -1,0 +1,15 @@
+//! A station's work: stations, rooms, guests and stays, the health round, nucleic-acid tests
+//! (sampling), key attention, release certificates, quarantine policies, exports and KPIs.
+
+pub mod attention;
+pub mod certificates;
+pub mod exports;
+pub mod guests;
+pub mod health;
+pub mod kpis;
+pub mod policies;
+pub mod rooms;
+pub mod routes;
+pub mod sampling;
+pub mod stations;
+pub mod stays;

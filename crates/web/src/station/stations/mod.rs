@@ -1,0 +1,415 @@
+//! Stations: list, detail, create and edit, scoped to what the user may see.
+
+pub mod json;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use yizhan_core::access::{Actor, Permission, Target};
+use yizhan_core::room::RoomState;
+use yizhan_core::station::{StationInput, StationKind, validate_station};
+use yizhan_store::stations::{self, Station, Street};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::kit::export::{self, Cell};
+use crate::kit::extract::{FormBody, Id};
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::policy::deny;
+use crate::state::AppState;
+
+/// A station the user may see, or 404 (never 403: another station's existence is not disclosed).
+pub async fn visible(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    perm: Permission,
+) -> Result<Station, WebError> {
+    let p = ctx.user()?;
+    let s = stations::get(&state.db, id).await?;
+    if !p.can(perm, s.target()) {
+        return Err(deny(state, ctx, &format!("station {id}"), WebError::NotFound).await);
+    }
+    Ok(s)
+}
+
+/// Streets in which the user may create or move stations.
+pub async fn writable_streets(state: &AppState, ctx: &Ctx) -> Result<Vec<Street>, WebError> {
+    let p = ctx.user()?;
+    Ok(stations::streets(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| p.can(Permission::StationsWrite, Target::Street(s.id)))
+        .collect())
+}
+
+pub fn kind_label(tr: &Tr, kind: &str) -> String {
+    tr.t(&format!("station.kind.{kind}")).to_owned()
+}
+
+#[derive(Template)]
+#[template(path = "stations/list.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Station>,
+    can_create: bool,
+    /// Streets with at least one visible station, and how many.
+    streets: Vec<(Street, usize)>,
+    street: Option<i64>,
+    total_beds: i64,
+}
+
+impl ListPage {
+    fn kind(&self, k: &str) -> String {
+        kind_label(&self.layout.tr, k)
+    }
+    fn summary(&self) -> String {
+        self.layout.tr.f(
+            "stations.summary",
+            &[("count", &self.rows.len().to_string()), ("beds", &self.total_beds.to_string())],
+        )
+    }
+    fn is_street(&self, id: &i64) -> bool {
+        self.street == Some(*id)
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ListQuery {
+    street: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    crate::kit::extract::Query(q): crate::kit::extract::Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let p = ctx.user()?;
+    let visible: Vec<Station> = stations::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| p.can(Permission::StationsRead, s.target()))
+        .collect();
+    let streets = stations::streets(&state.db)
+        .await?
+        .into_iter()
+        .map(|st| {
+            let n = visible.iter().filter(|s| s.street_id == st.id).count();
+            (st, n)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let street = q.street.and_then(|s| s.parse::<i64>().ok());
+    let rows: Vec<Station> =
+        visible.into_iter().filter(|s| street.is_none_or(|id| s.street_id == id)).collect();
+    render::page(&ListPage {
+        can_create: !writable_streets(&state, &ctx).await?.is_empty(),
+        layout: Layout::new(&state, &ctx, "stations.title"),
+        total_beds: rows.iter().map(|s| s.capacity).sum(),
+        rows,
+        streets,
+        street,
+    })
+}
+
+/// The stations the user may see, as .xlsx.
+pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let p = ctx.user()?;
+    let tr = ctx.tr();
+    let rows: Vec<Vec<Cell>> = stations::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| p.can(Permission::StationsRead, s.target()))
+        .map(|s| {
+            vec![
+                s.name.clone().into(),
+                s.street_name.clone().into(),
+                kind_label(&tr, &s.kind).into(),
+                s.address.clone().into(),
+                s.capacity.into(),
+                s.contact_name.clone().into(),
+                s.contact_phone.clone().into(),
+                tr.t(if s.active { "common.yes" } else { "common.no" }).into(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "field.name",
+        "field.street_id",
+        "field.kind",
+        "field.address",
+        "field.capacity",
+        "field.contact_name",
+        "field.contact_phone",
+        "field.active",
+    ]
+    .map(|k| tr.t(k));
+    export::xlsx(tr.t("stations.title"), tr.t("stations.title"), &headers, &rows)
+}
+
+#[derive(Template)]
+#[template(path = "stations/show.html")]
+struct ShowPage {
+    layout: Layout,
+    s: Station,
+    kind: String,
+    can_edit: bool,
+    updated: String,
+    to_do: Vec<ToDo>,
+}
+
+/// Something at a station that needs a person, beyond the guests: a count and where to act.
+pub struct ToDo {
+    pub key: &'static str,
+    pub count: usize,
+    pub href: String,
+}
+
+/// Overdue disinfection, rooms waiting for terminal disinfection or its evaluation, supplies
+/// at or below their threshold, deliveries not yet handed over, plans never or not recently
+/// drilled. Only what is non-zero.
+pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebError> {
+    use yizhan_core::plans::{Readiness, readiness};
+    let db = &state.db;
+    let now = yizhan_store::db::now();
+    let today = yizhan_core::time::local_date(now);
+    let rooms = yizhan_store::rooms::list(db, station_id).await?;
+    let room_count = |st: RoomState| rooms.iter().filter(|r| r.state == st).count();
+    let at = |page: &str| format!("/stations/{station_id}/{page}");
+    let all = [
+        (
+            "todo.disinfection_overdue",
+            yizhan_store::disinfection::areas(db, station_id)
+                .await?
+                .iter()
+                .filter(|a| yizhan_core::disinfection::is_overdue(a.last_done, a.every_hours, now))
+                .count(),
+            at("disinfection"),
+        ),
+        (
+            "todo.awaiting_disinfection",
+            room_count(RoomState::AwaitingDisinfection),
+            at("disinfection"),
+        ),
+        ("todo.awaiting_evaluation", room_count(RoomState::Disinfected), at("disinfection")),
+        (
+            "todo.low_stock",
+            yizhan_store::supplies::items(db, station_id)
+                .await?
+                .iter()
+                .filter(|i| i.is_low())
+                .count(),
+            at("supplies"),
+        ),
+        (
+            "todo.deliveries",
+            yizhan_store::relatives::deliveries(db, station_id, 500)
+                .await?
+                .iter()
+                .filter(|d| {
+                    matches!(
+                        d.status,
+                        yizhan_core::relatives::DeliveryStatus::Received
+                            | yizhan_core::relatives::DeliveryStatus::Disinfected
+                    )
+                })
+                .count(),
+            at("relatives"),
+        ),
+        (
+            "todo.drills_due",
+            yizhan_store::plans::current(db, station_id)
+                .await?
+                .iter()
+                .filter(|p| !matches!(readiness(p.last_drill, today), Readiness::Ready { .. }))
+                .count(),
+            at("plans"),
+        ),
+    ];
+    Ok(all
+        .into_iter()
+        .filter(|(_, n, _)| *n > 0)
+        .map(|(key, count, href)| ToDo { key, count, href })
+        .collect())
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let s = visible(&state, &ctx, id, Permission::StationsRead).await?;
+    let can_edit = ctx.user()?.can(Permission::StationsWrite, s.target());
+    let to_do = if ctx.user()?.can(Permission::StaffRead, s.target()) {
+        to_do(&state, s.id).await?
+    } else {
+        Vec::new()
+    };
+    render::page(&ShowPage {
+        to_do,
+        kind: kind_label(&ctx.tr(), &s.kind),
+        updated: yizhan_core::time::local_display(s.updated_at),
+        layout: Layout::new(&state, &ctx, "stations.detail"),
+        can_edit,
+        s,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "stations/form.html")]
+struct FormPage {
+    layout: Layout,
+    action: String,
+    input: StationInput,
+    streets: Vec<Street>,
+    kinds: Vec<(&'static str, String)>,
+    error: Option<String>,
+    error_field: String,
+    active: bool,
+}
+
+impl FormPage {
+    fn selected_street(&self, id: &i64) -> bool {
+        self.input.street_id == id.to_string()
+    }
+    fn invalid(&self, field: &str) -> bool {
+        self.error_field == field
+    }
+}
+
+fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    title: &str,
+    action: String,
+    input: StationInput,
+    streets: Vec<Street>,
+    err: Option<&WebError>,
+) -> FormPage {
+    let tr = ctx.tr();
+    FormPage {
+        layout: Layout::new(state, ctx, title),
+        action,
+        active: input.active.as_deref().is_none_or(|a| a == "true" || a == "on"),
+        input,
+        streets,
+        kinds: StationKind::ALL.iter().map(|k| (k.as_str(), kind_label(&tr, k.as_str()))).collect(),
+        error: err.map(|e| e.message(&tr)),
+        error_field: err.and_then(|e| e.field()).unwrap_or("").to_owned(),
+    }
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let streets = writable_streets(&state, &ctx).await?;
+    if streets.is_empty() {
+        return Err(deny(&state, &ctx, "station new", WebError::Forbidden).await);
+    }
+    let input = StationInput { kind: "hotel".into(), ..Default::default() };
+    render::page(&form_page(&state, &ctx, "stations.new", "/stations".into(), input, streets, None))
+}
+
+/// The street a station is put in must be inside the user's scope.
+pub fn check_street_scope(ctx: &Ctx, street_id: i64) -> Result<(), WebError> {
+    if ctx.user()?.can(Permission::StationsWrite, Target::Street(street_id)) {
+        Ok(())
+    } else {
+        Err(WebError::Invalid {
+            field: "street_id".into(),
+            message_zh: "不在您的管辖范围内".into(),
+            message_en: "is outside your scope".into(),
+        })
+    }
+}
+
+/// Validates, checks scope, stores: creates when `id` is None, else updates. Shared with the API.
+pub async fn save(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    input: &StationInput,
+) -> Result<Station, WebError> {
+    let new = validate_station(input)?;
+    check_street_scope(ctx, new.street_id)?;
+    let actor = Actor::from(ctx.user()?);
+    Ok(match id {
+        None => stations::create(&state.db, &actor, &new).await?,
+        Some(id) => stations::update(&state.db, &actor, id, &new).await?,
+    })
+}
+
+/// Saves a submitted form; a user error re-renders the form with the message and what was typed.
+async fn submit(
+    state: AppState,
+    ctx: Ctx,
+    id: Option<i64>,
+    mut input: StationInput,
+) -> Result<Response, WebError> {
+    // An unticked checkbox sends nothing: on this form that means "inactive".
+    if input.active.is_none() {
+        input.active = Some("false".into());
+    }
+    match save(&state, &ctx, id, &input).await {
+        Ok(s) => Ok(Redirect::to(&format!("/stations/{}", s.id)).into_response()),
+        Err(e) if e.is_correctable() => {
+            let streets = writable_streets(&state, &ctx).await?;
+            let (title, action) = match id {
+                None => ("stations.new", "/stations".to_owned()),
+                Some(id) => ("stations.edit", format!("/stations/{id}")),
+            };
+            let page = form_page(&state, &ctx, title, action, input, streets, Some(&e));
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(input): FormBody<StationInput>,
+) -> Result<Response, WebError> {
+    submit(state, ctx, None, input).await
+}
+
+pub fn input_of(s: &Station) -> StationInput {
+    StationInput {
+        street_id: s.street_id.to_string(),
+        name: s.name.clone(),
+        address: s.address.clone(),
+        kind: s.kind.clone(),
+        capacity: s.capacity.to_string(),
+        contact_name: s.contact_name.clone(),
+        contact_phone: s.contact_phone.clone(),
+        active: Some(s.active.to_string()),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let s = visible(&state, &ctx, id, Permission::StationsWrite).await?;
+    let streets = writable_streets(&state, &ctx).await?;
+    render::page(&form_page(
+        &state,
+        &ctx,
+        "stations.edit",
+        format!("/stations/{id}"),
+        input_of(&s),
+        streets,
+        None,
+    ))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(input): FormBody<StationInput>,
+) -> Result<Response, WebError> {
+    visible(&state, &ctx, id, Permission::StationsWrite).await?;
+    submit(state, ctx, Some(id), input).await
+}

@@ -1,0 +1,231 @@
+//! Check-in, room change and check-out, from the guest's page and the API.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use yizhan_core::access::{Actor, Permission};
+use yizhan_core::release::{ReleaseFacts, check_release};
+use yizhan_core::stay::{
+    CheckInInput, CheckOutInput, Outcome, validate_check_in, validate_check_out,
+};
+use yizhan_store::guests::{self, Guest};
+use yizhan_store::stays::{self, CheckIn, Stay};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::kit::extract::{FormBody, Id};
+use crate::kit::today;
+use crate::policy::deny;
+use crate::state::AppState;
+use crate::station::guests::{show_page, visible_guest};
+
+/// A stay the user may act on with `perm`, or 404.
+pub async fn visible_stay(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    perm: Permission,
+) -> Result<Stay, WebError> {
+    let s = stays::get(&state.db, id).await?;
+    if !ctx.user()?.can(perm, s.target()) {
+        return Err(deny(state, ctx, &format!("stay {id}"), WebError::NotFound).await);
+    }
+    Ok(s)
+}
+
+pub async fn do_check_in(
+    state: &AppState,
+    ctx: &Ctx,
+    g: &Guest,
+    i: &CheckInInput,
+) -> Result<Stay, WebError> {
+    let (room_id, policy_id) = validate_check_in(i)?;
+    let stay = stays::check_in(
+        &state.db,
+        &Actor::from(ctx.user()?),
+        &CheckIn {
+            station_id: g.station_id,
+            guest_id: g.id,
+            room_id,
+            policy_id,
+            at: yizhan_store::db::now(),
+        },
+    )
+    .await
+    .map_err(|e| match WebError::from(e) {
+        // The database's unique indexes speak in columns; say it the way a clerk would.
+        WebError::Conflict { field } if field == "guest_id" => {
+            WebError::Taken { field: "guest_id".into(), key: "error.guest_in_stay" }
+        }
+        WebError::Conflict { field } if field == "room_id" => {
+            WebError::Taken { field: "room_id".into(), key: "error.room_full" }
+        }
+        WebError::Rule { key: "error.room_full", .. } => {
+            WebError::Taken { field: "room_id".into(), key: "error.room_full" }
+        }
+        // Another station's room id looks like no room at all.
+        WebError::NotFound => {
+            WebError::Rule { field: Some("room_id".into()), key: "error.room_not_ready" }
+        }
+        other => other,
+    })?;
+    Ok(stay)
+}
+
+pub async fn check_in(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(i): FormBody<CheckInInput>,
+) -> Result<Response, WebError> {
+    let g = visible_guest(&state, &ctx, id, Permission::GuestsWrite).await?;
+    match do_check_in(&state, &ctx, &g, &i).await {
+        Ok(_) => Ok(Redirect::to(&format!("/guests/{id}")).into_response()),
+        Err(e) if e.is_correctable() => show_page(&state, &ctx, g, false, Some(&e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct MoveInput {
+    #[serde(default)]
+    pub room_id: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub async fn do_move(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &Stay,
+    i: &MoveInput,
+) -> Result<Stay, WebError> {
+    use yizhan_core::error::OnField;
+    let room_id = yizhan_core::station::parse_id(&i.room_id).on("room_id")?;
+    let reason = yizhan_core::validate::required_text(&i.reason, 200).on("reason")?;
+    let room = yizhan_store::rooms::get(&state.db, room_id).await.map_err(|_| WebError::Rule {
+        field: Some("room_id".into()),
+        key: "error.room_not_ready",
+    })?;
+    if room.station_id != s.station_id {
+        return Err(WebError::Rule { field: Some("room_id".into()), key: "error.room_not_ready" });
+    }
+    stays::change_room(&state.db, &Actor::from(ctx.user()?), s.id, room_id, Some(&reason))
+        .await
+        .map_err(|e| match WebError::from(e) {
+            WebError::Conflict { .. } | WebError::Rule { key: "error.room_full", .. } => {
+                WebError::Taken { field: "room_id".into(), key: "error.room_full" }
+            }
+
+            other => other,
+        })
+}
+
+pub async fn move_room(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(i): FormBody<MoveInput>,
+) -> Result<Response, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsWrite).await?;
+    match do_move(&state, &ctx, &s, &i).await {
+        Ok(_) => Ok(Redirect::to(&format!("/guests/{}", s.guest_id)).into_response()),
+        Err(e) if e.is_correctable() => {
+            let g = guests::get(&state.db, s.guest_id).await?;
+            show_page(&state, &ctx, g, false, Some(&e)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The facts a release is judged on, read from the stay's test calendar.
+pub async fn release_facts(state: &AppState, s: &Stay) -> Result<ReleaseFacts, WebError> {
+    let tests = stays::tests(&state.db, s.id).await?;
+    let count = |r: &str| tests.iter().filter(|t| t.result.as_deref() == Some(r)).count() as i64;
+    Ok(ReleaseFacts {
+        today: today(),
+        planned_release: s.planned_release,
+        scheduled_tests: tests.len() as i64,
+        negative_tests: count("negative"),
+        pending_or_missing_tests: tests
+            .iter()
+            .filter(|t| t.result.is_none() || t.result.as_deref() == Some("invalid"))
+            .count() as i64,
+        positive_tests: count("positive"),
+        open_alerts: yizhan_store::health::alerts_of_stay(&state.db, s.id)
+            .await?
+            .iter()
+            .filter(|a| a.closed_at.is_none())
+            .count() as i64,
+    })
+}
+
+/// Ends a stay. A release is allowed only when the period is complete and every test negative;
+/// otherwise every blocker is listed at once.
+pub async fn do_check_out(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &Stay,
+    i: &CheckOutInput,
+) -> Result<Stay, WebError> {
+    // Staff end stays; a medical user or the lead approves releases. Anyone else: no.
+    let p = ctx.user()?;
+    let (may_end, may_release) =
+        (p.can(Permission::GuestsWrite, s.target()), p.can(Permission::ReleaseApprove, s.target()));
+    if !may_end && !may_release {
+        return Err(
+            deny(state, ctx, &format!("stay {} check-out", s.id), WebError::Forbidden).await
+        );
+    }
+    let (outcome, reason) = validate_check_out(i)?;
+    if outcome == Outcome::Released && !may_release {
+        return Err(WebError::Rule {
+            field: Some("outcome".into()),
+            key: "error.release_needs_medical",
+        });
+    }
+    if outcome != Outcome::Released && !may_end {
+        return Err(WebError::Rule {
+            field: Some("outcome".into()),
+            key: "error.medical_releases_only",
+        });
+    }
+    if outcome == Outcome::Released
+        && let Err(blockers) = check_release(&release_facts(state, s).await?)
+    {
+        // Both languages: the error is rendered later in the user's.
+        let zh = crate::i18n::Tr::new(crate::i18n::Lang::Zh);
+        let en = crate::i18n::Tr::new(crate::i18n::Lang::En);
+        let list = |t: &crate::i18n::Tr| {
+            blockers
+                .iter()
+                .map(|b| t.f(b.key(), &[("count", &b.count().unwrap_or(0).to_string())]))
+                .collect::<Vec<_>>()
+                .join(if t.is_zh() { "；" } else { "; " })
+        };
+        return Err(WebError::Invalid {
+            field: "outcome".into(),
+            message_zh: list(&zh),
+            message_en: list(&en),
+        });
+    }
+    Ok(stays::check_out(&state.db, &Actor::from(ctx.user()?), s.id, outcome, reason.as_deref())
+        .await?)
+}
+
+pub async fn check_out(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(i): FormBody<CheckOutInput>,
+) -> Result<Response, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
+    match do_check_out(&state, &ctx, &s, &i).await {
+        Ok(_) => Ok(Redirect::to(&format!("/guests/{}", s.guest_id)).into_response()),
+        Err(e) if e.is_correctable() => {
+            let g = guests::get(&state.db, s.guest_id).await?;
+            show_page(&state, &ctx, g, false, Some(&e)).await
+        }
+        Err(e) => Err(e),
+    }
+}

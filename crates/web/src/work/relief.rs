@@ -1,0 +1,210 @@
+//! Relief applications (惠企政策): rent reduction (减免租金) and other measures, applied for by
+//! an enterprise, approved or rejected (with a reason) by the command; totals and .xlsx.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use yizhan_core::access::{Actor, Permission};
+use yizhan_core::relief::{
+    Landlord, ReliefInput, ReliefKind, ReliefStatus, validate_decision, validate_relief,
+};
+use yizhan_store::enterprises::Enterprise;
+use yizhan_store::relief::{self, Application};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::kit::export::{self, Cell};
+use crate::kit::extract::{FormBody, Id};
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::kit::{label_of, options};
+use crate::state::AppState;
+
+pub struct Row {
+    pub a: Application,
+    pub kind: String,
+    pub landlord: String,
+    pub status: String,
+}
+
+fn row(tr: &Tr, a: Application) -> Row {
+    Row {
+        kind: label_of(tr, &a.kind, ReliefKind::parse, ReliefKind::label_key),
+        landlord: a
+            .landlord
+            .as_deref()
+            .map(|l| label_of(tr, l, Landlord::parse, Landlord::label_key))
+            .unwrap_or_default(),
+        status: label_of(tr, &a.status, ReliefStatus::parse, ReliefStatus::label_key),
+        a,
+    }
+}
+
+async fn rows(state: &AppState, ctx: &Ctx) -> Result<Vec<Row>, WebError> {
+    let p = ctx.user()?;
+    let tr = ctx.tr();
+    Ok(relief::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|a| p.can(Permission::EnterprisesRead, a.target()))
+        .map(|a| row(&tr, a))
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "relief/list.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    approved_total: i64,
+    can_decide: bool,
+    enterprises: Vec<Enterprise>,
+    kinds: Vec<(&'static str, String)>,
+    landlords: Vec<(&'static str, String)>,
+    f: ReliefInput,
+    error: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    f: ReliefInput,
+    e: Option<&WebError>,
+) -> Result<ListPage, WebError> {
+    let tr = ctx.tr();
+    let p = ctx.user()?;
+    let rows = rows(state, ctx).await?;
+    Ok(ListPage {
+        layout: Layout::new(state, ctx, "relief.title"),
+        can_decide: p.has(Permission::ReliefDecide),
+        approved_total: rows.iter().filter(|r| r.a.status == "approved").map(|r| r.a.amount).sum(),
+        rows,
+        enterprises: yizhan_store::enterprises::list(&state.db)
+            .await?
+            .into_iter()
+            .filter(|e| p.can(Permission::EnterprisesWrite, e.target()))
+            .collect(),
+        kinds: options(&tr, ReliefKind::ALL, ReliefKind::as_str, ReliefKind::label_key),
+        landlords: options(&tr, Landlord::ALL, Landlord::as_str, Landlord::label_key),
+        f,
+        error: e.map(|e| e.message(&tr)),
+    })
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let f =
+        ReliefInput { kind: "rent".into(), landlord: "state_owned".into(), ..Default::default() };
+    render::page(&list_page(&state, &ctx, f, None).await?)
+}
+
+pub async fn apply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(f): FormBody<ReliefInput>,
+) -> Result<Response, WebError> {
+    let result = async {
+        let r = validate_relief(&f)?;
+        let e = yizhan_store::enterprises::get(&state.db, r.enterprise_id).await.map_err(|_| {
+            WebError::Rule {
+                field: Some("enterprise_id".into()),
+                key: "error.enterprise_out_of_scope",
+            }
+        })?;
+        if !ctx.user()?.can(Permission::EnterprisesWrite, e.target()) {
+            return Err(WebError::Rule {
+                field: Some("enterprise_id".into()),
+                key: "error.enterprise_out_of_scope",
+            });
+        }
+        Ok(relief::apply(&state.db, &Actor::from(ctx.user()?), &r).await?)
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/relief").into_response()),
+        Err(e) if e.is_correctable() => {
+            let page = list_page(&state, &ctx, f, Some(&e)).await?;
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /relief/{id}/decide`: approve, or reject with a reason; once.
+pub async fn decide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<DecisionForm>,
+) -> Result<Response, WebError> {
+    let a = relief::get(&state.db, id).await?;
+    crate::policy::require(
+        &state,
+        &ctx,
+        Permission::ReliefDecide,
+        a.target(),
+        format!("relief {id}"),
+    )
+    .await?;
+    let result = async {
+        let (status, note) = validate_decision(&f.decision, &f.note)?;
+        relief::decide(&state.db, &Actor::from(ctx.user()?), id, status, note.as_deref()).await?;
+        Ok::<_, WebError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/relief").into_response()),
+        Err(e) if e.is_correctable() => {
+            let page = list_page(&state, &ctx, ReliefInput::default(), Some(&e)).await?;
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let tr = ctx.tr();
+    let data: Vec<Vec<Cell>> = rows(&state, &ctx)
+        .await?
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::from(r.a.enterprise.clone()),
+                Cell::from(r.kind),
+                Cell::from(r.a.property.clone().or(r.a.measure.clone()).unwrap_or_default()),
+                Cell::from(r.landlord),
+                Cell::from(r.a.months.unwrap_or_default()),
+                Cell::from(r.a.monthly_rent.unwrap_or_default()),
+                Cell::from(r.a.amount),
+                Cell::from(r.status),
+                Cell::from(r.a.decision_note.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    export::station_list(
+        &tr,
+        tr.t("rectification.district"),
+        "relief.title",
+        &[
+            "field.enterprise_id",
+            "relief.kind",
+            "relief.subject",
+            "relief.landlord",
+            "relief.months",
+            "relief.monthly_rent",
+            "relief.amount",
+            "field.status",
+            "relief.note",
+        ],
+        &data,
+    )
+}

@@ -1,0 +1,429 @@
+//! Returning workers (返岗人员): the register in the reader's scope, paged and filtered in SQL,
+//! ID numbers and phones masked, the health declaration shown only as declared or not; one
+//! person registered by hand and moved along; .xlsx.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use yizhan_core::access::{Actor, Permission, Principal, Scope, Target, role_allows};
+use yizhan_core::error::OnField;
+use yizhan_core::mask::{mask_id_number, mask_phone};
+use yizhan_core::returning_worker::{Transport, WorkerInput, WorkerStatus, validate_worker};
+use yizhan_store::enterprises::Enterprise;
+use yizhan_store::returning_workers::{self, Filter, Within, Worker};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::kit::export::{self, Cell};
+use crate::kit::extract::{FormBody, Id, Query};
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::kit::today;
+use crate::kit::{label_of, options};
+use crate::state::AppState;
+
+const PAGE: i64 = 100;
+/// A hundred million workers; past it `?page=` is refused rather than overflowing the offset.
+const MAX_PAGE: i64 = 1_000_000;
+
+/// The widest register this person reads: the district, a street, or one enterprise.
+fn within(p: &Principal) -> Option<Within> {
+    if p.can(Permission::EnterprisesRead, Target::District) {
+        return Some(Within::District);
+    }
+    p.grants.iter().filter(|g| role_allows(g.role, Permission::EnterprisesRead)).find_map(|g| {
+        match g.scope {
+            Scope::Street(id) => Some(Within::Street(id)),
+            Scope::Enterprise(id) => Some(Within::Enterprise(id)),
+            _ => None,
+        }
+    })
+}
+
+async fn visible(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    perm: Permission,
+) -> Result<Worker, WebError> {
+    let w = returning_workers::get(&state.db, id).await?;
+    crate::policy::require(state, ctx, perm, w.target(), format!("worker {id}")).await?;
+    Ok(w)
+}
+
+/// A worker as listed: masked, labels translated.
+#[derive(Serialize)]
+pub struct View {
+    pub id: i64,
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub province: String,
+    pub city: String,
+    pub enterprise: String,
+    pub transport: String,
+    pub arrival_date: Option<chrono::NaiveDate>,
+    pub status: String,
+    pub status_code: String,
+    pub health_declared: bool,
+}
+
+fn view(tr: &Tr, w: Worker) -> View {
+    View {
+        id: w.id,
+        id_number: mask_id_number(&w.id_number),
+        phone: mask_phone(&w.phone),
+        transport: label_of(tr, &w.transport, Transport::parse, Transport::label_key),
+        status: label_of(tr, &w.status, WorkerStatus::parse, WorkerStatus::label_key),
+        status_code: w.status,
+        health_declared: w.health.is_some(),
+        name: w.name,
+        province: w.province,
+        city: w.city,
+        enterprise: w.enterprise,
+        arrival_date: w.arrival_date,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    province: String,
+    #[serde(default)]
+    page: String,
+}
+
+impl ListQuery {
+    fn filter(&self) -> Filter {
+        Filter {
+            status: (!self.status.is_empty()).then(|| self.status.clone()),
+            province: (!self.province.is_empty()).then(|| self.province.clone()),
+        }
+    }
+    /// The page asked for, 1 when none. Bounded so that its offset fits (an unbounded one
+    /// overflowed: `?page=9223372036854775807` panicked the handler; found by API fuzzing).
+    fn page(&self) -> Result<i64, WebError> {
+        if self.page.trim().is_empty() {
+            return Ok(1);
+        }
+        Ok(yizhan_core::validate::parse_int(&self.page, 1, MAX_PAGE, "2").on("page")?)
+    }
+}
+
+fn scope_of(ctx: &Ctx) -> Result<Within, WebError> {
+    within(ctx.user()?).ok_or(WebError::Forbidden)
+}
+
+#[derive(Template)]
+#[template(path = "workers/list.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<View>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    statuses: Vec<(&'static str, String)>,
+    q: ListQuery,
+    query: String,
+    can_write: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let tr = ctx.tr();
+    let within = scope_of(&ctx)?;
+    let f = q.filter();
+    let total = returning_workers::count(&state.db, within, &f).await?;
+    let page = q.page()?;
+    let rows = returning_workers::list(&state.db, within, &f, PAGE, (page - 1) * PAGE)
+        .await?
+        .into_iter()
+        .map(|w| view(&tr, w))
+        .collect();
+    render::page(&ListPage {
+        layout: Layout::new(&state, &ctx, "worker.title"),
+        rows,
+        total,
+        page,
+        pages: (total + PAGE - 1) / PAGE,
+        statuses: options(&tr, WorkerStatus::ALL, WorkerStatus::as_str, WorkerStatus::label_key),
+        query: serde_urlencoded::to_string([("status", &q.status), ("province", &q.province)])
+            .unwrap_or_default(),
+        can_write: ctx.user()?.has(Permission::EnterprisesWrite),
+        q,
+    })
+}
+
+/// `GET /workers/export.xlsx`: the list as filtered, streamed page by page (a district's register
+/// runs to a million rows).
+pub async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    const PAGE: i64 = 1000;
+    let tr = ctx.tr();
+    let within = scope_of(&ctx)?;
+    let f = q.filter();
+    let yes = tr.t("worker.declared").to_owned();
+    let headers: Vec<&str> = [
+        "worker.name",
+        "field.id_number",
+        "field.phone",
+        "field.province",
+        "field.city",
+        "field.enterprise_id",
+        "field.transport",
+        "field.arrival_date",
+        "field.status",
+        "field.health",
+    ]
+    .iter()
+    .map(|k| tr.t(k))
+    .collect();
+    let title = tr.t("worker.title");
+    let mut sheet = export::StreamedSheet::start(title, &headers);
+    let mut after = 0;
+    loop {
+        let page = returning_workers::list_after(&state.db, within, &f, after, PAGE).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = last.id;
+        let full = page.len() as i64 == PAGE;
+        let rows = page
+            .into_iter()
+            .map(|w| {
+                let v = view(&tr, w);
+                vec![
+                    Cell::from(v.name),
+                    Cell::from(v.id_number),
+                    Cell::from(v.phone),
+                    Cell::from(v.province),
+                    Cell::from(v.city),
+                    Cell::from(v.enterprise),
+                    Cell::from(v.transport),
+                    Cell::from(v.arrival_date.map(|d| d.to_string()).unwrap_or_default()),
+                    Cell::from(v.status),
+                    Cell::from(if v.health_declared { yes.clone() } else { String::new() }),
+                ]
+            })
+            .collect();
+        sheet.write(rows).await?;
+        if !full {
+            break;
+        }
+    }
+    sheet.finish(&format!("{}-{title}", tr.t("rectification.district"))).await
+}
+
+async fn writable_enterprises(state: &AppState, ctx: &Ctx) -> Result<Vec<Enterprise>, WebError> {
+    let p = ctx.user()?;
+    Ok(yizhan_store::enterprises::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|e| p.can(Permission::EnterprisesWrite, e.target()))
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "workers/form.html")]
+struct FormPage {
+    layout: Layout,
+    f: WorkerInput,
+    enterprises: Vec<Enterprise>,
+    transports: Vec<(&'static str, String)>,
+    statuses: Vec<(&'static str, String)>,
+    provinces: &'static [&'static str],
+    error: Option<String>,
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    f: WorkerInput,
+    e: Option<&WebError>,
+) -> Result<FormPage, WebError> {
+    let tr = ctx.tr();
+    Ok(FormPage {
+        layout: Layout::new(state, ctx, "worker.title"),
+        f,
+        enterprises: writable_enterprises(state, ctx).await?,
+        transports: options(&tr, Transport::ALL, Transport::as_str, Transport::label_key),
+        statuses: options(&tr, WorkerStatus::ALL, WorkerStatus::as_str, WorkerStatus::label_key),
+        provinces: &yizhan_core::returning_worker::PROVINCES,
+        error: e.map(|e| e.message(&tr)),
+    })
+}
+
+pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let f = WorkerInput {
+        transport: "train".into(),
+        status: "registered".into(),
+        ..Default::default()
+    };
+    render::page(&form_page(&state, &ctx, f, None).await?)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(f): FormBody<WorkerInput>,
+) -> Result<Response, WebError> {
+    let result = async {
+        let w = validate_worker(&f, today()).map_err(WebError::of_person)?;
+        let employer =
+            yizhan_store::enterprises::get(&state.db, w.enterprise_id).await.map_err(|_| {
+                WebError::Rule {
+                    field: Some("enterprise_id".into()),
+                    key: "error.enterprise_out_of_scope",
+                }
+            })?;
+        if !ctx.user()?.can(Permission::EnterprisesWrite, employer.target()) {
+            return Err(WebError::Rule {
+                field: Some("enterprise_id".into()),
+                key: "error.enterprise_out_of_scope",
+            });
+        }
+        Ok(returning_workers::create(&state.db, &Actor::from(ctx.user()?), &w).await?)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/workers/{id}")).into_response()),
+        Err(e) if e.is_correctable() => {
+            let page = form_page(&state, &ctx, f, Some(&e)).await?;
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "workers/show.html")]
+struct ShowPage {
+    layout: Layout,
+    v: View,
+    can_write: bool,
+    statuses: Vec<(&'static str, String)>,
+    error: Option<String>,
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    w: Worker,
+    e: Option<&WebError>,
+) -> Result<ShowPage, WebError> {
+    let tr = ctx.tr();
+    Ok(ShowPage {
+        layout: Layout::new(state, ctx, "worker.title"),
+        can_write: ctx.user()?.can(Permission::EnterprisesWrite, w.target()),
+        statuses: options(&tr, WorkerStatus::ALL, WorkerStatus::as_str, WorkerStatus::label_key),
+        error: e.map(|e| e.message(&tr)),
+        v: view(&tr, w),
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let w = visible(&state, &ctx, id, Permission::EnterprisesRead).await?;
+    render::page(&show_page(&state, &ctx, w, None).await?)
+}
+
+#[derive(Deserialize, Default)]
+pub struct StatusForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    arrival_date: String,
+}
+
+/// `POST /workers/{id}/status`: booked, arrived (with the day), at work.
+pub async fn set_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<StatusForm>,
+) -> Result<Response, WebError> {
+    let w = visible(&state, &ctx, id, Permission::EnterprisesWrite).await?;
+    let result = async {
+        let status = yizhan_core::validate::parse_choice(&f.status, WorkerStatus::parse, "arrived")
+            .on("status")?;
+        let arrival =
+            yizhan_core::validate::parse_optional_date(&f.arrival_date).on("arrival_date")?;
+        let arrived = matches!(status, WorkerStatus::Arrived | WorkerStatus::AtWork);
+        if arrived && arrival.or(w.arrival_date).is_none() {
+            return Err(WebError::Rule {
+                field: Some("arrival_date".into()),
+                key: yizhan_core::returning_worker::KEY_ARRIVAL_NEEDED,
+            });
+        }
+        if arrived && arrival.is_some_and(|d| d > today()) {
+            return Err(WebError::Rule {
+                field: Some("arrival_date".into()),
+                key: yizhan_core::returning_worker::KEY_ARRIVAL_FUTURE,
+            });
+        }
+        returning_workers::set_status(&state.db, &Actor::from(ctx.user()?), id, status, arrival)
+            .await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/workers/{id}")).into_response()),
+        Err(e) if e.is_correctable() => {
+            let page = show_page(&state, &ctx, w, Some(&e)).await?;
+            Ok((e.status(), render::page(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Serialize)]
+pub struct ApiPage {
+    pub total: i64,
+    pub page: i64,
+    pub workers: Vec<View>,
+}
+
+/// `GET /api/v1/workers?status=&province=&page=`: 100 a page, masked.
+pub async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<ApiPage>, WebError> {
+    let tr = ctx.tr();
+    let within = scope_of(&ctx)?;
+    let f = q.filter();
+    let page = q.page()?;
+    Ok(Json(ApiPage {
+        total: returning_workers::count(&state.db, within, &f).await?,
+        page,
+        workers: returning_workers::list(&state.db, within, &f, PAGE, (page - 1) * PAGE)
+            .await?
+            .into_iter()
+            .map(|w| view(&tr, w))
+            .collect(),
+    }))
+}
+
+/// `GET /api/v1/workers/{id}` (masked).
+pub async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<View>, WebError> {
+    let w = visible(&state, &ctx, id, Permission::EnterprisesRead).await?;
+    Ok(Json(view(&ctx.tr(), w)))
+}

@@ -1,0 +1,9 @@
+//! Accounts, sign-in, the role × route authorization matrix and the locale files.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod accounts;
+mod authz;
+mod locales;
+mod sign_in;

@@ -1,0 +1,11 @@
+//! Browser tests in headless Chromium against the real server on a real port, by area.
+
+#[path = "../browser_support/mod.rs"]
+mod browser_support;
+#[path = "../common/mod.rs"]
+mod common;
+
+mod command;
+mod station;
+mod support;
+mod work;

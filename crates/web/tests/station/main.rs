@@ -1,0 +1,11 @@
+//! A station's work through the real router, on SQLite and PostgreSQL: rooms, guests and stays,
+//! health, tests and attention, the wall boards, exports and dated input.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod board;
+mod dates;
+mod exports;
+mod health;
+mod operations;

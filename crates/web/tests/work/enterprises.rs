@@ -1,0 +1,563 @@
+//! Enterprises on SQLite and PostgreSQL: the USCC and the resumption dates validated, a code
+//! registered once, and isolation — an enterprise's own account sees and changes only itself,
+//! a street only its own; phones masked; the prevention plan filed and downloaded; resumption
+//! applied for by the enterprise and reviewed by the command of its street or the district.
+
+use crate::common;
+
+use axum::http::{Method, StatusCode};
+use common::{App, district};
+use yizhan_core::access::{Role, Scope};
+use yizhan_store::both_backends;
+use yizhan_store::testing::TestDb;
+
+/// A valid unified social credit code from 17 characters.
+fn uscc(body17: &str) -> String {
+    yizhan_core::validate::with_check_char(body17).unwrap()
+}
+
+fn form(code: &str, name: &str, street: i64) -> Vec<(&'static str, String)> {
+    vec![
+        ("uscc", code.to_owned()),
+        ("name", name.to_owned()),
+        ("street_id", street.to_string()),
+        ("industry", "manufacturing".into()),
+        ("above_scale", "on".into()),
+        ("headcount", "860".into()),
+        ("contact_name", "王经理".into()),
+        ("contact_phone", "13800138000".into()),
+        ("resumption", "applied".into()),
+        ("applied_on", "2020-02-10".into()),
+    ]
+}
+
+both_backends!(enterprises_are_validated_and_kept_apart, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (street_a, street_b, _, _) = district(app.db()).await;
+    let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
+    let mut c = app.session_for(cmd).await;
+    let send = async |c: &mut common::Client, path: &str, f: Vec<(&'static str, String)>| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        app.form(c, path, &f).await
+    };
+    let code_a = "91350100M000100Y43".to_owned();
+    let code_b = uscc("91440307MA5F00000");
+    let mut bad = form(&code_a, "甲电子", street_a);
+    bad[0].1 = "91350100M000100Y44".into();
+    let r = send(&mut c, "/enterprises", bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("统一社会信用代码"), "{}", r.body);
+    let mut bad = form(&code_a, "甲电子", street_a);
+    bad[8].1 = "resumed".into();
+    let r = send(&mut c, "/enterprises", bad).await;
+    assert!(r.body.contains("该状态需要填写这一步的日期"), "{}", r.body);
+    let r = send(&mut c, "/enterprises", form(&code_a, "深圳市甲电子有限公司", street_a)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ent_a: i64 = r.location().trim_start_matches("/enterprises/").parse().unwrap();
+    let r = send(&mut c, "/enterprises", form(&code_a.to_lowercase(), "重复", street_a)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "the same code twice: {}", r.body);
+    let r = send(&mut c, "/enterprises", form(&code_b, "深圳市乙物流有限公司", street_b)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ent_b: i64 = r.location().trim_start_matches("/enterprises/").parse().unwrap();
+
+    // The enterprise's own account: itself only, by list, id, API and export.
+    let own = app.user("jia", Role::Enterprise, Scope::Enterprise(ent_a), false).await;
+    let mut e = app.session_for(own).await;
+    let list = app.get(&mut e, "/enterprises").await;
+    assert!(
+        list.body.contains("深圳市甲电子有限公司") && !list.body.contains("乙物流"),
+        "{}",
+        list.body
+    );
+    assert_eq!(
+        app.get(&mut e, &format!("/enterprises/{ent_b}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&mut e, &format!("/api/v1/enterprises/{ent_b}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let api = app.get(&mut e, "/api/v1/enterprises").await.json();
+    assert_eq!(api.as_array().unwrap().len(), 1);
+    assert_eq!(api[0]["contact_phone"], "138****8000", "phones are masked");
+    let rows =
+        common::xlsx_rows(&app.get(&mut e, "/enterprises/export.xlsx").await.bytes, "复工复产企业");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][7], "138****8000");
+    // It cannot set its own resumption in the edit form (that is applied for and reviewed:
+    // `resumption_is_applied_for_and_reviewed`); the command may correct it there.
+    let mut resumed = form(&code_a, "深圳市甲电子有限公司", street_a);
+    resumed[8].1 = "resumed".into();
+    resumed.push(("approved_on", "2020-02-12".into()));
+    resumed.push(("resumed_on", "2020-02-17".into()));
+    let r = send(&mut e, &format!("/enterprises/{ent_a}"), resumed.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = send(&mut c, &format!("/enterprises/{ent_a}"), resumed.clone()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        app.get(&mut e, &format!("/api/v1/enterprises/{ent_a}")).await.json()["resumption"],
+        "resumed"
+    );
+    // It cannot touch another enterprise, nor register a new one.
+    assert_eq!(
+        send(&mut e, &format!("/enterprises/{ent_b}"), form(&code_b, "乙", street_b)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(&mut e, "/enterprises", form(&uscc("91440307MA5F00001"), "丙", street_a)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.get(&mut e, "/enterprises/new").await.status, StatusCode::FORBIDDEN);
+
+    // A street sees its own enterprises only and cannot move one out of its street.
+    let sc = app.user("jiedao", Role::Commander, Scope::Street(street_b), false).await;
+    let mut s = app.session_for(sc).await;
+    assert_eq!(
+        app.get(&mut s, &format!("/enterprises/{ent_a}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get(&mut s, &format!("/enterprises/{ent_b}")).await.status, StatusCode::OK);
+    let r = send(
+        &mut s,
+        &format!("/enterprises/{ent_b}"),
+        form(&code_b, "深圳市乙物流有限公司", street_a),
+    )
+    .await;
+    assert!(r.body.contains("不在您的管辖范围内"), "{}", r.body);
+
+    // The prevention plan: filed by the enterprise, downloaded as filed, never rendered.
+    let pdf = b"%PDF-1.4\n% plan\n%%EOF\n".to_vec();
+    let r =
+        app.upload(&mut e, &format!("/enterprises/{ent_a}/plan"), &[], "防控方案.pdf", &pdf).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app
+        .upload(
+            &mut e,
+            &format!("/enterprises/{ent_a}/plan"),
+            &[],
+            "x.pdf",
+            b"<script>alert(1)</script>",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let dl = app.get(&mut c, &format!("/enterprises/{ent_a}/plan")).await;
+    assert_eq!(dl.bytes, pdf);
+    assert!(dl.header("content-disposition").starts_with("attachment"));
+    assert!(app.get(&mut c, &format!("/enterprises/{ent_a}")).await.body.contains("防控方案.pdf"));
+    // A PDF named like a page is kept and offered under the extension of what it is.
+    let r =
+        app.upload(&mut e, &format!("/enterprises/{ent_a}/plan"), &[], "防控方案.html", &pdf).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let dl = app.get(&mut c, &format!("/enterprises/{ent_a}/plan")).await;
+    let disposition = dl.header("content-disposition");
+    assert!(disposition.ends_with(".pdf"), "{disposition}");
+    assert!(!disposition.contains(".html"), "{disposition}");
+    assert_eq!(dl.header("content-type"), "application/pdf");
+    // Filters: above scale, resumption, street.
+    let f = app
+        .get(&mut c, &format!("/api/v1/enterprises?resumption=resumed&street={street_a}"))
+        .await
+        .json();
+    assert_eq!(f.as_array().unwrap().len(), 1);
+    let f = app.get(&mut c, "/api/v1/enterprises?resumption=not_started").await.json();
+    assert_eq!(f.as_array().unwrap().len(), 0);
+});
+
+both_backends!(resumption_rates_by_street_and_industry, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (street_a, street_b, _, _) = district(app.db()).await;
+    let sys = yizhan_core::access::Actor::system();
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    let ago = |d: i64| (today - chrono::Duration::days(d)).to_string();
+    // Street A: two above-scale manufacturers (one resumed 10 days ago), one small logistics
+    // firm resumed 3 days ago; street B: one above-scale manufacturer not resumed.
+    for (n, street, industry, above, resumed) in [
+        (0, street_a, "manufacturing", "on", Some(10)),
+        (1, street_a, "manufacturing", "on", None),
+        (2, street_a, "logistics", "", Some(3)),
+        (3, street_b, "manufacturing", "on", None),
+    ] {
+        let mut i = yizhan_core::enterprise::EnterpriseInput {
+            uscc: uscc(&format!("9144030700000000{n}")),
+            name: format!("企业{n}"),
+            street_id: street.to_string(),
+            industry: industry.into(),
+            above_scale: above.into(),
+            headcount: "50".into(),
+            contact_name: "王".into(),
+            contact_phone: "13800138000".into(),
+            resumption: "not_started".into(),
+            ..Default::default()
+        };
+        if let Some(d) = resumed {
+            i.resumption = "resumed".into();
+            i.applied_on = ago(d + 5);
+            i.approved_on = ago(d + 2);
+            i.resumed_on = ago(d);
+        }
+        let e = yizhan_core::enterprise::validate_enterprise(&i, today).unwrap();
+        yizhan_store::enterprises::create(app.db(), &sys, &e).await.unwrap();
+    }
+    let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
+    let mut c = app.session_for(cmd).await;
+    let page = app.get(&mut c, "/resumption").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let b = &page.body;
+    assert!(b.contains("data-testid=\"resumption-rate\">50.0%</b>"), "{b}");
+    assert!(b.contains("data-testid=\"resumption-above-rate\">33.3%</b>"), "{b}");
+    assert!(b.contains("id=\"resumption-chart\">{\"days\""), "{b}");
+    let rows =
+        common::xlsx_rows(&app.get(&mut c, "/resumption/export.xlsx").await.bytes, "复工复产统计");
+    let find = |name: &str| rows.iter().find(|r| r[1] == name).unwrap().clone();
+    assert_eq!(find("吉华街道")[2..], ["3", "2", "66.7%", "2", "1", "50.0%"]);
+    assert_eq!(find("平湖街道")[2..], ["1", "0", "0.0%", "1", "0", "0.0%"]);
+    assert_eq!(find("制造业")[2..5], ["3", "1", "33.3%"]);
+    assert_eq!(find("交通运输物流")[2..5], ["1", "1", "100.0%"]);
+    assert_eq!(find("全区合计")[2..5], ["4", "2", "50.0%"]);
+    // A street's commander sees the street; an enterprise does not see the statistics.
+    let sc = app.user("jiedao", Role::Commander, Scope::Street(street_b), false).await;
+    let mut s = app.session_for(sc).await;
+    assert!(
+        app.get(&mut s, "/resumption")
+            .await
+            .body
+            .contains("data-testid=\"resumption-total\">1</b>")
+    );
+    let own = app.user("qiye", Role::Enterprise, Scope::Enterprise(1), false).await;
+    let mut e = app.session_for(own).await;
+    assert_eq!(app.get(&mut e, "/resumption").await.status, StatusCode::FORBIDDEN);
+});
+
+/// The audit actions recorded about an enterprise, oldest first.
+async fn audit_actions(app: &App, id: i64) -> Vec<String> {
+    let mut rows: Vec<String> = yizhan_store::audit::recent(app.db(), 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.object_type == "enterprise" && r.object_id == Some(id.to_string()))
+        .map(|r| r.action)
+        .collect();
+    rows.reverse();
+    rows
+}
+
+both_backends!(resumption_is_applied_for_and_reviewed, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (street_a, street_b, _, _) = district(app.db()).await;
+    let code = "91350100M000100Y43";
+    let ent = common::enterprise(app.db(), code, "深圳市甲电子有限公司", street_a).await;
+    let today = yizhan_core::time::local_date(yizhan_store::db::now()).to_string();
+    let jia = app.user("jia", Role::Enterprise, Scope::Enterprise(ent), false).await;
+    let street = app.user("jihua", Role::Commander, Scope::Street(street_a), false).await;
+    let other_street = app.user("pinghu", Role::Commander, Scope::Street(street_b), false).await;
+    let district_cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
+    let viewer = app.user("guancha", Role::Viewer, Scope::District, false).await;
+    let mut e = app.session_for(jia).await;
+    let mut s = app.session_for(street).await;
+    let mut d = app.session_for(district_cmd).await;
+    let page = format!("/enterprises/{ent}");
+    let api = format!("/api/v1/enterprises/{ent}");
+    let status = async |c: &mut common::Client| app.get(c, &api).await.json();
+
+    // The enterprise cannot approve itself: not in the edit form (page or JSON), not by
+    // the review route. Each attempt is refused naming the field, and nothing is saved.
+    let mut edit = form(code, "深圳市甲电子有限公司", street_a);
+    edit[8].1 = "approved".into();
+    edit.push(("approved_on", today.clone()));
+    let f: Vec<(&str, &str)> = edit.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.form(&mut e, &page, &f).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("企业不能在此修改复工状态"), "{}", r.body);
+    for (hostile, field) in [
+        (serde_json::json!({"resumption": "approved", "approved_on": today}), "resumption"),
+        (serde_json::json!({"resumption": "resumed"}), "resumption"),
+        (serde_json::json!({"approved_on": today}), "approved_on"),
+    ] {
+        let mut body = serde_json::json!({
+            "uscc": code, "name": "深圳市甲电子有限公司", "street_id": street_a,
+            "industry": "manufacturing", "headcount": 900, "contact_name": "王经理",
+            "contact_phone": "13800138000",
+        });
+        body.as_object_mut().unwrap().extend(hostile.as_object().unwrap().clone());
+        let r = app.json(&mut e, Method::PUT, &api, body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], field, "{}", r.body);
+    }
+    let now = status(&mut e).await;
+    assert_eq!(
+        (now["resumption"].as_str(), now["headcount"].as_i64()),
+        (Some("not_started"), Some(500)),
+        "nothing saved: {now}"
+    );
+    // An ordinary edit without the status keeps it.
+    let r = app
+        .json(
+            &mut e,
+            Method::PUT,
+            &api,
+            serde_json::json!({
+                "uscc": code, "name": "深圳市甲电子有限公司", "street_id": street_a,
+                "industry": "manufacturing", "headcount": 900, "contact_name": "王经理",
+                "contact_phone": "13800138000",
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        (r.json()["headcount"].as_i64(), r.json()["resumption"].as_str()),
+        (Some(900), Some("not_started"))
+    );
+    let form_page = app.get(&mut e, &format!("{page}/edit")).await;
+    assert!(
+        form_page.body.contains("resumption-locked")
+            && !form_page.body.contains("name=\"resumption\""),
+        "{}",
+        form_page.body
+    );
+    for path in [format!("{page}/review"), format!("{api}/review")] {
+        let r = if path.starts_with("/api/") {
+            app.json(
+                &mut e,
+                Method::POST,
+                &path,
+                serde_json::json!({"decision": "approve", "reason": "自己批准"}),
+            )
+            .await
+        } else {
+            app.form(&mut e, &path, &[("decision", "approve"), ("reason", "x")]).await
+        };
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+    }
+
+    // Applying needs the prevention plan filed.
+    let r = app.form(&mut e, &format!("{page}/apply"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("请先报备防控方案"), "{}", r.body);
+    let r = app.json(&mut e, Method::POST, &format!("{api}/apply"), serde_json::json!({})).await;
+    assert_eq!(r.json()["error"]["field"], "plan", "{}", r.body);
+    let pdf = b"%PDF-1.4\n% plan\n%%EOF\n".to_vec();
+    app.upload(&mut e, &format!("{page}/plan"), &[], "防控方案.pdf", &pdf).await;
+    // Not approved yet: it cannot report resumed.
+    let r = app.json(&mut e, Method::POST, &format!("{api}/resumed"), serde_json::json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "resumption");
+    let shown = app.get(&mut e, &page).await.body;
+    assert!(shown.contains("resumption-apply") && !shown.contains("resumption-review"));
+    let r = app.form(&mut e, &format!("{page}/apply"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let now = status(&mut e).await;
+    assert_eq!(now["resumption"], "applied");
+    assert_eq!(now["applied_on"], today);
+    let r = app.json(&mut e, Method::POST, &format!("{api}/apply"), serde_json::json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "applying twice: {}", r.body);
+
+    // The queue: the street's own commander and the district see it; another street does
+    // not, and cannot review it; the viewer reviews nothing.
+    let q = app.get(&mut s, "/enterprises/review").await;
+    assert!(q.body.contains(&format!("review-row-{ent}")), "{}", q.body);
+    assert!(app.get(&mut s, "/enterprises").await.body.contains("复工申请待审核 (1)"));
+    let mut o = app.session_for(other_street).await;
+    let q = app.get(&mut o, "/enterprises/review").await;
+    assert!(q.body.contains("review-queue-empty"), "{}", q.body);
+    let r = app
+        .json(
+            &mut o,
+            Method::POST,
+            &format!("{api}/review"),
+            serde_json::json!({"decision": "approve", "reason": "同意"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let mut v = app.session_for(viewer).await;
+    assert_eq!(
+        app.form(&mut v, &format!("{page}/review"), &[("decision", "approve"), ("reason", "x")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // A review needs its reason; a rejection sends it back to not_started, reason shown.
+    let r = app
+        .form(&mut s, &format!("{page}/review"), &[("decision", "reject"), ("reason", " ")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("原因："), "the field is named: {}", r.body);
+    let r = app
+        .json(
+            &mut s,
+            Method::POST,
+            &format!("{api}/review"),
+            serde_json::json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "reason");
+    let r = app
+        .form(
+            &mut s,
+            &format!("{page}/review"),
+            &[
+                ("decision", "reject"),
+                ("reason", "防控方案缺少返岗员工健康监测安排"),
+                ("back", "queue"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/enterprises/review");
+    let now = status(&mut e).await;
+    assert_eq!(now["resumption"], "not_started");
+    assert_eq!(now["review_decision"], "rejected");
+    assert_eq!(now["review_reason"], "防控方案缺少返岗员工健康监测安排");
+    assert_eq!(now["reviewed_by"], "jihua");
+    assert!(now["applied_on"].is_null());
+    let shown = app.get(&mut e, &page).await.body;
+    assert!(
+        shown.contains("review-rejected")
+            && shown.contains("防控方案缺少返岗员工健康监测安排")
+            && shown.contains("resumption-apply"),
+        "{shown}"
+    );
+
+    // It applies again (API). Two reviewers decide at once: exactly one lands.
+    let r = app.json(&mut e, Method::POST, &format!("{api}/apply"), serde_json::json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["resumption"], "applied");
+    let review_path = format!("{api}/review");
+    let (a, b) = tokio::join!(
+        app.json(
+            &mut s,
+            Method::POST,
+            &review_path,
+            serde_json::json!({"decision": "approve", "reason": "方案已补充，同意复工"}),
+        ),
+        app.json(
+            &mut d,
+            Method::POST,
+            &review_path,
+            serde_json::json!({"decision": "reject", "reason": "请再补充通勤安排"}),
+        ),
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{} / {}", a.body, b.body);
+    let loser = if a.status == StatusCode::CONFLICT { &a } else { &b };
+    assert_eq!(loser.json()["error"]["field"], "resumption");
+    let now = status(&mut e).await;
+    let (winner_state, winner_reason) = if a.status == StatusCode::OK {
+        ("approved", "方案已补充，同意复工")
+    } else {
+        ("not_started", "请再补充通勤安排")
+    };
+    assert_eq!(now["resumption"], winner_state, "{now}");
+    assert_eq!(now["review_reason"], winner_reason);
+    let reviews = audit_actions(&app, ent)
+        .await
+        .into_iter()
+        .filter(|a| a == "enterprise.approve" || a == "enterprise.reject")
+        .count();
+    assert_eq!(reviews, 2, "the first rejection and exactly one of the two");
+
+    // The store itself: a review from a status already left writes nothing.
+    if winner_state == "not_started" {
+        app.json(&mut e, Method::POST, &format!("{api}/apply"), serde_json::json!({})).await;
+        let r = app
+            .json(
+                &mut d,
+                Method::POST,
+                &review_path,
+                serde_json::json!({"decision": "approve", "reason": "同意复工"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    use yizhan_core::enterprise::Resumption;
+    use yizhan_core::resumption::{Move, Step};
+    let stale = yizhan_store::enterprises::take_step(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        ent,
+        Move { step: Step::Reject, from: Resumption::Applied, to: Resumption::NotStarted },
+        Some("迟到的驳回"),
+        yizhan_core::time::local_date(yizhan_store::db::now()),
+    )
+    .await;
+    assert!(
+        matches!(
+            stale,
+            Err(yizhan_store::StoreError::Refused(yizhan_core::error::DomainError::Rule {
+                key: yizhan_core::resumption::KEY_MOVED,
+                ..
+            }))
+        ),
+        "{stale:?}"
+    );
+    assert_eq!(status(&mut e).await["resumption"], "approved");
+    // Two reviews reaching the store at once, past the domain's check: the conditional
+    // update lets exactly one land.
+    let second =
+        common::enterprise(app.db(), &uscc("91440307MA5F00009"), "深圳市丙科技有限公司", street_a)
+            .await;
+    let sys = yizhan_core::access::Actor::system();
+    let day = yizhan_core::time::local_date(yizhan_store::db::now());
+    yizhan_store::enterprises::take_step(
+        app.db(),
+        &sys,
+        second,
+        Move { step: Step::Apply, from: Resumption::NotStarted, to: Resumption::Applied },
+        None,
+        day,
+    )
+    .await
+    .unwrap();
+    let (x, y) = tokio::join!(
+        yizhan_store::enterprises::take_step(
+            app.db(),
+            &sys,
+            second,
+            Move { step: Step::Approve, from: Resumption::Applied, to: Resumption::Approved },
+            Some("同意"),
+            day,
+        ),
+        yizhan_store::enterprises::take_step(
+            app.db(),
+            &sys,
+            second,
+            Move { step: Step::Reject, from: Resumption::Applied, to: Resumption::NotStarted },
+            Some("驳回"),
+            day,
+        ),
+    );
+    assert!(x.is_ok() != y.is_ok(), "exactly one lands: {x:?} {y:?}");
+    let stored = yizhan_store::enterprises::get(app.db(), second).await.unwrap();
+    assert_eq!(stored.resumption, if x.is_ok() { "approved" } else { "not_started" });
+
+    // Approved: the enterprise reports it has resumed; the statistics count it.
+    let shown = app.get(&mut e, &page).await.body;
+    assert!(shown.contains("resumption-resume"), "{shown}");
+    let r = app.form(&mut e, &format!("{page}/resumed"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let now = status(&mut e).await;
+    assert_eq!(
+        (now["resumption"].as_str(), now["resumed_on"].as_str()),
+        (Some("resumed"), Some(today.as_str()))
+    );
+    assert!(
+        app.get(&mut d, "/resumption")
+            .await
+            .body
+            .contains("data-testid=\"resumption-rate\">50.0%</b>"),
+        "one of the two enterprises resumed"
+    );
+    let actions = audit_actions(&app, ent).await;
+    for a in [
+        "enterprise.update",
+        "enterprise.plan",
+        "enterprise.apply",
+        "enterprise.reject",
+        "enterprise.approve",
+        "enterprise.resume",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
+    }
+});
