@@ -44,8 +44,8 @@ pub struct UnknownCode {
 #[cfg(test)]
 mod tests {
     use super::UnknownCode;
-    use crate::room::RoomState;
-    use crate::task_group::TaskStatus;
+    use crate::command::task_group::TaskStatus;
+    use crate::station::room::RoomState;
 
     #[test]
     fn a_stored_code_decodes_to_its_variant_and_an_unknown_one_is_an_error() {

@@ -52,41 +52,16 @@ macro_rules! code_enum {
     };
 }
 
-pub mod access;
-pub mod account;
-pub mod attention;
-pub mod counselling;
-pub mod difficulty;
-pub mod directive;
-pub mod disinfection;
-pub mod enterprise;
-pub mod error;
-pub mod evidence;
-pub mod guest;
-pub mod health;
-pub mod incident;
-pub mod indicator;
-pub mod inspection;
-pub mod mask;
-pub mod notice;
-pub mod plans;
-pub mod quarantine;
-pub mod rectification;
-pub mod relatives;
-pub mod release;
-pub mod relief;
-pub mod report;
-pub mod results_import;
-pub mod resumption;
-pub mod returning_worker;
-pub mod room;
-pub mod roster;
-pub mod staff;
+// The areas, the same in every crate.
+pub mod admin;
+pub mod care;
+pub mod command;
 pub mod station;
-pub mod stay;
-pub mod supplies;
-pub mod task_group;
+pub mod work;
+
+// What every area uses.
+pub mod access;
+pub mod error;
+pub mod mask;
 pub mod time;
-pub mod transport;
 pub mod validate;
-pub mod worker_import;

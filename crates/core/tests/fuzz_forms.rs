@@ -13,8 +13,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
 use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
 use serde::de::{DeserializeOwned, Deserializer, Error as _, IntoDeserializer, Visitor};
+use yizhan_core::care::{counselling, disinfection, incident, plans, relatives, staff, supplies};
+use yizhan_core::command::{directive, inspection, notice, rectification, task_group};
 use yizhan_core::error::DomainError;
-use yizhan_core::*;
+use yizhan_core::station::{guest, health, quarantine, room, stations as station, stay};
+use yizhan_core::work::{difficulty, enterprise, indicator, relief, returning_worker, transport};
 
 use fuzz_support::{config, nasty, today};
 

@@ -10,11 +10,11 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
-use yizhan_core::indicator::{self, Indicator, Month, format_amount};
-use yizhan_core::results_import::{BARCODE_HEADERS, RESULT_HEADERS, parse_results};
-use yizhan_core::returning_worker::PROVINCES;
+use yizhan_core::station::sampling::{BARCODE_HEADERS, RESULT_HEADERS, parse_results};
 use yizhan_core::validate::with_check_digit;
-use yizhan_core::worker_import::{
+use yizhan_core::work::indicator::{self, Indicator, Month, format_amount};
+use yizhan_core::work::returning_worker::PROVINCES;
+use yizhan_core::work::worker_import::{
     self, COLUMNS, Checked, Checker, RowError, header_text, map_headers,
 };
 
@@ -115,7 +115,7 @@ fn places(errors: &[RowError]) -> impl Iterator<Item = (usize, &str)> {
 fn worker_sheet(
     headers: &[String],
     rows: &[Vec<String>],
-) -> Vec<(usize, yizhan_core::returning_worker::NewWorker)> {
+) -> Vec<(usize, yizhan_core::work::returning_worker::NewWorker)> {
     let Ok(mapping) = map_headers(headers) else {
         return Vec::new();
     };

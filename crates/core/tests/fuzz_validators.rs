@@ -8,10 +8,10 @@ mod fuzz_support;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
-use yizhan_core::guest::{parse_date, parse_doc_type, parse_flag};
-use yizhan_core::indicator::{MAX_AMOUNT, Month, format_amount, parse_amount, parse_month};
-use yizhan_core::returning_worker::parse_province;
+use yizhan_core::station::guest::{parse_date, parse_doc_type, parse_flag};
 use yizhan_core::validate::*;
+use yizhan_core::work::indicator::{MAX_AMOUNT, Month, format_amount, parse_amount, parse_month};
+use yizhan_core::work::returning_worker::parse_province;
 
 use fuzz_support::{config, corpus, nasty, today};
 
@@ -133,16 +133,16 @@ fn all_validators(s: &str) {
         assert_eq!(parse_amount(&format_amount(v)), Ok(v));
     }
     let _ = (
-        yizhan_core::room::parse_room_number(s),
-        yizhan_core::room::parse_floor(s),
-        yizhan_core::room::parse_beds(s),
-        yizhan_core::station::parse_id(s),
-        yizhan_core::station::parse_count(s, 1000),
+        yizhan_core::station::room::parse_room_number(s),
+        yizhan_core::station::room::parse_floor(s),
+        yizhan_core::station::room::parse_beds(s),
+        yizhan_core::station::stations::parse_id(s),
+        yizhan_core::station::stations::parse_count(s, 1000),
         yizhan_core::access::parse_scope(s),
         yizhan_core::access::parse_grant(s, s),
-        yizhan_core::directive::parse_recipient(s),
-        yizhan_core::results_import::parse_result(s),
-        yizhan_core::worker_import::sheet_date(s),
+        yizhan_core::command::directive::parse_recipient(s),
+        yizhan_core::station::sampling::parse_result(s),
+        yizhan_core::work::worker_import::sheet_date(s),
     );
 }
 

@@ -8,5 +8,5 @@ pub async fn run(db: &Db) -> Result<()> {
         Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
     }
     // Reference data every station needs from the first minute.
-    crate::policies::ensure_seeded(db).await
+    crate::station::policies::ensure_seeded(db).await
 }

@@ -9,9 +9,9 @@ mod common;
 use common::{guest, policy, room, station};
 use rand::Rng;
 use yizhan_core::access::Actor;
-use yizhan_core::stay::Outcome;
+use yizhan_core::station::stay::Outcome;
 use yizhan_store::db::q;
-use yizhan_store::stays::{self, CheckIn};
+use yizhan_store::station::stays::{self, CheckIn};
 use yizhan_store::testing::TestDb;
 use yizhan_store::{StoreError, both_backends};
 

@@ -1,11 +1,14 @@
 //! Store tests for the foundation, each run on SQLite and on PostgreSQL.
 
 use yizhan_core::access::{Actor, Grant, Role, Scope};
-use yizhan_core::station::{NewStation, StationKind};
-use yizhan_store::audit::{self, Entry, Verdict};
+use yizhan_core::station::stations::{NewStation, StationKind};
+use yizhan_store::admin::audit::{self, Entry, Verdict};
 use yizhan_store::db::{Db, q};
 use yizhan_store::testing::TestDb;
-use yizhan_store::{StoreError, both_backends, login_attempts, sessions, stations, users};
+use yizhan_store::{
+    StoreError, admin::login_attempts, admin::sessions, admin::users, both_backends,
+    station::stations,
+};
 
 fn actor() -> Actor {
     Actor::system()

@@ -166,7 +166,7 @@ async fn check_moved_report(url: &str) {
     })
     .await
     .unwrap();
-    let lines: Vec<(i64, String, String)> = yizhan_store::import_runs::problems(&db, 7, 100)
+    let lines: Vec<(i64, String, String)> = yizhan_store::work::import_runs::problems(&db, 7, 100)
         .await
         .unwrap()
         .into_iter()
@@ -180,7 +180,7 @@ async fn check_moved_report(url: &str) {
             (5, "身份证号".into(), "该身份证号已登记。".into()),
         ]
     );
-    let run = yizhan_store::import_runs::get(&db, 7).await.unwrap();
+    let run = yizhan_store::work::import_runs::get(&db, 7).await.unwrap();
     assert_eq!(
         (run.status.as_str(), run.problems, run.rows_bad, run.permille),
         ("done", 3, 2, 1000)

@@ -6,12 +6,14 @@ mod common;
 use chrono::NaiveDate;
 use common::{actor, guest, policy, room, station};
 use yizhan_core::access::Actor;
-use yizhan_core::guest::{GuestInput, validate_guest};
-use yizhan_core::room::{BulkRoomsInput, RoomInput, RoomState, validate_bulk, validate_room};
-use yizhan_core::stay::Outcome;
-use yizhan_store::stays::{self, CheckIn};
+use yizhan_core::station::guest::{GuestInput, validate_guest};
+use yizhan_core::station::room::{
+    BulkRoomsInput, RoomInput, RoomState, validate_bulk, validate_room,
+};
+use yizhan_core::station::stay::Outcome;
+use yizhan_store::station::stays::{self, CheckIn};
 use yizhan_store::testing::TestDb;
-use yizhan_store::{StoreError, both_backends, guests, rooms};
+use yizhan_store::{StoreError, both_backends, station::guests, station::rooms};
 
 fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
     s.parse().unwrap()
@@ -189,12 +191,12 @@ both_backends!(check_in_move_and_check_out_drive_the_room_states, |t: TestDb| as
         other => panic!("{other:?}"),
     }
     let recorder = yizhan_core::access::Actor { user_id: Some(9_998), name: "李护士".into() };
-    let rec = yizhan_store::disinfection::record(
+    let rec = yizhan_store::care::disinfection::record(
         db,
         &recorder,
         st,
-        &yizhan_core::disinfection::NewRecord {
-            place: yizhan_core::disinfection::Place::Room(r1),
+        &yizhan_core::care::disinfection::NewRecord {
+            place: yizhan_core::care::disinfection::Place::Room(r1),
             agent: "含氯消毒剂".into(),
             concentration: 1000,
             minutes: 30,
@@ -205,12 +207,12 @@ both_backends!(check_in_move_and_check_out_drive_the_room_states, |t: TestDb| as
     .await
     .unwrap();
     assert_eq!(rooms::get(db, r1).await.unwrap().state, "disinfected");
-    match yizhan_store::disinfection::verify(db, &recorder, rec).await {
+    match yizhan_store::care::disinfection::verify(db, &recorder, rec).await {
         Err(StoreError::Refused(e)) => assert_eq!(e.to_string(), "error.verifier_is_operator"),
         other => panic!("{other:?}"),
     }
     let checker = yizhan_core::access::Actor { user_id: Some(9_999), name: "王医生".into() };
-    yizhan_store::disinfection::verify(db, &checker, rec).await.unwrap();
+    yizhan_store::care::disinfection::verify(db, &checker, rec).await.unwrap();
     assert_eq!(rooms::get(db, r1).await.unwrap().state, "ready");
     assert!(
         stays::check_in(
@@ -361,7 +363,7 @@ both_backends!(guests_are_unique_per_station_and_searchable, |t: TestDb| async m
     assert_eq!(guests::list(db, st, Some("h10000007"), false, 50).await.unwrap().len(), 1);
     assert_eq!(guests::list(db, st, Some("nobody"), false, 50).await.unwrap().len(), 0);
     // The audit record of a guest holds no name, document or phone.
-    let rows = yizhan_store::audit::recent(db, 5).await.unwrap();
+    let rows = yizhan_store::admin::audit::recent(db, 5).await.unwrap();
     let created = rows.iter().find(|r| r.action == "guest.create").unwrap();
     assert!(
         !created.detail.contains("陈大文")
@@ -371,8 +373,8 @@ both_backends!(guests_are_unique_per_station_and_searchable, |t: TestDb| async m
 });
 
 both_backends!(health_checks_tests_attention_and_release, |t: TestDb| async move {
-    use yizhan_core::health::{HealthCheckInput, Slot, validate_health_check};
-    use yizhan_store::{attention, health, sampling};
+    use yizhan_core::station::health::{HealthCheckInput, Slot, validate_health_check};
+    use yizhan_store::{station::attention, station::health, station::sampling};
     let db = &t.db;
     let st = station(db).await;
     let r = room(db, st, "701", 1).await;

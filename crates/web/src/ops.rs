@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use yizhan_core::account::same_secret;
+use yizhan_core::admin::account::same_secret;
 
 use crate::state::AppState;
 

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, delete, get, post, put};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Permission};
-use yizhan_store::audit::{self, Entry};
+use yizhan_store::admin::audit::{self, Entry};
 
 use crate::auth::Ctx;
 use crate::auth::refusals::Refusal;

@@ -17,7 +17,7 @@ pub struct WebConfig {
     /// The address people reach Yizhan at (for QR codes); when unset, the request's Host.
     pub public_url: Option<String>,
     /// When the morning and afternoon temperature slots fall due (China Standard Time).
-    pub slots: yizhan_core::health::SlotConfig,
+    pub slots: yizhan_core::station::health::SlotConfig,
     /// When yesterday's daily report (日报) is produced each morning (China Standard Time).
     pub report_at: chrono::NaiveTime,
     /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); nobody else's is

@@ -8,10 +8,13 @@ use axum::body::Body;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 use yizhan_core::access::Actor;
-use yizhan_core::guest::{GuestInput, validate_guest};
-use yizhan_core::room::{BulkRoomsInput, validate_bulk};
-use yizhan_core::station::{NewStation, StationKind};
-use yizhan_store::{ConnectOptions, Db, board, guests, policies, rooms, stations, stays};
+use yizhan_core::station::guest::{GuestInput, validate_guest};
+use yizhan_core::station::room::{BulkRoomsInput, validate_bulk};
+use yizhan_core::station::stations::{NewStation, StationKind};
+use yizhan_store::{
+    ConnectOptions, Db, station::board, station::guests, station::policies, station::rooms,
+    station::stations, station::stays,
+};
 
 pub struct Options {
     pub rooms: i64,
@@ -229,7 +232,7 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
         &db,
         &Actor::system(),
         spare,
-        yizhan_core::room::RoomState::Maintenance,
+        yizhan_core::station::room::RoomState::Maintenance,
         Some("bench"),
     )
     .await?;

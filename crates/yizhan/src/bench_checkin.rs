@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use yizhan_core::access::{Actor, Grant, Role, Scope};
-use yizhan_core::quarantine::{QuarantinePolicy, planned_release, test_calendar};
-use yizhan_core::station::{NewStation, StationKind};
+use yizhan_core::station::quarantine::{QuarantinePolicy, planned_release, test_calendar};
+use yizhan_core::station::stations::{NewStation, StationKind};
 use yizhan_store::db::{now, q};
 use yizhan_store::scale::GuestRow;
-use yizhan_store::{ConnectOptions, Db, policies, scale, stations, users};
+use yizhan_store::{ConnectOptions, Db, admin::users, scale, station::policies, station::stations};
 
 use crate::bench::{latency_row, machine, single_rooms, write_section};
 
@@ -235,10 +235,10 @@ async fn bare(
             .bind(at),
         )
         .await?;
-        yizhan_store::audit::append(
+        yizhan_store::admin::audit::append(
             &mut tx,
             &Actor::system(),
-            yizhan_store::audit::Entry::new("stay.check_in", "stay", id),
+            yizhan_store::admin::audit::Entry::new("stay.check_in", "stay", id),
         )
         .await?;
         tx.commit().await?;

@@ -8,10 +8,12 @@ use std::time::Instant;
 
 use anyhow::Context;
 use yizhan_core::access::{Actor, Grant, Role, Scope};
-use yizhan_core::enterprise::{EnterpriseInput, validate_enterprise};
-use yizhan_core::returning_worker::{WorkerInput, validate_worker};
-use yizhan_store::import_runs::{self, Counts};
-use yizhan_store::{ConnectOptions, Db, enterprises, returning_workers, stations, users};
+use yizhan_core::work::enterprise::{EnterpriseInput, validate_enterprise};
+use yizhan_core::work::returning_worker::{WorkerInput, validate_worker};
+use yizhan_store::work::import_runs::{self, Counts};
+use yizhan_store::{
+    ConnectOptions, Db, admin::users, station::stations, work::enterprises, work::returning_workers,
+};
 use yizhan_web::i18n::Lang;
 use yizhan_web::jobs::import_job::{self, Job, employers_of};
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use yizhan_core::access::Actor;
-use yizhan_store::{Db, board, scale};
+use yizhan_store::{Db, scale, station::board};
 
 use crate::bench::{latency_row, machine, ms, pct, write_section};
 
@@ -81,7 +81,7 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
     let census = scale::census(db).await?;
     let n = |t: &str| census.iter().find(|(k, _)| *k == t).map(|(_, n)| *n).unwrap_or(0);
     let bytes = scale::database_bytes(db).await?;
-    let station = yizhan_store::stations::list(db)
+    let station = yizhan_store::station::stations::list(db)
         .await?
         .first()
         .map(|s| s.id)

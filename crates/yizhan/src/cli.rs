@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use yizhan_core::access::{Actor, parse_grant};
-use yizhan_store::audit::{self, Verdict};
+use yizhan_store::admin::audit::{self, Verdict};
 use yizhan_store::db::redact_url;
-use yizhan_store::{ConnectOptions, Db, maintenance, users};
+use yizhan_store::{ConnectOptions, Db, admin::users, maintenance};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -371,13 +371,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::BoardToken { label, station } => {
             let db = open(&cli.db).await?;
             if let Some(id) = station {
-                yizhan_store::stations::get(&db, id)
+                yizhan_store::station::stations::get(&db, id)
                     .await
                     .with_context(|| format!("no station {id}"))?;
             }
             let token = yizhan_web::auth::password::random_token();
             let actor = Actor { user_id: None, name: "cli".into() };
-            yizhan_store::board::create_token(&db, &actor, station, &label, &token).await?;
+            yizhan_store::station::board::create_token(&db, &actor, station, &label, &token)
+                .await?;
             let path = match station {
                 Some(id) => format!("/board/{id}?token={token}"),
                 None => format!("/board/district?token={token}"),
@@ -435,7 +436,7 @@ async fn user(args: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
         }
         UserCmd::Create { username, name, role, scope } => {
             let grant = parse_grant(&role, &scope).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let username = yizhan_core::account::normalise_username(&username)
+            let username = yizhan_core::admin::account::normalise_username(&username)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let password = yizhan_web::auth::password::generate_password();
             let hash = yizhan_web::auth::password::hash_blocking(&password)

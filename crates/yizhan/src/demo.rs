@@ -2,11 +2,14 @@
 //! a few others, and one account per role (passwords printed once). Later modules extend it.
 
 use yizhan_core::access::{Actor, Grant, Role, Scope};
-use yizhan_core::guest::{GuestInput, validate_guest};
-use yizhan_core::health::{HealthCheckInput, Slot, validate_health_check};
-use yizhan_core::room::{BulkRoomsInput, RoomState, validate_bulk};
-use yizhan_core::station::{NewStation, StationKind};
-use yizhan_store::{Db, guests, health, policies, rooms, sampling, stations, stays, users};
+use yizhan_core::station::guest::{GuestInput, validate_guest};
+use yizhan_core::station::health::{HealthCheckInput, Slot, validate_health_check};
+use yizhan_core::station::room::{BulkRoomsInput, RoomState, validate_bulk};
+use yizhan_core::station::stations::{NewStation, StationKind};
+use yizhan_store::{
+    Db, admin::users, station::guests, station::health, station::policies, station::rooms,
+    station::sampling, station::stations, station::stays,
+};
 
 pub const STREETS: [&str; 11] = [
     "平湖街道",
@@ -325,8 +328,14 @@ async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result
         }
         sampling::set_results(db, actor, &results).await?;
         if released {
-            stays::check_out(db, actor, stay.id, yizhan_core::stay::Outcome::Released, None)
-                .await?;
+            stays::check_out(
+                db,
+                actor,
+                stay.id,
+                yizhan_core::station::stay::Outcome::Released,
+                None,
+            )
+            .await?;
             continue;
         }
         in_stay += 1;

@@ -5,13 +5,15 @@
 
 use chrono::Duration;
 use yizhan_core::access::Actor;
-use yizhan_core::disinfection::{AreaKind, NewArea, NewRecord, Place};
-use yizhan_core::plans::{NewDrill, NewPlan, PlanKind};
-use yizhan_core::roster::Pattern;
-use yizhan_core::staff::{LoopStatus, NewGroup, NewStaff, PostRisk, USUAL_GROUPS};
-use yizhan_core::supplies::{Category, NewItem};
+use yizhan_core::care::disinfection::{AreaKind, NewArea, NewRecord, Place};
+use yizhan_core::care::plans::{NewDrill, NewPlan, PlanKind};
+use yizhan_core::care::roster::Pattern;
+use yizhan_core::care::staff::{LoopStatus, NewGroup, NewStaff, PostRisk, USUAL_GROUPS};
+use yizhan_core::care::supplies::{Category, NewItem};
 use yizhan_store::Db;
-use yizhan_store::{disinfection, handovers, plans, roster, staff, supplies};
+use yizhan_store::{
+    care::disinfection, care::handovers, care::plans, care::roster, care::staff, care::supplies,
+};
 
 /// People per group, in `USUAL_GROUPS` order: 71 in all, each at least what its roster needs.
 const GROUP_SIZES: [usize; 11] = [6, 12, 4, 4, 6, 4, 12, 6, 5, 6, 6];

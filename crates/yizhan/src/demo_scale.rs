@@ -9,12 +9,12 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use yizhan_core::access::Actor;
-use yizhan_core::quarantine::{QuarantinePolicy, planned_release, test_calendar};
-use yizhan_core::returning_worker::{NewWorker, PROVINCES, Transport, WorkerStatus};
-use yizhan_core::station::{NewStation, StationKind};
+use yizhan_core::station::quarantine::{QuarantinePolicy, planned_release, test_calendar};
+use yizhan_core::station::stations::{NewStation, StationKind};
 use yizhan_core::time::{day_start_utc, local_date};
+use yizhan_core::work::returning_worker::{NewWorker, PROVINCES, Transport, WorkerStatus};
 use yizhan_store::scale::{self, CheckRow, EnterpriseRow, GuestRow, StayRow, TestRow};
-use yizhan_store::{Db, policies, returning_workers, stations};
+use yizhan_store::{Db, station::policies, station::stations, work::returning_workers};
 
 /// How much to generate.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -3,9 +3,9 @@
 //! "3月底全区规上企业全部复工"), most of the others too, a few still applying or approved.
 
 use yizhan_core::access::Actor;
-use yizhan_core::enterprise::{EnterpriseInput, Industry, validate_enterprise};
+use yizhan_core::work::enterprise::{EnterpriseInput, Industry, validate_enterprise};
 use yizhan_store::Db;
-use yizhan_store::stations::Street;
+use yizhan_store::station::stations::Street;
 
 use crate::demo::Lcg;
 
@@ -35,7 +35,7 @@ pub async fn load(
     actor: &Actor,
     streets: &[Street],
 ) -> anyhow::Result<(usize, usize, usize)> {
-    if !yizhan_store::enterprises::list(db).await?.is_empty() {
+    if !yizhan_store::work::enterprises::list(db).await?.is_empty() {
         return Ok((0, 0, 0));
     }
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
@@ -106,7 +106,7 @@ pub async fn load(
             };
             let e = validate_enterprise(&input, today)
                 .map_err(|e| anyhow::anyhow!("demo enterprise: {e:?}"))?;
-            yizhan_store::enterprises::create(db, actor, &e).await?;
+            yizhan_store::work::enterprises::create(db, actor, &e).await?;
             n += 1;
             above += usize::from(is_above);
             resumed += usize::from(status == "resumed");
@@ -119,10 +119,10 @@ pub async fn load(
 /// "738名务工人员返岗名单"), from 云南, 广西, 四川 and 湖南, to the resumed enterprises.
 pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
-    let employers: Vec<i64> = yizhan_store::enterprises::list(db)
+    let employers: Vec<i64> = yizhan_store::work::enterprises::list(db)
         .await?
         .into_iter()
-        .filter(|e| e.resumption == yizhan_core::enterprise::Resumption::Resumed)
+        .filter(|e| e.resumption == yizhan_core::work::enterprise::Resumption::Resumed)
         .map(|e| e.id)
         .collect();
     if employers.is_empty() {
@@ -141,7 +141,7 @@ pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
     for t in 0..13u32 {
         let (province, _, city) = origins[(t % 4) as usize];
         let departs = today - chrono::Duration::days(8 + 3 * i64::from(12 - t));
-        let input = yizhan_core::transport::TransportInput {
+        let input = yizhan_core::work::transport::TransportInput {
             kind: "train".into(),
             name: format!("返岗专列第{}趟", t + 1),
             origin: format!("{province} {city}"),
@@ -152,9 +152,9 @@ pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
             arrives_at: format!("{} 08:30", departs + chrono::Duration::days(1)),
             ..Default::default()
         };
-        let v = yizhan_core::transport::validate_transport(&input, yizhan_store::db::now())
+        let v = yizhan_core::work::transport::validate_transport(&input, yizhan_store::db::now())
             .map_err(|e| anyhow::anyhow!("demo train: {e:?}"))?;
-        trains.push(yizhan_store::transports::create(db, actor, &v).await?);
+        trains.push(yizhan_store::work::transports::create(db, actor, &v).await?);
     }
     for k in 0..738u32 {
         let (province, region, city) = origins[(k % 4) as usize];
@@ -170,7 +170,7 @@ pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
         // 13 trains, one every three days, the last a week ago; most are at work by now.
         let train = k % 13;
         let arrived = today - chrono::Duration::days(7 + 3 * i64::from(12 - train));
-        let input = yizhan_core::returning_worker::WorkerInput {
+        let input = yizhan_core::work::returning_worker::WorkerInput {
             name: format!(
                 "{}{}",
                 ["陈", "李", "黄", "张", "杨", "王", "刘", "罗", "赵", "周"][rng.next(10) as usize],
@@ -193,10 +193,10 @@ pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
                 .filter(|_| rng.next(20) > 0)
                 .unwrap_or_default(),
         };
-        let w = yizhan_core::returning_worker::validate_worker(&input, today)
+        let w = yizhan_core::work::returning_worker::validate_worker(&input, today)
             .map_err(|e| anyhow::anyhow!("demo worker {k}: {e:?}"))?;
-        let id = yizhan_store::returning_workers::create(db, actor, &w).await?;
-        yizhan_store::transports::board(db, actor, trains[train as usize], id).await?;
+        let id = yizhan_store::work::returning_workers::create(db, actor, &w).await?;
+        yizhan_store::work::transports::board(db, actor, trains[train as usize], id).await?;
         n += 1;
     }
     Ok(n)
@@ -206,12 +206,15 @@ pub async fn load_workers(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
 /// stage (seed: "用工紧张、运输不便、原材料短缺") and relief applications, some decided (seed:
 /// "减免租金", "惠企七条"). Returns (buses, tickets, applications).
 pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usize, usize)> {
-    use yizhan_core::difficulty::{TicketInput, TicketStatus, validate_ticket};
-    use yizhan_core::relief::{ReliefInput, ReliefStatus, validate_relief};
+    use yizhan_core::work::difficulty::{TicketInput, TicketStatus, validate_ticket};
+    use yizhan_core::work::relief::{ReliefInput, ReliefStatus, validate_relief};
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
-    let firms: Vec<(i64, String)> =
-        yizhan_store::enterprises::list(db).await?.into_iter().map(|e| (e.id, e.name)).collect();
-    if firms.is_empty() || !yizhan_store::difficulties::list(db).await?.is_empty() {
+    let firms: Vec<(i64, String)> = yizhan_store::work::enterprises::list(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect();
+    if firms.is_empty() || !yizhan_store::work::difficulties::list(db).await?.is_empty() {
         return Ok((0, 0, 0));
     }
     let routes = [
@@ -222,7 +225,7 @@ pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usiz
     ];
     for (k, (name, origin, plate, driver)) in routes.iter().enumerate() {
         let departs = today - chrono::Duration::days(5 + 4 * k as i64);
-        let input = yizhan_core::transport::TransportInput {
+        let input = yizhan_core::work::transport::TransportInput {
             kind: "bus".into(),
             name: (*name).into(),
             origin: (*origin).into(),
@@ -234,9 +237,9 @@ pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usiz
             arrives_at: format!("{departs} 18:00"),
             ..Default::default()
         };
-        let v = yizhan_core::transport::validate_transport(&input, yizhan_store::db::now())
+        let v = yizhan_core::work::transport::validate_transport(&input, yizhan_store::db::now())
             .map_err(|e| anyhow::anyhow!("demo bus: {e:?}"))?;
-        yizhan_store::transports::create(db, actor, &v).await?;
+        yizhan_store::work::transports::create(db, actor, &v).await?;
     }
     let tickets = [
         ("labour", "普工缺口约 80 人，外地员工尚未返岗，请协调返岗专列或本地招聘。"),
@@ -260,10 +263,10 @@ pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usiz
             description: (*text).into(),
         })
         .map_err(|e| anyhow::anyhow!("demo ticket: {e:?}"))?;
-        let id = yizhan_store::difficulties::raise(db, actor, *firm, &t).await?;
+        let id = yizhan_store::work::difficulties::raise(db, actor, *firm, &t).await?;
         // A third open, a third routed, a third resolved.
         if k % 3 >= 1 {
-            yizhan_store::difficulties::step(
+            yizhan_store::work::difficulties::step(
                 db,
                 actor,
                 id,
@@ -273,7 +276,7 @@ pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usiz
             .await?;
         }
         if k % 3 == 2 {
-            yizhan_store::difficulties::step(
+            yizhan_store::work::difficulties::step(
                 db,
                 actor,
                 id,
@@ -310,13 +313,14 @@ pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usiz
             }
         };
         let r = validate_relief(&input).map_err(|e| anyhow::anyhow!("demo relief: {e:?}"))?;
-        let id = yizhan_store::relief::apply(db, actor, &r).await?;
+        let id = yizhan_store::work::relief::apply(db, actor, &r).await?;
         match k % 5 {
             0..=2 => {
-                yizhan_store::relief::decide(db, actor, id, ReliefStatus::Approved, None).await?
+                yizhan_store::work::relief::decide(db, actor, id, ReliefStatus::Approved, None)
+                    .await?
             }
             3 => {
-                yizhan_store::relief::decide(
+                yizhan_store::work::relief::decide(
                     db,
                     actor,
                     id,
@@ -337,8 +341,9 @@ pub async fn load_support(db: &Db, actor: &Actor) -> anyhow::Result<(usize, usiz
 /// above-scale industrial added value meeting its target from March, and import/export growth
 /// bottoming out in February and rebounding after. Skipped when figures exist.
 pub async fn load_indicators(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
-    use yizhan_core::indicator::{Indicator, Month, NewFigure};
-    if !yizhan_store::indicators::years(db, Indicator::IndustrialAddedValue).await?.is_empty() {
+    use yizhan_core::work::indicator::{Indicator, Month, NewFigure};
+    if !yizhan_store::work::indicators::years(db, Indicator::IndustrialAddedValue).await?.is_empty()
+    {
         return Ok(0);
     }
     // (indicator, 2019 by month in 亿元, 2020 as permille of the same month of 2019, target
@@ -390,5 +395,5 @@ pub async fn load_indicators(db: &Db, actor: &Actor) -> anyhow::Result<usize> {
             });
         }
     }
-    Ok(yizhan_store::indicators::import(db, actor, &figures).await?)
+    Ok(yizhan_store::work::indicators::import(db, actor, &figures).await?)
 }

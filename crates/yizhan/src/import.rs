@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use yizhan_core::access::{Actor, Permission};
-use yizhan_store::import_runs::{self, Counts, ImportRun};
-use yizhan_store::{Db, users};
+use yizhan_store::work::import_runs::{self, Counts, ImportRun};
+use yizhan_store::{Db, admin::users};
 use yizhan_web::i18n::Lang;
 use yizhan_web::jobs::import_job::{self, Job, employers_of};
 

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use yizhan_core::access::{Actor, Grant, Role, Scope};
-use yizhan_store::users;
+use yizhan_store::admin::users;
 use yizhan_web::WebConfig;
 
 use crate::cli::{DbArgs, ServeArgs, open};
@@ -76,7 +76,7 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             secure_cookies: args.secure_cookies,
             body_limit: args.body_limit,
             public_url: args.public_url.clone(),
-            slots: yizhan_core::health::SlotConfig {
+            slots: yizhan_core::station::health::SlotConfig {
                 am_deadline: args.am_deadline,
                 pm_deadline: args.pm_deadline,
                 ..Default::default()

@@ -190,12 +190,12 @@ async fn a_change_through_one_node_reaches_a_board_on_the_other() {
     let sys = Actor::system();
     let (st, rooms, policy) = common::prepare(&t.url, 1).await;
     let room = rooms[0];
-    let guest = yizhan_store::guests::create(
+    let guest = yizhan_store::station::guests::create(
         &db,
         &sys,
         st,
-        &yizhan_core::guest::validate_guest(
-            &yizhan_core::guest::GuestInput {
+        &yizhan_core::station::guest::validate_guest(
+            &yizhan_core::station::guest::GuestInput {
                 doc_type: "passport".into(),
                 doc_number: "E12345678".into(),
                 name: "李四".into(),
@@ -214,7 +214,7 @@ async fn a_change_through_one_node_reaches_a_board_on_the_other() {
     .unwrap()
     .id;
     let token = "c".repeat(64);
-    yizhan_store::board::create_token(&db, &sys, Some(st), "TV", &token).await.unwrap();
+    yizhan_store::station::board::create_token(&db, &sys, Some(st), "TV", &token).await.unwrap();
 
     let dir = tempdir("nodes");
     let url = t.url.clone();
@@ -284,15 +284,15 @@ async fn three_nodes_make_the_daily_report_once() {
     let t = TestDb::new(Backend::Postgres).await;
     let db = t.db.clone();
     let sys = Actor::system();
-    yizhan_store::stations::ensure_district(&db, &sys, "龙岗区", "440307", &["吉华街道"])
+    yizhan_store::station::stations::ensure_district(&db, &sys, "龙岗区", "440307", &["吉华街道"])
         .await
         .unwrap();
     // An account exists, so no node creates the first admin.
     let hash = yizhan_web::auth::password::hash_blocking("correct horse battery").unwrap();
-    yizhan_store::users::create(
+    yizhan_store::admin::users::create(
         &db,
         &sys,
-        &yizhan_store::users::NewUser {
+        &yizhan_store::admin::users::NewUser {
             username: "commander",
             display_name: "指挥部",
             password_hash: &hash,

@@ -74,8 +74,8 @@ async fn check(url: &str, acked: &Acked) -> i64 {
         .await
         .unwrap();
     assert!(twice.is_empty(), "guests with two open stays: {twice:?}");
-    match yizhan_store::audit::verify(&db).await.unwrap() {
-        yizhan_store::audit::Verdict::Intact { .. } => {}
+    match yizhan_store::admin::audit::verify(&db).await.unwrap() {
+        yizhan_store::admin::audit::Verdict::Intact { .. } => {}
         broken => panic!("audit chain after a kill: {broken:?}"),
     }
     db.close().await;

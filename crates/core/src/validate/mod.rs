@@ -18,7 +18,7 @@ pub mod text;
 pub mod travel_doc;
 pub mod uscc;
 
-pub use crate::guest::parse_optional_date;
+pub use crate::station::guest::parse_optional_date;
 pub use id_card::{IdCard, Sex, parse_id_card, with_check_digit};
 pub use number::{parse_choice, parse_int, parse_local_datetime};
 pub use phone::{Phone, PhoneRegion, parse_phone};

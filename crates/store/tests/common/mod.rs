@@ -3,11 +3,11 @@
 
 use chrono::NaiveDate;
 use yizhan_core::access::Actor;
-use yizhan_core::guest::{GuestInput, validate_guest};
-use yizhan_core::room::{RoomInput, validate_room};
-use yizhan_core::station::{NewStation, StationKind};
+use yizhan_core::station::guest::{GuestInput, validate_guest};
+use yizhan_core::station::room::{RoomInput, validate_room};
+use yizhan_core::station::stations::{NewStation, StationKind};
 use yizhan_store::db::Db;
-use yizhan_store::{guests, policies, rooms, stations};
+use yizhan_store::{station::guests, station::policies, station::rooms, station::stations};
 
 pub fn actor() -> Actor {
     Actor::system()

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use yizhan_store::audit::{self, AuditRow, Verdict};
+use yizhan_store::admin::audit::{self, AuditRow, Verdict};
 
 use crate::auth::Ctx;
 use crate::error::WebError;

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use yizhan_core::access::{Permission, Scope};
-use yizhan_store::{stations, users};
+use yizhan_store::{admin::users, station::stations};
 
 use crate::auth::Ctx;
 use crate::error::WebError;

@@ -9,8 +9,8 @@ use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use yizhan_core::access::Principal;
-use yizhan_core::account::{SessionState, same_secret, session_state};
-use yizhan_store::{sessions, users};
+use yizhan_core::admin::account::{SessionState, same_secret, session_state};
+use yizhan_store::{admin::sessions, admin::users};
 
 use crate::auth::cookies;
 use crate::auth::password::random_token;

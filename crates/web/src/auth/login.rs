@@ -1,9 +1,11 @@
 //! Signing in and out, shared by the login page and the API.
 
 use yizhan_core::access::{Actor, Principal};
-use yizhan_core::account::{THROTTLE_WINDOW, check_password, is_throttled, normalise_username};
-use yizhan_store::audit::{self, Entry};
-use yizhan_store::{login_attempts, sessions, users};
+use yizhan_core::admin::account::{
+    THROTTLE_WINDOW, check_password, is_throttled, normalise_username,
+};
+use yizhan_store::admin::audit::{self, Entry};
+use yizhan_store::{admin::login_attempts, admin::sessions, admin::users};
 
 use crate::auth::password::random_token;
 use crate::auth::refusals::Refusal;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use yizhan_core::access::Actor;
 use yizhan_store::Db;
-use yizhan_store::audit::{self, Entry};
+use yizhan_store::admin::audit::{self, Entry};
 
 /// How long a client's refusals of one kind are gathered into one entry.
 pub const WINDOW: Duration = Duration::from_secs(5 * 60);

@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
 use yizhan_core::access::{Permission, Target};
-use yizhan_store::board::{self, StationLine};
+use yizhan_store::station::board::{self, StationLine};
 
 use crate::auth::Ctx;
 use crate::board::tokens::{TokenQuery, board_access};

@@ -30,7 +30,7 @@ pub fn watch_changes(db: Db) -> watch::Receiver<i64> {
             if tx.is_closed() {
                 break;
             }
-            match yizhan_store::board::change_marker(&db).await {
+            match yizhan_store::station::board::change_marker(&db).await {
                 Ok(seq) if seq != last => {
                     last = seq;
                     let _ = tx.send(seq);

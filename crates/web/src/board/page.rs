@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use yizhan_store::stations;
+use yizhan_store::station::stations;
 
 use crate::auth::Ctx;
 use crate::board::tokens::{TokenQuery, board_access, token_handoff};

@@ -9,10 +9,10 @@ use axum::http::HeaderMap;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use yizhan_core::mask::mask_name;
-use yizhan_core::room::RoomState;
+use yizhan_core::station::room::RoomState;
 use yizhan_core::time::{day_start_utc, local_date};
-use yizhan_store::board::{self, GridRoom};
-use yizhan_store::stations;
+use yizhan_store::station::board::{self, GridRoom};
+use yizhan_store::station::stations;
 
 use crate::auth::Ctx;
 use crate::board::tokens::board_access;

@@ -7,8 +7,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
-use yizhan_store::board::{self, BoardToken};
-use yizhan_store::stations::{self, Station};
+use yizhan_store::station::board::{self, BoardToken};
+use yizhan_store::station::stations::{self, Station};
 
 use crate::auth::context::with_cookie;
 use crate::auth::password::random_token;

@@ -7,11 +7,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::counselling::{Risk, SessionInput, validate_session};
+use yizhan_core::care::counselling::{Risk, SessionInput, validate_session};
 use yizhan_core::mask::mask_name;
 use yizhan_core::time::local_display;
-use yizhan_store::counselling::{self, Session};
-use yizhan_store::stays::Stay;
+use yizhan_store::care::counselling::{self, Session};
+use yizhan_store::station::stays::Stay;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -47,7 +47,7 @@ async fn show_page(
     e: Option<&WebError>,
 ) -> Result<ShowPage, WebError> {
     let tr = ctx.tr();
-    let g = yizhan_store::guests::get(&state.db, stay.guest_id).await?;
+    let g = yizhan_store::station::guests::get(&state.db, stay.guest_id).await?;
     let sessions = counselling::with_notes(&state.db, stay.id)
         .await?
         .into_iter()

@@ -8,15 +8,15 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::disinfection::{
+use yizhan_core::care::disinfection::{
     AreaInput, AreaKind, Place, RecordInput, WasteInput, is_overdue, next_due, validate_area,
     validate_record, validate_waste,
 };
-use yizhan_core::room::RoomState;
+use yizhan_core::station::room::RoomState;
 use yizhan_core::time::local_display;
-use yizhan_store::disinfection::{self, Area, Record, Waste};
-use yizhan_store::rooms::Room;
-use yizhan_store::stations::Station;
+use yizhan_store::care::disinfection::{self, Area, Record, Waste};
+use yizhan_store::station::rooms::Room;
+use yizhan_store::station::stations::Station;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -114,7 +114,7 @@ async fn show_page(
 ) -> Result<ShowPage, WebError> {
     let tr = ctx.tr();
     let p = ctx.user()?;
-    let rooms = yizhan_store::rooms::list(&state.db, station.id).await?;
+    let rooms = yizhan_store::station::rooms::list(&state.db, station.id).await?;
     let row = |r: Record| RecordRow {
         at: local_display(r.done_at),
         verified: r.verified_at.map(local_display).unwrap_or_default(),
@@ -197,7 +197,7 @@ async fn record_for(
 ) -> Result<i64, WebError> {
     let r = validate_record(f, yizhan_store::db::now())?;
     let ours = match r.place {
-        Place::Room(id) => yizhan_store::rooms::get(&state.db, id)
+        Place::Room(id) => yizhan_store::station::rooms::get(&state.db, id)
             .await
             .is_ok_and(|room| room.station_id == station_id),
         Place::Area(id) => {
@@ -258,7 +258,7 @@ pub async fn record_waste(
 
 async fn verify_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<Record, WebError> {
     let rec = disinfection::get(&state.db, id).await?;
-    let station = yizhan_store::stations::get(&state.db, rec.station_id).await?;
+    let station = yizhan_store::station::stations::get(&state.db, rec.station_id).await?;
     require(state, ctx, Permission::HygieneVerify, station.target(), format!("disinfection {id}"))
         .await?;
     disinfection::verify(&state.db, &Actor::from(ctx.user()?), id).await?;

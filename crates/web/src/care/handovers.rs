@@ -5,11 +5,11 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
+use yizhan_core::care::roster::Pattern;
 use yizhan_core::error::OnField;
-use yizhan_core::roster::Pattern;
 use yizhan_core::time::local_display;
 use yizhan_core::validate::{parse_int, parse_optional_date, required_text};
-use yizhan_store::handovers::{self, Handover, Item};
+use yizhan_store::care::handovers::{self, Handover, Item};
 
 use crate::auth::Ctx;
 use crate::care::roster::shift_label;
@@ -35,7 +35,7 @@ pub async fn views(
     tr: &Tr,
     station_id: i64,
 ) -> Result<Vec<HandoverView>, WebError> {
-    let groups = yizhan_store::staff::groups(&state.db, station_id).await?;
+    let groups = yizhan_store::care::staff::groups(&state.db, station_id).await?;
     let mut out = Vec::new();
     for h in handovers::recent(&state.db, station_id, 12).await? {
         let pattern = groups
@@ -90,7 +90,7 @@ pub async fn write(
 }
 
 async fn station_of(state: &AppState, ctx: &Ctx, h: &Handover) -> Result<(), WebError> {
-    let st = yizhan_store::stations::get(&state.db, h.station_id).await?;
+    let st = yizhan_store::station::stations::get(&state.db, h.station_id).await?;
     require(state, ctx, Permission::DutyRecord, st.target(), format!("handover {}", h.id)).await
 }
 

@@ -8,14 +8,14 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::incident::{
+use yizhan_core::care::incident::{
     ComplaintInput, ComplaintSource, ComplaintStatus, IncidentInput, IncidentKind,
     validate_complaint, validate_incident,
 };
 use yizhan_core::mask::mask_name;
 use yizhan_core::time::local_display;
-use yizhan_store::incidents::{self, Complaint, Incident};
-use yizhan_store::stations::Station;
+use yizhan_store::care::incidents::{self, Complaint, Incident};
+use yizhan_store::station::stations::Station;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -90,7 +90,7 @@ async fn list_page(
 ) -> Result<ListPage, WebError> {
     let tr = ctx.tr();
     let p = ctx.user()?;
-    let stays = yizhan_store::attention::facts(&state.db, station.id, crate::kit::today())
+    let stays = yizhan_store::station::attention::facts(&state.db, station.id, crate::kit::today())
         .await?
         .into_iter()
         .map(|f| (f.stay_id, format!("{} {}", f.room_number, mask_name(&f.guest_name))))
@@ -175,7 +175,7 @@ async fn record_complaint_for(
 ) -> Result<i64, WebError> {
     let c = validate_complaint(f)?;
     if let Some(stay_id) = c.stay_id {
-        let same = yizhan_store::stays::get(&state.db, stay_id)
+        let same = yizhan_store::station::stays::get(&state.db, stay_id)
             .await
             .map(|s| s.station_id == station_id)
             .unwrap_or(false);
@@ -252,7 +252,7 @@ pub async fn step_complaint(
     FormBody(f): FormBody<StepForm>,
 ) -> Result<Response, WebError> {
     let c = incidents::complaint(&state.db, id).await?;
-    let station = yizhan_store::stations::get(&state.db, c.station_id).await?;
+    let station = yizhan_store::station::stations::get(&state.db, c.station_id).await?;
     let perm = Permission::IncidentsRecord;
     require(&state, &ctx, perm, station.target(), format!("complaint {id}")).await?;
     let p = ctx.user()?;

@@ -6,12 +6,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::plans::{
+use yizhan_core::care::plans::{
     DrillInput, PlanInput, PlanKind, Readiness, readiness, validate_drill, validate_plan,
 };
 use yizhan_core::time::local_display;
-use yizhan_store::plans::{self, Drill, Plan};
-use yizhan_store::stations::Station;
+use yizhan_store::care::plans::{self, Drill, Plan};
+use yizhan_store::station::stations::Station;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -131,7 +131,7 @@ async fn visible_plan(
     perm: Permission,
 ) -> Result<(Plan, Station), WebError> {
     let p = plans::get(&state.db, id).await?;
-    let station = yizhan_store::stations::get(&state.db, p.station_id).await?;
+    let station = yizhan_store::station::stations::get(&state.db, p.station_id).await?;
     require(state, ctx, perm, station.target(), format!("plan {id}")).await?;
     Ok((p, station))
 }

@@ -6,16 +6,16 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::error::OnField;
-use yizhan_core::mask::mask_name;
-use yizhan_core::relatives::{
+use yizhan_core::care::relatives::{
     Channel, ContactInput, DeliveryInput, DeliveryStatus, Direction, validate_contact,
     validate_delivery,
 };
+use yizhan_core::error::OnField;
+use yizhan_core::mask::mask_name;
 use yizhan_core::time::local_display;
 use yizhan_core::validate::{optional_text, parse_choice};
-use yizhan_store::relatives::{self, Contact, Delivery};
-use yizhan_store::stations::Station;
+use yizhan_store::care::relatives::{self, Contact, Delivery};
+use yizhan_store::station::stations::Station;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -73,7 +73,7 @@ async fn show_page(
         layout: Layout::new(state, ctx, "relatives.title"),
         contacts: contact_rows(ctx, relatives::contacts(&state.db, station.id, 100).await?),
         deliveries: delivery_rows(ctx, relatives::deliveries(&state.db, station.id, 100).await?),
-        stays: yizhan_store::attention::facts(&state.db, station.id, today())
+        stays: yizhan_store::station::attention::facts(&state.db, station.id, today())
             .await?
             .into_iter()
             .map(|f| (f.stay_id, format!("{} {}", f.room_number, mask_name(&f.guest_name))))
@@ -129,7 +129,7 @@ pub async fn show(
 
 /// The stay a form names must be one of this station's.
 async fn check_stay(state: &AppState, station_id: i64, stay_id: i64) -> Result<(), WebError> {
-    let ours = yizhan_store::stays::get(&state.db, stay_id)
+    let ours = yizhan_store::station::stays::get(&state.db, stay_id)
         .await
         .is_ok_and(|s| s.station_id == station_id);
     if ours {
@@ -205,7 +205,7 @@ pub async fn step(
     FormBody(f): FormBody<StepForm>,
 ) -> Result<Response, WebError> {
     let d = relatives::delivery(&state.db, id).await?;
-    let station = yizhan_store::stations::get(&state.db, d.station_id).await?;
+    let station = yizhan_store::station::stations::get(&state.db, d.station_id).await?;
     require(&state, &ctx, Permission::CareRecord, station.target(), format!("delivery {id}"))
         .await?;
     let to = parse_choice(&f.status, DeliveryStatus::parse, "disinfected").on("status")?;

@@ -9,12 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission};
+use yizhan_core::care::roster::{Assignment, Conflict, Pattern, on_duty};
 use yizhan_core::error::OnField;
-use yizhan_core::roster::{Assignment, Conflict, Pattern, on_duty};
 use yizhan_core::validate::{parse_int, parse_optional_date};
-use yizhan_store::roster::{self, Shift};
-use yizhan_store::staff::{self, Group, Staff};
-use yizhan_store::stations::Station;
+use yizhan_store::care::roster::{self, Shift};
+use yizhan_store::care::staff::{self, Group, Staff};
+use yizhan_store::station::stations::Station;
 
 use crate::auth::Ctx;
 use crate::care::staff::visible_group;
@@ -186,9 +186,9 @@ pub async fn group_views(
                     .map(|s| (s, shift_label(tr, pattern, s)))
                     .collect(),
                 members: people.iter().filter(|p| p.group_id == Some(g.id)).cloned().collect(),
-                needed: yizhan_core::roster::min_members(
+                needed: yizhan_core::care::roster::min_members(
                     pattern,
-                    yizhan_core::roster::Rules::default(),
+                    yizhan_core::care::roster::Rules::default(),
                     u32::try_from(g.min_per_shift).unwrap_or(1),
                 ),
                 days,
@@ -268,7 +268,8 @@ async fn generate_for(
     f: &GenerateForm,
 ) -> Result<Outcome, WebError> {
     let from = parse_optional_date(&f.from).on("from")?.unwrap_or_else(today);
-    let days = parse_int(&f.days, 1, i64::from(yizhan_core::roster::MAX_DAYS), "7").on("days")?;
+    let days =
+        parse_int(&f.days, 1, i64::from(yizhan_core::care::roster::MAX_DAYS), "7").on("days")?;
     let plan =
         roster::regenerate(&state.db, &Actor::from(ctx.user()?), g, from, days as u32).await?;
     Ok(match plan {
@@ -284,7 +285,7 @@ async fn generate_for(
                         ("have", &g.members.to_string()),
                         (
                             "need",
-                            &yizhan_core::roster::min_members(
+                            &yizhan_core::care::roster::min_members(
                                 g.pattern(),
                                 Default::default(),
                                 g.min_per_shift as u32,
@@ -315,7 +316,7 @@ async fn answer(
     from: NaiveDate,
     outcome: Result<Outcome, WebError>,
 ) -> Result<Response, WebError> {
-    let station = yizhan_store::stations::get(&state.db, g.station_id).await?;
+    let station = yizhan_store::station::stations::get(&state.db, g.station_id).await?;
     match outcome {
         Ok(Outcome::Done) => {
             Ok(Redirect::to(&format!("/stations/{}/roster?from={from}", g.station_id))

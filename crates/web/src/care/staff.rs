@@ -5,13 +5,13 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::mask::mask_phone;
-use yizhan_core::roster::Pattern;
-use yizhan_core::staff::{
+use yizhan_core::care::roster::Pattern;
+use yizhan_core::care::staff::{
     GroupInput, LoopStatus, PostRisk, StaffInput, validate_group, validate_staff,
 };
-use yizhan_store::staff::{self, Group, Staff};
-use yizhan_store::stations::Station;
+use yizhan_core::mask::mask_phone;
+use yizhan_store::care::staff::{self, Group, Staff};
+use yizhan_store::station::stations::Station;
 
 use crate::auth::Ctx;
 use crate::error::WebError;

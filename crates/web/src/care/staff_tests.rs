@@ -7,12 +7,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
+use yizhan_core::care::staff::{LoopStatus, PostRisk, TestState, test_due, test_state};
 use yizhan_core::error::OnField;
-use yizhan_core::staff::{LoopStatus, PostRisk, TestState, test_due, test_state};
 use yizhan_core::validate::parse_optional_date;
-use yizhan_store::plans;
-use yizhan_store::staff::{self, Staff};
-use yizhan_store::stations::Station;
+use yizhan_store::care::plans;
+use yizhan_store::care::staff::{self, Staff};
+use yizhan_store::station::stations::Station;
 
 use crate::auth::Ctx;
 use crate::care::staff::visible_staff;
@@ -136,7 +136,7 @@ pub async fn record(
     FormBody(f): FormBody<RecordForm>,
 ) -> Result<Response, WebError> {
     let s = visible_staff(&state, &ctx, id, Permission::TestsRecord).await?;
-    let day = yizhan_core::guest::parse_date(&f.day).on("day")?;
+    let day = yizhan_core::station::guest::parse_date(&f.day).on("day")?;
     if day > today() {
         return Err(yizhan_core::validate::Invalid::FutureDate).on("day").map_err(Into::into);
     }

@@ -7,16 +7,16 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::error::OnField;
-use yizhan_core::mask::mask_name;
-use yizhan_core::supplies::{
+use yizhan_core::care::supplies::{
     Category, Diet, ItemInput, Meal, MealInput, MovementInput, validate_item, validate_meal,
     validate_movement,
 };
+use yizhan_core::error::OnField;
+use yizhan_core::mask::mask_name;
 use yizhan_core::time::local_display;
 use yizhan_core::validate::{optional_text, parse_choice};
-use yizhan_store::stations::Station;
-use yizhan_store::supplies::{self, DietRow, Item, MealRow, Movement};
+use yizhan_store::care::supplies::{self, DietRow, Item, MealRow, Movement};
+use yizhan_store::station::stations::Station;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -151,7 +151,7 @@ pub async fn move_stock(
     FormBody(f): FormBody<MovementInput>,
 ) -> Result<Response, WebError> {
     let item = visible_item(&state, &ctx, id).await?;
-    let station = yizhan_store::stations::get(&state.db, item.station_id).await?;
+    let station = yizhan_store::station::stations::get(&state.db, item.station_id).await?;
     let result = move_for(&state, &ctx, &item, &f).await.map(|_| ());
     back_or_redisplay(&state, &ctx, station, blank_item(), result).await
 }
@@ -276,7 +276,7 @@ async fn meals_page(
                 (d, n, l)
             })
             .collect(),
-        stays: yizhan_store::attention::facts(&state.db, station.id, today())
+        stays: yizhan_store::station::attention::facts(&state.db, station.id, today())
             .await?
             .into_iter()
             .map(|f| (f.stay_id, format!("{} {}", f.room_number, mask_name(&f.guest_name))))

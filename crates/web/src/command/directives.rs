@@ -9,11 +9,11 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Permission, Principal, Role, Scope, Target, role_allows};
-use yizhan_core::directive::{
+use yizhan_core::command::directive::{
     DirectiveInput, DirectiveKind, MAX_ATTACHMENT, RecipientKind, is_overdue, validate_directive,
 };
-use yizhan_store::directives::{self, Directive, File, Recipient};
-use yizhan_store::stations::{Station, Street};
+use yizhan_store::command::directives::{self, Directive, File, Recipient};
+use yizhan_store::station::stations::{Station, Street};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -127,7 +127,7 @@ struct ListPage {
     kinds: Vec<(&'static str, String)>,
     streets: Vec<Street>,
     stations: Vec<Station>,
-    enterprises: Vec<yizhan_store::enterprises::Enterprise>,
+    enterprises: Vec<yizhan_store::work::enterprises::Enterprise>,
     f: DirectiveInput,
     error: Option<String>,
 }
@@ -188,17 +188,17 @@ async fn list_page(
         can_issue,
         kinds: options(&tr, DirectiveKind::ALL, DirectiveKind::as_str, DirectiveKind::label_key),
         streets: if can_issue {
-            yizhan_store::stations::streets(&state.db).await?
+            yizhan_store::station::stations::streets(&state.db).await?
         } else {
             Vec::new()
         },
         stations: if can_issue {
-            yizhan_store::stations::list(&state.db).await?
+            yizhan_store::station::stations::list(&state.db).await?
         } else {
             Vec::new()
         },
         enterprises: if can_issue {
-            yizhan_store::enterprises::list(&state.db).await?
+            yizhan_store::work::enterprises::list(&state.db).await?
         } else {
             Vec::new()
         },
@@ -228,9 +228,9 @@ pub async fn create(
     let result = async {
         let d = validate_directive(&f, today())?;
         // Every recipient must exist.
-        let streets = yizhan_store::stations::streets(&state.db).await?;
-        let stations = yizhan_store::stations::list(&state.db).await?;
-        let enterprises = yizhan_store::enterprises::list(&state.db).await?;
+        let streets = yizhan_store::station::stations::streets(&state.db).await?;
+        let stations = yizhan_store::station::stations::list(&state.db).await?;
+        let enterprises = yizhan_store::work::enterprises::list(&state.db).await?;
         for (kind, id) in &d.recipients {
             let known = match kind {
                 RecipientKind::Street => streets.iter().any(|s| s.id == *id),

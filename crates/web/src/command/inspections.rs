@@ -9,13 +9,15 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Target};
-use yizhan_core::error::OnField;
-use yizhan_core::inspection::{
+use yizhan_core::command::inspection::{
     InspectionInput, InspectionKind, NewInspection, Outcome, ResultInput, TemplateInput, Unit,
     bad_line, inspecting_street, validate_inspection, validate_result, validate_template,
 };
+use yizhan_core::error::OnField;
 use yizhan_core::time::local_display;
-use yizhan_store::inspections::{self, Inspection, Item, ResultRow, Template as Checklist};
+use yizhan_store::command::inspections::{
+    self, Inspection, Item, ResultRow, Template as Checklist,
+};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -27,7 +29,7 @@ use crate::kit::{label_of, options};
 use crate::policy::deny;
 use crate::state::AppState;
 
-/// May this person see this inspection? `yizhan_core::inspection::may_see`: by scope, and an
+/// May this person see this inspection? `yizhan_core::command::inspection::may_see`: by scope, and an
 /// unannounced one before it starts only by the inspecting side.
 pub(crate) fn may_see(ctx: &Ctx, i: &Inspection) -> Result<bool, WebError> {
     Ok(i.seen_by(&ctx.user()?.grants))
@@ -115,19 +117,19 @@ async fn inspectable_units(
     tr: &crate::i18n::Tr,
 ) -> Result<Vec<(String, Vec<(String, String)>)>, WebError> {
     let may = |t: Target| p.can(Permission::InspectionsManage, t);
-    let stations = yizhan_store::stations::list(&state.db)
+    let stations = yizhan_store::station::stations::list(&state.db)
         .await?
         .into_iter()
         .filter(|s| may(s.target()))
         .map(|s| (format!("station:{}", s.id), s.name))
         .collect();
-    let streets = yizhan_store::stations::streets(&state.db)
+    let streets = yizhan_store::station::stations::streets(&state.db)
         .await?
         .into_iter()
         .filter(|s| may(Target::Street(s.id)))
         .map(|s| (format!("street:{}", s.id), s.name))
         .collect();
-    let enterprises = yizhan_store::enterprises::list(&state.db)
+    let enterprises = yizhan_store::work::enterprises::list(&state.db)
         .await?
         .into_iter()
         .filter(|e| may(e.target()))
@@ -144,16 +146,18 @@ async fn inspectable_units(
 async fn unit_target(state: &AppState, unit: Unit) -> Result<Target, WebError> {
     let missing = || WebError::Rule { field: Some("unit".into()), key: "error.unit_out_of_scope" };
     Ok(match unit {
-        Unit::Station(id) => {
-            yizhan_store::stations::get(&state.db, id).await.map_err(|_| missing())?.target()
-        }
+        Unit::Station(id) => yizhan_store::station::stations::get(&state.db, id)
+            .await
+            .map_err(|_| missing())?
+            .target(),
         Unit::Street(id) => {
-            yizhan_store::stations::street(&state.db, id).await.map_err(|_| missing())?;
+            yizhan_store::station::stations::street(&state.db, id).await.map_err(|_| missing())?;
             Target::Street(id)
         }
-        Unit::Enterprise(id) => {
-            yizhan_store::enterprises::get(&state.db, id).await.map_err(|_| missing())?.target()
-        }
+        Unit::Enterprise(id) => yizhan_store::work::enterprises::get(&state.db, id)
+            .await
+            .map_err(|_| missing())?
+            .target(),
     })
 }
 
@@ -280,8 +284,8 @@ async fn show_page(
 ) -> Result<ShowPage, WebError> {
     let tr = ctx.tr();
     let results = inspections::results(&state.db, i.id).await?;
-    let photos = yizhan_store::photos::of_inspection(&state.db, i.id).await?;
-    let mut orders = yizhan_store::rectifications::for_inspection(&state.db, i.id).await?;
+    let photos = yizhan_store::command::photos::of_inspection(&state.db, i.id).await?;
+    let mut orders = yizhan_store::command::rectifications::for_inspection(&state.db, i.id).await?;
     let items = inspections::items(&state.db, i.template_id)
         .await?
         .into_iter()
@@ -316,9 +320,9 @@ async fn show_page(
         outcomes: options(&tr, Outcome::ALL, Outcome::as_str, Outcome::label_key),
         severities: options(
             &tr,
-            yizhan_core::rectification::Severity::ALL,
-            yizhan_core::rectification::Severity::as_str,
-            yizhan_core::rectification::Severity::label_key,
+            yizhan_core::command::rectification::Severity::ALL,
+            yizhan_core::command::rectification::Severity::as_str,
+            yizhan_core::command::rectification::Severity::label_key,
         ),
         deadline: (today() + chrono::Duration::days(7)).to_string(),
         error: e.map(|e| e.message(&tr)),

@@ -8,10 +8,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Permission, Scope, Target};
-use yizhan_core::notice::{Content, NoticeInput, NoticeStatus, compose, validate_notice};
-use yizhan_core::rectification::{Severity, Status};
-use yizhan_store::notices::{self, Notice};
-use yizhan_store::stations::Street;
+use yizhan_core::command::notice::{Content, NoticeInput, NoticeStatus, compose, validate_notice};
+use yizhan_core::command::rectification::{Severity, Status};
+use yizhan_store::command::notices::{self, Notice};
+use yizhan_store::station::stations::Street;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -46,9 +46,11 @@ async fn may_read(state: &AppState, ctx: &Ctx, n: &Notice) -> Result<bool, WebEr
             continue;
         }
         let unit_street = match g.scope {
-            Scope::Station(id) => Some(yizhan_store::stations::get(&state.db, id).await?.street_id),
+            Scope::Station(id) => {
+                Some(yizhan_store::station::stations::get(&state.db, id).await?.street_id)
+            }
             Scope::Enterprise(id) => {
-                Some(yizhan_store::enterprises::get(&state.db, id).await?.street_id)
+                Some(yizhan_store::work::enterprises::get(&state.db, id).await?.street_id)
             }
             _ => None,
         };
@@ -122,7 +124,7 @@ async fn list_page(
         rows,
         can_manage,
         streets: if can_manage {
-            yizhan_store::stations::streets(&state.db)
+            yizhan_store::station::stations::streets(&state.db)
                 .await?
                 .into_iter()
                 .filter(|s| p.can(Permission::InspectionsManage, Target::Street(s.id)))
@@ -174,7 +176,7 @@ pub async fn create(
 
 /// A finding as shown: its labels translated.
 pub struct FindingView {
-    pub f: yizhan_core::notice::FindingLine,
+    pub f: yizhan_core::command::notice::FindingLine,
     pub severity: String,
     pub status: String,
 }

@@ -6,8 +6,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use yizhan_core::access::{Permission, Target};
-use yizhan_store::board::{self, StationLine};
-use yizhan_store::reports::Entry;
+use yizhan_store::command::reports::Entry;
+use yizhan_store::station::board::{self, StationLine};
 
 use crate::auth::Ctx;
 use crate::board::district::StationTotals;
@@ -72,18 +72,18 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
             }
         }
     }
-    let planned_inspections = yizhan_store::inspections::list(&state.db)
+    let planned_inspections = yizhan_store::command::inspections::list(&state.db)
         .await?
         .iter()
         .filter(|i| i.started_at.is_none() && i.planned_on >= today)
         .filter(|i| i.seen_by(&p.grants))
         .count();
     let report = if p.can(Permission::ReportsRead, Target::District) {
-        yizhan_store::reports::archive(&state.db, 1).await?.into_iter().next()
+        yizhan_store::command::reports::archive(&state.db, 1).await?.into_iter().next()
     } else {
         None
     };
-    let notice = yizhan_store::notices::list(&state.db)
+    let notice = yizhan_store::command::notices::list(&state.db)
         .await?
         .into_iter()
         .find(|n| n.published() && p.can(Permission::InspectionsRead, n.target()))

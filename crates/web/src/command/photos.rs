@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use yizhan_core::access::{Actor, Permission};
+use yizhan_core::command::inspection::KEY_FINISHED;
 use yizhan_core::error::OnField;
-use yizhan_core::inspection::KEY_FINISHED;
-use yizhan_store::photos::{self, NewPhoto, Subject};
+use yizhan_store::command::photos::{self, NewPhoto, Subject};
 
 use crate::auth::Ctx;
 use crate::command::inspections::visible_inspection;
@@ -20,7 +20,7 @@ use crate::policy::deny;
 use crate::state::AppState;
 
 /// A photo upload may be this large on the wire (the photo plus the form's other fields).
-pub const UPLOAD_LIMIT: usize = yizhan_core::evidence::MAX_BYTES + 64 * 1024;
+pub const UPLOAD_LIMIT: usize = yizhan_core::command::evidence::MAX_BYTES + 64 * 1024;
 
 async fn store(
     state: &AppState,
@@ -62,13 +62,13 @@ pub async fn upload_for_item(
             key: if i.finished_at.is_some() {
                 KEY_FINISHED
             } else {
-                yizhan_core::inspection::KEY_NOT_STARTED
+                yizhan_core::command::inspection::KEY_NOT_STARTED
             },
         });
     }
     let item_id = yizhan_core::validate::parse_int(upload.field("item_id"), 1, i64::MAX, "1")
         .on("item_id")?;
-    if !yizhan_store::inspections::items(&state.db, i.template_id)
+    if !yizhan_store::command::inspections::items(&state.db, i.template_id)
         .await?
         .iter()
         .any(|it| it.id == item_id)
@@ -88,10 +88,10 @@ pub async fn upload_for_rectification(
 ) -> Result<Response, WebError> {
     let r = visible_rectification(&state, &ctx, id, Permission::RectificationsSubmit).await?;
     let upload = crate::kit::upload::read(form).await?;
-    if r.status() == yizhan_core::rectification::Status::Closed {
+    if r.status() == yizhan_core::command::rectification::Status::Closed {
         return Err(WebError::Rule {
             field: None,
-            key: yizhan_core::rectification::KEY_WRONG_STATE,
+            key: yizhan_core::command::rectification::KEY_WRONG_STATE,
         });
     }
     store(

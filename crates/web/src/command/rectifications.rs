@@ -8,13 +8,13 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Principal, Role, Scope, role_allows};
-use yizhan_core::inspection::Unit;
-use yizhan_core::rectification::{
+use yizhan_core::command::inspection::Unit;
+use yizhan_core::command::rectification::{
     Action, OrderInput, ReplyInput, Severity, Status, validate_order, validate_submission,
     validate_verdict,
 };
-use yizhan_store::photos::{self, Photo};
-use yizhan_store::rectifications::{self, Rectification};
+use yizhan_store::command::photos::{self, Photo};
+use yizhan_store::command::rectifications::{self, Rectification};
 
 use crate::auth::Ctx;
 use crate::command::inspections::visible_inspection;

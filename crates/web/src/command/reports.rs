@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission, Target};
+use yizhan_core::command::report::Figures;
 use yizhan_core::error::OnField;
-use yizhan_core::report::Figures;
-use yizhan_store::reports::{self, Archived, Entry};
+use yizhan_store::command::reports::{self, Archived, Entry};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -65,7 +65,7 @@ async fn district_wide(state: &AppState, ctx: &Ctx, perm: Permission) -> Result<
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, WebError> {
-    Ok(yizhan_core::guest::parse_date(s).on("day")?)
+    Ok(yizhan_core::station::guest::parse_date(s).on("day")?)
 }
 
 /// The day's archived report for a district-wide reader, or 404.

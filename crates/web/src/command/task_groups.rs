@@ -5,11 +5,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::task_group::{
+use yizhan_core::command::task_group::{
     GroupInput, StatusInput, TaskInput, TaskStatus, is_overdue, validate_group, validate_status,
     validate_task,
 };
-use yizhan_store::task_groups::{self, Group, Task};
+use yizhan_store::command::task_groups::{self, Group, Task};
 
 use crate::auth::Ctx;
 use crate::error::WebError;

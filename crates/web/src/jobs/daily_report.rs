@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::Actor;
-use yizhan_core::report::{Figures, due_day, missing, total};
-use yizhan_store::reports;
+use yizhan_core::command::report::{Figures, due_day, missing, total};
+use yizhan_store::command::reports;
 
 use crate::error::WebError;
 use crate::state::AppState;

@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use yizhan_core::access::{Actor, Permission, Principal};
-use yizhan_core::worker_import::{Checked, Checker, Problem, RowError, map_headers};
-use yizhan_store::audit::{self, Entry};
-use yizhan_store::import_runs::{self, Counts, ImportRun, ProblemLine};
-use yizhan_store::{Db, returning_workers};
+use yizhan_core::work::worker_import::{Checked, Checker, Problem, RowError, map_headers};
+use yizhan_store::admin::audit::{self, Entry};
+use yizhan_store::work::import_runs::{self, Counts, ImportRun, ProblemLine};
+use yizhan_store::{Db, work::returning_workers};
 
 use crate::error::WebError;
 use crate::i18n::{Lang, Tr};
@@ -48,7 +48,7 @@ pub struct Job {
 /// The enterprises a person may register workers for, by name and by credit code.
 pub async fn employers_of(db: &Db, p: &Principal) -> Result<HashMap<String, i64>, WebError> {
     let mut employers = HashMap::new();
-    for e in yizhan_store::enterprises::list(db).await? {
+    for e in yizhan_store::work::enterprises::list(db).await? {
         if p.can(Permission::EnterprisesWrite, e.target()) {
             employers.insert(e.uscc.clone(), e.id);
             employers.insert(e.name.clone(), e.id);

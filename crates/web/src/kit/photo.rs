@@ -8,7 +8,7 @@ use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
-use yizhan_core::evidence::{
+use yizhan_core::command::evidence::{
     self, KEY_NOT_A_PHOTO, KEY_TOO_LARGE, MAX_BYTES, MAX_PIXELS, PhotoFormat, STORED_EDGE,
     THUMB_EDGE, fit,
 };

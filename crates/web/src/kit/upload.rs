@@ -4,7 +4,7 @@
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartRejection;
 use sha2::{Digest, Sha256};
-use yizhan_core::directive::{
+use yizhan_core::command::directive::{
     KEY_FILE_TOO_LARGE, KEY_FILE_TYPE, MAX_ATTACHMENT, attachment_type, clean_file_name,
     stored_name,
 };

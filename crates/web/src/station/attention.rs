@@ -6,13 +6,13 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::attention::{Facts, Reason, derive, urgency_score};
-use yizhan_core::guest::age_on;
 use yizhan_core::mask::mask_name;
+use yizhan_core::station::attention::{Facts, Reason, derive, urgency_score};
+use yizhan_core::station::guest::age_on;
 use yizhan_core::validate::Tenths;
-use yizhan_store::attention;
-use yizhan_store::health::{self, Alert};
-use yizhan_store::stations::Station;
+use yizhan_store::station::attention;
+use yizhan_store::station::health::{self, Alert};
+use yizhan_store::station::stations::Station;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -36,13 +36,13 @@ pub struct AttentionRow {
 
 /// Slots of today and yesterday whose deadline has passed with no reading, for one stay.
 fn overdue_slots(
-    slots: yizhan_core::health::SlotConfig,
+    slots: yizhan_core::station::health::SlotConfig,
     checked_in: chrono::DateTime<chrono::Utc>,
     readings: &[health::HealthCheck],
     stay_id: i64,
     today: chrono::NaiveDate,
 ) -> i64 {
-    use yizhan_core::health::{Slot, is_overdue, slot_deadline};
+    use yizhan_core::station::health::{Slot, is_overdue, slot_deadline};
     let cfg = slots;
     let now = yizhan_store::db::now();
     let mut n = 0;
@@ -63,7 +63,7 @@ fn overdue_slots(
     n
 }
 
-/// The ordered list, computed from the records by the pure rules in `yizhan_core::attention`.
+/// The ordered list, computed from the records by the pure rules in `yizhan_core::station::attention`.
 pub async fn list_rows(state: &AppState, station_id: i64) -> Result<Vec<AttentionRow>, WebError> {
     let today = today();
     let mut readings = health::of_station_day(&state.db, station_id, today).await?;
@@ -133,8 +133,8 @@ pub async fn list(
     let tr = ctx.tr();
     let mut alerts = Vec::new();
     for a in health::open_alerts(&state.db, id).await? {
-        let s = yizhan_store::stays::get(&state.db, a.stay_id).await?;
-        let g = yizhan_store::guests::get(&state.db, s.guest_id).await?;
+        let s = yizhan_store::station::stays::get(&state.db, a.stay_id).await?;
+        let g = yizhan_store::station::guests::get(&state.db, s.guest_id).await?;
         alerts.push(AlertRow {
             label: tr.t(&format!("alert.{}", a.kind)).to_owned(),
             at: yizhan_core::time::local_display(a.raised_at),

@@ -8,8 +8,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use yizhan_core::access::Permission;
 use yizhan_core::mask::mask_name;
-use yizhan_core::release::code_matches;
-use yizhan_store::{guests, stations, stays};
+use yizhan_core::station::release::code_matches;
+use yizhan_store::{station::guests, station::stations, station::stays};
 
 use crate::auth::Ctx;
 use crate::auth::limits::Purpose;

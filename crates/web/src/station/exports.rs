@@ -7,8 +7,8 @@ use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::mask::{mask_id_number, mask_name};
 use yizhan_core::time::local_display;
-use yizhan_store::audit::{self, Entry};
-use yizhan_store::{health, stays};
+use yizhan_store::admin::audit::{self, Entry};
+use yizhan_store::{station::health, station::stays};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -111,7 +111,7 @@ pub async fn health_xlsx(
             let symptoms: Vec<&str> = h
                 .symptoms
                 .split(',')
-                .filter_map(yizhan_core::health::Symptom::parse)
+                .filter_map(yizhan_core::station::health::Symptom::parse)
                 .map(|s| tr.t(s.label_key()))
                 .collect();
             vec![

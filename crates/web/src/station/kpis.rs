@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::Permission;
 use yizhan_core::time::{day_start_utc, local_date};
-use yizhan_store::board;
+use yizhan_store::station::board;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -44,7 +44,7 @@ pub fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate), WebError> {
                  default: NaiveDate|
      -> Result<NaiveDate, WebError> {
         match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => Ok(yizhan_core::guest::parse_date(s).on(field)?),
+            Some(s) => Ok(yizhan_core::station::guest::parse_date(s).on(field)?),
             None => Ok(default),
         }
     };

@@ -4,8 +4,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::quarantine::{PolicyInput, SampleType, validate_policy};
-use yizhan_store::policies::{self, PolicyRow};
+use yizhan_core::station::quarantine::{PolicyInput, SampleType, validate_policy};
+use yizhan_store::station::policies::{self, PolicyRow};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -38,7 +38,7 @@ async fn page(
         .await?
         .into_iter()
         .map(|p| {
-            let live = yizhan_core::quarantine::in_force(p.valid_from, p.valid_to, today);
+            let live = yizhan_core::station::quarantine::in_force(p.valid_from, p.valid_to, today);
             (p, live)
         })
         .collect();

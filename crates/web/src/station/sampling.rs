@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::mask::mask_name;
-use yizhan_core::results_import::{RowError, parse_results};
-use yizhan_store::sampling::{self, DueTest};
-use yizhan_store::stations::Station;
+use yizhan_core::station::sampling::{RowError, parse_results};
+use yizhan_store::station::sampling::{self, DueTest};
+use yizhan_store::station::stations::Station;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -29,9 +29,9 @@ pub async fn visible_test(
     ctx: &Ctx,
     id: i64,
     perm: Permission,
-) -> Result<yizhan_store::stays::Stay, WebError> {
+) -> Result<yizhan_store::station::stays::Stay, WebError> {
     let t = sampling::get(&state.db, id).await?;
-    let s = yizhan_store::stays::get(&state.db, t.stay_id).await?;
+    let s = yizhan_store::station::stays::get(&state.db, t.stay_id).await?;
     if !ctx.user()?.can(perm, s.target()) {
         return Err(deny(state, ctx, &format!("test {id}"), WebError::NotFound).await);
     }
@@ -163,7 +163,7 @@ pub async fn record_result(
     result: &str,
 ) -> Result<(), WebError> {
     use yizhan_core::error::OnField;
-    let r = yizhan_core::results_import::parse_result(result)
+    let r = yizhan_core::station::sampling::parse_result(result)
         .ok_or(yizhan_core::validate::Invalid::BadFormat { hint: "negative" })
         .on("result")?;
     Ok(sampling::set_result(&state.db, &Actor::from(ctx.user()?), id, r).await?)

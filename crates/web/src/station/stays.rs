@@ -4,12 +4,12 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::release::{ReleaseFacts, check_release};
-use yizhan_core::stay::{
+use yizhan_core::station::release::{ReleaseFacts, check_release};
+use yizhan_core::station::stay::{
     CheckInInput, CheckOutInput, Outcome, validate_check_in, validate_check_out,
 };
-use yizhan_store::guests::{self, Guest};
-use yizhan_store::stays::{self, CheckIn, Stay};
+use yizhan_store::station::guests::{self, Guest};
+use yizhan_store::station::stays::{self, CheckIn, Stay};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -101,11 +101,10 @@ pub async fn do_move(
     i: &MoveInput,
 ) -> Result<Stay, WebError> {
     use yizhan_core::error::OnField;
-    let room_id = yizhan_core::station::parse_id(&i.room_id).on("room_id")?;
+    let room_id = yizhan_core::station::stations::parse_id(&i.room_id).on("room_id")?;
     let reason = yizhan_core::validate::required_text(&i.reason, 200).on("reason")?;
-    let room = yizhan_store::rooms::get(&state.db, room_id).await.map_err(|_| WebError::Rule {
-        field: Some("room_id".into()),
-        key: "error.room_not_ready",
+    let room = yizhan_store::station::rooms::get(&state.db, room_id).await.map_err(|_| {
+        WebError::Rule { field: Some("room_id".into()), key: "error.room_not_ready" }
     })?;
     if room.station_id != s.station_id {
         return Err(WebError::Rule { field: Some("room_id".into()), key: "error.room_not_ready" });
@@ -152,7 +151,7 @@ pub async fn release_facts(state: &AppState, s: &Stay) -> Result<ReleaseFacts, W
             .filter(|t| t.result.is_none() || t.result.as_deref() == Some("invalid"))
             .count() as i64,
         positive_tests: count("positive"),
-        open_alerts: yizhan_store::health::alerts_of_stay(&state.db, s.id)
+        open_alerts: yizhan_store::station::health::alerts_of_stay(&state.db, s.id)
             .await?
             .iter()
             .filter(|a| a.closed_at.is_none())

@@ -6,10 +6,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::difficulty::{Category, TicketInput, TicketStatus, validate_ticket};
 use yizhan_core::error::OnField;
-use yizhan_store::difficulties::{self, Ticket};
-use yizhan_store::enterprises::Enterprise;
+use yizhan_core::work::difficulty::{Category, TicketInput, TicketStatus, validate_ticket};
+use yizhan_store::work::difficulties::{self, Ticket};
+use yizhan_store::work::enterprises::Enterprise;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -50,7 +50,7 @@ async fn rows(state: &AppState, ctx: &Ctx) -> Result<Vec<Row>, WebError> {
 
 async fn own_enterprises(state: &AppState, ctx: &Ctx) -> Result<Vec<Enterprise>, WebError> {
     let p = ctx.user()?;
-    Ok(yizhan_store::enterprises::list(&state.db)
+    Ok(yizhan_store::work::enterprises::list(&state.db)
         .await?
         .into_iter()
         .filter(|e| p.can(Permission::EnterprisesWrite, e.target()))

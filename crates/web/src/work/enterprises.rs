@@ -1,7 +1,7 @@
 //! Enterprises (企业) resuming work: the register with resumption status and dates, the filed
 //! prevention plan, .xlsx. An enterprise's own account sees and changes only that enterprise;
 //! a street sees its own; contact phones are masked. Resumption moves by review
-//! (`yizhan_core::resumption`): the enterprise applies and reports resumed, the command of its
+//! (`yizhan_core::work::resumption`): the enterprise applies and reports resumed, the command of its
 //! street or the district approves or rejects with a reason; pages and API share `take_step`.
 
 use askama::Template;
@@ -11,15 +11,15 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Target};
-use yizhan_core::directive::MAX_ATTACHMENT;
-use yizhan_core::enterprise::{EnterpriseInput, Industry, Resumption, validate_enterprise};
+use yizhan_core::command::directive::MAX_ATTACHMENT;
 use yizhan_core::mask::mask_phone;
-use yizhan_core::resumption::{
+use yizhan_core::time::local_display;
+use yizhan_core::work::enterprise::{EnterpriseInput, Industry, Resumption, validate_enterprise};
+use yizhan_core::work::resumption::{
     self, Decision, KEY_MOVED, KEY_WRONG_STEP, Party, ReviewInput, Step, lock_form, validate_review,
 };
-use yizhan_core::time::local_display;
-use yizhan_store::enterprises::{self, Enterprise, Plan};
-use yizhan_store::stations::Street;
+use yizhan_store::station::stations::Street;
+use yizhan_store::work::enterprises::{self, Enterprise, Plan};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -162,7 +162,7 @@ async fn writable_or_readable_streets(
     perm: Permission,
 ) -> Result<Vec<Street>, WebError> {
     let p = ctx.user()?;
-    Ok(yizhan_store::stations::streets(&state.db)
+    Ok(yizhan_store::station::stations::streets(&state.db)
         .await?
         .into_iter()
         .filter(|s| p.can(perm, Target::Street(s.id)))
@@ -245,7 +245,7 @@ async fn form_page(
 ) -> Result<FormPage, WebError> {
     let tr = ctx.tr();
     let p = ctx.user()?;
-    let mut streets = yizhan_store::stations::streets(&state.db).await?;
+    let mut streets = yizhan_store::station::stations::streets(&state.db).await?;
     let mut locked = None;
     match id {
         None => streets.retain(|s| p.can(Permission::EnterprisesWrite, Target::Street(s.id))),

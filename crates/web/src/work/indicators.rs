@@ -12,13 +12,13 @@ use axum::response::{IntoResponse, Json, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Target};
 use yizhan_core::error::OnField;
-use yizhan_core::indicator::{
+use yizhan_core::validate::{parse_choice, parse_int};
+use yizhan_core::work::indicator::{
     COLUMNS, FigureInput, Indicator, MonthRow, check_rows, format_amount, format_permille,
     map_headers, validate_figure, year_table,
 };
-use yizhan_core::validate::{parse_choice, parse_int};
-use yizhan_core::worker_import::{Problem, RowError};
-use yizhan_store::indicators;
+use yizhan_core::work::worker_import::{Problem, RowError};
+use yizhan_store::work::indicators;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -59,7 +59,7 @@ async fn pick(state: &AppState, p: &Pick) -> Result<(Indicator, i32), WebError> 
             None => this_year as i32,
         }
     } else {
-        parse_int(&p.year, i64::from(yizhan_core::indicator::FIRST_YEAR), this_year, "2020")
+        parse_int(&p.year, i64::from(yizhan_core::work::indicator::FIRST_YEAR), this_year, "2020")
             .on("year")? as i32
     };
     Ok((indicator, year))
@@ -228,7 +228,7 @@ fn blank(indicator: Indicator) -> FigureInput {
     let last = today() - chrono::Duration::days(i64::from(chrono::Datelike::day(&today())));
     FigureInput {
         indicator: indicator.as_str().into(),
-        month: yizhan_core::indicator::Month::of(last).to_string(),
+        month: yizhan_core::work::indicator::Month::of(last).to_string(),
         ..Default::default()
     }
 }

@@ -6,11 +6,11 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::relief::{
+use yizhan_core::work::relief::{
     Landlord, ReliefInput, ReliefKind, ReliefStatus, validate_decision, validate_relief,
 };
-use yizhan_store::enterprises::Enterprise;
-use yizhan_store::relief::{self, Application};
+use yizhan_store::work::enterprises::Enterprise;
+use yizhan_store::work::relief::{self, Application};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -81,7 +81,7 @@ async fn list_page(
         can_decide: p.has(Permission::ReliefDecide),
         approved_total: rows.iter().filter(|r| r.a.status == "approved").map(|r| r.a.amount).sum(),
         rows,
-        enterprises: yizhan_store::enterprises::list(&state.db)
+        enterprises: yizhan_store::work::enterprises::list(&state.db)
             .await?
             .into_iter()
             .filter(|e| p.can(Permission::EnterprisesWrite, e.target()))
@@ -106,12 +106,12 @@ pub async fn apply(
 ) -> Result<Response, WebError> {
     let result = async {
         let r = validate_relief(&f)?;
-        let e = yizhan_store::enterprises::get(&state.db, r.enterprise_id).await.map_err(|_| {
-            WebError::Rule {
+        let e = yizhan_store::work::enterprises::get(&state.db, r.enterprise_id).await.map_err(
+            |_| WebError::Rule {
                 field: Some("enterprise_id".into()),
                 key: "error.enterprise_out_of_scope",
-            }
-        })?;
+            },
+        )?;
         if !ctx.user()?.can(Permission::EnterprisesWrite, e.target()) {
             return Err(WebError::Rule {
                 field: Some("enterprise_id".into()),

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
 use yizhan_core::access::Permission;
-use yizhan_core::enterprise::{Industry, Rate, StatFacts, over_time, rates};
-use yizhan_store::enterprises::Enterprise;
+use yizhan_core::work::enterprise::{Industry, Rate, StatFacts, over_time, rates};
+use yizhan_store::work::enterprises::Enterprise;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -24,7 +24,7 @@ const CHART_DAYS: i64 = 90;
 
 async fn in_scope(state: &AppState, ctx: &Ctx) -> Result<Vec<Enterprise>, WebError> {
     let p = ctx.user()?;
-    Ok(yizhan_store::enterprises::list(&state.db)
+    Ok(yizhan_store::work::enterprises::list(&state.db)
         .await?
         .into_iter()
         .filter(|e| p.can(Permission::EnterprisesRead, e.target()))

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Principal, Scope, Target, role_allows};
 use yizhan_core::error::OnField;
 use yizhan_core::mask::{mask_id_number, mask_phone};
-use yizhan_core::returning_worker::{Transport, WorkerInput, WorkerStatus, validate_worker};
-use yizhan_store::enterprises::Enterprise;
-use yizhan_store::returning_workers::{self, Filter, Within, Worker};
+use yizhan_core::work::returning_worker::{Transport, WorkerInput, WorkerStatus, validate_worker};
+use yizhan_store::work::enterprises::Enterprise;
+use yizhan_store::work::returning_workers::{self, Filter, Within, Worker};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -227,7 +227,7 @@ pub async fn export(
 
 async fn writable_enterprises(state: &AppState, ctx: &Ctx) -> Result<Vec<Enterprise>, WebError> {
     let p = ctx.user()?;
-    Ok(yizhan_store::enterprises::list(&state.db)
+    Ok(yizhan_store::work::enterprises::list(&state.db)
         .await?
         .into_iter()
         .filter(|e| p.can(Permission::EnterprisesWrite, e.target()))
@@ -259,7 +259,7 @@ async fn form_page(
         enterprises: writable_enterprises(state, ctx).await?,
         transports: options(&tr, Transport::ALL, Transport::as_str, Transport::label_key),
         statuses: options(&tr, WorkerStatus::ALL, WorkerStatus::as_str, WorkerStatus::label_key),
-        provinces: &yizhan_core::returning_worker::PROVINCES,
+        provinces: &yizhan_core::work::returning_worker::PROVINCES,
         error: e.map(|e| e.message(&tr)),
     })
 }
@@ -280,12 +280,11 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     let result = async {
         let w = validate_worker(&f, today()).map_err(WebError::of_person)?;
-        let employer =
-            yizhan_store::enterprises::get(&state.db, w.enterprise_id).await.map_err(|_| {
-                WebError::Rule {
-                    field: Some("enterprise_id".into()),
-                    key: "error.enterprise_out_of_scope",
-                }
+        let employer = yizhan_store::work::enterprises::get(&state.db, w.enterprise_id)
+            .await
+            .map_err(|_| WebError::Rule {
+                field: Some("enterprise_id".into()),
+                key: "error.enterprise_out_of_scope",
             })?;
         if !ctx.user()?.can(Permission::EnterprisesWrite, employer.target()) {
             return Err(WebError::Rule {
@@ -366,13 +365,13 @@ pub async fn set_status(
         if arrived && arrival.or(w.arrival_date).is_none() {
             return Err(WebError::Rule {
                 field: Some("arrival_date".into()),
-                key: yizhan_core::returning_worker::KEY_ARRIVAL_NEEDED,
+                key: yizhan_core::work::returning_worker::KEY_ARRIVAL_NEEDED,
             });
         }
         if arrived && arrival.is_some_and(|d| d > today()) {
             return Err(WebError::Rule {
                 field: Some("arrival_date".into()),
-                key: yizhan_core::returning_worker::KEY_ARRIVAL_FUTURE,
+                key: yizhan_core::work::returning_worker::KEY_ARRIVAL_FUTURE,
             });
         }
         returning_workers::set_status(&state.db, &Actor::from(ctx.user()?), id, status, arrival)

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::error::OnField;
 use yizhan_core::mask::mask_id_number;
-use yizhan_core::transport::{TransportInput, TransportKind, validate_transport};
-use yizhan_store::transports::{self, Passenger, Transport};
+use yizhan_core::work::transport::{TransportInput, TransportKind, validate_transport};
+use yizhan_store::work::transports::{self, Passenger, Transport};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -160,7 +160,7 @@ async fn board_one(state: &AppState, ctx: &Ctx, id: i64, f: &BoardForm) -> Resul
         )
         .on("id_number")?
         .number;
-        yizhan_store::returning_workers::by_id_number(&state.db, &number).await?.ok_or(
+        yizhan_store::work::returning_workers::by_id_number(&state.db, &number).await?.ok_or(
             WebError::Rule {
                 field: Some("id_number".into()),
                 key: "error.transport_unknown_worker",
@@ -169,12 +169,12 @@ async fn board_one(state: &AppState, ctx: &Ctx, id: i64, f: &BoardForm) -> Resul
     } else {
         let wid =
             yizhan_core::validate::parse_int(&f.worker_id, 1, i64::MAX, "1").on("worker_id")?;
-        yizhan_store::returning_workers::get(&state.db, wid).await?
+        yizhan_store::work::returning_workers::get(&state.db, wid).await?
     };
     if !ctx.user()?.can(Permission::TransportManage, worker.target()) {
         return Err(deny(state, ctx, &format!("worker {}", worker.id), WebError::NotFound).await);
     }
-    yizhan_core::transport::check_boarding(
+    yizhan_core::work::transport::check_boarding(
         transport.departs_on,
         yizhan_core::time::local_date(yizhan_store::db::now()),
     )?;

@@ -7,8 +7,8 @@ use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use tokio::io::AsyncWriteExt;
 use yizhan_core::access::Actor;
-use yizhan_core::worker_import::{COLUMNS, RowError};
-use yizhan_store::import_runs::{self, ImportRun};
+use yizhan_core::work::worker_import::{COLUMNS, RowError};
+use yizhan_store::work::import_runs::{self, ImportRun};
 
 use crate::auth::Ctx;
 use crate::error::WebError;

@@ -6,9 +6,9 @@ use axum::http::{Method, StatusCode};
 use common::{App, PASSWORD, district};
 use serde_json::json;
 use yizhan_core::access::{Role, Scope};
-use yizhan_store::audit::{self, Verdict};
+use yizhan_store::admin::audit::{self, Verdict};
 use yizhan_store::testing::TestDb;
-use yizhan_store::{both_backends, sessions};
+use yizhan_store::{admin::sessions, both_backends};
 use yizhan_web::WebConfig;
 
 both_backends!(sessions_expire_when_idle_and_after_twelve_hours, |t: TestDb| async move {

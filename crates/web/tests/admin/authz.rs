@@ -22,11 +22,11 @@ fn refused(r: &Resp) -> bool {
 
 /// An enterprise in `street`, not yet resuming; its id.
 async fn enterprise_in(app: &App, uscc: &str, name: &str, street: i64) -> i64 {
-    yizhan_store::enterprises::create(
+    yizhan_store::work::enterprises::create(
         app.db(),
         &yizhan_core::access::Actor::system(),
-        &yizhan_core::enterprise::validate_enterprise(
-            &yizhan_core::enterprise::EnterpriseInput {
+        &yizhan_core::work::enterprise::validate_enterprise(
+            &yizhan_core::work::enterprise::EnterpriseInput {
                 uscc: uscc.into(),
                 name: name.into(),
                 street_id: street.to_string(),
@@ -67,11 +67,11 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     // Enterprise 2, in street B: its clerk is the "other enterprise".
     let uscc_2 = yizhan_core::validate::with_check_char("91440307000000002").unwrap();
     let other_enterprise = enterprise_in(&app, &uscc_2, "深圳市乙物流有限公司", street_b).await;
-    let transport = yizhan_store::transports::create(
+    let transport = yizhan_store::work::transports::create(
         app.db(),
         &yizhan_core::access::Actor::system(),
-        &yizhan_core::transport::validate_transport(
-            &yizhan_core::transport::TransportInput {
+        &yizhan_core::work::transport::validate_transport(
+            &yizhan_core::work::transport::TransportInput {
                 kind: "train".into(),
                 name: "K4158".into(),
                 origin: "云南".into(),
@@ -86,21 +86,21 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
-    let difficulty = yizhan_store::difficulties::raise(
+    let difficulty = yizhan_store::work::difficulties::raise(
         app.db(),
         &yizhan_core::access::Actor::system(),
         enterprise,
-        &yizhan_core::difficulty::NewTicket {
-            category: yizhan_core::difficulty::Category::Labour,
+        &yizhan_core::work::difficulty::NewTicket {
+            category: yizhan_core::work::difficulty::Category::Labour,
             description: "缺工".into(),
         },
     )
     .await
     .unwrap();
-    let relief_app = yizhan_store::relief::apply(
+    let relief_app = yizhan_store::work::relief::apply(
         app.db(),
         &yizhan_core::access::Actor::system(),
-        &yizhan_core::relief::validate_relief(&yizhan_core::relief::ReliefInput {
+        &yizhan_core::work::relief::validate_relief(&yizhan_core::work::relief::ReliefInput {
             enterprise_id: enterprise.to_string(),
             kind: "other".into(),
             measure: "稳岗补贴".into(),
@@ -111,11 +111,11 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
-    let worker = yizhan_store::returning_workers::create(
+    let worker = yizhan_store::work::returning_workers::create(
         app.db(),
         &yizhan_core::access::Actor::system(),
-        &yizhan_core::returning_worker::validate_worker(
-            &yizhan_core::returning_worker::WorkerInput {
+        &yizhan_core::work::returning_worker::validate_worker(
+            &yizhan_core::work::returning_worker::WorkerInput {
                 name: "李春花".into(),
                 id_number: "11010519491231002X".into(),
                 phone: "13800138000".into(),
@@ -132,7 +132,7 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
-    yizhan_store::enterprises::file_plan(
+    yizhan_store::work::enterprises::file_plan(
         app.db(),
         &yizhan_core::access::Actor::system(),
         enterprise,
@@ -152,45 +152,53 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     let guest_r = common::guest(app.db(), st_a, 2).await;
     let stay_r = common::check_in(app.db(), st_a, guest_r, room_r).await;
     let sys = yizhan_core::access::Actor::system();
-    yizhan_store::stays::check_out(
+    yizhan_store::station::stays::check_out(
         app.db(),
         &sys,
         stay_r,
-        yizhan_core::stay::Outcome::Released,
+        yizhan_core::station::stay::Outcome::Released,
         None,
     )
     .await
     .unwrap();
-    let cert = yizhan_store::stays::certificate_of(app.db(), stay_r).await.unwrap().unwrap();
-    let fever =
-        yizhan_core::health::validate_health_check(&yizhan_core::health::HealthCheckInput {
+    let cert =
+        yizhan_store::station::stays::certificate_of(app.db(), stay_r).await.unwrap().unwrap();
+    let fever = yizhan_core::station::health::validate_health_check(
+        &yizhan_core::station::health::HealthCheckInput {
             temperature: "38.0".into(),
             symptoms: vec![],
             note: String::new(),
-        })
-        .unwrap();
-    let (_, alert_a) = yizhan_store::health::record(
+        },
+    )
+    .unwrap();
+    let (_, alert_a) = yizhan_store::station::health::record(
         app.db(),
         &sys,
         stay_a,
         yizhan_core::time::local_date(yizhan_store::db::now()),
-        yizhan_core::health::Slot::Am,
+        yizhan_core::station::health::Slot::Am,
         &fever,
     )
     .await
     .unwrap();
     let alert_a = alert_a.unwrap();
-    let flag_a = yizhan_store::attention::flag(app.db(), &sys, stay_a, "观察").await.unwrap();
-    let test_a = yizhan_store::stays::tests(app.db(), stay_a).await.unwrap()[0].id;
-    let token_a =
-        yizhan_store::board::create_token(app.db(), &sys, Some(st_a), "TV", &"a".repeat(64))
-            .await
-            .unwrap();
-    let care = common::care_fixtures(app.db(), st_a, stay_a).await;
-    let notice = yizhan_store::notices::create(
+    let flag_a =
+        yizhan_store::station::attention::flag(app.db(), &sys, stay_a, "观察").await.unwrap();
+    let test_a = yizhan_store::station::stays::tests(app.db(), stay_a).await.unwrap()[0].id;
+    let token_a = yizhan_store::station::board::create_token(
         app.db(),
         &sys,
-        &yizhan_core::notice::NewNotice {
+        Some(st_a),
+        "TV",
+        &"a".repeat(64),
+    )
+    .await
+    .unwrap();
+    let care = common::care_fixtures(app.db(), st_a, stay_a).await;
+    let notice = yizhan_store::command::notices::create(
+        app.db(),
+        &sys,
+        &yizhan_core::command::notice::NewNotice {
             title: "通报".into(),
             period_from: REPORT_DAY.parse().unwrap(),
             period_to: REPORT_DAY.parse().unwrap(),
@@ -200,21 +208,21 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
-    let directive = yizhan_store::directives::create(
+    let directive = yizhan_store::command::directives::create(
         app.db(),
         &sys,
-        &yizhan_core::directive::NewDirective {
+        &yizhan_core::command::directive::NewDirective {
             title: "通知".into(),
-            kind: yizhan_core::directive::DirectiveKind::Notice,
+            kind: yizhan_core::command::directive::DirectiveKind::Notice,
             body: "请落实。".into(),
             deadline: REPORT_DAY.parse().unwrap(),
-            recipients: vec![(yizhan_core::directive::RecipientKind::Station, st_a)],
+            recipients: vec![(yizhan_core::command::directive::RecipientKind::Station, st_a)],
         },
     )
     .await
     .unwrap();
-    let d = yizhan_store::directives::get(app.db(), directive).await.unwrap();
-    let directive_file = yizhan_store::directives::add_file(
+    let d = yizhan_store::command::directives::get(app.db(), directive).await.unwrap();
+    let directive_file = yizhan_store::command::directives::add_file(
         app.db(),
         &sys,
         &d,
@@ -225,11 +233,11 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
-    yizhan_store::directives::publish(app.db(), &sys, directive).await.unwrap();
-    let task_group = yizhan_store::task_groups::create(
+    yizhan_store::command::directives::publish(app.db(), &sys, directive).await.unwrap();
+    let task_group = yizhan_store::command::task_groups::create(
         app.db(),
         &sys,
-        &yizhan_core::task_group::NewGroup {
+        &yizhan_core::command::task_group::NewGroup {
             name: "督导检查组".into(),
             leader: "孙科长".into(),
             duties: None,
@@ -237,11 +245,11 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     )
     .await
     .unwrap();
-    let task = yizhan_store::task_groups::add_task(
+    let task = yizhan_store::command::task_groups::add_task(
         app.db(),
         &sys,
         task_group,
-        &yizhan_core::task_group::NewTask {
+        &yizhan_core::command::task_group::NewTask {
             title: "排查".into(),
             owner: "孙科长".into(),
             due_on: None,
@@ -254,7 +262,7 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
         stations: vec![],
         district: Default::default(),
     };
-    yizhan_store::reports::save(
+    yizhan_store::command::reports::save(
         app.db(),
         &sys,
         empty.day,
@@ -283,10 +291,15 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
         };
         ids.insert(*who, app.user(who, role, scope, false).await);
     }
-    let import_run =
-        yizhan_store::import_runs::start(app.db(), ids["commander"], "workers", "all", "名单.xlsx")
-            .await
-            .unwrap();
+    let import_run = yizhan_store::work::import_runs::start(
+        app.db(),
+        ids["commander"],
+        "workers",
+        "all",
+        "名单.xlsx",
+    )
+    .await
+    .unwrap();
 
     let mut cells = 0;
     let mut failures = Vec::new();

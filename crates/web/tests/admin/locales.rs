@@ -81,55 +81,55 @@ fn generated_keys_exist() {
     for r in yizhan_core::access::Role::ALL {
         assert!(zh.contains(&format!("role.{}", r.as_str())), "{r:?}");
     }
-    for s in yizhan_core::room::RoomState::ALL {
+    for s in yizhan_core::station::room::RoomState::ALL {
         assert!(zh.contains(s.label_key()), "{s:?}");
     }
-    for k in yizhan_core::room::Cause::ALL {
+    for k in yizhan_core::station::room::Cause::ALL {
         assert!(zh.contains(k.label_key()), "{k:?}");
     }
     for k in [
-        yizhan_core::room::RoomKind::Single,
-        yizhan_core::room::RoomKind::Family,
-        yizhan_core::room::RoomKind::BarrierFree,
+        yizhan_core::station::room::RoomKind::Single,
+        yizhan_core::station::room::RoomKind::Family,
+        yizhan_core::station::room::RoomKind::BarrierFree,
     ] {
         assert!(zh.contains(k.label_key()), "{k:?}");
     }
-    for k in yizhan_core::room::RULE_KEYS {
+    for k in yizhan_core::station::room::RULE_KEYS {
         assert!(zh.contains(*k), "{k}");
     }
-    for c in yizhan_core::guest::GuestCategory::ALL {
+    for c in yizhan_core::station::guest::GuestCategory::ALL {
         assert!(zh.contains(&format!("guest.category.{}", c.as_str())), "{c:?}");
     }
     for d in yizhan_core::validate::DocType::ALL {
         assert!(zh.contains(&format!("guest.doc.{}", d.as_str())), "{d:?}");
     }
-    for o in yizhan_core::stay::Outcome::ALL {
+    for o in yizhan_core::station::stay::Outcome::ALL {
         assert!(zh.contains(&format!("outcome.{}", o.as_str())), "{o:?}");
     }
-    for k in yizhan_core::release::BLOCKER_KEYS {
+    for k in yizhan_core::station::release::BLOCKER_KEYS {
         assert!(zh.contains(*k), "{k}");
     }
-    for s in yizhan_core::health::Symptom::ALL {
+    for s in yizhan_core::station::health::Symptom::ALL {
         assert!(zh.contains(s.label_key()), "{s:?}");
     }
-    for a in yizhan_core::health::AlertReason::ALL {
+    for a in yizhan_core::station::health::AlertReason::ALL {
         assert!(zh.contains(a.label_key()), "{a:?}");
     }
     assert!(zh.contains("alert.positive"));
-    for i in yizhan_core::indicator::Indicator::ALL {
+    for i in yizhan_core::work::indicator::Indicator::ALL {
         assert!(zh.contains(i.label_key()), "{i:?}");
         assert!(zh.contains(i.unit().label_key()), "{i:?}");
     }
-    for r in yizhan_core::attention::Reason::ALL {
+    for r in yizhan_core::station::attention::Reason::ALL {
         assert!(zh.contains(r.label_key()), "{r:?}");
     }
-    for s in yizhan_core::resumption::Step::ALL {
+    for s in yizhan_core::work::resumption::Step::ALL {
         assert!(zh.contains(s.label_key()), "{s:?}");
     }
-    for d in yizhan_core::resumption::Decision::ALL {
+    for d in yizhan_core::work::resumption::Decision::ALL {
         assert!(zh.contains(d.label_key()), "{d:?}");
     }
-    for k in yizhan_core::resumption::RULE_KEYS {
+    for k in yizhan_core::work::resumption::RULE_KEYS {
         assert!(zh.contains(*k), "{k}");
     }
     for f in ["plan", "reason", "decision", "resumption"] {
@@ -138,7 +138,7 @@ fn generated_keys_exist() {
     for k in ["slot.am", "slot.pm"] {
         assert!(zh.contains(k), "{k}");
     }
-    for k in yizhan_core::station::StationKind::ALL {
+    for k in yizhan_core::station::stations::StationKind::ALL {
         assert!(zh.contains(&format!("station.kind.{}", k.as_str())), "{k:?}");
     }
     for f in [
@@ -165,7 +165,7 @@ fn generated_keys_exist() {
 
 #[test]
 fn staff_and_care_keys_exist() {
-    use yizhan_core::{counselling, incident, roster, staff};
+    use yizhan_core::{care::counselling, care::incident, care::roster, care::staff};
     let zh = keys(ZH_SOURCE);
     let mut want: Vec<&str> = Vec::new();
     want.extend(staff::PostRisk::ALL.map(|v| v.label_key()));
@@ -177,20 +177,20 @@ fn staff_and_care_keys_exist() {
     want.extend(incident::ComplaintStatus::ALL.map(|v| v.label_key()));
     want.extend(staff::RULE_KEYS);
     want.extend(incident::RULE_KEYS);
-    want.extend(yizhan_core::disinfection::AreaKind::ALL.map(|v| v.label_key()));
-    want.extend(yizhan_core::disinfection::RULE_KEYS);
-    use yizhan_core::supplies::{Category, Diet, Meal};
+    want.extend(yizhan_core::care::disinfection::AreaKind::ALL.map(|v| v.label_key()));
+    want.extend(yizhan_core::care::disinfection::RULE_KEYS);
+    use yizhan_core::care::supplies::{Category, Diet, Meal};
     want.extend(Category::ALL.iter().map(|v| v.label_key()));
     want.extend(Meal::ALL.iter().map(|v| v.label_key()));
     want.extend(Diet::ALL.iter().map(|v| v.label_key()));
-    want.extend(yizhan_core::supplies::RULE_KEYS);
-    use yizhan_core::relatives::{Channel, DeliveryStatus, Direction};
+    want.extend(yizhan_core::care::supplies::RULE_KEYS);
+    use yizhan_core::care::relatives::{Channel, DeliveryStatus, Direction};
     want.extend(Channel::ALL.iter().map(|v| v.label_key()));
     want.extend(Direction::ALL.iter().map(|v| v.label_key()));
     want.extend(DeliveryStatus::ALL.iter().map(|v| v.label_key()));
-    want.extend(yizhan_core::relatives::RULE_KEYS);
-    want.extend(yizhan_core::plans::PlanKind::ALL.iter().map(|v| v.label_key()));
-    use yizhan_core::staff::TestState;
+    want.extend(yizhan_core::care::relatives::RULE_KEYS);
+    want.extend(yizhan_core::care::plans::PlanKind::ALL.iter().map(|v| v.label_key()));
+    use yizhan_core::care::staff::TestState;
     want.extend(
         [
             TestState::NotDue,

@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use common::{App, PASSWORD};
 use serde_json::json;
 use yizhan_core::access::{Role, Scope};
-use yizhan_store::audit::{self, Verdict};
+use yizhan_store::admin::audit::{self, Verdict};
 use yizhan_store::both_backends;
 use yizhan_store::testing::TestDb;
 

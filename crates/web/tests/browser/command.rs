@@ -57,11 +57,11 @@ both_backends!(an_inspection_on_a_phone_with_a_photo_and_a_rectification, |t: Te
         |d, base, app| async move {
             let (_, _, st_a, _) = district(app.db()).await;
             let sys = Actor::system();
-            let checklist = yizhan_store::inspections::create_template(
+            let checklist = yizhan_store::command::inspections::create_template(
                 app.db(),
                 &sys,
-                &yizhan_core::inspection::validate_template(
-                    &yizhan_core::inspection::TemplateInput {
+                &yizhan_core::command::inspection::validate_template(
+                    &yizhan_core::command::inspection::TemplateInput {
                         name: "健康驿站督导检查表".into(),
                         items:
                             "消杀 | 终末消毒记录 | 每间退房后有记录\n台账 | 健康监测台账 | 每日两次"
@@ -72,13 +72,13 @@ both_backends!(an_inspection_on_a_phone_with_a_photo_and_a_rectification, |t: Te
             )
             .await
             .unwrap();
-            let id = yizhan_store::inspections::create(
+            let id = yizhan_store::command::inspections::create(
                 app.db(),
                 &sys,
-                &yizhan_core::inspection::NewInspection {
+                &yizhan_core::command::inspection::NewInspection {
                     template_id: checklist,
-                    unit: yizhan_core::inspection::Unit::Station(st_a),
-                    kind: yizhan_core::inspection::InspectionKind::Unannounced,
+                    unit: yizhan_core::command::inspection::Unit::Station(st_a),
+                    kind: yizhan_core::command::inspection::InspectionKind::Unannounced,
                     planned_on: yizhan_core::time::local_date(yizhan_store::db::now()),
                     team: "区督导组 孙督导".into(),
                     inspector_street: None,

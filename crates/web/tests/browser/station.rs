@@ -84,17 +84,17 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
         d.goto(format!("{base}/stations/new")).await?;
         d.screenshot(&shots_dir().join(format!("station-form-375-{backend}.png"))).await?;
         // The room grid of a station with 40 rooms in mixed states.
-        let st = yizhan_store::stations::list(app.db()).await.unwrap()[0].id;
+        let st = yizhan_store::station::stations::list(app.db()).await.unwrap()[0].id;
         for n in 0..40 {
             let id =
                 common::room(app.db(), st, &format!("{}{:02}", 3 + n / 20, n % 20 + 1), 2).await;
             let to = match n % 7 {
-                1 => Some(yizhan_core::room::RoomState::Maintenance),
-                2 => Some(yizhan_core::room::RoomState::Sealed),
+                1 => Some(yizhan_core::station::room::RoomState::Maintenance),
+                2 => Some(yizhan_core::station::room::RoomState::Sealed),
                 _ => None,
             };
             if let Some(to) = to {
-                yizhan_store::rooms::set_state(
+                yizhan_store::station::rooms::set_state(
                     app.db(),
                     &yizhan_core::access::Actor::system(),
                     id,
@@ -175,7 +175,7 @@ both_backends!(staff_registers_checks_in_and_moves_a_guest, |t: TestDb| async mo
         d.screenshot(&shots_dir().join(format!("guests-1080p-{backend}.png"))).await?;
         // The round, keyboard only: type, Enter, and the cursor is already in the next row.
         let g2 = common::guest(app.db(), st_a, 2).await;
-        let r302 = yizhan_store::rooms::list(app.db(), st_a).await.unwrap().into_iter().find(|r| r.number == "302").unwrap().id;
+        let r302 = yizhan_store::station::rooms::list(app.db(), st_a).await.unwrap().into_iter().find(|r| r.number == "302").unwrap().id;
         common::check_in(app.db(), st_a, g2, r302).await;
         viewport(&d, 375, 812, true).await?;
         d.goto(format!("{base}/stations/{st_a}/round")).await?;
@@ -220,7 +220,7 @@ both_backends!(the_board_changes_live_without_reload, |t: TestDb| async move {
         let backend = format!("{:?}", app.db().backend()).to_lowercase();
         let sys = yizhan_core::access::Actor::system();
         let token = "b".repeat(64);
-        yizhan_store::board::create_token(app.db(), &sys, Some(st_a), "大厅", &token)
+        yizhan_store::station::board::create_token(app.db(), &sys, Some(st_a), "大厅", &token)
             .await
             .unwrap();
         viewport(&d, 1920, 1080, false).await?;
@@ -238,8 +238,8 @@ both_backends!(the_board_changes_live_without_reload, |t: TestDb| async move {
         let staff = app.user("staff", Role::StationStaff, Scope::Station(st_a), false).await;
         let mut c = app.session_for(staff).await;
         let gid = common::guest(app.db(), st_a, 1).await;
-        let room = yizhan_store::rooms::list(app.db(), st_a).await.unwrap()[0].id;
-        let policy = yizhan_store::policies::list(app.db()).await.unwrap()[0].id;
+        let room = yizhan_store::station::rooms::list(app.db(), st_a).await.unwrap()[0].id;
+        let policy = yizhan_store::station::policies::list(app.db()).await.unwrap()[0].id;
         d.execute("window.__notReloaded = true;", vec![]).await?;
         let started = std::time::Instant::now();
         let r = app
@@ -266,8 +266,8 @@ both_backends!(the_board_changes_live_without_reload, |t: TestDb| async move {
         assert_eq!(kept, Some(true), "no reload happened");
         d.screenshot(&shots_dir().join(format!("board-1080p-{backend}.png"))).await?;
         // Revoked: the TV says so.
-        let id = yizhan_store::board::tokens(app.db(), st_a).await.unwrap()[0].id;
-        yizhan_store::board::revoke_token(app.db(), &sys, id).await.unwrap();
+        let id = yizhan_store::station::board::tokens(app.db(), st_a).await.unwrap()[0].id;
+        yizhan_store::station::board::revoke_token(app.db(), &sys, id).await.unwrap();
         for _ in 0..100 {
             if d.find(By::Css("[data-testid=board-revoked]")).await?.is_displayed().await? {
                 break;
@@ -293,17 +293,17 @@ both_backends!(medical_releases_a_guest_and_opens_the_certificate, |t: TestDb| a
             let room = common::room(app.db(), st_a, "501", 1).await;
             let gid = common::guest(app.db(), st_a, 5).await;
             let sys = yizhan_core::access::Actor::system();
-            let p147 = yizhan_store::policies::list(app.db())
+            let p147 = yizhan_store::station::policies::list(app.db())
                 .await
                 .unwrap()
                 .into_iter()
                 .find(|p| p.code == "14+7")
                 .unwrap()
                 .id;
-            let stay = yizhan_store::stays::check_in(
+            let stay = yizhan_store::station::stays::check_in(
                 app.db(),
                 &sys,
-                &yizhan_store::stays::CheckIn {
+                &yizhan_store::station::stays::CheckIn {
                     station_id: st_a,
                     guest_id: gid,
                     room_id: room,
@@ -314,13 +314,18 @@ both_backends!(medical_releases_a_guest_and_opens_the_certificate, |t: TestDb| a
             .await
             .unwrap();
             let mut results = Vec::new();
-            for t in yizhan_store::stays::tests(app.db(), stay.id).await.unwrap() {
-                yizhan_store::sampling::sample(app.db(), &sys, t.id, &format!("R-{}", t.id))
-                    .await
-                    .unwrap();
+            for t in yizhan_store::station::stays::tests(app.db(), stay.id).await.unwrap() {
+                yizhan_store::station::sampling::sample(
+                    app.db(),
+                    &sys,
+                    t.id,
+                    &format!("R-{}", t.id),
+                )
+                .await
+                .unwrap();
                 results.push((t.id, "negative".to_owned()));
             }
-            yizhan_store::sampling::set_results(app.db(), &sys, &results).await.unwrap();
+            yizhan_store::station::sampling::set_results(app.db(), &sys, &results).await.unwrap();
             app.user("doctor", Role::Medical, Scope::Station(st_a), false).await;
             let backend = format!("{:?}", app.db().backend()).to_lowercase();
             sign_in(&d, &base, "doctor").await?;
@@ -342,8 +347,10 @@ both_backends!(medical_releases_a_guest_and_opens_the_certificate, |t: TestDb| a
                 "QR code on the certificate"
             );
             d.screenshot(&shots_dir().join(format!("certificate-{backend}.png"))).await?;
-            let cert =
-                yizhan_store::stays::certificate_of(app.db(), stay.id).await.unwrap().unwrap();
+            let cert = yizhan_store::station::stays::certificate_of(app.db(), stay.id)
+                .await
+                .unwrap()
+                .unwrap();
             d.goto(format!("{base}/verify/{}?c={}", cert.number, cert.code)).await?;
             wait_text(&d, "[data-testid=verify-valid]", "该证明真实有效。").await?;
             Ok(())

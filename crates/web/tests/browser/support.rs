@@ -9,7 +9,7 @@ use crate::common;
 use browser_support::*;
 use thirtyfour::prelude::*;
 use yizhan_core::access::{Actor, Role, Scope};
-use yizhan_core::indicator::{Indicator, Month, NewFigure};
+use yizhan_core::work::indicator::{Indicator, Month, NewFigure};
 use yizhan_store::both_backends;
 use yizhan_store::testing::TestDb;
 
@@ -41,7 +41,7 @@ both_backends!(difficulties_relief_and_indicators_on_phone_and_screen, |t: TestD
                         target: None,
                     })
                     .collect();
-                yizhan_store::indicators::import(app.db(), &Actor::system(), &figures)
+                yizhan_store::work::indicators::import(app.db(), &Actor::system(), &figures)
                     .await
                     .unwrap();
                 let backend = format!("{:?}", app.db().backend()).to_lowercase();
@@ -138,17 +138,22 @@ both_backends!(the_import_page_follows_a_running_run_to_its_outcome, |t: TestDb|
         "the_import_page_follows_a_running_run_to_its_outcome",
         |d, base, app| async move {
             let (_, jia, _) = common::enterprise_clerk(&app).await;
-            let run =
-                yizhan_store::import_runs::start(app.db(), jia, "workers", "valid", "名单.xlsx")
-                    .await
-                    .unwrap();
-            let mut counts = yizhan_store::import_runs::Counts {
+            let run = yizhan_store::work::import_runs::start(
+                app.db(),
+                jia,
+                "workers",
+                "valid",
+                "名单.xlsx",
+            )
+            .await
+            .unwrap();
+            let mut counts = yizhan_store::work::import_runs::Counts {
                 rows_read: 40_000,
                 imported: 39_998,
                 rows_bad: 2,
                 problems: 2,
             };
-            yizhan_store::import_runs::progress(app.db(), run, counts, 400).await.unwrap();
+            yizhan_store::work::import_runs::progress(app.db(), run, counts, 400).await.unwrap();
             viewport(&d, 375, 812, true).await?;
             sign_in(&d, &base, "jia").await?;
             d.goto(format!("{base}/imports/{run}")).await?;
@@ -157,7 +162,7 @@ both_backends!(the_import_page_follows_a_running_run_to_its_outcome, |t: TestDb|
             // The job moves on: the page's poll moves the bar without a reload.
             counts.rows_read = 80_000;
             counts.imported = 79_998;
-            yizhan_store::import_runs::progress(app.db(), run, counts, 800).await.unwrap();
+            yizhan_store::work::import_runs::progress(app.db(), run, counts, 800).await.unwrap();
             wait_text(&d, "[data-testid=import-progress] [data-read]", "80000").await?;
             d.screenshot(&shots_dir().join(format!(
                 "import-progress-375-{}.png",
@@ -167,7 +172,9 @@ both_backends!(the_import_page_follows_a_running_run_to_its_outcome, |t: TestDb|
             // It ends: the page shows the outcome by itself.
             counts.rows_read = 100_000;
             counts.imported = 99_998;
-            yizhan_store::import_runs::finish(app.db(), run, "done", counts, None).await.unwrap();
+            yizhan_store::work::import_runs::finish(app.db(), run, "done", counts, None)
+                .await
+                .unwrap();
             wait_text(
                 &d,
                 "[data-testid=import-outcome]",

@@ -20,7 +20,7 @@ both_backends!(the_register_and_the_resumption_chart, |t: TestDb| async move {
             ("91350100M000100Y43", "深圳市甲电子有限公司", true),
             ("91440300MA5DC7RF9T", "深圳市乙物流有限公司", false),
         ] {
-            let mut i = yizhan_core::enterprise::EnterpriseInput {
+            let mut i = yizhan_core::work::enterprise::EnterpriseInput {
                 uscc: code.into(),
                 name: name.into(),
                 street_id: street_a.to_string(),
@@ -38,8 +38,10 @@ both_backends!(the_register_and_the_resumption_chart, |t: TestDb| async move {
                 i.approved_on = ago(8);
                 i.resumed_on = ago(7);
             }
-            if let Ok(e) = yizhan_core::enterprise::validate_enterprise(&i, today) {
-                yizhan_store::enterprises::create(app.db(), &Actor::system(), &e).await.unwrap();
+            if let Ok(e) = yizhan_core::work::enterprise::validate_enterprise(&i, today) {
+                yizhan_store::work::enterprises::create(app.db(), &Actor::system(), &e)
+                    .await
+                    .unwrap();
             }
         }
         app.user("zhihui", Role::Commander, Scope::District, false).await;
@@ -74,8 +76,8 @@ both_backends!(the_register_and_the_resumption_chart, |t: TestDb| async move {
             }
         }
         // A special train with a passenger: the manifest and pickup plan on both sizes.
-        let train = yizhan_core::transport::validate_transport(
-            &yizhan_core::transport::TransportInput {
+        let train = yizhan_core::work::transport::validate_transport(
+            &yizhan_core::work::transport::TransportInput {
                 kind: "train".into(),
                 name: "返岗专列第1趟".into(),
                 origin: "云南 昭通".into(),
@@ -89,10 +91,11 @@ both_backends!(the_register_and_the_resumption_chart, |t: TestDb| async move {
             yizhan_store::db::now(),
         )
         .unwrap();
-        let tid =
-            yizhan_store::transports::create(app.db(), &Actor::system(), &train).await.unwrap();
-        let w = yizhan_core::returning_worker::validate_worker(
-            &yizhan_core::returning_worker::WorkerInput {
+        let tid = yizhan_store::work::transports::create(app.db(), &Actor::system(), &train)
+            .await
+            .unwrap();
+        let w = yizhan_core::work::returning_worker::validate_worker(
+            &yizhan_core::work::returning_worker::WorkerInput {
                 name: "李春花".into(),
                 id_number: yizhan_core::validate::with_check_digit("53060219900101002").unwrap(),
                 phone: "13800138000".into(),
@@ -106,9 +109,10 @@ both_backends!(the_register_and_the_resumption_chart, |t: TestDb| async move {
             today,
         )
         .unwrap();
-        let wid =
-            yizhan_store::returning_workers::create(app.db(), &Actor::system(), &w).await.unwrap();
-        yizhan_store::transports::board(app.db(), &Actor::system(), tid, wid).await.unwrap();
+        let wid = yizhan_store::work::returning_workers::create(app.db(), &Actor::system(), &w)
+            .await
+            .unwrap();
+        yizhan_store::work::transports::board(app.db(), &Actor::system(), tid, wid).await.unwrap();
         for (w, h, mobile) in [(1920, 1080, false), (375, 812, true)] {
             viewport(&d, w, h, mobile).await?;
             d.goto(format!("{base}/transports/{tid}")).await?;

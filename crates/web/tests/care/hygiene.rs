@@ -18,11 +18,11 @@ both_backends!(terminal_disinfection_gates_the_room, |t: TestDb| async move {
     let guest = common::guest(app.db(), st_a, 11).await;
     let stay = common::check_in(app.db(), st_a, guest, room).await;
     let sys = yizhan_core::access::Actor::system();
-    yizhan_store::stays::check_out(
+    yizhan_store::station::stays::check_out(
         app.db(),
         &sys,
         stay,
-        yizhan_core::stay::Outcome::Released,
+        yizhan_core::station::stay::Outcome::Released,
         None,
     )
     .await
@@ -93,7 +93,7 @@ both_backends!(terminal_disinfection_gates_the_room, |t: TestDb| async move {
     );
     // Still not usable: no check-in, and no hand move to ready.
     let guest2 = common::guest(app.db(), st_a, 12).await;
-    let policy = yizhan_store::policies::list(app.db()).await.unwrap()[0].id;
+    let policy = yizhan_store::station::policies::list(app.db()).await.unwrap()[0].id;
     let r = app
         .json(
             &mut l,
@@ -130,7 +130,7 @@ both_backends!(terminal_disinfection_gates_the_room, |t: TestDb| async move {
         .await;
     assert!(r.body.contains("已评估"), "{}", r.body);
     // The room's history names both steps.
-    let events = yizhan_store::rooms::events(app.db(), room, 10).await.unwrap();
+    let events = yizhan_store::station::rooms::events(app.db(), room, 10).await.unwrap();
     let causes: Vec<&str> = events.iter().map(|e| e.cause.as_str()).collect();
     assert!(causes.contains(&"disinfected") && causes.contains(&"verified"), "{causes:?}");
     // A guest can now be placed.
@@ -147,20 +147,20 @@ both_backends!(terminal_disinfection_gates_the_room, |t: TestDb| async move {
     let staff = app.user("刘师傅", Role::Medical, Scope::Station(st_a), false).await;
     let mut s = app.session_for(staff).await;
     let room2 = common::room(app.db(), st_a, "602", 1).await;
-    yizhan_store::rooms::set_state(
+    yizhan_store::station::rooms::set_state(
         app.db(),
         &sys,
         room2,
-        yizhan_core::room::RoomState::Sealed,
+        yizhan_core::station::room::RoomState::Sealed,
         Some("阳性"),
     )
     .await
     .unwrap();
-    yizhan_store::rooms::set_state(
+    yizhan_store::station::rooms::set_state(
         app.db(),
         &sys,
         room2,
-        yizhan_core::room::RoomState::AwaitingDisinfection,
+        yizhan_core::station::room::RoomState::AwaitingDisinfection,
         Some("转运"),
     )
     .await
@@ -324,11 +324,11 @@ both_backends!(low_stock_alerts_and_stock_never_below_zero, |t: TestDb| async mo
     for _ in 0..10 {
         let db = app.db().clone();
         tasks.push(tokio::spawn(async move {
-            yizhan_store::supplies::move_stock(
+            yizhan_store::care::supplies::move_stock(
                 &db,
                 &yizhan_core::access::Actor::system(),
                 id,
-                &yizhan_core::supplies::NewMovement { delta: -15, reason: None },
+                &yizhan_core::care::supplies::NewMovement { delta: -15, reason: None },
             )
             .await
             .is_ok()
@@ -343,7 +343,7 @@ both_backends!(low_stock_alerts_and_stock_never_below_zero, |t: TestDb| async mo
     assert_eq!(ok, 6);
     let items = app.get(&mut c, &format!("/api/v1/stations/{st_a}/supplies")).await.json();
     assert_eq!(items[0]["stock"], 10);
-    let moves = yizhan_store::supplies::movements(app.db(), st_a, 100).await.unwrap();
+    let moves = yizhan_store::care::supplies::movements(app.db(), st_a, 100).await.unwrap();
     assert_eq!(moves.iter().map(|m| m.delta).sum::<i64>(), 10, "movements add up to the stock");
     // Another station's lead cannot move this item.
     let other = app.user("other", Role::StationLead, Scope::Station(st_b), false).await;

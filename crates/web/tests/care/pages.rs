@@ -26,7 +26,7 @@ both_backends!(deliveries_are_disinfected_before_delivery, |t: TestDb| async mov
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let id = yizhan_store::relatives::deliveries(app.db(), st_a, 10).await.unwrap()[0].id;
+    let id = yizhan_store::care::relatives::deliveries(app.db(), st_a, 10).await.unwrap()[0].id;
     let step = |to: &'static str, note: &'static str| vec![("status", to), ("note", note)];
     let r = app.form(&mut c, &format!("/deliveries/{id}/step"), &step("delivered", "")).await;
     assert!(r.body.contains("物品须先消毒才能送达房间"), "{}", r.body);
@@ -34,7 +34,7 @@ both_backends!(deliveries_are_disinfected_before_delivery, |t: TestDb| async mov
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = app.form(&mut c, &format!("/deliveries/{id}/step"), &step("delivered", "")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let d = yizhan_store::relatives::delivery(app.db(), id).await.unwrap();
+    let d = yizhan_store::care::relatives::delivery(app.db(), id).await.unwrap();
     assert_eq!(d.status, "delivered");
     assert!(d.disinfected_at.is_some() && d.delivered_by.as_deref() == Some("qiantai"));
     let r = app.form(&mut c, &format!("/deliveries/{id}/step"), &step("refused", "晚了")).await;
@@ -46,7 +46,7 @@ both_backends!(deliveries_are_disinfected_before_delivery, |t: TestDb| async mov
         &[("stay_id", &s), ("sender", "李女士"), ("item", "白酒")],
     )
     .await;
-    let id2 = yizhan_store::relatives::deliveries(app.db(), st_a, 10).await.unwrap()[0].id;
+    let id2 = yizhan_store::care::relatives::deliveries(app.db(), st_a, 10).await.unwrap()[0].id;
     let r = app.form(&mut c, &format!("/deliveries/{id2}/step"), &step("refused", "")).await;
     assert!(r.body.contains("拒收需要填写原因"), "{}", r.body);
     let r =
@@ -184,7 +184,7 @@ both_backends!(plans_are_versioned_and_drills_age, |t: TestDb| async move {
         )
         .await;
     assert!(r.body.contains("处置步骤"), "{}", r.body);
-    let plan = yizhan_store::plans::get(app.db(), v2).await.unwrap();
+    let plan = yizhan_store::care::plans::get(app.db(), v2).await.unwrap();
     assert_eq!((plan.version, plan.steps().len()), (2, 4));
     let page = app.get(&mut l, &format!("/stations/{st_a}/plans")).await;
     assert!(page.body.contains("从未演练") && page.body.contains("v2"));

@@ -260,7 +260,7 @@ both_backends!(groups_and_staff, |t: TestDb| async move {
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-    let groups = yizhan_store::staff::groups(app.db(), st_a).await.unwrap();
+    let groups = yizhan_store::care::staff::groups(app.db(), st_a).await.unwrap();
     assert_eq!(groups.len(), 1);
     let g = groups[0].id.to_string();
     let person = |name: &'static str, phone: &'static str, group: String| {
@@ -290,11 +290,11 @@ both_backends!(groups_and_staff, |t: TestDb| async move {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("手机号码") && r.body.contains("赵医生"), "{}", r.body);
     // A group of another station is refused.
-    let other = yizhan_store::staff::create_group(
+    let other = yizhan_store::care::staff::create_group(
         app.db(),
         &yizhan_core::access::Actor::system(),
         st_b,
-        &yizhan_core::staff::validate_group(&yizhan_core::staff::GroupInput {
+        &yizhan_core::care::staff::validate_group(&yizhan_core::care::staff::GroupInput {
             name: "安保组".into(),
             pattern: "two_twelves".into(),
             min_per_shift: "1".into(),
@@ -308,13 +308,13 @@ both_backends!(groups_and_staff, |t: TestDb| async move {
     let fields: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = app.form(&mut c, &format!("/stations/{st_a}/staff"), &fields).await;
     assert!(r.body.contains("所选工作组不属于本驿站"), "{}", r.body);
-    let people = yizhan_store::staff::list(app.db(), st_a).await.unwrap();
+    let people = yizhan_store::care::staff::list(app.db(), st_a).await.unwrap();
     assert_eq!(people.len(), 2);
     // A leader, the list with masked phones, and the export.
     let r = app.form(&mut c, &format!("/staff/{}/leader", people[0].id), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        yizhan_store::staff::group(app.db(), groups[0].id).await.unwrap().leader_id,
+        yizhan_store::care::staff::group(app.db(), groups[0].id).await.unwrap().leader_id,
         Some(people[0].id)
     );
     let page = app.get(&mut c, &format!("/stations/{st_a}/staff")).await;
@@ -353,7 +353,7 @@ both_backends!(groups_and_staff, |t: TestDb| async move {
 });
 
 both_backends!(roster_rules_hold_through_the_api, |t: TestDb| async move {
-    use yizhan_core::roster::{Assignment, Demand, Rules, check};
+    use yizhan_core::care::roster::{Assignment, Demand, Rules, check};
     let app = App::new(t).await;
     let (_, _, st_a, _) = district(app.db()).await;
     let care = common::care_fixtures(app.db(), st_a, 0).await;
@@ -376,10 +376,15 @@ both_backends!(roster_rules_hold_through_the_api, |t: TestDb| async move {
     assert!(conflicts[0].as_str().unwrap().contains("至少需要 4 人"), "{conflicts}");
     assert!(conflicts.as_array().unwrap().len() > 1);
     assert!(
-        yizhan_store::roster::of_station(app.db(), st_a, from, from + chrono::Duration::days(7))
-            .await
-            .unwrap()
-            .is_empty()
+        yizhan_store::care::roster::of_station(
+            app.db(),
+            st_a,
+            from,
+            from + chrono::Duration::days(7)
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
     let r = app
         .json(
@@ -392,8 +397,8 @@ both_backends!(roster_rules_hold_through_the_api, |t: TestDb| async move {
     assert_eq!(r.json()["error"]["field"], "days", "{}", r.body);
     // Three more: now the week is staffed, one a shift, and the rules hold for every shift.
     for (i, name) in ["李护士", "张医生", "赵护士"].iter().enumerate() {
-        let s = yizhan_core::staff::validate_staff(
-            &yizhan_core::staff::StaffInput {
+        let s = yizhan_core::care::staff::validate_staff(
+            &yizhan_core::care::staff::StaffInput {
                 name: (*name).into(),
                 phone: format!("1390013900{i}"),
                 group_id: care.group.to_string(),
@@ -406,9 +411,14 @@ both_backends!(roster_rules_hold_through_the_api, |t: TestDb| async move {
             yizhan_core::time::local_date(yizhan_store::db::now()),
         )
         .unwrap();
-        yizhan_store::staff::create(app.db(), &yizhan_core::access::Actor::system(), st_a, &s)
-            .await
-            .unwrap();
+        yizhan_store::care::staff::create(
+            app.db(),
+            &yizhan_core::access::Actor::system(),
+            st_a,
+            &s,
+        )
+        .await
+        .unwrap();
     }
     let r = app
         .json(
@@ -419,16 +429,24 @@ both_backends!(roster_rules_hold_through_the_api, |t: TestDb| async move {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let shifts =
-        yizhan_store::roster::of_station(app.db(), st_a, from, from + chrono::Duration::days(7))
-            .await
-            .unwrap();
+    let shifts = yizhan_store::care::roster::of_station(
+        app.db(),
+        st_a,
+        from,
+        from + chrono::Duration::days(7),
+    )
+    .await
+    .unwrap();
     assert_eq!(shifts.len(), 21, "7 days × 3 shifts × 1 person");
-    let members: Vec<i64> =
-        yizhan_store::staff::list(app.db(), st_a).await.unwrap().iter().map(|s| s.id).collect();
+    let members: Vec<i64> = yizhan_store::care::staff::list(app.db(), st_a)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
     let roster: Vec<Assignment> = shifts.iter().map(|s| s.assignment()).collect();
     let demand = Demand {
-        pattern: yizhan_core::roster::Pattern::ThreeEights,
+        pattern: yizhan_core::care::roster::Pattern::ThreeEights,
         rules: Rules::default(),
         members: &members,
         min_per_shift: 1,
@@ -462,10 +480,14 @@ both_backends!(roster_rules_hold_through_the_api, |t: TestDb| async move {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains(&first_tomorrow.staff_name) && r.body.contains("只休息"), "{}", r.body);
-    let again =
-        yizhan_store::roster::of_station(app.db(), st_a, from, from + chrono::Duration::days(7))
-            .await
-            .unwrap();
+    let again = yizhan_store::care::roster::of_station(
+        app.db(),
+        st_a,
+        from,
+        from + chrono::Duration::days(7),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         again.iter().map(|s| (s.day, s.shift, s.staff_id)).collect::<Vec<_>>(),
         shifts.iter().map(|s| (s.day, s.shift, s.staff_id)).collect::<Vec<_>>()
@@ -498,9 +520,9 @@ both_backends!(handovers_carry_open_items_to_the_next_shift, |t: TestDb| async m
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let list = yizhan_store::handovers::recent(app.db(), st_a, 10).await.unwrap();
+    let list = yizhan_store::care::handovers::recent(app.db(), st_a, 10).await.unwrap();
     let mine = list.iter().find(|h| h.notes == "302 房夜间咳嗽").unwrap();
-    let items = yizhan_store::handovers::items(app.db(), mine.id).await.unwrap();
+    let items = yizhan_store::care::handovers::items(app.db(), mine.id).await.unwrap();
     // The fixture's open item came along, then the two new ones.
     let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
     assert_eq!(texts, ["302 房送药", "302 复测体温", "采购口罩"]);
@@ -523,9 +545,9 @@ both_backends!(handovers_carry_open_items_to_the_next_shift, |t: TestDb| async m
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let list = yizhan_store::handovers::recent(app.db(), st_a, 10).await.unwrap();
+    let list = yizhan_store::care::handovers::recent(app.db(), st_a, 10).await.unwrap();
     let next = list.iter().find(|h| h.notes == "平稳" && h.shift == 2).unwrap();
-    let texts: Vec<String> = yizhan_store::handovers::items(app.db(), next.id)
+    let texts: Vec<String> = yizhan_store::care::handovers::items(app.db(), next.id)
         .await
         .unwrap()
         .into_iter()

@@ -35,7 +35,8 @@ both_backends!(an_unannounced_inspection_stays_secret_until_it_starts, |t: TestD
         .form(&mut i, "/inspections/templates", &[("name", "健康驿站督导检查表"), ("items", items)])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let template = yizhan_store::inspections::templates(app.db()).await.unwrap()[0].id.to_string();
+    let template =
+        yizhan_store::command::inspections::templates(app.db()).await.unwrap()[0].id.to_string();
     let today = yizhan_core::time::local_date(yizhan_store::db::now()).to_string();
     let plan = |kind: &'static str, station: i64| {
         vec![
@@ -83,7 +84,9 @@ both_backends!(an_unannounced_inspection_stays_secret_until_it_starts, |t: TestD
         }
     }
     // Recording before the start is refused.
-    let item = yizhan_store::inspections::items(app.db(), template.parse().unwrap()).await.unwrap();
+    let item = yizhan_store::command::inspections::items(app.db(), template.parse().unwrap())
+        .await
+        .unwrap();
     let r = app
         .form(
             &mut i,
@@ -156,7 +159,7 @@ both_backends!(an_unannounced_inspection_stays_secret_until_it_starts, |t: TestD
         .await;
     assert!(r.body.contains("该检查已完成"), "{}", r.body);
     // An inspection of another station stays out of reach of this lead.
-    let other = yizhan_store::inspections::list(app.db())
+    let other = yizhan_store::command::inspections::list(app.db())
         .await
         .unwrap()
         .into_iter()
@@ -177,18 +180,20 @@ both_backends!(enterprises_and_streets_are_inspected_too, |t: TestDb| async move
         common::enterprise(app.db(), "91350100M000100Y43", "甲电子", street_a).await,
         common::enterprise(app.db(), "91440300MA5DC7RF9T", "乙物流", street_a).await,
     ];
-    let checklist = yizhan_store::inspections::create_template(
+    let checklist = yizhan_store::command::inspections::create_template(
         app.db(),
         &sys,
-        &yizhan_core::inspection::validate_template(&yizhan_core::inspection::TemplateInput {
-            name: "企业复工防疫检查表".into(),
-            items: "员工管理 | 返岗员工健康登记 | 一人一档".into(),
-        })
+        &yizhan_core::command::inspection::validate_template(
+            &yizhan_core::command::inspection::TemplateInput {
+                name: "企业复工防疫检查表".into(),
+                items: "员工管理 | 返岗员工健康登记 | 一人一档".into(),
+            },
+        )
         .unwrap(),
     )
     .await
     .unwrap();
-    let item = yizhan_store::inspections::items(app.db(), checklist).await.unwrap()[0].id;
+    let item = yizhan_store::command::inspections::items(app.db(), checklist).await.unwrap()[0].id;
     let inspector = app.user("ducha", Role::Inspector, Scope::District, false).await;
     let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
     let jia = app.user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false).await;
@@ -268,7 +273,8 @@ both_backends!(enterprises_and_streets_are_inspected_too, |t: TestDb| async move
         StatusCode::SEE_OTHER
     );
     let rect =
-        yizhan_store::rectifications::for_inspection(app.db(), on_ent).await.unwrap()[0].clone();
+        yizhan_store::command::rectifications::for_inspection(app.db(), on_ent).await.unwrap()[0]
+            .clone();
     assert_eq!(
         (rect.unit_kind.as_str(), rect.enterprise_id, rect.station_name.as_str()),
         ("enterprise", Some(ents[0]), "甲电子")
@@ -308,8 +314,10 @@ both_backends!(enterprises_and_streets_are_inspected_too, |t: TestDb| async move
         app.form(&mut i, &format!("/inspections/{on_street}/rectifications"), &f).await.status,
         StatusCode::SEE_OTHER
     );
-    let rect =
-        yizhan_store::rectifications::for_inspection(app.db(), on_street).await.unwrap()[0].clone();
+    let rect = yizhan_store::command::rectifications::for_inspection(app.db(), on_street)
+        .await
+        .unwrap()[0]
+        .clone();
     assert_eq!((rect.unit_kind.as_str(), rect.station_name.as_str()), ("street", "吉华街道"));
     let mut l = app.session_for(lead).await;
     assert_eq!(
@@ -357,13 +365,15 @@ both_backends!(
         let (street_a, street_b, st_a, _) = district(app.db()).await;
         let sys = yizhan_core::access::Actor::system();
         let ent = common::enterprise(app.db(), "91350100M000100Y43", "甲电子", street_a).await;
-        let checklist = yizhan_store::inspections::create_template(
+        let checklist = yizhan_store::command::inspections::create_template(
             app.db(),
             &sys,
-            &yizhan_core::inspection::validate_template(&yizhan_core::inspection::TemplateInput {
-                name: "暗访检查表".into(),
-                items: "三区两通道 | 分区 | 标识清楚".into(),
-            })
+            &yizhan_core::command::inspection::validate_template(
+                &yizhan_core::command::inspection::TemplateInput {
+                    name: "暗访检查表".into(),
+                    items: "三区两通道 | 分区 | 标识清楚".into(),
+                },
+            )
             .unwrap(),
         )
         .await
@@ -410,23 +420,29 @@ both_backends!(
         let own =
             plan(&mut jihua, format!("station:{st_a}"), "unannounced", "吉华街道自查组").await;
         assert_eq!(
-            yizhan_store::inspections::get(app.db(), own).await.unwrap().inspector_street_id,
+            yizhan_store::command::inspections::get(app.db(), own)
+                .await
+                .unwrap()
+                .inspector_street_id,
             Some(street_a)
         );
         assert_eq!(
-            yizhan_store::inspections::get(app.db(), secret[0]).await.unwrap().inspector_street_id,
+            yizhan_store::command::inspections::get(app.db(), secret[0])
+                .await
+                .unwrap()
+                .inspector_street_id,
             None
         );
         // A photo on file for the station visit (the store takes it; the read path must hide it).
-        let item = yizhan_store::inspections::items(app.db(), checklist.parse().unwrap())
+        let item = yizhan_store::command::inspections::items(app.db(), checklist.parse().unwrap())
             .await
             .unwrap()[0]
             .id;
-        let photo = yizhan_store::photos::add(
+        let photo = yizhan_store::command::photos::add(
             app.db(),
             &sys,
-            &yizhan_store::photos::NewPhoto {
-                subject: yizhan_store::photos::Subject::Item {
+            &yizhan_store::command::photos::NewPhoto {
+                subject: yizhan_store::command::photos::Subject::Item {
                     inspection_id: secret[0],
                     item_id: item,
                 },
@@ -530,7 +546,8 @@ both_backends!(
         // read path), and sees it again once started.
         let (rect, _) =
             common::rectification_fixture(app.db(), st_a, checklist.parse().unwrap()).await;
-        let of = yizhan_store::rectifications::get(app.db(), rect).await.unwrap().inspection_id;
+        let of =
+            yizhan_store::command::rectifications::get(app.db(), rect).await.unwrap().inspection_id;
         app.db()
             .execute(
                 yizhan_store::db::q("UPDATE inspections SET started_at = NULL WHERE id = $1")
@@ -554,7 +571,7 @@ both_backends!(
             StatusCode::OK
         );
         assert!(app.get(&mut zhihui, "/rectifications").await.body.contains("302房"));
-        yizhan_store::inspections::start(app.db(), &sys, of).await.unwrap();
+        yizhan_store::command::inspections::start(app.db(), &sys, of).await.unwrap();
         for c in [&mut jihua, &mut guancha] {
             assert_eq!(app.get(c, &format!("/rectifications/{rect}")).await.status, StatusCode::OK);
             assert!(app.get(c, "/rectifications").await.body.contains("302房"));

@@ -20,13 +20,15 @@ both_backends!(a_notice_from_draft_to_published, |t: TestDb| async move {
     let db = app.db();
     let (street_a, street_b, st_a, st_b) = district(db).await;
     let sys = Actor::system();
-    let checklist = yizhan_store::inspections::create_template(
+    let checklist = yizhan_store::command::inspections::create_template(
         db,
         &sys,
-        &yizhan_core::inspection::validate_template(&yizhan_core::inspection::TemplateInput {
-            name: "督导检查表".into(),
-            items: "消杀 | 终末消毒记录 | 每间退房后有记录".into(),
-        })
+        &yizhan_core::command::inspection::validate_template(
+            &yizhan_core::command::inspection::TemplateInput {
+                name: "督导检查表".into(),
+                items: "消杀 | 终末消毒记录 | 每间退房后有记录".into(),
+            },
+        )
         .unwrap(),
     )
     .await
@@ -157,13 +159,15 @@ both_backends!(the_overview_counts_link_to_their_lists, |t: TestDb| async move {
     let r1 = common::room(db, st_a, "301", 2).await;
     let g = common::guest(db, st_a, 1).await;
     common::check_in(db, st_a, g, r1).await;
-    let checklist = yizhan_store::inspections::create_template(
+    let checklist = yizhan_store::command::inspections::create_template(
         db,
         &sys,
-        &yizhan_core::inspection::validate_template(&yizhan_core::inspection::TemplateInput {
-            name: "督导检查表".into(),
-            items: "消杀 | 终末消毒记录 | 每间退房后有记录".into(),
-        })
+        &yizhan_core::command::inspection::validate_template(
+            &yizhan_core::command::inspection::TemplateInput {
+                name: "督导检查表".into(),
+                items: "消杀 | 终末消毒记录 | 每间退房后有记录".into(),
+            },
+        )
         .unwrap(),
     )
     .await

@@ -30,10 +30,10 @@ both_backends!(photos_and_the_rectification_lifecycle, |t: TestDb| async move {
     let staff = app.user("qiantai", Role::StationStaff, Scope::Station(st_a), false).await;
     let other = app.user("other", Role::StationLead, Scope::Station(st_b), false).await;
     let sys = Actor::system();
-    let checklist = yizhan_store::inspections::create_template(
+    let checklist = yizhan_store::command::inspections::create_template(
             app.db(),
             &sys,
-            &yizhan_core::inspection::validate_template(&yizhan_core::inspection::TemplateInput {
+            &yizhan_core::command::inspection::validate_template(&yizhan_core::command::inspection::TemplateInput {
                 name: "督导检查表".into(),
                 items: "消杀 | 终末消毒记录 | 每间退房后有记录\n台账 | 健康监测台账 | 每日两次\n三区两通道 | 分区 | 标识清楚".into(),
             })
@@ -41,15 +41,15 @@ both_backends!(photos_and_the_rectification_lifecycle, |t: TestDb| async move {
         )
         .await
         .unwrap();
-    let items = yizhan_store::inspections::items(app.db(), checklist).await.unwrap();
+    let items = yizhan_store::command::inspections::items(app.db(), checklist).await.unwrap();
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
-    let id = yizhan_store::inspections::create(
+    let id = yizhan_store::command::inspections::create(
         app.db(),
         &sys,
-        &yizhan_core::inspection::NewInspection {
+        &yizhan_core::command::inspection::NewInspection {
             template_id: checklist,
-            unit: yizhan_core::inspection::Unit::Station(st_a),
-            kind: yizhan_core::inspection::InspectionKind::Unannounced,
+            unit: yizhan_core::command::inspection::Unit::Station(st_a),
+            kind: yizhan_core::command::inspection::InspectionKind::Unannounced,
             planned_on: today,
             team: "区督导组".into(),
             inspector_street: None,
@@ -83,7 +83,7 @@ both_backends!(photos_and_the_rectification_lifecycle, |t: TestDb| async move {
         .upload(&mut i, &photo_path, &[("item_id", &item0)], "IMG_0001.png", &png(2400, 1800))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let photos = yizhan_store::photos::of_inspection(app.db(), id).await.unwrap();
+    let photos = yizhan_store::command::photos::of_inspection(app.db(), id).await.unwrap();
     assert_eq!(photos.len(), 1);
     assert_eq!(
         (photos[0].width, photos[0].height, photos[0].item_id),
@@ -113,7 +113,7 @@ both_backends!(photos_and_the_rectification_lifecycle, |t: TestDb| async move {
     }
     let r = app.upload(&mut i, &photo_path, &[("item_id", "999999")], "a.png", &png(10, 10)).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(yizhan_store::photos::of_inspection(app.db(), id).await.unwrap().len(), 1);
+    assert_eq!(yizhan_store::command::photos::of_inspection(app.db(), id).await.unwrap().len(), 1);
 
     // Orders: only for a failed item, never with a past deadline, once per item.
     let week = (today + chrono::Duration::days(7)).to_string();
@@ -148,7 +148,7 @@ both_backends!(photos_and_the_rectification_lifecycle, |t: TestDb| async move {
         send(&mut i, post(&order(items[2].id, week.clone()))).await.status,
         StatusCode::SEE_OTHER
     );
-    let orders = yizhan_store::rectifications::for_inspection(app.db(), id).await.unwrap();
+    let orders = yizhan_store::command::rectifications::for_inspection(app.db(), id).await.unwrap();
     assert_eq!(orders.len(), 2);
     let (rid, late) = (orders[0].id, orders[1].id);
     assert_eq!(orders[0].finding, "302房退房后无终末消毒记录");
@@ -280,6 +280,6 @@ both_backends!(photos_and_the_rectification_lifecycle, |t: TestDb| async move {
     );
     let ok = [a.status, b.status].iter().filter(|s| **s == StatusCode::SEE_OTHER).count();
     assert_eq!(ok, 1, "{} {}", a.status, b.status);
-    let after = yizhan_store::rectifications::get(app.db(), late).await.unwrap();
+    let after = yizhan_store::command::rectifications::get(app.db(), late).await.unwrap();
     assert!(after.status == "closed" || (after.status == "reopened" && after.reopened == 1));
 });

@@ -113,13 +113,13 @@ both_backends!(report_figures_match_a_known_station, |t: TestDb| async move {
     )
     .await
     .unwrap();
-    yizhan_store::supplies::create_item(
+    yizhan_store::care::supplies::create_item(
         db,
         &sys,
         st_a,
-        &yizhan_core::supplies::NewItem {
+        &yizhan_core::care::supplies::NewItem {
             name: "消毒片".into(),
-            category: yizhan_core::supplies::Category::Disinfectant,
+            category: yizhan_core::care::supplies::Category::Disinfectant,
             unit: "瓶".into(),
             low_threshold: 10,
             stock: 5,
@@ -259,12 +259,13 @@ both_backends!(the_report_job_runs_once_across_two_nodes, |t: TestDb| async move
     }
     assert_eq!(made.len(), 1, "{made:?}");
     assert_eq!(made[0].1, day - chrono::Duration::days(1));
-    let runs =
-        yizhan_store::reports::runs(&t.db, yizhan_web::jobs::daily_report::JOB).await.unwrap();
+    let runs = yizhan_store::command::reports::runs(&t.db, yizhan_web::jobs::daily_report::JOB)
+        .await
+        .unwrap();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].node, made[0].0);
     assert!(runs[0].finished_at.is_some());
-    let archive = yizhan_store::reports::archive(&t.db, 10).await.unwrap();
+    let archive = yizhan_store::command::reports::archive(&t.db, 10).await.unwrap();
     assert_eq!(archive.len(), 1);
     assert_eq!(archive[0].generated_by, "system");
     // The next morning makes the next day's report.

@@ -47,7 +47,7 @@ both_backends!(task_groups_and_their_tasks, |t: TestDb| async move {
             app.form(&mut c, &tasks, &[("title", title), ("owner", owner), ("due_on", due)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     }
-    let list = yizhan_store::task_groups::tasks(app.db(), gid).await.unwrap();
+    let list = yizhan_store::command::task_groups::tasks(app.db(), gid).await.unwrap();
     assert_eq!(list.len(), 2);
     let (first, second) = (list[0].id, list[1].id);
     assert_eq!(list[0].title, "排查各驿站三区两通道设置", "dated tasks first");
@@ -64,7 +64,7 @@ both_backends!(task_groups_and_their_tasks, |t: TestDb| async move {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     app.form(&mut c, &format!("/tasks/{first}/status"), &[("status", "done")]).await;
-    let g = yizhan_store::task_groups::get(app.db(), gid).await.unwrap();
+    let g = yizhan_store::command::task_groups::get(app.db(), gid).await.unwrap();
     assert_eq!((g.tasks, g.open), (2, 1));
 
     // A task past its due day shows overdue, on the page and in the sheet.
@@ -176,7 +176,7 @@ both_backends!(directives_reach_their_units_and_are_confirmed, |t: TestDb| async
         "{}",
         page.body
     );
-    let f = yizhan_store::directives::files(app.db(), id).await.unwrap();
+    let f = yizhan_store::command::directives::files(app.db(), id).await.unwrap();
     let dl = app.get(&mut la, &format!("/directive-files/{}", f[0].id)).await;
     assert_eq!(dl.bytes, pdf);
     assert!(dl.header("content-disposition").starts_with("attachment"));

@@ -11,9 +11,9 @@ use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 use yizhan_core::access::{Actor, Grant, Role, Scope};
-use yizhan_core::station::{NewStation, StationKind};
+use yizhan_core::station::stations::{NewStation, StationKind};
 use yizhan_store::testing::TestDb;
-use yizhan_store::{Db, sessions, stations, users};
+use yizhan_store::{Db, admin::sessions, admin::users, station::stations};
 use yizhan_web::policy::RouteInfo;
 use yizhan_web::{AppState, WebConfig, build_with_state};
 
@@ -316,7 +316,7 @@ pub async fn district(db: &Db) -> (i64, i64, i64, i64) {
 
 /// A room in a station, ready.
 pub async fn room(db: &Db, station_id: i64, number: &str, beds: i64) -> i64 {
-    let r = yizhan_core::room::validate_room(&yizhan_core::room::RoomInput {
+    let r = yizhan_core::station::room::validate_room(&yizhan_core::station::room::RoomInput {
         number: number.into(),
         floor: "3".into(),
         beds: beds.to_string(),
@@ -324,13 +324,14 @@ pub async fn room(db: &Db, station_id: i64, number: &str, beds: i64) -> i64 {
         note: String::new(),
     })
     .unwrap();
-    yizhan_store::rooms::create_many(db, &Actor::system(), station_id, &[r]).await.unwrap()[0]
+    yizhan_store::station::rooms::create_many(db, &Actor::system(), station_id, &[r]).await.unwrap()
+        [0]
 }
 
 /// A cross-border driver registered at the station; `n` makes the document unique.
 pub async fn guest(db: &Db, station_id: i64, n: u32) -> i64 {
-    let g = yizhan_core::guest::validate_guest(
-        &yizhan_core::guest::GuestInput {
+    let g = yizhan_core::station::guest::validate_guest(
+        &yizhan_core::station::guest::GuestInput {
             doc_type: "hk_macau_permit".into(),
             doc_number: format!("H{:08}", 10_000_000 + n),
             name: format!("陈大文{n}"),
@@ -347,22 +348,22 @@ pub async fn guest(db: &Db, station_id: i64, n: u32) -> i64 {
         chrono::NaiveDate::from_ymd_opt(2021, 1, 10).unwrap(),
     )
     .unwrap();
-    yizhan_store::guests::create(db, &Actor::system(), station_id, &g).await.unwrap().id
+    yizhan_store::station::guests::create(db, &Actor::system(), station_id, &g).await.unwrap().id
 }
 
 /// Checks a guest in now under the driver policy; returns the stay id.
 pub async fn check_in(db: &Db, station_id: i64, guest_id: i64, room_id: i64) -> i64 {
-    let policy = yizhan_store::policies::list(db)
+    let policy = yizhan_store::station::policies::list(db)
         .await
         .unwrap()
         .into_iter()
         .find(|p| p.code == "driver")
         .unwrap()
         .id;
-    yizhan_store::stays::check_in(
+    yizhan_store::station::stays::check_in(
         db,
         &Actor::system(),
-        &yizhan_store::stays::CheckIn {
+        &yizhan_store::station::stays::CheckIn {
             station_id,
             guest_id,
             room_id,
@@ -399,16 +400,16 @@ pub struct CareFixtures {
 
 pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtures {
     let sys = Actor::system();
-    let g = yizhan_core::staff::validate_group(&yizhan_core::staff::GroupInput {
+    let g = yizhan_core::care::staff::validate_group(&yizhan_core::care::staff::GroupInput {
         name: "医疗组".into(),
         pattern: "three_eights".into(),
         min_per_shift: "1".into(),
         ..Default::default()
     })
     .unwrap();
-    let group = yizhan_store::staff::create_group(db, &sys, station_id, &g).await.unwrap();
-    let s = yizhan_core::staff::validate_staff(
-        &yizhan_core::staff::StaffInput {
+    let group = yizhan_store::care::staff::create_group(db, &sys, station_id, &g).await.unwrap();
+    let s = yizhan_core::care::staff::validate_staff(
+        &yizhan_core::care::staff::StaffInput {
             name: "王医生".into(),
             phone: "13800138000".into(),
             group_id: group.to_string(),
@@ -421,10 +422,10 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
         yizhan_core::time::local_date(yizhan_store::db::now()),
     )
     .unwrap();
-    let staff = yizhan_store::staff::create(db, &sys, station_id, &s).await.unwrap();
+    let staff = yizhan_store::care::staff::create(db, &sys, station_id, &s).await.unwrap();
     let now = yizhan_store::db::now();
-    let i = yizhan_core::incident::validate_incident(
-        &yizhan_core::incident::IncidentInput {
+    let i = yizhan_core::care::incident::validate_incident(
+        &yizhan_core::care::incident::IncidentInput {
             kind: "accident".into(),
             occurred_at: yizhan_core::time::local_format(now, "%Y-%m-%d %H:%M"),
             place: "大堂".into(),
@@ -435,18 +436,20 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
     )
     .unwrap();
     let incident =
-        yizhan_store::incidents::record_incident(db, &sys, station_id, &i).await.unwrap();
-    let c = yizhan_core::incident::validate_complaint(&yizhan_core::incident::ComplaintInput {
-        source: "guest".into(),
-        complainant: "陈先生".into(),
-        topic: "饭菜".into(),
-        detail: "太咸".into(),
-        stay_id: if stay_id > 0 { stay_id.to_string() } else { String::new() },
-    })
+        yizhan_store::care::incidents::record_incident(db, &sys, station_id, &i).await.unwrap();
+    let c = yizhan_core::care::incident::validate_complaint(
+        &yizhan_core::care::incident::ComplaintInput {
+            source: "guest".into(),
+            complainant: "陈先生".into(),
+            topic: "饭菜".into(),
+            detail: "太咸".into(),
+            stay_id: if stay_id > 0 { stay_id.to_string() } else { String::new() },
+        },
+    )
     .unwrap();
     let complaint =
-        yizhan_store::incidents::record_complaint(db, &sys, station_id, &c).await.unwrap();
-    let handover = yizhan_store::handovers::write(
+        yizhan_store::care::incidents::record_complaint(db, &sys, station_id, &c).await.unwrap();
+    let handover = yizhan_store::care::handovers::write(
         db,
         &sys,
         group,
@@ -457,25 +460,25 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
     )
     .await
     .unwrap();
-    let handover_item = yizhan_store::handovers::items(db, handover).await.unwrap()[0].id;
-    let area = yizhan_store::disinfection::create_area(
+    let handover_item = yizhan_store::care::handovers::items(db, handover).await.unwrap()[0].id;
+    let area = yizhan_store::care::disinfection::create_area(
         db,
         &sys,
         station_id,
-        &yizhan_core::disinfection::NewArea {
+        &yizhan_core::care::disinfection::NewArea {
             name: "三楼走廊".into(),
-            kind: yizhan_core::disinfection::AreaKind::Corridor,
+            kind: yizhan_core::care::disinfection::AreaKind::Corridor,
             every_hours: 4,
         },
     )
     .await
     .unwrap();
-    let disinfection = yizhan_store::disinfection::record(
+    let disinfection = yizhan_store::care::disinfection::record(
         db,
         &sys,
         station_id,
-        &yizhan_core::disinfection::NewRecord {
-            place: yizhan_core::disinfection::Place::Area(area),
+        &yizhan_core::care::disinfection::NewRecord {
+            place: yizhan_core::care::disinfection::Place::Area(area),
             agent: "含氯消毒剂".into(),
             concentration: 500,
             minutes: 30,
@@ -485,13 +488,13 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
     )
     .await
     .unwrap();
-    let supply = yizhan_store::supplies::create_item(
+    let supply = yizhan_store::care::supplies::create_item(
         db,
         &sys,
         station_id,
-        &yizhan_core::supplies::NewItem {
+        &yizhan_core::care::supplies::NewItem {
             name: "N95口罩".into(),
-            category: yizhan_core::supplies::Category::Ppe,
+            category: yizhan_core::care::supplies::Category::Ppe,
             unit: "个".into(),
             low_threshold: 100,
             stock: 1000,
@@ -500,11 +503,11 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
     .await
     .unwrap();
     let delivery = if stay_id > 0 {
-        yizhan_store::relatives::receive(
+        yizhan_store::care::relatives::receive(
             db,
             &sys,
             station_id,
-            &yizhan_core::relatives::NewDelivery {
+            &yizhan_core::care::relatives::NewDelivery {
                 stay_id,
                 sender: "李女士".into(),
                 item: "降压药".into(),
@@ -515,24 +518,24 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
     } else {
         0
     };
-    let plan = yizhan_store::plans::publish(
+    let plan = yizhan_store::care::plans::publish(
         db,
         &sys,
         station_id,
-        &yizhan_core::plans::NewPlan {
-            kind: yizhan_core::plans::PlanKind::Fire,
+        &yizhan_core::care::plans::NewPlan {
+            kind: yizhan_core::care::plans::PlanKind::Fire,
             title: "火灾疏散预案".into(),
             steps: vec!["报警".into(), "疏散".into(), "清点".into()],
         },
     )
     .await
     .unwrap();
-    let checklist = yizhan_store::inspections::create_template(
+    let checklist = yizhan_store::command::inspections::create_template(
         db,
         &sys,
-        &yizhan_core::inspection::NewTemplate {
+        &yizhan_core::command::inspection::NewTemplate {
             name: "健康驿站督导检查表".into(),
-            items: vec![yizhan_core::inspection::Item {
+            items: vec![yizhan_core::command::inspection::Item {
                 topic: "消杀".into(),
                 text: "终末消毒记录".into(),
                 standard: "每间退房后有记录".into(),
@@ -541,13 +544,13 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
     )
     .await
     .unwrap();
-    let inspection = yizhan_store::inspections::create(
+    let inspection = yizhan_store::command::inspections::create(
         db,
         &sys,
-        &yizhan_core::inspection::NewInspection {
+        &yizhan_core::command::inspection::NewInspection {
             template_id: checklist,
-            unit: yizhan_core::inspection::Unit::Station(station_id),
-            kind: yizhan_core::inspection::InspectionKind::Planned,
+            unit: yizhan_core::command::inspection::Unit::Station(station_id),
+            kind: yizhan_core::command::inspection::InspectionKind::Planned,
             planned_on: yizhan_core::time::local_date(now),
             team: "区督导组".into(),
             inspector_street: None,
@@ -574,7 +577,7 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
 }
 
 pub async fn district_ids(app: &App) -> (i64, i64) {
-    let s = yizhan_store::stations::streets(app.db()).await.unwrap();
+    let s = yizhan_store::station::stations::streets(app.db()).await.unwrap();
     (s[0].id, s[1].id)
 }
 
@@ -594,11 +597,14 @@ pub async fn rectification_fixture(db: &Db, station_id: i64, checklist: i64) -> 
     let (insp, item) =
         failed_inspection(db, station_id, checklist, "302房退房后无终末消毒记录").await;
     let id = insp.id;
-    let photo = yizhan_store::photos::add(
+    let photo = yizhan_store::command::photos::add(
         db,
         &sys,
-        &yizhan_store::photos::NewPhoto {
-            subject: yizhan_store::photos::Subject::Item { inspection_id: id, item_id: item },
+        &yizhan_store::command::photos::NewPhoto {
+            subject: yizhan_store::command::photos::Subject::Item {
+                inspection_id: id,
+                item_id: item,
+            },
             width: 1,
             height: 1,
             sha256: "0".repeat(64),
@@ -608,13 +614,13 @@ pub async fn rectification_fixture(db: &Db, station_id: i64, checklist: i64) -> 
     )
     .await
     .unwrap();
-    let rect = yizhan_store::rectifications::create(
+    let rect = yizhan_store::command::rectifications::create(
         db,
         &sys,
         &insp,
-        &yizhan_core::rectification::NewOrder {
+        &yizhan_core::command::rectification::NewOrder {
             item_id: item,
-            severity: yizhan_core::rectification::Severity::Major,
+            severity: yizhan_core::command::rectification::Severity::Major,
             responsible: "卓悦驿站".into(),
             deadline: today + chrono::Duration::days(7),
         },
@@ -631,15 +637,15 @@ pub async fn failed_inspection(
     station_id: i64,
     checklist: i64,
     finding: &str,
-) -> (yizhan_store::inspections::Inspection, i64) {
+) -> (yizhan_store::command::inspections::Inspection, i64) {
     let sys = Actor::system();
-    let id = yizhan_store::inspections::create(
+    let id = yizhan_store::command::inspections::create(
         db,
         &sys,
-        &yizhan_core::inspection::NewInspection {
+        &yizhan_core::command::inspection::NewInspection {
             template_id: checklist,
-            unit: yizhan_core::inspection::Unit::Station(station_id),
-            kind: yizhan_core::inspection::InspectionKind::Unannounced,
+            unit: yizhan_core::command::inspection::Unit::Station(station_id),
+            kind: yizhan_core::command::inspection::InspectionKind::Unannounced,
             planned_on: yizhan_core::time::local_date(yizhan_store::db::now()),
             team: "区督导组".into(),
             inspector_street: None,
@@ -647,27 +653,27 @@ pub async fn failed_inspection(
     )
     .await
     .unwrap();
-    yizhan_store::inspections::start(db, &sys, id).await.unwrap();
-    let insp = yizhan_store::inspections::get(db, id).await.unwrap();
-    let item = yizhan_store::inspections::items(db, checklist).await.unwrap()[0].id;
-    yizhan_store::inspections::record(
+    yizhan_store::command::inspections::start(db, &sys, id).await.unwrap();
+    let insp = yizhan_store::command::inspections::get(db, id).await.unwrap();
+    let item = yizhan_store::command::inspections::items(db, checklist).await.unwrap()[0].id;
+    yizhan_store::command::inspections::record(
         db,
         &sys,
         &insp,
         item,
-        yizhan_core::inspection::Outcome::Fail,
+        yizhan_core::command::inspection::Outcome::Fail,
         Some(finding),
     )
     .await
     .unwrap();
-    let insp = yizhan_store::inspections::get(db, id).await.unwrap();
+    let insp = yizhan_store::command::inspections::get(db, id).await.unwrap();
     (insp, item)
 }
 
 /// An enterprise registered as not yet resumed, in `street`: its id.
 pub async fn enterprise(db: &Db, uscc: &str, name: &str, street: i64) -> i64 {
-    let e = yizhan_core::enterprise::validate_enterprise(
-        &yizhan_core::enterprise::EnterpriseInput {
+    let e = yizhan_core::work::enterprise::validate_enterprise(
+        &yizhan_core::work::enterprise::EnterpriseInput {
             uscc: uscc.into(),
             name: name.into(),
             street_id: street.to_string(),
@@ -681,7 +687,7 @@ pub async fn enterprise(db: &Db, uscc: &str, name: &str, street: i64) -> i64 {
         yizhan_core::time::local_date(yizhan_store::db::now()),
     )
     .unwrap();
-    yizhan_store::enterprises::create(db, &Actor::system(), &e).await.unwrap()
+    yizhan_store::work::enterprises::create(db, &Actor::system(), &e).await.unwrap()
 }
 
 /// 甲电子 in street A and 乙物流 in street B: their ids.

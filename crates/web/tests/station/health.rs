@@ -19,17 +19,17 @@ both_backends!(round_tests_attention_and_certificate, |t: TestDb| async move {
     let medical = app.user("medical", Role::Medical, Scope::Station(st_a), false).await;
     let mut c = app.session_for(medical).await;
     // Checked in 15 days ago under 14+7 (tests on days 1, 4, 7, 14).
-    let p147 = yizhan_store::policies::list(app.db())
+    let p147 = yizhan_store::station::policies::list(app.db())
         .await
         .unwrap()
         .into_iter()
         .find(|p| p.code == "14+7")
         .unwrap()
         .id;
-    let sid = yizhan_store::stays::check_in(
+    let sid = yizhan_store::station::stays::check_in(
         app.db(),
         &yizhan_core::access::Actor::system(),
-        &yizhan_store::stays::CheckIn {
+        &yizhan_store::station::stays::CheckIn {
             station_id: st_a,
             guest_id: gid,
             room_id: room,
@@ -139,7 +139,11 @@ both_backends!(round_tests_attention_and_certificate, |t: TestDb| async move {
     assert_eq!(r.json()["report"][0]["row"], 3, "{}", r.body);
     assert_eq!(r.json()["report"][0]["column"], "barcode", "{}", r.body);
     assert!(
-        yizhan_store::stays::tests(app.db(), sid).await.unwrap().iter().all(|t| t.result.is_none()),
+        yizhan_store::station::stays::tests(app.db(), sid)
+            .await
+            .unwrap()
+            .iter()
+            .all(|t| t.result.is_none()),
         "nothing half-imported"
     );
     // The same through an uploaded .xlsx on the page: all four negative.
@@ -179,7 +183,7 @@ both_backends!(round_tests_attention_and_certificate, |t: TestDb| async move {
         r.body
     );
     assert!(
-        yizhan_store::stays::tests(app.db(), sid)
+        yizhan_store::station::stays::tests(app.db(), sid)
             .await
             .unwrap()
             .iter()
@@ -201,7 +205,7 @@ both_backends!(round_tests_attention_and_certificate, |t: TestDb| async move {
         "{}",
         r.body
     );
-    let alerts = yizhan_store::health::open_alerts(app.db(), st_a).await.unwrap();
+    let alerts = yizhan_store::station::health::open_alerts(app.db(), st_a).await.unwrap();
     let r = app
         .json(
             &mut c,
@@ -234,7 +238,7 @@ both_backends!(round_tests_attention_and_certificate, |t: TestDb| async move {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // A certificate with a QR link that anyone can check.
-    let cert = yizhan_store::stays::certificate_of(app.db(), sid).await.unwrap().unwrap();
+    let cert = yizhan_store::station::stays::certificate_of(app.db(), sid).await.unwrap().unwrap();
     let page = app.get(&mut s, &format!("/stays/{sid}/certificate")).await.body;
     assert!(
         page.contains(&cert.number) && page.contains("<svg") && page.contains("陈**1"),
@@ -265,7 +269,7 @@ both_backends!(round_tests_attention_and_certificate, |t: TestDb| async move {
     let room2 = common::room(app.db(), st_a, "302", 1).await;
     let g2 = common::guest(app.db(), st_a, 2).await;
     let s2 = common::check_in(app.db(), st_a, g2, room2).await;
-    let t2 = yizhan_store::stays::tests(app.db(), s2).await.unwrap()[0].id;
+    let t2 = yizhan_store::station::stays::tests(app.db(), s2).await.unwrap()[0].id;
     app.json(
         &mut c,
         Method::POST,
@@ -309,12 +313,14 @@ both_backends!(commanders_publish_dated_policy_versions, |t: TestDb| async move 
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let now = yizhan_core::time::local_date(yizhan_store::db::now());
-    let live = yizhan_store::policies::in_force(app.db(), "7+3", now).await.unwrap().unwrap();
+    let live =
+        yizhan_store::station::policies::in_force(app.db(), "7+3", now).await.unwrap().unwrap();
     assert_eq!((live.name_zh.as_str(), live.test_days.as_str()), ("7+3（新版）", "1,3,7"));
-    let old = yizhan_store::policies::in_force(app.db(), "7+3", now - chrono::Duration::days(1))
-        .await
-        .unwrap()
-        .unwrap();
+    let old =
+        yizhan_store::station::policies::in_force(app.db(), "7+3", now - chrono::Duration::days(1))
+            .await
+            .unwrap()
+            .unwrap();
     assert_eq!(old.test_days, "1,2,3,5,7", "yesterday the seeded version was in force");
     // A test day outside the period names the field.
     let r = app
@@ -349,19 +355,20 @@ both_backends!(
         let room = common::room(app.db(), st_a, "301", 1).await;
         let g = common::guest(app.db(), st_a, 1).await;
         let sid = common::check_in(app.db(), st_a, g, room).await;
-        let check =
-            yizhan_core::health::validate_health_check(&yizhan_core::health::HealthCheckInput {
+        let check = yizhan_core::station::health::validate_health_check(
+            &yizhan_core::station::health::HealthCheckInput {
                 temperature: "36.8".into(),
                 symptoms: vec!["cough".into()],
                 note: String::new(),
-            })
-            .unwrap();
-        yizhan_store::health::record(
+            },
+        )
+        .unwrap();
+        yizhan_store::station::health::record(
             app.db(),
             &yizhan_core::access::Actor::system(),
             sid,
             yizhan_core::time::local_date(yizhan_store::db::now()),
-            yizhan_core::health::Slot::Am,
+            yizhan_core::station::health::Slot::Am,
             &check,
         )
         .await
@@ -394,7 +401,7 @@ both_backends!(
             "入住记录",
         );
         assert_eq!((rows[1][0].as_str(), rows[1][1].as_str()), ("陈大文1", "H10000001"));
-        let audited = yizhan_store::audit::recent(app.db(), 10)
+        let audited = yizhan_store::admin::audit::recent(app.db(), 10)
             .await
             .unwrap()
             .into_iter()
@@ -409,11 +416,11 @@ both_backends!(kpis_per_period_with_days_since, |t: TestDb| async move {
     let room = common::room(app.db(), st_a, "301", 1).await;
     let g = common::guest(app.db(), st_a, 1).await;
     let sid = common::check_in(app.db(), st_a, g, room).await;
-    yizhan_store::stays::check_out(
+    yizhan_store::station::stays::check_out(
         app.db(),
         &yizhan_core::access::Actor::system(),
         sid,
-        yizhan_core::stay::Outcome::TurnedBack,
+        yizhan_core::station::stay::Outcome::TurnedBack,
         Some("劝返"),
     )
     .await
@@ -460,9 +467,9 @@ both_backends!(the_guest_page_records_a_symptom_checklist, |t: TestDb| async mov
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let checks = yizhan_store::health::of_stay(app.db(), sid).await.unwrap();
+    let checks = yizhan_store::station::health::of_stay(app.db(), sid).await.unwrap();
     assert_eq!(checks[0].symptoms, "cough,sore_throat");
-    let alerts = yizhan_store::health::alerts_of_stay(app.db(), sid).await.unwrap();
+    let alerts = yizhan_store::station::health::alerts_of_stay(app.db(), sid).await.unwrap();
     assert_eq!(alerts[0].kind, "symptoms");
     let page = app.get(&mut c, &format!("/guests/{g}")).await.body;
     assert!(page.contains("咳嗽、咽痛"), "both symptoms shown");

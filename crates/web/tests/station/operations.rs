@@ -203,7 +203,7 @@ both_backends!(register_check_in_move_and_release_a_guest, |t: TestDb| async mov
     let r =
         app.json(&mut c, Method::POST, &format!("/api/v1/guests/{gid}/reveal"), json!({})).await;
     assert_eq!(r.json()["doc_number"], "11010519491231002X");
-    let reveals = yizhan_store::audit::recent(app.db(), 20)
+    let reveals = yizhan_store::admin::audit::recent(app.db(), 20)
         .await
         .unwrap()
         .into_iter()
@@ -342,7 +342,7 @@ both_backends!(two_clerks_last_bed_over_http_one_gets_409, |t: TestDb| async mov
     let app = App::new(t).await;
     let (_, _, st_a, _) = district(app.db()).await;
     let staff = app.user("staff", Role::StationStaff, Scope::Station(st_a), false).await;
-    let policy = yizhan_store::policies::list(app.db()).await.unwrap()[0].id;
+    let policy = yizhan_store::station::policies::list(app.db()).await.unwrap()[0].id;
     for round in 0..10u32 {
         let room = common::room(app.db(), st_a, &format!("8{round:02}"), 1).await;
         let ga = common::guest(app.db(), st_a, 100 + 2 * round).await;

@@ -177,7 +177,7 @@ both_backends!(resumption_rates_by_street_and_industry, |t: TestDb| async move {
         (2, street_a, "logistics", "", Some(3)),
         (3, street_b, "manufacturing", "on", None),
     ] {
-        let mut i = yizhan_core::enterprise::EnterpriseInput {
+        let mut i = yizhan_core::work::enterprise::EnterpriseInput {
             uscc: uscc(&format!("9144030700000000{n}")),
             name: format!("企业{n}"),
             street_id: street.to_string(),
@@ -195,8 +195,8 @@ both_backends!(resumption_rates_by_street_and_industry, |t: TestDb| async move {
             i.approved_on = ago(d + 2);
             i.resumed_on = ago(d);
         }
-        let e = yizhan_core::enterprise::validate_enterprise(&i, today).unwrap();
-        yizhan_store::enterprises::create(app.db(), &sys, &e).await.unwrap();
+        let e = yizhan_core::work::enterprise::validate_enterprise(&i, today).unwrap();
+        yizhan_store::work::enterprises::create(app.db(), &sys, &e).await.unwrap();
     }
     let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
     let mut c = app.session_for(cmd).await;
@@ -230,7 +230,7 @@ both_backends!(resumption_rates_by_street_and_industry, |t: TestDb| async move {
 
 /// The audit actions recorded about an enterprise, oldest first.
 async fn audit_actions(app: &App, id: i64) -> Vec<String> {
-    let mut rows: Vec<String> = yizhan_store::audit::recent(app.db(), 10_000)
+    let mut rows: Vec<String> = yizhan_store::admin::audit::recent(app.db(), 10_000)
         .await
         .unwrap()
         .into_iter()
@@ -471,9 +471,9 @@ both_backends!(resumption_is_applied_for_and_reviewed, |t: TestDb| async move {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
-    use yizhan_core::enterprise::Resumption;
-    use yizhan_core::resumption::{Move, Step};
-    let stale = yizhan_store::enterprises::take_step(
+    use yizhan_core::work::enterprise::Resumption;
+    use yizhan_core::work::resumption::{Move, Step};
+    let stale = yizhan_store::work::enterprises::take_step(
         app.db(),
         &yizhan_core::access::Actor::system(),
         ent,
@@ -486,7 +486,7 @@ both_backends!(resumption_is_applied_for_and_reviewed, |t: TestDb| async move {
         matches!(
             stale,
             Err(yizhan_store::StoreError::Refused(yizhan_core::error::DomainError::Rule {
-                key: yizhan_core::resumption::KEY_MOVED,
+                key: yizhan_core::work::resumption::KEY_MOVED,
                 ..
             }))
         ),
@@ -500,7 +500,7 @@ both_backends!(resumption_is_applied_for_and_reviewed, |t: TestDb| async move {
             .await;
     let sys = yizhan_core::access::Actor::system();
     let day = yizhan_core::time::local_date(yizhan_store::db::now());
-    yizhan_store::enterprises::take_step(
+    yizhan_store::work::enterprises::take_step(
         app.db(),
         &sys,
         second,
@@ -511,7 +511,7 @@ both_backends!(resumption_is_applied_for_and_reviewed, |t: TestDb| async move {
     .await
     .unwrap();
     let (x, y) = tokio::join!(
-        yizhan_store::enterprises::take_step(
+        yizhan_store::work::enterprises::take_step(
             app.db(),
             &sys,
             second,
@@ -519,7 +519,7 @@ both_backends!(resumption_is_applied_for_and_reviewed, |t: TestDb| async move {
             Some("同意"),
             day,
         ),
-        yizhan_store::enterprises::take_step(
+        yizhan_store::work::enterprises::take_step(
             app.db(),
             &sys,
             second,
@@ -529,7 +529,7 @@ both_backends!(resumption_is_applied_for_and_reviewed, |t: TestDb| async move {
         ),
     );
     assert!(x.is_ok() != y.is_ok(), "exactly one lands: {x:?} {y:?}");
-    let stored = yizhan_store::enterprises::get(app.db(), second).await.unwrap();
+    let stored = yizhan_store::work::enterprises::get(app.db(), second).await.unwrap();
     assert_eq!(stored.resumption, if x.is_ok() { "approved" } else { "not_started" });
 
     // Approved: the enterprise reports it has resumed; the statistics count it.

@@ -9,9 +9,9 @@ use axum::http::StatusCode;
 use common::{App, Client, Resp};
 use yizhan_core::access::{Role, Scope};
 use yizhan_store::both_backends;
-use yizhan_store::import_runs::{self, Counts};
-use yizhan_store::returning_workers::{self, Within};
 use yizhan_store::testing::TestDb;
+use yizhan_store::work::import_runs::{self, Counts};
+use yizhan_store::work::returning_workers::{self, Within};
 
 /// The `n`-th of many valid ID numbers (region 530602, born from 1980 on).
 fn id_number(n: usize) -> String {
@@ -102,8 +102,8 @@ both_backends!(
         let (ents, jia, mut j) = common::enterprise_clerk(&app).await;
         let today = yizhan_core::time::local_date(yizhan_store::db::now());
         let worker = |n: usize| {
-            yizhan_core::returning_worker::validate_worker(
-                &yizhan_core::returning_worker::WorkerInput {
+            yizhan_core::work::returning_worker::validate_worker(
+                &yizhan_core::work::returning_worker::WorkerInput {
                     name: format!("工人{n}"),
                     id_number: id_number(n),
                     phone: "13800138000".into(),

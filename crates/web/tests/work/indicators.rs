@@ -32,8 +32,8 @@ fn report_line(row: usize, column: &str, message: &str) -> String {
 both_backends!(
     indicators_are_entered_corrected_and_refused_with_the_field_named,
     |t: TestDb| async move {
-        use yizhan_core::indicator::Indicator;
-        use yizhan_store::indicators;
+        use yizhan_core::work::indicator::Indicator;
+        use yizhan_store::work::indicators;
         let app = App::new(t).await;
         let (street_a, street_b, station_a, _) = district(app.db()).await;
         let ents = common::two_enterprises(app.db(), street_a, street_b).await;
@@ -71,7 +71,7 @@ both_backends!(
             ("2020-03".to_owned(), 21_235, Some(20_500)),
         ];
         assert_eq!(stored().await, want);
-        let audited = yizhan_store::audit::recent(app.db(), 10).await.unwrap();
+        let audited = yizhan_store::admin::audit::recent(app.db(), 10).await.unwrap();
         let sets: Vec<_> = audited.iter().filter(|a| a.action == "indicator.set").collect();
         assert_eq!(sets.len(), 3);
         let detail: serde_json::Value = serde_json::from_str(&sets[0].detail).unwrap();
@@ -157,8 +157,8 @@ both_backends!(
 );
 
 both_backends!(an_indicator_import_saves_all_rows_or_none, |t: TestDb| async move {
-    use yizhan_core::indicator::Indicator;
-    use yizhan_store::indicators;
+    use yizhan_core::work::indicator::Indicator;
+    use yizhan_store::work::indicators;
     let app = App::new(t).await;
     district(app.db()).await;
     let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;

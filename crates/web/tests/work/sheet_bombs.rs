@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use common::{App, district};
 use yizhan_core::access::{Role, Scope};
 use yizhan_store::both_backends;
-use yizhan_store::returning_workers::{self, Within};
 use yizhan_store::testing::TestDb;
+use yizhan_store::work::returning_workers::{self, Within};
 use yizhan_web::kit::sheet::bombs;
 
 both_backends!(results_and_indicator_bombs_are_refused_naming_the_file, |t: TestDb| async move {
@@ -37,10 +37,12 @@ both_backends!(results_and_indicator_bombs_are_refused_naming_the_file, |t: Test
     let r = app.upload(&mut c, "/indicators/import", &[], "指标.xlsx", &bomb).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("表格过大：指标.xlsx 超过 200000 个文本（共享字符串）"), "{}", r.body);
-    let years =
-        yizhan_store::indicators::years(app.db(), yizhan_core::indicator::Indicator::ImportExport)
-            .await
-            .unwrap();
+    let years = yizhan_store::work::indicators::years(
+        app.db(),
+        yizhan_core::work::indicator::Indicator::ImportExport,
+    )
+    .await
+    .unwrap();
     assert!(years.is_empty(), "{years:?}");
 });
 

@@ -83,7 +83,7 @@ both_backends!(a_difficulty_is_routed_and_resolved, |t: TestDb| async move {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let t = yizhan_store::difficulties::get(app.db(), id).await.unwrap();
+    let t = yizhan_store::work::difficulties::get(app.db(), id).await.unwrap();
     assert_eq!(
         (t.status.as_str(), t.department.as_deref(), t.hours_to_resolve()),
         ("resolved", Some("区工业和信息化局"), Some(0))
@@ -132,7 +132,7 @@ both_backends!(relief_is_applied_for_and_decided_once, |t: TestDb| async move {
         ("amount", "50000".to_owned()),
     ];
     assert_eq!(send(&mut j, other).await.status, StatusCode::SEE_OTHER);
-    let apps = yizhan_store::relief::list(app.db()).await.unwrap();
+    let apps = yizhan_store::work::relief::list(app.db()).await.unwrap();
     let rent_app = apps.iter().find(|a| a.kind == "rent").unwrap().clone();
     let other_app = apps.iter().find(|a| a.kind == "other").unwrap().clone();
     assert_eq!(rent_app.amount, 75_000, "3 months × 25,000");

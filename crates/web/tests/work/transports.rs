@@ -18,8 +18,8 @@ both_backends!(a_train_never_carries_more_than_its_seats, |t: TestDb| async move
     let ent = common::enterprise(app.db(), "91350100M000100Y43", "甲电子", street_a).await;
     let workers: Vec<_> = (0..30u32)
         .map(|n| {
-            yizhan_core::returning_worker::validate_worker(
-                &yizhan_core::returning_worker::WorkerInput {
+            yizhan_core::work::returning_worker::validate_worker(
+                &yizhan_core::work::returning_worker::WorkerInput {
                     name: format!("工人{n}"),
                     id_number: yizhan_core::validate::with_check_digit(&format!(
                         "53060219900101{n:03}"
@@ -38,10 +38,10 @@ both_backends!(a_train_never_carries_more_than_its_seats, |t: TestDb| async move
             .unwrap()
         })
         .collect();
-    yizhan_store::returning_workers::import(app.db(), &sys, &workers).await.unwrap();
-    let ids: Vec<i64> = yizhan_store::returning_workers::list(
+    yizhan_store::work::returning_workers::import(app.db(), &sys, &workers).await.unwrap();
+    let ids: Vec<i64> = yizhan_store::work::returning_workers::list(
         app.db(),
-        yizhan_store::returning_workers::Within::District,
+        yizhan_store::work::returning_workers::Within::District,
         &Default::default(),
         100,
         0,
@@ -100,13 +100,16 @@ both_backends!(a_train_never_carries_more_than_its_seats, |t: TestDb| async move
         "{:?}",
         answers.iter().map(|r| (r.status, r.body.clone())).collect::<Vec<_>>()
     );
-    let manifest = yizhan_store::transports::manifest(app.db(), tid).await.unwrap();
+    let manifest = yizhan_store::work::transports::manifest(app.db(), tid).await.unwrap();
     let seats: Vec<i64> = manifest.iter().map(|p| p.seat_no).collect();
     assert_eq!(seats, (1..=10).collect::<Vec<_>>());
-    let booked = yizhan_store::returning_workers::count(
+    let booked = yizhan_store::work::returning_workers::count(
         app.db(),
-        yizhan_store::returning_workers::Within::District,
-        &yizhan_store::returning_workers::Filter { status: Some("booked".into()), province: None },
+        yizhan_store::work::returning_workers::Within::District,
+        &yizhan_store::work::returning_workers::Filter {
+            status: Some("booked".into()),
+            province: None,
+        },
     )
     .await
     .unwrap();

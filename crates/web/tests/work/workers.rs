@@ -59,8 +59,8 @@ both_backends!(workers_are_checked_masked_paged_and_kept_apart, |t: TestDb| asyn
     // 150 more for 甲, 5 for 乙.
     for n in 2..157u32 {
         let ent = if n < 152 { ents[0] } else { ents[1] };
-        let w = yizhan_core::returning_worker::validate_worker(
-            &yizhan_core::returning_worker::WorkerInput {
+        let w = yizhan_core::work::returning_worker::validate_worker(
+            &yizhan_core::work::returning_worker::WorkerInput {
                 name: format!("工人{n}"),
                 id_number: id_number(n),
                 phone: "13912345678".into(),
@@ -74,7 +74,7 @@ both_backends!(workers_are_checked_masked_paged_and_kept_apart, |t: TestDb| asyn
             today,
         )
         .unwrap();
-        yizhan_store::returning_workers::create(app.db(), &sys, &w).await.unwrap();
+        yizhan_store::work::returning_workers::create(app.db(), &sys, &w).await.unwrap();
     }
     // The command: everyone, 100 a page, masked.
     let api = app.get(&mut c, "/api/v1/workers").await.json();
@@ -110,9 +110,9 @@ both_backends!(workers_are_checked_masked_paged_and_kept_apart, |t: TestDb| asyn
     let jia = app.user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false).await;
     let mut j = app.session_for(jia).await;
     assert_eq!(app.get(&mut j, "/api/v1/workers").await.json()["total"], 151);
-    let other = yizhan_store::returning_workers::list(
+    let other = yizhan_store::work::returning_workers::list(
         app.db(),
-        yizhan_store::returning_workers::Within::Enterprise(ents[1]),
+        yizhan_store::work::returning_workers::Within::Enterprise(ents[1]),
         &Default::default(),
         1,
         0,
@@ -171,8 +171,8 @@ both_backends!(an_import_with_good_and_bad_rows_reports_each_problem, |t: TestDb
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
     let ents = common::two_enterprises(app.db(), street_a, street_b).await;
     // One worker registered before the import.
-    let before = yizhan_core::returning_worker::validate_worker(
-        &yizhan_core::returning_worker::WorkerInput {
+    let before = yizhan_core::work::returning_worker::validate_worker(
+        &yizhan_core::work::returning_worker::WorkerInput {
             name: "老员工".into(),
             id_number: id_number(900),
             phone: "13800138000".into(),
@@ -186,7 +186,7 @@ both_backends!(an_import_with_good_and_bad_rows_reports_each_problem, |t: TestDb
         today,
     )
     .unwrap();
-    yizhan_store::returning_workers::create(app.db(), &sys, &before).await.unwrap();
+    yizhan_store::work::returning_workers::create(app.db(), &sys, &before).await.unwrap();
     let jia = app.user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false).await;
     let mut j = app.session_for(jia).await;
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
@@ -314,9 +314,9 @@ both_backends!(an_import_with_good_and_bad_rows_reports_each_problem, |t: TestDb
     );
     check(&r.body);
     let count = async || {
-        yizhan_store::returning_workers::count(
+        yizhan_store::work::returning_workers::count(
             app.db(),
-            yizhan_store::returning_workers::Within::District,
+            yizhan_store::work::returning_workers::Within::District,
             &Default::default(),
         )
         .await

@@ -157,18 +157,18 @@ pub async fn prepare(url: &str, rooms: i64) -> (i64, Vec<i64>, i64) {
     let db = open(url).await;
     yizhan_store::migrate::run(&db).await.unwrap();
     let sys = Actor::system();
-    yizhan_store::stations::ensure_district(&db, &sys, "龙岗区", "440307", &["吉华街道"])
+    yizhan_store::station::stations::ensure_district(&db, &sys, "龙岗区", "440307", &["吉华街道"])
         .await
         .unwrap();
-    let street = yizhan_store::stations::streets(&db).await.unwrap()[0].id;
-    let st = yizhan_store::stations::create(
+    let street = yizhan_store::station::stations::streets(&db).await.unwrap()[0].id;
+    let st = yizhan_store::station::stations::create(
         &db,
         &sys,
-        &yizhan_core::station::NewStation {
+        &yizhan_core::station::stations::NewStation {
             street_id: street,
             name: "卓汇健康驿站".into(),
             address: "吉华".into(),
-            kind: yizhan_core::station::StationKind::Hotel,
+            kind: yizhan_core::station::stations::StationKind::Hotel,
             capacity: total,
             contact_name: "陈".into(),
             contact_phone: "13800138000".into(),
@@ -181,22 +181,24 @@ pub async fn prepare(url: &str, rooms: i64) -> (i64, Vec<i64>, i64) {
     let mut rooms = Vec::new();
     for floor in 0..total / 50 {
         let f = floor + 2;
-        let new = yizhan_core::room::validate_bulk(&yizhan_core::room::BulkRoomsInput {
-            floor: f.to_string(),
-            first: (f * 100 + 1).to_string(),
-            last: (f * 100 + 50).to_string(),
-            beds: "1".into(),
-            kind: "single".into(),
-            prefix: String::new(),
-        })
+        let new = yizhan_core::station::room::validate_bulk(
+            &yizhan_core::station::room::BulkRoomsInput {
+                floor: f.to_string(),
+                first: (f * 100 + 1).to_string(),
+                last: (f * 100 + 50).to_string(),
+                beds: "1".into(),
+                kind: "single".into(),
+                prefix: String::new(),
+            },
+        )
         .unwrap();
-        rooms.extend(yizhan_store::rooms::create_many(&db, &sys, st, &new).await.unwrap());
+        rooms.extend(yizhan_store::station::rooms::create_many(&db, &sys, st, &new).await.unwrap());
     }
     let hash = yizhan_web::auth::password::hash_blocking(PASSWORD).unwrap();
-    yizhan_store::users::create(
+    yizhan_store::admin::users::create(
         &db,
         &sys,
-        &yizhan_store::users::NewUser {
+        &yizhan_store::admin::users::NewUser {
             username: "staff",
             display_name: "前台",
             password_hash: &hash,
@@ -206,7 +208,7 @@ pub async fn prepare(url: &str, rooms: i64) -> (i64, Vec<i64>, i64) {
     )
     .await
     .unwrap();
-    let policy = yizhan_store::policies::list(&db).await.unwrap()[0].id;
+    let policy = yizhan_store::station::policies::list(&db).await.unwrap()[0].id;
     db.close().await;
     (st, rooms, policy)
 }

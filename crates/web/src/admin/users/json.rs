@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use yizhan_core::access::{Actor, Grant};
-use yizhan_store::audit::{self, AuditRow, Verdict};
-use yizhan_store::users::{self, User};
+use yizhan_store::admin::audit::{self, AuditRow, Verdict};
+use yizhan_store::admin::users::{self, User};
 
 use crate::admin::users::{create_user, update_user, validate_grants};
 use crate::auth::Ctx;

@@ -7,11 +7,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use yizhan_core::access::{Actor, Grant, Role, Scope, parse_grant};
-use yizhan_core::account::normalise_username;
+use yizhan_core::admin::account::normalise_username;
 use yizhan_core::error::OnField;
 use yizhan_core::validate::required_text;
-use yizhan_store::stations;
-use yizhan_store::users::{self, NewUser, User};
+use yizhan_store::admin::users::{self, NewUser, User};
+use yizhan_store::station::stations;
 
 use crate::auth::Ctx;
 use crate::auth::password::generate_password;

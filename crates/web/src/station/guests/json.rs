@@ -8,12 +8,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::error::OnField;
-use yizhan_core::guest::{GuestInput, parse_flag};
-use yizhan_core::stay::{CheckInInput, CheckOutInput};
-use yizhan_store::audit::{self, Entry};
-use yizhan_store::guests;
-use yizhan_store::policies::{self, PolicyRow};
-use yizhan_store::stays::{self, Stay, StayTest};
+use yizhan_core::station::guest::{GuestInput, parse_flag};
+use yizhan_core::station::stay::{CheckInInput, CheckOutInput};
+use yizhan_store::admin::audit::{self, Entry};
+use yizhan_store::station::guests;
+use yizhan_store::station::policies::{self, PolicyRow};
+use yizhan_store::station::stays::{self, Stay, StayTest};
 
 use crate::auth::Ctx;
 use crate::error::WebError;

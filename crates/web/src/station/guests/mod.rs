@@ -8,19 +8,19 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Principal};
-use yizhan_core::guest::{
+use yizhan_core::mask::{mask_id_number, mask_name, mask_phone};
+use yizhan_core::station::guest::{
     ExemptionStatus, GuestCategory, GuestInput, RelativeInput, age_on, validate_guest,
     validate_relative,
 };
-use yizhan_core::mask::{mask_id_number, mask_name, mask_phone};
-use yizhan_core::quarantine::stay_day;
-use yizhan_core::stay::Outcome;
+use yizhan_core::station::quarantine::stay_day;
+use yizhan_core::station::stay::Outcome;
 use yizhan_core::time::local_display;
 use yizhan_core::validate::DocType;
-use yizhan_store::audit::{self, Entry};
-use yizhan_store::guests::{self, Guest, Relative};
-use yizhan_store::stations::Station;
-use yizhan_store::{policies, rooms, stays};
+use yizhan_store::admin::audit::{self, Entry};
+use yizhan_store::station::guests::{self, Guest, Relative};
+use yizhan_store::station::stations::Station;
+use yizhan_store::{station::policies, station::rooms, station::stays};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -390,7 +390,7 @@ pub async fn edit_form(
         Entry::new("guest.reveal", "guest", id).detail(serde_json::json!({"why": "edit"})),
     )
     .await?;
-    let station = yizhan_store::stations::get(&state.db, g.station_id).await?;
+    let station = yizhan_store::station::stations::get(&state.db, g.station_id).await?;
     render::page(&form_page(
         &state,
         &ctx,
@@ -422,7 +422,7 @@ pub async fn update(
     match save(&state, &ctx, &g, &i).await {
         Ok(_) => Ok(Redirect::to(&format!("/guests/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
-            let station = yizhan_store::stations::get(&state.db, g.station_id).await?;
+            let station = yizhan_store::station::stations::get(&state.db, g.station_id).await?;
             let page = form_page(&state, &ctx, station, format!("/guests/{id}"), i, Some(&e), None);
             Ok((e.status(), render::page(&page)?).into_response())
         }

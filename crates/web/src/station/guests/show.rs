@@ -2,7 +2,7 @@
 //! health readings, alerts, flags and notes, relatives, past stays; reveal and relatives.
 
 use super::*;
-use yizhan_core::room::RoomState;
+use yizhan_core::station::room::RoomState;
 
 pub struct StayRow {
     pub id: i64,
@@ -47,7 +47,7 @@ struct ShowPage {
     error: Option<String>,
     checks: Vec<(String, String, String)>,
     alerts: Vec<(String, String, bool)>,
-    flags: Vec<yizhan_store::attention::Flag>,
+    flags: Vec<yizhan_store::station::attention::Flag>,
     notes: Vec<(String, String, String)>,
     can_record_health: bool,
     can_manage_attention: bool,
@@ -139,7 +139,9 @@ pub async fn show_page(
     let default_policy = if g.category == "cross_border_driver" { "driver" } else { "14+7" };
     let policy_options = policy_rows
         .iter()
-        .filter(|pol| yizhan_core::quarantine::in_force(pol.valid_from, pol.valid_to, today()))
+        .filter(|pol| {
+            yizhan_core::station::quarantine::in_force(pol.valid_from, pol.valid_to, today())
+        })
         .map(|pol| Option2 {
             value: pol.id.to_string(),
             label: if tr.is_zh() { pol.name_zh.clone() } else { pol.name_en.clone() },
@@ -163,7 +165,7 @@ pub async fn show_page(
         certificate_stays: m.certificate_stays,
         counselling: m.counselling,
         can_counsel: p.can(Permission::CounselNotes, g.target()),
-        symptoms: yizhan_core::health::Symptom::ALL
+        symptoms: yizhan_core::station::health::Symptom::ALL
             .iter()
             .map(|s| (s.as_str(), tr.t(s.label_key()).to_owned()))
             .collect(),
@@ -200,7 +202,7 @@ pub async fn show_page(
 struct Monitoring {
     checks: Vec<(String, String, String)>,
     alerts: Vec<(String, String, bool)>,
-    flags: Vec<yizhan_store::attention::Flag>,
+    flags: Vec<yizhan_store::station::attention::Flag>,
     notes: Vec<(String, String, String)>,
     certificate_stays: Vec<i64>,
     counselling: Vec<(String, String, String, String)>,
@@ -220,18 +222,19 @@ async fn monitoring(
         counselling: vec![],
     };
     for s in all {
-        if yizhan_store::stays::certificate_of(&state.db, s.id).await?.is_some() {
+        if yizhan_store::station::stays::certificate_of(&state.db, s.id).await?.is_some() {
             m.certificate_stays.push(s.id);
         }
     }
     let Some(open) = all.iter().find(|s| s.is_open()) else {
         return Ok(m);
     };
-    for h in yizhan_store::health::of_stay(&state.db, open.id).await?.into_iter().take(14) {
+    for h in yizhan_store::station::health::of_stay(&state.db, open.id).await?.into_iter().take(14)
+    {
         let symptoms: Vec<&str> = h
             .symptoms
             .split(',')
-            .filter_map(yizhan_core::health::Symptom::parse)
+            .filter_map(yizhan_core::station::health::Symptom::parse)
             .map(|s| tr.t(s.label_key()))
             .collect();
         m.checks.push((
@@ -240,24 +243,24 @@ async fn monitoring(
             symptoms.join("、"),
         ));
     }
-    for a in yizhan_store::health::alerts_of_stay(&state.db, open.id).await? {
+    for a in yizhan_store::station::health::alerts_of_stay(&state.db, open.id).await? {
         m.alerts.push((
             tr.t(&format!("alert.{}", a.kind)).to_owned(),
             local_display(a.raised_at),
             a.closed_at.is_none(),
         ));
     }
-    m.flags = yizhan_store::attention::flags(&state.db, open.id).await?;
-    m.notes = yizhan_store::attention::notes(&state.db, open.id)
+    m.flags = yizhan_store::station::attention::flags(&state.db, open.id).await?;
+    m.notes = yizhan_store::station::attention::notes(&state.db, open.id)
         .await?
         .into_iter()
         .map(|n| (local_display(n.at), n.author, n.note))
         .collect();
-    m.counselling = yizhan_store::counselling::summaries(&state.db, open.id)
+    m.counselling = yizhan_store::care::counselling::summaries(&state.db, open.id)
         .await?
         .into_iter()
         .map(|c| {
-            let label = yizhan_core::counselling::Risk::parse(&c.risk)
+            let label = yizhan_core::care::counselling::Risk::parse(&c.risk)
                 .map(|r| tr.t(r.label_key()).to_owned())
                 .unwrap_or_default();
             (local_display(c.held_at), c.counsellor, c.risk, label)
@@ -319,7 +322,7 @@ pub async fn remove_relative(
     visible_guest(&state, &ctx, id, Permission::GuestsWrite).await?;
     let rid = {
         use yizhan_core::error::OnField;
-        yizhan_core::station::parse_id(&f.relative_id).on("relative_id")?
+        yizhan_core::station::stations::parse_id(&f.relative_id).on("relative_id")?
     };
 
     guests::remove_relative(&state.db, &Actor::from(ctx.user()?), id, rid).await?;

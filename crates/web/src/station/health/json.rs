@@ -6,10 +6,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::error::OnField;
-use yizhan_core::health::HealthCheckInput;
+use yizhan_core::station::health::HealthCheckInput;
 use yizhan_core::validate::parse_optional_date;
-use yizhan_store::health;
-use yizhan_store::sampling::{self, DueTest};
+use yizhan_store::station::health;
+use yizhan_store::station::sampling::{self, DueTest};
 
 use crate::auth::Ctx;
 use crate::error::WebError;

@@ -10,12 +10,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::health::{
+use yizhan_core::mask::mask_name;
+use yizhan_core::station::health::{
     HealthCheckInput, Slot, Symptom, is_overdue, slot_at, validate_health_check,
 };
-use yizhan_core::mask::mask_name;
-use yizhan_store::stations::Station;
-use yizhan_store::{guests, health, stays};
+use yizhan_store::station::stations::Station;
+use yizhan_store::{station::guests, station::health, station::stays};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -99,7 +99,7 @@ async fn round_rows(
     let now = yizhan_store::db::now();
     let cfg = state.config.slots;
     let mut rows = Vec::new();
-    for room in yizhan_store::rooms::list(&state.db, station_id).await? {
+    for room in yizhan_store::station::rooms::list(&state.db, station_id).await? {
         if room.occupied == 0 || floor.is_some_and(|f| f != room.floor) {
             continue;
         }
@@ -204,8 +204,8 @@ pub async fn record_reading(
 ) -> Result<(health::HealthCheck, Option<i64>), WebError> {
     use yizhan_core::error::OnField;
     let (today, now_slot) = slot_at(yizhan_store::db::now(), &state.config.slots);
-    let stay = yizhan_store::stays::get(&state.db, stay_id).await?;
-    let day = yizhan_core::health::reading_day(
+    let stay = yizhan_store::station::stays::get(&state.db, stay_id).await?;
+    let day = yizhan_core::station::health::reading_day(
         day,
         today,
         yizhan_core::time::local_date(stay.checked_in_at),

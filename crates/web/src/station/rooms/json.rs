@@ -6,10 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use yizhan_core::access::Permission;
-use yizhan_core::room::{
+use yizhan_core::station::room::{
     BulkRoomsInput, RoomInput, StateChangeInput, validate_bulk, validate_room,
 };
-use yizhan_store::rooms::{self, Room};
+use yizhan_store::station::rooms::{self, Room};
 
 use crate::auth::Ctx;
 use crate::error::WebError;

@@ -9,13 +9,13 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::room::{
+use yizhan_core::station::room::{
     BulkRoomsInput, RoomInput, RoomKind, RoomState, StateChangeInput, allowed_manual_targets,
     validate_bulk, validate_room, validate_state_change,
 };
-use yizhan_store::rooms::{self, Room, RoomEvent};
-use yizhan_store::stations::Station;
-use yizhan_store::{guests, stays};
+use yizhan_store::station::rooms::{self, Room, RoomEvent};
+use yizhan_store::station::stations::Station;
+use yizhan_store::{station::guests, station::stays};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -239,7 +239,7 @@ async fn show_page(
 ) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let p = ctx.user()?;
-    let station = yizhan_store::stations::get(&state.db, room.station_id).await?;
+    let station = yizhan_store::station::stations::get(&state.db, room.station_id).await?;
     let open = stays::open_in_room(&state.db, room.id).await?;
     let mut beds = Vec::new();
     for bed_no in 1..=room.beds {
@@ -385,7 +385,7 @@ pub async fn create_rooms(
     state: &AppState,
     ctx: &Ctx,
     station_id: i64,
-    new: &[yizhan_core::room::NewRoom],
+    new: &[yizhan_core::station::room::NewRoom],
 ) -> Result<Vec<i64>, WebError> {
     let numbers: Vec<String> = new.iter().map(|r| r.number.clone()).collect();
     let taken = rooms::taken_numbers(&state.db, station_id, &numbers).await?;
@@ -466,7 +466,7 @@ pub async fn edit_form(
     Id(id): Id,
 ) -> Result<Response, WebError> {
     let room = visible_room(&state, &ctx, id, Permission::RoomsManage).await?;
-    let station = yizhan_store::stations::get(&state.db, room.station_id).await?;
+    let station = yizhan_store::station::stations::get(&state.db, room.station_id).await?;
     let input = RoomInput {
         number: room.number.clone(),
         floor: room.floor.to_string(),
@@ -521,7 +521,7 @@ pub async fn update(
     match save_room(&state, &ctx, &room, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/rooms/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
-            let station = yizhan_store::stations::get(&state.db, room.station_id).await?;
+            let station = yizhan_store::station::stations::get(&state.db, room.station_id).await?;
             let page = form_page(
                 &state,
                 &ctx,

@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Permission, Target};
-use yizhan_core::station::StationInput;
-use yizhan_store::stations::{self, Station, Street};
+use yizhan_core::station::stations::StationInput;
+use yizhan_store::station::stations::{self, Station, Street};
 
 use crate::auth::Ctx;
 use crate::error::WebError;

@@ -6,9 +6,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use yizhan_core::access::{Actor, Permission, Target};
-use yizhan_core::room::RoomState;
-use yizhan_core::station::{StationInput, StationKind, validate_station};
-use yizhan_store::stations::{self, Station, Street};
+use yizhan_core::station::room::RoomState;
+use yizhan_core::station::stations::{StationInput, StationKind, validate_station};
+use yizhan_store::station::stations::{self, Station, Street};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -171,20 +171,22 @@ pub struct ToDo {
 /// at or below their threshold, deliveries not yet handed over, plans never or not recently
 /// drilled. Only what is non-zero.
 pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebError> {
-    use yizhan_core::plans::{Readiness, readiness};
+    use yizhan_core::care::plans::{Readiness, readiness};
     let db = &state.db;
     let now = yizhan_store::db::now();
     let today = yizhan_core::time::local_date(now);
-    let rooms = yizhan_store::rooms::list(db, station_id).await?;
+    let rooms = yizhan_store::station::rooms::list(db, station_id).await?;
     let room_count = |st: RoomState| rooms.iter().filter(|r| r.state == st).count();
     let at = |page: &str| format!("/stations/{station_id}/{page}");
     let all = [
         (
             "todo.disinfection_overdue",
-            yizhan_store::disinfection::areas(db, station_id)
+            yizhan_store::care::disinfection::areas(db, station_id)
                 .await?
                 .iter()
-                .filter(|a| yizhan_core::disinfection::is_overdue(a.last_done, a.every_hours, now))
+                .filter(|a| {
+                    yizhan_core::care::disinfection::is_overdue(a.last_done, a.every_hours, now)
+                })
                 .count(),
             at("disinfection"),
         ),
@@ -196,7 +198,7 @@ pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebEr
         ("todo.awaiting_evaluation", room_count(RoomState::Disinfected), at("disinfection")),
         (
             "todo.low_stock",
-            yizhan_store::supplies::items(db, station_id)
+            yizhan_store::care::supplies::items(db, station_id)
                 .await?
                 .iter()
                 .filter(|i| i.is_low())
@@ -205,14 +207,14 @@ pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebEr
         ),
         (
             "todo.deliveries",
-            yizhan_store::relatives::deliveries(db, station_id, 500)
+            yizhan_store::care::relatives::deliveries(db, station_id, 500)
                 .await?
                 .iter()
                 .filter(|d| {
                     matches!(
                         d.status,
-                        yizhan_core::relatives::DeliveryStatus::Received
-                            | yizhan_core::relatives::DeliveryStatus::Disinfected
+                        yizhan_core::care::relatives::DeliveryStatus::Received
+                            | yizhan_core::care::relatives::DeliveryStatus::Disinfected
                     )
                 })
                 .count(),
@@ -220,7 +222,7 @@ pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebEr
         ),
         (
             "todo.drills_due",
-            yizhan_store::plans::current(db, station_id)
+            yizhan_store::care::plans::current(db, station_id)
                 .await?
                 .iter()
                 .filter(|p| !matches!(readiness(p.last_drill, today), Readiness::Ready { .. }))

@@ -1,0 +1,3 @@
+//! Accounts: user names, passwords, sessions, login throttling.
+
+pub mod account;

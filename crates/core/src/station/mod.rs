@@ -1,0 +1,12 @@
+//! A station's rules: stations, rooms and their states, guests, stays, the health round,
+//! quarantine policies, nucleic-acid sampling and results, key attention, release.
+
+pub mod attention;
+pub mod guest;
+pub mod health;
+pub mod quarantine;
+pub mod release;
+pub mod room;
+pub mod sampling;
+pub mod stations;
+pub mod stay;

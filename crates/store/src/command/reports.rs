@@ -1,0 +1,241 @@
+//! The daily report's figures from the records, its archive, and job claims.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use yizhan_core::command::report::Figures;
+use yizhan_core::time::day_start_utc;
+
+use yizhan_core::access::Actor;
+
+use crate::admin::audit::{self, Entry as AuditEntry};
+use crate::db::{Db, Result, now, q};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    station_id: i64,
+    station: String,
+    street: String,
+    rooms_total: i64,
+    rooms_occupied: i64,
+    rooms_free: i64,
+    rooms_awaiting: i64,
+    rooms_out_of_service: i64,
+    guests_in_stay: i64,
+    guests_new: i64,
+    guests_released: i64,
+    guests_transferred: i64,
+    tests_due: i64,
+    tests_done: i64,
+    tests_pending: i64,
+    tests_positive: i64,
+    health_checks: i64,
+    abnormal_temperatures: i64,
+    staff_on_duty: i64,
+    staff_tests_done: i64,
+    staff_tests_missed: i64,
+    incidents: i64,
+    complaints: i64,
+    counselling: i64,
+    supplies_low: i64,
+    inspections: i64,
+    overdue_rectifications: i64,
+}
+
+/// Every active station's figures for `day`, except key attention (derived by the rules in
+/// `yizhan_core::station::attention`, filled in by the caller). `$2..$3` is the day in UTC.
+pub async fn figures(db: &Db, day: NaiveDate) -> Result<Vec<Figures>> {
+    let from = day_start_utc(day);
+    let to = day_start_utc(day + chrono::Duration::days(1));
+    let rows: Vec<Row> = db
+        .fetch_all(
+            q("SELECT st.id AS station_id, st.name AS station, t.name AS street,
+                 (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id) AS rooms_total,
+                 (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id AND r.state = 'occupied') AS rooms_occupied,
+                 (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id AND r.state = 'ready') AS rooms_free,
+                 (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id AND r.state IN ('awaiting_disinfection', 'disinfected')) AS rooms_awaiting,
+                 (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id AND r.state IN ('maintenance', 'sealed')) AS rooms_out_of_service,
+                 (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.ended_at IS NULL) AS guests_in_stay,
+                 (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.checked_in_at >= $2 AND s.checked_in_at < $3) AS guests_new,
+                 (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.ended_at >= $2 AND s.ended_at < $3 AND s.outcome = 'released') AS guests_released,
+                 (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.ended_at >= $2 AND s.ended_at < $3 AND s.outcome IN ('transferred_hospital', 'transferred_other')) AS guests_transferred,
+                 (SELECT COUNT(*) FROM stay_tests x JOIN stays s ON s.id = x.stay_id WHERE s.station_id = st.id AND x.due_date = $1) AS tests_due,
+                 (SELECT COUNT(*) FROM stay_tests x JOIN stays s ON s.id = x.stay_id WHERE s.station_id = st.id AND x.due_date = $1 AND x.sampled_at IS NOT NULL) AS tests_done,
+                 (SELECT COUNT(*) FROM stay_tests x JOIN stays s ON s.id = x.stay_id WHERE s.station_id = st.id AND x.sampled_at IS NOT NULL AND x.result IS NULL) AS tests_pending,
+                 (SELECT COUNT(*) FROM stay_tests x JOIN stays s ON s.id = x.stay_id WHERE s.station_id = st.id AND x.result = 'positive' AND x.result_at >= $2 AND x.result_at < $3) AS tests_positive,
+                 (SELECT COUNT(*) FROM health_checks h WHERE h.station_id = st.id AND h.day = $1) AS health_checks,
+                 (SELECT COUNT(*) FROM health_checks h WHERE h.station_id = st.id AND h.day = $1 AND h.temperature >= 373) AS abnormal_temperatures,
+                 (SELECT COUNT(DISTINCT r.staff_id) FROM roster_shifts r JOIN working_groups g ON g.id = r.group_id WHERE g.station_id = st.id AND r.day = $1) AS staff_on_duty,
+                 (SELECT COUNT(*) FROM staff_tests x JOIN staff p ON p.id = x.staff_id WHERE p.station_id = st.id AND x.day = $1 AND x.status = 'done') AS staff_tests_done,
+                 (SELECT COUNT(*) FROM staff_tests x JOIN staff p ON p.id = x.staff_id WHERE p.station_id = st.id AND x.day = $1 AND x.status = 'missed') AS staff_tests_missed,
+                 (SELECT COUNT(*) FROM incidents i WHERE i.station_id = st.id AND i.occurred_at >= $2 AND i.occurred_at < $3) AS incidents,
+                 (SELECT COUNT(*) FROM complaints c WHERE c.station_id = st.id AND c.received_at >= $2 AND c.received_at < $3) AS complaints,
+                 (SELECT COUNT(*) FROM counselling_sessions c WHERE c.station_id = st.id AND c.held_at >= $2 AND c.held_at < $3) AS counselling,
+                 (SELECT COUNT(*) FROM supply_items x WHERE x.station_id = st.id AND x.stock <= x.low_threshold) AS supplies_low,
+                 (SELECT COUNT(*) FROM inspections i WHERE i.station_id = st.id AND i.started_at >= $2 AND i.started_at < $3) AS inspections,
+                 (SELECT COUNT(*) FROM rectifications x WHERE x.station_id = st.id AND x.status <> 'closed' AND x.deadline <= $1) AS overdue_rectifications
+               FROM stations st JOIN streets t ON t.id = st.street_id
+              WHERE st.active = TRUE
+              ORDER BY t.id, st.name")
+            .bind(day)
+            .bind(from)
+            .bind(to),
+        )
+        .await?;
+    let categories: Vec<(i64, String, i64)> = db
+        .fetch_all(q(
+            "SELECT s.station_id, g.category, COUNT(*) FROM stays s JOIN guests g ON g.id = s.guest_id
+              WHERE s.ended_at IS NULL GROUP BY s.station_id, g.category",
+        ))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Figures {
+            by_category: categories
+                .iter()
+                .filter(|(s, _, _)| *s == r.station_id)
+                .map(|(_, c, n)| (c.clone(), *n))
+                .collect(),
+            station_id: r.station_id,
+            station: r.station,
+            street: r.street,
+            rooms_total: r.rooms_total,
+            rooms_occupied: r.rooms_occupied,
+            rooms_free: r.rooms_free,
+            rooms_awaiting: r.rooms_awaiting,
+            rooms_out_of_service: r.rooms_out_of_service,
+            guests_in_stay: r.guests_in_stay,
+            guests_new: r.guests_new,
+            guests_released: r.guests_released,
+            guests_transferred: r.guests_transferred,
+            tests_due: r.tests_due,
+            tests_done: r.tests_done,
+            tests_pending: r.tests_pending,
+            tests_positive: r.tests_positive,
+            health_checks: r.health_checks,
+            abnormal_temperatures: r.abnormal_temperatures,
+            key_attention: 0,
+            staff_on_duty: r.staff_on_duty,
+            staff_tests_done: r.staff_tests_done,
+            staff_tests_missed: r.staff_tests_missed,
+            incidents: r.incidents,
+            complaints: r.complaints,
+            counselling: r.counselling,
+            supplies_low: r.supplies_low,
+            inspections: r.inspections,
+            overdue_rectifications: r.overdue_rectifications,
+            missing: Vec::new(),
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Archived {
+    pub day: NaiveDate,
+    pub complete: bool,
+    pub body: String,
+    pub generated_by: String,
+    pub generated_at: DateTime<Utc>,
+}
+
+/// Archives the day's report (a regeneration replaces it; the audit log keeps who did it).
+pub async fn save(
+    db: &Db,
+    actor: &Actor,
+    day: NaiveDate,
+    complete: bool,
+    body: &str,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    tx.execute(
+        q("INSERT INTO daily_reports (day, complete, body, generated_by, generated_at) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (day) DO UPDATE SET complete = excluded.complete, body = excluded.body,
+               generated_by = excluded.generated_by, generated_at = excluded.generated_at")
+        .bind(day)
+        .bind(complete)
+        .bind(body)
+        .bind(actor.name.as_str())
+        .bind(now()),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        AuditEntry::new("report.generate", "daily_report", 0)
+            .detail(serde_json::json!({ "day": day.to_string(), "complete": complete })),
+    )
+    .await?;
+    tx.commit().await
+}
+
+pub async fn get(db: &Db, day: NaiveDate) -> Result<Option<Archived>> {
+    db.fetch_optional(
+        q("SELECT day, complete, body, generated_by, generated_at FROM daily_reports WHERE day = $1")
+            .bind(day),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Entry {
+    pub day: NaiveDate,
+    pub complete: bool,
+    pub generated_by: String,
+    pub generated_at: DateTime<Utc>,
+}
+
+pub async fn archive(db: &Db, limit: i64) -> Result<Vec<Entry>> {
+    db.fetch_all(
+        q("SELECT day, complete, generated_by, generated_at FROM daily_reports ORDER BY day DESC LIMIT $1")
+            .bind(limit),
+    )
+    .await
+}
+
+/// Claims one run of a job for this node: true for exactly one caller per (job, key), whatever
+/// the number of nodes; the primary key decides, inside the database.
+pub async fn claim(db: &Db, job: &str, key: &str, node: &str) -> Result<bool> {
+    let n = db
+        .execute(
+            q("INSERT INTO job_runs (job, run_key, node, claimed_at) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (job, run_key) DO NOTHING")
+            .bind(job)
+            .bind(key)
+            .bind(node)
+            .bind(now()),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Marks a claimed run done, or gives the claim back when the run failed so a later tick retries.
+pub async fn finish_claim(db: &Db, job: &str, key: &str, ok: bool) -> Result<()> {
+    if ok {
+        db.execute(
+            q("UPDATE job_runs SET finished_at = $3 WHERE job = $1 AND run_key = $2")
+                .bind(job)
+                .bind(key)
+                .bind(now()),
+        )
+        .await?;
+    } else {
+        db.execute(q("DELETE FROM job_runs WHERE job = $1 AND run_key = $2").bind(job).bind(key))
+            .await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct JobRun {
+    pub job: String,
+    pub run_key: String,
+    pub node: String,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+pub async fn runs(db: &Db, job: &str) -> Result<Vec<JobRun>> {
+    db.fetch_all(
+        q("SELECT job, run_key, node, finished_at FROM job_runs WHERE job = $1 ORDER BY run_key")
+            .bind(job),
+    )
+    .await
+}

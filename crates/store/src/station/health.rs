@@ -1,0 +1,216 @@
+//! Twice-daily health checks and the alerts they raise.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use yizhan_core::access::Actor;
+use yizhan_core::station::health::{NewHealthCheck, Slot, raises_alert};
+
+use crate::admin::audit::{self, Entry};
+use crate::db::{Db, Result, Tx, now, q};
+use crate::error::StoreError;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct HealthCheck {
+    pub id: i64,
+    pub stay_id: i64,
+    pub station_id: i64,
+    pub day: NaiveDate,
+    pub slot: String,
+    /// Tenths of a degree Celsius (365 = 36.5 °C).
+    pub temperature: i64,
+    pub symptoms: String,
+    pub note: Option<String>,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Alert {
+    pub id: i64,
+    pub station_id: i64,
+    pub stay_id: i64,
+    pub kind: String,
+    pub detail: String,
+    pub raised_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_by: Option<String>,
+    pub close_note: Option<String>,
+}
+
+/// Opens an alert of `kind` for the stay unless one of that kind is already open.
+pub async fn raise(
+    tx: &mut Tx,
+    station_id: i64,
+    stay_id: i64,
+    kind: &str,
+    detail: &str,
+) -> Result<Option<i64>> {
+    let open: Option<(i64,)> = tx
+        .fetch_optional(
+            q("SELECT id FROM alerts WHERE stay_id = $1 AND kind = $2 AND closed_at IS NULL")
+                .bind(stay_id)
+                .bind(kind),
+        )
+        .await?;
+    if open.is_some() {
+        return Ok(None);
+    }
+    // The alert is also a movement on the station's timeline (the wall board's feed).
+    tx.execute(
+        q("INSERT INTO stay_events (stay_id, station_id, kind, room_id, detail, actor, at)
+           SELECT id, station_id, 'alert', room_id, $2, 'system', $3 FROM stays WHERE id = $1")
+        .bind(stay_id)
+        .bind(serde_json::json!({ "kind": kind }).to_string())
+        .bind(now()),
+    )
+    .await?;
+    let (id,): (i64,) = tx
+        .fetch_one(
+            q("INSERT INTO alerts (station_id, stay_id, kind, detail, raised_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                .bind(station_id)
+                .bind(stay_id)
+                .bind(kind)
+                .bind(detail)
+                .bind(now()),
+        )
+        .await?;
+    Ok(Some(id))
+}
+
+/// Records (or corrects) the reading of one slot; a fever or symptom opens an alert.
+pub async fn record(
+    db: &Db,
+    actor: &Actor,
+    stay_id: i64,
+    day: NaiveDate,
+    slot: Slot,
+    c: &NewHealthCheck,
+) -> Result<(HealthCheck, Option<i64>)> {
+    let mut tx = db.begin().await?;
+    let open: Option<(i64, Option<DateTime<Utc>>)> = tx
+        .fetch_optional(q("SELECT station_id, ended_at FROM stays WHERE id = $1").bind(stay_id))
+        .await?;
+    let station_id = match open {
+        Some((sid, None)) => sid,
+        Some((_, Some(_))) => {
+            return Err(yizhan_core::error::DomainError::Rule {
+                field: None,
+                key: "error.stay_closed",
+            }
+            .into());
+        }
+        None => return Err(StoreError::NotFound),
+    };
+    let symptoms: Vec<&str> = c.symptoms.iter().map(|s| s.as_str()).collect();
+    let check: HealthCheck = tx
+        .fetch_one(
+            q("INSERT INTO health_checks (stay_id, station_id, day, slot, temperature, symptoms, note, recorded_by, recorded_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+               ON CONFLICT (stay_id, day, slot) DO UPDATE SET temperature = excluded.temperature,
+                   symptoms = excluded.symptoms, note = excluded.note, recorded_by = excluded.recorded_by,
+                   recorded_at = excluded.recorded_at
+               RETURNING *")
+            .bind(stay_id)
+            .bind(station_id)
+            .bind(day)
+            .bind(slot.as_str())
+            .bind(c.temperature.0)
+            .bind(symptoms.join(","))
+            .bind(c.note.clone())
+            .bind(actor.name.as_str())
+            .bind(now()),
+        )
+        .await?;
+    let alert = match raises_alert(c.temperature, &c.symptoms) {
+        Some(reason) => {
+            let detail = format!("{} {}", c.temperature, symptoms.join(","));
+            raise(&mut tx, station_id, stay_id, reason.as_str(), detail.trim()).await?
+        }
+        None => None,
+    };
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("health.record", "stay", stay_id).detail(serde_json::json!({
+            "day": day, "slot": slot.as_str(), "alert": alert,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((check, alert))
+}
+
+/// Readings of a station's stays on one day.
+pub async fn of_station_day(db: &Db, station_id: i64, day: NaiveDate) -> Result<Vec<HealthCheck>> {
+    db.fetch_all(
+        q("SELECT * FROM health_checks WHERE station_id = $1 AND day = $2")
+            .bind(station_id)
+            .bind(day),
+    )
+    .await
+}
+
+pub async fn of_stay(db: &Db, stay_id: i64) -> Result<Vec<HealthCheck>> {
+    db.fetch_all(
+        q("SELECT * FROM health_checks WHERE stay_id = $1 ORDER BY day DESC, slot DESC")
+            .bind(stay_id),
+    )
+    .await
+}
+
+pub async fn open_alerts(db: &Db, station_id: i64) -> Result<Vec<Alert>> {
+    db.fetch_all(
+        q("SELECT * FROM alerts WHERE station_id = $1 AND closed_at IS NULL ORDER BY raised_at DESC")
+            .bind(station_id),
+    )
+    .await
+}
+
+pub async fn alerts_of_stay(db: &Db, stay_id: i64) -> Result<Vec<Alert>> {
+    db.fetch_all(q("SELECT * FROM alerts WHERE stay_id = $1 ORDER BY raised_at DESC").bind(stay_id))
+        .await
+}
+
+pub async fn get_alert(db: &Db, id: i64) -> Result<Alert> {
+    db.fetch_one(q("SELECT * FROM alerts WHERE id = $1").bind(id)).await
+}
+
+/// Closes an alert with what was done about it.
+pub async fn close_alert(db: &Db, actor: &Actor, id: i64, note: &str) -> Result<()> {
+    crate::station::attention::close(
+        db,
+        actor,
+        crate::station::attention::Closable::Alert,
+        id,
+        note,
+    )
+    .await
+}
+
+/// A reading with where and whom, for exports.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CheckLine {
+    pub day: NaiveDate,
+    pub slot: String,
+    pub room_number: String,
+    pub guest_name: String,
+    pub temperature: i64,
+    pub symptoms: String,
+    pub recorded_by: String,
+}
+
+pub async fn lines_of_station(
+    db: &Db,
+    station_id: i64,
+    since: NaiveDate,
+) -> Result<Vec<CheckLine>> {
+    db.fetch_all(
+        q("SELECT h.day, h.slot, r.number AS room_number, g.name AS guest_name, h.temperature, h.symptoms, h.recorded_by
+             FROM health_checks h JOIN stays s ON s.id = h.stay_id JOIN guests g ON g.id = s.guest_id
+             JOIN rooms r ON r.id = s.room_id
+            WHERE h.station_id = $1 AND h.day >= $2 ORDER BY h.day DESC, h.slot DESC, r.number")
+        .bind(station_id)
+        .bind(since),
+    )
+    .await
+}

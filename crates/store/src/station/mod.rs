@@ -1,0 +1,12 @@
+//! A station's records: stations, rooms, guests, stays, health checks, sampling and results,
+//! attention, policies, and the wall board's read model.
+
+pub mod attention;
+pub mod board;
+pub mod guests;
+pub mod health;
+pub mod policies;
+pub mod rooms;
+pub mod sampling;
+pub mod stations;
+pub mod stays;

@@ -1,0 +1,459 @@
+//! Stays (入住): check-in, room change, check-out. The database refuses a second open stay for a
+//! guest and a second open stay on a bed; the room row is updated first so that concurrent
+//! check-ins into one room queue behind each other on PostgreSQL as they do on SQLite.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use yizhan_core::access::{Actor, Target};
+use yizhan_core::error::DomainError;
+use yizhan_core::station::quarantine::{planned_release, test_calendar};
+use yizhan_core::station::room::{Cause, RoomState, check_check_in};
+use yizhan_core::station::stay::Outcome;
+
+use crate::admin::audit::{self, Entry};
+use crate::db::{Db, Result, Tx, now, q, q_dynamic};
+use crate::error::StoreError;
+use crate::{station::policies, station::rooms};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Stay {
+    pub id: i64,
+    pub station_id: i64,
+    pub street_id: i64,
+    pub guest_id: i64,
+    pub room_id: i64,
+    pub room_number: String,
+    pub bed_no: i64,
+    pub policy_id: i64,
+    pub policy_code: String,
+    pub checked_in_at: DateTime<Utc>,
+    pub planned_release: NaiveDate,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub outcome: Option<String>,
+    pub outcome_reason: Option<String>,
+}
+
+impl Stay {
+    pub fn target(&self) -> Target {
+        Target::Station { id: self.station_id, street: self.street_id }
+    }
+    pub fn is_open(&self) -> bool {
+        self.ended_at.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StayEvent {
+    pub id: i64,
+    pub stay_id: i64,
+    pub station_id: i64,
+    pub kind: String,
+    pub room_id: i64,
+    pub detail: String,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StayTest {
+    pub id: i64,
+    pub stay_id: i64,
+    pub day: i64,
+    pub due_date: NaiveDate,
+    pub barcode: Option<String>,
+    pub sampled_at: Option<DateTime<Utc>>,
+    pub sampled_by: Option<String>,
+    pub result: Option<String>,
+    pub result_at: Option<DateTime<Utc>>,
+}
+
+const STAY_SELECT: &str = "SELECT s.id, s.station_id, st.street_id, s.guest_id, s.room_id, r.number AS room_number, s.bed_no,
+        s.policy_id, p.code AS policy_code, s.checked_in_at, s.planned_release, s.ended_at, s.outcome, s.outcome_reason
+   FROM stays s
+   JOIN stations st ON st.id = s.station_id
+   JOIN rooms r ON r.id = s.room_id
+   JOIN quarantine_policies p ON p.id = s.policy_id";
+
+pub async fn get(db: &Db, id: i64) -> Result<Stay> {
+    db.fetch_one(q_dynamic(format!("{STAY_SELECT} WHERE s.id = $1")).bind(id)).await
+}
+
+async fn get_tx(tx: &mut Tx, id: i64) -> Result<Stay> {
+    tx.fetch_one(q_dynamic(format!("{STAY_SELECT} WHERE s.id = $1")).bind(id)).await
+}
+
+pub async fn of_guest(db: &Db, guest_id: i64) -> Result<Vec<Stay>> {
+    db.fetch_all(
+        q_dynamic(format!("{STAY_SELECT} WHERE s.guest_id = $1 ORDER BY s.checked_in_at DESC"))
+            .bind(guest_id),
+    )
+    .await
+}
+
+pub async fn open_in_room(db: &Db, room_id: i64) -> Result<Vec<Stay>> {
+    db.fetch_all(
+        q_dynamic(format!(
+            "{STAY_SELECT} WHERE s.room_id = $1 AND s.ended_at IS NULL ORDER BY s.bed_no"
+        ))
+        .bind(room_id),
+    )
+    .await
+}
+
+pub async fn tests(db: &Db, stay_id: i64) -> Result<Vec<StayTest>> {
+    db.fetch_all(q("SELECT * FROM stay_tests WHERE stay_id = $1 ORDER BY day").bind(stay_id)).await
+}
+
+pub async fn events(db: &Db, station_id: i64, limit: i64) -> Result<Vec<StayEvent>> {
+    db.fetch_all(
+        q("SELECT * FROM stay_events WHERE station_id = $1 ORDER BY at DESC, id DESC LIMIT $2")
+            .bind(station_id)
+            .bind(limit),
+    )
+    .await
+}
+
+async fn event(
+    tx: &mut Tx,
+    actor: &Actor,
+    stay_id: i64,
+    station_id: i64,
+    kind: &str,
+    room_id: i64,
+    detail: serde_json::Value,
+) -> Result<()> {
+    tx.execute(
+        q("INSERT INTO stay_events (stay_id, station_id, kind, room_id, detail, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(stay_id)
+            .bind(station_id)
+            .bind(kind)
+            .bind(room_id)
+            .bind(detail.to_string())
+            .bind(actor.name.as_str())
+            .bind(now()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Takes a bed in `room_id` inside the transaction: the room must be in the station and ready (or
+/// occupied with a free bed). The room row is written first: on PostgreSQL that row lock makes a
+/// second clerk wait, then see the first clerk's stay and take the next bed or be refused.
+/// Takes the stay's row lock: every stay operation locks the stay before its rooms.
+async fn lock_stay(tx: &mut Tx, stay_id: i64) -> Result<()> {
+    tx.execute(q("UPDATE stays SET room_id = room_id WHERE id = $1").bind(stay_id)).await?;
+    Ok(())
+}
+
+/// Takes the rooms' row locks, in id order (two clerks moving guests between the same two rooms
+/// in opposite directions must not deadlock). Until the transaction ends, no one else checks in
+/// to, moves into or vacates these rooms; what is read after this is current.
+async fn lock_rooms(tx: &mut Tx, room_ids: &[i64]) -> Result<()> {
+    let mut ids = room_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        tx.execute(q("UPDATE rooms SET updated_at = $1 WHERE id = $2").bind(now()).bind(id))
+            .await?;
+    }
+    Ok(())
+}
+
+async fn take_bed(tx: &mut Tx, actor: &Actor, station_id: i64, room_id: i64) -> Result<i64> {
+    let room = rooms::get_in_tx(tx, room_id).await?;
+    if room.station_id != station_id {
+        return Err(StoreError::NotFound);
+    }
+    lock_rooms(tx, &[room_id]).await?;
+    // Re-read after the lock: another check-in may have committed meanwhile.
+    let room = rooms::get_in_tx(tx, room_id).await?;
+    check_check_in(room.state(), room.beds, room.occupied)?;
+    rooms::transition(tx, actor, room_id, RoomState::Occupied, Cause::CheckIn, None).await?;
+    let free: Option<(i64,)> = tx
+        .fetch_optional(
+            q("SELECT b.bed_no FROM beds b WHERE b.room_id = $1 AND b.bed_no <= $2
+                 AND NOT EXISTS (SELECT 1 FROM stays s WHERE s.room_id = b.room_id AND s.bed_no = b.bed_no AND s.ended_at IS NULL)
+               ORDER BY b.bed_no LIMIT 1")
+            .bind(room_id)
+            .bind(room.beds),
+        )
+        .await?;
+    match free {
+        Some((bed,)) => Ok(bed),
+        None => Err(DomainError::Rule { field: Some("room_id"), key: "error.room_full" }.into()),
+    }
+}
+
+/// After a guest leaves a room: an empty room goes to terminal disinfection.
+async fn vacate(tx: &mut Tx, actor: &Actor, room_id: i64) -> Result<()> {
+    // Counted under the room's lock: a check-in committing meanwhile is seen, not overwritten
+    // (found by the randomized concurrency test on PostgreSQL).
+    lock_rooms(tx, &[room_id]).await?;
+    let room = rooms::get_in_tx(tx, room_id).await?;
+    if room.occupied == 0 && room.state() == RoomState::Occupied {
+        rooms::transition(
+            tx,
+            actor,
+            room_id,
+            RoomState::AwaitingDisinfection,
+            Cause::CheckOut,
+            None,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub struct CheckIn {
+    pub station_id: i64,
+    pub guest_id: i64,
+    pub room_id: i64,
+    pub policy_id: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// Checks a guest in. Two clerks putting two guests into the last bed at the same instant:
+/// exactly one succeeds; the other gets `error.room_full` or a conflict on the bed.
+pub async fn check_in(db: &Db, actor: &Actor, c: &CheckIn) -> Result<Stay> {
+    // A policy that does not exist is the clerk's choice of policy, not a missing room.
+    let policy = match policies::get(db, c.policy_id).await {
+        Err(StoreError::NotFound) => {
+            return Err(yizhan_core::error::DomainError::Rule {
+                field: Some("policy_id"),
+                key: "error.policy_unknown",
+            }
+            .into());
+        }
+        other => other?.policy(),
+    };
+    let mut tx = db.begin().await?;
+    let (guest_station,): (i64,) =
+        tx.fetch_one(q("SELECT station_id FROM guests WHERE id = $1").bind(c.guest_id)).await?;
+    if guest_station != c.station_id {
+        return Err(StoreError::NotFound);
+    }
+    // Locks in one order everywhere, stays before rooms: a check-in waits here for a guest's
+    // open stay being closed or moved, rather than holding the room against it.
+    tx.execute(
+        q("UPDATE stays SET ended_at = ended_at WHERE guest_id = $1 AND ended_at IS NULL")
+            .bind(c.guest_id),
+    )
+    .await?;
+    let bed = take_bed(&mut tx, actor, c.station_id, c.room_id).await?;
+    let release = planned_release(&policy, c.at);
+    let (id,): (i64,) = tx
+        .fetch_one(
+            q("INSERT INTO stays (station_id, guest_id, room_id, bed_no, policy_id, checked_in_at, planned_release)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            .bind(c.station_id)
+            .bind(c.guest_id)
+            .bind(c.room_id)
+            .bind(bed)
+            .bind(c.policy_id)
+            .bind(c.at)
+            .bind(release),
+        )
+        .await?;
+    for due in test_calendar(&policy, c.at) {
+        tx.execute(
+            q("INSERT INTO stay_tests (stay_id, day, due_date) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(due.day)
+                .bind(due.date),
+        )
+        .await?;
+    }
+    event(
+        &mut tx,
+        actor,
+        id,
+        c.station_id,
+        "check_in",
+        c.room_id,
+        serde_json::json!({ "bed": bed }),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("stay.check_in", "stay", id).detail(serde_json::json!({
+            "guest_id": c.guest_id, "room_id": c.room_id, "bed": bed, "policy": policy.code,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
+/// Moves an open stay to another room of the same station.
+pub async fn change_room(
+    db: &Db,
+    actor: &Actor,
+    stay_id: i64,
+    to_room: i64,
+    reason: Option<&str>,
+) -> Result<Stay> {
+    let mut tx = db.begin().await?;
+    // The stay's row first, then the rooms (the order check-in and check-out keep too).
+    lock_stay(&mut tx, stay_id).await?;
+    let stay = get_tx(&mut tx, stay_id).await?;
+    if !stay.is_open() {
+        return Err(DomainError::Rule { field: None, key: "error.stay_closed" }.into());
+    }
+    if stay.room_id == to_room {
+        return Err(DomainError::Rule { field: Some("room_id"), key: "error.same_room" }.into());
+    }
+    lock_rooms(&mut tx, &[stay.room_id, to_room]).await?;
+    let bed = take_bed(&mut tx, actor, stay.station_id, to_room).await?;
+    tx.execute(
+        q("UPDATE stays SET room_id = $1, bed_no = $2 WHERE id = $3 AND ended_at IS NULL")
+            .bind(to_room)
+            .bind(bed)
+            .bind(stay_id),
+    )
+    .await?;
+    vacate(&mut tx, actor, stay.room_id).await?;
+    event(
+        &mut tx,
+        actor,
+        stay_id,
+        stay.station_id,
+        "room_change",
+        to_room,
+        serde_json::json!({ "from_room": stay.room_id, "bed": bed, "reason": reason }),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("stay.room_change", "stay", stay_id).detail(
+            serde_json::json!({ "from_room": stay.room_id, "to_room": to_room, "bed": bed }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, stay_id).await
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Certificate {
+    pub id: i64,
+    pub stay_id: i64,
+    pub number: String,
+    pub code: String,
+    pub issued_at: DateTime<Utc>,
+    pub issued_by: String,
+}
+
+/// Numbers certificates per station and day: `S001-20210125-0007`.
+async fn issue_certificate(tx: &mut Tx, actor: &Actor, stay: &Stay) -> Result<()> {
+    let t = now();
+    let day = yizhan_core::time::local_date(t);
+    let prefix = format!("S{:03}-{}-", stay.station_id, day.format("%Y%m%d"));
+    let (n,): (i64,) = tx
+        .fetch_one(
+            q("SELECT COUNT(*) FROM certificates WHERE number LIKE $1").bind(format!("{prefix}%")),
+        )
+        .await?;
+    let number = yizhan_core::station::release::certificate_number(
+        &format!("S{:03}", stay.station_id),
+        day,
+        n + 1,
+    );
+    let mut random = [0u8; yizhan_core::station::release::CODE_BYTES];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
+    let code = yizhan_core::station::release::certificate_code(&random);
+    tx.execute(
+        q("INSERT INTO certificates (stay_id, number, code, issued_at, issued_by) VALUES ($1, $2, $3, $4, $5)")
+            .bind(stay.id)
+            .bind(number.as_str())
+            .bind(code)
+            .bind(t)
+            .bind(actor.name.as_str()),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn certificate_of(db: &Db, stay_id: i64) -> Result<Option<Certificate>> {
+    db.fetch_optional(q("SELECT * FROM certificates WHERE stay_id = $1").bind(stay_id)).await
+}
+
+pub async fn certificate_by_number(db: &Db, number: &str) -> Result<Option<Certificate>> {
+    db.fetch_optional(q("SELECT * FROM certificates WHERE number = $1").bind(number)).await
+}
+
+/// Ends a stay with an outcome. The caller has checked release rules for `released`.
+pub async fn check_out(
+    db: &Db,
+    actor: &Actor,
+    stay_id: i64,
+    outcome: Outcome,
+    reason: Option<&str>,
+) -> Result<Stay> {
+    let mut tx = db.begin().await?;
+    // Lock, then read: a move committed meanwhile has changed the room this stay leaves.
+    lock_stay(&mut tx, stay_id).await?;
+    let stay = get_tx(&mut tx, stay_id).await?;
+    let n = tx
+        .execute(
+            q("UPDATE stays SET ended_at = $1, outcome = $2, outcome_reason = $3 WHERE id = $4 AND ended_at IS NULL")
+                .bind(now())
+                .bind(outcome.as_str())
+                .bind(reason)
+                .bind(stay_id),
+        )
+        .await?;
+    if n == 0 {
+        return Err(DomainError::Rule { field: None, key: "error.stay_closed" }.into());
+    }
+    vacate(&mut tx, actor, stay.room_id).await?;
+    if outcome == Outcome::Released {
+        issue_certificate(&mut tx, actor, &stay).await?;
+    }
+    event(
+        &mut tx,
+        actor,
+        stay_id,
+        stay.station_id,
+        "check_out",
+        stay.room_id,
+        serde_json::json!({ "outcome": outcome.as_str() }),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("stay.check_out", "stay", stay_id)
+            .detail(serde_json::json!({ "outcome": outcome.as_str(), "reason": reason })),
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, stay_id).await
+}
+
+/// A stay with who it was, for exports (unmasked: the web layer masks).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StayLine {
+    pub id: i64,
+    pub guest_name: String,
+    pub doc_number: String,
+    pub room_number: String,
+    pub policy_code: String,
+    pub checked_in_at: DateTime<Utc>,
+    pub planned_release: NaiveDate,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub outcome: Option<String>,
+}
+
+pub async fn lines_of_station(db: &Db, station_id: i64) -> Result<Vec<StayLine>> {
+    db.fetch_all(
+        q("SELECT s.id, g.name AS guest_name, g.doc_number, r.number AS room_number, p.code AS policy_code,
+                  s.checked_in_at, s.planned_release, s.ended_at, s.outcome
+             FROM stays s JOIN guests g ON g.id = s.guest_id JOIN rooms r ON r.id = s.room_id
+             JOIN quarantine_policies p ON p.id = s.policy_id
+            WHERE s.station_id = $1 ORDER BY s.checked_in_at DESC")
+        .bind(station_id),
+    )
+    .await
+}

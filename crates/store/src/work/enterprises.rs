@@ -1,0 +1,314 @@
+//! Enterprises and their prevention plans.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use yizhan_core::access::{Actor, Target};
+use yizhan_core::error::DomainError;
+use yizhan_core::work::enterprise::{NewEnterprise, Resumption};
+use yizhan_core::work::resumption::{KEY_MOVED, Move, Progress, Step};
+
+use crate::admin::audit::{self, Entry};
+use crate::db::{Db, Result, Tx, now, q, q_dynamic};
+use crate::error::StoreError;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Enterprise {
+    pub id: i64,
+    pub uscc: String,
+    pub name: String,
+    pub street_id: i64,
+    pub street: String,
+    pub industry: String,
+    pub above_scale: bool,
+    pub headcount: i64,
+    pub contact_name: String,
+    /// Unmasked: the web layer masks it before it leaves the server.
+    pub contact_phone: String,
+    #[sqlx(try_from = "String")]
+    pub resumption: Resumption,
+    pub applied_on: Option<NaiveDate>,
+    pub approved_on: Option<NaiveDate>,
+    pub resumed_on: Option<NaiveDate>,
+    pub has_plan: bool,
+    /// The command's last decision on an application (`approved`, `rejected`), its reason,
+    /// who and when; kept after a rejection so the enterprise sees why.
+    pub review_decision: Option<String>,
+    pub review_reason: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Enterprise {
+    pub fn target(&self) -> Target {
+        Target::Enterprise { id: self.id, street: self.street_id }
+    }
+
+    pub fn status(&self) -> Resumption {
+        self.resumption
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            status: self.status(),
+            applied_on: self.applied_on,
+            approved_on: self.approved_on,
+            resumed_on: self.resumed_on,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT e.id, e.uscc, e.name, e.street_id, t.name AS street, e.industry, e.above_scale,
+        e.headcount, e.contact_name, e.contact_phone, e.resumption, e.applied_on, e.approved_on,
+        e.resumed_on, EXISTS (SELECT 1 FROM enterprise_plans p WHERE p.enterprise_id = e.id) AS has_plan,
+        e.review_decision, e.review_reason, e.reviewed_by, e.reviewed_at, e.updated_at
+   FROM enterprises e JOIN streets t ON t.id = e.street_id";
+
+pub async fn get(db: &Db, id: i64) -> Result<Enterprise> {
+    db.fetch_one(q_dynamic(format!("{SELECT} WHERE e.id = $1")).bind(id)).await
+}
+
+/// Every enterprise, by street then name (the web layer keeps those in the reader's scope).
+pub async fn list(db: &Db) -> Result<Vec<Enterprise>> {
+    db.fetch_all(q_dynamic(format!("{SELECT} ORDER BY e.street_id, e.name"))).await
+}
+
+/// The thirteen values both statements write, in order `$1…$13`.
+fn values(sql: &str, e: &NewEnterprise) -> crate::db::Q {
+    q_dynamic(sql.to_owned())
+        .bind(e.uscc.as_str())
+        .bind(e.name.as_str())
+        .bind(e.street_id)
+        .bind(e.industry.as_str())
+        .bind(e.above_scale)
+        .bind(e.headcount)
+        .bind(e.contact_name.as_str())
+        .bind(e.contact_phone.as_str())
+        .bind(e.resumption.as_str())
+        .bind(e.applied_on)
+        .bind(e.approved_on)
+        .bind(e.resumed_on)
+        .bind(now())
+}
+
+async fn insert(tx: &mut Tx, e: &NewEnterprise) -> Result<i64> {
+    let (id,): (i64,) = tx
+        .fetch_one(values(
+            "INSERT INTO enterprises (uscc, name, street_id, industry, above_scale, headcount, contact_name,
+                 contact_phone, resumption, applied_on, approved_on, resumed_on, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+            e,
+        ))
+        .await?;
+    Ok(id)
+}
+
+/// Rewrites the record if its status is still `from`; the number of rows written.
+async fn replace(tx: &mut Tx, id: i64, from: Resumption, e: &NewEnterprise) -> Result<u64> {
+    tx.execute(
+        values(
+            "UPDATE enterprises SET uscc = $1, name = $2, street_id = $3, industry = $4, above_scale = $5,
+                 headcount = $6, contact_name = $7, contact_phone = $8, resumption = $9, applied_on = $10,
+                 approved_on = $11, resumed_on = $12, updated_at = $13
+             WHERE id = $14 AND resumption = $15",
+            e,
+        )
+        .bind(id)
+        .bind(from.as_str()),
+    )
+    .await
+}
+
+pub async fn create(db: &Db, actor: &Actor, e: &NewEnterprise) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let id = insert(&mut tx, e).await?;
+    audit::append(&mut tx, actor, Entry::new("enterprise.create", "enterprise", id)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Saves the edit form. `from` is the status the form was checked against: the write lands
+/// only if it is still the stored one, so a review committed meanwhile is never overwritten.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    from: Resumption,
+    e: &NewEnterprise,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    if replace(&mut tx, id, from, e).await? == 0 {
+        return Err(missing_or_moved(&mut tx, id).await);
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("enterprise.update", "enterprise", id).detail(serde_json::json!({
+            "from": from.as_str(),
+            "resumption": e.resumption.as_str(),
+        })),
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Why a conditional write touched nothing: no such enterprise, or its status moved on.
+async fn missing_or_moved(tx: &mut Tx, id: i64) -> StoreError {
+    match tx.fetch_optional::<(i64,)>(q("SELECT id FROM enterprises WHERE id = $1").bind(id)).await
+    {
+        Ok(None) => StoreError::NotFound,
+        Ok(Some(_)) => moved(),
+        Err(e) => e,
+    }
+}
+
+fn moved() -> StoreError {
+    StoreError::Refused(DomainError::Rule { field: Some("resumption"), key: KEY_MOVED })
+}
+
+/// One step of the resumption review, as the domain decided it (`yizhan_core::work::resumption::next`).
+/// The update is conditional on the status still being `m.from`: of two reviewers deciding at
+/// once exactly one lands, the other is refused (`KEY_MOVED`) and nothing of theirs is saved.
+/// `day` is the step's date; `reason` the review's.
+pub async fn take_step(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    m: Move,
+    reason: Option<&str>,
+    day: NaiveDate,
+) -> Result<()> {
+    let Move { step, from, to } = m;
+    let at = now();
+    // Each statement sets what its step changes; all end in `WHERE id = $1 AND resumption = $2`.
+    let cond = "WHERE id = $1 AND resumption = $2";
+    let query = match step {
+        Step::Apply => q_dynamic(format!(
+            "UPDATE enterprises SET resumption = $3, applied_on = $4, approved_on = NULL, resumed_on = NULL,
+                 updated_at = $5 {cond}"
+        ))
+        .bind(id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(day)
+        .bind(at),
+        Step::Approve | Step::Reject => q_dynamic(format!(
+            "UPDATE enterprises SET resumption = $3, approved_on = $4,
+                 applied_on = CASE WHEN $3 = 'not_started' THEN NULL ELSE applied_on END, resumed_on = NULL,
+                 review_decision = $5, review_reason = $6, reviewed_by = $7, reviewed_at = $8, updated_at = $8
+             {cond}"
+        ))
+        .bind(id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind((step == Step::Approve).then_some(day))
+        .bind(step.decision().map(|d| d.as_str()))
+        .bind(reason)
+        .bind(actor.name.as_str())
+        .bind(at),
+        Step::Resume => q_dynamic(format!(
+            "UPDATE enterprises SET resumption = $3, resumed_on = $4, updated_at = $5 {cond}"
+        ))
+        .bind(id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(day)
+        .bind(at),
+    };
+    let mut tx = db.begin().await?;
+    let n = tx.execute(query).await?;
+    if n == 0 {
+        return Err(missing_or_moved(&mut tx, id).await);
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new(
+            match step {
+                Step::Apply => "enterprise.apply",
+                Step::Approve => "enterprise.approve",
+                Step::Reject => "enterprise.reject",
+                Step::Resume => "enterprise.resume",
+            },
+            "enterprise",
+            id,
+        )
+        .detail(serde_json::json!({
+            "from": from.as_str(),
+            "to": to.as_str(),
+            "reason": reason,
+        })),
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// The applications waiting for review, oldest first (the web layer keeps those in the
+/// reviewer's scope).
+pub async fn applied(db: &Db) -> Result<Vec<Enterprise>> {
+    db.fetch_all(q_dynamic(format!(
+        "{SELECT} WHERE e.resumption = 'applied' ORDER BY e.applied_on, e.id"
+    )))
+    .await
+}
+
+/// Files (or replaces) the enterprise's prevention plan (防控方案).
+pub async fn file_plan(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+    content_type: &str,
+    sha256: &str,
+    data: &[u8],
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    tx.execute(
+        q("INSERT INTO enterprise_plans (enterprise_id, name, content_type, bytes, sha256, data, uploaded_by, uploaded_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (enterprise_id) DO UPDATE SET name = excluded.name, content_type = excluded.content_type,
+               bytes = excluded.bytes, sha256 = excluded.sha256, data = excluded.data,
+               uploaded_by = excluded.uploaded_by, uploaded_at = excluded.uploaded_at")
+        .bind(id)
+        .bind(name)
+        .bind(content_type)
+        .bind(data.len() as i64)
+        .bind(sha256)
+        .bind(data)
+        .bind(actor.name.as_str())
+        .bind(now()),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("enterprise.plan", "enterprise", id)
+            .detail(serde_json::json!({ "sha256": sha256 })),
+    )
+    .await?;
+    tx.commit().await
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Plan {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+pub async fn plan(db: &Db, id: i64) -> Result<Option<Plan>> {
+    db.fetch_optional(
+        q("SELECT name, content_type, bytes, uploaded_by, uploaded_at FROM enterprise_plans WHERE enterprise_id = $1")
+            .bind(id),
+    )
+    .await
+}
+
+pub async fn plan_data(db: &Db, id: i64) -> Result<Vec<u8>> {
+    let (data,): (Vec<u8>,) = db
+        .fetch_one(q("SELECT data FROM enterprise_plans WHERE enterprise_id = $1").bind(id))
+        .await?;
+    Ok(data)
+}
