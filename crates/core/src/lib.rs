@@ -34,8 +34,7 @@ macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident, $prefix:literal, [$($(#[$vm:meta])* $v:ident => $s:literal),+ $(,)?]) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v),+ }
+        pub enum $name { $($(#[$vm])* #[serde(rename = $s)] $v),+ }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$v),+];
             pub fn as_str(self) -> &'static str {

@@ -250,3 +250,59 @@ both_backends!(sessions_roundtrip_and_purge, |t: TestDb| async move {
     assert!(sessions::find(db, "a").await.unwrap().is_none());
     assert_eq!(sessions::find(db, "b").await.unwrap().unwrap().csrf_token, "csrf-b");
 });
+
+/// A coded column is decoded into its core enum when the row is read; the API then serializes
+/// the enum. Both must give the code that is stored, or the JSON would change under the API's
+/// clients. (A wrong code in one variant's `rename` would fail here.)
+#[test]
+fn a_decoded_code_serializes_as_the_code_stored() {
+    macro_rules! same {
+        ($($t:ty),+ $(,)?) => {$(
+            for v in <$t>::ALL.iter().copied() {
+                let json = serde_json::to_value(v).unwrap();
+                assert_eq!(json, serde_json::Value::from(v.as_str()), "{}", stringify!($t));
+                assert_eq!(<$t>::try_from(v.as_str().to_owned()).unwrap(), v);
+            }
+            assert!(<$t>::try_from("no such code".to_owned()).is_err());
+        )+};
+    }
+    use yizhan_core::care::{
+        counselling, disinfection, incident, plans, relatives, staff, supplies,
+    };
+    use yizhan_core::command::{directive, inspection, notice, rectification};
+    use yizhan_core::station::{guest, room, stations, stay};
+    use yizhan_core::work::{difficulty, enterprise, relief, returning_worker, transport};
+    same!(
+        staff::LoopStatus,
+        staff::PostRisk,
+        counselling::Risk,
+        supplies::Category,
+        supplies::Meal,
+        supplies::Diet,
+        relatives::Channel,
+        relatives::Direction,
+        plans::PlanKind,
+        incident::IncidentKind,
+        incident::ComplaintSource,
+        disinfection::AreaKind,
+        rectification::Severity,
+        rectification::Status,
+        notice::NoticeStatus,
+        directive::DirectiveKind,
+        inspection::Outcome,
+        transport::TransportKind,
+        returning_worker::Transport,
+        returning_worker::WorkerStatus,
+        enterprise::Industry,
+        relief::ReliefKind,
+        relief::ReliefStatus,
+        difficulty::Category,
+        difficulty::TicketStatus,
+        room::RoomState,
+        room::RoomKind,
+        stay::Outcome,
+        guest::GuestCategory,
+        yizhan_core::validate::DocType,
+        stations::StationKind,
+    );
+}

@@ -8,6 +8,7 @@ use yizhan_core::care::counselling::NewSession;
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
+use yizhan_core::care::counselling::Risk;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Summary {
@@ -16,7 +17,8 @@ pub struct Summary {
     pub counsellor: String,
     pub held_at: DateTime<Utc>,
     pub minutes: i64,
-    pub risk: String,
+    #[sqlx(try_from = "String")]
+    pub risk: Risk,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -26,7 +28,8 @@ pub struct Session {
     pub counsellor: String,
     pub held_at: DateTime<Utc>,
     pub minutes: i64,
-    pub risk: String,
+    #[sqlx(try_from = "String")]
+    pub risk: Risk,
     pub notes: String,
 }
 

@@ -14,13 +14,15 @@ use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
 use crate::error::StoreError;
 use crate::station::rooms;
+use yizhan_core::care::disinfection::AreaKind;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Area {
     pub id: i64,
     pub station_id: i64,
     pub name: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: AreaKind,
     pub every_hours: i64,
     pub last_done: Option<DateTime<Utc>>,
 }

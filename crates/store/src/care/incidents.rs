@@ -10,12 +10,15 @@ use yizhan_core::care::incident::{
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
 use crate::error::StoreError;
+use yizhan_core::care::incident::ComplaintSource;
+use yizhan_core::care::incident::IncidentKind;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Incident {
     pub id: i64,
     pub station_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: IncidentKind,
     pub occurred_at: DateTime<Utc>,
     pub place: String,
     pub description: String,
@@ -108,7 +111,8 @@ pub struct Complaint {
     pub station_id: i64,
     pub stay_id: Option<i64>,
     pub room_number: Option<String>,
-    pub source: String,
+    #[sqlx(try_from = "String")]
+    pub source: ComplaintSource,
     pub complainant: String,
     pub topic: String,
     pub detail: String,

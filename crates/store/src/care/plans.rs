@@ -7,12 +7,14 @@ use yizhan_core::care::plans::{NewDrill, NewPlan};
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
+use yizhan_core::care::plans::PlanKind;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Plan {
     pub id: i64,
     pub station_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: PlanKind,
     pub version: i64,
     pub title: String,
     pub steps: String,

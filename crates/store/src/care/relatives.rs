@@ -8,6 +8,8 @@ use yizhan_core::care::relatives::{DeliveryStatus, NewContact, NewDelivery, chec
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
 use crate::error::StoreError;
+use yizhan_core::care::relatives::Channel;
+use yizhan_core::care::relatives::Direction;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Contact {
@@ -16,8 +18,10 @@ pub struct Contact {
     pub room_number: String,
     pub guest_name: String,
     pub relative_name: String,
-    pub channel: String,
-    pub direction: String,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
+    #[sqlx(try_from = "String")]
+    pub direction: Direction,
     pub topic: String,
     pub outcome: Option<String>,
     pub staff: String,

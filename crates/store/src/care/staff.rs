@@ -7,6 +7,8 @@ use yizhan_core::care::staff::{NewGroup, NewStaff};
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
+use yizhan_core::care::staff::LoopStatus;
+use yizhan_core::care::staff::PostRisk;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Group {
@@ -124,8 +126,10 @@ pub struct Staff {
     pub phone: String,
     pub post: Option<String>,
     pub organisation: String,
-    pub post_risk: String,
-    pub loop_status: String,
+    #[sqlx(try_from = "String")]
+    pub post_risk: PostRisk,
+    #[sqlx(try_from = "String")]
+    pub loop_status: LoopStatus,
     pub loop_start: Option<NaiveDate>,
     pub loop_end: Option<NaiveDate>,
     pub monitor_until: Option<NaiveDate>,

@@ -9,6 +9,8 @@ use yizhan_core::error::DomainError;
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
 use crate::error::StoreError;
+use yizhan_core::care::supplies::Category;
+use yizhan_core::care::supplies::Meal;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Item {
@@ -16,7 +18,8 @@ pub struct Item {
     pub station_id: i64,
     pub street_id: i64,
     pub name: String,
-    pub category: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
     pub unit: String,
     pub low_threshold: i64,
     pub stock: i64,
@@ -151,7 +154,8 @@ pub async fn movements(db: &Db, station_id: i64, limit: i64) -> Result<Vec<Movem
 pub struct MealRow {
     pub id: i64,
     pub day: NaiveDate,
-    pub meal: String,
+    #[sqlx(try_from = "String")]
+    pub meal: Meal,
     pub portions: i64,
     pub special: i64,
     pub note: Option<String>,
@@ -225,7 +229,8 @@ pub struct DietRow {
     pub stay_id: i64,
     pub room_number: String,
     pub guest_name: String,
-    pub diet: String,
+    #[sqlx(try_from = "String")]
+    pub diet: Diet,
     pub note: Option<String>,
 }
 

@@ -11,12 +11,14 @@ use yizhan_core::error::DomainError;
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q, q_dynamic};
 use crate::error::StoreError;
+use yizhan_core::command::directive::DirectiveKind;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Directive {
     pub id: i64,
     pub title: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: DirectiveKind,
     pub body: String,
     pub deadline: NaiveDate,
     pub status: String,

@@ -300,7 +300,8 @@ pub async fn finish(db: &Db, actor: &Actor, insp: &Inspection) -> Result<()> {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ResultRow {
     pub item_id: i64,
-    pub result: String,
+    #[sqlx(try_from = "String")]
+    pub result: Outcome,
     pub note: Option<String>,
     pub recorded_by: String,
 }

@@ -11,6 +11,7 @@ use yizhan_core::time::day_start_utc;
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
 use crate::error::StoreError;
+use yizhan_core::command::notice::NoticeStatus;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Notice {
@@ -21,7 +22,8 @@ pub struct Notice {
     pub street_id: Option<i64>,
     pub street: Option<String>,
     pub summary: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: NoticeStatus,
     pub body: Option<String>,
     pub created_by: String,
     pub published_by: Option<String>,

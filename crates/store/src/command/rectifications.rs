@@ -15,6 +15,7 @@ use crate::admin::audit::{self, Entry};
 use crate::command::inspections::Inspection;
 use crate::db::{Db, Result, now, q, q_dynamic};
 use crate::error::StoreError;
+use yizhan_core::command::rectification::Severity;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Rectification {
@@ -35,7 +36,8 @@ pub struct Rectification {
     /// The responsible unit's name.
     pub station_name: String,
     pub street_id: i64,
-    pub severity: String,
+    #[sqlx(try_from = "String")]
+    pub severity: Severity,
     pub finding: String,
     pub responsible: String,
     pub deadline: NaiveDate,

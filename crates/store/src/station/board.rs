@@ -9,6 +9,7 @@ use crate::admin::audit::{self, Entry};
 use crate::admin::sessions::hash_token;
 use crate::db::{Db, Result, now, q};
 use crate::error::StoreError;
+use yizhan_core::station::room::RoomState;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct BoardToken {
@@ -105,7 +106,8 @@ pub async fn find_token(db: &Db, token: &str) -> Result<Option<BoardToken>> {
 pub struct GridRoom {
     pub number: String,
     pub floor: i64,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: RoomState,
     pub beds: i64,
     pub occupied: i64,
 }

@@ -8,6 +8,8 @@ use yizhan_core::station::guest::{NewGuest, NewRelative};
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Q, Result, now, q, q_dynamic};
+use yizhan_core::station::guest::GuestCategory;
+use yizhan_core::validate::DocType;
 
 /// A guest as stored. Serialising this exposes PII: the web layer masks before it shows anything.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -15,7 +17,8 @@ pub struct Guest {
     pub id: i64,
     pub station_id: i64,
     pub street_id: i64,
-    pub doc_type: String,
+    #[sqlx(try_from = "String")]
+    pub doc_type: DocType,
     pub doc_number: String,
     pub name: String,
     pub sex: String,
@@ -23,7 +26,8 @@ pub struct Guest {
     pub phone: String,
     pub phone2: Option<String>,
     pub region: String,
-    pub category: String,
+    #[sqlx(try_from = "String")]
+    pub category: GuestCategory,
     pub chronic_disease: Option<String>,
     pub pregnant: bool,
     pub medical_notes: Option<String>,

@@ -8,6 +8,7 @@ use yizhan_core::station::room::{Cause, NewRoom, RoomState, check_transition};
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q, q_dynamic};
 use crate::error::StoreError;
+use yizhan_core::station::room::RoomKind;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Room {
@@ -17,7 +18,8 @@ pub struct Room {
     pub number: String,
     pub floor: i64,
     pub beds: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RoomKind,
     #[sqlx(try_from = "String")]
     pub state: RoomState,
     pub note: Option<String>,

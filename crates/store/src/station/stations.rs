@@ -29,7 +29,8 @@ pub struct Station {
     pub street_name: String,
     pub name: String,
     pub address: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: StationKind,
     pub capacity: i64,
     pub contact_name: String,
     pub contact_phone: String,
@@ -41,9 +42,6 @@ pub struct Station {
 impl Station {
     pub fn target(&self) -> Target {
         Target::Station { id: self.id, street: self.street_id }
-    }
-    pub fn kind(&self) -> Option<StationKind> {
-        StationKind::parse(&self.kind)
     }
 }
 

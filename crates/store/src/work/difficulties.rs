@@ -9,6 +9,7 @@ use yizhan_core::work::difficulty::{NewTicket, TicketStatus, next};
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q, q_dynamic};
 use crate::error::StoreError;
+use yizhan_core::work::difficulty::Category;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Ticket {
@@ -16,9 +17,11 @@ pub struct Ticket {
     pub enterprise_id: i64,
     pub enterprise: String,
     pub street_id: i64,
-    pub category: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
     pub description: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: TicketStatus,
     pub department: Option<String>,
     pub resolution: Option<String>,
     pub raised_by: String,

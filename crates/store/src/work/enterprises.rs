@@ -10,6 +10,7 @@ use yizhan_core::work::resumption::{KEY_MOVED, Move, Progress, Step};
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q, q_dynamic};
 use crate::error::StoreError;
+use yizhan_core::work::enterprise::Industry;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Enterprise {
@@ -18,7 +19,8 @@ pub struct Enterprise {
     pub name: String,
     pub street_id: i64,
     pub street: String,
-    pub industry: String,
+    #[sqlx(try_from = "String")]
+    pub industry: Industry,
     pub above_scale: bool,
     pub headcount: i64,
     pub contact_name: String,

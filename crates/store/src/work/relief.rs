@@ -9,6 +9,7 @@ use yizhan_core::work::relief::{KEY_DECIDED, NewRelief, ReliefStatus};
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q, q_dynamic};
 use crate::error::StoreError;
+use yizhan_core::work::relief::ReliefKind;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Application {
@@ -16,14 +17,16 @@ pub struct Application {
     pub enterprise_id: i64,
     pub enterprise: String,
     pub street_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ReliefKind,
     pub property: Option<String>,
     pub landlord: Option<String>,
     pub months: Option<i64>,
     pub monthly_rent: Option<i64>,
     pub measure: Option<String>,
     pub amount: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ReliefStatus,
     pub decision_note: Option<String>,
     pub decided_by: Option<String>,
     pub applied_at: DateTime<Utc>,

@@ -8,6 +8,8 @@ use yizhan_core::work::returning_worker::NewWorker;
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q, q_dynamic};
+use yizhan_core::work::returning_worker::Transport;
+use yizhan_core::work::returning_worker::WorkerStatus;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Worker {
@@ -21,9 +23,11 @@ pub struct Worker {
     pub phone: String,
     pub province: String,
     pub city: String,
-    pub transport: String,
+    #[sqlx(try_from = "String")]
+    pub transport: Transport,
     pub arrival_date: Option<NaiveDate>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: WorkerStatus,
     pub health: Option<String>,
     pub updated_at: DateTime<Utc>,
 }

@@ -11,11 +11,13 @@ use yizhan_core::work::transport::{KEY_ALREADY_ON, KEY_FULL, NewTransport};
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
 use crate::error::StoreError;
+use yizhan_core::work::transport::TransportKind;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Transport {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: TransportKind,
     pub name: String,
     pub origin: String,
     pub departs_on: NaiveDate,

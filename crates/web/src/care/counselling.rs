@@ -53,7 +53,7 @@ async fn show_page(
         .into_iter()
         .map(|s| SessionRow {
             at: local_display(s.held_at),
-            risk: Risk::parse(&s.risk).map(|r| tr.t(r.label_key()).to_owned()).unwrap_or_default(),
+            risk: tr.t(s.risk.label_key()).to_owned(),
             s,
         })
         .collect();

@@ -22,7 +22,6 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id, RawBody, json_form};
-use crate::kit::label_of;
 use crate::kit::layout::Layout;
 use crate::kit::render;
 use crate::kit::today;
@@ -51,7 +50,7 @@ async fn area_views(
         .await?
         .into_iter()
         .map(|a| AreaView {
-            kind_label: label_of(&tr, &a.kind, AreaKind::parse, AreaKind::label_key),
+            kind_label: tr.t(a.kind.label_key()).to_owned(),
             last: a.last_done.map(local_display).unwrap_or_default(),
             next: local_display(next_due(a.last_done, a.every_hours, now)),
             overdue: is_overdue(a.last_done, a.every_hours, now),

@@ -22,7 +22,6 @@ use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id, RawBody, json_form};
-use crate::kit::label_of;
 use crate::kit::layout::Layout;
 use crate::kit::render;
 use crate::policy::require;
@@ -45,7 +44,7 @@ pub struct ComplaintRow {
 fn incident_rows(tr: &Tr, list: Vec<Incident>) -> Vec<IncidentRow> {
     list.into_iter()
         .map(|i| IncidentRow {
-            kind: label_of(tr, &i.kind, IncidentKind::parse, IncidentKind::label_key),
+            kind: tr.t(i.kind.label_key()).to_owned(),
             at: local_display(i.occurred_at),
             i,
         })
@@ -55,7 +54,7 @@ fn incident_rows(tr: &Tr, list: Vec<Incident>) -> Vec<IncidentRow> {
 fn complaint_rows(tr: &Tr, list: Vec<Complaint>) -> Vec<ComplaintRow> {
     list.into_iter()
         .map(|c| ComplaintRow {
-            source: label_of(tr, &c.source, ComplaintSource::parse, ComplaintSource::label_key),
+            source: tr.t(c.source.label_key()).to_owned(),
             status: tr.t(c.status.label_key()).to_owned(),
             at: local_display(c.received_at),
             c,

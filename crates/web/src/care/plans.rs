@@ -19,9 +19,9 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::options;
 use crate::kit::render;
 use crate::kit::today;
-use crate::kit::{label_of, options};
 use crate::policy::require;
 use crate::state::AppState;
 use crate::station::stations::visible;
@@ -51,12 +51,7 @@ async fn ready_rows(state: &AppState, tr: &Tr, station_id: i64) -> Result<Vec<Re
         .into_iter()
         .map(|p| {
             let (code, label) = ready_label(tr, readiness(p.last_drill, today()));
-            ReadyRow {
-                kind: label_of(tr, &p.kind, PlanKind::parse, PlanKind::label_key),
-                code,
-                label,
-                p,
-            }
+            ReadyRow { kind: tr.t(p.kind.label_key()).to_owned(), code, label, p }
         })
         .collect())
 }
@@ -163,11 +158,11 @@ async fn show_page(
     let tr = ctx.tr();
     Ok(ShowPage {
         layout: Layout::new(state, ctx, "plans.title"),
-        kind: label_of(&tr, &p.kind, PlanKind::parse, PlanKind::label_key),
+        kind: tr.t(p.kind.label_key()).to_owned(),
         published: local_display(p.published_at),
         readiness: ready_label(&tr, readiness(p.last_drill, today())),
-        versions: plans::versions(&state.db, station.id, &p.kind).await?,
-        drills: plans::drills(&state.db, station.id, &p.kind).await?,
+        versions: plans::versions(&state.db, station.id, p.kind.as_str()).await?,
+        drills: plans::drills(&state.db, station.id, p.kind.as_str()).await?,
         can_manage: ctx.user()?.can(Permission::StaffManage, station.target()),
         error: e.map(|e| e.message(&tr)),
         station,

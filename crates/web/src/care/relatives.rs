@@ -22,9 +22,9 @@ use crate::error::WebError;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::options;
 use crate::kit::render;
 use crate::kit::today;
-use crate::kit::{label_of, options};
 use crate::policy::require;
 use crate::state::AppState;
 use crate::station::stations::visible;
@@ -93,8 +93,8 @@ fn contact_rows(ctx: &Ctx, list: Vec<Contact>) -> Vec<ContactRow> {
     list.into_iter()
         .map(|c| ContactRow {
             guest: mask_name(&c.guest_name),
-            channel: label_of(&tr, &c.channel, Channel::parse, Channel::label_key),
-            direction: label_of(&tr, &c.direction, Direction::parse, Direction::label_key),
+            channel: tr.t(c.channel.label_key()).to_owned(),
+            direction: tr.t(c.direction.label_key()).to_owned(),
             at: local_display(c.at),
             c,
         })

@@ -19,9 +19,9 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::options;
 use crate::kit::render;
 use crate::kit::today;
-use crate::kit::{label_of, options};
 use crate::policy::require;
 use crate::state::AppState;
 use crate::station::stations::visible;
@@ -64,8 +64,8 @@ fn rows(tr: &Tr, groups: &[Group], people: Vec<Staff>) -> Vec<StaffRow> {
         .into_iter()
         .map(|s| StaffRow {
             phone: mask_phone(&s.phone),
-            risk: label_of(tr, &s.post_risk, PostRisk::parse, PostRisk::label_key),
-            loop_label: label_of(tr, &s.loop_status, LoopStatus::parse, LoopStatus::label_key),
+            risk: tr.t(s.post_risk.label_key()).to_owned(),
+            loop_label: tr.t(s.loop_status.label_key()).to_owned(),
             group: s.group_name.clone().unwrap_or_default(),
             is_leader: groups.iter().any(|g| g.leader_id == Some(s.id)),
             s,
@@ -252,8 +252,8 @@ fn input_of(s: &Staff) -> StaffInput {
         group_id: s.group_id.map(|g| g.to_string()).unwrap_or_default(),
         post: s.post.clone().unwrap_or_default(),
         organisation: s.organisation.clone(),
-        post_risk: s.post_risk.clone(),
-        loop_status: s.loop_status.clone(),
+        post_risk: s.post_risk.to_string(),
+        loop_status: s.loop_status.to_string(),
         loop_start: d(s.loop_start),
         loop_end: d(s.loop_end),
         monitor_until: d(s.monitor_until),

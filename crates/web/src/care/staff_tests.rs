@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::care::staff::{LoopStatus, PostRisk, TestState, test_due, test_state};
+use yizhan_core::care::staff::{TestState, test_due, test_state};
 use yizhan_core::error::OnField;
 use yizhan_core::validate::parse_optional_date;
 use yizhan_store::care::plans;
@@ -19,7 +19,6 @@ use crate::care::staff::visible_staff;
 use crate::error::WebError;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id, Query};
-use crate::kit::label_of;
 use crate::kit::layout::Layout;
 use crate::kit::render;
 use crate::kit::today;
@@ -47,9 +46,7 @@ async fn rows(
         .await?
         .into_iter()
         .map(|s| {
-            let loop_status = LoopStatus::parse(&s.loop_status).unwrap_or(LoopStatus::NotInLoop);
-            let risk = PostRisk::parse(&s.post_risk).unwrap_or(PostRisk::Low);
-            let due = test_due(loop_status, risk, s.monitor_until, day)
+            let due = test_due(s.loop_status, s.post_risk, s.monitor_until, day)
                 && s.loop_start.is_none_or(|start| start <= day);
             let t = tests.iter().find(|t| t.staff_id == s.id);
             let st = test_state(due, t.map(|t| t.status == "done"), day, today());
@@ -63,7 +60,7 @@ async fn rows(
                     TestState::Overdue => "overdue",
                 },
                 state_label: tr.t(st.label_key()).to_owned(),
-                loop_label: label_of(&tr, &s.loop_status, LoopStatus::parse, LoopStatus::label_key),
+                loop_label: tr.t(s.loop_status.label_key()).to_owned(),
                 result: t
                     .and_then(|t| t.result.as_deref())
                     .map(|r| tr.t(&format!("test.result.{r}")).to_owned())

@@ -23,9 +23,9 @@ use crate::error::WebError;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id, RawBody, json_form};
 use crate::kit::layout::Layout;
+use crate::kit::options;
 use crate::kit::render;
 use crate::kit::today;
-use crate::kit::{label_of, options};
 use crate::policy::require;
 use crate::state::AppState;
 use crate::station::stations::visible;
@@ -57,7 +57,7 @@ async fn show_page(
         .await?
         .into_iter()
         .map(|i| {
-            let c = label_of(&tr, &i.category, Category::parse, Category::label_key);
+            let c = tr.t(i.category.label_key()).to_owned();
             (i, c)
         })
         .collect();
@@ -169,7 +169,7 @@ pub async fn export(
         .map(|i| {
             vec![
                 Cell::from(i.name.clone()),
-                Cell::from(label_of(&tr, &i.category, Category::parse, Category::label_key)),
+                Cell::from(tr.t(i.category.label_key()).to_owned()),
                 Cell::from(i.stock),
                 Cell::from(i.unit.clone()),
                 Cell::from(i.low_threshold),
@@ -263,7 +263,7 @@ async fn meals_page(
             .await?
             .into_iter()
             .map(|m| {
-                let l = label_of(&tr, &m.meal, Meal::parse, Meal::label_key);
+                let l = tr.t(m.meal.label_key()).to_owned();
                 (m, l)
             })
             .collect(),
@@ -271,7 +271,7 @@ async fn meals_page(
             .await?
             .into_iter()
             .map(|d| {
-                let l = label_of(&tr, &d.diet, Diet::parse, Diet::label_key);
+                let l = tr.t(d.diet.label_key()).to_owned();
                 let n = mask_name(&d.guest_name);
                 (d, n, l)
             })
@@ -360,7 +360,7 @@ pub async fn export_meals(
         .map(|m| {
             vec![
                 Cell::from(m.day.to_string()),
-                Cell::from(label_of(&tr, &m.meal, Meal::parse, Meal::label_key)),
+                Cell::from(tr.t(m.meal.label_key()).to_owned()),
                 Cell::from(m.portions),
                 Cell::from(m.special),
                 Cell::from(m.note.unwrap_or_default()),

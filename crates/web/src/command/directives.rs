@@ -21,9 +21,9 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::options;
 use crate::kit::render;
 use crate::kit::today;
-use crate::kit::{label_of, options};
 use crate::policy::deny;
 use crate::state::AppState;
 
@@ -141,8 +141,7 @@ async fn list_page(
     let tr = ctx.tr();
     let p = ctx.user()?;
     let today = today();
-    let kind =
-        |d: &Directive| label_of(&tr, &d.kind, DirectiveKind::parse, DirectiveKind::label_key);
+    let kind = |d: &Directive| tr.t(d.kind.label_key()).to_owned();
     let mut rows = Vec::new();
     if is_issuer(p) || is_district_reader(p) {
         for d in directives::list(&state.db).await? {
@@ -332,7 +331,7 @@ pub async fn show(
     };
     render::page(&ShowPage {
         layout: Layout::new(&state, &ctx, "directive.title"),
-        kind: label_of(&tr, &d.kind, DirectiveKind::parse, DirectiveKind::label_key),
+        kind: tr.t(d.kind.label_key()).to_owned(),
         files: directives::files(&state.db, id).await?,
         confirmed: recipients.iter().filter(|r| r.r.acknowledged_at.is_some()).count(),
         is_command: mine.is_none(),

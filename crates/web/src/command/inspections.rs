@@ -23,9 +23,9 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::options;
 use crate::kit::render;
 use crate::kit::today;
-use crate::kit::{label_of, options};
 use crate::policy::deny;
 use crate::state::AppState;
 
@@ -291,10 +291,8 @@ async fn show_page(
         .into_iter()
         .map(|item| {
             let result = results.iter().find(|r| r.item_id == item.id).cloned();
-            let label = result
-                .as_ref()
-                .map(|r| label_of(&tr, &r.result, Outcome::parse, Outcome::label_key))
-                .unwrap_or_default();
+            let label =
+                result.as_ref().map(|r| tr.t(r.result.label_key()).to_owned()).unwrap_or_default();
             let order = orders
                 .iter()
                 .position(|o| o.item_id == item.id)

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Permission, Scope, Target};
-use yizhan_core::command::notice::{Content, NoticeInput, NoticeStatus, compose, validate_notice};
+use yizhan_core::command::notice::{Content, NoticeInput, compose, validate_notice};
 use yizhan_core::command::rectification::{Severity, Status};
 use yizhan_store::command::notices::{self, Notice};
 use yizhan_store::station::stations::Street;
@@ -113,7 +113,7 @@ async fn list_page(
     let mut rows = Vec::new();
     for n in notices::list(&state.db).await? {
         if may_read(state, ctx, &n).await? {
-            let status = label_of(&tr, &n.status, NoticeStatus::parse, NoticeStatus::label_key);
+            let status = tr.t(n.status.label_key()).to_owned();
             let scope = scope_name(&tr, &n);
             rows.push((n, scope, status));
         }

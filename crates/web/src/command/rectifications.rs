@@ -10,8 +10,7 @@ use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Principal, Role, Scope, role_allows};
 use yizhan_core::command::inspection::Unit;
 use yizhan_core::command::rectification::{
-    Action, OrderInput, ReplyInput, Severity, Status, validate_order, validate_submission,
-    validate_verdict,
+    Action, OrderInput, ReplyInput, Status, validate_order, validate_submission, validate_verdict,
 };
 use yizhan_store::command::photos::{self, Photo};
 use yizhan_store::command::rectifications::{self, Rectification};
@@ -22,7 +21,6 @@ use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id, Query};
-use crate::kit::label_of;
 use crate::kit::layout::Layout;
 use crate::kit::render;
 use crate::kit::today;
@@ -70,7 +68,7 @@ pub struct Row {
 
 pub fn row(tr: &Tr, r: Rectification) -> Row {
     Row {
-        severity: label_of(tr, &r.severity, Severity::parse, Severity::label_key),
+        severity: tr.t(r.severity.label_key()).to_owned(),
         status: tr.t(r.status.label_key()).to_owned(),
         overdue: r.overdue(today()),
         r,

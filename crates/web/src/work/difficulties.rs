@@ -17,8 +17,8 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::options;
 use crate::kit::render;
-use crate::kit::{label_of, options};
 use crate::state::AppState;
 
 pub struct Row {
@@ -30,8 +30,8 @@ pub struct Row {
 
 fn row(tr: &Tr, t: Ticket) -> Row {
     Row {
-        category: label_of(tr, &t.category, Category::parse, Category::label_key),
-        status: label_of(tr, &t.status, TicketStatus::parse, TicketStatus::label_key),
+        category: tr.t(t.category.label_key()).to_owned(),
+        status: tr.t(t.status.label_key()).to_owned(),
         hours: t.hours_to_resolve(),
         t,
     }

@@ -62,7 +62,7 @@ pub struct View {
 fn view(tr: &Tr, mut e: Enterprise) -> View {
     e.contact_phone = mask_phone(&e.contact_phone);
     View {
-        industry_label: label_of(tr, &e.industry, Industry::parse, Industry::label_key),
+        industry_label: tr.t(e.industry.label_key()).to_owned(),
         resumption_label: tr.t(e.resumption.label_key()).to_owned(),
         review_label: e
             .review_decision
@@ -293,7 +293,7 @@ fn input_of(e: &Enterprise) -> EnterpriseInput {
         uscc: e.uscc.clone(),
         name: e.name.clone(),
         street_id: e.street_id.to_string(),
-        industry: e.industry.clone(),
+        industry: e.industry.to_string(),
         above_scale: if e.above_scale { "on".into() } else { String::new() },
         headcount: e.headcount.to_string(),
         contact_name: e.contact_name.clone(),

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::work::relief::{
-    Landlord, ReliefInput, ReliefKind, ReliefStatus, validate_decision, validate_relief,
+    Landlord, ReliefInput, ReliefKind, validate_decision, validate_relief,
 };
 use yizhan_store::work::enterprises::Enterprise;
 use yizhan_store::work::relief::{self, Application};
@@ -31,13 +31,13 @@ pub struct Row {
 
 fn row(tr: &Tr, a: Application) -> Row {
     Row {
-        kind: label_of(tr, &a.kind, ReliefKind::parse, ReliefKind::label_key),
+        kind: tr.t(a.kind.label_key()).to_owned(),
         landlord: a
             .landlord
             .as_deref()
             .map(|l| label_of(tr, l, Landlord::parse, Landlord::label_key))
             .unwrap_or_default(),
-        status: label_of(tr, &a.status, ReliefStatus::parse, ReliefStatus::label_key),
+        status: tr.t(a.status.label_key()).to_owned(),
         a,
     }
 }

@@ -6,14 +6,13 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
 use yizhan_core::access::Permission;
-use yizhan_core::work::enterprise::{Industry, Rate, StatFacts, over_time, rates};
+use yizhan_core::work::enterprise::{Rate, StatFacts, over_time, rates};
 use yizhan_store::work::enterprises::Enterprise;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
-use crate::kit::label_of;
 use crate::kit::layout::Layout;
 use crate::kit::render;
 use crate::kit::today;
@@ -42,7 +41,7 @@ fn facts(list: &[Enterprise], group: impl Fn(&Enterprise) -> String) -> Vec<Stat
 }
 
 fn by_industry(tr: &Tr, list: &[Enterprise], day: NaiveDate) -> Vec<Rate> {
-    rates(&facts(list, |e| label_of(tr, &e.industry, Industry::parse, Industry::label_key)), day)
+    rates(&facts(list, |e| tr.t(e.industry.label_key()).to_owned()), day)
 }
 
 /// "95.2%" from per mille.

@@ -20,9 +20,9 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id, Query};
 use crate::kit::layout::Layout;
+use crate::kit::options;
 use crate::kit::render;
 use crate::kit::today;
-use crate::kit::{label_of, options};
 use crate::state::AppState;
 
 const PAGE: i64 = 100;
@@ -76,9 +76,9 @@ fn view(tr: &Tr, w: Worker) -> View {
         id: w.id,
         id_number: mask_id_number(&w.id_number),
         phone: mask_phone(&w.phone),
-        transport: label_of(tr, &w.transport, Transport::parse, Transport::label_key),
-        status: label_of(tr, &w.status, WorkerStatus::parse, WorkerStatus::label_key),
-        status_code: w.status,
+        transport: tr.t(w.transport.label_key()).to_owned(),
+        status: tr.t(w.status.label_key()).to_owned(),
+        status_code: w.status.to_string(),
         health_declared: w.health.is_some(),
         name: w.name,
         province: w.province,

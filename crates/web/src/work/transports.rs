@@ -15,8 +15,8 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::kit::extract::{FormBody, Id, RawBody, json_form};
 use crate::kit::layout::Layout;
+use crate::kit::options;
 use crate::kit::render;
-use crate::kit::{label_of, options};
 use crate::policy::deny;
 use crate::state::AppState;
 
@@ -44,7 +44,7 @@ async fn list_page(
             .await?
             .into_iter()
             .map(|t| {
-                let k = label_of(&tr, &t.kind, TransportKind::parse, TransportKind::label_key);
+                let k = tr.t(t.kind.label_key()).to_owned();
                 (t, k)
             })
             .collect(),
@@ -123,7 +123,7 @@ async fn show_page(
     }
     Ok(ShowPage {
         layout: Layout::new(state, ctx, "transport.title"),
-        kind: label_of(&tr, &t.kind, TransportKind::parse, TransportKind::label_key),
+        kind: tr.t(t.kind.label_key()).to_owned(),
         arrives: t.arrives_at.map(yizhan_core::time::local_display).unwrap_or_default(),
         can_manage: ctx.user()?.has(Permission::TransportManage),
         error: e.map(|e| e.message(&tr)),

@@ -54,14 +54,14 @@ pub struct GuestView {
     pub id: i64,
     pub station_id: i64,
     pub name: String,
-    pub doc_type: String,
+    pub doc_type: DocType,
     pub doc_number: String,
     pub phone: String,
     pub phone2: Option<String>,
     pub sex: String,
     pub age: i64,
     pub region: String,
-    pub category: String,
+    pub category: GuestCategory,
     pub pregnant: bool,
     pub chronic_disease: Option<String>,
     pub medical_notes: Option<String>,
@@ -82,14 +82,14 @@ impl GuestView {
             id: g.id,
             station_id: g.station_id,
             name: if revealed { g.name.clone() } else { mask_name(&g.name) },
-            doc_type: g.doc_type.clone(),
+            doc_type: g.doc_type,
             doc_number: if revealed { g.doc_number.clone() } else { mask_id_number(&g.doc_number) },
             phone: if revealed { g.phone.clone() } else { mask_phone(&g.phone) },
             phone2: g.phone2.as_ref().map(|p| if revealed { p.clone() } else { mask_phone(p) }),
             sex: g.sex.clone(),
             age: age_on(g.birth_date, today),
             region: g.region.clone(),
-            category: g.category.clone(),
+            category: g.category,
             pregnant: health && g.pregnant,
             chronic_disease: if health { g.chronic_disease.clone() } else { None },
             medical_notes: if health { g.medical_notes.clone() } else { None },
@@ -104,11 +104,11 @@ impl GuestView {
     }
 }
 
-pub fn category_label(tr: &Tr, c: &str) -> String {
+pub fn category_label(tr: &Tr, c: GuestCategory) -> String {
     tr.t(&format!("guest.category.{c}")).to_owned()
 }
 
-pub fn doc_label(tr: &Tr, d: &str) -> String {
+pub fn doc_label(tr: &Tr, d: DocType) -> String {
     tr.t(&format!("guest.doc.{d}")).to_owned()
 }
 
@@ -157,7 +157,7 @@ async fn rows(
             None => (None, None),
         };
         out.push(Row {
-            category: category_label(&tr, &g.category),
+            category: category_label(&tr, g.category),
             v: GuestView::of(&g, p, false, today),
             day,
             release,
@@ -199,7 +199,7 @@ pub async fn export(
         .map(|r| {
             vec![
                 r.v.name.into(),
-                doc_label(&tr, &r.v.doc_type).into(),
+                doc_label(&tr, r.v.doc_type).into(),
                 r.v.doc_number.into(),
                 r.v.phone.into(),
                 r.category.into(),
@@ -270,10 +270,10 @@ fn form_page(
         station,
         action,
         i,
-        doc_types: DocType::ALL.iter().map(|d| (d.as_str(), doc_label(&tr, d.as_str()))).collect(),
+        doc_types: DocType::ALL.iter().map(|d| (d.as_str(), doc_label(&tr, *d))).collect(),
         categories: GuestCategory::ALL
             .iter()
-            .map(|c| (c.as_str(), category_label(&tr, c.as_str())))
+            .map(|c| (c.as_str(), category_label(&tr, *c)))
             .collect(),
         exemptions: ExemptionStatus::ALL
             .iter()
@@ -356,7 +356,7 @@ pub async fn create(
 
 pub fn input_of(g: &Guest) -> GuestInput {
     GuestInput {
-        doc_type: g.doc_type.clone(),
+        doc_type: g.doc_type.to_string(),
         doc_number: g.doc_number.clone(),
         name: g.name.clone(),
         sex: Some(g.sex.clone()),
@@ -364,7 +364,7 @@ pub fn input_of(g: &Guest) -> GuestInput {
         phone: g.phone.clone(),
         phone2: g.phone2.clone(),
         region: g.region.clone(),
-        category: g.category.clone(),
+        category: g.category.to_string(),
         chronic_disease: g.chronic_disease.clone(),
         pregnant: Some(g.pregnant.to_string()),
         medical_notes: g.medical_notes.clone(),

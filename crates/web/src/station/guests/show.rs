@@ -175,8 +175,8 @@ pub async fn show_page(
         layout: Layout::new(state, ctx, "guests.guest"),
 
         station_id: g.station_id,
-        doc_label: doc_label(&tr, &g.doc_type),
-        category: category_label(&tr, &g.category),
+        doc_label: doc_label(&tr, g.doc_type),
+        category: category_label(&tr, g.category),
         sex: tr.t(&format!("sex.{}", g.sex)).to_owned(),
         relatives,
         stays: all_stays.iter().filter(|s| !s.is_open()).map(stay_row).collect(),
@@ -260,10 +260,8 @@ async fn monitoring(
         .await?
         .into_iter()
         .map(|c| {
-            let label = yizhan_core::care::counselling::Risk::parse(&c.risk)
-                .map(|r| tr.t(r.label_key()).to_owned())
-                .unwrap_or_default();
-            (local_display(c.held_at), c.counsellor, c.risk, label)
+            let label = tr.t(c.risk.label_key()).to_owned();
+            (local_display(c.held_at), c.counsellor, c.risk.to_string(), label)
         })
         .collect();
     Ok(m)

@@ -46,8 +46,8 @@ pub fn state_label(tr: &Tr, s: RoomState) -> String {
     tr.t(s.label_key()).to_owned()
 }
 
-fn kind_label(tr: &Tr, k: &str) -> String {
-    RoomKind::parse(k).map(|k| tr.t(k.label_key()).to_owned()).unwrap_or_else(|| k.to_owned())
+fn kind_label(tr: &Tr, k: RoomKind) -> String {
+    tr.t(k.label_key()).to_owned()
 }
 
 pub struct Cell2 {
@@ -162,7 +162,7 @@ pub async fn export(
             vec![
                 r.number.clone().into(),
                 r.floor.into(),
-                kind_label(&tr, &r.kind).into(),
+                kind_label(&tr, r.kind).into(),
                 r.beds.into(),
                 r.occupied.into(),
                 state_label(&tr, r.state).into(),
@@ -260,7 +260,7 @@ async fn show_page(
         layout: Layout::new(state, ctx, "rooms.room"),
         station_name: station.name,
         state_label: state_label(&tr, room.state),
-        kind_label: kind_label(&tr, &room.kind),
+        kind_label: kind_label(&tr, room.kind),
         beds,
         targets,
         events: event_rows(&tr, rooms::events(&state.db, room.id, 50).await?),
@@ -471,7 +471,7 @@ pub async fn edit_form(
         number: room.number.clone(),
         floor: room.floor.to_string(),
         beds: room.beds.to_string(),
-        kind: room.kind.clone(),
+        kind: room.kind.to_string(),
         note: room.note.clone().unwrap_or_default(),
     };
     render::page(&form_page(

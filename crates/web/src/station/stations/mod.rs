@@ -45,7 +45,7 @@ pub async fn writable_streets(state: &AppState, ctx: &Ctx) -> Result<Vec<Street>
         .collect())
 }
 
-pub fn kind_label(tr: &Tr, kind: &str) -> String {
+pub fn kind_label(tr: &Tr, kind: StationKind) -> String {
     tr.t(&format!("station.kind.{kind}")).to_owned()
 }
 
@@ -62,8 +62,8 @@ struct ListPage {
 }
 
 impl ListPage {
-    fn kind(&self, k: &str) -> String {
-        kind_label(&self.layout.tr, k)
+    fn kind(&self, k: &StationKind) -> String {
+        kind_label(&self.layout.tr, *k)
     }
     fn summary(&self) -> String {
         self.layout.tr.f(
@@ -126,7 +126,7 @@ pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
             vec![
                 s.name.clone().into(),
                 s.street_name.clone().into(),
-                kind_label(&tr, &s.kind).into(),
+                kind_label(&tr, s.kind).into(),
                 s.address.clone().into(),
                 s.capacity.into(),
                 s.contact_name.clone().into(),
@@ -251,7 +251,7 @@ pub async fn show(
     };
     render::page(&ShowPage {
         to_do,
-        kind: kind_label(&ctx.tr(), &s.kind),
+        kind: kind_label(&ctx.tr(), s.kind),
         updated: yizhan_core::time::local_display(s.updated_at),
         layout: Layout::new(&state, &ctx, "stations.detail"),
         can_edit,
@@ -297,7 +297,7 @@ fn form_page(
         active: input.active.as_deref().is_none_or(|a| a == "true" || a == "on"),
         input,
         streets,
-        kinds: StationKind::ALL.iter().map(|k| (k.as_str(), kind_label(&tr, k.as_str()))).collect(),
+        kinds: StationKind::ALL.iter().map(|k| (k.as_str(), kind_label(&tr, *k))).collect(),
         error: err.map(|e| e.message(&tr)),
         error_field: err.and_then(|e| e.field()).unwrap_or("").to_owned(),
     }
@@ -380,7 +380,7 @@ pub fn input_of(s: &Station) -> StationInput {
         street_id: s.street_id.to_string(),
         name: s.name.clone(),
         address: s.address.clone(),
-        kind: s.kind.clone(),
+        kind: s.kind.to_string(),
         capacity: s.capacity.to_string(),
         contact_name: s.contact_name.clone(),
         contact_phone: s.contact_phone.clone(),
