@@ -335,6 +335,22 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The units this person reads directives for — their station, their enterprise, their street
+    /// if they command it — each with whether they may confirm receipt for it. (Other scopes
+    /// reach directives as the command, not as a recipient.)
+    pub fn directive_units(&self) -> Vec<(Scope, bool)> {
+        self.grants
+            .iter()
+            .filter(|g| role_allows(g.role, Permission::DirectivesRead))
+            .filter(|g| match g.scope {
+                Scope::Station(_) | Scope::Enterprise(_) => true,
+                Scope::Street(_) => g.role == Role::Commander,
+                _ => false,
+            })
+            .map(|g| (g.scope, role_allows(g.role, Permission::DirectivesAcknowledge)))
+            .collect()
+    }
+
     /// May this person do `perm` anywhere at all? (Route-level check; objects are checked with `can`.)
     pub fn has(&self, perm: Permission) -> bool {
         self.grants.iter().any(|g| role_allows(g.role, perm))
@@ -428,6 +444,24 @@ mod tests {
 
     const ST_1: Target = Target::Station { id: 1, street: 10 };
     const ST_2: Target = Target::Station { id: 2, street: 20 };
+
+    #[test]
+    fn directives_reach_a_station_an_enterprise_and_a_commanded_street() {
+        use Role::*;
+        let units = |role, scope| who(role, scope).directive_units();
+        // The station's lead confirms; its staff read.
+        assert_eq!(units(StationLead, Scope::Station(1)), vec![(Scope::Station(1), true)]);
+        assert_eq!(units(StationStaff, Scope::Station(1)), vec![(Scope::Station(1), false)]);
+        assert_eq!(units(Enterprise, Scope::Enterprise(7)), vec![(Scope::Enterprise(7), true)]);
+        // A street receives directives through its commander only; its inspector or viewer
+        // is not a recipient.
+        assert_eq!(units(Commander, Scope::Street(3)), vec![(Scope::Street(3), true)]);
+        assert_eq!(units(Inspector, Scope::Street(3)), vec![]);
+        assert_eq!(units(Viewer, Scope::Street(3)), vec![]);
+        // The district reads as the command, not as a recipient; a medical user reads none.
+        assert_eq!(units(Commander, Scope::District), vec![]);
+        assert_eq!(units(Medical, Scope::Station(1)), vec![]);
+    }
 
     #[test]
     fn station_scope_sees_only_its_station() {

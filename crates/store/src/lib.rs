@@ -9,6 +9,7 @@ pub mod station;
 pub mod work;
 
 // What every area uses.
+pub mod code;
 pub mod db;
 pub mod error;
 pub mod maintenance;

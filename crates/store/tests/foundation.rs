@@ -304,5 +304,6 @@ fn a_decoded_code_serializes_as_the_code_stored() {
         guest::GuestCategory,
         yizhan_core::validate::DocType,
         stations::StationKind,
+        yizhan_core::station::sampling::TestResult,
     );
 }

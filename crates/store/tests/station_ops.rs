@@ -10,6 +10,7 @@ use yizhan_core::station::guest::{GuestInput, validate_guest};
 use yizhan_core::station::room::{
     BulkRoomsInput, RoomInput, RoomState, validate_bulk, validate_room,
 };
+use yizhan_core::station::sampling::TestResult;
 use yizhan_core::station::stay::Outcome;
 use yizhan_store::station::stays::{self, CheckIn};
 use yizhan_store::testing::TestDb;
@@ -157,7 +158,7 @@ both_backends!(check_in_move_and_check_out_drive_the_room_states, |t: TestDb| as
     // Check guest 2 out of 501: the empty room goes to terminal disinfection.
     let out =
         stays::check_out(db, &actor(), s2.id, Outcome::TurnedBack, Some("劝返")).await.unwrap();
-    assert_eq!(out.outcome.as_deref(), Some("turned_back"));
+    assert_eq!(out.outcome.map(|o| o.as_str()), Some("turned_back"));
     assert_eq!(rooms::get(db, r1).await.unwrap().state, "awaiting_disinfection");
     // Checking out twice is refused.
     assert!(matches!(
@@ -437,12 +438,12 @@ both_backends!(health_checks_tests_attention_and_release, |t: TestDb| async move
     );
     assert!(
         matches!(
-            sampling::set_result(db, &actor(), tests[1].id, "negative").await,
+            sampling::set_result(db, &actor(), tests[1].id, TestResult::Negative).await,
             Err(StoreError::Refused(_))
         ),
         "no result before a sample"
     );
-    sampling::set_result(db, &actor(), tests[0].id, "positive").await.unwrap();
+    sampling::set_result(db, &actor(), tests[0].id, TestResult::Positive).await.unwrap();
     assert_eq!(rooms::get(db, r).await.unwrap().state, "sealed");
     let kinds: Vec<String> =
         health::open_alerts(db, st).await.unwrap().into_iter().map(|a| a.kind).collect();
@@ -458,7 +459,7 @@ both_backends!(health_checks_tests_attention_and_release, |t: TestDb| async move
     ));
     // Release produces a numbered certificate.
     let out = stays::check_out(db, &actor(), s.id, Outcome::Released, None).await.unwrap();
-    assert_eq!(out.outcome.as_deref(), Some("released"));
+    assert_eq!(out.outcome.map(|o| o.as_str()), Some("released"));
     let cert = stays::certificate_of(db, s.id).await.unwrap().unwrap();
     assert!(
         cert.number.starts_with(&format!("S{st:03}-")) && cert.number.ends_with("-0001"),

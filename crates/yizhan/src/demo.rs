@@ -5,6 +5,7 @@ use yizhan_core::access::{Actor, Grant, Role, Scope};
 use yizhan_core::station::guest::{GuestInput, validate_guest};
 use yizhan_core::station::health::{HealthCheckInput, Slot, validate_health_check};
 use yizhan_core::station::room::{BulkRoomsInput, RoomState, validate_bulk};
+use yizhan_core::station::sampling::TestResult;
 use yizhan_core::station::stations::{NewStation, StationKind};
 use yizhan_store::{
     Db, admin::users, station::guests, station::health, station::policies, station::rooms,
@@ -316,7 +317,7 @@ async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result
         let mut results = Vec::new();
         for t in stays::tests(db, stay.id).await?.into_iter().filter(|t| t.due_date < today) {
             sampling::sample(db, actor, t.id, &format!("ZH{:06}", t.id)).await?;
-            results.push((t.id, "negative".to_owned()));
+            results.push((t.id, TestResult::Negative));
         }
         if !released {
             results.pop();
@@ -324,7 +325,7 @@ async fn station_life(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result
         if i == 20
             && let Some(last) = results.last_mut()
         {
-            last.1 = "positive".into();
+            last.1 = TestResult::Positive;
         }
         sampling::set_results(db, actor, &results).await?;
         if released {

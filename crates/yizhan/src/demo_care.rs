@@ -10,6 +10,7 @@ use yizhan_core::care::plans::{NewDrill, NewPlan, PlanKind};
 use yizhan_core::care::roster::Pattern;
 use yizhan_core::care::staff::{LoopStatus, NewGroup, NewStaff, PostRisk, USUAL_GROUPS};
 use yizhan_core::care::supplies::{Category, NewItem};
+use yizhan_core::station::sampling::TestResult;
 use yizhan_store::Db;
 use yizhan_store::{
     care::disinfection, care::handovers, care::plans, care::roster, care::staff, care::supplies,
@@ -92,7 +93,8 @@ pub async fn load(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result<(us
             }
             // Half of today's tests are done.
             if n.is_multiple_of(2) {
-                plans::record_staff_test(db, actor, id, today, true, Some("negative")).await?;
+                plans::record_staff_test(db, actor, id, today, true, Some(TestResult::Negative))
+                    .await?;
             }
             n += 1;
         }

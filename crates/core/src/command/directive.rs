@@ -73,6 +73,21 @@ pub struct NewDirective {
     pub recipients: Vec<(RecipientKind, i64)>,
 }
 
+/// The recipients this person reads directives as, and whether they may confirm for each
+/// (who may is decided in `access::Principal::directive_units`).
+pub fn units_of(p: &crate::access::Principal) -> Vec<(RecipientKind, i64, bool)> {
+    use crate::access::Scope;
+    p.directive_units()
+        .into_iter()
+        .filter_map(|(scope, ack)| match scope {
+            Scope::Station(id) => Some((RecipientKind::Station, id, ack)),
+            Scope::Street(id) => Some((RecipientKind::Street, id, ack)),
+            Scope::Enterprise(id) => Some((RecipientKind::Enterprise, id, ack)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `street:3` → (Street, 3).
 pub fn parse_recipient(s: &str) -> Result<(RecipientKind, i64), Invalid> {
     let (kind, id) = s.split_once(':').ok_or(Invalid::BadFormat { hint: "station:1" })?;

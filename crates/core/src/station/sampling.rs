@@ -5,12 +5,22 @@ use serde::Serialize;
 
 use crate::work::worker_import::header_text;
 
+code_enum!(
+    /// The result of a nucleic-acid test, a guest's or a staff member's.
+    TestResult, "test.result.", [
+        Negative => "negative",
+        Positive => "positive",
+        /// 无效: the tube must be sampled again.
+        Invalid => "invalid",
+    ]
+);
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResultRow {
     /// 1-based row number in the sheet (the header is row 1).
     pub row: usize,
     pub barcode: String,
-    pub result: &'static str,
+    pub result: TestResult,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,11 +38,11 @@ pub const BARCODE_HEADERS: &[&str] =
 pub const RESULT_HEADERS: &[&str] = &["结果", "检测结果", "核酸结果", "result"];
 
 /// 阴性/阳性/无效 and their English names; anything else is an error.
-pub fn parse_result(s: &str) -> Option<&'static str> {
+pub fn parse_result(s: &str) -> Option<TestResult> {
     match s.trim().to_lowercase().as_str() {
-        "阴性" | "negative" | "neg" | "-" => Some("negative"),
-        "阳性" | "positive" | "pos" | "+" => Some("positive"),
-        "无效" | "invalid" | "重采" => Some("invalid"),
+        "阴性" | "negative" | "neg" | "-" => Some(TestResult::Negative),
+        "阳性" | "positive" | "pos" | "+" => Some(TestResult::Positive),
+        "无效" | "invalid" | "重采" => Some(TestResult::Invalid),
         _ => None,
     }
 }
@@ -152,7 +162,7 @@ mod tests {
         ]);
         let (good, bad) = parse_results(&s).unwrap();
         assert_eq!(
-            good.iter().map(|g| (g.row, g.barcode.as_str(), g.result)).collect::<Vec<_>>(),
+            good.iter().map(|g| (g.row, g.barcode.as_str(), g.result.as_str())).collect::<Vec<_>>(),
             vec![(2, "T001", "negative"), (3, "T002", "positive"), (8, "T007", "negative")]
         );
         assert_eq!(

@@ -105,6 +105,15 @@ pub fn validate_relief(i: &ReliefInput) -> Result<NewRelief, DomainError> {
 }
 
 /// The decision: rejecting needs a reason.
+/// submitted → approved or rejected, once: a decided application is not decided again.
+pub fn next(status: ReliefStatus, to: ReliefStatus) -> Result<(), DomainError> {
+    use ReliefStatus::*;
+    match (status, to) {
+        (Submitted, Approved | Rejected) => Ok(()),
+        _ => Err(DomainError::Rule { field: None, key: KEY_DECIDED }),
+    }
+}
+
 pub fn validate_decision(
     decision: &str,
     note: &str,
@@ -124,6 +133,21 @@ pub fn validate_decision(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_application_is_decided_once() {
+        use ReliefStatus::*;
+        assert!(next(Submitted, Approved).is_ok());
+        assert!(next(Submitted, Rejected).is_ok());
+        for (from, to) in [(Approved, Rejected), (Rejected, Approved), (Approved, Approved)] {
+            assert_eq!(
+                next(from, to),
+                Err(DomainError::Rule { field: None, key: KEY_DECIDED }),
+                "{from} → {to}"
+            );
+        }
+        assert!(next(Submitted, Submitted).is_err());
+    }
 
     #[test]
     fn rent_relief_is_months_times_rent_and_rejection_needs_a_reason() {

@@ -8,6 +8,7 @@ use yizhan_core::care::plans::{NewDrill, NewPlan};
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
 use yizhan_core::care::plans::PlanKind;
+use yizhan_core::station::sampling::TestResult;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Plan {
@@ -141,7 +142,8 @@ pub struct StaffTest {
     pub staff_id: i64,
     pub day: NaiveDate,
     pub status: String,
-    pub result: Option<String>,
+    #[sqlx(try_from = "crate::code::NullableCode")]
+    pub result: Option<TestResult>,
 }
 
 /// Records a staff member's test of a day: taken (with a result, if known) or missed. A second
@@ -152,7 +154,7 @@ pub async fn record_staff_test(
     staff_id: i64,
     day: NaiveDate,
     taken: bool,
-    result: Option<&str>,
+    result: Option<TestResult>,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
     tx.execute(
@@ -163,7 +165,7 @@ pub async fn record_staff_test(
         .bind(staff_id)
         .bind(day)
         .bind(if taken { "done" } else { "missed" })
-        .bind(result)
+        .bind(result.map(TestResult::as_str))
         .bind(actor.name.as_str())
         .bind(now()),
     )

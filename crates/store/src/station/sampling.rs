@@ -10,7 +10,8 @@ use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q};
 use crate::error::StoreError;
 use crate::station::stays::StayTest;
-use crate::{station::health, station::rooms};
+use crate::station::{health, rooms};
+use yizhan_core::station::sampling::TestResult;
 
 /// A test due, with where to find the guest.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -20,7 +21,8 @@ pub struct DueTest {
     pub day: i64,
     pub due_date: NaiveDate,
     pub barcode: Option<String>,
-    pub result: Option<String>,
+    #[sqlx(try_from = "crate::code::NullableCode")]
+    pub result: Option<TestResult>,
     pub guest_id: i64,
     pub guest_name: String,
     pub room_number: String,
@@ -81,20 +83,20 @@ pub async fn sample(db: &Db, actor: &Actor, test_id: i64, barcode: &str) -> Resu
 }
 
 /// Records a result; positive opens an alert and seals the guest's room.
-pub async fn set_result(db: &Db, actor: &Actor, test_id: i64, result: &str) -> Result<()> {
-    set_results(db, actor, &[(test_id, result.to_owned())]).await
+pub async fn set_result(db: &Db, actor: &Actor, test_id: i64, result: TestResult) -> Result<()> {
+    set_results(db, actor, &[(test_id, result)]).await
 }
 
 /// Records many results in one transaction: all of them or none (bulk import).
-pub async fn set_results(db: &Db, actor: &Actor, results: &[(i64, String)]) -> Result<()> {
+pub async fn set_results(db: &Db, actor: &Actor, results: &[(i64, TestResult)]) -> Result<()> {
     let mut tx = db.begin().await?;
     for (test_id, result) in results {
-        apply_result(&mut tx, actor, *test_id, result).await?;
+        apply_result(&mut tx, actor, *test_id, *result).await?;
     }
     tx.commit().await
 }
 
-async fn apply_result(tx: &mut Tx, actor: &Actor, test_id: i64, result: &str) -> Result<()> {
+async fn apply_result(tx: &mut Tx, actor: &Actor, test_id: i64, result: TestResult) -> Result<()> {
     let row: Option<(i64, i64, i64, Option<String>)> = tx
         .fetch_optional(
             q("SELECT t.stay_id, s.station_id, s.room_id, t.barcode FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE t.id = $1")
@@ -113,12 +115,12 @@ async fn apply_result(tx: &mut Tx, actor: &Actor, test_id: i64, result: &str) ->
     }
     tx.execute(
         q("UPDATE stay_tests SET result = $1, result_at = $2 WHERE id = $3")
-            .bind(result)
+            .bind(result.as_str())
             .bind(now())
             .bind(test_id),
     )
     .await?;
-    if result == "positive" {
+    if result == TestResult::Positive {
         health::raise(tx, station_id, stay_id, "positive", "nucleic acid positive").await?;
         let room = rooms::get_in_tx(tx, room_id).await?;
         if room.state() != RoomState::Sealed {
@@ -136,7 +138,8 @@ async fn apply_result(tx: &mut Tx, actor: &Actor, test_id: i64, result: &str) ->
     audit::append(
         tx,
         actor,
-        Entry::new("test.result", "test", test_id).detail(serde_json::json!({ "result": result })),
+        Entry::new("test.result", "test", test_id)
+            .detail(serde_json::json!({ "result": result.as_str() })),
     )
     .await?;
     Ok(())

@@ -7,13 +7,14 @@ use serde::Serialize;
 use yizhan_core::access::{Actor, Target};
 use yizhan_core::error::DomainError;
 use yizhan_core::station::quarantine::{planned_release, test_calendar};
-use yizhan_core::station::room::{Cause, RoomState, check_check_in};
+use yizhan_core::station::room::{Cause, RoomState, check_check_in, state_after_check_out};
+use yizhan_core::station::sampling::TestResult;
 use yizhan_core::station::stay::Outcome;
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q, q_dynamic};
 use crate::error::StoreError;
-use crate::{station::policies, station::rooms};
+use crate::station::{policies, rooms};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Stay {
@@ -29,7 +30,8 @@ pub struct Stay {
     pub checked_in_at: DateTime<Utc>,
     pub planned_release: NaiveDate,
     pub ended_at: Option<DateTime<Utc>>,
-    pub outcome: Option<String>,
+    #[sqlx(try_from = "crate::code::NullableCode")]
+    pub outcome: Option<Outcome>,
     pub outcome_reason: Option<String>,
 }
 
@@ -63,7 +65,8 @@ pub struct StayTest {
     pub barcode: Option<String>,
     pub sampled_at: Option<DateTime<Utc>>,
     pub sampled_by: Option<String>,
-    pub result: Option<String>,
+    #[sqlx(try_from = "crate::code::NullableCode")]
+    pub result: Option<TestResult>,
     pub result_at: Option<DateTime<Utc>>,
 }
 
@@ -190,16 +193,9 @@ async fn vacate(tx: &mut Tx, actor: &Actor, room_id: i64) -> Result<()> {
     // (found by the randomized concurrency test on PostgreSQL).
     lock_rooms(tx, &[room_id]).await?;
     let room = rooms::get_in_tx(tx, room_id).await?;
-    if room.occupied == 0 && room.state() == RoomState::Occupied {
-        rooms::transition(
-            tx,
-            actor,
-            room_id,
-            RoomState::AwaitingDisinfection,
-            Cause::CheckOut,
-            None,
-        )
-        .await?;
+    let to = state_after_check_out(room.state(), room.occupied)?;
+    if to != room.state() {
+        rooms::transition(tx, actor, room_id, to, Cause::CheckOut, None).await?;
     }
     Ok(())
 }
@@ -443,7 +439,8 @@ pub struct StayLine {
     pub checked_in_at: DateTime<Utc>,
     pub planned_release: NaiveDate,
     pub ended_at: Option<DateTime<Utc>>,
-    pub outcome: Option<String>,
+    #[sqlx(try_from = "crate::code::NullableCode")]
+    pub outcome: Option<Outcome>,
 }
 
 pub async fn lines_of_station(db: &Db, station_id: i64) -> Result<Vec<StayLine>> {

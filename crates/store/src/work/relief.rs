@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Target};
 use yizhan_core::error::DomainError;
-use yizhan_core::work::relief::{KEY_DECIDED, NewRelief, ReliefStatus};
+use yizhan_core::work::relief::{KEY_DECIDED, NewRelief, ReliefStatus, next};
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q, q_dynamic};
@@ -85,15 +85,21 @@ pub async fn decide(
     note: Option<&str>,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
+    let (from,): (String,) =
+        tx.fetch_one(q("SELECT status FROM relief_applications WHERE id = $1").bind(id)).await?;
+    let from = ReliefStatus::try_from(from)?;
+    next(from, status).map_err(StoreError::Refused)?;
+    // The status read is part of the condition: of two decisions at once, one finds it changed.
     let n = tx
         .execute(
             q("UPDATE relief_applications SET status = $1, decision_note = $2, decided_by = $3, decided_at = $4
-                WHERE id = $5 AND status = 'submitted'")
+                WHERE id = $5 AND status = $6")
             .bind(status.as_str())
             .bind(note)
             .bind(actor.name.as_str())
             .bind(now())
-            .bind(id),
+            .bind(id)
+            .bind(from.as_str()),
         )
         .await?;
     if n == 0 {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::care::staff::{TestState, test_due, test_state};
 use yizhan_core::error::OnField;
+use yizhan_core::station::sampling::TestResult;
 use yizhan_core::validate::parse_optional_date;
 use yizhan_store::care::plans;
 use yizhan_store::care::staff::{self, Staff};
@@ -62,8 +63,8 @@ async fn rows(
                 state_label: tr.t(st.label_key()).to_owned(),
                 loop_label: tr.t(s.loop_status.label_key()).to_owned(),
                 result: t
-                    .and_then(|t| t.result.as_deref())
-                    .map(|r| tr.t(&format!("test.result.{r}")).to_owned())
+                    .and_then(|t| t.result)
+                    .map(|r| tr.t(r.label_key()).to_owned())
                     .unwrap_or_default(),
                 s,
             }
@@ -148,7 +149,7 @@ pub async fn record(
     };
     let result = match f.result.as_str() {
         "" => None,
-        r @ ("negative" | "positive") if taken => Some(r),
+        r @ ("negative" | "positive") if taken => TestResult::parse(r),
         _ => {
             return Err(yizhan_core::validate::Invalid::BadFormat { hint: "negative" })
                 .on("result")

@@ -8,9 +8,10 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
-use yizhan_core::access::{Actor, Permission, Principal, Role, Scope, Target, role_allows};
+use yizhan_core::access::{Actor, Permission, Principal, Target};
 use yizhan_core::command::directive::{
-    DirectiveInput, DirectiveKind, MAX_ATTACHMENT, RecipientKind, is_overdue, validate_directive,
+    DirectiveInput, DirectiveKind, MAX_ATTACHMENT, RecipientKind, is_overdue, units_of,
+    validate_directive,
 };
 use yizhan_store::command::directives::{self, Directive, File, Recipient};
 use yizhan_store::station::stations::{Station, Street};
@@ -29,25 +30,6 @@ use crate::state::AppState;
 
 /// An upload may be this large on the wire.
 pub const UPLOAD_LIMIT: usize = MAX_ATTACHMENT + 64 * 1024;
-
-/// The units this person reads directives for, and whether they may confirm for each.
-fn units(p: &Principal) -> Vec<(RecipientKind, i64, bool)> {
-    p.grants
-        .iter()
-        .filter(|g| role_allows(g.role, Permission::DirectivesRead))
-        .filter_map(|g| {
-            let ack = role_allows(g.role, Permission::DirectivesAcknowledge);
-            match g.scope {
-                Scope::Station(id) => Some((RecipientKind::Station, id, ack)),
-                Scope::Street(id) if g.role == Role::Commander => {
-                    Some((RecipientKind::Street, id, ack))
-                }
-                Scope::Enterprise(id) => Some((RecipientKind::Enterprise, id, ack)),
-                _ => None,
-            }
-        })
-        .collect()
-}
 
 fn is_issuer(p: &Principal) -> bool {
     p.can(Permission::DirectivesIssue, Target::District)
@@ -73,7 +55,7 @@ async fn view_of(state: &AppState, ctx: &Ctx, d: &Directive) -> Result<Option<Vi
         return Ok(None);
     }
     let rows = directives::recipients(&state.db, d.id).await?;
-    for (kind, id, ack) in units(p) {
+    for (kind, id, ack) in units_of(p) {
         if let Some(r) = rows.iter().find(|r| r.kind == kind && r.target_id == id) {
             return Ok(Some(View::Recipient(r.clone(), ack)));
         }
@@ -167,7 +149,7 @@ async fn list_page(
             });
         }
     } else {
-        for (k, id, _) in units(p) {
+        for (k, id, _) in units_of(p) {
             for r in directives::for_unit(&state.db, k, id).await? {
                 let d = directives::get(&state.db, r.directive_id).await?;
                 rows.push(Row {
@@ -511,7 +493,7 @@ pub async fn api_show(
 /// How many directives this person's units have not confirmed yet (for the home page).
 pub async fn pending_for(state: &AppState, p: &Principal) -> Result<usize, WebError> {
     let mut n = 0;
-    for (kind, id, ack) in units(p) {
+    for (kind, id, ack) in units_of(p) {
         if ack {
             n += directives::for_unit(&state.db, kind, id)
                 .await?

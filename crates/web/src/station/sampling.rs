@@ -79,11 +79,7 @@ async fn due_page(
         .map(|t| DueRow {
             name: mask_name(&t.guest_name),
             overdue: t.due_date < day,
-            result_label: t
-                .result
-                .as_deref()
-                .map(|r| tr.t(&format!("test.result.{r}")).to_owned())
-                .unwrap_or_default(),
+            result_label: t.result.map(|r| tr.t(r.label_key()).to_owned()).unwrap_or_default(),
             t,
         })
         .collect();

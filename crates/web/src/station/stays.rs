@@ -5,6 +5,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::station::release::{ReleaseFacts, check_release};
+use yizhan_core::station::sampling::TestResult;
 use yizhan_core::station::stay::{
     CheckInInput, CheckOutInput, Outcome, validate_check_in, validate_check_out,
 };
@@ -140,17 +141,17 @@ pub async fn move_room(
 /// The facts a release is judged on, read from the stay's test calendar.
 pub async fn release_facts(state: &AppState, s: &Stay) -> Result<ReleaseFacts, WebError> {
     let tests = stays::tests(&state.db, s.id).await?;
-    let count = |r: &str| tests.iter().filter(|t| t.result.as_deref() == Some(r)).count() as i64;
+    let count = |r: TestResult| tests.iter().filter(|t| t.result == Some(r)).count() as i64;
     Ok(ReleaseFacts {
         today: today(),
         planned_release: s.planned_release,
         scheduled_tests: tests.len() as i64,
-        negative_tests: count("negative"),
+        negative_tests: count(TestResult::Negative),
         pending_or_missing_tests: tests
             .iter()
-            .filter(|t| t.result.is_none() || t.result.as_deref() == Some("invalid"))
+            .filter(|t| matches!(t.result, None | Some(TestResult::Invalid)))
             .count() as i64,
-        positive_tests: count("positive"),
+        positive_tests: count(TestResult::Positive),
         open_alerts: yizhan_store::station::health::alerts_of_stay(&state.db, s.id)
             .await?
             .iter()

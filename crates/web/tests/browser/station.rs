@@ -323,7 +323,7 @@ both_backends!(medical_releases_a_guest_and_opens_the_certificate, |t: TestDb| a
                 )
                 .await
                 .unwrap();
-                results.push((t.id, "negative".to_owned()));
+                results.push((t.id, yizhan_core::station::sampling::TestResult::Negative));
             }
             yizhan_store::station::sampling::set_results(app.db(), &sys, &results).await.unwrap();
             app.user("doctor", Role::Medical, Scope::Station(st_a), false).await;

@@ -187,7 +187,7 @@ both_backends!(round_tests_attention_and_certificate, |t: TestDb| async move {
             .await
             .unwrap()
             .iter()
-            .all(|t| t.result.as_deref() == Some("negative"))
+            .all(|t| t.result.map(|r| r.as_str()) == Some("negative"))
     );
     // The open fever alert still blocks release; closing it (with a note) clears the way.
     let staff = app.user("staff", Role::StationStaff, Scope::Station(st_a), false).await;

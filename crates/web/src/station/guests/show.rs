@@ -82,11 +82,7 @@ pub async fn show_page(
         room: s.room_number.clone(),
         checked_in: local_display(s.checked_in_at),
         ended: s.ended_at.map(local_display).unwrap_or_default(),
-        outcome: s
-            .outcome
-            .as_deref()
-            .map(|o| tr.t(&format!("outcome.{o}")).to_owned())
-            .unwrap_or_default(),
+        outcome: s.outcome.map(|o| tr.t(&format!("outcome.{o}")).to_owned()).unwrap_or_default(),
         policy: s.policy_code.clone(),
     };
     let policy_rows = policies::list(&state.db).await?;
