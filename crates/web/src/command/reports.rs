@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Target};
 use yizhan_core::command::report::Figures;
 use yizhan_core::error::OnField;
@@ -277,11 +277,40 @@ pub async fn export_docx(
     Ok(docx::download(&title(&tr, r.day), bytes))
 }
 
+/// A station's figures as the API answers them: what is missing both as codes (`missing`,
+/// stable for programs) and as text in the caller's language (`missing_text`, for people).
+#[derive(Serialize)]
+pub struct FiguresJson<'a> {
+    #[serde(flatten)]
+    figures: &'a Figures,
+    missing_text: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct ReportJson<'a> {
+    day: NaiveDate,
+    stations: Vec<FiguresJson<'a>>,
+    district: FiguresJson<'a>,
+}
+
 /// `GET /api/v1/reports/{day}`: the archived report's figures.
 pub async fn api_show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(day): Path<String>,
-) -> Result<Json<Report>, WebError> {
-    Ok(Json(load(&state, &ctx, &day).await?.0))
+) -> Result<Response, WebError> {
+    let r = load(&state, &ctx, &day).await?.0;
+    let tr = ctx.tr();
+    let (stations, district) = lines(&tr, &r);
+    let json = ReportJson {
+        day: r.day,
+        stations: r
+            .stations
+            .iter()
+            .zip(stations)
+            .map(|(f, l)| FiguresJson { figures: f, missing_text: l.missing })
+            .collect(),
+        district: FiguresJson { figures: &r.district, missing_text: district.missing },
+    };
+    Ok(Json(json).into_response())
 }
