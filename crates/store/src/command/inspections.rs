@@ -7,6 +7,7 @@ use yizhan_core::command::inspection::{
     KEY_FINISHED, KEY_INCOMPLETE, KEY_NOT_STARTED, NewInspection, NewTemplate, Outcome, Unit,
 };
 use yizhan_core::error::DomainError;
+use yizhan_core::error::UnknownCode;
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
@@ -82,6 +83,10 @@ pub struct Inspection {
     pub template_name: String,
     /// station, street or enterprise.
     pub unit_kind: String,
+    /// The unit, decoded from `unit_kind` and the id it names when the row is read.
+    #[sqlx(flatten, try_from = "UnitColumns")]
+    #[serde(skip)]
+    pub unit: Unit,
     pub station_id: Option<i64>,
     pub enterprise_id: Option<i64>,
     /// The inspected unit's name (a station's, a street's or an enterprise's).
@@ -101,10 +106,27 @@ pub struct Inspection {
     pub recorded: i64,
 }
 
+/// The columns that name an inspected or responsible unit, read together into a `Unit`: a
+/// kind that is not one of the three, or without the id it names, is an error, not a street.
+#[derive(sqlx::FromRow)]
+pub struct UnitColumns {
+    unit_kind: String,
+    station_id: Option<i64>,
+    street_id: i64,
+    enterprise_id: Option<i64>,
+}
+
+impl TryFrom<UnitColumns> for Unit {
+    type Error = UnknownCode;
+    fn try_from(c: UnitColumns) -> std::result::Result<Unit, UnknownCode> {
+        Unit::from_parts(&c.unit_kind, c.station_id, Some(c.street_id), c.enterprise_id)
+            .ok_or(UnknownCode { kind: "Unit", code: c.unit_kind })
+    }
+}
+
 impl Inspection {
     pub fn unit(&self) -> Unit {
-        Unit::from_parts(&self.unit_kind, self.station_id, Some(self.street_id), self.enterprise_id)
-            .unwrap_or(Unit::Street(self.street_id))
+        self.unit
     }
     pub fn target(&self) -> Target {
         unit_target(self.unit(), self.street_id)
@@ -312,4 +334,28 @@ pub async fn results(db: &Db, inspection_id: i64) -> Result<Vec<ResultRow>> {
             .bind(inspection_id),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unit_columns_decode_to_the_unit_they_name_or_fail() {
+        let cols = |kind: &str, station, enterprise| UnitColumns {
+            unit_kind: kind.into(),
+            station_id: station,
+            street_id: 4,
+            enterprise_id: enterprise,
+        };
+        assert_eq!(Unit::try_from(cols("station", Some(3), None)), Ok(Unit::Station(3)));
+        assert_eq!(Unit::try_from(cols("street", None, None)), Ok(Unit::Street(4)));
+        assert_eq!(Unit::try_from(cols("enterprise", None, Some(9))), Ok(Unit::Enterprise(9)));
+        // Before, both of these read as the street (4).
+        assert_eq!(
+            Unit::try_from(cols("ward", Some(3), None)),
+            Err(UnknownCode { kind: "Unit", code: "ward".into() })
+        );
+        assert!(Unit::try_from(cols("station", None, None)).is_err());
+    }
 }

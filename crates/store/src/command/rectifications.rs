@@ -31,6 +31,9 @@ pub struct Rectification {
     pub item: String,
     /// station, street or enterprise: the unit that must fix it.
     pub unit_kind: String,
+    #[sqlx(flatten, try_from = "crate::command::inspections::UnitColumns")]
+    #[serde(skip)]
+    pub unit: Unit,
     pub station_id: Option<i64>,
     pub enterprise_id: Option<i64>,
     /// The responsible unit's name.
@@ -55,8 +58,7 @@ pub struct Rectification {
 
 impl Rectification {
     pub fn unit(&self) -> Unit {
-        Unit::from_parts(&self.unit_kind, self.station_id, Some(self.street_id), self.enterprise_id)
-            .unwrap_or(Unit::Street(self.street_id))
+        self.unit
     }
     /// May someone holding `grants` see it? As its inspection (`inspection::may_see`).
     pub fn seen_by(&self, grants: &[Grant]) -> bool {
