@@ -41,6 +41,36 @@ pub struct UnknownCode {
     pub code: String,
 }
 
+/// A coded value that may be absent, kept in JSON as its code or as "" (the format of a published
+/// notice's frozen content): decoded when read, so an unknown code is an error there too.
+pub mod code_or_empty {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::UnknownCode;
+
+    pub fn serialize<S: Serializer, T: std::fmt::Display>(
+        v: &Option<T>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(code) => s.collect_str(code),
+            None => s.serialize_str(""),
+        }
+    }
+
+    pub fn deserialize<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: TryFrom<String, Error = UnknownCode>,
+    {
+        let s = String::deserialize(d)?;
+        if s.is_empty() {
+            return Ok(None);
+        }
+        T::try_from(s).map(Some).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::UnknownCode;

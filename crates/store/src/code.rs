@@ -1,10 +1,13 @@
-//! Nullable coded columns (a test's result, a stay's outcome): read as text and decoded into
+//! Nullable coded columns (a test's result, a stay's outcome, a finding's rectification): read as text and decoded into
 //! their core enum with the row, so that an unknown stored value is an error, never a default.
 //! (`#[sqlx(try_from = "String")]` does this for the columns that are never NULL.)
 
+use yizhan_core::command::rectification::{Severity, Status};
 use yizhan_core::error::UnknownCode;
 use yizhan_core::station::sampling::TestResult;
 use yizhan_core::station::stay::Outcome;
+use yizhan_core::work::relief::Landlord;
+use yizhan_core::work::resumption::Decision;
 
 /// The text of a nullable coded column, before it is decoded.
 #[derive(sqlx::Type)]
@@ -22,7 +25,7 @@ macro_rules! nullable_code {
     )+};
 }
 
-nullable_code!(TestResult, Outcome);
+nullable_code!(TestResult, Outcome, Severity, Status, Decision, Landlord);
 
 #[cfg(test)]
 mod tests {

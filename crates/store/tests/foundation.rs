@@ -307,3 +307,29 @@ fn a_decoded_code_serializes_as_the_code_stored() {
         yizhan_core::station::sampling::TestResult,
     );
 }
+
+/// A published notice keeps its findings as frozen JSON: "" where no rectification was ordered,
+/// else the codes. They read back as they were written, and an unknown code fails the read.
+#[test]
+fn a_frozen_finding_keeps_its_json_and_decodes_its_codes() {
+    use yizhan_core::command::notice::FindingLine;
+    use yizhan_core::command::rectification::{Severity, Status};
+    let json = serde_json::json!({
+        "station": "卓汇健康驿站", "topic": "消杀", "item": "终末消毒记录", "finding": "缺记录",
+        "severity": "", "status": "", "deadline": null, "overdue": false
+    });
+    let f: FindingLine = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!((f.severity, f.status), (None, None));
+    assert_eq!(serde_json::to_value(&f).unwrap(), json);
+    let ordered = serde_json::json!({
+        "station": "卓汇健康驿站", "topic": "消杀", "item": "终末消毒记录", "finding": "缺记录",
+        "severity": "major", "status": "open", "deadline": "2026-01-05", "overdue": true
+    });
+    let f: FindingLine = serde_json::from_value(ordered.clone()).unwrap();
+    assert_eq!((f.severity, f.status), (Some(Severity::Major), Some(Status::Open)));
+    assert_eq!(serde_json::to_value(&f).unwrap(), ordered);
+    let mut bad = ordered;
+    bad["severity"] = "catastrophic".into();
+    let e = serde_json::from_value::<FindingLine>(bad).unwrap_err();
+    assert!(e.to_string().contains("catastrophic"), "{e}");
+}

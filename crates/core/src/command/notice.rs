@@ -6,6 +6,7 @@ use crate::validate::date::{happened_on, planned_for};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::command::rectification::{Severity, Status};
 use crate::error::{DomainError, OnField};
 use crate::validate::{optional_text, parse_int, required_text};
 
@@ -105,10 +106,12 @@ pub struct FindingLine {
     pub topic: String,
     pub item: String,
     pub finding: String,
-    /// Severity code, or empty when no rectification was ordered.
-    pub severity: String,
-    /// Rectification status code, or empty.
-    pub status: String,
+    /// None when no rectification was ordered ("" in the JSON).
+    #[serde(with = "crate::error::code_or_empty")]
+    pub severity: Option<Severity>,
+    /// The rectification's status ("" in the JSON when none was ordered).
+    #[serde(with = "crate::error::code_or_empty")]
+    pub status: Option<Status>,
     pub deadline: Option<NaiveDate>,
     pub overdue: bool,
 }

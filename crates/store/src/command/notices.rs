@@ -12,6 +12,7 @@ use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
 use crate::error::StoreError;
 use yizhan_core::command::notice::NoticeStatus;
+use yizhan_core::command::rectification::{Severity, Status};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Notice {
@@ -182,8 +183,10 @@ struct FindingRow {
     topic: String,
     item: String,
     finding: Option<String>,
-    severity: Option<String>,
-    status: Option<String>,
+    #[sqlx(try_from = "crate::code::NullableCode")]
+    severity: Option<Severity>,
+    #[sqlx(try_from = "crate::code::NullableCode")]
+    status: Option<Status>,
     deadline: Option<NaiveDate>,
 }
 
@@ -217,15 +220,15 @@ pub async fn findings(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let overdue = r.status.as_deref().is_some_and(|s| s != "closed")
+            let overdue = r.status.is_some_and(|s| s != Status::Closed)
                 && r.deadline.is_some_and(|d| d < today);
             FindingLine {
                 station: r.station,
                 topic: r.topic,
                 item: r.item,
                 finding: r.finding.unwrap_or_default(),
-                severity: r.severity.unwrap_or_default(),
-                status: r.status.unwrap_or_default(),
+                severity: r.severity,
+                status: r.status,
                 deadline: r.deadline,
                 overdue,
             }

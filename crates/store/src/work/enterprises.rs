@@ -11,6 +11,7 @@ use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q, q_dynamic};
 use crate::error::StoreError;
 use yizhan_core::work::enterprise::Industry;
+use yizhan_core::work::resumption::Decision;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Enterprise {
@@ -34,7 +35,8 @@ pub struct Enterprise {
     pub has_plan: bool,
     /// The command's last decision on an application (`approved`, `rejected`), its reason,
     /// who and when; kept after a rejection so the enterprise sees why.
-    pub review_decision: Option<String>,
+    #[sqlx(try_from = "crate::code::NullableCode")]
+    pub review_decision: Option<Decision>,
     pub review_reason: Option<String>,
     pub reviewed_by: Option<String>,
     pub reviewed_at: Option<DateTime<Utc>>,

@@ -9,6 +9,7 @@ use yizhan_core::work::relief::{KEY_DECIDED, NewRelief, ReliefStatus, next};
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q, q_dynamic};
 use crate::error::StoreError;
+use yizhan_core::work::relief::Landlord;
 use yizhan_core::work::relief::ReliefKind;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -20,7 +21,8 @@ pub struct Application {
     #[sqlx(try_from = "String")]
     pub kind: ReliefKind,
     pub property: Option<String>,
-    pub landlord: Option<String>,
+    #[sqlx(try_from = "crate::code::NullableCode")]
+    pub landlord: Option<Landlord>,
     pub months: Option<i64>,
     pub monthly_rent: Option<i64>,
     pub measure: Option<String>,

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Permission, Scope, Target};
 use yizhan_core::command::notice::{Content, NoticeInput, compose, validate_notice};
-use yizhan_core::command::rectification::{Severity, Status};
 use yizhan_store::command::notices::{self, Notice};
 use yizhan_store::station::stations::Street;
 
@@ -18,7 +17,6 @@ use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::kit::docx::{self, Docx};
 use crate::kit::extract::{FormBody, Id};
-use crate::kit::label_of;
 use crate::kit::layout::Layout;
 use crate::kit::render;
 use crate::kit::today;
@@ -185,16 +183,11 @@ fn views(tr: &Tr, c: &Content) -> Vec<FindingView> {
     c.findings
         .iter()
         .map(|f| FindingView {
-            severity: if f.severity.is_empty() {
-                tr.t("notice.unordered").to_owned()
-            } else {
-                label_of(tr, &f.severity, Severity::parse, Severity::label_key)
+            severity: match f.severity {
+                Some(s) => tr.t(s.label_key()).to_owned(),
+                None => tr.t("notice.unordered").to_owned(),
             },
-            status: if f.status.is_empty() {
-                String::new()
-            } else {
-                label_of(tr, &f.status, Status::parse, Status::label_key)
-            },
+            status: f.status.map(|s| tr.t(s.label_key()).to_owned()).unwrap_or_default(),
             f: f.clone(),
         })
         .collect()

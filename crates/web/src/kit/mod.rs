@@ -1,5 +1,5 @@
 //! What every area shares: the page layout and rendering, forms, .xlsx exports, reading sheets,
-//! .docx, photos and uploads; the day it is at the station, and the words for coded values.
+//! .docx, photos and uploads; the day it is at the station, and the choices of a select.
 
 pub mod docx;
 pub mod export;
@@ -15,17 +15,6 @@ use crate::i18n::Tr;
 /// Today in Asia/Shanghai: the day every record is filed under.
 pub fn today() -> chrono::NaiveDate {
     yizhan_core::time::local_date(yizhan_store::db::now())
-}
-
-/// The label of a stored code, or the code itself when it is not one of the list's (a free
-/// text column read as a code).
-pub fn label_of<T: Copy>(
-    tr: &Tr,
-    s: &str,
-    parse: fn(&str) -> Option<T>,
-    key: fn(T) -> &'static str,
-) -> String {
-    parse(s).map(|v| tr.t(key(v)).to_owned()).unwrap_or_else(|| s.to_owned())
 }
 
 /// (code, label) pairs for a select, from an enum's list of values.

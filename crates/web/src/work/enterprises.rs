@@ -27,9 +27,9 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id, Query, RawBody, json_form};
 use crate::kit::layout::Layout;
+use crate::kit::options;
 use crate::kit::render;
 use crate::kit::today;
-use crate::kit::{label_of, options};
 use crate::policy::deny;
 use crate::state::AppState;
 
@@ -64,13 +64,9 @@ fn view(tr: &Tr, mut e: Enterprise) -> View {
     View {
         industry_label: tr.t(e.industry.label_key()).to_owned(),
         resumption_label: tr.t(e.resumption.label_key()).to_owned(),
-        review_label: e
-            .review_decision
-            .as_deref()
-            .map(|d| label_of(tr, d, Decision::parse, Decision::label_key))
-            .unwrap_or_default(),
+        review_label: e.review_decision.map(|d| tr.t(d.label_key()).to_owned()).unwrap_or_default(),
         rejected: e.status() == Resumption::NotStarted
-            && e.review_decision.as_deref() == Some(Decision::Rejected.as_str()),
+            && e.review_decision == Some(Decision::Rejected),
         e,
     }
 }

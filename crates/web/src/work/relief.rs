@@ -18,8 +18,8 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::options;
 use crate::kit::render;
-use crate::kit::{label_of, options};
 use crate::state::AppState;
 
 pub struct Row {
@@ -32,11 +32,7 @@ pub struct Row {
 fn row(tr: &Tr, a: Application) -> Row {
     Row {
         kind: tr.t(a.kind.label_key()).to_owned(),
-        landlord: a
-            .landlord
-            .as_deref()
-            .map(|l| label_of(tr, l, Landlord::parse, Landlord::label_key))
-            .unwrap_or_default(),
+        landlord: a.landlord.map(|l| tr.t(l.label_key()).to_owned()).unwrap_or_default(),
         status: tr.t(a.status.label_key()).to_owned(),
         a,
     }
