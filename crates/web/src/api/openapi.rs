@@ -286,7 +286,7 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             None,
         ),
         ("GET", "/api/v1/reports/{day}") => (
-            "The archived daily report of a day (YYYY-MM-DD): per-station figures and the district's sum, with what is missing as codes (missing) and as text in the caller's language (missing_text; Accept-Language: zh or en); 404 if none was made",
+            "The archived daily report of a day (YYYY-MM-DD): per-station figures and the district's sum, with what is missing as codes (missing) and as text in the caller's language (missing_text; the language set with POST /lang); 404 if none was made",
             None,
         ),
         ("GET", "/api/v1/stays/{id}/counselling") => {

@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use yizhan_core::access::Principal;
@@ -102,29 +102,18 @@ pub fn form_urlencoded_get(bytes: &[u8], key: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-/// The first language of `Accept-Language` that Yizhan speaks (`zh-TW,en;q=0.8` → Chinese).
-fn accepted_language(headers: &HeaderMap) -> Option<Lang> {
-    let value = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
-    value.split(',').find_map(|tag| {
-        let tag = tag.split(';').next()?.trim();
-        Lang::from_code(tag.split('-').next()?)
-    })
-}
-
 pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let headers = req.headers().clone();
     let peer =
         req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
     let client = crate::auth::client::client_of(peer, &headers, &state.config.trusted_proxies);
-    let is_api = path.starts_with("/api/");
-    // A page follows the language chosen on the site (Chinese first); an API client without
-    // that cookie may ask with Accept-Language.
-    let lang = cookies::get(&headers, cookies::LANG)
-        .and_then(|l| Lang::from_code(&l))
-        .or_else(|| if is_api { accepted_language(&headers) } else { None })
-        .unwrap_or_default();
+    // The language chosen on the site (POST /lang), Chinese first — for the API too: a page that
+    // calls the API must get its own language, not the browser's Accept-Language.
+    let lang =
+        cookies::get(&headers, cookies::LANG).and_then(|l| Lang::from_code(&l)).unwrap_or_default();
     let tr = Tr::new(lang);
+    let is_api = path.starts_with("/api/");
 
     let mut clear_session = false;
     let session = match cookies::get(&headers, cookies::SESSION) {
@@ -216,24 +205,4 @@ pub fn with_cookie(resp: impl IntoResponse, cookie: &str) -> Response {
     let mut r = resp.into_response();
     append_cookie(&mut r, cookie);
     r
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_first_language_spoken_here_is_taken() {
-        let lang = |v: &str| {
-            let mut h = HeaderMap::new();
-            h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_str(v).unwrap());
-            accepted_language(&h)
-        };
-        assert_eq!(lang("en-US,en;q=0.9"), Some(Lang::En));
-        assert_eq!(lang("zh-TW,en;q=0.8"), Some(Lang::Zh));
-        assert_eq!(lang("fr-FR, de;q=0.7, en;q=0.5"), Some(Lang::En));
-        assert_eq!(lang("fr, de"), None);
-        assert_eq!(lang(""), None);
-        assert_eq!(accepted_language(&HeaderMap::new()), None);
-    }
 }

@@ -198,11 +198,10 @@ both_backends!(report_figures_match_a_known_station, |t: TestDb| async move {
         .clone();
     assert_eq!(b["missing"], serde_json::json!(["report.missing.rooms", "report.missing.roster"]));
     assert_eq!(json["district"]["missing"], serde_json::json!([b["station"]]));
-    // Beside the codes, the text in the caller's language: the session's, or what an API
-    // client asks for with Accept-Language.
+    // Beside the codes, the text in the caller's language (the one chosen with POST /lang).
     assert_eq!(b["missing_text"], serde_json::json!(["未登记房间", "当日无排班"]));
     assert_eq!(json["district"]["missing_text"], serde_json::json!([b["station"]]));
-    c.accept_language = Some("en-US,en;q=0.9");
+    app.form(&mut c, "/lang", &[("lang", "en")]).await;
     let en = app.get(&mut c, &format!("/api/v1/reports/{today}")).await.json();
     let b_en = en["stations"].as_array().unwrap().iter().find(|s| s["station_id"] != st_a).unwrap();
     assert_eq!(
@@ -210,7 +209,7 @@ both_backends!(report_figures_match_a_known_station, |t: TestDb| async move {
         serde_json::json!(["no rooms registered", "nobody rostered that day"])
     );
     assert_eq!(b_en["missing"], b["missing"]);
-    c.accept_language = None;
+    app.form(&mut c, "/lang", &[("lang", "zh-CN")]).await;
     assert_eq!(json["district"]["rooms_total"], 8);
     assert_eq!(json["district"]["guests_in_stay"], 4);
 

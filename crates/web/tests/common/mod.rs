@@ -53,8 +53,6 @@ pub struct Client {
     pub csrf: Option<String>,
     /// The peer address the request comes from (none: an in-process request, 0.0.0.0).
     pub addr: Option<std::net::SocketAddr>,
-    /// The `Accept-Language` an API client sends (none: not sent).
-    pub accept_language: Option<&'static str>,
 }
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -149,9 +147,6 @@ impl App {
         }
         if let Some(addr) = c.addr {
             b = b.extension(axum::extract::ConnectInfo(addr));
-        }
-        if let Some(l) = c.accept_language {
-            b = b.header(header::ACCEPT_LANGUAGE, l);
         }
         let resp = self.router.clone().oneshot(b.body(Body::from(body)).unwrap()).await.unwrap();
         let status = resp.status();
