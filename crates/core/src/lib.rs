@@ -62,5 +62,6 @@ pub mod work;
 pub mod access;
 pub mod error;
 pub mod mask;
+pub mod text;
 pub mod time;
 pub mod validate;

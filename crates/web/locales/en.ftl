@@ -1,6 +1,8 @@
 # English. Format: key = value; {name} is a placeholder.
 app.name = Yizhan
 app.footer = Yizhan · health station and epidemic command operations
+punct.list_sep = ,${SPACE}
+punct.clause_sep = ;${SPACE}
 punct.colon = :${SPACE}
 
 nav.menu = Menu
@@ -1277,3 +1279,68 @@ indicator.template = Indicators import template
 indicator.duplicate_in_file = Same indicator and month as row {row}.
 indicator.import_done = Read {read} rows, all saved.
 indicator.import_refused = Read {read} rows, {bad} with problems; nothing was saved.
+
+# What is wrong with a value (core::validate::Invalid), after the field's label.
+invalid.empty = must not be empty
+invalid.too_long = must be at most {max} characters
+invalid.too_short = must be at least {min} characters
+invalid.bad_length = must be exactly {expected} characters
+invalid.bad_chars = contains a character that is not allowed: {found}
+invalid.bad_format = invalid format, expected something like {hint}
+invalid.bad_checksum = check character is wrong (the other characters give {expected}); please re-check the whole number
+invalid.bad_date = not a valid date
+invalid.future_date = date cannot be in the future
+invalid.bad_region = unknown region code
+invalid.out_of_range = must be between {min} and {max}
+invalid.one_decimal = at most {max} decimal place allowed
+invalid.too_many_decimals = at most {max} decimal places allowed
+invalid.scope_missing = does not exist
+invalid.outside_scope = is outside your scope
+invalid.rooms_exist = already exist: {numbers}
+invalid.choose_file = choose a file
+release.blockers = {blockers}
+# A results sheet's rows (core::station::sampling).
+sampling.file_empty = the file is empty
+sampling.columns_missing = columns “barcode” and “result” not found
+sampling.barcode_empty = barcode is empty
+sampling.barcode_invalid = barcode: {problem}
+sampling.barcode_twice = barcode {barcode} appears twice
+sampling.result_unknown = unknown result “{result}” (negative/positive/invalid)
+sampling.barcode_unknown = no sample with barcode {barcode} in this station
+# A sheet that cannot be read (web kit::sheet).
+sheet.unreadable = cannot read the file: {detail}
+sheet.not_utf8 = row {row} is not UTF-8: save as "CSV UTF-8"
+sheet.no_sheet = the file has no sheet
+sheet.beyond_last_row = row {row} is beyond Excel's last row
+sheet.too_large = Sheet too large: {file} has {over}. Remove what is not needed or split it into several files.
+sheet.over.inflated = more than {mb} MB once unpacked
+sheet.over.part = one of its parts is more than {mb} MB once unpacked
+sheet.over.parts = more than {n} parts
+sheet.over.cells = more than {n} cells
+sheet.over.rows = more than {n} rows
+sheet.over.shared_strings = more than {n} texts (shared strings)
+sheet.over.record = a row of more than {kb} KB (a quote left open?)
+
+# The console (yizhan): a line is said in Chinese, then in English.
+cli.error = error: {error}
+cli.admin_display_name = System administrator
+cli.first_start = first start: created user admin, one-time password: {password}
+cli.must_change = (must be changed at first login)
+cli.public_url_unset = warning: --public-url is unset; QR codes use the request's Host
+cli.metrics = metrics: {url}
+cli.running = Yizhan is running: {url}
+cli.stopped = stopped
+cli.migrated = migrations applied: {url}
+cli.audit_intact = audit chain intact: {rows} rows verified
+cli.audit_broken = audit chain broken at row {seq}: {reason}
+cli.board_token = board token for {label}: {path}
+cli.backup_written = backup written: {file} ({bytes} bytes, integrity ok)
+cli.restored = restored {from} → {to}
+cli.user_created = created {username}; one-time password: {password}
+cli.user_reset = reset {username}; one-time password: {password}
+cli.import.bar = [{bar}] {percent}%  {rows} rows  {rate} rows/s  {bad} with problems
+cli.import.done = import #{id}: {read} rows read, {imported} imported, {bad} with problems ({problems} in all)
+cli.import.problem = ${SPACE}${SPACE}row {row} · {column} · {message}
+cli.import.more = ${SPACE}${SPACE}…… the whole report: {path}
+cli.import.failed = import failed: {failure}
+cli.import.refused_all = rows have problems; with “import none” no row was imported

@@ -1,6 +1,8 @@
 # 简体中文（默认）。格式：key = value；{name} 为占位符。
 app.name = 驿站
 app.footer = 驿站 · 健康驿站与防疫指挥运行管理系统
+punct.list_sep = 、
+punct.clause_sep = ；
 punct.colon = ：
 
 nav.menu = 菜单
@@ -1277,3 +1279,68 @@ indicator.template = 经济指标导入模板
 indicator.duplicate_in_file = 指标和月份与第 {row} 行重复。
 indicator.import_done = 读取 {read} 行，已全部保存。
 indicator.import_refused = 读取 {read} 行，有问题 {bad} 行，未保存任何一行。
+
+# What is wrong with a value (core::validate::Invalid), after the field's label.
+invalid.empty = 不能为空
+invalid.too_long = 不能超过 {max} 个字符
+invalid.too_short = 至少需要 {min} 个字符
+invalid.bad_length = 长度应为 {expected} 位
+invalid.bad_chars = 包含不允许的字符：{found}
+invalid.bad_format = 格式不正确，正确示例：{hint}
+invalid.bad_checksum = 校验位错误，按前面各位计算应为 {expected}，请核对整个号码
+invalid.bad_date = 日期无效
+invalid.future_date = 日期不能晚于今天
+invalid.bad_region = 地区（省份）代码无效
+invalid.out_of_range = 应在 {min} 至 {max} 之间
+invalid.one_decimal = 最多保留 {max} 位小数
+invalid.too_many_decimals = 最多保留 {max} 位小数
+invalid.scope_missing = 所选范围不存在
+invalid.outside_scope = 不在您的管辖范围内
+invalid.rooms_exist = 房间号已存在：{numbers}
+invalid.choose_file = 请选择文件
+release.blockers = {blockers}
+# A results sheet's rows (core::station::sampling).
+sampling.file_empty = 文件为空
+sampling.columns_missing = 找不到“条码”和“结果”两列
+sampling.barcode_empty = 条码为空
+sampling.barcode_invalid = 条码：{problem}
+sampling.barcode_twice = 条码 {barcode} 重复
+sampling.result_unknown = 无法识别的结果“{result}”（应为阴性/阳性/无效）
+sampling.barcode_unknown = 本驿站没有条码为 {barcode} 的采样
+# A sheet that cannot be read (web kit::sheet).
+sheet.unreadable = 无法读取文件：{detail}
+sheet.not_utf8 = 第 {row} 行不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”
+sheet.no_sheet = 文件里没有工作表
+sheet.beyond_last_row = 第 {row} 行超出了 Excel 的行数上限
+sheet.too_large = 表格过大：{file} {over}。请删去多余的内容或分成几个文件上传。
+sheet.over.inflated = 解压后超过 {mb} MB
+sheet.over.part = 其中一个部件解压后超过 {mb} MB
+sheet.over.parts = 包含超过 {n} 个部件
+sheet.over.cells = 超过 {n} 个单元格
+sheet.over.rows = 超过 {n} 行
+sheet.over.shared_strings = 超过 {n} 个文本（共享字符串）
+sheet.over.record = 有一行超过 {kb} KB（是否有未闭合的引号？）
+
+# The console (yizhan): a line is said in Chinese, then in English.
+cli.error = 错误
+cli.admin_display_name = 系统管理员
+cli.first_start = 首次启动：已创建管理员账号 admin，一次性密码
+cli.must_change = （首次登录后须修改）
+cli.public_url_unset = 注意：未设置 --public-url，门牌和证明上的二维码将指向请求中的主机名
+cli.metrics = 指标
+cli.running = 驿站已启动
+cli.stopped = 已停止
+cli.migrated = 数据库已是最新结构
+cli.audit_intact = 审计链完整
+cli.audit_broken = 审计链损坏
+cli.board_token = 大屏授权
+cli.backup_written = 备份完成
+cli.restored = 恢复完成
+cli.user_created = 已创建 {username}，一次性密码
+cli.user_reset = 已重置 {username}，一次性密码
+cli.import.bar = [{bar}] {percent}%  {rows} 行  {rate} 行/秒  有问题 {bad} 行
+cli.import.done = 导入 #{id}：读取 {read} 行，导入 {imported} 行，有问题 {bad} 行（{problems} 处）
+cli.import.problem = ${SPACE}${SPACE}第 {row} 行 · {column} · {message}
+cli.import.more = ${SPACE}${SPACE}…… 完整错误报告：{path}
+cli.import.failed = 导入失败：{failure}
+cli.import.refused_all = 有问题的行，按“全部不导入”未导入任何一行

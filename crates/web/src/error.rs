@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use yizhan_core::error::DomainError;
+use yizhan_core::text::Text;
 use yizhan_store::StoreError;
 
 use crate::i18n::Tr;
@@ -11,7 +12,7 @@ use crate::i18n::Tr;
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum WebError {
     #[error("invalid {field}")]
-    Invalid { field: String, message_zh: String, message_en: String },
+    Invalid { field: String, text: Text },
     #[error("rule {key}")]
     Rule { field: Option<String>, key: &'static str },
     #[error("bad request: {0}")]
@@ -51,11 +52,16 @@ impl WebError {
     /// labelled 姓名.
     pub fn of_person(e: DomainError) -> WebError {
         match WebError::from(e) {
-            WebError::Invalid { field, message_zh, message_en } if field == "name" => {
-                WebError::Invalid { field: PERSON_NAME.into(), message_zh, message_en }
+            WebError::Invalid { field, text } if field == "name" => {
+                WebError::Invalid { field: PERSON_NAME.into(), text }
             }
             other => other,
         }
+    }
+
+    /// A field refused with a message of the locale files.
+    pub fn invalid(field: &str, text: Text) -> WebError {
+        WebError::Invalid { field: field.to_owned(), text }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -117,9 +123,8 @@ impl WebError {
     pub fn message(&self, tr: &Tr) -> String {
         let field_label = |f: &str| tr.t(&format!("field.{f}")).to_owned();
         match self {
-            WebError::Invalid { field, message_zh, message_en } => {
-                let m = if tr.is_zh() { message_zh } else { message_en };
-                format!("{}{}{m}", field_label(field), tr.t("punct.colon"))
+            WebError::Invalid { field, text } => {
+                format!("{}{}{}", field_label(field), tr.t("punct.colon"), tr.text(text))
             }
             WebError::Rule { key, .. } | WebError::Taken { key, .. } => tr.t(key).to_owned(),
             WebError::BadRequest(detail) => format!("{}{}", tr.t("error.bad_request"), detail),
@@ -142,11 +147,7 @@ impl WebError {
 impl From<DomainError> for WebError {
     fn from(e: DomainError) -> Self {
         match e {
-            DomainError::Invalid { field, error } => WebError::Invalid {
-                field: field.to_owned(),
-                message_zh: error.message_zh(),
-                message_en: error.message_en(),
-            },
+            DomainError::Invalid { field, error } => WebError::invalid(field, error.text()),
             DomainError::Rule { field, key } => {
                 WebError::Rule { field: field.map(str::to_owned), key }
             }

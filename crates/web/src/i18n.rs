@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use yizhan_core::text::{Arg, Text};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub enum Lang {
     #[default]
@@ -71,6 +73,24 @@ impl Tr {
             s = s.replace(&format!("{{{k}}}"), v);
         }
         s
+    }
+
+    /// A message from core (a key and its arguments) in this language.
+    pub fn text(&self, text: &Text) -> String {
+        let args: Vec<(&str, String)> =
+            text.args.iter().map(|(name, arg)| (*name, self.arg(arg))).collect();
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.f(text.key, &args)
+    }
+
+    fn arg(&self, arg: &Arg) -> String {
+        match arg {
+            Arg::Plain(s) => s.clone(),
+            Arg::Text(t) => self.text(t),
+            Arg::List { items, sep } => {
+                items.iter().map(|a| self.arg(a)).collect::<Vec<_>>().join(self.t(sep))
+            }
+        }
     }
 
     pub fn code(&self) -> &'static str {

@@ -56,7 +56,7 @@ async fn measure_import(name: &str, bytes: &[u8]) -> anyhow::Result<Cost> {
         took,
         peak_mib: peak.saturating_sub(before) as f64 / 1024.0,
         outcome: match refused {
-            Some(e) => format!("refused: {}", e.zh),
+            Some(e) => format!("refused: {}", e.zh()),
             None => format!("{rows} rows read"),
         },
     })
@@ -65,8 +65,11 @@ async fn measure_import(name: &str, bytes: &[u8]) -> anyhow::Result<Cost> {
 fn outcome(r: Result<usize, yizhan_web::error::WebError>) -> String {
     match r {
         Ok(rows) => format!("{rows} rows read"),
-        Err(yizhan_web::error::WebError::Invalid { message_zh, .. }) => {
-            format!("refused: {message_zh}")
+        Err(yizhan_web::error::WebError::Invalid { text, .. }) => {
+            format!(
+                "refused: {}",
+                yizhan_web::i18n::Tr::new(yizhan_web::i18n::Lang::Zh).text(&text)
+            )
         }
         Err(e) => format!("error: {e}"),
     }

@@ -9,11 +9,13 @@ use yizhan_store::admin::audit::{self, Verdict};
 use yizhan_store::db::redact_url;
 use yizhan_store::{ConnectOptions, Db, admin::users, maintenance};
 
+use crate::say;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "yizhan",
     version,
-    about = "驿站 Yizhan: health stations, district command and return-to-work in one binary"
+    about = "Yizhan: health stations, district command and return-to-work in one binary"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -274,10 +276,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => crate::serve::run(&cli.db, args).await,
         Command::Migrate => {
             let db = open(&cli.db).await?;
-            println!(
-                "数据库已是最新结构 / migrations applied: {}",
-                redact_url(&cli.db.database_url)
-            );
+            let url = redact_url(&cli.db.database_url);
+            println!("{}", say::both("cli.migrated", &[("url", &url)]));
             db.close().await;
             Ok(())
         }
@@ -313,11 +313,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open(&cli.db).await?;
             match audit::verify(&db).await? {
                 Verdict::Intact { rows } => {
-                    println!("审计链完整 / audit chain intact: {rows} rows verified");
+                    println!("{}", say::both("cli.audit_intact", &[("rows", &rows.to_string())]));
                     Ok(())
                 }
                 Verdict::Broken { seq, reason } => {
-                    bail!("审计链损坏 / audit chain broken at row {seq}: {reason}")
+                    let seq = seq.to_string();
+                    bail!(say::both("cli.audit_broken", &[("seq", &seq), ("reason", &reason)]))
                 }
             }
         }
@@ -383,13 +384,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(id) => format!("/board/{id}?token={token}"),
                 None => format!("/board/district?token={token}"),
             };
-            println!("大屏授权 / board token for {label}: {path}");
+            println!("{}", say::both("cli.board_token", &[("label", &label), ("path", &path)]));
             Ok(())
         }
         Command::Backup { file } => {
             let db = open(&cli.db).await?;
             let bytes = maintenance::sqlite_backup(&db, &file).await?;
-            println!("备份完成 / backup written: {} ({bytes} bytes, integrity ok)", file.display());
+            let (file, bytes) = (file.display().to_string(), bytes.to_string());
+            println!("{}", say::both("cli.backup_written", &[("file", &file), ("bytes", &bytes)]));
             Ok(())
         }
         Command::Restore { file, force } => {
@@ -408,7 +410,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             std::fs::copy(&file, &target)?;
             maintenance::sqlite_integrity_check(&target).await?;
-            println!("恢复完成 / restored {} → {}", file.display(), target.display());
+            let (from, to) = (file.display().to_string(), target.display().to_string());
+            println!("{}", say::both("cli.restored", &[("from", &from), ("to", &to)]));
             Ok(())
         }
     }
@@ -453,7 +456,8 @@ async fn user(args: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
                 },
             )
             .await?;
-            println!("已创建 / created {username}; 一次性密码 / one-time password: {password}");
+            let args = [("username", username.as_str()), ("password", password.as_str())];
+            println!("{}", say::both("cli.user_created", &args));
         }
         UserCmd::ResetPassword { username } => {
             let u = users::find_by_username(&db, &username.to_lowercase())
@@ -463,7 +467,8 @@ async fn user(args: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
             let hash = yizhan_web::auth::password::hash_blocking(&password)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             users::set_password(&db, &actor, u.id, &hash, true, None).await?;
-            println!("已重置 / reset {}; 一次性密码 / one-time password: {password}", u.username);
+            let args = [("username", u.username.as_str()), ("password", password.as_str())];
+            println!("{}", say::both("cli.user_reset", &args));
         }
     }
     db.close().await;

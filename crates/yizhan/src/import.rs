@@ -13,6 +13,8 @@ use yizhan_store::{Db, admin::users};
 use yizhan_web::i18n::Lang;
 use yizhan_web::jobs::import_job::{self, Job, employers_of};
 
+use crate::say;
+
 /// A progress bar: redrawn in place on a terminal (at most ten times a second), a line every
 /// tenth of the way in a log.
 pub struct Bar {
@@ -42,14 +44,16 @@ impl Bar {
     pub fn line(c: Counts, permille: i64, elapsed: Duration) -> String {
         let filled = (permille.clamp(0, 1000) / 50) as usize;
         let rate = c.rows_read as f64 / elapsed.as_secs_f64().max(0.001);
-        format!(
-            "[{}{}] {:>5.1}%  {} 行  {:.0} 行/秒  有问题 {} 行",
-            "#".repeat(filled),
-            "-".repeat(20 - filled),
-            permille as f64 / 10.0,
-            c.rows_read,
-            rate,
-            c.rows_bad
+        let bar = format!("{}{}", "#".repeat(filled), "-".repeat(20 - filled));
+        say::zh(
+            "cli.import.bar",
+            &[
+                ("bar", &bar),
+                ("percent", &format!("{:>5.1}", permille as f64 / 10.0)),
+                ("rows", &c.rows_read.to_string()),
+                ("rate", &format!("{rate:.0}")),
+                ("bad", &c.rows_bad.to_string()),
+            ],
         )
     }
 
@@ -120,21 +124,27 @@ pub async fn workers(
         problems: run.problems,
     };
     bar.finish(counts);
-    println!(
-        "导入 #{}：读取 {} 行，导入 {} 行，有问题 {} 行（{} 处）",
-        run.id, run.rows_read, run.imported, run.rows_bad, run.problems
-    );
+    let n = |v: i64| v.to_string();
+    let (id, read, imported) = (n(run.id), n(run.rows_read), n(run.imported));
+    let (bad, problems) = (n(run.rows_bad), n(run.problems));
+    let args =
+        [("id", id), ("read", read), ("imported", imported), ("bad", bad), ("problems", problems)];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    println!("{}", say::zh("cli.import.done", &args));
     for l in import_runs::problems(db, run.id, 20).await? {
-        println!("  第 {} 行 · {} · {}", l.row_no, l.column_name, l.message);
+        let row = l.row_no.to_string();
+        let args = [("row", row.as_str()), ("column", &l.column_name), ("message", &l.message)];
+        println!("{}", say::zh("cli.import.problem", &args));
     }
     if run.problems > 20 {
-        println!("  …… 完整错误报告：/imports/{}/report.xlsx", run.id);
+        let path = format!("/imports/{}/report.xlsx", run.id);
+        println!("{}", say::zh("cli.import.more", &[("path", &path)]));
     }
     if let Some(f) = &run.failure {
-        bail!("导入失败：{f}");
+        bail!(say::zh("cli.import.failed", &[("failure", f)]));
     }
     if run.rows_bad > 0 && !valid_only {
-        bail!("有问题的行，按“全部不导入”未导入任何一行");
+        bail!(say::zh("cli.import.refused_all", &[]));
     }
     Ok(run)
 }

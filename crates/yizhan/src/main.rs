@@ -11,6 +11,7 @@ mod demo_care;
 mod demo_scale;
 mod demo_work;
 mod import;
+mod say;
 mod serve;
 
 use clap::Parser;
@@ -25,7 +26,7 @@ async fn main() -> std::process::ExitCode {
     match cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("错误 / error: {e:#}");
+            eprintln!("{}", say::both("cli.error", &[("error", &format!("{e:#}"))]));
             std::process::ExitCode::FAILURE
         }
     }

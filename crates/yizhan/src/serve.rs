@@ -6,6 +6,7 @@ use yizhan_store::admin::users;
 use yizhan_web::WebConfig;
 
 use crate::cli::{DbArgs, ServeArgs, open};
+use crate::say;
 
 /// On first start (no users at all) creates `admin` with a one-time password printed once.
 async fn ensure_admin(db: &yizhan_store::Db) -> anyhow::Result<()> {
@@ -20,17 +21,15 @@ async fn ensure_admin(db: &yizhan_store::Db) -> anyhow::Result<()> {
         &Actor::system(),
         &users::NewUser {
             username: "admin",
-            display_name: "系统管理员",
+            display_name: &say::zh("cli.admin_display_name", &[]),
             password_hash: &hash,
             must_change_password: true,
             grants: &[Grant { role: Role::Admin, scope: Scope::District }],
         },
     )
     .await?;
-    println!(
-        "首次启动：已创建管理员账号 admin，一次性密码 / first start: created user admin, one-time password: {password}"
-    );
-    println!("（首次登录后须修改 / must be changed at first login）");
+    println!("{}", say::both("cli.first_start", &[("password", &password)]));
+    println!("{}", say::both("cli.must_change", &[]));
     Ok(())
 }
 
@@ -91,9 +90,7 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             "--public-url is not set: QR codes on doors and certificates point at the host each \
              request names; set it to the address people reach Yizhan at"
         );
-        eprintln!(
-            "注意：未设置 --public-url，门牌和证明上的二维码将指向请求中的主机名 / warning: --public-url is unset; QR codes use the request's Host"
-        );
+        eprintln!("{}", say::both("cli.public_url_unset", &[]));
     }
     tokio::spawn(yizhan_web::auth::refusals::flush_every_half_minute(
         state.db.clone(),
@@ -103,7 +100,8 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind(m)
             .await
             .with_context(|| format!("cannot listen on {m} for metrics"))?;
-        println!("指标 / metrics: http://{}/metrics", listener.local_addr()?);
+        let url = format!("http://{}/metrics", listener.local_addr()?);
+        println!("{}", say::both("cli.metrics", &[("url", &url)]));
         let router = yizhan_web::ops::metrics_router(state.clone());
         tokio::spawn(async move { axum::serve(listener, router).await });
     }
@@ -120,7 +118,7 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    println!("驿站已启动 / Yizhan is running: http://{addr}/");
+    println!("{}", say::both("cli.running", &[("url", &format!("http://{addr}/"))]));
     tracing::info!(%addr, backend = ?db.backend(), "listening");
     // Requests in flight finish; wall boards hold their event streams open forever, so after
     // a grace period the server stops anyway (the boards reconnect to another node).
@@ -148,6 +146,6 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     // The refusals of the windows still open are audited before the process goes.
     refusals.1.flush(&refusals.0, true).await;
     db.close().await;
-    println!("已停止 / stopped");
+    println!("{}", say::both("cli.stopped", &[]));
     Ok(())
 }

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::text::Text;
+
 use crate::work::worker_import::header_text;
 
 code_enum!(
@@ -27,8 +29,8 @@ pub struct ResultRow {
 pub struct RowError {
     pub row: usize,
     pub column: String,
-    pub message_zh: String,
-    pub message_en: String,
+    #[serde(skip)]
+    pub text: Text,
 }
 
 /// The header texts of the barcode column.
@@ -58,8 +60,7 @@ pub fn parse_results(sheet: &[Vec<String>]) -> Result<(Vec<ResultRow>, Vec<RowEr
         return Err(RowError {
             row: 1,
             column: String::new(),
-            message_zh: "文件为空".into(),
-            message_en: "the file is empty".into(),
+            text: Text::new("sampling.file_empty"),
         });
     };
     let (Some(bc), Some(rc)) = (find(headers, BARCODE_HEADERS), find(headers, RESULT_HEADERS))
@@ -67,8 +68,7 @@ pub fn parse_results(sheet: &[Vec<String>]) -> Result<(Vec<ResultRow>, Vec<RowEr
         return Err(RowError {
             row: 1,
             column: headers.join(","),
-            message_zh: "找不到“条码”和“结果”两列".into(),
-            message_en: "columns “barcode” and “result” not found".into(),
+            text: Text::new("sampling.columns_missing"),
         });
     };
     let mut good: Vec<ResultRow> = Vec::new();
@@ -84,8 +84,7 @@ pub fn parse_results(sheet: &[Vec<String>]) -> Result<(Vec<ResultRow>, Vec<RowEr
             bad.push(RowError {
                 row: n,
                 column: headers[bc].clone(),
-                message_zh: "条码为空".into(),
-                message_en: "barcode is empty".into(),
+                text: Text::new("sampling.barcode_empty"),
             });
             continue;
         }
@@ -95,8 +94,7 @@ pub fn parse_results(sheet: &[Vec<String>]) -> Result<(Vec<ResultRow>, Vec<RowEr
             bad.push(RowError {
                 row: n,
                 column: headers[bc].clone(),
-                message_zh: format!("条码：{}", e.message_zh()),
-                message_en: format!("barcode: {}", e.message_en()),
+                text: Text::new("sampling.barcode_invalid").with_text("problem", e.text()),
             });
             continue;
         }
@@ -104,8 +102,7 @@ pub fn parse_results(sheet: &[Vec<String>]) -> Result<(Vec<ResultRow>, Vec<RowEr
             bad.push(RowError {
                 row: n,
                 column: headers[bc].clone(),
-                message_zh: format!("条码 {barcode} 重复"),
-                message_en: format!("barcode {barcode} appears twice"),
+                text: Text::new("sampling.barcode_twice").with("barcode", &barcode),
             });
             continue;
         }
@@ -114,8 +111,7 @@ pub fn parse_results(sheet: &[Vec<String>]) -> Result<(Vec<ResultRow>, Vec<RowEr
             None => bad.push(RowError {
                 row: n,
                 column: headers[rc].clone(),
-                message_zh: format!("无法识别的结果“{result}”（应为阴性/阳性/无效）"),
-                message_en: format!("unknown result “{result}” (negative/positive/invalid)"),
+                text: Text::new("sampling.result_unknown").with("result", &result),
             }),
         }
     }
@@ -145,7 +141,10 @@ mod tests {
         let (good, bad) = parse_results(&s).unwrap();
         assert_eq!(good.len(), 1);
         assert_eq!((bad[0].row, bad[0].column.as_str()), (2, "条码"));
-        assert_eq!(bad[0].message_zh, "条码：包含不允许的字符：U+0000");
+        assert_eq!(
+            bad[0].text.to_string(),
+            "sampling.barcode_invalid{problem=invalid.bad_chars{found=U+0000}}"
+        );
     }
 
     #[test]

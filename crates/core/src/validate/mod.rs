@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::text::Text;
+
 pub mod date;
 pub mod id_card;
 pub mod number;
@@ -60,62 +62,44 @@ pub enum Invalid {
 }
 
 impl Invalid {
-    /// Message for station workers, in Chinese, without the field name.
-    pub fn message_zh(&self) -> String {
+    /// What is wrong, for people, without the field name: a key under `invalid.` in the locale
+    /// files with the details as arguments.
+    pub fn text(&self) -> Text {
         match self {
-            Invalid::Empty => "不能为空".to_owned(),
-            Invalid::TooLong { max } => format!("不能超过 {max} 个字符"),
-            Invalid::TooShort { min } => format!("至少需要 {min} 个字符"),
-            Invalid::BadLength { expected } => format!("长度应为 {expected} 位"),
-            Invalid::BadChars { found } => format!("包含不允许的字符：{}", show_char(*found)),
-            Invalid::BadFormat { hint } => format!("格式不正确，正确示例：{hint}"),
-            // The expected check character is shown, but the worker is told
-            // to re-check the whole number: a typo in the body also produces
-            // this error, and "fixing" only the last character would turn a
-            // wrong number into a wrong-but-valid one.
-            Invalid::BadChecksum { expected } => {
-                format!("校验位错误，按前面各位计算应为 {expected}，请核对整个号码")
+            Invalid::Empty => Text::new("invalid.empty"),
+            Invalid::TooLong { max } => Text::new("invalid.too_long").with("max", max),
+            Invalid::TooShort { min } => Text::new("invalid.too_short").with("min", min),
+            Invalid::BadLength { expected } => {
+                Text::new("invalid.bad_length").with("expected", expected)
             }
-            Invalid::BadDate => "日期无效".to_owned(),
-            Invalid::FutureDate => "日期不能晚于今天".to_owned(),
-            Invalid::BadRegion => "地区（省份）代码无效".to_owned(),
-            Invalid::OutOfRange { min, max } => format!("应在 {min} 至 {max} 之间"),
-            Invalid::TooManyDecimals { max } => format!("最多保留 {max} 位小数"),
-        }
-    }
-
-    /// Message in English, without the field name. Also used for `Display`.
-    pub fn message_en(&self) -> String {
-        match self {
-            Invalid::Empty => "must not be empty".to_owned(),
-            Invalid::TooLong { max } => format!("must be at most {max} characters"),
-            Invalid::TooShort { min } => format!("must be at least {min} characters"),
-            Invalid::BadLength { expected } => format!("must be exactly {expected} characters"),
             Invalid::BadChars { found } => {
-                format!("contains a character that is not allowed: {}", show_char(*found))
+                Text::new("invalid.bad_chars").with("found", show_char(*found))
             }
-            Invalid::BadFormat { hint } => {
-                format!("invalid format, expected something like {hint}")
+            Invalid::BadFormat { hint } => Text::new("invalid.bad_format").with("hint", hint),
+            // The expected check character is shown, but the worker is told to re-check the
+            // whole number: a typo in the body also produces this error, and "fixing" only the
+            // last character would turn a wrong number into a wrong-but-valid one.
+            Invalid::BadChecksum { expected } => {
+                Text::new("invalid.bad_checksum").with("expected", expected)
             }
-            Invalid::BadChecksum { expected } => format!(
-                "check character is wrong (the other characters give {expected}); \
-                 please re-check the whole number"
-            ),
-            Invalid::BadDate => "not a valid date".to_owned(),
-            Invalid::FutureDate => "date cannot be in the future".to_owned(),
-            Invalid::BadRegion => "unknown region code".to_owned(),
-            Invalid::OutOfRange { min, max } => format!("must be between {min} and {max}"),
+            Invalid::BadDate => Text::new("invalid.bad_date"),
+            Invalid::FutureDate => Text::new("invalid.future_date"),
+            Invalid::BadRegion => Text::new("invalid.bad_region"),
+            Invalid::OutOfRange { min, max } => {
+                Text::new("invalid.out_of_range").with("min", min).with("max", max)
+            }
+            Invalid::TooManyDecimals { max: 1 } => Text::new("invalid.one_decimal").with("max", 1),
             Invalid::TooManyDecimals { max } => {
-                let s = if *max == 1 { "" } else { "s" };
-                format!("at most {max} decimal place{s} allowed")
+                Text::new("invalid.too_many_decimals").with("max", max)
             }
         }
     }
 }
 
+/// For logs and developers: the message's key and arguments.
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message_en())
+        self.text().fmt(f)
     }
 }
 
@@ -163,53 +147,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn display_is_english_message() {
-        let all = [
-            Invalid::Empty,
-            Invalid::TooLong { max: 5 },
-            Invalid::TooShort { min: 5 },
-            Invalid::BadLength { expected: 18 },
-            Invalid::BadChars { found: 'q' },
-            Invalid::BadFormat { hint: "A123456(3)" },
-            Invalid::BadChecksum { expected: 'X' },
-            Invalid::BadDate,
-            Invalid::FutureDate,
-            Invalid::BadRegion,
-            Invalid::OutOfRange { min: "34.0".into(), max: "43.0".into() },
-            Invalid::TooManyDecimals { max: 1 },
-        ];
-        for e in all {
-            assert_eq!(e.to_string(), e.message_en());
-            assert!(!e.message_zh().is_empty());
-        }
-    }
-
-    #[test]
-    fn messages_carry_details() {
-        let e = Invalid::BadChecksum { expected: 'X' };
-        assert!(e.message_zh().contains("应为 X"));
-        assert!(e.message_en().contains('X'));
-        assert_eq!(Invalid::TooLong { max: 20 }.message_zh(), "不能超过 20 个字符");
+    fn every_problem_has_its_key_and_details() {
+        let t = Invalid::BadChecksum { expected: 'X' }.text();
+        assert_eq!((t.key, t.arg("expected")), ("invalid.bad_checksum", Some("X")));
+        assert_eq!(Invalid::TooLong { max: 20 }.to_string(), "invalid.too_long{max=20}");
+        let t = Invalid::OutOfRange { min: "34.0".into(), max: "43.0".into() }.text();
         assert_eq!(
-            Invalid::OutOfRange { min: "34.0".into(), max: "43.0".into() }.message_en(),
-            "must be between 34.0 and 43.0"
+            (t.key, t.arg("min"), t.arg("max")),
+            ("invalid.out_of_range", Some("34.0"), Some("43.0"))
         );
-        assert_eq!(
-            Invalid::TooManyDecimals { max: 1 }.message_en(),
-            "at most 1 decimal place allowed"
-        );
-        assert_eq!(
-            Invalid::TooManyDecimals { max: 2 }.message_en(),
-            "at most 2 decimal places allowed"
-        );
-        assert!(Invalid::BadFormat { hint: "H12345678" }.message_zh().contains("H12345678"));
+        assert_eq!(Invalid::TooManyDecimals { max: 1 }.text().key, "invalid.one_decimal");
+        assert_eq!(Invalid::TooManyDecimals { max: 2 }.text().key, "invalid.too_many_decimals");
+        assert_eq!(Invalid::BadFormat { hint: "H12345678" }.text().arg("hint"), Some("H12345678"));
+        assert_eq!(Invalid::Empty.text().key, "invalid.empty");
     }
 
     #[test]
     fn invisible_chars_are_shown_as_code_points() {
-        assert!(Invalid::BadChars { found: '\u{7}' }.message_en().ends_with("U+0007"));
-        assert!(Invalid::BadChars { found: '\u{202E}' }.message_zh().ends_with("U+202E"));
-        assert!(Invalid::BadChars { found: '#' }.message_zh().ends_with("“#”"));
+        let found = |c| Invalid::BadChars { found: c }.text().arg("found").map(str::to_owned);
+        assert_eq!(found('\u{7}').as_deref(), Some("U+0007"));
+        assert_eq!(found('\u{202E}').as_deref(), Some("U+202E"));
+        assert_eq!(found('#').as_deref(), Some("“#”"));
     }
 
     #[test]

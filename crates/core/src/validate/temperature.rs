@@ -175,7 +175,7 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(parse_temperature(input), Err(want), "{input:?}");
         }
-        assert_eq!(range.message_en(), "must be between 34.0 and 43.0");
+        assert_eq!(range.to_string(), "invalid.out_of_range{min=34.0, max=43.0}");
     }
 
     #[test]

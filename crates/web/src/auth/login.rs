@@ -102,9 +102,7 @@ pub async fn change_password(
         return Err(WebError::Rule { field: Some("new".into()), key: "error.password_unchanged" });
     }
     check_password(new, &user.username).map_err(|e| match WebError::from(e) {
-        WebError::Invalid { message_zh, message_en, .. } => {
-            WebError::Invalid { field: "new".into(), message_zh, message_en }
-        }
+        WebError::Invalid { text, .. } => WebError::invalid("new", text),
         WebError::Rule { key, .. } => WebError::Rule { field: Some("new".into()), key },
         other => other,
     })?;

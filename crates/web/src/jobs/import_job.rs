@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use yizhan_core::access::{Actor, Permission, Principal};
+use yizhan_core::text::Text;
 use yizhan_core::work::worker_import::{Checked, Checker, Problem, RowError, map_headers};
 use yizhan_store::admin::audit::{self, Entry};
 use yizhan_store::work::import_runs::{self, Counts, ImportRun, ProblemLine};
@@ -103,15 +104,6 @@ pub async fn run(
     Ok(import_runs::get(db, job.run_id).await?)
 }
 
-/// A problem with the file as a whole, in both languages.
-fn file_error(key: &str, args: &[(&str, &str)]) -> WebError {
-    WebError::Invalid {
-        field: "file".into(),
-        message_zh: Tr::new(Lang::Zh).f(key, args),
-        message_en: Tr::new(Lang::En).f(key, args),
-    }
-}
-
 async fn go(
     db: &Db,
     job: &Job,
@@ -131,7 +123,11 @@ async fn go(
                 continue;
             };
             let mapping = map_headers(&header).map_err(|missing| {
-                file_error("import.missing_columns", &[("columns", &missing.join("、"))])
+                WebError::invalid(
+                    "file",
+                    Text::new("import.missing_columns")
+                        .with_list("columns", missing.into_iter().map(str::to_owned).collect()),
+                )
             })?;
             checker = Some(Checker::new(mapping, job.employers.clone(), job.today));
         }
@@ -197,7 +193,7 @@ async fn go(
         on_progress(*counts, batch.permille);
     }
     if checker.is_none() {
-        return Err(file_error("import.empty", &[]));
+        return Err(WebError::invalid("file", Text::new("import.empty")));
     }
     Ok(())
 }

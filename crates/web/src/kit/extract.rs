@@ -66,11 +66,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
                 None
             };
             if let Some(e) = bad {
-                return Err(WebError::Invalid {
-                    field: name,
-                    message_zh: e.message_zh(),
-                    message_en: e.message_en(),
-                });
+                return Err(WebError::invalid(&name, e.text()));
             }
         }
         axum::extract::Query::<T>::from_request_parts(parts, state)

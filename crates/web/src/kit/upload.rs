@@ -45,11 +45,7 @@ pub async fn read(form: Form) -> Result<Upload, WebError> {
     }
     match file {
         Some((name, bytes)) if !bytes.is_empty() => Ok(Upload { name, bytes, fields }),
-        _ => Err(WebError::Invalid {
-            field: "file".into(),
-            message_zh: "请选择文件".into(),
-            message_en: "choose a file".into(),
-        }),
+        _ => Err(WebError::invalid("file", yizhan_core::text::Text::new("invalid.choose_file"))),
     }
 }
 

@@ -23,6 +23,22 @@ use crate::policy::deny;
 use crate::state::AppState;
 use crate::station::stations::visible;
 
+/// A bad row of a results sheet, said in the reader's language (on the page and in the API's
+/// report).
+#[derive(Debug, serde::Serialize)]
+pub struct ReportLine {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+pub fn report_lines(tr: &crate::i18n::Tr, errors: Vec<RowError>) -> Vec<ReportLine> {
+    errors
+        .into_iter()
+        .map(|e| ReportLine { message: tr.text(&e.text), row: e.row, column: e.column })
+        .collect()
+}
+
 /// A test the user may act on with `perm`, or 404.
 pub async fn visible_test(
     state: &AppState,
@@ -55,7 +71,7 @@ struct DuePage {
     sampled: usize,
     with_result: usize,
     can_record: bool,
-    report: Vec<RowError>,
+    report: Vec<ReportLine>,
     imported: Option<usize>,
 }
 
@@ -83,6 +99,7 @@ async fn due_page(
             t,
         })
         .collect();
+    let report = report_lines(&tr, report);
     Ok(DuePage {
         sampled: rows.iter().filter(|r| r.t.barcode.is_some()).count(),
         with_result: rows.iter().filter(|r| r.t.result.is_some()).count(),
@@ -195,8 +212,8 @@ pub async fn import_results(
             None => bad.push(RowError {
                 row: r.row,
                 column: "barcode".into(),
-                message_zh: format!("本驿站没有条码为 {} 的采样", r.barcode),
-                message_en: format!("no sample with barcode {} in this station", r.barcode),
+                text: yizhan_core::text::Text::new("sampling.barcode_unknown")
+                    .with("barcode", &r.barcode),
             }),
         }
     }
@@ -226,11 +243,8 @@ pub async fn import(
             file = Some((name, bytes.to_vec()));
         }
     }
-    let (name, bytes) = file.ok_or(WebError::Invalid {
-        field: "file".into(),
-        message_zh: "请选择文件".into(),
-        message_en: "choose a file".into(),
-    })?;
+    let (name, bytes) =
+        file.ok_or(WebError::invalid("file", yizhan_core::text::Text::new("invalid.choose_file")))?;
     let sheet = read_upload(name, bytes).await?;
     let (report, imported) = match import_results(&state, &ctx, id, &sheet).await? {
         Ok(n) => (Vec::new(), Some(n)),

@@ -9,6 +9,7 @@ use yizhan_core::station::sampling::TestResult;
 use yizhan_core::station::stay::{
     CheckInInput, CheckOutInput, Outcome, validate_check_in, validate_check_out,
 };
+use yizhan_core::text::Text;
 use yizhan_store::station::guests::{self, Guest};
 use yizhan_store::station::stays::{self, CheckIn, Stay};
 
@@ -193,21 +194,14 @@ pub async fn do_check_out(
     if outcome == Outcome::Released
         && let Err(blockers) = check_release(&release_facts(state, s).await?)
     {
-        // Both languages: the error is rendered later in the user's.
-        let zh = crate::i18n::Tr::new(crate::i18n::Lang::Zh);
-        let en = crate::i18n::Tr::new(crate::i18n::Lang::En);
-        let list = |t: &crate::i18n::Tr| {
-            blockers
-                .iter()
-                .map(|b| t.f(b.key(), &[("count", &b.count().unwrap_or(0).to_string())]))
-                .collect::<Vec<_>>()
-                .join(if t.is_zh() { "；" } else { "; " })
-        };
-        return Err(WebError::Invalid {
-            field: "outcome".into(),
-            message_zh: list(&zh),
-            message_en: list(&en),
-        });
+        let clauses = blockers
+            .iter()
+            .map(|b| Text::new(b.key()).with("count", b.count().unwrap_or(0)))
+            .collect();
+        return Err(WebError::invalid(
+            "outcome",
+            Text::new("release.blockers").with_clauses("blockers", clauses),
+        ));
     }
     Ok(stays::check_out(&state.db, &Actor::from(ctx.user()?), s.id, outcome, reason.as_deref())
         .await?)

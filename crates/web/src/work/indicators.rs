@@ -317,12 +317,9 @@ pub async fn import(
     let mapping = match map_headers(header) {
         Ok(m) => m,
         Err(missing) => {
-            return refuse(WebError::Invalid {
-                field: "file".into(),
-                message_zh: format!("缺少必需的列：{}", missing.join("、")),
-                message_en: format!("missing columns: {}", missing.join(", ")),
-            })
-            .await;
+            let text = yizhan_core::text::Text::new("import.missing_columns")
+                .with_list("columns", missing.into_iter().map(str::to_owned).collect());
+            return refuse(WebError::invalid("file", text)).await;
         }
     };
     let (good, errors) = check_rows(&mapping, rows, today());

@@ -134,11 +134,7 @@ pub async fn upload(
         }
     }
     let Some((name, spool)) = file else {
-        let e = WebError::Invalid {
-            field: "file".into(),
-            message_zh: "请选择文件".into(),
-            message_en: "choose a file".into(),
-        };
+        let e = WebError::invalid("file", yizhan_core::text::Text::new("invalid.choose_file"));
         let tr = ctx.tr();
         return Ok((
             e.status(),

@@ -51,11 +51,7 @@ pub async fn scope_options(state: &AppState, tr: &Tr) -> Result<Vec<ScopeOption>
 
 /// Checks that a grant's street or station exists, so a typo cannot create a dead account.
 pub async fn check_scope_exists(state: &AppState, g: &Grant) -> Result<(), WebError> {
-    let missing = WebError::Invalid {
-        field: "scope".into(),
-        message_zh: "所选范围不存在".into(),
-        message_en: "does not exist".into(),
-    };
+    let missing = WebError::invalid("scope", yizhan_core::text::Text::new("invalid.scope_missing"));
     let found = match g.scope {
         Scope::Street(id) => stations::street(&state.db, id).await.map(|_| ()),
         Scope::Station(id) => stations::get(&state.db, id).await.map(|_| ()),

@@ -7,6 +7,8 @@
 
 use std::io::{Read, Seek};
 
+use yizhan_core::text::Text;
+
 use super::Unreadable;
 
 /// The limits for one kind of upload.
@@ -75,33 +77,16 @@ impl Over {
     /// The refusal, naming the file and the limit.
     pub fn unreadable(self, file: &str) -> Unreadable {
         let mib = |b: u64| b >> 20;
-        let (zh, en) = match self {
-            Over::Inflated(n) => (
-                format!("解压后超过 {} MB", mib(n)),
-                format!("more than {} MB once unpacked", mib(n)),
-            ),
-            Over::Part(n) => (
-                format!("其中一个部件解压后超过 {} MB", mib(n)),
-                format!("one of its parts is more than {} MB once unpacked", mib(n)),
-            ),
-            Over::Parts(n) => (format!("包含超过 {n} 个部件"), format!("more than {n} parts")),
-            Over::Cells(n) => (format!("超过 {n} 个单元格"), format!("more than {n} cells")),
-            Over::Rows(n) => (format!("超过 {n} 行"), format!("more than {n} rows")),
-            Over::SharedStrings(n) => (
-                format!("超过 {n} 个文本（共享字符串）"),
-                format!("more than {n} texts (shared strings)"),
-            ),
-            Over::Record(n) => (
-                format!("有一行超过 {} KB（是否有未闭合的引号？）", n >> 10),
-                format!("a row of more than {} KB (a quote left open?)", n >> 10),
-            ),
+        let over = match self {
+            Over::Inflated(n) => Text::new("sheet.over.inflated").with("mb", mib(n)),
+            Over::Part(n) => Text::new("sheet.over.part").with("mb", mib(n)),
+            Over::Parts(n) => Text::new("sheet.over.parts").with("n", n),
+            Over::Cells(n) => Text::new("sheet.over.cells").with("n", n),
+            Over::Rows(n) => Text::new("sheet.over.rows").with("n", n),
+            Over::SharedStrings(n) => Text::new("sheet.over.shared_strings").with("n", n),
+            Over::Record(n) => Text::new("sheet.over.record").with("kb", n >> 10),
         };
-        Unreadable::new(
-            format!("表格过大：{file} {zh}。请删去多余的内容或分成几个文件上传。"),
-            format!(
-                "Sheet too large: {file} has {en}. Remove what is not needed or split it into several files."
-            ),
-        )
+        Unreadable(Text::new("sheet.too_large").with("file", file).with_text("over", over))
     }
 }
 
@@ -303,10 +288,10 @@ mod tests {
     fn the_refusal_names_the_file_and_the_limit() {
         let u = Over::Cells(200_000).unreadable("结果.xlsx");
         assert!(
-            u.zh.starts_with("表格过大：结果.xlsx") && u.zh.contains("200000 个单元格"),
+            u.zh().starts_with("表格过大：结果.xlsx") && u.zh().contains("200000 个单元格"),
             "{}",
-            u.zh
+            u.zh()
         );
-        assert!(u.en.contains("结果.xlsx") && u.en.contains("200000 cells"));
+        assert!(u.en().contains("结果.xlsx") && u.en().contains("200000 cells"), "{}", u.en());
     }
 }

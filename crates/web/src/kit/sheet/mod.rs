@@ -14,7 +14,10 @@ use std::rc::Rc;
 
 use caps::{Caps, Over};
 
+use yizhan_core::text::Text;
+
 use crate::error::WebError;
+use crate::i18n::{Lang, Tr};
 
 /// Excel's last row: a cell placed below it is a forged file (and would make a small upload
 /// claim billions of rows).
@@ -33,26 +36,28 @@ pub struct Batch {
     pub permille: i64,
 }
 
-/// Why a file could not be read, in both languages (a message for the `file` field).
+/// Why a file could not be read (a message for the `file` field).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unreadable {
-    pub zh: String,
-    pub en: String,
-}
+pub struct Unreadable(pub Text);
 
 impl Unreadable {
-    fn new(zh: impl Into<String>, en: impl Into<String>) -> Unreadable {
-        Unreadable { zh: zh.into(), en: en.into() }
+    fn detail(e: impl std::fmt::Display) -> Unreadable {
+        Unreadable(Text::new("sheet.unreadable").with("detail", e))
     }
 
-    fn detail(e: impl std::fmt::Display) -> Unreadable {
-        Unreadable::new(format!("无法读取文件：{e}"), format!("cannot read the file: {e}"))
+    /// Said in Chinese and in English (tests, and the benchmark's table).
+    pub fn zh(&self) -> String {
+        Tr::new(Lang::Zh).text(&self.0)
+    }
+
+    pub fn en(&self) -> String {
+        Tr::new(Lang::En).text(&self.0)
     }
 }
 
 impl From<Unreadable> for WebError {
     fn from(u: Unreadable) -> WebError {
-        WebError::Invalid { field: "file".into(), message_zh: u.zh, message_en: u.en }
+        WebError::invalid("file", u.0)
     }
 }
 
@@ -112,10 +117,7 @@ fn read_rows<R: Read + Seek>(
                 Ok(true) => since.set(0),
                 Err(_) if since.get() > caps.record => return Err(over(Over::Record(caps.record))),
                 Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
-                    return Err(Unreadable::new(
-                        format!("第 {} 行不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”", row + 1),
-                        format!("row {} is not UTF-8: save as \"CSV UTF-8\"", row + 1),
-                    ));
+                    return Err(Unreadable(Text::new("sheet.not_utf8").with("row", row + 1)));
                 }
                 Err(e) => return Err(Unreadable::detail(e)),
             }
@@ -145,11 +147,8 @@ fn read_rows<R: Read + Seek>(
     use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
     let mut wb: Xlsx<_> =
         open_workbook_from_rs(BufReader::new(source)).map_err(Unreadable::detail)?;
-    let sheet = wb
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| Unreadable::new("文件里没有工作表", "the file has no sheet"))?;
+    let sheet =
+        wb.sheet_names().first().cloned().ok_or_else(|| Unreadable(Text::new("sheet.no_sheet")))?;
     let mut cells = wb.worksheet_cells_reader(&sheet).map_err(Unreadable::detail)?;
     let last = u64::from(cells.dimensions().end.0);
     let (mut row, mut current): (Option<u32>, Vec<String>) = (None, Vec::new());
@@ -163,9 +162,8 @@ fn read_rows<R: Read + Seek>(
     while let Some(cell) = cells.next_cell().map_err(Unreadable::detail)? {
         let (r, c) = cell.get_position();
         if r >= MAX_ROWS {
-            return Err(Unreadable::new(
-                format!("第 {} 行超出了 Excel 的行数上限", u64::from(r) + 1),
-                format!("row {} is beyond Excel's last row", u64::from(r) + 1),
+            return Err(Unreadable(
+                Text::new("sheet.beyond_last_row").with("row", u64::from(r) + 1),
             ));
         }
         if u64::from(r) >= caps.rows {
@@ -321,7 +319,7 @@ mod tests {
         // "姓名" in GBK.
         let bytes: &[u8] = b"id\n\xD0\xD5\xC3\xFB\n";
         let e = read_csv(bytes, &caps::SMALL).unwrap_err();
-        assert!(e.zh.contains("第 2 行") && e.zh.contains("UTF-8"), "{e:?}");
+        assert!(e.zh().contains("第 2 行") && e.zh().contains("UTF-8"), "{e:?}");
     }
 
     const CSV: &str = "x.csv";
@@ -340,15 +338,15 @@ mod tests {
         let caps = Caps { cells: 12, rows: 4, record: 20_000, ..caps::SMALL };
         assert_eq!(read_csv(b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n", &caps), Ok(4));
         let e = read_csv(b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n0,0,0\n", &caps).unwrap_err();
-        assert!(e.zh.starts_with("表格过大：x.csv") && e.zh.contains("超过 4 行"), "{e:?}");
+        assert!(e.zh().starts_with("表格过大：x.csv") && e.zh().contains("超过 4 行"), "{e:?}");
         let e = read_csv(b"a,b,c,d\n1,2,3,4\n4,5,6,7\n1\n", &caps).unwrap_err();
-        assert!(e.zh.contains("超过 12 个单元格"), "{e:?}");
+        assert!(e.zh().contains("超过 12 个单元格"), "{e:?}");
         // A quote left open: the rest of the file is one field, refused as it grows, not
         // after it has been read whole.
         let mut open = b"a,\"".to_vec();
         open.extend(std::iter::repeat_n(b'x', 1_000_000));
         let e = read_csv(&open, &caps).unwrap_err();
-        assert!(e.zh.contains("有一行超过 19 KB"), "{e:?}");
+        assert!(e.zh().contains("有一行超过 19 KB"), "{e:?}");
         // Long rows under the cap pass.
         let long = format!("{}\n", "y".repeat(19_000));
         assert_eq!(read_csv(long.as_bytes(), &caps), Ok(1));
@@ -357,7 +355,9 @@ mod tests {
     /// The message of a refusal on the field `file`.
     fn refusal(r: Result<Vec<Vec<String>>, WebError>) -> String {
         match r {
-            Err(WebError::Invalid { field, message_zh, .. }) if field == "file" => message_zh,
+            Err(WebError::Invalid { field, text }) if field == "file" => {
+                Tr::new(Lang::Zh).text(&text)
+            }
             other => panic!("not a refusal on file: {other:?}"),
         }
     }

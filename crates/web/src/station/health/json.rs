@@ -19,7 +19,9 @@ use crate::state::AppState;
 use crate::station::attention::{AttentionRow, list_rows};
 use crate::station::health::record_reading;
 use crate::station::rooms::json::text;
-use crate::station::sampling::{import_results, record_result, sample_test, visible_test};
+use crate::station::sampling::{
+    import_results, record_result, report_lines, sample_test, visible_test,
+};
 use crate::station::stations::visible;
 use crate::station::stays::visible_stay;
 
@@ -135,7 +137,7 @@ pub async fn results(
         Err(report) => {
             let body = json!({
                 "error": { "code": "invalid", "message": ctx.tr().t("nat.import_failed"), "field": "rows" },
-                "report": report,
+                "report": report_lines(&ctx.tr(), report),
             });
             (axum::http::StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
         }

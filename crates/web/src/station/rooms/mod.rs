@@ -390,12 +390,10 @@ pub async fn create_rooms(
     let numbers: Vec<String> = new.iter().map(|r| r.number.clone()).collect();
     let taken = rooms::taken_numbers(&state.db, station_id, &numbers).await?;
     if !taken.is_empty() {
-        let list = taken.join("、");
-        return Err(WebError::Invalid {
-            field: "number".into(),
-            message_zh: format!("房间号已存在：{list}"),
-            message_en: format!("already exist: {list}"),
-        });
+        return Err(WebError::invalid(
+            "number",
+            yizhan_core::text::Text::new("invalid.rooms_exist").with_list("numbers", taken),
+        ));
     }
     Ok(rooms::create_many(&state.db, &Actor::from(ctx.user()?), station_id, new).await?)
 }

@@ -317,11 +317,7 @@ pub fn check_street_scope(ctx: &Ctx, street_id: i64) -> Result<(), WebError> {
     if ctx.user()?.can(Permission::StationsWrite, Target::Street(street_id)) {
         Ok(())
     } else {
-        Err(WebError::Invalid {
-            field: "street_id".into(),
-            message_zh: "不在您的管辖范围内".into(),
-            message_en: "is outside your scope".into(),
-        })
+        Err(WebError::invalid("street_id", yizhan_core::text::Text::new("invalid.outside_scope")))
     }
 }
 
