@@ -445,8 +445,12 @@ both_backends!(health_checks_tests_attention_and_release, |t: TestDb| async move
     );
     sampling::set_result(db, &actor(), tests[0].id, TestResult::Positive).await.unwrap();
     assert_eq!(rooms::get(db, r).await.unwrap().state, "sealed");
-    let kinds: Vec<String> =
-        health::open_alerts(db, st).await.unwrap().into_iter().map(|a| a.kind).collect();
+    let kinds: Vec<String> = health::open_alerts(db, st)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.kind.to_string())
+        .collect();
     assert!(kinds.contains(&"positive".to_string()));
     // A manual flag and its closing.
     let fid = attention::flag(db, &actor(), s.id, "情绪低落").await.unwrap();
@@ -494,4 +498,31 @@ both_backends!(an_unknown_stored_code_is_an_error_not_a_default, |t: TestDb| asy
     assert!(e.to_string().contains("decoding column to_state"), "{e}");
     // The room itself still reads: only the row with the unknown code fails.
     assert_eq!(rooms::get(db, r).await.unwrap().state, RoomState::Ready);
+    // A line of the station's timeline of a kind no version wrote (this column has no CHECK
+    // either): the timeline and the board's feed refuse to guess.
+    let g = guest(db, st, 1).await;
+    let p = policy(db, "14+7").await;
+    let c = CheckIn {
+        station_id: st,
+        guest_id: g,
+        room_id: r,
+        policy_id: p,
+        at: at("2021-01-10T17:30:00Z"),
+    };
+    let stay = stays::check_in(db, &actor(), &c).await.unwrap().id;
+    assert_eq!(stays::events(db, st, 10).await.unwrap()[0].kind, "check_in");
+    db.execute(
+        q("INSERT INTO stay_events (stay_id, station_id, kind, room_id, detail, actor, at)
+           VALUES ($1, $2, 'teleported', $3, '{}', 'x', $4)")
+        .bind(stay)
+        .bind(st)
+        .bind(r)
+        .bind(now()),
+    )
+    .await
+    .unwrap();
+    let e = stays::events(db, st, 10).await.unwrap_err();
+    assert!(e.to_string().contains("decoding column kind"), "{e}");
+    let e = yizhan_store::station::board::movements(db, st, 10).await.unwrap_err();
+    assert!(e.to_string().contains("decoding column kind"), "{e}");
 });

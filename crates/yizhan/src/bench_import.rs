@@ -10,6 +10,7 @@ use anyhow::Context;
 use yizhan_core::access::{Actor, Grant, Role, Scope};
 use yizhan_core::work::enterprise::{EnterpriseInput, validate_enterprise};
 use yizhan_core::work::returning_worker::{WorkerInput, validate_worker};
+use yizhan_core::work::worker_import::{ImportKind, ImportMode};
 use yizhan_store::work::import_runs::{self, Counts};
 use yizhan_store::{
     ConnectOptions, Db, admin::users, station::stations, work::enterprises, work::returning_workers,
@@ -130,7 +131,9 @@ pub async fn import(rows: usize, database_url: Option<String>) -> anyhow::Result
     // The import, as `yizhan import` runs it.
     let user = users::find_by_username(&db, &who).await?.context("bench account")?;
     let p = users::principal(&db, &user).await?;
-    let run_id = import_runs::start(&db, p.user_id, "workers", "all", "workers.csv").await?;
+    let run_id =
+        import_runs::start(&db, p.user_id, ImportKind::Workers, ImportMode::All, "workers.csv")
+            .await?;
     let job = Job {
         run_id,
         path: csv.clone(),

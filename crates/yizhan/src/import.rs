@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use yizhan_core::access::{Actor, Permission};
+use yizhan_core::work::worker_import::{ImportKind, ImportMode};
 use yizhan_store::work::import_runs::{self, Counts, ImportRun};
 use yizhan_store::{Db, admin::users};
 use yizhan_web::i18n::Lang;
@@ -103,8 +104,8 @@ pub async fn workers(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "import.csv".into());
     std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let mode = if valid_only { "valid" } else { "all" };
-    let run_id = import_runs::start(db, p.user_id, "workers", mode, &name).await?;
+    let mode = if valid_only { ImportMode::Valid } else { ImportMode::All };
+    let run_id = import_runs::start(db, p.user_id, ImportKind::Workers, mode, &name).await?;
     let job = Job {
         run_id,
         path: file.to_path_buf(),

@@ -241,6 +241,15 @@ pub fn test_due(
     }
 }
 
+code_enum!(
+    /// What was recorded of a person's test of a day.
+    StaffTestStatus, "staff_tests.state.", [
+        Done => "done",
+        /// Recorded as not taken.
+        Missed => "missed",
+    ]
+);
+
 /// Where a person's test of one day stands on the schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

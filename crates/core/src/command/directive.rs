@@ -9,6 +9,14 @@ use crate::error::{DomainError, OnField};
 use crate::validate::{Invalid, parse_choice, parse_int, required_text};
 
 code_enum!(
+    /// A draft (seen by its issuers) or published (sent to the units it reaches).
+    DirectiveStatus, "directive.status.", [
+        Draft => "draft",
+        Published => "published",
+    ]
+);
+
+code_enum!(
     /// What kind of document it is.
     DirectiveKind, "directive.kind.", [
         Notice => "notice",

@@ -213,37 +213,15 @@ pub fn validate_health_check(i: &HealthCheckInput) -> Result<NewHealthCheck, Dom
     Ok(NewHealthCheck { temperature, symptoms, note })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AlertReason {
-    Fever,
-    Symptoms,
-    FeverAndSymptoms,
-}
-
-impl AlertReason {
-    pub const ALL: [AlertReason; 3] =
-        [AlertReason::Fever, AlertReason::Symptoms, AlertReason::FeverAndSymptoms];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AlertReason::Fever => "fever",
-            AlertReason::Symptoms => "symptoms",
-            AlertReason::FeverAndSymptoms => "fever_and_symptoms",
-        }
-    }
-    pub fn parse(s: &str) -> Option<AlertReason> {
-        AlertReason::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-    /// Locale key, e.g. "alert.fever_and_symptoms".
-    pub fn label_key(self) -> &'static str {
-        match self {
-            AlertReason::Fever => "alert.fever",
-            AlertReason::Symptoms => "alert.symptoms",
-            AlertReason::FeverAndSymptoms => "alert.fever_and_symptoms",
-        }
-    }
-}
-stored_code!(AlertReason);
+code_enum!(
+    /// Why an alert is open for a guest: a reading (fever, symptoms or both) or a positive test.
+    AlertReason, "alert.", [
+        Fever => "fever",
+        Symptoms => "symptoms",
+        FeverAndSymptoms => "fever_and_symptoms",
+        Positive => "positive",
+    ]
+);
 
 /// ≥ 37.3 °C or any symptom raises an alert.
 pub fn raises_alert(t: Tenths, symptoms: &[Symptom]) -> Option<AlertReason> {
@@ -363,7 +341,7 @@ mod tests {
             assert_eq!(s.label_key(), format!("slot.{}", s.as_str()));
         }
         for a in AlertReason::ALL {
-            assert_eq!(AlertReason::parse(a.as_str()), Some(a));
+            assert_eq!(AlertReason::parse(a.as_str()), Some(*a));
             assert_eq!(a.label_key(), format!("alert.{}", a.as_str()));
         }
     }

@@ -6,6 +6,17 @@ use crate::error::{DomainError, OnField};
 use crate::station::stations::parse_id;
 use crate::validate::{Invalid, optional_text};
 
+code_enum!(
+    /// A line of a station's timeline (the wall board's feed of movements).
+    StayEventKind, "board.kind.", [
+        CheckIn => "check_in",
+        RoomChange => "room_change",
+        CheckOut => "check_out",
+        /// An alert raised for the guest (a reading or a positive test).
+        Alert => "alert",
+    ]
+);
+
 /// How a stay ended (docs/design.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -9,6 +9,31 @@ use chrono::NaiveDate;
 use crate::error::DomainError;
 use crate::work::returning_worker::{NewWorker, WorkerInput, validate_worker_fields};
 
+code_enum!(
+    /// What an import run brings in.
+    ImportKind, "import.kind.", [
+        Workers => "workers",
+    ]
+);
+
+code_enum!(
+    /// What an import does with a file that has bad rows: import none, or the valid rows.
+    ImportMode, "import.mode_", [
+        All => "all",
+        Valid => "valid",
+    ]
+);
+
+code_enum!(
+    /// Where an import run stands. Interrupted: its node stopped while it ran.
+    ImportStatus, "import.status.", [
+        Running => "running",
+        Done => "done",
+        Failed => "failed",
+        Interrupted => "interrupted",
+    ]
+);
+
 /// The fields a sheet can fill, and the header texts that name each (the first is the one our
 /// template uses).
 pub const COLUMNS: &[(&str, &[&str])] = &[

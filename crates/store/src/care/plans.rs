@@ -8,6 +8,7 @@ use yizhan_core::care::plans::{NewDrill, NewPlan};
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
 use yizhan_core::care::plans::PlanKind;
+use yizhan_core::care::staff::StaffTestStatus;
 use yizhan_core::station::sampling::TestResult;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -141,7 +142,8 @@ pub async fn drills(db: &Db, station_id: i64, kind: &str) -> Result<Vec<Drill>> 
 pub struct StaffTest {
     pub staff_id: i64,
     pub day: NaiveDate,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: StaffTestStatus,
     #[sqlx(try_from = "crate::code::NullableCode")]
     pub result: Option<TestResult>,
 }
@@ -164,7 +166,7 @@ pub async fn record_staff_test(
                recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at")
         .bind(staff_id)
         .bind(day)
-        .bind(if taken { "done" } else { "missed" })
+        .bind(if taken { StaffTestStatus::Done } else { StaffTestStatus::Missed }.as_str())
         .bind(result.map(TestResult::as_str))
         .bind(actor.name.as_str())
         .bind(now()),

@@ -11,7 +11,7 @@ use yizhan_core::error::DomainError;
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q, q_dynamic};
 use crate::error::StoreError;
-use yizhan_core::command::directive::DirectiveKind;
+use yizhan_core::command::directive::{DirectiveKind, DirectiveStatus};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Directive {
@@ -21,14 +21,15 @@ pub struct Directive {
     pub kind: DirectiveKind,
     pub body: String,
     pub deadline: NaiveDate,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: DirectiveStatus,
     pub created_by: String,
     pub published_at: Option<DateTime<Utc>>,
 }
 
 impl Directive {
     pub fn published(&self) -> bool {
-        self.status == "published"
+        self.status == DirectiveStatus::Published
     }
 }
 

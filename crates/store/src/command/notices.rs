@@ -40,7 +40,7 @@ impl Notice {
         }
     }
     pub fn published(&self) -> bool {
-        self.status == "published"
+        self.status == NoticeStatus::Published
     }
 }
 

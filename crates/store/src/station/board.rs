@@ -10,6 +10,7 @@ use crate::admin::sessions::hash_token;
 use crate::db::{Db, Result, now, q};
 use crate::error::StoreError;
 use yizhan_core::station::room::RoomState;
+use yizhan_core::station::stay::StayEventKind;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct BoardToken {
@@ -115,7 +116,8 @@ pub struct GridRoom {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Movement {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: StayEventKind,
     pub at: DateTime<Utc>,
     pub room_number: String,
     pub guest_name: String,

@@ -9,7 +9,7 @@ use yizhan_core::station::guest::{NewGuest, NewRelative};
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Q, Result, now, q, q_dynamic};
 use yizhan_core::station::guest::GuestCategory;
-use yizhan_core::validate::DocType;
+use yizhan_core::validate::{DocType, Sex};
 
 /// A guest as stored. Serialising this exposes PII: the web layer masks before it shows anything.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -21,7 +21,8 @@ pub struct Guest {
     pub doc_type: DocType,
     pub doc_number: String,
     pub name: String,
-    pub sex: String,
+    #[sqlx(try_from = "String")]
+    pub sex: Sex,
     pub birth_date: NaiveDate,
     pub phone: String,
     pub phone2: Option<String>,

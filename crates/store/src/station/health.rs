@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use yizhan_core::access::Actor;
-use yizhan_core::station::health::{NewHealthCheck, Slot, raises_alert};
+use yizhan_core::station::health::{AlertReason, NewHealthCheck, Slot, raises_alert};
+use yizhan_core::station::stay::StayEventKind;
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q};
@@ -29,7 +30,8 @@ pub struct Alert {
     pub id: i64,
     pub station_id: i64,
     pub stay_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: AlertReason,
     pub detail: String,
     pub raised_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -42,9 +44,10 @@ pub async fn raise(
     tx: &mut Tx,
     station_id: i64,
     stay_id: i64,
-    kind: &str,
+    kind: AlertReason,
     detail: &str,
 ) -> Result<Option<i64>> {
+    let kind = kind.as_str();
     let open: Option<(i64,)> = tx
         .fetch_optional(
             q("SELECT id FROM alerts WHERE stay_id = $1 AND kind = $2 AND closed_at IS NULL")
@@ -58,10 +61,11 @@ pub async fn raise(
     // The alert is also a movement on the station's timeline (the wall board's feed).
     tx.execute(
         q("INSERT INTO stay_events (stay_id, station_id, kind, room_id, detail, actor, at)
-           SELECT id, station_id, 'alert', room_id, $2, 'system', $3 FROM stays WHERE id = $1")
+           SELECT id, station_id, $4, room_id, $2, 'system', $3 FROM stays WHERE id = $1")
         .bind(stay_id)
         .bind(serde_json::json!({ "kind": kind }).to_string())
-        .bind(now()),
+        .bind(now())
+        .bind(StayEventKind::Alert.as_str()),
     )
     .await?;
     let (id,): (i64,) = tx
@@ -124,7 +128,7 @@ pub async fn record(
     let alert = match raises_alert(c.temperature, &c.symptoms) {
         Some(reason) => {
             let detail = format!("{} {}", c.temperature, symptoms.join(","));
-            raise(&mut tx, station_id, stay_id, reason.as_str(), detail.trim()).await?
+            raise(&mut tx, station_id, stay_id, reason, detail.trim()).await?
         }
         None => None,
     };

@@ -11,6 +11,7 @@ use crate::db::{Db, Result, Tx, now, q};
 use crate::error::StoreError;
 use crate::station::stays::StayTest;
 use crate::station::{health, rooms};
+use yizhan_core::station::health::AlertReason;
 use yizhan_core::station::sampling::TestResult;
 
 /// A test due, with where to find the guest.
@@ -121,7 +122,8 @@ async fn apply_result(tx: &mut Tx, actor: &Actor, test_id: i64, result: TestResu
     )
     .await?;
     if result == TestResult::Positive {
-        health::raise(tx, station_id, stay_id, "positive", "nucleic acid positive").await?;
+        health::raise(tx, station_id, stay_id, AlertReason::Positive, "nucleic acid positive")
+            .await?;
         let room = rooms::get_in_tx(tx, room_id).await?;
         if room.state() != RoomState::Sealed {
             rooms::transition(

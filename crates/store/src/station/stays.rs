@@ -9,7 +9,7 @@ use yizhan_core::error::DomainError;
 use yizhan_core::station::quarantine::{planned_release, test_calendar};
 use yizhan_core::station::room::{Cause, RoomState, check_check_in, state_after_check_out};
 use yizhan_core::station::sampling::TestResult;
-use yizhan_core::station::stay::Outcome;
+use yizhan_core::station::stay::{Outcome, StayEventKind};
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q, q_dynamic};
@@ -49,7 +49,8 @@ pub struct StayEvent {
     pub id: i64,
     pub stay_id: i64,
     pub station_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: StayEventKind,
     pub room_id: i64,
     pub detail: String,
     pub actor: String,
@@ -121,7 +122,7 @@ async fn event(
     actor: &Actor,
     stay_id: i64,
     station_id: i64,
-    kind: &str,
+    kind: StayEventKind,
     room_id: i64,
     detail: serde_json::Value,
 ) -> Result<()> {
@@ -129,7 +130,7 @@ async fn event(
         q("INSERT INTO stay_events (stay_id, station_id, kind, room_id, detail, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(stay_id)
             .bind(station_id)
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(room_id)
             .bind(detail.to_string())
             .bind(actor.name.as_str())
@@ -264,7 +265,7 @@ pub async fn check_in(db: &Db, actor: &Actor, c: &CheckIn) -> Result<Stay> {
         actor,
         id,
         c.station_id,
-        "check_in",
+        StayEventKind::CheckIn,
         c.room_id,
         serde_json::json!({ "bed": bed }),
     )
@@ -314,7 +315,7 @@ pub async fn change_room(
         actor,
         stay_id,
         stay.station_id,
-        "room_change",
+        StayEventKind::RoomChange,
         to_room,
         serde_json::json!({ "from_room": stay.room_id, "bed": bed, "reason": reason }),
     )
@@ -412,7 +413,7 @@ pub async fn check_out(
         actor,
         stay_id,
         stay.station_id,
-        "check_out",
+        StayEventKind::CheckOut,
         stay.room_id,
         serde_json::json!({ "outcome": outcome.as_str() }),
     )

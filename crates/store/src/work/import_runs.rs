@@ -5,17 +5,20 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use yizhan_core::work::worker_import::{ImportKind, ImportMode, ImportStatus};
+
 use crate::db::{Db, Result, now, q, q_dynamic};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ImportRun {
     pub id: i64,
-    pub kind: String,
-    /// `all` (all or nothing) or `valid` (the valid rows).
-    pub mode: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ImportKind,
+    #[sqlx(try_from = "String")]
+    pub mode: ImportMode,
     pub file_name: String,
-    /// `running`, `done`, `failed` or `interrupted`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ImportStatus,
     /// How far through the file, in thousandths.
     pub permille: i64,
     pub rows_read: i64,
@@ -31,7 +34,7 @@ pub struct ImportRun {
 
 impl ImportRun {
     pub fn running(&self) -> bool {
-        self.status == "running"
+        self.status == ImportStatus::Running
     }
 }
 
@@ -56,15 +59,21 @@ const SELECT: &str =
     "SELECT id, kind, mode, file_name, status, permille, rows_read, imported, rows_bad,
     problems, failure, user_id, created_at, finished_at FROM import_runs";
 
-pub async fn start(db: &Db, user_id: i64, kind: &str, mode: &str, file_name: &str) -> Result<i64> {
+pub async fn start(
+    db: &Db,
+    user_id: i64,
+    kind: ImportKind,
+    mode: ImportMode,
+    file_name: &str,
+) -> Result<i64> {
     let at = now();
     let (id,): (i64,) = db
         .fetch_one(
             q("INSERT INTO import_runs (kind, mode, file_name, status, permille, rows_read, imported,
                    rows_bad, problems, user_id, created_at, updated_at)
                VALUES ($1, $2, $3, 'running', 0, 0, 0, 0, 0, $4, $5, $5) RETURNING id")
-            .bind(kind)
-            .bind(mode)
+            .bind(kind.as_str())
+            .bind(mode.as_str())
             .bind(file_name)
             .bind(user_id)
             .bind(at),
@@ -122,7 +131,7 @@ pub async fn add_problems(db: &Db, id: i64, first_seq: i64, lines: &[ProblemLine
 pub async fn finish(
     db: &Db,
     id: i64,
-    status: &str,
+    status: ImportStatus,
     c: Counts,
     failure: Option<&str>,
 ) -> Result<bool> {
@@ -132,7 +141,7 @@ pub async fn finish(
             q("UPDATE import_runs SET status = $1, rows_read = $2, imported = $3, rows_bad = $4,
                    problems = $5, failure = $6, permille = 1000, updated_at = $7, finished_at = $7
                WHERE id = $8 AND status = 'running'")
-            .bind(status)
+            .bind(status.as_str())
             .bind(c.rows_read)
             .bind(c.imported)
             .bind(c.rows_bad)

@@ -42,7 +42,7 @@ pub struct FeedItem {
     pub time: String,
     pub room: String,
     pub name: String,
-    pub kind: String,
+    pub kind: yizhan_core::station::stay::StayEventKind,
     pub label: String,
 }
 
@@ -149,7 +149,7 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
             time: yizhan_core::time::local_format(m.at, "%m-%d %H:%M"),
             room: m.room_number,
             name: mask_name(&m.guest_name),
-            label: tr.t(&format!("board.kind.{}", m.kind)).to_owned(),
+            label: tr.t(m.kind.label_key()).to_owned(),
             kind: m.kind,
         })
         .collect();

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
-use yizhan_core::care::staff::{TestState, test_due, test_state};
+use yizhan_core::care::staff::{StaffTestStatus, TestState, test_due, test_state};
 use yizhan_core::error::OnField;
 use yizhan_core::station::sampling::TestResult;
 use yizhan_core::validate::parse_optional_date;
@@ -50,7 +50,7 @@ async fn rows(
             let due = test_due(s.loop_status, s.post_risk, s.monitor_until, day)
                 && s.loop_start.is_none_or(|start| start <= day);
             let t = tests.iter().find(|t| t.staff_id == s.id);
-            let st = test_state(due, t.map(|t| t.status == "done"), day, today());
+            let st = test_state(due, t.map(|t| t.status == StaffTestStatus::Done), day, today());
             Row {
                 state: st,
                 state_code: match st {

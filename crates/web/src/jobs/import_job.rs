@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use yizhan_core::access::{Actor, Permission, Principal};
 use yizhan_core::text::Text;
-use yizhan_core::work::worker_import::{Checked, Checker, Problem, RowError, map_headers};
+use yizhan_core::work::worker_import::{
+    Checked, Checker, ImportMode, ImportStatus, Problem, RowError, map_headers,
+};
 use yizhan_store::admin::audit::{self, Entry};
 use yizhan_store::work::import_runs::{self, Counts, ImportRun, ProblemLine};
 use yizhan_store::{Db, work::returning_workers};
@@ -87,7 +89,7 @@ pub async fn run(
         counts.imported = 0;
     }
     let failure = outcome.err().map(|e| e.message(&tr));
-    let status = if failed { "failed" } else { "done" };
+    let status = if failed { ImportStatus::Failed } else { ImportStatus::Done };
     import_runs::finish(db, job.run_id, status, counts, failure.as_deref()).await?;
     audit::record(
         db,
@@ -205,7 +207,7 @@ pub async fn sweep(db: &Db) -> Result<usize, WebError> {
         - chrono::Duration::from_std(STALE_AFTER).unwrap_or(chrono::Duration::minutes(2));
     let runs = import_runs::claim_stale(db, cutoff).await?;
     for run in &runs {
-        if run.mode == "all" {
+        if run.mode == ImportMode::All {
             returning_workers::remove_run_rows(db, run.id).await?;
         }
         tracing::warn!(run = run.id, mode = %run.mode, "import run interrupted (its node stopped)");

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::work::relief::{
-    Landlord, ReliefInput, ReliefKind, validate_decision, validate_relief,
+    Landlord, ReliefInput, ReliefKind, ReliefStatus, validate_decision, validate_relief,
 };
 use yizhan_store::work::enterprises::Enterprise;
 use yizhan_store::work::relief::{self, Application};
@@ -75,7 +75,11 @@ async fn list_page(
     Ok(ListPage {
         layout: Layout::new(state, ctx, "relief.title"),
         can_decide: p.has(Permission::ReliefDecide),
-        approved_total: rows.iter().filter(|r| r.a.status == "approved").map(|r| r.a.amount).sum(),
+        approved_total: rows
+            .iter()
+            .filter(|r| r.a.status == ReliefStatus::Approved)
+            .map(|r| r.a.amount)
+            .sum(),
         rows,
         enterprises: yizhan_store::work::enterprises::list(&state.db)
             .await?

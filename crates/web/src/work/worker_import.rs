@@ -7,7 +7,7 @@ use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use tokio::io::AsyncWriteExt;
 use yizhan_core::access::Actor;
-use yizhan_core::work::worker_import::{COLUMNS, RowError};
+use yizhan_core::work::worker_import::{COLUMNS, ImportKind, ImportMode, ImportStatus, RowError};
 use yizhan_store::work::import_runs::{self, ImportRun};
 
 use crate::auth::Ctx;
@@ -154,8 +154,8 @@ pub async fn upload(
     let run_id = import_runs::start(
         &state.db,
         p.user_id,
-        "workers",
-        if valid_only { "valid" } else { "all" },
+        ImportKind::Workers,
+        if valid_only { ImportMode::Valid } else { ImportMode::All },
         &name,
     )
     .await?;
@@ -243,13 +243,15 @@ async fn run_page(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, WebE
         ("bad", run.rows_bad.to_string()),
     ];
     let args: Vec<(&str, &str)> = figures.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let outcome = match run.status.as_str() {
-        "running" | "failed" => None,
-        "interrupted" => Some(tr.f("import.interrupted", &args)),
-        _ if run.mode == "all" && run.rows_bad > 0 => Some(tr.f("import.nothing_imported", &args)),
-        _ => Some(tr.f("import.done", &args)),
+    let outcome = match run.status {
+        ImportStatus::Running | ImportStatus::Failed => None,
+        ImportStatus::Interrupted => Some(tr.f("import.interrupted", &args)),
+        ImportStatus::Done if run.mode == ImportMode::All && run.rows_bad > 0 => {
+            Some(tr.f("import.nothing_imported", &args))
+        }
+        ImportStatus::Done => Some(tr.f("import.done", &args)),
     };
-    let status = if run.running() || (run.status == "done" && run.rows_bad == 0) {
+    let status = if run.running() || (run.status == ImportStatus::Done && run.rows_bad == 0) {
         axum::http::StatusCode::OK
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY

@@ -294,8 +294,8 @@ both_backends!(role_route_matrix, |t: TestDb| async move {
     let import_run = yizhan_store::work::import_runs::start(
         app.db(),
         ids["commander"],
-        "workers",
-        "all",
+        yizhan_core::work::worker_import::ImportKind::Workers,
+        yizhan_core::work::worker_import::ImportMode::All,
         "名单.xlsx",
     )
     .await

@@ -141,8 +141,8 @@ both_backends!(the_import_page_follows_a_running_run_to_its_outcome, |t: TestDb|
             let run = yizhan_store::work::import_runs::start(
                 app.db(),
                 jia,
-                "workers",
-                "valid",
+                yizhan_core::work::worker_import::ImportKind::Workers,
+                yizhan_core::work::worker_import::ImportMode::Valid,
                 "名单.xlsx",
             )
             .await
@@ -172,9 +172,15 @@ both_backends!(the_import_page_follows_a_running_run_to_its_outcome, |t: TestDb|
             // It ends: the page shows the outcome by itself.
             counts.rows_read = 100_000;
             counts.imported = 99_998;
-            yizhan_store::work::import_runs::finish(app.db(), run, "done", counts, None)
-                .await
-                .unwrap();
+            yizhan_store::work::import_runs::finish(
+                app.db(),
+                run,
+                yizhan_core::work::worker_import::ImportStatus::Done,
+                counts,
+                None,
+            )
+            .await
+            .unwrap();
             wait_text(
                 &d,
                 "[data-testid=import-outcome]",

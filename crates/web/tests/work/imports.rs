@@ -8,6 +8,7 @@ use crate::common;
 use axum::http::StatusCode;
 use common::{App, Client, Resp};
 use yizhan_core::access::{Role, Scope};
+use yizhan_core::work::worker_import::{ImportKind, ImportMode, ImportStatus};
 use yizhan_store::both_backends;
 use yizhan_store::testing::TestDb;
 use yizhan_store::work::import_runs::{self, Counts};
@@ -119,8 +120,13 @@ both_backends!(
             .unwrap()
         };
         // Two runs part way through, as a node left them: all or nothing, and valid rows.
-        let all = import_runs::start(app.db(), jia, "workers", "all", "a.xlsx").await.unwrap();
-        let valid = import_runs::start(app.db(), jia, "workers", "valid", "b.xlsx").await.unwrap();
+        let all = import_runs::start(app.db(), jia, ImportKind::Workers, ImportMode::All, "a.xlsx")
+            .await
+            .unwrap();
+        let valid =
+            import_runs::start(app.db(), jia, ImportKind::Workers, ImportMode::Valid, "b.xlsx")
+                .await
+                .unwrap();
         returning_workers::insert_batch(app.db(), Some(all), &[worker(1), worker(2)])
             .await
             .unwrap();
@@ -165,6 +171,8 @@ both_backends!(
         );
         assert_eq!(import_runs::get(app.db(), valid).await.unwrap().status, "interrupted");
         // A run that was swept cannot be finished afterwards by a node that comes back.
-        assert!(!import_runs::finish(app.db(), all, "done", counts, None).await.unwrap());
+        assert!(
+            !import_runs::finish(app.db(), all, ImportStatus::Done, counts, None).await.unwrap()
+        );
     }
 );

@@ -16,7 +16,7 @@ use yizhan_core::station::guest::{
 use yizhan_core::station::quarantine::stay_day;
 use yizhan_core::station::stay::Outcome;
 use yizhan_core::time::local_display;
-use yizhan_core::validate::DocType;
+use yizhan_core::validate::{DocType, Sex};
 use yizhan_store::admin::audit::{self, Entry};
 use yizhan_store::station::guests::{self, Guest, Relative};
 use yizhan_store::station::stations::Station;
@@ -58,7 +58,7 @@ pub struct GuestView {
     pub doc_number: String,
     pub phone: String,
     pub phone2: Option<String>,
-    pub sex: String,
+    pub sex: Sex,
     pub age: i64,
     pub region: String,
     pub category: GuestCategory,
@@ -86,7 +86,7 @@ impl GuestView {
             doc_number: if revealed { g.doc_number.clone() } else { mask_id_number(&g.doc_number) },
             phone: if revealed { g.phone.clone() } else { mask_phone(&g.phone) },
             phone2: g.phone2.as_ref().map(|p| if revealed { p.clone() } else { mask_phone(p) }),
-            sex: g.sex.clone(),
+            sex: g.sex,
             age: age_on(g.birth_date, today),
             region: g.region.clone(),
             category: g.category,
@@ -359,7 +359,7 @@ pub fn input_of(g: &Guest) -> GuestInput {
         doc_type: g.doc_type.to_string(),
         doc_number: g.doc_number.clone(),
         name: g.name.clone(),
-        sex: Some(g.sex.clone()),
+        sex: Some(g.sex.to_string()),
         birth_date: Some(g.birth_date.to_string()),
         phone: g.phone.clone(),
         phone2: g.phone2.clone(),

@@ -132,7 +132,8 @@ pub async fn show_page(
             selected: false,
         })
         .collect();
-    let default_policy = if g.category == "cross_border_driver" { "driver" } else { "14+7" };
+    let default_policy =
+        if g.category == GuestCategory::CrossBorderDriver { "driver" } else { "14+7" };
     let policy_options = policy_rows
         .iter()
         .filter(|pol| {
@@ -173,7 +174,7 @@ pub async fn show_page(
         station_id: g.station_id,
         doc_label: doc_label(&tr, g.doc_type),
         category: category_label(&tr, g.category),
-        sex: tr.t(&format!("sex.{}", g.sex)).to_owned(),
+        sex: tr.t(&format!("sex.{}", g.sex.as_str())).to_owned(),
         relatives,
         stays: all_stays.iter().filter(|s| !s.is_open()).map(stay_row).collect(),
         stay_day: open.map(|s| stay_day(s.checked_in_at, now)).unwrap_or(0),
