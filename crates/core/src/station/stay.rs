@@ -1,8 +1,10 @@
-//! Stays: how one ends, and the input of check-in, room change and check-out.
+//! Stays: the input and the rules of check-in, room change and check-out (what a stay does to
+//! its room), how one ends, and the kinds of line on a station's timeline.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, OnField};
+use crate::station::room::{Cause, KEY_FULL, RoomState, check_transition};
 use crate::station::stations::parse_id;
 use crate::validate::{Invalid, optional_text};
 
@@ -94,9 +96,51 @@ pub fn validate_check_in(i: &CheckInInput) -> Result<(i64, i64), DomainError> {
     Ok((parse_id(&i.room_id).on("room_id")?, parse_id(&i.policy_id).on("policy_id")?))
 }
 
+/// What a stay does to its room. Checks a check-in into a room in `state` with `beds` beds of which
+/// `occupied_before` are taken, and returns the room's new state (occupied).
+pub fn check_check_in(
+    state: RoomState,
+    beds: i64,
+    occupied_before: i64,
+) -> Result<RoomState, DomainError> {
+    check_transition(state, RoomState::Occupied, Cause::CheckIn, occupied_before + 1)?;
+    if occupied_before >= beds {
+        return Err(DomainError::Rule { field: Some("state"), key: KEY_FULL });
+    }
+    Ok(RoomState::Occupied)
+}
+
+/// The state a room moves to when a guest leaves and `remaining` stays are
+/// still open: awaiting disinfection once empty, otherwise unchanged (a sealed
+/// room stays sealed until a person releases it).
+pub fn state_after_check_out(from: RoomState, remaining: i64) -> Result<RoomState, DomainError> {
+    let to = match from {
+        RoomState::Occupied if remaining == 0 => RoomState::AwaitingDisinfection,
+        other => other,
+    };
+    check_transition(from, to, Cause::CheckOut, remaining)?;
+    Ok(to)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::station::room::RoomState::*;
+
+    #[test]
+    fn check_in_and_out_helpers() {
+        assert_eq!(check_check_in(Ready, 2, 0), Ok(Occupied));
+        assert_eq!(check_check_in(Occupied, 2, 1), Ok(Occupied));
+        let full = check_check_in(Occupied, 2, 2).unwrap_err();
+        assert_eq!(full, DomainError::Rule { field: Some("state"), key: KEY_FULL });
+        assert!(check_check_in(Maintenance, 2, 0).is_err());
+        assert!(check_check_in(Sealed, 2, 0).is_err());
+
+        assert_eq!(state_after_check_out(Occupied, 0), Ok(AwaitingDisinfection));
+        assert_eq!(state_after_check_out(Occupied, 1), Ok(Occupied));
+        assert_eq!(state_after_check_out(Sealed, 0), Ok(Sealed));
+        assert!(state_after_check_out(Ready, 0).is_err());
+    }
 
     #[test]
     fn outcomes_roundtrip_and_reasons_are_required_except_for_release() {

@@ -7,9 +7,9 @@ use serde::Serialize;
 use yizhan_core::access::{Actor, Target};
 use yizhan_core::error::DomainError;
 use yizhan_core::station::quarantine::{planned_release, test_calendar};
-use yizhan_core::station::room::{Cause, RoomState, check_check_in, state_after_check_out};
+use yizhan_core::station::room::{Cause, RoomState};
 use yizhan_core::station::sampling::TestResult;
-use yizhan_core::station::stay::{Outcome, StayEventKind};
+use yizhan_core::station::stay::{Outcome, StayEventKind, check_check_in, state_after_check_out};
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q, q_dynamic};

@@ -92,3 +92,18 @@ pub async fn create(
         Err(e) => Err(e),
     }
 }
+
+/// The JSON API of policies.
+pub mod json {
+    use axum::Json;
+    use axum::extract::State;
+    use yizhan_store::station::policies::{self, PolicyRow};
+
+    use crate::error::WebError;
+    use crate::state::AppState;
+
+    /// The policies in force and past, for a check-in's choice.
+    pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<PolicyRow>>, WebError> {
+        Ok(Json(policies::list(&state.db).await?))
+    }
+}

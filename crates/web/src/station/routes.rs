@@ -69,19 +69,19 @@ pub fn add(r: Routes) -> Routes {
         .get("/api/v1/rooms/{id}", Perm(StationsRead), rooms::json::get)
         .put("/api/v1/rooms/{id}", Perm(RoomsManage), rooms::json::update)
         .post("/api/v1/rooms/{id}/state", Perm(RoomsOperate), rooms::json::set_state)
-        .get("/api/v1/policies", Login, guests::json::policies)
+        .get("/api/v1/policies", Login, policies::json::list)
         .get("/api/v1/stations/{id}/guests", Perm(GuestsRead), guests::json::list)
         .post("/api/v1/stations/{id}/guests", Perm(GuestsWrite), guests::json::create)
         .get("/api/v1/guests/{id}", Perm(GuestsRead), guests::json::get)
         .put("/api/v1/guests/{id}", Perm(GuestsWrite), guests::json::update)
         .post("/api/v1/guests/{id}/reveal", Perm(PiiReveal), guests::json::reveal)
-        .post("/api/v1/guests/{id}/check-in", Perm(GuestsWrite), guests::json::check_in)
-        .get("/api/v1/stays/{id}", Perm(GuestsRead), guests::json::get_stay)
-        .post("/api/v1/stays/{id}/move", Perm(GuestsWrite), guests::json::move_room)
+        .post("/api/v1/guests/{id}/check-in", Perm(GuestsWrite), stays::json::check_in)
+        .get("/api/v1/stays/{id}", Perm(GuestsRead), stays::json::get_stay)
+        .post("/api/v1/stays/{id}/move", Perm(GuestsWrite), stays::json::move_room)
         .post(
             "/api/v1/stays/{id}/check-out",
             Either(GuestsWrite, ReleaseApprove),
-            guests::json::check_out,
+            stays::json::check_out,
         )
         .post("/api/v1/stays/{id}/health", Perm(HealthRecord), health::json::record)
         .get("/api/v1/stations/{id}/tests", Perm(GuestsRead), health::json::due)

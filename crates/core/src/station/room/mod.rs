@@ -206,7 +206,7 @@ fn refuse(key: &'static str) -> Result<(), DomainError> {
 /// open stays after the event (see the module documentation).
 ///
 /// Capacity is not known here: a check-in into an occupied room is accepted by
-/// this function, and [`check_check_in`] adds the free-bed check.
+/// this function, and [`crate::station::stay::check_check_in`] adds the free-bed check.
 pub fn check_transition(
     from: RoomState,
     to: RoomState,
@@ -285,32 +285,6 @@ pub fn allowed_manual_targets(from: RoomState, occupied_beds: i64) -> Vec<RoomSt
         .into_iter()
         .filter(|&to| check_transition(from, to, Cause::Manual, occupied_beds).is_ok())
         .collect()
-}
-
-/// Checks a check-in into a room in `state` with `beds` beds of which
-/// `occupied_before` are taken, and returns the room's new state (occupied).
-pub fn check_check_in(
-    state: RoomState,
-    beds: i64,
-    occupied_before: i64,
-) -> Result<RoomState, DomainError> {
-    check_transition(state, RoomState::Occupied, Cause::CheckIn, occupied_before + 1)?;
-    if occupied_before >= beds {
-        refuse(KEY_FULL)?;
-    }
-    Ok(RoomState::Occupied)
-}
-
-/// The state a room moves to when a guest leaves and `remaining` stays are
-/// still open: awaiting disinfection once empty, otherwise unchanged (a sealed
-/// room stays sealed until a person releases it).
-pub fn state_after_check_out(from: RoomState, remaining: i64) -> Result<RoomState, DomainError> {
-    let to = match from {
-        RoomState::Occupied if remaining == 0 => RoomState::AwaitingDisinfection,
-        other => other,
-    };
-    check_transition(from, to, Cause::CheckOut, remaining)?;
-    Ok(to)
 }
 
 mod input;
@@ -449,21 +423,6 @@ mod tests {
         assert_eq!(allowed_manual_targets(Maintenance, 0), vec![Ready, Sealed]);
         assert_eq!(allowed_manual_targets(Sealed, 0), vec![AwaitingDisinfection]);
         assert!(allowed_manual_targets(Sealed, 1).is_empty());
-    }
-
-    #[test]
-    fn check_in_and_out_helpers() {
-        assert_eq!(check_check_in(Ready, 2, 0), Ok(Occupied));
-        assert_eq!(check_check_in(Occupied, 2, 1), Ok(Occupied));
-        let full = check_check_in(Occupied, 2, 2).unwrap_err();
-        assert_eq!(full, DomainError::Rule { field: Some("state"), key: KEY_FULL });
-        assert!(check_check_in(Maintenance, 2, 0).is_err());
-        assert!(check_check_in(Sealed, 2, 0).is_err());
-
-        assert_eq!(state_after_check_out(Occupied, 0), Ok(AwaitingDisinfection));
-        assert_eq!(state_after_check_out(Occupied, 1), Ok(Occupied));
-        assert_eq!(state_after_check_out(Sealed, 0), Ok(Sealed));
-        assert!(state_after_check_out(Ready, 0).is_err());
     }
 
     #[test]

@@ -4,16 +4,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::error::OnField;
 use yizhan_core::station::guest::{GuestInput, parse_flag};
-use yizhan_core::station::stay::{CheckInInput, CheckOutInput};
 use yizhan_store::admin::audit::{self, Entry};
 use yizhan_store::station::guests;
-use yizhan_store::station::policies::{self, PolicyRow};
-use yizhan_store::station::stays::{self, Stay, StayTest};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -21,9 +18,7 @@ use crate::kit::extract::{Id, Query, RawBody, json_from};
 use crate::kit::today;
 use crate::state::AppState;
 use crate::station::guests::{GuestView, register, save, visible_guest};
-use crate::station::rooms::json::text;
 use crate::station::stations::visible;
-use crate::station::stays::{MoveInput, do_check_in, do_check_out, do_move, visible_stay};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -103,85 +98,4 @@ pub async fn reveal(
     audit::record(&state.db, &Actor::from(ctx.user()?), Entry::new("guest.reveal", "guest", id))
         .await?;
     Ok(Json(GuestView::of(&g, ctx.user()?, true, today())))
-}
-
-#[derive(Serialize)]
-pub struct StayView {
-    #[serde(flatten)]
-    stay: Stay,
-    tests: Vec<StayTest>,
-}
-
-async fn stay_view(state: &AppState, stay: Stay) -> Result<StayView, WebError> {
-    let tests = stays::tests(&state.db, stay.id).await?;
-    Ok(StayView { stay, tests })
-}
-
-#[derive(Deserialize)]
-pub struct CheckInBody {
-    room_id: serde_json::Value,
-    policy_id: serde_json::Value,
-}
-
-pub async fn check_in(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Id(id): Id,
-    RawBody(body): RawBody,
-) -> Result<Response, WebError> {
-    let g = visible_guest(&state, &ctx, id, Permission::GuestsWrite).await?;
-    let b: CheckInBody = json_from(&body)?;
-    let stay = do_check_in(
-        &state,
-        &ctx,
-        &g,
-        &CheckInInput { room_id: text(&b.room_id), policy_id: text(&b.policy_id) },
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(stay_view(&state, stay).await?)).into_response())
-}
-
-pub async fn get_stay(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Id(id): Id,
-) -> Result<Json<StayView>, WebError> {
-    let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
-    Ok(Json(stay_view(&state, s).await?))
-}
-
-#[derive(Deserialize)]
-pub struct MoveBody {
-    room_id: serde_json::Value,
-    #[serde(default)]
-    reason: String,
-}
-
-pub async fn move_room(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Id(id): Id,
-    RawBody(body): RawBody,
-) -> Result<Json<StayView>, WebError> {
-    let s = visible_stay(&state, &ctx, id, Permission::GuestsWrite).await?;
-    let b: MoveBody = json_from(&body)?;
-    let s = do_move(&state, &ctx, &s, &MoveInput { room_id: text(&b.room_id), reason: b.reason })
-        .await?;
-    Ok(Json(stay_view(&state, s).await?))
-}
-
-pub async fn check_out(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Id(id): Id,
-    RawBody(body): RawBody,
-) -> Result<Json<StayView>, WebError> {
-    let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
-    let i: CheckOutInput = json_from(&body)?;
-    let s = do_check_out(&state, &ctx, &s, &i).await?;
-    Ok(Json(stay_view(&state, s).await?))
-}
-
-pub async fn policies(State(state): State<AppState>) -> Result<Json<Vec<PolicyRow>>, WebError> {
-    Ok(Json(policies::list(&state.db).await?))
 }

@@ -1,5 +1,7 @@
 //! Check-in, room change and check-out, from the guest's page and the API.
 
+pub mod json;
+
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;

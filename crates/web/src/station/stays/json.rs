@@ -1,0 +1,96 @@
+//! The JSON API of stays: check-in (under the guest), the stay with its test calendar, a room
+//! change and check-out. The same operations as the pages (`super::do_check_in` …).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use yizhan_core::access::Permission;
+use yizhan_core::station::stay::{CheckInInput, CheckOutInput};
+use yizhan_store::station::stays::{self, Stay, StayTest};
+
+use super::{MoveInput, do_check_in, do_check_out, do_move, visible_stay};
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::kit::extract::{Id, RawBody, json_from};
+use crate::state::AppState;
+use crate::station::guests::visible_guest;
+use crate::station::rooms::json::text;
+
+#[derive(Serialize)]
+pub struct StayView {
+    #[serde(flatten)]
+    stay: Stay,
+    tests: Vec<StayTest>,
+}
+
+async fn stay_view(state: &AppState, stay: Stay) -> Result<StayView, WebError> {
+    let tests = stays::tests(&state.db, stay.id).await?;
+    Ok(StayView { stay, tests })
+}
+
+#[derive(Deserialize)]
+pub struct CheckInBody {
+    room_id: serde_json::Value,
+    policy_id: serde_json::Value,
+}
+
+pub async fn check_in(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Response, WebError> {
+    let g = visible_guest(&state, &ctx, id, Permission::GuestsWrite).await?;
+    let b: CheckInBody = json_from(&body)?;
+    let stay = do_check_in(
+        &state,
+        &ctx,
+        &g,
+        &CheckInInput { room_id: text(&b.room_id), policy_id: text(&b.policy_id) },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(stay_view(&state, stay).await?)).into_response())
+}
+
+pub async fn get_stay(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<StayView>, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
+    Ok(Json(stay_view(&state, s).await?))
+}
+
+#[derive(Deserialize)]
+pub struct MoveBody {
+    room_id: serde_json::Value,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn move_room(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Json<StayView>, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsWrite).await?;
+    let b: MoveBody = json_from(&body)?;
+    let s = do_move(&state, &ctx, &s, &MoveInput { room_id: text(&b.room_id), reason: b.reason })
+        .await?;
+    Ok(Json(stay_view(&state, s).await?))
+}
+
+pub async fn check_out(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Json<StayView>, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
+    let i: CheckOutInput = json_from(&body)?;
+    let s = do_check_out(&state, &ctx, &s, &i).await?;
+    Ok(Json(stay_view(&state, s).await?))
+}
