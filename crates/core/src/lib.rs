@@ -65,3 +65,4 @@ pub mod mask;
 pub mod text;
 pub mod time;
 pub mod validate;
+pub mod words;

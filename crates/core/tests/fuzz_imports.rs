@@ -7,15 +7,17 @@
 mod fuzz_support;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
-use yizhan_core::station::sampling::{BARCODE_HEADERS, RESULT_HEADERS, parse_results};
+use yizhan_core::station::sampling::parse_results;
 use yizhan_core::validate::with_check_digit;
+use yizhan_core::words::words;
 use yizhan_core::work::indicator::{self, Indicator, Month, format_amount};
-use yizhan_core::work::returning_worker::PROVINCES;
+use yizhan_core::work::returning_worker::provinces;
 use yizhan_core::work::worker_import::{
-    self, COLUMNS, Checked, Checker, RowError, header_text, map_headers,
+    self, Checked, Checker, RowError, header_text, map_headers,
 };
 
 use fuzz_support::{config, corpus, nasty, today};
@@ -38,6 +40,11 @@ fn header_of(names: &'static [&'static str]) -> impl Strategy<Value = String> {
 }
 
 type Columns = &'static [(&'static str, &'static [&'static str])];
+type Table = LazyLock<Vec<(&'static str, &'static [&'static str])>>;
+
+/// The importers' columns, as the words file names them.
+static COLUMNS: Table = LazyLock::new(worker_import::columns);
+static INDICATOR_COLUMNS: Table = LazyLock::new(indicator::columns);
 
 /// A header row: the `required` columns and some of the others in any order, maybe with unknown
 /// or hostile ones.
@@ -133,7 +140,7 @@ fn worker_sheet(
             }
         }
     }
-    check_report(places(&errors), rows, &nameable(COLUMNS, headers));
+    check_report(places(&errors), rows, &nameable(&COLUMNS, headers));
     good
 }
 
@@ -157,7 +164,7 @@ fn indicator_sheet(headers: &[String], rows: &[Vec<String>]) -> usize {
         return usize::MAX;
     };
     let (good, errors) = indicator::check_rows(&mapping, rows, today());
-    check_report(places(&errors), rows, &nameable(indicator::COLUMNS, headers));
+    check_report(places(&errors), rows, &nameable(&INDICATOR_COLUMNS, headers));
     assert!(errors.is_empty() || good.len() < rows.len());
     errors.len()
 }
@@ -171,7 +178,7 @@ fn the_corpus_never_panics() {
         worker_sheet(&vec![s.clone(); 12], std::slice::from_ref(&row));
         results_sheet(&[vec!["条码".into(), "结果".into()], vec![s.clone(), s.clone()]]);
         results_sheet(&[vec![s.clone()], vec![s.clone()]]);
-        let ind: Vec<String> = indicator::COLUMNS.iter().map(|(_, n)| n[0].to_owned()).collect();
+        let ind: Vec<String> = INDICATOR_COLUMNS.iter().map(|(_, n)| n[0].to_owned()).collect();
         indicator_sheet(&ind, &[vec![s.clone(); 4]]);
         worker_import::sheet_date(&s);
     }
@@ -229,7 +236,7 @@ fn worker_values() -> impl Strategy<Value = WorkerValues> {
         0u64..40_000,
         "[\\p{Han}]{1,4}|[A-Za-z ]{1,20}[a-z]",
         "1[3-9][0-9]{9}",
-        prop::sample::select(PROVINCES.to_vec()),
+        prop::sample::select(provinces().to_vec()),
         "[\\p{Han}]{1,6}",
         prop::sample::select(vec!["深圳市某某电子有限公司", "91350100m000100y43", "宝安制衣厂"]),
         prop::sample::select(vec!["", "专列", "包车", "自驾", "train", "other"]),
@@ -264,13 +271,13 @@ proptest! {
     #![proptest_config(config("proptest-regressions/fuzz_imports.txt"))]
 
     #[test]
-    fn a_hostile_worker_sheet_is_reported_by_row_and_column(h in headers(COLUMNS, &[]), rows in grid(10)) {
+    fn a_hostile_worker_sheet_is_reported_by_row_and_column(h in headers(&COLUMNS, &[]), rows in grid(10)) {
         worker_sheet(&h, &rows);
     }
 
     #[test]
     fn a_sheet_of_valid_workers_has_no_problem(
-        h in headers(COLUMNS, worker_import::REQUIRED),
+        h in headers(&COLUMNS, worker_import::REQUIRED),
         values in prop::collection::vec((worker_values(), prop::bool::weighted(0.2)), 1..30),
     ) {
         let rows: Vec<Vec<String>> = values
@@ -293,14 +300,14 @@ proptest! {
     }
 
     #[test]
-    fn a_hostile_results_sheet_is_reported_by_row_and_column(h in headers(RESULT_COLUMNS, &[]), rows in grid(4)) {
+    fn a_hostile_results_sheet_is_reported_by_row_and_column(h in headers(&RESULT_COLUMNS, &[]), rows in grid(4)) {
         let sheet: Vec<Vec<String>> = std::iter::once(h).chain(rows).collect();
         results_sheet(&sheet);
     }
 
     #[test]
     fn a_sheet_of_valid_results_has_no_problem(
-        h in headers(RESULT_COLUMNS, &["barcode", "result"]),
+        h in headers(&RESULT_COLUMNS, &["barcode", "result"]),
         rows in prop::collection::vec((0u32..1000, prop::sample::select(vec!["阴性", "阳性", "无效", "Negative", "+", "-"]), prop::bool::weighted(0.2)), 0..40),
     ) {
         let (bc, rc) = (position(&h, RESULT_COLUMNS[0].1).unwrap(), position(&h, RESULT_COLUMNS[1].1).unwrap());
@@ -321,13 +328,13 @@ proptest! {
     }
 
     #[test]
-    fn a_hostile_indicator_sheet_is_reported_by_row_and_column(h in headers(indicator::COLUMNS, &[]), rows in grid(4)) {
+    fn a_hostile_indicator_sheet_is_reported_by_row_and_column(h in headers(&INDICATOR_COLUMNS, &[]), rows in grid(4)) {
         indicator_sheet(&h, &rows);
     }
 
     #[test]
     fn a_sheet_of_valid_indicators_has_no_problem(
-        h in headers(indicator::COLUMNS, indicator::REQUIRED),
+        h in headers(&INDICATOR_COLUMNS, indicator::REQUIRED),
         figures in prop::collection::vec((0usize..5, 0u32..240, 0i64..=indicator::MAX_AMOUNT, prop::option::of(0i64..=1_000_000), prop::bool::weighted(0.2)), 0..30),
     ) {
         let mapping = indicator::map_headers(&h).unwrap();
@@ -357,7 +364,9 @@ proptest! {
 }
 
 /// The results sheet's columns as `parse_results` knows them.
-const RESULT_COLUMNS: Columns = &[("barcode", BARCODE_HEADERS), ("result", RESULT_HEADERS)];
+static RESULT_COLUMNS: Table = LazyLock::new(|| {
+    vec![("barcode", words("results.header.barcode")), ("result", words("results.header.result"))]
+});
 
 /// The first column whose header is one of `names` (as `parse_results` finds it).
 fn position(headers: &[String], names: &[&str]) -> Option<usize> {

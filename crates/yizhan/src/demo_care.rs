@@ -8,7 +8,7 @@ use yizhan_core::access::Actor;
 use yizhan_core::care::disinfection::{AreaKind, NewArea, NewRecord, Place};
 use yizhan_core::care::plans::{NewDrill, NewPlan, PlanKind};
 use yizhan_core::care::roster::Pattern;
-use yizhan_core::care::staff::{LoopStatus, NewGroup, NewStaff, PostRisk, USUAL_GROUPS};
+use yizhan_core::care::staff::{LoopStatus, NewGroup, NewStaff, PostRisk, usual_groups};
 use yizhan_core::care::supplies::{Category, NewItem};
 use yizhan_core::station::sampling::TestResult;
 use yizhan_store::Db;
@@ -16,7 +16,7 @@ use yizhan_store::{
     care::disinfection, care::handovers, care::plans, care::roster, care::staff, care::supplies,
 };
 
-/// People per group, in `USUAL_GROUPS` order: 71 in all, each at least what its roster needs.
+/// People per group, in `usual_groups()` order: 71 in all, each at least what its roster needs.
 const GROUP_SIZES: [usize; 11] = [6, 12, 4, 4, 6, 4, 12, 6, 5, 6, 6];
 const COMMAND_SIZE: usize = 15;
 
@@ -39,8 +39,8 @@ pub async fn load(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result<(us
     let today = yizhan_core::time::local_date(now);
     let mut groups: Vec<(String, Pattern, i64, usize, bool)> =
         vec![("现场协调指挥专班".into(), Pattern::TwoTwelves, 2, COMMAND_SIZE, true)];
-    for ((name, pattern, min), size) in USUAL_GROUPS.iter().zip(GROUP_SIZES) {
-        groups.push(((*name).into(), *pattern, *min, size, false));
+    for ((name, pattern, min), size) in usual_groups().into_iter().zip(GROUP_SIZES) {
+        groups.push((name.into(), pattern, min, size, false));
     }
     let mut n = 0usize;
     let mut people = 0usize;

@@ -12,7 +12,7 @@ use yizhan_core::access::Actor;
 use yizhan_core::station::quarantine::{QuarantinePolicy, planned_release, test_calendar};
 use yizhan_core::station::stations::{NewStation, StationKind};
 use yizhan_core::time::{day_start_utc, local_date};
-use yizhan_core::work::returning_worker::{NewWorker, PROVINCES, Transport, WorkerStatus};
+use yizhan_core::work::returning_worker::{NewWorker, Transport, WorkerStatus, provinces};
 use yizhan_store::scale::{self, CheckRow, EnterpriseRow, GuestRow, StayRow, TestRow};
 use yizhan_store::{Db, station::policies, station::stations, work::returning_workers};
 
@@ -343,7 +343,7 @@ fn worker(i: usize, enterprise_id: i64, today: NaiveDate) -> NewWorker {
         name: name(i),
         id_number: crate::bench_import::id_number(i),
         phone: format!("13{:09}", i % 1_000_000_000),
-        province: PROVINCES[(i * 7) % PROVINCES.len()],
+        province: provinces()[(i * 7) % provinces().len()],
         city: "本地".into(),
         enterprise_id,
         transport: [Transport::Train, Transport::Bus, Transport::OnTheirOwn][i % 3],

@@ -12,21 +12,30 @@ use crate::validate::{
     optional_text, parse_choice, parse_int, parse_optional_date, parse_phone, required_text,
 };
 
-/// The eleven groups of the seed station, with their usual duty pattern and minimum headcount
-/// per shift; the demo and a new station's "create the usual groups" button use them.
-pub const USUAL_GROUPS: [(&str, Pattern, i64); 11] = [
-    ("公卫组", Pattern::TwoTwelves, 1),
-    ("医疗组", Pattern::ThreeEights, 2),
-    ("心理咨询组", Pattern::TwoTwelves, 1),
-    ("外事组", Pattern::TwoTwelves, 1),
-    ("警务组", Pattern::ThreeEights, 1),
-    ("消防组", Pattern::TwoTwelves, 1),
-    ("安保组", Pattern::ThreeEights, 2),
-    ("消杀组", Pattern::TwoTwelves, 1),
-    ("内勤组", Pattern::TwoTwelves, 1),
-    ("登记组", Pattern::ThreeEights, 1),
-    ("前台组", Pattern::ThreeEights, 1),
+/// The duty pattern and minimum headcount per shift of the eleven groups of the seed station,
+/// in the order of their names (`care.usual_groups` in the words file: public health, medical,
+/// counselling, foreign affairs, police, fire, security, disinfection, office, registration,
+/// front desk).
+const USUAL_DUTIES: [(Pattern, i64); 11] = [
+    (Pattern::TwoTwelves, 1),
+    (Pattern::ThreeEights, 2),
+    (Pattern::TwoTwelves, 1),
+    (Pattern::TwoTwelves, 1),
+    (Pattern::ThreeEights, 1),
+    (Pattern::TwoTwelves, 1),
+    (Pattern::ThreeEights, 2),
+    (Pattern::TwoTwelves, 1),
+    (Pattern::TwoTwelves, 1),
+    (Pattern::ThreeEights, 1),
+    (Pattern::ThreeEights, 1),
 ];
+
+/// The eleven groups of the seed station with their usual duty pattern and minimum headcount per
+/// shift; the demo and a new station's "create the usual groups" button use them.
+pub fn usual_groups() -> Vec<(&'static str, Pattern, i64)> {
+    let names = crate::words::words("care.usual_groups");
+    names.iter().zip(USUAL_DUTIES).map(|(n, (p, min))| (*n, p, min)).collect()
+}
 
 /// How exposed a post is; high-risk posts are tested daily and stay in the loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -300,6 +309,15 @@ mod tests {
 
     fn today() -> NaiveDate {
         "2026-01-05".parse().unwrap()
+    }
+
+    #[test]
+    fn every_usual_group_has_a_name_and_a_duty() {
+        let groups = usual_groups();
+        assert_eq!(crate::words::words("care.usual_groups").len(), USUAL_DUTIES.len());
+        assert_eq!(groups.len(), 11);
+        assert_eq!(groups[1].0, "医疗组");
+        assert_eq!((groups[1].1, groups[1].2), (Pattern::ThreeEights, 2));
     }
 
     #[test]

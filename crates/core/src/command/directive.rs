@@ -197,7 +197,7 @@ pub fn clean_file_name(name: &str) -> String {
         .take(100)
         .collect();
     let cleaned = cleaned.trim().to_owned();
-    if cleaned.is_empty() { "附件".to_owned() } else { cleaned }
+    if cleaned.is_empty() { crate::words::word("directive.attachment").to_owned() } else { cleaned }
 }
 
 #[cfg(test)]

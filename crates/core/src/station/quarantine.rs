@@ -108,7 +108,7 @@ pub fn seeded_policies() -> Vec<QuarantinePolicy> {
     vec![
         policy(
             "14+7",
-            "14天集中隔离+7天居家健康监测",
+            crate::words::word("policy.14+7"),
             "14 days centralized quarantine + 7 days home monitoring",
             14,
             7,
@@ -118,7 +118,7 @@ pub fn seeded_policies() -> Vec<QuarantinePolicy> {
         ),
         policy(
             "7+3",
-            "7天集中隔离+3天居家健康监测",
+            crate::words::word("policy.7+3"),
             "7 days centralized quarantine + 3 days home monitoring",
             7,
             3,
@@ -128,7 +128,7 @@ pub fn seeded_policies() -> Vec<QuarantinePolicy> {
         ),
         policy(
             "5+3",
-            "5天集中隔离+3天居家隔离",
+            crate::words::word("policy.5+3"),
             "5 days centralized quarantine + 3 days home quarantine",
             5,
             3,
@@ -138,7 +138,7 @@ pub fn seeded_policies() -> Vec<QuarantinePolicy> {
         ),
         policy(
             "driver",
-            "跨境货车司机闭环管理（每日一检）",
+            crate::words::word("policy.driver"),
             "Cross-border drivers, closed loop (daily test)",
             14,
             0,

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::text::Text;
+use crate::words;
 
 use crate::work::worker_import::header_text;
 
@@ -33,24 +34,16 @@ pub struct RowError {
     pub text: Text,
 }
 
-/// The header texts of the barcode column.
-pub const BARCODE_HEADERS: &[&str] =
-    &["条码", "条码号", "管号", "采样管号", "样本编号", "barcode", "tube"];
-/// The header texts of the result column.
-pub const RESULT_HEADERS: &[&str] = &["结果", "检测结果", "核酸结果", "result"];
-
-/// 阴性/阳性/无效 and their English names; anything else is an error.
+/// 阴性/阳性/无效 and their English names (`results.*` in the words file); anything else is an
+/// error.
 pub fn parse_result(s: &str) -> Option<TestResult> {
-    match s.trim().to_lowercase().as_str() {
-        "阴性" | "negative" | "neg" | "-" => Some(TestResult::Negative),
-        "阳性" | "positive" | "pos" | "+" => Some(TestResult::Positive),
-        "无效" | "invalid" | "重采" => Some(TestResult::Invalid),
-        _ => None,
-    }
+    let s = s.trim();
+    TestResult::ALL.iter().copied().find(|r| words::is(&format!("results.{}", r.as_str()), s))
 }
 
-fn find(headers: &[String], names: &[&str]) -> Option<usize> {
-    headers.iter().position(|h| names.iter().any(|n| header_text(h).eq_ignore_ascii_case(n)))
+/// The column whose header is one of the words under `key`.
+fn find(headers: &[String], key: &str) -> Option<usize> {
+    headers.iter().position(|h| words::is(key, header_text(h)))
 }
 
 /// Splits a sheet (header row first) into good rows and errors. Blank rows are skipped; a
@@ -63,7 +56,8 @@ pub fn parse_results(sheet: &[Vec<String>]) -> Result<(Vec<ResultRow>, Vec<RowEr
             text: Text::new("sampling.file_empty"),
         });
     };
-    let (Some(bc), Some(rc)) = (find(headers, BARCODE_HEADERS), find(headers, RESULT_HEADERS))
+    let (Some(bc), Some(rc)) =
+        (find(headers, "results.header.barcode"), find(headers, "results.header.result"))
     else {
         return Err(RowError {
             row: 1,

@@ -2,10 +2,6 @@
 
 use super::{Invalid, fold_fullwidth};
 
-/// One-character province abbreviations that open a mainland plate.
-const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
-const PLATE_HINT: &str = "京A12345 / 京AD12345 / 粤ZAB12港";
-
 /// Upper-case, fold full-width forms, and drop spaces and the middle dot
 /// (plates are printed as "京A·12345" and often typed with a space).
 fn normalise_plate(s: &str) -> String {
@@ -40,10 +36,10 @@ pub fn parse_plate(s: &str) -> Result<String, Invalid> {
     let Some(&province) = chars.first() else {
         return Err(Invalid::Empty);
     };
-    if !PROVINCES.contains(province) {
+    if !crate::words::word("plate.province").contains(province) {
         return Err(Invalid::BadRegion);
     }
-    let bad = Err(Invalid::BadFormat { hint: PLATE_HINT });
+    let bad = Err(Invalid::BadFormat { hint: crate::words::word("plate.hint") });
     let Some(&office) = chars.get(1) else {
         return bad;
     };
@@ -116,7 +112,7 @@ mod tests {
 
     #[test]
     fn mainland_bad() {
-        let fmt = Invalid::BadFormat { hint: PLATE_HINT };
+        let fmt = Invalid::BadFormat { hint: crate::words::word("plate.hint") };
         let cases = [
             ("", Invalid::Empty),
             (" · ", Invalid::Empty),

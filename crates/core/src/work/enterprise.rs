@@ -122,7 +122,7 @@ pub fn validate_enterprise(
         name: required_text(&i.name, 100).on("name")?,
         street_id: parse_int(&i.street_id, 1, i64::MAX, "1").on("street_id")?,
         industry: parse_choice(&i.industry, Industry::parse, "manufacturing").on("industry")?,
-        above_scale: matches!(i.above_scale.trim(), "on" | "true" | "1" | "是"),
+        above_scale: crate::words::is("yes", i.above_scale.trim()),
         headcount: parse_int(&i.headcount, 0, 1_000_000, "120").on("headcount")?,
         contact_name: required_text(&i.contact_name, 40).on("contact_name")?,
         contact_phone: parse_phone(&i.contact_phone).on("contact_phone")?.display(),

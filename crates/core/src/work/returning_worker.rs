@@ -10,6 +10,7 @@ use crate::error::{DomainError, OnField};
 use crate::validate::{
     Invalid, optional_text, parse_choice, parse_id_card, parse_phone, required_text,
 };
+use crate::words;
 
 code_enum!(
     /// How they travel back.
@@ -31,43 +32,10 @@ code_enum!(
     ]
 );
 
-/// Provincial-level divisions, short names.
-pub const PROVINCES: [&str; 34] = [
-    "北京",
-    "天津",
-    "河北",
-    "山西",
-    "内蒙古",
-    "辽宁",
-    "吉林",
-    "黑龙江",
-    "上海",
-    "江苏",
-    "浙江",
-    "安徽",
-    "福建",
-    "江西",
-    "山东",
-    "河南",
-    "湖北",
-    "湖南",
-    "广东",
-    "广西",
-    "海南",
-    "重庆",
-    "四川",
-    "贵州",
-    "云南",
-    "西藏",
-    "陕西",
-    "甘肃",
-    "青海",
-    "宁夏",
-    "新疆",
-    "台湾",
-    "香港",
-    "澳门",
-];
+/// Provincial-level divisions, short names (北京 … 澳门).
+pub fn provinces() -> &'static [&'static str] {
+    words::words("province")
+}
 
 /// "云南省", "广西壮族自治区", "云南" → "云南"; unknown names are refused.
 pub fn parse_province(s: &str) -> Result<&'static str, Invalid> {
@@ -75,10 +43,11 @@ pub fn parse_province(s: &str) -> Result<&'static str, Invalid> {
     if t.is_empty() {
         return Err(Invalid::Empty);
     }
-    let short = ["壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市"]
+    let short = words::words("province.suffix")
         .iter()
         .fold(t, |acc, suffix| acc.strip_suffix(suffix).unwrap_or(acc));
-    PROVINCES.iter().copied().find(|p| *p == short).ok_or(Invalid::BadFormat { hint: "云南" })
+    let hint = words::word("province.hint");
+    provinces().iter().copied().find(|p| *p == short).ok_or(Invalid::BadFormat { hint })
 }
 
 pub const KEY_ARRIVAL_NEEDED: &str = "error.worker_arrival_needed";

@@ -7,7 +7,10 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::error::DomainError;
-use crate::work::returning_worker::{NewWorker, WorkerInput, validate_worker_fields};
+use crate::words;
+use crate::work::returning_worker::{
+    NewWorker, Transport, WorkerInput, WorkerStatus, validate_worker_fields,
+};
 
 code_enum!(
     /// What an import run brings in.
@@ -34,20 +37,33 @@ code_enum!(
     ]
 );
 
-/// The fields a sheet can fill, and the header texts that name each (the first is the one our
-/// template uses).
-pub const COLUMNS: &[(&str, &[&str])] = &[
-    ("name", &["姓名", "name"]),
-    ("id_number", &["身份证号", "身份证号码", "公民身份号码", "id_number"]),
-    ("phone", &["手机号", "手机号码", "联系电话", "phone"]),
-    ("province", &["户籍省份", "省份", "户籍省", "province"]),
-    ("city", &["户籍城市", "户籍地市", "城市", "city"]),
-    ("employer", &["用工企业", "企业名称", "用工单位", "统一社会信用代码", "employer"]),
-    ("transport", &["返岗方式", "交通方式", "transport"]),
-    ("arrival_date", &["抵达日期", "到深日期", "抵深日期", "arrival_date"]),
-    ("status", &["状态", "返岗状态", "status"]),
-    ("health", &["健康申报", "健康状况", "health"]),
+/// The fields a sheet can fill.
+const FIELDS: &[&str] = &[
+    "name",
+    "id_number",
+    "phone",
+    "province",
+    "city",
+    "employer",
+    "transport",
+    "arrival_date",
+    "status",
+    "health",
 ];
+
+/// The fields a sheet can fill, and the header texts that name each (the first is the one our
+/// template uses; `worker.header.*` in the words file).
+pub fn columns() -> Vec<(&'static str, &'static [&'static str])> {
+    columns_of("worker.header.", FIELDS)
+}
+
+/// Fields with the header texts the words file gives under `prefix`.
+pub fn columns_of(
+    prefix: &str,
+    fields: &[&'static str],
+) -> Vec<(&'static str, &'static [&'static str])> {
+    fields.iter().map(|f| (*f, words::words(&format!("{prefix}{f}")))).collect()
+}
 
 /// Columns a sheet must have.
 pub const REQUIRED: &[&str] = &["name", "id_number", "phone", "province", "city", "employer"];
@@ -116,7 +132,7 @@ pub fn header_text(h: &str) -> &str {
 /// Maps the header row; `Err` lists the required fields no column fills (by their template
 /// header, e.g. "身份证号").
 pub fn map_headers(headers: &[String]) -> Result<Mapping, Vec<&'static str>> {
-    map_columns(COLUMNS, REQUIRED, headers)
+    map_columns(&columns(), REQUIRED, headers)
 }
 
 /// Maps a header row onto `columns` (field, header texts; the first text is the template's);
@@ -155,18 +171,14 @@ pub fn map_columns(
 /// 专列 → train, 已上岗 → at_work …; codes pass through.
 fn code_for(field: &str, v: &str) -> String {
     let v = v.trim();
-    let mapped = match (field, v) {
-        ("transport", "专列" | "返岗专列" | "火车") => "train",
-        ("transport", "包车" | "大巴") => "bus",
-        ("transport", "自行" | "自行返岗" | "自驾") => "own",
-        ("transport", "其他") => "other",
-        ("status", "已登记" | "登记") => "registered",
-        ("status", "已安排" | "已安排车次" | "已订票") => "booked",
-        ("status", "已抵深" | "已抵达" | "已到达") => "arrived",
-        ("status", "已上岗" | "在岗") => "at_work",
-        _ => v,
+    let codes: Vec<&str> = match field {
+        "transport" => Transport::ALL.iter().map(|t| t.as_str()).collect(),
+        "status" => WorkerStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        _ => Vec::new(),
     };
-    mapped.to_owned()
+    // The words a sheet uses for each code (`worker.transport.train` …); a code itself passes.
+    let word_for = |code: &&str| words::is(&format!("worker.{field}.{code}"), v);
+    codes.into_iter().find(word_for).unwrap_or(v).to_owned()
 }
 
 /// A date as a sheet gives it: "2020-02-20", "2020/2/20", "2020-02-20 00:00:00" or an Excel

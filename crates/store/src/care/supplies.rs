@@ -75,7 +75,7 @@ pub async fn create_item(db: &Db, actor: &Actor, station_id: i64, i: &NewItem) -
             q("INSERT INTO supply_movements (item_id, delta, stock_after, reason, actor, at) VALUES ($1, $2, $2, $3, $4, $5)")
                 .bind(id)
                 .bind(i.stock)
-                .bind("期初库存")
+                .bind(yizhan_core::words::word("supplies.opening_stock"))
                 .bind(actor.name.as_str())
                 .bind(t),
         )

@@ -132,7 +132,7 @@ async fn apply_result(tx: &mut Tx, actor: &Actor, test_id: i64, result: TestResu
                 room_id,
                 RoomState::Sealed,
                 Cause::Positive,
-                Some("阳性结果"),
+                Some(yizhan_core::words::word("room.reason.positive")),
             )
             .await?;
         }

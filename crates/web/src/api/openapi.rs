@@ -271,7 +271,7 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             None,
         ),
         ("GET", "/api/v1/indicators") => (
-            "An economic indicator's twelve months of a year (indicator=, year=; default the first indicator and its newest year): value, target, % of target, same month last year, YoY %, year to date and its YoY, the trough where growth turns up; amounts in the unit (亿元)",
+            "An economic indicator's twelve months of a year (indicator=, year=; default the first indicator and its newest year): value, target, % of target, same month last year, YoY %, year to date and its YoY, the trough where growth turns up; amounts in the unit (100 million yuan)",
             None,
         ),
         ("GET", "/api/v1/workers/{id}") => {
@@ -282,7 +282,7 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             Some(obj(json!({ "worker_id": {"type": ["string","integer"]} }), &["worker_id"])),
         ),
         ("GET", "/api/v1/notices/{id}") => (
-            "A notice (通报) with its content: units by severity and the findings; frozen once published, live while a draft (command only)",
+            "A notice with its content: units by severity and the findings; frozen once published, live while a draft (command only)",
             None,
         ),
         ("GET", "/api/v1/reports/{day}") => (
@@ -385,7 +385,7 @@ fn query(method: &str, path: &str) -> Vec<Value> {
         ("GET", "/api/v1/enterprises") => vec![
             ("street", text.clone(), "a street id"),
             ("resumption", text.clone(), "a resumption status"),
-            ("above_scale", text, "1: above-scale (规上) only"),
+            ("above_scale", text, "1: above-scale enterprises only"),
         ],
         ("GET", "/api/v1/workers") => vec![
             (
@@ -474,7 +474,7 @@ pub fn document(routes: &[RouteInfo]) -> Value {
     }
     json!({
         "openapi": "3.1.0",
-        "info": { "title": "Yizhan API", "version": "1", "description": "驿站 health stations, district command and return-to-work" },
+        "info": { "title": "Yizhan API", "version": "1", "description": "Health stations, district command and return-to-work" },
         "components": { "securitySchemes": {
             "session": { "type": "apiKey", "in": "cookie", "name": "yz_session", "description": "Set by the login" },
             "csrf": { "type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "The session's token: `csrf_token` of the login or of GET /api/v1/session" },

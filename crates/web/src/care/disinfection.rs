@@ -88,7 +88,7 @@ struct ShowPage {
 
 fn blank_record() -> RecordInput {
     RecordInput {
-        agent: "含氯消毒剂".into(),
+        agent: yizhan_core::words::word("disinfection.agent").into(),
         concentration: "500".into(),
         minutes: "30".into(),
         done_at: yizhan_core::time::local_format(yizhan_store::db::now(), "%Y-%m-%dT%H:%M"),

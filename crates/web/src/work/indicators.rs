@@ -14,7 +14,7 @@ use yizhan_core::access::{Actor, Permission, Target};
 use yizhan_core::error::OnField;
 use yizhan_core::validate::{parse_choice, parse_int};
 use yizhan_core::work::indicator::{
-    COLUMNS, FigureInput, Indicator, MonthRow, check_rows, format_amount, format_permille,
+    FigureInput, Indicator, MonthRow, check_rows, columns, format_amount, format_permille,
     map_headers, validate_figure, year_table,
 };
 use yizhan_core::work::worker_import::{Problem, RowError};
@@ -361,15 +361,20 @@ pub async fn import(
 pub async fn template(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     district_wide(&state, &ctx).await?;
     let tr = ctx.tr();
-    let headers: Vec<&str> = COLUMNS.iter().map(|(_, names)| names[0]).collect();
+    let headers: Vec<&str> = columns().iter().map(|(_, names)| names[0]).collect();
     let rows = vec![
         vec![
-            Cell::from("规上工业增加值"),
+            Cell::from(Indicator::IndustrialAddedValue.sheet_names()[0]),
             Cell::from("2020-03"),
             Cell::from(212.35),
             Cell::from(205.0),
         ],
-        vec![Cell::from("进出口总额"), Cell::from("2020-03"), Cell::from(318.6), Cell::from("")],
+        vec![
+            Cell::from(Indicator::ImportExport.sheet_names()[0]),
+            Cell::from("2020-03"),
+            Cell::from(318.6),
+            Cell::from(""),
+        ],
     ];
     export::xlsx(tr.t("indicator.template"), tr.t("indicator.title"), &headers, &rows)
 }

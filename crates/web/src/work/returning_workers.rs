@@ -259,7 +259,7 @@ async fn form_page(
         enterprises: writable_enterprises(state, ctx).await?,
         transports: options(&tr, Transport::ALL, Transport::as_str, Transport::label_key),
         statuses: options(&tr, WorkerStatus::ALL, WorkerStatus::as_str, WorkerStatus::label_key),
-        provinces: &yizhan_core::work::returning_worker::PROVINCES,
+        provinces: yizhan_core::work::returning_worker::provinces(),
         error: e.map(|e| e.message(&tr)),
     })
 }

@@ -7,7 +7,7 @@ use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use tokio::io::AsyncWriteExt;
 use yizhan_core::access::Actor;
-use yizhan_core::work::worker_import::{COLUMNS, ImportKind, ImportMode, ImportStatus, RowError};
+use yizhan_core::work::worker_import::{ImportKind, ImportMode, ImportStatus, RowError, columns};
 use yizhan_store::work::import_runs::{self, ImportRun};
 
 use crate::auth::Ctx;
@@ -85,19 +85,8 @@ pub async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
 /// `GET /workers/import/template.xlsx`: the headers the import reads, and one example row.
 pub async fn template(ctx: Ctx) -> Result<Response, WebError> {
     let tr = ctx.tr();
-    let headers: Vec<&str> = COLUMNS.iter().map(|(_, names)| names[0]).collect();
-    let example = [
-        "李春花",
-        "11010519491231002X",
-        "13800138000",
-        "云南省",
-        "昭通",
-        "深圳市某某电子有限公司",
-        "专列",
-        "2020-02-20",
-        "已上岗",
-        "无发热、咳嗽",
-    ];
+    let headers: Vec<&str> = columns().iter().map(|(_, names)| names[0]).collect();
+    let example = yizhan_core::words::words("worker.example");
     let rows = vec![example.iter().map(|v| Cell::from(*v)).collect()];
     export::xlsx(tr.t("import.template"), tr.t("worker.title"), &headers, &rows)
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, OnField};
 use crate::validate::{Invalid, parse_choice};
-use crate::work::worker_import::{Mapping, Problem, RowError, map_columns, sheet_date};
+use crate::work::worker_import::{Mapping, Problem, RowError, columns_of, map_columns, sheet_date};
 
 code_enum!(
     /// The catalogue: what the command follows each month.
@@ -48,15 +48,10 @@ impl Indicator {
         }
     }
 
-    /// The names a sheet may use (the first is the one our template uses), besides the code.
+    /// The names a sheet may use (the first is the one our template uses), besides the code:
+    /// `indicator.<code>` in the words file.
     pub fn sheet_names(self) -> &'static [&'static str] {
-        match self {
-            Indicator::IndustrialAddedValue => &["规上工业增加值", "规模以上工业增加值"],
-            Indicator::ImportExport => &["进出口总额", "进出口"],
-            Indicator::Exports => &["出口总额", "出口"],
-            Indicator::RetailSales => &["社会消费品零售总额", "社消零总额", "社消零"],
-            Indicator::FixedInvestment => &["固定资产投资", "固定资产投资额"],
-        }
+        crate::words::words(&format!("indicator.{}", self.as_str()))
     }
 
     /// An indicator by its code or one of its Chinese names.
@@ -235,19 +230,17 @@ fn figure_fields(
     )
 }
 
-/// The columns an import reads (field, header texts; the first is the template's).
-pub const COLUMNS: &[(&str, &[&str])] = &[
-    ("indicator", &["指标", "指标名称", "indicator"]),
-    ("month", &["月份", "统计月份", "month"]),
-    ("value", &["本月值", "完成值", "本月完成", "value"]),
-    ("target_value", &["目标值", "目标", "target_value"]),
-];
+/// The columns an import reads (field, header texts; the first is the template's):
+/// `indicator.header.*` in the words file.
+pub fn columns() -> Vec<(&'static str, &'static [&'static str])> {
+    columns_of("indicator.header.", &["indicator", "month", "value", "target_value"])
+}
 
 /// Columns a sheet must have.
 pub const REQUIRED: &[&str] = &["indicator", "month", "value"];
 
 pub fn map_headers(headers: &[String]) -> Result<Mapping, Vec<&'static str>> {
-    map_columns(COLUMNS, REQUIRED, headers)
+    map_columns(&columns(), REQUIRED, headers)
 }
 
 /// A month as a sheet gives it: a date cell (Excel serial or "2020-03-01") is its month.

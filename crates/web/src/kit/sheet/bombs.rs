@@ -112,7 +112,7 @@ pub fn long_shared_strings(strings: usize, chars: usize) -> Vec<u8> {
     )
 }
 
-/// A sheet of `rows` rows of text cells (a header, then `姓名 n`, `n`), as a legitimate file.
+/// A sheet of `rows` rows of text cells (a header, then `name n`, `n`), as a legitimate file.
 pub fn texts(rows: usize) -> Vec<u8> {
     workbook(
         &mut |w| {
@@ -120,7 +120,7 @@ pub fn texts(rows: usize) -> Vec<u8> {
             for r in 1..=rows {
                 write!(
                     w,
-                    r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>姓名 {r}</t></is></c><c r="B{r}"><v>{r}</v></c></row>"#
+                    r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>name {r}</t></is></c><c r="B{r}"><v>{r}</v></c></row>"#
                 )?;
             }
             w.write_all(SHEET_END.as_bytes())
@@ -152,6 +152,6 @@ mod tests {
         let rows = super::super::read_sheet(NAME, &shared_strings(7)).unwrap();
         assert_eq!(rows, vec![vec!["00000006"]]);
         let rows = super::super::read_sheet(NAME, &texts(2)).unwrap();
-        assert_eq!(rows, vec![vec!["姓名 1", "1"], vec!["姓名 2", "2"]]);
+        assert_eq!(rows, vec![vec!["name 1", "1"], vec!["name 2", "2"]]);
     }
 }
