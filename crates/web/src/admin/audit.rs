@@ -25,6 +25,7 @@ struct AuditPage {
     intact: bool,
 }
 
+/// `GET /admin/audit`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let (verdict, intact) = match audit::verify(&state.db).await? {

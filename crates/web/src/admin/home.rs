@@ -29,6 +29,7 @@ struct HomePage {
     pending: Option<String>,
 }
 
+/// `GET /`.
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let p = ctx.user()?;
     let tr = ctx.tr();

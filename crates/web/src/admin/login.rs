@@ -30,6 +30,7 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
+/// `GET /login`.
 pub async fn form(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -55,6 +56,7 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+/// `POST /login`.
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -84,6 +86,7 @@ pub async fn submit(
     }
 }
 
+/// `POST /logout`.
 pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     if let (Some(p), Some(h)) = (&ctx.principal, &ctx.session_hash) {
         login::sign_out(&state, p, h).await?;
@@ -100,6 +103,7 @@ pub struct LangForm {
     next: Option<String>,
 }
 
+/// `POST /lang`.
 pub async fn set_lang(
     State(state): State<AppState>,
     FormBody(f): FormBody<LangForm>,

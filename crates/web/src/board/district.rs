@@ -116,6 +116,7 @@ fn signed_in_reader(ctx: &Ctx) -> bool {
     ctx.principal.as_ref().is_some_and(|p| p.can(Permission::StationsRead, Target::District))
 }
 
+/// `GET /api/v1/district/board`.
 pub async fn json(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -137,6 +138,7 @@ impl DistrictPage {
     }
 }
 
+/// `GET /board/district`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -150,6 +152,7 @@ pub async fn show(
     render::page(&DistrictPage { tr: ctx.tr() })
 }
 
+/// `GET /board/district/events`.
 /// Events for the district board: the same change stream as a station's.
 pub async fn events(
     state: State<AppState>,

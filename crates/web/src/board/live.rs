@@ -57,6 +57,7 @@ fn changes(rx: watch::Receiver<i64>) -> impl Stream<Item = Result<Event, Infalli
     })
 }
 
+/// `GET /board/{id}/events`.
 pub async fn events(
     State(state): State<AppState>,
     ctx: Ctx,

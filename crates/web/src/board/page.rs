@@ -28,6 +28,7 @@ impl BoardPage {
     }
 }
 
+/// `GET /board/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -124,6 +124,7 @@ async fn tokens_page(
     })
 }
 
+/// `GET /stations/{id}/boards`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -139,6 +140,7 @@ pub struct NewToken {
     label: String,
 }
 
+/// `POST /stations/{id}/boards`.
 /// Creates a token and shows its URL once (only the hash is kept).
 pub async fn create(
     State(state): State<AppState>,
@@ -156,6 +158,7 @@ pub async fn create(
     tokens_page(&state, &ctx, station, Some(url)).await
 }
 
+/// `POST /boards/{id}/revoke`.
 pub async fn revoke(
     State(state): State<AppState>,
     ctx: Ctx,

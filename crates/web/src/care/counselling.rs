@@ -77,6 +77,7 @@ fn blank() -> SessionInput {
     }
 }
 
+/// `GET /stays/{id}/counselling`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -97,6 +98,7 @@ async fn record_for(
         .await?)
 }
 
+/// `POST /stays/{id}/counselling`.
 pub async fn record(
     State(state): State<AppState>,
     ctx: Ctx,

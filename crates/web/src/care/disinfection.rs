@@ -159,6 +159,7 @@ fn blanks() -> (RecordInput, WasteInput, AreaInput) {
     (blank_record(), blank_waste(), blank_area())
 }
 
+/// `GET /stations/{id}/disinfection`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -212,6 +213,7 @@ async fn record_for(
     Ok(disinfection::record(&state.db, &Actor::from(ctx.user()?), station_id, &r).await?)
 }
 
+/// `POST /stations/{id}/disinfection`.
 pub async fn record(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -223,6 +225,7 @@ pub async fn record(
     redisplay(&state, &ctx, station, (f, blank_waste(), blank_area()), result).await
 }
 
+/// `POST /stations/{id}/disinfection/areas`.
 pub async fn create_area(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -239,6 +242,7 @@ pub async fn create_area(
     redisplay(&state, &ctx, station, (blank_record(), blank_waste(), f), result).await
 }
 
+/// `POST /stations/{id}/waste`.
 pub async fn record_waste(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -264,6 +268,7 @@ async fn verify_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<Record, WebE
     Ok(rec)
 }
 
+/// `POST /disinfection/{id}/verify`.
 pub async fn verify(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -273,6 +278,7 @@ pub async fn verify(
     Ok(Redirect::to(&format!("/stations/{}/disinfection", rec.station_id)).into_response())
 }
 
+/// `GET /stations/{id}/disinfection/export.xlsx`.
 pub async fn export_records(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -321,6 +327,7 @@ pub async fn export_records(
     )
 }
 
+/// `GET /stations/{id}/waste/export.xlsx`.
 pub async fn export_waste(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -377,6 +384,7 @@ pub async fn api_show(
     }))
 }
 
+/// `POST /api/v1/stations/{id}/disinfection`.
 pub async fn api_record(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -389,6 +397,7 @@ pub async fn api_record(
     Ok(crate::kit::created(id))
 }
 
+/// `POST /api/v1/disinfection/{id}/verify`.
 pub async fn api_verify(
     State(state): State<AppState>,
     ctx: Ctx,

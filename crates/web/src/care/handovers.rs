@@ -67,6 +67,7 @@ pub struct HandoverForm {
     items: String,
 }
 
+/// `POST /groups/{id}/handovers`.
 pub async fn write(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -94,6 +95,7 @@ async fn station_of(state: &AppState, ctx: &Ctx, h: &Handover) -> Result<(), Web
     require(state, ctx, Permission::DutyRecord, st.target(), format!("handover {}", h.id)).await
 }
 
+/// `POST /handovers/{id}/ack`.
 pub async fn acknowledge(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -105,6 +107,7 @@ pub async fn acknowledge(
     Ok(Redirect::to(&format!("/stations/{}/roster#handovers", h.station_id)).into_response())
 }
 
+/// `POST /handover-items/{id}/done`.
 pub async fn item_done(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -129,6 +129,7 @@ fn blank_complaint() -> ComplaintInput {
     ComplaintInput { source: "guest".into(), ..Default::default() }
 }
 
+/// `GET /stations/{id}/incidents`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -188,6 +189,7 @@ async fn record_complaint_for(
     Ok(incidents::record_complaint(&state.db, &Actor::from(ctx.user()?), station_id, &c).await?)
 }
 
+/// `POST /stations/{id}/incidents`.
 pub async fn record_incident(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -201,6 +203,7 @@ pub async fn record_incident(
     }
 }
 
+/// `POST /stations/{id}/complaints`.
 pub async fn record_complaint(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -220,6 +223,7 @@ pub struct CloseForm {
     note: String,
 }
 
+/// `POST /incidents/{id}/close`.
 pub async fn close_incident(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -244,6 +248,7 @@ pub struct StepForm {
     resolution: String,
 }
 
+/// `POST /complaints/{id}/status`.
 pub async fn step_complaint(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -263,6 +268,7 @@ pub async fn step_complaint(
     Ok(Redirect::to(&format!("/stations/{}/incidents", c.station_id)).into_response())
 }
 
+/// `GET /stations/{id}/incidents/export.xlsx`.
 pub async fn export_incidents(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -305,6 +311,7 @@ pub async fn export_incidents(
     )
 }
 
+/// `GET /stations/{id}/complaints/export.xlsx`.
 pub async fn export_complaints(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -367,6 +374,7 @@ pub async fn api_list(
     Ok(Json(Ledgers { incidents: incidents::incidents(&state.db, id).await?, complaints }))
 }
 
+/// `POST /api/v1/stations/{id}/incidents`.
 pub async fn api_record_incident(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -379,6 +387,7 @@ pub async fn api_record_incident(
     Ok(crate::kit::created(id))
 }
 
+/// `POST /api/v1/stations/{id}/complaints`.
 pub async fn api_record_complaint(
     State(state): State<AppState>,
     ctx: Ctx,

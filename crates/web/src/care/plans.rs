@@ -87,6 +87,7 @@ async fn list_page(
     })
 }
 
+/// `GET /stations/{id}/plans`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -97,6 +98,7 @@ pub async fn list(
     render::page(&list_page(&state, &ctx, station, f, None).await?)
 }
 
+/// `POST /stations/{id}/plans`.
 pub async fn publish(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -171,6 +173,7 @@ async fn show_page(
     })
 }
 
+/// `GET /plans/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -181,6 +184,7 @@ pub async fn show(
     render::page(&show_page(&state, &ctx, p, station, f, None).await?)
 }
 
+/// `POST /plans/{id}/drills`.
 pub async fn record_drill(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -203,6 +207,7 @@ pub async fn record_drill(
     }
 }
 
+/// `GET /stations/{id}/plans/export.xlsx`.
 /// The readiness view as .xlsx.
 pub async fn export(
     State(state): State<AppState>,

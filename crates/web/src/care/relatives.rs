@@ -113,6 +113,7 @@ fn delivery_rows(ctx: &Ctx, list: Vec<Delivery>) -> Vec<DeliveryRow> {
         .collect()
 }
 
+/// `GET /stations/{id}/relatives`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -156,6 +157,7 @@ async fn answer(
     }
 }
 
+/// `POST /stations/{id}/contacts`.
 pub async fn record_contact(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -173,6 +175,7 @@ pub async fn record_contact(
     answer(&state, &ctx, station, (f, DeliveryInput::default()), result).await
 }
 
+/// `POST /stations/{id}/deliveries`.
 pub async fn receive(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -198,6 +201,7 @@ pub struct StepForm {
     note: String,
 }
 
+/// `POST /deliveries/{id}/step`.
 pub async fn step(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -214,6 +218,7 @@ pub async fn step(
     Ok(Redirect::to(&format!("/stations/{}/relatives", d.station_id)).into_response())
 }
 
+/// `GET /stations/{id}/contacts/export.xlsx`.
 pub async fn export_contacts(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -257,6 +262,7 @@ pub async fn export_contacts(
     )
 }
 
+/// `GET /stations/{id}/deliveries/export.xlsx`.
 pub async fn export_deliveries(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -236,6 +236,7 @@ async fn show_page(
     })
 }
 
+/// `GET /stations/{id}/roster`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -335,6 +336,7 @@ async fn answer(
     }
 }
 
+/// `POST /groups/{id}/roster`.
 pub async fn generate(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -387,6 +389,7 @@ async fn swap_for(
     })
 }
 
+/// `POST /groups/{id}/roster/swap`.
 pub async fn swap(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -407,6 +410,7 @@ pub struct DayOffForm {
     day: String,
 }
 
+/// `POST /stations/{id}/days-off`.
 pub async fn add_day_off(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -443,6 +447,7 @@ pub async fn add_day_off(
     }
 }
 
+/// `GET /stations/{id}/roster/export.xlsx`.
 /// The week as .xlsx: one row per group, day and shift.
 pub async fn export(
     State(state): State<AppState>,

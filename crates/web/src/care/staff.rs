@@ -149,6 +149,7 @@ fn new_group_defaults() -> GroupInput {
     GroupInput { pattern: "two_twelves".into(), min_per_shift: "1".into(), ..Default::default() }
 }
 
+/// `GET /stations/{id}/staff`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -176,6 +177,7 @@ async fn correctable(
     Ok((e.status(), render::page(&page)?).into_response())
 }
 
+/// `POST /stations/{id}/groups`.
 pub async fn create_group(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -213,6 +215,7 @@ async fn check_group(
     Ok(())
 }
 
+/// `POST /stations/{id}/staff`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -279,6 +282,7 @@ async fn edit_page(
     })
 }
 
+/// `GET /staff/{id}/edit`.
 pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -289,6 +293,7 @@ pub async fn edit_form(
     render::page(&edit_page(&state, &ctx, s, f, None).await?)
 }
 
+/// `POST /staff/{id}`.
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -312,6 +317,7 @@ pub async fn update(
     }
 }
 
+/// `POST /staff/{id}/leader`.
 /// Makes this person the leader (组长) of their own group.
 pub async fn make_leader(
     State(state): State<AppState>,
@@ -329,6 +335,7 @@ pub async fn make_leader(
     Ok(Redirect::to(&format!("/stations/{}/staff", s.station_id)).into_response())
 }
 
+/// `GET /stations/{id}/staff/export.xlsx`.
 /// The staff list as .xlsx, phones masked.
 pub async fn export(
     State(state): State<AppState>,

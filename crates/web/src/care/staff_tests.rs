@@ -92,6 +92,7 @@ fn day_of(q: &DayQuery) -> Result<NaiveDate, WebError> {
     Ok(parse_optional_date(q.day.as_deref().unwrap_or("")).on("day")?.unwrap_or_else(today))
 }
 
+/// `GET /stations/{id}/staff-tests`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -127,6 +128,7 @@ pub struct RecordForm {
     result: String,
 }
 
+/// `POST /staff/{id}/tests`.
 pub async fn record(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -160,6 +162,7 @@ pub async fn record(
     Ok(Redirect::to(&format!("/stations/{}/staff-tests?day={day}", s.station_id)).into_response())
 }
 
+/// `GET /stations/{id}/staff-tests/export.xlsx`.
 pub async fn export(
     State(state): State<AppState>,
     ctx: Ctx,

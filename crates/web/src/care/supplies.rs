@@ -85,6 +85,7 @@ fn blank_item() -> ItemInput {
     ItemInput { category: "ppe".into(), ..Default::default() }
 }
 
+/// `GET /stations/{id}/supplies`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -111,6 +112,7 @@ async fn back_or_redisplay(
     }
 }
 
+/// `POST /stations/{id}/supplies`.
 pub async fn create_item(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -144,6 +146,7 @@ async fn visible_item(state: &AppState, ctx: &Ctx, id: i64) -> Result<Item, WebE
     Ok(item)
 }
 
+/// `POST /supplies/{id}/movements`.
 pub async fn move_stock(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -156,6 +159,7 @@ pub async fn move_stock(
     back_or_redisplay(&state, &ctx, station, blank_item(), result).await
 }
 
+/// `GET /stations/{id}/supplies/export.xlsx`.
 pub async fn export(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -294,6 +298,7 @@ fn blank_meal() -> MealInput {
     MealInput { day: today().to_string(), meal: "lunch".into(), ..Default::default() }
 }
 
+/// `GET /stations/{id}/meals`.
 pub async fn meals(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -303,6 +308,7 @@ pub async fn meals(
     render::page(&meals_page(&state, &ctx, station, blank_meal(), None).await?)
 }
 
+/// `POST /stations/{id}/meals`.
 pub async fn record_meal(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -334,6 +340,7 @@ pub struct DietForm {
     note: String,
 }
 
+/// `POST /stays/{id}/diet`.
 pub async fn set_diet(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -347,6 +354,7 @@ pub async fn set_diet(
     Ok(Redirect::to(&format!("/stations/{}/meals", stay.station_id)).into_response())
 }
 
+/// `GET /stations/{id}/meals/export.xlsx`.
 pub async fn export_meals(
     State(state): State<AppState>,
     ctx: Ctx,

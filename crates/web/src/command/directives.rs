@@ -188,6 +188,7 @@ async fn list_page(
     })
 }
 
+/// `GET /directives`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let f = DirectiveInput {
         kind: "notice".into(),
@@ -197,6 +198,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
     render::page(&list_page(&state, &ctx, f, None).await?)
 }
 
+/// `POST /directives`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -279,6 +281,7 @@ pub struct ShowQuery {
     reminded: Option<u64>,
 }
 
+/// `GET /directives/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -326,6 +329,7 @@ pub async fn show(
     })
 }
 
+/// `POST /directives/{id}/publish`.
 pub async fn publish(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -336,6 +340,7 @@ pub async fn publish(
     Ok(Redirect::to(&format!("/directives/{id}")).into_response())
 }
 
+/// `POST /directives/{id}/remind`.
 pub async fn remind(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -346,6 +351,7 @@ pub async fn remind(
     Ok(Redirect::to(&format!("/directives/{id}?reminded={n}")).into_response())
 }
 
+/// `POST /directives/{id}/acknowledge`.
 pub async fn acknowledge(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -407,6 +413,7 @@ pub async fn download(
         .into_response())
 }
 
+/// `GET /directives/{id}/export.xlsx`.
 /// Who has read and confirmed, as .xlsx (for the command).
 pub async fn export(
     State(state): State<AppState>,

@@ -161,6 +161,7 @@ async fn unit_target(state: &AppState, unit: Unit) -> Result<Target, WebError> {
     })
 }
 
+/// `GET /inspections`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let f = InspectionInput {
         kind: "unannounced".into(),
@@ -170,6 +171,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
     render::page(&list_page(&state, &ctx, f, None).await?)
 }
 
+/// `POST /inspections`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -208,6 +210,7 @@ struct TemplatesPage {
     error: Option<String>,
 }
 
+/// `GET /inspections/templates`.
 pub async fn templates(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     render::page(&TemplatesPage {
         layout: Layout::new(&state, &ctx, "inspection.templates"),
@@ -217,6 +220,7 @@ pub async fn templates(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
     })
 }
 
+/// `POST /inspections/templates`.
 pub async fn create_template(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -329,6 +333,7 @@ async fn show_page(
     })
 }
 
+/// `GET /inspections/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -349,6 +354,7 @@ pub(crate) async fn show_with_error(
     Ok((e.status(), render::page(&page)?).into_response())
 }
 
+/// `POST /inspections/{id}/start`.
 pub async fn start(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -369,6 +375,7 @@ pub struct RecordForm {
     note: String,
 }
 
+/// `POST /inspections/{id}/results`.
 pub async fn record(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -399,6 +406,7 @@ pub async fn record(
     }
 }
 
+/// `POST /inspections/{id}/finish`.
 pub async fn finish(
     State(state): State<AppState>,
     ctx: Ctx,

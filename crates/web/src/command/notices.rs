@@ -135,6 +135,7 @@ async fn list_page(
     })
 }
 
+/// `GET /notices`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let today = today();
     let f = NoticeInput {
@@ -145,6 +146,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
     render::page(&list_page(&state, &ctx, f, None).await?)
 }
 
+/// `POST /notices`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -205,6 +207,7 @@ struct ShowPage {
     published: String,
 }
 
+/// `GET /notices/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -224,6 +227,7 @@ pub async fn show(
     })
 }
 
+/// `POST /notices/{id}/publish`.
 pub async fn publish(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -237,6 +241,7 @@ pub async fn publish(
     Ok(Redirect::to(&format!("/notices/{id}")).into_response())
 }
 
+/// `GET /notices/{id}/export.docx`.
 pub async fn export_docx(
     State(state): State<AppState>,
     ctx: Ctx,

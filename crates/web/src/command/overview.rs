@@ -46,6 +46,7 @@ impl OverviewPage {
     }
 }
 
+/// `GET /command`.
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let p = ctx.user()?;
     let today = today();

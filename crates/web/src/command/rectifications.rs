@@ -118,6 +118,7 @@ struct ListPage {
     all: bool,
 }
 
+/// `GET /rectifications`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -133,6 +134,7 @@ pub async fn list(
     })
 }
 
+/// `GET /rectifications.xlsx`.
 pub async fn export(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -214,6 +216,7 @@ async fn show_page(
     })
 }
 
+/// `GET /rectifications/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -135,6 +135,7 @@ async fn list_page(
     })
 }
 
+/// `GET /reports`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     district_wide(&state, &ctx, Permission::ReportsRead).await?;
     render::page(&list_page(&state, &ctx, None).await?)
@@ -187,6 +188,7 @@ struct ShowPage {
     generated: String,
 }
 
+/// `GET /reports/{day}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -230,6 +232,7 @@ fn table(tr: &Tr, r: &Report) -> (Vec<String>, Vec<Vec<String>>) {
     (headers, rows)
 }
 
+/// `GET /reports/{day}/export.xlsx`.
 pub async fn export_xlsx(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -254,6 +257,7 @@ pub async fn export_xlsx(
     export::xlsx(&title(&tr, r.day), tr.t("report.title"), &headers, &rows)
 }
 
+/// `GET /reports/{day}/export.docx`.
 pub async fn export_docx(
     State(state): State<AppState>,
     ctx: Ctx,

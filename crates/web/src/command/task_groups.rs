@@ -46,10 +46,12 @@ async fn list_page(
     })
 }
 
+/// `GET /task-groups`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     render::page(&list_page(&state, &ctx, GroupInput::default(), None).await?)
 }
 
+/// `POST /task-groups`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -124,6 +126,7 @@ async fn show_page(
     })
 }
 
+/// `GET /task-groups/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -132,6 +135,7 @@ pub async fn show(
     render::page(&show_page(&state, &ctx, id, TaskInput::default(), None).await?)
 }
 
+/// `POST /task-groups/{id}/tasks`.
 pub async fn add_task(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -156,6 +160,7 @@ pub async fn add_task(
     }
 }
 
+/// `POST /tasks/{id}/status`.
 pub async fn set_status(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -183,6 +188,7 @@ pub async fn set_status(
     }
 }
 
+/// `GET /task-groups/{id}/export.xlsx`.
 pub async fn export(
     State(state): State<AppState>,
     ctx: Ctx,

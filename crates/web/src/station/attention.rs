@@ -124,6 +124,7 @@ struct ListPage {
     can_close_alerts: bool,
 }
 
+/// `GET /stations/{id}/attention`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -164,6 +165,7 @@ fn note_text(f: &NoteForm) -> Result<String, WebError> {
     Ok(yizhan_core::validate::required_text(&f.note, 500).on("note")?)
 }
 
+/// `POST /alerts/{id}/close`.
 /// Closes an alert, saying what was done; the station page is where it came from.
 pub async fn close_alert(
     State(state): State<AppState>,
@@ -180,6 +182,7 @@ pub async fn close_alert(
     Ok(Redirect::to(&format!("/stations/{}/attention", s.station_id)).into_response())
 }
 
+/// `POST /stays/{id}/flags`.
 pub async fn flag(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -192,6 +195,7 @@ pub async fn flag(
     Ok(Redirect::to(&format!("/guests/{}", s.guest_id)).into_response())
 }
 
+/// `POST /flags/{id}/close`.
 pub async fn close_flag(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -205,6 +209,7 @@ pub async fn close_flag(
     Ok(Redirect::to(&format!("/guests/{}", s.guest_id)).into_response())
 }
 
+/// `POST /stays/{id}/notes`.
 pub async fn add_note(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -35,6 +35,7 @@ struct CertificatePage {
     qr: String,
 }
 
+/// `GET /stays/{id}/certificate`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -76,6 +77,7 @@ pub struct VerifyQuery {
     c: Option<String>,
 }
 
+/// `GET /verify/{number}`.
 /// Public: is this certificate real? Answers with as little as proves it. The number and its
 /// random code must both match; a wrong code and an unknown number get the same page, and a
 /// client checking more than a person would is slowed (`Purpose::Verify`).

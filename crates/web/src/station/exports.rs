@@ -48,6 +48,7 @@ async fn unmasked(
     Ok(true)
 }
 
+/// `GET /stations/{id}/stays/export.xlsx`.
 pub async fn stays_xlsx(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -94,6 +95,7 @@ pub async fn stays_xlsx(
     )
 }
 
+/// `GET /stations/{id}/health/export.xlsx`.
 pub async fn health_xlsx(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -59,6 +59,7 @@ pub fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate), WebError> {
     Ok((from, to))
 }
 
+/// `GET /api/v1/stations/{id}/kpis`.
 pub async fn api(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -57,6 +57,7 @@ async fn page(
     Ok((status, render::page(&page)?).into_response())
 }
 
+/// `GET /policies`, `GET /api/v1/policies`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let input = PolicyInput {
         sample_type: "throat".into(),
@@ -81,6 +82,7 @@ pub async fn publish(
     Ok(policies::create(&state.db, &Actor::from(ctx.user()?), &p).await?)
 }
 
+/// `POST /policies`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -113,6 +113,7 @@ async fn due_page(
     })
 }
 
+/// `GET /stations/{id}/tests`.
 pub async fn due(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -152,6 +153,7 @@ pub async fn sample_test(
     })
 }
 
+/// `POST /tests/{id}/sample`.
 pub async fn sample(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -182,6 +184,7 @@ pub async fn record_result(
     Ok(sampling::set_result(&state.db, &Actor::from(ctx.user()?), id, r).await?)
 }
 
+/// `POST /tests/{id}/result`.
 pub async fn result(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -225,6 +228,7 @@ pub async fn import_results(
     Ok(Ok(apply.len()))
 }
 
+/// `POST /stations/{id}/tests/import`.
 /// The upload is read only after the scope check: a malformed body tells an outsider nothing.
 pub async fn import(
     State(state): State<AppState>,

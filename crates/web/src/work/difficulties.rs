@@ -95,10 +95,12 @@ async fn list_page(
     })
 }
 
+/// `GET /difficulties`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     render::page(&list_page(&state, &ctx, RaiseForm::default(), None).await?)
 }
 
+/// `POST /difficulties`.
 pub async fn raise(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -150,6 +152,7 @@ async fn visible(
     Ok(t)
 }
 
+/// `GET /difficulties/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -173,6 +176,7 @@ pub struct StepForm {
     text: String,
 }
 
+/// `POST /difficulties/{id}/step`.
 pub async fn step(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -204,6 +208,7 @@ pub async fn step(
     }
 }
 
+/// `GET /difficulties/export.xlsx`.
 pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let data: Vec<Vec<Cell>> = rows(&state, &ctx)

@@ -118,6 +118,7 @@ struct ListPage {
     pending: Option<usize>,
 }
 
+/// `GET /enterprises`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -165,6 +166,7 @@ async fn writable_or_readable_streets(
         .collect())
 }
 
+/// `GET /enterprises/export.xlsx`.
 pub async fn export(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -273,6 +275,7 @@ async fn may_register(state: &AppState, ctx: &Ctx) -> Result<(), WebError> {
     Ok(())
 }
 
+/// `GET /enterprises/new`.
 pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     may_register(&state, &ctx).await?;
     let f = EnterpriseInput {
@@ -301,6 +304,7 @@ fn input_of(e: &Enterprise) -> EnterpriseInput {
     }
 }
 
+/// `GET /enterprises/{id}/edit`.
 pub async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -377,6 +381,7 @@ async fn save(
     }
 }
 
+/// `POST /enterprises`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -386,6 +391,7 @@ pub async fn create(
     save(&state, &ctx, None, f).await
 }
 
+/// `POST /enterprises/{id}`.
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -444,6 +450,7 @@ async fn show_page(
     })
 }
 
+/// `GET /enterprises/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -93,12 +93,14 @@ async fn list_page(
     })
 }
 
+/// `GET /relief`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let f =
         ReliefInput { kind: "rent".into(), landlord: "state_owned".into(), ..Default::default() };
     render::page(&list_page(&state, &ctx, f, None).await?)
 }
 
+/// `POST /relief`.
 pub async fn apply(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -171,6 +173,7 @@ pub async fn decide(
     }
 }
 
+/// `GET /relief/export.xlsx`.
 pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let data: Vec<Vec<Cell>> = rows(&state, &ctx)

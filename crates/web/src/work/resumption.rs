@@ -65,6 +65,7 @@ impl StatsPage {
     }
 }
 
+/// `GET /resumption`.
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let today = today();
@@ -101,6 +102,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
     })
 }
 
+/// `GET /resumption/export.xlsx`.
 pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let today = today();

@@ -133,6 +133,7 @@ struct ListPage {
     can_write: bool,
 }
 
+/// `GET /workers`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -264,6 +265,7 @@ async fn form_page(
     })
 }
 
+/// `GET /workers/new`.
 pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let f = WorkerInput {
         transport: "train".into(),
@@ -273,6 +275,7 @@ pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, We
     render::page(&form_page(&state, &ctx, f, None).await?)
 }
 
+/// `POST /workers`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -331,6 +334,7 @@ async fn show_page(
     })
 }
 
+/// `GET /workers/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -55,11 +55,13 @@ async fn list_page(
     })
 }
 
+/// `GET /transports`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let f = TransportInput { kind: "train".into(), ..Default::default() };
     render::page(&list_page(&state, &ctx, f, None).await?)
 }
 
+/// `POST /transports`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -133,6 +135,7 @@ async fn show_page(
     })
 }
 
+/// `GET /transports/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,

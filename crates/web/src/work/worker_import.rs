@@ -70,6 +70,7 @@ struct ImportPage {
     more: i64,
 }
 
+/// `GET /workers/import`.
 pub async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     render::page(&ImportPage {
         layout: Layout::new(&state, &ctx, "import.title"),

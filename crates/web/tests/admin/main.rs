@@ -6,4 +6,5 @@ mod common;
 mod accounts;
 mod authz;
 mod locales;
+mod route_docs;
 mod sign_in;

@@ -12,6 +12,7 @@ use crate::error::WebError;
 use crate::kit::extract::JsonBody;
 use crate::state::AppState;
 
+/// `GET /api/v1/session`.
 /// Who am I, and the CSRF token to send as `X-CSRF-Token` on every state-changing request.
 pub async fn session(ctx: Ctx) -> Json<serde_json::Value> {
     Json(json!({ "user": ctx.principal, "csrf_token": ctx.csrf, "lang": ctx.lang.code() }))
@@ -23,6 +24,7 @@ pub struct Credentials {
     password: String,
 }
 
+/// `POST /api/v1/session`.
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -33,6 +35,7 @@ pub async fn login(
     Ok(with_cookie(Json(json!({ "user": s.principal, "csrf_token": s.csrf })), &cookie))
 }
 
+/// `DELETE /api/v1/session`.
 pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let p = ctx.user()?;
     login::sign_out(&state, p, ctx.session_hash.as_deref().unwrap_or_default()).await?;
@@ -48,6 +51,7 @@ pub struct PasswordChange {
     new: String,
 }
 
+/// `POST /api/v1/account/password`.
 pub async fn change_password(
     State(state): State<AppState>,
     ctx: Ctx,

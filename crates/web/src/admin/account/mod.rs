@@ -23,6 +23,7 @@ struct PasswordPage {
     error: Option<String>,
 }
 
+/// `GET /account/password`.
 pub async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     render::page(&PasswordPage {
         must_change: ctx.user()?.must_change_password,
@@ -42,6 +43,7 @@ pub struct PasswordForm {
     repeat: String,
 }
 
+/// `POST /account/password`.
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,

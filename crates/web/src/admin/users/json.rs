@@ -28,6 +28,7 @@ async fn view(state: &AppState, user: User) -> Result<UserView, WebError> {
     Ok(UserView { user, grants })
 }
 
+/// `GET /api/v1/users`.
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<UserView>>, WebError> {
     let mut out = Vec::new();
     for u in users::list(&state.db).await? {
@@ -36,6 +37,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<UserView>>, 
     Ok(Json(out))
 }
 
+/// `GET /api/v1/users/{id}`.
 pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Json<UserView>, WebError> {
     let u = users::get(&state.db, id).await?;
     Ok(Json(view(&state, u).await?))
@@ -58,6 +60,7 @@ fn pairs(g: &[GrantBody]) -> Vec<(String, String)> {
     g.iter().map(|g| (g.role.clone(), g.scope.clone())).collect()
 }
 
+/// `POST /api/v1/users`.
 /// Returns the one-time password once; it is never stored or shown again.
 pub async fn create(
     State(state): State<AppState>,
@@ -80,6 +83,7 @@ pub struct UpdateUserBody {
     grants: Vec<GrantBody>,
 }
 
+/// `PUT /api/v1/users/{id}`.
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -97,6 +101,7 @@ pub struct AuditPage {
     rows: Vec<AuditRow>,
 }
 
+/// `GET /api/v1/audit`.
 pub async fn audit_log(State(state): State<AppState>) -> Result<Json<AuditPage>, WebError> {
     let verdict = match audit::verify(&state.db).await? {
         Verdict::Intact { rows } => json!({ "intact": true, "rows": rows }),

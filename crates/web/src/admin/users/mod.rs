@@ -84,6 +84,7 @@ pub fn grant_label(tr: &Tr, g: &Grant, options: &[ScopeOption]) -> String {
     format!("{} @ {scope}", tr.t(&format!("role.{}", g.role.as_str())))
 }
 
+/// `GET /admin/users`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let options = scope_options(&state, &tr).await?;
@@ -99,6 +100,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
     render::page(&ListPage { layout: Layout::new(&state, &ctx, "users.title"), rows })
 }
 
+/// `GET /admin/users/export.xlsx`.
 /// All accounts with their roles, as .xlsx (no password material, ever).
 pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let tr = ctx.tr();
@@ -219,6 +221,7 @@ pub async fn validate_grants(
     Ok(out)
 }
 
+/// `GET /admin/users/new`.
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let fields = UserFields { active: true, ..Default::default() };
     render::page(
@@ -253,6 +256,7 @@ pub async fn create_user(
     Ok((user, password))
 }
 
+/// `POST /admin/users`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -304,6 +308,7 @@ async fn saved_page(
     )
 }
 
+/// `GET /admin/users/{id}`.
 pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -335,6 +340,7 @@ pub async fn update_user(
     Ok(users::update(&state.db, &Actor::from(p), id, &display_name, active, &grants).await?)
 }
 
+/// `POST /admin/users/{id}`.
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -365,6 +371,7 @@ pub async fn update(
     }
 }
 
+/// `POST /admin/users/{id}/password`.
 /// Issues a new one-time password; all the user's sessions end.
 pub async fn reset_password(
     State(state): State<AppState>,

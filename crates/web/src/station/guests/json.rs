@@ -29,6 +29,7 @@ pub struct ListQuery {
     all: String,
 }
 
+/// `GET /api/v1/stations/{id}/guests`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -42,6 +43,7 @@ pub async fn list(
     Ok(Json(list.iter().map(|g| GuestView::of(g, p, false, today())).collect()))
 }
 
+/// `POST /api/v1/stations/{id}/guests`.
 /// 201 with the new guest, or 409 naming the existing guest with that document.
 pub async fn create(
     State(state): State<AppState>,
@@ -67,6 +69,7 @@ pub async fn create(
     }
 }
 
+/// `GET /api/v1/guests/{id}`.
 pub async fn get(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -76,6 +79,7 @@ pub async fn get(
     Ok(Json(GuestView::of(&g, ctx.user()?, false, today())))
 }
 
+/// `PUT /api/v1/guests/{id}`.
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -88,6 +92,7 @@ pub async fn update(
     Ok(Json(GuestView::of(&g, ctx.user()?, false, today())))
 }
 
+/// `POST /api/v1/guests/{id}/reveal`.
 /// The full document number and phones, once; the reveal is in the audit log.
 pub async fn reveal(
     State(state): State<AppState>,

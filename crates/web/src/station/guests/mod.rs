@@ -166,6 +166,7 @@ async fn rows(
     Ok(out)
 }
 
+/// `GET /stations/{id}/guests`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -185,6 +186,7 @@ pub async fn list(
     })
 }
 
+/// `GET /stations/{id}/guests/export.xlsx`.
 /// The guest list as .xlsx: masked, like the screen.
 pub async fn export(
     State(state): State<AppState>,
@@ -284,6 +286,7 @@ fn form_page(
     }
 }
 
+/// `GET /stations/{id}/guests/new`.
 pub async fn new_form(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -316,6 +319,7 @@ pub async fn register(
     Ok(Ok(guests::create(&state.db, &Actor::from(ctx.user()?), station_id, &new).await?))
 }
 
+/// `POST /stations/{id}/guests`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -377,6 +381,7 @@ pub fn input_of(g: &Guest) -> GuestInput {
     }
 }
 
+/// `GET /guests/{id}/edit`.
 /// Editing shows the full values (the editor needs them): that is a reveal, and it is audited.
 pub async fn edit_form(
     State(state): State<AppState>,
@@ -412,6 +417,7 @@ pub async fn save(
     Ok(guests::update(&state.db, &Actor::from(ctx.user()?), g.id, &new).await?)
 }
 
+/// `POST /guests/{id}`.
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,

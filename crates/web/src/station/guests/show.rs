@@ -264,6 +264,7 @@ async fn monitoring(
     Ok(m)
 }
 
+/// `GET /guests/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -273,6 +274,7 @@ pub async fn show(
     show_page(&state, &ctx, g, false, None).await
 }
 
+/// `POST /guests/{id}/reveal`.
 /// Shows the unmasked document and phones once, and writes who looked into the audit log.
 pub async fn reveal(
     State(state): State<AppState>,
@@ -285,6 +287,7 @@ pub async fn reveal(
     show_page(&state, &ctx, g, true, None).await
 }
 
+/// `POST /guests/{id}/relatives`.
 pub async fn add_relative(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -308,6 +311,7 @@ pub struct RelativeRef {
     relative_id: String,
 }
 
+/// `POST /guests/{id}/relatives/delete`.
 pub async fn remove_relative(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -38,6 +38,7 @@ pub struct ReadingBody {
     note: String,
 }
 
+/// `POST /api/v1/stays/{id}/health`.
 pub async fn record(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -57,6 +58,7 @@ pub struct DueQuery {
     day: Option<String>,
 }
 
+/// `GET /api/v1/stations/{id}/tests`.
 /// Masked: the list carries the guest's name only as `张*卫`.
 pub async fn due(
     State(state): State<AppState>,
@@ -80,6 +82,7 @@ pub struct SampleBody {
     barcode: String,
 }
 
+/// `POST /api/v1/tests/{id}/sample`.
 pub async fn sample(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -97,6 +100,7 @@ pub struct ResultBody {
     result: String,
 }
 
+/// `POST /api/v1/tests/{id}/result`.
 pub async fn result(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -120,6 +124,7 @@ pub struct ResultLine {
     result: String,
 }
 
+/// `POST /api/v1/stations/{id}/tests/results`.
 /// Many results at once, all or none; 422 with a per-row report when any row is wrong.
 pub async fn results(
     State(state): State<AppState>,
@@ -144,6 +149,7 @@ pub async fn results(
     })
 }
 
+/// `GET /api/v1/stations/{id}/attention`.
 pub async fn attention(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -159,6 +165,7 @@ pub struct CloseBody {
     note: String,
 }
 
+/// `POST /api/v1/alerts/{id}/close`.
 pub async fn close_alert(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -133,6 +133,7 @@ fn pick_slot(state: &AppState, q: &RoundQuery) -> (NaiveDate, Slot) {
     (day, slot)
 }
 
+/// `GET /stations/{id}/round`.
 pub async fn round(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -222,6 +223,7 @@ pub async fn record_reading(
     Ok(health::record(&state.db, &Actor::from(ctx.user()?), stay_id, day, slot, &check).await?)
 }
 
+/// `POST /stays/{id}/health`.
 pub async fn record(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -18,6 +18,7 @@ use crate::state::AppState;
 use crate::station::rooms::{change_state, create_rooms, save_room, visible_room};
 use crate::station::stations::visible;
 
+/// `GET /api/v1/stations/{id}/rooms`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -61,6 +62,7 @@ pub fn text(v: &serde_json::Value) -> String {
     }
 }
 
+/// `POST /api/v1/stations/{id}/rooms`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -91,6 +93,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(rooms::list(&state.db, id).await?)).into_response())
 }
 
+/// `GET /api/v1/rooms/{id}`.
 pub async fn get(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -109,6 +112,7 @@ pub struct RoomBody {
     note: Option<String>,
 }
 
+/// `PUT /api/v1/rooms/{id}`.
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -127,6 +131,7 @@ pub async fn update(
     Ok(Json(save_room(&state, &ctx, &room, &input).await?))
 }
 
+/// `POST /api/v1/rooms/{id}/state`.
 pub async fn set_state(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -91,6 +91,7 @@ pub struct GridQuery {
     floor: Option<String>,
 }
 
+/// `GET /stations/{id}/rooms`.
 pub async fn grid(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -148,6 +149,7 @@ pub async fn grid(
     })
 }
 
+/// `GET /stations/{id}/rooms/export.xlsx`.
 pub async fn export(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -273,6 +275,7 @@ async fn show_page(
     Ok((status, render::page(&page)?).into_response())
 }
 
+/// `GET /rooms/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -300,6 +303,7 @@ pub async fn change_state(
     .await?)
 }
 
+/// `POST /rooms/{id}/state`.
 pub async fn set_state(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -361,6 +365,7 @@ fn defaults() -> (RoomInput, BulkRoomsInput) {
     )
 }
 
+/// `GET /stations/{id}/rooms/new`.
 pub async fn new_form(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -398,6 +403,7 @@ pub async fn create_rooms(
     Ok(rooms::create_many(&state.db, &Actor::from(ctx.user()?), station_id, new).await?)
 }
 
+/// `POST /stations/{id}/rooms`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -428,6 +434,7 @@ pub async fn create(
     }
 }
 
+/// `POST /stations/{id}/rooms/bulk`.
 pub async fn create_bulk(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -458,6 +465,7 @@ pub async fn create_bulk(
     }
 }
 
+/// `GET /rooms/{id}/edit`.
 pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -509,6 +517,7 @@ pub async fn save_room(
     })
 }
 
+/// `POST /rooms/{id}`.
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -545,6 +554,7 @@ pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
+/// `GET /rooms/{id}/qr.svg`.
 /// A QR code (SVG) that opens the room's page: staff at the door scan it.
 pub async fn qr(
     State(state): State<AppState>,

@@ -16,6 +16,7 @@ use crate::state::AppState;
 use crate::station::rooms::json::text;
 use crate::station::stations::{save, visible};
 
+/// `GET /api/v1/streets`.
 pub async fn streets(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -36,6 +37,7 @@ pub async fn streets(
     ))
 }
 
+/// `GET /api/v1/stations`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Vec<Station>>, WebError> {
     let p = ctx.user()?;
     Ok(Json(
@@ -47,6 +49,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Vec<St
     ))
 }
 
+/// `GET /api/v1/stations/{id}`.
 pub async fn get(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -84,6 +87,7 @@ impl From<StationBody> for StationInput {
     }
 }
 
+/// `POST /api/v1/stations`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -93,6 +97,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(s)).into_response())
 }
 
+/// `PUT /api/v1/stations/{id}`.
 /// Scope first, body second: someone outside the station's scope learns nothing from the body check.
 pub async fn update(
     State(state): State<AppState>,

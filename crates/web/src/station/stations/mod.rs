@@ -81,6 +81,7 @@ pub struct ListQuery {
     street: Option<String>,
 }
 
+/// `GET /stations`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -114,6 +115,7 @@ pub async fn list(
     })
 }
 
+/// `GET /stations/export.xlsx`.
 /// The stations the user may see, as .xlsx.
 pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let p = ctx.user()?;
@@ -237,6 +239,7 @@ pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebEr
         .collect())
 }
 
+/// `GET /stations/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -303,6 +306,7 @@ fn form_page(
     }
 }
 
+/// `GET /stations/new`.
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let streets = writable_streets(&state, &ctx).await?;
     if streets.is_empty() {
@@ -363,6 +367,7 @@ async fn submit(
     }
 }
 
+/// `POST /stations`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -384,6 +389,7 @@ pub fn input_of(s: &Station) -> StationInput {
     }
 }
 
+/// `GET /stations/{id}/edit`.
 pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -402,6 +408,7 @@ pub async fn edit_form(
     ))
 }
 
+/// `POST /stations/{id}`.
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,

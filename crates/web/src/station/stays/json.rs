@@ -36,6 +36,7 @@ pub struct CheckInBody {
     policy_id: serde_json::Value,
 }
 
+/// `POST /api/v1/guests/{id}/check-in`.
 pub async fn check_in(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -54,6 +55,7 @@ pub async fn check_in(
     Ok((StatusCode::CREATED, Json(stay_view(&state, stay).await?)).into_response())
 }
 
+/// `GET /api/v1/stays/{id}`.
 pub async fn get_stay(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -70,6 +72,7 @@ pub struct MoveBody {
     reason: String,
 }
 
+/// `POST /api/v1/stays/{id}/move`.
 pub async fn move_room(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -83,6 +86,7 @@ pub async fn move_room(
     Ok(Json(stay_view(&state, s).await?))
 }
 
+/// `POST /api/v1/stays/{id}/check-out`.
 pub async fn check_out(
     State(state): State<AppState>,
     ctx: Ctx,

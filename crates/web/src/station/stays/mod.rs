@@ -76,6 +76,7 @@ pub async fn do_check_in(
     Ok(stay)
 }
 
+/// `POST /guests/{id}/check-in`.
 pub async fn check_in(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -124,6 +125,7 @@ pub async fn do_move(
         })
 }
 
+/// `POST /stays/{id}/move`.
 pub async fn move_room(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -209,6 +211,7 @@ pub async fn do_check_out(
         .await?)
 }
 
+/// `POST /stays/{id}/check-out`.
 pub async fn check_out(
     State(state): State<AppState>,
     ctx: Ctx,
