@@ -45,10 +45,17 @@
       var row = el("div", "board-floor");
       row.appendChild(el("span", "board-floor-no", f));
       floors[f].forEach(function (r) {
-        var cell = el("span", "board-room state-" + r.state, r.number);
+        var tone = r.alert ? (r.alert === "positive" ? " alert-positive" : " alert-danger") : "";
+        var cell = el("span", "board-room state-" + r.state + tone, r.number);
         cell.setAttribute("data-room", r.number);
         cell.setAttribute("data-state", r.state);
         cell.title = stateLabel[r.state] + " " + r.occupied + "/" + r.beds;
+        if (r.alert) {
+          // The room lights up, with its word, until the alert is closed.
+          cell.setAttribute("data-alert", r.alert);
+          cell.appendChild(el("span", "room-alert", labels["alert." + r.alert]));
+          cell.title += " · " + labels["alert." + r.alert];
+        }
         row.appendChild(cell);
       });
       grid.appendChild(row);
@@ -66,11 +73,14 @@
     });
     var att = document.getElementById("attention"); clear(att);
     if (!s.attention.length) { att.appendChild(el("li", "muted", labels["board.nobody"])); }
+    var counts = document.getElementById("attention-counts");
+    if (counts) { counts.textContent = s.attention_counts; }
     s.attention.forEach(function (a) {
-      var li = el("li");
+      var li = el("li", a.urgent ? "urgent" : "watch");
+      li.setAttribute("data-room", a.room);
       li.appendChild(el("strong", null, a.room));
       li.appendChild(el("span", null, a.name));
-      a.reasons.forEach(function (r) { li.appendChild(el("em", "reason", r)); });
+      a.reasons.forEach(function (r, i) { li.appendChild(el("em", "reason tone-" + a.tones[i], r)); });
       att.appendChild(li);
     });
     var duty = document.getElementById("on-duty"); clear(duty);

@@ -105,6 +105,48 @@ impl Reason {
 }
 stored_code!(Reason);
 
+impl Reason {
+    /// Urgent (act now: positive, fever or symptoms, a reading or test overdue, high
+    /// psychological risk) or only to watch (results pending, chronic disease, pregnancy, age, a
+    /// complaint, a person's flag).
+    pub fn is_urgent(self) -> bool {
+        matches!(
+            self,
+            Reason::TestPositive
+                | Reason::Fever
+                | Reason::Symptoms
+                | Reason::CheckOverdue
+                | Reason::TestOverdue
+                | Reason::HighPsychRisk
+        )
+    }
+}
+
+/// How a guest on the list is to be looked after: urgent ones first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Urgent,
+    Watch,
+}
+
+/// Urgent when any reason is.
+pub fn level(reasons: &[Reason]) -> Level {
+    if reasons.iter().any(|r| r.is_urgent()) { Level::Urgent } else { Level::Watch }
+}
+
+/// A room number ordered as people read it: by its number (320 before 1001), then as text
+/// (a suffix such as 101A after 101).
+pub fn room_order(number: &str) -> (u64, String) {
+    let digits: String = number.chars().take_while(char::is_ascii_digit).collect();
+    (digits.parse().unwrap_or(u64::MAX), number.to_owned())
+}
+
+/// Sorts a list: urgent first, then the most severe, then by room number as a number.
+pub fn order_key(reasons: &[Reason], room: &str) -> (Level, std::cmp::Reverse<i64>, (u64, String)) {
+    (level(reasons), std::cmp::Reverse(urgency_score(reasons)), room_order(room))
+}
+
 /// What the records say about one guest in an open stay.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facts {
@@ -210,6 +252,38 @@ mod tests {
         }
         let f = Facts { latest_temperature: Some(Tenths(372)), ..adult() };
         assert!(derive(&f).is_empty());
+    }
+
+    #[test]
+    fn urgent_and_watch_are_told_apart_and_rooms_sort_as_numbers() {
+        assert_eq!(level(&[Reason::TestPending, Reason::ChronicDisease]), Level::Watch);
+        assert_eq!(level(&[Reason::TestPending, Reason::Fever]), Level::Urgent);
+        assert_eq!(level(&[Reason::HighPsychRisk]), Level::Urgent);
+        assert_eq!(level(&[Reason::Manual, Reason::Elderly, Reason::Pregnant]), Level::Watch);
+        let urgent = Reason::ALL.iter().filter(|r| r.is_urgent()).count();
+        assert_eq!(urgent, 6);
+        assert!(room_order("320") < room_order("1001"));
+        assert!(room_order("101") < room_order("101A"));
+        assert!(room_order("999") < room_order("A1"));
+        let mut rows = [
+            (vec![Reason::TestPending], "320"),
+            (vec![Reason::Fever], "1001"),
+            (vec![Reason::TestPositive], "1002"),
+            (vec![Reason::Fever], "320"),
+            (vec![Reason::ChronicDisease], "101"),
+        ];
+        rows.sort_by_key(|(r, room)| order_key(r, room));
+        let order: Vec<_> = rows.iter().map(|(r, room)| (r[0], *room)).collect();
+        assert_eq!(
+            order,
+            vec![
+                (Reason::TestPositive, "1002"),
+                (Reason::Fever, "320"),
+                (Reason::Fever, "1001"),
+                (Reason::TestPending, "320"),
+                (Reason::ChronicDisease, "101"),
+            ]
+        );
     }
 
     #[test]

@@ -223,6 +223,31 @@ code_enum!(
     ]
 );
 
+impl AlertReason {
+    /// How strong a signal it is: a positive test above everything, then a fever with symptoms,
+    /// a fever, symptoms alone. A room with several open alerts shows the strongest.
+    pub fn rank(self) -> u8 {
+        match self {
+            AlertReason::Positive => 4,
+            AlertReason::FeverAndSymptoms => 3,
+            AlertReason::Fever => 2,
+            AlertReason::Symptoms => 1,
+        }
+    }
+
+    /// The stronger of two.
+    pub fn stronger(self, other: AlertReason) -> AlertReason {
+        if other.rank() > self.rank() { other } else { self }
+    }
+}
+
+/// What a stored reading signals (its temperature in tenths, its symptoms as stored codes): the
+/// alert it raised, if any — so a fever shows as one wherever the reading is shown.
+pub fn sign_of(tenths: i64, symptoms: &str) -> Option<AlertReason> {
+    let symptoms: Vec<Symptom> = symptoms.split(',').filter_map(Symptom::parse).collect();
+    raises_alert(Tenths(tenths), &symptoms)
+}
+
 /// ≥ 37.3 °C or any symptom raises an alert.
 pub fn raises_alert(t: Tenths, symptoms: &[Symptom]) -> Option<AlertReason> {
     match (t.is_fever(), !symptoms.is_empty()) {
@@ -288,7 +313,21 @@ mod tests {
     #[test]
     fn alert_rules() {
         assert_eq!(raises_alert(Tenths(372), &[]), None);
+        assert_eq!(sign_of(382, ""), Some(AlertReason::Fever));
+        assert_eq!(sign_of(365, ""), None);
+        assert_eq!(sign_of(365, "cough"), Some(AlertReason::Symptoms));
+        assert_eq!(sign_of(375, "cough,fatigue"), Some(AlertReason::FeverAndSymptoms));
         assert_eq!(raises_alert(Tenths(373), &[]), Some(AlertReason::Fever));
+        assert_eq!(raises_alert(Tenths(372), &[]), None);
+        assert_eq!(sign_of(382, ""), Some(AlertReason::Fever));
+        assert_eq!(sign_of(365, ""), None);
+        assert_eq!(sign_of(365, "cough"), Some(AlertReason::Symptoms));
+        assert_eq!(sign_of(375, "cough,fatigue"), Some(AlertReason::FeverAndSymptoms));
+        use AlertReason::*;
+        assert_eq!(Fever.stronger(Positive), Positive);
+        assert_eq!(Positive.stronger(FeverAndSymptoms), Positive);
+        assert_eq!(Symptoms.stronger(Fever), Fever);
+        assert_eq!(FeverAndSymptoms.stronger(Fever), FeverAndSymptoms);
         assert_eq!(raises_alert(Tenths(365), &[Symptom::Cough]), Some(AlertReason::Symptoms));
         assert_eq!(
             raises_alert(Tenths(385), &[Symptom::Other]),

@@ -9,6 +9,7 @@ use crate::admin::audit::{self, Entry};
 use crate::admin::sessions::hash_token;
 use crate::db::{Db, Result, now, q};
 use crate::error::StoreError;
+use yizhan_core::station::health::AlertReason;
 use yizhan_core::station::room::RoomState;
 use yizhan_core::station::stay::StayEventKind;
 
@@ -105,12 +106,17 @@ pub async fn find_token(db: &Db, token: &str) -> Result<Option<BoardToken>> {
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct GridRoom {
+    #[serde(skip)]
+    pub id: i64,
     pub number: String,
     pub floor: i64,
     #[sqlx(try_from = "String")]
     pub state: RoomState,
     pub beds: i64,
     pub occupied: i64,
+    /// The strongest open alert of a guest of the room: the room lights up until it is closed.
+    #[sqlx(skip)]
+    pub alert: Option<AlertReason>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -192,13 +198,19 @@ pub async fn counts(db: &Db, station_id: i64, today: NaiveDate) -> Result<(Count
 }
 
 pub async fn grid(db: &Db, station_id: i64) -> Result<Vec<GridRoom>> {
-    db.fetch_all(
-        q("SELECT r.number, r.floor, r.state, r.beds,
+    let mut rooms: Vec<GridRoom> = db
+        .fetch_all(
+            q("SELECT r.id, r.number, r.floor, r.state, r.beds,
                   (SELECT COUNT(*) FROM stays s WHERE s.room_id = r.id AND s.ended_at IS NULL) AS occupied
              FROM rooms r WHERE r.station_id = $1 ORDER BY r.floor, r.number")
-        .bind(station_id),
-    )
-    .await
+            .bind(station_id),
+        )
+        .await?;
+    let alerts = crate::station::health::open_alerts_by_room(db, station_id).await?;
+    for r in &mut rooms {
+        r.alert = alerts.get(&r.id).copied();
+    }
+    Ok(rooms)
 }
 
 pub async fn movements(db: &Db, station_id: i64, limit: i64) -> Result<Vec<Movement>> {

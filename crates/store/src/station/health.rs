@@ -1,5 +1,7 @@
 //! Twice-daily health checks and the alerts they raise.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use yizhan_core::access::Actor;
@@ -168,6 +170,31 @@ pub async fn open_alerts(db: &Db, station_id: i64) -> Result<Vec<Alert>> {
             .bind(station_id),
     )
     .await
+}
+
+#[derive(sqlx::FromRow)]
+struct RoomAlert {
+    room_id: i64,
+    #[sqlx(try_from = "String")]
+    kind: AlertReason,
+}
+
+/// For each room of the station with an open alert, the strongest (a positive above a fever):
+/// a room lights up on the grid and the board until its alerts are closed.
+pub async fn open_alerts_by_room(db: &Db, station_id: i64) -> Result<HashMap<i64, AlertReason>> {
+    let rows: Vec<RoomAlert> = db
+        .fetch_all(
+            q("SELECT s.room_id, a.kind FROM alerts a JOIN stays s ON s.id = a.stay_id
+                WHERE a.station_id = $1 AND a.closed_at IS NULL")
+            .bind(station_id),
+        )
+        .await?;
+    let mut by_room: HashMap<i64, AlertReason> = HashMap::new();
+    for r in rows {
+        let k = by_room.get(&r.room_id).map_or(r.kind, |k| k.stronger(r.kind));
+        by_room.insert(r.room_id, k);
+    }
+    Ok(by_room)
 }
 
 pub async fn alerts_of_stay(db: &Db, stay_id: i64) -> Result<Vec<Alert>> {

@@ -122,8 +122,7 @@ async fn apply_result(tx: &mut Tx, actor: &Actor, test_id: i64, result: TestResu
     )
     .await?;
     if result == TestResult::Positive {
-        health::raise(tx, station_id, stay_id, AlertReason::Positive, "nucleic acid positive")
-            .await?;
+        health::raise(tx, station_id, stay_id, AlertReason::Positive, "").await?;
         let room = rooms::get_in_tx(tx, room_id).await?;
         if room.state() != RoomState::Sealed {
             rooms::transition(

@@ -9,6 +9,7 @@ use axum::http::HeaderMap;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use yizhan_core::mask::mask_name;
+use yizhan_core::station::health::AlertReason;
 use yizhan_core::station::room::RoomState;
 use yizhan_core::time::{day_start_utc, local_date};
 use yizhan_store::station::board::{self, GridRoom};
@@ -50,7 +51,10 @@ pub struct FeedItem {
 pub struct AttentionItem {
     pub room: String,
     pub name: String,
+    pub urgent: bool,
     pub reasons: Vec<String>,
+    /// Each reason's tone (kit::tone), in the order of `reasons`.
+    pub tones: Vec<&'static str>,
 }
 
 /// Who of each working group is on duty now (the roster's current shift).
@@ -96,6 +100,8 @@ pub struct Snapshot {
     pub state_labels: Vec<(&'static str, String)>,
     pub feed: Vec<FeedItem>,
     pub attention: Vec<AttentionItem>,
+    /// 紧急 n · 留意 m: how many guests are urgent and how many to watch.
+    pub attention_counts: String,
     pub on_duty: Vec<OnDuty>,
     pub open_alerts: i64,
     pub tests: Tests,
@@ -153,14 +159,21 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
             kind: m.kind,
         })
         .collect();
-    let attention = list_rows(state, station_id)
-        .await?
+    let rows = list_rows(state, station_id).await?;
+    let urgent = rows.iter().filter(|r| r.urgent()).count();
+    let attention_counts = tr.f(
+        "attention.counts",
+        &[("urgent", &urgent.to_string()), ("watch", &(rows.len() - urgent).to_string())],
+    );
+    let attention = rows
         .into_iter()
         .take(12)
         .map(|r| AttentionItem {
+            urgent: r.urgent(),
+            reasons: r.reasons.iter().map(|k| tr.t(k).to_owned()).collect(),
+            tones: r.tones,
             room: r.room,
             name: r.name,
-            reasons: r.reasons.iter().map(|k| tr.t(k).to_owned()).collect(),
         })
         .collect();
     // 14 days of occupancy (guests in stay at the end of each day) and alerts raised per day.
@@ -229,6 +242,7 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
 
         feed,
         attention,
+        attention_counts,
         on_duty: crate::care::roster::group_views(state, tr, station_id, today)
             .await?
             .into_iter()
@@ -242,7 +256,12 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
         },
         kpis,
         charts,
-        labels: LABEL_KEYS.iter().map(|k| (*k, tr.t(k).to_owned())).collect(),
+        labels: LABEL_KEYS
+            .iter()
+            .copied()
+            .chain(AlertReason::ALL.iter().map(|a| a.label_key()))
+            .map(|k| (k, tr.t(k).to_owned()))
+            .collect(),
     })
 }
 

@@ -8,6 +8,7 @@ pub mod layout;
 pub mod photo;
 pub mod render;
 pub mod sheet;
+pub mod tone;
 pub mod upload;
 
 use crate::i18n::Tr;

@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::mask::mask_name;
-use yizhan_core::station::attention::{Facts, Reason, derive, urgency_score};
+use yizhan_core::station::attention::{
+    Facts, Level, Reason, derive, level, order_key, urgency_score,
+};
 use yizhan_core::station::guest::age_on;
 use yizhan_core::validate::Tenths;
 use yizhan_store::station::attention;
@@ -30,8 +32,20 @@ pub struct AttentionRow {
     pub guest_id: i64,
     pub name: String,
     pub room: String,
+    /// Urgent (act now) or watch.
+    pub level: Level,
+    /// The reasons' locale keys, most urgent first, and each one's tone (kit::tone).
     pub reasons: Vec<&'static str>,
+    pub tones: Vec<&'static str>,
     pub score: i64,
+    #[serde(skip)]
+    order: (Level, std::cmp::Reverse<i64>, (u64, String)),
+}
+
+impl AttentionRow {
+    pub fn urgent(&self) -> bool {
+        self.level == Level::Urgent
+    }
 }
 
 /// Slots of today and yesterday whose deadline has passed with no reading, for one stay.
@@ -96,19 +110,24 @@ pub async fn list_rows(state: &AppState, station_id: i64) -> Result<Vec<Attentio
                 stay_id: f.stay_id,
                 guest_id: f.guest_id,
                 name: mask_name(&f.guest_name),
-                room: f.room_number,
+                level: level(&reasons),
                 score: urgency_score(&reasons),
                 reasons: reasons.iter().map(|r: &Reason| r.label_key()).collect(),
+                tones: reasons.iter().map(|r| crate::kit::tone::of_reason(*r)).collect(),
+                order: order_key(&reasons, &f.room_number),
+                room: f.room_number,
             })
         })
         .collect();
-    rows.sort_by_key(|r| std::cmp::Reverse(r.score));
+    // Urgent first, then the most severe, then by room number read as a number.
+    rows.sort_by(|a, b| a.order.cmp(&b.order));
     Ok(rows)
 }
 
 pub struct AlertRow {
     pub a: Alert,
     pub label: String,
+    pub tone: &'static str,
     pub at: String,
     pub room: String,
     pub name: String,
@@ -119,7 +138,8 @@ pub struct AlertRow {
 struct ListPage {
     layout: Layout,
     station: Station,
-    rows: Vec<AttentionRow>,
+    urgent: Vec<AttentionRow>,
+    watch: Vec<AttentionRow>,
     alerts: Vec<AlertRow>,
     can_close_alerts: bool,
 }
@@ -137,7 +157,8 @@ pub async fn list(
         let s = yizhan_store::station::stays::get(&state.db, a.stay_id).await?;
         let g = yizhan_store::station::guests::get(&state.db, s.guest_id).await?;
         alerts.push(AlertRow {
-            label: tr.t(&format!("alert.{}", a.kind)).to_owned(),
+            label: tr.t(a.kind.label_key()).to_owned(),
+            tone: crate::kit::tone::of_alert(a.kind),
             at: yizhan_core::time::local_display(a.raised_at),
             room: s.room_number,
             name: mask_name(&g.name),
@@ -145,9 +166,11 @@ pub async fn list(
         });
     }
     let p = ctx.user()?;
+    let (urgent, watch) = list_rows(&state, id).await?.into_iter().partition(|r| r.urgent());
     render::page(&ListPage {
         can_close_alerts: p.can(Permission::AlertsClose, station.target()),
-        rows: list_rows(&state, id).await?,
+        urgent,
+        watch,
         layout: Layout::new(&state, &ctx, "attention.title"),
         station,
         alerts,

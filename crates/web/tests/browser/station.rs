@@ -193,13 +193,10 @@ both_backends!(staff_registers_checks_in_and_moves_a_guest, |t: TestDb| async mo
         let focused = d.execute("return document.activeElement.getAttribute('data-testid')", vec![]).await?.json().as_str().unwrap_or("").to_owned();
         assert_eq!(focused, "temp-302-1", "the next room takes the cursor");
         d.active_element().await?.send_keys("37.6\u{E007}").await?;
-        for _ in 0..100 {
-            if d.find_all(By::Css(".ok-mark")).await?.len() == 2 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        assert_eq!(d.find_all(By::Css(".ok-mark")).await?.len(), 2);
+        // 37.6 is a fever: saved, and shown as one.
+        let sign = wait_contains(&d, "tr[data-stay] .sign-mark", "37.6℃").await?;
+        assert!(sign.contains("发热"), "{sign}");
+        assert_eq!(d.find_all(By::Css(".ok-mark")).await?.len(), 1);
         d.screenshot(&shots_dir().join(format!("round-375-{backend}.png"))).await?;
         d.goto(format!("{base}/stations/{st_a}/attention")).await?;
         let list = text_of(&d, "[data-testid=attention-list]").await?;
@@ -455,5 +452,163 @@ both_backends!(a_lead_generates_a_roster_and_sees_who_is_on_duty, |t: TestDb| as
             Ok(())
         },
     )
+    .await;
+});
+
+// A fever looks like danger wherever its reading shows: red with its word in the round the
+// moment it is saved (and a toast), on the guest's page, on the room's tile of the grid and of
+// the wall board until the alert is closed; a positive test is stronger still, in its own colour.
+both_backends!(a_fever_looks_like_danger_everywhere, |t: TestDb| async move {
+    with_browser(t, "a_fever_looks_like_danger_everywhere", |d, base, app| async move {
+        let (_, _, st, _) = district(app.db()).await;
+        let r301 = common::room(app.db(), st, "301", 1).await;
+        let r302 = common::room(app.db(), st, "302", 1).await;
+        let g1 = common::guest(app.db(), st, 1).await;
+        let g2 = common::guest(app.db(), st, 2).await;
+        let s1 = common::check_in(app.db(), st, g1, r301).await;
+        common::check_in(app.db(), st, g2, r302).await;
+        app.user("nurse", Role::StationStaff, Scope::Station(st), false).await;
+        let backend = format!("{:?}", app.db().backend()).to_lowercase();
+        viewport(&d, 375, 812, true).await?;
+        sign_in(&d, &base, "nurse").await?;
+        d.goto(format!("{base}/stations/{st}/round")).await?;
+        let first = d.find(By::Css("[data-testid=temp-301-1]")).await?;
+        first.click().await?;
+        first.send_keys("36.5\u{E007}").await?;
+        wait_text(&d, "tr[data-stay] .ok-mark", "✓ 36.5℃").await?;
+        d.active_element().await?.send_keys("38.2\u{E007}").await?;
+        let sign = wait_contains(&d, "tr[data-stay] .sign-mark", "38.2℃").await?;
+        assert!(sign.contains("发热"), "{sign}");
+        let class = d.find(By::Css("tr[data-stay] .sign-mark")).await?.attr("class").await?;
+        assert!(class.unwrap_or_default().contains("tone-danger"));
+        let toast = text_of(&d, "[data-testid=toast]").await?;
+        assert!(
+            toast.contains("302") && toast.contains("发热") && toast.contains("38.2℃"),
+            "{toast}"
+        );
+        // The normal reading stays a tick, in green, without the danger colour.
+        assert_eq!(d.find_all(By::Css(".ok-mark")).await?.len(), 1);
+        no_sideways_scroll(&d, 375, "the round").await?;
+        d.screenshot(&shots_dir().join(format!("round-fever-375-{backend}.png"))).await?;
+        // The room grid: 302 lights up with its word, 301 does not.
+        for (w, h, mobile) in [(375, 812, true), (1920, 1080, false)] {
+            viewport(&d, w, h, mobile).await?;
+            d.goto(format!("{base}/stations/{st}/rooms")).await?;
+            let tile = d.find(By::Css("[data-testid=room-302]")).await?;
+            assert_eq!(tile.attr("data-alert").await?.as_deref(), Some("fever"));
+            assert!(tile.text().await?.contains("发热"));
+            let calm = d.find(By::Css("[data-testid=room-301]")).await?;
+            assert_eq!(calm.attr("data-alert").await?, None);
+            no_sideways_scroll(&d, w, "the room grid").await?;
+            d.screenshot(&shots_dir().join(format!("rooms-fever-{w}-{backend}.png"))).await?;
+        }
+        // The guest's page: the reading in red with its word, the open alert too.
+        d.goto(format!("{base}/guests/{g2}")).await?;
+        let sign = text_of(&d, "[data-testid=reading-sign]").await?;
+        assert!(sign.contains("发热") && sign.contains("38.2℃"), "{sign}");
+        let alert = text_of(&d, "[data-testid=guest-alert]").await?;
+        assert!(alert.contains("发热"), "{alert}");
+        d.screenshot(&shots_dir().join(format!("guest-fever-1920-{backend}.png"))).await?;
+        // A positive test: the strongest signal, its own colour, on the grid and the board.
+        let sys = yizhan_core::access::Actor::system();
+        common::test_positive(app.db(), s1, "T-1").await;
+        d.goto(format!("{base}/stations/{st}/rooms")).await?;
+        let tile = d.find(By::Css("[data-testid=room-301]")).await?;
+        assert_eq!(tile.attr("data-alert").await?.as_deref(), Some("positive"));
+        assert!(tile.attr("class").await?.unwrap_or_default().contains("alert-positive"));
+        assert!(tile.text().await?.contains("核酸阳性"));
+        d.screenshot(&shots_dir().join(format!("rooms-positive-1920-{backend}.png"))).await?;
+        let token = "c".repeat(64);
+        yizhan_store::station::board::create_token(app.db(), &sys, Some(st), "大厅", &token)
+            .await
+            .unwrap();
+        d.goto(format!("{base}/board/{st}?token={token}")).await?;
+        let fever = wait_contains(&d, "[data-room='302'][data-alert=fever]", "发热").await?;
+        assert!(fever.contains("302"), "{fever}");
+        wait_contains(&d, "[data-room='301'][data-alert=positive]", "核酸阳性").await?;
+        no_sideways_scroll(&d, 1920, "the board").await?;
+        d.screenshot(&shots_dir().join(format!("board-fever-1920-{backend}.png"))).await?;
+        Ok(())
+    })
+    .await;
+});
+
+// Key attention that means attention: urgent (positive, fever …) apart from what is only watched
+// (a person's flag, pending results …), urgent first, by severity then room number as a number
+// (320 before 1001); counts on the station page and the board; no English in the Chinese page.
+both_backends!(key_attention_splits_urgent_from_watch, |t: TestDb| async move {
+    with_browser(t, "key_attention_splits_urgent_from_watch", |d, base, app| async move {
+        use yizhan_core::station::health::{NewHealthCheck, Slot};
+        let (_, _, st, _) = district(app.db()).await;
+        let sys = yizhan_core::access::Actor::system();
+        let mut stays = Vec::new();
+        for (n, room) in [(1, "1001"), (2, "320"), (3, "1002"), (4, "101")] {
+            let r = common::room(app.db(), st, room, 1).await;
+            let g = common::guest(app.db(), st, n).await;
+            stays.push(common::check_in(app.db(), st, g, r).await);
+        }
+        let today = yizhan_core::time::local_date(yizhan_store::db::now());
+        let fever = NewHealthCheck {
+            temperature: yizhan_core::validate::Tenths(381),
+            symptoms: vec![],
+            note: None,
+        };
+        for s in [stays[0], stays[1]] {
+            yizhan_store::station::health::record(app.db(), &sys, s, today, Slot::Am, &fever)
+                .await
+                .unwrap();
+        }
+        common::test_positive(app.db(), stays[2], "T-9").await;
+        yizhan_store::station::attention::flag(app.db(), &sys, stays[3], "情绪低落").await.unwrap();
+        app.user("lead", Role::StationLead, Scope::Station(st), false).await;
+        let backend = format!("{:?}", app.db().backend()).to_lowercase();
+        for (w, h, mobile) in [(375, 812, true), (1920, 1080, false)] {
+            viewport(&d, w, h, mobile).await?;
+            if w == 375 {
+                sign_in(&d, &base, "lead").await?;
+            }
+            d.goto(format!("{base}/stations/{st}/attention")).await?;
+            assert_eq!(text_of(&d, "[data-testid=urgent-count]").await?, "3");
+            assert_eq!(text_of(&d, "[data-testid=watch-count]").await?, "1");
+            let rooms = |list: &'static str| {
+                let d = d.clone();
+                async move {
+                    let mut out = Vec::new();
+                    for li in d.find_all(By::Css(format!("[data-testid={list}] li"))).await? {
+                        out.push(li.attr("data-room").await?.unwrap_or_default());
+                    }
+                    WebDriverResult::Ok(out)
+                }
+            };
+            // The positive first (strongest), then the two fevers by room number as a number.
+            assert_eq!(rooms("attention-list").await?, ["1002", "320", "1001"]);
+            assert_eq!(rooms("watch-list").await?, ["101"]);
+            let positive = d.find(By::Css("[data-room='1002'] .chip")).await?;
+            assert!(positive.attr("class").await?.unwrap_or_default().contains("tone-positive"));
+            let fever = d.find(By::Css("[data-room='320'] .chip")).await?;
+            assert!(fever.attr("class").await?.unwrap_or_default().contains("tone-danger"));
+            let page = d.find(By::Css("main")).await?.text().await?;
+            assert!(!page.contains("nucleic acid"), "English in the Chinese page: {page}");
+            no_sideways_scroll(&d, w, "key attention").await?;
+            d.screenshot(&shots_dir().join(format!("attention-{w}-{backend}.png"))).await?;
+        }
+        // The station page says how many of each.
+        d.goto(format!("{base}/stations/{st}")).await?;
+        let button = text_of(&d, "[data-testid=station-attention]").await?;
+        assert!(button.contains('3') && button.contains('1'), "{button}");
+        // The board: the counts, urgent guests first.
+        let token = "d".repeat(64);
+        yizhan_store::station::board::create_token(app.db(), &sys, Some(st), "大厅", &token)
+            .await
+            .unwrap();
+        d.goto(format!("{base}/board/{st}?token={token}")).await?;
+        wait_contains(&d, "[data-testid=board-attention-counts]", "紧急 3").await?;
+        let counts = text_of(&d, "[data-testid=board-attention-counts]").await?;
+        assert!(counts.contains("留意 1"), "{counts}");
+        let first = text_of(&d, "[data-testid=board-attention] li").await?;
+        assert!(first.contains("1002") && first.contains("核酸阳性"), "{first}");
+        d.screenshot(&shots_dir().join(format!("board-attention-1920-{backend}.png"))).await?;
+        Ok(())
+    })
     .await;
 });

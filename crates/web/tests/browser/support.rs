@@ -13,13 +13,6 @@ use yizhan_core::work::indicator::{Indicator, Month, NewFigure};
 use yizhan_store::both_backends;
 use yizhan_store::testing::TestDb;
 
-async fn no_sideways_scroll(d: &WebDriver, w: u32, what: &str) -> WebDriverResult<()> {
-    let width: i64 =
-        d.execute("return document.documentElement.scrollWidth;", vec![]).await?.convert()?;
-    assert!(width <= i64::from(w), "{what} is {width}px wide on {w}px");
-    Ok(())
-}
-
 async fn click(d: &WebDriver, css: &str) -> WebDriverResult<()> {
     d.find(By::Css(css)).await?.click().await
 }

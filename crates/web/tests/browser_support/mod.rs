@@ -181,3 +181,11 @@ pub async fn wait_url(d: &WebDriver, suffix: &str) -> WebDriverResult<String> {
         d.current_url().await?
     )))
 }
+
+/// Nothing on the page scrolls sideways at a width of `w`.
+pub async fn no_sideways_scroll(d: &WebDriver, w: u32, what: &str) -> WebDriverResult<()> {
+    let width: i64 =
+        d.execute("return document.documentElement.scrollWidth;", vec![]).await?.convert()?;
+    assert!(width <= i64::from(w), "{what} is {width}px wide on {w}px");
+    Ok(())
+}

@@ -707,3 +707,18 @@ pub async fn two_enterprises(db: &Db, street_a: i64, street_b: i64) -> Vec<i64> 
         enterprise(db, "91440300MA5DC7RF9T", "乙物流", street_b).await,
     ]
 }
+
+/// The stay's first test sampled and come back positive (the room is sealed, an alert raised).
+pub async fn test_positive(db: &Db, stay_id: i64, barcode: &str) {
+    let sys = Actor::system();
+    let t = yizhan_store::station::stays::tests(db, stay_id).await.unwrap()[0].id;
+    yizhan_store::station::sampling::sample(db, &sys, t, barcode).await.unwrap();
+    yizhan_store::station::sampling::set_result(
+        db,
+        &sys,
+        t,
+        yizhan_core::station::sampling::TestResult::Positive,
+    )
+    .await
+    .unwrap();
+}

@@ -63,6 +63,10 @@ both_backends!(round_tests_attention_and_certificate, |t: TestDb| async move {
     let att = app.get(&mut c, &format!("/api/v1/stations/{st_a}/attention")).await.json();
     assert_eq!(att[0]["stay_id"], sid);
     assert_eq!(att[0]["reasons"][0], "attention.fever");
+    assert_eq!(
+        (att[0]["level"].as_str(), att[0]["tones"][0].as_str()),
+        (Some("urgent"), Some("danger"))
+    );
     // The round page, htmx style: the row comes back saved.
     let mut hx = c.clone();
     let form = format!("temperature=36.6&symptom=&day=&slot=&_csrf={}", hx.csrf.clone().unwrap());

@@ -45,8 +45,8 @@ struct ShowPage {
     can_write: bool,
     can_reveal: bool,
     error: Option<String>,
-    checks: Vec<(String, String, String)>,
-    alerts: Vec<(String, String, bool)>,
+    checks: Vec<ReadingLine>,
+    alerts: Vec<(String, String, bool, &'static str)>,
     flags: Vec<yizhan_store::station::attention::Flag>,
     notes: Vec<(String, String, String)>,
     can_record_health: bool,
@@ -195,10 +195,19 @@ pub async fn show_page(
     Ok((status, render::page(&page)?).into_response())
 }
 
+/// A reading on the guest's page: when, the temperature, the symptoms, and what it signals (its
+/// tone and word), if anything.
+pub struct ReadingLine {
+    pub when: String,
+    pub temperature: String,
+    pub symptoms: String,
+    pub sign: Option<(&'static str, String)>,
+}
+
 /// Health readings, alerts, flags and notes of the open stay; certificates of past ones.
 struct Monitoring {
-    checks: Vec<(String, String, String)>,
-    alerts: Vec<(String, String, bool)>,
+    checks: Vec<ReadingLine>,
+    alerts: Vec<(String, String, bool, &'static str)>,
     flags: Vec<yizhan_store::station::attention::Flag>,
     notes: Vec<(String, String, String)>,
     certificate_stays: Vec<i64>,
@@ -234,17 +243,21 @@ async fn monitoring(
             .filter_map(yizhan_core::station::health::Symptom::parse)
             .map(|s| tr.t(s.label_key()))
             .collect();
-        m.checks.push((
-            format!("{} {}", h.day, tr.t(&format!("slot.{}", h.slot))),
-            format!("{}.{}℃", h.temperature / 10, h.temperature % 10),
-            symptoms.join("、"),
-        ));
+        let sign = yizhan_core::station::health::sign_of(h.temperature, &h.symptoms)
+            .map(|a| (crate::kit::tone::of_alert(a), tr.t(a.label_key()).to_owned()));
+        m.checks.push(ReadingLine {
+            when: format!("{} {}", h.day, tr.t(&format!("slot.{}", h.slot))),
+            temperature: format!("{}.{}℃", h.temperature / 10, h.temperature % 10),
+            symptoms: symptoms.join(tr.t("punct.list_sep")),
+            sign,
+        });
     }
     for a in yizhan_store::station::health::alerts_of_stay(&state.db, open.id).await? {
         m.alerts.push((
-            tr.t(&format!("alert.{}", a.kind)).to_owned(),
+            tr.t(a.kind.label_key()).to_owned(),
             local_display(a.raised_at),
             a.closed_at.is_none(),
+            crate::kit::tone::of_alert(a.kind),
         ));
     }
     m.flags = yizhan_store::station::attention::flags(&state.db, open.id).await?;

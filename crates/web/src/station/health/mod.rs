@@ -12,7 +12,7 @@ use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::mask::mask_name;
 use yizhan_core::station::health::{
-    HealthCheckInput, Slot, Symptom, is_overdue, slot_at, validate_health_check,
+    HealthCheckInput, Slot, Symptom, is_overdue, sign_of, slot_at, validate_health_check,
 };
 use yizhan_store::station::stations::Station;
 use yizhan_store::{station::guests, station::health, station::stays};
@@ -34,9 +34,13 @@ pub struct RoundRow {
     pub bed: i64,
     pub name: String,
     pub reading: Option<String>,
+    /// What the reading signals (a fever, symptoms): its tone and its word.
+    pub sign: Option<(&'static str, String)>,
     pub alert: bool,
     pub overdue: bool,
     pub error: Option<String>,
+    /// Said once, when a reading that signals something has just been saved.
+    pub toast: Option<String>,
 }
 
 #[derive(Template)]
@@ -113,9 +117,13 @@ async fn round_rows(
                 bed: s.bed_no,
                 name: mask_name(&g.name),
                 reading: r.map(|h| reading(h.temperature, &h.symptoms, tr)),
+                sign: r
+                    .and_then(|h| sign_of(h.temperature, &h.symptoms))
+                    .map(|a| (crate::kit::tone::of_alert(a), tr.t(a.label_key()).to_owned())),
                 alert: alerts.iter().any(|a| a.stay_id == s.id),
                 overdue: is_overdue(day, slot, r.is_some(), now, &cfg),
                 error: None,
+                toast: None,
             });
         }
     }
@@ -259,11 +267,15 @@ pub async fn record(
         .into_iter()
         .find(|r| r.stay_id == id)
         .ok_or(WebError::NotFound)?;
-    if let Err(e) = result {
-        if !e.is_correctable() {
-            return Err(e);
+    match result {
+        Err(e) if !e.is_correctable() => return Err(e),
+        Err(e) => row.error = Some(e.message(&tr)),
+        Ok(_) => {
+            if let (Some((_, word)), Some(v)) = (&row.sign, &row.reading) {
+                let args = [("room", row.room.as_str()), ("sign", word.as_str()), ("reading", v)];
+                row.toast = Some(tr.f("health.toast_sign", &args));
+            }
         }
-        row.error = Some(e.message(&tr));
     }
     let frag = RowFragment {
         layout: Layout::new(&state, &ctx, "health.round"),

@@ -57,6 +57,8 @@ pub struct Cell2 {
     pub label: String,
     pub occupied: i64,
     pub beds: i64,
+    /// The strongest open alert of its guests: (code, tone, word).
+    pub alert: Option<(&'static str, &'static str, String)>,
 }
 
 pub struct Floor {
@@ -118,6 +120,7 @@ pub async fn grid(
             floor_options.push((r.floor, want_floor == Some(r.floor)));
         }
     }
+    let alerts = yizhan_store::station::health::open_alerts_by_room(&state.db, id).await?;
     let mut floors: Vec<Floor> = Vec::new();
     for r in all.iter().filter(|r| {
         want_state.is_none_or(|s| r.state == s) && want_floor.is_none_or(|f| r.floor == f)
@@ -129,6 +132,9 @@ pub async fn grid(
             state: r.state.as_str().to_owned(),
             occupied: r.occupied,
             beds: r.beds,
+            alert: alerts.get(&r.id).map(|a| {
+                (a.as_str(), crate::kit::tone::of_alert(*a), tr.t(a.label_key()).to_owned())
+            }),
         };
         match floors.iter_mut().find(|f| f.floor == r.floor) {
             Some(f) => f.rooms.push(cell),

@@ -160,6 +160,8 @@ struct ShowPage {
     can_edit: bool,
     updated: String,
     to_do: Vec<ToDo>,
+    /// Guests on the key-attention list: (urgent, to watch).
+    attention: Option<(usize, usize)>,
 }
 
 /// Something at a station that needs a person, beyond the guests: a count and where to act.
@@ -252,8 +254,16 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let attention = if ctx.user()?.can(Permission::GuestsRead, s.target()) {
+        let rows = crate::station::attention::list_rows(&state, s.id).await?;
+        let urgent = rows.iter().filter(|r| r.urgent()).count();
+        Some((urgent, rows.len() - urgent))
+    } else {
+        None
+    };
     render::page(&ShowPage {
         to_do,
+        attention,
         kind: kind_label(&ctx.tr(), s.kind),
         updated: yizhan_core::time::local_display(s.updated_at),
         layout: Layout::new(&state, &ctx, "stations.detail"),

@@ -1,0 +1,27 @@
+//! One palette for the whole product: danger, warning, info, ok, neutral, and positive — the
+//! strongest signal, its own colour above a fever. A tone is a CSS class (`tone-…` in app.css),
+//! always shown with a word, never colour alone.
+
+use yizhan_core::station::attention::Reason;
+use yizhan_core::station::health::AlertReason;
+
+/// The tone of an alert: a positive test is `positive`, any reading's alert `danger`.
+pub fn of_alert(a: AlertReason) -> &'static str {
+    match a {
+        AlertReason::Positive => "positive",
+        AlertReason::Fever | AlertReason::Symptoms | AlertReason::FeverAndSymptoms => "danger",
+    }
+}
+
+/// The tone of a reason for attention: a positive test its own, a fever or symptoms danger,
+/// what is overdue or a high psychological risk a warning, what is only watched info or neutral
+/// (so chronic disease never looks like a positive test).
+pub fn of_reason(r: Reason) -> &'static str {
+    match r {
+        Reason::TestPositive => "positive",
+        Reason::Fever | Reason::Symptoms => "danger",
+        Reason::CheckOverdue | Reason::TestOverdue | Reason::HighPsychRisk => "warning",
+        Reason::TestPending | Reason::Manual | Reason::OpenComplaint => "info",
+        Reason::Elderly | Reason::Child | Reason::Pregnant | Reason::ChronicDisease => "neutral",
+    }
+}
