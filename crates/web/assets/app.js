@@ -17,7 +17,16 @@
 document.addEventListener("htmx:afterSettle", function (e) {
   var row = e.detail && e.detail.target;
   if (!row || row.tagName !== "TR") { return; }
-  if (row.querySelector("[role=alert]")) { var own = row.querySelector("input.temp"); if (own) { own.focus(); } return; }
+  if (row.querySelector("[data-testid=row-error]")) { var own = row.querySelector("input.temp"); if (own) { own.focus(); } return; }
+  if (row.querySelector(".ok-mark, .sign-mark")) { row.classList.remove("overdue"); }
+  // The counter: readings of this round so far.
+  var table = row.closest("table");
+  var counter = document.querySelector("[data-testid=round-progress]");
+  if (table && counter) {
+    var done = table.querySelectorAll(".ok-mark, .sign-mark").length;
+    var all = table.querySelectorAll("tbody tr").length;
+    counter.textContent = counter.getAttribute("data-label") + " " + done + "/" + all;
+  }
 
   var next = row.nextElementSibling;
   var input = next && next.querySelector("input.temp");

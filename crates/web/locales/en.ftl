@@ -303,6 +303,8 @@ release.blocker.positive_result = A positive result: no release
 release.blocker.open_alerts = {count} open alert(s)
 
 # Health monitoring, tests, key attention, certificates
+health.bed = bed {n}
+health.done_label = Done
 health.round = Temperature round
 health.round_hint = Type the temperature and press Enter: it is saved and the next room gets the cursor. ≥37.3 °C or any symptom raises an alert.
 health.nobody = Nobody is staying on this floor.

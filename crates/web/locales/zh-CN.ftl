@@ -303,6 +303,8 @@ release.blocker.positive_result = 有阳性结果，不能解除
 release.blocker.open_alerts = 还有 {count} 条未关闭的异常提醒
 
 # 健康监测、核酸、重点关注、解除证明
+health.bed = {n} 床
+health.done_label = 已录
 health.round = 体温巡查
 health.round_hint = 输入体温后按回车即保存，光标自动跳到下一间。≥37.3℃或有症状会自动提醒。
 health.nobody = 该楼层没有在住人员。

@@ -60,14 +60,17 @@ impl Layout {
                         active: active(href),
                     })
                     .collect();
-                // Station staff work in one station: its guests and rooms are one tap away.
+                // Station staff work in one station: its round, rooms, guests and key attention
+                // are one tap away (inserted in turn after 首页, so the last comes first).
                 if let Some(station) = p.grants.iter().find_map(|g| match g.scope {
                     yizhan_core::access::Scope::Station(id) => Some(id),
                     _ => None,
                 }) {
                     for (suffix, label, perm) in [
+                        ("attention", "attention.title", Permission::GuestsRead),
                         ("guests", "nav.guests", Permission::GuestsRead),
                         ("rooms", "nav.rooms", Permission::StationsRead),
+                        ("round", "health.round", Permission::HealthRecord),
                     ] {
                         if p.has(perm) {
                             let href = format!("/stations/{station}/{suffix}");

@@ -612,3 +612,72 @@ both_backends!(key_attention_splits_urgent_from_watch, |t: TestDb| async move {
     })
     .await;
 });
+
+// The round as a nurse does it: one tap from home (体温巡查 in the menu), 30 rooms by keyboard
+// (type, Enter, the next room has the cursor), the counter moving with each saved row, a room
+// number without a stray “-1”. The time the 30 rooms take is printed, not asserted.
+both_backends!(a_nurse_does_the_round_of_thirty_rooms_by_keyboard, |t: TestDb| async move {
+    with_browser(
+        t,
+        "a_nurse_does_the_round_of_thirty_rooms_by_keyboard",
+        |d, base, app| async move {
+            let (_, _, st, _) = district(app.db()).await;
+            for n in 1..=30u32 {
+                let r = common::room(app.db(), st, &format!("{}", 300 + n), 1).await;
+                let g = common::guest(app.db(), st, n).await;
+                common::check_in(app.db(), st, g, r).await;
+            }
+            app.user("nurse", Role::StationStaff, Scope::Station(st), false).await;
+            let backend = format!("{:?}", app.db().backend()).to_lowercase();
+            viewport(&d, 375, 812, true).await?;
+            sign_in(&d, &base, "nurse").await?;
+            // One tap from home: the menu, then 体温巡查.
+            d.find(By::Css(".nav-toggle-label")).await?.click().await?;
+            d.find(By::LinkText("体温巡查")).await?.click().await?;
+            wait_url(&d, &format!("/stations/{st}/round")).await?;
+            assert_eq!(text_of(&d, "[data-testid=round-progress]").await?, "已录 0/30");
+            let table = text_of(&d, "[data-testid=round-table]").await?;
+            assert!(!table.contains("-1"), "a stray bed number: {table}");
+            let started = std::time::Instant::now();
+            d.find(By::Css("[data-testid=temp-301-1]")).await?.click().await?;
+            for n in 1..=30 {
+                let t = if n == 17 { "38.0" } else { "36.6" };
+                d.active_element().await?.send_keys(format!("{t}\u{E007}")).await?;
+                // The next room takes the cursor once this one is saved.
+                let want = if n < 30 { format!("temp-{}-1", 301 + n) } else { "temp-330-1".into() };
+                for _ in 0..200 {
+                    let focused = d
+                        .execute(
+                            "return document.activeElement.getAttribute('data-testid')",
+                            vec![],
+                        )
+                        .await?
+                        .json()
+                        .as_str()
+                        .unwrap_or("")
+                        .to_owned();
+                    let saved = d.find_all(By::Css(".ok-mark, .sign-mark")).await?.len();
+                    if focused == want && saved == n {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+            let took = started.elapsed();
+            eprintln!("round of 30 rooms by keyboard ({backend}): {:.1} s", took.as_secs_f64());
+            assert_eq!(d.find_all(By::Css(".ok-mark")).await?.len(), 29);
+            let fever = text_of(&d, "tr[data-stay] .sign-mark").await?;
+            assert!(fever.contains("发热") && fever.contains("38.0℃"), "{fever}");
+            wait_text(&d, "[data-testid=round-progress]", "已录 30/30").await?;
+            no_sideways_scroll(&d, 375, "the round").await?;
+            d.screenshot(&shots_dir().join(format!("round-30-375-{backend}.png"))).await?;
+            viewport(&d, 1920, 1080, false).await?;
+            d.goto(format!("{base}/stations/{st}/round")).await?;
+            assert_eq!(text_of(&d, "[data-testid=round-progress]").await?, "已录 30/30");
+            no_sideways_scroll(&d, 1920, "the round").await?;
+            d.screenshot(&shots_dir().join(format!("round-30-1920-{backend}.png"))).await?;
+            Ok(())
+        },
+    )
+    .await;
+});

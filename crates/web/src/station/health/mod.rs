@@ -32,6 +32,8 @@ pub struct RoundRow {
     pub room: String,
     pub floor: i64,
     pub bed: i64,
+    /// "2 床" when the room has more than one bed; nothing otherwise.
+    pub bed_label: Option<String>,
     pub name: String,
     pub reading: Option<String>,
     /// What the reading signals (a fever, symptoms): its tone and its word.
@@ -115,6 +117,8 @@ async fn round_rows(
                 room: room.number.clone(),
                 floor: room.floor,
                 bed: s.bed_no,
+                bed_label: (room.beds > 1)
+                    .then(|| tr.f("health.bed", &[("n", &s.bed_no.to_string())])),
                 name: mask_name(&g.name),
                 reading: r.map(|h| reading(h.temperature, &h.symptoms, tr)),
                 sign: r
@@ -159,8 +163,10 @@ pub async fn round(
             floors.push((r.floor, floor == Some(r.floor)));
         }
     }
-    let rows: Vec<RoundRow> =
+    let mut rows: Vec<RoundRow> =
         all.into_iter().filter(|r| floor.is_none_or(|f| r.floor == f)).collect();
+    // Once the slot's deadline has passed, the rooms still without a reading come first, in red.
+    rows.sort_by_key(|r| !(r.overdue && r.reading.is_none()));
     render::page(&RoundPage {
         done: rows.iter().filter(|r| r.reading.is_some()).count(),
         layout: Layout::new(&state, &ctx, "health.round"),
