@@ -1,6 +1,13 @@
 // Yizhan: the little script the pages need. No inline script anywhere (CSP).
 (function () {
   "use strict";
+  // An upload posts its CSRF token in the address (a multipart body is read after the check);
+  // a page shown in answer (a per-row report) must not keep it in the address bar or history.
+  if (window.location.search.indexOf("_csrf=") >= 0 && window.history.replaceState) {
+    var u = new URL(window.location.href);
+    u.searchParams.delete("_csrf");
+    window.history.replaceState(null, "", u.pathname + u.search + u.hash);
+  }
   var csrf = document.body ? document.body.getAttribute("data-csrf") : null;
   // htmx requests carry the CSRF token as a header.
   document.addEventListener("htmx:configRequest", function (e) {
@@ -31,6 +38,20 @@ document.addEventListener("htmx:afterSettle", function (e) {
   var next = row.nextElementSibling;
   var input = next && next.querySelector("input.temp");
   if (input) { input.focus(); }
+});
+// A part of a form that belongs to one choice: <select data-switch="kind"> shows the elements
+// marked data-when-kind="<that choice>" and hides the others (a rent relief has a property and a
+// landlord, another measure has a description).
+function applySwitch(sel) {
+  var name = sel.getAttribute("data-switch");
+  var scope = sel.form || document;
+  scope.querySelectorAll("[data-when-" + name + "]").forEach(function (el) {
+    el.hidden = el.getAttribute("data-when-" + name) !== sel.value;
+  });
+}
+document.querySelectorAll("select[data-switch]").forEach(applySwitch);
+document.addEventListener("change", function (e) {
+  if (e.target.matches && e.target.matches("select[data-switch]")) { applySwitch(e.target); }
 });
 document.addEventListener("click", function (e) {
   var t = e.target.closest ? e.target.closest("[data-print]") : null;

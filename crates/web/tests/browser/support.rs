@@ -60,6 +60,17 @@ both_backends!(difficulties_relief_and_indicators_on_phone_and_screen, |t: TestD
                 d.screenshot(&shot("difficulties", 375)).await?;
 
                 d.goto(format!("{base}/relief")).await?;
+                // Rent asks for the premises, another measure for its description: one at a time.
+                let shown = |css: &'static str| {
+                    let d = d.clone();
+                    async move { d.find(By::Css(css)).await?.is_displayed().await }
+                };
+                assert!(!shown("[data-testid=relief-measure]").await?);
+                assert!(shown("[data-testid=relief-form] input[name=property]").await?);
+                click(&d, "[data-testid=relief-kind] option[value=other]").await?;
+                assert!(shown("[data-testid=relief-measure]").await?);
+                assert!(!shown("[data-testid=relief-form] input[name=property]").await?);
+                click(&d, "[data-testid=relief-kind] option[value=rent]").await?;
                 fill(&d, "[data-testid=relief-form] input[name=property]", "布吉厂房 800 平方米").await?;
                 d.find(By::Css("[data-testid=relief-form] select[name=landlord] option[value=state_owned]"))
                     .await?

@@ -30,6 +30,10 @@ both_backends!(an_unannounced_inspection_stays_secret_until_it_starts, |t: TestD
         )
         .await;
     assert!(r.body.contains("检查表第 2 行格式不对"), "{}", r.body);
+    // The checklist's box says what it is, not 未完成事项 (a hand-over's word).
+    assert!(
+        r.body.contains("检查项（每行：项目 | 内容 | 标准）") && !r.body.contains("未完成事项")
+    );
     let items = "三区两通道 | 污染区、缓冲区、清洁区划分 | 标识清楚、物理隔断\n消杀 | 终末消毒记录 | 每间退房后有记录\n台账 | 健康监测台账 | 每日两次，签名齐全";
     let r = app
         .form(&mut i, "/inspections/templates", &[("name", "健康驿站督导检查表"), ("items", items)])

@@ -73,6 +73,11 @@ both_backends!(enterprises_are_validated_and_kept_apart, |t: TestDb| async move 
         app.get(&mut e, &format!("/enterprises/{ent_b}")).await.status,
         StatusCode::NOT_FOUND
     );
+    // Its prevention plan is a document: the button says 上传, not 上传照片.
+    let page = app.get(&mut e, &format!("/enterprises/{ent_a}")).await.body;
+    let plan = &page[page.find("data-testid=\"plan-form\"").unwrap()..];
+    let plan = &plan[..plan.find("</form>").unwrap()];
+    assert!(plan.contains(">上传</button>") && !plan.contains("上传照片"), "{plan}");
     assert_eq!(
         app.get(&mut e, &format!("/api/v1/enterprises/{ent_b}")).await.status,
         StatusCode::NOT_FOUND
