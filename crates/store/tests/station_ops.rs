@@ -526,3 +526,58 @@ both_backends!(an_unknown_stored_code_is_an_error_not_a_default, |t: TestDb| asy
     let e = yizhan_store::station::board::movements(db, st, 10).await.unwrap_err();
     assert!(e.to_string().contains("decoding column kind"), "{e}");
 });
+
+both_backends!(beds_are_counted_alike_by_the_board_the_district_and_core, |t: TestDb| async move {
+    use yizhan_core::station::room::{Beds, beds_of};
+    use yizhan_store::db::q;
+    use yizhan_store::station::board;
+    let db = &t.db;
+    let st = station(db).await;
+    let _ready = room(db, st, "101", 2).await;
+    let used = room(db, st, "102", 3).await;
+    let mut set = Vec::new();
+    for (number, beds, state) in
+        [("103", 4, "maintenance"), ("104", 1, "sealed"), ("105", 2, "awaiting_disinfection")]
+    {
+        set.push((room(db, st, number, beds).await, state));
+    }
+    for (id, state) in set {
+        db.execute(q("UPDATE rooms SET state = $1 WHERE id = $2").bind(state).bind(id))
+            .await
+            .unwrap();
+    }
+    let g = guest(db, st, 1).await;
+    let p = policy(db, "14+7").await;
+    let c = CheckIn {
+        station_id: st,
+        guest_id: g,
+        room_id: used,
+        policy_id: p,
+        at: at("2021-01-10T17:30:00Z"),
+    };
+    stays::check_in(db, &actor(), &c).await.unwrap();
+    // Core counts from the rooms: 停用 apart; free means a guest could be checked in now.
+    let rooms = rooms::list(db, st).await.unwrap();
+    let beds = beds_of(rooms.iter().map(|r| (r.state, r.beds, r.occupied)));
+    assert_eq!(
+        beds,
+        Beds {
+            in_service: 8,
+            occupied: 1,
+            free: 4,
+            out_of_service_rooms: 1,
+            out_of_service_beds: 4
+        }
+    );
+    // The board's and the district's SQL count the same.
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    let (counts, _) = board::counts(db, st, today).await.unwrap();
+    assert_eq!((counts.beds_total, counts.beds_free, counts.in_stay), (8, 4, 1));
+    let line = board::district_lines(db, today)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.station_id == st)
+        .unwrap();
+    assert_eq!((line.beds_total, line.beds_free, line.in_stay), (8, 4, 1));
+});

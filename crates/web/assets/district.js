@@ -5,7 +5,7 @@
   var lastMessage = Date.now();
   var labels = {};
   var pending = false, again = false;
-  var COLS = [["in_stay", "district.in_stay", "guests"], ["beds_total", "district.beds", "rooms"], ["check_ins_today", "district.check_ins", "guests"],
+  var COLS = [["in_stay", "district.in_stay", "guests"], ["beds_free", "district.beds", "rooms"], ["check_ins_today", "district.check_ins", "guests"],
     ["open_alerts", "district.alerts", "attention"], ["positives", "district.positives", "attention"],
     ["awaiting_disinfection", "district.awaiting", "rooms?state=awaiting_disinfection"], ["turned_back", "district.turned_back", "guests?all=1"],
     ["exemption_revoked", "district.exemption_revoked", "guests?all=1"],

@@ -136,7 +136,9 @@ pub struct Counts {
     pub check_outs_today: i64,
     pub releases_today: i64,
     pub in_stay: i64,
+    /// Beds in service and free now, as `core::station::room::beds_of` counts them.
     pub beds_total: i64,
+    pub beds_free: i64,
     pub tests_due_today: i64,
     pub tests_sampled_today: i64,
     pub tests_pending: i64,
@@ -168,7 +170,8 @@ pub async fn counts(db: &Db, station_id: i64, today: NaiveDate) -> Result<(Count
                  (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND ended_at >= $2) AS check_outs_today,
                  (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND ended_at >= $2 AND outcome = 'released') AS releases_today,
                  (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND ended_at IS NULL) AS in_stay,
-                 (SELECT CAST(COALESCE(SUM(beds), 0) AS BIGINT) FROM rooms WHERE station_id = $1 AND state NOT IN ('maintenance', 'sealed')) AS beds_total,
+                 (SELECT CAST(COALESCE(SUM(r.beds), 0) AS BIGINT) FROM rooms r WHERE r.station_id = $1 AND r.state <> 'maintenance') AS beds_total,
+                 (SELECT CAST(COALESCE(SUM(CASE WHEN r.state = 'ready' THEN r.beds WHEN r.state = 'occupied' THEN r.beds - (SELECT COUNT(*) FROM stays s WHERE s.room_id = r.id AND s.ended_at IS NULL) ELSE 0 END), 0) AS BIGINT) FROM rooms r WHERE r.station_id = $1) AS beds_free,
                  (SELECT COUNT(*) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND s.ended_at IS NULL AND t.due_date = $3) AS tests_due_today,
                  (SELECT COUNT(*) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND s.ended_at IS NULL AND t.due_date = $3 AND t.sampled_at IS NOT NULL) AS tests_sampled_today,
                  (SELECT COUNT(*) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND t.sampled_at IS NOT NULL AND t.result IS NULL) AS tests_pending,
@@ -267,7 +270,9 @@ pub struct StationLine {
     pub station: String,
     pub street_id: i64,
     pub street: String,
+    /// Beds in service and free now, as `core::station::room::beds_of` counts them.
     pub beds_total: i64,
+    pub beds_free: i64,
     pub in_stay: i64,
     pub check_ins_today: i64,
     pub open_alerts: i64,
@@ -285,7 +290,8 @@ pub struct StationLine {
 pub async fn district_lines(db: &Db, today: NaiveDate) -> Result<Vec<StationLine>> {
     db.fetch_all(
         q("SELECT st.id AS station_id, st.name AS station, t.id AS street_id, t.name AS street,
-                  (SELECT CAST(COALESCE(SUM(r.beds), 0) AS BIGINT) FROM rooms r WHERE r.station_id = st.id AND r.state NOT IN ('maintenance', 'sealed')) AS beds_total,
+                  (SELECT CAST(COALESCE(SUM(r.beds), 0) AS BIGINT) FROM rooms r WHERE r.station_id = st.id AND r.state <> 'maintenance') AS beds_total,
+                  (SELECT CAST(COALESCE(SUM(CASE WHEN r.state = 'ready' THEN r.beds WHEN r.state = 'occupied' THEN r.beds - (SELECT COUNT(*) FROM stays s WHERE s.room_id = r.id AND s.ended_at IS NULL) ELSE 0 END), 0) AS BIGINT) FROM rooms r WHERE r.station_id = st.id) AS beds_free,
                   (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.ended_at IS NULL) AS in_stay,
                   (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.checked_in_at >= $1) AS check_ins_today,
                   (SELECT COUNT(*) FROM alerts a WHERE a.station_id = st.id AND a.closed_at IS NULL) AS open_alerts,

@@ -30,6 +30,7 @@ pub struct Street {
 pub struct StationTotals {
     pub stations: i64,
     pub beds_total: i64,
+    pub beds_free: i64,
     pub in_stay: i64,
     pub check_ins_today: i64,
     pub open_alerts: i64,
@@ -45,6 +46,7 @@ impl StationTotals {
     pub fn add(&mut self, l: &StationLine) {
         self.stations += 1;
         self.beds_total += l.beds_total;
+        self.beds_free += l.beds_free;
         self.in_stay += l.in_stay;
         self.check_ins_today += l.check_ins_today;
         self.open_alerts += l.open_alerts;

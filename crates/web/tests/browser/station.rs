@@ -604,10 +604,17 @@ both_backends!(key_attention_splits_urgent_from_watch, |t: TestDb| async move {
             no_sideways_scroll(&d, w, "key attention").await?;
             d.screenshot(&shots_dir().join(format!("attention-{w}-{backend}.png"))).await?;
         }
-        // The station page says how many of each.
-        d.goto(format!("{base}/stations/{st}")).await?;
-        let button = text_of(&d, "[data-testid=station-attention]").await?;
-        assert!(button.contains('3') && button.contains('1'), "{button}");
+        // The station page says how many of each, and its beds as the grid counts them.
+        for (w, h, mobile) in [(375, 812, true), (1920, 1080, false)] {
+            viewport(&d, w, h, mobile).await?;
+            d.goto(format!("{base}/stations/{st}")).await?;
+            let button = text_of(&d, "[data-testid=station-attention]").await?;
+            assert!(button.contains('3') && button.contains('1'), "{button}");
+            let beds = text_of(&d, "[data-testid=station-beds]").await?;
+            assert!(beds.contains("4/4") && beds.contains("可用 0"), "{beds}");
+            no_sideways_scroll(&d, w, "the station page").await?;
+            d.screenshot(&shots_dir().join(format!("station-{w}-{backend}.png"))).await?;
+        }
         // The board: the counts, urgent guests first.
         let token = "d".repeat(64);
         yizhan_store::station::board::create_token(app.db(), &sys, Some(st), "大厅", &token)

@@ -105,6 +105,8 @@ both_backends!(district_board_rolls_up_by_street, |t: TestDb| async move {
     assert_eq!(s["total"]["stations"], 2);
     assert_eq!(s["total"]["beds_total"], 3);
     assert_eq!(s["total"]["in_stay"], 1);
+    // 可用床位 is what is free now: 301's other bed and 101.
+    assert_eq!(s["total"]["beds_free"], 2);
     assert_eq!(s["links"], true);
     assert_eq!(s["streets"].as_array().unwrap().len(), 2);
     assert_eq!(s["streets"][0]["street"], "吉华街道");
@@ -172,3 +174,39 @@ both_backends!(
         assert_eq!(missing.location(), "/login?next=%2Fboard%2F999999");
     }
 );
+
+// One truth for beds: the station page, the room grid and the wall board count them alike from
+// the rooms — 停用 rooms apart and said so, 可用 what is free now, the design capacity labelled
+// as such.
+both_backends!(beds_are_one_truth_on_every_page, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, st, _) = district(app.db()).await;
+    let used = common::room(app.db(), st, "301", 2).await;
+    common::room(app.db(), st, "302", 1).await;
+    let off = common::room(app.db(), st, "303", 4).await;
+    yizhan_store::station::rooms::set_state(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        off,
+        yizhan_core::station::room::RoomState::Maintenance,
+        Some("维修"),
+    )
+    .await
+    .unwrap();
+    let g = common::guest(app.db(), st, 1).await;
+    common::check_in(app.db(), st, g, used).await;
+    let lead = app.user("lead", Role::StationLead, Scope::Station(st), false).await;
+    let mut c = app.session_for(lead).await;
+    for path in [format!("/stations/{st}"), format!("/stations/{st}/rooms")] {
+        let page = app.get(&mut c, &path).await.body;
+        assert!(page.contains("data-testid=\"beds-occupied\">1/3</strong>"), "{path}: {page}");
+        assert!(page.contains("data-testid=\"beds-free\">2</strong>"), "{path}");
+        assert!(page.contains("停用 1 间（4 床）不计入床位"), "{path}");
+    }
+    assert!(app.get(&mut c, &format!("/stations/{st}")).await.body.contains("设计容量"));
+    let board = app.get(&mut c, &format!("/api/v1/stations/{st}/board")).await.json();
+    assert_eq!(
+        (board["occupancy"]["used"].as_i64(), board["occupancy"]["total"].as_i64()),
+        (Some(1), Some(3))
+    );
+});

@@ -287,6 +287,41 @@ pub fn allowed_manual_targets(from: RoomState, occupied_beds: i64) -> Vec<RoomSt
         .collect()
 }
 
+/// A station's beds, counted from its rooms: the one truth the station page, the room grid, the
+/// wall board and the district's figures all show.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Beds {
+    /// Beds of the rooms in service (every room but those 停用).
+    pub in_service: i64,
+    /// Beds with a guest in them now.
+    pub occupied: i64,
+    /// Beds a guest could be checked into now: a free room's, and the empty ones of a room in use.
+    pub free: i64,
+    /// Rooms out of service (停用) and their beds, not counted above.
+    pub out_of_service_rooms: i64,
+    pub out_of_service_beds: i64,
+}
+
+/// Counts the beds of rooms given as (state, beds, occupied).
+pub fn beds_of(rooms: impl IntoIterator<Item = (RoomState, i64, i64)>) -> Beds {
+    let mut b = Beds::default();
+    for (state, beds, occupied) in rooms {
+        if state == RoomState::Maintenance {
+            b.out_of_service_rooms += 1;
+            b.out_of_service_beds += beds;
+            continue;
+        }
+        b.in_service += beds;
+        b.occupied += occupied;
+        b.free += match state {
+            RoomState::Ready => beds,
+            RoomState::Occupied => (beds - occupied).max(0),
+            _ => 0,
+        };
+    }
+    b
+}
+
 mod input;
 pub use input::*;
 
@@ -423,6 +458,30 @@ mod tests {
         assert_eq!(allowed_manual_targets(Maintenance, 0), vec![Ready, Sealed]);
         assert_eq!(allowed_manual_targets(Sealed, 0), vec![AwaitingDisinfection]);
         assert!(allowed_manual_targets(Sealed, 1).is_empty());
+    }
+
+    #[test]
+    fn beds_come_from_rooms_and_free_means_free_now() {
+        let b = beds_of([
+            (Ready, 2, 0),
+            (Occupied, 3, 1),
+            (Occupied, 1, 1),
+            (AwaitingDisinfection, 2, 0),
+            (Disinfected, 1, 0),
+            (Sealed, 1, 1),
+            (Maintenance, 4, 0),
+        ]);
+        assert_eq!(
+            b,
+            Beds {
+                in_service: 10,
+                occupied: 3,
+                free: 4,
+                out_of_service_rooms: 1,
+                out_of_service_beds: 4
+            }
+        );
+        assert_eq!(beds_of([]), Beds::default());
     }
 
     #[test]

@@ -82,8 +82,7 @@ struct GridPage {
     counts: Vec<StateCount>,
     floor_options: Vec<(i64, bool)>,
     total: usize,
-    beds: i64,
-    occupied: i64,
+    beds: yizhan_core::station::room::Beds,
     can_manage: bool,
 }
 
@@ -146,8 +145,9 @@ pub async fn grid(
         can_manage: ctx.user()?.can(Permission::RoomsManage, station.target()),
         layout: Layout::new(&state, &ctx, "rooms.title"),
         total: all.len(),
-        beds: all.iter().map(|r| r.beds).sum(),
-        occupied: all.iter().map(|r| r.occupied).sum(),
+        beds: yizhan_core::station::room::beds_of(
+            all.iter().map(|r| (r.state, r.beds, r.occupied)),
+        ),
         station,
         floors,
         counts,

@@ -162,6 +162,8 @@ struct ShowPage {
     to_do: Vec<ToDo>,
     /// Guests on the key-attention list: (urgent, to watch).
     attention: Option<(usize, usize)>,
+    /// Its beds, counted from its rooms as everywhere else.
+    beds: yizhan_core::station::room::Beds,
 }
 
 /// Something at a station that needs a person, beyond the guests: a count and where to act.
@@ -261,9 +263,13 @@ pub async fn show(
     } else {
         None
     };
+    let rooms = yizhan_store::station::rooms::list(&state.db, s.id).await?;
+    let beds =
+        yizhan_core::station::room::beds_of(rooms.iter().map(|r| (r.state, r.beds, r.occupied)));
     render::page(&ShowPage {
         to_do,
         attention,
+        beds,
         kind: kind_label(&ctx.tr(), s.kind),
         updated: yizhan_core::time::local_display(s.updated_at),
         layout: Layout::new(&state, &ctx, "stations.detail"),
