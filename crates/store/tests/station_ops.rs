@@ -528,7 +528,7 @@ both_backends!(an_unknown_stored_code_is_an_error_not_a_default, |t: TestDb| asy
 });
 
 both_backends!(beds_are_counted_alike_by_the_board_the_district_and_core, |t: TestDb| async move {
-    use yizhan_core::station::room::{Beds, beds_of};
+    use yizhan_core::station::room::Beds;
     use yizhan_store::db::q;
     use yizhan_store::station::board;
     let db = &t.db;
@@ -558,7 +558,7 @@ both_backends!(beds_are_counted_alike_by_the_board_the_district_and_core, |t: Te
     stays::check_in(db, &actor(), &c).await.unwrap();
     // Core counts from the rooms: 停用 apart; free means a guest could be checked in now.
     let rooms = rooms::list(db, st).await.unwrap();
-    let beds = beds_of(rooms.iter().map(|r| (r.state, r.beds, r.occupied)));
+    let beds = rooms::beds(&rooms);
     assert_eq!(
         beds,
         Beds {

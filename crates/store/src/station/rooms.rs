@@ -41,6 +41,11 @@ impl Room {
     }
 }
 
+/// A station's beds counted from its rooms (`core::station::room::beds_of`).
+pub fn beds(rooms: &[Room]) -> yizhan_core::station::room::Beds {
+    yizhan_core::station::room::beds_of(rooms.iter().map(|r| (r.state, r.beds, r.occupied)))
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct RoomEvent {
     pub id: i64,

@@ -160,11 +160,9 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
         })
         .collect();
     let rows = list_rows(state, station_id).await?;
-    let urgent = rows.iter().filter(|r| r.urgent()).count();
-    let attention_counts = tr.f(
-        "attention.counts",
-        &[("urgent", &urgent.to_string()), ("watch", &(rows.len() - urgent).to_string())],
-    );
+    let (urgent, watch) = crate::station::attention::counts(&rows);
+    let attention_counts =
+        tr.f("attention.counts", &[("urgent", &urgent.to_string()), ("watch", &watch.to_string())]);
     let attention = rows
         .into_iter()
         .take(12)

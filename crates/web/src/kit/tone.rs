@@ -5,12 +5,19 @@
 use yizhan_core::station::attention::Reason;
 use yizhan_core::station::health::AlertReason;
 
+use crate::i18n::Tr;
+
 /// The tone of an alert: a positive test is `positive`, any reading's alert `danger`.
 pub fn of_alert(a: AlertReason) -> &'static str {
     match a {
         AlertReason::Positive => "positive",
         AlertReason::Fever | AlertReason::Symptoms | AlertReason::FeverAndSymptoms => "danger",
     }
+}
+
+/// What an alert signals, to show: its tone and its word (发热, 核酸阳性 …).
+pub fn sign(tr: &Tr, a: AlertReason) -> (&'static str, String) {
+    (of_alert(a), tr.t(a.label_key()).to_owned())
 }
 
 /// The tone of a reason for attention: a positive test its own, a fever or symptoms danger,

@@ -77,6 +77,12 @@ fn overdue_slots(
     n
 }
 
+/// How many on the list are urgent and how many only to watch.
+pub fn counts(rows: &[AttentionRow]) -> (usize, usize) {
+    let urgent = rows.iter().filter(|r| r.urgent()).count();
+    (urgent, rows.len() - urgent)
+}
+
 /// The ordered list, computed from the records by the pure rules in `yizhan_core::station::attention`.
 pub async fn list_rows(state: &AppState, station_id: i64) -> Result<Vec<AttentionRow>, WebError> {
     let today = today();

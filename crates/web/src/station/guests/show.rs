@@ -244,7 +244,7 @@ async fn monitoring(
             .map(|s| tr.t(s.label_key()))
             .collect();
         let sign = yizhan_core::station::health::sign_of(h.temperature, &h.symptoms)
-            .map(|a| (crate::kit::tone::of_alert(a), tr.t(a.label_key()).to_owned()));
+            .map(|a| crate::kit::tone::sign(tr, a));
         m.checks.push(ReadingLine {
             when: format!("{} {}", h.day, tr.t(&format!("slot.{}", h.slot))),
             temperature: format!("{}.{}℃", h.temperature / 10, h.temperature % 10),

@@ -123,7 +123,7 @@ async fn round_rows(
                 reading: r.map(|h| reading(h.temperature, &h.symptoms, tr)),
                 sign: r
                     .and_then(|h| sign_of(h.temperature, &h.symptoms))
-                    .map(|a| (crate::kit::tone::of_alert(a), tr.t(a.label_key()).to_owned())),
+                    .map(|a| crate::kit::tone::sign(tr, a)),
                 alert: alerts.iter().any(|a| a.stay_id == s.id),
                 overdue: is_overdue(day, slot, r.is_some(), now, &cfg),
                 error: None,

@@ -132,7 +132,8 @@ pub async fn grid(
             occupied: r.occupied,
             beds: r.beds,
             alert: alerts.get(&r.id).map(|a| {
-                (a.as_str(), crate::kit::tone::of_alert(*a), tr.t(a.label_key()).to_owned())
+                let (tone, word) = crate::kit::tone::sign(&tr, *a);
+                (a.as_str(), tone, word)
             }),
         };
         match floors.iter_mut().find(|f| f.floor == r.floor) {
@@ -145,9 +146,7 @@ pub async fn grid(
         can_manage: ctx.user()?.can(Permission::RoomsManage, station.target()),
         layout: Layout::new(&state, &ctx, "rooms.title"),
         total: all.len(),
-        beds: yizhan_core::station::room::beds_of(
-            all.iter().map(|r| (r.state, r.beds, r.occupied)),
-        ),
+        beds: rooms::beds(&all),
         station,
         floors,
         counts,

@@ -258,14 +258,13 @@ pub async fn show(
     };
     let attention = if ctx.user()?.can(Permission::GuestsRead, s.target()) {
         let rows = crate::station::attention::list_rows(&state, s.id).await?;
-        let urgent = rows.iter().filter(|r| r.urgent()).count();
-        Some((urgent, rows.len() - urgent))
+        Some(crate::station::attention::counts(&rows))
     } else {
         None
     };
-    let rooms = yizhan_store::station::rooms::list(&state.db, s.id).await?;
-    let beds =
-        yizhan_core::station::room::beds_of(rooms.iter().map(|r| (r.state, r.beds, r.occupied)));
+    let beds = yizhan_store::station::rooms::beds(
+        &yizhan_store::station::rooms::list(&state.db, s.id).await?,
+    );
     render::page(&ShowPage {
         to_do,
         attention,
