@@ -10,13 +10,64 @@ pub enum DomainError {
     /// A business rule refused the request; `key` is a message key in the locale files.
     #[error("{key}")]
     Rule { field: Option<&'static str>, key: &'static str },
+    /// Several fields refused at once: a form says everything that is wrong in one answer, not
+    /// one error per submit. Never empty, never nested (see [`Refusals`]).
+    #[error("{} fields refused", .0.len())]
+    Many(Vec<DomainError>),
 }
 
 impl DomainError {
+    /// The field refused (the first one of several).
     pub fn field(&self) -> Option<&'static str> {
         match self {
             DomainError::Invalid { field, .. } => Some(field),
             DomainError::Rule { field, .. } => *field,
+            DomainError::Many(all) => all.first().and_then(DomainError::field),
+        }
+    }
+
+    /// Each refusal on its own (one for a single error).
+    pub fn each(&self) -> Vec<&DomainError> {
+        match self {
+            DomainError::Many(all) => all.iter().collect(),
+            one => vec![one],
+        }
+    }
+}
+
+/// Collects a form's refusals so that validation goes on past the first one.
+#[derive(Debug, Default)]
+pub struct Refusals(Vec<DomainError>);
+
+impl Refusals {
+    /// The value if it was accepted; else the refusal is kept and `None` given.
+    pub fn check<T>(&mut self, r: Result<T, DomainError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.refuse(e);
+                None
+            }
+        }
+    }
+
+    pub fn refuse(&mut self, e: DomainError) {
+        match e {
+            DomainError::Many(all) => self.0.extend(all),
+            one => self.0.push(one),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Nothing refused, one refusal, or all of them.
+    pub fn finish(mut self) -> Result<(), DomainError> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => Err(self.0.remove(0)),
+            _ => Err(DomainError::Many(self.0)),
         }
     }
 }

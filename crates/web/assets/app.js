@@ -40,13 +40,17 @@ document.addEventListener("htmx:afterSettle", function (e) {
   if (input) { input.focus(); }
 });
 // A part of a form that belongs to one choice: <select data-switch="kind"> shows the elements
-// marked data-when-kind="<that choice>" and hides the others (a rent relief has a property and a
-// landlord, another measure has a description).
+// marked data-when-kind="<that choice>" (or "!<that choice>": any other) and hides the others (a
+// rent relief has a property and a landlord, another measure has a description; a mainland ID card
+// says its holder's sex and birth date). What is hidden is not sent.
 function applySwitch(sel) {
   var name = sel.getAttribute("data-switch");
   var scope = sel.form || document;
   scope.querySelectorAll("[data-when-" + name + "]").forEach(function (el) {
-    el.hidden = el.getAttribute("data-when-" + name) !== sel.value;
+    var want = el.getAttribute("data-when-" + name);
+    var show = want.charAt(0) === "!" ? want.slice(1) !== sel.value : want === sel.value;
+    el.hidden = !show;
+    el.querySelectorAll("input, select, textarea").forEach(function (c) { c.disabled = !show; });
   });
 }
 document.querySelectorAll("select[data-switch]").forEach(applySwitch);
@@ -76,4 +80,9 @@ document.addEventListener("click", function (e) {
       .catch(function () { setTimeout(poll, 3000); });
   }
   setTimeout(poll, 1000);
+})();
+// A refused form: the list of what to correct takes the focus (and the phone scrolls to it).
+(function () {
+  var refused = document.querySelector(".refused");
+  if (refused) { refused.focus(); }
 })();

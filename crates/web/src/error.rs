@@ -41,6 +41,9 @@ pub enum WebError {
     StorageFull(String),
     #[error("internal: {0}")]
     Internal(String),
+    /// Several fields refused at once (each an `Invalid` or a `Rule`; never nested).
+    #[error("{} fields refused", .0.len())]
+    Many(Vec<WebError>),
 }
 
 /// A person's name is the field `name` in forms and the API like a thing's, but its label is 姓名
@@ -51,11 +54,23 @@ impl WebError {
     /// The error of a person's form (guest, relative, staff, worker): a refused name is
     /// labelled 姓名.
     pub fn of_person(e: DomainError) -> WebError {
-        match WebError::from(e) {
-            WebError::Invalid { field, text } if field == "name" => {
-                WebError::Invalid { field: PERSON_NAME.into(), text }
+        fn person(e: WebError) -> WebError {
+            match e {
+                WebError::Invalid { field, text } if field == "name" => {
+                    WebError::Invalid { field: PERSON_NAME.into(), text }
+                }
+                WebError::Many(all) => WebError::Many(all.into_iter().map(person).collect()),
+                other => other,
             }
-            other => other,
+        }
+        person(WebError::from(e))
+    }
+
+    /// Each refusal on its own (one for a single error).
+    pub fn each(&self) -> Vec<&WebError> {
+        match self {
+            WebError::Many(all) => all.iter().collect(),
+            one => vec![one],
         }
     }
 
@@ -66,7 +81,9 @@ impl WebError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            WebError::Invalid { .. } | WebError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Invalid { .. } | WebError::Rule { .. } | WebError::Many(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
@@ -81,7 +98,7 @@ impl WebError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            WebError::Invalid { .. } => "invalid",
+            WebError::Invalid { .. } | WebError::Many(_) => "invalid",
             WebError::Rule { .. } => "rule",
             WebError::BadRequest(_) => "bad_request",
             WebError::Unauthenticated => "unauthenticated",
@@ -105,6 +122,7 @@ impl WebError {
                 | WebError::Conflict { .. }
                 | WebError::Rule { .. }
                 | WebError::Taken { .. }
+                | WebError::Many(_)
         )
     }
 
@@ -115,7 +133,16 @@ impl WebError {
             | WebError::Conflict { field }
             | WebError::Taken { field, .. } => Some(field),
             WebError::Rule { field, .. } => field.as_deref(),
+            WebError::Many(all) => all.first().and_then(WebError::field),
             _ => None,
+        }
+    }
+
+    /// The message to show beside its field: as `message`, without the field's label.
+    pub fn detail(&self, tr: &Tr) -> String {
+        match self {
+            WebError::Invalid { text, .. } => tr.text(text),
+            other => other.message(tr),
         }
     }
 
@@ -125,6 +152,9 @@ impl WebError {
         match self {
             WebError::Invalid { field, text } => {
                 format!("{}{}{}", field_label(field), tr.t("punct.colon"), tr.text(text))
+            }
+            WebError::Many(all) => {
+                all.iter().map(|e| e.message(tr)).collect::<Vec<_>>().join(tr.t("punct.clause_sep"))
             }
             WebError::Rule { key, .. } | WebError::Taken { key, .. } => tr.t(key).to_owned(),
             WebError::BadRequest(detail) => format!("{}{}", tr.t("error.bad_request"), detail),
@@ -151,6 +181,7 @@ impl From<DomainError> for WebError {
             DomainError::Rule { field, key } => {
                 WebError::Rule { field: field.map(str::to_owned), key }
             }
+            DomainError::Many(all) => WebError::Many(all.into_iter().map(WebError::from).collect()),
         }
     }
 }

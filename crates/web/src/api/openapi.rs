@@ -431,7 +431,11 @@ fn path_param(name: &str) -> Value {
 pub fn document(routes: &[RouteInfo]) -> Value {
     let error = json!({ "description": "Error", "content": { "application/json": { "schema": {
         "type": "object", "properties": { "error": obj(json!({
-            "code": {"type":"string"}, "message": {"type":"string"}, "field": {"type":"string"}
+            "code": {"type":"string"}, "message": {"type":"string"}, "field": {"type":"string"},
+            "errors": {"type":"array", "description": "every refused field of a 422 at once",
+                "items": obj(json!({
+                    "field": {"type":["string","null"]}, "message": {"type":"string"}
+                }), &["message"])}
         }), &["code", "message"]) }, "required": ["error"] } } } });
     let mut paths = serde_json::Map::new();
     for r in routes.iter().filter(|r| r.path.starts_with("/api/v1/")) {

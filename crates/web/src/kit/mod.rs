@@ -6,6 +6,7 @@ pub mod export;
 pub mod extract;
 pub mod layout;
 pub mod photo;
+pub mod refused;
 pub mod render;
 pub mod sheet;
 pub mod tone;

@@ -35,6 +35,14 @@ fn json(tr: &Tr, e: &WebError) -> Response {
     if let Some(f) = e.field() {
         body["field"] = f.into();
     }
+    // Every refused field, so that a client can mark each one (a single refusal is a list of one).
+    if matches!(e, WebError::Invalid { .. } | WebError::Rule { .. } | WebError::Many(_)) {
+        body["errors"] = e
+            .each()
+            .into_iter()
+            .map(|one| serde_json::json!({ "field": one.field(), "message": one.message(tr) }))
+            .collect();
+    }
     (e.status(), Json(serde_json::json!({ "error": body }))).into_response()
 }
 

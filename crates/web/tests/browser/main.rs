@@ -6,6 +6,7 @@ mod browser_support;
 mod common;
 
 mod command;
+mod registration;
 mod station;
 mod support;
 mod work;

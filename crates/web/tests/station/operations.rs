@@ -184,6 +184,20 @@ both_backends!(register_check_in_move_and_release_a_guest, |t: TestDb| async mov
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["error"]["field"], "name");
     assert_eq!(r.json()["error"]["message"], "姓名：不能为空");
+    assert_eq!(r.json()["error"]["errors"][0]["field"], "name");
+    // Everything wrong at once, in the order of the form, and nothing saved.
+    let r = app.json(&mut c, Method::POST, &format!("/api/v1/stations/{st_a}/guests"), json!({"doc_type": "hk_macau_permit", "doc_number": "H1234567X", "name": "", "phone": "12345", "region": "", "category": "cross_border_driver"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let errors = r.json()["error"]["errors"].as_array().unwrap().clone();
+    let fields: Vec<&str> = errors.iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(
+        fields,
+        ["doc_number", "name", "sex", "birth_date", "phone", "region", "employer", "plate_cn"],
+        "{}",
+        r.body
+    );
+    assert_eq!(errors[1]["message"], "姓名：不能为空");
+    assert_eq!(r.json()["error"]["field"], "doc_number");
     let r = app
         .form(
             &mut c,

@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{DomainError, OnField};
+use crate::error::{DomainError, OnField, Refusals};
 use crate::validate::{
     DocType, Invalid, Sex, optional_text, parse_document, parse_hk_plate, parse_id_card,
     parse_phone, parse_plate, required_text,
@@ -306,130 +306,157 @@ pub const EXEMPTION_REASON_MAX: usize = 200;
 pub const RELATION_MAX: usize = 20;
 
 /// Validate a registration. `today` is the Shanghai date (birth dates and
-/// exemption dates may not lie after it).
+/// exemption dates may not lie after it). Every refused field is reported at
+/// once (`DomainError::Many`), in the order of the form.
 pub fn validate_guest(i: &GuestInput, today: NaiveDate) -> Result<NewGuest, DomainError> {
-    let doc_type = parse_doc_type(&i.doc_type).on("doc_type")?;
-    let (doc_number, derived) = if doc_type == DocType::IdCard {
-        let card = parse_id_card(&i.doc_number, today).on("doc_number")?;
-        (card.number, Some((card.birth_date, card.sex)))
-    } else {
-        let n = parse_document(doc_type, &i.doc_number, today).on("doc_number")?;
-        (n, None)
-    };
-    let name = required_text(&i.name, NAME_MAX).on("name")?;
+    let mut r = Refusals::default();
+    let doc_type = r.check(parse_doc_type(&i.doc_type).on("doc_type"));
+    // Only a mainland identity card says who its holder is; any other document needs sex and
+    // birth date typed.
+    let from_card = doc_type == Some(DocType::IdCard);
+    let doc = doc_type.and_then(|t| {
+        r.check(if t == DocType::IdCard {
+            parse_id_card(&i.doc_number, today)
+                .map(|card| (card.number, Some((card.birth_date, card.sex))))
+                .on("doc_number")
+        } else {
+            parse_document(t, &i.doc_number, today).map(|n| (n, None)).on("doc_number")
+        })
+    });
+    let name = r.check(required_text(&i.name, NAME_MAX).on("name"));
 
-    let typed_sex = parse_sex(opt(&i.sex)).on("sex")?;
-    let typed_birth = parse_optional_date(opt(&i.birth_date))
-        .and_then(|d| d.map(|d| check_birth_date(d, today)).transpose())
-        .on("birth_date")?;
+    let typed_sex = r.check(parse_sex(opt(&i.sex)).on("sex"));
+    let typed_birth = r.check(
+        parse_optional_date(opt(&i.birth_date))
+            .and_then(|d| d.map(|d| check_birth_date(d, today)).transpose())
+            .on("birth_date"),
+    );
+    let derived = doc.as_ref().and_then(|(_, d)| *d);
     let (sex, birth_date) = match derived {
         Some((card_birth, card_sex)) => {
-            if typed_sex.is_some_and(|s| s != card_sex) {
-                return Err(DomainError::Rule {
+            if typed_sex.flatten().is_some_and(|s| s != card_sex) {
+                r.refuse(DomainError::Rule {
                     field: Some("sex"),
                     key: "error.id_card_sex_mismatch",
                 });
             }
-            if typed_birth.is_some_and(|d| d != card_birth) {
-                return Err(DomainError::Rule {
+            if typed_birth.flatten().is_some_and(|d| d != card_birth) {
+                r.refuse(DomainError::Rule {
                     field: Some("birth_date"),
                     key: "error.id_card_birth_mismatch",
                 });
             }
-            (card_sex, card_birth)
+            (Some(card_sex), Some(card_birth))
         }
+        // A card whose number was refused will say both once it is right: asking for them now
+        // would be wrong.
+        None if from_card => (None, None),
         None => (
-            typed_sex.ok_or(Invalid::Empty).on("sex")?,
-            typed_birth.ok_or(Invalid::Empty).on("birth_date")?,
+            typed_sex.and_then(|s| r.check(s.ok_or(Invalid::Empty).on("sex"))),
+            typed_birth.and_then(|d| r.check(d.ok_or(Invalid::Empty).on("birth_date"))),
         ),
     };
 
-    let phone = parse_phone(&i.phone).on("phone")?.display();
-    let phone2 = match opt(&i.phone2).trim() {
-        "" => None,
-        p => Some(parse_phone(p).on("phone2")?.display()),
-    };
-    let region = required_text(&i.region, REGION_MAX).on("region")?;
-    let category = match i.category.trim() {
-        "" => Err(Invalid::Empty),
-        c => GuestCategory::parse(c).ok_or(Invalid::BadFormat { hint: "close_contact" }),
-    }
-    .on("category")?;
+    let phone = r.check(parse_phone(&i.phone).on("phone")).map(|p| p.display());
+    let phone2 = r.check(match opt(&i.phone2).trim() {
+        "" => Ok(None),
+        p => parse_phone(p).map(|p| Some(p.display())).on("phone2"),
+    });
+    let region = r.check(required_text(&i.region, REGION_MAX).on("region"));
+    let category = r.check(
+        match i.category.trim() {
+            "" => Err(Invalid::Empty),
+            c => GuestCategory::parse(c).ok_or(Invalid::BadFormat { hint: "close_contact" }),
+        }
+        .on("category"),
+    );
     let chronic_disease =
-        optional_text(opt(&i.chronic_disease), CHRONIC_MAX).on("chronic_disease")?;
-    let pregnant = parse_flag(opt(&i.pregnant)).on("pregnant")?;
-    if pregnant && sex == Sex::Male {
-        return Err(DomainError::Rule { field: Some("pregnant"), key: "error.pregnant_male" });
+        r.check(optional_text(opt(&i.chronic_disease), CHRONIC_MAX).on("chronic_disease"));
+    let pregnant = r.check(parse_flag(opt(&i.pregnant)).on("pregnant"));
+    if pregnant == Some(true) && sex == Some(Sex::Male) {
+        r.refuse(DomainError::Rule { field: Some("pregnant"), key: "error.pregnant_male" });
     }
     let medical_notes =
-        optional_text(opt(&i.medical_notes), MEDICAL_NOTES_MAX).on("medical_notes")?;
+        r.check(optional_text(opt(&i.medical_notes), MEDICAL_NOTES_MAX).on("medical_notes"));
 
-    let driver = if category == GuestCategory::CrossBorderDriver {
-        Some(validate_driver(i, today)?)
-    } else {
-        None
+    let driver = match category {
+        Some(GuestCategory::CrossBorderDriver) => r.check(validate_driver(i, today)).map(Some),
+        _ => Some(None),
     };
 
-    Ok(NewGuest {
-        doc_type,
-        doc_number,
-        name,
-        sex,
-        birth_date,
-        phone,
-        phone2,
-        region,
-        category,
-        chronic_disease,
-        pregnant,
-        medical_notes,
-        driver,
-    })
+    r.finish()?;
+    // Every `None` came with a refusal, so past `finish` each value is there.
+    let accepted = || {
+        Some(NewGuest {
+            doc_type: doc_type?,
+            doc_number: doc?.0,
+            name: name?,
+            sex: sex?,
+            birth_date: birth_date?,
+            phone: phone?,
+            phone2: phone2?,
+            region: region?,
+            category: category?,
+            chronic_disease: chronic_disease?,
+            pregnant: pregnant?,
+            medical_notes: medical_notes?,
+            driver: driver?,
+        })
+    };
+    accepted().ok_or(DomainError::Invalid { field: "doc_type", error: Invalid::Empty })
 }
 
 fn validate_driver(i: &GuestInput, today: NaiveDate) -> Result<DriverInfo, DomainError> {
-    let employer = required_text(opt(&i.employer), EMPLOYER_MAX).on("employer")?;
-    let plate_cn = match opt(&i.plate_cn).trim() {
-        "" => None,
-        p => Some(parse_plate(p).on("plate_cn")?),
-    };
-    let plate_hk = match opt(&i.plate_hk).trim() {
-        "" => None,
-        p => Some(parse_hk_plate(p).on("plate_hk")?),
-    };
-    if plate_cn.is_none() && plate_hk.is_none() {
-        return Err(DomainError::Rule {
-            field: Some("plate_cn"),
-            key: "error.driver_plate_required",
-        });
+    let mut r = Refusals::default();
+    let employer = r.check(required_text(opt(&i.employer), EMPLOYER_MAX).on("employer"));
+    let plate_cn = r.check(match opt(&i.plate_cn).trim() {
+        "" => Ok(None),
+        p => parse_plate(p).map(Some).on("plate_cn"),
+    });
+    let plate_hk = r.check(match opt(&i.plate_hk).trim() {
+        "" => Ok(None),
+        p => parse_hk_plate(p).map(Some).on("plate_hk"),
+    });
+    if opt(&i.plate_cn).trim().is_empty() && opt(&i.plate_hk).trim().is_empty() {
+        r.refuse(DomainError::Rule { field: Some("plate_cn"), key: "error.driver_plate_required" });
     }
-    let exemption_status = match opt(&i.exemption_status).trim() {
-        "" => ExemptionStatus::Valid,
+    let exemption_status = r.check(match opt(&i.exemption_status).trim() {
+        "" => Ok(ExemptionStatus::Valid),
         s => ExemptionStatus::parse(s)
             .ok_or(Invalid::BadFormat { hint: "valid" })
-            .on("exemption_status")?,
-    };
-    let exemption_date = parse_optional_date(opt(&i.exemption_date))
-        .and_then(|d| crate::validate::date::optional(d, today, crate::validate::date::happened_on))
-        .on("exemption_date")?;
-    let exemption_reason =
-        optional_text(opt(&i.exemption_reason), EXEMPTION_REASON_MAX).on("exemption_reason")?;
-    if exemption_status != ExemptionStatus::Valid {
-        if exemption_date.is_none() {
-            return Err(DomainError::Invalid { field: "exemption_date", error: Invalid::Empty });
+            .on("exemption_status"),
+    });
+    let exemption_date = r.check(
+        parse_optional_date(opt(&i.exemption_date))
+            .and_then(|d| {
+                crate::validate::date::optional(d, today, crate::validate::date::happened_on)
+            })
+            .on("exemption_date"),
+    );
+    let exemption_reason = r.check(
+        optional_text(opt(&i.exemption_reason), EXEMPTION_REASON_MAX).on("exemption_reason"),
+    );
+    if exemption_status.is_some_and(|s| s != ExemptionStatus::Valid) {
+        if exemption_date == Some(None) {
+            r.refuse(DomainError::Invalid { field: "exemption_date", error: Invalid::Empty });
         }
-        if exemption_reason.is_none() {
-            return Err(DomainError::Invalid { field: "exemption_reason", error: Invalid::Empty });
+        if exemption_reason == Some(None) {
+            r.refuse(DomainError::Invalid { field: "exemption_reason", error: Invalid::Empty });
         }
     }
-    Ok(DriverInfo {
-        employer,
-        plate_cn,
-        plate_hk,
-        exemption_status,
-        exemption_date,
-        exemption_reason,
-    })
+    r.finish()?;
+    // As in `validate_guest`: past `finish` each value is there.
+    let accepted = || {
+        Some(DriverInfo {
+            employer: employer?,
+            plate_cn: plate_cn?,
+            plate_hk: plate_hk?,
+            exemption_status: exemption_status?,
+            exemption_date: exemption_date?,
+            exemption_reason: exemption_reason?,
+        })
+    };
+    accepted().ok_or(DomainError::Invalid { field: "employer", error: Invalid::Empty })
 }
 
 /// A relative or friend (亲友) to contact.

@@ -175,6 +175,58 @@ fn each_bad_field_is_named() {
     }
 }
 
+fn fields(e: &DomainError) -> Vec<&'static str> {
+    e.each().into_iter().filter_map(DomainError::field).collect()
+}
+
+#[test]
+fn every_refused_field_is_reported_at_once_in_the_order_of_the_form() {
+    let mut i = driver();
+    i.doc_number = "A1".into();
+    i.name = String::new();
+    i.phone = "12345".into();
+    i.region = String::new();
+    i.employer = None;
+    i.plate_cn = s("粤Z123");
+    let e = validate_guest(&i, today()).unwrap_err();
+    assert_eq!(fields(&e), ["doc_number", "name", "phone", "region", "employer", "plate_cn"]);
+
+    // A form sent empty: each required field once (sex and birth date too, as no card says
+    // them), nothing about a driver's fields until the category is chosen.
+    let e = validate_guest(&GuestInput::default(), today()).unwrap_err();
+    assert_eq!(
+        fields(&e),
+        ["doc_type", "name", "sex", "birth_date", "phone", "region", "category"]
+    );
+
+    // One refusal is itself, not a list of one.
+    let mut i = driver();
+    i.region = String::new();
+    assert_eq!(
+        validate_guest(&i, today()),
+        Err(DomainError::Invalid { field: "region", error: Invalid::Empty })
+    );
+}
+
+#[test]
+fn only_a_mainland_card_says_sex_and_birth_date() {
+    // An HK permit left to "derive" them is asked for both.
+    let mut i = driver();
+    i.sex = s("");
+    i.birth_date = None;
+    let e = validate_guest(&i, today()).unwrap_err();
+    assert_eq!(fields(&e), ["sex", "birth_date"]);
+
+    // A mistyped card number is the only error: sex and birth date will come from the card.
+    let mut i = traveller();
+    i.doc_type = "id_card".into();
+    i.doc_number = "440304198506150016".into();
+    i.sex = None;
+    i.birth_date = None;
+    let e = validate_guest(&i, today()).unwrap_err();
+    assert_eq!(fields(&e), ["doc_number"]);
+}
+
 #[test]
 fn rule_keys() {
     let mut i = driver();

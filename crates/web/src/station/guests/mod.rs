@@ -28,6 +28,7 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id, Query};
 use crate::kit::layout::Layout;
+use crate::kit::refused::Refused;
 use crate::kit::render;
 use crate::kit::today;
 use crate::policy::deny;
@@ -240,7 +241,7 @@ struct FormPage {
     doc_types: Vec<(&'static str, String)>,
     categories: Vec<(&'static str, String)>,
     exemptions: Vec<(&'static str, String)>,
-    error: Option<String>,
+    refused: Refused,
     existing: Option<i64>,
 }
 
@@ -281,7 +282,7 @@ fn form_page(
             .iter()
             .map(|s| (s.as_str(), tr.t(&format!("exemption.{}", s.as_str())).to_owned()))
             .collect(),
-        error: err.map(|e| e.message(&tr)),
+        refused: Refused::of(err, &tr),
         existing,
     }
 }

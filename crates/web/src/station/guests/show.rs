@@ -122,13 +122,20 @@ pub async fn show_page(
         })
         .map(|r| Option2 {
             value: r.id.to_string(),
-            label: format!(
-                "{}（{} {}/{}）",
-                r.number,
-                crate::station::rooms::state_label(&tr, r.state),
-                r.occupied,
-                r.beds
-            ),
+            // 空闲 · 1 床, or 同住 1/2 · 余 1 床: what the clerk chooses between.
+            label: if r.state == RoomState::Ready {
+                tr.f("stays.room_free", &[("number", &r.number), ("beds", &r.beds.to_string())])
+            } else {
+                tr.f(
+                    "stays.room_shared",
+                    &[
+                        ("number", &r.number),
+                        ("occupied", &r.occupied.to_string()),
+                        ("beds", &r.beds.to_string()),
+                        ("free", &r.free_beds().to_string()),
+                    ],
+                )
+            },
             selected: false,
         })
         .collect();
