@@ -86,3 +86,29 @@ document.addEventListener("click", function (e) {
   var refused = document.querySelector(".refused");
   if (refused) { refused.focus(); }
 })();
+// An inspection's checklist: answers not yet saved are saved before a photo is uploaded (the
+// upload reloads the page), and leaving the page with them unsaved asks first.
+(function () {
+  var list = document.getElementById("checklist");
+  if (!list) { return; }
+  var dirty = false;
+  function mark(e) { if (e.target.form === list) { dirty = true; } }
+  document.addEventListener("change", mark);
+  document.addEventListener("input", mark);
+  list.addEventListener("submit", function () { dirty = false; });
+  document.querySelectorAll(".photo-form").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      if (!dirty) { return; }
+      e.preventDefault();
+      var data = new FormData(list);
+      data.set("then", "save");
+      fetch(list.action, { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" })
+        .then(function (r) {
+          if (r.ok) { dirty = false; f.submit(); } else { list.querySelector("[value=save]").click(); }
+        });
+    });
+  });
+  window.addEventListener("beforeunload", function (e) {
+    if (dirty) { e.preventDefault(); e.returnValue = ""; }
+  });
+})();

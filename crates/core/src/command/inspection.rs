@@ -217,13 +217,53 @@ pub fn validate_result(i: &ResultInput) -> Result<(Outcome, Option<String>), Dom
     Ok((outcome, note))
 }
 
+/// One item's answer on the checklist: the result chosen (blank: not yet) and the note.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answer {
+    pub item_id: i64,
+    pub result: String,
+    pub note: String,
+}
+
+/// An answered item, validated.
+pub type Answered = (i64, Outcome, Option<String>);
+
+/// A whole checklist's answers, validated together: the answered items, or every refusal at
+/// once with its item. An item left blank is simply not answered yet (no item defaults to a
+/// pass); a note with no result chosen is refused, as the result was forgotten.
+pub fn validate_checklist(answers: &[Answer]) -> Result<Vec<Answered>, Vec<(i64, DomainError)>> {
+    let mut ok = Vec::new();
+    let mut refused = Vec::new();
+    for a in answers {
+        if a.result.trim().is_empty() {
+            if !a.note.trim().is_empty() {
+                let missing = DomainError::Rule { field: Some("result"), key: KEY_RESULT_MISSING };
+                refused.push((a.item_id, missing));
+            }
+            continue;
+        }
+        match validate_result(&ResultInput { result: a.result.clone(), note: a.note.clone() }) {
+            Ok((outcome, note)) => ok.push((a.item_id, outcome, note)),
+            Err(e) => refused.push((a.item_id, e)),
+        }
+    }
+    if refused.is_empty() { Ok(ok) } else { Err(refused) }
+}
+
+/// The items of `items` (in checklist order) that have no result among `answered`.
+pub fn unanswered(items: &[i64], answered: &[i64]) -> Vec<i64> {
+    items.iter().copied().filter(|i| !answered.contains(i)).collect()
+}
+
 pub const KEY_ITEM_LINE: &str = "error.inspection_item_line";
 pub const KEY_PLANNED_IN_PAST: &str = "error.inspection_planned_in_past";
 pub const KEY_FAIL_NEEDS_NOTE: &str = "error.inspection_fail_needs_note";
 pub const KEY_NOT_STARTED: &str = "error.inspection_not_started";
 pub const KEY_FINISHED: &str = "error.inspection_finished";
 pub const KEY_INCOMPLETE: &str = "error.inspection_incomplete";
+pub const KEY_RESULT_MISSING: &str = "error.inspection_result_missing";
 pub const RULE_KEYS: &[&str] = &[
+    KEY_RESULT_MISSING,
     KEY_ITEM_LINE,
     KEY_PLANNED_IN_PAST,
     KEY_FAIL_NEEDS_NOTE,
@@ -349,6 +389,47 @@ mod tests {
             Some("note")
         );
         assert!(validate_result(&ResultInput { result: "na".into(), note: String::new() }).is_ok());
+    }
+
+    fn answer(item_id: i64, result: &str, note: &str) -> Answer {
+        Answer { item_id, result: result.into(), note: note.into() }
+    }
+
+    #[test]
+    fn a_checklist_is_validated_whole_and_blank_is_not_a_pass() {
+        let all = [
+            answer(1, "pass", ""),
+            answer(2, "", ""),
+            answer(3, "fail", "无终末消毒记录"),
+            answer(4, "na", ""),
+        ];
+        assert_eq!(
+            validate_checklist(&all),
+            Ok(vec![
+                (1, Outcome::Pass, None),
+                (3, Outcome::Fail, Some("无终末消毒记录".into())),
+                (4, Outcome::NotApplicable, None),
+            ])
+        );
+        // Every refusal at once, each with its item: a fail without a note, a note without a
+        // result, a result that is none.
+        let bad = [
+            answer(1, "fail", " "),
+            answer(2, "", "门口无测温点"),
+            answer(3, "pass", ""),
+            answer(4, "good", ""),
+        ];
+        let refused = validate_checklist(&bad).unwrap_err();
+        let items: Vec<(i64, Option<&str>)> =
+            refused.iter().map(|(i, e)| (*i, e.field())).collect();
+        assert_eq!(items, [(1, Some("note")), (2, Some("result")), (4, Some("result"))]);
+        assert_eq!(validate_checklist(&[]), Ok(vec![]));
+    }
+
+    #[test]
+    fn unanswered_items_keep_the_checklist_order() {
+        assert_eq!(unanswered(&[5, 3, 9, 1], &[9, 5]), [3, 1]);
+        assert!(unanswered(&[5, 3], &[3, 5]).is_empty());
     }
 
     #[test]

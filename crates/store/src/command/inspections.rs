@@ -4,7 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Grant, Target};
 use yizhan_core::command::inspection::{
-    KEY_FINISHED, KEY_INCOMPLETE, KEY_NOT_STARTED, NewInspection, NewTemplate, Outcome, Unit,
+    Answered, KEY_FINISHED, KEY_INCOMPLETE, KEY_NOT_STARTED, NewInspection, NewTemplate, Outcome,
+    Unit,
 };
 use yizhan_core::error::DomainError;
 use yizhan_core::error::UnknownCode;
@@ -261,37 +262,68 @@ pub async fn record(
     outcome: Outcome,
     note: Option<&str>,
 ) -> Result<()> {
+    record_all(db, actor, insp, &[(item_id, outcome, note.map(str::to_owned))]).await
+}
+
+/// Records a checklist's answers in one transaction: all of them, or none if one item is not
+/// this inspection's (a 404) or the inspection is not open.
+pub async fn record_all(
+    db: &Db,
+    actor: &Actor,
+    insp: &Inspection,
+    answers: &[Answered],
+) -> Result<()> {
     if insp.started_at.is_none() {
         return Err(refuse(KEY_NOT_STARTED));
     }
     if insp.finished_at.is_some() {
         return Err(refuse(KEY_FINISHED));
     }
+    if answers.is_empty() {
+        return Ok(());
+    }
     let mut tx = db.begin().await?;
-    let ours: Option<(i64,)> = tx
+    // Another session may have finished it since the page was read.
+    let open: Option<(i64,)> = tx
         .fetch_optional(
-            q("SELECT id FROM inspection_items WHERE id = $1 AND template_id = $2")
-                .bind(item_id)
-                .bind(insp.template_id),
+            q("SELECT id FROM inspections WHERE id = $1 AND finished_at IS NULL").bind(insp.id),
         )
         .await?;
-    if ours.is_none() {
-        return Err(StoreError::NotFound);
+    if open.is_none() {
+        return Err(refuse(KEY_FINISHED));
     }
-    tx.execute(
-        q("INSERT INTO inspection_results (inspection_id, item_id, result, note, recorded_by, recorded_at)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (inspection_id, item_id) DO UPDATE SET result = excluded.result, note = excluded.note,
-               recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at")
-        .bind(insp.id)
-        .bind(item_id)
-        .bind(outcome.as_str())
-        .bind(note)
-        .bind(actor.name.as_str())
-        .bind(now()),
+    for &(item_id, outcome, ref note) in answers {
+        let ours: Option<(i64,)> = tx
+            .fetch_optional(
+                q("SELECT id FROM inspection_items WHERE id = $1 AND template_id = $2")
+                    .bind(item_id)
+                    .bind(insp.template_id),
+            )
+            .await?;
+        if ours.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        tx.execute(
+            q("INSERT INTO inspection_results (inspection_id, item_id, result, note, recorded_by, recorded_at)
+               VALUES ($1, $2, $3, $4, $5, $6)
+               ON CONFLICT (inspection_id, item_id) DO UPDATE SET result = excluded.result, note = excluded.note,
+                   recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at")
+            .bind(insp.id)
+            .bind(item_id)
+            .bind(outcome.as_str())
+            .bind(note.as_deref())
+            .bind(actor.name.as_str())
+            .bind(now()),
+        )
+        .await?;
+    }
+    let detail = serde_json::json!({ "items": answers.len() });
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("inspection.result", "inspection", insp.id).detail(detail),
     )
     .await?;
-    audit::append(&mut tx, actor, Entry::new("inspection.result", "inspection", insp.id)).await?;
     tx.commit().await
 }
 

@@ -21,6 +21,7 @@ pub fn add(r: Routes) -> Routes {
         .get("/inspections/{id}", Perm(InspectionsRead), inspections::show)
         .post("/inspections/{id}/start", Perm(InspectionsManage), inspections::start)
         .post("/inspections/{id}/results", Perm(InspectionsManage), inspections::record)
+        .post("/inspections/{id}/checklist", Perm(InspectionsManage), inspections::save_checklist)
         .post("/inspections/{id}/finish", Perm(InspectionsManage), inspections::finish)
         .get("/api/v1/inspections/{id}", Perm(InspectionsRead), inspections::api_show)
         // evidence photos (现场照片)

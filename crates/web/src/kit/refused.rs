@@ -38,6 +38,11 @@ impl Refused {
         Refused { items, heading }
     }
 
+    /// A list made by the page itself (refusals that are not one field each).
+    pub fn new(heading: String, items: Vec<RefusedField>) -> Refused {
+        Refused { items, heading }
+    }
+
     pub fn items(&self) -> &[RefusedField] {
         &self.items
     }

@@ -20,6 +20,16 @@ pub fn sign(tr: &Tr, a: AlertReason) -> (&'static str, String) {
     (of_alert(a), tr.t(a.label_key()).to_owned())
 }
 
+/// The tone of an inspection item's result: a fail is danger (it becomes a rectification).
+pub fn of_inspection(o: yizhan_core::command::inspection::Outcome) -> &'static str {
+    use yizhan_core::command::inspection::Outcome;
+    match o {
+        Outcome::Pass => "ok",
+        Outcome::Fail => "danger",
+        Outcome::NotApplicable => "neutral",
+    }
+}
+
 /// The tone of a reason for attention: a positive test its own, a fever or symptoms danger,
 /// what is overdue or a high psychological risk a warning, what is only watched info or neutral
 /// (so chronic disease never looks like a positive test).

@@ -95,17 +95,41 @@ both_backends!(an_inspection_on_a_phone_with_a_photo_and_a_rectification, |t: Te
             sign_in(&d, &base, "ducha").await?;
             d.goto(format!("{base}/inspections/{id}")).await?;
             d.find(By::Css("[data-testid=inspection-start]")).await?.click().await?;
-            // The first item fails, with the finding written on the phone.
-            let form = d
-                .query(By::Css("[data-testid=result-1]"))
+            // Nothing is a pass until someone says so: every item 未检查, no answer chosen.
+            let answer = d
+                .query(By::Css("[data-testid=answer-1]"))
                 .wait(Duration::from_secs(5), Duration::from_millis(50))
                 .first()
                 .await?;
-            form.find(By::Css("option[value=fail]")).await?.click().await?;
-            let note = form.find(By::Css("input[name=note]")).await?;
+            assert_eq!(text_of(&d, "[data-testid=item-result-2]").await?, "未检查");
+            assert!(d.find_all(By::Css("input[type=radio]:checked")).await?.is_empty());
+            // Finishing now stays on the page and lists what is left.
+            d.find(By::Css("[data-testid=inspection-finish]")).await?.click().await?;
+            let left = text_of(&d, "[data-testid=form-error]").await?;
+            assert!(left.contains("还有 2 项未检查"), "{left}");
+            assert!(left.contains("第 2 项 · 台账"), "{left}");
+            d.screenshot(&shot("inspection-unanswered")).await?;
+            // The first item fails, with the finding written on the phone; the second passes;
+            // one button saves both.
+            let answer = d.find(By::Css("[data-testid=answer-1]")).await.unwrap_or(answer);
+            answer.find(By::Css("input[value=fail]")).await?.click().await?;
+            let note = answer.find(By::Css("input[name^=note_]")).await?;
             note.send_keys("302房退房后无终末消毒记录").await?;
-            form.find(By::Css("button")).await?.click().await?;
-            wait_text(&d, "[data-testid=inspection-items] li:first-child .badge", "不合格").await?;
+            // (the save bar stays at the bottom of the screen: a thumb scrolls the item up first)
+            let pass = d.find(By::Css("[data-testid=answer-2] input[value=pass]")).await?;
+            d.execute("arguments[0].scrollIntoView({block: 'center'})", vec![pass.to_json()?])
+                .await?;
+            pass.click().await?;
+            d.find(By::Css("[data-testid=checklist-save]")).await?.click().await?;
+            wait_text(&d, "[data-testid=item-result-1]", "不合格").await?;
+            wait_text(&d, "[data-testid=item-result-2]", "合格").await?;
+            wait_text(&d, "[data-testid=inspection-progress]", "已检查 2/2").await?;
+            // A note typed and not saved is not lost when a photo is uploaded (the upload
+            // reloads the page): it is saved first.
+            d.find(By::Css("[data-testid=answer-2] input[name^=note_]"))
+                .await?
+                .send_keys("台账齐全")
+                .await?;
             // The photo: chosen in the file input (the phone's camera), then uploaded.
             let file = photo_file("finding.png");
             let input = d
@@ -116,6 +140,9 @@ both_backends!(an_inspection_on_a_phone_with_a_photo_and_a_rectification, |t: Te
             input.send_keys(file.display().to_string()).await?;
             d.find(By::Css("[data-testid=photo-form-1] button")).await?.click().await?;
             let w = loaded_width(&d, "[data-testid=photos-1] img").await?;
+            let kept =
+                d.find(By::Css("[data-testid=answer-2] input[name^=note_]")).await?.value().await?;
+            assert_eq!(kept.as_deref(), Some("台账齐全"));
             assert!(w > 0 && w <= 240, "thumbnail width {w}");
             assert!(page_width(&d).await? <= 375, "the inspection page is wider than the phone");
             d.screenshot(&shot("inspection-photo")).await?;
@@ -124,6 +151,10 @@ both_backends!(an_inspection_on_a_phone_with_a_photo_and_a_rectification, |t: Te
             d.find(By::Css("[data-testid=order-form-1] button")).await?.click().await?;
             let order = text_of(&d, "[data-testid=order-1]").await?;
             assert!(order.contains("待整改"), "{order}");
+            viewport(&d, 1920, 1080, false).await?;
+            no_sideways_scroll(&d, 1920, "the inspection").await?;
+            d.screenshot(&shots_dir().join(format!("inspection-1920-{backend}.png"))).await?;
+            viewport(&d, 375, 812, true).await?;
 
             // The station's lead reports the fix with a photo.
             d.delete_all_cookies().await?;

@@ -109,46 +109,46 @@ both_backends!(an_unannounced_inspection_stays_secret_until_it_starts, |t: TestD
     let page = app.get(&mut l, &format!("/inspections/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("四不两直") && page.body.contains("检查中"));
-    assert!(!page.body.contains("data-testid=\"result-1\""), "the station cannot record results");
+    assert!(!page.body.contains("data-testid=\"answer-1\""), "the station cannot record results");
     assert!(app.get(&mut l, "/inspections").await.body.contains("孙督导"));
 
-    // A fail needs a note; finishing needs every item.
+    // The whole checklist on one form. Nothing is a pass until chosen; a fail without a note
+    // and a note without a result are refused together, and nothing is saved.
+    let [a, b, c] = [0, 1, 2].map(|n| item[n].id);
+    let (ra, rb, rc) = (format!("result_{a}"), format!("result_{b}"), format!("result_{c}"));
+    let nb = format!("note_{b}");
+    let path = format!("/inspections/{id}/checklist");
+    let r =
+        app.form(&mut i, &path, &[(&ra, "fail"), (&nb, "门口无测温点"), ("then", "save")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("有 2 处需要修改"), "{}", r.body);
+    assert!(r.body.contains("第 1 项 · 三区两通道：不合格项需要写明问题"), "{}", r.body);
+    assert!(r.body.contains("第 2 项 · 消杀：请选择检查结果"), "{}", r.body);
+    assert!(r.body.contains("value=\"门口无测温点\""), "what was typed stays");
+    assert!(r.body.contains("data-testid=\"answer-1\""), "the team records results");
+    let saved = |db| async move {
+        yizhan_store::command::inspections::results(db, id).await.unwrap().len()
+    };
+    assert_eq!(saved(app.db()).await, 0);
+    // Two answered and one left blank: both saved at once; finishing lists the one left, on the
+    // same page, and the inspection stays open.
     let r = app
         .form(
             &mut i,
-            &format!("/inspections/{id}/results"),
-            &[("item_id", &item[1].id.to_string()), ("result", "fail")],
+            &path,
+            &[(&ra, "pass"), (&rb, "fail"), (&nb, "302房退房后无终末消毒记录"), ("then", "finish")],
         )
         .await;
-    assert!(r.body.contains("不合格项需要写明问题"), "{}", r.body);
-    app.form(
-        &mut i,
-        &format!("/inspections/{id}/results"),
-        &[("item_id", &item[0].id.to_string()), ("result", "pass")],
-    )
-    .await;
-    app.form(
-        &mut i,
-        &format!("/inspections/{id}/results"),
-        &[
-            ("item_id", &item[1].id.to_string()),
-            ("result", "fail"),
-            ("note", "302房退房后无终末消毒记录"),
-        ],
-    )
-    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("还有 1 项未检查"), "{}", r.body);
+    assert!(r.body.contains("第 3 项 · 台账：健康监测台账"), "{}", r.body);
+    assert!(r.body.contains("已检查 2/3"), "{}", r.body);
+    assert_eq!(saved(app.db()).await, 2);
     let r = app.form(&mut i, &format!("/inspections/{id}/finish"), &[]).await;
-    assert!(r.body.contains("还有检查项未填写结果"), "{}", r.body);
-    app.form(
-        &mut i,
-        &format!("/inspections/{id}/results"),
-        &[("item_id", &item[2].id.to_string()), ("result", "na")],
-    )
-    .await;
-    assert_eq!(
-        app.form(&mut i, &format!("/inspections/{id}/finish"), &[]).await.status,
-        StatusCode::SEE_OTHER
-    );
+    assert!(r.body.contains("还有 1 项未检查"), "{}", r.body);
+    // The last one, and it is finished.
+    let r = app.form(&mut i, &path, &[(&rc, "na"), ("then", "finish")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let api = app.get(&mut l, &format!("/api/v1/inspections/{id}")).await.json();
     assert_eq!(api["failed"], 1);
     assert_eq!(api["results"].as_array().unwrap().len(), 3);

@@ -330,6 +330,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/inspections/{id}", INSPECTION_READERS_OF_A),
         ("POST", "/inspections/{id}/start", INSPECTORS_OF_A),
         ("POST", "/inspections/{id}/results", INSPECTORS_OF_A),
+        ("POST", "/inspections/{id}/checklist", INSPECTORS_OF_A),
         ("POST", "/inspections/{id}/finish", INSPECTORS_OF_A),
         ("GET", "/api/v1/inspections/{id}", INSPECTION_READERS_OF_A),
         ("POST", "/inspections/{id}/photos", INSPECTORS_OF_A),

@@ -7,14 +7,12 @@ use askama::Template;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use yizhan_core::access::{Actor, Permission, Target};
 use yizhan_core::command::inspection::{
-    InspectionInput, InspectionKind, NewInspection, Outcome, ResultInput, TemplateInput, Unit,
-    bad_line, inspecting_street, validate_inspection, validate_result, validate_template,
+    InspectionInput, InspectionKind, NewInspection, TemplateInput, Unit, bad_line,
+    inspecting_street, validate_inspection, validate_template,
 };
-use yizhan_core::error::OnField;
-use yizhan_core::time::local_display;
 use yizhan_store::command::inspections::{
     self, Inspection, Item, ResultRow, Template as Checklist,
 };
@@ -253,169 +251,8 @@ pub async fn create_template(
     }
 }
 
-pub struct ItemRow {
-    pub item: Item,
-    pub result: Option<ResultRow>,
-    pub label: String,
-    /// Photo ids of this item's finding.
-    pub photos: Vec<i64>,
-    /// The result is a fail: a rectification may be ordered.
-    pub failed: bool,
-    /// The rectification ordered for this item, if any.
-    pub order: Option<crate::command::rectifications::Row>,
-}
-
-#[derive(Template)]
-#[template(path = "inspections/show.html")]
-struct ShowPage {
-    layout: Layout,
-    r: Row,
-    items: Vec<ItemRow>,
-    outcomes: Vec<(&'static str, String)>,
-    severities: Vec<(&'static str, String)>,
-    can_manage: bool,
-    started: String,
-    /// Default deadline offered for a new order: a week from today.
-    deadline: String,
-    error: Option<String>,
-}
-
-async fn show_page(
-    state: &AppState,
-    ctx: &Ctx,
-    i: Inspection,
-    e: Option<&WebError>,
-) -> Result<ShowPage, WebError> {
-    let tr = ctx.tr();
-    let results = inspections::results(&state.db, i.id).await?;
-    let photos = yizhan_store::command::photos::of_inspection(&state.db, i.id).await?;
-    let mut orders = yizhan_store::command::rectifications::for_inspection(&state.db, i.id).await?;
-    let items = inspections::items(&state.db, i.template_id)
-        .await?
-        .into_iter()
-        .map(|item| {
-            let result = results.iter().find(|r| r.item_id == item.id).cloned();
-            let label =
-                result.as_ref().map(|r| tr.t(r.result.label_key()).to_owned()).unwrap_or_default();
-            let order = orders
-                .iter()
-                .position(|o| o.item_id == item.id)
-                .map(|n| crate::command::rectifications::row(&tr, orders.swap_remove(n)));
-            ItemRow {
-                failed: result.as_ref().is_some_and(|r| r.result == Outcome::Fail.as_str()),
-                photos: photos
-                    .iter()
-                    .filter(|p| p.item_id == Some(item.id))
-                    .map(|p| p.id)
-                    .collect(),
-                item,
-                result,
-                label,
-                order,
-            }
-        })
-        .collect();
-    Ok(ShowPage {
-        layout: Layout::new(state, ctx, "inspection.title"),
-        can_manage: ctx.user()?.can(Permission::InspectionsManage, i.target()),
-        started: i.started_at.map(local_display).unwrap_or_default(),
-        outcomes: options(&tr, Outcome::ALL, Outcome::as_str, Outcome::label_key),
-        severities: options(
-            &tr,
-            yizhan_core::command::rectification::Severity::ALL,
-            yizhan_core::command::rectification::Severity::as_str,
-            yizhan_core::command::rectification::Severity::label_key,
-        ),
-        deadline: (today() + chrono::Duration::days(7)).to_string(),
-        error: e.map(|e| e.message(&tr)),
-        r: row(ctx, i),
-        items,
-    })
-}
-
-/// `GET /inspections/{id}`.
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Id(id): Id,
-) -> Result<Response, WebError> {
-    let i = visible_inspection(&state, &ctx, id, false).await?;
-    render::page(&show_page(&state, &ctx, i, None).await?)
-}
-
-/// The inspection page again, with a correctable error from one of its forms.
-pub(crate) async fn show_with_error(
-    state: &AppState,
-    ctx: &Ctx,
-    i: Inspection,
-    e: WebError,
-) -> Result<Response, WebError> {
-    let page = show_page(state, ctx, i, Some(&e)).await?;
-    Ok((e.status(), render::page(&page)?).into_response())
-}
-
-/// `POST /inspections/{id}/start`.
-pub async fn start(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Id(id): Id,
-) -> Result<Response, WebError> {
-    visible_inspection(&state, &ctx, id, true).await?;
-    inspections::start(&state.db, &Actor::from(ctx.user()?), id).await?;
-    Ok(Redirect::to(&format!("/inspections/{id}")).into_response())
-}
-
-#[derive(Deserialize, Default)]
-pub struct RecordForm {
-    #[serde(default)]
-    item_id: String,
-    #[serde(default)]
-    result: String,
-    #[serde(default)]
-    note: String,
-}
-
-/// `POST /inspections/{id}/results`.
-pub async fn record(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Id(id): Id,
-    FormBody(f): FormBody<RecordForm>,
-) -> Result<Response, WebError> {
-    let i = visible_inspection(&state, &ctx, id, true).await?;
-    let result = async {
-        let item = yizhan_core::validate::parse_int(&f.item_id, 1, i64::MAX, "1").on("item_id")?;
-        let (outcome, note) =
-            validate_result(&ResultInput { result: f.result.clone(), note: f.note.clone() })?;
-        inspections::record(
-            &state.db,
-            &Actor::from(ctx.user()?),
-            &i,
-            item,
-            outcome,
-            note.as_deref(),
-        )
-        .await?;
-        Ok::<_, WebError>(item)
-    }
-    .await;
-    match result {
-        Ok(item) => Ok(Redirect::to(&format!("/inspections/{id}#item-{item}")).into_response()),
-        Err(e) if e.is_correctable() => show_with_error(&state, &ctx, i, e).await,
-        Err(e) => Err(e),
-    }
-}
-
-/// `POST /inspections/{id}/finish`.
-pub async fn finish(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Id(id): Id,
-) -> Result<Response, WebError> {
-    let i = visible_inspection(&state, &ctx, id, true).await?;
-    inspections::finish(&state.db, &Actor::from(ctx.user()?), &i).await?;
-    Ok(Redirect::to(&format!("/inspections/{id}")).into_response())
-}
+mod checklist;
+pub(crate) use checklist::*;
 
 #[derive(Serialize)]
 pub struct ApiInspection {
