@@ -76,9 +76,24 @@ pub fn mask_name(s: &str) -> String {
     }
 }
 
+/// The last four characters of a document number: with the room, what tells two guests of the
+/// same masked name apart ("罗*华 · 301 · 尾号 1234") without showing the number.
+pub fn doc_tail(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    chars[chars.len().saturating_sub(4)..].iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doc_tails() {
+        assert_eq!(doc_tail("11010519491231002X"), "002X");
+        assert_eq!(doc_tail(" H12345678 "), "5678");
+        assert_eq!(doc_tail("A12"), "A12");
+        assert_eq!(doc_tail(""), "");
+    }
 
     #[test]
     fn id_numbers() {

@@ -6,6 +6,7 @@ pub mod board;
 pub mod guests;
 pub mod health;
 pub mod policies;
+pub mod releases;
 pub mod rooms;
 pub mod sampling;
 pub mod stations;

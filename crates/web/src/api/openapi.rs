@@ -178,6 +178,9 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
         ("GET", "/api/v1/stations/{id}/attention") => {
             ("Key-attention list, most urgent first", None)
         }
+        ("GET", "/api/v1/stations/{id}/releases") => {
+            ("Stays due for release by tomorrow, each with what still blocks it", None)
+        }
         ("POST", "/api/v1/alerts/{id}/close") => (
             "Close an alert with a note",
             Some(obj(json!({ "note": {"type":"string"} }), &["note"])),

@@ -67,6 +67,7 @@ impl Layout {
                     _ => None,
                 }) {
                     for (suffix, label, perm) in [
+                        ("releases", "release.title", Permission::GuestsRead),
                         ("attention", "attention.title", Permission::GuestsRead),
                         ("guests", "nav.guests", Permission::GuestsRead),
                         ("rooms", "nav.rooms", Permission::StationsRead),

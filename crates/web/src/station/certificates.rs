@@ -6,9 +6,11 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
-use yizhan_core::access::Permission;
+use yizhan_core::access::{Actor, Permission};
 use yizhan_core::mask::mask_name;
 use yizhan_core::station::release::code_matches;
+use yizhan_core::time::{local_date, local_display};
+use yizhan_store::admin::audit::{self, Entry};
 use yizhan_store::{station::guests, station::stations, station::stays};
 
 use crate::auth::Ctx;
@@ -27,15 +29,35 @@ struct CertificatePage {
     layout: Layout,
     number: String,
     code: String,
+    /// The holder's own paper: full name and document number (masked only on the public check).
     name: String,
+    doc_type: String,
     doc: String,
     station: String,
+    body: String,
     checked_in: String,
     released: String,
+    days: i64,
+    issued_on: String,
     qr: String,
 }
 
+/// A date as a certificate writes it (2026年12月04日).
+fn written_date(tr: &crate::i18n::Tr, d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    tr.f(
+        "certificate.date",
+        &[
+            ("y", &d.year().to_string()),
+            ("m", &format!("{:02}", d.month())),
+            ("d", &format!("{:02}", d.day())),
+        ],
+    )
+}
+
 /// `GET /stays/{id}/certificate`.
+/// The certificate shows the holder's full name and document number: opening it is a reveal,
+/// audited like any other.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -46,14 +68,40 @@ pub async fn show(
     let c = stays::certificate_of(&state.db, id).await?.ok_or(WebError::NotFound)?;
     let g = guests::get(&state.db, s.guest_id).await?;
     let station = stations::get(&state.db, s.station_id).await?;
+    audit::record(
+        &state.db,
+        &Actor::from(ctx.user()?),
+        Entry::new("guest.reveal", "guest", g.id)
+            .detail(serde_json::json!({"why": "certificate", "stay": id})),
+    )
+    .await?;
+    let tr = ctx.tr();
     let url = format!("{}/verify/{}?c={}", origin(&state, &headers), c.number, c.code);
+    let from = local_date(s.checked_in_at);
+    let to = s.ended_at.map(local_date).unwrap_or(from);
+    let doc_type = crate::station::guests::doc_label(&tr, g.doc_type);
+    let body = tr.f(
+        "certificate.body",
+        &[
+            ("name", &g.name),
+            ("doc_type", &doc_type),
+            ("doc", &g.doc_number),
+            ("from", &written_date(&tr, from)),
+            ("station", &station.name),
+            ("to", &written_date(&tr, to)),
+        ],
+    );
     render::page(&CertificatePage {
         layout: Layout::new(&state, &ctx, "certificate.title"),
-        name: mask_name(&g.name),
-        doc: yizhan_core::mask::mask_id_number(&g.doc_number),
+        name: g.name,
+        doc_type,
+        doc: g.doc_number,
         station: station.name,
-        checked_in: yizhan_core::time::local_display(s.checked_in_at),
-        released: s.ended_at.map(yizhan_core::time::local_display).unwrap_or_default(),
+        body,
+        checked_in: local_display(s.checked_in_at),
+        released: s.ended_at.map(local_display).unwrap_or_default(),
+        days: (to - from).num_days(),
+        issued_on: written_date(&tr, local_date(c.issued_at)),
         qr: qr_svg(&url)?,
         number: c.number,
         code: c.code,
@@ -109,7 +157,9 @@ pub async fn verify(
         page.valid = true;
         page.name = mask_name(&g.name);
         page.station = stations::get(&state.db, s.station_id).await?.name;
-        page.released = s.ended_at.map(yizhan_core::time::local_display).unwrap_or_default();
+        // Dates only: enough to match the paper, no more.
+        page.checked_in = local_date(s.checked_in_at).to_string();
+        page.released = s.ended_at.map(|t| local_date(t).to_string()).unwrap_or_default();
     }
     render::page(&page)
 }

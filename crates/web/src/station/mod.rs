@@ -8,6 +8,7 @@ pub mod guests;
 pub mod health;
 pub mod kpis;
 pub mod policies;
+pub mod releases;
 pub mod rooms;
 pub mod routes;
 pub mod sampling;

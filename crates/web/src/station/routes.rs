@@ -4,8 +4,8 @@
 use yizhan_core::access::Permission;
 
 use super::{
-    attention, certificates, exports, guests, health, kpis, policies, rooms, sampling, stations,
-    stays,
+    attention, certificates, exports, guests, health, kpis, policies, releases, rooms, sampling,
+    stations, stays,
 };
 use crate::policy::{Policy, Routes};
 
@@ -55,6 +55,8 @@ pub fn add(r: Routes) -> Routes {
         .post("/stays/{id}/flags", Perm(AttentionManage), attention::flag)
         .post("/flags/{id}/close", Perm(AttentionManage), attention::close_flag)
         .post("/stays/{id}/notes", Perm(AttentionManage), attention::add_note)
+        .get("/stations/{id}/releases", Perm(GuestsRead), releases::list)
+        .post("/stays/{id}/release", Perm(ReleaseApprove), releases::release)
         .get("/stays/{id}/certificate", Perm(GuestsRead), certificates::show)
         .get("/verify/{number}", Public, certificates::verify)
         .get("/policies", Login, policies::list)
@@ -89,6 +91,7 @@ pub fn add(r: Routes) -> Routes {
         .post("/api/v1/tests/{id}/sample", Perm(TestsRecord), health::json::sample)
         .post("/api/v1/tests/{id}/result", Perm(TestsRecord), health::json::result)
         .get("/api/v1/stations/{id}/attention", Perm(GuestsRead), health::json::attention)
+        .get("/api/v1/stations/{id}/releases", Perm(GuestsRead), releases::api_list)
         .post("/api/v1/alerts/{id}/close", Perm(AlertsClose), health::json::close_alert)
         .get("/api/v1/stations/{id}/kpis", Perm(StationsRead), kpis::api)
 }

@@ -7,6 +7,7 @@ mod common;
 
 mod command;
 mod registration;
+mod release;
 mod station;
 mod support;
 mod work;

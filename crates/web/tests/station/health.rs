@@ -209,6 +209,14 @@ both_backends!(round_tests_attention_and_certificate, |t: TestDb| async move {
         "{}",
         r.body
     );
+    // From the 待解除 list: the same refusal, shown on the list; the API says what blocks it.
+    let r = app.form(&mut c, &format!("/stays/{sid}/release"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("未关闭的异常提醒") && r.body.contains("releases-table"), "{}", r.body);
+    let due = app.get(&mut c, &format!("/api/v1/stations/{st_a}/releases")).await.json();
+    let mine = due.as_array().unwrap().iter().find(|d| d["stay_id"] == sid).unwrap().clone();
+    assert_eq!(mine["blockers"], json!([{"kind": "open_alerts", "count": 1}]), "{due}");
+    assert_eq!(mine["name"], "陈**1");
     let alerts = yizhan_store::station::health::open_alerts(app.db(), st_a).await.unwrap();
     let r = app
         .json(
@@ -244,13 +252,25 @@ both_backends!(round_tests_attention_and_certificate, |t: TestDb| async move {
     // A certificate with a QR link that anyone can check.
     let cert = yizhan_store::station::stays::certificate_of(app.db(), sid).await.unwrap().unwrap();
     let page = app.get(&mut s, &format!("/stays/{sid}/certificate")).await.body;
-    assert!(
-        page.contains(&cert.number) && page.contains("<svg") && page.contains("陈**1"),
-        "{page}"
-    );
+    assert!(page.contains(&cert.number) && page.contains("<svg"), "{page}");
+    // The holder's own paper: the full name and document number, the station, the dates and
+    // where the seal goes; opening it is an audited reveal.
+    assert!(page.contains("兹证明 陈大文1（港澳居民来往内地通行证：H10000001）"), "{page}");
+    assert!(page.contains("（盖章）") && !page.contains("陈**1"), "{page}");
+    let reveal = yizhan_store::admin::audit::recent(app.db(), 5)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.action == "guest.reveal")
+        .expect("the certificate's reveal is audited");
+    assert!(reveal.detail.to_string().contains("certificate"), "{:?}", reveal.detail);
     let mut anon = app.anon().await;
     let ok = app.get(&mut anon, &format!("/verify/{}?c={}", cert.number, cert.code)).await.body;
     assert!(ok.contains("data-testid=\"verify-valid\"") && ok.contains("陈**1"), "{ok}");
+    // The public check shows the check-in date (it was blank) and no document number.
+    let stay = yizhan_store::station::stays::get(app.db(), sid).await.unwrap();
+    let checked_in = yizhan_core::time::local_date(stay.checked_in_at).to_string();
+    assert!(ok.contains(&checked_in) && !ok.contains("H10000001"), "{ok}");
     let bad = app.get(&mut anon, &format!("/verify/{}?c=000000000000", cert.number)).await.body;
     assert!(bad.contains("data-testid=\"verify-invalid\"") && !bad.contains("陈**1"));
     // The code is 128 random bits, nothing computed from the number; a wrong code and a

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::station::release::{ReleaseFacts, check_release};
-use yizhan_core::station::sampling::TestResult;
 use yizhan_core::station::stay::{
     CheckInInput, CheckOutInput, Outcome, validate_check_in, validate_check_out,
 };
@@ -143,26 +142,10 @@ pub async fn move_room(
     }
 }
 
-/// The facts a release is judged on, read from the stay's test calendar.
+/// The facts a release is judged on, read from the stay's test calendar and alerts.
 pub async fn release_facts(state: &AppState, s: &Stay) -> Result<ReleaseFacts, WebError> {
-    let tests = stays::tests(&state.db, s.id).await?;
-    let count = |r: TestResult| tests.iter().filter(|t| t.result == Some(r)).count() as i64;
-    Ok(ReleaseFacts {
-        today: today(),
-        planned_release: s.planned_release,
-        scheduled_tests: tests.len() as i64,
-        negative_tests: count(TestResult::Negative),
-        pending_or_missing_tests: tests
-            .iter()
-            .filter(|t| matches!(t.result, None | Some(TestResult::Invalid)))
-            .count() as i64,
-        positive_tests: count(TestResult::Positive),
-        open_alerts: yizhan_store::station::health::alerts_of_stay(&state.db, s.id)
-            .await?
-            .iter()
-            .filter(|a| a.closed_at.is_none())
-            .count() as i64,
-    })
+    let counts = yizhan_store::station::releases::counts_of(&state.db, s.id).await?;
+    Ok(counts.facts(today(), s.planned_release))
 }
 
 /// Ends a stay. A release is allowed only when the period is complete and every test negative;
