@@ -1,4 +1,5 @@
-//! The start page: what this person can reach, with counts.
+//! The start page: the person's to-do (admin/todo.rs) first, then what they can reach, and who
+//! they are here — a station's or an enterprise's name, not a number.
 
 use askama::Template;
 use axum::extract::State;
@@ -23,10 +24,9 @@ pub struct Tile {
 struct HomePage {
     layout: Layout,
     greeting: String,
+    todos: Vec<crate::admin::todo::Todo>,
     tiles: Vec<Tile>,
     grants: Vec<String>,
-    /// "N directives to confirm", when the person's unit has any.
-    pending: Option<String>,
 }
 
 /// `GET /`.
@@ -34,7 +34,8 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
     let p = ctx.user()?;
     let tr = ctx.tr();
     let mut tiles = Vec::new();
-    if p.has(Permission::StationsRead) {
+    // A station worker's station is in the menu and the to-do; the count of one is no news.
+    if p.has(Permission::StationsRead) && crate::admin::todo::station_of(p).is_none() {
         let all = stations::list(&state.db).await?;
         let visible = all.iter().filter(|s| p.can(Permission::StationsRead, s.target())).count();
         tiles.push(Tile {
@@ -51,6 +52,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
         });
     }
     let streets = stations::streets(&state.db).await?;
+    let mut enterprises = Vec::new();
+    for g in &p.grants {
+        if let Scope::Enterprise(id) = g.scope {
+            enterprises.push((id, yizhan_store::work::enterprises::get(&state.db, id).await?.name));
+        }
+    }
     let all_stations = stations::list(&state.db).await?;
     let grants = p
         .grants
@@ -68,17 +75,18 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
                     .find(|s| s.id == id)
                     .map(|s| s.name.clone())
                     .unwrap_or_else(|| format!("#{id}")),
-                Scope::Enterprise(id) => format!("{} #{id}", tr.t("scope.enterprise")),
+                Scope::Enterprise(id) => enterprises
+                    .iter()
+                    .find(|e| e.0 == id)
+                    .map(|e| e.1.clone())
+                    .unwrap_or_else(|| format!("{} #{id}", tr.t("scope.enterprise"))),
             };
             format!("{} · {scope}", tr.t(&format!("role.{}", g.role.as_str())))
         })
         .collect();
-    let pending = match crate::command::directives::pending_for(&state, p).await? {
-        0 => None,
-        n => Some(tr.f("directive.pending", &[("n", &n.to_string())])),
-    };
+    let todos = crate::admin::todo::todos(&state, &ctx).await?;
     render::page(&HomePage {
-        pending,
+        todos,
         greeting: tr.f("home.greeting", &[("name", &p.display_name)]),
         layout: Layout::new(&state, &ctx, "home.title"),
         tiles,

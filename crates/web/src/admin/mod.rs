@@ -5,4 +5,5 @@ pub mod audit;
 pub mod home;
 pub mod login;
 pub mod routes;
+pub mod todo;
 pub mod users;

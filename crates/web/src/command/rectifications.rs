@@ -88,7 +88,7 @@ pub struct Filter {
     station: String,
 }
 
-async fn rows(state: &AppState, ctx: &Ctx, f: &Filter) -> Result<Vec<Row>, WebError> {
+pub(crate) async fn rows(state: &AppState, ctx: &Ctx, f: &Filter) -> Result<Vec<Row>, WebError> {
     let tr = ctx.tr();
     let mut out = Vec::new();
     for r in rectifications::list(&state.db).await? {

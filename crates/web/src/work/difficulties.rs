@@ -37,7 +37,7 @@ fn row(tr: &Tr, t: Ticket) -> Row {
     }
 }
 
-async fn rows(state: &AppState, ctx: &Ctx) -> Result<Vec<Row>, WebError> {
+pub(crate) async fn rows(state: &AppState, ctx: &Ctx) -> Result<Vec<Row>, WebError> {
     let p = ctx.user()?;
     let tr = ctx.tr();
     Ok(difficulties::list(&state.db)

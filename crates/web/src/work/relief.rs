@@ -38,7 +38,7 @@ fn row(tr: &Tr, a: Application) -> Row {
     }
 }
 
-async fn rows(state: &AppState, ctx: &Ctx) -> Result<Vec<Row>, WebError> {
+pub(crate) async fn rows(state: &AppState, ctx: &Ctx) -> Result<Vec<Row>, WebError> {
     let p = ctx.user()?;
     let tr = ctx.tr();
     Ok(relief::list(&state.db)

@@ -258,7 +258,9 @@ both_backends!(an_inspection_on_a_phone_with_a_photo_and_a_rectification, |t: Te
                 .await?;
             d.delete_all_cookies().await?;
             sign_in(&d, &base, "lead").await?;
-            d.find(By::Css("[data-testid=directives-pending]")).await?.click().await?;
+            let todo = text_of(&d, "[data-testid=todo-directives]").await?;
+            assert!(todo.starts_with('1'), "the lead has one directive to confirm: {todo}");
+            d.find(By::Css("[data-testid=todo-directives]")).await?.click().await?;
             d.query(By::Css("[data-testid=directives-table] a"))
                 .wait(Duration::from_secs(5), Duration::from_millis(50))
                 .first()

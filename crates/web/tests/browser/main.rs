@@ -6,6 +6,7 @@ mod browser_support;
 mod common;
 
 mod command;
+mod home;
 mod registration;
 mod release;
 mod station;

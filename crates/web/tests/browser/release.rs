@@ -17,7 +17,7 @@ use yizhan_store::testing::TestDb;
 
 /// A guest checked in `days_ago` days ago under 14+7, every test due before today sampled and
 /// negative.
-async fn stay_since(db: &Db, st: i64, room: &str, n: u32, days_ago: i64) -> i64 {
+pub(crate) async fn stay_since(db: &Db, st: i64, room: &str, n: u32, days_ago: i64) -> i64 {
     let sys = Actor::system();
     let room = common::room(db, st, room, 1).await;
     let guest = common::guest(db, st, n).await;
