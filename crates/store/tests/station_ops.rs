@@ -581,3 +581,53 @@ both_backends!(beds_are_counted_alike_by_the_board_the_district_and_core, |t: Te
         .unwrap();
     assert_eq!((line.beds_total, line.beds_free, line.in_stay), (8, 4, 1));
 });
+
+both_backends!(the_guest_list_pages_by_room_as_a_number, |t: TestDb| async move {
+    let db = &t.db;
+    let st = station(db).await;
+    let p = policy(db, "14+7").await;
+    // Guests in rooms 1001, 320 and 95 (checked in in that order), and one who has left.
+    let mut ids = Vec::new();
+    for (n, number) in [(1, "1001"), (2, "320"), (3, "95"), (4, "96")] {
+        let r = room(db, st, number, 1).await;
+        let g = guest(db, st, n).await;
+        let s = stays::check_in(
+            db,
+            &actor(),
+            &CheckIn {
+                station_id: st,
+                guest_id: g,
+                room_id: r,
+                policy_id: p,
+                at: at("2021-01-10T01:00:00Z"),
+            },
+        )
+        .await
+        .unwrap();
+        ids.push((g, s.id));
+    }
+    stays::check_out(db, &actor(), ids[3].1, Outcome::TransferredOther, Some("转出"))
+        .await
+        .unwrap();
+    let all = guests::GuestFilter { search: None, only_in_stay: false };
+    let rooms_of = |page: &[guests::Guest]| -> Vec<Option<String>> {
+        page.iter().map(|g| g.room_number.clone()).collect()
+    };
+    let first = guests::page(db, st, &all, 2, 0).await.unwrap();
+    assert_eq!(rooms_of(&first), [Some("95".into()), Some("320".into())]);
+    let second = guests::page(db, st, &all, 2, 2).await.unwrap();
+    assert_eq!(rooms_of(&second), [Some("1001".into()), None], "those who left come last");
+    assert_eq!(second[1].id, ids[3].0);
+    assert_eq!(guests::count(db, st, &all).await.unwrap(), 4);
+    let in_stay = guests::GuestFilter { search: None, only_in_stay: true };
+    assert_eq!(guests::count(db, st, &in_stay).await.unwrap(), 3);
+    // The page carries the stay's dates (no second query per guest).
+    assert_eq!(first[0].stay_planned_release, NaiveDate::from_ymd_opt(2021, 1, 24));
+    // A document's last four find its guest; three characters do not search the tail.
+    let tail = guests::GuestFilter { search: Some("0003"), only_in_stay: false };
+    let found = guests::page(db, st, &tail, 50, 0).await.unwrap();
+    assert_eq!(found.iter().map(|g| g.id).collect::<Vec<_>>(), [ids[2].0]);
+    assert_eq!(guests::count(db, st, &tail).await.unwrap(), 1);
+    let short = guests::GuestFilter { search: Some("003"), only_in_stay: false };
+    assert_eq!(guests::count(db, st, &short).await.unwrap(), 0);
+});

@@ -43,6 +43,8 @@ pub struct Guest {
     /// The open stay, if any.
     pub stay_id: Option<i64>,
     pub room_number: Option<String>,
+    pub stay_checked_in_at: Option<DateTime<Utc>>,
+    pub stay_planned_release: Option<NaiveDate>,
 }
 
 impl Guest {
@@ -61,7 +63,8 @@ pub struct Relative {
     pub created_at: DateTime<Utc>,
 }
 
-const GUEST_SELECT: &str = "SELECT g.*, st.street_id, s.id AS stay_id, r.number AS room_number
+const GUEST_SELECT: &str = "SELECT g.*, st.street_id, s.id AS stay_id, r.number AS room_number,
+          s.checked_in_at AS stay_checked_in_at, s.planned_release AS stay_planned_release
    FROM guests g
    JOIN stations st ON st.id = g.station_id
    LEFT JOIN stays s ON s.guest_id = g.id AND s.ended_at IS NULL
@@ -172,6 +175,78 @@ pub async fn find_by_document(
 
 /// Guests of a station, newest first; `search` matches the name (any part, case-insensitive),
 /// the full document number, or a room number.
+/// Which guests a list shows: a search — part of the name, the full document number, the room,
+/// or the document's last four or more characters — and whether those who have left count.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GuestFilter<'a> {
+    pub search: Option<&'a str>,
+    pub only_in_stay: bool,
+}
+
+/// The WHERE clause of `f` after `g.station_id = $1`, and what it binds from $2 on.
+fn filtered(f: &GuestFilter<'_>) -> (String, Vec<String>) {
+    let mut sql = String::from(" WHERE g.station_id = $1");
+    if f.only_in_stay {
+        sql.push_str(" AND s.id IS NOT NULL");
+    }
+    let mut binds = Vec::new();
+    if let Some(t) = f.search.map(str::trim).filter(|t| !t.is_empty()) {
+        sql.push_str(
+            " AND (LOWER(g.name) LIKE LOWER($2) OR g.doc_number = UPPER($3) OR r.number = $3",
+        );
+        binds.push(format!("%{}%", t.replace(['%', '_'], "")));
+        binds.push(t.to_owned());
+        // A document's tail (尾号) tells apart two guests of one masked name.
+        if t.chars().count() >= 4 {
+            sql.push_str(" OR g.doc_number LIKE $4");
+            binds.push(format!("%{}", t.replace(['%', '_'], "").to_uppercase()));
+        }
+        sql.push(')');
+    }
+    (sql, binds)
+}
+
+/// A page of the station's guests: those in a stay first, by room number as a number (1001
+/// after 320), then those who have left, the latest first.
+pub async fn page(
+    db: &Db,
+    station_id: i64,
+    f: &GuestFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Guest>> {
+    let (filter, binds) = filtered(f);
+    let sql = format!(
+        "{GUEST_SELECT}{filter}
+         ORDER BY (s.id IS NULL), LENGTH(r.number), r.number, g.created_at DESC, g.id DESC
+         LIMIT {} OFFSET {}",
+        limit.clamp(1, 5000),
+        offset.max(0)
+    );
+    let mut query = q_dynamic(sql).bind(station_id);
+    for b in binds {
+        query = query.bind(b);
+    }
+    db.fetch_all(query).await
+}
+
+/// How many guests `f` finds.
+pub async fn count(db: &Db, station_id: i64, f: &GuestFilter<'_>) -> Result<i64> {
+    let (filter, binds) = filtered(f);
+    let sql = format!(
+        "SELECT COUNT(*) FROM guests g
+           LEFT JOIN stays s ON s.guest_id = g.id AND s.ended_at IS NULL
+           LEFT JOIN rooms r ON r.id = s.room_id{filter}"
+    );
+    let mut query = q_dynamic(sql).bind(station_id);
+    for b in binds {
+        query = query.bind(b);
+    }
+    let (n,): (i64,) = db.fetch_one(query).await?;
+    Ok(n)
+}
+
+/// The first `limit` guests `search` finds, as [`page`] orders them.
 pub async fn list(
     db: &Db,
     station_id: i64,
@@ -179,23 +254,7 @@ pub async fn list(
     only_in_stay: bool,
     limit: i64,
 ) -> Result<Vec<Guest>> {
-    let mut sql = format!("{GUEST_SELECT} WHERE g.station_id = $1");
-    if only_in_stay {
-        sql.push_str(" AND s.id IS NOT NULL");
-    }
-    let term = search.map(str::trim).filter(|t| !t.is_empty());
-    if term.is_some() {
-        sql.push_str(
-            " AND (LOWER(g.name) LIKE LOWER($2) OR g.doc_number = UPPER($3) OR r.number = $3)",
-        );
-    }
-    sql.push_str(" ORDER BY g.created_at DESC, g.id DESC LIMIT ");
-    sql.push_str(&limit.clamp(1, 5000).to_string());
-    let mut query = q_dynamic(sql).bind(station_id);
-    if let Some(t) = term {
-        query = query.bind(format!("%{}%", t.replace(['%', '_'], ""))).bind(t);
-    }
-    db.fetch_all(query).await
+    page(db, station_id, &GuestFilter { search, only_in_stay }, limit, 0).await
 }
 
 pub async fn relatives(db: &Db, guest_id: i64) -> Result<Vec<Relative>> {

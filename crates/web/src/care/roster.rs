@@ -84,6 +84,7 @@ pub fn describe(tr: &Tr, pattern: Pattern, names: &[Staff], c: &Conflict) -> Str
 
 pub struct DayRow {
     pub date: String,
+    pub today: bool,
     pub cells: Vec<String>,
 }
 
@@ -107,6 +108,10 @@ struct ShowPage {
     prev: NaiveDate,
     next: NaiveDate,
     groups: Vec<GroupView>,
+    /// The group shown, `None` for all of them.
+    shown: Option<i64>,
+    /// What the week links carry to keep the choice of group.
+    group_param: String,
     can_manage: bool,
     can_hand_over: bool,
     error: Option<String>,
@@ -115,9 +120,36 @@ struct ShowPage {
     now_label: String,
 }
 
+impl ShowPage {
+    fn is_shown(&self, id: &i64) -> bool {
+        self.shown == Some(*id)
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct WeekQuery {
     from: Option<String>,
+    /// A group's id, or `all`; blank: the first group.
+    group: Option<String>,
+}
+
+/// Which groups the page shows: one at a time (a phone reads one group's week, not eleven), or
+/// all of them (to print).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupChoice {
+    First,
+    One(i64),
+    All,
+}
+
+impl GroupChoice {
+    fn of(q: &WeekQuery) -> GroupChoice {
+        match q.group.as_deref().map(str::trim) {
+            Some("all") => GroupChoice::All,
+            Some(id) => id.parse().map(GroupChoice::One).unwrap_or(GroupChoice::First),
+            None => GroupChoice::First,
+        }
+    }
 }
 
 const WEEK: i64 = 7;
@@ -160,6 +192,7 @@ pub async fn group_views(
                 .map(|d| {
                     let date = from + Duration::days(d);
                     DayRow {
+                        today: date == now.date(),
                         date: format!(
                             "{} {}",
                             date.format("%m-%d"),
@@ -209,18 +242,33 @@ async fn show_page(
     ctx: &Ctx,
     station: Station,
     from: NaiveDate,
+    choice: GroupChoice,
     refused: Option<(i64, Vec<String>)>,
     error: Option<&WebError>,
 ) -> Result<ShowPage, WebError> {
     let tr = ctx.tr();
     let p = ctx.user()?;
     let mut groups = group_views(state, &tr, station.id, from).await?;
+    let choice = match &refused {
+        Some((gid, _)) => GroupChoice::One(*gid),
+        None => choice,
+    };
     if let Some((gid, list)) = refused
         && let Some(g) = groups.iter_mut().find(|g| g.g.id == gid)
     {
         g.conflicts = list;
     }
+    let shown = match choice {
+        GroupChoice::All => None,
+        GroupChoice::One(id) if groups.iter().any(|g| g.g.id == id) => Some(id),
+        _ => groups.first().map(|g| g.g.id),
+    };
     Ok(ShowPage {
+        group_param: match shown {
+            None => "all".to_owned(),
+            Some(id) => id.to_string(),
+        },
+        shown,
         layout: Layout::new(state, ctx, "roster.title"),
         prev: from - Duration::days(WEEK),
         next: from + Duration::days(WEEK),
@@ -245,7 +293,7 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let station = visible(&state, &ctx, id, Permission::StaffRead).await?;
     let from = week_start(&q)?;
-    render::page(&show_page(&state, &ctx, station, from, None, None).await?)
+    render::page(&show_page(&state, &ctx, station, from, GroupChoice::of(&q), None, None).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -319,17 +367,21 @@ async fn answer(
 ) -> Result<Response, WebError> {
     let station = yizhan_store::station::stations::get(&state.db, g.station_id).await?;
     match outcome {
-        Ok(Outcome::Done) => {
-            Ok(Redirect::to(&format!("/stations/{}/roster?from={from}", g.station_id))
-                .into_response())
-        }
+        Ok(Outcome::Done) => Ok(Redirect::to(&format!(
+            "/stations/{}/roster?from={from}&group={}",
+            g.station_id, g.id
+        ))
+        .into_response()),
         Ok(Outcome::Refused(list)) => {
             let e = WebError::Rule { field: None, key: "roster.refused" };
-            let page = show_page(state, ctx, station, from, Some((g.id, list)), Some(&e)).await?;
+            let one = GroupChoice::One(g.id);
+            let page =
+                show_page(state, ctx, station, from, one, Some((g.id, list)), Some(&e)).await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) if e.is_correctable() => {
-            let page = show_page(state, ctx, station, from, None, Some(&e)).await?;
+            let one = GroupChoice::One(g.id);
+            let page = show_page(state, ctx, station, from, one, None, Some(&e)).await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),
@@ -440,7 +492,8 @@ pub async fn add_day_off(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/stations/{id}/roster")).into_response()),
         Err(e) if e.is_correctable() => {
-            let page = show_page(&state, &ctx, station, today(), None, Some(&e)).await?;
+            let first = GroupChoice::First;
+            let page = show_page(&state, &ctx, station, today(), first, None, Some(&e)).await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),

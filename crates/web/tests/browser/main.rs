@@ -7,6 +7,7 @@ mod common;
 
 mod command;
 mod home;
+mod lists;
 mod registration;
 mod release;
 mod station;

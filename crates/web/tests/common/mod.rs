@@ -398,20 +398,12 @@ pub struct CareFixtures {
     pub photo: i64,
 }
 
-pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtures {
-    let sys = Actor::system();
-    let g = yizhan_core::care::staff::validate_group(&yizhan_core::care::staff::GroupInput {
-        name: "医疗组".into(),
-        pattern: "three_eights".into(),
-        min_per_shift: "1".into(),
-        ..Default::default()
-    })
-    .unwrap();
-    let group = yizhan_store::care::staff::create_group(db, &sys, station_id, &g).await.unwrap();
+/// A member of a station's working group, in the closed loop on a high-risk post.
+pub async fn staff_member(db: &Db, station_id: i64, group: i64, name: &str, phone: &str) -> i64 {
     let s = yizhan_core::care::staff::validate_staff(
         &yizhan_core::care::staff::StaffInput {
-            name: "王医生".into(),
-            phone: "13800138000".into(),
+            name: name.into(),
+            phone: phone.into(),
             group_id: group.to_string(),
             organisation: "区人民医院".into(),
             post_risk: "high".into(),
@@ -422,7 +414,20 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
         yizhan_core::time::local_date(yizhan_store::db::now()),
     )
     .unwrap();
-    let staff = yizhan_store::care::staff::create(db, &sys, station_id, &s).await.unwrap();
+    yizhan_store::care::staff::create(db, &Actor::system(), station_id, &s).await.unwrap()
+}
+
+pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtures {
+    let sys = Actor::system();
+    let g = yizhan_core::care::staff::validate_group(&yizhan_core::care::staff::GroupInput {
+        name: "医疗组".into(),
+        pattern: "three_eights".into(),
+        min_per_shift: "1".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let group = yizhan_store::care::staff::create_group(db, &sys, station_id, &g).await.unwrap();
+    let staff = staff_member(db, station_id, group, "王医生", "13800138000").await;
     let now = yizhan_store::db::now();
     let i = yizhan_core::care::incident::validate_incident(
         &yizhan_core::care::incident::IncidentInput {

@@ -18,7 +18,7 @@ use yizhan_core::station::stay::Outcome;
 use yizhan_core::time::local_display;
 use yizhan_core::validate::{DocType, Sex};
 use yizhan_store::admin::audit::{self, Entry};
-use yizhan_store::station::guests::{self, Guest, Relative};
+use yizhan_store::station::guests::{self, Guest, GuestFilter, Relative};
 use yizhan_store::station::stations::Station;
 use yizhan_store::{station::policies, station::rooms, station::stays};
 
@@ -28,6 +28,7 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id, Query};
 use crate::kit::layout::Layout;
+use crate::kit::pager::{PER_PAGE, Pager, page_of};
 use crate::kit::refused::Refused;
 use crate::kit::render;
 use crate::kit::today;
@@ -115,6 +116,8 @@ pub fn doc_label(tr: &Tr, d: DocType) -> String {
 
 pub struct Row {
     pub v: GuestView,
+    /// The document's last four (尾号): what tells apart two guests of one masked name.
+    pub tail: String,
     pub category: String,
     pub day: Option<i64>,
     pub release: Option<String>,
@@ -126,6 +129,7 @@ struct ListPage {
     layout: Layout,
     station: Station,
     rows: Vec<Row>,
+    pager: Pager,
     q: String,
     all: bool,
     can_write: bool,
@@ -135,39 +139,28 @@ struct ListPage {
 pub struct ListQuery {
     q: Option<String>,
     all: Option<String>,
+    page: Option<String>,
 }
 
-async fn rows(
-    state: &AppState,
-    ctx: &Ctx,
-    station_id: i64,
-    q: Option<&str>,
-    all: bool,
-) -> Result<Vec<Row>, WebError> {
+/// The rows of a page of guests, masked as this person may see them.
+fn rows(ctx: &Ctx, guests: Vec<Guest>) -> Result<Vec<Row>, WebError> {
     let p = ctx.user()?;
     let tr = ctx.tr();
     let today = today();
     let now = yizhan_store::db::now();
-    let mut out = Vec::new();
-    for g in guests::list(&state.db, station_id, q, !all, 500).await? {
-        let (day, release) = match g.stay_id {
-            Some(sid) => {
-                let s = stays::get(&state.db, sid).await?;
-                (Some(stay_day(s.checked_in_at, now)), Some(s.planned_release.to_string()))
-            }
-            None => (None, None),
-        };
-        out.push(Row {
+    Ok(guests
+        .into_iter()
+        .map(|g| Row {
+            tail: yizhan_core::mask::doc_tail(&g.doc_number),
             category: category_label(&tr, g.category),
+            day: g.stay_checked_in_at.map(|at| stay_day(at, now)),
+            release: g.stay_planned_release.map(|d| d.to_string()),
             v: GuestView::of(&g, p, false, today),
-            day,
-            release,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
-/// `GET /stations/{id}/guests`.
+/// `GET /stations/{id}/guests`: paged and searched on the server, those in a stay first by room.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -176,13 +169,20 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     let station = visible(&state, &ctx, id, Permission::GuestsRead).await?;
     let all = q.all.is_some();
-    let rows = rows(&state, &ctx, id, q.q.as_deref(), all).await?;
+    let page = page_of(q.page.as_deref())?;
+    let f = GuestFilter { search: q.q.as_deref(), only_in_stay: !all };
+    let total = guests::count(&state.db, id, &f).await?;
+    let found = guests::page(&state.db, id, &f, PER_PAGE, Pager::offset(page)).await?;
+    let search = q.q.clone().unwrap_or_default();
+    let params = [("q", search.as_str()), ("all", if all { "1" } else { "" })];
+    let tr = ctx.tr();
     render::page(&ListPage {
         can_write: ctx.user()?.can(Permission::GuestsWrite, station.target()),
         layout: Layout::new(&state, &ctx, "guests.title"),
+        pager: Pager::new(&tr, &format!("/stations/{id}/guests"), &params, page, total),
+        rows: rows(&ctx, found)?,
         station,
-        rows,
-        q: q.q.unwrap_or_default(),
+        q: search,
         all,
     })
 }
@@ -196,8 +196,18 @@ pub async fn export(
 ) -> Result<Response, WebError> {
     let station = visible(&state, &ctx, id, Permission::GuestsRead).await?;
     let tr = ctx.tr();
-    let data: Vec<Vec<Cell>> = rows(&state, &ctx, id, None, true)
-        .await?
+    // Every guest the station has had, a thousand at a time.
+    let everyone = GuestFilter { search: None, only_in_stay: false };
+    let mut all = Vec::new();
+    loop {
+        let batch = guests::page(&state.db, id, &everyone, 1000, all.len() as i64).await?;
+        let done = batch.len() < 1000;
+        all.extend(batch);
+        if done {
+            break;
+        }
+    }
+    let data: Vec<Vec<Cell>> = rows(&ctx, all)?
         .into_iter()
         .map(|r| {
             vec![
