@@ -1410,3 +1410,4 @@ todo.district_alerts = Open alerts at the stations
 pager.summary = {from}–{to} of {total}
 pager.label = Pages
 roster.today = today
+health.sign = Sign

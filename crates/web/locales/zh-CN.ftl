@@ -1410,3 +1410,4 @@ todo.district_alerts = 各驿站未关闭异常
 pager.summary = 第 {from}–{to} 条，共 {total} 条
 pager.label = 翻页
 roster.today = 今天
+health.sign = 提示

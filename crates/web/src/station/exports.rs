@@ -123,6 +123,11 @@ pub async fn health_xlsx(
                 (if full { h.guest_name.clone() } else { mask_name(&h.guest_name) }).into(),
                 format!("{}.{}", h.temperature / 10, h.temperature % 10).into(),
                 symptoms.join("、").into(),
+                // The fever said in words in the day's list, as on the round.
+                yizhan_core::station::health::sign_of(h.temperature, &h.symptoms)
+                    .map(|a| tr.t(a.label_key()).to_owned())
+                    .unwrap_or_default()
+                    .into(),
                 h.recorded_by.into(),
             ]
         })
@@ -138,6 +143,7 @@ pub async fn health_xlsx(
             "field.name",
             "field.temperature",
             "field.symptoms",
+            "health.sign",
             "audit.actor",
         ],
         &rows,

@@ -169,7 +169,8 @@ both_backends!(directives_reach_their_units_and_are_confirmed, |t: TestDb| async
     assert!(r.body.contains("已发布"), "{}", r.body);
 
     // The station lead is told on the home page, reads it (recorded), downloads the plan.
-    assert!(app.get(&mut la, "/").await.body.contains("您有 2 份通知待确认"));
+    let home = app.get(&mut la, "/").await.body;
+    assert!(home.contains("data-testid=\"todo-directives\"><strong>2</strong>"), "{home}");
     let page = app.get(&mut la, &format!("/directives/{id}")).await;
     assert!(
         page.body.contains("已读未确认") && page.body.contains("工作方案.pdf"),
@@ -277,7 +278,8 @@ both_backends!(an_enterprise_confirms_a_directive_sent_to_it, |t: TestDb| async 
     let id: i64 = r.location().trim_start_matches("/directives/").parse().unwrap();
     app.form(&mut c, &format!("/directives/{id}/publish"), &[]).await;
     let mut b = app.session_for(boss).await;
-    assert!(app.get(&mut b, "/").await.body.contains("您有 1 份通知待确认"));
+    let home = app.get(&mut b, "/").await.body;
+    assert!(home.contains("data-testid=\"todo-directives\"><strong>1</strong>"), "{home}");
     assert_eq!(
         app.form(&mut b, &format!("/directives/{id}/acknowledge"), &[]).await.status,
         StatusCode::SEE_OTHER

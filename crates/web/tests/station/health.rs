@@ -413,6 +413,8 @@ both_backends!(
             (rows[1][3].as_str(), rows[1][4].as_str(), rows[1][5].as_str()),
             ("陈**1", "36.8", "咳嗽")
         );
+        // The sign in words, as on the round.
+        assert_eq!((rows[0][6].as_str(), rows[1][6].as_str()), ("提示", "有症状"));
         // A viewer may not unmask; the lead may, and it is audited.
         assert_eq!(
             app.get(&mut v, &format!("/stations/{st_a}/stays/export.xlsx?unmasked=1")).await.status,
