@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use yizhan_core::station::release::ReleaseFacts;
+use yizhan_core::station::release::{Blocker, ReleaseFacts, check_release};
 
 use crate::db::{Db, Result, q, q_dynamic};
 
@@ -59,6 +59,13 @@ pub struct DueStay {
     #[sqlx(flatten)]
     #[serde(flatten)]
     pub counts: ReleaseCounts,
+}
+
+impl DueStay {
+    /// What still blocks this stay's release on `today` (core's rule); empty when it may go.
+    pub fn blockers(&self, today: NaiveDate) -> Vec<Blocker> {
+        check_release(&self.counts.facts(today, self.planned_release)).err().unwrap_or_default()
+    }
 }
 
 /// The station's open stays planned to end on or before `until`, the earliest first.

@@ -6,7 +6,6 @@
 use yizhan_core::access::{Permission, Principal, Scope, Target};
 use yizhan_core::command::rectification::Status as FixStatus;
 use yizhan_core::station::health::{slot_at, slot_deadline};
-use yizhan_core::station::release::check_release;
 use yizhan_core::station::room::RoomState;
 use yizhan_core::work::difficulty::TicketStatus;
 use yizhan_core::work::relief::ReliefStatus;
@@ -152,8 +151,7 @@ async fn station_todos(
     let to_sample = usize::try_from(to_sample).unwrap_or(0);
     out.push(todo(tr, "tests", format!("/stations/{st}/tests"), to_sample, "warning"));
     let due = releases::due(&state.db, st, day + chrono::Duration::days(1)).await?;
-    let ready =
-        due.iter().filter(|d| check_release(&d.counts.facts(day, d.planned_release)).is_ok());
+    let ready = due.iter().filter(|d| d.blockers(day).is_empty());
     let mut t = todo(tr, "releases", format!("/stations/{st}/releases"), due.len(), "info");
     t.note = tr.f("todo.ready", &[("n", &ready.count().to_string())]);
     out.push(t);

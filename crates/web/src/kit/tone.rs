@@ -20,6 +20,18 @@ pub fn sign(tr: &Tr, a: AlertReason) -> (&'static str, String) {
     (of_alert(a), tr.t(a.label_key()).to_owned())
 }
 
+/// The tone of what blocks a release: a positive test its own, an open alert danger, tests
+/// still to come a warning, days still to serve only information.
+pub fn of_blocker(b: yizhan_core::station::release::Blocker) -> &'static str {
+    use yizhan_core::station::release::Blocker;
+    match b {
+        Blocker::PositiveResult => "positive",
+        Blocker::OpenAlerts { .. } => "danger",
+        Blocker::TestsNotAllNegative { .. } => "warning",
+        Blocker::PeriodNotComplete { .. } => "info",
+    }
+}
+
 /// The tone of an inspection item's result: a fail is danger (it becomes a rectification).
 pub fn of_inspection(o: yizhan_core::command::inspection::Outcome) -> &'static str {
     use yizhan_core::command::inspection::Outcome;

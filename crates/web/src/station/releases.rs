@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use yizhan_core::access::Permission;
 use yizhan_core::mask::{doc_tail, mask_name};
-use yizhan_core::station::release::{Blocker, check_release};
+use yizhan_core::station::release::Blocker;
 use yizhan_core::station::stay::CheckOutInput;
 use yizhan_core::time::{day_start_utc, local_display};
 use yizhan_store::station::releases::{self, DueStay};
@@ -23,20 +23,10 @@ use crate::kit::layout::Layout;
 use crate::kit::refused::Refused;
 use crate::kit::render;
 use crate::kit::today;
+use crate::kit::tone::of_blocker;
 use crate::state::AppState;
 use crate::station::stations::visible;
 use crate::station::stays::{do_check_out, visible_stay};
-
-/// The tone of what blocks a release: a positive test its own, an open alert danger, tests
-/// still to come a warning, days still to serve only information.
-fn tone(b: Blocker) -> &'static str {
-    match b {
-        Blocker::PositiveResult => "positive",
-        Blocker::OpenAlerts { .. } => "danger",
-        Blocker::TestsNotAllNegative { .. } => "warning",
-        Blocker::PeriodNotComplete { .. } => "info",
-    }
-}
 
 pub struct DueRow {
     pub stay_id: i64,
@@ -62,13 +52,11 @@ fn due_row(tr: &Tr, d: DueStay) -> DueRow {
         n if n < 0 => tr.f("release.days_over", &[("n", &(-n).to_string())]),
         n => tr.f("release.in_days", &[("n", &n.to_string())]),
     };
-    let blockers = match check_release(&d.counts.facts(today, d.planned_release)) {
-        Ok(()) => Vec::new(),
-        Err(bs) => bs
-            .into_iter()
-            .map(|b| (tone(b), tr.f(b.key(), &[("count", &b.count().unwrap_or(0).to_string())])))
-            .collect(),
-    };
+    let blockers = d
+        .blockers(today)
+        .into_iter()
+        .map(|b| (of_blocker(b), tr.f(b.key(), &[("count", &b.count().unwrap_or(0).to_string())])))
+        .collect();
     DueRow {
         stay_id: d.id,
         guest_id: d.guest_id,
@@ -196,9 +184,7 @@ pub async fn api_list(
     Ok(Json(
         due.into_iter()
             .map(|d| ApiDue {
-                blockers: check_release(&d.counts.facts(day, d.planned_release))
-                    .err()
-                    .unwrap_or_default(),
+                blockers: d.blockers(day),
                 stay_id: d.id,
                 guest_id: d.guest_id,
                 room_number: d.room_number,

@@ -26,8 +26,6 @@ use crate::kit::today;
 use crate::state::AppState;
 
 const PAGE: i64 = 100;
-/// A hundred million workers; past it `?page=` is refused rather than overflowing the offset.
-const MAX_PAGE: i64 = 1_000_000;
 
 /// The widest register this person reads: the district, a street, or one enterprise.
 fn within(p: &Principal) -> Option<Within> {
@@ -108,10 +106,7 @@ impl ListQuery {
     /// The page asked for, 1 when none. Bounded so that its offset fits (an unbounded one
     /// overflowed: `?page=9223372036854775807` panicked the handler; found by API fuzzing).
     fn page(&self) -> Result<i64, WebError> {
-        if self.page.trim().is_empty() {
-            return Ok(1);
-        }
-        Ok(yizhan_core::validate::parse_int(&self.page, 1, MAX_PAGE, "2").on("page")?)
+        crate::kit::pager::page_of(Some(&self.page))
     }
 }
 
