@@ -154,6 +154,16 @@ pub async fn finish(
     Ok(n == 1)
 }
 
+/// A person's latest runs, newest first: where they find an import they started earlier.
+pub async fn of_user(db: &Db, user_id: i64, limit: i64) -> Result<Vec<ImportRun>> {
+    db.fetch_all(
+        q_dynamic(format!("{SELECT} WHERE user_id = $1 ORDER BY id DESC LIMIT $2"))
+            .bind(user_id)
+            .bind(limit),
+    )
+    .await
+}
+
 pub async fn get(db: &Db, id: i64) -> Result<ImportRun> {
     db.fetch_one(q_dynamic(format!("{SELECT} WHERE id = $1")).bind(id)).await
 }

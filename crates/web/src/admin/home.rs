@@ -35,7 +35,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
     let tr = ctx.tr();
     let mut tiles = Vec::new();
     // A station worker's station is in the menu and the to-do; the count of one is no news.
-    if p.has(Permission::StationsRead) && crate::admin::todo::station_of(p).is_none() {
+    if p.has(Permission::StationsRead) && crate::kit::layout::own_station(p).is_none() {
         let all = stations::list(&state.db).await?;
         let visible = all.iter().filter(|s| p.can(Permission::StationsRead, s.target())).count();
         tiles.push(Tile {

@@ -2,7 +2,7 @@
 
 use yizhan_core::access::Permission;
 
-use super::{account, audit, home, login, users};
+use super::{account, audit, badges, home, login, users};
 use crate::policy::{Policy, Routes};
 
 pub fn add(r: Routes) -> Routes {
@@ -15,6 +15,7 @@ pub fn add(r: Routes) -> Routes {
         .get("/account/password", Pending, account::form)
         .post("/account/password", Pending, account::submit)
         .get("/", Login, home::show)
+        .get("/nav/badges", Login, badges::show)
         .get("/admin/users", Perm(UsersManage), users::list)
         .get("/admin/users/new", Perm(UsersManage), users::new_form)
         .get("/admin/users/export.xlsx", Perm(UsersManage), users::export)

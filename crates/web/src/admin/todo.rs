@@ -3,7 +3,7 @@
 //! fixes to verify, difficulties to answer and relief to decide; everyone's directives to confirm
 //! and rectifications due.
 
-use yizhan_core::access::{Permission, Principal, Scope, Target};
+use yizhan_core::access::{Permission, Principal, Target};
 use yizhan_core::command::rectification::Status as FixStatus;
 use yizhan_core::station::health::{slot_at, slot_deadline};
 use yizhan_core::station::room::RoomState;
@@ -14,6 +14,7 @@ use yizhan_store::station::{board, health, releases, rooms};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::i18n::Tr;
+use crate::kit::layout::own_station;
 use crate::kit::today;
 use crate::state::AppState;
 
@@ -40,20 +41,12 @@ fn todo(tr: &Tr, key: &'static str, href: String, count: usize, loud: &'static s
     }
 }
 
-/// The station a station worker works in (the first station grant).
-pub fn station_of(p: &Principal) -> Option<i64> {
-    p.grants.iter().find_map(|g| match g.scope {
-        Scope::Station(id) => Some(id),
-        _ => None,
-    })
-}
-
 /// Everything waiting for this person, in the order they would act on it.
 pub async fn todos(state: &AppState, ctx: &Ctx) -> Result<Vec<Todo>, WebError> {
     let p = ctx.user()?;
     let tr = ctx.tr();
     let mut out = Vec::new();
-    if let Some(st) = station_of(p) {
+    if let Some(st) = own_station(p) {
         station_todos(state, &tr, p, st, &mut out).await?;
     } else if p.has(Permission::ReportsRead) {
         // The command: the open alerts of every station in its scope, on the overview.

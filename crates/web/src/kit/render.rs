@@ -73,7 +73,7 @@ pub async fn error_with_ctx(state: &AppState, ctx: &Ctx, e: WebError) -> Respons
         return Redirect::to(&format!("/login?next={}", urlencode(&ctx.path))).into_response();
     }
     let page = ErrorPage {
-        layout: Layout::new(state, ctx, "error.title"),
+        layout: Layout::refused(state, ctx, "error.title"),
         status: e.status().as_u16(),
         message: e.message(&tr),
     };

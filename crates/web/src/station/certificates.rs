@@ -92,7 +92,7 @@ pub async fn show(
         ],
     );
     render::page(&CertificatePage {
-        layout: Layout::new(&state, &ctx, "certificate.title"),
+        layout: Layout::about(&state, &ctx, "certificate.title", Some(s.station_id)),
         name: g.name,
         doc_type,
         doc: g.doc_number,

@@ -68,6 +68,15 @@ struct ImportPage {
     running: Option<(i64, i64, i64)>,
     /// More problems than the page shows.
     more: i64,
+    /// This person's latest runs, to come back to one.
+    recent: Vec<import_runs::ImportRun>,
+}
+
+/// How many of a person's runs the page lists.
+const RECENT_RUNS: i64 = 10;
+
+async fn recent(state: &AppState, ctx: &Ctx) -> Result<Vec<import_runs::ImportRun>, WebError> {
+    Ok(import_runs::of_user(&state.db, ctx.user()?.user_id, RECENT_RUNS).await?)
 }
 
 /// `GET /workers/import`.
@@ -80,6 +89,7 @@ pub async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
         error: None,
         running: None,
         more: 0,
+        recent: recent(&state, &ctx).await?,
     })
 }
 
@@ -136,6 +146,7 @@ pub async fn upload(
                 error: Some(e.message(&tr)),
                 running: None,
                 more: 0,
+                recent: recent(&state, &ctx).await?,
             })?,
         )
             .into_response());
@@ -254,6 +265,7 @@ async fn run_page(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, WebE
         run: Some(id),
         error: run.failure.clone(),
         running: run.running().then_some((id, run.permille, run.rows_read)),
+        recent: recent(state, ctx).await?,
     };
     Ok((status, render::page(&page)?).into_response())
 }

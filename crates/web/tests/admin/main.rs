@@ -6,5 +6,6 @@ mod common;
 mod accounts;
 mod authz;
 mod locales;
+mod reachable;
 mod route_docs;
 mod sign_in;

@@ -3,7 +3,7 @@
 
 use crate::browser_support::*;
 use crate::common;
-use crate::release::stay_since;
+use crate::release::{fever_now, stay_since};
 
 use common::district;
 use thirtyfour::prelude::*;
@@ -27,18 +27,7 @@ both_backends!(every_home_is_a_to_do, |t: TestDb| async move {
         // room waits for terminal disinfection.
         stay_since(app.db(), st, "501", 1, 14).await;
         let feverish = stay_since(app.db(), st, "502", 2, 3).await;
-        let check = yizhan_core::station::health::validate_health_check(
-            &yizhan_core::station::health::HealthCheckInput {
-                temperature: "38.4".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        let (day, slot) =
-            yizhan_core::station::health::slot_at(yizhan_store::db::now(), &Default::default());
-        yizhan_store::station::health::record(app.db(), &sys, feverish, day, slot, &check)
-            .await
-            .unwrap();
+        fever_now(app.db(), feverish).await;
         let gone = stay_since(app.db(), st, "503", 3, 2).await;
         yizhan_store::station::stays::check_out(
             app.db(),

@@ -8,6 +8,7 @@ mod common;
 mod command;
 mod home;
 mod lists;
+mod navigation;
 mod registration;
 mod release;
 mod station;

@@ -176,7 +176,7 @@ pub async fn show_page(
         can_release: p.can(Permission::ReleaseApprove, g.target()),
         can_record_health: p.can(Permission::HealthRecord, g.target()),
         can_manage_attention: p.can(Permission::AttentionManage, g.target()),
-        layout: Layout::new(state, ctx, "guests.guest"),
+        layout: Layout::about(state, ctx, "guests.guest", Some(g.station_id)),
 
         station_id: g.station_id,
         doc_label: doc_label(&tr, g.doc_type),

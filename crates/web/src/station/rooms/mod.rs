@@ -264,7 +264,7 @@ async fn show_page(
         .map(|s| (s.as_str(), tr.t(s.label_key()).to_owned()))
         .collect();
     let page = ShowPage {
-        layout: Layout::new(state, ctx, "rooms.room"),
+        layout: Layout::about(state, ctx, "rooms.room", Some(station.id)),
         station_name: station.name,
         state_label: state_label(&tr, room.state),
         kind_label: kind_label(&tr, room.kind),
@@ -349,7 +349,12 @@ fn form_page(
     let tr = ctx.tr();
     let is_new = action.starts_with("/stations/");
     FormPage {
-        layout: Layout::new(state, ctx, if is_new { "rooms.new" } else { "rooms.edit" }),
+        layout: Layout::about(
+            state,
+            ctx,
+            if is_new { "rooms.new" } else { "rooms.edit" },
+            Some(station.id),
+        ),
         station,
         action,
         room,

@@ -162,6 +162,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/account/password", SIGNED_IN),
         ("POST", "/account/password", SIGNED_IN),
         ("GET", "/", SIGNED_IN),
+        ("GET", "/nav/badges", SIGNED_IN),
         ("GET", "/stations", READERS),
         ("GET", "/stations/new", WRITERS),
         ("GET", "/stations/export.xlsx", READERS),

@@ -1,0 +1,417 @@
+//! The objects the authorization matrix and the navigation crawl are tried on: a district of two
+//! streets and two stations, two enterprises, one of every record, and a user of every kind in
+//! `WHO`.
+
+use std::collections::HashMap;
+
+use crate::common::{self, App, CareFixtures, district};
+use yizhan_core::access::{Role, Scope};
+
+use super::authz_table::{REPORT_DAY, WHO};
+use super::enterprise_in;
+
+pub struct Fixture {
+    /// Each name of `WHO` but anon → its user id.
+    pub ids: HashMap<&'static str, i64>,
+    pub target: i64,
+    pub room_a: i64,
+    pub guest_a: i64,
+    pub stay_r: i64,
+    pub stay_a: i64,
+    pub test_a: i64,
+    pub alert_a: i64,
+    pub flag_a: i64,
+    pub token_a: i64,
+    pub care: CareFixtures,
+    pub notice: i64,
+    pub directive_file: i64,
+    pub directive: i64,
+    pub transport: i64,
+    pub relief_app: i64,
+    pub difficulty: i64,
+    pub import_run: i64,
+    pub worker: i64,
+    pub enterprise: i64,
+    pub task_group: i64,
+    pub task: i64,
+    pub st_a: i64,
+    pub cert: yizhan_store::station::stays::Certificate,
+}
+
+pub async fn build(app: &App) -> Fixture {
+    let (street_a, street_b, st_a, st_b) = district(app.db()).await;
+    // The first enterprise, in street A: the `enterprise` account (scope enterprise 1) is its own.
+    let enterprise =
+        enterprise_in(app, "91350100M000100Y43", "深圳市甲电子有限公司", street_a).await;
+    assert_eq!(enterprise, 1);
+    // Enterprise 2, in street B: its clerk is the "other enterprise".
+    let uscc_2 = yizhan_core::validate::with_check_char("91440307000000002").unwrap();
+    let other_enterprise = enterprise_in(app, &uscc_2, "深圳市乙物流有限公司", street_b).await;
+    let transport = yizhan_store::work::transports::create(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        &yizhan_core::work::transport::validate_transport(
+            &yizhan_core::work::transport::TransportInput {
+                kind: "train".into(),
+                name: "K4158".into(),
+                origin: "云南".into(),
+                departs_on: REPORT_DAY.into(),
+                capacity: "10".into(),
+                carriages: "1".into(),
+                ..Default::default()
+            },
+            yizhan_store::db::now(),
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    let difficulty = yizhan_store::work::difficulties::raise(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        enterprise,
+        &yizhan_core::work::difficulty::NewTicket {
+            category: yizhan_core::work::difficulty::Category::Labour,
+            description: "缺工".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let relief_app = yizhan_store::work::relief::apply(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        &yizhan_core::work::relief::validate_relief(&yizhan_core::work::relief::ReliefInput {
+            enterprise_id: enterprise.to_string(),
+            kind: "other".into(),
+            measure: "稳岗补贴".into(),
+            amount: "1000".into(),
+            ..Default::default()
+        })
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    let worker = yizhan_store::work::returning_workers::create(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        &yizhan_core::work::returning_worker::validate_worker(
+            &yizhan_core::work::returning_worker::WorkerInput {
+                name: "李春花".into(),
+                id_number: "11010519491231002X".into(),
+                phone: "13800138000".into(),
+                province: "云南".into(),
+                city: "昭通".into(),
+                enterprise_id: enterprise.to_string(),
+                transport: "train".into(),
+                status: "registered".into(),
+                ..Default::default()
+            },
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    yizhan_store::work::enterprises::file_plan(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        enterprise,
+        "方案.pdf",
+        "application/pdf",
+        "0",
+        b"%PDF-1.4",
+    )
+    .await
+    .unwrap();
+    let target = app.user("target", Role::Viewer, Scope::District, false).await;
+    let room_a = common::room(app.db(), st_a, "301", 2).await;
+    let guest_a = common::guest(app.db(), st_a, 1).await;
+    let stay_a = common::check_in(app.db(), st_a, guest_a, room_a).await;
+    // A released stay with its certificate, an alert, a flag and a test on station A.
+    let room_r = common::room(app.db(), st_a, "399", 1).await;
+    let guest_r = common::guest(app.db(), st_a, 2).await;
+    let stay_r = common::check_in(app.db(), st_a, guest_r, room_r).await;
+    let sys = yizhan_core::access::Actor::system();
+    yizhan_store::station::stays::check_out(
+        app.db(),
+        &sys,
+        stay_r,
+        yizhan_core::station::stay::Outcome::Released,
+        None,
+    )
+    .await
+    .unwrap();
+    let cert =
+        yizhan_store::station::stays::certificate_of(app.db(), stay_r).await.unwrap().unwrap();
+    let fever = yizhan_core::station::health::validate_health_check(
+        &yizhan_core::station::health::HealthCheckInput {
+            temperature: "38.0".into(),
+            symptoms: vec![],
+            note: String::new(),
+        },
+    )
+    .unwrap();
+    let (_, alert_a) = yizhan_store::station::health::record(
+        app.db(),
+        &sys,
+        stay_a,
+        yizhan_core::time::local_date(yizhan_store::db::now()),
+        yizhan_core::station::health::Slot::Am,
+        &fever,
+    )
+    .await
+    .unwrap();
+    let alert_a = alert_a.unwrap();
+    let flag_a =
+        yizhan_store::station::attention::flag(app.db(), &sys, stay_a, "观察").await.unwrap();
+    let test_a = yizhan_store::station::stays::tests(app.db(), stay_a).await.unwrap()[0].id;
+    let token_a = yizhan_store::station::board::create_token(
+        app.db(),
+        &sys,
+        Some(st_a),
+        "TV",
+        &"a".repeat(64),
+    )
+    .await
+    .unwrap();
+    let care = common::care_fixtures(app.db(), st_a, stay_a).await;
+    let notice = yizhan_store::command::notices::create(
+        app.db(),
+        &sys,
+        &yizhan_core::command::notice::NewNotice {
+            title: "通报".into(),
+            period_from: REPORT_DAY.parse().unwrap(),
+            period_to: REPORT_DAY.parse().unwrap(),
+            street_id: None,
+            summary: None,
+        },
+    )
+    .await
+    .unwrap();
+    let directive = yizhan_store::command::directives::create(
+        app.db(),
+        &sys,
+        &yizhan_core::command::directive::NewDirective {
+            title: "通知".into(),
+            kind: yizhan_core::command::directive::DirectiveKind::Notice,
+            body: "请落实。".into(),
+            deadline: REPORT_DAY.parse().unwrap(),
+            recipients: vec![(yizhan_core::command::directive::RecipientKind::Station, st_a)],
+        },
+    )
+    .await
+    .unwrap();
+    let d = yizhan_store::command::directives::get(app.db(), directive).await.unwrap();
+    let directive_file = yizhan_store::command::directives::add_file(
+        app.db(),
+        &sys,
+        &d,
+        "方案.pdf",
+        "application/pdf",
+        "0",
+        b"%PDF-1.4",
+    )
+    .await
+    .unwrap();
+    yizhan_store::command::directives::publish(app.db(), &sys, directive).await.unwrap();
+    let task_group = yizhan_store::command::task_groups::create(
+        app.db(),
+        &sys,
+        &yizhan_core::command::task_group::NewGroup {
+            name: "督导检查组".into(),
+            leader: "孙科长".into(),
+            duties: None,
+        },
+    )
+    .await
+    .unwrap();
+    let task = yizhan_store::command::task_groups::add_task(
+        app.db(),
+        &sys,
+        task_group,
+        &yizhan_core::command::task_group::NewTask {
+            title: "排查".into(),
+            owner: "孙科长".into(),
+            due_on: None,
+        },
+    )
+    .await
+    .unwrap();
+    let empty = yizhan_web::jobs::daily_report::Report {
+        day: REPORT_DAY.parse().unwrap(),
+        stations: vec![],
+        district: Default::default(),
+    };
+    yizhan_store::command::reports::save(
+        app.db(),
+        &sys,
+        empty.day,
+        true,
+        &serde_json::to_string(&empty).unwrap(),
+    )
+    .await
+    .unwrap();
+    let mut ids = std::collections::HashMap::new();
+    for who in WHO.iter().skip(1) {
+        let (role, scope) = match *who {
+            "admin" => (Role::Admin, Scope::District),
+            "commander" => (Role::Commander, Scope::District),
+            "street_cmd" => (Role::Commander, Scope::Street(street_b)),
+            "lead" => (Role::StationLead, Scope::Station(st_a)),
+            "staff" => (Role::StationStaff, Scope::Station(st_a)),
+            "other_lead" => (Role::StationLead, Scope::Station(st_b)),
+            "medical" => (Role::Medical, Scope::Station(st_a)),
+            "counsellor" => (Role::Counsellor, Scope::Station(st_a)),
+            "inspector" => (Role::Inspector, Scope::District),
+            "enterprise" => (Role::Enterprise, Scope::Enterprise(1)),
+            "street_a_cmd" => (Role::Commander, Scope::Street(street_a)),
+            "other_enterprise" => (Role::Enterprise, Scope::Enterprise(other_enterprise)),
+            "viewer" => (Role::Viewer, Scope::District),
+            _ => unreachable!(),
+        };
+        ids.insert(*who, app.user(who, role, scope, false).await);
+    }
+    let import_run = yizhan_store::work::import_runs::start(
+        app.db(),
+        ids["commander"],
+        yizhan_core::work::worker_import::ImportKind::Workers,
+        yizhan_core::work::worker_import::ImportMode::All,
+        "名单.xlsx",
+    )
+    .await
+    .unwrap();
+    // With a problem, so that its report is offered.
+    yizhan_store::work::import_runs::add_problems(
+        app.db(),
+        import_run,
+        0,
+        &[yizhan_store::work::import_runs::ProblemLine {
+            row_no: 2,
+            column_name: "身份证号".into(),
+            message: "校验码错误".into(),
+        }],
+    )
+    .await
+    .unwrap();
+    yizhan_store::work::import_runs::progress(
+        app.db(),
+        import_run,
+        yizhan_store::work::import_runs::Counts {
+            rows_read: 1,
+            imported: 0,
+            rows_bad: 1,
+            problems: 1,
+        },
+        1000,
+    )
+    .await
+    .unwrap();
+    Fixture {
+        ids,
+        target,
+        room_a,
+        guest_a,
+        stay_r,
+        stay_a,
+        test_a,
+        alert_a,
+        flag_a,
+        token_a,
+        care,
+        notice,
+        directive_file,
+        directive,
+        transport,
+        relief_app,
+        difficulty,
+        import_run,
+        worker,
+        enterprise,
+        task_group,
+        task,
+        st_a,
+        cert,
+    }
+}
+
+impl Fixture {
+    /// A route's path with its parameters filled in: the object of the route's kind.
+    pub fn concrete(&self, path: &str) -> String {
+        let id = if path.contains("/users/") {
+            self.target
+        } else if path.starts_with("/rooms/") || path.starts_with("/api/v1/rooms/") {
+            self.room_a
+        } else if path.starts_with("/guests/") || path.starts_with("/api/v1/guests/") {
+            self.guest_a
+        } else if path.ends_with("/certificate") {
+            self.stay_r
+        } else if path.starts_with("/stays/") || path.starts_with("/api/v1/stays/") {
+            self.stay_a
+        } else if path.starts_with("/tests/") || path.starts_with("/api/v1/tests/") {
+            self.test_a
+        } else if path.starts_with("/alerts/") || path.starts_with("/api/v1/alerts/") {
+            self.alert_a
+        } else if path.starts_with("/flags/") {
+            self.flag_a
+        } else if path.starts_with("/boards/") {
+            self.token_a
+        } else if path.starts_with("/groups/") || path.starts_with("/api/v1/groups/") {
+            self.care.group
+        } else if path.starts_with("/disinfection/") || path.starts_with("/api/v1/disinfection/") {
+            self.care.disinfection
+        } else if path.starts_with("/supplies/") || path.starts_with("/api/v1/supplies/") {
+            self.care.supply
+        } else if path.starts_with("/deliveries/") {
+            self.care.delivery
+        } else if path.starts_with("/plans/") {
+            self.care.plan
+        } else if path.starts_with("/inspections/") || path.starts_with("/api/v1/inspections/") {
+            self.care.inspection
+        } else if path.starts_with("/rectifications/")
+            || path.starts_with("/api/v1/rectifications/")
+        {
+            self.care.rectification
+        } else if path.starts_with("/notices/") || path.starts_with("/api/v1/notices/") {
+            self.notice
+        } else if path.starts_with("/directives/") || path.starts_with("/api/v1/directives/") {
+            self.directive
+        } else if path.starts_with("/directive-files/") {
+            self.directive_file
+        } else if path.starts_with("/transports/") || path.starts_with("/api/v1/transports/") {
+            self.transport
+        } else if path.starts_with("/relief/") {
+            self.relief_app
+        } else if path.starts_with("/difficulties/") {
+            self.difficulty
+        } else if path.starts_with("/imports/") {
+            self.import_run
+        } else if path.starts_with("/workers/") || path.starts_with("/api/v1/workers/") {
+            self.worker
+        } else if path.starts_with("/enterprises/") || path.starts_with("/api/v1/enterprises/") {
+            self.enterprise
+        } else if path.starts_with("/task-groups/") {
+            self.task_group
+        } else if path.starts_with("/tasks/") {
+            self.task
+        } else if path.starts_with("/photos/") {
+            self.care.photo
+        } else if path.starts_with("/handovers/") {
+            self.care.handover
+        } else if path.starts_with("/handover-items/") {
+            self.care.handover_item
+        } else if path.starts_with("/staff/") {
+            self.care.staff
+        } else if path.starts_with("/incidents/") {
+            self.care.incident
+        } else if path.starts_with("/complaints/") {
+            self.care.complaint
+        } else {
+            self.st_a
+        };
+
+        path.replace("{id}", &id.to_string())
+            .replace("{name}", "app.css")
+            .replace("{day}", REPORT_DAY)
+            .replace("{number}", &format!("{}?c={}", self.cert.number, self.cert.code))
+    }
+}
