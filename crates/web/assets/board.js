@@ -39,6 +39,7 @@
       legend.appendChild(el("span", "chip state-" + pair[0], pair[1] + " " + (counts[pair[0]] || 0)));
     });
     var grid = document.getElementById("grid"); clear(grid);
+    if (!s.rooms.length) { grid.appendChild(el("p", "muted", labels["board.no_rooms"])); }
     var floors = {};
     s.rooms.forEach(function (r) { (floors[r.floor] = floors[r.floor] || []).push(r); });
     Object.keys(floors).sort(function (a, b) { return b - a; }).forEach(function (f) {
@@ -100,21 +101,73 @@
       box.appendChild(el("small", null, k.days_since === null ? labels["board.never"] : labels["board.days_since"].replace("{days}", k.days_since)));
       kpis.appendChild(box);
     });
-    chart("chart-occupancy", s.charts.days, s.charts.occupancy, "line", "#1f5fbf");
-    chart("chart-alerts", s.charts.days, s.charts.alerts, "bar", "#b3261e");
+    layoutRooms();
+    chart("chart-occupancy", s.charts.days, s.charts.occupancy, "line", "#5b9cff");
+    chart("chart-alerts", s.charts.days, s.charts.alerts, "bar", "#ff6b5f");
     body.setAttribute("data-seq", s.seq);
     set("updated", (labels["board.updated"] || "") + " " + s.generated_at.slice(11));
+  }
+
+  // On a TV the board is one 1920×1080 canvas scaled to the screen; a phone or a portrait
+  // screen gets the flowing layout instead.
+  var scale = 1;
+  function fit() {
+    var w = window.innerWidth, h = window.innerHeight;
+    var on = w >= 1024 && w >= h * 1.3;
+    var canvas = document.getElementById("canvas");
+    body.classList.toggle("fit", on);
+    if (on) {
+      scale = Math.min(w / 1920, h / 1080);
+      canvas.style.transform = "translate(" + (w - 1920 * scale) / 2 + "px," + (h - 1080 * scale) / 2 + "px) scale(" + scale + ")";
+    } else {
+      scale = 1;
+      canvas.style.transform = "";
+    }
+    layoutRooms();
+    Object.keys(charts).forEach(function (k) { charts[k].resize(); });
+  }
+
+  // The room grid fills its panel: as many columns as make the cells largest (a floor wraps
+  // onto more lines when it has more rooms than columns), 200 to 500 rooms on one screen.
+  function layoutRooms() {
+    var grid = document.getElementById("grid");
+    var rows = Array.prototype.slice.call(grid.querySelectorAll(".board-floor"));
+    if (!body.classList.contains("fit") || !rows.length) { grid.removeAttribute("style"); return; }
+    var gap = 4, label = 52;
+    var sizes = rows.map(function (r) { return r.querySelectorAll(".board-room").length; });
+    var width = grid.clientWidth - label, height = grid.clientHeight;
+    var most = Math.max.apply(null, sizes.concat([1])), best = null;
+    for (var cols = 1; cols <= most; cols++) {
+      var lines = sizes.reduce(function (n, k) { return n + Math.max(1, Math.ceil(k / cols)); }, 0);
+      var cw = (width - gap * cols) / cols, ch = (height - gap * (lines - 1)) / lines;
+      // The number's font: a cell is about 2.6 of it wide (four digits) and 1.5 of it tall.
+      var size = Math.min(cw / 2.6, ch / 1.5);
+      if (!best || size > best.size) { best = { cols: cols, cw: cw, ch: ch, size: size }; }
+    }
+    var w = Math.floor(Math.min(best.cw, 150)), h = Math.floor(Math.min(best.ch, 96));
+    grid.style.setProperty("--cols", best.cols);
+    grid.style.setProperty("--cw", w + "px");
+    grid.style.setProperty("--ch", h + "px");
+    var font = Math.max(11, Math.min(32, Math.floor(Math.min(w / 2.6, h / 1.5))));
+    grid.style.setProperty("--cf", font + "px");
+    // Too low for the alert's word under the number: the colour says it, the attention list
+    // beside names it.
+    grid.classList.toggle("tight", h < font * 2.2);
+    rows.forEach(function (r, i) { r.firstChild.style.gridRow = "1 / span " + Math.max(1, Math.ceil(sizes[i] / best.cols)); });
   }
 
   function chart(id, x, y, type, color) {
     if (!window.echarts) { return; }
     var node = document.getElementById(id);
-    var c = charts[id] || (charts[id] = window.echarts.init(node, null, { renderer: "canvas" }));
+    // Drawn at the scale it is shown at, so that a 4K screen gets sharp lines.
+    var c = charts[id] || (charts[id] = window.echarts.init(node, null, { renderer: "canvas", devicePixelRatio: (window.devicePixelRatio || 1) * Math.max(1, scale) }));
     c.setOption({
       animation: false,
-      grid: { left: 40, right: 16, top: 16, bottom: 28 },
-      xAxis: { type: "category", data: x, axisLabel: { color: "#ccd6e0", fontSize: 14 } },
-      yAxis: { type: "value", minInterval: 1, axisLabel: { color: "#ccd6e0", fontSize: 14 }, splitLine: { lineStyle: { color: "#2a3946" } } },
+      grid: { left: 48, right: 16, top: 12, bottom: 32 },
+      backgroundColor: "transparent",
+      textStyle: { color: "#ccd6e0" },
+      xAxis: { type: "category", data: x, axisLabel: { color: "#ccd6e0", fontSize: 18 }, axisLine: { lineStyle: { color: "#4a5d6e" } } },
+      yAxis: { type: "value", minInterval: 1, axisLabel: { color: "#ccd6e0", fontSize: 18 }, splitLine: { lineStyle: { color: "#2a3946" } } },
       series: [{ type: type, data: y, itemStyle: { color: color }, lineStyle: { width: 3, color: color }, symbolSize: 6 }]
     });
     node.setAttribute("data-ready", "1");
@@ -162,7 +215,8 @@
   }
 
   setInterval(tick, 1000);
-  window.addEventListener("resize", function () { Object.keys(charts).forEach(function (k) { charts[k].resize(); }); });
+  window.addEventListener("resize", fit);
+  fit();
   tick();
   refresh();
   connect();

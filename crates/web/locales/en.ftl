@@ -1425,3 +1425,4 @@ import.read = Rows read
 import.imported = Imported
 import.bad = With problems
 import.started = Started
+board.no_rooms = No rooms yet: the station lead adds them under Rooms.

@@ -1425,3 +1425,4 @@ import.read = 读取行数
 import.imported = 已导入
 import.bad = 有问题
 import.started = 开始时间
+board.no_rooms = 尚未登记房间：驿站负责人可在“房态”中添加。

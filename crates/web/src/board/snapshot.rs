@@ -136,6 +136,7 @@ const LABEL_KEYS: &[&str] = &[
     "board.alerts",
     "board.nobody",
     "board.no_movements",
+    "board.no_rooms",
 ];
 
 fn days_since(last: Option<chrono::DateTime<chrono::Utc>>, today: NaiveDate) -> Option<i64> {

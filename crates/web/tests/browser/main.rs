@@ -5,6 +5,7 @@ mod browser_support;
 #[path = "../common/mod.rs"]
 mod common;
 
+mod board;
 mod command;
 mod home;
 mod lists;
