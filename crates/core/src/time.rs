@@ -33,9 +33,36 @@ pub fn local_display(t: DateTime<Utc>) -> String {
     t.with_timezone(&Shanghai).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// How many of `times` fall on each of the `days` China days from `first`: a trend chart's bars.
+pub fn per_day(times: &[DateTime<Utc>], first: NaiveDate, days: u32) -> Vec<i64> {
+    let mut out = vec![0; days as usize];
+    for t in times {
+        let i = (local_date(*t) - first).num_days();
+        if let Some(n) = usize::try_from(i).ok().and_then(|i| out.get_mut(i)) {
+            *n += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_counted_on_their_china_day() {
+        let first = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let times = [
+            at("2026-02-28T15:59:59Z"), // 23:59 on 28 Feb in China: before the chart
+            at("2026-02-28T16:00:00Z"), // 00:00 on 1 Mar
+            at("2026-03-01T15:00:00Z"), // 23:00 on 1 Mar
+            at("2026-03-02T16:00:00Z"), // 00:00 on 3 Mar
+            at("2026-03-03T16:00:00Z"), // 4 Mar: after a three-day chart
+        ];
+        assert_eq!(per_day(&times, first, 3), [2, 0, 1]);
+        assert_eq!(per_day(&[], first, 2), [0, 0]);
+    }
 
     #[test]
     fn days_start_at_shanghai_midnight() {

@@ -8,7 +8,6 @@
   var snapshotUrl = "/api/v1/stations/" + station + "/board";
   var lastMessage = Date.now();
   var labels = {};
-  var charts = {};
   var pending = false, again = false;
 
   function el(tag, cls, text) {
@@ -102,29 +101,10 @@
       kpis.appendChild(box);
     });
     layoutRooms();
-    chart("chart-occupancy", s.charts.days, s.charts.occupancy, "line", "#5b9cff");
-    chart("chart-alerts", s.charts.days, s.charts.alerts, "bar", "#ff6b5f");
+    window.yizhanWall.chart("chart-occupancy", s.charts.days, s.charts.occupancy, "line", "#5b9cff");
+    window.yizhanWall.chart("chart-alerts", s.charts.days, s.charts.alerts, "bar", "#ff6b5f");
     body.setAttribute("data-seq", s.seq);
     set("updated", (labels["board.updated"] || "") + " " + s.generated_at.slice(11));
-  }
-
-  // On a TV the board is one 1920×1080 canvas scaled to the screen; a phone or a portrait
-  // screen gets the flowing layout instead.
-  var scale = 1;
-  function fit() {
-    var w = window.innerWidth, h = window.innerHeight;
-    var on = w >= 1024 && w >= h * 1.3;
-    var canvas = document.getElementById("canvas");
-    body.classList.toggle("fit", on);
-    if (on) {
-      scale = Math.min(w / 1920, h / 1080);
-      canvas.style.transform = "translate(" + (w - 1920 * scale) / 2 + "px," + (h - 1080 * scale) / 2 + "px) scale(" + scale + ")";
-    } else {
-      scale = 1;
-      canvas.style.transform = "";
-    }
-    layoutRooms();
-    Object.keys(charts).forEach(function (k) { charts[k].resize(); });
   }
 
   // The room grid fills its panel: as many columns as make the cells largest (a floor wraps
@@ -154,23 +134,6 @@
     // beside names it.
     grid.classList.toggle("tight", h < font * 2.2);
     rows.forEach(function (r, i) { r.firstChild.style.gridRow = "1 / span " + Math.max(1, Math.ceil(sizes[i] / best.cols)); });
-  }
-
-  function chart(id, x, y, type, color) {
-    if (!window.echarts) { return; }
-    var node = document.getElementById(id);
-    // Drawn at the scale it is shown at, so that a 4K screen gets sharp lines.
-    var c = charts[id] || (charts[id] = window.echarts.init(node, null, { renderer: "canvas", devicePixelRatio: (window.devicePixelRatio || 1) * Math.max(1, scale) }));
-    c.setOption({
-      animation: false,
-      grid: { left: 48, right: 16, top: 12, bottom: 32 },
-      backgroundColor: "transparent",
-      textStyle: { color: "#ccd6e0" },
-      xAxis: { type: "category", data: x, axisLabel: { color: "#ccd6e0", fontSize: 18 }, axisLine: { lineStyle: { color: "#4a5d6e" } } },
-      yAxis: { type: "value", minInterval: 1, axisLabel: { color: "#ccd6e0", fontSize: 18 }, splitLine: { lineStyle: { color: "#2a3946" } } },
-      series: [{ type: type, data: y, itemStyle: { color: color }, lineStyle: { width: 3, color: color }, symbolSize: 6 }]
-    });
-    node.setAttribute("data-ready", "1");
   }
 
   function revoked() {
@@ -215,8 +178,7 @@
   }
 
   setInterval(tick, 1000);
-  window.addEventListener("resize", fit);
-  fit();
+  window.yizhanWall.fit(document.getElementById("canvas"), layoutRooms);
   tick();
   refresh();
   connect();

@@ -12,6 +12,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("district.js", "text/javascript; charset=utf-8", include_bytes!("../assets/district.js")),
     ("chart.js", "text/javascript; charset=utf-8", include_bytes!("../assets/chart.js")),
     ("board.js", "text/javascript; charset=utf-8", include_bytes!("../assets/board.js")),
+    ("wall.js", "text/javascript; charset=utf-8", include_bytes!("../assets/wall.js")),
     (
         "htmx.min.js",
         "text/javascript; charset=utf-8",

@@ -258,6 +258,20 @@ pub async fn alert_times(
 }
 
 /// The newest audit sequence number: it moves whenever anything is written, on any node.
+/// When each check-in and each alert of the whole district since `since` happened: the district
+/// board's 14-day trends, counted by day in the caller's time zone.
+pub async fn district_times(
+    db: &Db,
+    since: DateTime<Utc>,
+) -> Result<(Vec<DateTime<Utc>>, Vec<DateTime<Utc>>)> {
+    let check_ins: Vec<(DateTime<Utc>,)> = db
+        .fetch_all(q("SELECT checked_in_at FROM stays WHERE checked_in_at >= $1").bind(since))
+        .await?;
+    let alerts: Vec<(DateTime<Utc>,)> =
+        db.fetch_all(q("SELECT raised_at FROM alerts WHERE raised_at >= $1").bind(since)).await?;
+    Ok((check_ins.into_iter().map(|t| t.0).collect(), alerts.into_iter().map(|t| t.0).collect()))
+}
+
 pub async fn change_marker(db: &Db) -> Result<i64> {
     let (n,): (Option<i64>,) = db.fetch_one(q("SELECT MAX(seq) FROM audit_log")).await?;
     Ok(n.unwrap_or(0))

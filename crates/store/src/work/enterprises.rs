@@ -77,6 +77,28 @@ pub async fn list(db: &Db) -> Result<Vec<Enterprise>> {
     db.fetch_all(q_dynamic(format!("{SELECT} ORDER BY e.street_id, e.name"))).await
 }
 
+/// How many enterprises there are and how many had resumed by `day`, all and above-scale
+/// (规上), counted in SQL: the district board's figures without reading 20,000 rows.
+pub async fn resumption_on(db: &Db, day: NaiveDate) -> Result<yizhan_core::work::enterprise::Rate> {
+    let (total, resumed, above_total, above_resumed): (i64, i64, i64, i64) = db
+        .fetch_one(
+            q("SELECT COUNT(*),
+                      CAST(COALESCE(SUM(CASE WHEN resumed_on <= $1 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                      CAST(COALESCE(SUM(CASE WHEN above_scale THEN 1 ELSE 0 END), 0) AS BIGINT),
+                      CAST(COALESCE(SUM(CASE WHEN above_scale AND resumed_on <= $1 THEN 1 ELSE 0 END), 0) AS BIGINT)
+               FROM enterprises")
+            .bind(day),
+        )
+        .await?;
+    Ok(yizhan_core::work::enterprise::Rate {
+        group: String::new(),
+        total,
+        resumed,
+        above_total,
+        above_resumed,
+    })
+}
+
 /// The thirteen values both statements write, in order `$1…$13`.
 fn values(sql: &str, e: &NewEnterprise) -> crate::db::Q {
     q_dynamic(sql.to_owned())

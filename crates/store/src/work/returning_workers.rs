@@ -126,6 +126,13 @@ pub async fn count(db: &Db, within: Within, f: &Filter) -> Result<i64> {
     Ok(n)
 }
 
+/// How many returning workers are at each status, district-wide (statuses with none left out).
+pub async fn by_status(db: &Db) -> Result<Vec<(WorkerStatus, i64)>> {
+    let rows: Vec<(String, i64)> =
+        db.fetch_all(q("SELECT status, COUNT(*) FROM returning_workers GROUP BY status")).await?;
+    Ok(rows.into_iter().filter_map(|(s, n)| Some((WorkerStatus::parse(&s)?, n))).collect())
+}
+
 pub async fn get(db: &Db, id: i64) -> Result<Worker> {
     db.fetch_one(q_dynamic(format!("{SELECT} WHERE w.id = $1")).bind(id)).await
 }

@@ -9,7 +9,11 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
 use yizhan_core::access::{Permission, Target};
+use yizhan_core::work::enterprise::Rate;
+use yizhan_core::work::returning_worker::WorkerStatus;
 use yizhan_store::station::board::{self, StationLine};
+
+use crate::work::resumption::pct;
 
 use crate::auth::Ctx;
 use crate::board::tokens::{TokenQuery, board_access};
@@ -59,12 +63,46 @@ impl StationTotals {
     }
 }
 
+/// Check-ins and alerts of the whole district per day, the last 14 days.
+#[derive(Debug, Serialize)]
+pub struct Trend {
+    pub days: Vec<String>,
+    pub check_ins: Vec<i64>,
+    pub alerts: Vec<i64>,
+}
+
+/// Return to work beside the stations: enterprises resumed (all and 规上) and workers back.
+#[derive(Debug, Serialize)]
+pub struct WorkFigures {
+    pub enterprises: i64,
+    pub resumed: i64,
+    /// "95.2%".
+    pub rate: String,
+    pub above_rate: String,
+    pub workers: i64,
+    pub arrived: i64,
+    pub at_work: i64,
+}
+
+/// Which station needs the command first: positives, then open alerts, overdue
+/// rectifications, rooms awaiting terminal disinfection; then by name.
+pub fn by_need(a: &StationLine, b: &StationLine) -> std::cmp::Ordering {
+    let key = |l: &StationLine| {
+        (l.positives, l.open_alerts, l.overdue_rectifications, l.awaiting_disinfection)
+    };
+    key(b).cmp(&key(a)).then_with(|| a.station.cmp(&b.station))
+}
+
 #[derive(Debug, Serialize)]
 pub struct DistrictSnapshot {
     pub seq: i64,
     pub generated_at: String,
     pub streets: Vec<Street>,
     pub total: StationTotals,
+    /// Every station, the one that needs the command most first (`by_need`).
+    pub ranked: Vec<StationLine>,
+    pub trend: Trend,
+    pub work: WorkFigures,
     /// Signed-in viewers may follow each number to its list.
     pub links: bool,
     pub labels: std::collections::BTreeMap<&'static str, String>,
@@ -84,10 +122,48 @@ const LABELS: &[&str] = &[
     "district.total",
     "board.updated",
     "board.offline",
+    "district.street",
+    "district.need",
+    "district.nothing_waits",
+    "district.more",
+    "district.stations",
+    "district.trend_check_ins",
+    "district.trend_alerts",
+    "district.work",
+    "district.resumption",
+    "district.resumption_above",
+    "district.workers_arrived",
+    "district.workers_at_work",
+    "district.in_stay_beds",
 ];
 
 pub async fn build(state: &AppState, tr: &Tr, links: bool) -> Result<DistrictSnapshot, WebError> {
-    let lines = board::district_lines(&state.db, today()).await?;
+    let day = today();
+    let lines = board::district_lines(&state.db, day).await?;
+    let mut ranked = lines.clone();
+    ranked.sort_by(by_need);
+    let first = day - chrono::Duration::days(13);
+    let (check_ins, alerts) =
+        board::district_times(&state.db, yizhan_core::time::day_start_utc(first)).await?;
+    let trend = Trend {
+        days: (0..14)
+            .map(|i| (first + chrono::Duration::days(i)).format("%m-%d").to_string())
+            .collect(),
+        check_ins: yizhan_core::time::per_day(&check_ins, first, 14),
+        alerts: yizhan_core::time::per_day(&alerts, first, 14),
+    };
+    let rate = yizhan_store::work::enterprises::resumption_on(&state.db, day).await?;
+    let workers = yizhan_store::work::returning_workers::by_status(&state.db).await?;
+    let count = |s: WorkerStatus| workers.iter().filter(|(w, _)| *w == s).map(|(_, n)| n).sum();
+    let work = WorkFigures {
+        enterprises: rate.total,
+        resumed: rate.resumed,
+        rate: pct(&Rate::permille(rate.resumed, rate.total)),
+        above_rate: pct(&Rate::permille(rate.above_resumed, rate.above_total)),
+        workers: workers.iter().map(|(_, n)| n).sum(),
+        arrived: count(WorkerStatus::Arrived),
+        at_work: count(WorkerStatus::AtWork),
+    };
     let mut streets: Vec<Street> = Vec::new();
     let mut total = StationTotals::default();
     for l in lines {
@@ -109,6 +185,9 @@ pub async fn build(state: &AppState, tr: &Tr, links: bool) -> Result<DistrictSna
         generated_at: yizhan_core::time::local_display(yizhan_store::db::now()),
         streets,
         total,
+        ranked,
+        trend,
+        work,
         links,
         labels: LABELS.iter().map(|k| (*k, tr.t(k).to_owned())).collect(),
     })
@@ -163,4 +242,43 @@ pub async fn events(
 ) -> Result<Response, WebError> {
     board_access(&state, &ctx, &headers, None).await?;
     Ok(crate::board::live::stream(&state))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(name: &str, positives: i64, alerts: i64, overdue: i64, awaiting: i64) -> StationLine {
+        StationLine {
+            station_id: 0,
+            station: name.into(),
+            street_id: 0,
+            street: String::new(),
+            beds_total: 0,
+            beds_free: 0,
+            in_stay: 0,
+            check_ins_today: 0,
+            open_alerts: alerts,
+            positives,
+            awaiting_disinfection: awaiting,
+            turned_back: 0,
+            exemption_revoked: 0,
+            open_rectifications: overdue,
+            overdue_rectifications: overdue,
+        }
+    }
+
+    #[test]
+    fn a_positive_comes_before_alerts_and_alerts_before_paperwork() {
+        let mut lines = [
+            line("a", 0, 0, 0, 0),
+            line("b", 0, 0, 3, 5),
+            line("c", 0, 2, 0, 0),
+            line("d", 1, 0, 0, 0),
+            line("e", 0, 0, 3, 6),
+        ];
+        lines.sort_by(by_need);
+        let names: Vec<&str> = lines.iter().map(|l| l.station.as_str()).collect();
+        assert_eq!(names, ["d", "c", "e", "b", "a"]);
+    }
 }

@@ -180,7 +180,12 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
     let since = day_start_utc(first);
     let spans = board::stay_spans(&state.db, station_id, since).await?;
     let alert_times = board::alert_times(&state.db, station_id, since).await?;
-    let mut charts = Charts { days: vec![], occupancy: vec![], alerts: vec![] };
+    let alert_times: Vec<_> = alert_times.into_iter().map(|(t,)| t).collect();
+    let mut charts = Charts {
+        days: vec![],
+        occupancy: vec![],
+        alerts: yizhan_core::time::per_day(&alert_times, first, 14),
+    };
     for i in 0..14 {
         let day = first + Duration::days(i);
         let end = day_start_utc(day + Duration::days(1));
@@ -188,7 +193,6 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
         charts.occupancy.push(
             spans.iter().filter(|(a, b)| *a < end && b.is_none_or(|b| b >= end)).count() as i64,
         );
-        charts.alerts.push(alert_times.iter().filter(|(t,)| local_date(*t) == day).count() as i64);
     }
     let kpis = vec![
         Kpi {
