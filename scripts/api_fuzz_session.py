@@ -57,7 +57,7 @@ def collect(name, rows, key="id"):
 collect("stations", get("/api/v1/stations"))
 collect("streets", get("/api/v1/streets"))
 collect("policies", get("/api/v1/policies"))
-collect("enterprises", get("/api/v1/enterprises"))
+collect("enterprises", (get("/api/v1/enterprises") or {}).get("enterprises"))
 collect("workers", (get("/api/v1/workers") or {}).get("workers"))
 collect("users", get("/api/v1/users"))
 for sid in sorted(ids["stations"])[:5]:

@@ -463,8 +463,27 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// `%text%` for a `LIKE … ESCAPE '\'` that finds `text` anywhere: a `%` or `_` a person types is
+/// a character they look for, not a wildcard matching everything.
+pub fn contains_pattern(text: &str) -> String {
+    format!("%{}%", escape_like(text))
+}
+
+/// `text` with LIKE's wildcards and its escape character escaped by `\`.
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn what_a_person_types_is_looked_for_as_typed() {
+        assert_eq!(contains_pattern("第12"), "%第12%");
+        assert_eq!(contains_pattern("100%_a\\b"), "%100\\%\\_a\\\\b%");
+        assert_eq!(escape_like("91440300"), "91440300");
+    }
+
     use super::*;
 
     #[test]

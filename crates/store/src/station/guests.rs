@@ -192,9 +192,9 @@ fn filtered(f: &GuestFilter<'_>) -> (String, Vec<String>) {
     let mut binds = Vec::new();
     if let Some(t) = f.search.map(str::trim).filter(|t| !t.is_empty()) {
         sql.push_str(
-            " AND (LOWER(g.name) LIKE LOWER($2) OR g.doc_number = UPPER($3) OR r.number = $3",
+            " AND (LOWER(g.name) LIKE LOWER($2) ESCAPE '\\' OR g.doc_number = UPPER($3) OR r.number = $3",
         );
-        binds.push(format!("%{}%", t.replace(['%', '_'], "")));
+        binds.push(crate::db::contains_pattern(t));
         binds.push(t.to_owned());
         // A document's tail (尾号) tells apart two guests of one masked name.
         if t.chars().count() >= 4 {

@@ -77,6 +77,98 @@ pub async fn list(db: &Db) -> Result<Vec<Enterprise>> {
     db.fetch_all(q_dynamic(format!("{SELECT} ORDER BY e.street_id, e.name"))).await
 }
 
+/// Which enterprises a list shows: a search (part of the name, or the start of the credit code),
+/// a street, an industry, a resumption status, above-scale only.
+#[derive(Debug, Clone, Default)]
+pub struct EnterpriseFilter {
+    pub search: String,
+    pub street_id: Option<i64>,
+    pub industry: Option<Industry>,
+    pub resumption: Option<Resumption>,
+    pub above_scale: bool,
+}
+
+/// The orders a list may be read in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EnterpriseSort {
+    /// By street, then name (the register's order).
+    #[default]
+    Street,
+    Name,
+    /// The largest first.
+    Headcount,
+    /// The last changed first.
+    Updated,
+}
+
+impl EnterpriseSort {
+    fn order_by(self) -> &'static str {
+        match self {
+            EnterpriseSort::Street => "ORDER BY e.street_id, e.name, e.id",
+            EnterpriseSort::Name => "ORDER BY e.name, e.id",
+            EnterpriseSort::Headcount => "ORDER BY e.headcount DESC, e.id",
+            EnterpriseSort::Updated => "ORDER BY e.updated_at DESC, e.id DESC",
+        }
+    }
+}
+
+/// The WHERE clause of a scope and filter: `$1` the scope id, `$2`–`$8` the filter (`bind`).
+fn where_of(within: super::Within) -> String {
+    use super::Within;
+    let scope = match within {
+        Within::District => "$1 = 0",
+        Within::Street(_) => "e.street_id = $1",
+        Within::Enterprise(_) => "e.id = $1",
+    };
+    format!(
+        "WHERE {scope} AND ($2 = '' OR e.name LIKE $3 ESCAPE '\\' OR e.uscc LIKE $4 ESCAPE '\\')
+           AND ($5 = 0 OR e.street_id = $5) AND ($6 = '' OR e.industry = $6)
+           AND ($7 = '' OR e.resumption = $7) AND ($8 = 0 OR e.above_scale = TRUE)"
+    )
+}
+
+fn bind(query: crate::db::Q, within: super::Within, f: &EnterpriseFilter) -> crate::db::Q {
+    let search = f.search.trim();
+    query
+        .bind(within.id())
+        .bind(search.to_owned())
+        .bind(crate::db::contains_pattern(search))
+        .bind(format!("{}%", crate::db::escape_like(&search.to_uppercase())))
+        .bind(f.street_id.unwrap_or(0))
+        .bind(f.industry.map(|i| i.as_str()).unwrap_or_default())
+        .bind(f.resumption.map(|r| r.as_str()).unwrap_or_default())
+        .bind(i64::from(f.above_scale))
+}
+
+/// A page of the enterprises in `within` that `f` finds, in `sort`'s order.
+pub async fn page(
+    db: &Db,
+    within: super::Within,
+    f: &EnterpriseFilter,
+    sort: EnterpriseSort,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Enterprise>> {
+    let sql = format!(
+        "{SELECT} {} {} LIMIT {} OFFSET {}",
+        where_of(within),
+        sort.order_by(),
+        limit.clamp(1, 100_000),
+        offset.max(0)
+    );
+    db.fetch_all(bind(q_dynamic(sql), within, f)).await
+}
+
+/// How many enterprises `f` finds in `within`, and how many of those have resumed.
+pub async fn count(db: &Db, within: super::Within, f: &EnterpriseFilter) -> Result<(i64, i64)> {
+    let sql = format!(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN e.resumption = 'resumed' THEN 1 ELSE 0 END), 0) AS BIGINT)
+           FROM enterprises e {}",
+        where_of(within)
+    );
+    db.fetch_one(bind(q_dynamic(sql), within, f)).await
+}
+
 /// How many enterprises there are and how many had resumed by `day`, all and above-scale
 /// (规上), counted in SQL: the district board's figures without reading 20,000 rows.
 pub async fn resumption_on(db: &Db, day: NaiveDate) -> Result<yizhan_core::work::enterprise::Rate> {

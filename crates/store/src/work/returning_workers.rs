@@ -38,13 +38,7 @@ impl Worker {
     }
 }
 
-/// Whose workers a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Within {
-    District,
-    Street(i64),
-    Enterprise(i64),
-}
+pub use super::Within;
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -73,10 +67,7 @@ fn conditions(within: Within) -> &'static str {
 }
 
 fn scope_id(within: Within) -> i64 {
-    match within {
-        Within::District => 0,
-        Within::Street(id) | Within::Enterprise(id) => id,
-    }
+    within.id()
 }
 
 /// The workers within the scope and filter (`$1`–`$3` bound), then `tail` (order, paging).

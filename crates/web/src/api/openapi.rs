@@ -243,7 +243,7 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             None,
         ),
         ("GET", "/api/v1/enterprises") => (
-            "Enterprises in the reader's scope (an enterprise account: its own), contact phones masked; filters street, resumption, above_scale=1",
+            "A page (50) of the enterprises in the reader's scope (an enterprise account: its own), contact phones masked, with the total and how many of them resumed; search q (name or the start of the credit code), filters street, industry, resumption, above_scale=1, sort street|name|headcount|updated",
             None,
         ),
         ("GET", "/api/v1/enterprises/{id}") => (
@@ -386,9 +386,35 @@ fn query(method: &str, path: &str) -> Vec<Value> {
             vec![("from", date, "first of the seven days shown, default today")]
         }
         ("GET", "/api/v1/enterprises") => vec![
-            ("street", text.clone(), "a street id"),
-            ("resumption", text.clone(), "a resumption status"),
-            ("above_scale", text, "1: above-scale enterprises only"),
+            (
+                "page",
+                blank_or(json!({ "type": "integer", "minimum": 1, "maximum": 1_000_000 })),
+                "50 enterprises a page",
+            ),
+            ("q", text.clone(), "part of the name, or the start of the credit code"),
+            ("street", blank_or(json!({ "type": "integer", "minimum": 1 })), "a street id"),
+            (
+                "industry",
+                blank_or(
+                    json!({ "type": "string", "enum": yizhan_core::work::enterprise::Industry::ALL.iter().map(|i| i.as_str()).collect::<Vec<_>>() }),
+                ),
+                "an industry",
+            ),
+            (
+                "resumption",
+                blank_or(
+                    json!({ "type": "string", "enum": ["not_started", "applied", "approved", "resumed"] }),
+                ),
+                "a resumption status",
+            ),
+            ("above_scale", text.clone(), "1: above-scale enterprises only"),
+            (
+                "sort",
+                blank_or(
+                    json!({ "type": "string", "enum": ["street", "name", "headcount", "updated"] }),
+                ),
+                "the order, default street",
+            ),
         ],
         ("GET", "/api/v1/workers") => vec![
             (

@@ -12,14 +12,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Target};
 use yizhan_core::command::directive::MAX_ATTACHMENT;
+use yizhan_core::error::OnField;
 use yizhan_core::mask::mask_phone;
 use yizhan_core::time::local_display;
+use yizhan_core::validate::{Invalid, parse_choice, parse_int};
 use yizhan_core::work::enterprise::{EnterpriseInput, Industry, Resumption, validate_enterprise};
 use yizhan_core::work::resumption::{
     self, Decision, KEY_MOVED, KEY_WRONG_STEP, Party, ReviewInput, Step, lock_form, validate_review,
 };
 use yizhan_store::station::stations::Street;
-use yizhan_store::work::enterprises::{self, Enterprise, Plan};
+use yizhan_store::work::enterprises::{self, Enterprise, EnterpriseFilter, EnterpriseSort, Plan};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -28,6 +30,7 @@ use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id, Query, RawBody, json_form};
 use crate::kit::layout::Layout;
 use crate::kit::options;
+use crate::kit::pager::{PER_PAGE, Pager, page_of};
 use crate::kit::render;
 use crate::kit::today;
 use crate::policy::deny;
@@ -78,29 +81,102 @@ impl View {
     }
 }
 
+/// A list's search, filters, order and page, as the address carries them.
 #[derive(Deserialize, Default)]
 pub struct Filter {
+    /// Part of the name, or the start of the credit code.
+    #[serde(default)]
+    q: String,
     #[serde(default)]
     street: String,
+    #[serde(default)]
+    industry: String,
     #[serde(default)]
     resumption: String,
     /// `1`: above-scale (规上) only.
     #[serde(default)]
     above_scale: String,
+    /// `street` (default), `name`, `headcount` or `updated`.
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    page: String,
 }
 
-async fn rows(state: &AppState, ctx: &Ctx, f: &Filter) -> Result<Vec<View>, WebError> {
-    let p = ctx.user()?;
+impl Filter {
+    /// The store's filter; an unknown street, industry or status is refused on its field.
+    fn store(&self) -> Result<EnterpriseFilter, WebError> {
+        let blank = |s: &str| s.trim().is_empty();
+        Ok(EnterpriseFilter {
+            search: self.q.trim().chars().take(50).collect(),
+            street_id: if blank(&self.street) {
+                None
+            } else {
+                Some(parse_int(&self.street, 1, i64::MAX, "3").on("street")?)
+            },
+            industry: if blank(&self.industry) {
+                None
+            } else {
+                Some(
+                    parse_choice(&self.industry, Industry::parse, "manufacturing")
+                        .on("industry")?,
+                )
+            },
+            resumption: if blank(&self.resumption) {
+                None
+            } else {
+                Some(
+                    parse_choice(&self.resumption, Resumption::parse, "resumed")
+                        .on("resumption")?,
+                )
+            },
+            above_scale: self.above_scale == "1",
+        })
+    }
+
+    fn sort(&self) -> Result<EnterpriseSort, WebError> {
+        Ok(match self.sort.trim() {
+            "" | "street" => EnterpriseSort::Street,
+            "name" => EnterpriseSort::Name,
+            "headcount" => EnterpriseSort::Headcount,
+            "updated" => EnterpriseSort::Updated,
+            _ => {
+                return Err(WebError::invalid(
+                    "sort",
+                    Invalid::BadFormat { hint: "street, name, headcount, updated" }.text(),
+                ));
+            }
+        })
+    }
+
+    /// The search and filters, for links that keep them (the pager, the export).
+    fn params(&self) -> [(&'static str, &str); 6] {
+        [
+            ("q", &self.q),
+            ("street", &self.street),
+            ("industry", &self.industry),
+            ("resumption", &self.resumption),
+            ("above_scale", &self.above_scale),
+            ("sort", &self.sort),
+        ]
+    }
+}
+
+/// One page of the list (`limit` rows from `offset`), the count it is out of and how many of
+/// those have resumed.
+async fn rows(
+    state: &AppState,
+    ctx: &Ctx,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<View>, i64, i64), WebError> {
     let tr = ctx.tr();
-    Ok(enterprises::list(&state.db)
-        .await?
-        .into_iter()
-        .filter(|e| p.can(Permission::EnterprisesRead, e.target()))
-        .filter(|e| f.street.is_empty() || f.street == e.street_id.to_string())
-        .filter(|e| f.resumption.is_empty() || f.resumption == e.resumption.as_str())
-        .filter(|e| f.above_scale != "1" || e.above_scale)
-        .map(|e| view(&tr, e))
-        .collect())
+    let within = crate::work::scope_of(ctx)?;
+    let filter = f.store()?;
+    let (total, resumed) = enterprises::count(&state.db, within, &filter).await?;
+    let page = enterprises::page(&state.db, within, &filter, f.sort()?, limit, offset).await?;
+    Ok((page.into_iter().map(|e| view(&tr, e)).collect(), total, resumed))
 }
 
 #[derive(Template)]
@@ -108,9 +184,13 @@ async fn rows(state: &AppState, ctx: &Ctx, f: &Filter) -> Result<Vec<View>, WebE
 struct ListPage {
     layout: Layout,
     rows: Vec<View>,
-    resumed: usize,
+    total: i64,
+    resumed: i64,
+    pager: Pager,
     streets: Vec<Street>,
+    industries: Vec<(&'static str, String)>,
     statuses: Vec<(&'static str, String)>,
+    sorts: Vec<(&'static str, String)>,
     f: Filter,
     can_create: bool,
     query: String,
@@ -125,7 +205,8 @@ pub async fn list(
     Query(f): Query<Filter>,
 ) -> Result<Response, WebError> {
     let tr = ctx.tr();
-    let rows = rows(&state, &ctx, &f).await?;
+    let page = page_of(Some(&f.page))?;
+    let (rows, total, resumed) = rows(&state, &ctx, &f, PER_PAGE, Pager::offset(page)).await?;
     let streets = writable_or_readable_streets(&state, &ctx, Permission::EnterprisesRead).await?;
     let pending = if ctx.user()?.has(Permission::ResumptionReview) {
         Some(queue_rows(&state, &ctx).await?.len())
@@ -135,22 +216,27 @@ pub async fn list(
     render::page(&ListPage {
         layout: Layout::new(&state, &ctx, "enterprise.title"),
         pending,
-        resumed: rows.iter().filter(|r| r.e.resumption == Resumption::Resumed).count(),
+        resumed,
+        total,
+        pager: Pager::new(&tr, "/enterprises", &f.params(), page, total),
         can_create: !writable_or_readable_streets(&state, &ctx, Permission::EnterprisesWrite)
             .await?
             .is_empty(),
+        industries: options(&tr, Industry::ALL, Industry::as_str, Industry::label_key),
         statuses: options(&tr, Resumption::ALL, Resumption::as_str, Resumption::label_key),
-        query: serde_urlencoded::to_string([
-            ("street", &f.street),
-            ("resumption", &f.resumption),
-            ("above_scale", &f.above_scale),
-        ])
-        .unwrap_or_default(),
+        sorts: ["street", "name", "headcount", "updated"]
+            .iter()
+            .map(|k| (*k, tr.t(&format!("enterprise.sort.{k}")).to_owned()))
+            .collect(),
+        query: serde_urlencoded::to_string(f.params()).unwrap_or_default(),
         streets,
         rows,
         f,
     })
 }
+
+/// The most rows an export writes.
+const EXPORT_ROWS: i64 = 100_000;
 
 /// Streets where this person may do `perm` (an enterprise's own account has none).
 async fn writable_or_readable_streets(
@@ -175,8 +261,10 @@ pub async fn export(
     let tr = ctx.tr();
     let yes = tr.t("common.yes").to_owned();
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let data: Vec<Vec<Cell>> = rows(&state, &ctx, &f)
+    // The whole list as filtered (a district's register: 20,000 rows).
+    let data: Vec<Vec<Cell>> = rows(&state, &ctx, &f, EXPORT_ROWS, 0)
         .await?
+        .0
         .into_iter()
         .map(|v| {
             vec![
@@ -707,13 +795,27 @@ pub async fn download_plan(
         .into_response())
 }
 
-/// `GET /api/v1/enterprises`: the enterprises in the reader's scope (phones masked).
+/// A page of the API's list: which page, how many there are, the rows.
+#[derive(Serialize)]
+pub struct ApiPage {
+    pub total: i64,
+    pub resumed: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub enterprises: Vec<View>,
+}
+
+/// `GET /api/v1/enterprises`: a page of the enterprises in the reader's scope (phones masked),
+/// searched and filtered like the page.
 pub async fn api_list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(f): Query<Filter>,
-) -> Result<Json<Vec<View>>, WebError> {
-    Ok(Json(rows(&state, &ctx, &f).await?))
+) -> Result<Json<ApiPage>, WebError> {
+    let page = page_of(Some(&f.page))?;
+    let (enterprises, total, resumed) =
+        rows(&state, &ctx, &f, PER_PAGE, Pager::offset(page)).await?;
+    Ok(Json(ApiPage { total, resumed, page, per_page: PER_PAGE, enterprises }))
 }
 
 /// `GET /api/v1/enterprises/{id}`.

@@ -10,3 +10,29 @@ pub mod returning_workers;
 pub mod routes;
 pub mod transports;
 pub mod worker_import;
+
+use yizhan_core::access::{Permission, Principal, Scope, Target, role_allows};
+use yizhan_store::work::Within;
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+
+/// Whose return-to-work records this person reads: the district's, a street's or their
+/// enterprise's (the widest grant they hold).
+pub(crate) fn within(p: &Principal) -> Option<Within> {
+    if p.can(Permission::EnterprisesRead, Target::District) {
+        return Some(Within::District);
+    }
+    p.grants.iter().filter(|g| role_allows(g.role, Permission::EnterprisesRead)).find_map(|g| {
+        match g.scope {
+            Scope::Street(id) => Some(Within::Street(id)),
+            Scope::Enterprise(id) => Some(Within::Enterprise(id)),
+            _ => None,
+        }
+    })
+}
+
+/// `within` for the signed-in person; refused when they read no enterprise at all.
+pub(crate) fn scope_of(ctx: &Ctx) -> Result<Within, WebError> {
+    within(ctx.user()?).ok_or(WebError::Forbidden)
+}

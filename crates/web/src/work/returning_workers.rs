@@ -7,12 +7,14 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
-use yizhan_core::access::{Actor, Permission, Principal, Scope, Target, role_allows};
+use yizhan_core::access::{Actor, Permission};
 use yizhan_core::error::OnField;
 use yizhan_core::mask::{mask_id_number, mask_phone};
 use yizhan_core::work::returning_worker::{Transport, WorkerInput, WorkerStatus, validate_worker};
 use yizhan_store::work::enterprises::Enterprise;
-use yizhan_store::work::returning_workers::{self, Filter, Within, Worker};
+use yizhan_store::work::returning_workers::{self, Filter, Worker};
+
+use crate::work::scope_of;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -28,19 +30,6 @@ use crate::state::AppState;
 const PAGE: i64 = 100;
 
 /// The widest register this person reads: the district, a street, or one enterprise.
-fn within(p: &Principal) -> Option<Within> {
-    if p.can(Permission::EnterprisesRead, Target::District) {
-        return Some(Within::District);
-    }
-    p.grants.iter().filter(|g| role_allows(g.role, Permission::EnterprisesRead)).find_map(|g| {
-        match g.scope {
-            Scope::Street(id) => Some(Within::Street(id)),
-            Scope::Enterprise(id) => Some(Within::Enterprise(id)),
-            _ => None,
-        }
-    })
-}
-
 async fn visible(
     state: &AppState,
     ctx: &Ctx,
@@ -108,10 +97,6 @@ impl ListQuery {
     fn page(&self) -> Result<i64, WebError> {
         crate::kit::pager::page_of(Some(&self.page))
     }
-}
-
-fn scope_of(ctx: &Ctx) -> Result<Within, WebError> {
-    within(ctx.user()?).ok_or(WebError::Forbidden)
 }
 
 #[derive(Template)]

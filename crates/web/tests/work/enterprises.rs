@@ -83,8 +83,9 @@ both_backends!(enterprises_are_validated_and_kept_apart, |t: TestDb| async move 
         StatusCode::NOT_FOUND
     );
     let api = app.get(&mut e, "/api/v1/enterprises").await.json();
-    assert_eq!(api.as_array().unwrap().len(), 1);
-    assert_eq!(api[0]["contact_phone"], "138****8000", "phones are masked");
+    assert_eq!(api["total"], 1);
+    assert_eq!(api["enterprises"].as_array().unwrap().len(), 1);
+    assert_eq!(api["enterprises"][0]["contact_phone"], "138****8000", "phones are masked");
     let rows =
         common::xlsx_rows(&app.get(&mut e, "/enterprises/export.xlsx").await.bytes, "复工复产企业");
     assert_eq!(rows.len(), 2, "{rows:?}");
@@ -163,9 +164,10 @@ both_backends!(enterprises_are_validated_and_kept_apart, |t: TestDb| async move 
         .get(&mut c, &format!("/api/v1/enterprises?resumption=resumed&street={street_a}"))
         .await
         .json();
-    assert_eq!(f.as_array().unwrap().len(), 1);
+    assert_eq!(f["enterprises"].as_array().unwrap().len(), 1);
+    assert_eq!((f["total"].as_i64(), f["resumed"].as_i64()), (Some(1), Some(1)));
     let f = app.get(&mut c, "/api/v1/enterprises?resumption=not_started").await.json();
-    assert_eq!(f.as_array().unwrap().len(), 0);
+    assert_eq!(f["enterprises"].as_array().unwrap().len(), 0);
 });
 
 both_backends!(resumption_rates_by_street_and_industry, |t: TestDb| async move {
@@ -565,4 +567,103 @@ both_backends!(resumption_is_applied_for_and_reviewed, |t: TestDb| async move {
     ] {
         assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
     }
+});
+
+both_backends!(the_register_is_paged_searched_and_filtered_on_the_server, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (street_a, street_b, _, _) = district(app.db()).await;
+    let sys = yizhan_core::access::Actor::system();
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    // 62 enterprises: the even ones in street A, every third one in logistics, headcount n×10;
+    // one name with a LIKE wildcard in it.
+    for n in 1..=62u32 {
+        let e = yizhan_core::work::enterprise::validate_enterprise(
+            &yizhan_core::work::enterprise::EnterpriseInput {
+                uscc: uscc(&format!("91440300{n:09}")),
+                name: if n == 7 {
+                    "百分百_物流有限公司".into()
+                } else {
+                    format!("深圳市第{n:02}电子有限公司")
+                },
+                street_id: (if n % 2 == 0 { street_a } else { street_b }).to_string(),
+                industry: (if n % 3 == 0 { "logistics" } else { "manufacturing" }).into(),
+                headcount: (n * 10).to_string(),
+                contact_name: "王经理".into(),
+                contact_phone: "13800138000".into(),
+                resumption: "not_started".into(),
+                ..Default::default()
+            },
+            today,
+        )
+        .unwrap();
+        yizhan_store::work::enterprises::create(app.db(), &sys, &e).await.unwrap();
+    }
+    let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
+    let mut c = app.session_for(cmd).await;
+    let list = async |c: &mut common::Client, query: &str| {
+        let r = app.get(c, &format!("/api/v1/enterprises?{query}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.body);
+        r.json()
+    };
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v["enterprises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Pages of 50 with the total.
+    let p1 = list(&mut c, "").await;
+    assert_eq!(
+        (p1["total"].as_i64(), p1["page"].as_i64(), p1["per_page"].as_i64()),
+        (Some(62), Some(1), Some(50))
+    );
+    assert_eq!(names(&p1).len(), 50);
+    let p2 = list(&mut c, "page=2").await;
+    assert_eq!(names(&p2).len(), 12);
+    assert!(names(&p2).iter().all(|n| !names(&p1).contains(n)), "pages overlap");
+    // Search: a part of the name; the start of the credit code; a wildcard is a character.
+    assert_eq!(names(&list(&mut c, "q=%E7%AC%AC12").await), ["深圳市第12电子有限公司"]);
+    let code = uscc("91440300000000045");
+    let by_code = list(&mut c, &format!("q={}", &code[..17])).await;
+    assert_eq!(names(&by_code), ["深圳市第45电子有限公司"]);
+    assert_eq!(list(&mut c, "q=%25").await["total"], 0, "a % is not everything");
+    // Filters: street, industry; and both with a search.
+    assert_eq!(list(&mut c, &format!("street={street_a}")).await["total"], 31);
+    assert_eq!(list(&mut c, "industry=logistics").await["total"], 20);
+    assert_eq!(list(&mut c, &format!("industry=logistics&street={street_a}")).await["total"], 10);
+    // Sorts: the largest first.
+    let big = list(&mut c, "sort=headcount").await;
+    assert_eq!(big["enterprises"][0]["headcount"], 620);
+    assert_eq!(names(&list(&mut c, "sort=name").await)[0], "深圳市第01电子有限公司");
+    // Nonsense is refused on its field, not ignored.
+    for (query, field) in [
+        ("street=abc", "street"),
+        ("industry=mining", "industry"),
+        ("resumption=done", "resumption"),
+        ("sort=price", "sort"),
+        ("page=0", "page"),
+    ] {
+        let r = app.get(&mut c, &format!("/api/v1/enterprises?{query}")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(r.json()["error"]["field"], field, "{query}");
+    }
+    // A street's command sees its street only, searched the same way.
+    let street_cmd = app.user("jiedao", Role::Commander, Scope::Street(street_b), false).await;
+    let mut s = app.session_for(street_cmd).await;
+    assert_eq!(list(&mut s, "").await["total"], 31);
+    assert_eq!(list(&mut s, "q=%E7%AC%AC12").await["total"], 0, "street A's is not theirs");
+    // The page: 50 rows, the summary of all, the pager keeping the filter.
+    let page = app.get(&mut c, "/enterprises?industry=manufacturing").await;
+    let rows = page.body.matches("\"><a href=\"/enterprises/").count();
+    assert_eq!(rows, 42, "one link per row");
+    assert!(page.body.contains("企业数 42"), "{}", page.body);
+    let page = app.get(&mut c, "/enterprises").await;
+    assert!(page.body.contains("第 1–50 条，共 62 条"), "the pager's summary");
+    assert!(page.body.contains("/enterprises?page=2"), "a link to the next page");
+    let filtered = app.get(&mut c, "/enterprises?above_scale=&sort=headcount").await;
+    let next = filtered.body.split("\" rel=\"next\"").next().unwrap();
+    let next = &next[next.rfind("href=\"").unwrap() + 6..];
+    assert!(next.starts_with("/enterprises?sort=headcount&") && next.ends_with("page=2"), "{next}");
 });

@@ -284,7 +284,9 @@ both_backends!(an_import_with_good_and_bad_rows_reports_each_problem, |t: TestDb
         (7, "身份证号", "该身份证号已登记。"),
     ];
     let check = |body: &str| {
-        let doc: Vec<(usize, String, String)> = body
+        // The problems' table, not the list of one's imports below it.
+        let problems = body.split("data-testid=\"import-runs\"").next().unwrap();
+        let doc: Vec<(usize, String, String)> = problems
             .split("<tr>")
             .skip(2)
             .map(|tr| {
