@@ -43,7 +43,7 @@ pub const KEY_FILE_TOO_LARGE: &str = "error.attachment_too_large";
 
 /// The largest attachment: a scanned work plan fits.
 pub const MAX_ATTACHMENT: usize = 20 * 1024 * 1024;
-pub const MAX_RECIPIENTS: usize = 500;
+pub const MAX_RECIPIENTS: usize = 5000;
 
 /// The form, read as pairs because `recipient` repeats (`street:3`, `station:12`…).
 #[derive(Debug, Clone, Default)]
@@ -116,9 +116,10 @@ pub fn validate_directive(
         return Err(DomainError::Rule { field: Some("deadline"), key: KEY_DEADLINE_PAST });
     }
     let mut recipients = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for r in &i.recipients {
         let r = parse_recipient(r).on("recipient")?;
-        if !recipients.contains(&r) {
+        if seen.insert(r) {
             recipients.push(r);
         }
     }

@@ -159,6 +159,34 @@ pub async fn page(
     db.fetch_all(bind(q_dynamic(sql), within, f)).await
 }
 
+/// The ids of every enterprise `f` finds in `within`, up to `limit` (a directive to all the
+/// logistics firms of a street).
+pub async fn ids(
+    db: &Db,
+    within: super::Within,
+    f: &EnterpriseFilter,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    let sql = format!(
+        "SELECT e.id FROM enterprises e {} ORDER BY e.id LIMIT {}",
+        where_of(within),
+        limit.clamp(1, 100_000)
+    );
+    let rows: Vec<(i64,)> = db.fetch_all(bind(q_dynamic(sql), within, f)).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The enterprises of these ids that exist, by name.
+pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Enterprise>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Numbers only, so they are written into the statement rather than bound one by one.
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    db.fetch_all(q_dynamic(format!("{SELECT} WHERE e.id IN ({}) ORDER BY e.name", list.join(","))))
+        .await
+}
+
 /// How many enterprises `f` finds in `within`, and how many of those have resumed.
 pub async fn count(db: &Db, within: super::Within, f: &EnterpriseFilter) -> Result<(i64, i64)> {
     let sql = format!(

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Permission, Principal, Target};
 use yizhan_core::command::directive::{
-    DirectiveInput, DirectiveKind, MAX_ATTACHMENT, RecipientKind, is_overdue, units_of,
-    validate_directive,
+    DirectiveInput, DirectiveKind, MAX_ATTACHMENT, MAX_RECIPIENTS, RecipientKind, is_overdue,
+    units_of, validate_directive,
 };
 use yizhan_store::command::directives::{self, Directive, File, Recipient};
 use yizhan_store::station::stations::{Station, Street};
@@ -27,6 +27,7 @@ use crate::kit::render;
 use crate::kit::today;
 use crate::policy::deny;
 use crate::state::AppState;
+use crate::work::picker::{Field, Picker, Search, all_found, picker};
 
 /// An upload may be this large on the wire.
 pub const UPLOAD_LIMIT: usize = MAX_ATTACHMENT + 64 * 1024;
@@ -109,7 +110,8 @@ struct ListPage {
     kinds: Vec<(&'static str, String)>,
     streets: Vec<Street>,
     stations: Vec<Station>,
-    enterprises: Vec<yizhan_store::work::enterprises::Enterprise>,
+    /// The enterprise recipients, searched on the server (a district has 20,000).
+    picker: Option<Picker>,
     f: DirectiveInput,
     error: Option<String>,
 }
@@ -178,10 +180,10 @@ async fn list_page(
         } else {
             Vec::new()
         },
-        enterprises: if can_issue {
-            yizhan_store::work::enterprises::list(&state.db).await?
+        picker: if can_issue {
+            Some(picker(state, ctx, Field::Recipient, Search::default(), &f.recipients).await?)
         } else {
-            Vec::new()
+            None
         },
         f,
         error: e.map(|e| e.message(&tr)),
@@ -207,18 +209,37 @@ pub async fn create(
     if !is_issuer(ctx.user()?) {
         return Err(deny(&state, &ctx, "directive issue", WebError::Forbidden).await);
     }
-    let f = DirectiveInput::from_pairs(pairs);
+    let all: Vec<String> =
+        pairs.iter().filter(|(k, _)| k == "recipient_all").map(|(_, v)| v.clone()).collect();
+    let mut f = DirectiveInput::from_pairs(pairs);
+    // "All that this search finds" of the picker: its enterprises, each a recipient (one more
+    // than allowed is enough for the rule to refuse the lot).
+    for value in &all {
+        let limit = i64::try_from(MAX_RECIPIENTS).unwrap_or(i64::MAX) + 1;
+        f.recipients.extend(all_found(&state, &ctx, value, limit).await?);
+    }
     let result = async {
         let d = validate_directive(&f, today())?;
         // Every recipient must exist.
         let streets = yizhan_store::station::stations::streets(&state.db).await?;
         let stations = yizhan_store::station::stations::list(&state.db).await?;
-        let enterprises = yizhan_store::work::enterprises::list(&state.db).await?;
+        let named: Vec<i64> = d
+            .recipients
+            .iter()
+            .filter(|(kind, _)| *kind == RecipientKind::Enterprise)
+            .map(|(_, id)| *id)
+            .collect();
+        let enterprises: std::collections::HashSet<i64> =
+            yizhan_store::work::enterprises::by_ids(&state.db, &named)
+                .await?
+                .into_iter()
+                .map(|e| e.id)
+                .collect();
         for (kind, id) in &d.recipients {
             let known = match kind {
                 RecipientKind::Street => streets.iter().any(|s| s.id == *id),
                 RecipientKind::Station => stations.iter().any(|s| s.id == *id),
-                RecipientKind::Enterprise => enterprises.iter().any(|e| e.id == *id),
+                RecipientKind::Enterprise => enterprises.contains(id),
             };
             if !known {
                 return Err(WebError::Rule {

@@ -4,6 +4,7 @@
 pub mod difficulties;
 pub mod enterprises;
 pub mod indicators;
+pub mod picker;
 pub mod relief;
 pub mod resumption;
 pub mod returning_workers;

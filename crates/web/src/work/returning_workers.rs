@@ -11,9 +11,9 @@ use yizhan_core::access::{Actor, Permission};
 use yizhan_core::error::OnField;
 use yizhan_core::mask::{mask_id_number, mask_phone};
 use yizhan_core::work::returning_worker::{Transport, WorkerInput, WorkerStatus, validate_worker};
-use yizhan_store::work::enterprises::Enterprise;
 use yizhan_store::work::returning_workers::{self, Filter, Worker};
 
+use crate::work::picker::{Field, Picker, Search, picker};
 use crate::work::scope_of;
 
 use crate::auth::Ctx;
@@ -206,21 +206,13 @@ pub async fn export(
     sheet.finish(&format!("{}-{title}", tr.t("rectification.district"))).await
 }
 
-async fn writable_enterprises(state: &AppState, ctx: &Ctx) -> Result<Vec<Enterprise>, WebError> {
-    let p = ctx.user()?;
-    Ok(yizhan_store::work::enterprises::list(&state.db)
-        .await?
-        .into_iter()
-        .filter(|e| p.can(Permission::EnterprisesWrite, e.target()))
-        .collect())
-}
-
 #[derive(Template)]
 #[template(path = "workers/form.html")]
 struct FormPage {
     layout: Layout,
     f: WorkerInput,
-    enterprises: Vec<Enterprise>,
+    /// The employer, searched on the server (a district has 20,000 enterprises).
+    employer: Picker,
     transports: Vec<(&'static str, String)>,
     statuses: Vec<(&'static str, String)>,
     provinces: &'static [&'static str],
@@ -236,8 +228,15 @@ async fn form_page(
     let tr = ctx.tr();
     Ok(FormPage {
         layout: Layout::new(state, ctx, "worker.title"),
+        employer: picker(
+            state,
+            ctx,
+            Field::Employer,
+            Search::default(),
+            std::slice::from_ref(&f.enterprise_id),
+        )
+        .await?,
         f,
-        enterprises: writable_enterprises(state, ctx).await?,
         transports: options(&tr, Transport::ALL, Transport::as_str, Transport::label_key),
         statuses: options(&tr, WorkerStatus::ALL, WorkerStatus::as_str, WorkerStatus::label_key),
         provinces: yizhan_core::work::returning_worker::provinces(),
@@ -247,9 +246,15 @@ async fn form_page(
 
 /// `GET /workers/new`.
 pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    // An enterprise's own clerk registers its own workers: it is chosen already.
+    let own = match scope_of(&ctx)? {
+        yizhan_store::work::Within::Enterprise(id) => id.to_string(),
+        _ => String::new(),
+    };
     let f = WorkerInput {
         transport: "train".into(),
         status: "registered".into(),
+        enterprise_id: own,
         ..Default::default()
     };
     render::page(&form_page(&state, &ctx, f, None).await?)

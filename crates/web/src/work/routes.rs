@@ -4,8 +4,8 @@
 use yizhan_core::access::Permission;
 
 use super::{
-    difficulties, enterprises, indicators, relief, resumption, returning_workers, transports,
-    worker_import,
+    difficulties, enterprises, indicators, picker, relief, resumption, returning_workers,
+    transports, worker_import,
 };
 use crate::policy::{Policy, Routes};
 use crate::work::enterprises::UPLOAD_LIMIT;
@@ -18,6 +18,7 @@ pub fn add(r: Routes) -> Routes {
         .get("/enterprises/new", Perm(EnterprisesWrite), enterprises::new)
         .post("/enterprises", Perm(EnterprisesWrite), enterprises::create)
         .get("/enterprises/review", Perm(ResumptionReview), enterprises::queue)
+        .get("/enterprises/pick", Either(EnterprisesWrite, DirectivesIssue), picker::search)
         .get("/enterprises/{id}", Perm(EnterprisesRead), enterprises::show)
         .get("/enterprises/{id}/edit", Perm(EnterprisesWrite), enterprises::edit)
         .post("/enterprises/{id}", Perm(EnterprisesWrite), enterprises::update)

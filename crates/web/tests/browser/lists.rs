@@ -135,3 +135,89 @@ both_backends!(
         .await;
     }
 );
+
+both_backends!(a_directive_finds_its_enterprises_among_thousands, |t: TestDb| async move {
+    with_browser(
+        t,
+        "a_directive_finds_its_enterprises_among_thousands",
+        |d, base, app| async move {
+            let (street_a, street_b, _, _) = district(app.db()).await;
+            // 120 enterprises, a third of them in logistics, half in each street.
+            for n in 1..=120u32 {
+                let uscc =
+                    yizhan_core::validate::with_check_char(&format!("91440300{n:09}")).unwrap();
+                let industry = if n % 3 == 0 { "logistics" } else { "manufacturing" };
+                let street = if n % 2 == 0 { street_a } else { street_b };
+                common::enterprise_with(
+                    app.db(),
+                    &uscc,
+                    &format!("龙岗第{n:03}号企业"),
+                    street,
+                    industry,
+                    100,
+                )
+                .await;
+            }
+            app.user("zhihui", Role::Commander, Scope::District, false).await;
+            let backend = format!("{:?}", app.db().backend()).to_lowercase();
+            viewport(&d, 375, 812, true).await?;
+            sign_in(&d, &base, "zhihui").await?;
+            d.goto(format!("{base}/directives")).await?;
+            let summary = "[data-testid=picker-summary-recipient]";
+            wait_contains(&d, summary, "找到 120 家").await?;
+            fill(
+                &d,
+                "[data-testid=directive-form] input[name=title]",
+                "关于物流企业复工防疫的通知",
+            )
+            .await?;
+            fill(&d, "[data-testid=directive-form] textarea", "请各物流企业落实闭环管理。").await?;
+            // Typing finds one; it is ticked.
+            fill(&d, "[data-testid=pick-q-recipient]", "第007号").await?;
+            wait_contains(&d, summary, "找到 1 家").await?;
+            let one = d.find(By::Css("#picker-recipient input[name=recipient]")).await?;
+            one.scroll_into_view().await?;
+            one.click().await?;
+            assert_eq!(one.prop("checked").await?.as_deref(), Some("true"));
+            // Another search keeps it, on top, ticked; "all of this street's logistics" adds 20.
+            fill(&d, "[data-testid=pick-q-recipient]", "").await?;
+            let street = d.find(By::Css("[data-testid=pick-street-recipient]")).await?;
+            street.click().await?;
+            d.find(By::Css(format!(
+                "[data-testid=pick-street-recipient] option[value='{street_a}']"
+            )))
+            .await?
+            .click()
+            .await?;
+            d.find(By::Css(
+                "#picker-box-recipient select[name=pick_industry] option[value=logistics]",
+            ))
+            .await?
+            .click()
+            .await?;
+            wait_contains(&d, summary, "找到 20 家").await?;
+            let chosen = text_of(&d, "#picker-recipient .picked").await?;
+            assert!(chosen.contains("龙岗第007号企业"), "{chosen}");
+            let all = d.find(By::Css("[data-testid=pick-all]")).await?;
+            all.scroll_into_view().await?;
+            all.click().await?;
+            no_sideways_scroll(&d, 375, "the directive form with its picker").await?;
+            d.screenshot(&shots_dir().join(format!("picker-375-{backend}.png"))).await?;
+            let submit =
+                d.find(By::Css("[data-testid=directive-form] button[type=submit]")).await?;
+            submit.scroll_into_view().await?;
+            submit.click().await?;
+            let publish = d
+                .query(By::Css("[data-testid=directive-publish]"))
+                .wait(std::time::Duration::from_secs(5), std::time::Duration::from_millis(50))
+                .first()
+                .await?;
+            publish.scroll_into_view().await?;
+            publish.click().await?;
+            let tracking = wait_contains(&d, "main", "0 / 21").await?;
+            assert!(tracking.contains("龙岗第007号企业"), "the one ticked is a recipient");
+            Ok(())
+        },
+    )
+    .await;
+});

@@ -677,13 +677,25 @@ pub async fn failed_inspection(
 
 /// An enterprise registered as not yet resumed, in `street`: its id.
 pub async fn enterprise(db: &Db, uscc: &str, name: &str, street: i64) -> i64 {
+    enterprise_with(db, uscc, name, street, "manufacturing", 500).await
+}
+
+/// An enterprise not yet resuming, of an industry and a headcount; its id.
+pub async fn enterprise_with(
+    db: &Db,
+    uscc: &str,
+    name: &str,
+    street: i64,
+    industry: &str,
+    headcount: u32,
+) -> i64 {
     let e = yizhan_core::work::enterprise::validate_enterprise(
         &yizhan_core::work::enterprise::EnterpriseInput {
             uscc: uscc.into(),
             name: name.into(),
             street_id: street.to_string(),
-            industry: "manufacturing".into(),
-            headcount: "500".into(),
+            industry: industry.into(),
+            headcount: headcount.to_string(),
             contact_name: "王经理".into(),
             contact_phone: "13800138000".into(),
             resumption: "not_started".into(),

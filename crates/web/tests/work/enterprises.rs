@@ -569,35 +569,26 @@ both_backends!(resumption_is_applied_for_and_reviewed, |t: TestDb| async move {
     }
 });
 
+/// 62 enterprises: the even ones in street A, every third one in logistics, headcount n×10; one
+/// name with a LIKE wildcard in it.
+async fn sixty_two(app: &App, street_a: i64, street_b: i64) {
+    for n in 1..=62u32 {
+        let name = if n == 7 {
+            "百分百_物流有限公司".into()
+        } else {
+            format!("深圳市第{n:02}电子有限公司")
+        };
+        let street = if n % 2 == 0 { street_a } else { street_b };
+        let industry = if n % 3 == 0 { "logistics" } else { "manufacturing" };
+        let code = uscc(&format!("91440300{n:09}"));
+        common::enterprise_with(app.db(), &code, &name, street, industry, n * 10).await;
+    }
+}
+
 both_backends!(the_register_is_paged_searched_and_filtered_on_the_server, |t: TestDb| async move {
     let app = App::new(t).await;
     let (street_a, street_b, _, _) = district(app.db()).await;
-    let sys = yizhan_core::access::Actor::system();
-    let today = yizhan_core::time::local_date(yizhan_store::db::now());
-    // 62 enterprises: the even ones in street A, every third one in logistics, headcount n×10;
-    // one name with a LIKE wildcard in it.
-    for n in 1..=62u32 {
-        let e = yizhan_core::work::enterprise::validate_enterprise(
-            &yizhan_core::work::enterprise::EnterpriseInput {
-                uscc: uscc(&format!("91440300{n:09}")),
-                name: if n == 7 {
-                    "百分百_物流有限公司".into()
-                } else {
-                    format!("深圳市第{n:02}电子有限公司")
-                },
-                street_id: (if n % 2 == 0 { street_a } else { street_b }).to_string(),
-                industry: (if n % 3 == 0 { "logistics" } else { "manufacturing" }).into(),
-                headcount: (n * 10).to_string(),
-                contact_name: "王经理".into(),
-                contact_phone: "13800138000".into(),
-                resumption: "not_started".into(),
-                ..Default::default()
-            },
-            today,
-        )
-        .unwrap();
-        yizhan_store::work::enterprises::create(app.db(), &sys, &e).await.unwrap();
-    }
+    sixty_two(&app, street_a, street_b).await;
     let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
     let mut c = app.session_for(cmd).await;
     let list = async |c: &mut common::Client, query: &str| {
@@ -666,4 +657,84 @@ both_backends!(the_register_is_paged_searched_and_filtered_on_the_server, |t: Te
     let next = filtered.body.split("\" rel=\"next\"").next().unwrap();
     let next = &next[next.rfind("href=\"").unwrap() + 6..];
     assert!(next.starts_with("/enterprises?sort=headcount&") && next.ends_with("page=2"), "{next}");
+});
+
+both_backends!(pickers_search_thousands_on_the_server, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (street_a, street_b, _, _) = district(app.db()).await;
+    sixty_two(&app, street_a, street_b).await;
+    let id_of = async |name: &str| {
+        let f = yizhan_store::work::enterprises::EnterpriseFilter {
+            search: name.into(),
+            ..Default::default()
+        };
+        yizhan_store::work::enterprises::ids(app.db(), yizhan_store::work::Within::District, &f, 10)
+            .await
+            .unwrap()[0]
+    };
+    let e12 = id_of("第12").await;
+    let e45 = id_of("第45").await;
+    let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
+    let mut c = app.session_for(cmd).await;
+    // The directive form lists 50 enterprises, not the register.
+    let page = app.get(&mut c, "/directives").await;
+    assert_eq!(page.body.matches("value=\"enterprise:").count(), 50);
+    assert!(page.body.contains("找到 62 家，列出前 50 家"), "the picker says there are more");
+    // A search: what is typed, with the chosen kept on top, checked.
+    let r = app
+        .get(
+            &mut c,
+            &format!(
+                "/enterprises/pick?field=recipient&pick_q=%E7%AC%AC12&recipient=enterprise:{e45}"
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&format!("value=\"enterprise:{e45}\" checked")), "{}", r.body);
+    assert!(r.body.contains(&format!("value=\"enterprise:{e12}\">")), "{}", r.body);
+    assert!(r.body.contains("找到 1 家") && r.body.contains("全选本次搜索到的 1 家"), "{}", r.body);
+    assert!(!r.body.contains("<fieldset"), "a search answers with the results only");
+    let r = app.get(&mut c, "/enterprises/pick?field=password").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // "All that this search finds": street A's logistics firms, ten of them, plus one chosen.
+    let r = app
+        .form(
+            &mut c,
+            "/directives",
+            &[
+                ("title", "关于物流企业复工防疫的通知"),
+                ("kind", "notice"),
+                (
+                    "deadline",
+                    &(yizhan_core::time::local_date(yizhan_store::db::now())
+                        + chrono::Duration::days(3))
+                    .to_string(),
+                ),
+                ("body", "请各物流企业落实。"),
+                (
+                    "recipient_all",
+                    &format!("pick_q=&pick_street={street_a}&pick_industry=logistics"),
+                ),
+                ("recipient", &format!("enterprise:{e45}")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    let d = app.get(&mut c, &format!("/api/v1/directives/{id}")).await.json();
+    assert_eq!(d["recipients"].as_array().unwrap().len(), 11, "{d}");
+    let r = app.form(&mut c, &format!("/directives/{id}/publish"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = app.get(&mut c, &format!("/directives/{id}")).await;
+    assert!(shown.body.contains("0 / 11"), "{}", shown.body);
+    // An enterprise's clerk registering a worker: its own enterprise, already chosen.
+    let clerk = app.user("qiye", Role::Enterprise, Scope::Enterprise(e12), false).await;
+    let mut q = app.session_for(clerk).await;
+    let form = app.get(&mut q, "/workers/new").await;
+    assert!(
+        form.body.contains(&format!("name=\"enterprise_id\" value=\"{e12}\" checked")),
+        "{}",
+        form.body
+    );
+    assert_eq!(form.body.matches("name=\"enterprise_id\"").count(), 1, "only its own");
 });
