@@ -1452,3 +1452,5 @@ picker.more = {n} found, the first {shown} listed: type a name or choose a stree
 picker.all = All {n} this search finds
 field.street = Street
 field.sort = Order
+worker.search = Search
+worker.search_hint = Start of the name, ID number or phone

@@ -1452,3 +1452,5 @@ picker.more = 找到 {n} 家，列出前 {shown} 家：请输入名称或选择�
 picker.all = 全选本次搜索到的 {n} 家
 field.street = 所属街道
 field.sort = 排序
+worker.search = 搜索
+worker.search_hint = 姓名（开头）、身份证号或手机号

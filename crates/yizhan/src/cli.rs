@@ -190,6 +190,12 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 50)]
         iterations: usize,
     },
+    /// Every list page and API list a commander opens, on the database given (a `demo --scale`
+    /// dataset): time and size of each against the goal (≤ 100 ms, ≤ 300 KB) and a bare page.
+    Lists {
+        #[arg(long, default_value_t = 20)]
+        iterations: usize,
+    },
     /// The worker import: rows/s and peak memory importing a generated .csv, vs the bare
     /// batched INSERT of the same rows.
     Import {
@@ -357,6 +363,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
             )
             .await;
+            db.close().await;
+            result
+        }
+        Command::Bench(BenchCmd::Lists { iterations }) => {
+            let db = open(&cli.db).await?;
+            let result = crate::bench_lists::lists(&db, iterations).await;
             db.close().await;
             result
         }

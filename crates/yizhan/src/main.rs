@@ -4,6 +4,7 @@ mod bench;
 mod bench_bombs;
 mod bench_checkin;
 mod bench_import;
+mod bench_lists;
 mod bench_node;
 mod cli;
 mod demo;

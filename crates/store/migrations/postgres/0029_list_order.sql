@@ -2,3 +2,5 @@
 -- a district's 20,000 enterprises for every page.
 CREATE INDEX ix_enterprises_street_name ON enterprises (street_id, name);
 CREATE INDEX ix_enterprises_headcount ON enterprises (headcount);
+-- A worker is found by the start of the name (a range on this index) as well as by ID number.
+CREATE INDEX ix_returning_workers_name ON returning_workers (name);

@@ -44,6 +44,9 @@ pub use super::Within;
 pub struct Filter {
     pub status: Option<String>,
     pub province: Option<String>,
+    /// A full ID number, a phone number, or the start of a name (read from an index: a
+    /// district's register is a million rows).
+    pub search: Option<String>,
 }
 
 const SELECT: &str =
@@ -51,31 +54,40 @@ const SELECT: &str =
         w.province, w.city, w.transport, w.arrival_date, w.status, w.health, w.updated_at
    FROM returning_workers w JOIN enterprises e ON e.id = w.enterprise_id";
 
-/// `$1` the scope id (0: none), `$2` status or '', `$3` province or ''.
-fn conditions(within: Within) -> &'static str {
-    match within {
-        Within::District => {
-            "WHERE $1 = 0 AND ($2 = '' OR w.status = $2) AND ($3 = '' OR w.province = $3)"
-        }
-        Within::Street(_) => {
-            "WHERE e.street_id = $1 AND ($2 = '' OR w.status = $2) AND ($3 = '' OR w.province = $3)"
-        }
-        Within::Enterprise(_) => {
-            "WHERE w.enterprise_id = $1 AND ($2 = '' OR w.status = $2) AND ($3 = '' OR w.province = $3)"
-        }
-    }
+/// `$1` the scope id (0: none), `$2` status or '', `$3` province or '', `$4` the search or '',
+/// `$5` the end of a name search's range.
+fn conditions(within: Within) -> String {
+    let scope = match within {
+        Within::District => "$1 = 0",
+        Within::Street(_) => "e.street_id = $1",
+        Within::Enterprise(_) => "w.enterprise_id = $1",
+    };
+    format!(
+        "WHERE {scope} AND ($2 = '' OR w.status = $2) AND ($3 = '' OR w.province = $3)
+           AND ($4 = '' OR w.id_number = UPPER($4) OR w.phone = $4 OR (w.name >= $4 AND w.name < $5))"
+    )
 }
 
 fn scope_id(within: Within) -> i64 {
     within.id()
 }
 
-/// The workers within the scope and filter (`$1`–`$3` bound), then `tail` (order, paging).
-fn scoped(tail: &str, within: Within, f: &Filter) -> crate::db::Q {
-    q_dynamic(format!("{SELECT} {} {tail}", conditions(within)))
+/// Binds the scope and filter (`$1`–`$5`).
+fn bind(query: crate::db::Q, within: Within, f: &Filter) -> crate::db::Q {
+    let search = f.search.as_deref().map(str::trim).unwrap_or_default().to_owned();
+    // Names from `search` up to (not including) the next name that does not start with it.
+    let end = format!("{search}\u{10FFFF}");
+    query
         .bind(scope_id(within))
         .bind(f.status.clone().unwrap_or_default())
         .bind(f.province.clone().unwrap_or_default())
+        .bind(search)
+        .bind(end)
+}
+
+/// The workers within the scope and filter (`$1`–`$5` bound), then `tail` (order, paging).
+fn scoped(tail: &str, within: Within, f: &Filter) -> crate::db::Q {
+    bind(q_dynamic(format!("{SELECT} {} {tail}", conditions(within))), within, f)
 }
 
 pub async fn list(
@@ -85,7 +97,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Worker>> {
-    db.fetch_all(scoped("ORDER BY w.id LIMIT $4 OFFSET $5", within, f).bind(limit).bind(offset))
+    db.fetch_all(scoped("ORDER BY w.id LIMIT $6 OFFSET $7", within, f).bind(limit).bind(offset))
         .await
 }
 
@@ -98,22 +110,16 @@ pub async fn list_after(
     after: i64,
     limit: i64,
 ) -> Result<Vec<Worker>> {
-    db.fetch_all(scoped("AND w.id > $4 ORDER BY w.id LIMIT $5", within, f).bind(after).bind(limit))
+    db.fetch_all(scoped("AND w.id > $6 ORDER BY w.id LIMIT $7", within, f).bind(after).bind(limit))
         .await
 }
 
 pub async fn count(db: &Db, within: Within, f: &Filter) -> Result<i64> {
-    let (n,): (i64,) = db
-        .fetch_one(
-            q_dynamic(format!(
-                "SELECT COUNT(*) FROM returning_workers w JOIN enterprises e ON e.id = w.enterprise_id {}",
-                conditions(within)
-            ))
-            .bind(scope_id(within))
-            .bind(f.status.clone().unwrap_or_default())
-            .bind(f.province.clone().unwrap_or_default()),
-        )
-        .await?;
+    let sql = format!(
+        "SELECT COUNT(*) FROM returning_workers w JOIN enterprises e ON e.id = w.enterprise_id {}",
+        conditions(within)
+    );
+    let (n,): (i64,) = db.fetch_one(bind(q_dynamic(sql), within, f)).await?;
     Ok(n)
 }
 

@@ -270,7 +270,7 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             None,
         ),
         ("GET", "/api/v1/workers") => (
-            "Returning workers in the reader's scope, 100 a page (page=), filters status and province; ID numbers and phones masked",
+            "Returning workers in the reader's scope, 100 a page (page=), search q (a full ID number, a phone, or the start of a name), filters status and province; ID numbers and phones masked",
             None,
         ),
         ("GET", "/api/v1/indicators") => (
@@ -422,6 +422,7 @@ fn query(method: &str, path: &str) -> Vec<Value> {
                 blank_or(json!({ "type": "integer", "minimum": 1, "maximum": 1_000_000 })),
                 "100 workers a page",
             ),
+            ("q", text.clone(), "a full ID number, a phone number, or the start of a name"),
             ("status", text.clone(), "a worker status"),
             ("province", text, "a home province"),
         ],

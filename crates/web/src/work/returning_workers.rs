@@ -77,6 +77,9 @@ fn view(tr: &Tr, w: Worker) -> View {
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
+    /// A full ID number, a phone number, or the start of a name.
+    #[serde(default)]
+    q: String,
     #[serde(default)]
     status: String,
     #[serde(default)]
@@ -90,6 +93,8 @@ impl ListQuery {
         Filter {
             status: (!self.status.is_empty()).then(|| self.status.clone()),
             province: (!self.province.is_empty()).then(|| self.province.clone()),
+            search: Some(self.q.trim().chars().take(40).collect::<String>())
+                .filter(|q| !q.is_empty()),
         }
     }
     /// The page asked for, 1 when none. Bounded so that its offset fits (an unbounded one
@@ -136,8 +141,12 @@ pub async fn list(
         page,
         pages: (total + PAGE - 1) / PAGE,
         statuses: options(&tr, WorkerStatus::ALL, WorkerStatus::as_str, WorkerStatus::label_key),
-        query: serde_urlencoded::to_string([("status", &q.status), ("province", &q.province)])
-            .unwrap_or_default(),
+        query: serde_urlencoded::to_string([
+            ("q", &q.q),
+            ("status", &q.status),
+            ("province", &q.province),
+        ])
+        .unwrap_or_default(),
         can_write: ctx.user()?.has(Permission::EnterprisesWrite),
         q,
     })
@@ -385,7 +394,7 @@ pub struct ApiPage {
     pub workers: Vec<View>,
 }
 
-/// `GET /api/v1/workers?status=&province=&page=`: 100 a page, masked.
+/// `GET /api/v1/workers?q=&status=&province=&page=`: 100 a page, masked.
 pub async fn api_list(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -108,7 +108,7 @@ both_backends!(a_train_never_carries_more_than_its_seats, |t: TestDb| async move
         yizhan_store::work::returning_workers::Within::District,
         &yizhan_store::work::returning_workers::Filter {
             status: Some("booked".into()),
-            province: None,
+            ..Default::default()
         },
     )
     .await

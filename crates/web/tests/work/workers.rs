@@ -15,6 +15,10 @@ fn id_number(n: u32) -> String {
     yizhan_core::validate::with_check_digit(&format!("11010519900101{:03}", n % 1000)).unwrap()
 }
 
+fn urlencoding(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
 both_backends!(workers_are_checked_masked_paged_and_kept_apart, |t: TestDb| async move {
     let app = App::new(t).await;
     let (street_a, street_b, _, _) = district(app.db()).await;
@@ -105,6 +109,19 @@ both_backends!(workers_are_checked_masked_paged_and_kept_apart, |t: TestDb| asyn
     let page = app.get(&mut c, "/workers?province=湖南").await;
     assert!(page.body.contains("data-testid=\"workers-total\">人数 77"), "{}", page.body);
     assert!(!page.body.contains(&id_number(1)), "full ID numbers never in the list");
+    // Search: the start of a name, a full ID number, a phone; with a filter; within the scope.
+    let found = |v: serde_json::Value| v["total"].as_i64().unwrap();
+    let q = |q: &str| format!("/api/v1/workers?q={}", urlencoding(q));
+    assert_eq!(found(app.get(&mut c, &q("工人15")).await.json()), 8, "工人15 and 工人150–156");
+    assert_eq!(found(app.get(&mut c, &q("李")).await.json()), 1);
+    assert_eq!(found(app.get(&mut c, &q("春花")).await.json()), 0, "the start of a name");
+    let one = app.get(&mut c, &q(&id_number(42))).await.json();
+    assert_eq!((found(one.clone()), one["workers"][0]["name"].as_str()), (1, Some("工人42")));
+    assert_eq!(found(app.get(&mut c, &q("13912345678")).await.json()), 156, "all have this phone");
+    let both = app.get(&mut c, &format!("{}&province=%E6%B9%96%E5%8D%97", q("工人15"))).await;
+    assert_eq!(found(both.json()), 4, "工人151, 153, 155 and 15 are from 湖南");
+    let page = app.get(&mut c, &format!("/workers?q={}", urlencoding("工人15"))).await;
+    assert!(page.body.contains("data-testid=\"workers-total\">人数 8"), "{}", page.body);
 
     // The enterprise: its own workers only; it cannot register for another employer.
     let jia = app.user("jia", Role::Enterprise, Scope::Enterprise(ents[0]), false).await;
