@@ -336,7 +336,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
                 &["display_name", "active", "grants"],
             )),
         ),
-        ("GET", "/api/v1/audit") => ("Recent audit entries and chain verdict (admin)", None),
+        ("GET", "/api/v1/audit") => (
+            "Audit entries, 50 a page from the newest (before=SEQ for older ones, next_before says where the next page starts), q to search who, the start of the action or the object; verify=1 adds the chain's verdict (admin)",
+            None,
+        ),
         ("GET", "/api/v1/openapi.json") => ("This document", None),
         _ => return None,
     })
@@ -385,6 +388,15 @@ fn query(method: &str, path: &str) -> Vec<Value> {
         ("GET", "/api/v1/stations/{id}/roster") => {
             vec![("from", date, "first of the seven days shown, default today")]
         }
+        ("GET", "/api/v1/audit") => vec![
+            ("q", text.clone(), "who, the start of the action (guest.) or the object's kind or id"),
+            (
+                "before",
+                blank_or(json!({ "type": "integer", "minimum": 1 })),
+                "entries before this sequence number",
+            ),
+            ("verify", text.clone(), "1: verify the whole chain"),
+        ],
         ("GET", "/api/v1/enterprises") => vec![
             (
                 "page",

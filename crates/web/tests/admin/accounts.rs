@@ -166,7 +166,7 @@ both_backends!(
                 .map(|p| p["name"].as_str().unwrap().to_owned())
                 .collect()
         };
-        assert_eq!(names("get", "/api/v1/workers"), ["page", "status", "province"]);
+        assert_eq!(names("get", "/api/v1/workers"), ["page", "q", "status", "province"]);
         assert_eq!(names("get", "/api/v1/stations/{id}/guests"), ["q", "all"]);
         assert_eq!(names("get", "/api/v1/indicators"), ["indicator", "year"]);
         // Each may be left blank (the default), as `?indicator=&year=` is answered.
@@ -370,7 +370,7 @@ both_backends!(admin_manages_users_through_the_api, |t: TestDb| async move {
     assert_eq!(r.json()["error"]["field"], "active");
     // The chain is intact and the changes are in it.
     assert!(matches!(audit::verify(app.db()).await.unwrap(), Verdict::Intact { .. }));
-    let audit_page = app.get(&mut c, "/api/v1/audit").await.json();
+    let audit_page = app.get(&mut c, "/api/v1/audit?verify=1").await.json();
     assert_eq!(audit_page["verdict"]["intact"], true);
     let actions: Vec<String> = audit_page["rows"]
         .as_array()
@@ -471,4 +471,40 @@ both_backends!(pages_speak_chinese_by_default_and_english_on_request, |t: TestDb
     // An open redirect through ?next is refused.
     let r = app.form(&mut c, "/lang", &[("lang", "zh-CN"), ("next", "//evil.example/")]).await;
     assert_eq!(r.location(), "/");
+});
+
+both_backends!(the_audit_log_is_paged_and_searched_from_the_newest, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let admin = app.user("admin", Role::Admin, Scope::District, false).await;
+    let mut c = app.session_for(admin).await;
+    let sys = yizhan_core::access::Actor::system();
+    for n in 0..120 {
+        let action = if n % 3 == 0 { "room.state" } else { "guest.reveal" };
+        audit::record(app.db(), &sys, audit::Entry::new(action, "guest", n)).await.unwrap();
+    }
+    let total = audit::last_seq(app.db()).await.unwrap();
+    assert!(total >= 120);
+    let page = app.get(&mut c, "/admin/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.body.matches("<td data-label=\"#\">").count(), 50);
+    assert!(page.body.contains(&format!("<td data-label=\"#\">{total}</td>")), "the newest first");
+    assert!(!page.body.contains("data-testid=\"audit-verdict\""), "verified only when asked");
+    let older = format!("before={}", total - 49);
+    assert!(page.body.contains(&older), "a link to the older ones");
+    let next = app.get(&mut c, &format!("/admin/audit?{older}")).await;
+    assert!(next.body.contains(&format!("<td data-label=\"#\">{}</td>", total - 50)));
+    assert!(!next.body.contains(&format!("<td data-label=\"#\">{}</td>", total - 49)));
+    // A search: the start of an action; through the API, with where the next page starts.
+    let api = app.get(&mut c, "/api/v1/audit?q=room.").await.json();
+    let rows = api["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 40);
+    assert!(rows.iter().all(|r| r["action"] == "room.state"));
+    assert!(api["next_before"].is_null() && api["verdict"].is_null());
+    let api = app.get(&mut c, "/api/v1/audit").await.json();
+    assert_eq!(api["next_before"], total - 49);
+    let verified = app.get(&mut c, "/admin/audit?verify=1").await;
+    assert!(verified.body.contains("data-testid=\"audit-verdict\""), "{}", verified.body);
+    let r = app.get(&mut c, "/api/v1/audit?before=soon").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "before");
 });
