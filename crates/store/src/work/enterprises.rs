@@ -197,6 +197,50 @@ pub async fn count(db: &Db, within: super::Within, f: &EnterpriseFilter) -> Resu
     db.fetch_one(bind(q_dynamic(sql), within, f)).await
 }
 
+/// How resumption statistics group enterprises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatGroup {
+    /// By street (its name).
+    Street,
+    /// By industry (its code).
+    Industry,
+    /// All together.
+    All,
+}
+
+/// The enterprises of `within`, counted by group, above-scale and the day they resumed: the
+/// facts of `core::work::enterprise::rates` and `over_time`, a few hundred rows for a district.
+pub async fn stat_facts(
+    db: &Db,
+    within: super::Within,
+    group: StatGroup,
+) -> Result<Vec<yizhan_core::work::enterprise::StatFacts>> {
+    // (what is selected as the group, what it adds to GROUP BY): PostgreSQL refuses to group
+    // by a constant, so "all" adds nothing.
+    let (key, by) = match group {
+        StatGroup::Street => ("t.name", "t.name, "),
+        StatGroup::Industry => ("e.industry", "e.industry, "),
+        StatGroup::All => ("''", ""),
+    };
+    let sql = format!(
+        "SELECT {key} AS grp, e.above_scale, e.resumed_on, COUNT(*) AS n
+           FROM enterprises e JOIN streets t ON t.id = e.street_id {}
+          GROUP BY {by}e.above_scale, e.resumed_on ORDER BY MIN(e.street_id), {by}e.resumed_on",
+        where_of(within)
+    );
+    let rows: Vec<(String, bool, Option<NaiveDate>, i64)> =
+        db.fetch_all(bind(q_dynamic(sql), within, &EnterpriseFilter::default())).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(group, above_scale, resumed_on, count)| yizhan_core::work::enterprise::StatFacts {
+            group,
+            above_scale,
+            resumed_on,
+            count,
+        })
+        .collect())
+}
+
 /// How many enterprises there are and how many had resumed by `day`, all and above-scale
 /// (规上), counted in SQL: the district board's figures without reading 20,000 rows.
 pub async fn resumption_on(db: &Db, day: NaiveDate) -> Result<yizhan_core::work::enterprise::Rate> {

@@ -5,13 +5,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
-use yizhan_core::access::Permission;
-use yizhan_core::work::enterprise::{Rate, StatFacts, over_time, rates};
-use yizhan_store::work::enterprises::Enterprise;
+use yizhan_core::work::enterprise::{Industry, Rate, StatFacts, over_time, rates};
+use yizhan_store::work::enterprises::{self, StatGroup};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::layout::Layout;
 use crate::kit::render;
@@ -21,27 +19,28 @@ use crate::state::AppState;
 /// The chart covers at most this many days back from today.
 const CHART_DAYS: i64 = 90;
 
-async fn in_scope(state: &AppState, ctx: &Ctx) -> Result<Vec<Enterprise>, WebError> {
-    let p = ctx.user()?;
-    Ok(yizhan_store::work::enterprises::list(&state.db)
-        .await?
-        .into_iter()
-        .filter(|e| p.can(Permission::EnterprisesRead, e.target()))
-        .collect())
+/// The enterprises in the reader's scope counted by `group` (a street commander: their street).
+async fn facts(state: &AppState, ctx: &Ctx, group: StatGroup) -> Result<Vec<StatFacts>, WebError> {
+    Ok(enterprises::stat_facts(&state.db, crate::work::scope_of(ctx)?, group).await?)
 }
 
-fn facts(list: &[Enterprise], group: impl Fn(&Enterprise) -> String) -> Vec<StatFacts> {
-    list.iter()
-        .map(|e| StatFacts {
-            group: group(e),
-            above_scale: e.above_scale,
-            resumed_on: e.resumed_on,
-        })
-        .collect()
-}
-
-fn by_industry(tr: &Tr, list: &[Enterprise], day: NaiveDate) -> Vec<Rate> {
-    rates(&facts(list, |e| tr.t(e.industry.label_key()).to_owned()), day)
+/// By street (the total last) and by industry, named in the reader's language.
+async fn tables(
+    state: &AppState,
+    ctx: &Ctx,
+    day: NaiveDate,
+) -> Result<(Vec<Rate>, Rate, Vec<Rate>), WebError> {
+    let tr = ctx.tr();
+    let mut streets = rates(&facts(state, ctx, StatGroup::Street).await?, day);
+    let total = streets.pop().unwrap_or_default();
+    let mut by_industry: Vec<StatFacts> = facts(state, ctx, StatGroup::Industry).await?;
+    for f in &mut by_industry {
+        f.group =
+            Industry::parse(&f.group).map(|i| tr.t(i.label_key()).to_owned()).unwrap_or_default();
+    }
+    let mut industries = rates(&by_industry, day);
+    industries.pop();
+    Ok((streets, total, industries))
 }
 
 /// "95.2%" from per mille.
@@ -69,18 +68,15 @@ impl StatsPage {
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let today = today();
-    let list = in_scope(&state, &ctx).await?;
-    let mut streets = rates(&facts(&list, |e| e.street.clone()), today);
-    let total = streets.pop().unwrap_or_default();
-    let mut industries = by_industry(&tr, &list, today);
-    industries.pop();
-    let start = list
+    let (streets, total, industries) = tables(&state, &ctx, today).await?;
+    let all = facts(&state, &ctx, StatGroup::All).await?;
+    let start = all
         .iter()
-        .filter_map(|e| e.resumed_on)
+        .filter_map(|f| f.resumed_on)
         .min()
         .unwrap_or(today)
         .max(today - chrono::Duration::days(CHART_DAYS));
-    let series = over_time(&facts(&list, |_| String::new()), start, today);
+    let series = over_time(&all, start, today);
     let chart = serde_json::json!({
         "days": series.iter().map(|(d, _, _)| d.format("%m-%d").to_string()).collect::<Vec<_>>(),
         "series": [
@@ -106,11 +102,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
 pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let today = today();
-    let list = in_scope(&state, &ctx).await?;
-    let mut streets = rates(&facts(&list, |e| e.street.clone()), today);
-    let total = streets.pop().unwrap_or_default();
-    let mut industries = by_industry(&tr, &list, today);
-    industries.pop();
+    let (streets, total, industries) = tables(&state, &ctx, today).await?;
     let line = |kind: &str, r: &Rate, name: &str| {
         vec![
             Cell::from(kind.to_owned()),
