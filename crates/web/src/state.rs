@@ -58,6 +58,9 @@ pub struct AppState {
     pub limits: Arc<crate::auth::limits::Limits>,
     /// Anonymous refusals of this node, audited as one entry per client and window.
     pub refusals: Arc<crate::auth::refusals::Refusals>,
+    /// The district board's return-to-work figures and when this node counted them: a million
+    /// workers are counted once a minute, not on every change a board wakes on.
+    pub district_work: Arc<std::sync::Mutex<Option<(std::time::Instant, crate::board::district::WorkFigures)>>>,
 }
 
 /// (station, language) → (change sequence it was built at, the JSON).

@@ -64,7 +64,10 @@ pub async fn lists(db: &Db, iterations: usize) -> anyhow::Result<()> {
             display_name: &name,
             password_hash: &hash,
             must_change_password: false,
-            grants: &[Grant { role: Role::Commander, scope: Scope::District }],
+            grants: &[
+                Grant { role: Role::Commander, scope: Scope::District },
+                Grant { role: Role::Admin, scope: Scope::District },
+            ],
         },
     )
     .await?;
@@ -132,7 +135,7 @@ pub async fn lists(db: &Db, iterations: usize) -> anyhow::Result<()> {
         "Machine: {}. Dataset: {} stations, {} stays, {} enterprises, {} returning workers \
          (`yizhan demo --scale district`). Command: `cargo run --release -p yizhan -- \
          --database-url URL bench lists`. Each address through the router in the bench process \
-         as a district commander, {iterations} times after one warm-up; the baseline is a bare \
+         as a district commander (and administrator, for the audit log), {iterations} times after one warm-up; the baseline is a bare \
          page of 50 enterprises in the register's order on the same database (p50 {}). \
          {missed} of {} missed the goal.\n\n{table}",
         machine(),

@@ -72,7 +72,7 @@ pub struct Trend {
 }
 
 /// Return to work beside the stations: enterprises resumed (all and 规上) and workers back.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct WorkFigures {
     pub enterprises: i64,
     pub resumed: i64,
@@ -137,6 +137,33 @@ const LABELS: &[&str] = &[
     "district.in_stay_beds",
 ];
 
+/// How long a node keeps the return-to-work figures: they move by the hour, not the second.
+const WORK_FRESH: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The return-to-work figures, counted at most once a minute on this node.
+async fn work_figures(state: &AppState, day: chrono::NaiveDate) -> Result<WorkFigures, WebError> {
+    let lock = || state.district_work.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((at, w)) = lock().as_ref()
+        && at.elapsed() < WORK_FRESH
+    {
+        return Ok(w.clone());
+    }
+    let rate = yizhan_store::work::enterprises::resumption_on(&state.db, day).await?;
+    let workers = yizhan_store::work::returning_workers::by_status(&state.db).await?;
+    let count = |s: WorkerStatus| workers.iter().filter(|(w, _)| *w == s).map(|(_, n)| n).sum();
+    let work = WorkFigures {
+        enterprises: rate.total,
+        resumed: rate.resumed,
+        rate: pct(&Rate::permille(rate.resumed, rate.total)),
+        above_rate: pct(&Rate::permille(rate.above_resumed, rate.above_total)),
+        workers: workers.iter().map(|(_, n)| n).sum(),
+        arrived: count(WorkerStatus::Arrived),
+        at_work: count(WorkerStatus::AtWork),
+    };
+    *lock() = Some((std::time::Instant::now(), work.clone()));
+    Ok(work)
+}
+
 pub async fn build(state: &AppState, tr: &Tr, links: bool) -> Result<DistrictSnapshot, WebError> {
     let day = today();
     let lines = board::district_lines(&state.db, day).await?;
@@ -152,18 +179,7 @@ pub async fn build(state: &AppState, tr: &Tr, links: bool) -> Result<DistrictSna
         check_ins: yizhan_core::time::per_day(&check_ins, first, 14),
         alerts: yizhan_core::time::per_day(&alerts, first, 14),
     };
-    let rate = yizhan_store::work::enterprises::resumption_on(&state.db, day).await?;
-    let workers = yizhan_store::work::returning_workers::by_status(&state.db).await?;
-    let count = |s: WorkerStatus| workers.iter().filter(|(w, _)| *w == s).map(|(_, n)| n).sum();
-    let work = WorkFigures {
-        enterprises: rate.total,
-        resumed: rate.resumed,
-        rate: pct(&Rate::permille(rate.resumed, rate.total)),
-        above_rate: pct(&Rate::permille(rate.above_resumed, rate.above_total)),
-        workers: workers.iter().map(|(_, n)| n).sum(),
-        arrived: count(WorkerStatus::Arrived),
-        at_work: count(WorkerStatus::AtWork),
-    };
+    let work = work_figures(state, day).await?;
     let mut streets: Vec<Street> = Vec::new();
     let mut total = StationTotals::default();
     for l in lines {
