@@ -60,7 +60,8 @@ pub struct AppState {
     pub refusals: Arc<crate::auth::refusals::Refusals>,
     /// The district board's return-to-work figures and when this node counted them: a million
     /// workers are counted once a minute, not on every change a board wakes on.
-    pub district_work: Arc<std::sync::Mutex<Option<(std::time::Instant, crate::board::district::WorkFigures)>>>,
+    pub district_work:
+        Arc<std::sync::Mutex<Option<(std::time::Instant, crate::board::district::WorkFigures)>>>,
 }
 
 /// (station, language) → (change sequence it was built at, the JSON).

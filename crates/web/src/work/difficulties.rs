@@ -9,7 +9,6 @@ use yizhan_core::access::{Actor, Permission};
 use yizhan_core::error::OnField;
 use yizhan_core::work::difficulty::{Category, TicketInput, TicketStatus, validate_ticket};
 use yizhan_store::work::difficulties::{self, Ticket};
-use yizhan_store::work::enterprises::Enterprise;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -20,6 +19,7 @@ use crate::kit::layout::Layout;
 use crate::kit::options;
 use crate::kit::render;
 use crate::state::AppState;
+use crate::work::picker::{Picker, enterprise_field};
 
 pub struct Row {
     pub t: Ticket,
@@ -48,21 +48,13 @@ pub(crate) async fn rows(state: &AppState, ctx: &Ctx) -> Result<Vec<Row>, WebErr
         .collect())
 }
 
-async fn own_enterprises(state: &AppState, ctx: &Ctx) -> Result<Vec<Enterprise>, WebError> {
-    let p = ctx.user()?;
-    Ok(yizhan_store::work::enterprises::list(&state.db)
-        .await?
-        .into_iter()
-        .filter(|e| p.can(Permission::EnterprisesWrite, e.target()))
-        .collect())
-}
-
 #[derive(Template)]
 #[template(path = "difficulties/list.html")]
 struct ListPage {
     layout: Layout,
     rows: Vec<Row>,
-    enterprises: Vec<Enterprise>,
+    /// The enterprise a ticket is raised for, searched (a district has 20,000).
+    picker: Option<Picker>,
     categories: Vec<(&'static str, String)>,
     f: RaiseForm,
     error: Option<String>,
@@ -88,7 +80,7 @@ async fn list_page(
     Ok(ListPage {
         layout: Layout::new(state, ctx, "difficulty.title"),
         rows: rows(state, ctx).await?,
-        enterprises: own_enterprises(state, ctx).await?,
+        picker: enterprise_field(state, ctx, &f.enterprise_id).await?,
         categories: options(&tr, Category::ALL, Category::as_str, Category::label_key),
         f,
         error: e.map(|e| e.message(&tr)),
@@ -113,7 +105,12 @@ pub async fn raise(
         })?;
         let id = yizhan_core::validate::parse_int(&f.enterprise_id, 1, i64::MAX, "1")
             .on("enterprise_id")?;
-        if !own_enterprises(&state, &ctx).await?.iter().any(|e| e.id == id) {
+        let writable = match yizhan_store::work::enterprises::get(&state.db, id).await {
+            Ok(e) => ctx.user()?.can(Permission::EnterprisesWrite, e.target()),
+            Err(yizhan_store::StoreError::NotFound) => false,
+            Err(e) => return Err(e.into()),
+        };
+        if !writable {
             return Err(WebError::Rule {
                 field: Some("enterprise_id".into()),
                 key: "error.enterprise_out_of_scope",

@@ -221,3 +221,21 @@ pub async fn all_found(
     let ids = enterprises::ids(&state.db, scope_of(ctx)?, &search.filter(), limit).await?;
     Ok(ids.iter().map(|id| Field::Recipient.value(id)).collect())
 }
+
+/// The employer picker of a form that acts for one enterprise (a worker, a difficulty, a
+/// relief application), for someone who writes for enterprises; an enterprise's own clerk finds
+/// theirs chosen already. None for someone who does not.
+pub async fn enterprise_field(
+    state: &AppState,
+    ctx: &Ctx,
+    chosen: &str,
+) -> Result<Option<Picker>, WebError> {
+    if !ctx.user()?.has(yizhan_core::access::Permission::EnterprisesWrite) {
+        return Ok(None);
+    }
+    let chosen = match (chosen.trim(), scope_of(ctx)?) {
+        ("", yizhan_store::work::Within::Enterprise(id)) => id.to_string(),
+        (c, _) => c.to_owned(),
+    };
+    Ok(Some(picker(state, ctx, Field::Employer, Search::default(), &[chosen]).await?))
+}

@@ -9,7 +9,6 @@ use yizhan_core::access::{Actor, Permission};
 use yizhan_core::work::relief::{
     Landlord, ReliefInput, ReliefKind, ReliefStatus, validate_decision, validate_relief,
 };
-use yizhan_store::work::enterprises::Enterprise;
 use yizhan_store::work::relief::{self, Application};
 
 use crate::auth::Ctx;
@@ -21,6 +20,7 @@ use crate::kit::layout::Layout;
 use crate::kit::options;
 use crate::kit::render;
 use crate::state::AppState;
+use crate::work::picker::{Picker, enterprise_field};
 
 pub struct Row {
     pub a: Application,
@@ -56,7 +56,8 @@ struct ListPage {
     rows: Vec<Row>,
     approved_total: i64,
     can_decide: bool,
-    enterprises: Vec<Enterprise>,
+    /// The enterprise that applies, searched (a district has 20,000).
+    picker: Option<Picker>,
     kinds: Vec<(&'static str, String)>,
     landlords: Vec<(&'static str, String)>,
     f: ReliefInput,
@@ -81,11 +82,7 @@ async fn list_page(
             .map(|r| r.a.amount)
             .sum(),
         rows,
-        enterprises: yizhan_store::work::enterprises::list(&state.db)
-            .await?
-            .into_iter()
-            .filter(|e| p.can(Permission::EnterprisesWrite, e.target()))
-            .collect(),
+        picker: enterprise_field(state, ctx, &f.enterprise_id).await?,
         kinds: options(&tr, ReliefKind::ALL, ReliefKind::as_str, ReliefKind::label_key),
         landlords: options(&tr, Landlord::ALL, Landlord::as_str, Landlord::label_key),
         f,

@@ -13,7 +13,7 @@ use yizhan_core::mask::{mask_id_number, mask_phone};
 use yizhan_core::work::returning_worker::{Transport, WorkerInput, WorkerStatus, validate_worker};
 use yizhan_store::work::returning_workers::{self, Filter, Worker};
 
-use crate::work::picker::{Field, Picker, Search, picker};
+use crate::work::picker::{Picker, enterprise_field};
 use crate::work::scope_of;
 
 use crate::auth::Ctx;
@@ -221,7 +221,7 @@ struct FormPage {
     layout: Layout,
     f: WorkerInput,
     /// The employer, searched on the server (a district has 20,000 enterprises).
-    employer: Picker,
+    employer: Option<Picker>,
     transports: Vec<(&'static str, String)>,
     statuses: Vec<(&'static str, String)>,
     provinces: &'static [&'static str],
@@ -237,14 +237,7 @@ async fn form_page(
     let tr = ctx.tr();
     Ok(FormPage {
         layout: Layout::new(state, ctx, "worker.title"),
-        employer: picker(
-            state,
-            ctx,
-            Field::Employer,
-            Search::default(),
-            std::slice::from_ref(&f.enterprise_id),
-        )
-        .await?,
+        employer: enterprise_field(state, ctx, &f.enterprise_id).await?,
         f,
         transports: options(&tr, Transport::ALL, Transport::as_str, Transport::label_key),
         statuses: options(&tr, WorkerStatus::ALL, WorkerStatus::as_str, WorkerStatus::label_key),
@@ -255,15 +248,9 @@ async fn form_page(
 
 /// `GET /workers/new`.
 pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    // An enterprise's own clerk registers its own workers: it is chosen already.
-    let own = match scope_of(&ctx)? {
-        yizhan_store::work::Within::Enterprise(id) => id.to_string(),
-        _ => String::new(),
-    };
     let f = WorkerInput {
         transport: "train".into(),
         status: "registered".into(),
-        enterprise_id: own,
         ..Default::default()
     };
     render::page(&form_page(&state, &ctx, f, None).await?)

@@ -727,6 +727,12 @@ both_backends!(pickers_search_thousands_on_the_server, |t: TestDb| async move {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let shown = app.get(&mut c, &format!("/directives/{id}")).await;
     assert!(shown.body.contains("0 / 11"), "{}", shown.body);
+    // The forms that act for one enterprise list 50 of 62 to choose from, with a search.
+    for page in ["/difficulties", "/relief", "/workers/new"] {
+        let body = app.get(&mut c, page).await.body;
+        assert_eq!(body.matches("name=\"enterprise_id\"").count(), 50, "{page}");
+        assert!(body.contains("data-testid=\"pick-q-enterprise_id\""), "{page}");
+    }
     // An enterprise's clerk registering a worker: its own enterprise, already chosen.
     let clerk = app.user("qiye", Role::Enterprise, Scope::Enterprise(e12), false).await;
     let mut q = app.session_for(clerk).await;
