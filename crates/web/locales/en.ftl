@@ -1461,3 +1461,5 @@ audit.total = Entries
 audit.newest = Newest
 audit.older = Older
 field.before = Before entry
+inspection.unit_kind = What is inspected
+inspection.unit_listed = A station or a street

@@ -1461,3 +1461,5 @@ audit.total = 共记录
 audit.newest = 最新
 audit.older = 更早
 field.before = 起始序号
+inspection.unit_kind = 检查对象类别
+inspection.unit_listed = 驿站或街道

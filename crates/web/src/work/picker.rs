@@ -30,6 +30,8 @@ const SHOWN: i64 = 50;
 pub enum Field {
     Recipient,
     Employer,
+    /// The enterprise an inspection is of.
+    Unit,
 }
 
 impl Field {
@@ -37,6 +39,7 @@ impl Field {
         match s {
             "recipient" => Some(Field::Recipient),
             "enterprise_id" => Some(Field::Employer),
+            "unit" => Some(Field::Unit),
             _ => None,
         }
     }
@@ -44,6 +47,7 @@ impl Field {
         match self {
             Field::Recipient => "recipient",
             Field::Employer => "enterprise_id",
+            Field::Unit => "unit",
         }
     }
     pub fn multi(self) -> bool {
@@ -52,14 +56,14 @@ impl Field {
     /// The value an enterprise is sent as.
     pub fn value(self, id: &i64) -> String {
         match self {
-            Field::Recipient => format!("enterprise:{id}"),
+            Field::Recipient | Field::Unit => format!("enterprise:{id}"),
             Field::Employer => id.to_string(),
         }
     }
     /// The enterprise a sent value names.
     fn id_of(self, v: &str) -> Option<i64> {
         match self {
-            Field::Recipient => v.strip_prefix("enterprise:")?.parse().ok(),
+            Field::Recipient | Field::Unit => v.strip_prefix("enterprise:")?.parse().ok(),
             Field::Employer => v.parse().ok(),
         }
     }
@@ -181,12 +185,24 @@ pub async fn picker(
     })
 }
 
+/// Who searches enterprises in a form: those who write for them, issue directives or plan
+/// inspections.
+pub fn may_pick(p: &Principal) -> bool {
+    use yizhan_core::access::Permission::*;
+    [EnterprisesWrite, DirectivesIssue, InspectionsManage].iter().any(|perm| p.has(*perm))
+}
+
 /// `GET /enterprises/pick`: a picker's search, answered with its results.
 pub async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    if !may_pick(ctx.user()?) {
+        return Err(
+            crate::policy::deny(&state, &ctx, "enterprise search", WebError::Forbidden).await
+        );
+    }
     let get =
         |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let field = Field::parse(&get("field")).ok_or_else(|| {

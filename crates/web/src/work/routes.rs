@@ -18,7 +18,7 @@ pub fn add(r: Routes) -> Routes {
         .get("/enterprises/new", Perm(EnterprisesWrite), enterprises::new)
         .post("/enterprises", Perm(EnterprisesWrite), enterprises::create)
         .get("/enterprises/review", Perm(ResumptionReview), enterprises::queue)
-        .get("/enterprises/pick", Either(EnterprisesWrite, DirectivesIssue), picker::search)
+        .get("/enterprises/pick", Login, picker::search)
         .get("/enterprises/{id}", Perm(EnterprisesRead), enterprises::show)
         .get("/enterprises/{id}/edit", Perm(EnterprisesWrite), enterprises::edit)
         .post("/enterprises/{id}", Perm(EnterprisesWrite), enterprises::update)

@@ -733,6 +733,33 @@ both_backends!(pickers_search_thousands_on_the_server, |t: TestDb| async move {
         assert_eq!(body.matches("name=\"enterprise_id\"").count(), 50, "{page}");
         assert!(body.contains("data-testid=\"pick-q-enterprise_id\""), "{page}");
     }
+    // An inspector plans an inspection of an enterprise found by search, not in a list of all.
+    let inspector = app.user("ducha", Role::Inspector, Scope::District, false).await;
+    let mut i = app.session_for(inspector).await;
+    yizhan_store::command::inspections::create_template(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        &yizhan_core::command::inspection::NewTemplate {
+            name: "复工企业检查表".into(),
+            items: vec![yizhan_core::command::inspection::Item {
+                topic: "防疫".into(),
+                text: "防疫方案".into(),
+                standard: "有方案并落实".into(),
+            }],
+        },
+    )
+    .await
+    .unwrap();
+    let page = app.get(&mut i, "/inspections").await.body;
+    assert!(page.contains("data-testid=\"pick-q-unit\""), "{page}");
+    assert_eq!(page.matches("name=\"unit\" value=\"enterprise:").count(), 50, "not all 62");
+    let found = app.get(&mut i, "/enterprises/pick?field=unit&pick_q=%E7%AC%AC12").await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(
+        found.body.contains(&format!("name=\"unit\" value=\"enterprise:{e12}\"")),
+        "{}",
+        found.body
+    );
     // An enterprise's clerk registering a worker: its own enterprise, already chosen.
     let clerk = app.user("qiye", Role::Enterprise, Scope::Enterprise(e12), false).await;
     let mut q = app.session_for(clerk).await;

@@ -26,6 +26,7 @@ use crate::kit::render;
 use crate::kit::today;
 use crate::policy::deny;
 use crate::state::AppState;
+use crate::work::picker::{Field, Picker, Search, picker};
 
 /// May this person see this inspection? `yizhan_core::command::inspection::may_see`: by scope, and an
 /// unannounced one before it starts only by the inspecting side.
@@ -75,6 +76,8 @@ struct ListPage {
     templates: Vec<Checklist>,
     /// (group label, [(value `kind:id`, name)]) of the units this person may inspect.
     units: Vec<(String, Vec<(String, String)>)>,
+    /// The enterprises this person may inspect, searched.
+    unit_picker: Option<Picker>,
     kinds: Vec<(&'static str, String)>,
     f: InspectionInput,
     error: Option<String>,
@@ -96,19 +99,28 @@ async fn list_page(
     }
     let can_manage = p.has(Permission::InspectionsManage);
     let units = if can_manage { inspectable_units(state, p, &tr).await? } else { Vec::new() };
+    // Enterprises are searched (a district has 20,000), not listed.
+    let unit_picker = if can_manage && crate::work::within(p).is_some() {
+        let chosen = [f.unit.clone()];
+        Some(picker(state, ctx, Field::Unit, Search::default(), &chosen).await?)
+    } else {
+        None
+    };
     Ok(ListPage {
         layout: Layout::new(state, ctx, "inspection.title"),
         rows,
         can_manage,
         templates: if can_manage { inspections::templates(&state.db).await? } else { Vec::new() },
         units,
+        unit_picker,
         kinds: options(&tr, InspectionKind::ALL, InspectionKind::as_str, InspectionKind::label_key),
         f,
         error: e.map(|e| e.message(&tr)),
     })
 }
 
-/// Stations, streets and enterprises this person may inspect, grouped for the form's select.
+/// Stations and streets this person may inspect, grouped for the form's select (enterprises are
+/// searched in the form's picker).
 async fn inspectable_units(
     state: &AppState,
     p: &yizhan_core::access::Principal,
@@ -127,16 +139,9 @@ async fn inspectable_units(
         .filter(|s| may(Target::Street(s.id)))
         .map(|s| (format!("street:{}", s.id), s.name))
         .collect();
-    let enterprises = yizhan_store::work::enterprises::list(&state.db)
-        .await?
-        .into_iter()
-        .filter(|e| may(e.target()))
-        .map(|e| (format!("enterprise:{}", e.id), format!("{} · {}", e.street, e.name)))
-        .collect();
     Ok(vec![
         (tr.t("directive.recipient.station").to_owned(), stations),
         (tr.t("directive.recipient.street").to_owned(), streets),
-        (tr.t("directive.recipient.enterprise").to_owned(), enterprises),
     ])
 }
 

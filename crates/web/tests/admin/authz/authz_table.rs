@@ -434,7 +434,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         // try lands and later ones are 409s); a commander whose scope holds it reviews (the empty
         // form is a 422 naming the reason); either records resumed (409 until approved).
         ("GET", "/enterprises/review", &["commander", "street_cmd"]),
-        ("GET", "/enterprises/pick", &["commander", "street_cmd", "enterprise"]),
+        ("GET", "/enterprises/pick", &["commander", "street_cmd", "enterprise", "inspector"]),
         ("POST", "/enterprises/{id}/apply", &["enterprise"]),
         ("POST", "/api/v1/enterprises/{id}/apply", &["enterprise"]),
         ("POST", "/enterprises/{id}/review", &["commander"]),
