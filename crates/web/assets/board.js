@@ -100,7 +100,7 @@
       box.appendChild(el("small", null, k.days_since === null ? labels["board.never"] : labels["board.days_since"].replace("{days}", k.days_since)));
       kpis.appendChild(box);
     });
-    layoutRooms();
+    arrange();
     window.yizhanWall.chart("chart-occupancy", s.charts.days, s.charts.occupancy, "line", "#5b9cff");
     window.yizhanWall.chart("chart-alerts", s.charts.days, s.charts.alerts, "bar", "#ff6b5f");
     body.setAttribute("data-seq", s.seq);
@@ -178,7 +178,12 @@
   }
 
   setInterval(tick, 1000);
-  window.yizhanWall.fit(document.getElementById("canvas"), layoutRooms);
+  // What depends on the screen: the grid's cells and the lines of each list that fit.
+  function arrange() {
+    layoutRooms();
+    ["feed", "attention", "on-duty"].forEach(function (id) { window.yizhanWall.trim(document.getElementById(id)); });
+  }
+  window.yizhanWall.fit(document.getElementById("canvas"), arrange);
   tick();
   refresh();
   connect();

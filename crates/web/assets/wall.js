@@ -36,5 +36,13 @@ window.yizhanWall = (function () {
     });
     node.setAttribute("data-ready", "1");
   }
-  return { fit: fit, chart: chart, scale: function () { return state.scale; } };
+  // On the canvas a list shows the lines that fit whole, not a line cut in half at its foot.
+  function trim(list) {
+    var items = Array.prototype.slice.call(list.children);
+    items.forEach(function (li) { li.hidden = false; });
+    if (!document.body.classList.contains("fit")) { return; }
+    var bottom = list.getBoundingClientRect().bottom;
+    items.forEach(function (li) { if (li.getBoundingClientRect().bottom > bottom + 1) { li.hidden = true; } });
+  }
+  return { fit: fit, chart: chart, trim: trim, scale: function () { return state.scale; } };
 })();

@@ -131,13 +131,14 @@ pub async fn lists(db: &Db, iterations: usize) -> anyhow::Result<()> {
     }
     let census = yizhan_store::scale::census(db).await?;
     let n = |k: &str| census.iter().find(|(name, _)| *name == k).map(|(_, v)| *v).unwrap_or(0);
+    let marker = format!("## Lists ({:?}, district dataset)", db.backend());
     let body = format!(
-        "Machine: {}. Dataset: {} stations, {} stays, {} enterprises, {} returning workers \
+        "{marker}\n\nMachine: {}. Dataset: {} stations, {} stays, {} enterprises, {} returning workers \
          (`yizhan demo --scale district`). Command: `cargo run --release -p yizhan -- \
          --database-url URL bench lists`. Each address through the router in the bench process \
          as a district commander (and administrator, for the audit log), {iterations} times after one warm-up; the baseline is a bare \
          page of 50 enterprises in the register's order on the same database (p50 {}). \
-         {missed} of {} missed the goal.\n\n{table}",
+         {missed} of {} missed the goal.\n\n{table}\n",
         machine(),
         n("stations"),
         n("stays"),
@@ -147,6 +148,6 @@ pub async fn lists(db: &Db, iterations: usize) -> anyhow::Result<()> {
         ROUTES.len(),
     );
     println!("\n{body}");
-    write_section(&format!("## Lists ({:?}, district dataset)", db.backend()), &body)?;
+    write_section(&marker, &body)?;
     Ok(())
 }

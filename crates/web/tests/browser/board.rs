@@ -26,6 +26,12 @@ document.querySelectorAll('[data-panel]').forEach(p => {
   if (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1)
     out.push(p.getAttribute('data-panel') + ' ' + JSON.stringify(r));
 });
+document.querySelectorAll('body.fit .feed').forEach(list => {
+  const bottom = list.getBoundingClientRect().bottom;
+  [...list.children].filter(li => !li.hidden).forEach(li => {
+    if (li.getBoundingClientRect().bottom > bottom + 1) out.push('a line cut in ' + list.id);
+  });
+});
 let smallest = 999;
 document.querySelectorAll('.feed li, .kpi span, .figure span').forEach(e => {
   smallest = Math.min(smallest, parseFloat(getComputedStyle(e).fontSize));
