@@ -1,0 +1,189 @@
+//! Resumption by review: the enterprise applies and reports resumed, the command approves or
+//! rejects with a reason; the review queue. Pages and API share `take_step`.
+
+use super::*;
+
+/// The enterprise and the parties this person acts as on it; 404 (audited) when none — the
+/// enterprise is not theirs, whatever the route's permission.
+async fn acting(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(Enterprise, Vec<Party>), WebError> {
+    let e = enterprises::get(&state.db, id).await?;
+    let parties = resumption::parties(ctx.user()?, e.target());
+    if parties.is_empty() {
+        return Err(deny(state, ctx, &format!("enterprise {id}"), WebError::NotFound).await);
+    }
+    Ok((e, parties))
+}
+
+/// The one operation behind the step pages and their API twins: the domain's decision for the
+/// caller's parties, then the conditional write. Returns the enterprise as it now stands.
+async fn take_step(
+    state: &AppState,
+    ctx: &Ctx,
+    (e, parties): (Enterprise, Vec<Party>),
+    step: Step,
+    reason: Option<&str>,
+) -> Result<Enterprise, WebError> {
+    let m =
+        resumption::next(&parties, e.status(), step, e.has_plan).map_err(|e| conflict(e.into()))?;
+    enterprises::take_step(&state.db, &Actor::from(ctx.user()?), e.id, m, reason, today())
+        .await
+        .map_err(|e| conflict(e.into()))?;
+    Ok(enterprises::get(&state.db, e.id).await?)
+}
+
+/// A step from a page: back to the enterprise (or the review queue), or the page again with
+/// the refusal. `review` is the command's form, when the step is a review.
+async fn step_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    step: Option<Step>,
+    review: Option<&ReviewForm>,
+) -> Result<Response, WebError> {
+    let acting = acting(state, ctx, id).await?;
+    let to_queue = review.is_some_and(|f| f.back == "queue");
+    let result = match (step, review) {
+        (Some(step), None) => take_step(state, ctx, acting, step, None).await,
+        (_, Some(f)) => match review_of(f) {
+            Ok((step, reason)) => take_step(state, ctx, acting, step, Some(&reason)).await,
+            Err(e) => Err(e),
+        },
+        (None, None) => Err(WebError::BadRequest(String::new())),
+    };
+    match result {
+        Ok(_) if to_queue => Ok(Redirect::to("/enterprises/review").into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
+        Err(e) if e.is_correctable() => {
+            let page = if to_queue {
+                render::page(&queue_page(state, ctx, Some(&e)).await?)?
+            } else {
+                let typed = review.map(|f| f.reason.clone()).unwrap_or_default();
+                let ent = enterprises::get(&state.db, id).await?;
+                render::page(&show_page(state, ctx, ent, Some(&e), typed).await?)?
+            };
+            Ok((e.status(), page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /enterprises/{id}/apply`: the enterprise applies to resume (its plan filed).
+pub async fn apply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    step_page(&state, &ctx, id, Some(Step::Apply), None).await
+}
+
+/// `POST /enterprises/{id}/resumed`: the enterprise reports (or the command records) that it
+/// has resumed, once approved.
+pub async fn resumed(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    step_page(&state, &ctx, id, Some(Step::Resume), None).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReviewForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    /// `queue`: the form was sent from the review queue, go back there.
+    #[serde(default)]
+    back: String,
+}
+
+fn review_of(f: &ReviewForm) -> Result<(Step, String), WebError> {
+    Ok(validate_review(&ReviewInput { decision: f.decision.clone(), reason: f.reason.clone() })?)
+}
+
+/// `POST /enterprises/{id}/review`: the command approves or rejects, with a reason.
+pub async fn review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<ReviewForm>,
+) -> Result<Response, WebError> {
+    step_page(&state, &ctx, id, None, Some(&f)).await
+}
+
+/// Applications waiting for this reviewer, oldest first.
+pub(super) async fn queue_rows(state: &AppState, ctx: &Ctx) -> Result<Vec<View>, WebError> {
+    let p = ctx.user()?;
+    let tr = ctx.tr();
+    Ok(enterprises::applied(&state.db)
+        .await?
+        .into_iter()
+        .filter(|e| p.can(Permission::ResumptionReview, e.target()))
+        .map(|e| view(&tr, e))
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "enterprises/review.html")]
+struct QueuePage {
+    layout: Layout,
+    rows: Vec<View>,
+    error: Option<String>,
+}
+
+async fn queue_page(
+    state: &AppState,
+    ctx: &Ctx,
+    e: Option<&WebError>,
+) -> Result<QueuePage, WebError> {
+    Ok(QueuePage {
+        layout: Layout::new(state, ctx, "resumption.queue"),
+        rows: queue_rows(state, ctx).await?,
+        error: e.map(|e| e.message(&ctx.tr())),
+    })
+}
+
+/// `GET /enterprises/review`: the review queue (复工申请待审核) of the street or the district.
+pub async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    render::page(&queue_page(&state, &ctx, None).await?)
+}
+
+/// `POST /api/v1/enterprises/{id}/apply`.
+pub async fn api_apply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<View>, WebError> {
+    let acting = acting(&state, &ctx, id).await?;
+    let e = take_step(&state, &ctx, acting, Step::Apply, None).await?;
+    Ok(Json(view(&ctx.tr(), e)))
+}
+
+/// `POST /api/v1/enterprises/{id}/resumed`.
+pub async fn api_resumed(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<View>, WebError> {
+    let acting = acting(&state, &ctx, id).await?;
+    let e = take_step(&state, &ctx, acting, Step::Resume, None).await?;
+    Ok(Json(view(&ctx.tr(), e)))
+}
+
+/// `POST /api/v1/enterprises/{id}/review` with `{"decision": "approve"|"reject", "reason"}`.
+pub async fn api_review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Json<View>, WebError> {
+    let acting = acting(&state, &ctx, id).await?;
+    let f: ReviewInput = json_form(&body)?;
+    let (step, reason) = validate_review(&f)?;
+    let e = take_step(&state, &ctx, acting, step, Some(&reason)).await?;
+    Ok(Json(view(&ctx.tr(), e)))
+}
