@@ -115,7 +115,14 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
             d.goto(format!("{base}/{page}")).await?;
             let name = if page.is_empty() { "home" } else { page.trim_start_matches("admin/") };
             d.screenshot(&shots_dir().join(format!("{name}-375-{backend}.png"))).await?;
+            no_sideways_scroll(&d, 375, page).await?;
         }
+        // The audit log on a desk: its search, the page of 50 and the link to older entries.
+        viewport(&d, 1920, 1080, false).await?;
+        d.goto(format!("{base}/admin/audit")).await?;
+        assert!(d.find(By::Css("[data-testid=audit-search]")).await?.is_displayed().await?);
+        no_sideways_scroll(&d, 1920, "the audit log").await?;
+        d.screenshot(&shots_dir().join(format!("audit-1920-{backend}.png"))).await?;
         viewport(&d, 1280, 900, false).await?;
 
         // Log out: back at the login page, and the home page needs a login again.
