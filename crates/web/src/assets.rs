@@ -24,6 +24,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/vendor/echarts.min.js"),
     ),
     ("favicon.svg", "image/svg+xml", include_bytes!("../assets/favicon.svg")),
+    ("icons.svg", "image/svg+xml", include_bytes!("../assets/vendor/icons.svg")),
 ];
 
 pub async fn serve(Path(name): Path<String>) -> Result<Response, WebError> {

@@ -22,6 +22,8 @@ const ROUTES: &[&str] = &[
     "/stations/{st}/guests",
     "/stations/{st}/rooms",
     "/stations/{st}/attention",
+    "/stations/{st}/staff",
+    "/stations/{st}/staff?q=%E7%BB%84&sort=-name",
     "/command",
     "/inspections",
     "/rectifications",

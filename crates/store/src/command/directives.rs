@@ -75,6 +75,25 @@ pub async fn list(db: &Db) -> Result<Vec<Directive>> {
     db.fetch_all(q_dynamic(format!("{SELECT} ORDER BY id DESC"))).await
 }
 
+/// How far each directive's recipients have got: one row per directive that has recipients.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Tally {
+    pub directive_id: i64,
+    pub recipients: i64,
+    pub acknowledged: i64,
+    pub reminders: i64,
+}
+
+/// Every directive's tally in one pass over the recipients (a directive can have thousands).
+pub async fn tallies(db: &Db) -> Result<Vec<Tally>> {
+    db.fetch_all(q(
+        "SELECT directive_id, COUNT(*) AS recipients, COUNT(acknowledged_at) AS acknowledged,
+                COALESCE(MAX(reminders), 0) AS reminders
+           FROM directive_recipients GROUP BY directive_id",
+    ))
+    .await
+}
+
 pub async fn publish(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     let mut tx = db.begin().await?;
     let n = tx

@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use yizhan_core::access::Principal;
@@ -31,6 +31,8 @@ pub struct Ctx {
     pub csrf_ok: bool,
     pub lang: Lang,
     pub path: String,
+    /// The page follows a form that was saved (see `cookies::SAVED`).
+    pub saved: bool,
     /// The client's address (see `auth::client`), for per-client limits and audit summaries.
     pub client: std::net::IpAddr,
 }
@@ -171,14 +173,34 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         csrf_ok = new_anon.is_none() && sent.as_deref().is_some_and(|s| same_secret(&csrf, s));
     }
 
-    let ctx = Ctx { principal, session_hash, csrf, csrf_ok, lang, path, client };
+    let is_htmx = headers.contains_key("hx-request");
+    let method = req.method().clone();
+    let saved = method == Method::GET
+        && !is_api
+        && !is_htmx
+        && principal.is_some()
+        && cookies::get(&headers, cookies::SAVED).is_some();
+    let signed_in = principal.is_some();
+    let ctx = Ctx { principal, session_hash, csrf, csrf_ok, lang, path, saved, client };
     req.extensions_mut().insert(ctx.clone());
     let mut resp = next.run(req).await;
+    let secure = state.config.secure_cookies;
+    if saved && resp.status() == StatusCode::OK {
+        append_cookie(&mut resp, &cookies::clear(cookies::SAVED, secure));
+    }
+    if method == Method::POST
+        && signed_in
+        && !is_api
+        && !is_htmx
+        && resp.status() == StatusCode::SEE_OTHER
+        && !matches!(ctx.path.as_str(), "/login" | "/logout" | "/lang")
+    {
+        append_cookie(&mut resp, &cookies::set(cookies::SAVED, "1", Some(60), secure, true));
+    }
 
     if let Some(err) = resp.extensions_mut().remove::<WebError>() {
         resp = render::error_with_ctx(&state, &ctx, err).await;
     }
-    let secure = state.config.secure_cookies;
     if let Some(t) = new_anon {
         append_cookie(&mut resp, &cookies::set(cookies::ANON_CSRF, &t, None, secure, true));
     }

@@ -9,6 +9,9 @@ pub const ANON_CSRF: &str = "yz_csrf";
 pub const LANG: &str = "yz_lang";
 /// A wall board's display token (a TV has no login).
 pub const BOARD: &str = "yz_board";
+/// Set with the redirect after a form was saved; the next page shows "saved" once and clears
+/// it. It says nothing about what was saved.
+pub const SAVED: &str = "yz_saved";
 
 pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

@@ -2,7 +2,7 @@
 //! closed-loop status. Phones are masked like every other personal number.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::care::roster::Pattern;
@@ -19,6 +19,7 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, Order, listing};
 use crate::kit::options;
 use crate::kit::render;
 use crate::kit::today;
@@ -73,6 +74,14 @@ fn rows(tr: &Tr, groups: &[Group], people: Vec<Staff>) -> Vec<StaffRow> {
         .collect()
 }
 
+/// The columns the staff can be sorted by.
+const ORDERS: &[Order<StaffRow>] = &[
+    ("name", |a, b| a.s.name.cmp(&b.s.name)),
+    ("group", |a, b| a.group.cmp(&b.group)),
+    ("organisation", |a, b| a.s.organisation.cmp(&b.s.organisation)),
+    ("loop", |a, b| a.loop_label.cmp(&b.loop_label)),
+];
+
 pub struct GroupRow {
     pub g: Group,
     pub pattern: String,
@@ -85,7 +94,8 @@ struct ListPage {
     layout: Layout,
     station: Station,
     groups: Vec<GroupRow>,
-    staff: Vec<StaffRow>,
+    /// A page of the staff, searched by name, group, post or organisation.
+    list: Listing<StaffRow>,
     can_manage: bool,
     group_form: GroupInput,
     staff_form: StaffInput,
@@ -103,6 +113,7 @@ async fn list_page(
     group_form: GroupInput,
     staff_form: StaffInput,
     error: Option<&WebError>,
+    query: &ListQuery,
 ) -> Result<ListPage, WebError> {
     let tr = ctx.tr();
     let groups = staff::groups(&state.db, station.id).await?;
@@ -120,13 +131,28 @@ async fn list_page(
             g,
         })
         .collect();
+    let in_loop = staff.iter().filter(|r| r.s.loop_status == "in_loop").count();
+    let path = format!("/stations/{}/staff", station.id);
+    let list = listing(
+        &tr,
+        &path,
+        &[],
+        query,
+        staff,
+        |r| {
+            let mut t = vec![r.s.name.as_str(), r.group.as_str(), r.s.organisation.as_str()];
+            t.extend(r.s.post.as_deref());
+            t
+        },
+        ORDERS,
+    )?;
     Ok(ListPage {
         layout: Layout::new(state, ctx, "staff.title"),
         can_manage: ctx.user()?.can(Permission::StaffManage, station.target()),
-        in_loop: staff.iter().filter(|r| r.s.loop_status == "in_loop").count(),
+        in_loop,
         station,
         groups,
-        staff,
+        list,
         group_form,
         staff_form,
         error: error.map(|e| e.message(&tr)),
@@ -154,10 +180,12 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let station = visible(&state, &ctx, id, Permission::StaffRead).await?;
     let page =
-        list_page(&state, &ctx, station, new_group_defaults(), new_staff_defaults(), None).await?;
+        list_page(&state, &ctx, station, new_group_defaults(), new_staff_defaults(), None, &query)
+            .await?;
     render::page(&page)
 }
 
@@ -173,7 +201,9 @@ async fn correctable(
     if !e.is_correctable() {
         return Err(e);
     }
-    let page = list_page(state, ctx, station, group_form, staff_form, Some(&e)).await?;
+    let page =
+        list_page(state, ctx, station, group_form, staff_form, Some(&e), &ListQuery::default())
+            .await?;
     Ok((e.status(), render::page(&page)?).into_response())
 }
 

@@ -29,7 +29,6 @@ use crate::station::stations::visible;
 pub struct Row {
     pub s: Staff,
     pub state: TestState,
-    pub state_code: &'static str,
     pub state_label: String,
     pub loop_label: String,
     pub result: String,
@@ -53,13 +52,6 @@ async fn rows(
             let st = test_state(due, t.map(|t| t.status == StaffTestStatus::Done), day, today());
             Row {
                 state: st,
-                state_code: match st {
-                    TestState::NotDue => "not_due",
-                    TestState::Done => "done",
-                    TestState::Missed => "missed",
-                    TestState::Pending => "pending",
-                    TestState::Overdue => "overdue",
-                },
                 state_label: tr.t(st.label_key()).to_owned(),
                 loop_label: tr.t(s.loop_status.label_key()).to_owned(),
                 result: t

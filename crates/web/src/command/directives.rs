@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
@@ -22,6 +22,7 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::options;
 use crate::kit::render;
 use crate::kit::today;
@@ -105,7 +106,7 @@ fn recipient_state(tr: &Tr, r: &Recipient) -> String {
 #[template(path = "directives/list.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<Row>,
+    list: Listing<Row>,
     can_issue: bool,
     kinds: Vec<(&'static str, String)>,
     streets: Vec<Street>,
@@ -121,6 +122,7 @@ async fn list_page(
     ctx: &Ctx,
     f: DirectiveInput,
     e: Option<&WebError>,
+    query: &ListQuery,
 ) -> Result<ListPage, WebError> {
     let tr = ctx.tr();
     let p = ctx.user()?;
@@ -128,24 +130,31 @@ async fn list_page(
     let kind = |d: &Directive| tr.t(d.kind.label_key()).to_owned();
     let mut rows = Vec::new();
     if is_issuer(p) || is_district_reader(p) {
+        let tallies: std::collections::HashMap<i64, directives::Tally> =
+            directives::tallies(&state.db)
+                .await?
+                .into_iter()
+                .map(|t| (t.directive_id, t))
+                .collect();
         for d in directives::list(&state.db).await? {
             if !d.published() && !is_issuer(p) {
                 continue;
             }
-            let rs = directives::recipients(&state.db, d.id).await?;
-            let acked = rs.iter().filter(|r| r.acknowledged_at.is_some()).count();
+            let (total, acked, reminders) = tallies
+                .get(&d.id)
+                .map_or((0, 0, 0), |t| (t.recipients, t.acknowledged, t.reminders));
             let state_text = if d.published() {
                 tr.f(
                     "directive.confirmed_of",
-                    &[("n", &acked.to_string()), ("total", &rs.len().to_string())],
+                    &[("n", &acked.to_string()), ("total", &total.to_string())],
                 )
             } else {
                 tr.t("directive.draft").to_owned()
             };
             rows.push(Row {
                 kind: kind(&d),
-                overdue: d.published() && acked < rs.len() && d.deadline < today,
-                reminders: rs.iter().map(|r| r.reminders).max().unwrap_or(0),
+                overdue: d.published() && acked < total && d.deadline < today,
+                reminders,
                 state: state_text,
                 d,
             });
@@ -165,9 +174,21 @@ async fn list_page(
         }
     }
     let can_issue = is_issuer(p);
+    let list = listing(
+        &tr,
+        "/directives",
+        &[],
+        query,
+        rows,
+        |r| vec![r.d.title.as_str(), r.kind.as_str(), r.state.as_str()],
+        &[
+            ("title", |a, b| a.d.title.cmp(&b.d.title)),
+            ("deadline", |a, b| a.d.deadline.cmp(&b.d.deadline)),
+        ],
+    )?;
     Ok(ListPage {
         layout: Layout::new(state, ctx, "directive.title"),
-        rows,
+        list,
         can_issue,
         kinds: options(&tr, DirectiveKind::ALL, DirectiveKind::as_str, DirectiveKind::label_key),
         streets: if can_issue {
@@ -191,13 +212,17 @@ async fn list_page(
 }
 
 /// `GET /directives`.
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     let f = DirectiveInput {
         kind: "notice".into(),
         deadline: (today() + chrono::Duration::days(3)).to_string(),
         ..Default::default()
     };
-    render::page(&list_page(&state, &ctx, f, None).await?)
+    render::page(&list_page(&state, &ctx, f, None, &query).await?)
 }
 
 /// `POST /directives`.
@@ -254,7 +279,7 @@ pub async fn create(
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/directives/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
-            let page = list_page(&state, &ctx, f, Some(&e)).await?;
+            let page = list_page(&state, &ctx, f, Some(&e), &ListQuery::default()).await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),
@@ -275,8 +300,9 @@ struct ShowPage {
     d: Directive,
     kind: String,
     files: Vec<File>,
-    /// The command's view: every recipient.
-    recipients: Vec<RecipientRow>,
+    /// The command's view: a page of the recipients (a directive can have thousands), those not
+    /// yet confirmed first.
+    list: Listing<RecipientRow>,
     confirmed: usize,
     is_command: bool,
     can_issue: bool,
@@ -308,20 +334,22 @@ pub async fn show(
     ctx: Ctx,
     Id(id): Id,
     crate::kit::extract::Query(q): crate::kit::extract::Query<ShowQuery>,
+    crate::kit::extract::Query(query): crate::kit::extract::Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let (d, view) = visible(&state, &ctx, id).await?;
     let tr = ctx.tr();
     let p = ctx.user()?;
     let (recipients, mine, can_ack) = match view {
-        View::Command => (
-            directives::recipients(&state.db, id)
+        View::Command => {
+            let mut all: Vec<RecipientRow> = directives::recipients(&state.db, id)
                 .await?
                 .into_iter()
                 .map(|r| recipient_row(&tr, &d, r))
-                .collect::<Vec<_>>(),
-            None,
-            false,
-        ),
+                .collect();
+            // Those still to confirm first; the sort is stable, so by kind and id within each.
+            all.sort_by_key(|r| r.r.acknowledged_at.is_some());
+            (all, None, false)
+        }
         View::Recipient(r, ack) => {
             // Opening it is reading it: the command sees who has.
             let kind = r.kind;
@@ -340,10 +368,18 @@ pub async fn show(
         kind: tr.t(d.kind.label_key()).to_owned(),
         files: directives::files(&state.db, id).await?,
         confirmed: recipients.iter().filter(|r| r.r.acknowledged_at.is_some()).count(),
+        list: listing(
+            &tr,
+            &format!("/directives/{id}"),
+            &[],
+            &query,
+            recipients,
+            |r| vec![r.r.name.as_deref().unwrap_or_default(), &r.kind, &r.state],
+            &[],
+        )?,
         is_command: mine.is_none(),
         can_issue: is_issuer(p),
         reminded: q.reminded.map(|n| tr.f("directive.reminded", &[("n", &n.to_string())])),
-        recipients,
         mine,
         can_ack,
         d,

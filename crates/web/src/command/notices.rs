@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Permission, Scope, Target};
@@ -18,6 +18,7 @@ use crate::i18n::Tr;
 use crate::kit::docx::{self, Docx};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::render;
 use crate::kit::today;
 use crate::policy::deny;
@@ -93,7 +94,7 @@ fn scope_name(tr: &Tr, n: &Notice) -> String {
 #[template(path = "notices/list.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<(Notice, String, String)>,
+    list: Listing<(Notice, String, String)>,
     can_manage: bool,
     streets: Vec<Street>,
     f: NoticeInput,
@@ -105,6 +106,7 @@ async fn list_page(
     ctx: &Ctx,
     f: NoticeInput,
     e: Option<&WebError>,
+    query: &ListQuery,
 ) -> Result<ListPage, WebError> {
     let tr = ctx.tr();
     let p = ctx.user()?;
@@ -117,9 +119,21 @@ async fn list_page(
         }
     }
     let can_manage = p.has(Permission::InspectionsManage);
+    let list = listing(
+        &tr,
+        "/notices",
+        &[],
+        query,
+        rows,
+        |(n, scope, status)| vec![n.title.as_str(), scope, status],
+        &[
+            ("title", |a, b| a.0.title.cmp(&b.0.title)),
+            ("period", |a, b| a.0.period_from.cmp(&b.0.period_from)),
+        ],
+    )?;
     Ok(ListPage {
         layout: Layout::new(state, ctx, "notice.title"),
-        rows,
+        list,
         can_manage,
         streets: if can_manage {
             yizhan_store::station::stations::streets(&state.db)
@@ -136,14 +150,18 @@ async fn list_page(
 }
 
 /// `GET /notices`.
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     let today = today();
     let f = NoticeInput {
         period_from: (today - chrono::Duration::days(6)).to_string(),
         period_to: today.to_string(),
         ..Default::default()
     };
-    render::page(&list_page(&state, &ctx, f, None).await?)
+    render::page(&list_page(&state, &ctx, f, None, &query).await?)
 }
 
 /// `POST /notices`.
@@ -167,7 +185,7 @@ pub async fn create(
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/notices/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
-            let page = list_page(&state, &ctx, f, Some(&e)).await?;
+            let page = list_page(&state, &ctx, f, Some(&e), &ListQuery::default()).await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),

@@ -22,6 +22,7 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id, Query};
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::render;
 use crate::kit::today;
 use crate::policy::deny;
@@ -112,7 +113,7 @@ pub(crate) async fn rows(state: &AppState, ctx: &Ctx, f: &Filter) -> Result<Vec<
 #[template(path = "rectifications/list.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<Row>,
+    list: Listing<Row>,
     overdue: usize,
     only_overdue: bool,
     all: bool,
@@ -123,14 +124,31 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(f): Query<Filter>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let rows = rows(&state, &ctx, &f).await?;
+    let overdue = rows.iter().filter(|r| r.overdue).count();
+    let keep =
+        [("overdue", f.overdue.as_str()), ("all", f.all.as_str()), ("station", f.station.as_str())];
+    let list = listing(
+        &ctx.tr(),
+        "/rectifications",
+        &keep,
+        &query,
+        rows,
+        |r| vec![&r.r.station_name, &r.r.topic, &r.r.item, &r.r.finding, &r.r.responsible],
+        &[
+            ("deadline", |a, b| a.r.deadline.cmp(&b.r.deadline)),
+            ("station", |a, b| a.r.station_name.cmp(&b.r.station_name)),
+            ("status", |a, b| a.status.cmp(&b.status)),
+        ],
+    )?;
     render::page(&ListPage {
         layout: Layout::new(&state, &ctx, "rectification.title"),
-        overdue: rows.iter().filter(|r| r.overdue).count(),
+        overdue,
         only_overdue: f.overdue == "1",
         all: f.all == "1",
-        rows,
+        list,
     })
 }
 

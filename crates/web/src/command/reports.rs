@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -20,6 +20,7 @@ use crate::kit::docx::{self, Docx};
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::FormBody;
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::render;
 use crate::kit::today;
 use crate::policy::deny;
@@ -115,7 +116,8 @@ fn title(tr: &Tr, day: NaiveDate) -> String {
 #[template(path = "reports/list.html")]
 struct ListPage {
     layout: Layout,
-    entries: Vec<Entry>,
+    /// A year of days, 50 a page, searched by date (2026-03 finds March).
+    list: Listing<(Entry, String)>,
     can_generate: bool,
     yesterday: String,
     error: Option<String>,
@@ -125,10 +127,20 @@ async fn list_page(
     state: &AppState,
     ctx: &Ctx,
     e: Option<&WebError>,
+    query: &ListQuery,
 ) -> Result<ListPage, WebError> {
+    let days: Vec<(Entry, String)> = reports::archive(&state.db, 366)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let day = e.day.to_string();
+            (e, day)
+        })
+        .collect();
+    let list = listing(&ctx.tr(), "/reports", &[], query, days, |(_, d)| vec![d.as_str()], &[])?;
     Ok(ListPage {
         layout: Layout::new(state, ctx, "report.title"),
-        entries: reports::archive(&state.db, 366).await?,
+        list,
         can_generate: ctx.user()?.can(Permission::ReportsGenerate, Target::District),
         yesterday: (today() - chrono::Duration::days(1)).to_string(),
         error: e.map(|e| e.message(&ctx.tr())),
@@ -136,9 +148,13 @@ async fn list_page(
 }
 
 /// `GET /reports`.
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     district_wide(&state, &ctx, Permission::ReportsRead).await?;
-    render::page(&list_page(&state, &ctx, None).await?)
+    render::page(&list_page(&state, &ctx, None, &query).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -169,7 +185,7 @@ pub async fn generate(
     match result {
         Ok(day) => Ok(Redirect::to(&format!("/reports/{day}")).into_response()),
         Err(e) if e.is_correctable() => {
-            let page = list_page(&state, &ctx, Some(&e)).await?;
+            let page = list_page(&state, &ctx, Some(&e), &ListQuery::default()).await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),

@@ -20,6 +20,8 @@ pub struct NavItem {
 /// One area of the product in the side navigation.
 pub struct NavGroup {
     pub label: &'static str,
+    /// Its icon in `assets/vendor/icons.svg`: the area's name (station, people, command …).
+    pub icon: &'static str,
     pub items: Vec<NavItem>,
 }
 
@@ -39,6 +41,8 @@ pub struct Layout {
     pub path: String,
     /// The station in view, for the counts' request.
     pub station: Option<i64>,
+    /// What the person just did was saved: the page says so once (a toast).
+    pub saved: bool,
 }
 
 /// Who sees an entry: a permission held somewhere, or one over the whole district.
@@ -184,6 +188,7 @@ pub fn nav_for(
         .iter()
         .map(|(label, entries)| NavGroup {
             label: tr.t(label),
+            icon: label.trim_start_matches("nav.group."),
             items: entries
                 .iter()
                 .filter(|(_, _, need)| need.met(p))
@@ -282,6 +287,7 @@ impl Layout {
             crumbs,
             path: ctx.path.clone(),
             station,
+            saved: ctx.saved,
             tr,
         }
     }
@@ -296,6 +302,7 @@ impl Layout {
             crumbs: Vec::new(),
             path: "/".into(),
             station: None,
+            saved: false,
             tr,
         }
     }

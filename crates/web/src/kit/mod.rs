@@ -5,6 +5,7 @@ pub mod docx;
 pub mod export;
 pub mod extract;
 pub mod layout;
+pub mod listing;
 pub mod pager;
 pub mod photo;
 pub mod refused;

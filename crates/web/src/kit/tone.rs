@@ -54,3 +54,94 @@ pub fn of_reason(r: Reason) -> &'static str {
         Reason::Elderly | Reason::Child | Reason::Pregnant | Reason::ChronicDisease => "neutral",
     }
 }
+
+/// The tone of a post's exposure risk (高/中/低风险岗位): high is a warning, not a fever.
+pub fn of_post_risk(r: &yizhan_core::care::staff::PostRisk) -> &'static str {
+    use yizhan_core::care::staff::PostRisk;
+    match *r {
+        PostRisk::High => "warning",
+        PostRisk::Medium => "info",
+        PostRisk::Low => "neutral",
+    }
+}
+
+/// The tone of a psychological risk from counselling: high is danger (someone must act).
+pub fn of_psych_risk(r: &yizhan_core::care::counselling::Risk) -> &'static str {
+    use yizhan_core::care::counselling::Risk;
+    match *r {
+        Risk::High => "danger",
+        Risk::Medium => "warning",
+        Risk::Low => "ok",
+    }
+}
+
+/// The tone of a staff member's test of the day: overdue or missed is danger.
+pub fn of_staff_test(s: &yizhan_core::care::staff::TestState) -> &'static str {
+    use yizhan_core::care::staff::TestState;
+    match *s {
+        TestState::Overdue | TestState::Missed => "danger",
+        TestState::Pending => "warning",
+        TestState::Done => "ok",
+        TestState::NotDue => "neutral",
+    }
+}
+
+/// The tone of an incident's kind: fire and an escape attempt are danger.
+pub fn of_incident(k: &yizhan_core::care::incident::IncidentKind) -> &'static str {
+    use yizhan_core::care::incident::IncidentKind;
+    match *k {
+        IncidentKind::Fire | IncidentKind::EscapeAttempt => "danger",
+        IncidentKind::Accident | IncidentKind::Security => "warning",
+        IncidentKind::Other => "info",
+    }
+}
+
+/// The tone of a complaint: open is a warning until someone answers it.
+pub fn of_complaint(s: &yizhan_core::care::incident::ComplaintStatus) -> &'static str {
+    use yizhan_core::care::incident::ComplaintStatus;
+    match *s {
+        ComplaintStatus::Open => "warning",
+        ComplaintStatus::InProgress => "info",
+        ComplaintStatus::Resolved => "ok",
+    }
+}
+
+/// The tone of a relative's delivery: refused is danger, delivered done.
+pub fn of_delivery(s: &yizhan_core::care::relatives::DeliveryStatus) -> &'static str {
+    use yizhan_core::care::relatives::DeliveryStatus;
+    match *s {
+        DeliveryStatus::Refused => "danger",
+        DeliveryStatus::Received | DeliveryStatus::Disinfected => "info",
+        DeliveryStatus::Delivered => "ok",
+    }
+}
+
+/// The tone of an emergency plan's readiness (`never`, `due`, `ready`): never drilled is danger.
+pub fn of_readiness(code: &str) -> &'static str {
+    match code {
+        "never" => "danger",
+        "due" => "warning",
+        _ => "ok",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yizhan_core::care::{counselling::Risk, incident::IncidentKind, staff::TestState};
+
+    #[test]
+    fn what_needs_action_is_danger_and_what_is_done_is_ok() {
+        assert_eq!(of_psych_risk(&Risk::High), "danger");
+        assert_eq!(of_psych_risk(&Risk::Low), "ok");
+        assert_eq!(of_staff_test(&TestState::Overdue), "danger");
+        assert_eq!(of_staff_test(&TestState::Done), "ok");
+        assert_eq!(of_incident(&IncidentKind::Fire), "danger");
+        assert_eq!(of_readiness("never"), "danger");
+        assert_eq!(of_readiness("ready"), "ok");
+        // A positive test outranks a fever; a chronic disease is never alarming.
+        assert_eq!(of_reason(Reason::TestPositive), "positive");
+        assert_eq!(of_reason(Reason::Fever), "danger");
+        assert_eq!(of_reason(Reason::ChronicDisease), "neutral");
+    }
+}

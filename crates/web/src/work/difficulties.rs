@@ -2,7 +2,7 @@
 //! department and records the resolution; the time to resolve is shown; .xlsx.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
@@ -16,6 +16,7 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::options;
 use crate::kit::render;
 use crate::state::AppState;
@@ -52,7 +53,7 @@ pub(crate) async fn rows(state: &AppState, ctx: &Ctx) -> Result<Vec<Row>, WebErr
 #[template(path = "difficulties/list.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<Row>,
+    list: Listing<Row>,
     /// The enterprise a ticket is raised for, searched (a district has 20,000).
     picker: Option<Picker>,
     categories: Vec<(&'static str, String)>,
@@ -75,11 +76,24 @@ async fn list_page(
     ctx: &Ctx,
     f: RaiseForm,
     e: Option<&WebError>,
+    query: &ListQuery,
 ) -> Result<ListPage, WebError> {
     let tr = ctx.tr();
     Ok(ListPage {
         layout: Layout::new(state, ctx, "difficulty.title"),
-        rows: rows(state, ctx).await?,
+        list: listing(
+            &tr,
+            "/difficulties",
+            &[],
+            query,
+            rows(state, ctx).await?,
+            |r| vec![r.t.enterprise.as_str(), r.t.description.as_str(), &r.category, &r.status],
+            &[
+                ("enterprise", |a, b| a.t.enterprise.cmp(&b.t.enterprise)),
+                ("status", |a, b| a.status.cmp(&b.status)),
+                ("hours", |a, b| a.hours.cmp(&b.hours)),
+            ],
+        )?,
         picker: enterprise_field(state, ctx, &f.enterprise_id).await?,
         categories: options(&tr, Category::ALL, Category::as_str, Category::label_key),
         f,
@@ -88,8 +102,12 @@ async fn list_page(
 }
 
 /// `GET /difficulties`.
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    render::page(&list_page(&state, &ctx, RaiseForm::default(), None).await?)
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    render::page(&list_page(&state, &ctx, RaiseForm::default(), None, &query).await?)
 }
 
 /// `POST /difficulties`.
@@ -122,7 +140,7 @@ pub async fn raise(
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/difficulties/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
-            let page = list_page(&state, &ctx, f, Some(&e)).await?;
+            let page = list_page(&state, &ctx, f, Some(&e), &ListQuery::default()).await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),

@@ -2,7 +2,7 @@
 //! an enterprise, approved or rejected (with a reason) by the command; totals and .xlsx.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
@@ -17,6 +17,7 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::options;
 use crate::kit::render;
 use crate::state::AppState;
@@ -53,7 +54,7 @@ pub(crate) async fn rows(state: &AppState, ctx: &Ctx) -> Result<Vec<Row>, WebErr
 #[template(path = "relief/list.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<Row>,
+    list: Listing<Row>,
     approved_total: i64,
     can_decide: bool,
     /// The enterprise that applies, searched (a district has 20,000).
@@ -69,6 +70,7 @@ async fn list_page(
     ctx: &Ctx,
     f: ReliefInput,
     e: Option<&WebError>,
+    query: &ListQuery,
 ) -> Result<ListPage, WebError> {
     let tr = ctx.tr();
     let p = ctx.user()?;
@@ -81,7 +83,19 @@ async fn list_page(
             .filter(|r| r.a.status == ReliefStatus::Approved)
             .map(|r| r.a.amount)
             .sum(),
-        rows,
+        list: listing(
+            &tr,
+            "/relief",
+            &[],
+            query,
+            rows,
+            |r| vec![r.a.enterprise.as_str(), r.kind.as_str(), r.status.as_str()],
+            &[
+                ("enterprise", |a, b| a.a.enterprise.cmp(&b.a.enterprise)),
+                ("amount", |a, b| a.a.amount.cmp(&b.a.amount)),
+                ("status", |a, b| a.status.cmp(&b.status)),
+            ],
+        )?,
         picker: enterprise_field(state, ctx, &f.enterprise_id).await?,
         kinds: options(&tr, ReliefKind::ALL, ReliefKind::as_str, ReliefKind::label_key),
         landlords: options(&tr, Landlord::ALL, Landlord::as_str, Landlord::label_key),
@@ -91,10 +105,14 @@ async fn list_page(
 }
 
 /// `GET /relief`.
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     let f =
         ReliefInput { kind: "rent".into(), landlord: "state_owned".into(), ..Default::default() };
-    render::page(&list_page(&state, &ctx, f, None).await?)
+    render::page(&list_page(&state, &ctx, f, None, &query).await?)
 }
 
 /// `POST /relief`.
@@ -123,7 +141,7 @@ pub async fn apply(
     match result {
         Ok(_) => Ok(Redirect::to("/relief").into_response()),
         Err(e) if e.is_correctable() => {
-            let page = list_page(&state, &ctx, f, Some(&e)).await?;
+            let page = list_page(&state, &ctx, f, Some(&e), &ListQuery::default()).await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),
@@ -163,7 +181,9 @@ pub async fn decide(
     match result {
         Ok(()) => Ok(Redirect::to("/relief").into_response()),
         Err(e) if e.is_correctable() => {
-            let page = list_page(&state, &ctx, ReliefInput::default(), Some(&e)).await?;
+            let page =
+                list_page(&state, &ctx, ReliefInput::default(), Some(&e), &ListQuery::default())
+                    .await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),

@@ -2,7 +2,7 @@
 //! (never more people than seats), the pickup plan at arrival, printable.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
@@ -15,6 +15,7 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::kit::extract::{FormBody, Id, RawBody, json_form};
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::options;
 use crate::kit::render;
 use crate::policy::deny;
@@ -24,7 +25,7 @@ use crate::state::AppState;
 #[template(path = "transports/list.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<(Transport, String)>,
+    list: Listing<(Transport, String)>,
     can_manage: bool,
     kinds: Vec<(&'static str, String)>,
     f: TransportInput,
@@ -36,18 +37,32 @@ async fn list_page(
     ctx: &Ctx,
     f: TransportInput,
     e: Option<&WebError>,
+    query: &ListQuery,
 ) -> Result<ListPage, WebError> {
     let tr = ctx.tr();
+    let rows = transports::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let k = tr.t(t.kind.label_key()).to_owned();
+            (t, k)
+        })
+        .collect();
     Ok(ListPage {
         layout: Layout::new(state, ctx, "transport.title"),
-        rows: transports::list(&state.db)
-            .await?
-            .into_iter()
-            .map(|t| {
-                let k = tr.t(t.kind.label_key()).to_owned();
-                (t, k)
-            })
-            .collect(),
+        list: listing(
+            &tr,
+            "/transports",
+            &[],
+            query,
+            rows,
+            |(t, k)| vec![t.name.as_str(), t.origin.as_str(), t.arrival_place.as_str(), k],
+            &[
+                ("name", |a, b| a.0.name.cmp(&b.0.name)),
+                ("departs_on", |a, b| a.0.departs_on.cmp(&b.0.departs_on)),
+                ("booked", |a, b| a.0.booked.cmp(&b.0.booked)),
+            ],
+        )?,
         can_manage: ctx.user()?.has(Permission::TransportManage),
         kinds: options(&tr, TransportKind::ALL, TransportKind::as_str, TransportKind::label_key),
         f,
@@ -56,9 +71,13 @@ async fn list_page(
 }
 
 /// `GET /transports`.
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     let f = TransportInput { kind: "train".into(), ..Default::default() };
-    render::page(&list_page(&state, &ctx, f, None).await?)
+    render::page(&list_page(&state, &ctx, f, None, &query).await?)
 }
 
 /// `POST /transports`.
@@ -75,7 +94,7 @@ pub async fn create(
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/transports/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
-            let page = list_page(&state, &ctx, f, Some(&e)).await?;
+            let page = list_page(&state, &ctx, f, Some(&e), &ListQuery::default()).await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),

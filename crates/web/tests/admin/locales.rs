@@ -6,6 +6,21 @@ use std::path::Path;
 
 use yizhan_web::i18n::{EN_SOURCE, ZH_SOURCE, parse_catalog};
 
+/// Every file below `dir`, with its text.
+fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            let text = std::fs::read_to_string(&p).unwrap();
+            out.push((p, text));
+        }
+    }
+    out
+}
+
 fn keys(src: &str) -> BTreeSet<String> {
     parse_catalog(src).into_keys().collect()
 }
@@ -18,13 +33,7 @@ fn used_keys(dir: &Path, out: &mut BTreeSet<String>) {
 }
 
 fn used_keys_after(dir: &Path, markers: &[&str], out: &mut BTreeSet<String>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_dir() {
-            used_keys_after(&p, markers, out);
-            continue;
-        }
-        let text = std::fs::read_to_string(&p).unwrap();
+    for (_, text) in files_under(dir) {
         for &marker in markers {
             let mut rest = text.as_str();
             while let Some(i) = rest.find(marker) {
@@ -388,13 +397,7 @@ fn openapi_documents_every_api_route() {
 #[test]
 fn every_field_an_error_names_has_a_label() {
     fn scan(dir: &Path, out: &mut BTreeSet<String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                scan(&p, out);
-                continue;
-            }
-            let text = std::fs::read_to_string(&p).unwrap();
+        for (_, text) in files_under(dir) {
             for marker in [".on(\"", "field: \"", "field: Some(\"", "field: Some(\"", "field(\""] {
                 let mut rest = text.as_str();
                 while let Some(i) = rest.find(marker) {
@@ -446,13 +449,8 @@ fn no_chinese_literals_outside_the_locale_files() {
         false
     }
     fn scan(root: &Path, dir: &Path, out: &mut Vec<(String, usize)>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
+        for (p, text) in files_under(dir) {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            if p.is_dir() {
-                scan(root, &p, out);
-                continue;
-            }
             // Tests, demo data and benchmarks may speak Chinese.
             let skip = ["tests.rs", "tests_ops.rs", "props.rs", "fuzz.rs"].contains(&name.as_str())
                 || name.starts_with("demo")
@@ -460,7 +458,6 @@ fn no_chinese_literals_outside_the_locale_files() {
             if skip || !name.ends_with(".rs") {
                 continue;
             }
-            let text = std::fs::read_to_string(&p).unwrap();
             // A file's unit tests come last, after `#[cfg(test)]`.
             let code = text.split("#[cfg(test)]").next().unwrap_or_default();
             let n = code.lines().filter(|l| has_cjk_literal(l)).count();
@@ -482,4 +479,77 @@ fn no_chinese_literals_outside_the_locale_files() {
     );
     // The scan sees code: a literal on purpose in a scanned file is found.
     assert!(has_cjk_literal(r#"let x = "姓名";"#) && !has_cjk_literal("// 姓名"));
+}
+
+/// No template says anything in Chinese or with full-width punctuation of its own: the words are
+/// in the locale files, so the English pages are English throughout (the exceptions: the brand
+/// mark 驿, the logo, and 中文 on the button that switches to Chinese).
+#[test]
+fn templates_say_nothing_outside_the_locale_files() {
+    fn wide(c: char) -> bool {
+        ('\u{4e00}'..='\u{9fff}').contains(&c)
+            || ('\u{3000}'..='\u{303f}').contains(&c)
+            || ('\u{ff00}'..='\u{ffef}').contains(&c)
+    }
+    /// The template's own text: what is left once expressions, tags and comments are cut out.
+    fn literal(src: &str) -> String {
+        let mut out = String::new();
+        let mut rest = src;
+        while let Some(i) = rest.find(['{']) {
+            out.push_str(&rest[..i]);
+            let close = match rest[i..].chars().nth(1) {
+                Some('{') => "}}",
+                Some('%') => "%}",
+                Some('#') => "#}",
+                _ => {
+                    out.push('{');
+                    rest = &rest[i + 1..];
+                    continue;
+                }
+            };
+            rest = match rest[i..].find(close) {
+                Some(j) => &rest[i + j + 2..],
+                None => "",
+            };
+        }
+        out.push_str(rest);
+        out
+    }
+    assert_eq!(literal("a{{ x }}b{% if y %}c{# z #}d{e"), "abcd{e");
+    let mut found = Vec::new();
+    for (p, text) in files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")) {
+        let own = literal(&text).replace("brand-mark\">驿<", "").replace(">中文<", "");
+        let wide: String = own.chars().filter(|c| wide(*c)).collect();
+        if !wide.is_empty() {
+            found.push(format!("{}: {wide}", p.display()));
+        }
+    }
+    assert!(found.is_empty(), "Chinese or full-width text in templates:\n{}", found.join("\n"));
+}
+
+/// Every icon a template or the navigation names is in the sprite (a missing one shows nothing).
+#[test]
+fn every_icon_named_is_in_the_sprite() {
+    let web = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sprite = std::fs::read_to_string(web.join("assets/vendor/icons.svg")).unwrap();
+    let mut named: BTreeSet<String> = BTreeSet::new();
+    for (_, text) in files_under(&web.join("templates")) {
+        for part in text.split("icons.svg#").skip(1) {
+            let name: String =
+                part.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+            if !name.is_empty() {
+                named.insert(name);
+            }
+        }
+    }
+    // The navigation's areas name their icons after themselves.
+    for key in parse_catalog(ZH_SOURCE).into_keys() {
+        if let Some(area) = key.strip_prefix("nav.group.") {
+            named.insert(area.to_owned());
+        }
+    }
+    assert!(named.len() >= 8, "{named:?}");
+    let missing: Vec<_> =
+        named.iter().filter(|n| !sprite.contains(&format!("<symbol id=\"{n}\""))).collect();
+    assert!(missing.is_empty(), "icons missing from assets/vendor/icons.svg: {missing:?}");
 }

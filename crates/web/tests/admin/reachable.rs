@@ -1,6 +1,8 @@
 //! Every page a person may use can be found: starting at their home page and following only
 //! links (`href`, `src`, `hx-get`, a GET form's `action`), each role's session reaches every GET
 //! page route that the authorization matrix lets it use. A page linked from nowhere fails here.
+//! The crawl reads the pages in English, and fails on any Chinese words of the interface in them
+//! (the Chinese of the data — names, streets — is the data's).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -21,6 +23,33 @@ const NOT_LINKED: &[(&str, &str)] = &[
     ("/assets/{name}", "styles, scripts and images, not pages"),
     ("/imports/{id}/progress", "polled by the import page's script while the run goes"),
 ];
+
+/// Names in the fixture's data that are also phrases of the Chinese interface: on an English
+/// page they are the data's (a task group called 督导检查组, a checklist item 终末消毒记录).
+const DATA_WORDS: &[&str] = &["督导检查", "督导检查组", "终末消毒", "终末消毒记录"];
+
+/// The Chinese interface's own phrases (4 characters or more between placeholders) that English
+/// says otherwise: on an English page any of them is a string that escaped translation. A phrase
+/// English quotes on purpose (the Chinese headers an import reads) is not one.
+fn chinese_phrases() -> Vec<String> {
+    use yizhan_web::i18n::{EN_SOURCE, ZH_SOURCE, parse_catalog};
+    let en = parse_catalog(EN_SOURCE);
+    let quoted = |p: &str| en.values().any(|v| v.contains(p)) || DATA_WORDS.contains(&p);
+    let mut out: BTreeSet<String> = BTreeSet::new();
+    for (k, zh) in parse_catalog(ZH_SOURCE) {
+        if en.get(&k) == Some(&zh) {
+            continue;
+        }
+        for part in zh.split(['{', '}']).step_by(2) {
+            let part = part.trim();
+            let han = part.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+            if han >= 4 && !quoted(part) {
+                out.insert(part.to_owned());
+            }
+        }
+    }
+    out.into_iter().collect()
+}
 
 /// Opened by a page's script, never followed: an event stream does not end.
 fn is_stream(path: &str) -> bool {
@@ -79,9 +108,13 @@ both_backends!(every_page_is_reachable_from_home_by_links, |t: TestDb| async mov
         matrix().into_iter().filter(|(m, ..)| *m == "GET").map(|(_, p, who)| (p, who)).collect();
 
     let mut orphans: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut untranslated: BTreeSet<String> = BTreeSet::new();
+    let phrases = chinese_phrases();
+    assert!(phrases.len() > 300, "{} phrases", phrases.len());
     let mut fetched_total = 0;
     for who in WHO.iter().skip(1) {
         let mut c = app.session_for(fx.ids[who]).await;
+        c.cookies.insert("yz_lang".into(), "en".into());
         let mut reached: BTreeSet<&str> = BTreeSet::new();
         let mut fetched: HashMap<&str, usize> = HashMap::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -108,6 +141,9 @@ both_backends!(every_page_is_reachable_from_home_by_links, |t: TestDb| async mov
             let r = app.get(&mut c, &url).await;
             assert!(r.status != StatusCode::INTERNAL_SERVER_ERROR, "{who}: {url} → 500");
             if r.header("content-type").starts_with("text/html") {
+                for p in phrases.iter().filter(|p| r.body.contains(p.as_str())) {
+                    untranslated.insert(format!("{pattern}: {p}"));
+                }
                 queue.extend(links(&r.body).into_iter().filter(|l| !seen.contains(l)));
             }
         }
@@ -124,7 +160,12 @@ both_backends!(every_page_is_reachable_from_home_by_links, |t: TestDb| async mov
         "pages a role may use but cannot reach from its home by links:\n{}",
         orphans.iter().map(|(w, p)| format!("{w:<16} {p:?}")).collect::<Vec<_>>().join("\n")
     );
-    eprintln!("navigation crawl: {fetched_total} pages fetched, no orphan");
+    assert!(
+        untranslated.is_empty(),
+        "Chinese interface text on English pages:\n{}",
+        untranslated.into_iter().collect::<Vec<_>>().join("\n")
+    );
+    eprintln!("navigation crawl: {fetched_total} pages fetched in English, no orphan");
 });
 
 #[test]

@@ -160,7 +160,7 @@ both_backends!(an_inspection_on_a_phone_with_a_photo_and_a_rectification, |t: Te
             d.delete_all_cookies().await?;
             sign_in(&d, &base, "lead").await?;
             d.goto(format!("{base}/rectifications")).await?;
-            d.find(By::Css("[data-testid=rectifications-table] a")).await?.click().await?;
+            d.find(By::Css("[data-testid=rectifications-table] tbody a")).await?.click().await?;
             let input = d
                 .query(By::Css("[data-testid=rectification-photo-form] input[type=file]"))
                 .wait(Duration::from_secs(5), Duration::from_millis(50))
@@ -220,6 +220,11 @@ both_backends!(an_inspection_on_a_phone_with_a_photo_and_a_rectification, |t: Te
             d.refresh().await?;
             assert!(page_width(&d).await? <= 375, "the notice is wider than the phone");
             d.screenshot(&shot("notice")).await?;
+            // On paper: A4 pages without the navigation, looked at as a PDF.
+            let pdf = print_a4(&d, false).await?;
+            std::fs::write(shots_dir().join(format!("notice-{backend}.pdf")), &pdf).unwrap();
+            let pages = pdf_pages(&pdf);
+            assert!((1..=2).contains(&pages), "the notice prints on {pages} pages");
             // The overview: the numbers that open their lists, on a phone and a big screen.
             d.goto(format!("{base}/command")).await?;
             let tiles = text_of(&d, "[data-testid=overview-tiles]").await?;
@@ -261,7 +266,7 @@ both_backends!(an_inspection_on_a_phone_with_a_photo_and_a_rectification, |t: Te
             let todo = text_of(&d, "[data-testid=todo-directives]").await?;
             assert!(todo.starts_with('1'), "the lead has one directive to confirm: {todo}");
             d.find(By::Css("[data-testid=todo-directives]")).await?.click().await?;
-            d.query(By::Css("[data-testid=directives-table] a"))
+            d.query(By::Css("[data-testid=directives-table] tbody a"))
                 .wait(Duration::from_secs(5), Duration::from_millis(50))
                 .first()
                 .await?

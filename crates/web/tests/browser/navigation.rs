@@ -14,12 +14,8 @@ use yizhan_store::testing::TestDb;
 
 /// The width of an element, in CSS pixels.
 async fn width_of(d: &WebDriver, css: &str) -> WebDriverResult<f64> {
-    d.execute(
-        "return document.querySelector(arguments[0]).getBoundingClientRect().width;",
-        vec![serde_json::json!(css)],
-    )
-    .await?
-    .convert()
+    let script = "return document.querySelector(arguments[0]).getBoundingClientRect().width;";
+    js(d, script, vec![serde_json::json!(css)]).await
 }
 
 both_backends!(the_navigation_shows_the_product_by_area, |t: TestDb| async move {
@@ -99,6 +95,74 @@ both_backends!(the_navigation_shows_the_product_by_area, |t: TestDb| async move 
         d.screenshot(&shots_dir().join(format!("nav-lead-375-{backend}.png"))).await?;
         d.find(By::LinkText("消杀")).await?.click().await?;
         wait_url(&d, &format!("/stations/{st}/disinfection")).await?;
+        Ok(())
+    })
+    .await;
+});
+
+/// The page's widest table scrolls inside its box, not the page: how far its box reaches past
+/// the window's right edge (0 when it fits).
+async fn table_box_overflow(d: &WebDriver, css: &str) -> WebDriverResult<f64> {
+    let script = "const r = document.querySelector(arguments[0]).closest('.table-wrap').getBoundingClientRect();
+         return Math.max(0, r.right - document.documentElement.clientWidth);";
+    js(d, script, vec![serde_json::json!(css)]).await
+}
+
+both_backends!(one_visual_system_saved_empty_and_the_report, |t: TestDb| async move {
+    with_browser(t, "one_visual_system_saved_empty_and_the_report", |d, base, app| async move {
+        let (_, _, st, _) = district(app.db()).await;
+        app.user("lead", Role::StationLead, Scope::Station(st), false).await;
+        app.user("zhihui", Role::Commander, Scope::District, false).await;
+        let backend = format!("{:?}", app.db().backend()).to_lowercase();
+
+        // An empty list says what to do, with its icon drawn.
+        viewport(&d, 375, 812, true).await?;
+        sign_in(&d, &base, "lead").await?;
+        d.goto(format!("{base}/stations/{st}/staff")).await?;
+        let empty = text_of(&d, "p.empty").await?;
+        assert!(empty.contains("用下方"), "an empty list says what to do: {empty}");
+        let script =
+            "return document.querySelector('p.empty svg.icon').getBoundingClientRect().width";
+        let icon: f64 = js(&d, script, vec![]).await?;
+        assert!(icon > 10.0, "the empty state's icon is {icon}px wide");
+        // A save says so, once.
+        fill(&d, "[data-testid=s-name]", "王护士").await?;
+        fill(&d, "[data-testid=s-phone]", "13912345678").await?;
+        fill(&d, "[data-testid=s-org]", "区人民医院").await?;
+        d.find(By::Css("[data-testid=staff-save]")).await?.click().await?;
+        wait_contains(&d, "[data-testid=toast-saved]", "已保存").await?;
+        no_sideways_scroll(&d, 375, "the staff page with its toast").await?;
+        d.screenshot(&shots_dir().join(format!("saved-375-{backend}.png"))).await?;
+        assert!(text_of(&d, "[data-testid=staff-table]").await?.contains("王护士"));
+        d.refresh().await?;
+        assert!(d.find_all(By::Css("[data-testid=toast-saved]")).await?.is_empty());
+
+        // The daily report at 1920: the station column stays while 26 figures scroll in their box,
+        // and no heading wraps one character per line.
+        viewport(&d, 1920, 1080, false).await?;
+        d.delete_all_cookies().await?;
+        sign_in(&d, &base, "zhihui").await?;
+        d.goto(format!("{base}/reports")).await?;
+        d.find(By::Css("[data-testid=report-generate] button")).await?.click().await?;
+        wait_contains(&d, "[data-testid=report-title]", "").await?;
+        assert_eq!(table_box_overflow(&d, "[data-testid=report-table]").await?, 0.0);
+        no_sideways_scroll(&d, 1920, "the daily report").await?;
+        let script = "return Math.min(...[...document.querySelectorAll(
+            '[data-testid=report-table] thead th')].map(th => th.getBoundingClientRect().width));";
+        let narrowest: f64 = js(&d, script, vec![]).await?;
+        assert!(narrowest >= 60.0, "a report heading is {narrowest}px wide");
+        let script =
+            "const w = document.querySelector('[data-testid=report-table]').closest('.table-wrap');
+            w.scrollLeft = 400;
+            const th = document.querySelector('[data-testid=report-district] th');
+            return Math.abs(th.getBoundingClientRect().left - w.getBoundingClientRect().left) < 2;";
+        let stays: bool = js(&d, script, vec![]).await?;
+        assert!(stays, "the station column stays in view while the figures scroll");
+        d.screenshot(&shots_dir().join(format!("report-1920-{backend}.png"))).await?;
+        // On paper: one landscape A4 page for the district's stations, every column on it.
+        let pdf = print_a4(&d, true).await?;
+        std::fs::write(shots_dir().join(format!("report-{backend}.pdf")), &pdf).unwrap();
+        assert_eq!(pdf_pages(&pdf), 1, "the daily report prints on one landscape page");
         Ok(())
     })
     .await;

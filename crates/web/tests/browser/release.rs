@@ -126,27 +126,9 @@ both_backends!(a_medical_officer_releases_from_the_list, |t: TestDb| async move 
         no_sideways_scroll(&d, 375, "the certificate").await?;
         d.screenshot(&shots_dir().join(format!("certificate-375-{backend}.png"))).await?;
         // Printed: one A4 page (21.0 × 29.7 cm).
-        let pdf = d
-            .print_page(thirtyfour::common::print::PrintParameters {
-                page: thirtyfour::common::print::PrintPage { width: 21.0, height: 29.7 },
-                margin: thirtyfour::common::print::PrintMargins {
-                    top: 0.0,
-                    bottom: 0.0,
-                    left: 0.0,
-                    right: 0.0,
-                },
-                ..Default::default()
-            })
-            .await?;
+        let pdf = print_a4(&d, false).await?;
         std::fs::write(shots_dir().join(format!("certificate-{backend}.pdf")), &pdf).unwrap();
-        // The page tree's /Count is the number of pages.
-        let text = String::from_utf8_lossy(&pdf);
-        let counts: Vec<&str> = text
-            .match_indices("/Count ")
-            .map(|(at, _)| text[at + 7..].split(|c: char| !c.is_ascii_digit()).next().unwrap_or(""))
-            .collect();
-        assert!(!counts.is_empty(), "a PDF with a page tree");
-        let pages = counts.iter().map(|c| c.parse::<u32>().unwrap_or(0)).max().unwrap_or(0);
+        let pages = pdf_pages(&pdf);
         assert_eq!(pages, 1, "the certificate prints on one page");
 
         viewport(&d, 1920, 1080, false).await?;

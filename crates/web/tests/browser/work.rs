@@ -125,6 +125,10 @@ both_backends!(the_register_and_the_resumption_chart, |t: TestDb| async move {
             assert!(width <= i64::from(w), "the manifest is {width}px wide on {w}px");
             d.screenshot(&shots_dir().join(format!("transport-{w}-{backend}.png"))).await?;
         }
+        // The manifest on paper: one A4 page for one passenger, looked at as a PDF.
+        let pdf = print_a4(&d, false).await?;
+        std::fs::write(shots_dir().join(format!("manifest-{backend}.pdf")), &pdf).unwrap();
+        assert_eq!(pdf_pages(&pdf), 1, "the manifest prints on one page");
 
         // The enterprise's clerk imports a sheet on a phone and reads the error report.
         app.user("jia", Role::Enterprise, Scope::Enterprise(1), false).await;

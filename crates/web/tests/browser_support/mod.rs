@@ -189,3 +189,38 @@ pub async fn no_sideways_scroll(d: &WebDriver, w: u32, what: &str) -> WebDriverR
     assert!(width <= i64::from(w), "{what} is {width}px wide on {w}px");
     Ok(())
 }
+
+/// The page printed to PDF on A4 without margins of the printer's own (the page's CSS sets them).
+pub async fn print_a4(d: &WebDriver, landscape: bool) -> WebDriverResult<Vec<u8>> {
+    use thirtyfour::common::print::{PrintMargins, PrintOrientation, PrintPage, PrintParameters};
+    d.print_page(PrintParameters {
+        orientation: if landscape {
+            PrintOrientation::Landscape
+        } else {
+            PrintOrientation::Portrait
+        },
+        page: PrintPage { width: 21.0, height: 29.7 },
+        margin: PrintMargins { top: 0.0, bottom: 0.0, left: 0.0, right: 0.0 },
+        ..Default::default()
+    })
+    .await
+}
+
+/// How many pages a PDF has: the largest `/Count` of its page tree.
+pub fn pdf_pages(pdf: &[u8]) -> u32 {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Count ")
+        .map(|(at, _)| text[at + 7..].split(|c: char| !c.is_ascii_digit()).next().unwrap_or(""))
+        .map(|c| c.parse::<u32>().unwrap_or(0))
+        .max()
+        .unwrap_or(0)
+}
+
+/// What a script returns, as a Rust value (a number, a flag, a string).
+pub async fn js<T: serde::de::DeserializeOwned>(
+    d: &WebDriver,
+    script: &str,
+    args: Vec<serde_json::Value>,
+) -> WebDriverResult<T> {
+    d.execute(script, args).await?.convert()
+}

@@ -121,9 +121,9 @@ both_backends!(staff_tests_schedule_and_overdue, |t: TestDb| async move {
     // The fixture's doctor is in the loop since 2026-01-01: due today (pending), and yesterday's
     // unrecorded test is overdue.
     let page = app.get(&mut m, &format!("/stations/{st_a}/staff-tests")).await;
-    assert!(page.body.contains("staff-test-pending"), "{}", page.body);
+    assert!(page.body.contains("badge tone-warning\">待检"), "{}", page.body);
     let page = app.get(&mut m, &format!("/stations/{st_a}/staff-tests?day={yesterday}")).await;
-    assert!(page.body.contains("staff-test-overdue"));
+    assert!(page.body.contains("badge tone-danger\">逾期未检"), "{}", page.body);
     let staff = care.staff;
     let r = app
         .form(
@@ -150,7 +150,12 @@ both_backends!(staff_tests_schedule_and_overdue, |t: TestDb| async move {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = app.get(&mut m, &format!("/stations/{st_a}/staff-tests?day={yesterday}")).await;
-    assert!(page.body.contains("staff-test-missed") && !page.body.contains("staff-test-overdue"));
+    assert!(
+        page.body.contains("badge tone-danger\">未检")
+            && !page.body.contains("badge tone-danger\">逾期未检"),
+        "{}",
+        page.body
+    );
     let x = app.get(&mut m, &format!("/stations/{st_a}/staff-tests/export.xlsx?day={today}")).await;
     let rows = xlsx_rows(&x.bytes, "工作人员核酸");
     assert_eq!(rows[1][0], "王医生");

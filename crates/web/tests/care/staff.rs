@@ -89,7 +89,11 @@ both_backends!(counselling_notes_are_read_by_counsellors_only, |t: TestDb| async
     let lead = app.user("lead2", Role::StationLead, Scope::Station(st_a), false).await;
     let mut l = app.session_for(lead).await;
     let page = app.get(&mut l, &format!("/guests/{guest}")).await;
-    assert!(page.body.contains("risk-high"), "{}", page.body);
+    assert!(
+        page.body.contains("badge tone-danger\">高风险"),
+        "a high risk is danger: {}",
+        page.body
+    );
     assert!(!page.body.contains("counselling-open"));
     let att = app.get(&mut l, &format!("/api/v1/stations/{st_a}/attention")).await.json();
     let row =
@@ -565,4 +569,92 @@ both_backends!(handovers_carry_open_items_to_the_next_shift, |t: TestDb| async m
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let page = app.get(&mut n, &format!("/stations/{st_a}/roster")).await;
     assert!(page.body.contains("302 房夜间咳嗽") && page.body.contains("已接班"));
+});
+
+both_backends!(the_staff_list_is_paged_and_searched, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, st_a, _) = district(app.db()).await;
+    let room = common::room(app.db(), st_a, "501", 1).await;
+    let guest = common::guest(app.db(), st_a, 7).await;
+    let stay = common::check_in(app.db(), st_a, guest, room).await;
+    let care = common::care_fixtures(app.db(), st_a, stay).await;
+    // The seed's station: 71 people (王医生 and 70 more).
+    for n in 1..=70 {
+        common::staff_member(
+            app.db(),
+            st_a,
+            care.group,
+            &format!("队员{n:02}"),
+            &format!("139{n:08}"),
+        )
+        .await;
+    }
+    let lead = app.user("lead", Role::StationLead, Scope::Station(st_a), false).await;
+    let mut c = app.session_for(lead).await;
+    let rows = |body: &str| {
+        let table = body.split("data-testid=\"staff-table\"").nth(1).unwrap();
+        table.split("</table>").next().unwrap().matches("<tr").count() - 1
+    };
+    let first = app.get(&mut c, &format!("/stations/{st_a}/staff")).await.body;
+    assert_eq!(rows(&first), 50);
+    assert!(first.contains("第 1–50 条，共 71 条"), "{first}");
+    assert!(first.contains("data-testid=\"list-q\""), "a search box");
+    let second = app.get(&mut c, &format!("/stations/{st_a}/staff?page=2")).await.body;
+    assert_eq!(rows(&second), 21);
+    assert!(second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""));
+    // 队员0 finds 队员01–09 and nobody else; every word counts, in any column (the organisation
+    // and the name); phones are not searched.
+    let found = app.get(&mut c, &format!("/stations/{st_a}/staff?q=%E9%98%9F%E5%91%980")).await;
+    assert_eq!(rows(&found.body), 9, "{}", found.body);
+    assert!(found.body.contains("队员09") && !found.body.contains("队员10"));
+    let both = "%E5%8C%BA%E4%BA%BA%E6%B0%91+%E9%98%9F%E5%91%9807";
+    let found = app.get(&mut c, &format!("/stations/{st_a}/staff?q={both}")).await;
+    assert_eq!(rows(&found.body), 1, "{}", found.body);
+    let none = app.get(&mut c, &format!("/stations/{st_a}/staff?q=13900000001")).await.body;
+    assert!(!none.contains("data-testid=\"staff-table\""), "{none}");
+    let bad = app.get(&mut c, &format!("/stations/{st_a}/staff?page=x")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Sorted by a column's heading, either way; a column the list has not is refused.
+    let first_row = |body: &str| {
+        let table = body.split("data-testid=\"staff-table\"").nth(1).unwrap();
+        let row = table.split("<tbody>").nth(1).unwrap();
+        row.split("</tr>").next().unwrap().to_owned()
+    };
+    let down = app.get(&mut c, &format!("/stations/{st_a}/staff?sort=-name")).await.body;
+    assert!(first_row(&down).contains("队员70"), "{}", first_row(&down));
+    assert!(down.contains(&format!("/stations/{st_a}/staff?sort=name\"")), "the way back up");
+    assert!(down.contains("aria-sort=\"descending\""));
+    let up = app.get(&mut c, &format!("/stations/{st_a}/staff?sort=name&page=2")).await.body;
+    assert!(first_row(&up).contains("队员50"), "page 2 of the sorted list: {}", first_row(&up));
+    // The pager keeps the sort (askama writes & as &#38;).
+    assert!(up.contains("staff?sort=name&#38;page=1\" rel=\"prev\""), "{up}");
+    let r = app.get(&mut c, &format!("/stations/{st_a}/staff?sort=phone")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A save says so once, on the page it leads to; a refused form does not.
+    let staff_form = |name: &'static str, phone: &'static str| {
+        vec![
+            ("name", name),
+            ("phone", phone),
+            ("organisation", "区人民医院"),
+            ("post_risk", "high"),
+            ("loop_status", "in_loop"),
+            ("loop_start", "2026-01-01"),
+        ]
+    };
+    let refused =
+        app.form(&mut c, &format!("/stations/{st_a}/staff"), &staff_form("", "13912345678")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(!c.cookies.contains_key("yz_saved"));
+    let saved = app
+        .form(&mut c, &format!("/stations/{st_a}/staff"), &staff_form("队员99", "13912345678"))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert!(c.cookies.contains_key("yz_saved"));
+    let after = app.get(&mut c, &saved.location()).await.body;
+    assert!(after.contains("data-testid=\"toast-saved\"") && after.contains("已保存"), "{after}");
+    assert!(!c.cookies.contains_key("yz_saved"), "shown once");
+    let again = app.get(&mut c, &saved.location()).await.body;
+    assert!(!again.contains("toast-saved"));
 });

@@ -727,6 +727,47 @@ both_backends!(pickers_search_thousands_on_the_server, |t: TestDb| async move {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let shown = app.get(&mut c, &format!("/directives/{id}")).await;
     assert!(shown.body.contains("0 / 11"), "{}", shown.body);
+    // Sent to all 62 (all of both streets), the receipts are paged 50 at a time and searched by name.
+    let deadline = (yizhan_core::time::local_date(yizhan_store::db::now())
+        + chrono::Duration::days(3))
+    .to_string();
+    let r = app
+        .form(
+            &mut c,
+            "/directives",
+            &[
+                ("title", "关于全体企业复工防疫的通知"),
+                ("kind", "notice"),
+                ("deadline", &deadline),
+                ("body", "请各企业落实。"),
+                ("recipient_all", &format!("pick_q=&pick_street={street_a}&pick_industry=")),
+                ("recipient_all", &format!("pick_q=&pick_street={street_b}&pick_industry=")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let all: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    app.form(&mut c, &format!("/directives/{all}/publish"), &[]).await;
+    let receipts = |body: &str| {
+        let table = body.split("data-testid=\"directive-recipients\"").nth(1).unwrap();
+        table.split("</table>").next().unwrap().matches("<tr").count() - 1
+    };
+    let first = app.get(&mut c, &format!("/directives/{all}")).await.body;
+    assert!(first.contains("0 / 62") && first.contains("第 1–50 条，共 62 条"), "{first}");
+    assert_eq!(receipts(&first), 50);
+    let second = app.get(&mut c, &format!("/directives/{all}?page=2")).await.body;
+    assert_eq!(receipts(&second), 12);
+    let found = app.get(&mut c, &format!("/directives/{all}?q=%E7%AC%AC45")).await.body;
+    assert_eq!(receipts(&found), 1);
+    assert!(found.contains("第 1–1 条，共 1 条"), "{found}");
+    let bad = app.get(&mut c, &format!("/directives/{all}?page=0")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The list of directives is searched too.
+    let list = app.get(&mut c, "/directives?q=%E5%85%A8%E4%BD%93").await.body;
+    assert!(
+        list.contains("关于全体企业复工防疫的通知") && !list.contains("关于物流企业"),
+        "{list}"
+    );
     // The forms that act for one enterprise list 50 of 62 to choose from, with a search.
     for page in ["/difficulties", "/relief", "/workers/new"] {
         let body = app.get(&mut c, page).await.body;

@@ -4,7 +4,7 @@
 pub mod json;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use yizhan_core::access::{Actor, Grant, Role, Scope, parse_grant};
 use yizhan_core::admin::account::normalise_username;
@@ -20,6 +20,7 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::render;
 use crate::state::AppState;
 
@@ -72,7 +73,7 @@ pub struct UserRow {
 #[template(path = "admin/users.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<UserRow>,
+    list: Listing<UserRow>,
 }
 
 pub fn grant_label(tr: &Tr, g: &Grant, options: &[ScopeOption]) -> String {
@@ -85,7 +86,11 @@ pub fn grant_label(tr: &Tr, g: &Grant, options: &[ScopeOption]) -> String {
 }
 
 /// `GET /admin/users`.
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let options = scope_options(&state, &tr).await?;
     let mut rows = Vec::new();
@@ -97,7 +102,23 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
             .collect();
         rows.push(UserRow { user: u, grants });
     }
-    render::page(&ListPage { layout: Layout::new(&state, &ctx, "users.title"), rows })
+    let list = listing(
+        &tr,
+        "/admin/users",
+        &[],
+        &query,
+        rows,
+        |r| {
+            let mut t = vec![r.user.username.as_str(), r.user.display_name.as_str()];
+            t.extend(r.grants.iter().map(String::as_str));
+            t
+        },
+        &[
+            ("username", |a, b| a.user.username.cmp(&b.user.username)),
+            ("display_name", |a, b| a.user.display_name.cmp(&b.user.display_name)),
+        ],
+    )?;
+    render::page(&ListPage { layout: Layout::new(&state, &ctx, "users.title"), list })
 }
 
 /// `GET /admin/users/export.xlsx`.

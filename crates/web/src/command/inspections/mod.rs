@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Permission, Target};
@@ -21,6 +21,7 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::options;
 use crate::kit::render;
 use crate::kit::today;
@@ -57,6 +58,13 @@ pub struct Row {
     pub status: String,
 }
 
+impl Row {
+    /// What the list's search looks in: the unit, the checklist, the team.
+    fn texts(&self) -> Vec<&str> {
+        vec![&self.kind, &self.status, &self.i.template_name, &self.i.station_name, &self.i.team]
+    }
+}
+
 fn row(ctx: &Ctx, i: Inspection) -> Row {
     let tr = ctx.tr();
     let status = match (&i.started_at, &i.finished_at) {
@@ -71,7 +79,7 @@ fn row(ctx: &Ctx, i: Inspection) -> Row {
 #[template(path = "inspections/list.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<Row>,
+    list: Listing<Row>,
     can_manage: bool,
     templates: Vec<Checklist>,
     /// (group label, [(value `kind:id`, name)]) of the units this person may inspect.
@@ -88,6 +96,7 @@ async fn list_page(
     ctx: &Ctx,
     f: InspectionInput,
     e: Option<&WebError>,
+    query: &ListQuery,
 ) -> Result<ListPage, WebError> {
     let tr = ctx.tr();
     let p = ctx.user()?;
@@ -106,9 +115,22 @@ async fn list_page(
     } else {
         None
     };
+    let list = listing(
+        &tr,
+        "/inspections",
+        &[],
+        query,
+        rows,
+        Row::texts,
+        &[
+            ("planned_on", |a, b| a.i.planned_on.cmp(&b.i.planned_on)),
+            ("unit", |a, b| a.i.station_name.cmp(&b.i.station_name)),
+            ("status", |a, b| a.status.cmp(&b.status)),
+        ],
+    )?;
     Ok(ListPage {
         layout: Layout::new(state, ctx, "inspection.title"),
-        rows,
+        list,
         can_manage,
         templates: if can_manage { inspections::templates(&state.db).await? } else { Vec::new() },
         units,
@@ -165,13 +187,17 @@ async fn unit_target(state: &AppState, unit: Unit) -> Result<Target, WebError> {
 }
 
 /// `GET /inspections`.
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     let f = InspectionInput {
         kind: "unannounced".into(),
         planned_on: today().to_string(),
         ..Default::default()
     };
-    render::page(&list_page(&state, &ctx, f, None).await?)
+    render::page(&list_page(&state, &ctx, f, None, &query).await?)
 }
 
 /// `POST /inspections`.
@@ -197,7 +223,7 @@ pub async fn create(
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/inspections/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
-            let page = list_page(&state, &ctx, f, Some(&e)).await?;
+            let page = list_page(&state, &ctx, f, Some(&e), &ListQuery::default()).await?;
             Ok((e.status(), render::page(&page)?).into_response())
         }
         Err(e) => Err(e),

@@ -52,7 +52,7 @@ struct ShowPage {
     can_record_health: bool,
     can_manage_attention: bool,
     certificate_stays: Vec<i64>,
-    /// Counselling sessions of the open stay without their notes: (time, counsellor, risk code, risk label).
+    /// Counselling sessions of the open stay without their notes: (time, counsellor, risk tone, risk label).
     counselling: Vec<(String, String, String, String)>,
     can_counsel: bool,
     symptoms: Vec<(&'static str, String)>,
@@ -278,7 +278,8 @@ async fn monitoring(
         .into_iter()
         .map(|c| {
             let label = tr.t(c.risk.label_key()).to_owned();
-            (local_display(c.held_at), c.counsellor, c.risk.to_string(), label)
+            let tone = crate::kit::tone::of_psych_risk(&c.risk).to_owned();
+            (local_display(c.held_at), c.counsellor, tone, label)
         })
         .collect();
     Ok(m)

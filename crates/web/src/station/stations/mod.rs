@@ -16,6 +16,7 @@ use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id};
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, Order, listing, matches};
 use crate::kit::render;
 use crate::policy::deny;
 use crate::state::AppState;
@@ -53,7 +54,7 @@ pub fn kind_label(tr: &Tr, kind: StationKind) -> String {
 #[template(path = "stations/list.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<Station>,
+    list: Listing<Station>,
     can_create: bool,
     /// Streets with at least one visible station, and how many.
     streets: Vec<(Street, usize)>,
@@ -68,7 +69,7 @@ impl ListPage {
     fn summary(&self) -> String {
         self.layout.tr.f(
             "stations.summary",
-            &[("count", &self.rows.len().to_string()), ("beds", &self.total_beds.to_string())],
+            &[("count", &self.list.found.to_string()), ("beds", &self.total_beds.to_string())],
         )
     }
     fn is_street(&self, id: &i64) -> bool {
@@ -76,8 +77,20 @@ impl ListPage {
     }
 }
 
+/// The columns the stations can be sorted by.
+const ORDERS: &[Order<Station>] = &[
+    ("name", |a, b| a.name.cmp(&b.name)),
+    ("street", |a, b| a.street_name.cmp(&b.street_name)),
+    ("capacity", |a, b| a.capacity.cmp(&b.capacity)),
+];
+
+/// What the search of stations looks in.
+fn texts(s: &Station) -> Vec<&str> {
+    vec![&s.name, &s.address, &s.contact_name, &s.street_name]
+}
+
 #[derive(serde::Deserialize)]
-pub struct ListQuery {
+pub struct StreetQuery {
     street: Option<String>,
 }
 
@@ -85,7 +98,8 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    crate::kit::extract::Query(q): crate::kit::extract::Query<ListQuery>,
+    crate::kit::extract::Query(q): crate::kit::extract::Query<StreetQuery>,
+    crate::kit::extract::Query(query): crate::kit::extract::Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let p = ctx.user()?;
     let visible: Vec<Station> = stations::list(&state.db)
@@ -103,13 +117,25 @@ pub async fn list(
         .filter(|(_, n)| *n > 0)
         .collect();
     let street = q.street.and_then(|s| s.parse::<i64>().ok());
-    let rows: Vec<Station> =
-        visible.into_iter().filter(|s| street.is_none_or(|id| s.street_id == id)).collect();
+    let rows: Vec<Station> = visible
+        .into_iter()
+        .filter(|s| street.is_none_or(|id| s.street_id == id))
+        .filter(|s| matches(&query.search(), &texts(s)))
+        .collect();
+    let street_param = street.map(|s| s.to_string()).unwrap_or_default();
     render::page(&ListPage {
         can_create: !writable_streets(&state, &ctx).await?.is_empty(),
         layout: Layout::new(&state, &ctx, "stations.title"),
         total_beds: rows.iter().map(|s| s.capacity).sum(),
-        rows,
+        list: listing(
+            &ctx.tr(),
+            "/stations",
+            &[("street", &street_param)],
+            &query,
+            rows,
+            texts,
+            ORDERS,
+        )?,
         streets,
         street,
     })
