@@ -13,7 +13,8 @@ use yizhan_store::{Db, admin::sessions, admin::users, station::stations};
 
 use crate::bench::{machine, ms, pct, write_section};
 
-/// The addresses measured: pages a commander reads, and the API's lists. `{st}` is the first
+/// The addresses measured: pages a commander reads, and the API's lists. `{deep}` is the last
+/// id of page 5,000 of the workers (the next link of that page). `{st}` is the first
 /// station.
 const ROUTES: &[&str] = &[
     "/",
@@ -35,6 +36,8 @@ const ROUTES: &[&str] = &[
     "/enterprises/pick?field=recipient&pick_q=%E7%94%B5%E5%AD%90",
     "/workers",
     "/workers?page=10000",
+    "/workers?page=5001",
+    "/workers?page=5001&after={deep}",
     "/workers/new",
     "/resumption",
     "/transports",
@@ -55,6 +58,13 @@ const GOAL_BYTES: usize = 300 * 1024;
 pub async fn lists(db: &Db, iterations: usize) -> anyhow::Result<()> {
     let sys = Actor::system();
     let station = stations::list(db).await?.first().map(|s| s.id).unwrap_or(1);
+    // The last id of page 5,000 of the register (100 a page): what that page's "next" link
+    // carries.
+    let (deep,): (i64,) = db
+        .fetch_one(yizhan_store::db::q(
+            "SELECT COALESCE((SELECT id FROM returning_workers ORDER BY id LIMIT 1 OFFSET 499999), 0)",
+        ))
+        .await?;
     // A district commander of its own, signed in.
     let name = format!("bench-{}", yizhan_web::auth::password::random_token()[..8].to_owned());
     let hash = yizhan_web::auth::password::hash_blocking("bench password 1")?;
@@ -97,7 +107,7 @@ pub async fn lists(db: &Db, iterations: usize) -> anyhow::Result<()> {
     );
     let mut missed = 0;
     for route in ROUTES {
-        let path = route.replace("{st}", &station.to_string());
+        let path = route.replace("{st}", &station.to_string()).replace("{deep}", &deep.to_string());
         let mut times: Vec<Duration> = Vec::with_capacity(iterations);
         let mut bytes = 0;
         let mut status = 0;

@@ -437,6 +437,11 @@ fn query(method: &str, path: &str) -> Vec<Value> {
             ("q", text.clone(), "a full ID number, a phone number, or the start of a name"),
             ("status", text.clone(), "a worker status"),
             ("province", text, "a home province"),
+            (
+                "after",
+                blank_or(json!({ "type": "integer", "minimum": 0 })),
+                "the next_after of the page before: the page starts after that id (fast at any depth)",
+            ),
         ],
         ("GET", "/api/v1/indicators") => vec![
             (

@@ -11,6 +11,7 @@ use yizhan_core::access::{Actor, Permission};
 use yizhan_core::error::OnField;
 use yizhan_core::mask::{mask_id_number, mask_phone};
 use yizhan_core::work::returning_worker::{Transport, WorkerInput, WorkerStatus, validate_worker};
+use yizhan_store::work::Within;
 use yizhan_store::work::returning_workers::{self, Filter, Worker};
 
 use crate::work::picker::{Picker, enterprise_field};
@@ -86,6 +87,11 @@ pub struct ListQuery {
     province: String,
     #[serde(default)]
     page: String,
+    /// The id the page starts after: the next page's link carries the last id of this one, so
+    /// that page 10,000 is read from the id index at the cost of page 1 (an OFFSET of 500,000
+    /// took 200 ms on PostgreSQL).
+    #[serde(default)]
+    after: String,
 }
 
 impl ListQuery {
@@ -102,6 +108,37 @@ impl ListQuery {
     fn page(&self) -> Result<i64, WebError> {
         crate::kit::pager::page_of(Some(&self.page))
     }
+
+    fn after(&self) -> Result<Option<i64>, WebError> {
+        match self.after.trim() {
+            "" => Ok(None),
+            a => {
+                Ok(Some(yizhan_core::validate::parse_int(a, 0, i64::MAX / 2, "1200").on("after")?))
+            }
+        }
+    }
+
+    /// Page `page` of the workers within the scope: from the id it starts after when the link
+    /// says, else by its offset.
+    async fn rows(
+        &self,
+        state: &AppState,
+        within: Within,
+        page: i64,
+    ) -> Result<Vec<Worker>, WebError> {
+        let f = self.filter();
+        Ok(match self.after()? {
+            Some(after) => {
+                returning_workers::list_after(&state.db, within, &f, after, PAGE).await?
+            }
+            None => returning_workers::list(&state.db, within, &f, PAGE, (page - 1) * PAGE).await?,
+        })
+    }
+}
+
+/// The id the page after one holding `rows` starts after, when there may be one.
+fn next_after(rows: &[Worker]) -> Option<i64> {
+    (rows.len() as i64 == PAGE).then(|| rows.last().map(|w| w.id)).flatten()
 }
 
 #[derive(Template)]
@@ -112,6 +149,8 @@ struct ListPage {
     total: i64,
     page: i64,
     pages: i64,
+    /// The last id on this page, for the next page's link.
+    next_after: Option<i64>,
     statuses: Vec<(&'static str, String)>,
     q: ListQuery,
     query: String,
@@ -129,13 +168,12 @@ pub async fn list(
     let f = q.filter();
     let total = returning_workers::count(&state.db, within, &f).await?;
     let page = q.page()?;
-    let rows = returning_workers::list(&state.db, within, &f, PAGE, (page - 1) * PAGE)
-        .await?
-        .into_iter()
-        .map(|w| view(&tr, w))
-        .collect();
+    let found = q.rows(&state, within, page).await?;
+    let next_after = next_after(&found);
+    let rows = found.into_iter().map(|w| view(&tr, w)).collect();
     render::page(&ListPage {
         layout: Layout::new(&state, &ctx, "worker.title"),
+        next_after,
         rows,
         total,
         page,
@@ -378,6 +416,9 @@ pub async fn set_status(
 pub struct ApiPage {
     pub total: i64,
     pub page: i64,
+    /// Pass as `after` (with `page` + 1) for the next page: read from the id index, as fast at
+    /// any depth. None on the last page.
+    pub next_after: Option<i64>,
     pub workers: Vec<View>,
 }
 
@@ -391,14 +432,12 @@ pub async fn api_list(
     let within = scope_of(&ctx)?;
     let f = q.filter();
     let page = q.page()?;
+    let found = q.rows(&state, within, page).await?;
     Ok(Json(ApiPage {
         total: returning_workers::count(&state.db, within, &f).await?,
         page,
-        workers: returning_workers::list(&state.db, within, &f, PAGE, (page - 1) * PAGE)
-            .await?
-            .into_iter()
-            .map(|w| view(&tr, w))
-            .collect(),
+        next_after: next_after(&found),
+        workers: found.into_iter().map(|w| view(&tr, w)).collect(),
     }))
 }
 

@@ -3,7 +3,7 @@
 //! (row, column, problem) shown and kept for download.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use tokio::io::AsyncWriteExt;
 use yizhan_core::access::Actor;
@@ -17,6 +17,7 @@ use crate::jobs::import_job::{self, Job, KEPT_PROBLEMS, employers_of};
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::Id;
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::render;
 use crate::kit::today;
 use crate::state::AppState;
@@ -68,19 +69,28 @@ struct ImportPage {
     running: Option<(i64, i64, i64)>,
     /// More problems than the page shows.
     more: i64,
-    /// This person's latest runs, to come back to one.
-    recent: Vec<import_runs::ImportRun>,
+    /// This person's runs, newest first, 50 a page and searched by file name: to come back to one.
+    recent: Listing<import_runs::ImportRun>,
 }
 
-/// How many of a person's runs the page lists.
-const RECENT_RUNS: i64 = 10;
+/// How many of a person's runs the page keeps (a year of daily imports and more).
+const RECENT_RUNS: i64 = 1000;
 
-async fn recent(state: &AppState, ctx: &Ctx) -> Result<Vec<import_runs::ImportRun>, WebError> {
-    Ok(import_runs::of_user(&state.db, ctx.user()?.user_id, RECENT_RUNS).await?)
+async fn recent(
+    state: &AppState,
+    ctx: &Ctx,
+    query: &ListQuery,
+) -> Result<Listing<import_runs::ImportRun>, WebError> {
+    let runs = import_runs::of_user(&state.db, ctx.user()?.user_id, RECENT_RUNS).await?;
+    listing(&ctx.tr(), "/workers/import", &[], query, runs, |r| vec![r.file_name.as_str()], &[])
 }
 
 /// `GET /workers/import`.
-pub async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     render::page(&ImportPage {
         layout: Layout::new(&state, &ctx, "import.title"),
         outcome: None,
@@ -89,7 +99,7 @@ pub async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
         error: None,
         running: None,
         more: 0,
-        recent: recent(&state, &ctx).await?,
+        recent: recent(&state, &ctx, &query).await?,
     })
 }
 
@@ -146,7 +156,7 @@ pub async fn upload(
                 error: Some(e.message(&tr)),
                 running: None,
                 more: 0,
-                recent: recent(&state, &ctx).await?,
+                recent: recent(&state, &ctx, &ListQuery::default()).await?,
             })?,
         )
             .into_response());
@@ -265,7 +275,7 @@ async fn run_page(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, WebE
         run: Some(id),
         error: run.failure.clone(),
         running: run.running().then_some((id, run.permille, run.rows_read)),
-        recent: recent(state, ctx).await?,
+        recent: recent(state, ctx, &ListQuery::default()).await?,
     };
     Ok((status, render::page(&page)?).into_response())
 }

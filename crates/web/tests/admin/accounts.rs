@@ -166,7 +166,7 @@ both_backends!(
                 .map(|p| p["name"].as_str().unwrap().to_owned())
                 .collect()
         };
-        assert_eq!(names("get", "/api/v1/workers"), ["page", "q", "status", "province"]);
+        assert_eq!(names("get", "/api/v1/workers"), ["page", "q", "status", "province", "after"]);
         assert_eq!(names("get", "/api/v1/stations/{id}/guests"), ["q", "all"]);
         assert_eq!(names("get", "/api/v1/indicators"), ["indicator", "year"]);
         // Each may be left blank (the default), as `?indicator=&year=` is answered.

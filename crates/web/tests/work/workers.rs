@@ -85,6 +85,18 @@ both_backends!(workers_are_checked_masked_paged_and_kept_apart, |t: TestDb| asyn
     assert_eq!((api["total"].as_i64(), api["workers"].as_array().unwrap().len()), (Some(156), 100));
     let second = app.get(&mut c, "/api/v1/workers?page=2").await.json();
     assert_eq!(second["workers"].as_array().unwrap().len(), 56);
+    assert_eq!(second["next_after"], serde_json::Value::Null, "the last page");
+    // The next page's link starts after the last id of this one: the same rows as by offset.
+    let after = api["next_after"].as_i64().unwrap();
+    assert_eq!(Some(after), api["workers"][99]["id"].as_i64());
+    let keyed = app.get(&mut c, &format!("/api/v1/workers?page=2&after={after}")).await.json();
+    assert_eq!(keyed["workers"], second["workers"]);
+    assert_eq!(keyed["total"], 156);
+    let page = app.get(&mut c, "/workers").await.body;
+    assert!(page.contains("page=2&amp;after=") || page.contains("page=2&#38;after="), "{page}");
+    let r = app.get(&mut c, "/api/v1/workers?after=x").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "after");
     // A page whose offset would not fit in 64 bits panicked the handler (found by API
     // fuzzing); a page that is not a number was silently page 1. Both are named now.
     for bad in ["9223372036854775807", "0", "-1", "abc"] {
@@ -385,4 +397,47 @@ both_backends!(an_import_with_good_and_bad_rows_reports_each_problem, |t: TestDb
         )
         .await;
     assert!(r.body.contains("缺少必需的列：身份证号、户籍省份、户籍城市、用工企业"), "{}", r.body);
+});
+
+both_backends!(ones_imports_are_paged_and_searched_by_file_name, |t: TestDb| async move {
+    use yizhan_core::work::worker_import::{ImportKind, ImportMode};
+    let app = App::new(t).await;
+    district(app.db()).await;
+    let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
+    let other = app.user("other", Role::Commander, Scope::District, false).await;
+    let mut c = app.session_for(cmd).await;
+    for n in 1..=55 {
+        let name = format!("返岗名单-{n:02}.xlsx");
+        yizhan_store::work::import_runs::start(
+            app.db(),
+            cmd,
+            ImportKind::Workers,
+            ImportMode::All,
+            &name,
+        )
+        .await
+        .unwrap();
+    }
+    yizhan_store::work::import_runs::start(
+        app.db(),
+        other,
+        ImportKind::Workers,
+        ImportMode::All,
+        "别人的名单.xlsx",
+    )
+    .await
+    .unwrap();
+    let runs = |body: &str| {
+        let s = body.split("data-testid=\"import-runs\"").nth(1).unwrap();
+        s.split("</table>").next().unwrap().matches("<tr>").count() - 1
+    };
+    let first = app.get(&mut c, "/workers/import").await.body;
+    assert_eq!(runs(&first), 50);
+    assert!(first.contains("第 1–50 条，共 55 条") && !first.contains("别人的名单"), "{first}");
+    assert!(first.contains("返岗名单-55.xlsx"), "newest first");
+    let second = app.get(&mut c, "/workers/import?page=2").await.body;
+    assert_eq!(runs(&second), 5);
+    let found = app.get(&mut c, "/workers/import?q=-07").await.body;
+    assert_eq!(runs(&found), 1);
+    assert!(found.contains("返岗名单-07.xlsx"));
 });
