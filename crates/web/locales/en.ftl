@@ -1130,6 +1130,7 @@ error.resumption_form_locked = An enterprise cannot change its resumption status
 field.plan = Prevention plan
 worker.title = Returning workers
 field.page = Page
+field.after = Last id of the page before
 field.q = Search
 field.all = Include guests who have left
 worker.name = Name

@@ -1130,6 +1130,7 @@ error.resumption_form_locked = 企业不能在此修改复工状态或其日期�
 field.plan = 防控方案
 worker.title = 返岗人员
 field.page = 页码
+field.after = 上一页末条编号
 field.q = 搜索词
 field.all = 包括已离开的住客
 worker.name = 姓名

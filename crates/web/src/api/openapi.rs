@@ -87,7 +87,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             )),
         ),
         ("GET", "/api/v1/streets") => ("Streets in scope", None),
-        ("GET", "/api/v1/stations") => ("Stations in scope", None),
+        ("GET", "/api/v1/stations") => (
+            "Stations in scope, 50 a page: the total in X-Total-Count, the neighbouring pages in Link",
+            None,
+        ),
         ("POST", "/api/v1/stations") => ("Create a station", Some(station_body())),
         ("GET", "/api/v1/stations/{id}") => ("One station", None),
         ("PUT", "/api/v1/stations/{id}") => ("Update a station", Some(station_body())),
@@ -115,9 +118,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             )),
         ),
         ("GET", "/api/v1/policies") => ("Quarantine policies (all versions)", None),
-        ("GET", "/api/v1/stations/{id}/guests") => {
-            ("Guests of a station, masked (?q=search&all=true)", None)
-        }
+        ("GET", "/api/v1/stations/{id}/guests") => (
+            "Guests of a station, masked, 50 a page (?q=search&all=true&page=): the total in X-Total-Count, the neighbouring pages in Link",
+            None,
+        ),
         ("POST", "/api/v1/stations/{id}/guests") => (
             "Register a guest; 409 with the existing guest when the document is known",
             Some(guest_body()),
@@ -319,7 +323,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
                 &["source", "complainant", "topic", "detail"],
             )),
         ),
-        ("GET", "/api/v1/users") => ("All accounts (admin)", None),
+        ("GET", "/api/v1/users") => (
+            "All accounts (admin), 50 a page: the total in X-Total-Count, the neighbouring pages in Link",
+            None,
+        ),
 
         ("POST", "/api/v1/users") => (
             "Create an account; returns a one-time password",
@@ -370,8 +377,29 @@ fn query(method: &str, path: &str) -> Vec<Value> {
         |schema: Value| json!({ "anyOf": [schema, { "type": "string", "maxLength": 0 }] });
     let date = blank_or(json!({ "type": "string", "format": "date" }));
     let text = json!({ "type": "string", "maxLength": crate::kit::extract::MAX_QUERY_VALUE });
+    let page = (
+        "page",
+        blank_or(json!({ "type": "integer", "minimum": 1, "maximum": 1_000_000 })),
+        "50 a page; the total is in X-Total-Count",
+    );
+    // A column to sort by, or -column for the other way round.
+    let sort = |keys: &[&str]| {
+        let all: Vec<String> = keys.iter().flat_map(|k| [k.to_string(), format!("-{k}")]).collect();
+        blank_or(json!({ "type": "string", "enum": all }))
+    };
     let list: Vec<(&str, Value, &str)> = match (method, path) {
+        ("GET", "/api/v1/stations") => vec![
+            page.clone(),
+            ("q", text.clone(), "every word in the name, address, contact or street"),
+            ("sort", sort(&["name", "street", "capacity"]), "the order, default the register's"),
+        ],
+        ("GET", "/api/v1/users") => vec![
+            page.clone(),
+            ("q", text.clone(), "every word in the username or name"),
+            ("sort", sort(&["username", "display_name"]), "the order, default by username"),
+        ],
         ("GET", "/api/v1/stations/{id}/guests") => vec![
+            page.clone(),
             ("q", text, "name, document or room number"),
             (
                 "all",

@@ -95,6 +95,16 @@ impl<T> Listing<T> {
         format!("{}?{}", self.path, q.join("&"))
     }
 
+    /// The page as the API gives it: the rows as a JSON array (the shape a client already
+    /// reads), how many the whole list has in `X-Total-Count`, and the neighbouring pages in
+    /// `Link` (`rel="next"`, `rel="prev"`), the search and sort kept.
+    pub fn json(&self) -> axum::response::Response
+    where
+        T: serde::Serialize,
+    {
+        json_page(&self.rows, &self.pager)
+    }
+
     /// `aria-sort` of a column's heading: how the list is sorted by it, if it is.
     pub fn aria_sort(&self, key: &str) -> &'static str {
         match self.sort.strip_prefix('-') {
@@ -103,6 +113,24 @@ impl<T> Listing<T> {
             _ => "none",
         }
     }
+}
+
+/// A page of rows as the API gives it (see `Listing::json`), for lists paged in SQL too.
+pub fn json_page<T: serde::Serialize>(rows: &[T], pager: &Pager) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let links: Vec<String> = [(&pager.next, "next"), (&pager.prev, "prev")]
+        .into_iter()
+        .filter_map(|(href, rel)| href.as_ref().map(|h| format!("<{h}>; rel=\"{rel}\"")))
+        .collect();
+    let mut resp = axum::Json(rows).into_response();
+    let h = resp.headers_mut();
+    h.insert("x-total-count", pager.total.into());
+    if let Ok(v) = axum::http::HeaderValue::from_str(&links.join(", "))
+        && !links.is_empty()
+    {
+        h.insert(axum::http::header::LINK, v);
+    }
+    resp
 }
 
 /// Whether every word of `search` occurs in one of `texts`, ignoring case: 罗 华 finds 罗建华.

@@ -167,7 +167,8 @@ both_backends!(
                 .collect()
         };
         assert_eq!(names("get", "/api/v1/workers"), ["page", "q", "status", "province", "after"]);
-        assert_eq!(names("get", "/api/v1/stations/{id}/guests"), ["q", "all"]);
+        assert_eq!(names("get", "/api/v1/stations/{id}/guests"), ["page", "q", "all"]);
+        assert_eq!(names("get", "/api/v1/stations"), ["page", "q", "sort"]);
         assert_eq!(names("get", "/api/v1/indicators"), ["indicator", "year"]);
         // Each may be left blank (the default), as `?indicator=&year=` is answered.
         for p in op("get", "/api/v1/indicators")["parameters"].as_array().unwrap() {
@@ -202,7 +203,9 @@ both_backends!(a_station_user_cannot_read_another_station_by_id, |t: TestDb| asy
     assert!(!other.body.contains("平湖"), "nothing of the other station leaks");
     assert_eq!(app.get(&mut c, &format!("/stations/{st_b}")).await.status, StatusCode::NOT_FOUND);
     // The list only shows the own station.
-    let list = app.get(&mut c, "/api/v1/stations").await.json();
+    let r = app.get(&mut c, "/api/v1/stations").await;
+    assert_eq!(r.header("x-total-count"), "1", "how many, beside the page");
+    let list = r.json();
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["id"], st_a);
     // A street commander sees their street's station, edits it, but not the other street's.

@@ -377,3 +377,50 @@ both_backends!(two_clerks_last_bed_over_http_one_gets_409, |t: TestDb| async mov
         assert_eq!(loser.json()["error"]["message"], "该房间已无空床位，请选择其他房间。");
     }
 });
+
+both_backends!(api_lists_page_and_say_how_many, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, st_a, _) = district(app.db()).await;
+    for n in 1..=60 {
+        common::guest(app.db(), st_a, n).await;
+    }
+    let lead = app.user("lead", Role::StationLead, Scope::Station(st_a), false).await;
+    let mut c = app.session_for(lead).await;
+    let path = format!("/api/v1/stations/{st_a}/guests?all=true");
+    let first = app.get(&mut c, &path).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(first.json().as_array().unwrap().len(), 50);
+    assert_eq!(first.header("x-total-count"), "60");
+    let link = first.header("link");
+    let next = format!("</api/v1/stations/{st_a}/guests?all=true&page=2>; rel=\"next\"");
+    assert_eq!(link, next, "the next page keeps the filter");
+    let second = app.get(&mut c, &format!("{path}&page=2")).await;
+    assert_eq!(second.json().as_array().unwrap().len(), 10);
+    assert!(second.header("link").ends_with("rel=\"prev\""), "{}", second.header("link"));
+    // A search narrows the total; a page that is not one is refused on its name.
+    let found = app.get(&mut c, &format!("{path}&q=%E9%99%88%E5%A4%A7%E6%96%8760")).await;
+    assert_eq!(found.header("x-total-count"), "1", "{}", found.body);
+    let bad = app.get(&mut c, &format!("{path}&page=0")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["error"]["field"], "page");
+    // Stations: sorted either way, a column it has not is refused.
+    let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
+    let mut c = app.session_for(cmd).await;
+    let by = |s: &str| format!("/api/v1/stations?sort={s}");
+    let names = |v: serde_json::Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_owned()).collect()
+    };
+    let up = names(app.get(&mut c, &by("name")).await.json());
+    let mut down = names(app.get(&mut c, &by("-name")).await.json());
+    assert_eq!(up.len(), 2);
+    down.reverse();
+    assert_eq!(up, down);
+    assert!(up[0] < up[1], "{up:?}");
+    let r = app.get(&mut c, &by("price")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "sort");
+    let admin = app.user("admin2", Role::Admin, Scope::District, false).await;
+    let mut c = app.session_for(admin).await;
+    let users = app.get(&mut c, "/api/v1/users?q=admin2").await;
+    assert_eq!(users.header("x-total-count"), "1", "{}", users.body);
+});

@@ -14,6 +14,7 @@ use crate::admin::users::{create_user, update_user, validate_grants};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::kit::extract::{Id, JsonBody, Query};
+use crate::kit::listing::{ListQuery, listing};
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -28,13 +29,29 @@ async fn view(state: &AppState, user: User) -> Result<UserView, WebError> {
     Ok(UserView { user, grants })
 }
 
-/// `GET /api/v1/users`.
-pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<UserView>>, WebError> {
+/// `GET /api/v1/users?q=&page=&sort=`: 50 a page, the total in `X-Total-Count`.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     let mut out = Vec::new();
     for u in users::list(&state.db).await? {
         out.push(view(&state, u).await?);
     }
-    Ok(Json(out))
+    let list = listing(
+        &ctx.tr(),
+        "/api/v1/users",
+        &[],
+        &query,
+        out,
+        |v| vec![v.user.username.as_str(), v.user.display_name.as_str()],
+        &[
+            ("username", |a, b| a.user.username.cmp(&b.user.username)),
+            ("display_name", |a, b| a.user.display_name.cmp(&b.user.display_name)),
+        ],
+    )?;
+    Ok(list.json())
 }
 
 /// `GET /api/v1/users/{id}`.

@@ -15,6 +15,8 @@ use yizhan_store::station::guests;
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::kit::extract::{Id, Query, RawBody, json_from};
+use crate::kit::listing::json_page;
+use crate::kit::pager::{PER_PAGE, Pager, page_of};
 use crate::kit::today;
 use crate::state::AppState;
 use crate::station::guests::{GuestView, register, save, visible_guest};
@@ -27,20 +29,29 @@ pub struct ListQuery {
     /// `all`.
     #[serde(default)]
     all: String,
+    page: Option<String>,
 }
 
-/// `GET /api/v1/stations/{id}/guests`.
+/// `GET /api/v1/stations/{id}/guests?q=&all=&page=`: 50 a page as the page lists them (those in
+/// a stay by room), paged in SQL; the total in `X-Total-Count`, the neighbours in `Link`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Vec<GuestView>>, WebError> {
+) -> Result<Response, WebError> {
     visible(&state, &ctx, id, Permission::GuestsRead).await?;
     let p = ctx.user()?;
     let all = parse_flag(&q.all).on("all")?;
-    let list = guests::list(&state.db, id, q.q.as_deref(), !all, 1000).await?;
-    Ok(Json(list.iter().map(|g| GuestView::of(g, p, false, today())).collect()))
+    let page = page_of(q.page.as_deref())?;
+    let f = guests::GuestFilter { search: q.q.as_deref(), only_in_stay: !all };
+    let total = guests::count(&state.db, id, &f).await?;
+    let found = guests::page(&state.db, id, &f, PER_PAGE, Pager::offset(page)).await?;
+    let rows: Vec<GuestView> = found.iter().map(|g| GuestView::of(g, p, false, today())).collect();
+    let search = q.q.clone().unwrap_or_default();
+    let params = [("q", search.as_str()), ("all", if all { "true" } else { "" })];
+    let path = format!("/api/v1/stations/{id}/guests");
+    Ok(json_page(&rows, &Pager::new(&ctx.tr(), &path, &params, page, total)))
 }
 
 /// `POST /api/v1/stations/{id}/guests`.

@@ -11,7 +11,8 @@ use yizhan_store::station::stations::{self, Station, Street};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::kit::extract::{Id, JsonBody, RawBody, json_from};
+use crate::kit::extract::{Id, JsonBody, Query, RawBody, json_from};
+use crate::kit::listing::{ListQuery, listing};
 use crate::state::AppState;
 use crate::station::rooms::json::text;
 use crate::station::stations::{save, visible};
@@ -37,16 +38,20 @@ pub async fn streets(
     ))
 }
 
-/// `GET /api/v1/stations`.
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Vec<Station>>, WebError> {
+/// `GET /api/v1/stations?q=&page=&sort=`: 50 a page, the total in `X-Total-Count`.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     let p = ctx.user()?;
-    Ok(Json(
-        stations::list(&state.db)
-            .await?
-            .into_iter()
-            .filter(|s| p.can(Permission::StationsRead, s.target()))
-            .collect(),
-    ))
+    let rows: Vec<Station> = stations::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| p.can(Permission::StationsRead, s.target()))
+        .collect();
+    Ok(listing(&ctx.tr(), "/api/v1/stations", &[], &query, rows, super::texts, super::ORDERS)?
+        .json())
 }
 
 /// `GET /api/v1/stations/{id}`.

@@ -78,14 +78,14 @@ impl ListPage {
 }
 
 /// The columns the stations can be sorted by.
-const ORDERS: &[Order<Station>] = &[
+pub(crate) const ORDERS: &[Order<Station>] = &[
     ("name", |a, b| a.name.cmp(&b.name)),
     ("street", |a, b| a.street_name.cmp(&b.street_name)),
     ("capacity", |a, b| a.capacity.cmp(&b.capacity)),
 ];
 
 /// What the search of stations looks in.
-fn texts(s: &Station) -> Vec<&str> {
+pub(crate) fn texts(s: &Station) -> Vec<&str> {
     vec![&s.name, &s.address, &s.contact_name, &s.street_name]
 }
 
