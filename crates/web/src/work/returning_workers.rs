@@ -125,13 +125,17 @@ impl ListQuery {
         state: &AppState,
         within: Within,
         page: i64,
+        total: i64,
     ) -> Result<Vec<Worker>, WebError> {
         let f = self.filter();
+        let offset = (page - 1) * PAGE;
         Ok(match self.after()? {
             Some(after) => {
                 returning_workers::list_after(&state.db, within, &f, after, PAGE).await?
             }
-            None => returning_workers::list(&state.db, within, &f, PAGE, (page - 1) * PAGE).await?,
+            None => {
+                returning_workers::list_of(&state.db, within, &f, PAGE, offset, Some(total)).await?
+            }
         })
     }
 }
@@ -168,7 +172,7 @@ pub async fn list(
     let f = q.filter();
     let total = returning_workers::count(&state.db, within, &f).await?;
     let page = q.page()?;
-    let found = q.rows(&state, within, page).await?;
+    let found = q.rows(&state, within, page, total).await?;
     let next_after = next_after(&found);
     let rows = found.into_iter().map(|w| view(&tr, w)).collect();
     render::page(&ListPage {
@@ -432,9 +436,10 @@ pub async fn api_list(
     let within = scope_of(&ctx)?;
     let f = q.filter();
     let page = q.page()?;
-    let found = q.rows(&state, within, page).await?;
+    let total = returning_workers::count(&state.db, within, &f).await?;
+    let found = q.rows(&state, within, page, total).await?;
     Ok(Json(ApiPage {
-        total: returning_workers::count(&state.db, within, &f).await?,
+        total,
         page,
         next_after: next_after(&found),
         workers: found.into_iter().map(|w| view(&tr, w)).collect(),
