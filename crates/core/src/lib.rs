@@ -55,6 +55,7 @@ macro_rules! code_enum {
 pub mod admin;
 pub mod care;
 pub mod command;
+pub mod notify;
 pub mod station;
 pub mod work;
 

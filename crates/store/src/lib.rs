@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod care;
 pub mod command;
+pub mod notify;
 pub mod station;
 pub mod work;
 

@@ -1475,3 +1475,17 @@ task_group.name_hint = Inspection group
 transport.name_hint = K4158 return-to-work train
 punct.open = ${SPACE}(
 punct.close = )
+
+# Notifications
+notify.alert_raised = [{severity}] {station}, room {room}: {what} {detail} ({at}). Please act now.
+error.no_secret_key = No secret key is configured (YIZHAN_SECRET_KEY or a key file): channels cannot be saved or used.
+severity.critical = Critical
+severity.danger = Danger
+severity.warning = Warning
+severity.info = Info
+error.webhook_needs_secret = A webhook needs a signing secret, so its receiver can check where a message came from.
+cli.channel_added = notification channel {id} added: alerts of its scope and severity reach the group within a minute.
+field.url = Address
+field.per_minute = Messages a minute
+field.min_severity = From severity
+field.secret = Signing secret

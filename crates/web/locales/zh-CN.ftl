@@ -1475,3 +1475,17 @@ task_group.name_hint = 督导检查组
 transport.name_hint = K4158 返岗专列
 punct.open = （
 punct.close = ）
+
+# Notifications
+notify.alert_raised = 【{severity}】{station} {room} 房：{what} {detail}（{at}），请立即处置。
+error.no_secret_key = 未配置密钥（YIZHAN_SECRET_KEY 或密钥文件），无法保存或使用通知渠道。
+severity.critical = 紧急
+severity.danger = 危险
+severity.warning = 警告
+severity.info = 提示
+error.webhook_needs_secret = 通用 Webhook 须设置签名密钥，接收方才能核验消息来源。
+cli.channel_added = 已添加通知渠道 {id}：该范围内达到其级别的预警将在一分钟内推送到群。
+field.url = 地址
+field.per_minute = 每分钟条数
+field.min_severity = 最低级别
+field.secret = 签名密钥

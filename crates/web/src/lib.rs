@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod kit;
 pub mod metrics;
+pub mod notify;
 pub mod ops;
 pub mod policy;
 pub mod security;

@@ -26,6 +26,9 @@ pub struct WebConfig {
     /// The bearer token `/metrics` asks for on the application's address (`--metrics-token`);
     /// unset, it answers 404 there (use `--metrics-listen`).
     pub metrics_token: Option<String>,
+    /// The key channel secrets are sealed with (`YIZHAN_SECRET_KEY`, or a key file); without
+    /// one no channel can be saved or sent to.
+    pub secret_key: Option<[u8; 32]>,
 }
 
 impl Default for WebConfig {
@@ -38,6 +41,7 @@ impl Default for WebConfig {
             report_at: chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            secret_key: None,
         }
     }
 }

@@ -35,6 +35,14 @@ pub struct DbArgs {
     /// Connection pool size per process.
     #[arg(long, env = "YIZHAN_DB_POOL", default_value_t = 8, global = true)]
     pub db_pool: u32,
+    /// The key notification channels' secrets are sealed with: 64 hex digits. Every node of a
+    /// deployment needs the same one.
+    #[arg(long, env = "YIZHAN_SECRET_KEY", hide_env_values = true, global = true)]
+    pub secret_key: Option<String>,
+    /// A file holding that key. With neither, a SQLite database keeps one beside itself
+    /// (`<database>.key`, made on first use); PostgreSQL nodes need it given.
+    #[arg(long, env = "YIZHAN_SECRET_KEY_FILE", global = true)]
+    pub secret_key_file: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -69,6 +77,9 @@ pub enum Command {
     /// Bulk imports from .xlsx or .csv, with a progress bar.
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Notification channels: group robots and webhooks that alerts go to.
+    #[command(subcommand)]
+    Channel(ChannelCmd),
     /// Create a wall-board display token and print the path a TV opens once.
     BoardToken {
         /// What the TV is, e.g. "一楼大厅电视".
@@ -258,6 +269,71 @@ pub fn init_logging(format: &str, quiet: bool) {
     }
 }
 
+#[derive(Subcommand, Debug)]
+pub enum ChannelCmd {
+    /// Add a channel: alerts of its scope from its severity up go to it within a minute.
+    Add {
+        /// `wecom`, `feishu`, `dingtalk` or `webhook`.
+        #[arg(long)]
+        kind: String,
+        /// What people call it, e.g. "卓汇驿站医疗组群".
+        #[arg(long)]
+        name: String,
+        /// The robot's webhook address (it holds the robot's key: it is sealed, never shown).
+        #[arg(long, env = "YIZHAN_CHANNEL_URL", hide_env_values = true)]
+        url: String,
+        /// A DingTalk robot's signing secret (SEC…), or a webhook's HMAC secret.
+        #[arg(long, env = "YIZHAN_CHANNEL_SECRET", hide_env_values = true)]
+        secret: Option<String>,
+        /// Only this street's stations.
+        #[arg(long, conflicts_with = "station")]
+        street: Option<i64>,
+        /// Only this station.
+        #[arg(long)]
+        station: Option<i64>,
+        /// `critical`, `danger`, `warning` or `info`: this and louder.
+        #[arg(long, default_value = "danger")]
+        min_severity: String,
+        /// Messages a minute the receiver takes (a WeCom group robot: 20).
+        #[arg(long, default_value_t = 20)]
+        per_minute: i64,
+    },
+    /// The channels, their scope and state (addresses shown only by host and last characters).
+    List,
+}
+
+/// The key channel secrets are sealed with, from the flag, the key file, or (SQLite) the key
+/// file beside the database, made on first use readable by its owner only.
+pub fn secret_key(args: &DbArgs) -> anyhow::Result<Option<[u8; 32]>> {
+    use yizhan_web::notify::seal::{key_from_hex, new_key_hex};
+    if let Some(hex) = &args.secret_key {
+        return key_from_hex(hex).map(Some).context("YIZHAN_SECRET_KEY must be 64 hex digits");
+    }
+    let file = match (&args.secret_key_file, sqlite_path(&args.database_url)) {
+        (Some(f), _) => f.clone(),
+        (None, Ok(db)) if db.as_os_str() != ":memory:" => {
+            let mut name = db.into_os_string();
+            name.push(".key");
+            PathBuf::from(name)
+        }
+        _ => return Ok(None),
+    };
+    if !file.exists() && args.secret_key_file.is_none() {
+        std::fs::write(&file, new_key_hex() + "\n")
+            .with_context(|| format!("cannot write the key file {}", file.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read the key file {}", file.display()))?;
+    key_from_hex(&text)
+        .map(Some)
+        .with_context(|| format!("the key file {} must hold 64 hex digits", file.display()))
+}
+
 pub async fn open(args: &DbArgs) -> anyhow::Result<Db> {
     let db = Db::connect(&ConnectOptions {
         url: args.database_url.clone(),
@@ -315,6 +391,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(cmd) => user(&cli.db, cmd).await,
+        Command::Channel(cmd) => crate::channel::run(&cli.db, cmd).await,
         Command::Audit(AuditCmd::Verify) => {
             let db = open(&cli.db).await?;
             match audit::verify(&db).await? {

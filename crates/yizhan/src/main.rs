@@ -6,6 +6,7 @@ mod bench_checkin;
 mod bench_import;
 mod bench_lists;
 mod bench_node;
+mod channel;
 mod cli;
 mod demo;
 mod demo_care;

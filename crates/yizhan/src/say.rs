@@ -13,3 +13,9 @@ pub fn both(key: &str, args: &[(&str, &str)]) -> String {
 pub fn zh(key: &str, args: &[(&str, &str)]) -> String {
     Tr::new(Lang::Zh).f(key, args)
 }
+
+/// What a refused value says, every refusal of it, in both languages.
+pub fn refusal(e: &yizhan_core::error::DomainError) -> String {
+    let web = yizhan_web::error::WebError::from(e.clone());
+    format!("{} / {}", web.message(&Tr::new(Lang::Zh)), web.message(&Tr::new(Lang::En)))
+}

@@ -83,6 +83,7 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             report_at: args.report_at,
             trusted_proxies: args.trusted_proxy.clone(),
             metrics_token: args.metrics_token.clone(),
+            secret_key: crate::cli::secret_key(db_args)?,
         },
     );
     if args.public_url.is_none() {
@@ -113,6 +114,7 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     );
     tokio::spawn(yizhan_web::jobs::import_job::sweep_every_minute(state.db.clone()));
     let refusals = (state.db.clone(), state.refusals.clone());
+    tokio::spawn(yizhan_web::notify::dispatch::run(state.clone(), node.clone()));
     tokio::spawn(yizhan_web::jobs::daily_report::schedule(state, node));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await

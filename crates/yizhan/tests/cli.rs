@@ -190,29 +190,7 @@ async fn a_change_through_one_node_reaches_a_board_on_the_other() {
     let sys = Actor::system();
     let (st, rooms, policy) = common::prepare(&t.url, 1).await;
     let room = rooms[0];
-    let guest = yizhan_store::station::guests::create(
-        &db,
-        &sys,
-        st,
-        &yizhan_core::station::guest::validate_guest(
-            &yizhan_core::station::guest::GuestInput {
-                doc_type: "passport".into(),
-                doc_number: "E12345678".into(),
-                name: "李四".into(),
-                sex: Some("male".into()),
-                birth_date: Some("1980-01-01".into()),
-                phone: "13800138000".into(),
-                region: "深圳".into(),
-                category: "other".into(),
-                ..Default::default()
-            },
-            chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
-        )
-        .unwrap(),
-    )
-    .await
-    .unwrap()
-    .id;
+    let guest = common::guest(&db, st).await;
     let token = "c".repeat(64);
     yizhan_store::station::board::create_token(&db, &sys, Some(st), "TV", &token).await.unwrap();
 
@@ -334,4 +312,171 @@ async fn three_nodes_make_the_daily_report_once() {
         let _ = n.wait();
     }
     assert_eq!((reports, reports_after, claims, audit), (1, 1, 1, 1));
+}
+
+/// A robot's stand-in: answers every POST with `{"errcode":0}` and counts the bodies it got.
+fn robot() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let seen = got.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            // Read the head, then as many body bytes as it says.
+            let (head_end, length) = loop {
+                let n = s.read(&mut chunk).unwrap_or(0);
+                if n == 0 {
+                    break (0, 0);
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
+                    let len = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    break (i + 4, len);
+                }
+            };
+            while buf.len() < head_end + length {
+                let n = s.read(&mut chunk).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            seen.lock().unwrap().push(String::from_utf8_lossy(&buf[head_end..]).into_owned());
+            let body = r#"{"errcode":0,"errmsg":"ok"}"#;
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (url, got)
+}
+
+/// Two `yizhan serve` nodes on one PostgreSQL database, a WeCom group connected with
+/// `yizhan channel add`: a fever reaches the group once, within seconds, from whichever node
+/// claimed it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fever_reaches_the_group_once_from_two_nodes() {
+    use yizhan_core::access::Actor;
+    let t = TestDb::new(Backend::Postgres).await;
+    let db = t.db.clone();
+    let (st, rooms, policy) = common::prepare(&t.url, 1).await;
+    let (hook, got) = robot();
+    let dir = tempdir("notify-nodes");
+    let key = "ab".repeat(32);
+    let add = Command::new(env!("CARGO_BIN_EXE_yizhan"))
+        .args(["channel", "add", "--kind", "wecom", "--name", "医疗组群", "--url", &hook])
+        .env("YIZHAN_DATABASE_URL", &t.url)
+        .env("YIZHAN_SECRET_KEY", &key)
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&add.stdout).into_owned() + &String::from_utf8_lossy(&add.stderr);
+    assert!(add.status.success() && said.contains("已添加通知渠道"), "{said}");
+    // The list shows where it goes, not its address.
+    let list = Command::new(env!("CARGO_BIN_EXE_yizhan"))
+        .args(["channel", "list"])
+        .env("YIZHAN_DATABASE_URL", &t.url)
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&list.stdout).into_owned();
+    assert!(
+        list.contains("wecom") && list.contains("127.0.0.1") && !list.contains("/hook"),
+        "{list}"
+    );
+    // A bad channel names every bad field, and adds nothing.
+    let bad = Command::new(env!("CARGO_BIN_EXE_yizhan"))
+        .args([
+            "channel",
+            "add",
+            "--kind",
+            "slack",
+            "--name",
+            "x",
+            "--url",
+            "ftp://x",
+            "--per-minute",
+            "0",
+        ])
+        .env("YIZHAN_DATABASE_URL", &t.url)
+        .env("YIZHAN_SECRET_KEY", &key)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&bad.stderr).into_owned();
+    assert!(!bad.status.success(), "{said}");
+    for field in ["类型", "地址", "每分钟条数"] {
+        assert!(said.contains(field), "{field} missing: {said}");
+    }
+    assert_eq!(yizhan_store::notify::channels::list(&db).await.unwrap().len(), 1);
+
+    let url = t.url.clone();
+    let k = key.clone();
+    let dir2 = dir.clone();
+    let nodes = tokio::task::spawn_blocking(move || {
+        (0..2).map(|_| spawn_node(&url, &dir2, &["--secret-key", &k]).0).collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    // A guest checked in and a fever recorded, as a station would.
+    let sys = Actor::system();
+    let guest = common::guest(&db, st).await;
+    let stay = yizhan_store::station::stays::check_in(
+        &db,
+        &sys,
+        &yizhan_store::station::stays::CheckIn {
+            station_id: st,
+            guest_id: guest,
+            room_id: rooms[0],
+            policy_id: policy,
+            at: yizhan_store::db::now(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let check = yizhan_core::station::health::validate_health_check(
+        &yizhan_core::station::health::HealthCheckInput {
+            temperature: "38.6".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let (day, slot) =
+        yizhan_core::station::health::slot_at(yizhan_store::db::now(), &Default::default());
+    let started = std::time::Instant::now();
+    yizhan_store::station::health::record(&db, &sys, stay, day, slot, &check).await.unwrap();
+    let mut latency = None;
+    while started.elapsed() < std::time::Duration::from_secs(20) {
+        if !got.lock().unwrap().is_empty() {
+            latency = Some(started.elapsed());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // Both nodes have had time to try it too.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    for mut n in nodes {
+        let _ = n.kill();
+        let _ = n.wait();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let got = got.lock().unwrap();
+    let latency = latency.expect("the fever reached the group");
+    eprintln!("fever to group: {latency:?}");
+    assert_eq!(got.len(), 1, "once, from two nodes: {got:?}");
+    assert!(
+        got[0].contains("发热") && !got[0].contains("李四") && !got[0].contains("E12345678"),
+        "{}",
+        got[0]
+    );
 }

@@ -49,6 +49,7 @@ pub async fn raise(
     kind: AlertReason,
     detail: &str,
 ) -> Result<Option<i64>> {
+    let reason = kind;
     let kind = kind.as_str();
     let open: Option<(i64,)> = tx
         .fetch_optional(
@@ -70,6 +71,7 @@ pub async fn raise(
         .bind(StayEventKind::Alert.as_str()),
     )
     .await?;
+    let at = now();
     let (id,): (i64,) = tx
         .fetch_one(
             q("INSERT INTO alerts (station_id, stay_id, kind, detail, raised_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
@@ -77,8 +79,24 @@ pub async fn raise(
                 .bind(stay_id)
                 .bind(kind)
                 .bind(detail)
-                .bind(now()),
+                .bind(at),
         )
+        .await?;
+    // Its notifications, in the same transaction: they exist exactly when the alert does. They
+    // say the room and what happened, never who.
+    let (room, station): (String, String) = tx
+        .fetch_one(
+            q("SELECT r.number, s.name FROM stays st JOIN rooms r ON r.id = st.room_id
+                 JOIN stations s ON s.id = st.station_id WHERE st.id = $1")
+            .bind(stay_id),
+        )
+        .await?;
+    let facts = serde_json::json!({
+        "kind": kind, "detail": detail, "room": room, "station": station, "at": at,
+        "link": format!("/stations/{station_id}/attention"),
+    });
+    let severity = yizhan_core::notify::severity_of(reason);
+    crate::notify::outbox::enqueue(tx, "alert", id, "raised", severity, station_id, &facts, at)
         .await?;
     Ok(Some(id))
 }

@@ -40,21 +40,7 @@ pub(crate) async fn stay_since(db: &Db, st: i64, room: &str, n: u32, days_ago: i
     stay.id
 }
 
-/// A reading of 38.4℃ now for a stay: an open fever alert.
-pub(crate) async fn fever_now(db: &Db, stay: i64) {
-    let check = yizhan_core::station::health::validate_health_check(
-        &yizhan_core::station::health::HealthCheckInput {
-            temperature: "38.4".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let (day, slot) =
-        yizhan_core::station::health::slot_at(yizhan_store::db::now(), &Default::default());
-    yizhan_store::station::health::record(db, &Actor::system(), stay, day, slot, &check)
-        .await
-        .unwrap();
-}
+pub(crate) use crate::common::fever_now;
 
 both_backends!(a_medical_officer_releases_from_the_list, |t: TestDb| async move {
     with_browser(t, "a_medical_officer_releases_from_the_list", |d, base, app| async move {

@@ -739,3 +739,20 @@ pub async fn test_positive(db: &Db, stay_id: i64, barcode: &str) {
     .await
     .unwrap();
 }
+
+/// A reading of 38.4℃ now for a stay: an open fever alert.
+pub async fn fever_now(db: &Db, stay: i64) -> Option<i64> {
+    let check = yizhan_core::station::health::validate_health_check(
+        &yizhan_core::station::health::HealthCheckInput {
+            temperature: "38.4".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let (day, slot) =
+        yizhan_core::station::health::slot_at(yizhan_store::db::now(), &Default::default());
+    yizhan_store::station::health::record(db, &Actor::system(), stay, day, slot, &check)
+        .await
+        .unwrap()
+        .1
+}

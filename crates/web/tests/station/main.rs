@@ -8,4 +8,5 @@ mod board;
 mod dates;
 mod exports;
 mod health;
+mod notifications;
 mod operations;

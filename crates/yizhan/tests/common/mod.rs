@@ -238,3 +238,30 @@ pub fn login(addr: &str, username: &str, password: &str) -> Vec<(&'static str, S
         ("X-CSRF-Token", csrf),
     ]
 }
+
+/// A guest of station `st` (李四, passport E12345678); its id.
+pub async fn guest(db: &Db, st: i64) -> i64 {
+    yizhan_store::station::guests::create(
+        db,
+        &Actor::system(),
+        st,
+        &yizhan_core::station::guest::validate_guest(
+            &yizhan_core::station::guest::GuestInput {
+                doc_type: "passport".into(),
+                doc_number: "E12345678".into(),
+                name: "李四".into(),
+                sex: Some("male".into()),
+                birth_date: Some("1980-01-01".into()),
+                phone: "13800138000".into(),
+                region: "深圳".into(),
+                category: "other".into(),
+                ..Default::default()
+            },
+            chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap()
+    .id
+}

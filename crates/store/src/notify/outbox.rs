@@ -1,0 +1,192 @@
+//! The outbox: notifications written in the transaction of the event that causes them, claimed
+//! by a dispatcher on any node for a lease, and marked sent, to be tried again, or given up.
+//! Exactly once per (event, channel): the rows are unique on it, a claim on PostgreSQL skips rows
+//! another node holds (`FOR UPDATE SKIP LOCKED`; SQLite has one writer), and only the node that
+//! holds a row's lease may record its outcome. A node killed mid-send leaves its lease to run
+//! out; the next claim resends what it had not recorded, under the same key.
+
+use chrono::{DateTime, Duration, Utc};
+use yizhan_core::notify::Severity;
+
+use crate::db::{Backend, Db, Result, Tx, q, q_dynamic};
+
+/// What happened, for a notification to say: codes and words that identify no person (a room
+/// number and an alert's kind, never a name, an ID number or a phone).
+pub type Facts = serde_json::Value;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Notification {
+    pub id: i64,
+    pub channel_id: i64,
+    pub source: String,
+    pub source_id: i64,
+    pub event: String,
+    #[sqlx(try_from = "String")]
+    pub severity: Severity,
+    pub station_id: Option<i64>,
+    pub facts: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+const COLUMNS: &str = "id, channel_id, source, source_id, event, severity, station_id, facts, \
+    status, attempts, next_at, last_error, created_at, sent_at";
+
+/// The event's notifications, in its transaction: one row for every active channel whose scope
+/// holds the station (the district's, the station's street's, the station's own) and whose
+/// threshold the severity meets. Returns how many. Writing the same event twice adds nothing.
+#[allow(clippy::too_many_arguments)]
+pub async fn enqueue(
+    tx: &mut Tx,
+    source: &str,
+    source_id: i64,
+    event: &str,
+    severity: Severity,
+    station_id: i64,
+    facts: &Facts,
+    at: DateTime<Utc>,
+) -> Result<u64> {
+    // The channel's threshold as a rank, so "danger and up" is one comparison.
+    let rank = "CASE c.min_severity WHEN 'critical' THEN 3 WHEN 'danger' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END";
+    tx.execute(
+        q_dynamic(format!(
+            "INSERT INTO notifications (channel_id, source, source_id, event, severity, station_id,
+                 facts, status, attempts, next_at, created_at)
+             SELECT c.id, $1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7
+               FROM notification_channels c
+              WHERE c.active
+                AND {rank} <= $8
+                AND (c.station_id IS NULL OR c.station_id = $5)
+                AND (c.street_id IS NULL OR c.street_id = (SELECT street_id FROM stations WHERE id = $5))
+             ON CONFLICT (source, source_id, event, channel_id) DO NOTHING"
+        ))
+        .bind(source)
+        .bind(source_id)
+        .bind(event)
+        .bind(severity.as_str())
+        .bind(station_id)
+        .bind(facts.to_string())
+        .bind(at)
+        .bind(i64::from(severity.rank())),
+    )
+    .await
+}
+
+/// Claims up to `limit` notifications due at `now` whose channel is active, for `node` until
+/// `now + lease`; each claim counts as an attempt. Rows another node holds are skipped.
+pub async fn claim(
+    db: &Db,
+    node: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: i64,
+) -> Result<Vec<Notification>> {
+    let lock = match db.backend() {
+        Backend::Postgres => "FOR UPDATE OF n SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let mut tx = db.begin().await?;
+    let rows = tx
+        .fetch_all(
+            q_dynamic(format!(
+                "UPDATE notifications SET claimed_by = $1, lease_until = $2, attempts = attempts + 1
+                  WHERE id IN (
+                     SELECT n.id FROM notifications n
+                       JOIN notification_channels c ON c.id = n.channel_id
+                      WHERE n.status = 'pending' AND n.next_at <= $3 AND c.active
+                        AND (n.lease_until IS NULL OR n.lease_until <= $3)
+                      ORDER BY n.next_at, n.id LIMIT $4 {lock})
+                  RETURNING {COLUMNS}"
+            ))
+            .bind(node)
+            .bind(now + lease)
+            .bind(now)
+            .bind(limit),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// How many notifications a channel has sent since `since` (its rate over the last minute).
+pub async fn sent_since(db: &Db, channel_id: i64, since: DateTime<Utc>) -> Result<i64> {
+    let (n,): (i64,) = db
+        .fetch_one(
+            q("SELECT COUNT(*) FROM notifications WHERE channel_id = $1 AND sent_at > $2")
+                .bind(channel_id)
+                .bind(since),
+        )
+        .await?;
+    Ok(n)
+}
+
+/// The outcome of a send, recorded by the node that holds the lease (false: it no longer does,
+/// and records nothing).
+pub enum Outcome<'a> {
+    Sent,
+    /// Try again at this time (a failure, or the channel's rate is spent).
+    Again {
+        at: DateTime<Utc>,
+        error: &'a str,
+        counts: bool,
+    },
+    /// No more tries.
+    GiveUp {
+        error: &'a str,
+    },
+}
+
+pub async fn record(
+    db: &Db,
+    id: i64,
+    node: &str,
+    now: DateTime<Utc>,
+    outcome: Outcome<'_>,
+) -> Result<bool> {
+    let stmt = match outcome {
+        Outcome::Sent => q(
+            "UPDATE notifications SET status = 'sent', sent_at = $3, lease_until = NULL, last_error = NULL
+              WHERE id = $1 AND claimed_by = $2 AND status = 'pending'",
+        )
+        .bind(id)
+        .bind(node)
+        .bind(now),
+        Outcome::Again { at, error, counts } => q(
+            "UPDATE notifications SET next_at = $3, last_error = $4, lease_until = NULL,
+                    attempts = attempts - $5
+              WHERE id = $1 AND claimed_by = $2 AND status = 'pending'",
+        )
+        .bind(id)
+        .bind(node)
+        .bind(at)
+        .bind(error)
+        .bind(if counts { 0i64 } else { 1 }),
+        Outcome::GiveUp { error } => q(
+            "UPDATE notifications SET status = 'failed', last_error = $3, lease_until = NULL
+              WHERE id = $1 AND claimed_by = $2 AND status = 'pending'",
+        )
+        .bind(id)
+        .bind(node)
+        .bind(error),
+    };
+    let mut tx = db.begin().await?;
+    let n = tx.execute(stmt).await?;
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+/// The notifications of one event, oldest first (an alert's timeline, a test's check).
+pub async fn of_source(db: &Db, source: &str, source_id: i64) -> Result<Vec<Notification>> {
+    db.fetch_all(
+        q_dynamic(format!(
+            "SELECT {COLUMNS} FROM notifications WHERE source = $1 AND source_id = $2 ORDER BY id"
+        ))
+        .bind(source)
+        .bind(source_id),
+    )
+    .await
+}

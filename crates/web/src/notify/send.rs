@@ -1,0 +1,128 @@
+//! One notification to one channel over HTTP: the body the channel takes, DingTalk's signed
+//! address, a webhook's signature header, and the answer read as the robots write it (HTTP 200
+//! with `errcode` 0; Feishu says `code`).
+
+use std::time::Duration;
+
+use yizhan_core::notify::payload::{Message, body};
+use yizhan_core::notify::{ChannelKind, sign};
+use yizhan_core::station::health::AlertReason;
+use yizhan_store::notify::channels::Channel;
+use yizhan_store::notify::outbox::Notification;
+
+use crate::i18n::Tr;
+use crate::notify::seal;
+use crate::policy::urlencode;
+use crate::state::WebConfig;
+
+/// An HTTP client for the channels: TLS with the system's roots, a short timeout (a robot that
+/// does not answer in 10 s is tried again later, not waited for).
+pub fn client() -> reqwest::Client {
+    // rustls needs its cryptography chosen once per process (a second choice is refused, and
+    // that is fine). ring, deprecated in rustls for want of post-quantum key exchange, because
+    // the alternative (aws-lc) needs cmake to build, and the robots speak classical TLS anyway.
+    #[allow(deprecated)]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap_or_default()
+}
+
+/// What an alert's notification says, in Chinese (the group's language): the station, the room
+/// and what happened — never a name, an ID number or a phone.
+pub fn text(tr: &Tr, n: &Notification) -> String {
+    let facts: serde_json::Value = serde_json::from_str(&n.facts).unwrap_or_default();
+    let s = |k: &str| facts[k].as_str().unwrap_or_default().to_owned();
+    let what = AlertReason::parse(&s("kind"))
+        .map(|k| tr.t(k.label_key()).to_owned())
+        .unwrap_or_else(|| s("kind"));
+    let at = chrono::DateTime::parse_from_rfc3339(&s("at"))
+        .map(|t| yizhan_core::time::local_format(t.with_timezone(&chrono::Utc), "%m-%d %H:%M"))
+        .unwrap_or_default();
+    tr.f(
+        "notify.alert_raised",
+        &[
+            ("severity", tr.t(n.severity.label_key())),
+            ("station", &s("station")),
+            ("room", &s("room")),
+            ("what", &what),
+            ("detail", &s("detail")),
+            ("at", &at),
+        ],
+    )
+}
+
+/// Sends `n` to `c`. Err says why, for the outbox's record (no secret in it).
+pub async fn send(
+    client: &reqwest::Client,
+    config: &WebConfig,
+    c: &Channel,
+    n: &Notification,
+    tr: &Tr,
+) -> Result<(), String> {
+    let key = config.secret_key.as_ref();
+    let mut url = seal::open(key, &c.url_sealed)
+        .map_err(|_| "the channel's address does not open".to_owned())?;
+    let secret = match &c.secret_sealed {
+        Some(s) => {
+            Some(seal::open(key, s).map_err(|_| "the channel's secret does not open".to_owned())?)
+        }
+        None => None,
+    };
+    let link = format!(
+        "{}{}",
+        config.public_url.as_deref().unwrap_or_default().trim_end_matches('/'),
+        serde_json::from_str::<serde_json::Value>(&n.facts).unwrap_or_default()["link"]
+            .as_str()
+            .unwrap_or("/")
+    );
+    let text = text(tr, n);
+    let key_id = format!("yizhan-notification-{}", n.id);
+    let m = Message { key: &key_id, severity: n.severity, text: &text, link: &link, mention: &[] };
+    let payload = body(c.kind, &m);
+    let bytes = serde_json::to_vec(&payload).map_err(|e| e.to_string())?;
+    let now = yizhan_store::db::now();
+    if let (ChannelKind::DingTalk, Some(secret)) = (c.kind, &secret) {
+        let ts = now.timestamp_millis();
+        let sep = if url.contains('?') { '&' } else { '?' };
+        url = format!("{url}{sep}timestamp={ts}&sign={}", urlencode(&sign::dingtalk(secret, ts)));
+    }
+    let mut req = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .header("idempotency-key", &key_id);
+    if let (ChannelKind::Webhook, Some(secret)) = (c.kind, &secret) {
+        req = req.header("x-yizhan-signature", sign::webhook(secret, now.timestamp(), &bytes));
+    }
+    let resp = req.body(bytes).send().await.map_err(|e| {
+        // The error may carry the address, and the address holds the robot's key.
+        if e.is_timeout() {
+            "no answer within 10 s".to_owned()
+        } else {
+            "could not connect".to_owned()
+        }
+    })?;
+    let status = resp.status();
+    let answer = resp.text().await.unwrap_or_default();
+    if !status.is_success() {
+        return Err(format!(
+            "HTTP {}: {}",
+            status.as_u16(),
+            answer.chars().take(200).collect::<String>()
+        ));
+    }
+    if c.kind == ChannelKind::Webhook {
+        return Ok(());
+    }
+    // Robots answer 200 and say in the body whether they took it (WeCom 45009: too many).
+    let v: serde_json::Value = serde_json::from_str(&answer).unwrap_or_default();
+    let code = v.get("errcode").or_else(|| v.get("code")).and_then(|c| c.as_i64()).unwrap_or(0);
+    if code == 0 {
+        Ok(())
+    } else {
+        let msg = v.get("errmsg").or_else(|| v.get("msg")).and_then(|m| m.as_str()).unwrap_or("");
+        Err(format!("errcode {code}: {}", msg.chars().take(200).collect::<String>()))
+    }
+}

@@ -1,0 +1,279 @@
+//! Alerts that reach people (issue 18): a fever writes its notifications in its own transaction,
+//! the dispatcher sends each once to a real HTTP receiver standing in for the group robots, tries
+//! again after a failure, keeps to a channel's rate, gives up after the last try, and two
+//! dispatchers never send one twice. SQLite and PostgreSQL.
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::routing::post;
+use chrono::Duration;
+use yizhan_core::access::Actor;
+use yizhan_core::notify::{ChannelKind, Severity};
+use yizhan_store::both_backends;
+use yizhan_store::notify::{channels, outbox};
+use yizhan_store::testing::TestDb;
+use yizhan_web::notify::{dispatch, seal, send};
+use yizhan_web::state::WebConfig;
+
+use crate::common::{self, App, district};
+
+/// The answers the receiver has left to give: (status, body).
+type Answers = Arc<Mutex<std::collections::VecDeque<(u16, &'static str)>>>;
+
+/// What the receiver was sent: (query string, headers, JSON body).
+type Received =
+    Arc<Mutex<Vec<(std::collections::HashMap<String, String>, HeaderMap, serde_json::Value)>>>;
+
+/// A local HTTP server standing in for the robots: it records every request and answers with
+/// the next of `answers` (status, body), then 200 `{"errcode":0}`.
+async fn receiver(answers: Vec<(u16, &'static str)>) -> (String, Received) {
+    let got: Received = Default::default();
+    let queue =
+        Arc::new(Mutex::new(answers.into_iter().collect::<std::collections::VecDeque<_>>()));
+    let state = (got.clone(), queue);
+    let app = axum::Router::new()
+        .route(
+            "/hook",
+            post(
+                |State((got, queue)): State<(Received, Answers)>,
+                 Query(q): Query<std::collections::HashMap<String, String>>,
+                 headers: HeaderMap,
+                 body: String| async move {
+                    got.lock().unwrap().push((
+                        q,
+                        headers,
+                        serde_json::from_str(&body).unwrap_or_default(),
+                    ));
+                    let (status, answer) = queue
+                        .lock()
+                        .unwrap()
+                        .pop_front()
+                        .unwrap_or((200, r#"{"errcode":0,"errmsg":"ok"}"#));
+                    (axum::http::StatusCode::from_u16(status).unwrap(), answer)
+                },
+            ),
+        )
+        .with_state(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, got)
+}
+
+const KEY: [u8; 32] = [7; 32];
+
+async fn app(t: TestDb) -> App {
+    App::with_config(t, WebConfig { secret_key: Some(KEY), ..Default::default() }).await
+}
+
+async fn channel(
+    app: &App,
+    kind: ChannelKind,
+    url: &str,
+    secret: Option<&str>,
+    per_minute: i64,
+) -> i64 {
+    channels::create(
+        app.db(),
+        &Actor::system(),
+        &channels::NewChannel {
+            name: format!("{kind:?}"),
+            kind,
+            street_id: None,
+            station_id: None,
+            min_severity: Severity::Danger,
+            per_minute,
+            url_sealed: seal::seal(Some(&KEY), url).unwrap(),
+            url_hint: seal::hint(url),
+            secret_sealed: secret.map(|s| seal::seal(Some(&KEY), s).unwrap()),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// A guest in room `room` with a fever now; the alert's id.
+async fn fever(app: &App, st: i64, room: &str, n: u32) -> i64 {
+    let r = common::room(app.db(), st, room, 1).await;
+    let g = common::guest(app.db(), st, n).await;
+    let stay = common::check_in(app.db(), st, g, r).await;
+    common::fever_now(app.db(), stay).await.unwrap()
+}
+
+both_backends!(a_fever_reaches_the_group_once_and_says_no_name, |t: TestDb| async move {
+    let app = app(t).await;
+    let (_, _, st, _) = district(app.db()).await;
+    // The robot is down twice, then takes it.
+    let (url, got) = receiver(vec![
+        (500, "down"),
+        (200, r#"{"errcode":45009,"errmsg":"api freq out of limit"}"#),
+    ])
+    .await;
+    channel(&app, ChannelKind::WeCom, &url, None, 20).await;
+    let alert = fever(&app, st, "502", 7).await;
+    // Written with the alert, in its transaction.
+    let rows = outbox::of_source(app.db(), "alert", alert).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].status.as_str(), rows[0].severity), ("pending", Severity::Danger));
+
+    let client = send::client();
+    let now = yizhan_store::db::now();
+    let pass = dispatch::once(&app.state, &client, "n1", now).await.unwrap();
+    assert_eq!(pass, dispatch::Pass { again: 1, ..Default::default() });
+    // Not due again before its wait (10 s) is over.
+    let pass = dispatch::once(&app.state, &client, "n1", now + Duration::seconds(5)).await.unwrap();
+    assert_eq!(pass, dispatch::Pass::default());
+    let pass =
+        dispatch::once(&app.state, &client, "n1", now + Duration::seconds(11)).await.unwrap();
+    assert_eq!(pass.again, 1, "the robot said 45009: too many");
+    let pass =
+        dispatch::once(&app.state, &client, "n1", now + Duration::seconds(50)).await.unwrap();
+    assert_eq!(pass.sent, 1);
+    let row = &outbox::of_source(app.db(), "alert", alert).await.unwrap()[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("sent", 3));
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 3, "three tries, one message");
+    let body = &got[2].2;
+    assert_eq!(body["msgtype"], "text");
+    let content = body["text"]["content"].as_str().unwrap();
+    assert!(
+        content.contains("502") && content.contains("发热") && content.contains("卓汇健康驿站"),
+        "{content}"
+    );
+    // The guest's name, document and phone are nowhere in it.
+    let guest = yizhan_store::station::guests::page(
+        app.db(),
+        st,
+        &yizhan_store::station::guests::GuestFilter { search: None, only_in_stay: true },
+        10,
+        0,
+    )
+    .await
+    .unwrap()
+    .remove(0);
+    for secret in [&guest.name, &guest.doc_number, &guest.phone] {
+        assert!(!content.contains(secret.as_str()), "{secret} in {content}");
+    }
+    // The same key on every try, for a receiver that recognises a repeat.
+    let keys: Vec<_> =
+        got.iter().map(|g| g.1["idempotency-key"].to_str().unwrap().to_owned()).collect();
+    assert!(keys.iter().all(|k| *k == keys[0]) && keys[0].starts_with("yizhan-notification-"));
+    // A later pass sends nothing more.
+    let pass = dispatch::once(&app.state, &client, "n1", now + Duration::hours(1)).await.unwrap();
+    assert_eq!(pass, dispatch::Pass::default());
+});
+
+both_backends!(
+    a_dingtalk_robot_gets_a_signed_address_and_a_dead_robot_is_given_up,
+    |t: TestDb| async move {
+        let app = app(t).await;
+        let (_, _, st, _) = district(app.db()).await;
+        let (ok_url, ok) = receiver(vec![]).await;
+        let (dead_url, dead) = receiver((0..20).map(|_| (503, "down")).collect()).await;
+        channel(&app, ChannelKind::DingTalk, &ok_url, Some("SECret"), 20).await;
+        channel(&app, ChannelKind::Feishu, &dead_url, None, 20).await;
+        let alert = fever(&app, st, "601", 8).await;
+        let client = send::client();
+        let mut now = yizhan_store::db::now();
+        let first = dispatch::once(&app.state, &client, "n1", now).await.unwrap();
+        assert_eq!((first.sent, first.again), (1, 1));
+        {
+            let got = ok.lock().unwrap().clone();
+            let (q, _, body) = &got[0];
+            let ts: i64 = q["timestamp"].parse().unwrap();
+            assert_eq!(
+                q["sign"],
+                yizhan_core::notify::sign::dingtalk("SECret", ts),
+                "the signature checks"
+            );
+            assert_eq!(body["msgtype"], "text");
+        }
+        // The dead robot: tried until the last try, then given up — never more.
+        let mut given_up = 0;
+        for _ in 0..20 {
+            now += Duration::hours(1);
+            given_up += dispatch::once(&app.state, &client, "n1", now).await.unwrap().given_up;
+        }
+        assert_eq!(given_up, 1);
+        assert_eq!(dead.lock().unwrap().len() as i64, yizhan_core::notify::retry::MAX_ATTEMPTS);
+        let rows = outbox::of_source(app.db(), "alert", alert).await.unwrap();
+        let failed: Vec<_> = rows.iter().filter(|r| r.status == "failed").collect();
+        assert_eq!(failed.len(), 1);
+        assert!(failed[0].last_error.as_deref().unwrap_or_default().starts_with("HTTP 503"));
+        assert!(
+            !failed[0].last_error.as_deref().unwrap_or_default().contains("127.0.0.1"),
+            "no address in the record"
+        );
+    }
+);
+
+both_backends!(two_dispatchers_send_each_once, |t: TestDb| async move {
+    let app = app(t).await;
+    let (_, _, st, _) = district(app.db()).await;
+    let (url, got) = receiver(vec![]).await;
+    channel(&app, ChannelKind::WeCom, &url, None, 600).await;
+    for n in 0..12u32 {
+        fever(&app, st, &format!("7{n:02}"), 20 + n).await;
+    }
+    let client = send::client();
+    let now = yizhan_store::db::now();
+    // Two nodes at once: each notification is claimed by one of them.
+    let (a, b) = tokio::join!(
+        dispatch::once(&app.state, &client, "node-a", now),
+        dispatch::once(&app.state, &client, "node-b", now)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.sent + b.sent, 12);
+    let mut texts: Vec<String> = got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|g| g.2["text"]["content"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(texts.len(), 12);
+    texts.sort();
+    texts.dedup();
+    assert_eq!(texts.len(), 12, "twelve alerts, twelve messages, none twice");
+    // A node whose lease ran out (killed mid-send) leaves its rows to the next claim: here none,
+    // all were recorded.
+    let later =
+        dispatch::once(&app.state, &client, "node-b", now + Duration::minutes(5)).await.unwrap();
+    assert_eq!(later, dispatch::Pass::default());
+});
+
+both_backends!(a_channel_keeps_to_its_rate_and_signs_its_webhooks, |t: TestDb| async move {
+    let app = app(t).await;
+    let (_, _, st, _) = district(app.db()).await;
+    let (url, got) = receiver(vec![]).await;
+    channel(&app, ChannelKind::Webhook, &url, Some("k"), 3).await;
+    let mut alerts = Vec::new();
+    for n in 0..5u32 {
+        alerts.push(fever(&app, st, &format!("8{n:02}"), 40 + n).await);
+    }
+    let client = send::client();
+    let now = yizhan_store::db::now();
+    let first = dispatch::once(&app.state, &client, "n1", now).await.unwrap();
+    assert_eq!(
+        (first.sent, first.held),
+        (3, 2),
+        "three a minute; the others wait, not counted as tries"
+    );
+    let next =
+        dispatch::once(&app.state, &client, "n1", now + Duration::seconds(61)).await.unwrap();
+    assert_eq!(next.sent, 2);
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 5);
+    for (_, headers, body) in got.iter() {
+        let sig = headers["x-yizhan-signature"].to_str().unwrap();
+        let t: i64 = sig[2..sig.find(',').unwrap()].parse().unwrap();
+        let raw = serde_json::to_vec(body).unwrap();
+        assert_eq!(sig, yizhan_core::notify::sign::webhook("k", t, &raw), "the body is signed");
+        assert_eq!(body["severity"], "danger");
+    }
+    for alert in alerts {
+        let row = &outbox::of_source(app.db(), "alert", alert).await.unwrap()[0];
+        assert_eq!((row.status.as_str(), row.attempts), ("sent", 1), "holding back is not a try");
+    }
+});
