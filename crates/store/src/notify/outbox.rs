@@ -190,3 +190,11 @@ pub async fn of_source(db: &Db, source: &str, source_id: i64) -> Result<Vec<Noti
     )
     .await
 }
+
+/// How many of each channel's notifications are in each state: (channel, status, count).
+pub async fn tallies(db: &Db) -> Result<Vec<(i64, String, i64)>> {
+    db.fetch_all(q(
+        "SELECT channel_id, status, COUNT(*) FROM notifications GROUP BY channel_id, status",
+    ))
+    .await
+}

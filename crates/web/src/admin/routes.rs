@@ -2,7 +2,7 @@
 
 use yizhan_core::access::Permission;
 
-use super::{account, audit, badges, home, login, users};
+use super::{account, audit, badges, channels, home, login, users};
 use crate::policy::{Policy, Routes};
 
 pub fn add(r: Routes) -> Routes {
@@ -24,6 +24,10 @@ pub fn add(r: Routes) -> Routes {
         .post("/admin/users/{id}", Perm(UsersManage), users::update)
         .post("/admin/users/{id}/password", Perm(UsersManage), users::reset_password)
         .get("/admin/audit", Perm(AuditRead), audit::list)
+        .get("/admin/channels", Perm(UsersManage), channels::list)
+        .post("/admin/channels", Perm(UsersManage), channels::create)
+        .post("/admin/channels/{id}/active", Perm(UsersManage), channels::set_active)
+        .post("/admin/channels/{id}/test", Perm(UsersManage), channels::test)
         .get("/api/v1/session", Public, account::json::session)
         .post("/api/v1/session", Public, account::json::login)
         .delete("/api/v1/session", Pending, account::json::logout)

@@ -15,14 +15,19 @@ use crate::notify::seal;
 use crate::policy::urlencode;
 use crate::state::WebConfig;
 
+/// Chooses rustls's cryptography for the process, before any HTTP client is made (reqwest is
+/// built without one; a second choice is refused, and that is fine). ring, deprecated in rustls
+/// for want of post-quantum key exchange, because the alternative (aws-lc) needs cmake to build,
+/// and the robots speak classical TLS anyway.
+pub fn install_tls() {
+    #[allow(deprecated)]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// An HTTP client for the channels: TLS with the system's roots, a short timeout (a robot that
 /// does not answer in 10 s is tried again later, not waited for).
 pub fn client() -> reqwest::Client {
-    // rustls needs its cryptography chosen once per process (a second choice is refused, and
-    // that is fine). ring, deprecated in rustls for want of post-quantum key exchange, because
-    // the alternative (aws-lc) needs cmake to build, and the robots speak classical TLS anyway.
-    #[allow(deprecated)]
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    install_tls();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .connect_timeout(Duration::from_secs(5))
@@ -62,6 +67,25 @@ pub async fn send(
     n: &Notification,
     tr: &Tr,
 ) -> Result<(), String> {
+    let link = serde_json::from_str::<serde_json::Value>(&n.facts).unwrap_or_default()["link"]
+        .as_str()
+        .unwrap_or("/")
+        .to_owned();
+    let key = format!("yizhan-notification-{}", n.id);
+    deliver(client, config, c, &key, n.severity, &text(tr, n), &link).await
+}
+
+/// Delivers one message to `c` (a notification, or the test a person asks for): the body the
+/// channel takes, its signature, the answer read as the channel writes it.
+pub async fn deliver(
+    client: &reqwest::Client,
+    config: &WebConfig,
+    c: &Channel,
+    key_id: &str,
+    severity: yizhan_core::notify::Severity,
+    text: &str,
+    path: &str,
+) -> Result<(), String> {
     let key = config.secret_key.as_ref();
     let mut url = seal::open(key, &c.url_sealed)
         .map_err(|_| "the channel's address does not open".to_owned())?;
@@ -71,16 +95,9 @@ pub async fn send(
         }
         None => None,
     };
-    let link = format!(
-        "{}{}",
-        config.public_url.as_deref().unwrap_or_default().trim_end_matches('/'),
-        serde_json::from_str::<serde_json::Value>(&n.facts).unwrap_or_default()["link"]
-            .as_str()
-            .unwrap_or("/")
-    );
-    let text = text(tr, n);
-    let key_id = format!("yizhan-notification-{}", n.id);
-    let m = Message { key: &key_id, severity: n.severity, text: &text, link: &link, mention: &[] };
+    let link =
+        format!("{}{path}", config.public_url.as_deref().unwrap_or_default().trim_end_matches('/'));
+    let m = Message { key: key_id, severity, text, link: &link, mention: &[] };
     let payload = body(c.kind, &m);
     let bytes = serde_json::to_vec(&payload).map_err(|e| e.to_string())?;
     let now = yizhan_store::db::now();
@@ -92,7 +109,7 @@ pub async fn send(
     let mut req = client
         .post(&url)
         .header("content-type", "application/json")
-        .header("idempotency-key", &key_id);
+        .header("idempotency-key", key_id);
     if let (ChannelKind::Webhook, Some(secret)) = (c.kind, &secret) {
         req = req.header("x-yizhan-signature", sign::webhook(secret, now.timestamp(), &bytes));
     }

@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod authz;
+mod channels;
 mod locales;
 mod reachable;
 mod route_docs;

@@ -167,3 +167,65 @@ both_backends!(one_visual_system_saved_empty_and_the_report, |t: TestDb| async m
     })
     .await;
 });
+
+both_backends!(an_admin_connects_a_wecom_group_from_the_navigation, |t: TestDb| async move {
+    with_browser(
+        t,
+        "an_admin_connects_a_wecom_group_from_the_navigation",
+        |d, base, app| async move {
+            district(app.db()).await;
+            app.user("admin2", Role::Admin, Scope::District, false).await;
+            let backend = format!("{:?}", app.db().backend()).to_lowercase();
+            // The robot's stand-in.
+            let got: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+            let seen = got.clone();
+            let robot = axum::Router::new().route(
+                "/hook",
+                axum::routing::post(move |body: String| {
+                    let seen = seen.clone();
+                    async move {
+                        seen.lock().unwrap().push(body);
+                        r#"{"errcode":0}"#
+                    }
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let hook = format!("http://{}/hook?key=ROBOTKEY9876", listener.local_addr().unwrap());
+            tokio::spawn(async move { axum::serve(listener, robot).await });
+
+            for (w, h, mobile) in [(1920u32, 1080u32, false), (375, 812, true)] {
+                viewport(&d, w, h, mobile).await?;
+                d.delete_all_cookies().await?;
+                sign_in(&d, &base, "admin2").await?;
+                if mobile {
+                    d.find(By::Css("[data-testid=nav-toggle-label]")).await?.click().await?;
+                }
+                d.find(By::LinkText("通知渠道")).await?.click().await?;
+                wait_url(&d, "/admin/channels").await?;
+                fill(&d, "[data-testid=c-name]", &format!("医疗组群{w}")).await?;
+                fill(&d, "[data-testid=c-url]", &hook).await?;
+                d.find(By::Css("[data-testid=channel-save]")).await?.click().await?;
+                wait_contains(&d, "[data-testid=toast-saved]", "已保存").await?;
+                let table = text_of(&d, "[data-testid=channels-table]").await?;
+                assert!(
+                    table.contains(&format!("医疗组群{w}")) && table.contains("…9876"),
+                    "{table}"
+                );
+                assert!(!d.source().await?.contains("ROBOTKEY"), "the key is not on the page");
+                let id = yizhan_store::notify::channels::list(app.db())
+                    .await
+                    .unwrap()
+                    .last()
+                    .unwrap()
+                    .id;
+                d.find(By::Css(format!("[data-testid=channel-test-{id}]"))).await?.click().await?;
+                wait_contains(&d, "[data-testid=test-result]", "测试消息已送达").await?;
+                no_sideways_scroll(&d, w, "the notification channels").await?;
+                d.screenshot(&shots_dir().join(format!("channels-{w}-{backend}.png"))).await?;
+            }
+            assert_eq!(got.lock().unwrap().len(), 2, "one test message each time");
+            Ok(())
+        },
+    )
+    .await;
+});

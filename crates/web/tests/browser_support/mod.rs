@@ -35,7 +35,10 @@ where
     F: FnOnce(WebDriver, String, App) -> Fut,
     Fut: std::future::Future<Output = WebDriverResult<()>>,
 {
-    let app = App::new(t).await;
+    // The WebDriver client is reqwest, built (with the channels' client) without a TLS provider.
+    yizhan_web::notify::send::install_tls();
+    let config = yizhan_web::state::WebConfig { secret_key: Some([5; 32]), ..Default::default() };
+    let app = App::with_config(t, config).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = app.router.clone();

@@ -33,6 +33,8 @@ pub struct Fixture {
     pub worker: i64,
     pub enterprise: i64,
     pub task_group: i64,
+    /// A district channel (its address sealed under a key the test app does not hold).
+    pub channel: i64,
     pub task: i64,
     pub st_a: i64,
     pub cert: yizhan_store::station::stays::Certificate,
@@ -251,6 +253,23 @@ pub async fn build(app: &App) -> Fixture {
     )
     .await
     .unwrap();
+    let channel = yizhan_store::notify::channels::create(
+        app.db(),
+        &sys,
+        &yizhan_store::notify::channels::NewChannel {
+            name: "医疗组群".into(),
+            kind: yizhan_core::notify::ChannelKind::WeCom,
+            street_id: None,
+            station_id: None,
+            min_severity: yizhan_core::notify::Severity::Danger,
+            per_minute: 20,
+            url_sealed: "v1:00:00".into(),
+            url_hint: "qyapi.weixin.qq.com …abcd".into(),
+            secret_sealed: None,
+        },
+    )
+    .await
+    .unwrap();
     let mut ids = std::collections::HashMap::new();
     for who in WHO.iter().skip(1) {
         let (role, scope) = match *who {
@@ -328,6 +347,7 @@ pub async fn build(app: &App) -> Fixture {
         worker,
         enterprise,
         task_group,
+        channel,
         task,
         st_a,
         cert,
@@ -339,6 +359,8 @@ impl Fixture {
     pub fn concrete(&self, path: &str) -> String {
         let id = if path.contains("/users/") {
             self.target
+        } else if path.starts_with("/admin/channels/") {
+            self.channel
         } else if path.starts_with("/rooms/") || path.starts_with("/api/v1/rooms/") {
             self.room_a
         } else if path.starts_with("/guests/") || path.starts_with("/api/v1/guests/") {

@@ -1,0 +1,240 @@
+//! Notification channels (通知渠道), the administrator's page: the group robots and webhooks
+//! alerts go to, how many each has sent, waits on and gave up; a new one (every refusal at
+//! once), stop and start, and a test message that says whether it arrived.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use yizhan_core::access::Actor;
+use yizhan_core::notify::channel::{ChannelInput, validate_channel};
+use yizhan_core::notify::{ChannelKind, Severity};
+use yizhan_store::notify::channels::{self, Channel, NewChannel};
+use yizhan_store::notify::outbox;
+use yizhan_store::station::stations::{self, Station, Street};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::kit::extract::{FormBody, Id};
+use crate::kit::layout::Layout;
+use crate::kit::options;
+use crate::kit::refused::Refused;
+use crate::kit::render;
+use crate::notify::{seal, send};
+use crate::state::AppState;
+
+pub struct Row {
+    pub c: Channel,
+    pub kind: String,
+    pub scope: String,
+    pub severity: String,
+    pub sent: i64,
+    pub waiting: i64,
+    pub failed: i64,
+}
+
+#[derive(Template)]
+#[template(path = "admin/channels.html")]
+struct Page {
+    layout: Layout,
+    rows: Vec<Row>,
+    f: Form,
+    refused: Refused,
+    kinds: Vec<(&'static str, String)>,
+    severities: Vec<(&'static str, String)>,
+    streets: Vec<Street>,
+    stations: Vec<Station>,
+    /// The outcome of a test message: (channel name, arrived, why not).
+    tested: Option<(String, bool, String)>,
+    has_key: bool,
+}
+
+/// The form as sent: the channel's fields and its scope (`district`, `street:ID`, `station:ID`).
+#[derive(Debug, Default, Deserialize)]
+pub struct Form {
+    #[serde(flatten)]
+    pub c: ChannelInput,
+    #[serde(default)]
+    pub scope: String,
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    f: Form,
+    e: Option<&WebError>,
+    tested: Option<(String, bool, String)>,
+) -> Result<Page, WebError> {
+    let tr = ctx.tr();
+    let streets = stations::streets(&state.db).await?;
+    let all_stations = stations::list(&state.db).await?;
+    let tallies = outbox::tallies(&state.db).await?;
+    let count = |id: i64, status: &str| {
+        tallies.iter().filter(|t| t.0 == id && t.1 == status).map(|t| t.2).sum::<i64>()
+    };
+    let rows = channels::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let scope = match (c.street_id, c.station_id) {
+                (_, Some(st)) => all_stations
+                    .iter()
+                    .find(|s| s.id == st)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                (Some(s), None) => {
+                    streets.iter().find(|x| x.id == s).map(|x| x.name.clone()).unwrap_or_default()
+                }
+                (None, None) => tr.t("channel.district").to_owned(),
+            };
+            Row {
+                kind: tr.t(c.kind.label_key()).to_owned(),
+                severity: tr.t(c.min_severity.label_key()).to_owned(),
+                sent: count(c.id, "sent"),
+                waiting: count(c.id, "pending"),
+                failed: count(c.id, "failed"),
+                scope,
+                c,
+            }
+        })
+        .collect();
+    Ok(Page {
+        layout: Layout::new(state, ctx, "channel.title"),
+        rows,
+        refused: Refused::of(e, &tr),
+        kinds: options(&tr, ChannelKind::ALL, ChannelKind::as_str, ChannelKind::label_key),
+        severities: options(&tr, Severity::ALL, Severity::as_str, Severity::label_key),
+        streets,
+        stations: all_stations,
+        tested,
+        has_key: state.config.secret_key.is_some(),
+        f,
+    })
+}
+
+fn blank() -> Form {
+    Form {
+        c: ChannelInput {
+            kind: "wecom".into(),
+            min_severity: "danger".into(),
+            per_minute: "20".into(),
+            ..Default::default()
+        },
+        scope: "district".into(),
+    }
+}
+
+/// `GET /admin/channels`.
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    render::page(&page(&state, &ctx, blank(), None, None).await?)
+}
+
+/// The scope a form names: the district, a street or a station that exists.
+async fn scope_of(state: &AppState, scope: &str) -> Result<(Option<i64>, Option<i64>), WebError> {
+    let refuse = || WebError::Rule { field: Some("scope".into()), key: "error.scope_unknown" };
+    match scope.split_once(':') {
+        None if scope.trim().is_empty() || scope == "district" => Ok((None, None)),
+        Some(("street", id)) => {
+            let id: i64 = id.parse().map_err(|_| refuse())?;
+            let known = stations::streets(&state.db).await?.iter().any(|s| s.id == id);
+            if known { Ok((Some(id), None)) } else { Err(refuse()) }
+        }
+        Some(("station", id)) => {
+            let id: i64 = id.parse().map_err(|_| refuse())?;
+            stations::get(&state.db, id).await.map_err(|_| refuse())?;
+            Ok((None, Some(id)))
+        }
+        _ => Err(refuse()),
+    }
+}
+
+/// `POST /admin/channels`.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(f): FormBody<Form>,
+) -> Result<Response, WebError> {
+    let result = async {
+        let key = state.config.secret_key.as_ref();
+        // Every refusal at once: the fields and the scope.
+        let (c, (street_id, station_id)) =
+            match (validate_channel(&f.c), scope_of(&state, &f.scope).await) {
+                (Ok(c), Ok(scope)) => (c, scope),
+                (Err(e), Ok(_)) => return Err(e.into()),
+                (Ok(_), Err(e)) => return Err(e),
+                (Err(a), Err(b)) => {
+                    let mut all: Vec<WebError> = match WebError::from(a) {
+                        WebError::Many(v) => v,
+                        one => vec![one],
+                    };
+                    all.push(b);
+                    return Err(WebError::Many(all));
+                }
+            };
+        let secret_sealed = match &c.secret {
+            Some(s) => Some(seal::seal(key, s)?),
+            None => None,
+        };
+        let new = NewChannel {
+            url_sealed: seal::seal(key, &c.url)?,
+            url_hint: seal::hint(&c.url),
+            secret_sealed,
+            name: c.name,
+            kind: c.kind,
+            street_id,
+            station_id,
+            min_severity: c.min_severity,
+            per_minute: c.per_minute,
+        };
+        Ok::<_, WebError>(channels::create(&state.db, &Actor::from(ctx.user()?), &new).await?)
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/admin/channels").into_response()),
+        Err(e) if e.is_correctable() => {
+            // The address and the secret are not shown again: the robot's key stays off pages.
+            let f =
+                Form { c: ChannelInput { url: String::new(), secret: String::new(), ..f.c }, ..f };
+            let p = page(&state, &ctx, f, Some(&e), None).await?;
+            Ok((e.status(), render::page(&p)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActiveForm {
+    #[serde(default)]
+    active: String,
+}
+
+/// `POST /admin/channels/{id}/active`: stop (`active=0`) or start (`active=1`) a channel.
+pub async fn set_active(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<ActiveForm>,
+) -> Result<Response, WebError> {
+    channels::get(&state.db, id).await?;
+    let active = yizhan_core::station::guest::parse_flag(&f.active).map_err(|error| {
+        WebError::from(yizhan_core::error::DomainError::Invalid { field: "active", error })
+    })?;
+    channels::set_active(&state.db, &Actor::from(ctx.user()?), id, active).await?;
+    Ok(Redirect::to("/admin/channels").into_response())
+}
+
+/// `POST /admin/channels/{id}/test`: a test message now, and whether it arrived.
+pub async fn test(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let c = channels::get(&state.db, id).await?;
+    let tr = ctx.tr();
+    let text = tr.f("notify.test", &[("name", &c.name)]);
+    let key = format!("yizhan-test-{id}-{}", yizhan_store::db::now().timestamp());
+    let outcome =
+        send::deliver(&send::client(), &state.config, &c, &key, Severity::Info, &text, "/").await;
+    let tested = Some((c.name.clone(), outcome.is_ok(), outcome.err().unwrap_or_default()));
+    render::page(&page(&state, &ctx, blank(), None, tested).await?)
+}

@@ -1,0 +1,110 @@
+//! The administrator's notification channels (issue 18): added through the page with every
+//! refusal at once, shown by host only, tested against a real receiver, stopped; nobody else may
+//! see them. SQLite and PostgreSQL.
+
+use axum::http::StatusCode;
+use yizhan_core::access::{Role, Scope};
+use yizhan_store::both_backends;
+use yizhan_store::testing::TestDb;
+use yizhan_web::state::WebConfig;
+
+use crate::common::{App, district};
+
+/// A receiver that answers every POST `{"errcode":0}` and keeps the bodies.
+async fn receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let got: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let seen = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: String| {
+            let seen = seen.clone();
+            async move {
+                seen.lock().unwrap().push(body);
+                r#"{"errcode":0,"errmsg":"ok"}"#
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook?key=SECRETKEY1234", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, got)
+}
+
+both_backends!(an_admin_connects_a_group_and_tests_it, |t: TestDb| async move {
+    let app =
+        App::with_config(t, WebConfig { secret_key: Some([9; 32]), ..Default::default() }).await;
+    let (_, street_b, st_a, _) = district(app.db()).await;
+    let admin = app.user("admin2", Role::Admin, Scope::District, false).await;
+    let mut c = app.session_for(admin).await;
+    let page = app.get(&mut c, "/admin/channels").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("data-testid=\"channels-empty\""), "{}", page.body);
+    // Every refusal at once, and nothing saved; the address is not echoed back.
+    let r = app
+        .form(
+            &mut c,
+            "/admin/channels",
+            &[
+                ("kind", "slack"),
+                ("name", " "),
+                ("url", "ftp://secret-host/KEY"),
+                ("min_severity", "danger"),
+                ("per_minute", "0"),
+                ("scope", "street:99999"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    for field in ["kind", "name", "url", "per_minute", "scope"] {
+        assert!(r.body.contains(&format!("data-refused=\"{field}\"")), "{field}: {}", r.body);
+    }
+    assert!(!r.body.contains("secret-host"), "the address is not shown again");
+    assert!(yizhan_store::notify::channels::list(app.db()).await.unwrap().is_empty());
+    // A good one, for street B.
+    let (url, got) = receiver().await;
+    let r = app
+        .form(
+            &mut c,
+            "/admin/channels",
+            &[
+                ("kind", "wecom"),
+                ("name", "平湖街道指挥群"),
+                ("url", &url),
+                ("min_severity", "danger"),
+                ("per_minute", "20"),
+                ("scope", &format!("street:{street_b}")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let all = yizhan_store::notify::channels::list(app.db()).await.unwrap();
+    assert_eq!((all.len(), all[0].street_id), (1, Some(street_b)));
+    assert!(!all[0].url_sealed.contains("SECRETKEY"), "sealed at rest");
+    let page = app.get(&mut c, "/admin/channels").await.body;
+    assert!(page.contains("平湖街道指挥群") && page.contains("…1234"), "{page}");
+    assert!(!page.contains("SECRETKEY"), "the robot's key is never on a page");
+    // A test message reaches the group and the page says so.
+    let id = all[0].id;
+    let r = app.form(&mut c, &format!("/admin/channels/{id}/test"), &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("测试消息已送达"), "{}", r.body);
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0].contains("平湖街道指挥群") && got[0].contains("\"msgtype\":\"text\""),
+        "{}",
+        got[0]
+    );
+    // Stopped, then started again.
+    let r = app.form(&mut c, &format!("/admin/channels/{id}/active"), &[("active", "0")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!yizhan_store::notify::channels::get(app.db(), id).await.unwrap().active);
+    let r = app.form(&mut c, &format!("/admin/channels/{id}/active"), &[("active", "maybe")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Only the administrator.
+    let lead = app.user("lead", Role::StationLead, Scope::Station(st_a), false).await;
+    let mut l = app.session_for(lead).await;
+    let r = app.get(&mut l, "/admin/channels").await;
+    assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", r.status);
+    assert!(!r.body.contains("平湖街道指挥群"));
+});
