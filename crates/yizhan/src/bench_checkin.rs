@@ -124,7 +124,11 @@ fn login(addr: &str, username: &str) -> anyhow::Result<Vec<(&'static str, String
 }
 
 /// A station with `n` single rooms and `n` guests, and a staff account for it.
-async fn station(db: &Db, label: &str, n: usize) -> anyhow::Result<(i64, Vec<i64>, Vec<i64>)> {
+pub(crate) async fn station(
+    db: &Db,
+    label: &str,
+    n: usize,
+) -> anyhow::Result<(i64, Vec<i64>, Vec<i64>)> {
     let sys = Actor::system();
     stations::ensure_district(db, &sys, "龙岗区", "440307", &["吉华街道"]).await?;
     let street = stations::streets(db).await?[0].id;

@@ -201,6 +201,15 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 50)]
         iterations: usize,
     },
+    /// A burst of fevers to a local receiver through the outbox: commit-to-arrival p50/p99
+    /// against writing the same fevers with no channel.
+    Notify {
+        #[arg(long, default_value_t = 1_000)]
+        alerts: usize,
+        /// An empty PostgreSQL database to run on instead (it is filled, not cleaned).
+        #[arg(long)]
+        bench_database_url: Option<String>,
+    },
     /// Every list page and API list a commander opens, on the database given (a `demo --scale`
     /// dataset): time and size of each against the goal (≤ 100 ms, ≤ 300 KB) and a bare page.
     Lists {
@@ -442,6 +451,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .await;
             db.close().await;
             result
+        }
+        Command::Bench(BenchCmd::Notify { alerts, bench_database_url }) => {
+            crate::bench_notify::notify(crate::bench_notify::Options {
+                alerts,
+                database_url: bench_database_url,
+            })
+            .await
         }
         Command::Bench(BenchCmd::Lists { iterations }) => {
             let db = open(&cli.db).await?;

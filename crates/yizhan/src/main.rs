@@ -6,6 +6,7 @@ mod bench_checkin;
 mod bench_import;
 mod bench_lists;
 mod bench_node;
+mod bench_notify;
 mod channel;
 mod cli;
 mod demo;

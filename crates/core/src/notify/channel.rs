@@ -55,7 +55,7 @@ pub fn validate_channel(i: &ChannelInput) -> Result<ValidChannel, DomainError> {
     let secret = r.check(optional_text(&i.secret, 200).on("secret"));
     let min_severity =
         r.check(parse_choice(&i.min_severity, Severity::parse, "danger").on("min_severity"));
-    let per_minute = r.check(parse_int(&i.per_minute, 1, 600, "20").on("per_minute"));
+    let per_minute = r.check(parse_int(&i.per_minute, 1, 10_000, "20").on("per_minute"));
     // A DingTalk robot with 加签 refuses unsigned messages; a webhook without a secret cannot
     // prove where its body came from.
     if matches!(kind, Some(ChannelKind::Webhook)) && matches!(secret, Some(None)) {

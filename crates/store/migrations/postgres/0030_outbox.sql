@@ -8,7 +8,7 @@ CREATE TABLE notification_channels (
     street_id BIGINT REFERENCES streets (id),
     station_id BIGINT REFERENCES stations (id),
     min_severity TEXT NOT NULL CONSTRAINT ck_channels_severity CHECK (min_severity IN ('critical', 'danger', 'warning', 'info')),
-    per_minute BIGINT NOT NULL DEFAULT 20 CONSTRAINT ck_channels_rate CHECK (per_minute BETWEEN 1 AND 600),
+    per_minute BIGINT NOT NULL DEFAULT 20 CONSTRAINT ck_channels_rate CHECK (per_minute BETWEEN 1 AND 10000),
     url_sealed TEXT NOT NULL,
     url_hint TEXT NOT NULL,
     secret_sealed TEXT,

@@ -28,6 +28,13 @@ pub struct Pass {
     pub held: usize,
 }
 
+impl Pass {
+    /// How many notifications the pass claimed.
+    pub fn claimed(&self) -> usize {
+        self.sent + self.again + self.given_up + self.held
+    }
+}
+
 /// One pass at `now` by `node`.
 pub async fn once(
     state: &AppState,
@@ -83,18 +90,28 @@ pub async fn run(state: AppState, node: String) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
     loop {
         every.tick().await;
-        match once(&state, &client, &node, yizhan_store::db::now()).await {
-            Ok(p) if p.sent + p.again + p.given_up > 0 => {
-                tracing::info!(
-                    sent = p.sent,
-                    again = p.again,
-                    given_up = p.given_up,
-                    held = p.held,
-                    "notifications"
-                );
+        // A burst is drained pass after pass, not 50 a second.
+        loop {
+            match once(&state, &client, &node, yizhan_store::db::now()).await {
+                Ok(p) => {
+                    if p.sent + p.again + p.given_up > 0 {
+                        tracing::info!(
+                            sent = p.sent,
+                            again = p.again,
+                            given_up = p.given_up,
+                            held = p.held,
+                            "notifications"
+                        );
+                    }
+                    if p.claimed() < BATCH as usize {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "notification dispatch failed; next pass in 1 s");
+                    break;
+                }
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "notification dispatch failed; next pass in 1 s"),
         }
     }
 }
