@@ -314,8 +314,59 @@ async fn three_nodes_make_the_daily_report_once() {
     assert_eq!((reports, reports_after, claims, audit), (1, 1, 1, 1));
 }
 
-/// A robot's stand-in: answers every POST with `{"errcode":0}` and counts the bodies it got.
-fn robot() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+/// What a robot's stand-in was sent: (head, body) of each request.
+type Requests = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// A guest of station `st` checked into `room` with a fever of 38.6 now, as a station records
+/// it; the alert's id.
+async fn fever(db: &yizhan_store::Db, st: i64, room: i64, policy: i64) -> i64 {
+    let sys = yizhan_core::access::Actor::system();
+    let guest = common::guest(db, st).await;
+    let stay = yizhan_store::station::stays::check_in(
+        db,
+        &sys,
+        &yizhan_store::station::stays::CheckIn {
+            station_id: st,
+            guest_id: guest,
+            room_id: room,
+            policy_id: policy,
+            at: yizhan_store::db::now(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let check = yizhan_core::station::health::validate_health_check(
+        &yizhan_core::station::health::HealthCheckInput {
+            temperature: "38.6".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let (day, slot) =
+        yizhan_core::station::health::slot_at(yizhan_store::db::now(), &Default::default());
+    let (_, alert) =
+        yizhan_store::station::health::record(db, &sys, stay, day, slot, &check).await.unwrap();
+    alert.unwrap()
+}
+
+/// `yizhan channel add` of a WeCom group at `hook`, sealed under `key`: whether it succeeded and
+/// what it said.
+fn add_channel(db_url: &str, hook: &str, key: &str) -> (bool, String) {
+    let add = Command::new(env!("CARGO_BIN_EXE_yizhan"))
+        .args(["channel", "add", "--kind", "wecom", "--name", "医疗组群", "--url", hook])
+        .env("YIZHAN_DATABASE_URL", db_url)
+        .env("YIZHAN_SECRET_KEY", key)
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&add.stdout).into_owned() + &String::from_utf8_lossy(&add.stderr);
+    (add.status.success(), said)
+}
+
+/// A robot's stand-in: keeps each request's head and body; never answers the first `hang`
+/// (a robot gone silent mid-send), answers the others `{"errcode":0}`.
+fn robot(hang: usize) -> (String, Requests) {
     use std::io::{Read, Write};
     let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -324,39 +375,52 @@ fn robot() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut s) = stream else { continue };
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            // Read the head, then as many body bytes as it says.
-            let (head_end, length) = loop {
-                let n = s.read(&mut chunk).unwrap_or(0);
-                if n == 0 {
-                    break (0, 0);
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                // Read the head, then as many body bytes as it says.
+                let (head_end, length) = loop {
+                    let n = s.read(&mut chunk).unwrap_or(0);
+                    if n == 0 {
+                        break (0, 0);
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
+                        let len = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        break (i + 4, len);
+                    }
+                };
+                while buf.len() < head_end + length {
+                    let n = s.read(&mut chunk).unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
                 }
-                buf.extend_from_slice(&chunk[..n]);
-                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                    let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
-                    let len = head
-                        .lines()
-                        .find_map(|l| l.strip_prefix("content-length:"))
-                        .and_then(|v| v.trim().parse::<usize>().ok())
-                        .unwrap_or(0);
-                    break (i + 4, len);
+                let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
+                let n = {
+                    let mut got = seen.lock().unwrap();
+                    got.push((head, String::from_utf8_lossy(&buf[head_end..]).into_owned()));
+                    got.len()
+                };
+                if n <= hang {
+                    // Silent: hold the connection until the sender goes away.
+                    std::thread::sleep(std::time::Duration::from_secs(120));
+                    return;
                 }
-            };
-            while buf.len() < head_end + length {
-                let n = s.read(&mut chunk).unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                buf.extend_from_slice(&chunk[..n]);
-            }
-            seen.lock().unwrap().push(String::from_utf8_lossy(&buf[head_end..]).into_owned());
-            let body = r#"{"errcode":0,"errmsg":"ok"}"#;
-            let _ = write!(
-                s,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
+                let body = r#"{"errcode":0,"errmsg":"ok"}"#;
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            });
         }
     });
     (url, got)
@@ -367,22 +431,14 @@ fn robot() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
 /// claimed it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fever_reaches_the_group_once_from_two_nodes() {
-    use yizhan_core::access::Actor;
     let t = TestDb::new(Backend::Postgres).await;
     let db = t.db.clone();
     let (st, rooms, policy) = common::prepare(&t.url, 1).await;
-    let (hook, got) = robot();
+    let (hook, got) = robot(0);
     let dir = tempdir("notify-nodes");
     let key = "ab".repeat(32);
-    let add = Command::new(env!("CARGO_BIN_EXE_yizhan"))
-        .args(["channel", "add", "--kind", "wecom", "--name", "医疗组群", "--url", &hook])
-        .env("YIZHAN_DATABASE_URL", &t.url)
-        .env("YIZHAN_SECRET_KEY", &key)
-        .output()
-        .unwrap();
-    let said =
-        String::from_utf8_lossy(&add.stdout).into_owned() + &String::from_utf8_lossy(&add.stderr);
-    assert!(add.status.success() && said.contains("已添加通知渠道"), "{said}");
+    let (ok, said) = add_channel(&t.url, &hook, &key);
+    assert!(ok && said.contains("已添加通知渠道"), "{said}");
     // The list shows where it goes, not its address.
     let list = Command::new(env!("CARGO_BIN_EXE_yizhan"))
         .args(["channel", "list"])
@@ -428,33 +484,8 @@ async fn a_fever_reaches_the_group_once_from_two_nodes() {
     .await
     .unwrap();
     // A guest checked in and a fever recorded, as a station would.
-    let sys = Actor::system();
-    let guest = common::guest(&db, st).await;
-    let stay = yizhan_store::station::stays::check_in(
-        &db,
-        &sys,
-        &yizhan_store::station::stays::CheckIn {
-            station_id: st,
-            guest_id: guest,
-            room_id: rooms[0],
-            policy_id: policy,
-            at: yizhan_store::db::now(),
-        },
-    )
-    .await
-    .unwrap()
-    .id;
-    let check = yizhan_core::station::health::validate_health_check(
-        &yizhan_core::station::health::HealthCheckInput {
-            temperature: "38.6".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let (day, slot) =
-        yizhan_core::station::health::slot_at(yizhan_store::db::now(), &Default::default());
     let started = std::time::Instant::now();
-    yizhan_store::station::health::record(&db, &sys, stay, day, slot, &check).await.unwrap();
+    fever(&db, st, rooms[0], policy).await;
     let mut latency = None;
     while started.elapsed() < std::time::Duration::from_secs(20) {
         if !got.lock().unwrap().is_empty() {
@@ -474,9 +505,77 @@ async fn a_fever_reaches_the_group_once_from_two_nodes() {
     let latency = latency.expect("the fever reached the group");
     eprintln!("fever to group: {latency:?}");
     assert_eq!(got.len(), 1, "once, from two nodes: {got:?}");
+    let body = &got[0].1;
     assert!(
-        got[0].contains("发热") && !got[0].contains("李四") && !got[0].contains("E12345678"),
-        "{}",
-        got[0]
+        body.contains("发热") && !body.contains("李四") && !body.contains("E12345678"),
+        "{body}"
     );
+}
+
+/// A node killed (`kill -9`) while its robot has not answered: the notification stays claimed
+/// until its lease runs out, then the other node sends it again under the same key, and it is
+/// recorded sent once — nothing lost, nothing resent beyond the try that was cut off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_killed_mid_send_leaves_its_notification_to_the_other() {
+    let t = TestDb::new(Backend::Postgres).await;
+    let db = t.db.clone();
+    let (st, rooms, policy) = common::prepare(&t.url, 1).await;
+    let (hook, got) = robot(1);
+    let dir = tempdir("notify-kill");
+    let key = "cd".repeat(32);
+    let (ok, said) = add_channel(&t.url, &hook, &key);
+    assert!(ok, "{said}");
+    let (url, k, d) = (t.url.clone(), key.clone(), dir.clone());
+    let mut first =
+        tokio::task::spawn_blocking(move || spawn_node(&url, &d, &["--secret-key", &k]).0)
+            .await
+            .unwrap();
+    let alert = fever(&db, st, rooms[0], policy).await;
+    // The first node has sent it and waits for an answer that does not come: kill it.
+    let wait = |n: usize| {
+        let got = got.clone();
+        async move {
+            for _ in 0..1200 {
+                if got.lock().unwrap().len() >= n {
+                    return true;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            false
+        }
+    };
+    assert!(wait(1).await, "the first node sent it");
+    let _ = Command::new("kill").args(["-KILL", &first.id().to_string()]).status();
+    let _ = first.wait();
+    let row = &yizhan_store::notify::outbox::of_source(&db, "alert", alert).await.unwrap()[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("pending", 1), "claimed, not recorded");
+    // Another node takes it once the dead node's lease has run out (30 s).
+    let (url, k, d) = (t.url.clone(), key.clone(), dir.clone());
+    let mut second =
+        tokio::task::spawn_blocking(move || spawn_node(&url, &d, &["--secret-key", &k]).0)
+            .await
+            .unwrap();
+    assert!(wait(2).await, "the second node sent it after the lease");
+    let mut sent = false;
+    for _ in 0..100 {
+        let row = &yizhan_store::notify::outbox::of_source(&db, "alert", alert).await.unwrap()[0];
+        if row.status == "sent" {
+            assert_eq!(row.attempts, 2, "the cut-off try and the one that arrived");
+            sent = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let _ = second.kill();
+    let _ = second.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(sent, "recorded sent");
+    let got = got.lock().unwrap();
+    assert_eq!(got.len(), 2, "the cut-off send and its one resend, nothing more");
+    let key_of = |head: &str| {
+        head.lines().find_map(|l| l.strip_prefix("idempotency-key:")).map(|v| v.trim().to_owned())
+    };
+    assert_eq!(key_of(&got[0].0), key_of(&got[1].0), "the same key, for a receiver that dedups");
+    assert!(key_of(&got[0].0).is_some_and(|k| k.starts_with("yizhan-notification-")));
 }
