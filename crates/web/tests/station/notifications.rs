@@ -277,3 +277,43 @@ both_backends!(a_channel_keeps_to_its_rate_and_signs_its_webhooks, |t: TestDb| a
         assert_eq!((row.status.as_str(), row.attempts), ("sent", 1), "holding back is not a try");
     }
 });
+
+both_backends!(
+    a_robot_down_for_five_minutes_gets_everything_after_in_order,
+    |t: TestDb| async move {
+        let app = app(t).await;
+        let (_, _, st, _) = district(app.db()).await;
+        // Three alerts, each tried at 0 s, 10 s, 40 s, 130 s while the robot is down (12 refusals),
+        // then at 400 s, after it came back at 300 s.
+        let (url, got) = receiver((0..12).map(|_| (503, "down")).collect()).await;
+        channel(&app, ChannelKind::WeCom, &url, None, 20).await;
+        let rooms = ["901", "902", "903"];
+        let mut alerts = Vec::new();
+        for (n, room) in rooms.iter().enumerate() {
+            alerts.push(fever(&app, st, room, 60 + n as u32).await);
+        }
+        let client = send::client();
+        let start = yizhan_store::db::now();
+        let mut sent = 0;
+        for secs in [0, 11, 41, 131, 200, 299, 401] {
+            let pass = dispatch::once(&app.state, &client, "n1", start + Duration::seconds(secs))
+                .await
+                .unwrap();
+            sent += pass.sent;
+            assert_eq!(pass.given_up, 0, "five minutes down gives nothing up");
+        }
+        assert_eq!(sent, 3);
+        let got = got.lock().unwrap().clone();
+        assert_eq!(got.len(), 12 + 3);
+        // What arrived, in the order the alerts were raised.
+        let delivered: Vec<String> =
+            got[12..].iter().map(|g| g.2["text"]["content"].as_str().unwrap().to_owned()).collect();
+        for (text, room) in delivered.iter().zip(rooms) {
+            assert!(text.contains(room), "{room} expected in {text}");
+        }
+        for alert in alerts {
+            let row = &outbox::of_source(app.db(), "alert", alert).await.unwrap()[0];
+            assert_eq!((row.status.as_str(), row.attempts), ("sent", 5));
+        }
+    }
+);
