@@ -177,21 +177,8 @@ both_backends!(an_admin_connects_a_wecom_group_from_the_navigation, |t: TestDb| 
             app.user("admin2", Role::Admin, Scope::District, false).await;
             let backend = format!("{:?}", app.db().backend()).to_lowercase();
             // The robot's stand-in.
-            let got: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
-            let seen = got.clone();
-            let robot = axum::Router::new().route(
-                "/hook",
-                axum::routing::post(move |body: String| {
-                    let seen = seen.clone();
-                    async move {
-                        seen.lock().unwrap().push(body);
-                        r#"{"errcode":0}"#
-                    }
-                }),
-            );
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let hook = format!("http://{}/hook?key=ROBOTKEY9876", listener.local_addr().unwrap());
-            tokio::spawn(async move { axum::serve(listener, robot).await });
+            let (hook, got) = common::receiver(vec![]).await;
+            let hook = format!("{hook}?key=ROBOTKEY9876");
 
             for (w, h, mobile) in [(1920u32, 1080u32, false), (375, 812, true)] {
                 viewport(&d, w, h, mobile).await?;

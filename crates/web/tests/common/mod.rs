@@ -756,3 +756,53 @@ pub async fn fever_now(db: &Db, stay: i64) -> Option<i64> {
         .unwrap()
         .1
 }
+
+/// The answers the receiver has left to give: (status, body).
+pub type Answers =
+    std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<(u16, &'static str)>>>;
+
+/// What the receiver was sent: (query string, headers, JSON body).
+pub type Received = std::sync::Arc<
+    std::sync::Mutex<
+        Vec<(std::collections::HashMap<String, String>, axum::http::HeaderMap, serde_json::Value)>,
+    >,
+>;
+
+/// A local HTTP server standing in for a group robot (or a system's webhook): it records every request and answers with
+/// the next of `answers` (status, body), then 200 `{"errcode":0}`.
+pub async fn receiver(answers: Vec<(u16, &'static str)>) -> (String, Received) {
+    let got: Received = Default::default();
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(
+        answers.into_iter().collect::<std::collections::VecDeque<_>>(),
+    ));
+    let state = (got.clone(), queue);
+    let app = axum::Router::new()
+        .route(
+            "/hook",
+            axum::routing::post(
+                |axum::extract::State((got, queue)): axum::extract::State<(Received, Answers)>,
+                 axum::extract::Query(q): axum::extract::Query<
+                    std::collections::HashMap<String, String>,
+                >,
+                 headers: axum::http::HeaderMap,
+                 body: String| async move {
+                    got.lock().unwrap().push((
+                        q,
+                        headers,
+                        serde_json::from_str(&body).unwrap_or_default(),
+                    ));
+                    let (status, answer) = queue
+                        .lock()
+                        .unwrap()
+                        .pop_front()
+                        .unwrap_or((200, r#"{"errcode":0,"errmsg":"ok"}"#));
+                    (axum::http::StatusCode::from_u16(status).unwrap(), answer)
+                },
+            ),
+        )
+        .with_state(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, got)
+}

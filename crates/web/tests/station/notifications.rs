@@ -3,11 +3,6 @@
 //! again after a failure, keeps to a channel's rate, gives up after the last try, and two
 //! dispatchers never send one twice. SQLite and PostgreSQL.
 
-use std::sync::{Arc, Mutex};
-
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::routing::post;
 use chrono::Duration;
 use yizhan_core::access::Actor;
 use yizhan_core::notify::{ChannelKind, Severity};
@@ -17,50 +12,7 @@ use yizhan_store::testing::TestDb;
 use yizhan_web::notify::{dispatch, seal, send};
 use yizhan_web::state::WebConfig;
 
-use crate::common::{self, App, district};
-
-/// The answers the receiver has left to give: (status, body).
-type Answers = Arc<Mutex<std::collections::VecDeque<(u16, &'static str)>>>;
-
-/// What the receiver was sent: (query string, headers, JSON body).
-type Received =
-    Arc<Mutex<Vec<(std::collections::HashMap<String, String>, HeaderMap, serde_json::Value)>>>;
-
-/// A local HTTP server standing in for the robots: it records every request and answers with
-/// the next of `answers` (status, body), then 200 `{"errcode":0}`.
-async fn receiver(answers: Vec<(u16, &'static str)>) -> (String, Received) {
-    let got: Received = Default::default();
-    let queue =
-        Arc::new(Mutex::new(answers.into_iter().collect::<std::collections::VecDeque<_>>()));
-    let state = (got.clone(), queue);
-    let app = axum::Router::new()
-        .route(
-            "/hook",
-            post(
-                |State((got, queue)): State<(Received, Answers)>,
-                 Query(q): Query<std::collections::HashMap<String, String>>,
-                 headers: HeaderMap,
-                 body: String| async move {
-                    got.lock().unwrap().push((
-                        q,
-                        headers,
-                        serde_json::from_str(&body).unwrap_or_default(),
-                    ));
-                    let (status, answer) = queue
-                        .lock()
-                        .unwrap()
-                        .pop_front()
-                        .unwrap_or((200, r#"{"errcode":0,"errmsg":"ok"}"#));
-                    (axum::http::StatusCode::from_u16(status).unwrap(), answer)
-                },
-            ),
-        )
-        .with_state(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, got)
-}
+use crate::common::{self, App, district, receiver};
 
 const KEY: [u8; 32] = [7; 32];
 
