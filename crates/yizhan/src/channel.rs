@@ -3,8 +3,7 @@
 use anyhow::{Context, bail};
 use yizhan_core::access::Actor;
 use yizhan_core::notify::channel::{ChannelInput, validate_channel};
-use yizhan_store::notify::channels::{self, NewChannel};
-use yizhan_web::notify::seal;
+use yizhan_store::notify::channels;
 
 use crate::cli::{ChannelCmd, DbArgs, open, secret_key};
 use crate::say;
@@ -34,23 +33,8 @@ pub async fn run(args: &DbArgs, cmd: ChannelCmd) -> anyhow::Result<()> {
             let id = channels::create(
                 &db,
                 &Actor::system(),
-                &NewChannel {
-                    name: c.name,
-                    kind: c.kind,
-                    street_id: street,
-                    station_id: station,
-                    min_severity: c.min_severity,
-                    per_minute: c.per_minute,
-                    url_sealed: seal::seal(Some(&key), &c.url)
-                        .map_err(|e| anyhow::anyhow!("{e:?}"))?,
-                    url_hint: seal::hint(&c.url),
-                    secret_sealed: match &c.secret {
-                        Some(s) => {
-                            Some(seal::seal(Some(&key), s).map_err(|e| anyhow::anyhow!("{e:?}"))?)
-                        }
-                        None => None,
-                    },
-                },
+                &yizhan_web::notify::sealed(Some(&key), c, street, station)
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?,
             )
             .await?;
             println!("{}", say::both("cli.channel_added", &[("id", &id.to_string())]));

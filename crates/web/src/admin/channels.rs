@@ -9,7 +9,7 @@ use serde::Deserialize;
 use yizhan_core::access::Actor;
 use yizhan_core::notify::channel::{ChannelInput, validate_channel};
 use yizhan_core::notify::{ChannelKind, Severity};
-use yizhan_store::notify::channels::{self, Channel, NewChannel};
+use yizhan_store::notify::channels::{self, Channel};
 use yizhan_store::notify::outbox;
 use yizhan_store::station::stations::{self, Station, Street};
 
@@ -20,7 +20,7 @@ use crate::kit::layout::Layout;
 use crate::kit::options;
 use crate::kit::refused::Refused;
 use crate::kit::render;
-use crate::notify::{seal, send};
+use crate::notify::send;
 use crate::state::AppState;
 
 pub struct Row {
@@ -171,21 +171,7 @@ pub async fn create(
                     return Err(WebError::Many(all));
                 }
             };
-        let secret_sealed = match &c.secret {
-            Some(s) => Some(seal::seal(key, s)?),
-            None => None,
-        };
-        let new = NewChannel {
-            url_sealed: seal::seal(key, &c.url)?,
-            url_hint: seal::hint(&c.url),
-            secret_sealed,
-            name: c.name,
-            kind: c.kind,
-            street_id,
-            station_id,
-            min_severity: c.min_severity,
-            per_minute: c.per_minute,
-        };
+        let new = crate::notify::sealed(key, c, street_id, station_id)?;
         Ok::<_, WebError>(channels::create(&state.db, &Actor::from(ctx.user()?), &new).await?)
     }
     .await;

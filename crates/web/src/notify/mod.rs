@@ -4,3 +4,33 @@
 pub mod dispatch;
 pub mod seal;
 pub mod send;
+
+use yizhan_core::notify::channel::ValidChannel;
+use yizhan_store::notify::channels::NewChannel;
+
+use crate::error::WebError;
+
+/// A checked channel ready to store: its address and secret sealed under `key`, only a hint of
+/// the address kept in the clear.
+pub fn sealed(
+    key: Option<&[u8; 32]>,
+    c: ValidChannel,
+    street_id: Option<i64>,
+    station_id: Option<i64>,
+) -> Result<NewChannel, WebError> {
+    let secret_sealed = match &c.secret {
+        Some(s) => Some(seal::seal(key, s)?),
+        None => None,
+    };
+    Ok(NewChannel {
+        url_sealed: seal::seal(key, &c.url)?,
+        url_hint: seal::hint(&c.url),
+        secret_sealed,
+        name: c.name,
+        kind: c.kind,
+        street_id,
+        station_id,
+        min_severity: c.min_severity,
+        per_minute: c.per_minute,
+    })
+}
