@@ -186,6 +186,10 @@ pub enum Permission {
     AttentionManage,
     /// Close a fever, symptom or positive alert.
     AlertsClose,
+    /// Acknowledge an alert (已知悉), which stops its escalation: whoever it reaches.
+    AlertsAcknowledge,
+    /// Publish a new version of a station's escalation rules.
+    EscalationManage,
     /// Publish a new quarantine policy (or a new dated version of one).
     PoliciesManage,
     /// Create and revoke wall-board display tokens.
@@ -282,6 +286,8 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         HealthRecord => matches!(role, StationLead | StationStaff | Medical),
         TestsRecord | AlertsClose => matches!(role, StationLead | Medical),
         PoliciesManage => matches!(role, Admin | Commander),
+        AlertsAcknowledge => matches!(role, Commander | StationLead | StationStaff | Medical),
+        EscalationManage => matches!(role, Commander | StationLead),
         BoardsManage => matches!(role, StationLead | Commander),
         ReleaseApprove => matches!(role, StationLead | Medical),
         StaffRead => matches!(

@@ -4,6 +4,7 @@
 //! (web) sends them.
 
 pub mod channel;
+pub mod escalation;
 pub mod payload;
 pub mod retry;
 pub mod sign;

@@ -36,9 +36,23 @@ pub struct Notification {
 const COLUMNS: &str = "id, channel_id, source, source_id, event, severity, station_id, facts, \
     status, attempts, next_at, last_error, created_at, sent_at";
 
-/// The event's notifications, in its transaction: one row for every active channel whose scope
-/// holds the station (the district's, the station's street's, the station's own) and whose
-/// threshold the severity meets. Returns how many. Writing the same event twice adds nothing.
+/// Which of the channels that hold a station an event goes to: the station's own, its street's,
+/// the district's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scopes {
+    pub station: bool,
+    pub street: bool,
+    pub district: bool,
+}
+
+impl Scopes {
+    pub const ALL: Scopes = Scopes { station: true, street: true, district: true };
+}
+
+/// The event's notifications, in its transaction: one row for every active channel of the
+/// `scopes` that holds the station (the district's, the station's street's, the station's own)
+/// and whose threshold the severity meets. Returns how many. Writing the same event twice adds
+/// nothing.
 #[allow(clippy::too_many_arguments)]
 pub async fn enqueue(
     tx: &mut Tx,
@@ -49,6 +63,7 @@ pub async fn enqueue(
     station_id: i64,
     facts: &Facts,
     at: DateTime<Utc>,
+    scopes: Scopes,
 ) -> Result<u64> {
     // The channel's threshold as a rank, so "danger and up" is one comparison.
     let rank = "CASE c.min_severity WHEN 'critical' THEN 3 WHEN 'danger' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END";
@@ -60,8 +75,9 @@ pub async fn enqueue(
                FROM notification_channels c
               WHERE c.active
                 AND {rank} <= $8
-                AND (c.station_id IS NULL OR c.station_id = $5)
-                AND (c.street_id IS NULL OR c.street_id = (SELECT street_id FROM stations WHERE id = $5))
+                AND (($9 AND c.station_id = $5)
+                  OR ($10 AND c.station_id IS NULL AND c.street_id = (SELECT street_id FROM stations WHERE id = $5))
+                  OR ($11 AND c.station_id IS NULL AND c.street_id IS NULL))
              ON CONFLICT (source, source_id, event, channel_id) DO NOTHING"
         ))
         .bind(source)
@@ -71,7 +87,10 @@ pub async fn enqueue(
         .bind(station_id)
         .bind(facts.to_string())
         .bind(at)
-        .bind(i64::from(severity.rank())),
+        .bind(i64::from(severity.rank()))
+        .bind(scopes.station)
+        .bind(scopes.street)
+        .bind(scopes.district),
     )
     .await
 }

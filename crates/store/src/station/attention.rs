@@ -118,15 +118,19 @@ pub async fn close(db: &Db, actor: &Actor, what: Closable, id: i64, note: &str) 
             "flag",
         ),
         Closable::Alert => (
-            "UPDATE alerts SET closed_at = $1, closed_by = $2, close_note = $3 WHERE id = $4 AND closed_at IS NULL",
+            "UPDATE alerts SET closed_at = $1, closed_by = $2, close_note = $3, next_level_at = NULL WHERE id = $4 AND closed_at IS NULL",
             "alert.close",
             "alert",
         ),
     };
     let mut tx = db.begin().await?;
-    let n = tx.execute(q(sql).bind(now()).bind(actor.name.as_str()).bind(note).bind(id)).await?;
+    let at = now();
+    let n = tx.execute(q(sql).bind(at).bind(actor.name.as_str()).bind(note).bind(id)).await?;
     if n == 0 {
         return Err(StoreError::NotFound);
+    }
+    if let Closable::Alert = what {
+        crate::notify::escalation::event(&mut tx, id, "closed", actor.name.as_str(), at).await?;
     }
     audit::append(&mut tx, actor, Entry::new(action, object, id)).await?;
     tx.commit().await

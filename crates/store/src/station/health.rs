@@ -39,6 +39,15 @@ pub struct Alert {
     pub closed_at: Option<DateTime<Utc>>,
     pub closed_by: Option<String>,
     pub close_note: Option<String>,
+    /// The escalation rules' version it follows, and the working group that hears of it first.
+    pub rules_id: Option<i64>,
+    pub owner_group_id: Option<i64>,
+    /// Acknowledged (已知悉): by whom and when; its escalation stopped then.
+    pub acked_at: Option<DateTime<Utc>>,
+    pub acked_by: Option<String>,
+    /// The next level of its escalation and when it is due (none: all sent, acknowledged or closed).
+    pub next_level: i64,
+    pub next_level_at: Option<DateTime<Utc>>,
 }
 
 /// Opens an alert of `kind` for the stay unless one of that kind is already open.
@@ -49,7 +58,6 @@ pub async fn raise(
     kind: AlertReason,
     detail: &str,
 ) -> Result<Option<i64>> {
-    let reason = kind;
     let kind = kind.as_str();
     let open: Option<(i64,)> = tx
         .fetch_optional(
@@ -82,22 +90,9 @@ pub async fn raise(
                 .bind(at),
         )
         .await?;
-    // Its notifications, in the same transaction: they exist exactly when the alert does. They
-    // say the room and what happened, never who.
-    let (room, station): (String, String) = tx
-        .fetch_one(
-            q("SELECT r.number, s.name FROM stays st JOIN rooms r ON r.id = st.room_id
-                 JOIN stations s ON s.id = st.station_id WHERE st.id = $1")
-            .bind(stay_id),
-        )
-        .await?;
-    let facts = serde_json::json!({
-        "kind": kind, "detail": detail, "room": room, "station": station, "at": at,
-        "link": format!("/stations/{station_id}/attention"),
-    });
-    let severity = yizhan_core::notify::severity_of(reason);
-    crate::notify::outbox::enqueue(tx, "alert", id, "raised", severity, station_id, &facts, at)
-        .await?;
+    // Its escalation starts in the same transaction: the first notifications exist exactly when
+    // the alert does.
+    crate::notify::escalation::start(tx, id).await?;
     Ok(Some(id))
 }
 

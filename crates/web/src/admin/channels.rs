@@ -219,8 +219,14 @@ pub async fn test(
     let tr = ctx.tr();
     let text = tr.f("notify.test", &[("name", &c.name)]);
     let key = format!("yizhan-test-{id}-{}", yizhan_store::db::now().timestamp());
-    let outcome =
-        send::deliver(&send::client(), &state.config, &c, &key, Severity::Info, &text, "/").await;
+    let outcome = send::deliver(
+        &send::client(),
+        &state.config,
+        &c,
+        &send::Outgoing { key: &key, severity: Severity::Info, text: &text, path: "/" },
+        &[],
+    )
+    .await;
     let tested = Some((c.name.clone(), outcome.is_ok(), outcome.err().unwrap_or_default()));
     render::page(&page(&state, &ctx, blank(), None, tested).await?)
 }

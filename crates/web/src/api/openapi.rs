@@ -185,6 +185,13 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
         ("GET", "/api/v1/stations/{id}/releases") => {
             ("Stays due for release by tomorrow, each with what still blocks it", None)
         }
+        ("GET", "/api/v1/alerts/{id}") => (
+            "An alert with its timeline (raised, each escalation level and whom it reached, acknowledged, closed) and its notifications",
+            None,
+        ),
+        ("POST", "/api/v1/alerts/{id}/acknowledge") => {
+            ("Acknowledge an alert: its escalation stops; a second time changes nothing", None)
+        }
         ("POST", "/api/v1/alerts/{id}/close") => (
             "Close an alert with a note",
             Some(obj(json!({ "note": {"type":"string"} }), &["note"])),

@@ -132,6 +132,7 @@ const STATION_PAGES: &[(usize, &str, &str, Permission)] = &[
     (1, "/staff-tests", "staff_tests.title", GuestsRead),
     (1, "/plans", "plans.title", GuestsRead),
     (1, "/incidents", "incidents.title", GuestsRead),
+    (1, "/escalation", "escalation.title", StaffRead),
 ];
 
 /// Detail pages that live outside their list's path: (path prefix, the station page it is of).

@@ -87,3 +87,10 @@ pub async fn error_with_ctx(state: &AppState, ctx: &Ctx, e: WebError) -> Respons
 pub fn page(t: &impl Template) -> Result<Response, WebError> {
     Ok(Html(t.render()?).into_response())
 }
+
+/// A form's page: as first shown (200), or shown again with what was refused (the refusal's
+/// status, 422 for a correctable one).
+pub fn form_page(t: &impl Template, refused: Option<&WebError>) -> Result<Response, WebError> {
+    let status = refused.map(|e| e.status()).unwrap_or(axum::http::StatusCode::OK);
+    Ok((status, page(t)?).into_response())
+}

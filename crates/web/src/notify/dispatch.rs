@@ -1,11 +1,12 @@
-//! The dispatcher: on every node, every second, claims the notifications that are due, sends
+//! The dispatcher: on every node, every second, moves the alerts whose next escalation level
+//! is due, then claims the notifications that are due, sends
 //! each to its channel within the channel's rate, and records what happened — sent, to be tried
 //! again after a growing wait, or given up after the last try.
 
 use chrono::{DateTime, Duration, Utc};
 use yizhan_core::notify::retry::{backoff, give_up, within_rate};
-use yizhan_store::notify::channels;
 use yizhan_store::notify::outbox::{self, Outcome};
+use yizhan_store::notify::{channels, escalation};
 
 use crate::error::WebError;
 use crate::i18n::{Lang, Tr};
@@ -90,6 +91,10 @@ pub async fn run(state: AppState, node: String) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
     loop {
         every.tick().await;
+        // Levels that fell due go into the outbox first, so they leave in this same second.
+        if let Err(e) = escalation::escalate_due(&state.db, yizhan_store::db::now(), BATCH).await {
+            tracing::warn!(error = %e, "escalation failed; next try in 1 s");
+        }
         // A burst is drained pass after pass, not 50 a second.
         loop {
             match once(&state, &client, &node, yizhan_store::db::now()).await {

@@ -46,7 +46,7 @@ pub fn text(tr: &Tr, n: &Notification) -> String {
     let at = chrono::DateTime::parse_from_rfc3339(&s("at"))
         .map(|t| yizhan_core::time::local_format(t.with_timezone(&chrono::Utc), "%m-%d %H:%M"))
         .unwrap_or_default();
-    tr.f(
+    let raised = tr.f(
         "notify.alert_raised",
         &[
             ("severity", tr.t(n.severity.label_key())),
@@ -56,7 +56,26 @@ pub fn text(tr: &Tr, n: &Notification) -> String {
             ("detail", &s("detail")),
             ("at", &at),
         ],
-    )
+    );
+    // A later level says why it is there: nobody has acknowledged the alert for so long.
+    match facts["level"].as_i64() {
+        Some(level) if level > 0 => {
+            let minutes = facts["after"].as_i64().unwrap_or_default().to_string();
+            format!(
+                "{}{raised}",
+                tr.f("notify.escalated", &[("level", &level.to_string()), ("minutes", &minutes)])
+            )
+        }
+        _ => raised,
+    }
+}
+
+/// The mobile numbers a notification @-mentions (the people on duty its level reaches).
+fn mention(facts: &serde_json::Value) -> Vec<String> {
+    facts["mention"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
 }
 
 /// Sends `n` to `c`. Err says why, for the outbox's record (no secret in it).
@@ -67,12 +86,21 @@ pub async fn send(
     n: &Notification,
     tr: &Tr,
 ) -> Result<(), String> {
-    let link = serde_json::from_str::<serde_json::Value>(&n.facts).unwrap_or_default()["link"]
-        .as_str()
-        .unwrap_or("/")
-        .to_owned();
+    let facts = serde_json::from_str::<serde_json::Value>(&n.facts).unwrap_or_default();
+    let link = facts["link"].as_str().unwrap_or("/").to_owned();
     let key = format!("yizhan-notification-{}", n.id);
-    deliver(client, config, c, &key, n.severity, &text(tr, n), &link).await
+    let m = Outgoing { key: &key, severity: n.severity, text: &text(tr, n), path: &link };
+    deliver(client, config, c, &m, &mention(&facts)).await
+}
+
+/// A message before its channel shapes it: its key (a receiver sees a repeat by it), how loud,
+/// what it says and the path to open.
+#[derive(Debug, Clone, Copy)]
+pub struct Outgoing<'a> {
+    pub key: &'a str,
+    pub severity: yizhan_core::notify::Severity,
+    pub text: &'a str,
+    pub path: &'a str,
 }
 
 /// Delivers one message to `c` (a notification, or the test a person asks for): the body the
@@ -81,11 +109,10 @@ pub async fn deliver(
     client: &reqwest::Client,
     config: &WebConfig,
     c: &Channel,
-    key_id: &str,
-    severity: yizhan_core::notify::Severity,
-    text: &str,
-    path: &str,
+    out: &Outgoing<'_>,
+    mention: &[String],
 ) -> Result<(), String> {
+    let Outgoing { key: key_id, severity, text, path } = *out;
     let key = config.secret_key.as_ref();
     let mut url = seal::open(key, &c.url_sealed)
         .map_err(|_| "the channel's address does not open".to_owned())?;
@@ -97,7 +124,7 @@ pub async fn deliver(
     };
     let link =
         format!("{}{path}", config.public_url.as_deref().unwrap_or_default().trim_end_matches('/'));
-    let m = Message { key: key_id, severity, text, link: &link, mention: &[] };
+    let m = Message { key: key_id, severity, text, link: &link, mention };
     let payload = body(c.kind, &m);
     let bytes = serde_json::to_vec(&payload).map_err(|e| e.to_string())?;
     let now = yizhan_store::db::now();

@@ -137,6 +137,8 @@ pub struct AlertRow {
     pub at: String,
     pub room: String,
     pub name: String,
+    /// Where it stands (待确认, 已知悉) in a word and a tone.
+    pub state: (&'static str, &'static str),
 }
 
 #[derive(Template)]
@@ -148,6 +150,7 @@ struct ListPage {
     watch: Vec<AttentionRow>,
     alerts: Vec<AlertRow>,
     can_close_alerts: bool,
+    can_ack_alerts: bool,
 }
 
 /// `GET /stations/{id}/attention`.
@@ -168,6 +171,7 @@ pub async fn list(
             at: yizhan_core::time::local_display(a.raised_at),
             room: s.room_number,
             name: mask_name(&g.name),
+            state: crate::station::alerts::state_of(&a),
             a,
         });
     }
@@ -175,6 +179,7 @@ pub async fn list(
     let (urgent, watch) = list_rows(&state, id).await?.into_iter().partition(|r| r.urgent());
     render::page(&ListPage {
         can_close_alerts: p.can(Permission::AlertsClose, station.target()),
+        can_ack_alerts: p.can(Permission::AlertsAcknowledge, station.target()),
         urgent,
         watch,
         layout: Layout::new(&state, &ctx, "attention.title"),

@@ -1,8 +1,10 @@
 //! A station's work: stations, rooms, guests and stays, the health round, nucleic-acid tests
 //! (sampling), key attention, release certificates, quarantine policies, exports and KPIs.
 
+pub mod alerts;
 pub mod attention;
 pub mod certificates;
+pub mod escalation;
 pub mod exports;
 pub mod guests;
 pub mod health;

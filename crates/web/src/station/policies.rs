@@ -53,8 +53,7 @@ async fn page(
             .collect(),
         error: err.map(|e| e.message(&tr)),
     };
-    let status = err.map(|e| e.status()).unwrap_or(axum::http::StatusCode::OK);
-    Ok((status, render::page(&page)?).into_response())
+    render::form_page(&page, err)
 }
 
 /// `GET /policies`, `GET /api/v1/policies`.

@@ -4,8 +4,8 @@
 use yizhan_core::access::Permission;
 
 use super::{
-    attention, certificates, exports, guests, health, kpis, policies, releases, rooms, sampling,
-    stations, stays,
+    alerts, attention, certificates, escalation, exports, guests, health, kpis, policies, releases,
+    rooms, sampling, stations, stays,
 };
 use crate::policy::{Policy, Routes};
 
@@ -52,6 +52,10 @@ pub fn add(r: Routes) -> Routes {
         .post("/tests/{id}/result", Perm(TestsRecord), sampling::result)
         .get("/stations/{id}/attention", Perm(GuestsRead), attention::list)
         .post("/alerts/{id}/close", Perm(AlertsClose), attention::close_alert)
+        .get("/alerts/{id}", Perm(GuestsRead), alerts::show)
+        .post("/alerts/{id}/acknowledge", Perm(AlertsAcknowledge), alerts::acknowledge)
+        .get("/stations/{id}/escalation", Perm(StaffRead), escalation::show)
+        .post("/stations/{id}/escalation", Perm(EscalationManage), escalation::save)
         .post("/stays/{id}/flags", Perm(AttentionManage), attention::flag)
         .post("/flags/{id}/close", Perm(AttentionManage), attention::close_flag)
         .post("/stays/{id}/notes", Perm(AttentionManage), attention::add_note)
@@ -93,5 +97,7 @@ pub fn add(r: Routes) -> Routes {
         .get("/api/v1/stations/{id}/attention", Perm(GuestsRead), health::json::attention)
         .get("/api/v1/stations/{id}/releases", Perm(GuestsRead), releases::api_list)
         .post("/api/v1/alerts/{id}/close", Perm(AlertsClose), health::json::close_alert)
+        .get("/api/v1/alerts/{id}", Perm(GuestsRead), alerts::json::show)
+        .post("/api/v1/alerts/{id}/acknowledge", Perm(AlertsAcknowledge), alerts::json::acknowledge)
         .get("/api/v1/stations/{id}/kpis", Perm(StationsRead), kpis::api)
 }

@@ -5,6 +5,7 @@ mod browser_support;
 #[path = "../common/mod.rs"]
 mod common;
 
+mod alerts;
 mod board;
 mod command;
 mod home;

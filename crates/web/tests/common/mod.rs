@@ -806,3 +806,90 @@ pub async fn receiver(answers: Vec<(u16, &'static str)>) -> (String, Received) {
     tokio::spawn(async move { axum::serve(listener, app).await });
     (url, got)
 }
+
+/// The seed's medical chain at a station: a command team (its leader the station lead) and a
+/// medical group (医疗组, two-twelves, six people, rostered from three days ago for two weeks,
+/// so someone is on duty at any hour).
+pub struct DutyChain {
+    pub medical: i64,
+    /// The medical group's people's mobile numbers; the first is its leader's.
+    pub medical_phones: Vec<String>,
+    pub command_phone: String,
+}
+
+pub async fn duty_chain(db: &Db, station_id: i64) -> DutyChain {
+    use yizhan_core::care::roster::Pattern;
+    use yizhan_core::care::staff::NewGroup;
+    use yizhan_store::care::{roster, staff};
+    let a = Actor::system();
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    let group = |name: &str, is_command: bool| {
+        let g = NewGroup {
+            name: name.into(),
+            pattern: Pattern::TwoTwelves,
+            min_per_shift: 1,
+            duties: None,
+            is_command,
+        };
+        let a = a.clone();
+        async move { staff::create_group(db, &a, station_id, &g).await.unwrap() }
+    };
+    let command = group("现场协调指挥专班", true).await;
+    let medical = group("医疗组", false).await;
+    let command_phone = format!("1390000{:04}", station_id % 10_000);
+    let lead = staff_member(db, station_id, command, "指挥长李强", &command_phone).await;
+    staff::set_leader(db, &a, command, lead).await.unwrap();
+    let mut medical_phones = Vec::new();
+    for i in 0..6 {
+        let phone = format!("1380013{:02}{:02}", station_id % 100, i);
+        let id = staff_member(db, station_id, medical, &format!("医生{i}"), &phone).await;
+        if i == 0 {
+            staff::set_leader(db, &a, medical, id).await.unwrap();
+        }
+        medical_phones.push(phone);
+    }
+    let g = staff::group(db, medical).await.unwrap();
+    roster::regenerate(db, &a, &g, today - chrono::Duration::days(3), 14).await.unwrap().unwrap();
+    DutyChain { medical, medical_phones, command_phone }
+}
+
+/// A WeCom robot (20 a minute) sealed with `key`, for the district (`None, None`), a street or a
+/// station.
+pub async fn robot(
+    db: &Db,
+    key: &[u8; 32],
+    url: &str,
+    street: Option<i64>,
+    station: Option<i64>,
+) -> i64 {
+    use yizhan_web::notify::seal;
+    yizhan_store::notify::channels::create(
+        db,
+        &Actor::system(),
+        &yizhan_store::notify::channels::NewChannel {
+            name: format!("robot {street:?} {station:?}"),
+            kind: yizhan_core::notify::ChannelKind::WeCom,
+            street_id: street,
+            station_id: station,
+            min_severity: yizhan_core::notify::Severity::Warning,
+            per_minute: 20,
+            url_sealed: seal::seal(Some(key), url).unwrap(),
+            url_hint: seal::hint(url),
+            secret_sealed: None,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// Three robots (sealed with `key`): the station's own group, its street's, the district's;
+/// what each received.
+pub async fn robots(db: &Db, key: &[u8; 32], street: i64, station: i64) -> [Received; 3] {
+    let mut got = Vec::new();
+    for (street, station) in [(None, Some(station)), (Some(street), None), (None, None)] {
+        let (url, received) = receiver(vec![]).await;
+        robot(db, key, &url, street, station).await;
+        got.push(received);
+    }
+    [got.remove(0), got.remove(0), got.remove(0)]
+}

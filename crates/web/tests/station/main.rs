@@ -6,6 +6,7 @@ mod common;
 
 mod board;
 mod dates;
+mod escalation;
 mod exports;
 mod health;
 mod notifications;

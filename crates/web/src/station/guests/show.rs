@@ -198,8 +198,7 @@ pub async fn show_page(
         error: error.map(|e| e.message(&tr)),
         v: GuestView::of(&g, p, revealed, today()),
     };
-    let status = error.map(|e| e.status()).unwrap_or(axum::http::StatusCode::OK);
-    Ok((status, render::page(&page)?).into_response())
+    render::form_page(&page, error)
 }
 
 /// A reading on the guest's page: when, the temperature, the symptoms, and what it signals (its

@@ -276,8 +276,7 @@ async fn show_page(
         error: error.map(|e| e.message(&tr)),
         room,
     };
-    let status = error.map(|e| e.status()).unwrap_or(axum::http::StatusCode::OK);
-    Ok((status, render::page(&page)?).into_response())
+    render::form_page(&page, error)
 }
 
 /// `GET /rooms/{id}`.

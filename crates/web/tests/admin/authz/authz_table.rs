@@ -65,6 +65,8 @@ pub const GUEST_WRITERS_OF_A: &[&str] = &["lead", "staff"];
 pub const REVEALERS_OF_A: &[&str] = &["commander", "lead", "staff", "medical"];
 pub const HEALTH_OF_A: &[&str] = &["lead", "staff", "medical"];
 pub const TESTERS_OF_A: &[&str] = &["lead", "medical"];
+/// Whoever an alert of station A reaches may acknowledge it (已知悉), its command too.
+pub const ACKNOWLEDGERS_OF_A: &[&str] = &["commander", "lead", "staff", "medical"];
 pub const ATTENTION_OF_A: &[&str] = &["lead", "staff", "medical", "counsellor"];
 pub const BOARD_MANAGERS_OF_A: &[&str] = &["commander", "lead"];
 /// Staff lists and ledgers are read by the same people as guests; only the lead manages staff.
@@ -203,6 +205,10 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/tests/{id}/result", TESTERS_OF_A),
         ("GET", "/stations/{id}/attention", GUEST_READERS_OF_A),
         ("POST", "/alerts/{id}/close", TESTERS_OF_A),
+        ("GET", "/alerts/{id}", GUEST_READERS_OF_A),
+        ("POST", "/alerts/{id}/acknowledge", ACKNOWLEDGERS_OF_A),
+        ("GET", "/stations/{id}/escalation", GUEST_READERS_OF_A),
+        ("POST", "/stations/{id}/escalation", BOARD_MANAGERS_OF_A),
         ("POST", "/stays/{id}/flags", ATTENTION_OF_A),
         ("POST", "/flags/{id}/close", ATTENTION_OF_A),
         ("POST", "/stays/{id}/notes", ATTENTION_OF_A),
@@ -264,6 +270,8 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/stations/{id}/attention", GUEST_READERS_OF_A),
         ("GET", "/api/v1/stations/{id}/releases", GUEST_READERS_OF_A),
         ("POST", "/api/v1/alerts/{id}/close", TESTERS_OF_A),
+        ("GET", "/api/v1/alerts/{id}", GUEST_READERS_OF_A),
+        ("POST", "/api/v1/alerts/{id}/acknowledge", ACKNOWLEDGERS_OF_A),
         ("GET", "/api/v1/stations/{id}/board", READERS_OF_A),
         ("GET", "/api/v1/stations/{id}/kpis", READERS_OF_A),
         ("GET", "/api/v1/district/board", &["admin", "commander", "inspector", "viewer"]),

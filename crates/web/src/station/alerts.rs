@@ -1,0 +1,301 @@
+//! One alert (预警): what happened, who owns it, whether anyone has acknowledged it (已知悉) and
+//! its timeline — every level of its escalation and whom it reached, every notification and what
+//! became of it, who acknowledged and who closed it.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use yizhan_core::access::{Actor, Permission};
+use yizhan_core::mask::mask_name;
+use yizhan_core::notify::escalation::{Audience, Reach};
+use yizhan_store::care::staff;
+use yizhan_store::notify::{channels, escalation, outbox};
+use yizhan_store::station::health::{self, Alert};
+use yizhan_store::station::stations::{self, Station};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::kit::extract::Id;
+use crate::kit::layout::Layout;
+use crate::kit::render;
+use crate::state::AppState;
+use crate::station::stays::visible_stay;
+
+/// Whom an audience names, in words: "医疗组当班人员", "街道指挥部".
+pub fn audience_words(tr: &Tr, a: &Audience, groups: &[staff::Group]) -> String {
+    let group = a
+        .group
+        .and_then(|g| groups.iter().find(|x| x.id == g))
+        .map(|g| g.name.clone())
+        .unwrap_or_default();
+    tr.f(a.reach.label_key(), &[("group", &group)])
+}
+
+/// The audiences of a stored list ("on_duty:3,street"), in words.
+fn audiences(tr: &Tr, codes: &str, groups: &[staff::Group]) -> String {
+    codes
+        .split(',')
+        .filter_map(Audience::parse)
+        .map(|a| audience_words(tr, &a, groups))
+        .collect::<Vec<_>>()
+        .join(tr.t("punct.list_sep"))
+}
+
+/// A line of the timeline.
+pub struct Line {
+    pub at: String,
+    pub what: String,
+    pub tone: &'static str,
+    pub kind: &'static str,
+    sort: (DateTime<Utc>, u8, i64),
+}
+
+/// Where an alert stands, in a word and a tone: open and nobody has it (danger), acknowledged,
+/// closed.
+pub fn state_of(a: &Alert) -> (&'static str, &'static str) {
+    if a.closed_at.is_some() {
+        ("alert.state.closed", "ok")
+    } else if a.acked_at.is_some() {
+        ("alert.state.acknowledged", "info")
+    } else {
+        ("alert.state.open", "danger")
+    }
+}
+
+async fn timeline(
+    state: &AppState,
+    tr: &Tr,
+    a: &Alert,
+    groups: &[staff::Group],
+) -> Result<Vec<Line>, WebError> {
+    let mut lines = Vec::new();
+    for e in escalation::events(&state.db, a.id).await? {
+        let people = if e.people.is_empty() {
+            String::new()
+        } else {
+            format!("{}{}{}", tr.t("punct.open"), e.people, tr.t("punct.close"))
+        };
+        let (key, tone, kind): (&str, &str, &str) = match e.kind.as_str() {
+            "raised" => ("alert.timeline.raised", "danger", "raised"),
+            "escalated" => ("alert.timeline.escalated", "warning", "escalated"),
+            "acknowledged" => ("alert.timeline.acknowledged", "info", "acknowledged"),
+            _ => ("alert.timeline.closed", "ok", "closed"),
+        };
+        lines.push(Line {
+            at: yizhan_core::time::local_display(e.at),
+            what: tr.f(
+                key,
+                &[
+                    ("level", &e.level.unwrap_or_default().to_string()),
+                    ("to", &audiences(tr, &e.audience, groups)),
+                    ("people", &people),
+                    ("who", &e.actor),
+                ],
+            ),
+            tone,
+            kind,
+            sort: (e.at, 0, e.id),
+        });
+    }
+    let names: Vec<(i64, String)> =
+        channels::list(&state.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
+    for n in outbox::of_source(&state.db, "alert", a.id).await? {
+        let channel = names.iter().find(|c| c.0 == n.channel_id).map(|c| c.1.as_str());
+        let (status, tone) = match n.status.as_str() {
+            "sent" => ("channel.sent", "ok"),
+            "failed" => ("channel.failed", "danger"),
+            _ => ("channel.waiting", "warning"),
+        };
+        let at = n.sent_at.unwrap_or(n.created_at);
+        lines.push(Line {
+            at: yizhan_core::time::local_display(at),
+            what: tr.f(
+                "alert.timeline.notification",
+                &[
+                    ("channel", channel.unwrap_or_default()),
+                    ("status", tr.t(status)),
+                    ("attempts", &n.attempts.to_string()),
+                ],
+            ),
+            tone,
+            kind: "notification",
+            sort: (at, 1, n.id),
+        });
+    }
+    lines.sort_by_key(|l| l.sort);
+    Ok(lines)
+}
+
+#[derive(Template)]
+#[template(path = "attention/alert.html")]
+struct ShowPage {
+    layout: Layout,
+    station: Station,
+    a: Alert,
+    label: String,
+    tone: &'static str,
+    state: (&'static str, &'static str),
+    room: String,
+    name: String,
+    owner: String,
+    raised: String,
+    /// Who acknowledged it, and when.
+    acked: Option<String>,
+    next: Option<String>,
+    lines: Vec<Line>,
+    can_ack: bool,
+    can_close: bool,
+}
+
+/// The alert, if the person may see its stay (another station's alert is not found).
+async fn visible_alert(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    perm: Permission,
+) -> Result<(Alert, yizhan_store::station::stays::Stay), WebError> {
+    let a = health::get_alert(&state.db, id).await?;
+    let s = visible_stay(state, ctx, a.stay_id, perm).await.map_err(|_| WebError::NotFound)?;
+    Ok((a, s))
+}
+
+/// When the next level is due and whom it reaches, in words.
+async fn next_level(
+    state: &AppState,
+    tr: &Tr,
+    a: &Alert,
+    groups: &[staff::Group],
+) -> Result<Option<String>, WebError> {
+    let (Some(at), Some(_)) = (a.next_level_at, a.rules_id) else { return Ok(None) };
+    let rules = escalation::versions(&state.db, a.station_id)
+        .await?
+        .into_iter()
+        .find(|v| Some(v.id) == a.rules_id)
+        .map(|v| v.rules);
+    let to = rules
+        .map(|r| r.levels(a.kind))
+        .and_then(|l| l.get(usize::try_from(a.next_level).unwrap_or(usize::MAX)).cloned())
+        .map(|l| {
+            l.to.iter()
+                .map(|t| audience_words(tr, t, groups))
+                .collect::<Vec<_>>()
+                .join(tr.t("punct.list_sep"))
+        })
+        .unwrap_or_default();
+    Ok(Some(tr.f(
+        "alert.next_level",
+        &[("at", &yizhan_core::time::local_format(at, "%H:%M")), ("to", &to)],
+    )))
+}
+
+/// `GET /alerts/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let (a, s) = visible_alert(&state, &ctx, id, Permission::GuestsRead).await?;
+    let tr = ctx.tr();
+    let station = stations::get(&state.db, a.station_id).await?;
+    let groups = staff::groups(&state.db, a.station_id).await?;
+    let g = yizhan_store::station::guests::get(&state.db, s.guest_id).await?;
+    let p = ctx.user()?;
+    // The owner: the group on duty when it was raised, and who was on duty then.
+    let on_duty = escalation::events(&state.db, a.id)
+        .await?
+        .into_iter()
+        .find(|e| e.kind == "raised" && !e.people.is_empty())
+        .map(|e| format!("{}{}{}", tr.t("punct.open"), e.people, tr.t("punct.close")))
+        .unwrap_or_default();
+    let owner = a
+        .owner_group_id
+        .map(|o| audience_words(&tr, &Audience::group(Reach::OnDuty, o), &groups) + &on_duty)
+        .unwrap_or_else(|| tr.t("alert.no_owner").to_owned());
+    render::page(&ShowPage {
+        layout: Layout::about(&state, &ctx, "alert.title", Some(a.station_id)),
+        label: tr.t(a.kind.label_key()).to_owned(),
+        tone: crate::kit::tone::of_alert(a.kind),
+        state: state_of(&a),
+        room: s.room_number.clone(),
+        name: mask_name(&g.name),
+        owner,
+        raised: yizhan_core::time::local_display(a.raised_at),
+        acked: a
+            .acked_by
+            .as_ref()
+            .zip(a.acked_at)
+            .map(|(by, at)| format!("{by} · {}", yizhan_core::time::local_display(at))),
+        next: next_level(&state, &tr, &a, &groups).await?,
+        lines: timeline(&state, &tr, &a, &groups).await?,
+        can_ack: a.acked_at.is_none()
+            && a.closed_at.is_none()
+            && p.can(Permission::AlertsAcknowledge, station.target()),
+        can_close: a.closed_at.is_none() && p.can(Permission::AlertsClose, station.target()),
+        station,
+        a,
+    })
+}
+
+/// Acknowledges the alert for the person, audited; a second acknowledgement changes nothing.
+pub async fn do_acknowledge(state: &AppState, ctx: &Ctx, id: i64) -> Result<Alert, WebError> {
+    visible_alert(state, ctx, id, Permission::AlertsAcknowledge).await?;
+    escalation::acknowledge(&state.db, &Actor::from(ctx.user()?), id, yizhan_store::db::now())
+        .await?;
+    Ok(health::get_alert(&state.db, id).await?)
+}
+
+/// `POST /alerts/{id}/acknowledge`.
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    do_acknowledge(&state, &ctx, id).await?;
+    Ok(Redirect::to(&format!("/alerts/{id}")).into_response())
+}
+
+/// The JSON twins: the alert with its timeline; acknowledge.
+pub mod json {
+    use super::*;
+    use axum::Json;
+
+    fn body(a: &Alert, events: Vec<escalation::Event>, n: Vec<outbox::Notification>) -> Value {
+        let notifications: Vec<Value> = n
+            .into_iter()
+            .map(|n| {
+                json!({
+                    "id": n.id, "channel_id": n.channel_id, "event": n.event, "status": n.status,
+                    "attempts": n.attempts, "created_at": n.created_at, "sent_at": n.sent_at,
+                })
+            })
+            .collect();
+        json!({ "alert": a, "timeline": events, "notifications": notifications })
+    }
+
+    /// `GET /api/v1/alerts/{id}`.
+    pub async fn show(
+        State(state): State<AppState>,
+        ctx: Ctx,
+        Id(id): Id,
+    ) -> Result<Json<Value>, WebError> {
+        let (a, _) = visible_alert(&state, &ctx, id, Permission::GuestsRead).await?;
+        let events = escalation::events(&state.db, id).await?;
+        let n = outbox::of_source(&state.db, "alert", id).await?;
+        Ok(Json(body(&a, events, n)))
+    }
+
+    /// `POST /api/v1/alerts/{id}/acknowledge`.
+    pub async fn acknowledge(
+        State(state): State<AppState>,
+        ctx: Ctx,
+        Id(id): Id,
+    ) -> Result<Json<Value>, WebError> {
+        let a = do_acknowledge(&state, &ctx, id).await?;
+        let events = escalation::events(&state.db, id).await?;
+        let n = outbox::of_source(&state.db, "alert", id).await?;
+        Ok(Json(body(&a, events, n)))
+    }
+}
