@@ -9,6 +9,7 @@ pub mod payload;
 pub mod retry;
 pub mod sign;
 
+use crate::care::incident::IncidentKind;
 use crate::station::health::AlertReason;
 
 code_enum!(
@@ -60,9 +61,44 @@ pub fn severity_of(a: AlertReason) -> Severity {
     }
 }
 
+/// How loud an incident is: a fire, an escape attempt or anyone hurt is critical (everyone at
+/// once), any other incident danger.
+pub fn severity_of_incident(kind: IncidentKind, injured: i64) -> Severity {
+    match kind {
+        IncidentKind::Fire | IncidentKind::EscapeAttempt => Severity::Critical,
+        _ if injured > 0 => Severity::Critical,
+        _ => Severity::Danger,
+    }
+}
+
+/// Whether a move of stock from `before` to `after` takes it to its minimum or below: the one
+/// move that tells the station (later moves while it stays low do not tell it again).
+pub fn crosses_low(before: i64, after: i64, low_threshold: i64) -> bool {
+    use crate::care::supplies::is_low;
+    is_low(after, low_threshold) && !is_low(before, low_threshold)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_incident_is_critical_when_it_burns_runs_or_hurts() {
+        assert_eq!(severity_of_incident(IncidentKind::Fire, 0), Severity::Critical);
+        assert_eq!(severity_of_incident(IncidentKind::EscapeAttempt, 0), Severity::Critical);
+        assert_eq!(severity_of_incident(IncidentKind::Accident, 1), Severity::Critical);
+        assert_eq!(severity_of_incident(IncidentKind::Accident, 0), Severity::Danger);
+        assert_eq!(severity_of_incident(IncidentKind::Other, 0), Severity::Danger);
+    }
+
+    #[test]
+    fn stock_tells_once_as_it_reaches_its_minimum() {
+        assert!(crosses_low(12, 10, 10));
+        assert!(crosses_low(50, 0, 10));
+        assert!(!crosses_low(10, 8, 10), "already low");
+        assert!(!crosses_low(30, 11, 10), "still above");
+        assert!(!crosses_low(5, 40, 10), "stock came in");
+    }
 
     #[test]
     fn a_channel_takes_what_is_at_least_as_loud_as_its_threshold() {

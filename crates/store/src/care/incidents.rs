@@ -52,6 +52,23 @@ pub async fn record_incident(
             .bind(now()),
         )
         .await?;
+    // The station's group hears of it in the same transaction (what and where, never who).
+    let (station,): (String,) =
+        tx.fetch_one(q("SELECT name FROM stations WHERE id = $1").bind(station_id)).await?;
+    let facts = serde_json::json!({
+        "station": station, "kind": i.kind.as_str(), "place": i.place, "injured": i.injured, "at": i.occurred_at,
+        "link": format!("/incidents/{id}"),
+    });
+    let e = crate::notify::outbox::Event {
+        source: "incident",
+        source_id: id,
+        event: "recorded",
+        severity: yizhan_core::notify::severity_of_incident(i.kind, i.injured),
+        station_id: Some(station_id),
+        facts: &facts,
+        at: i.occurred_at,
+    };
+    crate::notify::outbox::enqueue_nearest(&mut tx, &e).await?;
     audit::append(
         &mut tx,
         actor,

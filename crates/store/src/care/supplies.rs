@@ -106,16 +106,42 @@ pub async fn move_stock(db: &Db, actor: &Actor, item_id: i64, m: &NewMovement) -
             key: KEY_INSUFFICIENT,
         }));
     };
-    tx.execute(
-        q("INSERT INTO supply_movements (item_id, delta, stock_after, reason, actor, at) VALUES ($1, $2, $3, $4, $5, $6)")
+    let (movement,): (i64,) = tx
+        .fetch_one(
+            q("INSERT INTO supply_movements (item_id, delta, stock_after, reason, actor, at)
+               VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(item_id)
             .bind(m.delta)
             .bind(after)
             .bind(m.reason.clone())
             .bind(actor.name.as_str())
             .bind(t),
-    )
-    .await?;
+        )
+        .await?;
+    let (station_id, station, name, unit, low): (i64, String, String, String, i64) = tx
+        .fetch_one(
+            q("SELECT i.station_id, s.name, i.name, i.unit, i.low_threshold
+                 FROM supply_items i JOIN stations s ON s.id = i.station_id WHERE i.id = $1")
+            .bind(item_id),
+        )
+        .await?;
+    // The move that takes it to its minimum tells the station's group, once.
+    if yizhan_core::notify::crosses_low(after - m.delta, after, low) {
+        let facts = serde_json::json!({
+            "station": station, "item": name, "unit": unit, "stock": after, "low": low, "at": t,
+            "link": format!("/stations/{station_id}/supplies"),
+        });
+        let e = crate::notify::outbox::Event {
+            source: "supply",
+            source_id: item_id,
+            event: &format!("low:{movement}"),
+            severity: yizhan_core::notify::Severity::Warning,
+            station_id: Some(station_id),
+            facts: &facts,
+            at: t,
+        };
+        crate::notify::outbox::enqueue_nearest(&mut tx, &e).await?;
+    }
     audit::append(
         &mut tx,
         actor,

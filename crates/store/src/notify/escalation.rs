@@ -242,33 +242,18 @@ async fn people(
     }
 }
 
-/// The channels a level goes to. The station's audiences are heard in the station's own group;
-/// a station without one is heard where its street's (else the district's) group is.
+/// The channels a level goes to: the street's and the district's for theirs, the station's own
+/// group (or the nearest wider one) for the people of the station.
 async fn scopes(tx: &mut Tx, station_id: i64, to: &[Audience]) -> Result<Scopes> {
-    let mut s = Scopes {
+    let wide = Scopes {
         station: false,
         street: to.iter().any(|a| a.reach == Reach::Street),
         district: to.iter().any(|a| a.reach == Reach::District),
     };
     if to.iter().any(Audience::in_station) {
-        let (own, street): (i64, i64) = tx
-            .fetch_one(
-                q("SELECT
-                     (SELECT COUNT(*) FROM notification_channels WHERE active AND station_id = $1),
-                     (SELECT COUNT(*) FROM notification_channels c JOIN stations st ON st.street_id = c.street_id
-                       WHERE c.active AND c.station_id IS NULL AND st.id = $1)")
-                .bind(station_id),
-            )
-            .await?;
-        if own > 0 {
-            s.station = true;
-        } else if street > 0 {
-            s.street = true;
-        } else {
-            s.district = true;
-        }
+        return Ok(wide.or(Scopes::nearest(tx, station_id).await?));
     }
-    Ok(s)
+    Ok(wide)
 }
 
 /// What an alert is, for its levels.
@@ -313,7 +298,16 @@ async fn fire(
     let event = if n == 0 { "raised".to_owned() } else { format!("escalated:{n}") };
     let scopes = scopes(tx, a.station_id, &level.to).await?;
     let severity = yizhan_core::notify::severity_of(a.kind);
-    outbox::enqueue(tx, "alert", a.id, &event, severity, a.station_id, &facts, at, scopes).await?;
+    let e = outbox::Event {
+        source: "alert",
+        source_id: a.id,
+        event: &event,
+        severity,
+        station_id: Some(a.station_id),
+        facts: &facts,
+        at,
+    };
+    outbox::enqueue(tx, &e, scopes, None).await?;
     tx.execute(
         q("INSERT INTO alert_events (alert_id, kind, level, audience, people, actor, at)
            VALUES ($1, $2, $3, $4, $5, 'system', $6)")

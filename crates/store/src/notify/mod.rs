@@ -3,4 +3,5 @@
 
 pub mod channels;
 pub mod escalation;
+pub mod inbox;
 pub mod outbox;

@@ -47,24 +47,58 @@ pub struct Scopes {
 
 impl Scopes {
     pub const ALL: Scopes = Scopes { station: true, street: true, district: true };
+    pub const DISTRICT: Scopes = Scopes { station: false, street: false, district: true };
+
+    /// The station's own group; a station without one is heard where its street's (else the
+    /// district's) group is.
+    pub async fn nearest(tx: &mut Tx, station_id: i64) -> Result<Scopes> {
+        let (own, street): (i64, i64) = tx
+            .fetch_one(
+                q("SELECT
+                     (SELECT COUNT(*) FROM notification_channels WHERE active AND station_id = $1),
+                     (SELECT COUNT(*) FROM notification_channels c JOIN stations st ON st.street_id = c.street_id
+                       WHERE c.active AND c.station_id IS NULL AND st.id = $1)")
+                .bind(station_id),
+            )
+            .await?;
+        Ok(Scopes { station: own > 0, street: own == 0 && street > 0, district: own + street == 0 })
+    }
+
+    /// Both: what either reaches.
+    pub fn or(self, o: Scopes) -> Scopes {
+        Scopes {
+            station: self.station || o.station,
+            street: self.street || o.street,
+            district: self.district || o.district,
+        }
+    }
+}
+
+/// What happened, for the outbox: the source row, the event of it (one notification per event
+/// and channel), how loud, the station it is about (none: the district's own business).
+#[derive(Debug, Clone)]
+pub struct Event<'a> {
+    pub source: &'a str,
+    pub source_id: i64,
+    pub event: &'a str,
+    pub severity: Severity,
+    pub station_id: Option<i64>,
+    pub facts: &'a Facts,
+    pub at: DateTime<Utc>,
 }
 
 /// The event's notifications, in its transaction: one row for every active channel of the
-/// `scopes` that holds the station (the district's, the station's street's, the station's own)
-/// and whose threshold the severity meets. Returns how many. Writing the same event twice adds
-/// nothing.
-#[allow(clippy::too_many_arguments)]
+/// `scopes` that holds the station (the district's, the station's street's, the station's own),
+/// whose threshold the severity meets, but `except` (a channel that cannot be told of its own
+/// failure). Returns how many. Writing the same event twice adds nothing.
 pub async fn enqueue(
     tx: &mut Tx,
-    source: &str,
-    source_id: i64,
-    event: &str,
-    severity: Severity,
-    station_id: i64,
-    facts: &Facts,
-    at: DateTime<Utc>,
+    e: &Event<'_>,
     scopes: Scopes,
+    except: Option<i64>,
 ) -> Result<u64> {
+    // The centre keeps it too, whichever channels take it.
+    crate::notify::inbox::record(tx, e).await?;
     // The channel's threshold as a rank, so "danger and up" is one comparison.
     let rank = "CASE c.min_severity WHEN 'critical' THEN 3 WHEN 'danger' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END";
     tx.execute(
@@ -75,24 +109,35 @@ pub async fn enqueue(
                FROM notification_channels c
               WHERE c.active
                 AND {rank} <= $8
+                AND c.id <> $12
                 AND (($9 AND c.station_id = $5)
                   OR ($10 AND c.station_id IS NULL AND c.street_id = (SELECT street_id FROM stations WHERE id = $5))
                   OR ($11 AND c.station_id IS NULL AND c.street_id IS NULL))
              ON CONFLICT (source, source_id, event, channel_id) DO NOTHING"
         ))
-        .bind(source)
-        .bind(source_id)
-        .bind(event)
-        .bind(severity.as_str())
-        .bind(station_id)
-        .bind(facts.to_string())
-        .bind(at)
-        .bind(i64::from(severity.rank()))
+        .bind(e.source)
+        .bind(e.source_id)
+        .bind(e.event)
+        .bind(e.severity.as_str())
+        .bind(e.station_id)
+        .bind(e.facts.to_string())
+        .bind(e.at)
+        .bind(i64::from(e.severity.rank()))
         .bind(scopes.station)
         .bind(scopes.street)
-        .bind(scopes.district),
+        .bind(scopes.district)
+        .bind(except.unwrap_or(0)),
     )
     .await
+}
+
+/// An event at a station, heard in the station's own group (or the nearest wider one).
+pub async fn enqueue_nearest(tx: &mut Tx, e: &Event<'_>) -> Result<u64> {
+    let scopes = match e.station_id {
+        Some(st) => Scopes::nearest(tx, st).await?,
+        None => Scopes::DISTRICT,
+    };
+    enqueue(tx, e, scopes, None).await
 }
 
 /// Claims up to `limit` notifications due at `now` whose channel is active, for `node` until
@@ -166,6 +211,7 @@ pub async fn record(
     now: DateTime<Utc>,
     outcome: Outcome<'_>,
 ) -> Result<bool> {
+    let gave_up = matches!(outcome, Outcome::GiveUp { .. });
     let stmt = match outcome {
         Outcome::Sent => q(
             "UPDATE notifications SET status = 'sent', sent_at = $3, lease_until = NULL, last_error = NULL
@@ -194,8 +240,41 @@ pub async fn record(
     };
     let mut tx = db.begin().await?;
     let n = tx.execute(stmt).await?;
+    if n == 1 && gave_up {
+        tell_of_failure(&mut tx, id, now).await?;
+    }
     tx.commit().await?;
     Ok(n == 1)
+}
+
+/// A notification given up is an alert of its own: the district's other channels hear which
+/// channel failed and what it could not say, so a dead robot does not go unnoticed. (A failure
+/// to tell of a failure is not told again.)
+async fn tell_of_failure(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<()> {
+    let n: Notification = tx
+        .fetch_one(q_dynamic(format!("SELECT {COLUMNS} FROM notifications WHERE id = $1")).bind(id))
+        .await?;
+    if n.source == "channel" {
+        return Ok(());
+    }
+    let (name,): (String,) = tx
+        .fetch_one(q("SELECT name FROM notification_channels WHERE id = $1").bind(n.channel_id))
+        .await?;
+    let mut facts: Facts = serde_json::from_str(&n.facts).unwrap_or_default();
+    facts["failed_source"] = n.source.clone().into();
+    facts["channel"] = name.into();
+    facts["link"] = "/admin/channels".into();
+    let e = Event {
+        source: "channel",
+        source_id: n.id,
+        event: "given_up",
+        severity: Severity::Danger,
+        station_id: n.station_id,
+        facts: &facts,
+        at: now,
+    };
+    enqueue(tx, &e, Scopes::DISTRICT, Some(n.channel_id)).await?;
+    Ok(())
 }
 
 /// The notifications of one event, oldest first (an alert's timeline, a test's check).

@@ -3,6 +3,7 @@
 use yizhan_core::access::Permission;
 
 use super::{account, audit, badges, channels, home, login, users};
+use crate::notify::inbox;
 use crate::policy::{Policy, Routes};
 
 pub fn add(r: Routes) -> Routes {
@@ -16,6 +17,10 @@ pub fn add(r: Routes) -> Routes {
         .post("/account/password", Pending, account::submit)
         .get("/", Login, home::show)
         .get("/nav/badges", Login, badges::show)
+        .get("/inbox", Login, inbox::list)
+        .post("/inbox/read", Login, inbox::read)
+        .get("/inbox/events", Login, inbox::events)
+        .get("/api/v1/inbox", Login, inbox::unread)
         .get("/admin/users", Perm(UsersManage), users::list)
         .get("/admin/users/new", Perm(UsersManage), users::new_form)
         .get("/admin/users/export.xlsx", Perm(UsersManage), users::export)

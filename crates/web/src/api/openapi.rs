@@ -185,6 +185,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
         ("GET", "/api/v1/stations/{id}/releases") => {
             ("Stays due for release by tomorrow, each with what still blocks it", None)
         }
+        ("GET", "/api/v1/inbox") => (
+            "The notification centre: how many are unread, the newest id, and with ?after=N the newest items after N to announce",
+            None,
+        ),
         ("GET", "/api/v1/alerts/{id}") => (
             "An alert with its timeline (raised, each escalation level and whom it reached, acknowledged, closed) and its notifications",
             None,

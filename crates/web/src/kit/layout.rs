@@ -105,6 +105,7 @@ const AREAS: &[(&str, &[Entry])] = &[
     (
         "nav.group.system",
         &[
+            ("/inbox", "nav.inbox", SignedIn),
             ("/policies", "nav.policies", SignedIn),
             ("/admin/users", "nav.users", Any(UsersManage)),
             ("/admin/audit", "nav.audit", Any(AuditRead)),

@@ -15,6 +15,18 @@ pub fn of_alert(a: AlertReason) -> &'static str {
     }
 }
 
+/// The tone of a notification's severity: critical is the positive's own, then danger,
+/// warning, information.
+pub fn of_severity(s: yizhan_core::notify::Severity) -> &'static str {
+    use yizhan_core::notify::Severity;
+    match s {
+        Severity::Critical => "positive",
+        Severity::Danger => "danger",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
 /// What an alert signals, to show: its tone and its word (发热, 核酸阳性 …).
 pub fn sign(tr: &Tr, a: AlertReason) -> (&'static str, String) {
     (of_alert(a), tr.t(a.label_key()).to_owned())

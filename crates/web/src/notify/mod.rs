@@ -2,6 +2,7 @@
 //! every node, and the send to each kind of channel.
 
 pub mod dispatch;
+pub mod inbox;
 pub mod seal;
 pub mod send;
 

@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
+use yizhan_core::care::incident::IncidentKind;
 use yizhan_core::notify::payload::{Message, body};
-use yizhan_core::notify::{ChannelKind, sign};
+use yizhan_core::notify::{ChannelKind, Severity, sign};
 use yizhan_core::station::health::AlertReason;
 use yizhan_store::notify::channels::Channel;
 use yizhan_store::notify::outbox::Notification;
@@ -35,26 +36,79 @@ pub fn client() -> reqwest::Client {
         .unwrap_or_default()
 }
 
-/// What an alert's notification says, in Chinese (the group's language): the station, the room
+/// What a notification says, in Chinese (the group's language): the station, the room or place
 /// and what happened — never a name, an ID number or a phone.
 pub fn text(tr: &Tr, n: &Notification) -> String {
     let facts: serde_json::Value = serde_json::from_str(&n.facts).unwrap_or_default();
+    say(tr, &n.source, n.severity, &facts)
+}
+
+/// What an event of `source` says, from its facts (a notification's, or the centre's item's).
+pub fn say(tr: &Tr, source: &str, severity: Severity, facts: &serde_json::Value) -> String {
+    let s = |k: &str| match &facts[k] {
+        serde_json::Value::String(v) => v.clone(),
+        serde_json::Value::Null => String::new(),
+        v => v.to_string(),
+    };
+    let at = chrono::DateTime::parse_from_rfc3339(&s("at"))
+        .map(|t| yizhan_core::time::local_format(t.with_timezone(&chrono::Utc), "%m-%d %H:%M"))
+        .unwrap_or_default();
+    let loud = tr.t(severity.label_key());
+    match source {
+        "incident" => {
+            let what = IncidentKind::parse(&s("kind"))
+                .map(|k| tr.t(k.label_key()).to_owned())
+                .unwrap_or_else(|| s("kind"));
+            tr.f(
+                "notify.incident",
+                &[
+                    ("severity", loud),
+                    ("station", &s("station")),
+                    ("what", &what),
+                    ("place", &s("place")),
+                    ("injured", &s("injured")),
+                    ("at", &at),
+                ],
+            )
+        }
+        "supply" => tr.f(
+            "notify.supply_low",
+            &[
+                ("severity", loud),
+                ("station", &s("station")),
+                ("item", &s("item")),
+                ("stock", &s("stock")),
+                ("unit", &s("unit")),
+                ("low", &s("low")),
+            ],
+        ),
+        // What the failed channel could not say, said by the others.
+        "channel" => tr.f(
+            "notify.channel_given_up",
+            &[
+                ("severity", loud),
+                ("channel", &s("channel")),
+                ("what", &say(tr, &s("failed_source"), severity, facts)),
+            ],
+        ),
+        _ => alert_text(tr, severity, facts, &at),
+    }
+}
+
+fn alert_text(tr: &Tr, severity: Severity, facts: &serde_json::Value, at: &str) -> String {
     let s = |k: &str| facts[k].as_str().unwrap_or_default().to_owned();
     let what = AlertReason::parse(&s("kind"))
         .map(|k| tr.t(k.label_key()).to_owned())
         .unwrap_or_else(|| s("kind"));
-    let at = chrono::DateTime::parse_from_rfc3339(&s("at"))
-        .map(|t| yizhan_core::time::local_format(t.with_timezone(&chrono::Utc), "%m-%d %H:%M"))
-        .unwrap_or_default();
     let raised = tr.f(
         "notify.alert_raised",
         &[
-            ("severity", tr.t(n.severity.label_key())),
+            ("severity", tr.t(severity.label_key())),
             ("station", &s("station")),
             ("room", &s("room")),
             ("what", &what),
             ("detail", &s("detail")),
-            ("at", &at),
+            ("at", at),
         ],
     );
     // A later level says why it is there: nobody has acknowledged the alert for so long.

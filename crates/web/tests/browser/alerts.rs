@@ -1,5 +1,6 @@
 //! An alert nobody acknowledges climbs the seed's medical chain (issue 18), walked in Chromium:
 //! the test moves the clock (the escalation and the dispatcher take `now`), never sleeps on it.
+//! And the bell: a fever counts in the header and pops up without a reload.
 
 use crate::browser_support::*;
 use crate::common::{self, district, duty_chain};
@@ -146,3 +147,52 @@ both_backends!(
         .await;
     }
 );
+
+both_backends!(the_bell_rings_for_a_fever_without_a_reload, |t: TestDb| async move {
+    with_browser(t, "the_bell_rings_for_a_fever_without_a_reload", |d, base, app| async move {
+        let (_, _, st, _) = district(app.db()).await;
+        app.user("nurse", Role::Medical, Scope::Station(st), false).await;
+        let backend = format!("{:?}", app.db().backend()).to_lowercase();
+        let room = common::room(app.db(), st, "502", 1).await;
+        let guest = common::guest(app.db(), st, 1).await;
+        let stay = common::check_in(app.db(), st, guest, room).await;
+
+        for (w, h, mobile) in [(375u32, 812u32, true), (1920, 1080, false)] {
+            viewport(&d, w, h, mobile).await?;
+            d.delete_all_cookies().await?;
+            sign_in(&d, &base, "nurse").await?;
+            // The nurse allowed desktop notifications (the browser's own, recorded here).
+            let _: Option<bool> = js(
+                &d,
+                "window.shown = []; window.Notification = function (t, o) { window.shown.push(t + ' ' + o.body); };
+                 window.Notification.permission = 'granted'; return null;",
+                vec![],
+            )
+            .await?;
+            assert!(d.find(By::Css("[data-testid=inbox-count]")).await?.text().await?.is_empty());
+            if w == 375 {
+                common::fever_now(app.db(), stay).await.unwrap();
+            } else {
+                common::test_positive(app.db(), stay, "BC0001").await;
+            }
+            // Live: the bell counts it (what was read before does not count), and the danger
+            // pops up, without a reload.
+            wait_contains(&d, "[data-testid=inbox-count]", "1").await?;
+            let shown: Vec<String> = js(&d, "return window.shown;", vec![]).await?;
+            assert_eq!(shown.len(), 1, "{shown:?}");
+            assert!(shown[0].contains("卓汇健康驿站 502"), "{shown:?}");
+            assert!(!shown[0].contains("陈大文"), "no name in a pop-up");
+            d.find(By::Css("[data-testid=inbox-link]")).await?.click().await?;
+            wait_url(&d, "/inbox").await?;
+            wait_contains(&d, "[data-testid=inbox-list]", "未读").await?;
+            no_sideways_scroll(&d, w, "the notification centre").await?;
+            d.screenshot(&shots_dir().join(format!("inbox-{w}-{backend}.png"))).await?;
+            d.find(By::Css("[data-testid=inbox-read]")).await?.click().await?;
+            wait_contains(&d, "[data-testid=toast-saved]", "已保存").await?;
+            assert!(d.find_all(By::Css("[data-testid=inbox-unread]")).await?.is_empty());
+            assert!(!d.find(By::Css("[data-testid=inbox-count]")).await?.is_displayed().await?);
+        }
+        Ok(())
+    })
+    .await;
+});

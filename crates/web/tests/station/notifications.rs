@@ -158,8 +158,98 @@ both_backends!(
             !failed[0].last_error.as_deref().unwrap_or_default().contains("127.0.0.1"),
             "no address in the record"
         );
+        // Giving up is an alert of its own: the other channel hears which one failed and what
+        // it could not say; the dead one is not asked to tell of itself.
+        dispatch::once(&app.state, &client, "n1", now).await.unwrap();
+        let told = ok.lock().unwrap().clone();
+        assert_eq!(told.len(), 2);
+        let text = told[1].2["text"]["content"].as_str().unwrap().to_owned();
+        assert!(text.contains("通知渠道“Feishu”多次推送失败") && text.contains("601"), "{text}");
+        assert_eq!(dead.lock().unwrap().len() as i64, yizhan_core::notify::retry::MAX_ATTEMPTS);
+        let notice = outbox::of_source(app.db(), "channel", failed[0].id).await.unwrap();
+        assert_eq!(notice.len(), 1);
     }
 );
+
+both_backends!(an_incident_and_a_supply_at_its_minimum_reach_the_station, |t: TestDb| async move {
+    let app = app(t).await;
+    let (_, _, st, _) = district(app.db()).await;
+    let (url, got) = receiver(vec![]).await;
+    channel(&app, ChannelKind::WeCom, &url, None, 20).await;
+    let sys = Actor::system();
+    let incident = yizhan_store::care::incidents::record_incident(
+        app.db(),
+        &sys,
+        st,
+        &yizhan_core::care::incident::NewIncident {
+            kind: yizhan_core::care::incident::IncidentKind::Fire,
+            occurred_at: yizhan_store::db::now(),
+            place: "三楼配电间".into(),
+            description: "冒烟".into(),
+            injured: 0,
+            action_taken: None,
+        },
+    )
+    .await
+    .unwrap();
+    let n = outbox::of_source(app.db(), "incident", incident).await.unwrap();
+    assert_eq!((n.len(), n[0].severity), (1, Severity::Critical), "a fire: everyone at once");
+
+    // Masks: 12 with a minimum of 10. Out 1 (11): nothing; out 2 (9): once; out 3 more: no more.
+    use yizhan_store::care::supplies;
+    let item = supplies::create_item(
+        app.db(),
+        &sys,
+        st,
+        &yizhan_core::care::supplies::NewItem {
+            name: "N95口罩".into(),
+            category: yizhan_core::care::supplies::Category::Ppe,
+            unit: "只".into(),
+            low_threshold: 10,
+            stock: 12,
+        },
+    )
+    .await
+    .unwrap();
+    for delta in [-1, -2, -3] {
+        let m = yizhan_core::care::supplies::NewMovement { delta, reason: None };
+        supplies::move_stock(app.db(), &sys, item, &m).await.unwrap();
+    }
+    // A channel for danger and up does not take a warning; one for warnings does.
+    assert!(outbox::of_source(app.db(), "supply", item).await.unwrap().is_empty());
+    let (wurl, wgot) = receiver(vec![]).await;
+    crate::common::robot(app.db(), &KEY, &wurl, None, Some(st)).await;
+    supplies::move_stock(
+        app.db(),
+        &sys,
+        item,
+        &yizhan_core::care::supplies::NewMovement { delta: 20, reason: None },
+    )
+    .await
+    .unwrap();
+    supplies::move_stock(
+        app.db(),
+        &sys,
+        item,
+        &yizhan_core::care::supplies::NewMovement { delta: -20, reason: None },
+    )
+    .await
+    .unwrap();
+    assert_eq!(outbox::of_source(app.db(), "supply", item).await.unwrap().len(), 1);
+
+    let client = send::client();
+    dispatch::once(&app.state, &client, "n1", yizhan_store::db::now()).await.unwrap();
+    let fire = got.lock().unwrap()[0].2["text"]["content"].as_str().unwrap().to_owned();
+    assert!(fire.starts_with("【紧急】卓汇健康驿站 发生火情：三楼配电间"), "{fire}");
+    let low = wgot.lock().unwrap().clone();
+    assert_eq!(
+        low.len(),
+        1,
+        "the fire went to the group that takes danger, the supply to this one"
+    );
+    let low = low[0].2["text"]["content"].as_str().unwrap().to_owned();
+    assert!(low.contains("物资“N95口罩”库存 6 只，已到最低储备 10 只"), "{low}");
+});
 
 both_backends!(two_dispatchers_send_each_once, |t: TestDb| async move {
     let app = app(t).await;
@@ -267,5 +357,68 @@ both_backends!(
             let row = &outbox::of_source(app.db(), "alert", alert).await.unwrap()[0];
             assert_eq!((row.status.as_str(), row.attempts), ("sent", 5));
         }
+    }
+);
+
+both_backends!(
+    the_centre_shows_each_person_their_scope_and_counts_the_unread,
+    |t: TestDb| async move {
+        use yizhan_core::access::{Role, Scope};
+        let app = app(t).await;
+        let (_, street_b, st, other) = district(app.db()).await;
+        fever(&app, st, "502", 1).await;
+        fever(&app, other, "101", 2).await;
+        let mut seen = Vec::new();
+        for (name, role, scope) in [
+            ("lead", Role::StationLead, Scope::Station(st)),
+            ("commander", Role::Commander, Scope::District),
+            ("street_b", Role::Commander, Scope::Street(street_b)),
+            ("admin", Role::Admin, Scope::District),
+        ] {
+            let id = app.user(name, role, scope, false).await;
+            let mut c = app.session_for(id).await;
+            let j = app.get(&mut c, "/api/v1/inbox").await.json();
+            let page = app.get(&mut c, "/inbox").await;
+            assert_eq!(page.status, 200);
+            seen.push((
+                name,
+                j["unread"].as_i64().unwrap(),
+                page.body.contains("502 房"),
+                page.body.contains("101 房"),
+            ));
+        }
+        assert_eq!(
+            seen,
+            [
+                ("lead", 1, true, false),
+                ("commander", 2, true, true),
+                ("street_b", 1, false, true),
+                ("admin", 0, false, false),
+            ]
+        );
+
+        // The lead reads; a new fever is unread and announced after the place the page had.
+        let lead = app.user("lead2", Role::StationLead, Scope::Station(st), false).await;
+        let mut c = app.session_for(lead).await;
+        let j = app.get(&mut c, "/api/v1/inbox").await.json();
+        let newest = j["newest"].as_i64().unwrap();
+        assert!(j["items"].as_array().unwrap().is_empty(), "nothing announced without ?after");
+        let r = app.form(&mut c, "/inbox/read", &[("upto", &newest.to_string())]).await;
+        assert_eq!(r.status, 303);
+        assert_eq!(app.get(&mut c, "/api/v1/inbox").await.json()["unread"], 0);
+        fever(&app, st, "503", 3).await;
+        let j = app.get(&mut c, &format!("/api/v1/inbox?after={newest}")).await.json();
+        assert_eq!(j["unread"], 1);
+        let items = j["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0]["severity"], "danger");
+        assert!(items[0]["text"].as_str().unwrap().contains("503 房"));
+        assert!(items[0]["link"].as_str().unwrap().starts_with("/alerts/"));
+        // Reading never moves back; a bad place is refused naming the field.
+        app.form(&mut c, "/inbox/read", &[("upto", "0")]).await;
+        assert_eq!(app.get(&mut c, "/api/v1/inbox").await.json()["unread"], 1);
+        let r = app.form(&mut c, "/inbox/read", &[("upto", "x")]).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("已读位置"));
     }
 );

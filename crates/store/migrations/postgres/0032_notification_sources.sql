@@ -1,0 +1,4 @@
+-- Notifications of more than health alerts: an incident, a supply gone below its minimum, and a
+-- channel that gave up on a notification (told to the other channels, so a dead robot is noticed).
+ALTER TABLE notifications DROP CONSTRAINT ck_notifications_source;
+ALTER TABLE notifications ADD CONSTRAINT ck_notifications_source CHECK (source IN ('alert', 'incident', 'supply', 'channel'));
