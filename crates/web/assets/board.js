@@ -19,8 +19,33 @@
   function set(id, text) { var e = document.getElementById(id); if (e) { e.textContent = text; } }
   function clear(e) { while (e.firstChild) { e.removeChild(e.firstChild); } }
 
+  // A new open alert rings on the wall (a kiosk's browser allows sound without a click; elsewhere
+  // the first click on the page unlocks it). The count of chimes is kept on <body> for tests.
+  var lastAlerts = null, audio = null;
+  function chime() {
+    document.body.dataset.chimes = String(Number(document.body.dataset.chimes || 0) + 1);
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === "suspended") { audio.resume(); }
+      [0, 0.4].forEach(function (at) {
+        var o = audio.createOscillator(), g = audio.createGain(), t = audio.currentTime + at;
+        o.type = "square";
+        o.frequency.value = 880;
+        g.gain.setValueAtTime(0.15, t);
+        g.gain.exponentialRampToValueAtTime(0.001, t + 0.3);
+        o.connect(g);
+        g.connect(audio.destination);
+        o.start(t);
+        o.stop(t + 0.3);
+      });
+    } catch (e) {}
+  }
+  document.addEventListener("click", function () { if (audio && audio.state === "suspended") { audio.resume(); } });
+
   function draw(s) {
     labels = s.labels || {};
+    if (lastAlerts !== null && s.open_alerts > lastAlerts) { chime(); }
+    lastAlerts = s.open_alerts;
     set("f-checkins", s.today.check_ins);
     set("f-checkouts", s.today.check_outs);
     set("f-releases", s.today.releases);

@@ -1578,3 +1578,5 @@ inbox.mark_read = Mark all as read
 inbox.none = No notifications yet. Alerts, incidents and the like appear here.
 inbox.unread = unread
 field.upto = Read up to
+notify.psych_risk = [{severity}] {station}, room {room}: assessed at high psychological risk. Counsellors and staff on duty, please watch closely.
+notify.rectification_overdue = [{severity}] {station}: a rectification is {days} days overdue: {finding} (due {deadline}). Please fix it and report.

@@ -1578,3 +1578,5 @@ inbox.mark_read = 全部标为已读
 inbox.none = 暂无通知。发生预警、事故等情况时会显示在这里。
 inbox.unread = 未读
 field.upto = 已读位置
+notify.psych_risk = 【{severity}】{station} {room} 房：心理评估为高风险，请心理咨询组和当班人员加强关注。
+notify.rectification_overdue = 【{severity}】{station} 整改逾期 {days} 天：{finding}（期限 {deadline}），请尽快整改并提交。

@@ -56,6 +56,30 @@ pub async fn record(
             .bind(now()),
         )
         .await?;
+    // A high risk tells the station (the room, never the notes).
+    if s.risk == yizhan_core::care::counselling::Risk::High {
+        let (station, room): (String, String) = tx
+            .fetch_one(
+                q("SELECT s.name, r.number FROM stays st JOIN stations s ON s.id = st.station_id
+                     JOIN rooms r ON r.id = st.room_id WHERE st.id = $1")
+                .bind(stay_id),
+            )
+            .await?;
+        let facts = serde_json::json!({
+            "station": station, "room": room, "at": s.held_at,
+            "link": format!("/stations/{station_id}/attention"),
+        });
+        let e = crate::notify::outbox::Event {
+            source: "counselling",
+            source_id: id,
+            event: "high_risk",
+            severity: yizhan_core::notify::Severity::Warning,
+            station_id: Some(station_id),
+            facts: &facts,
+            at: s.held_at,
+        };
+        crate::notify::outbox::enqueue_nearest(&mut tx, &e).await?;
+    }
     // The risk goes to the audit log (it drives key attention); the notes never do.
     audit::append(
         &mut tx,

@@ -5,3 +5,4 @@ pub mod channels;
 pub mod escalation;
 pub mod inbox;
 pub mod outbox;
+pub mod overdue;

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use yizhan_core::notify::retry::{backoff, give_up, within_rate};
 use yizhan_store::notify::outbox::{self, Outcome};
-use yizhan_store::notify::{channels, escalation};
+use yizhan_store::notify::{channels, escalation, overdue};
 
 use crate::error::WebError;
 use crate::i18n::{Lang, Tr};
@@ -89,8 +89,18 @@ pub async fn once(
 pub async fn run(state: AppState, node: String) {
     let client = crate::notify::send::client();
     let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+    let mut ticks: u64 = 0;
     loop {
         every.tick().await;
+        // Once a minute: what time alone made urgent (a rectification past its deadline).
+        if ticks.is_multiple_of(60) {
+            let now = yizhan_store::db::now();
+            let today = yizhan_core::time::local_date(now);
+            if let Err(e) = overdue::scan(&state.db, today, now).await {
+                tracing::warn!(error = %e, "overdue scan failed; next try in a minute");
+            }
+        }
+        ticks += 1;
         // Levels that fell due go into the outbox first, so they leave in this same second.
         if let Err(e) = escalation::escalate_due(&state.db, yizhan_store::db::now(), BATCH).await {
             tracing::warn!(error = %e, "escalation failed; next try in 1 s");

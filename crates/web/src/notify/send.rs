@@ -82,6 +82,20 @@ pub fn say(tr: &Tr, source: &str, severity: Severity, facts: &serde_json::Value)
                 ("low", &s("low")),
             ],
         ),
+        "counselling" => tr.f(
+            "notify.psych_risk",
+            &[("severity", loud), ("station", &s("station")), ("room", &s("room"))],
+        ),
+        "rectification" => tr.f(
+            "notify.rectification_overdue",
+            &[
+                ("severity", loud),
+                ("station", &s("station")),
+                ("finding", &s("finding")),
+                ("deadline", &s("deadline")),
+                ("days", &s("days")),
+            ],
+        ),
         // What the failed channel could not say, said by the others.
         "channel" => tr.f(
             "notify.channel_given_up",

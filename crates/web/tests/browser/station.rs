@@ -269,6 +269,12 @@ both_backends!(the_board_changes_live_without_reload, |t: TestDb| async move {
             d.execute("return window.__notReloaded === true", vec![]).await?.json().as_bool();
         assert_eq!(kept, Some(true), "no reload happened");
         d.screenshot(&shots_dir().join(format!("board-1080p-{backend}.png"))).await?;
+        // A fever: the alert count goes up and the wall rings, once.
+        let stay = r.json()["id"].as_i64().unwrap();
+        common::fever_now(app.db(), stay).await.unwrap();
+        wait_text(&d, "[data-testid=f-alerts]", "1").await?;
+        let chimes = d.execute("return document.body.dataset.chimes || '0'", vec![]).await?;
+        assert_eq!(chimes.json().as_str(), Some("1"), "one chime for one new alert");
         // Revoked: the TV says so.
         let id = yizhan_store::station::board::tokens(app.db(), st_a).await.unwrap()[0].id;
         yizhan_store::station::board::revoke_token(app.db(), &sys, id).await.unwrap();

@@ -422,3 +422,65 @@ both_backends!(
         assert!(r.body.contains("已读位置"));
     }
 );
+
+both_backends!(a_high_risk_and_an_overdue_rectification_are_told_once, |t: TestDb| async move {
+    use yizhan_core::access::{Role, Scope};
+    let app = app(t).await;
+    let (street_a, _, st, _) = district(app.db()).await;
+    let sys = Actor::system();
+    // A counsellor's sessions: a low risk says nothing, a high one tells the station.
+    let r = common::room(app.db(), st, "702", 1).await;
+    let g = common::guest(app.db(), st, 4).await;
+    let stay = common::check_in(app.db(), st, g, r).await;
+    for risk in
+        [yizhan_core::care::counselling::Risk::Low, yizhan_core::care::counselling::Risk::High]
+    {
+        let s = yizhan_core::care::counselling::NewSession {
+            held_at: yizhan_store::db::now(),
+            minutes: 30,
+            risk,
+            notes: "失眠，情绪低落".into(),
+        };
+        yizhan_store::care::counselling::record(app.db(), &sys, st, stay, &s).await.unwrap();
+    }
+    let lead = app.user("lead", Role::StationLead, Scope::Station(st), false).await;
+    let mut c = app.session_for(lead).await;
+    let page = app.get(&mut c, "/inbox").await;
+    assert_eq!(page.body.matches("心理评估为高风险").count(), 1);
+    assert!(
+        page.body.contains("702 房") && !page.body.contains("失眠"),
+        "the room, never the notes"
+    );
+
+    // A rectification due in 7 days: nothing until the day after; then once, to the station and
+    // its street's command; a second scan tells nothing more.
+    let checklist = yizhan_store::command::inspections::create_template(
+        app.db(),
+        &sys,
+        &yizhan_core::command::inspection::validate_template(
+            &yizhan_core::command::inspection::TemplateInput {
+                name: "督导检查表".into(),
+                items: "消杀 | 终末消毒记录 | 每间退房后有记录".into(),
+            },
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    let (rect, _) = common::rectification_fixture(app.db(), st, checklist).await;
+    let (street_url, street_got) = receiver(vec![]).await;
+    crate::common::robot(app.db(), &KEY, &street_url, Some(street_a), None).await;
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    let now = yizhan_store::db::now();
+    use yizhan_store::notify::overdue;
+    assert_eq!(overdue::scan(app.db(), today + Duration::days(7), now).await.unwrap(), 0);
+    assert_eq!(overdue::scan(app.db(), today + Duration::days(9), now).await.unwrap(), 1);
+    assert_eq!(overdue::scan(app.db(), today + Duration::days(10), now).await.unwrap(), 0);
+    dispatch::once(&app.state, &send::client(), "n1", now).await.unwrap();
+    let got = street_got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    let text = got[0].2["text"]["content"].as_str().unwrap();
+    assert!(text.contains("整改逾期 2 天：302房退房后无终末消毒记录"), "{text}");
+    assert!(text.ends_with(&format!("/rectifications/{rect}")), "{text}");
+    assert!(app.get(&mut c, "/inbox").await.body.contains("整改逾期 2 天"));
+});
