@@ -1,6 +1,7 @@
 // The bell: counts what is unread in the person's notification centre, live over the change
-// stream, and shows danger as a desktop notification when the person has allowed it (the
-// button on /inbox asks). Nothing is announced that was there before the page opened.
+// stream, and shows what their settings say as a desktop notification when the person has
+// allowed it (the button on /inbox asks). Nothing is announced that was there before the page
+// opened.
 (function () {
   "use strict";
   var bell = document.querySelector("[data-testid=inbox-link]");
@@ -14,8 +15,10 @@
     bell.classList.toggle("has-unread", n > 0);
   }
 
+  // The server says what pops up: at or above the person's threshold, and in their quiet
+  // hours only danger.
   function announce(item) {
-    if (item.severity !== "critical" && item.severity !== "danger") return;
+    if (!item.announce) return;
     if (!("Notification" in window) || Notification.permission !== "granted") return;
     var n = new Notification(item.title, { body: item.text, tag: "yizhan-" + item.id });
     n.onclick = function () {

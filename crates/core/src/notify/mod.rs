@@ -8,6 +8,7 @@ pub mod escalation;
 pub mod payload;
 pub mod retry;
 pub mod sign;
+pub mod subscription;
 
 use crate::care::incident::IncidentKind;
 use crate::station::health::AlertReason;

@@ -50,6 +50,10 @@ pub struct Reach {
     pub streets: Vec<i64>,
     pub stations: Vec<i64>,
     pub channels: bool,
+    /// The quietest severity read (its rank: info 0 … critical 3).
+    pub min_rank: u8,
+    /// Narrowed (by the person) to one station (`true`) or street of what the rest reaches.
+    pub narrow: Option<(bool, i64)>,
 }
 
 impl Reach {
@@ -69,11 +73,18 @@ impl Reach {
         if self.channels {
             any.push("source = 'channel'".into());
         }
-        format!("({})", any.join(" OR "))
+        let rank = "CASE severity WHEN 'critical' THEN 3 WHEN 'danger' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END";
+        let narrow = match self.narrow {
+            Some((true, id)) => format!(" AND station_id = {id}"),
+            Some((false, id)) => format!(" AND street_id = {id}"),
+            None => String::new(),
+        };
+        format!("({}) AND {rank} >= {}{narrow}", any.join(" OR "), self.min_rank)
     }
 
+    /// Reads nothing at all.
     pub fn is_empty(&self) -> bool {
-        *self == Reach::default()
+        !self.district && self.streets.is_empty() && self.stations.is_empty() && !self.channels
     }
 }
 

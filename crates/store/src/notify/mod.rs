@@ -6,3 +6,4 @@ pub mod escalation;
 pub mod inbox;
 pub mod outbox;
 pub mod overdue;
+pub mod subscriptions;

@@ -3,7 +3,7 @@
 use yizhan_core::access::Permission;
 
 use super::{account, audit, badges, channels, home, login, users};
-use crate::notify::inbox;
+use crate::notify::{inbox, settings};
 use crate::policy::{Policy, Routes};
 
 pub fn add(r: Routes) -> Routes {
@@ -21,6 +21,8 @@ pub fn add(r: Routes) -> Routes {
         .post("/inbox/read", Login, inbox::read)
         .get("/inbox/events", Login, inbox::events)
         .get("/api/v1/inbox", Login, inbox::unread)
+        .get("/account/notifications", Login, settings::form)
+        .post("/account/notifications", Login, settings::save)
         .get("/admin/users", Perm(UsersManage), users::list)
         .get("/admin/users/new", Perm(UsersManage), users::new_form)
         .get("/admin/users/export.xlsx", Perm(UsersManage), users::export)

@@ -8,8 +8,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use yizhan_core::access::{Permission, Principal, Scope, role_allows};
+use yizhan_core::access::{Permission, Principal, Role, Scope, role_allows};
+use yizhan_core::notify::subscription::{Subscription, default_for, pops_up};
 use yizhan_store::notify::inbox::{self, Item, Reach};
+use yizhan_store::notify::subscriptions;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -39,6 +41,36 @@ pub fn reach_of(p: &Principal) -> Reach {
         }
     }
     r
+}
+
+/// The person's settings: theirs, or their roles' default.
+pub async fn settings_of(state: &AppState, p: &Principal) -> Result<Subscription, WebError> {
+    Ok(match subscriptions::get(&state.db, p.user_id).await? {
+        Some(s) => s,
+        None => {
+            let roles: Vec<Role> = p.grants.iter().map(|g| g.role).collect();
+            default_for(&roles)
+        }
+    })
+}
+
+/// What the person reads, as they narrowed it: never more than their grants reach.
+pub fn reach_for(p: &Principal, s: &Subscription) -> Reach {
+    let mut r = reach_of(p);
+    r.min_rank = s.min_severity.rank();
+    r.narrow = match (s.station_id, s.street_id) {
+        (Some(id), _) => Some((true, id)),
+        (None, Some(id)) => Some((false, id)),
+        (None, None) => None,
+    };
+    r
+}
+
+/// The local minute of the day now (quiet hours are local).
+fn minute_now() -> u32 {
+    use chrono::Timelike;
+    let t = yizhan_core::time::local_naive(yizhan_store::db::now());
+    t.hour() * 60 + t.minute()
 }
 
 /// An item as a page and the API show it.
@@ -89,7 +121,7 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     let p = ctx.user()?;
     let tr = ctx.tr();
-    let r = reach_of(p);
+    let r = reach_for(p, &settings_of(&state, p).await?);
     let page = crate::kit::pager::page_of(q.page.as_deref())?;
     let (items, total) = if r.is_empty() {
         (Vec::new(), 0)
@@ -140,7 +172,9 @@ pub async fn unread(
 ) -> Result<Json<Value>, WebError> {
     let p = ctx.user()?;
     let tr = ctx.tr();
-    let r = reach_of(p);
+    let sub = settings_of(&state, p).await?;
+    let r = reach_for(p, &sub);
+    let minute = minute_now();
     if r.is_empty() {
         return Ok(Json(json!({ "unread": 0, "newest": 0, "items": [] })));
     }
@@ -157,6 +191,7 @@ pub async fn unread(
             json!({
                 "id": l.id, "severity": i.severity.as_str(), "title": tr.t(l.severity),
                 "text": l.text, "link": l.link, "at": i.created_at,
+                "announce": pops_up(&sub, i.severity, minute),
             })
         })
         .collect();

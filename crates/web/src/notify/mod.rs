@@ -5,6 +5,7 @@ pub mod dispatch;
 pub mod inbox;
 pub mod seal;
 pub mod send;
+pub mod settings;
 
 use yizhan_core::notify::channel::ValidChannel;
 use yizhan_store::notify::channels::NewChannel;

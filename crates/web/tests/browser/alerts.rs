@@ -191,6 +191,20 @@ both_backends!(the_bell_rings_for_a_fever_without_a_reload, |t: TestDb| async mo
             wait_contains(&d, "[data-testid=toast-saved]", "已保存").await?;
             assert!(d.find_all(By::Css("[data-testid=inbox-unread]")).await?.is_empty());
             assert!(!d.find(By::Css("[data-testid=inbox-count]")).await?.is_displayed().await?);
+            // Her own settings, from the centre: quiet at night, danger still pops up.
+            d.find(By::Css("[data-testid=inbox-settings]")).await?.click().await?;
+            wait_url(&d, "/account/notifications").await?;
+            let set_time = "arguments[0].value = arguments[1];";
+            let from = d.find(By::Css("[data-testid=s-quiet-from]")).await?;
+            d.execute(set_time, vec![from.to_json()?, serde_json::json!("22:00")]).await?;
+            let to = d.find(By::Css("[data-testid=s-quiet-to]")).await?;
+            d.execute(set_time, vec![to.to_json()?, serde_json::json!("07:00")]).await?;
+            d.find(By::Css("[data-testid=settings-save]")).await?.click().await?;
+            wait_contains(&d, "[data-testid=toast-saved]", "已保存").await?;
+            let kept = d.find(By::Css("[data-testid=s-quiet-from]")).await?.value().await?;
+            assert_eq!(kept.as_deref(), Some("22:00"));
+            no_sideways_scroll(&d, w, "the notification settings").await?;
+            d.screenshot(&shots_dir().join(format!("inbox-settings-{w}-{backend}.png"))).await?;
         }
         Ok(())
     })

@@ -237,6 +237,8 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/inbox/read", SIGNED_IN),
         ("GET", "/inbox/events", SIGNED_IN),
         ("GET", "/api/v1/inbox", SIGNED_IN),
+        ("GET", "/account/notifications", SIGNED_IN),
+        ("POST", "/account/notifications", SIGNED_IN),
         ("GET", "/admin/channels", ADMIN),
         ("POST", "/admin/channels", ADMIN),
         ("POST", "/admin/channels/{id}/active", ADMIN),
