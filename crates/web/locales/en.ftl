@@ -1588,3 +1588,5 @@ field.quiet_from = Quiet from
 field.quiet_to = Quiet until
 error.subscription_scope = Choose a station or street within your own scope
 error.quiet_same_time = Quiet hours cannot start and end at the same time
+notify.directive_overdue = [{severity}] {station} has not confirmed the directive "{title}", {days} days overdue (due {deadline}). Please confirm and act on it.
+notify.room_waiting = [{severity}] {station}, room {room}: waiting {hours} hours for its terminal disinfection since check-out. Disinfection group, please see to it.

@@ -96,6 +96,25 @@ pub fn say(tr: &Tr, source: &str, severity: Severity, facts: &serde_json::Value)
                 ("days", &s("days")),
             ],
         ),
+        "directive" => tr.f(
+            "notify.directive_overdue",
+            &[
+                ("severity", loud),
+                ("station", &s("station")),
+                ("title", &s("title")),
+                ("deadline", &s("deadline")),
+                ("days", &s("days")),
+            ],
+        ),
+        "room" => tr.f(
+            "notify.room_waiting",
+            &[
+                ("severity", loud),
+                ("station", &s("station")),
+                ("room", &s("room")),
+                ("hours", &s("hours")),
+            ],
+        ),
         // What the failed channel could not say, said by the others.
         "channel" => tr.f(
             "notify.channel_given_up",

@@ -596,3 +596,83 @@ both_backends!(
         assert!(app.get(&mut k, "/inbox").await.body.contains("101 房"));
     }
 );
+
+both_backends!(
+    an_unconfirmed_directive_and_a_room_left_waiting_are_told_once,
+    |t: TestDb| async move {
+        use yizhan_core::access::{Role, Scope};
+        use yizhan_core::command::directive::{DirectiveKind, NewDirective, RecipientKind};
+        use yizhan_store::command::directives;
+        use yizhan_store::notify::overdue;
+        let app = app(t).await;
+        let (_, _, st, other) = district(app.db()).await;
+        let sys = Actor::system();
+        let today = yizhan_core::time::local_date(yizhan_store::db::now());
+        let d = directives::create(
+            app.db(),
+            &sys,
+            &NewDirective {
+                title: "关于加强驿站闭环管理的通知".into(),
+                kind: DirectiveKind::Notice,
+                body: "请落实。".into(),
+                deadline: today + Duration::days(3),
+                recipients: vec![(RecipientKind::Station, st), (RecipientKind::Station, other)],
+            },
+        )
+        .await
+        .unwrap();
+        directives::publish(app.db(), &sys, d).await.unwrap();
+        // The other station confirms in time; this one does not.
+        let dir = directives::get(app.db(), d).await.unwrap();
+        directives::acknowledge(app.db(), &sys, &dir, RecipientKind::Station, other).await.unwrap();
+
+        // A guest leaves room 808: it waits for its terminal disinfection.
+        let r = common::room(app.db(), st, "808", 1).await;
+        let g = common::guest(app.db(), st, 5).await;
+        let stay = common::check_in(app.db(), st, g, r).await;
+        yizhan_store::station::stays::check_out(
+            app.db(),
+            &sys,
+            stay,
+            yizhan_core::station::stay::Outcome::TurnedBack,
+            Some("证件不符"),
+        )
+        .await
+        .unwrap();
+        let now = yizhan_store::db::now();
+        assert_eq!(
+            overdue::scan(app.db(), today + Duration::days(3), now + Duration::hours(3))
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            overdue::scan(app.db(), today + Duration::days(4), now + Duration::hours(5))
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            overdue::scan(app.db(), today + Duration::days(5), now + Duration::hours(6))
+                .await
+                .unwrap(),
+            0
+        );
+
+        let lead = app.user("lead", Role::StationLead, Scope::Station(st), false).await;
+        let mut c = app.session_for(lead).await;
+        let page = app.get(&mut c, "/inbox").await.body;
+        assert!(
+            page.contains("尚未确认收到通知“关于加强驿站闭环管理的通知”，已逾期 1 天"),
+            "directive missing"
+        );
+        assert!(page.contains("808 房退房后已等待终末消毒 5 小时"), "room missing");
+        let other_lead = app.user("lead_b", Role::StationLead, Scope::Station(other), false).await;
+        let mut o = app.session_for(other_lead).await;
+        assert_eq!(
+            app.get(&mut o, "/api/v1/inbox").await.json()["unread"],
+            0,
+            "it confirmed in time"
+        );
+    }
+);
