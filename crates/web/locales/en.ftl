@@ -1590,3 +1590,5 @@ error.subscription_scope = Choose a station or street within your own scope
 error.quiet_same_time = Quiet hours cannot start and end at the same time
 notify.directive_overdue = [{severity}] {station} has not confirmed the directive "{title}", {days} days overdue (due {deadline}). Please confirm and act on it.
 notify.room_waiting = [{severity}] {station}, room {room}: waiting {hours} hours for its terminal disinfection since check-out. Disinfection group, please see to it.
+notify.round_missed = [{severity}] {station}: the {day} {slot} round is past its deadline with {count} not read: {rooms}. Staff on duty, please read them now.
+notify.sampling_missed = [{severity}] {station}: {count} tests due {day} were not sampled: {rooms}. Medical group, please sample them now.

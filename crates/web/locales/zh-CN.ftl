@@ -1590,3 +1590,5 @@ error.subscription_scope = 只能选择本人职责范围内的驿站或街道
 error.quiet_same_time = 免打扰的开始和结束不能是同一时间
 notify.directive_overdue = 【{severity}】{station} 尚未确认收到通知“{title}”，已逾期 {days} 天（期限 {deadline}），请尽快确认并落实。
 notify.room_waiting = 【{severity}】{station} {room} 房退房后已等待终末消毒 {hours} 小时，请消杀组尽快处理。
+notify.round_missed = 【{severity}】{station} {day} {slot}体温已过截止时间，{count} 人未测：{rooms}，请当班人员尽快补测。
+notify.sampling_missed = 【{severity}】{station} {day} 应采核酸 {count} 人未采样：{rooms}，请医疗组尽快补采。

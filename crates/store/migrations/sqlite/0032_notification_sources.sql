@@ -1,12 +1,12 @@
 -- Notifications of more than health alerts: an incident, a supply gone below its minimum, a high
 -- psychological risk, an overdue rectification or directive, a room left waiting for its terminal
--- disinfection, and a
+-- disinfection, a missed health round or sampling, and a
 -- channel that gave up on a notification (told to the other channels, so a dead robot is noticed).
 -- SQLite cannot change a CHECK in place: the table is rebuilt with the same rows and indexes.
 CREATE TABLE notifications_new (
     id INTEGER PRIMARY KEY,
     channel_id INTEGER NOT NULL REFERENCES notification_channels (id),
-    source TEXT NOT NULL CONSTRAINT ck_notifications_source CHECK (source IN ('alert', 'incident', 'supply', 'channel', 'counselling', 'rectification', 'directive', 'room')),
+    source TEXT NOT NULL CONSTRAINT ck_notifications_source CHECK (source IN ('alert', 'incident', 'supply', 'channel', 'counselling', 'rectification', 'directive', 'room', 'round', 'sampling')),
     source_id INTEGER NOT NULL,
     event TEXT NOT NULL,
     severity TEXT NOT NULL CONSTRAINT ck_notifications_severity CHECK (severity IN ('critical', 'danger', 'warning', 'info')),

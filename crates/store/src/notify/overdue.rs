@@ -1,11 +1,13 @@
 //! What becomes urgent with time alone, with no write to announce it: a station's rectification
-//! or directive past its deadline, a room left waiting for its terminal disinfection. Any node
+//! or directive past its deadline, a room left waiting for its terminal disinfection, a health
+//! round past its deadline with guests not read, yesterday's tests never sampled. Any node
 //! may scan (the dispatcher does, every minute); the outbox's and the centre's uniqueness make
 //! each one told once (a rectification again after each reopening, a room again each time it
 //! waits).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use yizhan_core::notify::Severity;
+use yizhan_core::station::health::{Slot, SlotConfig, slot_deadline};
 
 use crate::db::{Db, Result, q};
 use crate::notify::outbox::{self, Event, Scopes};
@@ -23,12 +25,152 @@ struct Rectification {
 /// How long a room may wait for its terminal disinfection before the station is told.
 pub const DISINFECTION_WAIT_HOURS: i64 = 4;
 
-/// Tells of everything overdue at `at` (`today` its local date) not told of yet; returns how
-/// many it told.
-pub async fn scan(db: &Db, today: NaiveDate, at: DateTime<Utc>) -> Result<usize> {
-    Ok(rectifications(db, today, at).await?
-        + directives(db, today, at).await?
-        + rooms(db, at).await?)
+/// How many of each a scan told of.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Told {
+    pub rectifications: usize,
+    pub directives: usize,
+    pub rooms: usize,
+    /// Station-rounds: one per station and missed round.
+    pub rounds: usize,
+    /// One per station and day.
+    pub samplings: usize,
+}
+
+impl Told {
+    pub fn total(&self) -> usize {
+        self.rectifications + self.directives + self.rooms + self.rounds + self.samplings
+    }
+}
+
+/// Tells of everything overdue at `at` not told of yet.
+pub async fn scan(db: &Db, slots: &SlotConfig, at: DateTime<Utc>) -> Result<Told> {
+    let today = yizhan_core::time::local_date(at);
+    Ok(Told {
+        rectifications: rectifications(db, today, at).await?,
+        directives: directives(db, today, at).await?,
+        rooms: rooms(db, at).await?,
+        rounds: rounds(db, slots, at).await?,
+        samplings: samplings(db, today, at).await?,
+    })
+}
+
+/// How far back a missed round is still news (a new deployment does not report last month).
+const ROUND_NEWS_HOURS: i64 = 12;
+
+#[derive(sqlx::FromRow)]
+struct Unread {
+    station_id: i64,
+    station: String,
+    number: String,
+}
+
+/// The rooms of `rows`, station by station: (station, its name, its room numbers).
+fn by_station(rows: Vec<Unread>) -> Vec<(i64, String, Vec<String>)> {
+    let mut out: Vec<(i64, String, Vec<String>)> = Vec::new();
+    for r in rows {
+        match out.iter_mut().find(|s| s.0 == r.station_id) {
+            Some(s) => s.2.push(r.number),
+            None => out.push((r.station_id, r.station, vec![r.number])),
+        }
+    }
+    out
+}
+
+/// Facts of a station's missed work: how many, and the first rooms by number.
+fn missed_facts(
+    station: &str,
+    rooms: &[String],
+    extra: serde_json::Value,
+    at: DateTime<Utc>,
+    link: String,
+) -> serde_json::Value {
+    let mut f = serde_json::json!({
+        "station": station, "count": rooms.len(), "rooms": rooms.iter().take(20).cloned().collect::<Vec<_>>().join("、"),
+        "at": at, "link": link,
+    });
+    if let (Some(f), serde_json::Value::Object(x)) = (f.as_object_mut(), extra) {
+        f.extend(x);
+    }
+    f
+}
+
+/// A round (上午/下午 temperature) whose deadline passed in the last hours with guests not read:
+/// one warning per station and round, naming the rooms.
+async fn rounds(db: &Db, slots: &SlotConfig, at: DateTime<Utc>) -> Result<usize> {
+    let today = yizhan_core::time::local_date(at);
+    let mut told = 0;
+    for day in [today - chrono::Duration::days(1), today] {
+        for slot in [Slot::Am, Slot::Pm] {
+            let deadline = slot_deadline(day, slot, slots);
+            if deadline > at || at - deadline > chrono::Duration::hours(ROUND_NEWS_HOURS) {
+                continue;
+            }
+            let event = format!("missed:{day}:{}", slot.as_str());
+            let rows: Vec<Unread> = db
+                .fetch_all(
+                    q("SELECT st.station_id, s.name AS station, r.number
+                         FROM stays st JOIN rooms r ON r.id = st.room_id JOIN stations s ON s.id = st.station_id
+                        WHERE st.ended_at IS NULL AND st.checked_in_at < $1
+                          AND NOT EXISTS (SELECT 1 FROM health_checks h
+                                           WHERE h.stay_id = st.id AND h.day = $2 AND h.slot = $3)
+                          AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.source = 'round'
+                                           AND i.source_id = st.station_id AND i.event = $4)
+                        ORDER BY st.station_id, r.number")
+                    .bind(deadline)
+                    .bind(day)
+                    .bind(slot.as_str())
+                    .bind(event.as_str()),
+                )
+                .await?;
+            let extra = serde_json::json!({ "day": day, "slot": slot.as_str() });
+            told += tell_stations(db, ("round", &event), rows, extra, "round", at).await?;
+        }
+    }
+    Ok(told)
+}
+
+/// Tests due yesterday that were never sampled: one warning per station, naming the rooms.
+async fn samplings(db: &Db, today: NaiveDate, at: DateTime<Utc>) -> Result<usize> {
+    let day = today - chrono::Duration::days(1);
+    let event = format!("unsampled:{day}");
+    let rows: Vec<Unread> = db
+        .fetch_all(
+            q("SELECT st.station_id, s.name AS station, r.number
+                 FROM stay_tests t JOIN stays st ON st.id = t.stay_id JOIN rooms r ON r.id = st.room_id
+                 JOIN stations s ON s.id = st.station_id
+                WHERE t.due_date = $1 AND t.sampled_at IS NULL AND st.ended_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.source = 'sampling'
+                                   AND i.source_id = st.station_id AND i.event = $2)
+                ORDER BY st.station_id, r.number")
+            .bind(day)
+            .bind(event.as_str()),
+        )
+        .await?;
+    tell_stations(db, ("sampling", &event), rows, serde_json::json!({ "day": day }), "tests", at)
+        .await
+}
+
+/// Tells each station of `rows` once of (source, event): one warning naming its rooms, linking
+/// to its `page`.
+async fn tell_stations(
+    db: &Db,
+    (source, event): (&str, &str),
+    rows: Vec<Unread>,
+    extra: serde_json::Value,
+    page: &str,
+    at: DateTime<Utc>,
+) -> Result<usize> {
+    let mut told = 0;
+    for (station_id, station, rooms) in by_station(rows) {
+        let link = format!("/stations/{station_id}/{page}");
+        let facts = missed_facts(&station, &rooms, extra.clone(), at, link);
+        let late =
+            Late { source, source_id: station_id, event: event.to_owned(), station_id, facts };
+        tell(db, late, at, false).await?;
+        told += 1;
+    }
+    Ok(told)
 }
 
 /// What is late, for [`tell`].

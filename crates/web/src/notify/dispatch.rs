@@ -92,11 +92,11 @@ pub async fn run(state: AppState, node: String) {
     let mut ticks: u64 = 0;
     loop {
         every.tick().await;
-        // Once a minute: what time alone made urgent (a rectification past its deadline).
+        // Once a minute: what time alone made urgent (a missed round, a rectification past its
+        // deadline …).
         if ticks.is_multiple_of(60) {
             let now = yizhan_store::db::now();
-            let today = yizhan_core::time::local_date(now);
-            if let Err(e) = overdue::scan(&state.db, today, now).await {
+            if let Err(e) = overdue::scan(&state.db, &state.config.slots, now).await {
                 tracing::warn!(error = %e, "overdue scan failed; next try in a minute");
             }
         }

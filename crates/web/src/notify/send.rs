@@ -115,6 +115,32 @@ pub fn say(tr: &Tr, source: &str, severity: Severity, facts: &serde_json::Value)
                 ("hours", &s("hours")),
             ],
         ),
+        "round" => {
+            let slot = yizhan_core::station::health::Slot::parse(&s("slot"))
+                .map(|x| tr.t(x.label_key()).to_owned())
+                .unwrap_or_default();
+            tr.f(
+                "notify.round_missed",
+                &[
+                    ("severity", loud),
+                    ("station", &s("station")),
+                    ("day", &s("day")),
+                    ("slot", &slot),
+                    ("count", &s("count")),
+                    ("rooms", &s("rooms")),
+                ],
+            )
+        }
+        "sampling" => tr.f(
+            "notify.sampling_missed",
+            &[
+                ("severity", loud),
+                ("station", &s("station")),
+                ("day", &s("day")),
+                ("count", &s("count")),
+                ("rooms", &s("rooms")),
+            ],
+        ),
         // What the failed channel could not say, said by the others.
         "channel" => tr.f(
             "notify.channel_given_up",

@@ -470,16 +470,24 @@ both_backends!(a_high_risk_and_an_overdue_rectification_are_told_once, |t: TestD
     let (rect, _) = common::rectification_fixture(app.db(), st, checklist).await;
     let (street_url, street_got) = receiver(vec![]).await;
     crate::common::robot(app.db(), &KEY, &street_url, Some(street_a), None).await;
-    let today = yizhan_core::time::local_date(yizhan_store::db::now());
     let now = yizhan_store::db::now();
     use yizhan_store::notify::overdue;
-    assert_eq!(overdue::scan(app.db(), today + Duration::days(7), now).await.unwrap(), 0);
-    assert_eq!(overdue::scan(app.db(), today + Duration::days(9), now).await.unwrap(), 1);
-    assert_eq!(overdue::scan(app.db(), today + Duration::days(10), now).await.unwrap(), 0);
-    dispatch::once(&app.state, &send::client(), "n1", now).await.unwrap();
-    let got = street_got.lock().unwrap().clone();
+    let slots = Default::default();
+    let scan = |days: i64| overdue::scan(app.db(), &slots, now + Duration::days(days));
+    assert_eq!(scan(7).await.unwrap().rectifications, 0);
+    assert_eq!(scan(9).await.unwrap().rectifications, 1);
+    assert_eq!(scan(10).await.unwrap().rectifications, 0);
+    dispatch::once(&app.state, &send::client(), "n1", now + Duration::days(10)).await.unwrap();
+    // The street's group also hears of the rounds room 702 missed meanwhile; one rectification.
+    let got: Vec<String> = street_got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|m| m.2["text"]["content"].as_str().unwrap().to_owned())
+        .filter(|t| t.contains("整改逾期"))
+        .collect();
     assert_eq!(got.len(), 1);
-    let text = got[0].2["text"]["content"].as_str().unwrap();
+    let text = &got[0];
     assert!(text.contains("整改逾期 2 天：302房退房后无终末消毒记录"), "{text}");
     assert!(text.ends_with(&format!("/rectifications/{rect}")), "{text}");
     assert!(app.get(&mut c, "/inbox").await.body.contains("整改逾期 2 天"));
@@ -640,24 +648,14 @@ both_backends!(
         .await
         .unwrap();
         let now = yizhan_store::db::now();
-        assert_eq!(
-            overdue::scan(app.db(), today + Duration::days(3), now + Duration::hours(3))
-                .await
-                .unwrap(),
-            0
-        );
-        assert_eq!(
-            overdue::scan(app.db(), today + Duration::days(4), now + Duration::hours(5))
-                .await
-                .unwrap(),
-            2
-        );
-        assert_eq!(
-            overdue::scan(app.db(), today + Duration::days(5), now + Duration::hours(6))
-                .await
-                .unwrap(),
-            0
-        );
+        let slots = Default::default();
+        // Three hours on: the room has not waited long enough, the directive is not due yet.
+        let told = overdue::scan(app.db(), &slots, now + Duration::hours(3)).await.unwrap();
+        assert_eq!((told.directives, told.rooms), (0, 0));
+        let told = overdue::scan(app.db(), &slots, now + Duration::hours(5)).await.unwrap();
+        assert_eq!((told.directives, told.rooms), (0, 1));
+        let told = overdue::scan(app.db(), &slots, now + Duration::days(4)).await.unwrap();
+        assert_eq!((told.directives, told.rooms), (1, 0));
 
         let lead = app.user("lead", Role::StationLead, Scope::Station(st), false).await;
         let mut c = app.session_for(lead).await;
@@ -667,6 +665,9 @@ both_backends!(
             "directive missing"
         );
         assert!(page.contains("808 房退房后已等待终末消毒 5 小时"), "room missing");
+        // Scanning again tells nothing more.
+        let told = overdue::scan(app.db(), &slots, now + Duration::days(5)).await.unwrap();
+        assert_eq!((told.directives, told.rooms), (0, 0));
         let other_lead = app.user("lead_b", Role::StationLead, Scope::Station(other), false).await;
         let mut o = app.session_for(other_lead).await;
         assert_eq!(
@@ -674,5 +675,79 @@ both_backends!(
             0,
             "it confirmed in time"
         );
+    }
+);
+
+both_backends!(
+    a_missed_round_and_an_unsampled_test_are_told_once_per_station,
+    |t: TestDb| async move {
+        use yizhan_core::access::{Role, Scope};
+        use yizhan_core::station::health::{Slot, slot_deadline};
+        use yizhan_store::notify::overdue;
+        let app = app(t).await;
+        let (_, _, st, _) = district(app.db()).await;
+        let mut stays = Vec::new();
+        for (room, n) in [("901", 1), ("902", 2)] {
+            let r = common::room(app.db(), st, room, 1).await;
+            let g = common::guest(app.db(), st, n).await;
+            stays.push(common::check_in(app.db(), st, g, r).await);
+        }
+        let slots = Default::default();
+        let now = yizhan_store::db::now();
+        // The first round to close after check-in; 902 is read in time, 901 is not.
+        let today = yizhan_core::time::local_date(now);
+        let (day, slot, deadline) = [today, today + Duration::days(1)]
+            .into_iter()
+            .flat_map(|d| [Slot::Am, Slot::Pm].map(|s| (d, s, slot_deadline(d, s, &slots))))
+            .find(|x| x.2 > now)
+            .unwrap();
+        let reading = yizhan_core::station::health::validate_health_check(
+            &yizhan_core::station::health::HealthCheckInput {
+                temperature: "36.5".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        yizhan_store::station::health::record(
+            app.db(),
+            &Actor::system(),
+            stays[1],
+            day,
+            slot,
+            &reading,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            overdue::scan(app.db(), &slots, deadline - Duration::minutes(1)).await.unwrap().rounds,
+            0
+        );
+        assert_eq!(
+            overdue::scan(app.db(), &slots, deadline + Duration::minutes(1)).await.unwrap().rounds,
+            1
+        );
+        assert_eq!(
+            overdue::scan(app.db(), &slots, deadline + Duration::minutes(2)).await.unwrap().rounds,
+            0
+        );
+
+        // The first test's day passes without a sample: told the next day, once.
+        let due =
+            yizhan_store::station::stays::tests(app.db(), stays[0]).await.unwrap()[0].due_date;
+        let next_day = now + Duration::days((due - today).num_days() + 1);
+        assert_eq!(overdue::scan(app.db(), &slots, next_day).await.unwrap().samplings, 1);
+        assert_eq!(
+            overdue::scan(app.db(), &slots, next_day + Duration::minutes(1))
+                .await
+                .unwrap()
+                .samplings,
+            0
+        );
+
+        let lead = app.user("lead", Role::StationLead, Scope::Station(st), false).await;
+        let mut c = app.session_for(lead).await;
+        let page = app.get(&mut c, "/inbox").await.body;
+        assert!(page.contains("体温已过截止时间，1 人未测：901"), "the round");
+        assert!(page.contains("未采样：901、902"), "the sampling");
     }
 );
