@@ -190,6 +190,9 @@ pub enum Permission {
     AlertsAcknowledge,
     /// Publish a new version of a station's escalation rules.
     EscalationManage,
+    /// Connect, stop and test notification channels (group robots) within one's scope: an
+    /// administrator or a command for the district or a street, a lead for their station.
+    ChannelsManage,
     /// Publish a new quarantine policy (or a new dated version of one).
     PoliciesManage,
     /// Create and revoke wall-board display tokens.
@@ -288,6 +291,7 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         PoliciesManage => matches!(role, Admin | Commander),
         AlertsAcknowledge => matches!(role, Commander | StationLead | StationStaff | Medical),
         EscalationManage => matches!(role, Commander | StationLead),
+        ChannelsManage => matches!(role, Admin | Commander | StationLead),
         BoardsManage => matches!(role, StationLead | Commander),
         ReleaseApprove => matches!(role, StationLead | Medical),
         StaffRead => matches!(

@@ -1592,3 +1592,4 @@ notify.directive_overdue = [{severity}] {station} has not confirmed the directiv
 notify.room_waiting = [{severity}] {station}, room {room}: waiting {hours} hours for its terminal disinfection since check-out. Disinfection group, please see to it.
 notify.round_missed = [{severity}] {station}: the {day} {slot} round is past its deadline with {count} not read: {rooms}. Staff on duty, please read them now.
 notify.sampling_missed = [{severity}] {station}: {count} tests due {day} were not sampled: {rooms}. Medical group, please sample them now.
+error.channel_scope = You can connect channels only for the stations and streets you manage (or the district)

@@ -1592,3 +1592,4 @@ notify.directive_overdue = 【{severity}】{station} 尚未确认收到通知“
 notify.room_waiting = 【{severity}】{station} {room} 房退房后已等待终末消毒 {hours} 小时，请消杀组尽快处理。
 notify.round_missed = 【{severity}】{station} {day} {slot}体温已过截止时间，{count} 人未测：{rooms}，请当班人员尽快补测。
 notify.sampling_missed = 【{severity}】{station} {day} 应采核酸 {count} 人未采样：{rooms}，请医疗组尽快补采。
+error.channel_scope = 只能为本人管辖的驿站、街道（或全区）添加通知渠道

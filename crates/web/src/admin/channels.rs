@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use yizhan_core::access::Actor;
+use yizhan_core::access::{Actor, Permission, Target};
 use yizhan_core::notify::channel::{ChannelInput, validate_channel};
 use yizhan_core::notify::{ChannelKind, Severity};
 use yizhan_store::notify::channels::{self, Channel};
@@ -42,6 +42,8 @@ struct Page {
     refused: Refused,
     kinds: Vec<(&'static str, String)>,
     severities: Vec<(&'static str, String)>,
+    /// Whether the person may connect a channel for the whole district.
+    district: bool,
     streets: Vec<Street>,
     stations: Vec<Station>,
     /// The outcome of a test message: (channel name, arrived, why not).
@@ -58,6 +60,30 @@ pub struct Form {
     pub scope: String,
 }
 
+/// What a channel's scope is, for the policy: the district, a street, a station.
+fn target_of(street: Option<i64>, station: Option<&Station>) -> Target {
+    match (street, station) {
+        (_, Some(s)) => s.target(),
+        (Some(id), None) => Target::Street(id),
+        (None, None) => Target::District,
+    }
+}
+
+/// The channel if the person manages its scope (another's is not found).
+async fn managed(state: &AppState, ctx: &Ctx, id: i64) -> Result<Channel, WebError> {
+    let c = channels::get(&state.db, id).await?;
+    let station = match c.station_id {
+        Some(s) => Some(stations::get(&state.db, s).await?),
+        None => None,
+    };
+    if !ctx.user()?.can(Permission::ChannelsManage, target_of(c.street_id, station.as_ref())) {
+        return Err(
+            crate::policy::deny(state, ctx, &format!("channel {id}"), WebError::NotFound).await
+        );
+    }
+    Ok(c)
+}
+
 async fn page(
     state: &AppState,
     ctx: &Ctx,
@@ -66,8 +92,16 @@ async fn page(
     tested: Option<(String, bool, String)>,
 ) -> Result<Page, WebError> {
     let tr = ctx.tr();
-    let streets = stations::streets(&state.db).await?;
-    let all_stations = stations::list(&state.db).await?;
+    let p = ctx.user()?;
+    let may = |t: Target| p.can(Permission::ChannelsManage, t);
+    // Only what the person manages: their station's, their street's (and its stations'), all.
+    let streets: Vec<Street> = stations::streets(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| may(Target::Street(s.id)))
+        .collect();
+    let all_stations: Vec<Station> =
+        stations::list(&state.db).await?.into_iter().filter(|s| may(s.target())).collect();
     let tallies = outbox::tallies(&state.db).await?;
     let count = |id: i64, status: &str| {
         tallies.iter().filter(|t| t.0 == id && t.1 == status).map(|t| t.2).sum::<i64>()
@@ -75,6 +109,11 @@ async fn page(
     let rows = channels::list(&state.db)
         .await?
         .into_iter()
+        .filter(|c| match (c.street_id, c.station_id) {
+            (_, Some(st)) => all_stations.iter().any(|s| s.id == st),
+            (Some(s), None) => streets.iter().any(|x| x.id == s),
+            (None, None) => may(Target::District),
+        })
         .map(|c| {
             let scope = match (c.street_id, c.station_id) {
                 (_, Some(st)) => all_stations
@@ -104,6 +143,7 @@ async fn page(
         refused: Refused::of(e, &tr),
         kinds: options(&tr, ChannelKind::ALL, ChannelKind::as_str, ChannelKind::label_key),
         severities: options(&tr, Severity::ALL, Severity::as_str, Severity::label_key),
+        district: may(Target::District),
         streets,
         stations: all_stations,
         tested,
@@ -120,7 +160,7 @@ fn blank() -> Form {
             per_minute: "20".into(),
             ..Default::default()
         },
-        scope: "district".into(),
+        scope: String::new(),
     }
 }
 
@@ -129,23 +169,35 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
     render::page(&page(&state, &ctx, blank(), None, None).await?)
 }
 
-/// The scope a form names: the district, a street or a station that exists.
-async fn scope_of(state: &AppState, scope: &str) -> Result<(Option<i64>, Option<i64>), WebError> {
+/// The scope a form names — the district, a street or a station that exists — if the person
+/// manages it.
+async fn scope_of(
+    state: &AppState,
+    ctx: &Ctx,
+    scope: &str,
+) -> Result<(Option<i64>, Option<i64>), WebError> {
     let refuse = || WebError::Rule { field: Some("scope".into()), key: "error.scope_unknown" };
-    match scope.split_once(':') {
-        None if scope.trim().is_empty() || scope == "district" => Ok((None, None)),
+    let (scope, target) = match scope.split_once(':') {
+        None if scope.trim().is_empty() || scope == "district" => ((None, None), Target::District),
         Some(("street", id)) => {
             let id: i64 = id.parse().map_err(|_| refuse())?;
             let known = stations::streets(&state.db).await?.iter().any(|s| s.id == id);
-            if known { Ok((Some(id), None)) } else { Err(refuse()) }
+            if !known {
+                return Err(refuse());
+            }
+            ((Some(id), None), Target::Street(id))
         }
         Some(("station", id)) => {
             let id: i64 = id.parse().map_err(|_| refuse())?;
-            stations::get(&state.db, id).await.map_err(|_| refuse())?;
-            Ok((None, Some(id)))
+            let s = stations::get(&state.db, id).await.map_err(|_| refuse())?;
+            ((None, Some(id)), s.target())
         }
-        _ => Err(refuse()),
+        _ => return Err(refuse()),
+    };
+    if !ctx.user()?.can(Permission::ChannelsManage, target) {
+        return Err(WebError::Rule { field: Some("scope".into()), key: "error.channel_scope" });
     }
+    Ok(scope)
 }
 
 /// `POST /admin/channels`.
@@ -158,7 +210,7 @@ pub async fn create(
         let key = state.config.secret_key.as_ref();
         // Every refusal at once: the fields and the scope.
         let (c, (street_id, station_id)) =
-            match (validate_channel(&f.c), scope_of(&state, &f.scope).await) {
+            match (validate_channel(&f.c), scope_of(&state, &ctx, &f.scope).await) {
                 (Ok(c), Ok(scope)) => (c, scope),
                 (Err(e), Ok(_)) => return Err(e.into()),
                 (Ok(_), Err(e)) => return Err(e),
@@ -201,7 +253,7 @@ pub async fn set_active(
     Id(id): Id,
     FormBody(f): FormBody<ActiveForm>,
 ) -> Result<Response, WebError> {
-    channels::get(&state.db, id).await?;
+    managed(&state, &ctx, id).await?;
     let active = yizhan_core::station::guest::parse_flag(&f.active).map_err(|error| {
         WebError::from(yizhan_core::error::DomainError::Invalid { field: "active", error })
     })?;
@@ -215,7 +267,7 @@ pub async fn test(
     ctx: Ctx,
     Id(id): Id,
 ) -> Result<Response, WebError> {
-    let c = channels::get(&state.db, id).await?;
+    let c = managed(&state, &ctx, id).await?;
     let tr = ctx.tr();
     let text = tr.f("notify.test", &[("name", &c.name)]);
     let key = format!("yizhan-test-{id}-{}", yizhan_store::db::now().timestamp());

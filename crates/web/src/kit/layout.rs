@@ -109,7 +109,7 @@ const AREAS: &[(&str, &[Entry])] = &[
             ("/policies", "nav.policies", SignedIn),
             ("/admin/users", "nav.users", Any(UsersManage)),
             ("/admin/audit", "nav.audit", Any(AuditRead)),
-            ("/admin/channels", "nav.channels", Any(UsersManage)),
+            ("/admin/channels", "nav.channels", Any(ChannelsManage)),
         ],
     ),
 ];

@@ -80,10 +80,66 @@ both_backends!(an_admin_connects_a_group_and_tests_it, |t: TestDb| async move {
     assert!(!yizhan_store::notify::channels::get(app.db(), id).await.unwrap().active);
     let r = app.form(&mut c, &format!("/admin/channels/{id}/active"), &[("active", "maybe")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    // Only the administrator.
+    // A station's lead sees only their own station's channels, never street B's.
     let lead = app.user("lead", Role::StationLead, Scope::Station(st_a), false).await;
     let mut l = app.session_for(lead).await;
     let r = app.get(&mut l, "/admin/channels").await;
-    assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", r.status);
+    assert_eq!(r.status, StatusCode::OK);
     assert!(!r.body.contains("平湖街道指挥群"));
+    // Staff do not manage channels at all.
+    let staff = app.user("staff", Role::StationStaff, Scope::Station(st_a), false).await;
+    let mut s = app.session_for(staff).await;
+    let r = app.get(&mut s, "/admin/channels").await;
+    assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", r.status);
+});
+
+both_backends!(a_lead_connects_their_own_stations_group_and_no_other, |t: TestDb| async move {
+    let app =
+        App::with_config(t, WebConfig { secret_key: Some([9; 32]), ..Default::default() }).await;
+    let (_, street_b, st_a, st_b) = district(app.db()).await;
+    let lead = app.user("lead", Role::StationLead, Scope::Station(st_a), false).await;
+    let mut l = app.session_for(lead).await;
+    let page = app.get(&mut l, "/admin/channels").await.body;
+    assert!(page.contains(&format!("value=\"station:{st_a}\"")), "their station to choose");
+    for other in
+        [format!("station:{st_b}"), format!("street:{street_b}"), "value=\"district\"".into()]
+    {
+        assert!(!page.contains(&other), "{other} offered to a station's lead");
+    }
+    let (hook, _) = receiver(vec![]).await;
+    let add = |scope: String| {
+        let hook = hook.clone();
+        async move {
+            vec![
+                ("kind".to_owned(), "wecom".to_owned()),
+                ("name".into(), "卓汇三楼医疗群".into()),
+                ("url".into(), format!("{hook}?key=K1")),
+                ("min_severity".into(), "danger".into()),
+                ("per_minute".into(), "20".into()),
+                ("scope".into(), scope),
+            ]
+        }
+    };
+    for scope in [format!("station:{st_b}"), format!("street:{street_b}"), "district".into()] {
+        let f = add(scope.clone()).await;
+        let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = app.form(&mut l, "/admin/channels", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{scope}");
+        assert!(r.body.contains("只能为本人管辖的驿站"), "{scope}");
+    }
+    let f = add(format!("station:{st_a}")).await;
+    let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(app.form(&mut l, "/admin/channels", &fields).await.status, StatusCode::SEE_OTHER);
+    let all = yizhan_store::notify::channels::list(app.db()).await.unwrap();
+    assert_eq!((all.len(), all[0].station_id), (1, Some(st_a)));
+    // The other station's lead neither sees nor stops it.
+    let other = app.user("lead_b", Role::StationLead, Scope::Station(st_b), false).await;
+    let mut o = app.session_for(other).await;
+    assert!(!app.get(&mut o, "/admin/channels").await.body.contains("卓汇三楼医疗群"));
+    let id = all[0].id;
+    let r = app.form(&mut o, &format!("/admin/channels/{id}/active"), &[("active", "0")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(yizhan_store::notify::channels::get(app.db(), id).await.unwrap().active);
+    let r = app.form(&mut l, &format!("/admin/channels/{id}/active"), &[("active", "0")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "its own lead stops it");
 });

@@ -55,6 +55,8 @@ pub const READERS_OF_A: &[&str] =
 pub const WRITERS: &[&str] = &["admin", "commander", "street_cmd"];
 pub const WRITERS_OF_A: &[&str] = &["admin", "commander"];
 pub const ADMIN: &[&str] = &["admin"];
+/// Who connects group robots for their scope: administrators, the command, station leads.
+pub const CHANNEL_MANAGERS: &[&str] = &["admin", "commander", "street_cmd", "lead", "other_lead"];
 /// Station A's lead manages its rooms; lead, staff and medical change room states.
 pub const ROOM_MANAGERS_OF_A: &[&str] = &["lead"];
 pub const ROOM_OPERATORS_OF_A: &[&str] = &["lead", "staff", "medical"];
@@ -126,6 +128,9 @@ pub const DISTRICT_WIDE: &[(&str, &str)] = &[
     ("POST", "/indicators"),
     ("GET", "/indicators/import/template.xlsx"),
     ("POST", "/indicators/import"),
+    // The fixture's channel is the district's own group.
+    ("POST", "/admin/channels/{id}/active"),
+    ("POST", "/admin/channels/{id}/test"),
     // The daily report covers the district.
     ("GET", "/reports"),
     ("POST", "/reports"),
@@ -239,10 +244,12 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/inbox", SIGNED_IN),
         ("GET", "/account/notifications", SIGNED_IN),
         ("POST", "/account/notifications", SIGNED_IN),
-        ("GET", "/admin/channels", ADMIN),
-        ("POST", "/admin/channels", ADMIN),
-        ("POST", "/admin/channels/{id}/active", ADMIN),
-        ("POST", "/admin/channels/{id}/test", ADMIN),
+        // Channels: whoever manages a scope sees the page; the fixture's channel is the
+        // district's, so only the district's managers may stop or test it.
+        ("GET", "/admin/channels", CHANNEL_MANAGERS),
+        ("POST", "/admin/channels", CHANNEL_MANAGERS),
+        ("POST", "/admin/channels/{id}/active", &["admin", "commander"]),
+        ("POST", "/admin/channels/{id}/test", &["admin", "commander"]),
         ("GET", "/api/v1/openapi.json", ALL),
         ("GET", "/api/v1/session", ALL),
         ("POST", "/api/v1/session", ALL),
