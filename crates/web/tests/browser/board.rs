@@ -258,13 +258,14 @@ both_backends!(the_district_board_fits_every_screen, |t: TestDb| async move {
         let work = text_of(&d, "[data-testid=district-work]").await?;
         assert!(work.contains("2/4") && work.contains("/5"), "{work}");
         // The neediest first: the positive, then the fever; the calm ones after.
-        let first: Vec<String> = {
-            let mut out = Vec::new();
-            for r in d.find_all(By::Css("#body tr")).await?.iter().take(2) {
-                out.push(r.attr("data-station").await?.unwrap_or_default());
-            }
-            out
-        };
+        // Read in one script: the board redraws on every change, and rows found in one call
+        // may be gone by the next (a stale element).
+        let first: Vec<String> = js(
+            &d,
+            "return [...document.querySelectorAll('#body tr')].slice(0, 2).map(r => r.dataset.station);",
+            vec![],
+        )
+        .await?;
         assert_eq!(first, [st_a.to_string(), st_b.to_string()]);
 
         for (w, h) in [(1366u32, 768u32), (1920, 1080), (3840, 2160)] {
