@@ -67,6 +67,17 @@ pub async fn versions(db: &Db, station_id: i64) -> Result<Vec<Version>> {
     Ok(rows.into_iter().map(VersionRow::read).collect())
 }
 
+/// One version by its id (the one an alert follows).
+pub async fn get(db: &Db, id: i64) -> Result<Version> {
+    let row: VersionRow = db
+        .fetch_one(
+            q_dynamic(format!("SELECT {VERSION_COLUMNS} FROM escalation_rules WHERE id = $1"))
+                .bind(id),
+        )
+        .await?;
+    Ok(row.read())
+}
+
 async fn version(tx: &mut Tx, id: i64) -> Result<Version> {
     let row: VersionRow = tx
         .fetch_one(

@@ -65,19 +65,25 @@ pub fn state_of(a: &Alert) -> (&'static str, &'static str) {
     }
 }
 
+/// "（王伟、李芳）" — whom a level reached, after its words; nothing when nobody by name.
+fn named(tr: &Tr, people: &str) -> String {
+    if people.is_empty() {
+        String::new()
+    } else {
+        format!("{}{people}{}", tr.t("punct.open"), tr.t("punct.close"))
+    }
+}
+
 async fn timeline(
     state: &AppState,
     tr: &Tr,
     a: &Alert,
+    events: &[escalation::Event],
     groups: &[staff::Group],
 ) -> Result<Vec<Line>, WebError> {
     let mut lines = Vec::new();
-    for e in escalation::events(&state.db, a.id).await? {
-        let people = if e.people.is_empty() {
-            String::new()
-        } else {
-            format!("{}{}{}", tr.t("punct.open"), e.people, tr.t("punct.close"))
-        };
+    for e in events {
+        let people = named(tr, &e.people);
         let (key, tone, kind): (&str, &str, &str) = match e.kind.as_str() {
             "raised" => ("alert.timeline.raised", "danger", "raised"),
             "escalated" => ("alert.timeline.escalated", "warning", "escalated"),
@@ -169,15 +175,10 @@ async fn next_level(
     a: &Alert,
     groups: &[staff::Group],
 ) -> Result<Option<String>, WebError> {
-    let (Some(at), Some(_)) = (a.next_level_at, a.rules_id) else { return Ok(None) };
-    let rules = escalation::versions(&state.db, a.station_id)
-        .await?
-        .into_iter()
-        .find(|v| Some(v.id) == a.rules_id)
-        .map(|v| v.rules);
-    let to = rules
-        .map(|r| r.levels(a.kind))
-        .and_then(|l| l.get(usize::try_from(a.next_level).unwrap_or(usize::MAX)).cloned())
+    let (Some(at), Some(rules_id)) = (a.next_level_at, a.rules_id) else { return Ok(None) };
+    let levels = escalation::get(&state.db, rules_id).await?.rules.levels(a.kind);
+    let to = levels
+        .get(usize::try_from(a.next_level).unwrap_or(usize::MAX))
         .map(|l| {
             l.to.iter()
                 .map(|t| audience_words(tr, t, groups))
@@ -203,12 +204,12 @@ pub async fn show(
     let groups = staff::groups(&state.db, a.station_id).await?;
     let g = yizhan_store::station::guests::get(&state.db, s.guest_id).await?;
     let p = ctx.user()?;
+    let events = escalation::events(&state.db, a.id).await?;
     // The owner: the group on duty when it was raised, and who was on duty then.
-    let on_duty = escalation::events(&state.db, a.id)
-        .await?
-        .into_iter()
-        .find(|e| e.kind == "raised" && !e.people.is_empty())
-        .map(|e| format!("{}{}{}", tr.t("punct.open"), e.people, tr.t("punct.close")))
+    let on_duty = events
+        .iter()
+        .find(|e| e.kind == "raised")
+        .map(|e| named(&tr, &e.people))
         .unwrap_or_default();
     let owner = a
         .owner_group_id
@@ -229,7 +230,7 @@ pub async fn show(
             .zip(a.acked_at)
             .map(|(by, at)| format!("{by} · {}", yizhan_core::time::local_display(at))),
         next: next_level(&state, &tr, &a, &groups).await?,
-        lines: timeline(&state, &tr, &a, &groups).await?,
+        lines: timeline(&state, &tr, &a, &events, &groups).await?,
         can_ack: a.acked_at.is_none()
             && a.closed_at.is_none()
             && p.can(Permission::AlertsAcknowledge, station.target()),
@@ -262,8 +263,11 @@ pub mod json {
     use super::*;
     use axum::Json;
 
-    fn body(a: &Alert, events: Vec<escalation::Event>, n: Vec<outbox::Notification>) -> Value {
-        let notifications: Vec<Value> = n
+    /// The alert with its timeline and its notifications (never a channel's address).
+    async fn body(state: &AppState, a: &Alert) -> Result<Json<Value>, WebError> {
+        let events = escalation::events(&state.db, a.id).await?;
+        let notifications: Vec<Value> = outbox::of_source(&state.db, "alert", a.id)
+            .await?
             .into_iter()
             .map(|n| {
                 json!({
@@ -272,7 +276,7 @@ pub mod json {
                 })
             })
             .collect();
-        json!({ "alert": a, "timeline": events, "notifications": notifications })
+        Ok(Json(json!({ "alert": a, "timeline": events, "notifications": notifications })))
     }
 
     /// `GET /api/v1/alerts/{id}`.
@@ -282,9 +286,7 @@ pub mod json {
         Id(id): Id,
     ) -> Result<Json<Value>, WebError> {
         let (a, _) = visible_alert(&state, &ctx, id, Permission::GuestsRead).await?;
-        let events = escalation::events(&state.db, id).await?;
-        let n = outbox::of_source(&state.db, "alert", id).await?;
-        Ok(Json(body(&a, events, n)))
+        body(&state, &a).await
     }
 
     /// `POST /api/v1/alerts/{id}/acknowledge`.
@@ -294,8 +296,6 @@ pub mod json {
         Id(id): Id,
     ) -> Result<Json<Value>, WebError> {
         let a = do_acknowledge(&state, &ctx, id).await?;
-        let events = escalation::events(&state.db, id).await?;
-        let n = outbox::of_source(&state.db, "alert", id).await?;
-        Ok(Json(body(&a, events, n)))
+        body(&state, &a).await
     }
 }
