@@ -36,6 +36,8 @@
         show(j.unread);
         if (last !== null) j.items.forEach(announce);
         last = Math.max(last || 0, j.newest);
+        // From here on, anything new is announced (a test waits for this).
+        bell.dataset.ready = "1";
       })
       .catch(function () {});
   }

@@ -170,6 +170,8 @@ both_backends!(the_bell_rings_for_a_fever_without_a_reload, |t: TestDb| async mo
             )
             .await?;
             assert!(d.find(By::Css("[data-testid=inbox-count]")).await?.text().await?.is_empty());
+            // The bell has learnt where it stands: what comes now is new to it.
+            d.query(By::Css("[data-testid=inbox-link][data-ready]")).first().await?;
             if w == 375 {
                 common::fever_now(app.db(), stay).await.unwrap();
             } else {
