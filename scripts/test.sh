@@ -8,11 +8,15 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Browser tests need Chromium and its driver; a CJK font makes Chinese visible in screenshots.
+# The e-mail channel's tests talk to a real SMTP server (Debian's aiosmtpd, on Debian's Python)
+# over STARTTLS with certificates openssl makes.
 if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
-   || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
-  echo "== installing chromium, chromium-driver, fonts-noto-cjk"
+   || ! fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v openssl >/dev/null 2>&1 \
+   || ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+  echo "== installing chromium, chromium-driver, fonts-noto-cjk, python3-aiosmtpd, openssl"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver \
+    fonts-noto-cjk python3-aiosmtpd openssl >/dev/null
 fi
 
 # PostgreSQL: tests create and drop their own databases. Unreachable is a failure, not a skip.

@@ -3,7 +3,8 @@
 //! foreign keys and the file check clean (PostgreSQL alters the tables in place); the import
 //! reports kept as one JSON text per run becoming a row per problem (0023); certificates'
 //! computable check codes replaced by random ones (0026); and the inspecting street of the
-//! inspections already planned (0027), each on both backends.
+//! inspections already planned (0027); and the outbox's channels rebuilt for e-mail and SMS under
+//! the notifications that name them (0035), each on both backends.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
@@ -358,6 +359,82 @@ async fn planned_inspections_get_their_inspecting_street_on_postgres() {
             .await
             .unwrap();
     assert_eq!(got, INSPECTORS_AFTER_0027);
+    pool.close().await;
+    fresh.drop().await;
+}
+
+/// Two channels and three notifications before 0035 (one sent, one waiting, one given up).
+fn outbox_before_0035(t: &str) -> Vec<String> {
+    vec![
+        format!("INSERT INTO notification_channels (id, name, kind, min_severity, per_minute, url_sealed, url_hint, secret_sealed, active, created_by, created_at)
+                 VALUES (4, '医疗组群', 'wecom', 'danger', 20, 'v1:aa', 'qyapi …1234', NULL, TRUE, 'admin', {t}),
+                        (9, '钉钉群', 'dingtalk', 'warning', 5, 'v1:bb', 'oapi …abcd', 'v1:cc', FALSE, 'admin', {t})"),
+        format!("INSERT INTO notifications (id, channel_id, source, source_id, event, severity, facts, status, attempts, next_at, created_at, sent_at, last_error)
+                 VALUES (11, 4, 'alert', 1, 'raised', 'danger', '{{}}', 'sent', 1, {t}, {t}, {t}, NULL),
+                        (12, 9, 'alert', 1, 'raised', 'danger', '{{}}', 'pending', 2, {t}, {t}, NULL, 'HTTP 500'),
+                        (13, 4, 'supply', 2, 'low', 'warning', '{{\"item\":\"口罩\"}}', 'failed', 8, {t}, {t}, NULL, 'gone')"),
+    ]
+}
+
+type OutboxRow = (i64, i64, String, String, i64, Option<String>, Option<i64>);
+
+fn check_outbox_after_0035(rows: Vec<OutboxRow>, channels: Vec<(i64, String, bool, String)>) {
+    assert_eq!(
+        rows.iter().map(|r| (r.0, r.1, r.3.as_str(), r.4)).collect::<Vec<_>>(),
+        [(11, 4, "sent", 1), (12, 9, "pending", 2), (13, 4, "failed", 8)]
+    );
+    assert_eq!(rows[1].5.as_deref(), Some("HTTP 500"));
+    assert_eq!(rows[2].2, r#"{"item":"口罩"}"#);
+    assert!(rows.iter().all(|r| r.6.is_none()), "no digest yet");
+    assert_eq!(
+        channels,
+        [
+            (4, "wecom".to_owned(), true, String::new()),
+            (9, "dingtalk".to_owned(), false, String::new())
+        ]
+    );
+}
+
+const OUTBOX_ROWS: &str = "SELECT id, channel_id, facts, status, attempts, last_error, digest_id FROM notifications ORDER BY id";
+const CHANNEL_ROWS: &str =
+    "SELECT id, kind, active, recipients FROM notification_channels ORDER BY id";
+const MAIL_CHANNEL: &str = "INSERT INTO notification_channels (name, kind, min_severity, url_sealed, url_hint, recipients, sender, active, created_by, created_at)
+    VALUES ('值班邮箱', 'email', 'danger', 'v1:dd', 'smtp …587', 'a@b.cn', 'y@b.cn', TRUE, 'admin', CURRENT_TIMESTAMP)";
+
+#[tokio::test]
+async fn the_outbox_keeps_every_row_as_its_channels_learn_mail_and_sms_on_sqlite() {
+    let (dir, pool, all) = sqlite_before("0035", 35).await;
+    for sql in outbox_before_0035("'2026-12-01T01:00:00.000000Z'") {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+    }
+    all.run(&pool).await.unwrap();
+    let rows = sqlx::query_as(OUTBOX_ROWS).fetch_all(&pool).await.unwrap();
+    let channels = sqlx::query_as(CHANNEL_ROWS).fetch_all(&pool).await.unwrap();
+    check_outbox_after_0035(rows, channels);
+    let broken: Vec<(String, i64, String, i64)> =
+        sqlx::query_as("PRAGMA foreign_key_check").fetch_all(&pool).await.unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+    sqlx::query(MAIL_CHANNEL).execute(&pool).await.unwrap();
+    // The outbox still names only channels that exist.
+    let orphan = sqlx::query("INSERT INTO notifications (channel_id, source, source_id, event, severity, facts, next_at, created_at) VALUES (999, 'alert', 5, 'raised', 'danger', '{}', 'x', 'x')")
+        .execute(&pool)
+        .await;
+    assert!(orphan.is_err(), "the foreign key survived the rebuild");
+    pool.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_outbox_keeps_every_row_as_its_channels_learn_mail_and_sms_on_postgres() {
+    let (fresh, pool, all) = FreshPg::before("0035", 35).await;
+    for sql in outbox_before_0035("now()") {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+    }
+    all.run(&pool).await.unwrap();
+    let rows = sqlx::query_as(OUTBOX_ROWS).fetch_all(&pool).await.unwrap();
+    let channels = sqlx::query_as(CHANNEL_ROWS).fetch_all(&pool).await.unwrap();
+    check_outbox_after_0035(rows, channels);
+    sqlx::query(MAIL_CHANNEL).execute(&pool).await.unwrap();
     pool.close().await;
     fresh.drop().await;
 }

@@ -29,6 +29,9 @@ pub struct WebConfig {
     /// The key channel secrets are sealed with (`YIZHAN_SECRET_KEY`, or a key file); without
     /// one no channel can be saved or sent to.
     pub secret_key: Option<[u8; 32]>,
+    /// Root certificates (PEM) e-mail channels trust besides the system's: a mail server of a
+    /// private network's own CA (`--channel-ca-file`).
+    pub channel_roots: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -42,6 +45,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             metrics_token: None,
             secret_key: None,
+            channel_roots: None,
         }
     }
 }

@@ -123,6 +123,9 @@ pub async fn notify(o: Options) -> anyhow::Result<()> {
             url_sealed: seal::seal(Some(&key), &hook).map_err(|e| anyhow::anyhow!("{e:?}"))?,
             url_hint: seal::hint(&hook),
             secret_sealed: None,
+            recipients: vec![],
+            sender: String::new(),
+            body: String::new(),
         },
     )
     .await?;

@@ -1,4 +1,4 @@
-//! `yizhan channel`: connect a group robot or a webhook, and see the channels.
+//! `yizhan channel`: connect a group robot, a webhook, e-mail or SMS, and see the channels.
 
 use anyhow::{Context, bail};
 use yizhan_core::access::Actor;
@@ -11,7 +11,19 @@ use crate::say;
 pub async fn run(args: &DbArgs, cmd: ChannelCmd) -> anyhow::Result<()> {
     let db = open(args).await?;
     match cmd {
-        ChannelCmd::Add { kind, name, url, secret, street, station, min_severity, per_minute } => {
+        ChannelCmd::Add {
+            kind,
+            name,
+            url,
+            secret,
+            recipients,
+            sender,
+            body,
+            street,
+            station,
+            min_severity,
+            per_minute,
+        } => {
             let key = secret_key(args)?.context(say::both("error.no_secret_key", &[]))?;
             let c = validate_channel(&ChannelInput {
                 kind,
@@ -20,6 +32,9 @@ pub async fn run(args: &DbArgs, cmd: ChannelCmd) -> anyhow::Result<()> {
                 secret: secret.unwrap_or_default(),
                 min_severity,
                 per_minute: per_minute.to_string(),
+                recipients,
+                mail_from: sender,
+                request_body: body,
             })
             .map_err(|e| anyhow::anyhow!(say::refusal(&e)))?;
             if let Some(st) = station {

@@ -115,6 +115,10 @@ pub struct ServeArgs {
     /// and certificates point there). Default: the host each request came to.
     #[arg(long, env = "YIZHAN_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Root certificates (PEM) e-mail channels trust besides the system's, for a mail server
+    /// certified by a private network's own CA.
+    #[arg(long, env = "YIZHAN_CHANNEL_CA_FILE")]
+    pub channel_ca_file: Option<PathBuf>,
     /// When the morning temperature slot is due (China Standard Time, HH:MM).
     #[arg(long, env = "YIZHAN_AM_DEADLINE", default_value = "10:00", value_parser = parse_hm)]
     pub am_deadline: chrono::NaiveTime,
@@ -278,11 +282,13 @@ pub fn init_logging(format: &str, quiet: bool) {
     }
 }
 
+// Parsed once at start: the size of its larger variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum ChannelCmd {
     /// Add a channel: alerts of its scope from its severity up go to it within a minute.
     Add {
-        /// `wecom`, `feishu`, `dingtalk` or `webhook`.
+        /// `wecom`, `feishu`, `dingtalk`, `webhook`, `email` or `sms`.
         #[arg(long)]
         kind: String,
         /// What people call it, e.g. "卓汇驿站医疗组群".
@@ -291,9 +297,19 @@ pub enum ChannelCmd {
         /// The robot's webhook address (it holds the robot's key: it is sealed, never shown).
         #[arg(long, env = "YIZHAN_CHANNEL_URL", hide_env_values = true)]
         url: String,
-        /// A DingTalk robot's signing secret (SEC…), or a webhook's HMAC secret.
+        /// A DingTalk robot's signing secret (SEC…), a webhook's HMAC secret, the mail server's
+        /// password, or an SMS gateway's header lines (`Authorization: Bearer …`).
         #[arg(long, env = "YIZHAN_CHANNEL_SECRET", hide_env_values = true)]
         secret: Option<String>,
+        /// E-mail: the addresses it writes to; SMS: mobiles it always texts (comma-separated).
+        #[arg(long, default_value = "")]
+        recipients: String,
+        /// E-mail: the address its mail comes from.
+        #[arg(long, default_value = "")]
+        sender: String,
+        /// SMS: the body the gateway takes by POST, with {mobile} and {text} (empty: GET).
+        #[arg(long, default_value = "")]
+        body: String,
         /// Only this street's stations.
         #[arg(long, conflicts_with = "station")]
         street: Option<i64>,

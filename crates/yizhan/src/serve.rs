@@ -84,6 +84,12 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             trusted_proxies: args.trusted_proxy.clone(),
             metrics_token: args.metrics_token.clone(),
             secret_key: crate::cli::secret_key(db_args)?,
+            channel_roots: match &args.channel_ca_file {
+                Some(f) => Some(std::fs::read_to_string(f).with_context(|| {
+                    format!("--channel-ca-file {} cannot be read", f.display())
+                })?),
+                None => None,
+            },
         },
     );
     if args.public_url.is_none() {

@@ -1,8 +1,9 @@
 //! Alerts that reach people: where a notification goes (a channel: a WeCom, Feishu or DingTalk
-//! group robot, or a signed webhook), how loud it is, what each channel wants to receive, and
+//! group robot, a signed webhook, e-mail or SMS), how loud it is, what each channel wants to receive, and
 //! when a failed send is tried again. Pure: the outbox (store) keeps the rows and the dispatcher
 //! (web) sends them.
 
+pub mod address;
 pub mod channel;
 pub mod escalation;
 pub mod payload;
@@ -21,6 +22,10 @@ code_enum!(
         DingTalk => "dingtalk",
         /// Another system's endpoint, the body signed with HMAC-SHA256.
         Webhook => "webhook",
+        /// Mail over SMTP to a list of addresses.
+        Email => "email",
+        /// Text messages through an SMS gateway's HTTP API, to the people on duty.
+        Sms => "sms",
     ]
 );
 

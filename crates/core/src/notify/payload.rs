@@ -48,7 +48,8 @@ pub fn body(kind: ChannelKind, m: &Message) -> Value {
             "at": { "atMobiles": m.mention, "isAtAll": false },
         }),
         ChannelKind::Feishu => json!({ "msg_type": "text", "content": { "text": content } }),
-        ChannelKind::Webhook => json!({
+        // Mail and SMS are shaped by their own senders; this is what another system reads.
+        ChannelKind::Webhook | ChannelKind::Email | ChannelKind::Sms => json!({
             "id": m.key,
             "severity": m.severity.as_str(),
             "text": m.text,

@@ -1,4 +1,4 @@
-//! Notification channels: a group robot or a webhook, for the district, a street or a station.
+//! Notification channels: a group robot, a webhook, e-mail or SMS, for the district, a street or a station.
 //! The address (which holds the robot's key) and the signing secret arrive sealed; this layer
 //! never sees them in the clear.
 
@@ -27,6 +27,14 @@ pub struct Channel {
     pub url_hint: String,
     #[serde(skip)]
     pub secret_sealed: Option<String>,
+    /// E-mail addresses, or mobiles an SMS channel always texts; one per line.
+    #[serde(skip)]
+    pub recipients: String,
+    /// The address an e-mail channel's mail comes from.
+    pub sender: String,
+    /// What an SMS gateway takes by POST (empty: GET).
+    #[serde(skip)]
+    pub body: String,
     pub active: bool,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
@@ -44,18 +52,31 @@ pub struct NewChannel {
     pub url_sealed: String,
     pub url_hint: String,
     pub secret_sealed: Option<String>,
+    pub recipients: Vec<String>,
+    pub sender: String,
+    pub body: String,
+}
+
+impl Channel {
+    /// Its fixed recipients, one each.
+    pub fn recipients(&self) -> Vec<&str> {
+        self.recipients.lines().filter(|l| !l.is_empty()).collect()
+    }
 }
 
 const SELECT: &str = "SELECT id, name, kind, street_id, station_id, min_severity, per_minute,
-    url_sealed, url_hint, secret_sealed, active, created_by, created_at FROM notification_channels";
+    url_sealed, url_hint, secret_sealed, recipients, sender, body, active, created_by, created_at
+    FROM notification_channels";
 
 pub async fn create(db: &Db, actor: &Actor, c: &NewChannel) -> Result<i64> {
     let mut tx = db.begin().await?;
     let (id,): (i64,) = tx
         .fetch_one(
             q("INSERT INTO notification_channels (name, kind, street_id, station_id, min_severity,
-                   per_minute, url_sealed, url_hint, secret_sealed, active, created_by, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, $11) RETURNING id")
+                   per_minute, url_sealed, url_hint, secret_sealed, recipients, sender, body,
+                   active, created_by, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, TRUE, $13, $14)
+               RETURNING id")
             .bind(&c.name)
             .bind(c.kind.as_str())
             .bind(c.street_id)
@@ -65,6 +86,9 @@ pub async fn create(db: &Db, actor: &Actor, c: &NewChannel) -> Result<i64> {
             .bind(&c.url_sealed)
             .bind(&c.url_hint)
             .bind(c.secret_sealed.clone())
+            .bind(c.recipients.join("\n"))
+            .bind(&c.sender)
+            .bind(&c.body)
             .bind(&actor.name)
             .bind(now()),
         )

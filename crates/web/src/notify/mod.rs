@@ -3,9 +3,11 @@
 
 pub mod dispatch;
 pub mod inbox;
+pub mod mail;
 pub mod seal;
 pub mod send;
 pub mod settings;
+pub mod sms;
 
 use yizhan_core::notify::channel::ValidChannel;
 use yizhan_store::notify::channels::NewChannel;
@@ -34,5 +36,8 @@ pub fn sealed(
         station_id,
         min_severity: c.min_severity,
         per_minute: c.per_minute,
+        recipients: c.recipients,
+        sender: c.sender,
+        body: c.body,
     })
 }

@@ -12,7 +12,7 @@ use yizhan_store::notify::channels::Channel;
 use yizhan_store::notify::outbox::Notification;
 
 use crate::i18n::Tr;
-use crate::notify::seal;
+use crate::notify::{mail, seal, sms};
 use crate::policy::urlencode;
 use crate::state::WebConfig;
 
@@ -237,6 +237,16 @@ pub async fn deliver(
     };
     let link =
         format!("{}{path}", config.public_url.as_deref().unwrap_or_default().trim_end_matches('/'));
+    match c.kind {
+        ChannelKind::Email => {
+            return mail::send(config, c, &url, secret.as_deref(), key_id, text, &link).await;
+        }
+        ChannelKind::Sms => {
+            let short = sms::short(text, &link);
+            return sms::send(client, c, &url, secret.as_deref(), key_id, &short, mention).await;
+        }
+        _ => {}
+    }
     let m = Message { key: key_id, severity, text, link: &link, mention };
     let payload = body(c.kind, &m);
     let bytes = serde_json::to_vec(&payload).map_err(|e| e.to_string())?;

@@ -143,3 +143,71 @@ both_backends!(a_lead_connects_their_own_stations_group_and_no_other, |t: TestDb
     let r = app.form(&mut l, &format!("/admin/channels/{id}/active"), &[("active", "0")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "its own lead stops it");
 });
+
+both_backends!(an_admin_adds_a_mailbox_and_its_test_mail_arrives, |t: TestDb| async move {
+    let smtp = crate::common::Smtp::start().await;
+    let config = WebConfig {
+        secret_key: Some([9; 32]),
+        channel_roots: Some(smtp.cert.clone()),
+        ..Default::default()
+    };
+    let app = App::with_config(t, config).await;
+    district(app.db()).await;
+    let admin = app.user("admin3", Role::Admin, Scope::District, false).await;
+    let mut c = app.session_for(admin).await;
+    let page = app.get(&mut c, "/admin/channels").await.body;
+    for field in ["recipients", "mail_from", "request_body"] {
+        assert!(page.contains(&format!("name=\"{field}\"")), "{field} on the form");
+    }
+    // An e-mail channel's own fields, refused all at once with the rest.
+    let r = app
+        .form(
+            &mut c,
+            "/admin/channels",
+            &[
+                ("kind", "email"),
+                ("name", "区指挥部值班邮箱"),
+                ("url", "https://smtp.example.cn"),
+                ("mail_from", "yizhan"),
+                ("recipients", ""),
+                ("min_severity", "danger"),
+                ("per_minute", "20"),
+                ("scope", "district"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    for field in ["url", "mail_from", "recipients"] {
+        assert!(r.body.contains(&format!("data-refused=\"{field}\"")), "{field}: {}", r.body);
+    }
+    let url = format!("smtp://yizhan@zhuohui.cn@localhost:{}", smtp.port);
+    let r = app
+        .form(
+            &mut c,
+            "/admin/channels",
+            &[
+                ("kind", "email"),
+                ("name", "区指挥部值班邮箱"),
+                ("url", &url),
+                ("secret", "pw-secret"),
+                ("mail_from", "yizhan@zhuohui.cn"),
+                ("recipients", "duty@zhuohui.cn\ncommand@zhuohui.cn"),
+                ("min_severity", "danger"),
+                ("per_minute", "20"),
+                ("scope", "district"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let all = yizhan_store::notify::channels::list(app.db()).await.unwrap();
+    assert_eq!(all[0].recipients(), ["duty@zhuohui.cn", "command@zhuohui.cn"]);
+    assert!(!all[0].secret_sealed.as_deref().unwrap().contains("pw-secret"), "sealed");
+    let page = app.get(&mut c, "/admin/channels").await.body;
+    assert!(page.contains("电子邮件") && !page.contains("pw-secret"), "{page}");
+    let r = app.form(&mut c, &format!("/admin/channels/{}/test", all[0].id), &[]).await;
+    assert!(r.body.contains("测试消息已送达"), "{}", r.body);
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0]["subject"].as_str().unwrap().contains("区指挥部值班邮箱"), "{mails:?}");
+    assert_eq!(mails[0]["to"], serde_json::json!(["duty@zhuohui.cn", "command@zhuohui.cn"]));
+});

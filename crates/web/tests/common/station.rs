@@ -37,6 +37,13 @@ pub async fn room(db: &Db, station_id: i64, number: &str, beds: i64) -> i64 {
 }
 
 /// A cross-border driver registered at the station; `n` makes the document unique.
+/// The first guest in stay at `station_id` (for a test to look for their name in a message).
+pub async fn first_guest(db: &Db, station_id: i64) -> yizhan_store::station::guests::Guest {
+    use yizhan_store::station::guests;
+    let only = guests::GuestFilter { search: None, only_in_stay: true };
+    guests::page(db, station_id, &only, 10, 0).await.unwrap().remove(0)
+}
+
 pub async fn guest(db: &Db, station_id: i64, n: u32) -> i64 {
     let g = yizhan_core::station::guest::validate_guest(
         &yizhan_core::station::guest::GuestInput {

@@ -9,5 +9,6 @@ mod dates;
 mod escalation;
 mod exports;
 mod health;
+mod mail_and_sms;
 mod notifications;
 mod operations;

@@ -266,6 +266,9 @@ pub async fn build(app: &App) -> Fixture {
             url_sealed: "v1:00:00".into(),
             url_hint: "qyapi.weixin.qq.com …abcd".into(),
             secret_sealed: None,
+            recipients: vec![],
+            sender: String::new(),
+            body: String::new(),
         },
     )
     .await
