@@ -1524,6 +1524,8 @@ channel.mail_sms = For e-mail and SMS channels
 channel.recipients_hint = E-mail: the addresses it writes to, one per line or comma-separated, at most 20. SMS: mobiles always texted besides those on duty; may be empty.
 channel.request_body_hint = The body an SMS gateway takes by POST, with {mobile} and {text} for the number and the message; empty: a GET of the address above.
 notify.test = [Test] Yizhan notification channel "{name}" is connected.
+notify.digest = [Digest] This group's rate is spent; {count} notifications together:
+notify.digest_more = … and {count} more: see the notification centre.
 error.scope_unknown = The chosen scope does not exist.
 notify.escalated = [Escalated, level {level}: not acknowledged in {minutes} min] 
 

@@ -1524,6 +1524,8 @@ channel.mail_sms = 电子邮件、短信渠道另需填写
 channel.recipients_hint = 邮件：收件地址，每行或用逗号分隔一个，至多 20 个。短信：除当班人员外始终发送的手机号，可留空。
 channel.request_body_hint = 短信网关以 POST 接收时的正文，用 {mobile}、{text} 表示手机号和内容；留空则以 GET 访问上方地址。
 notify.test = 【测试】驿站通知渠道“{name}”已连通。
+notify.digest = 【汇总】发送频率已达本群上限，以下 {count} 条合并发送：
+notify.digest_more = ……另有 {count} 条，详见通知中心。
 error.scope_unknown = 所选范围不存在。
 notify.escalated = 【升级·第{level}级：{minutes} 分钟无人确认】
 

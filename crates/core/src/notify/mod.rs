@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod channel;
+pub mod digest;
 pub mod escalation;
 pub mod payload;
 pub mod retry;

@@ -18,12 +18,6 @@ pub fn give_up(attempts: i64) -> bool {
     attempts >= MAX_ATTEMPTS
 }
 
-/// Whether a channel that takes `per_minute` messages may send another, `sent` having gone in
-/// the last minute.
-pub fn within_rate(sent: i64, per_minute: i64) -> bool {
-    sent < per_minute.max(1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,8 +31,5 @@ mod tests {
         assert_eq!(backoff(100), Duration::minutes(30));
         assert!(!give_up(7));
         assert!(give_up(8));
-        assert!(within_rate(19, 20));
-        assert!(!within_rate(20, 20));
-        assert!(within_rate(0, 0), "a channel set to 0 still sends one");
     }
 }

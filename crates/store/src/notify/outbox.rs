@@ -31,10 +31,12 @@ pub struct Notification {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// The notification whose message carried this one in a digest (itself, for the first).
+    pub digest_id: Option<i64>,
 }
 
 const COLUMNS: &str = "id, channel_id, source, source_id, event, severity, station_id, facts, \
-    status, attempts, next_at, last_error, created_at, sent_at";
+    status, attempts, next_at, last_error, created_at, sent_at, digest_id";
 
 /// Which of the channels that hold a station an event goes to: the station's own, its street's,
 /// the district's.
@@ -173,18 +175,48 @@ pub async fn claim(
         )
         .await?;
     tx.commit().await?;
+    // RETURNING keeps no order on PostgreSQL; they leave in the order they were written (an
+    // alert's escalation never before its raising, though a hold moved the latter's time).
+    let mut rows: Vec<Notification> = rows;
+    rows.sort_by_key(|n| n.id);
     Ok(rows)
 }
 
-/// How many notifications a channel has sent since `since` (its rate over the last minute).
+/// How many messages a channel has sent since `since` (its rate over the last minute): a digest
+/// is one message, however many notifications it carried.
 pub async fn sent_since(db: &Db, channel_id: i64, since: DateTime<Utc>) -> Result<i64> {
     let (n,): (i64,) = db
         .fetch_one(
-            q("SELECT COUNT(*) FROM notifications WHERE channel_id = $1 AND sent_at > $2")
-                .bind(channel_id)
-                .bind(since),
+            q("SELECT COUNT(*) FROM notifications
+                WHERE channel_id = $1 AND sent_at > $2 AND (digest_id IS NULL OR digest_id = id)")
+            .bind(channel_id)
+            .bind(since),
         )
         .await?;
+    Ok(n)
+}
+
+/// Records `ids` sent together in one digest message led by the first, by the node that holds
+/// their claims; returns how many it still held.
+pub async fn record_digest(db: &Db, ids: &[i64], node: &str, now: DateTime<Utc>) -> Result<u64> {
+    let Some(&lead) = ids.first() else { return Ok(0) };
+    let mut tx = db.begin().await?;
+    let mut n = 0;
+    for &id in ids {
+        n += tx
+            .execute(
+                q("UPDATE notifications
+                      SET status = 'sent', sent_at = $3, lease_until = NULL, last_error = NULL,
+                          digest_id = $4
+                    WHERE id = $1 AND claimed_by = $2 AND status = 'pending'")
+                .bind(id)
+                .bind(node)
+                .bind(now)
+                .bind(lead),
+            )
+            .await?;
+    }
+    tx.commit().await?;
     Ok(n)
 }
 

@@ -1,16 +1,18 @@
 //! The dispatcher: on every node, every second, moves the alerts whose next escalation level
 //! is due, then claims the notifications that are due, sends
-//! each to its channel within the channel's rate, and records what happened — sent, to be tried
-//! again after a growing wait, or given up after the last try.
+//! each to its channel within the channel's rate (a burst beyond it in one digest message), and
+//! records what happened — sent, to be tried again after a growing wait, or given up after the
+//! last try.
 
 use chrono::{DateTime, Duration, Utc};
-use yizhan_core::notify::retry::{backoff, give_up, within_rate};
-use yizhan_store::notify::outbox::{self, Outcome};
+use yizhan_core::notify::digest::split;
+use yizhan_core::notify::retry::{backoff, give_up};
+use yizhan_store::notify::outbox::{self, Notification, Outcome};
 use yizhan_store::notify::{channels, escalation, overdue};
 
 use crate::error::WebError;
 use crate::i18n::{Lang, Tr};
-use crate::notify::send::send;
+use crate::notify::send::{send, send_digest};
 use crate::state::AppState;
 
 /// How long a claim holds a notification: longer than a send may take (10 s), short enough that a
@@ -22,11 +24,14 @@ pub const BATCH: i64 = 50;
 /// What one pass did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Pass {
+    /// Notifications delivered, one by one or in a digest.
     pub sent: usize,
     pub again: usize,
     pub given_up: usize,
     /// Held back by their channel's rate, not counted as tries.
     pub held: usize,
+    /// Digest messages sent (each carrying several of `sent`).
+    pub digests: usize,
 }
 
 impl Pass {
@@ -36,7 +41,8 @@ impl Pass {
     }
 }
 
-/// One pass at `now` by `node`.
+/// One pass at `now` by `node`: each channel's due notifications, one by one while its minute
+/// has room, the rest of a burst in one digest as its last message, none when it has no room.
 pub async fn once(
     state: &AppState,
     client: &reqwest::Client,
@@ -46,43 +52,74 @@ pub async fn once(
     let tr = Tr::new(Lang::Zh);
     let mut pass = Pass::default();
     let due = outbox::claim(&state.db, node, now, Duration::seconds(LEASE_SECS), BATCH).await?;
+    // By channel, each in the order claimed (per alert, the order raised).
+    let mut by_channel: Vec<(i64, Vec<Notification>)> = Vec::new();
     for n in due {
-        let c = channels::get(&state.db, n.channel_id).await?;
-        let sent = outbox::sent_since(&state.db, c.id, now - Duration::minutes(1)).await?;
-        let outcome = if !within_rate(sent, c.per_minute) {
-            pass.held += 1;
-            Outcome::Again { at: now + Duration::seconds(10), error: "rate", counts: false }
-        } else {
-            match send(client, &state.config, &c, &n, &tr).await {
-                Ok(()) => {
-                    pass.sent += 1;
-                    Outcome::Sent
-                }
-                Err(e) if give_up(n.attempts) => {
-                    tracing::warn!(notification = n.id, channel = c.id, error = %e, "notification given up");
-                    pass.given_up += 1;
-                    outbox::record(&state.db, n.id, node, now, Outcome::GiveUp { error: &e })
-                        .await?;
-                    continue;
-                }
-                Err(e) => {
-                    pass.again += 1;
-                    let at = now + backoff(n.attempts);
-                    outbox::record(
-                        &state.db,
-                        n.id,
-                        node,
-                        now,
-                        Outcome::Again { at, error: &e, counts: true },
-                    )
-                    .await?;
-                    continue;
-                }
+        match by_channel.iter_mut().find(|(c, _)| *c == n.channel_id) {
+            Some((_, list)) => list.push(n),
+            None => by_channel.push((n.channel_id, vec![n])),
+        }
+    }
+    for (channel_id, list) in by_channel {
+        let c = channels::get(&state.db, channel_id).await?;
+        let used = outbox::sent_since(&state.db, c.id, now - Duration::minutes(1)).await?;
+        let plan = split(list.len(), c.per_minute.max(1) - used);
+        let mut list = list.into_iter();
+        for n in list.by_ref().take(plan.single) {
+            let outcome = send(client, &state.config, &c, &n, &tr).await;
+            settle(state, node, now, &[n], outcome, &mut pass).await?;
+        }
+        let batch: Vec<Notification> = list.by_ref().take(plan.digest).collect();
+        if !batch.is_empty() {
+            let outcome = send_digest(client, &state.config, &c, &batch, &tr).await;
+            if outcome.is_ok() {
+                let ids: Vec<i64> = batch.iter().map(|n| n.id).collect();
+                outbox::record_digest(&state.db, &ids, node, now).await?;
+                pass.sent += batch.len();
+                pass.digests += 1;
+            } else {
+                settle(state, node, now, &batch, outcome, &mut pass).await?;
             }
-        };
-        outbox::record(&state.db, n.id, node, now, outcome).await?;
+        }
+        for n in list {
+            pass.held += 1;
+            let at = now + Duration::seconds(10);
+            let held = Outcome::Again { at, error: "rate", counts: false };
+            outbox::record(&state.db, n.id, node, now, held).await?;
+        }
     }
     Ok(pass)
+}
+
+/// Records what became of a send of `ns`: sent; or failed, each again after its wait or given up
+/// after its last try.
+async fn settle(
+    state: &AppState,
+    node: &str,
+    now: DateTime<Utc>,
+    ns: &[Notification],
+    outcome: Result<(), String>,
+    pass: &mut Pass,
+) -> Result<(), WebError> {
+    for n in ns {
+        let recorded = match &outcome {
+            Ok(()) => {
+                pass.sent += 1;
+                Outcome::Sent
+            }
+            Err(e) if give_up(n.attempts) => {
+                tracing::warn!(notification = n.id, channel = n.channel_id, error = %e, "notification given up");
+                pass.given_up += 1;
+                Outcome::GiveUp { error: e }
+            }
+            Err(e) => {
+                pass.again += 1;
+                Outcome::Again { at: now + backoff(n.attempts), error: e, counts: true }
+            }
+        };
+        outbox::record(&state.db, n.id, node, now, recorded).await?;
+    }
+    Ok(())
 }
 
 /// Runs a pass every second for the life of the server.

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use yizhan_core::care::incident::IncidentKind;
+use yizhan_core::notify::digest::compose;
 use yizhan_core::notify::payload::{Message, body};
 use yizhan_core::notify::{ChannelKind, Severity, sign};
 use yizhan_core::station::health::AlertReason;
@@ -204,6 +205,36 @@ pub async fn send(
     let key = format!("yizhan-notification-{}", n.id);
     let m = Outgoing { key: &key, severity: n.severity, text: &text(tr, n), path: &link };
     deliver(client, config, c, &m, &mention(&facts)).await
+}
+
+/// Sends `batch` to `c` as one digest message: a head saying how many, a line for each while
+/// they fit, the count of the rest, and the link to the notification centre; every mobile any of
+/// them @-mentions is @-mentioned once.
+pub async fn send_digest(
+    client: &reqwest::Client,
+    config: &WebConfig,
+    c: &Channel,
+    batch: &[Notification],
+    tr: &Tr,
+) -> Result<(), String> {
+    let count = batch.len().to_string();
+    let head = tr.f("notify.digest", &[("count", &count)]);
+    let lines: Vec<String> = batch.iter().map(|n| text(tr, n)).collect();
+    let all = compose(&head, &lines, |n| tr.f("notify.digest_more", &[("count", &n.to_string())]));
+    let severity =
+        batch.iter().map(|n| n.severity).max_by_key(|s| s.rank()).unwrap_or(Severity::Info);
+    let mut mentioned: Vec<String> = Vec::new();
+    for n in batch {
+        let facts = serde_json::from_str::<serde_json::Value>(&n.facts).unwrap_or_default();
+        for m in mention(&facts) {
+            if !mentioned.contains(&m) {
+                mentioned.push(m);
+            }
+        }
+    }
+    let key = format!("yizhan-digest-{}", batch.first().map(|n| n.id).unwrap_or_default());
+    let out = Outgoing { key: &key, severity, text: &all, path: "/inbox" };
+    deliver(client, config, c, &out, &mentioned).await
 }
 
 /// A message before its channel shapes it: its key (a receiver sees a repeat by it), how loud,

@@ -1,6 +1,6 @@
 //! Alerts that reach people (issue 18): a fever writes its notifications in its own transaction,
 //! the dispatcher sends each once to a real HTTP receiver standing in for the group robots, tries
-//! again after a failure, keeps to a channel's rate, gives up after the last try, and two
+//! again after a failure, keeps to a channel's rate (a burst beyond it in one digest), gives up after the last try, and two
 //! dispatchers never send one twice. SQLite and PostgreSQL.
 
 use chrono::Duration;
@@ -279,7 +279,7 @@ both_backends!(two_dispatchers_send_each_once, |t: TestDb| async move {
     assert_eq!(later, dispatch::Pass::default());
 });
 
-both_backends!(a_channel_keeps_to_its_rate_and_signs_its_webhooks, |t: TestDb| async move {
+both_backends!(a_burst_beyond_the_rate_goes_as_one_digest_and_is_signed, |t: TestDb| async move {
     let app = app(t).await;
     let (_, _, st, _) = district(app.db()).await;
     let (url, got) = receiver(vec![]).await;
@@ -290,17 +290,22 @@ both_backends!(a_channel_keeps_to_its_rate_and_signs_its_webhooks, |t: TestDb| a
     }
     let client = send::client();
     let now = yizhan_store::db::now();
+    // Three messages a minute: two alone, the last carrying the other three.
     let first = dispatch::once(&app.state, &client, "n1", now).await.unwrap();
-    assert_eq!(
-        (first.sent, first.held),
-        (3, 2),
-        "three a minute; the others wait, not counted as tries"
-    );
+    assert_eq!(first, dispatch::Pass { sent: 5, digests: 1, ..Default::default() });
+    // More in the same minute: no room left, they wait without it counting as a try.
+    for n in 5..9u32 {
+        alerts.push(fever(&app, st, &format!("8{n:02}"), 40 + n).await);
+    }
+    let now = yizhan_store::db::now();
+    let held = dispatch::once(&app.state, &client, "n1", now).await.unwrap();
+    assert_eq!(held, dispatch::Pass { held: 4, ..Default::default() });
     let next =
         dispatch::once(&app.state, &client, "n1", now + Duration::seconds(61)).await.unwrap();
-    assert_eq!(next.sent, 2);
+    assert_eq!(next, dispatch::Pass { sent: 4, digests: 1, ..Default::default() });
+
     let got = got.lock().unwrap().clone();
-    assert_eq!(got.len(), 5);
+    assert_eq!(got.len(), 6, "nine alerts in six messages");
     for (_, headers, body) in got.iter() {
         let sig = headers["x-yizhan-signature"].to_str().unwrap();
         let t: i64 = sig[2..sig.find(',').unwrap()].parse().unwrap();
@@ -308,10 +313,25 @@ both_backends!(a_channel_keeps_to_its_rate_and_signs_its_webhooks, |t: TestDb| a
         assert_eq!(sig, yizhan_core::notify::sign::webhook("k", t, &raw), "the body is signed");
         assert_eq!(body["severity"], "danger");
     }
-    for alert in alerts {
-        let row = &outbox::of_source(app.db(), "alert", alert).await.unwrap()[0];
-        assert_eq!((row.status.as_str(), row.attempts), ("sent", 1), "holding back is not a try");
+    let digest = got[2].2["text"].as_str().unwrap();
+    assert!(digest.starts_with("【汇总】") && digest.contains("以下 3 条"), "{digest}");
+    for room in ["802", "803", "804"] {
+        assert!(digest.contains(room), "{room} in {digest}");
     }
+    assert!(!digest.contains("800 房") && !digest.contains("801 房"), "sent alone: {digest}");
+    assert!(got[2].1["idempotency-key"].to_str().unwrap().starts_with("yizhan-digest-"));
+    assert!(got[5].2["text"].as_str().unwrap().contains("以下 2 条"));
+    let mut digest_ids = Vec::new();
+    for alert in &alerts {
+        let row = outbox::of_source(app.db(), "alert", *alert).await.unwrap().remove(0);
+        assert_eq!((row.status.as_str(), row.attempts), ("sent", 1), "holding back is not a try");
+        digest_ids.push(row.digest_id);
+    }
+    let lead = |i: usize| digest_ids[i].expect("carried by a digest");
+    assert_eq!(&digest_ids[..2], &[None, None]);
+    assert!(lead(2) == lead(3) && lead(3) == lead(4));
+    assert_eq!(&digest_ids[5..7], &[None, None]);
+    assert!(lead(7) == lead(8) && lead(7) != lead(2));
 });
 
 both_backends!(
