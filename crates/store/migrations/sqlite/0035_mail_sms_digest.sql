@@ -1,7 +1,9 @@
 -- E-mail (SMTP) and SMS-gateway channels beside the group robots: who a channel writes to
 -- (addresses, or fixed mobiles besides the people on duty a level @-mentions), the sender of its
 -- mail, and the body a gateway takes. And digests: a burst beyond a channel's rate goes out as
--- one message, whose notifications name the one that carried them (digest_id).
+-- one message, whose notifications name the one that carried them (digest_id). Two more events
+-- notify: a daily report that came out incomplete (per station), and an import that did not
+-- land (told to the person who started it: the centre's items may name one person).
 -- SQLite cannot change a CHECK in place, and a parent table rebuilt under its children fails
 -- their foreign keys at commit: the outbox (the only child) is set aside, both are rebuilt with
 -- the same rows and indexes, and the outbox is put back.
@@ -37,7 +39,7 @@ ALTER TABLE notification_channels_new RENAME TO notification_channels;
 CREATE TABLE notifications (
     id INTEGER PRIMARY KEY,
     channel_id INTEGER NOT NULL REFERENCES notification_channels (id),
-    source TEXT NOT NULL CONSTRAINT ck_notifications_source CHECK (source IN ('alert', 'incident', 'supply', 'channel', 'counselling', 'rectification', 'directive', 'room', 'round', 'sampling')),
+    source TEXT NOT NULL CONSTRAINT ck_notifications_source CHECK (source IN ('alert', 'incident', 'supply', 'channel', 'counselling', 'rectification', 'directive', 'room', 'round', 'sampling', 'report', 'import')),
     source_id INTEGER NOT NULL,
     event TEXT NOT NULL,
     severity TEXT NOT NULL CONSTRAINT ck_notifications_severity CHECK (severity IN ('critical', 'danger', 'warning', 'info')),
@@ -62,3 +64,6 @@ INSERT INTO notifications (id, channel_id, source, source_id, event, severity, s
 DROP TABLE notifications_kept;
 CREATE INDEX ix_notifications_due ON notifications (status, next_at);
 CREATE INDEX ix_notifications_channel_sent ON notifications (channel_id, sent_at);
+
+ALTER TABLE inbox ADD COLUMN user_id INTEGER REFERENCES users (id);
+CREATE INDEX ix_inbox_user ON inbox (user_id) WHERE user_id IS NOT NULL;

@@ -137,15 +137,37 @@ pub struct Archived {
     pub generated_at: DateTime<Utc>,
 }
 
-/// Archives the day's report (a regeneration replaces it; the audit log keeps who did it).
+/// A station whose figures in the day's report are incomplete, and what its message says.
+pub struct Incomplete {
+    pub station_id: i64,
+    pub facts: serde_json::Value,
+}
+
+/// Archives the day's report (a regeneration replaces it; the audit log keeps who did it), and
+/// tells each station whose figures are incomplete, in the same transaction (once per station
+/// and day, however often the report is made again).
 pub async fn save(
     db: &Db,
     actor: &Actor,
     day: NaiveDate,
     complete: bool,
     body: &str,
+    incomplete: &[Incomplete],
 ) -> Result<()> {
     let mut tx = db.begin().await?;
+    let event = format!("incomplete:{day}");
+    for i in incomplete {
+        let e = crate::notify::outbox::Event {
+            source: "report",
+            source_id: i.station_id,
+            event: &event,
+            severity: yizhan_core::notify::Severity::Warning,
+            station_id: Some(i.station_id),
+            facts: &i.facts,
+            at: now(),
+        };
+        crate::notify::outbox::enqueue_nearest(&mut tx, &e).await?;
+    }
     tx.execute(
         q("INSERT INTO daily_reports (day, complete, body, generated_by, generated_at) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (day) DO UPDATE SET complete = excluded.complete, body = excluded.body,

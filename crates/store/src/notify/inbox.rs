@@ -26,9 +26,18 @@ const COLUMNS: &str = "id, source, source_id, event, severity, station_id, facts
 
 /// Keeps the event for the centre, in its transaction (once per event).
 pub async fn record(tx: &mut Tx, e: &Event<'_>) -> Result<()> {
+    insert(tx, e, None).await
+}
+
+/// Keeps an event for one person only (an import they started), in its transaction.
+pub async fn record_for(tx: &mut Tx, e: &Event<'_>, user_id: i64) -> Result<()> {
+    insert(tx, e, Some(user_id)).await
+}
+
+async fn insert(tx: &mut Tx, e: &Event<'_>, user_id: Option<i64>) -> Result<()> {
     tx.execute(
-        q("INSERT INTO inbox (source, source_id, event, severity, station_id, street_id, facts, created_at)
-           VALUES ($1, $2, $3, $4, $5, (SELECT street_id FROM stations WHERE id = $5), $6, $7)
+        q("INSERT INTO inbox (source, source_id, event, severity, station_id, street_id, facts, created_at, user_id)
+           VALUES ($1, $2, $3, $4, $5, (SELECT street_id FROM stations WHERE id = $5), $6, $7, $8)
            ON CONFLICT (source, source_id, event) DO NOTHING")
         .bind(e.source)
         .bind(e.source_id)
@@ -36,7 +45,8 @@ pub async fn record(tx: &mut Tx, e: &Event<'_>) -> Result<()> {
         .bind(e.severity.as_str())
         .bind(e.station_id)
         .bind(e.facts.to_string())
-        .bind(e.at),
+        .bind(e.at)
+        .bind(user_id),
     )
     .await?;
     Ok(())
@@ -54,6 +64,8 @@ pub struct Reach {
     pub min_rank: u8,
     /// Narrowed (by the person) to one station (`true`) or street of what the rest reaches.
     pub narrow: Option<(bool, i64)>,
+    /// The person, who also reads what was addressed to them alone (whatever the rest says).
+    pub user_id: Option<i64>,
 }
 
 impl Reach {
@@ -61,6 +73,8 @@ impl Reach {
     fn sql(&self) -> String {
         let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let mut any = vec!["FALSE".to_owned()];
+        // What names a person belongs to nobody's scope.
+        let scoped = "user_id IS NULL";
         if self.district {
             any.push("station_id IS NOT NULL".into());
         }
@@ -79,12 +93,25 @@ impl Reach {
             Some((false, id)) => format!(" AND street_id = {id}"),
             None => String::new(),
         };
-        format!("({}) AND {rank} >= {}{narrow}", any.join(" OR "), self.min_rank)
+        let theirs = match self.user_id {
+            Some(id) => format!(" OR user_id = {id}"),
+            None => String::new(),
+        };
+        // Whole in parentheses: callers AND it with more.
+        format!(
+            "((({}) AND {scoped} AND {rank} >= {}{narrow}){theirs})",
+            any.join(" OR "),
+            self.min_rank
+        )
     }
 
     /// Reads nothing at all.
     pub fn is_empty(&self) -> bool {
-        !self.district && self.streets.is_empty() && self.stations.is_empty() && !self.channels
+        !self.district
+            && self.streets.is_empty()
+            && self.stations.is_empty()
+            && !self.channels
+            && self.user_id.is_none()
     }
 }
 

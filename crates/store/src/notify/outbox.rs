@@ -143,14 +143,18 @@ pub async fn enqueue_nearest(tx: &mut Tx, e: &Event<'_>) -> Result<u64> {
 }
 
 /// Claims up to `limit` notifications due at `now` whose channel is active, for `node` until
-/// `now + lease`; each claim counts as an attempt. Rows another node holds are skipped.
+/// `now + lease`, only `only`'s when named (the rest of a burst a digest is about to carry);
+/// each claim counts as an attempt. Rows another node holds are skipped.
 pub async fn claim(
     db: &Db,
     node: &str,
     now: DateTime<Utc>,
     lease: Duration,
     limit: i64,
+    only: Option<i64>,
 ) -> Result<Vec<Notification>> {
+    // 0: every channel.
+    let channel_id = only.unwrap_or(0);
     let lock = match db.backend() {
         Backend::Postgres => "FOR UPDATE OF n SKIP LOCKED",
         Backend::Sqlite => "",
@@ -165,13 +169,15 @@ pub async fn claim(
                        JOIN notification_channels c ON c.id = n.channel_id
                       WHERE n.status = 'pending' AND n.next_at <= $3 AND c.active
                         AND (n.lease_until IS NULL OR n.lease_until <= $3)
+                        AND ($5 = 0 OR n.channel_id = $5)
                       ORDER BY n.next_at, n.id LIMIT $4 {lock})
                   RETURNING {COLUMNS}"
             ))
             .bind(node)
             .bind(now + lease)
             .bind(now)
-            .bind(limit),
+            .bind(limit)
+            .bind(channel_id),
         )
         .await?;
     tx.commit().await?;

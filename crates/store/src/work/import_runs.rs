@@ -136,11 +136,13 @@ pub async fn finish(
     failure: Option<&str>,
 ) -> Result<bool> {
     let at = now();
-    let n = db
-        .execute(
+    let mut tx = db.begin().await?;
+    let finished: Option<(i64, String)> = tx
+        .fetch_optional(
             q("UPDATE import_runs SET status = $1, rows_read = $2, imported = $3, rows_bad = $4,
                    problems = $5, failure = $6, permille = 1000, updated_at = $7, finished_at = $7
-               WHERE id = $8 AND status = 'running'")
+               WHERE id = $8 AND status = 'running'
+               RETURNING user_id, file_name")
             .bind(status.as_str())
             .bind(c.rows_read)
             .bind(c.imported)
@@ -151,7 +153,30 @@ pub async fn finish(
             .bind(id),
         )
         .await?;
-    Ok(n == 1)
+    // An import that did not land is told to whoever started it, in the centre (the bell), not
+    // to any group: it is their file.
+    if let Some((user_id, file)) = &finished
+        && (status == ImportStatus::Failed || (c.rows_bad > 0 && c.imported == 0))
+    {
+        let facts = serde_json::json!({
+            "file": file,
+            "bad": c.rows_bad,
+            "failure": failure.unwrap_or_default(),
+            "link": format!("/imports/{id}"),
+        });
+        let e = crate::notify::outbox::Event {
+            source: "import",
+            source_id: id,
+            event: "failed",
+            severity: yizhan_core::notify::Severity::Warning,
+            station_id: None,
+            facts: &facts,
+            at,
+        };
+        crate::notify::inbox::record_for(&mut tx, &e, *user_id).await?;
+    }
+    tx.commit().await?;
+    Ok(finished.is_some())
 }
 
 /// A person's latest runs, newest first: where they find an import they started earlier.

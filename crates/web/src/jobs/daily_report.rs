@@ -44,7 +44,21 @@ pub async fn generate(state: &AppState, actor: &Actor, day: NaiveDate) -> Result
     let report = build(state, day).await?;
     let body = serde_json::to_string(&report)
         .map_err(|e| WebError::Internal(format!("report json: {e}")))?;
-    reports::save(&state.db, actor, day, report.complete(), &body).await?;
+    let incomplete: Vec<reports::Incomplete> = report
+        .stations
+        .iter()
+        .filter(|f| !f.missing.is_empty())
+        .map(|f| reports::Incomplete {
+            station_id: f.station_id,
+            facts: serde_json::json!({
+                "station": f.station,
+                "day": day.to_string(),
+                "missing": f.missing,
+                "link": format!("/reports/{day}"),
+            }),
+        })
+        .collect();
+    reports::save(&state.db, actor, day, report.complete(), &body, &incomplete).await?;
     Ok(report)
 }
 

@@ -20,6 +20,9 @@ use crate::state::AppState;
 pub const LEASE_SECS: i64 = 30;
 /// Notifications claimed at a time.
 pub const BATCH: i64 = 50;
+/// The most notifications one digest carries (its text lists what fits in 2,048 bytes and
+/// counts the rest).
+pub const DIGEST_MAX: i64 = 1000;
 
 /// What one pass did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -51,7 +54,8 @@ pub async fn once(
 ) -> Result<Pass, WebError> {
     let tr = Tr::new(Lang::Zh);
     let mut pass = Pass::default();
-    let due = outbox::claim(&state.db, node, now, Duration::seconds(LEASE_SECS), BATCH).await?;
+    let lease = Duration::seconds(LEASE_SECS);
+    let due = outbox::claim(&state.db, node, now, lease, BATCH, None).await?;
     // By channel, each in the order claimed (per alert, the order raised).
     let mut by_channel: Vec<(i64, Vec<Notification>)> = Vec::new();
     for n in due {
@@ -69,8 +73,11 @@ pub async fn once(
             let outcome = send(client, &state.config, &c, &n, &tr).await;
             settle(state, node, now, &[n], outcome, &mut pass).await?;
         }
-        let batch: Vec<Notification> = list.by_ref().take(plan.digest).collect();
+        let mut batch: Vec<Notification> = list.by_ref().take(plan.digest).collect();
         if !batch.is_empty() {
+            // The digest carries the whole burst due for its channel, not only this claim's.
+            let more = DIGEST_MAX - batch.len() as i64;
+            batch.extend(outbox::claim(&state.db, node, now, lease, more, Some(c.id)).await?);
             let outcome = send_digest(client, &state.config, &c, &batch, &tr).await;
             if outcome.is_ok() {
                 let ids: Vec<i64> = batch.iter().map(|n| n.id).collect();

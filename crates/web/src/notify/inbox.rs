@@ -23,9 +23,10 @@ use crate::kit::render;
 use crate::state::AppState;
 
 /// What a person reads: the stations their grants let them see guests at (a station's people,
-/// a street's or the district's command), and the channels' failures for an administrator.
+/// a street's or the district's command), the channels' failures for an administrator, and
+/// what was addressed to them alone (an import of theirs that did not land).
 pub fn reach_of(p: &Principal) -> Reach {
-    let mut r = Reach::default();
+    let mut r = Reach { user_id: Some(p.user_id), ..Reach::default() };
     for g in &p.grants {
         if role_allows(g.role, Permission::UsersManage) {
             r.channels = true;

@@ -142,6 +142,28 @@ pub fn say(tr: &Tr, source: &str, severity: Severity, facts: &serde_json::Value)
                 ("rooms", &s("rooms")),
             ],
         ),
+        "report" => {
+            let missing: Vec<&str> = facts["missing"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|k| k.as_str()).map(|k| tr.t(k)).collect())
+                .unwrap_or_default();
+            tr.f(
+                "notify.report_incomplete",
+                &[
+                    ("severity", loud),
+                    ("station", &s("station")),
+                    ("day", &s("day")),
+                    ("missing", &missing.join(tr.t("punct.list_sep"))),
+                ],
+            )
+        }
+        "import" => {
+            let why = match s("failure") {
+                f if f.is_empty() => tr.f("notify.import_refused", &[("bad", &s("bad"))]),
+                f => f,
+            };
+            tr.f("notify.import_failed", &[("severity", loud), ("file", &s("file")), ("why", &why)])
+        }
         // What the failed channel could not say, said by the others.
         "channel" => tr.f(
             "notify.channel_given_up",

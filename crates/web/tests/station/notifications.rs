@@ -765,3 +765,34 @@ both_backends!(
         assert!(page.contains("未采样：901、902"), "the sampling");
     }
 );
+
+both_backends!(an_incomplete_daily_report_tells_each_station_once, |t: TestDb| async move {
+    let app = app(t).await;
+    let (_, _, st, _) = district(app.db()).await;
+    let (url, got) = receiver(vec![]).await;
+    crate::common::robot(app.db(), &KEY, &url, None, Some(st)).await;
+    // A guest in stay and not one temperature yesterday.
+    let r = common::room(app.db(), st, "502", 1).await;
+    let g = common::guest(app.db(), st, 61).await;
+    common::check_in(app.db(), st, g, r).await;
+    let day = yizhan_core::time::local_date(yizhan_store::db::now()) - Duration::days(1);
+    let report =
+        yizhan_web::jobs::daily_report::generate(&app.state, &Actor::system(), day).await.unwrap();
+    assert!(!report.complete());
+    // Made again (someone regenerates it): still once.
+    yizhan_web::jobs::daily_report::generate(&app.state, &Actor::system(), day).await.unwrap();
+    let rows = outbox::of_source(app.db(), "report", st).await.unwrap();
+    assert_eq!(rows.len(), 1, "once per station and day");
+    assert_eq!(rows[0].severity, Severity::Warning);
+    dispatch::once(&app.state, &send::client(), "n1", yizhan_store::db::now()).await.unwrap();
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    let content = got[0].2["text"]["content"].as_str().unwrap();
+    assert!(
+        content.contains("卓汇健康驿站")
+            && content.contains(&format!("{day} 日报数据不全"))
+            && content.contains("当日无排班"),
+        "{content}"
+    );
+    assert!(content.ends_with(&format!("/reports/{day}")), "{content}");
+});

@@ -176,3 +176,35 @@ both_backends!(
         );
     }
 );
+
+both_backends!(an_import_that_did_not_land_is_told_to_whoever_started_it, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, mut j) = common::enterprise_clerk(&app).await;
+    let cmd = app.user("cmd", Role::Commander, Scope::District, false).await;
+    let mut cmd = app.session_for(cmd).await;
+    let header = "姓名,身份证号,手机号,户籍省份,户籍城市,用工企业\n";
+    // All or nothing with one bad phone: nothing lands, and the clerk hears of it.
+    let csv = format!(
+        "{header}工人0,{},13800138000,云南,昭通,甲电子\n工人1,{},1380013,云南,昭通,甲电子\n",
+        id_number(0),
+        id_number(1)
+    );
+    let r = import(&app, &mut j, "all", &csv).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let run = r.body.split("/imports/").nth(1).and_then(|s| s.split('/').next()).unwrap();
+    let inbox = app.get(&mut j, "/api/v1/inbox?after=0").await.json();
+    assert_eq!(inbox["unread"], 1, "{inbox}");
+    let item = &inbox["items"][0];
+    let text = item["text"].as_str().unwrap();
+    assert!(text.contains("导入“名单.csv”未完成") && text.contains("1 行有问题"), "{text}");
+    assert_eq!(item["link"], format!("/imports/{run}"));
+    assert_eq!(item["severity"], "warning");
+    // Nobody else's business, not even the district's command.
+    assert_eq!(app.get(&mut cmd, "/api/v1/inbox?after=0").await.json()["unread"], 0);
+    let page = app.get(&mut j, "/inbox").await;
+    assert!(page.body.contains("未完成"), "{}", page.body);
+    // The good rows alone land: nothing more to tell.
+    let r = import(&app, &mut j, "valid", &csv).await;
+    assert!(r.body.contains("导入 1 行"), "{}", r.body);
+    assert_eq!(app.get(&mut j, "/api/v1/inbox?after=0").await.json()["unread"], 1);
+});

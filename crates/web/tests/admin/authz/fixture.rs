@@ -250,6 +250,7 @@ pub async fn build(app: &App) -> Fixture {
         empty.day,
         true,
         &serde_json::to_string(&empty).unwrap(),
+        &[],
     )
     .await
     .unwrap();
