@@ -1510,6 +1510,7 @@ channel.url_hint = A robot's or gateway's webhook address (it holds a key), or a
 channel.secret_hint = A DingTalk signing secret (starts with SEC), a webhook's HMAC secret, the mailbox's password, or an SMS gateway's header lines (one a line, e.g. Authorization: Bearer …). Sealed.
 channel.test_arrived = The test message arrived
 channel.test_failed = The test message did not arrive
+channel.sms_test_nobody = A test message @-mentions nobody, so an SMS channel texts only its fixed mobiles: add at least one.
 channel.kind.wecom = WeCom group robot
 channel.kind.feishu = Feishu group robot
 channel.kind.dingtalk = DingTalk group robot

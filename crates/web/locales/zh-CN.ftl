@@ -1510,6 +1510,7 @@ channel.url_hint = 机器人、网关的 Webhook 地址（内含密钥），或�
 channel.secret_hint = 钉钉“加签”密钥（SEC 开头）、通用 Webhook 签名密钥、邮箱密码（授权码），或短信网关的请求头（每行一个，如 Authorization: Bearer …）。加密存放。
 channel.test_arrived = 测试消息已送达
 channel.test_failed = 测试消息未送达
+channel.sms_test_nobody = 测试消息不@任何人，短信渠道只发给固定手机号：请先填写至少一个固定手机号。
 channel.kind.wecom = 企业微信群机器人
 channel.kind.feishu = 飞书群机器人
 channel.kind.dingtalk = 钉钉群机器人

@@ -271,14 +271,20 @@ pub async fn test(
     let tr = ctx.tr();
     let text = tr.f("notify.test", &[("name", &c.name)]);
     let key = format!("yizhan-test-{id}-{}", yizhan_store::db::now().timestamp());
-    let outcome = send::deliver(
-        &send::client(),
-        &state.config,
-        &c,
-        &send::Outgoing { key: &key, severity: Severity::Info, text: &text, path: "/" },
-        &[],
-    )
-    .await;
+    // A test @-mentions nobody: an SMS channel texts only its fixed mobiles then.
+    let nobody = c.kind == yizhan_core::notify::ChannelKind::Sms && c.recipients().is_empty();
+    let outcome = if nobody {
+        Err(tr.t("channel.sms_test_nobody").to_owned())
+    } else {
+        send::deliver(
+            &send::client(),
+            &state.config,
+            &c,
+            &send::Outgoing { key: &key, severity: Severity::Info, text: &text, path: "/" },
+            &[],
+        )
+        .await
+    };
     let tested = Some((c.name.clone(), outcome.is_ok(), outcome.err().unwrap_or_default()));
     render::page(&page(&state, &ctx, blank(), None, tested).await?)
 }

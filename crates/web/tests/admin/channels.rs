@@ -211,3 +211,41 @@ both_backends!(an_admin_adds_a_mailbox_and_its_test_mail_arrives, |t: TestDb| as
     assert!(mails[0]["subject"].as_str().unwrap().contains("区指挥部值班邮箱"), "{mails:?}");
     assert_eq!(mails[0]["to"], serde_json::json!(["duty@zhuohui.cn", "command@zhuohui.cn"]));
 });
+
+both_backends!(an_sms_channels_test_texts_its_fixed_mobiles_only, |t: TestDb| async move {
+    let app =
+        App::with_config(t, WebConfig { secret_key: Some([9; 32]), ..Default::default() }).await;
+    district(app.db()).await;
+    let admin = app.user("admin4", Role::Admin, Scope::District, false).await;
+    let mut c = app.session_for(admin).await;
+    let (hook, got) = receiver(vec![]).await;
+    let url = format!("{hook}?to={{mobile}}&msg={{text}}");
+    for (name, mobiles) in [("当班短信", ""), ("指挥长短信", "13900001111")] {
+        let r = app
+            .form(
+                &mut c,
+                "/admin/channels",
+                &[
+                    ("kind", "sms"),
+                    ("name", name),
+                    ("url", &url),
+                    ("recipients", mobiles),
+                    ("min_severity", "danger"),
+                    ("per_minute", "20"),
+                    ("scope", "district"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let all = yizhan_store::notify::channels::list(app.db()).await.unwrap();
+    let r = app.form(&mut c, &format!("/admin/channels/{}/test", all[0].id), &[]).await;
+    assert!(r.body.contains("测试消息未送达") && r.body.contains("固定手机号"), "{}", r.body);
+    assert!(got.lock().unwrap().is_empty());
+    let r = app.form(&mut c, &format!("/admin/channels/{}/test", all[1].id), &[]).await;
+    assert!(r.body.contains("测试消息已送达"), "{}", r.body);
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0["to"], "13900001111");
+    assert!(got[0].0["msg"].contains("指挥长短信"), "{:?}", got[0].0);
+});
