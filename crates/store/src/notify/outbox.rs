@@ -142,8 +142,12 @@ pub async fn enqueue_nearest(tx: &mut Tx, e: &Event<'_>) -> Result<u64> {
     enqueue(tx, e, scopes, None).await
 }
 
+/// What a notification held back by its channel's rate says it waits for (not an error).
+pub const HELD: &str = "rate";
+
 /// Claims up to `limit` notifications due at `now` whose channel is active, for `node` until
-/// `now + lease`, only `only`'s when named (the rest of a burst a digest is about to carry);
+/// `now + lease`, only `only`'s when named (the rest of a burst a digest is about to carry,
+/// including what waits for room in the channel's minute);
 /// each claim counts as an attempt. Rows another node holds are skipped.
 pub async fn claim(
     db: &Db,
@@ -167,7 +171,8 @@ pub async fn claim(
                   WHERE id IN (
                      SELECT n.id FROM notifications n
                        JOIN notification_channels c ON c.id = n.channel_id
-                      WHERE n.status = 'pending' AND n.next_at <= $3 AND c.active
+                      WHERE n.status = 'pending' AND c.active
+                        AND (n.next_at <= $3 OR ($5 <> 0 AND n.last_error = '{HELD}'))
                         AND (n.lease_until IS NULL OR n.lease_until <= $3)
                         AND ($5 = 0 OR n.channel_id = $5)
                       ORDER BY n.next_at, n.id LIMIT $4 {lock})

@@ -91,7 +91,7 @@ pub async fn once(
         for n in list {
             pass.held += 1;
             let at = now + Duration::seconds(10);
-            let held = Outcome::Again { at, error: "rate", counts: false };
+            let held = Outcome::Again { at, error: outbox::HELD, counts: false };
             outbox::record(&state.db, n.id, node, now, held).await?;
         }
     }

@@ -300,12 +300,21 @@ both_backends!(a_burst_beyond_the_rate_goes_as_one_digest_and_is_signed, |t: Tes
     let now = yizhan_store::db::now();
     let held = dispatch::once(&app.state, &client, "n1", now).await.unwrap();
     assert_eq!(held, dispatch::Pass { held: 4, ..Default::default() });
+    // Still no room at 55 s: held again, now until 65 s.
+    let again =
+        dispatch::once(&app.state, &client, "n1", now + Duration::seconds(55)).await.unwrap();
+    assert_eq!(again, dispatch::Pass { held: 4, ..Default::default() });
+    // At 61 s five more arrive: two go alone, the minute's last message carries the other three
+    // and the four still waiting for room (though their wait is not over).
+    for n in 9..14u32 {
+        alerts.push(fever(&app, st, &format!("8{n:02}"), 40 + n).await);
+    }
     let next =
         dispatch::once(&app.state, &client, "n1", now + Duration::seconds(61)).await.unwrap();
-    assert_eq!(next, dispatch::Pass { sent: 4, digests: 1, ..Default::default() });
+    assert_eq!(next, dispatch::Pass { sent: 9, digests: 1, ..Default::default() });
 
     let got = got.lock().unwrap().clone();
-    assert_eq!(got.len(), 6, "nine alerts in six messages");
+    assert_eq!(got.len(), 6, "fourteen alerts in six messages");
     for (_, headers, body) in got.iter() {
         let sig = headers["x-yizhan-signature"].to_str().unwrap();
         let t: i64 = sig[2..sig.find(',').unwrap()].parse().unwrap();
@@ -320,7 +329,8 @@ both_backends!(a_burst_beyond_the_rate_goes_as_one_digest_and_is_signed, |t: Tes
     }
     assert!(!digest.contains("800 房") && !digest.contains("801 房"), "sent alone: {digest}");
     assert!(got[2].1["idempotency-key"].to_str().unwrap().starts_with("yizhan-digest-"));
-    assert!(got[5].2["text"].as_str().unwrap().contains("以下 2 条"));
+    let last = got[5].2["text"].as_str().unwrap();
+    assert!(last.contains("以下 7 条") && last.contains("805 房") && last.contains("813 房"));
     let mut digest_ids = Vec::new();
     for alert in &alerts {
         let row = outbox::of_source(app.db(), "alert", *alert).await.unwrap().remove(0);
@@ -330,8 +340,8 @@ both_backends!(a_burst_beyond_the_rate_goes_as_one_digest_and_is_signed, |t: Tes
     let lead = |i: usize| digest_ids[i].expect("carried by a digest");
     assert_eq!(&digest_ids[..2], &[None, None]);
     assert!(lead(2) == lead(3) && lead(3) == lead(4));
-    assert_eq!(&digest_ids[5..7], &[None, None]);
-    assert!(lead(7) == lead(8) && lead(7) != lead(2));
+    assert_eq!(&digest_ids[9..11], &[None, None]);
+    assert!((5..9).chain(11..14).all(|i| lead(i) == lead(5)) && lead(5) != lead(2));
 });
 
 both_backends!(
