@@ -14,8 +14,10 @@ pub struct Split {
     pub held: usize,
 }
 
-/// The last message left in the minute carries everything that would not fit one by one; a
-/// channel with none left holds them all.
+/// More due than the minute has room for: a few go alone, one digest carries the rest, and half
+/// the room is kept for what the burst still brings (each later pass halves it again, the last
+/// message of the minute always a digest), so a burst waits seconds, not the next minute. A
+/// channel with no room left holds them all.
 pub fn split(due: usize, room: i64) -> Split {
     let room = usize::try_from(room).unwrap_or(0);
     if room == 0 {
@@ -23,7 +25,8 @@ pub fn split(due: usize, room: i64) -> Split {
     } else if due <= room {
         Split { single: due, digest: 0, held: 0 }
     } else {
-        Split { single: room - 1, digest: due - (room - 1), held: 0 }
+        let single = (room - 1) / 2;
+        Split { single, digest: due - single, held: 0 }
     }
 }
 
@@ -50,12 +53,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_last_message_of_the_minute_carries_the_rest() {
+    fn a_burst_goes_in_digests_keeping_half_the_room() {
         assert_eq!(split(5, 20), Split { single: 5, digest: 0, held: 0 });
         assert_eq!(split(20, 20), Split { single: 20, digest: 0, held: 0 });
-        assert_eq!(split(50, 20), Split { single: 19, digest: 31, held: 0 });
-        assert_eq!(split(6, 3), Split { single: 2, digest: 4, held: 0 });
-        assert_eq!(split(4, 1), Split { single: 0, digest: 4, held: 0 });
+        assert_eq!(split(50, 20), Split { single: 9, digest: 41, held: 0 }, "ten kept");
+        assert_eq!(split(50, 10), Split { single: 4, digest: 46, held: 0 }, "five kept");
+        assert_eq!(split(6, 3), Split { single: 1, digest: 5, held: 0 }, "one kept");
+        assert_eq!(split(6, 2), Split { single: 0, digest: 6, held: 0 }, "one kept");
+        assert_eq!(split(4, 1), Split { single: 0, digest: 4, held: 0 }, "the last one");
         assert_eq!(split(4, 0), Split { single: 0, digest: 0, held: 4 });
         assert_eq!(split(4, -2), Split { single: 0, digest: 0, held: 4 }, "over by a race");
     }

@@ -279,42 +279,50 @@ both_backends!(two_dispatchers_send_each_once, |t: TestDb| async move {
     assert_eq!(later, dispatch::Pass::default());
 });
 
-both_backends!(a_burst_beyond_the_rate_goes_as_one_digest_and_is_signed, |t: TestDb| async move {
+both_backends!(a_burst_beyond_the_rate_goes_in_digests_and_is_signed, |t: TestDb| async move {
     let app = app(t).await;
     let (_, _, st, _) = district(app.db()).await;
     let (url, got) = receiver(vec![]).await;
     channel(&app, ChannelKind::Webhook, &url, Some("k"), 3).await;
     let mut alerts = Vec::new();
-    for n in 0..5u32 {
-        alerts.push(fever(&app, st, &format!("8{n:02}"), 40 + n).await);
-    }
+    let mut more = |from: u32, to: u32| {
+        let app = &app;
+        async move {
+            let mut ids = Vec::new();
+            for n in from..to {
+                ids.push(fever(app, st, &format!("8{n:02}"), 40 + n).await);
+            }
+            ids
+        }
+    };
+    alerts.extend(more(0, 5).await);
     let client = send::client();
     let now = yizhan_store::db::now();
-    // Three messages a minute: two alone, the last carrying the other three.
+    // Three messages a minute, five due: one alone, a digest of four, one message kept.
     let first = dispatch::once(&app.state, &client, "n1", now).await.unwrap();
     assert_eq!(first, dispatch::Pass { sent: 5, digests: 1, ..Default::default() });
-    // More in the same minute: no room left, they wait without it counting as a try.
-    for n in 5..9u32 {
-        alerts.push(fever(&app, st, &format!("8{n:02}"), 40 + n).await);
-    }
+    // Four more: the minute's last message is their digest.
+    alerts.extend(more(5, 9).await);
+    let now = yizhan_store::db::now();
+    let last = dispatch::once(&app.state, &client, "n1", now).await.unwrap();
+    assert_eq!(last, dispatch::Pass { sent: 4, digests: 1, ..Default::default() });
+    // And more: no room left, they wait without it counting as a try — still at 55 s, until 65.
+    alerts.extend(more(9, 13).await);
     let now = yizhan_store::db::now();
     let held = dispatch::once(&app.state, &client, "n1", now).await.unwrap();
     assert_eq!(held, dispatch::Pass { held: 4, ..Default::default() });
-    // Still no room at 55 s: held again, now until 65 s.
     let again =
         dispatch::once(&app.state, &client, "n1", now + Duration::seconds(55)).await.unwrap();
     assert_eq!(again, dispatch::Pass { held: 4, ..Default::default() });
-    // At 61 s five more arrive: two go alone, the minute's last message carries the other three
-    // and the four still waiting for room (though their wait is not over).
-    for n in 9..14u32 {
-        alerts.push(fever(&app, st, &format!("8{n:02}"), 40 + n).await);
-    }
+    // At 61 s five more arrive: one goes alone, a digest carries the other four and the four
+    // still waiting for room (though their wait is not over).
+    alerts.extend(more(13, 18).await);
     let next =
         dispatch::once(&app.state, &client, "n1", now + Duration::seconds(61)).await.unwrap();
     assert_eq!(next, dispatch::Pass { sent: 9, digests: 1, ..Default::default() });
 
     let got = got.lock().unwrap().clone();
-    assert_eq!(got.len(), 6, "fourteen alerts in six messages");
+    assert_eq!(got.len(), 5, "eighteen alerts in five messages");
     for (_, headers, body) in got.iter() {
         let sig = headers["x-yizhan-signature"].to_str().unwrap();
         let t: i64 = sig[2..sig.find(',').unwrap()].parse().unwrap();
@@ -322,15 +330,16 @@ both_backends!(a_burst_beyond_the_rate_goes_as_one_digest_and_is_signed, |t: Tes
         assert_eq!(sig, yizhan_core::notify::sign::webhook("k", t, &raw), "the body is signed");
         assert_eq!(body["severity"], "danger");
     }
-    let digest = got[2].2["text"].as_str().unwrap();
-    assert!(digest.starts_with("【汇总】") && digest.contains("以下 3 条"), "{digest}");
-    for room in ["802", "803", "804"] {
+    let text = |i: usize| got[i].2["text"].as_str().unwrap().to_owned();
+    let digest = text(1);
+    assert!(digest.starts_with("【汇总】") && digest.contains("以下 4 条"), "{digest}");
+    for room in ["801", "802", "803", "804"] {
         assert!(digest.contains(room), "{room} in {digest}");
     }
-    assert!(!digest.contains("800 房") && !digest.contains("801 房"), "sent alone: {digest}");
-    assert!(got[2].1["idempotency-key"].to_str().unwrap().starts_with("yizhan-digest-"));
-    let last = got[5].2["text"].as_str().unwrap();
-    assert!(last.contains("以下 7 条") && last.contains("805 房") && last.contains("813 房"));
+    assert!(!digest.contains("800 房"), "sent alone: {digest}");
+    assert!(got[1].1["idempotency-key"].to_str().unwrap().starts_with("yizhan-digest-"));
+    assert!(text(2).contains("以下 4 条") && text(2).contains("805 房"));
+    assert!(text(4).contains("以下 8 条") && text(4).contains("809 房"), "{}", text(4));
     let mut digest_ids = Vec::new();
     for alert in &alerts {
         let row = outbox::of_source(app.db(), "alert", *alert).await.unwrap().remove(0);
@@ -338,10 +347,10 @@ both_backends!(a_burst_beyond_the_rate_goes_as_one_digest_and_is_signed, |t: Tes
         digest_ids.push(row.digest_id);
     }
     let lead = |i: usize| digest_ids[i].expect("carried by a digest");
-    assert_eq!(&digest_ids[..2], &[None, None]);
-    assert!(lead(2) == lead(3) && lead(3) == lead(4));
-    assert_eq!(&digest_ids[9..11], &[None, None]);
-    assert!((5..9).chain(11..14).all(|i| lead(i) == lead(5)) && lead(5) != lead(2));
+    assert_eq!((digest_ids[0], digest_ids[13]), (None, None), "alone");
+    assert!((1..5).all(|i| lead(i) == lead(1)));
+    assert!((5..9).all(|i| lead(i) == lead(5)) && lead(5) != lead(1));
+    assert!((9..13).chain(14..18).all(|i| lead(i) == lead(9)) && lead(9) != lead(5));
 });
 
 both_backends!(
