@@ -214,7 +214,8 @@ pub async fn notify(o: Options) -> anyhow::Result<()> {
         )
     };
     let body = format!(
-        "Machine: {}. Command: `cargo run --release -p yizhan -- bench notify --alerts {n}`. {n} \
+        "## Notifications ({backend}, {n} fevers)\n\nMachine: {}. Command: `cargo run --release \
+         -p yizhan -- bench notify --alerts {n}`. {n} \
          fevers recorded one after another (each its own transaction: reading, alert, its \
          escalation's first level and notification), the dispatcher as `yizhan serve` runs it \
          (a pass a second, passes back to back while a burst lasts, 50 claimed a pass), a local \
@@ -222,7 +223,7 @@ pub async fn notify(o: Options) -> anyhow::Result<()> {
          once with a WeCom robot's 20 a minute (the burst beyond it in digest messages). \
          Baseline: the same {n} fevers written with no channel, {} ({:.0}/s).\n\n\
          | channel | fevers written with their notifications | delivered | commit → arrival p50 / p99 / max | first fever → all sent |\n\
-         |---|---|---|---|---|\n{}{}",
+         |---|---|---|---|---|\n{}{}\n",
         machine(),
         ms(bare),
         n as f64 / bare.as_secs_f64(),
@@ -230,7 +231,7 @@ pub async fn notify(o: Options) -> anyhow::Result<()> {
         row("20 a minute (digests)", &limited),
     );
     println!("{body}");
-    write_section(&format!("## Notifications ({backend})"), &body)?;
+    write_section(&format!("## Notifications ({backend},"), &body)?;
     db.close().await;
     if o.database_url.is_none() {
         let _ = std::fs::remove_dir_all(&dir);

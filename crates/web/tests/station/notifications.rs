@@ -285,7 +285,7 @@ both_backends!(a_burst_beyond_the_rate_goes_in_digests_and_is_signed, |t: TestDb
     let (url, got) = receiver(vec![]).await;
     channel(&app, ChannelKind::Webhook, &url, Some("k"), 3).await;
     let mut alerts = Vec::new();
-    let mut more = |from: u32, to: u32| {
+    let more = |from: u32, to: u32| {
         let app = &app;
         async move {
             let mut ids = Vec::new();
