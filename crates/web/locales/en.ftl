@@ -1497,6 +1497,7 @@ channel.scope = Scope
 channel.district = Whole district
 channel.address = Address (sealed)
 channel.sent = Sent
+channel.sent_in_digest = Sent (in a digest)
 channel.waiting = Waiting
 channel.failed = Given up
 channel.active = Active

@@ -1497,6 +1497,7 @@ channel.scope = 范围
 channel.district = 全区
 channel.address = 地址（已加密）
 channel.sent = 已送达
+channel.sent_in_digest = 已送达（合并在汇总消息中）
 channel.waiting = 待发送
 channel.failed = 已放弃
 channel.active = 启用

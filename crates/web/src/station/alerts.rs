@@ -111,6 +111,7 @@ async fn timeline(
     for n in outbox::of_source(&state.db, "alert", a.id).await? {
         let channel = names.iter().find(|c| c.0 == n.channel_id).map(|c| c.1.as_str());
         let (status, tone) = match n.status.as_str() {
+            "sent" if n.digest_id.is_some() => ("channel.sent_in_digest", "ok"),
             "sent" => ("channel.sent", "ok"),
             "failed" => ("channel.failed", "danger"),
             _ => ("channel.waiting", "warning"),

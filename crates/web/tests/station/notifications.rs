@@ -4,7 +4,7 @@
 //! dispatchers never send one twice. SQLite and PostgreSQL.
 
 use chrono::Duration;
-use yizhan_core::access::Actor;
+use yizhan_core::access::{Actor, Role, Scope};
 use yizhan_core::notify::{ChannelKind, Severity};
 use yizhan_store::both_backends;
 use yizhan_store::notify::{channels, outbox};
@@ -351,6 +351,13 @@ both_backends!(a_burst_beyond_the_rate_goes_in_digests_and_is_signed, |t: TestDb
     assert!((1..5).all(|i| lead(i) == lead(1)));
     assert!((5..9).all(|i| lead(i) == lead(5)) && lead(5) != lead(1));
     assert!((9..13).chain(14..18).all(|i| lead(i) == lead(9)) && lead(9) != lead(5));
+    // The alert's timeline says how it went.
+    let cmd = app.user("cmd", Role::Commander, Scope::District, false).await;
+    let mut c = app.session_for(cmd).await;
+    let page = app.get(&mut c, &format!("/alerts/{}", alerts[1])).await.body;
+    assert!(page.contains("已送达（合并在汇总消息中）"), "{page}");
+    let page = app.get(&mut c, &format!("/alerts/{}", alerts[0])).await.body;
+    assert!(page.contains("已送达") && !page.contains("合并在汇总"), "{page}");
 });
 
 both_backends!(
