@@ -4,6 +4,7 @@
 pub mod attention;
 pub mod guest;
 pub mod health;
+pub mod period;
 pub mod quarantine;
 pub mod release;
 pub mod room;

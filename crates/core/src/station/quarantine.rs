@@ -336,18 +336,37 @@ fn nth_day(day1: NaiveDate, day: i64) -> NaiveDate {
 /// The date the person may leave: the day after the last centralized day
 /// (day 1 + `centralized_days`).
 pub fn planned_release(policy: &QuarantinePolicy, checked_in: DateTime<Utc>) -> NaiveDate {
-    nth_day(local_date(checked_in), policy.centralized_days + 1)
+    release_after(checked_in, policy.centralized_days)
+}
+
+/// The date a stay of `days` days that began at `checked_in` ends: day 1 + `days`.
+pub fn release_after(checked_in: DateTime<Utc>, days: i64) -> NaiveDate {
+    nth_day(local_date(checked_in), days + 1)
 }
 
 /// Every test due during the centralized period, in day order.
 pub fn test_calendar(policy: &QuarantinePolicy, checked_in: DateTime<Utc>) -> Vec<TestDue> {
+    calendar_of(policy, checked_in, policy.centralized_days)
+}
+
+/// Every test due in a period of `days` days (the policy's, or one extended or shortened):
+/// daily under a daily policy; otherwise the policy's test days that fall within it, and a
+/// period changed from the policy's always one on its new last day, so no stay ends untested.
+pub fn calendar_of(
+    policy: &QuarantinePolicy,
+    checked_in: DateTime<Utc>,
+    days: i64,
+) -> Vec<TestDue> {
     let day1 = local_date(checked_in);
-    let days: Vec<i64> = if policy.daily_test {
-        (1..=policy.centralized_days).collect()
+    let mut on: Vec<i64> = if policy.daily_test {
+        (1..=days).collect()
     } else {
-        policy.test_days.clone()
+        policy.test_days.iter().copied().filter(|d| *d <= days).collect()
     };
-    days.into_iter().map(|day| TestDue { day, date: nth_day(day1, day) }).collect()
+    if days != policy.centralized_days && days >= 1 && on.last() != Some(&days) {
+        on.push(days);
+    }
+    on.into_iter().map(|day| TestDue { day, date: nth_day(day1, day) }).collect()
 }
 
 /// Which day of the stay `now` falls on (1 = the check-in date, Shanghai).
@@ -595,6 +614,19 @@ mod tests {
                 key: "error.valid_to_before_valid_from"
             })
         );
+    }
+
+    #[test]
+    fn a_changed_period_keeps_the_policys_days_and_ends_with_a_test() {
+        let p = seeded("14+7");
+        let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 3, 1, 2, 0, 0).unwrap();
+        let days = |n: i64| calendar_of(&p, at, n).iter().map(|t| t.day).collect::<Vec<_>>();
+        assert_eq!(days(14), test_calendar(&p, at).iter().map(|t| t.day).collect::<Vec<_>>());
+        assert_eq!(days(21), [1, 4, 7, 14, 21], "extended: one more on the last day");
+        assert_eq!(days(10), [1, 4, 7, 10], "shortened: the last day tested");
+        assert_eq!(days(7), [1, 4, 7]);
+        assert_eq!(calendar_of(&p, at, 21)[4].date, NaiveDate::from_ymd_opt(2026, 3, 21).unwrap());
+        assert_eq!(release_after(at, 21), NaiveDate::from_ymd_opt(2026, 3, 22).unwrap());
     }
 
     #[test]

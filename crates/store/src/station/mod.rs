@@ -5,6 +5,7 @@ pub mod attention;
 pub mod board;
 pub mod guests;
 pub mod health;
+pub mod period;
 pub mod policies;
 pub mod releases;
 pub mod rooms;

@@ -82,7 +82,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Stay> {
     db.fetch_one(q_dynamic(format!("{STAY_SELECT} WHERE s.id = $1")).bind(id)).await
 }
 
-async fn get_tx(tx: &mut Tx, id: i64) -> Result<Stay> {
+pub(crate) async fn get_tx(tx: &mut Tx, id: i64) -> Result<Stay> {
     tx.fetch_one(q_dynamic(format!("{STAY_SELECT} WHERE s.id = $1")).bind(id)).await
 }
 
@@ -147,7 +147,7 @@ async fn event(
 /// that order. The guest first because a check-in's new open stay and a move of the guest's
 /// current one meet in the unique index of open stays per guest; without a common first lock
 /// each held what the other waited for (a deadlock the randomized test found on PostgreSQL).
-async fn lock_stay(tx: &mut Tx, stay_id: i64) -> Result<()> {
+pub(crate) async fn lock_stay(tx: &mut Tx, stay_id: i64) -> Result<()> {
     tx.execute(
         q("UPDATE guests SET region = region WHERE id = (SELECT guest_id FROM stays WHERE id = $1)")
             .bind(stay_id),

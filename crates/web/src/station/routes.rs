@@ -42,6 +42,7 @@ pub fn add(r: Routes) -> Routes {
         .post("/guests/{id}/check-in", Perm(GuestsWrite), stays::check_in)
         .post("/stays/{id}/move", Perm(GuestsWrite), stays::move_room)
         .post("/stays/{id}/check-out", Either(GuestsWrite, ReleaseApprove), stays::check_out)
+        .post("/stays/{id}/period", Perm(ReleaseApprove), stays::period)
         .get("/stations/{id}/stays/export.xlsx", Perm(GuestsRead), exports::stays_xlsx)
         .get("/stations/{id}/health/export.xlsx", Perm(GuestsRead), exports::health_xlsx)
         .get("/stations/{id}/round", Perm(HealthRecord), health::round)

@@ -12,3 +12,4 @@ mod health;
 mod mail_and_sms;
 mod notifications;
 mod operations;
+mod period;

@@ -57,6 +57,11 @@ struct ShowPage {
     can_counsel: bool,
     symptoms: Vec<(&'static str, String)>,
     can_release: bool,
+    /// The open stay's centralized period in days, and its release date.
+    period_days: i64,
+    release: String,
+    /// The open stay's period changes, each said in one line, oldest first.
+    period_changes: Vec<String>,
 }
 
 impl ShowPage {
@@ -161,7 +166,28 @@ pub async fn show_page(
         })
         .collect();
     let m = monitoring(state, &tr, &all_stays).await?;
+    let mut period_changes = Vec::new();
+    if let Some(s) = open {
+        for c in yizhan_store::station::period::history(&state.db, s.id).await? {
+            period_changes.push(tr.f(
+                "stays.period_changed",
+                &[
+                    ("at", &local_display(c.changed_at)),
+                    ("who", &c.changed_by),
+                    ("role", tr.t(&format!("role.{}", c.approved_role))),
+                    ("from", &c.old_days.to_string()),
+                    ("to", &c.new_days.to_string()),
+                    ("old_release", &c.old_release.to_string()),
+                    ("new_release", &c.new_release.to_string()),
+                    ("reason", &c.reason),
+                ],
+            ));
+        }
+    }
     let page = ShowPage {
+        period_days: open.map(yizhan_store::station::period::days_of).unwrap_or_default(),
+        release: open.map(|s| s.planned_release.to_string()).unwrap_or_default(),
+        period_changes,
         checks: m.checks,
         alerts: m.alerts,
         flags: m.flags,

@@ -132,14 +132,67 @@ pub async fn move_room(
     FormBody(i): FormBody<MoveInput>,
 ) -> Result<Response, WebError> {
     let s = visible_stay(&state, &ctx, id, Permission::GuestsWrite).await?;
-    match do_move(&state, &ctx, &s, &i).await {
+    let done = do_move(&state, &ctx, &s, &i).await;
+    back_to_guest(&state, &ctx, &s, done).await
+}
+
+/// After a change made on the guest's page: back to it, or the page again saying what was
+/// refused.
+async fn back_to_guest(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &Stay,
+    done: Result<Stay, WebError>,
+) -> Result<Response, WebError> {
+    match done {
         Ok(_) => Ok(Redirect::to(&format!("/guests/{}", s.guest_id)).into_response()),
         Err(e) if e.is_correctable() => {
             let g = guests::get(&state.db, s.guest_id).await?;
-            show_page(&state, &ctx, g, false, Some(&e)).await
+            show_page(state, ctx, g, false, Some(&e)).await
         }
         Err(e) => Err(e),
     }
+}
+
+/// `POST /stays/{id}/period`: the centralized period extended or shortened.
+pub async fn period(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(i): FormBody<yizhan_core::station::period::PeriodInput>,
+) -> Result<Response, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::ReleaseApprove).await?;
+    let done = do_period(&state, &ctx, &s, &i).await;
+    back_to_guest(&state, &ctx, &s, done).await
+}
+
+/// Changes an open stay's period: checked against the day it has reached, approved in the most
+/// local role the person holds at its station (lead, medical, command), the calendar recomputed.
+pub async fn do_period(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &Stay,
+    i: &yizhan_core::station::period::PeriodInput,
+) -> Result<Stay, WebError> {
+    use yizhan_core::station::period::{approving_role, validate_period};
+    use yizhan_store::station::period;
+    let p = ctx.user()?;
+    let today =
+        yizhan_core::station::quarantine::stay_day(s.checked_in_at, yizhan_store::db::now());
+    let c = validate_period(i, period::days_of(s), today)?;
+    let roles: Vec<yizhan_core::access::Role> = p
+        .grants
+        .iter()
+        .filter(|g| {
+            yizhan_core::access::role_allows(g.role, Permission::ReleaseApprove)
+                && g.scope.covers(s.target())
+        })
+        .map(|g| g.role)
+        .collect();
+    let Some(role) = approving_role(&roles) else {
+        return Err(deny(state, ctx, &format!("stay {} period", s.id), WebError::Forbidden).await);
+    };
+    Ok(period::change(&state.db, &Actor::from(p), s.id, &c, role).await?)
 }
 
 /// The facts a release is judged on, read from the stay's test calendar and alerts.
@@ -202,12 +255,6 @@ pub async fn check_out(
     FormBody(i): FormBody<CheckOutInput>,
 ) -> Result<Response, WebError> {
     let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
-    match do_check_out(&state, &ctx, &s, &i).await {
-        Ok(_) => Ok(Redirect::to(&format!("/guests/{}", s.guest_id)).into_response()),
-        Err(e) if e.is_correctable() => {
-            let g = guests::get(&state.db, s.guest_id).await?;
-            show_page(&state, &ctx, g, false, Some(&e)).await
-        }
-        Err(e) => Err(e),
-    }
+    let done = do_check_out(&state, &ctx, &s, &i).await;
+    back_to_guest(&state, &ctx, &s, done).await
 }

@@ -200,6 +200,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/guests/{id}/check-in", GUEST_WRITERS_OF_A),
         ("POST", "/stays/{id}/move", GUEST_WRITERS_OF_A),
         ("POST", "/stays/{id}/check-out", &["lead", "staff", "medical"]),
+        ("POST", "/stays/{id}/period", &["lead", "medical"]),
         ("GET", "/stations/{id}/stays/export.xlsx", GUEST_READERS_OF_A),
         ("GET", "/stations/{id}/health/export.xlsx", GUEST_READERS_OF_A),
         ("GET", "/stations/{id}/round", HEALTH_OF_A),
