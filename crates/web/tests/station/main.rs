@@ -10,6 +10,8 @@ mod escalation;
 mod exports;
 mod health;
 mod mail_and_sms;
+mod notification_centre;
+mod notification_sources;
 mod notifications;
 mod operations;
 mod period;
