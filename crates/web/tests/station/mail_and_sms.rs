@@ -12,6 +12,7 @@ use yizhan_web::notify::{dispatch, send};
 use yizhan_web::state::WebConfig;
 
 use crate::common::{self, App, Smtp, district, duty_chain, receiver};
+use crate::notifications::fever;
 
 const KEY: [u8; 32] = [9; 32];
 
@@ -34,14 +35,6 @@ async fn channel(app: &App, i: ChannelInput) -> i64 {
     .unwrap();
     let new = yizhan_web::notify::sealed(Some(&KEY), c, None, None).unwrap();
     channels::create(app.db(), &Actor::system(), &new).await.unwrap()
-}
-
-/// A guest in room `room` with a fever now; the alert's id.
-async fn fever(app: &App, st: i64, room: &str, n: u32) -> i64 {
-    let r = common::room(app.db(), st, room, 1).await;
-    let g = common::guest(app.db(), st, n).await;
-    let stay = common::check_in(app.db(), st, g, r).await;
-    common::fever_now(app.db(), stay).await.unwrap()
 }
 
 fn mail(port: u16, password: &str) -> ChannelInput {
