@@ -193,6 +193,9 @@ pub enum Permission {
     /// Connect, stop and test notification channels (group robots) within one's scope: an
     /// administrator or a command for the district or a street, a lead for their station.
     ChannelsManage,
+    /// Follow up people under home health monitoring after their release (居家健康监测): a
+    /// street's command for its street, the district's for all.
+    HomeMonitoring,
     /// Publish a new quarantine policy (or a new dated version of one).
     PoliciesManage,
     /// Create and revoke wall-board display tokens.
@@ -289,6 +292,7 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         HealthRecord => matches!(role, StationLead | StationStaff | Medical),
         TestsRecord | AlertsClose => matches!(role, StationLead | Medical),
         PoliciesManage => matches!(role, Admin | Commander),
+        HomeMonitoring => matches!(role, Commander),
         AlertsAcknowledge => matches!(role, Commander | StationLead | StationStaff | Medical),
         EscalationManage => matches!(role, Commander | StationLead),
         ChannelsManage => matches!(role, Admin | Commander | StationLead),

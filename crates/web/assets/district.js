@@ -7,7 +7,7 @@
   var labels = {};
   var last = null;
   var pending = false, again = false;
-  var TOTALS = [["in_stay", "district.in_stay"], ["beds_free", "district.beds"], ["open_alerts", "district.alerts"],
+  var TOTALS = [["in_stay", "district.in_stay"], ["in_transit", "district.in_transit"], ["beds_free", "district.beds"], ["open_alerts", "district.alerts"],
     ["positives", "district.positives"], ["awaiting_disinfection", "district.awaiting"], ["overdue_rectifications", "district.overdue_rectifications"]];
   // The ranked table's numbers: (field, label, where a signed-in reader follows it).
   var COLS = [["open_alerts", "district.alerts", "attention"], ["positives", "district.positives", "attention"],

@@ -4,6 +4,7 @@
 pub mod attention;
 pub mod guest;
 pub mod health;
+pub mod home_monitoring;
 pub mod period;
 pub mod quarantine;
 pub mod release;
@@ -11,3 +12,4 @@ pub mod room;
 pub mod sampling;
 pub mod stations;
 pub mod stay;
+pub mod transfer;

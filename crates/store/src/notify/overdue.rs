@@ -1,6 +1,7 @@
 //! What becomes urgent with time alone, with no write to announce it: a station's rectification
 //! or directive past its deadline, a room left waiting for its terminal disinfection, a health
-//! round past its deadline with guests not read, yesterday's tests never sampled. Any node
+//! round past its deadline with guests not read, yesterday's tests never sampled, a day of home
+//! monitoring nobody followed up (and its end, which closes it). Any node
 //! may scan (the dispatcher does, every minute); the outbox's and the centre's uniqueness make
 //! each one told once (a rectification again after each reopening, a room again each time it
 //! waits).
@@ -35,11 +36,18 @@ pub struct Told {
     pub rounds: usize,
     /// One per station and day.
     pub samplings: usize,
+    /// People under home monitoring with days nobody reached them (once each day's sweep).
+    pub home: usize,
 }
 
 impl Told {
     pub fn total(&self) -> usize {
-        self.rectifications + self.directives + self.rooms + self.rounds + self.samplings
+        self.rectifications
+            + self.directives
+            + self.rooms
+            + self.rounds
+            + self.samplings
+            + self.home
     }
 }
 
@@ -52,6 +60,7 @@ pub async fn scan(db: &Db, slots: &SlotConfig, at: DateTime<Utc>) -> Result<Told
         rooms: rooms(db, at).await?,
         rounds: rounds(db, slots, at).await?,
         samplings: samplings(db, today, at).await?,
+        home: crate::station::home_monitoring::sweep(db, at).await?.missed,
     })
 }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Target};
 use yizhan_core::error::DomainError;
-use yizhan_core::station::quarantine::{planned_release, test_calendar};
+use yizhan_core::station::quarantine::{TestDue, planned_release, test_calendar};
 use yizhan_core::station::room::{Cause, RoomState};
 use yizhan_core::station::sampling::TestResult;
 use yizhan_core::station::stay::{Outcome, StayEventKind, check_check_in, state_after_check_out};
@@ -171,7 +171,12 @@ async fn lock_rooms(tx: &mut Tx, room_ids: &[i64]) -> Result<()> {
     Ok(())
 }
 
-async fn take_bed(tx: &mut Tx, actor: &Actor, station_id: i64, room_id: i64) -> Result<i64> {
+pub(crate) async fn take_bed(
+    tx: &mut Tx,
+    actor: &Actor,
+    station_id: i64,
+    room_id: i64,
+) -> Result<i64> {
     let room = rooms::get_in_tx(tx, room_id).await?;
     if room.station_id != station_id {
         return Err(StoreError::NotFound);
@@ -245,8 +250,35 @@ pub async fn check_in(db: &Db, actor: &Actor, c: &CheckIn) -> Result<Stay> {
             .bind(c.guest_id),
     )
     .await?;
-    let bed = take_bed(&mut tx, actor, c.station_id, c.room_id).await?;
+    let in_transit: Option<(i64,)> = tx
+        .fetch_optional(
+            q("SELECT id FROM stay_transfers WHERE guest_id = $1 AND state = 'in_transit'")
+                .bind(c.guest_id),
+        )
+        .await?;
+    if in_transit.is_some() {
+        return Err(DomainError::Rule { field: None, key: "error.guest_in_transit" }.into());
+    }
+    let calendar = test_calendar(&policy, c.at);
     let release = planned_release(&policy, c.at);
+    let id = open(&mut tx, actor, c, &policy.code, release, &calendar, None).await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
+/// Opens a stay in a bed of `c.room_id` with its release and calendar, and says so on the
+/// station's timeline and in the audit (`from`: the station a transferred guest came from).
+/// The caller holds the guest's lock.
+pub(crate) async fn open(
+    tx: &mut Tx,
+    actor: &Actor,
+    c: &CheckIn,
+    policy_code: &str,
+    release: NaiveDate,
+    calendar: &[TestDue],
+    from: Option<i64>,
+) -> Result<i64> {
+    let bed = take_bed(tx, actor, c.station_id, c.room_id).await?;
     let (id,): (i64,) = tx
         .fetch_one(
             q("INSERT INTO stays (station_id, guest_id, room_id, bed_no, policy_id, checked_in_at, planned_release)
@@ -260,7 +292,7 @@ pub async fn check_in(db: &Db, actor: &Actor, c: &CheckIn) -> Result<Stay> {
             .bind(release),
         )
         .await?;
-    for due in test_calendar(&policy, c.at) {
+    for due in calendar {
         tx.execute(
             q("INSERT INTO stay_tests (stay_id, day, due_date) VALUES ($1, $2, $3)")
                 .bind(id)
@@ -269,26 +301,18 @@ pub async fn check_in(db: &Db, actor: &Actor, c: &CheckIn) -> Result<Stay> {
         )
         .await?;
     }
-    event(
-        &mut tx,
-        actor,
-        id,
-        c.station_id,
-        StayEventKind::CheckIn,
-        c.room_id,
-        serde_json::json!({ "bed": bed }),
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Entry::new("stay.check_in", "stay", id).detail(serde_json::json!({
-            "guest_id": c.guest_id, "room_id": c.room_id, "bed": bed, "policy": policy.code,
-        })),
-    )
-    .await?;
-    tx.commit().await?;
-    get(db, id).await
+    let mut detail = serde_json::json!({ "bed": bed });
+    let mut audited = serde_json::json!({
+        "guest_id": c.guest_id, "room_id": c.room_id, "bed": bed, "policy": policy_code,
+    });
+    if let Some(station) = from {
+        detail["from_station"] = station.into();
+        audited["from_station"] = station.into();
+    }
+    event(tx, actor, id, c.station_id, StayEventKind::CheckIn, c.room_id, detail).await?;
+    let action = if from.is_some() { "stay.transfer_in" } else { "stay.check_in" };
+    audit::append(tx, actor, Entry::new(action, "stay", id).detail(audited)).await?;
+    Ok(id)
 }
 
 /// Moves an open stay to another room of the same station.
@@ -398,9 +422,23 @@ pub async fn check_out(
     reason: Option<&str>,
 ) -> Result<Stay> {
     let mut tx = db.begin().await?;
+    end(&mut tx, actor, stay_id, outcome, reason).await?;
+    tx.commit().await?;
+    get(db, stay_id).await
+}
+
+/// Ends the open stay `stay_id` inside the transaction: the room vacated, a release's
+/// certificate issued, the timeline and the audit told. Returns the stay as it was.
+pub(crate) async fn end(
+    tx: &mut Tx,
+    actor: &Actor,
+    stay_id: i64,
+    outcome: Outcome,
+    reason: Option<&str>,
+) -> Result<Stay> {
     // Lock, then read: a move committed meanwhile has changed the room this stay leaves.
-    lock_stay(&mut tx, stay_id).await?;
-    let stay = get_tx(&mut tx, stay_id).await?;
+    lock_stay(tx, stay_id).await?;
+    let stay = get_tx(tx, stay_id).await?;
     let n = tx
         .execute(
             q("UPDATE stays SET ended_at = $1, outcome = $2, outcome_reason = $3 WHERE id = $4 AND ended_at IS NULL")
@@ -413,12 +451,13 @@ pub async fn check_out(
     if n == 0 {
         return Err(DomainError::Rule { field: None, key: "error.stay_closed" }.into());
     }
-    vacate(&mut tx, actor, stay.room_id).await?;
+    vacate(tx, actor, stay.room_id).await?;
     if outcome == Outcome::Released {
-        issue_certificate(&mut tx, actor, &stay).await?;
+        issue_certificate(tx, actor, &stay).await?;
+        crate::station::home_monitoring::open_after_release(tx, actor, &stay).await?;
     }
     event(
-        &mut tx,
+        tx,
         actor,
         stay_id,
         stay.station_id,
@@ -428,14 +467,13 @@ pub async fn check_out(
     )
     .await?;
     audit::append(
-        &mut tx,
+        tx,
         actor,
         Entry::new("stay.check_out", "stay", stay_id)
             .detail(serde_json::json!({ "outcome": outcome.as_str(), "reason": reason })),
     )
     .await?;
-    tx.commit().await?;
-    get(db, stay_id).await
+    Ok(stay)
 }
 
 /// A stay with who it was, for exports (unmasked: the web layer masks).

@@ -1,7 +1,7 @@
 //! A person's to-do on the start page: what is waiting for them now, each a count that links to
-//! its list — a station's readings, alerts, tests, releases and rooms to disinfect; a command's
-//! fixes to verify, difficulties to answer and relief to decide; everyone's directives to confirm
-//! and rectifications due.
+//! its list — a station's readings, alerts, tests, releases, guests coming by transfer and rooms
+//! to disinfect; a command's fixes to verify, difficulties to answer and relief to decide;
+//! everyone's directives to confirm and rectifications due.
 
 use yizhan_core::access::{Permission, Principal, Target};
 use yizhan_core::command::rectification::Status as FixStatus;
@@ -148,6 +148,10 @@ async fn station_todos(
     let mut t = todo(tr, "releases", format!("/stations/{st}/releases"), due.len(), "info");
     t.note = tr.f("todo.ready", &[("n", &ready.count().to_string())]);
     out.push(t);
+    if p.has(Permission::GuestsWrite) {
+        let coming = yizhan_store::station::transfers::incoming(&state.db, st).await?.len();
+        out.push(todo(tr, "transfers", format!("/stations/{st}/transfers"), coming, "warning"));
+    }
     if p.has(Permission::StaffRead) {
         let dirty = rooms::list(&state.db, st)
             .await?

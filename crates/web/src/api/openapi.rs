@@ -144,6 +144,39 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
                 &["room_id", "reason"],
             )),
         ),
+        ("POST", "/api/v1/stays/{id}/period") => (
+            "Extend or shorten the centralized period (days from check-in); the test calendar is recomputed and the old one kept",
+            Some(obj(
+                json!({ "days": {"type": ["integer","string"]}, "reason": {"type":"string"} }),
+                &["days", "reason"],
+            )),
+        ),
+        ("POST", "/api/v1/stays/{id}/transfer") => (
+            "Transfer to another station (`station_id`) or to any station of the district (`\"any\"`): the stay ends and the guest is in transit until a station accepts",
+            Some(obj(
+                json!({ "station_id": {"type": ["integer","string"]}, "reason": {"type":"string"} }),
+                &["station_id", "reason"],
+            )),
+        ),
+        ("GET", "/api/v1/stations/{id}/transfers/incoming") => (
+            "Guests in transit to this station (or to any station), masked, the oldest first",
+            None,
+        ),
+        ("POST", "/api/v1/transfers/{id}/accept") => (
+            "Accept a guest in transit into a room of the receiving station: the stay opened for the rest of the period; 422 when another station took them first",
+            Some(obj(json!({ "room_id": {"type": ["integer","string"]} }), &["room_id"])),
+        ),
+        ("GET", "/api/v1/home-monitoring") => (
+            "People under home health monitoring in one's streets, masked, 50 a page (?q=&closed=1&page=): today's follow-up and the missed days; the total in X-Total-Count",
+            None,
+        ),
+        ("POST", "/api/v1/home-monitoring/{id}/follow-ups") => (
+            "Today's follow-up (a second one today replaces the first): reached with a temperature, symptoms and a test, or not reached with a note; a fever, symptoms or a positive is told at once",
+            Some(obj(
+                json!({ "reached": {"type":"boolean"}, "temperature": {"type": ["string","number"]}, "symptoms": {"type":"array","items":{"type":"string","enum":["fever_feeling","cough","sore_throat","fatigue","loss_of_smell_taste","diarrhoea","shortness_of_breath","other"]}}, "test": {"type":"string","enum":["","negative","pending","positive"]}, "note": {"type":"string"} }),
+                &["reached"],
+            )),
+        ),
         ("POST", "/api/v1/stays/{id}/check-out") => (
             "End the stay; `released` only when the period is complete and every test negative",
             Some(obj(

@@ -36,6 +36,8 @@ pub struct StationTotals {
     pub beds_total: i64,
     pub beds_free: i64,
     pub in_stay: i64,
+    /// On the road between two stations, counted at neither (district total only).
+    pub in_transit: i64,
     pub check_ins_today: i64,
     pub open_alerts: i64,
     pub positives: i64,
@@ -112,6 +114,7 @@ const LABELS: &[&str] = &[
     "district.station",
     "district.beds",
     "district.in_stay",
+    "district.in_transit",
     "district.check_ins",
     "district.alerts",
     "district.positives",
@@ -196,6 +199,7 @@ pub async fn build(state: &AppState, tr: &Tr, links: bool) -> Result<DistrictSna
             }
         }
     }
+    total.in_transit = yizhan_store::station::transfers::in_transit_count(&state.db).await?;
     Ok(DistrictSnapshot {
         seq: *state.changes.borrow(),
         generated_at: yizhan_core::time::local_display(yizhan_store::db::now()),

@@ -164,6 +164,33 @@ pub fn say(tr: &Tr, source: &str, severity: Severity, facts: &serde_json::Value)
             };
             tr.f("notify.import_failed", &[("severity", loud), ("file", &s("file")), ("why", &why)])
         }
+        "home" => match facts["kind"].as_str() {
+            Some(kind) => {
+                let what = AlertReason::parse(kind)
+                    .map(|k| tr.t(k.label_key()).to_owned())
+                    .unwrap_or_else(|| kind.to_owned());
+                tr.f(
+                    "notify.home_concern",
+                    &[
+                        ("severity", loud),
+                        ("street", &s("street")),
+                        ("station", &s("station")),
+                        ("what", &what),
+                        ("day", &s("day")),
+                    ],
+                )
+            }
+            None => tr.f(
+                "notify.home_missed",
+                &[
+                    ("severity", loud),
+                    ("street", &s("street")),
+                    ("station", &s("station")),
+                    ("day", &s("day")),
+                    ("count", &s("count")),
+                ],
+            ),
+        },
         // What the failed channel could not say, said by the others.
         "channel" => tr.f(
             "notify.channel_given_up",

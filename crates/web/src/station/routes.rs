@@ -4,8 +4,8 @@
 use yizhan_core::access::Permission;
 
 use super::{
-    alerts, attention, certificates, escalation, exports, guests, health, kpis, policies, releases,
-    rooms, sampling, stations, stays,
+    alerts, attention, certificates, escalation, exports, guests, health, home_monitoring, kpis,
+    policies, releases, rooms, sampling, stations, stays, transfers,
 };
 use crate::policy::{Policy, Routes};
 
@@ -43,6 +43,20 @@ pub fn add(r: Routes) -> Routes {
         .post("/stays/{id}/move", Perm(GuestsWrite), stays::move_room)
         .post("/stays/{id}/check-out", Either(GuestsWrite, ReleaseApprove), stays::check_out)
         .post("/stays/{id}/period", Perm(ReleaseApprove), stays::period)
+        .post("/stays/{id}/transfer", Perm(GuestsWrite), stays::transfer)
+        .get("/stations/{id}/transfers", Perm(GuestsRead), transfers::list)
+        .get("/stations/{id}/transfers/export.xlsx", Perm(GuestsRead), transfers::export_xlsx)
+        .post("/transfers/{id}/accept", Perm(GuestsWrite), transfers::accept)
+        .get("/home-monitoring", Perm(HomeMonitoring), home_monitoring::list)
+        .get("/home-monitoring/export.xlsx", Perm(HomeMonitoring), home_monitoring::export_xlsx)
+        .get("/home-monitoring/{id}", Perm(HomeMonitoring), home_monitoring::show)
+        .post("/home-monitoring/{id}/follow-ups", Perm(HomeMonitoring), home_monitoring::follow_up)
+        .get("/api/v1/home-monitoring", Perm(HomeMonitoring), home_monitoring::api_list)
+        .post(
+            "/api/v1/home-monitoring/{id}/follow-ups",
+            Perm(HomeMonitoring),
+            home_monitoring::api_follow_up,
+        )
         .get("/stations/{id}/stays/export.xlsx", Perm(GuestsRead), exports::stays_xlsx)
         .get("/stations/{id}/health/export.xlsx", Perm(GuestsRead), exports::health_xlsx)
         .get("/stations/{id}/round", Perm(HealthRecord), health::round)
@@ -85,6 +99,10 @@ pub fn add(r: Routes) -> Routes {
         .post("/api/v1/guests/{id}/check-in", Perm(GuestsWrite), stays::json::check_in)
         .get("/api/v1/stays/{id}", Perm(GuestsRead), stays::json::get_stay)
         .post("/api/v1/stays/{id}/move", Perm(GuestsWrite), stays::json::move_room)
+        .post("/api/v1/stays/{id}/period", Perm(ReleaseApprove), stays::json::period)
+        .post("/api/v1/stays/{id}/transfer", Perm(GuestsWrite), stays::json::transfer)
+        .get("/api/v1/stations/{id}/transfers/incoming", Perm(GuestsRead), transfers::api_incoming)
+        .post("/api/v1/transfers/{id}/accept", Perm(GuestsWrite), stays::json::accept_transfer)
         .post(
             "/api/v1/stays/{id}/check-out",
             Either(GuestsWrite, ReleaseApprove),

@@ -15,4 +15,5 @@ mod registration;
 mod release;
 mod station;
 mod support;
+mod transfer;
 mod work;

@@ -4,7 +4,8 @@
 //! once when wrong, and only to those who approve releases at that station. SQLite and
 //! PostgreSQL.
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
 use yizhan_core::access::{Role, Scope};
 use yizhan_core::station::quarantine::{calendar_of, release_after};
 use yizhan_store::both_backends;
@@ -87,6 +88,36 @@ both_backends!(
         assert!(tests.iter().all(|d| *d <= 3) && tests.last() == Some(&3), "{tests:?}");
         assert_eq!(period::history(app.db(), stay).await.unwrap().len(), 2);
 
+        // Through the API, the medical officer: the same rule (every refusal at once), then the
+        // change, approved in the medical role.
+        let med = app.user("med", Role::Medical, Scope::Station(st), false).await;
+        let mut m = app.session_for(med).await;
+        let url = format!("/api/v1/stays/{stay}/period");
+        let r = app.json(&mut m, Method::POST, &url, json!({"days": 0, "reason": ""})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let fields: Vec<String> = r.json()["error"]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap_or("").to_owned())
+            .collect();
+        assert_eq!(fields, ["days", "reason"], "{}", r.body);
+        let r =
+            app.json(&mut m, Method::POST, &url, json!({"days": 10, "reason": "复核后延长"})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["id"], stay);
+        let s = stays::get(app.db(), stay).await.unwrap();
+        assert_eq!(v["planned_release"], json!(s.planned_release));
+        assert_eq!(s.planned_release, release_after(s.checked_in_at, 10));
+        let days: Vec<i64> =
+            v["tests"].as_array().unwrap().iter().map(|t| t["day"].as_i64().unwrap()).collect();
+        assert_eq!(days, days_of_tests(&app, stay).await);
+        assert_eq!(days.last(), Some(&10));
+        let h = period::history(app.db(), stay).await.unwrap();
+        assert_eq!(h.len(), 3);
+        assert_eq!((h[2].new_days, h[2].approved_role.as_str()), (10, "medical"), "{h:?}");
+
         // Staff do not approve periods; another station's lead does not see the stay.
         let staff = app.user("staff", Role::StationStaff, Scope::Station(st), false).await;
         let mut c = app.session_for(staff).await;
@@ -100,6 +131,8 @@ both_backends!(
             .form(&mut c, &format!("/stays/{stay}/period"), &[("days", "9"), ("reason", "x")])
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
-        assert_eq!(period::history(app.db(), stay).await.unwrap().len(), 2, "nothing more");
+        let r = app.json(&mut c, Method::POST, &url, json!({"days": 9, "reason": "x"})).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert_eq!(period::history(app.db(), stay).await.unwrap().len(), 3, "nothing more");
     }
 );

@@ -57,6 +57,14 @@ struct ShowPage {
     can_counsel: bool,
     symptoms: Vec<(&'static str, String)>,
     can_release: bool,
+    /// The transfers this record took part in, each in one line with its tone, latest first.
+    transfers: Vec<(&'static str, String, String)>,
+    /// On the way to another station: not checked in here again.
+    in_transit: bool,
+    /// The home monitoring that followed the latest release, said in one line.
+    home_monitoring: Option<String>,
+    /// Where the open stay can be transferred: the other stations, and any station.
+    transfer_targets: Vec<Option2>,
     /// The open stay's centralized period in days, and its release date.
     period_days: i64,
     release: String,
@@ -117,33 +125,7 @@ pub async fn show_page(
             .collect(),
         None => Vec::new(),
     };
-    // Rooms a guest can go to: ready, or occupied with a free bed.
-    let room_options = rooms::list(&state.db, g.station_id)
-        .await?
-        .into_iter()
-        .filter(|r| open.is_none_or(|s| s.room_id != r.id))
-        .filter(|r| {
-            r.state == RoomState::Ready || (r.state == RoomState::Occupied && r.free_beds() > 0)
-        })
-        .map(|r| Option2 {
-            value: r.id.to_string(),
-            // 空闲 · 1 床, or 同住 1/2 · 余 1 床: what the clerk chooses between.
-            label: if r.state == RoomState::Ready {
-                tr.f("stays.room_free", &[("number", &r.number), ("beds", &r.beds.to_string())])
-            } else {
-                tr.f(
-                    "stays.room_shared",
-                    &[
-                        ("number", &r.number),
-                        ("occupied", &r.occupied.to_string()),
-                        ("beds", &r.beds.to_string()),
-                        ("free", &r.free_beds().to_string()),
-                    ],
-                )
-            },
-            selected: false,
-        })
-        .collect();
+    let room_options = room_choices(state, &tr, g.station_id, open.map(|s| s.room_id)).await?;
     let default_policy =
         if g.category == GuestCategory::CrossBorderDriver { "driver" } else { "14+7" };
     let policy_options = policy_rows
@@ -184,7 +166,32 @@ pub async fn show_page(
             ));
         }
     }
+    let (transfers, in_transit) = transfer_lines(state, &tr, &g).await?;
+    let transfer_targets = match open {
+        Some(_) => transfer_targets(state, &tr, g.station_id).await?,
+        None => Vec::new(),
+    };
+    let released = all_stays.iter().find(|s| s.outcome == Some(Outcome::Released));
+    let home_monitoring = match released {
+        Some(s) => {
+            yizhan_store::station::home_monitoring::of_stay(&state.db, s.id).await?.map(|m| {
+                tr.f(
+                    "stays.home_monitoring",
+                    &[
+                        ("start", &m.start_date.to_string()),
+                        ("end", &m.end_date.to_string()),
+                        ("street", &m.street),
+                    ],
+                )
+            })
+        }
+        None => None,
+    };
     let page = ShowPage {
+        home_monitoring,
+        in_transit,
+        transfers,
+        transfer_targets,
         period_days: open.map(yizhan_store::station::period::days_of).unwrap_or_default(),
         release: open.map(|s| s.planned_release.to_string()).unwrap_or_default(),
         period_changes,
@@ -225,6 +232,105 @@ pub async fn show_page(
         v: GuestView::of(&g, p, revealed, today()),
     };
     render::form_page(&page, error)
+}
+
+/// The rooms of `station_id` a guest can go to, as the clerk chooses between them: ready (空闲 ·
+/// 1 床), or occupied with a free bed (同住 1/2 · 余 1 床); not the room `except` they are in.
+pub async fn room_choices(
+    state: &AppState,
+    tr: &Tr,
+    station_id: i64,
+    except: Option<i64>,
+) -> Result<Vec<Option2>, WebError> {
+    Ok(rooms::list(&state.db, station_id)
+        .await?
+        .into_iter()
+        .filter(|r| except != Some(r.id))
+        .filter(|r| {
+            r.state == RoomState::Ready || (r.state == RoomState::Occupied && r.free_beds() > 0)
+        })
+        .map(|r| Option2 {
+            value: r.id.to_string(),
+            label: if r.state == RoomState::Ready {
+                tr.f("stays.room_free", &[("number", &r.number), ("beds", &r.beds.to_string())])
+            } else {
+                tr.f(
+                    "stays.room_shared",
+                    &[
+                        ("number", &r.number),
+                        ("occupied", &r.occupied.to_string()),
+                        ("beds", &r.beds.to_string()),
+                        ("free", &r.free_beds().to_string()),
+                    ],
+                )
+            },
+            selected: false,
+        })
+        .collect())
+}
+
+/// The transfers of guest `g`, said: out (in transit, or received where), or in (from where);
+/// and whether the guest is on the road now.
+async fn transfer_lines(
+    state: &AppState,
+    tr: &Tr,
+    g: &Guest,
+) -> Result<(Vec<(&'static str, String, String)>, bool), WebError> {
+    use yizhan_core::station::transfer::TransferState;
+    let any = tr.t("transfer.any_station").to_owned();
+    let all = yizhan_store::station::transfers::of_guest(&state.db, g.id).await?;
+    let in_transit = all.iter().any(|t| t.guest_id == g.id && t.state == TransferState::InTransit);
+    let lines = all
+        .into_iter()
+        .map(|t| {
+            let to = t.to_station.clone().unwrap_or_else(|| any.clone());
+            let at = t.accepted_at.map(local_display).unwrap_or_default();
+            let sent = local_display(t.sent_at);
+            match (t.guest_id == g.id, t.state) {
+                (true, TransferState::InTransit) => (
+                    "warning",
+                    tr.t("transfer.state.in_transit").to_owned(),
+                    tr.f(
+                        "transfer.line_in_transit",
+                        &[("to", &to), ("at", &sent), ("who", &t.sent_by), ("reason", &t.reason)],
+                    ),
+                ),
+                (true, TransferState::Accepted) => (
+                    "info",
+                    tr.t("transfer.state.accepted").to_owned(),
+                    tr.f(
+                        "transfer.line_received",
+                        &[("to", &to), ("at", &at), ("reason", &t.reason)],
+                    ),
+                ),
+                (false, _) => (
+                    "info",
+                    tr.t("transfer.arrived").to_owned(),
+                    tr.f(
+                        "transfer.line_arrived",
+                        &[("from", &t.from_station), ("at", &at), ("reason", &t.reason)],
+                    ),
+                ),
+            }
+        })
+        .collect();
+    Ok((lines, in_transit))
+}
+
+/// The stations a guest of `from` can be sent to: every other one, then "any station".
+async fn transfer_targets(state: &AppState, tr: &Tr, from: i64) -> Result<Vec<Option2>, WebError> {
+    let mut all: Vec<Option2> = yizhan_store::station::stations::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| s.id != from)
+        .map(|s| Option2 { value: s.id.to_string(), label: s.name, selected: false })
+        .collect();
+    all.push(Option2 {
+        value: yizhan_core::station::transfer::ANY_STATION.to_owned(),
+        label: tr.t("transfer.any_station").to_owned(),
+        selected: false,
+    });
+    Ok(all)
 }
 
 /// A reading on the guest's page: when, the temperature, the symptoms, and what it signals (its

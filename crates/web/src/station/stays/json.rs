@@ -1,5 +1,5 @@
 //! The JSON API of stays: check-in (under the guest), the stay with its test calendar, a room
-//! change and check-out. The same operations as the pages (`super::do_check_in` …).
+//! change, a changed period and check-out. The same operations as the pages (`super::do_check_in` …).
 
 use axum::Json;
 use axum::extract::State;
@@ -10,7 +10,7 @@ use yizhan_core::access::Permission;
 use yizhan_core::station::stay::{CheckInInput, CheckOutInput};
 use yizhan_store::station::stays::{self, Stay, StayTest};
 
-use super::{MoveInput, do_check_in, do_check_out, do_move, visible_stay};
+use super::{MoveInput, do_check_in, do_check_out, do_move, do_period, visible_stay};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::kit::extract::{Id, RawBody, json_from};
@@ -25,7 +25,7 @@ pub struct StayView {
     tests: Vec<StayTest>,
 }
 
-async fn stay_view(state: &AppState, stay: Stay) -> Result<StayView, WebError> {
+pub(crate) async fn stay_view(state: &AppState, stay: Stay) -> Result<StayView, WebError> {
     let tests = stays::tests(&state.db, stay.id).await?;
     Ok(StayView { stay, tests })
 }
@@ -97,4 +97,68 @@ pub async fn check_out(
     let i: CheckOutInput = json_from(&body)?;
     let s = do_check_out(&state, &ctx, &s, &i).await?;
     Ok(Json(stay_view(&state, s).await?))
+}
+
+#[derive(Deserialize)]
+pub struct PeriodBody {
+    days: serde_json::Value,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /api/v1/stays/{id}/period`.
+pub async fn period(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Json<StayView>, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::ReleaseApprove).await?;
+    let b: PeriodBody = json_from(&body)?;
+    let i = yizhan_core::station::period::PeriodInput { days: text(&b.days), reason: b.reason };
+    let s = do_period(&state, &ctx, &s, &i).await?;
+    Ok(Json(stay_view(&state, s).await?))
+}
+
+/// `POST /api/v1/stays/{id}/transfer` (`{"station_id": 3 | "any", "reason"}`): the guest in
+/// transit.
+pub async fn transfer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Response, WebError> {
+    #[derive(Deserialize)]
+    struct Body {
+        station_id: serde_json::Value,
+        #[serde(default)]
+        reason: String,
+    }
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsWrite).await?;
+    let b: Body = json_from(&body)?;
+    let i = yizhan_core::station::transfer::TransferInput {
+        station_id: text(&b.station_id),
+        reason: b.reason,
+    };
+    let t = super::do_transfer(&state, &ctx, &s, &i).await?;
+    Ok((StatusCode::CREATED, Json(crate::station::transfers::ApiTransfer::from(t))).into_response())
+}
+
+/// `POST /api/v1/transfers/{id}/accept` (`{"room_id"}`): the stay opened at the receiving
+/// station.
+pub async fn accept_transfer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Response, WebError> {
+    #[derive(Deserialize)]
+    struct Body {
+        room_id: serde_json::Value,
+    }
+    let t = crate::station::transfers::visible_transfer(&state, &ctx, id).await?;
+    let b: Body = json_from(&body)?;
+    let i = crate::station::transfers::AcceptInput { room_id: text(&b.room_id) };
+    let s = crate::station::transfers::do_accept(&state, &ctx, &t, &i).await?;
+    Ok((StatusCode::CREATED, Json(stay_view(&state, s).await?)).into_response())
 }

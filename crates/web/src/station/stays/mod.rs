@@ -258,3 +258,28 @@ pub async fn check_out(
     let done = do_check_out(&state, &ctx, &s, &i).await;
     back_to_guest(&state, &ctx, &s, done).await
 }
+
+/// Sends the open stay's guest to another station (or any): the stay ends as transferred and
+/// the guest is in transit until a station accepts them.
+pub async fn do_transfer(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &Stay,
+    i: &yizhan_core::station::transfer::TransferInput,
+) -> Result<yizhan_store::station::transfers::Transfer, WebError> {
+    let o = yizhan_core::station::transfer::validate_transfer(i, s.station_id)?;
+    Ok(yizhan_store::station::transfers::send(&state.db, &Actor::from(ctx.user()?), s.id, &o)
+        .await?)
+}
+
+/// `POST /stays/{id}/transfer`.
+pub async fn transfer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(i): FormBody<yizhan_core::station::transfer::TransferInput>,
+) -> Result<Response, WebError> {
+    let s = visible_stay(&state, &ctx, id, Permission::GuestsWrite).await?;
+    let done = do_transfer(&state, &ctx, &s, &i).await.map(|_| s.clone());
+    back_to_guest(&state, &ctx, &s, done).await
+}

@@ -36,6 +36,10 @@ pub struct Fixture {
     /// A district channel (its address sealed under a key the test app does not hold).
     pub channel: i64,
     pub task: i64,
+    /// A guest of station B on the way to station A.
+    pub transfer: i64,
+    /// A guest of station A released into home monitoring (street A's).
+    pub home: i64,
     pub st_a: i64,
     pub cert: yizhan_store::station::stays::Certificate,
 }
@@ -177,6 +181,57 @@ pub async fn build(app: &App) -> Fixture {
     .await
     .unwrap();
     let care = common::care_fixtures(app.db(), st_a, stay_a).await;
+    let room_b = common::room(app.db(), st_b, "201", 1).await;
+    let guest_b = common::guest(app.db(), st_b, 3).await;
+    let stay_b = common::check_in(app.db(), st_b, guest_b, room_b).await;
+    let transfer = yizhan_store::station::transfers::send(
+        app.db(),
+        &sys,
+        stay_b,
+        &yizhan_core::station::transfer::TransferOrder {
+            to_station: Some(st_a),
+            reason: "本站整体终末消毒".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let room_h = common::room(app.db(), st_a, "398", 1).await;
+    let guest_h = common::guest(app.db(), st_a, 41).await;
+    let p147 = yizhan_store::station::policies::list(app.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.code == "14+7")
+        .unwrap();
+    let stay_h = yizhan_store::station::stays::check_in(
+        app.db(),
+        &sys,
+        &yizhan_store::station::stays::CheckIn {
+            station_id: st_a,
+            guest_id: guest_h,
+            room_id: room_h,
+            policy_id: p147.id,
+            at: yizhan_store::db::now(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    yizhan_store::station::stays::check_out(
+        app.db(),
+        &sys,
+        stay_h,
+        yizhan_core::station::stay::Outcome::Released,
+        None,
+    )
+    .await
+    .unwrap();
+    let home = yizhan_store::station::home_monitoring::of_stay(app.db(), stay_h)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let notice = yizhan_store::command::notices::create(
         app.db(),
         &sys,
@@ -353,6 +408,8 @@ pub async fn build(app: &App) -> Fixture {
         task_group,
         channel,
         task,
+        transfer,
+        home,
         st_a,
         cert,
     }
@@ -429,6 +486,12 @@ impl Fixture {
             self.care.staff
         } else if path.starts_with("/incidents/") {
             self.care.incident
+        } else if path.starts_with("/home-monitoring/")
+            || path.starts_with("/api/v1/home-monitoring/")
+        {
+            self.home
+        } else if path.starts_with("/transfers/") || path.starts_with("/api/v1/transfers/") {
+            self.transfer
         } else if path.starts_with("/complaints/") {
             self.care.complaint
         } else {

@@ -1,0 +1,97 @@
+//! A stay's life beyond its room (issue 19), walked on a phone: the lead extends the period from
+//! the guest's page and sends the guest to another station; that station's clerk finds them under
+//! 转运交接 in the navigation and takes them into a bed with one action; on a desk screen the
+//! record reads the same.
+
+use crate::browser_support::*;
+use crate::common;
+
+use common::district;
+use thirtyfour::prelude::*;
+use yizhan_core::access::{Role, Scope};
+use yizhan_store::both_backends;
+use yizhan_store::station::{stays, transfers};
+use yizhan_store::testing::TestDb;
+
+both_backends!(a_lead_extends_a_stay_and_sends_the_guest_on, |t: TestDb| async move {
+    with_browser(t, "a_lead_extends_a_stay_and_sends_the_guest_on", |d, base, app| async move {
+        let (_, _, a, b) = district(app.db()).await;
+        let room_a = common::room(app.db(), a, "301", 1).await;
+        common::room(app.db(), b, "812", 2).await;
+        let g = common::guest(app.db(), a, 7).await;
+        let stay = common::check_in(app.db(), a, g, room_a).await;
+        let days =
+            yizhan_store::station::period::days_of(&stays::get(app.db(), stay).await.unwrap());
+        app.user("lead_a", Role::StationLead, Scope::Station(a), false).await;
+        app.user("clerk_b", Role::StationStaff, Scope::Station(b), false).await;
+        let backend = format!("{:?}", app.db().backend()).to_lowercase();
+
+        viewport(&d, 375, 812, true).await?;
+        sign_in(&d, &base, "lead_a").await?;
+        d.goto(format!("{base}/guests/{g}")).await?;
+        // Extended by a week, with the reason.
+        d.find(By::Css("[data-testid=period-box] summary")).await?.click().await?;
+        fill(&d, "[data-testid=period-days]", &(days + 7).to_string()).await?;
+        fill(&d, "[data-testid=period-reason]", "同层出现阳性，延长观察").await?;
+        d.find(By::Css("[data-testid=period-save]")).await?.click().await?;
+        let period = wait_contains(&d, "[data-testid=period]", &(days + 7).to_string()).await?;
+        let s = stays::get(app.db(), stay).await.unwrap();
+        assert!(period.contains(&s.planned_release.to_string()), "{period}");
+        let changes = text_of(&d, "[data-testid=period-changes]").await?;
+        assert!(
+            changes.contains("同层出现阳性，延长观察") && changes.contains("驿站专班负责人"),
+            "{changes}"
+        );
+        no_sideways_scroll(&d, 375, "the guest's page").await?;
+        d.screenshot(&shots_dir().join(format!("period-375-{backend}.png"))).await?;
+
+        // Sent on to the other station: asked first, then in transit.
+        d.find(By::Css("[data-testid=transfer-box] summary")).await?.click().await?;
+        d.execute(
+            &format!("document.querySelector('[data-testid=transfer-station]').value = '{b}';"),
+            vec![],
+        )
+        .await?;
+        fill(&d, "[data-testid=transfer-reason]", "本站整体终末消毒").await?;
+        d.execute("window.confirm = function () { return true; };", vec![]).await?;
+        d.find(By::Css("[data-testid=transfer-save]")).await?.click().await?;
+        let line = wait_contains(&d, "[data-testid=transfers]", "转运途中").await?;
+        assert!(line.contains("平湖健康驿站") && line.contains("本站整体终末消毒"), "{line}");
+        assert!(d.find(By::Css("[data-testid=current-stay]")).await.is_err(), "no stay here");
+        no_sideways_scroll(&d, 375, "the guest in transit").await?;
+        d.screenshot(&shots_dir().join(format!("transfer-sent-375-{backend}.png"))).await?;
+
+        // The receiving clerk: 转运交接 from the navigation, one action into a bed.
+        d.delete_all_cookies().await?;
+        sign_in(&d, &base, "clerk_b").await?;
+        let todo = wait_contains(&d, "main", "转运待接收").await?;
+        assert!(todo.contains("转运待接收"), "the home page says who is coming");
+        d.find(By::Css("[data-testid=nav-toggle-label]")).await?.click().await?;
+        d.find(By::LinkText("转运交接")).await?.click().await?;
+        wait_url(&d, &format!("/stations/{b}/transfers")).await?;
+        assert_eq!(text_of(&d, "[data-testid=incoming-count]").await?, "1");
+        let incoming = text_of(&d, "[data-testid=incoming]").await?;
+        assert!(incoming.contains("陈**7") && incoming.contains("卓汇健康驿站"), "{incoming}");
+        assert!(incoming.contains("转运途中"), "{incoming}");
+        no_sideways_scroll(&d, 375, "the incoming list").await?;
+        d.screenshot(&shots_dir().join(format!("transfers-375-{backend}.png"))).await?;
+        let id = transfers::incoming(app.db(), b).await.unwrap()[0].id;
+        d.find(By::Css(format!("[data-testid=accept-{id}]"))).await?.click().await?;
+        let current = wait_contains(&d, "[data-testid=current-stay]", "812").await?;
+        assert!(current.contains("812"), "{current}");
+        let from = text_of(&d, "[data-testid=transfers]").await?;
+        assert!(from.contains("自 卓汇健康驿站 转入"), "{from}");
+        let accepted = transfers::get(app.db(), id).await.unwrap().accepted_stay_id.unwrap();
+        let new_stay = stays::get(app.db(), accepted).await.unwrap();
+        assert_eq!(new_stay.planned_release, s.planned_release, "the extended period goes on");
+
+        viewport(&d, 1920, 1080, false).await?;
+        d.goto(format!("{base}/stations/{b}/transfers")).await?;
+        let history = text_of(&d, "[data-testid=transfer-history]").await?;
+        assert!(history.contains("转入") && history.contains("已接收"), "{history}");
+        no_sideways_scroll(&d, 1920, "the transfer record").await?;
+        d.screenshot(&shots_dir().join(format!("transfers-1920-{backend}.png"))).await?;
+        Ok(())
+    })
+    .await;
+});
