@@ -95,3 +95,50 @@ both_backends!(a_lead_extends_a_stay_and_sends_the_guest_on, |t: TestDb| async m
     })
     .await;
 });
+
+both_backends!(a_street_follows_up_a_released_guest_at_home, |t: TestDb| async move {
+    with_browser(t, "a_street_follows_up_a_released_guest_at_home", |d, base, app| async move {
+        let (street_a, _, st, _) = district(app.db()).await;
+        let stay = crate::release::stay_since(app.db(), st, "501", 1, 14).await;
+        let sys = yizhan_core::access::Actor::system();
+        let released = yizhan_core::station::stay::Outcome::Released;
+        stays::check_out(app.db(), &sys, stay, released, None).await.unwrap();
+        let m =
+            yizhan_store::station::home_monitoring::of_stay(app.db(), stay).await.unwrap().unwrap();
+        app.user("jihua", Role::Commander, Scope::Street(street_a), false).await;
+        let backend = format!("{:?}", app.db().backend()).to_lowercase();
+
+        viewport(&d, 375, 812, true).await?;
+        sign_in(&d, &base, "jihua").await?;
+        d.find(By::Css("[data-testid=nav-toggle-label]")).await?.click().await?;
+        d.find(By::LinkText("居家健康监测")).await?.click().await?;
+        wait_url(&d, "/home-monitoring").await?;
+        let row = text_of(&d, &format!("[data-testid=home-{}]", m.id)).await?;
+        assert!(row.contains("陈**1") && row.contains("今日待随访"), "{row}");
+        assert!(row.contains("第 1/7 天") && row.contains("卓汇健康驿站"), "{row}");
+        no_sideways_scroll(&d, 375, "the home-monitoring list").await?;
+        d.screenshot(&shots_dir().join(format!("home-list-375-{backend}.png"))).await?;
+
+        // Reached, a fever and a cough: said in red on the person's page.
+        d.find(By::LinkText("陈**1")).await?.click().await?;
+        fill(&d, "[data-testid=follow-up-temperature]", "38.1").await?;
+        d.find(By::Css("input[name=symptom][value=cough]")).await?.click().await?;
+        d.find(By::Css("[data-testid=follow-up-save]")).await?.click().await?;
+        let days = wait_contains(&d, "[data-testid=home-days]", "38.1").await?;
+        assert!(days.contains("发热伴症状") && days.contains("咳嗽"), "{days}");
+        let mark = d.find(By::Css("[data-testid=home-days] .badge")).await?;
+        assert!(mark.class_name().await?.unwrap_or_default().contains("tone-danger"));
+        assert!(text_of(&d, "[data-testid=home-facts]").await?.contains("今日已随访"));
+        no_sideways_scroll(&d, 375, "a person at home").await?;
+        d.screenshot(&shots_dir().join(format!("home-person-375-{backend}.png"))).await?;
+
+        viewport(&d, 1920, 1080, false).await?;
+        d.goto(format!("{base}/home-monitoring")).await?;
+        let row = text_of(&d, &format!("[data-testid=home-{}]", m.id)).await?;
+        assert!(row.contains("今日已随访"), "{row}");
+        no_sideways_scroll(&d, 1920, "the home-monitoring list").await?;
+        d.screenshot(&shots_dir().join(format!("home-list-1920-{backend}.png"))).await?;
+        Ok(())
+    })
+    .await;
+});
