@@ -196,6 +196,9 @@ pub enum Permission {
     /// Follow up people under home health monitoring after their release (居家健康监测): a
     /// street's command for its street, the district's for all.
     HomeMonitoring,
+    /// Record a cross-border driver's violation and suspend their exemption: the station's lead
+    /// (a revocation comes with the check-out).
+    ExemptionManage,
     /// Publish a new quarantine policy (or a new dated version of one).
     PoliciesManage,
     /// Create and revoke wall-board display tokens.
@@ -293,6 +296,7 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         TestsRecord | AlertsClose => matches!(role, StationLead | Medical),
         PoliciesManage => matches!(role, Admin | Commander),
         HomeMonitoring => matches!(role, Commander),
+        ExemptionManage => matches!(role, StationLead),
         AlertsAcknowledge => matches!(role, Commander | StationLead | StationStaff | Medical),
         EscalationManage => matches!(role, Commander | StationLead),
         ChannelsManage => matches!(role, Admin | Commander | StationLead),

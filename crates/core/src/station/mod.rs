@@ -13,3 +13,4 @@ pub mod sampling;
 pub mod stations;
 pub mod stay;
 pub mod transfer;
+pub mod trip;

@@ -16,6 +16,9 @@ code_enum!(
         CheckOut => "check_out",
         /// An alert raised for the guest (a reading or a positive test).
         Alert => "alert",
+        /// A cross-border driver out on a run, and back.
+        TripOut => "trip_out",
+        TripBack => "trip_back",
     ]
 );
 

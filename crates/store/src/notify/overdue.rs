@@ -1,7 +1,8 @@
 //! What becomes urgent with time alone, with no write to announce it: a station's rectification
 //! or directive past its deadline, a room left waiting for its terminal disinfection, a health
 //! round past its deadline with guests not read, yesterday's tests never sampled, a day of home
-//! monitoring nobody followed up (and its end, which closes it). Any node
+//! monitoring nobody followed up (and its end, which closes it), a driver late back from a run or
+//! not sampled on the day of return. Any node
 //! may scan (the dispatcher does, every minute); the outbox's and the centre's uniqueness make
 //! each one told once (a rectification again after each reopening, a room again each time it
 //! waits).
@@ -38,6 +39,8 @@ pub struct Told {
     pub samplings: usize,
     /// People under home monitoring with days nobody reached them (once each day's sweep).
     pub home: usize,
+    /// Drivers late back from a run, and return days without a sample.
+    pub trips: usize,
 }
 
 impl Told {
@@ -48,6 +51,7 @@ impl Told {
             + self.rounds
             + self.samplings
             + self.home
+            + self.trips
     }
 }
 
@@ -61,6 +65,7 @@ pub async fn scan(db: &Db, slots: &SlotConfig, at: DateTime<Utc>) -> Result<Told
         rounds: rounds(db, slots, at).await?,
         samplings: samplings(db, today, at).await?,
         home: crate::station::home_monitoring::sweep(db, at).await?.missed,
+        trips: crate::station::trips::sweep(db, at).await?,
     })
 }
 

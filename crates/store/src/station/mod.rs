@@ -14,3 +14,4 @@ pub mod sampling;
 pub mod stations;
 pub mod stays;
 pub mod transfers;
+pub mod trips;

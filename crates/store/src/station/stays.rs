@@ -117,7 +117,7 @@ pub async fn events(db: &Db, station_id: i64, limit: i64) -> Result<Vec<StayEven
     .await
 }
 
-async fn event(
+pub(crate) async fn event(
     tx: &mut Tx,
     actor: &Actor,
     stay_id: i64,
@@ -455,6 +455,9 @@ pub(crate) async fn end(
     if outcome == Outcome::Released {
         issue_certificate(tx, actor, &stay).await?;
         crate::station::home_monitoring::open_after_release(tx, actor, &stay).await?;
+    }
+    if outcome == Outcome::ExemptionRevoked {
+        crate::station::trips::revoke_on_check_out(tx, &stay, reason).await?;
     }
     event(
         tx,

@@ -166,6 +166,14 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "Accept a guest in transit into a room of the receiving station: the stay opened for the rest of the period; 422 when another station took them first",
             Some(obj(json!({ "room_id": {"type": ["integer","string"]} }), &["room_id"])),
         ),
+        ("POST", "/api/v1/stays/{id}/trips") => (
+            "A cross-border driver out on a run: plate, port, destination, back within 1–72 hours; one run out at a time",
+            Some(obj(
+                json!({ "plate": {"type":"string"}, "port": {"type":"string"}, "destination": {"type":"string"}, "hours": {"type": ["integer","string"]} }),
+                &["plate", "port", "destination", "hours"],
+            )),
+        ),
+        ("POST", "/api/v1/trips/{id}/back") => ("The driver is back from the run", None),
         ("GET", "/api/v1/home-monitoring") => (
             "People under home health monitoring in one's streets, masked, 50 a page (?q=&closed=1&page=): today's follow-up and the missed days; the total in X-Total-Count",
             None,

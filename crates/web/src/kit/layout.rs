@@ -124,6 +124,7 @@ const STATION_PAGES: &[(usize, &str, &str, Permission)] = &[
     (0, "/attention", "attention.title", GuestsRead),
     (0, "/releases", "release.title", GuestsRead),
     (0, "/transfers", "transfer.title", GuestsRead),
+    (0, "/trips", "trip.title", GuestsRead),
     (0, "/tests", "nat.title", GuestsRead),
     (0, "/boards", "board.tokens", BoardsManage),
     (1, "/staff", "staff.title", GuestsRead),

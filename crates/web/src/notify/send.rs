@@ -164,6 +164,27 @@ pub fn say(tr: &Tr, source: &str, severity: Severity, facts: &serde_json::Value)
             };
             tr.f("notify.import_failed", &[("severity", loud), ("file", &s("file")), ("why", &why)])
         }
+        "trip" => match facts["late"].as_bool() {
+            Some(true) => tr.f(
+                "notify.trip_late",
+                &[
+                    ("severity", loud),
+                    ("station", &s("station")),
+                    ("room", &s("room")),
+                    ("port", &s("port")),
+                    ("expected", &s("expected")),
+                ],
+            ),
+            _ => tr.f(
+                "notify.trip_untested",
+                &[
+                    ("severity", loud),
+                    ("station", &s("station")),
+                    ("room", &s("room")),
+                    ("day", &s("day")),
+                ],
+            ),
+        },
         "home" => match facts["kind"].as_str() {
             Some(kind) => {
                 let what = AlertReason::parse(kind)

@@ -5,7 +5,7 @@ use yizhan_core::access::Permission;
 
 use super::{
     alerts, attention, certificates, escalation, exports, guests, health, home_monitoring, kpis,
-    policies, releases, rooms, sampling, stations, stays, transfers,
+    policies, releases, rooms, sampling, stations, stays, transfers, trips,
 };
 use crate::policy::{Policy, Routes};
 
@@ -47,6 +47,13 @@ pub fn add(r: Routes) -> Routes {
         .get("/stations/{id}/transfers", Perm(GuestsRead), transfers::list)
         .get("/stations/{id}/transfers/export.xlsx", Perm(GuestsRead), transfers::export_xlsx)
         .post("/transfers/{id}/accept", Perm(GuestsWrite), transfers::accept)
+        .post("/stays/{id}/trips", Perm(GuestsWrite), trips::out)
+        .post("/trips/{id}/back", Perm(GuestsWrite), trips::back)
+        .post("/stays/{id}/violations", Perm(ExemptionManage), trips::violation)
+        .get("/stations/{id}/trips", Perm(GuestsRead), trips::list)
+        .get("/stations/{id}/trips/export.xlsx", Perm(GuestsRead), trips::export_xlsx)
+        .post("/api/v1/stays/{id}/trips", Perm(GuestsWrite), trips::api_out)
+        .post("/api/v1/trips/{id}/back", Perm(GuestsWrite), trips::api_back)
         .get("/home-monitoring", Perm(HomeMonitoring), home_monitoring::list)
         .get("/home-monitoring/export.xlsx", Perm(HomeMonitoring), home_monitoring::export_xlsx)
         .get("/home-monitoring/{id}", Perm(HomeMonitoring), home_monitoring::show)

@@ -142,3 +142,58 @@ both_backends!(a_street_follows_up_a_released_guest_at_home, |t: TestDb| async m
     })
     .await;
 });
+
+both_backends!(a_clerk_sends_a_driver_out_and_records_the_return, |t: TestDb| async move {
+    with_browser(
+        t,
+        "a_clerk_sends_a_driver_out_and_records_the_return",
+        |d, base, app| async move {
+            let (_, _, st, _) = district(app.db()).await;
+            let room = common::room(app.db(), st, "301", 1).await;
+            let g = common::guest(app.db(), st, 9).await;
+            common::check_in(app.db(), st, g, room).await;
+            app.user("clerk", Role::StationStaff, Scope::Station(st), false).await;
+            let backend = format!("{:?}", app.db().backend()).to_lowercase();
+
+            viewport(&d, 375, 812, true).await?;
+            sign_in(&d, &base, "clerk").await?;
+            d.goto(format!("{base}/guests/{g}")).await?;
+            d.find(By::Css("[data-testid=trip-box] summary")).await?.click().await?;
+            fill(&d, "[data-testid=trip-port]", "皇岗口岸").await?;
+            fill(&d, "[data-testid=trip-destination]", "葵涌货柜码头").await?;
+            fill(&d, "[data-testid=trip-hours]", "10").await?;
+            d.find(By::Css("[data-testid=trip-save]")).await?.click().await?;
+            let out = wait_contains(&d, "[data-testid=trip-out]", "出车中").await?;
+            assert!(out.contains("粤ZAB12港") && out.contains("皇岗口岸"), "{out}");
+            assert_eq!(
+                text_of(&d, "[data-testid=trip-badge]").await?,
+                "出车中",
+                "said by the name"
+            );
+            no_sideways_scroll(&d, 375, "a driver out on a run").await?;
+            d.screenshot(&shots_dir().join(format!("trip-out-375-{backend}.png"))).await?;
+
+            // 出车登记 from the navigation: who is out; then back from the guest's page.
+            d.find(By::Css("[data-testid=nav-toggle-label]")).await?.click().await?;
+            d.find(By::LinkText("出车登记")).await?.click().await?;
+            wait_url(&d, &format!("/stations/{st}/trips")).await?;
+            assert_eq!(text_of(&d, "[data-testid=out-count]").await?, "1");
+            no_sideways_scroll(&d, 375, "the runs").await?;
+            d.screenshot(&shots_dir().join(format!("trips-375-{backend}.png"))).await?;
+            d.find(By::LinkText("301")).await?.click().await?;
+            d.find(By::Css("[data-testid=trip-back]")).await?.click().await?;
+            let lines = wait_contains(&d, "[data-testid=trip-lines]", "返回").await?;
+            assert!(lines.contains("葵涌货柜码头"), "{lines}");
+
+            viewport(&d, 1920, 1080, false).await?;
+            d.goto(format!("{base}/stations/{st}/trips")).await?;
+            assert_eq!(text_of(&d, "[data-testid=out-count]").await?, "0");
+            let history = text_of(&d, "[data-testid=trip-history]").await?;
+            assert!(history.contains("皇岗口岸"), "{history}");
+            no_sideways_scroll(&d, 1920, "the runs").await?;
+            d.screenshot(&shots_dir().join(format!("trips-1920-{backend}.png"))).await?;
+            Ok(())
+        },
+    )
+    .await;
+});

@@ -17,3 +17,4 @@ mod notifications;
 mod operations;
 mod period;
 mod transfers;
+mod trips;

@@ -447,5 +447,6 @@ pub async fn update(
     }
 }
 
+mod moves;
 mod show;
 pub use show::*;

@@ -1,6 +1,7 @@
 //! One guest's page: details (masked unless revealed), the open stay with its test calendar,
 //! health readings, alerts, flags and notes, relatives, past stays; reveal and relatives.
 
+use super::moves::{TripPart, transfer_lines, transfer_targets, trip_part};
 use super::*;
 use yizhan_core::station::room::RoomState;
 
@@ -61,6 +62,10 @@ struct ShowPage {
     transfers: Vec<(&'static str, String, String)>,
     /// On the way to another station: not checked in here again.
     in_transit: bool,
+    /// A driver's trips and violations.
+    trips: TripPart,
+    /// The lead (or the command): records a driver's violation.
+    can_manage_exemption: bool,
     /// The home monitoring that followed the latest release, said in one line.
     home_monitoring: Option<String>,
     /// Where the open stay can be transferred: the other stations, and any station.
@@ -187,7 +192,10 @@ pub async fn show_page(
         }
         None => None,
     };
+    let trips = trip_part(state, &tr, &g, open).await?;
     let page = ShowPage {
+        trips,
+        can_manage_exemption: p.can(Permission::ExemptionManage, g.target()),
         home_monitoring,
         in_transit,
         transfers,
@@ -267,70 +275,6 @@ pub async fn room_choices(
             selected: false,
         })
         .collect())
-}
-
-/// The transfers of guest `g`, said: out (in transit, or received where), or in (from where);
-/// and whether the guest is on the road now.
-async fn transfer_lines(
-    state: &AppState,
-    tr: &Tr,
-    g: &Guest,
-) -> Result<(Vec<(&'static str, String, String)>, bool), WebError> {
-    use yizhan_core::station::transfer::TransferState;
-    let any = tr.t("transfer.any_station").to_owned();
-    let all = yizhan_store::station::transfers::of_guest(&state.db, g.id).await?;
-    let in_transit = all.iter().any(|t| t.guest_id == g.id && t.state == TransferState::InTransit);
-    let lines = all
-        .into_iter()
-        .map(|t| {
-            let to = t.to_station.clone().unwrap_or_else(|| any.clone());
-            let at = t.accepted_at.map(local_display).unwrap_or_default();
-            let sent = local_display(t.sent_at);
-            match (t.guest_id == g.id, t.state) {
-                (true, TransferState::InTransit) => (
-                    "warning",
-                    tr.t("transfer.state.in_transit").to_owned(),
-                    tr.f(
-                        "transfer.line_in_transit",
-                        &[("to", &to), ("at", &sent), ("who", &t.sent_by), ("reason", &t.reason)],
-                    ),
-                ),
-                (true, TransferState::Accepted) => (
-                    "info",
-                    tr.t("transfer.state.accepted").to_owned(),
-                    tr.f(
-                        "transfer.line_received",
-                        &[("to", &to), ("at", &at), ("reason", &t.reason)],
-                    ),
-                ),
-                (false, _) => (
-                    "info",
-                    tr.t("transfer.arrived").to_owned(),
-                    tr.f(
-                        "transfer.line_arrived",
-                        &[("from", &t.from_station), ("at", &at), ("reason", &t.reason)],
-                    ),
-                ),
-            }
-        })
-        .collect();
-    Ok((lines, in_transit))
-}
-
-/// The stations a guest of `from` can be sent to: every other one, then "any station".
-async fn transfer_targets(state: &AppState, tr: &Tr, from: i64) -> Result<Vec<Option2>, WebError> {
-    let mut all: Vec<Option2> = yizhan_store::station::stations::list(&state.db)
-        .await?
-        .into_iter()
-        .filter(|s| s.id != from)
-        .map(|s| Option2 { value: s.id.to_string(), label: s.name, selected: false })
-        .collect();
-    all.push(Option2 {
-        value: yizhan_core::station::transfer::ANY_STATION.to_owned(),
-        label: tr.t("transfer.any_station").to_owned(),
-        selected: false,
-    });
-    Ok(all)
 }
 
 /// A reading on the guest's page: when, the temperature, the symptoms, and what it signals (its

@@ -138,7 +138,7 @@ pub async fn move_room(
 
 /// After a change made on the guest's page: back to it, or the page again saying what was
 /// refused.
-async fn back_to_guest(
+pub(crate) async fn back_to_guest(
     state: &AppState,
     ctx: &Ctx,
     s: &Stay,

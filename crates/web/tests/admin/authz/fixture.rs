@@ -40,6 +40,8 @@ pub struct Fixture {
     pub transfer: i64,
     /// A guest of station A released into home monitoring (street A's).
     pub home: i64,
+    /// Station A's driver out on a run.
+    pub trip: i64,
     pub st_a: i64,
     pub cert: yizhan_store::station::stays::Certificate,
 }
@@ -232,6 +234,14 @@ pub async fn build(app: &App) -> Fixture {
         .unwrap()
         .unwrap()
         .id;
+    let run = yizhan_core::station::trip::validate_trip(&yizhan_core::station::trip::TripInput {
+        plate: "粤ZAB12港".into(),
+        port: "皇岗口岸".into(),
+        destination: "葵涌".into(),
+        hours: "10".into(),
+    })
+    .unwrap();
+    let trip = yizhan_store::station::trips::out(app.db(), &sys, stay_a, &run).await.unwrap().id;
     let notice = yizhan_store::command::notices::create(
         app.db(),
         &sys,
@@ -410,6 +420,7 @@ pub async fn build(app: &App) -> Fixture {
         task,
         transfer,
         home,
+        trip,
         st_a,
         cert,
     }
@@ -490,6 +501,8 @@ impl Fixture {
             || path.starts_with("/api/v1/home-monitoring/")
         {
             self.home
+        } else if path.starts_with("/trips/") || path.starts_with("/api/v1/trips/") {
+            self.trip
         } else if path.starts_with("/transfers/") || path.starts_with("/api/v1/transfers/") {
             self.transfer
         } else if path.starts_with("/complaints/") {
