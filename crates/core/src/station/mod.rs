@@ -2,6 +2,7 @@
 //! quarantine policies, nucleic-acid sampling and results, key attention, release.
 
 pub mod attention;
+pub mod case;
 pub mod guest;
 pub mod health;
 pub mod home_monitoring;

@@ -41,6 +41,8 @@ pub struct Told {
     pub home: usize,
     /// Drivers late back from a run, and return days without a sample.
     pub trips: usize,
+    /// Steps of a positive case's response past their time.
+    pub cases: usize,
 }
 
 impl Told {
@@ -52,6 +54,7 @@ impl Told {
             + self.samplings
             + self.home
             + self.trips
+            + self.cases
     }
 }
 
@@ -66,6 +69,7 @@ pub async fn scan(db: &Db, slots: &SlotConfig, at: DateTime<Utc>) -> Result<Told
         samplings: samplings(db, today, at).await?,
         home: crate::station::home_monitoring::sweep(db, at).await?.missed,
         trips: crate::station::trips::sweep(db, at).await?,
+        cases: crate::station::cases::sweep(db, at).await?,
     })
 }
 

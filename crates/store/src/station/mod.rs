@@ -3,6 +3,7 @@
 
 pub mod attention;
 pub mod board;
+pub mod cases;
 pub mod guests;
 pub mod health;
 pub mod home_monitoring;

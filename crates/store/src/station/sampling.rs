@@ -123,6 +123,7 @@ async fn apply_result(tx: &mut Tx, actor: &Actor, test_id: i64, result: TestResu
     .await?;
     if result == TestResult::Positive {
         health::raise(tx, station_id, stay_id, AlertReason::Positive, "").await?;
+        crate::station::cases::open(tx, station_id, stay_id, room_id, "positive").await?;
         let room = rooms::get_in_tx(tx, room_id).await?;
         if room.state() != RoomState::Sealed {
             rooms::transition(

@@ -166,6 +166,17 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "Accept a guest in transit into a room of the receiving station: the stay opened for the rest of the period; 422 when another station took them first",
             Some(obj(json!({ "room_id": {"type": ["integer","string"]} }), &["room_id"])),
         ),
+        ("GET", "/api/v1/cases") => (
+            "Positive cases one may see, open first, each step with its deadline, done or overdue",
+            None,
+        ),
+        ("POST", "/api/v1/cases/{id}/steps") => (
+            "A step of a case done: report (reported_to), confirm (result), transfer (vehicle, escort, hospital, handover_at, receiver), disinfect, unseal; each once",
+            Some(obj(
+                json!({ "step": {"type":"string","enum":["report","confirm","transfer","disinfect","unseal"]}, "reported_to": {"type":"string"}, "result": {"type":"string","enum":["positive","negative"]}, "vehicle": {"type":"string"}, "escort": {"type":"string"}, "hospital": {"type":"string"}, "handover_at": {"type":"string"}, "receiver": {"type":"string"}, "note": {"type":"string"} }),
+                &["step"],
+            )),
+        ),
         ("POST", "/api/v1/stays/{id}/trips") => (
             "A cross-border driver out on a run: plate, port, destination, back within 1–72 hours; one run out at a time",
             Some(obj(

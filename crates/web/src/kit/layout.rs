@@ -75,6 +75,7 @@ const AREAS: &[(&str, &[Entry])] = &[
         &[
             ("/stations", "nav.stations", Any(StationsRead)),
             ("/board/district", "nav.district_board", District(StationsRead)),
+            ("/cases", "case.title", Any(GuestsRead)),
         ],
     ),
     ("nav.group.people", &[]),

@@ -164,6 +164,21 @@ pub fn say(tr: &Tr, source: &str, severity: Severity, facts: &serde_json::Value)
             };
             tr.f("notify.import_failed", &[("severity", loud), ("file", &s("file")), ("why", &why)])
         }
+        "case" => {
+            let step = yizhan_core::station::case::Step::parse(&s("step"))
+                .map(|x| tr.t(x.label_key()).to_owned())
+                .unwrap_or_default();
+            tr.f(
+                "notify.case_overdue",
+                &[
+                    ("severity", loud),
+                    ("station", &s("station")),
+                    ("room", &s("room")),
+                    ("step", &step),
+                    ("due", &s("due")),
+                ],
+            )
+        }
         "trip" => match facts["late"].as_bool() {
             Some(true) => tr.f(
                 "notify.trip_late",

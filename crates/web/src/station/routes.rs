@@ -4,8 +4,8 @@
 use yizhan_core::access::Permission;
 
 use super::{
-    alerts, attention, certificates, escalation, exports, guests, health, home_monitoring, kpis,
-    policies, releases, rooms, sampling, stations, stays, transfers, trips,
+    alerts, attention, cases, certificates, escalation, exports, guests, health, home_monitoring,
+    kpis, policies, releases, rooms, sampling, stations, stays, transfers, trips,
 };
 use crate::policy::{Policy, Routes};
 
@@ -47,6 +47,11 @@ pub fn add(r: Routes) -> Routes {
         .get("/stations/{id}/transfers", Perm(GuestsRead), transfers::list)
         .get("/stations/{id}/transfers/export.xlsx", Perm(GuestsRead), transfers::export_xlsx)
         .post("/transfers/{id}/accept", Perm(GuestsWrite), transfers::accept)
+        .get("/cases", Perm(GuestsRead), cases::list)
+        .get("/cases/{id}", Perm(GuestsRead), cases::show)
+        .post("/cases/{id}/steps", Perm(AlertsClose), cases::step)
+        .get("/api/v1/cases", Perm(GuestsRead), cases::api_list)
+        .post("/api/v1/cases/{id}/steps", Perm(AlertsClose), cases::api_step)
         .post("/stays/{id}/trips", Perm(GuestsWrite), trips::out)
         .post("/trips/{id}/back", Perm(GuestsWrite), trips::back)
         .post("/stays/{id}/violations", Perm(ExemptionManage), trips::violation)

@@ -197,3 +197,42 @@ both_backends!(a_clerk_sends_a_driver_out_and_records_the_return, |t: TestDb| as
     )
     .await;
 });
+
+both_backends!(a_lead_runs_a_positive_case_from_the_guest_page, |t: TestDb| async move {
+    with_browser(t, "a_lead_runs_a_positive_case_from_the_guest_page", |d, base, app| async move {
+        let (_, _, st, _) = district(app.db()).await;
+        let sys = yizhan_core::access::Actor::system();
+        let room = common::room(app.db(), st, "808", 1).await;
+        let g = common::guest(app.db(), st, 8).await;
+        let stay = common::check_in(app.db(), st, g, room).await;
+        let test = stays::tests(app.db(), stay).await.unwrap()[0].id;
+        yizhan_store::station::sampling::sample(app.db(), &sys, test, "R-808").await.unwrap();
+        let positive = yizhan_core::station::sampling::TestResult::Positive;
+        yizhan_store::station::sampling::set_result(app.db(), &sys, test, positive).await.unwrap();
+        app.user("lead", Role::StationLead, Scope::Station(st), false).await;
+        let backend = format!("{:?}", app.db().backend()).to_lowercase();
+
+        viewport(&d, 375, 812, true).await?;
+        sign_in(&d, &base, "lead").await?;
+        d.goto(format!("{base}/guests/{g}")).await?;
+        d.find(By::Css("[data-testid=case-link]")).await?.click().await?;
+        let steps = wait_contains(&d, "[data-testid=case-steps]", "上报指挥部").await?;
+        assert!(steps.contains("闭环转运") && steps.contains("待完成"), "{steps}");
+        d.find(By::Css("[data-testid=step-report] summary")).await?.click().await?;
+        fill(&d, "[data-testid=form-report] input[name=reported_to]", "区指挥部 张科长").await?;
+        d.find(By::Css("[data-testid=save-report]")).await?.click().await?;
+        let report = wait_contains(&d, "[data-testid=step-report]", "已完成").await?;
+        assert!(report.contains("张科长"), "{report}");
+        no_sideways_scroll(&d, 375, "a case").await?;
+        d.screenshot(&shots_dir().join(format!("case-375-{backend}.png"))).await?;
+
+        viewport(&d, 1920, 1080, false).await?;
+        d.goto(format!("{base}/cases")).await?;
+        let list = text_of(&d, "main").await?;
+        assert!(list.contains("处置中") && list.contains("808"), "{list}");
+        no_sideways_scroll(&d, 1920, "the cases").await?;
+        d.screenshot(&shots_dir().join(format!("cases-1920-{backend}.png"))).await?;
+        Ok(())
+    })
+    .await;
+});

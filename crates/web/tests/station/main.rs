@@ -5,6 +5,7 @@
 mod common;
 
 mod board;
+mod cases;
 mod dates;
 mod escalation;
 mod exports;

@@ -64,6 +64,8 @@ struct ShowPage {
     in_transit: bool,
     /// A driver's trips and violations.
     trips: TripPart,
+    /// The positive case of the open stay, if one was opened, and whether it is still open.
+    case: Option<(i64, bool)>,
     /// The lead (or the command): records a driver's violation.
     can_manage_exemption: bool,
     /// The home monitoring that followed the latest release, said in one line.
@@ -193,7 +195,14 @@ pub async fn show_page(
         None => None,
     };
     let trips = trip_part(state, &tr, &g, open).await?;
+    let case = match all_stays.first() {
+        Some(s) => yizhan_store::station::cases::of_stay(&state.db, s.id)
+            .await?
+            .map(|c| (c.id, c.closed_at.is_none())),
+        None => None,
+    };
     let page = ShowPage {
+        case,
         trips,
         can_manage_exemption: p.can(Permission::ExemptionManage, g.target()),
         home_monitoring,

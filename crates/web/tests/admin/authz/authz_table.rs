@@ -64,6 +64,18 @@ pub const ROOM_OPERATORS_OF_A: &[&str] = &["lead", "staff", "medical"];
 pub const GUEST_READERS_OF_A: &[&str] =
     &["commander", "lead", "staff", "medical", "counsellor", "inspector", "viewer"];
 pub const GUEST_WRITERS_OF_A: &[&str] = &["lead", "staff"];
+/// Whoever sees some station's guests (a list each narrows to their own).
+pub const ANY_GUEST_READER: &[&str] = &[
+    "commander",
+    "street_cmd",
+    "lead",
+    "staff",
+    "other_lead",
+    "medical",
+    "counsellor",
+    "inspector",
+    "viewer",
+];
 pub const REVEALERS_OF_A: &[&str] = &["commander", "lead", "staff", "medical"];
 pub const HEALTH_OF_A: &[&str] = &["lead", "staff", "medical"];
 pub const TESTERS_OF_A: &[&str] = &["lead", "medical"];
@@ -205,6 +217,11 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/stations/{id}/transfers", GUEST_READERS_OF_A),
         ("GET", "/stations/{id}/transfers/export.xlsx", GUEST_READERS_OF_A),
         ("POST", "/transfers/{id}/accept", GUEST_WRITERS_OF_A),
+        ("GET", "/cases", ANY_GUEST_READER),
+        ("GET", "/cases/{id}", GUEST_READERS_OF_A),
+        ("POST", "/cases/{id}/steps", TESTERS_OF_A),
+        ("GET", "/api/v1/cases", ANY_GUEST_READER),
+        ("POST", "/api/v1/cases/{id}/steps", TESTERS_OF_A),
         ("POST", "/stays/{id}/trips", GUEST_WRITERS_OF_A),
         ("POST", "/trips/{id}/back", GUEST_WRITERS_OF_A),
         ("POST", "/stays/{id}/violations", &["lead"]),

@@ -42,6 +42,8 @@ pub struct Fixture {
     pub home: i64,
     /// Station A's driver out on a run.
     pub trip: i64,
+    /// A positive case at station A.
+    pub case: i64,
     pub st_a: i64,
     pub cert: yizhan_store::station::stays::Certificate,
 }
@@ -242,6 +244,20 @@ pub async fn build(app: &App) -> Fixture {
     })
     .unwrap();
     let trip = yizhan_store::station::trips::out(app.db(), &sys, stay_a, &run).await.unwrap().id;
+    let room_c = common::room(app.db(), st_a, "397", 1).await;
+    let guest_c = common::guest(app.db(), st_a, 42).await;
+    let stay_c = common::check_in(app.db(), st_a, guest_c, room_c).await;
+    let test_c = yizhan_store::station::stays::tests(app.db(), stay_c).await.unwrap()[0].id;
+    yizhan_store::station::sampling::sample(app.db(), &sys, test_c, "R-397").await.unwrap();
+    yizhan_store::station::sampling::set_result(
+        app.db(),
+        &sys,
+        test_c,
+        yizhan_core::station::sampling::TestResult::Positive,
+    )
+    .await
+    .unwrap();
+    let case = yizhan_store::station::cases::of_stay(app.db(), stay_c).await.unwrap().unwrap().id;
     let notice = yizhan_store::command::notices::create(
         app.db(),
         &sys,
@@ -421,6 +437,7 @@ pub async fn build(app: &App) -> Fixture {
         transfer,
         home,
         trip,
+        case,
         st_a,
         cert,
     }
@@ -501,6 +518,8 @@ impl Fixture {
             || path.starts_with("/api/v1/home-monitoring/")
         {
             self.home
+        } else if path.starts_with("/cases/") || path.starts_with("/api/v1/cases/") {
+            self.case
         } else if path.starts_with("/trips/") || path.starts_with("/api/v1/trips/") {
             self.trip
         } else if path.starts_with("/transfers/") || path.starts_with("/api/v1/transfers/") {

@@ -1,0 +1,163 @@
+//! A positive case's response (阳性处置): the steps the emergency plan times from the moment the
+//! case opens, and what each step records when it is done.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::error::{DomainError, OnField, Refusals};
+use crate::validate::{Invalid, optional_text, parse_local_datetime, required_text};
+
+code_enum!(
+    /// A step of the response, in the order it is usually done.
+    Step, "case.step.", [
+        /// 上报指挥部: who at the command was told.
+        Report => "report",
+        /// 复核: a second sample, when the policy samples twice.
+        Confirm => "confirm",
+        /// 闭环转运: vehicle, escort, hospital, handover and who received the person.
+        Transfer => "transfer",
+        /// 终末消毒: the room and the corridor.
+        Disinfect => "disinfect",
+        /// 解封: the room released after the disinfection was checked.
+        Unseal => "unseal",
+    ]
+);
+
+/// The steps of a case and the minutes after its opening by which each is due: reported within
+/// an hour, transferred within two, disinfected within four, re-sampled within six (when the
+/// policy samples twice), unsealed within three days.
+pub fn schedule(double_sampling: bool) -> Vec<(Step, i64)> {
+    let mut s = vec![(Step::Report, 60)];
+    if double_sampling {
+        s.push((Step::Confirm, 360));
+    }
+    s.extend([(Step::Transfer, 120), (Step::Disinfect, 240), (Step::Unseal, 72 * 60)]);
+    s
+}
+
+/// What a step's form sends; each step reads the fields it needs.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StepInput {
+    #[serde(default)]
+    pub step: String,
+    #[serde(default)]
+    pub reported_to: String,
+    #[serde(default)]
+    pub result: String,
+    #[serde(default)]
+    pub vehicle: String,
+    #[serde(default)]
+    pub escort: String,
+    #[serde(default)]
+    pub hospital: String,
+    #[serde(default)]
+    pub handover_at: String,
+    #[serde(default)]
+    pub receiver: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A step done, with what it records (kept as JSON on the step).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepDone {
+    pub step: Step,
+    pub detail: serde_json::Value,
+}
+
+/// Checks a step's record at `now`: every field the step needs, every refusal at once; a
+/// handover in the future is refused.
+pub fn validate_step(i: &StepInput, now: DateTime<Utc>) -> Result<StepDone, DomainError> {
+    let step =
+        Step::parse(i.step.trim()).ok_or(Invalid::BadFormat { hint: "report" }).on("step")?;
+    let mut r = Refusals::default();
+    let note = r.check(optional_text(&i.note, 200).on("note")).flatten();
+    let mut detail = serde_json::json!({ "note": note });
+    match step {
+        Step::Report => {
+            let to = r.check(required_text(&i.reported_to, 60).on("reported_to"));
+            detail["reported_to"] = to.into();
+        }
+        Step::Confirm => {
+            let result = r.check(
+                match i.result.trim() {
+                    "positive" | "negative" => Ok(i.result.trim().to_owned()),
+                    "" => Err(Invalid::Empty),
+                    _ => Err(Invalid::BadFormat { hint: "positive" }),
+                }
+                .on("result"),
+            );
+            detail["result"] = result.into();
+        }
+        Step::Transfer => {
+            detail["vehicle"] = r.check(required_text(&i.vehicle, 30).on("vehicle")).into();
+            detail["escort"] = r.check(required_text(&i.escort, 60).on("escort")).into();
+            detail["hospital"] = r.check(required_text(&i.hospital, 60).on("hospital")).into();
+            let at = r.check(parse_local_datetime(&i.handover_at, now).on("handover_at"));
+            detail["handover_at"] = at.map(|t| t.to_rfc3339()).into();
+            detail["receiver"] = r.check(required_text(&i.receiver, 60).on("receiver")).into();
+        }
+        Step::Disinfect | Step::Unseal => {}
+    }
+    r.finish()?;
+    Ok(StepDone { step, detail })
+}
+
+/// Whether a step due at `due` and not done is overdue at `now`.
+pub fn is_overdue(due: DateTime<Utc>, done: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    done.is_none() && now > due
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plan_times_each_step_and_confirms_only_under_double_sampling() {
+        let steps: Vec<Step> = schedule(false).into_iter().map(|(s, _)| s).collect();
+        assert_eq!(steps, [Step::Report, Step::Transfer, Step::Disinfect, Step::Unseal]);
+        let twice = schedule(true);
+        assert_eq!(twice[1], (Step::Confirm, 360));
+        assert_eq!(twice[0], (Step::Report, 60), "reported within the hour");
+    }
+
+    #[test]
+    fn a_transfer_records_vehicle_escort_hospital_handover_and_receiver() {
+        let now = Utc::now();
+        let i = StepInput {
+            step: "transfer".into(),
+            vehicle: "120 负压救护车 粤B12345".into(),
+            escort: "医疗组 王医生".into(),
+            hospital: "市第三人民医院".into(),
+            handover_at: crate::time::local_display(now - chrono::Duration::minutes(10)),
+            receiver: "发热门诊 李护士".into(),
+            note: String::new(),
+            ..Default::default()
+        };
+        let d = validate_step(&i, now).unwrap();
+        assert_eq!(d.step, Step::Transfer);
+        assert_eq!(d.detail["hospital"], "市第三人民医院");
+        let e = validate_step(&StepInput { step: "transfer".into(), ..Default::default() }, now)
+            .unwrap_err();
+        let fields: Vec<_> = e.each().iter().filter_map(|e| e.field()).collect();
+        assert_eq!(fields, ["vehicle", "escort", "hospital", "handover_at", "receiver"]);
+        let future = StepInput {
+            handover_at: crate::time::local_display(now + chrono::Duration::hours(2)),
+            ..i
+        };
+        assert_eq!(validate_step(&future, now).unwrap_err().field(), Some("handover_at"));
+    }
+
+    #[test]
+    fn each_step_asks_what_it_needs() {
+        let now = Utc::now();
+        let s = |step: &str| StepInput { step: step.into(), ..Default::default() };
+        assert_eq!(validate_step(&s("report"), now).unwrap_err().field(), Some("reported_to"));
+        assert_eq!(validate_step(&s("confirm"), now).unwrap_err().field(), Some("result"));
+        assert!(validate_step(&s("disinfect"), now).is_ok());
+        assert_eq!(validate_step(&s("bury"), now).unwrap_err().field(), Some("step"));
+        let t = Utc::now();
+        assert!(is_overdue(t, None, t + chrono::Duration::seconds(1)));
+        assert!(!is_overdue(t, Some(t), t + chrono::Duration::hours(1)));
+    }
+}

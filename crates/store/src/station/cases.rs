@@ -1,0 +1,194 @@
+//! Cases (阳性处置): opened with a positive result, their steps timed by the plan's schedule,
+//! each done once (a second hand on the same step is refused), overdue steps told once, the case
+//! closed with its last step.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use yizhan_core::access::Actor;
+use yizhan_core::error::DomainError;
+use yizhan_core::notify::Severity;
+use yizhan_core::station::case::{Step, StepDone, schedule};
+
+use crate::admin::audit::{self, Entry};
+use crate::db::{Db, Result, Tx, now, q, q_dynamic};
+use crate::notify::outbox::{self, Event, Scopes};
+
+/// A case with where it is (the guest's name unmasked: the web layer masks).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Case {
+    pub id: i64,
+    pub station_id: i64,
+    pub street_id: i64,
+    pub station: String,
+    pub stay_id: i64,
+    pub guest_id: i64,
+    pub guest_name: String,
+    pub room_number: String,
+    pub reason: String,
+    pub opened_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CaseStep {
+    pub id: i64,
+    pub case_id: i64,
+    #[sqlx(try_from = "String")]
+    pub step: Step,
+    pub due_at: DateTime<Utc>,
+    pub done_at: Option<DateTime<Utc>>,
+    pub done_by: Option<String>,
+    pub detail: Option<String>,
+}
+
+const SELECT: &str = "SELECT c.id, c.station_id, st.street_id, st.name AS station, c.stay_id,
+        s.guest_id, g.name AS guest_name, r.number AS room_number, c.reason, c.opened_at, c.closed_at
+   FROM cases c JOIN stations st ON st.id = c.station_id JOIN stays s ON s.id = c.stay_id
+   JOIN guests g ON g.id = s.guest_id JOIN rooms r ON r.id = c.room_id";
+
+/// Opens the case of stay `stay_id` (at `station_id`, room `room_id`) now, with its steps; a stay
+/// with a case already keeps it. In the result's transaction.
+pub(crate) async fn open(
+    tx: &mut Tx,
+    station_id: i64,
+    stay_id: i64,
+    room_id: i64,
+    reason: &str,
+) -> Result<()> {
+    let exists: Option<(i64,)> =
+        tx.fetch_optional(q("SELECT id FROM cases WHERE stay_id = $1").bind(stay_id)).await?;
+    if exists.is_some() {
+        return Ok(());
+    }
+    let (double,): (bool,) = tx
+        .fetch_one(
+            q("SELECT p.double_sampling FROM stays s JOIN quarantine_policies p ON p.id = s.policy_id WHERE s.id = $1")
+                .bind(stay_id),
+        )
+        .await?;
+    let at = now();
+    let (id,): (i64,) = tx
+        .fetch_one(
+            q("INSERT INTO cases (station_id, stay_id, room_id, reason, opened_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                .bind(station_id)
+                .bind(stay_id)
+                .bind(room_id)
+                .bind(reason)
+                .bind(at),
+        )
+        .await?;
+    for (step, minutes) in schedule(double) {
+        tx.execute(
+            q("INSERT INTO case_steps (case_id, step, due_at) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(step.as_str())
+                .bind(at + Duration::minutes(minutes)),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Case> {
+    db.fetch_one(q_dynamic(format!("{SELECT} WHERE c.id = $1")).bind(id)).await
+}
+
+pub async fn of_stay(db: &Db, stay_id: i64) -> Result<Option<Case>> {
+    db.fetch_optional(q_dynamic(format!("{SELECT} WHERE c.stay_id = $1")).bind(stay_id)).await
+}
+
+pub async fn steps(db: &Db, case_id: i64) -> Result<Vec<CaseStep>> {
+    db.fetch_all(q("SELECT * FROM case_steps WHERE case_id = $1 ORDER BY due_at, id").bind(case_id))
+        .await
+}
+
+/// Every case, the open ones first, the latest first (a district has a handful a year).
+pub async fn all(db: &Db, limit: i64) -> Result<Vec<Case>> {
+    db.fetch_all(q_dynamic(format!(
+        "{SELECT} ORDER BY (c.closed_at IS NULL) DESC, c.opened_at DESC, c.id DESC LIMIT {}",
+        limit.clamp(1, 10_000)
+    )))
+    .await
+}
+
+/// Records step `d` of case `id` as done by `actor`; a step done already is refused. The case
+/// closes with its last step.
+pub async fn record(db: &Db, actor: &Actor, id: i64, d: &StepDone) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let at = now();
+    let n = tx
+        .execute(
+            q("UPDATE case_steps SET done_at = $1, done_by = $2, detail = $3
+                WHERE case_id = $4 AND step = $5 AND done_at IS NULL")
+            .bind(at)
+            .bind(actor.name.as_str())
+            .bind(d.detail.to_string())
+            .bind(id)
+            .bind(d.step.as_str()),
+        )
+        .await?;
+    if n == 0 {
+        return Err(DomainError::Rule { field: Some("step"), key: "error.case_step_done" }.into());
+    }
+    let (left,): (i64,) = tx
+        .fetch_one(
+            q("SELECT COUNT(*) FROM case_steps WHERE case_id = $1 AND done_at IS NULL").bind(id),
+        )
+        .await?;
+    if left == 0 {
+        tx.execute(q("UPDATE cases SET closed_at = $1 WHERE id = $2").bind(at).bind(id)).await?;
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("case.step", "case", id).detail(serde_json::json!({ "step": d.step.as_str() })),
+    )
+    .await?;
+    tx.commit().await
+}
+
+#[derive(sqlx::FromRow)]
+struct Overdue {
+    case_id: i64,
+    step: String,
+    station_id: i64,
+    station: String,
+    room: String,
+    due_at: DateTime<Utc>,
+}
+
+/// Tells of every step past its time and not done, once each: the station, its street and the
+/// district (a case is everyone's business). Returns how many.
+pub async fn sweep(db: &Db, at: DateTime<Utc>) -> Result<usize> {
+    let due: Vec<Overdue> = db
+        .fetch_all(
+            q("SELECT k.case_id, k.step, c.station_id, st.name AS station, r.number AS room, k.due_at
+                 FROM case_steps k JOIN cases c ON c.id = k.case_id JOIN stations st ON st.id = c.station_id
+                 JOIN rooms r ON r.id = c.room_id
+                WHERE k.done_at IS NULL AND k.due_at < $1
+                  AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.source = 'case' AND i.source_id = k.case_id
+                                  AND i.event = 'overdue:' || k.step)")
+            .bind(at),
+        )
+        .await?;
+    for d in &due {
+        let facts = serde_json::json!({
+            "station": d.station, "room": d.room, "step": d.step,
+            "due": yizhan_core::time::local_display(d.due_at), "link": format!("/cases/{}", d.case_id),
+        });
+        let event = format!("overdue:{}", d.step);
+        let e = Event {
+            source: "case",
+            source_id: d.case_id,
+            event: &event,
+            severity: Severity::Danger,
+            station_id: Some(d.station_id),
+            facts: &facts,
+            at,
+        };
+        let mut tx = db.begin().await?;
+        outbox::enqueue(&mut tx, &e, Scopes::ALL, None).await?;
+        tx.commit().await?;
+    }
+    Ok(due.len())
+}

@@ -1,0 +1,263 @@
+//! 阳性处置: the cases a person may see (a station its own, the command every one), open first,
+//! each step with its deadline said in words and in red when past it; one case's page with the
+//! form of each step not done yet.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Serialize;
+use yizhan_core::access::{Actor, Permission, Target};
+use yizhan_core::mask::mask_name;
+use yizhan_core::station::case::{Step, StepInput, is_overdue, validate_step};
+use yizhan_core::time::local_display;
+use yizhan_store::station::cases::{self, Case, CaseStep};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::kit::extract::{FormBody, Id, RawBody, json_from};
+use crate::kit::layout::Layout;
+use crate::kit::refused::Refused;
+use crate::kit::render;
+use crate::policy::deny;
+use crate::state::AppState;
+
+fn target(c: &Case) -> Target {
+    Target::Station { id: c.station_id, street: c.street_id }
+}
+
+/// A step as a line: its name, when due, done or not, in words and a tone.
+pub struct StepLine {
+    pub step: &'static str,
+    pub name: String,
+    pub due: String,
+    pub done: bool,
+    pub state: String,
+    pub tone: &'static str,
+    pub detail: String,
+}
+
+fn step_line(tr: &Tr, s: &CaseStep, now: chrono::DateTime<chrono::Utc>) -> StepLine {
+    let overdue = is_overdue(s.due_at, s.done_at, now);
+    let (state, tone) = match (s.done_at, overdue) {
+        (Some(at), _) => (tr.f("case.done_at", &[("at", &local_display(at))]), "ok"),
+        (None, true) => (tr.t("case.overdue").to_owned(), "danger"),
+        (None, false) => (tr.t("case.pending").to_owned(), "warning"),
+    };
+    let detail: serde_json::Value =
+        s.detail.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default();
+    let said: Vec<String> = detail
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k, v)))
+                .map(|(k, v)| match k.as_str() {
+                    "result" => tr.t(&format!("test.result.{v}")).to_owned(),
+                    "handover_at" => chrono::DateTime::parse_from_rfc3339(v)
+                        .map(|t| local_display(t.with_timezone(&chrono::Utc)))
+                        .unwrap_or_else(|_| v.to_owned()),
+                    _ => v.to_owned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    StepLine {
+        step: s.step.as_str(),
+        name: tr.t(s.step.label_key()).to_owned(),
+        due: local_display(s.due_at),
+        done: s.done_at.is_some(),
+        state,
+        tone,
+        detail: said.join(tr.t("punct.list_sep")),
+    }
+}
+
+/// A case as the list shows it.
+pub struct Row {
+    pub id: i64,
+    pub station: String,
+    pub room: String,
+    pub name: String,
+    pub opened: String,
+    pub closed: bool,
+    pub steps: Vec<StepLine>,
+}
+
+#[derive(Template)]
+#[template(path = "cases/list.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+}
+
+/// The cases the person may see, each with its steps: open first, the latest first.
+async fn visible_cases(
+    state: &AppState,
+    ctx: &Ctx,
+) -> Result<Vec<(Case, Vec<CaseStep>)>, WebError> {
+    let p = ctx.user()?;
+    let mut out = Vec::new();
+    for c in cases::all(&state.db, 500).await? {
+        if p.can(Permission::GuestsRead, target(&c)) {
+            let steps = cases::steps(&state.db, c.id).await?;
+            out.push((c, steps));
+        }
+    }
+    Ok(out)
+}
+
+fn row(tr: &Tr, c: Case, steps: &[CaseStep]) -> Row {
+    let now = yizhan_store::db::now();
+    Row {
+        id: c.id,
+        station: c.station,
+        room: c.room_number,
+        name: mask_name(&c.guest_name),
+        opened: local_display(c.opened_at),
+        closed: c.closed_at.is_some(),
+        steps: steps.iter().map(|s| step_line(tr, s, now)).collect(),
+    }
+}
+
+/// `GET /cases`.
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let tr = ctx.tr();
+    let rows = visible_cases(&state, &ctx)
+        .await?
+        .into_iter()
+        .map(|(c, steps)| row(&tr, c, &steps))
+        .collect();
+    render::page(&ListPage { layout: Layout::new(&state, &ctx, "case.title"), rows })
+}
+
+/// Case `id` if the person may see its station's guests; else 404.
+async fn visible(state: &AppState, ctx: &Ctx, id: i64, perm: Permission) -> Result<Case, WebError> {
+    let c = cases::get(&state.db, id).await?;
+    if !ctx.user()?.can(perm, target(&c)) {
+        return Err(deny(state, ctx, &format!("case {id}"), WebError::NotFound).await);
+    }
+    Ok(c)
+}
+
+#[derive(Template)]
+#[template(path = "cases/show.html")]
+struct ShowPage {
+    layout: Layout,
+    c: Row,
+    guest_id: i64,
+    may_record: bool,
+    refused: Refused,
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    c: Case,
+    error: Option<&WebError>,
+) -> Result<Response, WebError> {
+    let tr = ctx.tr();
+    let steps = cases::steps(&state.db, c.id).await?;
+    let page = ShowPage {
+        layout: Layout::new(state, ctx, "case.title"),
+        may_record: ctx.user()?.can(Permission::AlertsClose, target(&c)) && c.closed_at.is_none(),
+        guest_id: c.guest_id,
+        c: row(&tr, c, &steps),
+        refused: Refused::of(error, &tr),
+    };
+    render::form_page(&page, error)
+}
+
+/// `GET /cases/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let c = visible(&state, &ctx, id, Permission::GuestsRead).await?;
+    show_page(&state, &ctx, c, None).await
+}
+
+async fn do_step(state: &AppState, ctx: &Ctx, c: &Case, i: &StepInput) -> Result<(), WebError> {
+    let d = validate_step(i, yizhan_store::db::now())?;
+    Ok(cases::record(&state.db, &Actor::from(ctx.user()?), c.id, &d).await?)
+}
+
+/// `POST /cases/{id}/steps`: a step done (the lead or the medical group).
+pub async fn step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(i): FormBody<StepInput>,
+) -> Result<Response, WebError> {
+    let c = visible(&state, &ctx, id, Permission::AlertsClose).await?;
+    match do_step(&state, &ctx, &c, &i).await {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Err(e) if e.is_correctable() => show_page(&state, &ctx, c, Some(&e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Serialize)]
+pub struct ApiStep {
+    pub step: Step,
+    pub due_at: String,
+    pub done_at: Option<String>,
+    pub overdue: bool,
+}
+
+#[derive(Serialize)]
+pub struct ApiCase {
+    pub id: i64,
+    pub station_id: i64,
+    pub room_number: String,
+    /// Masked.
+    pub name: String,
+    pub opened_at: String,
+    pub closed: bool,
+    pub steps: Vec<ApiStep>,
+}
+
+/// `GET /api/v1/cases`: the cases the person may see, open first, with their steps.
+pub async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<ApiCase>>, WebError> {
+    let now = yizhan_store::db::now();
+    let out = visible_cases(&state, &ctx)
+        .await?
+        .into_iter()
+        .map(|(c, steps)| ApiCase {
+            id: c.id,
+            station_id: c.station_id,
+            room_number: c.room_number,
+            name: mask_name(&c.guest_name),
+            opened_at: c.opened_at.to_rfc3339(),
+            closed: c.closed_at.is_some(),
+            steps: steps
+                .iter()
+                .map(|s| ApiStep {
+                    step: s.step,
+                    due_at: s.due_at.to_rfc3339(),
+                    done_at: s.done_at.map(|t| t.to_rfc3339()),
+                    overdue: is_overdue(s.due_at, s.done_at, now),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Json(out))
+}
+
+/// `POST /api/v1/cases/{id}/steps`.
+pub async fn api_step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Response, WebError> {
+    let c = visible(&state, &ctx, id, Permission::AlertsClose).await?;
+    let i: StepInput = json_from(&body)?;
+    do_step(&state, &ctx, &c, &i).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,152 @@
+//! A positive case's response (issue 19, first slice): a positive result opens a case in its
+//! transaction with the plan's timed steps; the lead records each step once (every refusal at
+//! once), a step past its deadline is told once to everyone, the last step closes the case; the
+//! command sees every case, another station none. SQLite and PostgreSQL.
+
+use axum::http::{Method, StatusCode};
+use chrono::Duration;
+use serde_json::json;
+use yizhan_core::access::{Actor, Role, Scope};
+use yizhan_core::station::sampling::TestResult;
+use yizhan_store::both_backends;
+use yizhan_store::db::q;
+use yizhan_store::station::{cases, policies, sampling, stays};
+use yizhan_store::testing::TestDb;
+
+use crate::common::{self, App, district};
+
+both_backends!(
+    a_positive_opens_a_case_whose_steps_are_timed_and_done_once,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (_, _, st, other) = district(app.db()).await;
+        let sys = Actor::system();
+        let room = common::room(app.db(), st, "808", 1).await;
+        let g = common::guest(app.db(), st, 8).await;
+        let p147 =
+            policies::list(app.db()).await.unwrap().into_iter().find(|p| p.code == "14+7").unwrap();
+        let c = stays::CheckIn {
+            station_id: st,
+            guest_id: g,
+            room_id: room,
+            policy_id: p147.id,
+            at: yizhan_store::db::now(),
+        };
+        let stay = stays::check_in(app.db(), &sys, &c).await.unwrap().id;
+        let test = stays::tests(app.db(), stay).await.unwrap()[0].id;
+        sampling::sample(app.db(), &sys, test, "R-808").await.unwrap();
+        assert!(
+            cases::of_stay(app.db(), stay).await.unwrap().is_none(),
+            "no case before a positive"
+        );
+        sampling::set_result(app.db(), &sys, test, TestResult::Positive).await.unwrap();
+        let case = cases::of_stay(app.db(), stay).await.unwrap().expect("a positive opens a case");
+        let steps = cases::steps(app.db(), case.id).await.unwrap();
+        let timed: Vec<(&str, i64)> = steps
+            .iter()
+            .map(|s| (s.step.as_str(), (s.due_at - case.opened_at).num_minutes()))
+            .collect();
+        assert_eq!(
+            timed,
+            [
+                ("report", 60),
+                ("transfer", 120),
+                ("disinfect", 240),
+                ("confirm", 360),
+                ("unseal", 4320)
+            ],
+            "14+7 samples twice: a second sample within six hours"
+        );
+
+        // The station's lead and the command see it; another station does not.
+        let lead = app.user("lead", Role::StationLead, Scope::Station(st), false).await;
+        let mut l = app.session_for(lead).await;
+        let list = app.get(&mut l, "/cases").await.body;
+        assert!(
+            list.contains(&format!("data-testid=\"case-{}\"", case.id)) && list.contains("处置中")
+        );
+        assert!(list.contains("陈*") && !list.contains("陈大文8"), "masked");
+        let cmd = app.user("cmd", Role::Commander, Scope::District, false).await;
+        let mut k = app.session_for(cmd).await;
+        let api = app.get(&mut k, "/api/v1/cases").await.json();
+        assert_eq!(api[0]["id"], case.id);
+        assert_eq!(api[0]["steps"].as_array().unwrap().len(), 5);
+        let theirs = app.user("theirs", Role::StationLead, Scope::Station(other), false).await;
+        let mut o = app.session_for(theirs).await;
+        assert!(app.get(&mut o, "/cases").await.body.contains("cases-empty"));
+        assert_eq!(
+            app.get(&mut o, &format!("/cases/{}", case.id)).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // A transfer with nothing filled in: every field named at once; nothing recorded.
+        let url = format!("/cases/{}/steps", case.id);
+        let r = app.form(&mut l, &url, &[("step", "transfer")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        for f in ["vehicle", "escort", "hospital", "handover_at", "receiver"] {
+            assert!(r.body.contains(&format!("data-refused=\"{f}\"")), "{f}");
+        }
+        let handover =
+            yizhan_core::time::local_display(yizhan_store::db::now() - Duration::minutes(5));
+        let transfer = [
+            ("step", "transfer"),
+            ("vehicle", "120 负压救护车"),
+            ("escort", "医疗组 王医生"),
+            ("hospital", "市第三人民医院"),
+            ("handover_at", handover.as_str()),
+            ("receiver", "发热门诊 李护士"),
+        ];
+        let r = app.form(&mut l, &url, &transfer).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r =
+            app.form(&mut l, &url, &[("step", "report"), ("reported_to", "区指挥部 张科长")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = app.form(&mut l, &url, &[("step", "report"), ("reported_to", "再报一次")]).await;
+        assert!(r.body.contains("该环节已登记完成"), "once: {}", r.body);
+        let page = app.get(&mut l, &format!("/cases/{}", case.id)).await.body;
+        assert!(page.contains("市第三人民医院") && page.contains("区指挥部 张科长"), "{page}");
+
+        // Staff do not record steps.
+        let staff = app.user("staff", Role::StationStaff, Scope::Station(st), false).await;
+        let mut s = app.session_for(staff).await;
+        let r = app.form(&mut s, &url, &[("step", "disinfect")]).await;
+        assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", r.status);
+
+        // The second sample past its six hours: told once, as danger, to everyone.
+        app.db()
+            .execute(
+                q("UPDATE case_steps SET due_at = $1 WHERE case_id = $2 AND step = 'confirm'")
+                    .bind(yizhan_store::db::now() - Duration::minutes(1))
+                    .bind(case.id),
+            )
+            .await
+            .unwrap();
+        let now = yizhan_store::db::now();
+        assert_eq!(cases::sweep(app.db(), now).await.unwrap(), 1);
+        assert_eq!(cases::sweep(app.db(), now).await.unwrap(), 0, "told once");
+        let told: Vec<(String, String)> = app
+            .db()
+            .fetch_all(q("SELECT event, severity FROM inbox WHERE source = 'case'"))
+            .await
+            .unwrap();
+        assert_eq!(told, [("overdue:confirm".to_owned(), "danger".to_owned())]);
+        let page = app.get(&mut l, &format!("/cases/{}", case.id)).await.body;
+        assert!(page.contains("已超时"), "{page}");
+
+        // The rest, one through the API; the last closes the case.
+        let r = app
+            .json(
+                &mut l,
+                Method::POST,
+                &format!("/api/v1/cases/{}/steps", case.id),
+                json!({"step": "confirm", "result": "positive"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        app.form(&mut l, &url, &[("step", "disinfect"), ("note", "房间及走廊终末消毒完成")]).await;
+        assert!(cases::get(app.db(), case.id).await.unwrap().closed_at.is_none());
+        app.form(&mut l, &url, &[("step", "unseal")]).await;
+        assert!(cases::get(app.db(), case.id).await.unwrap().closed_at.is_some(), "closed");
+        assert!(app.get(&mut l, "/cases").await.body.contains("已完成"));
+    }
+);
