@@ -176,7 +176,7 @@ pub async fn counts(db: &Db, station_id: i64, today: NaiveDate) -> Result<(Count
                  (SELECT COUNT(*) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND s.ended_at IS NULL AND t.due_date = $3 AND t.sampled_at IS NOT NULL) AS tests_sampled_today,
                  (SELECT COUNT(*) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND t.sampled_at IS NOT NULL AND t.result IS NULL) AS tests_pending,
                  (SELECT COUNT(*) FROM alerts WHERE station_id = $1 AND closed_at IS NULL) AS open_alerts,
-                 (SELECT COUNT(*) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND t.result = 'positive') AS positives,
+                 (SELECT COUNT(*) FROM cases WHERE station_id = $1) AS positives,
                  (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'turned_back') AS turned_back,
                  (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'exemption_revoked') AS exemption_revoked,
                  (SELECT COUNT(*) FROM incidents WHERE station_id = $1 AND kind = 'accident') AS accidents,
@@ -189,7 +189,7 @@ pub async fn counts(db: &Db, station_id: i64, today: NaiveDate) -> Result<(Count
     let last: LastEvents = db
         .fetch_one(
             q("SELECT
-                 (SELECT MAX(t.result_at) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND t.result = 'positive') AS last_positive,
+                 (SELECT MAX(opened_at) FROM cases WHERE station_id = $1) AS last_positive,
                  (SELECT MAX(ended_at) FROM stays WHERE station_id = $1 AND outcome = 'turned_back') AS last_turned_back,
                  (SELECT MAX(ended_at) FROM stays WHERE station_id = $1 AND outcome = 'exemption_revoked') AS last_exemption_revoked,
                  (SELECT MAX(occurred_at) FROM incidents WHERE station_id = $1 AND kind = 'accident') AS last_accident,
@@ -309,7 +309,7 @@ pub async fn district_lines(db: &Db, today: NaiveDate) -> Result<Vec<StationLine
                   (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.ended_at IS NULL) AS in_stay,
                   (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.checked_in_at >= $1) AS check_ins_today,
                   (SELECT COUNT(*) FROM alerts a WHERE a.station_id = st.id AND a.closed_at IS NULL) AS open_alerts,
-                  (SELECT COUNT(*) FROM stay_tests x JOIN stays s ON s.id = x.stay_id WHERE s.station_id = st.id AND x.result = 'positive') AS positives,
+                  (SELECT COUNT(*) FROM cases c WHERE c.station_id = st.id) AS positives,
                   (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id AND r.state = 'awaiting_disinfection') AS awaiting_disinfection,
                   (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.outcome = 'turned_back') AS turned_back,
                   (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.outcome = 'exemption_revoked') AS exemption_revoked,
@@ -352,7 +352,7 @@ pub async fn period_counts(
 ) -> Result<PeriodCounts> {
     db.fetch_one(
         q("SELECT
-             (SELECT COUNT(*) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND t.result = 'positive' AND t.result_at >= $2 AND t.result_at < $3) AS positives,
+             (SELECT COUNT(*) FROM cases WHERE station_id = $1 AND opened_at >= $2 AND opened_at < $3) AS positives,
              (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'turned_back' AND ended_at >= $2 AND ended_at < $3) AS turned_back,
              (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'exemption_revoked' AND ended_at >= $2 AND ended_at < $3) AS exemption_revoked,
              (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND checked_in_at >= $2 AND checked_in_at < $3) AS check_ins,

@@ -148,5 +148,17 @@ both_backends!(
         app.form(&mut l, &url, &[("step", "unseal")]).await;
         assert!(cases::get(app.db(), case.id).await.unwrap().closed_at.is_some(), "closed");
         assert!(app.get(&mut l, "/cases").await.body.contains("已完成"));
+
+        // The KPIs count cases, not positive tests: a second positive of the same stay is the
+        // same case; the board's 零感染 counter starts again today.
+        let second = stays::tests(app.db(), stay).await.unwrap()[1].id;
+        sampling::sample(app.db(), &sys, second, "R-808-2").await.unwrap();
+        sampling::set_result(app.db(), &sys, second, TestResult::Positive).await.unwrap();
+        let kpis = app.get(&mut l, &format!("/api/v1/stations/{st}/kpis")).await.json();
+        assert_eq!(kpis["counts"]["positives"], 1, "{kpis}");
+        assert_eq!(kpis["days_since_positive"], 0);
+        let theirs = app.get(&mut o, &format!("/api/v1/stations/{other}/kpis")).await.json();
+        assert_eq!(theirs["counts"]["positives"], 0, "{theirs}");
+        assert_eq!(theirs["days_since_positive"], json!(null));
     }
 );
