@@ -3,6 +3,7 @@
 
 pub mod attention;
 pub mod case;
+pub mod exposure;
 pub mod guest;
 pub mod health;
 pub mod home_monitoring;

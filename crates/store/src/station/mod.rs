@@ -4,6 +4,7 @@
 pub mod attention;
 pub mod board;
 pub mod cases;
+pub mod exposure;
 pub mod guests;
 pub mod health;
 pub mod home_monitoring;

@@ -379,7 +379,9 @@ mod tests {
         let (groups, _) = nav_for(&p, "/guests/9", Some(3), &tr);
         assert_eq!(active(&groups), ["/stations/3/guests"]);
         assert_eq!(groups[0].items[0].href, "/stations");
-        assert_eq!(groups[0].items[2].starts_station, Some(3));
+        // The district's entries (stations, the district board, positive cases), then station 3's.
+        assert_eq!(groups[0].items[2].href, "/cases");
+        assert_eq!(groups[0].items[3].starts_station, Some(3));
     }
 
     #[test]

@@ -141,11 +141,44 @@ async fn visible(state: &AppState, ctx: &Ctx, id: i64, perm: Permission) -> Resu
     Ok(c)
 }
 
+/// A person on the exposure list: who (a guest or relative masked), as what, and why.
+pub struct ExposedRow {
+    pub kind: String,
+    pub name: String,
+    pub guest_id: Option<i64>,
+    /// (reason's word, its evidence).
+    pub why: Vec<(String, String)>,
+}
+
+fn exposed_rows(tr: &Tr, all: Vec<yizhan_core::station::exposure::Exposed>) -> Vec<ExposedRow> {
+    use yizhan_core::station::exposure::Kind;
+    all.into_iter()
+        .map(|x| ExposedRow {
+            kind: tr.t(x.kind.label_key()).to_owned(),
+            name: if x.kind == Kind::Staff { x.name } else { mask_name(&x.name) },
+            guest_id: x.guest_id,
+            why: x
+                .evidence
+                .into_iter()
+                .map(|e| (tr.t(e.reason.label_key()).to_owned(), e.what))
+                .collect(),
+        })
+        .collect()
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ExposureQuery {
+    days: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "cases/show.html")]
 struct ShowPage {
     layout: Layout,
     c: Row,
+    exposed: Vec<ExposedRow>,
+    /// The window: days before the positive sample.
+    days: i64,
     guest_id: i64,
     may_record: bool,
     refused: Refused,
@@ -155,11 +188,15 @@ async fn show_page(
     state: &AppState,
     ctx: &Ctx,
     c: Case,
+    days: i64,
     error: Option<&WebError>,
 ) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let steps = cases::steps(&state.db, c.id).await?;
+    let exposed = yizhan_store::station::exposure::of_case(&state.db, &c, days).await?;
     let page = ShowPage {
+        exposed: exposed_rows(&tr, exposed),
+        days,
         layout: Layout::new(state, ctx, "case.title"),
         may_record: ctx.user()?.can(Permission::AlertsClose, target(&c)) && c.closed_at.is_none(),
         guest_id: c.guest_id,
@@ -169,14 +206,21 @@ async fn show_page(
     render::form_page(&page, error)
 }
 
-/// `GET /cases/{id}`.
+/// `GET /cases/{id}` (`?days=` the window before the positive sample, 2 unless asked).
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
+    crate::kit::extract::Query(q): crate::kit::extract::Query<ExposureQuery>,
 ) -> Result<Response, WebError> {
+    use yizhan_core::error::OnField;
+    use yizhan_core::station::exposure::{DEFAULT_DAYS, MAX_DAYS};
     let c = visible(&state, &ctx, id, Permission::GuestsRead).await?;
-    show_page(&state, &ctx, c, None).await
+    let days = match q.days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => yizhan_core::validate::parse_int(d, 0, MAX_DAYS, "2").on("days")?,
+        None => DEFAULT_DAYS,
+    };
+    show_page(&state, &ctx, c, days, None).await
 }
 
 async fn do_step(state: &AppState, ctx: &Ctx, c: &Case, i: &StepInput) -> Result<(), WebError> {
@@ -194,7 +238,10 @@ pub async fn step(
     let c = visible(&state, &ctx, id, Permission::AlertsClose).await?;
     match do_step(&state, &ctx, &c, &i).await {
         Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-        Err(e) if e.is_correctable() => show_page(&state, &ctx, c, Some(&e)).await,
+        Err(e) if e.is_correctable() => {
+            let days = yizhan_core::station::exposure::DEFAULT_DAYS;
+            show_page(&state, &ctx, c, days, Some(&e)).await
+        }
         Err(e) => Err(e),
     }
 }

@@ -162,3 +162,139 @@ both_backends!(
         assert_eq!(theirs["days_since_positive"], json!(null));
     }
 );
+
+/// A person recording under `name`.
+fn by(name: &str) -> Actor {
+    Actor { user_id: None, name: name.into() }
+}
+
+both_backends!(
+    the_exposure_list_names_who_and_why_and_leaves_out_the_rest,
+    |t: TestDb| async move {
+        let app = App::new(t).await;
+        let (_, _, st, _) = district(app.db()).await;
+        let sys = Actor::system();
+        let now = yizhan_store::db::now();
+        let day = Duration::days(1);
+        let r301 = common::room(app.db(), st, "301", 2).await;
+        let r302 = common::room(app.db(), st, "302", 2).await;
+        let r304 = common::room(app.db(), st, "304", 1).await;
+        let (a, b, c, d, e) = (
+            common::guest(app.db(), st, 1).await,
+            common::guest(app.db(), st, 2).await,
+            common::guest(app.db(), st, 3).await,
+            common::guest(app.db(), st, 4).await,
+            common::guest(app.db(), st, 5).await,
+        );
+        let case_stay = common::check_in(app.db(), st, a, r301).await;
+        common::check_in(app.db(), st, b, r301).await; // the roommate
+        common::check_in(app.db(), st, c, r302).await; // the neighbour
+        // E shared 302 and left five days ago: before the window.
+        let gone = common::check_in(app.db(), st, e, r302).await;
+        let out = yizhan_core::station::stay::Outcome::Released;
+        stays::check_out(app.db(), &sys, gone, out, None).await.unwrap();
+        app.db()
+            .execute(
+                q("UPDATE stays SET checked_in_at = $1, ended_at = $2 WHERE id = $3")
+                    .bind(now - day * 10)
+                    .bind(now - day * 5)
+                    .bind(gone),
+            )
+            .await
+            .unwrap();
+        let far = common::check_in(app.db(), st, d, r304).await; // two doors away
+        // Readings: nurse_a took the case's, nurse_b only the far guest's.
+        let reading = yizhan_core::station::health::validate_health_check(
+            &yizhan_core::station::health::HealthCheckInput {
+                temperature: "36.6".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let today = yizhan_core::time::local_date(now);
+        let am = yizhan_core::station::health::Slot::Am;
+        yizhan_store::station::health::record(
+            app.db(),
+            &by("nurse_a"),
+            case_stay,
+            today,
+            am,
+            &reading,
+        )
+        .await
+        .unwrap();
+        yizhan_store::station::health::record(app.db(), &by("nurse_b"), far, today, am, &reading)
+            .await
+            .unwrap();
+        // A relative's fruit, delivered by the porter; room 301 disinfected by cleaner, 304 by another.
+        app.db()
+        .execute(
+            q("INSERT INTO deliveries (station_id, stay_id, sender, item, status, received_by, received_at,
+                   disinfected_by, disinfected_at, delivered_by, delivered_at)
+               VALUES ($1, $2, '陈太', '水果', 'delivered', 'gate', $3, 'gate', $3, 'porter', $3)")
+            .bind(st)
+            .bind(case_stay)
+            .bind(now - Duration::hours(20)),
+        )
+        .await
+        .unwrap();
+        for (room, who) in [(r301, "cleaner"), (r304, "cleaner2")] {
+            app.db()
+            .execute(
+                q("INSERT INTO disinfection_records (station_id, room_id, agent, concentration, minutes, operator, done_at, recorded_by)
+                   VALUES ($1, $2, '含氯消毒剂', 500, 30, $3, $4, 'lead')")
+                .bind(st)
+                .bind(room)
+                .bind(who)
+                .bind(now - Duration::hours(10)),
+            )
+            .await
+            .unwrap();
+        }
+        // The case: sampled by doc, positive.
+        let test = stays::tests(app.db(), case_stay).await.unwrap()[0].id;
+        sampling::sample(app.db(), &by("doc"), test, "R-301").await.unwrap();
+        sampling::set_result(app.db(), &sys, test, TestResult::Positive).await.unwrap();
+        let case = cases::of_stay(app.db(), case_stay).await.unwrap().unwrap();
+
+        let list = yizhan_store::station::exposure::of_case(app.db(), &case, 2).await.unwrap();
+        let said: Vec<(String, &str, Vec<&str>)> = list
+            .iter()
+            .map(|x| {
+                let why = x.evidence.iter().map(|e| e.reason.as_str()).collect();
+                (x.name.clone(), x.kind.as_str(), why)
+            })
+            .collect();
+        assert_eq!(
+            said,
+            [
+                ("陈大文2".to_owned(), "guest", vec!["same_room"]),
+                ("陈大文3".to_owned(), "guest", vec!["adjacent_room"]),
+                ("nurse_a".to_owned(), "staff", vec!["reading"]),
+                ("doc".to_owned(), "staff", vec!["sampling"]),
+                ("porter".to_owned(), "staff", vec!["delivery"]),
+                ("cleaner".to_owned(), "staff", vec!["disinfection"]),
+                ("陈太".to_owned(), "relative", vec!["relative_delivery"]),
+            ],
+            "not: 304's guest, the guest who left 302 before the window, nurse_b, cleaner2"
+        );
+        // A wider window (ten days) reaches the guest who left 302 five days ago.
+        let wide = yizhan_store::station::exposure::of_case(app.db(), &case, 10).await.unwrap();
+        assert!(wide.iter().any(|x| x.name == "陈大文5"), "{wide:?}");
+
+        // On the case's page, masked, with the count.
+        let lead = app.user("lead", Role::StationLead, Scope::Station(st), false).await;
+        let mut l = app.session_for(lead).await;
+        let page = app.get(&mut l, &format!("/cases/{}", case.id)).await.body;
+        assert!(page.contains("data-testid=\"exposed-count\">7<"), "{page}");
+        assert!(
+            page.contains("陈**2") && !page.contains("陈大文2") && page.contains("陈*"),
+            "masked"
+        );
+        assert!(page.contains("同房间") && page.contains("相邻房间") && page.contains("亲友送物"));
+        let wide = app.get(&mut l, &format!("/cases/{}?days=10", case.id)).await.body;
+        assert!(wide.contains("data-testid=\"exposed-count\">8<"), "{wide}");
+        let r = app.get(&mut l, &format!("/cases/{}?days=99", case.id)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    }
+);
