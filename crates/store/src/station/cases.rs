@@ -1,6 +1,6 @@
 //! Cases (阳性处置): opened with a positive result, their steps timed by the plan's schedule,
-//! each done once (a second hand on the same step is refused), overdue steps told once, the case
-//! closed with its last step.
+//! each done once (a second hand on the same step is refused), the transfer ending the stay,
+//! overdue steps told once, the case closed with its last step.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -129,6 +129,22 @@ pub async fn record(db: &Db, actor: &Actor, id: i64, d: &StepDone) -> Result<()>
         .await?;
     if n == 0 {
         return Err(DomainError::Rule { field: Some("step"), key: "error.case_step_done" }.into());
+    }
+    // The closed-loop transfer takes the person to hospital: their stay ends with it (the room
+    // stays sealed for its terminal disinfection).
+    if d.step == Step::Transfer {
+        let (stay_id, open): (i64, bool) = tx
+            .fetch_one(
+                q("SELECT s.id, s.ended_at IS NULL FROM cases c JOIN stays s ON s.id = c.stay_id WHERE c.id = $1")
+                    .bind(id),
+            )
+            .await?;
+        if open {
+            let hospital = d.detail["hospital"].as_str().map(str::to_owned);
+            let outcome = yizhan_core::station::stay::Outcome::TransferredHospital;
+            crate::station::stays::end(&mut tx, actor, stay_id, outcome, hospital.as_deref())
+                .await?;
+        }
     }
     let (left,): (i64,) = tx
         .fetch_one(

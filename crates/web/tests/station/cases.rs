@@ -98,6 +98,12 @@ both_backends!(
         ];
         let r = app.form(&mut l, &url, &transfer).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // The transfer ends the stay, to the hospital; the room stays sealed.
+        let s = stays::get(app.db(), stay).await.unwrap();
+        assert_eq!(s.outcome.map(|o| o.as_str()), Some("transferred_hospital"));
+        assert_eq!(s.outcome_reason.as_deref(), Some("市第三人民医院"));
+        let sealed = yizhan_store::station::rooms::get(app.db(), room).await.unwrap();
+        assert_eq!(sealed.state().as_str(), "sealed");
         let r =
             app.form(&mut l, &url, &[("step", "report"), ("reported_to", "区指挥部 张科长")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
