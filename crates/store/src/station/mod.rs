@@ -4,6 +4,7 @@
 pub mod attention;
 pub mod board;
 pub mod cases;
+pub mod certificates;
 pub mod exposure;
 pub mod guests;
 pub mod health;

@@ -365,53 +365,7 @@ pub async fn change_room(
     get(db, stay_id).await
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct Certificate {
-    pub id: i64,
-    pub stay_id: i64,
-    pub number: String,
-    pub code: String,
-    pub issued_at: DateTime<Utc>,
-    pub issued_by: String,
-}
-
-/// Numbers certificates per station and day: `S001-20210125-0007`.
-async fn issue_certificate(tx: &mut Tx, actor: &Actor, stay: &Stay) -> Result<()> {
-    let t = now();
-    let day = yizhan_core::time::local_date(t);
-    let prefix = format!("S{:03}-{}-", stay.station_id, day.format("%Y%m%d"));
-    let (n,): (i64,) = tx
-        .fetch_one(
-            q("SELECT COUNT(*) FROM certificates WHERE number LIKE $1").bind(format!("{prefix}%")),
-        )
-        .await?;
-    let number = yizhan_core::station::release::certificate_number(
-        &format!("S{:03}", stay.station_id),
-        day,
-        n + 1,
-    );
-    let mut random = [0u8; yizhan_core::station::release::CODE_BYTES];
-    rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
-    let code = yizhan_core::station::release::certificate_code(&random);
-    tx.execute(
-        q("INSERT INTO certificates (stay_id, number, code, issued_at, issued_by) VALUES ($1, $2, $3, $4, $5)")
-            .bind(stay.id)
-            .bind(number.as_str())
-            .bind(code)
-            .bind(t)
-            .bind(actor.name.as_str()),
-    )
-    .await?;
-    Ok(())
-}
-
-pub async fn certificate_of(db: &Db, stay_id: i64) -> Result<Option<Certificate>> {
-    db.fetch_optional(q("SELECT * FROM certificates WHERE stay_id = $1").bind(stay_id)).await
-}
-
-pub async fn certificate_by_number(db: &Db, number: &str) -> Result<Option<Certificate>> {
-    db.fetch_optional(q("SELECT * FROM certificates WHERE number = $1").bind(number)).await
-}
+pub use crate::station::certificates::{Certificate, certificate_by_number, certificate_of};
 
 /// Ends a stay with an outcome. The caller has checked release rules for `released`.
 pub async fn check_out(
@@ -453,7 +407,7 @@ pub(crate) async fn end(
     }
     vacate(tx, actor, stay.room_id).await?;
     if outcome == Outcome::Released {
-        issue_certificate(tx, actor, &stay).await?;
+        crate::station::certificates::issue(tx, actor, &stay).await?;
         crate::station::home_monitoring::open_after_release(tx, actor, &stay).await?;
     }
     if outcome == Outcome::ExemptionRevoked {

@@ -3,3 +3,4 @@
 //! `{"error": {"code", "message", "field"?}}`). What lives here is the API's OpenAPI document.
 
 pub mod openapi;
+mod stay_life_doc;

@@ -1,0 +1,64 @@
+//! The OpenAPI words for a stay's life beyond its room (issue 19): the period, transfers between
+//! stations, drivers' runs, positive cases and home monitoring.
+
+use serde_json::{Value, json};
+
+use super::openapi::obj;
+
+pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>)> {
+    Some(match (method, path) {
+        ("POST", "/api/v1/stays/{id}/period") => (
+            "Extend or shorten the centralized period (days from check-in); the test calendar is recomputed and the old one kept",
+            Some(obj(
+                json!({ "days": {"type": ["integer","string"]}, "reason": {"type":"string"} }),
+                &["days", "reason"],
+            )),
+        ),
+        ("POST", "/api/v1/stays/{id}/transfer") => (
+            "Transfer to another station (`station_id`) or to any station of the district (`\"any\"`): the stay ends and the guest is in transit until a station accepts",
+            Some(obj(
+                json!({ "station_id": {"type": ["integer","string"]}, "reason": {"type":"string"} }),
+                &["station_id", "reason"],
+            )),
+        ),
+        ("GET", "/api/v1/stations/{id}/transfers/incoming") => (
+            "Guests in transit to this station (or to any station), masked, the oldest first",
+            None,
+        ),
+        ("POST", "/api/v1/transfers/{id}/accept") => (
+            "Accept a guest in transit into a room of the receiving station: the stay opened for the rest of the period; 422 when another station took them first",
+            Some(obj(json!({ "room_id": {"type": ["integer","string"]} }), &["room_id"])),
+        ),
+        ("GET", "/api/v1/cases") => (
+            "Positive cases one may see, open first, each step with its deadline, done or overdue",
+            None,
+        ),
+        ("POST", "/api/v1/cases/{id}/steps") => (
+            "A step of a case done: report (reported_to), confirm (result), transfer (vehicle, escort, hospital, handover_at, receiver), disinfect, unseal; each once",
+            Some(obj(
+                json!({ "step": {"type":"string","enum":["report","confirm","transfer","disinfect","unseal"]}, "reported_to": {"type":"string"}, "result": {"type":"string","enum":["positive","negative"]}, "vehicle": {"type":"string"}, "escort": {"type":"string"}, "hospital": {"type":"string"}, "handover_at": {"type":"string"}, "receiver": {"type":"string"}, "note": {"type":"string"} }),
+                &["step"],
+            )),
+        ),
+        ("POST", "/api/v1/stays/{id}/trips") => (
+            "A cross-border driver out on a run: plate, port, destination, back within 1–72 hours; one run out at a time",
+            Some(obj(
+                json!({ "plate": {"type":"string"}, "port": {"type":"string"}, "destination": {"type":"string"}, "hours": {"type": ["integer","string"]} }),
+                &["plate", "port", "destination", "hours"],
+            )),
+        ),
+        ("POST", "/api/v1/trips/{id}/back") => ("The driver is back from the run", None),
+        ("GET", "/api/v1/home-monitoring") => (
+            "People under home health monitoring in one's streets, masked, 50 a page (?q=&closed=1&page=): today's follow-up and the missed days; the total in X-Total-Count",
+            None,
+        ),
+        ("POST", "/api/v1/home-monitoring/{id}/follow-ups") => (
+            "Today's follow-up (a second one today replaces the first): reached with a temperature, symptoms and a test, or not reached with a note; a fever, symptoms or a positive is told at once",
+            Some(obj(
+                json!({ "reached": {"type":"boolean"}, "temperature": {"type": ["string","number"]}, "symptoms": {"type":"array","items":{"type":"string","enum":["fever_feeling","cough","sore_throat","fatigue","loss_of_smell_taste","diarrhoea","shortness_of_breath","other"]}}, "test": {"type":"string","enum":["","negative","pending","positive"]}, "note": {"type":"string"} }),
+                &["reached"],
+            )),
+        ),
+        _ => return None,
+    })
+}
