@@ -1768,3 +1768,4 @@ exposure.reason.sampling = Sampling
 exposure.reason.delivery = Delivery
 exposure.reason.disinfection = Room disinfection
 exposure.reason.relative_delivery = Relative's delivery
+room.reason.positive = Positive result

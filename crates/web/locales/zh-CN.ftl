@@ -1768,3 +1768,4 @@ exposure.reason.sampling = 采样
 exposure.reason.delivery = 送物
 exposure.reason.disinfection = 房间消杀
 exposure.reason.relative_delivery = 亲友送物
+room.reason.positive = 阳性结果

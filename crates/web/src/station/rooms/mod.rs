@@ -232,7 +232,14 @@ fn event_rows(tr: &Tr, events: Vec<RoomEvent>) -> Vec<EventRow> {
             from: state_label(tr, e.from_state),
             to: state_label(tr, e.to_state),
             cause: tr.t(e.cause.label_key()).to_owned(),
-            reason: e.reason.unwrap_or_default(),
+            // The system's own reason is stored in Chinese (the record's language); said in the
+            // reader's. A person's reason is shown as written.
+            reason: match e.reason {
+                Some(r) if r == yizhan_core::words::word("room.reason.positive") => {
+                    tr.t("room.reason.positive").to_owned()
+                }
+                other => other.unwrap_or_default(),
+            },
             actor: e.actor,
         })
         .collect()
