@@ -369,7 +369,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
 /// The status of a success: 201 where something is recorded, 204 where nothing is returned.
 fn success(method: &str, path: &str) -> &'static str {
     match (method, path) {
-        ("DELETE", "/api/v1/session") | ("POST", "/api/v1/account/password") => "204",
+        ("DELETE", "/api/v1/session")
+        | ("POST", "/api/v1/account/password")
+        | ("POST", "/api/v1/cases/{id}/steps")
+        | ("POST", "/api/v1/home-monitoring/{id}/follow-ups") => "204",
         ("POST", "/api/v1/stations")
         | ("POST", "/api/v1/users")
         | ("POST", "/api/v1/stations/{id}/rooms")
@@ -379,7 +382,10 @@ fn success(method: &str, path: &str) -> &'static str {
         | ("POST", "/api/v1/stays/{id}/counselling")
         | ("POST", "/api/v1/stations/{id}/incidents")
         | ("POST", "/api/v1/stations/{id}/complaints")
-        | ("POST", "/api/v1/stations/{id}/disinfection") => "201",
+        | ("POST", "/api/v1/stations/{id}/disinfection")
+        | ("POST", "/api/v1/stays/{id}/transfer")
+        | ("POST", "/api/v1/transfers/{id}/accept")
+        | ("POST", "/api/v1/stays/{id}/trips") => "201",
         _ => "200",
     }
 }
