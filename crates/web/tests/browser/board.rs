@@ -32,6 +32,12 @@ document.querySelectorAll('body.fit .feed').forEach(list => {
     if (li.getBoundingClientRect().bottom > bottom + 1) out.push('a line cut in ' + list.id);
   });
 });
+document.querySelectorAll('body.fit .figure').forEach(f => {
+  const p = f.closest('[data-panel]');
+  if (!p) return;
+  const a = f.getBoundingClientRect(), b = p.getBoundingClientRect();
+  if (a.bottom > b.bottom + 1 || a.right > b.right + 1) out.push('a figure cut in ' + p.getAttribute('data-panel'));
+});
 let smallest = 999;
 document.querySelectorAll('.feed li, .kpi span, .figure span').forEach(e => {
   smallest = Math.min(smallest, parseFloat(getComputedStyle(e).fontSize));

@@ -133,6 +133,9 @@ both_backends!(a_street_follows_up_a_released_guest_at_home, |t: TestDb| async m
         d.screenshot(&shots_dir().join(format!("home-person-375-{backend}.png"))).await?;
 
         viewport(&d, 1920, 1080, false).await?;
+        d.goto(format!("{base}/home-monitoring/{}", m.id)).await?;
+        no_sideways_scroll(&d, 1920, "a person at home").await?;
+        d.screenshot(&shots_dir().join(format!("home-person-1920-{backend}.png"))).await?;
         d.goto(format!("{base}/home-monitoring")).await?;
         let row = text_of(&d, &format!("[data-testid=home-{}]", m.id)).await?;
         assert!(row.contains("今日已随访"), "{row}");
@@ -226,7 +229,13 @@ both_backends!(a_lead_runs_a_positive_case_from_the_guest_page, |t: TestDb| asyn
         no_sideways_scroll(&d, 375, "a case").await?;
         d.screenshot(&shots_dir().join(format!("case-375-{backend}.png"))).await?;
 
+        d.goto(format!("{base}/cases")).await?;
+        no_sideways_scroll(&d, 375, "the cases").await?;
+        d.screenshot(&shots_dir().join(format!("cases-375-{backend}.png"))).await?;
         viewport(&d, 1920, 1080, false).await?;
+        d.goto(format!("{base}/guests/{g}")).await?;
+        no_sideways_scroll(&d, 1920, "the guest with a case").await?;
+        d.screenshot(&shots_dir().join(format!("guest-case-1920-{backend}.png"))).await?;
         d.goto(format!("{base}/cases")).await?;
         let list = text_of(&d, "main").await?;
         assert!(list.contains("处置中") && list.contains("808"), "{list}");
