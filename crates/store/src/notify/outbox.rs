@@ -66,6 +66,18 @@ impl Scopes {
         Ok(Scopes { station: own > 0, street: own == 0 && street > 0, district: own + street == 0 })
     }
 
+    /// The street's group when the street has one, else the district's: for the street's own
+    /// work (home monitoring), whatever the station's group.
+    pub async fn street_or_district(tx: &mut Tx, street_id: i64) -> Result<Scopes> {
+        let (n,): (i64,) = tx
+            .fetch_one(
+                q("SELECT COUNT(*) FROM notification_channels WHERE active AND station_id IS NULL AND street_id = $1")
+                    .bind(street_id),
+            )
+            .await?;
+        Ok(Scopes { station: false, street: n > 0, district: n == 0 })
+    }
+
     /// Both: what either reaches.
     pub fn or(self, o: Scopes) -> Scopes {
         Scopes {

@@ -258,13 +258,7 @@ async fn tell(
     facts["street"] = m.street.clone().into();
     facts["station"] = m.station.clone().into();
     facts["link"] = format!("/home-monitoring/{}", m.id).into();
-    let (n,): (i64,) = tx
-        .fetch_one(
-            q("SELECT COUNT(*) FROM notification_channels WHERE active AND station_id IS NULL AND street_id = $1")
-                .bind(m.street_id),
-        )
-        .await?;
-    let scopes = Scopes { station: false, street: n > 0, district: n == 0 };
+    let scopes = Scopes::street_or_district(tx, m.street_id).await?;
     let e = Event {
         source: "home",
         source_id: m.id,

@@ -15,7 +15,7 @@ use yizhan_core::time::local_date;
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q, q_dynamic};
-use crate::notify::outbox::{self, Event, Scopes};
+use crate::notify::outbox::{self, Event};
 use crate::station::stays;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -349,8 +349,7 @@ async fn tell(
         facts,
         at,
     };
-    let scopes = Scopes::nearest(&mut tx, d.station_id).await?;
-    outbox::enqueue(&mut tx, &e, scopes, None).await?;
+    outbox::enqueue_nearest(&mut tx, &e).await?;
     tx.commit().await?;
     Ok(1)
 }

@@ -39,6 +39,8 @@ pub struct Row {
     pub station: String,
     pub street: String,
     pub period: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
     /// 第 n / N 天.
     pub day: String,
     pub today_done: bool,
@@ -57,6 +59,8 @@ fn row(tr: &Tr, m: &Monitoring, reached: &[NaiveDate]) -> Row {
         station: m.station.clone(),
         street: m.street.clone(),
         period: format!("{} – {}", m.start_date, m.end_date),
+        start: m.start_date,
+        end: m.end_date,
         day: tr.f("monitor.day_of", &[("n", &n.clamp(1, of).to_string()), ("of", &of.to_string())]),
         today_done: reached.contains(&today),
         missed: missed_days(m.start_date, m.end_date, today, reached),
@@ -364,18 +368,15 @@ pub async fn api_list(
     let (rows, total) = rows_of(&state, &ctx, &q, PER_PAGE, Pager::offset(page)).await?;
     let body: Vec<ApiRow> = rows
         .into_iter()
-        .map(|r| {
-            let (start, end) = r.period.split_once(" – ").unwrap_or_default();
-            ApiRow {
-                id: r.id,
-                name: r.name,
-                street: r.street,
-                station: r.station,
-                start_date: start.to_owned(),
-                end_date: end.to_owned(),
-                today_done: r.today_done,
-                missed_days: r.missed.iter().map(NaiveDate::to_string).collect(),
-            }
+        .map(|r| ApiRow {
+            id: r.id,
+            name: r.name,
+            street: r.street,
+            station: r.station,
+            start_date: r.start.to_string(),
+            end_date: r.end.to_string(),
+            today_done: r.today_done,
+            missed_days: r.missed.iter().map(NaiveDate::to_string).collect(),
         })
         .collect();
     Ok(([("x-total-count", total.to_string())], Json(body)).into_response())
