@@ -4,6 +4,7 @@
 pub mod attention;
 pub mod case;
 pub mod exposure;
+pub mod exposure_measure;
 pub mod guest;
 pub mod health;
 pub mod home_monitoring;

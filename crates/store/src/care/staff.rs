@@ -133,6 +133,8 @@ pub struct Staff {
     pub loop_start: Option<NaiveDate>,
     pub loop_end: Option<NaiveDate>,
     pub monitor_until: Option<NaiveDate>,
+    /// The last day of a home quarantine ordered for an exposure (off the roster until then).
+    pub quarantined_until: Option<NaiveDate>,
     pub active: bool,
     pub updated_at: DateTime<Utc>,
 }
@@ -145,7 +147,7 @@ impl Staff {
 
 const STAFF_SELECT: &str = "SELECT p.id, p.station_id, st.street_id, p.group_id, g.name AS group_name, p.name, p.phone,
         p.post, p.organisation, p.post_risk, p.loop_status, p.loop_start, p.loop_end, p.monitor_until,
-        p.active, p.updated_at
+        p.quarantined_until, p.active, p.updated_at
    FROM staff p JOIN stations st ON st.id = p.station_id
    LEFT JOIN working_groups g ON g.id = p.group_id";
 

@@ -6,6 +6,7 @@ pub mod board;
 pub mod cases;
 pub mod certificates;
 pub mod exposure;
+pub mod exposure_measures;
 pub mod guests;
 pub mod health;
 pub mod home_monitoring;

@@ -11,7 +11,7 @@ use yizhan_core::station::quarantine::{calendar_of, release_after};
 use yizhan_core::time::local_date;
 
 use crate::admin::audit::{self, Entry};
-use crate::db::{Db, Result, now, q};
+use crate::db::{Db, Result, Tx, now, q};
 use crate::station::policies::PolicyRow;
 use crate::station::stays::{self, Stay};
 
@@ -47,8 +47,21 @@ pub async fn change(
     role: Role,
 ) -> Result<Stay> {
     let mut tx = db.begin().await?;
-    stays::lock_stay(&mut tx, stay_id).await?;
-    let stay = stays::get_tx(&mut tx, stay_id).await?;
+    change_tx(&mut tx, actor, stay_id, c, role).await?;
+    tx.commit().await?;
+    stays::get(db, stay_id).await
+}
+
+/// [`change`] within `tx` (an exposure measure extends a stay with the measure's record).
+pub(crate) async fn change_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    stay_id: i64,
+    c: &PeriodChange,
+    role: Role,
+) -> Result<()> {
+    stays::lock_stay(tx, stay_id).await?;
+    let stay = stays::get_tx(tx, stay_id).await?;
     if !stay.is_open() {
         return Err(DomainError::Rule { field: None, key: "error.stay_closed" }.into());
     }
@@ -106,15 +119,14 @@ pub async fn change(
         )
         .await?;
     audit::append(
-        &mut tx,
+        tx,
         actor,
         Entry::new("stay.period", "stay", stay_id).detail(serde_json::json!({
             "change": id, "from_days": old_days, "to_days": c.days, "role": role.as_str(),
         })),
     )
     .await?;
-    tx.commit().await?;
-    stays::get(db, stay_id).await
+    Ok(())
 }
 
 /// A stay's changes, oldest first.

@@ -324,17 +324,30 @@ pub async fn change_room(
     reason: Option<&str>,
 ) -> Result<Stay> {
     let mut tx = db.begin().await?;
+    change_room_tx(&mut tx, actor, stay_id, to_room, reason).await?;
+    tx.commit().await?;
+    get(db, stay_id).await
+}
+
+/// [`change_room`] within `tx` (an exposure measure moves a guest with the measure's record).
+pub(crate) async fn change_room_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    stay_id: i64,
+    to_room: i64,
+    reason: Option<&str>,
+) -> Result<()> {
     // The stay's row first, then the rooms (the order check-in and check-out keep too).
-    lock_stay(&mut tx, stay_id).await?;
-    let stay = get_tx(&mut tx, stay_id).await?;
+    lock_stay(tx, stay_id).await?;
+    let stay = get_tx(tx, stay_id).await?;
     if !stay.is_open() {
         return Err(DomainError::Rule { field: None, key: "error.stay_closed" }.into());
     }
     if stay.room_id == to_room {
         return Err(DomainError::Rule { field: Some("room_id"), key: "error.same_room" }.into());
     }
-    lock_rooms(&mut tx, &[stay.room_id, to_room]).await?;
-    let bed = take_bed(&mut tx, actor, stay.station_id, to_room).await?;
+    lock_rooms(tx, &[stay.room_id, to_room]).await?;
+    let bed = take_bed(tx, actor, stay.station_id, to_room).await?;
     tx.execute(
         q("UPDATE stays SET room_id = $1, bed_no = $2 WHERE id = $3 AND ended_at IS NULL")
             .bind(to_room)
@@ -342,9 +355,9 @@ pub async fn change_room(
             .bind(stay_id),
     )
     .await?;
-    vacate(&mut tx, actor, stay.room_id).await?;
+    vacate(tx, actor, stay.room_id).await?;
     event(
-        &mut tx,
+        tx,
         actor,
         stay_id,
         stay.station_id,
@@ -354,15 +367,14 @@ pub async fn change_room(
     )
     .await?;
     audit::append(
-        &mut tx,
+        tx,
         actor,
         Entry::new("stay.room_change", "stay", stay_id).detail(
             serde_json::json!({ "from_room": stay.room_id, "to_room": to_room, "bed": bed }),
         ),
     )
     .await?;
-    tx.commit().await?;
-    get(db, stay_id).await
+    Ok(())
 }
 
 pub use crate::station::certificates::{Certificate, certificate_by_number, certificate_of};

@@ -385,7 +385,8 @@ fn success(method: &str, path: &str) -> &'static str {
         | ("POST", "/api/v1/stations/{id}/disinfection")
         | ("POST", "/api/v1/stays/{id}/transfer")
         | ("POST", "/api/v1/transfers/{id}/accept")
-        | ("POST", "/api/v1/stays/{id}/trips") => "201",
+        | ("POST", "/api/v1/stays/{id}/trips")
+        | ("POST", "/api/v1/cases/{id}/measures") => "201",
         _ => "200",
     }
 }

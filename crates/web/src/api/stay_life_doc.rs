@@ -1,5 +1,5 @@
 //! The OpenAPI words for a stay's life beyond its room (issue 19): the period, transfers between
-//! stations, drivers' runs, positive cases and home monitoring.
+//! stations, drivers' runs, positive cases, their exposure measures and home monitoring.
 
 use serde_json::{Value, json};
 
@@ -38,6 +38,17 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             Some(obj(
                 json!({ "step": {"type":"string","enum":["report","confirm","transfer","disinfect","unseal"]}, "reported_to": {"type":"string"}, "result": {"type":"string","enum":["positive","negative"]}, "vehicle": {"type":"string"}, "escort": {"type":"string"}, "hospital": {"type":"string"}, "handover_at": {"type":"string"}, "receiver": {"type":"string"}, "note": {"type":"string"} }),
                 &["step"],
+            )),
+        ),
+        ("GET", "/api/v1/cases/{id}/measures") => (
+            "Measures ordered for the people on a case's exposure list, oldest first, with what each did",
+            None,
+        ),
+        ("POST", "/api/v1/cases/{id}/measures") => (
+            "A measure for a person on the exposure list: a guest (extend with days and note, test_now, test_daily, move_room with room_id) or a staff member (home_quarantine with days, off the roster); every refusal at once",
+            Some(obj(
+                json!({ "kind": {"type":"string","enum":["guest","staff"]}, "person_id": {"type": ["integer","string"]}, "action": {"type":"string","enum":["extend","test_now","test_daily","move_room","home_quarantine"]}, "days": {"type": ["integer","string"]}, "room_id": {"type": ["integer","string"]}, "note": {"type":"string"} }),
+                &["kind", "person_id", "action"],
             )),
         ),
         ("POST", "/api/v1/stays/{id}/trips") => (

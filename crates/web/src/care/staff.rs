@@ -56,6 +56,8 @@ pub struct StaffRow {
     pub phone: String,
     pub risk: String,
     pub loop_label: String,
+    /// In home quarantine (an exposure measure) until this day.
+    pub quarantined: bool,
     pub group: String,
     pub is_leader: bool,
 }
@@ -66,7 +68,11 @@ fn rows(tr: &Tr, groups: &[Group], people: Vec<Staff>) -> Vec<StaffRow> {
         .map(|s| StaffRow {
             phone: mask_phone(&s.phone),
             risk: tr.t(s.post_risk.label_key()).to_owned(),
-            loop_label: tr.t(s.loop_status.label_key()).to_owned(),
+            quarantined: s.quarantined_until.is_some_and(|d| d >= crate::kit::today()),
+            loop_label: match s.quarantined_until.filter(|d| *d >= crate::kit::today()) {
+                Some(d) => tr.f("staff.quarantined_until", &[("day", &d.to_string())]),
+                None => tr.t(s.loop_status.label_key()).to_owned(),
+            },
             group: s.group_name.clone().unwrap_or_default(),
             is_leader: groups.iter().any(|g| g.leader_id == Some(s.id)),
             s,

@@ -133,7 +133,12 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
 }
 
 /// Case `id` if the person may see its station's guests; else 404.
-async fn visible(state: &AppState, ctx: &Ctx, id: i64, perm: Permission) -> Result<Case, WebError> {
+pub async fn visible(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    perm: Permission,
+) -> Result<Case, WebError> {
     let c = cases::get(&state.db, id).await?;
     if !ctx.user()?.can(perm, target(&c)) {
         return Err(deny(state, ctx, &format!("case {id}"), WebError::NotFound).await);
@@ -146,8 +151,13 @@ pub struct ExposedRow {
     pub kind: String,
     pub name: String,
     pub guest_id: Option<i64>,
+    pub is_staff: bool,
+    /// The station's staff record of that name, for a staff member.
+    pub staff_id: Option<i64>,
     /// (reason's word, its evidence).
     pub why: Vec<(String, String)>,
+    /// The measures taken for this person, in words.
+    pub taken: Vec<String>,
 }
 
 fn exposed_rows(tr: &Tr, all: Vec<yizhan_core::station::exposure::Exposed>) -> Vec<ExposedRow> {
@@ -157,6 +167,9 @@ fn exposed_rows(tr: &Tr, all: Vec<yizhan_core::station::exposure::Exposed>) -> V
             kind: tr.t(x.kind.label_key()).to_owned(),
             name: if x.kind == Kind::Staff { x.name } else { mask_name(&x.name) },
             guest_id: x.guest_id,
+            is_staff: x.kind == Kind::Staff,
+            staff_id: None,
+            taken: Vec::new(),
             why: x
                 .evidence
                 .into_iter()
@@ -181,10 +194,11 @@ struct ShowPage {
     days: i64,
     guest_id: i64,
     may_record: bool,
+    m: crate::station::exposure_measures::Panel,
     refused: Refused,
 }
 
-async fn show_page(
+pub async fn show_page(
     state: &AppState,
     ctx: &Ctx,
     c: Case,
@@ -194,8 +208,11 @@ async fn show_page(
     let tr = ctx.tr();
     let steps = cases::steps(&state.db, c.id).await?;
     let exposed = yizhan_store::station::exposure::of_case(&state.db, &c, days).await?;
+    let mut exposed = exposed_rows(&tr, exposed);
+    let m = crate::station::exposure_measures::panel(state, ctx, &c, &mut exposed).await?;
     let page = ShowPage {
-        exposed: exposed_rows(&tr, exposed),
+        exposed,
+        m,
         days,
         layout: Layout::new(state, ctx, "case.title"),
         may_record: ctx.user()?.can(Permission::AlertsClose, target(&c)) && c.closed_at.is_none(),

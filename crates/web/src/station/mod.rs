@@ -7,6 +7,7 @@ pub mod cases;
 pub mod certificates;
 pub mod escalation;
 pub mod exports;
+pub mod exposure_measures;
 pub mod guests;
 pub mod health;
 pub mod home_monitoring;

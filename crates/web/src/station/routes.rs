@@ -4,8 +4,8 @@
 use yizhan_core::access::Permission;
 
 use super::{
-    alerts, attention, cases, certificates, escalation, exports, guests, health, home_monitoring,
-    kpis, policies, releases, rooms, sampling, stations, stays, transfers, trips,
+    alerts, attention, cases, certificates, escalation, exports, exposure_measures, guests, health,
+    home_monitoring, kpis, policies, releases, rooms, sampling, stations, stays, transfers, trips,
 };
 use crate::policy::{Policy, Routes};
 
@@ -52,6 +52,9 @@ pub fn add(r: Routes) -> Routes {
         .post("/cases/{id}/steps", Perm(AlertsClose), cases::step)
         .get("/api/v1/cases", Perm(GuestsRead), cases::api_list)
         .post("/api/v1/cases/{id}/steps", Perm(AlertsClose), cases::api_step)
+        .post("/cases/{id}/measures", Perm(ReleaseApprove), exposure_measures::create)
+        .get("/api/v1/cases/{id}/measures", Perm(GuestsRead), exposure_measures::api_list)
+        .post("/api/v1/cases/{id}/measures", Perm(ReleaseApprove), exposure_measures::api_create)
         .post("/stays/{id}/trips", Perm(GuestsWrite), trips::out)
         .post("/trips/{id}/back", Perm(GuestsWrite), trips::back)
         .post("/stays/{id}/violations", Perm(ExemptionManage), trips::violation)

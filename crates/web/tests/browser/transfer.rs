@@ -205,9 +205,11 @@ both_backends!(a_lead_runs_a_positive_case_from_the_guest_page, |t: TestDb| asyn
     with_browser(t, "a_lead_runs_a_positive_case_from_the_guest_page", |d, base, app| async move {
         let (_, _, st, _) = district(app.db()).await;
         let sys = yizhan_core::access::Actor::system();
-        let room = common::room(app.db(), st, "808", 1).await;
+        let room = common::room(app.db(), st, "808", 2).await;
         let g = common::guest(app.db(), st, 8).await;
         let stay = common::check_in(app.db(), st, g, room).await;
+        let mate = common::guest(app.db(), st, 9).await;
+        common::check_in(app.db(), st, mate, room).await;
         let test = stays::tests(app.db(), stay).await.unwrap()[0].id;
         yizhan_store::station::sampling::sample(app.db(), &sys, test, "R-808").await.unwrap();
         let positive = yizhan_core::station::sampling::TestResult::Positive;
@@ -226,6 +228,22 @@ both_backends!(a_lead_runs_a_positive_case_from_the_guest_page, |t: TestDb| asyn
         d.find(By::Css("[data-testid=save-report]")).await?.click().await?;
         let report = wait_contains(&d, "[data-testid=step-report]", "已完成").await?;
         assert!(report.contains("张科长"), "{report}");
+
+        // The roommate on the exposure list: an extension without its reason and days is
+        // refused naming both; then a test every day to release.
+        let box_ = "[data-testid=measure-guest-box]";
+        d.find(By::Css(format!("{box_} summary"))).await?.click().await?;
+        no_sideways_scroll(&d, 375, "a case with a measure form open").await?;
+        d.screenshot(&shots_dir().join(format!("case-measure-375-{backend}.png"))).await?;
+        d.find(By::Css(format!("{box_} option[value=extend]"))).await?.click().await?;
+        d.find(By::Css(format!("{box_} button[type=submit]"))).await?.click().await?;
+        let refused = wait_contains(&d, "[data-testid=form-error]", "天数").await?;
+        assert!(refused.contains("原因") || refused.contains("备注"), "{refused}");
+        d.find(By::Css(format!("{box_} summary"))).await?.click().await?;
+        d.find(By::Css(format!("{box_} option[value=test_daily]"))).await?.click().await?;
+        d.find(By::Css(format!("{box_} button[type=submit]"))).await?.click().await?;
+        let done = wait_contains(&d, "[data-testid=measures]", "已处置").await?;
+        assert!(done.contains("每日检测至解除"), "{done}");
         no_sideways_scroll(&d, 375, "a case").await?;
         d.screenshot(&shots_dir().join(format!("case-375-{backend}.png"))).await?;
 
@@ -236,6 +254,11 @@ both_backends!(a_lead_runs_a_positive_case_from_the_guest_page, |t: TestDb| asyn
         d.goto(format!("{base}/guests/{g}")).await?;
         no_sideways_scroll(&d, 1920, "the guest with a case").await?;
         d.screenshot(&shots_dir().join(format!("guest-case-1920-{backend}.png"))).await?;
+        let case = yizhan_store::station::cases::of_stay(app.db(), stay).await.unwrap().unwrap();
+        d.goto(format!("{base}/cases/{}", case.id)).await?;
+        d.find(By::Css("[data-testid=measure-guest-box] summary")).await?.click().await?;
+        no_sideways_scroll(&d, 1920, "a case with a measure form open").await?;
+        d.screenshot(&shots_dir().join(format!("case-measure-1920-{backend}.png"))).await?;
         d.goto(format!("{base}/cases")).await?;
         let list = text_of(&d, "main").await?;
         assert!(list.contains("处置中") && list.contains("808"), "{list}");

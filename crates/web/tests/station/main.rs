@@ -9,6 +9,7 @@ mod cases;
 mod dates;
 mod escalation;
 mod exports;
+mod exposure_measures;
 mod health;
 mod home_monitoring;
 mod mail_and_sms;

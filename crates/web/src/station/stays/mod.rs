@@ -174,25 +174,38 @@ pub async fn do_period(
     s: &Stay,
     i: &yizhan_core::station::period::PeriodInput,
 ) -> Result<Stay, WebError> {
-    use yizhan_core::station::period::{approving_role, validate_period};
+    use yizhan_core::station::period::validate_period;
     use yizhan_store::station::period;
     let p = ctx.user()?;
     let today =
         yizhan_core::station::quarantine::stay_day(s.checked_in_at, yizhan_store::db::now());
     let c = validate_period(i, period::days_of(s), today)?;
-    let roles: Vec<yizhan_core::access::Role> = p
+    let role = approver(state, ctx, s.target(), &format!("stay {} period", s.id)).await?;
+    Ok(period::change(&state.db, &Actor::from(p), s.id, &c, role).await?)
+}
+
+/// The role in which the person approves a change at `target` (a period, an exposure measure):
+/// the most local of theirs that may approve there; else refused and `what` logged.
+pub async fn approver(
+    state: &AppState,
+    ctx: &Ctx,
+    target: yizhan_core::access::Target,
+    what: &str,
+) -> Result<yizhan_core::access::Role, WebError> {
+    let roles: Vec<yizhan_core::access::Role> = ctx
+        .user()?
         .grants
         .iter()
         .filter(|g| {
             yizhan_core::access::role_allows(g.role, Permission::ReleaseApprove)
-                && g.scope.covers(s.target())
+                && g.scope.covers(target)
         })
         .map(|g| g.role)
         .collect();
-    let Some(role) = approving_role(&roles) else {
-        return Err(deny(state, ctx, &format!("stay {} period", s.id), WebError::Forbidden).await);
-    };
-    Ok(period::change(&state.db, &Actor::from(p), s.id, &c, role).await?)
+    match yizhan_core::station::period::approving_role(&roles) {
+        Some(role) => Ok(role),
+        None => Err(deny(state, ctx, what, WebError::Forbidden).await),
+    }
 }
 
 /// The facts a release is judged on, read from the stay's test calendar and alerts.
