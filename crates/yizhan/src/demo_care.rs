@@ -54,6 +54,8 @@ pub async fn load(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result<(us
                 pattern: *pattern,
                 min_per_shift: *min,
                 duties: None,
+                // The medical and disinfection groups go up to the rooms (floors 3-12).
+                floors: (name.contains("医疗") || name.contains("消杀")).then(|| "3-12".into()),
                 is_command: *is_command,
             },
         )

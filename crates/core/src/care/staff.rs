@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::care::roster::Pattern;
 use crate::error::{DomainError, OnField};
 use crate::validate::{
-    optional_text, parse_choice, parse_int, parse_optional_date, parse_phone, required_text,
+    Invalid, optional_text, parse_choice, parse_int, parse_optional_date, parse_phone,
+    required_text,
 };
 
 /// The duty pattern and minimum headcount per shift of the eleven groups of the seed station,
@@ -117,6 +118,9 @@ pub struct GroupInput {
     pub min_per_shift: String,
     #[serde(default)]
     pub duties: String,
+    /// The floors the group works on (负责楼层), e.g. "3-5, 8"; blank for the whole station.
+    #[serde(default)]
+    pub floors: String,
     #[serde(default)]
     pub is_command: Option<String>,
 }
@@ -127,17 +131,81 @@ pub struct NewGroup {
     pub pattern: Pattern,
     pub min_per_shift: i64,
     pub duties: Option<String>,
+    /// As [`parse_floors`] writes them back: "3-5,8".
+    pub floors: Option<String>,
     pub is_command: bool,
 }
 
+/// Checks a working group; every refusal at once.
 pub fn validate_group(i: &GroupInput) -> Result<NewGroup, DomainError> {
-    Ok(NewGroup {
-        name: required_text(&i.name, 30).on("name")?,
-        pattern: parse_choice(&i.pattern, Pattern::parse, "two_twelves").on("pattern")?,
-        min_per_shift: parse_int(&i.min_per_shift, 1, 20, "2").on("min_per_shift")?,
-        duties: optional_text(&i.duties, 500).on("duties")?,
-        is_command: matches!(i.is_command.as_deref(), Some("on" | "true" | "1")),
-    })
+    let mut r = crate::error::Refusals::default();
+    let name = r.check(required_text(&i.name, 30).on("name"));
+    let pattern = r.check(parse_choice(&i.pattern, Pattern::parse, "two_twelves").on("pattern"));
+    let min_per_shift = r.check(parse_int(&i.min_per_shift, 1, 20, "2").on("min_per_shift"));
+    let duties = r.check(optional_text(&i.duties, 500).on("duties"));
+    let floors = r.check(parse_floors(&i.floors).on("floors"));
+    r.finish()?;
+    match (name, pattern, min_per_shift, duties, floors) {
+        (Some(name), Some(pattern), Some(min_per_shift), Some(duties), Some(floors)) => {
+            Ok(NewGroup {
+                name,
+                pattern,
+                min_per_shift,
+                duties,
+                floors: (!floors.is_empty()).then(|| floors_text(&floors)),
+                is_command: matches!(i.is_command.as_deref(), Some("on" | "true" | "1")),
+            })
+        }
+        _ => Err(DomainError::Invalid { field: "name", error: Invalid::Empty }),
+    }
+}
+
+/// The highest floor a building is taken to have.
+pub const MAX_FLOOR: i64 = 200;
+
+/// Reads floors as a station writes them: numbers and ranges separated by commas (full-width
+/// too), "3-5, 8" or "3～5，8"; blank is none. Ranges merged, in order.
+pub fn parse_floors(s: &str) -> Result<Vec<(i64, i64)>, Invalid> {
+    let t: String = s.chars().map(crate::validate::fold_fullwidth).collect();
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for part in t.split([',', '\u{3001}', ';']).map(str::trim).filter(|p| !p.is_empty()) {
+        let (a, b) = match part.split_once(['-', '~', '\u{81f3}']) {
+            Some((a, b)) => (a.trim(), b.trim()),
+            None => (part, part),
+        };
+        let floor = |x: &str| crate::validate::parse_int(x, -5, MAX_FLOOR, "3-5,8");
+        let (a, b) = (floor(a)?, floor(b)?);
+        if b < a {
+            return Err(Invalid::BadFormat { hint: "3-5,8" });
+        }
+        out.push((a, b));
+    }
+    out.sort_unstable();
+    let mut merged: Vec<(i64, i64)> = Vec::new();
+    for (a, b) in out {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    Ok(merged)
+}
+
+/// Floors as they are kept and shown: "3-5,8".
+pub fn floors_text(f: &[(i64, i64)]) -> String {
+    f.iter()
+        .map(|(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Whether a group working on `floors` (as kept) is on `floor`. A group with none is on no
+/// floor in particular (the gate's police, the office): nobody is listed as exposed for it.
+pub fn covers_floor(floors: Option<&str>, floor: i64) -> bool {
+    match floors.map(parse_floors) {
+        Some(Ok(f)) => f.iter().any(|(a, b)| (*a..=*b).contains(&floor)),
+        _ => false,
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -405,10 +473,11 @@ mod tests {
             name: "医疗组".into(),
             pattern: "three_eights".into(),
             min_per_shift: "2".into(),
-            duties: String::new(),
-            is_command: None,
+            floors: "8， 3～5,4".into(),
+            ..Default::default()
         })
         .unwrap();
+        assert_eq!(g.floors.as_deref(), Some("3-5,8"), "read as written, kept in order");
         assert_eq!(g.pattern, Pattern::ThreeEights);
         assert_eq!(g.min_per_shift, 2);
         let bad = validate_group(&GroupInput {
@@ -453,5 +522,25 @@ mod tests {
         assert!(!test_due(LoopStatus::NotInLoop, PostRisk::Medium, None, d));
         assert!(!test_due(LoopStatus::Ended, PostRisk::High, None, d));
         assert_eq!(default_monitor_until(d), NaiveDate::from_ymd_opt(2026, 1, 17).unwrap());
+    }
+
+    #[test]
+    fn floors_are_read_as_written_and_bad_ones_refused() {
+        assert_eq!(parse_floors("").unwrap(), []);
+        assert_eq!(parse_floors("3").unwrap(), [(3, 3)]);
+        assert_eq!(parse_floors("3-5, 8").unwrap(), [(3, 5), (8, 8)]);
+        assert_eq!(parse_floors("６～８、２").unwrap(), [(2, 2), (6, 8)], "full-width");
+        assert_eq!(parse_floors("3至4,5").unwrap(), [(3, 5)], "adjacent merged");
+        assert_eq!(floors_text(&parse_floors("8,3-5").unwrap()), "3-5,8");
+        for bad in ["5-3", "three", "3-", "999", "1-2-3"] {
+            assert!(parse_floors(bad).is_err(), "{bad}");
+        }
+        assert!(!covers_floor(None, 7) && !covers_floor(Some(""), 7), "no floors: on none");
+        assert!(covers_floor(Some("3-5,8"), 4) && covers_floor(Some("3-5,8"), 8));
+        assert!(!covers_floor(Some("3-5,8"), 6));
+        let refused =
+            validate_group(&GroupInput { floors: "x".into(), ..Default::default() }).unwrap_err();
+        let fields: Vec<_> = refused.each().iter().filter_map(|e| e.field()).collect();
+        assert_eq!(fields, ["name", "pattern", "min_per_shift", "floors"], "every refusal at once");
     }
 }

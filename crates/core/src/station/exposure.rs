@@ -18,6 +18,8 @@ code_enum!(
         Sampling => "sampling",
         Delivery => "delivery",
         Disinfection => "disinfection",
+        /// On the roster of a group that works on the case's floor.
+        RosterFloor => "roster_floor",
         RelativeDelivery => "relative_delivery",
     ]
 );
@@ -47,6 +49,22 @@ pub fn adjacent_rooms(number: &str, floor: &[(i64, &str)]) -> Vec<i64> {
         .filter(|(_, m)| m.trim().parse::<i64>().is_ok_and(|m| (m - n).abs() == 1))
         .map(|(id, _)| *id)
         .collect()
+}
+
+/// When a shift of `def` on `day` ran (Shanghai), if it overlapped [start, end]; with how it is
+/// said ("2026-12-05 08:00–16:00").
+pub fn shift_in_window(
+    day: chrono::NaiveDate,
+    def: crate::care::roster::ShiftDef,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Option<(DateTime<Utc>, String)> {
+    let from = crate::time::day_start_utc(day) + Duration::minutes(i64::from(def.start_minute));
+    let to = from + Duration::minutes(i64::from(def.minutes));
+    (from <= end && to >= start).then(|| {
+        let hm = |t| crate::time::local_format(t, "%H:%M");
+        (from, format!("{day} {}\u{2013}{}", hm(from), hm(to)))
+    })
 }
 
 /// One piece of evidence: why, when, and what it was (a room, a reading).
@@ -119,6 +137,21 @@ mod tests {
         assert_eq!(names, ["甲", "乙", "nurse", "陈太"]);
         let nurse: Vec<Reason> = m[2].evidence.iter().map(|e| e.reason).collect();
         assert_eq!(nurse, [Reason::Reading, Reason::Sampling], "the same reading once");
+    }
+
+    #[test]
+    fn a_shift_counts_when_it_overlaps_the_window() {
+        use crate::care::roster::Pattern;
+        let day: chrono::NaiveDate = "2026-12-05".parse().unwrap();
+        let night = Pattern::TwoTwelves.shift(1).unwrap(); // 20:00 to 08:00
+        let start = crate::time::day_start_utc(day) + Duration::hours(22);
+        let (at, said) = shift_in_window(day, night, start, start + Duration::hours(1)).unwrap();
+        assert_eq!(said, "2026-12-05 20:00\u{2013}08:00");
+        assert_eq!(at, crate::time::day_start_utc(day) + Duration::hours(20));
+        let day_shift = Pattern::TwoTwelves.shift(0).unwrap(); // 08:00 to 20:00
+        assert!(shift_in_window(day, day_shift, start, start + Duration::hours(1)).is_none());
+        let next = day + Duration::days(1);
+        assert!(shift_in_window(next, day_shift, start, start + Duration::hours(2)).is_none());
     }
 
     #[test]

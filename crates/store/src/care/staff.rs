@@ -21,6 +21,8 @@ pub struct Group {
     pub pattern: yizhan_core::care::roster::Pattern,
     pub min_per_shift: i64,
     pub duties: Option<String>,
+    /// 负责楼层 as "3-5,8"; none for the whole station.
+    pub floors: Option<String>,
     pub leader_id: Option<i64>,
     pub members: i64,
 }
@@ -36,7 +38,7 @@ impl Group {
 
 const GROUP_SELECT: &str =
     "SELECT g.id, g.station_id, st.street_id, g.name, g.is_command, g.pattern, g.min_per_shift,
-        g.duties, g.leader_id,
+        g.duties, g.floors, g.leader_id,
         (SELECT COUNT(*) FROM staff p WHERE p.group_id = g.id AND p.active) AS members
    FROM working_groups g JOIN stations st ON st.id = g.station_id";
 
@@ -58,14 +60,15 @@ pub async fn create_group(db: &Db, actor: &Actor, station_id: i64, g: &NewGroup)
     let mut tx = db.begin().await?;
     let (id,): (i64,) = tx
         .fetch_one(
-            q("INSERT INTO working_groups (station_id, name, is_command, pattern, min_per_shift, duties, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            q("INSERT INTO working_groups (station_id, name, is_command, pattern, min_per_shift, duties, floors, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
             .bind(station_id)
             .bind(g.name.as_str())
             .bind(g.is_command)
             .bind(g.pattern.as_str())
             .bind(g.min_per_shift)
             .bind(g.duties.clone())
+            .bind(g.floors.clone())
             .bind(now()),
         )
         .await?;
@@ -83,17 +86,25 @@ pub async fn create_group(db: &Db, actor: &Actor, station_id: i64, g: &NewGroup)
 pub async fn update_group(db: &Db, actor: &Actor, id: i64, g: &NewGroup) -> Result<()> {
     let mut tx = db.begin().await?;
     tx.execute(
-        q("UPDATE working_groups SET name = $1, is_command = $2, pattern = $3, min_per_shift = $4, duties = $5
-            WHERE id = $6")
+        q("UPDATE working_groups SET name = $1, is_command = $2, pattern = $3, min_per_shift = $4, duties = $5,
+                floors = $6
+            WHERE id = $7")
         .bind(g.name.as_str())
         .bind(g.is_command)
         .bind(g.pattern.as_str())
         .bind(g.min_per_shift)
         .bind(g.duties.clone())
+        .bind(g.floors.clone())
         .bind(id),
     )
     .await?;
-    audit::append(&mut tx, actor, Entry::new("group.update", "working_group", id)).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("group.update", "working_group", id)
+            .detail(serde_json::json!({ "name": g.name, "floors": g.floors })),
+    )
+    .await?;
     tx.commit().await
 }
 

@@ -1,11 +1,14 @@
 //! The exposure list of a case, read from the records: guests who stayed in the case's room or a
 //! neighbouring one on its floor during the window, staff who read the case's temperature, took
-//! its samples, delivered to it or disinfected its room, and relatives whose deliveries reached it.
+//! its samples, delivered to it or disinfected its room, were on the roster of a group working on
+//! its floor, and relatives whose deliveries reached it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use yizhan_core::care::staff::covers_floor;
 use yizhan_core::station::exposure::{
-    Evidence, Exposed, Kind, Reason, adjacent_rooms, merge, window_start,
+    Evidence, Exposed, Kind, Reason, adjacent_rooms, merge, shift_in_window, window_start,
 };
+use yizhan_core::time::local_date;
 
 use crate::db::{Db, Result, q};
 use crate::station::cases::Case;
@@ -57,6 +60,41 @@ async fn staff(
     for (name, at) in rows {
         let what = yizhan_core::time::local_display(at);
         found.push((Kind::Staff, name, None, Evidence { reason, at, what }));
+    }
+    Ok(())
+}
+
+/// Staff on shifts within the window in groups that work on the case's `floor`.
+async fn rostered(
+    db: &Db,
+    case: &Case,
+    floor: i64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    found: &mut Found,
+) -> Result<()> {
+    use yizhan_core::care::roster::Pattern;
+    let rows: Vec<(String, NaiveDate, i64, String, Option<String>, String)> = db
+        .fetch_all(
+            q("SELECT p.name, r.day, r.shift, g.pattern, g.floors, g.name FROM roster_shifts r
+                 JOIN staff p ON p.id = r.staff_id JOIN working_groups g ON g.id = r.group_id
+                WHERE g.station_id = $1 AND g.floors IS NOT NULL AND r.day >= $2 AND r.day <= $3
+                ORDER BY r.day, r.shift")
+            .bind(case.station_id)
+            .bind(local_date(start) - chrono::Duration::days(1))
+            .bind(local_date(end)),
+        )
+        .await?;
+    for (name, day, shift, pattern, floors, group) in rows {
+        if !covers_floor(floors.as_deref(), floor) {
+            continue;
+        }
+        let def = Pattern::parse(&pattern).and_then(|p| p.shift(u8::try_from(shift).ok()?));
+        let Some((at, when)) = def.and_then(|d| shift_in_window(day, d, start, end)) else {
+            continue;
+        };
+        let what = format!("{group} {when}");
+        found.push((Kind::Staff, name, None, Evidence { reason: Reason::RosterFloor, at, what }));
     }
     Ok(())
 }
@@ -115,6 +153,7 @@ pub async fn of_case(db: &Db, case: &Case, days: i64) -> Result<Vec<Exposed>> {
     for (sql, key, reason) in touched {
         staff(db, sql, key, reason, start, end, &mut found).await?;
     }
+    rostered(db, case, floor, start, end, &mut found).await?;
     let relatives: Vec<(String, String, DateTime<Utc>)> = db
         .fetch_all(
             q("SELECT sender, item, received_at FROM deliveries WHERE stay_id = $1 AND received_at >= $2 AND received_at <= $3")

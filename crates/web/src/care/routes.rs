@@ -18,6 +18,7 @@ pub fn add(r: Routes) -> Routes {
         .get("/stations/{id}/staff/export.xlsx", Perm(StaffRead), staff::export)
         .post("/stations/{id}/staff", Perm(StaffManage), staff::create)
         .post("/stations/{id}/groups", Perm(StaffManage), staff::create_group)
+        .post("/groups/{id}", Perm(StaffManage), staff::update_group)
         .get("/staff/{id}/edit", Perm(StaffManage), staff::edit_form)
         .post("/staff/{id}", Perm(StaffManage), staff::update)
         .post("/staff/{id}/leader", Perm(StaffManage), staff::make_leader)

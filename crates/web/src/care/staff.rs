@@ -232,6 +232,30 @@ pub async fn create_group(
     }
 }
 
+/// `POST /groups/{id}`: a group's name, pattern, minimum, duties and floors changed.
+pub async fn update_group(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<GroupInput>,
+) -> Result<Response, WebError> {
+    let g = visible_group(&state, &ctx, id, Permission::StaffManage).await?;
+    let result = async {
+        let new = validate_group(&f)?;
+        let actor = Actor::from(ctx.user()?);
+        Ok::<_, WebError>(staff::update_group(&state.db, &actor, id, &new).await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/stations/{}/staff", g.station_id)).into_response()),
+        Err(e) => {
+            let station = visible(&state, &ctx, g.station_id, Permission::StaffRead).await?;
+            let (group, people) = (new_group_defaults(), new_staff_defaults());
+            correctable(&state, &ctx, station, group, people, e).await
+        }
+    }
+}
+
 /// The group a form names must belong to the same station.
 async fn check_group(
     state: &AppState,

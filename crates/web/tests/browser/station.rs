@@ -407,6 +407,20 @@ both_backends!(a_lead_generates_a_roster_and_sees_who_is_on_duty, |t: TestDb| as
                     .first()
                     .await?;
             }
+            // The group works on floors 3 to 5: said on the group's line.
+            let edit = format!("[data-testid=group-edit-{}]", care.group);
+            d.find(By::Css(format!("{edit} summary"))).await?.click().await?;
+            fill(&d, &format!("{edit} [data-testid=group-floors-input]"), "3～5").await?;
+            d.find(By::Css(format!("{edit} [data-testid=group-update]"))).await?.click().await?;
+            let floors = wait_contains(&d, "[data-testid=group-floors]", "3-5").await?;
+            assert_eq!(floors, "3-5");
+            no_sideways_scroll(&d, 375, "the staff and groups").await?;
+            d.screenshot(&shots_dir().join(format!("staff-groups-375-{backend}.png"))).await?;
+            viewport(&d, 1920, 1080, false).await?;
+            d.find(By::Css(format!("{edit} summary"))).await?.click().await?;
+            no_sideways_scroll(&d, 1920, "the staff and groups").await?;
+            d.screenshot(&shots_dir().join(format!("staff-groups-1920-{backend}.png"))).await?;
+            viewport(&d, 375, 812, true).await?;
             d.goto(format!("{base}/stations/{st_a}/roster")).await?;
             d.find(By::Css(&generate)).await?.click().await?;
             let on_duty = text_of(&d, &format!("[data-testid=on-duty-{}]", care.group)).await?;

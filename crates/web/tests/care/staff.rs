@@ -658,3 +658,49 @@ both_backends!(the_staff_list_is_paged_and_searched, |t: TestDb| async move {
     let again = app.get(&mut c, &saved.location()).await.body;
     assert!(!again.contains("toast-saved"));
 });
+
+both_backends!(a_group_is_changed_and_says_its_floors, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, st_a, st_b) = district(app.db()).await;
+    let lead = app.user("zhuanban", Role::StationLead, Scope::Station(st_a), false).await;
+    let mut c = app.session_for(lead).await;
+    let f = [("name", "医疗组"), ("pattern", "three_eights"), ("min_per_shift", "2")];
+    app.form(&mut c, &format!("/stations/{st_a}/groups"), &f).await;
+    let g = yizhan_store::care::staff::groups(app.db(), st_a).await.unwrap()[0].id;
+    assert_eq!(yizhan_store::care::staff::group(app.db(), g).await.unwrap().floors, None);
+
+    // Every refusal at once: no name, floors the wrong way round.
+    let bad =
+        [("name", ""), ("pattern", "three_eights"), ("min_per_shift", "2"), ("floors", "5-3")];
+    let r = app.form(&mut c, &format!("/groups/{g}"), &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("负责楼层") && r.body.contains("名称"), "{}", r.body);
+    let kept = yizhan_store::care::staff::group(app.db(), g).await.unwrap();
+    assert_eq!((kept.name.as_str(), kept.floors), ("医疗组", None), "nothing saved");
+
+    // Floors as a station writes them, kept in order.
+    let good = [
+        ("name", "医疗一组"),
+        ("pattern", "two_twelves"),
+        ("min_per_shift", "1"),
+        ("floors", "8， 3～5"),
+        ("duties", "巡查、采样"),
+    ];
+    let r = app.form(&mut c, &format!("/groups/{g}"), &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let now = yizhan_store::care::staff::group(app.db(), g).await.unwrap();
+    assert_eq!(
+        (now.name.as_str(), now.floors.as_deref(), now.min_per_shift),
+        ("医疗一组", Some("3-5,8"), 1)
+    );
+    let page = app.get(&mut c, &format!("/stations/{st_a}/staff")).await.body;
+    assert!(page.contains("data-testid=\"group-floors\">3-5,8<"), "{page}");
+
+    // Another station's lead cannot.
+    let other = app.user("other", Role::StationLead, Scope::Station(st_b), false).await;
+    let mut o = app.session_for(other).await;
+    assert_eq!(
+        app.form(&mut o, &format!("/groups/{g}"), &good).await.status,
+        StatusCode::NOT_FOUND
+    );
+});

@@ -229,6 +229,7 @@ pub async fn duty_chain(db: &Db, station_id: i64) -> DutyChain {
             pattern: Pattern::TwoTwelves,
             min_per_shift: 1,
             duties: None,
+            floors: None,
             is_command,
         };
         let a = a.clone();

@@ -257,6 +257,35 @@ both_backends!(
             .await
             .unwrap();
         }
+        // Yesterday's day shift: nurse_r's group works on floor 3, nurse_5's on floor 5 only.
+        let yesterday = yizhan_core::time::local_date(now) - day;
+        for (group, floors, who, phone) in
+            [("floor3", "3", "nurse_r", "13800000011"), ("floor5", "5", "nurse_5", "13800000012")]
+        {
+            let (g,): (i64,) = app
+                .db()
+                .fetch_one(
+                    q("INSERT INTO working_groups (station_id, name, pattern, min_per_shift, floors, created_at)
+                       VALUES ($1, $2, 'two_twelves', 1, $3, $4) RETURNING id")
+                    .bind(st)
+                    .bind(group)
+                    .bind(floors)
+                    .bind(now),
+                )
+                .await
+                .unwrap();
+            let p = common::staff_member(app.db(), st, g, who, phone).await;
+            app.db()
+                .execute(
+                    q("INSERT INTO roster_shifts (group_id, staff_id, day, shift, created_at) VALUES ($1, $2, $3, 0, $4)")
+                        .bind(g)
+                        .bind(p)
+                        .bind(yesterday)
+                        .bind(now),
+                )
+                .await
+                .unwrap();
+        }
         // The case: sampled by doc, positive.
         let test = stays::tests(app.db(), case_stay).await.unwrap()[0].id;
         sampling::sample(app.db(), &by("doc"), test, "R-301").await.unwrap();
@@ -280,10 +309,13 @@ both_backends!(
                 ("doc".to_owned(), "staff", vec!["sampling"]),
                 ("porter".to_owned(), "staff", vec!["delivery"]),
                 ("cleaner".to_owned(), "staff", vec!["disinfection"]),
+                ("nurse_r".to_owned(), "staff", vec!["roster_floor"]),
                 ("陈太".to_owned(), "relative", vec!["relative_delivery"]),
             ],
-            "not: 304's guest, the guest who left 302 before the window, nurse_b, cleaner2"
+            "not: 304's guest, the guest who left 302 before the window, nurse_b, cleaner2, nurse_5"
         );
+        let rostered = &list.iter().find(|x| x.name == "nurse_r").unwrap().evidence[0].what;
+        assert_eq!(rostered, &format!("floor3 {yesterday} 08:00\u{2013}20:00"));
         // A wider window (ten days) reaches the guest who left 302 five days ago.
         let wide = yizhan_store::station::exposure::of_case(app.db(), &case, 10).await.unwrap();
         assert!(wide.iter().any(|x| x.name == "陈大文5"), "{wide:?}");
@@ -292,14 +324,14 @@ both_backends!(
         let lead = app.user("lead", Role::StationLead, Scope::Station(st), false).await;
         let mut l = app.session_for(lead).await;
         let page = app.get(&mut l, &format!("/cases/{}", case.id)).await.body;
-        assert!(page.contains("data-testid=\"exposed-count\">7<"), "{page}");
+        assert!(page.contains("data-testid=\"exposed-count\">8<"), "{page}");
         assert!(
             page.contains("陈**2") && !page.contains("陈大文2") && page.contains("陈*"),
             "masked"
         );
         assert!(page.contains("同房间") && page.contains("相邻房间") && page.contains("亲友送物"));
         let wide = app.get(&mut l, &format!("/cases/{}?days=10", case.id)).await.body;
-        assert!(wide.contains("data-testid=\"exposed-count\">8<"), "{wide}");
+        assert!(wide.contains("data-testid=\"exposed-count\">9<"), "{wide}");
         let r = app.get(&mut l, &format!("/cases/{}?days=99", case.id)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     }

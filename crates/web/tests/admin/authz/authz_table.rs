@@ -341,6 +341,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/stations/{id}/roster/export.xlsx", GUEST_READERS_OF_A),
         ("GET", "/api/v1/stations/{id}/roster", GUEST_READERS_OF_A),
         ("POST", "/stations/{id}/days-off", STAFF_MANAGERS_OF_A),
+        ("POST", "/groups/{id}", STAFF_MANAGERS_OF_A),
         ("POST", "/groups/{id}/roster", STAFF_MANAGERS_OF_A),
         ("POST", "/groups/{id}/roster/swap", STAFF_MANAGERS_OF_A),
         ("POST", "/api/v1/groups/{id}/roster", STAFF_MANAGERS_OF_A),
