@@ -1,6 +1,7 @@
 //! Cases (阳性处置): opened with a positive result, their steps timed by the plan's schedule,
 //! each done once (a second hand on the same step is refused), the transfer ending the stay,
-//! overdue steps told once, the case closed with its last step.
+//! overdue steps told once, the unsealing sending the room to its routine terminal disinfection,
+//! the case closed with its last step.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -8,6 +9,7 @@ use yizhan_core::access::Actor;
 use yizhan_core::error::DomainError;
 use yizhan_core::notify::Severity;
 use yizhan_core::station::case::{Step, StepDone, schedule};
+use yizhan_core::station::room::{Cause, RoomState};
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q, q_dynamic};
@@ -47,18 +49,18 @@ const SELECT: &str = "SELECT c.id, c.station_id, st.street_id, st.name AS statio
    JOIN guests g ON g.id = s.guest_id JOIN rooms r ON r.id = c.room_id";
 
 /// Opens the case of stay `stay_id` (at `station_id`, room `room_id`) now, with its steps; a stay
-/// with a case already keeps it. In the result's transaction.
+/// with a case already keeps it. In the result's (or the escalation's) transaction; the case's id.
 pub(crate) async fn open(
     tx: &mut Tx,
     station_id: i64,
     stay_id: i64,
     room_id: i64,
     reason: &str,
-) -> Result<()> {
+) -> Result<i64> {
     let exists: Option<(i64,)> =
         tx.fetch_optional(q("SELECT id FROM cases WHERE stay_id = $1").bind(stay_id)).await?;
-    if exists.is_some() {
-        return Ok(());
+    if let Some((id,)) = exists {
+        return Ok(id);
     }
     let (double,): (bool,) = tx
         .fetch_one(
@@ -86,7 +88,7 @@ pub(crate) async fn open(
         )
         .await?;
     }
-    Ok(())
+    Ok(id)
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Case> {
@@ -146,6 +148,9 @@ pub async fn record(db: &Db, actor: &Actor, id: i64, d: &StepDone) -> Result<()>
                 .await?;
         }
     }
+    if d.step == Step::Unseal {
+        unseal(&mut tx, actor, id).await?;
+    }
     let (left,): (i64,) = tx
         .fetch_one(
             q("SELECT COUNT(*) FROM case_steps WHERE case_id = $1 AND done_at IS NULL").bind(id),
@@ -161,6 +166,32 @@ pub async fn record(db: &Db, actor: &Actor, id: i64, d: &StepDone) -> Result<()>
     )
     .await?;
     tx.commit().await
+}
+
+/// The case's room unsealed: only after its terminal disinfection is recorded, and only once
+/// nobody is left in it; it then waits for the routine terminal disinfection and its check (the
+/// same path as any room a guest leaves) before it takes a guest again.
+async fn unseal(tx: &mut Tx, actor: &Actor, id: i64) -> Result<()> {
+    let (disinfected, room_id): (bool, i64) = tx
+        .fetch_one(
+            q("SELECT k.done_at IS NOT NULL, c.room_id FROM cases c
+                 JOIN case_steps k ON k.case_id = c.id AND k.step = 'disinfect' WHERE c.id = $1")
+            .bind(id),
+        )
+        .await?;
+    if !disinfected {
+        return Err(
+            DomainError::Rule { field: Some("step"), key: "error.case_unseal_first" }.into()
+        );
+    }
+    let room = crate::station::rooms::get_in_tx(tx, room_id).await?;
+    if room.state() == RoomState::Sealed {
+        let reason = yizhan_core::words::word("room.reason.unsealed");
+        let to = RoomState::AwaitingDisinfection;
+        crate::station::rooms::transition(tx, actor, room_id, to, Cause::Manual, Some(reason))
+            .await?;
+    }
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

@@ -3,6 +3,7 @@
 
 pub mod attention;
 pub mod board;
+pub mod case_escalation;
 pub mod cases;
 pub mod certificates;
 pub mod exposure;

@@ -386,7 +386,8 @@ fn success(method: &str, path: &str) -> &'static str {
         | ("POST", "/api/v1/stays/{id}/transfer")
         | ("POST", "/api/v1/transfers/{id}/accept")
         | ("POST", "/api/v1/stays/{id}/trips")
-        | ("POST", "/api/v1/cases/{id}/measures") => "201",
+        | ("POST", "/api/v1/cases/{id}/measures")
+        | ("POST", "/api/v1/alerts/{id}/escalate") => "201",
         _ => "200",
     }
 }

@@ -40,6 +40,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
                 &["step"],
             )),
         ),
+        ("POST", "/api/v1/alerts/{id}/escalate") => (
+            "Escalate a fever alert to a suspected case (the medical officer's call): the case opened with its timed steps, the room sealed, the command told; 201 with case_id, 422 for another kind of alert or a stay with a case",
+            None,
+        ),
         ("GET", "/api/v1/cases/{id}/measures") => (
             "Measures ordered for the people on a case's exposure list, oldest first, with what each did",
             None,

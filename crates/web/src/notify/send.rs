@@ -164,6 +164,10 @@ pub fn say(tr: &Tr, source: &str, severity: Severity, facts: &serde_json::Value)
             };
             tr.f("notify.import_failed", &[("severity", loud), ("file", &s("file")), ("why", &why)])
         }
+        "case" if facts["escalated"].as_bool() == Some(true) => tr.f(
+            "notify.case_escalated",
+            &[("severity", loud), ("station", &s("station")), ("room", &s("room"))],
+        ),
         "case" => {
             let step = yizhan_core::station::case::Step::parse(&s("step"))
                 .map(|x| tr.t(x.label_key()).to_owned())

@@ -155,6 +155,10 @@ struct ShowPage {
     lines: Vec<Line>,
     can_ack: bool,
     can_close: bool,
+    /// The stay's case (阳性处置), if one is open or was.
+    case_id: Option<i64>,
+    /// A fever the medical officer may escalate to a case.
+    can_escalate: bool,
 }
 
 /// The alert, if the person may see its stay (another station's alert is not found).
@@ -206,6 +210,8 @@ pub async fn show(
     let g = yizhan_store::station::guests::get(&state.db, s.guest_id).await?;
     let p = ctx.user()?;
     let events = escalation::events(&state.db, a.id).await?;
+    let case_id = yizhan_store::station::cases::of_stay(&state.db, a.stay_id).await?.map(|c| c.id);
+    let can_close = a.closed_at.is_none() && p.can(Permission::AlertsClose, station.target());
     // The owner: the group on duty when it was raised, and who was on duty then.
     let on_duty = events
         .iter()
@@ -235,10 +241,33 @@ pub async fn show(
         can_ack: a.acked_at.is_none()
             && a.closed_at.is_none()
             && p.can(Permission::AlertsAcknowledge, station.target()),
-        can_close: a.closed_at.is_none() && p.can(Permission::AlertsClose, station.target()),
+        can_escalate: can_close
+            && case_id.is_none()
+            && s.ended_at.is_none()
+            && a.kind == yizhan_core::station::health::AlertReason::Fever,
+        can_close,
+        case_id,
         station,
         a,
     })
+}
+
+/// Opens a case for a fever alert's stay (the medical officer's call): the room sealed, the
+/// command told; the case's id.
+pub async fn do_escalate(state: &AppState, ctx: &Ctx, id: i64) -> Result<i64, WebError> {
+    visible_alert(state, ctx, id, Permission::AlertsClose).await?;
+    let actor = Actor::from(ctx.user()?);
+    Ok(yizhan_store::station::case_escalation::escalate(&state.db, &actor, id).await?)
+}
+
+/// `POST /alerts/{id}/escalate`: to the case's page.
+pub async fn escalate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let case = do_escalate(&state, &ctx, id).await?;
+    Ok(Redirect::to(&format!("/cases/{case}")).into_response())
 }
 
 /// Acknowledges the alert for the person, audited; a second acknowledgement changes nothing.
@@ -263,6 +292,16 @@ pub async fn acknowledge(
 pub mod json {
     use super::*;
     use axum::Json;
+
+    /// `POST /api/v1/alerts/{id}/escalate`: 201 with the case's id.
+    pub async fn escalate(
+        State(state): State<AppState>,
+        ctx: Ctx,
+        Id(id): Id,
+    ) -> Result<Response, WebError> {
+        let case = do_escalate(&state, &ctx, id).await?;
+        Ok((axum::http::StatusCode::CREATED, Json(json!({ "case_id": case }))).into_response())
+    }
 
     /// The alert with its timeline and its notifications (never a channel's address).
     async fn body(state: &AppState, a: &Alert) -> Result<Json<Value>, WebError> {

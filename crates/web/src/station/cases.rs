@@ -81,6 +81,8 @@ pub struct Row {
     pub room: String,
     pub name: String,
     pub opened: String,
+    /// 阳性 or 疑似（发热升级）.
+    pub reason: String,
     pub closed: bool,
     pub steps: Vec<StepLine>,
 }
@@ -116,6 +118,7 @@ fn row(tr: &Tr, c: Case, steps: &[CaseStep]) -> Row {
         room: c.room_number,
         name: mask_name(&c.guest_name),
         opened: local_display(c.opened_at),
+        reason: tr.t(&format!("case.reason.{}", c.reason)).to_owned(),
         closed: c.closed_at.is_some(),
         steps: steps.iter().map(|s| step_line(tr, s, now)).collect(),
     }

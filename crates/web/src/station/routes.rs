@@ -84,6 +84,7 @@ pub fn add(r: Routes) -> Routes {
         .post("/alerts/{id}/close", Perm(AlertsClose), attention::close_alert)
         .get("/alerts/{id}", Perm(GuestsRead), alerts::show)
         .post("/alerts/{id}/acknowledge", Perm(AlertsAcknowledge), alerts::acknowledge)
+        .post("/alerts/{id}/escalate", Perm(AlertsClose), alerts::escalate)
         .get("/stations/{id}/escalation", Perm(StaffRead), escalation::show)
         .post("/stations/{id}/escalation", Perm(EscalationManage), escalation::save)
         .post("/stays/{id}/flags", Perm(AttentionManage), attention::flag)
@@ -133,5 +134,6 @@ pub fn add(r: Routes) -> Routes {
         .post("/api/v1/alerts/{id}/close", Perm(AlertsClose), health::json::close_alert)
         .get("/api/v1/alerts/{id}", Perm(GuestsRead), alerts::json::show)
         .post("/api/v1/alerts/{id}/acknowledge", Perm(AlertsAcknowledge), alerts::json::acknowledge)
+        .post("/api/v1/alerts/{id}/escalate", Perm(AlertsClose), alerts::json::escalate)
         .get("/api/v1/stations/{id}/kpis", Perm(StationsRead), kpis::api)
 }

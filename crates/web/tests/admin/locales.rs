@@ -194,6 +194,15 @@ fn generated_keys_exist() {
         assert!(zh.contains(a.label_key()), "{a:?}");
     }
     assert!(zh.contains("alert.positive"));
+    for r in ["positive", "fever_escalated"] {
+        assert!(zh.contains(&format!("case.reason.{r}")), "{r}");
+    }
+    for m in yizhan_core::station::exposure_measure::Measure::ALL {
+        assert!(zh.contains(m.label_key()), "{m:?}");
+    }
+    for r in yizhan_core::station::exposure::Reason::ALL {
+        assert!(zh.contains(r.label_key()), "{r:?}");
+    }
     for i in yizhan_core::work::indicator::Indicator::ALL {
         assert!(zh.contains(i.label_key()), "{i:?}");
         assert!(zh.contains(i.unit().label_key()), "{i:?}");

@@ -268,3 +268,40 @@ both_backends!(a_lead_runs_a_positive_case_from_the_guest_page, |t: TestDb| asyn
     })
     .await;
 });
+
+both_backends!(a_medical_officer_escalates_a_fever_on_a_phone, |t: TestDb| async move {
+    with_browser(t, "a_medical_officer_escalates_a_fever_on_a_phone", |d, base, app| async move {
+        let (_, _, st, _) = district(app.db()).await;
+        let room = common::room(app.db(), st, "505", 1).await;
+        let g = common::guest(app.db(), st, 5).await;
+        let stay = common::check_in(app.db(), st, g, room).await;
+        let alert = common::fever_now(app.db(), stay).await.unwrap();
+        app.user("doc", Role::Medical, Scope::Station(st), false).await;
+        let backend = format!("{:?}", app.db().backend()).to_lowercase();
+
+        viewport(&d, 375, 812, true).await?;
+        sign_in(&d, &base, "doc").await?;
+        d.goto(format!("{base}/alerts/{alert}")).await?;
+        let button = d.find(By::Css("[data-testid=alert-escalate]")).await?;
+        let class = button.attr("class").await?.unwrap_or_default();
+        assert!(class.contains("danger"), "looks like what it does: {class}");
+        no_sideways_scroll(&d, 375, "a fever alert with its escalation").await?;
+        d.screenshot(&shots_dir().join(format!("alert-escalate-375-{backend}.png"))).await?;
+        d.execute("window.confirm = function () { return true; };", vec![]).await?;
+        button.click().await?;
+        let reason = wait_contains(&d, "[data-testid=case-reason]", "疑似").await?;
+        assert_eq!(reason, "疑似（发热升级）");
+        let steps = text_of(&d, "[data-testid=case-steps]").await?;
+        assert!(steps.contains("上报指挥部") && steps.contains("待完成"), "{steps}");
+        no_sideways_scroll(&d, 375, "a suspected case").await?;
+
+        viewport(&d, 1920, 1080, false).await?;
+        d.goto(format!("{base}/alerts/{alert}")).await?;
+        wait_contains(&d, "[data-testid=alert-case]", "阳性处置").await?;
+        assert!(d.find_all(By::Css("[data-testid=alert-escalate]")).await?.is_empty());
+        no_sideways_scroll(&d, 1920, "a fever alert with its case").await?;
+        d.screenshot(&shots_dir().join(format!("alert-case-1920-{backend}.png"))).await?;
+        Ok(())
+    })
+    .await;
+});

@@ -149,10 +149,20 @@ both_backends!(
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        // Not unsealed before the terminal disinfection is recorded.
+        let r = app.form(&mut l, &url, &[("step", "unseal")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("须先登记终末消毒"), "{}", r.body);
         app.form(&mut l, &url, &[("step", "disinfect"), ("note", "房间及走廊终末消毒完成")]).await;
         assert!(cases::get(app.db(), case.id).await.unwrap().closed_at.is_none());
-        app.form(&mut l, &url, &[("step", "unseal")]).await;
+        let r = app.form(&mut l, &url, &[("step", "unseal")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert!(cases::get(app.db(), case.id).await.unwrap().closed_at.is_some(), "closed");
+        // Unsealed, the room waits for its routine terminal disinfection, said in words.
+        let unsealed = yizhan_store::station::rooms::get(app.db(), room).await.unwrap();
+        assert_eq!(unsealed.state().as_str(), "awaiting_disinfection");
+        let room_page = app.get(&mut l, &format!("/rooms/{room}")).await.body;
+        assert!(room_page.contains("阳性处置解封"), "{room_page}");
         assert!(app.get(&mut l, "/cases").await.body.contains("已完成"));
 
         // The KPIs count cases, not positive tests: a second positive of the same stay is the

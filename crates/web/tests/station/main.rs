@@ -5,6 +5,7 @@
 mod common;
 
 mod board;
+mod case_escalation;
 mod cases;
 mod dates;
 mod escalation;

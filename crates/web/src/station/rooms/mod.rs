@@ -235,10 +235,13 @@ fn event_rows(tr: &Tr, events: Vec<RoomEvent>) -> Vec<EventRow> {
             // The system's own reason is stored in Chinese (the record's language); said in the
             // reader's. A person's reason is shown as written.
             reason: match e.reason {
-                Some(r) if r == yizhan_core::words::word("room.reason.positive") => {
-                    tr.t("room.reason.positive").to_owned()
+                Some(r) => {
+                    ["room.reason.positive", "room.reason.unsealed", "room.reason.fever_escalated"]
+                        .into_iter()
+                        .find(|k| r == yizhan_core::words::word(k))
+                        .map_or(r, |k| tr.t(k).to_owned())
                 }
-                other => other.unwrap_or_default(),
+                None => String::new(),
             },
             actor: e.actor,
         })
