@@ -205,6 +205,12 @@ pub async fn load(db: &Db, actor: &Actor, station_id: i64) -> anyhow::Result<(us
                 kind,
                 title: title.into(),
                 steps: steps.iter().map(|s| (*s).to_owned()).collect(),
+                // The seed's plan reports within half an hour.
+                case_minutes: if kind == PlanKind::PositiveCase {
+                    vec![(yizhan_core::station::case::Step::Report, 30)]
+                } else {
+                    Vec::new()
+                },
             },
         )
         .await?;

@@ -25,13 +25,20 @@ code_enum!(
 
 /// The steps of a case and the minutes after its opening by which each is due: reported within
 /// an hour, transferred within two, disinfected within four, re-sampled within six (when the
-/// policy samples twice), unsealed within three days.
-pub fn schedule(double_sampling: bool) -> Vec<(Step, i64)> {
+/// policy samples twice), unsealed within three days — unless the station's positive-case plan
+/// sets its own (`plan`), then in the order they fall due.
+pub fn schedule(double_sampling: bool, plan: &[(Step, i64)]) -> Vec<(Step, i64)> {
     let mut s = vec![(Step::Report, 60)];
     if double_sampling {
         s.push((Step::Confirm, 360));
     }
     s.extend([(Step::Transfer, 120), (Step::Disinfect, 240), (Step::Unseal, 72 * 60)]);
+    for (step, minutes) in &mut s {
+        if let Some((_, m)) = plan.iter().find(|(p, _)| p == step) {
+            *minutes = *m;
+        }
+    }
+    s.sort_by_key(|(_, m)| *m);
     s
 }
 
@@ -114,11 +121,27 @@ mod tests {
 
     #[test]
     fn the_plan_times_each_step_and_confirms_only_under_double_sampling() {
-        let steps: Vec<Step> = schedule(false).into_iter().map(|(s, _)| s).collect();
+        let steps: Vec<Step> = schedule(false, &[]).into_iter().map(|(s, _)| s).collect();
         assert_eq!(steps, [Step::Report, Step::Transfer, Step::Disinfect, Step::Unseal]);
-        let twice = schedule(true);
-        assert_eq!(twice[1], (Step::Confirm, 360));
+        let twice = schedule(true, &[]);
+        assert_eq!(twice[3], (Step::Confirm, 360), "in the order they fall due");
         assert_eq!(twice[0], (Step::Report, 60), "reported within the hour");
+    }
+
+    #[test]
+    fn the_stations_plan_sets_its_own_limits_and_the_rest_keep_the_usual() {
+        let plan = [(Step::Report, 30), (Step::Disinfect, 90), (Step::Confirm, 600)];
+        assert_eq!(
+            schedule(false, &plan),
+            [
+                (Step::Report, 30),
+                (Step::Disinfect, 90),
+                (Step::Transfer, 120),
+                (Step::Unseal, 4320)
+            ],
+            "no second sample under a single-sample policy, whatever the plan says"
+        );
+        assert_eq!(schedule(true, &plan)[3], (Step::Confirm, 600));
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct Plan {
     pub version: i64,
     pub title: String,
     pub steps: String,
+    /// A positive-case plan's time limits, as [`yizhan_core::care::plans::minutes_json`] keeps them.
+    pub case_minutes: Option<String>,
     pub published_by: String,
     pub published_at: DateTime<Utc>,
     pub last_drill: Option<NaiveDate>,
@@ -32,7 +34,7 @@ impl Plan {
     }
 }
 
-const PLAN_SELECT: &str = "SELECT p.id, p.station_id, p.kind, p.version, p.title, p.steps, p.published_by, p.published_at,
+const PLAN_SELECT: &str = "SELECT p.id, p.station_id, p.kind, p.version, p.title, p.steps, p.case_minutes, p.published_by, p.published_at,
         (SELECT MAX(d.held_on) FROM drills d JOIN emergency_plans o ON o.id = d.plan_id
           WHERE o.station_id = p.station_id AND o.kind = p.kind) AS last_drill,
         (SELECT COUNT(*) FROM drills d WHERE d.plan_id = p.id) AS drills
@@ -74,13 +76,14 @@ pub async fn publish(db: &Db, actor: &Actor, station_id: i64, p: &NewPlan) -> Re
     let mut tx = db.begin().await?;
     let (id,): (i64,) = tx
         .fetch_one(
-            q("INSERT INTO emergency_plans (station_id, kind, version, title, steps, published_by, published_at)
+            q("INSERT INTO emergency_plans (station_id, kind, version, title, steps, case_minutes, published_by, published_at)
                VALUES ($1, $2, (SELECT COALESCE(MAX(version), 0) + 1 FROM emergency_plans WHERE station_id = $1 AND kind = $2),
-                       $3, $4, $5, $6) RETURNING id")
+                       $3, $4, $5, $6, $7) RETURNING id")
             .bind(station_id)
             .bind(p.kind.as_str())
             .bind(p.title.as_str())
             .bind(p.steps.join("\n"))
+            .bind(yizhan_core::care::plans::minutes_json(&p.case_minutes))
             .bind(actor.name.as_str())
             .bind(now()),
         )

@@ -68,6 +68,15 @@ pub(crate) async fn open(
                 .bind(stay_id),
         )
         .await?;
+    // The station's positive-case plan in force may set its own limits.
+    let plan: Option<(Option<String>,)> = tx
+        .fetch_optional(
+            q("SELECT case_minutes FROM emergency_plans WHERE station_id = $1 AND kind = 'positive_case'
+                ORDER BY version DESC LIMIT 1")
+            .bind(station_id),
+        )
+        .await?;
+    let limits = yizhan_core::care::plans::minutes_from(plan.and_then(|p| p.0).as_deref());
     let at = now();
     let (id,): (i64,) = tx
         .fetch_one(
@@ -79,7 +88,7 @@ pub(crate) async fn open(
                 .bind(at),
         )
         .await?;
-    for (step, minutes) in schedule(double) {
+    for (step, minutes) in schedule(double, &limits) {
         tx.execute(
             q("INSERT INTO case_steps (case_id, step, due_at) VALUES ($1, $2, $3)")
                 .bind(id)

@@ -145,8 +145,25 @@ struct ShowPage {
     versions: Vec<Plan>,
     drills: Vec<Drill>,
     f: DrillInput,
+    /// A positive-case plan's time limit per step: (step, within, set by the plan).
+    limits: Vec<(String, String, bool)>,
     can_manage: bool,
     error: Option<String>,
+}
+
+/// A positive-case plan's limits as a case at the station is timed (with a second sample).
+fn limits_of(tr: &crate::i18n::Tr, p: &Plan) -> Vec<(String, String, bool)> {
+    if p.kind != yizhan_core::care::plans::PlanKind::PositiveCase {
+        return Vec::new();
+    }
+    let set = yizhan_core::care::plans::minutes_from(p.case_minutes.as_deref());
+    yizhan_core::station::case::schedule(true, &set)
+        .into_iter()
+        .map(|(step, m)| {
+            let within = tr.f("plans.within_minutes", &[("minutes", &m.to_string())]);
+            (tr.t(step.label_key()).to_owned(), within, set.iter().any(|x| x.0 == step))
+        })
+        .collect()
 }
 
 async fn show_page(
@@ -163,6 +180,7 @@ async fn show_page(
         kind: tr.t(p.kind.label_key()).to_owned(),
         published: local_display(p.published_at),
         readiness: ready_label(&tr, readiness(p.last_drill, today())),
+        limits: limits_of(&tr, &p),
         versions: plans::versions(&state.db, station.id, p.kind.as_str()).await?,
         drills: plans::drills(&state.db, station.id, p.kind.as_str()).await?,
         can_manage: ctx.user()?.can(Permission::StaffManage, station.target()),

@@ -157,6 +157,7 @@ pub async fn care_fixtures(db: &Db, station_id: i64, stay_id: i64) -> CareFixtur
             kind: yizhan_core::care::plans::PlanKind::Fire,
             title: "火灾疏散预案".into(),
             steps: vec!["报警".into(), "疏散".into(), "清点".into()],
+            case_minutes: Vec::new(),
         },
     )
     .await

@@ -6,6 +6,7 @@ mod common;
 
 mod board;
 mod case_escalation;
+mod case_plans;
 mod cases;
 mod dates;
 mod escalation;
