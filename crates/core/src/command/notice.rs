@@ -123,6 +123,9 @@ pub struct Content {
     pub units: Vec<UnitLine>,
     pub total: UnitLine,
     pub findings: Vec<FindingLine>,
+    /// The positive cases in force in the period and scope (older notices have none).
+    #[serde(default)]
+    pub cases: Vec<crate::station::case::CaseFact>,
 }
 
 /// Puts the inspected units in order — most critical, then major findings, then overdue, then
@@ -145,7 +148,7 @@ pub fn compose(mut units: Vec<UnitLine>, findings: Vec<FindingLine>) -> Content 
         total.closed += u.closed;
         total.overdue += u.overdue;
     }
-    Content { units, total, findings }
+    Content { units, total, findings, cases: Vec::new() }
 }
 
 #[cfg(test)]

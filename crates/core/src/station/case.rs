@@ -2,7 +2,7 @@
 //! case opens, and what each step records when it is done.
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, OnField, Refusals};
 use crate::validate::{Invalid, optional_text, parse_local_datetime, required_text};
@@ -40,6 +40,53 @@ pub fn schedule(double_sampling: bool, plan: &[(Step, i64)]) -> Vec<(Step, i64)>
     }
     s.sort_by_key(|(_, m)| *m);
     s
+}
+
+/// A case as a report or a notice states it: where, why, since when, how far its response has
+/// gone and which steps were past their time (none of the person's details).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFact {
+    pub station: String,
+    pub room: String,
+    /// positive or fever_escalated.
+    pub reason: String,
+    pub opened_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Steps done of all.
+    pub done: i64,
+    pub steps: i64,
+    /// Steps not done by their time, as of the report's end.
+    pub overdue: Vec<Step>,
+}
+
+/// A step with when it was due and when it was done.
+pub type Timed = (Step, DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// The fact of a case from its steps as of `at`.
+pub fn fact(
+    (station, room, reason): (String, String, String),
+    opened_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+    steps: &[Timed],
+    at: DateTime<Utc>,
+) -> CaseFact {
+    let done_by = |d: &Option<DateTime<Utc>>| d.is_some_and(|d| d <= at);
+    CaseFact {
+        station,
+        room,
+        reason,
+        opened_at,
+        closed_at: closed_at.filter(|c| *c <= at),
+        done: steps.iter().filter(|(_, _, d)| done_by(d)).count() as i64,
+        steps: steps.len() as i64,
+        overdue: steps
+            .iter()
+            .filter(|(_, due, d)| {
+                *due < at && !done_by(d) || d.is_some_and(|d| d > *due && *due < at)
+            })
+            .map(|(s, _, _)| *s)
+            .collect(),
+    }
 }
 
 /// What a step's form sends; each step reads the fields it needs.
@@ -126,6 +173,25 @@ mod tests {
         let twice = schedule(true, &[]);
         assert_eq!(twice[3], (Step::Confirm, 360), "in the order they fall due");
         assert_eq!(twice[0], (Step::Report, 60), "reported within the hour");
+    }
+
+    #[test]
+    fn a_fact_counts_what_was_done_by_then_and_what_ran_late() {
+        let t0: DateTime<Utc> = "2026-12-01T00:00:00Z".parse().unwrap();
+        let h = |n: i64| t0 + chrono::Duration::hours(n);
+        let steps = [
+            (Step::Report, h(1), Some(h(0))),   // in time
+            (Step::Transfer, h(2), Some(h(3))), // done, but late
+            (Step::Disinfect, h(4), None),      // not done, past its time at h(5)
+            (Step::Unseal, h(72), None),        // not yet due
+        ];
+        let names = ("A".into(), "301".into(), "positive".into());
+        let f = fact(names.clone(), t0, None, &steps, h(5));
+        assert_eq!((f.done, f.steps), (2, 4));
+        assert_eq!(f.overdue, [Step::Transfer, Step::Disinfect]);
+        // As of h(1:30), the transfer was neither done nor late yet.
+        let early = fact(names, t0, Some(h(80)), &steps, h(1) + chrono::Duration::minutes(30));
+        assert_eq!((early.done, early.overdue.len(), early.closed_at), (1, 0, None));
     }
 
     #[test]

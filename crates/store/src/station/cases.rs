@@ -8,7 +8,7 @@ use serde::Serialize;
 use yizhan_core::access::Actor;
 use yizhan_core::error::DomainError;
 use yizhan_core::notify::Severity;
-use yizhan_core::station::case::{Step, StepDone, schedule};
+use yizhan_core::station::case::{CaseFact, Step, StepDone, fact, schedule};
 use yizhan_core::station::room::{Cause, RoomState};
 
 use crate::admin::audit::{self, Entry};
@@ -120,6 +120,36 @@ pub async fn all(db: &Db, limit: i64) -> Result<Vec<Case>> {
         limit.clamp(1, 10_000)
     )))
     .await
+}
+
+/// The cases of the district (or of `street`) in force within [from, to): opened before its end
+/// and not closed before its start, as of `to` (or now, if sooner); the oldest first.
+pub async fn facts(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    street: Option<i64>,
+) -> Result<Vec<CaseFact>> {
+    let at = to.min(now());
+    let rows: Vec<Case> = db
+        .fetch_all(
+            q_dynamic(format!(
+                "{SELECT} WHERE c.opened_at < $1 AND (c.closed_at IS NULL OR c.closed_at >= $2)
+                   AND ($3 = 0 OR st.street_id = $3) ORDER BY c.opened_at, c.id"
+            ))
+            .bind(to)
+            .bind(from)
+            .bind(street.unwrap_or(0)),
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for c in rows {
+        let steps: Vec<_> =
+            steps(db, c.id).await?.into_iter().map(|s| (s.step, s.due_at, s.done_at)).collect();
+        let names = (c.station, c.room_number, c.reason);
+        out.push(fact(names, c.opened_at, c.closed_at, &steps, at));
+    }
+    Ok(out)
 }
 
 /// Records step `d` of case `id` as done by `actor`; a step done already is refused. The case

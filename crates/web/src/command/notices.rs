@@ -80,10 +80,16 @@ async fn content(state: &AppState, n: &Notice) -> Result<Content, WebError> {
             .map_err(|e| WebError::Internal(format!("notice {} body: {e}", n.id)));
     }
     let today = today();
-    Ok(compose(
+    let mut c = compose(
         notices::units(&state.db, n.period_from, n.period_to, n.street_id, today).await?,
         notices::findings(&state.db, n.period_from, n.period_to, n.street_id, today).await?,
-    ))
+    );
+    let (from, to) = (
+        yizhan_core::time::day_start_utc(n.period_from),
+        yizhan_core::time::day_start_utc(n.period_to + chrono::Duration::days(1)),
+    );
+    c.cases = yizhan_store::station::cases::facts(&state.db, from, to, n.street_id).await?;
+    Ok(c)
 }
 
 fn scope_name(tr: &Tr, n: &Notice) -> String {
@@ -223,6 +229,8 @@ struct ShowPage {
     findings: Vec<FindingView>,
     can_publish: bool,
     published: String,
+    case_headers: Vec<String>,
+    case_rows: Vec<Vec<String>>,
 }
 
 /// `GET /notices/{id}`.
@@ -238,6 +246,8 @@ pub async fn show(
         layout: Layout::new(&state, &ctx, "notice.title"),
         scope: scope_name(&tr, &n),
         findings: views(&tr, &c),
+        case_headers: crate::station::case_facts::headers(&tr),
+        case_rows: crate::station::case_facts::rows(&tr, &c.cases),
         can_publish: !n.published() && ctx.user()?.can(Permission::InspectionsManage, n.target()),
         published: n.published_at.map(yizhan_core::time::local_display).unwrap_or_default(),
         c,
@@ -352,12 +362,12 @@ pub async fn export_docx(
             ]
         })
         .collect();
-    let bytes = doc
+    let doc = doc
         .heading(tr.t("notice.by_unit"))
         .table(&unit_headers, &unit_rows)
         .heading(tr.t("notice.finding_list"))
-        .table(&finding_headers, &finding_rows)
-        .finish()?;
+        .table(&finding_headers, &finding_rows);
+    let bytes = crate::station::case_facts::section(&tr, doc, &c.cases).finish()?;
     Ok(docx::download(&n.title, bytes))
 }
 

@@ -202,6 +202,8 @@ struct ShowPage {
     stations: Vec<Line>,
     district: Line,
     generated: String,
+    case_headers: Vec<String>,
+    case_rows: Vec<Vec<String>>,
 }
 
 /// `GET /reports/{day}`.
@@ -220,6 +222,8 @@ pub async fn show(
         headers: COLUMNS.iter().map(|(k, _)| *k).collect(),
         stations,
         district,
+        case_headers: crate::station::case_facts::headers(&tr),
+        case_rows: crate::station::case_facts::rows(&tr, &r.cases),
         generated: format!(
             "{} {}",
             yizhan_core::time::local_display(a.generated_at),
@@ -293,8 +297,8 @@ pub async fn export_docx(
         doc =
             doc.para(&format!("{}：{}", tr.t("report.incomplete"), r.district.missing.join("、")));
     }
-    let bytes = doc.table(&headers, &rows).finish()?;
-    Ok(docx::download(&title(&tr, r.day), bytes))
+    let doc = crate::station::case_facts::section(&tr, doc.table(&headers, &rows), &r.cases);
+    Ok(docx::download(&title(&tr, r.day), doc.finish()?))
 }
 
 /// A station's figures as the API answers them: what is missing both as codes (`missing`,
@@ -311,6 +315,7 @@ pub struct ReportJson<'a> {
     day: NaiveDate,
     stations: Vec<FiguresJson<'a>>,
     district: FiguresJson<'a>,
+    cases: &'a [yizhan_core::station::case::CaseFact],
 }
 
 /// `GET /api/v1/reports/{day}`: the archived report's figures.
@@ -331,6 +336,7 @@ pub async fn api_show(
             .map(|(f, l)| FiguresJson { figures: f, missing_text: l.missing })
             .collect(),
         district: FiguresJson { figures: &r.district, missing_text: district.missing },
+        cases: &r.cases,
     };
     Ok(Json(json).into_response())
 }

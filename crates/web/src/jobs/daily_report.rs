@@ -6,6 +6,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::Actor;
 use yizhan_core::command::report::{Figures, due_day, missing, total};
+use yizhan_core::time::day_start_utc;
 use yizhan_store::command::reports;
 
 use crate::error::WebError;
@@ -18,6 +19,9 @@ pub struct Report {
     pub day: NaiveDate,
     pub stations: Vec<Figures>,
     pub district: Figures,
+    /// The cases in force that day (older archives have none).
+    #[serde(default)]
+    pub cases: Vec<yizhan_core::station::case::CaseFact>,
 }
 
 impl Report {
@@ -36,7 +40,9 @@ pub async fn build(state: &AppState, day: NaiveDate) -> Result<Report, WebError>
     }
     let mut district = total(&stations);
     district.station = String::new();
-    Ok(Report { day, district, stations })
+    let (from, to) = (day_start_utc(day), day_start_utc(day + chrono::Duration::days(1)));
+    let cases = yizhan_store::station::cases::facts(&state.db, from, to, None).await?;
+    Ok(Report { day, district, stations, cases })
 }
 
 /// Builds and archives the report for `day` (replacing an earlier one of that day).

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod attention;
+pub mod case_facts;
 pub mod cases;
 pub mod certificates;
 pub mod escalation;

@@ -7,6 +7,7 @@ mod common;
 
 mod alerts;
 mod board;
+mod case_reports;
 mod command;
 mod home;
 mod lists;

@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod case_facts;
 mod inspections;
 mod notices;
 mod rectifications;

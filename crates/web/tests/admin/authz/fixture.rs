@@ -324,6 +324,7 @@ pub async fn build(app: &App) -> Fixture {
         day: REPORT_DAY.parse().unwrap(),
         stations: vec![],
         district: Default::default(),
+        cases: vec![],
     };
     yizhan_store::command::reports::save(
         app.db(),
