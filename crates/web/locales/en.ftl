@@ -1749,6 +1749,7 @@ case.state = State
 case.closed_on = Closed {at}
 case.facts_title = Positive cases
 case.facts_none = No positive case in the period.
+case.live = Live
 case.open = In response
 case.closed = Done
 case.opened = Opened

@@ -1749,6 +1749,7 @@ case.state = 状态
 case.closed_on = 已结案 {at}
 case.facts_title = 阳性处置
 case.facts_none = 期间无阳性处置。
+case.live = 实时更新
 case.open = 处置中
 case.closed = 已完成
 case.opened = 启动于

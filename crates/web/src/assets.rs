@@ -10,6 +10,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("app.css", "text/css; charset=utf-8", include_bytes!("../assets/app.css")),
     ("app.js", "text/javascript; charset=utf-8", include_bytes!("../assets/app.js")),
     ("inbox.js", "text/javascript; charset=utf-8", include_bytes!("../assets/inbox.js")),
+    ("live.js", "text/javascript; charset=utf-8", include_bytes!("../assets/live.js")),
     ("district.js", "text/javascript; charset=utf-8", include_bytes!("../assets/district.js")),
     ("chart.js", "text/javascript; charset=utf-8", include_bytes!("../assets/chart.js")),
     ("board.js", "text/javascript; charset=utf-8", include_bytes!("../assets/board.js")),

@@ -17,8 +17,11 @@ use yizhan_store::station::cases::{self, Case, CaseStep};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::i18n::Tr;
+use crate::kit::export::{self, Cell};
+use crate::kit::extract::Query;
 use crate::kit::extract::{FormBody, Id, RawBody, json_from};
 use crate::kit::layout::Layout;
+use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::refused::Refused;
 use crate::kit::render;
 use crate::policy::deny;
@@ -91,7 +94,8 @@ pub struct Row {
 #[template(path = "cases/list.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<Row>,
+    /// Open first, the latest first; 50 a page, searched by station, room, kind or state.
+    list: Listing<Row>,
 }
 
 /// The cases the person may see, each with its steps: open first, the latest first.
@@ -124,15 +128,51 @@ fn row(tr: &Tr, c: Case, steps: &[CaseStep]) -> Row {
     }
 }
 
-/// `GET /cases`.
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+/// `GET /cases` (`?q=&page=`); the page follows changes live (`data-live`).
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let rows = visible_cases(&state, &ctx)
         .await?
         .into_iter()
         .map(|(c, steps)| row(&tr, c, &steps))
         .collect();
-    render::page(&ListPage { layout: Layout::new(&state, &ctx, "case.title"), rows })
+    let state_word = |r: &Row| if r.closed { "case.closed" } else { "case.open" };
+    let list = listing(
+        &tr,
+        "/cases",
+        &[],
+        &query,
+        rows,
+        |r| vec![r.station.as_str(), r.room.as_str(), r.reason.as_str(), tr.t(state_word(r))],
+        &[],
+    )?;
+    render::page(&ListPage { layout: Layout::new(&state, &ctx, "case.title"), list })
+}
+
+/// `GET /cases/export.xlsx`: every case the person may see, as the report states them.
+pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let tr = ctx.tr();
+    let now = yizhan_store::db::now();
+    let facts: Vec<_> = visible_cases(&state, &ctx)
+        .await?
+        .into_iter()
+        .map(|(c, steps)| {
+            let timed: Vec<_> = steps.iter().map(|s| (s.step, s.due_at, s.done_at)).collect();
+            let names = (c.station, c.room_number, c.reason);
+            yizhan_core::station::case::fact(names, c.opened_at, c.closed_at, &timed, now)
+        })
+        .collect();
+    let headers = crate::station::case_facts::headers(&tr);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<Cell>> = crate::station::case_facts::rows(&tr, &facts)
+        .into_iter()
+        .map(|r| r.into_iter().map(Cell::Text).collect())
+        .collect();
+    export::xlsx(tr.t("case.title"), tr.t("case.title"), &headers, &rows)
 }
 
 /// Case `id` if the person may see its station's guests; else 404.
@@ -231,7 +271,7 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    crate::kit::extract::Query(q): crate::kit::extract::Query<ExposureQuery>,
+    Query(q): Query<ExposureQuery>,
 ) -> Result<Response, WebError> {
     use yizhan_core::error::OnField;
     use yizhan_core::station::exposure::{DEFAULT_DAYS, MAX_DAYS};

@@ -48,6 +48,7 @@ pub fn add(r: Routes) -> Routes {
         .get("/stations/{id}/transfers/export.xlsx", Perm(GuestsRead), transfers::export_xlsx)
         .post("/transfers/{id}/accept", Perm(GuestsWrite), transfers::accept)
         .get("/cases", Perm(GuestsRead), cases::list)
+        .get("/cases/export.xlsx", Perm(GuestsRead), cases::export)
         .get("/cases/{id}", Perm(GuestsRead), cases::show)
         .post("/cases/{id}/steps", Perm(AlertsClose), cases::step)
         .get("/api/v1/cases", Perm(GuestsRead), cases::api_list)

@@ -1,6 +1,7 @@
-//! The command reads the cases in the day's report from the navigation (issue 19): on a phone
-//! and on a desk screen the line of each case, its late steps in danger's colour, nothing wider
-//! than the screen.
+//! The command follows the cases live and reads them in the day's report (issue 19): the case
+//! list changes without a reload when a station records a step; on a phone and on a desk screen
+//! the report's line of each case, its late steps in danger's colour, nothing wider than the
+//! screen.
 
 use crate::browser_support::*;
 use crate::common;
@@ -39,6 +40,25 @@ both_backends!(the_command_reads_the_cases_in_the_days_report, |t: TestDb| async
 
         viewport(&d, 1920, 1080, false).await?;
         sign_in(&d, &base, "cmd").await?;
+        // The case list follows the station's work without a reload.
+        d.goto(format!("{base}/cases")).await?;
+        wait_contains(&d, "[data-testid=cases-live]", "待完成").await?;
+        let step = yizhan_core::station::case::validate_step(
+            &yizhan_core::station::case::StepInput {
+                step: "transfer".into(),
+                vehicle: "120 负压救护车".into(),
+                escort: "王医生".into(),
+                hospital: "市第三人民医院".into(),
+                handover_at: yizhan_core::time::local_display(yizhan_store::db::now()),
+                receiver: "李护士".into(),
+                ..Default::default()
+            },
+            yizhan_store::db::now(),
+        )
+        .unwrap();
+        cases::record(app.db(), &sys, case, &step).await.unwrap();
+        let live = wait_contains(&d, "[data-testid=cases-live]", "已完成").await?;
+        assert!(live.contains("闭环转运"), "{live}");
         d.goto(format!("{base}/reports")).await?;
         // A date input takes its value as the browser's own picker would set it.
         let set = format!("document.querySelector('input[name=day]').value = '{today}';");
@@ -46,7 +66,7 @@ both_backends!(the_command_reads_the_cases_in_the_days_report, |t: TestDb| async
         d.find(By::Css("form[action='/reports'] button[type=submit]")).await?.click().await?;
         wait_url(&d, &format!("/reports/{today}")).await?;
         let facts = wait_contains(&d, "[data-testid=case-facts]", "808").await?;
-        assert!(facts.contains("上报指挥部") && facts.contains("0/4"), "{facts}");
+        assert!(facts.contains("上报指挥部") && facts.contains("1/4"), "{facts}");
         let late = d.find(By::Css("[data-testid=case-facts] .badge.tone-danger")).await?;
         assert_eq!(late.text().await?, "上报指挥部", "the late step in danger's colour");
         no_sideways_scroll(&d, 1920, "the day's report with its cases").await?;

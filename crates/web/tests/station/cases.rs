@@ -68,6 +68,18 @@ both_backends!(
         assert!(list.contains("陈*") && !list.contains("陈大文8"), "masked");
         let cmd = app.user("cmd", Role::Commander, Scope::District, false).await;
         let mut k = app.session_for(cmd).await;
+        // Searched on the server, and exported as the report states it.
+        let found = app.get(&mut k, "/cases?q=808").await.body;
+        assert!(found.contains(&format!("data-testid=\"case-{}\"", case.id)), "{found}");
+        let none = app.get(&mut k, "/cases?q=999").await.body;
+        assert!(none.contains("cases-empty") && !none.contains("data-testid=\"case-"), "{none}");
+        let x = app.get(&mut k, "/cases/export.xlsx").await;
+        let rows = common::xlsx_rows(&x.bytes, "阳性处置");
+        assert_eq!(rows[0][1], "房间");
+        assert_eq!(
+            (rows[1][1].as_str(), rows[1][2].as_str(), rows[1][4].as_str()),
+            ("808", "阳性", "0/5")
+        );
         let api = app.get(&mut k, "/api/v1/cases").await.json();
         assert_eq!(api[0]["id"], case.id);
         assert_eq!(api[0]["steps"].as_array().unwrap().len(), 5);

@@ -218,6 +218,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/stations/{id}/transfers/export.xlsx", GUEST_READERS_OF_A),
         ("POST", "/transfers/{id}/accept", GUEST_WRITERS_OF_A),
         ("GET", "/cases", ANY_GUEST_READER),
+        ("GET", "/cases/export.xlsx", ANY_GUEST_READER),
         ("GET", "/cases/{id}", GUEST_READERS_OF_A),
         ("POST", "/cases/{id}/steps", TESTERS_OF_A),
         ("GET", "/api/v1/cases", ANY_GUEST_READER),
