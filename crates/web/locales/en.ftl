@@ -1739,7 +1739,7 @@ trip.ports = Huanggang,Shenzhen Bay,Man Kam To,Heung Yuen Wai,Sha Tau Kok
 
 # Positive-case response (issue 19)
 case.title = Positive cases
-case.intro = A positive result starts the response; each step has the emergency plan's deadline: reported to the command within 1 hour, transferred within 2, terminal disinfection within 4, re-sampled within 6 under double sampling, unsealed within 72; a step past its time alerts the station, its street and the district.
+case.intro = A positive result (or a fever the medical group escalates) starts the response; each step has the station's emergency plan's deadline, or by default: reported to the command within 1 hour, transferred within 2, terminal disinfection within 4, re-sampled within 6 under double sampling, unsealed within 72. A step past its time alerts the station, its street and the district.
 case.none = No positive cases.
 case.reason = Kind
 case.opened_col = Opened

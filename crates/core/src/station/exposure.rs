@@ -51,6 +51,28 @@ pub fn adjacent_rooms(number: &str, floor: &[(i64, &str)]) -> Vec<i64> {
         .collect()
 }
 
+/// The rooms a stay held and when, from its moves in order — (when, the room it went to): its
+/// check-in, then each room change — until `ended` (still there if none).
+pub fn rooms_held(
+    moves: &[(DateTime<Utc>, i64)],
+    ended: Option<DateTime<Utc>>,
+) -> Vec<(i64, DateTime<Utc>, Option<DateTime<Utc>>)> {
+    moves
+        .iter()
+        .enumerate()
+        .map(|(i, (at, room))| (*room, *at, moves.get(i + 1).map(|m| m.0).or(ended)))
+        .collect()
+}
+
+/// Whether [from, to) (open-ended when `to` is none) overlaps [start, end].
+pub fn overlaps(
+    (from, to): (DateTime<Utc>, Option<DateTime<Utc>>),
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> bool {
+    from <= end && to.is_none_or(|t| t >= start)
+}
+
 /// When a shift of `def` on `day` ran (Shanghai), if it overlapped [start, end]; with how it is
 /// said ("2026-12-05 08:00–16:00").
 pub fn shift_in_window(
@@ -137,6 +159,18 @@ mod tests {
         assert_eq!(names, ["甲", "乙", "nurse", "陈太"]);
         let nurse: Vec<Reason> = m[2].evidence.iter().map(|e| e.reason).collect();
         assert_eq!(nurse, [Reason::Reading, Reason::Sampling], "the same reading once");
+    }
+
+    #[test]
+    fn a_stay_holds_each_room_from_its_move_to_the_next() {
+        let t: DateTime<Utc> = "2026-12-01T00:00:00Z".parse().unwrap();
+        let h = |n| t + Duration::hours(n);
+        let held = rooms_held(&[(h(0), 301), (h(10), 310)], None);
+        assert_eq!(held, [(301, h(0), Some(h(10))), (310, h(10), None)]);
+        assert!(overlaps((h(0), Some(h(10))), h(9), h(20)), "in 301 at the window's start");
+        assert!(!overlaps((h(0), Some(h(10))), h(11), h(20)), "moved out before it");
+        assert!(overlaps((h(10), None), h(11), h(20)));
+        assert_eq!(rooms_held(&[(h(0), 301)], Some(h(5))), [(301, h(0), Some(h(5)))]);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use yizhan_core::care::staff::covers_floor;
 use yizhan_core::station::exposure::{
-    Evidence, Exposed, Kind, Reason, adjacent_rooms, merge, shift_in_window, window_start,
+    Evidence, Exposed, Kind, Reason, adjacent_rooms, merge, overlaps, rooms_held, shift_in_window,
+    window_start,
 };
 use yizhan_core::time::local_date;
 
@@ -15,31 +16,43 @@ use crate::station::cases::Case;
 
 type Found = Vec<(Kind, String, Option<i64>, Evidence)>;
 
-/// Guests other than the case's whose stay in one of `rooms` overlapped [start, end].
+/// Guests other than the case's who were in one of `rooms` within [start, end] — by the rooms
+/// their stays held (a guest moved out of the room since is still found there).
 async fn guests_in(
     db: &Db,
     case: &Case,
-    rooms: &[i64],
-    reason: Reason,
+    rooms: &[(i64, Reason)],
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     found: &mut Found,
 ) -> Result<()> {
-    for room in rooms {
-        let rows: Vec<(i64, String, String, DateTime<Utc>)> = db
+    let stays: Vec<(i64, i64, String, Option<DateTime<Utc>>)> = db
+        .fetch_all(
+            q("SELECT s.id, g.id, g.name, s.ended_at FROM stays s JOIN guests g ON g.id = s.guest_id
+                WHERE s.station_id = $1 AND s.id <> $2 AND s.checked_in_at <= $3
+                  AND (s.ended_at IS NULL OR s.ended_at >= $4)")
+            .bind(case.station_id)
+            .bind(case.stay_id)
+            .bind(end)
+            .bind(start),
+        )
+        .await?;
+    for (stay, guest, name, ended) in stays {
+        let moves: Vec<(DateTime<Utc>, i64)> = db
             .fetch_all(
-                q("SELECT g.id, g.name, r.number, s.checked_in_at FROM stays s
-                     JOIN guests g ON g.id = s.guest_id JOIN rooms r ON r.id = s.room_id
-                    WHERE s.room_id = $1 AND s.id <> $2 AND s.checked_in_at <= $3
-                      AND (s.ended_at IS NULL OR s.ended_at >= $4)")
-                .bind(*room)
-                .bind(case.stay_id)
-                .bind(end)
-                .bind(start),
+                q("SELECT e.at, e.room_id FROM stay_events e
+                    WHERE e.stay_id = $1 AND e.kind IN ('check_in', 'room_change') ORDER BY e.at, e.id")
+                .bind(stay),
             )
             .await?;
-        for (id, name, number, at) in rows {
-            found.push((Kind::Guest, name, Some(id), Evidence { reason, at, what: number }));
+        for (room, from, to) in rooms_held(&moves, ended) {
+            let Some((_, reason)) = rooms.iter().find(|r| r.0 == room) else { continue };
+            if overlaps((from, to), start, end) {
+                let (number,): (String,) =
+                    db.fetch_one(q("SELECT number FROM rooms WHERE id = $1").bind(room)).await?;
+                let e = Evidence { reason: *reason, at: from, what: number };
+                found.push((Kind::Guest, name.clone(), Some(guest), e));
+            }
         }
     }
     Ok(())
@@ -124,8 +137,9 @@ pub async fn of_case(db: &Db, case: &Case, days: i64) -> Result<Vec<Exposed>> {
     let floor_rooms: Vec<(i64, &str)> = on_floor.iter().map(|(i, n)| (*i, n.as_str())).collect();
     let neighbours = adjacent_rooms(&case.room_number, &floor_rooms);
     let mut found = Found::new();
-    guests_in(db, case, &[room], Reason::SameRoom, start, end, &mut found).await?;
-    guests_in(db, case, &neighbours, Reason::AdjacentRoom, start, end, &mut found).await?;
+    let mut rooms = vec![(room, Reason::SameRoom)];
+    rooms.extend(neighbours.iter().map(|r| (*r, Reason::AdjacentRoom)));
+    guests_in(db, case, &rooms, start, end, &mut found).await?;
     // Who touched the case's stay or room within the window, and how.
     let stay = case.stay_id;
     let touched: [(&'static str, i64, Reason); 4] = [

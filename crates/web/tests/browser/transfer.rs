@@ -210,6 +210,7 @@ both_backends!(a_lead_runs_a_positive_case_from_the_guest_page, |t: TestDb| asyn
         let stay = common::check_in(app.db(), st, g, room).await;
         let mate = common::guest(app.db(), st, 9).await;
         common::check_in(app.db(), st, mate, room).await;
+        let spare = common::room(app.db(), st, "810", 1).await;
         let test = stays::tests(app.db(), stay).await.unwrap()[0].id;
         yizhan_store::station::sampling::sample(app.db(), &sys, test, "R-808").await.unwrap();
         let positive = yizhan_core::station::sampling::TestResult::Positive;
@@ -247,6 +248,48 @@ both_backends!(a_lead_runs_a_positive_case_from_the_guest_page, |t: TestDb| asyn
         no_sideways_scroll(&d, 375, "a case").await?;
         d.screenshot(&shots_dir().join(format!("case-375-{backend}.png"))).await?;
 
+        // The closed-loop transfer, the terminal disinfection, then the unsealing: refused
+        // while the roommate is still in the room, done once they are moved out.
+        d.find(By::Css("[data-testid=step-transfer] summary")).await?.click().await?;
+        for (field, value) in [
+            ("vehicle", "120 负压救护车"),
+            ("escort", "医疗组 王医生"),
+            ("hospital", "市第三人民医院"),
+            ("receiver", "发热门诊 李护士"),
+        ] {
+            fill(&d, &format!("[data-testid=form-transfer] input[name={field}]"), value).await?;
+        }
+        let handover = yizhan_core::time::local_format(yizhan_store::db::now(), "%Y-%m-%dT%H:%M");
+        let set = format!(
+            "document.querySelector('[data-testid=form-transfer] input[name=handover_at]').value = '{handover}';"
+        );
+        d.execute(&set, vec![]).await?;
+        d.find(By::Css("[data-testid=save-transfer]")).await?.click().await?;
+        let transfer = wait_contains(&d, "[data-testid=step-transfer]", "已完成").await?;
+        assert!(transfer.contains("市第三人民医院"), "{transfer}");
+        d.find(By::Css("[data-testid=step-disinfect] summary")).await?.click().await?;
+        d.find(By::Css("[data-testid=save-disinfect]")).await?.click().await?;
+        wait_contains(&d, "[data-testid=step-disinfect]", "已完成").await?;
+        d.find(By::Css("[data-testid=step-unseal] summary")).await?.click().await?;
+        d.find(By::Css("[data-testid=save-unseal]")).await?.click().await?;
+        wait_contains(&d, "[data-testid=form-error]", "须先转运").await?;
+        let box_ = "[data-testid=measure-guest-box]";
+        d.find(By::Css(format!("{box_} summary"))).await?.click().await?;
+        d.find(By::Css(format!("{box_} option[value=move_room]"))).await?.click().await?;
+        d.find(By::Css(format!("{box_} select[name=room_id] option[value='{spare}']")))
+            .await?
+            .click()
+            .await?;
+        d.find(By::Css(format!("{box_} button[type=submit]"))).await?.click().await?;
+        wait_contains(&d, "[data-testid=measures]", "调换房间").await?;
+        d.find(By::Css("[data-testid=step-unseal] summary")).await?.click().await?;
+        d.find(By::Css("[data-testid=save-unseal]")).await?.click().await?;
+        wait_contains(&d, "[data-testid=step-unseal]", "已完成").await?;
+        assert_eq!(text_of(&d, "h1 .badge").await?, "已完成", "the case closed");
+        d.goto(format!("{base}/rooms/{room}")).await?;
+        let room_page = text_of(&d, "main").await?;
+        assert!(room_page.contains("待终末消毒") && room_page.contains("阳性处置解封"), "{room_page}");
+
         d.goto(format!("{base}/cases")).await?;
         no_sideways_scroll(&d, 375, "the cases").await?;
         d.screenshot(&shots_dir().join(format!("cases-375-{backend}.png"))).await?;
@@ -256,12 +299,15 @@ both_backends!(a_lead_runs_a_positive_case_from_the_guest_page, |t: TestDb| asyn
         d.screenshot(&shots_dir().join(format!("guest-case-1920-{backend}.png"))).await?;
         let case = yizhan_store::station::cases::of_stay(app.db(), stay).await.unwrap().unwrap();
         d.goto(format!("{base}/cases/{}", case.id)).await?;
-        d.find(By::Css("[data-testid=measure-guest-box] summary")).await?.click().await?;
-        no_sideways_scroll(&d, 1920, "a case with a measure form open").await?;
-        d.screenshot(&shots_dir().join(format!("case-measure-1920-{backend}.png"))).await?;
+        // Closed: the record of every step and measure, and no form left.
+        let measures = text_of(&d, "[data-testid=exposed]").await?;
+        assert!(measures.contains("调换房间") && measures.contains("810"), "{measures}");
+        assert!(d.find_all(By::Css("[data-testid=measure-guest-box]")).await?.is_empty());
+        no_sideways_scroll(&d, 1920, "a closed case").await?;
+        d.screenshot(&shots_dir().join(format!("case-closed-1920-{backend}.png"))).await?;
         d.goto(format!("{base}/cases")).await?;
         let list = text_of(&d, "main").await?;
-        assert!(list.contains("处置中") && list.contains("808"), "{list}");
+        assert!(list.contains("已完成") && list.contains("808"), "{list}");
         no_sideways_scroll(&d, 1920, "the cases").await?;
         d.screenshot(&shots_dir().join(format!("cases-1920-{backend}.png"))).await?;
         Ok(())
