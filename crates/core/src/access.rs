@@ -196,6 +196,9 @@ pub enum Permission {
     /// Follow up people under home health monitoring after their release (居家健康监测): a
     /// street's command for its street, the district's for all.
     HomeMonitoring,
+    /// Address a guest in transit to a station (转运调度), after a refusal or for "any station":
+    /// the district's command.
+    TransfersAllocate,
     /// Record a cross-border driver's violation and suspend their exemption: the station's lead
     /// (a revocation comes with the check-out).
     ExemptionManage,
@@ -296,6 +299,7 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
         TestsRecord | AlertsClose => matches!(role, StationLead | Medical),
         PoliciesManage => matches!(role, Admin | Commander),
         HomeMonitoring => matches!(role, Commander),
+        TransfersAllocate => matches!(role, Commander),
         ExemptionManage => matches!(role, StationLead),
         AlertsAcknowledge => matches!(role, Commander | StationLead | StationStaff | Medical),
         EscalationManage => matches!(role, Commander | StationLead),

@@ -1634,6 +1634,20 @@ notify.sampling_missed = [{severity}] {station}: {count} tests due {day} were no
 error.channel_scope = You can connect channels only for the stations and streets you manage (or the district)
 
 # Transfers between stations (issue 19)
+notify.transfer_refused = [{severity}] {station} refused a guest in transfer ({reason}); the guest is still in transit: the command to reallocate.
+notify.transfer_redirected = [{severity}] The command has sent a guest in transfer to {station} ({reason}); prepare to receive them.
+transfer.route.refused = Refused
+transfer.route.redirected = Allocated
+transfer.refuse = Refuse
+transfer.refuse_reason = Why refused
+transfer.dispatch_title = Transfer dispatch
+transfer.dispatch_intro = Guests in transit: those refused or sent to "any station" are given a receiving station by the command; each refusal and allocation is kept and told to the stations concerned.
+transfer.dispatch_none = Nobody is in transit.
+transfer.redirect = Allocate
+transfer.awaiting_command = Awaiting the command
+transfer.way = On the way
+error.transfer_not_addressed = This guest in transfer is not addressed to this station, or has been received already.
+error.transfer_refused_there = That station refused this guest already; choose another.
 transfer.title = Transfers
 transfer.state.in_transit = In transit
 transfer.state.accepted = Received

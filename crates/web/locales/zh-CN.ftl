@@ -1634,6 +1634,20 @@ notify.sampling_missed = 【{severity}】{station} {day} 应采核酸 {count} �
 error.channel_scope = 只能为本人管辖的驿站、街道（或全区）添加通知渠道
 
 # Transfers between stations (issue 19)
+notify.transfer_refused = 【{severity}】{station}拒收一名转运住客（{reason}），该住客仍在转运途中，请指挥部重新调度。
+notify.transfer_redirected = 【{severity}】指挥部已将一名转运住客调度至{station}（{reason}），请做好接收准备。
+transfer.route.refused = 拒收
+transfer.route.redirected = 调度
+transfer.refuse = 拒收
+transfer.refuse_reason = 拒收原因
+transfer.dispatch_title = 转运调度
+transfer.dispatch_intro = 转运途中的住客：被拒收或发往“任一驿站”的由指挥部指定接收驿站；每次拒收和调度均留痕并通知相关驿站。
+transfer.dispatch_none = 目前没有转运途中的住客。
+transfer.redirect = 调度
+transfer.awaiting_command = 待指挥部调度
+transfer.way = 转运经过
+error.transfer_not_addressed = 该转运住客不是发往本驿站的，或已被接收。
+error.transfer_refused_there = 该驿站已拒收过此住客，请选择其他驿站。
 transfer.title = 转运交接
 transfer.state.in_transit = 转运途中
 transfer.state.accepted = 已接收

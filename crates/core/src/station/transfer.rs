@@ -16,6 +16,21 @@ code_enum!(
     ]
 );
 
+code_enum!(
+    /// What happened to a transfer on its way: a station refused it (it goes back to the
+    /// command), or the command addressed it to a station.
+    RouteKind, "transfer.route.", [
+        Refused => "refused",
+        Redirected => "redirected",
+    ]
+);
+
+/// Why a receiving station refuses a guest addressed to it (no bed for a family, not a
+/// drivers' station…): required.
+pub fn validate_refusal(reason: &str) -> Result<String, DomainError> {
+    required_text(reason, 200).on("reason")
+}
+
 /// The choice "any station of the district": the command allocates, the first to accept takes.
 pub const ANY_STATION: &str = "any";
 
@@ -91,6 +106,13 @@ mod tests {
                 Some("station_id")
             );
         }
+    }
+
+    #[test]
+    fn a_refusal_says_why() {
+        assert_eq!(validate_refusal(" 无家庭房 ").unwrap(), "无家庭房");
+        assert_eq!(validate_refusal("  ").unwrap_err().field(), Some("reason"));
+        assert_eq!(validate_refusal(&"长".repeat(201)).unwrap_err().field(), Some("reason"));
     }
 
     #[test]

@@ -18,5 +18,6 @@ pub mod rooms;
 pub mod sampling;
 pub mod stations;
 pub mod stays;
+pub mod transfer_routes;
 pub mod transfers;
 pub mod trips;

@@ -59,16 +59,27 @@ pub async fn get(db: &Db, id: i64) -> Result<Transfer> {
     db.fetch_one(q_dynamic(format!("{SELECT} WHERE t.id = $1")).bind(id)).await
 }
 
-/// Guests on their way to `station_id`: addressed to it, or to any station; the oldest first.
+/// Guests on their way to `station_id`: addressed to it, or to any station (not one it refused);
+/// the oldest first.
 pub async fn incoming(db: &Db, station_id: i64) -> Result<Vec<Transfer>> {
     db.fetch_all(
         q_dynamic(format!(
             "{SELECT} WHERE t.state = 'in_transit' AND (t.to_station_id = $1 OR t.to_station_id IS NULL)
                         AND t.from_station_id <> $1
+                        AND NOT EXISTS (SELECT 1 FROM transfer_routes r WHERE r.transfer_id = t.id
+                                         AND r.kind = 'refused' AND r.station_id = $1)
               ORDER BY t.sent_at, t.id"
         ))
         .bind(station_id),
     )
+    .await
+}
+
+/// Every guest in transit in the district, the oldest first (the command's dispatch).
+pub async fn in_transit(db: &Db) -> Result<Vec<Transfer>> {
+    db.fetch_all(q_dynamic(format!(
+        "{SELECT} WHERE t.state = 'in_transit' ORDER BY t.sent_at, t.id"
+    )))
     .await
 }
 

@@ -372,7 +372,9 @@ fn success(method: &str, path: &str) -> &'static str {
         ("DELETE", "/api/v1/session")
         | ("POST", "/api/v1/account/password")
         | ("POST", "/api/v1/cases/{id}/steps")
-        | ("POST", "/api/v1/home-monitoring/{id}/follow-ups") => "204",
+        | ("POST", "/api/v1/home-monitoring/{id}/follow-ups")
+        | ("POST", "/api/v1/transfers/{id}/refuse")
+        | ("POST", "/api/v1/transfers/{id}/redirect") => "204",
         ("POST", "/api/v1/stations")
         | ("POST", "/api/v1/users")
         | ("POST", "/api/v1/stations/{id}/rooms")

@@ -29,6 +29,21 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "Accept a guest in transit into a room of the receiving station: the stay opened for the rest of the period; 422 when another station took them first",
             Some(obj(json!({ "room_id": {"type": ["integer","string"]} }), &["room_id"])),
         ),
+        ("POST", "/api/v1/transfers/{id}/refuse") => (
+            "The station a guest in transit is addressed to refuses them, saying why: the transfer goes back to the command (any station), the sending station and the command are told",
+            Some(obj(json!({ "reason": {"type":"string"} }), &["reason"])),
+        ),
+        ("GET", "/api/v1/transfers") => (
+            "Every guest in transit in the district (the command's dispatch), masked, the oldest first, each with its way so far: refusals and allocations",
+            None,
+        ),
+        ("POST", "/api/v1/transfers/{id}/redirect") => (
+            "The command addresses a guest in transit to a station (or back to any): not the sending station, nor one that refused them; the station is told",
+            Some(obj(
+                json!({ "station_id": {"type": ["integer","string"]}, "reason": {"type":"string"} }),
+                &["station_id", "reason"],
+            )),
+        ),
         ("GET", "/api/v1/cases") => (
             "Positive cases one may see, open first, each step with its deadline, done or overdue",
             None,

@@ -76,6 +76,7 @@ const AREAS: &[(&str, &[Entry])] = &[
             ("/stations", "nav.stations", Any(StationsRead)),
             ("/board/district", "nav.district_board", District(StationsRead)),
             ("/cases", "case.title", Any(GuestsRead)),
+            ("/transfers", "transfer.dispatch_title", District(TransfersAllocate)),
         ],
     ),
     ("nav.group.people", &[]),
@@ -379,9 +380,11 @@ mod tests {
         let (groups, _) = nav_for(&p, "/guests/9", Some(3), &tr);
         assert_eq!(active(&groups), ["/stations/3/guests"]);
         assert_eq!(groups[0].items[0].href, "/stations");
-        // The district's entries (stations, the district board, positive cases), then station 3's.
+        // The district's entries (stations, the district board, positive cases, transfer
+        // dispatch), then station 3's.
         assert_eq!(groups[0].items[2].href, "/cases");
-        assert_eq!(groups[0].items[3].starts_station, Some(3));
+        assert_eq!(groups[0].items[3].href, "/transfers");
+        assert_eq!(groups[0].items[4].starts_station, Some(3));
     }
 
     #[test]

@@ -183,6 +183,14 @@ pub fn say(tr: &Tr, source: &str, severity: Severity, facts: &serde_json::Value)
                 ],
             )
         }
+        "transfer" => tr.f(
+            if facts["refused"].as_bool() == Some(true) {
+                "notify.transfer_refused"
+            } else {
+                "notify.transfer_redirected"
+            },
+            &[("severity", loud), ("station", &s("station")), ("reason", &s("reason"))],
+        ),
         "trip" => match facts["late"].as_bool() {
             Some(true) => tr.f(
                 "notify.trip_late",

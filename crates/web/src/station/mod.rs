@@ -20,5 +20,6 @@ pub mod routes;
 pub mod sampling;
 pub mod stations;
 pub mod stays;
+pub mod transfer_dispatch;
 pub mod transfers;
 pub mod trips;

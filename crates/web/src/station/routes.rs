@@ -5,7 +5,8 @@ use yizhan_core::access::Permission;
 
 use super::{
     alerts, attention, cases, certificates, escalation, exports, exposure_measures, guests, health,
-    home_monitoring, kpis, policies, releases, rooms, sampling, stations, stays, transfers, trips,
+    home_monitoring, kpis, policies, releases, rooms, sampling, stations, stays, transfer_dispatch,
+    transfers, trips,
 };
 use crate::policy::{Policy, Routes};
 
@@ -47,6 +48,16 @@ pub fn add(r: Routes) -> Routes {
         .get("/stations/{id}/transfers", Perm(GuestsRead), transfers::list)
         .get("/stations/{id}/transfers/export.xlsx", Perm(GuestsRead), transfers::export_xlsx)
         .post("/transfers/{id}/accept", Perm(GuestsWrite), transfers::accept)
+        .post("/transfers/{id}/refuse", Perm(GuestsWrite), transfer_dispatch::refuse)
+        .get("/transfers", Perm(TransfersAllocate), transfer_dispatch::dispatch)
+        .post("/transfers/{id}/redirect", Perm(TransfersAllocate), transfer_dispatch::redirect)
+        .post("/api/v1/transfers/{id}/refuse", Perm(GuestsWrite), transfer_dispatch::api_refuse)
+        .get("/api/v1/transfers", Perm(TransfersAllocate), transfer_dispatch::api_dispatch)
+        .post(
+            "/api/v1/transfers/{id}/redirect",
+            Perm(TransfersAllocate),
+            transfer_dispatch::api_redirect,
+        )
         .get("/cases", Perm(GuestsRead), cases::list)
         .get("/cases/export.xlsx", Perm(GuestsRead), cases::export)
         .get("/cases/{id}", Perm(GuestsRead), cases::show)

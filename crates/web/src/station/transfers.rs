@@ -45,6 +45,8 @@ pub struct Row {
     pub planned_release: String,
     pub state: String,
     pub tone: &'static str,
+    /// Addressed to this very station (it may refuse it), not to any.
+    pub addressed: bool,
 }
 
 fn row(tr: &Tr, station: i64, t: &Transfer) -> Row {
@@ -63,12 +65,13 @@ fn row(tr: &Tr, station: i64, t: &Transfer) -> Row {
         planned_release: t.planned_release.to_string(),
         state: tr.t(t.state.label_key()).to_owned(),
         tone: if t.state == TransferState::InTransit { "warning" } else { "ok" },
+        addressed: t.state == TransferState::InTransit && t.to_station_id == Some(station),
     }
 }
 
 #[derive(Template)]
 #[template(path = "transfers/list.html")]
-struct ListPage {
+pub(crate) struct ListPage {
     layout: Layout,
     station: Station,
     incoming: Vec<Row>,
@@ -84,7 +87,7 @@ pub struct ListQuery {
     page: Option<String>,
 }
 
-async fn list_page(
+pub(crate) async fn list_page(
     state: &AppState,
     ctx: &Ctx,
     station: Station,

@@ -17,4 +17,5 @@ mod release;
 mod station;
 mod support;
 mod transfer;
+mod transfer_dispatch;
 mod work;

@@ -22,6 +22,22 @@ pub async fn district(db: &Db) -> (i64, i64, i64, i64) {
     (s[0].id, s[1].id, st_a.id, st_b.id)
 }
 
+/// A third station of the district (after [`district`]), in the first street.
+pub async fn third_station(db: &Db, name: &str) -> i64 {
+    let s = stations::streets(db).await.unwrap();
+    let n = NewStation {
+        street_id: s[0].id,
+        name: name.into(),
+        address: "深圳市龙岗区".into(),
+        kind: StationKind::Hotel,
+        capacity: 100,
+        contact_name: "联系人".into(),
+        contact_phone: "13800138001".into(),
+        active: true,
+    };
+    stations::create(db, &Actor::system(), &n).await.unwrap().id
+}
+
 /// A room in a station, ready.
 pub async fn room(db: &Db, station_id: i64, number: &str, beds: i64) -> i64 {
     let r = yizhan_core::station::room::validate_room(&yizhan_core::station::room::RoomInput {

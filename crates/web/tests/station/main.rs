@@ -20,5 +20,6 @@ mod notification_sources;
 mod notifications;
 mod operations;
 mod period;
+mod transfer_routes;
 mod transfers;
 mod trips;

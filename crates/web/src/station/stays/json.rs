@@ -120,6 +120,24 @@ pub async fn period(
     Ok(Json(stay_view(&state, s).await?))
 }
 
+/// Where to and why, as a JSON body says it (`{"station_id": 3 | "any", "reason"}`): a transfer
+/// sent, or the command's allocation of one.
+pub fn transfer_input(
+    body: &[u8],
+) -> Result<yizhan_core::station::transfer::TransferInput, WebError> {
+    #[derive(Deserialize)]
+    struct Body {
+        station_id: serde_json::Value,
+        #[serde(default)]
+        reason: String,
+    }
+    let b: Body = json_from(body)?;
+    Ok(yizhan_core::station::transfer::TransferInput {
+        station_id: text(&b.station_id),
+        reason: b.reason,
+    })
+}
+
 /// `POST /api/v1/stays/{id}/transfer` (`{"station_id": 3 | "any", "reason"}`): the guest in
 /// transit.
 pub async fn transfer(
@@ -128,18 +146,8 @@ pub async fn transfer(
     Id(id): Id,
     RawBody(body): RawBody,
 ) -> Result<Response, WebError> {
-    #[derive(Deserialize)]
-    struct Body {
-        station_id: serde_json::Value,
-        #[serde(default)]
-        reason: String,
-    }
     let s = visible_stay(&state, &ctx, id, Permission::GuestsWrite).await?;
-    let b: Body = json_from(&body)?;
-    let i = yizhan_core::station::transfer::TransferInput {
-        station_id: text(&b.station_id),
-        reason: b.reason,
-    };
+    let i = transfer_input(&body)?;
     let t = super::do_transfer(&state, &ctx, &s, &i).await?;
     Ok((StatusCode::CREATED, Json(crate::station::transfers::ApiTransfer::from(t))).into_response())
 }

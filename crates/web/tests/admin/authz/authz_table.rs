@@ -112,6 +112,11 @@ pub const RECTIFIERS_OF_A: &[&str] = &["lead"];
 /// Routes only the district-wide command may use: a street's commander may not, even the one
 /// whose street holds station A and enterprise 1.
 pub const DISTRICT_WIDE: &[(&str, &str)] = &[
+    // Guests in transit anywhere are the district's to allocate.
+    ("GET", "/transfers"),
+    ("POST", "/transfers/{id}/redirect"),
+    ("GET", "/api/v1/transfers"),
+    ("POST", "/api/v1/transfers/{id}/redirect"),
     // Quarantine policies hold for the whole district.
     ("POST", "/policies"),
     // The district board and its feed show every street.
@@ -217,6 +222,9 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/stations/{id}/transfers", GUEST_READERS_OF_A),
         ("GET", "/stations/{id}/transfers/export.xlsx", GUEST_READERS_OF_A),
         ("POST", "/transfers/{id}/accept", GUEST_WRITERS_OF_A),
+        ("POST", "/transfers/{id}/refuse", GUEST_WRITERS_OF_A),
+        ("GET", "/transfers", &["commander"]),
+        ("POST", "/transfers/{id}/redirect", &["commander"]),
         ("GET", "/cases", ANY_GUEST_READER),
         ("GET", "/cases/export.xlsx", ANY_GUEST_READER),
         ("GET", "/cases/{id}", GUEST_READERS_OF_A),
@@ -318,6 +326,9 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/api/v1/stays/{id}/transfer", GUEST_WRITERS_OF_A),
         ("GET", "/api/v1/stations/{id}/transfers/incoming", GUEST_READERS_OF_A),
         ("POST", "/api/v1/transfers/{id}/accept", GUEST_WRITERS_OF_A),
+        ("POST", "/api/v1/transfers/{id}/refuse", GUEST_WRITERS_OF_A),
+        ("GET", "/api/v1/transfers", &["commander"]),
+        ("POST", "/api/v1/transfers/{id}/redirect", &["commander"]),
         ("POST", "/api/v1/stays/{id}/check-out", &["lead", "staff", "medical"]),
         ("POST", "/api/v1/stays/{id}/health", HEALTH_OF_A),
         ("GET", "/api/v1/stations/{id}/tests", GUEST_READERS_OF_A),
