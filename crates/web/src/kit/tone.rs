@@ -8,6 +8,22 @@ use yizhan_core::station::health::AlertReason;
 use crate::i18n::Tr;
 
 /// The tone of an alert: a positive test is `positive`, any reading's alert `danger`.
+/// A test on a guest's calendar: a positive in the positive's colour, a negative ok, an invalid
+/// sample a warning (sample again), sampled and waiting info, not sampled yet none.
+pub fn of_test(
+    result: Option<yizhan_core::station::sampling::TestResult>,
+    sampled: bool,
+) -> &'static str {
+    use yizhan_core::station::sampling::TestResult::*;
+    match (result, sampled) {
+        (Some(Positive), _) => "positive",
+        (Some(Negative), _) => "ok",
+        (Some(Invalid), _) => "warning",
+        (None, true) => "info",
+        (None, false) => "neutral",
+    }
+}
+
 pub fn of_alert(a: AlertReason) -> &'static str {
     match a {
         AlertReason::Positive => "positive",
@@ -155,5 +171,15 @@ mod tests {
         assert_eq!(of_reason(Reason::TestPositive), "positive");
         assert_eq!(of_reason(Reason::Fever), "danger");
         assert_eq!(of_reason(Reason::ChronicDisease), "neutral");
+    }
+
+    #[test]
+    fn a_positive_test_is_in_its_own_colour_and_every_state_has_one() {
+        use yizhan_core::station::sampling::TestResult::*;
+        assert_eq!(of_test(Some(Positive), true), "positive");
+        assert_eq!(of_test(Some(Negative), true), "ok");
+        assert_eq!(of_test(Some(Invalid), true), "warning");
+        assert_eq!(of_test(None, true), "info");
+        assert_eq!(of_test(None, false), "neutral");
     }
 }

@@ -198,9 +198,14 @@ pub async fn accept(
         Ok(s) => Ok(Redirect::to(&format!("/guests/{}", s.guest_id)).into_response()),
         Err(e) if e.is_correctable() => {
             let room = i.room_id.trim().parse::<i64>().unwrap_or(0);
+            // Back to the list of the station the room is at, or else the one the transfer is
+            // addressed to (a room that does not exist names none).
             let station = match yizhan_store::station::rooms::get(&state.db, room).await {
                 Ok(r) => r.station_id,
-                Err(_) => return Err(e),
+                Err(_) => match t.to_station_id {
+                    Some(s) => s,
+                    None => return Err(e),
+                },
             };
             let station = visible(&state, &ctx, station, Permission::GuestsRead).await?;
             let page = list_page(&state, &ctx, station, 1, Some(&e)).await?;

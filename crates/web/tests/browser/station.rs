@@ -557,6 +557,11 @@ both_backends!(a_fever_looks_like_danger_everywhere, |t: TestDb| async move {
         assert!(tile.attr("class").await?.unwrap_or_default().contains("alert-positive"));
         assert!(tile.text().await?.contains("核酸阳性"));
         d.screenshot(&shots_dir().join(format!("rooms-positive-1920-{backend}.png"))).await?;
+        // On the guest's calendar, the positive result in its own colour, with its sign.
+        d.goto(format!("{base}/guests/{g1}")).await?;
+        let result = d.find(By::Css("[data-testid=test-result]")).await?;
+        assert_eq!(result.text().await?, "⚠ 阳性");
+        assert!(result.attr("class").await?.unwrap_or_default().contains("tone-positive"));
         let token = "c".repeat(64);
         yizhan_store::station::board::create_token(app.db(), &sys, Some(st), "大厅", &token)
             .await

@@ -101,6 +101,14 @@ both_backends!(a_refused_transfer_goes_back_to_the_command_and_on, |t: TestDb| a
         .await
         .unwrap();
     assert_eq!(to_c, 1, "the new addressee is told");
+    // A room that does not exist: said on C's list, not on an error page.
+    let r = app.form(&mut lc, &format!("/transfers/{id}/accept"), &[("room_id", "999999")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("data-testid=\"incoming\"") && r.body.contains("data-refused=\"room_id\""),
+        "{}",
+        r.body
+    );
     let r = app
         .form(&mut lc, &format!("/transfers/{id}/accept"), &[("room_id", &room_c.to_string())])
         .await;

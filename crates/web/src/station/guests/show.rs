@@ -18,6 +18,8 @@ pub struct TestRow {
     pub day: i64,
     pub due: String,
     pub result: String,
+    /// positive in its own colour, negative ok, invalid a warning, waiting for a result info.
+    pub tone: &'static str,
 }
 
 pub struct Option2 {
@@ -128,6 +130,7 @@ pub async fn show_page(
                     (None, Some(_)) => tr.t("test.sampled").to_owned(),
                     (None, None) => tr.t("test.not_sampled").to_owned(),
                 },
+                tone: crate::kit::tone::of_test(t.result, t.sampled_at.is_some()),
             })
             .collect(),
         None => Vec::new(),
