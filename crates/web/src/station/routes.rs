@@ -50,6 +50,7 @@ pub fn add(r: Routes) -> Routes {
         .post("/transfers/{id}/accept", Perm(GuestsWrite), transfers::accept)
         .post("/transfers/{id}/refuse", Perm(GuestsWrite), transfer_dispatch::refuse)
         .get("/transfers", Perm(TransfersAllocate), transfer_dispatch::dispatch)
+        .get("/transfers/export.xlsx", Perm(TransfersAllocate), transfer_dispatch::export)
         .post("/transfers/{id}/redirect", Perm(TransfersAllocate), transfer_dispatch::redirect)
         .post("/api/v1/transfers/{id}/refuse", Perm(GuestsWrite), transfer_dispatch::api_refuse)
         .get("/api/v1/transfers", Perm(TransfersAllocate), transfer_dispatch::api_dispatch)

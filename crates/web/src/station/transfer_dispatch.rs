@@ -20,6 +20,7 @@ use yizhan_store::station::transfers::{self, Transfer};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::i18n::Tr;
+use crate::kit::export::{self, Cell};
 use crate::kit::extract::{FormBody, Id, RawBody, json_from};
 use crate::kit::layout::Layout;
 use crate::kit::refused::Refused;
@@ -137,19 +138,15 @@ struct DispatchPage {
     refused: Refused,
 }
 
-async fn dispatch_page(
-    state: &AppState,
-    ctx: &Ctx,
-    e: Option<&WebError>,
-) -> Result<Response, WebError> {
-    let tr = ctx.tr();
+/// Every guest in transit, as the dispatch shows them, the oldest first.
+async fn lines(state: &AppState, tr: &Tr) -> Result<Vec<Line>, WebError> {
     let mut lines = Vec::new();
     for t in transfers::in_transit(&state.db).await? {
         let way = transfer_routes::of_transfer(&state.db, t.id).await?;
         lines.push(Line {
             id: t.id,
             name: mask_name(&t.guest_name),
-            category: crate::station::guests::category_label(&tr, t.category),
+            category: crate::station::guests::category_label(tr, t.category),
             from_station_id: t.from_station_id,
             from: t.from_station.clone(),
             waiting: t.to_station_id.is_none(),
@@ -159,9 +156,19 @@ async fn dispatch_page(
                 .unwrap_or_else(|| tr.t("transfer.awaiting_command").to_owned()),
             reason: t.reason.clone(),
             sent: local_display(t.sent_at),
-            way: way.iter().map(|r| said(&tr, r)).collect(),
+            way: way.iter().map(|r| said(tr, r)).collect(),
         });
     }
+    Ok(lines)
+}
+
+async fn dispatch_page(
+    state: &AppState,
+    ctx: &Ctx,
+    e: Option<&WebError>,
+) -> Result<Response, WebError> {
+    let tr = ctx.tr();
+    let lines = lines(state, &tr).await?;
     let stations = yizhan_store::station::stations::list(&state.db)
         .await?
         .into_iter()
@@ -175,6 +182,34 @@ async fn dispatch_page(
         refused: Refused::of(e, &tr),
     };
     render::form_page(&page, e)
+}
+
+/// `GET /transfers/export.xlsx`: every guest in transit with their way, masked.
+pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    district_wide(&state, &ctx).await?;
+    let tr = ctx.tr();
+    let headers = [
+        "field.person_name",
+        "field.category",
+        "transfer.from_station",
+        "transfer.to_station",
+        "transfer.sent_at",
+        "field.reason",
+        "transfer.way",
+    ]
+    .map(|k| tr.t(k));
+    let rows: Vec<Vec<Cell>> = lines(&state, &tr)
+        .await?
+        .into_iter()
+        .map(|l| {
+            [l.name, l.category, l.from, l.to, l.sent, l.reason, l.way.join("\n")]
+                .into_iter()
+                .map(Cell::Text)
+                .collect()
+        })
+        .collect();
+    let title = tr.t("transfer.dispatch_title");
+    export::xlsx(title, title, &headers, &rows)
 }
 
 /// `GET /transfers`.

@@ -65,6 +65,11 @@ both_backends!(a_refused_transfer_goes_back_to_the_command_and_on, |t: TestDb| a
     );
     let inbox = app.get(&mut k, "/inbox").await.body;
     assert!(inbox.contains("平湖健康驿站拒收一名转运住客（无家庭房）"), "{inbox}");
+    let x = app.get(&mut k, "/transfers/export.xlsx").await;
+    let rows = common::xlsx_rows(&x.bytes, "转运调度");
+    assert_eq!(rows[0][0], "姓名");
+    assert_eq!((rows[1][2].as_str(), rows[1][3].as_str()), ("卓汇健康驿站", "待指挥部调度"));
+    assert!(rows[1][6].contains("拒收 · 平湖健康驿站 · 无家庭房"), "{rows:?}");
     let api = app.get(&mut k, "/api/v1/transfers").await.json();
     assert_eq!(api[0]["way"][0]["kind"], "refused");
     // Not to the sender, not back to the station that refused, and not without a reason.

@@ -114,6 +114,7 @@ pub const RECTIFIERS_OF_A: &[&str] = &["lead"];
 pub const DISTRICT_WIDE: &[(&str, &str)] = &[
     // Guests in transit anywhere are the district's to allocate.
     ("GET", "/transfers"),
+    ("GET", "/transfers/export.xlsx"),
     ("POST", "/transfers/{id}/redirect"),
     ("GET", "/api/v1/transfers"),
     ("POST", "/api/v1/transfers/{id}/redirect"),
@@ -224,6 +225,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/transfers/{id}/accept", GUEST_WRITERS_OF_A),
         ("POST", "/transfers/{id}/refuse", GUEST_WRITERS_OF_A),
         ("GET", "/transfers", &["commander"]),
+        ("GET", "/transfers/export.xlsx", &["commander"]),
         ("POST", "/transfers/{id}/redirect", &["commander"]),
         ("GET", "/cases", ANY_GUEST_READER),
         ("GET", "/cases/export.xlsx", ANY_GUEST_READER),
