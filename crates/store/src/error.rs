@@ -24,6 +24,13 @@ pub enum StoreError {
     Other(String),
 }
 
+impl StoreError {
+    /// A domain rule refused the change, on `field` when the person can fix it there.
+    pub fn rule(field: Option<&'static str>, key: &'static str) -> StoreError {
+        StoreError::Refused(yizhan_core::error::DomainError::Rule { field, key })
+    }
+}
+
 /// A coded column holding a code its enum does not know: the data is not what this version
 /// wrote, and nothing is guessed.
 impl From<yizhan_core::error::UnknownCode> for StoreError {

@@ -140,10 +140,10 @@ pub async fn write(
 pub async fn acknowledge(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     let h = get(db, id).await?;
     if h.acknowledged_at.is_some() {
-        return Err(rule("error.handover_already_acknowledged"));
+        return Err(StoreError::rule(None, "error.handover_already_acknowledged"));
     }
     if h.written_by_id.is_some() && h.written_by_id == actor.user_id {
-        return Err(rule("error.handover_own"));
+        return Err(StoreError::rule(None, "error.handover_own"));
     }
     let mut tx = db.begin().await?;
     let n = tx
@@ -157,14 +157,10 @@ pub async fn acknowledge(db: &Db, actor: &Actor, id: i64) -> Result<()> {
         )
         .await?;
     if n == 0 {
-        return Err(rule("error.handover_already_acknowledged"));
+        return Err(StoreError::rule(None, "error.handover_already_acknowledged"));
     }
     audit::append(&mut tx, actor, Entry::new("handover.acknowledge", "handover", id)).await?;
     tx.commit().await
-}
-
-fn rule(key: &'static str) -> StoreError {
-    StoreError::Refused(yizhan_core::error::DomainError::Rule { field: None, key })
 }
 
 /// Marks an open item done.

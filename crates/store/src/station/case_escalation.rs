@@ -3,19 +3,15 @@
 //! with a case keeps it; a later positive of the stay is the same case.
 
 use yizhan_core::access::Actor;
-use yizhan_core::error::DomainError;
 use yizhan_core::notify::Severity;
 use yizhan_core::station::health::AlertReason;
 use yizhan_core::station::room::{Cause, RoomState};
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
+use crate::error::StoreError;
 use crate::notify::outbox::{self, Event, Scopes};
 use crate::station::{cases, rooms};
-
-fn refused(key: &'static str) -> crate::error::StoreError {
-    DomainError::Rule { field: None, key }.into()
-}
 
 /// Opens the case of fever alert `alert_id`'s stay; returns the case's id.
 pub async fn escalate(db: &Db, actor: &Actor, alert_id: i64) -> Result<i64> {
@@ -24,17 +20,17 @@ pub async fn escalate(db: &Db, actor: &Actor, alert_id: i64) -> Result<i64> {
         .fetch_one(q("SELECT stay_id, station_id, kind FROM alerts WHERE id = $1").bind(alert_id))
         .await?;
     if AlertReason::parse(&kind) != Some(AlertReason::Fever) {
-        return Err(refused("error.case_not_fever"));
+        return Err(StoreError::rule(None, "error.case_not_fever"));
     }
     crate::station::stays::lock_stay(&mut tx, stay_id).await?;
     let stay = crate::station::stays::get_tx(&mut tx, stay_id).await?;
     if !stay.is_open() {
-        return Err(refused("error.stay_closed"));
+        return Err(StoreError::rule(None, "error.stay_closed"));
     }
     let had: Option<(i64,)> =
         tx.fetch_optional(q("SELECT id FROM cases WHERE stay_id = $1").bind(stay_id)).await?;
     if had.is_some() {
-        return Err(refused("error.case_exists"));
+        return Err(StoreError::rule(None, "error.case_exists"));
     }
     let id = cases::open(&mut tx, station_id, stay_id, stay.room_id, "fever_escalated").await?;
     let room = rooms::get_in_tx(&mut tx, stay.room_id).await?;

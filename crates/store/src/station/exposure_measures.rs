@@ -16,6 +16,7 @@ use yizhan_core::time::local_date;
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q};
+use crate::error::StoreError;
 use crate::station::cases::Case;
 use crate::station::{period, stays};
 
@@ -47,10 +48,6 @@ pub async fn of_case(db: &Db, case_id: i64) -> Result<Vec<Taken>> {
     .await
 }
 
-fn refused(field: &'static str, key: &'static str) -> crate::error::StoreError {
-    DomainError::Rule { field: Some(field), key }.into()
-}
-
 /// Does `o` for a person at `case`'s station, as `actor` approving in `role`; returns the
 /// measure's id. A guest must be staying at the station, a staff member work there.
 pub async fn take(db: &Db, actor: &Actor, case: &Case, role: Role, o: &Order) -> Result<i64> {
@@ -59,7 +56,7 @@ pub async fn take(db: &Db, actor: &Actor, case: &Case, role: Role, o: &Order) ->
     let detail = match o.kind {
         Kind::Guest => for_guest(&mut tx, actor, case, role, o, today).await?,
         Kind::Staff => for_staff(&mut tx, case, o, today).await?,
-        Kind::Relative => return Err(refused("kind", "error.measure_kind")),
+        Kind::Relative => return Err(StoreError::rule(Some("kind"), "error.measure_kind")),
     };
     let (guest_id, staff_id) = match o.kind {
         Kind::Guest => (Some(o.person_id), None),
@@ -109,7 +106,7 @@ async fn for_guest(
         )
         .await?;
     let Some((stay_id,)) = stay else {
-        return Err(refused("person_id", "error.measure_not_staying"));
+        return Err(StoreError::rule(Some("person_id"), "error.measure_not_staying"));
     };
     stays::lock_stay(tx, stay_id).await?;
     let stay = stays::get_tx(tx, stay_id).await?;
@@ -158,14 +155,16 @@ async fn for_guest(
                 )
                 .await?;
             if station.is_none() {
-                return Err(refused("room_id", "error.not_found"));
+                return Err(StoreError::rule(Some("room_id"), "error.not_found"));
             }
             let reason = o.note.as_deref();
             stays::change_room_tx(tx, actor, stay_id, *room_id, reason).await?;
             detail["from_room"] = stay.room_id.into();
             detail["room_id"] = (*room_id).into();
         }
-        Decided::HomeQuarantine { .. } => return Err(refused("action", "error.measure_kind")),
+        Decided::HomeQuarantine { .. } => {
+            return Err(StoreError::rule(Some("action"), "error.measure_kind"));
+        }
     }
     Ok(detail)
 }
@@ -177,7 +176,7 @@ async fn for_staff(
     today: NaiveDate,
 ) -> Result<serde_json::Value> {
     let Decided::HomeQuarantine { days } = o.decided else {
-        return Err(refused("action", "error.measure_kind"));
+        return Err(StoreError::rule(Some("action"), "error.measure_kind"));
     };
     let staff: Option<(i64,)> = tx
         .fetch_optional(
@@ -187,7 +186,7 @@ async fn for_staff(
         )
         .await?;
     if staff.is_none() {
-        return Err(refused("person_id", "error.measure_not_staff"));
+        return Err(StoreError::rule(Some("person_id"), "error.measure_not_staff"));
     }
     let all = quarantine_days(today, days);
     let last = *all.last().unwrap_or(&today);

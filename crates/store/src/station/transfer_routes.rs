@@ -7,12 +7,12 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use yizhan_core::access::Actor;
-use yizhan_core::error::DomainError;
 use yizhan_core::notify::Severity;
 use yizhan_core::station::transfer::RouteKind;
 
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q};
+use crate::error::StoreError;
 use crate::notify::outbox::{self, Event, Scopes};
 
 /// A step of a transfer's way, with the station's name.
@@ -41,10 +41,6 @@ pub async fn of_transfer(db: &Db, id: i64) -> Result<Vec<Route>> {
     .await
 }
 
-fn refused(key: &'static str) -> crate::error::StoreError {
-    DomainError::Rule { field: None, key }.into()
-}
-
 /// Station `station` refuses transfer `id`, addressed to it and still in transit.
 pub async fn refuse(db: &Db, actor: &Actor, id: i64, station: i64, reason: &str) -> Result<()> {
     let mut tx = db.begin().await?;
@@ -57,7 +53,7 @@ pub async fn refuse(db: &Db, actor: &Actor, id: i64, station: i64, reason: &str)
         )
         .await?;
     if n == 0 {
-        return Err(refused("error.transfer_not_addressed"));
+        return Err(StoreError::rule(None, "error.transfer_not_addressed"));
     }
     let route = record(&mut tx, actor, id, RouteKind::Refused, Some(station), Some(reason)).await?;
     let (from, name): (i64, String) = tx
@@ -90,9 +86,7 @@ pub async fn redirect(
         let active: Option<(bool,)> =
             tx.fetch_optional(q("SELECT active FROM stations WHERE id = $1").bind(to)).await?;
         if active.is_none_or(|a| !a.0) {
-            return Err(
-                DomainError::Rule { field: Some("station_id"), key: "error.not_found" }.into()
-            );
+            return Err(StoreError::rule(Some("station_id"), "error.not_found"));
         }
         let before: Option<(i64,)> = tx
             .fetch_optional(
@@ -102,11 +96,7 @@ pub async fn redirect(
             )
             .await?;
         if before.is_some() {
-            return Err(DomainError::Rule {
-                field: Some("station_id"),
-                key: "error.transfer_refused_there",
-            }
-            .into());
+            return Err(StoreError::rule(Some("station_id"), "error.transfer_refused_there"));
         }
     }
     let n = tx
@@ -118,7 +108,7 @@ pub async fn redirect(
         )
         .await?;
     if n == 0 {
-        return Err(refused("error.transfer_taken"));
+        return Err(StoreError::rule(None, "error.transfer_taken"));
     }
     let route = record(&mut tx, actor, id, RouteKind::Redirected, to, Some(reason)).await?;
     if let Some(to) = to {
