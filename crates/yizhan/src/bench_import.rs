@@ -16,7 +16,7 @@ use yizhan_store::{
     ConnectOptions, Db, admin::users, station::stations, work::enterprises, work::returning_workers,
 };
 use yizhan_web::i18n::Lang;
-use yizhan_web::jobs::import_job::{self, Job, employers_of};
+use yizhan_web::jobs::import_job::{self, Job, What, employers_of};
 
 use crate::bench::{machine, memory_kib, reset_peak_memory, write_section};
 
@@ -139,7 +139,7 @@ pub async fn import(rows: usize, database_url: Option<String>) -> anyhow::Result
         path: csv.clone(),
         file_name: "workers.csv".into(),
         valid_only: false,
-        employers: employers_of(&db, &p).await?,
+        what: What::Workers { employers: employers_of(&db, &p).await? },
         actor: Actor::from(&p),
         lang: Lang::Zh,
         today: yizhan_core::time::local_date(yizhan_store::db::now()),

@@ -103,6 +103,17 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     }
     let all = stations::list(db).await?;
     let zhuohui = all.iter().find(|s| s.name == "卓汇健康驿站").map(|s| s.id).unwrap_or(1);
+    // 卓汇 houses the cross-border drivers; the others everyone else (the intake's proposal
+    // follows this).
+    for s in all.iter().filter(|s| s.takes.is_empty()) {
+        use yizhan_core::station::guest::GuestCategory::*;
+        let takes = if s.id == zhuohui {
+            vec![CrossBorderDriver]
+        } else {
+            vec![InboundTraveller, CloseContact, SecondaryContact, Other]
+        };
+        stations::set_takes(db, &actor, s.id, &takes).await?;
+    }
     let jihua = street_id("吉华街道");
 
     let accounts: [(&str, &str, Role, Scope); 11] = [

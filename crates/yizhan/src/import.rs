@@ -12,7 +12,7 @@ use yizhan_core::work::worker_import::{ImportKind, ImportMode};
 use yizhan_store::work::import_runs::{self, Counts, ImportRun};
 use yizhan_store::{Db, admin::users};
 use yizhan_web::i18n::Lang;
-use yizhan_web::jobs::import_job::{self, Job, employers_of};
+use yizhan_web::jobs::import_job::{self, Job, What, employers_of};
 
 use crate::say;
 
@@ -111,7 +111,7 @@ pub async fn workers(
         path: file.to_path_buf(),
         file_name: name,
         valid_only,
-        employers: employers_of(db, &p).await?,
+        what: What::Workers { employers: employers_of(db, &p).await? },
         actor: Actor::from(&p),
         lang: Lang::Zh,
         today: yizhan_core::time::local_date(yizhan_store::db::now()),

@@ -1,6 +1,7 @@
 //! A station's rules: stations, rooms and their states, guests, stays, the health round,
 //! quarantine policies, nucleic-acid sampling and results, key attention, release.
 
+pub mod allocation;
 pub mod attention;
 pub mod case;
 pub mod exposure;
@@ -8,6 +9,7 @@ pub mod exposure_measure;
 pub mod guest;
 pub mod health;
 pub mod home_monitoring;
+pub mod intake;
 pub mod period;
 pub mod quarantine;
 pub mod release;

@@ -16,6 +16,7 @@ code_enum!(
     /// What an import run brings in.
     ImportKind, "import.kind.", [
         Workers => "workers",
+        Arrivals => "arrivals",
     ]
 );
 
@@ -199,12 +200,12 @@ pub fn sheet_date(v: &str) -> String {
     }
 }
 
-/// What one data row came to.
+/// What one data row of a sheet came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Checked {
+pub enum Checked<T> {
     /// Every cell empty: skipped, not counted.
     Blank,
-    Good(NewWorker),
+    Good(T),
     Bad(Vec<RowError>),
 }
 
@@ -256,7 +257,12 @@ impl Checker {
 
     /// Checks one data row (`row` is its number in the sheet, 1 = the header row);
     /// `registered` holds those of its ID numbers that are in the register already.
-    pub fn check(&mut self, row: usize, cells: &[String], registered: &HashSet<String>) -> Checked {
+    pub fn check(
+        &mut self,
+        row: usize,
+        cells: &[String],
+        registered: &HashSet<String>,
+    ) -> Checked<NewWorker> {
         if cells.iter().all(|c| c.trim().is_empty()) {
             return Checked::Blank;
         }

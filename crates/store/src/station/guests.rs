@@ -70,8 +70,14 @@ const GUEST_SELECT: &str = "SELECT g.*, st.street_id, s.id AS stay_id, r.number 
    LEFT JOIN stays s ON s.guest_id = g.id AND s.ended_at IS NULL
    LEFT JOIN rooms r ON r.id = s.room_id";
 
+/// The columns of a person's registration, named alike in every table that holds one (guests,
+/// planned arrivals): a record is copied from one to another by `INSERT … SELECT` of these.
+pub(crate) const REGISTRATION: &str = "doc_type, doc_number, name, sex, birth_date, phone, phone2,
+    region, category, chronic_disease, pregnant, medical_notes, employer, plate_cn, plate_hk,
+    exemption_status, exemption_date, exemption_reason";
+
 /// Binds the guest's fields as $1..$19, the order both statements below use.
-fn guest_fields(q: Q, g: &NewGuest) -> Q {
+pub(crate) fn guest_fields(q: Q, g: &NewGuest) -> Q {
     let d = g.driver.as_ref();
     q.bind(g.doc_type.as_str())
         .bind(g.doc_number.as_str())

@@ -1,6 +1,7 @@
 //! A station's records: stations, rooms, guests, stays, health checks, sampling and results,
 //! attention, policies, and the wall board's read model.
 
+pub mod arrivals;
 pub mod attention;
 pub mod board;
 pub mod case_escalation;

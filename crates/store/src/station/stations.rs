@@ -35,6 +35,8 @@ pub struct Station {
     pub contact_name: String,
     pub contact_phone: String,
     pub active: bool,
+    /// The categories of guests it takes (codes joined by commas; empty: every one).
+    pub takes: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -47,7 +49,7 @@ impl Station {
 
 const STATION_SELECT: &str =
     "SELECT s.id, s.street_id, t.name AS street_name, s.name, s.address, s.kind, s.capacity,
-        s.contact_name, s.contact_phone, s.active, s.created_at, s.updated_at
+        s.contact_name, s.contact_phone, s.active, s.takes, s.created_at, s.updated_at
    FROM stations s JOIN streets t ON t.id = s.street_id";
 
 pub async fn district(db: &Db) -> Result<Option<District>> {
@@ -165,6 +167,36 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, s: &NewStation) -> Result<S
             "name": s.name, "street_id": s.street_id, "kind": s.kind.as_str(),
             "capacity": s.capacity, "active": s.active,
         })),
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
+/// Sets the categories of guests station `id` takes (empty: every one), audited.
+pub async fn set_takes(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    takes: &[yizhan_core::station::guest::GuestCategory],
+) -> Result<Station> {
+    let stored = yizhan_core::station::allocation::takes_stored(takes);
+    let mut tx = db.begin().await?;
+    let n = tx
+        .execute(
+            q("UPDATE stations SET takes = $1, updated_at = $2 WHERE id = $3")
+                .bind(stored.as_str())
+                .bind(now())
+                .bind(id),
+        )
+        .await?;
+    if n == 0 {
+        return Err(crate::StoreError::NotFound);
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("station.takes", "station", id).detail(serde_json::json!({ "takes": stored })),
     )
     .await?;
     tx.commit().await?;

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Target};
 use yizhan_core::error::DomainError;
-use yizhan_core::station::quarantine::{TestDue, planned_release, test_calendar};
+use yizhan_core::station::quarantine::{QuarantinePolicy, TestDue, planned_release, test_calendar};
 use yizhan_core::station::room::{Cause, RoomState};
 use yizhan_core::station::sampling::TestResult;
 use yizhan_core::station::stay::{Outcome, StayEventKind, check_check_in, state_after_check_out};
@@ -242,6 +242,20 @@ pub async fn check_in(db: &Db, actor: &Actor, c: &CheckIn) -> Result<Stay> {
     if guest_station != c.station_id {
         return Err(StoreError::NotFound);
     }
+    let id = check_in_tx(&mut tx, actor, c, &policy).await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
+/// Checks guest `c.guest_id` (of station `c.station_id`) in under `policy`, in the caller's
+/// transaction: the guest locked, refused while in a stay or in transit, the stay opened with
+/// its calendar. Returns the stay's id.
+pub(crate) async fn check_in_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    c: &CheckIn,
+    policy: &QuarantinePolicy,
+) -> Result<i64> {
     // Locks in one order everywhere, guest, stays, rooms: a check-in waits here for a guest's
     // open stay being closed or moved, rather than holding the room against it.
     tx.execute(q("UPDATE guests SET region = region WHERE id = $1").bind(c.guest_id)).await?;
@@ -259,11 +273,9 @@ pub async fn check_in(db: &Db, actor: &Actor, c: &CheckIn) -> Result<Stay> {
     if in_transit.is_some() {
         return Err(DomainError::Rule { field: None, key: "error.guest_in_transit" }.into());
     }
-    let calendar = test_calendar(&policy, c.at);
-    let release = planned_release(&policy, c.at);
-    let id = open(&mut tx, actor, c, &policy.code, release, &calendar, None).await?;
-    tx.commit().await?;
-    get(db, id).await
+    let calendar = test_calendar(policy, c.at);
+    let release = planned_release(policy, c.at);
+    open(tx, actor, c, &policy.code, release, &calendar, None).await
 }
 
 /// Opens a stay in a bed of `c.room_id` with its release and calendar, and says so on the

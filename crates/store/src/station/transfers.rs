@@ -15,6 +15,7 @@ use yizhan_core::time::local_date;
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q, q_dynamic};
 use crate::error::StoreError;
+use crate::station::guests::REGISTRATION;
 use crate::station::policies::PolicyRow;
 use crate::station::stays::{self, CheckIn, Stay};
 
@@ -266,14 +267,10 @@ async fn guest_at(tx: &mut Tx, guest: i64, station: i64) -> Result<i64> {
     let t = now();
     let (id,): (i64,) = tx
         .fetch_one(
-            q("INSERT INTO guests (station_id, doc_type, doc_number, name, sex, birth_date, phone, phone2, region,
-                   category, chronic_disease, pregnant, medical_notes, employer, plate_cn, plate_hk,
-                   exemption_status, exemption_date, exemption_reason, created_at, updated_at)
-               SELECT $2, doc_type, doc_number, name, sex, birth_date, phone, phone2, region,
-                   category, chronic_disease, pregnant, medical_notes, employer, plate_cn, plate_hk,
-                   exemption_status, exemption_date, exemption_reason, $3, $3
-                 FROM guests WHERE id = $1
-               RETURNING id")
+            q_dynamic(format!(
+                "INSERT INTO guests (station_id, {REGISTRATION}, created_at, updated_at)
+                 SELECT $2, {REGISTRATION}, $3, $3 FROM guests WHERE id = $1 RETURNING id"
+            ))
             .bind(guest)
             .bind(station)
             .bind(t),

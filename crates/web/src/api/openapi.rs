@@ -374,12 +374,15 @@ fn success(method: &str, path: &str) -> &'static str {
         | ("POST", "/api/v1/cases/{id}/steps")
         | ("POST", "/api/v1/home-monitoring/{id}/follow-ups")
         | ("POST", "/api/v1/transfers/{id}/refuse")
-        | ("POST", "/api/v1/transfers/{id}/redirect") => "204",
+        | ("POST", "/api/v1/transfers/{id}/redirect")
+        | ("POST", "/api/v1/arrivals/{id}/assign")
+        | ("POST", "/api/v1/arrivals/{id}/cancel") => "204",
         ("POST", "/api/v1/stations")
         | ("POST", "/api/v1/users")
         | ("POST", "/api/v1/stations/{id}/rooms")
         | ("POST", "/api/v1/stations/{id}/guests")
         | ("POST", "/api/v1/guests/{id}/check-in")
+        | ("POST", "/api/v1/arrivals/{id}/check-in")
         | ("POST", "/api/v1/transports/{id}/manifest")
         | ("POST", "/api/v1/stays/{id}/counselling")
         | ("POST", "/api/v1/stations/{id}/incidents")

@@ -44,6 +44,34 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
                 &["station_id", "reason"],
             )),
         ),
+        ("GET", "/api/v1/arrivals") => (
+            "Planned arrivals of the district (intake), masked, the soonest first; state (planned, allocated, arrived, cancelled), day and q (name, document's last 4, party, port) filter; paged",
+            None,
+        ),
+        ("GET", "/api/v1/arrivals/proposal") => (
+            "The proposed station for each arrival waiting for one (free beds, categories each station takes, parties kept together) and why the rest cannot be placed; its fingerprint confirms it",
+            None,
+        ),
+        ("POST", "/api/v1/arrivals/allocate") => (
+            "Confirm the proposal whose fingerprint was read: all or nothing; 422 when it changed meanwhile or a station no longer has the beds",
+            Some(obj(json!({ "fingerprint": {"type":"string"} }), &["fingerprint"])),
+        ),
+        ("POST", "/api/v1/arrivals/{id}/assign") => (
+            "Move an arrival, with its party, to a station that takes them and has the beds",
+            Some(obj(json!({ "station_id": {"type": ["integer","string"]} }), &["station_id"])),
+        ),
+        ("POST", "/api/v1/arrivals/{id}/cancel") => (
+            "Take an arrival off the list (not yet checked in), saying why",
+            Some(obj(json!({ "reason": {"type":"string"} }), &["reason"])),
+        ),
+        ("POST", "/api/v1/arrivals/{id}/check-in") => (
+            "Check an expected arrival in at its station, into a room of it: the guest registered from the list, the stay opened under the arrival's policy; 201 with stay_id and guest_id",
+            Some(obj(json!({ "room_id": {"type": ["integer","string"]} }), &["room_id"])),
+        ),
+        ("GET", "/api/v1/stations/{id}/arrivals") => (
+            "A station's planned arrivals (state filter; allocated: still to come), masked, paged",
+            None,
+        ),
         ("GET", "/api/v1/cases") => (
             "Positive cases one may see, open first, each step with its deadline, done or overdue",
             None,

@@ -1,4 +1,4 @@
-//! A bulk import of returning workers as a job: the sheet streamed from its file a thousand rows
+//! A bulk import (returning workers, planned arrivals) as a job: the sheet streamed from its file a thousand rows
 //! at a time, each batch checked (the register looked up once a batch) and inserted, the
 //! problems kept as they are found, progress written to the run for any node to show. The page
 //! and `yizhan import` both run it. Memory stays bounded whatever the file's length: a batch, the
@@ -8,17 +8,21 @@
 //! this run brought in are taken back at the end, and if the node dies half way the sweep takes
 //! them back once the run's heartbeat has stopped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use yizhan_core::access::{Actor, Permission, Principal};
+use yizhan_core::station::intake::{self, NewArrival};
 use yizhan_core::text::Text;
+use yizhan_core::work::returning_worker::NewWorker;
 use yizhan_core::work::worker_import::{
-    Checked, Checker, ImportMode, ImportStatus, Problem, RowError, map_headers,
+    self, Checked, ImportKind, ImportMode, ImportStatus, Mapping, Problem, RowError,
 };
 use yizhan_store::admin::audit::{self, Entry};
+use yizhan_store::station::arrivals;
 use yizhan_store::work::import_runs::{self, Counts, ImportRun, ProblemLine};
 use yizhan_store::{Db, work::returning_workers};
 
@@ -40,12 +44,173 @@ pub struct Job {
     pub file_name: String,
     /// Import the valid rows (else all or nothing).
     pub valid_only: bool,
-    /// The importer's employers, by name and by code.
-    pub employers: HashMap<String, i64>,
+    /// What the rows are, with what checking them needs.
+    pub what: What,
     pub actor: Actor,
     /// The importer's language, for the problems' wording.
     pub lang: Lang,
     pub today: NaiveDate,
+}
+
+/// What an import brings in.
+pub enum What {
+    /// Returning workers, for the importer's employers (by name and by code).
+    Workers { employers: HashMap<String, i64> },
+    /// Planned arrivals; the codes of the policies in force.
+    Arrivals { policies: HashSet<String> },
+}
+
+impl What {
+    fn kind(&self) -> ImportKind {
+        match self {
+            What::Workers { .. } => ImportKind::Workers,
+            What::Arrivals { .. } => ImportKind::Arrivals,
+        }
+    }
+}
+
+/// One kind of sheet: how its header is read, its rows checked (with what the store already
+/// holds for a batch's keys) and put in, and taken back.
+trait Rows: Send {
+    type Good: Send + Sync;
+    type Known: Send;
+    /// The field whose column a row lost to a concurrent writer is reported under.
+    const KEY_FIELD: &'static str;
+    fn columns(&self, header: &[String]) -> Result<Mapping, Vec<&'static str>>;
+    fn start(&mut self, mapping: Mapping);
+    fn column_of(&self, field: &str) -> String;
+    fn key(&self, cells: &[String]) -> Option<String>;
+    fn known(
+        &self,
+        db: &Db,
+        keys: &[String],
+    ) -> impl Future<Output = Result<Self::Known, WebError>> + Send;
+    fn check(&mut self, row: usize, cells: &[String], known: &Self::Known) -> Checked<Self::Good>;
+    /// Puts rows in; returns the keys of those someone else put in meanwhile.
+    fn insert(
+        &self,
+        db: &Db,
+        run_id: i64,
+        good: &[Self::Good],
+    ) -> impl Future<Output = Result<Vec<String>, WebError>> + Send;
+    fn key_of(good: &Self::Good) -> &str;
+    fn lost() -> Problem;
+}
+
+struct WorkerRows {
+    employers: HashMap<String, i64>,
+    today: NaiveDate,
+    checker: Option<worker_import::Checker>,
+}
+
+impl Rows for WorkerRows {
+    type Good = NewWorker;
+    type Known = HashSet<String>;
+    const KEY_FIELD: &'static str = "id_number";
+    fn columns(&self, header: &[String]) -> Result<Mapping, Vec<&'static str>> {
+        worker_import::map_headers(header)
+    }
+    fn start(&mut self, mapping: Mapping) {
+        self.checker = Some(worker_import::Checker::new(
+            mapping,
+            std::mem::take(&mut self.employers),
+            self.today,
+        ));
+    }
+    fn column_of(&self, field: &str) -> String {
+        self.checker.as_ref().map(|c| c.column_of(field)).unwrap_or_default()
+    }
+    fn key(&self, cells: &[String]) -> Option<String> {
+        self.checker.as_ref().and_then(|c| c.id_number(cells))
+    }
+    async fn known(&self, db: &Db, keys: &[String]) -> Result<HashSet<String>, WebError> {
+        Ok(returning_workers::existing_ids(db, keys).await?)
+    }
+    fn check(
+        &mut self,
+        row: usize,
+        cells: &[String],
+        known: &HashSet<String>,
+    ) -> Checked<NewWorker> {
+        match self.checker.as_mut() {
+            Some(c) => c.check(row, cells, known),
+            None => Checked::Blank,
+        }
+    }
+    async fn insert(
+        &self,
+        db: &Db,
+        run_id: i64,
+        good: &[NewWorker],
+    ) -> Result<Vec<String>, WebError> {
+        Ok(returning_workers::insert_batch(db, Some(run_id), good).await?)
+    }
+    fn key_of(good: &NewWorker) -> &str {
+        &good.id_number
+    }
+    fn lost() -> Problem {
+        Problem::AlreadyRegistered
+    }
+}
+
+struct ArrivalRows {
+    policies: HashSet<String>,
+    today: NaiveDate,
+    checker: Option<intake::Checker>,
+}
+
+impl Rows for ArrivalRows {
+    type Good = NewArrival;
+    type Known = HashSet<(String, NaiveDate)>;
+    const KEY_FIELD: &'static str = "doc_number";
+    fn columns(&self, header: &[String]) -> Result<Mapping, Vec<&'static str>> {
+        intake::map_headers(header)
+    }
+    fn start(&mut self, mapping: Mapping) {
+        self.checker =
+            Some(intake::Checker::new(mapping, std::mem::take(&mut self.policies), self.today));
+    }
+    fn column_of(&self, field: &str) -> String {
+        self.checker.as_ref().map(|c| c.column_of(field)).unwrap_or_default()
+    }
+    fn key(&self, cells: &[String]) -> Option<String> {
+        self.checker.as_ref().and_then(|c| c.doc_number(cells))
+    }
+    async fn known(&self, db: &Db, keys: &[String]) -> Result<Self::Known, WebError> {
+        Ok(arrivals::planned(db, keys).await?)
+    }
+    fn check(&mut self, row: usize, cells: &[String], known: &Self::Known) -> Checked<NewArrival> {
+        match self.checker.as_mut() {
+            Some(c) => c.check(row, cells, known),
+            None => Checked::Blank,
+        }
+    }
+    async fn insert(
+        &self,
+        db: &Db,
+        run_id: i64,
+        good: &[NewArrival],
+    ) -> Result<Vec<String>, WebError> {
+        Ok(arrivals::insert_batch(db, Some(run_id), good).await?)
+    }
+    fn key_of(good: &NewArrival) -> &str {
+        &good.guest.doc_number
+    }
+    fn lost() -> Problem {
+        Problem::Field(yizhan_core::error::DomainError::Rule {
+            field: Some("doc_number"),
+            key: "error.arrival_planned",
+        })
+    }
+}
+
+/// Takes back what all-or-nothing run `run_id` of `kind` brought in.
+async fn take_back(db: &Db, kind: ImportKind, run_id: i64) -> Result<(), WebError> {
+    match kind {
+        ImportKind::Workers => returning_workers::remove_run_rows(db, run_id).await?,
+        ImportKind::Arrivals => arrivals::remove_run_rows(db, run_id).await?,
+    };
+    Ok(())
 }
 
 /// The enterprises a person may register workers for, by name and by credit code.
@@ -81,11 +246,20 @@ pub async fn run(
 ) -> Result<ImportRun, WebError> {
     let tr = Tr::new(job.lang);
     let mut counts = Counts::default();
-    let outcome = go(db, job, &tr, &mut counts, on_progress).await;
+    let outcome = match &job.what {
+        What::Workers { employers } => {
+            let rows = WorkerRows { employers: employers.clone(), today: job.today, checker: None };
+            go(db, job, rows, &tr, &mut counts, on_progress).await
+        }
+        What::Arrivals { policies } => {
+            let rows = ArrivalRows { policies: policies.clone(), today: job.today, checker: None };
+            go(db, job, rows, &tr, &mut counts, on_progress).await
+        }
+    };
     // All or nothing: a run that ended with bad rows, or failed, leaves nothing behind.
     let failed = outcome.is_err();
     if !job.valid_only && (failed || counts.rows_bad > 0) && counts.imported > 0 {
-        returning_workers::remove_run_rows(db, job.run_id).await?;
+        take_back(db, job.what.kind(), job.run_id).await?;
         counts.imported = 0;
     }
     let failure = outcome.err().map(|e| e.message(&tr));
@@ -94,7 +268,15 @@ pub async fn run(
     audit::record(
         db,
         &job.actor,
-        Entry::new("worker.import", "import_run", job.run_id).detail(serde_json::json!({
+        Entry::new(
+            match job.what.kind() {
+                ImportKind::Workers => "worker.import",
+                ImportKind::Arrivals => "arrival.import",
+            },
+            "import_run",
+            job.run_id,
+        )
+        .detail(serde_json::json!({
             "status": status,
             "mode": if job.valid_only { "valid" } else { "all" },
             "rows": counts.rows_read,
@@ -106,39 +288,38 @@ pub async fn run(
     Ok(import_runs::get(db, job.run_id).await?)
 }
 
-async fn go(
+async fn go<R: Rows>(
     db: &Db,
     job: &Job,
+    mut kind: R,
     tr: &Tr,
     counts: &mut Counts,
     on_progress: &mut (dyn FnMut(Counts, i64) + Send),
 ) -> Result<(), WebError> {
     let mut rows_in = sheet::stream(job.path.clone(), &job.file_name);
-    let mut checker: Option<Checker> = None;
+    let mut started = false;
     let mut kept = 0i64;
     let mut beat = Instant::now();
     while let Some(batch) = rows_in.recv().await {
         let batch = batch?;
         let mut rows = batch.rows.into_iter();
-        if checker.is_none() {
+        if !started {
             let Some((_, header)) = rows.next() else {
                 continue;
             };
-            let mapping = map_headers(&header).map_err(|missing| {
+            let mapping = kind.columns(&header).map_err(|missing| {
                 WebError::invalid(
                     "file",
                     Text::new("import.missing_columns")
                         .with_list("columns", missing.into_iter().map(str::to_owned).collect()),
                 )
             })?;
-            checker = Some(Checker::new(mapping, job.employers.clone(), job.today));
+            kind.start(mapping);
+            started = true;
         }
-        let Some(ck) = checker.as_mut() else {
-            continue;
-        };
         let rows: Vec<(usize, Vec<String>)> = rows.collect();
-        let ids: Vec<String> = rows.iter().filter_map(|(_, c)| ck.id_number(c)).collect();
-        let registered = returning_workers::existing_ids(db, &ids).await?;
+        let keys: Vec<String> = rows.iter().filter_map(|(_, c)| kind.key(c)).collect();
+        let known = kind.known(db, &keys).await?;
         let (mut good, mut good_rows, mut lines) = (Vec::new(), Vec::new(), Vec::new());
         let note = |e: &RowError, lines: &mut Vec<ProblemLine>, counts: &mut Counts| {
             counts.problems += 1;
@@ -151,7 +332,7 @@ async fn go(
             }
         };
         for (row, cells) in &rows {
-            match ck.check(*row, cells, &registered) {
+            match kind.check(*row, cells, &known) {
                 Checked::Blank => {}
                 Checked::Good(w) => {
                     counts.rows_read += 1;
@@ -168,16 +349,16 @@ async fn go(
             }
         }
         if job.valid_only || counts.rows_bad == 0 {
-            let lost = returning_workers::insert_batch(db, Some(job.run_id), &good).await?;
+            let lost = kind.insert(db, job.run_id, &good).await?;
             counts.imported += (good.len() - lost.len()) as i64;
-            // Registered by someone else between our look-up and our insert.
+            // Put in by someone else between our look-up and our insert.
             for (w, row) in good.iter().zip(&good_rows) {
-                if lost.contains(&w.id_number) {
+                if lost.iter().any(|k| k == R::key_of(w)) {
                     counts.rows_bad += 1;
                     let e = RowError {
                         row: *row,
-                        column: ck.column_of("id_number"),
-                        error: Problem::AlreadyRegistered,
+                        column: kind.column_of(R::KEY_FIELD),
+                        error: R::lost(),
                     };
                     note(&e, &mut lines, counts);
                 }
@@ -194,7 +375,7 @@ async fn go(
         }
         on_progress(*counts, batch.permille);
     }
-    if checker.is_none() {
+    if !started {
         return Err(WebError::invalid("file", Text::new("import.empty")));
     }
     Ok(())
@@ -208,7 +389,7 @@ pub async fn sweep(db: &Db) -> Result<usize, WebError> {
     let runs = import_runs::claim_stale(db, cutoff).await?;
     for run in &runs {
         if run.mode == ImportMode::All {
-            returning_workers::remove_run_rows(db, run.id).await?;
+            take_back(db, run.kind, run.id).await?;
         }
         tracing::warn!(run = run.id, mode = %run.mode, "import run interrupted (its node stopped)");
     }

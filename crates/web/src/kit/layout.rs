@@ -77,6 +77,7 @@ const AREAS: &[(&str, &[Entry])] = &[
             ("/board/district", "nav.district_board", District(StationsRead)),
             ("/cases", "case.title", Any(GuestsRead)),
             ("/transfers", "transfer.dispatch_title", District(TransfersAllocate)),
+            ("/arrivals", "arrival.title", District(TransfersAllocate)),
         ],
     ),
     ("nav.group.people", &[]),
@@ -125,6 +126,7 @@ const STATION_PAGES: &[(usize, &str, &str, Permission)] = &[
     (0, "/rooms", "nav.rooms", StationsRead),
     (0, "/attention", "attention.title", GuestsRead),
     (0, "/releases", "release.title", GuestsRead),
+    (0, "/arrivals", "arrival.expected", GuestsRead),
     (0, "/transfers", "transfer.title", GuestsRead),
     (0, "/trips", "trip.title", GuestsRead),
     (0, "/tests", "nat.title", GuestsRead),
@@ -381,10 +383,11 @@ mod tests {
         assert_eq!(active(&groups), ["/stations/3/guests"]);
         assert_eq!(groups[0].items[0].href, "/stations");
         // The district's entries (stations, the district board, positive cases, transfer
-        // dispatch), then station 3's.
+        // dispatch, intake), then station 3's.
         assert_eq!(groups[0].items[2].href, "/cases");
         assert_eq!(groups[0].items[3].href, "/transfers");
-        assert_eq!(groups[0].items[4].starts_station, Some(3));
+        assert_eq!(groups[0].items[4].href, "/arrivals");
+        assert_eq!(groups[0].items[5].starts_station, Some(3));
     }
 
     #[test]

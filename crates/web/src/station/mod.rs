@@ -2,6 +2,8 @@
 //! (sampling), key attention, release certificates, quarantine policies, exports and KPIs.
 
 pub mod alerts;
+pub mod arrival_check_in;
+pub mod arrivals;
 pub mod attention;
 pub mod case_facts;
 pub mod cases;

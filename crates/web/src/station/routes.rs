@@ -4,11 +4,12 @@
 use yizhan_core::access::Permission;
 
 use super::{
-    alerts, attention, cases, certificates, escalation, exports, exposure_measures, guests, health,
-    home_monitoring, kpis, policies, releases, rooms, sampling, stations, stays, transfer_dispatch,
-    transfers, trips,
+    alerts, arrival_check_in, arrivals, attention, cases, certificates, escalation, exports,
+    exposure_measures, guests, health, home_monitoring, kpis, policies, releases, rooms, sampling,
+    stations, stays, transfer_dispatch, transfers, trips,
 };
 use crate::policy::{Policy, Routes};
+use crate::work::worker_import;
 
 pub fn add(r: Routes) -> Routes {
     use Permission::*;
@@ -20,6 +21,7 @@ pub fn add(r: Routes) -> Routes {
         .get("/stations/{id}", Perm(StationsRead), stations::show)
         .get("/stations/{id}/edit", Perm(StationsWrite), stations::edit_form)
         .post("/stations/{id}", Perm(StationsWrite), stations::update)
+        .post("/stations/{id}/takes", Perm(StationsWrite), stations::set_takes)
         .get("/stations/{id}/rooms", Perm(StationsRead), rooms::grid)
         .get("/stations/{id}/rooms/export.xlsx", Perm(StationsRead), rooms::export)
         .get("/stations/{id}/rooms/new", Perm(RoomsManage), rooms::new_form)
@@ -59,6 +61,32 @@ pub fn add(r: Routes) -> Routes {
             Perm(TransfersAllocate),
             transfer_dispatch::api_redirect,
         )
+        .get("/arrivals", Perm(TransfersAllocate), arrivals::list)
+        .get("/arrivals/export.xlsx", Perm(TransfersAllocate), arrivals::export)
+        .get("/arrivals/import", Perm(TransfersAllocate), arrivals::import_form)
+        .get("/arrivals/import/template.xlsx", Perm(TransfersAllocate), arrivals::template)
+        .upload(
+            "/arrivals/import",
+            Perm(TransfersAllocate),
+            arrivals::import,
+            crate::work::worker_import::UPLOAD_LIMIT,
+        )
+        .get("/arrivals/imports/{id}", Perm(TransfersAllocate), worker_import::show)
+        .get("/arrivals/imports/{id}/progress", Perm(TransfersAllocate), worker_import::progress)
+        .get("/arrivals/imports/{id}/report.xlsx", Perm(TransfersAllocate), worker_import::report)
+        .post("/arrivals/allocate", Perm(TransfersAllocate), arrivals::allocate)
+        .post("/arrivals/{id}/assign", Perm(TransfersAllocate), arrivals::assign)
+        .post("/arrivals/{id}/cancel", Perm(TransfersAllocate), arrivals::cancel)
+        .get("/stations/{id}/arrivals", Perm(GuestsRead), arrival_check_in::list)
+        .get("/stations/{id}/arrivals/export.xlsx", Perm(GuestsRead), arrival_check_in::export_xlsx)
+        .post("/arrivals/{id}/check-in", Perm(GuestsWrite), arrival_check_in::check_in)
+        .get("/api/v1/arrivals", Perm(TransfersAllocate), arrivals::api_list)
+        .get("/api/v1/arrivals/proposal", Perm(TransfersAllocate), arrivals::api_proposal)
+        .post("/api/v1/arrivals/allocate", Perm(TransfersAllocate), arrivals::api_allocate)
+        .post("/api/v1/arrivals/{id}/assign", Perm(TransfersAllocate), arrivals::api_assign)
+        .post("/api/v1/arrivals/{id}/cancel", Perm(TransfersAllocate), arrivals::api_cancel)
+        .post("/api/v1/arrivals/{id}/check-in", Perm(GuestsWrite), arrival_check_in::api_check_in)
+        .get("/api/v1/stations/{id}/arrivals", Perm(GuestsRead), arrival_check_in::api_list)
         .get("/cases", Perm(GuestsRead), cases::list)
         .get("/cases/export.xlsx", Perm(GuestsRead), cases::export)
         .get("/cases/{id}", Perm(GuestsRead), cases::show)

@@ -93,12 +93,13 @@ pub async fn api_refuse(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// The dispatch is the district's: only district-wide holders of the permission.
-async fn district_wide(state: &AppState, ctx: &Ctx) -> Result<(), WebError> {
+/// Housing guests across stations (the dispatch, the arrivals' allocation) is the district's:
+/// only district-wide holders of the permission; `what` names the refused page in the log.
+pub(crate) async fn district_wide(state: &AppState, ctx: &Ctx, what: &str) -> Result<(), WebError> {
     if ctx.user()?.can(Permission::TransfersAllocate, Target::District) {
         return Ok(());
     }
-    Err(deny(state, ctx, "transfer dispatch", WebError::Forbidden).await)
+    Err(deny(state, ctx, what, WebError::Forbidden).await)
 }
 
 /// A guest in transit as the dispatch shows them.
@@ -186,7 +187,7 @@ async fn dispatch_page(
 
 /// `GET /transfers/export.xlsx`: every guest in transit with their way, masked.
 pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    district_wide(&state, &ctx).await?;
+    district_wide(&state, &ctx, "transfer dispatch").await?;
     let tr = ctx.tr();
     let headers = [
         "field.person_name",
@@ -214,7 +215,7 @@ pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
 
 /// `GET /transfers`.
 pub async fn dispatch(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    district_wide(&state, &ctx).await?;
+    district_wide(&state, &ctx, "transfer dispatch").await?;
     dispatch_page(&state, &ctx, None).await
 }
 
@@ -224,7 +225,7 @@ async fn do_redirect(
     id: i64,
     i: &TransferInput,
 ) -> Result<(), WebError> {
-    district_wide(state, ctx).await?;
+    district_wide(state, ctx, "transfer dispatch").await?;
     let t = transfers::get(&state.db, id).await?;
     let o = validate_transfer(i, t.from_station_id)?;
     let actor = Actor::from(ctx.user()?);
@@ -271,7 +272,7 @@ pub async fn api_dispatch(
     State(state): State<AppState>,
     ctx: Ctx,
 ) -> Result<Json<Vec<ApiInTransit>>, WebError> {
-    district_wide(&state, &ctx).await?;
+    district_wide(&state, &ctx, "transfer dispatch").await?;
     let mut out = Vec::new();
     for t in transfers::in_transit(&state.db).await? {
         let way = transfer_routes::of_transfer(&state.db, t.id)
@@ -305,7 +306,7 @@ pub async fn api_redirect(
     RawBody(body): RawBody,
 ) -> Result<Response, WebError> {
     // Who asks first: a refused person learns nothing from the body's shape.
-    district_wide(&state, &ctx).await?;
+    district_wide(&state, &ctx, "transfer dispatch").await?;
     let i = crate::station::stays::json::transfer_input(&body)?;
     do_redirect(&state, &ctx, id, &i).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

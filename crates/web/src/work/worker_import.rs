@@ -13,7 +13,7 @@ use yizhan_store::work::import_runs::{self, ImportRun};
 use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::jobs::import_job::{self, Job, KEPT_PROBLEMS, employers_of};
+use crate::jobs::import_job::{self, Job, KEPT_PROBLEMS, What, employers_of};
 use crate::kit::export::{self, Cell};
 use crate::kit::extract::Id;
 use crate::kit::layout::Layout;
@@ -57,9 +57,47 @@ impl ReportLine {
     }
 }
 
+/// Where an import of one kind lives: the list it fills, its upload and template, and the
+/// address of its runs.
+pub struct ImportSpec {
+    pub kind: ImportKind,
+    pub back_href: &'static str,
+    pub back_title: &'static str,
+    pub action: &'static str,
+    pub template_href: &'static str,
+    /// `{base}/{id}` is a run's page, with `/progress` and `/report.xlsx` below it.
+    pub base: &'static str,
+}
+
+pub const WORKERS: ImportSpec = ImportSpec {
+    kind: ImportKind::Workers,
+    back_href: "/workers",
+    back_title: "worker.title",
+    action: "/workers/import",
+    template_href: "/workers/import/template.xlsx",
+    base: "/imports",
+};
+
+pub const ARRIVALS: ImportSpec = ImportSpec {
+    kind: ImportKind::Arrivals,
+    back_href: "/arrivals",
+    back_title: "arrival.title",
+    action: "/arrivals/import",
+    template_href: "/arrivals/import/template.xlsx",
+    base: "/arrivals/imports",
+};
+
+fn spec_of(kind: ImportKind) -> &'static ImportSpec {
+    match kind {
+        ImportKind::Workers => &WORKERS,
+        ImportKind::Arrivals => &ARRIVALS,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "workers/import.html")]
-struct ImportPage {
+pub struct ImportPage {
+    spec: &'static ImportSpec,
     layout: Layout,
     outcome: Option<String>,
     lines: Vec<ReportLine>,
@@ -79,10 +117,36 @@ const RECENT_RUNS: i64 = 1000;
 async fn recent(
     state: &AppState,
     ctx: &Ctx,
+    spec: &'static ImportSpec,
     query: &ListQuery,
 ) -> Result<Listing<import_runs::ImportRun>, WebError> {
-    let runs = import_runs::of_user(&state.db, ctx.user()?.user_id, RECENT_RUNS).await?;
-    listing(&ctx.tr(), "/workers/import", &[], query, runs, |r| vec![r.file_name.as_str()], &[])
+    let runs: Vec<ImportRun> = import_runs::of_user(&state.db, ctx.user()?.user_id, RECENT_RUNS)
+        .await?
+        .into_iter()
+        .filter(|r| r.kind == spec.kind)
+        .collect();
+    listing(&ctx.tr(), spec.action, &[], query, runs, |r| vec![r.file_name.as_str()], &[])
+}
+
+/// The import page of `spec`'s kind, empty or saying what was refused.
+pub async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    spec: &'static ImportSpec,
+    query: &ListQuery,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    render::page(&ImportPage {
+        spec,
+        layout: Layout::new(state, ctx, "import.title"),
+        outcome: None,
+        lines: Vec::new(),
+        run: None,
+        error,
+        running: None,
+        more: 0,
+        recent: recent(state, ctx, spec, query).await?,
+    })
 }
 
 /// `GET /workers/import`.
@@ -91,25 +155,27 @@ pub async fn form(
     ctx: Ctx,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    render::page(&ImportPage {
-        layout: Layout::new(&state, &ctx, "import.title"),
-        outcome: None,
-        lines: Vec::new(),
-        run: None,
-        error: None,
-        running: None,
-        more: 0,
-        recent: recent(&state, &ctx, &query).await?,
-    })
+    form_page(&state, &ctx, &WORKERS, &query, None).await
 }
 
 /// `GET /workers/import/template.xlsx`: the headers the import reads, and one example row.
 pub async fn template(ctx: Ctx) -> Result<Response, WebError> {
+    template_of(&ctx, &columns(), "worker.example", "worker.title")
+}
+
+/// A sheet's template: the headers an import of it reads (the first name of each), and the
+/// example row under `example` in the words file.
+pub fn template_of(
+    ctx: &Ctx,
+    columns: &[(&'static str, &'static [&'static str])],
+    example: &str,
+    title: &str,
+) -> Result<Response, WebError> {
     let tr = ctx.tr();
-    let headers: Vec<&str> = columns().iter().map(|(_, names)| names[0]).collect();
-    let example = yizhan_core::words::words("worker.example");
+    let headers: Vec<&str> = columns.iter().map(|(_, names)| names[0]).collect();
+    let example = yizhan_core::words::words(example);
     let rows = vec![example.iter().map(|v| Cell::from(*v)).collect()];
-    export::xlsx(tr.t("import.template"), tr.t("worker.title"), &headers, &rows)
+    export::xlsx(tr.t("import.template"), tr.t(title), &headers, &rows)
 }
 
 /// `POST /workers/import?_csrf=…` with `file` and `mode` (`all` or `valid`): the file is written
@@ -118,6 +184,19 @@ pub async fn template(ctx: Ctx) -> Result<Response, WebError> {
 pub async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    let p = ctx.user()?.clone();
+    let what = What::Workers { employers: employers_of(&state.db, &p).await? };
+    start(&state, &ctx, &WORKERS, what, form).await
+}
+
+/// Spools the uploaded file and runs the import of `spec`'s kind as a job (see [`upload`]).
+pub async fn start(
+    state: &AppState,
+    ctx: &Ctx,
+    spec: &'static ImportSpec,
+    what: What,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, WebError> {
     let p = ctx.user()?.clone();
@@ -146,26 +225,14 @@ pub async fn upload(
     let Some((name, spool)) = file else {
         let e = WebError::invalid("file", yizhan_core::text::Text::new("invalid.choose_file"));
         let tr = ctx.tr();
-        return Ok((
-            e.status(),
-            render::page(&ImportPage {
-                layout: Layout::new(&state, &ctx, "import.title"),
-                outcome: None,
-                lines: Vec::new(),
-                run: None,
-                error: Some(e.message(&tr)),
-                running: None,
-                more: 0,
-                recent: recent(&state, &ctx, &ListQuery::default()).await?,
-            })?,
-        )
-            .into_response());
+        let page = form_page(state, ctx, spec, &ListQuery::default(), Some(e.message(&tr))).await?;
+        return Ok((e.status(), page).into_response());
     };
     let valid_only = mode == "valid";
     let run_id = import_runs::start(
         &state.db,
         p.user_id,
-        ImportKind::Workers,
+        spec.kind,
         if valid_only { ImportMode::Valid } else { ImportMode::All },
         &name,
     )
@@ -175,7 +242,7 @@ pub async fn upload(
         path: spool.path.clone(),
         file_name: name,
         valid_only,
-        employers: employers_of(&state.db, &p).await?,
+        what,
         actor: Actor::from(&p),
         lang: ctx.lang,
         today: today(),
@@ -189,9 +256,9 @@ pub async fn upload(
         }
     });
     if tokio::time::timeout(WAIT, task).await.is_err() {
-        return Ok(Redirect::to(&format!("/imports/{run_id}")).into_response());
+        return Ok(Redirect::to(&format!("{}/{run_id}", spec.base)).into_response());
     }
-    run_page(&state, &ctx, run_id).await
+    run_page(state, ctx, run_id).await
 }
 
 fn spool_error(e: std::io::Error) -> WebError {
@@ -267,7 +334,9 @@ async fn run_page(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, WebE
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
+    let spec = spec_of(run.kind);
     let page = ImportPage {
+        spec,
         layout: Layout::new(state, ctx, "import.title"),
         outcome,
         more: (run.problems - lines.len() as i64).max(0),
@@ -275,7 +344,7 @@ async fn run_page(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, WebE
         run: Some(id),
         error: run.failure.clone(),
         running: run.running().then_some((id, run.permille, run.rows_read)),
-        recent: recent(state, ctx, &ListQuery::default()).await?,
+        recent: recent(state, ctx, spec, &ListQuery::default()).await?,
     };
     Ok((status, render::page(&page)?).into_response())
 }

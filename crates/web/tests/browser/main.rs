@@ -10,6 +10,7 @@ mod board;
 mod case_reports;
 mod command;
 mod home;
+mod intake;
 mod lists;
 mod navigation;
 mod registration;

@@ -14,6 +14,7 @@ mod exports;
 mod exposure_measures;
 mod health;
 mod home_monitoring;
+mod intake;
 mod mail_and_sms;
 mod notification_centre;
 mod notification_sources;

@@ -322,7 +322,7 @@ both_backends!(an_import_with_good_and_bad_rows_reports_each_problem, |t: TestDb
         ),
         (4, "户籍省份", "户籍省份：格式不正确，正确示例：云南"),
         (5, "用工企业", "用工企业不存在，或不在您的管辖范围内。"),
-        (6, "身份证号", "身份证号与第 2 行重复。"),
+        (6, "身份证号", "与第 2 行重复。"),
         (7, "身份证号", "该身份证号已登记。"),
     ];
     let check = |body: &str| {

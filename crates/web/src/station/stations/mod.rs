@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use yizhan_core::access::{Actor, Permission, Target};
+use yizhan_core::station::guest::GuestCategory;
 use yizhan_core::station::room::RoomState;
 use yizhan_core::station::stations::{StationInput, StationKind, validate_station};
 use yizhan_store::station::stations::{self, Station, Street};
@@ -186,6 +187,11 @@ struct ShowPage {
     can_edit: bool,
     updated: String,
     to_do: Vec<ToDo>,
+    /// The categories it takes, in words; and each category with whether it is ticked.
+    takes: String,
+    takes_choices: Vec<(&'static str, String, bool)>,
+    /// People allocated to it and not yet come.
+    expected: i64,
     /// Guests on the key-attention list: (urgent, to watch).
     attention: Option<(usize, usize)>,
     /// Its beds, counted from its rooms as everywhere else.
@@ -291,7 +297,26 @@ pub async fn show(
     let beds = yizhan_store::station::rooms::beds(
         &yizhan_store::station::rooms::list(&state.db, s.id).await?,
     );
+    let tr = ctx.tr();
+    let ticked = yizhan_core::station::allocation::takes_of(&s.takes);
+    let expected = yizhan_store::station::arrivals::count(
+        &state.db,
+        &yizhan_store::station::arrivals::ArrivalFilter {
+            station_id: Some(s.id),
+            state: Some(yizhan_core::station::intake::ArrivalState::Allocated),
+            ..Default::default()
+        },
+    )
+    .await?;
     render::page(&ShowPage {
+        takes: crate::station::arrivals::takes_words(&tr, &s.takes),
+        takes_choices: GuestCategory::ALL
+            .iter()
+            .map(|c| {
+                (c.as_str(), crate::station::guests::category_label(&tr, *c), ticked.contains(c))
+            })
+            .collect(),
+        expected,
         to_do,
         attention,
         beds,
@@ -458,4 +483,26 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     visible(&state, &ctx, id, Permission::StationsWrite).await?;
     submit(state, ctx, Some(id), input).await
+}
+
+/// `POST /stations/{id}/takes` (`takes`, repeated: category codes; none: every category).
+pub async fn set_takes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    axum::extract::RawForm(body): axum::extract::RawForm,
+) -> Result<Response, WebError> {
+    let s = visible(&state, &ctx, id, Permission::StationsWrite).await?;
+    let mut takes = Vec::new();
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| WebError::BadRequest("application/x-www-form-urlencoded".into()))?;
+    for (k, v) in pairs {
+        if k == "takes" {
+            let c = GuestCategory::parse(v.trim())
+                .ok_or(yizhan_core::validate::Invalid::BadFormat { hint: "cross_border_driver" });
+            takes.push(yizhan_core::error::OnField::on(c, "takes")?);
+        }
+    }
+    stations::set_takes(&state.db, &Actor::from(ctx.user()?), s.id, &takes).await?;
+    Ok(Redirect::to(&format!("/stations/{}", s.id)).into_response())
 }

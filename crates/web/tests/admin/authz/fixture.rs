@@ -38,6 +38,8 @@ pub struct Fixture {
     pub task: i64,
     /// A guest of station B on the way to station A.
     pub transfer: i64,
+    /// A planned arrival allocated to station A.
+    pub arrival: i64,
     /// A guest of station A released into home monitoring (street A's).
     pub home: i64,
     /// Station A's driver out on a run.
@@ -258,6 +260,7 @@ pub async fn build(app: &App) -> Fixture {
     .await
     .unwrap();
     let case = yizhan_store::station::cases::of_stay(app.db(), stay_c).await.unwrap().unwrap().id;
+    let arrival = arrival_at(app, st_a).await;
     let notice = yizhan_store::command::notices::create(
         app.db(),
         &sys,
@@ -436,6 +439,7 @@ pub async fn build(app: &App) -> Fixture {
         channel,
         task,
         transfer,
+        arrival,
         home,
         trip,
         case,
@@ -523,6 +527,10 @@ impl Fixture {
             self.case
         } else if path.starts_with("/trips/") || path.starts_with("/api/v1/trips/") {
             self.trip
+        } else if path.starts_with("/arrivals/imports/") {
+            self.import_run
+        } else if path.starts_with("/arrivals/") || path.starts_with("/api/v1/arrivals/") {
+            self.arrival
         } else if path.starts_with("/transfers/") || path.starts_with("/api/v1/transfers/") {
             self.transfer
         } else if path.starts_with("/complaints/") {
@@ -536,4 +544,39 @@ impl Fixture {
             .replace("{day}", REPORT_DAY)
             .replace("{number}", &format!("{}?c={}", self.cert.number, self.cert.code))
     }
+}
+
+/// A person on the arrivals list, allocated to `station`.
+async fn arrival_at(app: &App, station: i64) -> i64 {
+    use yizhan_store::station::arrivals;
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    let guest = yizhan_core::station::guest::validate_guest(
+        &yizhan_core::station::guest::GuestInput {
+            doc_type: "hk_macau_permit".into(),
+            doc_number: "H19990001".into(),
+            name: "预排甲".into(),
+            sex: Some("female".into()),
+            birth_date: Some("1985-01-02".into()),
+            phone: "91234567".into(),
+            region: "香港".into(),
+            category: "inbound_traveller".into(),
+            ..Default::default()
+        },
+        today,
+    )
+    .unwrap();
+    let a = yizhan_core::station::intake::NewArrival {
+        guest,
+        party: None,
+        expected_on: today,
+        port: "皇岗口岸".into(),
+        policy_code: "14+7".into(),
+    };
+    arrivals::insert_batch(app.db(), None, &[a]).await.unwrap();
+    let id =
+        arrivals::page(app.db(), &arrivals::ArrivalFilter::default(), 1, 0).await.unwrap()[0].id;
+    arrivals::allocate(app.db(), &yizhan_core::access::Actor::system(), &[(id, station)], false)
+        .await
+        .unwrap();
+    id
 }
