@@ -7,6 +7,7 @@ pub mod case;
 pub mod exposure;
 pub mod exposure_measure;
 pub mod guest;
+pub mod guest_link;
 pub mod health;
 pub mod home_monitoring;
 pub mod intake;

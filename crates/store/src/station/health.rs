@@ -48,6 +48,8 @@ pub struct Alert {
     /// The next level of its escalation and when it is due (none: all sent, acknowledged or closed).
     pub next_level: i64,
     pub next_level_at: Option<DateTime<Utc>>,
+    /// Raised by the guest's own report (本人自报), for staff to confirm with their reading.
+    pub self_reported: bool,
 }
 
 /// Opens an alert of `kind` for the stay unless one of that kind is already open.
@@ -96,6 +98,18 @@ pub async fn raise(
     Ok(Some(id))
 }
 
+/// The station of open stay `stay_id`; a closed stay is refused, a missing one not found.
+pub(crate) async fn station_of_open(tx: &mut Tx, stay_id: i64) -> Result<i64> {
+    let open: Option<(i64, Option<DateTime<Utc>>)> = tx
+        .fetch_optional(q("SELECT station_id, ended_at FROM stays WHERE id = $1").bind(stay_id))
+        .await?;
+    match open {
+        Some((sid, None)) => Ok(sid),
+        Some((_, Some(_))) => Err(StoreError::rule(None, "error.stay_closed")),
+        None => Err(StoreError::NotFound),
+    }
+}
+
 /// Records (or corrects) the reading of one slot; a fever or symptom opens an alert.
 pub async fn record(
     db: &Db,
@@ -106,20 +120,7 @@ pub async fn record(
     c: &NewHealthCheck,
 ) -> Result<(HealthCheck, Option<i64>)> {
     let mut tx = db.begin().await?;
-    let open: Option<(i64, Option<DateTime<Utc>>)> = tx
-        .fetch_optional(q("SELECT station_id, ended_at FROM stays WHERE id = $1").bind(stay_id))
-        .await?;
-    let station_id = match open {
-        Some((sid, None)) => sid,
-        Some((_, Some(_))) => {
-            return Err(yizhan_core::error::DomainError::Rule {
-                field: None,
-                key: "error.stay_closed",
-            }
-            .into());
-        }
-        None => return Err(StoreError::NotFound),
-    };
+    let station_id = station_of_open(&mut tx, stay_id).await?;
     let symptoms: Vec<&str> = c.symptoms.iter().map(|s| s.as_str()).collect();
     let check: HealthCheck = tx
         .fetch_one(

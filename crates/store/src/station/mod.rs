@@ -9,6 +9,7 @@ pub mod cases;
 pub mod certificates;
 pub mod exposure;
 pub mod exposure_measures;
+pub mod guest_links;
 pub mod guests;
 pub mod health;
 pub mod home_monitoring;

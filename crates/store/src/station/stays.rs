@@ -355,6 +355,8 @@ pub(crate) async fn change_room_tx(
     if !stay.is_open() {
         return Err(DomainError::Rule { field: None, key: "error.stay_closed" }.into());
     }
+    // A room card names its room: a move makes the old card useless (a new one is printed).
+    crate::station::guest_links::revoke_of_stay(tx, stay_id, now()).await?;
     if stay.room_id == to_room {
         return Err(DomainError::Rule { field: Some("room_id"), key: "error.same_room" }.into());
     }
@@ -429,6 +431,8 @@ pub(crate) async fn end(
     if n == 0 {
         return Err(DomainError::Rule { field: None, key: "error.stay_closed" }.into());
     }
+    // The guest's page ends with the stay.
+    crate::station::guest_links::revoke_of_stay(tx, stay_id, now()).await?;
     vacate(tx, actor, stay.room_id).await?;
     if outcome == Outcome::Released {
         crate::station::certificates::issue(tx, actor, &stay).await?;

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 pub enum Purpose {
     /// `/verify/{number}`: a person scans a few certificates, a script thousands.
     Verify,
+    /// The guest's own page from a room card: a phone makes a few requests a minute.
+    GuestPage,
 }
 
 impl Purpose {
@@ -20,6 +22,7 @@ impl Purpose {
     fn budget(self) -> (u32, Duration) {
         match self {
             Purpose::Verify => (30, Duration::from_secs(60)),
+            Purpose::GuestPage => (60, Duration::from_secs(60)),
         }
     }
 }

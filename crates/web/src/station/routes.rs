@@ -5,8 +5,8 @@ use yizhan_core::access::Permission;
 
 use super::{
     alerts, arrival_check_in, arrivals, attention, cases, certificates, escalation, exports,
-    exposure_measures, guests, health, home_monitoring, kpis, policies, releases, rooms, sampling,
-    stations, stays, transfer_dispatch, transfers, trips,
+    exposure_measures, guest_page, guests, health, home_monitoring, kpis, policies, releases,
+    room_card, rooms, sampling, stations, stays, transfer_dispatch, transfers, trips,
 };
 use crate::policy::{Policy, Routes};
 use crate::work::worker_import;
@@ -87,6 +87,12 @@ pub fn add(r: Routes) -> Routes {
         .post("/api/v1/arrivals/{id}/cancel", Perm(TransfersAllocate), arrivals::api_cancel)
         .post("/api/v1/arrivals/{id}/check-in", Perm(GuestsWrite), arrival_check_in::api_check_in)
         .get("/api/v1/stations/{id}/arrivals", Perm(GuestsRead), arrival_check_in::api_list)
+        .post("/stays/{id}/card", Perm(GuestsWrite), room_card::print)
+        .post("/stays/{id}/card/revoke", Perm(GuestsWrite), room_card::revoke)
+        .get("/g/{token}", Public, guest_page::open)
+        .get("/g", Public, guest_page::show)
+        .post("/g/verify", Public, guest_page::verify)
+        .post("/g/health", Public, guest_page::report)
         .get("/cases", Perm(GuestsRead), cases::list)
         .get("/cases/export.xlsx", Perm(GuestsRead), cases::export)
         .get("/cases/{id}", Perm(GuestsRead), cases::show)

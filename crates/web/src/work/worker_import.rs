@@ -349,7 +349,7 @@ async fn run_page(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, WebE
     Ok((status, render::page(&page)?).into_response())
 }
 
-/// `GET /imports/{id}`: one's own run, its progress while it runs and its outcome after.
+/// `GET /imports/{id}` and `GET /arrivals/imports/{id}`: one's own run, its progress while it runs and its outcome after.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -358,7 +358,7 @@ pub async fn show(
     run_page(&state, &ctx, id).await
 }
 
-/// `GET /imports/{id}/progress`: where one's own run stands, for the page to poll.
+/// `GET /imports/{id}/progress` and `GET /arrivals/imports/{id}/progress`: where one's own run stands, for the page to poll.
 pub async fn progress(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -375,7 +375,8 @@ pub async fn progress(
     .into_response())
 }
 
-/// `GET /imports/{id}/report.xlsx`: the report of one's own import.
+/// `GET /imports/{id}/report.xlsx` and `GET /arrivals/imports/{id}/report.xlsx`: the report of
+/// one's own import.
 pub async fn report(
     State(state): State<AppState>,
     ctx: Ctx,

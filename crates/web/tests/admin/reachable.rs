@@ -22,6 +22,9 @@ const NOT_LINKED: &[(&str, &str)] = &[
     ("/metrics", "for the metrics scraper"),
     ("/assets/{name}", "styles, scripts and images, not pages"),
     ("/imports/{id}/progress", "polled by the import page's script while the run goes"),
+    ("/arrivals/imports/{id}/progress", "polled by the import page's script while the run goes"),
+    ("/g/{token}", "a guest's room card, opened from its QR code"),
+    ("/g", "a guest's own page, reached from the room card's QR code"),
 ];
 
 /// Names in the fixture's data that are also phrases of the Chinese interface: on an English

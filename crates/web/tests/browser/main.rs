@@ -9,6 +9,7 @@ mod alerts;
 mod board;
 mod case_reports;
 mod command;
+mod guest_page;
 mod home;
 mod intake;
 mod lists;

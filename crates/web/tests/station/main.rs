@@ -12,6 +12,7 @@ mod dates;
 mod escalation;
 mod exports;
 mod exposure_measures;
+mod guest_page;
 mod health;
 mod home_monitoring;
 mod intake;

@@ -38,6 +38,8 @@ pub struct RoundRow {
     pub reading: Option<String>,
     /// What the reading signals (a fever, symptoms): its tone and its word.
     pub sign: Option<(&'static str, String)>,
+    /// The guest's own report of the slot (本人自报), beside the staff's: its tone and words.
+    pub self_report: Option<(&'static str, String)>,
     pub alert: bool,
     pub overdue: bool,
     pub error: Option<String>,
@@ -76,11 +78,11 @@ pub struct RoundQuery {
     day: Option<String>,
 }
 
-fn symptom_options(tr: &Tr) -> Vec<(&'static str, String)> {
+pub(crate) fn symptom_options(tr: &Tr) -> Vec<(&'static str, String)> {
     Symptom::ALL.iter().map(|s| (s.as_str(), tr.t(s.label_key()).to_owned())).collect()
 }
 
-fn reading(t: i64, symptoms: &str, tr: &Tr) -> String {
+pub(crate) fn reading(t: i64, symptoms: &str, tr: &Tr) -> String {
     let mut s = format!("{}.{}℃", t / 10, t % 10);
     for code in symptoms.split(',').filter(|c| !c.is_empty()) {
         if let Some(sym) = Symptom::parse(code) {
@@ -101,6 +103,8 @@ async fn round_rows(
     slot: Slot,
 ) -> Result<Vec<RoundRow>, WebError> {
     let readings = health::of_station_day(&state.db, station_id, day).await?;
+    let own =
+        yizhan_store::station::guest_links::self_reports_of_day(&state.db, station_id, day).await?;
     let alerts = health::open_alerts(&state.db, station_id).await?;
     let now = yizhan_store::db::now();
     let cfg = state.config.slots;
@@ -121,6 +125,12 @@ async fn round_rows(
                     .then(|| tr.f("health.bed", &[("n", &s.bed_no.to_string())])),
                 name: mask_name(&g.name),
                 reading: r.map(|h| reading(h.temperature, &h.symptoms, tr)),
+                self_report: own.iter().find(|o| o.0 == s.id && o.1 == slot.as_str()).map(
+                    |(_, _, t, sy)| {
+                        let tone = if sign_of(*t, sy).is_some() { "danger" } else { "info" };
+                        (tone, reading(*t, sy, tr))
+                    },
+                ),
                 sign: r
                     .and_then(|h| sign_of(h.temperature, &h.symptoms))
                     .map(|a| crate::kit::tone::sign(tr, a)),
@@ -184,15 +194,15 @@ pub async fn round(
 /// repeat, so the form is read as pairs.
 #[derive(Default)]
 pub struct RecordForm {
-    temperature: String,
-    symptoms: Vec<String>,
+    pub(crate) temperature: String,
+    pub(crate) symptoms: Vec<String>,
     day: String,
     slot: String,
     note: String,
 }
 
 impl RecordForm {
-    fn from_pairs(pairs: Vec<(String, String)>) -> RecordForm {
+    pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> RecordForm {
         let mut f = RecordForm::default();
         for (k, v) in pairs {
             match k.as_str() {

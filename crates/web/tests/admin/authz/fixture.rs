@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use crate::common::{self, App, CareFixtures, district};
 use yizhan_core::access::{Role, Scope};
+use yizhan_core::work::worker_import::ImportKind::{Arrivals, Workers};
 
 use super::authz_table::{REPORT_DAY, WHO};
 use super::enterprise_in;
@@ -379,41 +380,9 @@ pub async fn build(app: &App) -> Fixture {
         };
         ids.insert(*who, app.user(who, role, scope, false).await);
     }
-    let import_run = yizhan_store::work::import_runs::start(
-        app.db(),
-        ids["commander"],
-        yizhan_core::work::worker_import::ImportKind::Workers,
-        yizhan_core::work::worker_import::ImportMode::All,
-        "名单.xlsx",
-    )
-    .await
-    .unwrap();
-    // With a problem, so that its report is offered.
-    yizhan_store::work::import_runs::add_problems(
-        app.db(),
-        import_run,
-        0,
-        &[yizhan_store::work::import_runs::ProblemLine {
-            row_no: 2,
-            column_name: "身份证号".into(),
-            message: "校验码错误".into(),
-        }],
-    )
-    .await
-    .unwrap();
-    yizhan_store::work::import_runs::progress(
-        app.db(),
-        import_run,
-        yizhan_store::work::import_runs::Counts {
-            rows_read: 1,
-            imported: 0,
-            rows_bad: 1,
-            problems: 1,
-        },
-        1000,
-    )
-    .await
-    .unwrap();
+    let import_run = running_import(app, ids["commander"], Workers).await;
+    // The commander's arrivals list too, reached from the intake's import page.
+    running_import(app, ids["commander"], Arrivals).await;
     Fixture {
         ids,
         target,
@@ -541,6 +510,7 @@ impl Fixture {
 
         path.replace("{id}", &id.to_string())
             .replace("{name}", "app.css")
+            .replace("{token}", &"ab".repeat(32))
             .replace("{day}", REPORT_DAY)
             .replace("{number}", &format!("{}?c={}", self.cert.number, self.cert.code))
     }
@@ -579,4 +549,31 @@ async fn arrival_at(app: &App, station: i64) -> i64 {
         .await
         .unwrap();
     id
+}
+
+/// A run of `kind` by `user`, still running, with a problem (so that its report is offered).
+async fn running_import(
+    app: &App,
+    user: i64,
+    kind: yizhan_core::work::worker_import::ImportKind,
+) -> i64 {
+    use yizhan_store::work::import_runs;
+    let run = import_runs::start(
+        app.db(),
+        user,
+        kind,
+        yizhan_core::work::worker_import::ImportMode::All,
+        "名单.xlsx",
+    )
+    .await
+    .unwrap();
+    let line = import_runs::ProblemLine {
+        row_no: 2,
+        column_name: "身份证号".into(),
+        message: "校验码错误".into(),
+    };
+    import_runs::add_problems(app.db(), run, 0, &[line]).await.unwrap();
+    let counts = import_runs::Counts { rows_read: 1, imported: 0, rows_bad: 1, problems: 1 };
+    import_runs::progress(app.db(), run, counts, 1000).await.unwrap();
+    run
 }

@@ -1,0 +1,70 @@
+//! The room card walked on a 375 px phone (issue 20): staff print the card from the guest's
+//! page; the guest opens its address (the QR code's), answers the last four of the document,
+//! reports 38.0 ℃ with a cough, and is told the medical team will call; staff see the alert on
+//! the round, marked 本人自报, and the room lit on the board. Nothing wider than the screen.
+
+use crate::browser_support::*;
+use crate::common;
+
+use common::district;
+use thirtyfour::prelude::*;
+use yizhan_core::access::{Role, Scope};
+use yizhan_store::both_backends;
+use yizhan_store::testing::TestDb;
+
+both_backends!(a_guest_reports_a_fever_from_the_room_card, |t: TestDb| async move {
+    with_browser(t, "a_guest_reports_a_fever_from_the_room_card", |d, base, app| async move {
+        let (_, _, a, _) = district(app.db()).await;
+        let room = common::room(app.db(), a, "301", 1).await;
+        let g = common::guest(app.db(), a, 7).await;
+        let stay = common::check_in(app.db(), a, g, room).await;
+        app.user("staff_a", Role::StationStaff, Scope::Station(a), false).await;
+        let backend = format!("{:?}", app.db().backend()).to_lowercase();
+
+        viewport(&d, 375, 812, true).await?;
+        sign_in(&d, &base, "staff_a").await?;
+        d.goto(format!("{base}/guests/{g}")).await?;
+        d.find(By::Css("[data-testid=print-card]")).await?.click().await?;
+        let url = text_of(&d, "[data-testid=card-url]").await?;
+        assert!(url.contains("/g/"), "{url}");
+        no_sideways_scroll(&d, 375, "the room card").await?;
+        d.screenshot(&shots_dir().join(format!("room-card-375-{backend}.png"))).await?;
+
+        // The guest's phone: no session, the QR code's address.
+        d.delete_all_cookies().await?;
+        d.goto(url.clone()).await?;
+        wait_url(&d, "/g").await?;
+        fill(&d, "[data-testid=last4]", "0007").await?;
+        no_sideways_scroll(&d, 375, "the second factor").await?;
+        d.find(By::Css("[data-testid=verify]")).await?.click().await?;
+        wait_contains(&d, "[data-testid=guest-home] h1", "陈").await?;
+        fill(&d, "[data-testid=guest-temperature]", "38.0").await?;
+        d.find(By::Css("input[name=symptom][value=cough]")).await?.click().await?;
+        d.find(By::Css("[data-testid=guest-report]")).await?.click().await?;
+        let said = wait_contains(&d, "[data-testid=guest-said]", "医护人员").await?;
+        assert!(said.starts_with('⚠'), "{said}");
+        let class = d.find(By::Css("[data-testid=guest-said]")).await?.attr("class").await?;
+        assert!(class.unwrap_or_default().contains("tone-danger"));
+        no_sideways_scroll(&d, 375, "the guest's page").await?;
+        d.screenshot(&shots_dir().join(format!("guest-page-375-{backend}.png"))).await?;
+
+        // Staff see it on the round, beside their own (missing) reading, and on the board.
+        d.delete_all_cookies().await?;
+        sign_in(&d, &base, "staff_a").await?;
+        d.goto(format!("{base}/stations/{a}/round")).await?;
+        let own = wait_contains(&d, &format!("[data-testid=self-{stay}]"), "38.0").await?;
+        assert!(own.contains("本人自报"), "{own}");
+        d.goto(format!("{base}/board/{a}")).await?;
+        wait_contains(&d, "body", "301").await?;
+        let lit: bool = d
+            .execute(
+                "return [...document.querySelectorAll('[class*=fever], [class*=alert]')].some(e => e.textContent.includes('301'));",
+                vec![],
+            )
+            .await?
+            .convert()?;
+        assert!(lit, "room 301 lit on the board");
+        Ok(())
+    })
+    .await;
+});

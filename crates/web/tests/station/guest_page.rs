@@ -1,0 +1,190 @@
+//! The guest's own page from the room card (issue 20, first slice), through the real router on
+//! SQLite and PostgreSQL: the card printed by staff (its secret only hashed), opened on a phone,
+//! the second factor (wrong answers locked out), a self-reported fever raising the alert staff see
+//! beside their own reading, another stay's card never opening this stay, and a card replaced,
+//! revoked or of a closed stay saying 已失效.
+
+use axum::http::StatusCode;
+use yizhan_core::access::{Role, Scope};
+use yizhan_core::station::stay::CheckOutInput;
+use yizhan_store::both_backends;
+use yizhan_store::station::{guest_links, health, stays};
+use yizhan_store::testing::TestDb;
+
+use crate::common::{self, App, Client, district};
+
+/// Prints a card for `stay` as staff and returns its token.
+async fn card(app: &App, staff: &mut Client, stay: i64) -> String {
+    let r = app.form(staff, &format!("/stays/{stay}/card"), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.headers["cache-control"], "no-store");
+    let at = r.body.find("/g/").expect("the card's address");
+    r.body[at + 3..at + 3 + 64].to_owned()
+}
+
+/// A phone that scanned `token`: the link moved into a cookie, the address without it.
+async fn scan(app: &App, token: &str) -> Client {
+    let mut phone = app.anon().await;
+    let r = app.get(&mut phone, &format!("/g/{token}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers["location"], "/g");
+    phone
+}
+
+both_backends!(a_guest_reports_a_fever_from_the_room_card, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, a, _) = district(app.db()).await;
+    let room = common::room(app.db(), a, "301", 1).await;
+    let other_room = common::room(app.db(), a, "302", 1).await;
+    let g = common::guest(app.db(), a, 7).await;
+    let other = common::guest(app.db(), a, 8).await;
+    let stay = common::check_in(app.db(), a, g, room).await;
+    let other_stay = common::check_in(app.db(), a, other, other_room).await;
+    let staff = app.user("staff_a", Role::StationStaff, Scope::Station(a), false).await;
+    let mut cs = app.session_for(staff).await;
+    let token = card(&app, &mut cs, stay).await;
+    assert!(token.chars().all(|c| c.is_ascii_hexdigit()));
+
+    // The secret is nowhere but on the card: not in the store, not in the audit.
+    let (hashes,): (i64,) = app
+        .db()
+        .fetch_one(
+            yizhan_store::db::q("SELECT COUNT(*) FROM guest_links WHERE token_hash = $1")
+                .bind(token.as_str()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(hashes, 0);
+    let (audited,): (i64,) = app
+        .db()
+        .fetch_one(
+            yizhan_store::db::q(
+                "SELECT COUNT(*) FROM audit_log WHERE CAST(detail AS TEXT) LIKE $1",
+            )
+            .bind(format!("%{}%", &token[..16])),
+        )
+        .await
+        .unwrap();
+    assert_eq!(audited, 0);
+
+    // First open on a phone: the second factor, in the guest's words.
+    let mut phone = scan(&app, &token).await;
+    let r = app.get(&mut phone, "/g").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("data-testid=\"guest-verify\"") && r.body.contains("卓汇健康驿站"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("陈大文"), "no name before the second factor");
+    // H10000007: its last four are 0007.
+    let r = app.form(&mut phone, "/g/verify", &[("last4", "12")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("证件号码后 4 位"), "{}", r.body);
+    for _ in 0..4 {
+        let r = app.form(&mut phone, "/g/verify", &[("last4", "1234")]).await;
+        assert!(r.body.contains("后 4 位不对"), "{}", r.body);
+    }
+    let r = app.form(&mut phone, "/g/verify", &[("last4", "1234")]).await;
+    assert!(r.body.contains("输错次数太多"), "{}", r.body);
+    let r = app.form(&mut phone, "/g/verify", &[("last4", "0007")]).await;
+    assert!(r.body.contains("输错次数太多"), "locked even for the right answer: {}", r.body);
+    let link = guest_links::find(app.db(), &token).await.unwrap().unwrap();
+    assert!(link.locked_until.is_some());
+    guest_links::failed(app.db(), link.id, 0, None).await.unwrap();
+    let r = app.form(&mut phone, "/g/verify", &[("last4", "０００７")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The page: the guest's own stay only, masked.
+    let r = app.get(&mut phone, "/g").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("data-testid=\"guest-home\"")
+            && r.body.contains("陈**7")
+            && r.body.contains("301"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("H10000007") && !r.body.contains("陈大文8"), "{}", r.body);
+
+    // 38.0 ℃: the alert a staff reading would raise, marked self-reported; the staff's own
+    // reading of the slot is untouched, and the round shows both.
+    let r =
+        app.form(&mut phone, "/g/health", &[("temperature", "38.0"), ("symptom", "cough")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("医护人员会尽快与您联系"), "{}", r.body);
+    let alerts = health::alerts_of_stay(app.db(), stay).await.unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert!(alerts[0].self_reported);
+    assert_eq!(alerts[0].kind.as_str(), "fever_and_symptoms");
+    assert!(health::of_stay(app.db(), stay).await.unwrap().is_empty());
+    let (day, slot) = yizhan_core::station::health::slot_at(
+        yizhan_store::db::now(),
+        &yizhan_core::station::health::SlotConfig::default(),
+    );
+    let round =
+        app.get(&mut cs, &format!("/stations/{a}/round?day={day}&slot={}", slot.as_str())).await;
+    assert!(
+        round.body.contains(&format!("data-testid=\"self-{stay}\""))
+            && round.body.contains("本人自报 38.0℃"),
+        "{}",
+        round.body
+    );
+    let page = app.get(&mut cs, &format!("/alerts/{}", alerts[0].id)).await;
+    assert!(page.body.contains("data-testid=\"alert-self\""), "{}", page.body);
+    // A bad temperature is named, nothing kept.
+    let r = app.form(&mut phone, "/g/health", &[("temperature", "83")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("体温"), "{}", r.body);
+    assert_eq!(guest_links::self_reports(app.db(), stay).await.unwrap().len(), 1);
+
+    // Another stay's card on this phone asks for its own second factor; this phone's device
+    // secret opens nothing else.
+    let other_token = card(&app, &mut cs, other_stay).await;
+    let r = app.get(&mut phone, &format!("/g/{other_token}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app.get(&mut phone, "/g").await;
+    assert!(r.body.contains("guest-verify") && !r.body.contains("陈**8"), "{}", r.body);
+    let r = app.form(&mut phone, "/g/health", &[("temperature", "39.0")]).await;
+    assert!(r.body.contains("guest-verify"), "{}", r.body);
+    assert!(health::alerts_of_stay(app.db(), other_stay).await.unwrap().is_empty());
+    let r = app.get(&mut phone, &format!("/g/{token}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    // A new card replaces the old; a revoked one and one of a closed stay say 已失效.
+    let new_token = card(&app, &mut cs, stay).await;
+    let r = app.get(&mut phone, "/g").await;
+    assert_eq!(r.status, StatusCode::GONE);
+    assert!(r.body.contains("已失效"), "{}", r.body);
+    let mut phone = scan(&app, &new_token).await;
+    assert!(app.get(&mut phone, "/g").await.body.contains("guest-verify"));
+    let r = app.form(&mut cs, &format!("/stays/{stay}/card/revoke"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&mut phone, "/g").await.status, StatusCode::GONE);
+    let closing = card(&app, &mut cs, other_stay).await;
+    let (outcome, reason) = yizhan_core::station::stay::validate_check_out(&CheckOutInput {
+        outcome: "transferred_hospital".into(),
+        reason: "发热送院".into(),
+    })
+    .unwrap();
+    stays::check_out(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        other_stay,
+        outcome,
+        reason.as_deref(),
+    )
+    .await
+    .unwrap();
+    let mut phone = scan(&app, &closing).await;
+    assert_eq!(app.get(&mut phone, "/g").await.status, StatusCode::GONE);
+    // A phone that scanned nothing is told to scan the card; a made-up token is not found.
+    let mut nobody = app.anon().await;
+    let r = app.get(&mut nobody, "/g").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("data-testid=\"guest-scan\""), "{}", r.body);
+    let mut stranger = scan(&app, &"ab".repeat(32)).await;
+    assert_eq!(app.get(&mut stranger, "/g").await.status, StatusCode::NOT_FOUND);
+    let r = app.get(&mut stranger, "/g/not-a-token").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+});
