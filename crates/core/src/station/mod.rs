@@ -8,6 +8,7 @@ pub mod exposure;
 pub mod exposure_measure;
 pub mod guest;
 pub mod guest_link;
+pub mod guest_request;
 pub mod health;
 pub mod home_monitoring;
 pub mod intake;

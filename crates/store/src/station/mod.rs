@@ -10,6 +10,7 @@ pub mod certificates;
 pub mod exposure;
 pub mod exposure_measures;
 pub mod guest_links;
+pub mod guest_requests;
 pub mod guests;
 pub mod health;
 pub mod home_monitoring;

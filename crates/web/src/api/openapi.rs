@@ -376,7 +376,8 @@ fn success(method: &str, path: &str) -> &'static str {
         | ("POST", "/api/v1/transfers/{id}/refuse")
         | ("POST", "/api/v1/transfers/{id}/redirect")
         | ("POST", "/api/v1/arrivals/{id}/assign")
-        | ("POST", "/api/v1/arrivals/{id}/cancel") => "204",
+        | ("POST", "/api/v1/arrivals/{id}/cancel")
+        | ("POST", "/api/v1/requests/{id}") => "204",
         ("POST", "/api/v1/stations")
         | ("POST", "/api/v1/users")
         | ("POST", "/api/v1/stations/{id}/rooms")

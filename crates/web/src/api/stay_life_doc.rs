@@ -72,6 +72,17 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "A station's planned arrivals (state filter; allocated: still to come), masked, paged",
             None,
         ),
+        ("GET", "/api/v1/stations/{id}/requests") => (
+            "Guests' requests of a station, open ones by deadline (all=1: answered ones too), each with its working group and whether it is late; the guest masked; paged",
+            None,
+        ),
+        ("POST", "/api/v1/requests/{id}") => (
+            "Take a guest's request in hand (in_progress) or close it (done, with the answer the guest sees); 422 when it was answered meanwhile",
+            Some(obj(
+                json!({ "state": {"type":"string","enum":["in_progress","done"]}, "answer": {"type":"string"} }),
+                &["state"],
+            )),
+        ),
         ("GET", "/api/v1/cases") => (
             "Positive cases one may see, open first, each step with its deadline, done or overdue",
             None,

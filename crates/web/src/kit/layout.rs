@@ -127,6 +127,7 @@ const STATION_PAGES: &[(usize, &str, &str, Permission)] = &[
     (0, "/attention", "attention.title", GuestsRead),
     (0, "/releases", "release.title", GuestsRead),
     (0, "/arrivals", "arrival.expected", GuestsRead),
+    (0, "/requests", "request.title", GuestsRead),
     (0, "/transfers", "transfer.title", GuestsRead),
     (0, "/trips", "trip.title", GuestsRead),
     (0, "/tests", "nat.title", GuestsRead),

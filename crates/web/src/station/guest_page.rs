@@ -106,6 +106,33 @@ struct HomePage {
     /// What the last report did: (tone, words).
     said: Option<(&'static str, String)>,
     refused: Refused,
+    kinds: Vec<(&'static str, String)>,
+    requests: Vec<RequestLine>,
+}
+
+/// A request as its guest sees it: what, when, where it stands, the answer.
+pub struct RequestLine {
+    pub kind: String,
+    pub body: String,
+    pub at: String,
+    pub state: String,
+    pub tone: &'static str,
+    pub answer: Option<String>,
+}
+
+/// The tone of a request's state: done is ok, late is danger, the rest info.
+pub fn request_tone(
+    r: &yizhan_store::station::guest_requests::Request,
+    now: chrono::DateTime<chrono::Utc>,
+) -> &'static str {
+    use yizhan_core::station::guest_request::{RequestState, overdue};
+    if r.state == RequestState::Done {
+        "ok"
+    } else if overdue(r.state, r.due_at, now) {
+        "danger"
+    } else {
+        "info"
+    }
 }
 
 /// The link the browser holds, if any, as the store has it.
@@ -310,6 +337,43 @@ async fn home(
         history,
         said,
         refused: Refused::of(e, &tr),
+        kinds: yizhan_core::station::guest_request::RequestKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), tr.t(k.label_key()).to_owned()))
+            .collect(),
+        requests: yizhan_store::station::guest_requests::of_stay(&state.db, link.stay_id)
+            .await?
+            .iter()
+            .map(|r| RequestLine {
+                kind: tr.t(r.kind.label_key()).to_owned(),
+                body: r.body.clone(),
+                at: yizhan_core::time::local_display(r.created_at),
+                state: tr.t(r.state.label_key()).to_owned(),
+                tone: request_tone(r, now),
+                answer: r.answer.clone(),
+            })
+            .collect(),
     };
     render::form_page(&page, e)
+}
+
+/// `POST /g/requests` (`kind`, `text`): a request to the station, routed to its working group.
+pub async fn request(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    FormBody(i): FormBody<yizhan_core::station::guest_request::RequestInput>,
+) -> Result<Response, WebError> {
+    throttle(&state, &ctx)?;
+    let link = match proven(&state, &ctx, &headers).await? {
+        Ok(link) => link,
+        Err(page) => return Ok(page),
+    };
+    let r = match yizhan_core::station::guest_request::validate_request(&i) {
+        Ok(r) => r,
+        Err(e) => return home(&state, &ctx, &link, None, Some(&e.into())).await,
+    };
+    yizhan_store::station::guest_requests::create(&state.db, link.stay_id, &r).await?;
+    let said = ("ok", ctx.tr().t("guest_page.request_sent").to_owned());
+    home(&state, &ctx, &link, Some(said), None).await
 }

@@ -12,6 +12,7 @@ pub mod escalation;
 pub mod exports;
 pub mod exposure_measures;
 pub mod guest_page;
+pub mod guest_requests;
 pub mod guests;
 pub mod health;
 pub mod home_monitoring;

@@ -5,8 +5,8 @@ use yizhan_core::access::Permission;
 
 use super::{
     alerts, arrival_check_in, arrivals, attention, cases, certificates, escalation, exports,
-    exposure_measures, guest_page, guests, health, home_monitoring, kpis, policies, releases,
-    room_card, rooms, sampling, stations, stays, transfer_dispatch, transfers, trips,
+    exposure_measures, guest_page, guest_requests, guests, health, home_monitoring, kpis, policies,
+    releases, room_card, rooms, sampling, stations, stays, transfer_dispatch, transfers, trips,
 };
 use crate::policy::{Policy, Routes};
 use crate::work::worker_import;
@@ -93,6 +93,12 @@ pub fn add(r: Routes) -> Routes {
         .get("/g", Public, guest_page::show)
         .post("/g/verify", Public, guest_page::verify)
         .post("/g/health", Public, guest_page::report)
+        .post("/g/requests", Public, guest_page::request)
+        .get("/stations/{id}/requests", Perm(GuestsRead), guest_requests::list)
+        .get("/stations/{id}/requests/export.xlsx", Perm(GuestsRead), guest_requests::export_xlsx)
+        .post("/requests/{id}", Perm(GuestsWrite), guest_requests::answer)
+        .get("/api/v1/stations/{id}/requests", Perm(GuestsRead), guest_requests::api_list)
+        .post("/api/v1/requests/{id}", Perm(GuestsWrite), guest_requests::api_answer)
         .get("/cases", Perm(GuestsRead), cases::list)
         .get("/cases/export.xlsx", Perm(GuestsRead), cases::export)
         .get("/cases/{id}", Perm(GuestsRead), cases::show)

@@ -47,6 +47,11 @@ both_backends!(a_guest_reports_a_fever_from_the_room_card, |t: TestDb| async mov
         assert!(class.unwrap_or_default().contains("tone-danger"));
         no_sideways_scroll(&d, 375, "the guest's page").await?;
         d.screenshot(&shots_dir().join(format!("guest-page-375-{backend}.png"))).await?;
+        // A medicine request.
+        d.find(By::Css("[data-testid=guest-request-kind] option[value=medicine]")).await?.click().await?;
+        fill(&d, "[data-testid=guest-request-text]", "降压药吃完了").await?;
+        d.find(By::Css("[data-testid=guest-request-send]")).await?.click().await?;
+        wait_contains(&d, "[data-testid=guest-requests]", "已收到").await?;
 
         // Staff see it on the round, beside their own (missing) reading, and on the board.
         d.delete_all_cookies().await?;
@@ -54,6 +59,16 @@ both_backends!(a_guest_reports_a_fever_from_the_room_card, |t: TestDb| async mov
         d.goto(format!("{base}/stations/{a}/round")).await?;
         let own = wait_contains(&d, &format!("[data-testid=self-{stay}]"), "38.0").await?;
         assert!(own.contains("本人自报"), "{own}");
+        // The request, answered from the station's queue (reached from the station's page).
+        d.goto(format!("{base}/stations/{a}")).await?;
+        d.find(By::Css("[data-testid=station-requests]")).await?.click().await?;
+        wait_url(&d, "/requests").await?;
+        let req = yizhan_store::station::guest_requests::of_stay(app.db(), stay).await.unwrap()[0].id;
+        fill(&d, &format!("[data-testid=request-answer-{req}]"), "已送到门口").await?;
+        no_sideways_scroll(&d, 375, "the requests queue").await?;
+        d.screenshot(&shots_dir().join(format!("requests-375-{backend}.png"))).await?;
+        d.find(By::Css(format!("[data-testid=request-save-{req}]"))).await?.click().await?;
+        wait_contains(&d, "[data-testid=requests-empty]", "没有").await?;
         d.goto(format!("{base}/board/{a}")).await?;
         wait_contains(&d, "body", "301").await?;
         let lit: bool = d
@@ -64,6 +79,13 @@ both_backends!(a_guest_reports_a_fever_from_the_room_card, |t: TestDb| async mov
             .await?
             .convert()?;
         assert!(lit, "room 301 lit on the board");
+        // The guest, on their phone again, sees it done.
+        d.delete_all_cookies().await?;
+        d.goto(url.clone()).await?;
+        fill(&d, "[data-testid=last4]", "0007").await?;
+        d.find(By::Css("[data-testid=verify]")).await?.click().await?;
+        let done = wait_contains(&d, "[data-testid=guest-requests]", "已办结").await?;
+        assert!(done.contains("已送到门口"), "{done}");
         Ok(())
     })
     .await;

@@ -93,7 +93,10 @@ both_backends!(the_navigation_shows_the_product_by_area, |t: TestDb| async move 
         assert!(!nav.contains("复工复产"), "not a lead's area: {nav}");
         no_sideways_scroll(&d, 375, "the drawer").await?;
         d.screenshot(&shots_dir().join(format!("nav-lead-375-{backend}.png"))).await?;
-        d.find(By::LinkText("消杀")).await?.click().await?;
+        // The drawer scrolls: a lead's station has more pages than a phone's height.
+        let link = d.find(By::LinkText("消杀")).await?;
+        d.execute("arguments[0].scrollIntoView({block: 'center'});", vec![link.to_json()?]).await?;
+        link.click().await?;
         wait_url(&d, &format!("/stations/{st}/disinfection")).await?;
         Ok(())
     })

@@ -188,3 +188,137 @@ both_backends!(a_guest_reports_a_fever_from_the_room_card, |t: TestDb| async mov
     let r = app.get(&mut stranger, "/g/not-a-token").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 });
+
+both_backends!(
+    a_guests_request_goes_to_its_group_and_the_answer_comes_back,
+    |t: TestDb| async move {
+        use yizhan_core::care::roster::Pattern;
+        use yizhan_core::care::staff::NewGroup;
+        use yizhan_store::care::staff::create_group;
+        use yizhan_store::station::guest_requests;
+        let app = App::new(t).await;
+        let (_, _, a, b) = district(app.db()).await;
+        let sys = yizhan_core::access::Actor::system();
+        let group = |name: &str| NewGroup {
+            name: name.into(),
+            pattern: Pattern::TwoTwelves,
+            min_per_shift: 1,
+            duties: None,
+            floors: None,
+            is_command: false,
+        };
+        create_group(app.db(), &sys, a, &group("前台组")).await.unwrap();
+        let medical = create_group(app.db(), &sys, a, &group("医疗组")).await.unwrap();
+        let room = common::room(app.db(), a, "301", 1).await;
+        let g = common::guest(app.db(), a, 7).await;
+        let stay = common::check_in(app.db(), a, g, room).await;
+        let staff = app.user("staff_a", Role::StationStaff, Scope::Station(a), false).await;
+        let mut cs = app.session_for(staff).await;
+        let token = card(&app, &mut cs, stay).await;
+        let mut phone = scan(&app, &token).await;
+        let r = app.form(&mut phone, "/g/verify", &[("last4", "0007")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+        // Every refusal at once; then a medicine request, routed to the medical group, due in 30 min.
+        let r = app.form(&mut phone, "/g/requests", &[("kind", ""), ("need", " ")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("类型") && r.body.contains("需要什么"), "{}", r.body);
+        let r = app
+            .form(&mut phone, "/g/requests", &[("kind", "medicine"), ("need", "降压药吃完了")])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("已提交") && r.body.contains("已收到"), "{}", r.body);
+        let mine = guest_requests::of_stay(app.db(), stay).await.unwrap();
+        assert_eq!(mine.len(), 1);
+        let req = &mine[0];
+        assert_eq!((req.group_id, req.group_name.as_deref()), (Some(medical), Some("医疗组")));
+        assert_eq!((req.due_at - req.created_at).num_minutes(), 30);
+
+        // The station's queue: open, its group; the answer must say what was done.
+        let page = app.get(&mut cs, &format!("/stations/{a}/requests")).await;
+        assert!(
+            page.body.contains(&format!("data-testid=\"request-{}\"", req.id))
+                && page.body.contains("医疗组")
+                && page.body.contains("待办 1"),
+            "{}",
+            page.body
+        );
+        let url = format!("/requests/{}", req.id);
+        let r = app.form(&mut cs, &url, &[("state", "done"), ("answer", "")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("答复"), "{}", r.body);
+        let staff_b = app.user("staff_b", Role::StationStaff, Scope::Station(b), false).await;
+        let mut cb = app.session_for(staff_b).await;
+        let r = app.form(&mut cb, &url, &[("state", "done"), ("answer", "x")]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "another station's request is not found");
+        // Late: in red on the queue.
+        app.db()
+            .execute(
+                yizhan_store::db::q("UPDATE guest_requests SET due_at = $1 WHERE id = $2")
+                    .bind(yizhan_store::db::now() - chrono::Duration::minutes(5))
+                    .bind(req.id),
+            )
+            .await
+            .unwrap();
+        let page = app.get(&mut cs, &format!("/stations/{a}/requests")).await;
+        assert!(
+            page.body.contains("data-testid=\"requests-late\"")
+                && page.body.contains("⚠ 超时 · 已收到"),
+            "{}",
+            page.body
+        );
+        let r = app.form(&mut cs, &url, &[("state", "done"), ("answer", "已送到门口")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // Answered once: a second answer from the same state is refused.
+        let r = app.form(&mut cs, &url, &[("state", "in_progress"), ("answer", "")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // The guest sees it done, with the answer; the export has it.
+        let r = app.get(&mut phone, "/g").await;
+        assert!(r.body.contains("已办结") && r.body.contains("已送到门口"), "{}", r.body);
+        let x = app.get(&mut cs, &format!("/stations/{a}/requests/export.xlsx")).await;
+        let rows = crate::common::xlsx_rows(&x.bytes, "住客诉求");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1][3], "降压药吃完了");
+        assert_eq!(rows[1][8], "已送到门口");
+    }
+);
+
+both_backends!(requests_are_listed_and_answered_over_json, |t: TestDb| async move {
+    use axum::http::Method;
+    use serde_json::json;
+    let app = App::new(t).await;
+    let (_, _, a, _) = district(app.db()).await;
+    let room = common::room(app.db(), a, "301", 1).await;
+    let g = common::guest(app.db(), a, 7).await;
+    let stay = common::check_in(app.db(), a, g, room).await;
+    let r = yizhan_core::station::guest_request::NewRequest {
+        kind: yizhan_core::station::guest_request::RequestKind::Necessities,
+        text: "需要毛巾".into(),
+    };
+    let id = yizhan_store::station::guest_requests::create(app.db(), stay, &r).await.unwrap();
+    let staff = app.user("staff_a", Role::StationStaff, Scope::Station(a), false).await;
+    let mut cs = app.session_for(staff).await;
+    let list = app.get(&mut cs, &format!("/api/v1/stations/{a}/requests")).await;
+    assert_eq!(list.headers["x-total-count"], "1");
+    let v = list.json();
+    assert_eq!(
+        (v[0]["id"].as_i64(), v[0]["kind"].as_str(), v[0]["state"].as_str()),
+        (Some(id), Some("necessities"), Some("received"))
+    );
+    assert_eq!(v[0]["overdue"], json!(false));
+    assert!(v[0]["name"].as_str().unwrap().contains('*'));
+    let url = format!("/api/v1/requests/{id}");
+    let r = app.json(&mut cs, Method::POST, &url, json!({ "state": "done" })).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("answer"), "{}", r.body);
+    let r =
+        app.json(&mut cs, Method::POST, &url, json!({ "state": "done", "answer": "已送" })).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let list = app.get(&mut cs, &format!("/api/v1/stations/{a}/requests?all=1")).await;
+    assert_eq!(list.json()[0]["answer"], json!("已送"));
+    assert_eq!(
+        app.get(&mut cs, &format!("/api/v1/stations/{a}/requests")).await.headers["x-total-count"],
+        "0"
+    );
+});

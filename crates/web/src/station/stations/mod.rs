@@ -192,6 +192,8 @@ struct ShowPage {
     takes_choices: Vec<(&'static str, String, bool)>,
     /// People allocated to it and not yet come.
     expected: i64,
+    /// Guests' requests open and late, for those who read its guests.
+    requests: Option<(i64, i64)>,
     /// Guests on the key-attention list: (urgent, to watch).
     attention: Option<(usize, usize)>,
     /// Its beds, counted from its rooms as everywhere else.
@@ -294,6 +296,12 @@ pub async fn show(
     } else {
         None
     };
+    let requests = if ctx.user()?.can(Permission::GuestsRead, s.target()) {
+        use yizhan_store::station::guest_requests::{count, overdue_count};
+        Some((count(&state.db, s.id, true).await?, overdue_count(&state.db, s.id).await?))
+    } else {
+        None
+    };
     let beds = yizhan_store::station::rooms::beds(
         &yizhan_store::station::rooms::list(&state.db, s.id).await?,
     );
@@ -317,6 +325,7 @@ pub async fn show(
             })
             .collect(),
         expected,
+        requests,
         to_do,
         attention,
         beds,

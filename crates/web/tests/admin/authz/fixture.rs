@@ -41,6 +41,8 @@ pub struct Fixture {
     pub transfer: i64,
     /// A planned arrival allocated to station A.
     pub arrival: i64,
+    /// A guest's request at station A.
+    pub request: i64,
     /// A guest of station A released into home monitoring (street A's).
     pub home: i64,
     /// Station A's driver out on a run.
@@ -262,6 +264,16 @@ pub async fn build(app: &App) -> Fixture {
     .unwrap();
     let case = yizhan_store::station::cases::of_stay(app.db(), stay_c).await.unwrap().unwrap().id;
     let arrival = arrival_at(app, st_a).await;
+    let request = yizhan_store::station::guest_requests::create(
+        app.db(),
+        stay_a,
+        &yizhan_core::station::guest_request::NewRequest {
+            kind: yizhan_core::station::guest_request::RequestKind::Medicine,
+            text: "降压药".into(),
+        },
+    )
+    .await
+    .unwrap();
     let notice = yizhan_store::command::notices::create(
         app.db(),
         &sys,
@@ -409,6 +421,7 @@ pub async fn build(app: &App) -> Fixture {
         task,
         transfer,
         arrival,
+        request,
         home,
         trip,
         case,
@@ -496,6 +509,8 @@ impl Fixture {
             self.case
         } else if path.starts_with("/trips/") || path.starts_with("/api/v1/trips/") {
             self.trip
+        } else if path.starts_with("/requests/") || path.starts_with("/api/v1/requests/") {
+            self.request
         } else if path.starts_with("/arrivals/imports/") {
             self.import_run
         } else if path.starts_with("/arrivals/") || path.starts_with("/api/v1/arrivals/") {

@@ -1,0 +1,179 @@
+//! Guests' requests (issue 20): written from the guest's own page, routed to a working group with
+//! a deadline, answered by the station; the guest sees the state and the answer.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use yizhan_core::access::{Actor, Target};
+use yizhan_core::station::guest_request::{NewRequest, RequestKind, RequestState, group_for};
+
+use crate::admin::audit::{self, Entry};
+use crate::db::{Db, Result, now, q, q_dynamic};
+use crate::error::StoreError;
+use crate::station::guest_links::guest_actor;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Request {
+    pub id: i64,
+    pub stay_id: i64,
+    pub station_id: i64,
+    pub street_id: i64,
+    pub room_number: String,
+    /// The guest's name, unmasked: the web layer masks.
+    pub guest_name: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RequestKind,
+    pub body: String,
+    pub group_id: Option<i64>,
+    pub group_name: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub state: RequestState,
+    pub due_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub answer: Option<String>,
+    pub answered_by: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+impl Request {
+    pub fn target(&self) -> Target {
+        Target::Station { id: self.station_id, street: self.street_id }
+    }
+}
+
+const SELECT: &str = "SELECT g.id, g.stay_id, g.station_id, st.street_id, r.number AS room_number,
+        gu.name AS guest_name, g.kind, g.body, g.group_id, w.name AS group_name, g.state, g.due_at,
+        g.created_at, g.answer, g.answered_by, g.answered_at
+   FROM guest_requests g JOIN stations st ON st.id = g.station_id JOIN stays s ON s.id = g.stay_id
+   JOIN rooms r ON r.id = s.room_id JOIN guests gu ON gu.id = s.guest_id
+   LEFT JOIN working_groups w ON w.id = g.group_id";
+
+/// A guest's request, routed to the group that answers its kind. Returns its id.
+pub async fn create(db: &Db, stay_id: i64, r: &NewRequest) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let station = crate::station::health::station_of_open(&mut tx, stay_id).await?;
+    let groups: Vec<(i64, String)> = tx
+        .fetch_all(
+            q("SELECT id, name FROM working_groups WHERE station_id = $1 ORDER BY id")
+                .bind(station),
+        )
+        .await?;
+    let at = now();
+    let (id,): (i64,) = tx
+        .fetch_one(
+            q("INSERT INTO guest_requests (stay_id, station_id, kind, body, group_id, state, due_at, created_at)
+               VALUES ($1, $2, $3, $4, $5, 'received', $6, $7) RETURNING id")
+            .bind(stay_id)
+            .bind(station)
+            .bind(r.kind.as_str())
+            .bind(r.text.as_str())
+            .bind(group_for(r.kind, &groups))
+            .bind(r.kind.due_at(at))
+            .bind(at),
+        )
+        .await?;
+    audit::append(
+        &mut tx,
+        &guest_actor(stay_id),
+        Entry::new("request.create", "guest_request", id)
+            .detail(serde_json::json!({ "kind": r.kind.as_str(), "stay_id": stay_id })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Request> {
+    db.fetch_one(q_dynamic(format!("{SELECT} WHERE g.id = $1")).bind(id)).await
+}
+
+/// A stay's requests, the latest first.
+pub async fn of_stay(db: &Db, stay_id: i64) -> Result<Vec<Request>> {
+    db.fetch_all(
+        q_dynamic(format!("{SELECT} WHERE g.stay_id = $1 ORDER BY g.id DESC")).bind(stay_id),
+    )
+    .await
+}
+
+/// A page of a station's requests: open ones first by deadline, then answered ones latest first.
+pub async fn page(
+    db: &Db,
+    station_id: i64,
+    open_only: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Request>> {
+    let only = if open_only { " AND g.state <> 'done'" } else { "" };
+    db.fetch_all(
+        q_dynamic(format!(
+            "{SELECT} WHERE g.station_id = $1{only}
+             ORDER BY (g.state = 'done'), CASE WHEN g.state = 'done' THEN NULL ELSE g.due_at END,
+                      g.id DESC
+             LIMIT {} OFFSET {}",
+            limit.clamp(1, 5000),
+            offset.max(0)
+        ))
+        .bind(station_id),
+    )
+    .await
+}
+
+pub async fn count(db: &Db, station_id: i64, open_only: bool) -> Result<i64> {
+    let only = if open_only { " AND state <> 'done'" } else { "" };
+    let (n,): (i64,) = db
+        .fetch_one(
+            q_dynamic(format!("SELECT COUNT(*) FROM guest_requests WHERE station_id = $1{only}"))
+                .bind(station_id),
+        )
+        .await?;
+    Ok(n)
+}
+
+/// Open requests past their deadline at a station.
+pub async fn overdue_count(db: &Db, station_id: i64) -> Result<i64> {
+    let (n,): (i64,) = db
+        .fetch_one(
+            q("SELECT COUNT(*) FROM guest_requests WHERE station_id = $1 AND state <> 'done' AND due_at < $2")
+                .bind(station_id)
+                .bind(now()),
+        )
+        .await?;
+    Ok(n)
+}
+
+/// The station's answer: the request moves from `from` (as read) to `to`, once; a request
+/// answered meanwhile by someone else is refused, not overwritten.
+pub async fn answer(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    from: RequestState,
+    to: RequestState,
+    text: Option<&str>,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let at = now();
+    let n = tx
+        .execute(
+            q("UPDATE guest_requests SET state = $1, answer = COALESCE($2, answer), answered_by = $3,
+                   answered_at = $4, done_at = CASE WHEN $1 = 'done' THEN $4 ELSE NULL END
+               WHERE id = $5 AND state = $6")
+            .bind(to.as_str())
+            .bind(text)
+            .bind(actor.name.as_str())
+            .bind(at)
+            .bind(id)
+            .bind(from.as_str()),
+        )
+        .await?;
+    if n == 0 {
+        return Err(StoreError::rule(Some("state"), "error.request_state"));
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        Entry::new("request.answer", "guest_request", id)
+            .detail(serde_json::json!({ "from": from.as_str(), "to": to.as_str() })),
+    )
+    .await?;
+    tx.commit().await
+}
