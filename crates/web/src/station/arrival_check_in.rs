@@ -19,7 +19,7 @@ use crate::kit::export;
 use crate::kit::extract::{FormBody, Id, RawBody, json_from};
 use crate::kit::layout::Layout;
 use crate::kit::listing::json_page;
-use crate::kit::pager::{PER_PAGE, Pager};
+use crate::kit::pager::Pager;
 use crate::kit::refused::Refused;
 use crate::kit::render;
 use crate::policy::deny;
@@ -85,9 +85,7 @@ async fn page(
     if q.state.is_none() {
         a.state = Some(ArrivalState::Allocated);
     }
-    let f = a.filter(Some(station.id));
-    let total = arrivals::count(&state.db, &f).await?;
-    let found = arrivals::page(&state.db, &f, PER_PAGE, Pager::offset(a.page)).await?;
+    let (found, total) = a.found(state, Some(station.id)).await?;
     let may_check_in = ctx.user()?.can(Permission::GuestsWrite, station.target());
     let rooms =
         if may_check_in { room_choices(state, &tr, station.id, None).await? } else { Vec::new() };
@@ -103,13 +101,10 @@ async fn page(
     let no_rooms = may_check_in
         && rooms.is_empty()
         && found.iter().any(|x| x.state == ArrivalState::Allocated);
-    let mut params = a.params();
-    params.retain(|(k, _)| *k != "day");
-    let kept: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let path = format!("/stations/{}/arrivals", station.id);
     let page = StationPage {
         layout: Layout::new(state, ctx, "arrival.expected"),
-        pager: Pager::new(&tr, &path, &kept, a.page, total),
+        pager: a.pager(&tr, &path, total),
         rows,
         q: a.q.clone(),
         state: a.state.map(|s| s.as_str().to_owned()).unwrap_or_default(),
@@ -161,17 +156,10 @@ pub async fn api_list(
     let station = visible(&state, &ctx, id, Permission::GuestsRead).await?;
     let tr = ctx.tr();
     let a = asked(&q)?;
-    let f = a.filter(Some(station.id));
-    let total = arrivals::count(&state.db, &f).await?;
-    let rows: Vec<_> = arrivals::page(&state.db, &f, PER_PAGE, Pager::offset(a.page))
-        .await?
-        .into_iter()
-        .map(api_arrival)
-        .collect();
-    let params = a.params();
-    let kept: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (found, total) = a.found(&state, Some(station.id)).await?;
+    let rows: Vec<_> = found.into_iter().map(api_arrival).collect();
     let path = format!("/api/v1/stations/{id}/arrivals");
-    Ok(json_page(&rows, &Pager::new(&tr, &path, &kept, a.page, total)))
+    Ok(json_page(&rows, &a.pager(&tr, &path, total)))
 }
 
 /// Arrival `id` if it is allocated to a station where the person checks guests in (404 else).

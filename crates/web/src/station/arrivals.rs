@@ -81,13 +81,25 @@ impl Asked {
         }
     }
 
-    /// The filters as the pager's links keep them.
-    pub fn params(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("q", self.q.clone()),
-            ("state", self.state.map(|s| s.as_str().to_owned()).unwrap_or_default()),
-            ("day", self.day.map(|d| d.to_string()).unwrap_or_default()),
-        ]
+    /// The pager of a list of `total` at `path`, its links keeping the filters.
+    pub fn pager(&self, tr: &Tr, path: &str, total: i64) -> Pager {
+        let state = self.state.map(|s| s.as_str().to_owned()).unwrap_or_default();
+        let day = self.day.map(|d| d.to_string()).unwrap_or_default();
+        let kept = [("q", self.q.as_str()), ("state", state.as_str()), ("day", day.as_str())];
+        Pager::new(tr, path, &kept, self.page, total)
+    }
+
+    /// The page asked of the arrivals `station_id` narrows to (all: the district's), and how
+    /// many the filters find.
+    pub async fn found(
+        &self,
+        state: &AppState,
+        station_id: Option<i64>,
+    ) -> Result<(Vec<Arrival>, i64), WebError> {
+        let f = self.filter(station_id);
+        let total = arrivals::count(&state.db, &f).await?;
+        let rows = arrivals::page(&state.db, &f, PER_PAGE, Pager::offset(self.page)).await?;
+        Ok((rows, total))
     }
 }
 
@@ -236,16 +248,12 @@ async fn list_page(
 ) -> Result<Response, WebError> {
     let tr = ctx.tr();
     let a = asked(q)?;
-    let f = a.filter(None);
-    let total = arrivals::count(&state.db, &f).await?;
-    let found = arrivals::page(&state.db, &f, PER_PAGE, Pager::offset(a.page)).await?;
-    let params = a.params();
-    let kept: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (found, total) = a.found(state, None).await?;
     let page = ListPage {
         layout: Layout::new(state, ctx, "arrival.title"),
         proposal: proposal_view(state, &tr).await?,
         lines: found.iter().map(|x| line(&tr, x)).collect(),
-        pager: Pager::new(&tr, "/arrivals", &kept, a.page, total),
+        pager: a.pager(&tr, "/arrivals", total),
         q: a.q.clone(),
         state: a.state.map(|s| s.as_str().to_owned()).unwrap_or_default(),
         day: a.day.map(|d| d.to_string()).unwrap_or_default(),
@@ -549,16 +557,9 @@ pub async fn api_list(
     district_wide(&state, &ctx, "arrivals").await?;
     let tr = ctx.tr();
     let a = asked(&q)?;
-    let f = a.filter(None);
-    let total = arrivals::count(&state.db, &f).await?;
-    let rows: Vec<ApiArrival> = arrivals::page(&state.db, &f, PER_PAGE, Pager::offset(a.page))
-        .await?
-        .into_iter()
-        .map(api_arrival)
-        .collect();
-    let params = a.params();
-    let kept: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    Ok(json_page(&rows, &Pager::new(&tr, "/api/v1/arrivals", &kept, a.page, total)))
+    let (found, total) = a.found(&state, None).await?;
+    let rows: Vec<ApiArrival> = found.into_iter().map(api_arrival).collect();
+    Ok(json_page(&rows, &a.pager(&tr, "/api/v1/arrivals", total)))
 }
 
 #[derive(Serialize)]

@@ -59,6 +59,18 @@ both_backends!(a_guest_reports_a_fever_from_the_room_card, |t: TestDb| async mov
         d.goto(format!("{base}/stations/{a}/round")).await?;
         let own = wait_contains(&d, &format!("[data-testid=self-{stay}]"), "38.0").await?;
         assert!(own.contains("本人自报"), "{own}");
+        // The alert it raised: danger, and marked self-reported, on a phone and a desk screen.
+        let alert = yizhan_store::station::health::alerts_of_stay(app.db(), stay).await.unwrap()[0].id;
+        d.goto(format!("{base}/alerts/{alert}")).await?;
+        assert_eq!(text_of(&d, "[data-testid=alert-self]").await?, "本人自报");
+        let kind = d.find(By::Css("[data-testid=alert-kind]")).await?.attr("class").await?;
+        assert!(kind.unwrap_or_default().contains("tone-danger"));
+        no_sideways_scroll(&d, 375, "the alert").await?;
+        d.screenshot(&shots_dir().join(format!("alert-self-375-{backend}.png"))).await?;
+        viewport(&d, 1920, 1080, false).await?;
+        no_sideways_scroll(&d, 1920, "the alert").await?;
+        d.screenshot(&shots_dir().join(format!("alert-self-1920-{backend}.png"))).await?;
+        viewport(&d, 375, 812, true).await?;
         // The request, answered from the station's queue (reached from the station's page).
         d.goto(format!("{base}/stations/{a}")).await?;
         d.find(By::Css("[data-testid=station-requests]")).await?.click().await?;

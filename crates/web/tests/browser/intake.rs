@@ -81,6 +81,10 @@ both_backends!(an_arrivals_list_is_allocated_and_checked_in, |t: TestDb| async m
         assert_eq!(text_of(&d, "[data-testid=expected-count]").await?, "2");
         no_sideways_scroll(&d, 375, "expected arrivals").await?;
         d.screenshot(&shots_dir().join(format!("expected-375-{backend}.png"))).await?;
+        viewport(&d, 1920, 1080, false).await?;
+        no_sideways_scroll(&d, 1920, "expected arrivals").await?;
+        d.screenshot(&shots_dir().join(format!("expected-1920-{backend}.png"))).await?;
+        viewport(&d, 375, 812, true).await?;
         let mine = ArrivalFilter { station_id: Some(b), ..Default::default() };
         let party = arrivals::page(app.db(), &mine, 10, 0).await.unwrap();
         let (first, second) = (party[0].id, party[1].id);
