@@ -74,6 +74,8 @@ const CONSTRAINT_FIELDS: &[(&str, &str)] = &[
     ("roster_shifts.staff_id, roster_shifts.day, roster_shifts.shift", "shift"),
     ("uq_emergency_plans_version", "kind"),
     ("ck_deliveries_disinfected_first", "status"),
+    ("uq_relative_links_one_per_relative", "relative_name"),
+    ("relative_links.stay_id, relative_links.relative_name", "relative_name"),
     ("uq_supply_items_name", "name"),
     ("supply_items.station_id, supply_items.name", "name"),
     ("ck_supply_items_stock", "quantity"),

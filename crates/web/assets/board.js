@@ -53,6 +53,9 @@
     set("f-alerts", s.open_alerts);
     set("f-tests", s.tests.sampled + "/" + s.tests.due);
     document.getElementById("f-alerts").parentNode.classList.toggle("hot", s.open_alerts > 0);
+    set("f-requests", s.requests.open);
+    // Late requests make the figure hot, as open alerts do.
+    document.getElementById("f-requests").parentNode.classList.toggle("hot", s.requests.late > 0);
 
     var legend = document.getElementById("legend"); clear(legend);
     var counts = {};

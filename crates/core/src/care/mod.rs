@@ -5,6 +5,7 @@ pub mod counselling;
 pub mod disinfection;
 pub mod incident;
 pub mod plans;
+pub mod relative_link;
 pub mod relatives;
 pub mod roster;
 pub mod staff;

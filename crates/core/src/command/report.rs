@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 
-/// One station's figures for the day (or the district's, summed).
+/// One station's figures for the day (or the district's, summed). Reports archived before a
+/// figure existed read it as zero.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Figures {
     pub station_id: i64,
     pub station: String,
@@ -40,6 +42,10 @@ pub struct Figures {
     pub incidents: i64,
     pub complaints: i64,
     pub counselling: i64,
+    /// Guests' and relatives' requests made that day, and those of them answered (done) within
+    /// their deadline.
+    pub requests: i64,
+    pub requests_in_time: i64,
     pub supplies_low: i64,
     pub inspections: i64,
     pub overdue_rectifications: i64,
@@ -102,6 +108,8 @@ pub fn total(lines: &[Figures]) -> Figures {
             incidents,
             complaints,
             counselling,
+            requests,
+            requests_in_time,
             supplies_low,
             inspections,
             overdue_rectifications

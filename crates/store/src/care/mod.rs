@@ -6,6 +6,7 @@ pub mod disinfection;
 pub mod handovers;
 pub mod incidents;
 pub mod plans;
+pub mod relative_links;
 pub mod relatives;
 pub mod roster;
 pub mod staff;

@@ -143,6 +143,9 @@ pub struct Counts {
     pub tests_sampled_today: i64,
     pub tests_pending: i64,
     pub open_alerts: i64,
+    /// Guests' and relatives' requests not yet done, and those past their deadline.
+    pub open_requests: i64,
+    pub late_requests: i64,
     pub positives: i64,
     pub turned_back: i64,
     pub exemption_revoked: i64,
@@ -176,6 +179,8 @@ pub async fn counts(db: &Db, station_id: i64, today: NaiveDate) -> Result<(Count
                  (SELECT COUNT(*) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND s.ended_at IS NULL AND t.due_date = $3 AND t.sampled_at IS NOT NULL) AS tests_sampled_today,
                  (SELECT COUNT(*) FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE s.station_id = $1 AND t.sampled_at IS NOT NULL AND t.result IS NULL) AS tests_pending,
                  (SELECT COUNT(*) FROM alerts WHERE station_id = $1 AND closed_at IS NULL) AS open_alerts,
+                 (SELECT COUNT(*) FROM guest_requests WHERE station_id = $1 AND state <> 'done') AS open_requests,
+                 (SELECT COUNT(*) FROM guest_requests WHERE station_id = $1 AND state <> 'done' AND due_at < $4) AS late_requests,
                  (SELECT COUNT(*) FROM cases WHERE station_id = $1) AS positives,
                  (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'turned_back') AS turned_back,
                  (SELECT COUNT(*) FROM stays WHERE station_id = $1 AND outcome = 'exemption_revoked') AS exemption_revoked,
@@ -183,7 +188,8 @@ pub async fn counts(db: &Db, station_id: i64, today: NaiveDate) -> Result<(Count
                  (SELECT COUNT(*) FROM complaints WHERE station_id = $1) AS complaints")
             .bind(station_id)
             .bind(start)
-            .bind(today),
+            .bind(today)
+            .bind(crate::db::now()),
         )
         .await?;
     let last: LastEvents = db

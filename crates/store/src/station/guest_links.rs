@@ -10,7 +10,6 @@ use yizhan_core::station::health::{NewHealthCheck, Slot, raises_alert};
 use crate::admin::audit::{self, Entry};
 use crate::admin::sessions::hash_token;
 use crate::db::{Db, Result, Tx, now, q};
-use crate::error::StoreError;
 
 /// A link with what its page shows of the stay. Holds the document number for the second
 /// factor: never serialised to the page.
@@ -48,13 +47,7 @@ pub fn guest_actor(stay_id: i64) -> Actor {
 /// card works at a time. `token` is the secret printed; only its hash is kept.
 pub async fn create(db: &Db, actor: &Actor, stay_id: i64, token: &str) -> Result<i64> {
     let mut tx = db.begin().await?;
-    let open: Option<(Option<DateTime<Utc>>,)> =
-        tx.fetch_optional(q("SELECT ended_at FROM stays WHERE id = $1").bind(stay_id)).await?;
-    match open {
-        None => return Err(StoreError::NotFound),
-        Some((Some(_),)) => return Err(StoreError::rule(None, "error.stay_closed")),
-        Some((None,)) => {}
-    }
+    crate::station::health::station_of_open(&mut tx, stay_id).await?;
     let at = now();
     revoke_of_stay(&mut tx, stay_id, at).await?;
     let (id,): (i64,) = tx

@@ -7,7 +7,7 @@ use yizhan_core::access::{Actor, Target};
 use yizhan_core::station::guest_request::{NewRequest, RequestKind, RequestState, group_for};
 
 use crate::admin::audit::{self, Entry};
-use crate::db::{Db, Result, now, q, q_dynamic};
+use crate::db::{Db, Result, Tx, now, q, q_dynamic};
 use crate::error::StoreError;
 use crate::station::guest_links::guest_actor;
 
@@ -32,6 +32,8 @@ pub struct Request {
     pub answer: Option<String>,
     pub answered_by: Option<String>,
     pub answered_at: Option<DateTime<Utc>>,
+    /// Who wrote it when a relative did, through their link (else the guest).
+    pub relative_name: Option<String>,
 }
 
 impl Request {
@@ -42,15 +44,29 @@ impl Request {
 
 const SELECT: &str = "SELECT g.id, g.stay_id, g.station_id, st.street_id, r.number AS room_number,
         gu.name AS guest_name, g.kind, g.body, g.group_id, w.name AS group_name, g.state, g.due_at,
-        g.created_at, g.answer, g.answered_by, g.answered_at
+        g.created_at, g.answer, g.answered_by, g.answered_at, rl.relative_name
    FROM guest_requests g JOIN stations st ON st.id = g.station_id JOIN stays s ON s.id = g.stay_id
    JOIN rooms r ON r.id = s.room_id JOIN guests gu ON gu.id = s.guest_id
-   LEFT JOIN working_groups w ON w.id = g.group_id";
+   LEFT JOIN working_groups w ON w.id = g.group_id
+   LEFT JOIN relative_links rl ON rl.id = g.relative_link_id";
 
 /// A guest's request, routed to the group that answers its kind. Returns its id.
 pub async fn create(db: &Db, stay_id: i64, r: &NewRequest) -> Result<i64> {
     let mut tx = db.begin().await?;
-    let station = crate::station::health::station_of_open(&mut tx, stay_id).await?;
+    let id = create_tx(&mut tx, stay_id, r, None, &guest_actor(stay_id)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create`] within `tx`, written by the guest or, through link `relative_link`, a relative.
+pub(crate) async fn create_tx(
+    tx: &mut Tx,
+    stay_id: i64,
+    r: &NewRequest,
+    relative_link: Option<i64>,
+    by: &Actor,
+) -> Result<i64> {
+    let station = crate::station::health::station_of_open(tx, stay_id).await?;
     let groups: Vec<(i64, String)> = tx
         .fetch_all(
             q("SELECT id, name FROM working_groups WHERE station_id = $1 ORDER BY id")
@@ -60,25 +76,26 @@ pub async fn create(db: &Db, stay_id: i64, r: &NewRequest) -> Result<i64> {
     let at = now();
     let (id,): (i64,) = tx
         .fetch_one(
-            q("INSERT INTO guest_requests (stay_id, station_id, kind, body, group_id, state, due_at, created_at)
-               VALUES ($1, $2, $3, $4, $5, 'received', $6, $7) RETURNING id")
+            q("INSERT INTO guest_requests (stay_id, station_id, kind, body, group_id, state, due_at,
+                   created_at, relative_link_id)
+               VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $8) RETURNING id")
             .bind(stay_id)
             .bind(station)
             .bind(r.kind.as_str())
             .bind(r.text.as_str())
             .bind(group_for(r.kind, &groups))
             .bind(r.kind.due_at(at))
-            .bind(at),
+            .bind(at)
+            .bind(relative_link),
         )
         .await?;
     audit::append(
-        &mut tx,
-        &guest_actor(stay_id),
+        tx,
+        by,
         Entry::new("request.create", "guest_request", id)
             .detail(serde_json::json!({ "kind": r.kind.as_str(), "stay_id": stay_id })),
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -86,10 +103,22 @@ pub async fn get(db: &Db, id: i64) -> Result<Request> {
     db.fetch_one(q_dynamic(format!("{SELECT} WHERE g.id = $1")).bind(id)).await
 }
 
-/// A stay's requests, the latest first.
+/// A stay's own requests (not its relatives' messages), the latest first.
 pub async fn of_stay(db: &Db, stay_id: i64) -> Result<Vec<Request>> {
     db.fetch_all(
-        q_dynamic(format!("{SELECT} WHERE g.stay_id = $1 ORDER BY g.id DESC")).bind(stay_id),
+        q_dynamic(format!(
+            "{SELECT} WHERE g.stay_id = $1 AND g.relative_link_id IS NULL ORDER BY g.id DESC"
+        ))
+        .bind(stay_id),
+    )
+    .await
+}
+
+/// The messages written through one relative's link, the latest first.
+pub async fn of_relative_link(db: &Db, link_id: i64) -> Result<Vec<Request>> {
+    db.fetch_all(
+        q_dynamic(format!("{SELECT} WHERE g.relative_link_id = $1 ORDER BY g.id DESC"))
+            .bind(link_id),
     )
     .await
 }

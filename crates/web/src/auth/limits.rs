@@ -13,8 +13,12 @@ use std::time::{Duration, Instant};
 pub enum Purpose {
     /// `/verify/{number}`: a person scans a few certificates, a script thousands.
     Verify,
-    /// The guest's own page from a room card: a phone makes a few requests a minute.
+    /// The guest's own page from a room card: a phone makes a few requests a minute, but a
+    /// station's guests share the hotel Wi-Fi's one address, so the budget is a floor's worth.
+    /// Tokens are 256 bits (nothing to enumerate) and the second factor locks per link.
     GuestPage,
+    /// A relative's page: the same, on its own budget.
+    RelativePage,
 }
 
 impl Purpose {
@@ -22,7 +26,7 @@ impl Purpose {
     fn budget(self) -> (u32, Duration) {
         match self {
             Purpose::Verify => (30, Duration::from_secs(60)),
-            Purpose::GuestPage => (60, Duration::from_secs(60)),
+            Purpose::GuestPage | Purpose::RelativePage => (600, Duration::from_secs(60)),
         }
     }
 }

@@ -64,6 +64,12 @@ pub struct OnDuty {
     pub names: Vec<String>,
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct Requests {
+    pub open: i64,
+    pub late: i64,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Tests {
     pub due: i64,
@@ -104,6 +110,8 @@ pub struct Snapshot {
     pub attention_counts: String,
     pub on_duty: Vec<OnDuty>,
     pub open_alerts: i64,
+    /// Guests' requests not yet done, and how many of them are late.
+    pub requests: Requests,
     pub tests: Tests,
     pub kpis: Vec<Kpi>,
     pub charts: Charts,
@@ -252,6 +260,7 @@ pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapsho
             .map(|g| OnDuty { group: g.g.name, names: g.on_duty })
             .collect(),
         open_alerts: c.open_alerts,
+        requests: Requests { open: c.open_requests, late: c.late_requests },
         tests: Tests {
             due: c.tests_due_today,
             sampled: c.tests_sampled_today,

@@ -6,6 +6,8 @@ pub mod disinfection;
 pub mod handovers;
 pub mod incidents;
 pub mod plans;
+pub mod relative_links;
+pub mod relative_page;
 pub mod relatives;
 pub mod roster;
 pub mod routes;

@@ -51,6 +51,9 @@ struct ShowPage {
     station: Station,
     contacts: Vec<ContactRow>,
     deliveries: Vec<DeliveryRow>,
+    /// What relatives booked through their links, not yet at the gate: (id, when, room and
+    /// masked guest, item, relative).
+    bookings: Vec<(i64, String, String, String, String)>,
     stays: Vec<(i64, String)>,
     channels: Vec<(&'static str, String)>,
     directions: Vec<(&'static str, String)>,
@@ -73,6 +76,19 @@ async fn show_page(
         layout: Layout::new(state, ctx, "relatives.title"),
         contacts: contact_rows(ctx, relatives::contacts(&state.db, station.id, 100).await?),
         deliveries: delivery_rows(ctx, relatives::deliveries(&state.db, station.id, 100).await?),
+        bookings: yizhan_store::care::relative_links::bookings_waiting(&state.db, station.id)
+            .await?
+            .iter()
+            .map(|b| {
+                (
+                    b.id,
+                    format!("{} {}", b.day, tr.t(b.time_window.label_key())),
+                    format!("{} {}", b.room_number, mask_name(&b.guest_name)),
+                    b.item.clone(),
+                    format!("{}（{}）", b.relative_name, b.relation),
+                )
+            })
+            .collect(),
         stays: yizhan_store::station::attention::facts(&state.db, station.id, today())
             .await?
             .into_iter()

@@ -4,8 +4,8 @@
 use yizhan_core::access::Permission;
 
 use super::{
-    counselling, disinfection, handovers, incidents, plans, relatives, roster, staff, staff_tests,
-    supplies,
+    counselling, disinfection, handovers, incidents, plans, relative_links, relative_page,
+    relatives, roster, staff, staff_tests, supplies,
 };
 use crate::policy::{Policy, Routes};
 
@@ -66,6 +66,16 @@ pub fn add(r: Routes) -> Routes {
         .post("/stations/{id}/contacts", Perm(CareRecord), relatives::record_contact)
         .post("/stations/{id}/deliveries", Perm(CareRecord), relatives::receive)
         .post("/deliveries/{id}/step", Perm(CareRecord), relatives::step)
+        // relatives' links: made by the guest or by staff on consent; the relative's own page
+        .post("/stays/{id}/relative-links", Perm(GuestsWrite), relative_links::create)
+        .post("/relative-links/{id}/revoke", Perm(GuestsWrite), relative_links::revoke)
+        .post("/delivery-bookings/{id}/receive", Perm(CareRecord), relative_links::receive_booking)
+        .post("/g/relatives", Public, relative_links::guest_create)
+        .post("/g/relatives/revoke", Public, relative_links::guest_revoke)
+        .get("/r/{token}", Public, relative_page::open)
+        .get("/r", Public, relative_page::show)
+        .post("/r/deliveries", Public, relative_page::book)
+        .post("/r/messages", Public, relative_page::message)
         // staff tests of the closed loop
         .get("/stations/{id}/staff-tests", Perm(StaffRead), staff_tests::show)
         .get("/stations/{id}/staff-tests/export.xlsx", Perm(StaffRead), staff_tests::export)

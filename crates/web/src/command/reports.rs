@@ -51,6 +51,8 @@ pub const COLUMNS: &[Column] = &[
     ("report.incidents", |f| f.incidents),
     ("report.complaints", |f| f.complaints),
     ("report.counselling", |f| f.counselling),
+    ("report.requests", |f| f.requests),
+    ("report.requests_in_time", |f| f.requests_in_time),
     ("report.supplies_low", |f| f.supplies_low),
     ("report.inspections", |f| f.inspections),
     ("report.overdue_rectifications", |f| f.overdue_rectifications),

@@ -38,15 +38,16 @@ pub const DEVICE: &str = "yz_guest_device";
 /// A year: the cookie outlives any stay; the link's own validity decides.
 const COOKIE_AGE: i64 = 365 * 24 * 3600;
 
-fn throttle(state: &AppState, ctx: &Ctx) -> Result<(), WebError> {
-    if state.limits.allow(Purpose::GuestPage, ctx.client) {
-        Ok(())
-    } else {
-        Err(WebError::Throttled)
-    }
+pub(crate) fn throttle(state: &AppState, ctx: &Ctx) -> Result<(), WebError> {
+    limit(state, ctx, Purpose::GuestPage)
 }
 
-fn well_formed(token: &str) -> bool {
+/// One request more of `purpose` from this client, or too many.
+pub(crate) fn limit(state: &AppState, ctx: &Ctx, purpose: Purpose) -> Result<(), WebError> {
+    if state.limits.allow(purpose, ctx.client) { Ok(()) } else { Err(WebError::Throttled) }
+}
+
+pub(crate) fn well_formed(token: &str) -> bool {
     token.len() == 64 && token.chars().all(|c| c.is_ascii_hexdigit())
 }
 
@@ -108,6 +109,9 @@ struct HomePage {
     refused: Refused,
     kinds: Vec<(&'static str, String)>,
     requests: Vec<RequestLine>,
+    /// The relatives' links the guest (or staff) made.
+    links: Vec<crate::care::relative_links::LinkLine>,
+    links_revoke: &'static str,
 }
 
 /// A request as its guest sees it: what, when, where it stands, the answer.
@@ -118,6 +122,24 @@ pub struct RequestLine {
     pub state: String,
     pub tone: &'static str,
     pub answer: Option<String>,
+}
+
+/// Requests as the one who wrote them sees them.
+pub(crate) fn request_lines(
+    tr: &Tr,
+    list: &[yizhan_store::station::guest_requests::Request],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<RequestLine> {
+    list.iter()
+        .map(|r| RequestLine {
+            kind: tr.t(r.kind.label_key()).to_owned(),
+            body: r.body.clone(),
+            at: yizhan_core::time::local_display(r.created_at),
+            state: tr.t(r.state.label_key()).to_owned(),
+            tone: request_tone(r, now),
+            answer: r.answer.clone(),
+        })
+        .collect()
 }
 
 /// The tone of a request's state: done is ok, late is danger, the rest info.
@@ -144,7 +166,7 @@ async fn link_of(state: &AppState, headers: &HeaderMap) -> Result<Option<GuestLi
 }
 
 /// The link if this browser proved itself on it; else the page to show instead.
-async fn proven(
+pub(crate) async fn proven(
     state: &AppState,
     ctx: &Ctx,
     headers: &HeaderMap,
@@ -283,7 +305,7 @@ pub async fn report(
     home(&state, &ctx, &link, Some(said), None).await
 }
 
-fn test_line(tr: &Tr, t: &stays::StayTest) -> TestLine {
+pub(crate) fn test_line(tr: &Tr, t: &stays::StayTest) -> TestLine {
     use yizhan_core::station::sampling::TestResult;
     let (key, tone) = match (t.result, t.sampled_at.is_some()) {
         (Some(TestResult::Negative), _) => ("test.result.negative", "ok"),
@@ -295,7 +317,7 @@ fn test_line(tr: &Tr, t: &stays::StayTest) -> TestLine {
     TestLine { due: t.due_date.to_string(), word: tr.t(key).to_owned(), tone }
 }
 
-async fn home(
+pub(crate) async fn home(
     state: &AppState,
     ctx: &Ctx,
     link: &GuestLink,
@@ -341,18 +363,17 @@ async fn home(
             .iter()
             .map(|k| (k.as_str(), tr.t(k.label_key()).to_owned()))
             .collect(),
-        requests: yizhan_store::station::guest_requests::of_stay(&state.db, link.stay_id)
-            .await?
-            .iter()
-            .map(|r| RequestLine {
-                kind: tr.t(r.kind.label_key()).to_owned(),
-                body: r.body.clone(),
-                at: yizhan_core::time::local_display(r.created_at),
-                state: tr.t(r.state.label_key()).to_owned(),
-                tone: request_tone(r, now),
-                answer: r.answer.clone(),
-            })
-            .collect(),
+        requests: request_lines(
+            &tr,
+            &yizhan_store::station::guest_requests::of_stay(&state.db, link.stay_id).await?,
+            now,
+        ),
+        links: crate::care::relative_links::link_lines(
+            &tr,
+            &yizhan_store::care::relative_links::of_stay(&state.db, link.stay_id).await?,
+            now,
+        ),
+        links_revoke: "/g/relatives/revoke",
     };
     render::form_page(&page, e)
 }

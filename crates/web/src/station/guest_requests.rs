@@ -47,7 +47,10 @@ fn line(tr: &crate::i18n::Tr, r: &Request, now: chrono::DateTime<chrono::Utc>) -
         id: r.id,
         room: r.room_number.clone(),
         name: mask_name(&r.guest_name),
-        kind: tr.t(r.kind.label_key()).to_owned(),
+        kind: match &r.relative_name {
+            Some(n) => format!("{} · {n}", tr.t("request.from_relative")),
+            None => tr.t(r.kind.label_key()).to_owned(),
+        },
         body: r.body.clone(),
         group: r.group_name.clone().unwrap_or_else(|| tr.t("request.whole_station").to_owned()),
         at: yizhan_core::time::local_display(r.created_at),
@@ -212,6 +215,8 @@ pub struct ApiRequest {
     pub due_at: String,
     pub created_at: String,
     pub answer: Option<String>,
+    /// Set when a relative wrote it through their link.
+    pub relative_name: Option<String>,
 }
 
 /// `GET /api/v1/stations/{id}/requests?all=1&page=`: open ones by deadline (`all`: answered too).
@@ -243,6 +248,7 @@ pub async fn api_list(
                 due_at: r.due_at.to_rfc3339(),
                 created_at: r.created_at.to_rfc3339(),
                 answer: r.answer,
+                relative_name: r.relative_name,
             })
             .collect();
     let path = format!("/api/v1/stations/{id}/requests");

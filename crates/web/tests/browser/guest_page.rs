@@ -71,6 +71,10 @@ both_backends!(a_guest_reports_a_fever_from_the_room_card, |t: TestDb| async mov
         no_sideways_scroll(&d, 1920, "the alert").await?;
         d.screenshot(&shots_dir().join(format!("alert-self-1920-{backend}.png"))).await?;
         viewport(&d, 375, 812, true).await?;
+        // The wall board counts the open request.
+        d.goto(format!("{base}/board/{a}")).await?;
+        wait_text(&d, "[data-testid=f-requests]", "1").await?;
+        viewport(&d, 375, 812, true).await?;
         // The request, answered from the station's queue (reached from the station's page).
         d.goto(format!("{base}/stations/{a}")).await?;
         d.find(By::Css("[data-testid=station-requests]")).await?.click().await?;
@@ -83,6 +87,7 @@ both_backends!(a_guest_reports_a_fever_from_the_room_card, |t: TestDb| async mov
         wait_contains(&d, "[data-testid=requests-empty]", "没有").await?;
         d.goto(format!("{base}/board/{a}")).await?;
         wait_contains(&d, "body", "301").await?;
+        wait_text(&d, "[data-testid=f-requests]", "0").await?;
         let lit: bool = d
             .execute(
                 "return [...document.querySelectorAll('[class*=fever], [class*=alert]')].some(e => e.textContent.includes('301'));",
@@ -98,6 +103,68 @@ both_backends!(a_guest_reports_a_fever_from_the_room_card, |t: TestDb| async mov
         d.find(By::Css("[data-testid=verify]")).await?.click().await?;
         let done = wait_contains(&d, "[data-testid=guest-requests]", "已办结").await?;
         assert!(done.contains("已送到门口"), "{done}");
+        Ok(())
+    })
+    .await;
+});
+
+both_backends!(a_relative_books_a_delivery_from_the_link, |t: TestDb| async move {
+    with_browser(t, "a_relative_books_a_delivery_from_the_link", |d, base, app| async move {
+        let (_, _, a, _) = district(app.db()).await;
+        let room = common::room(app.db(), a, "301", 1).await;
+        let g = common::guest(app.db(), a, 7).await;
+        let stay = common::check_in(app.db(), a, g, room).await;
+        app.user("staff_a", Role::StationStaff, Scope::Station(a), false).await;
+        let backend = format!("{:?}", app.db().backend()).to_lowercase();
+        let card = "ef".repeat(32);
+        let sys = yizhan_core::access::Actor::system();
+        yizhan_store::station::guest_links::create(app.db(), &sys, stay, &card).await.unwrap();
+
+        // The guest makes a link for a relative on their own page.
+        viewport(&d, 375, 812, true).await?;
+        d.goto(format!("{base}/g/{card}")).await?;
+        fill(&d, "[data-testid=last4]", "0007").await?;
+        d.find(By::Css("[data-testid=verify]")).await?.click().await?;
+        wait_contains(&d, "[data-testid=guest-home] h1", "陈").await?;
+        let make = d.find(By::Css("[data-testid=guest-relative-make]")).await?;
+        make.scroll_into_view().await?;
+        fill(&d, "[data-testid=guest-relative-name]", "陈太").await?;
+        fill(&d, "[data-testid=guest-relative-relation]", "配偶").await?;
+        make.click().await?;
+        let url = text_of(&d, "[data-testid=relative-link-url]").await?;
+        assert!(url.contains("/r/"), "{url}");
+        no_sideways_scroll(&d, 375, "the relative's link, shown once").await?;
+        d.screenshot(&shots_dir().join(format!("relative-link-375-{backend}.png"))).await?;
+
+        // The relative's phone: the stay, then a delivery booked for this afternoon.
+        d.delete_all_cookies().await?;
+        d.goto(url.clone()).await?;
+        wait_url(&d, "/r").await?;
+        let status = text_of(&d, "[data-testid=relative-status]").await?;
+        assert!(status.contains("隔离中"), "{status}");
+        fill(&d, "[data-testid=relative-item]", "换洗衣物一袋").await?;
+        d.find(By::Css("[data-testid=relative-window] option[value=pm]")).await?.click().await?;
+        d.find(By::Css("[data-testid=relative-book]")).await?.click().await?;
+        let booked = wait_contains(&d, "[data-testid=relative-bookings]", "已预约").await?;
+        assert!(booked.contains("换洗衣物一袋") && booked.contains("下午"), "{booked}");
+        no_sideways_scroll(&d, 375, "the relative's page").await?;
+        d.screenshot(&shots_dir().join(format!("relative-page-375-{backend}.png"))).await?;
+
+        // The gate: the station's delivery log lists the booking; received, it joins the log.
+        d.delete_all_cookies().await?;
+        sign_in(&d, &base, "staff_a").await?;
+        d.goto(format!("{base}/stations/{a}/relatives")).await?;
+        let b =
+            yizhan_store::care::relative_links::bookings_waiting(app.db(), a).await.unwrap()[0].id;
+        let row = text_of(&d, "[data-testid=bookings-table]").await?;
+        assert!(row.contains("换洗衣物一袋") && row.contains("陈太（配偶）"), "{row}");
+        no_sideways_scroll(&d, 375, "the bookings at the gate").await?;
+        d.find(By::Css(format!("[data-testid=receive-booking-{b}]"))).await?.click().await?;
+        let log = wait_contains(&d, "[data-testid=deliveries-table]", "换洗衣物一袋").await?;
+        assert!(log.contains("已接收待消毒") && log.contains("陈太（配偶）"), "{log}");
+        viewport(&d, 1920, 1080, false).await?;
+        no_sideways_scroll(&d, 1920, "the delivery log").await?;
+        d.screenshot(&shots_dir().join(format!("deliveries-1920-{backend}.png"))).await?;
         Ok(())
     })
     .await;

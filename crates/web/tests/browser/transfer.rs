@@ -34,7 +34,8 @@ both_backends!(a_lead_extends_a_stay_and_sends_the_guest_on, |t: TestDb| async m
         fill(&d, "[data-testid=period-days]", &(days + 7).to_string()).await?;
         fill(&d, "[data-testid=period-reason]", "同层出现阳性，延长观察").await?;
         d.find(By::Css("[data-testid=period-save]")).await?.click().await?;
-        let period = wait_contains(&d, "[data-testid=period]", &(days + 7).to_string()).await?;
+        // The number of days with its unit: the old release date may hold the same digits.
+        let period = wait_contains(&d, "[data-testid=period]", &format!("{} 天", days + 7)).await?;
         let s = stays::get(app.db(), stay).await.unwrap();
         assert!(period.contains(&s.planned_release.to_string()), "{period}");
         let changes = text_of(&d, "[data-testid=period-changes]").await?;

@@ -135,6 +135,35 @@ both_backends!(report_figures_match_a_known_station, |t: TestDb| async move {
     .await
     .unwrap();
 
+    // Two guests' requests today: one answered within its deadline, one after it.
+    use yizhan_core::station::guest_request::{NewRequest, RequestKind, RequestState};
+    use yizhan_store::station::guest_requests;
+    let mut asked = Vec::new();
+    for (stay, kind) in [(stays[0], RequestKind::Medicine), (stays[1], RequestKind::Complaint)] {
+        let r = NewRequest { kind, text: "x".into() };
+        let id = guest_requests::create(db, stay, &r).await.unwrap();
+        let sys = yizhan_core::access::Actor::system();
+        guest_requests::answer(
+            db,
+            &sys,
+            id,
+            RequestState::Received,
+            RequestState::Done,
+            Some("ok"),
+        )
+        .await
+        .unwrap();
+        asked.push(id);
+    }
+    db.execute(
+        q("UPDATE guest_requests SET due_at = $1, done_at = $2 WHERE id = $3")
+            .bind(yizhan_store::db::now() - chrono::Duration::minutes(10))
+            .bind(yizhan_store::db::now())
+            .bind(asked[1]),
+    )
+    .await
+    .unwrap();
+
     // The commander makes today's report so far.
     let cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
     let mut c = app.session_for(cmd).await;
@@ -175,6 +204,8 @@ both_backends!(report_figures_match_a_known_station, |t: TestDb| async move {
         ("incidents", 1),
         ("complaints", 1),
         ("counselling", 1),
+        ("requests", 2),
+        ("requests_in_time", 1),
         ("supplies_low", 1),
         ("inspections", 1),
         ("overdue_rectifications", 1),
@@ -225,6 +256,7 @@ both_backends!(report_figures_match_a_known_station, |t: TestDb| async move {
     assert_eq!(row_a[col("在住人数")], "4");
     assert_eq!(row_a[col("重点关注")], "3");
     assert_eq!(row_a[col("逾期整改")], "1");
+    assert_eq!((row_a[col("住客诉求")].as_str(), row_a[col("诉求按时办结")].as_str()), ("2", "1"));
     let total = rows.last().unwrap();
     assert_eq!((total[1].as_str(), total[col("房间总数")].as_str()), ("全区合计", "8"));
     let d = app.get(&mut c, &format!("/reports/{today}/export.docx")).await;

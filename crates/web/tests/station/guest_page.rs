@@ -14,7 +14,7 @@ use yizhan_store::testing::TestDb;
 use crate::common::{self, App, Client, district};
 
 /// Prints a card for `stay` as staff and returns its token.
-async fn card(app: &App, staff: &mut Client, stay: i64) -> String {
+pub(crate) async fn card(app: &App, staff: &mut Client, stay: i64) -> String {
     let r = app.form(staff, &format!("/stays/{stay}/card"), &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.headers["cache-control"], "no-store");
@@ -23,7 +23,7 @@ async fn card(app: &App, staff: &mut Client, stay: i64) -> String {
 }
 
 /// A phone that scanned `token`: the link moved into a cookie, the address without it.
-async fn scan(app: &App, token: &str) -> Client {
+pub(crate) async fn scan(app: &App, token: &str) -> Client {
     let mut phone = app.anon().await;
     let r = app.get(&mut phone, &format!("/g/{token}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);

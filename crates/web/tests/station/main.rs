@@ -22,6 +22,7 @@ mod notification_sources;
 mod notifications;
 mod operations;
 mod period;
+mod relative_links;
 mod transfer_routes;
 mod transfers;
 mod trips;

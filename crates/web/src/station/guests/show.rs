@@ -79,6 +79,9 @@ struct ShowPage {
     release: String,
     /// The open stay's period changes, each said in one line, oldest first.
     period_changes: Vec<String>,
+    /// The open stay's relatives' links, and where to revoke one (empty: may not).
+    links: Vec<crate::care::relative_links::LinkLine>,
+    links_revoke: &'static str,
 }
 
 impl ShowPage {
@@ -204,7 +207,18 @@ pub async fn show_page(
             .map(|c| (c.id, c.closed_at.is_none())),
         None => None,
     };
+    let links = match open {
+        Some(s) => crate::care::relative_links::link_lines(
+            &tr,
+            &yizhan_store::care::relative_links::of_stay(&state.db, s.id).await?,
+            now,
+        ),
+        None => Vec::new(),
+    };
+    let can_write = p.can(Permission::GuestsWrite, g.target());
     let page = ShowPage {
+        links,
+        links_revoke: if can_write { "/relative-links/" } else { "" },
         case,
         trips,
         can_manage_exemption: p.can(Permission::ExemptionManage, g.target()),
@@ -246,7 +260,7 @@ pub async fn show_page(
             .iter()
             .map(|o| (o.as_str(), tr.t(&format!("outcome.{}", o.as_str())).to_owned()))
             .collect(),
-        can_write: p.can(Permission::GuestsWrite, g.target()),
+        can_write,
         can_reveal: p.can(Permission::PiiReveal, g.target()),
         error: error.map(|e| e.message(&tr)),
         v: GuestView::of(&g, p, revealed, today()),

@@ -43,6 +43,9 @@ pub struct Fixture {
     pub arrival: i64,
     /// A guest's request at station A.
     pub request: i64,
+    /// A relative's link of station A's guest, and a delivery booked through it.
+    pub relative_link: i64,
+    pub booking: i64,
     /// A guest of station A released into home monitoring (street A's).
     pub home: i64,
     /// Station A's driver out on a run.
@@ -274,6 +277,33 @@ pub async fn build(app: &App) -> Fixture {
     )
     .await
     .unwrap();
+    let relative_link = yizhan_store::care::relative_links::create(
+        app.db(),
+        &sys,
+        false,
+        stay_a,
+        &yizhan_core::care::relative_link::NewLink {
+            relative_name: "陈太".into(),
+            relation: "配偶".into(),
+            share_health: false,
+            consent: Some("住客当面同意".into()),
+        },
+        &"cd".repeat(32),
+    )
+    .await
+    .unwrap();
+    let link = yizhan_store::care::relative_links::get(app.db(), relative_link).await.unwrap();
+    let booking = yizhan_store::care::relative_links::book(
+        app.db(),
+        &link,
+        &yizhan_core::care::relative_link::NewBooking {
+            item: "水果".into(),
+            day: yizhan_core::time::local_date(yizhan_store::db::now()),
+            window: yizhan_core::care::relative_link::Window::Pm,
+        },
+    )
+    .await
+    .unwrap();
     let notice = yizhan_store::command::notices::create(
         app.db(),
         &sys,
@@ -422,6 +452,8 @@ pub async fn build(app: &App) -> Fixture {
         transfer,
         arrival,
         request,
+        relative_link,
+        booking,
         home,
         trip,
         case,
@@ -509,6 +541,10 @@ impl Fixture {
             self.case
         } else if path.starts_with("/trips/") || path.starts_with("/api/v1/trips/") {
             self.trip
+        } else if path.starts_with("/relative-links/") {
+            self.relative_link
+        } else if path.starts_with("/delivery-bookings/") {
+            self.booking
         } else if path.starts_with("/requests/") || path.starts_with("/api/v1/requests/") {
             self.request
         } else if path.starts_with("/arrivals/imports/") {
