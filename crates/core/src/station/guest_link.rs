@@ -61,6 +61,46 @@ pub fn after_failure(failures_before: i64, now: DateTime<Utc>) -> (i64, Option<D
     }
 }
 
+/// After a release the guest's page stays readable this long, for the certificate.
+pub const AFTER_RELEASE_DAYS: i64 = 7;
+
+/// What a card's link opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    /// The stay is open: the whole page.
+    Open,
+    /// Released within the last week: read only, with the certificate.
+    Released,
+    /// Revoked, replaced, or the stay ended otherwise (or a week after release): 已失效.
+    Gone,
+}
+
+/// The state of a link revoked or not, of a stay ended at `ended_at` (`released`: as released).
+pub fn link_state(
+    revoked: bool,
+    ended_at: Option<DateTime<Utc>>,
+    released: bool,
+    now: DateTime<Utc>,
+) -> LinkState {
+    match (revoked, ended_at) {
+        (true, _) => LinkState::Gone,
+        (false, None) => LinkState::Open,
+        (false, Some(at)) if released && now < at + Duration::days(AFTER_RELEASE_DAYS) => {
+            LinkState::Released
+        }
+        (false, Some(_)) => LinkState::Gone,
+    }
+}
+
+/// The most a station's notice to its guests may say.
+pub const NOTICE_MAX: usize = 1000;
+
+/// A station's notice to its guests: optional, at most 1,000 characters.
+pub fn validate_notice(text: &str) -> Result<String, DomainError> {
+    let lines = crate::validate::text::optional_lines(text, NOTICE_MAX).on("guest_notice")?;
+    Ok(lines.unwrap_or_default())
+}
+
 /// Whether a link locked until `locked_until` is still locked at `now`.
 pub fn locked(locked_until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
     locked_until.is_some_and(|t| now < t)
@@ -94,6 +134,26 @@ mod tests {
         assert!(!second_factor_ok("11010519491231002X", "102X"));
         assert!(!second_factor_ok("12", "0012"));
         assert!(!second_factor_ok("11010519491231002X", "02X"));
+    }
+
+    #[test]
+    fn a_released_guest_reads_their_page_for_a_week() {
+        let at = DateTime::parse_from_rfc3339("2026-12-06T10:00:00Z").unwrap().to_utc();
+        assert_eq!(link_state(false, None, false, at), LinkState::Open);
+        assert_eq!(link_state(true, None, false, at), LinkState::Gone);
+        let later = at + Duration::days(6);
+        assert_eq!(link_state(false, Some(at), true, later), LinkState::Released);
+        assert_eq!(link_state(false, Some(at), true, at + Duration::days(7)), LinkState::Gone);
+        assert_eq!(link_state(false, Some(at), false, later), LinkState::Gone, "sent to hospital");
+        assert_eq!(link_state(true, Some(at), true, later), LinkState::Gone, "revoked by staff");
+    }
+
+    #[test]
+    fn a_notice_is_optional_and_bounded() {
+        assert_eq!(validate_notice("  ").unwrap(), "");
+        assert_eq!(validate_notice(" 早餐 7:30\n晚餐 17:30 ").unwrap(), "早餐 7:30\n晚餐 17:30");
+        let long = "字".repeat(NOTICE_MAX + 1);
+        assert_eq!(validate_notice(&long).unwrap_err().field(), Some("guest_notice"));
     }
 
     #[test]

@@ -38,9 +38,37 @@ pub fn optional_text(s: &str, max_chars: usize) -> Result<Option<String>, Invali
     required_text(s, max_chars).map(Some)
 }
 
+/// Like [`optional_text`] for text of several lines (a notice): line breaks are kept (CRLF
+/// read as LF), every other control character refused; at most `max_chars` characters.
+pub fn optional_lines(s: &str, max_chars: usize) -> Result<Option<String>, Invalid> {
+    let t = s.replace("\r\n", "\n");
+    let t = t.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if let Some(c) = t.chars().find(|&c| c != '\n' && forbidden(c)) {
+        return Err(Invalid::BadChars { found: c });
+    }
+    if t.chars().count() > max_chars {
+        return Err(Invalid::TooLong { max: max_chars });
+    }
+    Ok(Some(t.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_keep_their_breaks_and_nothing_else() {
+        assert_eq!(
+            optional_lines(" 早餐 7:30\r\n晚餐 17:30 ", 20).unwrap().as_deref(),
+            Some("早餐 7:30\n晚餐 17:30")
+        );
+        assert_eq!(optional_lines(" \n ", 20), Ok(None));
+        assert_eq!(optional_lines("a\tb", 20), Err(Invalid::BadChars { found: '\t' }));
+        assert_eq!(optional_lines("abc", 2), Err(Invalid::TooLong { max: 2 }));
+    }
 
     #[test]
     fn required_good() {

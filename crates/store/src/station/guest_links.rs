@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use yizhan_core::access::Actor;
+use yizhan_core::station::guest_link::{LinkState, link_state};
 use yizhan_core::station::health::{NewHealthCheck, Slot, raises_alert};
 
 use crate::admin::audit::{self, Entry};
@@ -26,15 +27,23 @@ pub struct GuestLink {
     pub checked_in_at: DateTime<Utc>,
     pub planned_release: NaiveDate,
     pub ended_at: Option<DateTime<Utc>>,
+    pub outcome: Option<String>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub failures: i64,
     pub locked_until: Option<DateTime<Utc>>,
+    /// The station's notice to its guests.
+    pub guest_notice: String,
 }
 
 impl GuestLink {
-    /// Good: not revoked, and its stay still open.
-    pub fn valid(&self) -> bool {
-        self.revoked_at.is_none() && self.ended_at.is_none()
+    /// What the link opens at `now`: the page, the page read only after a release, or nothing.
+    pub fn state(&self, now: DateTime<Utc>) -> LinkState {
+        link_state(
+            self.revoked_at.is_some(),
+            self.ended_at,
+            self.outcome.as_deref() == Some("released"),
+            now,
+        )
     }
 }
 
@@ -86,7 +95,7 @@ pub async fn revoke(db: &Db, actor: &Actor, stay_id: i64) -> Result<u64> {
 
 const SELECT: &str = "SELECT l.id, l.stay_id, s.station_id, st.name AS station, s.guest_id, g.name,
         g.doc_number, r.number AS room_number, s.checked_in_at, s.planned_release, s.ended_at,
-        l.revoked_at, l.failures, l.locked_until
+        s.outcome, l.revoked_at, l.failures, l.locked_until, st.guest_notice
    FROM guest_links l JOIN stays s ON s.id = l.stay_id JOIN guests g ON g.id = s.guest_id
    JOIN rooms r ON r.id = s.room_id JOIN stations st ON st.id = s.station_id";
 

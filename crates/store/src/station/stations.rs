@@ -37,6 +37,8 @@ pub struct Station {
     pub active: bool,
     /// The categories of guests it takes (codes joined by commas; empty: every one).
     pub takes: String,
+    /// What the guests' own page says of the station (meal times, rules); empty: nothing.
+    pub guest_notice: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -49,7 +51,7 @@ impl Station {
 
 const STATION_SELECT: &str =
     "SELECT s.id, s.street_id, t.name AS street_name, s.name, s.address, s.kind, s.capacity,
-        s.contact_name, s.contact_phone, s.active, s.takes, s.created_at, s.updated_at
+        s.contact_name, s.contact_phone, s.active, s.takes, s.guest_notice, s.created_at, s.updated_at
    FROM stations s JOIN streets t ON t.id = s.street_id";
 
 pub async fn district(db: &Db) -> Result<Option<District>> {
@@ -201,4 +203,22 @@ pub async fn set_takes(
     .await?;
     tx.commit().await?;
     get(db, id).await
+}
+
+/// Sets what station `id` tells its guests on their own page, audited.
+pub async fn set_guest_notice(db: &Db, actor: &Actor, id: i64, notice: &str) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let n = tx
+        .execute(
+            q("UPDATE stations SET guest_notice = $1, updated_at = $2 WHERE id = $3")
+                .bind(notice)
+                .bind(now())
+                .bind(id),
+        )
+        .await?;
+    if n == 0 {
+        return Err(crate::StoreError::NotFound);
+    }
+    audit::append(&mut tx, actor, Entry::new("station.guest_notice", "station", id)).await?;
+    tx.commit().await
 }

@@ -431,8 +431,11 @@ pub(crate) async fn end(
     if n == 0 {
         return Err(DomainError::Rule { field: None, key: "error.stay_closed" }.into());
     }
-    // The guest's page ends with the stay.
-    crate::station::guest_links::revoke_of_stay(tx, stay_id, now()).await?;
+    // The guest's page ends with the stay; a release leaves it readable a week, for the
+    // certificate (`core::station::guest_link::link_state`).
+    if outcome != Outcome::Released {
+        crate::station::guest_links::revoke_of_stay(tx, stay_id, now()).await?;
+    }
     vacate(tx, actor, stay.room_id).await?;
     if outcome == Outcome::Released {
         crate::station::certificates::issue(tx, actor, &stay).await?;

@@ -22,7 +22,7 @@ use crate::kit::layout::Layout;
 use crate::kit::render;
 use crate::policy::require;
 use crate::state::AppState;
-use crate::station::guest_page::{home, proven, throttle};
+use crate::station::guest_page::{home, throttle, writable};
 use crate::station::rooms::{origin, qr_svg};
 use crate::station::stays::{back_to_guest, visible_stay};
 use yizhan_store::station::guest_links::guest_actor;
@@ -175,7 +175,7 @@ pub async fn guest_create(
     FormBody(i): FormBody<LinkInput>,
 ) -> Result<Response, WebError> {
     throttle(&state, &ctx)?;
-    let link = match proven(&state, &ctx, &headers).await? {
+    let link = match writable(&state, &ctx, &headers).await? {
         Ok(link) => link,
         Err(page) => return Ok(page),
     };
@@ -203,7 +203,7 @@ pub async fn guest_revoke(
     FormBody(i): FormBody<RevokeInput>,
 ) -> Result<Response, WebError> {
     throttle(&state, &ctx)?;
-    let link = match proven(&state, &ctx, &headers).await? {
+    let link = match writable(&state, &ctx, &headers).await? {
         Ok(link) => link,
         Err(page) => return Ok(page),
     };

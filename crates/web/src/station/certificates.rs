@@ -66,17 +66,30 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let s = visible_stay(&state, &ctx, id, Permission::GuestsRead).await?;
     let c = stays::certificate_of(&state.db, id).await?.ok_or(WebError::NotFound)?;
-    let g = guests::get(&state.db, s.guest_id).await?;
-    let station = stations::get(&state.db, s.station_id).await?;
     audit::record(
         &state.db,
         &Actor::from(ctx.user()?),
-        Entry::new("guest.reveal", "guest", g.id)
+        Entry::new("guest.reveal", "guest", s.guest_id)
             .detail(serde_json::json!({"why": "certificate", "stay": id})),
     )
     .await?;
+    let layout = Layout::about(&state, &ctx, "certificate.title", Some(s.station_id));
+    certificate_page(&state, &ctx, &headers, &s, c, layout).await
+}
+
+/// The certificate of stay `s`, as staff print it and the released guest downloads it.
+pub(crate) async fn certificate_page(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    s: &stays::Stay,
+    c: stays::Certificate,
+    layout: Layout,
+) -> Result<Response, WebError> {
+    let g = guests::get(&state.db, s.guest_id).await?;
+    let station = stations::get(&state.db, s.station_id).await?;
     let tr = ctx.tr();
-    let url = format!("{}/verify/{}?c={}", origin(&state, &headers), c.number, c.code);
+    let url = format!("{}/verify/{}?c={}", origin(state, headers), c.number, c.code);
     let from = local_date(s.checked_in_at);
     let to = s.ended_at.map(local_date).unwrap_or(from);
     let doc_type = crate::station::guests::doc_label(&tr, g.doc_type);
@@ -92,7 +105,7 @@ pub async fn show(
         ],
     );
     render::page(&CertificatePage {
-        layout: Layout::about(&state, &ctx, "certificate.title", Some(s.station_id)),
+        layout,
         name: g.name,
         doc_type,
         doc: g.doc_number,

@@ -11,7 +11,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use yizhan_core::mask::mask_name;
-use yizhan_core::station::guest_link::{after_failure, locked, second_factor_ok, validate_last4};
+use yizhan_core::station::guest_link::{
+    LinkState, after_failure, locked, second_factor_ok, validate_last4,
+};
 use yizhan_core::station::health::{HealthCheckInput, slot_at, validate_health_check};
 use yizhan_core::station::quarantine::stay_day;
 use yizhan_store::station::guest_links::{self, GuestLink};
@@ -112,6 +114,10 @@ struct HomePage {
     /// The relatives' links the guest (or staff) made.
     links: Vec<crate::care::relative_links::LinkLine>,
     links_revoke: &'static str,
+    /// The stay is open (else released: read only, with the certificate).
+    open: bool,
+    /// The station's notice to its guests, if any.
+    notice: String,
 }
 
 /// A request as its guest sees it: what, when, where it stands, the answer.
@@ -166,7 +172,7 @@ async fn link_of(state: &AppState, headers: &HeaderMap) -> Result<Option<GuestLi
 }
 
 /// The link if this browser proved itself on it; else the page to show instead.
-pub(crate) async fn proven(
+async fn proven(
     state: &AppState,
     ctx: &Ctx,
     headers: &HeaderMap,
@@ -177,7 +183,7 @@ pub(crate) async fn proven(
     let Some(link) = link_of(state, headers).await? else {
         return Ok(Err(gone(state, ctx, StatusCode::NOT_FOUND)?));
     };
-    if !link.valid() {
+    if link.state(yizhan_store::db::now()) == LinkState::Gone {
         return Ok(Err(gone(state, ctx, StatusCode::GONE)?));
     }
     let known = match cookies::get(headers, DEVICE) {
@@ -188,6 +194,23 @@ pub(crate) async fn proven(
         return Ok(Err(verify_page(state, ctx, &link, None)?));
     }
     Ok(Ok(link))
+}
+
+/// The link if its stay is still open, for a write; after a release the page, read only, says
+/// so (410): nothing more is recorded.
+pub(crate) async fn writable(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+) -> Result<Result<GuestLink, Response>, WebError> {
+    match proven(state, ctx, headers).await? {
+        Ok(link) if link.state(yizhan_store::db::now()) == LinkState::Open => Ok(Ok(link)),
+        Ok(link) => {
+            let page = home(state, ctx, &link, None, None).await?;
+            Ok(Err((StatusCode::GONE, page).into_response()))
+        }
+        Err(page) => Ok(Err(page)),
+    }
 }
 
 fn gone(state: &AppState, ctx: &Ctx, status: StatusCode) -> Result<Response, WebError> {
@@ -248,7 +271,7 @@ pub async fn verify(
     let Some(link) = link_of(&state, &headers).await? else {
         return gone(&state, &ctx, StatusCode::NOT_FOUND);
     };
-    if !link.valid() {
+    if link.state(yizhan_store::db::now()) == LinkState::Gone {
         return gone(&state, &ctx, StatusCode::GONE);
     }
     let now = yizhan_store::db::now();
@@ -282,7 +305,7 @@ pub async fn report(
     FormBody(pairs): FormBody<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     throttle(&state, &ctx)?;
-    let link = match proven(&state, &ctx, &headers).await? {
+    let link = match writable(&state, &ctx, &headers).await? {
         Ok(link) => link,
         Err(page) => return Ok(page),
     };
@@ -343,15 +366,24 @@ pub(crate) async fn home(
             format!("{} {slot} · {}", r.day, reading(r.temperature, &r.symptoms, &tr))
         })
         .collect();
-    let tests =
-        stays::tests(&state.db, link.stay_id).await?.iter().map(|t| test_line(&tr, t)).collect();
+    let open = link.state(now) == LinkState::Open;
+    // After the release only the tests taken are worth reading.
+    let tests = stays::tests(&state.db, link.stay_id)
+        .await?
+        .iter()
+        .filter(|t| open || t.sampled_at.is_some())
+        .map(|t| test_line(&tr, t))
+        .collect();
     let page = HomePage {
         layout: Layout::new(state, ctx, "guest_page.title"),
         name: mask_name(&link.name),
         station: link.station.clone(),
         room: link.room_number.clone(),
         day: stay_day(link.checked_in_at, now),
-        release: link.planned_release.to_string(),
+        release: match link.ended_at {
+            Some(at) => yizhan_core::time::local_date(at).to_string(),
+            None => link.planned_release.to_string(),
+        },
         slot_word,
         reported,
         symptoms: symptom_options(&tr),
@@ -374,6 +406,8 @@ pub(crate) async fn home(
             now,
         ),
         links_revoke: "/g/relatives/revoke",
+        open,
+        notice: link.guest_notice.clone(),
     };
     render::form_page(&page, e)
 }
@@ -386,7 +420,7 @@ pub async fn request(
     FormBody(i): FormBody<yizhan_core::station::guest_request::RequestInput>,
 ) -> Result<Response, WebError> {
     throttle(&state, &ctx)?;
-    let link = match proven(&state, &ctx, &headers).await? {
+    let link = match writable(&state, &ctx, &headers).await? {
         Ok(link) => link,
         Err(page) => return Ok(page),
     };
@@ -397,4 +431,35 @@ pub async fn request(
     yizhan_store::station::guest_requests::create(&state.db, link.stay_id, &r).await?;
     let said = ("ok", ctx.tr().t("guest_page.request_sent").to_owned());
     home(&state, &ctx, &link, Some(said), None).await
+}
+
+/// `GET /g/certificate`: a released guest's own certificate (解除隔离证明) to keep or print, for a
+/// week after the release. Holds the full name and document: the guest proved themselves with
+/// the second factor, and the download is audited.
+pub async fn certificate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    throttle(&state, &ctx)?;
+    let link = match proven(&state, &ctx, &headers).await? {
+        Ok(link) => link,
+        Err(page) => return Ok(page),
+    };
+    if link.state(yizhan_store::db::now()) != LinkState::Released {
+        return Err(WebError::NotFound);
+    }
+    let c = stays::certificate_of(&state.db, link.stay_id).await?.ok_or(WebError::NotFound)?;
+    let s = stays::get(&state.db, link.stay_id).await?;
+    yizhan_store::admin::audit::record(
+        &state.db,
+        &guest_links::guest_actor(link.stay_id),
+        yizhan_store::admin::audit::Entry::new("certificate.download", "stay", link.stay_id),
+    )
+    .await?;
+    let layout = Layout::new(&state, &ctx, "certificate.title");
+    let page =
+        crate::station::certificates::certificate_page(&state, &ctx, &headers, &s, c, layout)
+            .await?;
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], page).into_response())
 }

@@ -31,6 +31,8 @@ struct CardPage {
     name: String,
     qr: String,
     url: String,
+    /// The card says it in the other language too: guests come from across the border.
+    other: crate::i18n::Tr,
 }
 
 /// `POST /stays/{id}/card`: a new card (the old one stops working), shown once to print.
@@ -54,6 +56,11 @@ pub async fn print(
         name: mask_name(&g.name),
         qr: qr_svg(&url)?,
         url,
+        other: crate::i18n::Tr::new(if ctx.tr().is_zh() {
+            crate::i18n::Lang::En
+        } else {
+            crate::i18n::Lang::Zh
+        }),
     };
     // The card holds a secret: not kept by any cache.
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], render::page(&page)?).into_response())

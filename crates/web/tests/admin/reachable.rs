@@ -25,6 +25,7 @@ const NOT_LINKED: &[(&str, &str)] = &[
     ("/arrivals/imports/{id}/progress", "polled by the import page's script while the run goes"),
     ("/g/{token}", "a guest's room card, opened from its QR code"),
     ("/g", "a guest's own page, reached from the room card's QR code"),
+    ("/g/certificate", "a released guest's certificate, linked from their own page"),
     ("/r/{token}", "a relative's link, sent to them by the guest"),
     ("/r", "a relative's page, reached from the link the guest sent"),
 ];

@@ -169,3 +169,66 @@ both_backends!(a_relative_books_a_delivery_from_the_link, |t: TestDb| async move
     })
     .await;
 });
+
+both_backends!(a_released_guest_keeps_the_certificate_from_the_card, |t: TestDb| async move {
+    with_browser(
+        t,
+        "a_released_guest_keeps_the_certificate_from_the_card",
+        |d, base, app| async move {
+            let (_, _, a, _) = district(app.db()).await;
+            let room = common::room(app.db(), a, "301", 1).await;
+            let g = common::guest(app.db(), a, 7).await;
+            let stay = common::check_in(app.db(), a, g, room).await;
+            app.user("lead_a", Role::StationLead, Scope::Station(a), false).await;
+            let backend = format!("{:?}", app.db().backend()).to_lowercase();
+            let card = "ab".repeat(32);
+            let sys = yizhan_core::access::Actor::system();
+            yizhan_store::station::guest_links::create(app.db(), &sys, stay, &card).await.unwrap();
+
+            // The lead writes the station's notice on the station page.
+            viewport(&d, 375, 812, true).await?;
+            sign_in(&d, &base, "lead_a").await?;
+            d.goto(format!("{base}/stations/{a}")).await?;
+            d.find(By::Css("[data-testid=guest-notice-box] summary")).await?.click().await?;
+            let text = d.find(By::Css("[data-testid=guest-notice-text]")).await?;
+            text.send_keys("早餐 7:30 · 午餐 11:30 · 晚餐 17:30").await?;
+            text.send_keys(Key::Enter).await?;
+            text.send_keys("前台 0755-12345678").await?;
+            d.find(By::Css("[data-testid=guest-notice-form] button")).await?.click().await?;
+            wait_url(&d, &format!("/stations/{a}")).await?;
+
+            // Released: the guest's phone still opens the page, read only, with the certificate.
+            yizhan_store::station::stays::check_out(
+                app.db(),
+                &sys,
+                stay,
+                yizhan_core::station::stay::Outcome::Released,
+                None,
+            )
+            .await
+            .unwrap();
+            d.delete_all_cookies().await?;
+            d.goto(format!("{base}/g/{card}")).await?;
+            fill(&d, "[data-testid=last4]", "0007").await?;
+            d.find(By::Css("[data-testid=verify]")).await?.click().await?;
+            let notice = wait_contains(&d, "[data-testid=guest-notice]", "前台").await?;
+            assert!(notice.contains("晚餐 17:30\n前台"), "the lines as written: {notice}");
+            assert!(
+                d.find(By::Css("[data-testid=guest-report]")).await.is_err(),
+                "no more reports"
+            );
+            no_sideways_scroll(&d, 375, "the released guest's page").await?;
+            d.screenshot(&shots_dir().join(format!("guest-released-375-{backend}.png"))).await?;
+            d.find(By::Css("[data-testid=guest-certificate]")).await?.click().await?;
+            let number = yizhan_store::station::stays::certificate_of(app.db(), stay)
+                .await
+                .unwrap()
+                .unwrap()
+                .number;
+            wait_contains(&d, "main", &number).await?;
+            no_sideways_scroll(&d, 375, "the certificate").await?;
+            Ok(())
+        },
+    )
+    .await;
+});

@@ -322,3 +322,90 @@ both_backends!(requests_are_listed_and_answered_over_json, |t: TestDb| async mov
         "0"
     );
 });
+
+both_backends!(the_station_notice_and_the_certificate_after_release, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, a, _) = district(app.db()).await;
+    let room = common::room(app.db(), a, "301", 1).await;
+    let g = common::guest(app.db(), a, 7).await;
+    let stay = common::check_in(app.db(), a, g, room).await;
+    let staff = app.user("staff_a", Role::StationStaff, Scope::Station(a), false).await;
+    let lead = app.user("lead_a", Role::StationLead, Scope::Station(a), false).await;
+    let mut cs = app.session_for(staff).await;
+    let mut cl = app.session_for(lead).await;
+
+    // The card says it in both languages.
+    let r = app.form(&mut cs, &format!("/stays/{stay}/card"), &[]).await;
+    assert!(r.body.contains("扫码查看") && r.body.contains("Scan for my schedule"), "{}", r.body);
+    let token = card(&app, &mut cs, stay).await;
+
+    // The lead writes the station's notice; staff may not; too long is named.
+    let url = format!("/stations/{a}/guest-notice");
+    let notice = "早餐 7:30 · 午餐 11:30 · 晚餐 17:30\n前台电话 0755-12345678";
+    let r = app.form(&mut cs, &url, &[("guest_notice", "x")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app.form(&mut cl, &url, &[("guest_notice", &"字".repeat(1001))]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("须知内容"), "{}", r.body);
+    let r = app.form(&mut cl, &url, &[("guest_notice", notice)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut phone = scan(&app, &token).await;
+    assert_eq!(app.form(&mut phone, "/g/verify", &[("last4", "0007")]).await.status, 303);
+    let r = app.get(&mut phone, "/g").await;
+    assert!(
+        r.body.contains("data-testid=\"guest-notice\"")
+            && r.body.contains("前台电话 0755-12345678"),
+        "{}",
+        r.body
+    );
+    // No certificate while the stay is open.
+    assert_eq!(app.get(&mut phone, "/g/certificate").await.status, StatusCode::NOT_FOUND);
+
+    // Released: the page stays, read only, with the certificate to download (audited).
+    stays::check_out(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        stay,
+        yizhan_core::station::stay::Outcome::Released,
+        None,
+    )
+    .await
+    .unwrap();
+    let r = app.get(&mut phone, "/g").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("data-testid=\"guest-released\"") && !r.body.contains("guest-report"),
+        "{}",
+        r.body
+    );
+    let cert = app.get(&mut phone, "/g/certificate").await;
+    assert_eq!(cert.status, StatusCode::OK, "{}", cert.body);
+    assert_eq!(cert.headers["cache-control"], "no-store");
+    let number = stays::certificate_of(app.db(), stay).await.unwrap().unwrap().number;
+    assert!(cert.body.contains(&number) && cert.body.contains("H10000007"), "{}", cert.body);
+    let (downloads,): (i64,) = app
+        .db()
+        .fetch_one(yizhan_store::db::q(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'certificate.download'",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(downloads, 1);
+    // Nothing more is recorded after the release.
+    let r = app.form(&mut phone, "/g/health", &[("temperature", "36.5")]).await;
+    assert_eq!(r.status, StatusCode::GONE);
+    assert!(guest_links::self_reports(app.db(), stay).await.unwrap().is_empty());
+    let r = app.form(&mut phone, "/g/requests", &[("kind", "other"), ("need", "x")]).await;
+    assert_eq!(r.status, StatusCode::GONE);
+    // A week later the card is 已失效.
+    app.db()
+        .execute(
+            yizhan_store::db::q("UPDATE stays SET ended_at = $1 WHERE id = $2")
+                .bind(yizhan_store::db::now() - chrono::Duration::days(7))
+                .bind(stay),
+        )
+        .await
+        .unwrap();
+    assert_eq!(app.get(&mut phone, "/g").await.status, StatusCode::GONE);
+    assert_eq!(app.get(&mut phone, "/g/certificate").await.status, StatusCode::GONE);
+});

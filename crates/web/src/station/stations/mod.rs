@@ -185,6 +185,8 @@ struct ShowPage {
     s: Station,
     kind: String,
     can_edit: bool,
+    /// The lead (or the command) writes what the guests' page says of the station.
+    can_notice: bool,
     updated: String,
     to_do: Vec<ToDo>,
     /// The categories it takes, in words; and each category with whether it is ticked.
@@ -208,8 +210,8 @@ pub struct ToDo {
 }
 
 /// Overdue disinfection, rooms waiting for terminal disinfection or its evaluation, supplies
-/// at or below their threshold, deliveries not yet handed over, plans never or not recently
-/// drilled. Only what is non-zero.
+/// at or below their threshold, deliveries not yet handed over or booked by relatives, guests'
+/// requests past their deadline, plans never or not recently drilled. Only what is non-zero.
 pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebError> {
     use yizhan_core::care::plans::{Readiness, readiness};
     let db = &state.db;
@@ -259,6 +261,19 @@ pub async fn to_do(state: &AppState, station_id: i64) -> Result<Vec<ToDo>, WebEr
                 })
                 .count(),
             at("relatives"),
+        ),
+        (
+            "todo.bookings",
+            yizhan_store::care::relative_links::bookings_waiting(db, station_id).await?.len(),
+            at("relatives"),
+        ),
+        (
+            "todo.requests_late",
+            usize::try_from(
+                yizhan_store::station::guest_requests::overdue_count(db, station_id).await?,
+            )
+            .unwrap_or(0),
+            at("requests"),
         ),
         (
             "todo.drills_due",
@@ -333,6 +348,7 @@ pub async fn show(
         updated: yizhan_core::time::local_display(s.updated_at),
         layout: Layout::new(&state, &ctx, "stations.detail"),
         can_edit,
+        can_notice: ctx.user()?.can(Permission::BoardsManage, s.target()),
         s,
     })
 }
@@ -513,5 +529,25 @@ pub async fn set_takes(
         }
     }
     stations::set_takes(&state.db, &Actor::from(ctx.user()?), s.id, &takes).await?;
+    Ok(Redirect::to(&format!("/stations/{}", s.id)).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct NoticeInput {
+    #[serde(default)]
+    pub guest_notice: String,
+}
+
+/// `POST /stations/{id}/guest-notice` (`guest_notice`): what the guests' own page says of the
+/// station (meal times, rules, whom to call); empty says nothing.
+pub async fn set_guest_notice(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(i): FormBody<NoticeInput>,
+) -> Result<Response, WebError> {
+    let s = visible(&state, &ctx, id, Permission::BoardsManage).await?;
+    let text = yizhan_core::station::guest_link::validate_notice(&i.guest_notice)?;
+    stations::set_guest_notice(&state.db, &Actor::from(ctx.user()?), s.id, &text).await?;
     Ok(Redirect::to(&format!("/stations/{}", s.id)).into_response())
 }
