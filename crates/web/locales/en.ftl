@@ -2008,3 +2008,5 @@ field.guest_notice = Notice
 todo.bookings = Deliveries booked by relatives, not yet received
 todo.requests_late = Guests' requests past their deadline
 guest_page.released_on = Released on
+notify.request_new = [{severity}] {station} room {room}: a guest asks for {what}; {group}, please answer by {due}.
+notify.request_late = [{severity}] {station} room {room}: a guest's request ({what}) is past its deadline ({due}); {group}, please deal with it now.

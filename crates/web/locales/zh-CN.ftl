@@ -2008,3 +2008,5 @@ field.guest_notice = 须知内容
 todo.bookings = 亲属预约待收物
 todo.requests_late = 超时未答复的住客诉求
 guest_page.released_on = 解除隔离日期
+notify.request_new = 【{severity}】{station} {room} 房住客诉求：{what}，请{group}在 {due} 前答复。
+notify.request_late = 【{severity}】{station} {room} 房住客诉求“{what}”已超过答复时限（{due}），请{group}立即处理。

@@ -2,7 +2,7 @@
 //! or directive past its deadline, a room left waiting for its terminal disinfection, a health
 //! round past its deadline with guests not read, yesterday's tests never sampled, a day of home
 //! monitoring nobody followed up (and its end, which closes it), a driver late back from a run or
-//! not sampled on the day of return. Any node
+//! not sampled on the day of return, a guest's request past its deadline. Any node
 //! may scan (the dispatcher does, every minute); the outbox's and the centre's uniqueness make
 //! each one told once (a rectification again after each reopening, a room again each time it
 //! waits).
@@ -43,6 +43,8 @@ pub struct Told {
     pub trips: usize,
     /// Steps of a positive case's response past their time.
     pub cases: usize,
+    /// Guests' and relatives' requests past their deadline, not answered.
+    pub requests: usize,
 }
 
 impl Told {
@@ -55,6 +57,7 @@ impl Told {
             + self.home
             + self.trips
             + self.cases
+            + self.requests
     }
 }
 
@@ -70,6 +73,7 @@ pub async fn scan(db: &Db, slots: &SlotConfig, at: DateTime<Utc>) -> Result<Told
         home: crate::station::home_monitoring::sweep(db, at).await?.missed,
         trips: crate::station::trips::sweep(db, at).await?,
         cases: crate::station::cases::sweep(db, at).await?,
+        requests: requests(db, at).await?,
     })
 }
 
@@ -338,6 +342,57 @@ async fn rooms(db: &Db, at: DateTime<Utc>) -> Result<usize> {
         let late = Late { source: "room", source_id: r.id, event, station_id: r.station_id, facts };
         tell(db, late, at, false).await?;
         told += 1;
+    }
+    Ok(told)
+}
+
+#[derive(sqlx::FromRow)]
+struct LateRequest {
+    id: i64,
+    station_id: i64,
+    station: String,
+    room: String,
+    kind: String,
+    group_name: Option<String>,
+    due_at: DateTime<Utc>,
+}
+
+/// Guests' (and relatives') requests past their deadline and not done: told once each, to the
+/// station's group.
+async fn requests(db: &Db, at: DateTime<Utc>) -> Result<usize> {
+    let late: Vec<LateRequest> = db
+        .fetch_all(
+            q("SELECT g.id, g.station_id, st.name AS station, r.number AS room, g.kind,
+                      w.name AS group_name, g.due_at
+                 FROM guest_requests g JOIN stations st ON st.id = g.station_id
+                 JOIN stays s ON s.id = g.stay_id JOIN rooms r ON r.id = s.room_id
+                 LEFT JOIN working_groups w ON w.id = g.group_id
+                WHERE g.state <> 'done' AND g.due_at < $1
+                  AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.source = 'guest'
+                                     AND i.source_id = g.id AND i.event = 'late')
+                ORDER BY g.due_at, g.id LIMIT 200")
+            .bind(at),
+        )
+        .await?;
+    let told = late.len();
+    for r in late {
+        let mut facts = crate::station::guest_requests::facts(
+            &r.station,
+            &r.room,
+            &r.kind,
+            r.group_name.as_deref(),
+            r.due_at,
+            r.station_id,
+        );
+        facts["late"] = true.into();
+        let late = Late {
+            source: "guest",
+            source_id: r.id,
+            event: "late".into(),
+            station_id: r.station_id,
+            facts,
+        };
+        tell(db, late, at, false).await?;
     }
     Ok(told)
 }

@@ -9,7 +9,9 @@ use yizhan_core::station::guest_request::{NewRequest, RequestKind, RequestState,
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q, q_dynamic};
 use crate::error::StoreError;
+use crate::notify::outbox::{self, Event};
 use crate::station::guest_links::guest_actor;
+use yizhan_core::notify::Severity;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Request {
@@ -74,6 +76,8 @@ pub(crate) async fn create_tx(
         )
         .await?;
     let at = now();
+    let group = group_for(r.kind, &groups);
+    let due = r.kind.due_at(at);
     let (id,): (i64,) = tx
         .fetch_one(
             q("INSERT INTO guest_requests (stay_id, station_id, kind, body, group_id, state, due_at,
@@ -83,12 +87,36 @@ pub(crate) async fn create_tx(
             .bind(station)
             .bind(r.kind.as_str())
             .bind(r.text.as_str())
-            .bind(group_for(r.kind, &groups))
-            .bind(r.kind.due_at(at))
+            .bind(group)
+            .bind(due)
             .bind(at)
             .bind(relative_link),
         )
         .await?;
+    // The group on duty hears of it (no name: the room and what is asked).
+    let (station_name, room): (String, String) = tx
+        .fetch_one(
+            q("SELECT st.name, r.number FROM stays s JOIN stations st ON st.id = s.station_id
+                JOIN rooms r ON r.id = s.room_id WHERE s.id = $1")
+            .bind(stay_id),
+        )
+        .await?;
+    let group_name = groups.iter().find(|(g, _)| Some(*g) == group).map(|(_, n)| n.as_str());
+    let facts = facts(&station_name, &room, r.kind.as_str(), group_name, due, station);
+    let e = Event {
+        source: "guest",
+        source_id: id,
+        event: "request",
+        // Medicine and complaints are the ones that go wrong loudly when left.
+        severity: match r.kind {
+            RequestKind::Medicine | RequestKind::Complaint => Severity::Warning,
+            _ => Severity::Info,
+        },
+        station_id: Some(station),
+        facts: &facts,
+        at,
+    };
+    outbox::enqueue_nearest(tx, &e).await?;
     audit::append(
         tx,
         by,
@@ -97,6 +125,23 @@ pub(crate) async fn create_tx(
     )
     .await?;
     Ok(id)
+}
+
+/// What a request's notification says: the station, the room, the kind (a code), the group
+/// that answers and the deadline; never the guest's name or words.
+pub(crate) fn facts(
+    station: &str,
+    room: &str,
+    kind: &str,
+    group: Option<&str>,
+    due_at: DateTime<Utc>,
+    station_id: i64,
+) -> serde_json::Value {
+    serde_json::json!({
+        "station": station, "room": room, "kind": kind, "group": group.unwrap_or_default(),
+        "due": yizhan_core::time::local_display(due_at),
+        "link": format!("/stations/{station_id}/requests"),
+    })
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Request> {

@@ -239,6 +239,31 @@ pub fn say(tr: &Tr, source: &str, severity: Severity, facts: &serde_json::Value)
                 ],
             ),
         },
+        "guest" => {
+            let what = yizhan_core::station::guest_request::RequestKind::parse(&s("kind"))
+                .map(|k| tr.t(k.label_key()).to_owned())
+                .unwrap_or_else(|| s("kind"));
+            let group = match s("group") {
+                g if g.is_empty() => tr.t("request.whole_station").to_owned(),
+                g => g,
+            };
+            let key = if facts["late"].as_bool() == Some(true) {
+                "notify.request_late"
+            } else {
+                "notify.request_new"
+            };
+            tr.f(
+                key,
+                &[
+                    ("severity", loud),
+                    ("station", &s("station")),
+                    ("room", &s("room")),
+                    ("what", &what),
+                    ("group", &group),
+                    ("due", &s("due")),
+                ],
+            )
+        }
         // What the failed channel could not say, said by the others.
         "channel" => tr.f(
             "notify.channel_given_up",

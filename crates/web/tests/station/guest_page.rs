@@ -233,6 +233,29 @@ both_backends!(
         let req = &mine[0];
         assert_eq!((req.group_id, req.group_name.as_deref()), (Some(medical), Some("医疗组")));
         assert_eq!((req.due_at - req.created_at).num_minutes(), 30);
+        // The station hears of it in the notification centre: the room and the kind, never the
+        // guest's words; past its deadline, once more, once.
+        let inbox = app.get(&mut cs, "/inbox").await;
+        assert!(
+            inbox.body.contains("301 房住客诉求：药品，请医疗组在")
+                && !inbox.body.contains("降压药吃完了"),
+            "{}",
+            inbox.body
+        );
+        let slots = Default::default();
+        let later = req.due_at + chrono::Duration::minutes(1);
+        use yizhan_store::notify::overdue;
+        assert_eq!(
+            overdue::scan(app.db(), &slots, req.due_at - chrono::Duration::minutes(1))
+                .await
+                .unwrap()
+                .requests,
+            0
+        );
+        assert_eq!(overdue::scan(app.db(), &slots, later).await.unwrap().requests, 1);
+        assert_eq!(overdue::scan(app.db(), &slots, later).await.unwrap().requests, 0);
+        let inbox = app.get(&mut cs, "/inbox").await;
+        assert!(inbox.body.contains("住客诉求“药品”已超过答复时限"), "{}", inbox.body);
 
         // The station's queue: open, its group; the answer must say what was done.
         let page = app.get(&mut cs, &format!("/stations/{a}/requests")).await;
