@@ -168,35 +168,63 @@ pub async fn of_relative_link(db: &Db, link_id: i64) -> Result<Vec<Request>> {
     .await
 }
 
+/// Which of a station's requests a list shows: open ones only or all, of one working group or
+/// every group's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    pub open_only: bool,
+    pub group: Option<i64>,
+}
+
+impl Filter {
+    pub fn open() -> Filter {
+        Filter { open_only: true, group: None }
+    }
+
+    /// The SQL the filter adds (its group bound as `$2`).
+    fn sql(self, alias: &str) -> String {
+        let mut w = String::new();
+        if self.open_only {
+            w.push_str(&format!(" AND {alias}state <> 'done'"));
+        }
+        w.push_str(&format!(" AND ($2 = 0 OR {alias}group_id = $2)"));
+        w
+    }
+}
+
 /// A page of a station's requests: open ones first by deadline, then answered ones latest first.
 pub async fn page(
     db: &Db,
     station_id: i64,
-    open_only: bool,
+    f: Filter,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Request>> {
-    let only = if open_only { " AND g.state <> 'done'" } else { "" };
     db.fetch_all(
         q_dynamic(format!(
-            "{SELECT} WHERE g.station_id = $1{only}
+            "{SELECT} WHERE g.station_id = $1{}
              ORDER BY (g.state = 'done'), CASE WHEN g.state = 'done' THEN NULL ELSE g.due_at END,
                       g.id DESC
              LIMIT {} OFFSET {}",
+            f.sql("g."),
             limit.clamp(1, 5000),
             offset.max(0)
         ))
-        .bind(station_id),
+        .bind(station_id)
+        .bind(f.group.unwrap_or(0)),
     )
     .await
 }
 
-pub async fn count(db: &Db, station_id: i64, open_only: bool) -> Result<i64> {
-    let only = if open_only { " AND state <> 'done'" } else { "" };
+pub async fn count(db: &Db, station_id: i64, f: Filter) -> Result<i64> {
     let (n,): (i64,) = db
         .fetch_one(
-            q_dynamic(format!("SELECT COUNT(*) FROM guest_requests WHERE station_id = $1{only}"))
-                .bind(station_id),
+            q_dynamic(format!(
+                "SELECT COUNT(*) FROM guest_requests WHERE station_id = $1{}",
+                f.sql("")
+            ))
+            .bind(station_id)
+            .bind(f.group.unwrap_or(0)),
         )
         .await?;
     Ok(n)

@@ -7,9 +7,10 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yizhan_core::access::{Actor, Permission};
+use yizhan_core::error::OnField;
 use yizhan_core::mask::mask_name;
 use yizhan_core::station::guest_request::{AnswerInput, RequestState, validate_answer};
-use yizhan_store::station::guest_requests::{self, Request};
+use yizhan_store::station::guest_requests::{self, Filter, Request};
 use yizhan_store::station::stations::Station;
 
 use crate::auth::Ctx;
@@ -63,6 +64,16 @@ fn line(tr: &crate::i18n::Tr, r: &Request, now: chrono::DateTime<chrono::Utc>) -
     }
 }
 
+/// The answers offered while typing one (any text may be written instead).
+const ANSWER_TEMPLATES: &[&str] = &[
+    "request.template.at_door",
+    "request.template.medical_call",
+    "request.template.on_the_way",
+    "request.template.counsellor_call",
+    "request.template.lead_reply",
+    "request.template.family_told",
+];
+
 #[derive(Template)]
 #[template(path = "requests/list.html")]
 struct ListPage {
@@ -71,9 +82,14 @@ struct ListPage {
     lines: Vec<Line>,
     pager: Pager,
     all: bool,
+    /// The working group shown (none: every group), and the station's groups to choose from.
+    group: Option<i64>,
+    groups: Vec<(i64, String)>,
     open: i64,
     late: i64,
     may_answer: bool,
+    /// Answers a station gives often, offered as the answer is typed.
+    templates: Vec<String>,
     refused: Refused,
 }
 
@@ -81,6 +97,20 @@ struct ListPage {
 pub struct ListQuery {
     pub all: Option<String>,
     pub page: Option<String>,
+    /// One working group's requests (its id); none: every group's.
+    pub group: Option<String>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> Result<Filter, WebError> {
+        let group = match self.group.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(g) => {
+                Some(yizhan_core::validate::number::parse_int(g, 1, i64::MAX, "3").on("group")?)
+            }
+        };
+        Ok(Filter { open_only: self.all.as_deref().is_none_or(|v| v.is_empty()), group })
+    }
 }
 
 async fn list_page(
@@ -91,11 +121,12 @@ async fn list_page(
     e: Option<&WebError>,
 ) -> Result<Response, WebError> {
     let tr = ctx.tr();
-    let all = q.all.as_deref().is_some_and(|v| !v.is_empty());
+    let f = q.filter()?;
+    let all = !f.open_only;
     let page = page_of(q.page.as_deref())?;
-    let total = guest_requests::count(&state.db, station.id, !all).await?;
+    let total = guest_requests::count(&state.db, station.id, f).await?;
     let now = yizhan_store::db::now();
-    let lines = guest_requests::page(&state.db, station.id, !all, PER_PAGE, Pager::offset(page))
+    let lines = guest_requests::page(&state.db, station.id, f, PER_PAGE, Pager::offset(page))
         .await?
         .iter()
         .map(|r| line(&tr, r, now))
@@ -103,19 +134,32 @@ async fn list_page(
     let path = format!("/stations/{}/requests", station.id);
     let page = ListPage {
         layout: Layout::new(state, ctx, "request.title"),
-        pager: Pager::new(&tr, &path, &[("all", if all { "1" } else { "" })], page, total),
+        pager: Pager::new(
+            &tr,
+            &path,
+            &[("all", if all { "1" } else { "" }), ("group", q.group.as_deref().unwrap_or(""))],
+            page,
+            total,
+        ),
         lines,
         all,
-        open: guest_requests::count(&state.db, station.id, true).await?,
+        group: f.group,
+        groups: yizhan_store::care::staff::groups(&state.db, station.id)
+            .await?
+            .into_iter()
+            .map(|g| (g.id, g.name))
+            .collect(),
+        open: guest_requests::count(&state.db, station.id, Filter::open()).await?,
         late: guest_requests::overdue_count(&state.db, station.id).await?,
         may_answer: ctx.user()?.can(Permission::GuestsWrite, station.target()),
+        templates: ANSWER_TEMPLATES.iter().map(|k| ctx.tr().t(k).to_owned()).collect(),
         station,
         refused: Refused::of(e, &tr),
     };
     render::form_page(&page, e)
 }
 
-/// `GET /stations/{id}/requests` (`?all=1`: answered ones too).
+/// `GET /stations/{id}/requests` (`?all=1`: answered ones too; `group`: one working group's).
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -135,17 +179,18 @@ pub async fn export_xlsx(
     let station = visible(&state, &ctx, id, Permission::GuestsRead).await?;
     let tr = ctx.tr();
     let now = yizhan_store::db::now();
-    let rows: Vec<Vec<Cell>> = guest_requests::page(&state.db, station.id, false, 5000, 0)
-        .await?
-        .iter()
-        .map(|r| {
-            let l = line(&tr, r, now);
-            [l.room, l.name, l.kind, l.body, l.group, l.at, l.due, l.state, l.answer]
-                .into_iter()
-                .map(Cell::Text)
-                .collect()
-        })
-        .collect();
+    let rows: Vec<Vec<Cell>> =
+        guest_requests::page(&state.db, station.id, Filter::default(), 5000, 0)
+            .await?
+            .iter()
+            .map(|r| {
+                let l = line(&tr, r, now);
+                [l.room, l.name, l.kind, l.body, l.group, l.at, l.due, l.state, l.answer]
+                    .into_iter()
+                    .map(Cell::Text)
+                    .collect()
+            })
+            .collect();
     let headers = [
         "field.room_id",
         "field.person_name",
@@ -219,7 +264,8 @@ pub struct ApiRequest {
     pub relative_name: Option<String>,
 }
 
-/// `GET /api/v1/stations/{id}/requests?all=1&page=`: open ones by deadline (`all`: answered too).
+/// `GET /api/v1/stations/{id}/requests?all=1&group=&page=`: open ones by deadline (`all`:
+/// answered too; `group`: one working group's).
 pub async fn api_list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -227,12 +273,12 @@ pub async fn api_list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let station = visible(&state, &ctx, id, Permission::GuestsRead).await?;
-    let all = q.all.as_deref().is_some_and(|v| !v.is_empty());
+    let f = q.filter()?;
     let page = page_of(q.page.as_deref())?;
-    let total = guest_requests::count(&state.db, station.id, !all).await?;
+    let total = guest_requests::count(&state.db, station.id, f).await?;
     let now = yizhan_store::db::now();
     let rows: Vec<ApiRequest> =
-        guest_requests::page(&state.db, station.id, !all, PER_PAGE, Pager::offset(page))
+        guest_requests::page(&state.db, station.id, f, PER_PAGE, Pager::offset(page))
             .await?
             .into_iter()
             .map(|r| ApiRequest {
@@ -252,7 +298,8 @@ pub async fn api_list(
             })
             .collect();
     let path = format!("/api/v1/stations/{id}/requests");
-    let pager = Pager::new(&ctx.tr(), &path, &[("all", if all { "1" } else { "" })], page, total);
+    let pager =
+        Pager::new(&ctx.tr(), &path, &[("all", if !f.open_only { "1" } else { "" })], page, total);
     Ok(crate::kit::listing::json_page(&rows, &pager))
 }
 

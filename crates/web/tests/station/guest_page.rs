@@ -207,7 +207,7 @@ both_backends!(
             floors: None,
             is_command: false,
         };
-        create_group(app.db(), &sys, a, &group("前台组")).await.unwrap();
+        let desk = create_group(app.db(), &sys, a, &group("前台组")).await.unwrap();
         let medical = create_group(app.db(), &sys, a, &group("医疗组")).await.unwrap();
         let room = common::room(app.db(), a, "301", 1).await;
         let g = common::guest(app.db(), a, 7).await;
@@ -262,10 +262,19 @@ both_backends!(
         assert!(
             page.body.contains(&format!("data-testid=\"request-{}\"", req.id))
                 && page.body.contains("医疗组")
-                && page.body.contains("待办 1"),
+                && page.body.contains("待办 1")
+                && page.body.contains("<option value=\"医护人员将在 30 分钟内与您电话联系。\">"),
             "{}",
             page.body
         );
+        // Each working group sees its own.
+        let mine = app.get(&mut cs, &format!("/stations/{a}/requests?group={medical}")).await;
+        assert!(mine.body.contains(&format!("request-{}\"", req.id)), "{}", mine.body);
+        let desk = app.get(&mut cs, &format!("/stations/{a}/requests?group={desk}")).await;
+        assert!(desk.body.contains("requests-empty"), "{}", desk.body);
+        let bad = app.get(&mut cs, &format!("/stations/{a}/requests?group=x")).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("工作组：包含不允许的字符"), "{}", bad.body);
         let url = format!("/requests/{}", req.id);
         let r = app.form(&mut cs, &url, &[("state", "done"), ("answer", "")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -312,8 +312,8 @@ pub async fn show(
         None
     };
     let requests = if ctx.user()?.can(Permission::GuestsRead, s.target()) {
-        use yizhan_store::station::guest_requests::{count, overdue_count};
-        Some((count(&state.db, s.id, true).await?, overdue_count(&state.db, s.id).await?))
+        use yizhan_store::station::guest_requests::{Filter, count, overdue_count};
+        Some((count(&state.db, s.id, Filter::open()).await?, overdue_count(&state.db, s.id).await?))
     } else {
         None
     };
