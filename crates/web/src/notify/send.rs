@@ -289,7 +289,7 @@ fn alert_text(tr: &Tr, severity: Severity, facts: &serde_json::Value, at: &str) 
             ("station", &s("station")),
             ("room", &s("room")),
             ("what", &what),
-            ("detail", &s("detail")),
+            ("detail", &crate::station::health::detail_words(&s("detail"), tr)),
             ("at", at),
         ],
     );

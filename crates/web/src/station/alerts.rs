@@ -143,6 +143,8 @@ struct ShowPage {
     station: Station,
     a: Alert,
     label: String,
+    /// The detail in words.
+    detail: String,
     tone: &'static str,
     state: (&'static str, &'static str),
     room: String,
@@ -225,6 +227,7 @@ pub async fn show(
     render::page(&ShowPage {
         layout: Layout::about(&state, &ctx, "alert.title", Some(a.station_id)),
         label: tr.t(a.kind.label_key()).to_owned(),
+        detail: crate::station::health::detail_words(&a.detail, &tr),
         tone: crate::kit::tone::of_alert(a.kind),
         state: state_of(&a),
         room: s.room_number.clone(),

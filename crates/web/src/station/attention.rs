@@ -139,6 +139,8 @@ pub struct AlertRow {
     pub name: String,
     /// Where it stands (待确认, 已知悉) in a word and a tone.
     pub state: (&'static str, &'static str),
+    /// Its detail in words.
+    pub detail: String,
 }
 
 #[derive(Template)]
@@ -172,6 +174,7 @@ pub async fn list(
             room: s.room_number,
             name: mask_name(&g.name),
             state: crate::station::alerts::state_of(&a),
+            detail: crate::station::health::detail_words(&a.detail, &tr),
             a,
         });
     }

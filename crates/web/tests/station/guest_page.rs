@@ -132,6 +132,11 @@ both_backends!(a_guest_reports_a_fever_from_the_room_card, |t: TestDb| async mov
     );
     let page = app.get(&mut cs, &format!("/alerts/{}", alerts[0].id)).await;
     assert!(page.body.contains("data-testid=\"alert-self\""), "{}", page.body);
+    assert!(
+        page.body.contains("data-testid=\"alert-detail\">38.0℃ 咳嗽</dd>"),
+        "symptoms in words: {}",
+        page.body
+    );
     // A bad temperature is named, nothing kept.
     let r = app.form(&mut phone, "/g/health", &[("temperature", "83")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -93,6 +93,29 @@ pub(crate) fn reading(t: i64, symptoms: &str, tr: &Tr) -> String {
     s
 }
 
+/// An alert's stored detail ("38.0 cough,fever") in words: a reading with its unit, a list of
+/// symptom codes said as the symptoms; anything else as written.
+pub(crate) fn detail_words(detail: &str, tr: &Tr) -> String {
+    detail
+        .split(' ')
+        .map(|part| {
+            let codes: Option<Vec<Symptom>> = part.split(',').map(Symptom::parse).collect();
+            let reading =
+                part.contains('.') && part.parse::<f64>().is_ok_and(|t| (30.0..=45.0).contains(&t));
+            match codes {
+                _ if reading => format!("{part}℃"),
+                Some(list) if !part.is_empty() => list
+                    .iter()
+                    .map(|s| tr.t(s.label_key()))
+                    .collect::<Vec<_>>()
+                    .join(tr.t("punct.list_sep")),
+                _ => part.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The rows of a round: open stays of the station (one floor or all), with this slot's reading.
 async fn round_rows(
     state: &AppState,
@@ -301,4 +324,24 @@ pub async fn record(
         symptoms: symptom_options(&tr),
     };
     Ok(Html(frag.render()?).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn an_alerts_detail_says_symptoms_in_words() {
+        let zh = Tr::new(Lang::Zh);
+        assert_eq!(detail_words("38.0 cough,sore_throat", &zh), "38.0℃ 咳嗽、咽痛");
+        assert_eq!(detail_words("37.1 cough", &zh), "37.1℃ 咳嗽");
+        assert_eq!(detail_words("38.5", &zh), "38.5℃");
+        assert_eq!(detail_words("第 3 天", &zh), "第 3 天", "a bare number is not a reading");
+        // Free text stays as written, commas and all.
+        assert_eq!(detail_words("第 3 天核酸 阳性,复核", &zh), "第 3 天核酸 阳性,复核");
+        assert_eq!(detail_words("", &zh), "");
+        let en = Tr::new(Lang::En);
+        assert_eq!(detail_words("38.0 cough", &en), format!("38.0℃ {}", en.t("symptom.cough")));
+    }
 }
