@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Target};
 use yizhan_core::care::relative_link::{BookingState, NewBooking, NewLink, Window, expires_at};
-use yizhan_core::care::relatives::DeliveryStatus;
+use yizhan_core::care::relatives::{DeliveryStatus, NewDelivery};
 use yizhan_core::station::guest_request::{NewRequest, RequestKind};
 
 use crate::admin::audit::{self, Entry};
@@ -266,19 +266,12 @@ pub async fn bookings_waiting(db: &Db, station_id: i64) -> Result<Vec<Booking>> 
 pub async fn receive(db: &Db, actor: &Actor, booking_id: i64) -> Result<i64> {
     let b = booking(db, booking_id).await?;
     let mut tx = db.begin().await?;
-    let at = now();
-    let (delivery,): (i64,) = tx
-        .fetch_one(
-            q("INSERT INTO deliveries (station_id, stay_id, sender, item, status, received_by, received_at)
-               VALUES ($1, $2, $3, $4, 'received', $5, $6) RETURNING id")
-            .bind(b.station_id)
-            .bind(b.stay_id)
-            .bind(format!("{}（{}）", b.relative_name, b.relation))
-            .bind(b.item.as_str())
-            .bind(actor.name.as_str())
-            .bind(at),
-        )
-        .await?;
+    let d = NewDelivery {
+        stay_id: b.stay_id,
+        sender: format!("{}（{}）", b.relative_name, b.relation),
+        item: b.item.clone(),
+    };
+    let delivery = crate::care::relatives::receive_tx(&mut tx, actor, b.station_id, &d).await?;
     let n = tx
         .execute(
             q("UPDATE delivery_bookings SET state = 'received', delivery_id = $1

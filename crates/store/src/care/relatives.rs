@@ -6,7 +6,7 @@ use yizhan_core::access::Actor;
 use yizhan_core::care::relatives::{DeliveryStatus, NewContact, NewDelivery, check_delivery_step};
 
 use crate::admin::audit::{self, Entry};
-use crate::db::{Db, Result, now, q};
+use crate::db::{Db, Result, Tx, now, q};
 use crate::error::StoreError;
 use yizhan_core::care::relatives::Channel;
 use yizhan_core::care::relatives::Direction;
@@ -96,6 +96,20 @@ const DELIVERY_SELECT: &str = "SELECT d.id, d.station_id, d.stay_id, r.number AS
 
 pub async fn receive(db: &Db, actor: &Actor, station_id: i64, d: &NewDelivery) -> Result<i64> {
     let mut tx = db.begin().await?;
+    let id = receive_tx(&mut tx, actor, station_id, d).await?;
+    audit::append(&mut tx, actor, Entry::new("delivery.receive", "delivery", id)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A delivery received at the gate, to be disinfected, within `tx` (also a relative's booking
+/// as it arrives). Returns its id.
+pub(crate) async fn receive_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    station_id: i64,
+    d: &NewDelivery,
+) -> Result<i64> {
     let (id,): (i64,) = tx
         .fetch_one(
             q("INSERT INTO deliveries (station_id, stay_id, sender, item, status, received_by, received_at)
@@ -108,8 +122,6 @@ pub async fn receive(db: &Db, actor: &Actor, station_id: i64, d: &NewDelivery) -
             .bind(now()),
         )
         .await?;
-    audit::append(&mut tx, actor, Entry::new("delivery.receive", "delivery", id)).await?;
-    tx.commit().await?;
     Ok(id)
 }
 
