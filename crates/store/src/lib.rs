@@ -3,6 +3,7 @@
 
 // The areas, the same in every crate.
 pub mod admin;
+pub mod baseline;
 pub mod care;
 pub mod command;
 pub mod notify;

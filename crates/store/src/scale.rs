@@ -1,14 +1,14 @@
 //! Bulk rows for the scale datasets (`yizhan demo --scale district|city`): a generated history of
-//! millions of rows, inserted a few hundred parameters a statement (SQLite's cost per statement
-//! grows with the square of its parameters, see docs/benchmarks.md) and without audit entries or
+//! millions of rows, inserted thousands of parameters a statement (anonymous placeholders on
+//! SQLite, see [`Marks`]) and without audit entries or
 //! events — they record what people did, and nobody did this. The application never calls it.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::db::{Backend, Db, Q, Result, Tx, q, q_dynamic};
+use crate::db::{Backend, Db, Marks, Q, Result, Tx, q, q_dynamic};
 
-/// Parameters per statement: well under SQLite's quadratic knee, enough to amortise a round trip.
-const PARAMS_PER_STATEMENT: usize = 400;
+/// Parameters per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535).
+const PARAMS_PER_STATEMENT: usize = 12_000;
 
 pub struct GuestRow {
     pub station_id: i64,
@@ -81,13 +81,8 @@ async fn insert_rows<R>(
     bind: impl Fn(Q, &R) -> Q,
 ) -> Result<()> {
     for chunk in rows.chunks((PARAMS_PER_STATEMENT / cols).max(1)) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|r| {
-                let marks: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
-                format!("({})", marks.join(", "))
-            })
-            .collect();
-        let mut query = q_dynamic(format!("INSERT INTO {head} VALUES {}", values.join(", ")));
+        let values = Marks::new(tx.backend()).rows(chunk.len(), cols);
+        let mut query = q_dynamic(format!("INSERT INTO {head} VALUES {values}"));
         for row in chunk {
             query = bind(query, row);
         }

@@ -208,15 +208,8 @@ async fn bare(
                 .bind(planned_release(policy, at)),
             )
             .await?;
-        for due in test_calendar(policy, at) {
-            tx.execute(
-                q("INSERT INTO stay_tests (stay_id, day, due_date) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(due.day)
-                    .bind(due.date),
-            )
+        yizhan_store::station::stays::insert_calendar(&mut tx, id, &test_calendar(policy, at))
             .await?;
-        }
         tx.execute(
             q("INSERT INTO stay_events (stay_id, station_id, kind, room_id, detail, actor, at)
                VALUES ($1, $2, 'check_in', $3, '{\"bed\":1}', 'bench', $4)")

@@ -9,14 +9,17 @@ use std::time::Instant;
 use anyhow::Context;
 use yizhan_core::access::{Actor, Grant, Role, Scope};
 use yizhan_core::work::enterprise::{EnterpriseInput, validate_enterprise};
+use yizhan_core::work::returning_worker::NewWorker;
 use yizhan_core::work::returning_worker::{WorkerInput, validate_worker};
 use yizhan_core::work::worker_import::{ImportKind, ImportMode};
+use yizhan_store::baseline::{self, WorkerInsert};
 use yizhan_store::work::import_runs::{self, Counts};
 use yizhan_store::{
     ConnectOptions, Db, admin::users, station::stations, work::enterprises, work::returning_workers,
 };
 use yizhan_web::i18n::Lang;
 use yizhan_web::jobs::import_job::{self, Job, What, employers_of};
+use yizhan_web::kit::export::{Cell, StreamedSheet};
 
 use crate::bench::{machine, memory_kib, reset_peak_memory, write_section};
 
@@ -128,19 +131,160 @@ pub async fn import(rows: usize, database_url: Option<String>) -> anyhow::Result
         t.elapsed().as_secs_f64()
     );
 
-    // The import, as `yizhan import` runs it.
+    // The import, as `yizhan import` runs it: from .csv, then the same rows from .xlsx.
     let user = users::find_by_username(&db, &who).await?.context("bench account")?;
     let p = users::principal(&db, &user).await?;
+    let (took, peak, rss_before, run_id) = timed_import(&db, &p, &csv, rows).await?;
+    let rate = rows as f64 / took.as_secs_f64();
+    let xlsx = dir.join("workers.xlsx");
+    let t = Instant::now();
+    let xlsx_bytes = write_xlsx(&xlsx, rows).await?;
+    println!(
+        "wrote {rows} rows as .xlsx ({:.1} MB) in {:.1} s",
+        xlsx_bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    let xdb = match &database_url {
+        Some(_) => {
+            returning_workers::remove_run_rows(&db, run_id).await?;
+            db.clone()
+        }
+        None => {
+            let x = open(format!("sqlite:{}", dir.join("import-xlsx.db").display())).await?;
+            prepare(&x).await?;
+            x
+        }
+    };
+    let (xtook, xpeak, _, xrun) = timed_import(&xdb, &p, &xlsx, rows).await?;
+    match &database_url {
+        Some(_) => returning_workers::remove_run_rows(&db, xrun).await.map(|_| ())?,
+        None => xdb.close().await,
+    }
+
+    // The baselines: the same rows, already checked, straight in by each bare way we know;
+    // the fastest is the one the import is measured against.
+    let workers = checked_rows(&db, rows).await?;
+    let ways = match db.backend() {
+        yizhan_store::db::Backend::Sqlite => WorkerInsert::for_sqlite(),
+        yizhan_store::db::Backend::Postgres => WorkerInsert::for_postgres(),
+    };
+    let mut bare = Vec::new();
+    for (k, how) in ways.into_iter().enumerate() {
+        let (target, tag) = match &database_url {
+            Some(_) => {
+                let tag = import_runs::start(
+                    &db,
+                    p.user_id,
+                    ImportKind::Workers,
+                    ImportMode::All,
+                    "baseline",
+                )
+                .await?;
+                (db.clone(), Some(tag))
+            }
+            None => {
+                let b = open(format!("sqlite:{}", dir.join(format!("baseline{k}.db")).display()))
+                    .await?;
+                prepare(&b).await?;
+                (b, None)
+            }
+        };
+        let t = Instant::now();
+        let n =
+            baseline::insert_workers(&target, how, &workers, import_job::ROWS_PER_TRANSACTION, tag)
+                .await?;
+        let took = t.elapsed();
+        anyhow::ensure!(n as usize == rows, "{how:?} put in {n} of {rows} rows");
+        println!("bare {how:?}: {:.0} rows/s", rows as f64 / took.as_secs_f64());
+        bare.push((how, took));
+        match tag {
+            Some(tag) => returning_workers::remove_run_rows(&db, tag).await.map(|_| ())?,
+            None => target.close().await,
+        }
+    }
+    drop(workers);
+    let (fastest, base_took) =
+        bare.iter().copied().min_by_key(|(_, t)| *t).context("no baseline measured")?;
+    let base_rate = rows as f64 / base_took.as_secs_f64();
+    let ways_table: String = bare
+        .iter()
+        .map(|(how, t)| {
+            format!(
+                "| {} | {:.0} | {:.2} |\n",
+                baseline_words(*how),
+                rows as f64 / t.as_secs_f64(),
+                base_took.as_secs_f64() / t.as_secs_f64()
+            )
+        })
+        .collect();
+
+    let table = format!(
+        "| figure | value | baseline ({}, same run) | ratio |\n|---|---|---|---|\n\
+         | rows/s, {rows} rows from .csv ({:.0} MB) | {rate:.0} | {base_rate:.0} | {:.2} |\n\
+         | time | {:.1} s | {:.1} s | {:.2} |\n\
+         | peak RSS during the import (process) | {} MiB | RSS before: {} MiB | |\n\
+         | the same rows from .xlsx ({:.0} MB): rows/s | {:.0} | {base_rate:.0} | {:.2} |\n\
+         | .xlsx: time | {:.1} s | {:.1} s | {:.2} |\n\
+         | .xlsx: peak RSS during the import (process) | {} MiB | | |\n",
+        baseline_words(fastest),
+        bytes as f64 / 1e6,
+        rate / base_rate,
+        took.as_secs_f64(),
+        base_took.as_secs_f64(),
+        took.as_secs_f64() / base_took.as_secs_f64(),
+        peak / 1024,
+        rss_before / 1024,
+        xlsx_bytes as f64 / 1e6,
+        rows as f64 / xtook.as_secs_f64(),
+        base_took.as_secs_f64() / xtook.as_secs_f64(),
+        xtook.as_secs_f64(),
+        base_took.as_secs_f64(),
+        xtook.as_secs_f64() / base_took.as_secs_f64(),
+        xpeak / 1024,
+    );
+    let table = format!(
+        "{table}\nThe bare ways, each the same rows in transactions of {} rows:\n\n\
+         | bare insert | rows/s | of the fastest |\n|---|---|---|\n{ways_table}",
+        import_job::ROWS_PER_TRANSACTION
+    );
+    println!("\n{table}");
+    let header = format!(
+        "## Worker import ({backend}, {rows} rows)\n\nMachine: {}. Command: `cargo run --release -p yizhan -- bench import --rows {rows}`. \
+         The import is the job the page and `yizhan import` run: the file streamed a thousand rows at a time, every row \
+         checked (ID number, phone, province, employer, duplicates in the file; already registered: the unique ID number \
+         as the rows go in), put in {} rows a transaction while the next rows are checked, progress written. The .xlsx \
+         holds the same rows (written by the exports' streamed writer). The baselines insert the same rows, checked \
+         beforehand and not timed, by each bare way below and nothing else, in transactions of the same size; the ratio \
+         is to the fastest. Peak RSS is the process's high-water mark, reset just before the import.\n\n",
+        machine(),
+        import_job::ROWS_PER_TRANSACTION,
+    );
+    write_section(&format!("## Worker import ({backend},"), &format!("{header}{table}\n"))?;
+    db.close().await;
+    if database_url.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(())
+}
+
+/// Runs the import job on `path` as the bench account, timed, with the process's peak memory
+/// (reset just before) and its memory before; returns the run's id too.
+async fn timed_import(
+    db: &Db,
+    p: &yizhan_core::access::Principal,
+    path: &std::path::Path,
+    rows: usize,
+) -> anyhow::Result<(std::time::Duration, u64, u64, i64)> {
+    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("workers.csv").to_owned();
     let run_id =
-        import_runs::start(&db, p.user_id, ImportKind::Workers, ImportMode::All, "workers.csv")
-            .await?;
+        import_runs::start(db, p.user_id, ImportKind::Workers, ImportMode::All, &file_name).await?;
     let job = Job {
         run_id,
-        path: csv.clone(),
-        file_name: "workers.csv".into(),
+        path: path.to_owned(),
+        file_name,
         valid_only: false,
-        what: What::Workers { employers: employers_of(&db, &p).await? },
-        actor: Actor::from(&p),
+        what: What::Workers { employers: employers_of(db, p).await? },
+        actor: Actor::from(p),
         lang: Lang::Zh,
         today: yizhan_core::time::local_date(yizhan_store::db::now()),
     };
@@ -148,7 +292,7 @@ pub async fn import(rows: usize, database_url: Option<String>) -> anyhow::Result
     reset_peak_memory();
     let mut bar = crate::import::Bar::new();
     let t = Instant::now();
-    let run = import_job::run(&db, &job, &mut |c, pm| bar.draw(c, pm)).await?;
+    let run = import_job::run(db, &job, &mut |c, pm| bar.draw(c, pm)).await?;
     let took = t.elapsed();
     bar.finish(Counts {
         rows_read: run.rows_read,
@@ -163,82 +307,78 @@ pub async fn import(rows: usize, database_url: Option<String>) -> anyhow::Result
         run.imported,
         run.failure
     );
-    let rate = rows as f64 / took.as_secs_f64();
+    Ok((took, peak, rss_before, run_id))
+}
 
-    // The baseline: the same rows, already checked, straight into a fresh database.
-    let base_db = match &database_url {
-        Some(_) => {
-            // Same database: make room for the same ID numbers again.
-            returning_workers::remove_run_rows(&db, run_id).await?;
-            db.clone()
-        }
-        None => {
-            let b = open(format!("sqlite:{}", dir.join("baseline.db").display())).await?;
-            prepare(&b).await?;
-            b
-        }
-    };
-    let ids: std::collections::HashMap<String, i64> =
-        enterprises::list(&base_db).await?.into_iter().map(|e| (e.name, e.id)).collect();
-    let today = yizhan_core::time::local_date(yizhan_store::db::now());
-    let mut base_took = std::time::Duration::ZERO;
+/// The same rows as an .xlsx, written by the exports' own streamed writer.
+async fn write_xlsx(path: &std::path::Path, rows: usize) -> anyhow::Result<u64> {
+    use http_body_util::BodyExt;
+    let headers = [
+        "姓名",
+        "身份证号",
+        "手机号",
+        "户籍省份",
+        "户籍城市",
+        "用工企业",
+        "返岗方式",
+        "抵达日期",
+        "状态",
+    ];
+    let mut sheet = StreamedSheet::start("workers", &headers);
     for start in (0..rows).step_by(sheet_batch()) {
-        let batch: Vec<_> = (start..(start + sheet_batch()).min(rows))
-            .map(|i| {
-                let r = row(i);
-                validate_worker(
-                    &WorkerInput {
-                        name: r[0].clone(),
-                        id_number: r[1].clone(),
-                        phone: r[2].clone(),
-                        province: r[3].clone(),
-                        city: r[4].clone(),
-                        enterprise_id: ids.get(&r[5]).copied().unwrap_or(0).to_string(),
-                        transport: "train".into(),
-                        status: "registered".into(),
-                        ..Default::default()
-                    },
-                    today,
-                )
-                .map_err(|e| anyhow::anyhow!("bench row {i}: {e}"))
-            })
-            .collect::<anyhow::Result<_>>()?;
-        let t = Instant::now();
-        returning_workers::insert_batch(&base_db, None, &batch).await?;
-        base_took += t.elapsed();
+        let page = (start..(start + sheet_batch()).min(rows))
+            .map(|i| row(i).into_iter().map(Cell::Text).collect())
+            .collect();
+        sheet.write(page).await.map_err(|e| anyhow::anyhow!("xlsx: {e:?}"))?;
     }
-    let base_rate = rows as f64 / base_took.as_secs_f64();
+    let response = sheet.finish("workers").await.map_err(|e| anyhow::anyhow!("xlsx: {e:?}"))?;
+    let mut body = response.into_body();
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            out.write_all(&data)?;
+        }
+    }
+    out.flush()?;
+    Ok(std::fs::metadata(path)?.len())
+}
 
-    let table = format!(
-        "| figure | value | baseline (bare batched INSERT, same run) | ratio |\n|---|---|---|---|\n\
-         | rows/s, {rows} rows from .csv ({:.0} MB) | {rate:.0} | {base_rate:.0} | {:.2} |\n\
-         | time | {:.1} s | {:.1} s | {:.2} |\n\
-         | peak RSS during the import (process) | {} MiB | RSS before: {} MiB | |\n",
-        bytes as f64 / 1e6,
-        rate / base_rate,
-        took.as_secs_f64(),
-        base_took.as_secs_f64(),
-        took.as_secs_f64() / base_took.as_secs_f64(),
-        peak / 1024,
-        rss_before / 1024,
-    );
-    println!("\n{table}");
-    let header = format!(
-        "## Worker import ({backend}, {rows} rows)\n\nMachine: {}. Command: `cargo run --release -p yizhan -- bench import --rows {rows}`. \
-         The import is the job the page and `yizhan import` run: the file streamed a thousand rows at a time, every row \
-         checked (ID number, phone, province, employer, duplicates in the file, the register looked up once a batch), \
-         inserted in batches, progress written. The baseline inserts the same rows, checked beforehand and not timed, \
-         with the same batched INSERT and nothing else. Peak RSS is the process's high-water mark, reset just before the \
-         import.\n\n",
-        machine(),
-    );
-    write_section(&format!("## Worker import ({backend},"), &format!("{header}{table}\n"))?;
-    db.close().await;
-    base_db.close().await;
-    if database_url.is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
+/// The generated rows, checked as the import checks them, ready for the bare inserts.
+async fn checked_rows(db: &Db, rows: usize) -> anyhow::Result<Vec<NewWorker>> {
+    let ids: std::collections::HashMap<String, i64> =
+        enterprises::list(db).await?.into_iter().map(|e| (e.name, e.id)).collect();
+    let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    (0..rows)
+        .map(|i| {
+            let r = row(i);
+            validate_worker(
+                &WorkerInput {
+                    name: r[0].clone(),
+                    id_number: r[1].clone(),
+                    phone: r[2].clone(),
+                    province: r[3].clone(),
+                    city: r[4].clone(),
+                    enterprise_id: ids.get(&r[5]).copied().unwrap_or(0).to_string(),
+                    transport: "train".into(),
+                    status: "registered".into(),
+                    ..Default::default()
+                },
+                today,
+            )
+            .map_err(|e| anyhow::anyhow!("bench row {i}: {e}"))
+        })
+        .collect()
+}
+
+fn baseline_words(how: WorkerInsert) -> String {
+    match how {
+        WorkerInsert::Numbered(n) => format!("multi-row INSERT, {n} rows, `$n` placeholders"),
+        WorkerInsert::Anonymous(n) => format!("multi-row INSERT, {n} rows, `?` placeholders"),
+        WorkerInsert::SingleRow => "one prepared single-row INSERT per row".into(),
+        WorkerInsert::Json => "one JSON parameter per batch, `json_each`".into(),
+        WorkerInsert::Unnest => "one array per column, `UNNEST`".into(),
+        WorkerInsert::Copy => "`COPY FROM STDIN` into the table".into(),
     }
-    Ok(())
 }
 
 fn sheet_batch() -> usize {

@@ -14,7 +14,7 @@ use yizhan_core::station::intake::{ArrivalState, NewArrival};
 use yizhan_core::validate::DocType;
 
 use crate::admin::audit::{self, Entry};
-use crate::db::{Db, Result, Tx, now, q, q_dynamic};
+use crate::db::{Db, Marks, Result, Tx, now, q, q_dynamic};
 use crate::error::StoreError;
 use crate::station::guests::{REGISTRATION, guest_fields};
 use crate::station::policies::PolicyRow;
@@ -156,11 +156,10 @@ pub async fn get(db: &Db, id: i64) -> Result<Arrival> {
 pub async fn planned(db: &Db, doc_numbers: &[String]) -> Result<HashSet<(String, NaiveDate)>> {
     let mut found = HashSet::new();
     for chunk in doc_numbers.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let mut query = q_dynamic(format!(
             "SELECT doc_number, expected_on FROM planned_arrivals
               WHERE state <> 'cancelled' AND doc_number IN ({})",
-            marks.join(", ")
+            Marks::new(db.backend()).list(chunk.len())
         ));
         for n in chunk {
             query = query.bind(n.as_str());

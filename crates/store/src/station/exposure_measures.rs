@@ -12,6 +12,7 @@ use yizhan_core::station::exposure_measure::{
     Decided, Measure, Order, daily_tests_from, quarantine_days,
 };
 use yizhan_core::station::period::PeriodChange;
+use yizhan_core::station::quarantine::TestDue;
 use yizhan_core::time::local_date;
 
 use crate::admin::audit::{self, Entry};
@@ -132,19 +133,12 @@ async fn for_guest(
                 _ => stay.planned_release,
             };
             let checked_in = local_date(stay.checked_in_at);
-            let mut added = 0;
-            for (day, date) in daily_tests_from(checked_in, today, until, &tested) {
-                tx.execute(
-                    q("INSERT INTO stay_tests (stay_id, day, due_date) VALUES ($1, $2, $3)
-                       ON CONFLICT (stay_id, day) DO NOTHING")
-                    .bind(stay_id)
-                    .bind(day)
-                    .bind(date),
-                )
-                .await?;
-                added += 1;
-            }
-            detail["tests_added"] = added.into();
+            let added: Vec<TestDue> = daily_tests_from(checked_in, today, until, &tested)
+                .into_iter()
+                .map(|(day, date)| TestDue { day, date })
+                .collect();
+            crate::station::stays::insert_calendar(tx, stay_id, &added).await?;
+            detail["tests_added"] = added.len().into();
         }
         Decided::MoveRoom { room_id } => {
             let station: Option<(i64,)> = tx

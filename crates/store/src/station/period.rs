@@ -90,16 +90,8 @@ pub(crate) async fn change_tx(
             .bind(c.days),
     )
     .await?;
-    for due in calendar_of(&policy.policy(), stay.checked_in_at, c.days) {
-        tx.execute(
-            q("INSERT INTO stay_tests (stay_id, day, due_date) VALUES ($1, $2, $3)
-               ON CONFLICT (stay_id, day) DO NOTHING")
-            .bind(stay_id)
-            .bind(due.day)
-            .bind(due.date),
-        )
-        .await?;
-    }
+    let calendar = calendar_of(&policy.policy(), stay.checked_in_at, c.days);
+    crate::station::stays::insert_calendar(tx, stay_id, &calendar).await?;
     let old_days = days_of(&stay);
     let (id,): (i64,) = tx
         .fetch_one(

@@ -205,6 +205,19 @@ pub async fn transition(
     reason: Option<&str>,
 ) -> Result<RoomState> {
     let room = get_in_tx(tx, room_id).await?;
+    transition_from(tx, actor, &room, to, cause, reason).await
+}
+
+/// [`transition`] of a room the caller has just read under its lock (one read fewer).
+pub async fn transition_from(
+    tx: &mut Tx,
+    actor: &Actor,
+    room: &Room,
+    to: RoomState,
+    cause: Cause,
+    reason: Option<&str>,
+) -> Result<RoomState> {
+    let room_id = room.id;
     let from = room.state();
     // The rule counts the guests the room holds once the change is done; a check-in is not
     // written yet when we get here, every other cause already is.

@@ -12,7 +12,7 @@ use yizhan_core::station::sampling::TestResult;
 use yizhan_core::station::stay::{Outcome, StayEventKind, check_check_in, state_after_check_out};
 
 use crate::admin::audit::{self, Entry};
-use crate::db::{Db, Result, Tx, now, q, q_dynamic};
+use crate::db::{Db, Marks, Result, Tx, now, q, q_dynamic};
 use crate::error::StoreError;
 use crate::station::{policies, rooms};
 
@@ -177,15 +177,22 @@ pub(crate) async fn take_bed(
     station_id: i64,
     room_id: i64,
 ) -> Result<i64> {
-    let room = rooms::get_in_tx(tx, room_id).await?;
-    if room.station_id != station_id {
+    // The lock and the station's check in one statement; read after the lock: another
+    // check-in may have committed meanwhile.
+    let locked = tx
+        .execute(
+            q("UPDATE rooms SET updated_at = $1 WHERE id = $2 AND station_id = $3")
+                .bind(now())
+                .bind(room_id)
+                .bind(station_id),
+        )
+        .await?;
+    if locked == 0 {
         return Err(StoreError::NotFound);
     }
-    lock_rooms(tx, &[room_id]).await?;
-    // Re-read after the lock: another check-in may have committed meanwhile.
     let room = rooms::get_in_tx(tx, room_id).await?;
     check_check_in(room.state(), room.beds, room.occupied)?;
-    rooms::transition(tx, actor, room_id, RoomState::Occupied, Cause::CheckIn, None).await?;
+    rooms::transition_from(tx, actor, &room, RoomState::Occupied, Cause::CheckIn, None).await?;
     let free: Option<(i64,)> = tx
         .fetch_optional(
             q("SELECT b.bed_no FROM beds b WHERE b.room_id = $1 AND b.bed_no <= $2
@@ -237,11 +244,6 @@ pub async fn check_in(db: &Db, actor: &Actor, c: &CheckIn) -> Result<Stay> {
         other => other?.policy(),
     };
     let mut tx = db.begin().await?;
-    let (guest_station,): (i64,) =
-        tx.fetch_one(q("SELECT station_id FROM guests WHERE id = $1").bind(c.guest_id)).await?;
-    if guest_station != c.station_id {
-        return Err(StoreError::NotFound);
-    }
     let id = check_in_tx(&mut tx, actor, c, &policy).await?;
     tx.commit().await?;
     get(db, id).await
@@ -257,8 +259,18 @@ pub(crate) async fn check_in_tx(
     policy: &QuarantinePolicy,
 ) -> Result<i64> {
     // Locks in one order everywhere, guest, stays, rooms: a check-in waits here for a guest's
-    // open stay being closed or moved, rather than holding the room against it.
-    tx.execute(q("UPDATE guests SET region = region WHERE id = $1").bind(c.guest_id)).await?;
+    // open stay being closed or moved, rather than holding the room against it. Another
+    // station's guest is not found.
+    let locked = tx
+        .execute(
+            q("UPDATE guests SET region = region WHERE id = $1 AND station_id = $2")
+                .bind(c.guest_id)
+                .bind(c.station_id),
+        )
+        .await?;
+    if locked == 0 {
+        return Err(StoreError::NotFound);
+    }
     tx.execute(
         q("UPDATE stays SET ended_at = ended_at WHERE guest_id = $1 AND ended_at IS NULL")
             .bind(c.guest_id),
@@ -304,15 +316,7 @@ pub(crate) async fn open(
             .bind(release),
         )
         .await?;
-    for due in calendar {
-        tx.execute(
-            q("INSERT INTO stay_tests (stay_id, day, due_date) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(due.day)
-                .bind(due.date),
-        )
-        .await?;
-    }
+    insert_calendar(tx, id, calendar).await?;
     let mut detail = serde_json::json!({ "bed": bed });
     let mut audited = serde_json::json!({
         "guest_id": c.guest_id, "room_id": c.room_id, "bed": bed, "policy": policy_code,
@@ -325,6 +329,23 @@ pub(crate) async fn open(
     let action = if from.is_some() { "stay.transfer_in" } else { "stay.check_in" };
     audit::append(tx, actor, Entry::new(action, "stay", id).detail(audited)).await?;
     Ok(id)
+}
+
+/// Adds test days to a stay's calendar in one statement; a day already on it is kept as it is.
+pub async fn insert_calendar(tx: &mut Tx, stay_id: i64, calendar: &[TestDue]) -> Result<()> {
+    if calendar.is_empty() {
+        return Ok(());
+    }
+    let mut query = q_dynamic(format!(
+        "INSERT INTO stay_tests (stay_id, day, due_date) VALUES {}
+         ON CONFLICT (stay_id, day) DO NOTHING",
+        Marks::new(tx.backend()).rows(calendar.len(), 3)
+    ));
+    for due in calendar {
+        query = query.bind(stay_id).bind(due.day).bind(due.date);
+    }
+    tx.execute(query).await?;
+    Ok(())
 }
 
 /// Moves an open stay to another room of the same station.

@@ -193,11 +193,12 @@ pub async fn get(db: &Db, id: i64) -> Result<ImportRun> {
     db.fetch_one(q_dynamic(format!("{SELECT} WHERE id = $1")).bind(id)).await
 }
 
-/// The first `limit` problems of a run, in the order found.
+/// The first `limit` problems of a run, in the sheet's order (a row found registered as it
+/// went in is reported after rows checked later).
 pub async fn problems(db: &Db, id: i64, limit: i64) -> Result<Vec<ProblemLine>> {
     db.fetch_all(
         q("SELECT row_no, column_name, message FROM import_problems WHERE run_id = $1
-           ORDER BY seq LIMIT $2")
+           ORDER BY row_no, seq LIMIT $2")
         .bind(id)
         .bind(limit),
     )

@@ -7,7 +7,7 @@ use yizhan_core::access::{Actor, Target};
 use yizhan_core::work::returning_worker::NewWorker;
 
 use crate::admin::audit::{self, Entry};
-use crate::db::{Db, Result, Tx, now, q, q_dynamic};
+use crate::db::{Db, Marks, Result, Tx, now, q, q_dynamic};
 use yizhan_core::work::returning_worker::Transport;
 use yizhan_core::work::returning_worker::WorkerStatus;
 
@@ -242,14 +242,35 @@ pub async fn set_status(
     tx.commit().await
 }
 
+/// Binds a checked worker's columns in `INSERT` order, then the import run and the time(s)
+/// given (`$n` placeholders may share one, anonymous ones cannot). Any statement type with a
+/// `bind` method: ours, or sqlx's in the benches' bare baselines.
+macro_rules! bind_worker {
+    ($query:expr, $w:expr, $run:expr $(, $at:expr)+) => {
+        $query
+            .bind($w.enterprise_id)
+            .bind($w.name.as_str())
+            .bind($w.id_number.as_str())
+            .bind($w.phone.as_str())
+            .bind($w.province)
+            .bind($w.city.as_str())
+            .bind($w.transport.as_str())
+            .bind($w.arrival_date)
+            .bind($w.status.as_str())
+            .bind($w.health.as_deref())
+            .bind($run)
+            $(.bind($at))+
+    };
+}
+pub(crate) use bind_worker;
+
 /// Which of these ID numbers are registered already.
-pub async fn existing_ids(db: &Db, ids: &[String]) -> Result<std::collections::HashSet<String>> {
-    let mut found = std::collections::HashSet::new();
-    for chunk in ids.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+pub async fn existing_ids(db: &Db, ids: &[String]) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(ROWS_PER_INSERT) {
         let mut query = q_dynamic(format!(
             "SELECT id_number FROM returning_workers WHERE id_number IN ({})",
-            marks.join(", ")
+            Marks::new(db.backend()).list(chunk.len())
         ));
         for id in chunk {
             query = query.bind(id.as_str());
@@ -260,10 +281,10 @@ pub async fn existing_ids(db: &Db, ids: &[String]) -> Result<std::collections::H
     Ok(found)
 }
 
-/// Rows a multi-row INSERT carries. SQLite finds a `$N` parameter's number by walking a list
-/// (sqlx asks for every parameter's name), so the cost grows with the square of the parameters
-/// in a statement: 400 rows of 13 columns ran at 8,500 rows/s, 50 rows at 23,000 (docs/benchmarks.md).
-const ROWS_PER_INSERT: usize = 50;
+/// Rows a multi-row INSERT carries: a whole batch of the import (13 parameters a row, well
+/// under either backend's limit). With anonymous placeholders ([`Marks`]) SQLite's cost per row
+/// falls as statements grow: 63,000 rows/s at 50 rows, 99,000 at 1,000 (docs/benchmarks.md).
+const ROWS_PER_INSERT: usize = 1000;
 
 /// Inserts checked workers in one transaction, `ROWS_PER_INSERT` a statement, each tagged with the import
 /// run that brought it (if any). An ID number registered meanwhile by someone else is left out,
@@ -276,36 +297,17 @@ pub async fn insert_batch(db: &Db, run: Option<i64>, workers: &[NewWorker]) -> R
 }
 
 async fn insert_in(tx: &mut Tx, run: Option<i64>, workers: &[NewWorker]) -> Result<Vec<String>> {
-    const COLS: usize = 12;
     let at = now();
     let mut inserted = 0u64;
     for chunk in workers.chunks(ROWS_PER_INSERT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|r| {
-                let marks: Vec<String> = (1..=COLS).map(|c| format!("${}", r * COLS + c)).collect();
-                format!("({}, ${})", marks.join(", "), r * COLS + COLS)
-            })
-            .collect();
         let mut query = q_dynamic(format!(
             "INSERT INTO returning_workers (enterprise_id, name, id_number, phone, province, city, transport,
                  arrival_date, status, health, import_run_id, created_at, updated_at) VALUES {}
              ON CONFLICT (id_number) DO NOTHING",
-            values.join(", ")
+            Marks::new(tx.backend()).rows(chunk.len(), 13)
         ));
         for w in chunk {
-            query = query
-                .bind(w.enterprise_id)
-                .bind(w.name.as_str())
-                .bind(w.id_number.as_str())
-                .bind(w.phone.as_str())
-                .bind(w.province)
-                .bind(w.city.as_str())
-                .bind(w.transport.as_str())
-                .bind(w.arrival_date)
-                .bind(w.status.as_str())
-                .bind(w.health.as_deref())
-                .bind(run)
-                .bind(at);
+            query = bind_worker!(query, w, run, at, at);
         }
         inserted += tx.execute(query).await?;
     }
@@ -315,19 +317,21 @@ async fn insert_in(tx: &mut Tx, run: Option<i64>, workers: &[NewWorker]) -> Resu
     // Rare (another import raced this one): find out which rows lost.
     let ids: Vec<String> = workers.iter().map(|w| w.id_number.clone()).collect();
     let mut ours = std::collections::HashSet::new();
-    for chunk in ids.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${}", i + 1)).collect();
+    for chunk in ids.chunks(ROWS_PER_INSERT) {
+        let mut marks = Marks::new(tx.backend());
         let mut query = q_dynamic(format!(
-            "SELECT id_number FROM returning_workers WHERE import_run_id IS NOT DISTINCT FROM $1
-               AND created_at = ${} AND id_number IN ({})",
-            chunk.len() + 2,
-            marks.join(", ")
+            "SELECT id_number FROM returning_workers WHERE import_run_id IS NOT DISTINCT FROM {}
+               AND created_at = {} AND id_number IN ({})",
+            marks.one(),
+            marks.one(),
+            marks.list(chunk.len())
         ))
-        .bind(run);
+        .bind(run)
+        .bind(at);
         for id in chunk {
             query = query.bind(id.as_str());
         }
-        let rows: Vec<(String,)> = tx.fetch_all(query.bind(at)).await?;
+        let rows: Vec<(String,)> = tx.fetch_all(query).await?;
         ours.extend(rows.into_iter().map(|(id,)| id));
     }
     Ok(ids.into_iter().filter(|id| !ours.contains(id)).collect())

@@ -39,23 +39,23 @@ both_backends!(
     |t: TestDb| async move {
         let app = App::new(t).await;
         let (_, _, mut j) = common::enterprise_clerk(&app).await;
-        // 2,500 rows (three batches): sheet row 2302 has a short phone number, sheet row 2452
-        // repeats the ID number of sheet row 12 (in the first batch).
+        // 6,500 rows (seven batches, two transactions): sheet row 6302 has a short phone
+        // number, sheet row 6452 repeats the ID number of sheet row 12 (in the first batch).
         let mut csv = String::from("姓名,身份证号,手机号,户籍省份,户籍城市,用工企业\n");
-        for i in 0..2500 {
-            let id = if i == 2450 { id_number(10) } else { id_number(i) };
-            let phone = if i == 2300 { "1380013" } else { "13800138000" };
+        for i in 0..6500 {
+            let id = if i == 6450 { id_number(10) } else { id_number(i) };
+            let phone = if i == 6300 { "1380013" } else { "13800138000" };
             csv.push_str(&format!("工人{i},{id},{phone},云南,昭通,甲电子\n"));
         }
         let r = import(&app, &mut j, "all", &csv).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(
-            r.body.contains("读取 2500 行，有问题 2 行，按“全部不导入”未导入任何一行。"),
+            r.body.contains("读取 6500 行，有问题 2 行，按“全部不导入”未导入任何一行。"),
             "{}",
             r.body
         );
         assert!(r.body.contains("与第 12 行重复。"), "{}", r.body);
-        // Two batches went in before row 2302 was read; they were taken back.
+        // A transaction of 5,000 rows went in before row 6302 was read; it was taken back.
         assert_eq!(workers(&app).await, 0);
         let run: i64 = r
             .body
@@ -68,31 +68,31 @@ both_backends!(
         let got = import_runs::get(app.db(), run).await.unwrap();
         assert_eq!(
             (got.status.as_str(), got.permille, got.rows_read, got.imported),
-            ("done", 1000, 2500, 0)
+            ("done", 1000, 6500, 0)
         );
         let lines = import_runs::problems(app.db(), run, 10).await.unwrap();
         let lines: Vec<(i64, &str)> =
             lines.iter().map(|l| (l.row_no, l.column_name.as_str())).collect();
-        assert_eq!(lines, vec![(2302, "手机号"), (2452, "身份证号")]);
+        assert_eq!(lines, vec![(6302, "手机号"), (6452, "身份证号")]);
 
-        // The valid rows: 2,498 in, the same two problems.
+        // The valid rows: 6,498 in, the same two problems.
         let r = import(&app, &mut j, "valid", &csv).await;
-        assert!(r.body.contains("读取 2500 行，导入 2498 行，有问题 2 行。"), "{}", r.body);
-        assert_eq!(workers(&app).await, 2498);
-        // The register exports page by page (three pages here) into one sheet, in id order.
+        assert!(r.body.contains("读取 6500 行，导入 6498 行，有问题 2 行。"), "{}", r.body);
+        assert_eq!(workers(&app).await, 6498);
+        // The register exports page by page into one sheet, in id order.
         let x = app.get(&mut j, "/workers/export.xlsx").await;
         assert_eq!(x.status, StatusCode::OK);
         let sheet = common::xlsx_rows(&x.bytes, "返岗人员");
-        assert_eq!(sheet.len(), 2499);
+        assert_eq!(sheet.len(), 6499);
         assert_eq!(sheet[0][0], "姓名");
         assert_eq!(sheet[1][0], "工人0");
-        assert_eq!(sheet[2498][0], "工人2499");
+        assert_eq!(sheet[6498][0], "工人6499");
         assert!(!sheet[1][1].contains(&id_number(0)), "masked: {}", sheet[1][1]);
         // The same file again: every row is registered already; nothing changes.
         let r = import(&app, &mut j, "valid", &csv).await;
-        assert!(r.body.contains("读取 2500 行，导入 0 行，有问题 2500 行。"), "{}", r.body);
+        assert!(r.body.contains("读取 6500 行，导入 0 行，有问题 6500 行。"), "{}", r.body);
         assert!(r.body.contains("该身份证号已登记。"));
-        assert_eq!(workers(&app).await, 2498);
+        assert_eq!(workers(&app).await, 6498);
     }
 );
 
