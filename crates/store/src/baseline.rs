@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, Postgres, Sqlite};
 use yizhan_core::work::returning_worker::NewWorker;
 
-use crate::db::{Db, Result, sqlite_time};
+use crate::db::{Backend, Db, Marks, Result, sqlite_time};
 use crate::work::returning_workers::bind_worker;
 
 /// One way to put a batch of workers in, each batch its own transaction.
@@ -41,28 +41,11 @@ impl WorkerInsert {
 const COLUMNS: &str = "enterprise_id, name, id_number, phone, province, city, transport, \
      arrival_date, status, health, import_run_id, created_at, updated_at";
 
+/// `rows` groups of the 13 columns' placeholders: `$n` or `?` as the way asks, whatever the
+/// database (SQLite takes both).
 fn values(rows: usize, numbered: bool) -> String {
-    let mut sql = String::with_capacity(rows * 60);
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..13 {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            if numbered {
-                // created_at and updated_at share one parameter.
-                let n = r * 12 + c.min(11) + 1;
-                sql.push_str(&format!("${n}"));
-            } else {
-                sql.push('?');
-            }
-        }
-        sql.push(')');
-    }
-    sql
+    let dialect = if numbered { Backend::Postgres } else { Backend::Sqlite };
+    Marks::new(dialect).rows(rows, 13)
 }
 
 /// Inserts `workers` the way `how` says, one transaction per `batch` rows; returns rows put in.
@@ -104,10 +87,7 @@ async fn sqlite(
                 );
                 let mut q = sqlx::query::<Sqlite>(AssertSqlSafe(sql));
                 for w in rows {
-                    q = match numbered {
-                        true => bind_worker!(q, w, run, at.as_str()),
-                        false => bind_worker!(q, w, run, at.as_str(), at.as_str()),
-                    };
+                    q = bind_worker!(q, w, run, at.as_str(), at.as_str());
                 }
                 n += q.execute(&mut *tx).await?.rows_affected();
             }
@@ -181,7 +161,7 @@ async fn postgres(
                 );
                 let mut q = sqlx::query::<Postgres>(AssertSqlSafe(sql));
                 for w in rows {
-                    q = bind_worker!(q, w, run, at);
+                    q = bind_worker!(q, w, run, at, at);
                 }
                 n += q.execute(&mut *tx).await?.rows_affected();
             }
@@ -193,7 +173,7 @@ async fn postgres(
             );
             for w in chunk {
                 let q = sqlx::query::<Postgres>(AssertSqlSafe(sql.clone()));
-                n += bind_worker!(q, w, run, at).execute(&mut *tx).await?.rows_affected();
+                n += bind_worker!(q, w, run, at, at).execute(&mut *tx).await?.rows_affected();
             }
         }
         WorkerInsert::Unnest => {
