@@ -16,6 +16,7 @@ use sqlx::sqlite::{
     SqliteSynchronous,
 };
 use sqlx::{AssertSqlSafe, FromRow, Postgres, SqlSafeStr, SqlStr, Sqlite};
+use tokio::sync::Notify;
 
 use crate::error::StoreError;
 
@@ -32,7 +33,7 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite(SqliteDb),
-    Postgres(PgPool),
+    Postgres(PgDb),
 }
 
 /// A SQLite pool and its writers' queue. SQLite has one write lock; a writer that finds it taken
@@ -43,6 +44,21 @@ pub enum Db {
 pub struct SqliteDb {
     pub pool: SqlitePool,
     writers: Arc<tokio::sync::Mutex<()>>,
+    commits: Arc<Notify>,
+}
+
+/// A PostgreSQL pool, and the readers to wake at its commits.
+#[derive(Debug, Clone)]
+pub struct PgDb {
+    pub pool: PgPool,
+    commits: Arc<Notify>,
+}
+
+impl std::ops::Deref for PgDb {
+    type Target = PgPool;
+    fn deref(&self) -> &PgPool {
+        &self.pool
+    }
 }
 
 impl std::ops::Deref for SqliteDb {
@@ -308,15 +324,16 @@ impl Conn {
 /// the busy timeout instead of failing when a read lock is upgraded.
 pub enum Tx {
     /// The transaction, and this process's turn to write (released when the transaction ends).
-    Sqlite(sqlx::Transaction<'static, Sqlite>, tokio::sync::OwnedMutexGuard<()>),
-    Postgres(sqlx::Transaction<'static, Postgres>),
+    /// Each with the readers to wake at its commit.
+    Sqlite(sqlx::Transaction<'static, Sqlite>, tokio::sync::OwnedMutexGuard<()>, Arc<Notify>),
+    Postgres(sqlx::Transaction<'static, Postgres>, Arc<Notify>),
 }
 
 impl Tx {
     fn exec(&mut self) -> Exec<'_> {
         match self {
-            Tx::Sqlite(t, _) => Exec::Sqlite(t),
-            Tx::Postgres(t) => Exec::Postgres(t),
+            Tx::Sqlite(t, _, _) => Exec::Sqlite(t),
+            Tx::Postgres(t, _) => Exec::Postgres(t),
         }
     }
     query_methods!();
@@ -324,24 +341,31 @@ impl Tx {
     pub fn backend(&self) -> Backend {
         match self {
             Tx::Sqlite(..) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+            Tx::Postgres(..) => Backend::Postgres,
         }
     }
 
     /// Serialises writers on one key for the rest of the transaction (the audit chain needs a
     /// single writer). SQLite already holds its one write lock since `BEGIN IMMEDIATE`.
     pub async fn lock(&mut self, key: i64) -> Result<()> {
-        if let Tx::Postgres(t) = self {
+        if let Tx::Postgres(t, _) = self {
             sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(key).execute(&mut **t).await?;
         }
         Ok(())
     }
 
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t, _turn) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
-        }
+        let commits = match self {
+            Tx::Sqlite(t, _turn, commits) => {
+                t.commit().await?;
+                commits
+            }
+            Tx::Postgres(t, commits) => {
+                t.commit().await?;
+                commits
+            }
+        };
+        commits.notify_waiters();
         Ok(())
     }
 }
@@ -364,7 +388,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
-            Ok(Db::Postgres(pool))
+            Ok(Db::Postgres(PgDb { pool, commits: Default::default() }))
         } else if url.starts_with("sqlite:") {
             let memory = url.contains(":memory:");
             let options = SqliteConnectOptions::from_str(url)?
@@ -390,7 +414,11 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(15))
                 .connect_with(options)
                 .await?;
-            Ok(Db::Sqlite(SqliteDb { pool, writers: Default::default() }))
+            Ok(Db::Sqlite(SqliteDb {
+                pool,
+                writers: Default::default(),
+                commits: Default::default(),
+            }))
         } else {
             Err(StoreError::Config(format!(
                 "unsupported database URL (expected sqlite:PATH or postgres://…): {}",
@@ -403,6 +431,14 @@ impl Db {
         match self {
             Db::Sqlite(_) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Woken at every commit of a write transaction on this pool (`store::changes`).
+    pub fn commits(&self) -> &Arc<Notify> {
+        match self {
+            Db::Sqlite(p) => &p.commits,
+            Db::Postgres(p) => &p.commits,
         }
     }
 
@@ -423,9 +459,9 @@ impl Db {
                     .map_err(|_| {
                     StoreError::Unavailable("no turn to write within 10 s".to_owned())
                 })?;
-                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn, p.commits.clone())
             }
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?, p.commits.clone()),
         })
     }
 

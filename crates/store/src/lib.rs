@@ -11,6 +11,7 @@ pub mod station;
 pub mod work;
 
 // What every area uses.
+pub mod changes;
 pub mod code;
 pub mod db;
 pub mod error;

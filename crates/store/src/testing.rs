@@ -117,3 +117,24 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Fails unless the district board's lines and 14-day trend read from the counters equal what
+/// the records say (and again after a fold). Tests call it after writes that move a counter.
+pub async fn assert_counters_agree(db: &Db) {
+    use crate::station::counters;
+    let today = yizhan_core::time::local_date(crate::db::now());
+    let first = today - chrono::Duration::days(13);
+    for _ in 0..2 {
+        assert_eq!(
+            counters::lines(db, today).await.unwrap(),
+            counters::recount(db, today).await.unwrap(),
+            "the counters against the records"
+        );
+        assert_eq!(
+            counters::days(db, first).await.unwrap(),
+            counters::recount_days(db, first).await.unwrap(),
+            "check-ins and alerts per day against the records"
+        );
+        counters::fold(db).await.unwrap();
+    }
+}

@@ -1,7 +1,8 @@
 //! Randomized concurrency on SQLite and PostgreSQL: eight clerks at once check guests in, move
 //! them between rooms and check them out, while housekeeping readies the rooms that await
-//! disinfection. Afterwards no bed holds two guests, no room more guests than beds, no guest two
-//! open stays, and every room's state agrees with its stays. 2,000 operations here; a long run:
+//! disinfection, and two nodes fold the station counters. Afterwards no bed holds two guests, no
+//! room more guests than beds, no guest two open stays, every room's state agrees with its stays,
+//! and every counter of the district board equals what the records say. 2,000 operations here; a long run:
 //! `YIZHAN_CONCURRENCY_OPS=100000 cargo test --release -p yizhan-store --test concurrency -- --nocapture`.
 
 mod common;
@@ -11,6 +12,7 @@ use rand::Rng;
 use yizhan_core::access::Actor;
 use yizhan_core::station::stay::Outcome;
 use yizhan_store::db::q;
+use yizhan_store::station::counters;
 use yizhan_store::station::stays::{self, CheckIn};
 use yizhan_store::testing::TestDb;
 use yizhan_store::{StoreError, both_backends};
@@ -68,6 +70,20 @@ both_backends!(
                 }
             })
         };
+        // Two nodes fold the counters' changes while the clerks write.
+        let folders: Vec<_> = (0..2)
+            .map(|_| {
+                let (db, done) = (db.clone(), done.clone());
+                tokio::spawn(async move {
+                    let mut folded = 0;
+                    while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                        folded += counters::fold(&db).await.unwrap();
+                        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+                    }
+                    folded
+                })
+            })
+            .collect();
         let mut clerks = Vec::new();
         for c in 0..CLERKS {
             let (db, room_ids, guest_ids) = (db.clone(), room_ids.clone(), guest_ids.clone());
@@ -113,7 +129,12 @@ both_backends!(
                                 &db,
                                 &Actor::system(),
                                 s.id,
-                                Outcome::TransferredOther,
+                                [
+                                    Outcome::TransferredOther,
+                                    Outcome::Released,
+                                    Outcome::TurnedBack,
+                                    Outcome::ExemptionRevoked,
+                                ][kind % 4],
                                 Some("转运"),
                             )
                             .await
@@ -137,7 +158,16 @@ both_backends!(
         }
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         housekeeping.await.unwrap();
+        let mut folded = 0;
+        for f in folders {
+            folded += f.await.unwrap();
+        }
         let took = started.elapsed();
+        assert!(folded > 0, "the folders ran");
+        yizhan_store::testing::assert_counters_agree(&db).await;
+        let (left,): (i64,) =
+            db.fetch_one(q("SELECT COUNT(*) FROM station_counter_changes")).await.unwrap();
+        assert_eq!(left, 0, "a fold takes every committed change");
 
         let over: Vec<(i64, i64, i64)> = db
             .fetch_all(q(

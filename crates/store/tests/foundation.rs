@@ -333,3 +333,62 @@ fn a_frozen_finding_keeps_its_json_and_decodes_its_codes() {
     let e = serde_json::from_value::<FindingLine>(bad).unwrap_err();
     assert!(e.to_string().contains("catastrophic"), "{e}");
 }
+
+// A wall board's stream wakes at a commit: this pool's readers at once, with no poll between.
+both_backends!(a_commit_wakes_the_readers_of_its_pool, |t: TestDb| async move {
+    let woken = t.db.commits().notified();
+    tokio::pin!(woken);
+    woken.as_mut().enable();
+    yizhan_store::station::board::create_token(&t.db, &actor(), None, "TV", &"a".repeat(64))
+        .await
+        .unwrap();
+    // Already woken (a zero timeout polls the future once): a poll would not be.
+    assert!(
+        tokio::time::timeout(std::time::Duration::ZERO, woken).await.is_ok(),
+        "the commit woke the reader"
+    );
+});
+
+/// Another node's commit (here: another pool) reaches this node's readers through PostgreSQL's
+/// NOTIFY, which the audit log's trigger sends; without the relay, nothing wakes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_nodes_commit_wakes_this_nodes_readers_on_postgres() {
+    use std::time::Duration;
+    use yizhan_store::db::ConnectOptions;
+    let t = TestDb::new(yizhan_store::Backend::Postgres).await;
+    let other =
+        Db::connect(&ConnectOptions { url: t.url.clone(), max_connections: 2 }).await.unwrap();
+    let write = |n: usize| {
+        let other = other.clone();
+        async move {
+            let token = format!("{n:064}");
+            yizhan_store::station::board::create_token(&other, &actor(), None, "TV", &token)
+                .await
+                .unwrap();
+        }
+    };
+    let wait = |d: Duration| {
+        let commits = t.db.commits().clone();
+        async move { tokio::time::timeout(d, commits.notified()).await.is_ok() }
+    };
+    // Without the relay the other pool's commit does not reach this one.
+    let quiet = tokio::spawn(wait(Duration::from_millis(300)));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    write(0).await;
+    assert!(!quiet.await.unwrap(), "nothing but the relay wakes this pool for another's commit");
+    let relay = yizhan_store::changes::relay(&t.db).unwrap();
+    // The relay's LISTEN starts in its own time: write until a commit arrives (10 s at most).
+    let mut arrived = false;
+    for n in 1..=20 {
+        let w = tokio::spawn(wait(Duration::from_millis(500)));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        write(n).await;
+        if w.await.unwrap() {
+            arrived = true;
+            break;
+        }
+    }
+    relay.abort();
+    other.close().await;
+    assert!(arrived, "another node's commit woke this node's readers");
+}

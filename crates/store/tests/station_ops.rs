@@ -573,13 +573,14 @@ both_backends!(beds_are_counted_alike_by_the_board_the_district_and_core, |t: Te
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
     let (counts, _) = board::counts(db, st, today).await.unwrap();
     assert_eq!((counts.beds_total, counts.beds_free, counts.in_stay), (8, 4, 1));
-    let line = board::district_lines(db, today)
+    let line = yizhan_store::station::counters::lines(db, today)
         .await
         .unwrap()
         .into_iter()
         .find(|l| l.station_id == st)
         .unwrap();
     assert_eq!((line.beds_total, line.beds_free, line.in_stay), (8, 4, 1));
+    yizhan_store::testing::assert_counters_agree(db).await;
 });
 
 both_backends!(the_guest_list_pages_by_room_as_a_number, |t: TestDb| async move {

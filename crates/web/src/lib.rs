@@ -81,6 +81,7 @@ pub fn build_with_state(db: Db, config: WebConfig) -> (Router, Arc<Vec<RouteInfo
         limits: Default::default(),
         refusals: Default::default(),
         district_work: Default::default(),
+        district_work_turn: Default::default(),
     };
     let (router, info) = routes(state.clone());
     let state = AppState { routes: Arc::new(info), ..state };

@@ -70,6 +70,8 @@ pub struct AppState {
     /// workers are counted once a minute, not on every change a board wakes on.
     pub district_work:
         Arc<std::sync::Mutex<Option<(std::time::Instant, crate::board::district::WorkFigures)>>>,
+    /// Held while this node counts them.
+    pub district_work_turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// (station, language) → (change sequence it was built at, the JSON).

@@ -143,6 +143,59 @@ async fn dataset(db: &Db, n: i64) -> anyhow::Result<i64> {
     Ok(st)
 }
 
+/// Writes a bench measures event-to-screen over.
+const EVENT_ROUNDS: usize = 20;
+
+/// `clients` event streams of station `st` on `app`; `EVENT_ROUNDS` room changes written
+/// through `writer`. Returns the time from each write's start to each stream's next frame, and
+/// each write's own time.
+async fn event_to_screen(
+    app: &axum::Router,
+    writer: &Db,
+    st: i64,
+    room: i64,
+    token: &str,
+    clients: usize,
+) -> anyhow::Result<(Vec<Duration>, Vec<Duration>)> {
+    use yizhan_core::station::room::RoomState;
+    let mut streams = Vec::with_capacity(clients);
+    for _ in 0..clients {
+        let req = axum::http::Request::get(format!("/board/{st}/events"))
+            .header("cookie", format!("yz_board={token}"))
+            .body(Body::empty())
+            .unwrap();
+        let mut body = app.clone().oneshot(req).await?.into_body();
+        let _first = body.frame().await; // the "connected" event
+        streams.push(body);
+    }
+    let (mut waits, mut writes) = (Vec::new(), Vec::new());
+    for round in 0..EVENT_ROUNDS {
+        let handles: Vec<_> = streams
+            .drain(..)
+            .map(|mut body| {
+                tokio::spawn(async move {
+                    let _ = tokio::time::timeout(Duration::from_secs(10), body.frame()).await;
+                    (body, Instant::now())
+                })
+            })
+            .collect();
+        // Every stream waits for its next frame before the write starts.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let state = if round % 2 == 0 { RoomState::Maintenance } else { RoomState::Ready };
+        let write_at = Instant::now();
+        rooms::set_state(writer, &Actor::system(), room, state, Some("bench")).await?;
+        writes.push(write_at.elapsed());
+        for h in handles {
+            let (body, at) = h.await?;
+            waits.push(at.duration_since(write_at));
+            streams.push(body);
+        }
+    }
+    waits.sort();
+    writes.sort();
+    Ok((waits, writes))
+}
+
 pub async fn board(o: Options) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("yizhan-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -213,53 +266,38 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
     let cold_rps = o.iterations as f64 / cold.iter().sum::<Duration>().as_secs_f64();
     let bare_rps = o.iterations as f64 / bare.iter().sum::<Duration>().as_secs_f64();
 
-    // Event to screen: `clients` open event streams; one write; time until each stream delivers.
-    let mut streams = Vec::with_capacity(o.clients);
-    for _ in 0..o.clients {
-        let req = axum::http::Request::get(format!("/board/{st}/events"))
-            .header("cookie", format!("yz_board={token}"))
-            .body(Body::empty())
-            .unwrap();
-        let mut body = app.clone().oneshot(req).await?.into_body();
-        let _first = body.frame().await; // the "connected" event
-        streams.push(body);
-    }
-    let rooms_list = rooms::list(&db, st).await?;
-    let spare =
-        rooms_list.iter().find(|r| r.occupied == 0).map(|r| r.id).unwrap_or(rooms_list[0].id);
-    let write_at = Instant::now();
-    rooms::set_state(
-        &db,
-        &Actor::system(),
-        spare,
-        yizhan_core::station::room::RoomState::Maintenance,
-        Some("bench"),
-    )
-    .await?;
-    let mut waits = Vec::with_capacity(o.clients);
-    let handles: Vec<_> = streams
-        .into_iter()
-        .map(|mut body| {
-            tokio::spawn(async move {
-                let _ = tokio::time::timeout(Duration::from_secs(10), body.frame()).await;
-                Instant::now()
-            })
-        })
-        .collect();
-    for h in handles {
-        waits.push(h.await?.duration_since(write_at));
-    }
-    waits.sort();
+    // Event to screen: `clients` open event streams; writes; time until each stream delivers.
+    let spare = {
+        let rooms_list = rooms::list(&db, st).await?;
+        rooms_list.iter().find(|r| r.occupied == 0).map(|r| r.id).unwrap_or(rooms_list[0].id)
+    };
+    let local = event_to_screen(&app, &db, st, spare, &token, o.clients).await?;
+    // On PostgreSQL the same with the streams on a second node (its own pool and watcher):
+    // the change reaches it through the audit log's NOTIFY.
+    let remote = match db.backend() {
+        yizhan_store::Backend::Postgres => {
+            let other = Db::connect(&ConnectOptions { url: url.clone(), max_connections: 8 })
+                .await
+                .context("open the second node's pool")?;
+            let (app_b, _, _state_b) = yizhan_web::build_with_state(other, Default::default());
+            // Its listener connects in its own time.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            Some(event_to_screen(&app_b, &db, st, spare, &token, o.clients).await?)
+        }
+        yizhan_store::Backend::Sqlite => None,
+    };
 
     // A 30-station district: 29 more stations of 50 rooms, 45 guests each, then the roll-up.
     for _ in 1..o.stations {
         dataset(&db, 50).await?;
     }
+    // As a node's fold job would have done by now.
+    yizhan_store::station::counters::fold(&db).await?;
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
     let mut bare_d = Vec::with_capacity(o.iterations);
     for _ in 0..o.iterations {
         let t = Instant::now();
-        board::district_lines(&db, today).await?;
+        yizhan_store::station::counters::lines(&db, today).await?;
         bare_d.push(t.elapsed());
     }
     bare_d.sort();
@@ -282,8 +320,6 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
     let d_bare_rps = o.iterations as f64 / bare_d.iter().sum::<Duration>().as_secs_f64();
 
     let rss = memory_kib().0;
-    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
-    let poll = yizhan_web::board::live::POLL;
     let table = [
         "| figure | value | baseline (bare SQL, same run) | ratio |\n|---|---|---|---|\n".to_owned(),
         format!(
@@ -296,15 +332,24 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
             rps / bare_rps
         ),
         latency_row("snapshot through the router", &full, &bare),
-        format!(
-            "| event to client, {} open streams, p50 / p99 | {} / {} | poll interval {} | {:.2} / {:.2} |\n",
-            o.clients,
-            ms(pct(&waits, 0.5)),
-            ms(pct(&waits, 0.99)),
-            ms(poll),
-            ratio(pct(&waits, 0.5), poll),
-            ratio(pct(&waits, 0.99), poll),
+        latency_row(
+            &format!("event to client, {} open streams, same node (baseline: the write)", o.clients),
+            &local.0,
+            &local.1,
         ),
+        remote
+            .as_ref()
+            .map(|(waits, writes)| {
+                latency_row(
+                    &format!(
+                        "event to client, {} open streams on a second node (baseline: the write)",
+                        o.clients
+                    ),
+                    waits,
+                    writes,
+                )
+            })
+            .unwrap_or_default(),
         format!(
             "| district roll-up ({} stations) through the router, req/s | {d_rps:.0} | {d_bare_rps:.0} | {:.2} |\n",
             o.stations,
@@ -320,8 +365,9 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
          \"From scratch\" runs every query of a snapshot (as after each change); \"through the router\" is the whole \
          application in-process (middleware, token check, JSON, no sockets) where TVs after the first get the snapshot \
          cached until the next change; the baseline runs the snapshot's three main queries directly. Event-to-client \
-         is from a write's commit to each open stream's next frame; the change poll runs every {}, so it lands \
-         anywhere between 0 and one interval.\n\n",
+         is from the start of a write (a room's state changed, {EVENT_ROUNDS} times) to each open stream's next \
+         frame, against the write itself: streams wake at the commit (on a second node through PostgreSQL's \
+         NOTIFY); the change poll every {} is only the fallback.\n\n",
         o.rooms,
         o.iterations,
         o.clients,

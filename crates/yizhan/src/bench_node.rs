@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use yizhan_core::access::Actor;
-use yizhan_store::{Db, scale, station::board};
+use yizhan_store::station::{board, counters};
+use yizhan_store::{Db, scale};
 
 use crate::bench::{latency_row, machine, ms, pct, write_section};
 
@@ -76,6 +77,9 @@ impl Drop for Node {
     }
 }
 
+/// The roll-up from the records takes ~0.3 s on the city: a few runs give its median.
+const RECOUNTS: usize = 5;
+
 pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
     let backend = format!("{:?}", db.backend());
     let census = scale::census(db).await?;
@@ -91,15 +95,30 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
     board::create_token(db, &Actor::system(), Some(station), "bench node", &st_token).await?;
     board::create_token(db, &Actor::system(), None, "bench node district", &d_token).await?;
 
-    // The bare roll-up, on this process's connection.
+    // The bare roll-up, on this process's connection: the stations' lines and the 14-day
+    // trend from the counters; and the lines counted from the records, as before the counters.
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    counters::fold(db).await?;
     let mut bare = Vec::with_capacity(o.iterations);
     for _ in 0..o.iterations {
         let t = Instant::now();
-        board::district_lines(db, today).await?;
+        counters::lines(db, today).await?;
+        counters::days(db, today - chrono::Duration::days(13)).await?;
         bare.push(t.elapsed());
     }
     bare.sort();
+    let mut recounted = Vec::with_capacity(RECOUNTS);
+    for _ in 0..RECOUNTS {
+        let t = Instant::now();
+        counters::recount(db, today).await?;
+        recounted.push(t.elapsed());
+    }
+    recounted.sort();
+    let lines = counters::lines(db, today).await?;
+    anyhow::ensure!(
+        lines == counters::recount(db, today).await?,
+        "the counters disagree with the records"
+    );
 
     // The node: from spawn to the first answer.
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
@@ -165,12 +184,19 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
         "| figure | value | baseline (same run) | ratio |\n|---|---|---|---|\n\
          | time to start (spawn to first answer, migrations checked) | {} | | |\n\
          | resident memory, idle | {} | | |\n\
+         | counters against the records | equal on all {} stations | | |\n\
+         | district roll-up from the counters, bare, p50 / p99 | {} / {} | counted from the records, p50 {} | {:.3} |\n\
          | district roll-up over HTTP, first request | {} | bare query p50 {} | {:.2} |\n\
          {}\
          | resident memory after the roll-ups | {} | | |\n\
          | resident memory with {} event streams open | {} | idle {} | {:.2} |\n",
         ms(start_time),
         mib(idle),
+        lines.len(),
+        ms(pct(&bare, 0.5)),
+        ms(pct(&bare, 0.99)),
+        ms(pct(&recounted, 0.5)),
+        ratio(pct(&bare, 0.5), pct(&recounted, 0.5)),
         ms(first),
         ms(pct(&bare, 0.5)),
         ratio(first, pct(&bare, 0.5)),
@@ -199,7 +225,9 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
          A `yizhan serve` process on that database: time from spawn to the first answer of `/healthz`; its \
          resident memory (VmRSS) 3 s after starting, after the roll-ups and with {} wall boards holding an \
          event stream each. The roll-up is `GET /api/v1/district/board` (a district display token; a new \
-         connection each time); the baseline is its query run bare in the bench process, {} times each.\n\n",
+         connection each time); the baseline is its queries (the stations' lines and the 14-day trend \
+         from the counters) run bare in the bench process, {} times each; the lines counted from the \
+         records (the roll-up before the counters) {RECOUNTS} times.\n\n",
         machine(),
         o.clients,
         o.iterations,

@@ -84,10 +84,11 @@ both_backends!(a_slice_of_the_district_dataset_holds_together, |t: TestDb| async
         0
     );
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
-    let lines = yizhan_store::station::board::district_lines(&t.db, today).await.unwrap();
+    let lines = yizhan_store::station::counters::lines(&t.db, today).await.unwrap();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].in_stay, open);
     assert_eq!(lines[0].turned_back, 0, "the seed's record: nobody turned back");
+    yizhan_store::testing::assert_counters_agree(&t.db).await;
     if t.db.backend() == yizhan_store::Backend::Sqlite {
         let (ok,): (String,) = t.db.fetch_one(q("PRAGMA integrity_check")).await.unwrap();
         assert_eq!(ok, "ok");

@@ -264,27 +264,13 @@ pub async fn alert_times(
 }
 
 /// The newest audit sequence number: it moves whenever anything is written, on any node.
-/// When each check-in and each alert of the whole district since `since` happened: the district
-/// board's 14-day trends, counted by day in the caller's time zone.
-pub async fn district_times(
-    db: &Db,
-    since: DateTime<Utc>,
-) -> Result<(Vec<DateTime<Utc>>, Vec<DateTime<Utc>>)> {
-    let check_ins: Vec<(DateTime<Utc>,)> = db
-        .fetch_all(q("SELECT checked_in_at FROM stays WHERE checked_in_at >= $1").bind(since))
-        .await?;
-    let alerts: Vec<(DateTime<Utc>,)> =
-        db.fetch_all(q("SELECT raised_at FROM alerts WHERE raised_at >= $1").bind(since)).await?;
-    Ok((check_ins.into_iter().map(|t| t.0).collect(), alerts.into_iter().map(|t| t.0).collect()))
-}
-
 pub async fn change_marker(db: &Db) -> Result<i64> {
     let (n,): (Option<i64>,) = db.fetch_one(q("SELECT MAX(seq) FROM audit_log")).await?;
     Ok(n.unwrap_or(0))
 }
 
 /// One station's line on the district board.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct StationLine {
     pub station_id: i64,
     pub station: String,
@@ -304,30 +290,6 @@ pub struct StationLine {
     pub open_rectifications: i64,
     /// Rectification orders past their deadline and not closed: escalated in red.
     pub overdue_rectifications: i64,
-}
-
-/// Every active station's figures in one query, for the district board.
-pub async fn district_lines(db: &Db, today: NaiveDate) -> Result<Vec<StationLine>> {
-    db.fetch_all(
-        q("SELECT st.id AS station_id, st.name AS station, t.id AS street_id, t.name AS street,
-                  (SELECT CAST(COALESCE(SUM(r.beds), 0) AS BIGINT) FROM rooms r WHERE r.station_id = st.id AND r.state <> 'maintenance') AS beds_total,
-                  (SELECT CAST(COALESCE(SUM(CASE WHEN r.state = 'ready' THEN r.beds WHEN r.state = 'occupied' THEN r.beds - (SELECT COUNT(*) FROM stays s WHERE s.room_id = r.id AND s.ended_at IS NULL) ELSE 0 END), 0) AS BIGINT) FROM rooms r WHERE r.station_id = st.id) AS beds_free,
-                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.ended_at IS NULL) AS in_stay,
-                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.checked_in_at >= $1) AS check_ins_today,
-                  (SELECT COUNT(*) FROM alerts a WHERE a.station_id = st.id AND a.closed_at IS NULL) AS open_alerts,
-                  (SELECT COUNT(*) FROM cases c WHERE c.station_id = st.id) AS positives,
-                  (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id AND r.state = 'awaiting_disinfection') AS awaiting_disinfection,
-                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.outcome = 'turned_back') AS turned_back,
-                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.outcome = 'exemption_revoked') AS exemption_revoked,
-                  (SELECT COUNT(*) FROM rectifications x WHERE x.station_id = st.id AND x.status <> 'closed') AS open_rectifications,
-                  (SELECT COUNT(*) FROM rectifications x WHERE x.station_id = st.id AND x.status <> 'closed' AND x.deadline < $2) AS overdue_rectifications
-             FROM stations st JOIN streets t ON t.id = st.street_id
-            WHERE st.active = TRUE
-            ORDER BY t.id, st.name")
-        .bind(day_start_utc(today))
-        .bind(today),
-    )
-    .await
 }
 
 pub async fn district_tokens(db: &Db) -> Result<Vec<BoardToken>> {

@@ -7,6 +7,7 @@ pub mod board;
 pub mod case_escalation;
 pub mod cases;
 pub mod certificates;
+pub mod counters;
 pub mod exposure;
 pub mod exposure_measures;
 pub mod guest_links;

@@ -50,7 +50,7 @@ pub async fn todos(state: &AppState, ctx: &Ctx) -> Result<Vec<Todo>, WebError> {
         station_todos(state, &tr, p, st, &mut out).await?;
     } else if p.has(Permission::ReportsRead) {
         // The command: the open alerts of every station in its scope, on the overview.
-        let alerts: i64 = board::district_lines(&state.db, today())
+        let alerts: i64 = yizhan_store::station::counters::lines(&state.db, today())
             .await?
             .iter()
             .filter(|l| {

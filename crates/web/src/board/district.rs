@@ -11,7 +11,7 @@ use serde::Serialize;
 use yizhan_core::access::{Permission, Target};
 use yizhan_core::work::enterprise::Rate;
 use yizhan_core::work::returning_worker::WorkerStatus;
-use yizhan_store::station::board::{self, StationLine};
+use yizhan_store::station::board::StationLine;
 
 use crate::work::resumption::pct;
 
@@ -143,11 +143,60 @@ const LABELS: &[&str] = &[
 /// How long a node keeps the return-to-work figures: they move by the hour, not the second.
 const WORK_FRESH: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// The return-to-work figures, counted at most once a minute on this node.
+/// The return-to-work figures, counted at most once a minute on this node and, once counted,
+/// off the request path: a city's ten million workers take ~1.5 s to count, so a board gets the
+/// last figures at once while a fresh count runs beside it.
 async fn work_figures(state: &AppState, day: chrono::NaiveDate) -> Result<WorkFigures, WebError> {
-    let lock = || state.district_work.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some((at, w)) = lock().as_ref()
-        && at.elapsed() < WORK_FRESH
+    let cached = {
+        let mut held = state.district_work.lock().unwrap_or_else(|p| p.into_inner());
+        match held.as_mut() {
+            Some((at, w)) => {
+                let stale = at.elapsed() >= WORK_FRESH;
+                if stale {
+                    // The count starting now makes the figures fresh for everyone else.
+                    *at = std::time::Instant::now();
+                }
+                Some((w.clone(), stale))
+            }
+            None => None,
+        }
+    };
+    match cached {
+        Some((w, stale)) => {
+            if stale {
+                let state = state.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = count_work(&state, day, false).await {
+                        tracing::warn!(error = %e, "counting the return-to-work figures failed");
+                    }
+                });
+            }
+            Ok(w)
+        }
+        None => count_work(state, day, true).await,
+    }
+}
+
+/// Counts the return-to-work figures once at a node's start, so the first board does not wait.
+pub fn warm(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = count_work(&state, today(), true).await {
+            tracing::warn!(error = %e, "counting the return-to-work figures failed");
+        }
+    });
+}
+
+/// One count at a time on a node; `if_missing`: the first board after the start waits for the
+/// count the start began instead of counting again.
+async fn count_work(
+    state: &AppState,
+    day: chrono::NaiveDate,
+    if_missing: bool,
+) -> Result<WorkFigures, WebError> {
+    let _turn = state.district_work_turn.lock().await;
+    if if_missing
+        && let Some((_, w)) = state.district_work.lock().unwrap_or_else(|p| p.into_inner()).as_ref()
     {
         return Ok(w.clone());
     }
@@ -163,25 +212,30 @@ async fn work_figures(state: &AppState, day: chrono::NaiveDate) -> Result<WorkFi
         arrived: count(WorkerStatus::Arrived),
         at_work: count(WorkerStatus::AtWork),
     };
-    *lock() = Some((std::time::Instant::now(), work.clone()));
+    *state.district_work.lock().unwrap_or_else(|p| p.into_inner()) =
+        Some((std::time::Instant::now(), work.clone()));
     Ok(work)
+}
+
+/// The 14 days from `first`, a day without check-ins or alerts as zero.
+fn trend(first: chrono::NaiveDate, days: &[(chrono::NaiveDate, i64, i64)]) -> Trend {
+    let all: Vec<chrono::NaiveDate> = (0..14).map(|i| first + chrono::Duration::days(i)).collect();
+    let on = |d: &chrono::NaiveDate| days.iter().find(|(x, _, _)| x == d);
+    Trend {
+        days: all.iter().map(|d| d.format("%m-%d").to_string()).collect(),
+        check_ins: all.iter().map(|d| on(d).map_or(0, |x| x.1)).collect(),
+        alerts: all.iter().map(|d| on(d).map_or(0, |x| x.2)).collect(),
+    }
 }
 
 pub async fn build(state: &AppState, tr: &Tr, links: bool) -> Result<DistrictSnapshot, WebError> {
     let day = today();
-    let lines = board::district_lines(&state.db, day).await?;
+    let lines = yizhan_store::station::counters::lines(&state.db, day).await?;
     let mut ranked = lines.clone();
     ranked.sort_by(by_need);
     let first = day - chrono::Duration::days(13);
-    let (check_ins, alerts) =
-        board::district_times(&state.db, yizhan_core::time::day_start_utc(first)).await?;
-    let trend = Trend {
-        days: (0..14)
-            .map(|i| (first + chrono::Duration::days(i)).format("%m-%d").to_string())
-            .collect(),
-        check_ins: yizhan_core::time::per_day(&check_ins, first, 14),
-        alerts: yizhan_core::time::per_day(&alerts, first, 14),
-    };
+    let days = yizhan_store::station::counters::days(&state.db, first).await?;
+    let trend = trend(first, &days);
     let work = work_figures(state, day).await?;
     let mut streets: Vec<Street> = Vec::new();
     let mut total = StationTotals::default();
@@ -286,6 +340,17 @@ mod tests {
             open_rectifications: overdue,
             overdue_rectifications: overdue,
         }
+    }
+
+    #[test]
+    fn the_trend_has_fourteen_days_and_zero_where_nothing_happened() {
+        let first = chrono::NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
+        let jan2 = chrono::NaiveDate::from_ymd_opt(2027, 1, 2).unwrap();
+        let t = trend(first, &[(first, 3, 1), (jan2, 0, 2)]);
+        assert_eq!(t.days.len(), 14);
+        assert_eq!((t.days[0].as_str(), t.days[8].as_str()), ("12-25", "01-02"));
+        assert_eq!(t.check_ins, [3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(t.alerts, [1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0]);
     }
 
     #[test]

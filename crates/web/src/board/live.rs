@@ -1,7 +1,7 @@
-//! Change notification. Each node polls the audit log's newest sequence number (one indexed
-//! query every 250 ms) and wakes its board streams when it moves. Every write in Yizhan appends
-//! to the audit log in the same transaction, so this sees changes made through any node, on
-//! SQLite and PostgreSQL alike, without LISTEN/NOTIFY.
+//! Change notification. Every write in Yizhan appends to the audit log in its transaction; each
+//! node reads the log's newest sequence number when woken — at a commit of this process, at a
+//! commit of another node (PostgreSQL `LISTEN/NOTIFY`, `store::changes`) or every 250 ms
+//! should a wake-up be lost — and wakes its board streams when it moved.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -21,15 +21,19 @@ use crate::state::AppState;
 
 pub const POLL: Duration = Duration::from_millis(250);
 
-/// Starts the poller; it stops by itself once every receiver (every app state) is gone.
+/// Starts the watcher; it stops by itself once every receiver (every app state) is gone.
 pub fn watch_changes(db: Db) -> watch::Receiver<i64> {
     let (tx, rx) = watch::channel(0);
     tokio::spawn(async move {
+        let relay = yizhan_store::changes::relay(&db);
         let mut last = -1;
         loop {
             if tx.is_closed() {
                 break;
             }
+            let woken = db.commits().notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
             match yizhan_store::station::board::change_marker(&db).await {
                 Ok(seq) if seq != last => {
                     last = seq;
@@ -38,7 +42,13 @@ pub fn watch_changes(db: Db) -> watch::Receiver<i64> {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "board change poll failed"),
             }
-            tokio::time::sleep(POLL).await;
+            tokio::select! {
+                () = &mut woken => {}
+                () = tokio::time::sleep(POLL) => {}
+            }
+        }
+        if let Some(r) = relay {
+            r.abort();
         }
     });
     rx

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use yizhan_core::access::{Permission, Target};
 use yizhan_store::command::reports::Entry;
-use yizhan_store::station::board::{self, StationLine};
+use yizhan_store::station::board::StationLine;
 
 use crate::auth::Ctx;
 use crate::board::district::StationTotals;
@@ -50,7 +50,7 @@ impl OverviewPage {
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let p = ctx.user()?;
     let today = today();
-    let stations: Vec<StationLine> = board::district_lines(&state.db, today)
+    let stations: Vec<StationLine> = yizhan_store::station::counters::lines(&state.db, today)
         .await?
         .into_iter()
         .filter(|l| {

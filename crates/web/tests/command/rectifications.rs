@@ -282,4 +282,5 @@ both_backends!(photos_and_the_rectification_lifecycle, |t: TestDb| async move {
     assert_eq!(ok, 1, "{} {}", a.status, b.status);
     let after = yizhan_store::command::rectifications::get(app.db(), late).await.unwrap();
     assert!(after.status == "closed" || (after.status == "reopened" && after.reopened == 1));
+    yizhan_store::testing::assert_counters_agree(app.db()).await;
 });

@@ -188,6 +188,7 @@ both_backends!(
         let theirs = app.get(&mut o, &format!("/api/v1/stations/{other}/kpis")).await.json();
         assert_eq!(theirs["counts"]["positives"], 0, "{theirs}");
         assert_eq!(theirs["days_since_positive"], json!(null));
+        yizhan_store::testing::assert_counters_agree(app.db()).await;
     }
 );
 

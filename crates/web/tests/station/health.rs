@@ -313,6 +313,7 @@ both_backends!(round_tests_attention_and_certificate, |t: TestDb| async move {
     assert_eq!(app.get(&mut c, &format!("/api/v1/rooms/{room2}")).await.json()["state"], "sealed");
     let att = app.get(&mut c, &format!("/api/v1/stations/{st_a}/attention")).await.json();
     assert_eq!(att[0]["reasons"][0], "attention.test_positive", "most urgent first: {att}");
+    yizhan_store::testing::assert_counters_agree(app.db()).await;
 });
 
 both_backends!(commanders_publish_dated_policy_versions, |t: TestDb| async move {

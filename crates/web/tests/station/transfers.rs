@@ -148,6 +148,7 @@ both_backends!(a_guest_is_sent_in_transit_and_received_into_a_bed, |t: TestDb| a
     assert_eq!(rows[1][0], "陈**7", "masked");
     assert_eq!((rows[1][3].as_str(), rows[1][4].as_str()), ("转出", "平湖健康驿站"));
     assert_eq!((rows[1][5].as_str(), rows[1][7].as_str()), (reason, "已接收"));
+    yizhan_store::testing::assert_counters_agree(app.db()).await;
 });
 
 both_backends!(two_stations_accept_a_guest_sent_to_any_and_one_wins, |t: TestDb| async move {
