@@ -419,6 +419,9 @@ pub async fn generate(db: &Db, size: Size) -> anyhow::Result<Vec<(&'static str, 
         anyhow::ensure!(left_out.is_empty(), "{} workers already registered", left_out.len());
         phase.at(from + rows.len());
     }
+    // The counters' changes the history left (millions on a city), folded here rather than by
+    // the first node to start, which would hold the write lock for each batch.
+    yizhan_store::station::counters::fold(db).await?;
     scale::analyze(db).await?;
     Ok(scale::census(db).await?)
 }
