@@ -27,7 +27,18 @@
     };
   }
 
+  // One look at a time: changes that come while a look is under way ask for one more after it,
+  // so two quick changes never fetch the same items twice (and pop them up twice).
+  var busy = false;
+  var again = false;
+
   function check() {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    again = false;
     var url = "/api/v1/inbox" + (last === null ? "" : "?after=" + last);
     fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -39,7 +50,11 @@
         // From here on, anything new is announced (a test waits for this).
         bell.dataset.ready = "1";
       })
-      .catch(function () {});
+      .catch(function () {})
+      .then(function () {
+        busy = false;
+        if (again) check();
+      });
   }
 
   check();

@@ -311,8 +311,7 @@ async fn timed_import(
 }
 
 /// The same rows as an .xlsx, written by the exports' own streamed writer.
-async fn write_xlsx(path: &std::path::Path, rows: usize) -> anyhow::Result<u64> {
-    use http_body_util::BodyExt;
+pub(crate) async fn write_xlsx(path: &std::path::Path, rows: usize) -> anyhow::Result<u64> {
     let headers = [
         "姓名",
         "身份证号",
@@ -332,6 +331,15 @@ async fn write_xlsx(path: &std::path::Path, rows: usize) -> anyhow::Result<u64> 
         sheet.write(page).await.map_err(|e| anyhow::anyhow!("xlsx: {e:?}"))?;
     }
     let response = sheet.finish("workers").await.map_err(|e| anyhow::anyhow!("xlsx: {e:?}"))?;
+    save_body(response, path).await
+}
+
+/// Writes a response's body to `path` as it arrives; its length.
+pub(crate) async fn save_body(
+    response: axum::response::Response,
+    path: &std::path::Path,
+) -> anyhow::Result<u64> {
+    use http_body_util::BodyExt;
     let mut body = response.into_body();
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     while let Some(frame) = body.frame().await {

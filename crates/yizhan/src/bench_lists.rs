@@ -55,17 +55,9 @@ const ROUTES: &[&str] = &[
 const GOAL_MS: f64 = 100.0;
 const GOAL_BYTES: usize = 300 * 1024;
 
-pub async fn lists(db: &Db, iterations: usize) -> anyhow::Result<()> {
+/// A district commander (and administrator) of the bench's own, signed in: its session token.
+pub(crate) async fn commander_session(db: &Db) -> anyhow::Result<String> {
     let sys = Actor::system();
-    let station = stations::list(db).await?.first().map(|s| s.id).unwrap_or(1);
-    // The last id of page 5,000 of the register (100 a page): what that page's "next" link
-    // carries.
-    let (deep,): (i64,) = db
-        .fetch_one(yizhan_store::db::q(
-            "SELECT COALESCE((SELECT id FROM returning_workers ORDER BY id LIMIT 1 OFFSET 499999), 0)",
-        ))
-        .await?;
-    // A district commander of its own, signed in.
     let name = format!("bench-{}", yizhan_web::auth::password::random_token()[..8].to_owned());
     let hash = yizhan_web::auth::password::hash_blocking("bench password 1")?;
     let user = users::create(
@@ -85,6 +77,19 @@ pub async fn lists(db: &Db, iterations: usize) -> anyhow::Result<()> {
     .await?;
     let token = yizhan_web::auth::password::random_token();
     sessions::create(db, &token, user.id, &yizhan_web::auth::password::random_token()).await?;
+    Ok(token)
+}
+
+pub async fn lists(db: &Db, iterations: usize) -> anyhow::Result<()> {
+    let station = stations::list(db).await?.first().map(|s| s.id).unwrap_or(1);
+    // The last id of page 5,000 of the register (100 a page): what that page's "next" link
+    // carries.
+    let (deep,): (i64,) = db
+        .fetch_one(yizhan_store::db::q(
+            "SELECT COALESCE((SELECT id FROM returning_workers ORDER BY id LIMIT 1 OFFSET 499999), 0)",
+        ))
+        .await?;
+    let token = commander_session(db).await?;
     let (app, _, _) = yizhan_web::build_with_state(db.clone(), Default::default());
 
     // The baseline: a bare page of the largest register, in its order.

@@ -220,6 +220,13 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 20)]
         iterations: usize,
     },
+    /// The daily report made for every station of the database given (a `demo --scale`
+    /// dataset) vs its statements bare, read back through the router; the register of
+    /// returning workers exported to .xlsx: rows/s and memory vs reading the rows bare.
+    Reports {
+        #[arg(long, default_value_t = 5)]
+        iterations: usize,
+    },
     /// The worker import: rows/s and peak memory importing a generated .csv, vs the bare
     /// batched INSERT of the same rows.
     Import {
@@ -478,6 +485,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(BenchCmd::Lists { iterations }) => {
             let db = open(&cli.db).await?;
             let result = crate::bench_lists::lists(&db, iterations).await;
+            db.close().await;
+            result
+        }
+        Command::Bench(BenchCmd::Reports { iterations }) => {
+            let db = open(&cli.db).await?;
+            let result = crate::bench_reports::reports(&db, iterations).await;
             db.close().await;
             result
         }

@@ -7,6 +7,7 @@ mod bench_import;
 mod bench_lists;
 mod bench_node;
 mod bench_notify;
+mod bench_reports;
 mod channel;
 mod cli;
 mod demo;

@@ -1,5 +1,7 @@
 //! The daily report's figures from the records, its archive, and job claims.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use yizhan_core::command::report::Figures;
@@ -24,10 +26,6 @@ struct Row {
     guests_new: i64,
     guests_released: i64,
     guests_transferred: i64,
-    tests_due: i64,
-    tests_done: i64,
-    tests_pending: i64,
-    tests_positive: i64,
     health_checks: i64,
     abnormal_temperatures: i64,
     staff_on_duty: i64,
@@ -60,10 +58,6 @@ pub async fn figures(db: &Db, day: NaiveDate) -> Result<Vec<Figures>> {
                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.checked_in_at >= $2 AND s.checked_in_at < $3) AS guests_new,
                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.ended_at >= $2 AND s.ended_at < $3 AND s.outcome = 'released') AS guests_released,
                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.ended_at >= $2 AND s.ended_at < $3 AND s.outcome IN ('transferred_hospital', 'transferred_other')) AS guests_transferred,
-                 (SELECT COUNT(*) FROM stay_tests x JOIN stays s ON s.id = x.stay_id WHERE s.station_id = st.id AND x.due_date = $1) AS tests_due,
-                 (SELECT COUNT(*) FROM stay_tests x JOIN stays s ON s.id = x.stay_id WHERE s.station_id = st.id AND x.due_date = $1 AND x.sampled_at IS NOT NULL) AS tests_done,
-                 (SELECT COUNT(*) FROM stay_tests x JOIN stays s ON s.id = x.stay_id WHERE s.station_id = st.id AND x.sampled_at IS NOT NULL AND x.result IS NULL) AS tests_pending,
-                 (SELECT COUNT(*) FROM stay_tests x JOIN stays s ON s.id = x.stay_id WHERE s.station_id = st.id AND x.result = 'positive' AND x.result_at >= $2 AND x.result_at < $3) AS tests_positive,
                  (SELECT COUNT(*) FROM health_checks h WHERE h.station_id = st.id AND h.day = $1) AS health_checks,
                  (SELECT COUNT(*) FROM health_checks h WHERE h.station_id = st.id AND h.day = $1 AND h.temperature >= 373) AS abnormal_temperatures,
                  (SELECT COUNT(DISTINCT r.staff_id) FROM roster_shifts r JOIN working_groups g ON g.id = r.group_id WHERE g.station_id = st.id AND r.day = $1) AS staff_on_duty,
@@ -85,6 +79,7 @@ pub async fn figures(db: &Db, day: NaiveDate) -> Result<Vec<Figures>> {
             .bind(to),
         )
         .await?;
+    let tests = tests_by_station(db, day, from, to).await?;
     let categories: Vec<(i64, String, i64)> = db
         .fetch_all(q(
             "SELECT s.station_id, g.category, COUNT(*) FROM stays s JOIN guests g ON g.id = s.guest_id
@@ -93,45 +88,103 @@ pub async fn figures(db: &Db, day: NaiveDate) -> Result<Vec<Figures>> {
         .await?;
     Ok(rows
         .into_iter()
-        .map(|r| Figures {
-            by_category: categories
-                .iter()
-                .filter(|(s, _, _)| *s == r.station_id)
-                .map(|(_, c, n)| (c.clone(), *n))
-                .collect(),
-            station_id: r.station_id,
-            station: r.station,
-            street: r.street,
-            rooms_total: r.rooms_total,
-            rooms_occupied: r.rooms_occupied,
-            rooms_free: r.rooms_free,
-            rooms_awaiting: r.rooms_awaiting,
-            rooms_out_of_service: r.rooms_out_of_service,
-            guests_in_stay: r.guests_in_stay,
-            guests_new: r.guests_new,
-            guests_released: r.guests_released,
-            guests_transferred: r.guests_transferred,
-            tests_due: r.tests_due,
-            tests_done: r.tests_done,
-            tests_pending: r.tests_pending,
-            tests_positive: r.tests_positive,
-            health_checks: r.health_checks,
-            abnormal_temperatures: r.abnormal_temperatures,
-            key_attention: 0,
-            staff_on_duty: r.staff_on_duty,
-            staff_tests_done: r.staff_tests_done,
-            staff_tests_missed: r.staff_tests_missed,
-            incidents: r.incidents,
-            complaints: r.complaints,
-            counselling: r.counselling,
-            requests: r.requests,
-            requests_in_time: r.requests_in_time,
-            supplies_low: r.supplies_low,
-            inspections: r.inspections,
-            overdue_rectifications: r.overdue_rectifications,
-            missing: Vec::new(),
+        .map(|r| {
+            let t = tests.get(&r.station_id).copied().unwrap_or_default();
+            Figures {
+                by_category: categories
+                    .iter()
+                    .filter(|(s, _, _)| *s == r.station_id)
+                    .map(|(_, c, n)| (c.clone(), *n))
+                    .collect(),
+                station_id: r.station_id,
+                station: r.station,
+                street: r.street,
+                rooms_total: r.rooms_total,
+                rooms_occupied: r.rooms_occupied,
+                rooms_free: r.rooms_free,
+                rooms_awaiting: r.rooms_awaiting,
+                rooms_out_of_service: r.rooms_out_of_service,
+                guests_in_stay: r.guests_in_stay,
+                guests_new: r.guests_new,
+                guests_released: r.guests_released,
+                guests_transferred: r.guests_transferred,
+                tests_due: t.due,
+                tests_done: t.done,
+                tests_pending: t.pending,
+                tests_positive: t.positive,
+                health_checks: r.health_checks,
+                abnormal_temperatures: r.abnormal_temperatures,
+                key_attention: 0,
+                staff_on_duty: r.staff_on_duty,
+                staff_tests_done: r.staff_tests_done,
+                staff_tests_missed: r.staff_tests_missed,
+                incidents: r.incidents,
+                complaints: r.complaints,
+                counselling: r.counselling,
+                requests: r.requests,
+                requests_in_time: r.requests_in_time,
+                supplies_low: r.supplies_low,
+                inspections: r.inspections,
+                overdue_rectifications: r.overdue_rectifications,
+                missing: Vec::new(),
+            }
         })
         .collect())
+}
+
+/// A station's tests in the day's report: due that day, sampled of those, waiting for a result
+/// (of any day), positive (results of that day).
+#[derive(Clone, Copy, Default)]
+struct Tests {
+    due: i64,
+    done: i64,
+    pending: i64,
+    positive: i64,
+}
+
+/// Every station's tests, each figure one pass over the day's tests, the pending ones or the
+/// positives (each by its index) rather than a walk through every station's history. The
+/// station is looked up per test so that the planner starts from the tests' index (joined, it
+/// would walk every stay in station order to save the grouping).
+async fn tests_by_station(
+    db: &Db,
+    day: NaiveDate,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<HashMap<i64, Tests>> {
+    let mut by: HashMap<i64, Tests> = HashMap::new();
+    let due: Vec<(i64, i64, i64)> = db
+        .fetch_all(
+            q("SELECT (SELECT s.station_id FROM stays s WHERE s.id = x.stay_id),
+                      COUNT(*), SUM(CASE WHEN x.sampled_at IS NOT NULL THEN 1 ELSE 0 END)
+                 FROM stay_tests x WHERE x.due_date = $1 GROUP BY 1")
+            .bind(day),
+        )
+        .await?;
+    for (station, n, done) in due {
+        let t = by.entry(station).or_default();
+        (t.due, t.done) = (n, done);
+    }
+    let pending: Vec<(i64, i64)> = db
+        .fetch_all(q("SELECT (SELECT s.station_id FROM stays s WHERE s.id = x.stay_id), COUNT(*)
+                        FROM stay_tests x WHERE x.sampled_at IS NOT NULL AND x.result IS NULL GROUP BY 1"))
+        .await?;
+    for (station, n) in pending {
+        by.entry(station).or_default().pending = n;
+    }
+    let positive: Vec<(i64, i64)> = db
+        .fetch_all(
+            q("SELECT (SELECT s.station_id FROM stays s WHERE s.id = x.stay_id), COUNT(*)
+                 FROM stay_tests x
+                WHERE x.result = 'positive' AND x.result_at >= $1 AND x.result_at < $2 GROUP BY 1")
+            .bind(from)
+            .bind(to),
+        )
+        .await?;
+    for (station, n) in positive {
+        by.entry(station).or_default().positive = n;
+    }
+    Ok(by)
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

@@ -12,6 +12,7 @@ use crate::error::StoreError;
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StayFacts {
     pub stay_id: i64,
+    pub station_id: i64,
     pub guest_id: i64,
     pub guest_name: String,
     pub birth_date: NaiveDate,
@@ -29,29 +30,41 @@ pub struct StayFacts {
     /// The risk judged at the latest counselling session, if any.
     pub psych_risk: Option<String>,
     pub open_complaints: i64,
+    /// Whether the morning and afternoon readings of yesterday and today were taken.
+    pub am_yesterday: bool,
+    pub pm_yesterday: bool,
+    pub am_today: bool,
+    pub pm_today: bool,
 }
 
-/// Facts of every open stay of a station, as of `today` (Shanghai date).
+/// Facts of every open stay of a station, as of `today` (Shanghai date), by room. Each fact is
+/// an index look-up by the stay (the readings of yesterday and today too, rather than the
+/// station's readings sent over to be matched), so the cost is the stays'.
 pub async fn facts(db: &Db, station_id: i64, today: NaiveDate) -> Result<Vec<StayFacts>> {
     db.fetch_all(
-        q("SELECT s.id AS stay_id, g.id AS guest_id, g.name AS guest_name, g.birth_date, g.pregnant, g.chronic_disease,
-                  r.number AS room_number, s.checked_in_at,
+        q("SELECT s.id AS stay_id, s.station_id, g.id AS guest_id, g.name AS guest_name, g.birth_date,
+                    g.pregnant, g.chronic_disease, r.number AS room_number, s.checked_in_at,
                   (SELECT COUNT(*) FROM alerts a WHERE a.stay_id = s.id AND a.closed_at IS NULL AND a.kind IN ('fever', 'fever_and_symptoms')) AS open_fever_alerts,
                   (SELECT COUNT(*) FROM alerts a WHERE a.stay_id = s.id AND a.closed_at IS NULL AND a.kind IN ('symptoms', 'fever_and_symptoms')) AS open_symptom_alerts,
                   (SELECT COUNT(*) FROM stay_tests t WHERE t.stay_id = s.id AND t.result = 'positive') AS positive_tests,
                   (SELECT COUNT(*) FROM stay_tests t WHERE t.stay_id = s.id AND t.sampled_at IS NOT NULL AND t.result IS NULL) AS pending_tests,
-                  (SELECT COUNT(*) FROM stay_tests t WHERE t.stay_id = s.id AND t.sampled_at IS NULL AND t.due_date < $2) AS overdue_tests,
+                  (SELECT COUNT(*) FROM stay_tests t WHERE t.stay_id = s.id AND t.sampled_at IS NULL AND t.due_date < $1) AS overdue_tests,
                   (SELECT COUNT(*) FROM attention_flags f WHERE f.stay_id = s.id AND f.closed_at IS NULL) AS manual_flags,
                   (SELECT h.temperature FROM health_checks h WHERE h.stay_id = s.id ORDER BY h.day DESC, h.slot DESC LIMIT 1) AS latest_temperature,
                   (SELECT c.risk FROM counselling_sessions c WHERE c.stay_id = s.id ORDER BY c.held_at DESC, c.id DESC LIMIT 1) AS psych_risk,
-                  (SELECT COUNT(*) FROM complaints c WHERE c.stay_id = s.id AND c.status <> 'resolved') AS open_complaints
+                  (SELECT COUNT(*) FROM complaints c WHERE c.stay_id = s.id AND c.status <> 'resolved') AS open_complaints,
+                  EXISTS (SELECT 1 FROM health_checks h WHERE h.stay_id = s.id AND h.day = $2 AND h.slot = 'am') AS am_yesterday,
+                  EXISTS (SELECT 1 FROM health_checks h WHERE h.stay_id = s.id AND h.day = $2 AND h.slot = 'pm') AS pm_yesterday,
+                  EXISTS (SELECT 1 FROM health_checks h WHERE h.stay_id = s.id AND h.day = $1 AND h.slot = 'am') AS am_today,
+                  EXISTS (SELECT 1 FROM health_checks h WHERE h.stay_id = s.id AND h.day = $1 AND h.slot = 'pm') AS pm_today
              FROM stays s
              JOIN guests g ON g.id = s.guest_id
              JOIN rooms r ON r.id = s.room_id
-            WHERE s.station_id = $1 AND s.ended_at IS NULL
+            WHERE s.ended_at IS NULL AND s.station_id = $3
             ORDER BY r.number")
-        .bind(station_id)
-        .bind(today),
+            .bind(today)
+            .bind(today - chrono::Duration::days(1))
+            .bind(station_id),
     )
     .await
 }

@@ -33,9 +33,10 @@ impl Report {
 /// The figures for `day`, with key attention from the attention rules and what is missing.
 pub async fn build(state: &AppState, day: NaiveDate) -> Result<Report, WebError> {
     let mut stations = reports::figures(&state.db, day).await?;
+    let ids: Vec<i64> = stations.iter().map(|f| f.station_id).collect();
+    let attention = crate::station::attention::counts_by_station(state, &ids).await?;
     for f in &mut stations {
-        f.key_attention =
-            crate::station::attention::list_rows(state, f.station_id).await?.len() as i64;
+        f.key_attention = attention.get(&f.station_id).copied().unwrap_or(0);
         f.missing = missing(f);
     }
     let mut district = total(&stations);

@@ -178,6 +178,11 @@ impl StreamedSheet {
         self.pages.send(rows).await.map_err(|_| WebError::Internal("xlsx writer stopped".into()))
     }
 
+    /// Whether the sheet holds all it can: the caller stops reading rows.
+    pub fn is_full(&self) -> bool {
+        self.written >= MAX_ROWS
+    }
+
     /// Ends the sheet and answers with the file, read from disk in chunks.
     pub async fn finish(self, file_stem: &str) -> Result<Response, WebError> {
         drop(self.pages);

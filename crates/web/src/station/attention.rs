@@ -12,7 +12,7 @@ use yizhan_core::station::attention::{
 };
 use yizhan_core::station::guest::age_on;
 use yizhan_core::validate::Tenths;
-use yizhan_store::station::attention;
+use yizhan_store::station::attention::{self, StayFacts};
 use yizhan_store::station::health::{self, Alert};
 use yizhan_store::station::stations::Station;
 
@@ -50,31 +50,26 @@ impl AttentionRow {
 
 /// Slots of today and yesterday whose deadline has passed with no reading, for one stay.
 fn overdue_slots(
-    slots: yizhan_core::station::health::SlotConfig,
-    checked_in: chrono::DateTime<chrono::Utc>,
-    readings: &[health::HealthCheck],
-    stay_id: i64,
+    cfg: yizhan_core::station::health::SlotConfig,
+    f: &StayFacts,
     today: chrono::NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> i64 {
     use yizhan_core::station::health::{Slot, is_overdue, slot_deadline};
-    let cfg = slots;
-    let now = yizhan_store::db::now();
-    let mut n = 0;
-    for day in [today - chrono::Duration::days(1), today] {
-        for slot in [Slot::Am, Slot::Pm] {
-            // A slot that closed before the guest arrived was never theirs to miss.
-            if slot_deadline(day, slot, &cfg) < checked_in {
-                continue;
-            }
-            let recorded = readings
-                .iter()
-                .any(|h| h.stay_id == stay_id && h.day == day && h.slot == slot.as_str());
-            if is_overdue(day, slot, recorded, now, &cfg) {
-                n += 1;
-            }
-        }
-    }
-    n
+    let yesterday = today - chrono::Duration::days(1);
+    [
+        (yesterday, Slot::Am, f.am_yesterday),
+        (yesterday, Slot::Pm, f.pm_yesterday),
+        (today, Slot::Am, f.am_today),
+        (today, Slot::Pm, f.pm_today),
+    ]
+    .into_iter()
+    // A slot that closed before the guest arrived was never theirs to miss.
+    .filter(|(day, slot, recorded)| {
+        slot_deadline(*day, *slot, &cfg) >= f.checked_in_at
+            && is_overdue(*day, *slot, *recorded, now, &cfg)
+    })
+    .count() as i64
 }
 
 /// How many on the list are urgent and how many only to watch.
@@ -83,51 +78,86 @@ pub fn counts(rows: &[AttentionRow]) -> (usize, usize) {
     (urgent, rows.len() - urgent)
 }
 
-/// The ordered list, computed from the records by the pure rules in `yizhan_core::station::attention`.
+/// A stay judged by the pure rules in `yizhan_core::station::attention`: its line on the list,
+/// if any reason puts it there.
+fn judged(
+    cfg: yizhan_core::station::health::SlotConfig,
+    f: StayFacts,
+    today: chrono::NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<AttentionRow> {
+    let reasons = derive(&Facts {
+        age: age_on(f.birth_date, today),
+        pregnant: f.pregnant,
+        chronic: f.chronic_disease.is_some(),
+        latest_temperature: f.latest_temperature.map(Tenths),
+        open_symptom_alert: f.open_symptom_alerts > 0,
+        open_fever_alert: f.open_fever_alerts > 0,
+        pending_tests: f.pending_tests,
+        positive_test: f.positive_tests > 0,
+        overdue_checks: overdue_slots(cfg, &f, today, now),
+        overdue_tests: f.overdue_tests,
+        psych_risk_high: f.psych_risk.as_deref() == Some("high"),
+        open_complaints: f.open_complaints,
+        manual_flags: f.manual_flags,
+    });
+    (!reasons.is_empty()).then(|| AttentionRow {
+        stay_id: f.stay_id,
+        guest_id: f.guest_id,
+        name: mask_name(&f.guest_name),
+        level: level(&reasons),
+        score: urgency_score(&reasons),
+        reasons: reasons.iter().map(|r: &Reason| r.label_key()).collect(),
+        tones: reasons.iter().map(|r| crate::kit::tone::of_reason(*r)).collect(),
+        order: order_key(&reasons, &f.room_number),
+        room: f.room_number,
+    })
+}
+
+/// A station's key-attention list, most urgent first.
 pub async fn list_rows(state: &AppState, station_id: i64) -> Result<Vec<AttentionRow>, WebError> {
-    let today = today();
-    let mut readings = health::of_station_day(&state.db, station_id, today).await?;
-    readings.extend(
-        health::of_station_day(&state.db, station_id, today - chrono::Duration::days(1)).await?,
-    );
+    let (today, now) = (today(), yizhan_store::db::now());
     let mut rows: Vec<AttentionRow> = attention::facts(&state.db, station_id, today)
         .await?
         .into_iter()
-        .filter_map(|f| {
-            let overdue_checks =
-                overdue_slots(state.config.slots, f.checked_in_at, &readings, f.stay_id, today);
-            let reasons = derive(&Facts {
-                age: age_on(f.birth_date, today),
-                pregnant: f.pregnant,
-                chronic: f.chronic_disease.is_some(),
-                latest_temperature: f.latest_temperature.map(Tenths),
-                open_symptom_alert: f.open_symptom_alerts > 0,
-                open_fever_alert: f.open_fever_alerts > 0,
-                pending_tests: f.pending_tests,
-                positive_test: f.positive_tests > 0,
-                overdue_checks,
-
-                overdue_tests: f.overdue_tests,
-                psych_risk_high: f.psych_risk.as_deref() == Some("high"),
-                open_complaints: f.open_complaints,
-                manual_flags: f.manual_flags,
-            });
-            (!reasons.is_empty()).then(|| AttentionRow {
-                stay_id: f.stay_id,
-                guest_id: f.guest_id,
-                name: mask_name(&f.guest_name),
-                level: level(&reasons),
-                score: urgency_score(&reasons),
-                reasons: reasons.iter().map(|r: &Reason| r.label_key()).collect(),
-                tones: reasons.iter().map(|r| crate::kit::tone::of_reason(*r)).collect(),
-                order: order_key(&reasons, &f.room_number),
-                room: f.room_number,
-            })
-        })
+        .filter_map(|f| judged(state.config.slots, f, today, now))
         .collect();
     // Urgent first, then the most severe, then by room number read as a number.
     rows.sort_by(|a, b| a.order.cmp(&b.order));
     Ok(rows)
+}
+
+/// How many stays are on each station's key-attention list (the daily report): the stations
+/// split among a few tasks, each judging its share one station after the other on a connection
+/// (and a core) of its own.
+pub async fn counts_by_station(
+    state: &AppState,
+    stations: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>, WebError> {
+    const TASKS: usize = 4;
+    let (today, now) = (today(), yizhan_store::db::now());
+    let mut tasks = tokio::task::JoinSet::new();
+    for share in stations.chunks(stations.len().div_ceil(TASKS).max(1)) {
+        let (state, share) = (state.clone(), share.to_vec());
+        tasks.spawn(async move {
+            let mut counts = Vec::with_capacity(share.len());
+            for station in share {
+                let facts = attention::facts(&state.db, station, today).await?;
+                let n = facts
+                    .into_iter()
+                    .filter_map(|f| judged(state.config.slots, f, today, now))
+                    .count();
+                counts.push((station, n as i64));
+            }
+            Ok::<_, WebError>(counts)
+        });
+    }
+    let mut all = std::collections::HashMap::new();
+    while let Some(done) = tasks.join_next().await {
+        let counts = done.map_err(|e| WebError::Internal(format!("key attention: {e}")))??;
+        all.extend(counts);
+    }
+    Ok(all)
 }
 
 pub struct AlertRow {

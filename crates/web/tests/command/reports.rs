@@ -217,6 +217,10 @@ both_backends!(report_figures_match_a_known_station, |t: TestDb| async move {
         }
     }
     assert!(wrong.is_empty(), "{wrong:?}");
+    // The report counts every station's key attention in one read; the station's own list
+    // judges its stays one station at a time: the same people.
+    let list = app.get(&mut c, &format!("/api/v1/stations/{st_a}/attention")).await.json();
+    assert_eq!(list.as_array().unwrap().len(), 3, "{list}");
     assert_eq!(a["by_category"]["cross_border_driver"], 4);
     assert_eq!(a["missing"].as_array().unwrap().len(), 0, "{a}");
     // Station B has no rooms and nobody rostered: incomplete, and so is the district, by name.
