@@ -36,6 +36,11 @@ pub(crate) fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// KiB as MiB with one decimal: "38.8 MiB".
+pub(crate) fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
 /// A table row comparing two sorted latency samples: `| label | p50 / p99 | p50 / p99 | ratios |`.
 pub(crate) fn latency_row(label: &str, value: &[Duration], baseline: &[Duration]) -> String {
     let ratio = |p: f64| pct(value, p).as_secs_f64() / pct(baseline, p).as_secs_f64().max(1e-9);

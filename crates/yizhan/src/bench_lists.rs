@@ -80,6 +80,18 @@ pub(crate) async fn commander_session(db: &Db) -> anyhow::Result<String> {
     Ok(token)
 }
 
+/// `GET path` through the router with the session `token`.
+pub(crate) async fn signed_in_get(
+    app: &axum::Router,
+    token: &str,
+    path: &str,
+) -> anyhow::Result<axum::response::Response> {
+    let req = axum::http::Request::get(path)
+        .header("cookie", format!("yz_session={token}"))
+        .body(Body::empty())?;
+    Ok(app.clone().oneshot(req).await?)
+}
+
 pub async fn lists(db: &Db, iterations: usize) -> anyhow::Result<()> {
     let station = stations::list(db).await?.first().map(|s| s.id).unwrap_or(1);
     // The last id of page 5,000 of the register (100 a page): what that page's "next" link
@@ -117,11 +129,8 @@ pub async fn lists(db: &Db, iterations: usize) -> anyhow::Result<()> {
         let mut bytes = 0;
         let mut status = 0;
         for i in 0..=iterations {
-            let req = axum::http::Request::get(&path)
-                .header("cookie", format!("yz_session={token}"))
-                .body(Body::empty())?;
             let t = Instant::now();
-            let resp = app.clone().oneshot(req).await?;
+            let resp = signed_in_get(&app, &token, &path).await?;
             status = resp.status().as_u16();
             let body = resp.into_body().collect().await?.to_bytes();
             // The first answer warms the caches; it is not counted.

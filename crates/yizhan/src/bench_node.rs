@@ -13,7 +13,7 @@ use yizhan_core::access::Actor;
 use yizhan_store::station::{board, counters};
 use yizhan_store::{Db, scale};
 
-use crate::bench::{latency_row, machine, ms, pct, write_section};
+use crate::bench::{latency_row, machine, mib, ms, pct, write_section};
 
 pub struct Options {
     pub database_url: String,
@@ -178,7 +178,6 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
     drop(streams);
     drop(node);
 
-    let mib = |k: u64| format!("{:.1} MiB", k as f64 / 1024.0);
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     let table = format!(
         "| figure | value | baseline (same run) | ratio |\n|---|---|---|---|\n\

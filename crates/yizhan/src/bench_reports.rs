@@ -9,9 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
 use http_body_util::BodyExt;
-use tower::ServiceExt;
 use yizhan_core::access::Actor;
 use yizhan_core::time::day_start_utc;
 use yizhan_store::Db;
@@ -19,9 +17,11 @@ use yizhan_store::command::reports;
 use yizhan_store::station::{attention, cases};
 use yizhan_web::jobs::daily_report;
 
-use crate::bench::{latency_row, machine, memory_kib, ms, pct, reset_peak_memory, write_section};
+use crate::bench::{
+    latency_row, machine, memory_kib, mib, ms, pct, reset_peak_memory, write_section,
+};
 use crate::bench_import::{save_body, write_xlsx};
-use crate::bench_lists::commander_session;
+use crate::bench_lists::{commander_session, signed_in_get};
 
 /// The goals of issue 21: the city's report made in a second; the register exported at
 /// 50,000 rows a second.
@@ -64,11 +64,6 @@ type WorkerLine = (
     String,
 );
 
-fn sorted(mut v: Vec<Duration>) -> Vec<Duration> {
-    v.sort();
-    v
-}
-
 /// The process's resident memory every 50 ms until told to stop: (time since start, KiB).
 fn sample_memory(stop: Arc<AtomicBool>) -> std::thread::JoinHandle<Vec<(Duration, u64)>> {
     std::thread::spawn(move || {
@@ -92,26 +87,11 @@ fn peak_within(samples: &[(Duration, u64)], total: Duration, part: f64) -> u64 {
         .unwrap_or(0)
 }
 
-fn mib(kib: u64) -> String {
-    format!("{:.1} MiB", kib as f64 / 1024.0)
-}
-
 pub async fn reports(db: &Db, iterations: usize) -> anyhow::Result<()> {
     let token = commander_session(db).await?;
     let (app, _, state) = yizhan_web::build_with_state(db.clone(), Default::default());
     let today = yizhan_web::kit::today();
     let day = today - chrono::Duration::days(1);
-    let get = |path: String| {
-        let app = app.clone();
-        let token = token.clone();
-        async move {
-            let req = axum::http::Request::get(&path)
-                .header("cookie", format!("yz_session={token}"))
-                .body(Body::empty())?;
-            anyhow::Ok(app.oneshot(req).await?)
-        }
-    };
-
     // The report made, and its statements bare; the first of each warms the caches.
     let (mut made, mut bare, mut parts) =
         (Vec::new(), Vec::new(), [Vec::new(), Vec::new(), Vec::new()]);
@@ -133,8 +113,11 @@ pub async fn reports(db: &Db, iterations: usize) -> anyhow::Result<()> {
         }
         println!("report made in {} (bare {})", ms(took), ms(bare_took));
     }
-    let (made, bare) = (sorted(made), sorted(bare));
-    let parts = parts.map(sorted);
+    made.sort();
+    bare.sort();
+    for p in &mut parts {
+        p.sort();
+    }
 
     // The report read back: the page, its files and the API.
     let mut reads = String::new();
@@ -148,14 +131,14 @@ pub async fn reports(db: &Db, iterations: usize) -> anyhow::Result<()> {
         let mut bytes = 0;
         for i in 0..=iterations {
             let t = Instant::now();
-            let resp = get(path.clone()).await?;
+            let resp = signed_in_get(&app, &token, &path).await?;
             anyhow::ensure!(resp.status() == 200, "{path}: {}", resp.status());
             bytes = resp.into_body().collect().await?.to_bytes().len();
             if i > 0 {
                 times.push(t.elapsed());
             }
         }
-        let times = sorted(times);
+        times.sort();
         reads.push_str(&format!(
             "| `{}` ({bytes} bytes), p50 / p99 | {} / {} | | |\n",
             path.replace(&day.to_string(), "{day}"),
@@ -175,7 +158,7 @@ pub async fn reports(db: &Db, iterations: usize) -> anyhow::Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     let sampler = sample_memory(stop.clone());
     let t = Instant::now();
-    let resp = get("/workers/export.xlsx".into()).await?;
+    let resp = signed_in_get(&app, &token, "/workers/export.xlsx").await?;
     anyhow::ensure!(resp.status() == 200, "export: {}", resp.status());
     let file_bytes = save_body(resp, &file).await?;
     let export_took = t.elapsed();
@@ -253,7 +236,7 @@ pub async fn reports(db: &Db, iterations: usize) -> anyhow::Result<()> {
          many rows written by the xlsx writer alone.\n\n\
          | figure | value | baseline (same run) | ratio |\n|---|---|---|---|\n\
          {}\
-         | of which: the figures (one statement), p50 | {} | | |\n\
+         | of which: the figures (their statements), p50 | {} | | |\n\
          | of which: key attention (each station's facts of its open stays, one station after the other), p50 | {} | | |\n\
          | of which: the cases, p50 | {} | | |\n\
          | goal: made in ≤ 1 s (p50) | {} | | |\n\

@@ -12,7 +12,6 @@ use crate::error::StoreError;
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StayFacts {
     pub stay_id: i64,
-    pub station_id: i64,
     pub guest_id: i64,
     pub guest_name: String,
     pub birth_date: NaiveDate,
@@ -42,7 +41,7 @@ pub struct StayFacts {
 /// station's readings sent over to be matched), so the cost is the stays'.
 pub async fn facts(db: &Db, station_id: i64, today: NaiveDate) -> Result<Vec<StayFacts>> {
     db.fetch_all(
-        q("SELECT s.id AS stay_id, s.station_id, g.id AS guest_id, g.name AS guest_name, g.birth_date,
+        q("SELECT s.id AS stay_id, g.id AS guest_id, g.name AS guest_name, g.birth_date,
                     g.pregnant, g.chronic_disease, r.number AS room_number, s.checked_in_at,
                   (SELECT COUNT(*) FROM alerts a WHERE a.stay_id = s.id AND a.closed_at IS NULL AND a.kind IN ('fever', 'fever_and_symptoms')) AS open_fever_alerts,
                   (SELECT COUNT(*) FROM alerts a WHERE a.stay_id = s.id AND a.closed_at IS NULL AND a.kind IN ('symptoms', 'fever_and_symptoms')) AS open_symptom_alerts,
