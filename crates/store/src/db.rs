@@ -405,7 +405,8 @@ impl Db {
                 })
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                .row_buffer_size(4096);
             let pool = SqlitePoolOptions::new()
                 // An in-memory database exists per connection: keep exactly one.
                 .max_connections(if memory { 1 } else { opts.max_connections })

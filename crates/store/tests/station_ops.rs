@@ -419,6 +419,15 @@ both_backends!(health_checks_tests_attention_and_release, |t: TestDb| async move
     assert!(again.is_none());
     let open = health::open_alerts(db, st).await.unwrap();
     assert_eq!(open.len(), 1);
+    // Both readings of the 10th: today's on the 10th, yesterday's on the 11th, none on the 12th.
+    let taken = |on: NaiveDate| async move {
+        let f = attention::facts(db, st, on).await.unwrap();
+        use attention::Taken::*;
+        [AmToday, PmToday, AmYesterday, PmYesterday].map(|t| f[0].taken(t))
+    };
+    assert_eq!(taken(day).await, [true, true, false, false]);
+    assert_eq!(taken(day.succ_opt().unwrap()).await, [false, false, true, true]);
+    assert_eq!(taken(day + chrono::Duration::days(2)).await, [false; 4]);
     // Facts: fever alert open, tests on days 1,2,3,5 (10th–12th, 14th) none sampled: 3 overdue on the 13th.
     let f = attention::facts(db, st, NaiveDate::from_ymd_opt(2021, 1, 13).unwrap()).await.unwrap();
     assert_eq!(f.len(), 1);

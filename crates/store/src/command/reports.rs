@@ -17,11 +17,6 @@ struct Row {
     station_id: i64,
     station: String,
     street: String,
-    rooms_total: i64,
-    rooms_occupied: i64,
-    rooms_free: i64,
-    rooms_awaiting: i64,
-    rooms_out_of_service: i64,
     guests_in_stay: i64,
     guests_new: i64,
     guests_released: i64,
@@ -41,6 +36,13 @@ struct Row {
     overdue_rectifications: i64,
 }
 
+/// The stations a day's report covers (those in service), for work done beside [`figures`].
+pub async fn reported_stations(db: &Db) -> Result<Vec<i64>> {
+    let ids: Vec<(i64,)> =
+        db.fetch_all(q("SELECT id FROM stations WHERE active = TRUE ORDER BY id")).await?;
+    Ok(ids.into_iter().map(|(id,)| id).collect())
+}
+
 /// Every active station's figures for `day`, except key attention (derived by the rules in
 /// `yizhan_core::station::attention`, filled in by the caller). `$2..$3` is the day in UTC.
 pub async fn figures(db: &Db, day: NaiveDate) -> Result<Vec<Figures>> {
@@ -49,11 +51,6 @@ pub async fn figures(db: &Db, day: NaiveDate) -> Result<Vec<Figures>> {
     let rows: Vec<Row> = db
         .fetch_all(
             q("SELECT st.id AS station_id, st.name AS station, t.name AS street,
-                 (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id) AS rooms_total,
-                 (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id AND r.state = 'occupied') AS rooms_occupied,
-                 (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id AND r.state = 'ready') AS rooms_free,
-                 (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id AND r.state IN ('awaiting_disinfection', 'disinfected')) AS rooms_awaiting,
-                 (SELECT COUNT(*) FROM rooms r WHERE r.station_id = st.id AND r.state IN ('maintenance', 'sealed')) AS rooms_out_of_service,
                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.ended_at IS NULL) AS guests_in_stay,
                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.checked_in_at >= $2 AND s.checked_in_at < $3) AS guests_new,
                  (SELECT COUNT(*) FROM stays s WHERE s.station_id = st.id AND s.ended_at >= $2 AND s.ended_at < $3 AND s.outcome = 'released') AS guests_released,
@@ -80,30 +77,23 @@ pub async fn figures(db: &Db, day: NaiveDate) -> Result<Vec<Figures>> {
         )
         .await?;
     let tests = tests_by_station(db, day, from, to).await?;
-    let categories: Vec<(i64, String, i64)> = db
-        .fetch_all(q(
-            "SELECT s.station_id, g.category, COUNT(*) FROM stays s JOIN guests g ON g.id = s.guest_id
-              WHERE s.ended_at IS NULL GROUP BY s.station_id, g.category",
-        ))
-        .await?;
+    let rooms = rooms_by_station(db).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
             let t = tests.get(&r.station_id).copied().unwrap_or_default();
+            let rooms = rooms.get(&r.station_id).copied().unwrap_or_default();
             Figures {
-                by_category: categories
-                    .iter()
-                    .filter(|(s, _, _)| *s == r.station_id)
-                    .map(|(_, c, n)| (c.clone(), *n))
-                    .collect(),
+                // Filled in with key attention, from the same read of the open stays.
+                by_category: Default::default(),
                 station_id: r.station_id,
                 station: r.station,
                 street: r.street,
-                rooms_total: r.rooms_total,
-                rooms_occupied: r.rooms_occupied,
-                rooms_free: r.rooms_free,
-                rooms_awaiting: r.rooms_awaiting,
-                rooms_out_of_service: r.rooms_out_of_service,
+                rooms_total: rooms.total,
+                rooms_occupied: rooms.occupied,
+                rooms_free: rooms.free,
+                rooms_awaiting: rooms.awaiting,
+                rooms_out_of_service: rooms.out_of_service,
                 guests_in_stay: r.guests_in_stay,
                 guests_new: r.guests_new,
                 guests_released: r.guests_released,
@@ -130,6 +120,39 @@ pub async fn figures(db: &Db, day: NaiveDate) -> Result<Vec<Figures>> {
             }
         })
         .collect())
+}
+
+/// A station's rooms by where they stand now.
+#[derive(Clone, Copy, Default)]
+struct Rooms {
+    total: i64,
+    occupied: i64,
+    free: i64,
+    awaiting: i64,
+    out_of_service: i64,
+}
+
+/// Every station's rooms counted in one pass over the rooms (five look-ups of each station's
+/// rooms before).
+async fn rooms_by_station(db: &Db) -> Result<HashMap<i64, Rooms>> {
+    use yizhan_core::station::room::RoomState::{self, *};
+    let counted: Vec<(i64, String, i64)> = db
+        .fetch_all(q("SELECT station_id, state, COUNT(*) FROM rooms GROUP BY station_id, state"))
+        .await?;
+    let mut by: HashMap<i64, Rooms> = HashMap::new();
+    for (station, state, n) in counted {
+        let r = by.entry(station).or_default();
+        r.total += n;
+        // The table's CHECK admits only the known states.
+        let Some(state) = RoomState::parse(&state) else { continue };
+        *match state {
+            Occupied => &mut r.occupied,
+            Ready => &mut r.free,
+            AwaitingDisinfection | Disinfected => &mut r.awaiting,
+            Maintenance | Sealed => &mut r.out_of_service,
+        } += n;
+    }
+    Ok(by)
 }
 
 /// A station's tests in the day's report: due that day, sampled of those, waiting for a result

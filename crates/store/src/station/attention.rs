@@ -17,6 +17,8 @@ pub struct StayFacts {
     pub birth_date: NaiveDate,
     pub pregnant: bool,
     pub chronic_disease: Option<String>,
+    /// The guest's category code (cross_border_driver, …): the daily report counts them.
+    pub category: String,
     pub room_number: String,
     pub checked_in_at: DateTime<Utc>,
     pub open_fever_alerts: i64,
@@ -29,20 +31,33 @@ pub struct StayFacts {
     /// The risk judged at the latest counselling session, if any.
     pub psych_risk: Option<String>,
     pub open_complaints: i64,
-    /// Whether the morning and afternoon readings of yesterday and today were taken.
-    pub am_yesterday: bool,
-    pub pm_yesterday: bool,
-    pub am_today: bool,
-    pub pm_today: bool,
+    /// Which of today's and yesterday's morning and afternoon readings were taken, as the bits
+    /// of [`Taken`] (one range read of the stay's last two days instead of four look-ups).
+    pub readings_taken: i64,
+}
+
+/// The bits of [`StayFacts::readings_taken`].
+#[derive(Debug, Clone, Copy)]
+pub enum Taken {
+    AmToday = 1,
+    PmToday = 2,
+    AmYesterday = 4,
+    PmYesterday = 8,
+}
+
+impl StayFacts {
+    pub fn taken(&self, reading: Taken) -> bool {
+        self.readings_taken & reading as i64 != 0
+    }
 }
 
 /// Facts of every open stay of a station, as of `today` (Shanghai date), by room. Each fact is
-/// an index look-up by the stay (the readings of yesterday and today too, rather than the
-/// station's readings sent over to be matched), so the cost is the stays'.
+/// an index look-up by the stay (the readings of yesterday and today too, one range read,
+/// rather than the station's readings sent over to be matched), so the cost is the stays'.
 pub async fn facts(db: &Db, station_id: i64, today: NaiveDate) -> Result<Vec<StayFacts>> {
     db.fetch_all(
         q("SELECT s.id AS stay_id, g.id AS guest_id, g.name AS guest_name, g.birth_date,
-                    g.pregnant, g.chronic_disease, r.number AS room_number, s.checked_in_at,
+                    g.pregnant, g.chronic_disease, g.category, r.number AS room_number, s.checked_in_at,
                   (SELECT COUNT(*) FROM alerts a WHERE a.stay_id = s.id AND a.closed_at IS NULL AND a.kind IN ('fever', 'fever_and_symptoms')) AS open_fever_alerts,
                   (SELECT COUNT(*) FROM alerts a WHERE a.stay_id = s.id AND a.closed_at IS NULL AND a.kind IN ('symptoms', 'fever_and_symptoms')) AS open_symptom_alerts,
                   (SELECT COUNT(*) FROM stay_tests t WHERE t.stay_id = s.id AND t.result = 'positive') AS positive_tests,
@@ -52,10 +67,11 @@ pub async fn facts(db: &Db, station_id: i64, today: NaiveDate) -> Result<Vec<Sta
                   (SELECT h.temperature FROM health_checks h WHERE h.stay_id = s.id ORDER BY h.day DESC, h.slot DESC LIMIT 1) AS latest_temperature,
                   (SELECT c.risk FROM counselling_sessions c WHERE c.stay_id = s.id ORDER BY c.held_at DESC, c.id DESC LIMIT 1) AS psych_risk,
                   (SELECT COUNT(*) FROM complaints c WHERE c.stay_id = s.id AND c.status <> 'resolved') AS open_complaints,
-                  EXISTS (SELECT 1 FROM health_checks h WHERE h.stay_id = s.id AND h.day = $2 AND h.slot = 'am') AS am_yesterday,
-                  EXISTS (SELECT 1 FROM health_checks h WHERE h.stay_id = s.id AND h.day = $2 AND h.slot = 'pm') AS pm_yesterday,
-                  EXISTS (SELECT 1 FROM health_checks h WHERE h.stay_id = s.id AND h.day = $1 AND h.slot = 'am') AS am_today,
-                  EXISTS (SELECT 1 FROM health_checks h WHERE h.stay_id = s.id AND h.day = $1 AND h.slot = 'pm') AS pm_today
+                  COALESCE((SELECT SUM(CASE WHEN h.day = $1 AND h.slot = 'am' THEN 1
+                                            WHEN h.day = $1 AND h.slot = 'pm' THEN 2
+                                            WHEN h.day = $2 AND h.slot = 'am' THEN 4
+                                            WHEN h.day = $2 AND h.slot = 'pm' THEN 8 ELSE 0 END)
+                              FROM health_checks h WHERE h.stay_id = s.id AND h.day >= $2), 0) AS readings_taken
              FROM stays s
              JOIN guests g ON g.id = s.guest_id
              JOIN rooms r ON r.id = s.room_id

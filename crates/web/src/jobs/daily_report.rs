@@ -32,11 +32,16 @@ impl Report {
 
 /// The figures for `day`, with key attention from the attention rules and what is missing.
 pub async fn build(state: &AppState, day: NaiveDate) -> Result<Report, WebError> {
-    let mut stations = reports::figures(&state.db, day).await?;
-    let ids: Vec<i64> = stations.iter().map(|f| f.station_id).collect();
-    let attention = crate::station::attention::counts_by_station(state, &ids).await?;
+    // The open stays judged by the attention rules (most of the work) and the figures run
+    // side by side, on connections of their own.
+    let ids = reports::reported_stations(&state.db).await?;
+    let (mut stations, mut open) = tokio::try_join!(
+        async { Ok::<_, WebError>(reports::figures(&state.db, day).await?) },
+        crate::station::attention::open_stays_by_station(state, &ids),
+    )?;
     for f in &mut stations {
-        f.key_attention = attention.get(&f.station_id).copied().unwrap_or(0);
+        let open = open.remove(&f.station_id).unwrap_or_default();
+        (f.key_attention, f.by_category) = (open.key_attention, open.by_category);
         f.missing = missing(f);
     }
     let mut district = total(&stations);

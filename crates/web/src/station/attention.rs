@@ -12,7 +12,7 @@ use yizhan_core::station::attention::{
 };
 use yizhan_core::station::guest::age_on;
 use yizhan_core::validate::Tenths;
-use yizhan_store::station::attention::{self, StayFacts};
+use yizhan_store::station::attention::{self, StayFacts, Taken};
 use yizhan_store::station::health::{self, Alert};
 use yizhan_store::station::stations::Station;
 
@@ -58,10 +58,10 @@ fn overdue_slots(
     use yizhan_core::station::health::{Slot, is_overdue, slot_deadline};
     let yesterday = today - chrono::Duration::days(1);
     [
-        (yesterday, Slot::Am, f.am_yesterday),
-        (yesterday, Slot::Pm, f.pm_yesterday),
-        (today, Slot::Am, f.am_today),
-        (today, Slot::Pm, f.pm_today),
+        (yesterday, Slot::Am, f.taken(Taken::AmYesterday)),
+        (yesterday, Slot::Pm, f.taken(Taken::PmYesterday)),
+        (today, Slot::Am, f.taken(Taken::AmToday)),
+        (today, Slot::Pm, f.taken(Taken::PmToday)),
     ]
     .into_iter()
     // A slot that closed before the guest arrived was never theirs to miss.
@@ -127,29 +127,45 @@ pub async fn list_rows(state: &AppState, station_id: i64) -> Result<Vec<Attentio
     Ok(rows)
 }
 
-/// How many stays are on each station's key-attention list (the daily report): the stations
-/// split among a few tasks, each listing its share one station after the other on a connection
-/// (and a core) of its own.
-pub async fn counts_by_station(
+/// A station's open stays as the daily report counts them.
+#[derive(Debug, Clone, Default)]
+pub struct OpenStays {
+    /// How many are on the key-attention list.
+    pub key_attention: i64,
+    /// How many of each guest category.
+    pub by_category: std::collections::BTreeMap<String, i64>,
+}
+
+/// Each station's open stays judged and counted (the daily report): the stations split among
+/// a few tasks, each reading its share one station after the other on a connection (and a
+/// core) of its own. The categories come from the same read, which has the guest already.
+pub async fn open_stays_by_station(
     state: &AppState,
     stations: &[i64],
-) -> Result<std::collections::HashMap<i64, i64>, WebError> {
+) -> Result<std::collections::HashMap<i64, OpenStays>, WebError> {
     const TASKS: usize = 4;
     let mut tasks = tokio::task::JoinSet::new();
     for share in stations.chunks(stations.len().div_ceil(TASKS).max(1)) {
         let (state, share) = (state.clone(), share.to_vec());
         tasks.spawn(async move {
-            let mut counts = Vec::with_capacity(share.len());
+            let (today, now) = (today(), yizhan_store::db::now());
+            let mut counted = Vec::with_capacity(share.len());
             for station in share {
-                counts.push((station, list_rows(&state, station).await?.len() as i64));
+                let mut open = OpenStays::default();
+                for f in attention::facts(&state.db, station, today).await? {
+                    *open.by_category.entry(f.category.clone()).or_default() += 1;
+                    open.key_attention +=
+                        i64::from(judged(state.config.slots, f, today, now).is_some());
+                }
+                counted.push((station, open));
             }
-            Ok::<_, WebError>(counts)
+            Ok::<_, WebError>(counted)
         });
     }
     let mut all = std::collections::HashMap::new();
     while let Some(done) = tasks.join_next().await {
-        let counts = done.map_err(|e| WebError::Internal(format!("key attention: {e}")))??;
-        all.extend(counts);
+        let counted = done.map_err(|e| WebError::Internal(format!("key attention: {e}")))??;
+        all.extend(counted);
     }
     Ok(all)
 }
