@@ -223,14 +223,29 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
         gen_time.as_secs_f64()
     );
 
-    // Baseline: the bare SQL of a snapshot (counts, grid, movements), no rendering, no HTTP.
+    // Baseline: every query of a snapshot run bare (counts, grid, movements, the key-attention
+    // facts, 14 days of stays and alerts, the duty roster), no judging, masking or HTTP.
     let today = yizhan_core::time::local_date(yizhan_store::db::now());
+    let since = yizhan_core::time::day_start_utc(today - chrono::Duration::days(13));
     let mut bare = Vec::with_capacity(o.iterations);
     for _ in 0..o.iterations {
         let t = Instant::now();
+        yizhan_store::station::stations::get(&db, st).await?;
         board::counts(&db, st, today).await?;
         board::grid(&db, st).await?;
         board::movements(&db, st, 15).await?;
+        yizhan_store::station::attention::facts(&db, st, today).await?;
+        board::stay_spans(&db, st, since).await?;
+        board::alert_times(&db, st, since).await?;
+        yizhan_store::care::staff::groups(&db, st).await?;
+        yizhan_store::care::staff::list(&db, st).await?;
+        yizhan_store::care::roster::of_station(
+            &db,
+            st,
+            today - chrono::Duration::days(1),
+            today + chrono::Duration::days(7),
+        )
+        .await?;
         bare.push(t.elapsed());
     }
     bare.sort();
@@ -369,7 +384,7 @@ pub async fn board(o: Options) -> anyhow::Result<()> {
         "## Wall board ({backend}, {} rooms, {} iterations, {} event streams)\n\nMachine: {}. Command: `cargo run --release -p yizhan -- bench board`. \
          \"From scratch\" runs every query of a snapshot (as after each change); \"through the router\" is the whole \
          application in-process (middleware, token check, JSON, no sockets) where TVs after the first get the snapshot \
-         cached until the next change; the baseline runs the snapshot's three main queries directly. Event-to-client \
+         cached until the next change; the baseline runs every query of a snapshot directly (counts, grid, movements, key-attention facts, 14 days of stays and alerts, the duty roster). Event-to-client \
          is from the start of a write (a room's state changed, {EVENT_ROUNDS} times) to each open stream's next \
          frame, against the write itself: streams wake at the commit (on a second node through PostgreSQL's \
          NOTIFY); the change poll every {} is only the fallback.\n\n",

@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use yizhan_core::access::{Actor, Grant, Role, Scope};
 use yizhan_core::station::quarantine::{QuarantinePolicy, planned_release, test_calendar};
 use yizhan_core::station::stations::{NewStation, StationKind};
-use yizhan_store::db::{now, q};
+use yizhan_store::db::{Backend, now, q, q_dynamic};
 use yizhan_store::scale::GuestRow;
 use yizhan_store::{ConnectOptions, Db, admin::users, scale, station::policies, station::stations};
 
@@ -244,6 +244,56 @@ async fn bare(
     Ok(times)
 }
 
+/// One-row transactions one after another: what a commit costs by itself (on SQLite the WAL's
+/// flush to disk), the limit group commit would lift.
+async fn commits(db: &Db, n: usize) -> anyhow::Result<f64> {
+    db.execute(q("CREATE TABLE bench_commits (n BIGINT NOT NULL)")).await?;
+    let t = Instant::now();
+    for i in 0..n {
+        let mut tx = db.begin().await?;
+        tx.execute(q("INSERT INTO bench_commits (n) VALUES ($1)").bind(i as i64)).await?;
+        tx.commit().await?;
+    }
+    let rate = n as f64 / t.elapsed().as_secs_f64();
+    db.execute(q("DROP TABLE bench_commits")).await?;
+    Ok(rate)
+}
+
+/// Drops the station counters' triggers (migration 0050) from the bench's own database, so that
+/// the same bare check-ins show what keeping the counters costs a check-in. Returns how many.
+async fn drop_counter_triggers(db: &Db) -> anyhow::Result<usize> {
+    let sql = match db.backend() {
+        Backend::Sqlite => {
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%counted%'"
+        }
+        Backend::Postgres => {
+            "SELECT tgname::text, tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE '%counted%'"
+        }
+    };
+    let triggers: Vec<(String, String)> = db.fetch_all(q(sql)).await?;
+    for (name, table) in &triggers {
+        db.execute(q_dynamic(match db.backend() {
+            Backend::Sqlite => format!("DROP TRIGGER {name}"),
+            Backend::Postgres => format!("DROP TRIGGER {name} ON {table}"),
+        }))
+        .await?;
+    }
+    Ok(triggers.len())
+}
+
+/// Check-ins per second of bare transactions, and their times sorted.
+async fn bare_run(
+    db: &Db,
+    station: (i64, &[i64], &[i64]),
+    policy: (i64, &QuarantinePolicy),
+) -> anyhow::Result<(f64, Vec<Duration>)> {
+    let (st, rooms, guests) = station;
+    let mut times = bare(db, st, rooms, guests, policy).await?;
+    let rate = rooms.len() as f64 / times.iter().sum::<Duration>().as_secs_f64();
+    times.sort();
+    Ok((rate, times))
+}
+
 /// `total` check-ins over HTTP by `clients` threads; `rate` paces them (check-ins per second,
 /// open loop: each has a start time and its latency counts from it), `None` sends as fast as the
 /// server answers. Returns the wall time and each check-in's latency.
@@ -310,6 +360,11 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
         .await
         .context("open the bench database")?;
     yizhan_store::migrate::run(&db).await?;
+    // It drops the counters' triggers at the end: never on a database in use.
+    let (in_use,): (i64,) = db.fetch_one(q("SELECT COUNT(*) FROM stations")).await?;
+    if in_use > 0 {
+        bail!("bench checkin needs an empty database of its own; this one has {in_use} stations");
+    }
     let backend = format!("{:?}", db.backend());
     let n = o.checkins;
     let row = policies::list(&db)
@@ -322,11 +377,13 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
     let (st_bare, rooms_bare, guests_bare) = station(&db, &format!("{tag}a"), n).await?;
     let (_, rooms_max, guests_max) = station(&db, &format!("{tag}b"), n).await?;
     let (_, rooms_half, guests_half) = station(&db, &format!("{tag}c"), n / 2).await?;
-    println!("dataset: 3 stations, {} rooms and guests ({backend})", n * 5 / 2);
+    let (st_plain, rooms_plain, guests_plain) = station(&db, &format!("{tag}d"), n).await?;
+    println!("dataset: 4 stations, {} rooms and guests ({backend})", n * 7 / 2);
 
-    let mut bare_times = bare(&db, st_bare, &rooms_bare, &guests_bare, (policy, &rules)).await?;
-    let bare_rate = n as f64 / bare_times.iter().sum::<Duration>().as_secs_f64();
-    bare_times.sort();
+    let commit_rate = commits(&db, n).await?;
+    println!("one-row transactions: {commit_rate:.0}/s");
+    let (bare_rate, bare_times) =
+        bare_run(&db, (st_bare, &rooms_bare, &guests_bare), (policy, &rules)).await?;
     println!("bare transactions: {bare_rate:.0}/s");
 
     let (app, _, _) = yizhan_web::build_with_state(db.clone(), Default::default());
@@ -356,6 +413,11 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
     })
     .await??;
 
+    let dropped = drop_counter_triggers(&db).await?;
+    let (plain_rate, _) =
+        bare_run(&db, (st_plain, &rooms_plain, &guests_plain), (policy, &rules)).await?;
+    println!("bare transactions without the counters' {dropped} triggers: {plain_rate:.0}/s");
+
     let table = [
         "| figure | value | baseline (bare transactions, same run) | ratio |\n|---|---|---|---|\n".to_owned(),
         format!(
@@ -368,6 +430,14 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
             &half_times,
             &bare_times,
         ),
+        format!(
+            "| bare check-ins/s without the counters' {dropped} triggers (what they cost) | {plain_rate:.0} | {bare_rate:.0} | {:.2} |\n",
+            plain_rate / bare_rate
+        ),
+        format!(
+            "| one-row transactions/s, one after another (a commit alone) | {commit_rate:.0} | {bare_rate:.0} | {:.2} |\n",
+            commit_rate / bare_rate
+        ),
     ]
     .concat();
     println!("\n{table}");
@@ -378,7 +448,9 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
          scope check, validation, the check-in transaction, the answer). The baseline writes the same rows \
          (stay, its test days, movement, room state and its event, audit entry) as bare statements, one \
          transaction after another on one connection{}. Half load is paced open-loop at half the measured \
-         rate; latency counts from each check-in's planned start.\n\n",
+         rate; latency counts from each check-in's planned start. Then the bare check-ins once more \
+         after dropping the station counters' triggers (the bench's own database), and one-row \
+         transactions one after another: the commit's own cost, the most group commit could save.\n\n",
         machine(),
         if backend == "Sqlite" { ", WAL, `synchronous=FULL`" } else { "" },
     );
