@@ -29,13 +29,13 @@ pub struct Options {
 const PASSWORD: &str = "bench-password-1";
 
 /// A keep-alive HTTP/1.1 connection that sends one request at a time.
-struct Conn {
+pub(crate) struct Conn {
     addr: String,
     reader: BufReader<TcpStream>,
 }
 
 impl Conn {
-    fn open(addr: &str) -> anyhow::Result<Conn> {
+    pub(crate) fn open(addr: &str) -> anyhow::Result<Conn> {
         let s = TcpStream::connect(addr)?;
         s.set_nodelay(true)?;
         s.set_read_timeout(Some(Duration::from_secs(30)))?;
@@ -43,7 +43,7 @@ impl Conn {
     }
 
     /// Returns the status, the `Set-Cookie` values and the body.
-    fn send(
+    pub(crate) fn send(
         &mut self,
         method: &str,
         path: &str,

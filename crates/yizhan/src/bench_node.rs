@@ -22,7 +22,7 @@ pub struct Options {
 }
 
 /// The child's resident memory, KiB.
-fn rss_kib(pid: u32) -> u64 {
+pub(crate) fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap_or_default()
         .lines()
@@ -48,7 +48,7 @@ fn get(addr: &str, path: &str, cookie: &str) -> anyhow::Result<(u16, usize)> {
 }
 
 /// Opens an event stream and reads until its first event; the connection stays open.
-fn stream(addr: &str, path: &str, cookie: &str) -> anyhow::Result<BufReader<TcpStream>> {
+pub(crate) fn stream(addr: &str, path: &str, cookie: &str) -> anyhow::Result<BufReader<TcpStream>> {
     let mut s = TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
     write!(
@@ -69,12 +69,39 @@ fn stream(addr: &str, path: &str, cookie: &str) -> anyhow::Result<BufReader<TcpS
     }
 }
 
-struct Node(Child);
+pub(crate) struct Node(pub(crate) Child);
 impl Drop for Node {
     fn drop(&mut self) {
         let _ = Command::new("kill").arg(self.0.id().to_string()).status();
         let _ = self.0.wait();
     }
+}
+
+/// A `yizhan serve` process on `database_url` at a free port, once it answers `/healthz`.
+pub(crate) async fn spawn_node(database_url: &str) -> anyhow::Result<(Node, String)> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let addr = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    let child = Command::new(std::env::current_exe()?)
+        .args(["serve", "--listen", &addr])
+        .env("YIZHAN_DATABASE_URL", database_url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("start yizhan serve")?;
+    let node = Node(child);
+    let a = addr.clone();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        while started.elapsed() < Duration::from_secs(120) {
+            if matches!(get(&a, "/healthz", ""), Ok((200, _))) {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        bail!("the node did not answer within two minutes")
+    })
+    .await??;
+    Ok((node, addr))
 }
 
 /// The roll-up from the records takes ~0.3 s on the city: a few runs give its median.
@@ -121,29 +148,10 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
     );
 
     // The node: from spawn to the first answer.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let addr = format!("127.0.0.1:{port}");
     let started = Instant::now();
-    let child = Command::new(std::env::current_exe()?)
-        .args(["serve", "--listen", &addr])
-        .env("YIZHAN_DATABASE_URL", &o.database_url)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("start yizhan serve")?;
-    let node = Node(child);
+    let (node, addr) = spawn_node(&o.database_url).await?;
+    let start_time = started.elapsed();
     let pid = node.0.id();
-    let a = addr.clone();
-    let start_time = tokio::task::spawn_blocking(move || -> anyhow::Result<Duration> {
-        while started.elapsed() < Duration::from_secs(120) {
-            if matches!(get(&a, "/healthz", ""), Ok((200, _))) {
-                return Ok(started.elapsed());
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        bail!("the node did not answer within two minutes")
-    })
-    .await??;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let idle = rss_kib(pid);
 

@@ -227,6 +227,19 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 5)]
         iterations: usize,
     },
+    /// A city's working day on the database given (a `demo --scale` dataset): staff rounds and
+    /// check-ins, leads' and commanders' pages, wall boards, against `yizhan serve` nodes;
+    /// p50/p95/p99 and errors per route group, memory per node.
+    Load {
+        #[arg(long, default_value_t = 300)]
+        seconds: u64,
+        /// How many `yizhan serve` processes share the load (several on PostgreSQL).
+        #[arg(long, default_value_t = 1)]
+        nodes: usize,
+        /// Wall boards holding an event stream.
+        #[arg(long, default_value_t = 1_000)]
+        streams: usize,
+    },
     /// The worker import: rows/s and peak memory importing a generated .csv, vs the bare
     /// batched INSERT of the same rows.
     Import {
@@ -491,6 +504,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(BenchCmd::Reports { iterations }) => {
             let db = open(&cli.db).await?;
             let result = crate::bench_reports::reports(&db, iterations).await;
+            db.close().await;
+            result
+        }
+        Command::Bench(BenchCmd::Load { seconds, nodes, streams }) => {
+            let db = open(&cli.db).await?;
+            let result = crate::bench_load::load(
+                &db,
+                crate::bench_load::Options {
+                    database_url: cli.db.database_url.clone(),
+                    seconds,
+                    nodes,
+                    streams,
+                },
+            )
+            .await;
             db.close().await;
             result
         }

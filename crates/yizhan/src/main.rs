@@ -5,6 +5,7 @@ mod bench_bombs;
 mod bench_checkin;
 mod bench_import;
 mod bench_lists;
+mod bench_load;
 mod bench_node;
 mod bench_notify;
 mod bench_reports;
