@@ -55,29 +55,41 @@ const ROUTES: &[&str] = &[
 const GOAL_MS: f64 = 100.0;
 const GOAL_BYTES: usize = 300 * 1024;
 
-/// A district commander (and administrator) of the bench's own, signed in: its session token.
-pub(crate) async fn commander_session(db: &Db) -> anyhow::Result<String> {
-    let sys = Actor::system();
-    let name = format!("bench-{}", yizhan_web::auth::password::random_token()[..8].to_owned());
-    let hash = yizhan_web::auth::password::hash_blocking("bench password 1")?;
+/// An account of the bench's own with `grants`, signed in directly in the database (no login
+/// round trip; `hash` may be shared by many): its session token and CSRF token.
+pub(crate) async fn signed_in(
+    db: &Db,
+    name: &str,
+    hash: &str,
+    grants: &[Grant],
+) -> anyhow::Result<(String, String)> {
     let user = users::create(
         db,
-        &sys,
+        &Actor::system(),
         &users::NewUser {
-            username: &name,
-            display_name: &name,
-            password_hash: &hash,
+            username: name,
+            display_name: name,
+            password_hash: hash,
             must_change_password: false,
-            grants: &[
-                Grant { role: Role::Commander, scope: Scope::District },
-                Grant { role: Role::Admin, scope: Scope::District },
-            ],
+            grants,
         },
     )
     .await?;
     let token = yizhan_web::auth::password::random_token();
-    sessions::create(db, &token, user.id, &yizhan_web::auth::password::random_token()).await?;
-    Ok(token)
+    let csrf = yizhan_web::auth::password::random_token();
+    sessions::create(db, &token, user.id, &csrf).await?;
+    Ok((token, csrf))
+}
+
+/// A district commander (and administrator) of the bench's own, signed in: its session token.
+pub(crate) async fn commander_session(db: &Db) -> anyhow::Result<String> {
+    let name = format!("bench-{}", yizhan_web::auth::password::random_token()[..8].to_owned());
+    let hash = yizhan_web::auth::password::hash_blocking("bench password 1")?;
+    let grants = [
+        Grant { role: Role::Commander, scope: Scope::District },
+        Grant { role: Role::Admin, scope: Scope::District },
+    ];
+    Ok(signed_in(db, &name, &hash, &grants).await?.0)
 }
 
 /// `GET path` through the router with the session `token`.

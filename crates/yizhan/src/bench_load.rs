@@ -13,10 +13,11 @@ use anyhow::Context;
 use rand::Rng;
 use yizhan_core::access::{Actor, Grant, Role, Scope};
 use yizhan_store::db::q;
-use yizhan_store::{Db, admin::sessions, admin::users, scale, station::board};
+use yizhan_store::{Db, scale, station::board};
 
 use crate::bench::{machine, mib, ms, pct, write_section};
 use crate::bench_checkin::Conn;
+use crate::bench_lists::signed_in;
 use crate::bench_node::{rss_kib, spawn_node, stream};
 
 pub struct Options {
@@ -68,23 +69,9 @@ struct Person {
     headers: Vec<(&'static str, String)>,
 }
 
-/// An account with `grants`, signed in directly in the database (one password hash for all).
+/// An account with `grants`, signed in (one password hash for all).
 async fn person(db: &Db, name: &str, hash: &str, grants: &[Grant]) -> anyhow::Result<Person> {
-    let user = users::create(
-        db,
-        &Actor::system(),
-        &users::NewUser {
-            username: name,
-            display_name: name,
-            password_hash: hash,
-            must_change_password: false,
-            grants,
-        },
-    )
-    .await?;
-    let (token, csrf) =
-        (yizhan_web::auth::password::random_token(), yizhan_web::auth::password::random_token());
-    sessions::create(db, &token, user.id, &csrf).await?;
+    let (token, csrf) = signed_in(db, name, hash, grants).await?;
     Ok(Person {
         headers: vec![
             ("Content-Type", "application/json".to_owned()),

@@ -44,7 +44,8 @@ pub async fn reported_stations(db: &Db) -> Result<Vec<i64>> {
 }
 
 /// Every active station's figures for `day`, except key attention (derived by the rules in
-/// `yizhan_core::station::attention`, filled in by the caller). `$2..$3` is the day in UTC.
+/// `yizhan_core::station::attention`) and guests by category, both filled in by the caller from
+/// its one read of the open stays. `$2..$3` is the day in UTC.
 pub async fn figures(db: &Db, day: NaiveDate) -> Result<Vec<Figures>> {
     let from = day_start_utc(day);
     let to = day_start_utc(day + chrono::Duration::days(1));
