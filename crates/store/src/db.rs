@@ -36,13 +36,17 @@ pub enum Db {
     Postgres(PgDb),
 }
 
-/// A SQLite pool and its writers' queue. SQLite has one write lock; a writer that finds it taken
-/// sleeps in SQLite's busy handler, whose naps grow, so under a burst the unlucky wait hundreds
-/// of milliseconds while the lock sits free (check-in p99 340 ms against a p50 of 4 ms). Writers
-/// of this process queue here first, in order; other processes still meet the busy timeout.
+/// A SQLite pool for reads, a connection of its own for writes, and the writers' queue. SQLite has
+/// one write lock; a writer that finds it taken sleeps in SQLite's busy handler, whose naps grow,
+/// so under a burst the unlucky wait hundreds of milliseconds while the lock sits free (check-in
+/// p99 340 ms against a p50 of 4 ms). Writers of this process queue here first, in order; other
+/// processes still meet the busy timeout. The writer's connection is never lent to a reader: when
+/// writers took theirs from the readers' pool, a writer holding the queue waited for a connection
+/// behind hundreds of page reads, and under a city's load every write timed out at 10 s (issue 21).
 #[derive(Debug, Clone)]
 pub struct SqliteDb {
     pub pool: SqlitePool,
+    writer: SqlitePool,
     writers: Arc<tokio::sync::Mutex<()>>,
     commits: Arc<Notify>,
 }
@@ -407,21 +411,25 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .row_buffer_size(4096);
-            let pool = SqlitePoolOptions::new()
-                // An in-memory database exists per connection: keep exactly one.
-                .max_connections(if memory { 1 } else { opts.max_connections })
-                // A COMMIT that fails (disk full) leaves sqlx counting a transaction that
-                // SQLite has already rolled back, and every later BEGIN on that connection
-                // fails. A connection that comes back still "in a transaction" is closed and
-                // replaced instead of reused.
-                .after_release(|conn, _| {
-                    Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
-                })
-                .acquire_timeout(Duration::from_secs(15))
-                .connect_with(options)
-                .await?;
+            let pool_of = |n: u32| {
+                SqlitePoolOptions::new()
+                    .max_connections(n)
+                    // A COMMIT that fails (disk full) leaves sqlx counting a transaction that
+                    // SQLite has already rolled back, and every later BEGIN on that connection
+                    // fails. A connection that comes back still "in a transaction" is closed and
+                    // replaced instead of reused.
+                    .after_release(|conn, _| {
+                        Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+                    })
+                    .acquire_timeout(Duration::from_secs(15))
+                    .connect_with(options.clone())
+            };
+            // An in-memory database exists per connection: keep exactly one, for both.
+            let pool = pool_of(if memory { 1 } else { opts.max_connections }).await?;
+            let writer = if memory { pool.clone() } else { pool_of(1).await? };
             Ok(Db::Sqlite(SqliteDb {
                 pool,
+                writer,
                 writers: Default::default(),
                 commits: Default::default(),
             }))
@@ -465,7 +473,7 @@ impl Db {
                     .map_err(|_| {
                     StoreError::Unavailable("no turn to write within 10 s".to_owned())
                 })?;
-                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn, p.commits.clone())
+                Tx::Sqlite(p.writer.begin_with("BEGIN IMMEDIATE").await?, turn, p.commits.clone())
             }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?, p.commits.clone()),
         })
@@ -486,7 +494,10 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(p) => {
+                p.writer.close().await;
+                p.close().await
+            }
             Db::Postgres(p) => p.close().await,
         }
     }

@@ -641,3 +641,73 @@ both_backends!(the_guest_list_pages_by_room_as_a_number, |t: TestDb| async move 
     let short = guests::GuestFilter { search: Some("003"), only_in_stay: false };
     assert_eq!(guests::count(db, st, &short).await.unwrap(), 0);
 });
+
+both_backends!(a_write_moves_the_mark_of_its_station_only, |t: TestDb| async move {
+    use std::collections::HashMap;
+    use yizhan_store::admin::audit::{self, Entry};
+    use yizhan_store::db::q;
+    use yizhan_store::station::{attention, board};
+    let db = &t.db;
+    let a = station(db).await;
+    let b = common::station_named(db, "第二健康驿站").await;
+    let marks = || async {
+        board::station_marks(db).await.unwrap().into_iter().collect::<HashMap<i64, i64>>()
+    };
+    // Which stations' marks moved while `f` ran.
+    let moved = |before: HashMap<i64, i64>, after: HashMap<i64, i64>| {
+        let mut m: Vec<i64> =
+            after.iter().filter(|(s, v)| before.get(s) != Some(v)).map(|(s, _)| *s).collect();
+        m.sort();
+        m
+    };
+    let m0 = marks().await;
+    assert_eq!(m0.len(), 2, "every station has a mark from its creation: {m0:?}");
+    let ra = room(db, a, "301", 1).await;
+    let m1 = marks().await;
+    assert_eq!(moved(m0, m1.clone()), vec![a]);
+    let (ga, gb) = (guest(db, a, 1).await, guest(db, b, 2).await);
+    let rb = room(db, b, "301", 1).await;
+    let m2 = marks().await;
+    let check_in = |station_id, guest_id, room_id| CheckIn {
+        station_id,
+        guest_id,
+        room_id,
+        policy_id: 0,
+        at: yizhan_store::db::now(),
+    };
+    let p = policy(db, "5+3").await;
+    let sb = stays::check_in(db, &actor(), &CheckIn { policy_id: p, ..check_in(b, gb, rb) })
+        .await
+        .unwrap()
+        .id;
+    let m3 = marks().await;
+    assert_eq!(moved(m2, m3.clone()), vec![b], "a check-in at B");
+    let sa = stays::check_in(db, &actor(), &CheckIn { policy_id: p, ..check_in(a, ga, ra) })
+        .await
+        .unwrap()
+        .id;
+    let m4 = marks().await;
+    assert_eq!(moved(m3, m4.clone()), vec![a], "a check-in at A");
+    // A row that names its station through its stay.
+    attention::flag(db, &actor(), sb, "watch").await.unwrap();
+    let m5 = marks().await;
+    assert_eq!(moved(m4, m5.clone()), vec![b], "a flag on B's stay");
+    // A guest's name is on the board of the station holding the stay, and a write that touches
+    // two stations moves both; all at the commit that holds the audit entry.
+    let mut tx = db.begin().await.unwrap();
+    tx.execute(q("UPDATE guests SET name = name || '' WHERE id = $1").bind(ga)).await.unwrap();
+    tx.execute(q("UPDATE stays SET bed_no = bed_no WHERE id = $1").bind(sb)).await.unwrap();
+    audit::append(&mut tx, &actor(), Entry::new("test.touch", "stay", sa)).await.unwrap();
+    assert_eq!(moved(m5.clone(), marks().await), Vec::<i64>::new(), "not before the commit");
+    tx.commit().await.unwrap();
+    let m6 = marks().await;
+    let mut both = vec![a, b];
+    both.sort();
+    assert_eq!(moved(m5, m6.clone()), both);
+    // A transaction rolled back moves nothing.
+    let mut tx = db.begin().await.unwrap();
+    tx.execute(q("UPDATE rooms SET note = 'x' WHERE id = $1").bind(ra)).await.unwrap();
+    audit::append(&mut tx, &actor(), Entry::new("test.touch", "room", ra)).await.unwrap();
+    drop(tx);
+    assert_eq!(moved(m6, marks().await), Vec::<i64>::new());
+});

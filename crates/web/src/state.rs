@@ -58,7 +58,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub routes: Arc<Vec<RouteInfo>>,
     /// The newest audit sequence number seen by this node's poller; boards wake on changes.
-    pub changes: tokio::sync::watch::Receiver<i64>,
+    pub changes: tokio::sync::watch::Receiver<crate::board::live::Changes>,
     /// Board snapshots by (station, language), valid while the change sequence has not moved:
     /// a thousand TVs waking on one change cost one snapshot, not a thousand.
     pub snapshots: SnapshotCache,
@@ -76,5 +76,10 @@ pub struct AppState {
 
 /// (station, language) → (change sequence it was built at, the JSON).
 pub type SnapshotCache = Arc<
-    std::sync::Mutex<std::collections::HashMap<(i64, &'static str), (i64, Arc<serde_json::Value>)>>,
+    std::sync::Mutex<
+        std::collections::HashMap<
+            (i64, &'static str),
+            ((crate::board::live::Version, u32), Arc<serde_json::Value>),
+        >,
+    >,
 >;

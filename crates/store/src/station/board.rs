@@ -269,6 +269,12 @@ pub async fn change_marker(db: &Db) -> Result<i64> {
     Ok(n.unwrap_or(0))
 }
 
+/// Every station's change mark (migration 0054): it moves when something on that station's board
+/// was written. Compared, never interpreted.
+pub async fn station_marks(db: &Db) -> Result<Vec<(i64, i64)>> {
+    db.fetch_all(q("SELECT station_id, mark FROM station_marks")).await
+}
+
 /// One station's line on the district board.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct StationLine {

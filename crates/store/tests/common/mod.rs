@@ -14,6 +14,10 @@ pub fn actor() -> Actor {
 }
 
 pub async fn station(db: &Db) -> i64 {
+    station_named(db, "卓汇健康驿站").await
+}
+
+pub async fn station_named(db: &Db, name: &str) -> i64 {
     stations::ensure_district(db, &actor(), "龙岗区", "440307", &["吉华街道"]).await.unwrap();
     let street = stations::streets(db).await.unwrap()[0].id;
     stations::create(
@@ -21,7 +25,7 @@ pub async fn station(db: &Db) -> i64 {
         &actor(),
         &NewStation {
             street_id: street,
-            name: "卓汇健康驿站".into(),
+            name: name.into(),
             address: "吉华".into(),
             kind: StationKind::Hotel,
             capacity: 100,

@@ -255,7 +255,7 @@ pub async fn build(state: &AppState, tr: &Tr, links: bool) -> Result<DistrictSna
     }
     total.in_transit = yizhan_store::station::transfers::in_transit_count(&state.db).await?;
     Ok(DistrictSnapshot {
-        seq: *state.changes.borrow(),
+        seq: state.changes.borrow().seq,
         generated_at: yizhan_core::time::local_display(yizhan_store::db::now()),
         streets,
         total,
@@ -315,7 +315,7 @@ pub async fn events(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     board_access(&state, &ctx, &headers, None).await?;
-    Ok(crate::board::live::stream(&state))
+    Ok(crate::board::live::stream(&state, None))
 }
 
 #[cfg(test)]

@@ -154,7 +154,7 @@ fn days_since(last: Option<chrono::DateTime<chrono::Utc>>, today: NaiveDate) -> 
 pub async fn build(state: &AppState, tr: &Tr, station_id: i64) -> Result<Snapshot, WebError> {
     let station = stations::get(&state.db, station_id).await?;
     let today = today();
-    let seq = *state.changes.borrow();
+    let seq = state.changes.borrow().seq;
     let (c, last) = board::counts(&state.db, station_id, today).await?;
     let feed = board::movements(&state.db, station_id, 15)
         .await?
@@ -289,23 +289,19 @@ pub async fn json(
     let tr = ctx.tr();
     let key = (id, tr.code());
     // Shifts change on the hour without any write, so the hour is part of what the cached
-    // snapshot is valid for.
-    let hour = i64::from(chrono::Timelike::hour(&crate::care::roster::local_now()));
-    let seq = *state.changes.borrow();
-    let version = seq * 24 + hour;
+    // snapshot is valid for; otherwise only the station's own writes.
+    let hour = chrono::Timelike::hour(&crate::care::roster::local_now());
+    let version = (state.changes.borrow().version(Some(id)), hour);
     if let Some((at, cached)) = state.snapshots.lock().unwrap_or_else(|p| p.into_inner()).get(&key)
         && *at == version
     {
         return Ok(Json(cached.clone()));
     }
+    // Stamped with the version read before building: a write while it builds makes it stale.
     let snap = build(&state, &tr, id).await?;
     let value = std::sync::Arc::new(
         serde_json::to_value(&snap).map_err(|e| WebError::Internal(e.to_string()))?,
     );
-    state
-        .snapshots
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(key, (snap.seq * 24 + hour, value.clone()));
+    state.snapshots.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (version, value.clone()));
     Ok(Json(value))
 }

@@ -206,5 +206,5 @@ pub async fn unread(
 /// `GET /inbox/events`: the change stream; the page asks `/api/v1/inbox` on each change.
 pub async fn events(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     ctx.user()?;
-    Ok(crate::board::live::stream(&state))
+    Ok(crate::board::live::stream(&state, None))
 }

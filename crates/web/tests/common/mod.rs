@@ -74,6 +74,13 @@ pub struct Client {
 
 pub const PASSWORD: &str = "correct horse battery";
 
+impl Client {
+    /// The `Cookie` header this client sends.
+    pub fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+}
+
 impl App {
     /// Uploads a worker file to the import and returns the outcome page: if the run outlasted
     /// the upload's wait, follows it to the end through the progress the page polls, the node
@@ -152,9 +159,7 @@ impl App {
     ) -> Resp {
         let mut b = Request::builder().method(method).uri(path);
         if !c.cookies.is_empty() {
-            let cookie =
-                c.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-            b = b.header(header::COOKIE, cookie);
+            b = b.header(header::COOKIE, c.cookie_header());
         }
         if let Some(ct) = content_type {
             b = b.header(header::CONTENT_TYPE, ct);
@@ -225,9 +230,7 @@ impl App {
     pub async fn get_head(&self, c: &Client, path: &str) -> (StatusCode, axum::http::HeaderMap) {
         let mut b = Request::builder().method(Method::GET).uri(path);
         if !c.cookies.is_empty() {
-            let cookie =
-                c.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-            b = b.header(header::COOKIE, cookie);
+            b = b.header(header::COOKIE, c.cookie_header());
         }
         let resp = self.router.clone().oneshot(b.body(Body::empty()).unwrap()).await.unwrap();
         (resp.status(), resp.headers().clone())

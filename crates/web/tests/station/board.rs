@@ -210,3 +210,48 @@ both_backends!(beds_are_one_truth_on_every_page, |t: TestDb| async move {
         (Some(1), Some(3))
     );
 });
+
+/// The next SSE frame of a stream within `wait`, or `None` when it stayed quiet.
+async fn next_event(body: &mut axum::body::Body, wait: std::time::Duration) -> Option<String> {
+    use http_body_util::BodyExt;
+    let frame = tokio::time::timeout(wait, body.frame()).await.ok()?.unwrap().unwrap();
+    Some(String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap())
+}
+
+both_backends!(a_board_wakes_for_its_own_station_only, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (_, _, st_a, st_b) = district(app.db()).await;
+    let (ra, rb) = (
+        common::room(app.db(), st_a, "301", 1).await,
+        common::room(app.db(), st_b, "301", 1).await,
+    );
+    let stay_a = common::check_in(app.db(), st_a, common::guest(app.db(), st_a, 1).await, ra).await;
+    let lead = app.user("lead", Role::StationLead, Scope::Station(st_a), false).await;
+    let mut c = app.session_for(lead).await;
+    let before = app.get(&mut c, &format!("/api/v1/stations/{st_a}/board")).await.json();
+    assert_eq!(before["attention"].as_array().unwrap().len(), 0, "{before}");
+    let req = axum::http::Request::get(format!("/board/{st_a}/events"))
+        .header("cookie", c.cookie_header())
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let mut body = app.router.clone().oneshot(req).await.unwrap().into_body();
+    let wait = std::time::Duration::from_millis(1500);
+    assert!(next_event(&mut body, wait).await.unwrap().starts_with("event: change"));
+    // Another station checks a guest in and takes a fever: station A's board is not woken (the
+    // poll runs every 250 ms; 1.5 s is six of them).
+    let stay_b = common::check_in(app.db(), st_b, common::guest(app.db(), st_b, 2).await, rb).await;
+    assert!(common::fever_now(app.db(), stay_b).await.is_some());
+    assert_eq!(next_event(&mut body, wait).await, None);
+    let marks: std::collections::HashMap<i64, i64> =
+        yizhan_store::station::board::station_marks(app.db()).await.unwrap().into_iter().collect();
+    // Station A's own fever wakes it, and the snapshot it then fetches shows it.
+    assert!(common::fever_now(app.db(), stay_a).await.is_some());
+    let event = next_event(&mut body, wait).await.expect("an event after A's fever");
+    assert!(event.starts_with("event: change"), "{event}");
+    let after: std::collections::HashMap<i64, i64> =
+        yizhan_store::station::board::station_marks(app.db()).await.unwrap().into_iter().collect();
+    assert!(after[&st_a] > marks[&st_a] && after[&st_b] == marks[&st_b], "{marks:?} {after:?}");
+    let snap = app.get(&mut c, &format!("/api/v1/stations/{st_a}/board")).await.json();
+    assert_eq!(snap["attention"].as_array().unwrap().len(), 1, "{snap}");
+    assert_eq!(snap["open_alerts"], 1);
+});
