@@ -187,6 +187,42 @@ pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Enterprise>> {
         .await
 }
 
+/// An enterprise as an import's employer column names it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Employer {
+    pub id: i64,
+    pub street_id: i64,
+    pub uscc: String,
+    pub name: String,
+}
+
+impl Employer {
+    pub fn target(&self) -> Target {
+        Target::Enterprise { id: self.id, street: self.street_id }
+    }
+}
+
+/// The enterprises of `streets` and of `ids`, or every one (`all`): four columns, not the whole
+/// record — a clerk's upload of a hundred workers read all 20,000 enterprises of the district
+/// in full first, 150 of its 170 ms (issue 21).
+pub async fn employers(db: &Db, all: bool, streets: &[i64], ids: &[i64]) -> Result<Vec<Employer>> {
+    // Numbers only, so they are written into the statement rather than bound one by one.
+    let list = |v: &[i64]| {
+        if v.is_empty() {
+            "NULL".to_owned()
+        } else {
+            v.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        }
+    };
+    let scope = if all {
+        String::new()
+    } else {
+        format!("WHERE street_id IN ({}) OR id IN ({})", list(streets), list(ids))
+    };
+    db.fetch_all(q_dynamic(format!("SELECT id, street_id, uscc, name FROM enterprises {scope}")))
+        .await
+}
+
 /// How many enterprises `f` finds in `within`, and how many of those have resumed.
 pub async fn count(db: &Db, within: super::Within, f: &EnterpriseFilter) -> Result<(i64, i64)> {
     let sql = format!(

@@ -208,3 +208,42 @@ both_backends!(an_import_that_did_not_land_is_told_to_whoever_started_it, |t: Te
     assert!(r.body.contains("导入 1 行"), "{}", r.body);
     assert_eq!(app.get(&mut j, "/api/v1/inbox?after=0").await.json()["unread"], 1);
 });
+
+both_backends!(an_import_matches_employers_within_the_importers_grants, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (street_a, street_b, _, _) = common::district(app.db()).await;
+    let ents = common::two_enterprises(app.db(), street_a, street_b).await;
+    let (jia, yi) = (
+        yizhan_store::work::enterprises::get(app.db(), ents[0]).await.unwrap(),
+        yizhan_store::work::enterprises::get(app.db(), ents[1]).await.unwrap(),
+    );
+    assert_eq!((jia.street_id, yi.street_id), (street_a, street_b));
+    // A street's commander: the street's enterprise by name or by credit code, not the other's.
+    let id = app.user("street", Role::Commander, Scope::Street(street_a), false).await;
+    let mut c = app.session_for(id).await;
+    let csv = format!(
+        "姓名,身份证号,手机号,户籍省份,户籍城市,用工企业\n\
+         工人1,{},13800138000,云南,昭通,{}\n工人2,{},13800138000,云南,昭通,{}\n\
+         工人3,{},13800138000,云南,昭通,{}\n",
+        id_number(1),
+        jia.name,
+        id_number(2),
+        jia.uscc,
+        id_number(3),
+        yi.name
+    );
+    let r = import(&app, &mut c, "valid", &csv).await;
+    assert!(r.body.contains("读取 3 行，导入 2 行，有问题 1 行。"), "{}", r.body);
+    assert!(r.body.contains("用工企业不存在，或不在您的管辖范围内。"), "{}", r.body);
+    // The district's commander: both.
+    let id = app.user("district", Role::Commander, Scope::District, false).await;
+    let mut c = app.session_for(id).await;
+    let csv = format!(
+        "姓名,身份证号,手机号,户籍省份,户籍城市,用工企业\n工人4,{},13800138000,云南,昭通,{}\n",
+        id_number(4),
+        yi.name
+    );
+    let r = import(&app, &mut c, "valid", &csv).await;
+    assert!(r.body.contains("读取 1 行，导入 1 行，有问题 0 行。"), "{}", r.body);
+    assert_eq!(workers(&app).await, 3);
+});
