@@ -18,7 +18,6 @@ pub use register::*;
 pub use review::*;
 
 use register::writable_or_readable_streets;
-use review::queue_rows;
 
 use askama::Template;
 use axum::Json;

@@ -117,7 +117,7 @@ struct ListPage {
     can_create: bool,
     query: String,
     /// Applications waiting for this reviewer, when the person reviews.
-    pending: Option<usize>,
+    pending: Option<i64>,
 }
 
 /// `GET /enterprises`.
@@ -131,7 +131,7 @@ pub async fn list(
     let (rows, total, resumed) = rows(&state, &ctx, &f, PER_PAGE, Pager::offset(page)).await?;
     let streets = writable_or_readable_streets(&state, &ctx, Permission::EnterprisesRead).await?;
     let pending = if ctx.user()?.has(Permission::ResumptionReview) {
-        Some(queue_rows(&state, &ctx).await?.len())
+        Some(super::review::waiting(&state, &ctx).await?)
     } else {
         None
     };

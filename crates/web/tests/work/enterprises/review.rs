@@ -127,6 +127,11 @@ both_backends!(resumption_is_applied_for_and_reviewed, |t: TestDb| async move {
     let mut o = app.session_for(other_street).await;
     let q = app.get(&mut o, "/enterprises/review").await;
     assert!(q.body.contains("review-queue-empty"), "{}", q.body);
+    // The count on the register is the reviewer's own: none for the other street, one for the
+    // district; an enterprise does not review.
+    assert!(app.get(&mut o, "/enterprises").await.body.contains("复工申请待审核 (0)"));
+    assert!(app.get(&mut d, "/enterprises").await.body.contains("复工申请待审核 (1)"));
+    assert!(!app.get(&mut e, "/enterprises").await.body.contains("复工申请待审核"));
     let r = app
         .json(
             &mut o,
