@@ -82,7 +82,7 @@ async fn prepare(db: &Db) -> anyhow::Result<String> {
     Ok("bench".into())
 }
 
-fn row(i: usize) -> [String; 9] {
+pub(crate) fn row(i: usize) -> [String; 9] {
     let (province, city) = PROVINCES[i % PROVINCES.len()];
     [
         format!("返岗{i}"),

@@ -35,11 +35,18 @@ enum Group {
     LeadPages,
     Boards,
     Commanders,
+    Imports,
 }
 
 impl Group {
-    const ALL: [Group; 5] =
-        [Group::Rounds, Group::CheckIns, Group::LeadPages, Group::Boards, Group::Commanders];
+    const ALL: [Group; 6] = [
+        Group::Rounds,
+        Group::CheckIns,
+        Group::LeadPages,
+        Group::Boards,
+        Group::Commanders,
+        Group::Imports,
+    ];
     fn label(self) -> &'static str {
         match self {
             Group::Rounds => "staff: temperature readings (`POST /api/v1/stays/{id}/health`)",
@@ -47,6 +54,9 @@ impl Group {
             Group::LeadPages => "leads: guests, rooms, key attention pages",
             Group::Boards => "wall boards: snapshot (`GET /api/v1/stations/{id}/board`)",
             Group::Commanders => "commanders: overview, district board, report, lists",
+            Group::Imports => {
+                "enterprises: 100 returning workers from .csv (`POST /workers/import`)"
+            }
         }
     }
 }
@@ -62,6 +72,14 @@ const BOARD_FETCHERS: usize = 20;
 const BOARD_EVERY: Duration = Duration::from_millis(200);
 /// Check-ins of the baseline, at the first station before the load.
 const IDLE_CHECK_INS: usize = 5;
+/// Enterprises whose clerks upload their returning workers, each a file of `IMPORT_ROWS` rows.
+const IMPORTERS: usize = 10;
+const IMPORT_EVERY: Duration = Duration::from_secs(30);
+const IMPORT_ROWS: usize = 100;
+/// Numbers the uploaded workers' ID numbers (`bench_import::id_number`): far past any dataset's,
+/// and past an earlier run's (the count of workers grows by what it imported).
+static NEXT_WORKER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+const FIRST_WORKER: usize = 40_000_000;
 
 /// A signed-in person: the headers that carry the session and its CSRF token.
 #[derive(Clone)]
@@ -79,6 +97,40 @@ async fn person(db: &Db, name: &str, hash: &str, grants: &[Grant]) -> anyhow::Re
             ("X-CSRF-Token", csrf),
         ],
     })
+}
+
+/// An enterprise's clerk: the name the rows give as employer, the session and its CSRF token.
+#[derive(Clone)]
+struct Importer {
+    enterprise: String,
+    cookie: String,
+    csrf: String,
+}
+
+/// The clerk uploads a .csv of `IMPORT_ROWS` new workers, as the import page sends it.
+fn import(conn: &mut Option<Conn>, addr: &str, who: &Importer) -> Sample {
+    use std::sync::atomic::Ordering;
+    let first = NEXT_WORKER.fetch_add(IMPORT_ROWS, Ordering::Relaxed);
+    let mut csv =
+        "姓名,身份证号,手机号,户籍省份,户籍城市,用工企业,返岗方式,抵达日期,状态\n".to_owned();
+    for i in first..first + IMPORT_ROWS {
+        let mut row = crate::bench_import::row(i);
+        row[5] = who.enterprise.clone();
+        csv.push_str(&row.join(","));
+        csv.push('\n');
+    }
+    let boundary = "yizhanbenchboundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\nvalid\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"workers.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    );
+    let headers = [
+        ("Content-Type", format!("multipart/form-data; boundary={boundary}")),
+        ("Cookie", who.cookie.clone()),
+    ];
+    let path = format!("/workers/import?_csrf={}", who.csrf);
+    timed(conn, addr, Group::Imports, ("POST", &path, &headers, &body)).0
 }
 
 /// One station as the load sees it: its staff and lead, its open stays and free rooms.
@@ -249,6 +301,24 @@ pub async fn load(db: &Db, o: Options) -> anyhow::Result<()> {
     // The generated history leaves every empty room awaiting disinfection: the disinfection
     // team readies enough for the day's check-ins first (as if disinfected and evaluated).
     let check_ins = (o.seconds / CHECK_IN_EVERY.as_secs()) as i64 + 1 + IDLE_CHECK_INS as i64;
+    // A station whose rooms earlier runs filled releases its longest stays first, as on any day.
+    let empty: Vec<(i64, i64)> = db
+        .fetch_all(q("SELECT station_id, COUNT(*) FROM rooms WHERE state IN ('ready', 'awaiting_disinfection') GROUP BY station_id"))
+        .await?;
+    let empty: HashMap<i64, i64> = empty.into_iter().collect();
+    for (st, open) in stays.iter_mut() {
+        let short = (check_ins - empty.get(st).copied().unwrap_or(0)).max(0) as usize;
+        for stay in open.drain(..short.min(open.len())) {
+            yizhan_store::station::stays::check_out(
+                db,
+                &Actor::system(),
+                stay,
+                yizhan_core::station::stay::Outcome::Released,
+                None,
+            )
+            .await?;
+        }
+    }
     let waiting: Vec<(i64, i64)> = db
         .fetch_all(q("SELECT station_id, id FROM rooms WHERE state = 'awaiting_disinfection' ORDER BY station_id, id"))
         .await?;
@@ -283,6 +353,20 @@ pub async fn load(db: &Db, o: Options) -> anyhow::Result<()> {
     for i in 0..COMMANDERS {
         let grants = [Grant { role: Role::Commander, scope: Scope::District }];
         commanders.push(person(db, &format!("load{run}-commander-{i}"), &hash, &grants).await?);
+    }
+    let enterprises: Vec<(i64, String)> = db
+        .fetch_all(
+            q("SELECT id, name FROM enterprises ORDER BY id LIMIT $1").bind(IMPORTERS as i64),
+        )
+        .await?;
+    let (workers,): (i64,) = db.fetch_one(q("SELECT COUNT(*) FROM returning_workers")).await?;
+    NEXT_WORKER.store(FIRST_WORKER + workers as usize, std::sync::atomic::Ordering::Relaxed);
+    let mut importers = Vec::with_capacity(enterprises.len());
+    for (id, name) in enterprises {
+        let grants = [Grant { role: Role::Enterprise, scope: Scope::Enterprise(id) }];
+        let (token, csrf) =
+            signed_in(db, &format!("load{run}-enterprise-{id}"), &hash, &grants).await?;
+        importers.push(Importer { enterprise: name, cookie: format!("yz_session={token}"), csrf });
     }
     let policy = yizhan_store::station::policies::list(db)
         .await?
@@ -327,6 +411,7 @@ pub async fn load(db: &Db, o: Options) -> anyhow::Result<()> {
     let (st0, c0) = (stations[0].clone(), commanders[0].clone());
     let (lp, cp, bp) = (lead_paths(st0.id), commander_paths.clone(), board_paths.clone());
     let tokens0 = tokens[0].1.clone();
+    let importer0 = importers.first().cloned();
     let idle: HashMap<Group, Vec<Duration>> = tokio::task::spawn_blocking(move || {
         let mut conn = None;
         let mut idle: HashMap<Group, Vec<Duration>> = HashMap::new();
@@ -349,6 +434,10 @@ pub async fn load(db: &Db, o: Options) -> anyhow::Result<()> {
             let tv = [("Cookie", format!("yz_board={tokens0}"))];
             let (s, _) = timed(&mut conn, &a, Group::Boards, ("GET", &bp[0], &tv, ""));
             idle.entry(s.0).or_default().push(s.1);
+            if let Some(who) = &importer0 {
+                let s = import(&mut conn, &a, who);
+                idle.entry(s.0).or_default().push(s.1);
+            }
         }
         for &room in st0.free_rooms.iter().take(IDLE_CHECK_INS) {
             for s in check_in(&mut conn, &a, &st0, room, policy) {
@@ -399,6 +488,20 @@ pub async fn load(db: &Db, o: Options) -> anyhow::Result<()> {
             reader(a, c, Group::Commanders, paths, COMMANDER_EVERY, until)
         }));
     }
+    for (i, who) in importers.iter().enumerate() {
+        let (a, who) = (addrs[i % addrs.len()].clone(), who.clone());
+        threads.push(std::thread::spawn(move || {
+            let mut rng = rand::rng();
+            let (mut conn, mut samples) = (None, Vec::new());
+            let mut next = Instant::now()
+                + Duration::from_millis(rng.random_range(0..IMPORT_EVERY.as_millis() as u64));
+            while Instant::now() < until {
+                pace(&mut next, IMPORT_EVERY);
+                samples.push(import(&mut conn, &a, &who));
+            }
+            samples
+        }));
+    }
     for i in 0..BOARD_FETCHERS {
         // A TV's board read with its own token: each fetcher stands for the TVs of a share of
         // the stations, fetching after the changes the readings make.
@@ -428,7 +531,24 @@ pub async fn load(db: &Db, o: Options) -> anyhow::Result<()> {
     drop(streams);
     drop(nodes);
 
-    let mut table = "| route group | requests (errors) | p50 / p95 / p99 under load | one at a time, idle node: p50 / p95 / p99 | p95 ratio | goal p95 ≤ 100 ms, p99 ≤ 300 ms, no errors |\n|---|---|---|---|---|---|\n".to_owned();
+    let n_importers = importers.len();
+    // What the schedule asked for, per second: a group that fell behind answered too slowly for
+    // its callers to keep to it (each waits for its answer).
+    let n = stations.len() as f64;
+    let check_ins =
+        stations.iter().map(|s| s.free_rooms.len().saturating_sub(IDLE_CHECK_INS)).sum::<usize>()
+            as f64;
+    let offered = |g: Group| match g {
+        Group::Rounds => n / READING_EVERY.as_secs_f64(),
+        Group::CheckIns => {
+            2.0 * (n / CHECK_IN_EVERY.as_secs_f64()).min(check_ins / o.seconds as f64)
+        }
+        Group::LeadPages => (n / 10.0).ceil() / LEAD_EVERY.as_secs_f64(),
+        Group::Boards => BOARD_FETCHERS as f64 / BOARD_EVERY.as_secs_f64(),
+        Group::Commanders => COMMANDERS as f64 / COMMANDER_EVERY.as_secs_f64(),
+        Group::Imports => n_importers as f64 / IMPORT_EVERY.as_secs_f64(),
+    };
+    let mut table = "| route group | requests (errors) | requests/s: answered / scheduled | p50 / p95 / p99 under load | one at a time, idle node: p50 / p95 / p99 | p95 ratio | goal p95 ≤ 100 ms, p99 ≤ 300 ms, no errors |\n|---|---|---|---|---|---|---|\n".to_owned();
     for g in Group::ALL {
         let (mut times, errors) = by.remove(&g).unwrap_or_default();
         times.sort();
@@ -438,9 +558,11 @@ pub async fn load(db: &Db, o: Options) -> anyhow::Result<()> {
             && pct(&times, 0.99) <= Duration::from_millis(300)
             && errors == 0;
         table.push_str(&format!(
-            "| {} | {} ({errors}) | {} | {} | {} | {} |\n",
+            "| {} | {} ({errors}) | {:.1} / {:.1} | {} | {} | {} | {} |\n",
             g.label(),
             times.len(),
+            times.len() as f64 / o.seconds as f64,
+            offered(g),
             percentiles(&times),
             if base.is_empty() { "—".to_owned() } else { percentiles(&base) },
             if base.is_empty() {
@@ -456,7 +578,7 @@ pub async fn load(db: &Db, o: Options) -> anyhow::Result<()> {
     }
     for (i, p) in peak.iter().enumerate() {
         table.push_str(&format!(
-            "| node {} resident memory, highest | {} | | | | {} |\n",
+            "| node {} resident memory, highest | {} | | | | | {} |\n",
             i + 1,
             mib(*p),
             if *p <= 150 * 1024 { "≤ 150 MB: met" } else { "≤ 150 MB: **missed**" }
@@ -470,7 +592,8 @@ pub async fn load(db: &Db, o: Options) -> anyhow::Result<()> {
          member records a reading every {} s and registers and checks in a traveller every {} s (the bench readies \
          enough rooms awaiting disinfection first); \
          a lead for every tenth station opens a page every {} s; {COMMANDERS} commanders open one every {} s; \
-         {} TVs hold event streams and {BOARD_FETCHERS} readers fetch a station's board every {} ms; requests \
+         {} TVs hold event streams and {BOARD_FETCHERS} readers fetch a station's board every {} ms; \
+         the clerks of {IMPORTERS} enterprises each upload {IMPORT_ROWS} returning workers (.csv) every {} s; requests \
          spread over the nodes on keep-alive connections, paced open-loop (a slow answer does not slow the schedule). \
          Baseline: the same kinds of request, 20 each, one at a time on the first node before the load.\n\n",
         o.nodes,
@@ -487,6 +610,7 @@ pub async fn load(db: &Db, o: Options) -> anyhow::Result<()> {
         COMMANDER_EVERY.as_secs(),
         o.streams,
         BOARD_EVERY.as_millis(),
+        IMPORT_EVERY.as_secs(),
     );
     write_section(
         &format!("## Load ({backend}, {label} dataset, {} node", o.nodes),
