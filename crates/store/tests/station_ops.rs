@@ -703,11 +703,27 @@ both_backends!(a_write_moves_the_mark_of_its_station_only, |t: TestDb| async mov
     let m6 = marks().await;
     let mut both = vec![a, b];
     both.sort();
-    assert_eq!(moved(m5, m6.clone()), both);
+    assert_eq!(moved(m5, m6), both);
+    // A TV's token revoked is on that station's board; its use is not.
+    let token = "c".repeat(64);
+    let tv = board::create_token(db, &actor(), Some(b), "大厅", &token).await.unwrap();
+    let m7 = marks().await;
+    board::find_token(db, &token).await.unwrap().expect("the token");
+    db.execute(
+        q("UPDATE board_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(yizhan_store::db::now())
+            .bind(tv),
+    )
+    .await
+    .unwrap();
+    assert_eq!(moved(m7.clone(), marks().await), Vec::<i64>::new(), "a fetch");
+    board::revoke_token(db, &actor(), tv).await.unwrap();
+    assert_eq!(moved(m7, marks().await), vec![b], "a revocation");
     // A transaction rolled back moves nothing.
+    let m8 = marks().await;
     let mut tx = db.begin().await.unwrap();
     tx.execute(q("UPDATE rooms SET note = 'x' WHERE id = $1").bind(ra)).await.unwrap();
     audit::append(&mut tx, &actor(), Entry::new("test.touch", "room", ra)).await.unwrap();
     drop(tx);
-    assert_eq!(moved(m6, marks().await), Vec::<i64>::new());
+    assert_eq!(moved(m8, marks().await), Vec::<i64>::new());
 });

@@ -4,7 +4,8 @@
 -- so each board fetch rebuilt its snapshot and every TV was told to fetch again.
 -- A write bumps the mark of each station whose board one of its rows appears on: the tables the board reads (stays, rooms, readings, tests, alerts, flags,
 -- requests, cases, incidents, complaints, counselling, movements, staff, groups, shifts, the
--- station itself and the names of its guests). Readers compare marks; their value means nothing.
+-- station itself, the names of its guests, its TVs' tokens). Readers compare marks; their value
+-- means nothing.
 
 
 -- On PostgreSQL a row's trigger only notes its stations in a setting local to the transaction,
@@ -133,4 +134,7 @@ CREATE TRIGGER stay_events_marked AFTER INSERT OR UPDATE OR DELETE ON stay_event
 CREATE TRIGGER staff_marked AFTER INSERT OR UPDATE OR DELETE ON staff
     FOR EACH ROW EXECUTE FUNCTION station_touched_by_station();
 CREATE TRIGGER working_groups_marked AFTER INSERT OR UPDATE OR DELETE ON working_groups
+    FOR EACH ROW EXECUTE FUNCTION station_touched_by_station();
+-- A TV shows that its token was revoked (not every fetch's `last_used_at`).
+CREATE TRIGGER board_tokens_marked AFTER UPDATE OF revoked_at OR DELETE ON board_tokens
     FOR EACH ROW EXECUTE FUNCTION station_touched_by_station();

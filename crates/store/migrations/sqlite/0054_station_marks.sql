@@ -5,7 +5,8 @@
 -- Triggers bump the mark of each station whose board a row appears on, in the writing
 -- transaction: the tables the board reads (stays, rooms, readings, tests, alerts, flags,
 -- requests, cases, incidents, complaints, counselling, movements, staff, groups, shifts, the
--- station itself and the names of its guests). Readers compare marks; their value means nothing.
+-- station itself, the names of its guests, its TVs' tokens). Readers compare marks; their value
+-- means nothing.
 
 CREATE TABLE station_marks (
     station_id INTEGER PRIMARY KEY REFERENCES stations (id),
@@ -173,4 +174,12 @@ END;
 -- A guest's name is on the boards of the stations that hold its stays.
 CREATE TRIGGER guests_marked_update AFTER UPDATE ON guests BEGIN
     UPDATE station_marks SET mark = mark + 1 WHERE station_id IN (SELECT station_id FROM stays WHERE guest_id = NEW.id);
+END;
+
+-- A TV shows that its token was revoked (not every fetch's `last_used_at`).
+CREATE TRIGGER board_tokens_marked_update AFTER UPDATE OF revoked_at ON board_tokens BEGIN
+    UPDATE station_marks SET mark = mark + 1 WHERE station_id IN (OLD.station_id, NEW.station_id);
+END;
+CREATE TRIGGER board_tokens_marked_delete AFTER DELETE ON board_tokens BEGIN
+    UPDATE station_marks SET mark = mark + 1 WHERE station_id = OLD.station_id;
 END;
