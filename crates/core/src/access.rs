@@ -383,14 +383,38 @@ impl Principal {
         self.grants.iter().any(|g| role_allows(g.role, perm) && g.scope.covers(target))
     }
 
-    /// The scopes in which `perm` is held, for filtering lists in the store.
-    pub fn scopes_for(&self, perm: Permission) -> Vec<Scope> {
-        self.grants.iter().filter(|g| role_allows(g.role, perm)).map(|g| g.scope).collect()
+    /// Where `perm` is held, as a store filters its rows: the whole district, or these streets,
+    /// stations and enterprises (each sorted, once). The policy still decides each row; this
+    /// only keeps the rows read to those it could allow.
+    pub fn units_for(&self, perm: Permission) -> Units {
+        let mut u = Units::default();
+        for g in self.grants.iter().filter(|g| role_allows(g.role, perm)) {
+            match g.scope {
+                Scope::District => u.district = true,
+                Scope::Street(id) => u.streets.push(id),
+                Scope::Station(id) => u.stations.push(id),
+                Scope::Enterprise(id) => u.enterprises.push(id),
+            }
+        }
+        for v in [&mut u.streets, &mut u.stations, &mut u.enterprises] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        u
     }
 
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
     }
+}
+
+/// The units in which a person holds a permission (`Principal::units_for`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Units {
+    pub district: bool,
+    pub streets: Vec<i64>,
+    pub stations: Vec<i64>,
+    pub enterprises: Vec<i64>,
 }
 
 /// Who did something, for the audit log.
@@ -462,6 +486,35 @@ mod tests {
             grants: vec![Grant { role, scope }],
             must_change_password: false,
         }
+    }
+
+    #[test]
+    fn units_gather_the_grants_that_hold_a_permission() {
+        use Role::*;
+        let mut p = who(Commander, Scope::Street(20));
+        p.grants.push(Grant { role: Viewer, scope: Scope::Street(30) });
+        p.grants.push(Grant { role: Commander, scope: Scope::Street(10) });
+        p.grants.push(Grant { role: Commander, scope: Scope::Street(20) });
+        p.grants.push(Grant { role: Enterprise, scope: Scope::Enterprise(7) });
+        p.grants.push(Grant { role: StationLead, scope: Scope::Station(4) });
+        // Reviewing: the two commanded streets, once each and in order; not the viewed one.
+        let review = p.units_for(Permission::ResumptionReview);
+        assert_eq!(
+            review,
+            Units { district: false, streets: vec![10, 20], stations: vec![], enterprises: vec![] }
+        );
+        // Writing enterprises: the commanded streets and the enterprise's own account.
+        let write = p.units_for(Permission::EnterprisesWrite);
+        assert_eq!((write.streets, write.enterprises), (vec![10, 20], vec![7]));
+        assert!(!write.district);
+        // A permission held nowhere gives no units; the district is a flag, not a list.
+        assert_eq!(
+            who(Viewer, Scope::Street(3)).units_for(Permission::ResumptionReview),
+            Units::default()
+        );
+        let d = who(Commander, Scope::District).units_for(Permission::ResumptionReview);
+        assert!(d.district && d.streets.is_empty());
+        assert_eq!(p.units_for(Permission::AttentionManage).stations, vec![4]);
     }
 
     const ST_1: Target = Target::Station { id: 1, street: 10 };

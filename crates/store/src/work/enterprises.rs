@@ -99,6 +99,8 @@ pub enum EnterpriseSort {
     Headcount,
     /// The last changed first.
     Updated,
+    /// The oldest application first (the review queue).
+    Applied,
 }
 
 impl EnterpriseSort {
@@ -108,6 +110,7 @@ impl EnterpriseSort {
             EnterpriseSort::Name => "ORDER BY e.name, e.id",
             EnterpriseSort::Headcount => "ORDER BY e.headcount DESC, e.id",
             EnterpriseSort::Updated => "ORDER BY e.updated_at DESC, e.id DESC",
+            EnterpriseSort::Applied => "ORDER BY e.applied_on, e.id",
         }
     }
 }
@@ -467,15 +470,6 @@ pub async fn take_step(
     )
     .await?;
     tx.commit().await
-}
-
-/// The applications waiting for review, oldest first (the web layer keeps those in the
-/// reviewer's scope).
-pub async fn applied(db: &Db) -> Result<Vec<Enterprise>> {
-    db.fetch_all(q_dynamic(format!(
-        "{SELECT} WHERE e.resumption = 'applied' ORDER BY e.applied_on, e.id"
-    )))
-    .await
 }
 
 /// Files (or replaces) the enterprise's prevention plan (防控方案).

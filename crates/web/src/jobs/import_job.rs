@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use yizhan_core::access::{Actor, Permission, Principal, Scope, Target, role_allows};
+use yizhan_core::access::{Actor, Permission, Principal};
 use yizhan_core::station::intake::{self, NewArrival};
 use yizhan_core::text::Text;
 use yizhan_core::work::returning_worker::NewWorker;
@@ -223,17 +223,11 @@ async fn take_back(db: &Db, kind: ImportKind, run_id: i64) -> Result<(), WebErro
 
 /// The enterprises a person may register workers for, by name and by credit code.
 pub async fn employers_of(db: &Db, p: &Principal) -> Result<HashMap<String, i64>, WebError> {
-    let (mut streets, mut ids) = (Vec::new(), Vec::new());
-    for g in p.grants.iter().filter(|g| role_allows(g.role, Permission::EnterprisesWrite)) {
-        match g.scope {
-            Scope::Street(id) => streets.push(id),
-            Scope::Enterprise(id) => ids.push(id),
-            Scope::District | Scope::Station(_) => {}
-        }
-    }
-    let all = p.can(Permission::EnterprisesWrite, Target::District);
+    let u = p.units_for(Permission::EnterprisesWrite);
     let mut employers = HashMap::new();
-    for e in yizhan_store::work::enterprises::employers(db, all, &streets, &ids).await? {
+    for e in yizhan_store::work::enterprises::employers(db, u.district, &u.streets, &u.enterprises)
+        .await?
+    {
         // The grants chose the rows; the policy still decides each one.
         if p.can(Permission::EnterprisesWrite, e.target()) {
             employers.insert(e.uscc.clone(), e.id);

@@ -12,7 +12,7 @@ pub mod routes;
 pub mod transports;
 pub mod worker_import;
 
-use yizhan_core::access::{Permission, Principal, Scope, Target, role_allows};
+use yizhan_core::access::{Permission, Principal};
 use yizhan_store::work::Within;
 
 use crate::auth::Ctx;
@@ -21,16 +21,14 @@ use crate::error::WebError;
 /// Whose return-to-work records this person reads: the district's, a street's or their
 /// enterprise's (the widest grant they hold).
 pub(crate) fn within(p: &Principal) -> Option<Within> {
-    if p.can(Permission::EnterprisesRead, Target::District) {
+    let u = p.units_for(Permission::EnterprisesRead);
+    if u.district {
         return Some(Within::District);
     }
-    p.grants.iter().filter(|g| role_allows(g.role, Permission::EnterprisesRead)).find_map(|g| {
-        match g.scope {
-            Scope::Street(id) => Some(Within::Street(id)),
-            Scope::Enterprise(id) => Some(Within::Enterprise(id)),
-            _ => None,
-        }
-    })
+    u.streets
+        .first()
+        .map(|&id| Within::Street(id))
+        .or_else(|| u.enterprises.first().map(|&id| Within::Enterprise(id)))
 }
 
 /// `within` for the signed-in person; refused when they read no enterprise at all.

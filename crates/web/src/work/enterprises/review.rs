@@ -2,7 +2,6 @@
 //! rejects with a reason; the review queue. Pages and API share `take_step`.
 
 use super::*;
-use yizhan_core::access::{Scope, role_allows};
 use yizhan_store::work::Within;
 
 /// The enterprise and the parties this person acts as on it; 404 (audited) when none — the
@@ -61,7 +60,7 @@ async fn step_page(
         Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
             let page = if to_queue {
-                render::page(&queue_page(state, ctx, Some(&e)).await?)?
+                render::page(&queue_page(state, ctx, QueueFilter::default(), Some(&e)).await?)?
             } else {
                 let typed = review.map(|f| f.reason.clone()).unwrap_or_default();
                 let ent = enterprises::get(&state.db, id).await?;
@@ -117,43 +116,57 @@ pub async fn review(
     step_page(&state, &ctx, id, None, Some(&f)).await
 }
 
-/// Applications waiting for this reviewer, oldest first.
 /// How many applications wait for this reviewer: counted where they are, not read — the city's
 /// 20,000 waiting applications were read in full on every view of the register (256 of its
 /// 260 ms, issue 21).
 pub(super) async fn waiting(state: &AppState, ctx: &Ctx) -> Result<i64, WebError> {
-    let p = ctx.user()?;
+    let u = ctx.user()?.units_for(Permission::ResumptionReview);
     let applied = EnterpriseFilter { resumption: Some(Resumption::Applied), ..Default::default() };
-    if p.can(Permission::ResumptionReview, Target::District) {
+    if u.district {
         return Ok(enterprises::count(&state.db, Within::District, &applied).await?.0);
     }
-    let mut streets: Vec<i64> = p
-        .grants
-        .iter()
-        .filter(|g| role_allows(g.role, Permission::ResumptionReview))
-        .filter_map(|g| match g.scope {
-            Scope::Street(id) => Some(id),
-            _ => None,
-        })
-        .collect();
-    streets.sort_unstable();
-    streets.dedup();
     let mut n = 0;
-    for s in streets {
+    for s in u.streets {
         n += enterprises::count(&state.db, Within::Street(s), &applied).await?.0;
     }
     Ok(n)
 }
 
-pub(super) async fn queue_rows(state: &AppState, ctx: &Ctx) -> Result<Vec<View>, WebError> {
-    let p = ctx.user()?;
-    let tr = ctx.tr();
-    Ok(enterprises::applied(&state.db)
-        .await?
-        .into_iter()
-        .filter(|e| p.can(Permission::ResumptionReview, e.target()))
-        .map(|e| view(&tr, e))
-        .collect())
+/// The queue's search, street and page, as the address carries them.
+#[derive(Deserialize, Default)]
+pub struct QueueFilter {
+    /// Part of the name, or the start of the credit code.
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    street: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// Whose applications the queue shows and the street chosen in it: the district's (any street
+/// may be chosen), or one of the reviewer's streets (the first, unless another of theirs is
+/// chosen). A street that is not theirs is refused on its field.
+fn queue_scope(ctx: &Ctx, f: &QueueFilter) -> Result<(Within, Option<i64>, Vec<i64>), WebError> {
+    let u = ctx.user()?.units_for(Permission::ResumptionReview);
+    let chosen = match f.street.trim() {
+        "" => None,
+        s => Some(parse_int(s, 1, i64::MAX, "3").on("street")?),
+    };
+    if u.district {
+        return Ok((Within::District, chosen, u.streets));
+    }
+    let street = match chosen {
+        Some(id) if u.streets.contains(&id) => id,
+        Some(_) => {
+            return Err(WebError::Rule {
+                field: Some("street".into()),
+                key: "error.street_out_of_scope",
+            });
+        }
+        None => *u.streets.first().ok_or(WebError::Forbidden)?,
+    };
+    Ok((Within::Street(street), Some(street), u.streets))
 }
 
 #[derive(Template)]
@@ -161,24 +174,83 @@ pub(super) async fn queue_rows(state: &AppState, ctx: &Ctx) -> Result<Vec<View>,
 struct QueuePage {
     layout: Layout,
     rows: Vec<View>,
+    pager: Pager,
+    /// The streets the reviewer may choose between (none: only one, nothing to choose).
+    streets: Vec<Street>,
+    all_streets: bool,
+    f: QueueFilter,
+    /// The chosen street's id ("" for all).
+    street: String,
+    query: String,
     error: Option<String>,
 }
 
 async fn queue_page(
     state: &AppState,
     ctx: &Ctx,
+    f: QueueFilter,
     e: Option<&WebError>,
 ) -> Result<QueuePage, WebError> {
+    let tr = ctx.tr();
+    let page = page_of(Some(&f.page))?;
+    let (within, chosen, mine) = queue_scope(ctx, &f)?;
+    let filter = EnterpriseFilter {
+        search: f.q.trim().chars().take(50).collect(),
+        street_id: chosen,
+        resumption: Some(Resumption::Applied),
+        ..Default::default()
+    };
+    let total = enterprises::count(&state.db, within, &filter).await?.0;
+    let rows = enterprises::page(
+        &state.db,
+        within,
+        &filter,
+        EnterpriseSort::Applied,
+        PER_PAGE,
+        Pager::offset(page),
+    )
+    .await?;
+    let all_streets = within == Within::District;
+    let streets: Vec<Street> = yizhan_store::station::stations::streets(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| all_streets || mine.contains(&s.id))
+        .collect();
+    let street = chosen.map(|s| s.to_string()).unwrap_or_default();
+    // The export is the register's, narrowed to these applications.
+    let query = serde_urlencoded::to_string([
+        ("q", f.q.as_str()),
+        ("street", street.as_str()),
+        ("resumption", Resumption::Applied.as_str()),
+    ])
+    .unwrap_or_default();
     Ok(QueuePage {
         layout: Layout::new(state, ctx, "resumption.queue"),
-        rows: queue_rows(state, ctx).await?,
-        error: e.map(|e| e.message(&ctx.tr())),
+        pager: Pager::new(
+            &tr,
+            "/enterprises/review",
+            &[("q", &f.q), ("street", street.as_str())],
+            page,
+            total,
+        ),
+        rows: rows.into_iter().map(|e| view(&tr, e)).collect(),
+        streets: if all_streets || mine.len() > 1 { streets } else { Vec::new() },
+        all_streets,
+        street,
+        query,
+        f,
+        error: e.map(|e| e.message(&tr)),
     })
 }
 
-/// `GET /enterprises/review`: the review queue (复工申请待审核) of the street or the district.
-pub async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    render::page(&queue_page(&state, &ctx, None).await?)
+/// `GET /enterprises/review`: the review queue (复工申请待审核) of the street or the district,
+/// oldest application first, paged and searched on the server.
+pub async fn queue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<QueueFilter>,
+) -> Result<Response, WebError> {
+    render::page(&queue_page(&state, &ctx, f, None).await?)
 }
 
 /// `POST /api/v1/enterprises/{id}/apply`.

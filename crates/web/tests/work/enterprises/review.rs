@@ -334,3 +334,88 @@ both_backends!(resumption_is_applied_for_and_reviewed, |t: TestDb| async move {
         assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
     }
 });
+
+// The queue of a street with 55 applications and of another with 3: paged by 50, oldest
+// application first, searched on the server; a street commander sees their street only and is
+// refused another street on its field; the district chooses any.
+both_backends!(the_review_queue_is_paged_and_searched, |t: TestDb| async move {
+    let app = App::new(t).await;
+    let (street_a, street_b, _, _) = district(app.db()).await;
+    let day0 = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let mut ids = Vec::new();
+    for (n, street) in (0..58).map(|n| (n, if n < 55 { street_a } else { street_b })) {
+        let uscc = yizhan_core::validate::with_check_char(&format!("91440300{n:09}")).unwrap();
+        let id = common::enterprise(app.db(), &uscc, &format!("复工企业{n:02}号"), street).await;
+        // Applied on different days, the newest first, so that the order is the queue's own.
+        let applied = day0 + chrono::Duration::days(60 - n);
+        app.db()
+            .execute(
+                yizhan_store::db::q(
+                    "UPDATE enterprises SET resumption = 'applied', applied_on = $1 WHERE id = $2",
+                )
+                .bind(applied)
+                .bind(id),
+            )
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let street = app.user("jihua", Role::Commander, Scope::Street(street_a), false).await;
+    let district_cmd = app.user("zhihui", Role::Commander, Scope::District, false).await;
+    let mut s = app.session_for(street).await;
+    let mut d = app.session_for(district_cmd).await;
+    let rows = |body: &str| -> Vec<i64> {
+        body.match_indices("data-testid=\"review-row-")
+            .map(|(i, m)| {
+                let rest = &body[i + m.len()..];
+                rest[..rest.find('"').unwrap()].parse().unwrap()
+            })
+            .collect()
+    };
+
+    // Street A: 55 waiting, 50 on the first page, the oldest (applied last in the loop) first.
+    let first = app.get(&mut s, "/enterprises/review").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let shown = rows(&first.body);
+    assert_eq!(shown.len(), 50, "{}", first.body);
+    assert_eq!(shown[0], ids[54], "the oldest application first");
+    assert!(first.body.contains("共 55 条"), "{}", first.body);
+    let next = format!("/enterprises/review?street={street_a}&#38;page=2");
+    assert!(first.body.contains(&next), "{}", first.body);
+    let second = app.get(&mut s, "/enterprises/review?page=2").await;
+    let mut rest = rows(&second.body);
+    rest.sort_unstable();
+    assert_eq!(rest, ids[..5].to_vec(), "the five newest on page 2");
+    assert!(app.get(&mut s, "/enterprises").await.body.contains("复工申请待审核 (55)"));
+
+    // Searched on the server, by name and by the start of the credit code; the pager keeps it.
+    let hit = app.get(&mut s, "/enterprises/review?q=%E5%A4%8D%E5%B7%A5%E4%BC%81%E4%B8%9A07").await;
+    assert_eq!(rows(&hit.body), vec![ids[7]], "{}", hit.body);
+    let code = app.get(&mut s, "/enterprises/review?q=9144030000000000").await;
+    assert_eq!(rows(&code.body).len(), 10, "codes …000 to …009");
+    // Street B's applications are not street A's to see: searched for, absent; chosen, refused.
+    let other =
+        app.get(&mut s, "/enterprises/review?q=%E5%A4%8D%E5%B7%A5%E4%BC%81%E4%B8%9A56").await;
+    assert!(other.body.contains("review-queue-empty"), "{}", other.body);
+    let refused = app.get(&mut s, &format!("/enterprises/review?street={street_b}")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("所选街道不在您的管辖范围内"), "{}", refused.body);
+
+    // The district: all 58, and street B's 3 when it chooses street B.
+    let all = app.get(&mut d, "/enterprises/review").await;
+    assert!(all.body.contains("共 58 条"), "{}", all.body);
+    let b = app.get(&mut d, &format!("/enterprises/review?street={street_b}")).await;
+    let mut in_b = rows(&b.body);
+    in_b.sort_unstable();
+    assert_eq!(in_b, ids[55..].to_vec());
+    // The export link is the register's, narrowed to the applications shown.
+    assert!(
+        b.body.contains(&format!(
+            "/enterprises/export.xlsx?q=&#38;street={street_b}&#38;resumption=applied"
+        )),
+        "{}",
+        b.body
+    );
+    let bad = app.get(&mut d, "/enterprises/review?page=x").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+});
