@@ -1,5 +1,6 @@
 //! Users, sessions, login attempts and the audit log.
 
+pub mod api_tokens;
 pub mod audit;
 pub mod login_attempts;
 pub mod sessions;

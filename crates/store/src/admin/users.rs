@@ -17,6 +17,8 @@ pub struct User {
     pub password_hash: String,
     pub must_change_password: bool,
     pub active: bool,
+    /// A system's account: no password sign-in, API tokens instead.
+    pub service: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -43,16 +45,36 @@ pub async fn count(db: &Db) -> Result<i64> {
 }
 
 pub async fn create(db: &Db, actor: &Actor, u: &NewUser<'_>) -> Result<User> {
+    insert(db, actor, u, false).await
+}
+
+/// Creates a service account (a system's): its password hash is a marker no password matches,
+/// and sign-in refuses it anyway; it calls the API with tokens (`api_tokens`).
+pub async fn create_service(db: &Db, actor: &Actor, u: &NewUser<'_>) -> Result<User> {
+    insert(
+        db,
+        actor,
+        &NewUser { password_hash: SERVICE_HASH, must_change_password: false, ..*u },
+        true,
+    )
+    .await
+}
+
+/// What a service account has for a password hash: not a PHC string, so nothing verifies.
+pub const SERVICE_HASH: &str = "!service";
+
+async fn insert(db: &Db, actor: &Actor, u: &NewUser<'_>, service: bool) -> Result<User> {
     let mut tx = db.begin().await?;
     let t = now();
     let user: User = tx
         .fetch_one(
-            q("INSERT INTO users (username, display_name, password_hash, must_change_password, active, created_at, updated_at)
-               VALUES ($1, $2, $3, $4, TRUE, $5, $5) RETURNING *")
+            q("INSERT INTO users (username, display_name, password_hash, must_change_password, active, service, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, TRUE, $5, $6, $6) RETURNING *")
             .bind(u.username)
             .bind(u.display_name)
             .bind(u.password_hash)
             .bind(u.must_change_password)
+            .bind(service)
             .bind(t),
         )
         .await?;
@@ -61,7 +83,7 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser<'_>) -> Result<User> {
         &mut tx,
         actor,
         Entry::new("user.create", "user", user.id).detail(serde_json::json!({
-            "username": user.username, "grants": u.grants,
+            "username": user.username, "grants": u.grants, "service": service,
         })),
     )
     .await?;

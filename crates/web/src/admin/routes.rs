@@ -30,6 +30,8 @@ pub fn add(r: Routes) -> Routes {
         .get("/admin/users/{id}", Perm(UsersManage), users::edit_form)
         .post("/admin/users/{id}", Perm(UsersManage), users::update)
         .post("/admin/users/{id}/password", Perm(UsersManage), users::reset_password)
+        .post("/admin/users/{id}/tokens", Perm(UsersManage), users::tokens::create)
+        .post("/admin/users/{id}/tokens/revoke", Perm(UsersManage), users::tokens::revoke_form)
         .get("/admin/audit", Perm(AuditRead), audit::list)
         .get("/admin/channels", Perm(ChannelsManage), channels::list)
         .post("/admin/channels", Perm(ChannelsManage), channels::create)
@@ -43,5 +45,8 @@ pub fn add(r: Routes) -> Routes {
         .post("/api/v1/users", Perm(UsersManage), users::json::create)
         .get("/api/v1/users/{id}", Perm(UsersManage), users::json::get)
         .put("/api/v1/users/{id}", Perm(UsersManage), users::json::update)
+        .get("/api/v1/users/{id}/tokens", Perm(UsersManage), users::tokens::api_list)
+        .post("/api/v1/users/{id}/tokens", Perm(UsersManage), users::tokens::api_create)
+        .post("/api/v1/users/{id}/tokens/revoke", Perm(UsersManage), users::tokens::api_revoke)
         .get("/api/v1/audit", Perm(AuditRead), users::json::audit_log)
 }

@@ -343,11 +343,26 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
         ),
 
         ("POST", "/api/v1/users") => (
-            "Create an account; returns a one-time password",
+            "Create an account; returns a person's one-time password, or none for a system's account (service: true), which calls the API with tokens",
             Some(obj(
-                json!({ "username": {"type":"string"}, "display_name": {"type":"string"}, "grants": grants() }),
+                json!({ "username": {"type":"string"}, "display_name": {"type":"string"}, "grants": grants(), "service": {"type":"boolean"} }),
                 &["username", "display_name", "grants"],
             )),
+        ),
+        ("GET", "/api/v1/users/{id}/tokens") => (
+            "A system account's API tokens, the newest first (no secrets: only their first characters)",
+            None,
+        ),
+        ("POST", "/api/v1/users/{id}/tokens") => (
+            "Issue an API token to a system account; the secret is in the answer this once",
+            Some(obj(
+                json!({ "label": {"type":"string","maxLength":60}, "days": {"type":["integer","string"], "description": "1–365, default 90"}, "calls_per_minute": {"type":["integer","string"], "description": "1–100000, default 600"} }),
+                &["label"],
+            )),
+        ),
+        ("POST", "/api/v1/users/{id}/tokens/revoke") => (
+            "Revoke one of the account's API tokens at once",
+            Some(obj(json!({ "token": {"type":"integer","minimum":1} }), &["token"])),
         ),
         ("GET", "/api/v1/users/{id}") => ("One account (admin)", None),
         ("PUT", "/api/v1/users/{id}") => (
@@ -380,6 +395,7 @@ fn success(method: &str, path: &str) -> &'static str {
         | ("POST", "/api/v1/requests/{id}") => "204",
         ("POST", "/api/v1/stations")
         | ("POST", "/api/v1/users")
+        | ("POST", "/api/v1/users/{id}/tokens")
         | ("POST", "/api/v1/stations/{id}/rooms")
         | ("POST", "/api/v1/stations/{id}/guests")
         | ("POST", "/api/v1/guests/{id}/check-in")
@@ -563,13 +579,16 @@ pub fn document(routes: &[RouteInfo]) -> Value {
             op["requestBody"] =
                 json!({ "required": true, "content": { "application/json": { "schema": b } } });
         }
-        // The session cookie, and on every state-changing request the CSRF token of the session;
-        // before login (the login itself), the anonymous token and the cookie it goes with.
+        // A system account's token; or the session cookie, and on every state-changing request
+        // the CSRF token of the session; before login (the login itself), the anonymous token
+        // and the cookie it goes with.
         let signed_in = !matches!(r.policy, Policy::Public | Policy::Board);
         let writes = r.method != "GET";
         match (signed_in, writes) {
-            (true, true) => op["security"] = json!([{ "session": [], "csrf": [] }]),
-            (true, false) => op["security"] = json!([{ "session": [] }]),
+            (true, true) => {
+                op["security"] = json!([{ "token": [] }, { "session": [], "csrf": [] }])
+            }
+            (true, false) => op["security"] = json!([{ "token": [] }, { "session": [] }]),
             (false, true) => op["security"] = json!([{ "anonymous": [], "login_csrf": [] }]),
             (false, false) => {}
         }
@@ -583,6 +602,7 @@ pub fn document(routes: &[RouteInfo]) -> Value {
         "openapi": "3.1.0",
         "info": { "title": "Yizhan API", "version": "1", "description": "Health stations, district command and return-to-work" },
         "components": { "securitySchemes": {
+            "token": { "type": "http", "scheme": "bearer", "description": "A system account's API token (issued by an administrator, shown once); no CSRF token with it" },
             "session": { "type": "apiKey", "in": "cookie", "name": "yz_session", "description": "Set by the login" },
             "csrf": { "type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "The session's token: `csrf_token` of the login or of GET /api/v1/session" },
             "anonymous": { "type": "apiKey", "in": "cookie", "name": "yz_csrf", "description": "Set by GET /api/v1/session without a session" },

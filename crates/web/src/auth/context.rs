@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use yizhan_core::access::Principal;
 use yizhan_core::admin::account::{SessionState, same_secret, session_state};
-use yizhan_store::admin::{sessions, users};
+use yizhan_store::admin::{api_tokens, sessions, users};
 
 use crate::auth::cookies;
 use crate::auth::password::random_token;
@@ -88,6 +88,37 @@ async fn load_session(
     Ok(Some((p, s.token_hash, s.csrf_token)))
 }
 
+/// The secret of `Authorization: Bearer …`, if the request carries one.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, secret) = v.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| secret.trim().to_owned())
+}
+
+/// The service account behind a live API token, its call counted against the token's budget
+/// (`Err` inside: spent, and how long until the next minute). An unknown, revoked or expired
+/// token, or one of a deactivated account, is a 401 — never a fall back to anonymous: the caller
+/// meant to be someone.
+async fn load_token(
+    state: &AppState,
+    secret: &str,
+) -> Result<Result<Principal, std::time::Duration>, WebError> {
+    let token = api_tokens::find(&state.db, secret).await?;
+    let now = yizhan_store::db::now();
+    let Some(token) = token.filter(|t| t.live(now)) else {
+        return Err(WebError::Unauthenticated);
+    };
+    let user = users::get(&state.db, token.user_id).await?;
+    if !user.active || !user.service {
+        return Err(WebError::Unauthenticated);
+    }
+    let per_minute = u32::try_from(token.per_minute).unwrap_or(u32::MAX);
+    if let Err(wait) = state.limits.allow_token(token.id, per_minute) {
+        return Ok(Err(wait));
+    }
+    Ok(Ok(users::principal(&state.db, &user).await?))
+}
+
 /// Reads the `_csrf` field of a urlencoded form and hands the body on untouched.
 async fn form_token(req: Request, limit: usize) -> Result<(Option<String>, Request), WebError> {
     let (parts, body) = req.into_parts();
@@ -116,6 +147,38 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         cookies::get(&headers, cookies::LANG).and_then(|l| Lang::from_code(&l)).unwrap_or_default();
     let tr = Tr::new(lang);
     let is_api = path.starts_with("/api/");
+
+    // A system calls the API with its token, not a cookie: no session, no CSRF (a browser
+    // never sends the header by itself), its own budget a minute.
+    if is_api && let Some(secret) = bearer(&headers) {
+        let principal = match load_token(&state, &secret).await {
+            Ok(Ok(p)) => p,
+            Ok(Err(wait)) => {
+                let mut r = render::error(&tr, true, WebError::Throttled);
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+                return r;
+            }
+            Err(e) => return render::error(&tr, true, e),
+        };
+        let ctx = Ctx {
+            principal: Some(principal),
+            session_hash: None,
+            csrf: String::new(),
+            csrf_ok: true,
+            lang,
+            path,
+            saved: false,
+            client,
+        };
+        let mut req = req;
+        req.extensions_mut().insert(ctx.clone());
+        let mut resp = next.run(req).await;
+        if let Some(err) = resp.extensions_mut().remove::<WebError>() {
+            resp = render::error_with_ctx(&state, &ctx, err).await;
+        }
+        return resp;
+    }
 
     let mut clear_session = false;
     let session = match cookies::get(&headers, cookies::SESSION) {

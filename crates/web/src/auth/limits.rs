@@ -38,7 +38,12 @@ const MAX_CLIENTS: usize = 100_000;
 #[derive(Default)]
 pub struct Limits {
     windows: Mutex<HashMap<(Purpose, IpAddr), (Instant, u32)>>,
+    /// Per API token (its id): each token has its own budget a minute.
+    tokens: Mutex<HashMap<i64, (Instant, u32)>>,
 }
+
+/// The window of an API token's budget.
+const TOKEN_WINDOW: Duration = Duration::from_secs(60);
 
 impl Limits {
     /// Counts a request; false when the client has used up its window's budget.
@@ -63,6 +68,30 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// Counts a call with API token `id`, allowed `per_minute` calls a minute; when spent, how
+    /// long until the window opens again (the answer's `Retry-After`).
+    pub fn allow_token(&self, id: i64, per_minute: u32) -> Result<(), Duration> {
+        self.allow_token_at(id, per_minute, Instant::now())
+    }
+
+    fn allow_token_at(&self, id: i64, per_minute: u32, now: Instant) -> Result<(), Duration> {
+        let Ok(mut map) = self.tokens.lock() else {
+            return Ok(());
+        };
+        let entry = map.entry(id).or_insert((now, 0));
+        if now.duration_since(entry.0) >= TOKEN_WINDOW {
+            *entry = (now, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        if entry.1 <= per_minute {
+            Ok(())
+        } else {
+            Err(TOKEN_WINDOW.saturating_sub(now.duration_since(entry.0)))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +111,22 @@ mod tests {
         assert!(l.allow_at(Purpose::Verify, b, t0));
         // The next window starts afresh.
         assert!(l.allow_at(Purpose::Verify, a, t0 + Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn a_budget_per_token_and_minute() {
+        let l = Limits::default();
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(l.allow_token_at(1, 3, t0), Ok(()));
+        }
+        // The fourth call in the minute waits for the rest of it; another token is untouched.
+        assert_eq!(
+            l.allow_token_at(1, 3, t0 + Duration::from_secs(20)),
+            Err(Duration::from_secs(40))
+        );
+        assert_eq!(l.allow_token_at(2, 3, t0 + Duration::from_secs(20)), Ok(()));
+        // A new minute, a new budget.
+        assert_eq!(l.allow_token_at(1, 3, t0 + Duration::from_secs(60)), Ok(()));
     }
 }

@@ -47,7 +47,8 @@ pub async fn sign_in(
         return Err(WebError::Throttled);
     }
     let user = users::find_by_username(&state.db, &name).await?;
-    let hash = user.as_ref().filter(|u| u.active).map(|u| u.password_hash.as_str());
+    // A service account never signs in with a password (it has none: `users::SERVICE_HASH`).
+    let hash = user.as_ref().filter(|u| u.active && !u.service).map(|u| u.password_hash.as_str());
     let ok = state.hasher.verify(password, hash).await?;
     login_attempts::record(&state.db, &name, &client_key, ok).await?;
     let (true, Some(user)) = (ok, user) else {

@@ -174,18 +174,23 @@ both_backends!(
         for p in op("get", "/api/v1/indicators")["parameters"].as_array().unwrap() {
             assert_eq!(p["schema"]["anyOf"][1], json!({"type": "string", "maxLength": 0}));
         }
-        // The CSRF token is a security scheme (a header) on every state change; the login needs
-        // the anonymous one with its cookie; reads need only the session.
+        // A system's bearer token alone, or the session with, on every state change, the CSRF
+        // token (a header); the login needs the anonymous one with its cookie; reads need only
+        // the session.
         assert_eq!(doc["components"]["securitySchemes"]["csrf"]["name"], "X-CSRF-Token");
+        assert_eq!(doc["components"]["securitySchemes"]["token"]["scheme"], "bearer");
         assert_eq!(
             op("post", "/api/v1/stations")["security"],
-            json!([{"session": [], "csrf": []}])
+            json!([{"token": []}, {"session": [], "csrf": []}])
         );
         assert_eq!(
             op("post", "/api/v1/session")["security"],
             json!([{"anonymous": [], "login_csrf": []}])
         );
-        assert_eq!(op("get", "/api/v1/stations")["security"], json!([{"session": []}]));
+        assert_eq!(
+            op("get", "/api/v1/stations")["security"],
+            json!([{"token": []}, {"session": []}])
+        );
         assert!(op("get", "/api/v1/district/board").get("security").is_none());
     }
 );

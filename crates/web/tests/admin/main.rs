@@ -4,6 +4,7 @@
 mod common;
 
 mod accounts;
+mod api_tokens;
 mod authz;
 mod channels;
 mod locales;

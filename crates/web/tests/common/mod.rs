@@ -70,6 +70,8 @@ pub struct Client {
     pub csrf: Option<String>,
     /// The peer address the request comes from (none: an in-process request, 0.0.0.0).
     pub addr: Option<std::net::SocketAddr>,
+    /// A system's API token, sent as `Authorization: Bearer`.
+    pub bearer: Option<String>,
 }
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -163,6 +165,9 @@ impl App {
         }
         if let Some(ct) = content_type {
             b = b.header(header::CONTENT_TYPE, ct);
+        }
+        if let Some(t) = &c.bearer {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         if csrf && let Some(t) = &c.csrf {
             b = b.header("x-csrf-token", t);

@@ -71,6 +71,9 @@ pub struct NewUserBody {
     username: String,
     display_name: String,
     grants: Vec<GrantBody>,
+    /// A system's account (no password; API tokens instead).
+    #[serde(default)]
+    service: bool,
 }
 
 fn pairs(g: &[GrantBody]) -> Vec<(String, String)> {
@@ -78,16 +81,17 @@ fn pairs(g: &[GrantBody]) -> Vec<(String, String)> {
 }
 
 /// `POST /api/v1/users`.
-/// Returns the one-time password once; it is never stored or shown again.
+/// Returns a person's one-time password once (it is never stored or shown again); a service
+/// account has none (`null`): issue it a token.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     JsonBody(b): JsonBody<NewUserBody>,
 ) -> Result<Response, WebError> {
     let grants = validate_grants(&state, &pairs(&b.grants)).await?;
+    let actor = Actor::from(ctx.user()?);
     let (user, password) =
-        create_user(&state, &Actor::from(ctx.user()?), &b.username, &b.display_name, &grants)
-            .await?;
+        create_user(&state, &actor, &b.username, &b.display_name, &grants, b.service).await?;
     let v = view(&state, user).await?;
     Ok((StatusCode::CREATED, Json(json!({ "user": v, "one_time_password": password })))
         .into_response())

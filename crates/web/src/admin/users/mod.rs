@@ -2,6 +2,7 @@
 //! deactivate, reset a password.
 
 pub mod json;
+pub mod tokens;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -154,12 +155,26 @@ struct FormPage {
     username: String,
     display_name: String,
     active: bool,
+    /// A system's account: no password, API tokens.
+    service: bool,
     /// (role, scope token) per row; blank rows let the admin add grants.
     grants: Vec<(String, String)>,
     roles: Vec<(&'static str, String)>,
     scopes: Vec<ScopeOption>,
     error: Option<String>,
-    one_time_password: Option<String>,
+    secret: Option<Secret>,
+    /// A service account's tokens (none for a person's account).
+    tokens: Vec<tokens::TokenRow>,
+    /// The token form as typed, and its refusal, when issuing failed.
+    token_form: tokens::TokenInput,
+    token_error: Option<String>,
+}
+
+/// A secret shown once on the account's page: a person's one-time password or a system's
+/// new API token.
+pub enum Secret {
+    Password(String),
+    Token(String),
 }
 
 async fn form_page(
@@ -169,7 +184,7 @@ async fn form_page(
     action: String,
     fields: UserFields,
     error: Option<&WebError>,
-    one_time_password: Option<String>,
+    secret: Option<Secret>,
 ) -> Result<FormPage, WebError> {
     let tr = ctx.tr();
     let mut grants = fields.grants;
@@ -190,16 +205,29 @@ async fn form_page(
             .collect(),
         scopes: scope_options(state, &tr).await?,
         error: error.map(|e| e.message(&tr)),
-        one_time_password,
+        secret,
+        tokens: match fields.id {
+            Some(id) if fields.service => {
+                tokens::rows(&tr, yizhan_store::admin::api_tokens::of_user(&state.db, id).await?)
+            }
+            _ => Vec::new(),
+        },
+        service: fields.service,
+        token_form: tokens::TokenInput::default(),
+        token_error: None,
     })
 }
 
 /// The user form, read from repeated `role`/`scope` pairs.
 #[derive(Default)]
 pub struct UserFields {
+    /// The saved account's id (none on the new form).
+    pub id: Option<i64>,
     pub username: String,
     pub display_name: String,
     pub active: bool,
+    /// `kind=service` on the new form: a system's account.
+    pub service: bool,
     pub grants: Vec<(String, String)>,
 }
 
@@ -213,6 +241,7 @@ impl UserFields {
                 "username" => f.username = v,
                 "display_name" => f.display_name = v,
                 "active" => f.active = v == "true" || v == "on",
+                "kind" => f.service = v == "service",
                 "role" => roles.push(v),
                 "scope" => scopes.push(v),
                 _ => {}
@@ -250,16 +279,28 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
     )
 }
 
-/// Creates an account with a one-time password the user must change at first login.
+/// Creates a person's account with a one-time password they must change at first login, or
+/// (`service`) a system's account with no password (`None`), which calls the API with tokens.
 pub async fn create_user(
     state: &AppState,
     actor: &Actor,
     username: &str,
     display_name: &str,
     grants: &[Grant],
-) -> Result<(User, String), WebError> {
+    service: bool,
+) -> Result<(User, Option<String>), WebError> {
     let username = normalise_username(username)?;
     let display_name = required_text(display_name, 30).on("display_name")?;
+    if service {
+        let new = NewUser {
+            username: &username,
+            display_name: &display_name,
+            password_hash: "",
+            must_change_password: false,
+            grants,
+        };
+        return Ok((users::create_service(&state.db, actor, &new).await?, None));
+    }
     let password = generate_password();
     let hash = state.hasher.hash(&password).await?;
     let user = users::create(
@@ -274,7 +315,7 @@ pub async fn create_user(
         },
     )
     .await?;
-    Ok((user, password))
+    Ok((user, Some(password)))
 }
 
 /// `POST /admin/users`.
@@ -287,11 +328,14 @@ pub async fn create(
     let actor = Actor::from(ctx.user()?);
     let result = async {
         let grants = validate_grants(&state, &fields.grants).await?;
-        create_user(&state, &actor, &fields.username, &fields.display_name, &grants).await
+        create_user(&state, &actor, &fields.username, &fields.display_name, &grants, fields.service)
+            .await
     }
     .await;
     match result {
-        Ok((user, password)) => saved_page(&state, &ctx, &user, Some(password)).await,
+        Ok((user, password)) => {
+            saved_page(&state, &ctx, &user, password.map(Secret::Password), None).await
+        }
         Err(e) if e.is_correctable() => {
             let page =
                 form_page(&state, &ctx, "users.new", "/admin/users".into(), fields, Some(&e), None)
@@ -304,9 +348,11 @@ pub async fn create(
 
 async fn fields_of(state: &AppState, u: &User) -> Result<UserFields, WebError> {
     Ok(UserFields {
+        id: Some(u.id),
         username: u.username.clone(),
         display_name: u.display_name.clone(),
         active: u.active,
+        service: u.service,
         grants: users::grants_of(&state.db, u.id)
             .await?
             .iter()
@@ -315,18 +361,23 @@ async fn fields_of(state: &AppState, u: &User) -> Result<UserFields, WebError> {
     })
 }
 
-/// The edit page of a saved user, optionally with the one-time password just issued.
+/// The edit page of a saved user, optionally with the secret just issued, or with the token
+/// form as typed and its refusal.
 async fn saved_page(
     state: &AppState,
     ctx: &Ctx,
     u: &User,
-    one_time_password: Option<String>,
+    secret: Option<Secret>,
+    token_refused: Option<(tokens::TokenInput, &WebError)>,
 ) -> Result<Response, WebError> {
     let fields = fields_of(state, u).await?;
     let action = format!("/admin/users/{}", u.id);
-    render::page(
-        &form_page(state, ctx, "users.edit", action, fields, None, one_time_password).await?,
-    )
+    let mut page = form_page(state, ctx, "users.edit", action, fields, None, secret).await?;
+    if let Some((f, e)) = token_refused {
+        page.token_form = f;
+        page.token_error = Some(e.message(&ctx.tr()));
+    }
+    render::page(&page)
 }
 
 /// `GET /admin/users/{id}`.
@@ -336,7 +387,7 @@ pub async fn edit_form(
     Id(id): Id,
 ) -> Result<Response, WebError> {
     let u = users::get(&state.db, id).await?;
-    saved_page(&state, &ctx, &u, None).await
+    saved_page(&state, &ctx, &u, None, None).await
 }
 
 /// Updates name, status and grants; shared with the API.
@@ -374,7 +425,7 @@ pub async fn update(
     let result =
         update_user(&state, &ctx, id, &fields.display_name, fields.active, &fields.grants).await;
     match result {
-        Ok(u) => saved_page(&state, &ctx, &u, None).await,
+        Ok(u) => saved_page(&state, &ctx, &u, None, None).await,
         Err(e) if e.is_correctable() => {
             let page = form_page(
                 &state,
@@ -400,8 +451,12 @@ pub async fn reset_password(
     Id(id): Id,
 ) -> Result<Response, WebError> {
     let u = users::get(&state.db, id).await?;
+    if u.service {
+        // A system has no password to reset: it has tokens.
+        return Err(WebError::Rule { field: None, key: "error.service_no_password" });
+    }
     let password = generate_password();
     let hash = state.hasher.hash(&password).await?;
     users::set_password(&state.db, &Actor::from(ctx.user()?), id, &hash, true, None).await?;
-    saved_page(&state, &ctx, &u, Some(password)).await
+    saved_page(&state, &ctx, &u, Some(Secret::Password(password)), None).await
 }

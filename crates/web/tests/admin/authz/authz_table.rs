@@ -341,6 +341,8 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/admin/users/{id}", ADMIN),
         ("POST", "/admin/users/{id}", ADMIN),
         ("POST", "/admin/users/{id}/password", ADMIN),
+        ("POST", "/admin/users/{id}/tokens", ADMIN),
+        ("POST", "/admin/users/{id}/tokens/revoke", ADMIN),
         ("GET", "/admin/audit", ADMIN),
         ("GET", "/inbox", SIGNED_IN),
         ("POST", "/inbox/read", SIGNED_IN),
@@ -658,6 +660,9 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/api/v1/users", ADMIN),
         ("GET", "/api/v1/users/{id}", ADMIN),
         ("PUT", "/api/v1/users/{id}", ADMIN),
+        ("GET", "/api/v1/users/{id}/tokens", ADMIN),
+        ("POST", "/api/v1/users/{id}/tokens", ADMIN),
+        ("POST", "/api/v1/users/{id}/tokens/revoke", ADMIN),
         ("GET", "/api/v1/audit", ADMIN),
     ]
 }
