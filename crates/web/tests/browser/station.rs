@@ -110,10 +110,58 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
         viewport(&d, 1920, 1080, false).await?;
         d.goto(format!("{base}/stations/{st}/rooms")).await?;
         d.screenshot(&shots_dir().join(format!("rooms-1080p-{backend}.png"))).await?;
+        // A system's account with a live and a revoked token: its page on a phone and a desk.
+        let system = yizhan_store::admin::users::create_service(
+            app.db(),
+            &yizhan_core::access::Actor::system(),
+            &yizhan_store::admin::users::NewUser {
+                username: "province",
+                display_name: "省健康驿站平台",
+                password_hash: "",
+                must_change_password: false,
+                grants: &[yizhan_core::access::Grant {
+                    role: Role::Viewer,
+                    scope: Scope::District,
+                }],
+            },
+        )
+        .await
+        .unwrap();
+        for (label, secret) in [("省平台生产环境", "yz_a"), ("旧令牌（已停用）", "yz_b")]
+        {
+            let t = yizhan_store::admin::api_tokens::create(
+                app.db(),
+                &yizhan_core::access::Actor::system(),
+                &yizhan_store::admin::api_tokens::NewToken {
+                    user_id: system.id,
+                    label,
+                    secret,
+                    per_minute: 600,
+                    expires_at: yizhan_store::db::now() + chrono::Duration::days(90),
+                },
+            )
+            .await
+            .unwrap();
+            if secret == "yz_b" {
+                let actor = yizhan_core::access::Actor::system();
+                yizhan_store::admin::api_tokens::revoke(app.db(), &actor, system.id, t.id)
+                    .await
+                    .unwrap();
+            }
+        }
+        let system_page = format!("admin/users/{}", system.id);
+        viewport(&d, 1920, 1080, false).await?;
+        d.goto(format!("{base}/{system_page}")).await?;
+        no_sideways_scroll(&d, 1920, "a system account").await?;
+        d.screenshot(&shots_dir().join(format!("service-account-1920-{backend}.png"))).await?;
         viewport(&d, 375, 812, true).await?;
-        for page in ["admin/users", "admin/audit", ""] {
+        for page in ["admin/users", "admin/audit", "", &system_page] {
             d.goto(format!("{base}/{page}")).await?;
-            let name = if page.is_empty() { "home" } else { page.trim_start_matches("admin/") };
+            let name = match page {
+                "" => "home",
+                p if p == system_page => "service-account",
+                p => p.trim_start_matches("admin/"),
+            };
             d.screenshot(&shots_dir().join(format!("{name}-375-{backend}.png"))).await?;
             no_sideways_scroll(&d, 375, page).await?;
         }
