@@ -15,6 +15,7 @@ use yizhan_store::db::q;
 use yizhan_store::station::counters;
 use yizhan_store::station::stays::{self, CheckIn};
 use yizhan_store::testing::TestDb;
+use yizhan_store::work::returning_workers;
 use yizhan_store::{StoreError, both_backends};
 
 const CLERKS: usize = 8;
@@ -216,3 +217,184 @@ both_backends!(
         );
     }
 );
+
+/// The district with these streets: their ids.
+async fn streets_named(db: &yizhan_store::Db, names: &[&str]) -> Vec<i64> {
+    let actor = Actor::system();
+    yizhan_store::station::stations::ensure_district(db, &actor, "龙岗区", "440307", names)
+        .await
+        .unwrap();
+    yizhan_store::station::stations::streets(db).await.unwrap().iter().map(|s| s.id).collect()
+}
+
+/// Enterprise `n` of `street`, not started; every date set, so any status satisfies the table's
+/// checks.
+fn new_enterprise(n: u32, street: i64) -> yizhan_core::work::enterprise::NewEnterprise {
+    use yizhan_core::work::enterprise::{Industry, NewEnterprise, Resumption};
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    NewEnterprise {
+        uscc: yizhan_core::validate::with_check_char(&format!("91440300{n:09}")).unwrap(),
+        name: format!("企业{n}"),
+        street_id: street,
+        industry: Industry::ALL[n as usize % Industry::ALL.len()],
+        above_scale: n.is_multiple_of(2),
+        headcount: 10,
+        contact_name: "王".into(),
+        contact_phone: "13800138000".into(),
+        resumption: Resumption::NotStarted,
+        applied_on: Some(day),
+        approved_on: Some(day),
+        resumed_on: Some(day),
+    }
+}
+
+// Six clerks at once register enterprises and move them between streets, industries, statuses
+// and scales; afterwards every counter of `enterprise_counts` equals what the enterprises say.
+both_backends!(enterprise_counts_agree_after_concurrent_moves, |t: TestDb| async move {
+    use yizhan_core::work::enterprise::{Industry, Resumption};
+    let new = new_enterprise;
+    let db = t.db.clone();
+    let actor = Actor::system();
+    let streets = streets_named(&db, &["吉华街道", "平湖街道", "坂田街道"]).await;
+    let mut ids = Vec::new();
+    for n in 0..30 {
+        ids.push(
+            yizhan_store::work::enterprises::create(&db, &actor, &new(n, streets[0]))
+                .await
+                .unwrap(),
+        );
+    }
+    let statuses = ["not_started", "applied", "approved", "resumed"];
+    let clerks: Vec<_> = (0..6u32)
+        .map(|c| {
+            let (db, ids, streets, actor) = (db.clone(), ids.clone(), streets.clone(), actor.clone());
+            tokio::spawn(async move {
+                for k in 0..60u32 {
+                    let (id, street, industry, status, above) = {
+                        let mut rng = rand::rng();
+                        (
+                            ids[rng.random_range(0..ids.len())],
+                            streets[rng.random_range(0..streets.len())],
+                            Industry::ALL[rng.random_range(0..Industry::ALL.len())].as_str(),
+                            statuses[rng.random_range(0..statuses.len())],
+                            rng.random_bool(0.5),
+                        )
+                    };
+                    if k % 10 == 0 {
+                        let n = 1_000 + c * 100 + k;
+                        yizhan_store::work::enterprises::create(&db, &actor, &new_enterprise(n, street))
+                            .await
+                            .unwrap();
+                        continue;
+                    }
+                    db.execute(
+                        q("UPDATE enterprises SET street_id = $1, industry = $2, resumption = $3, above_scale = $4
+                           WHERE id = $5")
+                        .bind(street)
+                        .bind(industry)
+                        .bind(status)
+                        .bind(above)
+                        .bind(id),
+                    )
+                    .await
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    for c in clerks {
+        c.await.unwrap();
+    }
+    type Group = (i64, String, String, bool, i64);
+    let counted: Vec<Group> = db
+        .fetch_all(q(
+            "SELECT street_id, industry, resumption, above_scale, n FROM enterprise_counts
+                       WHERE n <> 0 ORDER BY street_id, industry, resumption, above_scale",
+        ))
+        .await
+        .unwrap();
+    let recounted: Vec<Group> = db
+        .fetch_all(q(
+            "SELECT street_id, industry, resumption, above_scale, COUNT(*) FROM enterprises
+                       GROUP BY street_id, industry, resumption, above_scale
+                       ORDER BY street_id, industry, resumption, above_scale",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(counted, recounted);
+    assert_eq!(counted.iter().map(|g| g.4).sum::<i64>(), 30 + 6 * 6);
+    // The register's figures come from the counters and agree with a count of the rows.
+    use yizhan_store::work::{Within, enterprises::EnterpriseFilter};
+    let resumed = EnterpriseFilter { resumption: Some(Resumption::Resumed), ..Default::default() };
+    let (all, all_resumed) = yizhan_store::work::enterprises::count(
+        &db,
+        Within::Street(streets[1]),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    let (r, _) = yizhan_store::work::enterprises::count(&db, Within::Street(streets[1]), &resumed)
+        .await
+        .unwrap();
+    let rows: (i64, i64) = db
+        .fetch_one(
+            q("SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN resumption = 'resumed' THEN 1 ELSE 0 END), 0) AS BIGINT)
+                 FROM enterprises WHERE street_id = $1")
+            .bind(streets[1]),
+        )
+        .await
+        .unwrap();
+    assert_eq!((all, all_resumed), rows);
+    assert_eq!(r, rows.1);
+});
+
+// Four clerks import overlapping lists at once (the ID numbers both send go to one of them) and
+// some rows are taken back; the district's worker total the triggers keep equals a count.
+both_backends!(the_worker_total_agrees_after_concurrent_imports, |t: TestDb| async move {
+    use yizhan_core::work::returning_worker::{NewWorker, Transport, WorkerStatus};
+    let db = t.db.clone();
+    let actor = Actor::system();
+    let street = streets_named(&db, &["吉华街道"]).await[0];
+    let ent = yizhan_store::work::enterprises::create(&db, &actor, &new_enterprise(1, street))
+        .await
+        .unwrap();
+    let worker = move |n: u32| NewWorker {
+        name: format!("工人{n}"),
+        id_number: format!("4403{n:014}"),
+        phone: "13800138000".into(),
+        province: "广东",
+        city: "深圳".into(),
+        enterprise_id: ent,
+        transport: Transport::Train,
+        arrival_date: None,
+        status: WorkerStatus::Registered,
+        health: None,
+    };
+    let clerks: Vec<_> = (0..4u32)
+        .map(|c| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                for b in 0..3u32 {
+                    // Clerk c's batch b overlaps clerk c+1's: 30 of its 40 numbers are its own.
+                    let rows: Vec<NewWorker> =
+                        (0..40).map(|k| worker(c * 90 + b * 30 + k)).collect();
+                    returning_workers::insert_batch(&db, None, &rows).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for c in clerks {
+        c.await.unwrap();
+    }
+    db.execute(q("DELETE FROM returning_workers WHERE id % 7 = 0")).await.unwrap();
+    let (kept,): (i64,) = db.fetch_one(q("SELECT n FROM worker_total")).await.unwrap();
+    let (counted,): (i64,) =
+        db.fetch_one(q("SELECT COUNT(*) FROM returning_workers")).await.unwrap();
+    assert_eq!(kept, counted);
+    assert!(counted > 300, "{counted}");
+    let (all,) =
+        (returning_workers::count(&db, yizhan_store::work::Within::District, &Default::default())
+            .await
+            .unwrap(),);
+    assert_eq!(all, counted);
+});

@@ -24,6 +24,11 @@ pub struct Options {
     pub database_url: Option<String>,
 }
 
+/// Which `yizhan demo --scale` dataset a database of `stays` stays is, for section titles.
+pub(crate) fn scale_label(stays: i64) -> &'static str {
+    if stays >= 1_000_000 { "city" } else { "district" }
+}
+
 pub(crate) fn pct(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;

@@ -169,10 +169,11 @@ pub async fn lists(db: &Db, iterations: usize) -> anyhow::Result<()> {
     }
     let census = yizhan_store::scale::census(db).await?;
     let n = |k: &str| census.iter().find(|(name, _)| *name == k).map(|(_, v)| *v).unwrap_or(0);
-    let marker = format!("## Lists ({:?}, district dataset)", db.backend());
+    let label = crate::bench::scale_label(n("stays"));
+    let marker = format!("## Lists ({:?}, {label} dataset)", db.backend());
     let body = format!(
         "{marker}\n\nMachine: {}. Dataset: {} stations, {} stays, {} enterprises, {} returning workers \
-         (`yizhan demo --scale district`). Command: `cargo run --release -p yizhan -- \
+         (`yizhan demo --scale {label}`). Command: `cargo run --release -p yizhan -- \
          --database-url URL bench lists`. Each address through the router in the bench process \
          as a district commander (and administrator, for the audit log), {iterations} times after one warm-up; the baseline is a bare \
          page of 50 enterprises in the register's order on the same database (p50 {}). \

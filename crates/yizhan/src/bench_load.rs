@@ -285,7 +285,7 @@ pub async fn load(db: &Db, o: Options) -> anyhow::Result<()> {
     let backend = format!("{:?}", db.backend());
     let census = scale::census(db).await?;
     let count = |t: &str| census.iter().find(|(k, _)| *k == t).map(|(_, n)| *n).unwrap_or(0);
-    let label = if count("stays") >= 1_000_000 { "city" } else { "district" };
+    let label = crate::bench::scale_label(count("stays"));
 
     // The people, each signed in; the stations' open stays and free rooms.
     let ids = yizhan_store::command::reports::reported_stations(db).await?;

@@ -225,7 +225,7 @@ pub async fn node(db: &Db, o: Options) -> anyhow::Result<()> {
         n("returning_workers"),
         bytes as f64 / 1_048_576.0
     );
-    let label = if n("stays") >= 1_000_000 { "city" } else { "district" };
+    let label = crate::bench::scale_label(n("stays"));
     let header = format!(
         "## Node ({backend}, {label} dataset)\n\nMachine: {}. Dataset: {dataset} \
          (`yizhan demo --scale {label}`). Command: `cargo run --release -p yizhan -- --database-url URL bench node`. \

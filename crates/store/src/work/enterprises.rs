@@ -104,9 +104,13 @@ pub enum EnterpriseSort {
 }
 
 impl EnterpriseSort {
-    fn order_by(self) -> &'static str {
+    /// `searched`: a text search narrows the rows. Then the name order is not read off the name
+    /// index: walking 200,000 names in order for the few that match (or none) took 141 ms on the
+    /// city where reading the matches and sorting them takes 57.
+    fn order_by(self, searched: bool) -> &'static str {
         match self {
             EnterpriseSort::Street => "ORDER BY e.street_id, e.name, e.id",
+            EnterpriseSort::Name if searched => "ORDER BY e.name || '', e.id",
             EnterpriseSort::Name => "ORDER BY e.name, e.id",
             EnterpriseSort::Headcount => "ORDER BY e.headcount DESC, e.id",
             EnterpriseSort::Updated => "ORDER BY e.updated_at DESC, e.id DESC",
@@ -155,7 +159,7 @@ pub async fn page(
     let sql = format!(
         "{SELECT} {} {} LIMIT {} OFFSET {}",
         where_of(within),
-        sort.order_by(),
+        sort.order_by(!f.search.trim().is_empty()),
         limit.clamp(1, 100_000),
         offset.max(0)
     );
@@ -226,8 +230,27 @@ pub async fn employers(db: &Db, all: bool, streets: &[i64], ids: &[i64]) -> Resu
         .await
 }
 
-/// How many enterprises `f` finds in `within`, and how many of those have resumed.
+/// How many enterprises `f` finds in `within`, and how many of those have resumed: from the
+/// counters (migration 0057) unless a text search or one enterprise's own view asks for rows.
 pub async fn count(db: &Db, within: super::Within, f: &EnterpriseFilter) -> Result<(i64, i64)> {
+    use super::Within;
+    if f.search.trim().is_empty() && !matches!(within, Within::Enterprise(_)) {
+        return db
+            .fetch_one(
+                q("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT),
+                          CAST(COALESCE(SUM(CASE WHEN resumption = 'resumed' THEN n ELSE 0 END), 0) AS BIGINT)
+                     FROM enterprise_counts
+                    WHERE ($1 = 0 OR street_id = $1) AND ($2 = 0 OR street_id = $2)
+                      AND ($3 = '' OR industry = $3) AND ($4 = '' OR resumption = $4)
+                      AND ($5 = 0 OR above_scale = TRUE)")
+                .bind(within.id())
+                .bind(f.street_id.unwrap_or(0))
+                .bind(f.industry.map(|i| i.as_str()).unwrap_or_default())
+                .bind(f.resumption.map(|r| r.as_str()).unwrap_or_default())
+                .bind(i64::from(f.above_scale)),
+            )
+            .await;
+    }
     let sql = format!(
         "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN e.resumption = 'resumed' THEN 1 ELSE 0 END), 0) AS BIGINT)
            FROM enterprises e {}",
