@@ -241,6 +241,12 @@ async fn enforce(
         let what = format!("{} {}", req.method(), ctx.path);
         return deny(&state, &ctx, &what, WebError::Forbidden).await.into_response();
     }
+    if ctx.is_api()
+        && !matches!(*req.method(), Method::GET | Method::HEAD)
+        && req.headers().contains_key(crate::api::idempotency::HEADER)
+    {
+        return crate::api::idempotency::run(&state, &ctx, p.user_id, req, next).await;
+    }
     next.run(req).await
 }
 

@@ -572,8 +572,20 @@ pub fn document(routes: &[RouteInfo]) -> Value {
             .map(path_param)
             .chain(query(r.method, r.path))
             .collect();
+        let signed_in = !matches!(r.policy, Policy::Public | Policy::Board);
+        let writes = r.method != "GET";
         if !params.is_empty() {
             op["parameters"] = Value::Array(params);
+        }
+        // Every signed-in write takes an optional Idempotency-Key (`api::idempotency`).
+        if signed_in && writes {
+            let key = json!({ "name": "Idempotency-Key", "in": "header", "required": false,
+                "schema": { "type": "string", "minLength": 1, "maxLength": 255 },
+                "description": "1–255 visible ASCII characters. A retry with the same key and body within 24 h gets the first answer again (header Idempotent-Replayed: true) and changes nothing; the same key with another request is a 422, while the first still runs a 409." });
+            match op.get_mut("parameters").and_then(Value::as_array_mut) {
+                Some(list) => list.push(key),
+                None => op["parameters"] = json!([key]),
+            }
         }
         if let Some(b) = body {
             op["requestBody"] =
@@ -582,8 +594,6 @@ pub fn document(routes: &[RouteInfo]) -> Value {
         // A system account's token; or the session cookie, and on every state-changing request
         // the CSRF token of the session; before login (the login itself), the anonymous token
         // and the cookie it goes with.
-        let signed_in = !matches!(r.policy, Policy::Public | Policy::Board);
-        let writes = r.method != "GET";
         match (signed_in, writes) {
             (true, true) => {
                 op["security"] = json!([{ "token": [] }, { "session": [], "csrf": [] }])

@@ -111,45 +111,12 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
         d.goto(format!("{base}/stations/{st}/rooms")).await?;
         d.screenshot(&shots_dir().join(format!("rooms-1080p-{backend}.png"))).await?;
         // A system's account with a live and a revoked token: its page on a phone and a desk.
-        let system = yizhan_store::admin::users::create_service(
-            app.db(),
-            &yizhan_core::access::Actor::system(),
-            &yizhan_store::admin::users::NewUser {
-                username: "province",
-                display_name: "省健康驿站平台",
-                password_hash: "",
-                must_change_password: false,
-                grants: &[yizhan_core::access::Grant {
-                    role: Role::Viewer,
-                    scope: Scope::District,
-                }],
-            },
-        )
-        .await
-        .unwrap();
-        for (label, secret) in [("省平台生产环境", "yz_a"), ("旧令牌（已停用）", "yz_b")]
-        {
-            let t = yizhan_store::admin::api_tokens::create(
-                app.db(),
-                &yizhan_core::access::Actor::system(),
-                &yizhan_store::admin::api_tokens::NewToken {
-                    user_id: system.id,
-                    label,
-                    secret,
-                    per_minute: 600,
-                    expires_at: yizhan_store::db::now() + chrono::Duration::days(90),
-                },
-            )
-            .await
-            .unwrap();
-            if secret == "yz_b" {
-                let actor = yizhan_core::access::Actor::system();
-                yizhan_store::admin::api_tokens::revoke(app.db(), &actor, system.id, t.id)
-                    .await
-                    .unwrap();
-            }
-        }
-        let system_page = format!("admin/users/{}", system.id);
+        let system = app.service_account("province", Role::Viewer, Scope::District).await;
+        app.api_token(system, "省平台生产环境", "yz_a").await;
+        let old = app.api_token(system, "旧令牌（已停用）", "yz_b").await;
+        let actor = yizhan_core::access::Actor::system();
+        yizhan_store::admin::api_tokens::revoke(app.db(), &actor, system, old).await.unwrap();
+        let system_page = format!("admin/users/{system}");
         viewport(&d, 1920, 1080, false).await?;
         d.goto(format!("{base}/{system_page}")).await?;
         no_sideways_scroll(&d, 1920, "a system account").await?;

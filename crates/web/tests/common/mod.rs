@@ -300,6 +300,31 @@ impl App {
         c
     }
 
+    /// A system's account with one grant: its id.
+    pub async fn service_account(&self, username: &str, role: Role, scope: Scope) -> i64 {
+        let grants = [Grant { role, scope }];
+        let new = users::NewUser {
+            username,
+            display_name: username,
+            password_hash: "",
+            must_change_password: false,
+            grants: &grants,
+        };
+        users::create_service(self.db(), &Actor::system(), &new).await.unwrap().id
+    }
+
+    /// An API token `secret` of account `user`, live for a day: its id.
+    pub async fn api_token(&self, user: i64, label: &str, secret: &str) -> i64 {
+        let new = yizhan_store::admin::api_tokens::NewToken {
+            user_id: user,
+            label,
+            secret,
+            per_minute: 600,
+            expires_at: yizhan_store::db::now() + chrono::Duration::days(1),
+        };
+        yizhan_store::admin::api_tokens::create(self.db(), &Actor::system(), &new).await.unwrap().id
+    }
+
     pub async fn user(&self, username: &str, role: Role, scope: Scope, must_change: bool) -> i64 {
         let hash = yizhan_web::auth::password::hash_blocking(PASSWORD).unwrap();
         users::create(
