@@ -11,6 +11,12 @@ pub fn lifetime() -> Duration {
     Duration::hours(24)
 }
 
+/// How long a first request may run before a retry takes its key over: its node died, or it
+/// failed without an answer. Writes answer in milliseconds; an import's upload in seconds.
+pub fn abandoned_after() -> Duration {
+    Duration::minutes(5)
+}
+
 /// The request a key was first used for.
 pub struct Request<'a> {
     /// The caller's account: keys are theirs alone.
@@ -54,15 +60,18 @@ struct Row {
     body: Option<Vec<u8>>,
 }
 
-/// Takes the key for `r`, or says what it already holds. An expired key is taken afresh.
+/// Takes the key for `r`, or says what it already holds. An expired key, or one whose first
+/// request was abandoned without an answer, is taken afresh.
 pub async fn claim(db: &Db, r: &Request<'_>) -> Result<Claim> {
     let at = now();
     let mut tx = db.begin().await?;
     tx.execute(
-        q("DELETE FROM idempotency_keys WHERE caller = $1 AND request_key = $2 AND created_at < $3")
-            .bind(r.caller)
-            .bind(r.key)
-            .bind(at - lifetime()),
+        q("DELETE FROM idempotency_keys WHERE caller = $1 AND request_key = $2
+             AND (created_at < $3 OR (status IS NULL AND created_at < $4))")
+        .bind(r.caller)
+        .bind(r.key)
+        .bind(at - lifetime())
+        .bind(at - abandoned_after()),
     )
     .await?;
     let taken = tx

@@ -581,7 +581,7 @@ pub fn document(routes: &[RouteInfo]) -> Value {
         if signed_in && writes {
             let key = json!({ "name": "Idempotency-Key", "in": "header", "required": false,
                 "schema": { "type": "string", "minLength": 1, "maxLength": 255 },
-                "description": "1–255 visible ASCII characters. A retry with the same key and body within 24 h gets the first answer again (header Idempotent-Replayed: true) and changes nothing; the same key with another request is a 422, while the first still runs a 409." });
+                "description": "1–255 visible ASCII characters. A retry with the same key and body within 24 h gets the first answer again (header Idempotent-Replayed: true) and changes nothing; the same key with another request is a 422, while the first still runs a 409 (taken over after 5 minutes without an answer)." });
             match op.get_mut("parameters").and_then(Value::as_array_mut) {
                 Some(list) => list.push(key),
                 None => op["parameters"] = json!([key]),

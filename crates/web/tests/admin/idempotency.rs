@@ -46,6 +46,18 @@ fn guest(doc: &str) -> Value {
         "region": "北京", "category": "other"})
 }
 
+/// Makes every key `key` (of any caller) older by `by`.
+async fn backdate(app: &App, key: &str, by: chrono::Duration) {
+    app.db()
+        .execute(
+            q("UPDATE idempotency_keys SET created_at = $1 WHERE request_key = $2")
+                .bind(yizhan_store::db::now() - by)
+                .bind(key),
+        )
+        .await
+        .unwrap();
+}
+
 async fn count(app: &App, sql: &'static str) -> i64 {
     let (n,): (i64,) = app.db().fetch_one(q(sql)).await.unwrap();
     n
@@ -129,6 +141,11 @@ both_backends!(a_retried_write_is_answered_once_and_done_once, |t: TestDb| async
     let r = send(&app.router, &c, &path, "phone-7:running", &body).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert_eq!(r.json()["error"]["field"], "idempotency_key");
+    // Six minutes without an answer: its node died. The retry takes the key over and runs.
+    backdate(&app, "phone-7:running", chrono::Duration::minutes(6)).await;
+    let r = send(&app.router, &c, &path, "phone-7:running", &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert!(r.headers.get("idempotent-replayed").is_none());
 
     // A system's token carries keys the same way.
     let uid = app.service_account("province", Role::StationStaff, Scope::Station(st_a)).await;
@@ -138,26 +155,14 @@ both_backends!(a_retried_write_is_answered_once_and_done_once, |t: TestDb| async
     let b = send(&app.router, &sys, &path, "batch-9", &guest("E10000006")).await;
     assert_eq!((a.status, b.status), (StatusCode::CREATED, StatusCode::CREATED), "{}", a.body);
     assert_eq!(b.header("idempotent-replayed"), "true");
-    assert_eq!(count(&app, guests).await, 3);
+    assert_eq!(count(&app, guests).await, 4);
 
     // After 24 hours a key lapses: the same request runs again (here refused as a duplicate, or
     // registered: not replayed either way), and the hourly purge drops lapsed keys.
-    app.db()
-        .execute(
-            q("UPDATE idempotency_keys SET created_at = $1 WHERE request_key = 'phone-7:guest-1'")
-                .bind(yizhan_store::db::now() - chrono::Duration::hours(25)),
-        )
-        .await
-        .unwrap();
+    backdate(&app, "phone-7:guest-1", chrono::Duration::hours(25)).await;
     let r = send(&app.router, &c, &path, "phone-7:guest-1", &guest("E10000001")).await;
     assert!(r.headers.get("idempotent-replayed").is_none(), "{}", r.body);
-    app.db()
-        .execute(
-            q("UPDATE idempotency_keys SET created_at = $1 WHERE request_key = 'phone-7:guest-bad'")
-                .bind(yizhan_store::db::now() - chrono::Duration::hours(25)),
-        )
-        .await
-        .unwrap();
+    backdate(&app, "phone-7:guest-bad", chrono::Duration::hours(25)).await;
     let purged =
         yizhan_store::admin::idempotency::purge(app.db(), yizhan_store::db::now()).await.unwrap();
     // The other account's lapsed `phone-7:guest-1` and the lapsed refusal; the key taken again
