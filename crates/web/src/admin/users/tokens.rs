@@ -81,9 +81,8 @@ pub async fn revoke(
     state: &AppState,
     ctx: &Ctx,
     user_id: i64,
-    token: &str,
+    token: i64,
 ) -> Result<ApiToken, WebError> {
-    let token = parse_int(token, 1, i64::MAX, "3").on("token")?;
     match api_tokens::revoke(&state.db, &Actor::from(ctx.user()?), user_id, token).await {
         Err(StoreError::NotFound) => Err(WebError::NotFound),
         other => Ok(other?),
@@ -156,7 +155,8 @@ pub async fn revoke_form(
     Id(id): Id,
     FormBody(f): FormBody<RevokeForm>,
 ) -> Result<Response, WebError> {
-    revoke(&state, &ctx, id, &f.token).await?;
+    let token = parse_int(&f.token, 1, i64::MAX, "3").on("token")?;
+    revoke(&state, &ctx, id, token).await?;
     let u = users::get(&state.db, id).await?;
     saved_page(&state, &ctx, &u, None, None).await
 }
@@ -202,5 +202,5 @@ pub async fn api_revoke(
     Id(id): Id,
     JsonBody(b): JsonBody<RevokeBody>,
 ) -> Result<Json<ApiToken>, WebError> {
-    Ok(Json(revoke(&state, &ctx, id, &b.token.to_string()).await?))
+    Ok(Json(revoke(&state, &ctx, id, b.token).await?))
 }
