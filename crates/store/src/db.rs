@@ -46,8 +46,7 @@ pub enum Db {
 #[derive(Debug, Clone)]
 pub struct SqliteDb {
     pub pool: SqlitePool,
-    writer: SqlitePool,
-    writers: Arc<tokio::sync::Mutex<()>>,
+    writer: crate::writer::Writer,
     commits: Arc<Notify>,
 }
 
@@ -71,9 +70,6 @@ impl std::ops::Deref for SqliteDb {
         &self.pool
     }
 }
-
-/// As long as SQLite's busy timeout: a writer waits this long for its turn, then gives up.
-const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 /// A row type that decodes from both backends (`#[derive(sqlx::FromRow)]` gives both).
 pub trait BothRow:
@@ -329,14 +325,15 @@ impl Conn {
 pub enum Tx {
     /// The transaction, and this process's turn to write (released when the transaction ends).
     /// Each with the readers to wake at its commit.
-    Sqlite(sqlx::Transaction<'static, Sqlite>, tokio::sync::OwnedMutexGuard<()>, Arc<Notify>),
+    /// On SQLite a turn of the process's one writer, committed with others queued behind it.
+    Sqlite(crate::writer::Member),
     Postgres(sqlx::Transaction<'static, Postgres>, Arc<Notify>),
 }
 
 impl Tx {
     fn exec(&mut self) -> Exec<'_> {
         match self {
-            Tx::Sqlite(t, _, _) => Exec::Sqlite(t),
+            Tx::Sqlite(m) => Exec::Sqlite(m.conn()),
             Tx::Postgres(t, _) => Exec::Postgres(t),
         }
     }
@@ -359,18 +356,15 @@ impl Tx {
     }
 
     pub async fn commit(self) -> Result<()> {
-        let commits = match self {
-            Tx::Sqlite(t, _turn, commits) => {
-                t.commit().await?;
-                commits
-            }
+        match self {
+            // Wakes the readers itself, at the commit that holds this work.
+            Tx::Sqlite(m) => m.commit().await,
             Tx::Postgres(t, commits) => {
                 t.commit().await?;
-                commits
+                commits.notify_waiters();
+                Ok(())
             }
-        };
-        commits.notify_waiters();
-        Ok(())
+        }
     }
 }
 
@@ -427,11 +421,11 @@ impl Db {
             // An in-memory database exists per connection: keep exactly one, for both.
             let pool = pool_of(if memory { 1 } else { opts.max_connections }).await?;
             let writer = if memory { pool.clone() } else { pool_of(1).await? };
+            let commits = Arc::new(Notify::new());
             Ok(Db::Sqlite(SqliteDb {
                 pool,
-                writer,
-                writers: Default::default(),
-                commits: Default::default(),
+                writer: crate::writer::Writer::new(writer, commits.clone()),
+                commits,
             }))
         } else {
             Err(StoreError::Config(format!(
@@ -445,6 +439,15 @@ impl Db {
         match self {
             Db::Sqlite(_) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// On SQLite, the commits made since the pool opened and the writers they held (group
+    /// commit, `store::writer`); on PostgreSQL nothing.
+    pub fn group_commits(&self) -> Option<(u64, u64)> {
+        match self {
+            Db::Sqlite(p) => Some(p.writer.tally()),
+            Db::Postgres(_) => None,
         }
     }
 
@@ -467,14 +470,7 @@ impl Db {
     /// A write transaction.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => {
-                let turn = tokio::time::timeout(WRITE_WAIT, p.writers.clone().lock_owned())
-                    .await
-                    .map_err(|_| {
-                    StoreError::Unavailable("no turn to write within 10 s".to_owned())
-                })?;
-                Tx::Sqlite(p.writer.begin_with("BEGIN IMMEDIATE").await?, turn, p.commits.clone())
-            }
+            Db::Sqlite(p) => Tx::Sqlite(p.writer.begin().await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?, p.commits.clone()),
         })
     }

@@ -2,7 +2,7 @@
 
 use sqlx::error::ErrorKind;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
     NotFound,

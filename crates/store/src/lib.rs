@@ -19,6 +19,7 @@ pub mod maintenance;
 pub mod migrate;
 pub mod scale;
 pub mod testing;
+mod writer;
 
 pub use db::{Backend, ConnectOptions, Db};
 pub use error::StoreError;

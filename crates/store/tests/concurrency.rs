@@ -398,3 +398,93 @@ both_backends!(the_worker_total_agrees_after_concurrent_imports, |t: TestDb| asy
             .unwrap(),);
     assert_eq!(all, counted);
 });
+
+/// A scratch table for the writers' tests: one row a write, a constraint to refuse a second.
+async fn scratch(db: &yizhan_store::Db) {
+    db.execute(q("CREATE TABLE scratch_writes (task BIGINT NOT NULL, n BIGINT NOT NULL, \
+                  CONSTRAINT uq_scratch_writes UNIQUE (task, n))"))
+        .await
+        .unwrap();
+}
+
+fn write(task: i64, n: i64) -> yizhan_store::db::Q {
+    q("INSERT INTO scratch_writes (task, n) VALUES ($1, $2)").bind(task).bind(n)
+}
+
+// Sixteen writers at once, some of whose transactions fail after writing (dropped, or refused
+// by a constraint mid-way): on SQLite they are committed in groups (`store::writer`), and every
+// acknowledged write is there, none of the failed ones.
+both_backends!(queued_writers_share_commits_and_lose_nothing, |t: TestDb| async move {
+    let db = t.db.clone();
+    scratch(&db).await;
+    let before = db.group_commits();
+    let writers: Vec<_> = (0..16i64)
+        .map(|task| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let mut kept = Vec::new();
+                for n in 0..40i64 {
+                    let mut tx = db.begin().await.unwrap();
+                    tx.execute(write(task, n)).await.unwrap();
+                    match n % 8 {
+                        3 => drop(tx),
+                        5 => {
+                            let e = tx.execute(write(task, n)).await.unwrap_err();
+                            assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+                            drop(tx);
+                        }
+                        _ => {
+                            tx.commit().await.unwrap();
+                            kept.push((task, n));
+                        }
+                    }
+                }
+                kept
+            })
+        })
+        .collect();
+    let mut acknowledged = Vec::new();
+    for w in writers {
+        acknowledged.extend(w.await.unwrap());
+    }
+    acknowledged.sort();
+    let rows: Vec<(i64, i64)> =
+        db.fetch_all(q("SELECT task, n FROM scratch_writes ORDER BY task, n")).await.unwrap();
+    assert_eq!(rows.len(), 16 * 30);
+    assert_eq!(rows, acknowledged);
+    if let (Some((c0, w0)), Some((c1, w1))) = (before, db.group_commits()) {
+        let (commits, writers) = (c1 - c0, w1 - w0);
+        assert_eq!(writers, 16 * 30, "every acknowledged writer was in a commit");
+        assert!(commits < writers, "{commits} commits for {writers} writers: no group formed");
+    }
+});
+
+// A writer that finishes while another waits leaves the commit to it; the second gives up
+// (its request failed): its work is undone, the first's committed, and only then answered.
+both_backends!(a_writer_that_gives_up_does_not_hold_back_the_one_before, |t: TestDb| async move {
+    let db = t.db.clone();
+    scratch(&db).await;
+    let mut first = db.begin().await.unwrap();
+    first.execute(write(1, 1)).await.unwrap();
+    let second = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut tx = db.begin().await.unwrap();
+            tx.execute(write(2, 1)).await.unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            drop(tx);
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    first.commit().await.unwrap();
+    let rows: Vec<(i64, i64)> =
+        db.fetch_all(q("SELECT task, n FROM scratch_writes ORDER BY task, n")).await.unwrap();
+    assert_eq!(rows, vec![(1, 1)], "the first writer answered before its commit");
+    second.await.unwrap();
+    let mut third = db.begin().await.unwrap();
+    third.execute(write(3, 1)).await.unwrap();
+    third.commit().await.unwrap();
+    let rows: Vec<(i64, i64)> =
+        db.fetch_all(q("SELECT task, n FROM scratch_writes ORDER BY task, n")).await.unwrap();
+    assert_eq!(rows, vec![(1, 1), (3, 1)]);
+});
