@@ -451,6 +451,14 @@ impl Db {
         }
     }
 
+    /// Turns group commit on SQLite off (each writer commits alone) or on again: for the bench's
+    /// baseline. On PostgreSQL nothing.
+    pub fn group_commit(&self, on: bool) {
+        if let Db::Sqlite(p) = self {
+            p.writer.group(on);
+        }
+    }
+
     /// Woken at every commit of a write transaction on this pool (`store::changes`).
     pub fn commits(&self) -> &Arc<Notify> {
         match self {

@@ -12,7 +12,7 @@
 //! A group commits when no writer is waiting, at `MAX_MEMBERS` writers, or after `MAX_AGE`;
 //! a background task commits a group left open by a writer that gave up its place in the queue.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -47,6 +47,8 @@ pub(crate) struct Writer {
     waiting: Arc<AtomicUsize>,
     flush: Arc<Flush>,
     ends: Arc<Ends>,
+    /// Off, every writer commits alone (the bench's baseline).
+    grouping: Arc<AtomicBool>,
 }
 
 /// Who hears of a group's end: the readers to wake, and the tally of commits and the writers
@@ -93,6 +95,7 @@ impl Writer {
             waiting: Default::default(),
             flush: Default::default(),
             ends: Arc::new(Ends { commits, groups: AtomicU64::new(0), writers: AtomicU64::new(0) }),
+            grouping: Arc::new(AtomicBool::new(true)),
         };
         tokio::spawn(flusher(
             Arc::downgrade(&writer.turn),
@@ -133,6 +136,11 @@ impl Writer {
         }
         drop(state);
         self.pool.close().await;
+    }
+
+    /// Whether writers queued behind each other share commits (on unless a bench turns it off).
+    pub(crate) fn group(&self, on: bool) {
+        self.grouping.store(on, Ordering::SeqCst);
     }
 
     /// Commits made, and the writers they held, since the pool opened.
@@ -183,7 +191,10 @@ impl Member {
         group.members += 1;
         let mut outcome = group.outcome.subscribe();
         let full = group.members >= MAX_MEMBERS || group.opened.elapsed() >= MAX_AGE;
-        if full || self.writer.waiting.load(Ordering::SeqCst) == 0 {
+        if full
+            || !self.writer.grouping.load(Ordering::SeqCst)
+            || self.writer.waiting.load(Ordering::SeqCst) == 0
+        {
             return commit_group(&mut state, &self.writer.ends).await;
         }
         // Those waiting run in this transaction; the last of them commits it. Should they all

@@ -1177,6 +1177,7 @@ error.resumption_form_locked = An enterprise cannot change its resumption status
 field.plan = Prevention plan
 worker.title = Returning workers
 field.page = Page
+field.limit = At most
 field.after = Last id of the page before
 field.q = Search
 field.all = Include guests who have left

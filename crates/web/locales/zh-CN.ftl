@@ -1177,6 +1177,7 @@ error.resumption_form_locked = 企业不能在此修改复工状态或其日期�
 field.plan = 防控方案
 worker.title = 返岗人员
 field.page = 页码
+field.limit = 条数上限
 field.after = 上一页末条编号
 field.q = 搜索词
 field.all = 包括已离开的住客

@@ -259,6 +259,19 @@ async fn commits(db: &Db, n: usize) -> anyhow::Result<f64> {
     Ok(rate)
 }
 
+/// Statements that do nothing (`SELECT 1`) one after another in a write transaction: what a
+/// statement costs by itself (on SQLite a round trip to sqlx's thread for the connection).
+async fn round_trips(db: &Db, n: usize) -> anyhow::Result<f64> {
+    let mut tx = db.begin().await?;
+    let t = Instant::now();
+    for _ in 0..n {
+        let _: (i64,) = tx.fetch_one(q("SELECT CAST(1 AS BIGINT)")).await?;
+    }
+    let rate = n as f64 / t.elapsed().as_secs_f64();
+    tx.commit().await?;
+    Ok(rate)
+}
+
 /// Drops the station counters' triggers (migration 0050) from the bench's own database, so that
 /// the same bare check-ins show what keeping the counters costs a check-in. Returns how many.
 async fn drop_counter_triggers(db: &Db) -> anyhow::Result<usize> {
@@ -378,10 +391,22 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
     let (_, rooms_max, guests_max) = station(&db, &format!("{tag}b"), n).await?;
     let (_, rooms_half, guests_half) = station(&db, &format!("{tag}c"), n / 2).await?;
     let (st_plain, rooms_plain, guests_plain) = station(&db, &format!("{tag}d"), n).await?;
-    println!("dataset: 4 stations, {} rooms and guests ({backend})", n * 7 / 2);
+    let sqlite = db.backend() == Backend::Sqlite;
+    let (_, rooms_alone, guests_alone) = if sqlite {
+        station(&db, &format!("{tag}e"), n).await?
+    } else {
+        (0, Vec::new(), Vec::new())
+    };
+    println!(
+        "dataset: stations of {n}, {n}, {}, {n} and {} rooms and guests ({backend})",
+        n / 2,
+        rooms_alone.len()
+    );
 
     let commit_rate = commits(&db, n).await?;
     println!("one-row transactions: {commit_rate:.0}/s");
+    let trip_rate = round_trips(&db, n * 5).await?;
+    println!("empty statements: {trip_rate:.0}/s");
     let (bare_rate, bare_times) =
         bare_run(&db, (st_bare, &rooms_bare, &guests_bare), (policy, &rules)).await?;
     println!("bare transactions: {bare_rate:.0}/s");
@@ -397,6 +422,27 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
     let a = addr.clone();
     let auth_c =
         tokio::task::spawn_blocking(move || login(&a, &format!("checkin{tag}c"))).await??;
+    // On SQLite, first with every check-in committing alone: what group commit is measured against.
+    let alone = if sqlite {
+        let a = addr.clone();
+        let auth_e =
+            tokio::task::spawn_blocking(move || login(&a, &format!("checkin{tag}e"))).await??;
+        let pairs: Arc<Vec<(i64, i64)>> =
+            Arc::new(guests_alone.into_iter().zip(rooms_alone).collect());
+        let (a, clients) = (addr.clone(), o.clients);
+        db.group_commit(false);
+        let run = tokio::task::spawn_blocking(move || {
+            over_http(&a, &auth_e, pairs, policy, clients, None)
+        })
+        .await;
+        db.group_commit(true);
+        let (wall, times) = run??;
+        let rate = n as f64 / wall.as_secs_f64();
+        println!("through HTTP, each check-in committed alone: {rate:.0}/s");
+        Some((rate, times))
+    } else {
+        None
+    };
     let pairs: Arc<Vec<(i64, i64)>> = Arc::new(guests_max.into_iter().zip(rooms_max).collect());
     let (a, clients) = (addr.clone(), o.clients);
     let grouped_before = db.group_commits();
@@ -439,6 +485,17 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
         ),
         grouped,
         latency_row("check-in latency at full load", &max_times, &bare_times),
+        alone.as_ref().map_or(String::new(), |(rate, times)| {
+            [
+                format!(
+                    "| check-ins/s through HTTP, each committed alone (group commit off) | {rate:.0} | {bare_rate:.0} | {:.2} (group commit: {:.2}×) |\n",
+                    rate / bare_rate,
+                    http_rate / rate
+                ),
+                latency_row("latency with each committed alone, full load", times, &bare_times),
+            ]
+            .concat()
+        }),
         latency_row(
             &format!("check-in latency at half load ({half:.0}/s, paced)"),
             &half_times,
@@ -451,6 +508,11 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
         format!(
             "| one-row transactions/s, one after another (a commit alone) | {commit_rate:.0} | {bare_rate:.0} | {:.2} |\n",
             commit_rate / bare_rate
+        ),
+        format!(
+            "| empty statements/s in a write transaction (`SELECT 1`: one statement's own cost, {:.0} µs) | {trip_rate:.0} | {bare_rate:.0} | {:.2} |\n",
+            1e6 / trip_rate,
+            trip_rate / bare_rate
         ),
     ]
     .concat();
@@ -465,7 +527,8 @@ pub async fn checkin(o: Options) -> anyhow::Result<()> {
          rate; latency counts from each check-in's planned start. Then the bare check-ins once more \
          after dropping the station counters' triggers (the bench's own database), and one-row \
          transactions one after another: the commit's own cost, which group commit shares among the \
-         writers queued behind each other.\n\n",
+         writers queued behind each other. On SQLite the full load runs first with group commit off \
+         (each check-in commits alone: the same server before `store::writer` grouped them).\n\n",
         machine(),
         if backend == "Sqlite" { ", WAL, `synchronous=FULL`" } else { "" },
     );

@@ -1,3 +1,4 @@
 //! Accounts: user names, passwords, sessions, login throttling.
 
 pub mod account;
+pub mod events;

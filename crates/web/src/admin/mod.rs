@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod badges;
 pub mod channels;
+pub mod events;
 pub mod home;
 pub mod login;
 pub mod routes;

@@ -2,7 +2,7 @@
 
 use yizhan_core::access::Permission;
 
-use super::{account, audit, badges, channels, home, login, users};
+use super::{account, audit, badges, channels, events, home, login, users};
 use crate::notify::{inbox, settings};
 use crate::policy::{Policy, Routes};
 
@@ -49,4 +49,5 @@ pub fn add(r: Routes) -> Routes {
         .post("/api/v1/users/{id}/tokens", Perm(UsersManage), users::tokens::api_create)
         .post("/api/v1/users/{id}/tokens/revoke", Perm(UsersManage), users::tokens::api_revoke)
         .get("/api/v1/audit", Perm(AuditRead), users::json::audit_log)
+        .get("/api/v1/events", Perm(ReportsRead), events::feed)
 }

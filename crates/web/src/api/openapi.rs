@@ -376,6 +376,10 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "Audit entries, 50 a page from the newest (before=SEQ for older ones, next_before says where the next page starts), q to search who, the start of the action or the object; verify=1 adds the chain's verdict (admin)",
             None,
         ),
+        ("GET", "/api/v1/events") => (
+            "The change feed, oldest first: that an object changed (seq, at, action, object_type, object_id; never who or what values: read the object through its operation). Start at after=0, then ask with after=next_after; more=true means ask again at once. Sign-ins, reveals, unmasked exports, passwords, tokens and counselling are not in it. For accounts that read the whole district (commander, inspector, viewer)",
+            None,
+        ),
         ("GET", "/api/v1/openapi.json") => ("This document", None),
         _ => return None,
     })
@@ -468,6 +472,18 @@ fn query(method: &str, path: &str) -> Vec<Value> {
                 "entries before this sequence number",
             ),
             ("verify", text.clone(), "1: verify the whole chain"),
+        ],
+        ("GET", "/api/v1/events") => vec![
+            (
+                "after",
+                blank_or(json!({ "type": "integer", "minimum": 0 })),
+                "the last sequence number you have (next_after of the previous page), default 0",
+            ),
+            (
+                "limit",
+                blank_or(json!({ "type": "integer", "minimum": 1, "maximum": 500 })),
+                "at most this many events, default 100",
+            ),
         ],
         ("GET", "/api/v1/enterprises") => vec![
             (

@@ -7,6 +7,7 @@ mod accounts;
 mod api_tokens;
 mod authz;
 mod channels;
+mod events;
 mod idempotency;
 mod locales;
 mod reachable;

@@ -1,0 +1,57 @@
+//! The change feed, read from the audit log in its order (`yizhan_core::admin::events` says
+//! which entries go out and what of them).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use yizhan_core::admin::events::in_feed;
+
+use crate::db::{Db, Result, q};
+
+/// The most entries of the log one page reads, whether they go out or not: a follower behind
+/// a night of sign-ins is not made to read them all in one request.
+const SCAN: i64 = 2_000;
+
+/// That an object changed, and how; the follower reads the object itself through the API.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Event {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+}
+
+/// A page of the feed. `next_after` is where the next page starts: past the entries read here,
+/// those that do not go out included, so they are not read again.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub events: Vec<Event>,
+    pub next_after: i64,
+    /// More entries were there to read when the page was made (ask again at once).
+    pub more: bool,
+}
+
+/// Up to `limit` changes after sequence number `after`, oldest first.
+pub async fn after(db: &Db, after: i64, limit: i64) -> Result<Page> {
+    let rows: Vec<Event> = db
+        .fetch_all(
+            q("SELECT seq, at, action, object_type, object_id FROM audit_log
+               WHERE seq > $1 ORDER BY seq LIMIT $2")
+            .bind(after)
+            .bind(SCAN),
+        )
+        .await?;
+    let scanned = rows.len() as i64;
+    let mut page = Page { events: Vec::new(), next_after: after, more: scanned == SCAN };
+    for row in rows {
+        if page.events.len() as i64 == limit {
+            page.more = true;
+            break;
+        }
+        page.next_after = row.seq;
+        if in_feed(&row.action) {
+            page.events.push(row);
+        }
+    }
+    Ok(page)
+}
