@@ -71,6 +71,7 @@ error.idempotency_other = This Idempotency-Key was used for another request (met
 error.idempotency_running = The request sent with this Idempotency-Key is still being processed; retry in a moment.
 field.token = Token
 field.calls_per_minute = Calls a minute at most
+error.hook_district_only = A change hook is for a system account that reads the whole district (a commander, inspector or viewer of the district).
 error.token_person = Only a system account holds API tokens; a person signs in with a password.
 error.service_no_password = A system account has no password: issue or revoke its API tokens instead.
 

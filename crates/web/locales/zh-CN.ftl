@@ -71,6 +71,7 @@ error.idempotency_other = 这个 Idempotency-Key 已用于另一个请求（方�
 error.idempotency_running = 使用这个 Idempotency-Key 的请求仍在处理中，请稍后重试。
 field.token = 令牌
 field.calls_per_minute = 每分钟调用上限
+error.hook_district_only = 变更推送仅限可查看全区的系统账号（区级指挥、督查或只读角色）。
 error.token_person = 只有系统账号可以签发 API 令牌；人员账号请用密码登录。
 error.service_no_password = 系统账号没有密码，请改为签发或吊销 API 令牌。
 

@@ -120,6 +120,7 @@ pub async fn run(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     );
     tokio::spawn(yizhan_web::jobs::import_job::sweep_every_minute(state.db.clone()));
     tokio::spawn(yizhan_web::api::idempotency::purge_every_hour(state.db.clone()));
+    tokio::spawn(yizhan_web::jobs::event_hooks::run(state.clone()));
     tokio::spawn(yizhan_store::station::counters::fold_every_second(state.db.clone()));
     yizhan_web::board::district::warm(&state);
     let refusals = (state.db.clone(), state.refusals.clone());

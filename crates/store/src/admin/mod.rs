@@ -2,6 +2,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod event_hooks;
 pub mod events;
 pub mod idempotency;
 pub mod login_attempts;

@@ -48,6 +48,9 @@ pub fn add(r: Routes) -> Routes {
         .get("/api/v1/users/{id}/tokens", Perm(UsersManage), users::tokens::api_list)
         .post("/api/v1/users/{id}/tokens", Perm(UsersManage), users::tokens::api_create)
         .post("/api/v1/users/{id}/tokens/revoke", Perm(UsersManage), users::tokens::api_revoke)
+        .get("/api/v1/users/{id}/hook", Perm(UsersManage), users::hooks::api_get)
+        .put("/api/v1/users/{id}/hook", Perm(UsersManage), users::hooks::api_set)
+        .delete("/api/v1/users/{id}/hook", Perm(UsersManage), users::hooks::api_remove)
         .get("/api/v1/audit", Perm(AuditRead), users::json::audit_log)
         .get("/api/v1/events", Perm(ReportsRead), events::feed)
 }

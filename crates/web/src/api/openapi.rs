@@ -364,6 +364,15 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "Revoke one of the account's API tokens at once",
             Some(obj(json!({ "token": {"type":"integer","minimum":1} }), &["token"])),
         ),
+        ("GET", "/api/v1/users/{id}/hook") => (
+            "The system account's change hook: the last sequence number its receiver took, failed tries, the next try, the last error (no address, no secret); null when it has none",
+            None,
+        ),
+        ("PUT", "/api/v1/users/{id}/hook") => (
+            "Push the change feed to a system account's address (the account must read the whole district): from now on each page of changes is POSTed as {delivery, events, next_after}, signed X-Yizhan-Signature: t=UNIX,v1=hex HMAC-SHA256 of \"UNIX.\" + body under the secret, which is in the answer this once; a page is sent until the receiver answers 2xx, pages in order",
+            Some(obj(json!({ "url": {"type":"string","maxLength":1000} }), &["url"])),
+        ),
+        ("DELETE", "/api/v1/users/{id}/hook") => ("Stop pushing changes to the account", None),
         ("GET", "/api/v1/users/{id}") => ("One account (admin)", None),
         ("PUT", "/api/v1/users/{id}") => (
             "Update an account's name, status and roles",
@@ -396,7 +405,8 @@ fn success(method: &str, path: &str) -> &'static str {
         | ("POST", "/api/v1/transfers/{id}/redirect")
         | ("POST", "/api/v1/arrivals/{id}/assign")
         | ("POST", "/api/v1/arrivals/{id}/cancel")
-        | ("POST", "/api/v1/requests/{id}") => "204",
+        | ("POST", "/api/v1/requests/{id}")
+        | ("DELETE", "/api/v1/users/{id}/hook") => "204",
         ("POST", "/api/v1/stations")
         | ("POST", "/api/v1/users")
         | ("POST", "/api/v1/users/{id}/tokens")

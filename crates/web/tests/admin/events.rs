@@ -15,6 +15,22 @@ fn platform(secret: &str) -> Client {
     Client { bearer: Some(secret.to_owned()), ..Client::default() }
 }
 
+/// Registers a guest at station `st` through the API as `c`: its id.
+async fn register(app: &App, c: &mut Client, st: i64, doc: &str, name: &str) -> i64 {
+    let r = app
+        .json(
+            c,
+            Method::POST,
+            &format!("/api/v1/stations/{st}/guests"),
+            json!({"doc_type": "passport", "doc_number": doc, "name": name,
+                "phone": "13800138000", "sex": "male", "birth_date": "1980-01-01",
+                "region": "北京", "category": "other"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()["id"].as_i64().unwrap()
+}
+
 both_backends!(a_platform_follows_the_changes_page_by_page, |t: TestDb| async move {
     let app = App::new(t).await;
     let (street, _, st_a, _) = district(app.db()).await;
@@ -32,18 +48,7 @@ both_backends!(a_platform_follows_the_changes_page_by_page, |t: TestDb| async mo
     let (mut c, r) = app.login("clerk", common::PASSWORD).await;
     assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
     let _ = staff;
-    let r = app
-        .json(
-            &mut c,
-            Method::POST,
-            &format!("/api/v1/stations/{st_a}/guests"),
-            json!({"doc_type": "passport", "doc_number": "E20000001", "name": "李四",
-                "phone": "13800138000", "sex": "male", "birth_date": "1980-01-01",
-                "region": "北京", "category": "other"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let guest = r.json()["id"].as_i64().unwrap();
+    let guest = register(&app, &mut c, st_a, "E20000001", "李四").await;
     let r =
         app.json(&mut c, Method::POST, &format!("/api/v1/guests/{guest}/reveal"), json!({})).await;
     assert!(r.status.is_success(), "{}", r.body);
@@ -67,17 +72,7 @@ both_backends!(a_platform_follows_the_changes_page_by_page, |t: TestDb| async mo
 
     // More changes, read one a page: in order, none twice, none missed, the same as in one.
     for k in 2..=6 {
-        let r = app
-            .json(
-                &mut c,
-                Method::POST,
-                &format!("/api/v1/stations/{st_a}/guests"),
-                json!({"doc_type": "passport", "doc_number": format!("E2000000{k}"),
-                    "name": "王五", "phone": "13800138000", "sex": "male",
-                    "birth_date": "1980-01-01", "region": "北京", "category": "other"}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        register(&app, &mut c, st_a, &format!("E2000000{k}"), "王五").await;
     }
     let whole = app.get(&mut p, &format!("/api/v1/events?after={start}&limit=500")).await.json();
     let whole: Vec<Value> = whole["events"].as_array().unwrap().clone();
@@ -121,4 +116,129 @@ both_backends!(a_platform_follows_the_changes_page_by_page, |t: TestDb| async mo
     let r = app.get(&mut d, &format!("/api/v1/events?after={start}")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["events"].as_array().unwrap().len(), 6);
+});
+
+/// A receiver on this machine: keeps what it is sent, answers 500 to the first request.
+async fn receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<(String, String, String)>>>) {
+    use std::sync::{Arc, Mutex};
+    let got: Arc<Mutex<Vec<(String, String, String)>>> = Arc::default();
+    let kept = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let kept = kept.clone();
+            async move {
+                let h =
+                    |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                let mut all = kept.lock().unwrap();
+                all.push((h("x-yizhan-signature"), h("x-yizhan-delivery"), body));
+                if all.len() == 1 { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, got)
+}
+
+both_backends!(a_hook_pushes_the_changes_signed_and_again_until_taken, |t: TestDb| async move {
+    use yizhan_web::jobs::event_hooks::{Turn, once};
+    let config = yizhan_web::WebConfig { secret_key: Some([7; 32]), ..Default::default() };
+    let app = App::with_config(t, config).await;
+    let (_, _, st_a, _) = district(app.db()).await;
+    let admin = app.user("admin", Role::Admin, Scope::District, false).await;
+    let mut a = app.session_for(admin).await;
+    let platform = app.service_account("platform", Role::Viewer, Scope::District).await;
+    let (url, got) = receiver().await;
+
+    // Refused on the address: not an address; a person; a system that reads one station.
+    let station_sys = app.service_account("station-sys", Role::Viewer, Scope::Station(st_a)).await;
+    let person = app.user("person", Role::Viewer, Scope::District, false).await;
+    for (id, address, says) in [
+        (platform, "ftp://x", "url"),
+        (person, url.as_str(), "error.token_person"),
+        (station_sys, url.as_str(), "error.hook_district_only"),
+    ] {
+        let r = app
+            .json(&mut a, Method::PUT, &format!("/api/v1/users/{id}/hook"), json!({"url": address}))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{says}: {}", r.body);
+        assert_eq!(r.json()["error"]["field"], "url", "{}", r.body);
+    }
+    let r = app.get(&mut a, &format!("/api/v1/users/{platform}/hook")).await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "null"));
+
+    // Set: the secret shown once, the address and secret sealed in the database.
+    let r = app
+        .json(&mut a, Method::PUT, &format!("/api/v1/users/{platform}/hook"), json!({"url": url}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let secret = r.json()["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_") && secret.len() > 40, "{secret}");
+    let (sealed,): (String,) = app
+        .db()
+        .fetch_one(yizhan_store::db::q("SELECT url_sealed || secret_sealed FROM event_hooks"))
+        .await
+        .unwrap();
+    assert!(!sealed.contains("127.0.0.1") && !sealed.contains(&secret));
+    let r = app.get(&mut a, &format!("/api/v1/users/{platform}/hook")).await;
+    assert!(!r.body.contains(&secret) && !r.body.contains("127.0.0.1"), "{}", r.body);
+
+    // Three guests registered after it.
+    let staff = app.user("clerk", Role::StationStaff, Scope::Station(st_a), false).await;
+    let mut c = app.session_for(staff).await;
+    for k in 1..=3 {
+        register(&app, &mut c, st_a, &format!("E3000000{k}"), "赵六").await;
+    }
+
+    // The receiver fails the first time: tried again after 10 s, not before.
+    let client = yizhan_web::notify::send::client();
+    let now = yizhan_store::db::now();
+    let turn = once(&app.state, &client, now).await.unwrap();
+    assert_eq!(turn, Turn::Failed("the receiver answered 500".into()));
+    let hook =
+        yizhan_store::admin::event_hooks::of_user(app.db(), platform).await.unwrap().unwrap();
+    assert_eq!((hook.tries, hook.last_error.as_deref()), (1, Some("the receiver answered 500")));
+    assert_eq!(
+        once(&app.state, &client, now + chrono::Duration::seconds(5)).await.unwrap(),
+        Turn::Nothing
+    );
+    let later = now + chrono::Duration::seconds(11);
+    assert_eq!(once(&app.state, &client, later).await.unwrap(), Turn::Sent(3));
+
+    // The same page twice, under one delivery id, signed with the secret.
+    let sent = got.lock().unwrap().clone();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].1, sent[1].1);
+    assert_eq!(sent[0].2, sent[1].2);
+    let (signature, _, body) = &sent[1];
+    let t: i64 = signature.split(',').next().unwrap().trim_start_matches("t=").parse().unwrap();
+    assert_eq!(signature, &yizhan_core::notify::sign::webhook(&secret, t, body.as_bytes()));
+    assert_ne!(signature, &yizhan_core::notify::sign::webhook("whsec_other", t, body.as_bytes()));
+    let page: Value = serde_json::from_str(body).unwrap();
+    let actions: Vec<&str> =
+        page["events"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, vec!["guest.create"; 3]);
+    assert!(!body.contains("赵六") && !body.contains("clerk"));
+
+    // Taken: nothing more to send; the hook says so.
+    let (last,): (i64,) =
+        app.db().fetch_one(yizhan_store::db::q("SELECT MAX(seq) FROM audit_log")).await.unwrap();
+    let hook =
+        yizhan_store::admin::event_hooks::of_user(app.db(), platform).await.unwrap().unwrap();
+    assert_eq!((hook.delivered_seq, hook.tries, hook.last_error), (last, 0, None));
+    assert_eq!(page["next_after"].as_i64().unwrap(), last);
+    let after = later + chrono::Duration::seconds(2);
+    assert_eq!(once(&app.state, &client, after).await.unwrap(), Turn::Idle);
+    assert_eq!(got.lock().unwrap().len(), 2);
+
+    // Removed: no more deliveries.
+    let path = format!("/api/v1/users/{platform}/hook");
+    let r = app.json(&mut a, Method::DELETE, &path, json!({})).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = app.get(&mut a, &path).await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "null"));
+    let far = after + chrono::Duration::hours(1);
+    assert_eq!(once(&app.state, &client, far).await.unwrap(), Turn::Nothing);
 });

@@ -1,6 +1,7 @@
 //! Account administration (admin only): list, create with a one-time password, edit roles,
 //! deactivate, reset a password.
 
+pub mod hooks;
 pub mod json;
 pub mod tokens;
 

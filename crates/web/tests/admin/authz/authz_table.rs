@@ -667,5 +667,8 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/api/v1/users/{id}/tokens/revoke", ADMIN),
         ("GET", "/api/v1/audit", ADMIN),
         ("GET", "/api/v1/events", REPORT_READERS),
+        ("GET", "/api/v1/users/{id}/hook", ADMIN),
+        ("PUT", "/api/v1/users/{id}/hook", ADMIN),
+        ("DELETE", "/api/v1/users/{id}/hook", ADMIN),
     ]
 }
