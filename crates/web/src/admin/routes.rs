@@ -32,6 +32,8 @@ pub fn add(r: Routes) -> Routes {
         .post("/admin/users/{id}/password", Perm(UsersManage), users::reset_password)
         .post("/admin/users/{id}/tokens", Perm(UsersManage), users::tokens::create)
         .post("/admin/users/{id}/tokens/revoke", Perm(UsersManage), users::tokens::revoke_form)
+        .post("/admin/users/{id}/hook", Perm(UsersManage), users::hooks::set_form)
+        .post("/admin/users/{id}/hook/remove", Perm(UsersManage), users::hooks::remove_form)
         .get("/admin/audit", Perm(AuditRead), audit::list)
         .get("/admin/channels", Perm(ChannelsManage), channels::list)
         .post("/admin/channels", Perm(ChannelsManage), channels::create)

@@ -142,14 +142,21 @@ async fn receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<(String, Str
     (url, got)
 }
 
-both_backends!(a_hook_pushes_the_changes_signed_and_again_until_taken, |t: TestDb| async move {
-    use yizhan_web::jobs::event_hooks::{Turn, once};
+/// An app that can seal secrets, its district, an administrator's session and a district
+/// viewer's system account: (app, station A, the session, the account).
+async fn with_hooks(t: TestDb) -> (App, i64, Client, i64) {
     let config = yizhan_web::WebConfig { secret_key: Some([7; 32]), ..Default::default() };
     let app = App::with_config(t, config).await;
     let (_, _, st_a, _) = district(app.db()).await;
     let admin = app.user("admin", Role::Admin, Scope::District, false).await;
-    let mut a = app.session_for(admin).await;
+    let a = app.session_for(admin).await;
     let platform = app.service_account("platform", Role::Viewer, Scope::District).await;
+    (app, st_a, a, platform)
+}
+
+both_backends!(a_hook_pushes_the_changes_signed_and_again_until_taken, |t: TestDb| async move {
+    use yizhan_web::jobs::event_hooks::{Turn, once};
+    let (app, st_a, mut a, platform) = with_hooks(t).await;
     let (url, got) = receiver().await;
 
     // Refused on the address: not an address; a person; a system that reads one station.
@@ -241,4 +248,48 @@ both_backends!(a_hook_pushes_the_changes_signed_and_again_until_taken, |t: TestD
     assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "null"));
     let far = after + chrono::Duration::hours(1);
     assert_eq!(once(&app.state, &client, far).await.unwrap(), Turn::Nothing);
+});
+
+// The administrator sets, sees and stops a system's change hook on the account's page.
+both_backends!(the_account_page_sets_and_stops_a_change_hook, |t: TestDb| async move {
+    let (app, st_a, mut a, platform) = with_hooks(t).await;
+    let page = format!("/admin/users/{platform}");
+    let r = app.get(&mut a, &page).await;
+    assert!(r.body.contains("data-testid=\"hook-none\""), "{}", r.body);
+    assert!(r.body.contains("变更推送"), "{}", r.body);
+
+    // A bad address is refused on the page, as typed, with the reason; nothing saved.
+    let r = app.form(&mut a, &format!("{page}/hook"), &[("url", "cdc.example.org")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("data-testid=\"hook-form-error\""), "{}", r.body);
+    assert!(r.body.contains("value=\"cdc.example.org\""), "{}", r.body);
+    assert!(yizhan_store::admin::event_hooks::of_user(app.db(), platform).await.unwrap().is_none());
+    // A station's system account may not have one.
+    let station_sys = app.service_account("station-sys", Role::Viewer, Scope::Station(st_a)).await;
+    let r = app
+        .form(
+            &mut a,
+            &format!("/admin/users/{station_sys}/hook"),
+            &[("url", "https://cdc.example.org/hook")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("仅限可查看全区的系统账号"), "{}", r.body);
+
+    // Set: the secret this once, the state in words; not again on the next view.
+    let r =
+        app.form(&mut a, &format!("{page}/hook"), &[("url", "https://cdc.example.org/hook")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let at = r.body.find("data-testid=\"new-hook-secret\"").unwrap_or_else(|| panic!("{}", r.body));
+    assert!(r.body[at..].contains("whsec_"));
+    assert!(r.body.contains("推送正常"), "{}", r.body);
+    let r = app.get(&mut a, &page).await;
+    assert!(!r.body.contains("whsec_") && r.body.contains("data-testid=\"hook-status\""));
+    assert!(!r.body.contains("cdc.example.org"), "the address stays sealed: {}", r.body);
+
+    // Stopped.
+    let r = app.form(&mut a, &format!("{page}/hook/remove"), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("data-testid=\"hook-none\""), "{}", r.body);
+    assert!(yizhan_store::admin::event_hooks::of_user(app.db(), platform).await.unwrap().is_none());
 });

@@ -116,10 +116,21 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
         let old = app.api_token(system, "旧令牌（已停用）", "yz_b").await;
         let actor = yizhan_core::access::Actor::system();
         yizhan_store::admin::api_tokens::revoke(app.db(), &actor, system, old).await.unwrap();
+        // …and a change hook whose receiver has been failing.
+        use yizhan_store::admin::event_hooks;
+        event_hooks::set(app.db(), &actor, system, "v1:sealed", "v1:sealed").await.unwrap();
+        let retry = yizhan_store::db::now() + chrono::Duration::minutes(10);
+        event_hooks::failed(app.db(), system, "the receiver answered 503", retry).await.unwrap();
         let system_page = format!("admin/users/{system}");
         viewport(&d, 1920, 1080, false).await?;
         d.goto(format!("{base}/{system_page}")).await?;
         no_sideways_scroll(&d, 1920, "a system account").await?;
+        let state = d.find(By::Css("[data-testid=hook-state]")).await?;
+        assert!(state.class_name().await?.unwrap_or_default().contains("tone-danger"));
+        assert_eq!(state.text().await?, "推送失败");
+        let hook_in_view = "document.querySelector('[data-testid=event-hook]').scrollIntoView()";
+        d.execute(hook_in_view, vec![]).await?;
+        d.screenshot(&shots_dir().join(format!("service-account-hook-1920-{backend}.png"))).await?;
         d.screenshot(&shots_dir().join(format!("service-account-1920-{backend}.png"))).await?;
         viewport(&d, 375, 812, true).await?;
         for page in ["admin/users", "admin/audit", "", &system_page] {
@@ -131,6 +142,10 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
             };
             d.screenshot(&shots_dir().join(format!("{name}-375-{backend}.png"))).await?;
             no_sideways_scroll(&d, 375, page).await?;
+            if page == system_page {
+                d.execute(hook_in_view, vec![]).await?;
+                d.screenshot(&shots_dir().join(format!("{name}-hook-375-{backend}.png"))).await?;
+            }
         }
         // The audit log on a desk: its search, the page of 50 and the link to older entries.
         viewport(&d, 1920, 1080, false).await?;

@@ -9,18 +9,21 @@ use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Scope, role_allows};
 use yizhan_core::error::OnField;
 use yizhan_core::notify::address;
+use yizhan_core::time::local_display;
 use yizhan_store::admin::event_hooks::{self, EventHook};
 use yizhan_store::admin::users;
 
+use super::{Secret, Typed, after_secret, saved_page};
 use crate::auth::Ctx;
 use crate::auth::password::random_token;
 use crate::error::WebError;
-use crate::kit::extract::{Id, RawBody, json_form};
+use crate::i18n::Tr;
+use crate::kit::extract::{FormBody, Id, RawBody, json_form};
 use crate::notify::seal;
 use crate::state::AppState;
 
 /// What a hook is set with.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 pub struct HookInput {
     #[serde(default)]
     pub url: String,
@@ -107,4 +110,49 @@ pub async fn api_remove(
     users::get(&state.db, id).await?;
     event_hooks::remove(&state.db, &Actor::from(ctx.user()?), id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The hook as the account's page shows it: how its deliveries go, in words.
+pub struct HookRow {
+    pub h: EventHook,
+    /// `ok` (delivering), `failing` (tries since the last delivery).
+    pub state: &'static str,
+    pub state_label: String,
+    pub next: String,
+    pub last_ok: Option<String>,
+}
+
+impl HookRow {
+    pub fn of(tr: &Tr, h: EventHook) -> HookRow {
+        let state = if h.tries > 0 { "failing" } else { "ok" };
+        HookRow {
+            state,
+            state_label: tr.t(&format!("hook.state.{state}")).to_owned(),
+            next: local_display(h.next_at),
+            last_ok: h.last_ok_at.map(local_display),
+            h,
+        }
+    }
+}
+
+/// `POST /admin/users/{id}/hook`: the account's page again, the new signing secret shown once.
+pub async fn set_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    FormBody(f): FormBody<HookInput>,
+) -> Result<Response, WebError> {
+    let done = set(&state, &ctx, id, &f).await.map(|(_, secret)| Secret::Hook(secret));
+    after_secret(&state, &ctx, id, done, Typed::Hook(f)).await
+}
+
+/// `POST /admin/users/{id}/hook/remove`: no more deliveries; the account's page again.
+pub async fn remove_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Response, WebError> {
+    let u = users::get(&state.db, id).await?;
+    event_hooks::remove(&state.db, &Actor::from(ctx.user()?), id).await?;
+    saved_page(&state, &ctx, &u, None, None).await
 }

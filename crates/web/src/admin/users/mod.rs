@@ -169,13 +169,48 @@ struct FormPage {
     /// The token form as typed, and its refusal, when issuing failed.
     token_form: tokens::TokenInput,
     token_error: Option<String>,
+    /// A service account's change hook, in words (none set: `None`).
+    hook: Option<hooks::HookRow>,
+    /// The hook's address as typed, and its refusal, when setting it failed.
+    hook_form: hooks::HookInput,
+    hook_error: Option<String>,
 }
 
-/// A secret shown once on the account's page: a person's one-time password or a system's
-/// new API token.
+/// A secret shown once on the account's page: a person's one-time password, a system's new
+/// API token, or its change hook's new signing secret.
 pub enum Secret {
     Password(String),
     Token(String),
+    Hook(String),
+}
+
+/// A form of the account's page that issues a secret, as typed.
+pub enum Typed {
+    Token(tokens::TokenInput),
+    Hook(hooks::HookInput),
+}
+
+/// A form of the account's page that was refused: what was typed, and why.
+pub struct Refused<'a>(Typed, &'a WebError);
+
+/// The account's page after a form that issues a secret: the secret shown once, or the form as
+/// typed with its refusal.
+async fn after_secret(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    done: Result<Secret, WebError>,
+    typed: Typed,
+) -> Result<Response, WebError> {
+    let u = users::get(&state.db, id).await?;
+    match done {
+        Ok(secret) => saved_page(state, ctx, &u, Some(secret), None).await,
+        Err(e) if e.is_correctable() => {
+            let page = saved_page(state, ctx, &u, None, Some(Refused(typed, &e))).await?;
+            Ok((e.status(), page).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 async fn form_page(
@@ -213,9 +248,17 @@ async fn form_page(
             }
             _ => Vec::new(),
         },
+        hook: match fields.id {
+            Some(id) if fields.service => yizhan_store::admin::event_hooks::of_user(&state.db, id)
+                .await?
+                .map(|h| hooks::HookRow::of(&tr, h)),
+            _ => None,
+        },
         service: fields.service,
         token_form: tokens::TokenInput::default(),
         token_error: None,
+        hook_form: hooks::HookInput::default(),
+        hook_error: None,
     })
 }
 
@@ -369,14 +412,21 @@ async fn saved_page(
     ctx: &Ctx,
     u: &User,
     secret: Option<Secret>,
-    token_refused: Option<(tokens::TokenInput, &WebError)>,
+    refused: Option<Refused<'_>>,
 ) -> Result<Response, WebError> {
     let fields = fields_of(state, u).await?;
     let action = format!("/admin/users/{}", u.id);
     let mut page = form_page(state, ctx, "users.edit", action, fields, None, secret).await?;
-    if let Some((f, e)) = token_refused {
-        page.token_form = f;
-        page.token_error = Some(e.message(&ctx.tr()));
+    match refused {
+        Some(Refused(Typed::Token(f), e)) => {
+            page.token_form = f;
+            page.token_error = Some(e.message(&ctx.tr()));
+        }
+        Some(Refused(Typed::Hook(f), e)) => {
+            page.hook_form = f;
+            page.hook_error = Some(e.message(&ctx.tr()));
+        }
+        None => {}
     }
     render::page(&page)
 }

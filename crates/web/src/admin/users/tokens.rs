@@ -15,7 +15,7 @@ use yizhan_store::StoreError;
 use yizhan_store::admin::api_tokens::{self, ApiToken, NewToken};
 use yizhan_store::admin::users;
 
-use super::{Secret, saved_page};
+use super::{Secret, Typed, after_secret, saved_page};
 use crate::auth::Ctx;
 use crate::auth::password::random_token;
 use crate::error::WebError;
@@ -128,18 +128,8 @@ pub async fn create(
     Id(id): Id,
     FormBody(f): FormBody<TokenInput>,
 ) -> Result<Response, WebError> {
-    match issue(&state, &ctx, id, &f).await {
-        Ok((_, secret)) => {
-            let u = users::get(&state.db, id).await?;
-            saved_page(&state, &ctx, &u, Some(Secret::Token(secret)), None).await
-        }
-        Err(e) if e.is_correctable() => {
-            let u = users::get(&state.db, id).await?;
-            let page = saved_page(&state, &ctx, &u, None, Some((f, &e))).await?;
-            Ok((e.status(), page).into_response())
-        }
-        Err(e) => Err(e),
-    }
+    let done = issue(&state, &ctx, id, &f).await.map(|(_, secret)| Secret::Token(secret));
+    after_secret(&state, &ctx, id, done, Typed::Token(f)).await
 }
 
 #[derive(Deserialize)]

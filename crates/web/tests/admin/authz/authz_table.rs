@@ -668,6 +668,8 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/audit", ADMIN),
         ("GET", "/api/v1/events", REPORT_READERS),
         ("GET", "/api/v1/users/{id}/hook", ADMIN),
+        ("POST", "/admin/users/{id}/hook", ADMIN),
+        ("POST", "/admin/users/{id}/hook/remove", ADMIN),
         ("PUT", "/api/v1/users/{id}/hook", ADMIN),
         ("DELETE", "/api/v1/users/{id}/hook", ADMIN),
     ]
