@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# API fuzzing: schemathesis against /api/v1/openapi.json of a real `yizhan serve` on a fresh
-# SQLite database with the demo data, logged in through the JSON API (session cookie and
-# X-CSRF-Token), once per account below. Fails on any failed check (a 5xx above all) and on a
-# panic in the server log. Installs schemathesis into a venv under target/ when missing.
+# API fuzzing: docs/api.md's walkthrough (scripts/api_walkthrough.py), then schemathesis against
+# /api/v1/openapi.json of a real `yizhan serve` on a fresh SQLite database with the demo data,
+# logged in through the JSON API (session cookie and X-CSRF-Token), once per account below.
+# Fails on any failed check (a 5xx above all) and on a panic in the server log. Installs
+# schemathesis into a venv under target/ when missing.
 #
 #   scripts/api_fuzz.sh                      # the CI run
 #   API_FUZZ_EXAMPLES=200 scripts/api_fuzz.sh # longer; API_FUZZ_SEED=N for another seed
@@ -78,6 +79,11 @@ login() {
   [ -n "$password" ] || { echo "FAIL: no demo password for $1" >&2; return 1; }
   "$PY" scripts/api_fuzz_session.py "$BASE" "$1" "$password" "$2"
 }
+
+# docs/api.md's walkthrough first, on the untouched demo data: a system's token, a guest
+# registered and checked in, a fever recorded, the board and the change feed read.
+admin_password="$(awk '$1 == "admin" { print $2; exit }' "$WORK/demo.txt")"
+"$PY" scripts/api_walkthrough.py "$BASE" "$admin_password" || { cp "$LOG" target/api-fuzz/server.log; exit 1; }
 
 failed=0
 start=$(date +%s)
