@@ -390,6 +390,12 @@ pub async fn load(db: &Db, o: Options) -> anyhow::Result<()> {
     let pids: Vec<u32> = nodes.iter().map(|(n, _)| n.0.id()).collect();
     let yesterday =
         yizhan_core::time::local_date(yizhan_store::db::now()) - chrono::Duration::days(1);
+    // Commanders read yesterday's report, which the morning job makes at 07:00: before that
+    // hour (or on a fresh dataset) it is made here first, as the job would have.
+    if yizhan_store::command::reports::get(db, yesterday).await?.is_none() {
+        let (_, _, state) = yizhan_web::build_with_state(db.clone(), Default::default());
+        yizhan_web::jobs::daily_report::generate(&state, &Actor::system(), yesterday).await?;
+    }
     let lead_paths =
         |st: i64| ["guests", "rooms", "attention"].map(|p| format!("/stations/{st}/{p}")).to_vec();
     let commander_paths: Vec<String> = [
