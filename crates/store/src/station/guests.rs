@@ -63,12 +63,22 @@ pub struct Relative {
     pub created_at: DateTime<Utc>,
 }
 
-const GUEST_SELECT: &str = "SELECT g.*, st.street_id, s.id AS stay_id, r.number AS room_number,
+/// A guest's open stay is always at the guest's station (a transfer registers the guest anew at
+/// the receiving one); saying so in the join lets PostgreSQL read one station's open stays for a
+/// station's list instead of the whole city's (the guests page on the city: 103 → 1.6 ms).
+const OPEN_STAY: &str = "LEFT JOIN stays s
+     ON s.guest_id = g.id AND s.ended_at IS NULL AND s.station_id = g.station_id
+   LEFT JOIN rooms r ON r.id = s.room_id";
+
+fn guest_select() -> String {
+    format!(
+        "SELECT g.*, st.street_id, s.id AS stay_id, r.number AS room_number,
           s.checked_in_at AS stay_checked_in_at, s.planned_release AS stay_planned_release
    FROM guests g
    JOIN stations st ON st.id = g.station_id
-   LEFT JOIN stays s ON s.guest_id = g.id AND s.ended_at IS NULL
-   LEFT JOIN rooms r ON r.id = s.room_id";
+   {OPEN_STAY}"
+    )
+}
 
 /// The columns of a person's registration, named alike in every table that holds one (guests,
 /// planned arrivals): a record is copied from one to another by `INSERT … SELECT` of these.
@@ -159,7 +169,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, g: &NewGuest) -> Result<Gue
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Guest> {
-    db.fetch_one(q_dynamic(format!("{GUEST_SELECT} WHERE g.id = $1")).bind(id)).await
+    db.fetch_one(q_dynamic(format!("{} WHERE g.id = $1", guest_select())).bind(id)).await
 }
 
 pub async fn find_by_document(
@@ -170,7 +180,8 @@ pub async fn find_by_document(
 ) -> Result<Option<Guest>> {
     db.fetch_optional(
         q_dynamic(format!(
-            "{GUEST_SELECT} WHERE g.station_id = $1 AND g.doc_type = $2 AND g.doc_number = $3"
+            "{} WHERE g.station_id = $1 AND g.doc_type = $2 AND g.doc_number = $3",
+            guest_select()
         ))
         .bind(station_id)
         .bind(doc_type)
@@ -223,9 +234,10 @@ pub async fn page(
 ) -> Result<Vec<Guest>> {
     let (filter, binds) = filtered(f);
     let sql = format!(
-        "{GUEST_SELECT}{filter}
+        "{}{filter}
          ORDER BY (s.id IS NULL), LENGTH(r.number), r.number, g.created_at DESC, g.id DESC
          LIMIT {} OFFSET {}",
+        guest_select(),
         limit.clamp(1, 5000),
         offset.max(0)
     );
@@ -239,11 +251,7 @@ pub async fn page(
 /// How many guests `f` finds.
 pub async fn count(db: &Db, station_id: i64, f: &GuestFilter<'_>) -> Result<i64> {
     let (filter, binds) = filtered(f);
-    let sql = format!(
-        "SELECT COUNT(*) FROM guests g
-           LEFT JOIN stays s ON s.guest_id = g.id AND s.ended_at IS NULL
-           LEFT JOIN rooms r ON r.id = s.room_id{filter}"
-    );
+    let sql = format!("SELECT COUNT(*) FROM guests g {OPEN_STAY}{filter}");
     let mut query = q_dynamic(sql).bind(station_id);
     for b in binds {
         query = query.bind(b);
