@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{DomainError, OnField};
 use crate::validate::Invalid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -63,7 +63,7 @@ impl Role {
 }
 stored_code!(Role);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ScopeKind {
     District,
@@ -91,7 +91,7 @@ impl ScopeKind {
 stored_code!(ScopeKind);
 
 /// Where a grant applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Scope {
     District,
@@ -150,14 +150,14 @@ pub enum Target {
     Enterprise { id: i64, street: i64 },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Grant {
     pub role: Role,
     pub scope: Scope,
 }
 
 /// What an action needs. Grows as modules land; each is granted to roles in `role_allows`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// Read the district's streets and stations (within scope).
@@ -347,7 +347,7 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
 }
 
 /// A signed-in person and their grants.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Principal {
     pub user_id: i64,
     pub username: String,

@@ -33,7 +33,7 @@ macro_rules! stored_code {
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident, $prefix:literal, [$($(#[$vm:meta])* $v:ident => $s:literal),+ $(,)?]) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
         pub enum $name { $($(#[$vm])* #[serde(rename = $s)] $v),+ }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$v),+];

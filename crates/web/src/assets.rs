@@ -25,6 +25,17 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/vendor/echarts.min.js"),
     ),
+    ("api_docs.js", "text/javascript; charset=utf-8", include_bytes!("../assets/api_docs.js")),
+    (
+        "swagger-ui-bundle.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/vendor/swagger-ui-bundle.js"),
+    ),
+    (
+        "swagger-ui.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/vendor/swagger-ui.css"),
+    ),
     ("favicon.svg", "image/svg+xml", include_bytes!("../assets/favicon.svg")),
     ("icons.svg", "image/svg+xml", include_bytes!("../assets/vendor/icons.svg")),
 ];

@@ -43,6 +43,7 @@ pub fn routes(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .get("/metrics", Public, ops::metrics)
         .get("/assets/{name}", Public, assets::serve)
         .get("/api/v1/openapi.json", Public, api::openapi::serve)
+        .get("/api/docs", Public, api::docs::page)
         .then(admin::routes::add)
         .then(station::routes::add)
         .then(board::routes::add)

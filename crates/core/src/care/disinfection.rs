@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{DomainError, OnField};
 use crate::validate::{parse_choice, parse_int, parse_local_datetime, required_text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AreaKind {
     Corridor,

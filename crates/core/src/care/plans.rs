@@ -153,7 +153,7 @@ pub fn validate_drill(i: &DrillInput, today: NaiveDate) -> Result<NewDrill, Doma
 }
 
 /// Readiness of one plan: never drilled, drilled within the interval, or due again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Readiness {
     Never,

@@ -39,7 +39,7 @@ pub fn usual_groups() -> Vec<(&'static str, Pattern, i64)> {
 }
 
 /// How exposed a post is; high-risk posts are tested daily and stay in the loop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PostRisk {
     High,
@@ -70,7 +70,7 @@ impl PostRisk {
 stored_code!(PostRisk);
 
 /// Where a person stands in the closed loop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LoopStatus {
     /// Works outside the loop (e.g. the police post at the gate).
@@ -328,7 +328,7 @@ code_enum!(
 );
 
 /// Where a person's test of one day stands on the schedule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TestState {
     /// Not due that day (out of the loop, monitoring over).

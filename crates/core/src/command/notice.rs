@@ -79,7 +79,7 @@ pub fn validate_notice(i: &NoticeInput, today: NaiveDate) -> Result<NewNotice, D
 }
 
 /// One inspected unit's line in a notice.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnitLine {
     /// station, street or enterprise (older published notices: stations only).
     #[serde(default)]
@@ -100,7 +100,7 @@ pub struct UnitLine {
 }
 
 /// One finding, as listed in the notice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FindingLine {
     pub station: String,
     pub topic: String,
@@ -108,9 +108,11 @@ pub struct FindingLine {
     pub finding: String,
     /// None when no rectification was ordered ("" in the JSON).
     #[serde(with = "crate::error::code_or_empty")]
+    #[schemars(with = "String")]
     pub severity: Option<Severity>,
     /// The rectification's status ("" in the JSON when none was ordered).
     #[serde(with = "crate::error::code_or_empty")]
+    #[schemars(with = "String")]
     pub status: Option<Status>,
     pub deadline: Option<NaiveDate>,
     pub overdue: bool,
@@ -118,7 +120,7 @@ pub struct FindingLine {
 
 /// What a notice says: the units inspected (worst first) with the district's totals, and the
 /// findings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Content {
     pub units: Vec<UnitLine>,
     pub total: UnitLine,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// One station's figures for the day (or the district's, summed). Reports archived before a
 /// figure existed read it as zero.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Figures {
     pub station_id: i64,

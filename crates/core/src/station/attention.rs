@@ -9,7 +9,7 @@ pub const ELDERLY_AGE: i64 = 70;
 /// Age at or below which a guest is a child.
 pub const CHILD_AGE: i64 = 14;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     Fever,
@@ -123,7 +123,7 @@ impl Reason {
 }
 
 /// How a guest on the list is to be looked after: urgent ones first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Urgent,

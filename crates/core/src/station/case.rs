@@ -44,7 +44,7 @@ pub fn schedule(double_sampling: bool, plan: &[(Step, i64)]) -> Vec<(Step, i64)>
 
 /// A case as a report or a notice states it: where, why, since when, how far its response has
 /// gone and which steps were past their time (none of the person's details).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseFact {
     pub station: String,
     pub room: String,

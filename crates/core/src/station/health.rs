@@ -4,12 +4,15 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, OnField};
 use crate::validate::{Invalid, Tenths, optional_text, parse_temperature};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Slot {
     Am,
@@ -102,7 +105,9 @@ pub fn is_overdue(
     !recorded && now > slot_deadline(date, slot, cfg)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Symptom {
     /// 自觉发热.

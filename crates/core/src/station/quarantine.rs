@@ -12,7 +12,7 @@ use crate::validate::date::{optional, planned_for};
 use crate::validate::{Invalid, optional_text, required_text};
 
 /// How test samples are taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SampleType {
     /// 鼻拭子.

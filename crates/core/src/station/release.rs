@@ -21,7 +21,7 @@ pub struct ReleaseFacts {
 }
 
 /// Something that must be resolved before release.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Blocker {
     /// The planned release date has not come yet.

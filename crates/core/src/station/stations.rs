@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{DomainError, OnField};
 use crate::validate::{Invalid, parse_phone, required_text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StationKind {
     /// A hotel run as a closed-loop station (健康驿站).

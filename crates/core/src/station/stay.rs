@@ -23,7 +23,7 @@ code_enum!(
 );
 
 /// How a stay ended (docs/design.md §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// 解除: period complete, every test negative.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{Invalid, normalise_code};
 
 /// Sex as encoded in an identity number (17th digit: odd = male).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Sex {
     Male,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{Invalid, fold_fullwidth};
 
 /// Where a phone number belongs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PhoneRegion {
     /// Mainland mobile, 11 digits starting 13–19.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Invalid, normalise_code, parse_id_card, required_text};
 
 /// Kind of identity document presented by a visitor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DocType {
     /// 居民身份证.

@@ -11,7 +11,7 @@ use crate::admin::sessions::hash_token;
 use crate::db::{Db, Result, now, q, q_dynamic};
 use crate::error::StoreError;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct ApiToken {
     pub id: i64,
     pub user_id: i64,

@@ -12,7 +12,7 @@ use crate::db::{Db, Result, Tx, now, q, sqlite_time};
 const AUDIT_LOCK: i64 = 0x59_5a_41_55; // "YZAU"
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct AuditRow {
     pub seq: i64,
     pub at: DateTime<Utc>,

@@ -10,7 +10,7 @@ use yizhan_core::access::Actor;
 use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, now, q};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct EventHook {
     pub user_id: i64,
     #[serde(skip)]

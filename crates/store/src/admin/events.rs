@@ -12,7 +12,7 @@ use crate::db::{Db, Result, q};
 const SCAN: i64 = 2_000;
 
 /// That an object changed, and how; the follower reads the object itself through the API.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Event {
     pub seq: i64,
     pub at: DateTime<Utc>,
@@ -23,7 +23,7 @@ pub struct Event {
 
 /// A page of the feed. `next_after` is where the next page starts: past the entries read here,
 /// those that do not go out included, so they are not read again.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Page {
     pub events: Vec<Event>,
     pub next_after: i64,

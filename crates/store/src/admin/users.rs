@@ -8,7 +8,7 @@ use crate::admin::audit::{self, Entry};
 use crate::db::{Conn, Db, Result, Tx, now, q};
 use crate::error::StoreError;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct User {
     pub id: i64,
     pub username: String,

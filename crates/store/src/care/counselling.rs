@@ -21,7 +21,7 @@ pub struct Summary {
     pub risk: Risk,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Session {
     pub id: i64,
     pub stay_id: i64,

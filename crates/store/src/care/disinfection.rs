@@ -16,7 +16,7 @@ use crate::error::StoreError;
 use crate::station::rooms;
 use yizhan_core::care::disinfection::AreaKind;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Area {
     pub id: i64,
     pub station_id: i64,
@@ -55,7 +55,7 @@ pub async fn create_area(db: &Db, actor: &Actor, station_id: i64, a: &NewArea) -
     Ok(id)
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Record {
     pub id: i64,
     pub station_id: i64,

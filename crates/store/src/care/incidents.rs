@@ -13,7 +13,7 @@ use crate::error::StoreError;
 use yizhan_core::care::incident::ComplaintSource;
 use yizhan_core::care::incident::IncidentKind;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Incident {
     pub id: i64,
     pub station_id: i64,
@@ -122,7 +122,7 @@ pub async fn close_incident(db: &Db, actor: &Actor, id: i64, note: &str) -> Resu
     tx.commit().await
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Complaint {
     pub id: i64,
     pub station_id: i64,

@@ -12,7 +12,7 @@ use crate::error::StoreError;
 use yizhan_core::care::supplies::Category;
 use yizhan_core::care::supplies::Meal;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Item {
     pub id: i64,
     pub station_id: i64,

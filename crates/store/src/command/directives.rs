@@ -13,7 +13,7 @@ use crate::db::{Db, Result, now, q, q_dynamic};
 use crate::error::StoreError;
 use yizhan_core::command::directive::{DirectiveKind, DirectiveStatus};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Directive {
     pub id: i64,
     pub title: String,
@@ -110,7 +110,7 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     tx.commit().await
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Recipient {
     pub directive_id: i64,
     #[sqlx(try_from = "String")]
@@ -241,7 +241,7 @@ pub async fn remind(db: &Db, actor: &Actor, d: &Directive) -> Result<u64> {
     Ok(n)
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct File {
     pub id: i64,
     pub directive_id: i64,

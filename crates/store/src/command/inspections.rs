@@ -61,7 +61,7 @@ pub async fn create_template(db: &Db, actor: &Actor, t: &NewTemplate) -> Result<
     Ok(id)
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Item {
     pub id: i64,
     pub topic: String,
@@ -77,7 +77,7 @@ pub async fn items(db: &Db, template_id: i64) -> Result<Vec<Item>> {
     .await
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Inspection {
     pub id: i64,
     pub template_id: i64,
@@ -351,7 +351,7 @@ pub async fn finish(db: &Db, actor: &Actor, insp: &Inspection) -> Result<()> {
     tx.commit().await
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct ResultRow {
     pub item_id: i64,
     #[sqlx(try_from = "String")]

@@ -14,7 +14,7 @@ use crate::error::StoreError;
 use yizhan_core::command::notice::NoticeStatus;
 use yizhan_core::command::rectification::{Severity, Status};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Notice {
     pub id: i64,
     pub title: String,

@@ -29,7 +29,7 @@ pub struct NewPhoto {
     pub thumb: Vec<u8>,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Photo {
     pub id: i64,
     pub inspection_id: i64,

@@ -17,7 +17,7 @@ use crate::db::{Db, Result, now, q, q_dynamic};
 use crate::error::StoreError;
 use yizhan_core::command::rectification::Severity;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Rectification {
     pub id: i64,
     pub inspection_id: i64,

@@ -487,7 +487,7 @@ pub async fn event(
 }
 
 /// A line of an alert's timeline.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Event {
     pub id: i64,
     pub alert_id: i64,

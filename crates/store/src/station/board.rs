@@ -104,7 +104,7 @@ pub async fn find_token(db: &Db, token: &str) -> Result<Option<BoardToken>> {
     Ok(t)
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct GridRoom {
     #[serde(skip)]
     pub id: i64,
@@ -276,7 +276,7 @@ pub async fn station_marks(db: &Db) -> Result<Vec<(i64, i64)>> {
 }
 
 /// One station's line on the district board.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct StationLine {
     pub station_id: i64,
     pub station: String,
@@ -307,7 +307,7 @@ pub async fn district_tokens(db: &Db) -> Result<Vec<BoardToken>> {
 }
 
 /// KPI counts of a station between two instants (the board shows all time; this is per period).
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct PeriodCounts {
     pub positives: i64,
     pub turned_back: i64,

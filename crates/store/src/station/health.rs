@@ -12,7 +12,7 @@ use crate::admin::audit::{self, Entry};
 use crate::db::{Db, Result, Tx, now, q};
 use crate::error::StoreError;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct HealthCheck {
     pub id: i64,
     pub stay_id: i64,
@@ -27,7 +27,7 @@ pub struct HealthCheck {
     pub recorded_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Alert {
     pub id: i64,
     pub station_id: i64,

@@ -6,7 +6,7 @@ use yizhan_core::station::quarantine::{QuarantinePolicy, SampleType, seeded_poli
 
 use crate::db::{Db, Result, Tx, q};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct PolicyRow {
     pub id: i64,
     pub code: String,

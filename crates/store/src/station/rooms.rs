@@ -10,7 +10,7 @@ use crate::db::{Db, Result, Tx, now, q, q_dynamic};
 use crate::error::StoreError;
 use yizhan_core::station::room::RoomKind;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Room {
     pub id: i64,
     pub station_id: i64,

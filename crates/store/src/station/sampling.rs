@@ -15,7 +15,7 @@ use yizhan_core::station::health::AlertReason;
 use yizhan_core::station::sampling::TestResult;
 
 /// A test due, with where to find the guest.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct DueTest {
     pub id: i64,
     pub stay_id: i64,

@@ -15,14 +15,14 @@ pub struct District {
     pub code: String,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Street {
     pub id: i64,
     pub district_id: i64,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Station {
     pub id: i64,
     pub street_id: i64,

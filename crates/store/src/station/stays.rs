@@ -16,7 +16,7 @@ use crate::db::{Db, Marks, Result, Tx, now, q, q_dynamic};
 use crate::error::StoreError;
 use crate::station::{policies, rooms};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Stay {
     pub id: i64,
     pub station_id: i64,
@@ -57,7 +57,7 @@ pub struct StayEvent {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct StayTest {
     pub id: i64,
     pub stay_id: i64,

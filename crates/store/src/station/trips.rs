@@ -18,7 +18,7 @@ use crate::db::{Db, Result, Tx, now, q, q_dynamic};
 use crate::notify::outbox::{self, Event};
 use crate::station::stays;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Trip {
     pub id: i64,
     pub stay_id: i64,

@@ -13,7 +13,7 @@ use crate::error::StoreError;
 use yizhan_core::work::enterprise::Industry;
 use yizhan_core::work::resumption::Decision;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, schemars::JsonSchema)]
 pub struct Enterprise {
     pub id: i64,
     pub uscc: String,

@@ -587,9 +587,20 @@ pub fn document(routes: &[RouteInfo]) -> Value {
         let Some((summary, body)) = describe(r.method, r.path) else {
             continue;
         };
+        let status = success(r.method, r.path);
+        let mut ok = json!({ "description": "OK" });
+        if let Some(schema) = super::answers::of_operation(r.method, r.path) {
+            ok["content"] = json!({ "application/json": { "schema": schema } });
+            if summary.contains("X-Total-Count") {
+                ok["headers"] = json!({
+                    "X-Total-Count": { "description": "rows in the whole list", "schema": { "type": "integer", "minimum": 0 } },
+                    "Link": { "description": "the neighbouring pages: <URL>; rel=\"next\", <URL>; rel=\"prev\"", "schema": { "type": "string" } },
+                });
+            }
+        }
         let mut op = json!({
             "summary": summary,
-            "responses": { success(r.method, r.path): { "description": "OK" }, "4XX": error.clone() },
+            "responses": { status: ok, "4XX": error.clone() },
         });
         let params: Vec<Value> = r
             .path

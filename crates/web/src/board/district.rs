@@ -23,14 +23,14 @@ use crate::kit::render;
 use crate::kit::today;
 use crate::state::AppState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Street {
     pub street: String,
     pub stations: Vec<StationLine>,
     pub total: StationTotals,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct StationTotals {
     pub stations: i64,
     pub beds_total: i64,
@@ -66,7 +66,7 @@ impl StationTotals {
 }
 
 /// Check-ins and alerts of the whole district per day, the last 14 days.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Trend {
     pub days: Vec<String>,
     pub check_ins: Vec<i64>,
@@ -74,7 +74,7 @@ pub struct Trend {
 }
 
 /// Return to work beside the stations: enterprises resumed (all and 规上) and workers back.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct WorkFigures {
     pub enterprises: i64,
     pub resumed: i64,
@@ -95,7 +95,7 @@ pub fn by_need(a: &StationLine, b: &StationLine) -> std::cmp::Ordering {
     key(b).cmp(&key(a)).then_with(|| a.station.cmp(&b.station))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct DistrictSnapshot {
     pub seq: i64,
     pub generated_at: String,

@@ -24,20 +24,20 @@ use crate::kit::today;
 use crate::state::AppState;
 use crate::station::attention::list_rows;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Today {
     pub check_ins: i64,
     pub check_outs: i64,
     pub releases: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Occupancy {
     pub used: i64,
     pub total: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct FeedItem {
     pub id: i64,
     pub time: String,
@@ -47,7 +47,7 @@ pub struct FeedItem {
     pub label: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct AttentionItem {
     pub room: String,
     pub name: String,
@@ -58,26 +58,26 @@ pub struct AttentionItem {
 }
 
 /// Who of each working group is on duty now (the roster's current shift).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct OnDuty {
     pub group: String,
     pub names: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Requests {
     pub open: i64,
     pub late: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Tests {
     pub due: i64,
     pub sampled: i64,
     pub pending: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Kpi {
     pub key: &'static str,
     pub label: String,
@@ -86,14 +86,14 @@ pub struct Kpi {
     pub days_since: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Charts {
     pub days: Vec<String>,
     pub occupancy: Vec<i64>,
     pub alerts: Vec<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Snapshot {
     pub station_id: i64,
     pub station: String,
@@ -103,6 +103,9 @@ pub struct Snapshot {
     pub occupancy: Occupancy,
     pub rooms: Vec<GridRoom>,
     /// In the order of the state machine, for the legend.
+    // A pair is an array of two in JSON; said as such, not as a tuple (`prefixItems`), which
+    // schemathesis 4.32 cannot read.
+    #[schemars(with = "Vec<[String; 2]>")]
     pub state_labels: Vec<(&'static str, String)>,
     pub feed: Vec<FeedItem>,
     pub attention: Vec<AttentionItem>,

@@ -29,7 +29,7 @@ use crate::policy::require;
 use crate::state::AppState;
 use crate::station::stations::visible;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct AreaView {
     #[serde(flatten)]
     pub a: Area,
@@ -365,7 +365,7 @@ pub async fn export_waste(
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiView {
     pub areas: Vec<AreaView>,
     pub records: Vec<Record>,

@@ -354,7 +354,7 @@ pub async fn export_complaints(
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct Ledgers {
     pub incidents: Vec<Incident>,
     pub complaints: Vec<Complaint>,

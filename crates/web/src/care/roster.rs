@@ -533,7 +533,7 @@ pub async fn export(
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiGroup {
     pub id: i64,
     pub name: String,
@@ -542,7 +542,7 @@ pub struct ApiGroup {
     pub shifts: Vec<ApiShift>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiShift {
     pub day: NaiveDate,
     pub shift: u8,
@@ -591,6 +591,12 @@ pub async fn api_show(
     ))
 }
 
+/// The rota was written (a refusal is a 422 naming every conflict).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Generated {
+    ok: bool,
+}
+
 /// `POST /api/v1/groups/{id}/roster` {from, days}: 200, or 422 with every conflict named.
 pub async fn api_generate(
     State(state): State<AppState>,
@@ -601,7 +607,7 @@ pub async fn api_generate(
     let g = visible_group(&state, &ctx, id, Permission::StaffManage).await?;
     let f: GenerateForm = json_form(&body)?;
     match generate_for(&state, &ctx, &g, &f).await? {
-        Outcome::Done => Ok(Json(serde_json::json!({ "ok": true })).into_response()),
+        Outcome::Done => Ok(Json(Generated { ok: true }).into_response()),
         Outcome::Refused(list) => Ok((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             Json(serde_json::json!({ "error": { "code": "rule", "key": "roster.refused", "message": ctx.tr().t("roster.refused"), "conflicts": list } })),

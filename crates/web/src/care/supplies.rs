@@ -201,7 +201,7 @@ pub async fn export(
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiItem {
     #[serde(flatten)]
     pub item: Item,

@@ -518,7 +518,7 @@ pub async fn export(
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiDirective {
     #[serde(flatten)]
     pub directive: Directive,

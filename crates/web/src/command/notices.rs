@@ -371,7 +371,7 @@ pub async fn export_docx(
     Ok(docx::download(&n.title, bytes))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiNotice {
     #[serde(flatten)]
     pub notice: Notice,

@@ -321,7 +321,7 @@ pub async fn verify(
     step(&state, &ctx, id, Permission::InspectionsManage, f, validate_verdict).await
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiRectification {
     #[serde(flatten)]
     pub rectification: Rectification,

@@ -305,14 +305,14 @@ pub async fn export_docx(
 
 /// A station's figures as the API answers them: what is missing both as codes (`missing`,
 /// stable for programs) and as text in the caller's language (`missing_text`, for people).
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct FiguresJson<'a> {
     #[serde(flatten)]
     figures: &'a Figures,
     missing_text: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ReportJson<'a> {
     day: NaiveDate,
     stations: Vec<FiguresJson<'a>>,

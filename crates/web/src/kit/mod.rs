@@ -34,5 +34,11 @@ pub fn options<T: Copy>(
 /// `201 Created` with the new record's id, for the API routes that record something.
 pub fn created(id: i64) -> axum::response::Response {
     use axum::response::IntoResponse;
-    (axum::http::StatusCode::CREATED, axum::Json(serde_json::json!({ "id": id }))).into_response()
+    (axum::http::StatusCode::CREATED, axum::Json(Created { id })).into_response()
+}
+
+/// The id of what was recorded.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct Created {
+    pub id: i64,
 }

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use yizhan_core::access::{Permission, Principal, Role, Scope, role_allows};
 use yizhan_core::notify::subscription::{Subscription, default_for, pops_up};
 use yizhan_store::notify::inbox::{self, Item, Reach};
@@ -170,14 +170,14 @@ pub async fn unread(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AfterQuery>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<Unread>, WebError> {
     let p = ctx.user()?;
     let tr = ctx.tr();
     let sub = settings_of(&state, p).await?;
     let r = reach_for(p, &sub);
     let minute = minute_now();
     if r.is_empty() {
-        return Ok(Json(json!({ "unread": 0, "newest": 0, "items": [] })));
+        return Ok(Json(Unread { unread: 0, newest: 0, items: Vec::new() }));
     }
     let (count, items) = match q.after {
         Some(after) => inbox::unread(&state.db, p.user_id, &r, after, 10).await?,
@@ -185,22 +185,43 @@ pub async fn unread(
     };
     let (top, _) = inbox::page(&state.db, &r, 0, 1).await?;
     let seen = inbox::seen(&state.db, p.user_id).await?;
-    let items: Vec<Value> = items
+    let items = items
         .iter()
         .map(|i| {
             let l = line(&tr, i, seen);
-            json!({
-                "id": l.id, "severity": i.severity.as_str(), "title": tr.t(l.severity),
-                "text": l.text, "link": l.link, "at": i.created_at,
-                "announce": pops_up(&sub, i.severity, minute),
-            })
+            Announced {
+                id: l.id,
+                severity: i.severity,
+                title: tr.t(l.severity).to_owned(),
+                text: l.text,
+                link: l.link,
+                at: i.created_at,
+                announce: pops_up(&sub, i.severity, minute),
+            }
         })
         .collect();
-    Ok(Json(json!({
-        "unread": count,
-        "newest": top.first().map_or(0, |i| i.id),
-        "items": items,
-    })))
+    Ok(Json(Unread { unread: count, newest: top.first().map_or(0, |i| i.id), items }))
+}
+
+/// How many items are unread, the newest item's id, and the items to announce.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct Unread {
+    unread: i64,
+    newest: i64,
+    items: Vec<Announced>,
+}
+
+/// An item to announce, oldest first; `announce`: whether it pops up under the person's
+/// settings (else it only counts).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct Announced {
+    id: i64,
+    severity: yizhan_core::notify::Severity,
+    title: String,
+    text: String,
+    link: String,
+    at: chrono::DateTime<chrono::Utc>,
+    announce: bool,
 }
 
 /// `GET /inbox/events`: the change stream; the page asks `/api/v1/inbox` on each change.

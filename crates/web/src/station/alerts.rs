@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
 use yizhan_core::access::{Actor, Permission};
 use yizhan_core::mask::mask_name;
 use yizhan_core::notify::escalation::{Audience, Reach};
@@ -302,24 +301,52 @@ pub mod json {
         ctx: Ctx,
         Id(id): Id,
     ) -> Result<Response, WebError> {
-        let case = do_escalate(&state, &ctx, id).await?;
-        Ok((axum::http::StatusCode::CREATED, Json(json!({ "case_id": case }))).into_response())
+        let case_id = do_escalate(&state, &ctx, id).await?;
+        Ok((axum::http::StatusCode::CREATED, Json(Escalated { case_id })).into_response())
     }
 
-    /// The alert with its timeline and its notifications (never a channel's address).
-    async fn body(state: &AppState, a: &Alert) -> Result<Json<Value>, WebError> {
-        let events = escalation::events(&state.db, a.id).await?;
-        let notifications: Vec<Value> = outbox::of_source(&state.db, "alert", a.id)
+    /// The case an escalated alert opened.
+    #[derive(serde::Serialize, schemars::JsonSchema)]
+    pub struct Escalated {
+        case_id: i64,
+    }
+
+    /// An alert with its timeline and its notifications.
+    #[derive(serde::Serialize, schemars::JsonSchema)]
+    pub struct AlertAnswer {
+        alert: Alert,
+        timeline: Vec<escalation::Event>,
+        notifications: Vec<Sent>,
+    }
+
+    /// A notification of the alert: where it went is the channel's id, never its address.
+    #[derive(serde::Serialize, schemars::JsonSchema)]
+    pub struct Sent {
+        id: i64,
+        channel_id: i64,
+        event: String,
+        status: String,
+        attempts: i64,
+        created_at: chrono::DateTime<chrono::Utc>,
+        sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+
+    async fn body(state: &AppState, a: &Alert) -> Result<Json<AlertAnswer>, WebError> {
+        let timeline = escalation::events(&state.db, a.id).await?;
+        let notifications = outbox::of_source(&state.db, "alert", a.id)
             .await?
             .into_iter()
-            .map(|n| {
-                json!({
-                    "id": n.id, "channel_id": n.channel_id, "event": n.event, "status": n.status,
-                    "attempts": n.attempts, "created_at": n.created_at, "sent_at": n.sent_at,
-                })
+            .map(|n| Sent {
+                id: n.id,
+                channel_id: n.channel_id,
+                event: n.event,
+                status: n.status,
+                attempts: n.attempts,
+                created_at: n.created_at,
+                sent_at: n.sent_at,
             })
             .collect();
-        Ok(Json(json!({ "alert": a, "timeline": events, "notifications": notifications })))
+        Ok(Json(AlertAnswer { alert: a.clone(), timeline, notifications }))
     }
 
     /// `GET /api/v1/alerts/{id}`.
@@ -327,7 +354,7 @@ pub mod json {
         State(state): State<AppState>,
         ctx: Ctx,
         Id(id): Id,
-    ) -> Result<Json<Value>, WebError> {
+    ) -> Result<Json<AlertAnswer>, WebError> {
         let (a, _) = visible_alert(&state, &ctx, id, Permission::GuestsRead).await?;
         body(&state, &a).await
     }
@@ -337,7 +364,7 @@ pub mod json {
         State(state): State<AppState>,
         ctx: Ctx,
         Id(id): Id,
-    ) -> Result<Json<Value>, WebError> {
+    ) -> Result<Json<AlertAnswer>, WebError> {
         let a = do_acknowledge(&state, &ctx, id).await?;
         body(&state, &a).await
     }

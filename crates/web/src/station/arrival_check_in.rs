@@ -238,14 +238,20 @@ pub async fn api_check_in(
     let v: serde_json::Value = json_from(&body)?;
     let i = CheckInInput { room_id: text(&v["room_id"]) };
     let stay = do_check_in(&state, &ctx, &a, &station, &i).await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(serde_json::json!({
-            "stay_id": stay.id,
-            "guest_id": stay.guest_id,
-            "room_id": stay.room_id,
-            "planned_release": stay.planned_release,
-        })),
-    )
-        .into_response())
+    let answer = CheckedIn {
+        stay_id: stay.id,
+        guest_id: stay.guest_id,
+        room_id: stay.room_id,
+        planned_release: stay.planned_release,
+    };
+    Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
+}
+
+/// The stay an expected arrival's check-in opened.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct CheckedIn {
+    stay_id: i64,
+    guest_id: i64,
+    room_id: i64,
+    planned_release: chrono::NaiveDate,
 }

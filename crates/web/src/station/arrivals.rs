@@ -517,7 +517,7 @@ pub async fn cancel(
 }
 
 /// An arrival as the API gives it: masked.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiArrival {
     pub id: i64,
     pub name: String,
@@ -562,16 +562,17 @@ pub async fn api_list(
     Ok(json_page(&rows, &a.pager(&tr, "/api/v1/arrivals", total)))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiProposal {
     pub fingerprint: String,
     pub waiting: usize,
     /// (arrival, station).
+    #[schemars(with = "Vec<[i64; 2]>")]
     pub placed: Vec<(i64, i64)>,
     pub unplaced: Vec<ApiUnplaced>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiUnplaced {
     pub arrival_id: i64,
     /// `category` (no station takes it) or `beds`.
@@ -612,7 +613,14 @@ pub async fn api_allocate(
     district_wide(&state, &ctx, "arrivals allocation").await?;
     let i: ConfirmInput = json_from(&body)?;
     let (placed, unplaced) = do_allocate(&state, &ctx, &i.fingerprint).await?;
-    Ok(Json(serde_json::json!({ "allocated": placed, "unplaced": unplaced })).into_response())
+    Ok(Json(Allocated { allocated: placed, unplaced }).into_response())
+}
+
+/// How many arrivals the confirmed proposal addressed to a station, and how many it could not.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Allocated {
+    allocated: usize,
+    unplaced: usize,
 }
 
 /// `POST /api/v1/arrivals/{id}/assign` (`{"station_id"}`): 204.

@@ -26,7 +26,7 @@ use crate::state::AppState;
 use crate::station::stations::visible;
 use crate::station::stays::visible_stay;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AttentionRow {
     pub stay_id: i64,
     pub guest_id: i64,

@@ -306,7 +306,7 @@ pub async fn step(
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiStep {
     pub step: Step,
     pub due_at: String,
@@ -314,7 +314,7 @@ pub struct ApiStep {
     pub overdue: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiCase {
     pub id: i64,
     pub station_id: i64,

@@ -5,7 +5,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Permission, Target};
@@ -128,7 +127,7 @@ pub async fn create(
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiMeasure {
     pub id: i64,
     pub person_kind: Kind,
@@ -198,5 +197,5 @@ pub async fn api_create(
         note: b.note,
     };
     let id = order(&state, &ctx, &c, &i).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
+    Ok(crate::kit::created(id))
 }

@@ -246,7 +246,7 @@ pub async fn answer(
 }
 
 /// A request as the API gives it: the guest masked.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 pub struct ApiRequest {
     pub id: i64,
     pub stay_id: i64,

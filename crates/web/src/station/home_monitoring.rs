@@ -346,7 +346,7 @@ pub async fn follow_up(
 }
 
 /// A person under monitoring through the API: masked.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiRow {
     pub id: i64,
     pub name: String,

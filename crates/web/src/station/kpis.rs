@@ -22,7 +22,7 @@ pub struct PeriodQuery {
     to: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct Kpis {
     pub station_id: i64,
     pub from: NaiveDate,

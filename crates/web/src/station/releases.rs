@@ -159,7 +159,7 @@ pub async fn release(
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiDue {
     pub stay_id: i64,
     pub guest_id: i64,

@@ -246,7 +246,7 @@ pub async fn redirect(
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiInTransit {
     pub id: i64,
     /// Masked.
@@ -259,7 +259,7 @@ pub struct ApiInTransit {
     pub way: Vec<ApiRoute>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiRoute {
     pub kind: RouteKind,
     pub station_id: Option<i64>,

@@ -264,7 +264,7 @@ pub async fn export_xlsx(
 }
 
 /// A transfer through the API: the guest masked.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiTransfer {
     pub id: i64,
     pub name: String,

@@ -436,7 +436,7 @@ pub async fn export(
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiMonth {
     month: String,
     value: Option<f64>,
@@ -453,7 +453,7 @@ pub struct ApiMonth {
     trough: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiView {
     indicator: &'static str,
     name: String,

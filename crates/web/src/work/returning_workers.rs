@@ -43,7 +43,7 @@ async fn visible(
 }
 
 /// A worker as listed: masked, labels translated.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct View {
     pub id: i64,
     pub name: String,
@@ -417,7 +417,7 @@ pub async fn set_status(
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiPage {
     pub total: i64,
     pub page: i64,

@@ -10,6 +10,7 @@ mod channels;
 mod events;
 mod idempotency;
 mod locales;
+mod openapi;
 mod reachable;
 mod route_docs;
 mod sign_in;

@@ -147,6 +147,41 @@ both_backends!(login_language_station_logout, |t: TestDb| async move {
                 d.screenshot(&shots_dir().join(format!("{name}-hook-375-{backend}.png"))).await?;
             }
         }
+        // The API's document, from the accounts page: Swagger UI draws every operation under the
+        // page's own CSP, and "Try it out" answers as the signed-in administrator.
+        viewport(&d, 1920, 1080, false).await?;
+        d.goto(format!("{base}/admin/users")).await?;
+        d.find(By::Css("[data-testid=users-api-docs]")).await?.click().await?;
+        wait_url(&d, "/api/docs").await?;
+        let operations = app
+            .routes
+            .iter()
+            .filter(|r| r.path.starts_with("/api/v1/") && r.method != "HEAD")
+            .count() as i64;
+        let mut drawn = 0;
+        for _ in 0..100 {
+            drawn = js(&d, "return document.querySelectorAll('.opblock').length;", vec![]).await?;
+            if drawn == operations {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(drawn, operations, "every operation drawn");
+        let open_streets = "for (const b of document.querySelectorAll('.opblock-get')) {
+            if (b.querySelector('.opblock-summary-path').textContent.trim() === '/api/v1/streets') {
+                b.querySelector('.opblock-summary-control').click(); return true; } } return false;";
+        assert!(js::<bool>(&d, open_streets, vec![]).await?);
+        d.find(By::Css(".opblock.is-open .try-out__btn")).await?.click().await?;
+        d.find(By::Css(".opblock.is-open .execute")).await?.click().await?;
+        wait_text(&d, ".opblock.is-open .live-responses-table tbody .response-col_status", "200").await?;
+        no_sideways_scroll(&d, 1920, "the API's document").await?;
+        d.screenshot(&shots_dir().join(format!("api-docs-tried-1920-{backend}.png"))).await?;
+        d.execute("window.scrollTo(0, 0)", vec![]).await?;
+        d.screenshot(&shots_dir().join(format!("api-docs-1920-{backend}.png"))).await?;
+        viewport(&d, 375, 812, true).await?;
+        no_sideways_scroll(&d, 375, "the API's document").await?;
+        d.screenshot(&shots_dir().join(format!("api-docs-375-{backend}.png"))).await?;
+
         // The audit log on a desk: its search, the page of 50 and the link to older entries.
         viewport(&d, 1920, 1080, false).await?;
         d.goto(format!("{base}/admin/audit")).await?;

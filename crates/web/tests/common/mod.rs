@@ -4,6 +4,7 @@
 
 mod care;
 mod command;
+pub mod conformance;
 mod notify;
 mod station;
 mod work;
@@ -159,7 +160,7 @@ impl App {
         body: Vec<u8>,
         csrf: bool,
     ) -> Resp {
-        let mut b = Request::builder().method(method).uri(path);
+        let mut b = Request::builder().method(method.clone()).uri(path);
         if !c.cookies.is_empty() {
             b = b.header(header::COOKIE, c.cookie_header());
         }
@@ -189,6 +190,12 @@ impl App {
             }
         }
         let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let json = headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        if json {
+            conformance::check(&self.routes, &method, path, status, &bytes);
+        }
         let body = String::from_utf8_lossy(&bytes).into_owned();
         Resp { status, headers, body, bytes }
     }

@@ -19,7 +19,7 @@ pub use check::check;
 pub use generate::generate;
 
 /// A shift pattern that tiles the 24-hour day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Pattern {
     /// 三班倒: 00–08, 08–16, 16–24.
@@ -125,7 +125,7 @@ pub const MAX_DAYS: u32 = 62;
 
 /// Conflicts name the later assignment of the pair that breaks a rule, so that a conflict is
 /// always reported on the roster under review and never on the `before` context.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Conflict {
     Understaffed {

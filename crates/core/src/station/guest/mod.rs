@@ -11,7 +11,7 @@ use crate::validate::{
 };
 
 /// Why a person is held at a station.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GuestCategory {
     /// 跨境货车司机 (closed-loop management, carries plates and an exemption).
@@ -49,7 +49,7 @@ impl GuestCategory {
 stored_code!(GuestCategory);
 
 /// A cross-border driver's exemption (豁免) status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExemptionStatus {
     Valid,

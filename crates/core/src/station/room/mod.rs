@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{DomainError, OnField};
 use crate::validate::{Invalid, normalise_code, optional_text, required_text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RoomState {
     /// 空闲可用: clean, evaluated, may receive guests.
@@ -71,7 +71,7 @@ impl RoomState {
 }
 stored_code!(RoomState);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RoomKind {
     Single,
@@ -104,7 +104,7 @@ impl RoomKind {
 stored_code!(RoomKind);
 
 /// Why a room changes state; stored with every room event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
     /// A person chose the new state (the reason is recorded with the event).

@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use yizhan_core::access::Principal;
 
 use crate::auth::context::with_cookie;
 use crate::auth::{Ctx, cookies, login};
@@ -14,8 +14,23 @@ use crate::state::AppState;
 
 /// `GET /api/v1/session`.
 /// Who am I, and the CSRF token to send as `X-CSRF-Token` on every state-changing request.
-pub async fn session(ctx: Ctx) -> Json<serde_json::Value> {
-    Json(json!({ "user": ctx.principal, "csrf_token": ctx.csrf, "lang": ctx.lang.code() }))
+pub async fn session(ctx: Ctx) -> Json<SessionAnswer> {
+    Json(SessionAnswer { user: ctx.principal, csrf_token: ctx.csrf, lang: ctx.lang.code() })
+}
+
+/// Who is signed in (`null`: nobody), the token to send, and the language of the answers.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct SessionAnswer {
+    user: Option<Principal>,
+    csrf_token: String,
+    lang: &'static str,
+}
+
+/// The signed-in person and the session's CSRF token.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct SignedIn {
+    user: Principal,
+    csrf_token: String,
 }
 
 #[derive(Deserialize)]
@@ -32,7 +47,7 @@ pub async fn login(
 ) -> Result<Response, WebError> {
     let s = login::sign_in(&state, ctx.client, &c.username, &c.password).await?;
     let cookie = cookies::session(&s.token, state.config.secure_cookies);
-    Ok(with_cookie(Json(json!({ "user": s.principal, "csrf_token": s.csrf })), &cookie))
+    Ok(with_cookie(Json(SignedIn { user: s.principal, csrf_token: s.csrf }), &cookie))
 }
 
 /// `DELETE /api/v1/session`.

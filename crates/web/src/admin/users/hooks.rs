@@ -68,7 +68,7 @@ pub async fn set(
     Ok((hook, secret))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct SetHook {
     hook: EventHook,
     url: String,

@@ -17,7 +17,7 @@ use crate::kit::extract::{Id, JsonBody, Query};
 use crate::kit::listing::{ListQuery, listing};
 use crate::state::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct UserView {
     #[serde(flatten)]
     user: User,
@@ -93,8 +93,15 @@ pub async fn create(
     let (user, password) =
         create_user(&state, &actor, &b.username, &b.display_name, &grants, b.service).await?;
     let v = view(&state, user).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "user": v, "one_time_password": password })))
+    Ok((StatusCode::CREATED, Json(Created { user: v, one_time_password: password }))
         .into_response())
+}
+
+/// A new account, and a person's one-time password (a system's account has none: `null`).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Created {
+    user: UserView,
+    one_time_password: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -116,7 +123,7 @@ pub async fn update(
     Ok(Json(view(&state, u).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct AuditPage {
     /// With `verify=1`: whether the chain holds (a pass over the whole log).
     verdict: Option<serde_json::Value>,

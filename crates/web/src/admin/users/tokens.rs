@@ -151,7 +151,7 @@ pub async fn revoke_form(
     saved_page(&state, &ctx, &u, None, None).await
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct Issued {
     token: ApiToken,
     /// The secret for `Authorization: Bearer`: shown this once, kept only as its hash.

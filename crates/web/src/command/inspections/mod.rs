@@ -285,7 +285,7 @@ pub async fn create_template(
 mod checklist;
 pub(crate) use checklist::*;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiInspection {
     #[serde(flatten)]
     pub inspection: Inspection,

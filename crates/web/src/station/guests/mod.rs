@@ -51,7 +51,7 @@ pub async fn visible_guest(
 }
 
 /// What a guest looks like on screen and in the API: masked unless `revealed`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GuestView {
     pub id: i64,
     pub station_id: i64,

@@ -44,13 +44,26 @@ pub async fn record(
     ctx: Ctx,
     Id(id): Id,
     RawBody(body): RawBody,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<Recorded>, WebError> {
     visible_stay(&state, &ctx, id, Permission::HealthRecord).await?;
     let b: ReadingBody = json_from(&body)?;
     let input =
         HealthCheckInput { temperature: text(&b.temperature), symptoms: b.symptoms, note: b.note };
     let (check, alert) = record_reading(&state, &ctx, id, &b.day, &b.slot, &input).await?;
-    Ok(Json(json!({ "check": check, "alert_id": alert })))
+    Ok(Json(Recorded { check, alert_id: alert }))
+}
+
+/// The reading as kept, and the alert it raised (a fever, a symptom), if any.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct Recorded {
+    check: yizhan_store::station::health::HealthCheck,
+    alert_id: Option<i64>,
+}
+
+/// How many results a list brought in (all of them, or none: a 422 names the bad lines).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct Imported {
+    imported: usize,
 }
 
 #[derive(Deserialize)]
@@ -138,7 +151,7 @@ pub async fn results(
     let mut sheet = vec![vec!["barcode".to_owned(), "result".to_owned()]];
     sheet.extend(b.rows.into_iter().map(|r| vec![r.barcode, r.result]));
     Ok(match import_results(&state, &ctx, id, &sheet).await? {
-        Ok(n) => Json(json!({ "imported": n })).into_response(),
+        Ok(n) => Json(Imported { imported: n }).into_response(),
         Err(report) => {
             let body = json!({
                 "error": { "code": "invalid", "message": ctx.tr().t("nat.import_failed"), "field": "rows" },

@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::station::guests::visible_guest;
 use crate::station::rooms::json::text;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct StayView {
     #[serde(flatten)]
     stay: Stay,

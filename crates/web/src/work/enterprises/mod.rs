@@ -9,7 +9,7 @@
 
 mod form;
 mod plan;
-mod register;
+pub mod register;
 mod review;
 
 pub use form::*;
@@ -65,7 +65,7 @@ async fn visible(
 }
 
 /// An enterprise as shown and exported: labels translated, the phone masked.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct View {
     #[serde(flatten)]
     pub e: Enterprise,

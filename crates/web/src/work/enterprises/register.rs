@@ -230,7 +230,7 @@ pub async fn export(
 }
 
 /// A page of the API's list: which page, how many there are, the rows.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiPage {
     pub total: i64,
     pub resumed: i64,

@@ -359,6 +359,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/admin/channels/{id}/active", &["admin", "commander"]),
         ("POST", "/admin/channels/{id}/test", &["admin", "commander"]),
         ("GET", "/api/v1/openapi.json", ALL),
+        ("GET", "/api/docs", ALL),
         ("GET", "/api/v1/session", ALL),
         ("POST", "/api/v1/session", ALL),
         ("DELETE", "/api/v1/session", SIGNED_IN),
