@@ -486,6 +486,23 @@ both_backends!(health_checks_tests_attention_and_release, |t: TestDb| async move
         stays::certificate_by_number(db, &cert.number).await.unwrap().unwrap().stay_id,
         s.id
     );
+    // Each audit entry about the station's things (its rooms, guest, stay, readings, tests, the
+    // flag, the release's home monitoring) is found its station at append; the district's has none.
+    let rows: Vec<(String, String, Option<i64>)> = db
+        .fetch_all(yizhan_store::db::q(
+            "SELECT action, object_type, station_id FROM audit_log ORDER BY seq",
+        ))
+        .await
+        .unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    for (action, kind, station) in &rows {
+        let want = if ["policy", "district"].contains(&kind.as_str()) { None } else { Some(st) };
+        assert_eq!(*station, want, "{action} on a {kind}");
+        kinds.insert(kind.as_str());
+    }
+    for kind in ["station", "guest", "stay", "test", "flag", "home_monitoring", "district"] {
+        assert!(kinds.contains(kind), "no {kind} entry: {kinds:?}");
+    }
 });
 
 both_backends!(an_unknown_stored_code_is_an_error_not_a_default, |t: TestDb| async move {

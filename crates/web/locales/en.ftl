@@ -56,7 +56,7 @@ api_docs.title = API documentation
 api_docs.intro = Other systems (provincial platforms, CDC systems, mini-programs) work with Yizhan through /api/v1: every operation's parameters, requests and answers are here, to try at once (as the person signed in, or with a system account's token under Authorize). The machine-readable document:
 api_docs.link = API documentation
 hook.title = Change hook
-hook.hint = Yizhan sends each page of changes (what changed, never who or any value) to this address as a POST, signed with the secret (X-Yizhan-Signature), in order, until the system answers 2xx. For an account that reads the whole district.
+hook.hint = Yizhan sends each page of changes (what changed, never who or any value) to this address as a POST, signed with the secret (X-Yizhan-Signature), in order, until the system answers 2xx. It carries what the account may follow: the whole district's changes, or those of the stations it reads.
 hook.none = No change hook set
 hook.shown_once = Signing secret of the change hook (shown only now; copy it into the system's configuration at once):
 hook.delivered = Delivered up to change no.
@@ -89,7 +89,7 @@ error.idempotency_other = This Idempotency-Key was used for another request (met
 error.idempotency_running = The request sent with this Idempotency-Key is still being processed; retry in a moment.
 field.token = Token
 field.calls_per_minute = Calls a minute at most
-error.hook_district_only = A change hook is for a system account that reads the whole district (a commander, inspector or viewer of the district).
+error.hook_no_reach = A change hook is for a system account that reads guests: of the district, a street or a station.
 error.token_person = Only a system account holds API tokens; a person signs in with a password.
 error.service_no_password = A system account has no password: issue or revoke its API tokens instead.
 

@@ -56,7 +56,7 @@ api_docs.title = 接口文档
 api_docs.intro = 其他系统（省级平台、疾控系统、小程序）通过 /api/v1 接入驿站：每个接口的参数、请求和应答格式都在这里，可直接试调用（以当前登录身份，或在 Authorize 中填入系统账号的令牌）。机器可读的文档：
 api_docs.link = 接口文档
 hook.title = 变更推送
-hook.hint = 驿站按顺序把每页变更（变了什么，不含操作人和任何内容）POST 到此地址，并用密钥签名（X-Yizhan-Signature），直到对方返回 2xx。仅限可查看全区的系统账号。
+hook.hint = 驿站按顺序把每页变更（变了什么，不含操作人和任何内容）POST 到此地址，并用密钥签名（X-Yizhan-Signature），直到对方返回 2xx。推送的范围与该账号可查看的范围相同：全区，或其所辖驿站。
 hook.none = 尚未设置变更推送
 hook.shown_once = 变更推送的签名密钥（只显示这一次，请立即复制到对接系统的配置中）：
 hook.delivered = 已送达至变更编号
@@ -89,7 +89,7 @@ error.idempotency_other = 这个 Idempotency-Key 已用于另一个请求（方�
 error.idempotency_running = 使用这个 Idempotency-Key 的请求仍在处理中，请稍后重试。
 field.token = 令牌
 field.calls_per_minute = 每分钟调用上限
-error.hook_district_only = 变更推送仅限可查看全区的系统账号（区级指挥、督查或只读角色）。
+error.hook_no_reach = 变更推送仅限能查看驿站人员的系统账号（全区，或某街道、某驿站）。
 error.token_person = 只有系统账号可以签发 API 令牌；人员账号请用密码登录。
 error.service_no_password = 系统账号没有密码，请改为签发或吊销 API 令牌。
 

@@ -80,6 +80,73 @@ fn chain_hash(
     hex::encode(h.finalize())
 }
 
+/// Where each kind of object belongs: the SQL that gives the station of the object whose id is
+/// `$11`. An entry about any other kind (a policy, an account, the district) has no station.
+const STATION_OF: &[(&str, &str)] = &[
+    ("station", "$11"),
+    ("stay", "SELECT station_id FROM stays WHERE id = $11"),
+    ("guest", "SELECT station_id FROM guests WHERE id = $11"),
+    ("room", "SELECT station_id FROM rooms WHERE id = $11"),
+    ("alert", "SELECT station_id FROM alerts WHERE id = $11"),
+    ("case", "SELECT station_id FROM cases WHERE id = $11"),
+    (
+        "test",
+        "SELECT s.station_id FROM stay_tests t JOIN stays s ON s.id = t.stay_id WHERE t.id = $11",
+    ),
+    (
+        "flag",
+        "SELECT s.station_id FROM attention_flags f JOIN stays s ON s.id = f.stay_id WHERE f.id = $11",
+    ),
+    ("guest_request", "SELECT station_id FROM guest_requests WHERE id = $11"),
+    ("home_monitoring", "SELECT station_id FROM home_monitoring WHERE id = $11"),
+    ("board_token", "SELECT station_id FROM board_tokens WHERE id = $11"),
+    ("planned_arrival", "SELECT station_id FROM planned_arrivals WHERE id = $11"),
+    ("transfer", "SELECT from_station_id FROM stay_transfers WHERE id = $11"),
+    ("working_group", "SELECT station_id FROM working_groups WHERE id = $11"),
+    ("staff", "SELECT station_id FROM staff WHERE id = $11"),
+    ("supply_item", "SELECT station_id FROM supply_items WHERE id = $11"),
+    ("meal", "SELECT station_id FROM meals WHERE id = $11"),
+    ("delivery", "SELECT station_id FROM deliveries WHERE id = $11"),
+    ("delivery_booking", "SELECT station_id FROM delivery_bookings WHERE id = $11"),
+    ("incident", "SELECT station_id FROM incidents WHERE id = $11"),
+    ("complaint", "SELECT station_id FROM complaints WHERE id = $11"),
+    (
+        "handover",
+        "SELECT g.station_id FROM handovers h JOIN working_groups g ON g.id = h.group_id
+          WHERE h.id = $11",
+    ),
+    (
+        "handover_item",
+        "SELECT g.station_id FROM handover_items i JOIN handovers h ON h.id = i.handover_id
+           JOIN working_groups g ON g.id = h.group_id WHERE i.id = $11",
+    ),
+    ("disinfection_area", "SELECT station_id FROM disinfection_areas WHERE id = $11"),
+    ("disinfection", "SELECT station_id FROM disinfection_records WHERE id = $11"),
+    ("waste", "SELECT station_id FROM waste_handovers WHERE id = $11"),
+    ("emergency_plan", "SELECT station_id FROM emergency_plans WHERE id = $11"),
+    ("inspection", "SELECT station_id FROM inspections WHERE id = $11"),
+    ("rectification", "SELECT station_id FROM rectifications WHERE id = $11"),
+];
+
+/// The INSERT of an entry, its station looked up inside it (no round trip of its own).
+fn insert_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let whens: String = STATION_OF
+            .iter()
+            .map(|(kind, sql)| match *sql {
+                "$11" => format!(" WHEN '{kind}' THEN $11"),
+                sql => format!(" WHEN '{kind}' THEN ({sql})"),
+            })
+            .collect();
+        format!(
+            "INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, object_id, detail,
+               prev_hash, hash, station_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE $6{whens} END)"
+        )
+    })
+}
+
 /// Appends inside the caller's transaction, so the change and its record commit together.
 pub async fn append(tx: &mut Tx, actor: &Actor, e: Entry<'_>) -> Result<i64> {
     tx.lock(AUDIT_LOCK).await?;
@@ -102,19 +169,20 @@ pub async fn append(tx: &mut Tx, actor: &Actor, e: Entry<'_>) -> Result<i64> {
         e.object_id.as_deref(),
         &detail,
     );
+    let object: Option<i64> = e.object_id.as_deref().and_then(|id| id.parse().ok());
     tx.execute(
-        q("INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, object_id, detail, prev_hash, hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-        .bind(seq)
-        .bind(at)
-        .bind(actor.user_id)
-        .bind(actor.name.as_str())
-        .bind(e.action)
-        .bind(e.object_type)
-        .bind(e.object_id)
-        .bind(detail)
-        .bind(prev)
-        .bind(hash),
+        q(insert_sql())
+            .bind(seq)
+            .bind(at)
+            .bind(actor.user_id)
+            .bind(actor.name.as_str())
+            .bind(e.action)
+            .bind(e.object_type)
+            .bind(e.object_id)
+            .bind(detail)
+            .bind(prev)
+            .bind(hash)
+            .bind(object),
     )
     .await?;
     Ok(seq)

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use yizhan_core::admin::events::in_feed;
 
-use crate::db::{Db, Result, q};
+use crate::db::{Db, Result, q, q_dynamic};
 
 /// The most entries of the log one page reads, whether they go out or not: a follower behind
 /// a night of sign-ins is not made to read them all in one request.
@@ -31,16 +31,41 @@ pub struct Page {
     pub more: bool,
 }
 
-/// Up to `limit` changes after sequence number `after`, oldest first.
-pub async fn after(db: &Db, after: i64, limit: i64) -> Result<Page> {
-    let rows: Vec<Event> = db
-        .fetch_all(
-            q("SELECT seq, at, action, object_type, object_id FROM audit_log
-               WHERE seq > $1 ORDER BY seq LIMIT $2")
-            .bind(after)
-            .bind(SCAN),
-        )
-        .await?;
+/// Whose changes a follower gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// Every change (a follower that reads the whole district).
+    District,
+    /// The changes about these stations (none: nothing).
+    Stations(Vec<i64>),
+}
+
+/// Up to `limit` changes after sequence number `after` within `reach`, oldest first.
+pub async fn after(db: &Db, reach: &Reach, after: i64, limit: i64) -> Result<Page> {
+    let rows: Vec<Event> = match reach {
+        Reach::District => {
+            db.fetch_all(
+                q("SELECT seq, at, action, object_type, object_id FROM audit_log
+                   WHERE seq > $1 ORDER BY seq LIMIT $2")
+                .bind(after)
+                .bind(SCAN),
+            )
+            .await?
+        }
+        Reach::Stations(ids) if ids.is_empty() => Vec::new(),
+        Reach::Stations(ids) => {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            db.fetch_all(
+                q_dynamic(format!(
+                    "SELECT seq, at, action, object_type, object_id FROM audit_log
+                      WHERE station_id IN ({list}) AND seq > $1 ORDER BY seq LIMIT $2"
+                ))
+                .bind(after)
+                .bind(SCAN),
+            )
+            .await?
+        }
+    };
     let scanned = rows.len() as i64;
     let mut page = Page { events: Vec::new(), next_after: after, more: scanned == SCAN };
     for row in rows {

@@ -4,11 +4,12 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use yizhan_core::access::Permission;
+use yizhan_core::access::{Grant, Permission, Target, role_allows};
 use yizhan_core::admin::events::{DEFAULT_PAGE, MAX_PAGE};
 use yizhan_core::error::OnField;
 use yizhan_core::validate::parse_int;
-use yizhan_store::admin::events::{self, Page};
+use yizhan_store::admin::events::{self, Page, Reach};
+use yizhan_store::station::stations;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -25,17 +26,34 @@ pub struct FeedQuery {
     limit: String,
 }
 
-/// `GET /api/v1/events?after=&limit=`. The feed tells of every station's changes, so it is for
-/// accounts that read the whole district (a platform's system account as a district viewer); a station's or a street's
-/// account is refused rather than shown a part it could not tell from the whole.
+/// Whose changes an account with `grants` follows: every change when it reads guests across the
+/// district (a platform's account as a district viewer); else the changes about the stations it
+/// reads guests of (a station's system; a street's, its stations); `None` when it reads none.
+pub async fn reach_of(state: &AppState, grants: &[Grant]) -> Result<Option<Reach>, WebError> {
+    let reads = |target| {
+        grants.iter().any(|g| role_allows(g.role, Permission::GuestsRead) && g.scope.covers(target))
+    };
+    if reads(Target::District) {
+        return Ok(Some(Reach::District));
+    }
+    let ids: Vec<i64> = stations::list(&state.db)
+        .await?
+        .iter()
+        .filter(|s| reads(s.target()))
+        .map(|s| s.id)
+        .collect();
+    Ok((!ids.is_empty()).then_some(Reach::Stations(ids)))
+}
+
+/// `GET /api/v1/events?after=&limit=`: the changes the caller may follow (`reach_of`).
 pub async fn feed(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(f): Query<FeedQuery>,
 ) -> Result<Json<Page>, WebError> {
-    if !ctx.user()?.units_for(Permission::ReportsRead).district {
+    let Some(reach) = reach_of(&state, &ctx.user()?.grants).await? else {
         return Err(WebError::Forbidden);
-    }
+    };
     let after = match f.after.trim() {
         "" => Ok(0),
         s => parse_int(s, 0, i64::MAX, "0").on("after"),
@@ -51,5 +69,5 @@ pub async fn feed(
             return Err(WebError::Many(all));
         }
     };
-    Ok(Json(events::after(&state.db, after, limit).await?))
+    Ok(Json(events::after(&state.db, &reach, after, limit).await?))
 }

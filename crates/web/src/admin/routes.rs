@@ -54,5 +54,5 @@ pub fn add(r: Routes) -> Routes {
         .put("/api/v1/users/{id}/hook", Perm(UsersManage), users::hooks::api_set)
         .delete("/api/v1/users/{id}/hook", Perm(UsersManage), users::hooks::api_remove)
         .get("/api/v1/audit", Perm(AuditRead), users::json::audit_log)
-        .get("/api/v1/events", Perm(ReportsRead), events::feed)
+        .get("/api/v1/events", Perm(GuestsRead), events::feed)
 }

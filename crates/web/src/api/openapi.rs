@@ -386,7 +386,7 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             None,
         ),
         ("GET", "/api/v1/events") => (
-            "The change feed, oldest first: that an object changed (seq, at, action, object_type, object_id; never who or what values: read the object through its operation). Start at after=0, then ask with after=next_after; more=true means ask again at once. Sign-ins, reveals, unmasked exports, passwords, tokens and counselling are not in it. For accounts that read the whole district (commander, inspector, viewer)",
+            "The change feed, oldest first: that an object changed (seq, at, action, object_type, object_id; never who or what values: read the object through its operation). Start at after=0, then ask with after=next_after; more=true means ask again at once. Sign-ins, reveals, unmasked exports, passwords, tokens and counselling are not in it. An account that reads the whole district's guests gets every change; a station's or a street's, the changes about its stations (from the version that records an entry's station on)",
             None,
         ),
         ("GET", "/api/v1/openapi.json") => ("This document", None),

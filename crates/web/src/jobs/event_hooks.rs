@@ -13,7 +13,6 @@ use yizhan_store::admin::event_hooks::{self, EventHook};
 use yizhan_store::admin::events::{self, Event};
 use yizhan_store::admin::users;
 
-use crate::admin::users::hooks::reads_the_district;
 use crate::error::WebError;
 use crate::notify::seal;
 use crate::state::AppState;
@@ -74,10 +73,12 @@ async fn deliver(
 ) -> Result<Turn, WebError> {
     // The account may have lost its reach since the hook was set: nothing goes out then.
     let user = users::get(&state.db, hook.user_id).await?;
-    if !user.active || !reads_the_district(state, hook.user_id).await? {
-        return Ok(Turn::Failed("the account does not read the whole district".into()));
-    }
-    let page = events::after(&state.db, hook.delivered_seq, PAGE).await?;
+    let grants = users::grants_of(&state.db, hook.user_id).await?;
+    let reach = match crate::admin::events::reach_of(state, &grants).await? {
+        Some(reach) if user.active => reach,
+        _ => return Ok(Turn::Failed("the account reads no station's guests".into())),
+    };
+    let page = events::after(&state.db, &reach, hook.delivered_seq, PAGE).await?;
     if page.events.is_empty() {
         // Nothing to send; what was read is passed over. Asked again in a second, or at once
         // when more was left to read.

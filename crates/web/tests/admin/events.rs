@@ -33,7 +33,7 @@ async fn register(app: &App, c: &mut Client, st: i64, doc: &str, name: &str) -> 
 
 both_backends!(a_platform_follows_the_changes_page_by_page, |t: TestDb| async move {
     let app = App::new(t).await;
-    let (street, _, st_a, _) = district(app.db()).await;
+    let (street, street_b, st_a, st_b) = district(app.db()).await;
     let viewer = app.service_account("platform", Role::Viewer, Scope::District).await;
     app.api_token(viewer, "省平台", "yz_feed_platform").await;
     let mut p = platform("yz_feed_platform");
@@ -102,20 +102,48 @@ both_backends!(a_platform_follows_the_changes_page_by_page, |t: TestDb| async mo
     let r = app.get(&mut p, "/api/v1/events?limit=501").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 
-    // A station's account, or a street's, does not follow the district's changes.
-    let lead = app.service_account("station-sys", Role::Viewer, Scope::Station(st_a)).await;
-    app.api_token(lead, "驿站系统", "yz_feed_station").await;
-    let r = app.get(&mut platform("yz_feed_station"), "/api/v1/events").await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    let street_cmd = app.user("streetcmd", Role::Commander, Scope::Street(street), false).await;
-    let mut s = app.session_for(street_cmd).await;
-    let r = app.get(&mut s, "/api/v1/events").await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // Station B's clerk registers one guest there, and B gets a room: not station A's changes.
+    app.user("clerk-b", Role::StationStaff, Scope::Station(st_b), false).await;
+    let (mut cb, _) = app.login("clerk-b", common::PASSWORD).await;
+    let at_b = register(&app, &mut cb, st_b, "E30000001", "赵六").await;
     let district_cmd = app.user("cmd", Role::Commander, Scope::District, false).await;
     let mut d = app.session_for(district_cmd).await;
     let r = app.get(&mut d, &format!("/api/v1/events?after={start}")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(r.json()["events"].as_array().unwrap().len(), 6);
+    assert_eq!(r.json()["events"].as_array().unwrap().len(), 7, "the district sees both");
+
+    // A station's system follows its own station's changes only; a street's, its stations'.
+    let objects = |r: &common::Resp| -> Vec<String> {
+        let v = r.json();
+        v["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["object_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let lead = app.service_account("station-sys", Role::Viewer, Scope::Station(st_a)).await;
+    app.api_token(lead, "驿站系统", "yz_feed_station").await;
+    let r =
+        app.get(&mut platform("yz_feed_station"), &format!("/api/v1/events?after={start}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let at_a: Vec<String> =
+        whole.iter().map(|e| e["object_id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(objects(&r), at_a, "station A's six registrations, not B's");
+    let street_b_cmd = app.user("streetcmd", Role::Commander, Scope::Street(street_b), false).await;
+    let mut s = app.session_for(street_b_cmd).await;
+    let r = app.get(&mut s, &format!("/api/v1/events?after={start}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(objects(&r), vec![at_b.to_string()], "street B's station only");
+    let street_a_cmd = app.user("streetcmd-a", Role::Commander, Scope::Street(street), false).await;
+    let mut s = app.session_for(street_a_cmd).await;
+    let r = app.get(&mut s, &format!("/api/v1/events?after={start}&limit=2")).await;
+    assert_eq!(objects(&r), at_a[..2].to_vec(), "paged the same way within its reach");
+    // An account that reads no station's guests (an enterprise's) is refused.
+    let firm = app.service_account("firm-sys", Role::Enterprise, Scope::Enterprise(1)).await;
+    app.api_token(firm, "企业系统", "yz_feed_firm").await;
+    let r = app.get(&mut platform("yz_feed_firm"), "/api/v1/events").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 });
 
 /// A receiver on this machine: keeps what it is sent, answers 500 to the first request.
@@ -159,13 +187,13 @@ both_backends!(a_hook_pushes_the_changes_signed_and_again_until_taken, |t: TestD
     let (app, st_a, mut a, platform) = with_hooks(t).await;
     let (url, got) = receiver().await;
 
-    // Refused on the address: not an address; a person; a system that reads one station.
-    let station_sys = app.service_account("station-sys", Role::Viewer, Scope::Station(st_a)).await;
+    // Refused on the address: not an address; a person; a system that reads no station's guests.
+    let firm_sys = app.service_account("firm-sys", Role::Enterprise, Scope::Enterprise(1)).await;
     let person = app.user("person", Role::Viewer, Scope::District, false).await;
     for (id, address, says) in [
         (platform, "ftp://x", "url"),
         (person, url.as_str(), "error.token_person"),
-        (station_sys, url.as_str(), "error.hook_district_only"),
+        (firm_sys, url.as_str(), "error.hook_no_reach"),
     ] {
         let r = app
             .json(&mut a, Method::PUT, &format!("/api/v1/users/{id}/hook"), json!({"url": address}))
@@ -264,17 +292,17 @@ both_backends!(the_account_page_sets_and_stops_a_change_hook, |t: TestDb| async 
     assert!(r.body.contains("data-testid=\"hook-form-error\""), "{}", r.body);
     assert!(r.body.contains("value=\"cdc.example.org\""), "{}", r.body);
     assert!(yizhan_store::admin::event_hooks::of_user(app.db(), platform).await.unwrap().is_none());
-    // A station's system account may not have one.
-    let station_sys = app.service_account("station-sys", Role::Viewer, Scope::Station(st_a)).await;
-    let r = app
-        .form(
-            &mut a,
-            &format!("/admin/users/{station_sys}/hook"),
-            &[("url", "https://cdc.example.org/hook")],
-        )
-        .await;
+    // An enterprise's system account may not have one (it reads no station's guests); a
+    // station's may: its hook carries its station's changes.
+    let firm_sys = app.service_account("firm-sys", Role::Enterprise, Scope::Enterprise(1)).await;
+    let hook = [("url", "https://cdc.example.org/hook")];
+    let r = app.form(&mut a, &format!("/admin/users/{firm_sys}/hook"), &hook).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("仅限可查看全区的系统账号"), "{}", r.body);
+    assert!(r.body.contains("仅限能查看驿站人员的系统账号"), "{}", r.body);
+    let station_sys = app.service_account("station-sys", Role::Viewer, Scope::Station(st_a)).await;
+    let r = app.form(&mut a, &format!("/admin/users/{station_sys}/hook"), &hook).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("data-testid=\"new-hook-secret\""), "{}", r.body);
 
     // Set: the secret this once, the state in words; not again on the next view.
     let r =

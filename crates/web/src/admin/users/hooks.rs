@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use yizhan_core::access::{Actor, Permission, Scope, role_allows};
+use yizhan_core::access::Actor;
 use yizhan_core::error::OnField;
 use yizhan_core::notify::address;
 use yizhan_core::time::local_display;
@@ -29,17 +29,9 @@ pub struct HookInput {
     pub url: String,
 }
 
-/// Whether account `user_id`'s grants read the whole district (who may follow the feed).
-pub async fn reads_the_district(state: &AppState, user_id: i64) -> Result<bool, WebError> {
-    Ok(users::grants_of(&state.db, user_id)
-        .await?
-        .iter()
-        .any(|g| g.scope == Scope::District && role_allows(g.role, Permission::ReportsRead)))
-}
-
 /// Sets the hook of service account `user_id` to `f.url` with a new secret: the hook and the
-/// secret, to be shown once. A person's account, or a system's that does not read the whole
-/// district, is refused on the address.
+/// secret, to be shown once. A person's account, or a system's that reads no station's guests,
+/// is refused on the address. The hook carries what the account's feed carries (`reach_of`).
 pub async fn set(
     state: &AppState,
     ctx: &Ctx,
@@ -51,8 +43,9 @@ pub async fn set(
     if !user.service {
         return Err(WebError::Rule { field: Some("url".into()), key: "error.token_person" });
     }
-    if !reads_the_district(state, user_id).await? {
-        return Err(WebError::Rule { field: Some("url".into()), key: "error.hook_district_only" });
+    let grants = users::grants_of(&state.db, user_id).await?;
+    if crate::admin::events::reach_of(state, &grants).await?.is_none() {
+        return Err(WebError::Rule { field: Some("url".into()), key: "error.hook_no_reach" });
     }
     let secret = format!("whsec_{}", random_token());
     let key = state.config.secret_key.as_ref();

@@ -134,8 +134,6 @@ pub const DISTRICT_WIDE: &[(&str, &str)] = &[
     ("POST", "/api/v1/arrivals/{id}/cancel"),
     // Quarantine policies hold for the whole district.
     ("POST", "/policies"),
-    // The change feed tells of every station.
-    ("GET", "/api/v1/events"),
     // The district board and its feed show every street.
     ("GET", "/board/district"),
     ("GET", "/board/district/events"),
@@ -667,7 +665,8 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/api/v1/users/{id}/tokens", ADMIN),
         ("POST", "/api/v1/users/{id}/tokens/revoke", ADMIN),
         ("GET", "/api/v1/audit", ADMIN),
-        ("GET", "/api/v1/events", REPORT_READERS),
+        // Each follows the changes of the stations whose guests it reads.
+        ("GET", "/api/v1/events", ANY_GUEST_READER),
         ("GET", "/api/v1/users/{id}/hook", ADMIN),
         ("POST", "/admin/users/{id}/hook", ADMIN),
         ("POST", "/admin/users/{id}/hook/remove", ADMIN),
