@@ -112,7 +112,11 @@ pub fn of_operation(method: &str, path: &str) -> Option<Value> {
             list_of::<yizhan_store::care::counselling::Session>()
         }
         ("GET", "/api/v1/stations/{id}/incidents") => of::<incidents::Ledgers>(),
-        ("GET", "/api/v1/inspections/{id}") => of::<inspections::ApiInspection>(),
+        ("GET", "/api/v1/inspections/{id}")
+        | ("POST", "/api/v1/inspections")
+        | ("POST", "/api/v1/inspections/{id}/start")
+        | ("POST", "/api/v1/inspections/{id}/results")
+        | ("POST", "/api/v1/inspections/{id}/finish") => of::<inspections::ApiInspection>(),
         ("GET", "/api/v1/rectifications/{id}") => of::<rectifications::ApiRectification>(),
         ("GET", "/api/v1/reports/{day}") => of::<reports::ReportJson<'static>>(),
         ("GET", "/api/v1/notices/{id}") => of::<notices::ApiNotice>(),

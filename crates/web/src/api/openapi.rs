@@ -253,6 +253,37 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
             "An inspection with its checklist and results; before an unannounced one starts, 404 to all but the inspecting side (the district's command, or the street that planned it): the inspected unit, its street's accounts and every viewer",
             None,
         ),
+        ("POST", "/api/v1/inspections") => (
+            "Plan an inspection of a unit in one's scope (station:ID, street:ID or enterprise:ID) with a checklist template: planned or unannounced, not in the past; 201 with it",
+            Some(obj(
+                json!({
+                    "template_id": {"type": ["integer", "string"]},
+                    "unit": {"type": "string", "description": "station:ID | street:ID | enterprise:ID"},
+                    "kind": {"type": "string", "enum": ["planned", "unannounced", ""]},
+                    "planned_on": {"type": "string", "description": "YYYY-MM-DD, today or later"},
+                    "team": {"type": "string", "maxLength": 100}
+                }),
+                &["template_id", "unit", "planned_on", "team"],
+            )),
+        ),
+        ("POST", "/api/v1/inspections/{id}/start") => (
+            "The inspectors are on site: the inspection starts (an unannounced one becomes visible to the unit)",
+            None,
+        ),
+        ("POST", "/api/v1/inspections/{id}/results") => (
+            "One checklist item's result (pass, fail or na, with a note; a fail needs one); again for the same item replaces it",
+            Some(obj(
+                json!({
+                    "item_id": {"type": ["integer", "string"]},
+                    "result": {"type": "string", "enum": ["pass", "fail", "na"]},
+                    "note": {"type": "string", "maxLength": 500}
+                }),
+                &["item_id", "result"],
+            )),
+        ),
+        ("POST", "/api/v1/inspections/{id}/finish") => {
+            ("Finish the inspection: 422 on results while an item has none", None)
+        }
         ("GET", "/api/v1/rectifications/{id}") => {
             ("A rectification order with its status, whether it is overdue, and its photos", None)
         }
@@ -408,6 +439,7 @@ fn success(method: &str, path: &str) -> &'static str {
         | ("POST", "/api/v1/requests/{id}")
         | ("DELETE", "/api/v1/users/{id}/hook") => "204",
         ("POST", "/api/v1/stations")
+        | ("POST", "/api/v1/inspections")
         | ("POST", "/api/v1/users")
         | ("POST", "/api/v1/users/{id}/tokens")
         | ("POST", "/api/v1/stations/{id}/rooms")

@@ -24,6 +24,14 @@ pub fn add(r: Routes) -> Routes {
         .post("/inspections/{id}/checklist", Perm(InspectionsManage), inspections::save_checklist)
         .post("/inspections/{id}/finish", Perm(InspectionsManage), inspections::finish)
         .get("/api/v1/inspections/{id}", Perm(InspectionsRead), inspections::api_show)
+        .post("/api/v1/inspections", Perm(InspectionsManage), inspections::json::create)
+        .post("/api/v1/inspections/{id}/start", Perm(InspectionsManage), inspections::json::start)
+        .post(
+            "/api/v1/inspections/{id}/results",
+            Perm(InspectionsManage),
+            inspections::json::record,
+        )
+        .post("/api/v1/inspections/{id}/finish", Perm(InspectionsManage), inspections::json::finish)
         // evidence photos (现场照片)
         .upload(
             "/inspections/{id}/photos",

@@ -11,6 +11,7 @@ mod events;
 mod idempotency;
 mod locales;
 mod openapi;
+mod parity;
 mod reachable;
 mod route_docs;
 mod sign_in;

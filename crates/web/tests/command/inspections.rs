@@ -582,3 +582,111 @@ both_backends!(
         }
     }
 );
+
+// A district platform's inspector works an inspection through the API alone (issue 22, parity):
+// plans it, starts it, records each item, finishes it; out of scope and half done are refused.
+both_backends!(an_inspection_is_worked_through_the_api, |t: TestDb| async move {
+    use axum::http::Method;
+    use serde_json::json;
+    let app = App::new(t).await;
+    let (_, street_b, st_a, _) = district(app.db()).await;
+    let sys = app.service_account("ducha-sys", Role::Inspector, Scope::District).await;
+    app.api_token(sys, "督导平台", "yz_inspect").await;
+    let mut p = common::Client { bearer: Some("yz_inspect".into()), ..Default::default() };
+    let checklist = "三区两通道 | 分区 | 标识清楚\n消杀 | 终末消毒记录 | 每间退房后有记录";
+    let new = yizhan_core::command::inspection::validate_template(
+        &yizhan_core::command::inspection::TemplateInput {
+            name: "驿站检查表".into(),
+            items: checklist.into(),
+        },
+    )
+    .unwrap();
+    let template = yizhan_store::command::inspections::create_template(
+        app.db(),
+        &yizhan_core::access::Actor::system(),
+        &new,
+    )
+    .await
+    .unwrap();
+    let today = yizhan_core::time::local_date(yizhan_store::db::now()).to_string();
+
+    let plan = |unit: &str, team: &str| {
+        json!({"template_id": template, "unit": unit, "kind": "planned", "planned_on": today,
+               "team": team})
+    };
+    // A unit that is none is named; nothing is planned.
+    let r =
+        app.json(&mut p, Method::POST, "/api/v1/inspections", plan("station:x", "区督导组")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "unit", "{}", r.body);
+    let (n,): (i64,) =
+        app.db().fetch_one(yizhan_store::db::q("SELECT COUNT(*) FROM inspections")).await.unwrap();
+    assert_eq!(n, 0);
+
+    let at_a = format!("station:{st_a}");
+    let r = app.json(&mut p, Method::POST, "/api/v1/inspections", plan(&at_a, "区督导组")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let v = r.json();
+    let id = v["id"].as_i64().unwrap();
+    let items: Vec<i64> =
+        v["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    assert_eq!(items.len(), 2);
+    assert_eq!(v["results"], json!([]));
+
+    // Not finished while an item has no result.
+    let path = |what: &str| format!("/api/v1/inspections/{id}/{what}");
+    let r = app.json(&mut p, Method::POST, &path("start"), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["started_at"].is_string(), "{}", r.body);
+    let r = app
+        .json(
+            &mut p,
+            Method::POST,
+            &path("results"),
+            json!({"item_id": items[0], "result": "fail"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a fail needs its note: {}", r.body);
+    assert_eq!(r.json()["error"]["field"], "note");
+    let r = app
+        .json(
+            &mut p,
+            Method::POST,
+            &path("results"),
+            json!({"item_id": items[0], "result": "fail", "note": "缓冲区无标识"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["results"].as_array().unwrap().len(), 1);
+    let r = app.json(&mut p, Method::POST, &path("finish"), json!({})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "results");
+    let r = app
+        .json(
+            &mut p,
+            Method::POST,
+            &path("results"),
+            json!({"item_id": items[1], "result": "pass"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.json(&mut p, Method::POST, &path("finish"), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["finished_at"].is_string(), "{}", r.body);
+
+    // The audit names the system's account for each step.
+    let (n,): (i64,) = app.db().fetch_one(yizhan_store::db::q(
+        "SELECT COUNT(*) FROM audit_log WHERE actor = 'ducha-sys' AND object_type = 'inspection'")).await.unwrap();
+    assert!(n >= 4, "plan, start, results and finish audited: {n}");
+
+    // A street's inspector outside the station's street: refused on the unit, and the
+    // inspection by id is not there for it.
+    let other = app.service_account("street-sys", Role::Inspector, Scope::Street(street_b)).await;
+    app.api_token(other, "街道平台", "yz_street").await;
+    let mut s = common::Client { bearer: Some("yz_street".into()), ..Default::default() };
+    let r = app.json(&mut s, Method::POST, "/api/v1/inspections", plan(&at_a, "街道组")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "unit");
+    let r = app.json(&mut s, Method::POST, &path("start"), json!({})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+});

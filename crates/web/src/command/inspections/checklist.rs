@@ -229,7 +229,7 @@ pub async fn start(
     Ok(Redirect::to(&format!("/inspections/{id}")).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 pub struct RecordForm {
     #[serde(default)]
     item_id: String,
@@ -248,27 +248,39 @@ pub async fn record(
     FormBody(f): FormBody<RecordForm>,
 ) -> Result<Response, WebError> {
     let i = visible_inspection(&state, &ctx, id, true).await?;
-    let result = async {
-        let item = yizhan_core::validate::parse_int(&f.item_id, 1, i64::MAX, "1").on("item_id")?;
-        let (outcome, note) =
-            validate_result(&ResultInput { result: f.result.clone(), note: f.note.clone() })?;
-        inspections::record(
-            &state.db,
-            &Actor::from(ctx.user()?),
-            &i,
-            item,
-            outcome,
-            note.as_deref(),
-        )
-        .await?;
-        Ok::<_, WebError>(item)
-    }
-    .await;
-    match result {
+    match record_one(&state, &ctx, &i, &f).await {
         Ok(item) => Ok(Redirect::to(&format!("/inspections/{id}#f-item-{item}")).into_response()),
         Err(e) if e.is_correctable() => show_with_error(&state, &ctx, i, e).await,
         Err(e) => Err(e),
     }
+}
+
+/// Records one item's result (`item_id`, `result`, `note`): the item's id. The page's script
+/// and the API call it.
+pub(crate) async fn record_one(
+    state: &AppState,
+    ctx: &Ctx,
+    i: &Inspection,
+    f: &RecordForm,
+) -> Result<i64, WebError> {
+    let item = yizhan_core::validate::parse_int(&f.item_id, 1, i64::MAX, "1").on("item_id")?;
+    let (outcome, note) =
+        validate_result(&ResultInput { result: f.result.clone(), note: f.note.clone() })?;
+    let actor = Actor::from(ctx.user()?);
+    inspections::record(&state.db, &actor, i, item, outcome, note.as_deref()).await?;
+    Ok(item)
+}
+
+/// The items of inspection `i` that have no result yet.
+pub(crate) async fn left_unanswered(
+    state: &AppState,
+    i: &Inspection,
+) -> Result<Vec<i64>, WebError> {
+    let items: Vec<i64> =
+        inspections::items(&state.db, i.template_id).await?.iter().map(|it| it.id).collect();
+    let answered: Vec<i64> =
+        inspections::results(&state.db, i.id).await?.iter().map(|r| r.item_id).collect();
+    Ok(unanswered(&items, &answered))
 }
 
 /// Each item's answer on the checklist form: `result_{item}` and `note_{item}`.
@@ -326,11 +338,7 @@ pub async fn save_checklist(
 /// Finishes the inspection if every item has a result; else its page with those that have none.
 async fn finish_or_list(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, WebError> {
     let i = inspections::get(&state.db, id).await?;
-    let items: Vec<i64> =
-        inspections::items(&state.db, i.template_id).await?.iter().map(|it| it.id).collect();
-    let answered: Vec<i64> =
-        inspections::results(&state.db, id).await?.iter().map(|r| r.item_id).collect();
-    let left = unanswered(&items, &answered);
+    let left = left_unanswered(state, &i).await?;
     if !left.is_empty() && i.finished_at.is_none() {
         return refused_page(state, ctx, i, Shown { unanswered: left, ..Shown::default() }).await;
     }

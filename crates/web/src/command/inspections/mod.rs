@@ -200,27 +200,28 @@ pub async fn list(
     render::page(&list_page(&state, &ctx, f, None, &query).await?)
 }
 
+/// Plans an inspection of a unit in the person's scope: its id. The page and the API call it.
+pub(crate) async fn plan(
+    state: &AppState,
+    ctx: &Ctx,
+    f: &InspectionInput,
+) -> Result<i64, WebError> {
+    let n = validate_inspection(f, today())?;
+    let target = unit_target(state, n.unit).await?;
+    if !ctx.user()?.can(Permission::InspectionsManage, target) {
+        return Err(WebError::Rule { field: Some("unit".into()), key: "error.unit_out_of_scope" });
+    }
+    let n = NewInspection { inspector_street: inspecting_street(&ctx.user()?.grants, target), ..n };
+    Ok(inspections::create(&state.db, &Actor::from(ctx.user()?), &n).await?)
+}
+
 /// `POST /inspections`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     FormBody(f): FormBody<InspectionInput>,
 ) -> Result<Response, WebError> {
-    let result = async {
-        let n = validate_inspection(&f, today())?;
-        let target = unit_target(&state, n.unit).await?;
-        if !ctx.user()?.can(Permission::InspectionsManage, target) {
-            return Err(WebError::Rule {
-                field: Some("unit".into()),
-                key: "error.unit_out_of_scope",
-            });
-        }
-        let n =
-            NewInspection { inspector_street: inspecting_street(&ctx.user()?.grants, target), ..n };
-        Ok(inspections::create(&state.db, &Actor::from(ctx.user()?), &n).await?)
-    }
-    .await;
-    match result {
+    match plan(&state, &ctx, &f).await {
         Ok(id) => Ok(Redirect::to(&format!("/inspections/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
             let page = list_page(&state, &ctx, f, Some(&e), &ListQuery::default()).await?;
@@ -284,6 +285,7 @@ pub async fn create_template(
 
 mod checklist;
 pub(crate) use checklist::*;
+pub mod json;
 
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct ApiInspection {
@@ -300,10 +302,6 @@ pub async fn api_show(
     ctx: Ctx,
     Id(id): Id,
 ) -> Result<Json<ApiInspection>, WebError> {
-    let i = visible_inspection(&state, &ctx, id, false).await?;
-    Ok(Json(ApiInspection {
-        items: inspections::items(&state.db, i.template_id).await?,
-        results: inspections::results(&state.db, id).await?,
-        inspection: i,
-    }))
+    visible_inspection(&state, &ctx, id, false).await?;
+    Ok(Json(json::answer(&state, id).await?))
 }
