@@ -117,7 +117,11 @@ pub fn of_operation(method: &str, path: &str) -> Option<Value> {
         | ("POST", "/api/v1/inspections/{id}/start")
         | ("POST", "/api/v1/inspections/{id}/results")
         | ("POST", "/api/v1/inspections/{id}/finish") => of::<inspections::ApiInspection>(),
-        ("GET", "/api/v1/rectifications/{id}") => of::<rectifications::ApiRectification>(),
+        ("GET", "/api/v1/rectifications/{id}")
+        | ("POST", "/api/v1/inspections/{id}/rectifications")
+        | ("POST", "/api/v1/rectifications/{id}/submit" | "/api/v1/rectifications/{id}/verify") => {
+            of::<rectifications::ApiRectification>()
+        }
         ("GET", "/api/v1/reports/{day}") => of::<reports::ReportJson<'static>>(),
         ("GET", "/api/v1/notices/{id}") => of::<notices::ApiNotice>(),
         ("GET", "/api/v1/directives/{id}") => of::<directives::ApiDirective>(),

@@ -284,6 +284,32 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
         ("POST", "/api/v1/inspections/{id}/finish") => {
             ("Finish the inspection: 422 on results while an item has none", None)
         }
+        ("POST", "/api/v1/inspections/{id}/rectifications") => (
+            "Order the fix of a failed item of the inspection: severity, the unit's person responsible and a deadline (today or later); 201 with the order",
+            Some(obj(
+                json!({
+                    "item_id": {"type": ["integer", "string"]},
+                    "severity": {"type": "string", "enum": ["minor", "major", "critical", ""]},
+                    "responsible": {"type": "string", "maxLength": 60},
+                    "deadline": {"type": "string", "description": "YYYY-MM-DD"}
+                }),
+                &["item_id", "responsible", "deadline"],
+            )),
+        ),
+        ("POST", "/api/v1/rectifications/{id}/submit") => (
+            "The responsible unit reports what it did",
+            Some(obj(json!({ "text": {"type": "string", "maxLength": 1000} }), &["text"])),
+        ),
+        ("POST", "/api/v1/rectifications/{id}/verify") => (
+            "The inspectors close the order (a remark is optional) or reopen it (saying why)",
+            Some(obj(
+                json!({
+                    "decision": {"type": "string", "enum": ["close", "reopen"]},
+                    "text": {"type": "string", "maxLength": 1000}
+                }),
+                &["decision"],
+            )),
+        ),
         ("GET", "/api/v1/rectifications/{id}") => {
             ("A rectification order with its status, whether it is overdue, and its photos", None)
         }
@@ -440,6 +466,7 @@ fn success(method: &str, path: &str) -> &'static str {
         | ("DELETE", "/api/v1/users/{id}/hook") => "204",
         ("POST", "/api/v1/stations")
         | ("POST", "/api/v1/inspections")
+        | ("POST", "/api/v1/inspections/{id}/rectifications")
         | ("POST", "/api/v1/users")
         | ("POST", "/api/v1/users/{id}/tokens")
         | ("POST", "/api/v1/stations/{id}/rooms")

@@ -5,6 +5,7 @@
 use askama::Template;
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use yizhan_core::access::{Actor, Permission, Principal, Role, Scope, role_allows};
@@ -12,6 +13,7 @@ use yizhan_core::command::inspection::Unit;
 use yizhan_core::command::rectification::{
     Action, OrderInput, ReplyInput, Status, validate_order, validate_submission, validate_verdict,
 };
+use yizhan_store::command::inspections::Inspection;
 use yizhan_store::command::photos::{self, Photo};
 use yizhan_store::command::rectifications::{self, Rectification};
 
@@ -20,7 +22,7 @@ use crate::command::inspections::visible_inspection;
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::kit::export::{self, Cell};
-use crate::kit::extract::{FormBody, Id, Query};
+use crate::kit::extract::{FormBody, Id, Query, RawBody, json_form};
 use crate::kit::layout::Layout;
 use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::render;
@@ -252,14 +254,7 @@ pub async fn create(
     FormBody(f): FormBody<OrderInput>,
 ) -> Result<Response, WebError> {
     let i = visible_inspection(&state, &ctx, id, true).await?;
-    let result = async {
-        let o = validate_order(&f, today())?;
-        Ok::<_, WebError>(
-            rectifications::create(&state.db, &Actor::from(ctx.user()?), &i, &o).await?,
-        )
-    }
-    .await;
-    match result {
+    match order(&state, &ctx, &i, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/inspections/{id}#rectifications")).into_response()),
         Err(e) if e.is_correctable() => {
             crate::command::inspections::show_with_error(&state, &ctx, i, e).await
@@ -268,9 +263,34 @@ pub async fn create(
     }
 }
 
+/// Orders the fix of a failed item of inspection `i`: the order's id. The page and the API call it.
+async fn order(
+    state: &AppState,
+    ctx: &Ctx,
+    i: &Inspection,
+    f: &OrderInput,
+) -> Result<i64, WebError> {
+    let o = validate_order(f, today())?;
+    Ok(rectifications::create(&state.db, &Actor::from(ctx.user()?), i, &o).await?)
+}
+
 /// Reads a form into the step it asks for and its text.
 type ParseStep =
     fn(&ReplyInput) -> Result<(Action, Option<String>), yizhan_core::error::DomainError>;
+
+/// Takes the step `f` asks for on order `id` (already found visible).
+async fn act(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    f: &ReplyInput,
+    parse: ParseStep,
+) -> Result<(), WebError> {
+    let (action, text) = parse(f)?;
+    let actor = Actor::from(ctx.user()?);
+    rectifications::act(&state.db, &actor, id, action, text.as_deref()).await?;
+    Ok(())
+}
 
 async fn step(
     state: &AppState,
@@ -281,14 +301,7 @@ async fn step(
     parse: ParseStep,
 ) -> Result<Response, WebError> {
     let r = visible_rectification(state, ctx, id, need).await?;
-    let result = async {
-        let (action, text) = parse(&f)?;
-        rectifications::act(&state.db, &Actor::from(ctx.user()?), id, action, text.as_deref())
-            .await?;
-        Ok::<_, WebError>(())
-    }
-    .await;
-    match result {
+    match act(state, ctx, id, &f, parse).await {
         Ok(()) => Ok(Redirect::to(&format!("/rectifications/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
             let page = show_page(state, ctx, r, f, Some(&e)).await?;
@@ -298,6 +311,11 @@ async fn step(
     }
 }
 
+/// The submission's step: what was done, required.
+fn submission(f: &ReplyInput) -> Result<(Action, Option<String>), yizhan_core::error::DomainError> {
+    Ok((Action::Submit, Some(validate_submission(f)?)))
+}
+
 /// `POST /rectifications/{id}/submit`: the station reports the fix.
 pub async fn submit(
     State(state): State<AppState>,
@@ -305,10 +323,7 @@ pub async fn submit(
     Id(id): Id,
     FormBody(f): FormBody<ReplyInput>,
 ) -> Result<Response, WebError> {
-    step(&state, &ctx, id, Permission::RectificationsSubmit, f, |f| {
-        Ok((Action::Submit, Some(validate_submission(f)?)))
-    })
-    .await
+    step(&state, &ctx, id, Permission::RectificationsSubmit, f, submission).await
 }
 
 /// `POST /rectifications/{id}/verify`: the inspectors close it (销号) or reopen it.
@@ -335,11 +350,55 @@ pub async fn api_show(
     ctx: Ctx,
     Id(id): Id,
 ) -> Result<Json<ApiRectification>, WebError> {
-    let r = visible_rectification(&state, &ctx, id, Permission::InspectionsRead).await?;
+    visible_rectification(&state, &ctx, id, Permission::InspectionsRead).await?;
+    Ok(Json(api_answer(&state, id).await?))
+}
+
+/// Order `id` as the API shows it: with whether it is overdue and its photos.
+async fn api_answer(state: &AppState, id: i64) -> Result<ApiRectification, WebError> {
+    let r = rectifications::get(&state.db, id).await?;
     let photos = photos::of_inspection(&state.db, r.inspection_id)
         .await?
         .into_iter()
         .filter(|ph| ph.rectification_id == Some(id))
         .collect();
-    Ok(Json(ApiRectification { overdue: r.overdue(today()), rectification: r, photos }))
+    Ok(ApiRectification { overdue: r.overdue(today()), rectification: r, photos })
+}
+
+/// `POST /api/v1/inspections/{id}/rectifications` with `{"item_id", "severity", "responsible",
+/// "deadline"}`: 201 with the order for a failed item.
+pub async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Response, WebError> {
+    let i = visible_inspection(&state, &ctx, id, true).await?;
+    let f: OrderInput = json_form(&body)?;
+    let order_id = order(&state, &ctx, &i, &f).await?;
+    Ok((StatusCode::CREATED, Json(api_answer(&state, order_id).await?)).into_response())
+}
+
+/// `POST /api/v1/rectifications/{id}/submit` with `{"text"}`: the unit reports the fix.
+pub async fn api_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Json<ApiRectification>, WebError> {
+    visible_rectification(&state, &ctx, id, Permission::RectificationsSubmit).await?;
+    act(&state, &ctx, id, &json_form(&body)?, submission).await?;
+    Ok(Json(api_answer(&state, id).await?))
+}
+
+/// `POST /api/v1/rectifications/{id}/verify` with `{"decision": "close" | "reopen", "text"}`.
+pub async fn api_verify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    RawBody(body): RawBody,
+) -> Result<Json<ApiRectification>, WebError> {
+    visible_rectification(&state, &ctx, id, Permission::InspectionsManage).await?;
+    act(&state, &ctx, id, &json_form(&body)?, validate_verdict).await?;
+    Ok(Json(api_answer(&state, id).await?))
 }

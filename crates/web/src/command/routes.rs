@@ -55,6 +55,21 @@ pub fn add(r: Routes) -> Routes {
         .post("/rectifications/{id}/submit", Perm(RectificationsSubmit), rectifications::submit)
         .post("/rectifications/{id}/verify", Perm(InspectionsManage), rectifications::verify)
         .get("/api/v1/rectifications/{id}", Perm(InspectionsRead), rectifications::api_show)
+        .post(
+            "/api/v1/inspections/{id}/rectifications",
+            Perm(InspectionsManage),
+            rectifications::api_create,
+        )
+        .post(
+            "/api/v1/rectifications/{id}/submit",
+            Perm(RectificationsSubmit),
+            rectifications::api_submit,
+        )
+        .post(
+            "/api/v1/rectifications/{id}/verify",
+            Perm(InspectionsManage),
+            rectifications::api_verify,
+        )
         // daily situation report (日报)
         .get("/reports", Perm(ReportsRead), reports::list)
         .post("/reports", Perm(ReportsGenerate), reports::generate)

@@ -679,6 +679,40 @@ both_backends!(an_inspection_is_worked_through_the_api, |t: TestDb| async move {
         "SELECT COUNT(*) FROM audit_log WHERE actor = 'ducha-sys' AND object_type = 'inspection'")).await.unwrap();
     assert!(n >= 4, "plan, start, results and finish audited: {n}");
 
+    // The failed item's fix: ordered by the system, reported by the station's lead, closed.
+    let order = json!({"item_id": items[0], "severity": "major", "responsible": "驿站负责人",
+                       "deadline": today});
+    let r = app.json(&mut p, Method::POST, &path("rectifications"), order).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        (r.json()["status"].as_str(), r.json()["overdue"].as_bool()),
+        (Some("open"), Some(false))
+    );
+    let fix = r.json()["id"].as_i64().unwrap();
+    let lead = app.user("zhuanban", Role::StationLead, Scope::Station(st_a), false).await;
+    let mut l = app.session_for(lead).await;
+    let fix_path = |what: &str| format!("/api/v1/rectifications/{fix}/{what}");
+    let r = app.json(&mut l, Method::POST, &fix_path("submit"), json!({"text": ""})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "text");
+    let r = app
+        .json(&mut l, Method::POST, &fix_path("submit"), json!({"text": "已张贴分区标识"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "submitted");
+    let r = app.json(&mut l, Method::POST, &fix_path("verify"), json!({"decision": "close"})).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "the station does not close its own order: {}",
+        r.body
+    );
+    let r = app.json(&mut p, Method::POST, &fix_path("verify"), json!({"decision": "done"})).await;
+    assert_eq!(r.json()["error"]["field"], "decision", "{}", r.body);
+    let r = app.json(&mut p, Method::POST, &fix_path("verify"), json!({"decision": "close"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "closed");
+
     // A street's inspector outside the station's street: refused on the unit, and the
     // inspection by id is not there for it.
     let other = app.service_account("street-sys", Role::Inspector, Scope::Street(street_b)).await;

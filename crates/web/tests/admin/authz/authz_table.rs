@@ -492,6 +492,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/api/v1/inspections/{id}/finish", INSPECTORS_OF_A),
         ("POST", "/inspections/{id}/photos", INSPECTORS_OF_A),
         ("POST", "/inspections/{id}/rectifications", INSPECTORS_OF_A),
+        ("POST", "/api/v1/inspections/{id}/rectifications", INSPECTORS_OF_A),
         ("GET", "/photos/{id}", INSPECTION_READERS_OF_A),
         ("GET", "/photos/{id}/thumb", INSPECTION_READERS_OF_A),
         (
@@ -526,6 +527,8 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/rectifications/{id}/submit", RECTIFIERS_OF_A),
         ("POST", "/rectifications/{id}/photos", RECTIFIERS_OF_A),
         ("POST", "/rectifications/{id}/verify", INSPECTORS_OF_A),
+        ("POST", "/api/v1/rectifications/{id}/submit", RECTIFIERS_OF_A),
+        ("POST", "/api/v1/rectifications/{id}/verify", INSPECTORS_OF_A),
         ("GET", "/api/v1/rectifications/{id}", INSPECTION_READERS_OF_A),
         (
             "GET",
