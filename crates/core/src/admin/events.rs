@@ -1,9 +1,9 @@
 //! The change feed (`GET /api/v1/events`): which entries of the audit log another system may
-//! follow. A feed entry says that an object changed (its type, id, station and the action), never
+//! follow. A feed entry says that an object changed (its type, its id and the action), never
 //! who did it or what the values are: the follower reads the object through the API, under its
 //! own permissions. Sign-ins, reveals of ID numbers, unmasked exports, certificates fetched,
 //! passwords and tokens, and counselling are not changes another system follows, so they are not
-//! in it. The list is of what may go out: an action added later stays in until named here.
+//! in it. The list is of what may go out: an action added later stays out until named here.
 
 /// The action families whose entries the feed carries (`stay.check_in` is of family `stay`).
 const FAMILIES: &[&str] = &[
