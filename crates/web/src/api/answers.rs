@@ -123,7 +123,10 @@ pub fn of_operation(method: &str, path: &str) -> Option<Value> {
             of::<rectifications::ApiRectification>()
         }
         ("GET", "/api/v1/reports/{day}") => of::<reports::ReportJson<'static>>(),
-        ("GET", "/api/v1/notices/{id}") => of::<notices::ApiNotice>(),
+        ("GET", "/api/v1/notices/{id}")
+        | ("POST", "/api/v1/notices" | "/api/v1/notices/{id}/publish") => {
+            of::<notices::ApiNotice>()
+        }
         ("GET", "/api/v1/directives/{id}") => of::<directives::ApiDirective>(),
         ("GET", "/api/v1/enterprises") => of::<enterprises::register::ApiPage>(),
         ("GET" | "PUT", "/api/v1/enterprises/{id}")

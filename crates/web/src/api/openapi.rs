@@ -296,6 +296,22 @@ pub fn describe(method: &str, path: &str) -> Option<(&'static str, Option<Value>
                 &["item_id", "responsible", "deadline"],
             )),
         ),
+        ("POST", "/api/v1/notices") => (
+            "Draft a notice of the inspections of a period (the district's, or one street's: street_id), with the command's words; 201 with the draft and what it finds so far",
+            Some(obj(
+                json!({
+                    "title": {"type": "string", "maxLength": 100},
+                    "period_from": {"type": "string", "description": "YYYY-MM-DD, not after today"},
+                    "period_to": {"type": "string", "description": "YYYY-MM-DD, not before period_from"},
+                    "street_id": {"type": ["integer", "string"], "description": "blank: the whole district"},
+                    "summary": {"type": "string"}
+                }),
+                &["title", "period_from", "period_to"],
+            )),
+        ),
+        ("POST", "/api/v1/notices/{id}/publish") => {
+            ("Publish the notice: its content is fixed as it stands now", None)
+        }
         ("POST", "/api/v1/rectifications/{id}/submit") => (
             "The responsible unit reports what it did",
             Some(obj(json!({ "text": {"type": "string", "maxLength": 1000} }), &["text"])),
@@ -467,6 +483,7 @@ fn success(method: &str, path: &str) -> &'static str {
         ("POST", "/api/v1/stations")
         | ("POST", "/api/v1/inspections")
         | ("POST", "/api/v1/inspections/{id}/rectifications")
+        | ("POST", "/api/v1/notices")
         | ("POST", "/api/v1/users")
         | ("POST", "/api/v1/users/{id}/tokens")
         | ("POST", "/api/v1/stations/{id}/rooms")

@@ -5,6 +5,7 @@
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use yizhan_core::access::{Actor, Permission, Scope, Target};
@@ -16,7 +17,7 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::kit::docx::{self, Docx};
-use crate::kit::extract::{FormBody, Id};
+use crate::kit::extract::{FormBody, Id, RawBody, json_form};
 use crate::kit::layout::Layout;
 use crate::kit::listing::{ListQuery, Listing, listing};
 use crate::kit::render;
@@ -170,25 +171,36 @@ pub async fn list(
     render::page(&list_page(&state, &ctx, f, None, &query).await?)
 }
 
+/// Drafts a notice of the district or of a street in the person's scope: its id. The page and
+/// the API call it.
+async fn draft(state: &AppState, ctx: &Ctx, f: &NoticeInput) -> Result<i64, WebError> {
+    let n = validate_notice(f, today())?;
+    let target = n.street_id.map_or(Target::District, Target::Street);
+    if !ctx.user()?.can(Permission::InspectionsManage, target) {
+        return Err(WebError::Rule {
+            field: Some("street_id".into()),
+            key: "error.street_out_of_scope",
+        });
+    }
+    Ok(notices::create(&state.db, &Actor::from(ctx.user()?), &n).await?)
+}
+
+/// Publishes notice `n`: its content is fixed as it stands now.
+async fn fix_and_publish(state: &AppState, ctx: &Ctx, n: &Notice) -> Result<(), WebError> {
+    let c = content(state, n).await?;
+    let body =
+        serde_json::to_string(&c).map_err(|e| WebError::Internal(format!("notice json: {e}")))?;
+    notices::publish(&state.db, &Actor::from(ctx.user()?), n.id, &body).await?;
+    Ok(())
+}
+
 /// `POST /notices`.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     FormBody(f): FormBody<NoticeInput>,
 ) -> Result<Response, WebError> {
-    let result = async {
-        let n = validate_notice(&f, today())?;
-        let target = n.street_id.map_or(Target::District, Target::Street);
-        if !ctx.user()?.can(Permission::InspectionsManage, target) {
-            return Err(WebError::Rule {
-                field: Some("street_id".into()),
-                key: "error.street_out_of_scope",
-            });
-        }
-        Ok(notices::create(&state.db, &Actor::from(ctx.user()?), &n).await?)
-    }
-    .await;
-    match result {
+    match draft(&state, &ctx, &f).await {
         Ok(id) => Ok(Redirect::to(&format!("/notices/{id}")).into_response()),
         Err(e) if e.is_correctable() => {
             let page = list_page(&state, &ctx, f, Some(&e), &ListQuery::default()).await?;
@@ -262,10 +274,7 @@ pub async fn publish(
     Id(id): Id,
 ) -> Result<Response, WebError> {
     let n = visible(&state, &ctx, id, true).await?;
-    let c = content(&state, &n).await?;
-    let body =
-        serde_json::to_string(&c).map_err(|e| WebError::Internal(format!("notice json: {e}")))?;
-    notices::publish(&state.db, &Actor::from(ctx.user()?), id, &body).await?;
+    fix_and_publish(&state, &ctx, &n).await?;
     Ok(Redirect::to(&format!("/notices/{id}")).into_response())
 }
 
@@ -384,8 +393,37 @@ pub async fn api_show(
     ctx: Ctx,
     Id(id): Id,
 ) -> Result<Json<ApiNotice>, WebError> {
-    let mut n = visible(&state, &ctx, id, false).await?;
-    let content = content(&state, &n).await?;
+    visible(&state, &ctx, id, false).await?;
+    Ok(Json(api_answer(&state, id).await?))
+}
+
+/// Notice `id` as the API shows it: its content (fixed once published), without the stored copy.
+async fn api_answer(state: &AppState, id: i64) -> Result<ApiNotice, WebError> {
+    let mut n = notices::get(&state.db, id).await?;
+    let content = content(state, &n).await?;
     n.body = None;
-    Ok(Json(ApiNotice { notice: n, content }))
+    Ok(ApiNotice { notice: n, content })
+}
+
+/// `POST /api/v1/notices` with `{"title", "period_from", "period_to", "street_id", "summary"}`:
+/// 201 with the draft and what it finds so far.
+pub async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawBody(body): RawBody,
+) -> Result<Response, WebError> {
+    let f: NoticeInput = json_form(&body)?;
+    let id = draft(&state, &ctx, &f).await?;
+    Ok((StatusCode::CREATED, Json(api_answer(&state, id).await?)).into_response())
+}
+
+/// `POST /api/v1/notices/{id}/publish`: published, its content fixed from now on.
+pub async fn api_publish(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<ApiNotice>, WebError> {
+    let n = visible(&state, &ctx, id, true).await?;
+    fix_and_publish(&state, &ctx, &n).await?;
+    Ok(Json(api_answer(&state, id).await?))
 }

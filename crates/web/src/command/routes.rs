@@ -84,6 +84,8 @@ pub fn add(r: Routes) -> Routes {
         .post("/notices/{id}/publish", Perm(InspectionsManage), notices::publish)
         .get("/notices/{id}/export.docx", Perm(InspectionsRead), notices::export_docx)
         .get("/api/v1/notices/{id}", Perm(InspectionsRead), notices::api_show)
+        .post("/api/v1/notices", Perm(InspectionsManage), notices::api_create)
+        .post("/api/v1/notices/{id}/publish", Perm(InspectionsManage), notices::api_publish)
         // the district overview (指挥总览)
         .get("/command", Perm(ReportsRead), overview::show)
         // special task groups (专责小组)

@@ -65,8 +65,6 @@ const NOT_YET: &[&str] = &[
     "/complaints/{id}/status",
     "/inspections/templates",
     "/reports",
-    "/notices",
-    "/notices/{id}/publish",
     "/task-groups",
     "/task-groups/{id}/tasks",
     "/tasks/{id}/status",

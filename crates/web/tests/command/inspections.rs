@@ -713,6 +713,23 @@ both_backends!(an_inspection_is_worked_through_the_api, |t: TestDb| async move {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["status"], "closed");
 
+    // The district's notice of the day: drafted with the finding, then published.
+    let notice = json!({"title": "督导检查通报", "period_from": today, "period_to": "2000-01-01"});
+    let r = app.json(&mut p, Method::POST, "/api/v1/notices", notice).await;
+    assert_eq!(r.json()["error"]["field"], "period_to", "{}", r.body);
+    let notice = json!({"title": "督导检查通报", "period_from": today, "period_to": today,
+                        "summary": "缓冲区标识已整改"});
+    let r = app.json(&mut p, Method::POST, "/api/v1/notices", notice).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let v = r.json();
+    assert!(v["published_at"].is_null(), "{}", r.body);
+    assert!(r.body.contains("缓冲区无标识"), "the finding is in it: {}", r.body);
+    let id = v["id"].as_i64().unwrap();
+    let r =
+        app.json(&mut p, Method::POST, &format!("/api/v1/notices/{id}/publish"), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["published_at"].is_string(), "{}", r.body);
+
     // A street's inspector outside the station's street: refused on the unit, and the
     // inspection by id is not there for it.
     let other = app.service_account("street-sys", Role::Inspector, Scope::Street(street_b)).await;

@@ -143,6 +143,7 @@ pub const DISTRICT_WIDE: &[(&str, &str)] = &[
     ("GET", "/notices/{id}/export.docx"),
     ("GET", "/api/v1/notices/{id}"),
     ("POST", "/notices/{id}/publish"),
+    ("POST", "/api/v1/notices/{id}/publish"),
     // Directives are the district's, to their recipients (directive 1 goes to station A itself).
     ("POST", "/directives"),
     ("GET", "/directives/{id}"),
@@ -550,6 +551,8 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/notices/{id}/export.docx", INSPECTORS_OF_A),
         ("GET", "/api/v1/notices/{id}", INSPECTORS_OF_A),
         ("POST", "/notices/{id}/publish", INSPECTORS_OF_A),
+        ("POST", "/api/v1/notices", &["commander", "street_cmd", "inspector"]),
+        ("POST", "/api/v1/notices/{id}/publish", INSPECTORS_OF_A),
         ("GET", "/command", COMMAND_READERS),
         (
             "GET",
