@@ -386,9 +386,7 @@ pub async fn api_submit(
     Id(id): Id,
     RawBody(body): RawBody,
 ) -> Result<Json<ApiRectification>, WebError> {
-    visible_rectification(&state, &ctx, id, Permission::RectificationsSubmit).await?;
-    act(&state, &ctx, id, &json_form(&body)?, submission).await?;
-    Ok(Json(api_answer(&state, id).await?))
+    api_step(&state, &ctx, id, Permission::RectificationsSubmit, &body, submission).await
 }
 
 /// `POST /api/v1/rectifications/{id}/verify` with `{"decision": "close" | "reopen", "text"}`.
@@ -398,7 +396,20 @@ pub async fn api_verify(
     Id(id): Id,
     RawBody(body): RawBody,
 ) -> Result<Json<ApiRectification>, WebError> {
-    visible_rectification(&state, &ctx, id, Permission::InspectionsManage).await?;
-    act(&state, &ctx, id, &json_form(&body)?, validate_verdict).await?;
-    Ok(Json(api_answer(&state, id).await?))
+    api_step(&state, &ctx, id, Permission::InspectionsManage, &body, validate_verdict).await
+}
+
+/// The API's step on order `id`: found visible for `need`, the JSON body parsed, the step
+/// taken, the order answered.
+async fn api_step(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    need: Permission,
+    body: &[u8],
+    parse: ParseStep,
+) -> Result<Json<ApiRectification>, WebError> {
+    visible_rectification(state, ctx, id, need).await?;
+    act(state, ctx, id, &json_form(body)?, parse).await?;
+    Ok(Json(api_answer(state, id).await?))
 }
